@@ -1,0 +1,143 @@
+//! Errors of evaluation, with stable codes.
+
+use chrono::NaiveDate;
+use entitle_dsl::locale::{self, Catalog};
+use serde::Serialize;
+
+/// Why one unit could not be evaluated. Messages name rules, items, inputs and unit ids, never a
+/// registrant's attribute values.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "code")]
+#[non_exhaustive]
+pub enum EvalError {
+    /// R0001: a division by zero, in the rule, item or `let` named.
+    #[serde(rename = "R0001")]
+    #[error("{}", render(self))]
+    DivisionByZero {
+        /// Rule, item or `let` identifier.
+        at: String,
+    },
+    /// R0002: an amount too large for exact decimal arithmetic (about 7.9 × 10²⁸).
+    #[serde(rename = "R0002")]
+    #[error("{}", render(self))]
+    Overflow {
+        /// Rule, item or `let` identifier.
+        at: String,
+    },
+    /// R0003: `age()` of a date after the as-of date (a birthdate in the future is a data error).
+    #[serde(rename = "R0003")]
+    #[error("{}", render(self))]
+    FutureDate {
+        /// Rule, item or `let` identifier.
+        at: String,
+    },
+    /// R0004: a parameter has no value in force at the as-of date.
+    #[serde(rename = "R0004")]
+    #[error("{}", render(self))]
+    NoParamValue {
+        /// The parameter.
+        param: String,
+        /// The as-of date.
+        as_of: NaiveDate,
+    },
+    /// R0005: an input value that does not fit the input's type.
+    #[serde(rename = "R0005")]
+    #[error("{}", render(self))]
+    InvalidValue {
+        /// The input (with `member <id>.` in front for member inputs).
+        field: String,
+        /// What is wrong with it (never the value itself).
+        reason: String,
+    },
+    /// R0006: evaluation of the unit took more steps than the limit.
+    #[serde(rename = "R0006")]
+    #[error("{}", render(self))]
+    TooMuchWork {
+        /// The limit.
+        limit: u64,
+    },
+    /// R0007: date arithmetic left the supported range of dates.
+    #[serde(rename = "R0007")]
+    #[error("{}", render(self))]
+    DateOutOfRange {
+        /// Rule, item or `let` identifier.
+        at: String,
+    },
+    /// R0008: an input value outside the input's declared choices.
+    #[serde(rename = "R0008")]
+    #[error("{}", render(self))]
+    NotAChoice {
+        /// The input.
+        field: String,
+    },
+    /// R0009: a household with more members than the limit.
+    #[serde(rename = "R0009")]
+    #[error("{}", render(self))]
+    TooManyMembers {
+        /// The limit.
+        limit: usize,
+    },
+    /// R0010: the unit's data does not have the expected shape (not an object, a member without an
+    /// id, members in an individual program …).
+    #[serde(rename = "R0010")]
+    #[error("{}", render(self))]
+    InvalidUnit {
+        /// What is wrong.
+        reason: String,
+    },
+    /// R0011: an input name the program does not declare (only with strict binding).
+    #[serde(rename = "R0011")]
+    #[error("{}", render(self))]
+    UnknownField {
+        /// The field.
+        field: String,
+    },
+}
+
+impl EvalError {
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EvalError::DivisionByZero { .. } => "R0001",
+            EvalError::Overflow { .. } => "R0002",
+            EvalError::FutureDate { .. } => "R0003",
+            EvalError::NoParamValue { .. } => "R0004",
+            EvalError::InvalidValue { .. } => "R0005",
+            EvalError::TooMuchWork { .. } => "R0006",
+            EvalError::DateOutOfRange { .. } => "R0007",
+            EvalError::NotAChoice { .. } => "R0008",
+            EvalError::TooManyMembers { .. } => "R0009",
+            EvalError::InvalidUnit { .. } => "R0010",
+            EvalError::UnknownField { .. } => "R0011",
+        }
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            EvalError::DivisionByZero { at }
+            | EvalError::Overflow { at }
+            | EvalError::FutureDate { at }
+            | EvalError::DateOutOfRange { at } => vec![("at", at.clone())],
+            EvalError::NoParamValue { param, as_of } => vec![("param", param.clone()), ("as_of", as_of.to_string())],
+            EvalError::InvalidValue { field, reason } => vec![("field", field.clone()), ("reason", reason.clone())],
+            EvalError::TooMuchWork { limit } => vec![("limit", limit.to_string())],
+            EvalError::NotAChoice { field } | EvalError::UnknownField { field } => vec![("field", field.clone())],
+            EvalError::TooManyMembers { limit } => vec![("limit", limit.to_string())],
+            EvalError::InvalidUnit { reason } => vec![("reason", reason.clone())],
+        }
+    }
+
+    /// The message in the catalogue's language.
+    pub fn message(&self, catalog: &Catalog) -> String {
+        let args = self.args();
+        let refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        catalog.render(self.code(), &refs)
+    }
+}
+
+fn render(e: &EvalError) -> String {
+    e.message(locale::english())
+}
+
+/// Every evaluation error code, for the code table.
+pub const CODES: &[&str] = &["R0001", "R0002", "R0003", "R0004", "R0005", "R0006", "R0007", "R0008", "R0009", "R0010", "R0011"];

@@ -1,0 +1,6 @@
+//! Entitle's engine.
+pub mod error;
+pub mod explain;
+pub mod model;
+pub mod parse;
+pub mod result;

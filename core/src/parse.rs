@@ -1,0 +1,227 @@
+//! Text to typed values: how registry cells, form fields and JSON strings become values.
+//!
+//! One set of rules for every source (CSV, JSONL, SQLite, PostgreSQL, DCI, the bindings):
+//!
+//! | type | accepted text |
+//! | --- | --- |
+//! | any | empty or only spaces: unknown |
+//! | bool | `true`/`false`, `yes`/`no`, `y`/`n`, `t`/`f`, `1`/`0` (any case) |
+//! | number | an exact decimal: `12`, `-3.50`, `+7` (no exponent, no thousands separator) |
+//! | money | a number in the program's currency (`1500.50`), or with its code before or after (`KES 1500.50`, `1500.50 KES`); another currency is an error |
+//! | date | ISO 8601 `2026-03-01`; a date-time (`2026-03-01T10:00:00Z`, `2026-03-01 10:00:00`) keeps its date part |
+//! | text | the text, without surrounding spaces |
+//! | quantity | a number, optionally followed by the declared unit (`10` or `10 kg`) |
+//! | list of T | elements separated by `;` or `|`, each parsed as T |
+
+use chrono::NaiveDate;
+use entitle_dsl::{Currency, Money, Quantity, Type, Value};
+use rust_decimal::Decimal;
+
+/// Why a text could not be read as a value of a type. The text itself is never included, so a
+/// registrant's data cannot leak into logs through an error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// Not a truth value.
+    #[error("expected a truth value (true/false, yes/no, 1/0)")]
+    NotBool,
+    /// Not an exact decimal.
+    #[error("expected a number such as 12 or 1500.50")]
+    NotNumber,
+    /// Not an amount.
+    #[error("expected an amount such as 1500.50 or {currency} 1500.50")]
+    NotMoney {
+        /// The program's currency.
+        currency: Currency,
+    },
+    /// An amount in another currency than the input's.
+    #[error("the amount is in {found}, but this input is in {expected}")]
+    WrongCurrency {
+        /// The input's currency.
+        expected: Currency,
+        /// The currency written.
+        found: String,
+    },
+    /// Not a date.
+    #[error("expected a date in ISO 8601 form, such as 2026-03-01")]
+    NotDate,
+    /// A quantity in another unit.
+    #[error("expected a quantity in {unit}")]
+    NotQuantity {
+        /// The declared unit.
+        unit: String,
+    },
+    /// The type cannot be read from text.
+    #[error("values of type {0} cannot be read from text")]
+    Unsupported(String),
+}
+
+/// Parses `text` as a value of `ty`.
+///
+/// # Errors
+/// [`ParseError`] when the text is not a value of that type.
+pub fn parse_value(text: &str, ty: &Type) -> Result<Value, ParseError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(Value::Unknown);
+    }
+    match ty {
+        Type::Bool => parse_bool(t).map(Value::Bool).ok_or(ParseError::NotBool),
+        Type::Number => parse_decimal(t).map(Value::Number).ok_or(ParseError::NotNumber),
+        Type::Money { currency } => parse_money(t, *currency).map(Value::Money),
+        Type::Date => parse_date(t).map(Value::Date).ok_or(ParseError::NotDate),
+        Type::Text => Ok(Value::Text(t.to_string())),
+        Type::Quantity { unit } => {
+            let number = t.strip_suffix(unit.as_str()).map(str::trim_end).unwrap_or(t);
+            parse_decimal(number)
+                .map(|amount| Value::Quantity(Quantity { amount, unit: unit.clone() }))
+                .ok_or_else(|| ParseError::NotQuantity { unit: unit.clone() })
+        }
+        Type::List { of } => {
+            let mut items = Vec::new();
+            for part in t.split([';', '|']) {
+                let v = parse_value(part, of)?;
+                if !v.is_unknown() {
+                    items.push(v);
+                }
+            }
+            Ok(Value::List(items))
+        }
+        other => Err(ParseError::Unsupported(other.to_string())),
+    }
+}
+
+/// Reads the usual spellings of a truth value.
+pub fn parse_bool(t: &str) -> Option<bool> {
+    const TRUE: &[&str] = &["true", "yes", "y", "t", "1"];
+    const FALSE: &[&str] = &["false", "no", "n", "f", "0"];
+    if TRUE.iter().any(|w| t.eq_ignore_ascii_case(w)) {
+        Some(true)
+    } else if FALSE.iter().any(|w| t.eq_ignore_ascii_case(w)) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Reads an exact decimal (an optional sign, digits, an optional fraction).
+pub fn parse_decimal(t: &str) -> Option<Decimal> {
+    let body = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits_ok = !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && (frac.is_empty() == !body.contains('.'));
+    if !digits_ok {
+        return None;
+    }
+    let unsigned = t.strip_prefix('+').unwrap_or(t);
+    Decimal::from_str_exact(unsigned).ok()
+}
+
+/// Reads an amount in `currency`, with or without its code.
+///
+/// # Errors
+/// Not an amount, or an amount in another currency.
+pub fn parse_money(t: &str, currency: Currency) -> Result<Money, ParseError> {
+    let (code, number) = match (t.get(..3), t.get(3..), t.len().checked_sub(3).and_then(|n| t.get(n..))) {
+        (Some(c), Some(rest), _) if c.bytes().all(|b| b.is_ascii_alphabetic()) && rest.starts_with(' ') => (Some(c), rest.trim()),
+        (_, _, Some(c)) if t.len() > 4 && c.bytes().all(|b| b.is_ascii_alphabetic()) && t.get(..t.len() - 3).is_some_and(|r| r.ends_with(' ')) => {
+            (Some(c), t.get(..t.len() - 3).unwrap_or("").trim())
+        }
+        _ => (None, t),
+    };
+    if let Some(code) = code {
+        if !code.eq_ignore_ascii_case(currency.code()) {
+            return Err(ParseError::WrongCurrency { expected: currency, found: code.to_ascii_uppercase() });
+        }
+    }
+    parse_decimal(number).map(|amount| Money { amount, currency }).ok_or(ParseError::NotMoney { currency })
+}
+
+/// Reads an ISO 8601 date, or the date part of a date-time.
+pub fn parse_date(t: &str) -> Option<NaiveDate> {
+    let date_part = t.get(..10).filter(|_| t.len() == 10 || matches!(t.as_bytes().get(10), Some(b'T' | b' ' | b't')))?;
+    if date_part.as_bytes().get(4) != Some(&b'-') || date_part.as_bytes().get(7) != Some(&b'-') {
+        return None;
+    }
+    NaiveDate::parse_from_str(date_part, "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros_free::dec;
+
+    mod rust_decimal_macros_free {
+        /// `dec("1.5")` without the macro crate.
+        pub fn dec(s: &str) -> rust_decimal::Decimal {
+            rust_decimal::Decimal::from_str_exact(s).unwrap_or_default()
+        }
+    }
+
+    fn kes() -> Currency {
+        Currency::from_code("KES").unwrap_or_else(|| unreachable!())
+    }
+
+    #[test]
+    fn booleans_in_the_usual_spellings() {
+        for (t, b) in [("true", true), ("YES", true), ("y", true), ("T", true), ("1", true), ("False", false), ("no", false), ("0", false), ("f", false)] {
+            assert_eq!(parse_value(t, &Type::Bool), Ok(Value::Bool(b)), "{t}");
+        }
+        assert_eq!(parse_value("maybe", &Type::Bool), Err(ParseError::NotBool));
+        assert_eq!(parse_value("  ", &Type::Bool), Ok(Value::Unknown));
+    }
+
+    #[test]
+    fn numbers_are_exact_and_strict() {
+        assert_eq!(parse_value("1500.50", &Type::Number), Ok(Value::Number(dec("1500.50"))));
+        assert_eq!(parse_value("-3", &Type::Number), Ok(Value::Number(dec("-3"))));
+        assert_eq!(parse_value("+7", &Type::Number), Ok(Value::Number(dec("7"))));
+        for bad in ["1e5", "1,500", "12.", ".5", "abc", "1.2.3", "--1", "0x10"] {
+            assert_eq!(parse_value(bad, &Type::Number), Err(ParseError::NotNumber), "{bad}");
+        }
+    }
+
+    #[test]
+    fn money_with_or_without_its_code() {
+        let ty = Type::Money { currency: kes() };
+        let m = |s: &str| Value::Money(Money { amount: dec(s), currency: kes() });
+        assert_eq!(parse_value("1500.50", &ty), Ok(m("1500.50")));
+        assert_eq!(parse_value("KES 1500.50", &ty), Ok(m("1500.50")));
+        assert_eq!(parse_value("1500.50 KES", &ty), Ok(m("1500.50")));
+        assert_eq!(parse_value("kes 10", &ty), Ok(m("10")));
+        assert!(matches!(parse_value("USD 10", &ty), Err(ParseError::WrongCurrency { .. })));
+        assert!(matches!(parse_value("ten", &ty), Err(ParseError::NotMoney { .. })));
+    }
+
+    #[test]
+    fn dates_and_date_times() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
+        assert_eq!(parse_value("2026-03-01", &Type::Date), Ok(Value::Date(d)));
+        assert_eq!(parse_value("2026-03-01T10:00:00Z", &Type::Date), Ok(Value::Date(d)));
+        assert_eq!(parse_value("2026-03-01 10:00:00", &Type::Date), Ok(Value::Date(d)));
+        for bad in ["2026-02-30", "01/03/2026", "2026-3-1", "2026-03-01X", "20260301"] {
+            assert_eq!(parse_value(bad, &Type::Date), Err(ParseError::NotDate), "{bad}");
+        }
+    }
+
+    #[test]
+    fn lists_and_quantities() {
+        let ty = Type::List { of: Box::new(Type::Text) };
+        assert_eq!(
+            parse_value("a; b|c", &ty),
+            Ok(Value::List(vec![Value::Text("a".into()), Value::Text("b".into()), Value::Text("c".into())]))
+        );
+        let q = Type::Quantity { unit: "kg".into() };
+        assert_eq!(parse_value("10 kg", &q), Ok(Value::Quantity(Quantity { amount: dec("10"), unit: "kg".into() })));
+        assert_eq!(parse_value("2.5", &q), Ok(Value::Quantity(Quantity { amount: dec("2.5"), unit: "kg".into() })));
+        assert!(parse_value("10 l", &q).is_err());
+    }
+
+    #[test]
+    fn errors_never_contain_the_text() {
+        let e = parse_value("SECRET-VALUE-123", &Type::Date).unwrap_err();
+        assert!(!e.to_string().contains("SECRET"));
+    }
+}

@@ -1,0 +1,186 @@
+//! The table of diagnostic codes of the language front end.
+//!
+//! Codes are stable: a code is never reused or renumbered once released, while message text may
+//! change. `E` codes are errors (the program does not compile), `W` codes are warnings. Evaluation
+//! error codes (`R…`) are listed in `entitle-core`, whose `codes` module re-exports this table too.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The program does not compile.
+    Error,
+    /// The program compiles, but something is probably wrong.
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+macro_rules! codes {
+    ($($(#[$doc:meta])* $name:ident = $code:literal, $sev:ident;)*) => {
+        $($(#[$doc])* pub const $name: &str = $code;)*
+        /// Every code with its severity, in code order.
+        pub const ALL: &[(&str, Severity)] = &[$(($code, Severity::$sev)),*];
+    };
+}
+
+codes! {
+    // --- E00xx: text and syntax -------------------------------------------------------------
+    /// The text does not follow the grammar; the message names what was expected.
+    SYNTAX = "E0001", Error;
+    /// The program text is larger than the limit.
+    PROGRAM_TOO_LARGE = "E0002", Error;
+    /// Brackets or operators nest deeper than the limit.
+    NESTING_TOO_DEEP = "E0003", Error;
+    /// A literal that cannot be a value: a date that does not exist, a number out of range.
+    INVALID_LITERAL = "E0004", Error;
+    /// A three-letter currency code that is not an active ISO 4217 currency.
+    UNKNOWN_CURRENCY = "E0005", Error;
+    /// A section (`inputs`, `params`, `eligible when`, `entitlement`) appears twice.
+    DUPLICATE_SECTION = "E0006", Error;
+    /// The program has more items (inputs, rules, tests …) than the limit.
+    TOO_MANY_ITEMS = "E0007", Error;
+    /// The text is not valid UTF-8 or contains a NUL character.
+    INVALID_TEXT = "E0008", Error;
+    /// A header line (`target`, `currency`) is given twice.
+    DUPLICATE_HEADER = "E0009", Error;
+
+    // --- E01xx: names ------------------------------------------------------------------------
+    /// A name that is not an input, parameter, `let` or built-in.
+    UNKNOWN_NAME = "E0101", Error;
+    /// An input, parameter or `let` defined twice.
+    DUPLICATE_NAME = "E0102", Error;
+    /// Two rules or entitlement items with the same identifier.
+    DUPLICATE_RULE = "E0103", Error;
+    /// A bare name that is both a household and a member input.
+    AMBIGUOUS_NAME = "E0104", Error;
+    /// A member input or member `let` used outside an aggregate over members.
+    MEMBER_NAME_OUTSIDE_MEMBERS = "E0105", Error;
+    /// A function that does not exist.
+    UNKNOWN_FUNCTION = "E0106", Error;
+    /// A function called with the wrong number of arguments.
+    WRONG_ARGUMENT_COUNT = "E0107", Error;
+    /// `let` definitions that depend on each other in a circle.
+    CIRCULAR_LET = "E0108", Error;
+    /// A translation for an identifier the program does not define.
+    UNKNOWN_TRANSLATION_KEY = "E0109", Error;
+    /// An input scope that does not fit the program's target (`member.` in an individual program).
+    SCOPE_NOT_FOR_TARGET = "E0110", Error;
+    /// A name that is reserved for a built-in.
+    RESERVED_NAME = "E0111", Error;
+    /// `members` or `head` used in a program that targets individuals.
+    NO_MEMBERS_FOR_INDIVIDUALS = "E0112", Error;
+    /// An aggregate over members nested inside another one.
+    NESTED_MEMBER_AGGREGATE = "E0113", Error;
+
+    // --- E02xx: types ------------------------------------------------------------------------
+    /// A value of one type where another is needed.
+    TYPE_MISMATCH = "E0201", Error;
+    /// Amounts in two currencies combined or compared.
+    MIXED_CURRENCIES = "E0202", Error;
+    /// Money compared with or added to a plain number.
+    MONEY_AND_NUMBER = "E0203", Error;
+    /// Arithmetic on dates that has no meaning (date + money, date + date …).
+    DATE_ARITHMETIC = "E0204", Error;
+    /// An operator applied to types it does not support.
+    INVALID_OPERANDS = "E0205", Error;
+    /// A rule or condition that is not a truth value.
+    CONDITION_NOT_BOOL = "E0206", Error;
+    /// A cash item, cap, floor or fee that is not money in the program's currency.
+    CASH_NOT_MONEY = "E0207", Error;
+    /// An in-kind item that is not a quantity.
+    IN_KIND_NOT_QUANTITY = "E0208", Error;
+    /// A list whose elements have different types.
+    MIXED_LIST = "E0209", Error;
+    /// Quantities in two units of measure combined or compared.
+    MIXED_UNITS = "E0210", Error;
+    /// A program uses money but declares no `currency`.
+    NO_CURRENCY = "E0211", Error;
+    /// An argument of a function that must be a constant (a rounding mode, a step) is not.
+    NOT_CONSTANT = "E0212", Error;
+    /// Division by a literal zero.
+    DIVISION_BY_ZERO = "E0213", Error;
+
+    // --- E03xx: program structure ------------------------------------------------------------
+    /// Two values of a parameter in force from the same date.
+    OVERLAPPING_DATES = "E0301", Error;
+    /// A parameter value that is not a constant.
+    PARAM_NOT_CONSTANT = "E0302", Error;
+    /// `cap`, `floor`, `round` or `fee` given twice.
+    DUPLICATE_ADJUSTMENT = "E0303", Error;
+    /// A floor above the cap.
+    FLOOR_ABOVE_CAP = "E0304", Error;
+    /// An input's choices or default do not fit its type.
+    BAD_INPUT_DECLARATION = "E0305", Error;
+
+    // --- E04xx: tests inside programs ---------------------------------------------------------
+    /// A test with no `expect` line.
+    TEST_WITHOUT_EXPECTATION = "E0401", Error;
+    /// Test data that names no declared input.
+    TEST_UNKNOWN_FIELD = "E0402", Error;
+    /// Test data of the wrong type for its input.
+    TEST_VALUE_TYPE = "E0403", Error;
+    /// `member` lines in a test of an individual program, or `person` in a household program.
+    TEST_WRONG_UNIT_KIND = "E0404", Error;
+    /// An expectation naming a rule or item the program does not have.
+    TEST_UNKNOWN_REFERENCE = "E0405", Error;
+    /// Two tests with the same name.
+    DUPLICATE_TEST = "E0406", Error;
+
+    // --- Wxxxx: warnings ---------------------------------------------------------------------
+    /// A parameter that nothing uses.
+    UNUSED_PARAM = "W0001", Warning;
+    /// A `let` that nothing uses.
+    UNUSED_LET = "W0002", Warning;
+    /// An input that nothing reads.
+    UNUSED_INPUT = "W0003", Warning;
+    /// A rule that can never be true (or, for `unless`, can never apply).
+    RULE_NEVER_TRUE = "W0004", Warning;
+    /// A rule that is always true, so it decides nothing.
+    RULE_ALWAYS_TRUE = "W0005", Warning;
+    /// A translation block that lacks a sentence the program defines.
+    MISSING_TRANSLATION = "W0006", Warning;
+    /// Parameter values not written in date order.
+    DATES_OUT_OF_ORDER = "W0007", Warning;
+    /// A program with no tests.
+    NO_TESTS = "W0008", Warning;
+}
+
+/// The severity of `code` (an unknown code counts as an error).
+pub fn severity(code: &str) -> Severity {
+    ALL.iter().find(|(c, _)| *c == code).map(|(_, s)| *s).unwrap_or(Severity::Error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_sorted_and_prefixed_by_severity() {
+        let mut seen = std::collections::HashSet::new();
+        for (code, sev) in ALL {
+            assert!(seen.insert(*code), "duplicate code {code}");
+            let prefix = if *sev == Severity::Error { 'E' } else { 'W' };
+            assert!(code.starts_with(prefix), "{code} has severity {sev}");
+            assert_eq!(code.len(), 5);
+        }
+    }
+
+    #[test]
+    fn every_code_has_an_english_and_french_message() {
+        for (code, _) in ALL {
+            assert!(crate::locale::english().get(code).is_some(), "no English message for {code}");
+            assert!(crate::locale::catalog("fr").get(code).is_some(), "no French message for {code}");
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! The layout pass: splits program text into logical lines and collects comments.
+//!
+//! A physical line continues on the next one when a bracket is still open, when it ends with an
+//! operator, a comma or one of the joining words (`and`, `or`, `not`, `in`, `where`, `then`, `else`,
+//! `if`, `when`, `times`, `to`, `at`, `from`, `of`, `mod`), or when the next line starts with an
+//! operator or with `and`, `or`, `then`, `else`, `where`, `when`, `times`. Strings never span lines.
+//! An open bracket does not swallow a following line that starts a section at column 1, so one
+//! missing `)` costs one diagnostic, not the rest of the file.
+//!
+//! The pass also enforces the size and nesting limits before the grammar runs, so no input can make
+//! the parser recurse without bound.
+
+use crate::ast::Comment;
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::limits::Limits;
+use crate::span::LineIndex;
+
+/// One logical line: its text (continuation line breaks included) and where it starts.
+#[derive(Debug, Clone)]
+pub(crate) struct LogicalLine<'a> {
+    pub text: &'a str,
+    pub start: usize,
+    /// The first word (letters, digits, `_`), or "" when the line starts otherwise.
+    pub first_word: &'a str,
+}
+
+/// The words that start a top-level section or statement when they begin a line.
+pub(crate) const SECTION_WORDS: &[&str] =
+    &["program", "inputs", "params", "let", "eligible", "entitlement", "translation", "test"];
+
+const JOIN_AT_END: &[&str] =
+    &["and", "or", "not", "in", "where", "then", "else", "if", "when", "times", "to", "at", "from", "of", "mod"];
+const JOIN_AT_START: &[&str] = &["and", "or", "then", "else", "where", "when", "times"];
+
+pub(crate) struct Layout<'a> {
+    pub lines: Vec<LogicalLine<'a>>,
+    pub comments: Vec<Comment>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+struct PhysLine {
+    start: usize,
+    /// Byte range of the code part (before any comment), trimmed.
+    code_end: usize,
+    /// Bracket depth at the end of the line.
+    depth_after: usize,
+    /// Deepest bracket nesting inside the line.
+    ifs: usize,
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn first_word(s: &str) -> &str {
+    let end = s.bytes().position(|b| !is_word_byte(b)).unwrap_or(s.len());
+    s.get(..end).unwrap_or("")
+}
+
+fn last_word(s: &str) -> &str {
+    let start = s.bytes().rposition(|b| !is_word_byte(b)).map(|p| p + 1).unwrap_or(0);
+    s.get(start..).unwrap_or("")
+}
+
+/// Splits `source` into logical lines.
+pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
+    let index = LineIndex::new(source);
+    let mut comments = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut phys: Vec<PhysLine> = Vec::new();
+
+    // Pass 1: scan characters, tracking strings, comments and bracket depth.
+    let bytes = source.as_bytes();
+    let mut depth: usize = 0;
+    let mut depth_reported = false;
+    let mut line_start = 0usize;
+    let mut code_end = 0usize;
+    let mut in_string = false;
+    let mut ifs = 0usize;
+    let mut i = 0usize;
+    while i <= bytes.len() {
+        let b = bytes.get(i).copied();
+        match b {
+            None | Some(b'\n') => {
+                let end = if i > line_start && bytes.get(i - 1) == Some(&b'\r') { i - 1 } else { i };
+                let code = source.get(line_start..code_end.max(line_start)).unwrap_or("");
+                let trimmed_end = line_start + code.trim_end().len();
+                let _ = end;
+                phys.push(PhysLine { start: line_start, code_end: trimmed_end, depth_after: depth, ifs });
+                in_string = false;
+                ifs = 0;
+                line_start = i + 1;
+                code_end = line_start;
+                i += 1;
+                continue;
+            }
+            Some(_) if in_string => {
+                if b == Some(b'\\') {
+                    i += 1;
+                } else if b == Some(b'"') {
+                    in_string = false;
+                }
+                code_end = (i + 1).min(bytes.len());
+            }
+            Some(b'"') => {
+                in_string = true;
+                code_end = i + 1;
+            }
+            Some(b'#') => {
+                let end = source.get(i..).and_then(|r| r.find('\n')).map(|p| p + i).unwrap_or(source.len());
+                let raw = source.get(i + 1..end).unwrap_or("");
+                let raw = raw.strip_suffix('\r').unwrap_or(raw);
+                let before = source.get(line_start..i).unwrap_or("");
+                comments.push(Comment {
+                    text: raw.trim_end().to_string(),
+                    span: index.span(i, i + 1 + raw.len()),
+                    trailing: !before.trim().is_empty(),
+                });
+                i = end;
+                continue;
+            }
+            Some(c @ (b'(' | b'[')) => {
+                let _ = c;
+                depth += 1;
+                if depth > limits.max_nesting && !depth_reported {
+                    depth_reported = true;
+                    diagnostics.push(
+                        Diagnostic::new(codes::NESTING_TOO_DEEP, index.span(i, i + 1))
+                            .arg("limit", limits.max_nesting)
+                            .with_help("E0003.help"),
+                    );
+                }
+                code_end = i + 1;
+            }
+            Some(b')' | b']') => {
+                depth = depth.saturating_sub(1);
+                code_end = i + 1;
+            }
+            Some(c) => {
+                if c == b'i'
+                    && bytes.get(i + 1) == Some(&b'f')
+                    && !bytes.get(i + 2).copied().is_some_and(is_word_byte)
+                    && (i == 0 || !bytes.get(i - 1).copied().is_some_and(is_word_byte))
+                {
+                    ifs += 1;
+                }
+                if !c.is_ascii_whitespace() {
+                    code_end = i + 1;
+                }
+            }
+        }
+        i += 1;
+    }
+
+    // Pass 2: join physical lines into logical lines.
+    let mut lines = Vec::new();
+    let mut current: Option<(usize, usize, usize)> = None; // (start, end, ifs)
+    let mut depth_before = 0usize;
+    let mut reported_ifs = false;
+    for (n, line) in phys.iter().enumerate() {
+        let code = source.get(line.start..line.code_end).unwrap_or("");
+        let trimmed = code.trim_start();
+        if trimmed.is_empty() {
+            // Blank or comment-only lines never end a bracket, but they do not start anything either.
+            depth_before = line.depth_after;
+            continue;
+        }
+        let code_start = line.code_end - trimmed.len();
+        let starts_section = line.start == code_start && SECTION_WORDS.contains(&first_word(trimmed));
+        let joins_previous = match current {
+            None => false,
+            Some((cur_start, cur_end, _)) => {
+                let prev = source.get(cur_start..cur_end).unwrap_or("").trim_end();
+                let prev_last_char = prev.chars().last();
+                // `eligible when` ends in a joining word but is a complete section header.
+                let is_header = first_word(prev) == "eligible" && last_word(prev) == "when" && prev.split_whitespace().count() == 2;
+                let ends_joining = !is_header && matches!(
+                    prev_last_char,
+                    Some('+' | '-' | '*' | '/' | ',' | '=' | '<' | '>' | '(' | '[')
+                ) || (!is_header && JOIN_AT_END.contains(&last_word(prev)));
+                let starts_joining = matches!(
+                    trimmed.chars().next(),
+                    Some('+' | '-' | '*' | '/' | '=' | '<' | '>' | '!' | ')' | ']')
+                ) || JOIN_AT_START.contains(&first_word(trimmed));
+                // A section word at column 1 always starts afresh, even inside an open bracket.
+                !starts_section && (depth_before > 0 || ends_joining || starts_joining)
+            }
+        };
+        if joins_previous {
+            if let Some((s, _, ifs)) = current {
+                current = Some((s, line.code_end, ifs + line.ifs));
+            }
+        } else {
+            if let Some((s, e, _)) = current.take() {
+                lines.push(make_line(source, &index, s, e));
+            }
+            current = Some((code_start, line.code_end, line.ifs));
+        }
+        if let Some((s, _, ifs)) = current {
+            if ifs > limits.max_nesting && !reported_ifs {
+                reported_ifs = true;
+                diagnostics.push(
+                    Diagnostic::new(codes::NESTING_TOO_DEEP, index.span(s, s))
+                        .arg("limit", limits.max_nesting)
+                        .with_help("E0003.help"),
+                );
+            }
+        }
+        depth_before = line.depth_after;
+        let _ = n;
+    }
+    if let Some((s, e, _)) = current.take() {
+        lines.push(make_line(source, &index, s, e));
+    }
+    Layout { lines, comments, diagnostics }
+}
+
+fn make_line<'a>(source: &'a str, index: &LineIndex<'_>, start: usize, end: usize) -> LogicalLine<'a> {
+    let text = source.get(start..end).unwrap_or("");
+    let _ = index;
+    LogicalLine { text, start, first_word: first_word(text) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(src: &str) -> Vec<String> {
+        layout(src, &Limits::default()).lines.iter().map(|l| l.text.to_string()).collect()
+    }
+
+    #[test]
+    fn lines_continue_inside_brackets_and_after_operators() {
+        let src = "let a = 1 +\n  2\nlet b = f(1,\n  2)\nlet c = x\n  and y\nlet d = [\"a\", # c\n \"b\"]\n";
+        assert_eq!(
+            texts(src),
+            vec!["let a = 1 +\n  2", "let b = f(1,\n  2)", "let c = x\n  and y", "let d = [\"a\", # c\n \"b\"]"]
+        );
+    }
+
+    #[test]
+    fn comments_are_collected_with_their_position_and_strings_hide_hashes() {
+        let src = "# top\nlet a = \"#notacomment\" # trailing\n";
+        let l = layout(src, &Limits::default());
+        assert_eq!(l.lines.len(), 1);
+        assert_eq!(l.lines[0].text, "let a = \"#notacomment\"");
+        assert_eq!(l.comments.len(), 2);
+        assert_eq!(l.comments[0].text, " top");
+        assert!(!l.comments[0].trailing);
+        assert_eq!(l.comments[1].text, " trailing");
+        assert!(l.comments[1].trailing);
+        assert_eq!(l.comments[1].span.line, 2);
+    }
+
+    #[test]
+    fn an_unclosed_bracket_does_not_swallow_the_next_section() {
+        let src = "let a = f(1,\nlet b = 2\n";
+        assert_eq!(texts(src), vec!["let a = f(1,", "let b = 2"]);
+    }
+
+    #[test]
+    fn deep_nesting_is_reported_once_not_recursed() {
+        let src = format!("let a = {}1{}\n", "(".repeat(100_000), ")".repeat(100_000));
+        let l = layout(&src, &Limits::default());
+        assert_eq!(l.diagnostics.len(), 1);
+        assert_eq!(l.diagnostics[0].code, codes::NESTING_TOO_DEEP);
+        assert_eq!(l.diagnostics[0].span.column, 9 + Limits::default().max_nesting as u32);
+    }
+
+    #[test]
+    fn crlf_line_ends_are_accepted() {
+        assert_eq!(texts("let a = 1\r\nlet b = 2\r\n"), vec!["let a = 1", "let b = 2"]);
+    }
+}

@@ -1,0 +1,270 @@
+//! From program text to the AST: the layout pass, then the grammar on each logical line.
+//!
+//! Each logical line is parsed on its own, so a syntax error costs one line: the other lines are
+//! still parsed and checked, and every diagnostic comes back at once.
+
+mod exprs;
+mod lines;
+mod pest_errors;
+
+use crate::ast::*;
+use crate::codes;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::layout::{layout, LogicalLine};
+use crate::limits::Limits;
+use crate::span::{LineIndex, Span};
+use pest::iterators::Pair;
+use pest::Parser as _;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar.pest"]
+struct EntitleParser;
+
+/// The result of parsing: the AST of everything that parsed, and the syntax diagnostics.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The program as far as it could be parsed (lines with syntax errors are left out).
+    pub program: ProgramFile,
+    /// Syntax diagnostics (empty when the text follows the grammar).
+    pub diagnostics: Diagnostics,
+}
+
+/// Parses program text with the default [`Limits`].
+pub fn parse(source: &str) -> Parsed {
+    parse_with_limits(source, &Limits::default())
+}
+
+/// Parses program text.
+pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
+    let mut diags = Vec::new();
+    let index = LineIndex::new(source);
+    let empty_header = Header {
+        id: Ident { name: String::new(), span: Span::default() },
+        title: None,
+        version: None,
+        target: None,
+        currency: None,
+        span: Span::default(),
+    };
+    let mut program = ProgramFile { header: empty_header, items: Vec::new(), comments: Vec::new() };
+
+    if source.len() > limits.max_source_bytes {
+        diags.push(
+            Diagnostic::new(codes::PROGRAM_TOO_LARGE, index.span(0, 0))
+                .arg("size", source.len())
+                .arg("limit", limits.max_source_bytes),
+        );
+        return Parsed { program, diagnostics: Diagnostics(diags) };
+    }
+    if let Some(pos) = source.find('\0') {
+        diags.push(Diagnostic::new(codes::INVALID_TEXT, index.span(pos, pos + 1)));
+        return Parsed { program, diagnostics: Diagnostics(diags) };
+    }
+
+    let laid = layout(source, limits);
+    program.comments = laid.comments;
+    if !laid.diagnostics.is_empty() {
+        // Nesting beyond the limit: stop before the grammar could recurse that deep.
+        diags.extend(laid.diagnostics);
+        return Parsed { program, diagnostics: Diagnostics(diags) };
+    }
+
+    let mut ctx = lines::LineParser { index: &index, limits, diags: &mut diags };
+    let mut state = State::Start;
+    let mut saw_program = false;
+    let mut counts = ItemCounts::default();
+    for line in &laid.lines {
+        match line.first_word {
+            "program" => {
+                if saw_program {
+                    ctx.diags.push(Diagnostic::new(codes::DUPLICATE_SECTION, ctx.span_of(line, 0, 7)).arg("section", "program"));
+                    state = State::Header;
+                    continue;
+                }
+                saw_program = true;
+                if let Some(h) = ctx.program_line(line) {
+                    program.header = h;
+                }
+                state = State::Header;
+            }
+            "target" | "currency" if state == State::Header => {
+                ctx.header_property(line, &mut program.header);
+            }
+            "inputs" => {
+                state = State::Inputs;
+                if let Some(span) = ctx.bare_header(line, Rule::inputs_line) {
+                    program.items.push(Item::Inputs(Section { entries: Vec::new(), span }));
+                }
+            }
+            "params" => {
+                state = State::Params;
+                if let Some(span) = ctx.bare_header(line, Rule::params_line) {
+                    program.items.push(Item::Params(Section { entries: Vec::new(), span }));
+                }
+            }
+            "let" => {
+                state = State::AfterStatement;
+                if let Some(l) = ctx.let_line(line) {
+                    if counts.bump(&mut ctx, line, "let", limits) {
+                        program.items.push(Item::Let(l));
+                    }
+                }
+            }
+            "eligible" => {
+                state = State::Rules;
+                if let Some(span) = ctx.bare_header(line, Rule::eligible_line) {
+                    program.items.push(Item::Eligibility(Section { entries: Vec::new(), span }));
+                }
+            }
+            "entitlement" => {
+                state = State::Entitlement;
+                if let Some(sec) = ctx.entitlement_line(line) {
+                    program.items.push(Item::Entitlement(sec));
+                }
+            }
+            "translation" => {
+                state = State::Translation;
+                if let Some(t) = ctx.translation_line(line) {
+                    program.items.push(Item::Translation(t));
+                }
+            }
+            "test" => {
+                state = State::Test;
+                if let Some(t) = ctx.test_line(line) {
+                    if counts.bump(&mut ctx, line, "test", limits) {
+                        program.items.push(Item::Test(t));
+                    }
+                }
+            }
+            _ => {
+                let last = program.items.last_mut();
+                match (state, last) {
+                    (State::Inputs, Some(Item::Inputs(sec))) => {
+                        if let Some(d) = ctx.input_line(line) {
+                            if counts.bump(&mut ctx, line, "input", limits) {
+                                sec.entries.push(d);
+                            }
+                        }
+                    }
+                    (State::Params, Some(Item::Params(sec))) => {
+                        if let Some(d) = ctx.param_line(line) {
+                            if counts.bump(&mut ctx, line, "param", limits) {
+                                sec.entries.push(d);
+                            }
+                        }
+                    }
+                    (State::Rules, Some(Item::Eligibility(sec))) => {
+                        if let Some(r) = ctx.rule_line(line) {
+                            if counts.bump(&mut ctx, line, "rule", limits) {
+                                sec.entries.push(r);
+                            }
+                        }
+                    }
+                    (State::Entitlement, Some(Item::Entitlement(sec))) => {
+                        if let Some(e) = ctx.entitlement_entry(line) {
+                            if counts.bump(&mut ctx, line, "entitlement", limits) {
+                                sec.entries.push(e);
+                            }
+                        }
+                    }
+                    (State::Translation, Some(Item::Translation(t))) => {
+                        if let Some(e) = ctx.translated_line(line) {
+                            if counts.bump(&mut ctx, line, "translation", limits) {
+                                t.entries.push(e);
+                            }
+                        }
+                    }
+                    (State::Test, Some(Item::Test(t))) => ctx.test_entry(line, t),
+                    // A section whose header failed to parse: its lines are skipped silently, the
+                    // header's own diagnostic already says what is wrong.
+                    (State::Inputs | State::Params | State::Rules | State::Entitlement | State::Translation | State::Test, _) => {}
+                    (State::Start, _) if !saw_program => {
+                        ctx.diags.push(
+                            Diagnostic::new(codes::SYNTAX, ctx.word_span(line))
+                                .arg("expected", "`program`")
+                                .arg("found", pest_errors::describe_found(line.text, 0))
+                                .with_help("E0001.help.program_first"),
+                        );
+                        saw_program = true; // report it once
+                    }
+                    _ => {
+                        ctx.diags.push(
+                            Diagnostic::new(codes::SYNTAX, ctx.word_span(line))
+                                .arg("expected", "a section (`inputs`, `params`, `let`, `eligible when`, `entitlement`, `translation`, `test`)")
+                                .arg("found", pest_errors::describe_found(line.text, 0))
+                                .with_help("E0001.help.outside_section"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if !saw_program {
+        diags.push(
+            Diagnostic::new(codes::SYNTAX, index.span(0, 0))
+                .arg("expected", "`program`")
+                .arg("found", if source.trim().is_empty() { "an empty text".to_string() } else { "no `program` line".to_string() })
+                .with_help("E0001.help.program_first"),
+        );
+    }
+    let mut diagnostics = Diagnostics(diags);
+    diagnostics.sort();
+    Parsed { program, diagnostics }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum State {
+    Start,
+    Header,
+    Inputs,
+    Params,
+    Rules,
+    Entitlement,
+    Translation,
+    Test,
+    AfterStatement,
+}
+
+#[derive(Default)]
+struct ItemCounts {
+    counts: std::collections::HashMap<&'static str, usize>,
+    reported: std::collections::HashSet<&'static str>,
+}
+
+impl ItemCounts {
+    /// Counts one more item of `kind`; false (with one diagnostic) once the limit is passed.
+    fn bump(&mut self, ctx: &mut lines::LineParser<'_, '_>, line: &LogicalLine<'_>, kind: &'static str, limits: &Limits) -> bool {
+        let n = self.counts.entry(kind).or_insert(0);
+        *n += 1;
+        if *n > limits.max_items {
+            if self.reported.insert(kind) {
+                ctx.diags.push(
+                    Diagnostic::new(codes::TOO_MANY_ITEMS, ctx.word_span(line)).arg("kind", kind).arg("limit", limits.max_items),
+                );
+            }
+            return false;
+        }
+        true
+    }
+}
+
+/// Internal-shape failure: the grammar produced a tree the builder did not expect. Never a panic.
+fn internal(span: Span, what: &str) -> Diagnostic {
+    Diagnostic::new(codes::SYNTAX, span).arg("expected", what).arg("found", "something else")
+}
+
+/// The inner pairs of `pair`, as a vector (the builders index into it by shape).
+fn inner(pair: Pair<'_, Rule>) -> Vec<Pair<'_, Rule>> {
+    pair.into_inner().collect()
+}
+
+/// Parses `rule` on a logical line; pest errors become diagnostics.
+fn run<'i>(ctx: &mut lines::LineParser<'_, '_>, rule: Rule, line: &LogicalLine<'i>) -> Option<Pair<'i, Rule>> {
+    match EntitleParser::parse(rule, line.text) {
+        Ok(mut pairs) => pairs.next(),
+        Err(e) => {
+            ctx.diags.push(pest_errors::to_diagnostic(&e, line, ctx.index));
+            None
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! pest errors turned into diagnostics that name what was expected in words.
+
+use super::Rule;
+use crate::codes;
+use crate::diagnostic::Diagnostic;
+use crate::layout::LogicalLine;
+use crate::span::LineIndex;
+
+/// The words used for a grammar rule in "expected …" messages.
+pub(super) fn rule_words(rule: Rule) -> &'static str {
+    use Rule::*;
+    match rule {
+        EOI => "end of line",
+        ident | unit_name => "a name",
+        currency_code => "a currency code such as `KES`",
+        number | number_lit => "a number",
+        percent_lit => "a percentage",
+        money_lit => "an amount such as `KES 1500`",
+        quantity_lit => "a quantity such as `10 kg`",
+        date_lit => "a date such as `2026-01-31`",
+        text_lit => "a quoted text",
+        true_lit | false_lit => "`true` or `false`",
+        unknown_lit => "`unknown`",
+        expr | paren | list | if_expr | members_expr | call | field_ref => "an expression",
+        op_not => "`not`",
+        op_neg => "`-`",
+        op_or => "`or`",
+        op_and => "`and`",
+        op_not_in => "`not in`",
+        op_in => "`in`",
+        op_eq => "`==`",
+        op_ne => "`!=`",
+        op_le => "`<=`",
+        op_ge => "`>=`",
+        op_lt => "`<`",
+        op_gt => "`>`",
+        op_add => "`+`",
+        op_sub => "`-`",
+        op_mul => "`*`",
+        op_div => "`/`",
+        op_mod => "`mod`",
+        type_expr | type_bool | type_number | type_money | type_money_kw | type_date | type_text | type_quantity
+        | type_quantity_kw | type_list => "a type (`bool`, `number`, `money`, `date`, `text`, `quantity UNIT`, `list of TYPE`)",
+        kw_program => "`program`",
+        kw_version => "`version`",
+        kw_target => "`target`",
+        target_kind => "`household` or `individual`",
+        kw_currency => "`currency`",
+        kw_inputs => "`inputs`",
+        kw_params => "`params`",
+        kw_let => "`let`",
+        let_member => "`member.`",
+        kw_eligible => "`eligible`",
+        kw_when | item_when => "`when`",
+        kw_unless => "`unless`",
+        kw_entitlement => "`entitlement`",
+        kw_first | first_match => "`first match`",
+        kw_match => "`match`",
+        kw_cash => "`cash`",
+        kw_in_kind => "`in_kind`",
+        kw_fee => "`fee`",
+        kw_cap => "`cap`",
+        kw_floor => "`floor`",
+        kw_round => "`round`",
+        kw_at => "`at`",
+        kw_to => "`to`",
+        kw_times | item_times => "`times`",
+        kw_up => "`up`",
+        kw_down => "`down`",
+        kw_half => "`half`",
+        kw_even => "`even`",
+        rounding_mode | mode_half_up | mode_half_even => "a rounding mode (`half up`, `half even`, `down`, `up`)",
+        kw_translation => "`translation`",
+        kw_test => "`test`",
+        kw_as => "`as`",
+        kw_of => "`of`",
+        kw_one | input_choices => "`one of`",
+        kw_default | input_default => "`default`",
+        kw_from => "`from`",
+        kw_expect => "`expect`",
+        kw_list => "`list`",
+        kw_if => "`if`",
+        kw_then => "`then`",
+        kw_else => "`else`",
+        kw_members => "`members`",
+        kw_where => "`where`",
+        input_scope | record_kind => "`household`, `member` or `person`",
+        exp_decision | exp_cash | exp_net | exp_net_kw | exp_fee | exp_item | exp_item_kw | exp_failed | exp_failed_kw
+        | exp_passed | exp_passed_kw | exp_missing | exp_missing_kw | exp_error | exp_error_kw => {
+            "an expectation (`eligible`, `not_eligible`, `undetermined`, `cash`, `net`, `fee`, `item`, `failed`, `passed`, `missing`, `error`)"
+        }
+        field_value => "a field name and its value",
+        param_value => "a value",
+        reserved => "a reserved word",
+        _ => "something else",
+    }
+}
+
+/// Describes what is at byte `pos` of `text`: the word or symbol there, or "end of line".
+pub(super) fn describe_found(text: &str, pos: usize) -> String {
+    let rest = text.get(pos..).unwrap_or("");
+    let rest = rest.trim_start_matches([' ', '\t']);
+    let Some(c) = rest.chars().next() else { return "end of line".to_string() };
+    if c == '\n' || c == '\r' {
+        return "end of line".to_string();
+    }
+    if c.is_alphanumeric() || c == '_' {
+        let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.').take(30).collect();
+        return format!("`{word}`");
+    }
+    if c == '"' {
+        return "a quoted text".to_string();
+    }
+    let sym: String = rest.chars().take_while(|c| "=<>!+-*/%".contains(*c)).take(2).collect();
+    if sym.is_empty() {
+        format!("`{c}`")
+    } else {
+        format!("`{sym}`")
+    }
+}
+
+/// Converts a pest error on a logical line into a diagnostic with an absolute span.
+pub(super) fn to_diagnostic(e: &pest::error::Error<Rule>, line: &LogicalLine<'_>, index: &LineIndex<'_>) -> Diagnostic {
+    let pos = match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let (expected, unexpected) = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, negatives } => {
+            let mut words: Vec<&str> = positives.iter().map(|r| rule_words(*r)).filter(|w| *w != "something else").collect();
+            words.sort_unstable();
+            words.dedup();
+            // "an expression" already covers every literal and name.
+            if words.contains(&"an expression") {
+                words.retain(|w| {
+                    !matches!(
+                        *w,
+                        "a name" | "a number" | "a percentage" | "a quoted text" | "a date such as `2026-01-31`"
+                            | "an amount such as `KES 1500`" | "a quantity such as `10 kg`" | "`true` or `false`" | "`unknown`"
+                            | "`not`" | "`-`" | "`if`" | "`members`"
+                    )
+                });
+            }
+            (words, negatives.iter().map(|r| rule_words(*r)).collect::<Vec<_>>())
+        }
+        pest::error::ErrorVariant::CustomError { message } => (vec![], vec![message.as_str()]),
+    };
+    let found = describe_found(line.text, pos);
+    let expected_text = match expected.len() {
+        0 => "something else".to_string(),
+        1 => expected[0].to_string(),
+        n => format!("{} or {}", expected[..n - 1].join(", "), expected[n - 1]),
+    };
+    let start = line.start + pos;
+    let found_len = {
+        let rest = line.text.get(pos..).unwrap_or("");
+        let trimmed = rest.trim_start_matches([' ', '\t']);
+        let skip = rest.len() - trimmed.len();
+        let len = trimmed
+            .char_indices()
+            .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+            .map(|(i, _)| i)
+            .unwrap_or(trimmed.len())
+            .max(trimmed.chars().next().map(char::len_utf8).unwrap_or(0).min(trimmed.len()));
+        (skip, len)
+    };
+    let span = index.span(start + found_len.0, start + found_len.0 + found_len.1);
+    let d = Diagnostic::new(codes::SYNTAX, span).arg("expected", expected_text).arg("found", found);
+    if unexpected.contains(&"a reserved word") {
+        d.with_help("E0001.help.reserved")
+    } else {
+        d
+    }
+}
