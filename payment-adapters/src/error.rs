@@ -1,0 +1,335 @@
+//! The one error type of the payment adapters, with stable codes.
+//!
+//! Messages name the unit (its identifier only), the setting, the field or the file, never a payee's
+//! name, account or any other personal value: error text ends up in logs.
+
+use std::path::PathBuf;
+
+/// Everything that can stop an export. Nothing is written when one of these is returned by
+/// [`crate::export_run`] (except [`PaymentError::Io`] while writing, after which no output file is left
+/// half-written: files are written to a temporary name and renamed).
+///
+/// Each variant has a stable code (`P0001` …) returned by [`PaymentError::code`]; codes are never
+/// reused or renumbered, while message text may change.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PaymentError {
+    /// P0001: a file or directory could not be read or written.
+    #[error("cannot {action} `{}`: {source}", path.display())]
+    Io {
+        /// What was being done: "read", "write", "create", "rename".
+        action: &'static str,
+        /// The path concerned.
+        path: PathBuf,
+        /// The operating-system error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// P0002: the run directory (`decisions.jsonl`, `summary.json`) does not have the expected shape.
+    #[error("invalid run `{}`{}: {message}", path.display(), line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    InvalidRun {
+        /// The file concerned.
+        path: PathBuf,
+        /// The 1-based line, for `decisions.jsonl`.
+        line: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
+    /// P0003: the payer configuration is not valid TOML or has an unknown key.
+    #[error("invalid payer configuration: {message}")]
+    InvalidConfig {
+        /// What is wrong (from the TOML parser).
+        message: String,
+    },
+    /// P0004: a payer setting that the chosen format needs is missing.
+    #[error("missing payer setting `{setting}` (needed by the {format} format)")]
+    MissingSetting {
+        /// The setting, as written in the payer TOML (`g2p_connect.sender_id`).
+        setting: String,
+        /// The format that needs it.
+        format: &'static str,
+    },
+    /// P0005: a payer setting has a value the format cannot use.
+    #[error("invalid payer setting `{setting}`: {reason}")]
+    InvalidSetting {
+        /// The setting, as written in the payer TOML.
+        setting: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
+    /// P0006: the format cannot carry the entitlements' currency.
+    #[error("the {format} format cannot carry currency {currency}: {reason}")]
+    UnsupportedCurrency {
+        /// The ISO 4217 code.
+        currency: String,
+        /// The format.
+        format: &'static str,
+        /// Why not.
+        reason: String,
+    },
+    /// P0007: an amount (or a control sum) has more digits than the format allows.
+    #[error("{what} is too large for the {format} format: {reason}")]
+    AmountOutOfRange {
+        /// Which amount: "the amount of unit H1" or "the batch control sum".
+        what: String,
+        /// The format.
+        format: &'static str,
+        /// The limit that is exceeded.
+        reason: String,
+    },
+    /// P0008: a payee's financial address (or account, BIC, MSISDN …) is malformed for the format.
+    #[error("unit {unit_id}: malformed {field} for the {format} format: {reason}")]
+    InvalidAddress {
+        /// The unit whose payee is concerned.
+        unit_id: String,
+        /// The payee field: `financial_address`, `iban`, `bic`, `fsp_id`, `id_type`.
+        field: &'static str,
+        /// The format.
+        format: &'static str,
+        /// What is wrong (never the value itself).
+        reason: String,
+    },
+    /// P0009: an amount has more decimals than the currency's minor unit and the payer configuration
+    /// says `rounding = "reject"` (the default).
+    #[error("unit {unit_id}: amount has {scale} decimals but {currency} has {minor_units}; set `rounding` in the payer configuration to round it")]
+    RoundingRequired {
+        /// The unit.
+        unit_id: String,
+        /// The currency.
+        currency: String,
+        /// Decimals of the amount.
+        scale: u32,
+        /// Decimals of the currency's minor unit.
+        minor_units: u32,
+    },
+    /// P0010: entitlements were already exported in another batch (the ledger refuses a second
+    /// payment); reissue them explicitly or skip them.
+    #[error("{count} entitlement(s) already exported in an earlier batch (first: unit {first_unit_id} in batch {batch_id}); pass them as reissues or skip already exported units")]
+    AlreadyExported {
+        /// How many units are concerned.
+        count: usize,
+        /// The first of them, in unit order.
+        first_unit_id: String,
+        /// The batch that unit was exported in.
+        batch_id: String,
+    },
+    /// P0011: an output file already exists and `force` is not set.
+    #[error("output `{}` already exists; use force to overwrite it", path.display())]
+    OutputExists {
+        /// The existing file.
+        path: PathBuf,
+    },
+    /// P0012: the payment ledger could not be read or updated.
+    #[error("payment ledger: {message}")]
+    Ledger {
+        /// What went wrong.
+        message: String,
+    },
+    /// P0013: a text field does not fit the format's character set or length.
+    #[error("{field} {reason} in the {format} format{}", unit_id.as_ref().map(|u| format!(" (unit {u})")).unwrap_or_default())]
+    InvalidText {
+        /// The unit, when the text belongs to one unit's payee.
+        unit_id: Option<String>,
+        /// The field: `note`, `Cdtr/Nm`, `payer name` …
+        field: String,
+        /// The format.
+        format: &'static str,
+        /// What is wrong: "contains a comma", "is longer than 70 characters" …
+        reason: String,
+    },
+    /// P0014: the payable entitlements are in more than one currency.
+    #[error("entitlements are in more than one currency ({first} and {second}); export one currency per batch")]
+    MixedCurrencies {
+        /// One currency.
+        first: String,
+        /// Another.
+        second: String,
+    },
+    /// P0015: the same unit appears twice in `decisions.jsonl` (it would be paid twice).
+    #[error(
+        "unit {unit_id} appears more than once in the run (lines {first_line} and {second_line})"
+    )]
+    DuplicateUnit {
+        /// The unit.
+        unit_id: String,
+        /// Its first line.
+        first_line: usize,
+        /// The repeated line.
+        second_line: usize,
+    },
+    /// P0016: a decision was made by another program (hash) than the run's summary names.
+    #[error("unit {unit_id} was decided by program hash {found}, but the run is for {expected}")]
+    ProgramMismatch {
+        /// The unit.
+        unit_id: String,
+        /// The run's program hash.
+        expected: String,
+        /// The decision's program hash.
+        found: String,
+    },
+    /// P0017: the account-mapper file does not have the expected shape.
+    #[error("invalid account mapper `{}` line {line}: {message}", path.display())]
+    InvalidMapper {
+        /// The mapper file.
+        path: PathBuf,
+        /// The 1-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// P0018: a format name that is not one of the supported formats.
+    #[error("unknown payment format `{name}`; expected one of: {expected}")]
+    UnknownFormat {
+        /// The name given.
+        name: String,
+        /// The accepted names.
+        expected: &'static str,
+    },
+    /// P0019: an amount that is not a decimal number, or is negative.
+    #[error("unit {unit_id}: invalid amount in `{field}`: {reason}")]
+    InvalidAmount {
+        /// The unit.
+        unit_id: String,
+        /// The decision field: `cash.net`.
+        field: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// P0020: a request that was built does not pass the format's own checks. This is a defect in
+    /// the adapter, reported instead of writing a file the payment system would reject.
+    #[error("internal check failed for the {format} format: {message}")]
+    Internal {
+        /// The format.
+        format: &'static str,
+        /// What failed.
+        message: String,
+    },
+}
+
+impl PaymentError {
+    /// The stable code of this error (`P0001` …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            PaymentError::Io { .. } => "P0001",
+            PaymentError::InvalidRun { .. } => "P0002",
+            PaymentError::InvalidConfig { .. } => "P0003",
+            PaymentError::MissingSetting { .. } => "P0004",
+            PaymentError::InvalidSetting { .. } => "P0005",
+            PaymentError::UnsupportedCurrency { .. } => "P0006",
+            PaymentError::AmountOutOfRange { .. } => "P0007",
+            PaymentError::InvalidAddress { .. } => "P0008",
+            PaymentError::RoundingRequired { .. } => "P0009",
+            PaymentError::AlreadyExported { .. } => "P0010",
+            PaymentError::OutputExists { .. } => "P0011",
+            PaymentError::Ledger { .. } => "P0012",
+            PaymentError::InvalidText { .. } => "P0013",
+            PaymentError::MixedCurrencies { .. } => "P0014",
+            PaymentError::DuplicateUnit { .. } => "P0015",
+            PaymentError::ProgramMismatch { .. } => "P0016",
+            PaymentError::InvalidMapper { .. } => "P0017",
+            PaymentError::UnknownFormat { .. } => "P0018",
+            PaymentError::InvalidAmount { .. } => "P0019",
+            PaymentError::Internal { .. } => "P0020",
+        }
+    }
+
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
+        PaymentError::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub(crate) fn setting(setting: &str, reason: impl Into<String>) -> Self {
+        PaymentError::InvalidSetting {
+            setting: setting.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Every code with a one-line description, in code order (for the project's code table).
+pub const CODES: &[(&str, &str)] = &[
+    ("P0001", "a file or directory could not be read or written"),
+    (
+        "P0002",
+        "the run directory does not have the expected shape",
+    ),
+    (
+        "P0003",
+        "the payer configuration is not valid TOML or has an unknown key",
+    ),
+    ("P0004", "a payer setting the format needs is missing"),
+    ("P0005", "a payer setting has a value the format cannot use"),
+    ("P0006", "the format cannot carry the currency"),
+    (
+        "P0007",
+        "an amount or control sum has more digits than the format allows",
+    ),
+    (
+        "P0008",
+        "a payee's financial address is malformed for the format",
+    ),
+    (
+        "P0009",
+        "an amount has more decimals than the currency and rounding is `reject`",
+    ),
+    ("P0010", "entitlements already exported in an earlier batch"),
+    ("P0011", "an output file already exists"),
+    ("P0012", "the payment ledger could not be read or updated"),
+    (
+        "P0013",
+        "a text field does not fit the format's character set or length",
+    ),
+    ("P0014", "entitlements in more than one currency"),
+    ("P0015", "the same unit appears twice in the run"),
+    (
+        "P0016",
+        "a decision was made by another program than the run's",
+    ),
+    (
+        "P0017",
+        "the account-mapper file does not have the expected shape",
+    ),
+    ("P0018", "unknown payment format"),
+    (
+        "P0019",
+        "an amount that is not a decimal number, or is negative",
+    ),
+    ("P0020", "an internal check of a built request failed"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_table_matches_variants() {
+        let samples = [
+            PaymentError::InvalidConfig {
+                message: String::new(),
+            },
+            PaymentError::UnknownFormat {
+                name: String::new(),
+                expected: "",
+            },
+            PaymentError::Internal {
+                format: "x",
+                message: String::new(),
+            },
+        ];
+        for e in samples {
+            assert!(CODES.iter().any(|(c, _)| *c == e.code()), "{}", e.code());
+        }
+        let mut codes: Vec<_> = CODES.iter().map(|(c, _)| *c).collect();
+        let n = codes.len();
+        codes.dedup();
+        assert_eq!(codes.len(), n);
+        assert_eq!(CODES.last().map(|(c, _)| *c), Some("P0020"));
+    }
+}

@@ -1,0 +1,317 @@
+//! Mojaloop SDK scheme adapter outbound `POST /bulkTransactions` (API snippets v18.3.2,
+//! `sdk-scheme-adapter/v2_1_0` `bulkTransactionRequest`).
+//!
+//! - One request per payee FSP (a Mojaloop bulk transfer has a single `payeeFsp`), split further at
+//!   `max_batch_size` transfers (at most 1000, the FSPIOP bulk limit). A payee without an FSP goes
+//!   to the exceptions file.
+//! - `Amount` has no trailing zeros (standards.md P2): `1500`, `1500.5`, never `1500.00`.
+//! - `DateTime` has milliseconds (P3): `options.bulkExpiration` is `2026-03-12T00:00:00.000Z`.
+//! - `bulkTransactionId` is a `CorrelationId`: a version 5 UUID of the batch id.
+//! - The v2.1.0 `Currency` enum lacks some active ISO 4217 codes; those are refused.
+//! - `amountType` is RECEIVE by default: the beneficiary receives the whole entitlement and fees
+//!   are on top. The `TransactionType` conventions for G2P are not fixed by the spec (standards.md §7).
+
+use super::{batch_file_name, to_json, ts, BatchSummary, Built, Context, Item, OutputFile, Writer};
+use crate::address::{check_identifier, check_typed_identifier, normalize_iban};
+use crate::amount::{check_digits, without_trailing_zeros};
+use crate::config::{batch_size, required, PayerConfig};
+use crate::error::PaymentError;
+use crate::formats::ph_ee::id_type_setting;
+use crate::payee::{ExceptionReason, IdType, Payee};
+use crate::refs;
+use crate::text::json_text;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+const FORMAT: &str = "mojaloop";
+
+/// Active ISO 4217 codes that are missing from the `Currency` enum of the SDK scheme adapter API
+/// v2.1.0 (api-snippets v18.3.2); a test compares this list with the schema file.
+pub const UNSUPPORTED_CURRENCIES: &[&str] = &["MRU", "SLE", "SSP", "STN", "VES", "ZWG"];
+
+pub(crate) struct Mojaloop {
+    payer_fsp: String,
+    payer_type: IdType,
+    payer_identifier: String,
+    payer_name: Option<String>,
+    payee_default_type: IdType,
+    amount_type: &'static str,
+    auto_accept_party: bool,
+    auto_accept_quote: bool,
+    skip_party_lookup: bool,
+    synchronous: bool,
+    expiration: String,
+    max_batch: usize,
+}
+
+pub(crate) struct Target {
+    id_type: IdType,
+    identifier: String,
+    fsp: String,
+    name: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BulkTransactionRequest<'a> {
+    #[serde(rename = "bulkHomeTransactionID")]
+    bulk_home_transaction_id: &'a str,
+    bulk_transaction_id: String,
+    options: Options<'a>,
+    from: Party<'a>,
+    individual_transfers: Vec<Transfer<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Options<'a> {
+    only_validate_party: bool,
+    auto_accept_party: Enabled,
+    auto_accept_quote: Enabled,
+    skip_party_lookup: bool,
+    synchronous: bool,
+    bulk_expiration: &'a str,
+}
+
+#[derive(Serialize)]
+struct Enabled {
+    enabled: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Party<'a> {
+    party_id_info: PartyIdInfo<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PartyIdInfo<'a> {
+    party_id_type: &'static str,
+    party_identifier: &'a str,
+    fsp_id: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Transfer<'a> {
+    home_transaction_id: &'a str,
+    to: Party<'a>,
+    amount_type: &'static str,
+    currency: &'a str,
+    amount: String,
+    note: &'a str,
+}
+
+impl Mojaloop {
+    pub(crate) fn new(cfg: &PayerConfig, ctx: &Context<'_>) -> Result<Mojaloop, PaymentError> {
+        let s = cfg.mojaloop.clone().unwrap_or_default();
+        let code = ctx.currency.code();
+        if UNSUPPORTED_CURRENCIES.contains(&code) {
+            return Err(PaymentError::UnsupportedCurrency {
+                currency: code.to_string(),
+                format: FORMAT,
+                reason: "the Mojaloop SDK API v2.1.0 Currency enum does not list it".into(),
+            });
+        }
+        let payer_fsp = required(s.payer_fsp.as_ref(), "mojaloop.payer_fsp", FORMAT)?;
+        check_identifier(payer_fsp, 32)
+            .map_err(|r| PaymentError::setting("mojaloop.payer_fsp", r))?;
+        let payer_type = id_type_setting(
+            s.payer_id_type.as_ref(),
+            "mojaloop.payer_id_type",
+            IdType::AccountId,
+        )?;
+        let payer_identifier = required(
+            s.payer_identifier.as_ref(),
+            "mojaloop.payer_identifier",
+            FORMAT,
+        )?;
+        check_typed_identifier(payer_identifier, payer_type)
+            .map_err(|r| PaymentError::setting("mojaloop.payer_identifier", r))?;
+        let payee_default_type = id_type_setting(
+            s.payee_id_type.as_ref(),
+            "mojaloop.payee_id_type",
+            IdType::AccountId,
+        )?;
+        let amount_type = match s.amount_type.as_deref().map(str::trim) {
+            None | Some("RECEIVE") => "RECEIVE",
+            Some("SEND") => "SEND",
+            Some(_) => {
+                return Err(PaymentError::setting(
+                    "mojaloop.amount_type",
+                    "is not RECEIVE or SEND",
+                ))
+            }
+        };
+        let payer_name = cfg
+            .name
+            .as_deref()
+            .map(|n| json_text(n, 128, "payer name", None, FORMAT))
+            .transpose()?;
+        json_text(ctx.note, 128, "note", None, FORMAT)?;
+        let expiration = s.bulk_expiration.unwrap_or_else(|| {
+            ts::start_of(
+                ctx.execution_date
+                    .checked_add_days(chrono::Days::new(7))
+                    .unwrap_or(ctx.execution_date),
+            )
+        });
+        Ok(Mojaloop {
+            payer_fsp: payer_fsp.to_string(),
+            payer_type,
+            payer_identifier: payer_identifier.to_string(),
+            payer_name,
+            payee_default_type,
+            amount_type,
+            auto_accept_party: s.auto_accept_party,
+            auto_accept_quote: s.auto_accept_quote,
+            skip_party_lookup: s.skip_party_lookup,
+            synchronous: s.synchronous,
+            expiration: ts::millis(expiration),
+            max_batch: batch_size(s.max_batch_size, "mojaloop.max_batch_size", 1000, 1000)?,
+        })
+    }
+}
+
+impl Writer for Mojaloop {
+    type Target = Target;
+
+    fn resolve(
+        &self,
+        unit_id: &str,
+        payee: &Payee,
+    ) -> Result<Result<Target, ExceptionReason>, PaymentError> {
+        let Some((id, kind, _)) = payee.identifier() else {
+            return Ok(Err(ExceptionReason::NoFinancialAddress));
+        };
+        let id_type = kind.unwrap_or(self.payee_default_type);
+        let malformed = |field: &'static str, reason: String| PaymentError::InvalidAddress {
+            unit_id: unit_id.to_string(),
+            field,
+            format: FORMAT,
+            reason,
+        };
+        let identifier = if id_type == IdType::Iban {
+            normalize_iban(id)
+        } else {
+            id.to_string()
+        };
+        check_typed_identifier(&identifier, id_type)
+            .map_err(|r| malformed("financial_address", format!("as {id_type} it {r}")))?;
+        let Some(fsp) = payee.fsp() else {
+            return Ok(Err(ExceptionReason::NoPayeeFsp));
+        };
+        check_identifier(fsp, 32)
+            .map_err(|r| malformed("fsp_id", format!("an FSP id (1 to 32 characters) {r}")))?;
+        let name = payee
+            .name()
+            .map(|n| json_text(n, 128, "to.name", Some(unit_id), FORMAT))
+            .transpose()?;
+        Ok(Ok(Target {
+            id_type,
+            identifier,
+            fsp: fsp.to_string(),
+            name,
+        }))
+    }
+
+    fn build(&self, ctx: &Context<'_>, items: &[Item<Target>]) -> Result<Built, PaymentError> {
+        let mut by_fsp: BTreeMap<&str, Vec<&Item<Target>>> = BTreeMap::new();
+        for item in items {
+            check_digits(
+                || format!("the amount of unit {}", item.unit_id),
+                item.amount,
+                FORMAT,
+                18,
+                4,
+            )?;
+            by_fsp
+                .entry(item.target.fsp.as_str())
+                .or_default()
+                .push(item);
+        }
+        let mut built = Built {
+            files: Vec::new(),
+            batches: Vec::new(),
+        };
+        let mut number = 0usize;
+        for (fsp, group) in by_fsp {
+            for chunk in group.chunks(self.max_batch) {
+                number = number.saturating_add(1);
+                let chunk_refs: Vec<&str> = chunk.iter().map(|i| i.reference.as_str()).collect();
+                let batch_id =
+                    refs::batch_id(&ctx.program.hash, ctx.cycle, FORMAT, number, &chunk_refs);
+                let transfers = chunk
+                    .iter()
+                    .map(|i| Transfer {
+                        home_transaction_id: &i.reference,
+                        to: Party {
+                            party_id_info: PartyIdInfo {
+                                party_id_type: i.target.id_type.as_str(),
+                                party_identifier: &i.target.identifier,
+                                fsp_id: &i.target.fsp,
+                            },
+                            name: i.target.name.as_deref(),
+                        },
+                        amount_type: self.amount_type,
+                        currency: ctx.currency.code(),
+                        amount: without_trailing_zeros(i.amount),
+                        note: ctx.note,
+                    })
+                    .collect();
+                let request = BulkTransactionRequest {
+                    bulk_home_transaction_id: &batch_id,
+                    bulk_transaction_id: refs::uuid_of(&batch_id),
+                    options: Options {
+                        only_validate_party: false,
+                        auto_accept_party: Enabled {
+                            enabled: self.auto_accept_party,
+                        },
+                        auto_accept_quote: Enabled {
+                            enabled: self.auto_accept_quote,
+                        },
+                        skip_party_lookup: self.skip_party_lookup,
+                        synchronous: self.synchronous,
+                        bulk_expiration: &self.expiration,
+                    },
+                    from: Party {
+                        party_id_info: PartyIdInfo {
+                            party_id_type: self.payer_type.as_str(),
+                            party_identifier: &self.payer_identifier,
+                            fsp_id: &self.payer_fsp,
+                        },
+                        name: self.payer_name.as_deref(),
+                    },
+                    individual_transfers: transfers,
+                };
+                let mut refs_sorted = chunk_refs.clone();
+                refs_sorted.sort_unstable();
+                refs_sorted.dedup();
+                if refs_sorted.len() != chunk.len() {
+                    return Err(PaymentError::Internal {
+                        format: FORMAT,
+                        message: "duplicate reference in a batch".into(),
+                    });
+                }
+                let name = batch_file_name(FORMAT, number, "json");
+                built.files.push(OutputFile {
+                    name: name.clone(),
+                    bytes: to_json(&request, FORMAT)?,
+                });
+                built.batches.push(BatchSummary {
+                    id: batch_id,
+                    file: name,
+                    message_id: None,
+                    payee_fsp: Some(fsp.to_string()),
+                    count: chunk.len(),
+                    control_sum: chunk.iter().map(|i| i.amount).sum(),
+                    unit_ids: chunk.iter().map(|i| i.unit_id.clone()).collect(),
+                });
+            }
+        }
+        Ok(built)
+    }
+}

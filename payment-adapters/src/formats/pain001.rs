@@ -1,0 +1,411 @@
+//! ISO 20022 `pain.001.001.03` and `pain.001.001.09` customer credit transfer initiations.
+//!
+//! One file per batch, with one `GrpHdr` and one `PmtInf` (`PmtMtd` TRF). The two versions differ
+//! where standards.md P5 says: `.03` writes `<ReqdExctnDt>2026-03-05</ReqdExctnDt>` and `<BIC>`;
+//! `.09` writes `<ReqdExctnDt><Dt>2026-03-05</Dt></ReqdExctnDt>` and `<BICFI>`.
+//!
+//! The XSDs do not check what matters most to a bank, so this module does:
+//! - `NbOfTxs` and `CtrlSum` (in `GrpHdr` and `PmtInf`) equal the count and sum of the transactions;
+//! - every text is in the SEPA/SWIFT Latin character set (letters lose their accents; other
+//!   characters are refused) and within its length (`Nm` 70 with SEPA, otherwise 140; `Ustrd` 140;
+//!   ids 35);
+//! - `Cdtr/Nm` and `CdtrAcct` are always written (optional in the XSD, required by banks): a payee
+//!   without a name or account goes to the exceptions file;
+//! - amounts fit `InstdAmt` (18 digits, 5 decimals; with SEPA at most 999999999.99 EUR).
+
+use super::{
+    batch_file_name, check_unique_references, sum, ts, BatchSummary, Built, Context, Item,
+    OutputFile, Writer,
+};
+use crate::address::{check_bic, check_iban, normalize_iban};
+use crate::amount::{fixed, integer_digits};
+use crate::config::{batch_size, required, PayerConfig};
+use crate::error::PaymentError;
+use crate::payee::{ExceptionReason, IdType, Payee};
+use crate::refs;
+use crate::text::{sepa_text, xml_escape};
+use rust_decimal::Decimal;
+use std::fmt::Write as _;
+
+/// The two supported versions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Version {
+    V03,
+    V09,
+}
+
+enum Account {
+    Iban(String),
+    Other(String),
+}
+
+pub(crate) struct Pain001 {
+    version: Version,
+    format: &'static str,
+    payer_name: String,
+    debtor_account: Account,
+    debtor_bic: Option<String>,
+    sepa: bool,
+    charge_bearer: Option<String>,
+    batch_booking: Option<bool>,
+    note: String,
+    max_batch: usize,
+}
+
+pub(crate) struct Target {
+    name: String,
+    account: Account,
+    bic: Option<String>,
+}
+
+impl Pain001 {
+    pub(crate) fn new(
+        cfg: &PayerConfig,
+        ctx: &Context<'_>,
+        version: Version,
+    ) -> Result<Pain001, PaymentError> {
+        let format = match version {
+            Version::V03 => "pain.001.001.03",
+            Version::V09 => "pain.001.001.09",
+        };
+        let s = cfg.pain001.clone().unwrap_or_default();
+        let name_max = if s.sepa { 70 } else { 140 };
+        let payer = required(cfg.name.as_ref(), "name", format)?;
+        let payer_name = sepa_text(payer, name_max, "payer name (Dbtr/Nm)", None, format)?;
+        let debtor_account = match (&s.iban, &s.account) {
+            (Some(iban), _) => {
+                let iban = normalize_iban(iban);
+                check_iban(&iban).map_err(|r| PaymentError::setting("pain001.iban", r))?;
+                Account::Iban(iban)
+            }
+            (None, Some(acc)) if !s.sepa => {
+                Account::Other(sepa_text(acc, 34, "pain001.account", None, format)?)
+            }
+            _ => {
+                return Err(PaymentError::MissingSetting {
+                    setting: "pain001.iban".into(),
+                    format,
+                })
+            }
+        };
+        let debtor_bic = match &s.bic {
+            Some(b) => {
+                check_bic(b.trim()).map_err(|r| PaymentError::setting("pain001.bic", r))?;
+                Some(b.trim().to_string())
+            }
+            None => None,
+        };
+        let charge_bearer = match s.charge_bearer.as_deref().map(str::trim) {
+            Some(c @ ("DEBT" | "CRED" | "SHAR" | "SLEV")) => {
+                if s.sepa && c != "SLEV" {
+                    return Err(PaymentError::setting(
+                        "pain001.charge_bearer",
+                        "must be SLEV for SEPA",
+                    ));
+                }
+                Some(c.to_string())
+            }
+            Some(_) => {
+                return Err(PaymentError::setting(
+                    "pain001.charge_bearer",
+                    "is not DEBT, CRED, SHAR or SLEV",
+                ))
+            }
+            None => s.sepa.then(|| "SLEV".to_string()),
+        };
+        if s.sepa && ctx.currency.code() != "EUR" {
+            return Err(PaymentError::UnsupportedCurrency {
+                currency: ctx.currency.code().to_string(),
+                format,
+                reason: "a SEPA credit transfer (`pain001.sepa = true`) is in EUR only".into(),
+            });
+        }
+        let note = sepa_text(ctx.note, 140, "note (RmtInf/Ustrd)", None, format)?;
+        Ok(Pain001 {
+            version,
+            format,
+            payer_name,
+            debtor_account,
+            debtor_bic,
+            sepa: s.sepa,
+            charge_bearer,
+            batch_booking: s.batch_booking,
+            note,
+            max_batch: batch_size(s.max_batch_size, "pain001.max_batch_size", 5000, 100_000)?,
+        })
+    }
+
+    fn check_amount(
+        &self,
+        what: impl Fn() -> String,
+        amount: Decimal,
+        minor: u32,
+        max_total: u32,
+    ) -> Result<(), PaymentError> {
+        let digits = integer_digits(amount).saturating_add(minor);
+        if digits > max_total {
+            return Err(PaymentError::AmountOutOfRange {
+                what: what(),
+                format: self.format,
+                reason: format!("{digits} digits, at most {max_total} allowed"),
+            });
+        }
+        if self.sepa && amount > Decimal::new(99_999_999_999, 2) {
+            return Err(PaymentError::AmountOutOfRange {
+                what: what(),
+                format: self.format,
+                reason: "SEPA allows at most 999999999.99".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn agent(&self, out: &mut String, indent: &str, tag: &str, bic: Option<&str>) {
+        let bic_tag = match self.version {
+            Version::V03 => "BIC",
+            Version::V09 => "BICFI",
+        };
+        let _ = write!(out, "{indent}<{tag}>\n{indent}  <FinInstnId>\n");
+        match bic {
+            Some(b) => {
+                let _ = writeln!(out, "{indent}    <{bic_tag}>{}</{bic_tag}>", xml_escape(b));
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "{indent}    <Othr>\n{indent}      <Id>NOTPROVIDED</Id>\n{indent}    </Othr>"
+                );
+            }
+        }
+        let _ = write!(out, "{indent}  </FinInstnId>\n{indent}</{tag}>\n");
+    }
+
+    fn account(out: &mut String, indent: &str, tag: &str, account: &Account) {
+        let _ = write!(out, "{indent}<{tag}>\n{indent}  <Id>\n");
+        match account {
+            Account::Iban(i) => {
+                let _ = writeln!(out, "{indent}    <IBAN>{}</IBAN>", xml_escape(i));
+            }
+            Account::Other(o) => {
+                let _ = writeln!(
+                    out,
+                    "{indent}    <Othr>\n{indent}      <Id>{}</Id>\n{indent}    </Othr>",
+                    xml_escape(o)
+                );
+            }
+        }
+        let _ = write!(out, "{indent}  </Id>\n{indent}</{tag}>\n");
+    }
+
+    fn document(
+        &self,
+        ctx: &Context<'_>,
+        batch_id: &str,
+        message_id: &str,
+        chunk: &[Item<Target>],
+    ) -> String {
+        let minor = ctx.currency.minor_units();
+        let control = fixed(sum(chunk), minor);
+        let count = chunk.len();
+        let mut x = String::with_capacity(1024usize.saturating_add(count.saturating_mul(600)));
+        let _ = write!(
+            x,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:{}\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n  <CstmrCdtTrfInitn>\n",
+            self.format
+        );
+        let _ = write!(
+            x,
+            "    <GrpHdr>\n      <MsgId>{message_id}</MsgId>\n      <CreDtTm>{}</CreDtTm>\n      <NbOfTxs>{count}</NbOfTxs>\n      <CtrlSum>{control}</CtrlSum>\n      <InitgPty>\n        <Nm>{}</Nm>\n      </InitgPty>\n    </GrpHdr>\n",
+            ts::rfc3339(ctx.created_at),
+            xml_escape(&self.payer_name)
+        );
+        let _ = write!(
+            x,
+            "    <PmtInf>\n      <PmtInfId>{batch_id}</PmtInfId>\n      <PmtMtd>TRF</PmtMtd>\n"
+        );
+        if let Some(b) = self.batch_booking {
+            let _ = writeln!(x, "      <BtchBookg>{b}</BtchBookg>");
+        }
+        let _ = write!(
+            x,
+            "      <NbOfTxs>{count}</NbOfTxs>\n      <CtrlSum>{control}</CtrlSum>\n"
+        );
+        if self.sepa {
+            x.push_str("      <PmtTpInf>\n        <SvcLvl>\n          <Cd>SEPA</Cd>\n        </SvcLvl>\n      </PmtTpInf>\n");
+        }
+        let date = ctx.execution_date.format("%Y-%m-%d");
+        match self.version {
+            Version::V03 => {
+                let _ = writeln!(x, "      <ReqdExctnDt>{date}</ReqdExctnDt>");
+            }
+            Version::V09 => {
+                let _ = writeln!(
+                    x,
+                    "      <ReqdExctnDt>\n        <Dt>{date}</Dt>\n      </ReqdExctnDt>"
+                );
+            }
+        }
+        let _ = writeln!(
+            x,
+            "      <Dbtr>\n        <Nm>{}</Nm>\n      </Dbtr>",
+            xml_escape(&self.payer_name)
+        );
+        Self::account(&mut x, "      ", "DbtrAcct", &self.debtor_account);
+        self.agent(&mut x, "      ", "DbtrAgt", self.debtor_bic.as_deref());
+        if let Some(c) = &self.charge_bearer {
+            let _ = writeln!(x, "      <ChrgBr>{c}</ChrgBr>");
+        }
+        for item in chunk {
+            let _ = write!(
+                x,
+                "      <CdtTrfTxInf>\n        <PmtId>\n          <EndToEndId>{}</EndToEndId>\n        </PmtId>\n        <Amt>\n          <InstdAmt Ccy=\"{}\">{}</InstdAmt>\n        </Amt>\n",
+                item.reference,
+                ctx.currency.code(),
+                fixed(item.amount, minor)
+            );
+            if let Some(bic) = &item.target.bic {
+                self.agent(&mut x, "        ", "CdtrAgt", Some(bic));
+            }
+            let _ = writeln!(
+                x,
+                "        <Cdtr>\n          <Nm>{}</Nm>\n        </Cdtr>",
+                xml_escape(&item.target.name)
+            );
+            Self::account(&mut x, "        ", "CdtrAcct", &item.target.account);
+            let _ = write!(
+                x,
+                "        <RmtInf>\n          <Ustrd>{}</Ustrd>\n        </RmtInf>\n      </CdtTrfTxInf>\n",
+                xml_escape(&self.note)
+            );
+        }
+        x.push_str("    </PmtInf>\n  </CstmrCdtTrfInitn>\n</Document>\n");
+        x
+    }
+}
+
+impl Writer for Pain001 {
+    type Target = Target;
+
+    fn resolve(
+        &self,
+        unit_id: &str,
+        payee: &Payee,
+    ) -> Result<Result<Target, ExceptionReason>, PaymentError> {
+        let format = self.format;
+        let malformed = |field: &'static str, reason: &str| PaymentError::InvalidAddress {
+            unit_id: unit_id.to_string(),
+            field,
+            format,
+            reason: reason.to_string(),
+        };
+        let iban = match payee
+            .iban
+            .as_deref()
+            .map(normalize_iban)
+            .filter(|s| !s.is_empty())
+        {
+            Some(iban) => Some((iban, "iban")),
+            None => match payee.identifier() {
+                Some((id, Some(IdType::Iban), _)) => {
+                    Some((normalize_iban(id), "financial_address"))
+                }
+                _ => None,
+            },
+        };
+        let account = match iban {
+            Some((iban, field)) => {
+                check_iban(&iban).map_err(|r| malformed(field, &format!("the IBAN {r}")))?;
+                Account::Iban(iban)
+            }
+            None if self.sepa => return Ok(Err(ExceptionReason::NoIban)),
+            None => match payee.identifier() {
+                Some((id, _, _)) => Account::Other(
+                    sepa_text(id, 34, "CdtrAcct/Id/Othr/Id", Some(unit_id), format).map_err(
+                        |_| {
+                            malformed(
+                                "financial_address",
+                                "as an account id it is not 1 to 34 SEPA characters",
+                            )
+                        },
+                    )?,
+                ),
+                None => return Ok(Err(ExceptionReason::NoFinancialAddress)),
+            },
+        };
+        let Some(name) = payee.name() else {
+            return Ok(Err(ExceptionReason::NoPayeeName));
+        };
+        let name = sepa_text(
+            name,
+            if self.sepa { 70 } else { 140 },
+            "Cdtr/Nm",
+            Some(unit_id),
+            format,
+        )?;
+        let bic = match payee
+            .bic
+            .as_deref()
+            .map(str::trim)
+            .filter(|b| !b.is_empty())
+        {
+            Some(b) => {
+                check_bic(b).map_err(|r| malformed("bic", r))?;
+                Some(b.to_string())
+            }
+            None => None,
+        };
+        Ok(Ok(Target { name, account, bic }))
+    }
+
+    fn build(&self, ctx: &Context<'_>, items: &[Item<Target>]) -> Result<Built, PaymentError> {
+        let minor = ctx.currency.minor_units();
+        let mut built = Built {
+            files: Vec::new(),
+            batches: Vec::new(),
+        };
+        for (index, chunk) in items.chunks(self.max_batch).enumerate() {
+            let number = index.saturating_add(1);
+            check_unique_references(chunk, self.format)?;
+            for item in chunk {
+                self.check_amount(
+                    || format!("the amount of unit {}", item.unit_id),
+                    item.amount,
+                    minor,
+                    18,
+                )?;
+            }
+            let total = sum(chunk);
+            self.check_amount(
+                || format!("the control sum of batch {number}"),
+                total,
+                minor,
+                18,
+            )?;
+            let chunk_refs: Vec<&str> = chunk.iter().map(|i| i.reference.as_str()).collect();
+            let batch_id = refs::batch_id(
+                &ctx.program.hash,
+                ctx.cycle,
+                self.format,
+                number,
+                &chunk_refs,
+            );
+            let message_id = refs::message_id(&batch_id);
+            let xml = self.document(ctx, &batch_id, &message_id, chunk);
+            let name = batch_file_name(self.format, number, "xml");
+            built.files.push(OutputFile {
+                name: name.clone(),
+                bytes: xml.into_bytes(),
+            });
+            built.batches.push(BatchSummary {
+                id: batch_id,
+                file: name,
+                message_id: Some(message_id),
+                payee_fsp: None,
+                count: chunk.len(),
+                control_sum: total,
+                unit_ids: chunk.iter().map(|i| i.unit_id.clone()).collect(),
+            });
+        }
+        Ok(built)
+    }
+}

@@ -1,0 +1,286 @@
+//! Mifos Payment Hub EE bulk-processor CSV (`openMF/ph-ee-bulk-processor` master @ e958eaeb).
+//!
+//! - The header is the full allowed column list, in the order of `csv.columnNames` in the bulk
+//!   processor's `application.yaml` (a copy is `reference/schemas/ph-ee/columns.txt`). `verifyCsv`
+//!   rejects any other name; `verifyData` compares each row's cell count with those 15 columns.
+//! - The reader splits lines on `,` and knows no quoting, so no value may contain a comma, a quote
+//!   or a line break: such a value is refused, never quoted or altered.
+//! - Files are split so that each stays within `max_file_bytes` (the processor's `csv.size`,
+//!   100000 bytes by default; larger files are rejected as "File too big") and `max_batch_size` rows.
+//! - `id` counts rows from 0 in each file; `request_id` is a UUID derived from the entitlement
+//!   reference; `batch_id` is the file's batch id.
+
+use super::{sum, BatchSummary, Built, Context, Item, OutputFile, Writer};
+use crate::address::{check_iban, check_identifier, check_typed_identifier, normalize_iban};
+use crate::amount::fixed;
+use crate::config::{batch_size, required, PayerConfig};
+use crate::error::PaymentError;
+use crate::payee::{ExceptionReason, IdType, Payee};
+use crate::refs;
+use crate::text::csv_cell;
+
+const FORMAT: &str = "ph-ee";
+
+/// The allowed columns, in the order written (`csv.columnNames`).
+pub const COLUMNS: [&str; 15] = [
+    "id",
+    "request_id",
+    "payment_mode",
+    "payer_identifier_type",
+    "payer_identifier",
+    "payee_identifier_type",
+    "payee_identifier",
+    "amount",
+    "currency",
+    "note",
+    "account_number",
+    "program_shortcode",
+    "cycle",
+    "payee_dfsp_id",
+    "batch_id",
+];
+
+/// `payment_mode` ids configured in the bulk processor (`application-paymentmode.yaml`), matched
+/// ignoring case.
+const PAYMENT_MODES: &[&str] = &["GSMA", "MOJALOOP", "SLCB", "CLOSEDLOOP"];
+
+pub(crate) struct PhEe {
+    payment_mode: String,
+    payer_type: IdType,
+    payer_identifier: String,
+    payee_default_type: IdType,
+    program_shortcode: String,
+    max_batch: usize,
+    max_bytes: usize,
+}
+
+pub(crate) struct Target {
+    id_type: IdType,
+    identifier: String,
+    account_number: String,
+    dfsp: String,
+}
+
+pub(crate) fn id_type_setting(
+    value: Option<&String>,
+    setting: &str,
+    default: IdType,
+) -> Result<IdType, PaymentError> {
+    match value {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .map_err(|r: &str| PaymentError::setting(setting, r)),
+    }
+}
+
+impl PhEe {
+    pub(crate) fn new(cfg: &PayerConfig, ctx: &Context<'_>) -> Result<PhEe, PaymentError> {
+        let s = cfg.ph_ee.clone().unwrap_or_default();
+        let mode = required(s.payment_mode.as_ref(), "ph_ee.payment_mode", FORMAT)?;
+        if !PAYMENT_MODES.iter().any(|m| m.eq_ignore_ascii_case(mode)) {
+            return Err(PaymentError::setting(
+                "ph_ee.payment_mode",
+                format!("is not one of {}", PAYMENT_MODES.join(", ")),
+            ));
+        }
+        let payer_type_text = required(
+            s.payer_identifier_type.as_ref(),
+            "ph_ee.payer_identifier_type",
+            FORMAT,
+        )?;
+        let payer_type: IdType = payer_type_text
+            .parse()
+            .map_err(|r: &str| PaymentError::setting("ph_ee.payer_identifier_type", r))?;
+        let payer_identifier = required(
+            s.payer_identifier.as_ref(),
+            "ph_ee.payer_identifier",
+            FORMAT,
+        )?;
+        check_typed_identifier(payer_identifier, payer_type)
+            .map_err(|r| PaymentError::setting("ph_ee.payer_identifier", r))?;
+        csv_cell(payer_identifier, "payer_identifier", None, FORMAT)?;
+        let payee_default_type = id_type_setting(
+            s.payee_identifier_type.as_ref(),
+            "ph_ee.payee_identifier_type",
+            IdType::AccountId,
+        )?;
+        let shortcode = s
+            .program_shortcode
+            .clone()
+            .unwrap_or_else(|| ctx.program.id.clone());
+        let program_shortcode = csv_cell(&shortcode, "program_shortcode", None, FORMAT)?;
+        csv_cell(ctx.note, "note", None, FORMAT)?;
+        csv_cell(ctx.cycle, "cycle", None, FORMAT)?;
+        let max_bytes = match s.max_file_bytes {
+            None => 100_000,
+            Some(n) if n >= 1024 => n,
+            Some(n) => {
+                return Err(PaymentError::setting(
+                    "ph_ee.max_file_bytes",
+                    format!("{n} is below 1024 bytes"),
+                ))
+            }
+        };
+        Ok(PhEe {
+            payment_mode: mode.to_string(),
+            payer_type,
+            payer_identifier: payer_identifier.to_string(),
+            payee_default_type,
+            program_shortcode,
+            max_batch: batch_size(s.max_batch_size, "ph_ee.max_batch_size", 500, 100_000)?,
+            max_bytes,
+        })
+    }
+
+    fn row(&self, ctx: &Context<'_>, index: usize, item: &Item<Target>, batch_id: &str) -> String {
+        let t = &item.target;
+        let cells: [&str; 15] = [
+            &index.to_string(),
+            &refs::uuid_of(&item.reference),
+            &self.payment_mode,
+            self.payer_type.as_str(),
+            &self.payer_identifier,
+            t.id_type.as_str(),
+            &t.identifier,
+            &fixed(item.amount, ctx.currency.minor_units()),
+            ctx.currency.code(),
+            ctx.note,
+            &t.account_number,
+            &self.program_shortcode,
+            ctx.cycle,
+            &t.dfsp,
+            batch_id,
+        ];
+        let mut line = cells.join(",");
+        line.push('\n');
+        line
+    }
+}
+
+impl Writer for PhEe {
+    type Target = Target;
+
+    fn resolve(
+        &self,
+        unit_id: &str,
+        payee: &Payee,
+    ) -> Result<Result<Target, ExceptionReason>, PaymentError> {
+        let Some((id, kind, _)) = payee.identifier() else {
+            return Ok(Err(ExceptionReason::NoFinancialAddress));
+        };
+        let id_type = kind.unwrap_or(self.payee_default_type);
+        let malformed = |field: &'static str, reason: &str| PaymentError::InvalidAddress {
+            unit_id: unit_id.to_string(),
+            field,
+            format: FORMAT,
+            reason: reason.to_string(),
+        };
+        let identifier = if id_type == IdType::Iban {
+            normalize_iban(id)
+        } else {
+            id.to_string()
+        };
+        check_typed_identifier(&identifier, id_type)
+            .map_err(|r| malformed("financial_address", &format!("as {id_type} it {r}")))?;
+        csv_cell(&identifier, "payee_identifier", Some(unit_id), FORMAT)?;
+        let account_number = match payee
+            .iban
+            .as_deref()
+            .map(normalize_iban)
+            .filter(|s| !s.is_empty())
+        {
+            Some(iban) => {
+                check_iban(&iban).map_err(|r| malformed("iban", r))?;
+                iban
+            }
+            None => String::new(),
+        };
+        let dfsp = match payee.fsp() {
+            Some(f) => {
+                check_identifier(f, 32).map_err(|r| malformed("fsp_id", r))?;
+                f.to_string()
+            }
+            None => String::new(),
+        };
+        Ok(Ok(Target {
+            id_type,
+            identifier,
+            account_number,
+            dfsp,
+        }))
+    }
+
+    fn build(&self, ctx: &Context<'_>, items: &[Item<Target>]) -> Result<Built, PaymentError> {
+        let hash = &ctx.program.hash;
+        let mut header = COLUMNS.join(",");
+        header.push('\n');
+        // Batch ids have a fixed length, so a placeholder gives the exact row size.
+        let placeholder = format!("B{}", "0".repeat(30));
+        let mut chunks: Vec<&[Item<Target>]> = Vec::new();
+        let mut start = 0usize;
+        let mut bytes = header.len();
+        for (i, item) in items.iter().enumerate() {
+            let row_len = self
+                .row(ctx, i.saturating_sub(start), item, &placeholder)
+                .len();
+            if header.len().saturating_add(row_len) > self.max_bytes {
+                return Err(PaymentError::setting(
+                    "ph_ee.max_file_bytes",
+                    format!(
+                        "{} bytes cannot hold the header and one row",
+                        self.max_bytes
+                    ),
+                ));
+            }
+            let full = i > start
+                && (bytes.saturating_add(row_len) > self.max_bytes || i - start >= self.max_batch);
+            if full {
+                chunks.push(items.get(start..i).unwrap_or_default());
+                start = i;
+                bytes = header
+                    .len()
+                    .saturating_add(self.row(ctx, 0, item, &placeholder).len());
+            } else {
+                bytes = bytes.saturating_add(row_len);
+            }
+        }
+        chunks.push(items.get(start..).unwrap_or_default());
+
+        let mut built = Built {
+            files: Vec::new(),
+            batches: Vec::new(),
+        };
+        for (index, chunk) in chunks.into_iter().enumerate() {
+            let number = index.saturating_add(1);
+            super::check_unique_references(chunk, FORMAT)?;
+            let chunk_refs: Vec<&str> = chunk.iter().map(|i| i.reference.as_str()).collect();
+            let batch_id = refs::batch_id(hash, ctx.cycle, FORMAT, number, &chunk_refs);
+            let mut text = header.clone();
+            for (row, item) in chunk.iter().enumerate() {
+                text.push_str(&self.row(ctx, row, item, &batch_id));
+            }
+            if text.len() > self.max_bytes {
+                return Err(PaymentError::Internal {
+                    format: FORMAT,
+                    message: "a file exceeds the size limit".into(),
+                });
+            }
+            let name = super::batch_file_name(FORMAT, number, "csv");
+            built.files.push(OutputFile {
+                name: name.clone(),
+                bytes: text.into_bytes(),
+            });
+            built.batches.push(BatchSummary {
+                id: batch_id,
+                file: name,
+                message_id: None,
+                payee_fsp: None,
+                count: chunk.len(),
+                control_sum: sum(chunk),
+                unit_ids: chunk.iter().map(|i| i.unit_id.clone()).collect(),
+            });
+        }
+        Ok(built)
+    }
+}

@@ -1,0 +1,171 @@
+//! The payment ledger: which entitlement went out in which batch, so that none is paid twice.
+//!
+//! An entitlement is identified by (program hash, cycle, unit id); each export of it has a reissue
+//! number (0 first, then 1, 2 … for explicit reissues) and is recorded with its reference and batch.
+//! An export refuses an entitlement whose latest record is in another batch, unless the caller
+//! reissues it. Re-running the same export finds the same batch id and records nothing new, so it is
+//! allowed and gives the same files.
+
+use crate::error::PaymentError;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One exported entitlement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LedgerEntry {
+    /// The program's content hash (`sha256:…`).
+    pub program_hash: String,
+    /// The cycle.
+    pub cycle: String,
+    /// The unit.
+    pub unit_id: String,
+    /// 0 for the first export, then one more for each reissue.
+    pub reissue: u32,
+    /// The format's name (`g2p-connect` …).
+    pub format: String,
+    /// The entitlement reference written to the file.
+    pub reference: String,
+    /// The batch it went out in.
+    pub batch_id: String,
+    /// The amount written, as a decimal string.
+    pub amount: String,
+    /// The currency code.
+    pub currency: String,
+    /// When it was exported, as the caller says (never read from the clock by this crate).
+    pub exported_at: String,
+}
+
+/// Where exported entitlements are recorded.
+pub trait Ledger {
+    /// The latest record (highest reissue number) of each of these units in this program and cycle.
+    ///
+    /// # Errors
+    /// [`PaymentError::Ledger`] (P0012) when the store cannot be read.
+    fn latest(
+        &self,
+        program_hash: &str,
+        cycle: &str,
+    ) -> Result<HashMap<String, LedgerEntry>, PaymentError>;
+
+    /// Records entries, all or none. An entry whose (program hash, cycle, unit, reissue) is already
+    /// recorded with the same batch and reference is left as it is (a re-run); with another batch
+    /// or reference it is refused.
+    ///
+    /// # Errors
+    /// [`PaymentError::AlreadyExported`] (P0010) for a conflicting record; [`PaymentError::Ledger`]
+    /// (P0012) when the store cannot be written. Nothing is recorded in either case.
+    fn record(&mut self, entries: &[LedgerEntry]) -> Result<(), PaymentError>;
+}
+
+/// A ledger in memory, for tests and for callers that keep their own store.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryLedger {
+    entries: Vec<LedgerEntry>,
+}
+
+impl MemoryLedger {
+    /// An empty ledger.
+    pub fn new() -> MemoryLedger {
+        MemoryLedger::default()
+    }
+
+    /// Every record, in the order recorded.
+    pub fn entries(&self) -> &[LedgerEntry] {
+        &self.entries
+    }
+}
+
+fn same_key(a: &LedgerEntry, b: &LedgerEntry) -> bool {
+    a.program_hash == b.program_hash
+        && a.cycle == b.cycle
+        && a.unit_id == b.unit_id
+        && a.reissue == b.reissue
+}
+
+pub(crate) fn conflict(existing: &LedgerEntry) -> PaymentError {
+    PaymentError::AlreadyExported {
+        count: 1,
+        first_unit_id: existing.unit_id.clone(),
+        batch_id: existing.batch_id.clone(),
+    }
+}
+
+impl Ledger for MemoryLedger {
+    fn latest(
+        &self,
+        program_hash: &str,
+        cycle: &str,
+    ) -> Result<HashMap<String, LedgerEntry>, PaymentError> {
+        let mut out: HashMap<String, LedgerEntry> = HashMap::new();
+        for e in self
+            .entries
+            .iter()
+            .filter(|e| e.program_hash == program_hash && e.cycle == cycle)
+        {
+            match out.get(&e.unit_id) {
+                Some(prev) if prev.reissue >= e.reissue => {}
+                _ => {
+                    out.insert(e.unit_id.clone(), e.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn record(&mut self, entries: &[LedgerEntry]) -> Result<(), PaymentError> {
+        let mut new = Vec::new();
+        for entry in entries {
+            match self
+                .entries
+                .iter()
+                .chain(new.iter())
+                .find(|e| same_key(e, entry))
+            {
+                Some(e) if e.batch_id == entry.batch_id && e.reference == entry.reference => {}
+                Some(e) => return Err(conflict(e)),
+                None => new.push(entry.clone()),
+            }
+        }
+        self.entries.extend(new);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn entry(unit: &str, reissue: u32, batch: &str) -> LedgerEntry {
+        LedgerEntry {
+            program_hash: "sha256:aa".into(),
+            cycle: "2026-03".into(),
+            unit_id: unit.into(),
+            reissue,
+            format: "g2p-connect".into(),
+            reference: format!("E-{unit}-{reissue}"),
+            batch_id: batch.into(),
+            amount: "1500.00".into(),
+            currency: "KES".into(),
+            exported_at: "2026-03-05T00:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn memory_ledger_is_idempotent_and_refuses_conflicts() {
+        let mut l = MemoryLedger::new();
+        l.record(&[entry("H1", 0, "B1"), entry("H2", 0, "B1")])
+            .unwrap();
+        l.record(&[entry("H1", 0, "B1")]).unwrap();
+        assert_eq!(l.entries().len(), 2);
+        let e = l
+            .record(&[entry("H3", 0, "B2"), entry("H1", 0, "B2")])
+            .unwrap_err();
+        assert_eq!(e.code(), "P0010");
+        assert_eq!(l.entries().len(), 2, "all or nothing");
+        l.record(&[entry("H1", 1, "B3")]).unwrap();
+        let latest = l.latest("sha256:aa", "2026-03").unwrap();
+        assert_eq!(latest["H1"].reissue, 1);
+        assert_eq!(latest["H2"].batch_id, "B1");
+        assert!(l.latest("sha256:aa", "2026-04").unwrap().is_empty());
+    }
+}

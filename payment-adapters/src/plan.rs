@@ -1,0 +1,380 @@
+//! Planning an export: payees, exceptions, rounding, references, the ledger check, and the files,
+//! all in memory. Nothing is written here; [`crate::export_run`] writes a plan only once it is whole.
+
+use crate::amount::to_minor_unit;
+use crate::config::PayerConfig;
+use crate::error::PaymentError;
+use crate::format::Format;
+use crate::formats::{
+    g2p_bridge::G2pBridge, g2p_connect::G2pConnect, mojaloop::Mojaloop, pain001, ph_ee::PhEe,
+    to_json, ts, BatchSummary, Context, Item, OutputFile, Writer,
+};
+use crate::ledger::{Ledger, LedgerEntry};
+use crate::payee::{ExceptionReason, Payee};
+use crate::refs;
+use crate::report::{Counts, ExceptionRecord, ExportReport, FileSummary, Totals};
+use crate::run::RunEntitlements;
+use rust_decimal::Decimal;
+use std::collections::{BTreeSet, HashMap};
+
+/// Choices for one export that are not in the payer configuration.
+#[derive(Clone, Debug, Default)]
+pub struct PlanOptions {
+    /// The cycle identifier; overrides the payer configuration's `cycle` (default: the as-of month).
+    pub cycle: Option<String>,
+    /// Units to reissue: each gets the next reissue number and so a new reference, even though the
+    /// ledger has an earlier export of it. Needs a ledger.
+    pub reissue: Vec<String>,
+    /// Leave out units the ledger has already exported (they are counted, not refused).
+    pub skip_exported: bool,
+    /// The time recorded in the ledger (default: the payer configuration's `created_at`). It never
+    /// appears in the files.
+    pub exported_at: Option<String>,
+}
+
+/// A complete export in memory: the files to write, the ledger records to add, and the report.
+#[derive(Clone, Debug)]
+pub struct ExportPlan {
+    /// Batch files, then `<format>-exceptions.csv` and `<format>-manifest.json`.
+    pub files: Vec<OutputFile>,
+    /// One record per exported entitlement.
+    pub ledger_entries: Vec<LedgerEntry>,
+    /// Counts, totals, batches and files.
+    pub report: ExportReport,
+}
+
+fn check_cycle(cycle: &str) -> Result<(), PaymentError> {
+    let ok = (1..=35).contains(&cycle.len())
+        && cycle
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '/' | ':'));
+    if ok {
+        Ok(())
+    } else {
+        Err(PaymentError::setting(
+            "cycle",
+            "must be 1 to 35 letters, digits, `-`, `.`, `_`, `/` or `:`",
+        ))
+    }
+}
+
+/// Plans an export of a run's payable entitlements in one format.
+///
+/// `payees` maps unit ids to payees; `ledger`, when given, is read (never written) to number
+/// reissues and refuse entitlements already exported in another batch.
+///
+/// # Errors
+/// Every [`PaymentError`] about the input: missing or invalid settings (P0004, P0005), a currency
+/// or amount the format cannot carry (P0006, P0007), a malformed payee address (P0008), rounding
+/// (P0009), already exported entitlements (P0010), invalid text (P0013), mixed currencies (P0014).
+pub fn plan_export(
+    run: &RunEntitlements,
+    format: Format,
+    payer: &PayerConfig,
+    payees: &HashMap<String, Payee>,
+    options: &PlanOptions,
+    ledger: Option<&dyn Ledger>,
+) -> Result<ExportPlan, PaymentError> {
+    let cycle = options
+        .cycle
+        .clone()
+        .or_else(|| payer.cycle.clone())
+        .unwrap_or_else(|| run.as_of.format("%Y-%m").to_string());
+    check_cycle(&cycle)?;
+    let mut currencies = run.entitlements.iter().map(|e| e.currency);
+    let currency = currencies.next();
+    if let Some(first) = currency {
+        if let Some(other) = currencies.find(|c| *c != first) {
+            return Err(PaymentError::MixedCurrencies {
+                first: first.code().to_string(),
+                second: other.code().to_string(),
+            });
+        }
+    }
+    let execution_date = payer.execution_date.unwrap_or(run.as_of);
+    let created_at = payer
+        .created_at
+        .unwrap_or_else(|| ts::start_of(execution_date));
+    let note = payer
+        .note
+        .clone()
+        .unwrap_or_else(|| format!("{} {cycle}", run.program.id));
+    let shared = Shared {
+        run,
+        format,
+        payer,
+        payees,
+        options,
+        ledger,
+        cycle: &cycle,
+    };
+    let Some(currency) = currency else {
+        return shared.finish(None, Parts::default(), created_at, execution_date);
+    };
+    let ctx = Context {
+        program: &run.program,
+        cycle: &cycle,
+        currency,
+        execution_date,
+        created_at,
+        payer_name: payer
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty()),
+        note: note.trim(),
+    };
+    let parts = match format {
+        Format::G2pConnect => shared.plan_with(&G2pConnect::new(payer, &ctx)?, &ctx)?,
+        Format::G2pBridge => shared.plan_with(&G2pBridge::new(payer, &ctx)?, &ctx)?,
+        Format::PhEe => shared.plan_with(&PhEe::new(payer, &ctx)?, &ctx)?,
+        Format::Pain001V03 => shared.plan_with(
+            &pain001::Pain001::new(payer, &ctx, pain001::Version::V03)?,
+            &ctx,
+        )?,
+        Format::Pain001V09 => shared.plan_with(
+            &pain001::Pain001::new(payer, &ctx, pain001::Version::V09)?,
+            &ctx,
+        )?,
+        Format::Mojaloop => shared.plan_with(&Mojaloop::new(payer, &ctx)?, &ctx)?,
+    };
+    shared.finish(Some(currency), parts, created_at, execution_date)
+}
+
+struct Shared<'a> {
+    run: &'a RunEntitlements,
+    format: Format,
+    payer: &'a PayerConfig,
+    payees: &'a HashMap<String, Payee>,
+    options: &'a PlanOptions,
+    ledger: Option<&'a dyn Ledger>,
+    cycle: &'a str,
+}
+
+#[derive(Default)]
+struct Parts {
+    files: Vec<OutputFile>,
+    batches: Vec<BatchSummary>,
+    ledger_entries: Vec<LedgerEntry>,
+    exceptions: Vec<ExceptionRecord>,
+    skipped: Vec<(String, Decimal)>,
+    exported_total: Decimal,
+    rounded: usize,
+    reissued: usize,
+}
+
+impl Shared<'_> {
+    fn plan_with<W: Writer>(&self, writer: &W, ctx: &Context<'_>) -> Result<Parts, PaymentError> {
+        let hash = &self.run.program.hash;
+        let rounding = self.payer.rounding;
+        let reissue: BTreeSet<&str> = self.options.reissue.iter().map(String::as_str).collect();
+        if let Some(unit) = reissue
+            .iter()
+            .find(|u| !self.run.entitlements.iter().any(|e| e.unit_id == **u))
+        {
+            return Err(PaymentError::setting(
+                "reissue",
+                format!("unit {unit} has no payable entitlement in this run"),
+            ));
+        }
+        let latest = match self.ledger {
+            Some(l) => l.latest(hash, self.cycle)?,
+            None if !reissue.is_empty() => {
+                return Err(PaymentError::setting(
+                    "reissue",
+                    "reissuing needs a ledger to number the reissue",
+                ))
+            }
+            None => HashMap::new(),
+        };
+
+        let mut parts = Parts::default();
+        let mut items: Vec<Item<W::Target>> = Vec::new();
+        let mut expected: Vec<(usize, &LedgerEntry)> = Vec::new();
+        let mut reissue_numbers: Vec<u32> = Vec::new();
+        for e in &self.run.entitlements {
+            let (amount, changed) = to_minor_unit(&e.unit_id, e.amount, e.currency, rounding)?;
+            if changed {
+                parts.rounded = parts.rounded.saturating_add(1);
+            }
+            let resolved = match self.payees.get(&e.unit_id) {
+                None => Err(ExceptionReason::NoPayee),
+                Some(p) => writer.resolve(&e.unit_id, p)?,
+            };
+            let target = match resolved {
+                Ok(t) => t,
+                Err(reason) => {
+                    parts.exceptions.push(ExceptionRecord {
+                        unit_id: e.unit_id.clone(),
+                        reason,
+                        amount,
+                    });
+                    continue;
+                }
+            };
+            let previous = latest.get(&e.unit_id);
+            let number = match previous {
+                Some(p) if reissue.contains(e.unit_id.as_str()) => {
+                    parts.reissued = parts.reissued.saturating_add(1);
+                    p.reissue.saturating_add(1)
+                }
+                Some(_) if self.options.skip_exported => {
+                    parts.skipped.push((e.unit_id.clone(), amount));
+                    continue;
+                }
+                Some(p) => {
+                    expected.push((items.len(), p));
+                    p.reissue
+                }
+                None => 0,
+            };
+            reissue_numbers.push(number);
+            items.push(Item {
+                reference: refs::entitlement_reference(hash, self.cycle, &e.unit_id, number),
+                unit_id: e.unit_id.clone(),
+                amount,
+                target,
+            });
+        }
+        if items.is_empty() {
+            return Ok(parts);
+        }
+        let built = writer.build(ctx, &items)?;
+        let mut batch_of: HashMap<&str, &str> = HashMap::with_capacity(items.len());
+        for b in &built.batches {
+            for u in &b.unit_ids {
+                batch_of.insert(u.as_str(), b.id.as_str());
+            }
+        }
+        let conflicts: Vec<&LedgerEntry> = expected
+            .iter()
+            .filter(|(i, prev)| {
+                items.get(*i).map_or(true, |item| {
+                    item.reference != prev.reference
+                        || batch_of.get(item.unit_id.as_str()) != Some(&prev.batch_id.as_str())
+                })
+            })
+            .map(|(_, prev)| *prev)
+            .collect();
+        if let Some(first) = conflicts.first() {
+            return Err(PaymentError::AlreadyExported {
+                count: conflicts.len(),
+                first_unit_id: first.unit_id.clone(),
+                batch_id: first.batch_id.clone(),
+            });
+        }
+        let exported_at = self
+            .options
+            .exported_at
+            .clone()
+            .unwrap_or_else(|| ts::rfc3339(ctx.created_at));
+        let minor = ctx.currency.minor_units();
+        for (item, number) in items.iter().zip(reissue_numbers) {
+            let batch_id = batch_of
+                .get(item.unit_id.as_str())
+                .copied()
+                .ok_or_else(|| PaymentError::Internal {
+                    format: self.format.name(),
+                    message: format!("unit {} is in no batch", item.unit_id),
+                })?;
+            parts.ledger_entries.push(LedgerEntry {
+                program_hash: hash.clone(),
+                cycle: self.cycle.to_string(),
+                unit_id: item.unit_id.clone(),
+                reissue: number,
+                format: self.format.name().to_string(),
+                reference: item.reference.clone(),
+                batch_id: batch_id.to_string(),
+                amount: crate::amount::fixed(item.amount, minor),
+                currency: ctx.currency.code().to_string(),
+                exported_at: exported_at.clone(),
+            });
+        }
+        parts.exported_total = items.iter().map(|i| i.amount).sum();
+        let counted: usize = built.batches.iter().map(|b| b.count).sum();
+        let summed: Decimal = built.batches.iter().map(|b| b.control_sum).sum();
+        if counted != items.len() || summed != parts.exported_total {
+            return Err(PaymentError::Internal {
+                format: self.format.name(),
+                message: "batch counts or control sums do not add up to the payments".into(),
+            });
+        }
+        parts.files = built.files;
+        parts.batches = built.batches;
+        Ok(parts)
+    }
+
+    fn finish(
+        &self,
+        currency: Option<entitle_dsl::Currency>,
+        parts: Parts,
+        created_at: chrono::DateTime<chrono::Utc>,
+        execution_date: chrono::NaiveDate,
+    ) -> Result<ExportPlan, PaymentError> {
+        let name = self.format.name();
+        let rescale = |d: Decimal| match currency {
+            Some(c) if d.scale() < c.minor_units() => {
+                let mut d = d;
+                d.rescale(c.minor_units());
+                d
+            }
+            _ => d,
+        };
+        let payable_total: Decimal = self.run.entitlements.iter().map(|e| e.amount).sum();
+        let exceptions_total: Decimal = parts.exceptions.iter().map(|e| e.amount).sum();
+        let skipped_total: Decimal = parts.skipped.iter().map(|s| s.1).sum();
+        let totals = Totals {
+            payable: rescale(payable_total),
+            exported: rescale(parts.exported_total),
+            exceptions: rescale(exceptions_total),
+            already_exported: rescale(skipped_total),
+            rounding_difference: rescale(
+                parts.exported_total + exceptions_total + skipped_total - payable_total,
+            ),
+        };
+        let counts = Counts {
+            units: self.run.units,
+            not_payable: self.run.not_payable,
+            unit_errors: self.run.unit_errors,
+            payable: self.run.entitlements.len(),
+            exported: parts.ledger_entries.len(),
+            exceptions: parts.exceptions.len(),
+            already_exported: parts.skipped.len(),
+        };
+        let mut files = parts.files;
+        files.push(OutputFile {
+            name: format!("{name}-exceptions.csv"),
+            bytes: crate::report::exceptions_csv(&parts.exceptions, currency)?,
+        });
+        let summaries = files.iter().map(FileSummary::of).collect();
+        let report = ExportReport {
+            format: name.to_string(),
+            program: self.run.program.clone(),
+            as_of: self.run.as_of,
+            cycle: self.cycle.to_string(),
+            currency: currency.map(|c| c.code().to_string()),
+            execution_date,
+            created_at: ts::rfc3339(created_at),
+            counts,
+            totals,
+            rounded: parts.rounded,
+            reissued: parts.reissued,
+            batches: parts.batches,
+            files: summaries,
+            exceptions: parts.exceptions,
+            ph_ee_tenant: match self.format {
+                Format::PhEe => self.payer.ph_ee.as_ref().and_then(|p| p.tenant.clone()),
+                _ => None,
+            },
+        };
+        files.push(OutputFile {
+            name: format!("{name}-manifest.json"),
+            bytes: to_json(&report, name)?,
+        });
+        Ok(ExportPlan {
+            files,
+            ledger_entries: parts.ledger_entries,
+            report,
+        })
+    }
+}

@@ -1,0 +1,355 @@
+//! Reading a run directory written by `entitle run`: `summary.json` and `decisions.jsonl`.
+//!
+//! Records are read leniently (unknown fields are ignored; amounts may be strings or numbers) but
+//! nothing is dropped silently: every line is a payable entitlement, a counted non-payable
+//! decision, a counted unit error, or an error that stops the export.
+
+use crate::error::PaymentError;
+use chrono::NaiveDate;
+use entitle_dsl::Currency;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+/// The program that made the decisions.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct ProgramRef {
+    /// Program identifier.
+    pub id: String,
+    /// Program version, if declared.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// `sha256:` and the hex SHA-256 of the program text.
+    pub hash: String,
+}
+
+/// One payable entitlement: an eligible unit with a positive net cash amount.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entitlement {
+    /// The unit (household or individual) identifier.
+    pub unit_id: String,
+    /// The net amount (`cash.net`: what reaches the beneficiary after the transfer fee), exactly as
+    /// decided.
+    pub amount: Decimal,
+    /// The currency.
+    pub currency: Currency,
+}
+
+/// The payable part of a run, with counts that reconcile with the number of decision lines:
+/// `units = entitlements.len() + not_payable + unit_errors`.
+#[derive(Clone, Debug)]
+pub struct RunEntitlements {
+    /// The program.
+    pub program: ProgramRef,
+    /// The as-of date of the run.
+    pub as_of: NaiveDate,
+    /// Where the registry came from, as the summary says.
+    pub registry: Option<String>,
+    /// Payable entitlements, sorted by unit id.
+    pub entitlements: Vec<Entitlement>,
+    /// Decision lines read.
+    pub units: usize,
+    /// Decisions that are not payable: not eligible, undetermined, or eligible with no (or zero) cash.
+    pub not_payable: usize,
+    /// Lines that record an evaluation error for the unit instead of a decision.
+    pub unit_errors: usize,
+}
+
+#[derive(Deserialize)]
+struct Summary {
+    program: Option<ProgramRef>,
+    as_of: Option<String>,
+    #[serde(default)]
+    registry: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct RawProgram {
+    hash: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawDecision {
+    unit_id: Option<Value>,
+    program: Option<RawProgram>,
+    decision: Option<String>,
+    cash: Option<RawCash>,
+    error: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct RawCash {
+    currency: Option<String>,
+    total: Option<Value>,
+    net: Option<Value>,
+}
+
+/// Reads `RUN_DIR/summary.json` and `RUN_DIR/decisions.jsonl`.
+///
+/// # Errors
+/// [`PaymentError::Io`] (P0001) for unreadable files; [`PaymentError::InvalidRun`] (P0002) for a
+/// malformed summary or line, an unknown decision word or currency;
+/// [`PaymentError::DuplicateUnit`] (P0015); [`PaymentError::ProgramMismatch`] (P0016);
+/// [`PaymentError::InvalidAmount`] (P0019) for an amount that is not a decimal or is negative.
+pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
+    let summary_path = run_dir.join("summary.json");
+    let text = std::fs::read_to_string(&summary_path)
+        .map_err(|e| PaymentError::io("read", &summary_path, e))?;
+    let invalid = |path: &PathBuf, line: Option<usize>, message: String| PaymentError::InvalidRun {
+        path: path.clone(),
+        line,
+        message,
+    };
+    let summary: Summary = serde_json::from_str(&text)
+        .map_err(|e| invalid(&summary_path, None, format!("not the expected JSON: {e}")))?;
+    let program = summary
+        .program
+        .ok_or_else(|| invalid(&summary_path, None, "no `program` object".into()))?;
+    let as_of_text = summary
+        .as_of
+        .ok_or_else(|| invalid(&summary_path, None, "no `as_of` date".into()))?;
+    let as_of = NaiveDate::parse_from_str(&as_of_text, "%Y-%m-%d").map_err(|_| {
+        invalid(
+            &summary_path,
+            None,
+            format!("`as_of` {as_of_text:?} is not a YYYY-MM-DD date"),
+        )
+    })?;
+    let registry = match summary.registry {
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    };
+
+    let path = run_dir.join("decisions.jsonl");
+    let file = std::fs::File::open(&path).map_err(|e| PaymentError::io("read", &path, e))?;
+    let mut run = RunEntitlements {
+        program,
+        as_of,
+        registry,
+        entitlements: Vec::new(),
+        units: 0,
+        not_payable: 0,
+        unit_errors: 0,
+    };
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (index, line) in BufReader::new(file).lines().enumerate() {
+        let line_no = index.saturating_add(1);
+        let line = line.map_err(|e| PaymentError::io("read", &path, e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let raw: RawDecision = serde_json::from_str(&line)
+            .map_err(|e| invalid(&path, Some(line_no), format!("not a JSON decision: {e}")))?;
+        let unit_id = match raw.unit_id {
+            Some(Value::String(s)) if !s.is_empty() => s,
+            Some(Value::Number(n)) => n.to_string(),
+            _ => return Err(invalid(&path, Some(line_no), "no `unit_id`".into())),
+        };
+        if let Some(first) = seen.insert(unit_id.clone(), line_no) {
+            return Err(PaymentError::DuplicateUnit {
+                unit_id,
+                first_line: first,
+                second_line: line_no,
+            });
+        }
+        run.units = run.units.saturating_add(1);
+        if let Some(hash) = raw.program.and_then(|p| p.hash) {
+            if hash != run.program.hash {
+                return Err(PaymentError::ProgramMismatch {
+                    unit_id,
+                    expected: run.program.hash.clone(),
+                    found: hash,
+                });
+            }
+        }
+        let decision = match raw.decision.as_deref() {
+            Some(d) => d,
+            None if raw.error.is_some() => {
+                run.unit_errors = run.unit_errors.saturating_add(1);
+                continue;
+            }
+            None => {
+                return Err(invalid(
+                    &path,
+                    Some(line_no),
+                    "neither `decision` nor `error`".into(),
+                ))
+            }
+        };
+        match decision {
+            "eligible" => {}
+            "not_eligible" | "undetermined" => {
+                run.not_payable = run.not_payable.saturating_add(1);
+                continue;
+            }
+            other => {
+                return Err(invalid(
+                    &path,
+                    Some(line_no),
+                    format!("unknown decision {other:?}"),
+                ))
+            }
+        }
+        let Some(cash) = raw.cash else {
+            run.not_payable = run.not_payable.saturating_add(1);
+            continue;
+        };
+        let (field, value) = match (cash.net, cash.total) {
+            (Some(net), _) => ("cash.net", net),
+            (None, Some(total)) => ("cash.total", total),
+            (None, None) => {
+                return Err(invalid(
+                    &path,
+                    Some(line_no),
+                    "`cash` has neither `net` nor `total`".into(),
+                ))
+            }
+        };
+        let amount = parse_amount(&unit_id, field, &value)?;
+        if amount.is_zero() {
+            run.not_payable = run.not_payable.saturating_add(1);
+            continue;
+        }
+        let code = cash
+            .currency
+            .ok_or_else(|| invalid(&path, Some(line_no), "`cash` has no `currency`".into()))?;
+        let currency = Currency::from_code(&code).ok_or_else(|| {
+            invalid(
+                &path,
+                Some(line_no),
+                format!("unknown ISO 4217 currency {code:?}"),
+            )
+        })?;
+        run.entitlements.push(Entitlement {
+            unit_id,
+            amount,
+            currency,
+        });
+    }
+    run.entitlements.sort_by(|a, b| a.unit_id.cmp(&b.unit_id));
+    Ok(run)
+}
+
+fn parse_amount(
+    unit_id: &str,
+    field: &'static str,
+    value: &Value,
+) -> Result<Decimal, PaymentError> {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => {
+            return Err(PaymentError::InvalidAmount {
+                unit_id: unit_id.to_string(),
+                field,
+                reason: "not a decimal string".into(),
+            })
+        }
+    };
+    let amount = Decimal::from_str_exact(text.trim()).map_err(|_| PaymentError::InvalidAmount {
+        unit_id: unit_id.to_string(),
+        field,
+        reason: "not an exact decimal number".into(),
+    })?;
+    if amount.is_sign_negative() && !amount.is_zero() {
+        return Err(PaymentError::InvalidAmount {
+            unit_id: unit_id.to_string(),
+            field,
+            reason: "negative".into(),
+        });
+    }
+    Ok(amount)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HASH: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000001";
+
+    fn write_run(lines: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let summary = format!(
+            r#"{{"program":{{"id":"cg","version":"1","hash":"{HASH}"}},"as_of":"2026-03-01","registry":"households.csv","units":3}}"#
+        );
+        std::fs::write(dir.path().join("summary.json"), summary).unwrap();
+        std::fs::write(dir.path().join("decisions.jsonl"), lines.join("\n")).unwrap();
+        dir
+    }
+
+    fn line(unit: &str, decision: &str, cash: &str) -> String {
+        format!(
+            r#"{{"unit_id":"{unit}","program":{{"id":"cg","hash":"{HASH}"}},"as_of":"2026-03-01","decision":"{decision}","rules":[],"missing":[],"items":[]{cash},"in_kind":[],"extra":1}}"#
+        )
+    }
+
+    #[test]
+    fn sorts_payable_and_counts_the_rest() {
+        let cash = |net: &str| {
+            format!(
+                r#","cash":{{"currency":"KES","items_total":"{net}","total":"{net}","fee":"0","net":"{net}"}}"#
+            )
+        };
+        let lines = [
+            line("H3", "eligible", &cash("2500")),
+            line("H1", "eligible", &cash("1500.50")),
+            line("H2", "not_eligible", ""),
+            line("H4", "eligible", ""),
+            line("H5", "eligible", &cash("0")),
+            r#"{"unit_id":"H6","error":{"code":"R0001"}}"#.to_string(),
+            String::new(),
+        ];
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let dir = write_run(&refs);
+        let run = read_run(dir.path()).unwrap();
+        let ids: Vec<_> = run
+            .entitlements
+            .iter()
+            .map(|e| e.unit_id.as_str())
+            .collect();
+        assert_eq!(ids, ["H1", "H3"]);
+        assert_eq!(run.entitlements[0].amount.to_string(), "1500.50");
+        assert_eq!((run.units, run.not_payable, run.unit_errors), (6, 3, 1));
+        assert_eq!(run.registry.as_deref(), Some("households.csv"));
+        assert_eq!(run.as_of, NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
+    }
+
+    #[test]
+    fn refuses_what_could_pay_twice_or_wrongly() {
+        let cash = r#","cash":{"currency":"KES","total":"10","net":"10"}"#;
+        let dir = write_run(&[&line("H1", "eligible", cash), &line("H1", "eligible", cash)]);
+        assert_eq!(read_run(dir.path()).unwrap_err().code(), "P0015");
+
+        let other = line("H1", "eligible", cash).replace("0001\"}", "0002\"}");
+        let dir = write_run(&[&other]);
+        assert_eq!(read_run(dir.path()).unwrap_err().code(), "P0016");
+
+        let dir = write_run(&[&line("H1", "Eligible", cash)]);
+        assert_eq!(read_run(dir.path()).unwrap_err().code(), "P0002");
+
+        let neg = r#","cash":{"currency":"KES","net":"-5"}"#;
+        let dir = write_run(&[&line("H1", "eligible", neg)]);
+        assert_eq!(read_run(dir.path()).unwrap_err().code(), "P0019");
+
+        let float = r#","cash":{"currency":"KES","net":"1e3"}"#;
+        let dir = write_run(&[&line("H1", "eligible", float)]);
+        assert_eq!(read_run(dir.path()).unwrap_err().code(), "P0019");
+
+        let dir = write_run(&["{not json"]);
+        let e = read_run(dir.path()).unwrap_err();
+        assert_eq!(e.code(), "P0002");
+        assert!(e.to_string().contains("line 1"), "{e}");
+    }
+
+    #[test]
+    fn accepts_numbers_for_amounts() {
+        let cash = r#","cash":{"currency":"KES","net":1500.25}"#;
+        let dir = write_run(&[&line("H1", "eligible", cash)]);
+        let run = read_run(dir.path()).unwrap();
+        assert_eq!(run.entitlements[0].amount.to_string(), "1500.25");
+    }
+}
