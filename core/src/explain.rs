@@ -100,6 +100,11 @@ pub enum Adjustment {
         /// The total after.
         after: Decimal,
     },
+    /// A negative total was raised to zero (an entitlement is never negative).
+    Zero {
+        /// The total before.
+        before: Decimal,
+    },
 }
 
 /// The whole explanation of one decision.
@@ -111,4 +116,130 @@ pub struct Explanation {
     pub items: Vec<ItemExplanation>,
     /// Adjustments of the cash total, in the order applied.
     pub adjustments: Vec<Adjustment>,
+}
+
+/// Rendering of decisions and explanations as text in a locale.
+pub mod render {
+    use super::{Adjustment, NamedValue, Source};
+    use crate::program::Program;
+    use crate::result::{Decision, Outcome};
+    use entitle_dsl::ast::{ItemKind, RuleKind};
+    use entitle_dsl::locale::{self, Catalog};
+    use entitle_dsl::Value;
+    use rust_decimal::Decimal;
+
+    fn sentence<'a>(p: &'a Program, locale: &str, id: &str, default: &'a str) -> &'a str {
+        let base = locale.split(['-', '_']).next().unwrap_or(locale);
+        p.ir().translations.get(base).and_then(|m| m.get(id)).map(String::as_str).unwrap_or(default)
+    }
+
+    fn value_text(v: &Value) -> String {
+        match v {
+            Value::Text(t) => format!("\"{t}\""),
+            other => other.to_string(),
+        }
+    }
+
+    fn named(c: &Catalog, v: &NamedValue) -> String {
+        let value = value_text(&v.value);
+        match (v.source, v.in_force_from) {
+            (Source::Param, Some(from)) => c.render("explain.param", &[("name", &v.name), ("value", &value), ("from", &from.to_string())]),
+            _ => c.render("explain.value", &[("name", &v.name), ("value", &value)]),
+        }
+    }
+
+    fn money(p: &Program, d: Decimal) -> String {
+        match p.currency() {
+            Some(c) => format!("{c} {d}"),
+            None => d.to_string(),
+        }
+    }
+
+    /// The decision as text, in `locale` (`en`, `fr` …): the decision, each rule with the values
+    /// that decided it, each item, the adjustments and the totals. Values appear only when the
+    /// decision was evaluated with an explanation.
+    pub fn decision_text(p: &Program, d: &Decision, locale: &str) -> String {
+        let c = locale::catalog(locale);
+        let mut lines = Vec::new();
+        let title = p.ir().title.as_deref().unwrap_or(&p.ir().id);
+        let title = sentence(p, locale, "title", title);
+        lines.push(format!("{title} — {} — {}", d.unit_id, d.as_of));
+        lines.push(c.render(&format!("explain.decision.{}", d.outcome.as_str()), &[]));
+        let ex = d.explanation.as_ref();
+        for (i, r) in d.rules.iter().enumerate() {
+            let Some(rule) = p.rules().iter().find(|x| x.id == r.id) else { continue };
+            let text = sentence(p, locale, &rule.id, &rule.sentence);
+            let prefix = if r.kind == RuleKind::Unless { "explain.unless" } else { "explain.rule" };
+            let key = format!("{prefix}.{}", r.outcome.as_str());
+            let mut line = c.render(&key, &[("sentence", text)]);
+            if let Some(re) = ex.and_then(|e| e.rules.get(i)) {
+                if !re.values.is_empty() {
+                    let vals: Vec<String> = re.values.iter().map(|v| named(c, v)).collect();
+                    line.push_str(" — ");
+                    line.push_str(&vals.join("; "));
+                }
+            }
+            lines.push(line);
+        }
+        if d.outcome == Outcome::Undetermined && !d.missing.is_empty() {
+            lines.push(c.render("explain.missing", &[("names", &d.missing.join(", "))]));
+        }
+        if d.outcome == Outcome::Eligible {
+            for item in &d.items {
+                let Some(def) = p.items().iter().find(|x| x.id == item.id) else { continue };
+                let text = sentence(p, locale, &def.id, &def.sentence);
+                let show = |x: Decimal| match item.kind {
+                    ItemKind::Cash => money(p, x),
+                    ItemKind::InKind => format!("{x} {}", item.unit.as_deref().unwrap_or("")),
+                };
+                let line = if !item.applied {
+                    c.render("explain.item.not_applied", &[("sentence", text)])
+                } else if let (Some(rate), Some(m)) = (item.rate, item.multiplier) {
+                    match item.max_multiplier {
+                        Some(max) if max < m => c.render(
+                            "explain.item.times_capped",
+                            &[("sentence", text), ("rate", &show(rate)), ("multiplier", &max.to_string()), ("requested", &m.to_string()), ("max", &max.to_string()), ("amount", &show(item.amount))],
+                        ),
+                        _ => c.render("explain.item.times", &[("sentence", text), ("rate", &show(rate)), ("multiplier", &m.to_string()), ("amount", &show(item.amount))]),
+                    }
+                } else {
+                    c.render("explain.item", &[("sentence", text), ("amount", &show(item.amount))])
+                };
+                let mut line = line;
+                if let Some(ie) = ex.and_then(|e| e.items.iter().find(|x| x.id == item.id)) {
+                    if item.applied && !ie.values.is_empty() {
+                        let vals: Vec<String> = ie.values.iter().map(|v| named(c, v)).collect();
+                        line.push_str(" — ");
+                        line.push_str(&vals.join("; "));
+                    }
+                }
+                lines.push(line);
+            }
+            if let Some(e) = ex {
+                for a in &e.adjustments {
+                    lines.push(match a {
+                        Adjustment::Cap { limit, before } => c.render("explain.cap", &[("amount", &money(p, *limit)), ("before", &money(p, *before))]),
+                        Adjustment::Floor { limit, before } => c.render("explain.floor", &[("amount", &money(p, *limit)), ("before", &money(p, *before))]),
+                        Adjustment::Round { step, mode, after, .. } => c.render(
+                            "explain.round",
+                            &[("amount", &money(p, *after)), ("mode", &c.render(&format!("explain.mode.{mode}"), &[])), ("step", &step.to_string())],
+                        ),
+                        Adjustment::Zero { before } => c.render("explain.zero", &[("before", &money(p, *before))]),
+                    });
+                }
+            }
+            if let Some(cash) = &d.cash {
+                lines.push(c.render("explain.total", &[("amount", &money(p, cash.total))]));
+                if let Some(fee) = &p.ir().entitlement.fee {
+                    let text = sentence(p, locale, &fee.id, &fee.sentence);
+                    lines.push(c.render("explain.fee", &[("sentence", text), ("amount", &money(p, cash.fee))]));
+                    lines.push(c.render("explain.net", &[("amount", &money(p, cash.net))]));
+                }
+            }
+            for q in d.in_kind.iter().filter(|q| !q.quantity.is_zero()) {
+                lines.push(c.render("explain.in_kind.total", &[("quantity", &format!("{} {}", q.quantity, q.unit))]));
+            }
+        }
+        lines.join("\n")
+    }
 }

@@ -1,6 +1,52 @@
-//! Entitle's engine.
+//! Entitle's engine: values, units, compilation and evaluation of programs, explanations.
+//!
+//! ```
+//! use entitle_core::{Program, Unit, Outcome};
+//! let program = Program::compile(r#"
+//! program pension "Old-age pension" version "1"
+//!   target individual
+//!   currency KES
+//! inputs
+//!   person.birthdate: date
+//! eligible when
+//!   old "Aged 70 or more" age(birthdate) >= 70
+//! entitlement
+//!   cash monthly "Monthly pension" KES 2000
+//! test "75" as of 2026-01-01
+//!   person birthdate 1950-06-01
+//!   expect eligible, cash KES 2000
+//! "#).expect("compiles");
+//! let as_of = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+//! let d = program.evaluate(&Unit::new("P1").with("birthdate", "1950-06-01"), as_of).unwrap();
+//! assert_eq!(d.outcome, Outcome::Eligible);
+//! ```
+#![forbid(unsafe_code)]
+#![deny(
+    clippy::panic,            // a host process must never be brought down by data or program text
+    clippy::unwrap_used,      // errors become EvalError / UnitError instead
+    clippy::expect_used,      // same
+    clippy::indexing_slicing, // use get(): a wrong index is an error, not a panic
+    missing_docs,             // the public API is what binding users read
+)]
+
+pub mod batch;
 pub mod error;
+mod eval;
 pub mod explain;
+pub mod json;
 pub mod model;
 pub mod parse;
+mod program;
 pub mod result;
+mod testing;
+
+pub use batch::{Batch, BatchBuilder, Column, Layout};
+pub use entitle_dsl::{self as dsl, Currency, Diagnostic, Diagnostics, Money, Quantity, Type, Value};
+pub use error::EvalError;
+pub use eval::results::{BatchResult, UnitStatus};
+pub use eval::EvalOptions;
+pub use explain::Explanation;
+pub use model::{Member, Unit};
+pub use program::{content_hash, CompileOptions, EvalLimits, Program};
+pub use testing::TestOutcome;
+pub use result::{CashTotals, Decision, ItemResult, Outcome, ProgramRef, QuantityTotal, RuleOutcome, Truth, UnitError};

@@ -110,6 +110,10 @@ codes! {
     NOT_CONSTANT = "E0212", Error;
     /// Division by a literal zero.
     DIVISION_BY_ZERO = "E0213", Error;
+    /// A `matches` pattern that is not a valid regular expression.
+    INVALID_PATTERN = "E0214", Error;
+    /// A function argument of the wrong type.
+    BAD_ARGUMENT = "E0215", Error;
 
     // --- E03xx: program structure ------------------------------------------------------------
     /// Two values of a parameter in force from the same date.

@@ -33,8 +33,10 @@
 //! assert_eq!(program.rules[0].id, "old");
 //!
 //! let bad = entitle_dsl::check(&source.replace("age(birthdate)", "age(birthdat)"));
-//! assert_eq!(bad.diagnostics.0[0].code, "E0101");
-//! assert_eq!(bad.diagnostics.0[0].help.as_deref(), Some("did you mean `birthdate`?"));
+//! let error = bad.diagnostics.errors().next().expect("an error");
+//! assert_eq!(error.code, "E0101");
+//! assert_eq!((error.span.line, error.span.column), (13, 28));
+//! assert_eq!(error.help.as_deref(), Some("did you mean `birthdate`?"));
 //! ```
 #![forbid(unsafe_code)]
 #![deny(
@@ -46,11 +48,11 @@
 )]
 
 pub mod ast;
-// pub mod check;
+pub mod check;
 pub mod codes;
 pub mod currency;
 pub mod diagnostic;
-// pub mod format;
+pub mod format;
 pub mod ir;
 mod layout;
 pub mod limits;
@@ -60,10 +62,10 @@ pub mod span;
 pub mod types;
 pub mod value;
 
-// pub use check::{check, check_with_limits, Checked};
+pub use check::{check, check_with_limits, Checked};
 pub use currency::Currency;
 pub use diagnostic::{Diagnostic, Diagnostics};
-// pub use format::format;
+pub use format::format;
 pub use limits::Limits;
 pub use parser::{parse, parse_with_limits, Parsed};
 pub use span::Span;

@@ -1,0 +1,543 @@
+//! Columnar storage of units bound to a program: what evaluation reads.
+//!
+//! A [`Batch`] holds many units in struct-of-arrays form: one column per input the program
+//! declares, members flattened with per-unit offsets, texts dictionary-encoded. Registry adapters
+//! fill it through a [`BatchBuilder`], parsing each cell once by the input's declared type; a
+//! name-keyed [`Unit`] is bound the same way. Evaluation then reads columns by slot and never looks
+//! a name up.
+
+use crate::error::EvalError;
+use crate::model::Unit;
+use crate::parse::parse_value;
+use chrono::NaiveDate;
+use entitle_dsl::ast::Scope;
+use entitle_dsl::ir::Input;
+use entitle_dsl::{Type, Value};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// Dictionary-encoded texts.
+#[derive(Clone, Debug, Default)]
+pub struct TextColumn {
+    dict: Vec<Box<str>>,
+    lookup: HashMap<Box<str>, u32>,
+    codes: Vec<u32>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl TextColumn {
+    fn intern(&mut self, t: &str) -> u32 {
+        if let Some(&c) = self.lookup.get(t) {
+            return c;
+        }
+        let c = u32::try_from(self.dict.len()).unwrap_or(NONE - 1);
+        self.dict.push(t.into());
+        self.lookup.insert(t.into(), c);
+        c
+    }
+
+    /// The text at `row`, if known.
+    pub fn get(&self, row: usize) -> Option<&str> {
+        let c = *self.codes.get(row)?;
+        self.dict.get(c as usize).map(|s| &**s)
+    }
+
+    /// The dictionary code at `row` (`None` when unknown).
+    pub fn code(&self, row: usize) -> Option<u32> {
+        self.codes.get(row).copied().filter(|c| *c != NONE)
+    }
+
+    /// The distinct texts, indexed by code.
+    pub fn dictionary(&self) -> &[Box<str>] {
+        &self.dict
+    }
+}
+
+/// One input's values across a batch (`None` = unknown).
+#[derive(Clone, Debug)]
+pub enum Column {
+    /// Truth values.
+    Bool(Vec<Option<bool>>),
+    /// Numbers, money amounts and quantities (the currency or unit is in the input's type).
+    Decimal(Vec<Option<Decimal>>),
+    /// Dates.
+    Date(Vec<Option<NaiveDate>>),
+    /// Texts.
+    Text(TextColumn),
+    /// Lists.
+    List(Vec<Option<Vec<Value>>>),
+}
+
+impl Column {
+    fn for_type(ty: &Type) -> Column {
+        match ty {
+            Type::Bool => Column::Bool(Vec::new()),
+            Type::Number | Type::Money { .. } | Type::Quantity { .. } => Column::Decimal(Vec::new()),
+            Type::Date => Column::Date(Vec::new()),
+            Type::Text => Column::Text(TextColumn::default()),
+            _ => Column::List(Vec::new()),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Column::Bool(v) => v.len(),
+            Column::Decimal(v) => v.len(),
+            Column::Date(v) => v.len(),
+            Column::Text(t) => t.codes.len(),
+            Column::List(v) => v.len(),
+        }
+    }
+
+    fn push_unknown(&mut self) {
+        match self {
+            Column::Bool(v) => v.push(None),
+            Column::Decimal(v) => v.push(None),
+            Column::Date(v) => v.push(None),
+            Column::Text(t) => t.codes.push(NONE),
+            Column::List(v) => v.push(None),
+        }
+    }
+
+    fn truncate(&mut self, n: usize) {
+        match self {
+            Column::Bool(v) => v.truncate(n),
+            Column::Decimal(v) => v.truncate(n),
+            Column::Date(v) => v.truncate(n),
+            Column::Text(t) => t.codes.truncate(n),
+            Column::List(v) => v.truncate(n),
+        }
+    }
+
+    /// Stores `value` (already of the column's type) at the last row.
+    fn set_last(&mut self, value: &Value) -> bool {
+        match (self, value) {
+            (_, Value::Unknown) => true,
+            (Column::Bool(v), Value::Bool(b)) => v.last_mut().map(|s| *s = Some(*b)).is_some(),
+            (Column::Decimal(v), Value::Number(n)) => v.last_mut().map(|s| *s = Some(*n)).is_some(),
+            (Column::Decimal(v), Value::Money(m)) => v.last_mut().map(|s| *s = Some(m.amount)).is_some(),
+            (Column::Decimal(v), Value::Quantity(q)) => v.last_mut().map(|s| *s = Some(q.amount)).is_some(),
+            (Column::Date(v), Value::Date(d)) => v.last_mut().map(|s| *s = Some(*d)).is_some(),
+            (Column::Text(t), Value::Text(s)) => {
+                let c = t.intern(s);
+                t.codes.last_mut().map(|x| *x = c).is_some()
+            }
+            (Column::List(v), Value::List(items)) => v.last_mut().map(|s| *s = Some(items.clone())).is_some(),
+            _ => false,
+        }
+    }
+
+    /// The value at `row`, as an owned value of type `ty`.
+    pub fn value(&self, row: usize, ty: &Type) -> Value {
+        match self {
+            Column::Bool(v) => v.get(row).copied().flatten().map(Value::Bool).unwrap_or_default(),
+            Column::Decimal(v) => match v.get(row).copied().flatten() {
+                None => Value::Unknown,
+                Some(d) => match ty {
+                    Type::Money { currency } => Value::Money(entitle_dsl::Money { amount: d, currency: *currency }),
+                    Type::Quantity { unit } => Value::Quantity(entitle_dsl::Quantity { amount: d, unit: unit.clone() }),
+                    _ => Value::Number(d),
+                },
+            },
+            Column::Date(v) => v.get(row).copied().flatten().map(Value::Date).unwrap_or_default(),
+            Column::Text(t) => t.get(row).map(|s| Value::Text(s.to_string())).unwrap_or_default(),
+            Column::List(v) => v.get(row).cloned().flatten().map(Value::List).unwrap_or_default(),
+        }
+    }
+}
+
+/// Where each declared input lives: its scope, type and slot.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    unit_inputs: Vec<Input>,
+    member_inputs: Vec<Input>,
+    unit_scope: Scope,
+    has_members: bool,
+    /// Most members per unit (see [`crate::EvalLimits`]).
+    max_members: usize,
+}
+
+impl Layout {
+    pub(crate) fn new(inputs: &[Input], unit_scope: Scope, has_members: bool, max_members: usize) -> Layout {
+        let mut unit_inputs: Vec<Input> = inputs.iter().filter(|i| i.scope == unit_scope).cloned().collect();
+        let mut member_inputs: Vec<Input> = inputs.iter().filter(|i| i.scope == Scope::Member).cloned().collect();
+        unit_inputs.sort_by_key(|i| i.slot);
+        member_inputs.sort_by_key(|i| i.slot);
+        Layout { unit_inputs, member_inputs, unit_scope, has_members, max_members }
+    }
+
+    /// The slot of a unit-level input (`household.` or `person.`).
+    pub fn unit_slot(&self, name: &str) -> Option<usize> {
+        self.unit_inputs.iter().position(|i| i.name == name)
+    }
+
+    /// The slot of a member input.
+    pub fn member_slot(&self, name: &str) -> Option<usize> {
+        self.member_inputs.iter().position(|i| i.name == name)
+    }
+
+    /// Unit-level inputs, by slot.
+    pub fn unit_inputs(&self) -> &[Input] {
+        &self.unit_inputs
+    }
+
+    /// Member inputs, by slot.
+    pub fn member_inputs(&self) -> &[Input] {
+        &self.member_inputs
+    }
+
+    /// The scope of unit-level inputs.
+    pub fn unit_scope(&self) -> Scope {
+        self.unit_scope
+    }
+
+    /// Whether units have members (household programs).
+    pub fn has_members(&self) -> bool {
+        self.has_members
+    }
+}
+
+/// Many units in columnar form, bound to one program's inputs.
+#[derive(Clone, Debug)]
+pub struct Batch {
+    pub(crate) ids: Vec<Box<str>>,
+    pub(crate) unit_cols: Vec<Column>,
+    /// `member_offsets[i]..member_offsets[i + 1]` are unit i's members.
+    pub(crate) member_offsets: Vec<u32>,
+    pub(crate) member_ids: Vec<Box<str>>,
+    pub(crate) member_kinds: Vec<Box<[Box<str>]>>,
+    pub(crate) member_is_head: Vec<bool>,
+    pub(crate) member_start: Vec<Option<NaiveDate>>,
+    pub(crate) member_end: Vec<Option<NaiveDate>>,
+    pub(crate) member_cols: Vec<Column>,
+    /// A unit whose data could not be bound keeps its place and its error.
+    pub(crate) errors: Vec<Option<EvalError>>,
+}
+
+impl Batch {
+    /// Number of units.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// True when there are no units.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The id of unit `i`.
+    pub fn unit_id(&self, i: usize) -> Option<&str> {
+        self.ids.get(i).map(|s| &**s)
+    }
+
+    /// The range of member rows of unit `i`.
+    pub fn members_of(&self, i: usize) -> std::ops::Range<usize> {
+        let s = self.member_offsets.get(i).copied().unwrap_or(0) as usize;
+        let e = self.member_offsets.get(i + 1).copied().unwrap_or(0) as usize;
+        s..e.max(s)
+    }
+
+    /// Total member rows.
+    pub fn member_rows(&self) -> usize {
+        self.member_ids.len()
+    }
+
+    /// Unit-level column at `slot`.
+    pub fn unit_column(&self, slot: usize) -> Option<&Column> {
+        self.unit_cols.get(slot)
+    }
+
+    /// Member column at `slot`.
+    pub fn member_column(&self, slot: usize) -> Option<&Column> {
+        self.member_cols.get(slot)
+    }
+
+    /// The binding error of unit `i`, if its data could not be read.
+    pub fn unit_error(&self, i: usize) -> Option<&EvalError> {
+        self.errors.get(i).and_then(Option::as_ref)
+    }
+}
+
+/// Fills a [`Batch`] unit by unit.
+///
+/// ```ignore
+/// let mut b = program.batch_builder();
+/// b.start_unit("H1");
+/// b.set_unit_text(region_slot, "North")?;
+/// b.add_member("M1", &["head"], None, None)?;
+/// b.set_member_text(birthdate_slot, "1990-01-01")?;
+/// b.finish_unit();
+/// let batch = b.finish();
+/// ```
+#[derive(Debug)]
+pub struct BatchBuilder {
+    layout: std::sync::Arc<Layout>,
+    batch: Batch,
+    open: bool,
+}
+
+impl BatchBuilder {
+    pub(crate) fn new(layout: std::sync::Arc<Layout>) -> BatchBuilder {
+        let batch = Batch {
+            ids: Vec::new(),
+            unit_cols: layout.unit_inputs.iter().map(|i| Column::for_type(&i.ty)).collect(),
+            member_offsets: vec![0],
+            member_ids: Vec::new(),
+            member_kinds: Vec::new(),
+            member_is_head: Vec::new(),
+            member_start: Vec::new(),
+            member_end: Vec::new(),
+            member_cols: layout.member_inputs.iter().map(|i| Column::for_type(&i.ty)).collect(),
+            errors: Vec::new(),
+        };
+        BatchBuilder { layout, batch, open: false }
+    }
+
+    /// The layout (slots by name) this builder fills.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// Units committed so far.
+    pub fn len(&self) -> usize {
+        self.batch.ids.len() - usize::from(self.open)
+    }
+
+    /// True when no unit has been committed.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Starts a unit; its inputs are unknown until set. An open unit is committed first.
+    pub fn start_unit(&mut self, id: &str) {
+        if self.open {
+            self.finish_unit();
+        }
+        self.batch.ids.push(id.into());
+        self.batch.errors.push(None);
+        for c in &mut self.batch.unit_cols {
+            c.push_unknown();
+        }
+        self.open = true;
+    }
+
+    /// Sets a unit-level input from a value (text is parsed by the input's type).
+    ///
+    /// # Errors
+    /// [`EvalError::InvalidValue`] or [`EvalError::NotAChoice`]; the unit stays open.
+    pub fn set_unit(&mut self, slot: usize, value: &Value) -> Result<(), EvalError> {
+        let input = self.layout.unit_inputs.get(slot).ok_or_else(|| bad_slot(slot))?;
+        let v = coerce(value, input, None)?;
+        let col = self.batch.unit_cols.get_mut(slot).ok_or_else(|| bad_slot(slot))?;
+        store(col, &v, input, None)
+    }
+
+    /// Sets a unit-level input from text, parsed by the input's type.
+    ///
+    /// # Errors
+    /// As [`BatchBuilder::set_unit`].
+    pub fn set_unit_text(&mut self, slot: usize, text: &str) -> Result<(), EvalError> {
+        let input = self.layout.unit_inputs.get(slot).ok_or_else(|| bad_slot(slot))?;
+        let v = parse_value(text, &input.ty).map_err(|e| invalid(input, None, &e.to_string()))?;
+        check_choice(&v, input, None)?;
+        let col = self.batch.unit_cols.get_mut(slot).ok_or_else(|| bad_slot(slot))?;
+        store(col, &v, input, None)
+    }
+
+    /// Adds a member with its membership to the open unit.
+    ///
+    /// # Errors
+    /// [`EvalError::InvalidUnit`] when the program targets individuals or no unit is open, and
+    /// [`EvalError::TooManyMembers`] beyond the limit.
+    pub fn add_member(&mut self, id: &str, kinds: &[&str], start: Option<NaiveDate>, end: Option<NaiveDate>) -> Result<(), EvalError> {
+        if !self.open {
+            return Err(EvalError::InvalidUnit { reason: "a member was given before its unit".into() });
+        }
+        if !self.layout.has_members {
+            return Err(EvalError::InvalidUnit { reason: "members were given for a program that targets individuals".into() });
+        }
+        let first = self.batch.member_offsets.last().copied().unwrap_or(0) as usize;
+        if self.batch.member_ids.len() - first >= self.layout.max_members {
+            return Err(EvalError::TooManyMembers { limit: self.layout.max_members });
+        }
+        self.batch.member_ids.push(id.into());
+        let kinds: Box<[Box<str>]> = kinds.iter().map(|k| Box::<str>::from(k.trim())).filter(|k| !k.is_empty()).collect();
+        self.batch.member_is_head.push(kinds.iter().any(|k| k.eq_ignore_ascii_case("head")));
+        self.batch.member_kinds.push(kinds);
+        self.batch.member_start.push(start);
+        self.batch.member_end.push(end);
+        for c in &mut self.batch.member_cols {
+            c.push_unknown();
+        }
+        Ok(())
+    }
+
+    /// Sets an input of the last added member.
+    ///
+    /// # Errors
+    /// As [`BatchBuilder::set_unit`].
+    pub fn set_member(&mut self, slot: usize, value: &Value) -> Result<(), EvalError> {
+        let input = self.layout.member_inputs.get(slot).ok_or_else(|| bad_slot(slot))?;
+        let member = self.batch.member_ids.last().map(|s| s.to_string());
+        let v = coerce(value, input, member.as_deref())?;
+        let col = self.batch.member_cols.get_mut(slot).ok_or_else(|| bad_slot(slot))?;
+        store(col, &v, input, member.as_deref())
+    }
+
+    /// Sets an input of the last added member from text.
+    ///
+    /// # Errors
+    /// As [`BatchBuilder::set_unit`].
+    pub fn set_member_text(&mut self, slot: usize, text: &str) -> Result<(), EvalError> {
+        let input = self.layout.member_inputs.get(slot).ok_or_else(|| bad_slot(slot))?;
+        let member = self.batch.member_ids.last().map(|s| s.to_string());
+        let v = parse_value(text, &input.ty).map_err(|e| invalid(input, member.as_deref(), &e.to_string()))?;
+        check_choice(&v, input, member.as_deref())?;
+        let col = self.batch.member_cols.get_mut(slot).ok_or_else(|| bad_slot(slot))?;
+        store(col, &v, input, member.as_deref())
+    }
+
+    /// Commits the open unit.
+    pub fn finish_unit(&mut self) {
+        if self.open {
+            let n = u32::try_from(self.batch.member_ids.len()).unwrap_or(u32::MAX);
+            self.batch.member_offsets.push(n);
+            self.open = false;
+        }
+    }
+
+    /// Commits the open unit as failed: it keeps its place, and evaluating it gives `error`.
+    pub fn fail_unit(&mut self, error: EvalError) {
+        if self.open {
+            if let Some(e) = self.batch.errors.last_mut() {
+                *e = Some(error);
+            }
+            self.finish_unit();
+        }
+    }
+
+    /// Drops the open unit entirely (for callers that report the error themselves).
+    pub fn abandon_unit(&mut self) {
+        if !self.open {
+            return;
+        }
+        self.open = false;
+        let n = self.batch.ids.len().saturating_sub(1);
+        self.batch.ids.truncate(n);
+        self.batch.errors.truncate(n);
+        for c in &mut self.batch.unit_cols {
+            c.truncate(n);
+        }
+        let m = self.batch.member_offsets.last().copied().unwrap_or(0) as usize;
+        self.batch.member_ids.truncate(m);
+        self.batch.member_kinds.truncate(m);
+        self.batch.member_is_head.truncate(m);
+        self.batch.member_start.truncate(m);
+        self.batch.member_end.truncate(m);
+        for c in &mut self.batch.member_cols {
+            c.truncate(m);
+        }
+    }
+
+    /// Adds a whole name-keyed unit. A problem with its data fails that unit (it keeps its place);
+    /// attribute names the program does not declare are ignored.
+    pub fn add_unit(&mut self, unit: &Unit) {
+        self.start_unit(&unit.id);
+        if let Err(e) = self.fill(unit) {
+            self.fail_unit(e);
+        } else {
+            self.finish_unit();
+        }
+    }
+
+    fn fill(&mut self, unit: &Unit) -> Result<(), EvalError> {
+        let layout = std::sync::Arc::clone(&self.layout);
+        for (slot, input) in layout.unit_inputs.iter().enumerate() {
+            if let Some(v) = unit.attributes.get(&input.name) {
+                self.set_unit(slot, v)?;
+            }
+        }
+        if !unit.members.is_empty() && !layout.has_members {
+            return Err(EvalError::InvalidUnit { reason: "members were given for a program that targets individuals".into() });
+        }
+        for m in &unit.members {
+            let kinds: Vec<&str> = m.kinds.iter().map(String::as_str).collect();
+            self.add_member(&m.id, &kinds, m.start_date, m.end_date)?;
+            for (slot, input) in layout.member_inputs.iter().enumerate() {
+                if let Some(v) = m.attributes.get(&input.name) {
+                    self.set_member(slot, v)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The finished batch (an open unit is committed).
+    pub fn finish(mut self) -> Batch {
+        self.finish_unit();
+        debug_assert!(self.batch.unit_cols.iter().all(|c| c.len() == self.batch.ids.len()));
+        self.batch
+    }
+}
+
+fn bad_slot(slot: usize) -> EvalError {
+    EvalError::InvalidUnit { reason: format!("no input at slot {slot}") }
+}
+
+fn field_name(input: &Input, member: Option<&str>) -> String {
+    match member {
+        Some(m) => format!("member {m}: {}", input.name),
+        None => input.name.clone(),
+    }
+}
+
+fn invalid(input: &Input, member: Option<&str>, reason: &str) -> EvalError {
+    EvalError::InvalidValue { field: field_name(input, member), reason: reason.to_string() }
+}
+
+/// Brings a value to the input's type: text is parsed, a plain number is taken as money in the
+/// input's currency, anything else must already fit.
+fn coerce(value: &Value, input: &Input, member: Option<&str>) -> Result<Value, EvalError> {
+    let v = match (value, &input.ty) {
+        (Value::Text(t), ty) if *ty != Type::Text => parse_value(t, ty).map_err(|e| invalid(input, member, &e.to_string()))?,
+        (Value::Number(n), Type::Money { currency }) => Value::Money(entitle_dsl::Money { amount: *n, currency: *currency }),
+        (Value::Number(n), Type::Quantity { unit }) => Value::Quantity(entitle_dsl::Quantity { amount: *n, unit: unit.clone() }),
+        (v, ty) if v.fits(ty) => v.clone(),
+        (v, ty) => {
+            return Err(invalid(input, member, &format!("expected {ty}, found {}", describe(v))));
+        }
+    };
+    check_choice(&v, input, member)?;
+    Ok(v)
+}
+
+fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Unknown => "unknown",
+        Value::Bool(_) => "a truth value",
+        Value::Number(_) => "a number",
+        Value::Money(_) => "money in another currency",
+        Value::Date(_) => "a date",
+        Value::Text(_) => "text",
+        Value::Quantity(_) => "a quantity in another unit",
+        Value::List(_) => "a list",
+    }
+}
+
+fn check_choice(v: &Value, input: &Input, member: Option<&str>) -> Result<(), EvalError> {
+    if let Some(choices) = &input.choices {
+        if !v.is_unknown() && !choices.contains(v) {
+            return Err(EvalError::NotAChoice { field: field_name(input, member) });
+        }
+    }
+    Ok(())
+}
+
+fn store(col: &mut Column, v: &Value, input: &Input, member: Option<&str>) -> Result<(), EvalError> {
+    if col.set_last(v) {
+        Ok(())
+    } else {
+        Err(invalid(input, member, "the value does not fit the input's type"))
+    }
+}

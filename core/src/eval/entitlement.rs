@@ -1,0 +1,170 @@
+//! Entitlement items, cap, floor, rounding and fee for one eligible unit.
+
+use super::ops;
+use super::results::{CashSlot, ChunkOut, ItemSlot};
+use super::value::Val;
+use super::{or_into, Env, State};
+use crate::error::EvalError;
+use entitle_dsl::ast::{ItemKind, SelectionMode};
+use rust_decimal::Decimal;
+
+impl<'a> Env<'a> {
+    /// Computes the entitlement into `out`; false when missing data leaves it open (the missing
+    /// inputs are added to the unit's).
+    pub(crate) fn entitlement(&self, st: &mut State<'a>, out: &mut ChunkOut) -> Result<bool, EvalError> {
+        let ent = &self.p.ir.entitlement;
+        let first_match = ent.selection() == SelectionMode::FirstMatch;
+        let mut open = false;
+        let mut cash_sum = Decimal::ZERO;
+        let in_kind_start = out.in_kind.len();
+        out.in_kind.extend(std::iter::repeat_n(Decimal::ZERO, self.p.units_of_measure.len()));
+        let mut matched = false;
+        for (idx, item) in ent.items.iter().enumerate() {
+            st.at = &item.id;
+            st.clear_missing();
+            let mut slot = ItemSlot::default();
+            if first_match && matched {
+                // An earlier item was given: later ones are not looked at.
+                slot.superseded = true;
+                out.items.push(slot);
+                continue;
+            }
+            let cond = match &item.condition {
+                None => Some(true),
+                Some(c) => match self.eval(st, c, None)? {
+                    Val::Bool(b) => Some(b),
+                    _ => None,
+                },
+            };
+            slot.condition = cond;
+            match cond {
+                None => {
+                    open = true;
+                    or_into(&mut st.unit_missing, &st.missing);
+                }
+                Some(false) => {}
+                Some(true) => {
+                    let rate = self.eval(st, &item.amount, None)?;
+                    let times = match &item.times {
+                        Some(t) => Some(self.eval(st, t, None)?),
+                        None => None,
+                    };
+                    let up_to = match &item.up_to {
+                        Some(t) => Some(self.eval(st, t, None)?),
+                        None => None,
+                    };
+                    let dec = |v: &Val<'_>| if let Val::Dec(d) = v { Some(*d) } else { None };
+                    let rate_d = dec(&rate);
+                    let times_d = times.as_ref().map(dec);
+                    let max_d = up_to.as_ref().map(dec);
+                    if rate_d.is_none() || times_d == Some(None) || max_d == Some(None) {
+                        open = true;
+                        or_into(&mut st.unit_missing, &st.missing);
+                    } else {
+                        let r = rate_d.unwrap_or_default();
+                        let m = times_d.flatten();
+                        let mx = max_d.flatten();
+                        let effective = match (m, mx) {
+                            (Some(m), Some(mx)) => Some(m.min(mx)),
+                            (Some(m), None) => Some(m),
+                            _ => None,
+                        };
+                        let amount = match effective {
+                            Some(e) => ops::mul(r, e).map_err(|e| self.fail(st, e))?,
+                            None => r,
+                        };
+                        slot.applied = true;
+                        slot.amount = amount;
+                        slot.rate = Some(r);
+                        slot.multiplier = m;
+                        slot.max_multiplier = mx;
+                        matched = true;
+                        match item.kind {
+                            ItemKind::Cash => cash_sum = ops::add(cash_sum, amount).map_err(|e| self.fail(st, e))?,
+                            ItemKind::InKind => {
+                                if let Some(u) = self.p.item_unit.get(idx).copied().flatten() {
+                                    if let Some(q) = out.in_kind.get_mut(in_kind_start + u) {
+                                        *q = ops::add(*q, amount).map_err(|e| self.fail(st, e))?;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            out.items.push(slot);
+        }
+        if open {
+            out.in_kind.truncate(in_kind_start);
+            return Ok(false);
+        }
+        let mut cash = CashSlot { items_total: cash_sum, ..CashSlot::default() };
+        let mut total = cash_sum;
+        st.at = "cap";
+        if let Some(cap_e) = &ent.cap {
+            st.clear_missing();
+            match self.eval(st, cap_e, None)? {
+                Val::Dec(cap) => {
+                    cash.cap = Some(cap);
+                    if total > cap {
+                        total = cap;
+                        cash.capped = true;
+                    }
+                }
+                _ => {
+                    or_into(&mut st.unit_missing, &st.missing);
+                    out.in_kind.truncate(in_kind_start);
+                    return Ok(false);
+                }
+            }
+        }
+        cash.after_cap = total;
+        st.at = "floor";
+        if let Some(floor_e) = &ent.floor {
+            st.clear_missing();
+            match self.eval(st, floor_e, None)? {
+                Val::Dec(floor) => {
+                    cash.floor = Some(floor);
+                    // A floor lifts a non-zero entitlement; zero means nothing is given.
+                    if !total.is_zero() && total < floor {
+                        total = floor;
+                        cash.floored = true;
+                    }
+                }
+                _ => {
+                    or_into(&mut st.unit_missing, &st.missing);
+                    out.in_kind.truncate(in_kind_start);
+                    return Ok(false);
+                }
+            }
+        }
+        cash.after_floor = total;
+        if let Some((step, mode)) = ent.round {
+            st.at = "round";
+            let r = ops::round_to(total, step, mode).map_err(|e| self.fail(st, e))?;
+            cash.rounded = r != total;
+            total = r;
+        }
+        if total < Decimal::ZERO {
+            total = Decimal::ZERO;
+            cash.zeroed = true;
+        }
+        cash.total = total;
+        if let Some(fee) = &ent.fee {
+            st.at = &fee.id;
+            st.cash_total = Some(total);
+            st.clear_missing();
+            match self.eval(st, &fee.amount, None)? {
+                Val::Dec(f) => cash.fee = f,
+                _ => {
+                    or_into(&mut st.unit_missing, &st.missing);
+                    out.in_kind.truncate(in_kind_start);
+                    return Ok(false);
+                }
+            }
+        }
+        cash.net = ops::sub(total, cash.fee).map_err(|e| self.fail(st, e))?;
+        out.cash.push(cash);
+        Ok(true)
+    }
+}

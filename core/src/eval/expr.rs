@@ -1,0 +1,478 @@
+//! The expression interpreter for one unit (and, inside aggregates, one member).
+
+use super::ops::{self, OpError};
+use super::value::Val;
+use super::{Env, State};
+use crate::batch::Column;
+use crate::error::EvalError;
+use chrono::Datelike;
+use entitle_dsl::ast::RoundingMode;
+use entitle_dsl::ir::{Aggregate, ArithOp, Builtin, CmpOp, MemberField, TExpr, TKind};
+use rust_decimal::Decimal;
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+type R<'a> = Result<Val<'a>, EvalError>;
+
+/// Reads a column cell as a value (`None` when unknown).
+pub(crate) fn cell<'a>(col: &'a Column, row: usize) -> Option<Val<'a>> {
+    match col {
+        Column::Bool(v) => v.get(row).copied().flatten().map(Val::Bool),
+        Column::Decimal(v) => v.get(row).copied().flatten().map(Val::Dec),
+        Column::Date(v) => v.get(row).copied().flatten().map(Val::Date),
+        Column::Text(t) => t.get(row).map(|s| Val::Text(Cow::Borrowed(s))),
+        Column::List(v) => v.get(row).and_then(|x| x.as_deref()).map(Val::List),
+    }
+}
+
+fn truth(v: &Val<'_>) -> Option<bool> {
+    match v {
+        Val::Bool(b) => Some(*b),
+        _ => None,
+    }
+}
+
+fn dec(v: &Val<'_>) -> Option<Decimal> {
+    match v {
+        Val::Dec(d) => Some(*d),
+        _ => None,
+    }
+}
+
+impl<'a> Env<'a> {
+    pub(crate) fn fail(&self, st: &State<'a>, e: OpError) -> EvalError {
+        let at = st.at.to_string();
+        match e {
+            OpError::DivisionByZero => EvalError::DivisionByZero { at },
+            OpError::Overflow => EvalError::Overflow { at },
+            OpError::FutureDate => EvalError::FutureDate { at },
+            OpError::DateRange => EvalError::DateOutOfRange { at },
+        }
+    }
+
+    /// Reads input `i` for the unit, or for active member `member`.
+    pub(crate) fn input(&self, st: &mut State<'a>, i: usize, member: Option<usize>) -> Val<'a> {
+        let Some(input) = self.p.ir.inputs.get(i) else { return Val::Unknown };
+        let got = if input.scope == entitle_dsl::ast::Scope::Member {
+            let row = member.and_then(|k| st.active.get(k)).copied();
+            row.and_then(|r| self.batch.member_cols.get(input.slot).and_then(|c| cell(c, r as usize)))
+        } else {
+            self.batch.unit_cols.get(input.slot).and_then(|c| cell(c, self.row))
+        };
+        match got {
+            Some(v) => v,
+            None => match &input.default {
+                Some(d) => Val::from_value(d),
+                None => {
+                    st.mark_missing(i);
+                    Val::Unknown
+                }
+            },
+        }
+    }
+
+    pub(crate) fn eval(&self, st: &mut State<'a>, e: &'a TExpr, member: Option<usize>) -> R<'a> {
+        st.steps += 1;
+        if st.steps > st.max_steps {
+            return Err(EvalError::TooMuchWork { limit: st.max_steps });
+        }
+        Ok(match &e.kind {
+            TKind::Const(v) => Val::from_value(v),
+            TKind::Input(i) => self.input(st, *i, member),
+            TKind::HeadInput(i) => match st.head {
+                Some(k) => self.input(st, *i, Some(k)),
+                None => {
+                    st.mark_missing(st.head_bit);
+                    Val::Unknown
+                }
+            },
+            TKind::Member(f) => {
+                let row = member.and_then(|k| st.active.get(k)).map(|r| *r as usize);
+                match (f, row) {
+                    (_, None) => Val::Unknown,
+                    (MemberField::Kind, Some(r)) => {
+                        match self.batch.member_kinds.get(r).and_then(|k| k.first()) {
+                            Some(k) => Val::Text(Cow::Borrowed(&**k)),
+                            None => Val::Unknown,
+                        }
+                    }
+                    (MemberField::IsHead, Some(r)) => Val::Bool(self.batch.member_is_head.get(r).copied().unwrap_or(false)),
+                    (MemberField::StartDate, Some(r)) => self.batch.member_start.get(r).copied().flatten().map(Val::Date).unwrap_or(Val::Unknown),
+                    (MemberField::EndDate, Some(r)) => self.batch.member_end.get(r).copied().flatten().map(Val::Date).unwrap_or(Val::Unknown),
+                }
+            }
+            TKind::Param(i) => match self.params.get(*i) {
+                Some(super::ParamAt { value: Some(v), .. }) => Val::from_value(v),
+                _ => {
+                    let param = self.p.ir.params.get(*i).map(|p| p.name.clone()).unwrap_or_default();
+                    return Err(EvalError::NoParamValue { param, as_of: self.as_of });
+                }
+            },
+            TKind::Let(pos) => st.read_let(*pos, member)?,
+            TKind::AsOf => Val::Date(self.as_of),
+            TKind::CashTotal => st.cash_total.map(Val::Dec).unwrap_or(Val::Unknown),
+            TKind::Neg(x) => match self.eval(st, x, member)? {
+                Val::Dec(d) => Val::Dec(-d),
+                _ => Val::Unknown,
+            },
+            TKind::Not(x) => match truth(&self.eval(st, x, member)?) {
+                Some(b) => Val::Bool(!b),
+                None => Val::Unknown,
+            },
+            // Kleene logic, short-circuiting on the deciding value so irrelevant inputs are not read.
+            TKind::And(a, b) => match truth(&self.eval(st, a, member)?) {
+                Some(false) => Val::Bool(false),
+                l => match (l, truth(&self.eval(st, b, member)?)) {
+                    (_, Some(false)) => Val::Bool(false),
+                    (Some(true), Some(true)) => Val::Bool(true),
+                    _ => Val::Unknown,
+                },
+            },
+            TKind::Or(a, b) => match truth(&self.eval(st, a, member)?) {
+                Some(true) => Val::Bool(true),
+                l => match (l, truth(&self.eval(st, b, member)?)) {
+                    (_, Some(true)) => Val::Bool(true),
+                    (Some(false), Some(false)) => Val::Bool(false),
+                    _ => Val::Unknown,
+                },
+            },
+            TKind::Arith(op, a, b) => {
+                let l = self.eval(st, a, member)?;
+                let r = self.eval(st, b, member)?;
+                match (dec(&l), dec(&r)) {
+                    (Some(x), Some(y)) => {
+                        let v = match op {
+                            ArithOp::Add => ops::add(x, y),
+                            ArithOp::Sub => ops::sub(x, y),
+                            ArithOp::Mul => ops::mul(x, y),
+                            ArithOp::Div => ops::div(x, y),
+                            ArithOp::Mod => ops::rem(x, y),
+                        };
+                        Val::Dec(v.map_err(|e| self.fail(st, e))?)
+                    }
+                    _ => Val::Unknown,
+                }
+            }
+            TKind::Compare(op, a, b) => {
+                let l = self.eval(st, a, member)?;
+                let r = self.eval(st, b, member)?;
+                if l.is_unknown() || r.is_unknown() {
+                    Val::Unknown
+                } else {
+                    match l.compare(&r) {
+                        Some(ord) => Val::Bool(holds(*op, ord)),
+                        None => Val::Unknown,
+                    }
+                }
+            }
+            TKind::In { value, list, negated } => {
+                let v = self.eval(st, value, member)?;
+                let l = self.eval(st, list, member)?;
+                match (v.is_unknown(), l) {
+                    (false, Val::List(items)) => Val::Bool(items.iter().any(|x| v.equals_value(x)) != *negated),
+                    _ => Val::Unknown,
+                }
+            }
+            TKind::If(c, a, b) => match truth(&self.eval(st, c, member)?) {
+                Some(true) => self.eval(st, a, member)?,
+                Some(false) => self.eval(st, b, member)?,
+                None => Val::Unknown,
+            },
+            TKind::Call(f, args) => self.call(st, *f, args, member)?,
+            TKind::Aggregate { func, filter, value } => self.aggregate(st, *func, filter.as_deref(), value.as_deref())?,
+        })
+    }
+
+    fn aggregate(&self, st: &mut State<'a>, func: Aggregate, filter: Option<&'a TExpr>, value: Option<&'a TExpr>) -> R<'a> {
+        let n = st.active.len();
+        let mut count: i64 = 0;
+        let mut unknown = false;
+        let mut acc: Option<Val<'a>> = None;
+        let mut sum = Decimal::ZERO;
+        // For any/all: Kleene OR / AND over members.
+        let mut kleene: Option<bool> = Some(func == Aggregate::All);
+        for k in 0..n {
+            let included = match filter {
+                None => Some(true),
+                Some(f) => truth(&self.eval(st, f, Some(k))?),
+            };
+            match func {
+                Aggregate::Any => {
+                    let v = match (included, value) {
+                        (Some(false), _) => Some(false),
+                        (inc, None) => inc,
+                        (inc, Some(p)) => match (inc, truth(&self.eval(st, p, Some(k))?)) {
+                            (_, Some(false)) => Some(false),
+                            (Some(true), Some(true)) => Some(true),
+                            _ => None,
+                        },
+                    };
+                    kleene = match (kleene, v) {
+                        (Some(true), _) | (_, Some(true)) => Some(true),
+                        (Some(false), Some(false)) => Some(false),
+                        _ => None,
+                    };
+                    if kleene == Some(true) {
+                        break;
+                    }
+                }
+                Aggregate::All => {
+                    let v = match (included, value) {
+                        (Some(false), _) => Some(true),
+                        (_, None) => Some(true),
+                        (inc, Some(p)) => match (inc, truth(&self.eval(st, p, Some(k))?)) {
+                            (_, Some(true)) => Some(true),
+                            (Some(true), Some(false)) => Some(false),
+                            _ => None,
+                        },
+                    };
+                    kleene = match (kleene, v) {
+                        (Some(false), _) | (_, Some(false)) => Some(false),
+                        (Some(true), Some(true)) => Some(true),
+                        _ => None,
+                    };
+                    if kleene == Some(false) {
+                        break;
+                    }
+                }
+                _ => match included {
+                    Some(false) => {}
+                    None => unknown = true,
+                    Some(true) => {
+                        count += 1;
+                        if let Some(vexpr) = value {
+                            let v = self.eval(st, vexpr, Some(k))?;
+                            if v.is_unknown() {
+                                unknown = true;
+                                continue;
+                            }
+                            match func {
+                                Aggregate::Sum | Aggregate::Avg => {
+                                    if let Some(d) = dec(&v) {
+                                        sum = ops::add(sum, d).map_err(|e| self.fail(st, e))?;
+                                    }
+                                }
+                                Aggregate::Min | Aggregate::Max => {
+                                    let better = match &acc {
+                                        None => true,
+                                        Some(cur) => {
+                                            let ord = v.compare(cur);
+                                            if func == Aggregate::Min {
+                                                ord == Some(Ordering::Less)
+                                            } else {
+                                                ord == Some(Ordering::Greater)
+                                            }
+                                        }
+                                    };
+                                    if better {
+                                        acc = Some(v);
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                },
+            }
+        }
+        Ok(match func {
+            Aggregate::Any | Aggregate::All => kleene.map(Val::Bool).unwrap_or(Val::Unknown),
+            _ if unknown => Val::Unknown,
+            Aggregate::Count => Val::Dec(Decimal::from(count)),
+            Aggregate::Sum => Val::Dec(sum),
+            Aggregate::Avg => {
+                if count == 0 {
+                    Val::Unknown
+                } else {
+                    Val::Dec(ops::div(sum, Decimal::from(count)).map_err(|e| self.fail(st, e))?)
+                }
+            }
+            Aggregate::Min | Aggregate::Max => acc.unwrap_or(Val::Unknown),
+        })
+    }
+
+    fn call(&self, st: &mut State<'a>, f: Builtin, args: &'a [TExpr], member: Option<usize>) -> R<'a> {
+        // Functions that look at unknown arguments themselves.
+        match f {
+            Builtin::Known => {
+                let v = match args.first() {
+                    Some(a) => self.eval_quiet(st, a, member)?,
+                    None => Val::Unknown,
+                };
+                return Ok(Val::Bool(!v.is_unknown()));
+            }
+            Builtin::Coalesce => {
+                for a in args {
+                    let v = self.eval_quiet(st, a, member)?;
+                    if !v.is_unknown() {
+                        return Ok(v);
+                    }
+                }
+                // Nothing known: report what each argument was missing.
+                for a in args {
+                    self.eval(st, a, member)?;
+                }
+                return Ok(Val::Unknown);
+            }
+            _ => {}
+        }
+        let mut vals: [Val<'a>; 3] = [Val::Unknown, Val::Unknown, Val::Unknown];
+        let many;
+        let vs: &[Val<'a>] = if args.len() <= 3 {
+            for (slot, a) in vals.iter_mut().zip(args) {
+                *slot = self.eval(st, a, member)?;
+            }
+            vals.get(..args.len()).unwrap_or(&[])
+        } else {
+            let mut v = Vec::with_capacity(args.len());
+            for a in args {
+                v.push(self.eval(st, a, member)?);
+            }
+            many = v;
+            &many
+        };
+        if matches!(f, Builtin::Min | Builtin::Max) {
+            let mut best: Option<&Val<'a>> = None;
+            for v in vs {
+                if v.is_unknown() {
+                    return Ok(Val::Unknown);
+                }
+                best = match best {
+                    None => Some(v),
+                    Some(b) => {
+                        let ord = v.compare(b);
+                        let take = if f == Builtin::Min { ord == Some(Ordering::Less) } else { ord == Some(Ordering::Greater) };
+                        Some(if take { v } else { b })
+                    }
+                };
+            }
+            return Ok(best.cloned().unwrap_or(Val::Unknown));
+        }
+        if vs.iter().any(Val::is_unknown) {
+            return Ok(Val::Unknown);
+        }
+        let a0 = vs.first().cloned().unwrap_or(Val::Unknown);
+        let a1 = vs.get(1).cloned().unwrap_or(Val::Unknown);
+        let date = |v: &Val<'a>| if let Val::Date(d) = v { Some(*d) } else { None };
+        let text = |v: &Val<'a>| if let Val::Text(t) = v { Some(t.clone()) } else { None };
+        let num = |n: i64| Val::Dec(Decimal::from(n));
+        let fail = |e| self.fail(st, e);
+        Ok(match f {
+            Builtin::Age => match date(&a0) {
+                Some(d) => num(ops::age(d, self.as_of).map_err(fail)?),
+                None => Val::Unknown,
+            },
+            Builtin::AgeInMonths => match date(&a0) {
+                Some(d) => num(ops::age_months(d, self.as_of).map_err(fail)?),
+                None => Val::Unknown,
+            },
+            Builtin::YearsBetween | Builtin::MonthsBetween | Builtin::DaysBetween => match (date(&a0), date(&a1)) {
+                (Some(x), Some(y)) => num(match f {
+                    Builtin::YearsBetween => ops::whole_years(x, y),
+                    Builtin::MonthsBetween => ops::whole_months(x, y),
+                    _ => (y - x).num_days(),
+                }),
+                _ => Val::Unknown,
+            },
+            Builtin::AddDays | Builtin::AddMonths | Builtin::AddYears => match (date(&a0), dec(&a1)) {
+                (Some(d), Some(n)) => Val::Date(
+                    match f {
+                        Builtin::AddDays => ops::add_days(d, n),
+                        Builtin::AddMonths => ops::add_months(d, n),
+                        _ => ops::add_years(d, n),
+                    }
+                    .map_err(fail)?,
+                ),
+                _ => Val::Unknown,
+            },
+            Builtin::DaysAgo | Builtin::MonthsAgo | Builtin::YearsAgo => match dec(&a0) {
+                Some(n) => Val::Date(
+                    match f {
+                        Builtin::DaysAgo => ops::add_days(self.as_of, -n),
+                        Builtin::MonthsAgo => ops::add_months(self.as_of, -n),
+                        _ => ops::add_years(self.as_of, -n),
+                    }
+                    .map_err(fail)?,
+                ),
+                None => Val::Unknown,
+            },
+            Builtin::Year => date(&a0).map(|d| num(i64::from(d.year()))).unwrap_or(Val::Unknown),
+            Builtin::Month => date(&a0).map(|d| num(i64::from(d.month()))).unwrap_or(Val::Unknown),
+            Builtin::Day => date(&a0).map(|d| num(i64::from(d.day()))).unwrap_or(Val::Unknown),
+            Builtin::Abs => dec(&a0).map(|d| Val::Dec(d.abs())).unwrap_or(Val::Unknown),
+            Builtin::Floor => dec(&a0).map(|d| Val::Dec(ops::floor(d))).unwrap_or(Val::Unknown),
+            Builtin::Ceil => dec(&a0).map(|d| Val::Dec(ops::ceil(d))).unwrap_or(Val::Unknown),
+            Builtin::Round => {
+                let mode = match vs.get(2) {
+                    Some(Val::Text(t)) => RoundingMode::from_ident(t).unwrap_or(RoundingMode::HalfUp),
+                    _ => RoundingMode::HalfUp,
+                };
+                match (dec(&a0), dec(&a1)) {
+                    (Some(x), Some(step)) => Val::Dec(ops::round_to(x, step, mode).map_err(fail)?),
+                    _ => Val::Unknown,
+                }
+            }
+            Builtin::Between => {
+                let a2 = vs.get(2).cloned().unwrap_or(Val::Unknown);
+                match (a0.compare(&a1), a0.compare(&a2)) {
+                    (Some(lo), Some(hi)) => Val::Bool(lo != Ordering::Less && hi != Ordering::Greater),
+                    _ => Val::Unknown,
+                }
+            }
+            Builtin::Lower => text(&a0).map(|t| Val::Text(Cow::Owned(t.to_lowercase()))).unwrap_or(Val::Unknown),
+            Builtin::Upper => text(&a0).map(|t| Val::Text(Cow::Owned(t.to_uppercase()))).unwrap_or(Val::Unknown),
+            Builtin::Trim => match text(&a0) {
+                Some(Cow::Borrowed(t)) => Val::Text(Cow::Borrowed(t.trim())),
+                Some(Cow::Owned(t)) => Val::Text(Cow::Owned(t.trim().to_string())),
+                None => Val::Unknown,
+            },
+            Builtin::Length => text(&a0).map(|t| num(i64::try_from(t.chars().count()).unwrap_or(i64::MAX))).unwrap_or(Val::Unknown),
+            Builtin::Contains | Builtin::StartsWith | Builtin::EndsWith | Builtin::SameText | Builtin::Matches => {
+                match (text(&a0), text(&a1)) {
+                    (Some(t), Some(p)) => Val::Bool(match f {
+                        Builtin::Contains => t.contains(p.as_ref()),
+                        Builtin::StartsWith => t.starts_with(p.as_ref()),
+                        Builtin::EndsWith => t.ends_with(p.as_ref()),
+                        Builtin::SameText => t.trim().to_lowercase() == p.trim().to_lowercase(),
+                        _ => self.p.regexes.get(p.as_ref()).is_some_and(|re| re.is_match(&t)),
+                    }),
+                    _ => Val::Unknown,
+                }
+            }
+            Builtin::Size => match a0 {
+                Val::List(items) => num(i64::try_from(items.len()).unwrap_or(i64::MAX)),
+                _ => Val::Unknown,
+            },
+            Builtin::Amount => a0,
+            Builtin::HasKind => {
+                let row = member.and_then(|k| st.active.get(k)).map(|r| *r as usize);
+                match (row, text(&a0)) {
+                    (Some(r), Some(kind)) => Val::Bool(
+                        self.batch.member_kinds.get(r).is_some_and(|ks| ks.iter().any(|k| k.eq_ignore_ascii_case(kind.trim()))),
+                    ),
+                    _ => Val::Unknown,
+                }
+            }
+            Builtin::Min | Builtin::Max | Builtin::Known | Builtin::Coalesce => Val::Unknown,
+        })
+    }
+
+    /// Evaluates without recording missing inputs (for `known` and `coalesce`, which handle absence).
+    fn eval_quiet(&self, st: &mut State<'a>, e: &'a TExpr, member: Option<usize>) -> R<'a> {
+        let was = std::mem::replace(&mut st.quiet, true);
+        let v = self.eval(st, e, member);
+        st.quiet = was;
+        v
+    }
+}
+
+pub(crate) fn holds(op: CmpOp, ord: Ordering) -> bool {
+    match op {
+        CmpOp::Eq => ord == Ordering::Equal,
+        CmpOp::Ne => ord != Ordering::Equal,
+        CmpOp::Lt => ord == Ordering::Less,
+        CmpOp::Le => ord != Ordering::Greater,
+        CmpOp::Gt => ord == Ordering::Greater,
+        CmpOp::Ge => ord != Ordering::Less,
+    }
+}

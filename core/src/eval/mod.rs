@@ -1,0 +1,257 @@
+//! Evaluation of units: `let`s, rules, decision, entitlement, explanation.
+//!
+//! A batch is cut into chunks that run in parallel (with the `parallel` feature); each chunk keeps
+//! one set of scratch buffers, so evaluating a unit allocates nothing on the heap unless the program
+//! builds text (`lower`, `upper`) or an explanation was asked for.
+
+mod entitlement;
+mod explain_build;
+pub(crate) mod expr;
+pub(crate) mod ops;
+pub(crate) mod results;
+pub(crate) mod value;
+
+use crate::batch::Batch;
+use crate::error::EvalError;
+use crate::program::Inner;
+use crate::result::{Outcome, Truth};
+use chrono::NaiveDate;
+use entitle_dsl::ast::RuleKind;
+use entitle_dsl::ir;
+use entitle_dsl::Value;
+use results::{ChunkOut, UnitStatus};
+use value::Val;
+
+/// A parameter's value at the as-of date.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ParamAt<'a> {
+    pub value: Option<&'a Value>,
+    pub from: Option<NaiveDate>,
+}
+
+/// What does not change within one unit's evaluation.
+pub(crate) struct Env<'a> {
+    pub p: &'a Inner,
+    pub batch: &'a Batch,
+    pub row: usize,
+    pub as_of: NaiveDate,
+    pub params: &'a [ParamAt<'a>],
+}
+
+type Slot<'a> = Result<Val<'a>, EvalError>;
+
+/// Scratch space for one unit, reused across the units of a chunk.
+pub(crate) struct State<'a> {
+    pub active: Vec<u32>,
+    pub head: Option<usize>,
+    pub head_bit: usize,
+    lets: &'a [ir::Let],
+    unit_lets: Vec<Slot<'a>>,
+    member_lets: Vec<Slot<'a>>,
+    n_active: usize,
+    let_missing: Vec<Vec<u64>>,
+    pub missing: Vec<u64>,
+    pub unit_missing: Vec<u64>,
+    pub quiet: bool,
+    pub steps: u64,
+    pub max_steps: u64,
+    pub at: &'a str,
+    pub cash_total: Option<rust_decimal::Decimal>,
+}
+
+fn or_into(dst: &mut [u64], src: &[u64]) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d |= *s;
+    }
+}
+
+impl<'a> State<'a> {
+    pub(crate) fn new(p: &'a Inner) -> State<'a> {
+        let bits = p.ir.inputs.len() + 1;
+        let words = bits.div_ceil(64);
+        State {
+            active: Vec::new(),
+            head: None,
+            head_bit: p.ir.inputs.len(),
+            lets: &p.ir.lets,
+            unit_lets: Vec::new(),
+            member_lets: Vec::new(),
+            n_active: 0,
+            let_missing: vec![vec![0; words]; p.ir.lets.len()],
+            missing: vec![0; words],
+            unit_missing: vec![0; words],
+            quiet: false,
+            steps: 0,
+            max_steps: p.limits.max_steps_per_unit,
+            at: "",
+            cash_total: None,
+        }
+    }
+
+    pub(crate) fn mark_missing(&mut self, bit: usize) {
+        if !self.quiet {
+            if let Some(w) = self.missing.get_mut(bit / 64) {
+                *w |= 1 << (bit % 64);
+            }
+        }
+    }
+
+    fn clear_missing(&mut self) {
+        self.missing.iter_mut().for_each(|w| *w = 0);
+    }
+
+    pub(crate) fn read_let(&mut self, pos: usize, member: Option<usize>) -> Result<Val<'a>, EvalError> {
+        let Some(l) = self.lets.get(pos) else { return Ok(Val::Unknown) };
+        let slot = if l.per_member {
+            member.and_then(|k| self.member_lets.get(l.slot * self.n_active + k))
+        } else {
+            self.unit_lets.get(l.slot)
+        };
+        let v = match slot {
+            Some(Ok(v)) => v.clone(),
+            Some(Err(e)) => return Err(e.clone()),
+            None => Val::Unknown,
+        };
+        if v.is_unknown() && !self.quiet {
+            if let Some(bits) = self.let_missing.get(pos) {
+                or_into(&mut self.missing, bits);
+            }
+        }
+        Ok(v)
+    }
+}
+
+/// Options for one evaluation call. Defaults live here and nowhere else.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EvalOptions {
+    /// Build an explanation for every unit (off by default: batch runs do not pay for them).
+    pub explain: bool,
+}
+
+impl<'a> Env<'a> {
+    /// Evaluates one unit into `out`.
+    pub(crate) fn unit(&self, st: &mut State<'a>, out: &mut ChunkOut, explain: bool) {
+        let mark = out.mark();
+        match self.unit_inner(st, out, explain) {
+            Ok(status) => out.status.push(status),
+            Err(e) => {
+                // Keep the columns aligned: undo what this unit wrote, then write placeholders.
+                out.rollback(&mark);
+                out.push_failed_unit(self.p, explain, st.missing.len());
+                out.errors.push((out.status.len(), e));
+                out.status.push(UnitStatus::Error);
+            }
+        }
+    }
+
+    fn unit_inner(&self, st: &mut State<'a>, out: &mut ChunkOut, explain: bool) -> Result<UnitStatus, EvalError> {
+        if let Some(e) = self.batch.unit_error(self.row) {
+            return Err(e.clone());
+        }
+        st.steps = 0;
+        st.cash_total = None;
+        st.quiet = false;
+        // Members whose membership counts on the as-of date.
+        st.active.clear();
+        st.head = None;
+        for r in self.batch.members_of(self.row) {
+            let start = self.batch.member_start.get(r).copied().flatten();
+            let end = self.batch.member_end.get(r).copied().flatten();
+            if start.is_none_or(|s| s <= self.as_of) && end.is_none_or(|e| self.as_of < e) {
+                if st.head.is_none() && self.batch.member_is_head.get(r).copied().unwrap_or(false) {
+                    st.head = Some(st.active.len());
+                }
+                st.active.push(u32::try_from(r).unwrap_or(u32::MAX));
+            }
+        }
+        st.n_active = st.active.len();
+        // Lets, in dependency order; an error is kept and raised only if the let is read.
+        st.unit_lets.clear();
+        st.member_lets.clear();
+        let n_unit = self.p.unit_let_count;
+        let n_member = self.p.member_let_count;
+        st.unit_lets.resize_with(n_unit, || Ok(Val::Unknown));
+        st.member_lets.resize_with(n_member * st.n_active, || Ok(Val::Unknown));
+        for (pos, l) in self.p.ir.lets.iter().enumerate() {
+            st.at = &l.name;
+            st.clear_missing();
+            if l.per_member {
+                for k in 0..st.n_active {
+                    let v = self.eval(st, &l.expr, Some(k));
+                    if let Err(EvalError::TooMuchWork { .. }) = v {
+                        return v.map(|_| UnitStatus::Error);
+                    }
+                    if let Some(s) = st.member_lets.get_mut(l.slot * st.n_active + k) {
+                        *s = v;
+                    }
+                }
+            } else {
+                let v = self.eval(st, &l.expr, None);
+                if let Err(EvalError::TooMuchWork { .. }) = v {
+                    return v.map(|_| UnitStatus::Error);
+                }
+                if let Some(s) = st.unit_lets.get_mut(l.slot) {
+                    *s = v;
+                }
+            }
+            let missing = std::mem::take(&mut st.missing);
+            if let Some(dst) = st.let_missing.get_mut(pos) {
+                dst.copy_from_slice(&missing);
+            }
+            st.missing = missing;
+        }
+        // Rules.
+        st.unit_missing.iter_mut().for_each(|w| *w = 0);
+        let mut any_fail = false;
+        let mut any_unknown = false;
+        for rule in &self.p.ir.rules {
+            st.at = &rule.id;
+            st.clear_missing();
+            let truth = match self.eval(st, &rule.expr, None)? {
+                Val::Bool(true) => Truth::Met,
+                Val::Bool(false) => Truth::NotMet,
+                _ => Truth::Unknown,
+            };
+            match (rule.kind, truth) {
+                (RuleKind::When, Truth::NotMet) | (RuleKind::Unless, Truth::Met) => any_fail = true,
+                (_, Truth::Unknown) => {
+                    any_unknown = true;
+                    or_into(&mut st.unit_missing, &st.missing);
+                }
+                _ => {}
+            }
+            out.rule_truth.push(truth);
+        }
+        let mut outcome = if any_fail {
+            Outcome::NotEligible
+        } else if any_unknown {
+            Outcome::Undetermined
+        } else {
+            Outcome::Eligible
+        };
+        if outcome != Outcome::Undetermined {
+            st.unit_missing.iter_mut().for_each(|w| *w = 0);
+        }
+        // Entitlement.
+        let items_start = out.items.len();
+        if outcome == Outcome::Eligible {
+            if !self.entitlement(st, out)? {
+                outcome = Outcome::Undetermined;
+                out.items.truncate(items_start);
+                out.push_empty_entitlement(self.p);
+            }
+        } else {
+            out.push_empty_entitlement(self.p);
+        }
+        out.missing.extend_from_slice(&st.unit_missing);
+        if explain {
+            let e = self.build_explanation(st, out, items_start, outcome);
+            out.explanations.push(Some(e));
+        }
+        Ok(match outcome {
+            Outcome::Eligible => UnitStatus::Eligible,
+            Outcome::NotEligible => UnitStatus::NotEligible,
+            Outcome::Undetermined => UnitStatus::Undetermined,
+        })
+    }
+}

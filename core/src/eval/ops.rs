@@ -1,0 +1,212 @@
+//! Exact arithmetic, rounding and calendar rules.
+//!
+//! Conventions (also in the language reference):
+//! - Age is whole years completed at the as-of date: the birthday is reached when the as-of date's
+//!   (month, day) is on or after the birth's. Someone born on 29 February therefore turns a year
+//!   older on 1 March in a non-leap year. `age_in_months` follows the same rule for months (born on
+//!   the 31st: a month is completed on the 1st of the month after a 30-day month).
+//! - Month arithmetic clamps to the month's end: 31 January + 1 month = 28 or 29 February;
+//!   29 February + 1 year = 28 February.
+//! - Division keeps 28 significant digits (rust_decimal); nothing is rounded otherwise unless the
+//!   program says so.
+
+use chrono::{Datelike, Days, Months, NaiveDate};
+use entitle_dsl::ast::RoundingMode;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Why an operation failed (the caller adds where).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OpError {
+    DivisionByZero,
+    Overflow,
+    FutureDate,
+    DateRange,
+}
+
+pub(crate) fn add(a: Decimal, b: Decimal) -> Result<Decimal, OpError> {
+    a.checked_add(b).ok_or(OpError::Overflow)
+}
+
+pub(crate) fn sub(a: Decimal, b: Decimal) -> Result<Decimal, OpError> {
+    a.checked_sub(b).ok_or(OpError::Overflow)
+}
+
+pub(crate) fn mul(a: Decimal, b: Decimal) -> Result<Decimal, OpError> {
+    a.checked_mul(b).ok_or(OpError::Overflow)
+}
+
+pub(crate) fn div(a: Decimal, b: Decimal) -> Result<Decimal, OpError> {
+    if b.is_zero() {
+        return Err(OpError::DivisionByZero);
+    }
+    a.checked_div(b).map(|d| d.normalize()).ok_or(OpError::Overflow)
+}
+
+pub(crate) fn rem(a: Decimal, b: Decimal) -> Result<Decimal, OpError> {
+    if b.is_zero() {
+        return Err(OpError::DivisionByZero);
+    }
+    a.checked_rem(b).ok_or(OpError::Overflow)
+}
+
+fn strategy(mode: RoundingMode) -> RoundingStrategy {
+    match mode {
+        RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+        RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+        RoundingMode::Down => RoundingStrategy::ToZero,
+        RoundingMode::Up => RoundingStrategy::AwayFromZero,
+    }
+}
+
+/// Rounds `x` to a multiple of `step` (> 0) with `mode`.
+pub(crate) fn round_to(x: Decimal, step: Decimal, mode: RoundingMode) -> Result<Decimal, OpError> {
+    if step.is_zero() {
+        return Err(OpError::DivisionByZero);
+    }
+    // A power of ten (0.01, 1, 10 …) rounds directly to its decimal places, which also keeps the scale.
+    if step.mantissa() == 1 || step.normalize().mantissa() == 1 {
+        let s = step.normalize();
+        if s.scale() > 0 || s == Decimal::ONE {
+            return Ok(x.round_dp_with_strategy(s.scale(), strategy(mode)));
+        }
+    }
+    let q = x.checked_div(step).ok_or(OpError::Overflow)?;
+    let r = q.round_dp_with_strategy(0, strategy(mode));
+    r.checked_mul(step).ok_or(OpError::Overflow)
+}
+
+/// Largest whole number not above `x`.
+pub(crate) fn floor(x: Decimal) -> Decimal {
+    x.floor()
+}
+
+/// Smallest whole number not below `x`.
+pub(crate) fn ceil(x: Decimal) -> Decimal {
+    x.ceil()
+}
+
+/// Whole years from `from` to `to` (the anniversary is reached on or after the same month and day).
+pub(crate) fn whole_years(from: NaiveDate, to: NaiveDate) -> i64 {
+    let mut y = i64::from(to.year()) - i64::from(from.year());
+    if (to.month(), to.day()) < (from.month(), from.day()) {
+        y -= 1;
+    }
+    y
+}
+
+/// Whole months from `from` to `to`, by the same rule.
+pub(crate) fn whole_months(from: NaiveDate, to: NaiveDate) -> i64 {
+    let mut m = (i64::from(to.year()) - i64::from(from.year())) * 12 + i64::from(to.month()) - i64::from(from.month());
+    if to.day() < from.day() {
+        m -= 1;
+    }
+    m
+}
+
+/// Age in whole years at `as_of`; a birth after `as_of` is an error, never a negative age.
+pub(crate) fn age(birth: NaiveDate, as_of: NaiveDate) -> Result<i64, OpError> {
+    if birth > as_of {
+        return Err(OpError::FutureDate);
+    }
+    Ok(whole_years(birth, as_of))
+}
+
+/// Age in whole months at `as_of`.
+pub(crate) fn age_months(birth: NaiveDate, as_of: NaiveDate) -> Result<i64, OpError> {
+    if birth > as_of {
+        return Err(OpError::FutureDate);
+    }
+    Ok(whole_months(birth, as_of))
+}
+
+fn whole(n: Decimal) -> Result<i64, OpError> {
+    let t = n.trunc();
+    i64::try_from(t).map_err(|_| OpError::DateRange)
+}
+
+pub(crate) fn add_days(d: NaiveDate, n: Decimal) -> Result<NaiveDate, OpError> {
+    let n = whole(n)?;
+    let r = if n >= 0 {
+        d.checked_add_days(Days::new(n.unsigned_abs()))
+    } else {
+        d.checked_sub_days(Days::new(n.unsigned_abs()))
+    };
+    r.ok_or(OpError::DateRange)
+}
+
+pub(crate) fn add_months(d: NaiveDate, n: Decimal) -> Result<NaiveDate, OpError> {
+    let n = whole(n)?;
+    let months = u32::try_from(n.unsigned_abs()).map_err(|_| OpError::DateRange)?;
+    let r = if n >= 0 { d.checked_add_months(Months::new(months)) } else { d.checked_sub_months(Months::new(months)) };
+    r.ok_or(OpError::DateRange)
+}
+
+pub(crate) fn add_years(d: NaiveDate, n: Decimal) -> Result<NaiveDate, OpError> {
+    let twelve = n.checked_mul(Decimal::from(12)).ok_or(OpError::DateRange)?;
+    add_months(d, twelve)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn leap_day_birthdays_come_on_the_first_of_march() {
+        let b = d(2000, 2, 29);
+        assert_eq!(age(b, d(2001, 2, 28)), Ok(0));
+        assert_eq!(age(b, d(2001, 3, 1)), Ok(1));
+        assert_eq!(age(b, d(2004, 2, 29)), Ok(4));
+        assert_eq!(age(b, d(2004, 2, 28)), Ok(3));
+        assert_eq!(age(d(2010, 5, 1), d(2010, 5, 1)), Ok(0));
+        assert_eq!(age(d(2010, 5, 2), d(2010, 5, 1)), Err(OpError::FutureDate));
+    }
+
+    #[test]
+    fn months_clamp_to_the_end_of_the_month() {
+        assert_eq!(add_months(d(2026, 1, 31), Decimal::ONE), Ok(d(2026, 2, 28)));
+        assert_eq!(add_months(d(2028, 1, 31), Decimal::ONE), Ok(d(2028, 2, 29)));
+        assert_eq!(add_months(d(2026, 3, 31), Decimal::from(-1)), Ok(d(2026, 2, 28)));
+        assert_eq!(add_years(d(2028, 2, 29), Decimal::ONE), Ok(d(2029, 2, 28)));
+        assert_eq!(whole_months(d(2026, 1, 31), d(2026, 2, 28)), 0);
+        assert_eq!(whole_months(d(2026, 1, 31), d(2026, 3, 1)), 1);
+        assert_eq!(add_days(d(2026, 12, 31), Decimal::ONE), Ok(d(2027, 1, 1)));
+        assert_eq!(add_days(d(2026, 1, 1), dec("1e20").max(Decimal::MAX)), Err(OpError::DateRange));
+    }
+
+    #[test]
+    fn rounding_modes_follow_java() {
+        let cases = [
+            ("2.5", RoundingMode::HalfUp, "3"),
+            ("-2.5", RoundingMode::HalfUp, "-3"),
+            ("2.5", RoundingMode::HalfEven, "2"),
+            ("3.5", RoundingMode::HalfEven, "4"),
+            ("2.9", RoundingMode::Down, "2"),
+            ("-2.9", RoundingMode::Down, "-2"),
+            ("2.1", RoundingMode::Up, "3"),
+            ("-2.1", RoundingMode::Up, "-3"),
+        ];
+        for (x, mode, want) in cases {
+            assert_eq!(round_to(dec(x), Decimal::ONE, mode), Ok(dec(want)), "{x} {mode:?}");
+        }
+        assert_eq!(round_to(dec("2505"), dec("10"), RoundingMode::HalfUp), Ok(dec("2510")));
+        assert_eq!(round_to(dec("2505"), dec("10"), RoundingMode::HalfEven), Ok(dec("2500")));
+        assert_eq!(round_to(dec("1666.666"), dec("0.01"), RoundingMode::HalfUp), Ok(dec("1666.67")));
+        assert_eq!(round_to(dec("7.3"), dec("0.5"), RoundingMode::HalfUp), Ok(dec("7.5")));
+        assert_eq!(round_to(dec("7.2"), dec("0.5"), RoundingMode::Down), Ok(dec("7.0")));
+    }
+
+    #[test]
+    fn division_by_zero_and_overflow_are_errors() {
+        assert_eq!(div(Decimal::ONE, Decimal::ZERO), Err(OpError::DivisionByZero));
+        assert_eq!(mul(Decimal::MAX, Decimal::TWO), Err(OpError::Overflow));
+        assert_eq!(div(dec("10"), dec("4")), Ok(dec("2.5")));
+    }
+}

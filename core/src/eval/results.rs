@@ -1,0 +1,275 @@
+//! Columnar results of a batch, and their materialisation as [`Decision`]s.
+
+use crate::batch::Batch;
+use crate::error::EvalError;
+use crate::explain::Explanation;
+use crate::program::{Inner, Program};
+use crate::result::{CashTotals, Decision, ItemResult, Outcome, QuantityTotal, RuleOutcome, Truth, UnitError};
+use chrono::NaiveDate;
+use entitle_dsl::ast::ItemKind;
+use rust_decimal::Decimal;
+
+/// A unit's status in a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitStatus {
+    /// Eligible.
+    Eligible,
+    /// Not eligible.
+    NotEligible,
+    /// Undetermined.
+    Undetermined,
+    /// Could not be evaluated.
+    Error,
+}
+
+/// One item's result for one unit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ItemSlot {
+    pub applied: bool,
+    pub superseded: bool,
+    pub condition: Option<bool>,
+    pub amount: Decimal,
+    pub rate: Option<Decimal>,
+    pub multiplier: Option<Decimal>,
+    pub max_multiplier: Option<Decimal>,
+}
+
+/// Cash totals for one unit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct CashSlot {
+    pub items_total: Decimal,
+    pub after_cap: Decimal,
+    pub after_floor: Decimal,
+    pub total: Decimal,
+    pub fee: Decimal,
+    pub net: Decimal,
+    pub capped: bool,
+    pub floored: bool,
+    pub rounded: bool,
+    pub zeroed: bool,
+    pub cap: Option<Decimal>,
+    pub floor: Option<Decimal>,
+}
+
+/// Results of a chunk of units, column by column.
+#[derive(Default)]
+pub(crate) struct ChunkOut {
+    pub status: Vec<UnitStatus>,
+    pub rule_truth: Vec<Truth>,
+    pub missing: Vec<u64>,
+    pub items: Vec<ItemSlot>,
+    pub cash: Vec<CashSlot>,
+    pub in_kind: Vec<Decimal>,
+    pub errors: Vec<(usize, EvalError)>,
+    pub explanations: Vec<Option<Explanation>>,
+}
+
+/// Lengths of every column, to undo a unit that failed half-way.
+pub(crate) struct Mark {
+    rules: usize,
+    missing: usize,
+    items: usize,
+    cash: usize,
+    in_kind: usize,
+    explanations: usize,
+}
+
+impl ChunkOut {
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            rules: self.rule_truth.len(),
+            missing: self.missing.len(),
+            items: self.items.len(),
+            cash: self.cash.len(),
+            in_kind: self.in_kind.len(),
+            explanations: self.explanations.len(),
+        }
+    }
+
+    pub(crate) fn rollback(&mut self, m: &Mark) {
+        self.rule_truth.truncate(m.rules);
+        self.missing.truncate(m.missing);
+        self.items.truncate(m.items);
+        self.cash.truncate(m.cash);
+        self.in_kind.truncate(m.in_kind);
+        self.explanations.truncate(m.explanations);
+    }
+
+    pub(crate) fn push_empty_entitlement(&mut self, p: &Inner) {
+        self.items.extend(std::iter::repeat_n(ItemSlot::default(), p.ir.entitlement.items.len()));
+        self.cash.push(CashSlot::default());
+        self.in_kind.extend(std::iter::repeat_n(Decimal::ZERO, p.units_of_measure.len()));
+    }
+
+    /// Placeholders for a unit that failed, so every column stays aligned.
+    pub(crate) fn push_failed_unit(&mut self, p: &Inner, explain: bool, words: usize) {
+        self.rule_truth.extend(std::iter::repeat_n(Truth::Unknown, p.ir.rules.len()));
+        self.push_empty_entitlement(p);
+        self.missing.extend(std::iter::repeat_n(0, words));
+        if explain {
+            self.explanations.push(None);
+        }
+    }
+
+    pub(crate) fn append(&mut self, mut other: ChunkOut) {
+        let offset = self.status.len();
+        self.status.append(&mut other.status);
+        self.rule_truth.append(&mut other.rule_truth);
+        self.missing.append(&mut other.missing);
+        self.items.append(&mut other.items);
+        self.cash.append(&mut other.cash);
+        self.in_kind.append(&mut other.in_kind);
+        self.errors.extend(other.errors.into_iter().map(|(i, e)| (i + offset, e)));
+        self.explanations.append(&mut other.explanations);
+    }
+}
+
+/// The results of evaluating a [`Batch`], kept in columns; [`BatchResult::decision`] builds the
+/// record of one unit on demand.
+pub struct BatchResult<'b> {
+    pub(crate) program: Program,
+    pub(crate) batch: &'b Batch,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) out: ChunkOut,
+    pub(crate) words: usize,
+}
+
+impl<'b> BatchResult<'b> {
+    /// Number of units.
+    pub fn len(&self) -> usize {
+        self.out.status.len()
+    }
+
+    /// True when the batch was empty.
+    pub fn is_empty(&self) -> bool {
+        self.out.status.is_empty()
+    }
+
+    /// The status of unit `i`.
+    pub fn status(&self, i: usize) -> UnitStatus {
+        self.out.status.get(i).copied().unwrap_or(UnitStatus::Error)
+    }
+
+    /// The error of unit `i`, if it failed.
+    pub fn error(&self, i: usize) -> Option<&EvalError> {
+        self.out.errors.binary_search_by_key(&i, |(j, _)| *j).ok().and_then(|k| self.out.errors.get(k)).map(|(_, e)| e)
+    }
+
+    /// The cash total of unit `i` (eligible units of programs with cash items).
+    pub fn cash_total(&self, i: usize) -> Option<Decimal> {
+        if self.status(i) != UnitStatus::Eligible || !self.program.inner().has_cash {
+            return None;
+        }
+        self.out.cash.get(i).map(|c| c.total)
+    }
+
+    /// The in-kind totals of unit `i`, by unit of measure (in [`Program::units_of_measure`] order).
+    pub fn in_kind_totals(&self, i: usize) -> &[Decimal] {
+        let n = self.program.inner().units_of_measure.len();
+        self.out.in_kind.get(i * n..(i + 1) * n).unwrap_or(&[])
+    }
+
+    /// The unit's id.
+    pub fn unit_id(&self, i: usize) -> &str {
+        self.batch.unit_id(i).unwrap_or("")
+    }
+
+    /// The decision record of unit `i`, or its error.
+    ///
+    /// # Errors
+    /// The unit's [`UnitError`] when it could not be evaluated.
+    pub fn decision(&self, i: usize) -> Result<Decision, UnitError> {
+        let p = self.program.inner();
+        let unit_id = self.unit_id(i).to_string();
+        let outcome = match self.status(i) {
+            UnitStatus::Eligible => Outcome::Eligible,
+            UnitStatus::NotEligible => Outcome::NotEligible,
+            UnitStatus::Undetermined => Outcome::Undetermined,
+            UnitStatus::Error => {
+                let error = self.error(i).cloned().unwrap_or(EvalError::InvalidUnit { reason: "unknown failure".into() });
+                return Err(UnitError { unit_id, error });
+            }
+        };
+        let n_rules = p.ir.rules.len();
+        let rules = p
+            .ir
+            .rules
+            .iter()
+            .zip(self.out.rule_truth.get(i * n_rules..(i + 1) * n_rules).unwrap_or(&[]))
+            .map(|(r, t)| RuleOutcome { id: r.id.clone(), kind: r.kind, outcome: *t })
+            .collect();
+        let words = self.words;
+        let bits = self.out.missing.get(i * words..(i + 1) * words).unwrap_or(&[]);
+        let mut missing: Vec<String> = Vec::new();
+        for (bit, name) in p.ir.inputs.iter().map(|x| x.name.as_str()).chain(std::iter::once("head")).enumerate() {
+            if bits.get(bit / 64).is_some_and(|w| w & (1 << (bit % 64)) != 0) {
+                missing.push(name.to_string());
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        let eligible = outcome == Outcome::Eligible;
+        let n_items = p.ir.entitlement.items.len();
+        let items = if eligible {
+            p.ir
+                .entitlement
+                .items
+                .iter()
+                .zip(self.out.items.get(i * n_items..(i + 1) * n_items).unwrap_or(&[]))
+                .map(|(it, s)| ItemResult {
+                    id: it.id.clone(),
+                    kind: it.kind,
+                    applied: s.applied,
+                    amount: s.amount,
+                    currency: if it.kind == ItemKind::Cash { p.ir.currency } else { None },
+                    unit: it.unit.clone(),
+                    rate: s.rate.filter(|_| it.times.is_some()),
+                    multiplier: s.multiplier,
+                    max_multiplier: s.max_multiplier,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let cash = match (eligible && p.has_cash, p.ir.currency, self.out.cash.get(i)) {
+            (true, Some(currency), Some(c)) => Some(CashTotals {
+                currency,
+                items_total: c.items_total,
+                capped: c.capped,
+                floored: c.floored,
+                rounded: c.rounded,
+                total: c.total,
+                fee: c.fee,
+                net: c.net,
+            }),
+            _ => None,
+        };
+        let in_kind = if eligible {
+            p.units_of_measure
+                .iter()
+                .zip(self.in_kind_totals(i))
+                .map(|(u, q)| QuantityTotal { unit: u.clone(), quantity: *q })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let explanation = self.out.explanations.get(i).cloned().flatten();
+        Ok(Decision {
+            unit_id,
+            program: p.program_ref.clone(),
+            as_of: self.as_of,
+            outcome,
+            rules,
+            missing,
+            items,
+            cash,
+            in_kind,
+            explanation,
+        })
+    }
+
+    /// Every unit's decision or error, in batch order.
+    pub fn decisions(&self) -> impl Iterator<Item = Result<Decision, UnitError>> + '_ {
+        (0..self.len()).map(|i| self.decision(i))
+    }
+}

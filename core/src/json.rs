@@ -1,0 +1,205 @@
+//! The JSON boundary: units in, decisions and errors out.
+//!
+//! | value | JSON in | JSON out |
+//! | --- | --- | --- |
+//! | unknown | `null`, or the key absent | `null` |
+//! | bool | `true`/`false` (or a string such as `"yes"`) | `true`/`false` |
+//! | number | a JSON number (read exactly, never as a float) or a decimal string | decimal string `"12.5"` |
+//! | money | a number or string in the program's currency (`"1500.50"`, `"KES 1500.50"`), or `{"amount": "1500.50", "currency": "KES"}` | amount string plus a `currency` field |
+//! | date | `"2026-03-01"` (a date-time keeps its date) | `"2026-03-01"` |
+//! | text | a string | a string |
+//! | list | an array, or a string separated by `;` | an array |
+//!
+//! A unit is an object with `id` and its attributes; a household has `members`, an array of objects
+//! with `id`, `kind` (a string or an array of strings), optional `start_date` and `end_date`, and
+//! the member's attributes. Unknown keys are ignored.
+
+use crate::error::EvalError;
+use crate::eval::EvalOptions;
+use crate::model::{Member, Unit};
+use crate::parse::parse_date;
+use crate::program::Program;
+use crate::result::{Decision, UnitError};
+use chrono::NaiveDate;
+use entitle_dsl::{Currency, Money, Value};
+use serde_json::{json, Value as Json};
+
+fn scalar(v: &Json, field: &str) -> Result<Value, EvalError> {
+    Ok(match v {
+        Json::Null => Value::Unknown,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => {
+            // With serde_json's arbitrary_precision the text is exact.
+            let text = n.to_string();
+            match rust_decimal::Decimal::from_str_exact(&text) {
+                Ok(d) => Value::Number(d),
+                Err(_) => {
+                    return Err(EvalError::InvalidValue { field: field.into(), reason: "the number is out of range or not exact".into() })
+                }
+            }
+        }
+        Json::String(s) => Value::Text(s.clone()),
+        Json::Array(items) => Value::List(items.iter().map(|x| scalar(x, field)).collect::<Result<_, _>>()?),
+        Json::Object(o) => {
+            let amount = o.get("amount").ok_or_else(|| EvalError::InvalidValue { field: field.into(), reason: "an object must be an amount with a currency".into() })?;
+            let currency = o
+                .get("currency")
+                .and_then(Json::as_str)
+                .and_then(Currency::from_code)
+                .ok_or_else(|| EvalError::InvalidValue { field: field.into(), reason: "the amount has no valid currency".into() })?;
+            let text = match amount {
+                Json::String(s) => s.clone(),
+                Json::Number(n) => n.to_string(),
+                _ => return Err(EvalError::InvalidValue { field: field.into(), reason: "the amount is not a number".into() }),
+            };
+            let amount = crate::parse::parse_decimal(&text)
+                .ok_or_else(|| EvalError::InvalidValue { field: field.into(), reason: "the amount is not a number".into() })?;
+            Value::Money(Money { amount, currency })
+        }
+    })
+}
+
+fn id_of(v: Option<&Json>) -> Option<String> {
+    match v {
+        Some(Json::String(s)) => Some(s.clone()),
+        Some(Json::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn date_of(v: Option<&Json>, field: &str) -> Result<Option<NaiveDate>, EvalError> {
+    match v {
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Json::String(s)) => parse_date(s.trim())
+            .map(Some)
+            .ok_or_else(|| EvalError::InvalidValue { field: field.into(), reason: "expected a date in ISO 8601 form, such as 2026-03-01".into() }),
+        Some(_) => Err(EvalError::InvalidValue { field: field.into(), reason: "expected a date string".into() }),
+    }
+}
+
+/// Reads a unit from its JSON form.
+///
+/// # Errors
+/// [`EvalError::InvalidUnit`] or [`EvalError::InvalidValue`] when the shape is wrong.
+pub fn unit_from_json(v: &Json) -> Result<Unit, EvalError> {
+    let obj = v.as_object().ok_or_else(|| EvalError::InvalidUnit { reason: "a unit must be a JSON object".into() })?;
+    let id = id_of(obj.get("id")).ok_or_else(|| EvalError::InvalidUnit { reason: "the unit has no `id` (a string or a number)".into() })?;
+    let mut unit = Unit::new(id);
+    for (k, v) in obj {
+        match k.as_str() {
+            "id" => {}
+            "members" => {
+                let members = match v {
+                    Json::Null => continue,
+                    Json::Array(a) => a,
+                    _ => return Err(EvalError::InvalidUnit { reason: "`members` must be an array".into() }),
+                };
+                for (i, m) in members.iter().enumerate() {
+                    unit.members.push(member_from_json(m, i)?);
+                }
+            }
+            _ => {
+                unit.attributes.insert(k.clone(), scalar(v, k)?);
+            }
+        }
+    }
+    Ok(unit)
+}
+
+fn member_from_json(m: &Json, index: usize) -> Result<Member, EvalError> {
+    let obj = m.as_object().ok_or_else(|| EvalError::InvalidUnit { reason: format!("member {} is not a JSON object", index + 1) })?;
+    let id = id_of(obj.get("id")).unwrap_or_else(|| format!("#{}", index + 1));
+    let kinds = match obj.get("kind").or_else(|| obj.get("kinds")) {
+        None | Some(Json::Null) => Vec::new(),
+        Some(Json::String(s)) => vec![s.clone()],
+        Some(Json::Array(a)) => a.iter().filter_map(|k| k.as_str().map(String::from)).collect(),
+        Some(_) => return Err(EvalError::InvalidUnit { reason: format!("member {id}: `kind` must be a string or an array of strings") }),
+    };
+    let mut member = Member {
+        start_date: date_of(obj.get("start_date"), &format!("member {id}: start_date"))?,
+        end_date: date_of(obj.get("end_date"), &format!("member {id}: end_date"))?,
+        id,
+        kinds,
+        ..Member::default()
+    };
+    for (k, v) in obj {
+        if matches!(k.as_str(), "id" | "kind" | "kinds" | "start_date" | "end_date") {
+            continue;
+        }
+        member.attributes.insert(k.clone(), scalar(v, k)?);
+    }
+    Ok(member)
+}
+
+/// A unit's error as JSON: `{"unit_id": …, "error": {"code": "R0001", "message": …, …}}`.
+pub fn error_to_json(e: &UnitError) -> Json {
+    let mut detail = serde_json::to_value(&e.error).unwrap_or(Json::Null);
+    if let Json::Object(o) = &mut detail {
+        o.insert("message".into(), Json::String(e.error.to_string()));
+    }
+    json!({"unit_id": e.unit_id, "error": detail})
+}
+
+/// A decision as JSON (the shape documented in [`crate::result`]).
+pub fn decision_to_json(d: &Decision) -> Json {
+    serde_json::to_value(d).unwrap_or(Json::Null)
+}
+
+impl Program {
+    /// Evaluates a JSON unit at an ISO as-of date; gives the decision's JSON or the error's JSON.
+    /// Never fails: a malformed unit or date is reported in the error shape.
+    pub fn evaluate_json(&self, unit: &Json, as_of: &str, options: &EvalOptions) -> Json {
+        let id = unit.get("id").and_then(|v| id_of(Some(v))).unwrap_or_default();
+        let Some(date) = parse_date(as_of.trim()) else {
+            return error_to_json(&UnitError { unit_id: id, error: EvalError::InvalidUnit { reason: "the as-of date must be an ISO 8601 date such as 2026-03-01".into() } });
+        };
+        match unit_from_json(unit).and_then(|u| Ok(self.evaluate_with(&u, date, options))) {
+            Ok(Ok(d)) => decision_to_json(&d),
+            Ok(Err(e)) => error_to_json(&e),
+            Err(error) => error_to_json(&UnitError { unit_id: id, error }),
+        }
+    }
+
+    /// Evaluates a JSON array of units; one result (decision or error) per unit, in order.
+    pub fn evaluate_batch_json(&self, units: &[Json], as_of: &str, options: &EvalOptions) -> Vec<Json> {
+        let Some(date) = parse_date(as_of.trim()) else {
+            return units
+                .iter()
+                .map(|u| {
+                    let id = u.get("id").and_then(|v| id_of(Some(v))).unwrap_or_default();
+                    error_to_json(&UnitError { unit_id: id, error: EvalError::InvalidUnit { reason: "the as-of date must be an ISO 8601 date such as 2026-03-01".into() } })
+                })
+                .collect();
+        };
+        let mut parsed: Vec<Unit> = Vec::with_capacity(units.len());
+        let mut bad: Vec<(usize, UnitError)> = Vec::new();
+        for (i, u) in units.iter().enumerate() {
+            match unit_from_json(u) {
+                Ok(x) => parsed.push(x),
+                Err(error) => {
+                    let id = u.get("id").and_then(|v| id_of(Some(v))).unwrap_or_default();
+                    bad.push((i, UnitError { unit_id: id, error }));
+                    parsed.push(Unit::new(""));
+                }
+            }
+        }
+        let results = self.evaluate_batch_with(&parsed, date, options);
+        let mut bad = bad.into_iter().peekable();
+        results
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                if bad.peek().is_some_and(|(j, _)| *j == i) {
+                    if let Some((_, e)) = bad.next() {
+                        return error_to_json(&e);
+                    }
+                }
+                match r {
+                    Ok(d) => decision_to_json(&d),
+                    Err(e) => error_to_json(&e),
+                }
+            })
+            .collect()
+    }
+}

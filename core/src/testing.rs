@@ -1,0 +1,164 @@
+//! Running the tests written inside a program.
+
+use crate::model::{Member, Unit};
+use crate::program::Program;
+use crate::result::{Decision, Outcome, Truth};
+use entitle_dsl::ast::{ExpectedDecision, RuleKind};
+use entitle_dsl::ir::{Expectation, Test};
+use entitle_dsl::locale::Catalog;
+use entitle_dsl::Value;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// The outcome of one program test.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TestOutcome {
+    /// The test's name.
+    pub name: String,
+    /// Line of the `test` line.
+    pub line: u32,
+    /// True when every expectation held.
+    pub passed: bool,
+    /// One sentence per expectation that did not hold.
+    pub failures: Vec<String>,
+}
+
+fn amount(v: &Value) -> Option<Decimal> {
+    match v {
+        Value::Money(m) => Some(m.amount),
+        Value::Quantity(q) => Some(q.amount),
+        Value::Number(n) => Some(*n),
+        _ => None,
+    }
+}
+
+fn text_of(d: Option<Decimal>) -> String {
+    d.map(|x| x.normalize().to_string()).unwrap_or_else(|| "nothing".into())
+}
+
+impl Program {
+    /// The unit a test describes.
+    pub fn test_unit(&self, t: &Test) -> Unit {
+        let mut u = Unit::new(format!("test: {}", t.name));
+        for (k, v) in &t.attributes {
+            u.attributes.insert(k.clone(), v.clone());
+        }
+        for m in &t.members {
+            let mut member = Member { id: m.id.clone(), kinds: m.kinds.clone(), start_date: m.start_date, end_date: m.end_date, ..Member::default() };
+            for (k, v) in &m.attributes {
+                member.attributes.insert(k.clone(), v.clone());
+            }
+            u.members.push(member);
+        }
+        u
+    }
+
+    /// Runs every test written in the program, with messages from `catalog`.
+    pub fn run_tests_localized(&self, catalog: &Catalog) -> Vec<TestOutcome> {
+        self.ir().tests.iter().map(|t| self.run_test(t, catalog)).collect()
+    }
+
+    /// Runs every test written in the program.
+    pub fn run_tests(&self) -> Vec<TestOutcome> {
+        self.run_tests_localized(entitle_dsl::locale::english())
+    }
+
+    fn run_test(&self, t: &Test, catalog: &Catalog) -> TestOutcome {
+        let unit = self.test_unit(t);
+        let result = self.evaluate(&unit, t.as_of);
+        let mut failures = Vec::new();
+        let mut fail = |what: &str, expected: String, actual: String| {
+            failures.push(catalog.render("test.failure", &[("what", what), ("expected", &expected), ("actual", &actual)]));
+        };
+        match result {
+            Err(e) => {
+                let code = e.code();
+                let wanted_error = t.expectations.iter().any(|x| matches!(x, Expectation::Error(c) if c == code));
+                if !wanted_error {
+                    fail("evaluation", catalog.render("test.no_error", &[]), format!("{code}: {}", e.error.message(catalog)));
+                }
+                for x in &t.expectations {
+                    if let Expectation::Error(c) = x {
+                        if c != code {
+                            fail("error", c.clone(), code.to_string());
+                        }
+                    }
+                }
+            }
+            Ok(d) => {
+                for x in &t.expectations {
+                    check(&d, x, &mut fail);
+                }
+            }
+        }
+        TestOutcome { name: t.name.clone(), line: t.span.line, passed: failures.is_empty(), failures }
+    }
+}
+
+fn check(d: &Decision, x: &Expectation, fail: &mut impl FnMut(&str, String, String)) {
+    match x {
+        Expectation::Decision(want) => {
+            let want = match want {
+                ExpectedDecision::Eligible => Outcome::Eligible,
+                ExpectedDecision::NotEligible => Outcome::NotEligible,
+                ExpectedDecision::Undetermined => Outcome::Undetermined,
+            };
+            if d.outcome != want {
+                fail("decision", want.as_str().into(), d.outcome.as_str().into());
+            }
+        }
+        Expectation::Cash(v) => {
+            let got = d.cash.as_ref().map(|c| c.total);
+            if got.is_none_or(|g| Some(g) != amount(v)) {
+                fail("cash", v.to_string(), text_of(got));
+            }
+        }
+        Expectation::Net(v) => {
+            let got = d.cash.as_ref().map(|c| c.net);
+            if got.is_none_or(|g| Some(g) != amount(v)) {
+                fail("net", v.to_string(), text_of(got));
+            }
+        }
+        Expectation::Fee(v) => {
+            let got = d.cash.as_ref().map(|c| c.fee);
+            if got.is_none_or(|g| Some(g) != amount(v)) {
+                fail("fee", v.to_string(), text_of(got));
+            }
+        }
+        Expectation::Item(id, v) => {
+            let got = d.item(id).filter(|i| i.applied).map(|i| i.amount);
+            let want = amount(v);
+            let ok = match (got, want) {
+                (Some(g), Some(w)) => g == w,
+                (None, Some(w)) => w.is_zero(),
+                _ => false,
+            };
+            if !ok {
+                fail(&format!("item {id}"), v.to_string(), text_of(got));
+            }
+        }
+        Expectation::Failed(rule) | Expectation::Passed(rule) => {
+            let Some(r) = d.rules.iter().find(|r| &r.id == rule) else {
+                fail(&format!("rule {rule}"), "an outcome".into(), "nothing".into());
+                return;
+            };
+            let favourable = match r.kind {
+                RuleKind::When => Truth::Met,
+                RuleKind::Unless => Truth::NotMet,
+            };
+            let want_favourable = matches!(x, Expectation::Passed(_));
+            let is_favourable = r.outcome == favourable;
+            let is_unfavourable = r.outcome != favourable && r.outcome != Truth::Unknown;
+            if (want_favourable && !is_favourable) || (!want_favourable && !is_unfavourable) {
+                let word = if want_favourable { "passed" } else { "failed" };
+                fail(&format!("rule {rule}"), word.into(), r.outcome.as_str().into());
+            }
+        }
+        Expectation::Missing(name) => {
+            if !d.missing.contains(name) {
+                fail("missing", name.clone(), if d.missing.is_empty() { "nothing".into() } else { d.missing.join(", ") });
+            }
+        }
+        Expectation::Error(code) => fail("error", code.clone(), d.outcome.as_str().into()),
+    }
+}

@@ -1,0 +1,446 @@
+//! The formatter: one canonical layout for program text.
+//!
+//! Its output parses back to the same syntax tree, and formatting it again changes nothing. Comments
+//! are kept: a comment on its own line stays above the line that follows it, and a comment at the
+//! end of a line stays on that line. One blank line separates sections; blank lines between entries
+//! of a section and between `let` statements are kept (at most one). Rules, items and translations
+//! are aligned in columns. A logical line that was continued over several lines is joined, except
+//! that a long condition made of `and` / `or` is broken before each of them.
+
+use crate::ast::*;
+use crate::diagnostic::Diagnostics;
+use crate::parser::parse;
+use crate::span::{LineIndex, Span};
+use std::fmt::Write as _;
+
+const WIDTH: usize = 100;
+
+/// Formats program text.
+///
+/// # Errors
+/// The syntax diagnostics, when the text does not parse (a broken program is never rewritten).
+pub fn format(source: &str) -> Result<String, Diagnostics> {
+    let parsed = parse(source);
+    if parsed.diagnostics.has_errors() {
+        return Err(parsed.diagnostics);
+    }
+    let index = LineIndex::new(source);
+    let mut f = Formatter { out: String::new(), comments: &parsed.program.comments, next_comment: 0, index: &index, last_line: 0 };
+    f.program(&parsed.program);
+    Ok(f.out)
+}
+
+/// A span's last line.
+fn end_line(index: &LineIndex<'_>, span: Span) -> u32 {
+    index.span(span.end.saturating_sub(1).max(span.start), span.end).line
+}
+
+struct Formatter<'a> {
+    out: String,
+    comments: &'a [Comment],
+    next_comment: usize,
+    index: &'a LineIndex<'a>,
+    /// Last source line printed so far (for blank-line preservation).
+    last_line: u32,
+}
+
+impl Formatter<'_> {
+    /// Emits the own-line comments that come before source line `line`.
+    fn leading(&mut self, line: u32, indent: &str) {
+        while let Some(c) = self.comments.get(self.next_comment) {
+            if c.span.line >= line {
+                break;
+            }
+            if !c.trailing {
+                if c.span.line > self.last_line + 1 && !self.out.is_empty() && !self.out.ends_with("\n\n") {
+                    self.out.push('\n');
+                }
+                let _ = writeln!(self.out, "{indent}#{}", c.text);
+                self.last_line = c.span.line;
+            }
+            self.next_comment += 1;
+        }
+    }
+
+    /// Emits one printed line for a source unit spanning `span`, with its trailing comment.
+    fn line(&mut self, span: Span, indent: &str, text: &str, keep_blank: bool) {
+        self.leading(span.line, indent);
+        if keep_blank && span.line > self.last_line + 1 && !self.out.ends_with("\n\n") && !self.out.is_empty() {
+            self.out.push('\n');
+        }
+        let last = end_line(self.index, span).max(span.line);
+        self.out.push_str(indent);
+        self.out.push_str(text);
+        // Trailing comments on any line of this unit stay at its end (the first one if several).
+        let mut trailing: Option<String> = None;
+        while let Some(c) = self.comments.get(self.next_comment) {
+            if c.span.line > last {
+                break;
+            }
+            if trailing.is_none() {
+                trailing = Some(c.text.clone());
+            } else if let Some(t) = trailing.as_mut() {
+                t.push_str(" #");
+                t.push_str(&c.text);
+            }
+            self.next_comment += 1;
+        }
+        if let Some(t) = trailing {
+            let _ = write!(self.out, "  #{t}");
+        }
+        self.out.push('\n');
+        self.last_line = last;
+    }
+
+    fn blank(&mut self) {
+        if !self.out.is_empty() && !self.out.ends_with("\n\n") {
+            self.out.push('\n');
+        }
+    }
+
+    fn program(&mut self, p: &ProgramFile) {
+        let h = &p.header;
+        let mut first = format!("program {}", h.id.name);
+        if let Some(t) = &h.title {
+            let _ = write!(first, " {}", quote(&t.value));
+        }
+        if let Some(v) = &h.version {
+            let _ = write!(first, " version {}", quote(&v.value));
+        }
+        self.line(h.span, "", &first, false);
+        if let Some((t, span)) = h.target {
+            let word = if t == Target::Individual { "individual" } else { "household" };
+            self.line(span, "  ", &format!("target {word}"), false);
+        }
+        if let Some(c) = &h.currency {
+            self.line(c.span, "  ", &format!("currency {}", c.name), false);
+        }
+        let mut prev_let = false;
+        for item in &p.items {
+            let is_let = matches!(item, Item::Let(_));
+            if !(is_let && prev_let) {
+                self.blank();
+            }
+            prev_let = is_let;
+            match item {
+                Item::Inputs(s) => {
+                    self.line(s.span, "", "inputs", false);
+                    for d in &s.entries {
+                        let text = input(d);
+                        self.line(d.span, "  ", &text, true);
+                    }
+                }
+                Item::Params(s) => {
+                    self.line(s.span, "", "params", false);
+                    for d in &s.entries {
+                        let text = param(d);
+                        self.line(d.span, "  ", &text, true);
+                    }
+                }
+                Item::Let(l) => {
+                    let head = match (&l.per_member, &l.sentence) {
+                        (true, Some(s)) => format!("let member.{} {} = ", l.name.name, quote(&s.value)),
+                        (true, None) => format!("let member.{} = ", l.name.name),
+                        (false, Some(s)) => format!("let {} {} = ", l.name.name, quote(&s.value)),
+                        (false, None) => format!("let {} = ", l.name.name),
+                    };
+                    let text = wrapped(&head, &l.expr, "    ");
+                    self.line(l.span, "", &text, true);
+                }
+                Item::Eligibility(s) => {
+                    self.line(s.span, "", "eligible when", false);
+                    let heads: Vec<String> = s
+                        .entries
+                        .iter()
+                        .map(|r| if r.kind == RuleKind::Unless { format!("unless {}", r.id.name) } else { r.id.name.clone() })
+                        .collect();
+                    let w1 = heads.iter().map(|h| h.chars().count()).max().unwrap_or(0);
+                    let w2 = s.entries.iter().map(|r| quote(&r.sentence.value).chars().count()).max().unwrap_or(0);
+                    for (r, head) in s.entries.iter().zip(&heads) {
+                        let prefix = format!("{} {} ", pad(head, w1), pad(&quote(&r.sentence.value), w2));
+                        let text = wrapped(&prefix, &r.expr, "      ");
+                        self.line(r.span, "  ", &text, true);
+                    }
+                }
+                Item::Entitlement(s) => {
+                    let head = if s.mode == SelectionMode::FirstMatch { "entitlement first match" } else { "entitlement" };
+                    self.line(s.span, "", head, false);
+                    self.entitlement(s);
+                }
+                Item::Translation(t) => {
+                    self.line(t.span, "", &format!("translation {}", t.locale.name), false);
+                    let w = t.entries.iter().map(|(id, _)| id.name.chars().count()).max().unwrap_or(0);
+                    for (id, text) in &t.entries {
+                        let line = format!("{} {}", pad(&id.name, w), quote(&text.value));
+                        self.line(id.span.to(text.span), "  ", &line, true);
+                    }
+                }
+                Item::Test(t) => self.test(t),
+            }
+        }
+        // Comments after the last line.
+        self.leading(u32::MAX, "");
+    }
+
+    fn entitlement(&mut self, s: &EntitlementSection) {
+        let heads: Vec<Option<String>> = s
+            .entries
+            .iter()
+            .map(|e| match e {
+                EntitlementEntry::Item(it) => {
+                    Some(format!("{} {}", if it.kind == ItemKind::Cash { "cash" } else { "in_kind" }, it.id.name))
+                }
+                _ => None,
+            })
+            .collect();
+        let w1 = heads.iter().flatten().map(|h| h.chars().count()).max().unwrap_or(0);
+        let w2 = s
+            .entries
+            .iter()
+            .filter_map(|e| if let EntitlementEntry::Item(it) = e { Some(quote(&it.sentence.value).chars().count()) } else { None })
+            .max()
+            .unwrap_or(0);
+        for (e, head) in s.entries.iter().zip(&heads) {
+            match e {
+                EntitlementEntry::Item(it) => {
+                    let mut text = format!("{} {} {}", pad(head.as_deref().unwrap_or(""), w1), pad(&quote(&it.sentence.value), w2), expr(&it.amount));
+                    if let Some(t) = &it.times {
+                        let _ = write!(text, " times {}", expr(t));
+                        if let Some(u) = &it.up_to {
+                            let _ = write!(text, " up to {}", expr(u));
+                        }
+                    }
+                    if let Some(c) = &it.condition {
+                        let _ = write!(text, " when {}", expr(c));
+                    }
+                    self.line(it.span, "  ", &text, true);
+                }
+                EntitlementEntry::Fee { id, sentence, amount, span } => {
+                    let text = format!("fee {} {} {}", id.name, quote(&sentence.value), expr(amount));
+                    self.line(*span, "  ", &text, true);
+                }
+                EntitlementEntry::Limit { kind, amount, span } => {
+                    let word = if *kind == LimitKind::Cap { "cap" } else { "floor" };
+                    self.line(*span, "  ", &format!("{word} cash at {}", expr(amount)), true);
+                }
+                EntitlementEntry::Round { step, mode, span } => {
+                    self.line(*span, "  ", &format!("round cash to {} {}", expr(step), mode.0.words()), true);
+                }
+            }
+        }
+    }
+
+    fn test(&mut self, t: &TestCase) {
+        self.line(t.span, "", &format!("test {} as of {}", quote(&t.name.value), t.as_of.0.format("%Y-%m-%d")), false);
+        for r in &t.records {
+            let kind = match r.kind {
+                RecordKind::Household => "household",
+                RecordKind::Member => "member",
+                RecordKind::Person => "person",
+            };
+            let fields: Vec<String> = r.fields.iter().map(|(n, v)| format!("{} {}", n.name, expr(v))).collect();
+            let text = if fields.is_empty() { kind.to_string() } else { format!("{kind} {}", fields.join(", ")) };
+            self.line(r.span, "  ", &text, true);
+        }
+        if !t.expectations.is_empty() {
+            let parts: Vec<String> = t.expectations.iter().map(expectation).collect();
+            let first = t.expectations.first().map(expectation_span).unwrap_or_default();
+            let last = t.expectations.last().map(expectation_span).unwrap_or_default();
+            self.line(first.to(last), "  ", &format!("expect {}", parts.join(", ")), true);
+        }
+    }
+}
+
+fn expectation_span(e: &Expectation) -> Span {
+    match e {
+        Expectation::Decision(_, s)
+        | Expectation::Cash(_, s)
+        | Expectation::Net(_, s)
+        | Expectation::Fee(_, s)
+        | Expectation::Item(_, _, s)
+        | Expectation::Failed(_, s)
+        | Expectation::Passed(_, s)
+        | Expectation::Missing(_, s)
+        | Expectation::Error(_, s) => *s,
+    }
+}
+
+fn expectation(e: &Expectation) -> String {
+    match e {
+        Expectation::Decision(d, _) => match d {
+            ExpectedDecision::Eligible => "eligible".into(),
+            ExpectedDecision::NotEligible => "not_eligible".into(),
+            ExpectedDecision::Undetermined => "undetermined".into(),
+        },
+        Expectation::Cash(x, _) => format!("cash {}", expr(x)),
+        Expectation::Net(x, _) => format!("net {}", expr(x)),
+        Expectation::Fee(x, _) => format!("fee {}", expr(x)),
+        Expectation::Item(id, x, _) => format!("item {} {}", id.name, expr(x)),
+        Expectation::Failed(id, _) => format!("failed {}", id.name),
+        Expectation::Passed(id, _) => format!("passed {}", id.name),
+        Expectation::Missing(id, _) => format!("missing {}", id.name),
+        Expectation::Error(id, _) => format!("error {}", id.name),
+    }
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    let mut out = s.to_string();
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(n)));
+    out
+}
+
+fn input(d: &InputDecl) -> String {
+    let mut s = format!("{}.{}: {}", d.scope.keyword(), d.name.name, type_expr(&d.ty));
+    if let Some(l) = &d.label {
+        let _ = write!(s, " {}", quote(&l.value));
+    }
+    if let Some(c) = &d.choices {
+        let _ = write!(s, " one of {}", expr(c));
+    }
+    if let Some(v) = &d.default {
+        let _ = write!(s, " default {}", expr(v));
+    }
+    s
+}
+
+fn param(d: &ParamDecl) -> String {
+    let mut s = format!("{}: {}", d.name.name, type_expr(&d.ty));
+    if let Some(l) = &d.label {
+        let _ = write!(s, " {}", quote(&l.value));
+    }
+    let values: Vec<String> = d
+        .values
+        .iter()
+        .map(|v| match v.from {
+            Some((date, _)) => format!("{} from {}", expr(&v.value), date.format("%Y-%m-%d")),
+            None => expr(&v.value),
+        })
+        .collect();
+    let _ = write!(s, " = {}", values.join(", "));
+    s
+}
+
+fn type_expr(t: &TypeExpr) -> String {
+    match t {
+        TypeExpr::Bool(_) => "bool".into(),
+        TypeExpr::Number(_) => "number".into(),
+        TypeExpr::Money(None, _) => "money".into(),
+        TypeExpr::Money(Some(c), _) => format!("money {}", c.name),
+        TypeExpr::Date(_) => "date".into(),
+        TypeExpr::Text(_) => "text".into(),
+        TypeExpr::Quantity(u, _) => format!("quantity {}", u.name),
+        TypeExpr::List(of, _) => format!("list of {}", type_expr(of)),
+    }
+}
+
+/// A quoted text with escapes.
+pub(crate) fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            other => out.push(other),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `prefix expr`, broken before each top-level `and` / `or` when longer than the line width.
+fn wrapped(prefix: &str, e: &Expr, cont_indent: &str) -> String {
+    let one = format!("{prefix}{}", expr(e));
+    if one.chars().count() <= WIDTH {
+        return one;
+    }
+    let (op, parts) = match &e.kind {
+        ExprKind::Binary(op @ (BinaryOp::And | BinaryOp::Or), _, _) => {
+            let mut parts = Vec::new();
+            chain(e, *op, &mut parts);
+            (*op, parts)
+        }
+        _ => return one,
+    };
+    let power = op.precedence() + 1;
+    let mut s = format!("{prefix}{}", expr_prec(parts.first().copied().unwrap_or(e), power, false));
+    for p in parts.iter().skip(1) {
+        let _ = write!(s, "\n{cont_indent}{} {}", op.symbol(), expr_prec(p, power, false));
+    }
+    s
+}
+
+fn chain<'a>(e: &'a Expr, op: BinaryOp, out: &mut Vec<&'a Expr>) {
+    match &e.kind {
+        ExprKind::Binary(o, a, b) if *o == op => {
+            chain(a, op, out);
+            out.push(b);
+        }
+        _ => out.push(e),
+    }
+}
+
+/// An expression with the fewest brackets that keep its meaning.
+pub fn expr(e: &Expr) -> String {
+    expr_prec(e, 0, false)
+}
+
+const NOT_POWER: u8 = 3;
+const NEG_POWER: u8 = 7;
+
+fn expr_prec(e: &Expr, parent: u8, right: bool) -> String {
+    match &e.kind {
+        ExprKind::Number(n) => n.to_string(),
+        ExprKind::Percent(p) => format!("{p}%"),
+        ExprKind::Money { currency, amount } => format!("{} {amount}", currency.name),
+        ExprKind::Quantity { amount, unit } => format!("{amount} {}", unit.name),
+        ExprKind::Date(d) => d.format("%Y-%m-%d").to_string(),
+        ExprKind::Text(t) => quote(t),
+        ExprKind::Bool(b) => b.to_string(),
+        ExprKind::Unknown => "unknown".into(),
+        ExprKind::List(items) => format!("[{}]", items.iter().map(expr).collect::<Vec<_>>().join(", ")),
+        ExprKind::Name(id) => id.name.clone(),
+        ExprKind::Field { base, field } => format!("{}.{}", base.name, field.name),
+        ExprKind::Members(None) => "members".into(),
+        ExprKind::Members(Some(f)) => format!("members where {}", expr(f)),
+        ExprKind::Unary(op, x) => {
+            let (power, text) = match op {
+                UnaryOp::Not => (NOT_POWER, format!("not {}", expr_prec(x, NOT_POWER, false))),
+                UnaryOp::Neg => {
+                    let inner = expr_prec(x, NEG_POWER, false);
+                    let sep = if inner.starts_with('-') { " " } else { "" };
+                    (NEG_POWER, format!("-{sep}{inner}"))
+                }
+            };
+            paren(text, power < parent)
+        }
+        ExprKind::Binary(op, a, b) => {
+            let p = op.precedence();
+            // Comparisons do not chain; other operators associate to the left.
+            let (lp, rp) = if op.is_comparison() { (p + 1, p + 1) } else { (p, p + 1) };
+            let text = format!("{} {} {}", expr_prec(a, lp, false), op.symbol(), expr_prec(b, rp, true));
+            paren(text, p < parent || (p == parent && right))
+        }
+        ExprKind::In { value, list, negated } => {
+            let text = format!("{} {} {}", expr_prec(value, 5, false), if *negated { "not in" } else { "in" }, expr_prec(list, 5, true));
+            paren(text, 4 < parent || (4 == parent && right))
+        }
+        ExprKind::If(c, a, b) => {
+            let text = format!("if {} then {} else {}", expr(c), expr(a), expr(b));
+            // The `else` branch reaches as far right as it can, so inside any operator it needs brackets.
+            paren(text, parent > 0)
+        }
+        ExprKind::Call(name, args) => format!("{}({})", name.name, args.iter().map(expr).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+fn paren(text: String, needed: bool) -> String {
+    if needed {
+        format!("({text})")
+    } else {
+        text
+    }
+}
