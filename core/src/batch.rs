@@ -500,7 +500,8 @@ fn invalid(input: &Input, member: Option<&str>, reason: &str) -> EvalError {
 /// input's currency, anything else must already fit.
 fn coerce(value: &Value, input: &Input, member: Option<&str>) -> Result<Value, EvalError> {
     let v = match (value, &input.ty) {
-        (Value::Text(t), ty) if *ty != Type::Text => parse_value(t, ty).map_err(|e| invalid(input, member, &e.to_string()))?,
+        // Text goes through the same reading as a registry cell (trimmed; parsed by type).
+        (Value::Text(t), ty) => parse_value(t, ty).map_err(|e| invalid(input, member, &e.to_string()))?,
         (Value::Number(n), Type::Money { currency }) => Value::Money(entitle_dsl::Money { amount: *n, currency: *currency }),
         (Value::Number(n), Type::Quantity { unit }) => Value::Quantity(entitle_dsl::Quantity { amount: *n, unit: unit.clone() }),
         (v, ty) if v.fits(ty) => v.clone(),

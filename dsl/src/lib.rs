@@ -35,7 +35,7 @@
 //! let bad = entitle_dsl::check(&source.replace("age(birthdate)", "age(birthdat)"));
 //! let error = bad.diagnostics.errors().next().expect("an error");
 //! assert_eq!(error.code, "E0101");
-//! assert_eq!((error.span.line, error.span.column), (13, 28));
+//! assert_eq!((error.span.line, error.span.column), (13, 29));
 //! assert_eq!(error.help.as_deref(), Some("did you mean `birthdate`?"));
 //! ```
 #![forbid(unsafe_code)]

@@ -320,7 +320,7 @@ impl Checker {
         let mut ent = ir::Entitlement::default();
         let mut ids: HashMap<String, Span> = self.rule_ids.clone();
         let mut seen_adjust: HashMap<&'static str, Span> = HashMap::new();
-        let mut cap_span = None;
+        let mut floor_span = None;
         for item in &file.items {
             let Item::Entitlement(sec) = item else { continue };
             ent.mode = Some(sec.mode);
@@ -374,9 +374,9 @@ impl Checker {
                         if self.adjustment_once(&mut seen_adjust, what, *span) {
                             let t = self.expect_money(amount, Ctx::default());
                             if *kind == LimitKind::Cap {
-                                cap_span = Some(*span);
                                 ent.cap = Some(t);
                             } else {
+                                floor_span = Some(*span);
                                 ent.floor = Some(t);
                             }
                         }
@@ -403,7 +403,7 @@ impl Checker {
         if let (Some(cap), Some(floor)) = (&ent.cap, &ent.floor) {
             if let (TKind::Const(Value::Money(c)), TKind::Const(Value::Money(f))) = (&cap.kind, &floor.kind) {
                 if f.amount > c.amount {
-                    self.diags.push(Diagnostic::new(codes::FLOOR_ABOVE_CAP, floor.span.to(cap_span.unwrap_or(cap.span))));
+                    self.diags.push(Diagnostic::new(codes::FLOOR_ABOVE_CAP, floor_span.unwrap_or(floor.span)));
                 }
             }
         }

@@ -11,6 +11,14 @@ pub(super) fn rule_words(rule: Rule) -> &'static str {
     use Rule::*;
     match rule {
         EOI => "end of line",
+        colon => "`:`",
+        dot => "`.`",
+        equals => "`=`",
+        comma => "`,`",
+        open_paren => "`(`",
+        close_paren => "`)`",
+        open_bracket => "`[`",
+        close_bracket => "`]`",
         ident | unit_name => "a name",
         currency_code => "a currency code such as `KES`",
         number | number_lit => "a number",
@@ -146,7 +154,9 @@ pub(super) fn to_diagnostic(e: &pest::error::Error<Rule>, line: &LogicalLine<'_>
         pest::error::ErrorVariant::CustomError { message } => (vec![], vec![message.as_str()]),
     };
     let found = describe_found(line.text, pos);
+    let reserved_hit = unexpected.contains(&"a reserved word");
     let expected_text = match expected.len() {
+        0 if reserved_hit => "a name".to_string(),
         0 => "something else".to_string(),
         1 => expected[0].to_string(),
         n => format!("{} or {}", expected[..n - 1].join(", "), expected[n - 1]),
@@ -166,7 +176,7 @@ pub(super) fn to_diagnostic(e: &pest::error::Error<Rule>, line: &LogicalLine<'_>
     };
     let span = index.span(start + found_len.0, start + found_len.0 + found_len.1);
     let d = Diagnostic::new(codes::SYNTAX, span).arg("expected", expected_text).arg("found", found);
-    if unexpected.contains(&"a reserved word") {
+    if reserved_hit {
         d.with_help("E0001.help.reserved")
     } else {
         d
