@@ -92,7 +92,7 @@ pub(crate) fn decimals(amount: Decimal) -> u32 {
 }
 
 /// The amount written with exactly `scale` decimals (`1500` at scale 2 is `1500.00`).
-pub(crate) fn fixed(amount: Decimal, scale: u32) -> String {
+pub fn fixed(amount: Decimal, scale: u32) -> String {
     let mut a = amount;
     a.rescale(scale);
     a.to_string()
@@ -100,7 +100,7 @@ pub(crate) fn fixed(amount: Decimal, scale: u32) -> String {
 
 /// The amount without trailing zeros and without a trailing point (`1500.50` is `1500.5`,
 /// `1500.00` is `1500`), as Mojaloop's `Amount` requires.
-pub(crate) fn without_trailing_zeros(amount: Decimal) -> String {
+pub fn without_trailing_zeros(amount: Decimal) -> String {
     amount.normalize().to_string()
 }
 

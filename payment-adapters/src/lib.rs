@@ -181,7 +181,7 @@ fn export(
     payer: &PayerConfig,
     out: &Path,
     options: &ExportOptions,
-    mut ledger: Option<&mut dyn Ledger>,
+    ledger: Option<&mut dyn Ledger>,
 ) -> Result<ExportReport, PaymentError> {
     let run = read_run(run_dir)?;
     let mapped;
@@ -201,7 +201,7 @@ fn export(
         ledger.as_deref(),
     )?;
     writer::check_targets(out, &plan.files, options.force)?;
-    if let Some(l) = ledger.as_deref_mut() {
+    if let Some(l) = ledger {
         l.record(&plan.ledger_entries)?;
     }
     writer::write_files(out, &plan.files, options.force)?;

@@ -1,0 +1,348 @@
+//! Bad input gets a clear error with a stable code before any file is written: a currency a format
+//! cannot carry, an amount beyond a format's digits, a malformed financial address, a missing payer
+//! setting, and the rest. Error messages name the unit, never the payee's data.
+
+mod common;
+
+use common::*;
+use entitle_payments::{Format, Payee, PayerConfig, PaymentError};
+use std::collections::HashMap;
+
+/// Exports and expects an error with `code`; checks that nothing was written and returns it.
+fn fails(
+    fx: &Fixture,
+    format: Format,
+    cfg: &PayerConfig,
+    payees: &HashMap<String, Payee>,
+    code: &str,
+) -> PaymentError {
+    let err = match fx.export(format, cfg, payees, "out") {
+        Ok(report) => panic!("{format} export succeeded: {:?}", report.counts),
+        Err(e) => e,
+    };
+    assert_eq!(err.code(), code, "{format}: {err}");
+    assert_nothing_written(&fx.out("out"));
+    err
+}
+
+fn without(line: &str) -> PayerConfig {
+    assert!(PAYER_TOML.contains(line), "{line}");
+    PayerConfig::from_toml_str(&PAYER_TOML.replacen(line, "", 1)).unwrap()
+}
+
+fn one_unit(currency: &str, amount: &str) -> Fixture {
+    Fixture::new(&[decision("H01", "eligible", currency, Some(amount))])
+}
+
+fn one_payee(fa: &str) -> HashMap<String, Payee> {
+    let mut m = HashMap::new();
+    m.insert(
+        "H01".into(),
+        Payee {
+            name: Some("Amina Njeri".into()),
+            financial_address: Some(fa.into()),
+            ..Payee::default()
+        },
+    );
+    m
+}
+
+#[test]
+fn currencies_a_format_cannot_carry() {
+    // G2P Connect amounts have at most two decimals; the dinar has three.
+    let fx = one_unit("BHD", "150.250");
+    let err = fails(&fx, Format::G2pConnect, &payer(), &mobile_payees(), "P0006");
+    assert!(err.to_string().contains("BHD"), "{err}");
+    // The Mojaloop v2.1.0 Currency enum has no new leone.
+    let fx = standard_run("SLE");
+    let err = fails(&fx, Format::Mojaloop, &payer(), &mobile_payees(), "P0006");
+    assert!(err.to_string().contains("SLE"), "{err}");
+    // SEPA is EUR only.
+    let fx = standard_run("KES");
+    let sepa =
+        PayerConfig::from_toml_str(&PAYER_TOML.replace("[pain001]\n", "[pain001]\nsepa = true\n"))
+            .unwrap();
+    fails(&fx, Format::Pain001V09, &sepa, &bank_payees(), "P0006");
+    // The same runs are fine where the format can carry the currency.
+    assert!(one_unit("BHD", "150.250")
+        .export(
+            Format::Mojaloop,
+            &payer(),
+            &one_payee("mobile:97312345678@batelco"),
+            "ok"
+        )
+        .is_ok());
+}
+
+#[test]
+fn amounts_beyond_a_formats_digits() {
+    let fa = one_payee("mobile:254712000001@mpesa");
+    // G2P Connect: at most 13 digits before the point.
+    let fx = one_unit("KES", "12345678901234");
+    let err = fails(&fx, Format::G2pConnect, &payer(), &fa, "P0007");
+    assert!(
+        err.to_string().contains("H01") && err.to_string().contains("13"),
+        "{err}"
+    );
+    assert!(
+        fx.export(Format::Mojaloop, &payer(), &fa, "ok").is_ok(),
+        "18 digits are fine for Mojaloop"
+    );
+    // G2P Bridge 1.0 carries floats: at most 15 significant digits.
+    let fx = one_unit("KES", "123456789012345.67");
+    fails(&fx, Format::G2pBridge, &payer(), &fa, "P0007");
+    // Mojaloop: at most 18 digits before the point.
+    let fx = one_unit("KES", "1234567890123456789");
+    fails(&fx, Format::Mojaloop, &payer(), &fa, "P0007");
+    // SEPA: at most 999999999.99 EUR.
+    let fx = one_unit("EUR", "1000000000");
+    let sepa =
+        PayerConfig::from_toml_str(&PAYER_TOML.replace("[pain001]\n", "[pain001]\nsepa = true\n"))
+            .unwrap();
+    let mut bank = bank_payees();
+    bank.retain(|k, _| k == "H01");
+    fails(&fx, Format::Pain001V03, &sepa, &bank, "P0007");
+}
+
+#[test]
+fn malformed_financial_addresses() {
+    let fx = one_unit("KES", "1500");
+    // G2P Connect needs `id-type:id@provider`.
+    let err = fails(
+        &fx,
+        Format::G2pConnect,
+        &payer(),
+        &one_payee("0712345678"),
+        "P0008",
+    );
+    let msg = err.to_string();
+    assert!(
+        msg.contains("H01") && !msg.contains("0712345678") && !msg.contains("Amina"),
+        "{msg}"
+    );
+    // An MSISDN is digits.
+    fails(
+        &fx,
+        Format::Mojaloop,
+        &payer(),
+        &one_payee("mobile:07123ABC@mpesa"),
+        "P0008",
+    );
+    fails(
+        &fx,
+        Format::PhEe,
+        &payer(),
+        &one_payee("mobile:0712-345@mpesa"),
+        "P0008",
+    );
+    // An FSP id has at most 32 characters.
+    let long_fsp = format!("mobile:254712000001@{}", "f".repeat(33));
+    fails(
+        &fx,
+        Format::Mojaloop,
+        &payer(),
+        &one_payee(&long_fsp),
+        "P0008",
+    );
+
+    // pain.001: the IBAN checksum and the BIC shape are checked.
+    let fx = one_unit("EUR", "1500");
+    let mut bank = bank_payees();
+    bank.retain(|k, _| k == "H01");
+    let mut bad_iban = bank.clone();
+    bad_iban.get_mut("H01").unwrap().iban = Some("DE89370400440532013001".into());
+    let err = fails(&fx, Format::Pain001V03, &payer(), &bad_iban, "P0008");
+    assert!(err.to_string().contains("mod-97"), "{err}");
+    let mut bad_bic = bank.clone();
+    bad_bic.get_mut("H01").unwrap().bic = Some("COBADE".into());
+    fails(&fx, Format::Pain001V09, &payer(), &bad_bic, "P0008");
+    // A name outside the SEPA character set is refused, not mangled.
+    let mut bad_name = bank;
+    bad_name.get_mut("H01").unwrap().name = Some("Ali & Sons".into());
+    fails(&fx, Format::Pain001V09, &payer(), &bad_name, "P0013");
+}
+
+#[test]
+fn missing_payer_settings_name_the_setting() {
+    let fx = standard_run("KES");
+    let cases = [
+        (
+            Format::G2pConnect,
+            "sender_id = \"spmis.example.gov\"\nsender_uri",
+            "g2p_connect.sender_id",
+        ),
+        (
+            Format::G2pConnect,
+            "payer_fa = \"account:1001@treasury\"\n",
+            "g2p_connect.payer_fa",
+        ),
+        (
+            Format::G2pBridge,
+            "program_mnemonic = \"CHILD_GRANT\"\n",
+            "g2p_bridge.program_mnemonic",
+        ),
+        (
+            Format::PhEe,
+            "payment_mode = \"mojaloop\"\n",
+            "ph_ee.payment_mode",
+        ),
+        (
+            Format::PhEe,
+            "payer_identifier = \"254700000001\"\n",
+            "ph_ee.payer_identifier",
+        ),
+        (
+            Format::Mojaloop,
+            "payer_fsp = \"treasury-dfsp\"\n",
+            "mojaloop.payer_fsp",
+        ),
+        (
+            Format::Mojaloop,
+            "payer_identifier = \"1001\"\n",
+            "mojaloop.payer_identifier",
+        ),
+        (
+            Format::Pain001V03,
+            "iban = \"DE89370400440532013000\"\n",
+            "pain001.iban",
+        ),
+        (
+            Format::Pain001V09,
+            "name = \"Ministry of Social Protection\"\n",
+            "`name`",
+        ),
+    ];
+    for (format, line, setting) in cases {
+        let cfg = if line.ends_with("sender_uri") {
+            PayerConfig::from_toml_str(&PAYER_TOML.replacen(
+                "sender_id = \"spmis.example.gov\"\n",
+                "",
+                1,
+            ))
+            .unwrap()
+        } else {
+            without(line)
+        };
+        let payees = if matches!(format, Format::Pain001V03 | Format::Pain001V09) {
+            bank_payees()
+        } else {
+            mobile_payees()
+        };
+        let err = fails(&fx, format, &cfg, &payees, "P0004");
+        assert!(err.to_string().contains(setting), "{format}: {err}");
+    }
+    // A format whose whole section is missing says which setting it needs first.
+    let bare = PayerConfig::from_toml_str("name = \"Treasury\"\n").unwrap();
+    let err = fails(&fx, Format::Mojaloop, &bare, &mobile_payees(), "P0004");
+    assert!(err.to_string().contains("mojaloop.payer_fsp"), "{err}");
+}
+
+#[test]
+fn invalid_payer_settings() {
+    let fx = standard_run("KES");
+    let bad = |from: &str, to: &str| {
+        PayerConfig::from_toml_str(&PAYER_TOML.replacen(from, to, 1)).unwrap()
+    };
+    let cases = [
+        (
+            Format::G2pConnect,
+            bad("locale = \"eng\"", "locale = \"en\""),
+            "g2p_connect.locale",
+        ),
+        (
+            Format::G2pConnect,
+            bad(
+                "payer_fa = \"account:1001@treasury\"",
+                "payer_fa = \"1001\"",
+            ),
+            "g2p_connect.payer_fa",
+        ),
+        (
+            Format::G2pBridge,
+            bad("\"Monthly\"", "\"monthly-ish\""),
+            "g2p_bridge.disbursement_frequency",
+        ),
+        (
+            Format::PhEe,
+            bad("payment_mode = \"mojaloop\"", "payment_mode = \"swift\""),
+            "ph_ee.payment_mode",
+        ),
+        (
+            Format::Pain001V03,
+            bad(
+                "iban = \"DE89370400440532013000\"",
+                "iban = \"DE00370400440532013000\"",
+            ),
+            "pain001.iban",
+        ),
+    ];
+    for (format, cfg, setting) in cases {
+        let payees = if matches!(format, Format::Pain001V03) {
+            bank_payees()
+        } else {
+            mobile_payees()
+        };
+        let err = fails(&fx, format, &cfg, &payees, "P0005");
+        assert!(err.to_string().contains(setting), "{err}");
+    }
+    let err =
+        PayerConfig::from_toml_str(&format!("{PAYER_TOML}\n[swift]\nbic = \"X\"\n")).unwrap_err();
+    assert_eq!(err.code(), "P0003");
+}
+
+#[test]
+fn sub_minor_amounts_are_rejected_unless_rounding_is_configured() {
+    let fx = Fixture::new(&[
+        decision("H01", "eligible", "KES", Some("100.005")),
+        decision("H02", "eligible", "KES", Some("200.015")),
+    ]);
+    let mut payees = one_payee("mobile:254712000001@mpesa");
+    payees.insert("H02".into(), payees["H01"].clone());
+    let err = fails(&fx, Format::G2pConnect, &payer(), &payees, "P0009");
+    assert!(err.to_string().contains("H01"), "{err}");
+    let report = fx
+        .export(
+            Format::G2pConnect,
+            &payer_with("rounding = \"half_even\""),
+            &payees,
+            "ok",
+        )
+        .unwrap();
+    assert_eq!(report.rounded, 2);
+    assert_eq!(report.totals.payable.to_string(), "300.020");
+    assert_eq!(
+        report.totals.exported.to_string(),
+        "300.02",
+        "100.00 + 200.02 (ties to even)"
+    );
+    assert_eq!(report.totals.rounding_difference.to_string(), "0.000");
+    let report = fx
+        .export(
+            Format::G2pConnect,
+            &payer_with("rounding = \"half_up\""),
+            &payees,
+            "up",
+        )
+        .unwrap();
+    assert_eq!(report.totals.exported.to_string(), "300.03");
+    assert_eq!(report.totals.rounding_difference.to_string(), "0.010");
+}
+
+#[test]
+fn mixed_currencies_and_bad_runs() {
+    let fx = Fixture::new(&[
+        decision("H01", "eligible", "KES", Some("1")),
+        decision("H02", "eligible", "UGX", Some("1")),
+    ]);
+    fails(&fx, Format::PhEe, &payer(), &mobile_payees(), "P0014");
+    let fx = Fixture::new(&[
+        decision("H01", "eligible", "KES", Some("1")),
+        decision("H01", "eligible", "KES", Some("1")),
+    ]);
+    fails(&fx, Format::PhEe, &payer(), &mobile_payees(), "P0015");
+    let fx = Fixture::new(&["{\"unit_id\": \"H01\", \"decision\": ".to_string()]);
+    fails(&fx, Format::PhEe, &payer(), &mobile_payees(), "P0002");
+    let fx = standard_run("KES");
+    let cfg = payer_with("cycle = \"March, 2026\"");
+    fails(&fx, Format::G2pConnect, &cfg, &mobile_payees(), "P0005");
+}

@@ -1,0 +1,135 @@
+//! The pain.001 files validate against the ISO 20022 XSDs shipped by PyPI `sepaxml` 2.7.0, with
+//! `xmllint`. Both must be installed (`pip install sepaxml==2.7.0`, `apt-get install -y
+//! libxml2-utils`); the tests fail, never skip, when they are missing.
+
+mod common;
+
+use common::*;
+use entitle_payments::{Format, IdType, Payee};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+fn export(
+    format: Format,
+    currency: &str,
+    payer_extra: &str,
+    payees: &HashMap<String, Payee>,
+) -> (Fixture, Vec<PathBuf>) {
+    let fx = standard_run(currency);
+    let cfg = if payer_extra.is_empty() {
+        payer()
+    } else {
+        entitle_payments::PayerConfig::from_toml_str(payer_extra).unwrap()
+    };
+    let report = fx.export(format, &cfg, payees, "out").unwrap();
+    assert!(!report.batches.is_empty());
+    let files = report
+        .batches
+        .iter()
+        .map(|b| fx.out("out").join(&b.file))
+        .collect();
+    (fx, files)
+}
+
+fn assert_valid(xsd: &Path, xml: &Path) {
+    let (ok, stderr) = xmllint(xsd, xml);
+    assert!(
+        ok,
+        "{} does not validate against {}:\n{stderr}",
+        xml.display(),
+        xsd.display()
+    );
+    assert!(stderr.contains("validates"), "{stderr}");
+}
+
+#[test]
+fn pain001_03_validates_against_its_xsd() {
+    let xsd = sepaxml_schemas().join("pain.001.001.03.xsd");
+    let (_fx, files) = export(Format::Pain001V03, "EUR", "", &bank_payees());
+    for f in &files {
+        assert_valid(&xsd, f);
+    }
+}
+
+#[test]
+fn pain001_09_validates_against_its_xsd() {
+    let xsd = sepaxml_schemas().join("pain.001.001.09.xsd");
+    let (_fx, files) = export(Format::Pain001V09, "EUR", "", &bank_payees());
+    for f in &files {
+        assert_valid(&xsd, f);
+    }
+}
+
+/// The validation is real: each version's file fails against the other version's XSD, because of
+/// the namespace and of the P5 differences (`ReqdExctnDt/Dt`, `BICFI`).
+#[test]
+fn each_version_fails_against_the_other_xsd() {
+    let schemas = sepaxml_schemas();
+    let (_fx3, files3) = export(Format::Pain001V03, "EUR", "", &bank_payees());
+    let (_fx9, files9) = export(Format::Pain001V09, "EUR", "", &bank_payees());
+    let (ok, _) = xmllint(&schemas.join("pain.001.001.09.xsd"), &files3[0]);
+    assert!(!ok, "a .03 file must not validate as .09");
+    let (ok, _) = xmllint(&schemas.join("pain.001.001.03.xsd"), &files9[0]);
+    assert!(!ok, "a .09 file must not validate as .03");
+
+    // Same namespace, old element forms: the .09 XSD refuses a plain ReqdExctnDt and <BIC>.
+    let text = std::fs::read_to_string(&files9[0]).unwrap();
+    let broken = text.replace(
+        "<ReqdExctnDt>\n        <Dt>2026-03-05</Dt>\n      </ReqdExctnDt>",
+        "<ReqdExctnDt>2026-03-05</ReqdExctnDt>",
+    );
+    assert_ne!(broken, text);
+    let path = files9[0].with_file_name("broken.xml");
+    std::fs::write(&path, broken).unwrap();
+    let (ok, stderr) = xmllint(&schemas.join("pain.001.001.09.xsd"), &path);
+    assert!(!ok && stderr.contains("ReqdExctnDt"), "{stderr}");
+}
+
+#[test]
+fn sepa_variant_validates_in_both_versions() {
+    let toml = format!(
+        "{}\n",
+        PAYER_TOML
+            .replace("[pain001]\n", "[pain001]\nsepa = true\n")
+            .replace("bic = \"COBADEFFXXX\"\n", "")
+    );
+    let schemas = sepaxml_schemas();
+    for (format, xsd) in [
+        (Format::Pain001V03, "pain.001.001.03.xsd"),
+        (Format::Pain001V09, "pain.001.001.09.xsd"),
+    ] {
+        let (_fx, files) = export(format, "EUR", &toml, &bank_payees());
+        let xml = std::fs::read_to_string(&files[0]).unwrap();
+        assert!(xml.contains("<SvcLvl>\n          <Cd>SEPA</Cd>"));
+        assert!(xml.contains("<ChrgBr>SLEV</ChrgBr>"));
+        assert!(
+            xml.contains("<Id>NOTPROVIDED</Id>"),
+            "no debtor BIC: Othr/Id NOTPROVIDED"
+        );
+        assert_valid(&schemas.join(xsd), &files[0]);
+    }
+}
+
+/// Outside SEPA, mobile-money accounts travel as `CdtrAcct/Id/Othr/Id`, in the program's currency.
+#[test]
+fn non_iban_accounts_in_kes_validate() {
+    let mut payees = mobile_payees();
+    for p in payees.values_mut() {
+        p.id_type = Some(IdType::Msisdn);
+    }
+    let schemas = sepaxml_schemas();
+    for (format, xsd) in [
+        (Format::Pain001V03, "pain.001.001.03.xsd"),
+        (Format::Pain001V09, "pain.001.001.09.xsd"),
+    ] {
+        let (_fx, files) = export(format, "KES", "", &payees);
+        let xml = std::fs::read_to_string(&files[0]).unwrap();
+        assert!(
+            xml.contains("<Othr>\n              <Id>254712000001</Id>"),
+            "{xml}"
+        );
+        assert!(xml.contains("Ccy=\"KES\""));
+        assert!(xml.contains("<Nm>Zoe Achieng</Nm>"));
+        assert_valid(&schemas.join(xsd), &files[0]);
+    }
+}
