@@ -195,6 +195,13 @@ pub enum PaymentError {
         /// What is wrong.
         reason: String,
     },
+    /// P0021: the output directory holds a file of this format that this export would not write
+    /// (a batch file of an earlier, larger export): someone could submit it with the new ones.
+    #[error("output directory holds `{}` from another export of this format; remove it or use another directory", path.display())]
+    StaleOutput {
+        /// The stale file.
+        path: PathBuf,
+    },
     /// P0020: a request that was built does not pass the format's own checks. This is a defect in
     /// the adapter, reported instead of writing a file the payment system would reject.
     #[error("internal check failed for the {format} format: {message}")]
@@ -230,6 +237,7 @@ impl PaymentError {
             PaymentError::UnknownFormat { .. } => "P0018",
             PaymentError::InvalidAmount { .. } => "P0019",
             PaymentError::Internal { .. } => "P0020",
+            PaymentError::StaleOutput { .. } => "P0021",
         }
     }
 
@@ -302,6 +310,10 @@ pub const CODES: &[(&str, &str)] = &[
         "an amount that is not a decimal number, or is negative",
     ),
     ("P0020", "an internal check of a built request failed"),
+    (
+        "P0021",
+        "the output directory holds another export's file of the same format",
+    ),
 ];
 
 #[cfg(test)]
@@ -330,6 +342,6 @@ mod tests {
         let n = codes.len();
         codes.dedup();
         assert_eq!(codes.len(), n);
-        assert_eq!(CODES.last().map(|(c, _)| *c), Some("P0020"));
+        assert_eq!(CODES.last().map(|(c, _)| *c), Some("P0021"));
     }
 }

@@ -200,6 +200,7 @@ fn export(
         &options.plan,
         ledger.as_deref(),
     )?;
+    writer::check_stale(out, format.name(), &plan.files)?;
     writer::check_targets(out, &plan.files, options.force)?;
     if let Some(l) = ledger {
         l.record(&plan.ledger_entries)?;

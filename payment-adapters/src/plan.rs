@@ -197,6 +197,14 @@ impl Shared<'_> {
             if changed {
                 parts.rounded = parts.rounded.saturating_add(1);
             }
+            // The ledger first: a unit already paid and skipped is reported as such, whatever its
+            // payee looks like now.
+            let previous = latest.get(&e.unit_id);
+            let reissuing = reissue.contains(e.unit_id.as_str());
+            if previous.is_some() && !reissuing && self.options.skip_exported {
+                parts.skipped.push((e.unit_id.clone(), amount));
+                continue;
+            }
             let resolved = match self.payees.get(&e.unit_id) {
                 None => Err(ExceptionReason::NoPayee),
                 Some(p) => writer.resolve(&e.unit_id, p)?,
@@ -212,15 +220,10 @@ impl Shared<'_> {
                     continue;
                 }
             };
-            let previous = latest.get(&e.unit_id);
             let number = match previous {
-                Some(p) if reissue.contains(e.unit_id.as_str()) => {
+                Some(p) if reissuing => {
                     parts.reissued = parts.reissued.saturating_add(1);
                     p.reissue.saturating_add(1)
-                }
-                Some(_) if self.options.skip_exported => {
-                    parts.skipped.push((e.unit_id.clone(), amount));
-                    continue;
                 }
                 Some(p) => {
                     expected.push((items.len(), p));

@@ -29,6 +29,34 @@ pub fn check_targets(dir: &Path, files: &[OutputFile], force: bool) -> Result<()
     Ok(())
 }
 
+/// Checks that `dir` holds no file named `<prefix>-…` other than the ones about to be written: a
+/// batch file left by an earlier export of the same format would travel with the new ones.
+///
+/// # Errors
+/// [`PaymentError::StaleOutput`] (P0021) for the first such file; [`PaymentError::Io`] (P0001)
+/// when the directory cannot be listed.
+pub fn check_stale(dir: &Path, prefix: &str, files: &[OutputFile]) -> Result<(), PaymentError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(PaymentError::io("read", dir, e)),
+    };
+    let start = format!("{prefix}-");
+    let mut stale: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| PaymentError::io("read", dir, e))?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with(&start) && !files.iter().any(|f| f.name == name) {
+            stale.push(entry.path());
+        }
+    }
+    stale.sort();
+    match stale.into_iter().next() {
+        Some(path) => Err(PaymentError::StaleOutput { path }),
+        None => Ok(()),
+    }
+}
+
 /// Writes the files into `dir` (created if needed), atomically per file: all temporary files are
 /// written and synced first, then renamed. Returns the paths written.
 ///
@@ -112,5 +140,11 @@ mod tests {
             .collect();
         assert_eq!(names.len(), 2, "{names:?}");
         assert!(check_targets(&out, &[file("../x", "")], true).is_err());
+        assert!(check_stale(&out, "a", &[file("a-001.json", "")]).is_ok());
+        write_files(&out, &[file("a-002.json", "x")], false).unwrap();
+        let e = check_stale(&out, "a", &[file("a-001.json", "")]).unwrap_err();
+        assert_eq!(e.code(), "P0021");
+        assert!(check_stale(&out, "a", &[file("a-001.json", ""), file("a-002.json", "")]).is_ok());
+        assert!(check_stale(&dir.path().join("missing"), "a", &[]).is_ok());
     }
 }

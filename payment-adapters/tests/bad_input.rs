@@ -346,3 +346,30 @@ fn mixed_currencies_and_bad_runs() {
     let cfg = payer_with("cycle = \"March, 2026\"");
     fails(&fx, Format::G2pConnect, &cfg, &mobile_payees(), "P0005");
 }
+
+#[test]
+fn stale_batch_files_of_an_earlier_export_are_refused() {
+    let fx = standard_run("KES");
+    let mut small = payer();
+    small.g2p_connect.as_mut().unwrap().max_batch_size = Some(4);
+    fx.export(Format::G2pConnect, &small, &mobile_payees(), "out")
+        .unwrap();
+    assert!(fx.out("out").join("g2p-connect-002.json").exists());
+    let before = read_dir(&fx.out("out"));
+    let options = entitle_payments::ExportOptions {
+        payees: entitle_payments::Payees::Map(mobile_payees()),
+        force: true,
+        ..Default::default()
+    };
+    let err = entitle_payments::export_run(
+        &fx.run(),
+        Format::G2pConnect,
+        &payer(),
+        &fx.out("out"),
+        &options,
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "P0021");
+    assert!(err.to_string().contains("g2p-connect-002.json"), "{err}");
+    assert_eq!(read_dir(&fx.out("out")), before, "nothing overwritten");
+}

@@ -213,6 +213,42 @@ fn a_reissue_gets_a_new_deterministic_reference() {
 }
 
 #[test]
+fn a_paid_unit_whose_payee_is_gone_counts_as_already_exported() {
+    let fx = standard_run("KES");
+    let db = fx.out("entitle.db");
+    export_run(
+        &fx.run(),
+        Format::PhEe,
+        &payer(),
+        &fx.out("a"),
+        &options(&db, PlanOptions::default()),
+    )
+    .unwrap();
+    let mut payees = mobile_payees();
+    payees.remove("H01");
+    let skip = ExportOptions {
+        payees: Payees::Map(payees),
+        ledger: Some(db.clone()),
+        force: false,
+        plan: PlanOptions {
+            skip_exported: true,
+            ..PlanOptions::default()
+        },
+    };
+    let report = export_run(&fx.run(), Format::PhEe, &payer(), &fx.out("b"), &skip).unwrap();
+    assert_eq!(
+        (
+            report.counts.exported,
+            report.counts.already_exported,
+            report.counts.exceptions
+        ),
+        (0, 6, 2)
+    );
+    let exceptions = std::fs::read_to_string(fx.out("b").join("ph-ee-exceptions.csv")).unwrap();
+    assert!(!exceptions.contains("H01"), "{exceptions}");
+}
+
+#[test]
 fn reissue_needs_a_ledger_and_a_payable_unit() {
     let fx = standard_run("KES");
     let plan = PlanOptions {
