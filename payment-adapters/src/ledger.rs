@@ -37,7 +37,8 @@ pub struct LedgerEntry {
 
 /// Where exported entitlements are recorded.
 pub trait Ledger {
-    /// The latest record (highest reissue number) of each of these units in this program and cycle.
+    /// The latest record (highest reissue number) of every unit exported for this program and
+    /// cycle, by unit id.
     ///
     /// # Errors
     /// [`PaymentError::Ledger`] (P0012) when the store cannot be read.

@@ -61,7 +61,9 @@ fn check_cycle(cycle: &str) -> Result<(), PaymentError> {
 /// Plans an export of a run's payable entitlements in one format.
 ///
 /// `payees` maps unit ids to payees; `ledger`, when given, is read (never written) to number
-/// reissues and refuse entitlements already exported in another batch.
+/// reissues and refuse entitlements already exported in another batch. When nothing is payable,
+/// only the exceptions file and the manifest are planned (and the format's settings, which depend
+/// on the currency, are not checked).
 ///
 /// # Errors
 /// Every [`PaymentError`] about the input: missing or invalid settings (P0004, P0005), a currency

@@ -17,8 +17,8 @@
 //! The header's `action` is the route name (the 1.0 tests leave it empty).
 
 use super::{
-    batch_file_name, check_unique_references, json_number, sum, to_json, ts, BatchSummary, Built,
-    Context, Item, OutputFile, Writer,
+    batch_file_name, batch_id, json_number, sum, to_json, ts, BatchSummary, Built, Context, Item,
+    OutputFile, Writer,
 };
 use crate::address::check_identifier;
 use crate::amount::{check_float_exact, fixed};
@@ -238,9 +238,7 @@ impl Writer for G2pBridge {
 
         for (index, chunk) in items.chunks(self.max_batch).enumerate() {
             let number = index.saturating_add(1);
-            check_unique_references(chunk, FORMAT)?;
-            let chunk_refs: Vec<&str> = chunk.iter().map(|i| i.reference.as_str()).collect();
-            let batch_id = refs::batch_id(hash, ctx.cycle, FORMAT, number, &chunk_refs);
+            let batch_id = batch_id(ctx, FORMAT, number, chunk.iter())?;
             let message_id = refs::message_id(&batch_id);
             let mut message = Vec::with_capacity(chunk.len());
             for item in chunk {
@@ -272,15 +270,13 @@ impl Writer for G2pBridge {
                 name: name.clone(),
                 bytes: to_json(&request, FORMAT)?,
             });
-            built.batches.push(BatchSummary {
-                id: batch_id,
-                file: name,
-                message_id: Some(message_id),
-                payee_fsp: None,
-                count: chunk.len(),
-                control_sum: sum(chunk),
-                unit_ids: chunk.iter().map(|i| i.unit_id.clone()).collect(),
-            });
+            built.batches.push(BatchSummary::of(
+                batch_id,
+                name,
+                Some(message_id),
+                None,
+                chunk.iter(),
+            ));
         }
         Ok(built)
     }

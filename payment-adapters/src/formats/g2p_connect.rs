@@ -10,10 +10,7 @@
 //!   `scheduled_timestamp` come from the payer configuration.
 //! - The payee is identified only by `payee_fa`, a financial address `id-type:id@provider`.
 
-use super::{
-    batch_file_name, check_unique_references, sum, to_json, ts, BatchSummary, Built, Context, Item,
-    Writer,
-};
+use super::{batch_file_name, batch_id, to_json, ts, BatchSummary, Built, Context, Item, Writer};
 use crate::address::FinancialAddress;
 use crate::amount::{check_digits, fixed};
 use crate::config::{batch_size, required, PayerConfig};
@@ -196,9 +193,7 @@ impl Writer for G2pConnect {
         };
         for (index, chunk) in items.chunks(self.max_batch).enumerate() {
             let number = index.saturating_add(1);
-            check_unique_references(chunk, FORMAT)?;
-            let chunk_refs: Vec<&str> = chunk.iter().map(|i| i.reference.as_str()).collect();
-            let batch_id = refs::batch_id(hash, ctx.cycle, FORMAT, number, &chunk_refs);
+            let batch_id = batch_id(ctx, FORMAT, number, chunk.iter())?;
             let message_id = refs::message_id(&batch_id);
             let mut disbursements = Vec::with_capacity(chunk.len());
             for item in chunk {
@@ -245,15 +240,13 @@ impl Writer for G2pConnect {
                 name: name.clone(),
                 bytes: to_json(&request, FORMAT)?,
             });
-            built.batches.push(BatchSummary {
-                id: batch_id,
-                file: name,
-                message_id: Some(message_id),
-                payee_fsp: None,
-                count: chunk.len(),
-                control_sum: sum(chunk),
-                unit_ids: chunk.iter().map(|i| i.unit_id.clone()).collect(),
-            });
+            built.batches.push(BatchSummary::of(
+                batch_id,
+                name,
+                Some(message_id),
+                None,
+                chunk.iter(),
+            ));
         }
         Ok(built)
     }

@@ -126,23 +126,58 @@ pub(crate) fn sum<T>(items: &[Item<T>]) -> Decimal {
     items.iter().map(|i| i.amount).sum()
 }
 
-/// Checks that references are unique within a batch (a receiver rejects a duplicate
-/// `reference_id`); they are by construction, so a failure is a defect.
-pub(crate) fn check_unique_references<T>(
-    items: &[Item<T>],
+/// The id of batch `number` (1-based), from its references. Checks that the references are unique
+/// within the batch (a receiver rejects a duplicate `reference_id`); they are by construction, so a
+/// failure is a defect.
+pub(crate) fn batch_id<'a, T: 'a>(
+    ctx: &Context<'_>,
     format: &'static str,
-) -> Result<(), PaymentError> {
-    let mut refs: Vec<&str> = items.iter().map(|i| i.reference.as_str()).collect();
-    refs.sort_unstable();
-    let n = refs.len();
-    refs.dedup();
-    if refs.len() == n {
-        Ok(())
-    } else {
-        Err(PaymentError::Internal {
+    number: usize,
+    chunk: impl Iterator<Item = &'a Item<T>>,
+) -> Result<String, PaymentError> {
+    let refs: Vec<&str> = chunk.map(|i| i.reference.as_str()).collect();
+    let mut sorted = refs.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    if sorted.len() != refs.len() {
+        return Err(PaymentError::Internal {
             format,
             message: "duplicate reference in a batch".into(),
-        })
+        });
+    }
+    Ok(crate::refs::batch_id(
+        &ctx.program.hash,
+        ctx.cycle,
+        format,
+        number,
+        &refs,
+    ))
+}
+
+impl BatchSummary {
+    /// The summary of a batch written to `file`.
+    pub(crate) fn of<'a, T: 'a>(
+        id: String,
+        file: String,
+        message_id: Option<String>,
+        payee_fsp: Option<String>,
+        chunk: impl Iterator<Item = &'a Item<T>>,
+    ) -> BatchSummary {
+        let mut summary = BatchSummary {
+            id,
+            file,
+            message_id,
+            payee_fsp,
+            count: 0,
+            control_sum: Decimal::ZERO,
+            unit_ids: Vec::new(),
+        };
+        for item in chunk {
+            summary.count = summary.count.saturating_add(1);
+            summary.control_sum += item.amount;
+            summary.unit_ids.push(item.unit_id.clone());
+        }
+        summary
     }
 }
 

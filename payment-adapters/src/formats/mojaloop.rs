@@ -241,9 +241,7 @@ impl Writer for Mojaloop {
         for (fsp, group) in by_fsp {
             for chunk in group.chunks(self.max_batch) {
                 number = number.saturating_add(1);
-                let chunk_refs: Vec<&str> = chunk.iter().map(|i| i.reference.as_str()).collect();
-                let batch_id =
-                    refs::batch_id(&ctx.program.hash, ctx.cycle, FORMAT, number, &chunk_refs);
+                let batch_id = super::batch_id(ctx, FORMAT, number, chunk.iter().copied())?;
                 let transfers = chunk
                     .iter()
                     .map(|i| Transfer {
@@ -287,29 +285,18 @@ impl Writer for Mojaloop {
                     },
                     individual_transfers: transfers,
                 };
-                let mut refs_sorted = chunk_refs.clone();
-                refs_sorted.sort_unstable();
-                refs_sorted.dedup();
-                if refs_sorted.len() != chunk.len() {
-                    return Err(PaymentError::Internal {
-                        format: FORMAT,
-                        message: "duplicate reference in a batch".into(),
-                    });
-                }
                 let name = batch_file_name(FORMAT, number, "json");
                 built.files.push(OutputFile {
                     name: name.clone(),
                     bytes: to_json(&request, FORMAT)?,
                 });
-                built.batches.push(BatchSummary {
-                    id: batch_id,
-                    file: name,
-                    message_id: None,
-                    payee_fsp: Some(fsp.to_string()),
-                    count: chunk.len(),
-                    control_sum: chunk.iter().map(|i| i.amount).sum(),
-                    unit_ids: chunk.iter().map(|i| i.unit_id.clone()).collect(),
-                });
+                built.batches.push(BatchSummary::of(
+                    batch_id,
+                    name,
+                    None,
+                    Some(fsp.to_string()),
+                    chunk.iter().copied(),
+                ));
             }
         }
         Ok(built)

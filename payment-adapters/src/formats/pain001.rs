@@ -14,8 +14,7 @@
 //! - amounts fit `InstdAmt` (18 digits, 5 decimals; with SEPA at most 999999999.99 EUR).
 
 use super::{
-    batch_file_name, check_unique_references, sum, ts, BatchSummary, Built, Context, Item,
-    OutputFile, Writer,
+    batch_file_name, batch_id, sum, ts, BatchSummary, Built, Context, Item, OutputFile, Writer,
 };
 use crate::address::{check_bic, check_iban, normalize_iban};
 use crate::amount::{fixed, integer_digits};
@@ -365,7 +364,6 @@ impl Writer for Pain001 {
         };
         for (index, chunk) in items.chunks(self.max_batch).enumerate() {
             let number = index.saturating_add(1);
-            check_unique_references(chunk, self.format)?;
             for item in chunk {
                 self.check_amount(
                     || format!("the amount of unit {}", item.unit_id),
@@ -381,14 +379,7 @@ impl Writer for Pain001 {
                 minor,
                 18,
             )?;
-            let chunk_refs: Vec<&str> = chunk.iter().map(|i| i.reference.as_str()).collect();
-            let batch_id = refs::batch_id(
-                &ctx.program.hash,
-                ctx.cycle,
-                self.format,
-                number,
-                &chunk_refs,
-            );
+            let batch_id = batch_id(ctx, self.format, number, chunk.iter())?;
             let message_id = refs::message_id(&batch_id);
             let xml = self.document(ctx, &batch_id, &message_id, chunk);
             let name = batch_file_name(self.format, number, "xml");
@@ -396,15 +387,13 @@ impl Writer for Pain001 {
                 name: name.clone(),
                 bytes: xml.into_bytes(),
             });
-            built.batches.push(BatchSummary {
-                id: batch_id,
-                file: name,
-                message_id: Some(message_id),
-                payee_fsp: None,
-                count: chunk.len(),
-                control_sum: total,
-                unit_ids: chunk.iter().map(|i| i.unit_id.clone()).collect(),
-            });
+            built.batches.push(BatchSummary::of(
+                batch_id,
+                name,
+                Some(message_id),
+                None,
+                chunk.iter(),
+            ));
         }
         Ok(built)
     }

@@ -10,7 +10,7 @@
 //! - `id` counts rows from 0 in each file; `request_id` is a UUID derived from the entitlement
 //!   reference; `batch_id` is the file's batch id.
 
-use super::{sum, BatchSummary, Built, Context, Item, OutputFile, Writer};
+use super::{BatchSummary, Built, Context, Item, OutputFile, Writer};
 use crate::address::{check_iban, check_identifier, check_typed_identifier, normalize_iban};
 use crate::amount::fixed;
 use crate::config::{batch_size, required, PayerConfig};
@@ -212,7 +212,6 @@ impl Writer for PhEe {
     }
 
     fn build(&self, ctx: &Context<'_>, items: &[Item<Target>]) -> Result<Built, PaymentError> {
-        let hash = &ctx.program.hash;
         let mut header = COLUMNS.join(",");
         header.push('\n');
         // Batch ids have a fixed length, so a placeholder gives the exact row size.
@@ -253,9 +252,7 @@ impl Writer for PhEe {
         };
         for (index, chunk) in chunks.into_iter().enumerate() {
             let number = index.saturating_add(1);
-            super::check_unique_references(chunk, FORMAT)?;
-            let chunk_refs: Vec<&str> = chunk.iter().map(|i| i.reference.as_str()).collect();
-            let batch_id = refs::batch_id(hash, ctx.cycle, FORMAT, number, &chunk_refs);
+            let batch_id = super::batch_id(ctx, FORMAT, number, chunk.iter())?;
             let mut text = header.clone();
             for (row, item) in chunk.iter().enumerate() {
                 text.push_str(&self.row(ctx, row, item, &batch_id));
@@ -271,15 +268,9 @@ impl Writer for PhEe {
                 name: name.clone(),
                 bytes: text.into_bytes(),
             });
-            built.batches.push(BatchSummary {
-                id: batch_id,
-                file: name,
-                message_id: None,
-                payee_fsp: None,
-                count: chunk.len(),
-                control_sum: sum(chunk),
-                unit_ids: chunk.iter().map(|i| i.unit_id.clone()).collect(),
-            });
+            built
+                .batches
+                .push(BatchSummary::of(batch_id, name, None, None, chunk.iter()));
         }
         Ok(built)
     }
