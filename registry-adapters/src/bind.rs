@@ -1,0 +1,292 @@
+//! Binding registry cells to a program's inputs.
+//!
+//! [`ProgramColumns`] says which columns a source must read: one per input the program declares
+//! *and uses*, named as the input. [`set_unit_cell`] and [`set_member_cell`] parse a cell's text by
+//! the input's type (the rules of [`entitle_core::parse`]: ISO 8601 dates, exact decimals, amounts
+//! with or without the currency code, truth values in the usual spellings) and store it in a
+//! [`BatchBuilder`]. Common cells take fast paths that allocate nothing; everything else goes
+//! through the engine's own parser, so every source reads a cell the same way.
+
+use chrono::NaiveDate;
+use entitle_core::parse::{parse_bool, parse_decimal};
+use entitle_core::{BatchBuilder, EvalError, Program};
+use entitle_dsl::ast::Target;
+use entitle_dsl::{Currency, Money, Type, Value};
+
+use crate::error::codes;
+
+/// How a cell's text is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CellKind {
+    Bool,
+    Number,
+    Money(Currency),
+    Date,
+    Other,
+}
+
+/// One input a source must fill: its column, slot and type.
+#[derive(Clone, Debug)]
+pub struct InputColumn {
+    /// The input's name, which is also the column (or field) name.
+    pub name: String,
+    /// The input's slot in the program's [`Layout`](entitle_core::Layout) (unit or member scope).
+    pub slot: usize,
+    /// The declared type.
+    pub ty: Type,
+    /// Whether the input has a declared default (a source may then lack the column).
+    pub has_default: bool,
+    kind: CellKind,
+}
+
+impl InputColumn {
+    /// The currency of a money input.
+    pub fn currency(&self) -> Option<Currency> {
+        match self.kind {
+            CellKind::Money(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// The columns a program reads, by scope.
+#[derive(Clone, Debug)]
+pub struct ProgramColumns {
+    /// Unit-level inputs (`household.` or `person.`) the program uses.
+    pub unit: Vec<InputColumn>,
+    /// Member inputs the program uses (household programs).
+    pub member: Vec<InputColumn>,
+    /// Households or individuals.
+    pub target: Target,
+}
+
+fn columns(inputs: &[entitle_dsl::ir::Input]) -> Vec<InputColumn> {
+    inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.used)
+        .map(|(slot, i)| InputColumn {
+            name: i.name.clone(),
+            slot,
+            ty: i.ty.clone(),
+            has_default: i.default.is_some(),
+            kind: match &i.ty {
+                Type::Bool => CellKind::Bool,
+                Type::Number => CellKind::Number,
+                Type::Money { currency } => CellKind::Money(*currency),
+                Type::Date => CellKind::Date,
+                _ => CellKind::Other,
+            },
+        })
+        .collect()
+}
+
+impl ProgramColumns {
+    /// The columns `program` reads: its declared inputs that a rule, item or `let` uses.
+    pub fn for_program(program: &Program) -> ProgramColumns {
+        let layout = program.layout();
+        ProgramColumns {
+            unit: columns(layout.unit_inputs()),
+            member: columns(layout.member_inputs()),
+            target: program.target(),
+        }
+    }
+}
+
+/// Why a cell could not be stored. It never contains the cell's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CellError {
+    /// A row error code: [`codes::BAD_VALUE`] or [`codes::NOT_A_CHOICE`].
+    pub code: &'static str,
+    /// What is wrong, in words.
+    pub reason: String,
+}
+
+impl From<EvalError> for CellError {
+    fn from(e: EvalError) -> CellError {
+        match e {
+            EvalError::InvalidValue { reason, .. } => CellError {
+                code: codes::BAD_VALUE,
+                reason,
+            },
+            EvalError::NotAChoice { .. } => CellError {
+                code: codes::NOT_A_CHOICE,
+                reason: "not one of the values the program declares for this input".into(),
+            },
+            other => CellError {
+                code: codes::BAD_VALUE,
+                reason: other.to_string(),
+            },
+        }
+    }
+}
+
+/// Reads an ISO 8601 date (`2026-03-01`, or the date part of a date-time), as
+/// [`entitle_core::parse::parse_date`] does, without its cost in the common case.
+pub fn parse_date(t: &str) -> Option<NaiveDate> {
+    fn d(b: u8) -> Option<u32> {
+        b.is_ascii_digit().then(|| u32::from(b - b'0'))
+    }
+    if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *t.as_bytes() {
+        let year = d(y0)? * 1000 + d(y1)? * 100 + d(y2)? * 10 + d(y3)?;
+        let month = d(m0)? * 10 + d(m1)?;
+        let day = d(d0)? * 10 + d(d1)?;
+        return NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day);
+    }
+    entitle_core::parse::parse_date(t)
+}
+
+/// The typed value of a cell on a fast path, or `None` when the engine's parser must decide.
+fn fast_value(kind: CellKind, t: &str) -> Option<Value> {
+    match kind {
+        CellKind::Bool => parse_bool(t).map(Value::Bool),
+        CellKind::Number => parse_decimal(t).map(Value::Number),
+        CellKind::Money(currency) => {
+            parse_decimal(t).map(|amount| Value::Money(Money { amount, currency }))
+        }
+        CellKind::Date => {
+            let date = parse_date(t)?;
+            Some(Value::Date(date))
+        }
+        CellKind::Other => None,
+    }
+}
+
+/// Stores a unit-level cell (already trimmed, not empty) in the open unit.
+///
+/// # Errors
+/// A [`CellError`] when the text is not a value of the input's type or not one of its choices.
+pub fn set_unit_cell(
+    builder: &mut BatchBuilder,
+    column: &InputColumn,
+    text: &str,
+) -> Result<(), CellError> {
+    match fast_value(column.kind, text) {
+        Some(v) => builder.set_unit(column.slot, &v)?,
+        None => builder.set_unit_text(column.slot, text)?,
+    }
+    Ok(())
+}
+
+/// Stores a member cell (already trimmed, not empty) for the last member added.
+///
+/// # Errors
+/// As [`set_unit_cell`].
+pub fn set_member_cell(
+    builder: &mut BatchBuilder,
+    column: &InputColumn,
+    text: &str,
+) -> Result<(), CellError> {
+    match fast_value(column.kind, text) {
+        Some(v) => builder.set_member(column.slot, &v)?,
+        None => builder.set_member_text(column.slot, text)?,
+    }
+    Ok(())
+}
+
+/// Checks a currency cell (`KES`) that goes with a money input.
+///
+/// # Errors
+/// [`codes::WRONG_CURRENCY`] when it names another currency than the input's (the codes are named:
+/// they are not personal data).
+pub fn check_currency(column: &InputColumn, code: &str) -> Result<(), CellError> {
+    let Some(expected) = column.currency() else {
+        return Ok(());
+    };
+    if code.eq_ignore_ascii_case(expected.code()) {
+        return Ok(());
+    }
+    let found = if code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
+        code.to_ascii_uppercase()
+    } else {
+        "an unknown code".into()
+    };
+    Err(CellError {
+        code: codes::WRONG_CURRENCY,
+        reason: format!(
+            "the amount is in {found}, but `{}` is in {expected}",
+            column.name
+        ),
+    })
+}
+
+/// Splits a membership kinds cell (`head`, `head;spouse`, `child|other`) into its kinds.
+pub fn split_kinds(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split([';', '|', ','])
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_dates_agree_with_the_engine() {
+        for t in [
+            "2026-03-01",
+            "2024-02-29",
+            "2023-02-29",
+            "0000-01-01",
+            "9999-12-31",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-3-01",
+            "2026-03-01T10:00:00Z",
+            "2026-03-01 08:00",
+            "x026-03-01",
+            "2026/03/01",
+        ] {
+            assert_eq!(parse_date(t), entitle_core::parse::parse_date(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn cells_are_typed_by_the_input() {
+        let program =
+            Program::compile(include_str!("../../examples/programs/child_grant.entitle")).unwrap();
+        let cols = ProgramColumns::for_program(&program);
+        let names: Vec<_> = cols.unit.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["region", "monthly_income", "enrolled_in_pension"]);
+        let names: Vec<_> = cols.member.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["birthdate", "disabled"]);
+        let mut b = program.batch_builder();
+        b.start_unit("H1");
+        let income = &cols.unit[1];
+        assert_eq!(set_unit_cell(&mut b, income, "1500.50"), Ok(()));
+        assert_eq!(set_unit_cell(&mut b, income, "KES 1500"), Ok(()));
+        assert_eq!(
+            set_unit_cell(&mut b, income, "USD 10").unwrap_err().code,
+            codes::BAD_VALUE
+        );
+        assert_eq!(
+            set_unit_cell(&mut b, &cols.unit[0], "Central")
+                .unwrap_err()
+                .code,
+            codes::NOT_A_CHOICE
+        );
+        assert_eq!(set_unit_cell(&mut b, &cols.unit[2], "yes"), Ok(()));
+        let e = set_unit_cell(&mut b, &cols.unit[2], "maybe-SECRET").unwrap_err();
+        assert!(!e.reason.contains("SECRET"));
+        b.add_member("M1", &["head"], None, None).unwrap();
+        assert_eq!(
+            set_member_cell(&mut b, &cols.member[0], "1990-01-31"),
+            Ok(())
+        );
+        assert_eq!(
+            set_member_cell(&mut b, &cols.member[0], "31/01/1990")
+                .unwrap_err()
+                .code,
+            codes::BAD_VALUE
+        );
+        assert_eq!(check_currency(income, "kes"), Ok(()));
+        assert_eq!(
+            check_currency(income, "USD").unwrap_err().code,
+            codes::WRONG_CURRENCY
+        );
+        assert_eq!(
+            split_kinds(" head; spouse |").collect::<Vec<_>>(),
+            ["head", "spouse"]
+        );
+    }
+}

@@ -1,0 +1,217 @@
+//! Errors of registry sources, with stable codes.
+//!
+//! Two kinds of problems, kept apart:
+//!
+//! - a [`RegistryError`] stops reading: the registry cannot be read at all (a missing file, no
+//!   header, a column the program needs is absent …). Nothing is decided.
+//! - a [`RowError`](crate::RowError) is a record about one row (a bad date, a duplicate id, a member
+//!   of a group that does not exist …): reading goes on, and the row's unit gets that record instead
+//!   of a decision.
+//!
+//! | code | kind | meaning |
+//! | --- | --- | --- |
+//! | G0001 | stop | a file cannot be opened or read |
+//! | G0002 | stop | no registry file where one was expected |
+//! | G0003 | stop | a file has no header line (it is empty) |
+//! | G0004 | stop | the header lacks columns the program needs |
+//! | G0005 | stop | a column appears twice in the header |
+//! | G0006 | stop | a file cannot be parsed at all (not UTF-8 in its header, broken CSV) |
+//! | G0007 | stop | rows are not sorted by id (only with [`JoinMode::Sorted`](crate::JoinMode)) |
+//! | G0008 | stop | the registry does not suit the program, or this build cannot read it |
+//! | G0101 | row | a cell is not a value of its input's type (a bad date, number, amount, truth value) |
+//! | G0102 | row | a cell is not one of its input's declared choices |
+//! | G0103 | row | an amount's currency column names another currency than the program's |
+//! | G0104 | row | a row has more or fewer cells than the header (or is not a JSON object) |
+//! | G0105 | row | a row has no id (or a member row no group id) |
+//! | G0106 | row | a unit id appears twice; the second row is refused |
+//! | G0107 | row | a member row names a group that is not in the groups file |
+//! | G0108 | row | a membership start or end date is not a date, or ends before it starts |
+//! | G0109 | row | a cell is not valid UTF-8 |
+//! | G0110 | row | a household has more members than the program's limit |
+//!
+//! Evaluation errors of units keep their engine codes (`R0001` …).
+
+use std::path::PathBuf;
+
+/// Why a registry cannot be read. Messages name files, lines and columns, never a registrant's values.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegistryError {
+    /// G0001: a file cannot be opened or read.
+    #[error("{}: cannot {action}: {source}", path.display())]
+    Io {
+        /// What was being done (`open`, `read`).
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// G0002: no registry file where one was expected.
+    #[error("{}: {reason}", path.display())]
+    NotFound {
+        /// The path given.
+        path: PathBuf,
+        /// What was looked for.
+        reason: String,
+    },
+    /// G0003: a file has no header line.
+    #[error("{}:1: the file is empty; expected a header line naming the columns", path.display())]
+    NoHeader {
+        /// The file.
+        path: PathBuf,
+    },
+    /// G0004: the header lacks columns the program needs.
+    #[error("{}:1: the header lacks {} the program needs: {}{}", path.display(),
+        if columns.len() == 1 { "a column" } else { "columns" },
+        columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "),
+        help.as_deref().map(|h| format!(" ({h})")).unwrap_or_default())]
+    MissingColumns {
+        /// The file.
+        path: PathBuf,
+        /// The missing columns.
+        columns: Vec<String>,
+        /// A hint, such as a close column name.
+        help: Option<String>,
+    },
+    /// G0005: a column appears twice in the header.
+    #[error("{}:1: the column `{column}` appears twice in the header", path.display())]
+    DuplicateColumn {
+        /// The file.
+        path: PathBuf,
+        /// The column.
+        column: String,
+    },
+    /// G0006: a file cannot be parsed at all.
+    #[error("{}:{line}: {reason}", path.display())]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// The line.
+        line: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// G0007: rows are not sorted by id where sorted rows were required.
+    #[error("{}:{line}: the rows are not sorted by {what}", path.display())]
+    NotSorted {
+        /// The file.
+        path: PathBuf,
+        /// The first line out of order.
+        line: u64,
+        /// `group id` or `id`.
+        what: &'static str,
+    },
+    /// G0008: the registry does not suit the program, or this build cannot read it.
+    #[error("{reason}")]
+    Unsupported {
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl RegistryError {
+    /// The stable code (`G0001` …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            RegistryError::Io { .. } => "G0001",
+            RegistryError::NotFound { .. } => "G0002",
+            RegistryError::NoHeader { .. } => "G0003",
+            RegistryError::MissingColumns { .. } => "G0004",
+            RegistryError::DuplicateColumn { .. } => "G0005",
+            RegistryError::Malformed { .. } => "G0006",
+            RegistryError::NotSorted { .. } => "G0007",
+            RegistryError::Unsupported { .. } => "G0008",
+        }
+    }
+
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> RegistryError {
+        RegistryError::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// Stable codes of row errors (see the table in this module's documentation).
+pub mod codes {
+    /// A cell is not a value of its input's type.
+    pub const BAD_VALUE: &str = "G0101";
+    /// A cell is not one of its input's declared choices.
+    pub const NOT_A_CHOICE: &str = "G0102";
+    /// An amount's currency column names another currency.
+    pub const WRONG_CURRENCY: &str = "G0103";
+    /// A row has more or fewer cells than the header, or is not a JSON object.
+    pub const MALFORMED_ROW: &str = "G0104";
+    /// A row has no id, or a member row no group id.
+    pub const NO_ID: &str = "G0105";
+    /// A unit id appears twice.
+    pub const DUPLICATE_ID: &str = "G0106";
+    /// A member row names a group that is not in the groups file.
+    pub const UNKNOWN_GROUP: &str = "G0107";
+    /// A membership date is not a date, or the membership ends before it starts.
+    pub const BAD_MEMBERSHIP_DATE: &str = "G0108";
+    /// A cell is not valid UTF-8.
+    pub const NOT_UTF8: &str = "G0109";
+    /// A household has more members than the program's limit.
+    pub const TOO_MANY_MEMBERS: &str = "G0110";
+
+    /// Every registry code, stopping and row codes, in order.
+    pub const ALL: &[&str] = &[
+        "G0001",
+        "G0002",
+        "G0003",
+        "G0004",
+        "G0005",
+        "G0006",
+        "G0007",
+        "G0008",
+        BAD_VALUE,
+        NOT_A_CHOICE,
+        WRONG_CURRENCY,
+        MALFORMED_ROW,
+        NO_ID,
+        DUPLICATE_ID,
+        UNKNOWN_GROUP,
+        BAD_MEMBERSHIP_DATE,
+        NOT_UTF8,
+        TOO_MANY_MEMBERS,
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable_and_messages_name_the_file() {
+        let e = RegistryError::MissingColumns {
+            path: "g.csv".into(),
+            columns: vec!["region".into()],
+            help: None,
+        };
+        assert_eq!(e.code(), "G0004");
+        assert_eq!(
+            e.to_string(),
+            "g.csv:1: the header lacks a column the program needs: `region`"
+        );
+        let e = RegistryError::Malformed {
+            path: "m.csv".into(),
+            line: 7,
+            reason: "broken".into(),
+        };
+        assert_eq!(
+            (e.code(), e.to_string().as_str()),
+            ("G0006", "m.csv:7: broken")
+        );
+        let mut all = codes::ALL.to_vec();
+        all.dedup();
+        assert_eq!(all.len(), codes::ALL.len());
+    }
+}

@@ -1,0 +1,386 @@
+//! CSV (and TSV) registry files, read as byte records: no allocation per row or per cell.
+//!
+//! The first line is the header. Columns are matched to inputs by name (exactly, else ignoring case
+//! and surrounding spaces); columns the program does not use are never decoded. Quoting follows
+//! RFC 4180. A row with more or fewer cells than the header is a row error (G0104), not the end of
+//! the file.
+
+use super::rows::{closest, BadCell, Cells, RowStream, Wanted};
+use crate::error::RegistryError;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A CSV file being read.
+///
+/// Records are parsed by `csv-core` from our own buffer, so that line numbers are exact: the line
+/// of a record is the line of its first byte, after blank lines, with `\n` or `\r\n` endings, and
+/// counting the newlines inside quoted cells.
+pub(crate) struct CsvRows {
+    file: Arc<str>,
+    path: PathBuf,
+    input: BufReader<File>,
+    core: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    nfields: usize,
+    /// Field index of each wanted column.
+    fields: Vec<Option<usize>>,
+    header_len: usize,
+    line: u64,
+    newlines: u64,
+    bytes: u64,
+    size: Option<u64>,
+}
+
+impl CsvRows {
+    /// Opens `path`, reads its header and finds the wanted columns.
+    ///
+    /// # Errors
+    /// G0001 (cannot open or read), G0003 (no header), G0004 (required columns missing), G0005 (a
+    /// wanted column twice), G0006 (a header that is not UTF-8).
+    pub fn open(
+        path: &Path,
+        display: Arc<str>,
+        wanted: &[Wanted],
+    ) -> Result<CsvRows, RegistryError> {
+        let file = File::open(path).map_err(|e| RegistryError::io("open", path, e))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        let tsv = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+        let core = csv_core::ReaderBuilder::new()
+            .delimiter(if tsv { b'\t' } else { b',' })
+            .build();
+        let mut rows = CsvRows {
+            file: display,
+            path: path.to_path_buf(),
+            input: BufReader::with_capacity(1 << 18, file),
+            core,
+            out: vec![0; 1024],
+            ends: vec![0; 64],
+            nfields: 0,
+            fields: Vec::new(),
+            header_len: 0,
+            line: 0,
+            newlines: 0,
+            bytes: 0,
+            size,
+        };
+        if !rows.read_record()? {
+            return Err(RegistryError::NoHeader {
+                path: path.to_path_buf(),
+            });
+        }
+        let mut names: Vec<String> = Vec::with_capacity(rows.nfields);
+        for i in 0..rows.nfields {
+            let text = std::str::from_utf8(rows.raw(i)).map_err(|_| RegistryError::Malformed {
+                path: path.to_path_buf(),
+                line: rows.line,
+                reason: format!("header cell {} is not valid UTF-8 text", i + 1),
+            })?;
+            let text = if i == 0 {
+                text.trim_start_matches('\u{feff}')
+            } else {
+                text
+            };
+            names.push(text.trim().to_string());
+        }
+        rows.fields = find_columns(path, &names, wanted)?;
+        rows.header_len = names.len();
+        Ok(rows)
+    }
+
+    /// The raw bytes of field `i` of the current record.
+    fn raw(&self, i: usize) -> &[u8] {
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1).copied().unwrap_or(0)
+        };
+        let end = self.ends.get(i).copied().unwrap_or(start);
+        self.out.get(start..end).unwrap_or(&[])
+    }
+
+    /// Reads the next record into `out`/`ends`; false at the end of the file.
+    fn read_record(&mut self) -> Result<bool, RegistryError> {
+        let CsvRows {
+            input,
+            core,
+            out,
+            ends,
+            newlines,
+            bytes,
+            path,
+            ..
+        } = self;
+        let (mut outlen, mut endlen) = (0usize, 0usize);
+        let mut start_line = None;
+        loop {
+            let buf = input
+                .fill_buf()
+                .map_err(|e| RegistryError::io("read", path.as_path(), e))?;
+            let (res, nin, nout, nend) = core.read_record(
+                buf,
+                out.get_mut(outlen..).unwrap_or(&mut []),
+                ends.get_mut(endlen..).unwrap_or(&mut []),
+            );
+            let consumed = buf.get(..nin).unwrap_or(&[]);
+            let mut rest = consumed;
+            if start_line.is_none() {
+                // Blank lines (and the `\n` of a `\r\n` ending) come before the record's first byte.
+                let skipped = consumed
+                    .iter()
+                    .take_while(|b| matches!(b, b'\n' | b'\r'))
+                    .count();
+                let (blank, tail) = consumed.split_at(skipped);
+                *newlines += blank.iter().filter(|b| **b == b'\n').count() as u64;
+                if !tail.is_empty() {
+                    start_line = Some(*newlines + 1);
+                }
+                rest = tail;
+            }
+            *newlines += rest.iter().filter(|b| **b == b'\n').count() as u64;
+            input.consume(nin);
+            *bytes += nin as u64;
+            outlen += nout;
+            endlen += nend;
+            match res {
+                csv_core::ReadRecordResult::InputEmpty => {}
+                csv_core::ReadRecordResult::OutputFull => out.resize(out.len().max(1) * 2, 0),
+                csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len().max(1) * 2, 0),
+                csv_core::ReadRecordResult::Record => {
+                    self.nfields = endlen;
+                    self.line = start_line.unwrap_or(*newlines + 1);
+                    return Ok(true);
+                }
+                csv_core::ReadRecordResult::End => return Ok(false),
+            }
+        }
+    }
+}
+
+/// Finds each wanted column in the header.
+pub(crate) fn find_columns(
+    path: &Path,
+    names: &[String],
+    wanted: &[Wanted],
+) -> Result<Vec<Option<usize>>, RegistryError> {
+    let mut fields = Vec::with_capacity(wanted.len());
+    let mut missing = Vec::new();
+    let mut help = None;
+    for w in wanted {
+        match lookup(names, w) {
+            Lookup::Found(i) => fields.push(Some(i)),
+            Lookup::Twice(column) => {
+                return Err(RegistryError::DuplicateColumn {
+                    path: path.to_path_buf(),
+                    column,
+                })
+            }
+            Lookup::Absent => {
+                if w.required {
+                    missing.push(w.name().to_string());
+                    if help.is_none() {
+                        help = closest(w.name(), names.iter().map(String::as_str))
+                            .map(|c| format!("did you mean `{c}`?"));
+                    }
+                }
+                fields.push(None);
+            }
+        }
+    }
+    if missing.is_empty() {
+        Ok(fields)
+    } else {
+        Err(RegistryError::MissingColumns {
+            path: path.to_path_buf(),
+            columns: missing,
+            help,
+        })
+    }
+}
+
+enum Lookup {
+    Found(usize),
+    Twice(String),
+    Absent,
+}
+
+/// Each accepted name in turn, exactly and then ignoring case: the first name found wins.
+fn lookup(names: &[String], w: &Wanted) -> Lookup {
+    for exact in [true, false] {
+        for name in &w.names {
+            let mut hits = names.iter().enumerate().filter(|(_, n)| {
+                if exact {
+                    *n == name
+                } else {
+                    n.eq_ignore_ascii_case(name)
+                }
+            });
+            match (hits.next(), hits.next()) {
+                (Some((i, _)), None) => return Lookup::Found(i),
+                (Some((_, n)), Some(_)) => return Lookup::Twice(n.clone()),
+                _ => {}
+            }
+        }
+    }
+    Lookup::Absent
+}
+
+impl Cells for CsvRows {
+    fn line(&self) -> u64 {
+        self.line
+    }
+
+    fn problem(&self) -> Option<String> {
+        (self.nfields != self.header_len).then(|| {
+            format!(
+                "the row has {} cells, but the header has {}",
+                self.nfields, self.header_len
+            )
+        })
+    }
+
+    fn cell(&self, k: usize) -> Result<Option<&str>, BadCell> {
+        let Some(Some(field)) = self.fields.get(k) else {
+            return Ok(None);
+        };
+        if *field >= self.nfields {
+            return Ok(None);
+        }
+        let text = std::str::from_utf8(self.raw(*field))
+            .map_err(|_| BadCell::NOT_UTF8)?
+            .trim();
+        Ok((!text.is_empty()).then_some(text))
+    }
+}
+
+impl RowStream for CsvRows {
+    fn file(&self) -> &Arc<str> {
+        &self.file
+    }
+
+    fn advance(&mut self) -> Result<bool, RegistryError> {
+        self.read_record()
+    }
+
+    fn position(&self) -> (u64, Option<u64>) {
+        (self.bytes, self.size)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("groups.csv");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn reads_wanted_columns_by_name_with_lines() {
+        let (_d, path) = write("\u{feff}id,Region,unused,income\nH1, North ,x,100\n\n\"H,2\",East,\"a\nb\",\nH3,West\n");
+        let wanted = [
+            Wanted::required(&["id"]),
+            Wanted::required(&["region"]),
+            Wanted::required(&["income"]),
+            Wanted::optional(&["currency"]),
+        ];
+        let mut rows = CsvRows::open(&path, "groups.csv".into(), &wanted).unwrap();
+        assert_eq!(rows.fields[3], None);
+        assert!(rows.advance().unwrap());
+        assert_eq!(
+            (
+                rows.line(),
+                rows.cell(0).unwrap(),
+                rows.cell(1).unwrap(),
+                rows.cell(2).unwrap()
+            ),
+            (2, Some("H1"), Some("North"), Some("100"))
+        );
+        assert_eq!(rows.problem(), None);
+        assert!(rows.advance().unwrap());
+        assert_eq!(
+            (rows.line(), rows.cell(0).unwrap(), rows.cell(2).unwrap()),
+            (4, Some("H,2"), None)
+        );
+        assert!(rows.advance().unwrap());
+        assert_eq!(rows.line(), 6);
+        assert_eq!(
+            rows.problem().as_deref(),
+            Some("the row has 2 cells, but the header has 4")
+        );
+        assert!(!rows.advance().unwrap());
+    }
+
+    #[test]
+    fn line_numbers_are_exact_with_crlf_and_blank_lines() {
+        let (_d, path) = write("id,x\r\nA,1\r\n\r\n\r\nB,2\r\n\"C\r\nc\",3\r\nD,4");
+        let mut rows = CsvRows::open(
+            &path,
+            "g".into(),
+            &[Wanted::required(&["id"]), Wanted::required(&["x"])],
+        )
+        .unwrap();
+        let mut seen = Vec::new();
+        while rows.advance().unwrap() {
+            seen.push((
+                rows.line(),
+                rows.cell(0).unwrap().unwrap().to_string(),
+                rows.cell(1).unwrap().unwrap().to_string(),
+            ));
+        }
+        let want = [
+            (2, "A", "1"),
+            (5, "B", "2"),
+            (6, "C\r\nc", "3"),
+            (8, "D", "4"),
+        ];
+        assert_eq!(
+            seen,
+            want.map(|(l, a, b)| (l, a.to_string(), b.to_string()))
+        );
+    }
+
+    #[test]
+    fn header_problems_stop_with_their_code() {
+        let (_d, path) = write("");
+        let e = CsvRows::open(&path, "g".into(), &[Wanted::required(&["id"])])
+            .err()
+            .unwrap();
+        assert_eq!(e.code(), "G0003");
+        let (_d, path) = write("id,regoin\nH1,North\n");
+        let e = CsvRows::open(
+            &path,
+            "g".into(),
+            &[Wanted::required(&["id"]), Wanted::required(&["region"])],
+        )
+        .err()
+        .unwrap();
+        assert_eq!(e.code(), "G0004");
+        assert!(
+            e.to_string().ends_with(
+                "the header lacks a column the program needs: `region` (did you mean `regoin`?)"
+            ),
+            "{e}"
+        );
+        let (_d, path) = write("id,region,region\n");
+        let e = CsvRows::open(
+            &path,
+            "g".into(),
+            &[Wanted::required(&["id"]), Wanted::required(&["region"])],
+        )
+        .err()
+        .unwrap();
+        assert_eq!(e.code(), "G0005");
+        let e = CsvRows::open(Path::new("/nonexistent/groups.csv"), "g".into(), &[])
+            .err()
+            .unwrap();
+        assert_eq!(e.code(), "G0001");
+    }
+}

@@ -1,0 +1,227 @@
+//! JSON Lines registry files: one JSON object per line, keys named as the inputs.
+//!
+//! Values follow Entitle's JSON boundary ([`entitle_core::json`]): `null` or an absent key is
+//! unknown; numbers are read exactly; money may be a number, a string (`"KES 1500"`) or
+//! `{"amount": "1500", "currency": "KES"}`; a list (or several membership kinds) is an array. A line
+//! that is not a JSON object is a row error (G0104); blank lines are skipped.
+
+use super::rows::{BadCell, Cells, RowStream, Wanted};
+use crate::error::{codes, RegistryError};
+use serde_json::Value as Json;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A JSONL file being read.
+pub(crate) struct JsonlRows {
+    file: Arc<str>,
+    path: PathBuf,
+    reader: BufReader<File>,
+    buf: Vec<u8>,
+    wanted: Vec<Wanted>,
+    cells: Vec<Result<Option<String>, BadCell>>,
+    problem: Option<String>,
+    line: u64,
+    bytes: u64,
+    size: Option<u64>,
+}
+
+const OBJECT_CELL: BadCell = BadCell {
+    code: codes::BAD_VALUE,
+    reason: "a JSON object where a value was expected",
+};
+
+/// The text form of a JSON value, as a CSV cell would hold it.
+fn text_of(v: &Json) -> Result<Option<String>, BadCell> {
+    Ok(match v {
+        Json::Null => None,
+        Json::Bool(b) => Some(b.to_string()),
+        Json::Number(n) => Some(n.to_string()),
+        Json::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Json::Array(items) => {
+            let mut parts = Vec::with_capacity(items.len());
+            for item in items {
+                if let Some(t) = text_of(item)? {
+                    parts.push(t);
+                }
+            }
+            Some(parts.join(";")).filter(|s| !s.is_empty())
+        }
+        Json::Object(o) => {
+            let amount = o
+                .get("amount")
+                .map(text_of)
+                .transpose()?
+                .flatten()
+                .ok_or(OBJECT_CELL)?;
+            match o.get("currency").and_then(Json::as_str) {
+                Some(c) => Some(format!("{c} {amount}")),
+                None => Some(amount),
+            }
+        }
+    })
+}
+
+impl JsonlRows {
+    /// Opens `path`.
+    ///
+    /// # Errors
+    /// G0001 when it cannot be opened.
+    pub fn open(
+        path: &Path,
+        display: Arc<str>,
+        wanted: &[Wanted],
+    ) -> Result<JsonlRows, RegistryError> {
+        let file = File::open(path).map_err(|e| RegistryError::io("open", path, e))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        Ok(JsonlRows {
+            file: display,
+            path: path.to_path_buf(),
+            reader: BufReader::with_capacity(1 << 16, file),
+            buf: Vec::new(),
+            wanted: wanted.to_vec(),
+            cells: Vec::new(),
+            problem: None,
+            line: 0,
+            bytes: 0,
+            size,
+        })
+    }
+
+    fn load(&mut self) {
+        self.cells.clear();
+        self.problem = None;
+        let parsed: Result<serde_json::Map<String, Json>, _> = serde_json::from_slice(&self.buf);
+        let object = match parsed {
+            Ok(o) => o,
+            Err(e) => {
+                // Only the category and column: serde's messages may quote the data.
+                self.problem = Some(if e.classify() == serde_json::error::Category::Data {
+                    "the line is not a JSON object".to_string()
+                } else {
+                    format!("the line is not valid JSON (at column {})", e.column())
+                });
+                return;
+            }
+        };
+        for w in &self.wanted {
+            let value = w.names.iter().find_map(|n| object.get(n));
+            self.cells.push(value.map(text_of).unwrap_or(Ok(None)));
+        }
+    }
+}
+
+impl Cells for JsonlRows {
+    fn line(&self) -> u64 {
+        self.line
+    }
+
+    fn problem(&self) -> Option<String> {
+        self.problem.clone()
+    }
+
+    fn cell(&self, k: usize) -> Result<Option<&str>, BadCell> {
+        match self.cells.get(k) {
+            Some(Ok(v)) => Ok(v.as_deref()),
+            Some(Err(e)) => Err(*e),
+            None => Ok(None),
+        }
+    }
+}
+
+impl RowStream for JsonlRows {
+    fn file(&self) -> &Arc<str> {
+        &self.file
+    }
+
+    fn advance(&mut self) -> Result<bool, RegistryError> {
+        loop {
+            self.buf.clear();
+            let n = self
+                .reader
+                .read_until(b'\n', &mut self.buf)
+                .map_err(|e| RegistryError::io("read", &self.path, e))?;
+            if n == 0 {
+                return Ok(false);
+            }
+            self.bytes += n as u64;
+            self.line += 1;
+            if self.buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            self.load();
+            return Ok(true);
+        }
+    }
+
+    fn position(&self) -> (u64, Option<u64>) {
+        (self.bytes, self.size)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_values_as_cells() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("groups.jsonl");
+        let text = concat!(
+            r#"{"id":"H1","region":" North ","monthly_income":1500.50,"kinds":["head","spouse"],"pension":false}"#,
+            "\n\n",
+            r#"{"id":2,"monthly_income":{"amount":"10","currency":"KES"},"region":null}"#,
+            "\n",
+            "[1,2]\n",
+            "{\"id\": \"H4\", oops}\n",
+            r#"{"id":"H5","region":{"x":1}}"#,
+            "\n"
+        );
+        std::fs::write(&path, text).unwrap();
+        let wanted = [
+            Wanted::required(&["id"]),
+            Wanted::required(&["region"]),
+            Wanted::required(&["monthly_income"]),
+            Wanted::optional(&["kind", "kinds"]),
+            Wanted::optional(&["pension"]),
+        ];
+        let mut rows = JsonlRows::open(&path, "groups.jsonl".into(), &wanted).unwrap();
+        assert!(rows.advance().unwrap());
+        assert_eq!(rows.line(), 1);
+        let cells: Vec<_> = (0..5).map(|k| rows.cell(k).unwrap()).collect();
+        assert_eq!(
+            cells,
+            [
+                Some("H1"),
+                Some("North"),
+                Some("1500.50"),
+                Some("head;spouse"),
+                Some("false")
+            ]
+        );
+        assert!(rows.advance().unwrap());
+        assert_eq!(
+            (
+                rows.line(),
+                rows.cell(0).unwrap(),
+                rows.cell(1).unwrap(),
+                rows.cell(2).unwrap()
+            ),
+            (3, Some("2"), None, Some("KES 10"))
+        );
+        assert!(rows.advance().unwrap());
+        assert_eq!(
+            rows.problem().as_deref(),
+            Some("the line is not a JSON object")
+        );
+        assert!(rows.advance().unwrap());
+        assert!(rows
+            .problem()
+            .unwrap()
+            .starts_with("the line is not valid JSON"));
+        assert!(rows.advance().unwrap());
+        assert_eq!(rows.cell(1), Err(OBJECT_CELL));
+        assert!(!rows.advance().unwrap());
+    }
+}

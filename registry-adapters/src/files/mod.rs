@@ -1,0 +1,212 @@
+//! Registry files: CSV, TSV and JSON Lines, the embedded default.
+//!
+//! A household program reads two files, a groups file and a members file:
+//!
+//! ```text
+//! groups.csv   id,region,monthly_income,…                        one row per group (household)
+//! members.csv  id,group_id,kind,start_date,end_date,birthdate,…   one row per membership
+//! ```
+//!
+//! An individual program reads one file with `id` and the person's inputs. Given a directory,
+//! [`open_files`] looks for `groups.*` (or `households.*`) and `members.*` for household programs,
+//! and for `individuals.*`, `persons.*` or else `members.*` for individual programs, where `*` is
+//! `csv`, `tsv`, `jsonl` or `ndjson`. Given a file, it reads that file (and, for households, the
+//! `members.*` file beside it unless [`SourceOptions::members`] names one).
+//!
+//! Columns map to inputs by name, and only the columns of inputs the program uses are read. A
+//! money input may have a currency column (`monthly_income_currency`, or `currency` for every
+//! amount of the row); the membership `kind` may hold several kinds separated by `;`.
+//! `start_date` and `end_date` bound the membership (the end date is the first day it no longer
+//! counts).
+
+mod assemble;
+#[cfg(feature = "csv")]
+mod csv;
+mod index;
+#[cfg(feature = "jsonl")]
+mod jsonl;
+mod rows;
+
+use crate::bind::ProgramColumns;
+use crate::error::RegistryError;
+use crate::source::{RegistrySource, SourceOptions};
+use entitle_core::Program;
+use entitle_dsl::ast::Target;
+use rows::{RowStream, Wanted};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// File extensions read, in order of preference.
+pub const EXTENSIONS: &[&str] = &["csv", "tsv", "jsonl", "ndjson"];
+
+/// The files a registry directory or path resolves to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegistryFiles {
+    /// The groups file (household programs) or the individuals file.
+    pub units: PathBuf,
+    /// The members file (household programs).
+    pub members: Option<PathBuf>,
+}
+
+fn find(dir: &Path, stems: &[&str]) -> Option<PathBuf> {
+    stems
+        .iter()
+        .flat_map(|s| EXTENSIONS.iter().map(move |e| dir.join(format!("{s}.{e}"))))
+        .find(|p| p.is_file())
+}
+
+fn names(stems: &[&str]) -> String {
+    let list: Vec<String> = stems.iter().map(|s| format!("{s}.csv")).collect();
+    format!("{} (or .tsv, .jsonl)", list.join(", "))
+}
+
+/// Finds the files of a registry for a program that targets `target`.
+///
+/// # Errors
+/// [`RegistryError::Io`] (G0001) when `path` does not exist; [`RegistryError::NotFound`] (G0002)
+/// when a directory lacks the files.
+pub fn discover(
+    path: &Path,
+    target: Target,
+    members: Option<&Path>,
+) -> Result<RegistryFiles, RegistryError> {
+    let meta = std::fs::metadata(path).map_err(|e| RegistryError::io("open", path, e))?;
+    const GROUPS: &[&str] = &["groups", "households"];
+    const MEMBERS: &[&str] = &["members", "memberships"];
+    const PEOPLE: &[&str] = &["individuals", "persons", "people", "members"];
+    let not_found = |what: &str, stems: &[&str]| RegistryError::NotFound {
+        path: path.to_path_buf(),
+        reason: format!("no {what} file: expected {}", names(stems)),
+    };
+    match (target, meta.is_dir()) {
+        (Target::Individual, true) => Ok(RegistryFiles {
+            units: find(path, PEOPLE).ok_or_else(|| not_found("individuals", PEOPLE))?,
+            members: None,
+        }),
+        (Target::Individual, false) => Ok(RegistryFiles {
+            units: path.to_path_buf(),
+            members: None,
+        }),
+        (Target::Household, dir) => {
+            let units = if dir {
+                find(path, GROUPS).ok_or_else(|| not_found("groups", GROUPS))?
+            } else {
+                path.to_path_buf()
+            };
+            let members = match members {
+                Some(m) => m.to_path_buf(),
+                None => {
+                    let base = if dir {
+                        path
+                    } else {
+                        path.parent().unwrap_or(Path::new("."))
+                    };
+                    find(base, MEMBERS).ok_or_else(|| RegistryError::NotFound {
+                        path: base.to_path_buf(),
+                        reason: format!(
+                            "no members file: expected {}, or name one (`--members FILE`)",
+                            names(MEMBERS)
+                        ),
+                    })?
+                }
+            };
+            Ok(RegistryFiles {
+                units,
+                members: Some(members),
+            })
+        }
+    }
+}
+
+fn open_stream(path: &Path, wanted: &[Wanted]) -> Result<Box<dyn RowStream>, RegistryError> {
+    let display: Arc<str> = Arc::from(path.display().to_string());
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        #[cfg(feature = "csv")]
+        "csv" | "tsv" => Ok(Box::new(csv::CsvRows::open(path, display, wanted)?)),
+        #[cfg(feature = "jsonl")]
+        "jsonl" | "ndjson" | "json" => Ok(Box::new(jsonl::JsonlRows::open(path, display, wanted)?)),
+        _ => Err(RegistryError::Unsupported {
+            reason: format!(
+                "{}: cannot read this kind of file; this build reads {}",
+                path.display(),
+                supported().join(", ")
+            ),
+        }),
+    }
+}
+
+/// The file extensions this build reads.
+fn supported() -> Vec<&'static str> {
+    let mut v = Vec::new();
+    if cfg!(feature = "csv") {
+        v.extend([".csv", ".tsv"]);
+    }
+    if cfg!(feature = "jsonl") {
+        v.extend([".jsonl", ".ndjson"]);
+    }
+    v
+}
+
+/// Opens a registry of files for `program`: finds the files ([`discover`]), reads their headers
+/// and checks that every column the program needs is there.
+///
+/// # Errors
+/// Any stopping [`RegistryError`]: a missing or unreadable file (G0001, G0002), no header (G0003),
+/// missing or duplicate columns (G0004, G0005), a file this build cannot read (G0008); with
+/// [`JoinMode::Indexed`](crate::JoinMode), anything reading the whole members file runs into.
+pub fn open_files(
+    path: &Path,
+    program: &Program,
+    options: &SourceOptions,
+) -> Result<Box<dyn RegistrySource>, RegistryError> {
+    let files = discover(path, program.target(), options.members.as_deref())?;
+    open_registry_files(&files, &path.display().to_string(), program, options)
+}
+
+/// Opens explicitly named files; `describe` says where they come from in summaries.
+///
+/// # Errors
+/// As [`open_files`].
+pub fn open_registry_files(
+    files: &RegistryFiles,
+    describe: &str,
+    program: &Program,
+    options: &SourceOptions,
+) -> Result<Box<dyn RegistrySource>, RegistryError> {
+    let cols = ProgramColumns::for_program(program);
+    let household = program.target() == Target::Household;
+    let (unit_wanted, member_wanted) = assemble::wanted(&cols, household);
+    let units = open_stream(&files.units, &unit_wanted)?;
+    let members = match (&files.members, household) {
+        (Some(m), true) => Some(open_stream(m, &member_wanted)?),
+        _ => None,
+    };
+    let file_name = |p: &Path| {
+        p.file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let mut parts = vec![file_name(&files.units)];
+    parts.extend(
+        files
+            .members
+            .iter()
+            .filter(|_| household)
+            .map(|m| file_name(m)),
+    );
+    let describe = format!("{describe} ({})", parts.join(", "));
+    let source = assemble::FileSource::new(
+        program,
+        describe,
+        units,
+        members,
+        options.join,
+        options.only_unit.clone(),
+    )?;
+    Ok(Box::new(source))
+}

@@ -1,0 +1,115 @@
+//! Rows of a registry file, seen through the columns a program needs.
+//!
+//! A [`RowStream`] reads one file row by row (CSV or JSONL) and gives the text of the wanted
+//! columns of the current row, numbered as the caller asked for them. The assembler that builds
+//! units from groups and members (`assemble`) only sees this interface.
+
+use crate::error::RegistryError;
+use std::sync::Arc;
+
+/// A column the caller wants: its accepted names (the first is the canonical one) and whether the
+/// file must have it.
+#[derive(Clone, Debug)]
+pub(crate) struct Wanted {
+    pub names: Vec<String>,
+    pub required: bool,
+}
+
+impl Wanted {
+    pub fn required(names: &[&str]) -> Wanted {
+        Wanted {
+            names: names.iter().map(|s| s.to_string()).collect(),
+            required: true,
+        }
+    }
+
+    pub fn optional(names: &[&str]) -> Wanted {
+        Wanted {
+            names: names.iter().map(|s| s.to_string()).collect(),
+            required: false,
+        }
+    }
+
+    /// The canonical name.
+    pub fn name(&self) -> &str {
+        self.names.first().map(String::as_str).unwrap_or("")
+    }
+}
+
+/// Why a cell cannot be read at all (its bytes are not text, a JSON object where a value belongs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BadCell {
+    pub code: &'static str,
+    pub reason: &'static str,
+}
+
+impl BadCell {
+    pub const NOT_UTF8: BadCell = BadCell {
+        code: crate::error::codes::NOT_UTF8,
+        reason: "the cell is not valid UTF-8 text",
+    };
+}
+
+/// The current row's cells.
+pub(crate) trait Cells {
+    /// The line of the current row, from 1.
+    fn line(&self) -> u64;
+    /// A problem with the whole row (wrong number of cells, not a JSON object).
+    fn problem(&self) -> Option<String>;
+    /// The trimmed text of wanted column `k`; `None` when the column is absent or the cell empty.
+    fn cell(&self, k: usize) -> Result<Option<&str>, BadCell>;
+}
+
+/// A file read row by row.
+pub(crate) trait RowStream: Cells + Send {
+    /// The file's display name.
+    fn file(&self) -> &Arc<str>;
+    /// Moves to the next row; false at the end of the file.
+    fn advance(&mut self) -> Result<bool, RegistryError>;
+    /// Bytes read so far and the file's size.
+    fn position(&self) -> (u64, Option<u64>);
+}
+
+/// The closest name among `candidates`, for "did you mean" hints.
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut cur = vec![i + 1];
+            for (j, cb) in b.iter().enumerate() {
+                let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+                let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+                let ins = cur.get(j).copied().unwrap_or(0) + 1;
+                cur.push(sub.min(del).min(ins));
+            }
+            prev = cur;
+        }
+        prev.last().copied().unwrap_or(0)
+    }
+    let lower = name.to_lowercase();
+    candidates
+        .map(|c| (distance(&lower, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (name.len().max(c.len()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn close_names_are_suggested() {
+        let cols = ["id", "region", "monthly_incme", "district"];
+        assert_eq!(
+            closest("monthly_income", cols.iter().copied()),
+            Some("monthly_incme")
+        );
+        assert_eq!(closest("Region", cols.iter().copied()), Some("region"));
+        assert_eq!(closest("birthdate", cols.iter().copied()), None);
+    }
+}
