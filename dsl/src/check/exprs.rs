@@ -157,6 +157,10 @@ impl Checker {
     }
 
     fn unknown_name(&mut self, id: &ast::Ident, ctx: Ctx) -> TExpr {
+        if self.broken_names.contains(&id.name) {
+            // Its declaration has a syntax error already reported.
+            return err(id.span);
+        }
         let names = self.visible_names(ctx);
         let mut d = Diagnostic::new(codes::UNKNOWN_NAME, id.span).arg("name", &id.name);
         if let Some(s) = closest(&id.name, names.iter().map(String::as_str)) {

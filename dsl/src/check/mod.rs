@@ -46,6 +46,7 @@ pub fn check_with_limits(source: &str, limits: &Limits) -> Checked {
     let mut program = None;
     if !stopped_early {
         let mut checker = Checker::new(&parsed.program);
+        checker.broken_names = parsed.broken_names.clone();
         let ir = checker.run(&parsed.program);
         diags.extend(checker.diags);
         if syntax_ok && !diags.iter().any(Diagnostic::is_error) {
@@ -107,6 +108,8 @@ pub(crate) struct Checker {
     pub rule_ids: HashMap<String, Span>,
     /// Rule, item and fee identifiers and where they are.
     pub item_ids: HashMap<String, Span>,
+    /// Names declared on lines that did not parse.
+    pub broken_names: Vec<String>,
 }
 
 /// Names that have a meaning of their own.
@@ -134,6 +137,7 @@ impl Checker {
             let_pos: Vec::new(),
             rule_ids: HashMap::new(),
             item_ids: HashMap::new(),
+            broken_names: Vec::new(),
         }
     }
 

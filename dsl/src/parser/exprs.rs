@@ -78,6 +78,12 @@ impl LineParser<'_, '_> {
     /// Precedence climbing; returns the expression and its tree depth.
     fn climb(&mut self, line: &LogicalLine<'_>, toks: &[Tok<'_>], pos: &mut usize, min_power: u8, depth: usize) -> Option<(Expr, usize)> {
         let max = self.limits.max_expression_depth;
+        // Checked before recursing, so a run of 100,000 prefix operators cannot exhaust the stack.
+        if depth > max {
+            let span = self.index.span(line.start, line.start + line.text.len());
+            self.too_deep(span);
+            return None;
+        }
         let (mut lhs, mut lhs_depth) = match toks.get(*pos) {
             Some(Tok::Prefix(op, span)) => {
                 let op = *op;

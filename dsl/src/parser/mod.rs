@@ -27,6 +27,9 @@ pub struct Parsed {
     pub program: ProgramFile,
     /// Syntax diagnostics (empty when the text follows the grammar).
     pub diagnostics: Diagnostics,
+    /// Names declared on lines that did not parse (`let x = (`): the checker treats them as defined,
+    /// so one broken line does not also make every use of its name an error.
+    pub broken_names: Vec<String>,
 }
 
 /// Parses program text with the default [`Limits`].
@@ -54,11 +57,11 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
                 .arg("size", source.len())
                 .arg("limit", limits.max_source_bytes),
         );
-        return Parsed { program, diagnostics: Diagnostics(diags) };
+        return Parsed { program, diagnostics: Diagnostics(diags), broken_names: Vec::new() };
     }
     if let Some(pos) = source.find('\0') {
         diags.push(Diagnostic::new(codes::INVALID_TEXT, index.span(pos, pos + 1)));
-        return Parsed { program, diagnostics: Diagnostics(diags) };
+        return Parsed { program, diagnostics: Diagnostics(diags), broken_names: Vec::new() };
     }
 
     let laid = layout(source, limits);
@@ -66,9 +69,10 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
     if !laid.diagnostics.is_empty() {
         // Nesting beyond the limit: stop before the grammar could recurse that deep.
         diags.extend(laid.diagnostics);
-        return Parsed { program, diagnostics: Diagnostics(diags) };
+        return Parsed { program, diagnostics: Diagnostics(diags), broken_names: Vec::new() };
     }
 
+    let mut broken_names = Vec::new();
     let mut ctx = lines::LineParser { index: &index, limits, diags: &mut diags };
     let mut state = State::Start;
     let mut saw_program = false;
@@ -104,10 +108,13 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
             }
             "let" => {
                 state = State::AfterStatement;
-                if let Some(l) = ctx.let_line(line) {
-                    if counts.bump(&mut ctx, line, "let", limits) {
-                        program.items.push(Item::Let(l));
+                match ctx.let_line(line) {
+                    Some(l) => {
+                        if counts.bump(&mut ctx, line, "let", limits) {
+                            program.items.push(Item::Let(l));
+                        }
                     }
+                    None => broken_names.extend(declared_name(line.text, true)),
                 }
             }
             "eligible" => {
@@ -139,20 +146,22 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
             _ => {
                 let last = program.items.last_mut();
                 match (state, last) {
-                    (State::Inputs, Some(Item::Inputs(sec))) => {
-                        if let Some(d) = ctx.input_line(line) {
+                    (State::Inputs, Some(Item::Inputs(sec))) => match ctx.input_line(line) {
+                        Some(d) => {
                             if counts.bump(&mut ctx, line, "input", limits) {
                                 sec.entries.push(d);
                             }
                         }
-                    }
-                    (State::Params, Some(Item::Params(sec))) => {
-                        if let Some(d) = ctx.param_line(line) {
+                        None => broken_names.extend(declared_name(line.text, true)),
+                    },
+                    (State::Params, Some(Item::Params(sec))) => match ctx.param_line(line) {
+                        Some(d) => {
                             if counts.bump(&mut ctx, line, "param", limits) {
                                 sec.entries.push(d);
                             }
                         }
-                    }
+                        None => broken_names.extend(declared_name(line.text, false)),
+                    },
                     (State::Rules, Some(Item::Eligibility(sec))) => {
                         if let Some(r) = ctx.rule_line(line) {
                             if counts.bump(&mut ctx, line, "rule", limits) {
@@ -209,7 +218,25 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
     }
     let mut diagnostics = Diagnostics(diags);
     diagnostics.sort();
-    Parsed { program, diagnostics }
+    Parsed { program, diagnostics, broken_names }
+}
+
+/// The name a broken declaration line declares: `let [member.]NAME`, `SCOPE.NAME:`, `NAME:`.
+fn declared_name(text: &str, after_keyword_or_scope: bool) -> Option<String> {
+    let word = |s: &str| -> Option<String> {
+        let w: String = s.trim_start().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        (!w.is_empty()).then_some(w)
+    };
+    let rest = text.trim_start();
+    if !after_keyword_or_scope {
+        return word(rest);
+    }
+    let rest = rest.strip_prefix("let").map(str::trim_start).unwrap_or(rest);
+    let rest = match rest.split_once('.') {
+        Some((scope, tail)) if matches!(scope.trim(), "member" | "household" | "person") => tail,
+        _ => rest,
+    };
+    word(rest)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

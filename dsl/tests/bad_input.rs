@@ -1,0 +1,92 @@
+//! Hostile and broken text: always diagnostics, never a panic or a stack overflow.
+//!
+//! Each case runs on a thread with a bounded stack. In release builds that is 1 MiB, the stack of a
+//! WebAssembly module in a browser tab: the deepest expression the limits allow must fit in it (run
+//! `cargo test --release -p entitle-dsl --test bad_input`). Debug builds use frames several times
+//! larger, so they get 16 MiB: still far too little for a recursion that grew with a megabyte of input.
+
+use entitle_dsl::{check, Limits};
+
+const STACK: usize = if cfg!(debug_assertions) { 16 << 20 } else { 1 << 20 };
+
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new().stack_size(STACK).spawn(f).expect("thread").join().expect("no panic, no overflow")
+}
+
+fn codes(src: String) -> Vec<&'static str> {
+    on_small_stack(move || check(&src).diagnostics.0.iter().filter(|d| d.is_error()).map(|d| d.code).collect())
+}
+
+#[test]
+fn empty_and_blank_text() {
+    assert_eq!(codes(String::new()), vec!["E0001"]);
+    assert_eq!(codes("\n\n   \n# only a comment\n".into()), vec!["E0001"]);
+}
+
+#[test]
+fn binary_text() {
+    assert_eq!(codes("\u{0}\u{1}\u{2}program".into()), vec!["E0008"]);
+    assert!(!codes("\u{fffd}\u{7f}\u{1b}[31m".into()).is_empty());
+}
+
+#[test]
+fn a_megabyte_of_nested_brackets() {
+    let n = 500_000;
+    let src = format!("program p \"P\"\nlet x = {}1{}\n", "(".repeat(n), ")".repeat(n));
+    assert_eq!(codes(src), vec!["E0003"]);
+    let src = format!("program p \"P\"\nlet x = {}\n", "[".repeat(500_000));
+    assert_eq!(codes(src), vec!["E0003"]);
+}
+
+#[test]
+fn long_operator_chains_and_prefixes() {
+    let src = format!("program p \"P\"\nlet x = 1{}\n", " + 1".repeat(100_000));
+    assert_eq!(codes(src), vec!["E0003"]);
+    let src = format!("program p \"P\"\nlet x = {}true\n", "not ".repeat(100_000));
+    assert_eq!(codes(src), vec!["E0003"]);
+    let src = format!("program p \"P\"\nlet x = {}1\n", "-".repeat(100_000));
+    assert_eq!(codes(src), vec!["E0003"]);
+    let src = format!("program p \"P\"\nlet x = {}1{}\n", "if true then ".repeat(10_000), " else 2".repeat(10_000));
+    assert_eq!(codes(src), vec!["E0003"]);
+}
+
+#[test]
+fn a_chain_within_the_limit_is_fine() {
+    // 255 terms: the deepest expression the default limit (256) allows.
+    let src = format!("program p \"P\"\n  currency KES\nlet x = 1{}\neligible when\n  r \"R\" x > 0\n", " + 1".repeat(254));
+    let checked = on_small_stack(move || check(&src));
+    assert!(checked.program.is_some(), "{}", checked.diagnostics);
+}
+
+#[test]
+fn text_over_the_size_limit() {
+    let src = format!("program p \"P\"\n{}", "# filler\n".repeat(200_000));
+    assert_eq!(codes(src), vec!["E0002"]);
+    let limits = Limits { max_source_bytes: 100, ..Limits::default() };
+    let src = format!("program p \"P\"\n{}", "x".repeat(200));
+    let d = entitle_dsl::check_with_limits(&src, &limits).diagnostics;
+    assert_eq!(d.0.first().map(|d| d.code), Some("E0002"));
+}
+
+#[test]
+fn too_many_items() {
+    let limits = Limits { max_items: 3, ..Limits::default() };
+    let src = "program p \"P\"\nlet a = 1\nlet b = 1\nlet c = 1\nlet d = 1\nlet e = 1\n";
+    let d = entitle_dsl::check_with_limits(src, &limits).diagnostics;
+    assert_eq!(d.errors().map(|d| d.code).collect::<Vec<_>>(), vec!["E0007"]);
+    assert_eq!(d.errors().next().map(|d| d.span.line), Some(5));
+}
+
+#[test]
+fn a_huge_list_literal() {
+    let src = format!("program p \"P\"\nlet x = [{}]\n", vec!["1"; 20_000].join(", "));
+    assert_eq!(codes(src), vec!["E0007"]);
+}
+
+#[test]
+fn unterminated_string_and_unbalanced_brackets_cost_one_line_each() {
+    let src = "program p \"P\"\n  currency KES\ninputs\n  household.a: text \"unterminated\n  household.b: number\nlet x = (b + 1\nlet y = b + 2)\neligible when\n  r \"R\" y > 0 and b > 0\n".to_string();
+    let checked = on_small_stack(move || check(&src));
+    let lines: Vec<u32> = checked.diagnostics.errors().map(|d| d.span.line).collect();
+    assert_eq!(lines, vec![4, 6, 7], "{}", checked.diagnostics);
+}

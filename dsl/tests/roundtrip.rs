@@ -1,0 +1,118 @@
+//! Property: formatting a generated program gives text that parses back to the same syntax tree,
+//! and formatting that text again changes nothing.
+
+use proptest::prelude::*;
+
+fn name() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["income", "region", "size", "score", "base_amount", "children", "x_cst_grp_flag", "z_ind_grp_num"])
+        .prop_map(String::from)
+}
+
+fn text_lit() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["North", "East", "a \\\"quoted\\\" word", "back\\\\slash", "tab\\there", "Île-de-France", "日本", ""])
+        .prop_map(|s| format!("\"{s}\""))
+}
+
+fn leaf() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0u32..100_000, 0u32..3).prop_map(|(n, d)| if d == 0 { n.to_string() } else { format!("{n}.{}", "5".repeat(d as usize)) }),
+        (0u32..10_000).prop_map(|n| format!("KES {n}")),
+        (1u32..100).prop_map(|n| format!("{n}%")),
+        (1u32..50).prop_map(|n| format!("{n} kg")),
+        (1990i32..2030, 1u32..13, 1u32..29).prop_map(|(y, m, d)| format!("{y}-{m:02}-{d:02}")),
+        text_lit(),
+        prop::bool::ANY.prop_map(|b| b.to_string()),
+        Just("unknown".to_string()),
+        name(),
+        name().prop_map(|n| format!("household.{n}")),
+        name().prop_map(|n| format!("head.{n}")),
+    ]
+}
+
+fn expr() -> impl Strategy<Value = String> {
+    leaf().prop_recursive(5, 48, 4, |inner| {
+        let ops = prop::sample::select(vec!["+", "-", "*", "/", "mod", "==", "!=", "<", "<=", ">", ">=", "and", "or", "in", "not in"]);
+        prop_oneof![
+            (inner.clone(), ops, inner.clone()).prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+            inner.clone().prop_map(|a| format!("(not {a})")),
+            inner.clone().prop_map(|a| format!("(-{a})")),
+            (inner.clone(), inner.clone(), inner.clone()).prop_map(|(c, a, b)| format!("(if {c} then {a} else {b})")),
+            prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(", "))),
+            (prop::sample::select(vec!["min", "max", "age", "round", "coalesce", "known"]), prop::collection::vec(inner.clone(), 1..4))
+                .prop_map(|(f, v)| format!("{f}({})", v.join(", "))),
+            inner.clone().prop_map(|p| format!("count(members where {p})")),
+            (inner.clone(), inner).prop_map(|(p, v)| format!("sum(members where {p}, {v})")),
+        ]
+    })
+}
+
+fn program() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec((name(), expr()), 0..4),
+        prop::collection::vec((name(), expr(), prop::bool::ANY), 1..4),
+        prop::collection::vec((name(), expr(), prop::option::of(expr())), 0..3),
+        prop::option::of(expr()),
+    )
+        .prop_map(|(lets, rules, items, cap)| {
+            let mut s = String::from("# generated\nprogram generated \"Generated\" version \"1\"\n  target household\n  currency KES\n\n");
+            s.push_str("inputs\n  household.income: money \"Income\" default KES 0\n  member.birthdate: date\n\n");
+            s.push_str("params\n  base_amount: money = KES 10 from 2026-01-01, KES 20 from 2027-01-01\n\n");
+            for (i, (n, e)) in lets.iter().enumerate() {
+                s.push_str(&format!("let {n}_{i} = {e}\n"));
+            }
+            s.push_str("\neligible when\n");
+            for (i, (n, e, unless)) in rules.iter().enumerate() {
+                let kw = if *unless { "unless " } else { "" };
+                s.push_str(&format!("  {kw}{n}_{i} \"Rule {i}\" {e}  # why\n"));
+            }
+            s.push_str("\nentitlement\n");
+            for (i, (n, e, when)) in items.iter().enumerate() {
+                let w = when.as_ref().map(|c| format!(" when {c}")).unwrap_or_default();
+                s.push_str(&format!("  cash {n}_{i} \"Item {i}\" {e}{w}\n"));
+            }
+            if let Some(c) = cap {
+                s.push_str(&format!("  cap cash at {c}\n"));
+            }
+            s.push_str("  round cash to KES 10 half even\n\ntest \"t\" as of 2026-01-01\n  household income KES 5\n  member kind \"head\", birthdate 1990-01-01\n  expect eligible\n");
+            s
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn format_round_trips_and_is_stable(src in program()) {
+        let parsed = entitle_dsl::parse(&src);
+        prop_assert!(!parsed.diagnostics.has_errors(), "generated text does not parse:\n{src}\n{}", parsed.diagnostics);
+        let formatted = entitle_dsl::format(&src).map_err(|d| TestCaseError::fail(d.to_string()))?;
+        let reparsed = entitle_dsl::parse(&formatted);
+        prop_assert!(!reparsed.diagnostics.has_errors(), "formatted text does not parse:\n{formatted}\n{}", reparsed.diagnostics);
+        prop_assert_eq!(&reparsed.program.items, &parsed.program.items, "formatted:\n{}", formatted);
+        prop_assert_eq!(&reparsed.program.header, &parsed.program.header);
+        let comments: Vec<_> = parsed.program.comments.iter().map(|c| c.text.clone()).collect();
+        let comments2: Vec<_> = reparsed.program.comments.iter().map(|c| c.text.clone()).collect();
+        prop_assert_eq!(comments, comments2);
+        let again = entitle_dsl::format(&formatted).map_err(|d| TestCaseError::fail(d.to_string()))?;
+        prop_assert_eq!(again, formatted);
+    }
+
+    #[test]
+    fn checking_arbitrary_text_never_panics(src in "\\PC{0,300}") {
+        let checked = entitle_dsl::check(&src);
+        // Either a program or at least one error; never both missing.
+        prop_assert!(checked.program.is_some() || checked.diagnostics.has_errors());
+    }
+
+    #[test]
+    fn checking_mutated_programs_never_panics(src in program(), cut in 0usize..2000, insert in "[\\[\\](){}\"#:=,. a-z0-9+*/<>-]{0,4}") {
+        let mut s = src.clone();
+        let at = (0..=cut.min(s.len())).rev().find(|i| s.is_char_boundary(*i)).unwrap_or(0);
+        s.insert_str(at, &insert);
+        let checked = entitle_dsl::check(&s);
+        for d in &checked.diagnostics.0 {
+            prop_assert!(d.span.start <= d.span.end && d.span.end <= s.len(), "span out of range: {d:?}");
+            prop_assert!(d.span.line >= 1 && d.span.column >= 1);
+        }
+    }
+}
