@@ -1,0 +1,305 @@
+// Types of the `entitle` package (the Node binding of the Entitle rules engine).
+//
+// Decisions and unit data use the engine's one JSON shape (snake_case keys such as `unit_id`,
+// `as_of`, `start_date`), the same in Rust, Python, Node and WebAssembly; the API itself is
+// camelCase. Amounts are decimal strings, dates ISO strings (`"2026-03-01"`).
+
+// ---------------------------------------------------------------------------------------------
+// Unit data in
+
+/** An amount with its currency, one of the ways to give money. */
+export interface MoneyObject {
+  amount: string | number | bigint;
+  currency: string;
+}
+
+/**
+ * A value of an input. `null` or an absent key is unknown (never zero). Numbers: a JS number is
+ * read as the exact decimal JavaScript prints for it (`String(x)`), so prefer decimal strings for
+ * amounts (`"1500.50"`, `"KES 1500.50"`); NaN, ±Infinity and `Date` objects are refused with a
+ * `TypeError`. Dates are ISO strings. Lists are arrays (or a string separated by `;`).
+ */
+export type UnitValue = string | number | bigint | boolean | null | undefined | MoneyObject | readonly UnitValue[];
+
+/** A member of a household, with its membership kinds and optional membership dates. */
+export interface Member {
+  id?: string | number;
+  /** `head`, `spouse`, `child` … (one kind, or several). */
+  kind?: string | readonly string[] | null;
+  kinds?: readonly string[] | null;
+  /** First day the membership counts. */
+  start_date?: string | null;
+  /** First day the membership no longer counts. */
+  end_date?: string | null;
+  [attribute: string]: UnitValue;
+}
+
+/** A household (with `members`) or an individual. Keys the program does not declare are ignored. */
+export interface Unit {
+  id: string | number;
+  members?: readonly Member[] | null;
+  [attribute: string]: UnitValue | readonly Member[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results out
+
+export type Outcome = 'eligible' | 'not_eligible' | 'undetermined';
+export type Truth = 'met' | 'not_met' | 'unknown';
+export type RuleKind = 'when' | 'unless';
+export type ItemKind = 'cash' | 'in_kind';
+
+export interface ProgramRef {
+  id: string;
+  version?: string;
+  /** `sha256:…` of the program text. */
+  hash: string;
+}
+
+export interface RuleOutcome {
+  id: string;
+  kind: RuleKind;
+  outcome: Truth;
+}
+
+export interface ItemResult {
+  id: string;
+  kind: ItemKind;
+  applied: boolean;
+  /** Decimal string; `"0"` when not applied. */
+  amount: string;
+  currency?: string;
+  /** Unit of measure, for in-kind items. */
+  unit?: string;
+  rate?: string;
+  multiplier?: string;
+  max_multiplier?: string;
+}
+
+export interface CashTotals {
+  currency: string;
+  items_total: string;
+  capped: boolean;
+  floored: boolean;
+  rounded: boolean;
+  total: string;
+  fee: string;
+  net: string;
+}
+
+export interface QuantityTotal {
+  unit: string;
+  quantity: string;
+}
+
+/** A value an explanation reports: `value` is a string (`"KES 1500"`, `"2"`), a bool, a list or null. */
+export interface NamedValue {
+  name: string;
+  source: 'input' | 'param' | 'let';
+  value: string | boolean | null | unknown[];
+  /** For a parameter: the date its value is in force from. */
+  in_force_from?: string;
+  /** For an input: the registry had no value and the declared default was used. */
+  defaulted?: boolean;
+}
+
+export interface RuleExplanation {
+  id: string;
+  kind: RuleKind;
+  outcome: Truth;
+  values: NamedValue[];
+}
+
+export interface ItemExplanation {
+  id: string;
+  kind: ItemKind;
+  condition: Truth;
+  applied: boolean;
+  superseded?: boolean;
+  values: NamedValue[];
+}
+
+export type Adjustment =
+  | { kind: 'cap'; limit: string; before: string }
+  | { kind: 'floor'; limit: string; before: string }
+  | { kind: 'round'; step: string; mode: string; before: string; after: string }
+  | { kind: 'zero'; before: string };
+
+export interface Explanation {
+  rules: RuleExplanation[];
+  items: ItemExplanation[];
+  adjustments: Adjustment[];
+}
+
+/** The decision record for one unit. */
+export interface Decision {
+  unit_id: string;
+  program: ProgramRef;
+  as_of: string;
+  decision: Outcome;
+  rules: RuleOutcome[];
+  /** Inputs whose absence left the decision undetermined, sorted. */
+  missing: string[];
+  items: ItemResult[];
+  /** Present for eligible units of programs with cash items. */
+  cash?: CashTotals;
+  in_kind: QuantityTotal[];
+  /** Present when evaluated with `{ explain: true }`. */
+  explanation?: Explanation;
+}
+
+/** The engine's description of why a unit failed. */
+export interface UnitErrorDetails {
+  /** `R0001` (division by zero) … `R0011`. */
+  code: string;
+  message: string;
+  /** Code-specific fields (`at`, `field`, `reason`, `limit` …). */
+  [field: string]: unknown;
+}
+
+/** A unit of a batch that could not be evaluated; the rest of the batch is unaffected. */
+export interface UnitFailure {
+  unit_id: string;
+  error: UnitErrorDetails;
+}
+
+/** One result of a batch: narrow with `'error' in result`. */
+export type BatchResult = Decision | UnitFailure;
+
+// ---------------------------------------------------------------------------------------------
+// Programs
+
+/** One problem in program text. */
+export interface Diagnostic {
+  /** Stable code: `E0101` … for errors, `W0001` … for warnings. */
+  code: string;
+  severity: 'error' | 'warning';
+  message: string;
+  /** How to fix it, when there is something useful to say. */
+  help?: string;
+  /** Line and column (in characters) of the first character, both from 1. */
+  line: number;
+  column: number;
+  /** Byte offsets of the span in the UTF-8 text. */
+  start: number;
+  end: number;
+}
+
+/** The type of an input or parameter, as the engine describes it. */
+export type InputType =
+  | { type: 'bool' | 'number' | 'date' | 'text' }
+  | { type: 'money'; currency: string }
+  | { type: 'quantity'; unit: string }
+  | { type: 'list'; of: InputType };
+
+export interface InputInfo {
+  scope: 'household' | 'member' | 'person';
+  name: string;
+  type: InputType;
+  label?: string;
+  default?: unknown;
+  choices?: unknown[];
+  /** Whether any rule, item or let reads it. */
+  used: boolean;
+}
+
+export interface ParamInfo {
+  name: string;
+  type: InputType;
+  label?: string;
+  values: { from: string | null; value: unknown }[];
+}
+
+export interface RuleInfo {
+  id: string;
+  kind: RuleKind;
+  sentence: string;
+}
+
+export interface ItemInfo {
+  id: string;
+  kind: ItemKind;
+  sentence: string;
+  unit: string | null;
+}
+
+export interface TestOutcome {
+  name: string;
+  line: number;
+  passed: boolean;
+  failures: string[];
+}
+
+export interface CompileOptions {
+  /** Language of diagnostic messages and test failures (`en`, `fr`); English when absent. */
+  locale?: string;
+  /** File name shown in the rendered diagnostics of a `CompileError`'s message. */
+  filename?: string;
+}
+
+export interface CheckOptions {
+  locale?: string;
+}
+
+export interface EvaluateOptions {
+  /** Build an explanation (`decision.explanation`); off unless asked for. */
+  explain?: boolean;
+}
+
+export interface ExplainOptions {
+  /** `en`, `fr` …: English when absent or unknown. */
+  locale?: string;
+}
+
+/** A compiled program: immutable, cheap to share, evaluated as often as needed. */
+export declare class Program {
+  private constructor();
+  readonly id: string;
+  readonly title: string | null;
+  readonly version: string | null;
+  readonly hash: string;
+  readonly target: 'household' | 'individual';
+  readonly currency: string | null;
+  readonly inputs: readonly InputInfo[];
+  readonly params: readonly ParamInfo[];
+  readonly rules: readonly RuleInfo[];
+  readonly items: readonly ItemInfo[];
+  readonly warnings: Diagnostic[];
+  /** @throws {EvaluationError} when the unit cannot be evaluated. */
+  evaluate(unit: Unit, asOf: string, options?: EvaluateOptions): Decision;
+  /** One result per unit, in order; runs in parallel. */
+  evaluateBatch(units: readonly Unit[], asOf: string, options?: EvaluateOptions): BatchResult[];
+  /** As `evaluateBatch`, off the event loop (libuv thread pool). */
+  evaluateBatchAsync(units: readonly Unit[], asOf: string, options?: EvaluateOptions): Promise<BatchResult[]>;
+  /** The decision as text, with reasons. @throws {EvaluationError} */
+  explain(unit: Unit, asOf: string, options?: ExplainOptions): string;
+  runTests(): TestOutcome[];
+}
+
+/** @throws {CompileError} when the text has errors. */
+export declare function compile(source: string, options?: CompileOptions): Program;
+
+/** Every diagnostic of the text; never throws for bad text. */
+export declare function check(source: string, options?: CheckOptions): Diagnostic[];
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+export declare class EntitleError extends Error {
+  constructor(message: string, options?: { code?: string; diagnostics?: Diagnostic[]; cause?: unknown });
+  /** `E0101` …, `R0001` …, or `INTERNAL` for a failure inside the engine. */
+  code: string;
+  diagnostics: Diagnostic[];
+}
+
+export declare class CompileError extends EntitleError {
+  private constructor();
+  /** The first error's code. */
+  code: string;
+}
+
+export declare class EvaluationError extends EntitleError {
+  private constructor();
+  readonly unitId: string;
+  readonly details: UnitErrorDetails;
+}

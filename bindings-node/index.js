@@ -1,0 +1,335 @@
+'use strict';
+/**
+ * Entitle for Node: compile a social-protection program once, evaluate households and
+ * individuals many times, with reasons.
+ *
+ *     const { compile } = require('entitle');
+ *     const program = compile(fs.readFileSync('child_grant.entitle', 'utf8'));
+ *     const decision = program.evaluate(household, '2026-03-01');
+ *
+ * This file is the whole JavaScript layer: it converts arguments (units to JSON text, see
+ * `encodeValue` for the number rule), calls the native addon once, and turns what comes back into
+ * plain objects or `Error` subclasses. Every rule of the language, every default and the result
+ * shape live in the Rust engine (`entitle-core`); `index.d.ts` types this API.
+ */
+
+const path = require('node:path');
+
+function loadNative() {
+  const file = path.join(__dirname, 'entitle.node');
+  try {
+    return require(file);
+  } catch (e) {
+    if (e && e.code === 'MODULE_NOT_FOUND') {
+      throw new Error(`entitle: the native addon ${file} is not built; run \`npm run build\` in ${__dirname}`, { cause: e });
+    }
+    throw e;
+  }
+}
+
+const native = loadNative();
+
+/** Units per JSON text sent to the engine: keeps every string far below V8's length limit. */
+const UNITS_PER_CHUNK = 2048;
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/** Base class of every error the engine reports: `code` and `diagnostics` are always set. */
+class EntitleError extends Error {
+  constructor(message, { code, diagnostics, cause } = {}) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'EntitleError';
+    this.code = code;
+    this.diagnostics = diagnostics ?? [];
+  }
+}
+
+/** The program text has errors; `diagnostics` lists all of them (and the warnings). */
+class CompileError extends EntitleError {
+  constructor(failure) {
+    const errors = failure.diagnostics.filter((d) => d.severity === 'error');
+    const first = errors[0] ?? failure.diagnostics[0];
+    const count = errors.length === 1 ? '1 error' : `${errors.length} errors`;
+    super(`the program does not compile (${count})\n${failure.rendered}`, {
+      code: first ? first.code : undefined,
+      diagnostics: failure.diagnostics,
+    });
+    this.name = 'CompileError';
+  }
+}
+
+/** One unit could not be evaluated (division by zero, invalid data …): `code` is `R0001` …. */
+class EvaluationError extends EntitleError {
+  constructor(failure) {
+    super(`unit ${failure.unit_id}: ${failure.error.message}`, { code: failure.error.code });
+    this.name = 'EvaluationError';
+    /** The unit's identifier. */
+    this.unitId = failure.unit_id;
+    /** The engine's error object: `code`, `message` and the code's own fields (`at`, `field` …). */
+    this.details = failure.error;
+  }
+}
+
+function invalidArg(message) {
+  const e = new TypeError(`entitle: ${message}`);
+  e.code = 'ERR_INVALID_ARG_VALUE';
+  return e;
+}
+
+/** An error thrown by the native layer: bad unit text (a TypeError) or an internal failure. */
+function fromNative(e) {
+  if (e && e.code === 'InvalidArg') {
+    return invalidArg(e.message);
+  }
+  return new EntitleError(String(e && e.message), { code: 'INTERNAL', cause: e });
+}
+
+function call(f) {
+  try {
+    return f();
+  } catch (e) {
+    throw fromNative(e);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arguments
+
+function requireString(value, name) {
+  if (typeof value !== 'string') {
+    const e = new TypeError(`entitle: ${name} must be a string${name === 'asOf' ? ' (an ISO date such as "2026-03-01")' : ''}, got ${describe(value)}`);
+    e.code = 'ERR_INVALID_ARG_TYPE';
+    throw e;
+  }
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (value instanceof Date) return 'a Date object';
+  return typeof value;
+}
+
+/** Reads an options object; absent options stay `undefined`, so the engine's defaults apply. */
+function readOptions(options, spec) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object') {
+    const e = new TypeError(`entitle: options must be an object, got ${describe(options)}`);
+    e.code = 'ERR_INVALID_ARG_TYPE';
+    throw e;
+  }
+  const out = {};
+  for (const key of Object.keys(options)) {
+    if (!(key in spec)) throw invalidArg(`unknown option \`${key}\` (known: ${Object.keys(spec).join(', ')})`);
+    const value = options[key];
+    if (value !== undefined && typeof value !== spec[key]) {
+      const e = new TypeError(`entitle: option \`${key}\` must be a ${spec[key]}, got ${describe(value)}`);
+      e.code = 'ERR_INVALID_ARG_TYPE';
+      throw e;
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * JSON.stringify replacer for unit data. The rule for numbers: a JS number is read as the exact
+ * decimal that JavaScript prints for it (`String(x)`, the shortest text that reads back as the
+ * same number), so `1500.5` is exactly 1500.5 and `0.1 + 0.2` is exactly 0.30000000000000004.
+ * Amounts are safest as strings (`"1500.50"`), which are read exactly as written. BigInts are
+ * exact integers. NaN, ±Infinity, Date objects, functions and symbols are refused with a
+ * TypeError: JSON would silently turn them into null (unknown) or a UTC timestamp.
+ */
+function encodeValue(key, value) {
+  switch (typeof value) {
+    case 'number':
+      if (!Number.isFinite(value)) {
+        throw invalidArg(`"${key}" is ${value}, which is not a number the engine can read; give amounts as numbers or decimal strings`);
+      }
+      return value;
+    case 'bigint':
+      return value.toString();
+    case 'string':
+      if (this[key] instanceof Date) {
+        throw invalidArg(`"${key}" is a Date object; give dates as ISO strings such as "2026-03-01" (a Date is an instant, and its day depends on the time zone)`);
+      }
+      return value;
+    case 'function':
+    case 'symbol':
+      throw invalidArg(`"${key}" is a ${typeof value}, which is not unit data`);
+    default:
+      return value;
+  }
+}
+
+function encodeUnit(unit) {
+  return JSON.stringify(unit, encodeValue) ?? 'null';
+}
+
+function encodeChunk(units, start) {
+  return JSON.stringify(units.slice(start, start + UNITS_PER_CHUNK), encodeValue);
+}
+
+function requireUnits(units) {
+  if (!Array.isArray(units)) {
+    const e = new TypeError(`entitle: units must be an array of units, got ${describe(units)}`);
+    e.code = 'ERR_INVALID_ARG_TYPE';
+    throw e;
+  }
+}
+
+function decodeResults(texts) {
+  const out = [];
+  for (const text of texts) {
+    const part = JSON.parse(text);
+    for (let i = 0; i < part.length; i++) out.push(part[i]);
+  }
+  return out;
+}
+
+function isFailure(result) {
+  return result.error !== undefined && result.decision === undefined;
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+function deepFreeze(value) {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API
+
+const CONSTRUCT = Symbol('entitle.Program');
+
+/** A compiled program: immutable, cheap to share, evaluated as often as needed. */
+class Program {
+  #native;
+  #meta;
+
+  /** Programs come from `compile(source)`. */
+  constructor(token, nativeProgram) {
+    if (token !== CONSTRUCT) {
+      throw new TypeError('entitle: use compile(source) to make a Program');
+    }
+    this.#native = nativeProgram;
+    this.#meta = deepFreeze(JSON.parse(call(() => nativeProgram.metadata())));
+  }
+
+  /** The program identifier (`child_grant`). */
+  get id() { return this.#meta.id; }
+  /** The human title, or null. */
+  get title() { return this.#meta.title; }
+  /** The declared version, or null. */
+  get version() { return this.#meta.version; }
+  /** `sha256:` and the hex digest of the program text; part of every decision. */
+  get hash() { return this.#meta.hash; }
+  /** `household` or `individual`. */
+  get target() { return this.#meta.target; }
+  /** The ISO 4217 currency code, or null. */
+  get currency() { return this.#meta.currency; }
+  /** The declared inputs, each marked with whether a rule reads it (`used`). */
+  get inputs() { return this.#meta.inputs; }
+  /** The parameters with their effective-dated values. */
+  get params() { return this.#meta.params; }
+  /** The eligibility rules: `{id, kind, sentence}`. */
+  get rules() { return this.#meta.rules; }
+  /** The entitlement items: `{id, kind, sentence, unit}`. */
+  get items() { return this.#meta.items; }
+  /** Warnings found while compiling. */
+  get warnings() { return call(() => this.#native.warnings()); }
+
+  /** Evaluates one unit; throws `EvaluationError` when the unit cannot be evaluated. */
+  evaluate(unit, asOf, options) {
+    requireString(asOf, 'asOf');
+    const { explain } = readOptions(options, { explain: 'boolean' });
+    const result = JSON.parse(call(() => this.#native.evaluate(encodeUnit(unit), asOf, explain)));
+    if (isFailure(result)) throw new EvaluationError(result);
+    return result;
+  }
+
+  /** Evaluates many units in parallel; one result per unit, in order (a unit's error is a result). */
+  evaluateBatch(units, asOf, options) {
+    requireUnits(units);
+    requireString(asOf, 'asOf');
+    const { explain } = readOptions(options, { explain: 'boolean' });
+    const chunks = [];
+    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(encodeChunk(units, i));
+    return decodeResults(call(() => this.#native.evaluateBatch(chunks, asOf, explain)));
+  }
+
+  /**
+   * As `evaluateBatch`, but the evaluation runs on libuv's thread pool and the conversions are
+   * done in slices, so the event loop keeps running. Do not change `units` until it settles.
+   */
+  async evaluateBatchAsync(units, asOf, options) {
+    requireUnits(units);
+    requireString(asOf, 'asOf');
+    const { explain } = readOptions(options, { explain: 'boolean' });
+    const chunks = [];
+    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) {
+      chunks.push(encodeChunk(units, i));
+      await nextTurn();
+    }
+    let texts;
+    try {
+      texts = await this.#native.evaluateBatchAsync(chunks, asOf, explain);
+    } catch (e) {
+      throw fromNative(e);
+    }
+    const out = [];
+    for (const text of texts) {
+      const part = JSON.parse(text);
+      for (let i = 0; i < part.length; i++) out.push(part[i]);
+      await nextTurn();
+    }
+    return out;
+  }
+
+  /** The decision for one unit as text, with the values that decided each rule, in `locale`. */
+  explain(unit, asOf, options) {
+    requireString(asOf, 'asOf');
+    const { locale } = readOptions(options, { locale: 'string' });
+    const outcome = call(() => this.#native.explain(encodeUnit(unit), asOf, locale));
+    if (outcome.failure !== undefined && outcome.failure !== null) {
+      throw new EvaluationError(JSON.parse(outcome.failure));
+    }
+    return outcome.text;
+  }
+
+  /** Runs the tests written inside the program. */
+  runTests() {
+    return call(() => this.#native.runTests());
+  }
+}
+
+/** Compiles program text; throws `CompileError` with every diagnostic when it has errors. */
+function compile(source, options) {
+  requireString(source, 'source');
+  const { locale, filename } = readOptions(options, { locale: 'string', filename: 'string' });
+  const result = call(() => native.compile(source, locale, filename));
+  if (result instanceof native.NativeProgram) return new Program(CONSTRUCT, result);
+  throw new CompileError(result);
+}
+
+/** Checks program text: every diagnostic, errors and warnings. Never throws for bad text. */
+function check(source, options) {
+  requireString(source, 'source');
+  const { locale } = readOptions(options, { locale: 'string' });
+  return call(() => native.check(source, locale));
+}
+
+module.exports = {
+  compile,
+  check,
+  Program,
+  EntitleError,
+  CompileError,
+  EvaluationError,
+  /** Test-only hooks; not part of the API. `panicOnNextCall()` makes the next native call panic. */
+  __testing: Object.freeze({ panicOnNextCall: () => native.__panicOnNextCall() }),
+};

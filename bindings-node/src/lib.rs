@@ -1,0 +1,341 @@
+//! The native layer of Entitle's Node package (napi-rs).
+//!
+//! JavaScript users never call this module directly: `index.js` wraps it into the public API
+//! (`compile`, `check`, `Program`, `CompileError`, `EvaluationError`) that `index.d.ts` types.
+//! Each function here is a type conversion plus one call into `entitle-core`:
+//!
+//! - units cross the boundary as JSON text (`JSON.stringify` on the JS side) and are read by the
+//!   core's JSON façade (`Program::evaluate_json`, `Program::evaluate_batch_json`), so Node gives
+//!   the same decisions, byte for byte, as every other caller of the façade;
+//! - large batches travel as several JSON arrays (chunks), so no single JS string approaches V8's
+//!   string length limit and the async variant can hand results back without one long pause;
+//! - diagnostics come back as plain objects, never as JSON inside a message.
+//!
+//! Every entry point runs inside [`guard`], which turns a panic into a JS error instead of
+//! bringing the host process down.
+#![deny(
+    clippy::unwrap_used,      // a host process must never be brought down by a binding
+    clippy::expect_used,      // same
+    clippy::indexing_slicing, // same
+)]
+
+use entitle_core::explain::render::decision_text;
+use entitle_core::{Diagnostic, Diagnostics, EvalOptions, Program};
+use entitle_dsl::locale::{self, Catalog};
+use napi::bindgen_prelude::{AsyncTask, Either, Env, Error, Result, Status, Task};
+use napi_derive::napi;
+use serde_json::{json, Value as Json};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Results per JSON chunk handed back to JavaScript.
+const RESULT_CHUNK: usize = 2048;
+
+/// Set by the test-only hook [`panic_on_next_call`]: the next guarded call panics on purpose.
+static PANIC_NEXT: AtomicBool = AtomicBool::new(false);
+
+/// Runs `f`, turning a panic into a `GenericFailure` error (index.js makes it an `EntitleError`
+/// with code `INTERNAL`). The test-only hook panics here, inside the same guard every entry point
+/// uses, so the test exercises the real path.
+fn guard<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    match catch_unwind(AssertUnwindSafe(|| {
+        if PANIC_NEXT.swap(false, Ordering::SeqCst) {
+            forced_panic();
+        }
+        f()
+    })) {
+        Ok(r) => r,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(Error::new(Status::GenericFailure, format!("internal error in the Entitle engine: {what}")))
+        }
+    }
+}
+
+#[allow(clippy::panic)] // the whole point of the test hook
+fn forced_panic() {
+    panic!("panic forced by the test-only hook __panicOnNextCall");
+}
+
+/// Unit data that is not JSON the façade can read (index.js makes it a `TypeError`).
+fn invalid_arg(what: &str, e: &serde_json::Error) -> Error {
+    Error::new(Status::InvalidArg, format!("{what}: {e}"))
+}
+
+fn internal(what: &str) -> Error {
+    Error::new(Status::GenericFailure, format!("internal error in the Entitle binding: {what}"))
+}
+
+fn catalog_of(locale: Option<&str>) -> &'static Catalog {
+    match locale {
+        Some(l) => locale::catalog(l),
+        None => locale::english(),
+    }
+}
+
+fn options(explain: Option<bool>) -> EvalOptions {
+    let mut o = EvalOptions::default();
+    if let Some(e) = explain {
+        o.explain = e;
+    }
+    o
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// One diagnostic: a stable code, a severity, where it is, what is wrong and how to fix it.
+#[napi(object)]
+pub struct JsDiagnostic {
+    /// Stable code such as `E0101` or `W0001`.
+    pub code: String,
+    /// `error` or `warning`.
+    pub severity: String,
+    /// What is wrong (in the requested locale).
+    pub message: String,
+    /// How to fix it, when there is something useful to say.
+    pub help: Option<String>,
+    /// Line of the first character, from 1.
+    pub line: u32,
+    /// Column of the first character, from 1, in characters.
+    pub column: u32,
+    /// Byte offset of the first byte.
+    pub start: u32,
+    /// Byte offset one past the last byte.
+    pub end: u32,
+}
+
+impl From<&Diagnostic> for JsDiagnostic {
+    fn from(d: &Diagnostic) -> Self {
+        JsDiagnostic {
+            code: d.code.to_string(),
+            severity: d.severity.to_string(),
+            message: d.message.clone(),
+            help: d.help.clone(),
+            line: d.span.line,
+            column: d.span.column,
+            start: to_u32(d.span.start),
+            end: to_u32(d.span.end),
+        }
+    }
+}
+
+fn localized(d: &Diagnostics, locale: Option<&str>) -> Diagnostics {
+    match locale {
+        Some(l) => d.localized(locale::catalog(l)),
+        None => d.clone(),
+    }
+}
+
+fn js_diagnostics(d: &Diagnostics) -> Vec<JsDiagnostic> {
+    d.0.iter().map(JsDiagnostic::from).collect()
+}
+
+/// Why a program did not compile.
+#[napi(object)]
+pub struct CompileFailure {
+    /// Every diagnostic, errors and warnings, in source order.
+    pub diagnostics: Vec<JsDiagnostic>,
+    /// The diagnostics rendered rustc-style, with the source line and a caret.
+    pub rendered: String,
+}
+
+/// Checks program text and returns every diagnostic (errors and warnings); never fails.
+#[napi]
+pub fn check(source: String, locale: Option<String>) -> Result<Vec<JsDiagnostic>> {
+    guard(|| Ok(js_diagnostics(&localized(&entitle_dsl::check(&source).diagnostics, locale.as_deref()))))
+}
+
+/// Compiles program text: the compiled program, or the diagnostics that stop it.
+#[napi]
+pub fn compile(source: String, locale: Option<String>, filename: Option<String>) -> Result<Either<NativeProgram, CompileFailure>> {
+    guard(|| match Program::compile(&source) {
+        Ok(program) => Ok(Either::A(NativeProgram { program, locale })),
+        Err(d) => {
+            let d = localized(&d, locale.as_deref());
+            let rendered = d.render_with_source(&source, filename.as_deref().unwrap_or("<source>"));
+            Ok(Either::B(CompileFailure { diagnostics: js_diagnostics(&d), rendered }))
+        }
+    })
+}
+
+/// Test-only hook, not part of the public API: makes the next call into the native layer panic
+/// inside its guard, so the tests can show a panic becomes a JS error and the process lives on.
+#[napi(js_name = "__panicOnNextCall")]
+pub fn panic_on_next_call() {
+    PANIC_NEXT.store(true, Ordering::SeqCst);
+}
+
+/// The outcome of one program test.
+#[napi(object)]
+pub struct JsTestOutcome {
+    /// The test's name.
+    pub name: String,
+    /// Line of the `test` line.
+    pub line: u32,
+    /// True when every expectation held.
+    pub passed: bool,
+    /// One sentence per expectation that did not hold.
+    pub failures: Vec<String>,
+}
+
+/// The text of an explanation, or the unit's error (JSON in the core's error shape).
+#[napi(object)]
+pub struct ExplainOutcome {
+    /// The decision as text, when the unit could be evaluated.
+    pub text: Option<String>,
+    /// `{"unit_id", "error": {"code", "message", …}}` as JSON text, when it could not.
+    pub failure: Option<String>,
+}
+
+/// A compiled program (wrapped by the `Program` class of index.js).
+#[napi]
+pub struct NativeProgram {
+    program: Program,
+    locale: Option<String>,
+}
+
+fn read_units(chunks: &[String]) -> Result<Vec<Json>> {
+    let mut units = Vec::new();
+    for c in chunks {
+        let part: Vec<Json> = serde_json::from_str(c).map_err(|e| invalid_arg("the units are not valid JSON", &e))?;
+        units.extend(part);
+    }
+    Ok(units)
+}
+
+fn write_results(results: &[Json]) -> Result<Vec<String>> {
+    results
+        .chunks(RESULT_CHUNK)
+        .map(|c| serde_json::to_string(c).map_err(|_| internal("a result could not be written as JSON")))
+        .collect()
+}
+
+fn evaluate_chunks(program: &Program, chunks: &[String], as_of: &str, explain: Option<bool>) -> Result<Vec<String>> {
+    let units = read_units(chunks)?;
+    let results = program.evaluate_batch_json(&units, as_of, &options(explain));
+    write_results(&results)
+}
+
+#[napi]
+impl NativeProgram {
+    /// Identifier, title, version, hash, target, currency, inputs, parameters, rules and items,
+    /// as JSON text (read once by index.js).
+    #[napi]
+    pub fn metadata(&self) -> Result<String> {
+        guard(|| {
+            let p = &self.program;
+            let ir = p.ir();
+            let rules: Vec<Json> = p.rules().iter().map(|r| json!({"id": r.id, "kind": r.kind, "sentence": r.sentence})).collect();
+            let items: Vec<Json> = p
+                .items()
+                .iter()
+                .map(|i| json!({"id": i.id, "kind": i.kind, "sentence": i.sentence, "unit": i.unit}))
+                .collect();
+            let meta = json!({
+                "id": ir.id,
+                "title": ir.title,
+                "version": ir.version,
+                "hash": p.hash(),
+                "target": p.target(),
+                "currency": p.currency().map(|c| c.to_string()),
+                "inputs": p.inputs(),
+                "params": p.params(),
+                "rules": rules,
+                "items": items,
+            });
+            serde_json::to_string(&meta).map_err(|_| internal("the program's description could not be written as JSON"))
+        })
+    }
+
+    /// Warnings found while compiling.
+    #[napi]
+    pub fn warnings(&self) -> Result<Vec<JsDiagnostic>> {
+        guard(|| Ok(js_diagnostics(&localized(self.program.warnings(), self.locale.as_deref()))))
+    }
+
+    /// Evaluates one unit (JSON text) at an ISO as-of date: the decision or the unit's error, as
+    /// JSON text in the core's result shape.
+    #[napi]
+    pub fn evaluate(&self, unit: String, as_of: String, explain: Option<bool>) -> Result<String> {
+        guard(|| {
+            let unit: Json = serde_json::from_str(&unit).map_err(|e| invalid_arg("the unit is not valid JSON", &e))?;
+            let result = self.program.evaluate_json(&unit, &as_of, &options(explain));
+            serde_json::to_string(&result).map_err(|_| internal("a result could not be written as JSON"))
+        })
+    }
+
+    /// Evaluates units given as JSON arrays (chunks, in order): one result per unit, in order,
+    /// as JSON arrays of at most 2,048 results each.
+    #[napi(js_name = "evaluateBatch")]
+    pub fn evaluate_batch(&self, units: Vec<String>, as_of: String, explain: Option<bool>) -> Result<Vec<String>> {
+        guard(|| evaluate_chunks(&self.program, &units, &as_of, explain))
+    }
+
+    /// As `evaluateBatch`, on libuv's thread pool: the event loop keeps running meanwhile.
+    #[napi(js_name = "evaluateBatchAsync", ts_return_type = "Promise<string[]>")]
+    pub fn evaluate_batch_async(&self, units: Vec<String>, as_of: String, explain: Option<bool>) -> Result<AsyncTask<BatchTask>> {
+        guard(|| Ok(AsyncTask::new(BatchTask { program: self.program.clone(), units, as_of, explain })))
+    }
+
+    /// Evaluates one unit with an explanation and renders it as text in `locale` (English when
+    /// absent or unknown, including the program's own translations).
+    #[napi]
+    pub fn explain(&self, unit: String, as_of: String, locale: Option<String>) -> Result<ExplainOutcome> {
+        guard(|| {
+            let unit: Json = serde_json::from_str(&unit).map_err(|e| invalid_arg("the unit is not valid JSON", &e))?;
+            let opts = options(Some(true));
+            // The façade reports a bad unit or date in the one error shape; only a unit it accepts is
+            // evaluated again on the typed path, which the text renderer needs.
+            let result = self.program.evaluate_json(&unit, &as_of, &opts);
+            if result.get("error").is_some() {
+                let failure = serde_json::to_string(&result).map_err(|_| internal("a result could not be written as JSON"))?;
+                return Ok(ExplainOutcome { text: None, failure: Some(failure) });
+            }
+            let typed = entitle_core::json::unit_from_json(&unit).map_err(|_| internal("the unit was accepted, then refused"))?;
+            let date = entitle_core::parse::parse_date(as_of.trim()).ok_or_else(|| internal("the date was accepted, then refused"))?;
+            let decision = self.program.evaluate_with(&typed, date, &opts).map_err(|_| internal("the unit evaluated, then failed"))?;
+            let locale = locale.as_deref().unwrap_or_else(|| locale::english().locale());
+            Ok(ExplainOutcome { text: Some(decision_text(&self.program, &decision, locale)), failure: None })
+        })
+    }
+
+    /// Runs the tests written inside the program.
+    #[napi(js_name = "runTests")]
+    pub fn run_tests(&self) -> Result<Vec<JsTestOutcome>> {
+        guard(|| {
+            Ok(self
+                .program
+                .run_tests_localized(catalog_of(self.locale.as_deref()))
+                .into_iter()
+                .map(|t| JsTestOutcome { name: t.name, line: t.line, passed: t.passed, failures: t.failures })
+                .collect())
+        })
+    }
+}
+
+/// A batch evaluated on libuv's thread pool (the core runs it in parallel with rayon).
+pub struct BatchTask {
+    program: Program,
+    units: Vec<String>,
+    as_of: String,
+    explain: Option<bool>,
+}
+
+impl Task for BatchTask {
+    type Output = Vec<String>;
+    type JsValue = Vec<String>;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        guard(|| evaluate_chunks(&self.program, &self.units, &self.as_of, self.explain))
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(output)
+    }
+}
