@@ -1,0 +1,95 @@
+//! Entitle's Python exceptions, raised from Rust.
+//!
+//! The classes are defined in Python (`python/entitle/_errors.py`: `EntitleError(ValueError)` and
+//! its subclasses), so that they are ordinary exception classes with documented attributes that
+//! pickle and type-check like any other. Rust builds instances of them with a human message, the
+//! stable `code` and the `diagnostics`; a message never carries JSON.
+
+use crate::meta::PyDiagnostic;
+use entitle_core::{Diagnostics, UnitError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PyType};
+
+/// The code of an [`internal`] error: Entitle itself failed (a bug), not the program or the data.
+pub(crate) const INTERNAL: &str = "internal";
+
+static ENTITLE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static COMPILE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static EVALUATION_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static PAYMENT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+fn raise(
+    py: Python<'_>,
+    class: &PyOnceLock<Py<PyType>>,
+    name: &str,
+    message: String,
+    code: &str,
+    kwargs: impl FnOnce(&Bound<'_, PyDict>) -> PyResult<()>,
+) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let cls = class.import(py, "entitle._errors", name)?;
+        let kw = PyDict::new(py);
+        kw.set_item("code", code)?;
+        kwargs(&kw)?;
+        Ok(PyErr::from_value(cls.call((message,), Some(&kw))?))
+    };
+    // If the class itself cannot be built (the package is broken), the import error is raised.
+    build().unwrap_or_else(|e| e)
+}
+
+/// `entitle.CompileError` with every diagnostic; its `code` is the first error's.
+pub(crate) fn compile_error(py: Python<'_>, diagnostics: &Diagnostics) -> PyErr {
+    let errors: Vec<_> = diagnostics.errors().collect();
+    let code = errors.first().map(|d| d.code).unwrap_or(INTERNAL);
+    let mut message = match errors.len() {
+        1 => "the program does not compile: 1 error".to_string(),
+        n => format!("the program does not compile: {n} errors"),
+    };
+    for d in &errors {
+        message.push_str("\n  ");
+        message.push_str(&d.to_string());
+    }
+    raise(py, &COMPILE_ERROR, "CompileError", message, code, |kw| {
+        let list = PyList::empty(py);
+        for d in &diagnostics.0 {
+            list.append(PyDiagnostic::from(d.clone()))?;
+        }
+        kw.set_item("diagnostics", list)
+    })
+}
+
+/// `entitle.EvaluationError` for a unit that could not be evaluated.
+pub(crate) fn evaluation_error(py: Python<'_>, e: &UnitError) -> PyErr {
+    raise(py, &EVALUATION_ERROR, "EvaluationError", e.to_string(), e.code(), |kw| kw.set_item("unit_id", &e.unit_id))
+}
+
+/// `entitle.EvaluationError` for a call that is wrong as a whole (an as-of date that is not a date …).
+pub(crate) fn call_error(py: Python<'_>, code: &str, message: String) -> PyErr {
+    raise(py, &EVALUATION_ERROR, "EvaluationError", message, code, |_| Ok(()))
+}
+
+/// `entitle.PaymentError` from the payment adapters.
+pub(crate) fn payment_error(py: Python<'_>, e: &entitle_payments::PaymentError) -> PyErr {
+    raise(py, &PAYMENT_ERROR, "PaymentError", e.to_string(), e.code(), |_| Ok(()))
+}
+
+/// `entitle.EntitleError` with code `internal`, for a panic caught at the boundary.
+pub(crate) fn internal(py: Python<'_>, payload: &(dyn std::any::Any + Send)) -> PyErr {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    let message = format!("internal error in Entitle (please report it): {what}");
+    raise(py, &ENTITLE_ERROR, "EntitleError", message, INTERNAL, |_| Ok(()))
+}
+
+/// Runs `f`, turning a Rust panic into `entitle.EntitleError` (code `internal`) instead of letting
+/// it cross into the host. Every entry point of the module goes through here.
+pub(crate) fn guard<'py, T>(py: Python<'py>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => Err(internal(py, payload.as_ref())),
+    }
+}

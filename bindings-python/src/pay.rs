@@ -1,0 +1,95 @@
+//! `entitle.pay`: payment export of a run directory, one call into `entitle-payments`.
+
+use crate::convert::to_py_data;
+use crate::errors::{guard, payment_error};
+use entitle_payments::{export_run, ExportOptions, Format, Payee, PayerConfig, Payees};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use serde_json::Value as Json;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+fn payee_map(payees: &Bound<'_, PyDict>) -> PyResult<HashMap<String, Payee>> {
+    let mut out = HashMap::new();
+    for (unit, fields) in payees.iter() {
+        let unit: String = unit.extract()?;
+        let fields = fields.cast::<PyDict>().map_err(|_| PyTypeError::new_err(format!("payee of unit {unit}: expected a dict")))?;
+        let mut obj = serde_json::Map::new();
+        for (k, v) in fields.iter() {
+            let k: String = k.extract()?;
+            let v = if v.is_none() {
+                Json::Null
+            } else {
+                Json::String(v.cast::<PyString>().map_err(|_| PyTypeError::new_err(format!("payee of unit {unit}: `{k}` must be a str")))?.to_str()?.to_string())
+            };
+            obj.insert(k, v);
+        }
+        let payee: Payee = serde_json::from_value(Json::Object(obj)).map_err(|e| PyTypeError::new_err(format!("payee of unit {unit}: {e}")))?;
+        out.insert(unit, payee);
+    }
+    Ok(out)
+}
+
+/// Exports the payable entitlements of a run directory (`decisions.jsonl` and `summary.json`, as
+/// `entitle run` writes them) in one disbursement `format` (`"g2p-connect"`, `"g2p-bridge"`,
+/// `"ph-ee"`, `"pain.001.001.03"`, `"pain.001.001.09"`, `"mojaloop"`), with the payer
+/// configuration TOML file `payer`, into the directory `out`: the same as `entitle pay`.
+///
+/// Payees come from an account-mapper CSV file (`mapper`) or a dict `payees` of unit id →
+/// `{"financial_address": …, "name": …, "id_type": …, "fsp_id": …, "bic": …, "iban": …}`. A unit
+/// without a usable payee goes to the exceptions file, never silently out of the batch. `ledger`
+/// is a SQLite file that refuses a second export of the same entitlement unless it is in
+/// `reissue`. Returns the export report (the manifest) as a dict.
+///
+/// Raises `entitle.PaymentError` (with `.code`, `P0001` …) before any file is written when the
+/// export is not valid.
+#[pyfunction]
+#[pyo3(signature = (run_dir, format, payer, out, *, mapper = None, payees = None, ledger = None, force = None, cycle = None, reissue = None, skip_exported = None, exported_at = None))]
+#[allow(clippy::too_many_arguments)] // one keyword argument per export option, as the CLI has flags
+pub(crate) fn pay<'py>(
+    py: Python<'py>,
+    run_dir: PathBuf,
+    format: &str,
+    payer: PathBuf,
+    out: PathBuf,
+    mapper: Option<PathBuf>,
+    payees: Option<Bound<'py, PyDict>>,
+    ledger: Option<PathBuf>,
+    force: Option<bool>,
+    cycle: Option<String>,
+    reissue: Option<Vec<String>>,
+    skip_exported: Option<bool>,
+    exported_at: Option<String>,
+) -> PyResult<Bound<'py, PyAny>> {
+    guard(py, || {
+        let format: Format = format.parse().map_err(|e| payment_error(py, &e))?;
+        let mut options = ExportOptions::default();
+        match (mapper, payees) {
+            (Some(_), Some(_)) => return Err(PyTypeError::new_err("give `mapper` or `payees`, not both")),
+            (Some(path), None) => options.payees = Payees::Mapper(path),
+            (None, Some(map)) => options.payees = Payees::Map(payee_map(&map)?),
+            (None, None) => {}
+        }
+        options.ledger = ledger;
+        if let Some(f) = force {
+            options.force = f;
+        }
+        options.plan.cycle = cycle;
+        if let Some(r) = reissue {
+            options.plan.reissue = r;
+        }
+        if let Some(s) = skip_exported {
+            options.plan.skip_exported = s;
+        }
+        options.plan.exported_at = exported_at;
+        let report = py.detach(|| {
+            let payer = PayerConfig::load(&payer)?;
+            export_run(&run_dir, format, &payer, &out, &options)
+        });
+        match report {
+            Ok(r) => to_py_data(py, &r),
+            Err(e) => Err(payment_error(py, &e)),
+        }
+    })
+}

@@ -1,0 +1,215 @@
+//! `entitle.Program`: a compiled program, evaluated over Python units.
+
+use crate::convert::{as_of_date, Binder};
+use crate::errors::{evaluation_error, guard};
+use crate::meta::{PyDiagnostic, PyInput, PyItem, PyParam, PyRule, PyTestOutcome};
+use crate::results::{PyDecision, PyUnitError};
+use entitle_core::{Decision, EvalOptions, Program, UnitError};
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+use rayon::prelude::*;
+use serde_json::Value as Json;
+
+/// A compiled program: immutable, safe to share between threads, compiled once and evaluated many
+/// times. Made by `entitle.compile(source)`.
+#[pyclass(frozen, name = "Program", module = "entitle")]
+pub(crate) struct PyProgram {
+    pub(crate) inner: Program,
+}
+
+/// `EvalOptions` with only what the caller gave: `None` keeps the engine's default.
+fn options(explain: Option<bool>) -> EvalOptions {
+    let mut o = EvalOptions::default();
+    if let Some(e) = explain {
+        o.explain = e;
+    }
+    o
+}
+
+impl PyProgram {
+    /// Binds the units (holding the GIL: it reads Python objects), then evaluates them and builds
+    /// their records without it, in parallel.
+    fn run<'py>(
+        &self,
+        py: Python<'py>,
+        units: impl Iterator<Item = PyResult<Bound<'py, PyAny>>>,
+        as_of: &Bound<'py, PyAny>,
+        explain: Option<bool>,
+    ) -> PyResult<Vec<Result<Decision, UnitError>>> {
+        let date = as_of_date(as_of)?;
+        let mut binder = Binder::new(py, &self.inner);
+        for u in units {
+            binder.add(&u?)?;
+        }
+        let batch = binder.finish();
+        let options = options(explain);
+        let program = &self.inner;
+        Ok(py.detach(|| {
+            let results = program.run(&batch, date, &options);
+            (0..results.len()).into_par_iter().map(|i| results.decision(i)).collect()
+        }))
+    }
+
+    fn wrap<'py>(&self, py: Python<'py>, r: Result<Decision, UnitError>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(match r {
+            Ok(d) => Bound::new(py, PyDecision { inner: d, program: self.inner.clone() })?.into_any(),
+            Err(e) => Bound::new(py, PyUnitError { inner: e })?.into_any(),
+        })
+    }
+}
+
+#[pymethods]
+impl PyProgram {
+    /// Evaluates one unit at `as_of` (a `datetime.date` or an ISO 8601 string).
+    ///
+    /// A unit is a dict: `{"id": "H1", "region": "North", "monthly_income": Decimal("5000"),
+    /// "members": [{"id": "M1", "kind": "head", "birthdate": date(1990, 1, 1), "start_date": …,
+    /// "end_date": …}]}`. Keys the program does not declare are ignored. With `explain=True` the
+    /// decision carries the values that decided each rule and item.
+    ///
+    /// Raises `entitle.EvaluationError` (with `.code`, `R0001` …, and `.unit_id`) when the unit
+    /// cannot be evaluated: invalid data (a float for an amount is R0005), a division by zero …
+    #[pyo3(signature = (unit, as_of, *, explain = None))]
+    fn evaluate<'py>(&self, py: Python<'py>, unit: &Bound<'py, PyAny>, as_of: &Bound<'py, PyAny>, explain: Option<bool>) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let mut results = self.run(py, std::iter::once(Ok(unit.clone())), as_of, explain)?;
+            match results.pop() {
+                Some(Ok(d)) => Ok(Bound::new(py, PyDecision { inner: d, program: self.inner.clone() })?.into_any()),
+                Some(Err(e)) => Err(evaluation_error(py, &e)),
+                None => Err(crate::errors::call_error(py, crate::errors::INTERNAL, "no result for the unit".into())),
+            }
+        })
+    }
+
+    /// Evaluates many units at `as_of`; one result per unit, in order: a `Decision`, or a
+    /// `UnitError` for a unit that could not be evaluated (the others are unaffected).
+    ///
+    /// The units are read with the GIL held; evaluation runs without it, in parallel.
+    #[pyo3(signature = (units, as_of, *, explain = None))]
+    fn evaluate_batch<'py>(&self, py: Python<'py>, units: &Bound<'py, PyAny>, as_of: &Bound<'py, PyAny>, explain: Option<bool>) -> PyResult<Bound<'py, PyList>> {
+        guard(py, || {
+            let results = self.run(py, units.try_iter()?, as_of, explain)?;
+            let objects = results.into_iter().map(|r| self.wrap(py, r)).collect::<PyResult<Vec<_>>>()?;
+            PyList::new(py, objects)
+        })
+    }
+
+    /// The JSON façade: evaluates a unit given as JSON text at an ISO `as_of`, and returns the
+    /// decision's or the error's JSON text (it never raises for bad data: the error shape says
+    /// what is wrong). Raises `EvaluationError` (R0010) only when `unit` is not JSON at all.
+    #[pyo3(signature = (unit, as_of, *, explain = None))]
+    fn evaluate_json(&self, py: Python<'_>, unit: &str, as_of: &str, explain: Option<bool>) -> PyResult<String> {
+        guard(py, || {
+            let json: Json = serde_json::from_str(unit).map_err(|e| crate::errors::call_error(py, "R0010", format!("the unit is not valid JSON: {e}")))?;
+            let options = options(explain);
+            Ok(py.detach(|| self.inner.evaluate_json(&json, as_of, &options).to_string()))
+        })
+    }
+
+    /// The JSON façade for a batch: `units` is a JSON array; returns a JSON array with one
+    /// decision or error per unit. Raises `EvaluationError` (R0010) when `units` is not a JSON array.
+    #[pyo3(signature = (units, as_of, *, explain = None))]
+    fn evaluate_batch_json(&self, py: Python<'_>, units: &str, as_of: &str, explain: Option<bool>) -> PyResult<String> {
+        guard(py, || {
+            let json: Vec<Json> = serde_json::from_str(units).map_err(|e| crate::errors::call_error(py, "R0010", format!("the units are not a JSON array: {e}")))?;
+            let options = options(explain);
+            Ok(py.detach(|| Json::Array(self.inner.evaluate_batch_json(&json, as_of, &options)).to_string()))
+        })
+    }
+
+    /// Runs the tests written inside the program; failure sentences in `locale` (default: the
+    /// engine's, English).
+    #[pyo3(signature = (*, locale = None))]
+    fn run_tests(&self, py: Python<'_>, locale: Option<&str>) -> PyResult<Vec<PyTestOutcome>> {
+        guard(py, || {
+            let outcomes = py.detach(|| match locale {
+                Some(l) => self.inner.run_tests_localized(entitle_core::dsl::locale::catalog(l)),
+                None => self.inner.run_tests(),
+            });
+            Ok(outcomes.into_iter().map(PyTestOutcome::from).collect())
+        })
+    }
+
+    /// The program identifier.
+    #[getter]
+    fn id(&self) -> &str {
+        &self.inner.ir().id
+    }
+
+    /// The human title, if declared.
+    #[getter]
+    fn title(&self) -> Option<&str> {
+        self.inner.ir().title.as_deref()
+    }
+
+    /// The version, if declared.
+    #[getter]
+    fn version(&self) -> Option<&str> {
+        self.inner.ir().version.as_deref()
+    }
+
+    /// `sha256:` and the hex digest of the program text; part of every decision.
+    #[getter]
+    fn hash(&self) -> &str {
+        self.inner.hash()
+    }
+
+    /// `"household"` or `"individual"`.
+    #[getter]
+    fn target(&self) -> &'static str {
+        match self.inner.target() {
+            entitle_core::dsl::ast::Target::Household => "household",
+            entitle_core::dsl::ast::Target::Individual => "individual",
+        }
+    }
+
+    /// The program's ISO 4217 currency, if it has one.
+    #[getter]
+    fn currency(&self) -> Option<String> {
+        self.inner.currency().map(|c| c.to_string())
+    }
+
+    /// The inputs the program declares (what a unit dict may carry), in declaration order.
+    #[getter]
+    fn inputs(&self) -> Vec<PyInput> {
+        self.inner.inputs().iter().map(PyInput::from).collect()
+    }
+
+    /// The parameters, with their effective-dated values.
+    #[getter]
+    fn params(&self) -> Vec<PyParam> {
+        self.inner.params().iter().map(PyParam::from).collect()
+    }
+
+    /// The eligibility rules, in written order.
+    #[getter]
+    fn rules(&self) -> Vec<PyRule> {
+        self.inner.rules().iter().map(PyRule::from).collect()
+    }
+
+    /// The entitlement items, in written order.
+    #[getter]
+    fn items(&self) -> Vec<PyItem> {
+        self.inner.items().iter().map(PyItem::from).collect()
+    }
+
+    /// Units of measure of the in-kind items.
+    #[getter]
+    fn units_of_measure(&self) -> Vec<String> {
+        self.inner.units_of_measure().to_vec()
+    }
+
+    /// Warnings found while compiling (unused parameters, missing translations …).
+    #[getter]
+    fn warnings(&self) -> Vec<PyDiagnostic> {
+        self.inner.warnings().0.iter().cloned().map(PyDiagnostic::from).collect()
+    }
+
+    fn __repr__(&self) -> String {
+        let ir = self.inner.ir();
+        match &ir.version {
+            Some(v) => format!("<Program {} version {}>", ir.id, v),
+            None => format!("<Program {}>", ir.id),
+        }
+    }
+}
