@@ -25,6 +25,7 @@ mod csv;
 mod index;
 #[cfg(feature = "jsonl")]
 mod jsonl;
+pub mod lookup;
 mod rows;
 
 use crate::bind::ProgramColumns;

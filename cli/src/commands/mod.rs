@@ -1,0 +1,49 @@
+//! One module per subcommand.
+
+pub mod check;
+pub mod explain;
+pub mod fmt;
+pub mod pay;
+pub mod run;
+pub mod test;
+
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+
+/// How a command prints its result.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// For people.
+    #[default]
+    Text,
+    /// For tools: one JSON document.
+    Json,
+}
+
+/// Parses an as-of date argument.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    entitle_core::parse::parse_date(s.trim())
+        .ok_or_else(|| format!("`{s}` is not a date; write it as YYYY-MM-DD, such as 2026-03-01"))
+}
+
+/// Checks that explanations can be given in `locale`.
+pub fn check_locale(locale: &str) -> Result<()> {
+    let available = entitle_dsl::locale::available_locales();
+    let base = locale
+        .split(['-', '_'])
+        .next()
+        .unwrap_or(locale)
+        .to_ascii_lowercase();
+    if !available.iter().any(|l| *l == base) {
+        bail!(
+            "there are no messages in the locale `{locale}`; available: {}",
+            available.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// A registry error as a message with its code.
+pub fn registry_error(e: entitle_registry::RegistryError) -> anyhow::Error {
+    anyhow::anyhow!("{e} [{}]", e.code())
+}

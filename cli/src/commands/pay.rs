@@ -1,0 +1,239 @@
+//! `entitle pay`: a run's payable entitlements as disbursement files.
+//!
+//! The export itself is [`entitle_payments::export_run`]; this command finds each unit's payee.
+//! Payees come from an account-mapper file (`--account-mapper`), or from the registry when the payer
+//! configuration has a `[payees]` table (read here and not passed on):
+//!
+//! ```toml
+//! [payees]
+//! from = "registry"          # or "mapper", with `mapper = "accounts.csv"`
+//! column = "account"         # the financial address column (default `account`)
+//! name_column = "name"       # the payee's name (optional)
+//! kind = "head"              # a group is paid through its member of this kind (default `head`)
+//! registry = "registry/"     # default: the registry the run read
+//! ```
+
+use super::registry_error;
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use entitle_dsl::ast::Target;
+use entitle_payments::{
+    export_run, ExportOptions, Format, Payee, Payees, PayerConfig, PlanOptions,
+};
+use entitle_registry::files::lookup::{lookup, Lookup};
+use entitle_registry::{discover, RegistryFiles};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Arguments of `entitle pay`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Formats: g2p-connect, g2p-bridge, ph-ee, pain.001.001.03, pain.001.001.09, mojaloop.
+
+Reads RUN_DIR/summary.json and RUN_DIR/decisions.jsonl (written by `entitle run`); eligible units with
+a positive net amount are payable. Each payable unit needs a payee: from --account-mapper (a CSV
+with unit_id,financial_address,name,…), or from a registry column when PAYER.toml has a [payees]
+table (`column = \"account\"`, `kind = \"head\"`: a household is paid through its head). Units without
+a usable payee go to the exceptions file, never silently out of the batch. Nothing is written unless
+the whole export is valid.
+
+Example:
+  entitle pay out/child_grant --format g2p-connect --payer examples/payer.toml --out out/payments"
+)]
+pub struct Args {
+    /// A directory written by `entitle run`.
+    pub run_dir: PathBuf,
+    /// The disbursement format.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: String,
+    /// The payer configuration (TOML).
+    #[arg(long, value_name = "PAYER.toml")]
+    pub payer: PathBuf,
+    /// The directory to write the batch files, the exceptions and the manifest into.
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// Overwrite existing output files.
+    #[arg(long)]
+    pub force: bool,
+    /// An account-mapper CSV file (unit_id,financial_address,…), instead of the payer's [payees].
+    #[arg(long, value_name = "FILE")]
+    pub account_mapper: Option<PathBuf>,
+    /// A SQLite ledger of exported entitlements, so that nothing is paid twice.
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+    /// The cycle in every reference (default: the payer's `cycle`, else the as-of month).
+    #[arg(long, value_name = "CYCLE")]
+    pub cycle: Option<String>,
+    /// Export these units again under a new reference (needs --ledger).
+    #[arg(long, value_name = "UNIT")]
+    pub reissue: Vec<String>,
+    /// Leave out units the ledger has already exported.
+    #[arg(long)]
+    pub skip_exported: bool,
+}
+
+/// The `[payees]` table of a payer configuration.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PayeesConfig {
+    from: Option<String>,
+    column: Option<String>,
+    name_column: Option<String>,
+    kind: Option<String>,
+    registry: Option<PathBuf>,
+    members: Option<PathBuf>,
+    mapper: Option<PathBuf>,
+}
+
+/// What the run's summary says about where its units came from.
+#[derive(Debug, Deserialize)]
+struct RunSummary {
+    as_of: String,
+    registry_path: Option<PathBuf>,
+    target: Option<String>,
+}
+
+/// Splits the payer file into the payments crate's configuration and our `[payees]` table.
+fn read_payer(path: &Path) -> Result<(PayerConfig, Option<PayeesConfig>)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the payer configuration {}", path.display()))?;
+    let mut table: toml::Table = toml::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{}: not valid TOML: {}", path.display(), e.message()))?;
+    let payees = match table.remove("payees") {
+        None => None,
+        Some(v) => Some(
+            v.try_into::<PayeesConfig>()
+                .map_err(|e| anyhow::anyhow!("{}: [payees]: {}", path.display(), e.message()))?,
+        ),
+    };
+    let rest = toml::to_string(&table).context("cannot re-read the payer configuration")?;
+    let config = PayerConfig::from_toml_str(&rest)
+        .map_err(|e| anyhow::anyhow!("{}: {e} [{}]", path.display(), e.code()))?;
+    Ok((config, payees))
+}
+
+fn relative_to(base: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    }
+}
+
+/// Payees read from the registry's column, a group through its member of the configured kind.
+fn registry_payees(a: &Args, cfg: &PayeesConfig, base: &Path) -> Result<HashMap<String, Payee>> {
+    let summary_path = a.run_dir.join("summary.json");
+    let text = std::fs::read_to_string(&summary_path)
+        .with_context(|| format!("cannot read {}", summary_path.display()))?;
+    let summary: RunSummary = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a run summary", summary_path.display()))?;
+    let as_of = NaiveDate::parse_from_str(&summary.as_of, "%Y-%m-%d")
+        .with_context(|| format!("{}: `as_of` is not a date", summary_path.display()))?;
+    let registry = match (&cfg.registry, &summary.registry_path) {
+        (Some(r), _) => relative_to(base, r),
+        (None, Some(r)) => r.clone(),
+        (None, None) => bail!("the payer's [payees] table needs `registry`: {} does not say which registry the run read", summary_path.display()),
+    };
+    let target = if summary.target.as_deref() == Some("individual") {
+        Target::Individual
+    } else {
+        Target::Household
+    };
+    let members = cfg.members.as_ref().map(|m| relative_to(base, m));
+    let files: RegistryFiles =
+        discover(&registry, target, members.as_deref()).map_err(registry_error)?;
+    let column = cfg.column.clone().unwrap_or_else(|| "account".into());
+    let mut columns = vec![(column, true)];
+    if let Some(n) = &cfg.name_column {
+        columns.push((n.clone(), true));
+    }
+    let l = Lookup {
+        columns,
+        kind: cfg.kind.clone().unwrap_or_else(|| "head".into()),
+        as_of,
+    };
+    let found = lookup(&files, &l).map_err(registry_error)?;
+    Ok(found
+        .into_iter()
+        .map(|(unit, f)| {
+            let mut values = f.values.into_iter();
+            let financial_address = values.next().flatten();
+            let name = values.next().flatten();
+            (
+                unit,
+                Payee {
+                    financial_address,
+                    name,
+                    ..Payee::default()
+                },
+            )
+        })
+        .collect())
+}
+
+/// Runs `entitle pay`.
+///
+/// # Errors
+/// An unknown format, an unreadable run or payer file, or any payment error (nothing is written then).
+pub fn main(a: &Args) -> Result<ExitCode> {
+    let format: Format = a
+        .format
+        .parse()
+        .map_err(|e: entitle_payments::PaymentError| anyhow::anyhow!("{e} [{}]", e.code()))?;
+    let (payer, payees_cfg) = read_payer(&a.payer)?;
+    let base = a.payer.parent().map(Path::to_path_buf).unwrap_or_default();
+    let payees = match (&a.account_mapper, &payees_cfg) {
+        (Some(m), _) => Payees::Mapper(m.clone()),
+        (None, Some(cfg)) => match cfg.from.as_deref().unwrap_or("registry") {
+            "registry" => Payees::Map(registry_payees(a, cfg, &base)?),
+            "mapper" => match &cfg.mapper {
+                Some(m) => Payees::Mapper(relative_to(&base, m)),
+                None => bail!(
+                    "{}: [payees] from = \"mapper\" needs `mapper = \"FILE\"`",
+                    a.payer.display()
+                ),
+            },
+            other => bail!(
+                "{}: [payees] from = \"{other}\": expected \"registry\" or \"mapper\"",
+                a.payer.display()
+            ),
+        },
+        (None, None) => Payees::Map(HashMap::new()),
+    };
+    let options = ExportOptions {
+        payees,
+        ledger: a.ledger.clone(),
+        force: a.force,
+        plan: PlanOptions {
+            cycle: a.cycle.clone(),
+            reissue: a.reissue.clone(),
+            skip_exported: a.skip_exported,
+            ..PlanOptions::default()
+        },
+    };
+    let report = export_run(&a.run_dir, format, &payer, &a.out, &options)
+        .map_err(|e| anyhow::anyhow!("{e} [{}]", e.code()))?;
+    let mut stdout = std::io::stdout().lock();
+    let c = &report.counts;
+    writeln!(
+        stdout,
+        "{} payments for {} as of {} (cycle {})",
+        report.format, report.program.id, report.as_of, report.cycle
+    )?;
+    writeln!(stdout, "  payable     {}", c.payable)?;
+    writeln!(
+        stdout,
+        "  exported    {} ({} {})",
+        c.exported,
+        report.currency.as_deref().unwrap_or(""),
+        report.totals.exported
+    )?;
+    writeln!(stdout, "  exceptions  {}", c.exceptions)?;
+    for f in &report.files {
+        writeln!(stdout, "wrote {}", a.out.join(&f.name).display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,385 @@
+//! Decision records as lines of `decisions.jsonl` and `decisions.csv`, and error records as lines
+//! of `errors.csv`.
+//!
+//! `decisions.jsonl` holds exactly what [`entitle_core::json::decision_to_json`] gives, one object
+//! per line. Building a `serde_json::Value` per decision is slow for millions of units, so
+//! [`json_line`] writes the same bytes directly (keys in the same sorted order); a run checks the
+//! two agree on the first decision of every chunk and falls back to the generic path if they ever
+//! differ, and a test compares them on every decision of the example registry.
+
+use entitle_core::explain::render::decision_text;
+use entitle_core::json::decision_to_json;
+use entitle_core::{Decision, Program};
+use entitle_dsl::ast::{ItemKind, RuleKind};
+use entitle_registry::RowError;
+use rust_decimal::Decimal;
+use std::io::Write;
+
+/// Appends `s` as a JSON string, escaped as serde_json does.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: Option<&[u8]> = match b {
+            b'"' => Some(b"\\\""),
+            b'\\' => Some(b"\\\\"),
+            b'\n' => Some(b"\\n"),
+            b'\r' => Some(b"\\r"),
+            b'\t' => Some(b"\\t"),
+            0x08 => Some(b"\\b"),
+            0x0c => Some(b"\\f"),
+            0..=0x1f => None,
+            _ => continue,
+        };
+        out.extend_from_slice(bytes.get(start..i).unwrap_or(&[]));
+        match escape {
+            Some(e) => out.extend_from_slice(e),
+            None => {
+                let _ = write!(out, "\\u{b:04x}");
+            }
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(bytes.get(start..).unwrap_or(&[]));
+    out.push(b'"');
+}
+
+fn json_decimal(out: &mut Vec<u8>, d: &Decimal) {
+    out.push(b'"');
+    let _ = write!(out, "{d}");
+    out.push(b'"');
+}
+
+fn key(out: &mut Vec<u8>, first: &mut bool, k: &str) {
+    if !*first {
+        out.push(b',');
+    }
+    *first = false;
+    out.push(b'"');
+    out.extend_from_slice(k.as_bytes());
+    out.extend_from_slice(b"\":");
+}
+
+fn kind_item(k: ItemKind) -> &'static str {
+    match k {
+        ItemKind::Cash => "cash",
+        ItemKind::InKind => "in_kind",
+    }
+}
+
+fn kind_rule(k: RuleKind) -> &'static str {
+    match k {
+        RuleKind::When => "when",
+        RuleKind::Unless => "unless",
+    }
+}
+
+/// Appends one decision as a JSON line (without explanation; see [`json_line_generic`]).
+pub fn json_line(out: &mut Vec<u8>, d: &Decision) {
+    let f = &mut true;
+    out.push(b'{');
+    key(out, f, "as_of");
+    let _ = write!(out, "\"{}\"", d.as_of);
+    if let Some(c) = &d.cash {
+        key(out, f, "cash");
+        let g = &mut true;
+        out.push(b'{');
+        key(out, g, "capped");
+        let _ = write!(out, "{}", c.capped);
+        key(out, g, "currency");
+        json_str(out, c.currency.code());
+        key(out, g, "fee");
+        json_decimal(out, &c.fee);
+        key(out, g, "floored");
+        let _ = write!(out, "{}", c.floored);
+        key(out, g, "items_total");
+        json_decimal(out, &c.items_total);
+        key(out, g, "net");
+        json_decimal(out, &c.net);
+        key(out, g, "rounded");
+        let _ = write!(out, "{}", c.rounded);
+        key(out, g, "total");
+        json_decimal(out, &c.total);
+        out.push(b'}');
+    }
+    key(out, f, "decision");
+    json_str(out, d.outcome.as_str());
+    key(out, f, "in_kind");
+    out.push(b'[');
+    for (i, q) in d.in_kind.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"quantity\":");
+        json_decimal(out, &q.quantity);
+        out.extend_from_slice(b",\"unit\":");
+        json_str(out, &q.unit);
+        out.push(b'}');
+    }
+    out.push(b']');
+    key(out, f, "items");
+    out.push(b'[');
+    for (i, it) in d.items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let g = &mut true;
+        out.push(b'{');
+        key(out, g, "amount");
+        json_decimal(out, &it.amount);
+        key(out, g, "applied");
+        let _ = write!(out, "{}", it.applied);
+        if let Some(c) = &it.currency {
+            key(out, g, "currency");
+            json_str(out, c.code());
+        }
+        key(out, g, "id");
+        json_str(out, &it.id);
+        key(out, g, "kind");
+        json_str(out, kind_item(it.kind));
+        for (name, v) in [
+            ("max_multiplier", &it.max_multiplier),
+            ("multiplier", &it.multiplier),
+            ("rate", &it.rate),
+        ] {
+            if let Some(v) = v {
+                key(out, g, name);
+                json_decimal(out, v);
+            }
+        }
+        if let Some(u) = &it.unit {
+            key(out, g, "unit");
+            json_str(out, u);
+        }
+        out.push(b'}');
+    }
+    out.push(b']');
+    key(out, f, "missing");
+    out.push(b'[');
+    for (i, m) in d.missing.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_str(out, m);
+    }
+    out.push(b']');
+    key(out, f, "program");
+    out.extend_from_slice(b"{\"hash\":");
+    json_str(out, &d.program.hash);
+    out.extend_from_slice(b",\"id\":");
+    json_str(out, &d.program.id);
+    if let Some(v) = &d.program.version {
+        out.extend_from_slice(b",\"version\":");
+        json_str(out, v);
+    }
+    out.push(b'}');
+    key(out, f, "rules");
+    out.push(b'[');
+    for (i, r) in d.rules.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"id\":");
+        json_str(out, &r.id);
+        out.extend_from_slice(b",\"kind\":");
+        json_str(out, kind_rule(r.kind));
+        out.extend_from_slice(b",\"outcome\":");
+        json_str(out, r.outcome.as_str());
+        out.push(b'}');
+    }
+    out.push(b']');
+    key(out, f, "unit_id");
+    json_str(out, &d.unit_id);
+    out.push(b'}');
+    out.push(b'\n');
+}
+
+/// Appends one decision as a JSON line through `decision_to_json` (any decision, with its
+/// explanation if it has one).
+pub fn json_line_generic(out: &mut Vec<u8>, d: &Decision) {
+    let _ = serde_json::to_writer(&mut *out, &decision_to_json(d));
+    out.push(b'\n');
+}
+
+/// Whether the fast writer gives exactly the generic bytes for `d`.
+pub fn fast_path_agrees(d: &Decision) -> bool {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    json_line(&mut a, d);
+    json_line_generic(&mut b, d);
+    a == b
+}
+
+/// Appends a CSV cell, quoted when needed (RFC 4180).
+pub fn csv_cell(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+        || s.starts_with(' ')
+        || s.ends_with(' ')
+    {
+        out.push(b'"');
+        for part in s.split('"').enumerate() {
+            if part.0 > 0 {
+                out.extend_from_slice(b"\"\"");
+            }
+            out.extend_from_slice(part.1.as_bytes());
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(s.as_bytes());
+    }
+}
+
+/// The columns of `decisions.csv` for `program`.
+pub fn csv_header(program: &Program, explain: bool) -> Vec<String> {
+    let mut h: Vec<String> = [
+        "unit_id",
+        "decision",
+        "currency",
+        "cash_total",
+        "cash_fee",
+        "cash_net",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    h.extend(program.items().iter().map(|i| format!("item_{}", i.id)));
+    h.extend(
+        program
+            .units_of_measure()
+            .iter()
+            .map(|u| format!("in_kind_{u}")),
+    );
+    h.extend(
+        ["rules", "missing", "program_hash"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    if explain {
+        h.push("explanation".into());
+    }
+    h
+}
+
+/// Appends a CSV line of cells.
+pub fn csv_line(out: &mut Vec<u8>, cells: &[String]) {
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        csv_cell(out, c);
+    }
+    out.push(b'\n');
+}
+
+/// Appends one decision as a line of `decisions.csv`: amounts per item (blank unless eligible),
+/// in-kind totals per unit of measure, rule outcome codes and missing inputs separated by `;`, and
+/// the explanation in `locale` when `explain`.
+pub fn csv_decision(out: &mut Vec<u8>, program: &Program, d: &Decision, explain: Option<&str>) {
+    csv_cell(out, &d.unit_id);
+    out.push(b',');
+    out.extend_from_slice(d.outcome.as_str().as_bytes());
+    out.push(b',');
+    if let Some(c) = &d.cash {
+        let _ = write!(out, "{},{},{},{}", c.currency.code(), c.total, c.fee, c.net);
+    } else {
+        out.extend_from_slice(b",,,");
+    }
+    for def in program.items() {
+        out.push(b',');
+        if let Some(it) = d.items.iter().find(|i| i.id == def.id) {
+            let _ = write!(out, "{}", it.amount);
+        }
+    }
+    for unit in program.units_of_measure() {
+        out.push(b',');
+        if let Some(q) = d.in_kind.iter().find(|q| q.unit == *unit) {
+            let _ = write!(out, "{}", q.quantity);
+        }
+    }
+    out.push(b',');
+    for (i, r) in d.rules.iter().enumerate() {
+        if i > 0 {
+            out.push(b';');
+        }
+        out.extend_from_slice(r.id.as_bytes());
+        out.push(b':');
+        out.extend_from_slice(r.outcome.as_str().as_bytes());
+    }
+    out.push(b',');
+    csv_cell(out, &d.missing.join(";"));
+    out.push(b',');
+    out.extend_from_slice(d.program.hash.as_bytes());
+    if let Some(locale) = explain {
+        out.push(b',');
+        csv_cell(out, &decision_text(program, d, locale));
+    }
+    out.push(b'\n');
+}
+
+/// The columns of `errors.csv`.
+pub const ERRORS_HEADER: &str = "file,line,column,unit_id,member_id,code,message\n";
+
+/// Appends an error record as a line of `errors.csv`.
+pub fn csv_error(out: &mut Vec<u8>, e: &RowError) {
+    csv_cell(out, &e.file);
+    let _ = write!(out, ",{},", e.line);
+    csv_cell(out, e.column.as_deref().unwrap_or(""));
+    out.push(b',');
+    csv_cell(out, e.unit_id.as_deref().unwrap_or(""));
+    out.push(b',');
+    csv_cell(out, e.member_id.as_deref().unwrap_or(""));
+    out.push(b',');
+    out.extend_from_slice(e.code.as_bytes());
+    out.push(b',');
+    csv_cell(out, &e.message);
+    out.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped_like_serde_json() {
+        for s in [
+            "plain",
+            "quote\" back\\slash",
+            "ctl\u{1}\u{8}\u{c}\n\r\t end",
+            "é ü 中 \u{7f}",
+            "",
+        ] {
+            let mut a = Vec::new();
+            json_str(&mut a, s);
+            assert_eq!(
+                String::from_utf8(a).unwrap(),
+                serde_json::to_string(s).unwrap(),
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn csv_cells_are_quoted_when_needed() {
+        let mut out = Vec::new();
+        for s in ["a", "a,b", "say \"hi\"", " pad", "two\nlines"] {
+            csv_cell(&mut out, s);
+            out.push(b'|');
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a|\"a,b\"|\"say \"\"hi\"\"\"|\" pad\"|\"two\nlines\"|"
+        );
+    }
+
+    #[test]
+    fn the_fast_writer_agrees_with_the_core_shape() {
+        let program =
+            Program::compile(include_str!("../../examples/programs/child_grant.entitle")).unwrap();
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        for t in &program.ir().tests {
+            let unit = program.test_unit(t);
+            let d = program.evaluate(&unit, as_of).unwrap();
+            assert!(fast_path_agrees(&d), "{}", t.name);
+        }
+    }
+}

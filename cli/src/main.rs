@@ -1,0 +1,79 @@
+//! `entitle`: check, test and run social-protection programs over a registry, from a shell.
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // failures are messages with exit codes
+
+mod commands;
+mod decisions;
+mod generate;
+mod output;
+mod program_file;
+mod summary;
+mod term;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+const ABOUT: &str =
+    "Entitle: who is eligible for a social-protection program, what they receive, and why.
+
+A program file (.entitle) says what a program reads from the registry, who is eligible and what each
+beneficiary is entitled to, with its own tests. `entitle` checks it, runs its tests, decides every
+household (or person) of a registry export, explains single decisions and exports payments.";
+
+const AFTER: &str = "Examples:
+  entitle check examples/programs/child_grant.entitle
+  entitle test examples/programs/*.entitle
+  entitle run examples/programs/child_grant.entitle --registry examples/registry --as-of 2026-03-01 --out out/child_grant
+  entitle explain examples/programs/child_grant.entitle --registry examples/registry --as-of 2026-03-01 --id H0000001
+
+Run `entitle help COMMAND` for the options of one command.";
+
+/// The `entitle` command line.
+#[derive(Parser, Debug)]
+#[command(name = "entitle", version, about = ABOUT, after_help = AFTER, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check a program for errors and warnings (exit code 1 when it has errors).
+    Check(commands::check::Args),
+    /// Run the tests written inside programs; ends with a line `N passed, M failed`.
+    Test(commands::test::Args),
+    /// Decide every unit of a registry: writes decisions, a summary and errors to a directory.
+    Run(commands::run::Args),
+    /// Explain the decision for one unit of a registry.
+    Explain(commands::explain::Args),
+    /// Format program files in the standard layout (or check that they are).
+    Fmt(commands::fmt::Args),
+    /// Export the payable entitlements of a run as disbursement files.
+    Pay(commands::pay::Args),
+    /// Generate a synthetic registry (households with members) for trials and benchmarks.
+    Generate(generate::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(a) => commands::check::main(&a),
+        Command::Test(a) => commands::test::main(&a),
+        Command::Run(a) => commands::run::main(&a),
+        Command::Explain(a) => commands::explain::main(&a),
+        Command::Fmt(a) => commands::fmt::main(&a),
+        Command::Pay(a) => commands::pay::main(&a),
+        Command::Generate(a) => generate::main(&a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            term::error(&format!("{e:#}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Exit codes: 0 success, 1 the program or data has errors (diagnostics, failed tests, a unit that
+/// could not be explained), 2 the command could not do its work (a missing file, bad arguments).
+pub(crate) const FAILED: u8 = 1;
