@@ -117,21 +117,17 @@ fn date_of(obj: &Bound<'_, PyAny>) -> PyResult<Option<NaiveDate>> {
     Ok(NaiveDate::from_num_days_from_ce_opt(ordinal))
 }
 
-/// The as-of date of a call: a `datetime.date` (or datetime) or an ISO 8601 string.
-pub(crate) fn as_of_date(as_of: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
-    let py = as_of.py();
+/// The as-of date of a call: a `datetime.date` (or datetime) or an ISO 8601 string. A string that
+/// is not a date is an error for every unit of the call (as in the JSON façade); any other type is
+/// a `TypeError`.
+pub(crate) fn as_of_date(as_of: &Bound<'_, PyAny>) -> PyResult<Result<NaiveDate, EvalError>> {
     if let Some(d) = date_of(as_of)? {
-        return Ok(d);
+        return Ok(Ok(d));
     }
     if let Ok(s) = as_of.cast::<PyString>() {
-        if let Some(d) = parse_date(s.to_str()?.trim()) {
-            return Ok(d);
-        }
-        return Err(crate::errors::call_error(
-            py,
-            "R0010",
-            "the as-of date must be an ISO 8601 date such as 2026-03-01".into(),
-        ));
+        return Ok(parse_date(s.to_str()?.trim()).ok_or_else(|| EvalError::InvalidUnit {
+            reason: "the as-of date must be an ISO 8601 date such as 2026-03-01".into(),
+        }));
     }
     Err(PyTypeError::new_err("as_of must be a datetime.date or an ISO 8601 string such as \"2026-03-01\""))
 }

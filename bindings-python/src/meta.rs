@@ -3,9 +3,12 @@
 
 use crate::convert::{date_to_py, to_py_data, value_to_py};
 use entitle_core::dsl::ir;
+use entitle_core::dsl::codes::{self, Severity};
+use entitle_core::dsl::Span;
 use entitle_core::{Diagnostic, TestOutcome};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyTuple};
+use pyo3::types::{PyList, PyTuple, PyType};
 
 /// A problem found in program text: a stable `code` (`E0101` …, `W0001` …), a `severity`
 /// (`"error"` or `"warning"`), where it is (`line` and `column` from 1, the column in characters;
@@ -23,6 +26,34 @@ impl From<Diagnostic> for PyDiagnostic {
 
 #[pymethods]
 impl PyDiagnostic {
+    /// Builds a diagnostic from its fields (as `pickle` does). `code` must be one of Entitle's
+    /// diagnostic codes; `severity` is `"error"` or `"warning"`.
+    #[new]
+    #[pyo3(signature = (code, severity, message, line, column, start, end, help = None))]
+    #[allow(clippy::too_many_arguments)] // the diagnostic's fields, one argument each
+    fn new(code: &str, severity: &str, message: String, line: u32, column: u32, start: usize, end: usize, help: Option<String>) -> PyResult<Self> {
+        let Some((code, _)) = codes::ALL.iter().find(|(c, _)| *c == code) else {
+            return Err(PyValueError::new_err(format!("`{code}` is not a diagnostic code")));
+        };
+        let severity = match severity {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            _ => return Err(PyValueError::new_err("severity must be \"error\" or \"warning\"")),
+        };
+        let mut inner = Diagnostic::new(code, Span { start, end, line, column });
+        inner.severity = severity;
+        inner.message = message;
+        inner.help = help;
+        Ok(PyDiagnostic { inner })
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyType>, Bound<'py, PyTuple>)> {
+        let py = slf.py();
+        let d = &slf.get().inner;
+        let args = (d.code, d.severity.to_string(), d.message.clone(), d.span.line, d.span.column, d.span.start, d.span.end, d.help.clone());
+        Ok((slf.get_type(), args.into_pyobject(py)?))
+    }
+
     /// Stable code such as `E0101`.
     #[getter]
     fn code(&self) -> &'static str {

@@ -42,6 +42,13 @@ impl PyProgram {
             binder.add(&u?)?;
         }
         let batch = binder.finish();
+        let date = match date {
+            Ok(d) => d,
+            Err(error) => {
+                let fail = |i| UnitError { unit_id: batch.unit_id(i).unwrap_or("").to_string(), error: error.clone() };
+                return Ok((0..batch.len()).map(fail).map(Err).collect());
+            }
+        };
         let options = options(explain);
         let program = &self.inner;
         Ok(py.detach(|| {

@@ -38,6 +38,17 @@ _Unit = Mapping[str, Any]
 class Diagnostic:
     """A problem found in program text."""
 
+    def __new__(
+        cls,
+        code: str,
+        severity: str,
+        message: str,
+        line: int,
+        column: int,
+        start: int,
+        end: int,
+        help: str | None = None,
+    ) -> Diagnostic: ...
     @property
     def code(self) -> str: ...
     @property

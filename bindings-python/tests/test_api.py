@@ -1,0 +1,168 @@
+"""The API: compiling, what a program declares, evaluating, results and their shapes."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from decimal import Decimal
+
+import entitle
+
+MOTHER = {
+    "id": "H1",
+    "region": "North",
+    "monthly_income": Decimal("5000"),
+    "members": [
+        {"id": "M1", "kind": "head", "birthdate": datetime.date(1990, 1, 1)},
+        {"id": "M2", "kind": "child", "birthdate": datetime.date(2020, 5, 1)},
+        {"id": "M3", "kind": ["child"], "birthdate": "2022-01-01"},
+    ],
+}
+
+
+def test_version() -> None:
+    assert entitle.__version__ == "0.1.0"
+    assert "en" in entitle.locales() and "fr" in entitle.locales()
+
+
+def test_program_declarations(child_grant: entitle.Program, child_grant_source: str) -> None:
+    p = child_grant
+    assert (p.id, p.title, p.version, p.target, p.currency) == ("child_grant", "Child Support Grant", "2026.1", "household", "KES")
+    assert p.hash == "sha256:" + hashlib.sha256(child_grant_source.encode()).hexdigest()
+    assert repr(p) == "<Program child_grant version 2026.1>"
+    assert [(i.scope, i.name, i.type, i.used) for i in p.inputs] == [
+        ("household", "region", "text", True),
+        ("household", "monthly_income", "money KES", True),
+        ("household", "enrolled_in_pension", "bool", True),
+        ("member", "birthdate", "date", True),
+        ("member", "disabled", "bool", True),
+    ]
+    region = p.inputs[0]
+    assert region.label == "Region" and region.choices == ["North", "East", "South", "West"] and region.default is None
+    assert p.inputs[2].default is False
+    assert p.inputs[1].to_dict() == {"scope": "household", "name": "monthly_income", "type": {"type": "money", "currency": "KES"}, "label": "Monthly income", "used": True}
+    assert [x.name for x in p.params] == ["base_amount", "per_child", "max_children", "ceiling_per_person", "covered_regions"]
+    assert p.params[4].values == [(None, ["North", "East"])]
+    assert p.params[2].type == "number" and p.params[2].label == "Most children counted"
+    assert [(r.id, r.kind) for r in p.rules] == [("has_child", "when"), ("poor", "when"), ("covered", "when"), ("pensioner", "unless")]
+    assert p.rules[0].sentence == "At least one child under 18"
+    assert p.rules[0].line == child_grant_source.splitlines().index(next(line for line in child_grant_source.splitlines() if line.strip().startswith("has_child"))) + 1
+    assert [(i.id, i.kind, i.unit) for i in p.items] == [("base", "cash", None), ("per_child", "cash", None), ("disabled", "cash", None), ("maize", "in_kind", "kg")]
+    assert p.units_of_measure == ["kg"]
+    assert p.warnings == []
+
+
+def test_evaluate_gives_typed_results(child_grant: entitle.Program) -> None:
+    d = child_grant.evaluate(MOTHER, datetime.date(2026, 3, 1))
+    assert d.outcome == "eligible" and d.eligible
+    assert d.unit_id == "H1" and d.as_of == datetime.date(2026, 3, 1)
+    assert (d.program_id, d.program_version, d.program_hash) == ("child_grant", "2026.1", child_grant.hash)
+    assert [r.code for r in d.rules] == ["has_child:met", "poor:met", "covered:met", "pensioner:not_met"]
+    assert [(r.id, r.kind, r.outcome) for r in d.rules][-1] == ("pensioner", "unless", "not_met")
+    assert d.missing == []
+    assert [(i.id, i.applied, i.amount) for i in d.items] == [
+        ("base", True, Decimal(1500)),
+        ("per_child", True, Decimal(1000)),
+        ("disabled", True, Decimal(0)),
+        ("maize", True, Decimal(30)),
+    ]
+    per_child = d.items[1]
+    assert (per_child.rate, per_child.multiplier, per_child.max_multiplier, per_child.currency) == (Decimal(500), Decimal(2), Decimal(4), "KES")
+    assert d.items[0].rate is None and d.items[3].unit == "kg" and d.items[3].currency is None
+    cash = d.cash
+    assert cash is not None
+    assert (cash.currency, cash.items_total, cash.total, cash.fee, cash.net) == ("KES", Decimal(2500), Decimal(2500), Decimal(0), Decimal(2500))
+    assert (cash.capped, cash.floored, cash.rounded) == (False, False, False)
+    assert d.cash_total == Decimal(2500)
+    assert d.in_kind == {"kg": Decimal(30)}
+    assert d.explanation is None
+    assert repr(d) == "<Decision H1 eligible cash=KES 2500>"
+
+
+def test_not_eligible_and_undetermined(child_grant: entitle.Program) -> None:
+    rich = dict(MOTHER, id="H2", monthly_income=Decimal(50000))
+    d = child_grant.evaluate(rich, "2026-03-01")
+    assert d.outcome == "not_eligible" and not d.eligible
+    assert d.rules[1].code == "poor:not_met"
+    assert d.items == [] and d.cash is None and d.cash_total is None and d.in_kind == {}
+    unknown = {k: v for k, v in MOTHER.items() if k != "monthly_income"}
+    d = child_grant.evaluate(unknown, "2026-03-01")
+    assert d.outcome == "undetermined" and d.missing == ["monthly_income"]
+    assert d.rules[1].code == "poor:unknown"
+
+
+def test_memberships_count_only_while_active(child_grant: entitle.Program) -> None:
+    ended = dict(MOTHER, members=[*MOTHER["members"][:2], dict(MOTHER["members"][2], end_date=datetime.date(2026, 3, 1))])  # type: ignore[index]
+    d = child_grant.evaluate(ended, "2026-03-01")
+    assert d.cash_total == Decimal(2000) and d.in_kind == {"kg": Decimal(20)}
+    assert child_grant.evaluate(ended, "2026-02-28").cash_total == Decimal(2500)
+    later = dict(MOTHER, members=[*MOTHER["members"][:2], dict(MOTHER["members"][2], start_date="2026-03-02")])  # type: ignore[index]
+    assert child_grant.evaluate(later, "2026-03-01").cash_total == Decimal(2000)
+    assert child_grant.evaluate(later, "2026-03-02").cash_total == Decimal(2500)
+
+
+def test_explanations(child_grant: entitle.Program) -> None:
+    d = child_grant.evaluate(MOTHER, "2026-03-01", explain=True)
+    text = d.explain("en").splitlines()
+    assert text[0] == "Child Support Grant — H1 — 2026-03-01"
+    assert text[1] == "Eligible."
+    assert text[2] == "✓ At least one child under 18 — children = 2"
+    assert "Base amount: KES 1500 — base_amount = KES 1500 (in force from 2026-01-01)" in text
+    assert text[-2:] == ["Total: KES 2500", "In kind: 30 kg"]
+    fr = d.explain("fr").splitlines()
+    assert fr[0] == "Allocation de soutien à l'enfant — H1 — 2026-03-01"
+    assert fr[1] == "Éligible."
+    # Without explain=True the text has the sentences but not the values.
+    plain = child_grant.evaluate(MOTHER, "2026-03-01").explain("en").splitlines()
+    assert plain[2] == "✓ At least one child under 18"
+    e = d.explanation
+    assert e is not None
+    assert [r["id"] for r in e["rules"]] == ["has_child", "poor", "covered", "pensioner"]
+    assert e["rules"][0]["values"] == [{"name": "children", "source": "let", "value": "2"}]
+    assert e["rules"][3]["values"] == [{"name": "enrolled_in_pension", "source": "input", "value": False, "defaulted": True}]
+    assert e["adjustments"] == []
+
+
+def test_to_dict_and_to_json_are_the_json_shape(child_grant: entitle.Program) -> None:
+    d = child_grant.evaluate(MOTHER, "2026-03-01", explain=True)
+    data = d.to_dict()
+    assert json.loads(d.to_json()) == data
+    assert set(data) == {"unit_id", "program", "as_of", "decision", "rules", "missing", "items", "cash", "in_kind", "explanation"}
+    assert data["program"] == {"id": "child_grant", "version": "2026.1", "hash": child_grant.hash}
+    assert data["cash"] == {"currency": "KES", "items_total": "2500", "capped": False, "floored": False, "rounded": False, "total": "2500", "fee": "0", "net": "2500"}
+    assert data["in_kind"] == [{"unit": "kg", "quantity": "30"}]
+    assert data["items"][1] == {"id": "per_child", "kind": "cash", "applied": True, "amount": "1000", "currency": "KES", "rate": "500", "multiplier": "2", "max_multiplier": "4"}
+    assert "explanation" not in child_grant.evaluate(MOTHER, "2026-03-01").to_dict()
+    # The same bytes as the engine's own JSON façade.
+    unit_json = json.dumps(dict(MOTHER, monthly_income="5000", members=[dict(m, birthdate=str(m["birthdate"])) for m in MOTHER["members"]]))  # type: ignore[attr-defined]
+    assert child_grant.evaluate_json(unit_json, "2026-03-01", explain=True) == d.to_json()
+
+
+def test_program_tests(child_grant: entitle.Program, child_grant_source: str) -> None:
+    outcomes = child_grant.run_tests()
+    assert [(t.name, t.passed, t.failures) for t in outcomes] == [
+        ("Mother with two young children", True, []),
+        ("Rich household", True, []),
+        ("Income not known", True, []),
+        ("Base amount rises in 2027", True, []),
+    ]
+    assert outcomes[0].line == child_grant_source.splitlines().index('test "Mother with two young children" as of 2026-03-01') + 1
+    broken = entitle.compile(child_grant_source.replace("expect eligible, cash KES 2500", "expect eligible, cash KES 2600"))
+    first = broken.run_tests()[0]
+    assert (first.passed, first.failures) == (False, ["cash: expected KES 2600, got 2500"])
+    assert broken.run_tests(locale="fr")[0].failures == ["cash : attendu KES 2600, obtenu 2500"]
+
+
+def test_check(child_grant_source: str) -> None:
+    assert entitle.check(child_grant_source) == []
+    diagnostics = entitle.check(child_grant_source.replace("per_child: money", "per_kid: money"))
+    assert [(d.code, d.severity, d.message) for d in diagnostics] == [
+        ("W0001", "warning", "the parameter `per_kid` is never used"),
+        ("E0101", "error", "unknown name `per_child`"),
+    ]
+    lines = child_grant_source.splitlines()
+    assert diagnostics[0].line == next(i for i, x in enumerate(lines) if x.lstrip().startswith("per_child: money")) + 1
+    assert all(d.column > 0 and d.end > d.start for d in diagnostics)
+    # check never raises, even on nonsense.
+    assert [d.code for d in entitle.check("}}}")] == ["E0001"]

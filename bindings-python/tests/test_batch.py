@@ -1,0 +1,61 @@
+"""A batch of 100,000 generated households, checked unit by unit against an oracle written in Python
+from the program's rules, and against the one-unit and JSON paths."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import Counter
+from decimal import Decimal
+
+import entitle
+from households import expected, generate
+
+AS_OF = datetime.date(2026, 3, 1)
+
+
+def test_100000_households_match_the_oracle(child_grant: entitle.Program) -> None:
+    units = generate(100_000)
+    results = child_grant.evaluate_batch(units, AS_OF)
+    assert len(results) == 100_000
+    outcomes: Counter[str] = Counter()
+    total = Decimal(0)
+    for unit, d in zip(units, results):
+        assert isinstance(d, entitle.Decision), d
+        assert d.unit_id == unit["id"]
+        outcome, cash, maize = expected(unit, AS_OF)
+        assert (d.outcome, d.cash_total) == (outcome, cash), unit["id"]
+        assert d.in_kind == ({"kg": maize} if outcome == "eligible" else {}), unit["id"]
+        outcomes[d.outcome] += 1
+        total += d.cash_total or 0
+    # Every kind of outcome occurs, so the comparison above exercised each path.
+    assert outcomes["eligible"] > 10_000 and outcomes["not_eligible"] > 10_000 and outcomes["undetermined"] > 100
+    assert sum(outcomes.values()) == 100_000
+    assert total == sum((expected(u, AS_OF)[1] or Decimal(0)) for u in units)
+
+
+def test_batch_equals_one_by_one_and_the_json_facade(child_grant: entitle.Program) -> None:
+    units = generate(300, seed=11)
+    batch = child_grant.evaluate_batch(units, AS_OF, explain=True)
+    one = [child_grant.evaluate(u, AS_OF, explain=True) for u in units]
+    assert [d.to_json() for d in batch] == [d.to_json() for d in one]
+
+    def plain(v: object) -> object:
+        if isinstance(v, (datetime.date, Decimal)):
+            return str(v)
+        if isinstance(v, list):
+            return [plain(x) for x in v]
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        return v
+
+    facade = json.loads(child_grant.evaluate_batch_json(json.dumps(plain(units)), AS_OF.isoformat(), explain=True))
+    assert [d.to_dict() for d in batch] == facade
+
+
+def test_generators_and_tuples_are_accepted(child_grant: entitle.Program) -> None:
+    units = generate(50, seed=3)
+    from_list = [d.to_json() for d in child_grant.evaluate_batch(units, AS_OF)]
+    assert [d.to_json() for d in child_grant.evaluate_batch((u for u in units), AS_OF)] == from_list
+    assert [d.to_json() for d in child_grant.evaluate_batch(tuple(units), AS_OF)] == from_list
+    assert child_grant.evaluate_batch([], AS_OF) == []

@@ -1,0 +1,95 @@
+"""The whole conformance corpus from Python: every case of every file in tests/conformance/cases.
+
+Each case is compiled; its diagnostics are compared; its units (read with JSON fractions as Decimals)
+are evaluated one by one with ``Program.evaluate`` and as one batch with ``Program.evaluate_batch``,
+which must agree, and each result is compared with ``want``. The same units then go through the
+engine's own JSON façade (``evaluate_json``, Rust reading the JSON text): every decision must be
+byte for byte the JSON the Python path produced, and every error the same code.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+import entitle
+from corpus import Case, compare, compare_diagnostics, load_cases, units_json
+
+CASES = load_cases()
+
+
+def test_the_corpus_is_all_there() -> None:
+    # The corpus only grows; this guards against loading an empty or truncated folder.
+    assert len(CASES) >= 97
+    assert len({c.id for c in CASES}) == len(CASES), "case names must be unique within a file"
+
+
+def _one_by_one(program: entitle.Program, unit: Any, as_of: str) -> dict[str, Any]:
+    try:
+        return program.evaluate(unit, as_of, explain=True).to_dict()
+    except entitle.EvaluationError as e:
+        return {"unit_id": e.unit_id, "error": {"code": e.code}}
+
+
+def _batch_shape(r: entitle.Decision | entitle.UnitError) -> dict[str, Any]:
+    if isinstance(r, entitle.UnitError):
+        return {"unit_id": r.unit_id, "error": {"code": r.code}}
+    return r.to_dict()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_case(case: Case) -> None:
+    if case.raw.get("skip"):
+        pytest.skip(case.raw["skip"])
+    source = case.source_text()
+    diffs: list[str] = []
+    program: entitle.Program | None
+    try:
+        program = entitle.compile(source)
+        diagnostics = [d.to_dict() for d in program.warnings]
+    except entitle.CompileError as e:
+        program = None
+        diagnostics = [d.to_dict() for d in e.diagnostics]
+        assert isinstance(e, ValueError)
+        assert e.code == next(d["code"] for d in diagnostics if d["severity"] == "error")
+    want_diagnostics = case.raw.get("want_diagnostics", [])
+    if want_diagnostics or program is None:
+        diffs += compare_diagnostics(diagnostics, want_diagnostics)
+        # check() finds the same problems (compile() may add more, such as invalid patterns).
+        assert all(d in diagnostics for d in (x.to_dict() for x in entitle.check(source)))
+    want = case.raw.get("want", [])
+    if program is None or not want:
+        assert not diffs, "\n".join(diffs)
+        return
+    as_of = case.raw.get("as_of")
+    assert as_of, "a case with `want` needs `as_of`"
+    units = case.units
+
+    one_by_one = [_one_by_one(program, u, as_of) for u in units]
+    batch = program.evaluate_batch(units, as_of, explain=True)
+    assert len(batch) == len(units)
+    if one_by_one != [_batch_shape(r) for r in batch]:
+        diffs.append("evaluating one by one and as a batch gave different results")
+    if len(want) != len(units):
+        diffs.append(f"{len(units)} units but {len(want)} expectations")
+    for w in want:
+        uid = w.get("unit_id", "")
+        got = next((g for g in one_by_one if g.get("unit_id") == uid), None)
+        if got is None:
+            diffs.append(f"no result for unit {uid}")
+        else:
+            diffs += [f"unit {uid}: {d}" for d in compare(got, w)]
+
+    # Same results as Rust: the engine's JSON façade on the same units as JSON text.
+    facade_batch = json.loads(program.evaluate_batch_json(units_json(units), as_of, explain=True))
+    for unit, mine, theirs in zip(units, batch, facade_batch):
+        facade_one = program.evaluate_json(units_json([unit])[1:-1], as_of, explain=True)
+        assert json.loads(facade_one) == theirs
+        if isinstance(mine, entitle.Decision):
+            if mine.to_json() != facade_one:
+                diffs.append(f"unit {mine.unit_id}: Python and the JSON façade differ:\n  {mine.to_json()}\n  {facade_one}")
+        elif theirs.get("error", {}).get("code") != mine.code or theirs.get("unit_id") != mine.unit_id:
+            diffs.append(f"unit {mine.unit_id}: error {mine.code} from Python, {theirs} from the JSON façade")
+    assert not diffs, "\n".join(diffs)
