@@ -1,0 +1,45 @@
+//! Writes the native engine's results for every case of the conformance corpus, so that the
+//! WebAssembly tests can compare their results with Rust's byte for byte.
+//!
+//! ```sh
+//! cargo run -p entitle-wasm --example native_results -- target/wasm-native-results.json
+//! ```
+//!
+//! Output: a JSON array with one entry per case that compiles and has units:
+//! `{"file", "name", "as_of", "units": [unit JSON text], "results": [decision or error JSON text],
+//! "batch": [the same, from one batch call], "warnings": [diagnostic JSON]}`, and one entry per case
+//! that does not compile: `{"file", "name", "diagnostics": [diagnostic JSON]}`. Units are kept as
+//! their exact JSON text (serde_json with arbitrary precision), so numbers cross unchanged.
+
+use entitle_core::{EvalOptions, Program};
+use serde_json::{json, Value as Json};
+
+fn main() -> Result<(), String> {
+    let out = std::env::args().nth(1).ok_or("usage: native_results OUT.json")?;
+    let options = EvalOptions { explain: true };
+    let mut entries = Vec::new();
+    for (path, file) in entitle_tests::load_all()? {
+        let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        for case in &file.cases {
+            if case.skip.is_some() {
+                continue;
+            }
+            let source = case.source_text()?;
+            let text = |v: &Json| serde_json::to_string(v).map_err(|e| e.to_string());
+            match Program::compile(&source) {
+                Err(diagnostics) => entries.push(json!({"file": file_name, "name": case.name, "diagnostics": diagnostics})),
+                Ok(program) => {
+                    let Some(as_of) = case.as_of.as_deref() else { continue };
+                    let results: Vec<String> = case.units.iter().map(|u| text(&program.evaluate_json(u, as_of, &options))).collect::<Result<_, _>>()?;
+                    let batch: Vec<String> = program.evaluate_batch_json(&case.units, as_of, &options).iter().map(text).collect::<Result<_, _>>()?;
+                    let units: Vec<String> = case.units.iter().map(text).collect::<Result<_, _>>()?;
+                    entries.push(json!({"file": file_name, "name": case.name, "as_of": as_of, "units": units, "results": results, "batch": batch, "warnings": program.warnings()}));
+                }
+            }
+        }
+    }
+    let text = serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())?;
+    std::fs::write(&out, text).map_err(|e| format!("{out}: {e}"))?;
+    eprintln!("native_results: {} cases written to {out}", entries.len());
+    Ok(())
+}

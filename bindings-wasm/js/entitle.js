@@ -1,0 +1,343 @@
+// entitle-wasm: Entitle's rules engine in the browser, compiled to WebAssembly.
+//
+// This module is the package's public entry point. It wraps the wasm-bindgen output in ./raw/ and
+// adds only what JavaScript needs: error classes (`CompileError`, `EvaluationError`, `EntitleError`)
+// with `code` and `diagnostics`, and recovery after an internal error. All engine work happens in
+// WebAssembly (the Rust crate in bindings-wasm/src/lib.rs); nothing here computes a result.
+//
+// Internal errors: on wasm32-unknown-unknown a Rust panic aborts the instance (a
+// `WebAssembly.RuntimeError` trap) instead of unwinding. The engine is written so that no input can
+// panic, but should it happen, the trap becomes an `EntitleError` with code `INTERNAL`, the module is
+// instantiated afresh, and existing `Program`s recompile themselves on their next call.
+
+import rawInit, * as raw from "./raw/entitle_wasm.js";
+
+/** Every error this package throws on purpose: `code` is stable, `message` is human text. */
+export class EntitleError extends Error {
+  constructor(message, { code, diagnostics = [], cause } = {}) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = "EntitleError";
+    this.code = code;
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** Program text with errors: `code` is the first error's code, `diagnostics` lists them all. */
+export class CompileError extends EntitleError {
+  constructor(message, options) {
+    super(message, options);
+    this.name = "CompileError";
+  }
+}
+
+/**
+ * A unit that could not be evaluated: `code` is `R0001`…, `details` the engine's error object and
+ * `result` the whole record, `{unit_id, error}`, as `evaluateBatch` gives it.
+ */
+export class EvaluationError extends EntitleError {
+  constructor(message, { unitId, details, result, ...options } = {}) {
+    super(message, options);
+    this.name = "EvaluationError";
+    this.unitId = unitId;
+    this.details = details;
+    this.result = result;
+  }
+}
+
+let initialized = false;
+// Bumped each time the module is instantiated afresh after an internal error.
+let generation = 0;
+
+/**
+ * Loads the WebAssembly module. With no argument the `.wasm` file next to this package is fetched
+ * (bundlers understand the `new URL(…, import.meta.url)` it uses); otherwise pass a URL, a
+ * `Response`, bytes or a `WebAssembly.Module`.
+ */
+export default async function init(input) {
+  await rawInit(input === undefined ? undefined : { module_or_path: input });
+  initialized = true;
+}
+
+/** Loads the module synchronously from bytes or a `WebAssembly.Module` (Node, workers). */
+export function initSync(module) {
+  raw.initSync({ module });
+  initialized = true;
+}
+
+function restart(trap) {
+  let detail;
+  try {
+    // The panic hook kept the message; the trapped instance can still hand it over.
+    detail = raw.takePanicMessage();
+  } catch {
+    detail = undefined;
+  }
+  try {
+    raw.__wbg_reset_state();
+    generation += 1;
+  } catch {
+    initialized = false;
+  }
+  const why = detail ?? String(trap && trap.message);
+  return new EntitleError(`internal error in the Entitle engine (a bug; the engine was restarted): ${why}`, {
+    code: "INTERNAL",
+    cause: trap,
+  });
+}
+
+function convert(e) {
+  if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) return restart(e);
+  // Argument errors (TypeError) and anything that is not ours pass through unchanged.
+  if (!(e instanceof Error) || e instanceof TypeError || typeof e.code !== "string") return e;
+  const options = { code: e.code, diagnostics: e.diagnostics ?? [] };
+  switch (e.name) {
+    case "CompileError":
+      return new CompileError(e.message, options);
+    case "EvaluationError":
+      return new EvaluationError(e.message, { ...options, unitId: e.unitId, details: e.details, result: e.result });
+    default:
+      return new EntitleError(e.message, options);
+  }
+}
+
+function call(body) {
+  if (!initialized) {
+    throw new EntitleError("entitle-wasm is not initialised: call `await init()` (or `initSync`) first", {
+      code: "NOT_INITIALIZED",
+    });
+  }
+  try {
+    return body();
+  } catch (e) {
+    throw convert(e);
+  }
+}
+
+// ---- arguments: the same rules as the Node binding --------------------------------------------
+
+function argError(Kind, code, message) {
+  const e = new Kind(`entitle: ${message}`);
+  e.code = code;
+  return e;
+}
+
+function describe(value) {
+  if (value === null) return "null";
+  if (value instanceof Date) return "a Date object";
+  return typeof value;
+}
+
+function requireString(value, name) {
+  if (typeof value !== "string") {
+    const hint = name === "asOf" ? ' (an ISO date such as "2026-03-01")' : "";
+    throw argError(TypeError, "ERR_INVALID_ARG_TYPE", `${name} must be a string${hint}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+// Options: unknown keys are refused; an absent option stays undefined so the engine's default applies.
+function readOptions(options, spec) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== "object") {
+    throw argError(TypeError, "ERR_INVALID_ARG_TYPE", `options must be an object, got ${describe(options)}`);
+  }
+  for (const [key, value] of Object.entries(options)) {
+    if (!(key in spec)) {
+      throw argError(TypeError, "ERR_INVALID_ARG_VALUE", `unknown option \`${key}\` (known: ${Object.keys(spec).join(", ")})`);
+    }
+    if (value !== undefined && typeof value !== spec[key]) {
+      throw argError(TypeError, "ERR_INVALID_ARG_TYPE", `option \`${key}\` must be a ${spec[key]}, got ${describe(value)}`);
+    }
+  }
+  return options;
+}
+
+// Unit data becomes JSON text here; a JS number is read as the exact decimal JavaScript prints for it
+// (the shortest text that reads back as the same number). JSON would silently turn NaN and ±Infinity
+// into null (unknown) and a Date into a UTC timestamp, so those are refused; BigInts are exact integers.
+function unitValue(key, value) {
+  switch (typeof value) {
+    case "number":
+      if (Number.isFinite(value)) return value;
+      throw argError(TypeError, "ERR_INVALID_ARG_VALUE", `"${key}" is ${value}, which is not a number the engine can read; give amounts as numbers or decimal strings`);
+    case "bigint":
+      return value.toString();
+    case "string":
+      if (this[key] instanceof Date) {
+        throw argError(TypeError, "ERR_INVALID_ARG_VALUE", `"${key}" is a Date object; give dates as ISO strings such as "2026-03-01" (a Date is an instant, and its day depends on the time zone)`);
+      }
+      return value;
+    case "function":
+    case "symbol":
+      throw argError(TypeError, "ERR_INVALID_ARG_VALUE", `"${key}" is a ${typeof value}, which is not unit data`);
+    default:
+      return value;
+  }
+}
+
+// A unit (or an array of units) as JSON text; text given by the caller is passed on as it is.
+function unitJson(value, what) {
+  if (typeof value === "string") return value;
+  if (what === "units" && !Array.isArray(value)) {
+    throw argError(TypeError, "ERR_INVALID_ARG_TYPE", `units must be an array of units (or its JSON text), got ${describe(value)}`);
+  }
+  return JSON.stringify(value, unitValue) ?? "null";
+}
+
+function deepFreeze(value) {
+  if (value !== null && typeof value === "object") {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+const CONSTRUCT = Symbol("entitle.Program");
+
+/** A compiled program: compile once, evaluate many. Create one with `compile`. */
+export class Program {
+  #raw;
+  #generation;
+  #source;
+  #meta;
+
+  constructor(token, handle, source) {
+    if (token !== CONSTRUCT) throw new TypeError("entitle: use compile(source) to make a Program");
+    this.#raw = handle;
+    this.#generation = generation;
+    this.#source = source;
+    this.#meta = undefined;
+  }
+
+  // The compiled program in the current instance (recompiled after a restart).
+  #handle() {
+    if (this.#generation !== generation) {
+      this.#raw = raw.compile(this.#source);
+      this.#generation = generation;
+    }
+    return this.#raw;
+  }
+
+  #call(body) {
+    return call(() => body(this.#handle()));
+  }
+
+  // What a program declares never changes: read once, then frozen.
+  #info() {
+    if (this.#meta === undefined) {
+      this.#meta = deepFreeze(
+        this.#call((p) => ({
+          id: p.id,
+          title: p.title ?? null,
+          version: p.version ?? null,
+          hash: p.hash,
+          target: p.target,
+          currency: p.currency ?? null,
+          inputs: p.inputs(),
+          params: p.params(),
+          rules: p.rules(),
+          items: p.items(),
+          translations: p.translations(),
+        })),
+      );
+    }
+    return this.#meta;
+  }
+
+  /** The program identifier (`child_grant`). */
+  get id() { return this.#info().id; }
+  /** The human title, or null. */
+  get title() { return this.#info().title; }
+  /** The declared version, or null. */
+  get version() { return this.#info().version; }
+  /** `sha256:` and the hex digest of the program text; part of every decision. */
+  get hash() { return this.#info().hash; }
+  /** `household` or `individual`. */
+  get target() { return this.#info().target; }
+  /** The ISO 4217 currency code, or null. */
+  get currency() { return this.#info().currency; }
+  /** The declared inputs (what a form asks for), each marked with whether a rule reads it. */
+  get inputs() { return this.#info().inputs; }
+  /** The parameters with their effective-dated values. */
+  get params() { return this.#info().params; }
+  /** The eligibility rules: `{id, kind, sentence}`. */
+  get rules() { return this.#info().rules; }
+  /** The entitlement items: `{id, kind, sentence, unit}`. */
+  get items() { return this.#info().items; }
+  /** Translated sentences: locale → identifier → text (`title` for the title). */
+  get translations() { return this.#info().translations; }
+  /** Warnings found while compiling (English). */
+  get warnings() { return this.#call((p) => p.warnings()); }
+  /** The program text it was compiled from. */
+  get source() { return this.#source; }
+
+  /** Evaluates one unit; throws `EvaluationError` when it cannot be evaluated. */
+  evaluate(unit, asOf, options) {
+    requireString(asOf, "asOf");
+    const { explain } = readOptions(options, { explain: "boolean" });
+    const text = unitJson(unit, "unit");
+    return this.#call((p) => p.evaluate(text, asOf, explain));
+  }
+
+  /** Evaluates many units: one decision or `{unit_id, error}` per unit, in order. */
+  evaluateBatch(units, asOf, options) {
+    requireString(asOf, "asOf");
+    const { explain } = readOptions(options, { explain: "boolean" });
+    const text = unitJson(units, "units");
+    return this.#call((p) => p.evaluateBatch(text, asOf, explain));
+  }
+
+  /** The decision for one unit as text, with reasons, in `options.locale`. */
+  explain(unit, asOf, options) {
+    requireString(asOf, "asOf");
+    const { locale } = readOptions(options, { locale: "string" });
+    const text = unitJson(unit, "unit");
+    return this.#call((p) => p.explain(text, asOf, locale));
+  }
+
+  /** Runs the tests written inside the program. */
+  runTests() {
+    return this.#call((p) => p.runTests());
+  }
+
+  /** Releases the compiled program's memory now (otherwise the garbage collector does). */
+  free() {
+    // A handle from before a restart belongs to the old instance: there is nothing to free.
+    if (this.#generation === generation && this.#raw !== undefined) this.#raw.free();
+    this.#raw = undefined;
+    this.#generation = -1;
+  }
+}
+
+/** Compiles program text; throws `CompileError` with every diagnostic when it has errors. */
+export function compile(source, options) {
+  requireString(source, "source");
+  const { locale, filename } = readOptions(options, { locale: "string", filename: "string" });
+  return call(() => new Program(CONSTRUCT, raw.compile(source, locale, filename), source));
+}
+
+/** Every diagnostic of program text (errors and warnings); never throws for bad text. */
+export function check(source, options) {
+  requireString(source, "source");
+  const { locale } = readOptions(options, { locale: "string" });
+  return call(() => raw.check(source, locale));
+}
+
+/** The package version. */
+export function version() {
+  return call(() => raw.version());
+}
+
+/** The locales with built-in message catalogues. */
+export function locales() {
+  return call(() => raw.locales());
+}
+
+/**
+ * Test-only hooks, not public API: `panic()` makes the engine panic, so tests can check that a
+ * panic becomes an `EntitleError` with code `INTERNAL` and that the engine keeps working.
+ */
+export const __testing = Object.freeze({
+  panic: () => call(() => raw.__testPanic()),
+  generation: () => generation,
+});
