@@ -232,8 +232,13 @@ pub fn main(a: &Args) -> Result<ExitCode> {
         report.totals.exported
     )?;
     writeln!(stdout, "  exceptions  {}", c.exceptions)?;
-    for f in &report.files {
-        writeln!(stdout, "wrote {}", a.out.join(&f.name).display())?;
+    for name in report
+        .files
+        .iter()
+        .map(|f| f.name.clone())
+        .chain([format!("{}-manifest.json", report.format)])
+    {
+        writeln!(stdout, "wrote {}", a.out.join(name).display())?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -251,8 +251,11 @@ fn execute(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Message>(2);
     let (result, read) = std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
+            let mut reading = std::time::Duration::ZERO;
             loop {
+                let t = std::time::Instant::now();
                 let next = source.next_chunk(batch_size);
+                reading += t.elapsed();
                 let progress = source.progress();
                 let stop = match next {
                     Ok(Some(chunk)) => tx.send(Ok((chunk, progress))).is_err(),
@@ -265,6 +268,9 @@ fn execute(
                 if stop {
                     break;
                 }
+            }
+            if std::env::var_os("ENTITLE_TIMINGS").is_some() {
+                eprintln!("timings: reading {:.3} s", reading.as_secs_f64());
             }
             source.counts()
         });
@@ -345,7 +351,9 @@ fn process(
     preview: &mut Vec<RowError>,
 ) -> Result<()> {
     let options = EvalOptions { explain: a.explain };
+    let t0 = std::time::Instant::now();
     let result = program.run(&chunk.batch, a.as_of, &options);
+    let t1 = std::time::Instant::now();
     check_fast_path(&result, fast);
     let use_fast = fast.load(Ordering::Relaxed);
     let explain = a.explain.then_some(a.locale.as_str());
@@ -381,6 +389,7 @@ fn process(
             part
         })
         .collect();
+    let t2 = std::time::Instant::now();
     let mut errors = Vec::new();
     for e in chunk
         .errors
@@ -398,6 +407,14 @@ fn process(
         writers.put("decisions.csv", &p.csv)?;
         writers.put("decisions.jsonl", &p.jsonl)?;
         stats.merge(p.stats);
+    }
+    if std::env::var_os("ENTITLE_TIMINGS").is_some() {
+        eprintln!(
+            "timings: chunk of {n}: evaluating {:.3} s, records {:.3} s, writing {:.3} s",
+            (t1 - t0).as_secs_f64(),
+            (t2 - t1).as_secs_f64(),
+            t2.elapsed().as_secs_f64()
+        );
     }
     Ok(())
 }

@@ -468,11 +468,12 @@ impl FileSource {
                 rows,
                 loaded,
                 ended,
-                ..
+                last_gid,
             }) => {
                 let file = Arc::clone(rows.file());
                 loop {
-                    if !*loaded {
+                    let fresh = !*loaded;
+                    if fresh {
                         if *ended || !rows.advance()? {
                             *ended = true;
                             break;
@@ -481,7 +482,19 @@ impl FileSource {
                     }
                     *loaded = false;
                     match rows.cell(M_GID) {
-                        Ok(Some(gid)) => errors.push(orphan(&**rows, &file, gid)),
+                        Ok(Some(gid)) => {
+                            // A row out of order may belong to a group read long ago.
+                            if fresh && compare_ids(gid, last_gid).is_lt() {
+                                return Err(RegistryError::NotSorted {
+                                    path: file.to_string().into(),
+                                    line: rows.line(),
+                                    what: "group id",
+                                });
+                            }
+                            last_gid.clear();
+                            last_gid.push_str(gid);
+                            errors.push(orphan(&**rows, &file, gid));
+                        }
                         _ => errors.extend(no_group_id(&**rows, &file)),
                     }
                     self.counts.row_errors += 1;

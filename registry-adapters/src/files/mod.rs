@@ -72,6 +72,29 @@ pub fn discover(
     members: Option<&Path>,
 ) -> Result<RegistryFiles, RegistryError> {
     let meta = std::fs::metadata(path).map_err(|e| RegistryError::io("open", path, e))?;
+    for file in [Some(path).filter(|_| !meta.is_dir()), members]
+        .into_iter()
+        .flatten()
+    {
+        let ext = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if !EXTENSIONS.contains(&ext.as_str()) {
+            return Err(RegistryError::Unsupported {
+                reason: format!(
+                    "{}: cannot read this kind of file; expected {}",
+                    file.display(),
+                    EXTENSIONS
+                        .iter()
+                        .map(|e| format!(".{e}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+    }
     const GROUPS: &[&str] = &["groups", "households"];
     const MEMBERS: &[&str] = &["members", "memberships"];
     const PEOPLE: &[&str] = &["individuals", "persons", "people", "members"];

@@ -1,0 +1,362 @@
+//! `entitle check`, `test`, `fmt`, `explain`, `pay`, `generate` and `--help`.
+
+mod common;
+use common::*;
+
+fn with_typo(dir: &std::path::Path) -> String {
+    let path = dir.join("typo.entitle");
+    let text = std::fs::read_to_string(root().join(CHILD_GRANT))
+        .unwrap()
+        .replace("age(birthdate) < 18", "age(birthdat) < 18");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn help_is_there_for_newcomers() {
+    let r = ran(&["--help"]);
+    assert_eq!(r.code, 0);
+    for word in [
+        "check",
+        "test",
+        "run",
+        "explain",
+        "fmt",
+        "pay",
+        "generate",
+        "Examples:",
+    ] {
+        assert!(r.stdout.contains(word), "{word}: {}", r.stdout);
+    }
+    let r = ran(&["run", "--help"]);
+    assert!(
+        r.stdout.contains("--registry")
+            && r.stdout.contains("--as-of")
+            && r.stdout.contains("units = decisions + errors"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn check_reports_diagnostics_plain_coloured_and_as_json() {
+    let r = ran(&["check", CHILD_GRANT]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("child_grant.entitle: ok (0 errors"),
+        "{}",
+        r.stdout
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let typo = with_typo(dir.path());
+    let r = ran(&["check", &typo]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("error[E0101]: unknown name `birthdat`"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(&format!("--> {typo}:21:")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("^^^^^^^^"),
+        "a caret under the name: {}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("help: did you mean `birthdate`?"));
+    assert!(
+        !r.stdout.contains('\x1b'),
+        "no colour when not on a terminal"
+    );
+
+    let r = ran(&["check", "--color", "always", &typo]);
+    assert!(r.stdout.contains("\x1b[1;31merror"), "{}", r.stdout);
+
+    let r = ran(&["check", "--format", "json", &typo, CHILD_GRANT]);
+    assert_eq!(r.code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["ok"], false);
+    let e = doc["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["severity"] == "error")
+        .unwrap()
+        .clone();
+    assert_eq!(e["code"], "E0101");
+    assert_eq!(e["span"]["line"], 21);
+    assert_eq!(e["help"], "did you mean `birthdate`?");
+    assert_eq!(doc["files"][1]["ok"], true);
+}
+
+#[test]
+fn test_runs_the_programs_own_tests() {
+    let r = ran(&[
+        "test",
+        CHILD_GRANT,
+        "examples/programs/old_age_pension.entitle",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("Mother with two young children: passed"),
+        "{}",
+        r.stdout
+    );
+    let last = r.stdout.lines().last().unwrap();
+    let n: usize = last.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(n >= 5 && last == format!("{n} passed, 0 failed"), "{last}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let failing = dir.path().join("failing.entitle");
+    std::fs::write(
+        &failing,
+        std::fs::read_to_string(root().join(CHILD_GRANT))
+            .unwrap()
+            .replace(
+                "expect eligible, cash KES 2500",
+                "expect eligible, cash KES 9999",
+            ),
+    )
+    .unwrap();
+    let typo = with_typo(dir.path());
+    let r = ran(&["test", failing.to_str().unwrap(), &typo]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("Mother with two young children"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("cash: expected KES 9999, got 2500"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("does not compile"));
+    assert_eq!(r.stdout.lines().last().unwrap(), "3 passed, 2 failed");
+
+    let r = ran(&["test", "--locale", "fr", CHILD_GRANT]);
+    assert_eq!(r.stdout.lines().last().unwrap(), "4 réussi(s), 0 échoué(s)");
+}
+
+#[test]
+fn fmt_checks_and_rewrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.entitle");
+    let formatted = std::fs::read_to_string(root().join(CHILD_GRANT)).unwrap();
+    let r = ran(&["fmt", "--check", CHILD_GRANT]);
+    let canonical = r.code == 0;
+    let messy = formatted.replace(
+        "  per_child: money \"Amount per child\" = KES 500",
+        "  per_child:money   \"Amount per child\"=KES 500",
+    );
+    std::fs::write(&path, &messy).unwrap();
+    let p = path.to_str().unwrap();
+    let r = ran(&["fmt", "--check", p]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("would be reformatted"));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        messy,
+        "--check writes nothing"
+    );
+    let r = ran(&["fmt", p]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("formatted"));
+    assert_eq!(ran(&["fmt", "--check", p]).code, 0);
+    if canonical {
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), formatted);
+    }
+    let typo = dir.path().join("broken.entitle");
+    std::fs::write(
+        &typo,
+        "program x \"X\"\n  target household\ninputs\n  household.a text\n",
+    )
+    .unwrap();
+    let r = ran(&["fmt", typo.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("broken.entitle:4:"), "{}", r.stderr);
+}
+
+#[test]
+fn explain_gives_one_units_reasons() {
+    let args = |id: &str, extra: &[&'static str]| {
+        let mut v: Vec<String> = [
+            "explain",
+            CHILD_GRANT,
+            "--registry",
+            "examples/registry",
+            "--as-of",
+            "2026-03-01",
+            "--id",
+            id,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let call = |v: Vec<String>| ran(&v.iter().map(String::as_str).collect::<Vec<_>>());
+    let r = call(args("H0000004", &[]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("Child Support Grant — H0000004 — 2026-03-01\nEligible."),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("✓ At least one child under 18 — children = 1"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("Total: KES 2000"), "{}", r.stdout);
+    let r = call(args("H0000004", &["--locale", "fr"]));
+    assert!(
+        r.stdout.contains("Éligible.") && r.stdout.contains("Allocation de soutien à l'enfant"),
+        "{}",
+        r.stdout
+    );
+    let r = call(args("H0000004", &["--format", "json"]));
+    let d: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        (d["unit_id"].as_str(), d["decision"].as_str()),
+        (Some("H0000004"), Some("eligible"))
+    );
+    assert!(d["explanation"]["rules"].is_array());
+    // A unit whose row is malformed: the record, with file and line.
+    let r = call(args("H0000462", &[]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("examples/registry/groups.csv:463: column `monthly_income`"),
+        "{}",
+        r.stdout
+    );
+    let r = call(args("H7654321", &[]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("no unit `H7654321` in examples/registry/groups.csv"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn pay_exports_a_run_with_payees_from_the_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let r = run_child_grant("examples/registry", run.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = dir.path().join("pay");
+    let r = ran(&[
+        "pay",
+        run.to_str().unwrap(),
+        "--format",
+        "g2p-connect",
+        "--payer",
+        "examples/payer.toml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("g2p-connect-manifest.json")).unwrap(),
+    )
+    .unwrap();
+    let counts = &manifest["counts"];
+    let payable = counts["payable"].as_u64().unwrap();
+    assert_eq!(
+        payable,
+        summary(&run)["counts"]["eligible"].as_u64().unwrap()
+    );
+    assert_eq!(
+        counts["exported"].as_u64().unwrap() + counts["exceptions"].as_u64().unwrap(),
+        payable
+    );
+    assert!(
+        counts["exported"].as_u64().unwrap() > payable / 2,
+        "most heads have an account: {counts}"
+    );
+    let batch = std::fs::read_to_string(out.join("g2p-connect-001.json")).unwrap();
+    assert!(batch.contains("@mpesa"));
+    // Again without --force: refused, nothing changed.
+    let before = std::fs::read(out.join("g2p-connect-001.json")).unwrap();
+    let r = ran(&[
+        "pay",
+        run.to_str().unwrap(),
+        "--format",
+        "g2p-connect",
+        "--payer",
+        "examples/payer.toml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_ne!(r.code, 0);
+    assert_eq!(
+        std::fs::read(out.join("g2p-connect-001.json")).unwrap(),
+        before
+    );
+    let r = ran(&[
+        "pay",
+        run.to_str().unwrap(),
+        "--format",
+        "swift",
+        "--payer",
+        "examples/payer.toml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("swift"), "{}", r.stderr);
+}
+
+#[test]
+fn generate_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen = |name: &str, seed: &str, format: &str| {
+        let out = dir.path().join(name);
+        let r = ran(&[
+            "generate",
+            "--households",
+            "500",
+            "--seed",
+            seed,
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        out
+    };
+    let a = gen("a", "7", "csv");
+    let b = gen("b", "7", "csv");
+    let c = gen("c", "8", "csv");
+    let j = gen("j", "7", "jsonl");
+    let read = |p: std::path::PathBuf| std::fs::read(p).unwrap();
+    assert_eq!(read(a.join("groups.csv")), read(b.join("groups.csv")));
+    assert_eq!(read(a.join("members.csv")), read(b.join("members.csv")));
+    assert_ne!(read(a.join("members.csv")), read(c.join("members.csv")));
+    let groups = csv_records(&a.join("groups.csv"));
+    assert_eq!(groups.len(), 501);
+    assert_eq!(groups[1][0], "H0000001");
+    // CSV and JSONL registries of one seed give the same decisions.
+    let (oa, oj) = (dir.path().join("oa"), dir.path().join("oj"));
+    assert_eq!(
+        run_child_grant(a.to_str().unwrap(), oa.to_str().unwrap(), &[]).code,
+        0
+    );
+    let r = run_child_grant(j.to_str().unwrap(), oj.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        read(oa.join("decisions.jsonl")),
+        read(oj.join("decisions.jsonl"))
+    );
+}
