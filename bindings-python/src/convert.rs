@@ -26,6 +26,8 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple, PyType};
+use pyo3::PyTypeInfo;
+use std::borrow::Cow;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
@@ -150,6 +152,15 @@ fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Result<Value, String>> {
     if let Ok(b) = obj.cast::<PyBool>() {
         return Ok(Ok(Value::Bool(b.is_true())));
     }
+    // The common registry types are recognised by their exact type first (cheap), subclasses below.
+    let ty = obj.get_type();
+    if ty.is(PyDate::type_object(py)) {
+        return Ok(date_of(obj)?.map(Value::Date).ok_or_else(|| "the date is out of range".to_string()));
+    }
+    let decimal = DECIMAL.import(py, "decimal", "Decimal")?;
+    if ty.is(decimal) {
+        return Ok(decimal_text(&obj.str()?.to_cow()?).map(Value::Number));
+    }
     if obj.is_instance_of::<PyInt>() {
         return Ok(match obj.extract::<i64>() {
             Ok(i) => Ok(Value::Number(Decimal::from(i))),
@@ -159,7 +170,7 @@ fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Result<Value, String>> {
     if obj.is_instance_of::<PyFloat>() {
         return Ok(Err("a float is not an exact number: pass a decimal.Decimal, an int or a str".into()));
     }
-    if obj.is_instance(DECIMAL.import(py, "decimal", "Decimal")?)? {
+    if obj.is_instance(decimal)? {
         return Ok(decimal_text(&obj.str()?.to_cow()?).map(Value::Number));
     }
     if let Some(d) = date_of(obj)? {
@@ -242,13 +253,13 @@ impl<'py> Map<'py> {
 }
 
 /// A unit or member id: a string, or an integer written in decimal.
-fn id_of(v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
+fn id_of<'a>(v: Option<&'a Bound<'_, PyAny>>) -> PyResult<Option<Cow<'a, str>>> {
     let Some(v) = v else { return Ok(None) };
     if let Ok(s) = v.cast::<PyString>() {
-        return Ok(Some(s.to_str()?.to_string()));
+        return Ok(Some(Cow::Borrowed(s.to_str()?)));
     }
     if v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>() {
-        return Ok(Some(v.str()?.to_str()?.to_string()));
+        return Ok(Some(Cow::Owned(v.str()?.to_str()?.to_string())));
     }
     Ok(None)
 }
@@ -309,7 +320,8 @@ impl<'py> Binder<'py> {
             self.builder.fail_unit(EvalError::InvalidUnit { reason: "a unit must be a mapping (a dict)".into() });
             return Ok(());
         };
-        let id = id_of(map.get(intern!(py, "id"))?.as_ref())?;
+        let id_obj = map.get(intern!(py, "id"))?;
+        let id = id_of(id_obj.as_ref())?;
         self.builder.start_unit(id.as_deref().unwrap_or(""));
         let outcome = match id {
             None => Err(EvalError::InvalidUnit { reason: "the unit has no `id` (a string or an integer)".into() }),
@@ -354,31 +366,44 @@ impl<'py> Binder<'py> {
         let Some(map) = Map::of(m)? else {
             return Ok(Err(EvalError::InvalidUnit { reason: format!("member {} is not a mapping (a dict)", index + 1) }));
         };
-        let id = id_of(map.get(intern!(py, "id"))?.as_ref())?.unwrap_or_else(|| format!("#{}", index + 1));
+        let id_obj = map.get(intern!(py, "id"))?;
+        let id = id_of(id_obj.as_ref())?.unwrap_or_else(|| Cow::Owned(format!("#{}", index + 1)));
         let kind = match map.get(intern!(py, "kind"))? {
             Some(k) => Some(k),
             None => map.get(intern!(py, "kinds"))?,
         };
-        let kind_objects: Vec<Bound<'py, PyString>> = match kind {
-            None => Vec::new(),
-            Some(k) if k.is_none() => Vec::new(),
+        // One kind (the usual case) needs no list.
+        let mut kind_objects: Vec<Bound<'py, PyString>> = Vec::new();
+        let mut single = None;
+        match kind {
+            None => {}
+            Some(k) if k.is_none() => {}
             Some(k) => {
                 if let Ok(s) = k.cast::<PyString>() {
-                    vec![s.clone()]
+                    single = Some(s.clone());
                 } else if k.is_instance_of::<PyList>() || k.is_instance_of::<PyTuple>() {
-                    let mut v = Vec::new();
                     for x in k.try_iter()? {
                         if let Ok(s) = x?.cast_into::<PyString>() {
-                            v.push(s);
+                            kind_objects.push(s);
                         }
                     }
-                    v
                 } else {
                     return Ok(Err(EvalError::InvalidUnit { reason: format!("member {id}: `kind` must be a string or a list of strings") }));
                 }
             }
+        }
+        let one: [&str; 1];
+        let many: Vec<&str>;
+        let kinds: &[&str] = match &single {
+            Some(s) => {
+                one = [s.to_str()?];
+                &one
+            }
+            None => {
+                many = kind_objects.iter().map(|s| s.to_str()).collect::<PyResult<Vec<&str>>>()?;
+                &many
+            }
         };
-        let kinds = kind_objects.iter().map(|s| s.to_str()).collect::<PyResult<Vec<&str>>>()?;
         let start = match membership_date(map.get(intern!(py, "start_date"))?, || format!("member {id}: start_date"))? {
             Ok(d) => d,
             Err(e) => return Ok(Err(e)),
@@ -387,7 +412,7 @@ impl<'py> Binder<'py> {
             Ok(d) => d,
             Err(e) => return Ok(Err(e)),
         };
-        if let Err(e) = self.builder.add_member(&id, &kinds, start, end) {
+        if let Err(e) = self.builder.add_member(&id, kinds, start, end) {
             return Ok(Err(e));
         }
         for slot in 0..self.member_keys.len() {

@@ -12,6 +12,11 @@
     clippy::expect_used, // same
 )]
 
+/// Rust allocations of the extension (bound batches, records) go through mimalloc; Python's own
+/// objects are unaffected.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod convert;
 mod errors;
 mod meta;
@@ -101,7 +106,7 @@ mod _native {
     #[pymodule_export]
     use crate::program::PyProgram;
     #[pymodule_export]
-    use crate::results::{PyCashTotals, PyDecision, PyItemResult, PyRuleOutcome, PyUnitError};
+    use crate::results::{PyCashTotals, PyDecision, PyItemResult, PyResults, PyResultsIterator, PyRuleOutcome, PyUnitError};
 
     use pyo3::prelude::*;
 

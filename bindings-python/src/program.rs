@@ -3,12 +3,12 @@
 use crate::convert::{as_of_date, Binder};
 use crate::errors::{evaluation_error, guard};
 use crate::meta::{PyDiagnostic, PyInput, PyItem, PyParam, PyRule, PyTestOutcome};
-use crate::results::{PyDecision, PyUnitError};
+use crate::results::{PyResults, Shared};
 use entitle_core::{Decision, EvalOptions, Program, UnitError};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
 use rayon::prelude::*;
 use serde_json::Value as Json;
+use std::sync::Arc;
 
 /// A compiled program: immutable, safe to share between threads, compiled once and evaluated many
 /// times. Made by `entitle.compile(source)`.
@@ -56,13 +56,6 @@ impl PyProgram {
             (0..results.len()).into_par_iter().map(|i| results.decision(i)).collect()
         }))
     }
-
-    fn wrap<'py>(&self, py: Python<'py>, r: Result<Decision, UnitError>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(match r {
-            Ok(d) => Bound::new(py, PyDecision { inner: d, program: self.inner.clone() })?.into_any(),
-            Err(e) => Bound::new(py, PyUnitError { inner: e })?.into_any(),
-        })
-    }
 }
 
 #[pymethods]
@@ -79,25 +72,24 @@ impl PyProgram {
     #[pyo3(signature = (unit, as_of, *, explain = None))]
     fn evaluate<'py>(&self, py: Python<'py>, unit: &Bound<'py, PyAny>, as_of: &Bound<'py, PyAny>, explain: Option<bool>) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let mut results = self.run(py, std::iter::once(Ok(unit.clone())), as_of, explain)?;
-            match results.pop() {
-                Some(Ok(d)) => Ok(Bound::new(py, PyDecision { inner: d, program: self.inner.clone() })?.into_any()),
-                Some(Err(e)) => Err(evaluation_error(py, &e)),
-                None => Err(crate::errors::call_error(py, crate::errors::INTERNAL, "no result for the unit".into())),
+            let results = self.run(py, std::iter::once(Ok(unit.clone())), as_of, explain)?;
+            if let Some(Err(e)) = results.first() {
+                return Err(evaluation_error(py, e));
             }
+            Arc::new(Shared { results, program: self.inner.clone() }).object(py, 0)
         })
     }
 
     /// Evaluates many units at `as_of`; one result per unit, in order: a `Decision`, or a
-    /// `UnitError` for a unit that could not be evaluated (the others are unaffected).
+    /// `UnitError` for a unit that could not be evaluated (the others are unaffected). The
+    /// `Results` are a read-only sequence (index it, slice it, iterate it, or `list()` it).
     ///
     /// The units are read with the GIL held; evaluation runs without it, in parallel.
     #[pyo3(signature = (units, as_of, *, explain = None))]
-    fn evaluate_batch<'py>(&self, py: Python<'py>, units: &Bound<'py, PyAny>, as_of: &Bound<'py, PyAny>, explain: Option<bool>) -> PyResult<Bound<'py, PyList>> {
+    fn evaluate_batch(&self, py: Python<'_>, units: &Bound<'_, PyAny>, as_of: &Bound<'_, PyAny>, explain: Option<bool>) -> PyResult<PyResults> {
         guard(py, || {
             let results = self.run(py, units.try_iter()?, as_of, explain)?;
-            let objects = results.into_iter().map(|r| self.wrap(py, r)).collect::<PyResult<Vec<_>>>()?;
-            PyList::new(py, objects)
+            Ok(PyResults { shared: Arc::new(Shared { results, program: self.inner.clone() }) })
         })
     }
 

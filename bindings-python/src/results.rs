@@ -5,8 +5,102 @@ use crate::convert::{date_to_py, decimal_to_py, opt_decimal, to_py_data};
 use crate::errors::guard;
 use entitle_core::json::{decision_to_json, error_to_json};
 use entitle_core::{CashTotals, Decision, ItemResult, Program, RuleOutcome, UnitError};
+use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PySlice};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// The results of one call, shared by the objects that show them: a batch's records are built
+/// once, without the GIL, and each `Decision` or `UnitError` is a view of one of them.
+pub(crate) struct Shared {
+    pub(crate) results: Vec<Result<Decision, UnitError>>,
+    pub(crate) program: Program,
+}
+
+impl Shared {
+    /// The Python object for result `index`: a `Decision` or a `UnitError`.
+    pub(crate) fn object<'py>(self: &Arc<Self>, py: Python<'py>, index: usize) -> PyResult<Bound<'py, PyAny>> {
+        let shared = Arc::clone(self);
+        Ok(match self.results.get(index) {
+            Some(Ok(_)) => Bound::new(py, PyDecision { shared, index })?.into_any(),
+            Some(Err(_)) => Bound::new(py, PyUnitError { shared, index })?.into_any(),
+            None => return Err(PyIndexError::new_err("result index out of range")),
+        })
+    }
+}
+
+fn gone() -> PyErr {
+    PyIndexError::new_err("internal error: the result is not where it was recorded")
+}
+
+/// The results of `Program.evaluate_batch`: a read-only sequence with one `Decision` or
+/// `UnitError` per unit, in the order of the units. Objects are made as they are read, so a batch
+/// of 100,000 units costs one Python object until its results are looked at.
+#[pyclass(frozen, sequence, name = "Results", module = "entitle")]
+pub(crate) struct PyResults {
+    pub(crate) shared: Arc<Shared>,
+}
+
+#[pymethods]
+impl PyResults {
+    fn __len__(&self) -> usize {
+        self.shared.results.len()
+    }
+
+    fn __getitem__<'py>(&self, py: Python<'py>, index: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let n = self.shared.results.len();
+        if let Ok(slice) = index.cast::<PySlice>() {
+            let ind = slice.indices(isize::try_from(n).unwrap_or(isize::MAX))?;
+            let list = PyList::empty(py);
+            let mut i = ind.start;
+            for _ in 0..ind.slicelength {
+                list.append(self.shared.object(py, usize::try_from(i).unwrap_or(usize::MAX))?)?;
+                i += ind.step;
+            }
+            return Ok(list.into_any());
+        }
+        let i: isize = index.extract()?;
+        let i = if i < 0 { i + isize::try_from(n).unwrap_or(isize::MAX) } else { i };
+        let i = usize::try_from(i).map_err(|_| PyIndexError::new_err("results index out of range"))?;
+        if i >= n {
+            return Err(PyIndexError::new_err("results index out of range"));
+        }
+        self.shared.object(py, i)
+    }
+
+    fn __iter__(&self) -> PyResultsIterator {
+        PyResultsIterator { shared: Arc::clone(&self.shared), next: AtomicUsize::new(0) }
+    }
+
+    fn __repr__(&self) -> String {
+        let errors = self.shared.results.iter().filter(|r| r.is_err()).count();
+        format!("<Results of {} units, {} errors>", self.shared.results.len(), errors)
+    }
+}
+
+/// Iterator over `Results`.
+#[pyclass(frozen, name = "ResultsIterator", module = "entitle")]
+pub(crate) struct PyResultsIterator {
+    shared: Arc<Shared>,
+    next: AtomicUsize,
+}
+
+#[pymethods]
+impl PyResultsIterator {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        if i >= self.shared.results.len() {
+            self.next.store(self.shared.results.len(), Ordering::Relaxed);
+            return Ok(None);
+        }
+        self.shared.object(py, i).map(Some)
+    }
+}
 
 /// The decision for one unit (a household or an individual).
 ///
@@ -18,89 +112,98 @@ use pyo3::types::{PyDict, PyList};
 /// JSON result shape, identical in every language.
 #[pyclass(frozen, name = "Decision", module = "entitle")]
 pub(crate) struct PyDecision {
-    pub(crate) inner: Decision,
-    pub(crate) program: Program,
+    shared: Arc<Shared>,
+    index: usize,
+}
+
+impl PyDecision {
+    fn d(&self) -> PyResult<&Decision> {
+        match self.shared.results.get(self.index) {
+            Some(Ok(d)) => Ok(d),
+            _ => Err(gone()),
+        }
+    }
 }
 
 #[pymethods]
 impl PyDecision {
     /// The unit's id.
     #[getter]
-    fn unit_id(&self) -> &str {
-        &self.inner.unit_id
+    fn unit_id(&self) -> PyResult<&str> {
+        Ok(&self.d()?.unit_id)
     }
 
     /// The identifier of the program that decided.
     #[getter]
-    fn program_id(&self) -> &str {
-        &self.inner.program.id
+    fn program_id(&self) -> PyResult<&str> {
+        Ok(&self.d()?.program.id)
     }
 
     /// The version of the program that decided, if it declares one.
     #[getter]
-    fn program_version(&self) -> Option<&str> {
-        self.inner.program.version.as_deref()
+    fn program_version(&self) -> PyResult<Option<&str>> {
+        Ok(self.d()?.program.version.as_deref())
     }
 
     /// `sha256:…` of the program text that decided.
     #[getter]
-    fn program_hash(&self) -> &str {
-        &self.inner.program.hash
+    fn program_hash(&self) -> PyResult<&str> {
+        Ok(&self.d()?.program.hash)
     }
 
     /// The as-of date.
     #[getter]
     fn as_of<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        date_to_py(py, self.inner.as_of)
+        date_to_py(py, self.d()?.as_of)
     }
 
     /// `"eligible"`, `"not_eligible"` or `"undetermined"`.
     #[getter]
-    fn outcome(&self) -> &'static str {
-        self.inner.outcome.as_str()
+    fn outcome(&self) -> PyResult<&'static str> {
+        Ok(self.d()?.outcome.as_str())
     }
 
     /// True when the unit is eligible.
     #[getter]
-    fn eligible(&self) -> bool {
-        self.inner.outcome == entitle_core::Outcome::Eligible
+    fn eligible(&self) -> PyResult<bool> {
+        Ok(self.d()?.outcome == entitle_core::Outcome::Eligible)
     }
 
     /// Every rule's outcome, in written order.
     #[getter]
     fn rules<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(py, self.inner.rules.iter().map(|r| PyRuleOutcome { inner: r.clone() }))
+        PyList::new(py, self.d()?.rules.iter().map(|r| PyRuleOutcome { inner: r.clone() }))
     }
 
     /// The inputs whose absence left a rule unknown (and `head` when a household has none), sorted.
     #[getter]
-    fn missing(&self) -> Vec<String> {
-        self.inner.missing.clone()
+    fn missing(&self) -> PyResult<Vec<String>> {
+        Ok(self.d()?.missing.clone())
     }
 
     /// Every entitlement item (empty unless eligible).
     #[getter]
     fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(py, self.inner.items.iter().map(|i| PyItemResult { inner: i.clone() }))
+        PyList::new(py, self.d()?.items.iter().map(|i| PyItemResult { inner: i.clone() }))
     }
 
     /// Cash totals, for eligible units of programs with cash items; otherwise `None`.
     #[getter]
-    fn cash(&self) -> Option<PyCashTotals> {
-        self.inner.cash.clone().map(|inner| PyCashTotals { inner })
+    fn cash(&self) -> PyResult<Option<PyCashTotals>> {
+        Ok(self.d()?.cash.clone().map(|inner| PyCashTotals { inner }))
     }
 
     /// The cash entitlement after cap, floor and rounding (`cash.total`), or `None`.
     #[getter]
     fn cash_total<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        opt_decimal(py, self.inner.cash.as_ref().map(|c| &c.total))
+        opt_decimal(py, self.d()?.cash.as_ref().map(|c| &c.total))
     }
 
     /// In-kind totals: unit of measure → quantity.
     #[getter]
     fn in_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        for q in &self.inner.in_kind {
+        for q in &self.d()?.in_kind {
             d.set_item(&q.unit, decimal_to_py(py, &q.quantity)?)?;
         }
         Ok(d)
@@ -111,7 +214,7 @@ impl PyDecision {
     /// "items": […], "adjustments": [{"kind": "cap" | "floor" | "round" | "zero", …}]}`.
     #[getter]
     fn explanation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || match &self.inner.explanation {
+        guard(py, || match &self.d()?.explanation {
             Some(e) => to_py_data(py, e),
             None => Ok(py.None().into_bound(py)),
         })
@@ -121,24 +224,25 @@ impl PyDecision {
     /// the program's own translations: the decision, each rule with the values that decided it
     /// (when evaluated with `explain=True`), each item, the adjustments and the totals.
     fn explain(&self, py: Python<'_>, locale: &str) -> PyResult<String> {
-        guard(py, || Ok(entitle_core::explain::render::decision_text(&self.program, &self.inner, locale)))
+        guard(py, || Ok(entitle_core::explain::render::decision_text(&self.shared.program, self.d()?, locale)))
     }
 
     /// The decision in Entitle's JSON shape, as plain Python data (amounts and dates as strings).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || crate::convert::json_to_py(py, &decision_to_json(&self.inner)))
+        guard(py, || crate::convert::json_to_py(py, &decision_to_json(self.d()?)))
     }
 
     /// The decision as JSON text, byte for byte what Rust, Node and WebAssembly write.
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
-        guard(py, || Ok(decision_to_json(&self.inner).to_string()))
+        guard(py, || Ok(decision_to_json(self.d()?).to_string()))
     }
 
-    fn __repr__(&self) -> String {
-        match &self.inner.cash {
-            Some(c) => format!("<Decision {} {} cash={} {}>", self.inner.unit_id, self.inner.outcome.as_str(), c.currency, c.total),
-            None => format!("<Decision {} {}>", self.inner.unit_id, self.inner.outcome.as_str()),
-        }
+    fn __repr__(&self) -> PyResult<String> {
+        let d = self.d()?;
+        Ok(match &d.cash {
+            Some(c) => format!("<Decision {} {} cash={} {}>", d.unit_id, d.outcome.as_str(), c.currency, c.total),
+            None => format!("<Decision {} {}>", d.unit_id, d.outcome.as_str()),
+        })
     }
 }
 
@@ -147,46 +251,57 @@ impl PyDecision {
 /// never a registrant's values.
 #[pyclass(frozen, name = "UnitError", module = "entitle")]
 pub(crate) struct PyUnitError {
-    pub(crate) inner: UnitError,
+    shared: Arc<Shared>,
+    index: usize,
+}
+
+impl PyUnitError {
+    fn e(&self) -> PyResult<&UnitError> {
+        match self.shared.results.get(self.index) {
+            Some(Err(e)) => Ok(e),
+            _ => Err(gone()),
+        }
+    }
 }
 
 #[pymethods]
 impl PyUnitError {
     /// The unit's id (empty when the unit had none).
     #[getter]
-    fn unit_id(&self) -> &str {
-        &self.inner.unit_id
+    fn unit_id(&self) -> PyResult<&str> {
+        Ok(&self.e()?.unit_id)
     }
 
     /// The stable error code (`R0001` …).
     #[getter]
-    fn code(&self) -> &'static str {
-        self.inner.code()
+    fn code(&self) -> PyResult<&'static str> {
+        Ok(self.e()?.code())
     }
 
     /// What went wrong, in English.
     #[getter]
-    fn message(&self) -> String {
-        self.inner.error.to_string()
+    fn message(&self) -> PyResult<String> {
+        Ok(self.e()?.error.to_string())
     }
 
     /// The error in Entitle's JSON shape: `{"unit_id", "error": {"code", "message", …}}`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || crate::convert::json_to_py(py, &error_to_json(&self.inner)))
+        guard(py, || crate::convert::json_to_py(py, &error_to_json(self.e()?)))
     }
 
     /// The error as JSON text, byte for byte what Rust writes.
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
-        guard(py, || Ok(error_to_json(&self.inner).to_string()))
+        guard(py, || Ok(error_to_json(self.e()?).to_string()))
     }
 
     /// The same error as an `entitle.EvaluationError`, ready to raise.
     fn to_exception<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(crate::errors::evaluation_error(py, &self.inner).into_value(py).into_bound(py).into_any())
+        Ok(crate::errors::evaluation_error(py, self.e()?).into_value(py).into_bound(py).into_any())
     }
 
-    fn __repr__(&self) -> String {
-        format!("<UnitError {} {}>", self.inner.unit_id, self.inner.code())
+    fn __repr__(&self) -> PyResult<String> {
+        let e = self.e()?;
+        Ok(format!("<UnitError {} {}>", e.unit_id, e.code()))
     }
 }
 

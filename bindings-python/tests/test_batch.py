@@ -58,4 +58,4 @@ def test_generators_and_tuples_are_accepted(child_grant: entitle.Program) -> Non
     from_list = [d.to_json() for d in child_grant.evaluate_batch(units, AS_OF)]
     assert [d.to_json() for d in child_grant.evaluate_batch((u for u in units), AS_OF)] == from_list
     assert [d.to_json() for d in child_grant.evaluate_batch(tuple(units), AS_OF)] == from_list
-    assert child_grant.evaluate_batch([], AS_OF) == []
+    assert list(child_grant.evaluate_batch([], AS_OF)) == []

@@ -15,6 +15,8 @@ Compile a program once, then evaluate households or individuals::
     decision.cash_total  # Decimal('2000')
 """
 
+from collections.abc import Sequence as _Sequence
+
 from ._errors import CompileError, EntitleError, EvaluationError, PaymentError
 from ._native import (
     CashTotals,
@@ -25,6 +27,8 @@ from ._native import (
     ItemResult,
     Param,
     Program,
+    Results,
+    ResultsIterator,
     Rule,
     RuleOutcome,
     TestOutcome,
@@ -49,6 +53,8 @@ __all__ = [
     "Param",
     "PaymentError",
     "Program",
+    "Results",
+    "ResultsIterator",
     "Rule",
     "RuleOutcome",
     "TestOutcome",
@@ -59,3 +65,6 @@ __all__ = [
     "locales",
     "pay",
 ]
+
+# Results is a read-only sequence: isinstance(results, collections.abc.Sequence) holds.
+_Sequence.register(Results)

@@ -3,8 +3,8 @@
 import datetime
 import decimal
 import os
-from collections.abc import Iterable, Mapping
-from typing import Any, final
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, final, overload
 
 __version__: str
 __all__ = [
@@ -17,6 +17,8 @@ __all__ = [
     "Param",
     "Program",
     "Rule",
+    "Results",
+    "ResultsIterator",
     "RuleOutcome",
     "TestOutcome",
     "UnitError",
@@ -250,6 +252,22 @@ class UnitError:
     def to_exception(self) -> Exception: ...
 
 @final
+class Results(Sequence[Decision | UnitError]):
+    """The results of ``Program.evaluate_batch``: one ``Decision`` or ``UnitError`` per unit, in order."""
+
+    def __len__(self) -> int: ...
+    @overload
+    def __getitem__(self, key: int, /) -> Decision | UnitError: ...
+    @overload
+    def __getitem__(self, key: slice, /) -> list[Decision | UnitError]: ...
+    def __iter__(self) -> ResultsIterator: ...
+
+@final
+class ResultsIterator(Iterator[Decision | UnitError]):
+    def __iter__(self) -> ResultsIterator: ...
+    def __next__(self) -> Decision | UnitError: ...
+
+@final
 class Program:
     """A compiled program; made by ``entitle.compile``."""
 
@@ -258,7 +276,7 @@ class Program:
     ) -> Decision: ...
     def evaluate_batch(
         self, units: Iterable[_Unit], as_of: datetime.date | str, *, explain: bool | None = None
-    ) -> list[Decision | UnitError]: ...
+    ) -> Results: ...
     def evaluate_json(self, unit: str, as_of: str, *, explain: bool | None = None) -> str: ...
     def evaluate_batch_json(self, units: str, as_of: str, *, explain: bool | None = None) -> str: ...
     def run_tests(self, *, locale: str | None = None) -> list[TestOutcome]: ...
