@@ -247,7 +247,8 @@ class Program {
   evaluate(unit, asOf, options) {
     requireString(asOf, 'asOf');
     const { explain } = readOptions(options, { explain: 'boolean' });
-    const result = JSON.parse(call(() => this.#native.evaluate(encodeUnit(unit), asOf, explain)));
+    const text = encodeUnit(unit);
+    const result = JSON.parse(call(() => this.#native.evaluate(text, asOf, explain)));
     if (isFailure(result)) throw new EvaluationError(result);
     return result;
   }
@@ -294,8 +295,9 @@ class Program {
   explain(unit, asOf, options) {
     requireString(asOf, 'asOf');
     const { locale } = readOptions(options, { locale: 'string' });
-    const outcome = call(() => this.#native.explain(encodeUnit(unit), asOf, locale));
-    if (outcome.failure !== undefined && outcome.failure !== null) {
+    const text = encodeUnit(unit);
+    const outcome = call(() => this.#native.explain(text, asOf, locale));
+    if (outcome.failure != null) {
       throw new EvaluationError(JSON.parse(outcome.failure));
     }
     return outcome.text;

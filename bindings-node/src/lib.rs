@@ -200,20 +200,36 @@ pub struct NativeProgram {
     locale: Option<String>,
 }
 
-fn read_units(chunks: &[String]) -> Result<Vec<Json>> {
-    let mut units = Vec::new();
-    for c in chunks {
-        let part: Vec<Json> = serde_json::from_str(c).map_err(|e| invalid_arg("the units are not valid JSON", &e))?;
-        units.extend(part);
+/// `f` over `items` on up to one thread per core, results in order. Used only for the type
+/// conversions (JSON text to values and back), never for evaluation, which is one core call.
+fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> Result<U> + Sync) -> Result<Vec<U>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
+    if threads <= 1 {
+        return items.iter().map(&f).collect();
     }
-    Ok(units)
+    let per_thread = items.len().div_ceil(threads);
+    let parts: Vec<Result<Vec<U>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = items.chunks(per_thread).map(|part| s.spawn(|| part.iter().map(&f).collect::<Result<Vec<U>>>())).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(internal("a conversion thread panicked"))))
+            .collect()
+    });
+    let mut out = Vec::with_capacity(items.len());
+    for p in parts {
+        out.extend(p?);
+    }
+    Ok(out)
+}
+
+fn read_units(chunks: &[String]) -> Result<Vec<Json>> {
+    let parts = par_map(chunks, |c| serde_json::from_str::<Vec<Json>>(c).map_err(|e| invalid_arg("the units are not valid JSON", &e)))?;
+    Ok(parts.into_iter().flatten().collect())
 }
 
 fn write_results(results: &[Json]) -> Result<Vec<String>> {
-    results
-        .chunks(RESULT_CHUNK)
-        .map(|c| serde_json::to_string(c).map_err(|_| internal("a result could not be written as JSON")))
-        .collect()
+    let chunks: Vec<&[Json]> = results.chunks(RESULT_CHUNK).collect();
+    par_map(&chunks, |c| serde_json::to_string(c).map_err(|_| internal("a result could not be written as JSON")))
 }
 
 fn evaluate_chunks(program: &Program, chunks: &[String], as_of: &str, explain: Option<bool>) -> Result<Vec<String>> {

@@ -1,0 +1,258 @@
+'use strict';
+// The conformance corpus (tests/conformance/, see its README), run from Node with the same
+// comparison rules as the Rust runner (tests/src/lib.rs): loading, diagnostics, decisions.
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { compile, CompileError, EvaluationError } = require('..');
+
+const CORPUS = path.join(__dirname, '..', '..', 'tests', 'conformance');
+const FILE_KEYS = new Set(['topic', 'cases']);
+const CASE_KEYS = new Set(['name', 'note', 'program', 'source', 'as_of', 'units', 'want', 'want_diagnostics', 'skip']);
+
+/** Every case file, sorted by name: `{file, topic, cases}`; unknown keys are an error. */
+function loadAll() {
+  const dir = path.join(CORPUS, 'cases');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  return files.map((file) => {
+    const data = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+    const problems = [];
+    for (const k of Object.keys(data)) if (!FILE_KEYS.has(k)) problems.push(`unknown key \`${k}\``);
+    if (typeof data.topic !== 'string') problems.push('`topic` must be a string');
+    if (!Array.isArray(data.cases)) problems.push('`cases` must be an array');
+    for (const [i, c] of (data.cases ?? []).entries()) {
+      for (const k of Object.keys(c)) if (!CASE_KEYS.has(k)) problems.push(`case ${i}: unknown key \`${k}\``);
+      if (typeof c.name !== 'string') problems.push(`case ${i}: \`name\` must be a string`);
+    }
+    if (problems.length) throw new Error(`${file}: ${problems.join('; ')}`);
+    return { file, topic: data.topic, cases: data.cases };
+  });
+}
+
+/** The program text of a case: a file relative to the corpus folder, or inline text or lines. */
+function sourceText(c) {
+  const hasProgram = c.program !== undefined;
+  const hasSource = c.source !== undefined;
+  if (hasProgram === hasSource) throw new Error('a case needs exactly one of `program` and `source`');
+  if (hasProgram) return fs.readFileSync(path.join(CORPUS, c.program), 'utf8');
+  if (typeof c.source === 'string') return c.source;
+  return c.source.join('\n') + '\n';
+}
+
+/** An exact decimal as a canonical string (`"2500.00"` → `"2500"`), or null. */
+function dec(v) {
+  let t;
+  if (typeof v === 'string') t = v.trim();
+  else if (typeof v === 'number' && Number.isFinite(v)) t = String(v);
+  else return null;
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(t);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return null;
+  const int = m[2].replace(/^0+/, '') || '0';
+  const frac = (m[3] ?? '').replace(/0+$/, '');
+  const body = frac ? `${int}.${frac}` : int;
+  return body === '0' ? '0' : `${m[1] === '-' ? '-' : ''}${body}`;
+}
+
+function sameAmount(got, want) {
+  const a = got === undefined ? null : dec(got);
+  const b = dec(want);
+  return a !== null && b !== null && a === b;
+}
+
+function strList(v) {
+  return Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
+}
+
+/** JSON with object keys sorted: equal texts mean equal values, as the Rust runner compares. */
+function canonical(v) {
+  return JSON.stringify(v, (_k, x) =>
+    x !== null && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]]))
+      : x,
+  );
+}
+
+const show = (v) => (v === undefined ? 'null' : JSON.stringify(v));
+const sameList = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Compares one result (decision or failure) with its expectation; returns the differences. */
+function compare(got, want) {
+  const diffs = [];
+  if (want === null || typeof want !== 'object' || Array.isArray(want)) return ['`want` entries must be objects'];
+  for (const [key, wv] of Object.entries(want)) {
+    switch (key) {
+      case 'unit_id':
+        break;
+      case 'error': {
+        const code = got.error?.code;
+        if (code !== wv) diffs.push(`error: want ${show(wv)}, got ${code ?? 'no error'}`);
+        break;
+      }
+      case 'decision':
+        if (got.decision !== wv) diffs.push(`decision: want ${show(wv)}, got ${show(got.decision ?? got.error?.code)}`);
+        break;
+      case 'cash':
+      case 'net':
+      case 'fee':
+      case 'items_total': {
+        const field = key === 'cash' ? 'total' : key;
+        const g = got.cash?.[field];
+        if (wv === null) {
+          if (got.cash !== undefined) diffs.push(`${key}: want none, got ${show(g)}`);
+        } else if (!sameAmount(g, wv)) {
+          diffs.push(`${key}: want ${show(wv)}, got ${show(g)}`);
+        }
+        break;
+      }
+      case 'capped':
+      case 'floored':
+      case 'rounded': {
+        const g = got.cash?.[key];
+        if (g !== wv) diffs.push(`${key}: want ${show(wv)}, got ${show(g)}`);
+        break;
+      }
+      case 'items':
+        for (const [id, amount] of Object.entries(wv ?? {})) {
+          const item = (got.items ?? []).find((i) => i.id === id);
+          const g = item && item.applied === true ? item.amount : undefined;
+          const z = dec(amount);
+          const ok = g !== undefined ? sameAmount(g, amount) : z === '0' && item !== undefined;
+          if (!ok) diffs.push(`item ${id}: want ${show(amount)}, got ${show(g)}`);
+        }
+        break;
+      case 'applied': {
+        const g = (got.items ?? []).filter((i) => i.applied === true).map((i) => i.id);
+        if (!sameList(g, strList(wv))) diffs.push(`applied: want ${show(wv)}, got ${show(g)}`);
+        break;
+      }
+      case 'in_kind':
+        for (const [unit, qty] of Object.entries(wv ?? {})) {
+          const g = (got.in_kind ?? []).find((q) => q.unit === unit)?.quantity;
+          if (!sameAmount(g, qty)) diffs.push(`in_kind ${unit}: want ${show(qty)}, got ${show(g)}`);
+        }
+        break;
+      case 'rules': {
+        const g = (got.rules ?? []).map((r) => `${r.id ?? ''}:${r.outcome ?? ''}`);
+        if (!sameList(g, strList(wv))) diffs.push(`rules: want ${show(wv)}, got ${show(g)}`);
+        break;
+      }
+      case 'missing': {
+        const g = strList(got.missing);
+        if (!sameList(g, strList(wv))) diffs.push(`missing: want ${show(wv)}, got ${show(g)}`);
+        break;
+      }
+      case 'explanation':
+        diffs.push(...compareExplanation(got.explanation, wv));
+        break;
+      default:
+        diffs.push(`unknown expectation \`${key}\``);
+    }
+  }
+  return diffs;
+}
+
+/** A value in an explanation as text: `"KES 1500"`, `"2"`, `"unknown"`, plus ` from DATE`. */
+function explainedValue(v) {
+  const value = v.value;
+  let base;
+  if (typeof value === 'string') base = value;
+  else if (value === null || value === undefined) base = 'unknown';
+  else base = JSON.stringify(value);
+  return typeof v.in_force_from === 'string' ? `${base} from ${v.in_force_from}` : base;
+}
+
+function compareExplanation(got, want) {
+  if (got === undefined) return ['explanation: none was built'];
+  const diffs = [];
+  for (const section of ['rules', 'items']) {
+    for (const [id, values] of Object.entries(want?.[section] ?? {})) {
+      const entry = (got[section] ?? []).find((r) => r.id === id);
+      if (!entry) {
+        diffs.push(`explanation ${section} ${id}: missing`);
+        continue;
+      }
+      for (const [name, wv] of Object.entries(values ?? {})) {
+        const found = (entry.values ?? []).find((v) => v.name === name);
+        const g = found ? explainedValue(found) : undefined;
+        if (g !== wv) diffs.push(`explanation ${section} ${id} ${name}: want ${show(wv)}, got ${show(g)}`);
+      }
+    }
+  }
+  if (want?.adjustments !== undefined) {
+    const g = (got.adjustments ?? []).map((a) => a.kind).filter((k) => typeof k === 'string');
+    if (!sameList(g, strList(want.adjustments))) diffs.push(`adjustments: want ${show(want.adjustments)}, got ${show(g)}`);
+  }
+  return diffs;
+}
+
+const DIAGNOSTIC_FIELDS = ['code', 'severity', 'line', 'column', 'start', 'end'];
+
+/**
+ * Every wanted diagnostic must be produced (code and whichever of severity, line, column, start,
+ * end are given), and every produced error must be wanted; unlisted warnings are allowed.
+ */
+function compareDiagnostics(got, want) {
+  const matches = (g, w) => DIAGNOSTIC_FIELDS.every((k) => w[k] === undefined || g[k] === w[k]);
+  const diffs = [];
+  for (const w of want) {
+    if (!got.some((g) => matches(g, w))) diffs.push(`missing diagnostic ${JSON.stringify(w)}; got ${JSON.stringify(got)}`);
+  }
+  for (const g of got) {
+    if (g.severity === 'error' && !want.some((w) => matches(g, w))) diffs.push(`unexpected error ${JSON.stringify(g)}`);
+  }
+  return diffs;
+}
+
+/** A unit's result from `evaluate`, with an `EvaluationError` put back in the batch's shape. */
+function evaluateOne(program, unit, asOf) {
+  try {
+    return program.evaluate(unit, asOf, { explain: true });
+  } catch (e) {
+    if (e instanceof EvaluationError) return { unit_id: e.unitId, error: e.details };
+    throw e;
+  }
+}
+
+/** Compiles a case's program: `{program, diagnostics}` (program null when it does not compile). */
+function compileCase(c) {
+  const source = sourceText(c);
+  try {
+    const program = compile(source);
+    return { program, diagnostics: program.warnings };
+  } catch (e) {
+    if (e instanceof CompileError) return { program: null, diagnostics: e.diagnostics };
+    throw e;
+  }
+}
+
+/**
+ * Runs one case: compile, compare diagnostics, then evaluate each unit on its own, as a batch and
+ * as an async batch (all three must give identical JSON), and compare with `want`.
+ * Returns `{diffs, results}` (results: one per unit, from the one-by-one evaluation).
+ */
+async function runCase(c) {
+  const diffs = [];
+  const { program, diagnostics } = compileCase(c);
+  const wantDiagnostics = c.want_diagnostics ?? [];
+  if (wantDiagnostics.length > 0 || program === null) diffs.push(...compareDiagnostics(diagnostics, wantDiagnostics));
+  const want = c.want ?? [];
+  if (program === null || want.length === 0) return { diffs, results: null };
+  if (typeof c.as_of !== 'string') return { diffs: [...diffs, 'a case with `want` needs `as_of`'], results: null };
+  const units = c.units ?? [];
+  const oneByOne = units.map((u) => evaluateOne(program, u, c.as_of));
+  const batch = program.evaluateBatch(units, c.as_of, { explain: true });
+  const asyncBatch = await program.evaluateBatchAsync(units, c.as_of, { explain: true });
+  const text = canonical(oneByOne);
+  if (text !== canonical(batch)) diffs.push('evaluating one by one and as a batch gave different results');
+  if (text !== canonical(asyncBatch)) diffs.push('evaluating one by one and as an async batch gave different results');
+  if (want.length !== units.length) diffs.push(`${units.length} units but ${want.length} expectations`);
+  for (const w of want) {
+    const id = typeof w.unit_id === 'number' ? String(w.unit_id) : w.unit_id;
+    const got = oneByOne.find((g) => g.unit_id === id);
+    if (!got) diffs.push(`no result for unit ${id}`);
+    else diffs.push(...compare(got, w).map((d) => `unit ${id}: ${d}`));
+  }
+  return { diffs, results: oneByOne, batch };
+}
+
+module.exports = { CORPUS, canonical, loadAll, sourceText, compare, compareDiagnostics, compileCase, runCase, dec };
