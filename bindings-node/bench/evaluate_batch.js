@@ -14,7 +14,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { compile } = require('..');
+const { compile, EvaluationError } = require('..');
 const native = require('../entitle.node');
 const { households, AS_OF } = require('../test/households');
 
@@ -51,7 +51,13 @@ async function main() {
   rows.push(await time('evaluateBatch, explain: true', N, () => program.evaluateBatch(units, AS_OF, { explain: true })));
   rows.push(
     await time(`evaluate, one unit at a time (${oneByOne.toLocaleString('en')} units)`, oneByOne, () => {
-      for (let i = 0; i < oneByOne; i++) program.evaluate(units[i], AS_OF);
+      for (let i = 0; i < oneByOne; i++) {
+        try {
+          program.evaluate(units[i], AS_OF);
+        } catch (e) {
+          if (!(e instanceof EvaluationError)) throw e; // one household in eight fails by design
+        }
+      }
     }),
   );
 

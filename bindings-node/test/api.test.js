@@ -56,6 +56,15 @@ function captureError(f) {
 
 const gapOf = (income, extra = {}) => GAP.evaluate({ id: 'p', income, ...extra }, '2026-01-01').cash?.total;
 
+test('the module exports exactly the API that index.d.ts declares', () => {
+  // types.test.ts imports each of these names from index.d.ts, so tsc fails if one is missing there.
+  assert.deepEqual(Object.keys(entitle).sort(), ['CompileError', 'EntitleError', 'EvaluationError', 'Program', '__testing', 'check', 'compile']);
+  assert.deepEqual(
+    Object.getOwnPropertyNames(Program.prototype).filter((n) => typeof Object.getOwnPropertyDescriptor(Program.prototype, n).value === 'function').sort(),
+    ['constructor', 'evaluate', 'evaluateBatch', 'evaluateBatchAsync', 'explain', 'runTests'],
+  );
+});
+
 test('compile describes the program: identity, inputs, parameters, rules, items', () => {
   assert.ok(program instanceof Program);
   assert.equal(program.id, 'child_grant');

@@ -75,7 +75,7 @@ test(`evaluateBatch decides ${N.toLocaleString('en')} households, each as worked
   }
 });
 
-test(`evaluateBatchAsync decides the same ${N.toLocaleString('en')} households while the event loop keeps running`, async () => {
+test(`evaluateBatchAsync decides the same ${N.toLocaleString('en')} households while the event loop keeps running`, async (t) => {
   let ticks = 0;
   let last = performance.now();
   let longestPause = 0;
@@ -93,7 +93,7 @@ test(`evaluateBatchAsync decides the same ${N.toLocaleString('en')} households w
     clearInterval(timer);
   }
   const elapsed = performance.now() - started;
-  test.diagnostic?.(`async batch: ${elapsed.toFixed(0)} ms, ${ticks} timer ticks, longest pause ${longestPause.toFixed(0)} ms`);
+  t.diagnostic(`async batch: ${elapsed.toFixed(0)} ms, ${ticks} timer ticks, longest pause ${longestPause.toFixed(0)} ms`);
   assert.equal(asyncResults.length, N);
   const { diffs, count, cash } = audit(asyncResults);
   assert.deepEqual(diffs, []);

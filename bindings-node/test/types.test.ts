@@ -16,6 +16,9 @@ import {
   type BatchResult,
   type Decision,
   type Diagnostic,
+  type ItemInfo,
+  type ParamInfo,
+  type TestOutcome,
   type Unit,
   type UnitFailure,
 } from 'entitle';
@@ -57,6 +60,16 @@ test('typed program description and decision', () => {
   assert.deepEqual(first, { name: 'children', source: 'let', value: '1' });
   const text: string = program.explain(household, '2026-03-01', { locale: 'fr' });
   assert.ok(text.startsWith('Allocation de soutien'));
+  const outcomes: TestOutcome[] = program.runTests();
+  assert.ok(outcomes.every((t) => t.passed));
+  const warnings: Diagnostic[] = program.warnings;
+  assert.deepEqual(warnings, []);
+  const meta: [string, string | null, string | null, string, string | null] = [program.id, program.title, program.version, program.hash, program.currency];
+  assert.equal(meta[0], 'child_grant');
+  const param: ParamInfo | undefined = program.params[0];
+  const item: ItemInfo | undefined = program.items[3];
+  assert.equal(param?.values[0]?.from, '2026-01-01');
+  assert.equal(item?.unit, 'kg');
 });
 
 test('typed batches, sync and async', async () => {
