@@ -116,6 +116,15 @@ pub struct Explanation {
     pub items: Vec<ItemExplanation>,
     /// Adjustments of the cash total, in the order applied.
     pub adjustments: Vec<Adjustment>,
+    /// `compliant when` conditions, in written order (eligible units of programs that have them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<RuleExplanation>,
+    /// `selection` priority conditions, in written order (eligible units of programs that have them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub priority: Vec<RuleExplanation>,
+    /// The values the ranking keys read (eligible units of programs that rank).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rank: Vec<NamedValue>,
 }
 
 /// Rendering of decisions and explanations as text in a locale.

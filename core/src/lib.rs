@@ -38,6 +38,7 @@ pub mod model;
 pub mod parse;
 mod program;
 pub mod result;
+pub mod run_model;
 mod testing;
 
 pub use batch::{Batch, BatchBuilder, Column, Layout};
@@ -49,4 +50,4 @@ pub use explain::Explanation;
 pub use model::{Member, Unit};
 pub use program::{content_hash, CompileOptions, EvalLimits, Program};
 pub use testing::TestOutcome;
-pub use result::{CashTotals, Decision, ItemResult, Outcome, ProgramRef, QuantityTotal, RuleOutcome, Truth, UnitError};
+pub use result::{CashTotals, ComplianceOutcome, Decision, ItemResult, Outcome, PriorityOutcome, ProgramRef, QuantityTotal, RuleOutcome, Truth, UnitError};

@@ -49,6 +49,8 @@ pub(crate) struct Inner {
     pub units_of_measure: Vec<String>,
     pub item_unit: Vec<Option<usize>>,
     pub has_cash: bool,
+    /// The program has compliance or priority conditions or ranking keys, evaluated per unit.
+    pub run_checks: bool,
 }
 
 /// A compiled program. Immutable, `Send + Sync`, and cheap to clone (clones share the compiled form).
@@ -129,6 +131,9 @@ fn all_exprs(p: &ir::Program) -> Vec<&TExpr> {
     v.extend(p.entitlement.fee.iter().map(|f| &f.amount));
     v.extend(p.entitlement.cap.iter());
     v.extend(p.entitlement.floor.iter());
+    v.extend(p.run.compliance.iter().map(|r| &r.expr));
+    v.extend(p.run.priority().iter().map(|r| &r.expr));
+    v.extend(p.run.rank().iter().map(|k| &k.expr));
     v
 }
 
@@ -184,6 +189,7 @@ impl Program {
             item_unit.push(idx);
         }
         let has_cash = ir.entitlement.items.iter().any(|i| i.kind == ItemKind::Cash);
+        let run_checks = !ir.run.compliance.is_empty() || !ir.run.priority().is_empty() || !ir.run.rank().is_empty();
         let layout = Arc::new(Layout::new(&ir.inputs, ir.unit_scope(), ir.target == Target::Household, options.eval_limits.max_members));
         let program_ref = Arc::new(ProgramRef { id: ir.id.clone(), version: ir.version.clone(), hash: content_hash(source) });
         let unit_let_count = ir.lets.iter().filter(|l| !l.per_member).count();
@@ -200,6 +206,7 @@ impl Program {
             units_of_measure,
             item_unit,
             has_cash,
+            run_checks,
         })))
     }
 

@@ -22,7 +22,8 @@
 use crate::explain::Explanation;
 use chrono::NaiveDate;
 use entitle_dsl::ast::{ItemKind, RuleKind};
-use entitle_dsl::Currency;
+use entitle_dsl::run::MembershipState;
+use entitle_dsl::{Currency, Value};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::sync::Arc;
@@ -101,6 +102,33 @@ impl RuleOutcome {
     pub fn code(&self) -> String {
         format!("{}:{}", self.id, self.outcome.as_str())
     }
+}
+
+/// A `compliant when` condition's outcome for one (eligible) unit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ComplianceOutcome {
+    /// The condition's identifier.
+    pub id: String,
+    /// Whether it holds.
+    pub outcome: Truth,
+    /// The state an enrolled unit takes when it does not hold.
+    pub otherwise: MembershipState,
+}
+
+impl ComplianceOutcome {
+    /// The outcome code: `school:not_met`.
+    pub fn code(&self) -> String {
+        format!("{}:{}", self.id, self.outcome.as_str())
+    }
+}
+
+/// A `selection` priority condition's outcome for one (eligible) unit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PriorityOutcome {
+    /// The condition's identifier.
+    pub id: String,
+    /// Whether it holds.
+    pub outcome: Truth,
 }
 
 /// One entitlement item's result for one unit.
@@ -187,6 +215,16 @@ pub struct Decision {
     /// The explanation, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Explanation>,
+    /// `compliant when` outcomes (eligible units of programs that have them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<ComplianceOutcome>,
+    /// `selection` priority outcomes (eligible units of programs that have them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub priority: Vec<PriorityOutcome>,
+    /// The values of the `rank by` keys, in order (eligible units of programs that rank; `null` when
+    /// a key is unknown).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rank_keys: Vec<Value>,
 }
 
 impl Decision {

@@ -138,20 +138,28 @@ fn check(d: &Decision, x: &Expectation, fail: &mut impl FnMut(&str, String, Stri
             }
         }
         Expectation::Failed(rule) | Expectation::Passed(rule) => {
-            let Some(r) = d.rules.iter().find(|r| &r.id == rule) else {
+            // An eligibility rule, or a compliance or priority condition (evaluated for eligible units).
+            let found = d
+                .rules
+                .iter()
+                .find(|r| &r.id == rule)
+                .map(|r| (r.kind, r.outcome))
+                .or_else(|| d.compliance.iter().find(|c| &c.id == rule).map(|c| (RuleKind::When, c.outcome)))
+                .or_else(|| d.priority.iter().find(|c| &c.id == rule).map(|c| (RuleKind::When, c.outcome)));
+            let Some((kind, outcome)) = found else {
                 fail(&format!("rule {rule}"), "an outcome".into(), "nothing".into());
                 return;
             };
-            let favourable = match r.kind {
+            let favourable = match kind {
                 RuleKind::When => Truth::Met,
                 RuleKind::Unless => Truth::NotMet,
             };
             let want_favourable = matches!(x, Expectation::Passed(_));
-            let is_favourable = r.outcome == favourable;
-            let is_unfavourable = r.outcome != favourable && r.outcome != Truth::Unknown;
+            let is_favourable = outcome == favourable;
+            let is_unfavourable = outcome != favourable && outcome != Truth::Unknown;
             if (want_favourable && !is_favourable) || (!want_favourable && !is_unfavourable) {
                 let word = if want_favourable { "passed" } else { "failed" };
-                fail(&format!("rule {rule}"), word.into(), r.outcome.as_str().into());
+                fail(&format!("rule {rule}"), word.into(), outcome.as_str().into());
             }
         }
         Expectation::Missing(name) => {

@@ -7,6 +7,9 @@ use crate::span::Span;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+mod run;
+pub use run::{ComplianceEntry, CycleDecl, CycleEvery, DedupBy, DedupEntry, SelectionEntry};
+
 /// A name as written, with where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ident {
@@ -70,6 +73,8 @@ pub struct Header {
     pub target: Option<(Target, Span)>,
     /// `currency KES`.
     pub currency: Option<Ident>,
+    /// `cycle monthly from 2026-01-01 count 12`.
+    pub cycle: Option<CycleDecl>,
     /// The whole header.
     pub span: Span,
 }
@@ -91,6 +96,12 @@ pub enum Item {
     Translation(Translation),
     /// `test "name" as of DATE` and its lines.
     Test(TestCase),
+    /// `compliant when` and its conditions.
+    Compliance(Section<ComplianceEntry>),
+    /// `selection` and its lines.
+    Selection(Section<SelectionEntry>),
+    /// `deduplicate` and its rules.
+    Deduplicate(Section<DedupEntry>),
 }
 
 /// A section header followed by entries.

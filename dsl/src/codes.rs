@@ -141,6 +141,25 @@ codes! {
     /// Two tests with the same name.
     DUPLICATE_TEST = "E0406", Error;
 
+    // --- E06xx: the run model (selection, compliance, deduplication, cycles) -----------------
+    /// `top N` or a budget spent in rank order, in a selection without `rank by`.
+    RANK_REQUIRED = "E0601", Error;
+    /// A `rank by` key that is not a number, an amount of money or a date.
+    RANK_KEY_TYPE = "E0602", Error;
+    /// A `top` or `budget` that depends on the unit (it must be a literal or a parameter).
+    BOUND_NOT_CONSTANT = "E0603", Error;
+    /// A `top` that is not a whole number of units (or a parameter with such a value).
+    TOP_NOT_WHOLE = "E0604", Error;
+    /// A `same` deduplication rule that compares household inputs with member inputs.
+    DEDUP_MIXED_SCOPES = "E0605", Error;
+    /// `rank by`, `top` or `budget` given twice in the selection.
+    DUPLICATE_SELECTION_LINE = "E0606", Error;
+    /// A recurring `cycle` without the date of its first cycle (`from`).
+    CYCLE_WITHOUT_START = "E0607", Error;
+    /// A `cycle` line that cannot be scheduled (a zero interval or count, weekdays of a monthly
+    /// recurrence, `until` before `from` …).
+    INVALID_CYCLE = "E0608", Error;
+
     // --- Wxxxx: warnings ---------------------------------------------------------------------
     /// A parameter that nothing uses.
     UNUSED_PARAM = "W0001", Warning;

@@ -13,6 +13,8 @@ use crate::parser::parse;
 use crate::span::{LineIndex, Span};
 use std::fmt::Write as _;
 
+mod run;
+
 const WIDTH: usize = 100;
 
 /// Formats program text.
@@ -115,6 +117,9 @@ impl Formatter<'_> {
         if let Some(c) = &h.currency {
             self.line(c.span, "  ", &format!("currency {}", c.name), false);
         }
+        if let Some(c) = &h.cycle {
+            self.line(c.span, "  ", &run::cycle_line(c), false);
+        }
         let mut prev_let = false;
         for item in &p.items {
             let is_let = matches!(item, Item::Let(_));
@@ -176,6 +181,9 @@ impl Formatter<'_> {
                     }
                 }
                 Item::Test(t) => self.test(t),
+                Item::Compliance(s) => self.compliance(s),
+                Item::Selection(s) => self.selection(s),
+                Item::Deduplicate(s) => self.deduplicate(s),
             }
         }
         // Comments after the last line.

@@ -40,6 +40,9 @@ pub struct Program {
     pub translations: BTreeMap<String, BTreeMap<String, String>>,
     /// The program's own tests.
     pub tests: Vec<Test>,
+    /// What the program declares about runs over a population: compliance conditions,
+    /// deduplication, selection and cycles (empty when it declares none).
+    pub run: crate::run::RunModel,
 }
 
 impl Program {

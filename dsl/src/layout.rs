@@ -27,7 +27,7 @@ pub(crate) struct LogicalLine<'a> {
 
 /// The words that start a top-level section or statement when they begin a line.
 pub(crate) const SECTION_WORDS: &[&str] =
-    &["program", "inputs", "params", "let", "eligible", "entitlement", "translation", "test"];
+    &["program", "inputs", "params", "let", "eligible", "entitlement", "translation", "test", "compliant", "selection", "deduplicate"];
 
 const JOIN_AT_END: &[&str] =
     &["and", "or", "not", "in", "where", "then", "else", "if", "when", "times", "to", "at", "from", "of", "mod"];
@@ -173,8 +173,8 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
             Some((cur_start, cur_end, _)) => {
                 let prev = source.get(cur_start..cur_end).unwrap_or("").trim_end();
                 let prev_last_char = prev.chars().last();
-                // `eligible when` ends in a joining word but is a complete section header.
-                let is_header = first_word(prev) == "eligible" && last_word(prev) == "when" && prev.split_whitespace().count() == 2;
+                // `eligible when` and `compliant when` end in a joining word but are complete section headers.
+                let is_header = matches!(first_word(prev), "eligible" | "compliant") && last_word(prev) == "when" && prev.split_whitespace().count() == 2;
                 let ends_joining = !is_header && matches!(
                     prev_last_char,
                     Some('+' | '-' | '*' | '/' | ',' | '=' | '<' | '>' | '(' | '[')

@@ -58,6 +58,7 @@ mod layout;
 pub mod limits;
 pub mod locale;
 mod parser;
+pub mod run;
 pub mod span;
 pub mod types;
 pub mod value;

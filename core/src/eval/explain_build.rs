@@ -9,7 +9,7 @@ use entitle_dsl::ir::Ref;
 use entitle_dsl::Value;
 
 impl<'a> Env<'a> {
-    fn named(&self, st: &mut State<'a>, r: Ref) -> Option<NamedValue> {
+    pub(crate) fn named(&self, st: &mut State<'a>, r: Ref) -> Option<NamedValue> {
         Some(match r {
             Ref::Input(i) => {
                 let input = self.p.ir.inputs.get(i)?;
@@ -89,6 +89,12 @@ impl<'a> Env<'a> {
             if c.zeroed {
                 e.adjustments.push(Adjustment::Zero { before: c.after_floor });
             }
+        }
+        if p.run_checks {
+            let (compliance, priority, rank) = self.explain_run_checks(st, out);
+            e.compliance = compliance;
+            e.priority = priority;
+            e.rank = rank;
         }
         e
     }

@@ -9,6 +9,7 @@ mod explain_build;
 pub(crate) mod expr;
 pub(crate) mod ops;
 pub(crate) mod results;
+pub(crate) mod run_checks;
 pub(crate) mod value;
 
 use crate::batch::Batch;
@@ -242,6 +243,9 @@ impl<'a> Env<'a> {
             }
         } else {
             out.push_empty_entitlement(self.p);
+        }
+        if self.p.run_checks {
+            self.run_checks(st, out, outcome == Outcome::Eligible)?;
         }
         out.missing.extend_from_slice(&st.unit_missing);
         if explain {

@@ -4,7 +4,7 @@ use crate::batch::Batch;
 use crate::error::EvalError;
 use crate::explain::Explanation;
 use crate::program::{Inner, Program};
-use crate::result::{CashTotals, Decision, ItemResult, Outcome, QuantityTotal, RuleOutcome, Truth, UnitError};
+use crate::result::{CashTotals, ComplianceOutcome, Decision, ItemResult, Outcome, PriorityOutcome, QuantityTotal, RuleOutcome, Truth, UnitError};
 use chrono::NaiveDate;
 use entitle_dsl::ast::ItemKind;
 use rust_decimal::Decimal;
@@ -62,6 +62,11 @@ pub(crate) struct ChunkOut {
     pub in_kind: Vec<Decimal>,
     pub errors: Vec<(usize, EvalError)>,
     pub explanations: Vec<Option<Explanation>>,
+    /// Run-model columns (empty for programs without them): compliance and priority outcomes,
+    /// ranking keys, a fixed number per unit.
+    pub compliance: Vec<Truth>,
+    pub priority: Vec<Truth>,
+    pub rank_keys: Vec<Option<Decimal>>,
 }
 
 /// Lengths of every column, to undo a unit that failed half-way.
@@ -72,6 +77,9 @@ pub(crate) struct Mark {
     cash: usize,
     in_kind: usize,
     explanations: usize,
+    compliance: usize,
+    priority: usize,
+    rank_keys: usize,
 }
 
 impl ChunkOut {
@@ -83,6 +91,9 @@ impl ChunkOut {
             cash: self.cash.len(),
             in_kind: self.in_kind.len(),
             explanations: self.explanations.len(),
+            compliance: self.compliance.len(),
+            priority: self.priority.len(),
+            rank_keys: self.rank_keys.len(),
         }
     }
 
@@ -93,6 +104,9 @@ impl ChunkOut {
         self.cash.truncate(m.cash);
         self.in_kind.truncate(m.in_kind);
         self.explanations.truncate(m.explanations);
+        self.compliance.truncate(m.compliance);
+        self.priority.truncate(m.priority);
+        self.rank_keys.truncate(m.rank_keys);
     }
 
     pub(crate) fn push_empty_entitlement(&mut self, p: &Inner) {
@@ -106,6 +120,10 @@ impl ChunkOut {
         self.rule_truth.extend(std::iter::repeat_n(Truth::Unknown, p.ir.rules.len()));
         self.push_empty_entitlement(p);
         self.missing.extend(std::iter::repeat_n(0, words));
+        let run = &p.ir.run;
+        self.compliance.extend(std::iter::repeat_n(Truth::Unknown, run.compliance.len()));
+        self.priority.extend(std::iter::repeat_n(Truth::Unknown, run.priority().len()));
+        self.rank_keys.extend(std::iter::repeat_n(None, run.rank().len()));
         if explain {
             self.explanations.push(None);
         }
@@ -121,6 +139,9 @@ impl ChunkOut {
         self.in_kind.append(&mut other.in_kind);
         self.errors.extend(other.errors.into_iter().map(|(i, e)| (i + offset, e)));
         self.explanations.append(&mut other.explanations);
+        self.compliance.append(&mut other.compliance);
+        self.priority.append(&mut other.priority);
+        self.rank_keys.append(&mut other.rank_keys);
     }
 }
 
@@ -254,6 +275,7 @@ impl<'b> BatchResult<'b> {
             Vec::new()
         };
         let explanation = self.out.explanations.get(i).cloned().flatten();
+        let (compliance, priority, rank_keys) = if eligible && p.run_checks { self.run_columns(i) } else { Default::default() };
         Ok(Decision {
             unit_id,
             program: p.program_ref.clone(),
@@ -265,7 +287,51 @@ impl<'b> BatchResult<'b> {
             cash,
             in_kind,
             explanation,
+            compliance,
+            priority,
+            rank_keys,
         })
+    }
+
+    /// Compliance and priority outcomes and ranking keys of unit `i`.
+    fn run_columns(&self, i: usize) -> (Vec<ComplianceOutcome>, Vec<PriorityOutcome>, Vec<entitle_dsl::Value>) {
+        let run = &self.program.inner().ir.run;
+        let slice = |v: &'_ [Truth], n: usize| -> Vec<Truth> { v.get(i * n..(i + 1) * n).unwrap_or(&[]).to_vec() };
+        let compliance = run
+            .compliance
+            .iter()
+            .zip(slice(&self.out.compliance, run.compliance.len()))
+            .map(|(r, t)| ComplianceOutcome { id: r.id.clone(), outcome: t, otherwise: r.otherwise })
+            .collect();
+        let priority = run
+            .priority()
+            .iter()
+            .zip(slice(&self.out.priority, run.priority().len()))
+            .map(|(r, t)| PriorityOutcome { id: r.id.clone(), outcome: t })
+            .collect();
+        let n = run.rank().len();
+        let keys = self.out.rank_keys.get(i * n..(i + 1) * n).unwrap_or(&[]);
+        let rank_keys = run.rank().iter().zip(keys).map(|(k, v)| super::run_checks::key_value(*v, &k.expr.ty)).collect();
+        (compliance, priority, rank_keys)
+    }
+
+    /// The ranking keys of unit `i` as stored (dates as day numbers); empty for programs that do
+    /// not rank or units that are not eligible.
+    pub(crate) fn rank_key_slots(&self, i: usize) -> &[Option<Decimal>] {
+        let n = self.program.inner().ir.run.rank().len();
+        self.out.rank_keys.get(i * n..(i + 1) * n).unwrap_or(&[])
+    }
+
+    /// Compliance outcomes of unit `i`, in written order.
+    pub(crate) fn compliance_slots(&self, i: usize) -> &[Truth] {
+        let n = self.program.inner().ir.run.compliance.len();
+        self.out.compliance.get(i * n..(i + 1) * n).unwrap_or(&[])
+    }
+
+    /// Priority outcomes of unit `i`, in written order.
+    pub(crate) fn priority_slots(&self, i: usize) -> &[Truth] {
+        let n = self.program.inner().ir.run.priority().len();
+        self.out.priority.get(i * n..(i + 1) * n).unwrap_or(&[])
     }
 
     /// Every unit's decision or error, in batch order.

@@ -6,6 +6,7 @@ mod decls;
 mod exprs;
 mod folding;
 mod programs_tests;
+mod run;
 pub(crate) mod suggest;
 
 use crate::ast::{self, Item, ProgramFile, Scope, Target};
@@ -110,6 +111,10 @@ pub(crate) struct Checker {
     pub item_ids: HashMap<String, Span>,
     /// Names declared on lines that did not parse.
     pub broken_names: Vec<String>,
+    /// Identifiers of the run model's conditions and rules (translatable sentences).
+    pub run_ids: Vec<String>,
+    /// Identifiers of compliance and priority conditions (which tests may expect `failed`/`passed`).
+    pub check_ids: Vec<String>,
 }
 
 /// Names that have a meaning of their own.
@@ -138,6 +143,8 @@ impl Checker {
             rule_ids: HashMap::new(),
             item_ids: HashMap::new(),
             broken_names: Vec::new(),
+            run_ids: Vec::new(),
+            check_ids: Vec::new(),
         }
     }
 
@@ -195,6 +202,9 @@ impl Checker {
                 Item::Params(s) => ("params", s.span),
                 Item::Eligibility(s) => ("eligible when", s.span),
                 Item::Entitlement(s) => ("entitlement", s.span),
+                Item::Compliance(s) => ("compliant when", s.span),
+                Item::Selection(s) => ("selection", s.span),
+                Item::Deduplicate(s) => ("deduplicate", s.span),
                 _ => continue,
             };
             if seen.insert(name, span).is_some() {
@@ -219,6 +229,8 @@ impl Checker {
         let lets = self.check_lets(&let_decls);
         let rules = self.check_rules(file);
         let entitlement = self.check_entitlement(file);
+        let taken = self.item_ids.clone();
+        let run = self.check_run(file, &taken);
         let translations = self.check_translations(file, &rules, &entitlement);
         let tests = self.check_tests(file, &rules, &entitlement);
         self.report_unused();
@@ -236,6 +248,7 @@ impl Checker {
             entitlement,
             translations,
             tests,
+            run,
         }
     }
 

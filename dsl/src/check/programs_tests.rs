@@ -24,6 +24,7 @@ impl Checker {
             .map(|r| r.id.clone())
             .chain(ent.items.iter().map(|i| i.id.clone()))
             .chain(ent.fee.iter().map(|f| f.id.clone()))
+            .chain(self.run_ids.iter().cloned())
             .collect();
         for item in &file.items {
             let Item::Translation(t) = item else { continue };
@@ -238,7 +239,7 @@ impl Checker {
                 ir::Expectation::Item(id.name.clone(), v)
             }
             Expectation::Failed(id, _) | Expectation::Passed(id, _) => {
-                if !rules.iter().any(|r| r.id == id.name) {
+                if !rules.iter().any(|r| r.id == id.name) && !self.check_ids.contains(&id.name) {
                     self.diags.push(Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span).arg("name", &id.name).arg("what", "rule"));
                     return None;
                 }

@@ -75,7 +75,7 @@ impl LineParser<'_, '_> {
             }
         }
         let id = id?;
-        Some(Header { id, title, version, target: None, currency: None, span })
+        Some(Header { id, title, version, target: None, currency: None, cycle: None, span })
     }
 
     pub(super) fn header_property(&mut self, line: &LogicalLine<'_>, header: &mut Header) {

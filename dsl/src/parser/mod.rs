@@ -6,6 +6,7 @@
 mod exprs;
 mod lines;
 mod pest_errors;
+mod run_lines;
 
 use crate::ast::*;
 use crate::codes;
@@ -47,6 +48,7 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
         version: None,
         target: None,
         currency: None,
+        cycle: None,
         span: Span::default(),
     };
     let mut program = ProgramFile { header: empty_header, items: Vec::new(), comments: Vec::new() };
@@ -93,6 +95,27 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
             }
             "target" | "currency" if state == State::Header => {
                 ctx.header_property(line, &mut program.header);
+            }
+            "cycle" if state == State::Header => {
+                ctx.cycle_property(line, &mut program.header);
+            }
+            "compliant" => {
+                state = State::Compliance;
+                if let Some(span) = ctx.bare_header(line, Rule::compliant_line) {
+                    program.items.push(Item::Compliance(Section { entries: Vec::new(), span }));
+                }
+            }
+            "selection" => {
+                state = State::Selection;
+                if let Some(span) = ctx.bare_header(line, Rule::selection_line) {
+                    program.items.push(Item::Selection(Section { entries: Vec::new(), span }));
+                }
+            }
+            "deduplicate" => {
+                state = State::Deduplicate;
+                if let Some(span) = ctx.bare_header(line, Rule::deduplicate_line) {
+                    program.items.push(Item::Deduplicate(Section { entries: Vec::new(), span }));
+                }
             }
             "inputs" => {
                 state = State::Inputs;
@@ -184,9 +207,41 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
                         }
                     }
                     (State::Test, Some(Item::Test(t))) => ctx.test_entry(line, t),
+                    (State::Compliance, Some(Item::Compliance(sec))) => {
+                        if let Some(e) = ctx.compliance_line(line) {
+                            if counts.bump(&mut ctx, line, "compliance condition", limits) {
+                                sec.entries.push(e);
+                            }
+                        }
+                    }
+                    (State::Selection, Some(Item::Selection(sec))) => {
+                        if let Some(e) = ctx.selection_entry(line) {
+                            if counts.bump(&mut ctx, line, "selection line", limits) {
+                                sec.entries.push(e);
+                            }
+                        }
+                    }
+                    (State::Deduplicate, Some(Item::Deduplicate(sec))) => {
+                        if let Some(e) = ctx.dedup_line(line) {
+                            if counts.bump(&mut ctx, line, "deduplication rule", limits) {
+                                sec.entries.push(e);
+                            }
+                        }
+                    }
                     // A section whose header failed to parse: its lines are skipped silently, the
                     // header's own diagnostic already says what is wrong.
-                    (State::Inputs | State::Params | State::Rules | State::Entitlement | State::Translation | State::Test, _) => {}
+                    (
+                        State::Inputs
+                        | State::Params
+                        | State::Rules
+                        | State::Entitlement
+                        | State::Translation
+                        | State::Test
+                        | State::Compliance
+                        | State::Selection
+                        | State::Deduplicate,
+                        _,
+                    ) => {}
                     (State::Start, _) if !saw_program => {
                         ctx.diags.push(
                             Diagnostic::new(codes::SYNTAX, ctx.word_span(line))
@@ -199,7 +254,7 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
                     _ => {
                         ctx.diags.push(
                             Diagnostic::new(codes::SYNTAX, ctx.word_span(line))
-                                .arg("expected", "a section (`inputs`, `params`, `let`, `eligible when`, `entitlement`, `translation`, `test`)")
+                                .arg("expected", "a section (`inputs`, `params`, `let`, `eligible when`, `entitlement`, `compliant when`, `deduplicate`, `selection`, `translation`, `test`)")
                                 .arg("found", pest_errors::describe_found(line.text, 0))
                                 .with_help("E0001.help.outside_section"),
                         );
@@ -249,6 +304,9 @@ enum State {
     Entitlement,
     Translation,
     Test,
+    Compliance,
+    Selection,
+    Deduplicate,
     AfterStatement,
 }
 
