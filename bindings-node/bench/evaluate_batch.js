@@ -7,7 +7,8 @@
 //
 // Reports the median of RUNS timed runs (after one warm-up) for evaluateBatch, evaluateBatchAsync,
 // evaluateBatch with explanations and evaluate() one unit at a time, with ratios to evaluateBatch,
-// and where the time of evaluateBatch goes: JSON.stringify of the units, the native call (the
+// the CPU time per household (user + sys of every thread of the process: steadier than wall time on
+// a shared machine), and where the time of evaluateBatch goes: JSON.stringify of the units, the native call (the
 // engine's JSON façade plus reading and writing JSON text), JSON.parse of the results.
 // Build first: `npm run build`.
 
@@ -32,13 +33,17 @@ const median = (xs) => {
 async function time(name, count, f) {
   await f(); // warm-up
   const ms = [];
+  const cpu = [];
   for (let r = 0; r < RUNS; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await f();
     ms.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
   const m = median(ms);
-  return { name, count, ms: m, perSecond: (count / m) * 1000, all: ms };
+  return { name, count, ms: m, cpuMs: median(cpu), perSecond: (count / m) * 1000, all: ms };
 }
 
 async function main() {
@@ -78,10 +83,11 @@ async function main() {
   }
 
   const base = rows[0].perSecond;
-  console.log('\n| call | median | households/s | vs evaluateBatch |');
-  console.log('| --- | ---: | ---: | ---: |');
+  console.log('\n| call | median wall | households/s | vs evaluateBatch | CPU (user + sys, all threads) per household |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
-    console.log(`| ${r.name} | ${r.ms.toFixed(0)} ms | ${Math.round(r.perSecond).toLocaleString('en')} | ${(r.perSecond / base).toFixed(2)} |`);
+    const cpuPer = ((r.cpuMs * 1000) / r.count).toFixed(1);
+    console.log(`| ${r.name} | ${r.ms.toFixed(0)} ms | ${Math.round(r.perSecond).toLocaleString('en')} | ${(r.perSecond / base).toFixed(2)} | ${cpuPer} µs |`);
   }
   const total = rows[0].ms;
   console.log('\n| evaluateBatch, step | median | share |');

@@ -104,7 +104,7 @@ test(`evaluateBatchAsync decides the same ${N.toLocaleString('en')} households w
   }
   // The timer kept firing: the evaluation did not hold the event loop for the whole batch.
   assert.ok(ticks >= 10, `only ${ticks} timer ticks in ${elapsed.toFixed(0)} ms`);
-  assert.ok(longestPause < elapsed, `the event loop was held for the whole batch (${longestPause.toFixed(0)} ms)`);
+  assert.ok(longestPause < elapsed / 2, `the event loop was held for ${longestPause.toFixed(0)} ms of ${elapsed.toFixed(0)} ms`);
 });
 
 test('evaluateBatch with explanations on a large batch keeps every explanation', () => {
