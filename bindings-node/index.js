@@ -120,7 +120,7 @@ function readOptions(options, spec) {
   }
   const out = {};
   for (const key of Object.keys(options)) {
-    if (!(key in spec)) throw invalidArg(`unknown option \`${key}\` (known: ${Object.keys(spec).join(', ')})`);
+    if (!Object.hasOwn(spec, key)) throw invalidArg(`unknown option \`${key}\` (known: ${Object.keys(spec).join(', ')})`);
     const value = options[key];
     if (value !== undefined && typeof value !== spec[key]) {
       const e = new TypeError(`entitle: option \`${key}\` must be a ${spec[key]}, got ${describe(value)}`);

@@ -370,6 +370,7 @@ test('options: absent means the engine default; unknown or mistyped options are 
   assert.equal(program.evaluate(mother, AS_OF, undefined).explanation, undefined);
   assert.equal(program.evaluate(mother, AS_OF, { explain: undefined }).explanation, undefined);
   assert.throws(() => program.evaluate(mother, AS_OF, { explian: true }), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' });
+  assert.throws(() => program.evaluate(mother, AS_OF, { toString: true }), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' });
   assert.throws(() => program.evaluate(mother, AS_OF, { explain: 'yes' }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
   assert.throws(() => program.evaluate(mother, AS_OF, 'explain'), TypeError);
   assert.throws(() => compile(CHILD_GRANT, { locale: 7 }), TypeError);
