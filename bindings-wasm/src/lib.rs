@@ -132,7 +132,7 @@ fn compile_source(source: &str, locale: Option<&str>, filename: Option<&str>) ->
 }
 
 fn explain_text(program: &Program, unit: &Json, as_of: &str, locale: Option<&str>) -> Result<String, Failure> {
-    let options = EvalOptions { explain: true };
+    let options = eval_options(Some(true));
     let (Some(date), Ok(typed)) = (parse_date(as_of.trim()), unit_from_json(unit)) else {
         // A malformed date or unit: the façade says what is wrong, in the one error shape.
         return Err(Failure::Evaluation(program.evaluate_json(unit, as_of, &options)));

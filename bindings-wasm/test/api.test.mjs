@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import entitle, { program, pkgDir, repoDir } from "./entitle.mjs";
+import { gzipSync } from "node:zlib";
+import entitle, { program, pkgDir, repoDir, wasmFile } from "./entitle.mjs";
 
 const { compile, check, version, locales, CompileError, EvaluationError, EntitleError } = entitle;
 const CHILD_GRANT = program("child_grant.entitle");
@@ -262,9 +263,22 @@ test("an individual program evaluates people", () => {
   assert.equal(d.cash.total, "2700");
 });
 
-test("the package: version, locales, package.json", () => {
+test("the package: version, locales, package.json, every export typed, download size", () => {
   const pkg = JSON.parse(readFileSync(path.join(pkgDir, "package.json"), "utf8"));
   assert.equal(version(), pkg.version);
   assert.equal(pkg.name, "entitle-wasm");
   assert.deepEqual(locales(), ["en", "fr"]);
+  // Drift: every public export of entitle.js is declared in entitle.d.ts (the test hooks are not public).
+  const dts = readFileSync(path.join(pkgDir, "entitle.d.ts"), "utf8");
+  const exported = Object.keys(entitle).filter((k) => k !== "__testing");
+  assert.deepEqual(exported.sort(), ["CompileError", "EntitleError", "EvaluationError", "Program", "check", "compile", "default", "initSync", "locales", "version"]);
+  for (const name of exported) {
+    const declared = name === "default" ? /export default function init\(/ : new RegExp(`export (declare )?(function|class) ${name}\\b`);
+    assert.match(dts, declared, `${name} is declared in entitle.d.ts`);
+  }
+  // The download: the gzipped .wasm stays under 500 KB.
+  const wasm = readFileSync(wasmFile);
+  const gzipped = gzipSync(wasm, { level: 9 }).length;
+  console.log(`entitle_wasm_bg.wasm: ${wasm.length} bytes, ${gzipped} bytes gzipped`);
+  assert.ok(gzipped < 500 * 1024, `${gzipped} bytes gzipped`);
 });

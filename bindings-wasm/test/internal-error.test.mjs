@@ -17,23 +17,25 @@ const household = {
   ],
 };
 
-test("a panic becomes EntitleError INTERNAL and the engine keeps working", () => {
+test("a panic becomes EntitleError INTERNAL and the engine keeps working", (t) => {
   const p = compile(program("child_grant.entitle"));
   const spare = compile(program("old_age_pension.entitle"));
   const before = p.evaluate(household, "2026-03-01", { explain: true });
   assert.equal(before.cash.total, "2000");
   const generation = __testing.generation();
 
+  // The panic hook writes to console.error: keep it, to check it and to keep the test output clean.
   const originalError = console.error;
   const logged = [];
   console.error = (...args) => logged.push(args.join(" "));
+  t.after(() => {
+    console.error = originalError;
+  });
   let thrown;
   try {
     __testing.panic();
   } catch (e) {
     thrown = e;
-  } finally {
-    console.error = originalError;
   }
   assert.ok(thrown instanceof EntitleError, `got ${thrown}`);
   assert.ok(!(thrown instanceof CompileError));
@@ -58,5 +60,6 @@ test("a panic becomes EntitleError INTERNAL and the engine keeps working", () =>
   // And it survives again.
   assert.throws(() => __testing.panic(), { code: "INTERNAL" });
   assert.equal(__testing.generation(), generation + 2);
+  assert.equal(logged.filter((l) => l.includes("test-only panic")).length, 2);
   assert.deepEqual(p.evaluateBatch([household], "2026-03-01", { explain: true }), [before]);
 });
