@@ -32,10 +32,10 @@ fn main() -> Result<(), String> {
     let plain = EvalOptions::default();
     let explain = EvalOptions { explain: true };
     let one = units.first().ok_or("no units")?;
-    let compile_ms = median(50, || drop(Program::compile(source)));
+    let compile_ms = median(200, || drop(Program::compile(source)));
     let evaluate_us = median(5001, || drop(program.evaluate_json(one, as_of, &plain))) * 1000.0;
     // Like the package: JSON text in, JSON text out (JSON.stringify and JSON.parse on the JS side).
-    let batch_ms = median(7, || {
+    let batch_ms = median(9, || {
         let parsed: Vec<Json> = serde_json::from_str(&text).unwrap_or_default();
         let out = program.evaluate_batch_json(&parsed, as_of, &plain);
         drop(serde_json::to_string(&out));
