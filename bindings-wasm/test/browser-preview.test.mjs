@@ -1,8 +1,8 @@
 // The browser preview (examples/browser-preview/) in a real browser: Debian's headless Chromium,
 // driven by playwright-core, loading the page from a local static server. It fills the form, adds a
 // child, checks the decision and amount, switches to French, pastes a broken program and checks the
-// error shown, and asserts that no request leaves the page once it has loaded. Screenshots go to
-// $ENTITLE_TEST_OUTPUT (default: target/test-output/wasm/).
+// error shown, pastes a program for individuals, and asserts that no request leaves the page once it
+// has loaded. Screenshots go to $ENTITLE_TEST_OUTPUT (default: target/test-output/wasm/).
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
@@ -178,7 +178,17 @@ test("the preview shows the decision, the amount and the reasons, in English and
   await page.locator("#program-errors").scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(outDir, "preview-error.png"), fullPage: true });
 
-  // Back to the real program: the answers are still there.
+  // Another program pasted in: a pension for individuals gets a form for one person, no members.
+  await page.fill("#source", readFileSync(path.join(repoDir, "examples/programs/old_age_pension.entitle"), "utf8"));
+  assert.equal(await page.isVisible("#program-errors"), false);
+  assert.equal(await text("#form-heading"), "La personne");
+  assert.equal(await page.isVisible("#members-fieldset"), false);
+  assert.equal(await text('label[for="field-birthdate"]'), "Date of birth");
+  await page.fill("#field-birthdate", "1950-06-01");
+  assert.equal(await text("#decision"), "Probablement éligible");
+  assert.equal(await text("#cash-total"), "KES 2 000");
+
+  // Back to the child grant: the household's answers are still there.
   await page.click("#reset-program");
   assert.equal(await page.isVisible("#program-errors"), false);
   assert.equal(await text("#cash-total"), "KES 2 000");
