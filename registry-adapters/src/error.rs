@@ -18,6 +18,13 @@
 //! | G0006 | stop | a file cannot be parsed at all (not UTF-8 in its header, broken CSV) |
 //! | G0007 | stop | rows are not sorted by id (only with [`JoinMode::Sorted`](crate::JoinMode)) |
 //! | G0008 | stop | the registry does not suit the program, or this build cannot read it |
+//! | G0009 | stop | a database cannot be reached, or a statement on it fails |
+//! | G0010 | stop | a table the source needs is not in the database |
+//! | G0011 | stop | a table lacks a column the program needs (or the mapping names) |
+//! | G0012 | stop | a column's SQL type cannot hold its input's type |
+//! | G0013 | stop | a file is not a DCI social-registry search response |
+//! | G0014 | stop | a SQLite file is not an Entitle store, or its schema is newer than this build |
+//! | G0015 | stop | an input-to-column mapping is invalid (syntax, unknown input, ambiguous column) |
 //! | G0101 | row | a cell is not a value of its input's type (a bad date, number, amount, truth value) |
 //! | G0102 | row | a cell is not one of its input's declared choices |
 //! | G0103 | row | an amount's currency column names another currency than the program's |
@@ -109,6 +116,79 @@ pub enum RegistryError {
         /// What is wrong.
         reason: String,
     },
+    /// G0009: a database cannot be reached, or a statement on it fails.
+    #[error("{database}: cannot {action}: {reason}")]
+    Database {
+        /// The database, without any password (`postgres://entitle@db:5432/registry`, `store.db`).
+        database: String,
+        /// What was being done (`connect`, `read res_partner`, `record the decisions`).
+        action: String,
+        /// The driver's message.
+        reason: String,
+    },
+    /// G0010: a table the source needs is not in the database.
+    #[error("{database}: there is no table `{table}` ({reason})")]
+    MissingTable {
+        /// The database, without any password.
+        database: String,
+        /// The table.
+        table: String,
+        /// Why it is needed.
+        reason: String,
+    },
+    /// G0011: a table lacks a column the program needs, or one a mapping names.
+    #[error("{database}: the table `{table}` has no column `{column}` ({reason}){}",
+        help.as_deref().map(|h| format!("; {h}")).unwrap_or_default())]
+    MissingColumn {
+        /// The database, without any password.
+        database: String,
+        /// The table.
+        table: String,
+        /// The column looked for.
+        column: String,
+        /// Why it is needed (`for the input `region``).
+        reason: String,
+        /// A hint, such as a close column name.
+        help: Option<String>,
+    },
+    /// G0012: a column's SQL type cannot hold its input's type.
+    #[error("{database}: the column `{column}` is of type {sql_type}, which cannot be read as the {input_type} input `{input}`")]
+    ColumnType {
+        /// The database, without any password.
+        database: String,
+        /// The column, as `table.column`.
+        column: String,
+        /// The column's SQL type.
+        sql_type: String,
+        /// The input.
+        input: String,
+        /// The input's type.
+        input_type: String,
+    },
+    /// G0013: a file is not a DCI social-registry search response.
+    #[error("{}: not a DCI social-registry search response: {reason}", path.display())]
+    NotDci {
+        /// The file.
+        path: PathBuf,
+        /// What was found instead.
+        reason: String,
+    },
+    /// G0014: a SQLite file is not an Entitle store, or its schema is newer than this build.
+    #[error("{}: {reason}", path.display())]
+    Store {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// G0015: an input-to-column mapping is invalid.
+    #[error("the mapping `{entry}` is invalid: {reason}")]
+    Mapping {
+        /// The mapping entry as written (`region=x_cst_grp_region`).
+        entry: String,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 impl RegistryError {
@@ -123,6 +203,13 @@ impl RegistryError {
             RegistryError::Malformed { .. } => "G0006",
             RegistryError::NotSorted { .. } => "G0007",
             RegistryError::Unsupported { .. } => "G0008",
+            RegistryError::Database { .. } => "G0009",
+            RegistryError::MissingTable { .. } => "G0010",
+            RegistryError::MissingColumn { .. } => "G0011",
+            RegistryError::ColumnType { .. } => "G0012",
+            RegistryError::NotDci { .. } => "G0013",
+            RegistryError::Store { .. } => "G0014",
+            RegistryError::Mapping { .. } => "G0015",
         }
     }
 
@@ -172,6 +259,13 @@ pub mod codes {
         "G0006",
         "G0007",
         "G0008",
+        "G0009",
+        "G0010",
+        "G0011",
+        "G0012",
+        "G0013",
+        "G0014",
+        "G0015",
         BAD_VALUE,
         NOT_A_CHOICE,
         WRONG_CURRENCY,

@@ -38,13 +38,25 @@
 )]
 
 pub mod bind;
+#[cfg(feature = "dci")]
+pub mod dci;
 pub mod error;
 pub mod files;
+pub mod location;
+pub mod mapping;
 pub mod order;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod record;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub mod runs;
 pub mod source;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
 
 pub use error::RegistryError;
 pub use files::{discover, open_files, open_registry_files, RegistryFiles};
+pub use location::Location;
+pub use mapping::Mapping;
 pub use record::RowError;
 pub use source::{Chunk, JoinMode, Progress, ReadCounts, RegistrySource, SourceOptions};

@@ -19,14 +19,14 @@
 //! `start_date` and `end_date` bound the membership (the end date is the first day it no longer
 //! counts).
 
-mod assemble;
+pub(crate) mod assemble;
 #[cfg(feature = "csv")]
 mod csv;
 mod index;
 #[cfg(feature = "jsonl")]
 mod jsonl;
 pub mod lookup;
-mod rows;
+pub(crate) mod rows;
 
 use crate::bind::ProgramColumns;
 use crate::error::RegistryError;
@@ -142,7 +142,10 @@ pub fn discover(
     }
 }
 
-fn open_stream(path: &Path, wanted: &[Wanted]) -> Result<Box<dyn RowStream>, RegistryError> {
+pub(crate) fn open_stream(
+    path: &Path,
+    wanted: &[Wanted],
+) -> Result<Box<dyn RowStream>, RegistryError> {
     let display: Arc<str> = Arc::from(path.display().to_string());
     let ext = path
         .extension()

@@ -1,0 +1,261 @@
+//! The two queries a household program reads through (units, and members with their kinds), or the
+//! one an individual program reads through, built from catalog names only.
+//!
+//! ```sql
+//! -- units: the base population filter of OpenG2P's default eligibility manager, always applied
+//! SELECT p.id::bigint, p."id"::text, p."x_cst_grp_region"::text, …
+//! FROM res_partner p
+//! WHERE p.is_registrant IS TRUE AND p.is_group IS TRUE AND p.active IS TRUE AND p.disabled IS NULL
+//! ORDER BY p."id"
+//! -- members: every membership of those groups, with its kinds and dates
+//! SELECT m.id::bigint, i."id"::text, g."id"::text,
+//!        (SELECT string_agg(k.name, ';' ORDER BY k.name) FROM <kind relation> …),
+//!        (m."start_date")::date::text, (m."ended_date")::date::text, i."birthdate"::text, …
+//! FROM g2p_group_membership m JOIN res_partner g ON g.id = m."group" JOIN res_partner i ON i.id = m."individual"
+//! WHERE <the same filter on g>
+//! ORDER BY g."id", m.id
+//! ```
+//!
+//! For an individual program the units are individuals (`is_group IS NOT TRUE`). The only value a
+//! query takes is the unit asked for by `entitle explain`, as the bind parameter `$1`.
+
+use super::catalog::{quote, Catalog, Family};
+use crate::bind::ProgramColumns;
+use crate::error::RegistryError;
+use crate::files::rows::Wanted;
+use crate::mapping::Mapping;
+use entitle_dsl::Type;
+
+pub(crate) const PARTNER: &str = "res_partner";
+pub(crate) const MEMBERSHIP: &str = "g2p_group_membership";
+pub(crate) const KIND_REL: &str = "g2p_group_membership_g2p_group_membership_kind_rel";
+pub(crate) const KIND: &str = "g2p_group_membership_kind";
+
+/// The queries of a source, and the filter it counts units with.
+#[derive(Debug)]
+pub(crate) struct Queries {
+    pub units: String,
+    pub members: Option<String>,
+    pub count: String,
+}
+
+/// What the queries are built from.
+pub(crate) struct Plan<'a> {
+    pub catalog: &'a Catalog,
+    pub database: &'a str,
+    pub columns: &'a ProgramColumns,
+    pub mapping: &'a Mapping,
+    pub household: bool,
+    pub only: bool,
+}
+
+impl Plan<'_> {
+    fn require(&self, table: &str, name: &str, reason: &str) -> Result<String, RegistryError> {
+        self.catalog
+            .require(self.database, table, name, reason)
+            .map(|c| c.name.clone())
+    }
+
+    /// The base population filter on the partner aliased `a`.
+    fn population(&self, a: &str, group: bool) -> Result<String, RegistryError> {
+        let reason = "the base population filter (registrants, active, not disabled)";
+        let reg = quote(&self.require(PARTNER, "is_registrant", reason)?);
+        let grp = quote(&self.require(PARTNER, "is_group", reason)?);
+        let active = quote(&self.require(PARTNER, "active", reason)?);
+        let disabled = quote(&self.require(PARTNER, "disabled", reason)?);
+        let kind = if group { "IS TRUE" } else { "IS NOT TRUE" };
+        Ok(format!(
+            "{a}.{reg} IS TRUE AND {a}.{grp} {kind} AND {a}.{active} IS TRUE AND {a}.{disabled} IS NULL"
+        ))
+    }
+
+    /// The column that identifies units and members, and whether it orders as text.
+    fn id(&self) -> Result<(String, bool), RegistryError> {
+        let name = self.mapping.id_column().unwrap_or("id");
+        let col =
+            self.catalog
+                .require(self.database, PARTNER, name, "the id of units and members")?;
+        let text = matches!(col.family(), Family::Text | Family::Textual);
+        Ok((quote(&col.name), text))
+    }
+
+    /// The expression for a wanted input (or an optional plain column) of the partner aliased `a`.
+    fn input(
+        &self,
+        w: &Wanted,
+        a: &str,
+        tag: &str,
+        inputs: &[crate::bind::InputColumn],
+    ) -> Result<String, RegistryError> {
+        let name = w.name();
+        let input = inputs.iter().find(|i| i.name == name);
+        let ty = input.map_or(Type::Text, |i| i.ty.clone());
+        let column = self
+            .catalog
+            .input_column(self.database, PARTNER, tag, name, self.mapping)?;
+        match column {
+            Some(col) => col.text_expr(a, &ty).ok_or_else(|| RegistryError::ColumnType {
+                database: self.database.to_string(),
+                column: format!("{PARTNER}.{}", col.name),
+                sql_type: col.data_type.clone(),
+                input: name.to_string(),
+                input_type: ty.to_string(),
+            }),
+            None if w.required && input.is_some() => Err(self.catalog.missing(
+                self.database,
+                PARTNER,
+                name,
+                &format!(
+                    "for the input `{name}`, which has no default; nor is there `x_cst_{tag}_{name}` or `z_ind_{tag}_{name}`; map it with `--map {name}=COLUMN`"
+                ),
+            )),
+            None => Ok("NULL::text".into()),
+        }
+    }
+
+    /// The kinds of membership `m`, as `Head;Other`.
+    fn kinds(&self) -> Result<String, RegistryError> {
+        if !self.catalog.has_table(KIND_REL) || !self.catalog.has_table(KIND) {
+            return Err(RegistryError::MissingTable {
+                database: self.database.to_string(),
+                table: if self.catalog.has_table(KIND_REL) {
+                    KIND
+                } else {
+                    KIND_REL
+                }
+                .to_string(),
+                reason: "membership kinds (Head …)".into(),
+            });
+        }
+        let why = "membership kinds";
+        let rm = quote(&self.require(KIND_REL, "g2p_group_membership_id", why)?);
+        let rk = quote(&self.require(KIND_REL, "g2p_group_membership_kind_id", why)?);
+        let kid = quote(&self.require(KIND, "id", why)?);
+        let name_col = self.catalog.require(self.database, KIND, "name", why)?;
+        // Odoo keeps translatable names as JSON by language.
+        let name = match name_col.family() {
+            Family::Opaque => format!("k.{}->>'en_US'", quote(&name_col.name)),
+            _ => format!("k.{}::text", quote(&name_col.name)),
+        };
+        Ok(format!(
+            "(SELECT string_agg({name}, ';' ORDER BY {name}) FROM {} r JOIN {} k ON k.{kid} = r.{rk} WHERE r.{rm} = m.id)",
+            quote(KIND_REL),
+            quote(KIND)
+        ))
+    }
+
+    /// A membership date column as `YYYY-MM-DD` text.
+    fn date(&self, names: &[&str]) -> Result<String, RegistryError> {
+        let col = names
+            .iter()
+            .find_map(|n| self.catalog.column(MEMBERSHIP, n))
+            .ok_or_else(|| {
+                self.catalog.missing(
+                    self.database,
+                    MEMBERSHIP,
+                    names.first().copied().unwrap_or(""),
+                    "membership dates",
+                )
+            })?;
+        col.text_expr("m", &Type::Date)
+            .ok_or_else(|| RegistryError::ColumnType {
+                database: self.database.to_string(),
+                column: format!("{MEMBERSHIP}.{}", col.name),
+                sql_type: col.data_type.clone(),
+                input: col.name.clone(),
+                input_type: "date".into(),
+            })
+    }
+
+    /// Builds the queries for the wanted columns of units and members.
+    pub fn build(
+        &self,
+        unit_wanted: &[Wanted],
+        member_wanted: &[Wanted],
+    ) -> Result<Queries, RegistryError> {
+        if !self.catalog.has_table(PARTNER) {
+            return Err(RegistryError::MissingTable {
+                database: self.database.to_string(),
+                table: PARTNER.into(),
+                reason: "registrants (OpenG2P/OpenSPP)".into(),
+            });
+        }
+        let (id, text_id) = self.id()?;
+        let collate = if text_id { " COLLATE \"C\"" } else { "" };
+        let pk = quote(&self.require(PARTNER, "id", "the row number of error records")?);
+        let tag = if self.household { "grp" } else { "indv" };
+        let mut select = vec![format!("p.{pk}::bigint"), format!("p.{id}::text")];
+        for w in unit_wanted.iter().skip(1) {
+            select.push(self.input(w, "p", tag, &self.columns.unit)?);
+        }
+        let only = if self.only {
+            format!(" AND p.{id}::text = $1")
+        } else {
+            String::new()
+        };
+        let filter = self.population("p", self.household)?;
+        let units = format!(
+            "SELECT {} FROM {} p WHERE {filter}{only} ORDER BY p.{id}{collate}",
+            select.join(", "),
+            quote(PARTNER)
+        );
+        let count = format!(
+            "SELECT count(*) FROM {} p WHERE {filter}{only}",
+            quote(PARTNER)
+        );
+        if !self.household {
+            return Ok(Queries {
+                units,
+                members: None,
+                count,
+            });
+        }
+        if !self.catalog.has_table(MEMBERSHIP) {
+            return Err(RegistryError::MissingTable {
+                database: self.database.to_string(),
+                table: MEMBERSHIP.into(),
+                reason: "the members of groups".into(),
+            });
+        }
+        let why = "the members of groups";
+        let mid = quote(&self.require(MEMBERSHIP, "id", why)?);
+        let group = quote(&self.require(MEMBERSHIP, "group", why)?);
+        let individual = quote(&self.require(MEMBERSHIP, "individual", why)?);
+        let mut select = vec![
+            format!("m.{mid}::bigint"),
+            format!("i.{id}::text"),
+            format!("g.{id}::text"),
+            self.kinds()?,
+            self.date(&["start_date"])?,
+            self.date(&["ended_date", "end_date"])?,
+        ];
+        for w in member_wanted.iter().skip(5) {
+            // An input named as a membership fact reads that fact, as in a members file.
+            let expr = match w.name() {
+                "kind" | "kinds" => self.kinds()?,
+                "start_date" => self.date(&["start_date"])?,
+                "end_date" => self.date(&["ended_date", "end_date"])?,
+                _ => self.input(w, "i", "indv", &self.columns.member)?,
+            };
+            select.push(expr);
+        }
+        let only = if self.only {
+            format!(" AND g.{id}::text = $1")
+        } else {
+            String::new()
+        };
+        let members = format!(
+            "SELECT {} FROM {} m JOIN {p} g ON g.{pk} = m.{group} JOIN {p} i ON i.{pk} = m.{individual} \
+             WHERE {}{only} ORDER BY g.{id}{collate}, m.{mid}",
+            select.join(", "),
+            quote(MEMBERSHIP),
+            self.population("g", true)?,
+            p = quote(PARTNER),
+        );
+        Ok(Queries {
+            units,
+            members: Some(members),
+            count,
+        })
+    }
+}

@@ -1,0 +1,130 @@
+//! Rows streamed from PostgreSQL through server-side cursors, in chunks.
+//!
+//! Both cursors (units and members) live in one `REPEATABLE READ READ ONLY` transaction on one
+//! connection, so they read one consistent snapshot, and each `FETCH` brings at most [`FETCH`]
+//! rows: memory stays flat however large the registry is. Every selected value arrives as text
+//! (the queries cast each column), and is read by the input's type exactly as a CSV cell would be.
+
+use crate::error::RegistryError;
+use crate::files::rows::{BadCell, Cells, RowStream};
+use postgres::Client;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+/// Rows per `FETCH`.
+pub(crate) const FETCH: usize = 2048;
+
+/// The connection both cursors share.
+pub(crate) struct Shared {
+    pub client: Client,
+    pub database: String,
+}
+
+struct Row {
+    line: u64,
+    cells: Vec<Option<String>>,
+}
+
+/// One cursor's rows.
+pub(crate) struct CursorRows {
+    shared: Arc<Mutex<Shared>>,
+    cursor: &'static str,
+    file: Arc<str>,
+    page: VecDeque<Row>,
+    current: Option<Row>,
+    exhausted: bool,
+    read: u64,
+    total: Option<u64>,
+}
+
+impl CursorRows {
+    /// Rows of the cursor `cursor` (already declared); errors name `table`.
+    pub fn new(
+        shared: Arc<Mutex<Shared>>,
+        cursor: &'static str,
+        table: &str,
+        total: Option<u64>,
+    ) -> CursorRows {
+        CursorRows {
+            shared,
+            cursor,
+            file: Arc::from(table),
+            page: VecDeque::new(),
+            current: None,
+            exhausted: false,
+            read: 0,
+            total,
+        }
+    }
+
+    fn fetch(&mut self) -> Result<(), RegistryError> {
+        let mut shared = self.shared.lock().map_err(|_| RegistryError::Database {
+            database: "postgres".into(),
+            action: format!("read {}", self.file),
+            reason: "the connection was lost by another reader".into(),
+        })?;
+        let Shared { client, database } = &mut *shared;
+        let rows = client
+            .query(&format!("FETCH FORWARD {FETCH} FROM {}", self.cursor), &[])
+            .map_err(|e| super::db_error(database, &format!("read {}", self.file), &e))?;
+        if rows.len() < FETCH {
+            self.exhausted = true;
+        }
+        for r in rows {
+            let line: i64 = r
+                .try_get(0)
+                .map_err(|e| super::db_error(database, &format!("read {}", self.file), &e))?;
+            let mut cells = Vec::with_capacity(r.len().saturating_sub(1));
+            for k in 1..r.len() {
+                let cell: Option<String> = r
+                    .try_get(k)
+                    .map_err(|e| super::db_error(database, &format!("read {}", self.file), &e))?;
+                cells.push(cell.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()));
+            }
+            self.page.push_back(Row {
+                line: u64::try_from(line).unwrap_or(0),
+                cells,
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Cells for CursorRows {
+    fn line(&self) -> u64 {
+        self.current.as_ref().map_or(0, |r| r.line)
+    }
+
+    fn problem(&self) -> Option<String> {
+        None
+    }
+
+    fn cell(&self, k: usize) -> Result<Option<&str>, BadCell> {
+        Ok(self
+            .current
+            .as_ref()
+            .and_then(|r| r.cells.get(k))
+            .and_then(|c| c.as_deref()))
+    }
+}
+
+impl RowStream for CursorRows {
+    fn file(&self) -> &Arc<str> {
+        &self.file
+    }
+
+    fn advance(&mut self) -> Result<bool, RegistryError> {
+        if self.page.is_empty() && !self.exhausted {
+            self.fetch()?;
+        }
+        self.current = self.page.pop_front();
+        if self.current.is_some() {
+            self.read += 1;
+        }
+        Ok(self.current.is_some())
+    }
+
+    fn position(&self) -> (u64, Option<u64>) {
+        (self.read, self.total)
+    }
+}
