@@ -152,6 +152,10 @@ impl Column {
 pub struct Layout {
     unit_inputs: Vec<Input>,
     member_inputs: Vec<Input>,
+    /// Record collections: name and fields (by slot).
+    records: Vec<(String, Vec<Input>)>,
+    /// Most records per collection per unit.
+    max_records: usize,
     unit_scope: Scope,
     has_members: bool,
     /// Most members per unit (see [`crate::EvalLimits`]).
@@ -164,7 +168,29 @@ impl Layout {
         let mut member_inputs: Vec<Input> = inputs.iter().filter(|i| i.scope == Scope::Member).cloned().collect();
         unit_inputs.sort_by_key(|i| i.slot);
         member_inputs.sort_by_key(|i| i.slot);
-        Layout { unit_inputs, member_inputs, unit_scope, has_members, max_members }
+        Layout { unit_inputs, member_inputs, records: Vec::new(), max_records: 0, unit_scope, has_members, max_members }
+    }
+
+    /// Adds the program's record collections.
+    pub(crate) fn with_records(mut self, sets: &[entitle_dsl::ir::RecordSet], max_records: usize) -> Layout {
+        self.records = sets.iter().map(|s| (s.name.clone(), s.fields.clone())).collect();
+        self.max_records = max_records;
+        self
+    }
+
+    /// The record collections: name and fields, by slot.
+    pub fn records(&self) -> &[(String, Vec<Input>)] {
+        &self.records
+    }
+
+    /// The index of a record collection.
+    pub fn record_set(&self, name: &str) -> Option<usize> {
+        self.records.iter().position(|(n, _)| n == name)
+    }
+
+    /// The slot of a field of record collection `set`.
+    pub fn record_slot(&self, set: usize, field: &str) -> Option<usize> {
+        self.records.get(set)?.1.iter().position(|i| i.name == field)
     }
 
     /// The slot of a unit-level input (`household.` or `person.`).
@@ -213,6 +239,27 @@ pub struct Batch {
     pub(crate) member_cols: Vec<Column>,
     /// A unit whose data could not be bound keeps its place and its error.
     pub(crate) errors: Vec<Option<EvalError>>,
+    /// Records of each collection, like members: per-unit offsets and one column per field.
+    pub(crate) records: Vec<RecordColumns>,
+}
+
+/// The records of one collection across a batch.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RecordColumns {
+    /// `offsets[i]..offsets[i + 1]` are unit i's records.
+    pub offsets: Vec<u32>,
+    /// Number of records.
+    pub rows: usize,
+    /// One column per field.
+    pub cols: Vec<Column>,
+}
+
+impl RecordColumns {
+    pub(crate) fn rows_of(&self, unit: usize) -> std::ops::Range<usize> {
+        let s = self.offsets.get(unit).copied().unwrap_or(0) as usize;
+        let e = self.offsets.get(unit + 1).copied().unwrap_or(0) as usize;
+        s..e.max(s)
+    }
 }
 
 impl Batch {
@@ -257,6 +304,16 @@ impl Batch {
     pub fn unit_error(&self, i: usize) -> Option<&EvalError> {
         self.errors.get(i).and_then(Option::as_ref)
     }
+
+    /// The number of records unit `i` has in collection `set`.
+    pub fn record_count(&self, set: usize, i: usize) -> usize {
+        self.records.get(set).map(|r| r.rows_of(i).len()).unwrap_or(0)
+    }
+
+    /// The column of field `slot` of collection `set`.
+    pub fn record_column(&self, set: usize, slot: usize) -> Option<&Column> {
+        self.records.get(set)?.cols.get(slot)
+    }
 }
 
 /// Fills a [`Batch`] unit by unit.
@@ -290,6 +347,11 @@ impl BatchBuilder {
             member_end: Vec::new(),
             member_cols: layout.member_inputs.iter().map(|i| Column::for_type(&i.ty)).collect(),
             errors: Vec::new(),
+            records: layout
+                .records
+                .iter()
+                .map(|(_, fields)| RecordColumns { offsets: vec![0], rows: 0, cols: fields.iter().map(|f| Column::for_type(&f.ty)).collect() })
+                .collect(),
         };
         BatchBuilder { layout, batch, open: false }
     }
@@ -398,11 +460,60 @@ impl BatchBuilder {
         store(col, &v, input, member.as_deref())
     }
 
+    /// Adds a record to collection `set` of the open unit; its fields are unknown until set.
+    ///
+    /// # Errors
+    /// [`EvalError::InvalidUnit`] when no unit is open or there is no such collection, and
+    /// [`EvalError::TooManyRecords`] beyond the limit.
+    pub fn add_record(&mut self, set: usize) -> Result<(), EvalError> {
+        if !self.open {
+            return Err(EvalError::InvalidUnit { reason: "a record was given before its unit".into() });
+        }
+        let max = self.layout.max_records;
+        let name = self.layout.records.get(set).map(|(n, _)| n.clone()).unwrap_or_default();
+        let rc = self.batch.records.get_mut(set).ok_or_else(|| EvalError::InvalidUnit { reason: format!("no record collection {set}") })?;
+        let first = rc.offsets.last().copied().unwrap_or(0) as usize;
+        if rc.rows - first >= max {
+            return Err(EvalError::TooManyRecords { records: name, limit: max });
+        }
+        rc.rows += 1;
+        for c in &mut rc.cols {
+            c.push_unknown();
+        }
+        Ok(())
+    }
+
+    /// Sets a field of the last record added to collection `set`.
+    ///
+    /// # Errors
+    /// As [`BatchBuilder::set_unit`].
+    pub fn set_record(&mut self, set: usize, slot: usize, value: &Value) -> Result<(), EvalError> {
+        let input = self.layout.records.get(set).and_then(|(_, f)| f.get(slot)).ok_or_else(|| bad_slot(slot))?;
+        let v = coerce(value, input, None)?;
+        let col = self.batch.records.get_mut(set).and_then(|r| r.cols.get_mut(slot)).ok_or_else(|| bad_slot(slot))?;
+        store(col, &v, input, None)
+    }
+
+    /// Sets a field of the last record added to collection `set` from text.
+    ///
+    /// # Errors
+    /// As [`BatchBuilder::set_unit`].
+    pub fn set_record_text(&mut self, set: usize, slot: usize, text: &str) -> Result<(), EvalError> {
+        let input = self.layout.records.get(set).and_then(|(_, f)| f.get(slot)).ok_or_else(|| bad_slot(slot))?;
+        let v = parse_value(text, &input.ty).map_err(|e| invalid(input, None, &e.to_string()))?;
+        check_choice(&v, input, None)?;
+        let col = self.batch.records.get_mut(set).and_then(|r| r.cols.get_mut(slot)).ok_or_else(|| bad_slot(slot))?;
+        store(col, &v, input, None)
+    }
+
     /// Commits the open unit.
     pub fn finish_unit(&mut self) {
         if self.open {
             let n = u32::try_from(self.batch.member_ids.len()).unwrap_or(u32::MAX);
             self.batch.member_offsets.push(n);
+            for rc in &mut self.batch.records {
+                rc.offsets.push(u32::try_from(rc.rows).unwrap_or(u32::MAX));
+            }
             self.open = false;
         }
     }
@@ -438,6 +549,13 @@ impl BatchBuilder {
         for c in &mut self.batch.member_cols {
             c.truncate(m);
         }
+        for rc in &mut self.batch.records {
+            let r = rc.offsets.last().copied().unwrap_or(0) as usize;
+            rc.rows = r;
+            for c in &mut rc.cols {
+                c.truncate(r);
+            }
+        }
     }
 
     /// Adds a whole name-keyed unit. A problem with its data fails that unit (it keeps its place);
@@ -470,6 +588,16 @@ impl BatchBuilder {
                 }
             }
         }
+        for (set, (name, fields)) in layout.records.iter().enumerate() {
+            for record in unit.records.get(name).map(Vec::as_slice).unwrap_or(&[]) {
+                self.add_record(set)?;
+                for (slot, field) in fields.iter().enumerate() {
+                    if let Some(v) = record.get(&field.name) {
+                        self.set_record(set, slot, v)?;
+                    }
+                }
+            }
+        }
         Ok(())
     }
 
@@ -477,6 +605,7 @@ impl BatchBuilder {
     pub fn finish(mut self) -> Batch {
         self.finish_unit();
         debug_assert!(self.batch.unit_cols.iter().all(|c| c.len() == self.batch.ids.len()));
+        debug_assert!(self.batch.records.iter().all(|r| r.offsets.len() == self.batch.ids.len() + 1));
         self.batch
     }
 }

@@ -92,6 +92,33 @@ pub enum EvalError {
         /// The field.
         field: String,
     },
+    /// R0012: `lookup` of a key that the table does not have (and no default was given), or `band`
+    /// of a value below the first band.
+    #[serde(rename = "R0012")]
+    #[error("{}", render(self))]
+    NoTableEntry {
+        /// Rule, item or `let` identifier.
+        at: String,
+    },
+    /// R0013: a function argument outside what the function accepts (`power` with an exponent that
+    /// is not a whole number from -64 to 64, or of zero to a negative power).
+    #[serde(rename = "R0013")]
+    #[error("{}", render(self))]
+    InvalidArgument {
+        /// Rule, item or `let` identifier.
+        at: String,
+        /// The function.
+        function: String,
+    },
+    /// R0014: a unit with more records in one collection than the limit.
+    #[serde(rename = "R0014")]
+    #[error("{}", render(self))]
+    TooManyRecords {
+        /// The collection.
+        records: String,
+        /// The limit.
+        limit: usize,
+    },
 }
 
 impl EvalError {
@@ -109,6 +136,9 @@ impl EvalError {
             EvalError::TooManyMembers { .. } => "R0009",
             EvalError::InvalidUnit { .. } => "R0010",
             EvalError::UnknownField { .. } => "R0011",
+            EvalError::NoTableEntry { .. } => "R0012",
+            EvalError::InvalidArgument { .. } => "R0013",
+            EvalError::TooManyRecords { .. } => "R0014",
         }
     }
 
@@ -124,6 +154,9 @@ impl EvalError {
             EvalError::NotAChoice { field } | EvalError::UnknownField { field } => vec![("field", field.clone())],
             EvalError::TooManyMembers { limit } => vec![("limit", limit.to_string())],
             EvalError::InvalidUnit { reason } => vec![("reason", reason.clone())],
+            EvalError::NoTableEntry { at } => vec![("at", at.clone())],
+            EvalError::InvalidArgument { at, function } => vec![("at", at.clone()), ("function", function.clone())],
+            EvalError::TooManyRecords { records, limit } => vec![("records", records.clone()), ("limit", limit.to_string())],
         }
     }
 
@@ -140,4 +173,5 @@ fn render(e: &EvalError) -> String {
 }
 
 /// Every evaluation error code, for the code table.
-pub const CODES: &[&str] = &["R0001", "R0002", "R0003", "R0004", "R0005", "R0006", "R0007", "R0008", "R0009", "R0010", "R0011"];
+pub const CODES: &[&str] =
+    &["R0001", "R0002", "R0003", "R0004", "R0005", "R0006", "R0007", "R0008", "R0009", "R0010", "R0011", "R0012", "R0013", "R0014"];

@@ -100,11 +100,42 @@ pub enum Adjustment {
         /// The total after.
         after: Decimal,
     },
+    /// A group cap (`cap a + b at …`) lowered the sum of its items.
+    GroupCap {
+        /// The items.
+        items: Vec<String>,
+        /// The cap.
+        limit: Decimal,
+        /// The sum before.
+        before: Decimal,
+    },
     /// A negative total was raised to zero (an entitlement is never negative).
     Zero {
         /// The total before.
         before: Decimal,
     },
+}
+
+/// A score's explanation: its value and its breakdown.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScoreExplanation {
+    /// The score.
+    pub id: String,
+    /// Its value (`null` when unknown).
+    pub value: Value,
+    /// Each component, in written order.
+    pub components: Vec<ComponentExplanation>,
+}
+
+/// One component of a score: its value and the values it read.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ComponentExplanation {
+    /// The component.
+    pub id: String,
+    /// Its value (`null` when unknown).
+    pub value: Value,
+    /// The values of the names it reads (inputs, parameters, lets).
+    pub values: Vec<NamedValue>,
 }
 
 /// The whole explanation of one decision.
@@ -116,6 +147,9 @@ pub struct Explanation {
     pub items: Vec<ItemExplanation>,
     /// Adjustments of the cash total, in the order applied.
     pub adjustments: Vec<Adjustment>,
+    /// Scores, each with its components and the values each component read (whatever the decision).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scores: Vec<ScoreExplanation>,
     /// `compliant when` conditions, in written order (eligible units of programs that have them).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub compliance: Vec<RuleExplanation>,
@@ -190,6 +224,23 @@ pub mod render {
             }
             lines.push(line);
         }
+        for se in ex.map(|e| e.scores.as_slice()).unwrap_or(&[]) {
+            let Some(def) = p.ir().scores.iter().find(|s| s.id == se.id) else { continue };
+            let text = sentence(p, locale, &def.id, def.sentence.as_deref().unwrap_or(&def.id));
+            lines.push(c.render("explain.score", &[("sentence", text), ("value", &value_text(&se.value))]));
+            for ce in &se.components {
+                let Some(cdef) = def.components.iter().find(|x| x.id == ce.id) else { continue };
+                let key = format!("{}.{}", def.id, cdef.id);
+                let text = sentence(p, locale, &key, &cdef.sentence);
+                let mut line = c.render("explain.component", &[("sentence", text), ("value", &value_text(&ce.value))]);
+                if !ce.values.is_empty() {
+                    let vals: Vec<String> = ce.values.iter().map(|v| named(c, v)).collect();
+                    line.push_str(" — ");
+                    line.push_str(&vals.join("; "));
+                }
+                lines.push(line);
+            }
+        }
         if d.outcome == Outcome::Undetermined && !d.missing.is_empty() {
             lines.push(c.render("explain.missing", &[("names", &d.missing.join(", "))]));
         }
@@ -234,6 +285,14 @@ pub mod render {
                             &[("amount", &money(p, *after)), ("mode", &c.render(&format!("explain.mode.{mode}"), &[])), ("step", &step.to_string())],
                         ),
                         Adjustment::Zero { before } => c.render("explain.zero", &[("before", &money(p, *before))]),
+                        Adjustment::GroupCap { items, limit, before } => {
+                            let unit = p.items().iter().find(|i| items.first() == Some(&i.id)).and_then(|i| i.unit.clone());
+                            let show = |x: Decimal| match &unit {
+                                Some(u) => format!("{x} {u}"),
+                                None => money(p, x),
+                            };
+                            c.render("explain.group_cap", &[("items", &items.join(" + ")), ("amount", &show(*limit)), ("before", &show(*before))])
+                        }
                     });
                 }
             }

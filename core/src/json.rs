@@ -12,7 +12,10 @@
 //!
 //! A unit is an object with `id` and its attributes; a household has `members`, an array of objects
 //! with `id`, `kind` (a string or an array of strings), optional `start_date` and `end_date`, and
-//! the member's attributes. Unknown keys are ignored.
+//! the member's attributes. The records of a collection (`records visits …` in the program) are an
+//! array of objects under the collection's name: `"visits": [{"visit_date": "2026-01-05"}]` (an
+//! array of objects is always a collection of records, unless every object is an amount
+//! `{"amount": …, "currency": …}`). Unknown keys are ignored.
 
 use crate::error::EvalError;
 use crate::eval::EvalOptions;
@@ -99,12 +102,33 @@ pub fn unit_from_json(v: &Json) -> Result<Unit, EvalError> {
                     unit.members.push(member_from_json(m, i)?);
                 }
             }
-            _ => {
-                unit.attributes.insert(k.clone(), scalar(v, k)?);
-            }
+            _ => match v {
+                Json::Array(items) if is_records(items) => {
+                    let mut records = Vec::with_capacity(items.len());
+                    for (i, r) in items.iter().enumerate() {
+                        let mut record = crate::model::Record::new();
+                        for (field, value) in r.as_object().into_iter().flatten() {
+                            record.insert(field.clone(), scalar(value, &format!("{k} #{}: {field}", i + 1))?);
+                        }
+                        records.push(record);
+                    }
+                    unit.records.insert(k.clone(), records);
+                }
+                _ => {
+                    unit.attributes.insert(k.clone(), scalar(v, k)?);
+                }
+            },
         }
     }
     Ok(unit)
+}
+
+/// An array of objects that are not all amounts: the records of a collection.
+fn is_records(items: &[Json]) -> bool {
+    let is_amount = |o: &serde_json::Map<String, Json>| o.len() == 2 && o.contains_key("amount") && o.contains_key("currency");
+    !items.is_empty()
+        && items.iter().all(Json::is_object)
+        && !items.iter().all(|x| x.as_object().is_some_and(is_amount))
 }
 
 fn member_from_json(m: &Json, index: usize) -> Result<Member, EvalError> {

@@ -38,6 +38,7 @@ pub mod model;
 pub mod parse;
 mod program;
 pub mod result;
+pub mod sql;
 pub mod run_model;
 mod testing;
 
@@ -51,3 +52,4 @@ pub use model::{Member, Unit};
 pub use program::{content_hash, CompileOptions, EvalLimits, Program};
 pub use testing::TestOutcome;
 pub use result::{CashTotals, ComplianceOutcome, Decision, ItemResult, Outcome, PriorityOutcome, ProgramRef, QuantityTotal, RuleOutcome, Truth, UnitError};
+pub use result::{ComponentResult, ScoreResult};

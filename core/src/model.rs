@@ -22,7 +22,15 @@ pub struct Unit {
     pub attributes: BTreeMap<String, Value>,
     /// Members with their memberships (empty for individuals).
     pub members: Vec<Member>,
+    /// Records by collection name (`records visits …` in the program): each record's field values
+    /// by field name. A collection the program does not declare is ignored; one it declares but
+    /// the unit lacks has no records.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub records: BTreeMap<String, Vec<Record>>,
 }
+
+/// One record of a collection: field values by field name.
+pub type Record = BTreeMap<String, Value>;
 
 /// A member of a household, with the membership that links them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -68,6 +76,13 @@ impl Unit {
     #[must_use]
     pub fn with_member(mut self, member: Member) -> Unit {
         self.members.push(member);
+        self
+    }
+
+    /// Adds a record to a collection (builder style).
+    #[must_use]
+    pub fn with_record(mut self, collection: &str, record: Record) -> Unit {
+        self.records.entry(collection.to_string()).or_default().push(record);
         self
     }
 }

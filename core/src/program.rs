@@ -20,11 +20,13 @@ pub struct EvalLimits {
     pub max_members: usize,
     /// Most expression steps for one unit (default 1,000,000); more is error R0006 for that unit.
     pub max_steps_per_unit: u64,
+    /// Most records in one collection of one unit (default 10,000); more is error R0014.
+    pub max_records: usize,
 }
 
 impl Default for EvalLimits {
     fn default() -> Self {
-        EvalLimits { max_members: 1_000, max_steps_per_unit: 1_000_000 }
+        EvalLimits { max_members: 1_000, max_steps_per_unit: 1_000_000, max_records: 10_000 }
     }
 }
 
@@ -49,6 +51,13 @@ pub(crate) struct Inner {
     pub units_of_measure: Vec<String>,
     pub item_unit: Vec<Option<usize>>,
     pub has_cash: bool,
+    /// What each bit of a unit's missing-data set names: the inputs, `head`, then each record
+    /// collection's fields (`visits.visit_date`).
+    pub missing_names: Vec<String>,
+    /// For each record collection, the bit of its first field.
+    pub record_bits: Vec<usize>,
+    /// Score values per unit: each score and each of its components.
+    pub score_slots: usize,
     /// The program has compliance or priority conditions or ranking keys, evaluated per unit.
     pub run_checks: bool,
 }
@@ -114,6 +123,11 @@ fn walk<'a>(e: &'a TExpr, f: &mut impl FnMut(&'a TExpr)) {
                 walk(x, f);
             }
         }
+        TKind::RecordAggregate { filter, value, by, .. } => {
+            for x in [filter, value, by].into_iter().flatten() {
+                walk(x, f);
+            }
+        }
         _ => {}
     }
 }
@@ -127,7 +141,9 @@ fn all_exprs(p: &ir::Program) -> Vec<&TExpr> {
         v.extend(it.times.iter());
         v.extend(it.up_to.iter());
         v.extend(it.condition.iter());
+        v.extend(it.valued.iter());
     }
+    v.extend(p.entitlement.group_caps.iter().map(|c| &c.amount));
     v.extend(p.entitlement.fee.iter().map(|f| &f.amount));
     v.extend(p.entitlement.cap.iter());
     v.extend(p.entitlement.floor.iter());
@@ -190,8 +206,19 @@ impl Program {
         }
         let has_cash = ir.entitlement.items.iter().any(|i| i.kind == ItemKind::Cash);
         let run_checks = !ir.run.compliance.is_empty() || !ir.run.priority().is_empty() || !ir.run.rank().is_empty();
-        let layout = Arc::new(Layout::new(&ir.inputs, ir.unit_scope(), ir.target == Target::Household, options.eval_limits.max_members));
+        let layout = Arc::new(
+            Layout::new(&ir.inputs, ir.unit_scope(), ir.target == Target::Household, options.eval_limits.max_members)
+                .with_records(&ir.records, options.eval_limits.max_records),
+        );
         let program_ref = Arc::new(ProgramRef { id: ir.id.clone(), version: ir.version.clone(), hash: content_hash(source) });
+        let mut missing_names: Vec<String> = ir.inputs.iter().map(|i| i.name.clone()).collect();
+        missing_names.push("head".into());
+        let mut record_bits = Vec::with_capacity(ir.records.len());
+        for set in &ir.records {
+            record_bits.push(missing_names.len());
+            missing_names.extend(set.fields.iter().map(|f| format!("{}.{}", set.name, f.name)));
+        }
+        let score_slots = ir.scores.iter().map(|s| 1 + s.components.len()).sum();
         let unit_let_count = ir.lets.iter().filter(|l| !l.per_member).count();
         let member_let_count = ir.lets.len() - unit_let_count;
         Ok(Program(Arc::new(Inner {
@@ -206,6 +233,9 @@ impl Program {
             units_of_measure,
             item_unit,
             has_cash,
+            missing_names,
+            record_bits,
+            score_slots,
             run_checks,
         })))
     }
@@ -359,7 +389,7 @@ impl Program {
         for p in parts {
             out.append(p);
         }
-        let words = (inner.ir.inputs.len() + 1).div_ceil(64);
+        let words = inner.missing_names.len().div_ceil(64);
         BatchResult { program: self.clone(), batch, as_of, out, words }
     }
 }

@@ -157,6 +157,9 @@ pub struct ItemResult {
     /// The maximum multiplier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_multiplier: Option<Decimal>,
+    /// For an in-kind item with a price (`valued at`): its value in the program's currency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Decimal>,
 }
 
 /// Cash totals for one unit, with every adjustment recorded.
@@ -189,6 +192,26 @@ pub struct QuantityTotal {
     pub quantity: Decimal,
 }
 
+/// A score's value for one unit, with its components (`null` when unknown).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScoreResult {
+    /// The score.
+    pub id: String,
+    /// Its value: the sum of the components.
+    pub value: Option<Decimal>,
+    /// Each component's value, in written order.
+    pub components: Vec<ComponentResult>,
+}
+
+/// One component of a score for one unit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ComponentResult {
+    /// The component.
+    pub id: String,
+    /// Its value (`null` when unknown).
+    pub value: Option<Decimal>,
+}
+
 /// The decision record for one unit.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Decision {
@@ -212,6 +235,10 @@ pub struct Decision {
     pub cash: Option<CashTotals>,
     /// In-kind totals per unit of measure.
     pub in_kind: Vec<QuantityTotal>,
+    /// Scores (`score`), each with its components, in declaration order (absent when the program
+    /// has none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scores: Vec<ScoreResult>,
     /// The explanation, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Explanation>,
@@ -241,6 +268,11 @@ impl Decision {
     /// The item with this id.
     pub fn item(&self, id: &str) -> Option<&ItemResult> {
         self.items.iter().find(|i| i.id == id)
+    }
+
+    /// The score with this id.
+    pub fn score(&self, id: &str) -> Option<&ScoreResult> {
+        self.scores.iter().find(|s| s.id == id)
     }
 }
 

@@ -50,6 +50,9 @@ impl Program {
             }
             u.members.push(member);
         }
+        for (set, fields) in &t.records {
+            u.records.entry(set.clone()).or_default().push(fields.iter().cloned().collect());
+        }
         u
     }
 
@@ -135,6 +138,31 @@ fn check(d: &Decision, x: &Expectation, fail: &mut impl FnMut(&str, String, Stri
             };
             if !ok {
                 fail(&format!("item {id}"), v.to_string(), text_of(got));
+            }
+        }
+        Expectation::ItemValue(id, v) => {
+            let got = d.item(id).filter(|i| i.applied).and_then(|i| i.value);
+            let ok = match (got, amount(v)) {
+                (Some(g), Some(w)) => g == w,
+                (None, Some(w)) => w.is_zero() && d.item(id).is_some(),
+                _ => false,
+            };
+            if !ok {
+                fail(&format!("value {id}"), v.to_string(), text_of(got));
+            }
+        }
+        Expectation::Score(score, component, v) => {
+            let s = d.score(score);
+            let got = match component {
+                None => s.and_then(|s| s.value),
+                Some(c) => s.and_then(|s| s.components.iter().find(|x| &x.id == c)).and_then(|x| x.value),
+            };
+            if got.is_none() || got != amount(v) {
+                let what = match component {
+                    Some(c) => format!("score {score}.{c}"),
+                    None => format!("score {score}"),
+                };
+                fail(&what, v.to_string(), text_of(got));
             }
         }
         Expectation::Failed(rule) | Expectation::Passed(rule) => {

@@ -102,6 +102,115 @@ pub enum Item {
     Selection(Section<SelectionEntry>),
     /// `deduplicate` and its rules.
     Deduplicate(Section<DedupEntry>),
+    /// `score id "sentence"` and its components.
+    Score(ScoreSection),
+    /// `records id "label" [dated by field]` and its fields.
+    Records(RecordsSection),
+    /// `codes id "label"` and its entries.
+    Codes(CodesSection),
+    /// `functions` and the host functions it declares.
+    Functions(Section<FunctionDecl>),
+}
+
+/// `score pmt "Proxy means test score"` and its components: a sum whose parts are each reported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScoreSection {
+    /// The score's name (usable like a `let`).
+    pub id: Ident,
+    /// A human sentence.
+    pub sentence: Option<Text>,
+    /// The components, in order.
+    pub components: Vec<Component>,
+    /// The section line.
+    pub span: Span,
+}
+
+/// `roof "Roof material" lookup(roof_points, roof)`: one component of a score.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Component {
+    /// The component's identifier (`pmt.roof` in expressions and expectations).
+    pub id: Ident,
+    /// Its human sentence.
+    pub sentence: Text,
+    /// Its value.
+    pub expr: Expr,
+    /// The whole line.
+    pub span: Span,
+}
+
+/// `records visits "Clinic visits" dated by visit_date` and its fields: a collection of records
+/// that each unit has (events, ID documents, phone numbers, enrolments …).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordsSection {
+    /// The collection's name (the key of the unit's data, and the set in aggregates).
+    pub name: Ident,
+    /// A label for forms.
+    pub label: Option<Text>,
+    /// `dated by FIELD`: records dated after the as-of date do not count.
+    pub dated_by: Option<Ident>,
+    /// The fields of each record.
+    pub fields: Vec<FieldDecl>,
+    /// The section line.
+    pub span: Span,
+}
+
+/// `visit_date: date "Date of the visit"`: a field of each record of a collection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldDecl {
+    /// The field's name.
+    pub name: Ident,
+    /// Its type.
+    pub ty: TypeExpr,
+    /// A label for forms.
+    pub label: Option<Text>,
+    /// The allowed values (`one of [...]`).
+    pub choices: Option<Expr>,
+    /// The value used when the field is missing.
+    pub default: Option<Expr>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `codes genders "Gender codes"` and its entries: a vocabulary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodesSection {
+    /// The code list's name.
+    pub name: Ident,
+    /// A label.
+    pub label: Option<Text>,
+    /// The entries, in order.
+    pub entries: Vec<CodeEntry>,
+    /// The section line.
+    pub span: Span,
+}
+
+/// `female "Female" = "F", "female", "2"`: an entry of a code list and the codes that mean it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeEntry {
+    /// The entry's name (`genders.female` in expressions).
+    pub name: Ident,
+    /// A label.
+    pub label: Option<Text>,
+    /// The codes, as found in registries.
+    pub codes: Vec<Text>,
+    /// The whole line.
+    pub span: Span,
+}
+
+/// `distance_to_clinic(gps_location): number "Distance to the nearest clinic"`: a value the host
+/// computes from the named inputs before evaluation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionDecl {
+    /// The function's name.
+    pub name: Ident,
+    /// The inputs its value is computed from.
+    pub args: Vec<Ident>,
+    /// The type of its value.
+    pub ty: TypeExpr,
+    /// A label.
+    pub label: Option<Text>,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// A section header followed by entries.
@@ -123,6 +232,8 @@ pub enum Scope {
     Member,
     /// An attribute of the person, in a program that targets individuals.
     Person,
+    /// A field of the records of a collection (`records`).
+    Record,
 }
 
 impl Scope {
@@ -132,6 +243,7 @@ impl Scope {
             Scope::Household => "household",
             Scope::Member => "member",
             Scope::Person => "person",
+            Scope::Record => "record",
         }
     }
 }
@@ -153,6 +265,8 @@ pub enum TypeExpr {
     Quantity(Ident, Span),
     /// `list of T`
     List(Box<TypeExpr>, Span),
+    /// `table of K to V`
+    Table(Box<TypeExpr>, Box<TypeExpr>, Span),
 }
 
 impl TypeExpr {
@@ -165,7 +279,8 @@ impl TypeExpr {
             | TypeExpr::Date(s)
             | TypeExpr::Text(s)
             | TypeExpr::Quantity(_, s)
-            | TypeExpr::List(_, s) => *s,
+            | TypeExpr::List(_, s)
+            | TypeExpr::Table(_, _, s) => *s,
         }
     }
 }
@@ -243,6 +358,9 @@ pub enum RuleKind {
 pub struct Rule {
     /// When or unless.
     pub kind: RuleKind,
+    /// `union`: the rule adds the units it holds for to those selected by the rules before it,
+    /// instead of narrowing them (always with kind `When`).
+    pub union: bool,
     /// The rule's identifier.
     pub id: Ident,
     /// Its human sentence.
@@ -300,10 +418,12 @@ pub enum EntitlementEntry {
         /// The whole line.
         span: Span,
     },
-    /// `cap cash at amount`, `floor cash at amount`.
+    /// `cap cash at amount`, `floor cash at amount`, `cap a + b at amount`.
     Limit {
         /// Cap (at most) or floor (at least).
         kind: LimitKind,
+        /// The items whose sum is limited (`a + b`); empty for the cash total.
+        items: Vec<Ident>,
         /// The amount.
         amount: Expr,
         /// The whole line.
@@ -390,6 +510,8 @@ pub struct EntitlementItem {
     pub up_to: Option<Expr>,
     /// `when cond`: the item is given only when this holds.
     pub condition: Option<Expr>,
+    /// `valued at price`: the price of one unit of an in-kind item.
+    pub valued: Option<Expr>,
     /// The whole line.
     pub span: Span,
 }
@@ -429,6 +551,8 @@ pub enum RecordKind {
     Member,
     /// `person …`
     Person,
+    /// `record NAME …`: one record of a collection.
+    Record,
 }
 
 /// A test data line: `member kind "child", birthdate 2020-05-01`.
@@ -436,6 +560,8 @@ pub enum RecordKind {
 pub struct TestRecord {
     /// Which record.
     pub kind: RecordKind,
+    /// The collection, for `record NAME …` lines.
+    pub collection: Option<Ident>,
     /// Field name and value pairs.
     pub fields: Vec<(Ident, Expr)>,
     /// The whole line.
@@ -467,6 +593,10 @@ pub enum Expectation {
     Fee(Expr, Span),
     /// `item per_child KES 1000` or `item maize 30 kg`.
     Item(Ident, Expr, Span),
+    /// `value rice KES 600`: the value of an in-kind item.
+    Value(Ident, Expr, Span),
+    /// `score pmt 42`, `score pmt.roof 5`: a score, or one of its components.
+    Score(Ident, Option<Ident>, Expr, Span),
     /// `failed poor`: this rule's outcome is what made the unit not eligible.
     Failed(Ident, Span),
     /// `passed poor`: this rule's outcome is favourable.
@@ -605,6 +735,15 @@ pub enum ExprKind {
     },
     /// `members` or `members where cond`.
     Members(Option<Box<Expr>>),
+    /// `visits where cond`: the records of a collection that satisfy a condition.
+    Records {
+        /// The collection.
+        name: Ident,
+        /// The condition.
+        filter: Box<Expr>,
+    },
+    /// `["a": 1, "b": 2]`: a table.
+    Table(Vec<(Expr, Expr)>),
     /// `-x`, `not x`.
     Unary(UnaryOp, Box<Expr>),
     /// `a op b`.

@@ -80,8 +80,10 @@ codes! {
     RESERVED_NAME = "E0111", Error;
     /// `members` or `head` used in a program that targets individuals.
     NO_MEMBERS_FOR_INDIVIDUALS = "E0112", Error;
-    /// An aggregate over members nested inside another one.
+    /// An aggregate over members (or records) nested inside another one.
     NESTED_MEMBER_AGGREGATE = "E0113", Error;
+    /// A field of a record collection used outside an aggregate over that collection.
+    RECORD_FIELD_OUTSIDE_RECORDS = "E0114", Error;
 
     // --- E02xx: types ------------------------------------------------------------------------
     /// A value of one type where another is needed.
@@ -126,6 +128,24 @@ codes! {
     FLOOR_ABOVE_CAP = "E0304", Error;
     /// An input's choices or default do not fit its type.
     BAD_INPUT_DECLARATION = "E0305", Error;
+    /// One code that means two entries of a code list.
+    AMBIGUOUS_CODE = "E0306", Error;
+    /// A `union` rule with no rule before it.
+    UNION_FIRST = "E0307", Error;
+    /// `valued at` on a cash item.
+    VALUED_CASH_ITEM = "E0308", Error;
+    /// A floor on a group of items (a floor applies to the cash total only).
+    GROUP_FLOOR = "E0309", Error;
+    /// An item that two group caps limit.
+    ITEM_IN_TWO_CAPS = "E0310", Error;
+    /// A key that appears twice in a table.
+    DUPLICATE_KEY = "E0311", Error;
+    /// Bands (`band`) whose keys are not in ascending order.
+    BANDS_NOT_ASCENDING = "E0312", Error;
+    /// A group cap over items of different kinds or units.
+    MIXED_GROUP = "E0313", Error;
+    /// A host function computed from household and member inputs together, or from no input.
+    BAD_FUNCTION_ARGUMENTS = "E0314", Error;
 
     // --- E04xx: tests inside programs ---------------------------------------------------------
     /// A test with no `expect` line.
@@ -140,6 +160,10 @@ codes! {
     TEST_UNKNOWN_REFERENCE = "E0405", Error;
     /// Two tests with the same name.
     DUPLICATE_TEST = "E0406", Error;
+
+    // --- E05xx: translation of rules to SQL --------------------------------------------------
+    /// A construct that has no exact translation to SQL (never silently dropped or approximated).
+    NOT_TRANSLATABLE = "E0501", Error;
 
     // --- E06xx: the run model (selection, compliance, deduplication, cycles) -----------------
     /// `top N` or a budget spent in rank order, in a selection without `rank by`.

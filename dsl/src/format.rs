@@ -157,7 +157,11 @@ impl Formatter<'_> {
                     let heads: Vec<String> = s
                         .entries
                         .iter()
-                        .map(|r| if r.kind == RuleKind::Unless { format!("unless {}", r.id.name) } else { r.id.name.clone() })
+                        .map(|r| match (r.kind, r.union) {
+                            (RuleKind::Unless, _) => format!("unless {}", r.id.name),
+                            (_, true) => format!("union {}", r.id.name),
+                            _ => r.id.name.clone(),
+                        })
                         .collect();
                     let w1 = heads.iter().map(|h| h.chars().count()).max().unwrap_or(0);
                     let w2 = s.entries.iter().map(|r| quote(&r.sentence.value).chars().count()).max().unwrap_or(0);
@@ -184,6 +188,65 @@ impl Formatter<'_> {
                 Item::Compliance(s) => self.compliance(s),
                 Item::Selection(s) => self.selection(s),
                 Item::Deduplicate(s) => self.deduplicate(s),
+                Item::Score(sc) => {
+                    let head = match &sc.sentence {
+                        Some(t) => format!("score {} {}", sc.id.name, quote(&t.value)),
+                        None => format!("score {}", sc.id.name),
+                    };
+                    self.line(sc.span, "", &head, false);
+                    let w1 = sc.components.iter().map(|c| c.id.name.chars().count()).max().unwrap_or(0);
+                    let w2 = sc.components.iter().map(|c| quote(&c.sentence.value).chars().count()).max().unwrap_or(0);
+                    for c in &sc.components {
+                        let prefix = format!("{} {} ", pad(&c.id.name, w1), pad(&quote(&c.sentence.value), w2));
+                        let text = wrapped(&prefix, &c.expr, "      ");
+                        self.line(c.span, "  ", &text, true);
+                    }
+                }
+                Item::Records(r) => {
+                    let mut head = format!("records {}", r.name.name);
+                    if let Some(l) = &r.label {
+                        let _ = write!(head, " {}", quote(&l.value));
+                    }
+                    if let Some(d) = &r.dated_by {
+                        let _ = write!(head, " dated by {}", d.name);
+                    }
+                    self.line(r.span, "", &head, false);
+                    for f in &r.fields {
+                        let text = field(f);
+                        self.line(f.span, "  ", &text, true);
+                    }
+                }
+                Item::Codes(c) => {
+                    let head = match &c.label {
+                        Some(l) => format!("codes {} {}", c.name.name, quote(&l.value)),
+                        None => format!("codes {}", c.name.name),
+                    };
+                    self.line(c.span, "", &head, false);
+                    let w1 = c.entries.iter().map(|e| e.name.name.chars().count()).max().unwrap_or(0);
+                    let w2 = c.entries.iter().map(|e| e.label.as_ref().map(|l| quote(&l.value).chars().count()).unwrap_or(0)).max().unwrap_or(0);
+                    for e in &c.entries {
+                        let label = e.label.as_ref().map(|l| quote(&l.value)).unwrap_or_default();
+                        let codes: Vec<String> = e.codes.iter().map(|t| quote(&t.value)).collect();
+                        let mut text = pad(&e.name.name, w1);
+                        if w2 > 0 {
+                            text.push(' ');
+                            text.push_str(&pad(&label, w2));
+                        }
+                        let _ = write!(text, " = {}", codes.join(", "));
+                        self.line(e.span, "  ", &text, true);
+                    }
+                }
+                Item::Functions(sec) => {
+                    self.line(sec.span, "", "functions", false);
+                    for f in &sec.entries {
+                        let args: Vec<&str> = f.args.iter().map(|a| a.name.as_str()).collect();
+                        let mut text = format!("{}({}): {}", f.name.name, args.join(", "), type_expr(&f.ty));
+                        if let Some(l) = &f.label {
+                            let _ = write!(text, " {}", quote(&l.value));
+                        }
+                        self.line(f.span, "  ", &text, true);
+                    }
+                }
             }
         }
         // Comments after the last line.
@@ -218,6 +281,9 @@ impl Formatter<'_> {
                             let _ = write!(text, " up to {}", expr(u));
                         }
                     }
+                    if let Some(v) = &it.valued {
+                        let _ = write!(text, " valued at {}", expr(v));
+                    }
                     if let Some(c) = &it.condition {
                         let _ = write!(text, " when {}", expr(c));
                     }
@@ -227,9 +293,14 @@ impl Formatter<'_> {
                     let text = format!("fee {} {} {}", id.name, quote(&sentence.value), expr(amount));
                     self.line(*span, "  ", &text, true);
                 }
-                EntitlementEntry::Limit { kind, amount, span } => {
+                EntitlementEntry::Limit { kind, items, amount, span } => {
                     let word = if *kind == LimitKind::Cap { "cap" } else { "floor" };
-                    self.line(*span, "  ", &format!("{word} cash at {}", expr(amount)), true);
+                    let target = if items.is_empty() {
+                        "cash".to_string()
+                    } else {
+                        items.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(" + ")
+                    };
+                    self.line(*span, "  ", &format!("{word} {target} at {}", expr(amount)), true);
                 }
                 EntitlementEntry::Round { step, mode, span } => {
                     self.line(*span, "  ", &format!("round cash to {} {}", expr(step), mode.0.words()), true);
@@ -241,13 +312,15 @@ impl Formatter<'_> {
     fn test(&mut self, t: &TestCase) {
         self.line(t.span, "", &format!("test {} as of {}", quote(&t.name.value), t.as_of.0.format("%Y-%m-%d")), false);
         for r in &t.records {
-            let kind = match r.kind {
-                RecordKind::Household => "household",
-                RecordKind::Member => "member",
-                RecordKind::Person => "person",
+            let kind = match (r.kind, &r.collection) {
+                (RecordKind::Household, _) => "household".to_string(),
+                (RecordKind::Member, _) => "member".to_string(),
+                (RecordKind::Person, _) => "person".to_string(),
+                (RecordKind::Record, Some(c)) => format!("record {}", c.name),
+                (RecordKind::Record, None) => "record".to_string(),
             };
             let fields: Vec<String> = r.fields.iter().map(|(n, v)| format!("{} {}", n.name, expr(v))).collect();
-            let text = if fields.is_empty() { kind.to_string() } else { format!("{kind} {}", fields.join(", ")) };
+            let text = if fields.is_empty() { kind } else { format!("{kind} {}", fields.join(", ")) };
             self.line(r.span, "  ", &text, true);
         }
         if !t.expectations.is_empty() {
@@ -266,6 +339,8 @@ fn expectation_span(e: &Expectation) -> Span {
         | Expectation::Net(_, s)
         | Expectation::Fee(_, s)
         | Expectation::Item(_, _, s)
+        | Expectation::Value(_, _, s)
+        | Expectation::Score(_, _, _, s)
         | Expectation::Failed(_, s)
         | Expectation::Passed(_, s)
         | Expectation::Missing(_, s)
@@ -284,6 +359,9 @@ fn expectation(e: &Expectation) -> String {
         Expectation::Net(x, _) => format!("net {}", expr(x)),
         Expectation::Fee(x, _) => format!("fee {}", expr(x)),
         Expectation::Item(id, x, _) => format!("item {} {}", id.name, expr(x)),
+        Expectation::Value(id, x, _) => format!("value {} {}", id.name, expr(x)),
+        Expectation::Score(id, None, x, _) => format!("score {} {}", id.name, expr(x)),
+        Expectation::Score(id, Some(c), x, _) => format!("score {}.{} {}", id.name, c.name, expr(x)),
         Expectation::Failed(id, _) => format!("failed {}", id.name),
         Expectation::Passed(id, _) => format!("passed {}", id.name),
         Expectation::Missing(id, _) => format!("missing {}", id.name),
@@ -300,6 +378,20 @@ fn pad(s: &str, width: usize) -> String {
 
 fn input(d: &InputDecl) -> String {
     let mut s = format!("{}.{}: {}", d.scope.keyword(), d.name.name, type_expr(&d.ty));
+    if let Some(l) = &d.label {
+        let _ = write!(s, " {}", quote(&l.value));
+    }
+    if let Some(c) = &d.choices {
+        let _ = write!(s, " one of {}", expr(c));
+    }
+    if let Some(v) = &d.default {
+        let _ = write!(s, " default {}", expr(v));
+    }
+    s
+}
+
+fn field(d: &FieldDecl) -> String {
+    let mut s = format!("{}: {}", d.name.name, type_expr(&d.ty));
     if let Some(l) = &d.label {
         let _ = write!(s, " {}", quote(&l.value));
     }
@@ -339,6 +431,7 @@ fn type_expr(t: &TypeExpr) -> String {
         TypeExpr::Text(_) => "text".into(),
         TypeExpr::Quantity(u, _) => format!("quantity {}", u.name),
         TypeExpr::List(of, _) => format!("list of {}", type_expr(of)),
+        TypeExpr::Table(k, v, _) => format!("table of {} to {}", type_expr(k), type_expr(v)),
     }
 }
 
@@ -414,6 +507,10 @@ fn expr_prec(e: &Expr, parent: u8, right: bool) -> String {
         ExprKind::Field { base, field } => format!("{}.{}", base.name, field.name),
         ExprKind::Members(None) => "members".into(),
         ExprKind::Members(Some(f)) => format!("members where {}", expr(f)),
+        ExprKind::Records { name, filter } => format!("{} where {}", name.name, expr(filter)),
+        ExprKind::Table(entries) => {
+            format!("[{}]", entries.iter().map(|(k, v)| format!("{}: {}", expr(k), expr(v))).collect::<Vec<_>>().join(", "))
+        }
         ExprKind::Unary(op, x) => {
             let (power, text) = match op {
                 UnaryOp::Not => (NOT_POWER, format!("not {}", expr_prec(x, NOT_POWER, false))),

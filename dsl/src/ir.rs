@@ -36,6 +36,14 @@ pub struct Program {
     pub rules: Vec<Rule>,
     /// The entitlement section.
     pub entitlement: Entitlement,
+    /// Record collections (`records`), in declaration order.
+    pub records: Vec<RecordSet>,
+    /// Scores (`score`), in declaration order.
+    pub scores: Vec<Score>,
+    /// Code lists (`codes`), in declaration order.
+    pub codes: Vec<CodeList>,
+    /// Values the host computes before evaluation (`functions`), in declaration order.
+    pub functions: Vec<HostFunction>,
     /// Translated sentences: locale → identifier → text (`title` for the program title).
     pub translations: BTreeMap<String, BTreeMap<String, String>>,
     /// The program's own tests.
@@ -84,6 +92,93 @@ pub struct Input {
     pub slot: usize,
     /// Whether any rule, item or `let` reads it.
     pub used: bool,
+    /// For the value of a host function (`functions`): the host computes it before evaluation.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub host: bool,
+}
+
+/// A collection of records that each unit has (`records visits …`): events, ID documents, phone
+/// numbers, enrolments in other programs, relationships.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RecordSet {
+    /// The collection's name: the key of the unit's data.
+    pub name: String,
+    /// A label for forms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The fields of each record; [`Input::slot`] numbers them within the collection and
+    /// [`Input::scope`] is [`Scope::Record`].
+    pub fields: Vec<Input>,
+    /// `dated by FIELD` (an index into `fields`): records dated after the as-of date do not count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dated_by: Option<usize>,
+}
+
+/// A score: the sum of named components, each recorded in decisions and explained.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Score {
+    /// The score's name.
+    pub id: String,
+    /// A human sentence.
+    pub sentence: Option<String>,
+    /// The `let` (position in [`Program::lets`]) that holds the score.
+    pub let_pos: usize,
+    /// The components, in written order.
+    pub components: Vec<ScoreComponent>,
+}
+
+/// One component of a score.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoreComponent {
+    /// The component's identifier.
+    pub id: String,
+    /// Its human sentence.
+    pub sentence: String,
+    /// The `let` (position in [`Program::lets`]) that holds its value.
+    pub let_pos: usize,
+    /// Unit-level names it reads, for explanations.
+    pub refs: Vec<Ref>,
+}
+
+/// A code list (vocabulary): entries and the codes registries use for them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CodeList {
+    /// The list's name.
+    pub name: String,
+    /// A label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The entries, in written order.
+    pub entries: Vec<CodeListEntry>,
+}
+
+/// An entry of a code list.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CodeListEntry {
+    /// The entry's name.
+    pub name: String,
+    /// A label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The codes that mean this entry, as written.
+    pub codes: Vec<String>,
+}
+
+/// A value the host computes for each unit (or member) before evaluation, from named inputs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HostFunction {
+    /// The function's name, which is also the name of the input that carries its value.
+    pub name: String,
+    /// The inputs the host computes it from, in order.
+    pub args: Vec<String>,
+    /// The type of its value.
+    #[serde(rename = "type")]
+    pub ty: Type,
+    /// A label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The input (index into [`Program::inputs`]) that carries its value.
+    pub input: usize,
 }
 
 /// A parameter with its effective-dated values.
@@ -158,6 +253,8 @@ pub struct Rule {
     pub expr: TExpr,
     /// Unit-level names the condition reads, for explanations.
     pub refs: Vec<Ref>,
+    /// `union`: the units it holds for are added to those the rules before it select.
+    pub union: bool,
     /// Where it is.
     pub span: Span,
 }
@@ -177,6 +274,20 @@ pub struct Entitlement {
     pub floor: Option<TExpr>,
     /// Rounding of the cash total: step and mode.
     pub round: Option<(Decimal, RoundingMode)>,
+    /// Caps on the sum of groups of items (`cap a + b at amount`), applied before the overall cap.
+    pub group_caps: Vec<GroupCap>,
+}
+
+/// `cap a + b at amount`: a cap on the sum of some items (OpenG2P 3.x: the `max_quantity` of a
+/// benefit code, over the rules of that code).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupCap {
+    /// The items (indices into [`Entitlement::items`]), all cash or all in kind in one unit.
+    pub items: Vec<usize>,
+    /// The cap.
+    pub amount: TExpr,
+    /// Cash or in kind.
+    pub kind: ItemKind,
 }
 
 impl Entitlement {
@@ -203,6 +314,8 @@ pub struct Item {
     pub up_to: Option<TExpr>,
     /// The condition.
     pub condition: Option<TExpr>,
+    /// `valued at`: the price of one unit of an in-kind item, in the program's currency.
+    pub valued: Option<TExpr>,
     /// Unit-level names the item reads, for explanations.
     pub refs: Vec<Ref>,
     /// The unit of measure, for in-kind items.
@@ -295,6 +408,10 @@ pub enum Aggregate {
     Any,
     /// Every member satisfies the condition.
     All,
+    /// The value at the record whose ordering key is greatest (ties: the last in the data).
+    Latest,
+    /// The value at the record whose ordering key is smallest (ties: the first in the data).
+    Earliest,
 }
 
 /// Built-in scalar functions.
@@ -370,6 +487,17 @@ pub enum Builtin {
     Amount,
     /// `has_kind("principal")`: the member's membership has this kind (any case).
     HasKind,
+    /// `lookup(table, key)` or `lookup(table, key, default)`: the value for a key (R0012 when
+    /// the key is absent and no default is given).
+    Lookup,
+    /// `band(x, table)`: the value of the greatest key not above x (R0012 below the first key).
+    Band,
+    /// `power(x, n)`: x to a whole power (R0013 when n is not a whole number from -64 to 64).
+    Power,
+    /// `is_code(x, codes.entry)` or `is_code(x, codes)`: x is one of the codes, ignoring case and
+    /// surrounding spaces. The second argument is compiled to the list of codes, trimmed and in lower
+    /// case.
+    IsCode,
 }
 
 /// The kinds of typed expression.
@@ -426,6 +554,26 @@ pub enum TKind {
         /// The per-member value (or condition, for `any` and `all`).
         value: Option<Box<TExpr>>,
     },
+    /// A field of the current record, inside an aggregate over a collection.
+    RecordField {
+        /// The collection (index into [`Program::records`]).
+        set: usize,
+        /// The field (index into [`RecordSet::fields`]).
+        field: usize,
+    },
+    /// An aggregate over the records of a collection that count on the as-of date.
+    RecordAggregate {
+        /// The collection (index into [`Program::records`]).
+        set: usize,
+        /// Which aggregate.
+        func: Aggregate,
+        /// `visits where filter`.
+        filter: Option<Box<TExpr>>,
+        /// The per-record value (or condition, for `any` and `all`).
+        value: Option<Box<TExpr>>,
+        /// For `latest` and `earliest`: the per-record ordering key.
+        by: Option<Box<TExpr>>,
+    },
 }
 
 /// A test case written in the program.
@@ -439,6 +587,8 @@ pub struct Test {
     pub attributes: Vec<(String, Value)>,
     /// Members (household programs).
     pub members: Vec<TestMember>,
+    /// Records: collection name and each record's field names and values.
+    pub records: Vec<(String, Vec<(String, Value)>)>,
     /// What is expected.
     pub expectations: Vec<Expectation>,
     /// Where the test starts.
@@ -473,6 +623,10 @@ pub enum Expectation {
     Fee(Value),
     /// An item's amount (money or quantity).
     Item(String, Value),
+    /// An in-kind item's value (`valued at`).
+    ItemValue(String, Value),
+    /// A score's value, or one of its components' (`(score, component)`).
+    Score(String, Option<String>, Value),
     /// A rule that decided against the unit.
     Failed(String),
     /// A rule that holds in the unit's favour.

@@ -23,11 +23,13 @@ pub(crate) struct LogicalLine<'a> {
     pub start: usize,
     /// The first word (letters, digits, `_`), or "" when the line starts otherwise.
     pub first_word: &'a str,
+    /// True when the line does not start at column 1 (an entry of a section, not a section).
+    pub indented: bool,
 }
 
 /// The words that start a top-level section or statement when they begin a line.
 pub(crate) const SECTION_WORDS: &[&str] =
-    &["program", "inputs", "params", "let", "eligible", "entitlement", "translation", "test", "compliant", "selection", "deduplicate"];
+    &["program", "inputs", "params", "let", "eligible", "entitlement", "translation", "test", "score", "records", "codes", "functions", "compliant", "selection", "deduplicate"];
 
 const JOIN_AT_END: &[&str] =
     &["and", "or", "not", "in", "where", "then", "else", "if", "when", "times", "to", "at", "from", "of", "mod"];
@@ -219,7 +221,8 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
 fn make_line<'a>(source: &'a str, index: &LineIndex<'_>, start: usize, end: usize) -> LogicalLine<'a> {
     let text = source.get(start..end).unwrap_or("");
     let _ = index;
-    LogicalLine { text, start, first_word: first_word(text) }
+    let indented = start > 0 && source.as_bytes().get(start - 1).is_some_and(|b| *b != b'\n');
+    LogicalLine { text, start, first_word: first_word(text), indented }
 }
 
 #[cfg(test)]

@@ -34,6 +34,13 @@ pub enum Type {
         /// The element type.
         of: Box<Type>,
     },
+    /// A lookup table from keys of one type to values of another (a constant).
+    Table {
+        /// The key type.
+        key: Box<Type>,
+        /// The value type.
+        value: Box<Type>,
+    },
     /// The members of a household (`members`, `members where …`): only valid as an aggregate's argument.
     Members,
     /// The type of an expression that already has an error; it never produces a second diagnostic.
@@ -63,6 +70,7 @@ impl fmt::Display for Type {
             Type::Text => f.write_str("text"),
             Type::Quantity { unit } => write!(f, "quantity {unit}"),
             Type::List { of } => write!(f, "list of {of}"),
+            Type::Table { key, value } => write!(f, "table of {key} to {value}"),
             Type::Members => f.write_str("members"),
             Type::Error => f.write_str("(error)"),
         }

@@ -5,6 +5,7 @@ use super::results::{CashSlot, ChunkOut, ItemSlot};
 use super::value::Val;
 use super::{or_into, Env, State};
 use crate::error::EvalError;
+use crate::explain::Adjustment;
 use entitle_dsl::ast::{ItemKind, SelectionMode};
 use rust_decimal::Decimal;
 
@@ -73,6 +74,16 @@ impl<'a> Env<'a> {
                             Some(e) => ops::mul(r, e).map_err(|e| self.fail(st, e))?,
                             None => r,
                         };
+                        if let Some(price) = &item.valued {
+                            // The value of an in-kind item: its quantity times the price of one unit.
+                            match self.eval(st, price, None)? {
+                                Val::Dec(p) => slot.value = Some(ops::mul(amount, p).map_err(|e| self.fail(st, e))?),
+                                _ => {
+                                    open = true;
+                                    or_into(&mut st.unit_missing, &st.missing);
+                                }
+                            }
+                        }
                         slot.applied = true;
                         slot.amount = amount;
                         slot.rate = Some(r);
@@ -99,7 +110,15 @@ impl<'a> Env<'a> {
             return Ok(false);
         }
         let mut cash = CashSlot { items_total: cash_sum, ..CashSlot::default() };
-        let mut total = cash_sum;
+        let items = out.items.get(out.items.len().saturating_sub(ent.items.len())..).unwrap_or(&[]);
+        let mut total = match self.group_caps(st, items, &mut out.in_kind, in_kind_start)? {
+            Some(excess) => ops::sub(cash_sum, excess).map_err(|e| self.fail(st, e))?,
+            None => {
+                out.in_kind.truncate(in_kind_start);
+                return Ok(false);
+            }
+        };
+        cash.after_groups = total;
         st.at = "cap";
         if let Some(cap_e) = &ent.cap {
             st.clear_missing();
@@ -166,5 +185,48 @@ impl<'a> Env<'a> {
         cash.net = ops::sub(total, cash.fee).map_err(|e| self.fail(st, e))?;
         out.cash.push(cash);
         Ok(true)
+    }
+}
+
+impl<'a> Env<'a> {
+    /// Applies the group caps (`cap a + b at amount`) to the unit's items: in-kind totals are lowered
+    /// in place, and the cash excess is returned (to subtract from the cash total); `None` when a cap
+    /// is unknown. Each cap that lowered a sum is kept in `st.group_adjustments` for the explanation.
+    fn group_caps(&self, st: &mut State<'a>, items: &[ItemSlot], in_kind: &mut [Decimal], in_kind_start: usize) -> Result<Option<Decimal>, EvalError> {
+        st.group_adjustments.clear();
+        let mut cash_excess = Decimal::ZERO;
+        for cap in &self.p.ir.entitlement.group_caps {
+            st.at = "cap";
+            st.clear_missing();
+            let mut sum = Decimal::ZERO;
+            for i in &cap.items {
+                if let Some(slot) = items.get(*i).filter(|s| s.applied) {
+                    sum = ops::add(sum, slot.amount).map_err(|e| self.fail(st, e))?;
+                }
+            }
+            let limit = match self.eval(st, &cap.amount, None)? {
+                Val::Dec(d) => d,
+                _ => {
+                    or_into(&mut st.unit_missing, &st.missing);
+                    return Ok(None);
+                }
+            };
+            if sum <= limit {
+                continue;
+            }
+            let excess = ops::sub(sum, limit).map_err(|e| self.fail(st, e))?;
+            match cap.kind {
+                ItemKind::Cash => cash_excess = ops::add(cash_excess, excess).map_err(|e| self.fail(st, e))?,
+                ItemKind::InKind => {
+                    let unit = cap.items.first().and_then(|i| self.p.item_unit.get(*i).copied().flatten());
+                    if let Some(q) = unit.and_then(|u| in_kind.get_mut(in_kind_start + u)) {
+                        *q = ops::sub(*q, excess).map_err(|e| self.fail(st, e))?;
+                    }
+                }
+            }
+            let ids = cap.items.iter().filter_map(|i| self.p.ir.entitlement.items.get(*i)).map(|it| it.id.clone()).collect();
+            st.group_adjustments.push(Adjustment::GroupCap { items: ids, limit, before: sum });
+        }
+        Ok(Some(cash_excess))
     }
 }

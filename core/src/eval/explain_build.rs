@@ -3,7 +3,7 @@
 use super::results::ChunkOut;
 use super::value::Val;
 use super::{Env, State};
-use crate::explain::{Adjustment, Explanation, ItemExplanation, NamedValue, RuleExplanation, Source};
+use crate::explain::{Adjustment, ComponentExplanation, Explanation, ItemExplanation, NamedValue, RuleExplanation, ScoreExplanation, Source};
 use crate::result::{Outcome, Truth};
 use entitle_dsl::ir::Ref;
 use entitle_dsl::Value;
@@ -48,6 +48,24 @@ impl<'a> Env<'a> {
             let values = rule.refs.iter().filter_map(|r| self.named(st, *r)).collect();
             e.rules.push(RuleExplanation { id: rule.id.clone(), kind: rule.kind, outcome: *truth, values });
         }
+        // Scores are explained whatever the decision: a score below a threshold is often the reason.
+        for score in &p.ir.scores {
+            let value = |st: &mut State<'a>, pos: usize| {
+                let ty = p.ir.lets.get(pos).map(|l| l.expr.ty.clone()).unwrap_or(entitle_dsl::Type::Number);
+                st.read_let_quiet(pos).map(|v| v.to_value(&ty)).unwrap_or(Value::Unknown)
+            };
+            let total = value(st, score.let_pos);
+            let components = score
+                .components
+                .iter()
+                .map(|c| {
+                    let v = value(st, c.let_pos);
+                    let values = c.refs.iter().filter_map(|r| self.named(st, *r)).collect();
+                    ComponentExplanation { id: c.id.clone(), value: v, values }
+                })
+                .collect();
+            e.scores.push(ScoreExplanation { id: score.id.clone(), value: total, components });
+        }
         if outcome != Outcome::Eligible {
             return e;
         }
@@ -69,9 +87,10 @@ impl<'a> Env<'a> {
                 values,
             });
         }
+        e.adjustments.extend(st.group_adjustments.iter().cloned());
         if let Some(c) = out.cash.last() {
             if c.capped {
-                e.adjustments.push(Adjustment::Cap { limit: c.cap.unwrap_or_default(), before: c.items_total });
+                e.adjustments.push(Adjustment::Cap { limit: c.cap.unwrap_or_default(), before: c.after_groups });
             }
             if c.floored {
                 e.adjustments.push(Adjustment::Floor { limit: c.floor.unwrap_or_default(), before: c.after_cap });

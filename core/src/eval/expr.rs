@@ -179,12 +179,24 @@ impl<'a> Env<'a> {
                 None => Val::Unknown,
             },
             TKind::Call(f, args) => self.call(st, *f, args, member)?,
-            TKind::Aggregate { func, filter, value } => self.aggregate(st, *func, filter.as_deref(), value.as_deref())?,
+            TKind::Aggregate { func, filter, value } => {
+                let n = st.active.len();
+                self.aggregate(st, n, *func, filter.as_deref(), value.as_deref())?
+            }
+            TKind::RecordField { set, field } => self.record_field(st, *set, *field, member),
+            TKind::RecordAggregate { set, func, filter, value, by } => {
+                let n = st.records.get(*set).map(Vec::len).unwrap_or(0);
+                match func {
+                    Aggregate::Latest | Aggregate::Earliest => self.latest(st, n, *func, filter.as_deref(), value.as_deref(), by.as_deref())?,
+                    _ => self.aggregate(st, n, *func, filter.as_deref(), value.as_deref())?,
+                }
+            }
         })
     }
 
-    fn aggregate(&self, st: &mut State<'a>, func: Aggregate, filter: Option<&'a TExpr>, value: Option<&'a TExpr>) -> R<'a> {
-        let n = st.active.len();
+    /// An aggregate over `n` members or records (the current one is passed to sub-expressions as
+    /// the index `k`).
+    pub(crate) fn aggregate(&self, st: &mut State<'a>, n: usize, func: Aggregate, filter: Option<&'a TExpr>, value: Option<&'a TExpr>) -> R<'a> {
         let mut count: i64 = 0;
         let mut unknown = false;
         let mut acc: Option<Val<'a>> = None;
@@ -288,6 +300,8 @@ impl<'a> Env<'a> {
                 }
             }
             Aggregate::Min | Aggregate::Max => acc.unwrap_or(Val::Unknown),
+            // Only over records, evaluated by `latest`.
+            Aggregate::Latest | Aggregate::Earliest => Val::Unknown,
         })
     }
 
@@ -453,6 +467,10 @@ impl<'a> Env<'a> {
                     _ => Val::Unknown,
                 }
             }
+            Builtin::Lookup => self.lookup(st, &a0, &a1, vs.get(2))?,
+            Builtin::Band => self.band(st, &a0, &a1)?,
+            Builtin::Power => self.power(st, &a0, &a1)?,
+            Builtin::IsCode => super::extras::is_code(&a0, &a1),
             Builtin::Min | Builtin::Max | Builtin::Known | Builtin::Coalesce => Val::Unknown,
         })
     }

@@ -7,6 +7,7 @@
 mod entitlement;
 mod explain_build;
 pub(crate) mod expr;
+mod extras;
 pub(crate) mod ops;
 pub(crate) mod results;
 pub(crate) mod run_checks;
@@ -44,6 +45,8 @@ type Slot<'a> = Result<Val<'a>, EvalError>;
 /// Scratch space for one unit, reused across the units of a chunk.
 pub(crate) struct State<'a> {
     pub active: Vec<u32>,
+    /// For each record collection, the rows of the unit's records that count on the as-of date.
+    pub records: Vec<Vec<u32>>,
     pub head: Option<usize>,
     pub head_bit: usize,
     lets: &'a [ir::Let],
@@ -58,6 +61,8 @@ pub(crate) struct State<'a> {
     pub max_steps: u64,
     pub at: &'a str,
     pub cash_total: Option<rust_decimal::Decimal>,
+    /// The group caps that lowered a sum for the current unit (for its explanation).
+    pub group_adjustments: Vec<crate::explain::Adjustment>,
 }
 
 fn or_into(dst: &mut [u64], src: &[u64]) {
@@ -68,10 +73,10 @@ fn or_into(dst: &mut [u64], src: &[u64]) {
 
 impl<'a> State<'a> {
     pub(crate) fn new(p: &'a Inner) -> State<'a> {
-        let bits = p.ir.inputs.len() + 1;
-        let words = bits.div_ceil(64);
+        let words = p.missing_names.len().div_ceil(64);
         State {
             active: Vec::new(),
+            records: vec![Vec::new(); p.ir.records.len()],
             head: None,
             head_bit: p.ir.inputs.len(),
             lets: &p.ir.lets,
@@ -86,6 +91,7 @@ impl<'a> State<'a> {
             max_steps: p.limits.max_steps_per_unit,
             at: "",
             cash_total: None,
+            group_adjustments: Vec::new(),
         }
     }
 
@@ -99,6 +105,15 @@ impl<'a> State<'a> {
 
     fn clear_missing(&mut self) {
         self.missing.iter_mut().for_each(|w| *w = 0);
+    }
+
+    /// A unit-level let's number, if it is known and did not fail (scores).
+    fn score_value(&self, pos: usize) -> Option<rust_decimal::Decimal> {
+        let l = self.lets.get(pos)?;
+        match self.unit_lets.get(l.slot) {
+            Some(Ok(Val::Dec(d))) => Some(*d),
+            _ => None,
+        }
     }
 
     pub(crate) fn read_let(&mut self, pos: usize, member: Option<usize>) -> Result<Val<'a>, EvalError> {
@@ -166,6 +181,21 @@ impl<'a> Env<'a> {
             }
         }
         st.n_active = st.active.len();
+        // Records that count on the as-of date: all, or those dated on or before it.
+        for (set, (def, rows)) in self.p.ir.records.iter().zip(st.records.iter_mut()).enumerate() {
+            rows.clear();
+            let Some(rc) = self.batch.records.get(set) else { continue };
+            let dates = def.dated_by.and_then(|f| rc.cols.get(f));
+            for r in rc.rows_of(self.row) {
+                let counts = match dates {
+                    Some(crate::batch::Column::Date(d)) => d.get(r).copied().flatten().is_none_or(|d| d <= self.as_of),
+                    _ => true,
+                };
+                if counts {
+                    rows.push(u32::try_from(r).unwrap_or(u32::MAX));
+                }
+            }
+        }
         // Lets, in dependency order; an error is kept and raised only if the let is read.
         st.unit_lets.clear();
         st.member_lets.clear();
@@ -201,10 +231,22 @@ impl<'a> Env<'a> {
             }
             st.missing = missing;
         }
+        // Scores are lets; their values (and their components') are recorded for every unit.
+        for score in &self.p.ir.scores {
+            let value = st.score_value(score.let_pos);
+            out.scores.push(value);
+            for c in &score.components {
+                let value = st.score_value(c.let_pos);
+                out.scores.push(value);
+            }
+        }
         // Rules.
         st.unit_missing.iter_mut().for_each(|w| *w = 0);
-        let mut any_fail = false;
-        let mut any_unknown = false;
+        // The rules combine in written order, in Kleene's logic: a `when` rule narrows the units
+        // selected so far (and), an `unless` rule removes those it holds for (and not), a `union`
+        // rule adds those it holds for (or). Without `union` this is "every `when` rule holds and no
+        // `unless` rule does".
+        let mut selected = Some(true);
         for rule in &self.p.ir.rules {
             st.at = &rule.id;
             st.clear_missing();
@@ -213,22 +255,35 @@ impl<'a> Env<'a> {
                 Val::Bool(false) => Truth::NotMet,
                 _ => Truth::Unknown,
             };
-            match (rule.kind, truth) {
-                (RuleKind::When, Truth::NotMet) | (RuleKind::Unless, Truth::Met) => any_fail = true,
-                (_, Truth::Unknown) => {
-                    any_unknown = true;
-                    or_into(&mut st.unit_missing, &st.missing);
+            let holds = match truth {
+                Truth::Met => Some(true),
+                Truth::NotMet => Some(false),
+                Truth::Unknown => None,
+            };
+            selected = match (rule.kind, rule.union) {
+                (RuleKind::When, true) => match (selected, holds) {
+                    (Some(true), _) | (_, Some(true)) => Some(true),
+                    (Some(false), Some(false)) => Some(false),
+                    _ => None,
+                },
+                (kind, _) => {
+                    let keeps = if kind == RuleKind::Unless { holds.map(|h| !h) } else { holds };
+                    match (selected, keeps) {
+                        (Some(false), _) | (_, Some(false)) => Some(false),
+                        (Some(true), Some(true)) => Some(true),
+                        _ => None,
+                    }
                 }
-                _ => {}
+            };
+            if truth == Truth::Unknown {
+                or_into(&mut st.unit_missing, &st.missing);
             }
             out.rule_truth.push(truth);
         }
-        let mut outcome = if any_fail {
-            Outcome::NotEligible
-        } else if any_unknown {
-            Outcome::Undetermined
-        } else {
-            Outcome::Eligible
+        let mut outcome = match selected {
+            Some(false) => Outcome::NotEligible,
+            None => Outcome::Undetermined,
+            Some(true) => Outcome::Eligible,
         };
         if outcome != Outcome::Undetermined {
             st.unit_missing.iter_mut().for_each(|w| *w = 0);

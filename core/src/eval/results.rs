@@ -4,7 +4,7 @@ use crate::batch::Batch;
 use crate::error::EvalError;
 use crate::explain::Explanation;
 use crate::program::{Inner, Program};
-use crate::result::{CashTotals, ComplianceOutcome, Decision, ItemResult, Outcome, PriorityOutcome, QuantityTotal, RuleOutcome, Truth, UnitError};
+use crate::result::{CashTotals, ComponentResult, ScoreResult, ComplianceOutcome, Decision, ItemResult, Outcome, PriorityOutcome, QuantityTotal, RuleOutcome, Truth, UnitError};
 use chrono::NaiveDate;
 use entitle_dsl::ast::ItemKind;
 use rust_decimal::Decimal;
@@ -32,12 +32,16 @@ pub(crate) struct ItemSlot {
     pub rate: Option<Decimal>,
     pub multiplier: Option<Decimal>,
     pub max_multiplier: Option<Decimal>,
+    /// The value of an in-kind item (`valued at`).
+    pub value: Option<Decimal>,
 }
 
 /// Cash totals for one unit.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct CashSlot {
     pub items_total: Decimal,
+    /// The total after the group caps (`cap a + b at …`), before the overall cap.
+    pub after_groups: Decimal,
     pub after_cap: Decimal,
     pub after_floor: Decimal,
     pub total: Decimal,
@@ -60,6 +64,9 @@ pub(crate) struct ChunkOut {
     pub items: Vec<ItemSlot>,
     pub cash: Vec<CashSlot>,
     pub in_kind: Vec<Decimal>,
+    /// Scores (`score`): for each score, its value then its components' (unknown: `None`).
+    pub scores: Vec<Option<Decimal>>,
+
     pub errors: Vec<(usize, EvalError)>,
     pub explanations: Vec<Option<Explanation>>,
     /// Run-model columns (empty for programs without them): compliance and priority outcomes,
@@ -76,6 +83,8 @@ pub(crate) struct Mark {
     items: usize,
     cash: usize,
     in_kind: usize,
+    scores: usize,
+
     explanations: usize,
     compliance: usize,
     priority: usize,
@@ -90,6 +99,8 @@ impl ChunkOut {
             items: self.items.len(),
             cash: self.cash.len(),
             in_kind: self.in_kind.len(),
+            scores: self.scores.len(),
+
             explanations: self.explanations.len(),
             compliance: self.compliance.len(),
             priority: self.priority.len(),
@@ -103,6 +114,8 @@ impl ChunkOut {
         self.items.truncate(m.items);
         self.cash.truncate(m.cash);
         self.in_kind.truncate(m.in_kind);
+        self.scores.truncate(m.scores);
+
         self.explanations.truncate(m.explanations);
         self.compliance.truncate(m.compliance);
         self.priority.truncate(m.priority);
@@ -118,6 +131,8 @@ impl ChunkOut {
     /// Placeholders for a unit that failed, so every column stays aligned.
     pub(crate) fn push_failed_unit(&mut self, p: &Inner, explain: bool, words: usize) {
         self.rule_truth.extend(std::iter::repeat_n(Truth::Unknown, p.ir.rules.len()));
+        self.scores.extend(std::iter::repeat_n(None, p.score_slots));
+
         self.push_empty_entitlement(p);
         self.missing.extend(std::iter::repeat_n(0, words));
         let run = &p.ir.run;
@@ -137,6 +152,8 @@ impl ChunkOut {
         self.items.append(&mut other.items);
         self.cash.append(&mut other.cash);
         self.in_kind.append(&mut other.in_kind);
+        self.scores.append(&mut other.scores);
+
         self.errors.extend(other.errors.into_iter().map(|(i, e)| (i + offset, e)));
         self.explanations.append(&mut other.explanations);
         self.compliance.append(&mut other.compliance);
@@ -222,7 +239,7 @@ impl<'b> BatchResult<'b> {
         let words = self.words;
         let bits = self.out.missing.get(i * words..(i + 1) * words).unwrap_or(&[]);
         let mut missing: Vec<String> = Vec::new();
-        for (bit, name) in p.ir.inputs.iter().map(|x| x.name.as_str()).chain(std::iter::once("head")).enumerate() {
+        for (bit, name) in p.missing_names.iter().enumerate() {
             if bits.get(bit / 64).is_some_and(|w| w & (1 << (bit % 64)) != 0) {
                 missing.push(name.to_string());
             }
@@ -247,6 +264,7 @@ impl<'b> BatchResult<'b> {
                     rate: s.rate.filter(|_| it.times.is_some()),
                     multiplier: s.multiplier,
                     max_multiplier: s.max_multiplier,
+                    value: s.value,
                 })
                 .collect()
         } else {
@@ -274,6 +292,8 @@ impl<'b> BatchResult<'b> {
         } else {
             Vec::new()
         };
+        let scores = self.scores(i);
+
         let explanation = self.out.explanations.get(i).cloned().flatten();
         let (compliance, priority, rank_keys) = if eligible && p.run_checks { self.run_columns(i) } else { Default::default() };
         Ok(Decision {
@@ -286,6 +306,7 @@ impl<'b> BatchResult<'b> {
             items,
             cash,
             in_kind,
+            scores,
             explanation,
             compliance,
             priority,
@@ -332,6 +353,22 @@ impl<'b> BatchResult<'b> {
     pub(crate) fn priority_slots(&self, i: usize) -> &[Truth] {
         let n = self.program.inner().ir.run.priority().len();
         self.out.priority.get(i * n..(i + 1) * n).unwrap_or(&[])
+    }
+
+    /// The scores of unit `i`, each with its components.
+    pub fn scores(&self, i: usize) -> Vec<ScoreResult> {
+        let p = self.program.inner();
+        let n = p.score_slots;
+        let mut values = self.out.scores.get(i * n..(i + 1) * n).unwrap_or(&[]).iter().copied();
+        p.ir
+            .scores
+            .iter()
+            .map(|s| {
+                let value = values.next().flatten();
+                let components = s.components.iter().map(|c| ComponentResult { id: c.id.clone(), value: values.next().flatten() }).collect();
+                ScoreResult { id: s.id.clone(), value, components }
+            })
+            .collect()
     }
 
     /// Every unit's decision or error, in batch order.

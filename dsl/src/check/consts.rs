@@ -29,6 +29,23 @@ impl Checker {
                 }
                 Value::List(out)
             }
+            (ExprKind::Table(entries), Type::Table { key, value }) => {
+                let mut out: Vec<Value> = Vec::with_capacity(entries.len());
+                for (k, v) in entries {
+                    let kv = self.const_value(k, key, lenient)?;
+                    let vv = self.const_value(v, value, lenient)?;
+                    if out.iter().any(|p| matches!(p, Value::List(pair) if pair.first() == Some(&kv))) {
+                        let shown = match &kv {
+                            Value::Text(t) => format!("{t:?}"),
+                            other => format!("`{other}`"),
+                        };
+                        self.diags.push(Diagnostic::new(codes::DUPLICATE_KEY, k.span).arg("key", shown));
+                        return None;
+                    }
+                    out.push(Value::List(vec![kv, vv]));
+                }
+                Value::List(out)
+            }
             (ExprKind::Number(n), Type::Money { currency }) if lenient => Value::Money(Money { amount: *n, currency: *currency }),
             (ExprKind::Number(n), Type::Quantity { unit }) if lenient => Value::Quantity(Quantity { amount: *n, unit: unit.clone() }),
             _ => {
@@ -72,6 +89,13 @@ impl Checker {
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
                     out.push(self.literal(i)?);
+                }
+                Value::List(out)
+            }
+            ExprKind::Table(entries) => {
+                let mut out = Vec::with_capacity(entries.len());
+                for (k, v) in entries {
+                    out.push(Value::List(vec![self.literal(k)?, self.literal(v)?]));
                 }
                 Value::List(out)
             }

@@ -25,6 +25,7 @@ impl Checker {
             },
             ast::TypeExpr::Quantity(unit, _) => Type::Quantity { unit: unit.name.clone() },
             ast::TypeExpr::List(of, _) => Type::List { of: Box::new(self.resolve_type(of)) },
+            ast::TypeExpr::Table(k, v, _) => Type::Table { key: Box::new(self.resolve_type(k)), value: Box::new(self.resolve_type(v)) },
         }
     }
 
@@ -51,6 +52,25 @@ impl Checker {
         if !self.define(&d.name, def, member) {
             return;
         }
+        let (choices, default) = self.input_values(d, &ty);
+        let slot = self.inputs.iter().filter(|i| i.scope == d.scope).count();
+        self.inputs.push(ir::Input {
+            scope: d.scope,
+            name: d.name.name.clone(),
+            ty,
+            label: d.label.as_ref().map(|l| l.value.clone()),
+            default,
+            choices,
+            slot,
+            used: false,
+            host: false,
+        });
+        self.input_spans.push(d.span);
+    }
+
+    /// An input's (or a record field's) choices and default, checked against its type.
+    pub(crate) fn input_values(&mut self, d: &ast::InputDecl, ty: &Type) -> (Option<Vec<Value>>, Option<Value>) {
+        let ty = ty.clone();
         let mut choices = None;
         if let Some(c) = &d.choices {
             let list_ty = Type::List { of: Box::new(ty.clone()) };
@@ -74,18 +94,7 @@ impl Checker {
                 None => self.bad_declaration(d, "the default", &ty, e.span),
             }
         }
-        let slot = self.inputs.iter().filter(|i| i.scope == d.scope).count();
-        self.inputs.push(ir::Input {
-            scope: d.scope,
-            name: d.name.name.clone(),
-            ty,
-            label: d.label.as_ref().map(|l| l.value.clone()),
-            default,
-            choices,
-            slot,
-            used: false,
-        });
-        self.input_spans.push(d.span);
+        (choices, default)
     }
 
     fn bad_declaration(&mut self, d: &ast::InputDecl, what: &str, ty: &Type, span: Span) {
@@ -184,7 +193,7 @@ impl Checker {
             let mut ds: Vec<usize> = names
                 .iter()
                 .filter_map(|name| {
-                    self.member_names.get(*name).or_else(|| self.unit_names.get(*name)).and_then(|def| match def {
+                    self.member_names.get(name.as_str()).or_else(|| self.unit_names.get(name.as_str())).and_then(|def| match def {
                         Def::Let(j) => Some(*j),
                         _ => None,
                     })
@@ -245,7 +254,7 @@ impl Checker {
         let mut out: Vec<ir::Let> = Vec::with_capacity(n);
         for &li in &order {
             let Some(d) = decl_of_let.get(&li).and_then(|di| decls.get(*di)) else { continue };
-            let ctx = Ctx { member: d.per_member, fee: false };
+            let ctx = Ctx { member: d.per_member, ..Ctx::default() };
             let refs_before = std::mem::take(&mut self.refs);
             let expr = self.expr(&d.expr, ctx);
             self.refs = refs_before;
@@ -282,7 +291,18 @@ impl Checker {
                 let expr = self.condition(&r.expr, Ctx::default());
                 let refs = first_occurrences(std::mem::take(&mut self.refs));
                 self.fold_rule(r, &expr);
-                rules.push(ir::Rule { id: r.id.name.clone(), kind: r.kind, sentence: r.sentence.value.clone(), expr, refs, span: r.span });
+                if r.union && rules.is_empty() {
+                    self.diags.push(Diagnostic::new(codes::UNION_FIRST, r.id.span).with_help("E0307.help"));
+                }
+                rules.push(ir::Rule {
+                    id: r.id.name.clone(),
+                    kind: r.kind,
+                    sentence: r.sentence.value.clone(),
+                    expr,
+                    refs,
+                    union: r.union,
+                    span: r.span,
+                });
             }
         }
         self.rule_ids = ids;
@@ -321,6 +341,8 @@ impl Checker {
         let mut ids: HashMap<String, Span> = self.rule_ids.clone();
         let mut seen_adjust: HashMap<&'static str, Span> = HashMap::new();
         let mut floor_span = None;
+        let mut group_lines = Vec::new();
+        let mut capped: HashMap<String, Span> = HashMap::new();
         for item in &file.items {
             let Item::Entitlement(sec) = item else { continue };
             ent.mode = Some(sec.mode);
@@ -349,6 +371,12 @@ impl Checker {
                         let times = it.times.as_ref().map(|e| self.expect_number(e, Ctx::default()));
                         let up_to = it.up_to.as_ref().map(|e| self.expect_number(e, Ctx::default()));
                         let condition = it.condition.as_ref().map(|e| self.condition(e, Ctx::default()));
+                        let valued = it.valued.as_ref().map(|e| {
+                            if it.kind == ItemKind::Cash {
+                                self.diags.push(Diagnostic::new(codes::VALUED_CASH_ITEM, e.span));
+                            }
+                            self.expect_money(e, Ctx::default())
+                        });
                         let refs = first_occurrences(std::mem::take(&mut self.refs));
                         ent.items.push(ir::Item {
                             kind: it.kind,
@@ -358,6 +386,7 @@ impl Checker {
                             times,
                             up_to,
                             condition,
+                            valued,
                             refs,
                             unit,
                             span: it.span,
@@ -365,11 +394,14 @@ impl Checker {
                     }
                     EntitlementEntry::Fee { id, sentence, amount, span } => {
                         if self.adjustment_once(&mut seen_adjust, "fee", *span) && self.fresh_id(&mut ids, id) {
-                            let amount = self.expect_money(amount, Ctx { member: false, fee: true });
+                            let amount = self.expect_money(amount, Ctx { fee: true, ..Ctx::default() });
                             ent.fee = Some(ir::Fee { id: id.name.clone(), sentence: sentence.value.clone(), amount });
                         }
                     }
-                    EntitlementEntry::Limit { kind, amount, span } => {
+                    EntitlementEntry::Limit { kind, items, amount, span } if !items.is_empty() => {
+                        group_lines.push((*kind, items, amount, *span));
+                    }
+                    EntitlementEntry::Limit { kind, amount, span, .. } => {
                         let what = if *kind == LimitKind::Cap { "cap" } else { "floor" };
                         if self.adjustment_once(&mut seen_adjust, what, *span) {
                             let t = self.expect_money(amount, Ctx::default());
@@ -399,6 +431,11 @@ impl Checker {
                 }
             }
         }
+        for (kind, items, amount, span) in group_lines {
+            if let Some(cap) = self.group_cap(&ent, &mut capped, kind, items, amount, span) {
+                ent.group_caps.push(cap);
+            }
+        }
         // A floor above the cap is a contradiction when both are constants.
         if let (Some(cap), Some(floor)) = (&ent.cap, &ent.floor) {
             if let (TKind::Const(Value::Money(c)), TKind::Const(Value::Money(f))) = (&cap.kind, &floor.kind) {
@@ -409,6 +446,59 @@ impl Checker {
         }
         self.item_ids = ids;
         ent
+    }
+
+    /// `cap a + b at amount`: known items, of one kind (and one unit), each in one cap only.
+    fn group_cap(
+        &mut self,
+        ent: &ir::Entitlement,
+        capped: &mut HashMap<String, Span>,
+        kind: LimitKind,
+        items: &[ast::Ident],
+        amount: &ast::Expr,
+        span: Span,
+    ) -> Option<ir::GroupCap> {
+        if kind == LimitKind::Floor {
+            self.diags.push(Diagnostic::new(codes::GROUP_FLOOR, span));
+            return None;
+        }
+        let mut indices = Vec::new();
+        for id in items {
+            match ent.items.iter().position(|i| i.id == id.name) {
+                Some(i) => {
+                    if let Some(prev) = capped.insert(id.name.clone(), id.span) {
+                        let _ = prev;
+                        self.diags.push(Diagnostic::new(codes::ITEM_IN_TWO_CAPS, id.span).arg("name", &id.name));
+                        return None;
+                    }
+                    indices.push(i);
+                }
+                None => {
+                    self.unknown_among(id, ent.items.iter().map(|i| i.id.as_str()).collect());
+                    return None;
+                }
+            }
+        }
+        let first = ent.items.get(*indices.first()?)?;
+        let (item_kind, unit) = (first.kind, first.unit.clone());
+        if indices.iter().filter_map(|i| ent.items.get(*i)).any(|i| i.kind != item_kind || i.unit != unit) {
+            self.diags.push(Diagnostic::new(codes::MIXED_GROUP, span));
+            return None;
+        }
+        let t = match item_kind {
+            ItemKind::Cash => self.expect_money(amount, Ctx::default()),
+            ItemKind::InKind => {
+                let t = self.expr(amount, Ctx::default());
+                let want = unit.map(|unit| Type::Quantity { unit });
+                if let Some(want) = want {
+                    if !t.ty.is_error() && t.ty != want {
+                        self.diags.push(Diagnostic::new(codes::TYPE_MISMATCH, amount.span).arg("expected", &want).arg("found", &t.ty));
+                    }
+                }
+                t
+            }
+        };
+        Some(ir::GroupCap { items: indices, amount: t, kind: item_kind })
     }
 
     fn fresh_id(&mut self, ids: &mut HashMap<String, Span>, id: &ast::Ident) -> bool {
@@ -432,6 +522,7 @@ impl Checker {
 
     /// W0001, W0002, W0003.
     pub(crate) fn report_unused(&mut self) {
+        self.report_unused_fields();
         for (i, p) in self.params.iter().enumerate() {
             if !self.used_params.get(i).copied().unwrap_or(true) {
                 let span = self.param_spans.get(i).copied().unwrap_or_default();
@@ -453,16 +544,24 @@ impl Checker {
 }
 
 /// Every bare name an expression mentions (for let dependencies).
-pub(crate) fn collect_names<'a>(e: &'a ast::Expr, out: &mut HashSet<&'a str>) {
+pub(crate) fn collect_names(e: &ast::Expr, out: &mut HashSet<String>) {
     match &e.kind {
         ExprKind::Name(id) => {
-            out.insert(id.name.as_str());
+            out.insert(id.name.clone());
         }
         ExprKind::Field { base, field } => {
             if base.name == "member" {
-                out.insert(field.name.as_str());
+                out.insert(field.name.clone());
+            } else {
+                // A score component (`pmt.roof`) is a let of that name.
+                out.insert(format!("{}.{}", base.name, field.name));
             }
         }
+        ExprKind::Records { filter, .. } => collect_names(filter, out),
+        ExprKind::Table(entries) => entries.iter().for_each(|(k, v)| {
+            collect_names(k, out);
+            collect_names(v, out);
+        }),
         ExprKind::List(items) => items.iter().for_each(|x| collect_names(x, out)),
         ExprKind::Members(Some(f)) => collect_names(f, out),
         ExprKind::Unary(_, x) => collect_names(x, out),
@@ -488,4 +587,35 @@ pub(crate) fn collect_names<'a>(e: &'a ast::Expr, out: &mut HashSet<&'a str>) {
 fn first_occurrences(refs: Vec<ir::Ref>) -> Vec<ir::Ref> {
     let mut seen = HashSet::new();
     refs.into_iter().filter(|r| seen.insert(*r)).collect()
+}
+
+/// The unit-level names an expression reads outside aggregates, in the order first read (for the
+/// explanation of a score's components).
+pub(crate) fn refs_of(e: &TExpr) -> Vec<ir::Ref> {
+    fn walk(e: &TExpr, out: &mut Vec<ir::Ref>) {
+        match &e.kind {
+            TKind::Input(i) => out.push(ir::Ref::Input(*i)),
+            TKind::Param(i) => out.push(ir::Ref::Param(*i)),
+            TKind::Let(p) => out.push(ir::Ref::Let(*p)),
+            TKind::Neg(x) | TKind::Not(x) => walk(x, out),
+            TKind::And(a, b) | TKind::Or(a, b) | TKind::Arith(_, a, b) | TKind::Compare(_, a, b) => {
+                walk(a, out);
+                walk(b, out);
+            }
+            TKind::In { value, list, .. } => {
+                walk(value, out);
+                walk(list, out);
+            }
+            TKind::If(c, a, b) => {
+                walk(c, out);
+                walk(a, out);
+                walk(b, out);
+            }
+            TKind::Call(_, args) => args.iter().for_each(|a| walk(a, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(e, &mut out);
+    first_occurrences(out)
 }

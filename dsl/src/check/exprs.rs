@@ -30,6 +30,7 @@ fn words(t: &Type) -> String {
         Type::Quantity { unit } => format!("a quantity in {unit}"),
         Type::List { of } => format!("a list of {of}"),
         Type::Members => "a set of members".into(),
+        Type::Table { key, value } => format!("a table of {key} to {value}"),
         Type::Error => "an invalid value".into(),
     }
 }
@@ -38,7 +39,7 @@ const FUNCTIONS: &[&str] = &[
     "count", "sum", "avg", "min", "max", "any", "all", "age", "age_in_months", "years_between", "months_between", "days_between",
     "add_days", "add_months", "add_years", "days_ago", "months_ago", "years_ago", "year", "month", "day", "abs", "round", "floor",
     "ceil", "between", "known", "coalesce", "lower", "upper", "trim", "length", "contains", "starts_with", "ends_with", "same_text",
-    "matches", "size", "amount", "has_kind",
+    "matches", "size", "amount", "has_kind", "lookup", "band", "power", "is_code", "latest", "earliest",
 ];
 
 impl Checker {
@@ -67,6 +68,15 @@ impl Checker {
             ExprKind::List(items) => self.list(items, span, ctx),
             ExprKind::Name(id) => self.name(id, ctx),
             ExprKind::Field { base, field } => self.field(base, field, ctx),
+            ExprKind::Table(entries) => self.table(entries, span, ctx),
+            ExprKind::Records { .. } => {
+                self.diags.push(
+                    Diagnostic::new(codes::TYPE_MISMATCH, span)
+                        .arg("expected", "a value")
+                        .arg("found", "a set of records (use it inside `count`, `sum`, `avg`, `min`, `max`, `any`, `all`, `latest` or `earliest`)"),
+                );
+                err(span)
+            }
             ExprKind::Members(_) => {
                 self.diags.push(
                     Diagnostic::new(codes::TYPE_MISMATCH, span)
@@ -148,6 +158,9 @@ impl Checker {
             v.extend(self.member_names.keys().cloned());
             v.extend(["kind", "is_head", "start_date", "end_date"].map(String::from));
         }
+        if let Some(set) = ctx.records {
+            v.extend(self.record_fields.get(set).map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default());
+        }
         v.push("as_of_date".into());
         if ctx.fee {
             v.push("cash_total".into());
@@ -223,6 +236,21 @@ impl Checker {
 
     fn name(&mut self, id: &ast::Ident, ctx: Ctx) -> TExpr {
         let n = id.name.as_str();
+        if let Some(set) = ctx.records {
+            if let Some(t) = self.record_field(set, n, id.span) {
+                return t;
+            }
+        }
+        if !self.unit_names.contains_key(n) && !self.member_names.contains_key(n) {
+            if self.record_field_outside(id, ctx) {
+                return err(id.span);
+            }
+            if self.record_index.contains_key(n) || self.code_index.contains_key(n) {
+                let what = if self.record_index.contains_key(n) { "a record collection (use it inside an aggregate)" } else { "a code list (use it in `is_code`)" };
+                self.diags.push(Diagnostic::new(codes::TYPE_MISMATCH, id.span).arg("expected", "a value").arg("found", what));
+                return err(id.span);
+            }
+        }
         if ctx.member {
             if let Some(def) = self.member_names.get(n).copied() {
                 if matches!(def, Def::MemberInput(_)) && matches!(self.unit_names.get(n), Some(Def::UnitInput(_))) {
@@ -302,7 +330,32 @@ impl Checker {
                     _ => self.unknown_field(field, Scope::Member),
                 }
             }
-            _ => self.unknown_name(base, ctx),
+            other => {
+                let qualified = format!("{other}.{n}");
+                if let Some(def @ Def::Let(_)) = self.unit_names.get(&qualified).copied() {
+                    // A score's component: `pmt.roof`.
+                    return self.use_def(def, span, ctx);
+                }
+                if let Some(set) = self.record_index.get(other).copied() {
+                    if ctx.records == Some(set) {
+                        if let Some(t) = self.record_field(set, n, span) {
+                            return t;
+                        }
+                        let names: Vec<String> = self.record_fields.get(set).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+                        self.unknown_among(field, names.iter().map(String::as_str).collect());
+                        return err(span);
+                    }
+                    self.diags.push(
+                        Diagnostic::new(codes::RECORD_FIELD_OUTSIDE_RECORDS, span).arg("name", n).arg("records", other).with_help("E0114.help"),
+                    );
+                    return err(span);
+                }
+                if self.code_index.contains_key(other) {
+                    self.diags.push(Diagnostic::new(codes::TYPE_MISMATCH, span).arg("expected", "a value").arg("found", "a code list entry (use it in `is_code`)"));
+                    return err(span);
+                }
+                self.unknown_name(base, ctx)
+            }
         }
     }
 
@@ -548,7 +601,11 @@ impl Checker {
 
     fn call(&mut self, name: &ast::Ident, args: &[Expr], span: Span, ctx: Ctx) -> TExpr {
         let n = name.name.as_str();
-        let first_is_members = matches!(args.first().map(|a| &a.kind), Some(ExprKind::Members(_)));
+        if let Some(t) = self.extension_call(name, args, span, ctx) {
+            return t;
+        }
+        let first_is_members =
+            matches!(args.first().map(|a| &a.kind), Some(ExprKind::Members(_))) || args.first().and_then(|a| self.record_set_of(a)).is_some();
         let agg = match n {
             "count" => Some(Aggregate::Count),
             "sum" => Some(Aggregate::Sum),
@@ -557,6 +614,8 @@ impl Checker {
             "all" => Some(Aggregate::All),
             "min" if first_is_members => Some(Aggregate::Min),
             "max" if first_is_members => Some(Aggregate::Max),
+            "latest" => Some(Aggregate::Latest),
+            "earliest" => Some(Aggregate::Earliest),
             _ => None,
         };
         if let Some(func) = agg {
@@ -822,61 +881,92 @@ impl Checker {
     }
 
     fn aggregate(&mut self, func: Aggregate, name: &ast::Ident, args: &[Expr], span: Span, ctx: Ctx) -> TExpr {
-        if self.target == Target::Individual {
+        let set = args.first().and_then(|a| self.record_set_of(a));
+        if set.is_none() && self.target == Target::Individual {
             self.diags.push(Diagnostic::new(codes::NO_MEMBERS_FOR_INDIVIDUALS, name.span).arg("name", &name.name));
             return err(span);
         }
-        if ctx.member || self.in_aggregate {
+        if ctx.member || ctx.records.is_some() || self.in_aggregate {
             self.diags.push(Diagnostic::new(codes::NESTED_MEMBER_AGGREGATE, span));
             return err(span);
         }
         let (expected, ok) = match func {
             Aggregate::Count => ("1", args.len() == 1),
             Aggregate::Any => ("1 or 2", args.len() == 1 || args.len() == 2),
+            Aggregate::Latest | Aggregate::Earliest => ("3", args.len() == 3),
             _ => ("2", args.len() == 2),
         };
         if !self.arity(name, args, expected, ok) {
             return err(span);
         }
-        let Some(ExprKind::Members(filter)) = args.first().map(|a| &a.kind) else {
-            let found = args.first().map(|a| self.expr(a, ctx).ty).unwrap_or(Type::Error);
-            self.arg_type(&name.name, 1, args.first().map(|a| a.span).unwrap_or(span), "`members` or `members where …`", &found);
-            return err(span);
+        let filter: Option<&Expr> = match (args.first().map(|a| &a.kind), set) {
+            (Some(ExprKind::Members(filter)), _) if !matches!(func, Aggregate::Latest | Aggregate::Earliest) => filter.as_deref(),
+            (Some(ExprKind::Records { filter, .. }), Some(_)) => Some(filter),
+            (Some(ExprKind::Name(_)), Some(_)) => None,
+            _ => {
+                let found = match args.first() {
+                    Some(a) if matches!(a.kind, ExprKind::Members(_)) => Type::Members,
+                    Some(a) => self.expr(a, ctx).ty,
+                    None => Type::Error,
+                };
+                let what = if matches!(func, Aggregate::Latest | Aggregate::Earliest) {
+                    "a record collection (`visits` or `visits where …`)"
+                } else {
+                    "`members`, `members where …`, or a record collection"
+                };
+                self.arg_type(&name.name, 1, args.first().map(|a| a.span).unwrap_or(span), what, &found);
+                return err(span);
+            }
         };
         self.in_aggregate = true;
-        let member_ctx = Ctx { member: true, fee: ctx.fee };
-        let filter = filter.as_ref().map(|f| Box::new(self.condition(f, member_ctx)));
+        let inner = match set {
+            Some(_) => Ctx { member: false, fee: ctx.fee, records: set },
+            None => Ctx { member: true, fee: ctx.fee, records: None },
+        };
+        let filter = filter.map(|f| Box::new(self.condition(f, inner)));
         let value = args.get(1).map(|v| {
             if matches!(func, Aggregate::Any | Aggregate::All) {
-                self.condition(v, member_ctx)
+                self.condition(v, inner)
             } else {
-                self.expr(v, member_ctx)
+                self.expr(v, inner)
             }
         });
+        let by = args.get(2).map(|b| self.expr(b, inner));
         self.in_aggregate = false;
+        let value_ty = value.as_ref().map(|v| v.ty.clone()).unwrap_or(Type::Error);
+        let value_span = args.get(1).map(|a| a.span).unwrap_or(span);
         let ty = match func {
             Aggregate::Count => Type::Number,
             Aggregate::Any | Aggregate::All => Type::Bool,
             Aggregate::Sum | Aggregate::Avg => {
-                let t = value.as_ref().map(|v| v.ty.clone()).unwrap_or(Type::Error);
-                if !t.is_error() && !t.is_numeric() {
-                    self.arg_type(&name.name, 2, args.get(1).map(|a| a.span).unwrap_or(span), "a number, amount or quantity", &t);
+                if !value_ty.is_error() && !value_ty.is_numeric() {
+                    self.arg_type(&name.name, 2, value_span, "a number, amount or quantity", &value_ty);
                     Type::Error
                 } else {
-                    t
+                    value_ty
                 }
             }
             Aggregate::Min | Aggregate::Max => {
-                let t = value.as_ref().map(|v| v.ty.clone()).unwrap_or(Type::Error);
-                if !t.is_error() && !t.is_numeric() && t != Type::Date {
-                    self.arg_type(&name.name, 2, args.get(1).map(|a| a.span).unwrap_or(span), "a number, amount, quantity or date", &t);
+                if !value_ty.is_error() && !value_ty.is_numeric() && value_ty != Type::Date {
+                    self.arg_type(&name.name, 2, value_span, "a number, amount, quantity or date", &value_ty);
                     Type::Error
                 } else {
-                    t
+                    value_ty
                 }
             }
+            Aggregate::Latest | Aggregate::Earliest => {
+                let by_ty = by.as_ref().map(|b| b.ty.clone()).unwrap_or(Type::Error);
+                if !by_ty.is_error() && !by_ty.is_numeric() && by_ty != Type::Date {
+                    self.arg_type(&name.name, 3, args.get(2).map(|a| a.span).unwrap_or(span), "a date, number, amount or quantity", &by_ty);
+                }
+                value_ty
+            }
         };
-        texpr(TKind::Aggregate { func, filter, value: value.map(Box::new) }, ty, span)
+        let kind = match set {
+            Some(set) => TKind::RecordAggregate { set, func, filter, value: value.map(Box::new), by: by.map(Box::new) },
+            None => TKind::Aggregate { func, filter, value: value.map(Box::new) },
+        };
+        texpr(kind, ty, span)
     }
 }
 

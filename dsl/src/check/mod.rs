@@ -7,6 +7,9 @@ mod exprs;
 mod folding;
 mod programs_tests;
 mod run;
+mod records;
+mod scores;
+mod tables;
 pub(crate) mod suggest;
 
 use crate::ast::{self, Item, ProgramFile, Scope, Target};
@@ -75,6 +78,8 @@ pub(crate) struct Ctx {
     pub member: bool,
     /// In a `fee` line (`cash_total` is available).
     pub fee: bool,
+    /// Inside an aggregate over a record collection (index into the checker's `records`).
+    pub records: Option<usize>,
 }
 
 pub(crate) struct LetInfo {
@@ -115,6 +120,19 @@ pub(crate) struct Checker {
     pub run_ids: Vec<String>,
     /// Identifiers of compliance and priority conditions (which tests may expect `failed`/`passed`).
     pub check_ids: Vec<String>,
+    /// Record collections, their fields by name, and where each field is declared.
+    pub records: Vec<ir::RecordSet>,
+    pub record_fields: Vec<HashMap<String, usize>>,
+    pub record_spans: Vec<Vec<Span>>,
+    pub record_index: HashMap<String, usize>,
+    /// Code lists, by name.
+    pub codes: Vec<ir::CodeList>,
+    pub code_index: HashMap<String, usize>,
+    /// Names of the scores.
+    pub score_names: std::collections::HashSet<String>,
+    /// Host functions, by name.
+    pub functions: Vec<ir::HostFunction>,
+    pub function_index: HashMap<String, usize>,
 }
 
 /// Names that have a meaning of their own.
@@ -145,6 +163,15 @@ impl Checker {
             broken_names: Vec::new(),
             run_ids: Vec::new(),
             check_ids: Vec::new(),
+            records: Vec::new(),
+            record_fields: Vec::new(),
+            record_spans: Vec::new(),
+            record_index: HashMap::new(),
+            codes: Vec::new(),
+            code_index: HashMap::new(),
+            functions: Vec::new(),
+            function_index: HashMap::new(),
+            score_names: std::collections::HashSet::new(),
         }
     }
 
@@ -205,6 +232,7 @@ impl Checker {
                 Item::Compliance(s) => ("compliant when", s.span),
                 Item::Selection(s) => ("selection", s.span),
                 Item::Deduplicate(s) => ("deduplicate", s.span),
+                Item::Functions(s) => ("functions", s.span),
                 _ => continue,
             };
             if seen.insert(name, span).is_some() {
@@ -218,6 +246,9 @@ impl Checker {
                 }
             }
         }
+        self.declare_records(file);
+        self.declare_functions(file);
+        self.declare_codes(file);
         for item in &file.items {
             if let Item::Params(sec) = item {
                 for d in &sec.entries {
@@ -225,8 +256,17 @@ impl Checker {
                 }
             }
         }
-        let let_decls: Vec<&ast::LetDecl> = file.items.iter().filter_map(|i| if let Item::Let(l) = i { Some(l) } else { None }).collect();
+        // Scores are lets: one per component, and one for their sum.
+        let score_lets = scores::score_lets(file);
+        self.score_names = file.items.iter().filter_map(|i| if let Item::Score(sc) = i { Some(sc.id.name.clone()) } else { None }).collect();
+        let let_decls: Vec<&ast::LetDecl> = file
+            .items
+            .iter()
+            .filter_map(|i| if let Item::Let(l) = i { Some(l) } else { None })
+            .chain(score_lets.iter())
+            .collect();
         let lets = self.check_lets(&let_decls);
+        let scores = self.check_scores(file, &lets);
         let rules = self.check_rules(file);
         let entitlement = self.check_entitlement(file);
         let taken = self.item_ids.clone();
@@ -246,6 +286,10 @@ impl Checker {
             lets,
             rules,
             entitlement,
+            records: self.records.clone(),
+            scores,
+            codes: self.codes.clone(),
+            functions: self.functions.clone(),
             translations,
             tests,
             run,
@@ -271,6 +315,20 @@ impl Checker {
                 other => other.copied(),
             })
         };
+        if !member_level {
+            // Record fields share the unit-level namespace: inside an aggregate over records both are visible.
+            let field_span = self
+                .record_fields
+                .iter()
+                .zip(&self.record_spans)
+                .find_map(|(names, spans)| names.get(&name.name).and_then(|i| spans.get(*i)).copied());
+            if let Some(span) = field_span {
+                self.diags.push(
+                    Diagnostic::new(codes::DUPLICATE_NAME, name.span).arg("name", &name.name).arg("line", span.line).with_help("E0102.help"),
+                );
+                return false;
+            }
+        }
         if let Some(prev) = clash {
             let line = self.def_span(prev).line;
             self.diags.push(

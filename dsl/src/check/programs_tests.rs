@@ -25,6 +25,7 @@ impl Checker {
             .chain(ent.items.iter().map(|i| i.id.clone()))
             .chain(ent.fee.iter().map(|f| f.id.clone()))
             .chain(self.run_ids.iter().cloned())
+            .chain(self.score_sentence_ids(file))
             .collect();
         for item in &file.items {
             let Item::Translation(t) = item else { continue };
@@ -80,7 +81,12 @@ impl Checker {
         }
         let mut attributes = Vec::new();
         let mut members = Vec::new();
+        let mut records = Vec::new();
         for rec in &t.records {
+            if rec.kind == RecordKind::Record {
+                records.extend(self.test_record(rec));
+                continue;
+            }
             let allowed = match (self.target, rec.kind) {
                 (Target::Household, RecordKind::Household | RecordKind::Member) => true,
                 (Target::Individual, RecordKind::Person) => true,
@@ -91,6 +97,7 @@ impl Checker {
                     RecordKind::Household => "household",
                     RecordKind::Member => "member",
                     RecordKind::Person => "person",
+                    RecordKind::Record => "record",
                 };
                 let target = if self.target == Target::Household { "households" } else { "individuals" };
                 self.diags.push(Diagnostic::new(codes::TEST_WRONG_UNIT_KIND, rec.span).arg("kind", kind).arg("target", target));
@@ -123,7 +130,7 @@ impl Checker {
                 expectations.push(x);
             }
         }
-        Some(ir::Test { name: t.name.value.clone(), as_of: t.as_of.0, attributes, members, expectations, span: t.span })
+        Some(ir::Test { name: t.name.value.clone(), as_of: t.as_of.0, attributes, members, records, expectations, span: t.span })
     }
 
     fn unknown_test_field(&mut self, name: &ast::Ident, scope: &str, member: bool) {
@@ -144,7 +151,7 @@ impl Checker {
         self.diags.push(d);
     }
 
-    fn test_value(&mut self, name: &ast::Ident, value: &ast::Expr, ty: &Type) -> Option<Value> {
+    pub(crate) fn test_value(&mut self, name: &ast::Ident, value: &ast::Expr, ty: &Type) -> Option<Value> {
         let before = self.diags.len();
         let v = self.const_value(value, ty, true);
         if v.is_none() && self.diags.len() > before {
@@ -238,6 +245,32 @@ impl Checker {
                 };
                 ir::Expectation::Item(id.name.clone(), v)
             }
+            Expectation::Value(id, x, _) => {
+                if !ent.items.iter().any(|i| i.id == id.name && i.valued.is_some()) {
+                    self.diags.push(
+                        Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span).arg("name", &id.name).arg("what", "valued in-kind item"),
+                    );
+                    return None;
+                }
+                ir::Expectation::ItemValue(id.name.clone(), money(self, x)?)
+            }
+            Expectation::Score(id, component, x, _) => {
+                let name = match component {
+                    Some(c) => format!("{}.{}", id.name, c.name),
+                    None => id.name.clone(),
+                };
+                let is_score = file_scores(self, &id.name);
+                let ty = match self.unit_names.get(&name).copied() {
+                    Some(Def::Let(i)) if is_score => self.lets.get(i).map(|l| l.ty.clone()),
+                    _ => None,
+                };
+                let Some(ty) = ty else {
+                    let what = if component.is_some() { "score component" } else { "score" };
+                    self.diags.push(Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, x.span).arg("name", &name).arg("what", what));
+                    return None;
+                };
+                ir::Expectation::Score(id.name.clone(), component.as_ref().map(|c| c.name.clone()), self.const_value(x, &ty, true)?)
+            }
             Expectation::Failed(id, _) | Expectation::Passed(id, _) => {
                 if !rules.iter().any(|r| r.id == id.name) && !self.check_ids.contains(&id.name) {
                     self.diags.push(Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span).arg("name", &id.name).arg("what", "rule"));
@@ -266,4 +299,9 @@ impl Checker {
             }
         })
     }
+}
+
+/// Whether `name` is a score (its components are lets named `name.component`).
+fn file_scores(c: &Checker, name: &str) -> bool {
+    c.score_names.contains(name)
 }

@@ -207,6 +207,37 @@ impl LineParser<'_, '_> {
                 let b = self.expr_at(line, b, depth + 1)?;
                 ExprKind::If(Box::new(c), Box::new(a), Box::new(b))
             }
+            Rule::table => {
+                let mut entries = Vec::new();
+                for p in pair.into_inner().filter(|p| p.as_rule() == Rule::table_entry) {
+                    if entries.len() >= self.limits.max_list_len {
+                        self.diags.push(
+                            Diagnostic::new(codes::TOO_MANY_ITEMS, span).arg("kind", "table entry").arg("limit", self.limits.max_list_len),
+                        );
+                        return None;
+                    }
+                    let mut kv = p.into_inner().filter(|q| q.as_rule() == Rule::expr);
+                    let (Some(k), Some(v)) = (kv.next(), kv.next()) else {
+                        self.diags.push(internal(span, "`key: value`"));
+                        return None;
+                    };
+                    let k = self.expr_at(line, k, depth + 1)?;
+                    let v = self.expr_at(line, v, depth + 1)?;
+                    entries.push((k, v));
+                }
+                ExprKind::Table(entries)
+            }
+            Rule::records_expr => {
+                let mut parts = pair.into_inner();
+                let name = parts.next()?;
+                let name = self.ident(line, &name);
+                let Some(filter) = parts.find(|p| p.as_rule() == Rule::expr) else {
+                    self.diags.push(internal(span, "`where`"));
+                    return None;
+                };
+                ExprKind::Records { name, filter: Box::new(self.expr_at(line, filter, depth + 1)?) }
+            }
+            Rule::mode_word => ExprKind::Name(self.ident(line, &pair)),
             Rule::members_expr => {
                 let filter = match pair.into_inner().find(|p| p.as_rule() == Rule::expr) {
                     Some(e) => Some(Box::new(self.expr_at(line, e, depth + 1)?)),
@@ -271,6 +302,8 @@ pub(crate) fn height(e: &Expr) -> usize {
     1 + match &e.kind {
         ExprKind::List(items) => items.iter().map(height).max().unwrap_or(0),
         ExprKind::Members(Some(f)) => height(f),
+        ExprKind::Records { filter, .. } => height(filter),
+        ExprKind::Table(entries) => entries.iter().map(|(k, v)| height(k).max(height(v))).max().unwrap_or(0),
         ExprKind::Unary(_, x) => height(x),
         ExprKind::Binary(_, a, b) => height(a).max(height(b)),
         ExprKind::In { value, list, .. } => height(value).max(height(list)),

@@ -135,6 +135,11 @@ impl LineParser<'_, '_> {
                 let of = p.into_inner().find(|q| q.as_rule() == Rule::type_expr)?;
                 TypeExpr::List(Box::new(self.type_expr(line, of)?), span)
             }
+            Rule::type_table => {
+                let mut types = p.into_inner().filter(|q| q.as_rule() == Rule::type_expr);
+                let (key, value) = (types.next()?, types.next()?);
+                TypeExpr::Table(Box::new(self.type_expr(line, key)?), Box::new(self.type_expr(line, value)?), span)
+            }
             _ => {
                 self.diags.push(internal(span, "a type"));
                 return None;
@@ -233,19 +238,21 @@ impl LineParser<'_, '_> {
         let pair = run(self, Rule::rule_line, line)?;
         let span = self.line_span(line);
         let mut kind = RuleKind::When;
+        let mut union = false;
         let mut id = None;
         let mut sentence = None;
         let mut expr = None;
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::kw_unless => kind = RuleKind::Unless,
+                Rule::kw_union => union = true,
                 Rule::ident => id = Some(self.ident(line, &p)),
                 Rule::text_lit => sentence = Some(self.text(line, &p)),
                 Rule::expr => expr = self.expr(line, p),
                 _ => {}
             }
         }
-        Some(crate::ast::Rule { kind, id: id?, sentence: sentence?, expr: expr?, span })
+        Some(crate::ast::Rule { kind, union, id: id?, sentence: sentence?, expr: expr?, span })
     }
 
     pub(super) fn entitlement_line(&mut self, line: &LogicalLine<'_>) -> Option<EntitlementSection> {
@@ -270,6 +277,7 @@ impl LineParser<'_, '_> {
                 let mut times = None;
                 let mut up_to = None;
                 let mut condition = None;
+                let mut valued = None;
                 for p in pair.into_inner() {
                     match p.as_rule() {
                         Rule::ident => id = Some(self.ident(line, &p)),
@@ -285,6 +293,10 @@ impl LineParser<'_, '_> {
                             let e = p.into_inner().find(|q| q.as_rule() == Rule::expr)?;
                             condition = Some(self.expr(line, e)?);
                         }
+                        Rule::item_valued => {
+                            let e = p.into_inner().find(|q| q.as_rule() == Rule::expr)?;
+                            valued = Some(self.expr(line, e)?);
+                        }
                         _ => {}
                     }
                 }
@@ -296,6 +308,7 @@ impl LineParser<'_, '_> {
                     times,
                     up_to,
                     condition,
+                    valued,
                     span,
                 }))
             }
@@ -317,8 +330,15 @@ impl LineParser<'_, '_> {
             "cap" | "floor" => {
                 let pair = run(self, Rule::limit_line, line)?;
                 let kind = if line.first_word == "cap" { LimitKind::Cap } else { LimitKind::Floor };
-                let e = pair.into_inner().find(|q| q.as_rule() == Rule::expr)?;
-                Some(EntitlementEntry::Limit { kind, amount: self.expr(line, e)?, span })
+                let parts = inner(pair);
+                let items = parts
+                    .iter()
+                    .filter(|q| q.as_rule() == Rule::item_group)
+                    .flat_map(|g| g.clone().into_inner().filter(|q| q.as_rule() == Rule::ident))
+                    .map(|q| self.ident(line, &q))
+                    .collect();
+                let e = parts.into_iter().find(|q| q.as_rule() == Rule::expr)?;
+                Some(EntitlementEntry::Limit { kind, items, amount: self.expr(line, e)?, span })
             }
             "round" => {
                 let pair = run(self, Rule::round_line, line)?;
@@ -362,7 +382,7 @@ impl LineParser<'_, '_> {
     pub(super) fn translated_line(&mut self, line: &LogicalLine<'_>) -> Option<(Ident, Text)> {
         let pair = run(self, Rule::translated_line, line)?;
         let parts = inner(pair);
-        let id = parts.iter().find(|p| p.as_rule() == Rule::ident)?;
+        let id = parts.iter().find(|p| p.as_rule() == Rule::score_ref)?;
         let text = parts.iter().find(|p| p.as_rule() == Rule::text_lit)?;
         Some((self.ident(line, id), self.text(line, text)))
     }
@@ -381,16 +401,20 @@ impl LineParser<'_, '_> {
     pub(super) fn test_entry(&mut self, line: &LogicalLine<'_>, test: &mut TestCase) {
         let span = self.line_span(line);
         match line.first_word {
-            "household" | "member" | "person" => {
+            "household" | "member" | "person" | "record" => {
                 let Some(pair) = run(self, Rule::record_line, line) else { return };
                 let kind = match line.first_word {
                     "member" => RecordKind::Member,
                     "person" => RecordKind::Person,
+                    "record" => RecordKind::Record,
                     _ => RecordKind::Household,
                 };
                 let mut fields = Vec::new();
+                let mut collection = None;
                 for p in pair.into_inner() {
-                    if p.as_rule() == Rule::field_value {
+                    if p.as_rule() == Rule::record_of {
+                        collection = p.into_inner().find(|q| q.as_rule() == Rule::ident).map(|q| self.ident(line, &q));
+                    } else if p.as_rule() == Rule::field_value {
                         let parts = inner(p);
                         let (Some(name), Some(value)) = (
                             parts.iter().find(|q| q.as_rule() == Rule::ident),
@@ -404,7 +428,7 @@ impl LineParser<'_, '_> {
                         }
                     }
                 }
-                test.records.push(TestRecord { kind, fields, span });
+                test.records.push(TestRecord { kind, collection, fields, span });
             }
             "expect" => {
                 let Some(pair) = run(self, Rule::expect_line, line) else { return };
@@ -427,6 +451,17 @@ impl LineParser<'_, '_> {
                         Rule::exp_net => expr.map(|e| Expectation::Net(e, s)),
                         Rule::exp_fee => expr.map(|e| Expectation::Fee(e, s)),
                         Rule::exp_item => ident.zip(expr).map(|(i, e)| Expectation::Item(i, e, s)),
+                        Rule::exp_value => ident.zip(expr).map(|(i, e)| Expectation::Value(i, e, s)),
+                        Rule::exp_score => {
+                            let names: Vec<Ident> = parts
+                                .iter()
+                                .filter(|q| q.as_rule() == Rule::score_ref)
+                                .flat_map(|r| r.clone().into_inner().filter(|q| q.as_rule() == Rule::ident))
+                                .map(|q| self.ident(line, &q))
+                                .collect();
+                            let mut names = names.into_iter();
+                            names.next().zip(expr).map(|(score, e)| Expectation::Score(score, names.next(), e, s))
+                        }
                         Rule::exp_failed => ident.map(|i| Expectation::Failed(i, s)),
                         Rule::exp_passed => ident.map(|i| Expectation::Passed(i, s)),
                         Rule::exp_missing => ident.map(|i| Expectation::Missing(i, s)),
@@ -440,7 +475,7 @@ impl LineParser<'_, '_> {
             }
             _ => self.diags.push(
                 Diagnostic::new(codes::SYNTAX, self.word_span(line))
-                    .arg("expected", "`household`, `member`, `person` or `expect`")
+                    .arg("expected", "`household`, `member`, `person`, `record` or `expect`")
                     .arg("found", super::pest_errors::describe_found(line.text, 0)),
             ),
         }

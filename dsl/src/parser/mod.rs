@@ -7,6 +7,7 @@ mod exprs;
 mod lines;
 mod pest_errors;
 mod run_lines;
+mod sections;
 
 use crate::ast::*;
 use crate::codes;
@@ -80,7 +81,13 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
     let mut saw_program = false;
     let mut counts = ItemCounts::default();
     for line in &laid.lines {
-        match line.first_word {
+        // The entries of the newer sections are names (fields, components, codes, functions) that
+        // may be any word: an indented line there is an entry, even `program: text` or `score: number`.
+        let first_word = match state {
+            State::Score | State::Records | State::Codes | State::Functions if line.indented => "",
+            _ => line.first_word,
+        };
+        match first_word {
             "program" => {
                 if saw_program {
                     ctx.diags.push(Diagnostic::new(codes::DUPLICATE_SECTION, ctx.span_of(line, 0, 7)).arg("section", "program"));
@@ -158,6 +165,31 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
                     program.items.push(Item::Translation(t));
                 }
             }
+            "score" => {
+                state = State::Score;
+                if let Some(sec) = ctx.score_line(line) {
+                    program.items.push(Item::Score(sec));
+                }
+            }
+            "records" => {
+                state = State::Records;
+                match ctx.records_line(line) {
+                    Some(sec) => program.items.push(Item::Records(sec)),
+                    None => broken_names.extend(declared_name(line.text.trim_start().trim_start_matches("records"), false)),
+                }
+            }
+            "codes" => {
+                state = State::Codes;
+                if let Some(sec) = ctx.codes_line(line) {
+                    program.items.push(Item::Codes(sec));
+                }
+            }
+            "functions" => {
+                state = State::Functions;
+                if let Some(span) = ctx.bare_header(line, Rule::functions_line) {
+                    program.items.push(Item::Functions(Section { entries: Vec::new(), span }));
+                }
+            }
             "test" => {
                 state = State::Test;
                 if let Some(t) = ctx.test_line(line) {
@@ -228,6 +260,37 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
                             }
                         }
                     }
+                    (State::Score, Some(Item::Score(sec))) => match ctx.component_line(line) {
+                        Some(c) => {
+                            if counts.bump(&mut ctx, line, "score component", limits) {
+                                sec.components.push(c);
+                            }
+                        }
+                        None => broken_names.extend(declared_name(line.text, false).map(|c| format!("{}.{c}", sec.id.name))),
+                    },
+                    (State::Records, Some(Item::Records(sec))) => match ctx.field_line(line) {
+                        Some(f) => {
+                            if counts.bump(&mut ctx, line, "record field", limits) {
+                                sec.fields.push(f);
+                            }
+                        }
+                        None => broken_names.extend(declared_name(line.text, false)),
+                    },
+                    (State::Codes, Some(Item::Codes(sec))) => {
+                        if let Some(c) = ctx.code_line(line) {
+                            if counts.bump(&mut ctx, line, "code", limits) {
+                                sec.entries.push(c);
+                            }
+                        }
+                    }
+                    (State::Functions, Some(Item::Functions(sec))) => match ctx.function_line(line) {
+                        Some(f) => {
+                            if counts.bump(&mut ctx, line, "function", limits) {
+                                sec.entries.push(f);
+                            }
+                        }
+                        None => broken_names.extend(declared_name(line.text, false)),
+                    },
                     // A section whose header failed to parse: its lines are skipped silently, the
                     // header's own diagnostic already says what is wrong.
                     (
@@ -239,7 +302,11 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
                         | State::Test
                         | State::Compliance
                         | State::Selection
-                        | State::Deduplicate,
+                        | State::Deduplicate
+                        | State::Score
+                        | State::Records
+                        | State::Codes
+                        | State::Functions,
                         _,
                     ) => {}
                     (State::Start, _) if !saw_program => {
@@ -254,7 +321,10 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
                     _ => {
                         ctx.diags.push(
                             Diagnostic::new(codes::SYNTAX, ctx.word_span(line))
-                                .arg("expected", "a section (`inputs`, `params`, `let`, `eligible when`, `entitlement`, `compliant when`, `deduplicate`, `selection`, `translation`, `test`)")
+                                .arg(
+                                    "expected",
+                                    "a section (`inputs`, `records`, `codes`, `functions`, `params`, `let`, `score`, `eligible when`, `entitlement`, `compliant when`, `deduplicate`, `selection`, `translation`, `test`)",
+                                )
                                 .arg("found", pest_errors::describe_found(line.text, 0))
                                 .with_help("E0001.help.outside_section"),
                         );
@@ -307,6 +377,10 @@ enum State {
     Compliance,
     Selection,
     Deduplicate,
+    Score,
+    Records,
+    Codes,
+    Functions,
     AfterStatement,
 }
 

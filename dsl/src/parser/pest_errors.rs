@@ -29,7 +29,9 @@ pub(super) fn rule_words(rule: Rule) -> &'static str {
         text_lit => "a quoted text",
         true_lit | false_lit => "`true` or `false`",
         unknown_lit => "`unknown`",
-        expr | paren | list | if_expr | members_expr | call | field_ref => "an expression",
+        expr | paren | list | if_expr | members_expr | records_expr | call | field_ref | table => "an expression",
+        table_entry => "`key: value`",
+        mode_word => "a rounding mode",
         op_not => "`not`",
         op_neg => "`-`",
         op_or => "`or`",
@@ -48,7 +50,9 @@ pub(super) fn rule_words(rule: Rule) -> &'static str {
         op_div => "`/`",
         op_mod => "`mod`",
         type_expr | type_bool | type_number | type_money | type_money_kw | type_date | type_text | type_quantity
-        | type_quantity_kw | type_list => "a type (`bool`, `number`, `money`, `date`, `text`, `quantity UNIT`, `list of TYPE`)",
+        | type_quantity_kw | type_list | type_table | kw_table => {
+            "a type (`bool`, `number`, `money`, `date`, `text`, `quantity UNIT`, `list of TYPE`, `table of TYPE to TYPE`)"
+        }
         kw_program => "`program`",
         kw_version => "`version`",
         kw_target => "`target`",
@@ -61,6 +65,7 @@ pub(super) fn rule_words(rule: Rule) -> &'static str {
         kw_eligible => "`eligible`",
         kw_when | item_when => "`when`",
         kw_unless => "`unless`",
+        kw_union => "`union`",
         kw_entitlement => "`entitlement`",
         kw_first | first_match => "`first match`",
         kw_match => "`match`",
@@ -73,6 +78,8 @@ pub(super) fn rule_words(rule: Rule) -> &'static str {
         kw_at => "`at`",
         kw_to => "`to`",
         kw_times | item_times => "`times`",
+        kw_valued | item_valued => "`valued at`",
+        item_group => "`cash` or item names joined by `+`",
         kw_up => "`up`",
         kw_down => "`down`",
         kw_half => "`half`",
@@ -94,8 +101,20 @@ pub(super) fn rule_words(rule: Rule) -> &'static str {
         kw_where => "`where`",
         input_scope | record_kind => "`household`, `member` or `person`",
         exp_decision | exp_cash | exp_net | exp_net_kw | exp_fee | exp_item | exp_item_kw | exp_failed | exp_failed_kw
-        | exp_passed | exp_passed_kw | exp_missing | exp_missing_kw | exp_error | exp_error_kw => {
-            "an expectation (`eligible`, `not_eligible`, `undetermined`, `cash`, `net`, `fee`, `item`, `failed`, `passed`, `missing`, `error`)"
+        | exp_passed | exp_passed_kw | exp_missing | exp_missing_kw | exp_error | exp_error_kw | exp_value | exp_value_kw
+        | exp_score => {
+            "an expectation (`eligible`, `not_eligible`, `undetermined`, `cash`, `net`, `fee`, `item`, `value`, `score`, `failed`, `passed`, `missing`, `error`)"
+        }
+        score_ref => "a score name, or `score.component`",
+        record_of | kw_record => "`record`",
+        kw_score => "`score`",
+        kw_records => "`records`",
+        kw_dated => "`dated by`",
+        kw_by => "`by`",
+        kw_codes => "`codes`",
+        kw_functions => "`functions`",
+        score_line | component_line | records_line | field_line | codes_line | code_line | functions_line | function_line => {
+            "a declaration"
         }
         field_value => "a field name and its value",
         kw_compliant => "`compliant`",

@@ -1,0 +1,361 @@
+//! Fixed-point numbers for the columnar plan: a 64-bit mantissa and a decimal scale per value.
+//!
+//! The interpreter computes with `rust_decimal`, whose results carry a scale (`2000` and `2000.00`
+//! are different records). Every operation here gives exactly the bits `rust_decimal` gives
+//! (mantissa, scale and sign), or `None` when it cannot promise that: a mantissa that leaves
+//! 64 bits, a scale above 28, a negative zero, a quotient too close to a boundary. The caller
+//! then hands the unit to the interpreter, so an answer is never approximate. The property tests
+//! at the end compare every operation with `rust_decimal` bit for bit.
+//!
+//! Division is not done here: a quotient is kept as its two operands ([`Ratio`]) and compared
+//! exactly by cross-multiplication, which agrees with the rounded `rust_decimal` quotient whenever
+//! the guard in [`Ratio::cmp`] holds; where a quotient's digits are needed, the interpreter's own
+//! division is called on the same operands.
+
+use crate::eval::ops;
+use entitle_dsl::ast::RoundingMode;
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+
+/// A decimal `m / 10^s` with `s <= 28`, never a negative zero.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) struct Fx {
+    /// The mantissa.
+    pub m: i64,
+    /// The scale (digits after the point).
+    pub s: u8,
+}
+
+/// Powers of ten that fit an `i64`.
+const P64: [i64; 19] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+];
+
+fn p64(n: u8) -> Option<i64> {
+    P64.get(usize::from(n)).copied()
+}
+
+/// 10^n as an i128 (n <= 38).
+fn p128(n: u32) -> Option<i128> {
+    10i128.checked_pow(n)
+}
+
+/// The largest scale rust_decimal keeps.
+const MAX_SCALE: u8 = 28;
+
+impl Fx {
+    /// Zero, as `Decimal::ZERO` (scale 0).
+    pub const ZERO: Fx = Fx { m: 0, s: 0 };
+
+    /// A whole number, as `Decimal::from(i64)`.
+    pub fn int(i: i64) -> Fx {
+        Fx { m: i, s: 0 }
+    }
+
+    /// The exact fixed-point form of a decimal, if it has one.
+    pub fn from_dec(d: Decimal) -> Option<Fx> {
+        if d.is_zero() && d.is_sign_negative() {
+            return None;
+        }
+        let m = i64::try_from(d.mantissa()).ok()?;
+        let s = u8::try_from(d.scale()).ok()?;
+        Some(Fx { m, s })
+    }
+
+    /// The decimal with the same bits.
+    pub fn to_dec(self) -> Decimal {
+        Decimal::try_new(self.m, u32::from(self.s)).unwrap_or(Decimal::ZERO)
+    }
+
+    /// The mantissa at a larger scale `s`.
+    fn at(self, s: u8) -> Option<i64> {
+        self.m.checked_mul(p64(s.checked_sub(self.s)?)?)
+    }
+
+    /// True when the value is zero.
+    pub fn is_zero(self) -> bool {
+        self.m == 0
+    }
+
+    /// True when the value is below zero.
+    pub fn is_negative(self) -> bool {
+        self.m < 0
+    }
+}
+
+/// `a + b`, as `ops::add`: the scale is the larger of the two.
+pub(crate) fn add(a: Fx, b: Fx) -> Option<Fx> {
+    let s = a.s.max(b.s);
+    Some(Fx { m: a.at(s)?.checked_add(b.at(s)?)?, s })
+}
+
+/// `a - b`, as `ops::sub`.
+pub(crate) fn sub(a: Fx, b: Fx) -> Option<Fx> {
+    let s = a.s.max(b.s);
+    Some(Fx { m: a.at(s)?.checked_sub(b.at(s)?)?, s })
+}
+
+/// `a * b`, as `ops::mul`: the scales add up.
+pub(crate) fn mul(a: Fx, b: Fx) -> Option<Fx> {
+    let s = a.s.checked_add(b.s).filter(|s| *s <= MAX_SCALE)?;
+    let m = a.m.checked_mul(b.m)?;
+    // A negative operand times zero: rust_decimal's sign rules are not worth guessing here.
+    if m == 0 && (a.m < 0 || b.m < 0) {
+        return None;
+    }
+    Some(Fx { m, s })
+}
+
+/// `-a`; zero has no fixed-point negation (rust_decimal keeps a negative zero).
+pub(crate) fn neg(a: Fx) -> Option<Fx> {
+    if a.m == 0 {
+        return None;
+    }
+    Some(Fx { m: a.m.checked_neg()?, s: a.s })
+}
+
+/// The ordering of two values (their scales do not matter, as with `Decimal`).
+pub(crate) fn cmp(a: Fx, b: Fx) -> Ordering {
+    if a.s == b.s {
+        return a.m.cmp(&b.m);
+    }
+    let s = a.s.max(b.s);
+    // Up to 19 digits of scale difference fit an i128 with a 64-bit mantissa.
+    match (wide(a, s), wide(b, s)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        _ => a.to_dec().cmp(&b.to_dec()),
+    }
+}
+
+fn wide(a: Fx, s: u8) -> Option<i128> {
+    i128::from(a.m).checked_mul(p128(u32::from(s.checked_sub(a.s)?))?)
+}
+
+/// The smaller (`less`) or larger value of two, the first on a tie, as the interpreter's `min`
+/// and `max` and the entitlement's `Decimal::min` (which also keeps the first on a tie).
+pub(crate) fn pick(a: Fx, b: Fx, less: bool) -> Fx {
+    let ord = cmp(b, a);
+    let take_b = if less { ord == Ordering::Less } else { ord == Ordering::Greater };
+    if take_b {
+        b
+    } else {
+        a
+    }
+}
+
+/// A quotient kept as its operands: the value `ops::div(a, b)` (b is never zero).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) struct Ratio {
+    /// The dividend.
+    pub a: Fx,
+    /// The divisor (not zero).
+    pub b: Fx,
+}
+
+/// The exact quotient as `n / d` with `d > 0`.
+fn fraction(r: Ratio) -> Option<(i128, i128)> {
+    let n = wide(r.a, r.a.s.max(r.b.s))?;
+    let d = wide(r.b, r.a.s.max(r.b.s))?;
+    if d == 0 {
+        return None;
+    }
+    Some(if d < 0 { (n.checked_neg()?, d.checked_neg()?) } else { (n, d) })
+}
+
+/// Digits of the whole part of `n / d` (at least 1).
+fn whole_digits(n: i128, d: i128) -> u32 {
+    let q = (n / d).unsigned_abs();
+    let mut k = 1;
+    let mut t = q;
+    while t >= 10 {
+        t /= 10;
+        k += 1;
+    }
+    k
+}
+
+/// rust_decimal keeps at least this many significant digits of a quotient (28 or 29 when it can;
+/// fewer for small quotients, never fewer than 26 in the cases this module lets through).
+const QUOTIENT_DIGITS: u32 = 26;
+
+impl Ratio {
+    /// `ops::div(a, b)`, if `b` is not zero.
+    pub fn new(a: Fx, b: Fx) -> Option<Ratio> {
+        (b.m != 0).then_some(Ratio { a, b })
+    }
+
+    /// The quotient's digits, exactly as the interpreter computes them.
+    pub fn to_dec(self) -> Option<Decimal> {
+        ops::div(self.a.to_dec(), self.b.to_dec()).ok()
+    }
+
+    /// The ordering of the rounded quotient `ops::div(a, b)` against `c`, when it is certain.
+    ///
+    /// The exact quotient `n/d` and `c` differ by at least `1 / (d * 10^c.s)` unless equal; the
+    /// rounded quotient is within `10^(k - 26)` of the exact one (k: digits of its whole part).
+    /// When the first bound is the larger, rounding cannot cross `c`; otherwise `None`.
+    pub fn cmp(self, c: Fx) -> Option<Ordering> {
+        let (n, d) = fraction(self)?;
+        let lhs = n.checked_mul(p128(u32::from(c.s))?)?;
+        let rhs = i128::from(c.m).checked_mul(d)?;
+        let ord = lhs.cmp(&rhs);
+        if ord == Ordering::Equal {
+            // The quotient is exactly c, which has few enough digits to be kept exactly.
+            return Some(ord);
+        }
+        let k = whole_digits(n, d);
+        let spread = d.checked_mul(p128(u32::from(c.s) + k)?)?;
+        (spread < p128(QUOTIENT_DIGITS)?).then_some(ord)
+    }
+}
+
+/// `ops::round_to(x, step, mode)` for `x >= 0` and `step > 0`, or `None`.
+pub(crate) fn round_to(x: Fx, step: Fx, mode: RoundingMode) -> Option<Fx> {
+    if x.m < 0 || step.m <= 0 {
+        return None;
+    }
+    let step_dec = step.to_dec();
+    // Powers of ten (0.01, 1) round to decimal places, as ops::round_to does.
+    if step_dec.mantissa() == 1 || step_dec.normalize().mantissa() == 1 {
+        let n = step_dec.normalize();
+        if n.scale() > 0 || n == Decimal::ONE {
+            return round_dp(x, u8::try_from(n.scale()).ok()?, mode);
+        }
+    }
+    // Otherwise: the quotient x / step rounded to a whole number, times step.
+    let (n, d) = fraction(Ratio::new(x, step)?)?;
+    let q = n / d;
+    let r = n % d;
+    let k = round_quotient(q, r, d, mode)?;
+    if r != 0 {
+        // rust_decimal rounds the quotient before rounding it to a whole number: only safe when
+        // the exact quotient is far enough from the next boundary (a half, or a whole number).
+        let spread = d.checked_mul(2)?.checked_mul(p128(whole_digits(n, d))?)?;
+        if spread >= p128(QUOTIENT_DIGITS)? {
+            return None;
+        }
+    }
+    let m = i64::try_from(k).ok()?.checked_mul(step.m)?;
+    Some(Fx { m, s: step.s })
+}
+
+/// Rounds the non-negative `q + r/d` to a whole number.
+fn round_quotient(q: i128, r: i128, d: i128, mode: RoundingMode) -> Option<i128> {
+    let twice = r.checked_mul(2)?;
+    let up = match mode {
+        RoundingMode::HalfUp => twice >= d,
+        RoundingMode::HalfEven => twice > d || (twice == d && q % 2 == 1),
+        RoundingMode::Down => false,
+        RoundingMode::Up => r > 0,
+    };
+    q.checked_add(i128::from(up))
+}
+
+/// `x.round_dp_with_strategy(dp, mode)` for `x >= 0`.
+fn round_dp(x: Fx, dp: u8, mode: RoundingMode) -> Option<Fx> {
+    if x.s <= dp {
+        return Some(x);
+    }
+    let div = p64(x.s - dp)?;
+    let q = i128::from(x.m / div);
+    let r = i128::from(x.m % div);
+    let k = round_quotient(q, r, i128::from(div), mode)?;
+    Some(Fx { m: i64::try_from(k).ok()?, s: dp })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn fx() -> impl Strategy<Value = Fx> {
+        prop_oneof![
+            (-100_000i64..100_000, 0u8..4).prop_map(|(m, s)| Fx { m, s }),
+            (any::<i64>(), 0u8..29).prop_map(|(m, s)| Fx { m, s }),
+            (-3i64..4, 0u8..3).prop_map(|(m, s)| Fx { m, s }),
+        ]
+    }
+
+    fn same(got: Option<Fx>, want: Result<Decimal, ops::OpError>) {
+        if let Some(g) = got {
+            let w = want.expect("the fast path answered where rust_decimal fails");
+            assert_eq!(g.to_dec().serialize(), w.serialize(), "{} vs {}", g.to_dec(), w);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn arithmetic_matches_rust_decimal(a in fx(), b in fx()) {
+            same(add(a, b), ops::add(a.to_dec(), b.to_dec()));
+            same(sub(a, b), ops::sub(a.to_dec(), b.to_dec()));
+            same(mul(a, b), ops::mul(a.to_dec(), b.to_dec()));
+            same(neg(a), Ok(-a.to_dec()));
+            prop_assert_eq!(cmp(a, b), a.to_dec().cmp(&b.to_dec()));
+            let m = if b.to_dec() < a.to_dec() { b } else { a };
+            prop_assert_eq!(pick(a, b, true).to_dec().serialize(), m.to_dec().serialize());
+            prop_assert_eq!(Fx::from_dec(a.to_dec()), Some(a));
+        }
+
+        #[test]
+        fn small_arithmetic_stays_fast(a in (-1_000_000i64..1_000_000, 0u8..3), b in (-1_000_000i64..1_000_000, 0u8..3)) {
+            let (a, b) = (Fx { m: a.0, s: a.1 }, Fx { m: b.0, s: b.1 });
+            prop_assert!(add(a, b).is_some());
+            prop_assert!(sub(a, b).is_some());
+        }
+
+        #[test]
+        fn quotients_compare_as_rounded(a in fx(), b in fx(), c in fx()) {
+            if let (Some(r), Ok(q)) = (Ratio::new(a, b), ops::div(a.to_dec(), b.to_dec())) {
+                if let Some(ord) = r.cmp(c) {
+                    prop_assert_eq!(ord, q.cmp(&c.to_dec()), "{} / {} vs {}", a.to_dec(), b.to_dec(), c.to_dec());
+                }
+                // Against the quotient's own neighbours, the hardest cases.
+                if let Some(qf) = Fx::from_dec(q) {
+                    for near in [qf, Fx { m: qf.m.saturating_add(1), s: qf.s }, Fx { m: qf.m.saturating_sub(1), s: qf.s }] {
+                        if let Some(ord) = r.cmp(near) {
+                            prop_assert_eq!(ord, q.cmp(&near.to_dec()));
+                        }
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn household_quotients_are_decided(income in 0i64..10_000_000, scale in 0u8..3, n in 1i64..40, c in 0i64..100_000) {
+            let r = Ratio::new(Fx { m: income, s: scale }, Fx::int(n)).unwrap();
+            prop_assert!(r.cmp(Fx::int(c)).is_some());
+        }
+
+        #[test]
+        fn rounding_matches_rust_decimal(x in (0i64..10_000_000, 0u8..5), step in 0usize..9, mode in 0usize..4) {
+            let x = Fx { m: x.0, s: x.1 };
+            let steps = [Fx::int(1), Fx::int(10), Fx::int(5), Fx { m: 5, s: 1 }, Fx { m: 1, s: 2 }, Fx::int(100), Fx { m: 5, s: 2 }, Fx::int(3), Fx { m: 100, s: 2 }];
+            let modes = [RoundingMode::HalfUp, RoundingMode::HalfEven, RoundingMode::Down, RoundingMode::Up];
+            let (step, mode) = (steps[step], modes[mode]);
+            let got = round_to(x, step, mode);
+            same(got, ops::round_to(x.to_dec(), step.to_dec(), mode));
+            if step != Fx::int(3) {
+                prop_assert!(got.is_some());
+            }
+        }
+    }
+}
