@@ -7,6 +7,7 @@ mod decisions;
 mod generate;
 mod output;
 mod program_file;
+mod registry;
 mod summary;
 mod term;
 
@@ -53,6 +54,8 @@ enum Command {
     Fmt(commands::fmt::Args),
     /// Export the payable entitlements of a run as disbursement files.
     Pay(commands::pay::Args),
+    /// Import registry files into a SQLite store (`--registry sqlite:FILE` then reads it).
+    Import(commands::import::Args),
     /// Generate a synthetic registry (households with members) for trials and benchmarks.
     Generate(generate::Args),
 }
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Explain(a) => commands::explain::main(&a),
         Command::Fmt(a) => commands::fmt::main(&a),
         Command::Pay(a) => commands::pay::main(&a),
+        Command::Import(a) => commands::import::main(&a),
         Command::Generate(a) => generate::main(&a),
     };
     match result {

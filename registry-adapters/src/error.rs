@@ -137,8 +137,7 @@ pub enum RegistryError {
         reason: String,
     },
     /// G0011: a table lacks a column the program needs, or one a mapping names.
-    #[error("{database}: the table `{table}` has no column `{column}` ({reason}){}",
-        help.as_deref().map(|h| format!("; {h}")).unwrap_or_default())]
+    #[error("{database}: the table `{table}` has no column `{column}` ({reason})")]
     MissingColumn {
         /// The database, without any password.
         database: String,
@@ -146,13 +145,11 @@ pub enum RegistryError {
         table: String,
         /// The column looked for.
         column: String,
-        /// Why it is needed (`for the input `region``).
+        /// Why it is needed (`for the input `region``), with a hint such as a close column name.
         reason: String,
-        /// A hint, such as a close column name.
-        help: Option<String>,
     },
     /// G0012: a column's SQL type cannot hold its input's type.
-    #[error("{database}: the column `{column}` is of type {sql_type}, which cannot be read as the {input_type} input `{input}`")]
+    #[error("{database}: the column `{column}` is of type {sql_type}, which cannot be read as {input}")]
     ColumnType {
         /// The database, without any password.
         database: String,
@@ -160,10 +157,8 @@ pub enum RegistryError {
         column: String,
         /// The column's SQL type.
         sql_type: String,
-        /// The input.
+        /// The input with its type (`the money KES input `monthly_income``, `a date`).
         input: String,
-        /// The input's type.
-        input_type: String,
     },
     /// G0013: a file is not a DCI social-registry search response.
     #[error("{}: not a DCI social-registry search response: {reason}", path.display())]

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use entitle_core::explain::render::decision_text;
 use entitle_core::json::decision_to_json;
 use entitle_core::{Decision, EvalOptions, Program};
-use entitle_registry::{open_files, JoinMode, RegistryError, RowError, SourceOptions};
+use entitle_registry::{JoinMode, RegistryError, RowError, SourceOptions};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,9 +26,10 @@ Example:
 pub struct Args {
     /// The program file (.entitle).
     pub program: PathBuf,
-    /// The registry: a directory of CSV or JSONL files, or one file.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", help = crate::registry::REGISTRY_HELP)]
     pub registry: PathBuf,
+    #[arg(long = "map", value_name = "INPUT=COLUMN", help = crate::registry::MAP_HELP)]
+    pub map: Vec<String>,
     /// The members file, when it is not `members.csv` beside the groups file.
     #[arg(long, value_name = "FILE")]
     pub members: Option<PathBuf>,
@@ -57,7 +58,7 @@ fn find(
         only_unit: Some(a.id.clone()),
         members: a.members.clone(),
     };
-    let mut source = open_files(&a.registry, program, &options)?;
+    let mut source = crate::registry::open(&a.registry, &a.map, program, &options)?;
     let unit_file = source.unit_file();
     let mut decision = None;
     let mut errors = Vec::new();

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod explain;
 pub mod fmt;
+pub mod import;
 pub mod pay;
 pub mod run;
 pub mod test;

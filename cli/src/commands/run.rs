@@ -18,8 +18,7 @@ use chrono::NaiveDate;
 use entitle_core::{EvalOptions, Program};
 use entitle_dsl::ast::Target;
 use entitle_registry::{
-    open_files, Chunk, JoinMode, Progress, ReadCounts, RegistryError, RegistrySource, RowError,
-    SourceOptions,
+    Chunk, JoinMode, Progress, ReadCounts, RegistryError, RegistrySource, RowError, SourceOptions,
 };
 use rayon::prelude::*;
 use std::io::Write;
@@ -46,7 +45,10 @@ reason) and summary.json (counts, totals, errors). Counts reconcile: units = dec
 
 The registry is a directory with groups.csv and members.csv (or .jsonl) for household programs, or
 individuals.csv (persons.csv, members.csv) for individual programs; or a file. Columns are named
-as the program's inputs; members have id, group_id, kind, start_date and end_date.
+as the program's inputs; members have id, group_id, kind, start_date and end_date. It can also be
+a store made by `entitle import` (`sqlite:FILE`), an OpenG2P/OpenSPP database (`postgres://…`, inputs
+found as `x_cst_`/`z_ind_` columns or named with `--map`) or DCI search responses (`dci:FILE`).
+`--record` keeps the decisions in the store or database too.
 
 Example:
   entitle run examples/programs/child_grant.entitle --registry examples/registry --as-of 2026-03-01 --out out/child_grant"
@@ -54,9 +56,14 @@ Example:
 pub struct Args {
     /// The program file (.entitle).
     pub program: PathBuf,
-    /// The registry: a directory of CSV or JSONL files, or one file.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", help = crate::registry::REGISTRY_HELP)]
     pub registry: PathBuf,
+    #[arg(long = "map", value_name = "INPUT=COLUMN", help = crate::registry::MAP_HELP)]
+    pub map: Vec<String>,
+    /// Also record the decisions and error records in a database, replacing those of the same
+    /// program and as-of date: the registry's own (`sqlite:` or `postgres://`), or the one given.
+    #[arg(long, value_name = "DATABASE", num_args = 0..=1, default_missing_value = "")]
+    pub record: Option<String>,
     /// The members file, when it is not `members.csv` beside the groups file.
     #[arg(long, value_name = "FILE")]
     pub members: Option<PathBuf>,
@@ -103,7 +110,7 @@ fn open(a: &Args, program: &Program, join: JoinMode) -> Result<Box<dyn RegistryS
         only_unit: None,
         members: a.members.clone(),
     };
-    open_files(&a.registry, program, &options).map_err(registry_error)
+    crate::registry::open(&a.registry, &a.map, program, &options).map_err(registry_error)
 }
 
 /// Runs `entitle run`.
@@ -145,7 +152,7 @@ pub fn main(a: &Args) -> Result<ExitCode> {
         program_file: &file.path,
         as_of: a.as_of,
         registry: executed.describe.clone(),
-        registry_path: a.registry.display().to_string(),
+        registry_path: crate::registry::shown(&a.registry),
         read,
         stats,
         explain: a.explain.then_some(a.locale.as_str()),
@@ -189,6 +196,8 @@ struct Writers {
     jsonl: std::io::BufWriter<std::fs::File>,
     errors: std::io::BufWriter<std::fs::File>,
     dir: PathBuf,
+    /// The decisions being recorded in a database (`--record`).
+    recording: Option<crate::registry::Recording>,
 }
 
 impl Writers {
@@ -198,6 +207,7 @@ impl Writers {
             jsonl: out.create("decisions.jsonl")?,
             errors: out.create("errors.csv")?,
             dir: out.dir().to_path_buf(),
+            recording: None,
         };
         let mut header = Vec::new();
         csv_line(&mut header, &csv_header(program, explain));
@@ -236,6 +246,8 @@ fn execute(
     out: &mut OutputSet,
 ) -> Result<Executed> {
     let mut writers = Writers::create(out, program, a.explain)?;
+    writers.recording =
+        crate::registry::Recording::start(a.record.as_deref(), &a.registry, program, a.as_of)?;
     let describe = source.describe();
     let unit_file = source.unit_file();
     let noun = if program.target() == Target::Household {
@@ -310,6 +322,9 @@ fn execute(
     bar.finish();
     result?;
     writers.flush()?;
+    if let Some(r) = writers.recording.take() {
+        r.commit(&read)?;
+    }
     Ok(Executed {
         stats,
         read,
@@ -398,6 +413,9 @@ fn process(
     {
         stats.add_error(e);
         csv_error(&mut errors, e);
+        if let Some(r) = &mut writers.recording {
+            r.error(e)?;
+        }
         if preview.len() < 5 {
             preview.push(e.clone());
         }
@@ -406,6 +424,9 @@ fn process(
     for p in parts {
         writers.put("decisions.csv", &p.csv)?;
         writers.put("decisions.jsonl", &p.jsonl)?;
+        if let Some(r) = &mut writers.recording {
+            r.decisions(&p.jsonl)?;
+        }
         stats.merge(p.stats);
     }
     if std::env::var_os("ENTITLE_TIMINGS").is_some() {

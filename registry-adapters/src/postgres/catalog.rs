@@ -173,9 +173,10 @@ impl Catalog {
             database: database.to_string(),
             table: table.to_string(),
             column: name.to_string(),
-            reason: reason.to_string(),
-            help: crate::files::rows::closest(name, self.names(table))
-                .map(|c| format!("did you mean `{c}`?")),
+            reason: match crate::files::rows::closest(name, self.names(table)) {
+                Some(c) => format!("{reason}; did you mean `{c}`?"),
+                None => reason.to_string(),
+            },
         }
     }
 

@@ -98,7 +98,17 @@ pub(crate) fn db_error(database: &str, action: &str, e: &postgres::Error) -> Reg
     // quotes row values for the statements built here, which cast every value to text.
     let reason = match e.as_db_error() {
         Some(db) => format!("{} ({})", db.message(), db.code().code()),
-        None => e.to_string(),
+        None => {
+            // "error connecting to server: Connection refused (os error 111)"
+            let mut text = e.to_string();
+            let mut cause = std::error::Error::source(e);
+            while let Some(c) = cause {
+                text.push_str(": ");
+                text.push_str(&c.to_string());
+                cause = c.source();
+            }
+            text
+        }
     };
     RegistryError::Database {
         database: database.to_string(),

@@ -98,8 +98,7 @@ impl Plan<'_> {
                 database: self.database.to_string(),
                 column: format!("{PARTNER}.{}", col.name),
                 sql_type: col.data_type.clone(),
-                input: name.to_string(),
-                input_type: ty.to_string(),
+                input: format!("the {ty} input `{name}`"),
             }),
             None if w.required && input.is_some() => Err(self.catalog.missing(
                 self.database,
@@ -162,8 +161,7 @@ impl Plan<'_> {
                 database: self.database.to_string(),
                 column: format!("{MEMBERSHIP}.{}", col.name),
                 sql_type: col.data_type.clone(),
-                input: col.name.clone(),
-                input_type: "date".into(),
+                input: "a membership date".into(),
             })
     }
 

@@ -1,0 +1,223 @@
+//! `--registry sqlite:…`, `postgres://…` and `dci:…`, `entitle import`, `--map` and `--record`.
+//! (PostgreSQL through the command is exercised by scripts/test-postgres.sh, which has a server.)
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+fn sorted_lines(path: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn an_imported_store_gives_the_same_decisions_and_errors_as_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("registry.db");
+    let store = format!("sqlite:{}", db.display());
+    let r = ran(&["import", "examples/registry", "--to", &store]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("groups.csv (groups: 3001 rows"),
+        "{}",
+        r.stdout
+    );
+    let files = dir.path().join("files");
+    let from_store = dir.path().join("store");
+    assert_eq!(
+        run_child_grant("examples/registry", files.to_str().unwrap(), &[]).code,
+        0
+    );
+    let r = run_child_grant(&store, from_store.to_str().unwrap(), &["--record"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("recorded 2992 decisions and 11 error records in sqlite:"),
+        "{}",
+        r.stderr
+    );
+    // The same bytes: the store streams units in id order, as the example files are.
+    for name in ["decisions.jsonl", "decisions.csv"] {
+        assert_eq!(
+            std::fs::read(files.join(name)).unwrap(),
+            std::fs::read(from_store.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    // The same error records, with the files' own names and lines (in another order: the store
+    // reads a member row without a group id first).
+    assert_eq!(
+        sorted_lines(&files.join("errors.csv")),
+        sorted_lines(&from_store.join("errors.csv"))
+    );
+    // Running again replaces the recorded run.
+    let again = dir.path().join("again");
+    let r = run_child_grant(&store, again.to_str().unwrap(), &["--record"]);
+    assert!(
+        r.stderr.contains("replacing 2992 earlier decisions"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(runs(&db), [("2026-03-01".to_string(), 2992)]);
+    // explain reads one unit of the store.
+    let r = ran(&[
+        "explain",
+        CHILD_GRANT,
+        "--registry",
+        &store,
+        "--as-of",
+        "2026-03-01",
+        "--id",
+        "H0000004",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("Child Support Grant — H0000004 — 2026-03-01"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// The runs recorded in a store: as-of date and decisions.
+fn runs(db: &Path) -> Vec<(String, u64)> {
+    let store = entitle_registry::sqlite::SqliteStore::open(db).unwrap();
+    store
+        .runs()
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.as_of, r.decisions))
+        .collect()
+}
+
+#[test]
+fn decisions_from_files_can_be_recorded_in_a_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = registry(&dir.path().join("reg"), GROUPS, MEMBERS);
+    let db = dir.path().join("runs.db");
+    let out = dir.path().join("out");
+    let r = run_child_grant(
+        &reg,
+        out.to_str().unwrap(),
+        &["--record", &format!("sqlite:{}", db.display())],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(runs(&db), [("2026-03-01".to_string(), 3)]);
+}
+
+#[test]
+fn dci_responses_are_a_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let response = root().join("registry-adapters/tests/data/dci/households.json");
+    let reg = format!("dci:{}", response.display());
+    let out = dir.path().join("out");
+    let r = run_child_grant(&reg, out.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("(DCI search response): 3 households, 6 member rows"),
+        "{}",
+        r.stdout
+    );
+    let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
+    assert!(
+        errors.contains("households.json,3,birthdate,G-003,N-300,G0101"),
+        "{errors}"
+    );
+    let r = ran(&[
+        "explain",
+        CHILD_GRANT,
+        "--registry",
+        &reg,
+        "--as-of",
+        "2026-03-01",
+        "--id",
+        "G-001",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("\"total\": \"2800\""), "{}", r.stdout);
+}
+
+#[test]
+fn registry_problems_stop_with_a_coded_message_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let reg = registry(&dir.path().join("reg"), GROUPS, MEMBERS);
+    let request = root().join("registry-adapters/tests/data/dci/processflow1-1req.json");
+    let not_a_store = dir.path().join("notes.db");
+    std::fs::write(
+        &not_a_store,
+        "a text file that is long enough to be looked at by SQLite's header check",
+    )
+    .unwrap();
+    let rows: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec![format!("dci:{}", request.display())],
+            "this is a search request, not a response [G0013]",
+        ),
+        (
+            vec!["postgres://entitle:secret@127.0.0.1:1/registry".into()],
+            "postgres://entitle@127.0.0.1:1/registry: cannot connect",
+        ),
+        (
+            vec![reg.clone(), "--map".into(), "region=x".into()],
+            "a mapping applies to PostgreSQL and DCI registries",
+        ),
+        (
+            vec![reg.clone(), "--record".into()],
+            "decisions can be recorded in a database only",
+        ),
+        (
+            vec![format!("sqlite:{}", dir.path().join("empty.db").display())],
+            "the store holds no groups; import them first",
+        ),
+        (vec![format!("sqlite:{}", not_a_store.display())], "[G0009]"),
+        (
+            vec![
+                format!("dci:{}", request.display()),
+                "--map".into(),
+                "regoin=x".into(),
+            ],
+            "did you mean `region`? [G0015]",
+        ),
+    ];
+    for (extra, needle) in rows {
+        let mut args = vec!["run", CHILD_GRANT, "--registry"];
+        args.extend(extra.iter().map(String::as_str));
+        args.extend([
+            "--as-of",
+            "2026-03-01",
+            "--out",
+            out.to_str().unwrap(),
+            "--no-progress",
+        ]);
+        let r = ran(&args);
+        assert_eq!(r.code, 2, "{extra:?}: {}", r.stderr);
+        assert!(r.stderr.contains(needle), "{extra:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("secret"), "{}", r.stderr);
+        assert!(files_in(&out).is_empty(), "{extra:?}: nothing written");
+    }
+    let r = ran(&["import", &reg, "--to", "postgres://x/y"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("`--to` takes a SQLite store"),
+        "{}",
+        r.stderr
+    );
+    let r = ran(&[
+        "import",
+        &dir.path().join("nothing").display().to_string(),
+        "--to",
+        "sqlite:x.db",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("[G0001]"), "{}", r.stderr);
+}
