@@ -79,6 +79,17 @@ impl PyResults {
     }
 }
 
+impl Drop for PyResults {
+    /// A large batch's records are freed on a worker thread, so dropping the results does not hold
+    /// the GIL for the many small frees.
+    fn drop(&mut self) {
+        if self.shared.results.len() >= 10_000 {
+            let shared = Arc::clone(&self.shared);
+            rayon::spawn(move || drop(shared));
+        }
+    }
+}
+
 /// Iterator over `Results`.
 #[pyclass(frozen, name = "ResultsIterator", module = "entitle")]
 pub(crate) struct PyResultsIterator {
