@@ -12,6 +12,7 @@
 //! | `datetime.date`, `datetime.datetime` | date (a date-time keeps its date) |
 //! | `list`, `tuple` | list |
 //! | `{"amount": …, "currency": "KES"}` | money |
+//! | a list of dicts under a record collection's name | the unit's records (`records visits …`) |
 //! | `float` | refused: the unit fails with R0005 (a binary float is not an exact amount) |
 //!
 //! Entitle → Python: numbers and amounts are `decimal.Decimal`, dates `datetime.date`, unknown is
@@ -233,6 +234,13 @@ impl<'py> Map<'py> {
         Ok(obj.cast::<PyMapping>().ok().map(|m| Map::Other(m.clone())))
     }
 
+    fn len(&self) -> PyResult<usize> {
+        match self {
+            Map::Dict(d) => Ok(d.len()),
+            Map::Other(m) => m.len(),
+        }
+    }
+
     fn py(&self) -> Python<'py> {
         match self {
             Map::Dict(d) => d.py(),
@@ -289,6 +297,8 @@ pub(crate) struct Binder<'py> {
     builder: BatchBuilder,
     unit_keys: Vec<(Bound<'py, PyString>, String)>,
     member_keys: Vec<(Bound<'py, PyString>, String)>,
+    /// Record collections: the collection's key, and its fields' keys.
+    record_keys: Vec<(Bound<'py, PyString>, String, Vec<(Bound<'py, PyString>, String)>)>,
     has_members: bool,
 }
 
@@ -302,8 +312,9 @@ impl<'py> Binder<'py> {
         let keys = |inputs: &[entitle_core::dsl::ir::Input]| inputs.iter().map(|i| (PyString::intern(py, &i.name), i.name.clone())).collect();
         let unit_keys = keys(layout.unit_inputs());
         let member_keys = keys(layout.member_inputs());
+        let record_keys = layout.records().iter().map(|(name, fields)| (PyString::intern(py, name), name.clone(), keys(fields))).collect();
         let has_members = layout.has_members();
-        Binder { py, builder, unit_keys, member_keys, has_members }
+        Binder { py, builder, unit_keys, member_keys, record_keys, has_members }
     }
 
     /// The filled batch.
@@ -345,17 +356,70 @@ impl<'py> Binder<'py> {
             }
         }
         let members = match map.get(intern!(py, "members"))? {
-            None => return Ok(Ok(())),
-            Some(m) if m.is_none() => return Ok(Ok(())),
-            Some(m) if m.is_instance_of::<PyList>() || m.is_instance_of::<PyTuple>() => m,
+            None => None,
+            Some(m) if m.is_none() => None,
+            Some(m) if m.is_instance_of::<PyList>() || m.is_instance_of::<PyTuple>() => Some(m),
             Some(_) => return Ok(Err(EvalError::InvalidUnit { reason: "`members` must be a list".into() })),
         };
-        if members.len()? > 0 && !self.has_members {
-            return Ok(Err(EvalError::InvalidUnit { reason: "members were given for a program that targets individuals".into() }));
+        if let Some(members) = members {
+            if members.len()? > 0 && !self.has_members {
+                return Ok(Err(EvalError::InvalidUnit { reason: "members were given for a program that targets individuals".into() }));
+            }
+            for (index, m) in members.try_iter()?.enumerate() {
+                if let Err(e) = self.member(index, &m?)? {
+                    return Ok(Err(e));
+                }
+            }
         }
-        for (index, m) in members.try_iter()?.enumerate() {
-            if let Err(e) = self.member(index, &m?)? {
+        for set in 0..self.record_keys.len() {
+            if let Err(e) = self.records(map, set)? {
                 return Ok(Err(e));
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// The records of collection `set`: a list of mappings under the collection's name, as in the
+    /// JSON format (anything else under that name, as a list of amounts, is not records).
+    fn records(&mut self, map: &Map<'py>, set: usize) -> PyResult<DataResult> {
+        let py = self.py;
+        let Some((key, name, _)) = self.record_keys.get(set) else { return Ok(Ok(())) };
+        let name = name.clone();
+        let Some(list) = map.get(key)? else { return Ok(Ok(())) };
+        if !(list.is_instance_of::<PyList>() || list.is_instance_of::<PyTuple>()) {
+            return Ok(Ok(()));
+        }
+        let mut records = Vec::new();
+        let mut all_amounts = true;
+        for r in list.try_iter()? {
+            let r = r?;
+            let Some(m) = Map::of(&r)? else { return Ok(Ok(())) };
+            all_amounts &= m.len()? == 2 && m.get(intern!(py, "amount"))?.is_some() && m.get(intern!(py, "currency"))?.is_some();
+            records.push(m);
+        }
+        if records.is_empty() || all_amounts {
+            return Ok(Ok(()));
+        }
+        for (i, record) in records.iter().enumerate() {
+            if let Err(e) = self.builder.add_record(set) {
+                return Ok(Err(e));
+            }
+            let n_fields = self.record_keys.get(set).map(|(_, _, f)| f.len()).unwrap_or(0);
+            for slot in 0..n_fields {
+                let Some((field_key, field)) = self.record_keys.get(set).and_then(|(_, _, f)| f.get(slot)) else { continue };
+                let field = field.clone();
+                let Some(v) = record.get(field_key)? else { continue };
+                let outcome = if let Ok(s) = v.cast::<PyString>() {
+                    self.builder.set_record_text(set, slot, s.to_str()?)
+                } else {
+                    match to_value(&v)? {
+                        Ok(value) => self.builder.set_record(set, slot, &value),
+                        Err(reason) => Err(EvalError::InvalidValue { field: format!("{name} #{}: {field}", i + 1), reason }),
+                    }
+                };
+                if let Err(e) = outcome {
+                    return Ok(Err(e));
+                }
             }
         }
         Ok(Ok(()))

@@ -220,6 +220,17 @@ impl PyDecision {
         Ok(d)
     }
 
+    /// Each score's value (`None` when unknown), by score id; the breakdown per component is in
+    /// `to_dict()["scores"]`.
+    #[getter]
+    fn scores<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for s in &self.d()?.scores {
+            d.set_item(&s.id, opt_decimal(py, s.value.as_ref())?)?;
+        }
+        Ok(d)
+    }
+
     /// The explanation, when the unit was evaluated with `explain=True`, as plain data:
     /// `{"rules": [{"id", "kind", "outcome", "values": [{"name", "source", "value", …}]}],
     /// "items": […], "adjustments": [{"kind": "cap" | "floor" | "round" | "zero", …}]}`.
@@ -420,6 +431,12 @@ impl PyItemResult {
     #[getter]
     fn max_multiplier<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         opt_decimal(py, self.inner.max_multiplier.as_ref())
+    }
+
+    /// The cash value of an in-kind item with a price (`valued at`).
+    #[getter]
+    fn value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        opt_decimal(py, self.inner.value.as_ref())
     }
 
     fn __repr__(&self) -> String {

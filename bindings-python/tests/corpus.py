@@ -117,6 +117,18 @@ def _compare_explanation(got: Any, want: dict[str, Any]) -> list[str]:
                 g = _explained_value(found) if found is not None else None
                 if g != wv:
                     diffs.append(f"explanation {section} {entry_id} {name}: want {wv!r}, got {g!r}")
+    for score_key, values in (want.get("scores") or {}).items():
+        score_id, _, component = score_key.partition(".")
+        score = next((x for x in got.get("scores", []) if x.get("id") == score_id), None)
+        entry = next((c for c in (score or {}).get("components", []) if c.get("id") == component), None)
+        if entry is None:
+            diffs.append(f"explanation scores {score_key}: missing")
+            continue
+        for name, wv in values.items():
+            found = next((v for v in entry.get("values", []) if v.get("name") == name), None)
+            g = _explained_value(found) if found is not None else None
+            if g != wv:
+                diffs.append(f"explanation scores {score_key} {name}: want {wv!r}, got {g!r}")
     if "adjustments" in want:
         g = [a.get("kind") for a in got.get("adjustments", [])]
         if g != want["adjustments"]:
@@ -161,6 +173,31 @@ def compare(got: dict[str, Any], want: dict[str, Any]) -> list[str]:
                     ok = z is not None and z == 0 and item is not None
                 if not ok:
                     diffs.append(f"item {item_id}: want {amount}, got {g}")
+        elif key == "values":
+            for item_id, amount in wv.items():
+                item = next((i for i in got.get("items", []) if i.get("id") == item_id), None)
+                g = item.get("value") if item is not None and item.get("applied") is True else None
+                if g is not None:
+                    ok = _same_amount(g, amount)
+                else:
+                    z = _dec(amount)
+                    ok = z is not None and z == 0 and item is not None
+                if not ok:
+                    diffs.append(f"value of {item_id}: want {amount}, got {g}")
+        elif key == "scores":
+            for score_key, want_value in wv.items():
+                score_id, _, component = score_key.partition(".")
+                score = next((x for x in got.get("scores", []) if x.get("id") == score_id), None)
+                found, g = False, None
+                if score is not None and not component:
+                    found, g = "value" in score, score.get("value")
+                elif score is not None:
+                    comp = next((c for c in score.get("components", []) if c.get("id") == component), None)
+                    if comp is not None:
+                        found, g = "value" in comp, comp.get("value")
+                ok = (found and g is None) if want_value is None else _same_amount(g, want_value)
+                if not ok:
+                    diffs.append(f"score {score_key}: want {want_value}, got {g}")
         elif key == "applied":
             g = [i.get("id") for i in got.get("items", []) if i.get("applied") is True]
             if g != wv:

@@ -178,3 +178,46 @@ def test_ids_may_be_integers(pension: entitle.Program) -> None:
     with pytest.raises(entitle.EvaluationError) as info:
         pension.evaluate(person(id=4.2), AS_OF)
     assert info.value.code == "R0010"
+
+
+RECORDS = """\
+program rec "Records"
+  target individual
+  currency KES
+
+inputs
+  person.district: text
+
+records visits "Clinic visits" dated by visit_date
+  visit_date: date
+  kind: text one of ["clinic", "vaccination"]
+  cost: money default KES 0
+
+let spent = sum(visits where kind == "clinic", cost)
+let last_kind = latest(visits, kind, visit_date)
+
+eligible when
+  spent_something "Spent at the clinic" spent > KES 0
+
+entitlement
+  cash refund "Refund of clinic costs, at most KES 500" min(spent, KES 500)
+"""
+
+
+def test_records_take_python_values() -> None:
+    program = entitle.compile(RECORDS)
+    visits = [
+        {"visit_date": datetime.date(2026, 5, 1), "kind": "clinic", "cost": Decimal("300.50")},
+        {"visit_date": datetime.datetime(2026, 1, 10, 9, 0), "kind": "clinic", "cost": 100},
+        {"visit_date": "2026-02-01", "kind": "vaccination"},
+    ]
+    d = program.evaluate({"id": "P1", "district": "North", "visits": visits}, "2026-06-01")
+    assert (d.outcome, d.cash_total) == ("eligible", Decimal("400.50"))
+    assert program.evaluate({"id": "P2", "visits": []}, "2026-06-01").outcome == "not_eligible"
+    assert program.evaluate({"id": "P3"}, "2026-06-01").outcome == "not_eligible"
+    with pytest.raises(entitle.EvaluationError) as info:
+        program.evaluate({"id": "P4", "visits": [{"visit_date": "2026-05-01", "kind": "clinic", "cost": 1.5}]}, "2026-06-01")
+    assert info.value.code == "R0005" and "visits #1: cost" in str(info.value)
+    with pytest.raises(entitle.EvaluationError) as info:
+        program.evaluate({"id": "P5", "visits": [{"visit_date": "2026-05-01", "kind": "pharmacy"}]}, "2026-06-01")
+    assert info.value.code == "R0008"
