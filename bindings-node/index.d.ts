@@ -150,7 +150,7 @@ export interface Decision {
 
 /** The engine's description of why a unit failed. */
 export interface UnitErrorDetails {
-  /** `R0001` (division by zero) … `R0011`. */
+  /** `R0001` (division by zero) …: the table is in core/src/error.rs. */
   code: string;
   message: string;
   /** Code-specific fields (`at`, `field`, `reason`, `limit` …). */

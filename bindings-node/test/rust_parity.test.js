@@ -15,7 +15,7 @@ const { loadAll, compileCase, canonical } = require('./corpus');
 function rustResults() {
   const options = { cwd: path.join(__dirname, '..'), encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'inherit'] };
   const out = process.env.ENTITLE_CORPUS_JSON
-    ? execFileSync(process.env.ENTITLE_CORPUS_JSON, [], options)
+    ? execFileSync(path.resolve(process.env.ENTITLE_CORPUS_JSON), [], options)
     : execFileSync('cargo', ['run', '--release', '--quiet', '-p', 'entitle-node', '--example', 'corpus_json'], options);
   const byKey = new Map();
   for (const line of out.split('\n')) {
