@@ -34,11 +34,17 @@ export interface Member {
   [attribute: string]: UnitValue;
 }
 
-/** A household (with `members`) or an individual. Keys the program does not declare are ignored. */
+/** One record of a collection the program declares (`records visits …`). */
+export type UnitRecord = { readonly [field: string]: UnitValue };
+
+/**
+ * A household (with `members`) or an individual. Keys the program does not declare are ignored.
+ * The records of a collection are an array of objects under the collection's name.
+ */
 export interface Unit {
   id: string | number;
   members?: readonly Member[] | null;
-  [attribute: string]: UnitValue | readonly Member[];
+  [attribute: string]: UnitValue | readonly Member[] | readonly UnitRecord[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -74,6 +80,8 @@ export interface ItemResult {
   rate?: string;
   multiplier?: string;
   max_multiplier?: string;
+  /** For an in-kind item with a price (`valued at`): its value in the program's currency. */
+  value?: string;
 }
 
 export interface CashTotals {
@@ -90,6 +98,22 @@ export interface CashTotals {
 export interface QuantityTotal {
   unit: string;
   quantity: string;
+}
+
+/** A score's value (the sum of its components; null when unknown), with each component's. */
+export interface ScoreResult {
+  id: string;
+  value: string | null;
+  components: { id: string; value: string | null }[];
+}
+
+export type MembershipState = 'draft' | 'enrolled' | 'paused' | 'exited' | 'not_eligible' | 'duplicated';
+
+/** A `compliant when` condition's outcome, and the state an enrolled unit takes when it fails. */
+export interface ComplianceOutcome {
+  id: string;
+  outcome: Truth;
+  otherwise: MembershipState;
 }
 
 /** A value an explanation reports: `value` is a string (`"KES 1500"`, `"2"`), a bool, a list or null. */
@@ -123,12 +147,25 @@ export type Adjustment =
   | { kind: 'cap'; limit: string; before: string }
   | { kind: 'floor'; limit: string; before: string }
   | { kind: 'round'; step: string; mode: string; before: string; after: string }
+  | { kind: 'group_cap'; items: string[]; limit: string; before: string }
   | { kind: 'zero'; before: string };
+
+export interface ScoreExplanation {
+  id: string;
+  value: string | null;
+  components: { id: string; value: string | null; values: NamedValue[] }[];
+}
 
 export interface Explanation {
   rules: RuleExplanation[];
   items: ItemExplanation[];
   adjustments: Adjustment[];
+  /** Present when the program has scores. */
+  scores?: ScoreExplanation[];
+  compliance?: RuleExplanation[];
+  priority?: RuleExplanation[];
+  /** The values the ranking keys read. */
+  rank?: NamedValue[];
 }
 
 /** The decision record for one unit. */
@@ -144,8 +181,16 @@ export interface Decision {
   /** Present for eligible units of programs with cash items. */
   cash?: CashTotals;
   in_kind: QuantityTotal[];
+  /** Present when the program declares scores. */
+  scores?: ScoreResult[];
   /** Present when evaluated with `{ explain: true }`. */
   explanation?: Explanation;
+  /** `compliant when` outcomes (eligible units of programs that have them). */
+  compliance?: ComplianceOutcome[];
+  /** `selection` priority outcomes (eligible units of programs that have them). */
+  priority?: { id: string; outcome: Truth }[];
+  /** The values of the `rank by` keys (eligible units of programs that rank; null when unknown). */
+  rank_keys?: (string | boolean | null)[];
 }
 
 /** The engine's description of why a unit failed. */
