@@ -86,6 +86,20 @@ function compareExplanation(got, want) {
       }
     }
   }
+  for (const [key, values] of Object.entries(want.scores ?? {})) {
+    const dot = key.indexOf(".");
+    const [score, component] = dot < 0 ? [key, ""] : [key.slice(0, dot), key.slice(dot + 1)];
+    const entry = ((got.scores ?? []).find((x) => x.id === score)?.components ?? []).find((c) => c.id === component);
+    if (!entry) {
+      diffs.push(`explanation scores ${key}: missing`);
+      continue;
+    }
+    for (const [name, wv] of Object.entries(values ?? {})) {
+      const found = (entry.values ?? []).find((v) => v.name === name);
+      const g = found ? explainedValue(found) : undefined;
+      if (g !== wv) diffs.push(`explanation scores ${key} ${name}: want ${show(wv)}, got ${show(g)}`);
+    }
+  }
   if (want.adjustments !== undefined) {
     const g = (got.adjustments ?? []).map((a) => a.kind);
     if (!sameList(g, strList(want.adjustments))) diffs.push(`adjustments: want ${show(want.adjustments)}, got ${show(g)}`);
@@ -131,6 +145,26 @@ function compare(got, want) {
           const g = item && item.applied === true ? item.amount : undefined;
           const ok = g !== undefined ? sameAmount(g, amount) : decimal(amount) === "0" && item !== undefined;
           if (!ok) diffs.push(`item ${id}: want ${show(amount)}, got ${show(g)}`);
+        }
+        break;
+      case "values":
+        // The `value` of in-kind items with a price, like `items`.
+        for (const [id, amount] of Object.entries(wv ?? {})) {
+          const item = (got.items ?? []).find((i) => i.id === id);
+          const g = item && item.applied === true ? item.value : undefined;
+          const ok = g !== undefined ? sameAmount(g, amount) : decimal(amount) === "0" && item !== undefined;
+          if (!ok) diffs.push(`value of ${id}: want ${show(amount)}, got ${show(g)}`);
+        }
+        break;
+      case "scores":
+        // "score" is the score's value, "score.component" a component's; null means unknown.
+        for (const [key, wantValue] of Object.entries(wv ?? {})) {
+          const dot = key.indexOf(".");
+          const [score, component] = dot < 0 ? [key, undefined] : [key.slice(0, dot), key.slice(dot + 1)];
+          const s = (got.scores ?? []).find((x) => x.id === score);
+          const g = component === undefined ? s?.value : (s?.components ?? []).find((x) => x.id === component)?.value;
+          const ok = wantValue === null ? g === null : sameAmount(g, wantValue);
+          if (!ok) diffs.push(`score ${key}: want ${show(wantValue)}, got ${show(g)}`);
         }
         break;
       case "applied": {
