@@ -65,4 +65,4 @@ def test_the_gil_is_released_while_a_batch_is_evaluated(child_grant: entitle.Pro
     during = [s for s in stamps if start <= s <= end]
     gaps = [b - a for a, b in zip([start, *during], [*during, end])]
     assert during, "the other thread never ran during the call"
-    assert max(gaps) < 0.8 * (end - start), (max(gaps), end - start)
+    assert max(gaps) < 0.9 * (end - start), (max(gaps), end - start)

@@ -17,7 +17,9 @@
 //! ```
 //!
 //! Amounts are decimal strings with their exact digits, never binary floats; dates are ISO 8601;
-//! unknown values are `null`. `explanation` appears only when one was asked for.
+//! unknown values are `null`. `explanation` appears only when one was asked for; `scores`
+//! (`[{"id": "pmt", "value": "42", "components": [{"id": "roof", "value": "10"}]}]`) only for
+//! programs with scores, and an item's `value` only for in-kind items with a price (`valued at`).
 
 use crate::explain::Explanation;
 use chrono::NaiveDate;

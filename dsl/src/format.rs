@@ -506,8 +506,9 @@ fn expr_prec(e: &Expr, parent: u8, right: bool) -> String {
         ExprKind::Name(id) => id.name.clone(),
         ExprKind::Field { base, field } => format!("{}.{}", base.name, field.name),
         ExprKind::Members(None) => "members".into(),
-        ExprKind::Members(Some(f)) => format!("members where {}", expr(f)),
-        ExprKind::Records { name, filter } => format!("{} where {}", name.name, expr(filter)),
+        // `where` reaches as far right as it can, so inside an operator it needs brackets.
+        ExprKind::Members(Some(f)) => paren(format!("members where {}", expr(f)), parent > 0),
+        ExprKind::Records { name, filter } => paren(format!("{} where {}", name.name, expr(filter)), parent > 0),
         ExprKind::Table(entries) => {
             format!("[{}]", entries.iter().map(|(k, v)| format!("{}: {}", expr(k), expr(v))).collect::<Vec<_>>().join(", "))
         }

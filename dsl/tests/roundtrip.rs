@@ -26,6 +26,10 @@ fn leaf() -> impl Strategy<Value = String> {
         name(),
         name().prop_map(|n| format!("household.{n}")),
         name().prop_map(|n| format!("head.{n}")),
+        name().prop_map(|n| format!("pmt.{n}")),
+        Just("[\"thatch\": 0, \"iron\": 5]".to_string()),
+        Just("[0: \"low\", 10.5: \"high\"]".to_string()),
+        Just("round(x, 0, down)".to_string()),
     ]
 }
 
@@ -41,6 +45,10 @@ fn expr() -> impl Strategy<Value = String> {
             (prop::sample::select(vec!["min", "max", "age", "round", "coalesce", "known"]), prop::collection::vec(inner.clone(), 1..4))
                 .prop_map(|(f, v)| format!("{f}({})", v.join(", "))),
             inner.clone().prop_map(|p| format!("count(members where {p})")),
+            inner.clone().prop_map(|p| format!("(members where {p})")),
+            inner.clone().prop_map(|p| format!("(visits where {p})")),
+            (inner.clone(), inner.clone()).prop_map(|(p, v)| format!("latest(visits where {p}, {v}, visit_date)")),
+            (inner.clone(), inner.clone()).prop_map(|(k, v)| format!("[{k}: {v}]")),
             (inner.clone(), inner).prop_map(|(p, v)| format!("sum(members where {p}, {v})")),
         ]
     })
@@ -49,31 +57,47 @@ fn expr() -> impl Strategy<Value = String> {
 fn program() -> impl Strategy<Value = String> {
     (
         prop::collection::vec((name(), expr()), 0..4),
-        prop::collection::vec((name(), expr(), prop::bool::ANY), 1..4),
-        prop::collection::vec((name(), expr(), prop::option::of(expr())), 0..3),
+        prop::collection::vec((name(), expr(), 0u8..3), 1..4),
+        prop::collection::vec((name(), expr(), prop::option::of(expr()), prop::option::of(expr())), 0..3),
         prop::option::of(expr()),
+        prop::collection::vec((name(), expr()), 0..3),
     )
-        .prop_map(|(lets, rules, items, cap)| {
+        .prop_map(|(lets, rules, items, cap, components)| {
             let mut s = String::from("# generated\nprogram generated \"Generated\" version \"1\"\n  target household\n  currency KES\n\n");
             s.push_str("inputs\n  household.income: money \"Income\" default KES 0\n  member.birthdate: date\n\n");
-            s.push_str("params\n  base_amount: money = KES 10 from 2026-01-01, KES 20 from 2027-01-01\n\n");
+            s.push_str("records visits \"Visits\" dated by visit_date\n  visit_date: date\n  score: number default 0\n\n");
+            s.push_str("codes genders\n  female \"Female\" = \"F\", \"2\"\n  male = \"M\"\n\n");
+            s.push_str("functions\n  distance(income): number \"Distance\"\n\n");
+            s.push_str("params\n  base_amount: money = KES 10 from 2026-01-01, KES 20 from 2027-01-01\n");
+            s.push_str("  points: table of text to number = [\"a\": 1, \"b\": 2] from 2026-01-01\n\n");
+            if !components.is_empty() {
+                s.push_str("score pmt \"PMT\"\n");
+                for (i, (n, e)) in components.iter().enumerate() {
+                    s.push_str(&format!("  {n}_{i} \"Component {i}\" {e}\n"));
+                }
+                s.push('\n');
+            }
             for (i, (n, e)) in lets.iter().enumerate() {
                 s.push_str(&format!("let {n}_{i} = {e}\n"));
             }
             s.push_str("\neligible when\n");
-            for (i, (n, e, unless)) in rules.iter().enumerate() {
-                let kw = if *unless { "unless " } else { "" };
+            for (i, (n, e, kind)) in rules.iter().enumerate() {
+                let kw = ["", "unless ", "union "].get(usize::from(*kind)).copied().unwrap_or("");
                 s.push_str(&format!("  {kw}{n}_{i} \"Rule {i}\" {e}  # why\n"));
             }
             s.push_str("\nentitlement\n");
-            for (i, (n, e, when)) in items.iter().enumerate() {
+            for (i, (n, e, when, valued)) in items.iter().enumerate() {
                 let w = when.as_ref().map(|c| format!(" when {c}")).unwrap_or_default();
-                s.push_str(&format!("  cash {n}_{i} \"Item {i}\" {e}{w}\n"));
+                let v = valued.as_ref().map(|c| format!(" valued at {c}")).unwrap_or_default();
+                s.push_str(&format!("  cash {n}_{i} \"Item {i}\" {e}{v}{w}\n"));
+            }
+            if items.len() >= 2 {
+                s.push_str(&format!("  cap {}_0 + {}_1 at KES 100\n", items[0].0, items[1].0));
             }
             if let Some(c) = cap {
                 s.push_str(&format!("  cap cash at {c}\n"));
             }
-            s.push_str("  round cash to KES 10 half even\n\ntest \"t\" as of 2026-01-01\n  household income KES 5\n  member kind \"head\", birthdate 1990-01-01\n  expect eligible\n");
+            s.push_str("  round cash to KES 10 half even\n\ntest \"t\" as of 2026-01-01\n  household income KES 5\n  member kind \"head\", birthdate 1990-01-01\n  record visits visit_date 2025-01-01, score 3\n  expect eligible, score pmt 1, score pmt.x 2, value rice KES 3\n");
             s
         })
 }

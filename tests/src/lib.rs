@@ -224,6 +224,43 @@ pub fn compare(got: &Json, want: &Json) -> Vec<String> {
     }
     diffs
 }
+            "values" => {
+                let empty = serde_json::Map::new();
+                for (id, amount) in wv.as_object().unwrap_or(&empty) {
+                    let item = got.get("items").and_then(Json::as_array).and_then(|a| a.iter().find(|i| i.get("id").and_then(Json::as_str) == Some(id)));
+                    let g = item.filter(|i| i.get("applied") == Some(&Json::Bool(true))).and_then(|i| i.get("value"));
+                    let ok = match (g, dec(amount)) {
+                        (Some(_), _) => same_amount(g, amount),
+                        (None, Some(z)) => z.is_zero() && item.is_some(),
+                        _ => false,
+                    };
+                    if !ok {
+                        diffs.push(format!("value of {id}: want {amount}, got {}", g.cloned().unwrap_or(Json::Null)));
+                    }
+                }
+            }
+            "scores" => {
+                let empty = serde_json::Map::new();
+                for (key, want_value) in wv.as_object().unwrap_or(&empty) {
+                    let (score, component) = match key.split_once('.') {
+                        Some((s, c)) => (s, Some(c)),
+                        None => (key.as_str(), None),
+                    };
+                    let s = got.get("scores").and_then(Json::as_array).and_then(|a| a.iter().find(|x| x.get("id").and_then(Json::as_str) == Some(score)));
+                    let g = match component {
+                        None => s.and_then(|s| s.get("value")),
+                        Some(c) => s
+                            .and_then(|s| s.get("components"))
+                            .and_then(Json::as_array)
+                            .and_then(|a| a.iter().find(|x| x.get("id").and_then(Json::as_str) == Some(c)))
+                            .and_then(|x| x.get("value")),
+                    };
+                    let ok = if want_value.is_null() { g.is_some_and(Json::is_null) } else { same_amount(g, want_value) };
+                    if !ok {
+                        diffs.push(format!("score {key}: want {want_value}, got {}", g.cloned().unwrap_or(Json::Null)));
+                    }
+                }
+            }
 
 /// A value in an explanation, as text: `"KES 1500"`, `"2"`, `"North"`, `null`; parameters add
 /// ` from DATE` when their value is in force from a date.
@@ -286,6 +323,30 @@ pub fn compare_diagnostics(got: &[Json], want: &[Json]) -> Vec<String> {
             None => true,
             Some(wv) => g.pointer(ptr) == Some(wv),
         })
+    for (key, values) in want.get("scores").and_then(Json::as_object).unwrap_or(&empty) {
+        let (score, component) = key.split_once('.').unwrap_or((key.as_str(), ""));
+        let entry = got
+            .get("scores")
+            .and_then(Json::as_array)
+            .and_then(|a| a.iter().find(|s| s.get("id").and_then(Json::as_str) == Some(score)))
+            .and_then(|s| s.get("components"))
+            .and_then(Json::as_array)
+            .and_then(|a| a.iter().find(|c| c.get("id").and_then(Json::as_str) == Some(component)));
+        let Some(entry) = entry else {
+            diffs.push(format!("explanation scores {key}: missing"));
+            continue;
+        };
+        for (name, wv) in values.as_object().unwrap_or(&empty) {
+            let g = entry
+                .get("values")
+                .and_then(Json::as_array)
+                .and_then(|a| a.iter().find(|v| v.get("name").and_then(Json::as_str) == Some(name)))
+                .map(explained_value);
+            if g.as_deref() != wv.as_str() {
+                diffs.push(format!("explanation scores {key} {name}: want {wv}, got {g:?}"));
+            }
+        }
+    }
     };
     for w in want {
         if !got.iter().any(|g| matches(g, w)) {

@@ -358,3 +358,34 @@ fn postgres_sql_text_and_parameters() {
     assert!(q.count().starts_with("SELECT COUNT(*) FROM \"res_partner\" p WHERE "));
     assert!(q.sample(50).ends_with("ORDER BY p.id LIMIT 50"));
 }
+
+#[test]
+fn b10_example_translates_and_counts() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/fidelity/B10_sql_rules.entitle");
+    let src = std::fs::read_to_string(path).expect("B10 example");
+    let program = Program::compile(&src).expect("compiles");
+    let mut store = Store::new();
+    // Two households: the first matches, the second has a member in formal work.
+    let rows = [(1, "Turkana", [(10, "1995-01-01", 0, 1), (11, "2022-01-01", 0, 3), (12, "2024-01-01", 0, 3)]), (2, "Marsabit", [(20, "1995-01-01", 1, 1), (21, "2022-01-01", 0, 3), (22, "2024-01-01", 0, 3)])];
+    store.conn.execute_batch("ALTER TABLE res_partner ADD COLUMN district TEXT; ALTER TABLE res_partner ADD COLUMN formal_employment INTEGER;").expect("columns");
+    for (gid, district, members) in rows {
+        store.conn.execute("INSERT INTO res_partner (id, is_registrant, active, is_group, district) VALUES (?1, 1, 1, 1, ?2)", rusqlite::params![gid, district]).expect("group");
+        for (mid, birthdate, employed, kind) in members {
+            store
+                .conn
+                .execute("INSERT INTO res_partner (id, is_registrant, active, is_group, birthdate, formal_employment) VALUES (?1, 1, 1, 0, ?2, ?3)", rusqlite::params![mid, birthdate, employed])
+                .expect("member");
+            store.conn.execute("INSERT INTO g2p_group_membership VALUES (?1, ?2, ?1, NULL, NULL)", rusqlite::params![mid, gid]).expect("membership");
+            store.conn.execute("INSERT INTO g2p_group_membership_g2p_group_membership_kind_rel VALUES (?1, ?2)", rusqlite::params![mid, kind]).expect("kind");
+        }
+    }
+    let q = program.to_sql(date(2026, 1, 1), &SqlSchema::default(), SqlDialect::Sqlite).expect("translates");
+    let mut stmt = store.conn.prepare(&q.count()).expect("prepare");
+    for (i, p) in q.params.iter().enumerate() {
+        let index = stmt.parameter_index(&format!("${}", i + 1)).expect("index").expect("present");
+        stmt.raw_bind_parameter(index, to_sqlite(p)).expect("bind");
+    }
+    let count: i64 = stmt.raw_query().next().expect("row").expect("a row").get(0).expect("count");
+    assert_eq!(count, 1);
+    assert_eq!(selected(&store, &program, date(2026, 1, 1)), BTreeSet::from(["1".to_string()]));
+}
