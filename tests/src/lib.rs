@@ -218,12 +218,6 @@ pub fn compare(got: &Json, want: &Json) -> Vec<String> {
                     diffs.push(format!("missing: want {wv}, got {g:?}"));
                 }
             }
-            "explanation" => diffs.extend(compare_explanation(got.get("explanation"), wv)),
-            other => diffs.push(format!("unknown expectation `{other}`")),
-        }
-    }
-    diffs
-}
             "values" => {
                 let empty = serde_json::Map::new();
                 for (id, amount) in wv.as_object().unwrap_or(&empty) {
@@ -261,6 +255,12 @@ pub fn compare(got: &Json, want: &Json) -> Vec<String> {
                     }
                 }
             }
+            "explanation" => diffs.extend(compare_explanation(got.get("explanation"), wv)),
+            other => diffs.push(format!("unknown expectation `{other}`")),
+        }
+    }
+    diffs
+}
 
 /// A value in an explanation, as text: `"KES 1500"`, `"2"`, `"North"`, `null`; parameters add
 /// ` from DATE` when their value is in force from a date.
@@ -299,30 +299,6 @@ fn compare_explanation(got: Option<&Json>, want: &Json) -> Vec<String> {
             }
         }
     }
-    if let Some(adj) = want.get("adjustments") {
-        let g: Vec<String> = got
-            .get("adjustments")
-            .and_then(Json::as_array)
-            .map(|a| a.iter().filter_map(|x| x.get("kind").and_then(Json::as_str).map(String::from)).collect())
-            .unwrap_or_default();
-        if g != str_list(Some(adj)) {
-            diffs.push(format!("adjustments: want {adj}, got {g:?}"));
-        }
-    }
-    diffs
-}
-
-/// Compares diagnostics (as serialised by `entitle_dsl::Diagnostic`) with the wanted ones: every
-/// wanted one must be there (code and any of `severity`, `line`, `column`, `start`, `end` given),
-/// and every error produced must be wanted. Warnings that are not listed are allowed.
-pub fn compare_diagnostics(got: &[Json], want: &[Json]) -> Vec<String> {
-    let mut diffs = Vec::new();
-    let matches = |g: &Json, w: &Json| {
-        let fields = [("code", "/code"), ("severity", "/severity"), ("line", "/span/line"), ("column", "/span/column"), ("start", "/span/start"), ("end", "/span/end")];
-        fields.iter().all(|(k, ptr)| match w.get(*k) {
-            None => true,
-            Some(wv) => g.pointer(ptr) == Some(wv),
-        })
     for (key, values) in want.get("scores").and_then(Json::as_object).unwrap_or(&empty) {
         let (score, component) = key.split_once('.').unwrap_or((key.as_str(), ""));
         let entry = got
@@ -347,6 +323,30 @@ pub fn compare_diagnostics(got: &[Json], want: &[Json]) -> Vec<String> {
             }
         }
     }
+    if let Some(adj) = want.get("adjustments") {
+        let g: Vec<String> = got
+            .get("adjustments")
+            .and_then(Json::as_array)
+            .map(|a| a.iter().filter_map(|x| x.get("kind").and_then(Json::as_str).map(String::from)).collect())
+            .unwrap_or_default();
+        if g != str_list(Some(adj)) {
+            diffs.push(format!("adjustments: want {adj}, got {g:?}"));
+        }
+    }
+    diffs
+}
+
+/// Compares diagnostics (as serialised by `entitle_dsl::Diagnostic`) with the wanted ones: every
+/// wanted one must be there (code and any of `severity`, `line`, `column`, `start`, `end` given),
+/// and every error produced must be wanted. Warnings that are not listed are allowed.
+pub fn compare_diagnostics(got: &[Json], want: &[Json]) -> Vec<String> {
+    let mut diffs = Vec::new();
+    let matches = |g: &Json, w: &Json| {
+        let fields = [("code", "/code"), ("severity", "/severity"), ("line", "/span/line"), ("column", "/span/column"), ("start", "/span/start"), ("end", "/span/end")];
+        fields.iter().all(|(k, ptr)| match w.get(*k) {
+            None => true,
+            Some(wv) => g.pointer(ptr) == Some(wv),
+        })
     };
     for w in want {
         if !got.iter().any(|g| matches(g, w)) {
