@@ -244,6 +244,7 @@ pub mod render {
         if d.outcome == Outcome::Undetermined && !d.missing.is_empty() {
             lines.push(c.render("explain.missing", &[("names", &d.missing.join(", "))]));
         }
+        run_checks_text(p, d, c, locale, &mut lines);
         if d.outcome == Outcome::Eligible {
             for item in &d.items {
                 let Some(def) = p.items().iter().find(|x| x.id == item.id) else { continue };
@@ -309,5 +310,41 @@ pub mod render {
             }
         }
         lines.join("\n")
+    }
+
+    /// The compliance and priority conditions of an eligible unit, each with the values that
+    /// decided it (when the decision has an explanation) and the state a failing compliance
+    /// condition leads to.
+    fn run_checks_text(p: &Program, d: &Decision, c: &entitle_dsl::locale::Catalog, locale: &str, lines: &mut Vec<String>) {
+        let ex = d.explanation.as_ref();
+        let run = &p.ir().run;
+        let line = |id: &str, outcome: crate::result::Truth, values: Option<&Vec<NamedValue>>| {
+            let sentence_of = run.compliance.iter().map(|r| (&r.id, &r.sentence)).chain(run.priority().iter().map(|r| (&r.id, &r.sentence))).find(|(i, _)| *i == id);
+            let text = sentence_of.map(|(i, s)| sentence(p, locale, i, s)).unwrap_or(id);
+            let mut l = c.render(&format!("explain.rule.{}", outcome.as_str()), &[("sentence", text)]);
+            if let Some(v) = values.filter(|v| !v.is_empty()) {
+                let vals: Vec<String> = v.iter().map(|x| named(c, x)).collect();
+                l.push_str(" — ");
+                l.push_str(&vals.join("; "));
+            }
+            l
+        };
+        if !d.compliance.is_empty() {
+            lines.push(c.render("explain.compliance", &[]));
+            for (k, o) in d.compliance.iter().enumerate() {
+                let mut l = line(&o.id, o.outcome, ex.and_then(|e| e.compliance.get(k)).map(|r| &r.values));
+                if o.outcome != crate::result::Truth::Met {
+                    l.push(' ');
+                    l.push_str(&c.render("explain.otherwise", &[("state", o.otherwise.as_str())]));
+                }
+                lines.push(l);
+            }
+        }
+        if !d.priority.is_empty() {
+            lines.push(c.render("explain.priority", &[]));
+            for (k, o) in d.priority.iter().enumerate() {
+                lines.push(line(&o.id, o.outcome, ex.and_then(|e| e.priority.get(k)).map(|r| &r.values)));
+            }
+        }
     }
 }

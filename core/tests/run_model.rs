@@ -276,6 +276,11 @@ fn decisions_carry_compliance_outcomes_and_their_explanation() {
     let codes: Vec<String> = d.compliance.iter().map(|c| c.code()).collect();
     assert_eq!(codes, vec!["school:not_met", "visits:met", "resident:not_met"]);
     assert_eq!(d.compliance[2].otherwise, MembershipState::Exited);
+    let text = entitle_core::explain::render::decision_text(&p, &d, "en");
+    assert!(text.contains("Compliance, re-checked each cycle:\n✗ Children attend school on 80% of days — attendance = 0.5 (when enrolled: paused)"), "{text}");
+    assert!(text.contains("✗ Still lives in the area — moved_out = true (when enrolled: exited)"), "{text}");
+    let fr = entitle_core::explain::render::decision_text(&p, &d, "fr");
+    assert!(fr.contains("Conformité, revérifiée à chaque cycle :"), "{fr}");
     let e = d.explanation.unwrap();
     assert_eq!(e.compliance.len(), 3);
     assert_eq!(e.compliance[0].values[0].name, "attendance");

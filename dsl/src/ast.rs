@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 mod run;
-pub use run::{ComplianceEntry, CycleDecl, CycleEvery, DedupBy, DedupEntry, SelectionEntry};
+pub use run::{ComplianceEntry, CycleDecl, CycleEvery, DedupBy, DedupEntry, SelectionEntry, SummaryDecl, SummaryDim};
 
 /// A name as written, with where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,6 +102,8 @@ pub enum Item {
     Selection(Section<SelectionEntry>),
     /// `deduplicate` and its rules.
     Deduplicate(Section<DedupEntry>),
+    /// `summary by …`: what a run's summary reports by.
+    Summary(SummaryDecl),
     /// `score id "sentence"` and its components.
     Score(ScoreSection),
     /// `records id "label" [dated by field]` and its fields.

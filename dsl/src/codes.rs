@@ -183,6 +183,9 @@ codes! {
     /// A `cycle` line that cannot be scheduled (a zero interval or count, weekdays of a monthly
     /// recurrence, `until` before `from` …).
     INVALID_CYCLE = "E0608", Error;
+    /// A `summary by` dimension that is not an input a summary can group by (or an age that is not
+    /// a date).
+    BAD_SUMMARY_DIMENSION = "E0609", Error;
 
     // --- Wxxxx: warnings ---------------------------------------------------------------------
     /// A parameter that nothing uses.

@@ -247,6 +247,10 @@ impl Formatter<'_> {
                         self.line(f.span, "  ", &text, true);
                     }
                 }
+                Item::Summary(s) => {
+                    let text = run::summary_line(s);
+                    self.line(s.span, "", &text, true);
+                }
             }
         }
         // Comments after the last line.

@@ -29,7 +29,7 @@ pub(crate) struct LogicalLine<'a> {
 
 /// The words that start a top-level section or statement when they begin a line.
 pub(crate) const SECTION_WORDS: &[&str] =
-    &["program", "inputs", "params", "let", "eligible", "entitlement", "translation", "test", "score", "records", "codes", "functions", "compliant", "selection", "deduplicate"];
+    &["program", "inputs", "params", "let", "eligible", "entitlement", "translation", "test", "score", "records", "codes", "functions", "compliant", "selection", "deduplicate", "summary"];
 
 const JOIN_AT_END: &[&str] =
     &["and", "or", "not", "in", "where", "then", "else", "if", "when", "times", "to", "at", "from", "of", "mod"];

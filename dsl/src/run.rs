@@ -85,12 +85,14 @@ pub struct RunModel {
     pub selection: Option<Selection>,
     /// The `cycle` header line.
     pub schedule: Option<Schedule>,
+    /// The `summary by` line.
+    pub summary: Option<SummarySpec>,
 }
 
 impl RunModel {
     /// True when the program declares no run behaviour at all.
     pub fn is_empty(&self) -> bool {
-        self.compliance.is_empty() && self.dedup.is_empty() && self.selection.is_none() && self.schedule.is_none()
+        self.compliance.is_empty() && self.dedup.is_empty() && self.selection.is_none() && self.schedule.is_none() && self.summary.is_none()
     }
 
     /// Priority conditions (empty without a `selection` section).
@@ -235,4 +237,14 @@ pub struct Schedule {
     pub until: Option<NaiveDate>,
     /// Length of a cycle in days (default: until the next cycle starts).
     pub duration_days: Option<u32>,
+}
+
+/// `summary by …`: what a run's summary reports coverage and amounts by.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SummarySpec {
+    /// The dimensions as written: a unit input (`region`), a member input of the head
+    /// (`head.gender`), or a member truth value held by any member (`member.disabled`).
+    pub by: Vec<String>,
+    /// The date input of the age quartiles (`head.birthdate`).
+    pub ages: Option<String>,
 }

@@ -124,3 +124,44 @@ fn continuation_lines() {
     let src = format!("{HEAD}let x = 1 +\n    2\nlet y = f(1,\n    2)\neligible when\n  r \"R\" a\n    and b\n    or c\n");
     assert!(parses(&src), "{}", first_error(&src));
 }
+
+#[test]
+fn run_model_lines() {
+    for ok in [
+        "compliant when\n  school \"Attends\" attendance >= 80%\n  moved \"Moved\" not moved_out else exited\n  visits \"Visits\" missed < 2 else paused\n  r \"R\" x else not_eligible\n",
+        "compliant when\n  c \"C\" if a then b else c else paused\n",
+        "deduplicate\n  shared \"Shares a member\" shared members\n  same_id \"Same ID\" same national_id\n  pair \"Same pair\" same id_type, id_number\n",
+        "selection\n  priority remote \"Remote\" district in [\"A\", \"B\"]\n  rank by score ascending, size descending\n  top 100\n  budget KES 5000\n",
+        "selection\n  rank by registration_date ascending\n  top max_households\n  budget cycle_budget proportional\n",
+    ] {
+        let src = format!("{HEAD}{ok}");
+        assert!(parses(&src), "{ok}: {}", first_error(&src));
+    }
+    for ok in [
+        "cycle monthly from 2026-01-01 count 12",
+        "cycle weekly on monday, thursday from 2026-01-05 until 2026-06-30",
+        "cycle every 3 months from 2026-01-31 lasting 30 days",
+        "cycle on demand",
+        "cycle fortnightly from 2026-01-05",
+    ] {
+        let src = format!("{HEAD}  {ok}\n");
+        assert!(parses(&src), "{ok}: {}", first_error(&src));
+    }
+    for (bad, expected) in [
+        ("compliant when\n  c \"C\" x else fired\n", "`paused`, `exited` or `not_eligible`"),
+        ("compliant when\n  c x\n", "a quoted text"),
+        ("deduplicate\n  d \"D\" similar name\n", "`same` or `shared members`"),
+        ("deduplicate\n  d \"D\" shared households\n", "`members`"),
+        ("selection\n  rank by score\n", "`ascending` or `descending`"),
+        ("selection\n  rank score ascending\n", "`by`"),
+        ("selection\n  pick 10\n", "`priority`, `rank by`, `top` or `budget`"),
+        ("selection\n  budget KES 10 scaled\n", "end of line"),
+    ] {
+        let e = first_error(&format!("{HEAD}{bad}"));
+        assert!(e.contains(expected), "{bad}: {e}");
+    }
+    for (bad, expected) in [("cycle sometimes", "a frequency"), ("cycle every 2 fortnights", "`days`, `weeks`, `months` or `years`"), ("cycle weekly on funday", "a weekday")] {
+        let e = first_error(&format!("{HEAD}  {bad}\n"));
+        assert!(e.contains(expected), "{bad}: {e}");
+    }
+}

@@ -140,3 +140,82 @@ proptest! {
         }
     }
 }
+
+/// The run model's sections and the `cycle` header line (syntax only: names need not resolve).
+fn run_model() -> impl Strategy<Value = (Option<String>, String)> {
+    let cycle = prop::option::of(prop::sample::select(vec![
+        "monthly from 2026-01-01 count 12",
+        "every 2 weeks on monday, thursday from 2026-01-05 until 2026-12-31",
+        "on demand from 2026-01-01",
+        "quarterly from 2026-01-31 lasting 30 days",
+        "every 1 year from 2024-02-29 count 3 until 2030-01-01 lasting 365 days",
+    ]));
+    let state = prop::option::of(prop::sample::select(vec!["paused", "exited", "not_eligible"]));
+    let compliance = prop::collection::vec((name(), expr(), state), 0..3);
+    let rank = prop::collection::vec((expr(), prop::bool::ANY), 0..3);
+    let top = prop::option::of(prop_oneof![(0u32..5000).prop_map(|n| n.to_string()), name()]);
+    let budget = prop::option::of(((0u32..100_000).prop_map(|n| format!("KES {n}")), prop::bool::ANY));
+    let priority = prop::collection::vec((name(), expr()), 0..3);
+    let dedup = prop::collection::vec((name(), prop::option::of(prop::collection::vec(name(), 1..3))), 0..3);
+    (cycle, compliance, priority, rank, top, budget, dedup).prop_map(|(cycle, compliance, priority, rank, top, budget, dedup)| {
+        let mut s = String::new();
+        if !compliance.is_empty() {
+            s.push_str("compliant when\n");
+            for (i, (n, e, st)) in compliance.iter().enumerate() {
+                let otherwise = st.map(|x| format!(" else {x}")).unwrap_or_default();
+                s.push_str(&format!("  c_{n}_{i} \"Condition {i}\" {e}{otherwise}  # ongoing\n"));
+            }
+            s.push('\n');
+        }
+        if !dedup.is_empty() {
+            s.push_str("deduplicate\n");
+            for (i, (n, by)) in dedup.iter().enumerate() {
+                let by = match by {
+                    Some(names) => format!("same {}", names.join(", ")),
+                    None => "shared members".to_string(),
+                };
+                s.push_str(&format!("  d_{n}_{i} \"Duplicate {i}\" {by}\n"));
+            }
+            s.push('\n');
+        }
+        if !(priority.is_empty() && rank.is_empty() && top.is_none() && budget.is_none()) {
+            s.push_str("selection\n");
+            for (i, (n, e)) in priority.iter().enumerate() {
+                s.push_str(&format!("  priority p_{n}_{i} \"Priority {i}\" {e}\n"));
+            }
+            if !rank.is_empty() {
+                let keys: Vec<String> = rank.iter().map(|(e, d)| format!("{e} {}", if *d { "descending" } else { "ascending" })).collect();
+                s.push_str(&format!("  rank by {}\n", keys.join(", ")));
+            }
+            if let Some(t) = top {
+                s.push_str(&format!("  top {t}\n"));
+            }
+            if let Some((b, proportional)) = budget {
+                s.push_str(&format!("  budget {b}{}\n", if proportional { " proportional" } else { "" }));
+            }
+            s.push('\n');
+        }
+        (cycle.map(String::from), s)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, .. ProptestConfig::default() })]
+
+    #[test]
+    fn the_run_model_round_trips(base in program(), (cycle, sections) in run_model()) {
+        let mut src = base.replacen("\ntest \"t\"", &format!("\n{sections}test \"t\""), 1);
+        if let Some(c) = cycle {
+            src = src.replacen("  currency KES\n", &format!("  currency KES\n  cycle {c}\n"), 1);
+        }
+        let parsed = entitle_dsl::parse(&src);
+        prop_assert!(!parsed.diagnostics.has_errors(), "generated text does not parse:\n{src}\n{}", parsed.diagnostics);
+        let formatted = entitle_dsl::format(&src).map_err(|d| TestCaseError::fail(d.to_string()))?;
+        let reparsed = entitle_dsl::parse(&formatted);
+        prop_assert!(!reparsed.diagnostics.has_errors(), "formatted text does not parse:\n{formatted}\n{}", reparsed.diagnostics);
+        prop_assert_eq!(&reparsed.program.items, &parsed.program.items, "formatted:\n{}", formatted);
+        prop_assert_eq!(&reparsed.program.header, &parsed.program.header);
+        let again = entitle_dsl::format(&formatted).map_err(|d| TestCaseError::fail(d.to_string()))?;
+        prop_assert_eq!(again, formatted);
+    }
+}

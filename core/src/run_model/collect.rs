@@ -108,6 +108,16 @@ impl Collector {
         Ok(Collector { program: program.clone(), as_of, shared_members, same, dims, age })
     }
 
+    /// A collector for the dimensions and ages the program's `summary by` line names (none without
+    /// one).
+    ///
+    /// # Errors
+    /// As [`Collector::new`] (the checker has already verified the names).
+    pub fn for_program(program: &Program, as_of: NaiveDate) -> Result<Collector, RunError> {
+        let spec = program.ir().run.summary.clone().unwrap_or(entitle_dsl::run::SummarySpec { by: Vec::new(), ages: None });
+        Collector::new(program, as_of, &spec.by, spec.ages.as_deref())
+    }
+
     /// The names of the summary dimensions, in order.
     pub fn dimensions(&self) -> Vec<String> {
         self.dims.iter().map(|(n, _)| n.clone()).collect()

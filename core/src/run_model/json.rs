@@ -6,16 +6,22 @@
 //! {"previous": {"H1": "enrolled", "H2": "paused"},
 //!  "compliance": "enrolled",
 //!  "top": 100, "budget": "150000", "budget_mode": "proportional",
+//!  "enrolment": "open",
 //!  "fund": {"posted": "200000", "approved": "50000"}, "auto_approve": false,
 //!  "summary": {"by": ["region", "head.gender", "member.disabled"], "age": "head.birthdate",
-//!              "reference": ["H1", "H7"]}}
+//!              "reference": ["H1", "H7"]},
+//!  "compare_with": {"budget": "100000", "budget_mode": "proportional"}}
 //! ```
 //!
-//! The result is `{"units": [...], "totals": {...}, "summary": {...}}` (`summary` only when asked
-//! for), each unit as [`super::UnitRun`] serialises; a run that cannot be carried out gives
+//! Without `by` or `age`, the summary uses the program's `summary by … with ages of …` line.
+//!
+//! The result is `{"units": [...], "totals": {...}, "summary": {...}, "comparison": {...}}`
+//! (`summary` and `comparison` only when asked for: the comparison is with the same units run with
+//! the `compare_with` options), each unit as [`super::UnitRun`] serialises; a run that cannot be
+//! carried out gives
 //! `{"error": {"code": "R0102", "message": "…", …}}`.
 
-use super::{run, BudgetMode, Collector, ComplianceCheck, Fund, MembershipState, RunError, RunOptions, RunUnit};
+use super::{run, BudgetMode, Collector, ComplianceCheck, Enrolment, Fund, MembershipState, RunError, RunOptions, RunUnit};
 use crate::eval::EvalOptions;
 use crate::json::unit_from_json;
 use crate::model::Unit;
@@ -30,7 +36,7 @@ use std::collections::{BTreeSet, HashMap};
 #[serde(deny_unknown_fields)]
 struct SummaryJson {
     #[serde(default)]
-    by: Vec<String>,
+    by: Option<Vec<String>>,
     #[serde(default)]
     age: Option<String>,
     #[serde(default)]
@@ -44,6 +50,10 @@ struct OptionsJson {
     previous: HashMap<String, MembershipState>,
     #[serde(default)]
     compliance: Option<ComplianceCheck>,
+    #[serde(default)]
+    enrolment: Option<Enrolment>,
+    #[serde(default)]
+    compare_with: Option<Json>,
     #[serde(default)]
     top: Option<u64>,
     #[serde(default)]
@@ -73,6 +83,25 @@ fn amount(v: &Json, option: &str) -> Result<Decimal, RunError> {
         _ => String::new(),
     };
     crate::parse::parse_decimal(&text).ok_or_else(|| RunError::InvalidOption { option: option.into(), reason: "expected a decimal amount".into() })
+}
+
+impl OptionsJson {
+    fn run_options(&self) -> Result<RunOptions, RunError> {
+        let fund = match &self.fund {
+            Some(f) => Some(Fund { posted: amount(&f.posted, "fund.posted")?, approved: f.approved.as_ref().map(|a| amount(a, "fund.approved")).transpose()?.unwrap_or_default() }),
+            None => None,
+        };
+        Ok(RunOptions {
+            previous: self.previous.clone(),
+            compliance: self.compliance.unwrap_or_default(),
+            enrolment: self.enrolment.unwrap_or_default(),
+            top: self.top,
+            budget: self.budget.as_ref().map(|b| amount(b, "budget")).transpose()?,
+            budget_mode: self.budget_mode,
+            fund,
+            auto_approve: self.auto_approve,
+        })
+    }
 }
 
 fn id_text(v: &Json) -> Option<String> {
@@ -106,22 +135,24 @@ impl Program {
         let invalid = |option: &str, reason: String| RunError::InvalidOption { option: option.into(), reason };
         let date = parse_date(as_of.trim()).ok_or_else(|| invalid("as_of", "expected an ISO 8601 date such as 2026-03-01".into()))?;
         let o: OptionsJson = if options.is_null() { OptionsJson::default() } else { serde_json::from_value(options.clone()).map_err(|e| invalid("options", e.to_string()))? };
-        let fund = match &o.fund {
-            Some(f) => Some(Fund { posted: amount(&f.posted, "fund.posted")?, approved: f.approved.as_ref().map(|a| amount(a, "fund.approved")).transpose()?.unwrap_or_default() }),
+        let run_options = o.run_options()?;
+        let other = match &o.compare_with {
+            Some(c) => {
+                let other: OptionsJson = serde_json::from_value(c.clone()).map_err(|e| invalid("compare_with", e.to_string()))?;
+                if other.compare_with.is_some() || other.summary.is_some() {
+                    return Err(invalid("compare_with", "the other run takes run options only (no `summary`, no `compare_with`)".into()));
+                }
+                Some(other.run_options()?)
+            }
             None => None,
-        };
-        let run_options = RunOptions {
-            previous: o.previous,
-            compliance: o.compliance.unwrap_or_default(),
-            top: o.top,
-            budget: o.budget.as_ref().map(|b| amount(b, "budget")).transpose()?,
-            budget_mode: o.budget_mode,
-            fund,
-            auto_approve: o.auto_approve,
         };
         let wants_summary = o.summary.is_some();
         let summary = o.summary.unwrap_or_default();
-        let collector = Collector::new(self, date, &summary.by, summary.age.as_deref())?;
+        // Without `by` (or `age`), the program's own `summary by` line applies.
+        let spec = self.ir().run.summary.clone();
+        let by = summary.by.clone().or_else(|| spec.as_ref().map(|s| s.by.clone())).unwrap_or_default();
+        let age = summary.age.clone().or_else(|| spec.and_then(|s| s.ages));
+        let collector = Collector::new(self, date, &by, age.as_deref())?;
         // Malformed units keep their place as error records.
         let mut parsed: Vec<Unit> = Vec::with_capacity(units.len());
         let mut bad: Vec<Option<RunUnit>> = Vec::with_capacity(units.len());
@@ -144,7 +175,14 @@ impl Program {
         let mut good = good.into_iter();
         let records: Vec<RunUnit> = bad.into_iter().filter_map(|b| b.or_else(|| good.next())).collect();
         let outcome = run(self, date, &records, &run_options)?;
+        let comparison = match &other {
+            Some(other) => Some(super::summary::compare(&outcome, &run(self, date, &records, other)?)),
+            None => None,
+        };
         let mut out = json!({ "units": outcome.units, "totals": outcome.totals });
+        if let (Some(c), Json::Object(m)) = (comparison, &mut out) {
+            m.insert("comparison".into(), serde_json::to_value(c).unwrap_or(Json::Null));
+        }
         if wants_summary {
             let reference: Option<BTreeSet<String>> = summary.reference.map(|r| r.iter().filter_map(id_text).collect());
             let s = super::summary::summarize(&outcome, &records, &collector.dimensions(), reference.as_ref());

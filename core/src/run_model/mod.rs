@@ -89,6 +89,19 @@ pub enum ComplianceCheck {
     All,
 }
 
+/// Whether a run may enrol units that were not enrolled before.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Enrolment {
+    /// Eligible new units are enrolled (when selected): an enrolment run, or a cycle that also enrols.
+    #[default]
+    Open,
+    /// Only units enrolled or paused before the run can be selected: a disbursement cycle restricted
+    /// to the last approved enrolment list (OpenG2P 3.x priority rules); eligible new units stay
+    /// `draft` with the reason `enrolment_closed`.
+    Closed,
+}
+
 /// A fund to approve entitlements against (OpenG2P's `g2p.program.fund`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Fund {
@@ -113,6 +126,8 @@ pub struct RunOptions {
     pub previous: HashMap<String, MembershipState>,
     /// When compliance conditions apply (default: to previously enrolled or paused units).
     pub compliance: ComplianceCheck,
+    /// Whether new units may be enrolled (default: yes).
+    pub enrolment: Enrolment,
     /// Overrides the program's `top N`.
     pub top: Option<u64>,
     /// Overrides the program's budget amount (in the program's currency).
@@ -183,6 +198,8 @@ pub enum ReasonCode {
     Error,
     /// Eligible but not selected in this run (see the unit's `selection`).
     NotSelected,
+    /// Eligible, but the run enrols nobody new (see [`Enrolment::Closed`]).
+    EnrolmentClosed,
 }
 
 /// A unit's state reason: a code and what it refers to.

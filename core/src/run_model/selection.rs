@@ -37,6 +37,8 @@ pub(crate) struct Bounds {
     pub budget: Option<(Decimal, BudgetMode)>,
     /// The step amounts are rounded down to in a proportional reduction.
     pub step: Decimal,
+    /// No new enrolments in this run.
+    pub closed: bool,
 }
 
 fn bound_value(program: &Program, b: &Bound, as_of: NaiveDate) -> Result<Value, RunError> {
@@ -106,7 +108,7 @@ impl Bounds {
             (None, Some(c)) => Decimal::new(1, c.minor_units()),
             (None, None) => Decimal::ONE,
         };
-        Ok(Bounds { top, budget, step })
+        Ok(Bounds { top, budget, step, closed: options.enrolment == super::Enrolment::Closed })
     }
 }
 
@@ -141,6 +143,11 @@ pub(crate) fn run_order(records: &[UnitRun], selected_only: bool) -> Vec<usize> 
     order
 }
 
+/// Whether the unit was a beneficiary before this run (enrolled or paused).
+fn was_enrolled(r: &UnitRun) -> bool {
+    matches!(r.previous_state, Some(MembershipState::Enrolled | MembershipState::Paused))
+}
+
 /// Rounds down (towards zero) to a multiple of `step`.
 fn floor_to(x: Decimal, step: Decimal) -> Decimal {
     if step <= Decimal::ZERO {
@@ -160,6 +167,10 @@ pub(crate) fn select(program: &Program, units: &[RunUnit], records: &mut [UnitRu
     // 1. Who may be selected at all, and the priority conditions.
     let mut rankable: Vec<usize> = Vec::new();
     for (i, r) in records.iter_mut().enumerate() {
+        if bounds.closed && r.state == MembershipState::Enrolled && !was_enrolled(r) {
+            r.state = MembershipState::Draft;
+            r.state_reason = StateReason::new(ReasonCode::EnrolmentClosed);
+        }
         if r.state != MembershipState::Enrolled {
             r.selection = SelectionCode::NotEnrolled;
             continue;
@@ -252,7 +263,7 @@ pub(crate) fn select(program: &Program, units: &[RunUnit], records: &mut [UnitRu
     }
     // 5. New units that were not selected are not enrolled.
     for r in records.iter_mut() {
-        if r.state == MembershipState::Enrolled && !r.selected && r.state_reason.code == ReasonCode::Eligible && !matches!(r.previous_state, Some(MembershipState::Enrolled | MembershipState::Paused)) {
+        if r.state == MembershipState::Enrolled && !r.selected && r.state_reason.code == ReasonCode::Eligible && !was_enrolled(r) {
             r.state = MembershipState::Draft;
             r.state_reason = StateReason::new(ReasonCode::NotSelected);
         }

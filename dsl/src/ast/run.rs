@@ -120,3 +120,33 @@ pub struct CycleDecl {
     /// The whole line.
     pub span: Span,
 }
+
+/// A summary dimension as written: `region`, `head.gender`, `member.disabled`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummaryDim {
+    /// `head`, `member`, `household` or `person`, when written.
+    pub scope: Option<Ident>,
+    /// The input.
+    pub name: Ident,
+}
+
+impl SummaryDim {
+    /// The dimension as written (`head.gender`).
+    pub fn text(&self) -> String {
+        match &self.scope {
+            Some(s) => format!("{}.{}", s.name, self.name.name),
+            None => self.name.name.clone(),
+        }
+    }
+}
+
+/// `summary by region, head.gender with ages of head.birthdate`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummaryDecl {
+    /// The dimensions, in order.
+    pub by: Vec<SummaryDim>,
+    /// The date input of the age quartiles.
+    pub ages: Option<SummaryDim>,
+    /// The whole line.
+    pub span: Span,
+}

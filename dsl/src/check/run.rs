@@ -6,7 +6,7 @@ use crate::ast::{self, ComplianceEntry, CycleDecl, CycleEvery, DedupBy, Expr, Ex
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, TExpr};
-use crate::run::{Bound, BudgetMode, ComplianceRule, DedupCriterion, DedupRule, MembershipState, Period, PriorityRule, RankKey, RunModel, Schedule, Selection};
+use crate::run::{Bound, BudgetMode, ComplianceRule, DedupCriterion, DedupRule, MembershipState, Period, PriorityRule, RankKey, RunModel, Schedule, Selection, SummarySpec};
 use crate::span::Span;
 use crate::types::Type;
 use crate::value::Value;
@@ -51,6 +51,13 @@ impl Checker {
                 Item::Selection(sec) => {
                     let s = self.selection(sec, &mut ids);
                     run.selection = Some(s);
+                }
+                Item::Summary(s) => {
+                    if run.summary.is_some() {
+                        self.diags.push(Diagnostic::new(codes::DUPLICATE_SECTION, s.span).arg("section", "summary").with_help("E0006.help"));
+                        continue;
+                    }
+                    run.summary = self.summary(s);
                 }
                 _ => {}
             }
@@ -262,6 +269,60 @@ impl Checker {
             _ => Diagnostic::new(codes::TYPE_MISMATCH, span).arg("expected", "a number").arg("found", found),
         };
         self.diags.push(d);
+    }
+
+    /// The `summary by` line: each dimension must be an input a summary can group by.
+    fn summary(&mut self, s: &ast::SummaryDecl) -> Option<SummarySpec> {
+        let mut ok = true;
+        let mut by = Vec::new();
+        for d in &s.by {
+            match self.summary_dim(d) {
+                Some(_) => by.push(d.text()),
+                None => {
+                    self.diags.push(Diagnostic::new(codes::BAD_SUMMARY_DIMENSION, d.name.span).arg("name", d.text()).with_help("E0609.help"));
+                    ok = false;
+                }
+            }
+        }
+        let ages = match &s.ages {
+            Some(d) => match self.summary_dim(d) {
+                Some(Type::Date) if d.scope.as_ref().is_none_or(|s| s.name != "member") => Some(d.text()),
+                _ => {
+                    self.diags.push(Diagnostic::new(codes::BAD_SUMMARY_DIMENSION, d.name.span).arg("name", d.text()).with_help("E0609.help.age"));
+                    ok = false;
+                    None
+                }
+            },
+            None => None,
+        };
+        ok.then_some(SummarySpec { by, ages })
+    }
+
+    /// The type of a summary dimension's input (marking it read), or `None` when it cannot be one.
+    fn summary_dim(&mut self, d: &ast::SummaryDim) -> Option<Type> {
+        let unit = match self.target {
+            Target::Household => "household",
+            Target::Individual => "person",
+        };
+        let (member, any) = match d.scope.as_ref().map(|s| s.name.as_str()) {
+            None => (false, false),
+            Some(s) if s == unit => (false, false),
+            Some("head") if self.target == Target::Household => (true, false),
+            Some("member") if self.target == Target::Household => (true, true),
+            Some(_) => return None,
+        };
+        let def = if member { self.member_names.get(&d.name.name) } else { self.unit_names.get(&d.name.name) }.copied();
+        let i = match def {
+            Some(Def::UnitInput(i)) if !member => i,
+            Some(Def::MemberInput(i)) if member => i,
+            _ => return None,
+        };
+        let input = self.inputs.get_mut(i)?;
+        if any && input.ty != Type::Bool {
+            return None;
+        }
+        input.used = true;
+        Some(input.ty.clone())
     }
 
     /// The `cycle` line as a schedule.

@@ -1,7 +1,7 @@
 //! Formatting of the run model's sections and of the `cycle` header line.
 
 use super::{expr, pad, quote, wrapped, Formatter};
-use crate::ast::{ComplianceEntry, CycleDecl, CycleEvery, DedupBy, DedupEntry, Section, SelectionEntry};
+use crate::ast::{ComplianceEntry, CycleDecl, CycleEvery, DedupBy, DedupEntry, Section, SelectionEntry, SummaryDecl};
 use std::fmt::Write as _;
 
 impl Formatter<'_> {
@@ -97,4 +97,14 @@ pub(super) fn cycle_line(c: &CycleDecl) -> String {
         let _ = write!(s, " lasting {n} days");
     }
     s
+}
+
+/// `summary by region, head.gender with ages of head.birthdate`
+pub(super) fn summary_line(s: &SummaryDecl) -> String {
+    let by: Vec<String> = s.by.iter().map(|d| d.text()).collect();
+    let mut t = format!("summary by {}", by.join(", "));
+    if let Some(a) = &s.ages {
+        let _ = write!(t, " with ages of {}", a.text());
+    }
+    t
 }

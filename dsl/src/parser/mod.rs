@@ -118,6 +118,12 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
                     program.items.push(Item::Selection(Section { entries: Vec::new(), span }));
                 }
             }
+            "summary" => {
+                state = State::AfterStatement;
+                if let Some(s) = ctx.summary_line(line) {
+                    program.items.push(Item::Summary(s));
+                }
+            }
             "deduplicate" => {
                 state = State::Deduplicate;
                 if let Some(span) = ctx.bare_header(line, Rule::deduplicate_line) {
@@ -323,7 +329,7 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
                             Diagnostic::new(codes::SYNTAX, ctx.word_span(line))
                                 .arg(
                                     "expected",
-                                    "a section (`inputs`, `records`, `codes`, `functions`, `params`, `let`, `score`, `eligible when`, `entitlement`, `compliant when`, `deduplicate`, `selection`, `translation`, `test`)",
+                                    "a section (`inputs`, `records`, `codes`, `functions`, `params`, `let`, `score`, `eligible when`, `entitlement`, `compliant when`, `deduplicate`, `selection`, `summary`, `translation`, `test`)",
                                 )
                                 .arg("found", pest_errors::describe_found(line.text, 0))
                                 .with_help("E0001.help.outside_section"),

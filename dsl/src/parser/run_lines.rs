@@ -127,6 +127,37 @@ impl LineParser<'_, '_> {
         }
     }
 
+    /// `summary by region, head.gender with ages of head.birthdate`
+    pub(super) fn summary_line(&mut self, line: &LogicalLine<'_>) -> Option<SummaryDecl> {
+        let pair = run(self, Rule::summary_line, line)?;
+        let mut by = Vec::new();
+        let mut ages = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::summary_dim => by.push(self.summary_dim(line, p)?),
+                Rule::summary_ages => {
+                    let d = p.into_inner().find(|q| q.as_rule() == Rule::summary_dim)?;
+                    ages = Some(self.summary_dim(line, d)?);
+                }
+                _ => {}
+            }
+        }
+        Some(SummaryDecl { by, ages, span: self.whole_line(line) })
+    }
+
+    fn summary_dim(&mut self, line: &LogicalLine<'_>, pair: pest::iterators::Pair<'_, Rule>) -> Option<SummaryDim> {
+        let inner = pair.into_inner().next()?;
+        match inner.as_rule() {
+            Rule::field_ref => {
+                let parts: Vec<_> = inner.into_inner().filter(|q| q.as_rule() == Rule::ident).collect();
+                let scope = parts.first().map(|q| self.ident(line, q));
+                let name = parts.get(1).map(|q| self.ident(line, q))?;
+                Some(SummaryDim { scope, name })
+            }
+            _ => Some(SummaryDim { scope: None, name: self.ident(line, &inner) }),
+        }
+    }
+
     /// `cycle monthly from 2026-01-01 count 12` (a header line).
     pub(super) fn cycle_property(&mut self, line: &LogicalLine<'_>, header: &mut Header) {
         let Some(pair) = run(self, Rule::cycle_line, line) else { return };
