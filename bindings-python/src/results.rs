@@ -36,7 +36,8 @@ fn gone() -> PyErr {
 
 /// The results of `Program.evaluate_batch`: a read-only sequence with one `Decision` or
 /// `UnitError` per unit, in the order of the units. Objects are made as they are read, so a batch
-/// of 100,000 units costs one Python object until its results are looked at.
+/// of 100,000 units costs one Python object until its results are looked at. (A `Decision` kept
+/// after its `Results` keeps the batch's records in memory; `to_dict()` copies one out.)
 #[pyclass(frozen, sequence, name = "Results", module = "entitle")]
 pub(crate) struct PyResults {
     pub(crate) shared: Arc<Shared>,

@@ -8,6 +8,8 @@ import json
 from collections import Counter
 from decimal import Decimal
 
+import pytest
+
 import entitle
 from households import expected, generate
 
@@ -59,3 +61,27 @@ def test_generators_and_tuples_are_accepted(child_grant: entitle.Program) -> Non
     assert [d.to_json() for d in child_grant.evaluate_batch((u for u in units), AS_OF)] == from_list
     assert [d.to_json() for d in child_grant.evaluate_batch(tuple(units), AS_OF)] == from_list
     assert list(child_grant.evaluate_batch([], AS_OF)) == []
+
+
+def test_results_are_a_read_only_sequence(child_grant: entitle.Program) -> None:
+    from collections.abc import Sequence
+
+    units = generate(10, seed=4) + [{"id": "bad", "members": "none"}]
+    results = child_grant.evaluate_batch(units, AS_OF)
+    assert isinstance(results, Sequence) and isinstance(results, entitle.Results)
+    assert len(results) == 11
+    ids = [r.unit_id for r in results]
+    assert ids == [u["id"] for u in units]
+    assert [r.unit_id for r in results] == ids  # iterating again gives the same
+    assert results[-1].unit_id == "bad" and isinstance(results[-1], entitle.UnitError)
+    assert [r.unit_id for r in results[2:8:3]] == [ids[2], ids[5]]
+    assert [r.unit_id for r in results[::-1]] == ids[::-1]
+    assert repr(results) == "<Results of 11 units, 1 errors>"
+    with pytest.raises(IndexError):
+        results[11]
+    with pytest.raises(IndexError):
+        results[-12]
+    # A decision kept after its Results still reads correctly.
+    first = results[0]
+    del results
+    assert first.unit_id == ids[0] and first.outcome in ("eligible", "not_eligible", "undetermined")
