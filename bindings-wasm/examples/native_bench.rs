@@ -23,7 +23,9 @@ fn median(runs: usize, mut body: impl FnMut()) -> f64 {
 }
 
 fn main() -> Result<(), String> {
-    let path = std::env::args().nth(1).ok_or("usage: native_bench UNITS.json")?;
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: native_bench UNITS.json")?;
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
     let units: Vec<Json> = serde_json::from_str(&text).map_err(|e| e.to_string())?;
     let source = include_str!("../../examples/programs/child_grant.entitle");

@@ -15,11 +15,17 @@ use entitle_core::{EvalOptions, Program};
 use serde_json::{json, Value as Json};
 
 fn main() -> Result<(), String> {
-    let out = std::env::args().nth(1).ok_or("usage: native_results OUT.json")?;
+    let out = std::env::args()
+        .nth(1)
+        .ok_or("usage: native_results OUT.json")?;
     let options = EvalOptions { explain: true };
     let mut entries = Vec::new();
     for (path, file) in entitle_tests::load_all()? {
-        let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let file_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
         for case in &file.cases {
             if case.skip.is_some() {
                 continue;
@@ -27,12 +33,25 @@ fn main() -> Result<(), String> {
             let source = case.source_text()?;
             let text = |v: &Json| serde_json::to_string(v).map_err(|e| e.to_string());
             match Program::compile(&source) {
-                Err(diagnostics) => entries.push(json!({"file": file_name, "name": case.name, "diagnostics": diagnostics})),
+                Err(diagnostics) => entries.push(
+                    json!({"file": file_name, "name": case.name, "diagnostics": diagnostics}),
+                ),
                 Ok(program) => {
-                    let Some(as_of) = case.as_of.as_deref() else { continue };
-                    let results: Vec<String> = case.units.iter().map(|u| text(&program.evaluate_json(u, as_of, &options))).collect::<Result<_, _>>()?;
-                    let batch: Vec<String> = program.evaluate_batch_json(&case.units, as_of, &options).iter().map(text).collect::<Result<_, _>>()?;
-                    let units: Vec<String> = case.units.iter().map(text).collect::<Result<_, _>>()?;
+                    let Some(as_of) = case.as_of.as_deref() else {
+                        continue;
+                    };
+                    let results: Vec<String> = case
+                        .units
+                        .iter()
+                        .map(|u| text(&program.evaluate_json(u, as_of, &options)))
+                        .collect::<Result<_, _>>()?;
+                    let batch: Vec<String> = program
+                        .evaluate_batch_json(&case.units, as_of, &options)
+                        .iter()
+                        .map(text)
+                        .collect::<Result<_, _>>()?;
+                    let units: Vec<String> =
+                        case.units.iter().map(text).collect::<Result<_, _>>()?;
                     entries.push(json!({"file": file_name, "name": case.name, "as_of": as_of, "units": units, "results": results, "batch": batch, "warnings": program.warnings()}));
                 }
             }

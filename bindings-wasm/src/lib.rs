@@ -120,22 +120,37 @@ fn decision_or_failure(result: Json) -> Result<Json, Failure> {
 /// The file name shown in rendered diagnostics when the caller gives none (as in the Node binding).
 const NO_FILE_NAME: &str = "<source>";
 
-fn compile_source(source: &str, locale: Option<&str>, filename: Option<&str>) -> Result<Program, Failure> {
+fn compile_source(
+    source: &str,
+    locale: Option<&str>,
+    filename: Option<&str>,
+) -> Result<Program, Failure> {
     Program::compile(source).map_err(|diagnostics| {
         let diagnostics = localized(diagnostics, locale);
         let count = diagnostics.errors().count();
         let code = diagnostics.errors().next().map_or("E0001", |d| d.code);
         let rendered = diagnostics.render_with_source(source, filename.unwrap_or(NO_FILE_NAME));
         let noun = if count == 1 { "error" } else { "errors" };
-        Failure::Compile { code, message: format!("the program does not compile ({count} {noun})\n{rendered}"), diagnostics: diagnostics.0 }
+        Failure::Compile {
+            code,
+            message: format!("the program does not compile ({count} {noun})\n{rendered}"),
+            diagnostics: diagnostics.0,
+        }
     })
 }
 
-fn explain_text(program: &Program, unit: &Json, as_of: &str, locale: Option<&str>) -> Result<String, Failure> {
+fn explain_text(
+    program: &Program,
+    unit: &Json,
+    as_of: &str,
+    locale: Option<&str>,
+) -> Result<String, Failure> {
     let options = eval_options(Some(true));
     let (Some(date), Ok(typed)) = (parse_date(as_of.trim()), unit_from_json(unit)) else {
         // A malformed date or unit: the façade says what is wrong, in the one error shape.
-        return Err(Failure::Evaluation(program.evaluate_json(unit, as_of, &options)));
+        return Err(Failure::Evaluation(
+            program.evaluate_json(unit, as_of, &options),
+        ));
     };
     let locale = locale.unwrap_or_else(|| locale::english().locale());
     match program.evaluate_with(&typed, date, &options) {
@@ -143,7 +158,10 @@ fn explain_text(program: &Program, unit: &Json, as_of: &str, locale: Option<&str
         Err(e) => {
             let mut error = error_to_json(&e);
             if let Some(detail) = error.get_mut("error").and_then(Json::as_object_mut) {
-                detail.insert("message".into(), Json::String(e.error.message(locale::catalog(locale))));
+                detail.insert(
+                    "message".into(),
+                    Json::String(e.error.message(locale::catalog(locale))),
+                );
             }
             Err(Failure::Evaluation(error))
         }
@@ -151,11 +169,23 @@ fn explain_text(program: &Program, unit: &Json, as_of: &str, locale: Option<&str
 }
 
 fn rules_json(program: &Program) -> Json {
-    Json::Array(program.rules().iter().map(|r| json!({"id": r.id, "kind": r.kind, "sentence": r.sentence})).collect())
+    Json::Array(
+        program
+            .rules()
+            .iter()
+            .map(|r| json!({"id": r.id, "kind": r.kind, "sentence": r.sentence}))
+            .collect(),
+    )
 }
 
 fn items_json(program: &Program) -> Json {
-    Json::Array(program.items().iter().map(|i| json!({"id": i.id, "kind": i.kind, "sentence": i.sentence, "unit": i.unit})).collect())
+    Json::Array(
+        program
+            .items()
+            .iter()
+            .map(|i| json!({"id": i.id, "kind": i.kind, "sentence": i.sentence, "unit": i.unit}))
+            .collect(),
+    )
 }
 
 // ---- the JS side of the boundary ----------------------------------------------------------------
@@ -181,19 +211,39 @@ fn js_error(name: &str, code: &str, message: &str) -> JsValue {
 impl From<Failure> for JsValue {
     fn from(failure: Failure) -> JsValue {
         match failure {
-            Failure::Compile { code, message, diagnostics } => {
+            Failure::Compile {
+                code,
+                message,
+                diagnostics,
+            } => {
                 let e = js_error("CompileError", code, &message);
-                set(&e, "diagnostics", &to_js(&Json::Array(diagnostics.iter().map(diagnostic_json).collect())));
+                set(
+                    &e,
+                    "diagnostics",
+                    &to_js(&Json::Array(
+                        diagnostics.iter().map(diagnostic_json).collect(),
+                    )),
+                );
                 e
             }
             Failure::Evaluation(result) => {
-                let code = result.pointer("/error/code").and_then(Json::as_str).unwrap_or("R0010");
+                let code = result
+                    .pointer("/error/code")
+                    .and_then(Json::as_str)
+                    .unwrap_or("R0010");
                 let unit_id = result.get("unit_id").and_then(Json::as_str).unwrap_or("");
-                let text = result.pointer("/error/message").and_then(Json::as_str).unwrap_or(code);
+                let text = result
+                    .pointer("/error/message")
+                    .and_then(Json::as_str)
+                    .unwrap_or(code);
                 let e = js_error("EvaluationError", code, &format!("unit {unit_id}: {text}"));
                 set(&e, "diagnostics", &js_sys::Array::new());
                 set(&e, "unitId", &JsValue::from_str(unit_id));
-                set(&e, "details", &result.get("error").map_or(JsValue::NULL, to_js));
+                set(
+                    &e,
+                    "details",
+                    &result.get("error").map_or(JsValue::NULL, to_js),
+                );
                 set(&e, "result", &to_js(&result));
                 e
             }
@@ -203,7 +253,11 @@ impl From<Failure> for JsValue {
                 e
             }
             Failure::Internal(message) => {
-                let e = js_error("EntitleError", "INTERNAL", &format!("internal error in the Entitle engine (a bug): {message}"));
+                let e = js_error(
+                    "EntitleError",
+                    "INTERNAL",
+                    &format!("internal error in the Entitle engine (a bug): {message}"),
+                );
                 set(&e, "diagnostics", &js_sys::Array::new());
                 e
             }
@@ -214,7 +268,8 @@ impl From<Failure> for JsValue {
 /// Unit data arrives as JSON text (the JS wrapper stringifies objects); serde_json reads numbers
 /// exactly as written.
 fn json_arg(text: &str, what: &str) -> Result<Json, Failure> {
-    serde_json::from_str(text).map_err(|e| Failure::Argument(format!("entitle: {what} is not valid JSON: {e}")))
+    serde_json::from_str(text)
+        .map_err(|e| Failure::Argument(format!("entitle: {what} is not valid JSON: {e}")))
 }
 
 fn run<T>(body: impl FnOnce() -> Result<T, Failure>) -> Result<T, JsValue> {
@@ -271,21 +326,36 @@ pub fn version() -> String {
 /// The locales whose message catalogues are built in (`["en", "fr"]`).
 #[wasm_bindgen]
 pub fn locales() -> Vec<String> {
-    locale::available_locales().into_iter().map(String::from).collect()
+    locale::available_locales()
+        .into_iter()
+        .map(String::from)
+        .collect()
 }
 
 /// Checks program text and returns every diagnostic (errors and warnings); never throws for bad
 /// text. `locale` (`"fr"` …) renders messages in that language.
 #[wasm_bindgen]
 pub fn check(source: &str, locale: Option<String>) -> Result<JsValue, JsValue> {
-    run(|| Ok(to_js(&diagnostics_json(&localized(entitle_dsl::check(source).diagnostics, locale.as_deref())))))
+    run(|| {
+        Ok(to_js(&diagnostics_json(&localized(
+            entitle_dsl::check(source).diagnostics,
+            locale.as_deref(),
+        ))))
+    })
 }
 
 /// Compiles program text. Throws a `CompileError` (`code`, `diagnostics`) when it has errors;
 /// `locale` renders their messages in that language, `filename` names the text in the message.
 #[wasm_bindgen]
-pub fn compile(source: &str, locale: Option<String>, filename: Option<String>) -> Result<WasmProgram, JsValue> {
-    run(|| compile_source(source, locale.as_deref(), filename.as_deref()).map(|inner| WasmProgram { inner }))
+pub fn compile(
+    source: &str,
+    locale: Option<String>,
+    filename: Option<String>,
+) -> Result<WasmProgram, JsValue> {
+    run(|| {
+        compile_source(source, locale.as_deref(), filename.as_deref())
+            .map(|inner| WasmProgram { inner })
+    })
 }
 
 /// A compiled program: compile once, evaluate many.
@@ -323,7 +393,10 @@ impl WasmProgram {
     /// `"household"` or `"individual"`.
     #[wasm_bindgen(getter)]
     pub fn target(&self) -> String {
-        serde_json::to_value(self.inner.target()).ok().and_then(|t| t.as_str().map(String::from)).unwrap_or_default()
+        serde_json::to_value(self.inner.target())
+            .ok()
+            .and_then(|t| t.as_str().map(String::from))
+            .unwrap_or_default()
     }
 
     /// The program's currency (`"KES"`), if it uses money.
@@ -334,12 +407,20 @@ impl WasmProgram {
 
     /// The declared inputs: `{scope, name, type, label?, default?, choices?, used}`.
     pub fn inputs(&self) -> Result<JsValue, JsValue> {
-        run(|| Ok(to_js(&serde_json::to_value(self.inner.inputs()).unwrap_or(Json::Null))))
+        run(|| {
+            Ok(to_js(
+                &serde_json::to_value(self.inner.inputs()).unwrap_or(Json::Null),
+            ))
+        })
     }
 
     /// The parameters with their effective-dated values.
     pub fn params(&self) -> Result<JsValue, JsValue> {
-        run(|| Ok(to_js(&serde_json::to_value(self.inner.params()).unwrap_or(Json::Null))))
+        run(|| {
+            Ok(to_js(
+                &serde_json::to_value(self.inner.params()).unwrap_or(Json::Null),
+            ))
+        })
     }
 
     /// The eligibility rules: `{id, kind, sentence}`.
@@ -354,46 +435,91 @@ impl WasmProgram {
 
     /// Translated sentences: locale → identifier → text (`title` for the title).
     pub fn translations(&self) -> Result<JsValue, JsValue> {
-        run(|| Ok(to_js(&serde_json::to_value(&self.inner.ir().translations).unwrap_or(Json::Null))))
+        run(|| {
+            Ok(to_js(
+                &serde_json::to_value(&self.inner.ir().translations).unwrap_or(Json::Null),
+            ))
+        })
     }
 
     /// The warnings found while compiling, in `locale` when given.
     pub fn warnings(&self, locale: Option<String>) -> Result<JsValue, JsValue> {
-        run(|| Ok(to_js(&diagnostics_json(&localized(self.inner.warnings().clone(), locale.as_deref())))))
+        run(|| {
+            Ok(to_js(&diagnostics_json(&localized(
+                self.inner.warnings().clone(),
+                locale.as_deref(),
+            ))))
+        })
     }
 
     /// Evaluates one unit (its JSON text) at an ISO as-of date and returns the decision. Throws an
     /// `EvaluationError` (`code` `R0001`…, `unitId`, `details`, `result`) when the unit cannot be
     /// evaluated.
-    pub fn evaluate(&self, unit: &str, as_of: &str, explain: Option<bool>) -> Result<JsValue, JsValue> {
+    pub fn evaluate(
+        &self,
+        unit: &str,
+        as_of: &str,
+        explain: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
         run(|| {
             let unit = json_arg(unit, "the unit")?;
-            decision_or_failure(self.inner.evaluate_json(&unit, as_of, &eval_options(explain))).map(|d| to_js(&d))
+            decision_or_failure(
+                self.inner
+                    .evaluate_json(&unit, as_of, &eval_options(explain)),
+            )
+            .map(|d| to_js(&d))
         })
     }
 
     /// Evaluates many units (the JSON text of an array); one result per unit, in order: a decision,
     /// or `{unit_id, error: {code, message, …}}`. Never throws for a unit's data.
     #[wasm_bindgen(js_name = evaluateBatch)]
-    pub fn evaluate_batch(&self, units: &str, as_of: &str, explain: Option<bool>) -> Result<JsValue, JsValue> {
+    pub fn evaluate_batch(
+        &self,
+        units: &str,
+        as_of: &str,
+        explain: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
         run(|| {
             let Json::Array(units) = json_arg(units, "the units")? else {
-                return Err(Failure::Argument("entitle: the units must be a JSON array".into()));
+                return Err(Failure::Argument(
+                    "entitle: the units must be a JSON array".into(),
+                ));
             };
-            Ok(to_js(&Json::Array(self.inner.evaluate_batch_json(&units, as_of, &eval_options(explain)))))
+            Ok(to_js(&Json::Array(self.inner.evaluate_batch_json(
+                &units,
+                as_of,
+                &eval_options(explain),
+            ))))
         })
     }
 
     /// The decision for one unit explained as text in `locale` (`"en"`, `"fr"` …; program
     /// translations included). Throws an `EvaluationError` like `evaluate`.
-    pub fn explain(&self, unit: &str, as_of: &str, locale: Option<String>) -> Result<String, JsValue> {
-        run(|| explain_text(&self.inner, &json_arg(unit, "the unit")?, as_of, locale.as_deref()))
+    pub fn explain(
+        &self,
+        unit: &str,
+        as_of: &str,
+        locale: Option<String>,
+    ) -> Result<String, JsValue> {
+        run(|| {
+            explain_text(
+                &self.inner,
+                &json_arg(unit, "the unit")?,
+                as_of,
+                locale.as_deref(),
+            )
+        })
     }
 
     /// Runs the tests written in the program: `{name, line, passed, failures}`.
     #[wasm_bindgen(js_name = runTests)]
     pub fn run_tests(&self) -> Result<JsValue, JsValue> {
-        run(|| Ok(to_js(&serde_json::to_value(self.inner.run_tests()).unwrap_or(Json::Null))))
+        run(|| {
+            Ok(to_js(
+                &serde_json::to_value(self.inner.run_tests()).unwrap_or(Json::Null),
+            ))
+        })
     }
 }
 
@@ -419,14 +545,33 @@ mod tests {
     #[test]
     fn compile_errors_carry_the_first_code_and_flat_diagnostics() {
         let bad = CHILD_GRANT.replace("monthly_income / count", "monthly_incme / count");
-        let Err(Failure::Compile { code, message, diagnostics }) = compile_source(&bad, Some("fr"), Some("child_grant.entitle")) else { panic!("expected a compile error") };
+        let Err(Failure::Compile {
+            code,
+            message,
+            diagnostics,
+        }) = compile_source(&bad, Some("fr"), Some("child_grant.entitle"))
+        else {
+            panic!("expected a compile error")
+        };
         assert_eq!(code, "E0101");
-        assert!(message.starts_with("the program does not compile (1 error)\n"), "{message}");
-        assert!(message.contains("--> child_grant.entitle:22:45"), "{message}");
+        assert!(
+            message.starts_with("the program does not compile (1 error)\n"),
+            "{message}"
+        );
+        assert!(
+            message.contains("--> child_grant.entitle:22:45"),
+            "{message}"
+        );
         let d = diagnostic_json(diagnostics.iter().find(|d| d.code == "E0101").unwrap());
         assert_eq!(d["severity"], "error");
-        assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(22), Some(45)));
-        assert_eq!(d["end"].as_u64().unwrap() - d["start"].as_u64().unwrap(), "monthly_incme".len() as u64);
+        assert_eq!(
+            (d["line"].as_u64(), d["column"].as_u64()),
+            (Some(22), Some(45))
+        );
+        assert_eq!(
+            d["end"].as_u64().unwrap() - d["start"].as_u64().unwrap(),
+            "monthly_incme".len() as u64
+        );
     }
 
     #[test]
@@ -436,14 +581,26 @@ mod tests {
             {"id": "M1", "kind": "head", "birthdate": "1990-01-01"},
             {"id": "M2", "kind": "child", "birthdate": "2020-05-01"}]});
         let text = explain_text(&program, &unit, "2026-03-01", Some("fr")).unwrap();
-        assert!(text.starts_with("Allocation de soutien à l'enfant — H1 — 2026-03-01"), "{text}");
+        assert!(
+            text.starts_with("Allocation de soutien à l'enfant — H1 — 2026-03-01"),
+            "{text}"
+        );
         assert!(text.contains("KES 2000"), "{text}");
         let future = json!({"id": "H2", "members": [{"id": "M1", "birthdate": "2030-01-01"}]});
-        let Err(Failure::Evaluation(e)) = explain_text(&program, &future, "2026-03-01", None) else { panic!("expected an error") };
+        let Err(Failure::Evaluation(e)) = explain_text(&program, &future, "2026-03-01", None)
+        else {
+            panic!("expected an error")
+        };
         assert_eq!(e["unit_id"], "H2");
         assert_eq!(e["error"]["code"], "R0003");
-        let Err(Failure::Evaluation(e)) = explain_text(&program, &unit, "2026-13-01", None) else { panic!("expected an error") };
+        let Err(Failure::Evaluation(e)) = explain_text(&program, &unit, "2026-13-01", None) else {
+            panic!("expected an error")
+        };
         assert_eq!(e["error"]["code"], "R0010");
-        assert_eq!(decision_or_failure(program.evaluate_json(&unit, "2026-03-01", &eval_options(None))).unwrap()["cash"]["total"], "2000");
+        assert_eq!(
+            decision_or_failure(program.evaluate_json(&unit, "2026-03-01", &eval_options(None)))
+                .unwrap()["cash"]["total"],
+            "2000"
+        );
     }
 }
