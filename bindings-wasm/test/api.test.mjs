@@ -282,3 +282,32 @@ test("the package: version, locales, package.json, every export typed, download 
   console.log(`entitle_wasm_bg.wasm: ${wasm.length} bytes, ${gzipped} bytes gzipped`);
   assert.ok(gzipped < 500 * 1024, `${gzipped} bytes gzipped`);
 });
+
+test("hostile program text gives diagnostics, never a trap of the 1 MiB WebAssembly stack", () => {
+  const head = 'program p "P"\n  target individual\n  currency KES\ninputs\n  person.n: number\n';
+  const tail = 'entitlement\n  cash c "C" KES 1\n';
+  const generation = entitle.__testing.generation();
+  const codes = (source) => {
+    try {
+      compile(source);
+      return [];
+    } catch (e) {
+      assert.ok(e instanceof CompileError, `${e}`);
+      return [...new Set(e.diagnostics.filter((d) => d.severity === "error").map((d) => d.code))];
+    }
+  };
+  const nested = "(".repeat(5000) + "n" + ")".repeat(5000);
+  assert.deepEqual(codes(`${head}eligible when\n  a "A" ${nested} > 0\n${tail}`), ["E0003"]);
+  const sum = Array.from({ length: 3000 }, () => "n").join(" + ");
+  assert.deepEqual(codes(`${head}eligible when\n  a "A" ${sum} > 0\n${tail}`), ["E0003"]);
+  assert.deepEqual(codes(`${head}eligible when\n  a "A" ${"not ".repeat(3000)}true\n${tail}`), ["E0003"]);
+  // The deepest sum allowed compiles and evaluates.
+  const deepest = compile(`${head}eligible when\n  a "A" ${Array.from({ length: 255 }, () => "n").join(" + ")} > 0\n${tail}`);
+  assert.equal(deepest.evaluate({ id: 1, n: "2" }, AS_OF).decision, "eligible");
+  // A chain of 9,000 lets, each using the one before.
+  let chain = `${head}let l0 = n\n`;
+  for (let i = 1; i < 9000; i++) chain += `let l${i} = l${i - 1} + 1\n`;
+  const long = compile(`${chain}eligible when\n  a "A" l8999 > 9000\n${tail}`);
+  assert.deepEqual([long.evaluate({ id: 1, n: "2" }, AS_OF).decision, long.evaluate({ id: 2, n: "1" }, AS_OF).decision], ["eligible", "not_eligible"]);
+  assert.equal(entitle.__testing.generation(), generation, "no trap, no restart");
+});
