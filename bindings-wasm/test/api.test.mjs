@@ -311,3 +311,16 @@ test("hostile program text gives diagnostics, never a trap of the 1 MiB WebAssem
   assert.deepEqual([long.evaluate({ id: 1, n: "2" }, AS_OF).decision, long.evaluate({ id: 2, n: "1" }, AS_OF).decision], ["eligible", "not_eligible"]);
   assert.equal(entitle.__testing.generation(), generation, "no trap, no restart");
 });
+
+test("hostile unit data is an error for that unit, never a trap", () => {
+  const p = compile(CHILD_GRANT);
+  const generation = entitle.__testing.generation();
+  const crowd = { id: "H9", region: "North", monthly_income: "1", members: Array.from({ length: 5000 }, (_, i) => ({ id: `M${i}`, birthdate: "2000-01-01" })) };
+  assert.throws(() => p.evaluate(crowd, AS_OF), { code: "R0009", unitId: "H9" });
+  let deep = "x";
+  for (let i = 0; i < 1000; i++) deep = [deep];
+  assert.throws(() => p.evaluate({ id: "H10", region: deep }, AS_OF), { name: "TypeError", code: "ERR_INVALID_ARG_VALUE" });
+  const results = p.evaluateBatch([crowd, household, { id: "H11", region: "x".repeat(1 << 20) }], AS_OF);
+  assert.deepEqual(results.map((r) => r.error?.code ?? r.decision), ["R0009", "eligible", "R0008"]);
+  assert.equal(entitle.__testing.generation(), generation, "no trap, no restart");
+});
