@@ -58,6 +58,10 @@ enum Command {
     Import(commands::import::Args),
     /// Generate a synthetic registry (households with members) for trials and benchmarks.
     Generate(generate::Args),
+    /// Run a cycle over a registry: membership states, deduplication, selection, approval.
+    Cycle(commands::cycle::CycleArgs),
+    /// Simulate a program over a registry: coverage, disparity, Gini, leakage (aggregates only).
+    Simulate(commands::cycle::SimulateArgs),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +75,8 @@ fn main() -> ExitCode {
         Command::Pay(a) => commands::pay::main(&a),
         Command::Import(a) => commands::import::main(&a),
         Command::Generate(a) => generate::main(&a),
+        Command::Cycle(a) => commands::cycle::cycle_main(&a),
+        Command::Simulate(a) => commands::cycle::simulate_main(&a),
     };
     match result {
         Ok(code) => code,
