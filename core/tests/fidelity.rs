@@ -66,3 +66,17 @@ fn fidelity_examples_are_named_after_an_item_and_linked_from_the_readme() {
         assert!(readme.contains(&format!("({name})")), "the README does not link {name}");
     }
 }
+
+/// I3 in words: a score's breakdown is rendered with the program's translations.
+#[test]
+fn score_breakdown_is_explained_in_french() {
+    let src = std::fs::read_to_string(dir().join("D1_pmt_weighted_sum.entitle")).expect("read");
+    let program = entitle_core::Program::compile(&src).expect("compiles");
+    let t = &program.ir().tests[0];
+    let d = program.evaluate_with(&program.test_unit(t), t.as_of, &entitle_core::EvalOptions { explain: true }).expect("evaluates");
+    let fr = entitle_core::explain::render::decision_text(&program, &d, "fr");
+    assert!(fr.contains("Score Score d'évaluation des moyens : 15160"), "{fr}");
+    assert!(fr.contains("· Surface du logement : 15000 — w_sqft = 25; x_sqft_of_house = 600"), "{fr}");
+    let en = entitle_core::explain::render::decision_text(&program, &d, "en");
+    assert!(en.contains("· Children: 40 — w_children = 10; x_number_of_children = 4"), "{en}");
+}
