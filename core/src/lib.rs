@@ -30,6 +30,7 @@
 )]
 
 pub mod batch;
+mod columnar;
 pub mod error;
 mod eval;
 pub mod explain;

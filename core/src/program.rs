@@ -60,6 +60,9 @@ pub(crate) struct Inner {
     pub score_slots: usize,
     /// The program has compliance or priority conditions or ranking keys, evaluated per unit.
     pub run_checks: bool,
+    /// The columnar plan, when the program can be evaluated column by column (see
+    /// `crate::columnar`); batches without explanations use it.
+    pub columnar: Option<crate::columnar::Plan>,
 }
 
 /// A compiled program. Immutable, `Send + Sync`, and cheap to clone (clones share the compiled form).
@@ -221,7 +224,7 @@ impl Program {
         let score_slots = ir.scores.iter().map(|s| 1 + s.components.len()).sum();
         let unit_let_count = ir.lets.iter().filter(|l| !l.per_member).count();
         let member_let_count = ir.lets.len() - unit_let_count;
-        Ok(Program(Arc::new(Inner {
+        let mut inner = Inner {
             ir,
             program_ref,
             layout,
@@ -237,7 +240,10 @@ impl Program {
             record_bits,
             score_slots,
             run_checks,
-        })))
+            columnar: None,
+        };
+        inner.columnar = crate::columnar::Plan::compile(&inner);
+        Ok(Program(Arc::new(inner)))
     }
 
     pub(crate) fn inner(&self) -> &Inner {
@@ -364,6 +370,15 @@ impl Program {
 
     /// Evaluates a bound batch, in parallel chunks, into columnar results.
     pub fn run<'b>(&self, batch: &'b Batch, as_of: NaiveDate, options: &EvalOptions) -> BatchResult<'b> {
+        if let Some(result) = crate::columnar::run(self, batch, as_of, options) {
+            return result;
+        }
+        self.interpret(batch, as_of, options)
+    }
+
+    /// Evaluates a bound batch unit by unit with the interpreter, the reference for the columnar
+    /// plan (which [`Program::run`] uses when it can).
+    pub fn interpret<'b>(&self, batch: &'b Batch, as_of: NaiveDate, options: &EvalOptions) -> BatchResult<'b> {
         const CHUNK: usize = 1024;
         let inner: &Inner = &self.0;
         let params = self.params_at(as_of);

@@ -27,17 +27,21 @@
 //! Eligible and not-eligible decisions have no missing inputs, and errors are never produced by the
 //! plan, so the units it answers need nothing that depends on the interpreter's order of work.
 
+mod aggregate;
 mod assemble;
+mod bind;
 mod compile;
 mod exec;
+mod lanes;
 pub(crate) mod num;
+mod plan;
 
 use crate::batch::Batch;
 use crate::eval::results::{BatchResult, ChunkOut};
-use crate::eval::{Env, EvalOptions, ParamAt, State};
+use crate::eval::{Env, EvalOptions, State};
 use crate::program::{Inner, Program};
 use chrono::NaiveDate;
-pub(crate) use compile::Plan;
+pub(crate) use plan::Plan;
 
 /// Units per chunk: large enough to amortise each operation's dispatch, small enough for the
 /// chunk's columns to stay in cache.
@@ -46,6 +50,11 @@ const CHUNK: usize = 1024;
 /// Evaluates a batch with the columnar plan; `None` when this batch must go to the interpreter as a
 /// whole (an explanation was asked for, or a parameter used has no value on `as_of`).
 pub(crate) fn run<'b>(program: &Program, batch: &'b Batch, as_of: NaiveDate, options: &EvalOptions) -> Option<BatchResult<'b>> {
+    run_counted(program, batch, as_of, options).map(|(r, _)| r)
+}
+
+/// As [`run`], with the number of units the interpreter decided.
+pub(crate) fn run_counted<'b>(program: &Program, batch: &'b Batch, as_of: NaiveDate, options: &EvalOptions) -> Option<(BatchResult<'b>, usize)> {
     let inner: &Inner = program.inner();
     let plan = inner.columnar.as_ref()?;
     if options.explain {
@@ -58,35 +67,55 @@ pub(crate) fn run<'b>(program: &Program, batch: &'b Batch, as_of: NaiveDate, opt
     let chunk = |ws: &mut exec::Workspace, range: std::ops::Range<usize>| {
         let mut out = ChunkOut::default();
         let mut st = State::new(inner);
-        let fallback = |row: usize, out: &mut ChunkOut, st: &mut State<'_>| {
+        let mut interpreted = 0usize;
+        let mut fallback = |row: usize, out: &mut ChunkOut| {
+            interpreted += 1;
             let env = Env { p: inner, batch, row, as_of, params: &params };
-            env.unit(st, out, false);
+            env.unit(&mut st, out, false);
         };
-        exec::run_chunk(plan, &bound, inner, batch, range, ws, &mut out, &mut |row, out| fallback(row, out, &mut st));
-        out
+        exec::run_chunk(plan, &bound, inner, batch, range, ws, &mut out, &mut fallback);
+        (out, interpreted)
     };
     #[cfg(feature = "parallel")]
-    let parts: Vec<ChunkOut> = {
+    let parts: Vec<(ChunkOut, usize)> = {
         use rayon::prelude::*;
         ranges.into_par_iter().map_init(|| exec::Workspace::new(plan), |ws, r| chunk(ws, r)).collect()
     };
     #[cfg(not(feature = "parallel"))]
-    let parts: Vec<ChunkOut> = {
+    let parts: Vec<(ChunkOut, usize)> = {
         let mut ws = exec::Workspace::new(plan);
         ranges.into_iter().map(|r| chunk(&mut ws, r)).collect()
     };
     let mut out = ChunkOut::default();
-    for p in parts {
+    let mut interpreted = 0;
+    for (p, k) in parts {
         out.append(p);
+        interpreted += k;
     }
     let words = inner.missing_names.len().div_ceil(64);
-    Some(BatchResult { program: program.clone(), batch, as_of, out, words })
+    Some((BatchResult { program: program.clone(), batch, as_of, out, words }, interpreted))
 }
 
-/// Whether a compiled program has a columnar plan (for tests and benchmarks).
-pub(crate) fn has_plan(program: &Program) -> bool {
-    program.inner().columnar.is_some()
+impl Program {
+    /// Whether batches of this program are evaluated column by column (see [`Program::run`]);
+    /// programs that use what the columnar plan does not express are interpreted unit by unit.
+    pub fn is_columnar(&self) -> bool {
+        self.inner().columnar.is_some()
+    }
 }
 
-/// What the parameters are on one date, for the plan.
-pub(crate) type Params<'a> = [ParamAt<'a>];
+impl BatchResult<'_> {
+    /// Every result column rendered as text (statuses, rule outcomes, missing inputs, items, cash
+    /// totals, in-kind totals, scores, run-model columns, errors), with each amount's exact digits
+    /// and sign: two evaluations agree bit for bit when their digests are equal.
+    pub fn columns_digest(&self) -> String {
+        let o = &self.out;
+        format!(
+            "status {:?}\nrules {:?}\nmissing {:?}\nitems {:?}\ncash {:?}\nin_kind {:?}\nscores {:?}\ncompliance {:?}\npriority {:?}\nrank {:?}\nerrors {:?}\nexplanations {}",
+            o.status, o.rule_truth, o.missing, o.items, o.cash, o.in_kind, o.scores, o.compliance, o.priority, o.rank_keys, o.errors, o.explanations.len()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -101,27 +101,47 @@ impl Fx {
     }
 }
 
-/// `a + b`, as `ops::add`: the scale is the larger of the two.
+/// `a + b`, as `ops::add`: the scale is the larger of the two, except that rust_decimal returns
+/// the other operand unchanged when one is zero (`0.00 + 5` is `5`).
 pub(crate) fn add(a: Fx, b: Fx) -> Option<Fx> {
-    let s = a.s.max(b.s);
-    Some(Fx { m: a.at(s)?.checked_add(b.at(s)?)?, s })
+    if a.m == 0 {
+        return Some(b);
+    }
+    if b.m == 0 {
+        return Some(a);
+    }
+    aligned(a, b, false)
 }
 
-/// `a - b`, as `ops::sub`.
+/// `a - b`, as `ops::sub` (`0 - b` is `-b` at b's scale; `a - 0` is `a`).
 pub(crate) fn sub(a: Fx, b: Fx) -> Option<Fx> {
-    let s = a.s.max(b.s);
-    Some(Fx { m: a.at(s)?.checked_sub(b.at(s)?)?, s })
+    if a.m == 0 {
+        return if b.m == 0 { Some(b) } else { neg(b) };
+    }
+    if b.m == 0 {
+        return Some(a);
+    }
+    aligned(a, b, true)
 }
 
-/// `a * b`, as `ops::mul`: the scales add up.
-pub(crate) fn mul(a: Fx, b: Fx) -> Option<Fx> {
-    let s = a.s.checked_add(b.s).filter(|s| *s <= MAX_SCALE)?;
-    let m = a.m.checked_mul(b.m)?;
-    // A negative operand times zero: rust_decimal's sign rules are not worth guessing here.
-    if m == 0 && (a.m < 0 || b.m < 0) {
+fn aligned(a: Fx, b: Fx, subtract: bool) -> Option<Fx> {
+    let s = a.s.max(b.s);
+    let (x, y) = (a.at(s)?, b.at(s)?);
+    let m = if subtract { x.checked_sub(y)? } else { x.checked_add(y)? };
+    // A zero result keeps the first operand's sign in rust_decimal: a negative zero, not ours.
+    if m == 0 && a.m < 0 {
         return None;
     }
     Some(Fx { m, s })
+}
+
+/// `a * b`, as `ops::mul`: the scales add up, and a zero operand gives `Decimal::ZERO`.
+pub(crate) fn mul(a: Fx, b: Fx) -> Option<Fx> {
+    if a.m == 0 || b.m == 0 {
+        return Some(Fx::ZERO);
+    }
+    let s = a.s.checked_add(b.s).filter(|s| *s <= MAX_SCALE)?;
+    Some(Fx { m: a.m.checked_mul(b.m)?, s })
 }
 
 /// `-a`; zero has no fixed-point negation (rust_decimal keeps a negative zero).
@@ -253,8 +273,8 @@ pub(crate) fn round_to(x: Fx, step: Fx, mode: RoundingMode) -> Option<Fx> {
             return None;
         }
     }
-    let m = i64::try_from(k).ok()?.checked_mul(step.m)?;
-    Some(Fx { m, s: step.s })
+    // The whole quotient times the step: a zero product is `Decimal::ZERO`, as in `mul`.
+    mul(Fx::int(i64::try_from(k).ok()?), step)
 }
 
 /// Rounds the non-negative `q + r/d` to a whole number.
@@ -282,6 +302,7 @@ fn round_dp(x: Fx, dp: u8, mode: RoundingMode) -> Option<Fx> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)] // fixed tables, generated cases
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -349,6 +370,7 @@ mod tests {
         fn rounding_matches_rust_decimal(x in (0i64..10_000_000, 0u8..5), step in 0usize..9, mode in 0usize..4) {
             let x = Fx { m: x.0, s: x.1 };
             let steps = [Fx::int(1), Fx::int(10), Fx::int(5), Fx { m: 5, s: 1 }, Fx { m: 1, s: 2 }, Fx::int(100), Fx { m: 5, s: 2 }, Fx::int(3), Fx { m: 100, s: 2 }];
+            let x = if x.m % 7 == 0 { Fx { m: 0, s: x.s } } else { x };
             let modes = [RoundingMode::HalfUp, RoundingMode::HalfEven, RoundingMode::Down, RoundingMode::Up];
             let (step, mode) = (steps[step], modes[mode]);
             let got = round_to(x, step, mode);

@@ -1,0 +1,311 @@
+//! From a chunk's registers to each unit's decision: rules combined, the entitlement computed in
+//! fixed point exactly as `crate::eval::entitlement` computes it in decimals, then written into
+//! the chunk's result columns, with the interpreter's results for the units it decides.
+
+use super::plan::Plan;
+use super::exec::Workspace;
+use super::lanes::{nums, Col};
+use super::num::{self, Fx};
+use crate::eval::results::{CashSlot, ChunkOut, ItemSlot, UnitStatus};
+use crate::program::Inner;
+use crate::result::Truth;
+use entitle_dsl::ast::{ItemKind, RuleKind};
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+
+/// The cash totals of an eligible unit, before the fee.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FxCash {
+    items_total: Fx,
+    after_groups: Fx,
+    after_cap: Fx,
+    after_floor: Fx,
+    total: Fx,
+    capped: bool,
+    floored: bool,
+    rounded: bool,
+    zeroed: bool,
+    cap: Option<Fx>,
+    floor: Option<Fx>,
+}
+
+/// Per-unit results of a chunk, kept until they are written out.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    /// `None`: the interpreter decides the unit.
+    status: Vec<Option<UnitStatus>>,
+    truths: Vec<Truth>,
+    items: Vec<ItemSlot>,
+    cash: Vec<FxCash>,
+    in_kind: Vec<Fx>,
+    scores: Vec<Option<Decimal>>,
+}
+
+impl Scratch {
+    /// The cash total of unit `u`, when the plan decided it eligible.
+    pub(crate) fn total(&self, u: usize) -> Option<Fx> {
+        match self.status.get(u) {
+            Some(Some(UnitStatus::Eligible)) => self.cash.get(u).map(|c| c.total),
+            _ => None,
+        }
+    }
+}
+
+fn truth(cols: &[Col], r: usize, u: usize) -> Option<bool> {
+    match cols.get(r) {
+        Some(Col::Bool(v)) => v.get(u).copied().flatten(),
+        _ => None,
+    }
+}
+
+fn num_at(cols: &[Col], r: usize, u: usize) -> Option<Fx> {
+    nums(cols, r).get(u).copied().flatten()
+}
+
+/// Decides each unit of the chunk that nothing sent to the interpreter: rules, then the
+/// entitlement of eligible units. Undetermined units go to the interpreter (it lists what is
+/// missing).
+pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize) {
+    let ir = &inner.ir;
+    let (n_rules, n_items, n_uom, n_scores) = (plan.rules.len(), plan.items.len(), inner.units_of_measure.len(), plan.scores.len());
+    let s = &mut ws.scratch;
+    s.status.clear();
+    s.status.resize(n, None);
+    s.truths.clear();
+    s.truths.resize(n * n_rules, Truth::Unknown);
+    s.items.clear();
+    s.items.resize(n * n_items, ItemSlot::default());
+    s.cash.clear();
+    s.cash.resize(n, FxCash::default());
+    s.in_kind.clear();
+    s.in_kind.resize(n * n_uom, Fx::ZERO);
+    s.scores.clear();
+    s.scores.resize(n * n_scores, None);
+    let cols = &ws.cols;
+    for u in 0..n {
+        if ws.err.get(u).copied().unwrap_or(true) {
+            continue;
+        }
+        // Scores are recorded for every unit; a quotient whose digits overflow is left to the interpreter.
+        let mut scores_ok = true;
+        for (j, r) in plan.scores.iter().enumerate() {
+            let v = match cols.get(*r) {
+                Some(Col::Num(v)) => v.get(u).copied().flatten().map(Fx::to_dec),
+                Some(Col::Ratio(v)) => match v.get(u).copied().flatten() {
+                    Some(q) => match q.to_dec() {
+                        Some(d) => Some(d),
+                        None => {
+                            scores_ok = false;
+                            None
+                        }
+                    },
+                    None => None,
+                },
+                _ => None,
+            };
+            if let Some(slot) = s.scores.get_mut(u * n_scores + j) {
+                *slot = v;
+            }
+        }
+        if !scores_ok {
+            continue;
+        }
+        // The rules combine as the interpreter combines them (see `crate::eval`).
+        let mut selected = Some(true);
+        for (j, (rule, r)) in ir.rules.iter().zip(&plan.rules).enumerate() {
+            let holds = truth(cols, *r, u);
+            selected = match (rule.kind, rule.union) {
+                (RuleKind::When, true) => match (selected, holds) {
+                    (Some(true), _) | (_, Some(true)) => Some(true),
+                    (Some(false), Some(false)) => Some(false),
+                    _ => None,
+                },
+                (kind, _) => {
+                    let keeps = if kind == RuleKind::Unless { holds.map(|h| !h) } else { holds };
+                    match (selected, keeps) {
+                        (Some(false), _) | (_, Some(false)) => Some(false),
+                        (Some(true), Some(true)) => Some(true),
+                        _ => None,
+                    }
+                }
+            };
+            if let Some(t) = s.truths.get_mut(u * n_rules + j) {
+                *t = match holds {
+                    Some(true) => Truth::Met,
+                    Some(false) => Truth::NotMet,
+                    None => Truth::Unknown,
+                };
+            }
+        }
+        let status = match selected {
+            Some(false) => Some(UnitStatus::NotEligible),
+            None => None,
+            Some(true) => {
+                let items = s.items.get_mut(u * n_items..(u + 1) * n_items).unwrap_or(&mut []);
+                let in_kind = s.in_kind.get_mut(u * n_uom..(u + 1) * n_uom).unwrap_or(&mut []);
+                match entitlement(plan, inner, cols, u, items, in_kind) {
+                    Some(cash) => {
+                        if let Some(c) = s.cash.get_mut(u) {
+                            *c = cash;
+                        }
+                        Some(UnitStatus::Eligible)
+                    }
+                    None => None,
+                }
+            }
+        };
+        if let Some(st) = s.status.get_mut(u) {
+            *st = status;
+        }
+    }
+}
+
+/// The entitlement of an eligible unit, as `crate::eval::entitlement` computes it; `None` when it
+/// is open (missing data) or leaves fixed point.
+fn entitlement(plan: &Plan, inner: &Inner, cols: &[Col], u: usize, items: &mut [ItemSlot], in_kind: &mut [Fx]) -> Option<FxCash> {
+    let mut cash_sum = Fx::ZERO;
+    let mut matched = false;
+    for (idx, ((item, regs), out)) in inner.ir.entitlement.items.iter().zip(&plan.items).zip(items.iter_mut()).enumerate() {
+        let mut slot = ItemSlot::default();
+        if plan.first_match && matched {
+            slot.superseded = true;
+            *out = slot;
+            continue;
+        }
+        let cond = match regs.cond {
+            None => Some(true),
+            Some(r) => truth(cols, r, u),
+        };
+        slot.condition = cond;
+        match cond {
+            None => return None,
+            Some(false) => {}
+            Some(true) => {
+                let rate = num_at(cols, regs.amount, u)?;
+                let m = match regs.times {
+                    Some(r) => Some(num_at(cols, r, u)?),
+                    None => None,
+                };
+                let mx = match regs.up_to {
+                    Some(r) => Some(num_at(cols, r, u)?),
+                    None => None,
+                };
+                let effective = match (m, mx) {
+                    (Some(m), Some(mx)) => Some(num::pick(m, mx, true)),
+                    (Some(m), None) => Some(m),
+                    _ => None,
+                };
+                let amount = match effective {
+                    Some(e) => num::mul(rate, e)?,
+                    None => rate,
+                };
+                slot.applied = true;
+                slot.amount = amount.to_dec();
+                slot.rate = Some(rate.to_dec());
+                slot.multiplier = m.map(Fx::to_dec);
+                slot.max_multiplier = mx.map(Fx::to_dec);
+                matched = true;
+                match item.kind {
+                    ItemKind::Cash => cash_sum = num::add(cash_sum, amount)?,
+                    ItemKind::InKind => {
+                        if let Some(q) = inner.item_unit.get(idx).copied().flatten().and_then(|k| in_kind.get_mut(k)) {
+                            *q = num::add(*q, amount)?;
+                        }
+                    }
+                }
+            }
+        }
+        *out = slot;
+    }
+    let mut cash = FxCash { items_total: cash_sum, ..FxCash::default() };
+    // The interpreter subtracts the group caps' excess (none here: the plan has no group caps).
+    let mut total = num::sub(cash_sum, Fx::ZERO)?;
+    cash.after_groups = total;
+    if let Some(r) = plan.cap {
+        let cap = num_at(cols, r, u)?;
+        cash.cap = Some(cap);
+        if num::cmp(total, cap) == Ordering::Greater {
+            total = cap;
+            cash.capped = true;
+        }
+    }
+    cash.after_cap = total;
+    if let Some(r) = plan.floor {
+        let floor = num_at(cols, r, u)?;
+        cash.floor = Some(floor);
+        if !total.is_zero() && num::cmp(total, floor) == Ordering::Less {
+            total = floor;
+            cash.floored = true;
+        }
+    }
+    cash.after_floor = total;
+    if let Some((step, mode)) = plan.round {
+        let r = num::round_to(total, step, mode)?;
+        cash.rounded = num::cmp(r, total) != Ordering::Equal;
+        total = r;
+    }
+    if total.is_negative() {
+        total = Fx::ZERO;
+        cash.zeroed = true;
+    }
+    cash.total = total;
+    Some(cash)
+}
+
+/// Writes the chunk's results in unit order: the plan's, or the interpreter's for the units it
+/// left (including those whose fee could not be computed).
+pub(crate) fn emit(plan: &Plan, inner: &Inner, ws: &Workspace, range: std::ops::Range<usize>, out: &mut ChunkOut, fallback: &mut dyn FnMut(usize, &mut ChunkOut)) {
+    let s = &ws.scratch;
+    let (n_rules, n_items, n_uom, n_scores) = (plan.rules.len(), plan.items.len(), inner.units_of_measure.len(), plan.scores.len());
+    let words = inner.missing_names.len().div_ceil(64);
+    for (u, row) in range.enumerate() {
+        let status = s.status.get(u).copied().flatten().filter(|_| !ws.err.get(u).copied().unwrap_or(true));
+        let cash = match status {
+            Some(UnitStatus::Eligible) => {
+                let c = s.cash.get(u).copied().unwrap_or_default();
+                let fee = match plan.fee {
+                    Some(r) => num_at(&ws.cols, r, u),
+                    None => Some(Fx::ZERO),
+                };
+                match fee.and_then(|f| num::sub(c.total, f).map(|net| (f, net))) {
+                    Some((fee, net)) => Some(CashSlot {
+                        items_total: c.items_total.to_dec(),
+                        after_groups: c.after_groups.to_dec(),
+                        after_cap: c.after_cap.to_dec(),
+                        after_floor: c.after_floor.to_dec(),
+                        total: c.total.to_dec(),
+                        fee: fee.to_dec(),
+                        net: net.to_dec(),
+                        capped: c.capped,
+                        floored: c.floored,
+                        rounded: c.rounded,
+                        zeroed: c.zeroed,
+                        cap: c.cap.map(Fx::to_dec),
+                        floor: c.floor.map(Fx::to_dec),
+                    }),
+                    None => {
+                        fallback(row, out);
+                        continue;
+                    }
+                }
+            }
+            Some(_) => None,
+            None => {
+                fallback(row, out);
+                continue;
+            }
+        };
+        out.status.push(status.unwrap_or(UnitStatus::NotEligible));
+        out.rule_truth.extend_from_slice(s.truths.get(u * n_rules..(u + 1) * n_rules).unwrap_or(&[]));
+        out.scores.extend_from_slice(s.scores.get(u * n_scores..(u + 1) * n_scores).unwrap_or(&[]));
+        out.missing.extend(std::iter::repeat_n(0, words));
+        match cash {
+            Some(c) => {
+                out.items.extend_from_slice(s.items.get(u * n_items..(u + 1) * n_items).unwrap_or(&[]));
+                out.cash.push(c);
+                out.in_kind.extend(s.in_kind.get(u * n_uom..(u + 1) * n_uom).unwrap_or(&[]).iter().map(|q| q.to_dec()));
+            }
+            None => out.push_empty_entitlement(inner),
+        }
+    }
+}
