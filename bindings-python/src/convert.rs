@@ -109,6 +109,49 @@ pub(crate) fn to_py_data<'py>(py: Python<'py>, v: &impl serde::Serialize) -> PyR
     json_to_py(py, &json)
 }
 
+/// Python data as JSON, for the engine's JSON entry points: mappings, lists and tuples, `None`,
+/// `bool`, `int`, `decimal.Decimal` (as the exact JSON number), `str`, and dates (ISO 8601
+/// strings). A `float` is refused (`TypeError`): it is not an exact number.
+pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Json> {
+    let py = obj.py();
+    if obj.is_none() {
+        return Ok(Json::Null);
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Json::String(s.to_str()?.to_string()));
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Json::Bool(b.is_true()));
+    }
+    if obj.is_instance_of::<PyInt>() || obj.is_instance(DECIMAL.import(py, "decimal", "Decimal")?)? {
+        let text = obj.str()?.to_str()?.to_string();
+        let number = decimal_text(&text).map_err(|e| PyTypeError::new_err(format!("{text}: {e}")))?;
+        return serde_json::from_str::<Json>(&number.to_string()).map_err(|e| PyTypeError::new_err(e.to_string()));
+    }
+    if obj.is_instance_of::<PyFloat>() {
+        return Err(PyTypeError::new_err("a float is not an exact number: pass a decimal.Decimal, an int or a str"));
+    }
+    if let Some(d) = date_of(obj)? {
+        return Ok(Json::String(d.format("%Y-%m-%d").to_string()));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        return obj.try_iter()?.map(|x| py_to_json(&x?)).collect::<PyResult<Vec<_>>>().map(Json::Array);
+    }
+    if let Some(m) = Map::of(obj)? {
+        let items = match &m {
+            Map::Dict(d) => d.items().into_any(),
+            Map::Other(o) => o.items()?.into_any(),
+        };
+        let mut out = serde_json::Map::new();
+        for kv in items.try_iter()? {
+            let (k, v): (String, Bound<'_, PyAny>) = kv?.extract()?;
+            out.insert(k, py_to_json(&v)?);
+        }
+        return Ok(Json::Object(out));
+    }
+    Err(PyTypeError::new_err(format!("values of Python type `{}` cannot be sent to the engine", obj.get_type().name()?)))
+}
+
 /// The date of a `datetime.date` or `datetime.datetime`, if `obj` is one.
 fn date_of(obj: &Bound<'_, PyAny>) -> PyResult<Option<NaiveDate>> {
     if !obj.is_instance_of::<PyDate>() {

@@ -1,6 +1,6 @@
 //! `entitle.Program`: a compiled program, evaluated over Python units.
 
-use crate::convert::{as_of_date, Binder};
+use crate::convert::{as_of_date, json_to_py, py_to_json, Binder};
 use crate::errors::{evaluation_error, guard};
 use crate::meta::{PyDiagnostic, PyInput, PyItem, PyParam, PyRule, PyTestOutcome};
 use crate::results::{PyResults, Shared};
@@ -113,6 +113,45 @@ impl PyProgram {
             let json: Vec<Json> = serde_json::from_str(units).map_err(|e| crate::errors::call_error(py, "R0010", format!("the units are not a JSON array: {e}")))?;
             let options = options(explain);
             Ok(py.detach(|| Json::Array(self.inner.evaluate_batch_json(&json, as_of, &options)).to_string()))
+        })
+    }
+
+    /// Runs a whole population through the program's run model for one cycle: membership states,
+    /// deduplication, selection (priority, ranking, `top`, budget), approval against a fund and
+    /// the summary. `units` are dicts as for `evaluate_batch`; `cycle` holds the run's options
+    /// (`{"previous": {"H1": "enrolled"}, "top": 100, "budget": "150000", "fund": {"posted": …},
+    /// "summary": {…}, "compare_with": {…}}`, every key optional). Returns the run as plain data:
+    /// `{"units": [...], "totals": {...}, "summary": {...}, "comparison": {...}}`, or
+    /// `{"error": {"code": "R0101", …}}` when the run cannot be carried out. A `float` anywhere is a
+    /// `TypeError`.
+    #[pyo3(signature = (units, as_of, cycle = None))]
+    fn run_cycle<'py>(&self, py: Python<'py>, units: &Bound<'py, PyAny>, as_of: &Bound<'py, PyAny>, cycle: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let units = units.try_iter()?.map(|u| py_to_json(&u?)).collect::<PyResult<Vec<Json>>>()?;
+            let as_of = match as_of.cast::<pyo3::types::PyString>() {
+                Ok(s) => s.to_str()?.to_string(),
+                Err(_) => py_to_json(as_of)?.as_str().map(str::to_string).ok_or_else(|| pyo3::exceptions::PyTypeError::new_err("as_of must be a datetime.date or an ISO 8601 string"))?,
+            };
+            let options = match cycle {
+                Some(c) => py_to_json(c)?,
+                None => Json::Null,
+            };
+            let out = py.detach(|| self.inner.run_cycle_json(&units, &as_of, &options));
+            json_to_py(py, &out)
+        })
+    }
+
+    /// `run_cycle` for JSON callers: `units` a JSON array, `cycle` a JSON object (or `None`);
+    /// returns the run's JSON text.
+    #[pyo3(signature = (units, as_of, cycle = None))]
+    fn run_cycle_json(&self, py: Python<'_>, units: &str, as_of: &str, cycle: Option<&str>) -> PyResult<String> {
+        guard(py, || {
+            let units: Vec<Json> = serde_json::from_str(units).map_err(|e| crate::errors::call_error(py, "R0010", format!("the units are not a JSON array: {e}")))?;
+            let options: Json = match cycle {
+                Some(c) => serde_json::from_str(c).map_err(|e| crate::errors::call_error(py, "R0010", format!("the cycle options are not JSON: {e}")))?,
+                None => Json::Null,
+            };
+            Ok(py.detach(|| self.inner.run_cycle_json(&units, as_of, &options)).to_string())
         })
     }
 

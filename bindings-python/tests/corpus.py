@@ -13,7 +13,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "tests" / "conformance"
 
-CASE_KEYS = {"name", "note", "program", "source", "as_of", "units", "want", "want_diagnostics", "skip"}
+CASE_KEYS = {"name", "note", "program", "source", "as_of", "units", "want", "want_diagnostics", "cycle", "want_cycle", "skip"}
 FILE_KEYS = {"topic", "cases"}
 
 
@@ -216,6 +216,12 @@ def compare(got: dict[str, Any], want: dict[str, Any]) -> list[str]:
             g = got.get("missing", [])
             if g != wv:
                 diffs.append(f"missing: want {wv}, got {g}")
+        elif key in ("compliance", "priority"):
+            g = [f"{r.get('id', '')}:{r.get('outcome', '')}" for r in got.get(key) or []]
+            if g != wv:
+                diffs.append(f"{key}: want {wv}, got {g}")
+        elif key == "rank_keys":
+            diffs.extend(subset_diff(got.get("rank_keys", []), wv, "rank_keys"))
         elif key == "explanation":
             diffs.extend(_compare_explanation(got.get("explanation"), wv))
         else:
@@ -246,4 +252,58 @@ def compare_diagnostics(got: list[dict[str, Any]], want: list[dict[str, Any]]) -
         for g in got
         if g.get("severity") == "error" and not any(_diag_matches(g, w) for w in want)
     ]
+    return diffs
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, Decimal)) and not isinstance(v, bool)
+
+
+def same_value(got: Any, want: Any) -> bool:
+    """Two JSON values agree; strings (or numbers) that are both decimals agree as exact decimals."""
+    if isinstance(got, str) and isinstance(want, str):
+        a, b = _dec(got), _dec(want)
+        return a == b if a is not None and b is not None else got == want
+    if (isinstance(got, str) or _is_number(got)) and (isinstance(want, str) or _is_number(want)) and not (isinstance(got, str) and isinstance(want, str)):
+        a, b = _dec(got), _dec(want)
+        return a is not None and b is not None and a == b
+    return bool(got == want) and type(got) is type(want) or (got is None and want is None)
+
+
+def subset_diff(got: Any, want: Any, path: str) -> list[str]:
+    """`want` is contained in `got` (extra keys allowed; a key wanted as null may be absent; arrays
+    of the same length); every difference with its path."""
+    if isinstance(got, dict) and isinstance(want, dict):
+        out: list[str] = []
+        for k, wv in want.items():
+            if k in got:
+                out += subset_diff(got[k], wv, f"{path}.{k}")
+            elif wv is not None:
+                out.append(f"{path}.{k}: want {wv}, got nothing")
+        return out
+    if isinstance(got, list) and isinstance(want, list) and len(got) == len(want):
+        return [d for i, (g, w) in enumerate(zip(got, want)) for d in subset_diff(g, w, f"{path}[{i}]")]
+    return [] if same_value(got, want) else [f"{path}: want {want}, got {got}"]
+
+
+def compare_cycle(got: dict[str, Any], want: dict[str, Any]) -> list[str]:
+    """A run's result (`Program.run_cycle`) against `want_cycle`."""
+    diffs: list[str] = []
+    for key, wv in want.items():
+        if key == "error":
+            code = (got.get("error") or {}).get("code")
+            if code != wv:
+                diffs.append(f"cycle error: want {wv}, got {code or 'no error'}")
+        elif key == "units":
+            for u in wv:
+                uid = u.get("unit_id", "")
+                g = next((x for x in got.get("units") or [] if x.get("unit_id") == uid), None)
+                if g is None:
+                    diffs.append(f"cycle: no record for unit {uid}")
+                else:
+                    diffs += subset_diff(g, u, f"unit {uid}")
+        elif key in ("totals", "summary", "comparison"):
+            diffs += subset_diff(got.get(key), wv, key)
+        else:
+            diffs.append(f"unknown cycle expectation `{key}`")
     return diffs

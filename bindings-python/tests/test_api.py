@@ -7,6 +7,8 @@ import hashlib
 import json
 from decimal import Decimal
 
+import pytest
+
 import entitle
 
 MOTHER = {
@@ -166,3 +168,22 @@ def test_check(child_grant_source: str) -> None:
     assert all(d.column > 0 and d.end > d.start for d in diagnostics)
     # check never raises, even on nonsense.
     assert [d.code for d in entitle.check("}}}")] == ["E0001"]
+
+
+def test_run_cycle(child_grant: entitle.Program) -> None:
+    from households import generate
+
+    units = generate(6, seed=2)
+    run = child_grant.run_cycle(units, datetime.date(2026, 3, 1), {"fund": {"posted": Decimal("3000")}, "previous": {"H0": "enrolled"}})
+    totals = run["totals"]
+    assert (totals["units"], totals["selected"], totals["states"]) == (6, 2, {"enrolled": 2, "not_eligible": 4})
+    assert (totals["requested"], totals["approved"], totals["pending"]) == ("4800", "2000", "2800")
+    assert totals["fund"]["remaining"] == "1000"
+    h0 = run["units"][0]
+    assert (h0["unit_id"], h0["previous_state"], h0["state"], h0["state_reason"]) == ("H0", "enrolled", "not_eligible", {"code": "not_eligible", "rules": ["has_child", "poor"]})
+    # The fund is spent in unit order and stops at the first entitlement it cannot cover.
+    assert [(u["unit_id"], u.get("approval")) for u in run["units"] if u["selected"]] == [("H1", "approved"), ("H4", "pending_validation")]
+    assert child_grant.run_cycle(units, "2026-03-01", {"bogus": 1})["error"]["code"] == "R0102"
+    with pytest.raises(TypeError):
+        child_grant.run_cycle(units, "2026-03-01", {"budget": 1.5})
+    assert json.loads(child_grant.run_cycle_json("[]", "2026-03-01"))["totals"]["units"] == 0

@@ -10,12 +10,13 @@ byte for byte the JSON the Python path produced, and every error the same code.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 import entitle
-from corpus import Case, compare, compare_diagnostics, load_cases, units_json
+from corpus import Case, compare, compare_cycle, compare_diagnostics, load_cases, units_json
 
 CASES = load_cases()
 
@@ -59,6 +60,18 @@ def test_case(case: Case) -> None:
         diffs += compare_diagnostics(diagnostics, want_diagnostics)
         # check() finds the same problems (compile() may add more, such as invalid patterns).
         assert all(d in diagnostics for d in (x.to_dict() for x in entitle.check(source)))
+    if program is not None and "want_cycle" in case.raw:
+        as_of_cycle = case.raw.get("as_of") or ""
+        cycle = case.raw.get("cycle")
+        run = program.run_cycle(case.units, as_of_cycle, cycle)
+        diffs += compare_cycle(run, case.raw["want_cycle"])
+        # The same run through the engine's JSON entry point, from the JSON text of the case.
+        facade_run = json.loads(
+            program.run_cycle_json(units_json(case.units), as_of_cycle, None if cycle is None else units_json([cycle])[1:-1]),
+            parse_float=Decimal,
+        )
+        if facade_run != run:
+            diffs.append("run_cycle from Python data and from JSON text differ")
     want = case.raw.get("want", [])
     if program is None or not want:
         assert not diffs, "\n".join(diffs)
