@@ -178,7 +178,7 @@ impl Program {
         let Some(date) = parse_date(as_of.trim()) else {
             return error_to_json(&UnitError { unit_id: id, error: EvalError::InvalidUnit { reason: "the as-of date must be an ISO 8601 date such as 2026-03-01".into() } });
         };
-        match unit_from_json(unit).and_then(|u| Ok(self.evaluate_with(&u, date, options))) {
+        match unit_from_json(unit).map(|u| self.evaluate_with(&u, date, options)) {
             Ok(Ok(d)) => decision_to_json(&d),
             Ok(Err(e)) => error_to_json(&e),
             Err(error) => error_to_json(&UnitError { unit_id: id, error }),

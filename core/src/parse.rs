@@ -111,7 +111,7 @@ pub fn parse_decimal(t: &str) -> Option<Decimal> {
     let digits_ok = !int.is_empty()
         && int.bytes().all(|b| b.is_ascii_digit())
         && frac.bytes().all(|b| b.is_ascii_digit())
-        && (frac.is_empty() == !body.contains('.'));
+        && (frac.is_empty() != body.contains('.'));
     if !digits_ok {
         return None;
     }

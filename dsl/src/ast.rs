@@ -406,6 +406,7 @@ pub enum ItemKind {
 
 /// A line of the `entitlement` section.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // built once per compilation; boxing would only add indirection
 pub enum EntitlementEntry {
     /// `cash id "sentence" amount [times m [up to max]] [when cond]`.
     Item(EntitlementItem),

@@ -177,10 +177,9 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
                 let prev_last_char = prev.chars().last();
                 // `eligible when` and `compliant when` end in a joining word but are complete section headers.
                 let is_header = matches!(first_word(prev), "eligible" | "compliant") && last_word(prev) == "when" && prev.split_whitespace().count() == 2;
-                let ends_joining = !is_header && matches!(
-                    prev_last_char,
-                    Some('+' | '-' | '*' | '/' | ',' | '=' | '<' | '>' | '(' | '[')
-                ) || (!is_header && JOIN_AT_END.contains(&last_word(prev)));
+                let ends_joining = !is_header
+                    && (matches!(prev_last_char, Some('+' | '-' | '*' | '/' | ',' | '=' | '<' | '>' | '(' | '['))
+                        || JOIN_AT_END.contains(&last_word(prev)));
                 let starts_joining = matches!(
                     trimmed.chars().next(),
                     Some('+' | '-' | '*' | '/' | '=' | '<' | '>' | '!' | ')' | ']')

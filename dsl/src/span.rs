@@ -8,7 +8,7 @@ use serde::Serialize;
 /// Spans never take part in AST equality: two programs that differ only in layout compare equal,
 /// which is what the formatter's round-trip guarantee is stated in. Compare `range()` when positions
 /// matter.
-#[derive(Clone, Copy, Debug, Default, Serialize, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Eq)]
 pub struct Span {
     /// Byte offset of the first byte.
     pub start: usize,

@@ -30,11 +30,8 @@ impl Checker {
     }
 
     pub(crate) fn declare_input(&mut self, d: &ast::InputDecl) {
-        let ok_scope = match (self.target, d.scope) {
-            (Target::Household, Scope::Household | Scope::Member) => true,
-            (Target::Individual, Scope::Person) => true,
-            _ => false,
-        };
+        let ok_scope =
+            matches!((self.target, d.scope), (Target::Household, Scope::Household | Scope::Member) | (Target::Individual, Scope::Person));
         if !ok_scope {
             let target = if self.target == Target::Household { "households" } else { "individuals" };
             self.diags.push(

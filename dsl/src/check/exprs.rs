@@ -705,8 +705,7 @@ impl Checker {
                 (b, Type::Number)
             }
             "min" | "max" | "coalesce" => {
-                let min_args = if n == "coalesce" { 2 } else { 2 };
-                if !self.arity(name, args, "2 or more", args.len() >= min_args) {
+                if !self.arity(name, args, "2 or more", args.len() >= 2) {
                     return err(span);
                 }
                 let mut ty = t(0);

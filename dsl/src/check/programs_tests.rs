@@ -87,11 +87,10 @@ impl Checker {
                 records.extend(self.test_record(rec));
                 continue;
             }
-            let allowed = match (self.target, rec.kind) {
-                (Target::Household, RecordKind::Household | RecordKind::Member) => true,
-                (Target::Individual, RecordKind::Person) => true,
-                _ => false,
-            };
+            let allowed = matches!(
+                (self.target, rec.kind),
+                (Target::Household, RecordKind::Household | RecordKind::Member) | (Target::Individual, RecordKind::Person)
+            );
             if !allowed {
                 let kind = match rec.kind {
                     RecordKind::Household => "household",

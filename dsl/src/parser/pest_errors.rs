@@ -206,11 +206,11 @@ pub(super) fn to_diagnostic(e: &pest::error::Error<Rule>, line: &LogicalLine<'_>
     };
     let found = describe_found(line.text, pos);
     let reserved_hit = unexpected.contains(&"a reserved word");
-    let expected_text = match expected.len() {
-        0 if reserved_hit => "a name".to_string(),
-        0 => "something else".to_string(),
-        1 => expected[0].to_string(),
-        n => format!("{} or {}", expected[..n - 1].join(", "), expected[n - 1]),
+    let expected_text = match expected.split_last() {
+        None if reserved_hit => "a name".to_string(),
+        None => "something else".to_string(),
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
     };
     let start = line.start + pos;
     let found_len = {
