@@ -26,7 +26,8 @@
 //!   parameter. Types are checked before reading: a column whose type cannot hold its input is an
 //!   error up front (G0012); a text column holding a bad value gives that unit an error record.
 //! - **Streaming.** Rows come through two server-side cursors (`DECLARE … CURSOR`, `FETCH 2048`)
-//!   in one read-only, repeatable-read transaction.
+//!   in one read-only, repeatable-read transaction (planned to be read to the end, with
+//!   `work_mem` raised to 64 MB for that transaction only, so the sorts stay in memory).
 //! - **Connection.** A `postgres://user:password@host:port/database` URL or a `key=value` string
 //!   (libpq's forms); `options=-csearch_path=openg2p` picks a schema. No TLS: connect over a local
 //!   socket, a private network or an SSH tunnel. Passwords never appear in messages or summaries
@@ -186,8 +187,14 @@ pub fn open_postgres(
         let action = action.to_string();
         move |e: postgres::Error| db_error(&database, &action, &e)
     };
+    // The cursors are read to the end: plan for the whole result, and sort in memory where the
+    // server allows (for this transaction only).
     client
-        .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .batch_execute(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
+             SET LOCAL cursor_tuple_fraction = 1.0;
+             SET LOCAL work_mem = '64MB';",
+        )
         .map_err(fail("start a read-only transaction"))?;
     let only: Vec<&(dyn postgres::types::ToSql + Sync)> = match &options.only_unit {
         Some(id) => vec![id],

@@ -9,9 +9,10 @@
 //! ORDER BY p."id"
 //! -- members: every membership of those groups, with its kinds and dates
 //! SELECT m.id::bigint, i."id"::text, g."id"::text,
-//!        (SELECT string_agg(k.name, ';' ORDER BY k.name) FROM <kind relation> …),
-//!        (m."start_date")::date::text, (m."ended_date")::date::text, i."birthdate"::text, …
+//!        mk.kinds, (m."start_date")::date::text, (m."ended_date")::date::text, i."birthdate"::text, …
 //! FROM g2p_group_membership m JOIN res_partner g ON g.id = m."group" JOIN res_partner i ON i.id = m."individual"
+//! LEFT JOIN (SELECT r.g2p_group_membership_id AS mid, string_agg(k.name, ';' ORDER BY k.name) AS kinds
+//!            FROM <kind relation> r JOIN g2p_group_membership_kind k … GROUP BY 1) mk ON mk.mid = m.id
 //! WHERE <the same filter on g>
 //! ORDER BY g."id", m.id
 //! ```
@@ -112,8 +113,9 @@ impl Plan<'_> {
         }
     }
 
-    /// The kinds of membership `m`, as `Head;Other`.
-    fn kinds(&self) -> Result<String, RegistryError> {
+    /// The join that gives each membership `m` its kinds as `mk.kinds` (`Head;Other`): one
+    /// aggregate over the kind relation, joined by hash rather than a subquery per row.
+    fn kinds(&self, mid: &str) -> Result<String, RegistryError> {
         if !self.catalog.has_table(KIND_REL) || !self.catalog.has_table(KIND) {
             return Err(RegistryError::MissingTable {
                 database: self.database.to_string(),
@@ -137,7 +139,8 @@ impl Plan<'_> {
             _ => format!("k.{}::text", quote(&name_col.name)),
         };
         Ok(format!(
-            "(SELECT string_agg({name}, ';' ORDER BY {name}) FROM {} r JOIN {} k ON k.{kid} = r.{rk} WHERE r.{rm} = m.id)",
+            "LEFT JOIN (SELECT r.{rm} AS mid, string_agg({name}, ';' ORDER BY {name}) AS kinds \
+             FROM {} r JOIN {} k ON k.{kid} = r.{rk} GROUP BY r.{rm}) mk ON mk.mid = m.{mid}",
             quote(KIND_REL),
             quote(KIND)
         ))
@@ -223,14 +226,14 @@ impl Plan<'_> {
             format!("m.{mid}::bigint"),
             format!("i.{id}::text"),
             format!("g.{id}::text"),
-            self.kinds()?,
+            "mk.kinds".to_string(),
             self.date(&["start_date"])?,
             self.date(&["ended_date", "end_date"])?,
         ];
         for w in member_wanted.iter().skip(5) {
             // An input named as a membership fact reads that fact, as in a members file.
             let expr = match w.name() {
-                "kind" | "kinds" => self.kinds()?,
+                "kind" | "kinds" => "mk.kinds".to_string(),
                 "start_date" => self.date(&["start_date"])?,
                 "end_date" => self.date(&["ended_date", "end_date"])?,
                 _ => self.input(w, "i", "indv", &self.columns.member)?,
@@ -244,9 +247,10 @@ impl Plan<'_> {
         };
         let members = format!(
             "SELECT {} FROM {} m JOIN {p} g ON g.{pk} = m.{group} JOIN {p} i ON i.{pk} = m.{individual} \
-             WHERE {}{only} ORDER BY g.{id}{collate}, m.{mid}",
+             {} WHERE {}{only} ORDER BY g.{id}{collate}, m.{mid}",
             select.join(", "),
             quote(MEMBERSHIP),
+            self.kinds(&mid)?,
             self.population("g", true)?,
             p = quote(PARTNER),
         );

@@ -128,128 +128,174 @@ fn opt(s: &str) -> Option<&str> {
     Some(s.trim()).filter(|s| !s.is_empty())
 }
 
+/// Reads a CSV file into columns of optional text, by the names asked for.
+fn columns(path: &Path, names: &[&str]) -> Vec<Vec<Option<String>>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let at: Vec<usize> = names
+        .iter()
+        .map(|n| header.iter().position(|c| c == *n).unwrap())
+        .collect();
+    let mut cols = vec![Vec::new(); names.len()];
+    for rec in reader.records() {
+        let r = rec.unwrap();
+        for (k, i) in at.iter().enumerate() {
+            cols[k].push(opt(r.get(*i).unwrap_or("")).map(str::to_string));
+        }
+    }
+    cols
+}
+
+/// Inserts rows given as columns of text, `BATCH` rows per statement (`INSERT … SELECT … FROM
+/// unnest($1::text[], …)`), and returns the first column of what `sql` returns, per row.
+fn insert_batched(
+    tx: &mut postgres::Transaction<'_>,
+    sql: &str,
+    cols: &[Vec<Option<String>>],
+) -> Vec<(i32, String)> {
+    const BATCH: usize = 5000;
+    let n = cols.first().map_or(0, Vec::len);
+    let stmt = tx.prepare(sql).unwrap();
+    let mut out = Vec::with_capacity(n);
+    for start in (0..n).step_by(BATCH) {
+        let end = (start + BATCH).min(n);
+        let slices: Vec<Vec<Option<String>>> =
+            cols.iter().map(|c| c[start..end].to_vec()).collect();
+        let params: Vec<&(dyn postgres::types::ToSql + Sync)> = slices
+            .iter()
+            .map(|c| c as &(dyn postgres::types::ToSql + Sync))
+            .collect();
+        for row in tx.query(&stmt, &params).unwrap() {
+            out.push((row.get(0), row.get(1)));
+        }
+    }
+    out
+}
+
 /// Loads `groups.csv` and `members.csv` of `dir` (as `entitle generate` writes them) in the
 /// OpenG2P shape: groups and individuals as registrant partners with their `ref`, custom fields
 /// `x_cst_grp_*` / `x_cst_indv_*`, indicators `z_ind_grp_*`, and one membership per member with
 /// its kind and dates. Returns (groups, members) loaded.
 pub fn load_population(client: &mut Client, dir: &Path) -> (u64, u64) {
     let mut tx = client.transaction().unwrap();
-    let mut groups = csv::Reader::from_path(dir.join("groups.csv")).unwrap();
-    let header = groups.headers().unwrap().clone();
-    let col = |h: &csv::StringRecord, name: &str| h.iter().position(|c| c == name).unwrap();
-    let g = |name: &str| col(&header, name);
-    let insert_group = tx
-        .prepare(
-            "INSERT INTO res_partner (ref, name, is_registrant, is_group, x_cst_grp_region,
-                x_cst_grp_district, x_cst_grp_area, x_cst_grp_monthly_income,
-                x_cst_grp_enrolled_in_pension, x_cst_grp_household_size, x_cst_grp_roof_is_permanent,
-                z_ind_grp_num_children, z_ind_grp_num_elderly, z_ind_grp_is_hh_with_disabled,
-                x_cst_grp_is_displaced, registration_date)
-             VALUES ($1, $1, true, true, $2, $3, $4, $5::text::numeric, $6::text::boolean,
-                $7::text::integer, $8::text::boolean, $9::text::integer, $10::text::integer,
-                $11::text::boolean, $12::text::boolean, $13::text::date)
-             RETURNING id",
-        )
-        .unwrap();
-    let mut group_ids: HashMap<String, i32> = HashMap::new();
-    let mut n_groups = 0u64;
-    for rec in groups.records() {
-        let r = rec.unwrap();
-        let f = |name: &str| opt(r.get(g(name)).unwrap_or(""));
-        let id: i32 = tx
-            .query_one(
-                &insert_group,
-                &[
-                    &f("id"),
-                    &f("region"),
-                    &f("district"),
-                    &f("area"),
-                    &f("monthly_income"),
-                    &f("enrolled_in_pension"),
-                    &f("household_size"),
-                    &f("roof_is_permanent"),
-                    &f("z_ind_grp_num_children"),
-                    &f("z_ind_grp_num_elderly"),
-                    &f("z_ind_grp_is_hh_with_disabled"),
-                    &f("x_cst_grp_is_displaced"),
-                    &f("registration_date"),
-                ],
-            )
-            .unwrap()
-            .get(0);
-        group_ids.insert(f("id").unwrap().to_string(), id);
-        n_groups += 1;
-    }
-    let mut members = csv::Reader::from_path(dir.join("members.csv")).unwrap();
-    let header = members.headers().unwrap().clone();
-    let m = |name: &str| col(&header, name);
-    let insert_person = tx
-        .prepare(
-            "INSERT INTO res_partner (ref, name, is_registrant, is_group, gender, birthdate,
-                x_cst_indv_disabled, x_cst_indv_years_of_schooling, x_cst_indv_employed,
-                x_cst_indv_owns_phone, x_cst_indv_receives_other_pension, phone)
-             VALUES ($1, $2, true, false, $3, $4::text::date, $5::text::boolean, $6::text::integer,
-                $7::text::boolean, $8::text::boolean, $9::text::boolean, $10)
-             RETURNING id",
-        )
-        .unwrap();
-    let insert_membership = tx
-        .prepare(
-            "INSERT INTO g2p_group_membership (\"group\", individual, start_date, ended_date, is_ended)
-             VALUES ($1, $2, $3::text::timestamp, $4::text::timestamp, $4::text IS NOT NULL)
-             RETURNING id",
-        )
-        .unwrap();
-    let insert_kind = tx
-        .prepare(
-            "INSERT INTO g2p_group_membership_g2p_group_membership_kind_rel
-                (g2p_group_membership_id, g2p_group_membership_kind_id) VALUES ($1, $2)",
-        )
-        .unwrap();
+    let groups = columns(
+        &dir.join("groups.csv"),
+        &[
+            "id",
+            "region",
+            "district",
+            "area",
+            "monthly_income",
+            "enrolled_in_pension",
+            "household_size",
+            "roof_is_permanent",
+            "z_ind_grp_num_children",
+            "z_ind_grp_num_elderly",
+            "z_ind_grp_is_hh_with_disabled",
+            "x_cst_grp_is_displaced",
+            "registration_date",
+        ],
+    );
+    let group_ids: HashMap<String, i32> = insert_batched(
+        &mut tx,
+        "INSERT INTO res_partner (ref, name, is_registrant, is_group, x_cst_grp_region,
+            x_cst_grp_district, x_cst_grp_area, x_cst_grp_monthly_income,
+            x_cst_grp_enrolled_in_pension, x_cst_grp_household_size, x_cst_grp_roof_is_permanent,
+            z_ind_grp_num_children, z_ind_grp_num_elderly, z_ind_grp_is_hh_with_disabled,
+            x_cst_grp_is_displaced, registration_date)
+         SELECT r, r, true, true, a, b, c, d::numeric, e::boolean, f::integer, g::boolean,
+            h::integer, i::integer, j::boolean, k::boolean, l::date
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+            $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+            AS x(r, a, b, c, d, e, f, g, h, i, j, k, l)
+         RETURNING id, ref",
+        &groups,
+    )
+    .into_iter()
+    .map(|(id, r)| (r, id))
+    .collect();
+    let m = columns(
+        &dir.join("members.csv"),
+        &[
+            "id",
+            "name",
+            "gender",
+            "birthdate",
+            "disabled",
+            "years_of_schooling",
+            "employed",
+            "owns_phone",
+            "receives_other_pension",
+            "phone",
+            "group_id",
+            "kind",
+            "start_date",
+            "end_date",
+        ],
+    );
+    let people: HashMap<String, i32> = insert_batched(
+        &mut tx,
+        "INSERT INTO res_partner (ref, name, is_registrant, is_group, gender, birthdate,
+            x_cst_indv_disabled, x_cst_indv_years_of_schooling, x_cst_indv_employed,
+            x_cst_indv_owns_phone, x_cst_indv_receives_other_pension, phone)
+         SELECT r, a, true, false, b, c::date, d::boolean, e::integer, f::boolean, g::boolean,
+            h::boolean, i
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+            $7::text[], $8::text[], $9::text[], $10::text[]) AS x(r, a, b, c, d, e, f, g, h, i)
+         RETURNING id, ref",
+        &m[..10],
+    )
+    .into_iter()
+    .map(|(id, r)| (r, id))
+    .collect();
+    // One membership per member row, in file order.
+    let n = m[0].len();
+    let member_ref = &m[0];
+    let group: Vec<Option<String>> = m[10]
+        .iter()
+        .map(|g| g.as_ref().map(|g| group_ids[g].to_string()))
+        .collect();
+    let person: Vec<Option<String>> = member_ref
+        .iter()
+        .map(|r| r.as_ref().map(|r| people[r].to_string()))
+        .collect();
+    let memberships: HashMap<String, i32> = insert_batched(
+        &mut tx,
+        "INSERT INTO g2p_group_membership (\"group\", individual, start_date, ended_date, is_ended)
+         SELECT g::integer, i::integer, s::timestamp, e::timestamp, e IS NOT NULL
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(g, i, s, e)
+         RETURNING id, individual::text",
+        &[group, person, m[12].clone(), m[13].clone()],
+    )
+    .into_iter()
+    .map(|(id, individual)| (individual, id))
+    .collect();
     let mut kinds = HashMap::new();
-    let mut n_members = 0u64;
-    for rec in members.records() {
-        let r = rec.unwrap();
-        let f = |name: &str| opt(r.get(m(name)).unwrap_or(""));
-        let person: i32 = tx
-            .query_one(
-                &insert_person,
-                &[
-                    &f("id"),
-                    &f("name"),
-                    &f("gender"),
-                    &f("birthdate"),
-                    &f("disabled"),
-                    &f("years_of_schooling"),
-                    &f("employed"),
-                    &f("owns_phone"),
-                    &f("receives_other_pension"),
-                    &f("phone"),
-                ],
-            )
-            .unwrap()
-            .get(0);
-        let group = group_ids[f("group_id").unwrap()];
-        let membership: i32 = tx
-            .query_one(
-                &insert_membership,
-                &[&group, &person, &f("start_date"), &f("end_date")],
-            )
-            .unwrap()
-            .get(0);
-        for kind in f("kind").unwrap_or("").split(';').filter(|k| !k.is_empty()) {
-            let kid = kind_id(&mut tx, &mut kinds, kind);
-            tx.execute(&insert_kind, &[&membership, &kid]).unwrap();
+    let (mut rel_m, mut rel_k) = (Vec::new(), Vec::new());
+    for k in 0..n {
+        let (Some(r), Some(ks)) = (&member_ref[k], &m[11][k]) else {
+            continue;
+        };
+        let membership = memberships[&people[r].to_string()];
+        for kind in ks.split(';').filter(|k| !k.is_empty()) {
+            rel_m.push(membership);
+            rel_k.push(kind_id(&mut tx, &mut kinds, kind));
         }
-        n_members += 1;
     }
     tx.execute(
-        "UPDATE res_partner g SET z_ind_grp_num_individuals =
-            (SELECT count(*) FROM g2p_group_membership m WHERE m.\"group\" = g.id)
-         WHERE g.is_group",
+        "INSERT INTO g2p_group_membership_g2p_group_membership_kind_rel
+            (g2p_group_membership_id, g2p_group_membership_kind_id)
+         SELECT * FROM unnest($1::integer[], $2::integer[])",
+        &[&rel_m, &rel_k],
+    )
+    .unwrap();
+    tx.execute(
+        "UPDATE res_partner g SET z_ind_grp_num_individuals = n.count
+         FROM (SELECT \"group\", count(*) FROM g2p_group_membership GROUP BY \"group\") n
+         WHERE n.\"group\" = g.id",
         &[],
     )
     .unwrap();
     tx.commit().unwrap();
-    (n_groups, n_members)
+    (group_ids.len() as u64, n as u64)
 }
