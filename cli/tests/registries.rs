@@ -112,6 +112,58 @@ fn decisions_from_files_can_be_recorded_in_a_store() {
 }
 
 #[test]
+fn a_run_over_the_store_is_paid_with_payees_and_ledger_from_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("registry.db");
+    let store = format!("sqlite:{}", db.display());
+    assert_eq!(
+        ran(&["import", "examples/registry", "--to", &store]).code,
+        0
+    );
+    let run = dir.path().join("run");
+    let r = run_child_grant(&store, run.to_str().unwrap(), &["--record"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pay = |run: &Path, ledger: &Path, out: &str| {
+        let out = dir.path().join(out);
+        let r = ran(&[
+            "pay",
+            run.to_str().unwrap(),
+            "--format",
+            "ph-ee",
+            "--payer",
+            "examples/payer.toml",
+            "--ledger",
+            ledger.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        entitle_payments::SqliteLedger::open(ledger)
+            .unwrap()
+            .entries()
+            .unwrap()
+    };
+    // The payees come from the store's members (the head's `account`), and the references go into
+    // the store's own ledger table, beside the recorded decisions: the same payments as from files.
+    let from_store = pay(&run, &db, "pay-store");
+    let files_run = dir.path().join("files-run");
+    assert_eq!(
+        run_child_grant("examples/registry", files_run.to_str().unwrap(), &[]).code,
+        0
+    );
+    let from_files = pay(&files_run, &dir.path().join("ledger.db"), "pay-files");
+    let key = |e: &entitle_payments::LedgerEntry| {
+        (e.unit_id.clone(), e.amount.clone(), e.reference.clone())
+    };
+    assert!(!from_store.is_empty());
+    assert_eq!(
+        from_store.iter().map(key).collect::<Vec<_>>(),
+        from_files.iter().map(key).collect::<Vec<_>>()
+    );
+    assert_eq!(runs(&db), [("2026-03-01".to_string(), 2992)]);
+}
+
+#[test]
 fn dci_responses_are_a_registry() {
     let dir = tempfile::tempdir().unwrap();
     let response = root().join("registry-adapters/tests/data/dci/households.json");

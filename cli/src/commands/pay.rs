@@ -20,8 +20,8 @@ use entitle_dsl::ast::Target;
 use entitle_payments::{
     export_run, ExportOptions, Format, Payee, Payees, PayerConfig, PlanOptions,
 };
+use entitle_registry::discover;
 use entitle_registry::files::lookup::{lookup, Lookup};
-use entitle_registry::{discover, RegistryFiles};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::io::Write;
@@ -143,8 +143,6 @@ fn registry_payees(a: &Args, cfg: &PayeesConfig, base: &Path) -> Result<HashMap<
         Target::Household
     };
     let members = cfg.members.as_ref().map(|m| relative_to(base, m));
-    let files: RegistryFiles =
-        discover(&registry, target, members.as_deref()).map_err(registry_error)?;
     let column = cfg.column.clone().unwrap_or_else(|| "account".into());
     let mut columns = vec![(column, true)];
     if let Some(n) = &cfg.name_column {
@@ -155,7 +153,13 @@ fn registry_payees(a: &Args, cfg: &PayeesConfig, base: &Path) -> Result<HashMap<
         kind: cfg.kind.clone().unwrap_or_else(|| "head".into()),
         as_of,
     };
-    let found = lookup(&files, &l).map_err(registry_error)?;
+    // A run over the SQLite store (`sqlite:FILE`) finds payees in the store.
+    let found = match registry.to_str().and_then(|r| r.strip_prefix("sqlite:")) {
+        Some(db) => entitle_registry::sqlite::SqliteStore::open(Path::new(db))
+            .and_then(|store| store.lookup(target == Target::Household, &l)),
+        None => discover(&registry, target, members.as_deref()).and_then(|f| lookup(&f, &l)),
+    }
+    .map_err(registry_error)?;
     Ok(found
         .into_iter()
         .map(|(unit, f)| {

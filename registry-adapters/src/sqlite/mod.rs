@@ -36,6 +36,7 @@
 //! transaction ([`crate::runs`]). The schema is versioned ([`schema`]).
 
 mod import;
+mod lookup;
 mod record;
 mod rows;
 pub mod schema;
