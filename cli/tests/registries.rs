@@ -229,7 +229,7 @@ fn registry_problems_stop_with_a_coded_message_and_write_nothing() {
         ),
         (
             vec![format!("sqlite:{}", dir.path().join("empty.db").display())],
-            "the store holds no groups; import them first",
+            "there is no store here; make one with `entitle import",
         ),
         (vec![format!("sqlite:{}", not_a_store.display())], "[G0009]"),
         (

@@ -77,10 +77,22 @@ impl Location {
         }
         match self {
             Location::Files(path) => crate::files::open_files(path, program, options),
+            // Reading never creates a store: a missing file is an error, not an empty registry.
             #[cfg(feature = "sqlite")]
-            Location::Sqlite(path) => crate::sqlite::SqliteStore::open(path)?.source(program, options),
+            Location::Sqlite(path) if !path.exists() => Err(RegistryError::NotFound {
+                path: path.clone(),
+                reason:
+                    "there is no store here; make one with `entitle import DIR --to sqlite:FILE`"
+                        .into(),
+            }),
+            #[cfg(feature = "sqlite")]
+            Location::Sqlite(path) => {
+                crate::sqlite::SqliteStore::open(path)?.source(program, options)
+            }
             #[cfg(feature = "postgres")]
-            Location::Postgres(url) => crate::postgres::open_postgres(url, program, options, mapping),
+            Location::Postgres(url) => {
+                crate::postgres::open_postgres(url, program, options, mapping)
+            }
             #[cfg(feature = "dci")]
             Location::Dci(path) => crate::dci::open_dci(path, program, options, mapping),
             #[allow(unreachable_patterns)]
@@ -102,9 +114,7 @@ impl Location {
             #[cfg(feature = "sqlite")]
             Location::Sqlite(path) => crate::sqlite::SqliteStore::open(path)?.recorder(info),
             #[cfg(feature = "postgres")]
-            Location::Postgres(url) => {
-                Ok(Box::new(crate::postgres::PgRecorder::begin(url, info)?))
-            }
+            Location::Postgres(url) => Ok(Box::new(crate::postgres::PgRecorder::begin(url, info)?)),
             _ => Err(self.unsupported(
                 "decisions can be recorded in a database only: a `sqlite:` store or `postgres://`",
             )),
@@ -145,7 +155,10 @@ mod tests {
             Program::compile(include_str!("../../examples/programs/child_grant.entitle")).unwrap();
         let map = Mapping::from_entries(["region=x"]).unwrap();
         let files = Location::parse("examples/registry");
-        let e = files.open(&program, &SourceOptions::default(), &map).err().unwrap();
+        let e = files
+            .open(&program, &SourceOptions::default(), &map)
+            .err()
+            .unwrap();
         assert_eq!(e.code(), "G0008");
         let with_members = SourceOptions {
             members: Some("m.csv".into()),
@@ -156,6 +169,9 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(e.code(), "G0008");
-        assert!(e.to_string().ends_with("(the registry is dci:x.json)"), "{e}");
+        assert!(
+            e.to_string().ends_with("(the registry is dci:x.json)"),
+            "{e}"
+        );
     }
 }
