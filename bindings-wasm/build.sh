@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the entitle-wasm package into bindings-wasm/pkg/:
-#   1. the crate for wasm32-unknown-unknown in release mode, optimised for size (LTO, opt-level s),
+#   1. the crate for wasm32-unknown-unknown in release mode, optimised for size (LTO, opt-level z),
 #   2. wasm-opt -Oz when binaryen is installed,
 #   3. wasm-bindgen --target web (usable from a plain page and from bundlers) into pkg/raw/,
 #   4. the JS wrapper, its .d.ts and package.json (js/) into pkg/.
@@ -12,9 +12,9 @@ root=$(dirname "$here")
 cd "$root"
 
 # Size-optimised release settings for this build only (the workspace's release profile is shared).
-# ENTITLE_WASM_OPT_LEVEL=z gives a .wasm about 14 % smaller gzipped whose evaluation is about 1.3 to 2
-# times slower (see BENCHMARKS.md); `s` is the default while the download stays well under 500 KB.
-export CARGO_PROFILE_RELEASE_OPT_LEVEL="${ENTITLE_WASM_OPT_LEVEL:-s}"
+# opt-level z keeps the download under the 500 KB budget: about 15 % smaller gzipped than `s`, for
+# an evaluation about 1.3 to 2 times slower (BENCHMARKS.md); ENTITLE_WASM_OPT_LEVEL=s builds for speed.
+export CARGO_PROFILE_RELEASE_OPT_LEVEL="${ENTITLE_WASM_OPT_LEVEL:-z}"
 export CARGO_PROFILE_RELEASE_LTO=true
 export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
 export CARGO_PROFILE_RELEASE_DEBUG=false

@@ -5,11 +5,13 @@
 //! cargo run -p entitle-wasm --example native_results -- target/wasm-native-results.json
 //! ```
 //!
-//! Output: a JSON array with one entry per case that compiles and has units:
-//! `{"file", "name", "as_of", "units": [unit JSON text], "results": [decision or error JSON text],
-//! "batch": [the same, from one batch call], "warnings": [diagnostic JSON]}`, and one entry per case
-//! that does not compile: `{"file", "name", "diagnostics": [diagnostic JSON]}`. Units are kept as
-//! their exact JSON text (serde_json with arbitrary precision), so numbers cross unchanged.
+//! Output: a JSON array with one entry per case that compiles:
+//! `{"file", "name", "units": [unit JSON text], "warnings": [diagnostic JSON], "as_of", "results":
+//! [decision or error JSON text], "batch": [the same, from one batch call], "cycle": run JSON text}`
+//! (`as_of`, `results` and `batch` when the case has an as-of date, `cycle` when it has
+//! `want_cycle`), and one entry per case that does not compile: `{"file", "name", "diagnostics"}`.
+//! Units are kept as their exact JSON text (serde_json with arbitrary precision), so numbers cross
+//! unchanged.
 
 use entitle_core::{EvalOptions, Program};
 use serde_json::{json, Value as Json};
@@ -37,22 +39,35 @@ fn main() -> Result<(), String> {
                     json!({"file": file_name, "name": case.name, "diagnostics": diagnostics}),
                 ),
                 Ok(program) => {
-                    let Some(as_of) = case.as_of.as_deref() else {
-                        continue;
-                    };
-                    let results: Vec<String> = case
-                        .units
-                        .iter()
-                        .map(|u| text(&program.evaluate_json(u, as_of, &options)))
-                        .collect::<Result<_, _>>()?;
-                    let batch: Vec<String> = program
-                        .evaluate_batch_json(&case.units, as_of, &options)
-                        .iter()
-                        .map(text)
-                        .collect::<Result<_, _>>()?;
                     let units: Vec<String> =
                         case.units.iter().map(text).collect::<Result<_, _>>()?;
-                    entries.push(json!({"file": file_name, "name": case.name, "as_of": as_of, "units": units, "results": results, "batch": batch, "warnings": program.warnings()}));
+                    let mut entry = json!({"file": file_name, "name": case.name, "units": units, "warnings": program.warnings()});
+                    // A run through the run model, as the corpus runner does it.
+                    if case.want_cycle.is_some() {
+                        let as_of = case.as_of.as_deref().unwrap_or("");
+                        let cycle = program.run_cycle_json(
+                            &case.units,
+                            as_of,
+                            case.cycle.as_ref().unwrap_or(&Json::Null),
+                        );
+                        entry["cycle"] = Json::String(text(&cycle)?);
+                    }
+                    if let Some(as_of) = case.as_of.as_deref() {
+                        let results: Vec<String> = case
+                            .units
+                            .iter()
+                            .map(|u| text(&program.evaluate_json(u, as_of, &options)))
+                            .collect::<Result<_, _>>()?;
+                        let batch: Vec<String> = program
+                            .evaluate_batch_json(&case.units, as_of, &options)
+                            .iter()
+                            .map(text)
+                            .collect::<Result<_, _>>()?;
+                        entry["as_of"] = Json::String(as_of.to_string());
+                        entry["results"] = json!(results);
+                        entry["batch"] = json!(batch);
+                    }
+                    entries.push(entry);
                 }
             }
         }

@@ -94,6 +94,12 @@ export class Program {
    * @throws {EvaluationError} like `evaluate`, with the message in that locale.
    */
   explain(unit: Unit | string, asOf: string, options?: ExplainOptions): string;
+  /**
+   * Runs the program over many units through the run model: enrolment states, compliance, ranking
+   * and selection within a budget, approval, summary.
+   * @throws {RunError} when the run cannot be carried out (invalid options, …).
+   */
+  runCycle(units: readonly Unit[] | string, asOf: string, options?: RunOptions | null): CycleResult;
   /** Runs the tests written inside the program. */
   runTests(): TestOutcome[];
   /** Frees the compiled program now rather than when it is garbage-collected. */
@@ -294,6 +300,52 @@ export interface UnitFailure {
 /** One result of a batch. */
 export type BatchResult = Decision | UnitFailure;
 
+/**
+ * Options of a run (core/src/run_model/json.rs); every key is optional and unknown keys are an error.
+ * Amounts are decimal strings.
+ */
+export interface RunOptions {
+  /** Each unit's membership state before this run, by unit id (`"enrolled"`, `"paused"` …). */
+  previous?: Record<string, string>;
+  compliance?: string;
+  top?: number;
+  budget?: string | number;
+  budget_mode?: string;
+  enrolment?: string;
+  fund?: { posted: string | number; approved?: string | number };
+  auto_approve?: boolean;
+  summary?: { by?: string[]; age?: string; reference?: Array<string | number> };
+  /** The same units run with these options, for `comparison`. */
+  compare_with?: Omit<RunOptions, "summary" | "compare_with">;
+}
+
+/** One unit's outcome in a run. */
+export interface UnitRun {
+  unit_id: string;
+  decision: Outcome | null;
+  previous_state?: string;
+  state: string;
+  /** Why: a code, and the rules that decided it when there are some. */
+  state_reason: { code: string; rules?: string[]; [field: string]: unknown };
+  rank?: number;
+  rank_keys?: Value[];
+  selected: boolean;
+  selection: string;
+  selection_rules?: string[];
+  cash?: string;
+  allocated?: string;
+  approval?: string;
+  approval_reason?: string;
+}
+
+/** The result of a run: one record per unit, the totals, and the summary and comparison when asked for. */
+export interface CycleResult {
+  units: UnitRun[];
+  totals: { units: number; errors: number; selected: number; requested: string; allocated: string; [key: string]: unknown };
+  summary?: Record<string, unknown>;
+  comparison?: Record<string, unknown>;
+}
+
 export interface TestOutcome {
   name: string;
   line: number;
@@ -313,6 +365,15 @@ export class EntitleError extends Error {
 /** Program text with errors. `code` is the first error's code; `diagnostics` lists them all. */
 export class CompileError extends EntitleError {
   private constructor();
+}
+
+/** A run that could not be carried out as a whole. */
+export class RunError extends EntitleError {
+  private constructor();
+  /** The engine's error object: `code` (`R0101` …), `message` and the code's own fields (`option`, `reason` …). */
+  readonly details: { code: string; message: string; [field: string]: unknown };
+  /** The engine's whole result, `{error}`. */
+  readonly result: { error: { code: string; message: string; [field: string]: unknown } };
 }
 
 /** A unit that could not be evaluated. */

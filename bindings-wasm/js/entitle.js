@@ -44,6 +44,16 @@ export class EvaluationError extends EntitleError {
   }
 }
 
+/** A run that could not be carried out as a whole: `code` is `R0101`…, `details` the engine's error. */
+export class RunError extends EntitleError {
+  constructor(message, { details, result, ...options } = {}) {
+    super(message, options);
+    this.name = "RunError";
+    this.details = details;
+    this.result = result;
+  }
+}
+
 let initialized = false;
 // Bumped each time the module is instantiated afresh after an internal error.
 let generation = 0;
@@ -95,6 +105,8 @@ function convert(e) {
       return new CompileError(e.message, options);
     case "EvaluationError":
       return new EvaluationError(e.message, { ...options, unitId: e.unitId, details: e.details, result: e.result });
+    case "RunError":
+      return new RunError(e.message, { ...options, details: e.details, result: e.result });
     default:
       return new EntitleError(e.message, options);
   }
@@ -293,6 +305,22 @@ export class Program {
     const { locale } = readOptions(options, { locale: "string" });
     const text = unitJson(unit, "unit");
     return this.#call((p) => p.explain(text, asOf, locale));
+  }
+
+  /**
+   * Runs the program over many units through the run model (enrolment states, compliance, ranking
+   * and selection within a budget, approval, summary): `{units, totals, summary?, comparison?}`.
+   * Throws `RunError` when the run cannot be carried out.
+   */
+  runCycle(units, asOf, options) {
+    requireString(asOf, "asOf");
+    const text = unitJson(units, "units");
+    if (options !== undefined && options !== null && typeof options !== "object") {
+      throw argError(TypeError, "ERR_INVALID_ARG_TYPE", `options must be an object, got ${describe(options)}`);
+    }
+    // The run options are checked by the engine (an unknown key is a RunError, R0102).
+    const optionsText = options === undefined || options === null ? undefined : JSON.stringify(options, unitValue);
+    return this.#call((p) => p.runCycle(text, asOf, optionsText));
   }
 
   /** Runs the tests written inside the program. */

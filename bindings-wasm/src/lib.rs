@@ -50,6 +50,9 @@ enum Failure {
     /// The unit could not be evaluated: an `EvaluationError` carrying the engine's error JSON,
     /// `{"unit_id": …, "error": {"code": "R0001", "message": …}}`.
     Evaluation(Json),
+    /// A run could not be carried out as a whole: a `RunError` carrying the engine's
+    /// `{"error": {"code": "R0101", "message": …}}`.
+    Run(Json),
     /// An argument of the wrong JS type: a `TypeError`.
     Argument(String),
     /// A bug (a panic caught where unwinding exists): an `EntitleError` with code `INTERNAL`.
@@ -239,6 +242,25 @@ impl From<Failure> for JsValue {
                 let e = js_error("EvaluationError", code, &format!("unit {unit_id}: {text}"));
                 set(&e, "diagnostics", &js_sys::Array::new());
                 set(&e, "unitId", &JsValue::from_str(unit_id));
+                set(
+                    &e,
+                    "details",
+                    &result.get("error").map_or(JsValue::NULL, to_js),
+                );
+                set(&e, "result", &to_js(&result));
+                e
+            }
+            Failure::Run(result) => {
+                let code = result
+                    .pointer("/error/code")
+                    .and_then(Json::as_str)
+                    .unwrap_or("");
+                let text = result
+                    .pointer("/error/message")
+                    .and_then(Json::as_str)
+                    .unwrap_or(code);
+                let e = js_error("RunError", code, text);
+                set(&e, "diagnostics", &js_sys::Array::new());
                 set(
                     &e,
                     "details",
@@ -509,6 +531,36 @@ impl WasmProgram {
                 as_of,
                 locale.as_deref(),
             )
+        })
+    }
+
+    /// Runs the program over many units (the JSON text of an array) through the run model:
+    /// enrolment states, compliance, ranking and selection within a budget, approval, summary
+    /// (`options`: the JSON text of the run options of `entitle_core::run_model::json`, or nothing).
+    /// Returns `{units, totals, summary?, comparison?}`; throws a `RunError` (`code` `R0101`…)
+    /// when the run cannot be carried out.
+    #[wasm_bindgen(js_name = runCycle)]
+    pub fn run_cycle(
+        &self,
+        units: &str,
+        as_of: &str,
+        options: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        run(|| {
+            let Json::Array(units) = json_arg(units, "the units")? else {
+                return Err(Failure::Argument(
+                    "entitle: the units must be a JSON array".into(),
+                ));
+            };
+            let options = match options {
+                Some(text) => json_arg(&text, "the run options")?,
+                None => Json::Null,
+            };
+            let result = self.inner.run_cycle_json(&units, as_of, &options);
+            if result.get("units").is_none() && result.get("error").is_some() {
+                return Err(Failure::Run(result));
+            }
+            Ok(to_js(&result))
         })
     }
 

@@ -271,7 +271,7 @@ test("the package: version, locales, package.json, every export typed, download 
   // Drift: every public export of entitle.js is declared in entitle.d.ts (the test hooks are not public).
   const dts = readFileSync(path.join(pkgDir, "entitle.d.ts"), "utf8");
   const exported = Object.keys(entitle).filter((k) => k !== "__testing");
-  assert.deepEqual(exported.sort(), ["CompileError", "EntitleError", "EvaluationError", "Program", "check", "compile", "default", "initSync", "locales", "version"]);
+  assert.deepEqual(exported.sort(), ["CompileError", "EntitleError", "EvaluationError", "Program", "RunError", "check", "compile", "default", "initSync", "locales", "version"]);
   for (const name of exported) {
     const declared = name === "default" ? /export default function init\(/ : new RegExp(`export (declare )?(function|class) ${name}\\b`);
     assert.match(dts, declared, `${name} is declared in entitle.d.ts`);
@@ -323,4 +323,27 @@ test("hostile unit data is an error for that unit, never a trap", () => {
   const results = p.evaluateBatch([crowd, household, { id: "H11", region: "x".repeat(1 << 20) }], AS_OF);
   assert.deepEqual(results.map((r) => r.error?.code ?? r.decision), ["R0009", "eligible", "R0008"]);
   assert.equal(entitle.__testing.generation(), generation, "no trap, no restart");
+});
+
+test("runCycle runs the program over many units: states, selection, approval against a fund", () => {
+  const p = compile(CHILD_GRANT);
+  const south = { ...household, id: "H2", region: "South" };
+  const run = p.runCycle([household, south], AS_OF);
+  assert.deepEqual(run.units.map((u) => [u.unit_id, u.decision, u.state, u.selected, u.cash ?? null]), [
+    ["H1", "eligible", "enrolled", true, "2800"],
+    ["H2", "not_eligible", "not_eligible", false, null],
+  ]);
+  assert.deepEqual(run.units[1].state_reason, { code: "not_eligible", rules: ["covered"] });
+  assert.deepEqual([run.totals.units, run.totals.selected, run.totals.requested, run.totals.pending], [2, 1, "2800", "2800"]);
+  const funded = p.runCycle(JSON.stringify([household]), AS_OF, { fund: { posted: "1000" }, previous: { H1: "enrolled" } });
+  assert.deepEqual([funded.units[0].previous_state, funded.units[0].approval, funded.units[0].approval_reason], ["enrolled", "pending_validation", "fund_exhausted"]);
+  assert.equal(funded.totals.fund.remaining, "1000");
+  assert.throws(() => p.runCycle([household], AS_OF, { tpo: 1 }), (e) => {
+    assert.ok(e instanceof entitle.RunError && e instanceof EntitleError);
+    assert.equal(e.code, "R0102");
+    assert.equal(e.details.option, "options");
+    assert.deepEqual(e.result, { error: e.details });
+    return true;
+  });
+  assert.throws(() => p.runCycle([household], AS_OF, "top"), { name: "TypeError", code: "ERR_INVALID_ARG_TYPE" });
 });

@@ -11,11 +11,11 @@ import path from "node:path";
 import { after, describe, test } from "node:test";
 import entitle, { repoDir } from "./entitle.mjs";
 
-const { compile, CompileError, EvaluationError } = entitle;
+const { compile, CompileError, EvaluationError, RunError } = entitle;
 
 const corpusDir = path.join(repoDir, "tests/conformance");
 const FILE_KEYS = new Set(["topic", "cases"]);
-const CASE_KEYS = new Set(["name", "note", "program", "source", "as_of", "units", "want", "want_diagnostics", "skip"]);
+const CASE_KEYS = new Set(["name", "note", "program", "source", "as_of", "units", "want", "want_diagnostics", "cycle", "want_cycle", "skip"]);
 
 function loadCorpus() {
   const dir = path.join(corpusDir, "cases");
@@ -191,11 +191,91 @@ function compare(got, want) {
       case "explanation":
         diffs.push(...compareExplanation(got.explanation, wv));
         break;
+      case "compliance":
+      case "priority": {
+        const g = (got[key] ?? []).map((r) => `${r.id ?? ""}:${r.outcome ?? ""}`);
+        if (!sameList(g, strList(wv))) diffs.push(`${key}: want ${show(wv)}, got ${show(g)}`);
+        break;
+      }
+      case "rank_keys":
+        diffs.push(...subsetDiff(got.rank_keys ?? [], wv, "rank_keys"));
+        break;
       default:
         diffs.push(`unknown expectation \`${key}\``);
     }
   }
   return diffs;
+}
+
+// "Compared as a value": strings (or numbers) that are both decimals compare as exact decimals.
+function sameValue(got, want) {
+  const numeric = (v) => typeof v === "string" || typeof v === "number";
+  if (typeof got === "string" && typeof want === "string") {
+    const a = decimal(got);
+    const b = decimal(want);
+    return a !== null && b !== null ? a === b : got === want;
+  }
+  if (numeric(got) && numeric(want)) {
+    const a = decimal(got);
+    return a !== null && a === decimal(want);
+  }
+  return JSON.stringify(got) === JSON.stringify(want);
+}
+
+// `want` is contained in `got`: every key of an object (extra keys allowed; a key wanted as null may
+// be absent), every element of an array (same length), equal scalars. Every difference, with its path.
+function subsetDiff(got, want, path) {
+  const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (isObject(got) && isObject(want)) {
+    return Object.entries(want).flatMap(([k, wv]) => {
+      if (Object.hasOwn(got, k)) return subsetDiff(got[k], wv, `${path}.${k}`);
+      return wv === null ? [] : [`${path}.${k}: want ${show(wv)}, got nothing`];
+    });
+  }
+  if (Array.isArray(got) && Array.isArray(want) && got.length === want.length) {
+    return got.flatMap((gv, i) => subsetDiff(gv, want[i], `${path}[${i}]`));
+  }
+  return sameValue(got, want) ? [] : [`${path}: want ${show(want)}, got ${show(got)}`];
+}
+
+function compareCycle(got, want) {
+  if (want === null || typeof want !== "object" || Array.isArray(want)) return ["`want_cycle` must be an object"];
+  const diffs = [];
+  for (const [key, wv] of Object.entries(want)) {
+    switch (key) {
+      case "error": {
+        const code = got.error?.code;
+        if (code !== wv) diffs.push(`cycle error: want ${show(wv)}, got ${code ?? "no error"}`);
+        break;
+      }
+      case "units":
+        for (const u of Array.isArray(wv) ? wv : []) {
+          const id = typeof u.unit_id === "string" ? u.unit_id : "";
+          const g = (got.units ?? []).find((x) => x.unit_id === id);
+          if (!g) diffs.push(`cycle: no record for unit ${id}`);
+          else diffs.push(...subsetDiff(g, u, `unit ${id}`));
+        }
+        break;
+      case "totals":
+      case "summary":
+      case "comparison":
+        diffs.push(...subsetDiff(got[key] ?? null, wv, key));
+        break;
+      default:
+        diffs.push(`unknown cycle expectation \`${key}\``);
+    }
+  }
+  return diffs;
+}
+
+// A run through the run model; a RunError carries the same record the engine gives.
+function runCycle(program, units, asOf, options) {
+  try {
+    return program.runCycle(units, asOf, options);
+  } catch (e) {
+    if (e instanceof RunError) return e.result;
+    throw e;
+  }
 }
 
 // The package's diagnostics are flat ({code, severity, line, column, start, end, …}).
@@ -233,8 +313,13 @@ function runCase(c) {
   const diffs = [];
   const wantDiagnostics = c.want_diagnostics ?? [];
   if (wantDiagnostics.length > 0 || program === null) diffs.push(...compareDiagnostics(diagnostics, wantDiagnostics));
+  if (program === null) return diffs;
+  if (c.want_cycle !== undefined) {
+    const got = runCycle(program, c.units ?? [], c.as_of ?? "", c.cycle ?? null);
+    diffs.push(...compareCycle(got, c.want_cycle).map((d) => `run: ${d}`));
+  }
   const want = c.want ?? [];
-  if (program === null || want.length === 0) return diffs;
+  if (want.length === 0) return diffs;
   if (typeof c.as_of !== "string") return [...diffs, "a case with `want` needs `as_of`"];
   const units = c.units ?? [];
   const oneByOne = units.map((u) => evaluateOne(program, u, c.as_of));
@@ -300,6 +385,7 @@ test("every result is byte-identical to the native Rust engine's", () => {
   const byKey = new Map(entries.map((e) => [`${e.file}\u0000${e.name}`, e]));
   let units = 0;
   let cases = 0;
+  let cycles = 0;
   for (const { file, cases: list } of corpus) {
     for (const c of list) {
       if (c.skip !== undefined) continue;
@@ -316,6 +402,12 @@ test("every result is byte-identical to the native Rust engine's", () => {
         cases += 1;
         continue;
       }
+      if (c.want_cycle !== undefined) {
+        assert.ok(entry && typeof entry.cycle === "string", `${file}: ${c.name}: no native run (stale ${nativeFile}?)`);
+        const got = JSON.stringify(runCycle(program, `[${entry.units.join(",")}]`, c.as_of ?? "", c.cycle ?? null));
+        assert.equal(got, entry.cycle, `${file}: ${c.name}: run`);
+        cycles += 1;
+      }
       if (typeof c.as_of !== "string" || (c.units ?? []).length === 0) continue;
       assert.ok(entry && entry.results, `${file}: ${c.name}: no native results (stale ${nativeFile}?)`);
       assert.equal(entry.units.length, c.units.length, `${file}: ${c.name}: unit count`);
@@ -331,5 +423,5 @@ test("every result is byte-identical to the native Rust engine's", () => {
     }
   }
   assert.ok(cases > 0 && units > 0);
-  console.log(`native comparison: ${cases} cases, ${units} units byte-identical (${entries.length} native entries)`);
+  console.log(`native comparison: ${cases} cases, ${units} units and ${cycles} runs byte-identical (${entries.length} native entries)`);
 });

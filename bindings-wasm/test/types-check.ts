@@ -6,10 +6,12 @@ import init, {
   CompileError,
   EntitleError,
   EvaluationError,
+  RunError,
   initSync,
   locales,
   version,
   type BatchResult,
+  type CycleResult,
   type Decision,
   type Diagnostic,
   type Input,
@@ -48,6 +50,13 @@ export async function example(source: string, bytes: Uint8Array): Promise<string
     else if (e instanceof EntitleError) console.log(e.code);
   }
   const tests = program.runTests().filter((t) => !t.passed);
+  const run: CycleResult = program.runCycle([unit], "2026-03-01", { top: 10, budget: "150000", fund: { posted: "200000" } });
+  const selected: string[] = run.units.filter((u) => u.selected).map((u) => `${u.unit_id} ${u.state_reason.code} ${u.allocated ?? ""}`);
+  try {
+    program.runCycle([unit], "2026-03-01", null);
+  } catch (e) {
+    if (e instanceof RunError) console.log(e.code, e.details.message, selected);
+  }
   // @ts-expect-error asOf is a string, not a Date
   program.evaluate(unit, new Date());
   // @ts-expect-error no such option
