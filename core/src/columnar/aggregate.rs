@@ -17,6 +17,32 @@ pub(super) fn aggregate(out: &mut Col, func: Aggregate, filter: Option<Reg>, val
             Some(f) => f.get(m).copied().flatten(),
         }
     };
+    if let (Aggregate::Count, Col::Num(d)) = (func, &mut *out) {
+        // The common case, in one tight loop: members counted, unknown if a filter is.
+        let all = [Some(true)];
+        for (u, slot) in d.iter_mut().enumerate().take(n) {
+            let (s, e) = (starts.get(u).copied().unwrap_or(0), starts.get(u + 1).copied().unwrap_or(0));
+            let mut count = 0i64;
+            let mut unknown = false;
+            let act = active.get(s..e).unwrap_or(&[]);
+            match filt {
+                None => count = act.iter().map(|a| i64::from(*a)).sum(),
+                Some(f) => {
+                    for (a, inc) in act.iter().zip(f.get(s..e).unwrap_or(&all)) {
+                        if *a {
+                            match inc {
+                                Some(true) => count += 1,
+                                Some(false) => {}
+                                None => unknown = true,
+                            }
+                        }
+                    }
+                }
+            }
+            *slot = (!unknown).then_some(Fx::int(count));
+        }
+        return;
+    }
     for u in 0..n {
         let (s, e) = (starts.get(u).copied().unwrap_or(0), starts.get(u + 1).copied().unwrap_or(0));
         let lanes = (s..e).filter(|m| active.get(*m).copied().unwrap_or(false));

@@ -3,7 +3,7 @@
 use super::aggregate::aggregate;
 use super::assemble;
 use super::bind::{text_lanes, Bound};
-use super::lanes::{bools, dates, load_cell, nums, ratios, scalar_lanes, set, Col, Fail};
+use super::lanes::{bools, dates, load_cell, load_range, nums, ratios, scalar_lanes, set, Col, Fail};
 use super::num::{self, Fx, Ratio};
 use super::plan::{Lanes, Op, Plan, Reg, Scalar, Source};
 use crate::batch::Batch;
@@ -294,16 +294,12 @@ fn exec(op: &Op, k: usize, plan: &Plan, bound: &Bound<'_>, inner: &Inner, batch:
             match src {
                 Source::Unit(slot) => {
                     if let Some(col) = batch.unit_column(*slot) {
-                        for i in 0..len {
-                            load_cell(&mut out, i, col, span.unit0 + i, default, &mut fail);
-                        }
+                        load_range(&mut out, col, span.unit0, default, &mut fail);
                     }
                 }
                 Source::Member(slot) => {
                     if let Some(col) = batch.member_column(*slot) {
-                        for i in 0..len {
-                            load_cell(&mut out, i, col, span.member0 + i, default, &mut fail);
-                        }
+                        load_range(&mut out, col, span.member0, default, &mut fail);
                     }
                 }
                 Source::Head(slot) => {
@@ -455,12 +451,52 @@ fn exec(op: &Op, k: usize, plan: &Plan, bound: &Bound<'_>, inner: &Inner, batch:
             }
         }
         Op::Cmp { op: cop, a, b, .. } => {
+            // The kinds are matched once per operation; each loop then runs over typed lanes.
+            let cop = *cop;
             if let Col::Bool(d) = &mut out {
-                for (i, x) in d.iter_mut().enumerate() {
-                    match order(cols, *a, *b, i) {
-                        Ok(ord) => *x = ord.map(|o| holds(*cop, o)),
-                        Err(()) => fail.lane(i),
+                match (cols.get(*a), cols.get(*b)) {
+                    (Some(Col::Num(x)), Some(Col::Num(y))) => {
+                        for ((o, p), q) in d.iter_mut().zip(x).zip(y) {
+                            if let (Some(p), Some(q)) = (p, q) {
+                                *o = Some(holds(cop, num::cmp(*p, *q)));
+                            }
+                        }
                     }
+                    (Some(Col::Ratio(x)), Some(Col::Num(y))) => {
+                        for (i, ((o, p), q)) in d.iter_mut().zip(x).zip(y).enumerate() {
+                            if let (Some(p), Some(q)) = (p, q) {
+                                match p.cmp(*q) {
+                                    Some(ord) => *o = Some(holds(cop, ord)),
+                                    None => fail.lane(i),
+                                }
+                            }
+                        }
+                    }
+                    (Some(Col::Num(x)), Some(Col::Ratio(y))) => {
+                        for (i, ((o, p), q)) in d.iter_mut().zip(x).zip(y).enumerate() {
+                            if let (Some(p), Some(q)) = (p, q) {
+                                match q.cmp(*p) {
+                                    Some(ord) => *o = Some(holds(cop, ord.reverse())),
+                                    None => fail.lane(i),
+                                }
+                            }
+                        }
+                    }
+                    (Some(Col::Date(x)), Some(Col::Date(y))) => {
+                        for ((o, p), q) in d.iter_mut().zip(x).zip(y) {
+                            if let (Some(p), Some(q)) = (p, q) {
+                                *o = Some(holds(cop, p.cmp(q)));
+                            }
+                        }
+                    }
+                    (Some(Col::Bool(x)), Some(Col::Bool(y))) => {
+                        for ((o, p), q) in d.iter_mut().zip(x).zip(y) {
+                            if let (Some(p), Some(q)) = (p, q) {
+                                *o = Some(holds(cop, p.cmp(q)));
+                            }
+                        }
+                    }
+                    _ => {}
                 }
             }
         }

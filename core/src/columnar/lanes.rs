@@ -44,6 +44,15 @@ impl Col {
         }
     }
 
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Col::Bool(v) => v.len(),
+            Col::Num(v) => v.len(),
+            Col::Ratio(v) => v.len(),
+            Col::Date(v) => v.len(),
+        }
+    }
+
     pub(super) fn reset(&mut self, n: usize) {
         match self {
             Col::Bool(v) => reset(v, n),
@@ -158,3 +167,51 @@ pub(super) fn load_cell(dst: &mut Col, i: usize, col: &Column, row: usize, defau
     }
 }
 
+
+/// Reads the cells `start..start + dst.len()` of an input column into `dst`, matching the kinds
+/// once for the whole range.
+pub(super) fn load_range(dst: &mut Col, col: &Column, start: usize, default: Option<Scalar>, fail: &mut Fail<'_>) {
+    match (dst, col) {
+        (Col::Bool(d), Column::Bool(v)) => {
+            let def = match default {
+                Some(Scalar::Bool(b)) => Some(b),
+                _ => None,
+            };
+            for (x, c) in d.iter_mut().zip(v.get(start..).unwrap_or(&[])) {
+                *x = c.or(def);
+            }
+        }
+        (Col::Num(d), Column::Decimal(v)) => {
+            let def = match default {
+                Some(Scalar::Num(f)) => Some(f),
+                _ => None,
+            };
+            for (i, (x, c)) in d.iter_mut().zip(v.get(start..).unwrap_or(&[])).enumerate() {
+                *x = match c {
+                    Some(dec) => {
+                        let f = Fx::from_dec(*dec);
+                        if f.is_none() {
+                            fail.lane(i);
+                        }
+                        f
+                    }
+                    None => def,
+                };
+            }
+        }
+        (Col::Date(d), Column::Date(v)) => {
+            let def = match default {
+                Some(Scalar::Date(x)) => Some(x),
+                _ => None,
+            };
+            for (x, c) in d.iter_mut().zip(v.get(start..).unwrap_or(&[])) {
+                *x = c.or(def);
+            }
+        }
+        (d, _) => {
+            for i in 0..d.len() {
+                fail.lane(i);
+            }
+        }
+    }
+}

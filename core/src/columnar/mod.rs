@@ -87,6 +87,16 @@ pub(crate) fn run_counted<'b>(program: &Program, batch: &'b Batch, as_of: NaiveD
         ranges.into_iter().map(|r| chunk(&mut ws, r)).collect()
     };
     let mut out = ChunkOut::default();
+    // One allocation per column: appending part by part would copy the growing columns again
+    // and again.
+    let total = |f: fn(&ChunkOut) -> usize| parts.iter().map(|(p, _)| f(p)).sum::<usize>();
+    out.status.reserve_exact(total(|p| p.status.len()));
+    out.rule_truth.reserve_exact(total(|p| p.rule_truth.len()));
+    out.missing.reserve_exact(total(|p| p.missing.len()));
+    out.items.reserve_exact(total(|p| p.items.len()));
+    out.cash.reserve_exact(total(|p| p.cash.len()));
+    out.in_kind.reserve_exact(total(|p| p.in_kind.len()));
+    out.scores.reserve_exact(total(|p| p.scores.len()));
     let mut interpreted = 0;
     for (p, k) in parts {
         out.append(p);

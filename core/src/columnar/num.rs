@@ -233,6 +233,9 @@ impl Ratio {
     /// rounded quotient is within `10^(k - 26)` of the exact one (k: digits of its whole part).
     /// When the first bound is the larger, rounding cannot cross `c`; otherwise `None`.
     pub fn cmp(self, c: Fx) -> Option<Ordering> {
+        if let Some(ord) = self.cmp_small(c) {
+            return Some(ord);
+        }
         let (n, d) = fraction(self)?;
         let lhs = n.checked_mul(p128(u32::from(c.s))?)?;
         let rhs = i128::from(c.m).checked_mul(d)?;
@@ -241,9 +244,44 @@ impl Ratio {
             // The quotient is exactly c, which has few enough digits to be kept exactly.
             return Some(ord);
         }
-        let k = whole_digits(n, d);
-        let spread = d.checked_mul(p128(u32::from(c.s) + k)?)?;
-        (spread < p128(QUOTIENT_DIGITS)?).then_some(ord)
+        // d * 10^k <= 10 * max(|n|, d) for the quotient's k whole digits: a bound on the spread
+        // without a division.
+        let big = n.unsigned_abs().max(d.unsigned_abs());
+        let spread = big.checked_mul(10)?.checked_mul(p128(u32::from(c.s))?.unsigned_abs())?;
+        (spread < p128(QUOTIENT_DIGITS)?.unsigned_abs()).then_some(ord)
+    }
+}
+
+impl Ratio {
+    /// [`Ratio::cmp`] for operands of up to 9 digits and scales up to 4 (amounts, counts): every
+    /// product fits an i64 without checks, and the guard always holds (the spread is below
+    /// 10^(9 + 4 + 4 + 1 + 4) = 10^22).
+    fn cmp_small(self, c: Fx) -> Option<Ordering> {
+        const LIMIT: u64 = 1_000_000_000;
+        let small = |x: Fx| x.m.unsigned_abs() < LIMIT && x.s <= 4;
+        // (The products below stay under 10^17: no overflow, and the spread stays under 10^18.)
+        if !(small(self.a) && small(self.b) && small(c)) || self.b.m == 0 {
+            return None;
+        }
+        let s = self.a.s.max(self.b.s);
+        let (mut n, mut d) = (self.a.m * p_small(s - self.a.s), self.b.m * p_small(s - self.b.s));
+        if d < 0 {
+            (n, d) = (-n, -d);
+        }
+        let lhs = i128::from(n) * i128::from(p_small(c.s));
+        let rhs = i128::from(c.m) * i128::from(d);
+        Some(lhs.cmp(&rhs))
+    }
+}
+
+/// 10^n for n <= 4.
+fn p_small(n: u8) -> i64 {
+    match n {
+        0 => 1,
+        1 => 10,
+        2 => 100,
+        3 => 1_000,
+        _ => 10_000,
     }
 }
 
