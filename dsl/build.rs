@@ -5,7 +5,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    // The directory cargo gives when it runs this script, not the one it was compiled in: cargo
+    // reuses a compiled build script for a copy of the workspace elsewhere that shares the target
+    // directory, and the copy's catalogues may be gone.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into());
+    let dir = Path::new(&manifest).join("locales");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut entries: Vec<(String, String)> = Vec::new();
     if let Ok(read) = std::fs::read_dir(&dir) {
@@ -20,6 +24,12 @@ fn main() {
         }
     }
     entries.sort();
+    // A build without messages would print catalogue keys instead of sentences: stop it here.
+    assert!(
+        entries.iter().any(|(locale, _)| locale == "en"),
+        "no message catalogue in {} (en.messages is needed)",
+        dir.display()
+    );
     let mut out = String::from("/// Embedded catalogues: (locale, text).\npub(crate) static EMBEDDED: &[(&str, &str)] = &[\n");
     for (locale, path) in &entries {
         let _ = writeln!(out, "    ({locale:?}, include_str!({path:?})),");
