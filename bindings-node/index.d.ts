@@ -296,6 +296,55 @@ export interface ExplainOptions {
   locale?: string;
 }
 
+/**
+ * Options of one cycle of the run model (every key optional; an unknown key makes the run fail
+ * with `R0102`). Amounts are decimal strings or numbers.
+ */
+export interface CycleOptions {
+  /** Each unit's membership state before this cycle, by unit id. */
+  previous?: Record<string, string>;
+  /** Which units the `compliant when` conditions are checked for. */
+  compliance?: 'never' | 'enrolled' | 'all';
+  enrolment?: 'open' | 'closed';
+  top?: number;
+  budget?: string | number;
+  budget_mode?: string;
+  fund?: { posted: string | number; approved?: string | number };
+  auto_approve?: boolean;
+  summary?: { by?: string[]; age?: string; reference?: (string | number)[] };
+  /** The same units run again with these options, for a `comparison`. */
+  compare_with?: CycleOptions;
+}
+
+/** One unit's record in a run. */
+export interface UnitRun {
+  unit_id: string;
+  /** `null` when the unit could not be evaluated. */
+  decision: Outcome | null;
+  previous_state?: string;
+  state: string;
+  state_reason: string;
+  rank?: number;
+  rank_keys?: (string | boolean | null)[];
+  selected: boolean;
+  selection: string;
+  selection_rules?: string[];
+  cash?: string;
+  allocated?: string;
+  approval?: 'approved' | 'pending_validation';
+  approval_reason?: string;
+}
+
+/** The outcome of `Program.runCycle`: every unit's record and the totals. */
+export interface CycleResult {
+  units: UnitRun[];
+  totals: Record<string, unknown>;
+  /** When the options ask for one. */
+  summary?: Record<string, unknown>;
+  /** When the options have `compare_with`. */
+  comparison?: Record<string, unknown>;
+}
+
 /** A compiled program: immutable, cheap to share, evaluated as often as needed. */
 export declare class Program {
   private constructor();
@@ -318,6 +367,8 @@ export declare class Program {
   evaluateBatchAsync(units: readonly Unit[], asOf: string, options?: EvaluateOptions): Promise<BatchResult[]>;
   /** The decision as text, with reasons. @throws {EvaluationError} */
   explain(unit: Unit, asOf: string, options?: ExplainOptions): string;
+  /** The run model over `units` for one cycle (states, selection, approval against a fund). @throws {RunError} */
+  runCycle(units: readonly Unit[], asOf: string, cycle?: CycleOptions | null): CycleResult;
   runTests(): TestOutcome[];
 }
 
@@ -341,6 +392,15 @@ export declare class CompileError extends EntitleError {
   private constructor();
   /** The first error's code. */
   code: string;
+}
+
+/** A run of the run model that could not be carried out as a whole. */
+export declare class RunError extends EntitleError {
+  private constructor();
+  /** The engine's error object: `code` (`R0101` …), `message` and the code's own fields. */
+  readonly details: { code: string; message: string; [field: string]: unknown };
+  /** The engine's whole result, `{error}`. */
+  readonly result: { error: { code: string; message: string; [field: string]: unknown } };
 }
 
 export declare class EvaluationError extends EntitleError {

@@ -71,6 +71,18 @@ class EvaluationError extends EntitleError {
   }
 }
 
+/** A run of the run model could not be carried out as a whole (`R0101` …): bad options, … */
+class RunError extends EntitleError {
+  constructor(result) {
+    super(result.error.message, { code: result.error.code });
+    this.name = 'RunError';
+    /** The engine's error object: `code`, `message` and the code's own fields (`option`, `reason` …). */
+    this.details = result.error;
+    /** The engine's whole result, `{error}`. */
+    this.result = result;
+  }
+}
+
 function invalidArg(message) {
   const e = new TypeError(`entitle: ${message}`);
   e.code = 'ERR_INVALID_ARG_VALUE';
@@ -303,6 +315,29 @@ class Program {
     return outcome.text;
   }
 
+  /**
+   * Runs the program's run model over `units` for one cycle: each unit's state, selection and
+   * approval, and the totals. `cycle` holds the options (previous states, a fund, a budget …, as
+   * the engine documents them in `core/src/run_model/json.rs`). Throws `RunError` (`R0101` …)
+   * when the run cannot be carried out; a unit that cannot be evaluated is a record with
+   * `decision: null`.
+   */
+  runCycle(units, asOf, cycle) {
+    requireUnits(units);
+    requireString(asOf, 'asOf');
+    if (cycle !== undefined && cycle !== null && (typeof cycle !== 'object' || Array.isArray(cycle))) {
+      const e = new TypeError(`entitle: cycle must be an object of options, got ${Array.isArray(cycle) ? 'an array' : describe(cycle)}`);
+      e.code = 'ERR_INVALID_ARG_TYPE';
+      throw e;
+    }
+    const chunks = [];
+    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(encodeChunk(units, i));
+    const options = cycle === undefined || cycle === null ? undefined : JSON.stringify(cycle, encodeValue);
+    const result = JSON.parse(call(() => this.#native.runCycle(chunks, asOf, options)));
+    if (result.error !== undefined && result.units === undefined) throw new RunError(result);
+    return result;
+  }
+
   /** Runs the tests written inside the program. */
   runTests() {
     return call(() => this.#native.runTests());
@@ -332,6 +367,7 @@ module.exports = {
   EntitleError,
   CompileError,
   EvaluationError,
+  RunError,
   /** Test-only hooks; not part of the API. `panicOnNextCall()` makes the next native call panic. */
   __testing: Object.freeze({ panicOnNextCall: () => native.__panicOnNextCall() }),
 };

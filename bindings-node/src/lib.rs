@@ -299,6 +299,22 @@ impl NativeProgram {
         guard(|| Ok(AsyncTask::new(BatchTask { program: self.program.clone(), units, as_of, explain })))
     }
 
+    /// Runs the run model over units given as JSON arrays (chunks, in order) at an ISO as-of date,
+    /// with the cycle's options as JSON text (`null` when absent; see the core's
+    /// `run_model::json`): the run's JSON text, `{"units", "totals", …}` or `{"error": …}`.
+    #[napi(js_name = "runCycle")]
+    pub fn run_cycle(&self, units: Vec<String>, as_of: String, cycle: Option<String>) -> Result<String> {
+        guard(|| {
+            let units = read_units(&units)?;
+            let options: Json = match cycle {
+                Some(c) => serde_json::from_str(&c).map_err(|e| invalid_arg("the cycle options are not valid JSON", &e))?,
+                None => Json::Null,
+            };
+            let run = self.program.run_cycle_json(&units, &as_of, &options);
+            serde_json::to_string(&run).map_err(|_| internal("a run could not be written as JSON"))
+        })
+    }
+
     /// Evaluates one unit with an explanation and renders it as text in `locale` (English when
     /// absent or unknown, including the program's own translations).
     #[napi]

@@ -58,10 +58,10 @@ const gapOf = (income, extra = {}) => GAP.evaluate({ id: 'p', income, ...extra }
 
 test('the module exports exactly the API that index.d.ts declares', () => {
   // types.test.ts imports each of these names from index.d.ts, so tsc fails if one is missing there.
-  assert.deepEqual(Object.keys(entitle).sort(), ['CompileError', 'EntitleError', 'EvaluationError', 'Program', '__testing', 'check', 'compile']);
+  assert.deepEqual(Object.keys(entitle).sort(), ['CompileError', 'EntitleError', 'EvaluationError', 'Program', 'RunError', '__testing', 'check', 'compile']);
   assert.deepEqual(
     Object.getOwnPropertyNames(Program.prototype).filter((n) => typeof Object.getOwnPropertyDescriptor(Program.prototype, n).value === 'function').sort(),
-    ['constructor', 'evaluate', 'evaluateBatch', 'evaluateBatchAsync', 'explain', 'runTests'],
+    ['constructor', 'evaluate', 'evaluateBatch', 'evaluateBatchAsync', 'explain', 'runCycle', 'runTests'],
   );
 });
 
@@ -384,6 +384,7 @@ test('a panic inside the engine becomes an EntitleError and the process lives on
     () => program.evaluateBatch([mother], AS_OF),
     () => program.explain(mother, AS_OF),
     () => program.runTests(),
+    () => program.runCycle([mother], AS_OF),
     () => program.warnings,
   ];
   for (const call of calls) {
@@ -400,6 +401,34 @@ test('a panic inside the engine becomes an EntitleError and the process lives on
   await assert.rejects(program.evaluateBatchAsync([mother], AS_OF), { name: 'EntitleError', code: 'INTERNAL' });
   const after = await program.evaluateBatchAsync([mother], AS_OF);
   assert.equal(after[0].cash.total, '2500');
+});
+
+test('runCycle: states, selection and approval against a fund, in unit order', () => {
+  const rich = { id: 'H2', region: 'East', monthly_income: 'KES 50000', members: [{ id: 'M4', kind: 'head', birthdate: '1980-01-01' }] };
+  const units = [mother, rich, { ...mother, id: 'H3' }];
+  const run = program.runCycle(units, AS_OF, { fund: { posted: '3000' }, previous: { H2: 'enrolled' } });
+  const { totals } = run;
+  assert.deepEqual([totals.units, totals.selected, totals.errors], [3, 2, 0]);
+  // 2 × KES 2500 requested; the fund covers the first (KES 500 left), the second waits.
+  assert.deepEqual([totals.requested, totals.approved, totals.pending, totals.fund.remaining], ['5000', '2500', '2500', '500']);
+  assert.deepEqual(run.units.map((u) => [u.unit_id, u.state, u.selected, u.approval ?? null]), [
+    ['H1', 'enrolled', true, 'approved'],
+    ['H2', 'not_eligible', false, null],
+    ['H3', 'enrolled', true, 'pending_validation'],
+  ]);
+  assert.equal(run.units[1].previous_state, 'enrolled');
+  assert.equal(program.runCycle([], AS_OF).totals.units, 0);
+  assert.throws(() => program.runCycle(units, AS_OF, { bogus: 1 }), (e) => {
+    assert.ok(e instanceof entitle.RunError && e instanceof EntitleError);
+    assert.equal(e.code, 'R0102');
+    assert.equal(e.details.code, 'R0102');
+    assert.deepEqual(e.result, { error: e.details });
+    return true;
+  });
+  assert.throws(() => program.runCycle(units, 'March'), { name: 'RunError' });
+  assert.throws(() => program.runCycle(mother, AS_OF), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+  assert.throws(() => program.runCycle(units, AS_OF, []), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+  assert.throws(() => program.runCycle(units, AS_OF, { budget: NaN }), { name: 'TypeError' });
 });
 
 test('a program is safe to share between concurrent async batches', async () => {

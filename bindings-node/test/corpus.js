@@ -1,14 +1,15 @@
 'use strict';
 // The conformance corpus (tests/conformance/, see its README), run from Node with the same
-// comparison rules as the Rust runner (tests/src/lib.rs): loading, diagnostics, decisions.
+// comparison rules as the Rust runner (tests/src/lib.rs): loading, diagnostics, decisions and
+// runs of the run model.
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { compile, CompileError, EvaluationError } = require('..');
+const { compile, CompileError, EvaluationError, RunError } = require('..');
 
 const CORPUS = path.join(__dirname, '..', '..', 'tests', 'conformance');
 const FILE_KEYS = new Set(['topic', 'cases']);
-const CASE_KEYS = new Set(['name', 'note', 'program', 'source', 'as_of', 'units', 'want', 'want_diagnostics', 'skip']);
+const CASE_KEYS = new Set(['name', 'note', 'program', 'source', 'as_of', 'units', 'want', 'want_diagnostics', 'cycle', 'want_cycle', 'skip']);
 
 /** Every case file, sorted by name: `{file, topic, cases}`; unknown keys are an error. */
 function loadAll() {
@@ -163,6 +164,15 @@ function compare(got, want) {
       case 'explanation':
         diffs.push(...compareExplanation(got.explanation, wv));
         break;
+      case 'compliance':
+      case 'priority': {
+        const g = (got[key] ?? []).map((r) => `${r.id ?? ''}:${r.outcome ?? ''}`);
+        if (!sameList(g, strList(wv))) diffs.push(`${key}: want ${show(wv)}, got ${show(g)}`);
+        break;
+      }
+      case 'rank_keys':
+        diffs.push(...subsetDiff(got.rank_keys ?? [], wv, 'rank_keys'));
+        break;
       default:
         diffs.push(`unknown expectation \`${key}\``);
     }
@@ -218,6 +228,72 @@ function compareExplanation(got, want) {
   return diffs;
 }
 
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Two values agree: strings or numbers that are decimal numbers as exact decimals. */
+function sameValue(got, want) {
+  const numeric = (v) => typeof v === 'number' || (typeof v === 'string' && dec(v) !== null);
+  if (typeof got === 'string' && typeof want === 'string') {
+    const [a, b] = [dec(got), dec(want)];
+    return a !== null && b !== null ? a === b : got === want;
+  }
+  if ((typeof got === 'number' || typeof want === 'number') && numeric(got) && numeric(want)) {
+    return dec(typeof got === 'number' ? String(got) : got) === dec(typeof want === 'number' ? String(want) : want);
+  }
+  return canonical(got) === canonical(want);
+}
+
+/**
+ * `want` is contained in `got`, as the Rust runner's `subset_diff`: every key of a wanted object
+ * (extra keys allowed; a key wanted as null may be absent), arrays of the same length element by
+ * element, equal values. Every difference, with its path.
+ */
+function subsetDiff(got, want, where) {
+  if (isObject(got) && isObject(want)) {
+    const diffs = [];
+    for (const [k, wv] of Object.entries(want)) {
+      if (Object.hasOwn(got, k)) diffs.push(...subsetDiff(got[k], wv, `${where}.${k}`));
+      else if (wv !== null) diffs.push(`${where}.${k}: want ${show(wv)}, got nothing`);
+    }
+    return diffs;
+  }
+  if (Array.isArray(got) && Array.isArray(want) && got.length === want.length) {
+    return want.flatMap((wv, i) => subsetDiff(got[i], wv, `${where}[${i}]`));
+  }
+  return sameValue(got, want) ? [] : [`${where}: want ${show(want)}, got ${show(got)}`];
+}
+
+/** A run (`Program.runCycle`) against `want_cycle`: `error`, `units`, `totals`, `summary`, `comparison`. */
+function compareCycle(got, want) {
+  if (!isObject(want)) return ['`want_cycle` must be an object'];
+  const diffs = [];
+  for (const [key, wv] of Object.entries(want)) {
+    switch (key) {
+      case 'error': {
+        const code = got.error?.code;
+        if (code !== wv) diffs.push(`cycle error: want ${show(wv)}, got ${code ?? 'no error'}`);
+        break;
+      }
+      case 'units':
+        for (const u of Array.isArray(wv) ? wv : []) {
+          const id = u.unit_id ?? '';
+          const g = (got.units ?? []).find((x) => x.unit_id === id);
+          if (g === undefined) diffs.push(`cycle: no record for unit ${id}`);
+          else diffs.push(...subsetDiff(g, u, `unit ${id}`));
+        }
+        break;
+      case 'totals':
+      case 'summary':
+      case 'comparison':
+        diffs.push(...subsetDiff(got[key] ?? null, wv, key));
+        break;
+      default:
+        diffs.push(`unknown cycle expectation \`${key}\``);
+    }
+  }
+  return diffs;
+}
+
 const DIAGNOSTIC_FIELDS = ['code', 'severity', 'line', 'column', 'start', 'end'];
 
 /**
@@ -246,6 +322,16 @@ function evaluateOne(program, unit, asOf) {
   }
 }
 
+/** A case's run through the run model; a `RunError` carries the same record the engine gives. */
+function runCycle(program, c) {
+  try {
+    return program.runCycle(c.units ?? [], c.as_of ?? '', c.cycle ?? null);
+  } catch (e) {
+    if (e instanceof RunError) return e.result;
+    throw e;
+  }
+}
+
 /** Compiles a case's program: `{program, diagnostics}` (program null when it does not compile). */
 function compileCase(c) {
   const source = sourceText(c);
@@ -259,8 +345,9 @@ function compileCase(c) {
 }
 
 /**
- * Runs one case: compile, compare diagnostics, then evaluate each unit on its own, as a batch and
- * as an async batch (all three must give identical JSON), and compare with `want`.
+ * Runs one case: compile, compare diagnostics, run the run model when `want_cycle` is given, then
+ * evaluate each unit on its own, as a batch and as an async batch (all three must give identical
+ * JSON), and compare with `want`.
  * Returns `{diffs, results}` (results: one per unit, from the one-by-one evaluation).
  */
 async function runCase(c) {
@@ -268,6 +355,9 @@ async function runCase(c) {
   const { program, diagnostics } = compileCase(c);
   const wantDiagnostics = c.want_diagnostics ?? [];
   if (wantDiagnostics.length > 0 || program === null) diffs.push(...compareDiagnostics(diagnostics, wantDiagnostics));
+  if (program !== null && c.want_cycle !== undefined) {
+    diffs.push(...compareCycle(runCycle(program, c), c.want_cycle));
+  }
   const want = c.want ?? [];
   if (program === null || want.length === 0) return { diffs, results: null };
   if (typeof c.as_of !== 'string') return { diffs: [...diffs, 'a case with `want` needs `as_of`'], results: null };
@@ -288,4 +378,4 @@ async function runCase(c) {
   return { diffs, results: oneByOne, batch };
 }
 
-module.exports = { CORPUS, canonical, loadAll, sourceText, compare, compareDiagnostics, compileCase, runCase, dec };
+module.exports = { CORPUS, canonical, loadAll, sourceText, compare, compareCycle, compareDiagnostics, compileCase, runCase, dec };

@@ -13,7 +13,9 @@ import {
   EntitleError,
   CompileError,
   EvaluationError,
+  RunError,
   type BatchResult,
+  type CycleResult,
   type Decision,
   type Diagnostic,
   type ItemInfo,
@@ -21,6 +23,7 @@ import {
   type TestOutcome,
   type Unit,
   type UnitFailure,
+  type UnitRun,
 } from 'entitle';
 
 const source: string = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'programs', 'child_grant.entitle'), 'utf8');
@@ -60,6 +63,10 @@ test('typed program description and decision', () => {
   assert.deepEqual(first, { name: 'children', source: 'let', value: '1' });
   const text: string = program.explain(household, '2026-03-01', { locale: 'fr' });
   assert.ok(text.startsWith('Allocation de soutien'));
+  const run: CycleResult = program.runCycle([household], '2026-03-01', { fund: { posted: '1500' }, previous: { H1: 'enrolled' } });
+  const record: UnitRun | undefined = run.units?.[0];
+  assert.deepEqual([record?.state, record?.selected, record?.approval], ['enrolled', true, 'pending_validation']);
+  assert.throws(() => program.runCycle([household], '2026-03-01', { top: -1 } as never), (e: unknown) => e instanceof RunError && e.details.code === e.code);
   const outcomes: TestOutcome[] = program.runTests();
   assert.ok(outcomes.every((t) => t.passed));
   const warnings: Diagnostic[] = program.warnings;
