@@ -116,17 +116,33 @@ impl Problem {
     }
 
     fn into_error(self, unit_id: Option<&str>) -> RowError {
+        // The cells of a malformed row cannot be trusted: an unclosed quote makes its first cell
+        // swallow the cells after it, and those are a registrant's values, never to be echoed.
+        let malformed = self.code == codes::MALFORMED_ROW;
+        let id = |id: Option<&str>| {
+            id.filter(|i| !malformed || plausible_id(i))
+                .map(str::to_string)
+        };
         RowError {
             file: self.file,
             line: self.line,
             column: self.column,
-            unit_id: unit_id.map(str::to_string),
-            member_id: self.member,
+            unit_id: id(unit_id),
+            member_id: id(self.member.as_deref()),
             code: self.code,
             message: self.reason,
             counts_as_unit: true,
         }
     }
+}
+
+/// An identifier that can be the whole of one cell: short, on one line, with no quote or cell
+/// separator (a malformed row's id that fails this holds other cells too).
+fn plausible_id(id: &str) -> bool {
+    id.len() <= 128
+        && !id
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '"' | ',' | ';' | '\t'))
 }
 
 /// Sets the inputs of `plans` from a row, for the open unit or its last member.
@@ -516,20 +532,25 @@ fn no_group_id<C: Cells + ?Sized>(row: &C, file: &Arc<str>) -> Option<RowError> 
                 "the member row has no group id",
             )
             .at_column("group_id")
-            .of_member(row.cell(M_ID).ok().flatten()),
+            .of_member(trusted(row, row.cell(M_ID).ok().flatten())),
         ),
     }
 }
 
 fn orphan<C: Cells + ?Sized>(row: &C, file: &Arc<str>, gid: &str) -> RowError {
-    RowError::row(
-        file,
-        row.line(),
-        codes::UNKNOWN_GROUP,
-        format!("the member's group `{gid}` is not in the groups file"),
-    )
-    .at_column("group_id")
-    .of_member(row.cell(M_ID).ok().flatten())
+    let message = match trusted(row, Some(gid)) {
+        Some(gid) => format!("the member's group `{gid}` is not in the groups file"),
+        None => "the member's group is not in the groups file".to_string(),
+    };
+    RowError::row(file, row.line(), codes::UNKNOWN_GROUP, message)
+        .at_column("group_id")
+        .of_member(trusted(row, row.cell(M_ID).ok().flatten()))
+}
+
+/// An identifier read from `row`, unless the row is malformed and the identifier holds more than
+/// one cell's worth (see [`plausible_id`]).
+fn trusted<'a, C: Cells + ?Sized>(row: &C, id: Option<&'a str>) -> Option<&'a str> {
+    id.filter(|i| plausible_id(i) || row.problem().is_none())
 }
 
 fn membership_date<C: Cells + ?Sized>(
