@@ -79,7 +79,7 @@ fn main() {
             if field(&m, m_gid) == id.as_slice() {
                 let starts = date(field(&m, m_start));
                 let ends = date(field(&m, m_end));
-                if starts.map_or(true, |s| s <= as_of) && ends.map_or(true, |e| as_of < e) {
+                if starts.is_none_or(|s| s <= as_of) && ends.is_none_or(|e| as_of < e) {
                     count += 1;
                     match date(field(&m, m_birth)) {
                         Some(b) => children += i64::from(age(b, as_of) < 18),

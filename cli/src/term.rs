@@ -27,7 +27,7 @@ impl Color {
                 } else {
                     std::io::stdout().is_terminal()
                 };
-                tty && std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty())
+                tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             }
         }
     }

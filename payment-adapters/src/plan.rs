@@ -254,7 +254,7 @@ impl Shared<'_> {
         let conflicts: Vec<&LedgerEntry> = expected
             .iter()
             .filter(|(i, prev)| {
-                items.get(*i).map_or(true, |item| {
+                items.get(*i).is_none_or(|item| {
                     item.reference != prev.reference
                         || batch_of.get(item.unit_id.as_str()) != Some(&prev.batch_id.as_str())
                 })

@@ -232,7 +232,7 @@ pub fn write_household(
         .members
         .iter()
         .filter(|m| {
-            m.start.map_or(true, |s| s <= reference) && m.end.map_or(true, |e| reference < e)
+            m.start.is_none_or(|s| s <= reference) && m.end.is_none_or(|e| reference < e)
         })
         .collect();
     let ages = || {

@@ -82,7 +82,7 @@ pub fn lookup(
             };
             let active = match (date(3), date(4)) {
                 (Ok(s), Ok(e)) => {
-                    s.map_or(true, |s| s <= lookup.as_of) && e.map_or(true, |e| lookup.as_of < e)
+                    s.is_none_or(|s| s <= lookup.as_of) && e.is_none_or(|e| lookup.as_of < e)
                 }
                 _ => false,
             };
