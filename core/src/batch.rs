@@ -441,10 +441,11 @@ impl BatchBuilder {
     /// As [`BatchBuilder::set_unit`].
     pub fn set_member(&mut self, slot: usize, value: &Value) -> Result<(), EvalError> {
         let input = self.layout.member_inputs.get(slot).ok_or_else(|| bad_slot(slot))?;
-        let member = self.batch.member_ids.last().map(|s| s.to_string());
-        let v = coerce(value, input, member.as_deref())?;
+        // Borrowed, not copied: the member's id is only formatted into an error.
+        let member = self.batch.member_ids.last().map(|s| &**s);
+        let v = coerce(value, input, member)?;
         let col = self.batch.member_cols.get_mut(slot).ok_or_else(|| bad_slot(slot))?;
-        store(col, &v, input, member.as_deref())
+        store(col, &v, input, member)
     }
 
     /// Sets an input of the last added member from text.
@@ -453,11 +454,11 @@ impl BatchBuilder {
     /// As [`BatchBuilder::set_unit`].
     pub fn set_member_text(&mut self, slot: usize, text: &str) -> Result<(), EvalError> {
         let input = self.layout.member_inputs.get(slot).ok_or_else(|| bad_slot(slot))?;
-        let member = self.batch.member_ids.last().map(|s| s.to_string());
-        let v = parse_value(text, &input.ty).map_err(|e| invalid(input, member.as_deref(), &e.to_string()))?;
-        check_choice(&v, input, member.as_deref())?;
+        let member = self.batch.member_ids.last().map(|s| &**s);
+        let v = parse_value(text, &input.ty).map_err(|e| invalid(input, member, &e.to_string()))?;
+        check_choice(&v, input, member)?;
         let col = self.batch.member_cols.get_mut(slot).ok_or_else(|| bad_slot(slot))?;
-        store(col, &v, input, member.as_deref())
+        store(col, &v, input, member)
     }
 
     /// Adds a record to collection `set` of the open unit; its fields are unknown until set.

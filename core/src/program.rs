@@ -370,8 +370,11 @@ impl Program {
 
     /// Evaluates a bound batch, in parallel chunks, into columnar results.
     pub fn run<'b>(&self, batch: &'b Batch, as_of: NaiveDate, options: &EvalOptions) -> BatchResult<'b> {
-        if let Some(result) = crate::columnar::run(self, batch, as_of, options) {
-            return result;
+        // A handful of units does not repay the plan's setup (registers, text tables).
+        if batch.len() >= crate::columnar::MIN_UNITS {
+            if let Some(result) = crate::columnar::run(self, batch, as_of, options) {
+                return result;
+            }
         }
         self.interpret(batch, as_of, options)
     }
@@ -393,8 +396,11 @@ impl Program {
             out
         };
         let ranges: Vec<std::ops::Range<usize>> = (0..n.div_ceil(CHUNK)).map(|c| c * CHUNK..((c + 1) * CHUNK).min(n)).collect();
+        // One chunk is evaluated on this thread: handing it to the pool costs more than it saves.
         #[cfg(feature = "parallel")]
-        let parts: Vec<ChunkOut> = {
+        let parts: Vec<ChunkOut> = if ranges.len() <= 1 {
+            ranges.into_iter().map(chunk).collect()
+        } else {
             use rayon::prelude::*;
             ranges.into_par_iter().map(chunk).collect()
         };

@@ -43,6 +43,10 @@ use crate::program::{Inner, Program};
 use chrono::NaiveDate;
 pub(crate) use plan::Plan;
 
+/// Batches smaller than this are interpreted: the plan's setup (registers, text tables) costs more
+/// than it saves on a few units.
+pub(crate) const MIN_UNITS: usize = 16;
+
 /// Units per chunk: large enough to amortise each operation's dispatch, small enough for the
 /// chunk's columns to stay in cache.
 const CHUNK: usize = 1024;
@@ -77,7 +81,10 @@ pub(crate) fn run_counted<'b>(program: &Program, batch: &'b Batch, as_of: NaiveD
         (out, interpreted)
     };
     #[cfg(feature = "parallel")]
-    let parts: Vec<(ChunkOut, usize)> = {
+    let parts: Vec<(ChunkOut, usize)> = if ranges.len() <= 1 {
+        let mut ws = exec::Workspace::new(plan);
+        ranges.into_iter().map(|r| chunk(&mut ws, r)).collect()
+    } else {
         use rayon::prelude::*;
         ranges.into_par_iter().map_init(|| exec::Workspace::new(plan), |ws, r| chunk(ws, r)).collect()
     };

@@ -22,6 +22,10 @@ pub(crate) struct CsvRows {
     path: PathBuf,
     input: BufReader<File>,
     core: csv_core::Reader,
+    /// The field delimiter (`,`, or a tab for TSV).
+    delimiter: u8,
+    /// The current record was read by `read_plain_line` (its delimiters are still in `out`).
+    plain: bool,
     out: Vec<u8>,
     ends: Vec<usize>,
     nfields: usize,
@@ -50,14 +54,15 @@ impl CsvRows {
         let tsv = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
-        let core = csv_core::ReaderBuilder::new()
-            .delimiter(if tsv { b'\t' } else { b',' })
-            .build();
+        let delimiter = if tsv { b'\t' } else { b',' };
+        let core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
         let mut rows = CsvRows {
             file: display,
             path: path.to_path_buf(),
             input: BufReader::with_capacity(1 << 18, file),
             core,
+            delimiter,
+            plain: false,
             out: vec![0; 1024],
             ends: vec![0; 64],
             nfields: 0,
@@ -97,7 +102,8 @@ impl CsvRows {
         let start = if i == 0 {
             0
         } else {
-            self.ends.get(i - 1).copied().unwrap_or(0)
+            // A plain line keeps its delimiters between the fields.
+            self.ends.get(i - 1).copied().unwrap_or(0) + usize::from(self.plain)
         };
         let end = self.ends.get(i).copied().unwrap_or(start);
         self.out.get(start..end).unwrap_or(&[])
@@ -151,6 +157,7 @@ impl CsvRows {
                 csv_core::ReadRecordResult::OutputFull => out.resize(out.len().max(1) * 2, 0),
                 csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len().max(1) * 2, 0),
                 csv_core::ReadRecordResult::Record => {
+                    self.plain = false;
                     self.nfields = endlen;
                     self.line = start_line.unwrap_or(*newlines + 1);
                     return Ok(true);
@@ -158,6 +165,67 @@ impl CsvRows {
                 csv_core::ReadRecordResult::End => return Ok(false),
             }
         }
+    }
+}
+
+impl CsvRows {
+    /// The common case without the CSV state machine: a whole line already in the buffer, ending
+    /// with `\n` (or `\r\n`), with no quote and no other `\r`, is split at each delimiter. Such
+    /// a line is one record whose fields are its pieces, exactly as `csv-core` reads it. Anything
+    /// else (quotes, a blank line, a line across the buffer's end, the last line without a
+    /// newline) returns false without consuming anything, and [`CsvRows::read_record`] reads it.
+    fn read_plain_line(&mut self) -> Result<bool, RegistryError> {
+        let CsvRows { input, out, ends, path, delimiter, .. } = self;
+        let buf = input.fill_buf().map_err(|e| RegistryError::io("read", path.as_path(), e))?;
+        // One pass: the field ends and the line's end, or give up at the first quote or lone `\r`.
+        let mut n = 0usize;
+        let mut line_end = None;
+        for (i, b) in buf.iter().enumerate() {
+            if *b == *delimiter {
+                if ends.len() <= n {
+                    ends.resize((n + 1).next_power_of_two(), 0);
+                }
+                if let Some(e) = ends.get_mut(n) {
+                    *e = i;
+                }
+                n += 1;
+            } else if *b == b'\n' {
+                line_end = Some((i, i));
+                break;
+            } else if *b == b'\r' {
+                if buf.get(i + 1) != Some(&b'\n') {
+                    return Ok(false);
+                }
+                line_end = Some((i, i + 1));
+                break;
+            } else if *b == b'"' {
+                return Ok(false);
+            }
+        }
+        let Some((end, nl)) = line_end else { return Ok(false) };
+        if end == 0 {
+            return Ok(false);
+        }
+        if ends.len() <= n {
+            ends.resize((n + 1).next_power_of_two(), 0);
+        }
+        if let Some(e) = ends.get_mut(n) {
+            *e = end;
+        }
+        // The line is kept with its delimiters: field i is `out[ends[i - 1] + 1..ends[i]]`.
+        if out.len() < end {
+            out.resize(end.next_power_of_two(), 0);
+        }
+        if let (Some(dst), Some(src)) = (out.get_mut(..end), buf.get(..end)) {
+            dst.copy_from_slice(src);
+        }
+        input.consume(nl + 1);
+        self.plain = true;
+        self.bytes += nl as u64 + 1;
+        self.newlines += 1;
+        self.line = self.newlines;
+        self.nfields = n + 1;
+        Ok(true)
     }
 }
 
@@ -263,6 +331,9 @@ impl RowStream for CsvRows {
     }
 
     fn advance(&mut self) -> Result<bool, RegistryError> {
+        if self.read_plain_line()? {
+            return Ok(true);
+        }
         self.read_record()
     }
 
@@ -345,6 +416,29 @@ mod tests {
             seen,
             want.map(|(l, a, b)| (l, a.to_string(), b.to_string()))
         );
+    }
+
+    /// Every record with its line, through `advance` (plain lines split directly) or through
+    /// `csv-core` alone.
+    fn records(path: &Path, plain: bool) -> Vec<(u64, Vec<String>)> {
+        let mut rows = CsvRows::open(path, "g".into(), &[Wanted::required(&["id"])]).unwrap();
+        let mut seen = Vec::new();
+        while if plain { rows.advance().unwrap() } else { rows.read_record().unwrap() } {
+            let fields = (0..rows.nfields).map(|i| String::from_utf8_lossy(rows.raw(i)).into_owned()).collect();
+            seen.push((rows.line(), fields));
+        }
+        seen
+    }
+
+    #[test]
+    fn plain_lines_read_as_csv_core_reads_them() {
+        let text = "id,a,b\nH1,x,y\n\nH2,,\n\"H,3\",\"q\nr\",z\nH4,1,2\r\nH5,3,4\r\n\r\nH6,5\nH7,a\"b,c\n,,\nH8,last,line";
+        let (_d, path) = write(text);
+        let fast = records(&path, true);
+        assert_eq!(fast, records(&path, false));
+        assert_eq!(fast.len(), 9);
+        let (_d, path) = write("id,a\n");
+        assert_eq!(records(&path, true), records(&path, false));
     }
 
     #[test]
