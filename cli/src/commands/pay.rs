@@ -183,6 +183,8 @@ fn registry_payees(a: &Args, cfg: &PayeesConfig, base: &Path) -> Result<HashMap<
 /// # Errors
 /// An unknown format, an unreadable run or payer file, or any payment error (nothing is written then).
 pub fn main(a: &Args) -> Result<ExitCode> {
+    // A run killed while moving its outputs into place is completed first, never read half-done.
+    crate::output::recover(&a.run_dir)?;
     let format: Format = a
         .format
         .parse()
