@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The benchmarks, in one run (not part of the test command: they take several minutes).
+#
+#   scripts/bench.sh [HOUSEHOLDS...]          default: 1000000 10000000
+#
+# 1. criterion (`cargo bench -p entitle-bench --bench engines`): one household through Entitle;
+#    100,000 households in memory through Entitle's columnar plan and its interpreter, on one core
+#    and on every core, against the floor (a hand-written loop over the same columns); the same
+#    child grant in zen-expression and in CEL. Every engine's totals are checked against the floor's
+#    before anything is timed.
+# 2. end to end, for each population size: `entitle generate` (once, kept in $BENCH_DIR), then
+#    three times each, alternating, `entitle run` of the child grant with its decisions written,
+#    and the CSV floor (bench/src/bin/floor_csv.rs: the same files read and decided by hand on one
+#    core); wall time, CPU time and peak memory from /usr/bin/time, and the medians.
+#
+# Results are appended to $BENCH_DIR/results.txt (BENCH_DIR defaults to /tmp/entitle-bench); BENCHMARKS.md
+# records them with the machine's load at the time. BENCH_CRITERION=0 skips step 1 (to add a
+# population size to an earlier run).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BENCH_DIR="${BENCH_DIR:-/tmp/entitle-bench}"
+SIZES=("${@:-1000000 10000000}")
+read -r -a SIZES <<<"${SIZES[*]}"
+mkdir -p "$BENCH_DIR"
+RESULTS="$BENCH_DIR/results.txt"
+: >>"$RESULTS"
+say() { printf '%s\n' "$*" | tee -a "$RESULTS"; }
+
+command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install -y time)" >&2; exit 1; }
+say "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; load: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%FT%TZ)"
+
+say "== build"
+cargo build --release -q -p entitle-cli --bin entitle -p entitle-bench --bin floor_csv
+TARGET="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
+ENTITLE="$TARGET/release/entitle"
+FLOOR="$TARGET/release/floor_csv"
+
+if [ "${BENCH_CRITERION:-1}" != 0 ]; then
+  say "== criterion: cargo bench -p entitle-bench --bench engines"
+  cargo bench -q -p entitle-bench --bench engines 2>&1 | tee "$BENCH_DIR/criterion.txt" | grep -E '^[a-z].*/|time:|thrpt:' | tee -a "$RESULTS"
+fi
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+for n in "${SIZES[@]}"; do
+  reg="$BENCH_DIR/registry-$n"
+  out="$BENCH_DIR/out-$n"
+  if [ ! -f "$reg/members.csv" ]; then
+    say "== generate $n households"
+    "$ENTITLE" generate --households "$n" --seed 42 --out "$reg" --force >/dev/null
+  fi
+  mkdir -p "$out"
+  say "== $n households: $(du -sh "$reg" | cut -f1) of CSV; load $(cut -d' ' -f1 /proc/loadavg)"
+  : >"$BENCH_DIR/run.times"
+  : >"$BENCH_DIR/floor.times"
+  for i in 1 2 3; do
+    /usr/bin/time -f '%e %U %S %M' -o "$BENCH_DIR/t" "$ENTITLE" run examples/programs/child_grant.entitle \
+      --registry "$reg" --as-of 2026-03-01 --out "$out" --force --no-progress >/dev/null
+    cat "$BENCH_DIR/t" >>"$BENCH_DIR/run.times"
+    /usr/bin/time -f '%e %U %S %M' -o "$BENCH_DIR/t" "$FLOOR" "$reg" 2026-03-01 "$out" >"$BENCH_DIR/floor.out"
+    cat "$BENCH_DIR/t" >>"$BENCH_DIR/floor.times"
+  done
+  for what in run floor; do
+    f="$BENCH_DIR/$what.times"
+    wall=$(awk '{print $1}' "$f" | median)
+    cpu=$(awk '{print $2 + $3}' "$f" | median)
+    rss=$(awk '{print $4}' "$f" | median)
+    say "$what $n: wall median ${wall} s (runs: $(awk '{printf "%s ", $1}' "$f")), CPU median ${cpu} s, peak RSS median $((${rss%.*} / 1024)) MiB"
+  done
+  say "floor says: $(cat "$BENCH_DIR/floor.out")"
+  say "entitle says: $(grep -o '"eligible": [0-9]*' "$out/summary.json" | head -1), $(grep -o '"undetermined": [0-9]*' "$out/summary.json" | head -1)"
+done
+say "results in $RESULTS"
