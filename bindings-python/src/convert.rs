@@ -125,7 +125,8 @@ pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Json> {
     }
     if obj.is_instance_of::<PyInt>() || obj.is_instance(DECIMAL.import(py, "decimal", "Decimal")?)? {
         let text = obj.str()?.to_str()?.to_string();
-        let number = decimal_text(&text).map_err(|e| PyTypeError::new_err(format!("{text}: {e}")))?;
+        // The value stays out of the message: it may be a registrant's (SECURITY.md).
+        let number = decimal_text(&text).map_err(|e| PyTypeError::new_err(format!("a decimal.Decimal or int was refused: {e}")))?;
         return serde_json::from_str::<Json>(&number.to_string()).map_err(|e| PyTypeError::new_err(e.to_string()));
     }
     if obj.is_instance_of::<PyFloat>() {

@@ -132,6 +132,15 @@ def test_messages_never_carry_registrant_values(child_grant: entitle.Program) ->
     assert secret not in str(info.value)
 
 
+@pytest.mark.parametrize("number", [Decimal("98765432109876543210987654321098765.4321"), Decimal("987654.321E+99"), 98765432109876543210987654321098765])
+def test_run_cycle_refuses_a_number_without_showing_it(child_grant: entitle.Program, number: object) -> None:
+    # run_cycle converts Python units to JSON first; an out-of-range number used to be quoted.
+    with pytest.raises(TypeError) as info:
+        child_grant.run_cycle([{"id": "H1", "region": "North", "monthly_income": number}], AS_OF)
+    assert "out of range" in str(info.value)
+    assert "98765432109876543210987654321098765" not in str(info.value) and "987654" not in str(info.value)
+
+
 def test_bad_as_of(child_grant: entitle.Program) -> None:
     unit = {"id": "H1", "region": "North"}
     with pytest.raises(entitle.EvaluationError) as info:
