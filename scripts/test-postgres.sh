@@ -69,14 +69,17 @@ export ENTITLE_TEST_PG="postgres://entitle@127.0.0.1:$PORT/entitle_test"
 
 cd "$ROOT"
 step "build entitle and generate $HOUSEHOLDS households"
-cargo build -p entitle-cli
+# The same selection and features as scripts/test-rust.sh's `cargo test`, so that after it nothing is
+# rebuilt (`-p` would select other features and rebuild the crates); the CLI's binary comes with it.
+cargo test --no-run
 ENTITLE="$ROOT/target/debug/entitle"
 [ -x "$ENTITLE" ] || ENTITLE="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')/debug/entitle"
 "$ENTITLE" generate --households "$HOUSEHOLDS" --seed 7 --out "$WORK/population"
 export ENTITLE_TEST_POPULATION="$WORK/population"
 
-step "registry adapters: every test, PostgreSQL ones included (cargo test -p entitle-registry -- --include-ignored)"
-cargo test -p entitle-registry -- --include-ignored
+step "registry adapters: the PostgreSQL tests (cargo test --test postgres -- --include-ignored)"
+# The other registry tests ran in scripts/test-rust.sh; these need the server started above.
+cargo test --test postgres -- --include-ignored
 
 step "entitle run: the CSV files and the PostgreSQL copy give the same decisions"
 # The PostgreSQL tests left the population loaded in the OpenG2P shape in the schema `equality`.
