@@ -52,24 +52,24 @@ for n in "${SIZES[@]}"; do
     "$ENTITLE" generate --households "$n" --seed 42 --out "$reg" --force >/dev/null
   fi
   mkdir -p "$out"
-  say "== $n households: $(du -sh "$reg" | cut -f1) of CSV; load $(cut -d' ' -f1 /proc/loadavg)"
-  : >"$BENCH_DIR/run.times"
-  : >"$BENCH_DIR/floor.times"
+  say "== $n households: $(du -shL "$reg" | cut -f1) of CSV; load $(cut -d' ' -f1 /proc/loadavg)"
+  : >"$BENCH_DIR/run-$n.times"
+  : >"$BENCH_DIR/floor-$n.times"
   for i in 1 2 3; do
-    /usr/bin/time -f '%e %U %S %M' -o "$BENCH_DIR/t" "$ENTITLE" run examples/programs/child_grant.entitle \
+    /usr/bin/time -f '%e %U %S %M' -o "$BENCH_DIR/t-$n" "$ENTITLE" run examples/programs/child_grant.entitle \
       --registry "$reg" --as-of 2026-03-01 --out "$out" --force --no-progress >/dev/null
-    cat "$BENCH_DIR/t" >>"$BENCH_DIR/run.times"
-    /usr/bin/time -f '%e %U %S %M' -o "$BENCH_DIR/t" "$FLOOR" "$reg" 2026-03-01 "$out" >"$BENCH_DIR/floor.out"
-    cat "$BENCH_DIR/t" >>"$BENCH_DIR/floor.times"
+    cat "$BENCH_DIR/t-$n" >>"$BENCH_DIR/run-$n.times"
+    /usr/bin/time -f '%e %U %S %M' -o "$BENCH_DIR/t-$n" "$FLOOR" "$reg" 2026-03-01 "$out" >"$BENCH_DIR/floor-$n.out"
+    cat "$BENCH_DIR/t-$n" >>"$BENCH_DIR/floor-$n.times"
   done
   for what in run floor; do
-    f="$BENCH_DIR/$what.times"
+    f="$BENCH_DIR/$what-$n.times"
     wall=$(awk '{print $1}' "$f" | median)
     cpu=$(awk '{print $2 + $3}' "$f" | median)
     rss=$(awk '{print $4}' "$f" | median)
     say "$what $n: wall median ${wall} s (runs: $(awk '{printf "%s ", $1}' "$f")), CPU median ${cpu} s, peak RSS median $((${rss%.*} / 1024)) MiB"
   done
-  say "floor says: $(cat "$BENCH_DIR/floor.out")"
+  say "floor says: $(cat "$BENCH_DIR/floor-$n.out")"
   say "entitle says: $(grep -o '"eligible": [0-9]*' "$out/summary.json" | head -1), $(grep -o '"undetermined": [0-9]*' "$out/summary.json" | head -1)"
 done
 say "results in $RESULTS"

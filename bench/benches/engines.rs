@@ -13,6 +13,11 @@ use entitle_core::{Batch, EvalOptions, Member, Program, Unit, UnitStatus};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+// The allocator `entitle` and the bindings use: with the system's, allocation (every engine's)
+// weighs more than the rules.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const CHILD_GRANT: &str = include_str!("../../examples/programs/child_grant.entitle");
 
 fn batch(program: &Program, hh: &[Household]) -> Batch {
