@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Reliability (issue 8, SECURITY.md): adversarial input, faults and determinism.
+#
+#   1. Fuzzing: builds the cargo-fuzz targets (fuzz/, nightly), replays the seeds, the committed
+#      corpus and the regression inputs of each target, then fuzzes each briefly from them.
+#   2. Crash loop: `entitle run` over the SQLite store killed (SIGKILL) at random moments, twenty
+#      times; complete outputs or none, a consistent store, a re-run that succeeds
+#      (cli/tests/crash_safety.rs).
+#   3. Determinism: byte-identical outputs with one or two threads, run after run
+#      (cli/tests/determinism.rs), and the same bytes from Rust, Python, Node and WebAssembly on a
+#      generated population (tests/reliability/).
+#   4. Privacy in the bindings: units seeded with recognisable values; no error shows one
+#      (tests/reliability/). The Rust side's privacy tests run in scripts/test-rust.sh.
+#
+# Reuses the bindings the earlier scripts built (test-all.sh runs them first): the Python wheel in
+# bindings-python/.venv/test (test-python.sh), bindings-node/entitle.node (test-node.sh) and
+# bindings-wasm/pkg (test-wasm.sh). Installs nightly and cargo-fuzz when missing.
+#
+# Time on the project's 2-core machine, shared and loaded: warm 5 minutes (fuzzing 2.5, the crash
+# loop and determinism 2, the cross-language checks 0.5). Cold, add about 12 minutes: installing
+# cargo-fuzz takes 2.5 and the first build of the fuzz targets (address sanitizer) 9.
+#
+# ENTITLE_FUZZ_SECONDS (default 15) sets each target's fuzzing time; 0 only replays.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+FUZZ_SECONDS="${ENTITLE_FUZZ_SECONDS:-15}"
+TARGETS=(parse_check evaluate registry_files dci)
+AS_OF=2026-03-01
+
+step() { printf '\n== %s (%d s)\n' "$*" "$SECONDS"; }
+fail() { echo "test-reliability: $*" >&2; exit 1; }
+
+step "tools: nightly Rust and cargo-fuzz"
+command -v cargo >/dev/null 2>&1 || fail "cargo not found: install Rust with rustup"
+if ! cargo +nightly --version >/dev/null 2>&1; then
+  command -v rustup >/dev/null 2>&1 || fail "no nightly toolchain and no rustup to install one"
+  rustup toolchain install nightly --profile minimal
+fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  # --locked keeps cargo-fuzz's own tested versions; without it when those no longer build.
+  cargo install cargo-fuzz --locked || cargo install cargo-fuzz
+fi
+echo "$(cargo +nightly --version), $(cargo fuzz --version)"
+
+step "bindings built by the earlier scripts"
+PYTHON="$ROOT/bindings-python/.venv/test/bin/python"
+missing=()
+[ -x "$PYTHON" ] && "$PYTHON" -c 'import entitle' 2>/dev/null ||
+  missing+=("the Python wheel in bindings-python/.venv/test: run scripts/test-python.sh")
+[ -f bindings-node/entitle.node ] || missing+=("bindings-node/entitle.node: run scripts/test-node.sh")
+[ -f bindings-wasm/pkg/raw/entitle_wasm_bg.wasm ] && [ -f bindings-wasm/pkg/entitle.js ] ||
+  missing+=("bindings-wasm/pkg: run scripts/test-wasm.sh")
+if [ ${#missing[@]} -gt 0 ]; then
+  printf 'missing: %s\n' "${missing[@]}" >&2
+  fail "the cross-language checks need the bindings the other test scripts build"
+fi
+command -v node >/dev/null 2>&1 || fail "node not found: run scripts/test-node.sh first"
+echo "python: $("$PYTHON" -c 'import entitle; print(entitle.__version__)'), node $(node --version)"
+
+SCRATCH="$(mktemp -d)"
+trap 'rm -rf "$SCRATCH"' EXIT
+
+step "fuzz: build the targets (release, debug assertions, address sanitizer)"
+(cd fuzz && cargo +nightly fuzz build)
+
+# The seeds are made from the examples and the conformance corpus (not committed: the corpus holds
+# only what adds coverage to them).
+python3 fuzz/seed.py >/dev/null
+for t in "${TARGETS[@]}"; do
+  # Paths relative to fuzz/, where cargo fuzz runs.
+  dirs=("seeds/$t" "corpus/$t")
+  [ -d "fuzz/regressions/$t" ] && dirs+=("regressions/$t")
+  step "fuzz $t: replay the $(cd fuzz && find "${dirs[@]}" -type f | wc -l) inputs of ${dirs[*]}"
+  # -runs=0: every input is run once and nothing new is tried.
+  replay_start=$SECONDS
+  (cd fuzz && cargo +nightly fuzz run "$t" "${dirs[@]}" -- -runs=0 >"$SCRATCH/replay-$t.log" 2>&1) ||
+    { tail -60 "$SCRATCH/replay-$t.log"; fail "fuzz target $t failed on a committed input"; }
+  grep -E 'INITED' "$SCRATCH/replay-$t.log" | tail -1
+  if [ "$FUZZ_SECONDS" -gt 0 ]; then
+    step "fuzz $t: ${FUZZ_SECONDS} s from the committed corpus"
+    # New inputs go to a scratch directory (the first one given), so the run changes nothing in
+    # the repository; a crash stops the script with libFuzzer's report and the input's path.
+    mkdir -p "$SCRATCH/corpus-$t" "$SCRATCH/artifacts-$t"
+    # libFuzzer counts loading the corpus in -max_total_time: the replay's time is added to it.
+    total=$((SECONDS - replay_start + FUZZ_SECONDS))
+    (cd fuzz && cargo +nightly fuzz run "$t" "$SCRATCH/corpus-$t" "${dirs[@]}" -- \
+      -max_total_time="$total" -artifact_prefix="$SCRATCH/artifacts-$t/" -print_final_stats=1 \
+      >"$SCRATCH/fuzz-$t.log" 2>&1) || { tail -60 "$SCRATCH/fuzz-$t.log"; fail "fuzz target $t failed"; }
+    grep -E '^#[0-9]+ +DONE|stat::number_of_executed_units' "$SCRATCH/fuzz-$t.log" | tail -2
+  fi
+done
+
+step "crash loop and determinism over threads (release CLI)"
+cargo test --release -p entitle-cli --test crash_safety --test determinism -- --ignored --nocapture --test-threads 1
+
+step "cross-language determinism: a generated population"
+cargo build --release -p entitle-cli -p entitle-tests --example facade_results
+target/release/entitle generate --households 3000 --seed 11 --defects --format jsonl --out "$SCRATCH/registry" >/dev/null
+python3 tests/reliability/make_units.py "$SCRATCH/registry" "$SCRATCH/units"
+
+compare() { # PROGRAM UNITS NAME [--explain]
+  local program="$1" units="$2" name="$3"; shift 3
+  target/release/examples/facade_results "$program" "$AS_OF" "$units" "$@" >"$SCRATCH/$name.rust.jsonl"
+  "$PYTHON" tests/reliability/bindings.py results "$program" "$AS_OF" "$units" "$SCRATCH/$name.python.jsonl" "$@" >/dev/null
+  node tests/reliability/bindings.mjs node results "$program" "$AS_OF" "$units" "$SCRATCH/$name.node.jsonl" "$@" >/dev/null
+  node tests/reliability/bindings.mjs wasm results "$program" "$AS_OF" "$units" "$SCRATCH/$name.wasm.jsonl" "$@" >/dev/null
+  for lang in python node wasm; do
+    cmp "$SCRATCH/$name.rust.jsonl" "$SCRATCH/$name.$lang.jsonl" || fail "$name: $lang differs from Rust"
+  done
+  echo "$name: $(wc -l <"$SCRATCH/$name.rust.jsonl") results, identical bytes from Rust, Python, Node and WASM"
+}
+compare examples/programs/child_grant.entitle "$SCRATCH/units/households.json" child_grant --explain
+compare examples/programs/pmt.entitle "$SCRATCH/units/households.json" pmt --explain
+compare examples/programs/old_age_pension.entitle "$SCRATCH/units/individuals.json" old_age_pension
+
+step "privacy in the bindings: seeded values never appear in errors"
+"$PYTHON" tests/reliability/bindings.py privacy examples/programs/child_grant.entitle "$AS_OF" tests/reliability/privacy_units.json
+node tests/reliability/bindings.mjs node privacy examples/programs/child_grant.entitle "$AS_OF" tests/reliability/privacy_units.json
+node tests/reliability/bindings.mjs wasm privacy examples/programs/child_grant.entitle "$AS_OF" tests/reliability/privacy_units.json
+
+step "reliability checks passed"
