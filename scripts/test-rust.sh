@@ -23,6 +23,32 @@ if ! cargo clippy --version >/dev/null 2>&1 && command -v rustup >/dev/null 2>&1
 fi
 echo "$(cargo --version), $(rustc --version)"
 
+step "tools for the payment tests (xmllint, the ISO 20022 pain.001 XSDs shipped by sepaxml 2.7.0)"
+# payment-adapters/tests validate the pain.001 files with xmllint against sepaxml's XSDs.
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+if ! command -v xmllint >/dev/null 2>&1; then
+  echo "installing Debian's libxml2-utils (xmllint)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libxml2-utils >/dev/null
+fi
+if ! python3 -c 'import sepaxml' >/dev/null 2>&1; then
+  # A private environment, so nothing is installed into the system's Python.
+  TOOLS_VENV="$ROOT/target/tools/sepaxml"
+  if ! "$TOOLS_VENV/bin/python3" -c 'import sepaxml' >/dev/null 2>&1; then
+    echo "installing sepaxml==2.7.0 into $TOOLS_VENV"
+    if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+      $SUDO apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
+    fi
+    rm -rf "$TOOLS_VENV"
+    python3 -m venv "$TOOLS_VENV"
+    "$TOOLS_VENV/bin/pip" install --quiet --disable-pip-version-check "sepaxml==2.7.0"
+  fi
+  # The tests ask `python3` where sepaxml's schemas are.
+  export PATH="$TOOLS_VENV/bin:$PATH"
+fi
+echo "$(xmllint --version 2>&1 | head -1); sepaxml in $(python3 -c 'import os, sepaxml; print(os.path.dirname(sepaxml.__file__))')"
+
 step "cargo test (default workspace members)"
 cargo test
 
