@@ -25,6 +25,14 @@ if [ -z "${PG_BIN:-}" ]; then
     PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
   fi
 fi
+if [ ! -x "${PG_BIN:-}/initdb" ] && command -v apt-get >/dev/null 2>&1; then
+  # Only the server binaries are needed; the package's own cluster is not used (nor started here).
+  echo "installing Debian's postgresql (server binaries)"
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+fi
 [ -x "${PG_BIN:-}/initdb" ] || { echo "PostgreSQL server binaries not found: install postgresql (Debian: apt-get install postgresql-15) or set PG_BIN" >&2; exit 1; }
 "$PG_BIN/postgres" --version
 
