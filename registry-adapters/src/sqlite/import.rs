@@ -443,9 +443,10 @@ pub(crate) fn import_file(
 mod tests {
     use super::*;
     use crate::order::compare_ids;
+    use std::cmp::Ordering;
 
     #[test]
-    fn sort_keys_follow_the_registry_order_within_each_kind() {
+    fn sort_keys_follow_the_registry_order() {
         let digits = ["0", "00", "7", "9", "010", "10", "123", "1000"];
         let text = ["A", "H0000009", "H0000010", "H10", "H9", "a"];
         for set in [&digits[..], &text[..]] {
@@ -454,6 +455,13 @@ mod tests {
                     let want = compare_ids(a, b);
                     assert_eq!(sort_key(Some(a)).cmp(&sort_key(Some(b))), want, "{a} {b}");
                 }
+            }
+        }
+        // Across kinds too: digits before other ids.
+        for a in digits {
+            for b in text {
+                assert_eq!(compare_ids(a, b), Ordering::Less, "{a} {b}");
+                assert!(sort_key(Some(a)) < sort_key(Some(b)), "{a} {b}");
             }
         }
         assert!(sort_key(None) < sort_key(Some("0")));
