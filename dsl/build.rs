@@ -8,7 +8,8 @@ fn main() {
     // The directory cargo gives when it runs this script, not the one it was compiled in: cargo
     // reuses a compiled build script for a copy of the workspace elsewhere that shares the target
     // directory, and the copy's catalogues may be gone.
-    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into());
+    let manifest =
+        std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into());
     let dir = Path::new(&manifest).join("locales");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut entries: Vec<(String, String)> = Vec::new();

@@ -23,18 +23,40 @@ const CHILD_GRANT: &str = include_str!("../../examples/programs/child_grant.enti
 fn batch(program: &Program, hh: &[Household]) -> Batch {
     let mut b = program.batch_builder();
     let layout = b.layout().clone();
-    let slot = |n: &str| layout.unit_slot(n).unwrap_or_else(|| panic!("no input {n}"));
-    let (region, income, pension) = (slot("region"), slot("monthly_income"), slot("enrolled_in_pension"));
-    let (birthdate, disabled) = (layout.member_slot("birthdate").unwrap_or(0), layout.member_slot("disabled").unwrap_or(1));
+    let slot = |n: &str| {
+        layout
+            .unit_slot(n)
+            .unwrap_or_else(|| panic!("no input {n}"))
+    };
+    let (region, income, pension) = (
+        slot("region"),
+        slot("monthly_income"),
+        slot("enrolled_in_pension"),
+    );
+    let (birthdate, disabled) = (
+        layout.member_slot("birthdate").unwrap_or(0),
+        layout.member_slot("disabled").unwrap_or(1),
+    );
     for (i, h) in hh.iter().enumerate() {
         b.start_unit(&format!("H{i}"));
-        b.set_unit_text(region, h.region).unwrap_or_else(|e| panic!("{e}"));
-        b.set_unit_text(income, &h.income.to_string()).unwrap_or_else(|e| panic!("{e}"));
-        b.set_unit_text(pension, if h.pension { "true" } else { "false" }).unwrap_or_else(|e| panic!("{e}"));
+        b.set_unit_text(region, h.region)
+            .unwrap_or_else(|e| panic!("{e}"));
+        b.set_unit_text(income, &h.income.to_string())
+            .unwrap_or_else(|e| panic!("{e}"));
+        b.set_unit_text(pension, if h.pension { "true" } else { "false" })
+            .unwrap_or_else(|e| panic!("{e}"));
         for (k, m) in h.members.iter().enumerate() {
-            b.add_member(&format!("H{i}.{k}"), &[if k == 0 { "head" } else { "child" }], None, None).unwrap_or_else(|e| panic!("{e}"));
-            b.set_member_text(birthdate, &m.birth.to_string()).unwrap_or_else(|e| panic!("{e}"));
-            b.set_member_text(disabled, if m.disabled { "true" } else { "false" }).unwrap_or_else(|e| panic!("{e}"));
+            b.add_member(
+                &format!("H{i}.{k}"),
+                &[if k == 0 { "head" } else { "child" }],
+                None,
+                None,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            b.set_member_text(birthdate, &m.birth.to_string())
+                .unwrap_or_else(|e| panic!("{e}"));
+            b.set_member_text(disabled, if m.disabled { "true" } else { "false" })
+                .unwrap_or_else(|e| panic!("{e}"));
         }
         b.finish_unit();
     }
@@ -43,13 +65,21 @@ fn batch(program: &Program, hh: &[Household]) -> Batch {
 
 fn entitle_totals(program: &Program, batch: &Batch, as_of: NaiveDate) -> (usize, i64) {
     let r = program.run(batch, as_of, &EvalOptions::default());
-    let eligible = (0..r.len()).filter(|i| r.status(*i) == UnitStatus::Eligible).count();
-    let cash = (0..r.len()).filter_map(|i| r.cash_total(i)).map(|d| i64::try_from(d.trunc().mantissa()).unwrap_or(0)).sum();
+    let eligible = (0..r.len())
+        .filter(|i| r.status(*i) == UnitStatus::Eligible)
+        .count();
+    let cash = (0..r.len())
+        .filter_map(|i| r.cash_total(i))
+        .map(|d| i64::try_from(d.trunc().mantissa()).unwrap_or(0))
+        .sum();
     (eligible, cash)
 }
 
 fn floor_totals(out: &[FloorResult]) -> (usize, i64) {
-    (out.iter().filter(|r| r.eligible).count(), out.iter().map(|r| r.cash).sum())
+    (
+        out.iter().filter(|r| r.eligible).count(),
+        out.iter().map(|r| r.cash).sum(),
+    )
 }
 
 /// The as-of date's year and `month * 32 + day`, as the other engines compare birthdays.
@@ -93,7 +123,10 @@ fn cel_members(h: &Household) -> CelValue {
         .map(|m| {
             let map: HashMap<String, CelValue> = HashMap::from([
                 ("y".to_string(), CelValue::Int(i64::from(m.birth.year()))),
-                ("md".to_string(), CelValue::Int(i64::from(m.birth.month() * 32 + m.birth.day()))),
+                (
+                    "md".to_string(),
+                    CelValue::Int(i64::from(m.birth.month() * 32 + m.birth.day())),
+                ),
                 ("disabled".to_string(), CelValue::Bool(m.disabled)),
             ]);
             CelValue::from(map)
@@ -113,7 +146,10 @@ fn cel_context(h: &Household) -> cel::Context<'static, 'static> {
 
 fn bench(c: &mut Criterion) {
     let program = Program::compile(CHILD_GRANT).unwrap_or_else(|d| panic!("{d}"));
-    assert!(program.is_columnar(), "the child grant must have a columnar plan");
+    assert!(
+        program.is_columnar(),
+        "the child grant must have a columnar plan"
+    );
     let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
     let n = 100_000;
     let hh = households(n, 42);
@@ -122,22 +158,37 @@ fn bench(c: &mut Criterion) {
     let mut out = Vec::with_capacity(n);
     floor(&cols, as_of, &mut out);
     let want = floor_totals(&out);
-    assert_eq!(entitle_totals(&program, &b, as_of), want, "Entitle and the floor disagree");
+    assert_eq!(
+        entitle_totals(&program, &b, as_of),
+        want,
+        "Entitle and the floor disagree"
+    );
 
     // Zen and CEL are checked and measured on the first 5,000 households (they are much slower).
     let small = 5_000;
     let mut small_out = Vec::new();
     floor(&FloorColumns::new(&hh[..small]), as_of, &mut small_out);
     let small_want = floor_totals(&small_out);
-    let zen = zen_expression::compile_expression(&zen_source(as_of)).unwrap_or_else(|e| panic!("zen: {e:?}"));
+    let zen = zen_expression::compile_expression(&zen_source(as_of))
+        .unwrap_or_else(|e| panic!("zen: {e:?}"));
     let zen_ctx: Vec<_> = hh[..small].iter().map(zen_context).collect();
     let zen_amount = |v: zen_expression::variable::Variable| -> i64 {
         match v {
-            zen_expression::variable::Variable::Number(d) => i64::try_from(d.trunc().mantissa()).unwrap_or(-1),
+            zen_expression::variable::Variable::Number(d) => {
+                i64::try_from(d.trunc().mantissa()).unwrap_or(-1)
+            }
             other => panic!("zen gave {other:?}"),
         }
     };
-    let zen_got = zen_ctx.iter().map(|ctx| zen_amount(zen.evaluate(ctx.clone()).unwrap_or_else(|e| panic!("zen: {e:?}")))).fold((0, 0), |(e, t), a| (e + usize::from(a > 0), t + a));
+    let zen_got = zen_ctx
+        .iter()
+        .map(|ctx| {
+            zen_amount(
+                zen.evaluate(ctx.clone())
+                    .unwrap_or_else(|e| panic!("zen: {e:?}")),
+            )
+        })
+        .fold((0, 0), |(e, t), a| (e + usize::from(a > 0), t + a));
     assert_eq!(zen_got, small_want, "zen-expression and the floor disagree");
     let cel = cel::Program::compile(&cel_source(as_of)).unwrap_or_else(|e| panic!("cel: {e}"));
     let cel_ctx: Vec<_> = hh[..small].iter().map(cel_context).collect();
@@ -147,24 +198,59 @@ fn bench(c: &mut Criterion) {
             other => panic!("cel gave {other:?}"),
         }
     };
-    let cel_got = cel_ctx.iter().map(|ctx| cel_amount(cel.execute(ctx).unwrap_or_else(|e| panic!("cel: {e}")))).fold((0, 0), |(e, t), a| (e + usize::from(a > 0), t + a));
+    let cel_got = cel_ctx
+        .iter()
+        .map(|ctx| cel_amount(cel.execute(ctx).unwrap_or_else(|e| panic!("cel: {e}"))))
+        .fold((0, 0), |(e, t), a| (e + usize::from(a > 0), t + a));
     assert_eq!(cel_got, small_want, "CEL and the floor disagree");
 
-    let one_core = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap_or_else(|e| panic!("{e}"));
+    let one_core = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
     let mut g = c.benchmark_group("child grant, 100,000 households in memory");
     g.throughput(Throughput::Elements(n as u64));
-    g.bench_function(BenchmarkId::new("floor (hand-written loop)", "1 core"), |bch| bch.iter(|| floor(&cols, as_of, &mut out)));
-    g.bench_function(BenchmarkId::new("entitle columnar", "1 core"), |bch| bch.iter(|| one_core.install(|| program.run(&b, as_of, &EvalOptions::default()).len())));
-    g.bench_function(BenchmarkId::new("entitle columnar", "2 cores"), |bch| bch.iter(|| program.run(&b, as_of, &EvalOptions::default()).len()));
-    g.bench_function(BenchmarkId::new("entitle interpreter", "1 core"), |bch| bch.iter(|| one_core.install(|| program.interpret(&b, as_of, &EvalOptions::default()).len())));
+    g.bench_function(
+        BenchmarkId::new("floor (hand-written loop)", "1 core"),
+        |bch| bch.iter(|| floor(&cols, as_of, &mut out)),
+    );
+    g.bench_function(BenchmarkId::new("entitle columnar", "1 core"), |bch| {
+        bch.iter(|| one_core.install(|| program.run(&b, as_of, &EvalOptions::default()).len()))
+    });
+    g.bench_function(BenchmarkId::new("entitle columnar", "2 cores"), |bch| {
+        bch.iter(|| program.run(&b, as_of, &EvalOptions::default()).len())
+    });
+    g.bench_function(BenchmarkId::new("entitle interpreter", "1 core"), |bch| {
+        bch.iter(|| {
+            one_core.install(|| program.interpret(&b, as_of, &EvalOptions::default()).len())
+        })
+    });
     g.finish();
 
     let mut g = c.benchmark_group("child grant, 5,000 households, other engines");
     g.throughput(Throughput::Elements(small as u64));
     let b_small = batch(&program, &hh[..small]);
-    g.bench_function(BenchmarkId::new("entitle columnar", "1 core"), |bch| bch.iter(|| one_core.install(|| program.run(&b_small, as_of, &EvalOptions::default()).len())));
-    g.bench_function(BenchmarkId::new("zen-expression", "1 core"), |bch| bch.iter(|| zen_ctx.iter().map(|ctx| zen.evaluate(ctx.clone()).is_ok() as usize).sum::<usize>()));
-    g.bench_function(BenchmarkId::new("cel", "1 core"), |bch| bch.iter(|| cel_ctx.iter().map(|ctx| cel.execute(ctx).is_ok() as usize).sum::<usize>()));
+    g.bench_function(BenchmarkId::new("entitle columnar", "1 core"), |bch| {
+        bch.iter(|| {
+            one_core.install(|| program.run(&b_small, as_of, &EvalOptions::default()).len())
+        })
+    });
+    g.bench_function(BenchmarkId::new("zen-expression", "1 core"), |bch| {
+        bch.iter(|| {
+            zen_ctx
+                .iter()
+                .map(|ctx| zen.evaluate(ctx.clone()).is_ok() as usize)
+                .sum::<usize>()
+        })
+    });
+    g.bench_function(BenchmarkId::new("cel", "1 core"), |bch| {
+        bch.iter(|| {
+            cel_ctx
+                .iter()
+                .map(|ctx| cel.execute(ctx).is_ok() as usize)
+                .sum::<usize>()
+        })
+    });
     g.finish();
 
     let mut g = c.benchmark_group("one household");
@@ -174,12 +260,27 @@ fn bench(c: &mut Criterion) {
         .with_member(Member::new("M1", "head").with("birthdate", "1990-01-01"))
         .with_member(Member::new("M2", "child").with("birthdate", "2020-05-01"));
     let one = program.bind(std::slice::from_ref(&unit));
-    g.bench_function("entitle, bound unit (run on a batch of one)", |bch| bch.iter(|| program.run(&one, as_of, &EvalOptions::default()).cash_total(0)));
-    g.bench_function("entitle, Unit to Decision (evaluate)", |bch| bch.iter(|| program.evaluate(&unit, as_of).map(|d| d.outcome)));
-    let zen_one = zen_ctx.first().cloned().unwrap_or_else(|| panic!("no household"));
-    g.bench_function("zen-expression, one context", |bch| bch.iter(|| zen.evaluate(zen_one.clone()).is_ok()));
+    g.bench_function("entitle, bound unit (run on a batch of one)", |bch| {
+        bch.iter(|| {
+            program
+                .run(&one, as_of, &EvalOptions::default())
+                .cash_total(0)
+        })
+    });
+    g.bench_function("entitle, Unit to Decision (evaluate)", |bch| {
+        bch.iter(|| program.evaluate(&unit, as_of).map(|d| d.outcome))
+    });
+    let zen_one = zen_ctx
+        .first()
+        .cloned()
+        .unwrap_or_else(|| panic!("no household"));
+    g.bench_function("zen-expression, one context", |bch| {
+        bch.iter(|| zen.evaluate(zen_one.clone()).is_ok())
+    });
     let cel_one = cel_ctx.first().unwrap_or_else(|| panic!("no household"));
-    g.bench_function("cel, one context", |bch| bch.iter(|| cel.execute(cel_one).is_ok()));
+    g.bench_function("cel, one context", |bch| {
+        bch.iter(|| cel.execute(cel_one).is_ok())
+    });
     g.finish();
 }
 

@@ -37,23 +37,41 @@ pub const REGIONS: [&str; 4] = ["North", "East", "South", "West"];
 pub fn households(n: usize, seed: u64) -> Vec<Household> {
     let mut s = seed;
     let mut next = move || {
-        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (s >> 33) as u32
     };
     (0..n)
         .map(|_| {
-            let region = REGIONS.get((next() % 4) as usize).copied().unwrap_or("North");
+            let region = REGIONS
+                .get((next() % 4) as usize)
+                .copied()
+                .unwrap_or("North");
             let income = i64::from(next() % 20_000);
             let pension = next() % 20 == 0;
             let size = 1 + next() % 8;
             let members = (0..size)
                 .map(|m| {
-                    let year = if m == 0 { 1960 + next() % 40 } else { 2000 + next() % 26 } as i32;
-                    let birth = NaiveDate::from_ymd_opt(year, 1 + next() % 12, 1 + next() % 28).unwrap_or_default();
-                    Person { birth, disabled: next() % 10 == 0 }
+                    let year = if m == 0 {
+                        1960 + next() % 40
+                    } else {
+                        2000 + next() % 26
+                    } as i32;
+                    let birth = NaiveDate::from_ymd_opt(year, 1 + next() % 12, 1 + next() % 28)
+                        .unwrap_or_default();
+                    Person {
+                        birth,
+                        disabled: next() % 10 == 0,
+                    }
                 })
                 .collect();
-            Household { region, income, pension, members }
+            Household {
+                region,
+                income,
+                pension,
+                members,
+            }
         })
         .collect()
 }
@@ -80,9 +98,13 @@ pub struct FloorColumns {
 impl FloorColumns {
     /// The columns of `hh`.
     pub fn new(hh: &[Household]) -> FloorColumns {
-        let mut c = FloorColumns { offsets: vec![0], ..FloorColumns::default() };
+        let mut c = FloorColumns {
+            offsets: vec![0],
+            ..FloorColumns::default()
+        };
         for h in hh {
-            c.region.push(REGIONS.iter().position(|r| *r == h.region).unwrap_or(0) as u8);
+            c.region
+                .push(REGIONS.iter().position(|r| *r == h.region).unwrap_or(0) as u8);
             c.income.push(h.income);
             c.pension.push(h.pension);
             for m in &h.members {
@@ -119,7 +141,8 @@ pub fn floor(c: &FloorColumns, as_of: NaiveDate, out: &mut Vec<FloorResult>) {
             disabled += i64::from(c.disabled[m]);
         }
         let count = (e - s) as i64;
-        let eligible = children >= 1 && c.income[i] < 3000 * count && c.region[i] < 2 && !c.pension[i];
+        let eligible =
+            children >= 1 && c.income[i] < 3000 * count && c.region[i] < 2 && !c.pension[i];
         let cash = if eligible {
             let amount = (1500 + 500 * children.min(4) + 300 * disabled).min(4000);
             (amount + 5) / 10 * 10

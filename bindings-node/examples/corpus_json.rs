@@ -18,7 +18,9 @@ use std::process::ExitCode;
 
 fn source_of(case: &Json, corpus: &Path) -> Result<String, String> {
     match (case.get("program"), case.get("source")) {
-        (Some(Json::String(p)), None) => std::fs::read_to_string(corpus.join(p)).map_err(|e| format!("{p}: {e}")),
+        (Some(Json::String(p)), None) => {
+            std::fs::read_to_string(corpus.join(p)).map_err(|e| format!("{p}: {e}"))
+        }
         (None, Some(Json::String(s))) => Ok(s.clone()),
         (None, Some(Json::Array(lines))) => {
             let lines: Vec<&str> = lines.iter().filter_map(Json::as_str).collect();
@@ -42,19 +44,35 @@ fn run() -> Result<(), String> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for path in files {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{name}: {e}"))?;
         let file: Json = serde_json::from_str(&text).map_err(|e| format!("{name}: {e}"))?;
-        let cases = file.get("cases").and_then(Json::as_array).ok_or_else(|| format!("{name}: no `cases`"))?;
+        let cases = file
+            .get("cases")
+            .and_then(Json::as_array)
+            .ok_or_else(|| format!("{name}: no `cases`"))?;
         for (ci, case) in cases.iter().enumerate() {
-            let wants = case.get("want").and_then(Json::as_array).is_some_and(|w| !w.is_empty());
+            let wants = case
+                .get("want")
+                .and_then(Json::as_array)
+                .is_some_and(|w| !w.is_empty());
             if case.get("skip").is_some() || !wants {
                 continue;
             }
             let source = source_of(case, &corpus).map_err(|e| format!("{name} case {ci}: {e}"))?;
-            let Ok(program) = Program::compile(&source) else { continue };
+            let Ok(program) = Program::compile(&source) else {
+                continue;
+            };
             let as_of = case.get("as_of").and_then(Json::as_str).unwrap_or_default();
-            let units = case.get("units").and_then(Json::as_array).cloned().unwrap_or_default();
+            let units = case
+                .get("units")
+                .and_then(Json::as_array)
+                .cloned()
+                .unwrap_or_default();
             for (ui, unit) in units.iter().enumerate() {
                 let result = program.evaluate_json(unit, as_of, &options);
                 let json = serde_json::to_string(&result).map_err(|e| e.to_string())?;

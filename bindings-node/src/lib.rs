@@ -51,7 +51,10 @@ fn guard<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
                 .map(|s| (*s).to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            Err(Error::new(Status::GenericFailure, format!("internal error in the Entitle engine: {what}")))
+            Err(Error::new(
+                Status::GenericFailure,
+                format!("internal error in the Entitle engine: {what}"),
+            ))
         }
     }
 }
@@ -67,7 +70,10 @@ fn invalid_arg(what: &str, e: &serde_json::Error) -> Error {
 }
 
 fn internal(what: &str) -> Error {
-    Error::new(Status::GenericFailure, format!("internal error in the Entitle binding: {what}"))
+    Error::new(
+        Status::GenericFailure,
+        format!("internal error in the Entitle binding: {what}"),
+    )
 }
 
 fn catalog_of(locale: Option<&str>) -> &'static Catalog {
@@ -148,18 +154,30 @@ pub struct CompileFailure {
 /// Checks program text and returns every diagnostic (errors and warnings); never fails.
 #[napi]
 pub fn check(source: String, locale: Option<String>) -> Result<Vec<JsDiagnostic>> {
-    guard(|| Ok(js_diagnostics(&localized(&entitle_dsl::check(&source).diagnostics, locale.as_deref()))))
+    guard(|| {
+        Ok(js_diagnostics(&localized(
+            &entitle_dsl::check(&source).diagnostics,
+            locale.as_deref(),
+        )))
+    })
 }
 
 /// Compiles program text: the compiled program, or the diagnostics that stop it.
 #[napi]
-pub fn compile(source: String, locale: Option<String>, filename: Option<String>) -> Result<Either<NativeProgram, CompileFailure>> {
+pub fn compile(
+    source: String,
+    locale: Option<String>,
+    filename: Option<String>,
+) -> Result<Either<NativeProgram, CompileFailure>> {
     guard(|| match Program::compile(&source) {
         Ok(program) => Ok(Either::A(NativeProgram { program, locale })),
         Err(d) => {
             let d = localized(&d, locale.as_deref());
             let rendered = d.render_with_source(&source, filename.as_deref().unwrap_or("<source>"));
-            Ok(Either::B(CompileFailure { diagnostics: js_diagnostics(&d), rendered }))
+            Ok(Either::B(CompileFailure {
+                diagnostics: js_diagnostics(&d),
+                rendered,
+            }))
         }
     })
 }
@@ -203,16 +221,24 @@ pub struct NativeProgram {
 /// `f` over `items` on up to one thread per core, results in order. Used only for the type
 /// conversions (JSON text to values and back), never for evaluation, which is one core call.
 fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> Result<U> + Sync) -> Result<Vec<U>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
     if threads <= 1 {
         return items.iter().map(&f).collect();
     }
     let per_thread = items.len().div_ceil(threads);
     let parts: Vec<Result<Vec<U>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = items.chunks(per_thread).map(|part| s.spawn(|| part.iter().map(&f).collect::<Result<Vec<U>>>())).collect();
+        let handles: Vec<_> = items
+            .chunks(per_thread)
+            .map(|part| s.spawn(|| part.iter().map(&f).collect::<Result<Vec<U>>>()))
+            .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(internal("a conversion thread panicked"))))
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(internal("a conversion thread panicked")))
+            })
             .collect()
     });
     let mut out = Vec::with_capacity(items.len());
@@ -223,16 +249,26 @@ fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> Result<U> + Sync) ->
 }
 
 fn read_units(chunks: &[String]) -> Result<Vec<Json>> {
-    let parts = par_map(chunks, |c| serde_json::from_str::<Vec<Json>>(c).map_err(|e| invalid_arg("the units are not valid JSON", &e)))?;
+    let parts = par_map(chunks, |c| {
+        serde_json::from_str::<Vec<Json>>(c)
+            .map_err(|e| invalid_arg("the units are not valid JSON", &e))
+    })?;
     Ok(parts.into_iter().flatten().collect())
 }
 
 fn write_results(results: &[Json]) -> Result<Vec<String>> {
     let chunks: Vec<&[Json]> = results.chunks(RESULT_CHUNK).collect();
-    par_map(&chunks, |c| serde_json::to_string(c).map_err(|_| internal("a result could not be written as JSON")))
+    par_map(&chunks, |c| {
+        serde_json::to_string(c).map_err(|_| internal("a result could not be written as JSON"))
+    })
 }
 
-fn evaluate_chunks(program: &Program, chunks: &[String], as_of: &str, explain: Option<bool>) -> Result<Vec<String>> {
+fn evaluate_chunks(
+    program: &Program,
+    chunks: &[String],
+    as_of: &str,
+    explain: Option<bool>,
+) -> Result<Vec<String>> {
     let units = read_units(chunks)?;
     let results = program.evaluate_batch_json(&units, as_of, &options(explain));
     write_results(&results)
@@ -247,11 +283,17 @@ impl NativeProgram {
         guard(|| {
             let p = &self.program;
             let ir = p.ir();
-            let rules: Vec<Json> = p.rules().iter().map(|r| json!({"id": r.id, "kind": r.kind, "sentence": r.sentence})).collect();
+            let rules: Vec<Json> = p
+                .rules()
+                .iter()
+                .map(|r| json!({"id": r.id, "kind": r.kind, "sentence": r.sentence}))
+                .collect();
             let items: Vec<Json> = p
                 .items()
                 .iter()
-                .map(|i| json!({"id": i.id, "kind": i.kind, "sentence": i.sentence, "unit": i.unit}))
+                .map(
+                    |i| json!({"id": i.id, "kind": i.kind, "sentence": i.sentence, "unit": i.unit}),
+                )
                 .collect();
             let meta = json!({
                 "id": ir.id,
@@ -265,14 +307,20 @@ impl NativeProgram {
                 "rules": rules,
                 "items": items,
             });
-            serde_json::to_string(&meta).map_err(|_| internal("the program's description could not be written as JSON"))
+            serde_json::to_string(&meta)
+                .map_err(|_| internal("the program's description could not be written as JSON"))
         })
     }
 
     /// Warnings found while compiling.
     #[napi]
     pub fn warnings(&self) -> Result<Vec<JsDiagnostic>> {
-        guard(|| Ok(js_diagnostics(&localized(self.program.warnings(), self.locale.as_deref()))))
+        guard(|| {
+            Ok(js_diagnostics(&localized(
+                self.program.warnings(),
+                self.locale.as_deref(),
+            )))
+        })
     }
 
     /// Evaluates one unit (JSON text) at an ISO as-of date: the decision or the unit's error, as
@@ -280,34 +328,59 @@ impl NativeProgram {
     #[napi]
     pub fn evaluate(&self, unit: String, as_of: String, explain: Option<bool>) -> Result<String> {
         guard(|| {
-            let unit: Json = serde_json::from_str(&unit).map_err(|e| invalid_arg("the unit is not valid JSON", &e))?;
+            let unit: Json = serde_json::from_str(&unit)
+                .map_err(|e| invalid_arg("the unit is not valid JSON", &e))?;
             let result = self.program.evaluate_json(&unit, &as_of, &options(explain));
-            serde_json::to_string(&result).map_err(|_| internal("a result could not be written as JSON"))
+            serde_json::to_string(&result)
+                .map_err(|_| internal("a result could not be written as JSON"))
         })
     }
 
     /// Evaluates units given as JSON arrays (chunks, in order): one result per unit, in order,
     /// as JSON arrays of at most 2,048 results each.
     #[napi(js_name = "evaluateBatch")]
-    pub fn evaluate_batch(&self, units: Vec<String>, as_of: String, explain: Option<bool>) -> Result<Vec<String>> {
+    pub fn evaluate_batch(
+        &self,
+        units: Vec<String>,
+        as_of: String,
+        explain: Option<bool>,
+    ) -> Result<Vec<String>> {
         guard(|| evaluate_chunks(&self.program, &units, &as_of, explain))
     }
 
     /// As `evaluateBatch`, on libuv's thread pool: the event loop keeps running meanwhile.
     #[napi(js_name = "evaluateBatchAsync", ts_return_type = "Promise<string[]>")]
-    pub fn evaluate_batch_async(&self, units: Vec<String>, as_of: String, explain: Option<bool>) -> Result<AsyncTask<BatchTask>> {
-        guard(|| Ok(AsyncTask::new(BatchTask { program: self.program.clone(), units, as_of, explain })))
+    pub fn evaluate_batch_async(
+        &self,
+        units: Vec<String>,
+        as_of: String,
+        explain: Option<bool>,
+    ) -> Result<AsyncTask<BatchTask>> {
+        guard(|| {
+            Ok(AsyncTask::new(BatchTask {
+                program: self.program.clone(),
+                units,
+                as_of,
+                explain,
+            }))
+        })
     }
 
     /// Runs the run model over units given as JSON arrays (chunks, in order) at an ISO as-of date,
     /// with the cycle's options as JSON text (`null` when absent; see the core's
     /// `run_model::json`): the run's JSON text, `{"units", "totals", …}` or `{"error": …}`.
     #[napi(js_name = "runCycle")]
-    pub fn run_cycle(&self, units: Vec<String>, as_of: String, cycle: Option<String>) -> Result<String> {
+    pub fn run_cycle(
+        &self,
+        units: Vec<String>,
+        as_of: String,
+        cycle: Option<String>,
+    ) -> Result<String> {
         guard(|| {
             let units = read_units(&units)?;
             let options: Json = match cycle {
-                Some(c) => serde_json::from_str(&c).map_err(|e| invalid_arg("the cycle options are not valid JSON", &e))?,
+                Some(c) => serde_json::from_str(&c)
+                    .map_err(|e| invalid_arg("the cycle options are not valid JSON", &e))?,
                 None => Json::Null,
             };
             let run = self.program.run_cycle_json(&units, &as_of, &options);
@@ -318,22 +391,42 @@ impl NativeProgram {
     /// Evaluates one unit with an explanation and renders it as text in `locale` (English when
     /// absent or unknown, including the program's own translations).
     #[napi]
-    pub fn explain(&self, unit: String, as_of: String, locale: Option<String>) -> Result<ExplainOutcome> {
+    pub fn explain(
+        &self,
+        unit: String,
+        as_of: String,
+        locale: Option<String>,
+    ) -> Result<ExplainOutcome> {
         guard(|| {
-            let unit: Json = serde_json::from_str(&unit).map_err(|e| invalid_arg("the unit is not valid JSON", &e))?;
+            let unit: Json = serde_json::from_str(&unit)
+                .map_err(|e| invalid_arg("the unit is not valid JSON", &e))?;
             let opts = options(Some(true));
             // The façade reports a bad unit or date in the one error shape; only a unit it accepts is
             // evaluated again on the typed path, which the text renderer needs.
             let result = self.program.evaluate_json(&unit, &as_of, &opts);
             if result.get("error").is_some() {
-                let failure = serde_json::to_string(&result).map_err(|_| internal("a result could not be written as JSON"))?;
-                return Ok(ExplainOutcome { text: None, failure: Some(failure) });
+                let failure = serde_json::to_string(&result)
+                    .map_err(|_| internal("a result could not be written as JSON"))?;
+                return Ok(ExplainOutcome {
+                    text: None,
+                    failure: Some(failure),
+                });
             }
-            let typed = entitle_core::json::unit_from_json(&unit).map_err(|_| internal("the unit was accepted, then refused"))?;
-            let date = entitle_core::parse::parse_date(as_of.trim()).ok_or_else(|| internal("the date was accepted, then refused"))?;
-            let decision = self.program.evaluate_with(&typed, date, &opts).map_err(|_| internal("the unit evaluated, then failed"))?;
-            let locale = locale.as_deref().unwrap_or_else(|| locale::english().locale());
-            Ok(ExplainOutcome { text: Some(decision_text(&self.program, &decision, locale)), failure: None })
+            let typed = entitle_core::json::unit_from_json(&unit)
+                .map_err(|_| internal("the unit was accepted, then refused"))?;
+            let date = entitle_core::parse::parse_date(as_of.trim())
+                .ok_or_else(|| internal("the date was accepted, then refused"))?;
+            let decision = self
+                .program
+                .evaluate_with(&typed, date, &opts)
+                .map_err(|_| internal("the unit evaluated, then failed"))?;
+            let locale = locale
+                .as_deref()
+                .unwrap_or_else(|| locale::english().locale());
+            Ok(ExplainOutcome {
+                text: Some(decision_text(&self.program, &decision, locale)),
+                failure: None,
+            })
         })
     }
 
@@ -345,7 +438,12 @@ impl NativeProgram {
                 .program
                 .run_tests_localized(catalog_of(self.locale.as_deref()))
                 .into_iter()
-                .map(|t| JsTestOutcome { name: t.name, line: t.line, passed: t.passed, failures: t.failures })
+                .map(|t| JsTestOutcome {
+                    name: t.name,
+                    line: t.line,
+                    passed: t.passed,
+                    failures: t.failures,
+                })
                 .collect())
         })
     }

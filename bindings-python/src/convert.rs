@@ -26,21 +26,28 @@ use pyo3::exceptions::{PyKeyError, PyTypeError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple, PyType};
+use pyo3::types::{
+    PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple, PyType,
+};
 use pyo3::PyTypeInfo;
-use std::borrow::Cow;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
+use std::borrow::Cow;
 
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// `decimal.Decimal(text)`.
 pub(crate) fn decimal_to_py<'py>(py: Python<'py>, d: &Decimal) -> PyResult<Bound<'py, PyAny>> {
-    DECIMAL.import(py, "decimal", "Decimal")?.call1((d.to_string(),))
+    DECIMAL
+        .import(py, "decimal", "Decimal")?
+        .call1((d.to_string(),))
 }
 
 /// An optional decimal as `Decimal | None`.
-pub(crate) fn opt_decimal<'py>(py: Python<'py>, d: Option<&Decimal>) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn opt_decimal<'py>(
+    py: Python<'py>,
+    d: Option<&Decimal>,
+) -> PyResult<Bound<'py, PyAny>> {
     match d {
         Some(d) => decimal_to_py(py, d),
         None => Ok(py.None().into_bound(py)),
@@ -83,7 +90,9 @@ pub(crate) fn json_to_py<'py>(py: Python<'py>, v: &Json) -> PyResult<Bound<'py, 
         Json::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
         Json::Number(n) => match n.as_i64() {
             Some(i) => i.into_pyobject(py)?.into_any(),
-            None => DECIMAL.import(py, "decimal", "Decimal")?.call1((n.to_string(),))?,
+            None => DECIMAL
+                .import(py, "decimal", "Decimal")?
+                .call1((n.to_string(),))?,
         },
         Json::String(s) => PyString::new(py, s).into_any(),
         Json::Array(a) => {
@@ -104,7 +113,10 @@ pub(crate) fn json_to_py<'py>(py: Python<'py>, v: &Json) -> PyResult<Bound<'py, 
 }
 
 /// A serialisable value as plain Python data (through its JSON shape).
-pub(crate) fn to_py_data<'py>(py: Python<'py>, v: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn to_py_data<'py>(
+    py: Python<'py>,
+    v: &impl serde::Serialize,
+) -> PyResult<Bound<'py, PyAny>> {
     let json = serde_json::to_value(v).map_err(|e| PyTypeError::new_err(e.to_string()))?;
     json_to_py(py, &json)
 }
@@ -123,20 +135,31 @@ pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Json> {
     if let Ok(b) = obj.cast::<PyBool>() {
         return Ok(Json::Bool(b.is_true()));
     }
-    if obj.is_instance_of::<PyInt>() || obj.is_instance(DECIMAL.import(py, "decimal", "Decimal")?)? {
+    if obj.is_instance_of::<PyInt>()
+        || obj.is_instance(DECIMAL.import(py, "decimal", "Decimal")?)?
+    {
         let text = obj.str()?.to_str()?.to_string();
         // The value stays out of the message: it may be a registrant's (SECURITY.md).
-        let number = decimal_text(&text).map_err(|e| PyTypeError::new_err(format!("a decimal.Decimal or int was refused: {e}")))?;
-        return serde_json::from_str::<Json>(&number.to_string()).map_err(|e| PyTypeError::new_err(e.to_string()));
+        let number = decimal_text(&text).map_err(|e| {
+            PyTypeError::new_err(format!("a decimal.Decimal or int was refused: {e}"))
+        })?;
+        return serde_json::from_str::<Json>(&number.to_string())
+            .map_err(|e| PyTypeError::new_err(e.to_string()));
     }
     if obj.is_instance_of::<PyFloat>() {
-        return Err(PyTypeError::new_err("a float is not an exact number: pass a decimal.Decimal, an int or a str"));
+        return Err(PyTypeError::new_err(
+            "a float is not an exact number: pass a decimal.Decimal, an int or a str",
+        ));
     }
     if let Some(d) = date_of(obj)? {
         return Ok(Json::String(d.format("%Y-%m-%d").to_string()));
     }
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        return obj.try_iter()?.map(|x| py_to_json(&x?)).collect::<PyResult<Vec<_>>>().map(Json::Array);
+        return obj
+            .try_iter()?
+            .map(|x| py_to_json(&x?))
+            .collect::<PyResult<Vec<_>>>()
+            .map(Json::Array);
     }
     if let Some(m) = Map::of(obj)? {
         let items = match &m {
@@ -150,7 +173,10 @@ pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Json> {
         }
         return Ok(Json::Object(out));
     }
-    Err(PyTypeError::new_err(format!("values of Python type `{}` cannot be sent to the engine", obj.get_type().name()?)))
+    Err(PyTypeError::new_err(format!(
+        "values of Python type `{}` cannot be sent to the engine",
+        obj.get_type().name()?
+    )))
 }
 
 /// The date of a `datetime.date` or `datetime.datetime`, if `obj` is one.
@@ -160,7 +186,9 @@ fn date_of(obj: &Bound<'_, PyAny>) -> PyResult<Option<NaiveDate>> {
     }
     // `toordinal()` counts days from 0001-01-01 = 1, as chrono's days from the common era do; a
     // datetime gives its own date.
-    let ordinal: i32 = obj.call_method0(intern!(obj.py(), "toordinal"))?.extract()?;
+    let ordinal: i32 = obj
+        .call_method0(intern!(obj.py(), "toordinal"))?
+        .extract()?;
     Ok(NaiveDate::from_num_days_from_ce_opt(ordinal))
 }
 
@@ -172,16 +200,24 @@ pub(crate) fn as_of_date(as_of: &Bound<'_, PyAny>) -> PyResult<Result<NaiveDate,
         return Ok(Ok(d));
     }
     if let Ok(s) = as_of.cast::<PyString>() {
-        return Ok(parse_date(s.to_str()?.trim()).ok_or_else(|| EvalError::InvalidUnit {
-            reason: "the as-of date must be an ISO 8601 date such as 2026-03-01".into(),
-        }));
+        return Ok(
+            parse_date(s.to_str()?.trim()).ok_or_else(|| EvalError::InvalidUnit {
+                reason: "the as-of date must be an ISO 8601 date such as 2026-03-01".into(),
+            }),
+        );
     }
-    Err(PyTypeError::new_err("as_of must be a datetime.date or an ISO 8601 string such as \"2026-03-01\""))
+    Err(PyTypeError::new_err(
+        "as_of must be a datetime.date or an ISO 8601 string such as \"2026-03-01\"",
+    ))
 }
 
 fn decimal_text(text: &str) -> Result<Decimal, String> {
     let t = text.trim();
-    let parsed = if t.contains(['e', 'E']) { Decimal::from_scientific(t).ok() } else { parse_decimal(t) };
+    let parsed = if t.contains(['e', 'E']) {
+        Decimal::from_scientific(t).ok()
+    } else {
+        parse_decimal(t)
+    };
     parsed.ok_or_else(|| "the number is out of range or not exact".to_string())
 }
 
@@ -200,7 +236,9 @@ fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Result<Value, String>> {
     // The common registry types are recognised by their exact type first (cheap), subclasses below.
     let ty = obj.get_type();
     if ty.is(PyDate::type_object(py)) {
-        return Ok(date_of(obj)?.map(Value::Date).ok_or_else(|| "the date is out of range".to_string()));
+        return Ok(date_of(obj)?
+            .map(Value::Date)
+            .ok_or_else(|| "the date is out of range".to_string()));
     }
     let decimal = DECIMAL.import(py, "decimal", "Decimal")?;
     if ty.is(decimal) {
@@ -213,7 +251,9 @@ fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Result<Value, String>> {
         });
     }
     if obj.is_instance_of::<PyFloat>() {
-        return Ok(Err("a float is not an exact number: pass a decimal.Decimal, an int or a str".into()));
+        return Ok(Err(
+            "a float is not an exact number: pass a decimal.Decimal, an int or a str".into(),
+        ));
     }
     if obj.is_instance(decimal)? {
         return Ok(decimal_text(&obj.str()?.to_cow()?).map(Value::Number));
@@ -235,7 +275,9 @@ fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Result<Value, String>> {
         return money(&m);
     }
     let name = obj.get_type().name()?;
-    Ok(Err(format!("values of Python type `{name}` are not accepted")))
+    Ok(Err(format!(
+        "values of Python type `{name}` are not accepted"
+    )))
 }
 
 /// `{"amount": …, "currency": "KES"}` as money.
@@ -251,7 +293,9 @@ fn money(m: &Map<'_>) -> PyResult<Result<Value, String>> {
         },
         None => None,
     };
-    let Some(currency) = currency else { return Ok(Err("the amount has no valid currency".into())) };
+    let Some(currency) = currency else {
+        return Ok(Err("the amount has no valid currency".into()));
+    };
     let amount = match to_value(&amount)? {
         Ok(Value::Number(n)) => n,
         Ok(Value::Text(t)) => match parse_decimal(t.trim()) {
@@ -316,8 +360,13 @@ fn id_of<'a>(v: Option<&'a Bound<'_, PyAny>>) -> PyResult<Option<Cow<'a, str>>> 
     Ok(None)
 }
 
-fn membership_date(v: Option<Bound<'_, PyAny>>, field: impl Fn() -> String) -> PyResult<Result<Option<NaiveDate>, EvalError>> {
-    let Some(v) = v.filter(|v| !v.is_none()) else { return Ok(Ok(None)) };
+fn membership_date(
+    v: Option<Bound<'_, PyAny>>,
+    field: impl Fn() -> String,
+) -> PyResult<Result<Option<NaiveDate>, EvalError>> {
+    let Some(v) = v.filter(|v| !v.is_none()) else {
+        return Ok(Ok(None));
+    };
     if let Some(d) = date_of(&v)? {
         return Ok(Ok(Some(d)));
     }
@@ -326,12 +375,17 @@ fn membership_date(v: Option<Bound<'_, PyAny>>, field: impl Fn() -> String) -> P
         if t.is_empty() {
             return Ok(Ok(None));
         }
-        return Ok(parse_date(t).map(Some).ok_or_else(|| EvalError::InvalidValue {
-            field: field(),
-            reason: "expected a date in ISO 8601 form, such as 2026-03-01".into(),
-        }));
+        return Ok(parse_date(t)
+            .map(Some)
+            .ok_or_else(|| EvalError::InvalidValue {
+                field: field(),
+                reason: "expected a date in ISO 8601 form, such as 2026-03-01".into(),
+            }));
     }
-    Ok(Err(EvalError::InvalidValue { field: field(), reason: "expected a datetime.date or an ISO 8601 string".into() }))
+    Ok(Err(EvalError::InvalidValue {
+        field: field(),
+        reason: "expected a datetime.date or an ISO 8601 string".into(),
+    }))
 }
 
 /// Fills a [`BatchBuilder`] from Python units, looking each declared input up by key (keys are
@@ -342,7 +396,11 @@ pub(crate) struct Binder<'py> {
     unit_keys: Vec<(Bound<'py, PyString>, String)>,
     member_keys: Vec<(Bound<'py, PyString>, String)>,
     /// Record collections: the collection's key, and its fields' keys.
-    record_keys: Vec<(Bound<'py, PyString>, String, Vec<(Bound<'py, PyString>, String)>)>,
+    record_keys: Vec<(
+        Bound<'py, PyString>,
+        String,
+        Vec<(Bound<'py, PyString>, String)>,
+    )>,
     has_members: bool,
 }
 
@@ -353,12 +411,28 @@ impl<'py> Binder<'py> {
     pub(crate) fn new(py: Python<'py>, program: &entitle_core::Program) -> Binder<'py> {
         let builder = program.batch_builder();
         let layout = builder.layout();
-        let keys = |inputs: &[entitle_core::dsl::ir::Input]| inputs.iter().map(|i| (PyString::intern(py, &i.name), i.name.clone())).collect();
+        let keys = |inputs: &[entitle_core::dsl::ir::Input]| {
+            inputs
+                .iter()
+                .map(|i| (PyString::intern(py, &i.name), i.name.clone()))
+                .collect()
+        };
         let unit_keys = keys(layout.unit_inputs());
         let member_keys = keys(layout.member_inputs());
-        let record_keys = layout.records().iter().map(|(name, fields)| (PyString::intern(py, name), name.clone(), keys(fields))).collect();
+        let record_keys = layout
+            .records()
+            .iter()
+            .map(|(name, fields)| (PyString::intern(py, name), name.clone(), keys(fields)))
+            .collect();
         let has_members = layout.has_members();
-        Binder { py, builder, unit_keys, member_keys, record_keys, has_members }
+        Binder {
+            py,
+            builder,
+            unit_keys,
+            member_keys,
+            record_keys,
+            has_members,
+        }
     }
 
     /// The filled batch.
@@ -372,14 +446,18 @@ impl<'py> Binder<'py> {
         let py = self.py;
         let Some(map) = Map::of(unit)? else {
             self.builder.start_unit("");
-            self.builder.fail_unit(EvalError::InvalidUnit { reason: "a unit must be a mapping (a dict)".into() });
+            self.builder.fail_unit(EvalError::InvalidUnit {
+                reason: "a unit must be a mapping (a dict)".into(),
+            });
             return Ok(());
         };
         let id_obj = map.get(intern!(py, "id"))?;
         let id = id_of(id_obj.as_ref())?;
         self.builder.start_unit(id.as_deref().unwrap_or(""));
         let outcome = match id {
-            None => Err(EvalError::InvalidUnit { reason: "the unit has no `id` (a string or an integer)".into() }),
+            None => Err(EvalError::InvalidUnit {
+                reason: "the unit has no `id` (a string or an integer)".into(),
+            }),
             Some(_) => self.fill(&map)?,
         };
         match outcome {
@@ -392,7 +470,9 @@ impl<'py> Binder<'py> {
     fn fill(&mut self, map: &Map<'py>) -> PyResult<DataResult> {
         let py = self.py;
         for slot in 0..self.unit_keys.len() {
-            let Some((key, _)) = self.unit_keys.get(slot) else { continue };
+            let Some((key, _)) = self.unit_keys.get(slot) else {
+                continue;
+            };
             if let Some(v) = map.get(key)? {
                 if let Err(e) = self.set(slot, None, &v)? {
                     return Ok(Err(e));
@@ -403,11 +483,17 @@ impl<'py> Binder<'py> {
             None => None,
             Some(m) if m.is_none() => None,
             Some(m) if m.is_instance_of::<PyList>() || m.is_instance_of::<PyTuple>() => Some(m),
-            Some(_) => return Ok(Err(EvalError::InvalidUnit { reason: "`members` must be a list".into() })),
+            Some(_) => {
+                return Ok(Err(EvalError::InvalidUnit {
+                    reason: "`members` must be a list".into(),
+                }))
+            }
         };
         if let Some(members) = members {
             if members.len()? > 0 && !self.has_members {
-                return Ok(Err(EvalError::InvalidUnit { reason: "members were given for a program that targets individuals".into() }));
+                return Ok(Err(EvalError::InvalidUnit {
+                    reason: "members were given for a program that targets individuals".into(),
+                }));
             }
             for (index, m) in members.try_iter()?.enumerate() {
                 if let Err(e) = self.member(index, &m?)? {
@@ -427,9 +513,13 @@ impl<'py> Binder<'py> {
     /// JSON format (anything else under that name, as a list of amounts, is not records).
     fn records(&mut self, map: &Map<'py>, set: usize) -> PyResult<DataResult> {
         let py = self.py;
-        let Some((key, name, _)) = self.record_keys.get(set) else { return Ok(Ok(())) };
+        let Some((key, name, _)) = self.record_keys.get(set) else {
+            return Ok(Ok(()));
+        };
         let name = name.clone();
-        let Some(list) = map.get(key)? else { return Ok(Ok(())) };
+        let Some(list) = map.get(key)? else {
+            return Ok(Ok(()));
+        };
         if !(list.is_instance_of::<PyList>() || list.is_instance_of::<PyTuple>()) {
             return Ok(Ok(()));
         }
@@ -437,8 +527,12 @@ impl<'py> Binder<'py> {
         let mut all_amounts = true;
         for r in list.try_iter()? {
             let r = r?;
-            let Some(m) = Map::of(&r)? else { return Ok(Ok(())) };
-            all_amounts &= m.len()? == 2 && m.get(intern!(py, "amount"))?.is_some() && m.get(intern!(py, "currency"))?.is_some();
+            let Some(m) = Map::of(&r)? else {
+                return Ok(Ok(()));
+            };
+            all_amounts &= m.len()? == 2
+                && m.get(intern!(py, "amount"))?.is_some()
+                && m.get(intern!(py, "currency"))?.is_some();
             records.push(m);
         }
         if records.is_empty() || all_amounts {
@@ -448,17 +542,30 @@ impl<'py> Binder<'py> {
             if let Err(e) = self.builder.add_record(set) {
                 return Ok(Err(e));
             }
-            let n_fields = self.record_keys.get(set).map(|(_, _, f)| f.len()).unwrap_or(0);
+            let n_fields = self
+                .record_keys
+                .get(set)
+                .map(|(_, _, f)| f.len())
+                .unwrap_or(0);
             for slot in 0..n_fields {
-                let Some((field_key, field)) = self.record_keys.get(set).and_then(|(_, _, f)| f.get(slot)) else { continue };
+                let Some((field_key, field)) =
+                    self.record_keys.get(set).and_then(|(_, _, f)| f.get(slot))
+                else {
+                    continue;
+                };
                 let field = field.clone();
-                let Some(v) = record.get(field_key)? else { continue };
+                let Some(v) = record.get(field_key)? else {
+                    continue;
+                };
                 let outcome = if let Ok(s) = v.cast::<PyString>() {
                     self.builder.set_record_text(set, slot, s.to_str()?)
                 } else {
                     match to_value(&v)? {
                         Ok(value) => self.builder.set_record(set, slot, &value),
-                        Err(reason) => Err(EvalError::InvalidValue { field: format!("{name} #{}: {field}", i + 1), reason }),
+                        Err(reason) => Err(EvalError::InvalidValue {
+                            field: format!("{name} #{}: {field}", i + 1),
+                            reason,
+                        }),
                     }
                 };
                 if let Err(e) = outcome {
@@ -472,7 +579,9 @@ impl<'py> Binder<'py> {
     fn member(&mut self, index: usize, m: &Bound<'py, PyAny>) -> PyResult<DataResult> {
         let py = self.py;
         let Some(map) = Map::of(m)? else {
-            return Ok(Err(EvalError::InvalidUnit { reason: format!("member {} is not a mapping (a dict)", index + 1) }));
+            return Ok(Err(EvalError::InvalidUnit {
+                reason: format!("member {} is not a mapping (a dict)", index + 1),
+            }));
         };
         let id_obj = map.get(intern!(py, "id"))?;
         let id = id_of(id_obj.as_ref())?.unwrap_or_else(|| Cow::Owned(format!("#{}", index + 1)));
@@ -496,7 +605,11 @@ impl<'py> Binder<'py> {
                         }
                     }
                 } else {
-                    return Ok(Err(EvalError::InvalidUnit { reason: format!("member {id}: `kind` must be a string or a list of strings") }));
+                    return Ok(Err(EvalError::InvalidUnit {
+                        reason: format!(
+                            "member {id}: `kind` must be a string or a list of strings"
+                        ),
+                    }));
                 }
             }
         }
@@ -508,15 +621,22 @@ impl<'py> Binder<'py> {
                 &one
             }
             None => {
-                many = kind_objects.iter().map(|s| s.to_str()).collect::<PyResult<Vec<&str>>>()?;
+                many = kind_objects
+                    .iter()
+                    .map(|s| s.to_str())
+                    .collect::<PyResult<Vec<&str>>>()?;
                 &many
             }
         };
-        let start = match membership_date(map.get(intern!(py, "start_date"))?, || format!("member {id}: start_date"))? {
+        let start = match membership_date(map.get(intern!(py, "start_date"))?, || {
+            format!("member {id}: start_date")
+        })? {
             Ok(d) => d,
             Err(e) => return Ok(Err(e)),
         };
-        let end = match membership_date(map.get(intern!(py, "end_date"))?, || format!("member {id}: end_date"))? {
+        let end = match membership_date(map.get(intern!(py, "end_date"))?, || {
+            format!("member {id}: end_date")
+        })? {
             Ok(d) => d,
             Err(e) => return Ok(Err(e)),
         };
@@ -524,7 +644,9 @@ impl<'py> Binder<'py> {
             return Ok(Err(e));
         }
         for slot in 0..self.member_keys.len() {
-            let Some((key, _)) = self.member_keys.get(slot) else { continue };
+            let Some((key, _)) = self.member_keys.get(slot) else {
+                continue;
+            };
             if let Some(v) = map.get(key)? {
                 if let Err(e) = self.set(slot, Some(&id), &v)? {
                     return Ok(Err(e));
@@ -535,7 +657,12 @@ impl<'py> Binder<'py> {
     }
 
     /// Sets one input: text goes through the input's own parsing, other values are converted.
-    fn set(&mut self, slot: usize, member: Option<&str>, v: &Bound<'py, PyAny>) -> PyResult<DataResult> {
+    fn set(
+        &mut self,
+        slot: usize,
+        member: Option<&str>,
+        v: &Bound<'py, PyAny>,
+    ) -> PyResult<DataResult> {
         if let Ok(s) = v.cast::<PyString>() {
             let text = s.to_str()?;
             return Ok(match member {
@@ -546,7 +673,11 @@ impl<'py> Binder<'py> {
         let value = match to_value(v)? {
             Ok(value) => value,
             Err(reason) => {
-                let keys = if member.is_some() { &self.member_keys } else { &self.unit_keys };
+                let keys = if member.is_some() {
+                    &self.member_keys
+                } else {
+                    &self.unit_keys
+                };
                 let name = keys.get(slot).map(|(_, n)| n.as_str()).unwrap_or("");
                 let field = match member {
                     Some(m) => format!("member {m}: {name}"),

@@ -61,17 +61,38 @@ pub(crate) fn compile_error(py: Python<'_>, diagnostics: &Diagnostics) -> PyErr 
 
 /// `entitle.EvaluationError` for a unit that could not be evaluated.
 pub(crate) fn evaluation_error(py: Python<'_>, e: &UnitError) -> PyErr {
-    raise(py, &EVALUATION_ERROR, "EvaluationError", e.to_string(), e.code(), |kw| kw.set_item("unit_id", &e.unit_id))
+    raise(
+        py,
+        &EVALUATION_ERROR,
+        "EvaluationError",
+        e.to_string(),
+        e.code(),
+        |kw| kw.set_item("unit_id", &e.unit_id),
+    )
 }
 
 /// `entitle.EvaluationError` for a call that is wrong as a whole (an as-of date that is not a date …).
 pub(crate) fn call_error(py: Python<'_>, code: &str, message: String) -> PyErr {
-    raise(py, &EVALUATION_ERROR, "EvaluationError", message, code, |_| Ok(()))
+    raise(
+        py,
+        &EVALUATION_ERROR,
+        "EvaluationError",
+        message,
+        code,
+        |_| Ok(()),
+    )
 }
 
 /// `entitle.PaymentError` from the payment adapters.
 pub(crate) fn payment_error(py: Python<'_>, e: &entitle_payments::PaymentError) -> PyErr {
-    raise(py, &PAYMENT_ERROR, "PaymentError", e.to_string(), e.code(), |_| Ok(()))
+    raise(
+        py,
+        &PAYMENT_ERROR,
+        "PaymentError",
+        e.to_string(),
+        e.code(),
+        |_| Ok(()),
+    )
 }
 
 /// `entitle.EntitleError` with code `internal`, for a panic caught at the boundary.
@@ -82,7 +103,14 @@ pub(crate) fn internal(py: Python<'_>, payload: &(dyn std::any::Any + Send)) -> 
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".into());
     let message = format!("internal error in Entitle (please report it): {what}");
-    raise(py, &ENTITLE_ERROR, "EntitleError", message, INTERNAL, |_| Ok(()))
+    raise(
+        py,
+        &ENTITLE_ERROR,
+        "EntitleError",
+        message,
+        INTERNAL,
+        |_| Ok(()),
+    )
 }
 
 /// Runs `f`, turning a Rust panic into `entitle.EntitleError` (code `internal`) instead of letting

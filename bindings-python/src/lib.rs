@@ -106,7 +106,10 @@ mod _native {
     #[pymodule_export]
     use crate::program::PyProgram;
     #[pymodule_export]
-    use crate::results::{PyCashTotals, PyDecision, PyItemResult, PyResults, PyResultsIterator, PyRuleOutcome, PyUnitError};
+    use crate::results::{
+        PyCashTotals, PyDecision, PyItemResult, PyResults, PyResultsIterator, PyRuleOutcome,
+        PyUnitError,
+    };
 
     use pyo3::prelude::*;
 

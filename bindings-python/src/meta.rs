@@ -2,8 +2,8 @@
 //! its own tests, as read-only Python objects.
 
 use crate::convert::{date_to_py, to_py_data, value_to_py};
-use entitle_core::dsl::ir;
 use entitle_core::dsl::codes::{self, Severity};
+use entitle_core::dsl::ir;
 use entitle_core::dsl::Span;
 use entitle_core::{Diagnostic, TestOutcome};
 use pyo3::exceptions::PyValueError;
@@ -31,26 +31,60 @@ impl PyDiagnostic {
     #[new]
     #[pyo3(signature = (code, severity, message, line, column, start, end, help = None))]
     #[allow(clippy::too_many_arguments)] // the diagnostic's fields, one argument each
-    fn new(code: &str, severity: &str, message: String, line: u32, column: u32, start: usize, end: usize, help: Option<String>) -> PyResult<Self> {
+    fn new(
+        code: &str,
+        severity: &str,
+        message: String,
+        line: u32,
+        column: u32,
+        start: usize,
+        end: usize,
+        help: Option<String>,
+    ) -> PyResult<Self> {
         let Some((code, _)) = codes::ALL.iter().find(|(c, _)| *c == code) else {
-            return Err(PyValueError::new_err(format!("`{code}` is not a diagnostic code")));
+            return Err(PyValueError::new_err(format!(
+                "`{code}` is not a diagnostic code"
+            )));
         };
         let severity = match severity {
             "error" => Severity::Error,
             "warning" => Severity::Warning,
-            _ => return Err(PyValueError::new_err("severity must be \"error\" or \"warning\"")),
+            _ => {
+                return Err(PyValueError::new_err(
+                    "severity must be \"error\" or \"warning\"",
+                ))
+            }
         };
-        let mut inner = Diagnostic::new(code, Span { start, end, line, column });
+        let mut inner = Diagnostic::new(
+            code,
+            Span {
+                start,
+                end,
+                line,
+                column,
+            },
+        );
         inner.severity = severity;
         inner.message = message;
         inner.help = help;
         Ok(PyDiagnostic { inner })
     }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyType>, Bound<'py, PyTuple>)> {
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyType>, Bound<'py, PyTuple>)> {
         let py = slf.py();
         let d = &slf.get().inner;
-        let args = (d.code, d.severity.to_string(), d.message.clone(), d.span.line, d.span.column, d.span.start, d.span.end, d.help.clone());
+        let args = (
+            d.code,
+            d.severity.to_string(),
+            d.message.clone(),
+            d.span.line,
+            d.span.column,
+            d.span.start,
+            d.span.end,
+            d.help.clone(),
+        );
         Ok((slf.get_type(), args.into_pyobject(py)?))
     }
 
@@ -119,7 +153,10 @@ impl PyDiagnostic {
     }
 
     fn __repr__(&self) -> String {
-        format!("<Diagnostic {} {}:{} {:?}>", self.inner.code, self.inner.span.line, self.inner.span.column, self.inner.message)
+        format!(
+            "<Diagnostic {} {}:{} {:?}>",
+            self.inner.code, self.inner.span.line, self.inner.span.column, self.inner.message
+        )
     }
 }
 
@@ -177,7 +214,9 @@ impl PyInput {
     /// The allowed values, when declared with `one of`.
     #[getter]
     fn choices<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyList>>> {
-        let Some(choices) = &self.inner.choices else { return Ok(None) };
+        let Some(choices) = &self.inner.choices else {
+            return Ok(None);
+        };
         let list = PyList::empty(py);
         for c in choices {
             list.append(value_to_py(py, c)?)?;
@@ -197,7 +236,12 @@ impl PyInput {
     }
 
     fn __repr__(&self) -> String {
-        format!("<Input {}.{}: {}>", self.inner.scope.keyword(), self.inner.name, self.inner.ty)
+        format!(
+            "<Input {}.{}: {}>",
+            self.inner.scope.keyword(),
+            self.inner.name,
+            self.inner.ty
+        )
     }
 }
 
@@ -273,7 +317,12 @@ impl From<&ir::Rule> for PyRule {
             entitle_core::dsl::ast::RuleKind::When => "when",
             entitle_core::dsl::ast::RuleKind::Unless => "unless",
         };
-        PyRule { id: r.id.clone(), kind, sentence: r.sentence.clone(), line: r.span.line }
+        PyRule {
+            id: r.id.clone(),
+            kind,
+            sentence: r.sentence.clone(),
+            line: r.span.line,
+        }
     }
 }
 
@@ -309,7 +358,13 @@ pub(crate) fn item_kind(k: entitle_core::dsl::ast::ItemKind) -> &'static str {
 
 impl From<&ir::Item> for PyItem {
     fn from(i: &ir::Item) -> Self {
-        PyItem { id: i.id.clone(), kind: item_kind(i.kind), sentence: i.sentence.clone(), unit: i.unit.clone(), line: i.span.line }
+        PyItem {
+            id: i.id.clone(),
+            kind: item_kind(i.kind),
+            sentence: i.sentence.clone(),
+            unit: i.unit.clone(),
+            line: i.span.line,
+        }
     }
 }
 
@@ -336,13 +391,22 @@ pub(crate) struct PyTestOutcome {
 
 impl From<TestOutcome> for PyTestOutcome {
     fn from(t: TestOutcome) -> Self {
-        PyTestOutcome { name: t.name, line: t.line, passed: t.passed, failures: t.failures }
+        PyTestOutcome {
+            name: t.name,
+            line: t.line,
+            passed: t.passed,
+            failures: t.failures,
+        }
     }
 }
 
 #[pymethods]
 impl PyTestOutcome {
     fn __repr__(&self) -> String {
-        format!("<TestOutcome {:?} {}>", self.name, if self.passed { "passed" } else { "failed" })
+        format!(
+            "<TestOutcome {:?} {}>",
+            self.name,
+            if self.passed { "passed" } else { "failed" }
+        )
     }
 }

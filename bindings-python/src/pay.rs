@@ -2,7 +2,7 @@
 
 use crate::convert::to_py_data;
 use crate::errors::{guard, payment_error};
-use entitle_payments::{export_run, ExportOptions, Format, Payee, PayerConfig, Payees};
+use entitle_payments::{export_run, ExportOptions, Format, Payee, Payees, PayerConfig};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -14,18 +14,30 @@ fn payee_map(payees: &Bound<'_, PyDict>) -> PyResult<HashMap<String, Payee>> {
     let mut out = HashMap::new();
     for (unit, fields) in payees.iter() {
         let unit: String = unit.extract()?;
-        let fields = fields.cast::<PyDict>().map_err(|_| PyTypeError::new_err(format!("payee of unit {unit}: expected a dict")))?;
+        let fields = fields
+            .cast::<PyDict>()
+            .map_err(|_| PyTypeError::new_err(format!("payee of unit {unit}: expected a dict")))?;
         let mut obj = serde_json::Map::new();
         for (k, v) in fields.iter() {
             let k: String = k.extract()?;
             let v = if v.is_none() {
                 Json::Null
             } else {
-                Json::String(v.cast::<PyString>().map_err(|_| PyTypeError::new_err(format!("payee of unit {unit}: `{k}` must be a str")))?.to_str()?.to_string())
+                Json::String(
+                    v.cast::<PyString>()
+                        .map_err(|_| {
+                            PyTypeError::new_err(format!(
+                                "payee of unit {unit}: `{k}` must be a str"
+                            ))
+                        })?
+                        .to_str()?
+                        .to_string(),
+                )
             };
             obj.insert(k, v);
         }
-        let payee: Payee = serde_json::from_value(Json::Object(obj)).map_err(|e| PyTypeError::new_err(format!("payee of unit {unit}: {e}")))?;
+        let payee: Payee = serde_json::from_value(Json::Object(obj))
+            .map_err(|e| PyTypeError::new_err(format!("payee of unit {unit}: {e}")))?;
         out.insert(unit, payee);
     }
     Ok(out)
@@ -66,7 +78,9 @@ pub(crate) fn pay<'py>(
         let format: Format = format.parse().map_err(|e| payment_error(py, &e))?;
         let mut options = ExportOptions::default();
         match (mapper, payees) {
-            (Some(_), Some(_)) => return Err(PyTypeError::new_err("give `mapper` or `payees`, not both")),
+            (Some(_), Some(_)) => {
+                return Err(PyTypeError::new_err("give `mapper` or `payees`, not both"))
+            }
             (Some(path), None) => options.payees = Payees::Mapper(path),
             (None, Some(map)) => options.payees = Payees::Map(payee_map(&map)?),
             (None, None) => {}

@@ -45,7 +45,10 @@ impl PyProgram {
         let date = match date {
             Ok(d) => d,
             Err(error) => {
-                let fail = |i| UnitError { unit_id: batch.unit_id(i).unwrap_or("").to_string(), error: error.clone() };
+                let fail = |i| UnitError {
+                    unit_id: batch.unit_id(i).unwrap_or("").to_string(),
+                    error: error.clone(),
+                };
                 return Ok((0..batch.len()).map(fail).map(Err).collect());
             }
         };
@@ -53,7 +56,10 @@ impl PyProgram {
         let program = &self.inner;
         Ok(py.detach(|| {
             let results = program.run(&batch, date, &options);
-            (0..results.len()).into_par_iter().map(|i| results.decision(i)).collect()
+            (0..results.len())
+                .into_par_iter()
+                .map(|i| results.decision(i))
+                .collect()
         }))
     }
 }
@@ -70,13 +76,23 @@ impl PyProgram {
     /// Raises `entitle.EvaluationError` (with `.code`, `R0001` …, and `.unit_id`) when the unit
     /// cannot be evaluated: invalid data (a float for an amount is R0005), a division by zero …
     #[pyo3(signature = (unit, as_of, *, explain = None))]
-    fn evaluate<'py>(&self, py: Python<'py>, unit: &Bound<'py, PyAny>, as_of: &Bound<'py, PyAny>, explain: Option<bool>) -> PyResult<Bound<'py, PyAny>> {
+    fn evaluate<'py>(
+        &self,
+        py: Python<'py>,
+        unit: &Bound<'py, PyAny>,
+        as_of: &Bound<'py, PyAny>,
+        explain: Option<bool>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             let results = self.run(py, std::iter::once(Ok(unit.clone())), as_of, explain)?;
             if let Some(Err(e)) = results.first() {
                 return Err(evaluation_error(py, e));
             }
-            Arc::new(Shared { results, program: self.inner.clone() }).object(py, 0)
+            Arc::new(Shared {
+                results,
+                program: self.inner.clone(),
+            })
+            .object(py, 0)
         })
     }
 
@@ -86,10 +102,21 @@ impl PyProgram {
     ///
     /// The units are read with the GIL held; evaluation runs without it, in parallel.
     #[pyo3(signature = (units, as_of, *, explain = None))]
-    fn evaluate_batch(&self, py: Python<'_>, units: &Bound<'_, PyAny>, as_of: &Bound<'_, PyAny>, explain: Option<bool>) -> PyResult<PyResults> {
+    fn evaluate_batch(
+        &self,
+        py: Python<'_>,
+        units: &Bound<'_, PyAny>,
+        as_of: &Bound<'_, PyAny>,
+        explain: Option<bool>,
+    ) -> PyResult<PyResults> {
         guard(py, || {
             let results = self.run(py, units.try_iter()?, as_of, explain)?;
-            Ok(PyResults { shared: Arc::new(Shared { results, program: self.inner.clone() }) })
+            Ok(PyResults {
+                shared: Arc::new(Shared {
+                    results,
+                    program: self.inner.clone(),
+                }),
+            })
         })
     }
 
@@ -97,9 +124,17 @@ impl PyProgram {
     /// decision's or the error's JSON text (it never raises for bad data: the error shape says
     /// what is wrong). Raises `EvaluationError` (R0010) only when `unit` is not JSON at all.
     #[pyo3(signature = (unit, as_of, *, explain = None))]
-    fn evaluate_json(&self, py: Python<'_>, unit: &str, as_of: &str, explain: Option<bool>) -> PyResult<String> {
+    fn evaluate_json(
+        &self,
+        py: Python<'_>,
+        unit: &str,
+        as_of: &str,
+        explain: Option<bool>,
+    ) -> PyResult<String> {
         guard(py, || {
-            let json: Json = serde_json::from_str(unit).map_err(|e| crate::errors::call_error(py, "R0010", format!("the unit is not valid JSON: {e}")))?;
+            let json: Json = serde_json::from_str(unit).map_err(|e| {
+                crate::errors::call_error(py, "R0010", format!("the unit is not valid JSON: {e}"))
+            })?;
             let options = options(explain);
             Ok(py.detach(|| self.inner.evaluate_json(&json, as_of, &options).to_string()))
         })
@@ -108,11 +143,25 @@ impl PyProgram {
     /// The JSON façade for a batch: `units` is a JSON array; returns a JSON array with one
     /// decision or error per unit. Raises `EvaluationError` (R0010) when `units` is not a JSON array.
     #[pyo3(signature = (units, as_of, *, explain = None))]
-    fn evaluate_batch_json(&self, py: Python<'_>, units: &str, as_of: &str, explain: Option<bool>) -> PyResult<String> {
+    fn evaluate_batch_json(
+        &self,
+        py: Python<'_>,
+        units: &str,
+        as_of: &str,
+        explain: Option<bool>,
+    ) -> PyResult<String> {
         guard(py, || {
-            let json: Vec<Json> = serde_json::from_str(units).map_err(|e| crate::errors::call_error(py, "R0010", format!("the units are not a JSON array: {e}")))?;
+            let json: Vec<Json> = serde_json::from_str(units).map_err(|e| {
+                crate::errors::call_error(
+                    py,
+                    "R0010",
+                    format!("the units are not a JSON array: {e}"),
+                )
+            })?;
             let options = options(explain);
-            Ok(py.detach(|| Json::Array(self.inner.evaluate_batch_json(&json, as_of, &options)).to_string()))
+            Ok(py.detach(|| {
+                Json::Array(self.inner.evaluate_batch_json(&json, as_of, &options)).to_string()
+            }))
         })
     }
 
@@ -125,12 +174,28 @@ impl PyProgram {
     /// `{"error": {"code": "R0101", …}}` when the run cannot be carried out. A `float` anywhere is a
     /// `TypeError`.
     #[pyo3(signature = (units, as_of, cycle = None))]
-    fn run_cycle<'py>(&self, py: Python<'py>, units: &Bound<'py, PyAny>, as_of: &Bound<'py, PyAny>, cycle: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+    fn run_cycle<'py>(
+        &self,
+        py: Python<'py>,
+        units: &Bound<'py, PyAny>,
+        as_of: &Bound<'py, PyAny>,
+        cycle: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let units = units.try_iter()?.map(|u| py_to_json(&u?)).collect::<PyResult<Vec<Json>>>()?;
+            let units = units
+                .try_iter()?
+                .map(|u| py_to_json(&u?))
+                .collect::<PyResult<Vec<Json>>>()?;
             let as_of = match as_of.cast::<pyo3::types::PyString>() {
                 Ok(s) => s.to_str()?.to_string(),
-                Err(_) => py_to_json(as_of)?.as_str().map(str::to_string).ok_or_else(|| pyo3::exceptions::PyTypeError::new_err("as_of must be a datetime.date or an ISO 8601 string"))?,
+                Err(_) => py_to_json(as_of)?
+                    .as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| {
+                        pyo3::exceptions::PyTypeError::new_err(
+                            "as_of must be a datetime.date or an ISO 8601 string",
+                        )
+                    })?,
             };
             let options = match cycle {
                 Some(c) => py_to_json(c)?,
@@ -144,14 +209,34 @@ impl PyProgram {
     /// `run_cycle` for JSON callers: `units` a JSON array, `cycle` a JSON object (or `None`);
     /// returns the run's JSON text.
     #[pyo3(signature = (units, as_of, cycle = None))]
-    fn run_cycle_json(&self, py: Python<'_>, units: &str, as_of: &str, cycle: Option<&str>) -> PyResult<String> {
+    fn run_cycle_json(
+        &self,
+        py: Python<'_>,
+        units: &str,
+        as_of: &str,
+        cycle: Option<&str>,
+    ) -> PyResult<String> {
         guard(py, || {
-            let units: Vec<Json> = serde_json::from_str(units).map_err(|e| crate::errors::call_error(py, "R0010", format!("the units are not a JSON array: {e}")))?;
+            let units: Vec<Json> = serde_json::from_str(units).map_err(|e| {
+                crate::errors::call_error(
+                    py,
+                    "R0010",
+                    format!("the units are not a JSON array: {e}"),
+                )
+            })?;
             let options: Json = match cycle {
-                Some(c) => serde_json::from_str(c).map_err(|e| crate::errors::call_error(py, "R0010", format!("the cycle options are not JSON: {e}")))?,
+                Some(c) => serde_json::from_str(c).map_err(|e| {
+                    crate::errors::call_error(
+                        py,
+                        "R0010",
+                        format!("the cycle options are not JSON: {e}"),
+                    )
+                })?,
                 None => Json::Null,
             };
-            Ok(py.detach(|| self.inner.run_cycle_json(&units, as_of, &options)).to_string())
+            Ok(py
+                .detach(|| self.inner.run_cycle_json(&units, as_of, &options))
+                .to_string())
         })
     }
 
@@ -161,7 +246,9 @@ impl PyProgram {
     fn run_tests(&self, py: Python<'_>, locale: Option<&str>) -> PyResult<Vec<PyTestOutcome>> {
         guard(py, || {
             let outcomes = py.detach(|| match locale {
-                Some(l) => self.inner.run_tests_localized(entitle_core::dsl::locale::catalog(l)),
+                Some(l) => self
+                    .inner
+                    .run_tests_localized(entitle_core::dsl::locale::catalog(l)),
                 None => self.inner.run_tests(),
             });
             Ok(outcomes.into_iter().map(PyTestOutcome::from).collect())
@@ -240,7 +327,13 @@ impl PyProgram {
     /// Warnings found while compiling (unused parameters, missing translations …).
     #[getter]
     fn warnings(&self) -> Vec<PyDiagnostic> {
-        self.inner.warnings().0.iter().cloned().map(PyDiagnostic::from).collect()
+        self.inner
+            .warnings()
+            .0
+            .iter()
+            .cloned()
+            .map(PyDiagnostic::from)
+            .collect()
     }
 
     fn __repr__(&self) -> String {

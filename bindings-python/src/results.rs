@@ -20,7 +20,11 @@ pub(crate) struct Shared {
 
 impl Shared {
     /// The Python object for result `index`: a `Decision` or a `UnitError`.
-    pub(crate) fn object<'py>(self: &Arc<Self>, py: Python<'py>, index: usize) -> PyResult<Bound<'py, PyAny>> {
+    pub(crate) fn object<'py>(
+        self: &Arc<Self>,
+        py: Python<'py>,
+        index: usize,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let shared = Arc::clone(self);
         Ok(match self.results.get(index) {
             Some(Ok(_)) => Bound::new(py, PyDecision { shared, index })?.into_any(),
@@ -49,21 +53,33 @@ impl PyResults {
         self.shared.results.len()
     }
 
-    fn __getitem__<'py>(&self, py: Python<'py>, index: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    fn __getitem__<'py>(
+        &self,
+        py: Python<'py>,
+        index: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let n = self.shared.results.len();
         if let Ok(slice) = index.cast::<PySlice>() {
             let ind = slice.indices(isize::try_from(n).unwrap_or(isize::MAX))?;
             let list = PyList::empty(py);
             let mut i = ind.start;
             for _ in 0..ind.slicelength {
-                list.append(self.shared.object(py, usize::try_from(i).unwrap_or(usize::MAX))?)?;
+                list.append(
+                    self.shared
+                        .object(py, usize::try_from(i).unwrap_or(usize::MAX))?,
+                )?;
                 i += ind.step;
             }
             return Ok(list.into_any());
         }
         let i: isize = index.extract()?;
-        let i = if i < 0 { i + isize::try_from(n).unwrap_or(isize::MAX) } else { i };
-        let i = usize::try_from(i).map_err(|_| PyIndexError::new_err("results index out of range"))?;
+        let i = if i < 0 {
+            i + isize::try_from(n).unwrap_or(isize::MAX)
+        } else {
+            i
+        };
+        let i =
+            usize::try_from(i).map_err(|_| PyIndexError::new_err("results index out of range"))?;
         if i >= n {
             return Err(PyIndexError::new_err("results index out of range"));
         }
@@ -71,12 +87,19 @@ impl PyResults {
     }
 
     fn __iter__(&self) -> PyResultsIterator {
-        PyResultsIterator { shared: Arc::clone(&self.shared), next: AtomicUsize::new(0) }
+        PyResultsIterator {
+            shared: Arc::clone(&self.shared),
+            next: AtomicUsize::new(0),
+        }
     }
 
     fn __repr__(&self) -> String {
         let errors = self.shared.results.iter().filter(|r| r.is_err()).count();
-        format!("<Results of {} units, {} errors>", self.shared.results.len(), errors)
+        format!(
+            "<Results of {} units, {} errors>",
+            self.shared.results.len(),
+            errors
+        )
     }
 }
 
@@ -107,7 +130,8 @@ impl PyResultsIterator {
     fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
         let i = self.next.fetch_add(1, Ordering::Relaxed);
         if i >= self.shared.results.len() {
-            self.next.store(self.shared.results.len(), Ordering::Relaxed);
+            self.next
+                .store(self.shared.results.len(), Ordering::Relaxed);
             return Ok(None);
         }
         self.shared.object(py, i).map(Some)
@@ -184,7 +208,13 @@ impl PyDecision {
     /// Every rule's outcome, in written order.
     #[getter]
     fn rules<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(py, self.d()?.rules.iter().map(|r| PyRuleOutcome { inner: r.clone() }))
+        PyList::new(
+            py,
+            self.d()?
+                .rules
+                .iter()
+                .map(|r| PyRuleOutcome { inner: r.clone() }),
+        )
     }
 
     /// The inputs whose absence left a rule unknown (and `head` when a household has none), sorted.
@@ -196,7 +226,13 @@ impl PyDecision {
     /// Every entitlement item (empty unless eligible).
     #[getter]
     fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(py, self.d()?.items.iter().map(|i| PyItemResult { inner: i.clone() }))
+        PyList::new(
+            py,
+            self.d()?
+                .items
+                .iter()
+                .map(|i| PyItemResult { inner: i.clone() }),
+        )
     }
 
     /// Cash totals, for eligible units of programs with cash items; otherwise `None`.
@@ -247,12 +283,20 @@ impl PyDecision {
     /// the program's own translations: the decision, each rule with the values that decided it
     /// (when evaluated with `explain=True`), each item, the adjustments and the totals.
     fn explain(&self, py: Python<'_>, locale: &str) -> PyResult<String> {
-        guard(py, || Ok(entitle_core::explain::render::decision_text(&self.shared.program, self.d()?, locale)))
+        guard(py, || {
+            Ok(entitle_core::explain::render::decision_text(
+                &self.shared.program,
+                self.d()?,
+                locale,
+            ))
+        })
     }
 
     /// The decision in Entitle's JSON shape, as plain Python data (amounts and dates as strings).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || crate::convert::json_to_py(py, &decision_to_json(self.d()?)))
+        guard(py, || {
+            crate::convert::json_to_py(py, &decision_to_json(self.d()?))
+        })
     }
 
     /// The decision as JSON text, byte for byte what Rust, Node and WebAssembly write.
@@ -263,7 +307,13 @@ impl PyDecision {
     fn __repr__(&self) -> PyResult<String> {
         let d = self.d()?;
         Ok(match &d.cash {
-            Some(c) => format!("<Decision {} {} cash={} {}>", d.unit_id, d.outcome.as_str(), c.currency, c.total),
+            Some(c) => format!(
+                "<Decision {} {} cash={} {}>",
+                d.unit_id,
+                d.outcome.as_str(),
+                c.currency,
+                c.total
+            ),
             None => format!("<Decision {} {}>", d.unit_id, d.outcome.as_str()),
         })
     }
@@ -309,7 +359,9 @@ impl PyUnitError {
 
     /// The error in Entitle's JSON shape: `{"unit_id", "error": {"code", "message", …}}`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || crate::convert::json_to_py(py, &error_to_json(self.e()?)))
+        guard(py, || {
+            crate::convert::json_to_py(py, &error_to_json(self.e()?))
+        })
     }
 
     /// The error as JSON text, byte for byte what Rust writes.
@@ -319,7 +371,10 @@ impl PyUnitError {
 
     /// The same error as an `entitle.EvaluationError`, ready to raise.
     fn to_exception<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(crate::errors::evaluation_error(py, self.e()?).into_value(py).into_bound(py).into_any())
+        Ok(crate::errors::evaluation_error(py, self.e()?)
+            .into_value(py)
+            .into_bound(py)
+            .into_any())
     }
 
     fn __repr__(&self) -> PyResult<String> {
@@ -441,7 +496,10 @@ impl PyItemResult {
     }
 
     fn __repr__(&self) -> String {
-        format!("<ItemResult {} applied={} amount={}>", self.inner.id, self.inner.applied, self.inner.amount)
+        format!(
+            "<ItemResult {} applied={} amount={}>",
+            self.inner.id, self.inner.applied, self.inner.amount
+        )
     }
 }
 
@@ -504,6 +562,9 @@ impl PyCashTotals {
     }
 
     fn __repr__(&self) -> String {
-        format!("<CashTotals {} total={} net={}>", self.inner.currency, self.inner.total, self.inner.net)
+        format!(
+            "<CashTotals {} total={} net={}>",
+            self.inner.currency, self.inner.total, self.inner.net
+        )
     }
 }

@@ -91,12 +91,15 @@ impl OutputSet {
             let staging = parent.join(format!("{prefix}{}", std::process::id()));
             // A directory of this name can only be left over by an earlier process with our id.
             let _ = std::fs::remove_dir_all(&staging);
-            std::fs::create_dir(&staging)
-                .with_context(|| format!("cannot write to the output directory {}", dir.display()))?;
+            std::fs::create_dir(&staging).with_context(|| {
+                format!("cannot write to the output directory {}", dir.display())
+            })?;
             set.staging = Some(staging);
         }
         // Fail now, before any work, if the directory cannot be written.
-        let probe = set.work_dir().join(format!("{PROBE}{}", std::process::id()));
+        let probe = set
+            .work_dir()
+            .join(format!("{PROBE}{}", std::process::id()));
         File::create(&probe)
             .with_context(|| format!("cannot write to the output directory {}", dir.display()))?;
         let _ = std::fs::remove_file(&probe);
@@ -247,14 +250,19 @@ pub fn recover(dir: &Path) -> Result<()> {
         let journal = dir.join(&name);
         let text = std::fs::read_to_string(&journal).unwrap_or_default();
         for line in text.lines() {
-            let Some((temp, target)) = line.split_once('\t') else { continue };
+            let Some((temp, target)) = line.split_once('\t') else {
+                continue;
+            };
             if !plain_name(temp) || !plain_name(target) {
                 continue;
             }
             let temp = dir.join(temp);
             if temp.exists() {
                 std::fs::rename(&temp, dir.join(target)).with_context(|| {
-                    format!("cannot complete the interrupted commit of {}", dir.display())
+                    format!(
+                        "cannot complete the interrupted commit of {}",
+                        dir.display()
+                    )
                 })?;
             }
         }
@@ -267,7 +275,8 @@ pub fn recover(dir: &Path) -> Result<()> {
 /// Removes what processes that are gone left in `dir` before their commit: temporary files of
 /// the outputs `names`, half-written journals and write probes.
 fn clean_stale_temps(dir: &Path, names: &[&str]) {
-    let mut patterns: Vec<(String, &str)> = names.iter().map(|n| (format!(".{n}.tmp-"), "")).collect();
+    let mut patterns: Vec<(String, &str)> =
+        names.iter().map(|n| (format!(".{n}.tmp-"), "")).collect();
     patterns.push((JOURNAL.to_string(), ".tmp"));
     patterns.push((PROBE.to_string(), ""));
     for (prefix, suffix) in &patterns {
@@ -396,7 +405,11 @@ mod tests {
         set.commit().unwrap();
         assert_eq!(std::fs::read_to_string(out.join("x.csv")).unwrap(), "whole");
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
-        assert_eq!(std::fs::read_dir(dir.path().join("a")).unwrap().count(), 1, "no staging directory is left");
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("a")).unwrap().count(),
+            1,
+            "no staging directory is left"
+        );
         let e = OutputSet::prepare(&out, &["x.csv"], false).err().unwrap();
         assert!(e.to_string().contains("x.csv already exists"), "{e}");
         assert!(OutputSet::prepare(&out, &["x.csv"], true).is_ok());
@@ -410,11 +423,17 @@ mod tests {
         set.write("a.csv", b"a").unwrap();
         set.write("b.json", b"b").unwrap();
         assert!(!out.exists(), "nothing is visible before the commit");
-        let staged: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let staged: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
         assert_eq!(staged, [format!(".run.entitle-tmp-{}", std::process::id())]);
         let done = set.commit().unwrap();
         assert_eq!(done, [out.join("a.csv"), out.join("b.json")]);
-        let mut names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let mut names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
         names.sort();
         assert_eq!(names, ["a.csv", "b.json"]);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
@@ -431,7 +450,11 @@ mod tests {
         let dead = u32::MAX;
         std::fs::write(out.join("a.csv"), "new a").unwrap();
         std::fs::write(out.join(format!(".b.json.tmp-{dead}")), "new b").unwrap();
-        std::fs::write(out.join(format!("{JOURNAL}{dead}")), format!(".a.csv.tmp-{dead}\ta.csv\n.b.json.tmp-{dead}\tb.json\n../x\ty\n")).unwrap();
+        std::fs::write(
+            out.join(format!("{JOURNAL}{dead}")),
+            format!(".a.csv.tmp-{dead}\ta.csv\n.b.json.tmp-{dead}\tb.json\n../x\ty\n"),
+        )
+        .unwrap();
         std::fs::write(out.join(format!(".c.csv.tmp-{dead}")), "partial c").unwrap();
         std::fs::write(out.join(format!("{JOURNAL}{dead}.tmp")), "half a journal").unwrap();
         std::fs::create_dir(dir.path().join(format!(".run{STAGING}{dead}"))).unwrap();
@@ -440,12 +463,31 @@ mod tests {
         std::fs::write(out.join(format!(".c.csv.tmp-{me}")), "mine").unwrap();
 
         let set = OutputSet::prepare(&out, &["a.csv", "b.json", "c.csv"], true).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("b.json")).unwrap(), "new b", "the commit was rolled forward");
+        assert_eq!(
+            std::fs::read_to_string(out.join("b.json")).unwrap(),
+            "new b",
+            "the commit was rolled forward"
+        );
         assert_eq!(std::fs::read_to_string(out.join("a.csv")).unwrap(), "new a");
-        let mut names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let mut names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
         names.sort();
-        assert_eq!(names, [format!(".c.csv.tmp-{me}"), "a.csv".into(), "b.json".into(), "notes.txt".into()]);
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "the dead process's staging directory is gone");
+        assert_eq!(
+            names,
+            [
+                format!(".c.csv.tmp-{me}"),
+                "a.csv".into(),
+                "b.json".into(),
+                "notes.txt".into()
+            ]
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "the dead process's staging directory is gone"
+        );
         drop(set);
 
         // A directory with other files is written in place, through the journal.
@@ -453,9 +495,18 @@ mod tests {
         set.write("a.csv", b"newer a").unwrap();
         set.write("b.json", b"newer b").unwrap();
         set.commit().unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("a.csv")).unwrap(), "newer a");
-        assert_eq!(std::fs::read_to_string(out.join("b.json")).unwrap(), "newer b");
-        assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "the user's");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.csv")).unwrap(),
+            "newer a"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("b.json")).unwrap(),
+            "newer b"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+            "the user's"
+        );
         assert!(!out.join(format!("{JOURNAL}{me}")).exists());
     }
 }

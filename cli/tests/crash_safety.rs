@@ -19,10 +19,18 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const AS_OF: &str = "2026-03-01";
-const OUTPUTS: [&str; 4] = ["decisions.csv", "decisions.jsonl", "errors.csv", "summary.json"];
+const OUTPUTS: [&str; 4] = [
+    "decisions.csv",
+    "decisions.jsonl",
+    "errors.csv",
+    "summary.json",
+];
 
 fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// A small deterministic generator (xorshift64*), so a failing kill time can be replayed.
@@ -39,22 +47,36 @@ impl Rng {
 
 fn entitle() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_entitle"));
-    c.current_dir(root()).env_remove("RAYON_NUM_THREADS").stdout(Stdio::null()).stderr(Stdio::piped());
+    c.current_dir(root())
+        .env_remove("RAYON_NUM_THREADS")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
     c
 }
 
 fn must(mut c: Command) {
     let out = c.output().expect("entitle runs");
-    assert!(out.status.success(), "{c:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{c:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn run_command(store: &Path, out: &Path, force: bool) -> Command {
     let mut c = entitle();
-    c.args(["run", CHILD_GRANT, "--as-of", AS_OF, "--no-progress", "--record"])
-        .arg("--registry")
-        .arg(format!("sqlite:{}", store.display()))
-        .arg("--out")
-        .arg(out);
+    c.args([
+        "run",
+        CHILD_GRANT,
+        "--as-of",
+        AS_OF,
+        "--no-progress",
+        "--record",
+    ])
+    .arg("--registry")
+    .arg(format!("sqlite:{}", store.display()))
+    .arg("--out")
+    .arg(out);
     if force {
         c.arg("--force");
     }
@@ -90,7 +112,9 @@ fn leftovers(dir: &Path) -> Vec<String> {
 /// fingerprint covers every column except the time of the run.
 fn records(store: &Path) -> (u64, u64, u64) {
     let conn = Connection::open(store).expect("the store opens");
-    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("integrity_check runs");
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("integrity_check runs");
     assert_eq!(check, "ok", "{}: integrity_check", store.display());
     let mut h = std::collections::hash_map::DefaultHasher::new();
     let mut count = |sql: &str| -> u64 {
@@ -107,7 +131,9 @@ fn records(store: &Path) -> (u64, u64, u64) {
         }
         n
     };
-    let runs = count("SELECT program_id, registry, units, decisions, errors FROM decision_run WHERE as_of = ?1");
+    let runs = count(
+        "SELECT program_id, registry, units, decisions, errors FROM decision_run WHERE as_of = ?1",
+    );
     let decisions = count(
         "SELECT unit_id, decision, currency, cash_total, cash_fee, cash_net, rules, missing, record
          FROM decision WHERE as_of = ?1 ORDER BY unit_id",
@@ -116,7 +142,11 @@ fn records(store: &Path) -> (u64, u64, u64) {
         "SELECT seq, file, line, column_name, unit_id, member_id, code, message
          FROM row_error WHERE as_of = ?1 ORDER BY seq",
     );
-    assert_eq!(runs, u64::from(decisions > 0 || errors > 0), "a run record exactly when there are records");
+    assert_eq!(
+        runs,
+        u64::from(decisions > 0 || errors > 0),
+        "a run record exactly when there are records"
+    );
     (decisions, errors, h.finish())
 }
 
@@ -142,10 +172,18 @@ fn killing_a_run_leaves_complete_outputs_or_none_and_a_consistent_store() {
     let store = work.join("store.db");
 
     let mut generate = entitle();
-    generate.args(["generate", "--seed", "8", "--defects", "--households"]).arg(households.to_string()).arg("--out").arg(&registry);
+    generate
+        .args(["generate", "--seed", "8", "--defects", "--households"])
+        .arg(households.to_string())
+        .arg("--out")
+        .arg(&registry);
     must(generate);
     let mut import = entitle();
-    import.arg("import").arg(&registry).arg("--to").arg(format!("sqlite:{}", base.display()));
+    import
+        .arg("import")
+        .arg(&registry)
+        .arg("--to")
+        .arg(format!("sqlite:{}", base.display()));
     must(import);
 
     // The reference: a run that is not killed, on a fresh copy of the store.
@@ -155,9 +193,15 @@ fn killing_a_run_leaves_complete_outputs_or_none_and_a_consistent_store() {
     must(run_command(&store, &reference_dir, false));
     let full = started.elapsed();
     let reference = outputs(&reference_dir);
-    assert_eq!(reference.keys().map(String::as_str).collect::<Vec<_>>(), OUTPUTS);
+    assert_eq!(
+        reference.keys().map(String::as_str).collect::<Vec<_>>(),
+        OUTPUTS
+    );
     let reference_records = records(&store);
-    assert!(reference_records.0 > 0 && reference_records.1 > 0, "the run records decisions and errors: {reference_records:?}");
+    assert!(
+        reference_records.0 > 0 && reference_records.1 > 0,
+        "the run records decisions and errors: {reference_records:?}"
+    );
     println!("reference run: {households} households in {:.2} s; {} decisions and {} error records in the store", full.as_secs_f64(), reference_records.0, reference_records.1);
 
     let mut tally = Tally::default();
@@ -172,19 +216,28 @@ fn killing_a_run_leaves_complete_outputs_or_none_and_a_consistent_store() {
             }
         }
         let had_records = records(&store).0 > 0;
-        let (out, force) = if i % 2 == 0 { (work.join(format!("out-{i}")), false) } else { (shared.clone(), true) };
+        let (out, force) = if i % 2 == 0 {
+            (work.join(format!("out-{i}")), false)
+        } else {
+            (shared.clone(), true)
+        };
         let had_outputs = !outputs(&out).is_empty();
         // Kill anywhere from the start to a little after the reference run's length.
         let window = full.as_micros() as u64 * 6 / 5 + 1;
         let delay = Duration::from_micros(rng.next() % window);
 
-        let mut child = run_command(&store, &out, force).stderr(Stdio::null()).spawn().expect("entitle starts");
+        let mut child = run_command(&store, &out, force)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("entitle starts");
         std::thread::sleep(delay);
         let finished = child.try_wait().expect("the child's status").is_some();
         child.kill().ok();
         child.wait().expect("the child is reaped");
 
-        let interrupted_commit = leftovers(&out).iter().any(|n| n.starts_with(".entitle-commit-"));
+        let interrupted_commit = leftovers(&out)
+            .iter()
+            .any(|n| n.starts_with(".entitle-commit-"));
         let got = outputs(&out);
         if interrupted_commit {
             tally.killed_during_commit += 1;
@@ -202,28 +255,61 @@ fn killing_a_run_leaves_complete_outputs_or_none_and_a_consistent_store() {
                 out.display(),
                 got.keys().collect::<Vec<_>>()
             );
-            assert!(!(had_outputs && got.is_empty()), "kill {i}: the earlier complete outputs were lost");
+            assert!(
+                !(had_outputs && got.is_empty()),
+                "kill {i}: the earlier complete outputs were lost"
+            );
         }
         let now = records(&store);
         if now.0 == 0 {
             tally.store_without_records += 1;
-            assert!(!had_records, "kill {i}: the earlier run's records were lost");
+            assert!(
+                !had_records,
+                "kill {i}: the earlier run's records were lost"
+            );
             assert_eq!(now.1, 0, "kill {i}: error records without decisions");
         } else {
-            assert_eq!(now, reference_records, "kill {i} after {delay:?}: the store holds part of a run");
+            assert_eq!(
+                now, reference_records,
+                "kill {i} after {delay:?}: the store holds part of a run"
+            );
         }
 
         // A re-run completes whatever was interrupted, gives the same outputs and records, and
         // leaves no temporary file, journal or staging directory behind.
         must(run_command(&store, &out, true));
-        assert_eq!(outputs(&out), reference, "kill {i}: the re-run's outputs differ");
-        assert_eq!(leftovers(&out), Vec::<String>::new(), "kill {i}: leftovers in {}", out.display());
-        let staging: Vec<String> = leftovers(work).into_iter().filter(|n| n.contains(".entitle-tmp-")).collect();
-        assert_eq!(staging, Vec::<String>::new(), "kill {i}: staging directories left in {}", work.display());
-        assert_eq!(records(&store), reference_records, "kill {i}: the re-run's records differ");
+        assert_eq!(
+            outputs(&out),
+            reference,
+            "kill {i}: the re-run's outputs differ"
+        );
+        assert_eq!(
+            leftovers(&out),
+            Vec::<String>::new(),
+            "kill {i}: leftovers in {}",
+            out.display()
+        );
+        let staging: Vec<String> = leftovers(work)
+            .into_iter()
+            .filter(|n| n.contains(".entitle-tmp-"))
+            .collect();
+        assert_eq!(
+            staging,
+            Vec::<String>::new(),
+            "kill {i}: staging directories left in {}",
+            work.display()
+        );
+        assert_eq!(
+            records(&store),
+            reference_records,
+            "kill {i}: the re-run's records differ"
+        );
     }
     println!("{iterations} kills: {tally:?}");
-    assert!(tally.killed_before_any_output > 0, "no kill landed before the outputs: {tally:?}");
+    assert!(
+        tally.killed_before_any_output > 0,
+        "no kill landed before the outputs: {tally:?}"
+    );
 }
 
 /// A commit cut short between its renames (simulated: the journal is written, one file moved) is
@@ -233,7 +319,18 @@ fn an_interrupted_commit_is_completed_by_the_next_command() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let mut first = entitle();
-    first.args(["run", CHILD_GRANT, "--registry", "examples/registry", "--as-of", AS_OF, "--no-progress", "--out"]).arg(&out);
+    first
+        .args([
+            "run",
+            CHILD_GRANT,
+            "--registry",
+            "examples/registry",
+            "--as-of",
+            AS_OF,
+            "--no-progress",
+            "--out",
+        ])
+        .arg(&out);
     must(first);
     let reference = outputs(&out);
     // A process that no longer exists (no process has the id 4294967295) had moved
@@ -250,9 +347,23 @@ fn an_interrupted_commit_is_completed_by_the_next_command() {
     assert_eq!(outputs(&out).len(), 1);
     // Even a command that then refuses to overwrite completes the interrupted commit first.
     let mut again = entitle();
-    again.args(["run", CHILD_GRANT, "--registry", "examples/registry", "--as-of", AS_OF, "--no-progress", "--out"]).arg(&out);
+    again
+        .args([
+            "run",
+            CHILD_GRANT,
+            "--registry",
+            "examples/registry",
+            "--as-of",
+            AS_OF,
+            "--no-progress",
+            "--out",
+        ])
+        .arg(&out);
     let refused = again.output().unwrap();
-    assert!(!refused.status.success(), "outputs exist and --force was not given");
+    assert!(
+        !refused.status.success(),
+        "outputs exist and --force was not given"
+    );
     assert!(String::from_utf8_lossy(&refused.stderr).contains("already exist"));
     assert_eq!(outputs(&out), reference);
     assert_eq!(leftovers(&out), Vec::<String>::new());

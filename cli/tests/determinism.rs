@@ -17,7 +17,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-const OUTPUTS: [&str; 4] = ["decisions.csv", "decisions.jsonl", "errors.csv", "summary.json"];
+const OUTPUTS: [&str; 4] = [
+    "decisions.csv",
+    "decisions.jsonl",
+    "errors.csv",
+    "summary.json",
+];
 
 fn entitle(args: &[&str], threads: Option<&str>) -> std::process::Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_entitle"));
@@ -27,7 +32,11 @@ fn entitle(args: &[&str], threads: Option<&str>) -> std::process::Output {
         None => c.env_remove("RAYON_NUM_THREADS"),
     };
     let out = c.output().expect("entitle runs");
-    assert!(out.status.success(), "entitle {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "entitle {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
@@ -38,34 +47,96 @@ fn sorted_lines(bytes: &[u8]) -> Vec<&[u8]> {
 }
 
 fn outputs(dir: &Path) -> BTreeMap<&'static str, Vec<u8>> {
-    OUTPUTS.iter().map(|n| (*n, std::fs::read(dir.join(n)).expect("an output"))).collect()
+    OUTPUTS
+        .iter()
+        .map(|n| (*n, std::fs::read(dir.join(n)).expect("an output")))
+        .collect()
 }
 
 #[test]
 #[ignore = "slow: run by scripts/test-reliability.sh"]
 fn runs_give_the_same_bytes_with_one_or_two_threads_every_time() {
-    let households = std::env::var("ENTITLE_DETERMINISM_HOUSEHOLDS").unwrap_or_else(|_| "70000".into());
+    let households =
+        std::env::var("ENTITLE_DETERMINISM_HOUSEHOLDS").unwrap_or_else(|_| "70000".into());
     let tmp = tempfile::tempdir().unwrap();
     let registry = tmp.path().join("registry");
     let registry_text = registry.display().to_string();
-    entitle(&["generate", "--households", &households, "--seed", "5", "--defects", "--out", &registry_text], None);
+    entitle(
+        &[
+            "generate",
+            "--households",
+            &households,
+            "--seed",
+            "5",
+            "--defects",
+            "--out",
+            &registry_text,
+        ],
+        None,
+    );
     let members = registry.join("members.csv").display().to_string();
 
     let configs: [(&str, &[&str]); 4] = [
-        ("child grant", &["examples/programs/child_grant.entitle", "--registry", &registry_text]),
-        ("child grant, explained in French", &["examples/programs/child_grant.entitle", "--registry", &registry_text, "--explain", "--locale", "fr"]),
-        ("proxy means test", &["examples/programs/pmt.entitle", "--registry", &registry_text]),
-        ("old-age pension (members as individuals)", &["examples/programs/old_age_pension.entitle", "--registry", &members]),
+        (
+            "child grant",
+            &[
+                "examples/programs/child_grant.entitle",
+                "--registry",
+                &registry_text,
+            ],
+        ),
+        (
+            "child grant, explained in French",
+            &[
+                "examples/programs/child_grant.entitle",
+                "--registry",
+                &registry_text,
+                "--explain",
+                "--locale",
+                "fr",
+            ],
+        ),
+        (
+            "proxy means test",
+            &[
+                "examples/programs/pmt.entitle",
+                "--registry",
+                &registry_text,
+            ],
+        ),
+        (
+            "old-age pension (members as individuals)",
+            &[
+                "examples/programs/old_age_pension.entitle",
+                "--registry",
+                &members,
+            ],
+        ),
     ];
     for (name, args) in configs {
         let mut first: Option<BTreeMap<&str, Vec<u8>>> = None;
         let mut runs = 0;
-        for (threads, batch) in [("1", None), ("1", None), ("2", None), ("2", None), ("2", Some("4096"))] {
+        for (threads, batch) in [
+            ("1", None),
+            ("1", None),
+            ("2", None),
+            ("2", None),
+            ("2", Some("4096")),
+        ] {
             let out = tmp.path().join(format!("out-{runs}"));
             let out_text = out.display().to_string();
             let mut full: Vec<&str> = vec!["run"];
             full.extend_from_slice(args);
-            full.extend_from_slice(&["--as-of", "2026-03-01", "--no-progress", "--format", "json", "--force", "--out", &out_text]);
+            full.extend_from_slice(&[
+                "--as-of",
+                "2026-03-01",
+                "--no-progress",
+                "--format",
+                "json",
+                "--force",
+                "--out",
+                &out_text,
+            ]);
             if let Some(b) = batch {
                 full.extend_from_slice(&["--batch-size", b]);
             }
@@ -74,14 +145,21 @@ fn runs_give_the_same_bytes_with_one_or_two_threads_every_time() {
             assert_eq!(stdout, got["summary.json"], "{name}: stdout is the summary");
             match &first {
                 None => {
-                    let lines = got["decisions.jsonl"].iter().filter(|b| **b == b'\n').count();
+                    let lines = got["decisions.jsonl"]
+                        .iter()
+                        .filter(|b| **b == b'\n')
+                        .count();
                     assert!(lines > 50_000, "{name}: only {lines} decisions");
                     first = Some(got);
                 }
                 Some(f) => {
                     for n in OUTPUTS {
                         if n == "errors.csv" && batch.is_some() {
-                            assert_eq!(sorted_lines(&f[n]), sorted_lines(&got[n]), "{name}: other error records with batch size {batch:?}");
+                            assert_eq!(
+                                sorted_lines(&f[n]),
+                                sorted_lines(&got[n]),
+                                "{name}: other error records with batch size {batch:?}"
+                            );
                         } else {
                             assert!(f[n] == got[n], "{name}: {n} differs between runs (RAYON_NUM_THREADS={threads}, batch size {batch:?})");
                         }

@@ -43,7 +43,10 @@ M10,H09,head,1901-02-03,1901-02-03,1901-02-03,SECRET-4242,,
 
 fn assert_clean(what: &str, text: &str) {
     for s in SECRETS {
-        assert!(!text.contains(s), "{what} contains the registrant value {s}:\n{text}");
+        assert!(
+            !text.contains(s),
+            "{what} contains the registrant value {s}:\n{text}"
+        );
     }
 }
 
@@ -60,7 +63,10 @@ fn assert_dir_clean(what: &str, dir: &Path) -> usize {
         if p.is_dir() {
             n += assert_dir_clean(what, &p);
         } else {
-            assert_clean(&format!("{what}: {}", p.display()), &String::from_utf8_lossy(&std::fs::read(&p).unwrap()));
+            assert_clean(
+                &format!("{what}: {}", p.display()),
+                &String::from_utf8_lossy(&std::fs::read(&p).unwrap()),
+            );
             n += 1;
         }
     }
@@ -75,7 +81,17 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 
 fn run(registry: &str, out: &Path, extra: &[&str]) -> Ran {
     let out = out.display().to_string();
-    let mut args = vec!["run", CHILD_GRANT, "--registry", registry, "--as-of", "2026-03-01", "--out", &out, "--no-progress"];
+    let mut args = vec![
+        "run",
+        CHILD_GRANT,
+        "--registry",
+        registry,
+        "--as-of",
+        "2026-03-01",
+        "--out",
+        &out,
+        "--no-progress",
+    ];
     args.extend_from_slice(extra);
     ran(&args)
 }
@@ -92,12 +108,28 @@ fn csv_rows_and_units_that_fail_are_reported_without_their_values() {
     let r = run(&registry, &out, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_ran_clean("run", &r);
-    assert!(r.stderr.contains("warning"), "the first error records are shown on stderr: {}", r.stderr);
+    assert!(
+        r.stderr.contains("warning"),
+        "the first error records are shown on stderr: {}",
+        r.stderr
+    );
     // Without explanations, no output holds an input value, errors or not.
     assert_eq!(assert_dir_clean("run", &out), 4);
     let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
-    for (unit_or_row, code) in [("H01", "G0101"), ("H02", "G0102"), ("H03", "G0101"), ("H99", "G0107"), ("H06", "G0106"), ("H04", "R0001")] {
-        assert!(errors.lines().any(|l| l.contains(unit_or_row) && l.contains(code)), "no {code} for {unit_or_row} in:\n{errors}");
+    for (unit_or_row, code) in [
+        ("H01", "G0101"),
+        ("H02", "G0102"),
+        ("H03", "G0101"),
+        ("H99", "G0107"),
+        ("H06", "G0106"),
+        ("H04", "R0001"),
+    ] {
+        assert!(
+            errors
+                .lines()
+                .any(|l| l.contains(unit_or_row) && l.contains(code)),
+            "no {code} for {unit_or_row} in:\n{errors}"
+        );
     }
 
     // With explanations, decisions give the values that decided them (that is their point), but
@@ -107,15 +139,41 @@ fn csv_rows_and_units_that_fail_are_reported_without_their_values() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_ran_clean("run --explain", &r);
     for name in ["errors.csv", "summary.json"] {
-        assert_clean(name, &std::fs::read_to_string(explained.join(name)).unwrap());
+        assert_clean(
+            name,
+            &std::fs::read_to_string(explained.join(name)).unwrap(),
+        );
     }
 
     // A failing unit explained on its own: the reason, not the value.
     for id in ["H01", "H02", "H03", "H06", "H09", "H10"] {
-        let r = ran(&["explain", CHILD_GRANT, "--registry", &registry, "--as-of", "2026-03-01", "--id", id]);
+        let r = ran(&[
+            "explain",
+            CHILD_GRANT,
+            "--registry",
+            &registry,
+            "--as-of",
+            "2026-03-01",
+            "--id",
+            id,
+        ]);
         assert_ran_clean(&format!("explain --id {id}"), &r);
-        let json = ran(&["explain", CHILD_GRANT, "--registry", &registry, "--as-of", "2026-03-01", "--id", id, "--format", "json"]);
-        assert_clean(&format!("explain --id {id} --format json: stderr"), &json.stderr);
+        let json = ran(&[
+            "explain",
+            CHILD_GRANT,
+            "--registry",
+            &registry,
+            "--as-of",
+            "2026-03-01",
+            "--id",
+            id,
+            "--format",
+            "json",
+        ]);
+        assert_clean(
+            &format!("explain --id {id} --format json: stderr"),
+            &json.stderr,
+        );
     }
 }
 
@@ -152,7 +210,10 @@ fn jsonl_and_dci_rows_that_fail_are_reported_without_their_values() {
     assert_ran_clean("run (JSON Lines)", &r);
     assert_dir_clean("run (JSON Lines)", &out);
     let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
-    assert!(errors.lines().count() >= 6, "every bad row is an error record:\n{errors}");
+    assert!(
+        errors.lines().count() >= 6,
+        "every bad row is an error record:\n{errors}"
+    );
 
     let dci = write(
         &tmp.path().join("dci"),
@@ -192,15 +253,27 @@ fn the_store_records_errors_without_values_and_payment_exceptions_name_only_unit
     assert_ran_clean("run --record", &r);
     assert_dir_clean("run (SQLite)", &out);
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let mut stmt = conn.prepare("SELECT file, line, column_name, unit_id, member_id, code, message FROM row_error").unwrap();
+    let mut stmt = conn
+        .prepare("SELECT file, line, column_name, unit_id, member_id, code, message FROM row_error")
+        .unwrap();
     let rows: Vec<String> = stmt
         .query_map([], |r| {
-            Ok((0..7).map(|i| r.get::<_, Option<rusqlite::types::Value>>(i).map(|v| format!("{v:?}")).unwrap_or_default()).collect::<Vec<_>>().join(" | "))
+            Ok((0..7)
+                .map(|i| {
+                    r.get::<_, Option<rusqlite::types::Value>>(i)
+                        .map(|v| format!("{v:?}"))
+                        .unwrap_or_default()
+                })
+                .collect::<Vec<_>>()
+                .join(" | "))
         })
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    assert!(rows.len() >= 6, "the store keeps every error record: {rows:?}");
+    assert!(
+        rows.len() >= 6,
+        "the store keeps every error record: {rows:?}"
+    );
     assert_clean("the store's row_error table", &rows.join("\n"));
 
     // Payments: H07 is eligible and its head's account is malformed.
@@ -213,13 +286,44 @@ fn the_store_records_errors_without_values_and_payment_exceptions_name_only_unit
     let r = run(&reg.display().to_string(), &files, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let payments = tmp.path().join("payments");
-    let r = ran(&["pay", &files.display().to_string(), "--format", "g2p-connect", "--payer", &payer, "--out", &payments.display().to_string()]);
+    let r = ran(&[
+        "pay",
+        &files.display().to_string(),
+        "--format",
+        "g2p-connect",
+        "--payer",
+        &payer,
+        "--out",
+        &payments.display().to_string(),
+    ]);
     assert_ran_clean("pay", &r);
-    assert!(r.code != 0 && r.stderr.contains("H07") && r.stderr.contains("P0008"), "a malformed account stops the export, naming the unit: {}", r.stderr);
-    assert!(!payments.exists(), "nothing is written when the export stops");
+    assert!(
+        r.code != 0 && r.stderr.contains("H07") && r.stderr.contains("P0008"),
+        "a malformed account stops the export, naming the unit: {}",
+        r.stderr
+    );
+    assert!(
+        !payments.exists(),
+        "nothing is written when the export stops"
+    );
     // A payee without an account is an exception, named by its unit only.
-    let mapper = write(tmp.path(), "accounts.csv", "unit_id,financial_address,name\nH07,,SECRET-4242 Name\n");
-    let r = ran(&["pay", &files.display().to_string(), "--format", "g2p-connect", "--payer", &payer, "--account-mapper", &mapper, "--out", &payments.display().to_string()]);
+    let mapper = write(
+        tmp.path(),
+        "accounts.csv",
+        "unit_id,financial_address,name\nH07,,SECRET-4242 Name\n",
+    );
+    let r = ran(&[
+        "pay",
+        &files.display().to_string(),
+        "--format",
+        "g2p-connect",
+        "--payer",
+        &payer,
+        "--account-mapper",
+        &mapper,
+        "--out",
+        &payments.display().to_string(),
+    ]);
     assert_ran_clean("pay --account-mapper", &r);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let exceptions = std::fs::read_to_string(payments.join("g2p-connect-exceptions.csv")).unwrap();

@@ -18,7 +18,9 @@ fn population(program: &Program, n: usize) -> Batch {
     let disabled = layout.member_slot("disabled").unwrap_or(1);
     let mut seed: u64 = 42;
     let mut next = move || {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (seed >> 33) as u32
     };
     let regions = ["North", "East", "South", "West"];
@@ -30,8 +32,15 @@ fn population(program: &Program, n: usize) -> Batch {
         for m in 0..members {
             let kind = if m == 0 { "head" } else { "child" };
             let _ = b.add_member("M", &[kind], None, None);
-            let year = if m == 0 { 1960 + next() % 40 } else { 2000 + next() % 26 };
-            let _ = b.set_member_text(birthdate, &format!("{year}-{:02}-{:02}", 1 + next() % 12, 1 + next() % 28));
+            let year = if m == 0 {
+                1960 + next() % 40
+            } else {
+                2000 + next() % 26
+            };
+            let _ = b.set_member_text(
+                birthdate,
+                &format!("{year}-{:02}-{:02}", 1 + next() % 12, 1 + next() % 28),
+            );
             let _ = b.set_member_text(disabled, if next() % 10 == 0 { "true" } else { "false" });
         }
         b.finish_unit();
@@ -40,7 +49,9 @@ fn population(program: &Program, n: usize) -> Batch {
 }
 
 fn bench(c: &mut Criterion) {
-    c.bench_function("compile child grant", |b| b.iter(|| Program::compile(CHILD_GRANT).map(|p| p.hash().len())));
+    c.bench_function("compile child grant", |b| {
+        b.iter(|| Program::compile(CHILD_GRANT).map(|p| p.hash().len()))
+    });
     let program = Program::compile(CHILD_GRANT).unwrap_or_else(|d| panic!("{d}"));
     let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
     let mut group = c.benchmark_group("evaluate_batch child grant");
@@ -54,20 +65,37 @@ fn bench(c: &mut Criterion) {
             })
         });
         if n == 10_000 {
-            group.bench_with_input(BenchmarkId::new("households with explanations", n), &batch, |b, batch| {
-                b.iter(|| program.run(batch, as_of, &EvalOptions { explain: true }).len())
-            });
+            group.bench_with_input(
+                BenchmarkId::new("households with explanations", n),
+                &batch,
+                |b, batch| {
+                    b.iter(|| {
+                        program
+                            .run(batch, as_of, &EvalOptions { explain: true })
+                            .len()
+                    })
+                },
+            );
         }
     }
     group.finish();
     let one = population(&program, 1);
-    c.bench_function("evaluate one household (bound)", |b| b.iter(|| program.run(&one, as_of, &EvalOptions::default()).cash_total(0)));
+    c.bench_function("evaluate one household (bound)", |b| {
+        b.iter(|| {
+            program
+                .run(&one, as_of, &EvalOptions::default())
+                .cash_total(0)
+        })
+    });
     let unit = entitle_core::Unit::new("H1")
         .with("region", "North")
         .with("monthly_income", "KES 5000")
         .with_member(entitle_core::Member::new("M1", "head").with("birthdate", "1990-01-01"))
         .with_member(entitle_core::Member::new("M2", "child").with("birthdate", "2020-05-01"));
-    c.bench_function("evaluate one household (from a Unit, decision built)", |b| b.iter(|| program.evaluate(&unit, as_of).map(|d| d.outcome)));
+    c.bench_function(
+        "evaluate one household (from a Unit, decision built)",
+        |b| b.iter(|| program.evaluate(&unit, as_of).map(|d| d.outcome)),
+    );
 }
 
 criterion_group!(benches, bench);

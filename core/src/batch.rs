@@ -73,7 +73,9 @@ impl Column {
     fn for_type(ty: &Type) -> Column {
         match ty {
             Type::Bool => Column::Bool(Vec::new()),
-            Type::Number | Type::Money { .. } | Type::Quantity { .. } => Column::Decimal(Vec::new()),
+            Type::Number | Type::Money { .. } | Type::Quantity { .. } => {
+                Column::Decimal(Vec::new())
+            }
             Type::Date => Column::Date(Vec::new()),
             Type::Text => Column::Text(TextColumn::default()),
             _ => Column::List(Vec::new()),
@@ -116,14 +118,20 @@ impl Column {
             (_, Value::Unknown) => true,
             (Column::Bool(v), Value::Bool(b)) => v.last_mut().map(|s| *s = Some(*b)).is_some(),
             (Column::Decimal(v), Value::Number(n)) => v.last_mut().map(|s| *s = Some(*n)).is_some(),
-            (Column::Decimal(v), Value::Money(m)) => v.last_mut().map(|s| *s = Some(m.amount)).is_some(),
-            (Column::Decimal(v), Value::Quantity(q)) => v.last_mut().map(|s| *s = Some(q.amount)).is_some(),
+            (Column::Decimal(v), Value::Money(m)) => {
+                v.last_mut().map(|s| *s = Some(m.amount)).is_some()
+            }
+            (Column::Decimal(v), Value::Quantity(q)) => {
+                v.last_mut().map(|s| *s = Some(q.amount)).is_some()
+            }
             (Column::Date(v), Value::Date(d)) => v.last_mut().map(|s| *s = Some(*d)).is_some(),
             (Column::Text(t), Value::Text(s)) => {
                 let c = t.intern(s);
                 t.codes.last_mut().map(|x| *x = c).is_some()
             }
-            (Column::List(v), Value::List(items)) => v.last_mut().map(|s| *s = Some(items.clone())).is_some(),
+            (Column::List(v), Value::List(items)) => {
+                v.last_mut().map(|s| *s = Some(items.clone())).is_some()
+            }
             _ => false,
         }
     }
@@ -131,18 +139,42 @@ impl Column {
     /// The value at `row`, as an owned value of type `ty`.
     pub fn value(&self, row: usize, ty: &Type) -> Value {
         match self {
-            Column::Bool(v) => v.get(row).copied().flatten().map(Value::Bool).unwrap_or_default(),
+            Column::Bool(v) => v
+                .get(row)
+                .copied()
+                .flatten()
+                .map(Value::Bool)
+                .unwrap_or_default(),
             Column::Decimal(v) => match v.get(row).copied().flatten() {
                 None => Value::Unknown,
                 Some(d) => match ty {
-                    Type::Money { currency } => Value::Money(entitle_dsl::Money { amount: d, currency: *currency }),
-                    Type::Quantity { unit } => Value::Quantity(entitle_dsl::Quantity { amount: d, unit: unit.clone() }),
+                    Type::Money { currency } => Value::Money(entitle_dsl::Money {
+                        amount: d,
+                        currency: *currency,
+                    }),
+                    Type::Quantity { unit } => Value::Quantity(entitle_dsl::Quantity {
+                        amount: d,
+                        unit: unit.clone(),
+                    }),
                     _ => Value::Number(d),
                 },
             },
-            Column::Date(v) => v.get(row).copied().flatten().map(Value::Date).unwrap_or_default(),
-            Column::Text(t) => t.get(row).map(|s| Value::Text(s.to_string())).unwrap_or_default(),
-            Column::List(v) => v.get(row).cloned().flatten().map(Value::List).unwrap_or_default(),
+            Column::Date(v) => v
+                .get(row)
+                .copied()
+                .flatten()
+                .map(Value::Date)
+                .unwrap_or_default(),
+            Column::Text(t) => t
+                .get(row)
+                .map(|s| Value::Text(s.to_string()))
+                .unwrap_or_default(),
+            Column::List(v) => v
+                .get(row)
+                .cloned()
+                .flatten()
+                .map(Value::List)
+                .unwrap_or_default(),
         }
     }
 }
@@ -163,17 +195,45 @@ pub struct Layout {
 }
 
 impl Layout {
-    pub(crate) fn new(inputs: &[Input], unit_scope: Scope, has_members: bool, max_members: usize) -> Layout {
-        let mut unit_inputs: Vec<Input> = inputs.iter().filter(|i| i.scope == unit_scope).cloned().collect();
-        let mut member_inputs: Vec<Input> = inputs.iter().filter(|i| i.scope == Scope::Member).cloned().collect();
+    pub(crate) fn new(
+        inputs: &[Input],
+        unit_scope: Scope,
+        has_members: bool,
+        max_members: usize,
+    ) -> Layout {
+        let mut unit_inputs: Vec<Input> = inputs
+            .iter()
+            .filter(|i| i.scope == unit_scope)
+            .cloned()
+            .collect();
+        let mut member_inputs: Vec<Input> = inputs
+            .iter()
+            .filter(|i| i.scope == Scope::Member)
+            .cloned()
+            .collect();
         unit_inputs.sort_by_key(|i| i.slot);
         member_inputs.sort_by_key(|i| i.slot);
-        Layout { unit_inputs, member_inputs, records: Vec::new(), max_records: 0, unit_scope, has_members, max_members }
+        Layout {
+            unit_inputs,
+            member_inputs,
+            records: Vec::new(),
+            max_records: 0,
+            unit_scope,
+            has_members,
+            max_members,
+        }
     }
 
     /// Adds the program's record collections.
-    pub(crate) fn with_records(mut self, sets: &[entitle_dsl::ir::RecordSet], max_records: usize) -> Layout {
-        self.records = sets.iter().map(|s| (s.name.clone(), s.fields.clone())).collect();
+    pub(crate) fn with_records(
+        mut self,
+        sets: &[entitle_dsl::ir::RecordSet],
+        max_records: usize,
+    ) -> Layout {
+        self.records = sets
+            .iter()
+            .map(|s| (s.name.clone(), s.fields.clone()))
+            .collect();
         self.max_records = max_records;
         self
     }
@@ -190,7 +250,11 @@ impl Layout {
 
     /// The slot of a field of record collection `set`.
     pub fn record_slot(&self, set: usize, field: &str) -> Option<usize> {
-        self.records.get(set)?.1.iter().position(|i| i.name == field)
+        self.records
+            .get(set)?
+            .1
+            .iter()
+            .position(|i| i.name == field)
     }
 
     /// The slot of a unit-level input (`household.` or `person.`).
@@ -307,7 +371,10 @@ impl Batch {
 
     /// The number of records unit `i` has in collection `set`.
     pub fn record_count(&self, set: usize, i: usize) -> usize {
-        self.records.get(set).map(|r| r.rows_of(i).len()).unwrap_or(0)
+        self.records
+            .get(set)
+            .map(|r| r.rows_of(i).len())
+            .unwrap_or(0)
     }
 
     /// The column of field `slot` of collection `set`.
@@ -338,22 +405,38 @@ impl BatchBuilder {
     pub(crate) fn new(layout: std::sync::Arc<Layout>) -> BatchBuilder {
         let batch = Batch {
             ids: Vec::new(),
-            unit_cols: layout.unit_inputs.iter().map(|i| Column::for_type(&i.ty)).collect(),
+            unit_cols: layout
+                .unit_inputs
+                .iter()
+                .map(|i| Column::for_type(&i.ty))
+                .collect(),
             member_offsets: vec![0],
             member_ids: Vec::new(),
             member_kinds: Vec::new(),
             member_is_head: Vec::new(),
             member_start: Vec::new(),
             member_end: Vec::new(),
-            member_cols: layout.member_inputs.iter().map(|i| Column::for_type(&i.ty)).collect(),
+            member_cols: layout
+                .member_inputs
+                .iter()
+                .map(|i| Column::for_type(&i.ty))
+                .collect(),
             errors: Vec::new(),
             records: layout
                 .records
                 .iter()
-                .map(|(_, fields)| RecordColumns { offsets: vec![0], rows: 0, cols: fields.iter().map(|f| Column::for_type(&f.ty)).collect() })
+                .map(|(_, fields)| RecordColumns {
+                    offsets: vec![0],
+                    rows: 0,
+                    cols: fields.iter().map(|f| Column::for_type(&f.ty)).collect(),
+                })
                 .collect(),
         };
-        BatchBuilder { layout, batch, open: false }
+        BatchBuilder {
+            layout,
+            batch,
+            open: false,
+        }
     }
 
     /// The layout (slots by name) this builder fills.
@@ -389,9 +472,17 @@ impl BatchBuilder {
     /// # Errors
     /// [`EvalError::InvalidValue`] or [`EvalError::NotAChoice`]; the unit stays open.
     pub fn set_unit(&mut self, slot: usize, value: &Value) -> Result<(), EvalError> {
-        let input = self.layout.unit_inputs.get(slot).ok_or_else(|| bad_slot(slot))?;
+        let input = self
+            .layout
+            .unit_inputs
+            .get(slot)
+            .ok_or_else(|| bad_slot(slot))?;
         let v = coerce(value, input, None)?;
-        let col = self.batch.unit_cols.get_mut(slot).ok_or_else(|| bad_slot(slot))?;
+        let col = self
+            .batch
+            .unit_cols
+            .get_mut(slot)
+            .ok_or_else(|| bad_slot(slot))?;
         store(col, &v, input, None)
     }
 
@@ -400,10 +491,18 @@ impl BatchBuilder {
     /// # Errors
     /// As [`BatchBuilder::set_unit`].
     pub fn set_unit_text(&mut self, slot: usize, text: &str) -> Result<(), EvalError> {
-        let input = self.layout.unit_inputs.get(slot).ok_or_else(|| bad_slot(slot))?;
+        let input = self
+            .layout
+            .unit_inputs
+            .get(slot)
+            .ok_or_else(|| bad_slot(slot))?;
         let v = parse_value(text, &input.ty).map_err(|e| invalid(input, None, &e.to_string()))?;
         check_choice(&v, input, None)?;
-        let col = self.batch.unit_cols.get_mut(slot).ok_or_else(|| bad_slot(slot))?;
+        let col = self
+            .batch
+            .unit_cols
+            .get_mut(slot)
+            .ok_or_else(|| bad_slot(slot))?;
         store(col, &v, input, None)
     }
 
@@ -412,20 +511,38 @@ impl BatchBuilder {
     /// # Errors
     /// [`EvalError::InvalidUnit`] when the program targets individuals or no unit is open, and
     /// [`EvalError::TooManyMembers`] beyond the limit.
-    pub fn add_member(&mut self, id: &str, kinds: &[&str], start: Option<NaiveDate>, end: Option<NaiveDate>) -> Result<(), EvalError> {
+    pub fn add_member(
+        &mut self,
+        id: &str,
+        kinds: &[&str],
+        start: Option<NaiveDate>,
+        end: Option<NaiveDate>,
+    ) -> Result<(), EvalError> {
         if !self.open {
-            return Err(EvalError::InvalidUnit { reason: "a member was given before its unit".into() });
+            return Err(EvalError::InvalidUnit {
+                reason: "a member was given before its unit".into(),
+            });
         }
         if !self.layout.has_members {
-            return Err(EvalError::InvalidUnit { reason: "members were given for a program that targets individuals".into() });
+            return Err(EvalError::InvalidUnit {
+                reason: "members were given for a program that targets individuals".into(),
+            });
         }
         let first = self.batch.member_offsets.last().copied().unwrap_or(0) as usize;
         if self.batch.member_ids.len() - first >= self.layout.max_members {
-            return Err(EvalError::TooManyMembers { limit: self.layout.max_members });
+            return Err(EvalError::TooManyMembers {
+                limit: self.layout.max_members,
+            });
         }
         self.batch.member_ids.push(id.into());
-        let kinds: Box<[Box<str>]> = kinds.iter().map(|k| Box::<str>::from(k.trim())).filter(|k| !k.is_empty()).collect();
-        self.batch.member_is_head.push(kinds.iter().any(|k| k.eq_ignore_ascii_case("head")));
+        let kinds: Box<[Box<str>]> = kinds
+            .iter()
+            .map(|k| Box::<str>::from(k.trim()))
+            .filter(|k| !k.is_empty())
+            .collect();
+        self.batch
+            .member_is_head
+            .push(kinds.iter().any(|k| k.eq_ignore_ascii_case("head")));
         self.batch.member_kinds.push(kinds);
         self.batch.member_start.push(start);
         self.batch.member_end.push(end);
@@ -440,11 +557,19 @@ impl BatchBuilder {
     /// # Errors
     /// As [`BatchBuilder::set_unit`].
     pub fn set_member(&mut self, slot: usize, value: &Value) -> Result<(), EvalError> {
-        let input = self.layout.member_inputs.get(slot).ok_or_else(|| bad_slot(slot))?;
+        let input = self
+            .layout
+            .member_inputs
+            .get(slot)
+            .ok_or_else(|| bad_slot(slot))?;
         // Borrowed, not copied: the member's id is only formatted into an error.
         let member = self.batch.member_ids.last().map(|s| &**s);
         let v = coerce(value, input, member)?;
-        let col = self.batch.member_cols.get_mut(slot).ok_or_else(|| bad_slot(slot))?;
+        let col = self
+            .batch
+            .member_cols
+            .get_mut(slot)
+            .ok_or_else(|| bad_slot(slot))?;
         store(col, &v, input, member)
     }
 
@@ -453,11 +578,19 @@ impl BatchBuilder {
     /// # Errors
     /// As [`BatchBuilder::set_unit`].
     pub fn set_member_text(&mut self, slot: usize, text: &str) -> Result<(), EvalError> {
-        let input = self.layout.member_inputs.get(slot).ok_or_else(|| bad_slot(slot))?;
+        let input = self
+            .layout
+            .member_inputs
+            .get(slot)
+            .ok_or_else(|| bad_slot(slot))?;
         let member = self.batch.member_ids.last().map(|s| &**s);
         let v = parse_value(text, &input.ty).map_err(|e| invalid(input, member, &e.to_string()))?;
         check_choice(&v, input, member)?;
-        let col = self.batch.member_cols.get_mut(slot).ok_or_else(|| bad_slot(slot))?;
+        let col = self
+            .batch
+            .member_cols
+            .get_mut(slot)
+            .ok_or_else(|| bad_slot(slot))?;
         store(col, &v, input, member)
     }
 
@@ -468,14 +601,30 @@ impl BatchBuilder {
     /// [`EvalError::TooManyRecords`] beyond the limit.
     pub fn add_record(&mut self, set: usize) -> Result<(), EvalError> {
         if !self.open {
-            return Err(EvalError::InvalidUnit { reason: "a record was given before its unit".into() });
+            return Err(EvalError::InvalidUnit {
+                reason: "a record was given before its unit".into(),
+            });
         }
         let max = self.layout.max_records;
-        let name = self.layout.records.get(set).map(|(n, _)| n.clone()).unwrap_or_default();
-        let rc = self.batch.records.get_mut(set).ok_or_else(|| EvalError::InvalidUnit { reason: format!("no record collection {set}") })?;
+        let name = self
+            .layout
+            .records
+            .get(set)
+            .map(|(n, _)| n.clone())
+            .unwrap_or_default();
+        let rc = self
+            .batch
+            .records
+            .get_mut(set)
+            .ok_or_else(|| EvalError::InvalidUnit {
+                reason: format!("no record collection {set}"),
+            })?;
         let first = rc.offsets.last().copied().unwrap_or(0) as usize;
         if rc.rows - first >= max {
-            return Err(EvalError::TooManyRecords { records: name, limit: max });
+            return Err(EvalError::TooManyRecords {
+                records: name,
+                limit: max,
+            });
         }
         rc.rows += 1;
         for c in &mut rc.cols {
@@ -489,9 +638,19 @@ impl BatchBuilder {
     /// # Errors
     /// As [`BatchBuilder::set_unit`].
     pub fn set_record(&mut self, set: usize, slot: usize, value: &Value) -> Result<(), EvalError> {
-        let input = self.layout.records.get(set).and_then(|(_, f)| f.get(slot)).ok_or_else(|| bad_slot(slot))?;
+        let input = self
+            .layout
+            .records
+            .get(set)
+            .and_then(|(_, f)| f.get(slot))
+            .ok_or_else(|| bad_slot(slot))?;
         let v = coerce(value, input, None)?;
-        let col = self.batch.records.get_mut(set).and_then(|r| r.cols.get_mut(slot)).ok_or_else(|| bad_slot(slot))?;
+        let col = self
+            .batch
+            .records
+            .get_mut(set)
+            .and_then(|r| r.cols.get_mut(slot))
+            .ok_or_else(|| bad_slot(slot))?;
         store(col, &v, input, None)
     }
 
@@ -499,11 +658,26 @@ impl BatchBuilder {
     ///
     /// # Errors
     /// As [`BatchBuilder::set_unit`].
-    pub fn set_record_text(&mut self, set: usize, slot: usize, text: &str) -> Result<(), EvalError> {
-        let input = self.layout.records.get(set).and_then(|(_, f)| f.get(slot)).ok_or_else(|| bad_slot(slot))?;
+    pub fn set_record_text(
+        &mut self,
+        set: usize,
+        slot: usize,
+        text: &str,
+    ) -> Result<(), EvalError> {
+        let input = self
+            .layout
+            .records
+            .get(set)
+            .and_then(|(_, f)| f.get(slot))
+            .ok_or_else(|| bad_slot(slot))?;
         let v = parse_value(text, &input.ty).map_err(|e| invalid(input, None, &e.to_string()))?;
         check_choice(&v, input, None)?;
-        let col = self.batch.records.get_mut(set).and_then(|r| r.cols.get_mut(slot)).ok_or_else(|| bad_slot(slot))?;
+        let col = self
+            .batch
+            .records
+            .get_mut(set)
+            .and_then(|r| r.cols.get_mut(slot))
+            .ok_or_else(|| bad_slot(slot))?;
         store(col, &v, input, None)
     }
 
@@ -578,7 +752,9 @@ impl BatchBuilder {
             }
         }
         if !unit.members.is_empty() && !layout.has_members {
-            return Err(EvalError::InvalidUnit { reason: "members were given for a program that targets individuals".into() });
+            return Err(EvalError::InvalidUnit {
+                reason: "members were given for a program that targets individuals".into(),
+            });
         }
         for m in &unit.members {
             let kinds: Vec<&str> = m.kinds.iter().map(String::as_str).collect();
@@ -605,14 +781,24 @@ impl BatchBuilder {
     /// The finished batch (an open unit is committed).
     pub fn finish(mut self) -> Batch {
         self.finish_unit();
-        debug_assert!(self.batch.unit_cols.iter().all(|c| c.len() == self.batch.ids.len()));
-        debug_assert!(self.batch.records.iter().all(|r| r.offsets.len() == self.batch.ids.len() + 1));
+        debug_assert!(self
+            .batch
+            .unit_cols
+            .iter()
+            .all(|c| c.len() == self.batch.ids.len()));
+        debug_assert!(self
+            .batch
+            .records
+            .iter()
+            .all(|r| r.offsets.len() == self.batch.ids.len() + 1));
         self.batch
     }
 }
 
 fn bad_slot(slot: usize) -> EvalError {
-    EvalError::InvalidUnit { reason: format!("no input at slot {slot}") }
+    EvalError::InvalidUnit {
+        reason: format!("no input at slot {slot}"),
+    }
 }
 
 fn field_name(input: &Input, member: Option<&str>) -> String {
@@ -623,7 +809,10 @@ fn field_name(input: &Input, member: Option<&str>) -> String {
 }
 
 fn invalid(input: &Input, member: Option<&str>, reason: &str) -> EvalError {
-    EvalError::InvalidValue { field: field_name(input, member), reason: reason.to_string() }
+    EvalError::InvalidValue {
+        field: field_name(input, member),
+        reason: reason.to_string(),
+    }
 }
 
 /// Brings a value to the input's type: text is parsed, a plain number is taken as money in the
@@ -631,12 +820,24 @@ fn invalid(input: &Input, member: Option<&str>, reason: &str) -> EvalError {
 fn coerce(value: &Value, input: &Input, member: Option<&str>) -> Result<Value, EvalError> {
     let v = match (value, &input.ty) {
         // Text goes through the same reading as a registry cell (trimmed; parsed by type).
-        (Value::Text(t), ty) => parse_value(t, ty).map_err(|e| invalid(input, member, &e.to_string()))?,
-        (Value::Number(n), Type::Money { currency }) => Value::Money(entitle_dsl::Money { amount: *n, currency: *currency }),
-        (Value::Number(n), Type::Quantity { unit }) => Value::Quantity(entitle_dsl::Quantity { amount: *n, unit: unit.clone() }),
+        (Value::Text(t), ty) => {
+            parse_value(t, ty).map_err(|e| invalid(input, member, &e.to_string()))?
+        }
+        (Value::Number(n), Type::Money { currency }) => Value::Money(entitle_dsl::Money {
+            amount: *n,
+            currency: *currency,
+        }),
+        (Value::Number(n), Type::Quantity { unit }) => Value::Quantity(entitle_dsl::Quantity {
+            amount: *n,
+            unit: unit.clone(),
+        }),
         (v, ty) if v.fits(ty) => v.clone(),
         (v, ty) => {
-            return Err(invalid(input, member, &format!("expected {ty}, found {}", describe(v))));
+            return Err(invalid(
+                input,
+                member,
+                &format!("expected {ty}, found {}", describe(v)),
+            ));
         }
     };
     check_choice(&v, input, member)?;
@@ -659,16 +860,27 @@ fn describe(v: &Value) -> &'static str {
 fn check_choice(v: &Value, input: &Input, member: Option<&str>) -> Result<(), EvalError> {
     if let Some(choices) = &input.choices {
         if !v.is_unknown() && !choices.contains(v) {
-            return Err(EvalError::NotAChoice { field: field_name(input, member) });
+            return Err(EvalError::NotAChoice {
+                field: field_name(input, member),
+            });
         }
     }
     Ok(())
 }
 
-fn store(col: &mut Column, v: &Value, input: &Input, member: Option<&str>) -> Result<(), EvalError> {
+fn store(
+    col: &mut Column,
+    v: &Value,
+    input: &Input,
+    member: Option<&str>,
+) -> Result<(), EvalError> {
     if col.set_last(v) {
         Ok(())
     } else {
-        Err(invalid(input, member, "the value does not fit the input's type"))
+        Err(invalid(
+            input,
+            member,
+            "the value does not fit the input's type",
+        ))
     }
 }

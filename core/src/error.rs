@@ -148,15 +148,25 @@ impl EvalError {
             | EvalError::Overflow { at }
             | EvalError::FutureDate { at }
             | EvalError::DateOutOfRange { at } => vec![("at", at.clone())],
-            EvalError::NoParamValue { param, as_of } => vec![("param", param.clone()), ("as_of", as_of.to_string())],
-            EvalError::InvalidValue { field, reason } => vec![("field", field.clone()), ("reason", reason.clone())],
+            EvalError::NoParamValue { param, as_of } => {
+                vec![("param", param.clone()), ("as_of", as_of.to_string())]
+            }
+            EvalError::InvalidValue { field, reason } => {
+                vec![("field", field.clone()), ("reason", reason.clone())]
+            }
             EvalError::TooMuchWork { limit } => vec![("limit", limit.to_string())],
-            EvalError::NotAChoice { field } | EvalError::UnknownField { field } => vec![("field", field.clone())],
+            EvalError::NotAChoice { field } | EvalError::UnknownField { field } => {
+                vec![("field", field.clone())]
+            }
             EvalError::TooManyMembers { limit } => vec![("limit", limit.to_string())],
             EvalError::InvalidUnit { reason } => vec![("reason", reason.clone())],
             EvalError::NoTableEntry { at } => vec![("at", at.clone())],
-            EvalError::InvalidArgument { at, function } => vec![("at", at.clone()), ("function", function.clone())],
-            EvalError::TooManyRecords { records, limit } => vec![("records", records.clone()), ("limit", limit.to_string())],
+            EvalError::InvalidArgument { at, function } => {
+                vec![("at", at.clone()), ("function", function.clone())]
+            }
+            EvalError::TooManyRecords { records, limit } => {
+                vec![("records", records.clone()), ("limit", limit.to_string())]
+            }
         }
     }
 
@@ -173,5 +183,7 @@ fn render(e: &EvalError) -> String {
 }
 
 /// Every evaluation error code, for the code table.
-pub const CODES: &[&str] =
-    &["R0001", "R0002", "R0003", "R0004", "R0005", "R0006", "R0007", "R0008", "R0009", "R0010", "R0011", "R0012", "R0013", "R0014"];
+pub const CODES: &[&str] = &[
+    "R0001", "R0002", "R0003", "R0004", "R0005", "R0006", "R0007", "R0008", "R0009", "R0010",
+    "R0011", "R0012", "R0013", "R0014",
+];

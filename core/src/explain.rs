@@ -173,7 +173,12 @@ pub mod render {
 
     fn sentence<'a>(p: &'a Program, locale: &str, id: &str, default: &'a str) -> &'a str {
         let base = locale.split(['-', '_']).next().unwrap_or(locale);
-        p.ir().translations.get(base).and_then(|m| m.get(id)).map(String::as_str).unwrap_or(default)
+        p.ir()
+            .translations
+            .get(base)
+            .and_then(|m| m.get(id))
+            .map(String::as_str)
+            .unwrap_or(default)
     }
 
     fn value_text(v: &Value) -> String {
@@ -186,7 +191,14 @@ pub mod render {
     fn named(c: &Catalog, v: &NamedValue) -> String {
         let value = value_text(&v.value);
         match (v.source, v.in_force_from) {
-            (Source::Param, Some(from)) => c.render("explain.param", &[("name", &v.name), ("value", &value), ("from", &from.to_string())]),
+            (Source::Param, Some(from)) => c.render(
+                "explain.param",
+                &[
+                    ("name", &v.name),
+                    ("value", &value),
+                    ("from", &from.to_string()),
+                ],
+            ),
             _ => c.render("explain.value", &[("name", &v.name), ("value", &value)]),
         }
     }
@@ -210,9 +222,15 @@ pub mod render {
         lines.push(c.render(&format!("explain.decision.{}", d.outcome.as_str()), &[]));
         let ex = d.explanation.as_ref();
         for (i, r) in d.rules.iter().enumerate() {
-            let Some(rule) = p.rules().iter().find(|x| x.id == r.id) else { continue };
+            let Some(rule) = p.rules().iter().find(|x| x.id == r.id) else {
+                continue;
+            };
             let text = sentence(p, locale, &rule.id, &rule.sentence);
-            let prefix = if r.kind == RuleKind::Unless { "explain.unless" } else { "explain.rule" };
+            let prefix = if r.kind == RuleKind::Unless {
+                "explain.unless"
+            } else {
+                "explain.rule"
+            };
             let key = format!("{prefix}.{}", r.outcome.as_str());
             let mut line = c.render(&key, &[("sentence", text)]);
             if let Some(re) = ex.and_then(|e| e.rules.get(i)) {
@@ -225,14 +243,29 @@ pub mod render {
             lines.push(line);
         }
         for se in ex.map(|e| e.scores.as_slice()).unwrap_or(&[]) {
-            let Some(def) = p.ir().scores.iter().find(|s| s.id == se.id) else { continue };
-            let text = sentence(p, locale, &def.id, def.sentence.as_deref().unwrap_or(&def.id));
-            lines.push(c.render("explain.score", &[("sentence", text), ("value", &value_text(&se.value))]));
+            let Some(def) = p.ir().scores.iter().find(|s| s.id == se.id) else {
+                continue;
+            };
+            let text = sentence(
+                p,
+                locale,
+                &def.id,
+                def.sentence.as_deref().unwrap_or(&def.id),
+            );
+            lines.push(c.render(
+                "explain.score",
+                &[("sentence", text), ("value", &value_text(&se.value))],
+            ));
             for ce in &se.components {
-                let Some(cdef) = def.components.iter().find(|x| x.id == ce.id) else { continue };
+                let Some(cdef) = def.components.iter().find(|x| x.id == ce.id) else {
+                    continue;
+                };
                 let key = format!("{}.{}", def.id, cdef.id);
                 let text = sentence(p, locale, &key, &cdef.sentence);
-                let mut line = c.render("explain.component", &[("sentence", text), ("value", &value_text(&ce.value))]);
+                let mut line = c.render(
+                    "explain.component",
+                    &[("sentence", text), ("value", &value_text(&ce.value))],
+                );
                 if !ce.values.is_empty() {
                     let vals: Vec<String> = ce.values.iter().map(|v| named(c, v)).collect();
                     line.push_str(" — ");
@@ -247,7 +280,9 @@ pub mod render {
         run_checks_text(p, d, c, locale, &mut lines);
         if d.outcome == Outcome::Eligible {
             for item in &d.items {
-                let Some(def) = p.items().iter().find(|x| x.id == item.id) else { continue };
+                let Some(def) = p.items().iter().find(|x| x.id == item.id) else {
+                    continue;
+                };
                 let text = sentence(p, locale, &def.id, &def.sentence);
                 let show = |x: Decimal| match item.kind {
                     ItemKind::Cash => money(p, x),
@@ -259,12 +294,30 @@ pub mod render {
                     match item.max_multiplier {
                         Some(max) if max < m => c.render(
                             "explain.item.times_capped",
-                            &[("sentence", text), ("rate", &show(rate)), ("multiplier", &max.to_string()), ("requested", &m.to_string()), ("max", &max.to_string()), ("amount", &show(item.amount))],
+                            &[
+                                ("sentence", text),
+                                ("rate", &show(rate)),
+                                ("multiplier", &max.to_string()),
+                                ("requested", &m.to_string()),
+                                ("max", &max.to_string()),
+                                ("amount", &show(item.amount)),
+                            ],
                         ),
-                        _ => c.render("explain.item.times", &[("sentence", text), ("rate", &show(rate)), ("multiplier", &m.to_string()), ("amount", &show(item.amount))]),
+                        _ => c.render(
+                            "explain.item.times",
+                            &[
+                                ("sentence", text),
+                                ("rate", &show(rate)),
+                                ("multiplier", &m.to_string()),
+                                ("amount", &show(item.amount)),
+                            ],
+                        ),
                     }
                 } else {
-                    c.render("explain.item", &[("sentence", text), ("amount", &show(item.amount))])
+                    c.render(
+                        "explain.item",
+                        &[("sentence", text), ("amount", &show(item.amount))],
+                    )
                 };
                 let mut line = line;
                 if let Some(ie) = ex.and_then(|e| e.items.iter().find(|x| x.id == item.id)) {
@@ -279,20 +332,55 @@ pub mod render {
             if let Some(e) = ex {
                 for a in &e.adjustments {
                     lines.push(match a {
-                        Adjustment::Cap { limit, before } => c.render("explain.cap", &[("amount", &money(p, *limit)), ("before", &money(p, *before))]),
-                        Adjustment::Floor { limit, before } => c.render("explain.floor", &[("amount", &money(p, *limit)), ("before", &money(p, *before))]),
-                        Adjustment::Round { step, mode, after, .. } => c.render(
-                            "explain.round",
-                            &[("amount", &money(p, *after)), ("mode", &c.render(&format!("explain.mode.{mode}"), &[])), ("step", &step.to_string())],
+                        Adjustment::Cap { limit, before } => c.render(
+                            "explain.cap",
+                            &[
+                                ("amount", &money(p, *limit)),
+                                ("before", &money(p, *before)),
+                            ],
                         ),
-                        Adjustment::Zero { before } => c.render("explain.zero", &[("before", &money(p, *before))]),
-                        Adjustment::GroupCap { items, limit, before } => {
-                            let unit = p.items().iter().find(|i| items.first() == Some(&i.id)).and_then(|i| i.unit.clone());
+                        Adjustment::Floor { limit, before } => c.render(
+                            "explain.floor",
+                            &[
+                                ("amount", &money(p, *limit)),
+                                ("before", &money(p, *before)),
+                            ],
+                        ),
+                        Adjustment::Round {
+                            step, mode, after, ..
+                        } => c.render(
+                            "explain.round",
+                            &[
+                                ("amount", &money(p, *after)),
+                                ("mode", &c.render(&format!("explain.mode.{mode}"), &[])),
+                                ("step", &step.to_string()),
+                            ],
+                        ),
+                        Adjustment::Zero { before } => {
+                            c.render("explain.zero", &[("before", &money(p, *before))])
+                        }
+                        Adjustment::GroupCap {
+                            items,
+                            limit,
+                            before,
+                        } => {
+                            let unit = p
+                                .items()
+                                .iter()
+                                .find(|i| items.first() == Some(&i.id))
+                                .and_then(|i| i.unit.clone());
                             let show = |x: Decimal| match &unit {
                                 Some(u) => format!("{x} {u}"),
                                 None => money(p, x),
                             };
-                            c.render("explain.group_cap", &[("items", &items.join(" + ")), ("amount", &show(*limit)), ("before", &show(*before))])
+                            c.render(
+                                "explain.group_cap",
+                                &[
+                                    ("items", &items.join(" + ")),
+                                    ("amount", &show(*limit)),
+                                    ("before", &show(*before)),
+                                ],
+                            )
                         }
                     });
                 }
@@ -301,12 +389,18 @@ pub mod render {
                 lines.push(c.render("explain.total", &[("amount", &money(p, cash.total))]));
                 if let Some(fee) = &p.ir().entitlement.fee {
                     let text = sentence(p, locale, &fee.id, &fee.sentence);
-                    lines.push(c.render("explain.fee", &[("sentence", text), ("amount", &money(p, cash.fee))]));
+                    lines.push(c.render(
+                        "explain.fee",
+                        &[("sentence", text), ("amount", &money(p, cash.fee))],
+                    ));
                     lines.push(c.render("explain.net", &[("amount", &money(p, cash.net))]));
                 }
             }
             for q in d.in_kind.iter().filter(|q| !q.quantity.is_zero()) {
-                lines.push(c.render("explain.in_kind.total", &[("quantity", &format!("{} {}", q.quantity, q.unit))]));
+                lines.push(c.render(
+                    "explain.in_kind.total",
+                    &[("quantity", &format!("{} {}", q.quantity, q.unit))],
+                ));
             }
         }
         lines.join("\n")
@@ -315,13 +409,29 @@ pub mod render {
     /// The compliance and priority conditions of an eligible unit, each with the values that
     /// decided it (when the decision has an explanation) and the state a failing compliance
     /// condition leads to.
-    fn run_checks_text(p: &Program, d: &Decision, c: &entitle_dsl::locale::Catalog, locale: &str, lines: &mut Vec<String>) {
+    fn run_checks_text(
+        p: &Program,
+        d: &Decision,
+        c: &entitle_dsl::locale::Catalog,
+        locale: &str,
+        lines: &mut Vec<String>,
+    ) {
         let ex = d.explanation.as_ref();
         let run = &p.ir().run;
         let line = |id: &str, outcome: crate::result::Truth, values: Option<&Vec<NamedValue>>| {
-            let sentence_of = run.compliance.iter().map(|r| (&r.id, &r.sentence)).chain(run.priority().iter().map(|r| (&r.id, &r.sentence))).find(|(i, _)| *i == id);
-            let text = sentence_of.map(|(i, s)| sentence(p, locale, i, s)).unwrap_or(id);
-            let mut l = c.render(&format!("explain.rule.{}", outcome.as_str()), &[("sentence", text)]);
+            let sentence_of = run
+                .compliance
+                .iter()
+                .map(|r| (&r.id, &r.sentence))
+                .chain(run.priority().iter().map(|r| (&r.id, &r.sentence)))
+                .find(|(i, _)| *i == id);
+            let text = sentence_of
+                .map(|(i, s)| sentence(p, locale, i, s))
+                .unwrap_or(id);
+            let mut l = c.render(
+                &format!("explain.rule.{}", outcome.as_str()),
+                &[("sentence", text)],
+            );
             if let Some(v) = values.filter(|v| !v.is_empty()) {
                 let vals: Vec<String> = v.iter().map(|x| named(c, x)).collect();
                 l.push_str(" — ");
@@ -332,7 +442,11 @@ pub mod render {
         if !d.compliance.is_empty() {
             lines.push(c.render("explain.compliance", &[]));
             for (k, o) in d.compliance.iter().enumerate() {
-                let mut l = line(&o.id, o.outcome, ex.and_then(|e| e.compliance.get(k)).map(|r| &r.values));
+                let mut l = line(
+                    &o.id,
+                    o.outcome,
+                    ex.and_then(|e| e.compliance.get(k)).map(|r| &r.values),
+                );
                 if o.outcome != crate::result::Truth::Met {
                     l.push(' ');
                     l.push_str(&c.render("explain.otherwise", &[("state", o.otherwise.as_str())]));
@@ -343,7 +457,11 @@ pub mod render {
         if !d.priority.is_empty() {
             lines.push(c.render("explain.priority", &[]));
             for (k, o) in d.priority.iter().enumerate() {
-                lines.push(line(&o.id, o.outcome, ex.and_then(|e| e.priority.get(k)).map(|r| &r.values)));
+                lines.push(line(
+                    &o.id,
+                    o.outcome,
+                    ex.and_then(|e| e.priority.get(k)).map(|r| &r.values),
+                ));
             }
         }
     }

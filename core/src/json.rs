@@ -37,26 +37,48 @@ fn scalar(v: &Json, field: &str) -> Result<Value, EvalError> {
             match rust_decimal::Decimal::from_str_exact(&text) {
                 Ok(d) => Value::Number(d),
                 Err(_) => {
-                    return Err(EvalError::InvalidValue { field: field.into(), reason: "the number is out of range or not exact".into() })
+                    return Err(EvalError::InvalidValue {
+                        field: field.into(),
+                        reason: "the number is out of range or not exact".into(),
+                    })
                 }
             }
         }
         Json::String(s) => Value::Text(s.clone()),
-        Json::Array(items) => Value::List(items.iter().map(|x| scalar(x, field)).collect::<Result<_, _>>()?),
+        Json::Array(items) => Value::List(
+            items
+                .iter()
+                .map(|x| scalar(x, field))
+                .collect::<Result<_, _>>()?,
+        ),
         Json::Object(o) => {
-            let amount = o.get("amount").ok_or_else(|| EvalError::InvalidValue { field: field.into(), reason: "an object must be an amount with a currency".into() })?;
+            let amount = o.get("amount").ok_or_else(|| EvalError::InvalidValue {
+                field: field.into(),
+                reason: "an object must be an amount with a currency".into(),
+            })?;
             let currency = o
                 .get("currency")
                 .and_then(Json::as_str)
                 .and_then(Currency::from_code)
-                .ok_or_else(|| EvalError::InvalidValue { field: field.into(), reason: "the amount has no valid currency".into() })?;
+                .ok_or_else(|| EvalError::InvalidValue {
+                    field: field.into(),
+                    reason: "the amount has no valid currency".into(),
+                })?;
             let text = match amount {
                 Json::String(s) => s.clone(),
                 Json::Number(n) => n.to_string(),
-                _ => return Err(EvalError::InvalidValue { field: field.into(), reason: "the amount is not a number".into() }),
+                _ => {
+                    return Err(EvalError::InvalidValue {
+                        field: field.into(),
+                        reason: "the amount is not a number".into(),
+                    })
+                }
             };
-            let amount = crate::parse::parse_decimal(&text)
-                .ok_or_else(|| EvalError::InvalidValue { field: field.into(), reason: "the amount is not a number".into() })?;
+            let amount =
+                crate::parse::parse_decimal(&text).ok_or_else(|| EvalError::InvalidValue {
+                    field: field.into(),
+                    reason: "the amount is not a number".into(),
+                })?;
             Value::Money(Money { amount, currency })
         }
     })
@@ -74,10 +96,18 @@ fn date_of(v: Option<&Json>, field: &str) -> Result<Option<NaiveDate>, EvalError
     match v {
         None | Some(Json::Null) => Ok(None),
         Some(Json::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(Json::String(s)) => parse_date(s.trim())
-            .map(Some)
-            .ok_or_else(|| EvalError::InvalidValue { field: field.into(), reason: "expected a date in ISO 8601 form, such as 2026-03-01".into() }),
-        Some(_) => Err(EvalError::InvalidValue { field: field.into(), reason: "expected a date string".into() }),
+        Some(Json::String(s)) => {
+            parse_date(s.trim())
+                .map(Some)
+                .ok_or_else(|| EvalError::InvalidValue {
+                    field: field.into(),
+                    reason: "expected a date in ISO 8601 form, such as 2026-03-01".into(),
+                })
+        }
+        Some(_) => Err(EvalError::InvalidValue {
+            field: field.into(),
+            reason: "expected a date string".into(),
+        }),
     }
 }
 
@@ -86,8 +116,12 @@ fn date_of(v: Option<&Json>, field: &str) -> Result<Option<NaiveDate>, EvalError
 /// # Errors
 /// [`EvalError::InvalidUnit`] or [`EvalError::InvalidValue`] when the shape is wrong.
 pub fn unit_from_json(v: &Json) -> Result<Unit, EvalError> {
-    let obj = v.as_object().ok_or_else(|| EvalError::InvalidUnit { reason: "a unit must be a JSON object".into() })?;
-    let id = id_of(obj.get("id")).ok_or_else(|| EvalError::InvalidUnit { reason: "the unit has no `id` (a string or a number)".into() })?;
+    let obj = v.as_object().ok_or_else(|| EvalError::InvalidUnit {
+        reason: "a unit must be a JSON object".into(),
+    })?;
+    let id = id_of(obj.get("id")).ok_or_else(|| EvalError::InvalidUnit {
+        reason: "the unit has no `id` (a string or a number)".into(),
+    })?;
     let mut unit = Unit::new(id);
     for (k, v) in obj {
         match k.as_str() {
@@ -96,7 +130,11 @@ pub fn unit_from_json(v: &Json) -> Result<Unit, EvalError> {
                 let members = match v {
                     Json::Null => continue,
                     Json::Array(a) => a,
-                    _ => return Err(EvalError::InvalidUnit { reason: "`members` must be an array".into() }),
+                    _ => {
+                        return Err(EvalError::InvalidUnit {
+                            reason: "`members` must be an array".into(),
+                        })
+                    }
                 };
                 for (i, m) in members.iter().enumerate() {
                     unit.members.push(member_from_json(m, i)?);
@@ -108,7 +146,10 @@ pub fn unit_from_json(v: &Json) -> Result<Unit, EvalError> {
                     for (i, r) in items.iter().enumerate() {
                         let mut record = crate::model::Record::new();
                         for (field, value) in r.as_object().into_iter().flatten() {
-                            record.insert(field.clone(), scalar(value, &format!("{k} #{}: {field}", i + 1))?);
+                            record.insert(
+                                field.clone(),
+                                scalar(value, &format!("{k} #{}: {field}", i + 1))?,
+                            );
                         }
                         records.push(record);
                     }
@@ -125,20 +166,31 @@ pub fn unit_from_json(v: &Json) -> Result<Unit, EvalError> {
 
 /// An array of objects that are not all amounts: the records of a collection.
 fn is_records(items: &[Json]) -> bool {
-    let is_amount = |o: &serde_json::Map<String, Json>| o.len() == 2 && o.contains_key("amount") && o.contains_key("currency");
+    let is_amount = |o: &serde_json::Map<String, Json>| {
+        o.len() == 2 && o.contains_key("amount") && o.contains_key("currency")
+    };
     !items.is_empty()
         && items.iter().all(Json::is_object)
         && !items.iter().all(|x| x.as_object().is_some_and(is_amount))
 }
 
 fn member_from_json(m: &Json, index: usize) -> Result<Member, EvalError> {
-    let obj = m.as_object().ok_or_else(|| EvalError::InvalidUnit { reason: format!("member {} is not a JSON object", index + 1) })?;
+    let obj = m.as_object().ok_or_else(|| EvalError::InvalidUnit {
+        reason: format!("member {} is not a JSON object", index + 1),
+    })?;
     let id = id_of(obj.get("id")).unwrap_or_else(|| format!("#{}", index + 1));
     let kinds = match obj.get("kind").or_else(|| obj.get("kinds")) {
         None | Some(Json::Null) => Vec::new(),
         Some(Json::String(s)) => vec![s.clone()],
-        Some(Json::Array(a)) => a.iter().filter_map(|k| k.as_str().map(String::from)).collect(),
-        Some(_) => return Err(EvalError::InvalidUnit { reason: format!("member {id}: `kind` must be a string or an array of strings") }),
+        Some(Json::Array(a)) => a
+            .iter()
+            .filter_map(|k| k.as_str().map(String::from))
+            .collect(),
+        Some(_) => {
+            return Err(EvalError::InvalidUnit {
+                reason: format!("member {id}: `kind` must be a string or an array of strings"),
+            })
+        }
     };
     let mut member = Member {
         start_date: date_of(obj.get("start_date"), &format!("member {id}: start_date"))?,
@@ -148,7 +200,10 @@ fn member_from_json(m: &Json, index: usize) -> Result<Member, EvalError> {
         ..Member::default()
     };
     for (k, v) in obj {
-        if matches!(k.as_str(), "id" | "kind" | "kinds" | "start_date" | "end_date") {
+        if matches!(
+            k.as_str(),
+            "id" | "kind" | "kinds" | "start_date" | "end_date"
+        ) {
             continue;
         }
         member.attributes.insert(k.clone(), scalar(v, k)?);
@@ -174,9 +229,17 @@ impl Program {
     /// Evaluates a JSON unit at an ISO as-of date; gives the decision's JSON or the error's JSON.
     /// Never fails: a malformed unit or date is reported in the error shape.
     pub fn evaluate_json(&self, unit: &Json, as_of: &str, options: &EvalOptions) -> Json {
-        let id = unit.get("id").and_then(|v| id_of(Some(v))).unwrap_or_default();
+        let id = unit
+            .get("id")
+            .and_then(|v| id_of(Some(v)))
+            .unwrap_or_default();
         let Some(date) = parse_date(as_of.trim()) else {
-            return error_to_json(&UnitError { unit_id: id, error: EvalError::InvalidUnit { reason: "the as-of date must be an ISO 8601 date such as 2026-03-01".into() } });
+            return error_to_json(&UnitError {
+                unit_id: id,
+                error: EvalError::InvalidUnit {
+                    reason: "the as-of date must be an ISO 8601 date such as 2026-03-01".into(),
+                },
+            });
         };
         match unit_from_json(unit).map(|u| self.evaluate_with(&u, date, options)) {
             Ok(Ok(d)) => decision_to_json(&d),
@@ -186,13 +249,24 @@ impl Program {
     }
 
     /// Evaluates a JSON array of units; one result (decision or error) per unit, in order.
-    pub fn evaluate_batch_json(&self, units: &[Json], as_of: &str, options: &EvalOptions) -> Vec<Json> {
+    pub fn evaluate_batch_json(
+        &self,
+        units: &[Json],
+        as_of: &str,
+        options: &EvalOptions,
+    ) -> Vec<Json> {
         let Some(date) = parse_date(as_of.trim()) else {
             return units
                 .iter()
                 .map(|u| {
                     let id = u.get("id").and_then(|v| id_of(Some(v))).unwrap_or_default();
-                    error_to_json(&UnitError { unit_id: id, error: EvalError::InvalidUnit { reason: "the as-of date must be an ISO 8601 date such as 2026-03-01".into() } })
+                    error_to_json(&UnitError {
+                        unit_id: id,
+                        error: EvalError::InvalidUnit {
+                            reason: "the as-of date must be an ISO 8601 date such as 2026-03-01"
+                                .into(),
+                        },
+                    })
                 })
                 .collect();
         };

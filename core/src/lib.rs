@@ -39,18 +39,23 @@ pub mod model;
 pub mod parse;
 mod program;
 pub mod result;
-pub mod sql;
 pub mod run_model;
+pub mod sql;
 mod testing;
 
 pub use batch::{Batch, BatchBuilder, Column, Layout};
-pub use entitle_dsl::{self as dsl, Currency, Diagnostic, Diagnostics, Money, Quantity, Type, Value};
+pub use entitle_dsl::{
+    self as dsl, Currency, Diagnostic, Diagnostics, Money, Quantity, Type, Value,
+};
 pub use error::EvalError;
 pub use eval::results::{BatchResult, UnitStatus};
 pub use eval::EvalOptions;
 pub use explain::Explanation;
 pub use model::{Member, Unit};
 pub use program::{content_hash, CompileOptions, EvalLimits, Program};
-pub use testing::TestOutcome;
-pub use result::{CashTotals, ComplianceOutcome, Decision, ItemResult, Outcome, PriorityOutcome, ProgramRef, QuantityTotal, RuleOutcome, Truth, UnitError};
+pub use result::{
+    CashTotals, ComplianceOutcome, Decision, ItemResult, Outcome, PriorityOutcome, ProgramRef,
+    QuantityTotal, RuleOutcome, Truth, UnitError,
+};
 pub use result::{ComponentResult, ScoreResult};
+pub use testing::TestOutcome;

@@ -55,14 +55,19 @@ impl Member {
 
     /// Whether one of the kinds is `head`, in any case.
     pub fn is_head(&self) -> bool {
-        self.kinds.iter().any(|k| k.trim().eq_ignore_ascii_case("head"))
+        self.kinds
+            .iter()
+            .any(|k| k.trim().eq_ignore_ascii_case("head"))
     }
 }
 
 impl Unit {
     /// A unit with this id and no attributes.
     pub fn new(id: impl Into<String>) -> Unit {
-        Unit { id: id.into(), ..Unit::default() }
+        Unit {
+            id: id.into(),
+            ..Unit::default()
+        }
     }
 
     /// Sets an attribute (builder style).
@@ -82,7 +87,10 @@ impl Unit {
     /// Adds a record to a collection (builder style).
     #[must_use]
     pub fn with_record(mut self, collection: &str, record: Record) -> Unit {
-        self.records.entry(collection.to_string()).or_default().push(record);
+        self.records
+            .entry(collection.to_string())
+            .or_default()
+            .push(record);
         self
     }
 }
@@ -90,7 +98,11 @@ impl Unit {
 impl Member {
     /// A member with this id and membership kind.
     pub fn new(id: impl Into<String>, kind: &str) -> Member {
-        Member { id: id.into(), kinds: vec![kind.to_string()], ..Member::default() }
+        Member {
+            id: id.into(),
+            kinds: vec![kind.to_string()],
+            ..Member::default()
+        }
     }
 
     /// Sets an attribute (builder style).

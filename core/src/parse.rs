@@ -67,14 +67,24 @@ pub fn parse_value(text: &str, ty: &Type) -> Result<Value, ParseError> {
     }
     match ty {
         Type::Bool => parse_bool(t).map(Value::Bool).ok_or(ParseError::NotBool),
-        Type::Number => parse_decimal(t).map(Value::Number).ok_or(ParseError::NotNumber),
+        Type::Number => parse_decimal(t)
+            .map(Value::Number)
+            .ok_or(ParseError::NotNumber),
         Type::Money { currency } => parse_money(t, *currency).map(Value::Money),
         Type::Date => parse_date(t).map(Value::Date).ok_or(ParseError::NotDate),
         Type::Text => Ok(Value::Text(t.to_string())),
         Type::Quantity { unit } => {
-            let number = t.strip_suffix(unit.as_str()).map(str::trim_end).unwrap_or(t);
+            let number = t
+                .strip_suffix(unit.as_str())
+                .map(str::trim_end)
+                .unwrap_or(t);
             parse_decimal(number)
-                .map(|amount| Value::Quantity(Quantity { amount, unit: unit.clone() }))
+                .map(|amount| {
+                    Value::Quantity(Quantity {
+                        amount,
+                        unit: unit.clone(),
+                    })
+                })
                 .ok_or_else(|| ParseError::NotQuantity { unit: unit.clone() })
         }
         Type::List { of } => {
@@ -124,24 +134,43 @@ pub fn parse_decimal(t: &str) -> Option<Decimal> {
 /// # Errors
 /// Not an amount, or an amount in another currency.
 pub fn parse_money(t: &str, currency: Currency) -> Result<Money, ParseError> {
-    let (code, number) = match (t.get(..3), t.get(3..), t.len().checked_sub(3).and_then(|n| t.get(n..))) {
-        (Some(c), Some(rest), _) if c.bytes().all(|b| b.is_ascii_alphabetic()) && rest.starts_with(' ') => (Some(c), rest.trim()),
-        (_, _, Some(c)) if t.len() > 4 && c.bytes().all(|b| b.is_ascii_alphabetic()) && t.get(..t.len() - 3).is_some_and(|r| r.ends_with(' ')) => {
+    let (code, number) = match (
+        t.get(..3),
+        t.get(3..),
+        t.len().checked_sub(3).and_then(|n| t.get(n..)),
+    ) {
+        (Some(c), Some(rest), _)
+            if c.bytes().all(|b| b.is_ascii_alphabetic()) && rest.starts_with(' ') =>
+        {
+            (Some(c), rest.trim())
+        }
+        (_, _, Some(c))
+            if t.len() > 4
+                && c.bytes().all(|b| b.is_ascii_alphabetic())
+                && t.get(..t.len() - 3).is_some_and(|r| r.ends_with(' ')) =>
+        {
             (Some(c), t.get(..t.len() - 3).unwrap_or("").trim())
         }
         _ => (None, t),
     };
     if let Some(code) = code {
         if !code.eq_ignore_ascii_case(currency.code()) {
-            return Err(ParseError::WrongCurrency { expected: currency, found: code.to_ascii_uppercase() });
+            return Err(ParseError::WrongCurrency {
+                expected: currency,
+                found: code.to_ascii_uppercase(),
+            });
         }
     }
-    parse_decimal(number).map(|amount| Money { amount, currency }).ok_or(ParseError::NotMoney { currency })
+    parse_decimal(number)
+        .map(|amount| Money { amount, currency })
+        .ok_or(ParseError::NotMoney { currency })
 }
 
 /// Reads an ISO 8601 date, or the date part of a date-time.
 pub fn parse_date(t: &str) -> Option<NaiveDate> {
-    let date_part = t.get(..10).filter(|_| t.len() == 10 || matches!(t.as_bytes().get(10), Some(b'T' | b' ' | b't')))?;
+    let date_part = t
+        .get(..10)
+        .filter(|_| t.len() == 10 || matches!(t.as_bytes().get(10), Some(b'T' | b' ' | b't')))?;
     if date_part.as_bytes().get(4) != Some(&b'-') || date_part.as_bytes().get(7) != Some(&b'-') {
         return None;
     }
@@ -166,7 +195,17 @@ mod tests {
 
     #[test]
     fn booleans_in_the_usual_spellings() {
-        for (t, b) in [("true", true), ("YES", true), ("y", true), ("T", true), ("1", true), ("False", false), ("no", false), ("0", false), ("f", false)] {
+        for (t, b) in [
+            ("true", true),
+            ("YES", true),
+            ("y", true),
+            ("T", true),
+            ("1", true),
+            ("False", false),
+            ("no", false),
+            ("0", false),
+            ("f", false),
+        ] {
             assert_eq!(parse_value(t, &Type::Bool), Ok(Value::Bool(b)), "{t}");
         }
         assert_eq!(parse_value("maybe", &Type::Bool), Err(ParseError::NotBool));
@@ -175,47 +214,105 @@ mod tests {
 
     #[test]
     fn numbers_are_exact_and_strict() {
-        assert_eq!(parse_value("1500.50", &Type::Number), Ok(Value::Number(dec("1500.50"))));
-        assert_eq!(parse_value("-3", &Type::Number), Ok(Value::Number(dec("-3"))));
-        assert_eq!(parse_value("+7", &Type::Number), Ok(Value::Number(dec("7"))));
+        assert_eq!(
+            parse_value("1500.50", &Type::Number),
+            Ok(Value::Number(dec("1500.50")))
+        );
+        assert_eq!(
+            parse_value("-3", &Type::Number),
+            Ok(Value::Number(dec("-3")))
+        );
+        assert_eq!(
+            parse_value("+7", &Type::Number),
+            Ok(Value::Number(dec("7")))
+        );
         for bad in ["1e5", "1,500", "12.", ".5", "abc", "1.2.3", "--1", "0x10"] {
-            assert_eq!(parse_value(bad, &Type::Number), Err(ParseError::NotNumber), "{bad}");
+            assert_eq!(
+                parse_value(bad, &Type::Number),
+                Err(ParseError::NotNumber),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn money_with_or_without_its_code() {
         let ty = Type::Money { currency: kes() };
-        let m = |s: &str| Value::Money(Money { amount: dec(s), currency: kes() });
+        let m = |s: &str| {
+            Value::Money(Money {
+                amount: dec(s),
+                currency: kes(),
+            })
+        };
         assert_eq!(parse_value("1500.50", &ty), Ok(m("1500.50")));
         assert_eq!(parse_value("KES 1500.50", &ty), Ok(m("1500.50")));
         assert_eq!(parse_value("1500.50 KES", &ty), Ok(m("1500.50")));
         assert_eq!(parse_value("kes 10", &ty), Ok(m("10")));
-        assert!(matches!(parse_value("USD 10", &ty), Err(ParseError::WrongCurrency { .. })));
-        assert!(matches!(parse_value("ten", &ty), Err(ParseError::NotMoney { .. })));
+        assert!(matches!(
+            parse_value("USD 10", &ty),
+            Err(ParseError::WrongCurrency { .. })
+        ));
+        assert!(matches!(
+            parse_value("ten", &ty),
+            Err(ParseError::NotMoney { .. })
+        ));
     }
 
     #[test]
     fn dates_and_date_times() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
         assert_eq!(parse_value("2026-03-01", &Type::Date), Ok(Value::Date(d)));
-        assert_eq!(parse_value("2026-03-01T10:00:00Z", &Type::Date), Ok(Value::Date(d)));
-        assert_eq!(parse_value("2026-03-01 10:00:00", &Type::Date), Ok(Value::Date(d)));
-        for bad in ["2026-02-30", "01/03/2026", "2026-3-1", "2026-03-01X", "20260301"] {
-            assert_eq!(parse_value(bad, &Type::Date), Err(ParseError::NotDate), "{bad}");
+        assert_eq!(
+            parse_value("2026-03-01T10:00:00Z", &Type::Date),
+            Ok(Value::Date(d))
+        );
+        assert_eq!(
+            parse_value("2026-03-01 10:00:00", &Type::Date),
+            Ok(Value::Date(d))
+        );
+        for bad in [
+            "2026-02-30",
+            "01/03/2026",
+            "2026-3-1",
+            "2026-03-01X",
+            "20260301",
+        ] {
+            assert_eq!(
+                parse_value(bad, &Type::Date),
+                Err(ParseError::NotDate),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn lists_and_quantities() {
-        let ty = Type::List { of: Box::new(Type::Text) };
+        let ty = Type::List {
+            of: Box::new(Type::Text),
+        };
         assert_eq!(
             parse_value("a; b|c", &ty),
-            Ok(Value::List(vec![Value::Text("a".into()), Value::Text("b".into()), Value::Text("c".into())]))
+            Ok(Value::List(vec![
+                Value::Text("a".into()),
+                Value::Text("b".into()),
+                Value::Text("c".into())
+            ]))
         );
         let q = Type::Quantity { unit: "kg".into() };
-        assert_eq!(parse_value("10 kg", &q), Ok(Value::Quantity(Quantity { amount: dec("10"), unit: "kg".into() })));
-        assert_eq!(parse_value("2.5", &q), Ok(Value::Quantity(Quantity { amount: dec("2.5"), unit: "kg".into() })));
+        assert_eq!(
+            parse_value("10 kg", &q),
+            Ok(Value::Quantity(Quantity {
+                amount: dec("10"),
+                unit: "kg".into()
+            }))
+        );
+        assert_eq!(
+            parse_value("2.5", &q),
+            Ok(Value::Quantity(Quantity {
+                amount: dec("2.5"),
+                unit: "kg".into()
+            }))
+        );
         assert!(parse_value("10 l", &q).is_err());
     }
 

@@ -26,7 +26,11 @@ pub struct EvalLimits {
 
 impl Default for EvalLimits {
     fn default() -> Self {
-        EvalLimits { max_members: 1_000, max_steps_per_unit: 1_000_000, max_records: 10_000 }
+        EvalLimits {
+            max_members: 1_000,
+            max_steps_per_unit: 1_000_000,
+            max_records: 10_000,
+        }
     }
 }
 
@@ -85,7 +89,10 @@ pub struct Program(Arc<Inner>);
 
 impl std::fmt::Debug for Program {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Program").field("id", &self.0.ir.id).field("hash", &self.0.program_ref.hash).finish()
+        f.debug_struct("Program")
+            .field("id", &self.0.ir.id)
+            .field("hash", &self.0.program_ref.hash)
+            .finish()
     }
 }
 
@@ -126,7 +133,9 @@ fn walk<'a>(e: &'a TExpr, f: &mut impl FnMut(&'a TExpr)) {
                 walk(x, f);
             }
         }
-        TKind::RecordAggregate { filter, value, by, .. } => {
+        TKind::RecordAggregate {
+            filter, value, by, ..
+        } => {
             for x in [filter, value, by].into_iter().flatten() {
                 walk(x, f);
             }
@@ -172,19 +181,32 @@ impl Program {
     /// As [`Program::compile`].
     pub fn compile_with(source: &str, options: &CompileOptions) -> Result<Program, Diagnostics> {
         let checked = entitle_dsl::check_with_limits(source, &options.limits);
-        let Some(ir) = checked.program else { return Err(checked.diagnostics) };
+        let Some(ir) = checked.program else {
+            return Err(checked.diagnostics);
+        };
         // Patterns of `matches` are compiled once here.
         let mut regexes = HashMap::new();
         let mut bad = Vec::new();
         for e in all_exprs(&ir) {
             walk(e, &mut |x| {
                 if let TKind::Call(Builtin::Matches, args) = &x.kind {
-                    if let Some(TExpr { kind: TKind::Const(Value::Text(p)), span, .. }) = args.get(1) {
-                        match regex_lite::RegexBuilder::new(p).size_limit(1 << 20).nest_limit(64).build() {
+                    if let Some(TExpr {
+                        kind: TKind::Const(Value::Text(p)),
+                        span,
+                        ..
+                    }) = args.get(1)
+                    {
+                        match regex_lite::RegexBuilder::new(p)
+                            .size_limit(1 << 20)
+                            .nest_limit(64)
+                            .build()
+                        {
                             Ok(re) => {
                                 regexes.insert(p.clone(), re);
                             }
-                            Err(_) => bad.push(Diagnostic::new(codes::INVALID_PATTERN, *span).arg("pattern", p)),
+                            Err(_) => bad.push(
+                                Diagnostic::new(codes::INVALID_PATTERN, *span).arg("pattern", p),
+                            ),
                         }
                     }
                 }
@@ -198,28 +220,50 @@ impl Program {
         let mut units_of_measure: Vec<String> = Vec::new();
         let mut item_unit = Vec::new();
         for it in &ir.entitlement.items {
-            let idx = it.unit.as_ref().map(|u| match units_of_measure.iter().position(|x| x == u) {
-                Some(i) => i,
-                None => {
-                    units_of_measure.push(u.clone());
-                    units_of_measure.len() - 1
-                }
-            });
+            let idx =
+                it.unit
+                    .as_ref()
+                    .map(|u| match units_of_measure.iter().position(|x| x == u) {
+                        Some(i) => i,
+                        None => {
+                            units_of_measure.push(u.clone());
+                            units_of_measure.len() - 1
+                        }
+                    });
             item_unit.push(idx);
         }
-        let has_cash = ir.entitlement.items.iter().any(|i| i.kind == ItemKind::Cash);
-        let run_checks = !ir.run.compliance.is_empty() || !ir.run.priority().is_empty() || !ir.run.rank().is_empty();
+        let has_cash = ir
+            .entitlement
+            .items
+            .iter()
+            .any(|i| i.kind == ItemKind::Cash);
+        let run_checks = !ir.run.compliance.is_empty()
+            || !ir.run.priority().is_empty()
+            || !ir.run.rank().is_empty();
         let layout = Arc::new(
-            Layout::new(&ir.inputs, ir.unit_scope(), ir.target == Target::Household, options.eval_limits.max_members)
-                .with_records(&ir.records, options.eval_limits.max_records),
+            Layout::new(
+                &ir.inputs,
+                ir.unit_scope(),
+                ir.target == Target::Household,
+                options.eval_limits.max_members,
+            )
+            .with_records(&ir.records, options.eval_limits.max_records),
         );
-        let program_ref = Arc::new(ProgramRef { id: ir.id.clone(), version: ir.version.clone(), hash: content_hash(source) });
+        let program_ref = Arc::new(ProgramRef {
+            id: ir.id.clone(),
+            version: ir.version.clone(),
+            hash: content_hash(source),
+        });
         let mut missing_names: Vec<String> = ir.inputs.iter().map(|i| i.name.clone()).collect();
         missing_names.push("head".into());
         let mut record_bits = Vec::with_capacity(ir.records.len());
         for set in &ir.records {
             record_bits.push(missing_names.len());
-            missing_names.extend(set.fields.iter().map(|f| format!("{}.{}", set.name, f.name)));
+            missing_names.extend(
+                set.fields
+                    .iter()
+                    .map(|f| format!("{}.{}", set.name, f.name)),
+            );
         }
         let score_slots = ir.scores.iter().map(|s| 1 + s.components.len()).sum();
         let unit_let_count = ir.lets.iter().filter(|l| !l.per_member).count();
@@ -337,19 +381,33 @@ impl Program {
     ///
     /// # Errors
     /// As [`Program::evaluate`].
-    pub fn evaluate_with(&self, unit: &Unit, as_of: NaiveDate, options: &EvalOptions) -> Result<Decision, UnitError> {
+    pub fn evaluate_with(
+        &self,
+        unit: &Unit,
+        as_of: NaiveDate,
+        options: &EvalOptions,
+    ) -> Result<Decision, UnitError> {
         let batch = self.bind(std::slice::from_ref(unit));
         let r = self.run(&batch, as_of, options);
         r.decision(0)
     }
 
     /// Evaluates many units; results are in the same order.
-    pub fn evaluate_batch(&self, units: &[Unit], as_of: NaiveDate) -> Vec<Result<Decision, UnitError>> {
+    pub fn evaluate_batch(
+        &self,
+        units: &[Unit],
+        as_of: NaiveDate,
+    ) -> Vec<Result<Decision, UnitError>> {
         self.evaluate_batch_with(units, as_of, &EvalOptions::default())
     }
 
     /// Evaluates many units with options.
-    pub fn evaluate_batch_with(&self, units: &[Unit], as_of: NaiveDate, options: &EvalOptions) -> Vec<Result<Decision, UnitError>> {
+    pub fn evaluate_batch_with(
+        &self,
+        units: &[Unit],
+        as_of: NaiveDate,
+        options: &EvalOptions,
+    ) -> Vec<Result<Decision, UnitError>> {
         let batch = self.bind(units);
         let r = self.run(&batch, as_of, options);
         r.decisions().collect()
@@ -362,14 +420,25 @@ impl Program {
             .params
             .iter()
             .map(|p| match p.value_on(as_of) {
-                Some(v) => ParamAt { value: Some(&v.value), from: v.from },
-                None => ParamAt { value: None, from: None },
+                Some(v) => ParamAt {
+                    value: Some(&v.value),
+                    from: v.from,
+                },
+                None => ParamAt {
+                    value: None,
+                    from: None,
+                },
             })
             .collect()
     }
 
     /// Evaluates a bound batch, in parallel chunks, into columnar results.
-    pub fn run<'b>(&self, batch: &'b Batch, as_of: NaiveDate, options: &EvalOptions) -> BatchResult<'b> {
+    pub fn run<'b>(
+        &self,
+        batch: &'b Batch,
+        as_of: NaiveDate,
+        options: &EvalOptions,
+    ) -> BatchResult<'b> {
         // A handful of units does not repay the plan's setup (registers, text tables).
         if batch.len() >= crate::columnar::MIN_UNITS {
             if let Some(result) = crate::columnar::run(self, batch, as_of, options) {
@@ -381,7 +450,12 @@ impl Program {
 
     /// Evaluates a bound batch unit by unit with the interpreter, the reference for the columnar
     /// plan (which [`Program::run`] uses when it can).
-    pub fn interpret<'b>(&self, batch: &'b Batch, as_of: NaiveDate, options: &EvalOptions) -> BatchResult<'b> {
+    pub fn interpret<'b>(
+        &self,
+        batch: &'b Batch,
+        as_of: NaiveDate,
+        options: &EvalOptions,
+    ) -> BatchResult<'b> {
         const CHUNK: usize = 1024;
         let inner: &Inner = &self.0;
         let params = self.params_at(as_of);
@@ -390,12 +464,20 @@ impl Program {
             let mut out = ChunkOut::default();
             let mut st = State::new(inner);
             for row in range {
-                let env = Env { p: inner, batch, row, as_of, params: &params };
+                let env = Env {
+                    p: inner,
+                    batch,
+                    row,
+                    as_of,
+                    params: &params,
+                };
                 env.unit(&mut st, &mut out, options.explain);
             }
             out
         };
-        let ranges: Vec<std::ops::Range<usize>> = (0..n.div_ceil(CHUNK)).map(|c| c * CHUNK..((c + 1) * CHUNK).min(n)).collect();
+        let ranges: Vec<std::ops::Range<usize>> = (0..n.div_ceil(CHUNK))
+            .map(|c| c * CHUNK..((c + 1) * CHUNK).min(n))
+            .collect();
         // One chunk is evaluated on this thread: handing it to the pool costs more than it saves.
         #[cfg(feature = "parallel")]
         let parts: Vec<ChunkOut> = if ranges.len() <= 1 {
@@ -411,6 +493,12 @@ impl Program {
             out.append(p);
         }
         let words = inner.missing_names.len().div_ceil(64);
-        BatchResult { program: self.clone(), batch, as_of, out, words }
+        BatchResult {
+            program: self.clone(),
+            batch,
+            as_of,
+            out,
+            words,
+        }
     }
 }

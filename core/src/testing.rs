@@ -33,7 +33,8 @@ fn amount(v: &Value) -> Option<Decimal> {
 }
 
 fn text_of(d: Option<Decimal>) -> String {
-    d.map(|x| x.normalize().to_string()).unwrap_or_else(|| "nothing".into())
+    d.map(|x| x.normalize().to_string())
+        .unwrap_or_else(|| "nothing".into())
 }
 
 impl Program {
@@ -44,21 +45,34 @@ impl Program {
             u.attributes.insert(k.clone(), v.clone());
         }
         for m in &t.members {
-            let mut member = Member { id: m.id.clone(), kinds: m.kinds.clone(), start_date: m.start_date, end_date: m.end_date, ..Member::default() };
+            let mut member = Member {
+                id: m.id.clone(),
+                kinds: m.kinds.clone(),
+                start_date: m.start_date,
+                end_date: m.end_date,
+                ..Member::default()
+            };
             for (k, v) in &m.attributes {
                 member.attributes.insert(k.clone(), v.clone());
             }
             u.members.push(member);
         }
         for (set, fields) in &t.records {
-            u.records.entry(set.clone()).or_default().push(fields.iter().cloned().collect());
+            u.records
+                .entry(set.clone())
+                .or_default()
+                .push(fields.iter().cloned().collect());
         }
         u
     }
 
     /// Runs every test written in the program, with messages from `catalog`.
     pub fn run_tests_localized(&self, catalog: &Catalog) -> Vec<TestOutcome> {
-        self.ir().tests.iter().map(|t| self.run_test(t, catalog)).collect()
+        self.ir()
+            .tests
+            .iter()
+            .map(|t| self.run_test(t, catalog))
+            .collect()
     }
 
     /// Runs every test written in the program.
@@ -71,14 +85,24 @@ impl Program {
         let result = self.evaluate(&unit, t.as_of);
         let mut failures = Vec::new();
         let mut fail = |what: &str, expected: String, actual: String| {
-            failures.push(catalog.render("test.failure", &[("what", what), ("expected", &expected), ("actual", &actual)]));
+            failures.push(catalog.render(
+                "test.failure",
+                &[("what", what), ("expected", &expected), ("actual", &actual)],
+            ));
         };
         match result {
             Err(e) => {
                 let code = e.code();
-                let wanted_error = t.expectations.iter().any(|x| matches!(x, Expectation::Error(c) if c == code));
+                let wanted_error = t
+                    .expectations
+                    .iter()
+                    .any(|x| matches!(x, Expectation::Error(c) if c == code));
                 if !wanted_error {
-                    fail("evaluation", catalog.render("test.no_error", &[]), format!("{code}: {}", e.error.message(catalog)));
+                    fail(
+                        "evaluation",
+                        catalog.render("test.no_error", &[]),
+                        format!("{code}: {}", e.error.message(catalog)),
+                    );
                 }
                 for x in &t.expectations {
                     if let Expectation::Error(c) = x {
@@ -94,7 +118,12 @@ impl Program {
                 }
             }
         }
-        TestOutcome { name: t.name.clone(), line: t.span.line, passed: failures.is_empty(), failures }
+        TestOutcome {
+            name: t.name.clone(),
+            line: t.span.line,
+            passed: failures.is_empty(),
+            failures,
+        }
     }
 }
 
@@ -155,7 +184,9 @@ fn check(d: &Decision, x: &Expectation, fail: &mut impl FnMut(&str, String, Stri
             let s = d.score(score);
             let got = match component {
                 None => s.and_then(|s| s.value),
-                Some(c) => s.and_then(|s| s.components.iter().find(|x| &x.id == c)).and_then(|x| x.value),
+                Some(c) => s
+                    .and_then(|s| s.components.iter().find(|x| &x.id == c))
+                    .and_then(|x| x.value),
             };
             if got.is_none() || got != amount(v) {
                 let what = match component {
@@ -172,10 +203,24 @@ fn check(d: &Decision, x: &Expectation, fail: &mut impl FnMut(&str, String, Stri
                 .iter()
                 .find(|r| &r.id == rule)
                 .map(|r| (r.kind, r.outcome))
-                .or_else(|| d.compliance.iter().find(|c| &c.id == rule).map(|c| (RuleKind::When, c.outcome)))
-                .or_else(|| d.priority.iter().find(|c| &c.id == rule).map(|c| (RuleKind::When, c.outcome)));
+                .or_else(|| {
+                    d.compliance
+                        .iter()
+                        .find(|c| &c.id == rule)
+                        .map(|c| (RuleKind::When, c.outcome))
+                })
+                .or_else(|| {
+                    d.priority
+                        .iter()
+                        .find(|c| &c.id == rule)
+                        .map(|c| (RuleKind::When, c.outcome))
+                });
             let Some((kind, outcome)) = found else {
-                fail(&format!("rule {rule}"), "an outcome".into(), "nothing".into());
+                fail(
+                    &format!("rule {rule}"),
+                    "an outcome".into(),
+                    "nothing".into(),
+                );
                 return;
             };
             let favourable = match kind {
@@ -187,12 +232,24 @@ fn check(d: &Decision, x: &Expectation, fail: &mut impl FnMut(&str, String, Stri
             let is_unfavourable = outcome != favourable && outcome != Truth::Unknown;
             if (want_favourable && !is_favourable) || (!want_favourable && !is_unfavourable) {
                 let word = if want_favourable { "passed" } else { "failed" };
-                fail(&format!("rule {rule}"), word.into(), outcome.as_str().into());
+                fail(
+                    &format!("rule {rule}"),
+                    word.into(),
+                    outcome.as_str().into(),
+                );
             }
         }
         Expectation::Missing(name) => {
             if !d.missing.contains(name) {
-                fail("missing", name.clone(), if d.missing.is_empty() { "nothing".into() } else { d.missing.join(", ") });
+                fail(
+                    "missing",
+                    name.clone(),
+                    if d.missing.is_empty() {
+                        "nothing".into()
+                    } else {
+                        d.missing.join(", ")
+                    },
+                );
             }
         }
         Expectation::Error(code) => fail("error", code.clone(), d.outcome.as_str().into()),

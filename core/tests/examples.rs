@@ -17,34 +17,76 @@ fn programs() -> Vec<PathBuf> {
 #[test]
 fn example_programs_compile_cleanly_and_pass_their_tests() {
     let all = programs();
-    assert!(all.len() >= 5, "expected the five example programs, found {}", all.len());
+    assert!(
+        all.len() >= 5,
+        "expected the five example programs, found {}",
+        all.len()
+    );
     for path in all {
         let src = std::fs::read_to_string(&path).expect("read");
-        let program = entitle_core::Program::compile(&src).unwrap_or_else(|d| panic!("{}:\n{}", path.display(), d.render_with_source(&src, "")));
-        assert!(program.warnings().0.is_empty(), "{}: {}", path.display(), program.warnings());
+        let program = entitle_core::Program::compile(&src)
+            .unwrap_or_else(|d| panic!("{}:\n{}", path.display(), d.render_with_source(&src, "")));
+        assert!(
+            program.warnings().0.is_empty(),
+            "{}: {}",
+            path.display(),
+            program.warnings()
+        );
         let outcomes = program.run_tests();
         assert!(!outcomes.is_empty(), "{} has no tests", path.display());
         for t in outcomes {
-            assert!(t.passed, "{}: {:?} failed: {:?}", path.display(), t.name, t.failures);
+            assert!(
+                t.passed,
+                "{}: {:?} failed: {:?}",
+                path.display(),
+                t.name,
+                t.failures
+            );
         }
         let formatted = entitle_dsl::format(&src).expect("formats");
-        assert_eq!(entitle_dsl::format(&formatted).expect("formats again"), formatted);
-        assert_eq!(entitle_dsl::parse(&formatted).program.items, entitle_dsl::parse(&src).program.items);
+        assert_eq!(
+            entitle_dsl::format(&formatted).expect("formats again"),
+            formatted
+        );
+        assert_eq!(
+            entitle_dsl::parse(&formatted).program.items,
+            entitle_dsl::parse(&src).program.items
+        );
     }
 }
 
 #[test]
 fn french_explanations_use_the_program_translations() {
-    let src = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/programs/child_grant.entitle")).expect("read");
+    let src = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/programs/child_grant.entitle"),
+    )
+    .expect("read");
     let program = entitle_core::Program::compile(&src).expect("compiles");
     let t = &program.ir().tests[0];
-    let d = program.evaluate_with(&program.test_unit(t), t.as_of, &entitle_core::EvalOptions { explain: true }).expect("evaluates");
+    let d = program
+        .evaluate_with(
+            &program.test_unit(t),
+            t.as_of,
+            &entitle_core::EvalOptions { explain: true },
+        )
+        .expect("evaluates");
     let fr = entitle_core::explain::render::decision_text(&program, &d, "fr");
     assert!(fr.contains("Éligible."), "{fr}");
-    assert!(fr.contains("✓ Au moins un enfant de moins de 18 ans — children = 2"), "{fr}");
-    assert!(fr.contains("Montant de base : KES 1500 — base_amount = KES 1500 (en vigueur depuis le 2026-01-01)"), "{fr}");
+    assert!(
+        fr.contains("✓ Au moins un enfant de moins de 18 ans — children = 2"),
+        "{fr}"
+    );
+    assert!(
+        fr.contains(
+            "Montant de base : KES 1500 — base_amount = KES 1500 (en vigueur depuis le 2026-01-01)"
+        ),
+        "{fr}"
+    );
     assert!(fr.contains("Total : KES 2500"), "{fr}");
     let en = entitle_core::explain::render::decision_text(&program, &d, "en");
-    assert!(en.contains("Base amount: KES 1500 — base_amount = KES 1500 (in force from 2026-01-01)"), "{en}");
+    assert!(
+        en.contains("Base amount: KES 1500 — base_amount = KES 1500 (in force from 2026-01-01)"),
+        "{en}"
+    );
     assert!(en.contains("Maize ration: 10 kg × 3 = 30 kg"), "{en}");
 }

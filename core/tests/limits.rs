@@ -22,7 +22,9 @@ entitlement
 ";
 
 fn unit(id: &str, visits: usize) -> Json {
-    let visits: Vec<Json> = (0..visits).map(|_| json!({"visit_date": "2026-01-01"})).collect();
+    let visits: Vec<Json> = (0..visits)
+        .map(|_| json!({"visit_date": "2026-01-01"}))
+        .collect();
     json!({"id": id, "visits": visits})
 }
 
@@ -44,7 +46,10 @@ fn outcomes(results: &[Json]) -> Vec<(String, String)> {
 fn check(program: &Program, limit: usize) {
     let units = [unit("at", limit), unit("over", limit + 1), unit("one", 1)];
     let options = EvalOptions::default();
-    let alone: Vec<Json> = units.iter().map(|u| program.evaluate_json(u, "2026-03-01", &options)).collect();
+    let alone: Vec<Json> = units
+        .iter()
+        .map(|u| program.evaluate_json(u, "2026-03-01", &options))
+        .collect();
     let batch = program.evaluate_batch_json(&units, "2026-03-01", &options);
     let at_limit = format!("\"{limit}\"");
     let want = [
@@ -66,9 +71,22 @@ fn records_beyond_the_default_limit_are_an_error_of_that_unit() {
 
 #[test]
 fn a_smaller_record_limit_is_honoured() {
-    let options = CompileOptions { eval_limits: EvalLimits { max_records: 3, ..EvalLimits::default() }, ..CompileOptions::default() };
+    let options = CompileOptions {
+        eval_limits: EvalLimits {
+            max_records: 3,
+            ..EvalLimits::default()
+        },
+        ..CompileOptions::default()
+    };
     let program = Program::compile_with(SOURCE, &options).expect("compiles");
     check(&program, 3);
     let over = program.evaluate_json(&unit("over", 4), "2026-03-01", &EvalOptions::default());
-    assert_eq!((over["error"]["limit"].clone(), over["error"]["records"].clone()), (json!(3), json!("visits")), "{over}");
+    assert_eq!(
+        (
+            over["error"]["limit"].clone(),
+            over["error"]["records"].clone()
+        ),
+        (json!(3), json!("visits")),
+        "{over}"
+    );
 }

@@ -16,7 +16,9 @@ fn pmt() -> Program {
 
 fn odd_date() -> impl Strategy<Value = Value> {
     prop_oneof![
-        (1i32..3000, 1u32..13, 1u32..32).prop_filter_map("a real date", |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).map(Value::Date)),
+        (1i32..3000, 1u32..13, 1u32..32)
+            .prop_filter_map("a real date", |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)
+                .map(Value::Date)),
         Just(Value::Date(NaiveDate::MIN)),
         Just(Value::Date(NaiveDate::MAX)),
         Just(Value::Unknown),
@@ -38,19 +40,29 @@ fn odd_number() -> impl Strategy<Value = Value> {
 
 fn odd_text() -> impl Strategy<Value = Value> {
     prop_oneof![
-        prop::sample::select(vec!["North", "East", "South", "West", "", " North ", "north"]).prop_map(|s| Value::Text(s.into())),
+        prop::sample::select(vec![
+            "North", "East", "South", "West", "", " North ", "north"
+        ])
+        .prop_map(|s| Value::Text(s.into())),
         "\\PC{0,8}".prop_map(Value::Text),
         Just(Value::Unknown),
     ]
 }
 
 fn odd_bool() -> impl Strategy<Value = Value> {
-    prop_oneof![any::<bool>().prop_map(Value::Bool), Just(Value::Unknown), "[a-zA-Z01]{0,5}".prop_map(Value::Text)]
+    prop_oneof![
+        any::<bool>().prop_map(Value::Bool),
+        Just(Value::Unknown),
+        "[a-zA-Z01]{0,5}".prop_map(Value::Text)
+    ]
 }
 
 fn member() -> impl Strategy<Value = Member> {
     (
-        prop::collection::vec(prop::sample::select(vec!["head", "spouse", "child", "HEAD", "", "other"]), 0..3),
+        prop::collection::vec(
+            prop::sample::select(vec!["head", "spouse", "child", "HEAD", "", "other"]),
+            0..3,
+        ),
         prop::option::of(odd_date()),
         prop::option::of(odd_date()),
         odd_date(),
@@ -59,28 +71,37 @@ fn member() -> impl Strategy<Value = Member> {
         odd_bool(),
         odd_bool(),
     )
-        .prop_map(|(kinds, start, end, birthdate, disabled, schooling, employed, phone)| {
-            let as_date = |v: Option<Value>| match v {
-                Some(Value::Date(d)) => Some(d),
-                _ => None,
-            };
-            Member {
-                id: "m".into(),
-                kinds: kinds.into_iter().map(String::from).collect(),
-                start_date: as_date(start),
-                end_date: as_date(end),
-                ..Member::default()
-            }
-            .with("birthdate", birthdate)
-            .with("disabled", disabled)
-            .with("years_of_schooling", schooling)
-            .with("employed", employed)
-            .with("owns_phone", phone)
-        })
+        .prop_map(
+            |(kinds, start, end, birthdate, disabled, schooling, employed, phone)| {
+                let as_date = |v: Option<Value>| match v {
+                    Some(Value::Date(d)) => Some(d),
+                    _ => None,
+                };
+                Member {
+                    id: "m".into(),
+                    kinds: kinds.into_iter().map(String::from).collect(),
+                    start_date: as_date(start),
+                    end_date: as_date(end),
+                    ..Member::default()
+                }
+                .with("birthdate", birthdate)
+                .with("disabled", disabled)
+                .with("years_of_schooling", schooling)
+                .with("employed", employed)
+                .with("owns_phone", phone)
+            },
+        )
 }
 
 fn household() -> impl Strategy<Value = Unit> {
-    (odd_text(), odd_number(), odd_bool(), prop::collection::vec(member(), 0..12), odd_bool(), prop::sample::select(vec!["Urban", "Rural", "x"]))
+    (
+        odd_text(),
+        odd_number(),
+        odd_bool(),
+        prop::collection::vec(member(), 0..12),
+        odd_bool(),
+        prop::sample::select(vec!["Urban", "Rural", "x"]),
+    )
         .prop_map(|(region, income, pension, members, roof, area)| {
             let mut u = Unit::new("H")
                 .with("region", region)
@@ -95,7 +116,8 @@ fn household() -> impl Strategy<Value = Unit> {
 
 fn as_of() -> impl Strategy<Value = NaiveDate> {
     prop_oneof![
-        (1900i32..2100, 1u32..13, 1u32..29).prop_filter_map("date", |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
+        (1900i32..2100, 1u32..13, 1u32..29)
+            .prop_filter_map("date", |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
         Just(NaiveDate::MIN),
         Just(NaiveDate::MAX),
     ]
@@ -135,7 +157,11 @@ proptest! {
 fn the_deepest_expression_evaluates_within_a_small_stack() {
     // 255 terms: the deepest expression the default limits allow, evaluated on a 1 MiB stack in
     // release builds (a browser tab's) and 16 MiB in debug builds.
-    let stack = if cfg!(debug_assertions) { 16 << 20 } else { 1 << 20 };
+    let stack = if cfg!(debug_assertions) {
+        16 << 20
+    } else {
+        1 << 20
+    };
     let handle = std::thread::Builder::new()
         .stack_size(stack)
         .spawn(|| {
@@ -148,7 +174,10 @@ fn the_deepest_expression_evaluates_within_a_small_stack() {
             d.cash_total()
         })
         .expect("thread");
-    assert_eq!(handle.join().expect("no overflow"), Some(Decimal::from(255)));
+    assert_eq!(
+        handle.join().expect("no overflow"),
+        Some(Decimal::from(255))
+    );
 }
 
 #[test]
@@ -159,13 +188,34 @@ fn hostile_work_is_bounded_per_unit() {
     let program = Program::compile(src).expect("compiles");
     let mut u = Unit::new("big");
     for i in 0..1001 {
-        u.members.push(Member::new(format!("m{i}"), "child").with("x", Value::Number(Decimal::ONE)));
+        u.members
+            .push(Member::new(format!("m{i}"), "child").with("x", Value::Number(Decimal::ONE)));
     }
-    let err = program.evaluate(&u, NaiveDate::MIN).expect_err("over the member limit");
+    let err = program
+        .evaluate(&u, NaiveDate::MIN)
+        .expect_err("over the member limit");
     assert_eq!(err.code(), "R0009");
     u.members.truncate(1000);
-    assert_eq!(program.evaluate(&u, NaiveDate::MIN).expect("at the limit").cash_total(), Some(Decimal::from(2000)));
-    let limits = entitle_core::CompileOptions { eval_limits: entitle_core::EvalLimits { max_steps_per_unit: 100, ..Default::default() }, ..Default::default() };
+    assert_eq!(
+        program
+            .evaluate(&u, NaiveDate::MIN)
+            .expect("at the limit")
+            .cash_total(),
+        Some(Decimal::from(2000))
+    );
+    let limits = entitle_core::CompileOptions {
+        eval_limits: entitle_core::EvalLimits {
+            max_steps_per_unit: 100,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
     let small = Program::compile_with(src, &limits).expect("compiles");
-    assert_eq!(small.evaluate(&u, NaiveDate::MIN).expect_err("too much work").code(), "R0006");
+    assert_eq!(
+        small
+            .evaluate(&u, NaiveDate::MIN)
+            .expect_err("too much work")
+            .code(),
+        "R0006"
+    );
 }

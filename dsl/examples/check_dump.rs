@@ -9,7 +9,10 @@ fn main() {
             println!("--- formatted\n{f}");
             let again = entitle_dsl::format(&f).expect("reformat");
             println!("stable: {}", again == f);
-            println!("same ast: {}", entitle_dsl::parse(&f).program == entitle_dsl::parse(&src).program);
+            println!(
+                "same ast: {}",
+                entitle_dsl::parse(&f).program == entitle_dsl::parse(&src).program
+            );
         }
         Err(d) => println!("format refused: {d}"),
     }

@@ -4,5 +4,7 @@ fn main() {
     let parsed = entitle_dsl::parse(&src);
     println!("{}", parsed.diagnostics.render_with_source(&src, &path));
     println!("{:#?}", parsed.program.items.len());
-    for i in &parsed.program.items { println!("{:?}\n", i); }
+    for i in &parsed.program.items {
+        println!("{:?}\n", i);
+    }
 }

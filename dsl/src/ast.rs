@@ -8,7 +8,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 mod run;
-pub use run::{ComplianceEntry, CycleDecl, CycleEvery, DedupBy, DedupEntry, SelectionEntry, SummaryDecl, SummaryDim};
+pub use run::{
+    ComplianceEntry, CycleDecl, CycleEvery, DedupBy, DedupEntry, SelectionEntry, SummaryDecl,
+    SummaryDim,
+};
 
 /// A name as written, with where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -490,9 +493,14 @@ impl RoundingMode {
 
     /// Parses the identifier form.
     pub fn from_ident(s: &str) -> Option<RoundingMode> {
-        [RoundingMode::HalfUp, RoundingMode::HalfEven, RoundingMode::Down, RoundingMode::Up]
-            .into_iter()
-            .find(|m| m.ident() == s)
+        [
+            RoundingMode::HalfUp,
+            RoundingMode::HalfEven,
+            RoundingMode::Down,
+            RoundingMode::Up,
+        ]
+        .into_iter()
+        .find(|m| m.ident() == s)
     }
 }
 
@@ -675,7 +683,12 @@ impl BinaryOp {
         match self {
             BinaryOp::Or => 1,
             BinaryOp::And => 2,
-            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => 4,
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge => 4,
             BinaryOp::Add | BinaryOp::Sub => 5,
             BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => 6,
         }

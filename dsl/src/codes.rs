@@ -208,7 +208,10 @@ codes! {
 
 /// The severity of `code` (an unknown code counts as an error).
 pub fn severity(code: &str) -> Severity {
-    ALL.iter().find(|(c, _)| *c == code).map(|(_, s)| *s).unwrap_or(Severity::Error)
+    ALL.iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, s)| *s)
+        .unwrap_or(Severity::Error)
 }
 
 #[cfg(test)]
@@ -229,8 +232,14 @@ mod tests {
     #[test]
     fn every_code_has_an_english_and_french_message() {
         for (code, _) in ALL {
-            assert!(crate::locale::english().get(code).is_some(), "no English message for {code}");
-            assert!(crate::locale::catalog("fr").get(code).is_some(), "no French message for {code}");
+            assert!(
+                crate::locale::english().get(code).is_some(),
+                "no English message for {code}"
+            );
+            assert!(
+                crate::locale::catalog("fr").get(code).is_some(),
+                "no French message for {code}"
+            );
         }
     }
 }

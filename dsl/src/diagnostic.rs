@@ -131,7 +131,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}] at {}:{}: {}", self.severity, self.code, self.span.line, self.span.column, self.message)?;
+        write!(
+            f,
+            "{}[{}] at {}:{}: {}",
+            self.severity, self.code, self.span.line, self.span.column, self.message
+        )?;
         if let Some(help) = &self.help {
             write!(f, " (help: {help})")?;
         }
@@ -157,7 +161,11 @@ impl Diagnostics {
 
     /// All diagnostics, rendered with their source lines, separated by blank lines.
     pub fn render_with_source(&self, source: &str, file: &str) -> String {
-        self.0.iter().map(|d| d.render_with_source(source, file)).collect::<Vec<_>>().join("\n")
+        self.0
+            .iter()
+            .map(|d| d.render_with_source(source, file))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// The same diagnostics rendered with `catalog`.
@@ -167,7 +175,9 @@ impl Diagnostics {
 
     pub(crate) fn sort(&mut self) {
         self.0.sort_by_key(|d| (d.span.start, d.span.end, d.code));
-        self.0.dedup_by(|a, b| a.code == b.code && a.span.range() == b.span.range() && a.message == b.message);
+        self.0.dedup_by(|a, b| {
+            a.code == b.code && a.span.range() == b.span.range() && a.message == b.message
+        });
     }
 }
 

@@ -27,14 +27,22 @@ pub fn format(source: &str) -> Result<String, Diagnostics> {
         return Err(parsed.diagnostics);
     }
     let index = LineIndex::new(source);
-    let mut f = Formatter { out: String::new(), comments: &parsed.program.comments, next_comment: 0, index: &index, last_line: 0 };
+    let mut f = Formatter {
+        out: String::new(),
+        comments: &parsed.program.comments,
+        next_comment: 0,
+        index: &index,
+        last_line: 0,
+    };
     f.program(&parsed.program);
     Ok(f.out)
 }
 
 /// A span's last line.
 fn end_line(index: &LineIndex<'_>, span: Span) -> u32 {
-    index.span(span.end.saturating_sub(1).max(span.start), span.end).line
+    index
+        .span(span.end.saturating_sub(1).max(span.start), span.end)
+        .line
 }
 
 struct Formatter<'a> {
@@ -54,7 +62,10 @@ impl Formatter<'_> {
                 break;
             }
             if !c.trailing {
-                if c.span.line > self.last_line + 1 && !self.out.is_empty() && !self.out.ends_with("\n\n") {
+                if c.span.line > self.last_line + 1
+                    && !self.out.is_empty()
+                    && !self.out.ends_with("\n\n")
+                {
                     self.out.push('\n');
                 }
                 let _ = writeln!(self.out, "{indent}#{}", c.text);
@@ -67,7 +78,11 @@ impl Formatter<'_> {
     /// Emits one printed line for a source unit spanning `span`, with its trailing comment.
     fn line(&mut self, span: Span, indent: &str, text: &str, keep_blank: bool) {
         self.leading(span.line, indent);
-        if keep_blank && span.line > self.last_line + 1 && !self.out.ends_with("\n\n") && !self.out.is_empty() {
+        if keep_blank
+            && span.line > self.last_line + 1
+            && !self.out.ends_with("\n\n")
+            && !self.out.is_empty()
+        {
             self.out.push('\n');
         }
         let last = end_line(self.index, span).max(span.line);
@@ -111,7 +126,11 @@ impl Formatter<'_> {
         }
         self.line(h.span, "", &first, false);
         if let Some((t, span)) = h.target {
-            let word = if t == Target::Individual { "individual" } else { "household" };
+            let word = if t == Target::Individual {
+                "individual"
+            } else {
+                "household"
+            };
             self.line(span, "  ", &format!("target {word}"), false);
         }
         if let Some(c) = &h.currency {
@@ -144,7 +163,9 @@ impl Formatter<'_> {
                 }
                 Item::Let(l) => {
                     let head = match (&l.per_member, &l.sentence) {
-                        (true, Some(s)) => format!("let member.{} {} = ", l.name.name, quote(&s.value)),
+                        (true, Some(s)) => {
+                            format!("let member.{} {} = ", l.name.name, quote(&s.value))
+                        }
                         (true, None) => format!("let member.{} = ", l.name.name),
                         (false, Some(s)) => format!("let {} {} = ", l.name.name, quote(&s.value)),
                         (false, None) => format!("let {} = ", l.name.name),
@@ -164,21 +185,36 @@ impl Formatter<'_> {
                         })
                         .collect();
                     let w1 = heads.iter().map(|h| h.chars().count()).max().unwrap_or(0);
-                    let w2 = s.entries.iter().map(|r| quote(&r.sentence.value).chars().count()).max().unwrap_or(0);
+                    let w2 = s
+                        .entries
+                        .iter()
+                        .map(|r| quote(&r.sentence.value).chars().count())
+                        .max()
+                        .unwrap_or(0);
                     for (r, head) in s.entries.iter().zip(&heads) {
-                        let prefix = format!("{} {} ", pad(head, w1), pad(&quote(&r.sentence.value), w2));
+                        let prefix =
+                            format!("{} {} ", pad(head, w1), pad(&quote(&r.sentence.value), w2));
                         let text = wrapped(&prefix, &r.expr, "      ");
                         self.line(r.span, "  ", &text, true);
                     }
                 }
                 Item::Entitlement(s) => {
-                    let head = if s.mode == SelectionMode::FirstMatch { "entitlement first match" } else { "entitlement" };
+                    let head = if s.mode == SelectionMode::FirstMatch {
+                        "entitlement first match"
+                    } else {
+                        "entitlement"
+                    };
                     self.line(s.span, "", head, false);
                     self.entitlement(s);
                 }
                 Item::Translation(t) => {
                     self.line(t.span, "", &format!("translation {}", t.locale.name), false);
-                    let w = t.entries.iter().map(|(id, _)| id.name.chars().count()).max().unwrap_or(0);
+                    let w = t
+                        .entries
+                        .iter()
+                        .map(|(id, _)| id.name.chars().count())
+                        .max()
+                        .unwrap_or(0);
                     for (id, text) in &t.entries {
                         let line = format!("{} {}", pad(&id.name, w), quote(&text.value));
                         self.line(id.span.to(text.span), "  ", &line, true);
@@ -194,10 +230,24 @@ impl Formatter<'_> {
                         None => format!("score {}", sc.id.name),
                     };
                     self.line(sc.span, "", &head, false);
-                    let w1 = sc.components.iter().map(|c| c.id.name.chars().count()).max().unwrap_or(0);
-                    let w2 = sc.components.iter().map(|c| quote(&c.sentence.value).chars().count()).max().unwrap_or(0);
+                    let w1 = sc
+                        .components
+                        .iter()
+                        .map(|c| c.id.name.chars().count())
+                        .max()
+                        .unwrap_or(0);
+                    let w2 = sc
+                        .components
+                        .iter()
+                        .map(|c| quote(&c.sentence.value).chars().count())
+                        .max()
+                        .unwrap_or(0);
                     for c in &sc.components {
-                        let prefix = format!("{} {} ", pad(&c.id.name, w1), pad(&quote(&c.sentence.value), w2));
+                        let prefix = format!(
+                            "{} {} ",
+                            pad(&c.id.name, w1),
+                            pad(&quote(&c.sentence.value), w2)
+                        );
                         let text = wrapped(&prefix, &c.expr, "      ");
                         self.line(c.span, "  ", &text, true);
                     }
@@ -222,10 +272,29 @@ impl Formatter<'_> {
                         None => format!("codes {}", c.name.name),
                     };
                     self.line(c.span, "", &head, false);
-                    let w1 = c.entries.iter().map(|e| e.name.name.chars().count()).max().unwrap_or(0);
-                    let w2 = c.entries.iter().map(|e| e.label.as_ref().map(|l| quote(&l.value).chars().count()).unwrap_or(0)).max().unwrap_or(0);
+                    let w1 = c
+                        .entries
+                        .iter()
+                        .map(|e| e.name.name.chars().count())
+                        .max()
+                        .unwrap_or(0);
+                    let w2 = c
+                        .entries
+                        .iter()
+                        .map(|e| {
+                            e.label
+                                .as_ref()
+                                .map(|l| quote(&l.value).chars().count())
+                                .unwrap_or(0)
+                        })
+                        .max()
+                        .unwrap_or(0);
                     for e in &c.entries {
-                        let label = e.label.as_ref().map(|l| quote(&l.value)).unwrap_or_default();
+                        let label = e
+                            .label
+                            .as_ref()
+                            .map(|l| quote(&l.value))
+                            .unwrap_or_default();
                         let codes: Vec<String> = e.codes.iter().map(|t| quote(&t.value)).collect();
                         let mut text = pad(&e.name.name, w1);
                         if w2 > 0 {
@@ -240,7 +309,8 @@ impl Formatter<'_> {
                     self.line(sec.span, "", "functions", false);
                     for f in &sec.entries {
                         let args: Vec<&str> = f.args.iter().map(|a| a.name.as_str()).collect();
-                        let mut text = format!("{}({}): {}", f.name.name, args.join(", "), type_expr(&f.ty));
+                        let mut text =
+                            format!("{}({}): {}", f.name.name, args.join(", "), type_expr(&f.ty));
                         if let Some(l) = &f.label {
                             let _ = write!(text, " {}", quote(&l.value));
                         }
@@ -262,23 +332,45 @@ impl Formatter<'_> {
             .entries
             .iter()
             .map(|e| match e {
-                EntitlementEntry::Item(it) => {
-                    Some(format!("{} {}", if it.kind == ItemKind::Cash { "cash" } else { "in_kind" }, it.id.name))
-                }
+                EntitlementEntry::Item(it) => Some(format!(
+                    "{} {}",
+                    if it.kind == ItemKind::Cash {
+                        "cash"
+                    } else {
+                        "in_kind"
+                    },
+                    it.id.name
+                )),
                 _ => None,
             })
             .collect();
-        let w1 = heads.iter().flatten().map(|h| h.chars().count()).max().unwrap_or(0);
+        let w1 = heads
+            .iter()
+            .flatten()
+            .map(|h| h.chars().count())
+            .max()
+            .unwrap_or(0);
         let w2 = s
             .entries
             .iter()
-            .filter_map(|e| if let EntitlementEntry::Item(it) = e { Some(quote(&it.sentence.value).chars().count()) } else { None })
+            .filter_map(|e| {
+                if let EntitlementEntry::Item(it) = e {
+                    Some(quote(&it.sentence.value).chars().count())
+                } else {
+                    None
+                }
+            })
             .max()
             .unwrap_or(0);
         for (e, head) in s.entries.iter().zip(&heads) {
             match e {
                 EntitlementEntry::Item(it) => {
-                    let mut text = format!("{} {} {}", pad(head.as_deref().unwrap_or(""), w1), pad(&quote(&it.sentence.value), w2), expr(&it.amount));
+                    let mut text = format!(
+                        "{} {} {}",
+                        pad(head.as_deref().unwrap_or(""), w1),
+                        pad(&quote(&it.sentence.value), w2),
+                        expr(&it.amount)
+                    );
                     if let Some(t) = &it.times {
                         let _ = write!(text, " times {}", expr(t));
                         if let Some(u) = &it.up_to {
@@ -293,28 +385,70 @@ impl Formatter<'_> {
                     }
                     self.line(it.span, "  ", &text, true);
                 }
-                EntitlementEntry::Fee { id, sentence, amount, span } => {
-                    let text = format!("fee {} {} {}", id.name, quote(&sentence.value), expr(amount));
+                EntitlementEntry::Fee {
+                    id,
+                    sentence,
+                    amount,
+                    span,
+                } => {
+                    let text = format!(
+                        "fee {} {} {}",
+                        id.name,
+                        quote(&sentence.value),
+                        expr(amount)
+                    );
                     self.line(*span, "  ", &text, true);
                 }
-                EntitlementEntry::Limit { kind, items, amount, span } => {
-                    let word = if *kind == LimitKind::Cap { "cap" } else { "floor" };
+                EntitlementEntry::Limit {
+                    kind,
+                    items,
+                    amount,
+                    span,
+                } => {
+                    let word = if *kind == LimitKind::Cap {
+                        "cap"
+                    } else {
+                        "floor"
+                    };
                     let target = if items.is_empty() {
                         "cash".to_string()
                     } else {
-                        items.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(" + ")
+                        items
+                            .iter()
+                            .map(|i| i.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" + ")
                     };
-                    self.line(*span, "  ", &format!("{word} {target} at {}", expr(amount)), true);
+                    self.line(
+                        *span,
+                        "  ",
+                        &format!("{word} {target} at {}", expr(amount)),
+                        true,
+                    );
                 }
                 EntitlementEntry::Round { step, mode, span } => {
-                    self.line(*span, "  ", &format!("round cash to {} {}", expr(step), mode.0.words()), true);
+                    self.line(
+                        *span,
+                        "  ",
+                        &format!("round cash to {} {}", expr(step), mode.0.words()),
+                        true,
+                    );
                 }
             }
         }
     }
 
     fn test(&mut self, t: &TestCase) {
-        self.line(t.span, "", &format!("test {} as of {}", quote(&t.name.value), t.as_of.0.format("%Y-%m-%d")), false);
+        self.line(
+            t.span,
+            "",
+            &format!(
+                "test {} as of {}",
+                quote(&t.name.value),
+                t.as_of.0.format("%Y-%m-%d")
+            ),
+            false,
+        );
         for r in &t.records {
             let kind = match (r.kind, &r.collection) {
                 (RecordKind::Household, _) => "household".to_string(),
@@ -323,15 +457,36 @@ impl Formatter<'_> {
                 (RecordKind::Record, Some(c)) => format!("record {}", c.name),
                 (RecordKind::Record, None) => "record".to_string(),
             };
-            let fields: Vec<String> = r.fields.iter().map(|(n, v)| format!("{} {}", n.name, expr(v))).collect();
-            let text = if fields.is_empty() { kind } else { format!("{kind} {}", fields.join(", ")) };
+            let fields: Vec<String> = r
+                .fields
+                .iter()
+                .map(|(n, v)| format!("{} {}", n.name, expr(v)))
+                .collect();
+            let text = if fields.is_empty() {
+                kind
+            } else {
+                format!("{kind} {}", fields.join(", "))
+            };
             self.line(r.span, "  ", &text, true);
         }
         if !t.expectations.is_empty() {
             let parts: Vec<String> = t.expectations.iter().map(expectation).collect();
-            let first = t.expectations.first().map(expectation_span).unwrap_or_default();
-            let last = t.expectations.last().map(expectation_span).unwrap_or_default();
-            self.line(first.to(last), "  ", &format!("expect {}", parts.join(", ")), true);
+            let first = t
+                .expectations
+                .first()
+                .map(expectation_span)
+                .unwrap_or_default();
+            let last = t
+                .expectations
+                .last()
+                .map(expectation_span)
+                .unwrap_or_default();
+            self.line(
+                first.to(last),
+                "  ",
+                &format!("expect {}", parts.join(", ")),
+                true,
+            );
         }
     }
 }
@@ -365,7 +520,9 @@ fn expectation(e: &Expectation) -> String {
         Expectation::Item(id, x, _) => format!("item {} {}", id.name, expr(x)),
         Expectation::Value(id, x, _) => format!("value {} {}", id.name, expr(x)),
         Expectation::Score(id, None, x, _) => format!("score {} {}", id.name, expr(x)),
-        Expectation::Score(id, Some(c), x, _) => format!("score {}.{} {}", id.name, c.name, expr(x)),
+        Expectation::Score(id, Some(c), x, _) => {
+            format!("score {}.{} {}", id.name, c.name, expr(x))
+        }
         Expectation::Failed(id, _) => format!("failed {}", id.name),
         Expectation::Passed(id, _) => format!("passed {}", id.name),
         Expectation::Missing(id, _) => format!("missing {}", id.name),
@@ -381,7 +538,12 @@ fn pad(s: &str, width: usize) -> String {
 }
 
 fn input(d: &InputDecl) -> String {
-    let mut s = format!("{}.{}: {}", d.scope.keyword(), d.name.name, type_expr(&d.ty));
+    let mut s = format!(
+        "{}.{}: {}",
+        d.scope.keyword(),
+        d.name.name,
+        type_expr(&d.ty)
+    );
     if let Some(l) = &d.label {
         let _ = write!(s, " {}", quote(&l.value));
     }
@@ -471,9 +633,17 @@ fn wrapped(prefix: &str, e: &Expr, cont_indent: &str) -> String {
         _ => return one,
     };
     let power = op.precedence() + 1;
-    let mut s = format!("{prefix}{}", expr_prec(parts.first().copied().unwrap_or(e), power, false));
+    let mut s = format!(
+        "{prefix}{}",
+        expr_prec(parts.first().copied().unwrap_or(e), power, false)
+    );
     for p in parts.iter().skip(1) {
-        let _ = write!(s, "\n{cont_indent}{} {}", op.symbol(), expr_prec(p, power, false));
+        let _ = write!(
+            s,
+            "\n{cont_indent}{} {}",
+            op.symbol(),
+            expr_prec(p, power, false)
+        );
     }
     s
 }
@@ -506,15 +676,27 @@ fn expr_prec(e: &Expr, parent: u8, right: bool) -> String {
         ExprKind::Text(t) => quote(t),
         ExprKind::Bool(b) => b.to_string(),
         ExprKind::Unknown => "unknown".into(),
-        ExprKind::List(items) => format!("[{}]", items.iter().map(expr).collect::<Vec<_>>().join(", ")),
+        ExprKind::List(items) => format!(
+            "[{}]",
+            items.iter().map(expr).collect::<Vec<_>>().join(", ")
+        ),
         ExprKind::Name(id) => id.name.clone(),
         ExprKind::Field { base, field } => format!("{}.{}", base.name, field.name),
         ExprKind::Members(None) => "members".into(),
         // `where` reaches as far right as it can, so inside an operator it needs brackets.
         ExprKind::Members(Some(f)) => paren(format!("members where {}", expr(f)), parent > 0),
-        ExprKind::Records { name, filter } => paren(format!("{} where {}", name.name, expr(filter)), parent > 0),
+        ExprKind::Records { name, filter } => {
+            paren(format!("{} where {}", name.name, expr(filter)), parent > 0)
+        }
         ExprKind::Table(entries) => {
-            format!("[{}]", entries.iter().map(|(k, v)| format!("{}: {}", expr(k), expr(v))).collect::<Vec<_>>().join(", "))
+            format!(
+                "[{}]",
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", expr(k), expr(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         }
         ExprKind::Unary(op, x) => {
             let (power, text) = match op {
@@ -530,12 +712,30 @@ fn expr_prec(e: &Expr, parent: u8, right: bool) -> String {
         ExprKind::Binary(op, a, b) => {
             let p = op.precedence();
             // Comparisons do not chain; other operators associate to the left.
-            let (lp, rp) = if op.is_comparison() { (p + 1, p + 1) } else { (p, p + 1) };
-            let text = format!("{} {} {}", expr_prec(a, lp, false), op.symbol(), expr_prec(b, rp, true));
+            let (lp, rp) = if op.is_comparison() {
+                (p + 1, p + 1)
+            } else {
+                (p, p + 1)
+            };
+            let text = format!(
+                "{} {} {}",
+                expr_prec(a, lp, false),
+                op.symbol(),
+                expr_prec(b, rp, true)
+            );
             paren(text, p < parent || (p == parent && right))
         }
-        ExprKind::In { value, list, negated } => {
-            let text = format!("{} {} {}", expr_prec(value, 5, false), if *negated { "not in" } else { "in" }, expr_prec(list, 5, true));
+        ExprKind::In {
+            value,
+            list,
+            negated,
+        } => {
+            let text = format!(
+                "{} {} {}",
+                expr_prec(value, 5, false),
+                if *negated { "not in" } else { "in" },
+                expr_prec(list, 5, true)
+            );
             paren(text, 4 < parent || (4 == parent && right))
         }
         ExprKind::If(c, a, b) => {
@@ -543,7 +743,11 @@ fn expr_prec(e: &Expr, parent: u8, right: bool) -> String {
             // The `else` branch reaches as far right as it can, so inside any operator it needs brackets.
             paren(text, parent > 0)
         }
-        ExprKind::Call(name, args) => format!("{}({})", name.name, args.iter().map(expr).collect::<Vec<_>>().join(", ")),
+        ExprKind::Call(name, args) => format!(
+            "{}({})",
+            name.name,
+            args.iter().map(expr).collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 

@@ -208,7 +208,10 @@ pub struct ParamValue {
 impl Param {
     /// The value in force on `date`: the one with the latest `from` on or before it.
     pub fn value_on(&self, date: NaiveDate) -> Option<&ParamValue> {
-        self.values.iter().rev().find(|v| v.from.is_none_or(|f| f <= date))
+        self.values
+            .iter()
+            .rev()
+            .find(|v| v.from.is_none_or(|f| f <= date))
     }
 }
 

@@ -28,11 +28,29 @@ pub(crate) struct LogicalLine<'a> {
 }
 
 /// The words that start a top-level section or statement when they begin a line.
-pub(crate) const SECTION_WORDS: &[&str] =
-    &["program", "inputs", "params", "let", "eligible", "entitlement", "translation", "test", "score", "records", "codes", "functions", "compliant", "selection", "deduplicate", "summary"];
+pub(crate) const SECTION_WORDS: &[&str] = &[
+    "program",
+    "inputs",
+    "params",
+    "let",
+    "eligible",
+    "entitlement",
+    "translation",
+    "test",
+    "score",
+    "records",
+    "codes",
+    "functions",
+    "compliant",
+    "selection",
+    "deduplicate",
+    "summary",
+];
 
-const JOIN_AT_END: &[&str] =
-    &["and", "or", "not", "in", "where", "then", "else", "if", "when", "times", "to", "at", "from", "of", "mod"];
+const JOIN_AT_END: &[&str] = &[
+    "and", "or", "not", "in", "where", "then", "else", "if", "when", "times", "to", "at", "from",
+    "of", "mod",
+];
 const JOIN_AT_START: &[&str] = &["and", "or", "then", "else", "where", "when", "times"];
 
 pub(crate) struct Layout<'a> {
@@ -61,7 +79,11 @@ fn first_word(s: &str) -> &str {
 }
 
 fn last_word(s: &str) -> &str {
-    let start = s.bytes().rposition(|b| !is_word_byte(b)).map(|p| p + 1).unwrap_or(0);
+    let start = s
+        .bytes()
+        .rposition(|b| !is_word_byte(b))
+        .map(|p| p + 1)
+        .unwrap_or(0);
     s.get(start..).unwrap_or("")
 }
 
@@ -85,11 +107,22 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
         let b = bytes.get(i).copied();
         match b {
             None | Some(b'\n') => {
-                let end = if i > line_start && bytes.get(i - 1) == Some(&b'\r') { i - 1 } else { i };
-                let code = source.get(line_start..code_end.max(line_start)).unwrap_or("");
+                let end = if i > line_start && bytes.get(i - 1) == Some(&b'\r') {
+                    i - 1
+                } else {
+                    i
+                };
+                let code = source
+                    .get(line_start..code_end.max(line_start))
+                    .unwrap_or("");
                 let trimmed_end = line_start + code.trim_end().len();
                 let _ = end;
-                phys.push(PhysLine { start: line_start, code_end: trimmed_end, depth_after: depth, ifs });
+                phys.push(PhysLine {
+                    start: line_start,
+                    code_end: trimmed_end,
+                    depth_after: depth,
+                    ifs,
+                });
                 in_string = false;
                 ifs = 0;
                 line_start = i + 1;
@@ -110,7 +143,11 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
                 code_end = i + 1;
             }
             Some(b'#') => {
-                let end = source.get(i..).and_then(|r| r.find('\n')).map(|p| p + i).unwrap_or(source.len());
+                let end = source
+                    .get(i..)
+                    .and_then(|r| r.find('\n'))
+                    .map(|p| p + i)
+                    .unwrap_or(source.len());
                 let raw = source.get(i + 1..end).unwrap_or("");
                 let raw = raw.strip_suffix('\r').unwrap_or(raw);
                 let before = source.get(line_start..i).unwrap_or("");
@@ -169,17 +206,22 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
             continue;
         }
         let code_start = line.code_end - trimmed.len();
-        let starts_section = line.start == code_start && SECTION_WORDS.contains(&first_word(trimmed));
+        let starts_section =
+            line.start == code_start && SECTION_WORDS.contains(&first_word(trimmed));
         let joins_previous = match current {
             None => false,
             Some((cur_start, cur_end, _)) => {
                 let prev = source.get(cur_start..cur_end).unwrap_or("").trim_end();
                 let prev_last_char = prev.chars().last();
                 // `eligible when` and `compliant when` end in a joining word but are complete section headers.
-                let is_header = matches!(first_word(prev), "eligible" | "compliant") && last_word(prev) == "when" && prev.split_whitespace().count() == 2;
+                let is_header = matches!(first_word(prev), "eligible" | "compliant")
+                    && last_word(prev) == "when"
+                    && prev.split_whitespace().count() == 2;
                 let ends_joining = !is_header
-                    && (matches!(prev_last_char, Some('+' | '-' | '*' | '/' | ',' | '=' | '<' | '>' | '(' | '['))
-                        || JOIN_AT_END.contains(&last_word(prev)));
+                    && (matches!(
+                        prev_last_char,
+                        Some('+' | '-' | '*' | '/' | ',' | '=' | '<' | '>' | '(' | '[')
+                    ) || JOIN_AT_END.contains(&last_word(prev)));
                 let starts_joining = matches!(
                     trimmed.chars().next(),
                     Some('+' | '-' | '*' | '/' | '=' | '<' | '>' | '!' | ')' | ']')
@@ -214,14 +256,32 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
     if let Some((s, e, _)) = current.take() {
         lines.push(make_line(source, &index, s, e));
     }
-    Layout { lines, comments, diagnostics }
+    Layout {
+        lines,
+        comments,
+        diagnostics,
+    }
 }
 
-fn make_line<'a>(source: &'a str, index: &LineIndex<'_>, start: usize, end: usize) -> LogicalLine<'a> {
+fn make_line<'a>(
+    source: &'a str,
+    index: &LineIndex<'_>,
+    start: usize,
+    end: usize,
+) -> LogicalLine<'a> {
     let text = source.get(start..end).unwrap_or("");
     let _ = index;
-    let indented = start > 0 && source.as_bytes().get(start - 1).is_some_and(|b| *b != b'\n');
-    LogicalLine { text, start, first_word: first_word(text), indented }
+    let indented = start > 0
+        && source
+            .as_bytes()
+            .get(start - 1)
+            .is_some_and(|b| *b != b'\n');
+    LogicalLine {
+        text,
+        start,
+        first_word: first_word(text),
+        indented,
+    }
 }
 
 #[cfg(test)]
@@ -229,7 +289,11 @@ mod tests {
     use super::*;
 
     fn texts(src: &str) -> Vec<String> {
-        layout(src, &Limits::default()).lines.iter().map(|l| l.text.to_string()).collect()
+        layout(src, &Limits::default())
+            .lines
+            .iter()
+            .map(|l| l.text.to_string())
+            .collect()
     }
 
     #[test]
@@ -237,7 +301,12 @@ mod tests {
         let src = "let a = 1 +\n  2\nlet b = f(1,\n  2)\nlet c = x\n  and y\nlet d = [\"a\", # c\n \"b\"]\n";
         assert_eq!(
             texts(src),
-            vec!["let a = 1 +\n  2", "let b = f(1,\n  2)", "let c = x\n  and y", "let d = [\"a\", # c\n \"b\"]"]
+            vec![
+                "let a = 1 +\n  2",
+                "let b = f(1,\n  2)",
+                "let c = x\n  and y",
+                "let d = [\"a\", # c\n \"b\"]"
+            ]
         );
     }
 
@@ -267,11 +336,17 @@ mod tests {
         let l = layout(&src, &Limits::default());
         assert_eq!(l.diagnostics.len(), 1);
         assert_eq!(l.diagnostics[0].code, codes::NESTING_TOO_DEEP);
-        assert_eq!(l.diagnostics[0].span.column, 9 + Limits::default().max_nesting as u32);
+        assert_eq!(
+            l.diagnostics[0].span.column,
+            9 + Limits::default().max_nesting as u32
+        );
     }
 
     #[test]
     fn crlf_line_ends_are_accepted() {
-        assert_eq!(texts("let a = 1\r\nlet b = 2\r\n"), vec!["let a = 1", "let b = 2"]);
+        assert_eq!(
+            texts("let a = 1\r\nlet b = 2\r\n"),
+            vec!["let a = 1", "let b = 2"]
+        );
     }
 }

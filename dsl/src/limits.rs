@@ -21,6 +21,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_source_bytes: 1 << 20, max_nesting: 64, max_expression_depth: 256, max_items: 10_000, max_list_len: 10_000 }
+        Limits {
+            max_source_bytes: 1 << 20,
+            max_nesting: 64,
+            max_expression_depth: 256,
+            max_items: 10_000,
+            max_list_len: 10_000,
+        }
     }
 }

@@ -41,17 +41,32 @@ impl Catalog {
                 continue;
             }
             let Some((key, value)) = line.split_once('=') else {
-                return Err(CatalogError { line: i + 1, reason: "expected `key = text`".into() });
+                return Err(CatalogError {
+                    line: i + 1,
+                    reason: "expected `key = text`".into(),
+                });
             };
             let key = key.trim();
             if key.is_empty() || key.contains(char::is_whitespace) {
-                return Err(CatalogError { line: i + 1, reason: format!("invalid key `{key}`") });
+                return Err(CatalogError {
+                    line: i + 1,
+                    reason: format!("invalid key `{key}`"),
+                });
             }
-            if messages.insert(key.to_string(), value.trim().to_string()).is_some() {
-                return Err(CatalogError { line: i + 1, reason: format!("key `{key}` given twice") });
+            if messages
+                .insert(key.to_string(), value.trim().to_string())
+                .is_some()
+            {
+                return Err(CatalogError {
+                    line: i + 1,
+                    reason: format!("key `{key}` given twice"),
+                });
             }
         }
-        Ok(Catalog { locale: locale.to_string(), messages })
+        Ok(Catalog {
+            locale: locale.to_string(),
+            messages,
+        })
     }
 
     /// The locale tag (`en`, `fr`).
@@ -139,8 +154,15 @@ pub fn english() -> &'static Catalog {
 
 /// The embedded catalogue for `locale` (`fr`, `fr-FR` and `fr_FR` all find `fr`), or English.
 pub fn catalog(locale: &str) -> &'static Catalog {
-    let base = locale.split(['-', '_']).next().unwrap_or(locale).to_ascii_lowercase();
-    embedded().iter().find(|c| c.locale == base).unwrap_or_else(english)
+    let base = locale
+        .split(['-', '_'])
+        .next()
+        .unwrap_or(locale)
+        .to_ascii_lowercase();
+    embedded()
+        .iter()
+        .find(|c| c.locale == base)
+        .unwrap_or_else(english)
 }
 
 /// The locales that are embedded, in alphabetical order.
@@ -177,7 +199,10 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled_and_braces_escaped() {
-        assert_eq!(fill("a {x} b {y} {{z}}", &[("x", "1"), ("y", "2")]), "a 1 b 2 {z}");
+        assert_eq!(
+            fill("a {x} b {y} {{z}}", &[("x", "1"), ("y", "2")]),
+            "a 1 b 2 {z}"
+        );
         assert_eq!(fill("{missing} {", &[]), "{missing} {");
         assert_eq!(fill("é{x}é", &[("x", "ü")]), "éüé");
     }

@@ -21,7 +21,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The state of a unit's membership in a program (OpenG2P's `g2p.program_membership` states).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum MembershipState {
     /// Known to the program but not enrolled (new, or eligible but not selected).
@@ -64,7 +66,9 @@ impl MembershipState {
 
     /// Parses the snake_case word (OpenG2P's spelling).
     pub fn from_word(word: &str) -> Option<MembershipState> {
-        MembershipState::ALL.into_iter().find(|s| s.as_str() == word.trim())
+        MembershipState::ALL
+            .into_iter()
+            .find(|s| s.as_str() == word.trim())
     }
 }
 
@@ -92,17 +96,27 @@ pub struct RunModel {
 impl RunModel {
     /// True when the program declares no run behaviour at all.
     pub fn is_empty(&self) -> bool {
-        self.compliance.is_empty() && self.dedup.is_empty() && self.selection.is_none() && self.schedule.is_none() && self.summary.is_none()
+        self.compliance.is_empty()
+            && self.dedup.is_empty()
+            && self.selection.is_none()
+            && self.schedule.is_none()
+            && self.summary.is_none()
     }
 
     /// Priority conditions (empty without a `selection` section).
     pub fn priority(&self) -> &[PriorityRule] {
-        self.selection.as_ref().map(|s| s.priority.as_slice()).unwrap_or(&[])
+        self.selection
+            .as_ref()
+            .map(|s| s.priority.as_slice())
+            .unwrap_or(&[])
     }
 
     /// Ranking keys (empty without `rank by`).
     pub fn rank(&self) -> &[RankKey] {
-        self.selection.as_ref().map(|s| s.rank.as_slice()).unwrap_or(&[])
+        self.selection
+            .as_ref()
+            .map(|s| s.rank.as_slice())
+            .unwrap_or(&[])
     }
 }
 

@@ -34,8 +34,17 @@ impl Span {
 
     /// A span covering both `self` and `other` (positions taken from whichever starts first).
     pub fn to(&self, other: Span) -> Span {
-        let (first, _) = if self.start <= other.start { (*self, other) } else { (other, *self) };
-        Span { start: first.start, end: self.end.max(other.end), line: first.line, column: first.column }
+        let (first, _) = if self.start <= other.start {
+            (*self, other)
+        } else {
+            (other, *self)
+        };
+        Span {
+            start: first.start,
+            end: self.end.max(other.end),
+            line: first.line,
+            column: first.column,
+        }
     }
 }
 
@@ -55,7 +64,10 @@ impl<'a> LineIndex<'a> {
                 line_starts.push(i + 1);
             }
         }
-        LineIndex { source, line_starts }
+        LineIndex {
+            source,
+            line_starts,
+        }
     }
 
     /// The span for a byte range.
@@ -67,15 +79,33 @@ impl<'a> LineIndex<'a> {
             Err(i) => i.saturating_sub(1),
         };
         let line_start = self.line_starts.get(line_idx).copied().unwrap_or(0);
-        let column = self.source.get(line_start..start).map(|s| s.chars().count()).unwrap_or(0) + 1;
-        Span { start, end, line: u32::try_from(line_idx + 1).unwrap_or(u32::MAX), column: u32::try_from(column).unwrap_or(u32::MAX) }
+        let column = self
+            .source
+            .get(line_start..start)
+            .map(|s| s.chars().count())
+            .unwrap_or(0)
+            + 1;
+        Span {
+            start,
+            end,
+            line: u32::try_from(line_idx + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        }
     }
 
     /// The text of line `line` (from 1), without its line break.
     pub fn line_text(&self, line: u32) -> &'a str {
         let idx = (line as usize).saturating_sub(1);
-        let start = self.line_starts.get(idx).copied().unwrap_or(self.source.len());
-        let end = self.line_starts.get(idx + 1).map(|e| e.saturating_sub(1)).unwrap_or(self.source.len());
+        let start = self
+            .line_starts
+            .get(idx)
+            .copied()
+            .unwrap_or(self.source.len());
+        let end = self
+            .line_starts
+            .get(idx + 1)
+            .map(|e| e.saturating_sub(1))
+            .unwrap_or(self.source.len());
         let text = self.source.get(start..end.max(start)).unwrap_or("");
         text.strip_suffix('\r').unwrap_or(text)
     }

@@ -56,7 +56,10 @@ impl Type {
 
     /// True for number, money and quantity: the types that support `+`, `-` and ordering by amount.
     pub fn is_numeric(&self) -> bool {
-        matches!(self, Type::Number | Type::Money { .. } | Type::Quantity { .. })
+        matches!(
+            self,
+            Type::Number | Type::Money { .. } | Type::Quantity { .. }
+        )
     }
 }
 

@@ -81,10 +81,14 @@ impl Value {
             (Value::Quantity(q), Type::Quantity { unit }) => q.unit == *unit,
             (Value::List(items), Type::List { of }) => items.iter().all(|v| v.fits(of)),
             // A table is a list of `[key, value]` pairs.
-            (Value::List(items), Type::Table { key, value }) => items.iter().all(|pair| match pair {
-                Value::List(kv) => matches!(kv.as_slice(), [k, v] if k.fits(key) && v.fits(value)),
-                _ => false,
-            }),
+            (Value::List(items), Type::Table { key, value }) => {
+                items.iter().all(|pair| match pair {
+                    Value::List(kv) => {
+                        matches!(kv.as_slice(), [k, v] if k.fits(key) && v.fits(value))
+                    }
+                    _ => false,
+                })
+            }
             _ => false,
         }
     }

@@ -7,14 +7,31 @@
 
 use entitle_dsl::{check, Limits};
 
-const STACK: usize = if cfg!(debug_assertions) { 16 << 20 } else { 1 << 20 };
+const STACK: usize = if cfg!(debug_assertions) {
+    16 << 20
+} else {
+    1 << 20
+};
 
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new().stack_size(STACK).spawn(f).expect("thread").join().expect("no panic, no overflow")
+    std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(f)
+        .expect("thread")
+        .join()
+        .expect("no panic, no overflow")
 }
 
 fn codes(src: String) -> Vec<&'static str> {
-    on_small_stack(move || check(&src).diagnostics.0.iter().filter(|d| d.is_error()).map(|d| d.code).collect())
+    on_small_stack(move || {
+        check(&src)
+            .diagnostics
+            .0
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.code)
+            .collect()
+    })
 }
 
 #[test]
@@ -32,7 +49,11 @@ fn binary_text() {
 #[test]
 fn a_megabyte_of_nested_brackets() {
     let n = 500_000;
-    let src = format!("program p \"P\"\nlet x = {}1{}\n", "(".repeat(n), ")".repeat(n));
+    let src = format!(
+        "program p \"P\"\nlet x = {}1{}\n",
+        "(".repeat(n),
+        ")".repeat(n)
+    );
     assert_eq!(codes(src), vec!["E0003"]);
     let src = format!("program p \"P\"\nlet x = {}\n", "[".repeat(500_000));
     assert_eq!(codes(src), vec!["E0003"]);
@@ -46,14 +67,21 @@ fn long_operator_chains_and_prefixes() {
     assert_eq!(codes(src), vec!["E0003"]);
     let src = format!("program p \"P\"\nlet x = {}1\n", "-".repeat(100_000));
     assert_eq!(codes(src), vec!["E0003"]);
-    let src = format!("program p \"P\"\nlet x = {}1{}\n", "if true then ".repeat(10_000), " else 2".repeat(10_000));
+    let src = format!(
+        "program p \"P\"\nlet x = {}1{}\n",
+        "if true then ".repeat(10_000),
+        " else 2".repeat(10_000)
+    );
     assert_eq!(codes(src), vec!["E0003"]);
 }
 
 #[test]
 fn a_chain_within_the_limit_is_fine() {
     // 255 terms: the deepest expression the default limit (256) allows.
-    let src = format!("program p \"P\"\n  currency KES\nlet x = 1{}\neligible when\n  r \"R\" x > 0\n", " + 1".repeat(254));
+    let src = format!(
+        "program p \"P\"\n  currency KES\nlet x = 1{}\neligible when\n  r \"R\" x > 0\n",
+        " + 1".repeat(254)
+    );
     let checked = on_small_stack(move || check(&src));
     assert!(checked.program.is_some(), "{}", checked.diagnostics);
 }
@@ -62,7 +90,10 @@ fn a_chain_within_the_limit_is_fine() {
 fn text_over_the_size_limit() {
     let src = format!("program p \"P\"\n{}", "# filler\n".repeat(200_000));
     assert_eq!(codes(src), vec!["E0002"]);
-    let limits = Limits { max_source_bytes: 100, ..Limits::default() };
+    let limits = Limits {
+        max_source_bytes: 100,
+        ..Limits::default()
+    };
     let src = format!("program p \"P\"\n{}", "x".repeat(200));
     let d = entitle_dsl::check_with_limits(&src, &limits).diagnostics;
     assert_eq!(d.0.first().map(|d| d.code), Some("E0002"));
@@ -70,16 +101,25 @@ fn text_over_the_size_limit() {
 
 #[test]
 fn too_many_items() {
-    let limits = Limits { max_items: 3, ..Limits::default() };
+    let limits = Limits {
+        max_items: 3,
+        ..Limits::default()
+    };
     let src = "program p \"P\"\nlet a = 1\nlet b = 1\nlet c = 1\nlet d = 1\nlet e = 1\n";
     let d = entitle_dsl::check_with_limits(src, &limits).diagnostics;
-    assert_eq!(d.errors().map(|d| d.code).collect::<Vec<_>>(), vec!["E0007"]);
+    assert_eq!(
+        d.errors().map(|d| d.code).collect::<Vec<_>>(),
+        vec!["E0007"]
+    );
     assert_eq!(d.errors().next().map(|d| d.span.line), Some(5));
 }
 
 #[test]
 fn a_huge_list_literal() {
-    let src = format!("program p \"P\"\nlet x = [{}]\n", vec!["1"; 20_000].join(", "));
+    let src = format!(
+        "program p \"P\"\nlet x = [{}]\n",
+        vec!["1"; 20_000].join(", ")
+    );
     assert_eq!(codes(src), vec!["E0007"]);
 }
 

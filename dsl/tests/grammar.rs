@@ -6,18 +6,37 @@ fn parses(src: &str) -> bool {
 }
 
 fn first_error(src: &str) -> String {
-    entitle_dsl::parse(src).diagnostics.errors().next().map(|d| d.message.clone()).unwrap_or_default()
+    entitle_dsl::parse(src)
+        .diagnostics
+        .errors()
+        .next()
+        .map(|d| d.message.clone())
+        .unwrap_or_default()
 }
 
 const HEAD: &str = "program p \"P\"\n  currency KES\n";
 
 #[test]
 fn program_lines() {
-    for ok in ["program p", "program p \"Title\"", "program p \"Title\" version \"1.0\"", "program p\n  target individual", "program p\n  target household\n  currency KES"] {
+    for ok in [
+        "program p",
+        "program p \"Title\"",
+        "program p \"Title\" version \"1.0\"",
+        "program p\n  target individual",
+        "program p\n  target household\n  currency KES",
+    ] {
         assert!(parses(ok), "{ok}");
     }
-    for (bad, expected) in [("program", "a name"), ("program \"x\"", "a name"), ("program p\n  target people", "`household` or `individual`")] {
-        assert!(first_error(bad).contains(expected), "{bad}: {}", first_error(bad));
+    for (bad, expected) in [
+        ("program", "a name"),
+        ("program \"x\"", "a name"),
+        ("program p\n  target people", "`household` or `individual`"),
+    ] {
+        assert!(
+            first_error(bad).contains(expected),
+            "{bad}: {}",
+            first_error(bad)
+        );
     }
 }
 
@@ -46,10 +65,19 @@ fn input_lines() {
 
 #[test]
 fn param_lines() {
-    for ok in ["a: number = 1", "a: money \"A\" = KES 1 from 2026-01-01, KES 2 from 2027-01-01", "a: list of text = [\"x\"]", "a: number = -3"] {
+    for ok in [
+        "a: number = 1",
+        "a: money \"A\" = KES 1 from 2026-01-01, KES 2 from 2027-01-01",
+        "a: list of text = [\"x\"]",
+        "a: number = -3",
+    ] {
         assert!(parses(&format!("{HEAD}params\n  {ok}\n")), "{ok}");
     }
-    for (bad, expected) in [("a: number 1", "`=`"), ("a: number = 1 from 2026", "a date"), ("a = 1", "`:`")] {
+    for (bad, expected) in [
+        ("a: number 1", "`=`"),
+        ("a: number = 1 from 2026", "a date"),
+        ("a = 1", "`:`"),
+    ] {
         let e = first_error(&format!("{HEAD}params\n  {bad}\n"));
         assert!(e.contains(expected), "{bad}: {e}");
     }
@@ -57,13 +85,27 @@ fn param_lines() {
 
 #[test]
 fn let_and_rule_lines() {
-    for ok in ["let x = 1", "let x \"Sentence\" = 1 + 2 * 3", "let member.child = age(birthdate) < 18", "let x = if a then b else c", "let x = a not in [1, 2]"] {
+    for ok in [
+        "let x = 1",
+        "let x \"Sentence\" = 1 + 2 * 3",
+        "let member.child = age(birthdate) < 18",
+        "let x = if a then b else c",
+        "let x = a not in [1, 2]",
+    ] {
         assert!(parses(&format!("{HEAD}{ok}\n")), "{ok}");
     }
-    for ok in ["r \"R\" a", "unless r \"R\" a and b", "r \"R\" count(members where age(birthdate) < 5) > 0"] {
+    for ok in [
+        "r \"R\" a",
+        "unless r \"R\" a and b",
+        "r \"R\" count(members where age(birthdate) < 5) > 0",
+    ] {
         assert!(parses(&format!("{HEAD}eligible when\n  {ok}\n")), "{ok}");
     }
-    for (bad, expected) in [("r a > 1", "a quoted text"), ("r \"R\"", "an expression"), ("and \"R\" x", "end of line")] {
+    for (bad, expected) in [
+        ("r a > 1", "a quoted text"),
+        ("r \"R\"", "an expression"),
+        ("and \"R\" x", "end of line"),
+    ] {
         let e = first_error(&format!("{HEAD}eligible when\n  {bad}\n"));
         assert!(e.contains(expected), "{bad}: {e}");
     }
@@ -84,12 +126,17 @@ fn entitlement_lines() {
     ] {
         assert!(parses(&format!("{HEAD}entitlement\n  {ok}\n")), "{ok}");
     }
-    assert!(parses(&format!("{HEAD}entitlement first match\n  cash a \"A\" KES 1\n")));
+    assert!(parses(&format!(
+        "{HEAD}entitlement first match\n  cash a \"A\" KES 1\n"
+    )));
     for (bad, expected) in [
         ("cash a KES 1", "a quoted text"),
         ("round cash to KES 10", "a rounding mode"),
         ("cap at KES 10", "`cash`"),
-        ("give a \"A\" KES 1", "`cash`, `in_kind`, `fee`, `cap`, `floor` or `round`"),
+        (
+            "give a \"A\" KES 1",
+            "`cash`, `in_kind`, `fee`, `cap`, `floor` or `round`",
+        ),
     ] {
         let e = first_error(&format!("{HEAD}entitlement\n  {bad}\n"));
         assert!(e.contains(expected), "{bad}: {e}");
@@ -100,18 +147,36 @@ fn entitlement_lines() {
 fn test_and_translation_lines() {
     let ok = format!("{HEAD}test \"t\" as of 2026-01-01\n  household a 1, b \"x\"\n  member kind \"head\", birthdate 1990-01-01\n  expect eligible, cash KES 1, item a KES 1, failed r, passed s, missing a, error R0001, net KES 1, fee KES 0\n");
     assert!(parses(&ok), "{}", first_error(&ok));
-    assert!(parses(&format!("{HEAD}translation fr\n  r \"Règle\"\n  title \"Titre\"\n")));
-    for (bad, expected) in [("test t as of 2026-01-01", "a quoted text"), ("test \"t\" 2026-01-01", "`as`")] {
+    assert!(parses(&format!(
+        "{HEAD}translation fr\n  r \"Règle\"\n  title \"Titre\"\n"
+    )));
+    for (bad, expected) in [
+        ("test t as of 2026-01-01", "a quoted text"),
+        ("test \"t\" 2026-01-01", "`as`"),
+    ] {
         let e = first_error(&format!("{HEAD}{bad}\n"));
         assert!(e.contains(expected), "{bad}: {e}");
     }
-    let e = first_error(&format!("{HEAD}test \"t\" as of 2026-01-01\n  expect maybe\n"));
+    let e = first_error(&format!(
+        "{HEAD}test \"t\" as of 2026-01-01\n  expect maybe\n"
+    ));
     assert!(e.contains("an expectation"), "{e}");
 }
 
 #[test]
 fn literals() {
-    for ok in ["1", "1.50", "5%", "KES 10", "10 kg", "2026-02-28", "\"é\\\"\"", "true", "unknown", "[1, 2,]"] {
+    for ok in [
+        "1",
+        "1.50",
+        "5%",
+        "KES 10",
+        "10 kg",
+        "2026-02-28",
+        "\"é\\\"\"",
+        "true",
+        "unknown",
+        "[1, 2,]",
+    ] {
         assert!(parses(&format!("{HEAD}let x = {ok}\n")), "{ok}");
     }
     let e = first_error(&format!("{HEAD}let x = 1.\n"));
@@ -148,19 +213,38 @@ fn run_model_lines() {
         assert!(parses(&src), "{ok}: {}", first_error(&src));
     }
     for (bad, expected) in [
-        ("compliant when\n  c \"C\" x else fired\n", "`paused`, `exited` or `not_eligible`"),
+        (
+            "compliant when\n  c \"C\" x else fired\n",
+            "`paused`, `exited` or `not_eligible`",
+        ),
         ("compliant when\n  c x\n", "a quoted text"),
-        ("deduplicate\n  d \"D\" similar name\n", "`same` or `shared members`"),
+        (
+            "deduplicate\n  d \"D\" similar name\n",
+            "`same` or `shared members`",
+        ),
         ("deduplicate\n  d \"D\" shared households\n", "`members`"),
-        ("selection\n  rank by score\n", "`ascending` or `descending`"),
+        (
+            "selection\n  rank by score\n",
+            "`ascending` or `descending`",
+        ),
         ("selection\n  rank score ascending\n", "`by`"),
-        ("selection\n  pick 10\n", "`priority`, `rank by`, `top` or `budget`"),
+        (
+            "selection\n  pick 10\n",
+            "`priority`, `rank by`, `top` or `budget`",
+        ),
         ("selection\n  budget KES 10 scaled\n", "end of line"),
     ] {
         let e = first_error(&format!("{HEAD}{bad}"));
         assert!(e.contains(expected), "{bad}: {e}");
     }
-    for (bad, expected) in [("cycle sometimes", "a frequency"), ("cycle every 2 fortnights", "`days`, `weeks`, `months` or `years`"), ("cycle weekly on funday", "a weekday")] {
+    for (bad, expected) in [
+        ("cycle sometimes", "a frequency"),
+        (
+            "cycle every 2 fortnights",
+            "`days`, `weeks`, `months` or `years`",
+        ),
+        ("cycle weekly on funday", "a weekday"),
+    ] {
         let e = first_error(&format!("{HEAD}  {bad}\n"));
         assert!(e.contains(expected), "{bad}: {e}");
     }

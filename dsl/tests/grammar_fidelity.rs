@@ -7,7 +7,12 @@ fn parses(src: &str) -> bool {
 }
 
 fn first_error(src: &str) -> String {
-    entitle_dsl::parse(src).diagnostics.errors().next().map(|d| d.message.clone()).unwrap_or_default()
+    entitle_dsl::parse(src)
+        .diagnostics
+        .errors()
+        .next()
+        .map(|d| d.message.clone())
+        .unwrap_or_default()
 }
 
 const HEAD: &str = "program p \"P\"\n  currency KES\n";
@@ -38,7 +43,11 @@ fn score_sections() {
     for ok in ["score pmt\n  roof \"Roof\" 3", "score pmt \"PMT\"\n  roof \"Roof\" lookup(points, roof)\n  land \"Land\" band(land, [0: 1, 2: 3])"] {
         assert!(parses(&format!("{HEAD}{ok}\n")), "{ok}");
     }
-    for (bad, expected) in [("score\n", "a name"), ("score pmt\n  roof 3\n", "a quoted text"), ("score pmt\n  roof \"Roof\"\n", "an expression")] {
+    for (bad, expected) in [
+        ("score\n", "a name"),
+        ("score pmt\n  roof 3\n", "a quoted text"),
+        ("score pmt\n  roof \"Roof\"\n", "an expression"),
+    ] {
         let e = first_error(&format!("{HEAD}{bad}"));
         assert!(e.contains(expected), "{bad}: {e}");
     }
@@ -84,7 +93,10 @@ fn rules_tables_and_entitlement_lines() {
         ("eligible when\n  union \"B\" y\n", "a name"),
         ("let t = [\"a\": 1, \"b\"]\n", "`:`"),
         ("entitlement\n  cap rice + at 20 kg\n", "a name"),
-        ("entitlement\n  in_kind rice \"Rice\" 5 kg valued KES 60\n", "`at`"),
+        (
+            "entitlement\n  in_kind rice \"Rice\" 5 kg valued KES 60\n",
+            "`at`",
+        ),
     ] {
         let e = first_error(&format!("{HEAD}{bad}"));
         assert!(e.contains(expected), "{bad}: {e}");
@@ -102,7 +114,10 @@ fn test_records_and_expectations() {
     for (bad, expected) in [
         ("test \"t\" as of 2026-01-01\n  record\n", "a name"),
         ("test \"t\" as of 2026-01-01\n  expect score\n", "a name"),
-        ("test \"t\" as of 2026-01-01\n  expect value rice\n", "an expression"),
+        (
+            "test \"t\" as of 2026-01-01\n  expect value rice\n",
+            "an expression",
+        ),
     ] {
         let e = first_error(&format!("{HEAD}{bad}"));
         assert!(e.contains(expected), "{bad}: {e}");

@@ -4,18 +4,40 @@
 use proptest::prelude::*;
 
 fn name() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["income", "region", "size", "score", "base_amount", "children", "x_cst_grp_flag", "z_ind_grp_num"])
-        .prop_map(String::from)
+    prop::sample::select(vec![
+        "income",
+        "region",
+        "size",
+        "score",
+        "base_amount",
+        "children",
+        "x_cst_grp_flag",
+        "z_ind_grp_num",
+    ])
+    .prop_map(String::from)
 }
 
 fn text_lit() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["North", "East", "a \\\"quoted\\\" word", "back\\\\slash", "tab\\there", "Île-de-France", "日本", ""])
-        .prop_map(|s| format!("\"{s}\""))
+    prop::sample::select(vec![
+        "North",
+        "East",
+        "a \\\"quoted\\\" word",
+        "back\\\\slash",
+        "tab\\there",
+        "Île-de-France",
+        "日本",
+        "",
+    ])
+    .prop_map(|s| format!("\"{s}\""))
 }
 
 fn leaf() -> impl Strategy<Value = String> {
     prop_oneof![
-        (0u32..100_000, 0u32..3).prop_map(|(n, d)| if d == 0 { n.to_string() } else { format!("{n}.{}", "5".repeat(d as usize)) }),
+        (0u32..100_000, 0u32..3).prop_map(|(n, d)| if d == 0 {
+            n.to_string()
+        } else {
+            format!("{n}.{}", "5".repeat(d as usize))
+        }),
         (0u32..10_000).prop_map(|n| format!("KES {n}")),
         (1u32..100).prop_map(|n| format!("{n}%")),
         (1u32..50).prop_map(|n| format!("{n} kg")),
@@ -35,19 +57,29 @@ fn leaf() -> impl Strategy<Value = String> {
 
 fn expr() -> impl Strategy<Value = String> {
     leaf().prop_recursive(5, 48, 4, |inner| {
-        let ops = prop::sample::select(vec!["+", "-", "*", "/", "mod", "==", "!=", "<", "<=", ">", ">=", "and", "or", "in", "not in"]);
+        let ops = prop::sample::select(vec![
+            "+", "-", "*", "/", "mod", "==", "!=", "<", "<=", ">", ">=", "and", "or", "in",
+            "not in",
+        ]);
         prop_oneof![
             (inner.clone(), ops, inner.clone()).prop_map(|(a, op, b)| format!("({a} {op} {b})")),
             inner.clone().prop_map(|a| format!("(not {a})")),
             inner.clone().prop_map(|a| format!("(-{a})")),
-            (inner.clone(), inner.clone(), inner.clone()).prop_map(|(c, a, b)| format!("(if {c} then {a} else {b})")),
+            (inner.clone(), inner.clone(), inner.clone())
+                .prop_map(|(c, a, b)| format!("(if {c} then {a} else {b})")),
             prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(", "))),
-            (prop::sample::select(vec!["min", "max", "age", "round", "coalesce", "known"]), prop::collection::vec(inner.clone(), 1..4))
+            (
+                prop::sample::select(vec!["min", "max", "age", "round", "coalesce", "known"]),
+                prop::collection::vec(inner.clone(), 1..4)
+            )
                 .prop_map(|(f, v)| format!("{f}({})", v.join(", "))),
-            inner.clone().prop_map(|p| format!("count(members where {p})")),
+            inner
+                .clone()
+                .prop_map(|p| format!("count(members where {p})")),
             inner.clone().prop_map(|p| format!("(members where {p})")),
             inner.clone().prop_map(|p| format!("(visits where {p})")),
-            (inner.clone(), inner.clone()).prop_map(|(p, v)| format!("latest(visits where {p}, {v}, visit_date)")),
+            (inner.clone(), inner.clone())
+                .prop_map(|(p, v)| format!("latest(visits where {p}, {v}, visit_date)")),
             (inner.clone(), inner.clone()).prop_map(|(k, v)| format!("[{k}: {v}]")),
             (inner.clone(), inner).prop_map(|(p, v)| format!("sum(members where {p}, {v})")),
         ]
@@ -150,53 +182,81 @@ fn run_model() -> impl Strategy<Value = (Option<String>, String)> {
         "quarterly from 2026-01-31 lasting 30 days",
         "every 1 year from 2024-02-29 count 3 until 2030-01-01 lasting 365 days",
     ]));
-    let state = prop::option::of(prop::sample::select(vec!["paused", "exited", "not_eligible"]));
+    let state = prop::option::of(prop::sample::select(vec![
+        "paused",
+        "exited",
+        "not_eligible",
+    ]));
     let compliance = prop::collection::vec((name(), expr(), state), 0..3);
     let rank = prop::collection::vec((expr(), prop::bool::ANY), 0..3);
-    let top = prop::option::of(prop_oneof![(0u32..5000).prop_map(|n| n.to_string()), name()]);
-    let budget = prop::option::of(((0u32..100_000).prop_map(|n| format!("KES {n}")), prop::bool::ANY));
+    let top = prop::option::of(prop_oneof![
+        (0u32..5000).prop_map(|n| n.to_string()),
+        name()
+    ]);
+    let budget = prop::option::of((
+        (0u32..100_000).prop_map(|n| format!("KES {n}")),
+        prop::bool::ANY,
+    ));
     let priority = prop::collection::vec((name(), expr()), 0..3);
-    let dedup = prop::collection::vec((name(), prop::option::of(prop::collection::vec(name(), 1..3))), 0..3);
-    (cycle, compliance, priority, rank, top, budget, dedup).prop_map(|(cycle, compliance, priority, rank, top, budget, dedup)| {
-        let mut s = String::new();
-        if !compliance.is_empty() {
-            s.push_str("compliant when\n");
-            for (i, (n, e, st)) in compliance.iter().enumerate() {
-                let otherwise = st.map(|x| format!(" else {x}")).unwrap_or_default();
-                s.push_str(&format!("  c_{n}_{i} \"Condition {i}\" {e}{otherwise}  # ongoing\n"));
+    let dedup = prop::collection::vec(
+        (
+            name(),
+            prop::option::of(prop::collection::vec(name(), 1..3)),
+        ),
+        0..3,
+    );
+    (cycle, compliance, priority, rank, top, budget, dedup).prop_map(
+        |(cycle, compliance, priority, rank, top, budget, dedup)| {
+            let mut s = String::new();
+            if !compliance.is_empty() {
+                s.push_str("compliant when\n");
+                for (i, (n, e, st)) in compliance.iter().enumerate() {
+                    let otherwise = st.map(|x| format!(" else {x}")).unwrap_or_default();
+                    s.push_str(&format!(
+                        "  c_{n}_{i} \"Condition {i}\" {e}{otherwise}  # ongoing\n"
+                    ));
+                }
+                s.push('\n');
             }
-            s.push('\n');
-        }
-        if !dedup.is_empty() {
-            s.push_str("deduplicate\n");
-            for (i, (n, by)) in dedup.iter().enumerate() {
-                let by = match by {
-                    Some(names) => format!("same {}", names.join(", ")),
-                    None => "shared members".to_string(),
-                };
-                s.push_str(&format!("  d_{n}_{i} \"Duplicate {i}\" {by}\n"));
+            if !dedup.is_empty() {
+                s.push_str("deduplicate\n");
+                for (i, (n, by)) in dedup.iter().enumerate() {
+                    let by = match by {
+                        Some(names) => format!("same {}", names.join(", ")),
+                        None => "shared members".to_string(),
+                    };
+                    s.push_str(&format!("  d_{n}_{i} \"Duplicate {i}\" {by}\n"));
+                }
+                s.push('\n');
             }
-            s.push('\n');
-        }
-        if !(priority.is_empty() && rank.is_empty() && top.is_none() && budget.is_none()) {
-            s.push_str("selection\n");
-            for (i, (n, e)) in priority.iter().enumerate() {
-                s.push_str(&format!("  priority p_{n}_{i} \"Priority {i}\" {e}\n"));
+            if !(priority.is_empty() && rank.is_empty() && top.is_none() && budget.is_none()) {
+                s.push_str("selection\n");
+                for (i, (n, e)) in priority.iter().enumerate() {
+                    s.push_str(&format!("  priority p_{n}_{i} \"Priority {i}\" {e}\n"));
+                }
+                if !rank.is_empty() {
+                    let keys: Vec<String> = rank
+                        .iter()
+                        .map(|(e, d)| {
+                            format!("{e} {}", if *d { "descending" } else { "ascending" })
+                        })
+                        .collect();
+                    s.push_str(&format!("  rank by {}\n", keys.join(", ")));
+                }
+                if let Some(t) = top {
+                    s.push_str(&format!("  top {t}\n"));
+                }
+                if let Some((b, proportional)) = budget {
+                    s.push_str(&format!(
+                        "  budget {b}{}\n",
+                        if proportional { " proportional" } else { "" }
+                    ));
+                }
+                s.push('\n');
             }
-            if !rank.is_empty() {
-                let keys: Vec<String> = rank.iter().map(|(e, d)| format!("{e} {}", if *d { "descending" } else { "ascending" })).collect();
-                s.push_str(&format!("  rank by {}\n", keys.join(", ")));
-            }
-            if let Some(t) = top {
-                s.push_str(&format!("  top {t}\n"));
-            }
-            if let Some((b, proportional)) = budget {
-                s.push_str(&format!("  budget {b}{}\n", if proportional { " proportional" } else { "" }));
-            }
-            s.push('\n');
-        }
-        (cycle.map(String::from), s)
-    })
+            (cycle.map(String::from), s)
+        },
+    )
 }
 
 proptest! {

@@ -149,7 +149,9 @@ pub enum RegistryError {
         reason: String,
     },
     /// G0012: a column's SQL type cannot hold its input's type.
-    #[error("{database}: the column `{column}` is of type {sql_type}, which cannot be read as {input}")]
+    #[error(
+        "{database}: the column `{column}` is of type {sql_type}, which cannot be read as {input}"
+    )]
     ColumnType {
         /// The database, without any password.
         database: String,

@@ -74,14 +74,24 @@ mod tests {
     /// a cycle (`2` < `10` < `1a` < `2` was one).
     #[test]
     fn the_order_is_total() {
-        let ids = ["", "0", "00", "1", "01", "2", "9", "10", "010", "1a", "2b", "a", "A", "H9", "H10", " 1", "1 ", "-1", "é"];
+        let ids = [
+            "", "0", "00", "1", "01", "2", "9", "10", "010", "1a", "2b", "a", "A", "H9", "H10",
+            " 1", "1 ", "-1", "é",
+        ];
         for a in ids {
             for b in ids {
-                assert_eq!(compare_ids(a, b), compare_ids(b, a).reverse(), "{a:?} {b:?}");
+                assert_eq!(
+                    compare_ids(a, b),
+                    compare_ids(b, a).reverse(),
+                    "{a:?} {b:?}"
+                );
                 assert_eq!(compare_ids(a, b) == Ordering::Equal, a == b, "{a:?} {b:?}");
                 for c in ids {
                     if compare_ids(a, b).is_le() && compare_ids(b, c).is_le() {
-                        assert!(compare_ids(a, c).is_le(), "{a:?} <= {b:?} <= {c:?} but not {a:?} <= {c:?}");
+                        assert!(
+                            compare_ids(a, c).is_le(),
+                            "{a:?} <= {b:?} <= {c:?} but not {a:?} <= {c:?}"
+                        );
                     }
                 }
             }

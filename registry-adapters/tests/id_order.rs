@@ -5,10 +5,14 @@
 //! could miss a household's members (here household `2` was decided with none). Now every
 //! household gets its members, and the sorted join over the same rows decides the same households.
 
-use entitle_registry::{open_registry_files, JoinMode, RegistryFiles, RegistrySource, SourceOptions};
+use entitle_registry::{
+    open_registry_files, JoinMode, RegistryFiles, RegistrySource, SourceOptions,
+};
 
 /// Ids of every kind, in registry order: digits (as numbers), then the rest (byte by byte).
-const SORTED_IDS: [&str; 12] = ["1", "2", "3", "10", "20", "100", "1a", "2b", "A", "H10", "H9", "a"];
+const SORTED_IDS: [&str; 12] = [
+    "1", "2", "3", "10", "20", "100", "1a", "2b", "A", "H10", "H9", "a",
+];
 
 fn child_grant() -> entitle_core::Program {
     entitle_core::Program::compile(include_str!("../../examples/programs/child_grant.entitle"))
@@ -25,20 +29,31 @@ fn write(dir: &std::path::Path, order: &[&str], member_order: &[&str]) -> Regist
     }
     let mut members = String::from("id,group_id,kind,start_date,end_date,birthdate,disabled\n");
     for (n, id) in member_order.iter().enumerate() {
-        for (k, kind, born) in [(0, "head", "1980-01-01"), (1, "child", "2019-05-01"), (2, "child", "2021-05-01")] {
+        for (k, kind, born) in [
+            (0, "head", "1980-01-01"),
+            (1, "child", "2019-05-01"),
+            (2, "child", "2021-05-01"),
+        ] {
             members.push_str(&format!("M{n}-{k},{id},{kind},,,{born},false\n"));
         }
     }
     std::fs::write(dir.join("groups.csv"), groups).unwrap();
     std::fs::write(dir.join("members.csv"), members).unwrap();
-    RegistryFiles { units: dir.join("groups.csv"), members: Some(dir.join("members.csv")) }
+    RegistryFiles {
+        units: dir.join("groups.csv"),
+        members: Some(dir.join("members.csv")),
+    }
 }
 
 /// `(unit id, decision or error code)` of every unit, sorted by id, and the error records.
 fn decide(files: &RegistryFiles, join: JoinMode) -> (Vec<(String, String)>, usize) {
     let program = child_grant();
-    let options = SourceOptions { join, ..Default::default() };
-    let mut source: Box<dyn RegistrySource> = open_registry_files(files, "test", &program, &options).unwrap();
+    let options = SourceOptions {
+        join,
+        ..Default::default()
+    };
+    let mut source: Box<dyn RegistrySource> =
+        open_registry_files(files, "test", &program, &options).unwrap();
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
     let mut out = Vec::new();
     let mut errors = 0;
@@ -69,7 +84,13 @@ fn ids_of_every_kind_join_in_any_order() {
         }
     }
     shuffled.extend(["2", "10", "1a", "2", "1a", "10"]);
-    let mixed = write(&tmp.path().join("mixed"), &["1a", "10", "2", "A", "H9", "3", "H10", "a", "1", "2b", "20", "100"], &shuffled);
+    let mixed = write(
+        &tmp.path().join("mixed"),
+        &[
+            "1a", "10", "2", "A", "H9", "3", "H10", "a", "1", "2b", "20", "100",
+        ],
+        &shuffled,
+    );
     let (indexed, errors) = decide(&mixed, JoinMode::Indexed);
     assert_eq!(errors, 0);
     assert_eq!(indexed.len(), SORTED_IDS.len());

@@ -32,7 +32,10 @@ fn run() -> Result<(), String> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     for (unit, result) in units.iter().zip(&batch) {
         if &program.evaluate_json(unit, as_of, &options) != result {
-            return Err(format!("unit {}: evaluated alone and in a batch, the results differ", result.get("unit_id").unwrap_or(&Json::Null)));
+            return Err(format!(
+                "unit {}: evaluated alone and in a batch, the results differ",
+                result.get("unit_id").unwrap_or(&Json::Null)
+            ));
         }
         let line = serde_json::to_string(result).map_err(|e| e.to_string())?;
         writeln!(out, "{line}").map_err(|e| e.to_string())?;

@@ -88,7 +88,8 @@ pub fn load_all() -> Result<Vec<(PathBuf, CaseFile)>, String> {
     let mut out = Vec::new();
     for p in paths {
         let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-        let file: CaseFile = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+        let file: CaseFile =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
         out.push((p, file));
     }
     Ok(out)
@@ -98,7 +99,9 @@ impl Case {
     /// The program text of the case.
     pub fn source_text(&self) -> Result<String, String> {
         match (&self.program, &self.source) {
-            (Some(path), None) => std::fs::read_to_string(corpus_dir().join(path)).map_err(|e| format!("{path}: {e}")),
+            (Some(path), None) => {
+                std::fs::read_to_string(corpus_dir().join(path)).map_err(|e| format!("{path}: {e}"))
+            }
             (None, Some(Source::Text(t))) => Ok(t.clone()),
             (None, Some(Source::Lines(l))) => Ok(l.join("\n") + "\n"),
             _ => Err("a case needs exactly one of `program` and `source`".into()),
@@ -122,25 +125,40 @@ fn same_amount(got: Option<&Json>, want: &Json) -> bool {
 }
 
 fn str_list(v: Option<&Json>) -> Vec<String> {
-    v.and_then(Json::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default()
+    v.and_then(Json::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Compares one result (decision or error JSON) with its expectation; returns the differences.
 pub fn compare(got: &Json, want: &Json) -> Vec<String> {
     let mut diffs = Vec::new();
-    let Some(w) = want.as_object() else { return vec!["`want` entries must be objects".into()] };
+    let Some(w) = want.as_object() else {
+        return vec!["`want` entries must be objects".into()];
+    };
     for (key, wv) in w {
         match key.as_str() {
             "unit_id" => {}
             "error" => {
                 let code = got.pointer("/error/code").and_then(Json::as_str);
                 if code != wv.as_str() {
-                    diffs.push(format!("error: want {wv}, got {}", code.unwrap_or("no error")));
+                    diffs.push(format!(
+                        "error: want {wv}, got {}",
+                        code.unwrap_or("no error")
+                    ));
                 }
             }
             "decision" => {
                 if got.get("decision") != Some(wv) {
-                    let g = got.get("decision").or_else(|| got.pointer("/error/code")).cloned().unwrap_or(Json::Null);
+                    let g = got
+                        .get("decision")
+                        .or_else(|| got.pointer("/error/code"))
+                        .cloned()
+                        .unwrap_or(Json::Null);
                     diffs.push(format!("decision: want {wv}, got {g}"));
                 }
             }
@@ -149,30 +167,47 @@ pub fn compare(got: &Json, want: &Json) -> Vec<String> {
                 let g = got.get("cash").and_then(|c| c.get(field));
                 if wv.is_null() {
                     if got.get("cash").is_some() {
-                        diffs.push(format!("{key}: want none, got {}", g.cloned().unwrap_or(Json::Null)));
+                        diffs.push(format!(
+                            "{key}: want none, got {}",
+                            g.cloned().unwrap_or(Json::Null)
+                        ));
                     }
                 } else if !same_amount(g, wv) {
-                    diffs.push(format!("{key}: want {wv}, got {}", g.cloned().unwrap_or(Json::Null)));
+                    diffs.push(format!(
+                        "{key}: want {wv}, got {}",
+                        g.cloned().unwrap_or(Json::Null)
+                    ));
                 }
             }
             "capped" | "floored" | "rounded" => {
                 let g = got.get("cash").and_then(|c| c.get(key.as_str()));
                 if g != Some(wv) {
-                    diffs.push(format!("{key}: want {wv}, got {}", g.cloned().unwrap_or(Json::Null)));
+                    diffs.push(format!(
+                        "{key}: want {wv}, got {}",
+                        g.cloned().unwrap_or(Json::Null)
+                    ));
                 }
             }
             "items" => {
                 let empty = serde_json::Map::new();
                 for (id, amount) in wv.as_object().unwrap_or(&empty) {
-                    let item = got.get("items").and_then(Json::as_array).and_then(|a| a.iter().find(|i| i.get("id").and_then(Json::as_str) == Some(id)));
-                    let g = item.filter(|i| i.get("applied") == Some(&Json::Bool(true))).and_then(|i| i.get("amount"));
+                    let item = got.get("items").and_then(Json::as_array).and_then(|a| {
+                        a.iter()
+                            .find(|i| i.get("id").and_then(Json::as_str) == Some(id))
+                    });
+                    let g = item
+                        .filter(|i| i.get("applied") == Some(&Json::Bool(true)))
+                        .and_then(|i| i.get("amount"));
                     let ok = match (g, dec(amount)) {
                         (Some(_), _) => same_amount(g, amount),
                         (None, Some(z)) => z.is_zero() && item.is_some(),
                         _ => false,
                     };
                     if !ok {
-                        diffs.push(format!("item {id}: want {amount}, got {}", g.cloned().unwrap_or(Json::Null)));
+                        diffs.push(format!(
+                            "item {id}: want {amount}, got {}",
+                            g.cloned().unwrap_or(Json::Null)
+                        ));
                     }
                 }
             }
@@ -197,10 +232,16 @@ pub fn compare(got: &Json, want: &Json) -> Vec<String> {
                     let g = got
                         .get("in_kind")
                         .and_then(Json::as_array)
-                        .and_then(|a| a.iter().find(|q| q.get("unit").and_then(Json::as_str) == Some(unit)))
+                        .and_then(|a| {
+                            a.iter()
+                                .find(|q| q.get("unit").and_then(Json::as_str) == Some(unit))
+                        })
                         .and_then(|q| q.get("quantity"));
                     if !same_amount(g, qty) {
-                        diffs.push(format!("in_kind {unit}: want {qty}, got {}", g.cloned().unwrap_or(Json::Null)));
+                        diffs.push(format!(
+                            "in_kind {unit}: want {qty}, got {}",
+                            g.cloned().unwrap_or(Json::Null)
+                        ));
                     }
                 }
             }
@@ -210,7 +251,13 @@ pub fn compare(got: &Json, want: &Json) -> Vec<String> {
                     .and_then(Json::as_array)
                     .map(|a| {
                         a.iter()
-                            .map(|r| format!("{}:{}", r.get("id").and_then(Json::as_str).unwrap_or(""), r.get("outcome").and_then(Json::as_str).unwrap_or("")))
+                            .map(|r| {
+                                format!(
+                                    "{}:{}",
+                                    r.get("id").and_then(Json::as_str).unwrap_or(""),
+                                    r.get("outcome").and_then(Json::as_str).unwrap_or("")
+                                )
+                            })
                             .collect()
                     })
                     .unwrap_or_default();
@@ -227,15 +274,23 @@ pub fn compare(got: &Json, want: &Json) -> Vec<String> {
             "values" => {
                 let empty = serde_json::Map::new();
                 for (id, amount) in wv.as_object().unwrap_or(&empty) {
-                    let item = got.get("items").and_then(Json::as_array).and_then(|a| a.iter().find(|i| i.get("id").and_then(Json::as_str) == Some(id)));
-                    let g = item.filter(|i| i.get("applied") == Some(&Json::Bool(true))).and_then(|i| i.get("value"));
+                    let item = got.get("items").and_then(Json::as_array).and_then(|a| {
+                        a.iter()
+                            .find(|i| i.get("id").and_then(Json::as_str) == Some(id))
+                    });
+                    let g = item
+                        .filter(|i| i.get("applied") == Some(&Json::Bool(true)))
+                        .and_then(|i| i.get("value"));
                     let ok = match (g, dec(amount)) {
                         (Some(_), _) => same_amount(g, amount),
                         (None, Some(z)) => z.is_zero() && item.is_some(),
                         _ => false,
                     };
                     if !ok {
-                        diffs.push(format!("value of {id}: want {amount}, got {}", g.cloned().unwrap_or(Json::Null)));
+                        diffs.push(format!(
+                            "value of {id}: want {amount}, got {}",
+                            g.cloned().unwrap_or(Json::Null)
+                        ));
                     }
                 }
             }
@@ -246,18 +301,31 @@ pub fn compare(got: &Json, want: &Json) -> Vec<String> {
                         Some((s, c)) => (s, Some(c)),
                         None => (key.as_str(), None),
                     };
-                    let s = got.get("scores").and_then(Json::as_array).and_then(|a| a.iter().find(|x| x.get("id").and_then(Json::as_str) == Some(score)));
+                    let s = got.get("scores").and_then(Json::as_array).and_then(|a| {
+                        a.iter()
+                            .find(|x| x.get("id").and_then(Json::as_str) == Some(score))
+                    });
                     let g = match component {
                         None => s.and_then(|s| s.get("value")),
                         Some(c) => s
                             .and_then(|s| s.get("components"))
                             .and_then(Json::as_array)
-                            .and_then(|a| a.iter().find(|x| x.get("id").and_then(Json::as_str) == Some(c)))
+                            .and_then(|a| {
+                                a.iter()
+                                    .find(|x| x.get("id").and_then(Json::as_str) == Some(c))
+                            })
                             .and_then(|x| x.get("value")),
                     };
-                    let ok = if want_value.is_null() { g.is_some_and(Json::is_null) } else { same_amount(g, want_value) };
+                    let ok = if want_value.is_null() {
+                        g.is_some_and(Json::is_null)
+                    } else {
+                        same_amount(g, want_value)
+                    };
                     if !ok {
-                        diffs.push(format!("score {key}: want {want_value}, got {}", g.cloned().unwrap_or(Json::Null)));
+                        diffs.push(format!(
+                            "score {key}: want {want_value}, got {}",
+                            g.cloned().unwrap_or(Json::Null)
+                        ));
                     }
                 }
             }
@@ -268,7 +336,13 @@ pub fn compare(got: &Json, want: &Json) -> Vec<String> {
                     .and_then(Json::as_array)
                     .map(|a| {
                         a.iter()
-                            .map(|r| format!("{}:{}", r.get("id").and_then(Json::as_str).unwrap_or(""), r.get("outcome").and_then(Json::as_str).unwrap_or("")))
+                            .map(|r| {
+                                format!(
+                                    "{}:{}",
+                                    r.get("id").and_then(Json::as_str).unwrap_or(""),
+                                    r.get("outcome").and_then(Json::as_str).unwrap_or("")
+                                )
+                            })
                             .collect()
                     })
                     .unwrap_or_default();
@@ -277,7 +351,10 @@ pub fn compare(got: &Json, want: &Json) -> Vec<String> {
                 }
             }
             "rank_keys" => {
-                let g = got.get("rank_keys").cloned().unwrap_or(Json::Array(Vec::new()));
+                let g = got
+                    .get("rank_keys")
+                    .cloned()
+                    .unwrap_or(Json::Array(Vec::new()));
                 diffs.extend(subset_diff(&g, wv, "rank_keys"));
             }
             other => diffs.push(format!("unknown expectation `{other}`")),
@@ -302,11 +379,20 @@ fn explained_value(v: &Json) -> String {
 
 fn compare_explanation(got: Option<&Json>, want: &Json) -> Vec<String> {
     let mut diffs = Vec::new();
-    let Some(got) = got else { return vec!["explanation: none was built".into()] };
+    let Some(got) = got else {
+        return vec!["explanation: none was built".into()];
+    };
     let empty = serde_json::Map::new();
     for (section, key) in [("rules", "rules"), ("items", "items")] {
-        for (id, values) in want.get(section).and_then(Json::as_object).unwrap_or(&empty) {
-            let entry = got.get(key).and_then(Json::as_array).and_then(|a| a.iter().find(|r| r.get("id").and_then(Json::as_str) == Some(id)));
+        for (id, values) in want
+            .get(section)
+            .and_then(Json::as_object)
+            .unwrap_or(&empty)
+        {
+            let entry = got.get(key).and_then(Json::as_array).and_then(|a| {
+                a.iter()
+                    .find(|r| r.get("id").and_then(Json::as_str) == Some(id))
+            });
             let Some(entry) = entry else {
                 diffs.push(format!("explanation {section} {id}: missing"));
                 continue;
@@ -315,23 +401,38 @@ fn compare_explanation(got: Option<&Json>, want: &Json) -> Vec<String> {
                 let g = entry
                     .get("values")
                     .and_then(Json::as_array)
-                    .and_then(|a| a.iter().find(|v| v.get("name").and_then(Json::as_str) == Some(name)))
+                    .and_then(|a| {
+                        a.iter()
+                            .find(|v| v.get("name").and_then(Json::as_str) == Some(name))
+                    })
                     .map(explained_value);
                 if g.as_deref() != wv.as_str() {
-                    diffs.push(format!("explanation {section} {id} {name}: want {wv}, got {g:?}"));
+                    diffs.push(format!(
+                        "explanation {section} {id} {name}: want {wv}, got {g:?}"
+                    ));
                 }
             }
         }
     }
-    for (key, values) in want.get("scores").and_then(Json::as_object).unwrap_or(&empty) {
+    for (key, values) in want
+        .get("scores")
+        .and_then(Json::as_object)
+        .unwrap_or(&empty)
+    {
         let (score, component) = key.split_once('.').unwrap_or((key.as_str(), ""));
         let entry = got
             .get("scores")
             .and_then(Json::as_array)
-            .and_then(|a| a.iter().find(|s| s.get("id").and_then(Json::as_str) == Some(score)))
+            .and_then(|a| {
+                a.iter()
+                    .find(|s| s.get("id").and_then(Json::as_str) == Some(score))
+            })
             .and_then(|s| s.get("components"))
             .and_then(Json::as_array)
-            .and_then(|a| a.iter().find(|c| c.get("id").and_then(Json::as_str) == Some(component)));
+            .and_then(|a| {
+                a.iter()
+                    .find(|c| c.get("id").and_then(Json::as_str) == Some(component))
+            });
         let Some(entry) = entry else {
             diffs.push(format!("explanation scores {key}: missing"));
             continue;
@@ -340,10 +441,15 @@ fn compare_explanation(got: Option<&Json>, want: &Json) -> Vec<String> {
             let g = entry
                 .get("values")
                 .and_then(Json::as_array)
-                .and_then(|a| a.iter().find(|v| v.get("name").and_then(Json::as_str) == Some(name)))
+                .and_then(|a| {
+                    a.iter()
+                        .find(|v| v.get("name").and_then(Json::as_str) == Some(name))
+                })
                 .map(explained_value);
             if g.as_deref() != wv.as_str() {
-                diffs.push(format!("explanation scores {key} {name}: want {wv}, got {g:?}"));
+                diffs.push(format!(
+                    "explanation scores {key} {name}: want {wv}, got {g:?}"
+                ));
             }
         }
     }
@@ -351,7 +457,11 @@ fn compare_explanation(got: Option<&Json>, want: &Json) -> Vec<String> {
         let g: Vec<String> = got
             .get("adjustments")
             .and_then(Json::as_array)
-            .map(|a| a.iter().filter_map(|x| x.get("kind").and_then(Json::as_str).map(String::from)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.get("kind").and_then(Json::as_str).map(String::from))
+                    .collect()
+            })
             .unwrap_or_default();
         if g != str_list(Some(adj)) {
             diffs.push(format!("adjustments: want {adj}, got {g:?}"));
@@ -366,7 +476,14 @@ fn compare_explanation(got: Option<&Json>, want: &Json) -> Vec<String> {
 pub fn compare_diagnostics(got: &[Json], want: &[Json]) -> Vec<String> {
     let mut diffs = Vec::new();
     let matches = |g: &Json, w: &Json| {
-        let fields = [("code", "/code"), ("severity", "/severity"), ("line", "/span/line"), ("column", "/span/column"), ("start", "/span/start"), ("end", "/span/end")];
+        let fields = [
+            ("code", "/code"),
+            ("severity", "/severity"),
+            ("line", "/span/line"),
+            ("column", "/span/column"),
+            ("start", "/span/start"),
+            ("end", "/span/end"),
+        ];
         fields.iter().all(|(k, ptr)| match w.get(*k) {
             None => true,
             Some(wv) => g.pointer(ptr) == Some(wv),
@@ -374,12 +491,20 @@ pub fn compare_diagnostics(got: &[Json], want: &[Json]) -> Vec<String> {
     };
     for w in want {
         if !got.iter().any(|g| matches(g, w)) {
-            diffs.push(format!("missing diagnostic {w}; got {}", serde_json::to_string(got).unwrap_or_default()));
+            diffs.push(format!(
+                "missing diagnostic {w}; got {}",
+                serde_json::to_string(got).unwrap_or_default()
+            ));
         }
     }
     for g in got {
-        if g.get("severity").and_then(Json::as_str) == Some("error") && !want.iter().any(|w| matches(g, w)) {
-            diffs.push(format!("unexpected error {}", serde_json::to_string(g).unwrap_or_default()));
+        if g.get("severity").and_then(Json::as_str) == Some("error")
+            && !want.iter().any(|w| matches(g, w))
+        {
+            diffs.push(format!(
+                "unexpected error {}",
+                serde_json::to_string(g).unwrap_or_default()
+            ));
         }
     }
     diffs
@@ -394,10 +519,20 @@ pub fn run_case(case: &Case) -> Vec<String> {
     };
     let (program, diagnostics) = match Program::compile(&source) {
         Ok(p) => {
-            let d: Vec<Json> = p.warnings().0.iter().map(|d| serde_json::to_value(d).unwrap_or(Json::Null)).collect();
+            let d: Vec<Json> = p
+                .warnings()
+                .0
+                .iter()
+                .map(|d| serde_json::to_value(d).unwrap_or(Json::Null))
+                .collect();
             (Some(p), d)
         }
-        Err(d) => (None, d.0.iter().map(|d| serde_json::to_value(d).unwrap_or(Json::Null)).collect()),
+        Err(d) => (
+            None,
+            d.0.iter()
+                .map(|d| serde_json::to_value(d).unwrap_or(Json::Null))
+                .collect(),
+        ),
     };
     let mut diffs = Vec::new();
     if !case.want_diagnostics.is_empty() || program.is_none() {
@@ -406,7 +541,11 @@ pub fn run_case(case: &Case) -> Vec<String> {
     let Some(program) = program else { return diffs };
     if let Some(want) = &case.want_cycle {
         let as_of = case.as_of.as_deref().unwrap_or("");
-        let got = program.run_cycle_json(&case.units, as_of, case.cycle.as_ref().unwrap_or(&Json::Null));
+        let got = program.run_cycle_json(
+            &case.units,
+            as_of,
+            case.cycle.as_ref().unwrap_or(&Json::Null),
+        );
         diffs.extend(compare_cycle(&got, want));
     }
     if case.want.is_empty() {
@@ -417,17 +556,27 @@ pub fn run_case(case: &Case) -> Vec<String> {
         return diffs;
     };
     let options = EvalOptions { explain: true };
-    let one_by_one: Vec<Json> = case.units.iter().map(|u| program.evaluate_json(u, as_of, &options)).collect();
+    let one_by_one: Vec<Json> = case
+        .units
+        .iter()
+        .map(|u| program.evaluate_json(u, as_of, &options))
+        .collect();
     let batch = program.evaluate_batch_json(&case.units, as_of, &options);
     if one_by_one != batch {
         diffs.push("evaluating one by one and as a batch gave different results".into());
     }
     if case.want.len() != case.units.len() {
-        diffs.push(format!("{} units but {} expectations", case.units.len(), case.want.len()));
+        diffs.push(format!(
+            "{} units but {} expectations",
+            case.units.len(),
+            case.want.len()
+        ));
     }
     for w in &case.want {
         let id = w.get("unit_id").and_then(Json::as_str).unwrap_or("");
-        let got = one_by_one.iter().find(|g| g.get("unit_id").and_then(Json::as_str) == Some(id));
+        let got = one_by_one
+            .iter()
+            .find(|g| g.get("unit_id").and_then(Json::as_str) == Some(id));
         match got {
             None => diffs.push(format!("no result for unit {id}")),
             Some(g) => diffs.extend(compare(g, w).into_iter().map(|d| format!("unit {id}: {d}"))),
@@ -443,7 +592,9 @@ fn same_value(got: &Json, want: &Json) -> bool {
             (Some(x), Some(y)) => x == y,
             _ => a == b,
         },
-        (Json::Number(_), Json::String(_)) | (Json::String(_), Json::Number(_)) | (Json::Number(_), Json::Number(_)) => {
+        (Json::Number(_), Json::String(_))
+        | (Json::String(_), Json::Number(_))
+        | (Json::Number(_), Json::Number(_)) => {
             matches!((dec(got), dec(want)), (Some(x), Some(y)) if x == y)
         }
         _ => got == want,
@@ -463,9 +614,12 @@ fn subset_diff(got: &Json, want: &Json, path: &str) -> Vec<String> {
                 None => vec![format!("{path}.{k}: want {wv}, got nothing")],
             })
             .collect(),
-        (Json::Array(g), Json::Array(w)) if g.len() == w.len() => {
-            g.iter().zip(w).enumerate().flat_map(|(i, (gv, wv))| subset_diff(gv, wv, &format!("{path}[{i}]"))).collect()
-        }
+        (Json::Array(g), Json::Array(w)) if g.len() == w.len() => g
+            .iter()
+            .zip(w)
+            .enumerate()
+            .flat_map(|(i, (gv, wv))| subset_diff(gv, wv, &format!("{path}[{i}]")))
+            .collect(),
         _ if same_value(got, want) => Vec::new(),
         _ => vec![format!("{path}: want {want}, got {got}")],
     }
@@ -476,29 +630,40 @@ fn subset_diff(got: &Json, want: &Json, path: &str) -> Vec<String> {
 /// `comparison` (subsets).
 pub fn compare_cycle(got: &Json, want: &Json) -> Vec<String> {
     let mut diffs = Vec::new();
-    let Some(w) = want.as_object() else { return vec!["`want_cycle` must be an object".into()] };
+    let Some(w) = want.as_object() else {
+        return vec!["`want_cycle` must be an object".into()];
+    };
     for (key, wv) in w {
         match key.as_str() {
             "error" => {
                 let code = got.pointer("/error/code").and_then(Json::as_str);
                 if code != wv.as_str() {
-                    diffs.push(format!("cycle error: want {wv}, got {}", code.unwrap_or("no error")));
+                    diffs.push(format!(
+                        "cycle error: want {wv}, got {}",
+                        code.unwrap_or("no error")
+                    ));
                 }
             }
             "units" => {
                 for u in wv.as_array().map(Vec::as_slice).unwrap_or(&[]) {
                     let id = u.get("unit_id").and_then(Json::as_str).unwrap_or("");
-                    let g = got.get("units").and_then(Json::as_array).and_then(|a| a.iter().find(|x| x.get("unit_id").and_then(Json::as_str) == Some(id)));
+                    let g = got.get("units").and_then(Json::as_array).and_then(|a| {
+                        a.iter()
+                            .find(|x| x.get("unit_id").and_then(Json::as_str) == Some(id))
+                    });
                     match g {
                         None => diffs.push(format!("cycle: no record for unit {id}")),
                         Some(g) => diffs.extend(subset_diff(g, u, &format!("unit {id}"))),
                     }
                 }
             }
-            "totals" | "summary" | "comparison" => diffs.extend(subset_diff(got.get(key.as_str()).unwrap_or(&Json::Null), wv, key)),
+            "totals" | "summary" | "comparison" => diffs.extend(subset_diff(
+                got.get(key.as_str()).unwrap_or(&Json::Null),
+                wv,
+                key,
+            )),
             other => diffs.push(format!("unknown cycle expectation `{other}`")),
         }
     }
     diffs
 }
-

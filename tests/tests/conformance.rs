@@ -13,12 +13,24 @@ fn conformance_corpus() {
             count += 1;
             let diffs = entitle_tests::run_case(case);
             if !diffs.is_empty() {
-                let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-                failures.push(format!("{name} / {}:\n    {}", case.name, diffs.join("\n    ")));
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                failures.push(format!(
+                    "{name} / {}:\n    {}",
+                    case.name,
+                    diffs.join("\n    ")
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {count} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(count >= 60, "the corpus has only {count} cases");
 }
 
@@ -32,9 +44,16 @@ fn every_corpus_program_passes_its_own_tests() {
             continue;
         }
         let src = std::fs::read_to_string(&path).expect("read");
-        let program = entitle_core::Program::compile(&src).unwrap_or_else(|d| panic!("{}:\n{}", path.display(), d.render_with_source(&src, "")));
+        let program = entitle_core::Program::compile(&src)
+            .unwrap_or_else(|d| panic!("{}:\n{}", path.display(), d.render_with_source(&src, "")));
         for t in program.run_tests() {
-            assert!(t.passed, "{}: test {:?} failed: {:?}", path.display(), t.name, t.failures);
+            assert!(
+                t.passed,
+                "{}: test {:?} failed: {:?}",
+                path.display(),
+                t.name,
+                t.failures
+            );
             n += 1;
         }
     }

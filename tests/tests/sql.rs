@@ -74,7 +74,10 @@ struct Gen(u64);
 
 impl Gen {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
     fn maybe<T>(&mut self, v: T) -> Option<T> {
@@ -100,7 +103,11 @@ impl Store {
     fn new() -> Store {
         let conn = Connection::open_in_memory().expect("sqlite");
         conn.execute_batch(SCHEMA).expect("schema");
-        Store { conn, next_id: 1, next_membership: 1 }
+        Store {
+            conn,
+            next_id: 1,
+            next_membership: 1,
+        }
     }
 
     fn id(&mut self) -> i64 {
@@ -118,7 +125,8 @@ fn text(v: &Option<String>) -> rusqlite::types::Value {
 }
 
 fn num(v: Option<f64>) -> rusqlite::types::Value {
-    v.map(rusqlite::types::Value::Real).unwrap_or(rusqlite::types::Value::Null)
+    v.map(rusqlite::types::Value::Real)
+        .unwrap_or(rusqlite::types::Value::Null)
 }
 
 /// Generates `n` households into the store (plus partners the base filter must exclude) and returns
@@ -127,7 +135,13 @@ fn generate(store: &mut Store, n: usize, seed: u64) -> Vec<Unit> {
     let mut g = Gen(seed);
     let regions = ["North", "East", " south ", "West", ""];
     let genders = ["F", "female", "M", "male", "x"];
-    let kinds = [&["head"][..], &["spouse"], &["child"], &["child", "principal"], &["head", "principal"]];
+    let kinds = [
+        &["head"][..],
+        &["spouse"],
+        &["child"],
+        &["child", "principal"],
+        &["head", "principal"],
+    ];
     let mut units = Vec::new();
     for _ in 0..n {
         let id = store.id();
@@ -137,7 +151,11 @@ fn generate(store: &mut Store, n: usize, seed: u64) -> Vec<Unit> {
         let income = g.maybe(x);
         let x = g.next(60) as f64;
         let score = g.maybe(x);
-        let enrolled = if g.next(10) == 0 { Some(true) } else { g.maybe(false) };
+        let enrolled = if g.next(10) == 0 {
+            Some(true)
+        } else {
+            g.maybe(false)
+        };
         // Partners that are not in the base population: not registrants, archived, disabled, individuals.
         let (is_registrant, active, disabled, is_group) = match g.next(12) {
             0 => (0, 1, None, 1),
@@ -158,25 +176,47 @@ fn generate(store: &mut Store, n: usize, seed: u64) -> Vec<Unit> {
             unit = unit.with("region", r.as_str());
         }
         if let Some(x) = income {
-            unit = unit.with("income", Value::Number(rust_decimal::Decimal::from(x as i64)));
+            unit = unit.with(
+                "income",
+                Value::Number(rust_decimal::Decimal::from(x as i64)),
+            );
         }
         if let Some(x) = score {
-            unit = unit.with("score", Value::Number(rust_decimal::Decimal::from(x as i64)));
+            unit = unit.with(
+                "score",
+                Value::Number(rust_decimal::Decimal::from(x as i64)),
+            );
         }
         if let Some(e) = enrolled {
             unit = unit.with("enrolled", e);
         }
         for _ in 0..g.next(5) {
             let mid = store.id();
-            let b = date(1940 + g.next(86) as i32, 1 + g.next(12) as u32, 1 + g.next(28) as u32);
+            let b = date(
+                1940 + g.next(86) as i32,
+                1 + g.next(12) as u32,
+                1 + g.next(28) as u32,
+            );
             let birthdate = g.maybe(b);
             let x = genders[g.next(5) as usize].to_string();
             let gender = g.maybe(x);
-            let disabled_member = if g.next(8) == 0 { Some(true) } else { g.maybe(false) };
+            let disabled_member = if g.next(8) == 0 {
+                Some(true)
+            } else {
+                g.maybe(false)
+            };
             let x = g.next(3) as f64 * 1000.0;
             let earnings = g.maybe(x);
-            let start = if g.next(6) == 0 { Some(date(2026, 6, 1)) } else { None };
-            let end = if g.next(6) == 0 { Some(date(2025, 6, 1)) } else { None };
+            let start = if g.next(6) == 0 {
+                Some(date(2026, 6, 1))
+            } else {
+                None
+            };
+            let end = if g.next(6) == 0 {
+                Some(date(2025, 6, 1))
+            } else {
+                None
+            };
             let member_kinds = kinds[g.next(5) as usize];
             store
                 .conn
@@ -191,7 +231,13 @@ fn generate(store: &mut Store, n: usize, seed: u64) -> Vec<Unit> {
                 .conn
                 .execute(
                     "INSERT INTO g2p_group_membership VALUES (?1, ?2, ?3, ?4, ?5)",
-                    rusqlite::params![ms, id, mid, text(&start.map(|d| format!("{d} 08:30:00"))), text(&end.map(|d| d.to_string()))],
+                    rusqlite::params![
+                        ms,
+                        id,
+                        mid,
+                        text(&start.map(|d| format!("{d} 08:30:00"))),
+                        text(&end.map(|d| d.to_string()))
+                    ],
                 )
                 .expect("insert membership");
             for k in member_kinds {
@@ -206,7 +252,13 @@ fn generate(store: &mut Store, n: usize, seed: u64) -> Vec<Unit> {
                     .execute("INSERT INTO g2p_group_membership_g2p_group_membership_kind_rel VALUES (?1, ?2)", rusqlite::params![ms, kind_id])
                     .expect("insert kind");
             }
-            let mut m = Member { id: mid.to_string(), kinds: member_kinds.iter().map(|k| k.to_string()).collect(), start_date: start, end_date: end, ..Member::default() };
+            let mut m = Member {
+                id: mid.to_string(),
+                kinds: member_kinds.iter().map(|k| k.to_string()).collect(),
+                start_date: start,
+                end_date: end,
+                ..Member::default()
+            };
             if let Some(b) = birthdate {
                 m = m.with("birthdate", b);
             }
@@ -217,7 +269,10 @@ fn generate(store: &mut Store, n: usize, seed: u64) -> Vec<Unit> {
                 m = m.with("disabled_member", x);
             }
             if let Some(x) = earnings {
-                m = m.with("earnings", Value::Number(rust_decimal::Decimal::from(x as i64)));
+                m = m.with(
+                    "earnings",
+                    Value::Number(rust_decimal::Decimal::from(x as i64)),
+                );
             }
             unit = unit.with_member(m);
         }
@@ -243,11 +298,19 @@ fn to_sqlite(v: &Value) -> rusqlite::types::Value {
 }
 
 fn selected(store: &Store, program: &Program, as_of: NaiveDate) -> BTreeSet<String> {
-    let q = program.to_sql(as_of, &SqlSchema::default(), SqlDialect::Sqlite).unwrap_or_else(|d| panic!("{d}"));
+    let q = program
+        .to_sql(as_of, &SqlSchema::default(), SqlDialect::Sqlite)
+        .unwrap_or_else(|d| panic!("{d}"));
     let sql = q.select_ids();
-    let mut stmt = store.conn.prepare(&sql).unwrap_or_else(|e| panic!("{e}\n{sql}"));
+    let mut stmt = store
+        .conn
+        .prepare(&sql)
+        .unwrap_or_else(|e| panic!("{e}\n{sql}"));
     for (i, p) in q.params.iter().enumerate() {
-        let index = stmt.parameter_index(&format!("${}", i + 1)).expect("index").unwrap_or_else(|| panic!("${} is not in the SQL", i + 1));
+        let index = stmt
+            .parameter_index(&format!("${}", i + 1))
+            .expect("index")
+            .unwrap_or_else(|| panic!("${} is not in the SQL", i + 1));
         stmt.raw_bind_parameter(index, to_sqlite(p)).expect("bind");
     }
     let mut rows = stmt.raw_query();
@@ -261,7 +324,8 @@ fn selected(store: &Store, program: &Program, as_of: NaiveDate) -> BTreeSet<Stri
 
 #[test]
 fn sql_selects_exactly_the_units_entitle_finds_eligible() {
-    let program = Program::compile(PROGRAM).unwrap_or_else(|d| panic!("{}", d.render_with_source(PROGRAM, "program")));
+    let program = Program::compile(PROGRAM)
+        .unwrap_or_else(|d| panic!("{}", d.render_with_source(PROGRAM, "program")));
     let mut store = Store::new();
     let units = generate(&mut store, 600, 7);
     for as_of in [date(2026, 1, 1), date(2026, 6, 1), date(2025, 3, 1)] {
@@ -272,25 +336,56 @@ fn sql_selects_exactly_the_units_entitle_finds_eligible() {
             .filter(|d| d.outcome == Outcome::Eligible)
             .map(|d| d.unit_id)
             .collect();
-        let errors = program.evaluate_batch(&units, as_of).into_iter().filter(|r| r.is_err()).count();
+        let errors = program
+            .evaluate_batch(&units, as_of)
+            .into_iter()
+            .filter(|r| r.is_err())
+            .count();
         let sql = selected(&store, &program, as_of);
-        assert!(eligible.len() > units.len() / 10 && eligible.len() < units.len() * 2 / 3, "{} of {} eligible: a weak test", eligible.len(), units.len());
+        assert!(
+            eligible.len() > units.len() / 10 && eligible.len() < units.len() * 2 / 3,
+            "{} of {} eligible: a weak test",
+            eligible.len(),
+            units.len()
+        );
         // Units whose evaluation fails (a birthdate in the future) are never eligible; SQL leaves
         // them out too unless an `or` makes them true (documented), so the difference is bounded by them.
         let extra: Vec<_> = sql.difference(&eligible).collect();
-        eprintln!("as of {as_of}: {} units, {} eligible, {} selected, {} errors, {} extra", units.len(), eligible.len(), sql.len(), errors, extra.len());
+        eprintln!(
+            "as of {as_of}: {} units, {} eligible, {} selected, {} errors, {} extra",
+            units.len(),
+            eligible.len(),
+            sql.len(),
+            errors,
+            extra.len()
+        );
         let missing: Vec<_> = eligible.difference(&sql).collect();
-        assert!(missing.is_empty(), "as of {as_of}: eligible but not selected by SQL: {missing:?}");
-        assert!(extra.len() <= errors, "as of {as_of}: selected by SQL but not eligible: {extra:?}");
+        assert!(
+            missing.is_empty(),
+            "as of {as_of}: eligible but not selected by SQL: {missing:?}"
+        );
+        assert!(
+            extra.len() <= errors,
+            "as of {as_of}: selected by SQL but not eligible: {extra:?}"
+        );
     }
 }
 
 #[test]
 fn a2_base_filter_is_always_applied() {
     // openspp-program#105: an individual program with no rule must not select non-registrants.
-    let program = Program::compile("program p \"P\"\n  target individual\n\ntest \"t\" as of 2026-01-01\n  expect eligible\n").expect("compiles");
+    let program = Program::compile(
+        "program p \"P\"\n  target individual\n\ntest \"t\" as of 2026-01-01\n  expect eligible\n",
+    )
+    .expect("compiles");
     let mut store = Store::new();
-    for (is_registrant, active, disabled, is_group) in [(1, 1, None, 0), (0, 1, None, 0), (1, 0, None, 0), (1, 1, Some("2025-01-01"), 0), (1, 1, None, 1)] {
+    for (is_registrant, active, disabled, is_group) in [
+        (1, 1, None, 0),
+        (0, 1, None, 0),
+        (1, 0, None, 0),
+        (1, 1, Some("2025-01-01"), 0),
+        (1, 1, None, 1),
+    ] {
         let id = store.id();
         store
             .conn
@@ -309,26 +404,54 @@ fn records_translate_when_a_table_is_mapped() {
     let src = "program p \"P\"\n  target individual\n\nrecords reg_ids \"ID documents\"\n  id_type: text\n  expiry_date: date\n\neligible when\n  id \"A valid national ID\" any(reg_ids where id_type == \"national_id\", expiry_date > as_of_date)\n\ntest \"t\" as of 2026-01-01\n  expect not_eligible\n";
     let program = Program::compile(src).expect("compiles");
     let mut store = Store::new();
-    for (id, docs) in [(1, vec![("national_id", "2027-01-01")]), (2, vec![("national_id", "2025-01-01"), ("passport", "2030-01-01")]), (3, vec![])] {
+    for (id, docs) in [
+        (1, vec![("national_id", "2027-01-01")]),
+        (
+            2,
+            vec![("national_id", "2025-01-01"), ("passport", "2030-01-01")],
+        ),
+        (3, vec![]),
+    ] {
         store.conn.execute("INSERT INTO res_partner (id, is_registrant, active, is_group) VALUES (?1, 1, 1, 0)", rusqlite::params![id]).expect("insert");
         for (t, e) in docs {
-            store.conn.execute("INSERT INTO g2p_reg_id (partner_id, id_type, expiry_date) VALUES (?1, ?2, ?3)", rusqlite::params![id, t, e]).expect("doc");
+            store
+                .conn
+                .execute(
+                    "INSERT INTO g2p_reg_id (partner_id, id_type, expiry_date) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![id, t, e],
+                )
+                .expect("doc");
         }
     }
     let schema = SqlSchema {
-        records: vec![RecordTable { collection: "reg_ids".into(), table: "g2p_reg_id".into(), partner_column: "partner_id".into() }],
+        records: vec![RecordTable {
+            collection: "reg_ids".into(),
+            table: "g2p_reg_id".into(),
+            partner_column: "partner_id".into(),
+        }],
         ..SqlSchema::default()
     };
-    let q = program.to_sql(date(2026, 1, 1), &schema, SqlDialect::Sqlite).expect("translates");
+    let q = program
+        .to_sql(date(2026, 1, 1), &schema, SqlDialect::Sqlite)
+        .expect("translates");
     let mut stmt = store.conn.prepare(&q.select_ids()).expect("prepare");
     for (i, p) in q.params.iter().enumerate() {
-        let index = stmt.parameter_index(&format!("${}", i + 1)).expect("index").expect("present");
+        let index = stmt
+            .parameter_index(&format!("${}", i + 1))
+            .expect("index")
+            .expect("present");
         stmt.raw_bind_parameter(index, to_sqlite(p)).expect("bind");
     }
-    let ids: Vec<i64> = stmt.raw_query().mapped(|r| r.get(0)).collect::<Result<_, _>>().expect("rows");
+    let ids: Vec<i64> = stmt
+        .raw_query()
+        .mapped(|r| r.get(0))
+        .collect::<Result<_, _>>()
+        .expect("rows");
     assert_eq!(ids, vec![1]);
     // Without a table for the collection, the translation refuses (B22), with the span of the aggregate.
-    let err = program.to_sql(date(2026, 1, 1), &SqlSchema::default(), SqlDialect::Sqlite).expect_err("no table");
+    let err = program
+        .to_sql(date(2026, 1, 1), &SqlSchema::default(), SqlDialect::Sqlite)
+        .expect_err("no table");
     assert_eq!(err.0.len(), 1);
     assert_eq!(err.0[0].code, "E0501");
     assert_eq!(err.0[0].span.line, 9);
@@ -338,7 +461,13 @@ fn records_translate_when_a_table_is_mapped() {
 fn b22_constructs_without_an_exact_translation_are_refused_never_dropped() {
     let src = "program p \"P\"\n  target individual\n\ninputs\n  person.name: text\n  person.birthdate: date\n  person.amount: number\n\neligible when\n  named \"A name like K…\" matches(name, \"^K\")\n  rounded \"Rounded\" round(amount, 0) > 5\n  months \"Born in May\" month(birthdate) == 5\n  fine \"Fine\" amount > 1\n\ntest \"t\" as of 2026-01-01\n  person name \"Kim\", birthdate 2000-05-01, amount 7\n  expect eligible\n";
     let program = Program::compile(src).expect("compiles");
-    let err = program.to_sql(date(2026, 1, 1), &SqlSchema::default(), SqlDialect::Postgres).expect_err("refused");
+    let err = program
+        .to_sql(
+            date(2026, 1, 1),
+            &SqlSchema::default(),
+            SqlDialect::Postgres,
+        )
+        .expect_err("refused");
     let lines: Vec<u32> = err.0.iter().map(|d| d.span.line).collect();
     assert!(err.0.iter().all(|d| d.code == "E0501"));
     assert_eq!(lines, vec![10, 11, 12]);
@@ -348,25 +477,72 @@ fn b22_constructs_without_an_exact_translation_are_refused_never_dropped() {
 fn postgres_sql_text_and_parameters() {
     let src = "program p \"P\"\n  currency KES\n\ninputs\n  household.region: text\n  member.birthdate: date\n\neligible when\n  children \"Two children under 5\" count(members where age(birthdate) < 5) >= 2\n  unless west \"In the West\" region == \"West\"\n\ntest \"t\" as of 2026-01-01\n  household region \"North\"\n  expect not_eligible\n";
     let program = Program::compile(src).expect("compiles");
-    let q = program.to_sql(date(2026, 3, 1), &SqlSchema::default(), SqlDialect::Postgres).expect("translates");
-    assert!(q.condition.starts_with("(p.\"is_registrant\" AND p.\"active\" AND p.\"disabled\" IS NULL AND p.\"is_group\")"), "{}", q.condition);
-    assert!(q.condition.contains("CAST(m.\"start_date\" AS DATE) <= $1"), "{}", q.condition);
-    assert!(q.condition.contains("AND NOT (NULLIF(TRIM(p.\"region\"), '') = $"), "{}", q.condition);
+    let q = program
+        .to_sql(
+            date(2026, 3, 1),
+            &SqlSchema::default(),
+            SqlDialect::Postgres,
+        )
+        .expect("translates");
+    assert!(
+        q.condition.starts_with(
+            "(p.\"is_registrant\" AND p.\"active\" AND p.\"disabled\" IS NULL AND p.\"is_group\")"
+        ),
+        "{}",
+        q.condition
+    );
+    assert!(
+        q.condition.contains("CAST(m.\"start_date\" AS DATE) <= $1"),
+        "{}",
+        q.condition
+    );
+    assert!(
+        q.condition
+            .contains("AND NOT (NULLIF(TRIM(p.\"region\"), '') = $"),
+        "{}",
+        q.condition
+    );
     // Under 5 on 2026-03-01: born after 2021-03-01.
-    assert!(q.params.contains(&Value::Date(date(2021, 3, 1))), "{:?}", q.params);
+    assert!(
+        q.params.contains(&Value::Date(date(2021, 3, 1))),
+        "{:?}",
+        q.params
+    );
     assert!(q.params.contains(&Value::Text("West".into())));
-    assert!(q.count().starts_with("SELECT COUNT(*) FROM \"res_partner\" p WHERE "));
+    assert!(q
+        .count()
+        .starts_with("SELECT COUNT(*) FROM \"res_partner\" p WHERE "));
     assert!(q.sample(50).ends_with("ORDER BY p.id LIMIT 50"));
 }
 
 #[test]
 fn b10_example_translates_and_counts() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/fidelity/B10_sql_rules.entitle");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/fidelity/B10_sql_rules.entitle");
     let src = std::fs::read_to_string(path).expect("B10 example");
     let program = Program::compile(&src).expect("compiles");
     let mut store = Store::new();
     // Two households: the first matches, the second has a member in formal work.
-    let rows = [(1, "Turkana", [(10, "1995-01-01", 0, 1), (11, "2022-01-01", 0, 3), (12, "2024-01-01", 0, 3)]), (2, "Marsabit", [(20, "1995-01-01", 1, 1), (21, "2022-01-01", 0, 3), (22, "2024-01-01", 0, 3)])];
+    let rows = [
+        (
+            1,
+            "Turkana",
+            [
+                (10, "1995-01-01", 0, 1),
+                (11, "2022-01-01", 0, 3),
+                (12, "2024-01-01", 0, 3),
+            ],
+        ),
+        (
+            2,
+            "Marsabit",
+            [
+                (20, "1995-01-01", 1, 1),
+                (21, "2022-01-01", 0, 3),
+                (22, "2024-01-01", 0, 3),
+            ],
+        ),
+    ];
     store.conn.execute_batch("ALTER TABLE res_partner ADD COLUMN district TEXT; ALTER TABLE res_partner ADD COLUMN formal_employment INTEGER;").expect("columns");
     for (gid, district, members) in rows {
         store.conn.execute("INSERT INTO res_partner (id, is_registrant, active, is_group, district) VALUES (?1, 1, 1, 1, ?2)", rusqlite::params![gid, district]).expect("group");
@@ -375,17 +551,37 @@ fn b10_example_translates_and_counts() {
                 .conn
                 .execute("INSERT INTO res_partner (id, is_registrant, active, is_group, birthdate, formal_employment) VALUES (?1, 1, 1, 0, ?2, ?3)", rusqlite::params![mid, birthdate, employed])
                 .expect("member");
-            store.conn.execute("INSERT INTO g2p_group_membership VALUES (?1, ?2, ?1, NULL, NULL)", rusqlite::params![mid, gid]).expect("membership");
+            store
+                .conn
+                .execute(
+                    "INSERT INTO g2p_group_membership VALUES (?1, ?2, ?1, NULL, NULL)",
+                    rusqlite::params![mid, gid],
+                )
+                .expect("membership");
             store.conn.execute("INSERT INTO g2p_group_membership_g2p_group_membership_kind_rel VALUES (?1, ?2)", rusqlite::params![mid, kind]).expect("kind");
         }
     }
-    let q = program.to_sql(date(2026, 1, 1), &SqlSchema::default(), SqlDialect::Sqlite).expect("translates");
+    let q = program
+        .to_sql(date(2026, 1, 1), &SqlSchema::default(), SqlDialect::Sqlite)
+        .expect("translates");
     let mut stmt = store.conn.prepare(&q.count()).expect("prepare");
     for (i, p) in q.params.iter().enumerate() {
-        let index = stmt.parameter_index(&format!("${}", i + 1)).expect("index").expect("present");
+        let index = stmt
+            .parameter_index(&format!("${}", i + 1))
+            .expect("index")
+            .expect("present");
         stmt.raw_bind_parameter(index, to_sqlite(p)).expect("bind");
     }
-    let count: i64 = stmt.raw_query().next().expect("row").expect("a row").get(0).expect("count");
+    let count: i64 = stmt
+        .raw_query()
+        .next()
+        .expect("row")
+        .expect("a row")
+        .get(0)
+        .expect("count");
     assert_eq!(count, 1);
-    assert_eq!(selected(&store, &program, date(2026, 1, 1)), BTreeSet::from(["1".to_string()]));
+    assert_eq!(
+        selected(&store, &program, date(2026, 1, 1)),
+        BTreeSet::from(["1".to_string()])
+    );
 }

@@ -11,7 +11,9 @@ use std::io::Write;
 use std::time::Instant;
 
 fn index(h: &csv::ByteRecord, name: &str) -> usize {
-    h.iter().position(|c| c == name.as_bytes()).unwrap_or_else(|| panic!("no column {name}"))
+    h.iter()
+        .position(|c| c == name.as_bytes())
+        .unwrap_or_else(|| panic!("no column {name}"))
 }
 
 fn digits(b: &[u8]) -> Option<i64> {
@@ -33,7 +35,10 @@ fn date(b: &[u8]) -> Option<(i64, i64)> {
     if b.len() != 10 {
         return None;
     }
-    Some((digits(&b[0..4])?, digits(&b[5..7])? * 32 + digits(&b[8..10])?))
+    Some((
+        digits(&b[0..4])?,
+        digits(&b[5..7])? * 32 + digits(&b[8..10])?,
+    ))
 }
 
 /// An amount in cents (`1234`, `1234.5`, `1234.56`).
@@ -57,17 +62,46 @@ fn truthy(b: &[u8]) -> bool {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let dir = std::path::PathBuf::from(args.get(1).expect("usage: floor_csv REGISTRY_DIR [AS_OF] [OUT_DIR]"));
-    let as_of = args.get(2).map(|s| date(s.as_bytes()).expect("AS_OF is YYYY-MM-DD")).unwrap_or((2026, 3 * 32 + 1));
-    let out_dir = args.get(3).map(std::path::PathBuf::from).unwrap_or_else(|| dir.clone());
+    let dir = std::path::PathBuf::from(
+        args.get(1)
+            .expect("usage: floor_csv REGISTRY_DIR [AS_OF] [OUT_DIR]"),
+    );
+    let as_of = args
+        .get(2)
+        .map(|s| date(s.as_bytes()).expect("AS_OF is YYYY-MM-DD"))
+        .unwrap_or((2026, 3 * 32 + 1));
+    let out_dir = args
+        .get(3)
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.clone());
     let start = Instant::now();
-    let mut groups = csv::ReaderBuilder::new().flexible(true).from_path(dir.join("groups.csv")).expect("groups.csv");
-    let mut members = csv::ReaderBuilder::new().flexible(true).from_path(dir.join("members.csv")).expect("members.csv");
+    let mut groups = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(dir.join("groups.csv"))
+        .expect("groups.csv");
+    let mut members = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(dir.join("members.csv"))
+        .expect("members.csv");
     let gh = groups.byte_headers().expect("header").clone();
     let mh = members.byte_headers().expect("header").clone();
-    let (g_id, g_region, g_income, g_pension) = (index(&gh, "id"), index(&gh, "region"), index(&gh, "monthly_income"), index(&gh, "enrolled_in_pension"));
-    let (m_gid, m_start, m_end, m_birth, m_dis) = (index(&mh, "group_id"), index(&mh, "start_date"), index(&mh, "end_date"), index(&mh, "birthdate"), index(&mh, "disabled"));
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(out_dir.join("floor.csv")).expect("floor.csv"));
+    let (g_id, g_region, g_income, g_pension) = (
+        index(&gh, "id"),
+        index(&gh, "region"),
+        index(&gh, "monthly_income"),
+        index(&gh, "enrolled_in_pension"),
+    );
+    let (m_gid, m_start, m_end, m_birth, m_dis) = (
+        index(&mh, "group_id"),
+        index(&mh, "start_date"),
+        index(&mh, "end_date"),
+        index(&mh, "birthdate"),
+        index(&mh, "disabled"),
+    );
+    let mut out = std::io::BufWriter::with_capacity(
+        1 << 20,
+        std::fs::File::create(out_dir.join("floor.csv")).expect("floor.csv"),
+    );
     let (mut g, mut m) = (csv::ByteRecord::new(), csv::ByteRecord::new());
     let mut have = members.read_byte_record(&mut m).expect("members");
     let mut id: Vec<u8> = Vec::new();
@@ -84,7 +118,9 @@ fn main() {
                 if starts.is_none_or(|s| s <= as_of) && ends.is_none_or(|e| as_of < e) {
                     count += 1;
                     match m.get(m_birth).and_then(date) {
-                        Some((y, md)) => children += i64::from(as_of.0 - y - i64::from(as_of.1 < md) < 18),
+                        Some((y, md)) => {
+                            children += i64::from(as_of.0 - y - i64::from(as_of.1 < md) < 18)
+                        }
                         None => unknown = true,
                     }
                     disabled += i64::from(truthy(m.get(m_dis).unwrap_or(b"")));

@@ -15,7 +15,8 @@ use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use entitle_core::run_model::summary::{compare, summarize, Summary};
 use entitle_core::run_model::{
-    run, BudgetMode, Collector, ComplianceCheck, Enrolment, Fund, MembershipState, RunOptions, RunOutcome, RunUnit, UnitRun,
+    run, BudgetMode, Collector, ComplianceCheck, Enrolment, Fund, MembershipState, RunOptions,
+    RunOutcome, RunUnit, UnitRun,
 };
 use entitle_core::{EvalOptions, Program};
 use entitle_registry::{JoinMode, ReadCounts, RowError, SourceOptions};
@@ -94,7 +95,8 @@ pub struct Report {
 
 /// Arguments of `entitle cycle`.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Writes into DIR: run.jsonl (one record per unit: decision, previous state, state and its reason,
+#[command(
+    after_help = "Writes into DIR: run.jsonl (one record per unit: decision, previous state, state and its reason,
 rank, whether selected and why, the cash decided and allocated, approval), run.csv (the same in
 columns), errors.csv (registry rows that gave no unit) and summary.json (totals and the summary).
 With --all-cycles, one such directory per cycle of the program's `cycle` line (cycle-01, cycle-02 …),
@@ -102,7 +104,8 @@ each run from the states and the fund the previous one left.
 
 Examples:
   entitle cycle program.entitle --registry registry/ --as-of 2026-03-01 --out out/march --previous out/feb/run.jsonl --fund 500000
-  entitle cycle program.entitle --registry registry/ --all-cycles --out out/year --fund 6000000")]
+  entitle cycle program.entitle --registry registry/ --all-cycles --out out/year --fund 6000000"
+)]
 pub struct CycleArgs {
     #[command(flatten)]
     pub registry: Registry,
@@ -129,13 +132,15 @@ pub struct CycleArgs {
 
 /// Arguments of `entitle simulate`.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Prints aggregates only (no unit's data): coverage and amounts overall and by each dimension,
+#[command(
+    after_help = "Prints aggregates only (no unit's data): coverage and amounts overall and by each dimension,
 disparity ratios, entitlement and age quartiles, the Gini coefficient and the Lorenz curve, and with
 --reference the confusion matrix with leakage and under-coverage. --compare runs another program
 (another scenario) over the same registry with the same options and reports the overlap.
 
 Example:
-  entitle simulate scenario.entitle --registry registry/ --as-of 2026-03-01 --summary-by region,head.gender,member.disabled --reference survey.csv --compare current.entitle")]
+  entitle simulate scenario.entitle --registry registry/ --as-of 2026-03-01 --summary-by region,head.gender,member.disabled --reference survey.csv --compare current.entitle"
+)]
 pub struct SimulateArgs {
     #[command(flatten)]
     pub registry: Registry,
@@ -166,48 +171,103 @@ struct Collected {
     dimensions: Vec<String>,
 }
 
-fn collect(program: &Program, reg: &Registry, as_of: NaiveDate, report: &Report) -> Result<Collected> {
+fn collect(
+    program: &Program,
+    reg: &Registry,
+    as_of: NaiveDate,
+    report: &Report,
+) -> Result<Collected> {
     let spec = program.ir().run.summary.clone();
-    let dims = report.summary_by.clone().or_else(|| spec.as_ref().map(|s| s.by.clone())).unwrap_or_default();
+    let dims = report
+        .summary_by
+        .clone()
+        .or_else(|| spec.as_ref().map(|s| s.by.clone()))
+        .unwrap_or_default();
     let age = report.age.clone().or_else(|| spec.and_then(|s| s.ages));
-    let collector = Collector::new(program, as_of, &dims, age.as_deref()).map_err(|e| anyhow::anyhow!("{e} [{}]", e.code()))?;
+    let collector = Collector::new(program, as_of, &dims, age.as_deref())
+        .map_err(|e| anyhow::anyhow!("{e} [{}]", e.code()))?;
     // Members are read into memory by group id, so the files need not be sorted.
-    let options = SourceOptions { join: JoinMode::Indexed, only_unit: None, members: reg.members.clone() };
-    let mut source = crate::registry::open(&reg.registry, &reg.map, program, &options).map_err(registry_error)?;
+    let options = SourceOptions {
+        join: JoinMode::Indexed,
+        only_unit: None,
+        members: reg.members.clone(),
+    };
+    let mut source = crate::registry::open(&reg.registry, &reg.map, program, &options)
+        .map_err(registry_error)?;
     let mut records = Vec::new();
     let mut row_errors = Vec::new();
-    while let Some(chunk) = source.next_chunk(reg.batch_size.max(1)).map_err(registry_error)? {
+    while let Some(chunk) = source
+        .next_chunk(reg.batch_size.max(1))
+        .map_err(registry_error)?
+    {
         let result = program.run(&chunk.batch, as_of, &EvalOptions::default());
         collector.collect(&result, &mut records);
         row_errors.extend(chunk.errors);
     }
-    Ok(Collected { records, read: source.counts(), row_errors, describe: source.describe(), dimensions: collector.dimensions() })
+    Ok(Collected {
+        records,
+        read: source.counts(),
+        row_errors,
+        describe: source.describe(),
+        dimensions: collector.dimensions(),
+    })
 }
 
 /// Reads previous states: JSON lines with `unit_id` and `state`, or a CSV with those columns.
 fn read_previous(path: &Path) -> Result<HashMap<String, MembershipState>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = HashMap::new();
     let bad = |n: usize, what: &str| anyhow::anyhow!("{}:{n}: {what}", path.display());
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-    if path.extension().is_some_and(|e| e == "jsonl" || e == "json") {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    if path
+        .extension()
+        .is_some_and(|e| e == "jsonl" || e == "json")
+    {
         for (n, line) in lines {
             let v: Json = serde_json::from_str(line).map_err(|e| bad(n + 1, &e.to_string()))?;
-            let id = v.get("unit_id").and_then(Json::as_str).ok_or_else(|| bad(n + 1, "no `unit_id`"))?;
-            let state = v.get("state").and_then(Json::as_str).and_then(MembershipState::from_word).ok_or_else(|| bad(n + 1, "no valid `state`"))?;
+            let id = v
+                .get("unit_id")
+                .and_then(Json::as_str)
+                .ok_or_else(|| bad(n + 1, "no `unit_id`"))?;
+            let state = v
+                .get("state")
+                .and_then(Json::as_str)
+                .and_then(MembershipState::from_word)
+                .ok_or_else(|| bad(n + 1, "no valid `state`"))?;
             out.insert(id.to_string(), state);
         }
         return Ok(out);
     }
-    let Some((_, header)) = lines.next() else { return Ok(out) };
-    let cols: Vec<&str> = header.split(',').map(|c| c.trim().trim_matches('"')).collect();
-    let (Some(ci), Some(cs)) = (cols.iter().position(|c| *c == "unit_id"), cols.iter().position(|c| *c == "state")) else {
-        bail!("{}: the first line must name the columns `unit_id` and `state`", path.display());
+    let Some((_, header)) = lines.next() else {
+        return Ok(out);
+    };
+    let cols: Vec<&str> = header
+        .split(',')
+        .map(|c| c.trim().trim_matches('"'))
+        .collect();
+    let (Some(ci), Some(cs)) = (
+        cols.iter().position(|c| *c == "unit_id"),
+        cols.iter().position(|c| *c == "state"),
+    ) else {
+        bail!(
+            "{}: the first line must name the columns `unit_id` and `state`",
+            path.display()
+        );
     };
     for (n, line) in lines {
-        let cells: Vec<&str> = line.split(',').map(|c| c.trim().trim_matches('"')).collect();
+        let cells: Vec<&str> = line
+            .split(',')
+            .map(|c| c.trim().trim_matches('"'))
+            .collect();
         let id = cells.get(ci).ok_or_else(|| bad(n + 1, "no unit_id"))?;
-        let state = cells.get(cs).and_then(|s| MembershipState::from_word(s)).ok_or_else(|| bad(n + 1, "not a membership state"))?;
+        let state = cells
+            .get(cs)
+            .and_then(|s| MembershipState::from_word(s))
+            .ok_or_else(|| bad(n + 1, "not a membership state"))?;
         out.insert((*id).to_string(), state);
     }
     Ok(out)
@@ -216,15 +276,27 @@ fn read_previous(path: &Path) -> Result<HashMap<String, MembershipState>> {
 /// Reads a reference list: one unit id per line, or the first column of a CSV (a `unit_id` or
 /// `id` header line is skipped).
 fn read_reference(path: &Path) -> Result<BTreeSet<String>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(text
         .lines()
-        .map(|l| l.split(',').next().unwrap_or("").trim().trim_matches('"').to_string())
+        .map(|l| {
+            l.split(',')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches('"')
+                .to_string()
+        })
         .filter(|id| !id.is_empty() && id != "unit_id" && id != "id")
         .collect())
 }
 
-fn run_options(s: &Selection, previous: HashMap<String, MembershipState>, approved: Decimal) -> RunOptions {
+fn run_options(
+    s: &Selection,
+    previous: HashMap<String, MembershipState>,
+    approved: Decimal,
+) -> RunOptions {
     RunOptions {
         previous,
         compliance: match s.compliance.as_deref() {
@@ -232,10 +304,20 @@ fn run_options(s: &Selection, previous: HashMap<String, MembershipState>, approv
             Some("never") => ComplianceCheck::Never,
             _ => ComplianceCheck::Enrolled,
         },
-        enrolment: if s.closed { Enrolment::Closed } else { Enrolment::Open },
+        enrolment: if s.closed {
+            Enrolment::Closed
+        } else {
+            Enrolment::Open
+        },
         top: s.top,
         budget: s.budget,
-        budget_mode: s.budget_mode.as_deref().map(|m| if m == "proportional" { BudgetMode::Proportional } else { BudgetMode::RankOrder }),
+        budget_mode: s.budget_mode.as_deref().map(|m| {
+            if m == "proportional" {
+                BudgetMode::Proportional
+            } else {
+                BudgetMode::RankOrder
+            }
+        }),
         fund: s.fund.map(|posted| Fund { posted, approved }),
         auto_approve: s.auto_approve,
     }
@@ -253,18 +335,31 @@ fn opt(d: Option<Decimal>) -> String {
 fn csv_record(out: &mut Vec<u8>, u: &UnitRun) {
     let cells = [
         u.unit_id.clone(),
-        u.decision.map(|d| d.as_str().to_string()).unwrap_or_else(|| "error".into()),
-        u.previous_state.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        u.decision
+            .map(|d| d.as_str().to_string())
+            .unwrap_or_else(|| "error".into()),
+        u.previous_state
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
         u.state.as_str().to_string(),
-        serde_json::to_value(u.state_reason.code).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+        serde_json::to_value(u.state_reason.code)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default(),
         u.state_reason.rules.join(";"),
         u.state_reason.with.join(";"),
         u.rank.map(|r| r.to_string()).unwrap_or_default(),
         u.selected.to_string(),
-        serde_json::to_value(u.selection).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+        serde_json::to_value(u.selection)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default(),
         opt(u.cash),
         opt(u.allocated),
-        u.approval.and_then(|a| serde_json::to_value(a).ok()).and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+        u.approval
+            .and_then(|a| serde_json::to_value(a).ok())
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default(),
     ];
     for (i, c) in cells.iter().enumerate() {
         if i > 0 {
@@ -280,10 +375,18 @@ const RUN_CSV_HEADER: &str = "unit_id,decision,previous_state,state,reason,reaso
 /// The files one cycle writes.
 const CYCLE_OUTPUTS: [&str; 4] = ["run.jsonl", "run.csv", "errors.csv", "summary.json"];
 
-fn header_json(program: &Program, program_file: &str, as_of: NaiveDate, c: &Collected) -> serde_json::Map<String, Json> {
+fn header_json(
+    program: &Program,
+    program_file: &str,
+    as_of: NaiveDate,
+    c: &Collected,
+) -> serde_json::Map<String, Json> {
     let p = program.program_ref();
     let mut m = serde_json::Map::new();
-    m.insert("program".into(), json!({"id": p.id, "version": p.version, "hash": p.hash}));
+    m.insert(
+        "program".into(),
+        json!({"id": p.id, "version": p.version, "hash": p.hash}),
+    );
     m.insert("program_file".into(), json!(program_file));
     m.insert("as_of".into(), json!(as_of.to_string()));
     m.insert("registry".into(), json!(c.describe));
@@ -293,7 +396,16 @@ fn header_json(program: &Program, program_file: &str, as_of: NaiveDate, c: &Coll
 
 /// Writes one cycle's files and returns its outcome.
 #[allow(clippy::too_many_arguments)]
-fn write_cycle(dir: &Path, force: bool, program: &Program, program_file: &str, as_of: NaiveDate, c: &Collected, outcome: &RunOutcome, summary: &Summary) -> Result<Json> {
+fn write_cycle(
+    dir: &Path,
+    force: bool,
+    program: &Program,
+    program_file: &str,
+    as_of: NaiveDate,
+    c: &Collected,
+    outcome: &RunOutcome,
+    summary: &Summary,
+) -> Result<Json> {
     let mut out = OutputSet::prepare(dir, &CYCLE_OUTPUTS, force)?;
     let mut jsonl = Vec::new();
     let mut csv = RUN_CSV_HEADER.as_bytes().to_vec();
@@ -307,8 +419,14 @@ fn write_cycle(dir: &Path, force: bool, program: &Program, program_file: &str, a
         csv_error(&mut errors, e);
     }
     let mut m = header_json(program, program_file, as_of, c);
-    m.insert("totals".into(), serde_json::to_value(&outcome.totals).unwrap_or(Json::Null));
-    m.insert("summary".into(), serde_json::to_value(summary).unwrap_or(Json::Null));
+    m.insert(
+        "totals".into(),
+        serde_json::to_value(&outcome.totals).unwrap_or(Json::Null),
+    );
+    m.insert(
+        "summary".into(),
+        serde_json::to_value(summary).unwrap_or(Json::Null),
+    );
     let doc = Json::Object(m);
     let mut text = serde_json::to_vec_pretty(&doc).context("cannot render the summary")?;
     text.push(b'\n');
@@ -322,16 +440,47 @@ fn write_cycle(dir: &Path, force: bool, program: &Program, program_file: &str, a
 
 fn totals_text(label: &str, outcome: &RunOutcome) -> String {
     let t = &outcome.totals;
-    let states: Vec<String> = t.states.iter().map(|(s, n)| format!("{s} {}", thousands(*n))).collect();
-    let mut s = format!("{label}: {} units ({})\n", thousands(t.units), states.join(", "));
-    s.push_str(&format!("  selected {}, allocated {} of {} requested", thousands(t.selected), t.allocated, t.requested));
+    let states: Vec<String> = t
+        .states
+        .iter()
+        .map(|(s, n)| format!("{s} {}", thousands(*n)))
+        .collect();
+    let mut s = format!(
+        "{label}: {} units ({})\n",
+        thousands(t.units),
+        states.join(", ")
+    );
+    s.push_str(&format!(
+        "  selected {}, allocated {} of {} requested",
+        thousands(t.selected),
+        t.allocated,
+        t.requested
+    ));
     if let Some(b) = &t.budget {
-        s.push_str(&format!("; budget {} ({}), unallocated {}", b.amount, if b.mode == BudgetMode::Proportional { "proportional" } else { "rank order" }, b.unallocated));
+        s.push_str(&format!(
+            "; budget {} ({}), unallocated {}",
+            b.amount,
+            if b.mode == BudgetMode::Proportional {
+                "proportional"
+            } else {
+                "rank order"
+            },
+            b.unallocated
+        ));
     }
     s.push('\n');
-    s.push_str(&format!("  approved {} ({}), pending validation {} ({})", thousands(t.approved_units), t.approved, thousands(t.pending_units), t.pending));
+    s.push_str(&format!(
+        "  approved {} ({}), pending validation {} ({})",
+        thousands(t.approved_units),
+        t.approved,
+        thousands(t.pending_units),
+        t.pending
+    ));
     if let Some(f) = &t.fund {
-        s.push_str(&format!("; fund available {}, remaining {}", f.available, f.remaining));
+        s.push_str(&format!(
+            "; fund available {}, remaining {}",
+            f.available, f.remaining
+        ));
     }
     s.push('\n');
     s
@@ -344,7 +493,12 @@ fn totals_text(label: &str, outcome: &RunOutcome) -> String {
 /// does not fit the program, outputs that cannot be written.
 pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
     let (file, program) = compile_or_report(&a.registry.program)?;
-    let reference = a.report.reference.as_deref().map(read_reference).transpose()?;
+    let reference = a
+        .report
+        .reference
+        .as_deref()
+        .map(read_reference)
+        .transpose()?;
     let mut previous = match &a.selection.previous {
         Some(p) => read_previous(p)?,
         None => HashMap::new(),
@@ -356,7 +510,10 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
             if cycles.is_empty() {
                 bail!("{} has no `cycle` line with a start date, so --all-cycles has no cycles to run", file.path);
             }
-            cycles.iter().map(|c| (format!("cycle-{:02}", c.number), c.start)).collect()
+            cycles
+                .iter()
+                .map(|c| (format!("cycle-{:02}", c.number), c.start))
+                .collect()
         }
     };
     let mut approved = a.selection.approved.unwrap_or_default();
@@ -366,23 +523,54 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
         let collected = collect(&program, &a.registry, as_of, &a.report)?;
         let options = run_options(&a.selection, previous.clone(), approved);
         let outcome = run(&program, as_of, &collected.records, &options).map_err(run_error)?;
-        let summary = summarize(&outcome, &collected.records, &collected.dimensions, reference.as_ref());
-        let dir = if sub.is_empty() { a.out.clone() } else { a.out.join(&sub) };
-        let doc = write_cycle(&dir, a.force, &program, &file.path, as_of, &collected, &outcome, &summary)?;
+        let summary = summarize(
+            &outcome,
+            &collected.records,
+            &collected.dimensions,
+            reference.as_ref(),
+        );
+        let dir = if sub.is_empty() {
+            a.out.clone()
+        } else {
+            a.out.join(&sub)
+        };
+        let doc = write_cycle(
+            &dir, a.force, &program, &file.path, as_of, &collected, &outcome, &summary,
+        )?;
         for e in collected.row_errors.iter().take(5) {
             term::warning(&e.to_string());
         }
         approved += outcome.totals.approved;
-        previous = outcome.units.iter().map(|u| (u.unit_id.clone(), u.state)).collect();
+        previous = outcome
+            .units
+            .iter()
+            .map(|u| (u.unit_id.clone(), u.state))
+            .collect();
         if a.format == OutputFormat::Text {
-            let label = format!("{} {as_of} → {}", if sub.is_empty() { "cycle" } else { sub.as_str() }, dir.display());
+            let label = format!(
+                "{} {as_of} → {}",
+                if sub.is_empty() {
+                    "cycle"
+                } else {
+                    sub.as_str()
+                },
+                dir.display()
+            );
             stdout.write_all(totals_text(&label, &outcome).as_bytes())?;
         }
         docs.push(doc);
     }
     if a.format == OutputFormat::Json {
-        let doc = if docs.len() == 1 { docs.pop().unwrap_or(Json::Null) } else { Json::Array(docs) };
-        stdout.write_all(serde_json::to_string_pretty(&doc).context("cannot render the summary")?.as_bytes())?;
+        let doc = if docs.len() == 1 {
+            docs.pop().unwrap_or(Json::Null)
+        } else {
+            Json::Array(docs)
+        };
+        stdout.write_all(
+            serde_json::to_string_pretty(&doc)
+                .context("cannot render the summary")?
+                .as_bytes(),
+        )?;
         stdout.write_all(b"\n")?;
     }
     Ok(ExitCode::SUCCESS)
@@ -392,12 +580,30 @@ fn summary_text(s: &Summary) -> String {
     let mut t = String::new();
     let rate = |d: Option<Decimal>| d.map(|x| x.to_string()).unwrap_or_else(|| "–".into());
     let o = &s.overall;
-    t.push_str(&format!("covered {} of {} units (rate {}), total {}, mean {}\n", thousands(o.covered), thousands(o.units), rate(o.coverage_rate), o.total, rate(o.mean)));
+    t.push_str(&format!(
+        "covered {} of {} units (rate {}), total {}, mean {}\n",
+        thousands(o.covered),
+        thousands(o.units),
+        rate(o.coverage_rate),
+        o.total,
+        rate(o.mean)
+    ));
     if let Some(q) = &o.entitlements {
         let n = |d: Decimal| d.normalize().to_string();
-        t.push_str(&format!("entitlements: min {} · q1 {} · median {} · q3 {} · max {}\n", n(q.min), n(q.q1), n(q.median), n(q.q3), n(q.max)));
+        t.push_str(&format!(
+            "entitlements: min {} · q1 {} · median {} · q3 {} · max {}\n",
+            n(q.min),
+            n(q.q1),
+            n(q.median),
+            n(q.q3),
+            n(q.max)
+        ));
     }
-    t.push_str(&format!("Gini {} (covered only {})\n", rate(s.gini), rate(s.gini_covered)));
+    t.push_str(&format!(
+        "Gini {} (covered only {})\n",
+        rate(s.gini),
+        rate(s.gini_covered)
+    ));
     for d in &s.by {
         t.push_str(&format!("by {}\n", d.dimension));
         for g in &d.groups {
@@ -405,7 +611,14 @@ fn summary_text(s: &Summary) -> String {
                 Some(entitle_core::Value::Unknown) | None => "unknown".to_string(),
                 Some(v) => v.to_string(),
             };
-            t.push_str(&format!("  {v:<16} units {:>8}  covered {:>8}  rate {:<9} disparity {:<9} total {}\n", thousands(g.units), thousands(g.covered), rate(g.coverage_rate), rate(g.disparity), g.total));
+            t.push_str(&format!(
+                "  {v:<16} units {:>8}  covered {:>8}  rate {:<9} disparity {:<9} total {}\n",
+                thousands(g.units),
+                thousands(g.covered),
+                rate(g.coverage_rate),
+                rate(g.disparity),
+                g.total
+            ));
         }
     }
     if let Some(x) = &s.targeting {
@@ -429,25 +642,49 @@ fn summary_text(s: &Summary) -> String {
 /// As `entitle cycle`.
 pub fn simulate_main(a: &SimulateArgs) -> Result<ExitCode> {
     let (file, program) = compile_or_report(&a.registry.program)?;
-    let reference = a.report.reference.as_deref().map(read_reference).transpose()?;
+    let reference = a
+        .report
+        .reference
+        .as_deref()
+        .map(read_reference)
+        .transpose()?;
     let previous = match &a.selection.previous {
         Some(p) => read_previous(p)?,
         None => HashMap::new(),
     };
-    let options = run_options(&a.selection, previous, a.selection.approved.unwrap_or_default());
+    let options = run_options(
+        &a.selection,
+        previous,
+        a.selection.approved.unwrap_or_default(),
+    );
     let collected = collect(&program, &a.registry, a.as_of, &a.report)?;
     let outcome = run(&program, a.as_of, &collected.records, &options).map_err(run_error)?;
-    let summary = summarize(&outcome, &collected.records, &collected.dimensions, reference.as_ref());
+    let summary = summarize(
+        &outcome,
+        &collected.records,
+        &collected.dimensions,
+        reference.as_ref(),
+    );
     let mut m = header_json(&program, &file.path, a.as_of, &collected);
-    m.insert("totals".into(), serde_json::to_value(&outcome.totals).unwrap_or(Json::Null));
-    m.insert("summary".into(), serde_json::to_value(&summary).unwrap_or(Json::Null));
+    m.insert(
+        "totals".into(),
+        serde_json::to_value(&outcome.totals).unwrap_or(Json::Null),
+    );
+    m.insert(
+        "summary".into(),
+        serde_json::to_value(&summary).unwrap_or(Json::Null),
+    );
     let mut text = String::new();
-    text.push_str(&totals_text(&format!("{} as of {}", program.ir().id, a.as_of), &outcome));
+    text.push_str(&totals_text(
+        &format!("{} as of {}", program.ir().id, a.as_of),
+        &outcome,
+    ));
     text.push_str(&summary_text(&summary));
     if let Some(other_path) = &a.compare {
         let (other_file, other) = compile_or_report(other_path)?;
         let other_collected = collect(&other, &a.registry, a.as_of, &a.report)?;
-        let other_outcome = run(&other, a.as_of, &other_collected.records, &options).map_err(run_error)?;
+        let other_outcome =
+            run(&other, a.as_of, &other_collected.records, &options).map_err(run_error)?;
         let c = compare(&outcome, &other_outcome);
         text.push_str(&format!(
             "compared with {}: covered {} and {}, in both {}, only in the first {}, only in the second {}, overlap {}, total difference {}\n",
@@ -460,15 +697,27 @@ pub fn simulate_main(a: &SimulateArgs) -> Result<ExitCode> {
             c.overlap.map(|x| x.to_string()).unwrap_or_else(|| "–".into()),
             c.difference
         ));
-        m.insert("compared_with".into(), json!({"program": other.program_ref().id, "program_file": other_file.path}));
-        m.insert("comparison".into(), serde_json::to_value(&c).unwrap_or(Json::Null));
+        m.insert(
+            "compared_with".into(),
+            json!({"program": other.program_ref().id, "program_file": other_file.path}),
+        );
+        m.insert(
+            "comparison".into(),
+            serde_json::to_value(&c).unwrap_or(Json::Null),
+        );
     }
     let doc = Json::Object(m);
     let mut pretty = serde_json::to_vec_pretty(&doc).context("cannot render the summary")?;
     pretty.push(b'\n');
     if let Some(out) = &a.out {
-        let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("simulation.json");
+        let dir = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = out
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("simulation.json");
         let mut set = OutputSet::prepare(dir, &[name], true)?;
         set.write(name, &pretty)?;
         set.commit()?;
@@ -500,27 +749,44 @@ mod tests {
         assert_eq!(got.get("H1"), Some(&MembershipState::Enrolled));
         assert_eq!(got.get("H2"), Some(&MembershipState::Paused));
         let jsonl = temp("run.jsonl", "{\"unit_id\":\"H3\",\"state\":\"exited\"}\n");
-        assert_eq!(read_previous(&jsonl).unwrap().get("H3"), Some(&MembershipState::Exited));
+        assert_eq!(
+            read_previous(&jsonl).unwrap().get("H3"),
+            Some(&MembershipState::Exited)
+        );
         let bad = temp("bad.csv", "unit_id,state\nH1,asleep\n");
         assert!(read_previous(&bad).unwrap_err().to_string().contains(":2:"));
     }
 
     fn fidelity(path: &str) -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/fidelity").join(path)
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples/fidelity")
+            .join(path)
     }
 
     fn registry(program: &str) -> Registry {
-        Registry { program: fidelity(program), registry: fidelity("data/I6"), map: Vec::new(), members: None, batch_size: 2 }
+        Registry {
+            program: fidelity(program),
+            registry: fidelity("data/I6"),
+            map: Vec::new(),
+            members: None,
+            batch_size: 2,
+        }
     }
 
     fn report() -> Report {
-        Report { summary_by: None, age: None, reference: Some(fidelity("data/I6/reference.csv")) }
+        Report {
+            summary_by: None,
+            age: None,
+            reference: Some(fidelity("data/I6/reference.csv")),
+        }
     }
 
     /// The I6 conformance case's numbers, from CSV files through the command.
     #[test]
     fn simulate_reads_the_registry_and_gives_the_aggregates() {
-        let out = std::env::temp_dir().join(format!("entitle-sim-{}", std::process::id())).join("sim.json");
+        let out = std::env::temp_dir()
+            .join(format!("entitle-sim-{}", std::process::id()))
+            .join("sim.json");
         let a = SimulateArgs {
             registry: registry("I6_simulation.entitle"),
             as_of: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
@@ -548,26 +814,54 @@ mod tests {
             all_cycles: false,
             out: dir.clone(),
             force: true,
-            selection: Selection { fund: Some(Decimal::from(3000)), ..Selection::default() },
+            selection: Selection {
+                fund: Some(Decimal::from(3000)),
+                ..Selection::default()
+            },
             report: report(),
             format: OutputFormat::Json,
         };
         cycle_main(&a).unwrap();
-        let lines: Vec<Json> = std::fs::read_to_string(dir.join("run.jsonl")).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let lines: Vec<Json> = std::fs::read_to_string(dir.join("run.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
         assert_eq!(lines.len(), 5);
         // Unit id order: H1 1500 (1500 left), H2 1000 (500 left), H4 1000 does not fit: H4 and H5 wait.
-        let approval: Vec<&str> = lines.iter().map(|l| l["approval"].as_str().unwrap_or("-")).collect();
-        assert_eq!(approval, vec!["approved", "approved", "-", "pending_validation", "pending_validation"]);
+        let approval: Vec<&str> = lines
+            .iter()
+            .map(|l| l["approval"].as_str().unwrap_or("-"))
+            .collect();
+        assert_eq!(
+            approval,
+            vec![
+                "approved",
+                "approved",
+                "-",
+                "pending_validation",
+                "pending_validation"
+            ]
+        );
         let csv = std::fs::read_to_string(dir.join("run.csv")).unwrap();
         assert!(csv.starts_with(RUN_CSV_HEADER), "{csv}");
-        assert!(csv.contains("H3,not_eligible,,not_eligible,not_eligible,poor,"), "{csv}");
-        let summary: Json = serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+        assert!(
+            csv.contains("H3,not_eligible,,not_eligible,not_eligible,poor,"),
+            "{csv}"
+        );
+        let summary: Json =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap())
+                .unwrap();
         assert_eq!(summary["totals"]["fund"]["remaining"], "500");
         // A second cycle from the states the first left.
         let b = CycleArgs {
             as_of: Some(NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()),
             out: dir.join("april"),
-            selection: Selection { previous: Some(dir.join("run.jsonl")), closed: true, ..Selection::default() },
+            selection: Selection {
+                previous: Some(dir.join("run.jsonl")),
+                closed: true,
+                ..Selection::default()
+            },
             ..a
         };
         cycle_main(&b).unwrap();
@@ -578,6 +872,9 @@ mod tests {
     #[test]
     fn reference_lists_skip_headers_and_blank_lines() {
         let f = temp("ref.csv", "unit_id,note\nH1,x\n\nH7\n");
-        assert_eq!(read_reference(&f).unwrap(), ["H1", "H7"].iter().map(|s| s.to_string()).collect());
+        assert_eq!(
+            read_reference(&f).unwrap(),
+            ["H1", "H7"].iter().map(|s| s.to_string()).collect()
+        );
     }
 }

@@ -231,9 +231,7 @@ pub fn write_household(
     let active: Vec<&Person> = h
         .members
         .iter()
-        .filter(|m| {
-            m.start.is_none_or(|s| s <= reference) && m.end.is_none_or(|e| reference < e)
-        })
+        .filter(|m| m.start.is_none_or(|s| s <= reference) && m.end.is_none_or(|e| reference < e))
         .collect();
     let ages = || {
         active

@@ -1,15 +1,25 @@
 //! Aggregates over each unit's active members, folded as the interpreter folds them.
 
+use super::exec::{kleene_and, kleene_or};
 use super::lanes::{bools, nums, set, Col, Fail};
 use super::num::{self, Fx, Ratio};
-use super::exec::{kleene_and, kleene_or};
 use super::plan::Reg;
 use entitle_dsl::ir::Aggregate;
 use std::cmp::Ordering;
 
 /// An aggregate over each unit's active members, as the interpreter folds it.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn aggregate(out: &mut Col, func: Aggregate, filter: Option<Reg>, value: Option<Reg>, cols: &[Col], starts: &[usize], active: &[bool], n: usize, fail: &mut Fail<'_>) {
+pub(super) fn aggregate(
+    out: &mut Col,
+    func: Aggregate,
+    filter: Option<Reg>,
+    value: Option<Reg>,
+    cols: &[Col],
+    starts: &[usize],
+    active: &[bool],
+    n: usize,
+    fail: &mut Fail<'_>,
+) {
     let filt = filter.map(|f| bools(cols, f));
     let included = |m: usize| -> Option<bool> {
         match filt {
@@ -21,7 +31,10 @@ pub(super) fn aggregate(out: &mut Col, func: Aggregate, filter: Option<Reg>, val
         // The common case, in one tight loop: members counted, unknown if a filter is.
         let all = [Some(true)];
         for (u, slot) in d.iter_mut().enumerate().take(n) {
-            let (s, e) = (starts.get(u).copied().unwrap_or(0), starts.get(u + 1).copied().unwrap_or(0));
+            let (s, e) = (
+                starts.get(u).copied().unwrap_or(0),
+                starts.get(u + 1).copied().unwrap_or(0),
+            );
             let mut count = 0i64;
             let mut unknown = false;
             let act = active.get(s..e).unwrap_or(&[]);
@@ -44,7 +57,10 @@ pub(super) fn aggregate(out: &mut Col, func: Aggregate, filter: Option<Reg>, val
         return;
     }
     for u in 0..n {
-        let (s, e) = (starts.get(u).copied().unwrap_or(0), starts.get(u + 1).copied().unwrap_or(0));
+        let (s, e) = (
+            starts.get(u).copied().unwrap_or(0),
+            starts.get(u + 1).copied().unwrap_or(0),
+        );
         let lanes = (s..e).filter(|m| active.get(*m).copied().unwrap_or(false));
         match func {
             Aggregate::Any | Aggregate::All => {
@@ -74,7 +90,11 @@ pub(super) fn aggregate(out: &mut Col, func: Aggregate, filter: Option<Reg>, val
                             },
                         }
                     };
-                    k = if all { kleene_and(k, v) } else { kleene_or(k, v) };
+                    k = if all {
+                        kleene_and(k, v)
+                    } else {
+                        kleene_or(k, v)
+                    };
                     if k == Some(!all) {
                         break;
                     }
@@ -142,7 +162,9 @@ pub(super) fn aggregate(out: &mut Col, func: Aggregate, filter: Option<Reg>, val
                 match (func, &mut *out) {
                     (Aggregate::Count, Col::Num(d)) => set(d, u, Some(Fx::int(count))),
                     (Aggregate::Sum, Col::Num(d)) => set(d, u, Some(sum)),
-                    (Aggregate::Avg, Col::Ratio(d)) if count > 0 => set(d, u, Ratio::new(sum, Fx::int(count))),
+                    (Aggregate::Avg, Col::Ratio(d)) if count > 0 => {
+                        set(d, u, Ratio::new(sum, Fx::int(count)))
+                    }
                     (Aggregate::Min | Aggregate::Max, _) => {
                         if let (Some(b), Some(col)) = (best, value.and_then(|v| cols.get(v))) {
                             out.copy_lane(u, col, b);
@@ -157,9 +179,16 @@ pub(super) fn aggregate(out: &mut Col, func: Aggregate, filter: Option<Reg>, val
 
 fn lane_order(col: &Col, i: usize, j: usize) -> Option<Ordering> {
     match col {
-        Col::Num(v) => Some(num::cmp(v.get(i).copied().flatten()?, v.get(j).copied().flatten()?)),
-        Col::Date(v) => Some(v.get(i).copied().flatten()?.cmp(&v.get(j).copied().flatten()?)),
+        Col::Num(v) => Some(num::cmp(
+            v.get(i).copied().flatten()?,
+            v.get(j).copied().flatten()?,
+        )),
+        Col::Date(v) => Some(
+            v.get(i)
+                .copied()
+                .flatten()?
+                .cmp(&v.get(j).copied().flatten()?),
+        ),
         _ => None,
     }
 }
-

@@ -2,10 +2,10 @@
 //! fixed point exactly as `crate::eval::entitlement` computes it in decimals, then written into
 //! the chunk's result columns, with the interpreter's results for the units it decides.
 
-use super::plan::Plan;
 use super::exec::Workspace;
 use super::lanes::{nums, Col};
 use super::num::{self, Fx};
+use super::plan::Plan;
 use crate::eval::results::{CashSlot, ChunkOut, ItemSlot, UnitStatus};
 use crate::program::Inner;
 use crate::result::Truth;
@@ -67,7 +67,12 @@ fn num_at(cols: &[Col], r: usize, u: usize) -> Option<Fx> {
 /// missing).
 pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize) {
     let ir = &inner.ir;
-    let (n_rules, n_items, n_uom, n_scores) = (plan.rules.len(), plan.items.len(), inner.units_of_measure.len(), plan.scores.len());
+    let (n_rules, n_items, n_uom, n_scores) = (
+        plan.rules.len(),
+        plan.items.len(),
+        inner.units_of_measure.len(),
+        plan.scores.len(),
+    );
     let s = &mut ws.scratch;
     s.status.clear();
     s.status.resize(n, None);
@@ -121,7 +126,11 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize) {
                     _ => None,
                 },
                 (kind, _) => {
-                    let keeps = if kind == RuleKind::Unless { holds.map(|h| !h) } else { holds };
+                    let keeps = if kind == RuleKind::Unless {
+                        holds.map(|h| !h)
+                    } else {
+                        holds
+                    };
                     match (selected, keeps) {
                         (Some(false), _) | (_, Some(false)) => Some(false),
                         (Some(true), Some(true)) => Some(true),
@@ -141,8 +150,14 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize) {
             Some(false) => Some(UnitStatus::NotEligible),
             None => None,
             Some(true) => {
-                let items = s.items.get_mut(u * n_items..(u + 1) * n_items).unwrap_or(&mut []);
-                let in_kind = s.in_kind.get_mut(u * n_uom..(u + 1) * n_uom).unwrap_or(&mut []);
+                let items = s
+                    .items
+                    .get_mut(u * n_items..(u + 1) * n_items)
+                    .unwrap_or(&mut []);
+                let in_kind = s
+                    .in_kind
+                    .get_mut(u * n_uom..(u + 1) * n_uom)
+                    .unwrap_or(&mut []);
                 match entitlement(plan, inner, cols, u, items, in_kind) {
                     Some(cash) => {
                         if let Some(c) = s.cash.get_mut(u) {
@@ -162,10 +177,25 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize) {
 
 /// The entitlement of an eligible unit, as `crate::eval::entitlement` computes it; `None` when it
 /// is open (missing data) or leaves fixed point.
-fn entitlement(plan: &Plan, inner: &Inner, cols: &[Col], u: usize, items: &mut [ItemSlot], in_kind: &mut [Fx]) -> Option<FxCash> {
+fn entitlement(
+    plan: &Plan,
+    inner: &Inner,
+    cols: &[Col],
+    u: usize,
+    items: &mut [ItemSlot],
+    in_kind: &mut [Fx],
+) -> Option<FxCash> {
     let mut cash_sum = Fx::ZERO;
     let mut matched = false;
-    for (idx, ((item, regs), out)) in inner.ir.entitlement.items.iter().zip(&plan.items).zip(items.iter_mut()).enumerate() {
+    for (idx, ((item, regs), out)) in inner
+        .ir
+        .entitlement
+        .items
+        .iter()
+        .zip(&plan.items)
+        .zip(items.iter_mut())
+        .enumerate()
+    {
         let mut slot = ItemSlot::default();
         if plan.first_match && matched {
             slot.superseded = true;
@@ -208,7 +238,13 @@ fn entitlement(plan: &Plan, inner: &Inner, cols: &[Col], u: usize, items: &mut [
                 match item.kind {
                     ItemKind::Cash => cash_sum = num::add(cash_sum, amount)?,
                     ItemKind::InKind => {
-                        if let Some(q) = inner.item_unit.get(idx).copied().flatten().and_then(|k| in_kind.get_mut(k)) {
+                        if let Some(q) = inner
+                            .item_unit
+                            .get(idx)
+                            .copied()
+                            .flatten()
+                            .and_then(|k| in_kind.get_mut(k))
+                        {
                             *q = num::add(*q, amount)?;
                         }
                     }
@@ -217,7 +253,10 @@ fn entitlement(plan: &Plan, inner: &Inner, cols: &[Col], u: usize, items: &mut [
         }
         *out = slot;
     }
-    let mut cash = FxCash { items_total: cash_sum, ..FxCash::default() };
+    let mut cash = FxCash {
+        items_total: cash_sum,
+        ..FxCash::default()
+    };
     // The interpreter subtracts the group caps' excess (none here: the plan has no group caps).
     let mut total = num::sub(cash_sum, Fx::ZERO)?;
     cash.after_groups = total;
@@ -254,12 +293,29 @@ fn entitlement(plan: &Plan, inner: &Inner, cols: &[Col], u: usize, items: &mut [
 
 /// Writes the chunk's results in unit order: the plan's, or the interpreter's for the units it
 /// left (including those whose fee could not be computed).
-pub(crate) fn emit(plan: &Plan, inner: &Inner, ws: &Workspace, range: std::ops::Range<usize>, out: &mut ChunkOut, fallback: &mut dyn FnMut(usize, &mut ChunkOut)) {
+pub(crate) fn emit(
+    plan: &Plan,
+    inner: &Inner,
+    ws: &Workspace,
+    range: std::ops::Range<usize>,
+    out: &mut ChunkOut,
+    fallback: &mut dyn FnMut(usize, &mut ChunkOut),
+) {
     let s = &ws.scratch;
-    let (n_rules, n_items, n_uom, n_scores) = (plan.rules.len(), plan.items.len(), inner.units_of_measure.len(), plan.scores.len());
+    let (n_rules, n_items, n_uom, n_scores) = (
+        plan.rules.len(),
+        plan.items.len(),
+        inner.units_of_measure.len(),
+        plan.scores.len(),
+    );
     let words = inner.missing_names.len().div_ceil(64);
     for (u, row) in range.enumerate() {
-        let status = s.status.get(u).copied().flatten().filter(|_| !ws.err.get(u).copied().unwrap_or(true));
+        let status = s
+            .status
+            .get(u)
+            .copied()
+            .flatten()
+            .filter(|_| !ws.err.get(u).copied().unwrap_or(true));
         let cash = match status {
             Some(UnitStatus::Eligible) => {
                 let c = s.cash.get(u).copied().unwrap_or_default();
@@ -296,14 +352,26 @@ pub(crate) fn emit(plan: &Plan, inner: &Inner, ws: &Workspace, range: std::ops::
             }
         };
         out.status.push(status.unwrap_or(UnitStatus::NotEligible));
-        out.rule_truth.extend_from_slice(s.truths.get(u * n_rules..(u + 1) * n_rules).unwrap_or(&[]));
-        out.scores.extend_from_slice(s.scores.get(u * n_scores..(u + 1) * n_scores).unwrap_or(&[]));
+        out.rule_truth
+            .extend_from_slice(s.truths.get(u * n_rules..(u + 1) * n_rules).unwrap_or(&[]));
+        out.scores.extend_from_slice(
+            s.scores
+                .get(u * n_scores..(u + 1) * n_scores)
+                .unwrap_or(&[]),
+        );
         out.missing.extend(std::iter::repeat_n(0, words));
         match cash {
             Some(c) => {
-                out.items.extend_from_slice(s.items.get(u * n_items..(u + 1) * n_items).unwrap_or(&[]));
+                out.items
+                    .extend_from_slice(s.items.get(u * n_items..(u + 1) * n_items).unwrap_or(&[]));
                 out.cash.push(c);
-                out.in_kind.extend(s.in_kind.get(u * n_uom..(u + 1) * n_uom).unwrap_or(&[]).iter().map(|q| q.to_dec()));
+                out.in_kind.extend(
+                    s.in_kind
+                        .get(u * n_uom..(u + 1) * n_uom)
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|q| q.to_dec()),
+                );
             }
             None => out.push_empty_entitlement(inner),
         }

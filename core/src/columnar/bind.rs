@@ -35,7 +35,9 @@ impl ResolvedPred {
     fn on(&self, s: &str, inner: &Inner) -> Option<bool> {
         match self {
             ResolvedPred::Cmp(op, t) => t.as_deref().map(|t| holds(*op, s.cmp(t))),
-            ResolvedPred::In(list, negated) => list.as_ref().map(|l| l.iter().any(|x| x == s) != *negated),
+            ResolvedPred::In(list, negated) => {
+                list.as_ref().map(|l| l.iter().any(|x| x == s) != *negated)
+            }
             ResolvedPred::Fn(f, p) => {
                 let p = p.as_deref()?;
                 Some(match f {
@@ -93,7 +95,11 @@ fn params_used(op: &Op, out: &mut Vec<usize>) {
     };
     match op {
         Op::Fixed { v, .. } | Op::In { list: v, .. } => add(v),
-        Op::Text { pred: TextPred::Cmp(_, v) | TextPred::In(v, _) | TextPred::Fn(_, v) | TextPred::HasKind(v), .. } => add(v),
+        Op::Text {
+            pred:
+                TextPred::Cmp(_, v) | TextPred::In(v, _) | TextPred::Fn(_, v) | TextPred::HasKind(v),
+            ..
+        } => add(v),
         _ => {}
     }
 }
@@ -110,16 +116,34 @@ fn list_scalar(v: &Value) -> Option<Scalar> {
 impl Plan {
     /// The plan's values for one batch and as-of date; `None` when a parameter it reads has no value
     /// on that date (the interpreter reports that error, unit by unit).
-    pub(crate) fn bind<'a>(&'a self, inner: &'a Inner, batch: &Batch, as_of: NaiveDate) -> Option<Bound<'a>> {
-        let params: Vec<Option<&Value>> = inner.ir.params.iter().map(|p| p.value_on(as_of).map(|v| &v.value)).collect();
+    pub(crate) fn bind<'a>(
+        &'a self,
+        inner: &'a Inner,
+        batch: &Batch,
+        as_of: NaiveDate,
+    ) -> Option<Bound<'a>> {
+        let params: Vec<Option<&Value>> = inner
+            .ir
+            .params
+            .iter()
+            .map(|p| p.value_on(as_of).map(|v| &v.value))
+            .collect();
         let mut used = Vec::new();
         for op in self.main.iter().chain(&self.fee_ops) {
             params_used(op, &mut used);
         }
-        if used.iter().any(|i| params.get(*i).copied().flatten().is_none()) {
+        if used
+            .iter()
+            .any(|i| params.get(*i).copied().flatten().is_none())
+        {
             return None;
         }
-        let mut bound = Bound { as_of, params, texts: Vec::new(), lists: Vec::new() };
+        let mut bound = Bound {
+            as_of,
+            params,
+            texts: Vec::new(),
+            lists: Vec::new(),
+        };
         for op in self.main.iter().chain(&self.fee_ops) {
             let text = match op {
                 Op::Text { src, pred, .. } => Some(text_table(&bound, inner, batch, src, pred)),
@@ -139,12 +163,29 @@ impl Plan {
     }
 }
 
-fn text_table<'a>(bound: &Bound<'a>, inner: &Inner, batch: &Batch, src: &TextSrc, pred: &'a TextPred) -> TextTable {
+fn text_table<'a>(
+    bound: &Bound<'a>,
+    inner: &Inner,
+    batch: &Batch,
+    src: &TextSrc,
+    pred: &'a TextPred,
+) -> TextTable {
     let resolved = match pred {
         TextPred::Cmp(op, f) => ResolvedPred::Cmp(*op, bound.text(f)),
         TextPred::In(f, negated) => ResolvedPred::In(
             match bound.resolve(f) {
-                Some(Value::List(items)) => Some(items.iter().filter_map(|v| if let Value::Text(t) = v { Some(t.clone()) } else { None }).collect()),
+                Some(Value::List(items)) => Some(
+                    items
+                        .iter()
+                        .filter_map(|v| {
+                            if let Value::Text(t) = v {
+                                Some(t.clone())
+                            } else {
+                                None
+                            }
+                        })
+                        .collect(),
+                ),
                 _ => None,
             },
             *negated,
@@ -155,21 +196,47 @@ fn text_table<'a>(bound: &Bound<'a>, inner: &Inner, batch: &Batch, src: &TextSrc
     };
     let (col, default) = match src {
         TextSrc::Col(Source::Unit(slot), d) => (batch.unit_column(*slot), d),
-        TextSrc::Col(Source::Member(slot) | Source::Head(slot), d) => (batch.member_column(*slot), d),
-        TextSrc::Kind => return TextTable { codes: Vec::new(), empty: resolved.unknown(), unknown: resolved.unknown(), pred: Some(resolved) },
+        TextSrc::Col(Source::Member(slot) | Source::Head(slot), d) => {
+            (batch.member_column(*slot), d)
+        }
+        TextSrc::Kind => {
+            return TextTable {
+                codes: Vec::new(),
+                empty: resolved.unknown(),
+                unknown: resolved.unknown(),
+                pred: Some(resolved),
+            }
+        }
     };
     let codes = match col {
-        Some(Column::Text(t)) => t.dictionary().iter().map(|s| resolved.on(s, inner)).collect(),
+        Some(Column::Text(t)) => t
+            .dictionary()
+            .iter()
+            .map(|s| resolved.on(s, inner))
+            .collect(),
         _ => Vec::new(),
     };
     let empty = match default {
         Some(d) => resolved.on(d, inner),
         None => resolved.unknown(),
     };
-    TextTable { codes, empty, unknown: resolved.unknown(), pred: Some(resolved) }
+    TextTable {
+        codes,
+        empty,
+        unknown: resolved.unknown(),
+        pred: Some(resolved),
+    }
 }
 
-pub(super) fn text_lanes(d: &mut [Option<bool>], table: &TextTable, src: &TextSrc, inner: &Inner, batch: &Batch, span: &Span, head: &[Option<usize>]) {
+pub(super) fn text_lanes(
+    d: &mut [Option<bool>],
+    table: &TextTable,
+    src: &TextSrc,
+    inner: &Inner,
+    batch: &Batch,
+    span: &Span,
+    head: &[Option<usize>],
+) {
     let lookup = |col: Option<&Column>, row: Option<usize>| -> Option<bool> {
         let code = match (col, row) {
             (Some(Column::Text(t)), Some(r)) => t.code(r),
@@ -209,7 +276,9 @@ pub(super) fn text_lanes(d: &mut [Option<bool>], table: &TextTable, src: &TextSr
                 let kinds = batch.member_kinds.get(span.member0 + i);
                 *x = match pred {
                     ResolvedPred::HasKind(k) => match (kinds, k) {
-                        (Some(ks), Some(k)) => Some(ks.iter().any(|x| x.eq_ignore_ascii_case(k.trim()))),
+                        (Some(ks), Some(k)) => {
+                            Some(ks.iter().any(|x| x.eq_ignore_ascii_case(k.trim())))
+                        }
                         _ => None,
                     },
                     _ => match kinds.and_then(|ks| ks.first()) {
@@ -221,4 +290,3 @@ pub(super) fn text_lanes(d: &mut [Option<bool>], table: &TextTable, src: &TextSr
         }
     }
 }
-

@@ -72,7 +72,11 @@ impl<'a> Compiler<'a> {
     fn fixed_fits(&self, f: &Fixed, kind: Kind) -> bool {
         match f {
             Fixed::Value(v) => fits(v, kind),
-            Fixed::Param(i) => self.ir.params.get(*i).is_some_and(|p| p.values.iter().all(|v| fits(&v.value, kind))),
+            Fixed::Param(i) => self
+                .ir
+                .params
+                .get(*i)
+                .is_some_and(|p| p.values.iter().all(|v| fits(&v.value, kind))),
         }
     }
 
@@ -198,8 +202,12 @@ impl<'a> Compiler<'a> {
                 match f {
                     MemberField::Kind => Some(Operand::Text(TextSrc::Kind)),
                     MemberField::IsHead => self.push(Kind::Bool, lanes, |dst| Op::IsHead { dst }),
-                    MemberField::StartDate => self.push(Kind::Date, lanes, |dst| Op::MemberDate { end: false, dst }),
-                    MemberField::EndDate => self.push(Kind::Date, lanes, |dst| Op::MemberDate { end: true, dst }),
+                    MemberField::StartDate => {
+                        self.push(Kind::Date, lanes, |dst| Op::MemberDate { end: false, dst })
+                    }
+                    MemberField::EndDate => {
+                        self.push(Kind::Date, lanes, |dst| Op::MemberDate { end: true, dst })
+                    }
                 }
             }
             TKind::Let(pos) => self.let_read(*pos, lanes),
@@ -220,7 +228,13 @@ impl<'a> Compiler<'a> {
                 let a = self.bool_reg(x, lanes)?;
                 let b = self.bool_reg(y, lanes)?;
                 let and = matches!(e.kind, TKind::And(..));
-                self.push(Kind::Bool, lanes, |dst| if and { Op::And { a, b, dst } } else { Op::Or { a, b, dst } })
+                self.push(Kind::Bool, lanes, |dst| {
+                    if and {
+                        Op::And { a, b, dst }
+                    } else {
+                        Op::Or { a, b, dst }
+                    }
+                })
             }
             TKind::Arith(op, x, y) => {
                 let a = self.value_reg(x, lanes)?;
@@ -229,13 +243,19 @@ impl<'a> Compiler<'a> {
                     return None;
                 }
                 match op {
-                    ArithOp::Add | ArithOp::Sub | ArithOp::Mul => self.push(Kind::Num, lanes, |dst| Op::Arith { op: *op, a, b, dst }),
+                    ArithOp::Add | ArithOp::Sub | ArithOp::Mul => {
+                        self.push(Kind::Num, lanes, |dst| Op::Arith { op: *op, a, b, dst })
+                    }
                     ArithOp::Div => self.push(Kind::Ratio, lanes, |dst| Op::Div { a, b, dst }),
                     ArithOp::Mod => self.push(Kind::Num, lanes, |dst| Op::Mod { a, b, dst }),
                 }
             }
             TKind::Compare(op, x, y) => self.compare(*op, x, y, lanes),
-            TKind::In { value, list, negated } => {
+            TKind::In {
+                value,
+                list,
+                negated,
+            } => {
                 let list = match self.expr(list, lanes)? {
                     Operand::Fixed(f) => f,
                     _ => return None,
@@ -250,7 +270,12 @@ impl<'a> Compiler<'a> {
                             a = m;
                         }
                         let negated = *negated;
-                        self.push(Kind::Bool, lanes, |dst| Op::In { a, list, negated, dst })
+                        self.push(Kind::Bool, lanes, |dst| Op::In {
+                            a,
+                            list,
+                            negated,
+                            dst,
+                        })
                     }
                 }
             }
@@ -262,7 +287,11 @@ impl<'a> Compiler<'a> {
                 self.push(kind, lanes, |dst| Op::If { c, a, b, dst })
             }
             TKind::Call(f, args) => self.call(*f, args, &e.ty, lanes),
-            TKind::Aggregate { func, filter, value } => {
+            TKind::Aggregate {
+                func,
+                filter,
+                value,
+            } => {
                 if lanes != Lanes::Unit {
                     return None;
                 }
@@ -279,12 +308,25 @@ impl<'a> Compiler<'a> {
                     Aggregate::Count => Kind::Num,
                     Aggregate::Sum if value_kind == Some(Kind::Num) => Kind::Num,
                     Aggregate::Avg if value_kind == Some(Kind::Num) => Kind::Ratio,
-                    Aggregate::Min | Aggregate::Max if matches!(value_kind, Some(Kind::Num | Kind::Date)) => value_kind.unwrap_or(Kind::Num),
-                    Aggregate::Any | Aggregate::All if value_kind.is_none_or(|k| k == Kind::Bool) => Kind::Bool,
+                    Aggregate::Min | Aggregate::Max
+                        if matches!(value_kind, Some(Kind::Num | Kind::Date)) =>
+                    {
+                        value_kind.unwrap_or(Kind::Num)
+                    }
+                    Aggregate::Any | Aggregate::All
+                        if value_kind.is_none_or(|k| k == Kind::Bool) =>
+                    {
+                        Kind::Bool
+                    }
                     _ => return None,
                 };
                 let func = *func;
-                self.push(kind, lanes, |dst| Op::Agg { func, filter, value, dst })
+                self.push(kind, lanes, |dst| Op::Agg {
+                    func,
+                    filter,
+                    value,
+                    dst,
+                })
             }
             _ => None,
         }
@@ -293,8 +335,12 @@ impl<'a> Compiler<'a> {
     fn compare(&mut self, op: CmpOp, x: &TExpr, y: &TExpr, lanes: Lanes) -> Option<Operand> {
         if x.ty == Type::Text {
             return match (self.expr(x, lanes)?, self.expr(y, lanes)?) {
-                (Operand::Text(src), Operand::Fixed(f)) => self.text_test(src, TextPred::Cmp(op, f), lanes),
-                (Operand::Fixed(f), Operand::Text(src)) => self.text_test(src, TextPred::Cmp(flip(op), f), lanes),
+                (Operand::Text(src), Operand::Fixed(f)) => {
+                    self.text_test(src, TextPred::Cmp(op, f), lanes)
+                }
+                (Operand::Fixed(f), Operand::Text(src)) => {
+                    self.text_test(src, TextPred::Cmp(flip(op), f), lanes)
+                }
                 _ => None,
             };
         }
@@ -325,22 +371,34 @@ impl<'a> Compiler<'a> {
                 Operand::Fixed(k) => self.text_test(TextSrc::Kind, TextPred::HasKind(k), lanes),
                 _ => None,
             },
-            Builtin::Contains | Builtin::StartsWith | Builtin::EndsWith | Builtin::SameText | Builtin::Matches => {
+            Builtin::Contains
+            | Builtin::StartsWith
+            | Builtin::EndsWith
+            | Builtin::SameText
+            | Builtin::Matches => {
                 let second = args.get(1)?;
                 match (self.expr(first, lanes)?, self.expr(second, lanes)?) {
-                    (Operand::Text(src), Operand::Fixed(p)) => self.text_test(src, TextPred::Fn(f, p), lanes),
+                    (Operand::Text(src), Operand::Fixed(p)) => {
+                        self.text_test(src, TextPred::Fn(f, p), lanes)
+                    }
                     _ => None,
                 }
             }
             Builtin::Amount => self.expr(first, lanes),
             Builtin::Coalesce | Builtin::Min | Builtin::Max | Builtin::Between => {
-                let kind = if f == Builtin::Between { kind_of(&first.ty)? } else { kind_of(ty)? };
+                let kind = if f == Builtin::Between {
+                    kind_of(&first.ty)?
+                } else {
+                    kind_of(ty)?
+                };
                 let mut regs = Vec::with_capacity(args.len());
                 for a in args {
                     regs.push(self.value_reg(a, lanes)?);
                 }
                 match f {
-                    Builtin::Coalesce => self.push(kind, lanes, |dst| Op::Coalesce { args: regs, dst }),
+                    Builtin::Coalesce => {
+                        self.push(kind, lanes, |dst| Op::Coalesce { args: regs, dst })
+                    }
                     Builtin::Between => match regs.as_slice() {
                         [x, lo, hi] => {
                             let (x, lo, hi) = (*x, *lo, *hi);
@@ -349,7 +407,11 @@ impl<'a> Compiler<'a> {
                         _ => None,
                     },
                     _ if kind == Kind::Bool => None,
-                    _ => self.push(kind, lanes, |dst| Op::MinMax { less: f == Builtin::Min, args: regs, dst }),
+                    _ => self.push(kind, lanes, |dst| Op::MinMax {
+                        less: f == Builtin::Min,
+                        args: regs,
+                        dst,
+                    }),
                 }
             }
             Builtin::Age
@@ -376,14 +438,21 @@ impl<'a> Compiler<'a> {
                 for (i, a) in args.iter().enumerate() {
                     if f == Builtin::Round && i == 2 {
                         match &a.kind {
-                            TKind::Const(Value::Text(t)) => mode = RoundingMode::from_ident(t).unwrap_or(RoundingMode::HalfUp),
+                            TKind::Const(Value::Text(t)) => {
+                                mode = RoundingMode::from_ident(t).unwrap_or(RoundingMode::HalfUp)
+                            }
                             _ => return None,
                         }
                         continue;
                     }
                     regs.push(self.value_reg(a, lanes)?);
                 }
-                self.push(kind, lanes, |dst| Op::Call { f, args: regs, mode, dst })
+                self.push(kind, lanes, |dst| Op::Call {
+                    f,
+                    args: regs,
+                    mode,
+                    dst,
+                })
             }
             _ => None,
         }
@@ -426,7 +495,8 @@ fn steps(e: &TExpr) -> (u64, u64) {
         }
         TKind::Call(_, args) => args.iter().for_each(add),
         TKind::Aggregate { filter, value, .. } => {
-            per_member += filter.as_deref().map(nodes).unwrap_or(0) + value.as_deref().map(nodes).unwrap_or(0);
+            per_member += filter.as_deref().map(nodes).unwrap_or(0)
+                + value.as_deref().map(nodes).unwrap_or(0);
         }
         _ => {}
     }
@@ -437,10 +507,21 @@ impl Plan {
     /// Compiles a program, or `None` when it uses something the plan does not express.
     pub(crate) fn compile(inner: &Inner) -> Option<Plan> {
         let ir = &inner.ir;
-        if !ir.records.is_empty() || inner.run_checks || !ir.entitlement.group_caps.is_empty() || ir.entitlement.items.iter().any(|i| i.valued.is_some()) {
+        if !ir.records.is_empty()
+            || inner.run_checks
+            || !ir.entitlement.group_caps.is_empty()
+            || ir.entitlement.items.iter().any(|i| i.valued.is_some())
+        {
             return None;
         }
-        let mut c = Compiler { ir, regs: Vec::new(), ops: Vec::new(), lets: vec![None; ir.lets.len()], broadcast_lets: vec![None; ir.lets.len()], cash_total: None };
+        let mut c = Compiler {
+            ir,
+            regs: Vec::new(),
+            ops: Vec::new(),
+            lets: vec![None; ir.lets.len()],
+            broadcast_lets: vec![None; ir.lets.len()],
+            cash_total: None,
+        };
         let mut fixed_steps = 0u64;
         let mut member_steps = 0u64;
         let mut count = |e: &TExpr, per_member: bool| {
@@ -454,7 +535,11 @@ impl Plan {
         };
         for (pos, l) in ir.lets.iter().enumerate() {
             count(&l.expr, l.per_member);
-            let lanes = if l.per_member { Lanes::Member } else { Lanes::Unit };
+            let lanes = if l.per_member {
+                Lanes::Member
+            } else {
+                Lanes::Unit
+            };
             let r = c.value_reg_keep_ratio(&l.expr, lanes)?;
             if let Some(slot) = c.lets.get_mut(pos) {
                 *slot = Some(r);
@@ -468,7 +553,15 @@ impl Plan {
         let ent = &ir.entitlement;
         let mut items = Vec::with_capacity(ent.items.len());
         for item in &ent.items {
-            for e in [Some(&item.amount), item.times.as_ref(), item.up_to.as_ref(), item.condition.as_ref()].into_iter().flatten() {
+            for e in [
+                Some(&item.amount),
+                item.times.as_ref(),
+                item.up_to.as_ref(),
+                item.condition.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            {
                 count(e, false);
             }
             let cond = match &item.condition {
@@ -492,7 +585,12 @@ impl Plan {
             if item.kind == ItemKind::InKind && item.unit.is_none() {
                 return None;
             }
-            items.push(ItemRegs { cond, amount, times, up_to });
+            items.push(ItemRegs {
+                cond,
+                amount,
+                times,
+                up_to,
+            });
         }
         let num = |c: &mut Compiler<'_>, e: Option<&TExpr>| -> Option<Option<Reg>> {
             match e {
@@ -512,7 +610,9 @@ impl Plan {
         for s in &ir.scores {
             for pos in std::iter::once(s.let_pos).chain(s.components.iter().map(|x| x.let_pos)) {
                 let r = c.lets.get(pos).copied().flatten()?;
-                if c.lanes(r) != Some(Lanes::Unit) || !matches!(c.kind(r), Some(Kind::Num | Kind::Ratio)) {
+                if c.lanes(r) != Some(Lanes::Unit)
+                    || !matches!(c.kind(r), Some(Kind::Num | Kind::Ratio))
+                {
                     return None;
                 }
                 scores.push(r);
@@ -525,7 +625,10 @@ impl Plan {
                 count(&fee.amount, false);
                 let total = c.new_reg(Kind::Num, Lanes::Unit);
                 c.cash_total = Some(total);
-                (Some(total), Some(num(&mut c, Some(&fee.amount))?.unwrap_or(total)))
+                (
+                    Some(total),
+                    Some(num(&mut c, Some(&fee.amount))?.unwrap_or(total)),
+                )
             }
         };
         let fee_ops = std::mem::take(&mut c.ops);
@@ -558,4 +661,3 @@ impl Compiler<'_> {
         self.reg(o, &e.ty, lanes)
     }
 }
-

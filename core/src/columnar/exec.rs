@@ -3,7 +3,9 @@
 use super::aggregate::aggregate;
 use super::assemble;
 use super::bind::{text_lanes, Bound};
-use super::lanes::{bools, dates, load_cell, load_range, nums, ratios, scalar_lanes, set, Col, Fail};
+use super::lanes::{
+    bools, dates, load_cell, load_range, nums, ratios, scalar_lanes, set, Col, Fail,
+};
 use super::num::{self, Fx, Ratio};
 use super::plan::{Lanes, Op, Plan, Reg, Scalar, Source};
 use crate::batch::Batch;
@@ -94,7 +96,14 @@ pub(crate) fn run_chunk(
 }
 
 /// Sets up the chunk's lanes: members, their units, who is active, each unit's head.
-fn prepare(plan: &Plan, inner: &Inner, batch: &Batch, range: &std::ops::Range<usize>, as_of: NaiveDate, ws: &mut Workspace) -> Span {
+fn prepare(
+    plan: &Plan,
+    inner: &Inner,
+    batch: &Batch,
+    range: &std::ops::Range<usize>,
+    as_of: NaiveDate,
+    ws: &mut Workspace,
+) -> Span {
     let member0 = batch.members_of(range.start).start;
     ws.err.clear();
     ws.member_unit.clear();
@@ -123,11 +132,19 @@ fn prepare(plan: &Plan, inner: &Inner, batch: &Batch, range: &std::ops::Range<us
         ws.head.push(head);
         ws.n_active.push(count);
         // The interpreter's step limit: a unit that could reach it is left to the interpreter.
-        let steps = plan.steps.0.saturating_add(plan.steps.1.saturating_mul(count)).saturating_mul(2);
-        ws.err.push(batch.unit_error(row).is_some() || steps > inner.limits.max_steps_per_unit);
+        let steps = plan
+            .steps
+            .0
+            .saturating_add(plan.steps.1.saturating_mul(count))
+            .saturating_mul(2);
+        ws.err
+            .push(batch.unit_error(row).is_some() || steps > inner.limits.max_steps_per_unit);
     }
     ws.starts.push(ws.member_unit.len());
-    Span { unit0: range.start, member0 }
+    Span {
+        unit0: range.start,
+        member0,
+    }
 }
 
 pub(super) fn kleene_and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
@@ -149,33 +166,45 @@ pub(super) fn kleene_or(a: Option<bool>, b: Option<bool>) -> Option<bool> {
 /// The ordering of two lanes of comparable registers (`Err` when a quotient is too close to call).
 fn order(cols: &[Col], a: Reg, b: Reg, i: usize) -> Result<Option<Ordering>, ()> {
     Ok(match (cols.get(a), cols.get(b)) {
-        (Some(Col::Num(x)), Some(Col::Num(y))) => match (x.get(i).copied().flatten(), y.get(i).copied().flatten()) {
-            (Some(p), Some(q)) => Some(num::cmp(p, q)),
-            _ => None,
-        },
-        (Some(Col::Ratio(x)), Some(Col::Num(y))) => match (x.get(i).copied().flatten(), y.get(i).copied().flatten()) {
-            (Some(p), Some(q)) => Some(p.cmp(q).ok_or(())?),
-            _ => None,
-        },
-        (Some(Col::Num(x)), Some(Col::Ratio(y))) => match (x.get(i).copied().flatten(), y.get(i).copied().flatten()) {
-            (Some(p), Some(q)) => Some(q.cmp(p).ok_or(())?.reverse()),
-            _ => None,
-        },
-        (Some(Col::Date(x)), Some(Col::Date(y))) => match (x.get(i).copied().flatten(), y.get(i).copied().flatten()) {
-            (Some(p), Some(q)) => Some(p.cmp(&q)),
-            _ => None,
-        },
-        (Some(Col::Bool(x)), Some(Col::Bool(y))) => match (x.get(i).copied().flatten(), y.get(i).copied().flatten()) {
-            (Some(p), Some(q)) => Some(p.cmp(&q)),
-            _ => None,
-        },
+        (Some(Col::Num(x)), Some(Col::Num(y))) => {
+            match (x.get(i).copied().flatten(), y.get(i).copied().flatten()) {
+                (Some(p), Some(q)) => Some(num::cmp(p, q)),
+                _ => None,
+            }
+        }
+        (Some(Col::Ratio(x)), Some(Col::Num(y))) => {
+            match (x.get(i).copied().flatten(), y.get(i).copied().flatten()) {
+                (Some(p), Some(q)) => Some(p.cmp(q).ok_or(())?),
+                _ => None,
+            }
+        }
+        (Some(Col::Num(x)), Some(Col::Ratio(y))) => {
+            match (x.get(i).copied().flatten(), y.get(i).copied().flatten()) {
+                (Some(p), Some(q)) => Some(q.cmp(p).ok_or(())?.reverse()),
+                _ => None,
+            }
+        }
+        (Some(Col::Date(x)), Some(Col::Date(y))) => {
+            match (x.get(i).copied().flatten(), y.get(i).copied().flatten()) {
+                (Some(p), Some(q)) => Some(p.cmp(&q)),
+                _ => None,
+            }
+        }
+        (Some(Col::Bool(x)), Some(Col::Bool(y))) => {
+            match (x.get(i).copied().flatten(), y.get(i).copied().flatten()) {
+                (Some(p), Some(q)) => Some(p.cmp(&q)),
+                _ => None,
+            }
+        }
         _ => None,
     })
 }
 
 fn eq_scalar(col: &Col, i: usize, s: &Scalar) -> Option<bool> {
     Some(match (col, s) {
-        (Col::Num(v), Scalar::Num(x)) => num::cmp(v.get(i).copied().flatten()?, *x) == Ordering::Equal,
+        (Col::Num(v), Scalar::Num(x)) => {
+            num::cmp(v.get(i).copied().flatten()?, *x) == Ordering::Equal
+        }
         (Col::Date(v), Scalar::Date(x)) => v.get(i).copied().flatten()? == *x,
         (Col::Bool(v), Scalar::Bool(x)) => v.get(i).copied().flatten()? == *x,
         _ => {
@@ -186,9 +215,22 @@ fn eq_scalar(col: &Col, i: usize, s: &Scalar) -> Option<bool> {
 }
 
 /// A function of the calendar or of decimals, computed by the interpreter's own operations.
-fn call(f: Builtin, mode: RoundingMode, args: &[Reg], cols: &[Col], i: usize, as_of: NaiveDate) -> Result<Option<Scalar>, ()> {
-    let date = |k: usize| args.get(k).and_then(|r| dates(cols, *r).get(i).copied().flatten());
-    let dec = |k: usize| args.get(k).and_then(|r| nums(cols, *r).get(i).copied().flatten());
+fn call(
+    f: Builtin,
+    mode: RoundingMode,
+    args: &[Reg],
+    cols: &[Col],
+    i: usize,
+    as_of: NaiveDate,
+) -> Result<Option<Scalar>, ()> {
+    let date = |k: usize| {
+        args.get(k)
+            .and_then(|r| dates(cols, *r).get(i).copied().flatten())
+    };
+    let dec = |k: usize| {
+        args.get(k)
+            .and_then(|r| nums(cols, *r).get(i).copied().flatten())
+    };
     let whole = |n: i64| Ok(Some(Scalar::Num(Fx::int(n))));
     let back = |d: rust_decimal::Decimal| Fx::from_dec(d).map(|x| Some(Scalar::Num(x))).ok_or(());
     match f {
@@ -202,14 +244,16 @@ fn call(f: Builtin, mode: RoundingMode, args: &[Reg], cols: &[Col], i: usize, as
                 _ => whole(i64::from(d.day())),
             }
         }
-        Builtin::YearsBetween | Builtin::MonthsBetween | Builtin::DaysBetween => match (date(0), date(1)) {
-            (Some(x), Some(y)) => whole(match f {
-                Builtin::YearsBetween => ops::whole_years(x, y),
-                Builtin::MonthsBetween => ops::whole_months(x, y),
-                _ => (y - x).num_days(),
-            }),
-            _ => Ok(None),
-        },
+        Builtin::YearsBetween | Builtin::MonthsBetween | Builtin::DaysBetween => {
+            match (date(0), date(1)) {
+                (Some(x), Some(y)) => whole(match f {
+                    Builtin::YearsBetween => ops::whole_years(x, y),
+                    Builtin::MonthsBetween => ops::whole_months(x, y),
+                    _ => (y - x).num_days(),
+                }),
+                _ => Ok(None),
+            }
+        }
         Builtin::AddDays | Builtin::AddMonths | Builtin::AddYears => match (date(0), dec(1)) {
             (Some(d), Some(n)) => {
                 let n = n.to_dec();
@@ -246,7 +290,9 @@ fn call(f: Builtin, mode: RoundingMode, args: &[Reg], cols: &[Col], i: usize, as
             None => Ok(None),
         },
         Builtin::Round => match (dec(0), dec(1)) {
-            (Some(x), Some(step)) => back(ops::round_to(x.to_dec(), step.to_dec(), mode).map_err(|_| ())?),
+            (Some(x), Some(step)) => {
+                back(ops::round_to(x.to_dec(), step.to_dec(), mode).map_err(|_| ())?)
+            }
             _ => Ok(None),
         },
         _ => Err(()),
@@ -254,7 +300,18 @@ fn call(f: Builtin, mode: RoundingMode, args: &[Reg], cols: &[Col], i: usize, as
 }
 
 #[allow(clippy::too_many_arguments)]
-fn exec(op: &Op, k: usize, plan: &Plan, bound: &Bound<'_>, inner: &Inner, batch: &Batch, span: &Span, n: usize, nm: usize, ws: &mut Workspace) {
+fn exec(
+    op: &Op,
+    k: usize,
+    plan: &Plan,
+    bound: &Bound<'_>,
+    inner: &Inner,
+    batch: &Batch,
+    span: &Span,
+    n: usize,
+    nm: usize,
+    ws: &mut Workspace,
+) {
     let dst = match op {
         Op::Load { dst, .. }
         | Op::Text { dst, .. }
@@ -281,13 +338,20 @@ fn exec(op: &Op, k: usize, plan: &Plan, bound: &Bound<'_>, inner: &Inner, batch:
         | Op::Call { dst, .. }
         | Op::Agg { dst, .. } => *dst,
     };
-    let Some((_, lanes)) = plan.regs.get(dst).copied() else { return };
+    let Some((_, lanes)) = plan.regs.get(dst).copied() else {
+        return;
+    };
     let len = if lanes == Lanes::Unit { n } else { nm };
-    let Some(slot) = ws.cols.get_mut(dst) else { return };
+    let Some(slot) = ws.cols.get_mut(dst) else {
+        return;
+    };
     let mut out = std::mem::replace(slot, Col::Bool(Vec::new()));
     out.reset(len);
     let cols = &ws.cols;
-    let mut fail = Fail { err: &mut ws.err, member_unit: (lanes == Lanes::Member).then_some(ws.member_unit.as_slice()) };
+    let mut fail = Fail {
+        err: &mut ws.err,
+        member_unit: (lanes == Lanes::Member).then_some(ws.member_unit.as_slice()),
+    };
     match op {
         Op::Load { src, default, .. } => {
             let default = default.as_ref().and_then(super::plan::scalar);
@@ -321,13 +385,23 @@ fn exec(op: &Op, k: usize, plan: &Plan, bound: &Bound<'_>, inner: &Inner, batch:
         Op::IsHead { .. } => {
             if let Col::Bool(d) = &mut out {
                 for (i, x) in d.iter_mut().enumerate() {
-                    *x = Some(batch.member_is_head.get(span.member0 + i).copied().unwrap_or(false));
+                    *x = Some(
+                        batch
+                            .member_is_head
+                            .get(span.member0 + i)
+                            .copied()
+                            .unwrap_or(false),
+                    );
                 }
             }
         }
         Op::MemberDate { end, .. } => {
             if let Col::Date(d) = &mut out {
-                let src = if *end { &batch.member_end } else { &batch.member_start };
+                let src = if *end {
+                    &batch.member_end
+                } else {
+                    &batch.member_start
+                };
                 for (i, x) in d.iter_mut().enumerate() {
                     *x = src.get(span.member0 + i).copied().flatten();
                 }
@@ -356,7 +430,11 @@ fn exec(op: &Op, k: usize, plan: &Plan, bound: &Bound<'_>, inner: &Inner, batch:
             let and = matches!(op, Op::And { .. });
             if let Col::Bool(d) = &mut out {
                 for ((x, p), q) in d.iter_mut().zip(bools(cols, *a)).zip(bools(cols, *b)) {
-                    *x = if and { kleene_and(*p, *q) } else { kleene_or(*p, *q) };
+                    *x = if and {
+                        kleene_and(*p, *q)
+                    } else {
+                        kleene_or(*p, *q)
+                    };
                 }
             }
         }
@@ -380,7 +458,11 @@ fn exec(op: &Op, k: usize, plan: &Plan, bound: &Bound<'_>, inner: &Inner, batch:
         }
         Op::Coalesce { args, .. } => {
             for i in 0..len {
-                if let Some(s) = args.iter().filter_map(|r| cols.get(*r)).find(|c| c.known(i)) {
+                if let Some(s) = args
+                    .iter()
+                    .filter_map(|r| cols.get(*r))
+                    .find(|c| c.known(i))
+                {
                     out.copy_lane(i, s, i);
                 }
             }
@@ -392,7 +474,12 @@ fn exec(op: &Op, k: usize, plan: &Plan, bound: &Bound<'_>, inner: &Inner, batch:
                     ArithOp::Sub => num::sub,
                     _ => num::mul,
                 };
-                for (i, ((x, p), q)) in d.iter_mut().zip(nums(cols, *a)).zip(nums(cols, *b)).enumerate() {
+                for (i, ((x, p), q)) in d
+                    .iter_mut()
+                    .zip(nums(cols, *a))
+                    .zip(nums(cols, *b))
+                    .enumerate()
+                {
                     if let (Some(p), Some(q)) = (p, q) {
                         *x = f(*p, *q);
                         if x.is_none() {
@@ -404,7 +491,12 @@ fn exec(op: &Op, k: usize, plan: &Plan, bound: &Bound<'_>, inner: &Inner, batch:
         }
         Op::Div { a, b, .. } => {
             if let Col::Ratio(d) = &mut out {
-                for (i, ((x, p), q)) in d.iter_mut().zip(nums(cols, *a)).zip(nums(cols, *b)).enumerate() {
+                for (i, ((x, p), q)) in d
+                    .iter_mut()
+                    .zip(nums(cols, *a))
+                    .zip(nums(cols, *b))
+                    .enumerate()
+                {
                     if let (Some(p), Some(q)) = (p, q) {
                         *x = Ratio::new(*p, *q);
                         if x.is_none() {
@@ -416,7 +508,12 @@ fn exec(op: &Op, k: usize, plan: &Plan, bound: &Bound<'_>, inner: &Inner, batch:
         }
         Op::Mod { a, b, .. } => {
             if let Col::Num(d) = &mut out {
-                for (i, ((x, p), q)) in d.iter_mut().zip(nums(cols, *a)).zip(nums(cols, *b)).enumerate() {
+                for (i, ((x, p), q)) in d
+                    .iter_mut()
+                    .zip(nums(cols, *a))
+                    .zip(nums(cols, *b))
+                    .enumerate()
+                {
                     if let (Some(p), Some(q)) = (p, q) {
                         *x = ops::rem(p.to_dec(), q.to_dec()).ok().and_then(Fx::from_dec);
                         if x.is_none() {
@@ -513,7 +610,11 @@ fn exec(op: &Op, k: usize, plan: &Plan, bound: &Bound<'_>, inner: &Inner, batch:
                         None => Some(*r),
                         Some(b) => {
                             let ord = order(cols, *r, b, i).ok().flatten();
-                            let take = if *less { ord == Some(Ordering::Less) } else { ord == Some(Ordering::Greater) };
+                            let take = if *less {
+                                ord == Some(Ordering::Less)
+                            } else {
+                                ord == Some(Ordering::Greater)
+                            };
                             Some(if take { *r } else { b })
                         }
                     };
@@ -526,14 +627,18 @@ fn exec(op: &Op, k: usize, plan: &Plan, bound: &Bound<'_>, inner: &Inner, batch:
         Op::Between { x, lo, hi, .. } => {
             if let Col::Bool(d) = &mut out {
                 for (i, v) in d.iter_mut().enumerate() {
-                    if let (Ok(Some(l)), Ok(Some(h))) = (order(cols, *x, *lo, i), order(cols, *x, *hi, i)) {
+                    if let (Ok(Some(l)), Ok(Some(h))) =
+                        (order(cols, *x, *lo, i), order(cols, *x, *hi, i))
+                    {
                         *v = Some(l != Ordering::Less && h != Ordering::Greater);
                     }
                 }
             }
         }
         Op::In { a, negated, .. } => {
-            if let (Col::Bool(d), Some(Some(list)), Some(col)) = (&mut out, bound.lists.get(k), cols.get(*a)) {
+            if let (Col::Bool(d), Some(Some(list)), Some(col)) =
+                (&mut out, bound.lists.get(k), cols.get(*a))
+            {
                 for (i, v) in d.iter_mut().enumerate() {
                     if col.known(i) {
                         let hit = list.iter().any(|s| eq_scalar(col, i, s) == Some(true));
@@ -555,12 +660,18 @@ fn exec(op: &Op, k: usize, plan: &Plan, bound: &Bound<'_>, inner: &Inner, batch:
                 }
             }
         }
-        Op::Agg { func, filter, value, .. } => {
-            aggregate(&mut out, *func, *filter, *value, cols, &ws.starts, &ws.active, n, &mut fail);
+        Op::Agg {
+            func,
+            filter,
+            value,
+            ..
+        } => {
+            aggregate(
+                &mut out, *func, *filter, *value, cols, &ws.starts, &ws.active, n, &mut fail,
+            );
         }
     }
     if let Some(slot) = ws.cols.get_mut(dst) {
         *slot = out;
     }
 }
-

@@ -131,7 +131,14 @@ pub(super) fn scalar_lanes(col: &mut Col, v: Option<Scalar>, n: usize) {
 }
 
 /// Reads a cell of an input column into a lane of `dst`.
-pub(super) fn load_cell(dst: &mut Col, i: usize, col: &Column, row: usize, default: Option<Scalar>, fail: &mut Fail<'_>) {
+pub(super) fn load_cell(
+    dst: &mut Col,
+    i: usize,
+    col: &Column,
+    row: usize,
+    default: Option<Scalar>,
+    fail: &mut Fail<'_>,
+) {
     match (dst, col) {
         (Col::Bool(d), Column::Bool(v)) => {
             let x = v.get(row).copied().flatten().or(match default {
@@ -167,10 +174,15 @@ pub(super) fn load_cell(dst: &mut Col, i: usize, col: &Column, row: usize, defau
     }
 }
 
-
 /// Reads the cells `start..start + dst.len()` of an input column into `dst`, matching the kinds
 /// once for the whole range.
-pub(super) fn load_range(dst: &mut Col, col: &Column, start: usize, default: Option<Scalar>, fail: &mut Fail<'_>) {
+pub(super) fn load_range(
+    dst: &mut Col,
+    col: &Column,
+    start: usize,
+    default: Option<Scalar>,
+    fail: &mut Fail<'_>,
+) {
     match (dst, col) {
         (Col::Bool(d), Column::Bool(v)) => {
             let def = match default {

@@ -53,12 +53,22 @@ const CHUNK: usize = 1024;
 
 /// Evaluates a batch with the columnar plan; `None` when this batch must go to the interpreter as a
 /// whole (an explanation was asked for, or a parameter used has no value on `as_of`).
-pub(crate) fn run<'b>(program: &Program, batch: &'b Batch, as_of: NaiveDate, options: &EvalOptions) -> Option<BatchResult<'b>> {
+pub(crate) fn run<'b>(
+    program: &Program,
+    batch: &'b Batch,
+    as_of: NaiveDate,
+    options: &EvalOptions,
+) -> Option<BatchResult<'b>> {
     run_counted(program, batch, as_of, options).map(|(r, _)| r)
 }
 
 /// As [`run`], with the number of units the interpreter decided.
-pub(crate) fn run_counted<'b>(program: &Program, batch: &'b Batch, as_of: NaiveDate, options: &EvalOptions) -> Option<(BatchResult<'b>, usize)> {
+pub(crate) fn run_counted<'b>(
+    program: &Program,
+    batch: &'b Batch,
+    as_of: NaiveDate,
+    options: &EvalOptions,
+) -> Option<(BatchResult<'b>, usize)> {
     let inner: &Inner = program.inner();
     let plan = inner.columnar.as_ref()?;
     if options.explain {
@@ -67,17 +77,34 @@ pub(crate) fn run_counted<'b>(program: &Program, batch: &'b Batch, as_of: NaiveD
     let bound = plan.bind(inner, batch, as_of)?;
     let params = program.params_at(as_of);
     let n = batch.len();
-    let ranges: Vec<std::ops::Range<usize>> = (0..n.div_ceil(CHUNK)).map(|c| c * CHUNK..((c + 1) * CHUNK).min(n)).collect();
+    let ranges: Vec<std::ops::Range<usize>> = (0..n.div_ceil(CHUNK))
+        .map(|c| c * CHUNK..((c + 1) * CHUNK).min(n))
+        .collect();
     let chunk = |ws: &mut exec::Workspace, range: std::ops::Range<usize>| {
         let mut out = ChunkOut::default();
         let mut st = State::new(inner);
         let mut interpreted = 0usize;
         let mut fallback = |row: usize, out: &mut ChunkOut| {
             interpreted += 1;
-            let env = Env { p: inner, batch, row, as_of, params: &params };
+            let env = Env {
+                p: inner,
+                batch,
+                row,
+                as_of,
+                params: &params,
+            };
             env.unit(&mut st, out, false);
         };
-        exec::run_chunk(plan, &bound, inner, batch, range, ws, &mut out, &mut fallback);
+        exec::run_chunk(
+            plan,
+            &bound,
+            inner,
+            batch,
+            range,
+            ws,
+            &mut out,
+            &mut fallback,
+        );
         (out, interpreted)
     };
     #[cfg(feature = "parallel")]
@@ -86,7 +113,10 @@ pub(crate) fn run_counted<'b>(program: &Program, batch: &'b Batch, as_of: NaiveD
         ranges.into_iter().map(|r| chunk(&mut ws, r)).collect()
     } else {
         use rayon::prelude::*;
-        ranges.into_par_iter().map_init(|| exec::Workspace::new(plan), |ws, r| chunk(ws, r)).collect()
+        ranges
+            .into_par_iter()
+            .map_init(|| exec::Workspace::new(plan), |ws, r| chunk(ws, r))
+            .collect()
     };
     #[cfg(not(feature = "parallel"))]
     let parts: Vec<(ChunkOut, usize)> = {
@@ -110,7 +140,16 @@ pub(crate) fn run_counted<'b>(program: &Program, batch: &'b Batch, as_of: NaiveD
         interpreted += k;
     }
     let words = inner.missing_names.len().div_ceil(64);
-    Some((BatchResult { program: program.clone(), batch, as_of, out, words }, interpreted))
+    Some((
+        BatchResult {
+            program: program.clone(),
+            batch,
+            as_of,
+            out,
+            words,
+        },
+        interpreted,
+    ))
 }
 
 impl Program {

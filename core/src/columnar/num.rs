@@ -127,7 +127,11 @@ pub(crate) fn sub(a: Fx, b: Fx) -> Option<Fx> {
 fn aligned(a: Fx, b: Fx, subtract: bool) -> Option<Fx> {
     let s = a.s.max(b.s);
     let (x, y) = (a.at(s)?, b.at(s)?);
-    let m = if subtract { x.checked_sub(y)? } else { x.checked_add(y)? };
+    let m = if subtract {
+        x.checked_sub(y)?
+    } else {
+        x.checked_add(y)?
+    };
     // A zero result keeps the first operand's sign in rust_decimal: a negative zero, not ours.
     if m == 0 && a.m < 0 {
         return None;
@@ -141,7 +145,10 @@ pub(crate) fn mul(a: Fx, b: Fx) -> Option<Fx> {
         return Some(Fx::ZERO);
     }
     let s = a.s.checked_add(b.s).filter(|s| *s <= MAX_SCALE)?;
-    Some(Fx { m: a.m.checked_mul(b.m)?, s })
+    Some(Fx {
+        m: a.m.checked_mul(b.m)?,
+        s,
+    })
 }
 
 /// `-a`; zero has no fixed-point negation (rust_decimal keeps a negative zero).
@@ -149,7 +156,10 @@ pub(crate) fn neg(a: Fx) -> Option<Fx> {
     if a.m == 0 {
         return None;
     }
-    Some(Fx { m: a.m.checked_neg()?, s: a.s })
+    Some(Fx {
+        m: a.m.checked_neg()?,
+        s: a.s,
+    })
 }
 
 /// The ordering of two values (their scales do not matter, as with `Decimal`).
@@ -173,7 +183,11 @@ fn wide(a: Fx, s: u8) -> Option<i128> {
 /// and `max` and the entitlement's `Decimal::min` (which also keeps the first on a tie).
 pub(crate) fn pick(a: Fx, b: Fx, less: bool) -> Fx {
     let ord = cmp(b, a);
-    let take_b = if less { ord == Ordering::Less } else { ord == Ordering::Greater };
+    let take_b = if less {
+        ord == Ordering::Less
+    } else {
+        ord == Ordering::Greater
+    };
     if take_b {
         b
     } else {
@@ -197,7 +211,11 @@ fn fraction(r: Ratio) -> Option<(i128, i128)> {
     if d == 0 {
         return None;
     }
-    Some(if d < 0 { (n.checked_neg()?, d.checked_neg()?) } else { (n, d) })
+    Some(if d < 0 {
+        (n.checked_neg()?, d.checked_neg()?)
+    } else {
+        (n, d)
+    })
 }
 
 /// Digits of the whole part of `n / d` (at least 1).
@@ -247,7 +265,9 @@ impl Ratio {
         // d * 10^k <= 10 * max(|n|, d) for the quotient's k whole digits: a bound on the spread
         // without a division.
         let big = n.unsigned_abs().max(d.unsigned_abs());
-        let spread = big.checked_mul(10)?.checked_mul(p128(u32::from(c.s))?.unsigned_abs())?;
+        let spread = big
+            .checked_mul(10)?
+            .checked_mul(p128(u32::from(c.s))?.unsigned_abs())?;
         (spread < p128(QUOTIENT_DIGITS)?.unsigned_abs()).then_some(ord)
     }
 }
@@ -264,7 +284,10 @@ impl Ratio {
             return None;
         }
         let s = self.a.s.max(self.b.s);
-        let (mut n, mut d) = (self.a.m * p_small(s - self.a.s), self.b.m * p_small(s - self.b.s));
+        let (mut n, mut d) = (
+            self.a.m * p_small(s - self.a.s),
+            self.b.m * p_small(s - self.b.s),
+        );
         if d < 0 {
             (n, d) = (-n, -d);
         }
@@ -336,7 +359,10 @@ fn round_dp(x: Fx, dp: u8, mode: RoundingMode) -> Option<Fx> {
     let q = i128::from(x.m / div);
     let r = i128::from(x.m % div);
     let k = round_quotient(q, r, i128::from(div), mode)?;
-    Some(Fx { m: i64::try_from(k).ok()?, s: dp })
+    Some(Fx {
+        m: i64::try_from(k).ok()?,
+        s: dp,
+    })
 }
 
 #[cfg(test)]
@@ -356,7 +382,13 @@ mod tests {
     fn same(got: Option<Fx>, want: Result<Decimal, ops::OpError>) {
         if let Some(g) = got {
             let w = want.expect("the fast path answered where rust_decimal fails");
-            assert_eq!(g.to_dec().serialize(), w.serialize(), "{} vs {}", g.to_dec(), w);
+            assert_eq!(
+                g.to_dec().serialize(),
+                w.serialize(),
+                "{} vs {}",
+                g.to_dec(),
+                w
+            );
         }
     }
 

@@ -80,9 +80,17 @@ pub(crate) enum TextPred {
 #[derive(Clone, Debug)]
 pub(crate) enum Op {
     /// An input column (with its default) into a register of `kind`.
-    Load { src: Source, default: Option<Value>, dst: Reg },
+    Load {
+        src: Source,
+        default: Option<Value>,
+        dst: Reg,
+    },
     /// A text test.
-    Text { src: TextSrc, pred: TextPred, dst: Reg },
+    Text {
+        src: TextSrc,
+        pred: TextPred,
+        dst: Reg,
+    },
     /// `is_head`.
     IsHead { dst: Reg },
     /// `start_date` or `end_date` of the membership.
@@ -106,7 +114,12 @@ pub(crate) enum Op {
     /// `coalesce(…)`.
     Coalesce { args: Vec<Reg>, dst: Reg },
     /// `+`, `-`, `*` on numbers.
-    Arith { op: ArithOp, a: Reg, b: Reg, dst: Reg },
+    Arith {
+        op: ArithOp,
+        a: Reg,
+        b: Reg,
+        dst: Reg,
+    },
     /// `/`: a quotient register.
     Div { a: Reg, b: Reg, dst: Reg },
     /// `mod`, by the interpreter's own operation.
@@ -118,15 +131,34 @@ pub(crate) enum Op {
     /// A comparison of numbers (or a quotient with a number), dates or truth values.
     Cmp { op: CmpOp, a: Reg, b: Reg, dst: Reg },
     /// `min(…)` (`less`) or `max(…)`.
-    MinMax { less: bool, args: Vec<Reg>, dst: Reg },
+    MinMax {
+        less: bool,
+        args: Vec<Reg>,
+        dst: Reg,
+    },
     /// `between(x, lo, hi)`.
     Between { x: Reg, lo: Reg, hi: Reg, dst: Reg },
     /// `x in list` for numbers, dates and truth values.
-    In { a: Reg, list: Fixed, negated: bool, dst: Reg },
+    In {
+        a: Reg,
+        list: Fixed,
+        negated: bool,
+        dst: Reg,
+    },
     /// Calendar and decimal functions, computed by the interpreter's own operations.
-    Call { f: Builtin, args: Vec<Reg>, mode: RoundingMode, dst: Reg },
+    Call {
+        f: Builtin,
+        args: Vec<Reg>,
+        mode: RoundingMode,
+        dst: Reg,
+    },
     /// An aggregate over each unit's active members.
-    Agg { func: Aggregate, filter: Option<Reg>, value: Option<Reg>, dst: Reg },
+    Agg {
+        func: Aggregate,
+        filter: Option<Reg>,
+        value: Option<Reg>,
+        dst: Reg,
+    },
 }
 
 /// The registers of one entitlement item.
@@ -191,4 +223,3 @@ pub(crate) enum Scalar {
     /// A date.
     Date(NaiveDate),
 }
-

@@ -30,12 +30,20 @@ impl Rng {
     }
 
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items.get(self.below(items.len() as u64) as usize).copied().unwrap_or("")
+        items
+            .get(self.below(items.len() as u64) as usize)
+            .copied()
+            .unwrap_or("")
     }
 }
 
 /// A cell's text for an input of type `ty`; `tame` keeps to the values most registries hold.
-fn cell(r: &mut Rng, ty: &Type, choices: Option<&[entitle_dsl::Value]>, tame: bool) -> Option<String> {
+fn cell(
+    r: &mut Rng,
+    ty: &Type,
+    choices: Option<&[entitle_dsl::Value]>,
+    tame: bool,
+) -> Option<String> {
     if r.below(if tame { 40 } else { 8 }) == 0 {
         return None;
     }
@@ -44,7 +52,18 @@ fn cell(r: &mut Rng, ty: &Type, choices: Option<&[entitle_dsl::Value]>, tame: bo
         Type::Number | Type::Money { .. } | Type::Quantity { .. } => {
             let wild = !tame && r.below(4) == 0;
             if wild {
-                r.pick(&["-12.5", "0", "0.000", "99999999999999999999.5", "-0", "1e3", "3.14159265358979323846", "1000000", "-7"]).to_string()
+                r.pick(&[
+                    "-12.5",
+                    "0",
+                    "0.000",
+                    "99999999999999999999.5",
+                    "-0",
+                    "1e3",
+                    "3.14159265358979323846",
+                    "1000000",
+                    "-7",
+                ])
+                .to_string()
             } else {
                 let whole = r.below(30_000);
                 match r.below(4) {
@@ -55,15 +74,25 @@ fn cell(r: &mut Rng, ty: &Type, choices: Option<&[entitle_dsl::Value]>, tame: bo
             }
         }
         Type::Date => {
-            let year = if tame { 1935 + r.below(91) } else { 1900 + r.below(140) };
-            format!("{year}-{:02}-{:02}", 1 + r.below(12), 1 + r.below(if tame { 28 } else { 31 }))
+            let year = if tame {
+                1935 + r.below(91)
+            } else {
+                1900 + r.below(140)
+            };
+            format!(
+                "{year}-{:02}-{:02}",
+                1 + r.below(12),
+                1 + r.below(if tame { 28 } else { 31 })
+            )
         }
         Type::Text => match choices {
             Some(c) if r.below(10) > 0 => match c.get(r.below(c.len() as u64) as usize) {
                 Some(entitle_dsl::Value::Text(t)) => t.clone(),
                 _ => "x".into(),
             },
-            _ => r.pick(&["North", "East", "Urban", "Rural", "Elsewhere", "north"]).to_string(),
+            _ => r
+                .pick(&["North", "East", "Urban", "Rural", "Elsewhere", "north"])
+                .to_string(),
         },
         _ => return None,
     })
@@ -84,15 +113,35 @@ fn population(program: &Program, seed: u64, n: usize, tame: bool) -> Batch {
         if layout.has_members() {
             let members = r.below(if tame { 7 } else { 9 });
             for m in 0..members {
-                let kind = if m == 0 && r.below(8) > 0 { "head" } else { r.pick(&["child", "spouse", "other", "Head", "principal"]) };
-                let date = |r: &mut Rng| NaiveDate::from_ymd_opt(2015 + r.below(15) as i32, 1 + r.below(12) as u32, 1 + r.below(28) as u32);
-                let start = if r.below(if tame { 6 } else { 3 }) == 0 { date(&mut r) } else { None };
-                let end = if r.below(if tame { 10 } else { 3 }) == 0 { date(&mut r) } else { None };
+                let kind = if m == 0 && r.below(8) > 0 {
+                    "head"
+                } else {
+                    r.pick(&["child", "spouse", "other", "Head", "principal"])
+                };
+                let date = |r: &mut Rng| {
+                    NaiveDate::from_ymd_opt(
+                        2015 + r.below(15) as i32,
+                        1 + r.below(12) as u32,
+                        1 + r.below(28) as u32,
+                    )
+                };
+                let start = if r.below(if tame { 6 } else { 3 }) == 0 {
+                    date(&mut r)
+                } else {
+                    None
+                };
+                let end = if r.below(if tame { 10 } else { 3 }) == 0 {
+                    date(&mut r)
+                } else {
+                    None
+                };
                 let (start, end) = match (start, end) {
                     (Some(s), Some(e)) if e < s => (Some(e), Some(s)),
                     other => other,
                 };
-                if b.add_member(&format!("M{i}.{m}"), &[kind], start, end).is_err() {
+                if b.add_member(&format!("M{i}.{m}"), &[kind], start, end)
+                    .is_err()
+                {
                     break;
                 }
                 for (slot, input) in layout.member_inputs().iter().enumerate() {
@@ -226,12 +275,21 @@ entitlement
 "#;
 
 fn dates() -> [NaiveDate; 4] {
-    [(2026, 3, 1), (2027, 2, 1), (2019, 6, 30), (2026, 6, 1)].map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default())
+    [(2026, 3, 1), (2027, 2, 1), (2019, 6, 30), (2026, 6, 1)]
+        .map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default())
 }
 
 #[test]
 fn the_example_programs_have_plans() {
-    for (name, src) in [("child grant", CHILD_GRANT), ("pension", PENSION), ("openg2p", OPENG2P), ("openspp", OPENSPP), ("pmt", PMT), ("wide", WIDE), ("people", PEOPLE)] {
+    for (name, src) in [
+        ("child grant", CHILD_GRANT),
+        ("pension", PENSION),
+        ("openg2p", OPENG2P),
+        ("openspp", OPENSPP),
+        ("pmt", PMT),
+        ("wide", WIDE),
+        ("people", PEOPLE),
+    ] {
         let p = Program::compile(src).unwrap_or_else(|d| panic!("{name}: {d}"));
         assert!(p.is_columnar(), "{name} has no columnar plan");
     }
@@ -241,8 +299,16 @@ fn the_example_programs_have_plans() {
 fn the_plan_decides_most_ordinary_households() {
     let p = Program::compile(CHILD_GRANT).unwrap_or_else(|d| panic!("{d}"));
     let batch = population(&p, 7, 3000, true);
-    let decided = agree(&p, &batch, NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default());
-    assert!(decided * 10 >= batch.len() * 8, "only {decided} of {} decided by the plan", batch.len());
+    let decided = agree(
+        &p,
+        &batch,
+        NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default(),
+    );
+    assert!(
+        decided * 10 >= batch.len() * 8,
+        "only {decided} of {} decided by the plan",
+        batch.len()
+    );
 }
 
 proptest! {
@@ -265,9 +331,22 @@ fn the_plan_decides_units_of_every_program() {
     for src in [CHILD_GRANT, PENSION, OPENG2P, OPENSPP, PMT, WIDE, PEOPLE] {
         let p = Program::compile(src).unwrap_or_else(|d| panic!("{d}"));
         let batch = population(&p, 11, 2000, true);
-        let decided = agree(&p, &batch, NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default());
-        eprintln!("{}: {decided} of {} decided by the plan", p.ir().id, batch.len());
-        assert!(decided * 4 >= batch.len(), "{}: only {decided} of {} decided by the plan", p.ir().id, batch.len());
+        let decided = agree(
+            &p,
+            &batch,
+            NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default(),
+        );
+        eprintln!(
+            "{}: {decided} of {} decided by the plan",
+            p.ir().id,
+            batch.len()
+        );
+        assert!(
+            decided * 4 >= batch.len(),
+            "{}: only {decided} of {} decided by the plan",
+            p.ir().id,
+            batch.len()
+        );
     }
 }
 
@@ -275,6 +354,10 @@ fn the_plan_decides_units_of_every_program() {
 fn scopes_are_generated_for_every_input() {
     // The generator must fill every declared input, or the agreement above proves less.
     let p = Program::compile(WIDE).unwrap_or_else(|d| panic!("{d}"));
-    let n = p.inputs().iter().filter(|i| matches!(i.scope, Scope::Household | Scope::Member)).count();
+    let n = p
+        .inputs()
+        .iter()
+        .filter(|i| matches!(i.scope, Scope::Household | Scope::Member))
+        .count();
     assert_eq!(n, p.inputs().len());
 }

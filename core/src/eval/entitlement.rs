@@ -12,13 +12,20 @@ use rust_decimal::Decimal;
 impl<'a> Env<'a> {
     /// Computes the entitlement into `out`; false when missing data leaves it open (the missing
     /// inputs are added to the unit's).
-    pub(crate) fn entitlement(&self, st: &mut State<'a>, out: &mut ChunkOut) -> Result<bool, EvalError> {
+    pub(crate) fn entitlement(
+        &self,
+        st: &mut State<'a>,
+        out: &mut ChunkOut,
+    ) -> Result<bool, EvalError> {
         let ent = &self.p.ir.entitlement;
         let first_match = ent.selection() == SelectionMode::FirstMatch;
         let mut open = false;
         let mut cash_sum = Decimal::ZERO;
         let in_kind_start = out.in_kind.len();
-        out.in_kind.extend(std::iter::repeat_n(Decimal::ZERO, self.p.units_of_measure.len()));
+        out.in_kind.extend(std::iter::repeat_n(
+            Decimal::ZERO,
+            self.p.units_of_measure.len(),
+        ));
         let mut matched = false;
         for (idx, item) in ent.items.iter().enumerate() {
             st.at = &item.id;
@@ -77,7 +84,10 @@ impl<'a> Env<'a> {
                         if let Some(price) = &item.valued {
                             // The value of an in-kind item: its quantity times the price of one unit.
                             match self.eval(st, price, None)? {
-                                Val::Dec(p) => slot.value = Some(ops::mul(amount, p).map_err(|e| self.fail(st, e))?),
+                                Val::Dec(p) => {
+                                    slot.value =
+                                        Some(ops::mul(amount, p).map_err(|e| self.fail(st, e))?)
+                                }
                                 _ => {
                                     open = true;
                                     or_into(&mut st.unit_missing, &st.missing);
@@ -91,7 +101,10 @@ impl<'a> Env<'a> {
                         slot.max_multiplier = mx;
                         matched = true;
                         match item.kind {
-                            ItemKind::Cash => cash_sum = ops::add(cash_sum, amount).map_err(|e| self.fail(st, e))?,
+                            ItemKind::Cash => {
+                                cash_sum =
+                                    ops::add(cash_sum, amount).map_err(|e| self.fail(st, e))?
+                            }
                             ItemKind::InKind => {
                                 if let Some(u) = self.p.item_unit.get(idx).copied().flatten() {
                                     if let Some(q) = out.in_kind.get_mut(in_kind_start + u) {
@@ -109,8 +122,14 @@ impl<'a> Env<'a> {
             out.in_kind.truncate(in_kind_start);
             return Ok(false);
         }
-        let mut cash = CashSlot { items_total: cash_sum, ..CashSlot::default() };
-        let items = out.items.get(out.items.len().saturating_sub(ent.items.len())..).unwrap_or(&[]);
+        let mut cash = CashSlot {
+            items_total: cash_sum,
+            ..CashSlot::default()
+        };
+        let items = out
+            .items
+            .get(out.items.len().saturating_sub(ent.items.len())..)
+            .unwrap_or(&[]);
         let mut total = match self.group_caps(st, items, &mut out.in_kind, in_kind_start)? {
             Some(excess) => ops::sub(cash_sum, excess).map_err(|e| self.fail(st, e))?,
             None => {
@@ -192,7 +211,13 @@ impl<'a> Env<'a> {
     /// Applies the group caps (`cap a + b at amount`) to the unit's items: in-kind totals are lowered
     /// in place, and the cash excess is returned (to subtract from the cash total); `None` when a cap
     /// is unknown. Each cap that lowered a sum is kept in `st.group_adjustments` for the explanation.
-    fn group_caps(&self, st: &mut State<'a>, items: &[ItemSlot], in_kind: &mut [Decimal], in_kind_start: usize) -> Result<Option<Decimal>, EvalError> {
+    fn group_caps(
+        &self,
+        st: &mut State<'a>,
+        items: &[ItemSlot],
+        in_kind: &mut [Decimal],
+        in_kind_start: usize,
+    ) -> Result<Option<Decimal>, EvalError> {
         st.group_adjustments.clear();
         let mut cash_excess = Decimal::ZERO;
         for cap in &self.p.ir.entitlement.group_caps {
@@ -216,16 +241,30 @@ impl<'a> Env<'a> {
             }
             let excess = ops::sub(sum, limit).map_err(|e| self.fail(st, e))?;
             match cap.kind {
-                ItemKind::Cash => cash_excess = ops::add(cash_excess, excess).map_err(|e| self.fail(st, e))?,
+                ItemKind::Cash => {
+                    cash_excess = ops::add(cash_excess, excess).map_err(|e| self.fail(st, e))?
+                }
                 ItemKind::InKind => {
-                    let unit = cap.items.first().and_then(|i| self.p.item_unit.get(*i).copied().flatten());
+                    let unit = cap
+                        .items
+                        .first()
+                        .and_then(|i| self.p.item_unit.get(*i).copied().flatten());
                     if let Some(q) = unit.and_then(|u| in_kind.get_mut(in_kind_start + u)) {
                         *q = ops::sub(*q, excess).map_err(|e| self.fail(st, e))?;
                     }
                 }
             }
-            let ids = cap.items.iter().filter_map(|i| self.p.ir.entitlement.items.get(*i)).map(|it| it.id.clone()).collect();
-            st.group_adjustments.push(Adjustment::GroupCap { items: ids, limit, before: sum });
+            let ids = cap
+                .items
+                .iter()
+                .filter_map(|i| self.p.ir.entitlement.items.get(*i))
+                .map(|it| it.id.clone())
+                .collect();
+            st.group_adjustments.push(Adjustment::GroupCap {
+                items: ids,
+                limit,
+                before: sum,
+            });
         }
         Ok(Some(cash_excess))
     }

@@ -52,12 +52,22 @@ impl<'a> Env<'a> {
 
     /// Reads input `i` for the unit, or for active member `member`.
     pub(crate) fn input(&self, st: &mut State<'a>, i: usize, member: Option<usize>) -> Val<'a> {
-        let Some(input) = self.p.ir.inputs.get(i) else { return Val::Unknown };
+        let Some(input) = self.p.ir.inputs.get(i) else {
+            return Val::Unknown;
+        };
         let got = if input.scope == entitle_dsl::ast::Scope::Member {
             let row = member.and_then(|k| st.active.get(k)).copied();
-            row.and_then(|r| self.batch.member_cols.get(input.slot).and_then(|c| cell(c, r as usize)))
+            row.and_then(|r| {
+                self.batch
+                    .member_cols
+                    .get(input.slot)
+                    .and_then(|c| cell(c, r as usize))
+            })
         } else {
-            self.batch.unit_cols.get(input.slot).and_then(|c| cell(c, self.row))
+            self.batch
+                .unit_cols
+                .get(input.slot)
+                .and_then(|c| cell(c, self.row))
         };
         match got {
             Some(v) => v,
@@ -74,7 +84,9 @@ impl<'a> Env<'a> {
     pub(crate) fn eval(&self, st: &mut State<'a>, e: &'a TExpr, member: Option<usize>) -> R<'a> {
         st.steps += 1;
         if st.steps > st.max_steps {
-            return Err(EvalError::TooMuchWork { limit: st.max_steps });
+            return Err(EvalError::TooMuchWork {
+                limit: st.max_steps,
+            });
         }
         Ok(match &e.kind {
             TKind::Const(v) => Val::from_value(v),
@@ -96,16 +108,41 @@ impl<'a> Env<'a> {
                             None => Val::Unknown,
                         }
                     }
-                    (MemberField::IsHead, Some(r)) => Val::Bool(self.batch.member_is_head.get(r).copied().unwrap_or(false)),
-                    (MemberField::StartDate, Some(r)) => self.batch.member_start.get(r).copied().flatten().map(Val::Date).unwrap_or(Val::Unknown),
-                    (MemberField::EndDate, Some(r)) => self.batch.member_end.get(r).copied().flatten().map(Val::Date).unwrap_or(Val::Unknown),
+                    (MemberField::IsHead, Some(r)) => {
+                        Val::Bool(self.batch.member_is_head.get(r).copied().unwrap_or(false))
+                    }
+                    (MemberField::StartDate, Some(r)) => self
+                        .batch
+                        .member_start
+                        .get(r)
+                        .copied()
+                        .flatten()
+                        .map(Val::Date)
+                        .unwrap_or(Val::Unknown),
+                    (MemberField::EndDate, Some(r)) => self
+                        .batch
+                        .member_end
+                        .get(r)
+                        .copied()
+                        .flatten()
+                        .map(Val::Date)
+                        .unwrap_or(Val::Unknown),
                 }
             }
             TKind::Param(i) => match self.params.get(*i) {
                 Some(super::ParamAt { value: Some(v), .. }) => Val::from_value(v),
                 _ => {
-                    let param = self.p.ir.params.get(*i).map(|p| p.name.clone()).unwrap_or_default();
-                    return Err(EvalError::NoParamValue { param, as_of: self.as_of });
+                    let param = self
+                        .p
+                        .ir
+                        .params
+                        .get(*i)
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default();
+                    return Err(EvalError::NoParamValue {
+                        param,
+                        as_of: self.as_of,
+                    });
                 }
             },
             TKind::Let(pos) => st.read_let(*pos, member)?,
@@ -165,11 +202,17 @@ impl<'a> Env<'a> {
                     }
                 }
             }
-            TKind::In { value, list, negated } => {
+            TKind::In {
+                value,
+                list,
+                negated,
+            } => {
                 let v = self.eval(st, value, member)?;
                 let l = self.eval(st, list, member)?;
                 match (v.is_unknown(), l) {
-                    (false, Val::List(items)) => Val::Bool(items.iter().any(|x| v.equals_value(x)) != *negated),
+                    (false, Val::List(items)) => {
+                        Val::Bool(items.iter().any(|x| v.equals_value(x)) != *negated)
+                    }
                     _ => Val::Unknown,
                 }
             }
@@ -179,15 +222,32 @@ impl<'a> Env<'a> {
                 None => Val::Unknown,
             },
             TKind::Call(f, args) => self.call(st, *f, args, member)?,
-            TKind::Aggregate { func, filter, value } => {
+            TKind::Aggregate {
+                func,
+                filter,
+                value,
+            } => {
                 let n = st.active.len();
                 self.aggregate(st, n, *func, filter.as_deref(), value.as_deref())?
             }
             TKind::RecordField { set, field } => self.record_field(st, *set, *field, member),
-            TKind::RecordAggregate { set, func, filter, value, by } => {
+            TKind::RecordAggregate {
+                set,
+                func,
+                filter,
+                value,
+                by,
+            } => {
                 let n = st.records.get(*set).map(Vec::len).unwrap_or(0);
                 match func {
-                    Aggregate::Latest | Aggregate::Earliest => self.latest(st, n, *func, filter.as_deref(), value.as_deref(), by.as_deref())?,
+                    Aggregate::Latest | Aggregate::Earliest => self.latest(
+                        st,
+                        n,
+                        *func,
+                        filter.as_deref(),
+                        value.as_deref(),
+                        by.as_deref(),
+                    )?,
                     _ => self.aggregate(st, n, *func, filter.as_deref(), value.as_deref())?,
                 }
             }
@@ -196,7 +256,14 @@ impl<'a> Env<'a> {
 
     /// An aggregate over `n` members or records (the current one is passed to sub-expressions as
     /// the index `k`).
-    pub(crate) fn aggregate(&self, st: &mut State<'a>, n: usize, func: Aggregate, filter: Option<&'a TExpr>, value: Option<&'a TExpr>) -> R<'a> {
+    pub(crate) fn aggregate(
+        &self,
+        st: &mut State<'a>,
+        n: usize,
+        func: Aggregate,
+        filter: Option<&'a TExpr>,
+        value: Option<&'a TExpr>,
+    ) -> R<'a> {
         let mut count: i64 = 0;
         let mut unknown = false;
         let mut acc: Option<Val<'a>> = None;
@@ -305,7 +372,13 @@ impl<'a> Env<'a> {
         })
     }
 
-    fn call(&self, st: &mut State<'a>, f: Builtin, args: &'a [TExpr], member: Option<usize>) -> R<'a> {
+    fn call(
+        &self,
+        st: &mut State<'a>,
+        f: Builtin,
+        args: &'a [TExpr],
+        member: Option<usize>,
+    ) -> R<'a> {
         // Functions that look at unknown arguments themselves.
         match f {
             Builtin::Known => {
@@ -355,7 +428,11 @@ impl<'a> Env<'a> {
                     None => Some(v),
                     Some(b) => {
                         let ord = v.compare(b);
-                        let take = if f == Builtin::Min { ord == Some(Ordering::Less) } else { ord == Some(Ordering::Greater) };
+                        let take = if f == Builtin::Min {
+                            ord == Some(Ordering::Less)
+                        } else {
+                            ord == Some(Ordering::Greater)
+                        };
                         Some(if take { v } else { b })
                     }
                 };
@@ -368,7 +445,13 @@ impl<'a> Env<'a> {
         let a0 = vs.first().cloned().unwrap_or(Val::Unknown);
         let a1 = vs.get(1).cloned().unwrap_or(Val::Unknown);
         let date = |v: &Val<'a>| if let Val::Date(d) = v { Some(*d) } else { None };
-        let text = |v: &Val<'a>| if let Val::Text(t) = v { Some(t.clone()) } else { None };
+        let text = |v: &Val<'a>| {
+            if let Val::Text(t) = v {
+                Some(t.clone())
+            } else {
+                None
+            }
+        };
         let num = |n: i64| Val::Dec(Decimal::from(n));
         let fail = |e| self.fail(st, e);
         Ok(match f {
@@ -380,25 +463,29 @@ impl<'a> Env<'a> {
                 Some(d) => num(ops::age_months(d, self.as_of).map_err(fail)?),
                 None => Val::Unknown,
             },
-            Builtin::YearsBetween | Builtin::MonthsBetween | Builtin::DaysBetween => match (date(&a0), date(&a1)) {
-                (Some(x), Some(y)) => num(match f {
-                    Builtin::YearsBetween => ops::whole_years(x, y),
-                    Builtin::MonthsBetween => ops::whole_months(x, y),
-                    _ => (y - x).num_days(),
-                }),
-                _ => Val::Unknown,
-            },
-            Builtin::AddDays | Builtin::AddMonths | Builtin::AddYears => match (date(&a0), dec(&a1)) {
-                (Some(d), Some(n)) => Val::Date(
-                    match f {
-                        Builtin::AddDays => ops::add_days(d, n),
-                        Builtin::AddMonths => ops::add_months(d, n),
-                        _ => ops::add_years(d, n),
-                    }
-                    .map_err(fail)?,
-                ),
-                _ => Val::Unknown,
-            },
+            Builtin::YearsBetween | Builtin::MonthsBetween | Builtin::DaysBetween => {
+                match (date(&a0), date(&a1)) {
+                    (Some(x), Some(y)) => num(match f {
+                        Builtin::YearsBetween => ops::whole_years(x, y),
+                        Builtin::MonthsBetween => ops::whole_months(x, y),
+                        _ => (y - x).num_days(),
+                    }),
+                    _ => Val::Unknown,
+                }
+            }
+            Builtin::AddDays | Builtin::AddMonths | Builtin::AddYears => {
+                match (date(&a0), dec(&a1)) {
+                    (Some(d), Some(n)) => Val::Date(
+                        match f {
+                            Builtin::AddDays => ops::add_days(d, n),
+                            Builtin::AddMonths => ops::add_months(d, n),
+                            _ => ops::add_years(d, n),
+                        }
+                        .map_err(fail)?,
+                    ),
+                    _ => Val::Unknown,
+                }
+            }
             Builtin::DaysAgo | Builtin::MonthsAgo | Builtin::YearsAgo => match dec(&a0) {
                 Some(n) => Val::Date(
                     match f {
@@ -410,15 +497,27 @@ impl<'a> Env<'a> {
                 ),
                 None => Val::Unknown,
             },
-            Builtin::Year => date(&a0).map(|d| num(i64::from(d.year()))).unwrap_or(Val::Unknown),
-            Builtin::Month => date(&a0).map(|d| num(i64::from(d.month()))).unwrap_or(Val::Unknown),
-            Builtin::Day => date(&a0).map(|d| num(i64::from(d.day()))).unwrap_or(Val::Unknown),
+            Builtin::Year => date(&a0)
+                .map(|d| num(i64::from(d.year())))
+                .unwrap_or(Val::Unknown),
+            Builtin::Month => date(&a0)
+                .map(|d| num(i64::from(d.month())))
+                .unwrap_or(Val::Unknown),
+            Builtin::Day => date(&a0)
+                .map(|d| num(i64::from(d.day())))
+                .unwrap_or(Val::Unknown),
             Builtin::Abs => dec(&a0).map(|d| Val::Dec(d.abs())).unwrap_or(Val::Unknown),
-            Builtin::Floor => dec(&a0).map(|d| Val::Dec(ops::floor(d))).unwrap_or(Val::Unknown),
-            Builtin::Ceil => dec(&a0).map(|d| Val::Dec(ops::ceil(d))).unwrap_or(Val::Unknown),
+            Builtin::Floor => dec(&a0)
+                .map(|d| Val::Dec(ops::floor(d)))
+                .unwrap_or(Val::Unknown),
+            Builtin::Ceil => dec(&a0)
+                .map(|d| Val::Dec(ops::ceil(d)))
+                .unwrap_or(Val::Unknown),
             Builtin::Round => {
                 let mode = match vs.get(2) {
-                    Some(Val::Text(t)) => RoundingMode::from_ident(t).unwrap_or(RoundingMode::HalfUp),
+                    Some(Val::Text(t)) => {
+                        RoundingMode::from_ident(t).unwrap_or(RoundingMode::HalfUp)
+                    }
                     _ => RoundingMode::HalfUp,
                 };
                 match (dec(&a0), dec(&a1)) {
@@ -429,30 +528,44 @@ impl<'a> Env<'a> {
             Builtin::Between => {
                 let a2 = vs.get(2).cloned().unwrap_or(Val::Unknown);
                 match (a0.compare(&a1), a0.compare(&a2)) {
-                    (Some(lo), Some(hi)) => Val::Bool(lo != Ordering::Less && hi != Ordering::Greater),
+                    (Some(lo), Some(hi)) => {
+                        Val::Bool(lo != Ordering::Less && hi != Ordering::Greater)
+                    }
                     _ => Val::Unknown,
                 }
             }
-            Builtin::Lower => text(&a0).map(|t| Val::Text(Cow::Owned(t.to_lowercase()))).unwrap_or(Val::Unknown),
-            Builtin::Upper => text(&a0).map(|t| Val::Text(Cow::Owned(t.to_uppercase()))).unwrap_or(Val::Unknown),
+            Builtin::Lower => text(&a0)
+                .map(|t| Val::Text(Cow::Owned(t.to_lowercase())))
+                .unwrap_or(Val::Unknown),
+            Builtin::Upper => text(&a0)
+                .map(|t| Val::Text(Cow::Owned(t.to_uppercase())))
+                .unwrap_or(Val::Unknown),
             Builtin::Trim => match text(&a0) {
                 Some(Cow::Borrowed(t)) => Val::Text(Cow::Borrowed(t.trim())),
                 Some(Cow::Owned(t)) => Val::Text(Cow::Owned(t.trim().to_string())),
                 None => Val::Unknown,
             },
-            Builtin::Length => text(&a0).map(|t| num(i64::try_from(t.chars().count()).unwrap_or(i64::MAX))).unwrap_or(Val::Unknown),
-            Builtin::Contains | Builtin::StartsWith | Builtin::EndsWith | Builtin::SameText | Builtin::Matches => {
-                match (text(&a0), text(&a1)) {
-                    (Some(t), Some(p)) => Val::Bool(match f {
-                        Builtin::Contains => t.contains(p.as_ref()),
-                        Builtin::StartsWith => t.starts_with(p.as_ref()),
-                        Builtin::EndsWith => t.ends_with(p.as_ref()),
-                        Builtin::SameText => t.trim().to_lowercase() == p.trim().to_lowercase(),
-                        _ => self.p.regexes.get(p.as_ref()).is_some_and(|re| re.is_match(&t)),
-                    }),
-                    _ => Val::Unknown,
-                }
-            }
+            Builtin::Length => text(&a0)
+                .map(|t| num(i64::try_from(t.chars().count()).unwrap_or(i64::MAX)))
+                .unwrap_or(Val::Unknown),
+            Builtin::Contains
+            | Builtin::StartsWith
+            | Builtin::EndsWith
+            | Builtin::SameText
+            | Builtin::Matches => match (text(&a0), text(&a1)) {
+                (Some(t), Some(p)) => Val::Bool(match f {
+                    Builtin::Contains => t.contains(p.as_ref()),
+                    Builtin::StartsWith => t.starts_with(p.as_ref()),
+                    Builtin::EndsWith => t.ends_with(p.as_ref()),
+                    Builtin::SameText => t.trim().to_lowercase() == p.trim().to_lowercase(),
+                    _ => self
+                        .p
+                        .regexes
+                        .get(p.as_ref())
+                        .is_some_and(|re| re.is_match(&t)),
+                }),
+                _ => Val::Unknown,
+            },
             Builtin::Size => match a0 {
                 Val::List(items) => num(i64::try_from(items.len()).unwrap_or(i64::MAX)),
                 _ => Val::Unknown,
@@ -461,9 +574,11 @@ impl<'a> Env<'a> {
             Builtin::HasKind => {
                 let row = member.and_then(|k| st.active.get(k)).map(|r| *r as usize);
                 match (row, text(&a0)) {
-                    (Some(r), Some(kind)) => Val::Bool(
-                        self.batch.member_kinds.get(r).is_some_and(|ks| ks.iter().any(|k| k.eq_ignore_ascii_case(kind.trim()))),
-                    ),
+                    (Some(r), Some(kind)) => {
+                        Val::Bool(self.batch.member_kinds.get(r).is_some_and(|ks| {
+                            ks.iter().any(|k| k.eq_ignore_ascii_case(kind.trim()))
+                        }))
+                    }
                     _ => Val::Unknown,
                 }
             }

@@ -41,12 +41,32 @@ pub(crate) fn is_code<'a>(x: &Val<'a>, codes: &Val<'a>) -> Val<'a> {
 
 impl<'a> Env<'a> {
     /// A field of record `k` of collection `set`.
-    pub(crate) fn record_field(&self, st: &mut State<'a>, set: usize, field: usize, k: Option<usize>) -> Val<'a> {
+    pub(crate) fn record_field(
+        &self,
+        st: &mut State<'a>,
+        set: usize,
+        field: usize,
+        k: Option<usize>,
+    ) -> Val<'a> {
         let row = k.and_then(|k| st.records.get(set)?.get(k).copied());
-        let got = row.and_then(|r| self.batch.records.get(set)?.cols.get(field).and_then(|c| cell(c, r as usize)));
+        let got = row.and_then(|r| {
+            self.batch
+                .records
+                .get(set)?
+                .cols
+                .get(field)
+                .and_then(|c| cell(c, r as usize))
+        });
         match got {
             Some(v) => v,
-            None => match self.p.ir.records.get(set).and_then(|s| s.fields.get(field)).and_then(|f| f.default.as_ref()) {
+            None => match self
+                .p
+                .ir
+                .records
+                .get(set)
+                .and_then(|s| s.fields.get(field))
+                .and_then(|f| f.default.as_ref())
+            {
                 Some(d) => Val::from_value(d),
                 None => {
                     if let Some(base) = self.p.record_bits.get(set) {
@@ -70,7 +90,9 @@ impl<'a> Env<'a> {
         value: Option<&'a TExpr>,
         by: Option<&'a TExpr>,
     ) -> R<'a> {
-        let (Some(value), Some(by)) = (value, by) else { return Ok(Val::Unknown) };
+        let (Some(value), Some(by)) = (value, by) else {
+            return Ok(Val::Unknown);
+        };
         let mut best: Option<(Val<'a>, usize)> = None;
         let mut unknown = false;
         for k in 0..n {
@@ -114,13 +136,21 @@ impl<'a> Env<'a> {
     }
 
     /// `lookup(table, key [, default])`.
-    pub(crate) fn lookup(&self, st: &State<'a>, table: &Val<'a>, key: &Val<'a>, default: Option<&Val<'a>>) -> R<'a> {
+    pub(crate) fn lookup(
+        &self,
+        st: &State<'a>,
+        table: &Val<'a>,
+        key: &Val<'a>,
+        default: Option<&Val<'a>>,
+    ) -> R<'a> {
         if let Some((_, v)) = pairs(table).find(|(k, _)| key.equals_value(k)) {
             return Ok(Val::from_value(v));
         }
         match default {
             Some(d) => Ok(d.clone()),
-            None => Err(EvalError::NoTableEntry { at: st.at.to_string() }),
+            None => Err(EvalError::NoTableEntry {
+                at: st.at.to_string(),
+            }),
         }
     }
 
@@ -136,14 +166,21 @@ impl<'a> Env<'a> {
         }
         match found {
             Some(v) => Ok(Val::from_value(v)),
-            None => Err(EvalError::NoTableEntry { at: st.at.to_string() }),
+            None => Err(EvalError::NoTableEntry {
+                at: st.at.to_string(),
+            }),
         }
     }
 
     /// `power(x, n)`: exact repeated multiplication (n a whole number from -64 to 64).
     pub(crate) fn power(&self, st: &State<'a>, x: &Val<'a>, n: &Val<'a>) -> R<'a> {
-        let (Val::Dec(x), Val::Dec(n)) = (x, n) else { return Ok(Val::Unknown) };
-        let invalid = || EvalError::InvalidArgument { at: st.at.to_string(), function: "power".into() };
+        let (Val::Dec(x), Val::Dec(n)) = (x, n) else {
+            return Ok(Val::Unknown);
+        };
+        let invalid = || EvalError::InvalidArgument {
+            at: st.at.to_string(),
+            function: "power".into(),
+        };
         if !n.fract().is_zero() || n.abs() > Decimal::from(64) {
             return Err(invalid());
         }

@@ -116,8 +116,14 @@ impl<'a> State<'a> {
         }
     }
 
-    pub(crate) fn read_let(&mut self, pos: usize, member: Option<usize>) -> Result<Val<'a>, EvalError> {
-        let Some(l) = self.lets.get(pos) else { return Ok(Val::Unknown) };
+    pub(crate) fn read_let(
+        &mut self,
+        pos: usize,
+        member: Option<usize>,
+    ) -> Result<Val<'a>, EvalError> {
+        let Some(l) = self.lets.get(pos) else {
+            return Ok(Val::Unknown);
+        };
         let slot = if l.per_member {
             member.and_then(|k| self.member_lets.get(l.slot * self.n_active + k))
         } else {
@@ -160,7 +166,12 @@ impl<'a> Env<'a> {
         }
     }
 
-    fn unit_inner(&self, st: &mut State<'a>, out: &mut ChunkOut, explain: bool) -> Result<UnitStatus, EvalError> {
+    fn unit_inner(
+        &self,
+        st: &mut State<'a>,
+        out: &mut ChunkOut,
+        explain: bool,
+    ) -> Result<UnitStatus, EvalError> {
         if let Some(e) = self.batch.unit_error(self.row) {
             return Err(e.clone());
         }
@@ -182,13 +193,24 @@ impl<'a> Env<'a> {
         }
         st.n_active = st.active.len();
         // Records that count on the as-of date: all, or those dated on or before it.
-        for (set, (def, rows)) in self.p.ir.records.iter().zip(st.records.iter_mut()).enumerate() {
+        for (set, (def, rows)) in self
+            .p
+            .ir
+            .records
+            .iter()
+            .zip(st.records.iter_mut())
+            .enumerate()
+        {
             rows.clear();
-            let Some(rc) = self.batch.records.get(set) else { continue };
+            let Some(rc) = self.batch.records.get(set) else {
+                continue;
+            };
             let dates = def.dated_by.and_then(|f| rc.cols.get(f));
             for r in rc.rows_of(self.row) {
                 let counts = match dates {
-                    Some(crate::batch::Column::Date(d)) => d.get(r).copied().flatten().is_none_or(|d| d <= self.as_of),
+                    Some(crate::batch::Column::Date(d)) => {
+                        d.get(r).copied().flatten().is_none_or(|d| d <= self.as_of)
+                    }
                     _ => true,
                 };
                 if counts {
@@ -202,7 +224,8 @@ impl<'a> Env<'a> {
         let n_unit = self.p.unit_let_count;
         let n_member = self.p.member_let_count;
         st.unit_lets.resize_with(n_unit, || Ok(Val::Unknown));
-        st.member_lets.resize_with(n_member * st.n_active, || Ok(Val::Unknown));
+        st.member_lets
+            .resize_with(n_member * st.n_active, || Ok(Val::Unknown));
         for (pos, l) in self.p.ir.lets.iter().enumerate() {
             st.at = &l.name;
             st.clear_missing();
@@ -267,7 +290,11 @@ impl<'a> Env<'a> {
                     _ => None,
                 },
                 (kind, _) => {
-                    let keeps = if kind == RuleKind::Unless { holds.map(|h| !h) } else { holds };
+                    let keeps = if kind == RuleKind::Unless {
+                        holds.map(|h| !h)
+                    } else {
+                        holds
+                    };
                     match (selected, keeps) {
                         (Some(false), _) | (_, Some(false)) => Some(false),
                         (Some(true), Some(true)) => Some(true),

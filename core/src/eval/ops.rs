@@ -39,7 +39,9 @@ pub(crate) fn div(a: Decimal, b: Decimal) -> Result<Decimal, OpError> {
     if b.is_zero() {
         return Err(OpError::DivisionByZero);
     }
-    a.checked_div(b).map(|d| d.normalize()).ok_or(OpError::Overflow)
+    a.checked_div(b)
+        .map(|d| d.normalize())
+        .ok_or(OpError::Overflow)
 }
 
 pub(crate) fn rem(a: Decimal, b: Decimal) -> Result<Decimal, OpError> {
@@ -96,7 +98,8 @@ pub(crate) fn whole_years(from: NaiveDate, to: NaiveDate) -> i64 {
 
 /// Whole months from `from` to `to`, by the same rule.
 pub(crate) fn whole_months(from: NaiveDate, to: NaiveDate) -> i64 {
-    let mut m = (i64::from(to.year()) - i64::from(from.year())) * 12 + i64::from(to.month()) - i64::from(from.month());
+    let mut m = (i64::from(to.year()) - i64::from(from.year())) * 12 + i64::from(to.month())
+        - i64::from(from.month());
     if to.day() < from.day() {
         m -= 1;
     }
@@ -137,7 +140,11 @@ pub(crate) fn add_days(d: NaiveDate, n: Decimal) -> Result<NaiveDate, OpError> {
 pub(crate) fn add_months(d: NaiveDate, n: Decimal) -> Result<NaiveDate, OpError> {
     let n = whole(n)?;
     let months = u32::try_from(n.unsigned_abs()).map_err(|_| OpError::DateRange)?;
-    let r = if n >= 0 { d.checked_add_months(Months::new(months)) } else { d.checked_sub_months(Months::new(months)) };
+    let r = if n >= 0 {
+        d.checked_add_months(Months::new(months))
+    } else {
+        d.checked_sub_months(Months::new(months))
+    };
     r.ok_or(OpError::DateRange)
 }
 
@@ -173,12 +180,18 @@ mod tests {
     fn months_clamp_to_the_end_of_the_month() {
         assert_eq!(add_months(d(2026, 1, 31), Decimal::ONE), Ok(d(2026, 2, 28)));
         assert_eq!(add_months(d(2028, 1, 31), Decimal::ONE), Ok(d(2028, 2, 29)));
-        assert_eq!(add_months(d(2026, 3, 31), Decimal::from(-1)), Ok(d(2026, 2, 28)));
+        assert_eq!(
+            add_months(d(2026, 3, 31), Decimal::from(-1)),
+            Ok(d(2026, 2, 28))
+        );
         assert_eq!(add_years(d(2028, 2, 29), Decimal::ONE), Ok(d(2029, 2, 28)));
         assert_eq!(whole_months(d(2026, 1, 31), d(2026, 2, 28)), 0);
         assert_eq!(whole_months(d(2026, 1, 31), d(2026, 3, 1)), 1);
         assert_eq!(add_days(d(2026, 12, 31), Decimal::ONE), Ok(d(2027, 1, 1)));
-        assert_eq!(add_days(d(2026, 1, 1), dec("1e20").max(Decimal::MAX)), Err(OpError::DateRange));
+        assert_eq!(
+            add_days(d(2026, 1, 1), dec("1e20").max(Decimal::MAX)),
+            Err(OpError::DateRange)
+        );
     }
 
     #[test]
@@ -194,18 +207,40 @@ mod tests {
             ("-2.1", RoundingMode::Up, "-3"),
         ];
         for (x, mode, want) in cases {
-            assert_eq!(round_to(dec(x), Decimal::ONE, mode), Ok(dec(want)), "{x} {mode:?}");
+            assert_eq!(
+                round_to(dec(x), Decimal::ONE, mode),
+                Ok(dec(want)),
+                "{x} {mode:?}"
+            );
         }
-        assert_eq!(round_to(dec("2505"), dec("10"), RoundingMode::HalfUp), Ok(dec("2510")));
-        assert_eq!(round_to(dec("2505"), dec("10"), RoundingMode::HalfEven), Ok(dec("2500")));
-        assert_eq!(round_to(dec("1666.666"), dec("0.01"), RoundingMode::HalfUp), Ok(dec("1666.67")));
-        assert_eq!(round_to(dec("7.3"), dec("0.5"), RoundingMode::HalfUp), Ok(dec("7.5")));
-        assert_eq!(round_to(dec("7.2"), dec("0.5"), RoundingMode::Down), Ok(dec("7.0")));
+        assert_eq!(
+            round_to(dec("2505"), dec("10"), RoundingMode::HalfUp),
+            Ok(dec("2510"))
+        );
+        assert_eq!(
+            round_to(dec("2505"), dec("10"), RoundingMode::HalfEven),
+            Ok(dec("2500"))
+        );
+        assert_eq!(
+            round_to(dec("1666.666"), dec("0.01"), RoundingMode::HalfUp),
+            Ok(dec("1666.67"))
+        );
+        assert_eq!(
+            round_to(dec("7.3"), dec("0.5"), RoundingMode::HalfUp),
+            Ok(dec("7.5"))
+        );
+        assert_eq!(
+            round_to(dec("7.2"), dec("0.5"), RoundingMode::Down),
+            Ok(dec("7.0"))
+        );
     }
 
     #[test]
     fn division_by_zero_and_overflow_are_errors() {
-        assert_eq!(div(Decimal::ONE, Decimal::ZERO), Err(OpError::DivisionByZero));
+        assert_eq!(
+            div(Decimal::ONE, Decimal::ZERO),
+            Err(OpError::DivisionByZero)
+        );
         assert_eq!(mul(Decimal::MAX, Decimal::TWO), Err(OpError::Overflow));
         assert_eq!(div(dec("10"), dec("4")), Ok(dec("2.5")));
     }

@@ -4,7 +4,10 @@ use crate::batch::Batch;
 use crate::error::EvalError;
 use crate::explain::Explanation;
 use crate::program::{Inner, Program};
-use crate::result::{CashTotals, ComponentResult, ScoreResult, ComplianceOutcome, Decision, ItemResult, Outcome, PriorityOutcome, QuantityTotal, RuleOutcome, Truth, UnitError};
+use crate::result::{
+    CashTotals, ComplianceOutcome, ComponentResult, Decision, ItemResult, Outcome, PriorityOutcome,
+    QuantityTotal, RuleOutcome, ScoreResult, Truth, UnitError,
+};
 use chrono::NaiveDate;
 use entitle_dsl::ast::ItemKind;
 use rust_decimal::Decimal;
@@ -123,22 +126,30 @@ impl ChunkOut {
     }
 
     pub(crate) fn push_empty_entitlement(&mut self, p: &Inner) {
-        self.items.extend(std::iter::repeat_n(ItemSlot::default(), p.ir.entitlement.items.len()));
+        self.items.extend(std::iter::repeat_n(
+            ItemSlot::default(),
+            p.ir.entitlement.items.len(),
+        ));
         self.cash.push(CashSlot::default());
-        self.in_kind.extend(std::iter::repeat_n(Decimal::ZERO, p.units_of_measure.len()));
+        self.in_kind
+            .extend(std::iter::repeat_n(Decimal::ZERO, p.units_of_measure.len()));
     }
 
     /// Placeholders for a unit that failed, so every column stays aligned.
     pub(crate) fn push_failed_unit(&mut self, p: &Inner, explain: bool, words: usize) {
-        self.rule_truth.extend(std::iter::repeat_n(Truth::Unknown, p.ir.rules.len()));
+        self.rule_truth
+            .extend(std::iter::repeat_n(Truth::Unknown, p.ir.rules.len()));
         self.scores.extend(std::iter::repeat_n(None, p.score_slots));
 
         self.push_empty_entitlement(p);
         self.missing.extend(std::iter::repeat_n(0, words));
         let run = &p.ir.run;
-        self.compliance.extend(std::iter::repeat_n(Truth::Unknown, run.compliance.len()));
-        self.priority.extend(std::iter::repeat_n(Truth::Unknown, run.priority().len()));
-        self.rank_keys.extend(std::iter::repeat_n(None, run.rank().len()));
+        self.compliance
+            .extend(std::iter::repeat_n(Truth::Unknown, run.compliance.len()));
+        self.priority
+            .extend(std::iter::repeat_n(Truth::Unknown, run.priority().len()));
+        self.rank_keys
+            .extend(std::iter::repeat_n(None, run.rank().len()));
         if explain {
             self.explanations.push(None);
         }
@@ -154,7 +165,8 @@ impl ChunkOut {
         self.in_kind.append(&mut other.in_kind);
         self.scores.append(&mut other.scores);
 
-        self.errors.extend(other.errors.into_iter().map(|(i, e)| (i + offset, e)));
+        self.errors
+            .extend(other.errors.into_iter().map(|(i, e)| (i + offset, e)));
         self.explanations.append(&mut other.explanations);
         self.compliance.append(&mut other.compliance);
         self.priority.append(&mut other.priority);
@@ -190,7 +202,12 @@ impl<'b> BatchResult<'b> {
 
     /// The error of unit `i`, if it failed.
     pub fn error(&self, i: usize) -> Option<&EvalError> {
-        self.out.errors.binary_search_by_key(&i, |(j, _)| *j).ok().and_then(|k| self.out.errors.get(k)).map(|(_, e)| e)
+        self.out
+            .errors
+            .binary_search_by_key(&i, |(j, _)| *j)
+            .ok()
+            .and_then(|k| self.out.errors.get(k))
+            .map(|(_, e)| e)
     }
 
     /// The cash total of unit `i` (eligible units of programs with cash items).
@@ -224,23 +241,40 @@ impl<'b> BatchResult<'b> {
             UnitStatus::NotEligible => Outcome::NotEligible,
             UnitStatus::Undetermined => Outcome::Undetermined,
             UnitStatus::Error => {
-                let error = self.error(i).cloned().unwrap_or(EvalError::InvalidUnit { reason: "unknown failure".into() });
+                let error = self.error(i).cloned().unwrap_or(EvalError::InvalidUnit {
+                    reason: "unknown failure".into(),
+                });
                 return Err(UnitError { unit_id, error });
             }
         };
         let n_rules = p.ir.rules.len();
-        let rules = p
-            .ir
-            .rules
-            .iter()
-            .zip(self.out.rule_truth.get(i * n_rules..(i + 1) * n_rules).unwrap_or(&[]))
-            .map(|(r, t)| RuleOutcome { id: r.id.clone(), kind: r.kind, outcome: *t })
-            .collect();
+        let rules =
+            p.ir.rules
+                .iter()
+                .zip(
+                    self.out
+                        .rule_truth
+                        .get(i * n_rules..(i + 1) * n_rules)
+                        .unwrap_or(&[]),
+                )
+                .map(|(r, t)| RuleOutcome {
+                    id: r.id.clone(),
+                    kind: r.kind,
+                    outcome: *t,
+                })
+                .collect();
         let words = self.words;
-        let bits = self.out.missing.get(i * words..(i + 1) * words).unwrap_or(&[]);
+        let bits = self
+            .out
+            .missing
+            .get(i * words..(i + 1) * words)
+            .unwrap_or(&[]);
         let mut missing: Vec<String> = Vec::new();
         for (bit, name) in p.missing_names.iter().enumerate() {
-            if bits.get(bit / 64).is_some_and(|w| w & (1 << (bit % 64)) != 0) {
+            if bits
+                .get(bit / 64)
+                .is_some_and(|w| w & (1 << (bit % 64)) != 0)
+            {
                 missing.push(name.to_string());
             }
         }
@@ -249,17 +283,25 @@ impl<'b> BatchResult<'b> {
         let eligible = outcome == Outcome::Eligible;
         let n_items = p.ir.entitlement.items.len();
         let items = if eligible {
-            p.ir
-                .entitlement
+            p.ir.entitlement
                 .items
                 .iter()
-                .zip(self.out.items.get(i * n_items..(i + 1) * n_items).unwrap_or(&[]))
+                .zip(
+                    self.out
+                        .items
+                        .get(i * n_items..(i + 1) * n_items)
+                        .unwrap_or(&[]),
+                )
                 .map(|(it, s)| ItemResult {
                     id: it.id.clone(),
                     kind: it.kind,
                     applied: s.applied,
                     amount: s.amount,
-                    currency: if it.kind == ItemKind::Cash { p.ir.currency } else { None },
+                    currency: if it.kind == ItemKind::Cash {
+                        p.ir.currency
+                    } else {
+                        None
+                    },
                     unit: it.unit.clone(),
                     rate: s.rate.filter(|_| it.times.is_some()),
                     multiplier: s.multiplier,
@@ -287,7 +329,10 @@ impl<'b> BatchResult<'b> {
             p.units_of_measure
                 .iter()
                 .zip(self.in_kind_totals(i))
-                .map(|(u, q)| QuantityTotal { unit: u.clone(), quantity: *q })
+                .map(|(u, q)| QuantityTotal {
+                    unit: u.clone(),
+                    quantity: *q,
+                })
                 .collect()
         } else {
             Vec::new()
@@ -295,7 +340,11 @@ impl<'b> BatchResult<'b> {
         let scores = self.scores(i);
 
         let explanation = self.out.explanations.get(i).cloned().flatten();
-        let (compliance, priority, rank_keys) = if eligible && p.run_checks { self.run_columns(i) } else { Default::default() };
+        let (compliance, priority, rank_keys) = if eligible && p.run_checks {
+            self.run_columns(i)
+        } else {
+            Default::default()
+        };
         Ok(Decision {
             unit_id,
             program: p.program_ref.clone(),
@@ -315,24 +364,45 @@ impl<'b> BatchResult<'b> {
     }
 
     /// Compliance and priority outcomes and ranking keys of unit `i`.
-    fn run_columns(&self, i: usize) -> (Vec<ComplianceOutcome>, Vec<PriorityOutcome>, Vec<entitle_dsl::Value>) {
+    fn run_columns(
+        &self,
+        i: usize,
+    ) -> (
+        Vec<ComplianceOutcome>,
+        Vec<PriorityOutcome>,
+        Vec<entitle_dsl::Value>,
+    ) {
         let run = &self.program.inner().ir.run;
-        let slice = |v: &'_ [Truth], n: usize| -> Vec<Truth> { v.get(i * n..(i + 1) * n).unwrap_or(&[]).to_vec() };
+        let slice = |v: &'_ [Truth], n: usize| -> Vec<Truth> {
+            v.get(i * n..(i + 1) * n).unwrap_or(&[]).to_vec()
+        };
         let compliance = run
             .compliance
             .iter()
             .zip(slice(&self.out.compliance, run.compliance.len()))
-            .map(|(r, t)| ComplianceOutcome { id: r.id.clone(), outcome: t, otherwise: r.otherwise })
+            .map(|(r, t)| ComplianceOutcome {
+                id: r.id.clone(),
+                outcome: t,
+                otherwise: r.otherwise,
+            })
             .collect();
         let priority = run
             .priority()
             .iter()
             .zip(slice(&self.out.priority, run.priority().len()))
-            .map(|(r, t)| PriorityOutcome { id: r.id.clone(), outcome: t })
+            .map(|(r, t)| PriorityOutcome {
+                id: r.id.clone(),
+                outcome: t,
+            })
             .collect();
         let n = run.rank().len();
         let keys = self.out.rank_keys.get(i * n..(i + 1) * n).unwrap_or(&[]);
-        let rank_keys = run.rank().iter().zip(keys).map(|(k, v)| super::run_checks::key_value(*v, &k.expr.ty)).collect();
+        let rank_keys = run
+            .rank()
+            .iter()
+            .zip(keys)
+            .map(|(k, v)| super::run_checks::key_value(*v, &k.expr.ty))
+            .collect();
         (compliance, priority, rank_keys)
     }
 
@@ -359,14 +429,30 @@ impl<'b> BatchResult<'b> {
     pub fn scores(&self, i: usize) -> Vec<ScoreResult> {
         let p = self.program.inner();
         let n = p.score_slots;
-        let mut values = self.out.scores.get(i * n..(i + 1) * n).unwrap_or(&[]).iter().copied();
-        p.ir
+        let mut values = self
+            .out
             .scores
+            .get(i * n..(i + 1) * n)
+            .unwrap_or(&[])
+            .iter()
+            .copied();
+        p.ir.scores
             .iter()
             .map(|s| {
                 let value = values.next().flatten();
-                let components = s.components.iter().map(|c| ComponentResult { id: c.id.clone(), value: values.next().flatten() }).collect();
-                ScoreResult { id: s.id.clone(), value, components }
+                let components = s
+                    .components
+                    .iter()
+                    .map(|c| ComponentResult {
+                        id: c.id.clone(),
+                        value: values.next().flatten(),
+                    })
+                    .collect();
+                ScoreResult {
+                    id: s.id.clone(),
+                    value,
+                    components,
+                }
             })
             .collect()
     }

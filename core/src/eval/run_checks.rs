@@ -40,9 +40,14 @@ pub(crate) fn key_value(key: Option<Decimal>, ty: &Type) -> Value {
     match ty {
         Type::Date => {
             let days = i32::try_from(k.trunc().mantissa()).ok();
-            days.and_then(NaiveDate::from_num_days_from_ce_opt).map(Value::Date).unwrap_or(Value::Unknown)
+            days.and_then(NaiveDate::from_num_days_from_ce_opt)
+                .map(Value::Date)
+                .unwrap_or(Value::Unknown)
         }
-        Type::Money { currency } => Value::Money(entitle_dsl::Money { amount: k, currency: *currency }),
+        Type::Money { currency } => Value::Money(entitle_dsl::Money {
+            amount: k,
+            currency: *currency,
+        }),
         _ => Value::Number(k),
     }
 }
@@ -50,12 +55,20 @@ pub(crate) fn key_value(key: Option<Decimal>, ty: &Type) -> Value {
 impl<'a> Env<'a> {
     /// Evaluates the unit's compliance and priority conditions and its ranking keys into `out`
     /// (placeholders when the unit is not eligible: they are not looked at).
-    pub(crate) fn run_checks(&self, st: &mut State<'a>, out: &mut ChunkOut, eligible: bool) -> Result<(), EvalError> {
+    pub(crate) fn run_checks(
+        &self,
+        st: &mut State<'a>,
+        out: &mut ChunkOut,
+        eligible: bool,
+    ) -> Result<(), EvalError> {
         let run = &self.p.ir.run;
         if !eligible {
-            out.compliance.extend(std::iter::repeat_n(Truth::Unknown, run.compliance.len()));
-            out.priority.extend(std::iter::repeat_n(Truth::Unknown, run.priority().len()));
-            out.rank_keys.extend(std::iter::repeat_n(None, run.rank().len()));
+            out.compliance
+                .extend(std::iter::repeat_n(Truth::Unknown, run.compliance.len()));
+            out.priority
+                .extend(std::iter::repeat_n(Truth::Unknown, run.priority().len()));
+            out.rank_keys
+                .extend(std::iter::repeat_n(None, run.rank().len()));
             return Ok(());
         }
         // Missing inputs here do not make the decision undetermined: the run model reports them
@@ -104,13 +117,23 @@ impl<'a> Env<'a> {
             .compliance
             .iter()
             .zip(c_truths)
-            .map(|(r, t)| RuleExplanation { id: r.id.clone(), kind: RuleKind::When, outcome: *t, values: self.explain_refs(st, &r.refs) })
+            .map(|(r, t)| RuleExplanation {
+                id: r.id.clone(),
+                kind: RuleKind::When,
+                outcome: *t,
+                values: self.explain_refs(st, &r.refs),
+            })
             .collect();
         let priority = run
             .priority()
             .iter()
             .zip(p_truths)
-            .map(|(r, t)| RuleExplanation { id: r.id.clone(), kind: RuleKind::When, outcome: *t, values: self.explain_refs(st, &r.refs) })
+            .map(|(r, t)| RuleExplanation {
+                id: r.id.clone(),
+                kind: RuleKind::When,
+                outcome: *t,
+                values: self.explain_refs(st, &r.refs),
+            })
             .collect();
         let mut rank: Vec<NamedValue> = Vec::new();
         for key in run.rank() {

@@ -43,8 +43,14 @@ impl<'a> Val<'a> {
             Val::Unknown => Value::Unknown,
             Val::Bool(b) => Value::Bool(*b),
             Val::Dec(d) => match ty {
-                Type::Money { currency } => Value::Money(Money { amount: *d, currency: *currency }),
-                Type::Quantity { unit } => Value::Quantity(Quantity { amount: *d, unit: unit.clone() }),
+                Type::Money { currency } => Value::Money(Money {
+                    amount: *d,
+                    currency: *currency,
+                }),
+                Type::Quantity { unit } => Value::Quantity(Quantity {
+                    amount: *d,
+                    unit: unit.clone(),
+                }),
                 _ => Value::Number(*d),
             },
             Val::Date(d) => Value::Date(*d),

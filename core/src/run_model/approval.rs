@@ -16,11 +16,20 @@ use crate::program::Program;
 use rust_decimal::Decimal;
 
 /// Approves the selected entitlements; the fund's totals when one was given.
-pub(crate) fn approve(_program: &Program, units: &[RunUnit], records: &mut [UnitRun], options: &RunOptions) -> Result<Option<FundTotals>, RunError> {
+pub(crate) fn approve(
+    _program: &Program,
+    units: &[RunUnit],
+    records: &mut [UnitRun],
+    options: &RunOptions,
+) -> Result<Option<FundTotals>, RunError> {
     let order = run_order(records, true);
     let in_kind = |i: usize| units.get(i).is_some_and(|u| u.in_kind);
     let Some(fund) = options.fund else {
-        let state = if options.auto_approve { Approval::Approved } else { Approval::PendingValidation };
+        let state = if options.auto_approve {
+            Approval::Approved
+        } else {
+            Approval::PendingValidation
+        };
         for i in order {
             if let Some(r) = records.get_mut(i) {
                 if has_entitlement(r, in_kind(i)) {
@@ -34,7 +43,9 @@ pub(crate) fn approve(_program: &Program, units: &[RunUnit], records: &mut [Unit
     let mut remaining = available;
     let mut stopped = false;
     for i in order {
-        let Some(r) = records.get_mut(i) else { continue };
+        let Some(r) = records.get_mut(i) else {
+            continue;
+        };
         if !has_entitlement(r, in_kind(i)) {
             continue;
         }
@@ -48,7 +59,13 @@ pub(crate) fn approve(_program: &Program, units: &[RunUnit], records: &mut [Unit
             r.approval_reason = Some(ApprovalReason::FundExhausted);
         }
     }
-    Ok(Some(FundTotals { posted: fund.posted, approved_before: fund.approved, available, approved: available - remaining, remaining }))
+    Ok(Some(FundTotals {
+        posted: fund.posted,
+        approved_before: fund.approved,
+        available,
+        approved: available - remaining,
+        remaining,
+    }))
 }
 
 fn has_entitlement(r: &UnitRun, in_kind: bool) -> bool {

@@ -53,7 +53,12 @@ impl Collector {
     ///
     /// # Errors
     /// [`RunError::UnknownField`] for a name that is none of these.
-    pub fn new(program: &Program, as_of: NaiveDate, dims: &[String], age: Option<&str>) -> Result<Collector, RunError> {
+    pub fn new(
+        program: &Program,
+        as_of: NaiveDate,
+        dims: &[String],
+        age: Option<&str>,
+    ) -> Result<Collector, RunError> {
         let ir = program.ir();
         let layout = program.layout();
         let mut same = Vec::new();
@@ -65,18 +70,28 @@ impl Collector {
                     let parts = inputs
                         .iter()
                         .filter_map(|i| ir.inputs.get(*i))
-                        .map(|input| KeyPart { member: input.scope == Scope::Member, slot: input.slot, ty: input.ty.clone() })
+                        .map(|input| KeyPart {
+                            member: input.scope == Scope::Member,
+                            slot: input.slot,
+                            ty: input.ty.clone(),
+                        })
                         .collect();
                     same.push(parts);
                 }
             }
         }
         let resolve = |name: &str| -> Result<Field, RunError> {
-            let unknown = || RunError::UnknownField { field: name.to_string() };
+            let unknown = || RunError::UnknownField {
+                field: name.to_string(),
+            };
             let field = match name.split_once('.') {
                 Some(("head", f)) if layout.has_members() => {
                     let slot = layout.member_slot(f).ok_or_else(unknown)?;
-                    let ty = layout.member_inputs().get(slot).map(|i| i.ty.clone()).ok_or_else(unknown)?;
+                    let ty = layout
+                        .member_inputs()
+                        .get(slot)
+                        .map(|i| i.ty.clone())
+                        .ok_or_else(unknown)?;
                     Field::Head { slot, ty }
                 }
                 Some(("member", f)) if layout.has_members() => {
@@ -86,26 +101,43 @@ impl Collector {
                         _ => return Err(unknown()),
                     }
                 }
-                Some((scope, f)) if scope == layout.unit_scope().keyword() => unit_field(layout, f).ok_or_else(unknown)?,
+                Some((scope, f)) if scope == layout.unit_scope().keyword() => {
+                    unit_field(layout, f).ok_or_else(unknown)?
+                }
                 Some(_) => return Err(unknown()),
                 None => unit_field(layout, name).ok_or_else(unknown)?,
             };
             Ok(field)
         };
-        let dims = dims.iter().map(|d| resolve(d.trim()).map(|f| (d.trim().to_string(), f))).collect::<Result<Vec<_>, _>>()?;
+        let dims = dims
+            .iter()
+            .map(|d| resolve(d.trim()).map(|f| (d.trim().to_string(), f)))
+            .collect::<Result<Vec<_>, _>>()?;
         let age = match age {
             Some(a) => {
                 let f = resolve(a.trim())?;
                 match &f {
-                    Field::Unit { ty: Type::Date, .. } | Field::Head { ty: Type::Date, .. } => Some(f),
+                    Field::Unit { ty: Type::Date, .. } | Field::Head { ty: Type::Date, .. } => {
+                        Some(f)
+                    }
                     _ => {
-                        return Err(RunError::InvalidOption { option: "age".into(), reason: format!("`{a}` is not a date input") });
+                        return Err(RunError::InvalidOption {
+                            option: "age".into(),
+                            reason: format!("`{a}` is not a date input"),
+                        });
                     }
                 }
             }
             None => None,
         };
-        Ok(Collector { program: program.clone(), as_of, shared_members, same, dims, age })
+        Ok(Collector {
+            program: program.clone(),
+            as_of,
+            shared_members,
+            same,
+            dims,
+            age,
+        })
     }
 
     /// A collector for the dimensions and ages the program's `summary by` line names (none without
@@ -114,7 +146,15 @@ impl Collector {
     /// # Errors
     /// As [`Collector::new`] (the checker has already verified the names).
     pub fn for_program(program: &Program, as_of: NaiveDate) -> Result<Collector, RunError> {
-        let spec = program.ir().run.summary.clone().unwrap_or(entitle_dsl::run::SummarySpec { by: Vec::new(), ages: None });
+        let spec = program
+            .ir()
+            .run
+            .summary
+            .clone()
+            .unwrap_or(entitle_dsl::run::SummarySpec {
+                by: Vec::new(),
+                ages: None,
+            });
         Collector::new(program, as_of, &spec.by, spec.ages.as_deref())
     }
 
@@ -130,7 +170,10 @@ impl Collector {
         let n_rules = p.ir.rules.len();
         out.reserve(result.len());
         for i in 0..result.len() {
-            let mut u = RunUnit { unit_id: result.unit_id(i).to_string(), ..RunUnit::default() };
+            let mut u = RunUnit {
+                unit_id: result.unit_id(i).to_string(),
+                ..RunUnit::default()
+            };
             match result.status(i) {
                 UnitStatus::Error => {
                     u.error = result.error(i).map(|e| e.code().to_string());
@@ -145,31 +188,58 @@ impl Collector {
                 }
             }
             if u.outcome == Some(Outcome::NotEligible) {
-                let truths = result.out.rule_truth.get(i * n_rules..(i + 1) * n_rules).unwrap_or(&[]);
-                u.failed = p
-                    .ir
-                    .rules
-                    .iter()
-                    .zip(truths)
-                    .filter(|(r, t)| matches!((r.kind, t), (RuleKind::When, Truth::NotMet) | (RuleKind::Unless, Truth::Met)))
-                    .map(|(r, _)| r.id.clone())
-                    .collect();
+                let truths = result
+                    .out
+                    .rule_truth
+                    .get(i * n_rules..(i + 1) * n_rules)
+                    .unwrap_or(&[]);
+                u.failed =
+                    p.ir.rules
+                        .iter()
+                        .zip(truths)
+                        .filter(|(r, t)| {
+                            matches!(
+                                (r.kind, t),
+                                (RuleKind::When, Truth::NotMet) | (RuleKind::Unless, Truth::Met)
+                            )
+                        })
+                        .map(|(r, _)| r.id.clone())
+                        .collect();
             }
             u.compliance = result.compliance_slots(i).to_vec();
             u.priority = result.priority_slots(i).to_vec();
             u.rank_keys = result.rank_key_slots(i).to_vec();
             u.cash = result.cash_total(i);
-            u.in_kind = u.outcome == Some(Outcome::Eligible) && result.in_kind_totals(i).iter().any(|q| *q > rust_decimal::Decimal::ZERO);
+            u.in_kind = u.outcome == Some(Outcome::Eligible)
+                && result
+                    .in_kind_totals(i)
+                    .iter()
+                    .any(|q| *q > rust_decimal::Decimal::ZERO);
             let active = self.active_members(batch, i);
             if self.shared_members {
-                u.members = active.iter().filter_map(|r| batch.member_ids.get(*r)).map(|s| s.to_string()).collect();
+                u.members = active
+                    .iter()
+                    .filter_map(|r| batch.member_ids.get(*r))
+                    .map(|s| s.to_string())
+                    .collect();
             }
-            u.dedup_keys = self.same.iter().map(|parts| dedup_keys(batch, i, &active, parts)).collect();
-            u.groups = self.dims.iter().map(|(_, f)| self.field_value(batch, i, &active, f)).collect();
-            u.age = self.age.as_ref().and_then(|f| match self.field_value(batch, i, &active, f) {
-                Value::Date(d) => whole_years(d, self.as_of),
-                _ => None,
-            });
+            u.dedup_keys = self
+                .same
+                .iter()
+                .map(|parts| dedup_keys(batch, i, &active, parts))
+                .collect();
+            u.groups = self
+                .dims
+                .iter()
+                .map(|(_, f)| self.field_value(batch, i, &active, f))
+                .collect();
+            u.age = self
+                .age
+                .as_ref()
+                .and_then(|f| match self.field_value(batch, i, &active, f) {
+                    Value::Date(d) => whole_years(d, self.as_of),
+                    _ => None,
+                });
             out.push(u);
         }
     }
@@ -189,10 +259,16 @@ impl Collector {
     fn field_value(&self, batch: &Batch, i: usize, active: &[usize], f: &Field) -> Value {
         let input_default = |member: bool, slot: usize| -> Option<Value> {
             let layout = self.program.layout();
-            let inputs = if member { layout.member_inputs() } else { layout.unit_inputs() };
+            let inputs = if member {
+                layout.member_inputs()
+            } else {
+                layout.unit_inputs()
+            };
             inputs.get(slot).and_then(|x| x.default.clone())
         };
-        let read = |col: Option<&Column>, row: usize, ty: &Type| col.map(|c| c.value(row, ty)).unwrap_or_default();
+        let read = |col: Option<&Column>, row: usize, ty: &Type| {
+            col.map(|c| c.value(row, ty)).unwrap_or_default()
+        };
         match f {
             Field::Unit { slot, ty } => {
                 let v = read(batch.unit_cols.get(*slot), i, ty);
@@ -203,7 +279,9 @@ impl Collector {
                 }
             }
             Field::Head { slot, ty } => {
-                let head = active.iter().find(|r| batch.member_is_head.get(**r).copied().unwrap_or(false));
+                let head = active
+                    .iter()
+                    .find(|r| batch.member_is_head.get(**r).copied().unwrap_or(false));
                 match head {
                     Some(r) => {
                         let v = read(batch.member_cols.get(*slot), *r, ty);
@@ -264,7 +342,11 @@ fn whole_years(birth: NaiveDate, as_of: NaiveDate) -> Option<u32> {
 pub fn normalise(v: &Value) -> Option<String> {
     let s = match v {
         Value::Unknown | Value::List(_) => return None,
-        Value::Text(t) => t.chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '/' | '(' | ')')).flat_map(char::to_uppercase).collect(),
+        Value::Text(t) => t
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '/' | '(' | ')'))
+            .flat_map(char::to_uppercase)
+            .collect(),
         Value::Number(n) => n.normalize().to_string(),
         Value::Money(m) => m.amount.normalize().to_string(),
         Value::Quantity(q) => q.amount.normalize().to_string(),
@@ -278,7 +360,11 @@ pub fn normalise(v: &Value) -> Option<String> {
 /// for member inputs; a list input gives one key per element.
 fn dedup_keys(batch: &Batch, i: usize, active: &[usize], parts: &[KeyPart]) -> Vec<String> {
     let read = |part: &KeyPart, row: usize| -> Value {
-        let col = if part.member { batch.member_cols.get(part.slot) } else { batch.unit_cols.get(part.slot) };
+        let col = if part.member {
+            batch.member_cols.get(part.slot)
+        } else {
+            batch.unit_cols.get(part.slot)
+        };
         col.map(|c| c.value(row, &part.ty)).unwrap_or_default()
     };
     let key_of = |row_of: &dyn Fn(&KeyPart) -> usize| -> Vec<String> {
@@ -289,7 +375,9 @@ fn dedup_keys(batch: &Batch, i: usize, active: &[usize], parts: &[KeyPart]) -> V
         }
         let mut key = String::new();
         for (k, part) in parts.iter().enumerate() {
-            let Some(v) = normalise(&read(part, row_of(part))) else { return Vec::new() };
+            let Some(v) = normalise(&read(part, row_of(part))) else {
+                return Vec::new();
+            };
             if k > 0 {
                 key.push('\u{1f}');
             }
@@ -298,7 +386,10 @@ fn dedup_keys(batch: &Batch, i: usize, active: &[usize], parts: &[KeyPart]) -> V
         vec![key]
     };
     let mut keys = if parts.iter().any(|p| p.member) {
-        active.iter().flat_map(|r| key_of(&|p: &KeyPart| if p.member { *r } else { i })).collect()
+        active
+            .iter()
+            .flat_map(|r| key_of(&|p: &KeyPart| if p.member { *r } else { i }))
+            .collect()
     } else {
         key_of(&|_: &KeyPart| i)
     };
@@ -313,11 +404,20 @@ mod tests {
 
     #[test]
     fn normalised_keys_ignore_case_spaces_and_punctuation() {
-        assert_eq!(normalise(&Value::Text(" ab-123 ".into())), Some("AB123".into()));
-        assert_eq!(normalise(&Value::Text("+254 (712) 345.678".into())), Some("+254712345678".into()));
+        assert_eq!(
+            normalise(&Value::Text(" ab-123 ".into())),
+            Some("AB123".into())
+        );
+        assert_eq!(
+            normalise(&Value::Text("+254 (712) 345.678".into())),
+            Some("+254712345678".into())
+        );
         assert_eq!(normalise(&Value::Text(" - ".into())), None);
         assert_eq!(normalise(&Value::Unknown), None);
-        assert_eq!(normalise(&Value::Number(rust_decimal::Decimal::new(1200, 2))), Some("12".into()));
+        assert_eq!(
+            normalise(&Value::Number(rust_decimal::Decimal::new(1200, 2))),
+            Some("12".into())
+        );
     }
 
     #[test]

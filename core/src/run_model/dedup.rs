@@ -35,8 +35,16 @@ pub fn duplicates(
     }
     let mut out: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
     for members in groups.values().filter(|g| g.len() > 1) {
-        let before: Vec<usize> = members.iter().copied().filter(|i| enrolled_before(*i)).collect();
-        let kept = if let [only] = before.as_slice() { Some(*only) } else { None };
+        let before: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|i| enrolled_before(*i))
+            .collect();
+        let kept = if let [only] = before.as_slice() {
+            Some(*only)
+        } else {
+            None
+        };
         for &i in members {
             if Some(i) == kept {
                 continue;
@@ -52,18 +60,46 @@ pub fn duplicates(
 pub(crate) fn apply(program: &Program, units: &[RunUnit], records: &mut [UnitRun]) {
     let mut same_index = 0usize;
     for rule in &program.ir().run.dedup {
-        let candidates: Vec<usize> = (0..records.len()).filter(|i| records.get(*i).is_some_and(|r| r.state == MembershipState::Enrolled)).collect();
-        let enrolled_before = |i: usize| records.get(i).is_some_and(|r| r.previous_state == Some(MembershipState::Enrolled));
+        let candidates: Vec<usize> = (0..records.len())
+            .filter(|i| {
+                records
+                    .get(*i)
+                    .is_some_and(|r| r.state == MembershipState::Enrolled)
+            })
+            .collect();
+        let enrolled_before = |i: usize| {
+            records
+                .get(i)
+                .is_some_and(|r| r.previous_state == Some(MembershipState::Enrolled))
+        };
         let found = match &rule.criterion {
-            DedupCriterion::SharedMembers => duplicates(&candidates, |i| units.get(i).map(|u| u.members.clone()).unwrap_or_default(), enrolled_before),
+            DedupCriterion::SharedMembers => duplicates(
+                &candidates,
+                |i| units.get(i).map(|u| u.members.clone()).unwrap_or_default(),
+                enrolled_before,
+            ),
             DedupCriterion::Same(_) => {
                 let s = same_index;
                 same_index += 1;
-                duplicates(&candidates, |i| units.get(i).and_then(|u| u.dedup_keys.get(s)).cloned().unwrap_or_default(), enrolled_before)
+                duplicates(
+                    &candidates,
+                    |i| {
+                        units
+                            .get(i)
+                            .and_then(|u| u.dedup_keys.get(s))
+                            .cloned()
+                            .unwrap_or_default()
+                    },
+                    enrolled_before,
+                )
             }
         };
         for (i, others) in found {
-            let with: Vec<String> = others.iter().filter_map(|j| records.get(*j)).map(|r| r.unit_id.clone()).collect();
+            let with: Vec<String> = others
+                .iter()
+                .filter_map(|j| records.get(*j))
+                .map(|r| r.unit_id.clone())
+                .collect();
             if let Some(r) = records.get_mut(i) {
                 r.state = MembershipState::Duplicated;
                 let mut reason = StateReason::new(ReasonCode::Duplicate);
@@ -81,7 +117,12 @@ mod tests {
     use super::*;
 
     fn keys<'a>(table: &'a [&'a [&'a str]]) -> impl Fn(usize) -> Vec<String> + 'a {
-        move |i| table.get(i).map(|k| k.iter().map(|s| s.to_string()).collect()).unwrap_or_default()
+        move |i| {
+            table
+                .get(i)
+                .map(|k| k.iter().map(|s| s.to_string()).collect())
+                .unwrap_or_default()
+        }
     }
 
     #[test]
@@ -89,7 +130,10 @@ mod tests {
         // 0 and 1 share "x"; 2 and 3 share "y"; 4 is alone. Unit 2 was enrolled before.
         let table: &[&[&str]] = &[&["x"], &["x"], &["y"], &["y"], &["z"]];
         let found = duplicates(&[0, 1, 2, 3, 4], keys(table), |i| i == 2);
-        let got: Vec<(usize, Vec<usize>)> = found.into_iter().map(|(i, s)| (i, s.into_iter().collect())).collect();
+        let got: Vec<(usize, Vec<usize>)> = found
+            .into_iter()
+            .map(|(i, s)| (i, s.into_iter().collect()))
+            .collect();
         assert_eq!(got, vec![(0, vec![1]), (1, vec![0]), (3, vec![2])]);
     }
 
@@ -98,7 +142,10 @@ mod tests {
         // 0–1 share "x", 1–2 share "y": 0 and 2 are not grouped together.
         let table: &[&[&str]] = &[&["x"], &["x", "y"], &["y"]];
         let found = duplicates(&[0, 1, 2], keys(table), |i| i != 2);
-        let got: Vec<(usize, Vec<usize>)> = found.into_iter().map(|(i, s)| (i, s.into_iter().collect())).collect();
+        let got: Vec<(usize, Vec<usize>)> = found
+            .into_iter()
+            .map(|(i, s)| (i, s.into_iter().collect()))
+            .collect();
         // Group x: 0 and 1 were both enrolled before: both duplicates. Group y: only 1 was: 2 is.
         assert_eq!(got, vec![(0, vec![1]), (1, vec![0]), (2, vec![1])]);
     }

@@ -56,8 +56,12 @@ impl RunError {
     fn args(&self) -> Vec<(&'static str, String)> {
         match self {
             RunError::UnknownField { field } => vec![("field", field.clone())],
-            RunError::InvalidOption { option, reason } => vec![("option", option.clone()), ("reason", reason.clone())],
-            RunError::NoBoundValue { param, as_of } => vec![("param", param.clone()), ("as_of", as_of.to_string())],
+            RunError::InvalidOption { option, reason } => {
+                vec![("option", option.clone()), ("reason", reason.clone())]
+            }
+            RunError::NoBoundValue { param, as_of } => {
+                vec![("param", param.clone()), ("as_of", as_of.to_string())]
+            }
             RunError::Overflow { at } => vec![("at", at.clone())],
         }
     }
@@ -84,10 +88,18 @@ mod tests {
     #[test]
     fn every_code_has_an_english_and_french_message() {
         for code in CODES {
-            assert!(locale::english().get(code).is_some(), "no English message for {code}");
-            assert!(locale::catalog("fr").get(code).is_some(), "no French message for {code}");
+            assert!(
+                locale::english().get(code).is_some(),
+                "no English message for {code}"
+            );
+            assert!(
+                locale::catalog("fr").get(code).is_some(),
+                "no French message for {code}"
+            );
         }
-        let e = RunError::UnknownField { field: "gender".into() };
+        let e = RunError::UnknownField {
+            field: "gender".into(),
+        };
         assert_eq!(e.code(), "R0101");
         assert!(e.to_string().contains("gender"));
     }

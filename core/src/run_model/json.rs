@@ -21,7 +21,10 @@
 //! carried out gives
 //! `{"error": {"code": "R0102", "message": "…", …}}`.
 
-use super::{run, BudgetMode, Collector, ComplianceCheck, Enrolment, Fund, MembershipState, RunError, RunOptions, RunUnit};
+use super::{
+    run, BudgetMode, Collector, ComplianceCheck, Enrolment, Fund, MembershipState, RunError,
+    RunOptions, RunUnit,
+};
 use crate::eval::EvalOptions;
 use crate::json::unit_from_json;
 use crate::model::Unit;
@@ -82,13 +85,24 @@ fn amount(v: &Json, option: &str) -> Result<Decimal, RunError> {
         Json::Number(n) => n.to_string(),
         _ => String::new(),
     };
-    crate::parse::parse_decimal(&text).ok_or_else(|| RunError::InvalidOption { option: option.into(), reason: "expected a decimal amount".into() })
+    crate::parse::parse_decimal(&text).ok_or_else(|| RunError::InvalidOption {
+        option: option.into(),
+        reason: "expected a decimal amount".into(),
+    })
 }
 
 impl OptionsJson {
     fn run_options(&self) -> Result<RunOptions, RunError> {
         let fund = match &self.fund {
-            Some(f) => Some(Fund { posted: amount(&f.posted, "fund.posted")?, approved: f.approved.as_ref().map(|a| amount(a, "fund.approved")).transpose()?.unwrap_or_default() }),
+            Some(f) => Some(Fund {
+                posted: amount(&f.posted, "fund.posted")?,
+                approved: f
+                    .approved
+                    .as_ref()
+                    .map(|a| amount(a, "fund.approved"))
+                    .transpose()?
+                    .unwrap_or_default(),
+            }),
             None => None,
         };
         Ok(RunOptions {
@@ -96,7 +110,11 @@ impl OptionsJson {
             compliance: self.compliance.unwrap_or_default(),
             enrolment: self.enrolment.unwrap_or_default(),
             top: self.top,
-            budget: self.budget.as_ref().map(|b| amount(b, "budget")).transpose()?,
+            budget: self
+                .budget
+                .as_ref()
+                .map(|b| amount(b, "budget"))
+                .transpose()?,
             budget_mode: self.budget_mode,
             fund,
             auto_approve: self.auto_approve,
@@ -131,16 +149,39 @@ impl Program {
         }
     }
 
-    fn run_cycle_json_inner(&self, units: &[Json], as_of: &str, options: &Json) -> Result<Json, RunError> {
-        let invalid = |option: &str, reason: String| RunError::InvalidOption { option: option.into(), reason };
-        let date = parse_date(as_of.trim()).ok_or_else(|| invalid("as_of", "expected an ISO 8601 date such as 2026-03-01".into()))?;
-        let o: OptionsJson = if options.is_null() { OptionsJson::default() } else { serde_json::from_value(options.clone()).map_err(|e| invalid("options", e.to_string()))? };
+    fn run_cycle_json_inner(
+        &self,
+        units: &[Json],
+        as_of: &str,
+        options: &Json,
+    ) -> Result<Json, RunError> {
+        let invalid = |option: &str, reason: String| RunError::InvalidOption {
+            option: option.into(),
+            reason,
+        };
+        let date = parse_date(as_of.trim()).ok_or_else(|| {
+            invalid(
+                "as_of",
+                "expected an ISO 8601 date such as 2026-03-01".into(),
+            )
+        })?;
+        let o: OptionsJson = if options.is_null() {
+            OptionsJson::default()
+        } else {
+            serde_json::from_value(options.clone())
+                .map_err(|e| invalid("options", e.to_string()))?
+        };
         let run_options = o.run_options()?;
         let other = match &o.compare_with {
             Some(c) => {
-                let other: OptionsJson = serde_json::from_value(c.clone()).map_err(|e| invalid("compare_with", e.to_string()))?;
+                let other: OptionsJson = serde_json::from_value(c.clone())
+                    .map_err(|e| invalid("compare_with", e.to_string()))?;
                 if other.compare_with.is_some() || other.summary.is_some() {
-                    return Err(invalid("compare_with", "the other run takes run options only (no `summary`, no `compare_with`)".into()));
+                    return Err(invalid(
+                        "compare_with",
+                        "the other run takes run options only (no `summary`, no `compare_with`)"
+                            .into(),
+                    ));
                 }
                 Some(other.run_options()?)
             }
@@ -150,7 +191,11 @@ impl Program {
         let summary = o.summary.unwrap_or_default();
         // Without `by` (or `age`), the program's own `summary by` line applies.
         let spec = self.ir().run.summary.clone();
-        let by = summary.by.clone().or_else(|| spec.as_ref().map(|s| s.by.clone())).unwrap_or_default();
+        let by = summary
+            .by
+            .clone()
+            .or_else(|| spec.as_ref().map(|s| s.by.clone()))
+            .unwrap_or_default();
         let age = summary.age.clone().or_else(|| spec.and_then(|s| s.ages));
         let collector = Collector::new(self, date, &by, age.as_deref())?;
         // Malformed units keep their place as error records.
@@ -164,7 +209,11 @@ impl Program {
                 }
                 Err(e) => {
                     let id = u.get("id").and_then(id_text).unwrap_or_default();
-                    bad.push(Some(RunUnit { unit_id: id, error: Some(e.code().to_string()), ..RunUnit::default() }));
+                    bad.push(Some(RunUnit {
+                        unit_id: id,
+                        error: Some(e.code().to_string()),
+                        ..RunUnit::default()
+                    }));
                 }
             }
         }
@@ -173,21 +222,40 @@ impl Program {
         let mut good = Vec::with_capacity(parsed.len());
         collector.collect(&result, &mut good);
         let mut good = good.into_iter();
-        let records: Vec<RunUnit> = bad.into_iter().filter_map(|b| b.or_else(|| good.next())).collect();
+        let records: Vec<RunUnit> = bad
+            .into_iter()
+            .filter_map(|b| b.or_else(|| good.next()))
+            .collect();
         let outcome = run(self, date, &records, &run_options)?;
         let comparison = match &other {
-            Some(other) => Some(super::summary::compare(&outcome, &run(self, date, &records, other)?)),
+            Some(other) => Some(super::summary::compare(
+                &outcome,
+                &run(self, date, &records, other)?,
+            )),
             None => None,
         };
         let mut out = json!({ "units": outcome.units, "totals": outcome.totals });
         if let (Some(c), Json::Object(m)) = (comparison, &mut out) {
-            m.insert("comparison".into(), serde_json::to_value(c).unwrap_or(Json::Null));
+            m.insert(
+                "comparison".into(),
+                serde_json::to_value(c).unwrap_or(Json::Null),
+            );
         }
         if wants_summary {
-            let reference: Option<BTreeSet<String>> = summary.reference.map(|r| r.iter().filter_map(id_text).collect());
-            let s = super::summary::summarize(&outcome, &records, &collector.dimensions(), reference.as_ref());
+            let reference: Option<BTreeSet<String>> = summary
+                .reference
+                .map(|r| r.iter().filter_map(id_text).collect());
+            let s = super::summary::summarize(
+                &outcome,
+                &records,
+                &collector.dimensions(),
+                reference.as_ref(),
+            );
             if let Json::Object(m) = &mut out {
-                m.insert("summary".into(), serde_json::to_value(s).unwrap_or(Json::Null));
+                m.insert(
+                    "summary".into(),
+                    serde_json::to_value(s).unwrap_or(Json::Null),
+                );
             }
         }
         Ok(out)

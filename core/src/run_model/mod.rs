@@ -224,7 +224,13 @@ pub struct StateReason {
 impl StateReason {
     /// A reason with only a code.
     pub fn new(code: ReasonCode) -> StateReason {
-        StateReason { code, rules: Vec::new(), with: Vec::new(), missing: Vec::new(), error: None }
+        StateReason {
+            code,
+            rules: Vec::new(),
+            with: Vec::new(),
+            missing: Vec::new(),
+            error: None,
+        }
     }
 
     fn with_rules(mut self, rules: Vec<String>) -> StateReason {
@@ -423,7 +429,11 @@ impl RunOutcome {
 
     /// Ids of the selected units, in input order.
     pub fn selected_ids(&self) -> Vec<&str> {
-        self.units.iter().filter(|u| u.selected).map(|u| u.unit_id.as_str()).collect()
+        self.units
+            .iter()
+            .filter(|u| u.selected)
+            .map(|u| u.unit_id.as_str())
+            .collect()
     }
 }
 
@@ -432,18 +442,40 @@ impl RunOutcome {
 /// # Errors
 /// [`RunError`] when the program's selection bounds have no value at the as-of date, or the options
 /// do not fit the program (a budget for a program without a currency, a negative amount …).
-pub fn run(program: &Program, as_of: NaiveDate, units: &[RunUnit], options: &RunOptions) -> Result<RunOutcome, RunError> {
+pub fn run(
+    program: &Program,
+    as_of: NaiveDate,
+    units: &[RunUnit],
+    options: &RunOptions,
+) -> Result<RunOutcome, RunError> {
     let bounds = selection::Bounds::resolve(program, as_of, options)?;
-    let mut records: Vec<UnitRun> = units.iter().map(|u| states::initial(program, u, options)).collect();
+    let mut records: Vec<UnitRun> = units
+        .iter()
+        .map(|u| states::initial(program, u, options))
+        .collect();
     dedup::apply(program, units, &mut records);
     let budget = selection::select(program, units, &mut records, &bounds)?;
     let fund = approval::approve(program, units, &mut records, options)?;
     let totals = totals(&records, bounds.top, budget, fund);
-    Ok(RunOutcome { as_of, units: records, totals })
+    Ok(RunOutcome {
+        as_of,
+        units: records,
+        totals,
+    })
 }
 
-fn totals(records: &[UnitRun], top: Option<u64>, budget: Option<BudgetTotals>, fund: Option<FundTotals>) -> RunTotals {
-    let mut t = RunTotals { top, budget, fund, ..RunTotals::default() };
+fn totals(
+    records: &[UnitRun],
+    top: Option<u64>,
+    budget: Option<BudgetTotals>,
+    fund: Option<FundTotals>,
+) -> RunTotals {
+    let mut t = RunTotals {
+        top,
+        budget,
+        fund,
+        ..RunTotals::default()
+    };
     for r in records {
         t.units += 1;
         if r.decision.is_none() {
@@ -476,7 +508,12 @@ impl Program {
     ///
     /// # Errors
     /// As [`run`].
-    pub fn run_cycle(&self, units: &[crate::model::Unit], as_of: NaiveDate, options: &RunOptions) -> Result<RunOutcome, RunError> {
+    pub fn run_cycle(
+        &self,
+        units: &[crate::model::Unit],
+        as_of: NaiveDate,
+        options: &RunOptions,
+    ) -> Result<RunOutcome, RunError> {
         let collector = Collector::new(self, as_of, &[], None)?;
         let batch = self.bind(units);
         let result = self.run(&batch, as_of, &crate::eval::EvalOptions::default());

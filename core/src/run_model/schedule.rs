@@ -49,7 +49,9 @@ fn starts(s: &Schedule, from: NaiveDate, every: (u32, Period), limit: u32) -> Ve
     let mut k = 0u32;
     while (out.len() as u32) < limit {
         if weekly_days {
-            let Some(week) = nth(week_start, every, k) else { break };
+            let Some(week) = nth(week_start, every, k) else {
+                break;
+            };
             for d in &s.weekdays {
                 let day = week + Duration::days(i64::from(*d));
                 if day >= from && (out.len() as u32) < limit {
@@ -57,7 +59,9 @@ fn starts(s: &Schedule, from: NaiveDate, every: (u32, Period), limit: u32) -> Ve
                 }
             }
         } else {
-            let Some(day) = nth(from, every, k) else { break };
+            let Some(day) = nth(from, every, k) else {
+                break;
+            };
             out.push(day);
         }
         k = match k.checked_add(1) {
@@ -70,10 +74,19 @@ fn starts(s: &Schedule, from: NaiveDate, every: (u32, Period), limit: u32) -> Ve
 
 /// The cycles of a schedule (empty when it has no first start).
 pub fn cycles(s: &Schedule) -> Vec<Cycle> {
-    let Some(from) = s.from else { return Vec::new() };
-    let duration = |start: NaiveDate| s.duration_days.and_then(|d| start.checked_add_signed(Duration::days(i64::from(d))));
+    let Some(from) = s.from else {
+        return Vec::new();
+    };
+    let duration = |start: NaiveDate| {
+        s.duration_days
+            .and_then(|d| start.checked_add_signed(Duration::days(i64::from(d))))
+    };
     let Some(every) = s.every else {
-        return vec![Cycle { number: 1, start: from, end: duration(from) }];
+        return vec![Cycle {
+            number: 1,
+            start: from,
+            end: duration(from),
+        }];
     };
     if every.0 == 0 {
         return Vec::new();
@@ -90,7 +103,11 @@ pub fn cycles(s: &Schedule) -> Vec<Cycle> {
             break;
         }
         let end = duration(*start).or_else(|| dates.get(i + 1).copied());
-        out.push(Cycle { number: out.len() as u32 + 1, start: *start, end });
+        out.push(Cycle {
+            number: out.len() as u32 + 1,
+            start: *start,
+            end,
+        });
     }
     out
 }
@@ -98,7 +115,12 @@ pub fn cycles(s: &Schedule) -> Vec<Cycle> {
 impl crate::program::Program {
     /// The program's cycles, from its `cycle` line (empty without one).
     pub fn cycles(&self) -> Vec<Cycle> {
-        self.ir().run.schedule.as_ref().map(cycles).unwrap_or_default()
+        self.ir()
+            .run
+            .schedule
+            .as_ref()
+            .map(cycles)
+            .unwrap_or_default()
     }
 }
 
@@ -111,7 +133,14 @@ mod tests {
     }
 
     fn schedule(every: Option<(u32, Period)>, from: NaiveDate) -> Schedule {
-        Schedule { every, weekdays: Vec::new(), from: Some(from), count: None, until: None, duration_days: None }
+        Schedule {
+            every,
+            weekdays: Vec::new(),
+            from: Some(from),
+            count: None,
+            until: None,
+            duration_days: None,
+        }
     }
 
     #[test]
@@ -119,7 +148,15 @@ mod tests {
         let c = cycles(&schedule(Some((1, Period::Month)), d(2026, 1, 31)));
         assert_eq!(c.len(), 10);
         let starts: Vec<NaiveDate> = c.iter().take(4).map(|x| x.start).collect();
-        assert_eq!(starts, vec![d(2026, 1, 31), d(2026, 2, 28), d(2026, 3, 31), d(2026, 4, 30)]);
+        assert_eq!(
+            starts,
+            vec![
+                d(2026, 1, 31),
+                d(2026, 2, 28),
+                d(2026, 3, 31),
+                d(2026, 4, 30)
+            ]
+        );
         assert_eq!(c[0].end, Some(d(2026, 2, 28)));
         assert_eq!(c[9].end, Some(d(2026, 11, 30)));
     }
@@ -141,11 +178,30 @@ mod tests {
         s.count = Some(2);
         s.duration_days = Some(30);
         let c = cycles(&s);
-        assert_eq!(c.iter().map(|x| (x.start, x.end)).collect::<Vec<_>>(), vec![(d(2024, 2, 29), Some(d(2024, 3, 30))), (d(2025, 2, 28), Some(d(2025, 3, 30)))]);
+        assert_eq!(
+            c.iter().map(|x| (x.start, x.end)).collect::<Vec<_>>(),
+            vec![
+                (d(2024, 2, 29), Some(d(2024, 3, 30))),
+                (d(2025, 2, 28), Some(d(2025, 3, 30)))
+            ]
+        );
         let demand = cycles(&schedule(None, d(2026, 5, 1)));
-        assert_eq!(demand, vec![Cycle { number: 1, start: d(2026, 5, 1), end: None }]);
+        assert_eq!(
+            demand,
+            vec![Cycle {
+                number: 1,
+                start: d(2026, 5, 1),
+                end: None
+            }]
+        );
         let mut quarterly = schedule(Some((3, Period::Month)), d(2026, 1, 1));
         quarterly.count = Some(3);
-        assert_eq!(cycles(&quarterly).iter().map(|x| x.start).collect::<Vec<_>>(), vec![d(2026, 1, 1), d(2026, 4, 1), d(2026, 7, 1)]);
+        assert_eq!(
+            cycles(&quarterly)
+                .iter()
+                .map(|x| x.start)
+                .collect::<Vec<_>>(),
+            vec![d(2026, 1, 1), d(2026, 4, 1), d(2026, 7, 1)]
+        );
     }
 }

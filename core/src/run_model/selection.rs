@@ -20,7 +20,10 @@
 //! decides who is enrolled. A unit already enrolled stays enrolled and simply receives nothing in
 //! this run.
 
-use super::{BudgetMode, BudgetTotals, MembershipState, ReasonCode, RunError, RunOptions, RunUnit, SelectionCode, StateReason, UnitRun};
+use super::{
+    BudgetMode, BudgetTotals, MembershipState, ReasonCode, RunError, RunOptions, RunUnit,
+    SelectionCode, StateReason, UnitRun,
+};
 use crate::program::Program;
 use crate::result::Truth;
 use chrono::NaiveDate;
@@ -47,7 +50,9 @@ fn bound_value(program: &Program, b: &Bound, as_of: NaiveDate) -> Result<Value, 
         Bound::Param(i) => {
             let p = program.ir().params.get(*i);
             let name = p.map(|p| p.name.clone()).unwrap_or_default();
-            p.and_then(|p| p.value_on(as_of)).map(|v| v.value.clone()).ok_or(RunError::NoBoundValue { param: name, as_of })
+            p.and_then(|p| p.value_on(as_of))
+                .map(|v| v.value.clone())
+                .ok_or(RunError::NoBoundValue { param: name, as_of })
         }
     }
 }
@@ -62,58 +67,98 @@ fn amount(v: &Value) -> Option<Decimal> {
 
 impl Bounds {
     /// The bounds from the program's `selection` section, overridden by the options.
-    pub(crate) fn resolve(program: &Program, as_of: NaiveDate, options: &RunOptions) -> Result<Bounds, RunError> {
+    pub(crate) fn resolve(
+        program: &Program,
+        as_of: NaiveDate,
+        options: &RunOptions,
+    ) -> Result<Bounds, RunError> {
         let sel = program.ir().run.selection.as_ref();
         let ranks = !program.ir().run.rank().is_empty();
-        let invalid = |option: &str, reason: &str| RunError::InvalidOption { option: option.into(), reason: reason.into() };
+        let invalid = |option: &str, reason: &str| RunError::InvalidOption {
+            option: option.into(),
+            reason: reason.into(),
+        };
         let top = match (options.top, sel.and_then(|s| s.top.as_ref())) {
             (Some(n), _) => Some(n),
             (None, Some(b)) => {
-                let v = amount(&bound_value(program, b, as_of)?).ok_or_else(|| invalid("top", "it is not a number"))?;
+                let v = amount(&bound_value(program, b, as_of)?)
+                    .ok_or_else(|| invalid("top", "it is not a number"))?;
                 if v.is_sign_negative() || v.fract() != Decimal::ZERO {
-                    return Err(invalid("top", "it must be a whole number of units, zero or more"));
+                    return Err(invalid(
+                        "top",
+                        "it must be a whole number of units, zero or more",
+                    ));
                 }
-                Some(v.to_u64().ok_or_else(|| invalid("top", "it is too large"))?)
+                Some(
+                    v.to_u64()
+                        .ok_or_else(|| invalid("top", "it is too large"))?,
+                )
             }
             (None, None) => None,
         };
         let written = sel.and_then(|s| s.budget.as_ref());
         let budget = match (options.budget, written) {
             (Some(a), w) => {
-                let mode = options.budget_mode.or(w.map(|(_, m)| *m)).unwrap_or(if ranks { BudgetMode::RankOrder } else { BudgetMode::Proportional });
+                let mode = options
+                    .budget_mode
+                    .or(w.map(|(_, m)| *m))
+                    .unwrap_or(if ranks {
+                        BudgetMode::RankOrder
+                    } else {
+                        BudgetMode::Proportional
+                    });
                 Some((a, mode))
             }
             (None, Some((b, mode))) => {
-                let v = amount(&bound_value(program, b, as_of)?).ok_or_else(|| invalid("budget", "it is not an amount of money"))?;
+                let v = amount(&bound_value(program, b, as_of)?)
+                    .ok_or_else(|| invalid("budget", "it is not an amount of money"))?;
                 Some((v, options.budget_mode.unwrap_or(*mode)))
             }
             (None, None) => None,
         };
         if let Some((a, mode)) = budget {
             if program.currency().is_none() {
-                return Err(invalid("budget", "the program has no currency, so nothing is paid in cash"));
+                return Err(invalid(
+                    "budget",
+                    "the program has no currency, so nothing is paid in cash",
+                ));
             }
             if a.is_sign_negative() {
                 return Err(invalid("budget", "a budget cannot be negative"));
             }
             if mode == BudgetMode::RankOrder && !ranks {
-                return Err(invalid("budget", "a budget spent in rank order needs `rank by` in the program's selection"));
+                return Err(invalid(
+                    "budget",
+                    "a budget spent in rank order needs `rank by` in the program's selection",
+                ));
             }
         }
         if top.is_some() && !ranks {
-            return Err(invalid("top", "selecting the top units needs `rank by` in the program's selection"));
+            return Err(invalid(
+                "top",
+                "selecting the top units needs `rank by` in the program's selection",
+            ));
         }
         let step = match (program.ir().entitlement.round, program.currency()) {
             (Some((step, _)), _) => step,
             (None, Some(c)) => Decimal::new(1, c.minor_units()),
             (None, None) => Decimal::ONE,
         };
-        Ok(Bounds { top, budget, step, closed: options.enrolment == super::Enrolment::Closed })
+        Ok(Bounds {
+            top,
+            budget,
+            step,
+            closed: options.enrolment == super::Enrolment::Closed,
+        })
     }
 }
 
 /// Compares two units' ranking keys: each key in its direction, then unit ids in byte order.
-pub fn compare_keys(a: (&[Option<Decimal>], &str), b: (&[Option<Decimal>], &str), descending: &[bool]) -> Ordering {
+pub fn compare_keys(
+    a: (&[Option<Decimal>], &str),
+    b: (&[Option<Decimal>], &str),
+    descending: &[bool],
+) -> Ordering {
     for (k, desc) in descending.iter().enumerate() {
         let x = a.0.get(k).copied().flatten();
         let y = b.0.get(k).copied().flatten();
@@ -129,7 +174,13 @@ pub fn compare_keys(a: (&[Option<Decimal>], &str), b: (&[Option<Decimal>], &str)
 /// The order in which selected units are approved and budgets are spent: rank order for a program
 /// that ranks, unit id (byte order) otherwise.
 pub(crate) fn run_order(records: &[UnitRun], selected_only: bool) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..records.len()).filter(|i| records.get(*i).is_some_and(|r| !selected_only || r.selected)).collect();
+    let mut order: Vec<usize> = (0..records.len())
+        .filter(|i| {
+            records
+                .get(*i)
+                .is_some_and(|r| !selected_only || r.selected)
+        })
+        .collect();
     order.sort_by(|a, b| {
         let (ra, rb) = (records.get(*a), records.get(*b));
         let ka = ra.and_then(|r| r.rank).unwrap_or(u64::MAX);
@@ -145,7 +196,10 @@ pub(crate) fn run_order(records: &[UnitRun], selected_only: bool) -> Vec<usize> 
 
 /// Whether the unit was a beneficiary before this run (enrolled or paused).
 fn was_enrolled(r: &UnitRun) -> bool {
-    matches!(r.previous_state, Some(MembershipState::Enrolled | MembershipState::Paused))
+    matches!(
+        r.previous_state,
+        Some(MembershipState::Enrolled | MembershipState::Paused)
+    )
 }
 
 /// Rounds down (towards zero) to a multiple of `step`.
@@ -154,13 +208,21 @@ fn floor_to(x: Decimal, step: Decimal) -> Decimal {
         return x;
     }
     match x.checked_div(step) {
-        Some(q) => q.round_dp_with_strategy(0, RoundingStrategy::ToZero).checked_mul(step).unwrap_or(x),
+        Some(q) => q
+            .round_dp_with_strategy(0, RoundingStrategy::ToZero)
+            .checked_mul(step)
+            .unwrap_or(x),
         None => x,
     }
 }
 
 /// Applies priority, ranking, `top N` and the budget. Returns the budget's totals when one applied.
-pub(crate) fn select(program: &Program, units: &[RunUnit], records: &mut [UnitRun], bounds: &Bounds) -> Result<Option<BudgetTotals>, RunError> {
+pub(crate) fn select(
+    program: &Program,
+    units: &[RunUnit],
+    records: &mut [UnitRun],
+    bounds: &Bounds,
+) -> Result<Option<BudgetTotals>, RunError> {
     let run = &program.ir().run;
     let ranks = !run.rank().is_empty();
     let directions: Vec<bool> = run.rank().iter().map(|k| k.descending).collect();
@@ -175,14 +237,22 @@ pub(crate) fn select(program: &Program, units: &[RunUnit], records: &mut [UnitRu
             r.selection = SelectionCode::NotEnrolled;
             continue;
         }
-        if !matches!(r.state_reason.code, ReasonCode::Eligible | ReasonCode::Compliant) {
+        if !matches!(
+            r.state_reason.code,
+            ReasonCode::Eligible | ReasonCode::Compliant
+        ) {
             r.selection = SelectionCode::Undecided;
             continue;
         }
         let u = units.get(i);
         let priority = u.map(|u| u.priority.as_slice()).unwrap_or(&[]);
-        let failing: Vec<String> =
-            run.priority().iter().zip(priority).filter(|(_, t)| **t == Truth::NotMet).map(|(p, _)| p.id.clone()).collect();
+        let failing: Vec<String> = run
+            .priority()
+            .iter()
+            .zip(priority)
+            .filter(|(_, t)| **t == Truth::NotMet)
+            .map(|(p, _)| p.id.clone())
+            .collect();
         if !failing.is_empty() {
             r.selection = SelectionCode::Priority;
             r.selection_rules = failing;
@@ -192,7 +262,11 @@ pub(crate) fn select(program: &Program, units: &[RunUnit], records: &mut [UnitRu
             r.selection = SelectionCode::PriorityUnknown;
             continue;
         }
-        if ranks && u.is_none_or(|u| u.rank_keys.len() < directions.len() || u.rank_keys.iter().any(Option::is_none)) {
+        if ranks
+            && u.is_none_or(|u| {
+                u.rank_keys.len() < directions.len() || u.rank_keys.iter().any(Option::is_none)
+            })
+        {
             r.selection = SelectionCode::RankUnknown;
             continue;
         }
@@ -202,7 +276,13 @@ pub(crate) fn select(program: &Program, units: &[RunUnit], records: &mut [UnitRu
     if ranks {
         let empty: Vec<Option<Decimal>> = Vec::new();
         let keys = |i: usize| -> (&[Option<Decimal>], &str) {
-            (units.get(i).map(|u| u.rank_keys.as_slice()).unwrap_or(&empty), records.get(i).map(|r| r.unit_id.as_str()).unwrap_or(""))
+            (
+                units
+                    .get(i)
+                    .map(|u| u.rank_keys.as_slice())
+                    .unwrap_or(&empty),
+                records.get(i).map(|r| r.unit_id.as_str()).unwrap_or(""),
+            )
         };
         rankable.sort_by(|a, b| compare_keys(keys(*a), keys(*b), &directions));
         for (pos, i) in rankable.iter().enumerate() {
@@ -220,16 +300,23 @@ pub(crate) fn select(program: &Program, units: &[RunUnit], records: &mut [UnitRu
     // 3. Top N, then a budget in rank order.
     let mut spent = Decimal::ZERO;
     let mut over = false;
-    let rank_order_budget = bounds.budget.filter(|(_, m)| *m == BudgetMode::RankOrder).map(|(a, _)| a);
+    let rank_order_budget = bounds
+        .budget
+        .filter(|(_, m)| *m == BudgetMode::RankOrder)
+        .map(|(a, _)| a);
     for (pos, i) in rankable.iter().enumerate() {
-        let Some(r) = records.get_mut(*i) else { continue };
+        let Some(r) = records.get_mut(*i) else {
+            continue;
+        };
         if bounds.top.is_some_and(|n| pos as u64 >= n) {
             r.selection = SelectionCode::BelowTop;
             continue;
         }
         if let Some(budget) = rank_order_budget {
             let cost = r.cash.unwrap_or_default();
-            let next = spent.checked_add(cost).ok_or(RunError::Overflow { at: "budget".into() })?;
+            let next = spent.checked_add(cost).ok_or(RunError::Overflow {
+                at: "budget".into(),
+            })?;
             if over || next > budget {
                 over = true;
                 r.selection = SelectionCode::OverBudget;
@@ -248,22 +335,46 @@ pub(crate) fn select(program: &Program, units: &[RunUnit], records: &mut [UnitRu
             .iter()
             .filter_map(|i| records.get(*i))
             .filter(|r| r.selected)
-            .try_fold(Decimal::ZERO, |acc, r| acc.checked_add(r.cash.unwrap_or_default()))
-            .ok_or(RunError::Overflow { at: "budget".into() })?;
+            .try_fold(Decimal::ZERO, |acc, r| {
+                acc.checked_add(r.cash.unwrap_or_default())
+            })
+            .ok_or(RunError::Overflow {
+                at: "budget".into(),
+            })?;
         let mut factor = None;
         if mode == BudgetMode::Proportional {
-            let f = if requested > budget && !requested.is_zero() { budget.checked_div(requested).ok_or(RunError::Overflow { at: "budget".into() })? } else { Decimal::ONE };
+            let f = if requested > budget && !requested.is_zero() {
+                budget.checked_div(requested).ok_or(RunError::Overflow {
+                    at: "budget".into(),
+                })?
+            } else {
+                Decimal::ONE
+            };
             factor = Some(f);
             if requested > budget {
                 share_out(records, &rankable, budget, requested, bounds.step)?;
             }
         }
-        let allocated: Decimal = rankable.iter().filter_map(|i| records.get(*i)).filter(|r| r.selected).filter_map(|r| r.allocated).sum();
-        totals = Some(BudgetTotals { amount: budget, mode, factor, unallocated: budget - allocated });
+        let allocated: Decimal = rankable
+            .iter()
+            .filter_map(|i| records.get(*i))
+            .filter(|r| r.selected)
+            .filter_map(|r| r.allocated)
+            .sum();
+        totals = Some(BudgetTotals {
+            amount: budget,
+            mode,
+            factor,
+            unallocated: budget - allocated,
+        });
     }
     // 5. New units that were not selected are not enrolled.
     for r in records.iter_mut() {
-        if r.state == MembershipState::Enrolled && !r.selected && r.state_reason.code == ReasonCode::Eligible && !was_enrolled(r) {
+        if r.state == MembershipState::Enrolled
+            && !r.selected
+            && r.state_reason.code == ReasonCode::Eligible
+            && !was_enrolled(r)
+        {
             r.state = MembershipState::Draft;
             r.state_reason = StateReason::new(ReasonCode::NotSelected);
         }
@@ -272,10 +383,18 @@ pub(crate) fn select(program: &Program, units: &[RunUnit], records: &mut [UnitRu
 }
 
 /// Reduces every selected amount to its share of the budget, rounded down to `step`.
-fn share_out(records: &mut [UnitRun], kept: &[usize], budget: Decimal, requested: Decimal, step: Decimal) -> Result<(), RunError> {
+fn share_out(
+    records: &mut [UnitRun],
+    kept: &[usize],
+    budget: Decimal,
+    requested: Decimal,
+    step: Decimal,
+) -> Result<(), RunError> {
     let mut total = Decimal::ZERO;
     for i in kept {
-        let Some(r) = records.get_mut(*i) else { continue };
+        let Some(r) = records.get_mut(*i) else {
+            continue;
+        };
         if !r.selected {
             continue;
         }
@@ -283,9 +402,13 @@ fn share_out(records: &mut [UnitRun], kept: &[usize], budget: Decimal, requested
         // cash × budget ÷ requested, multiplying first to keep the most digits.
         let share = match cash.checked_mul(budget) {
             Some(p) => p.checked_div(requested),
-            None => cash.checked_div(requested).and_then(|q| q.checked_mul(budget)),
+            None => cash
+                .checked_div(requested)
+                .and_then(|q| q.checked_mul(budget)),
         }
-        .ok_or(RunError::Overflow { at: "budget".into() })?;
+        .ok_or(RunError::Overflow {
+            at: "budget".into(),
+        })?;
         let a = floor_to(share, step).min(cash);
         total += a;
         r.allocated = Some(a);
@@ -316,16 +439,34 @@ mod tests {
         let a = [d(10), d(3)];
         let b = [d(10), d(5)];
         // Second key descending: b (5) before a (3).
-        assert_eq!(compare_keys((&a, "A"), (&b, "B"), &[false, true]), Ordering::Greater);
+        assert_eq!(
+            compare_keys((&a, "A"), (&b, "B"), &[false, true]),
+            Ordering::Greater
+        );
         // Equal keys: unit id in byte order ("H10" < "H9", "Z" < "a").
-        assert_eq!(compare_keys((&a, "H10"), (&a, "H9"), &[false, true]), Ordering::Less);
-        assert_eq!(compare_keys((&a, "a"), (&a, "Z"), &[false, false]), Ordering::Greater);
+        assert_eq!(
+            compare_keys((&a, "H10"), (&a, "H9"), &[false, true]),
+            Ordering::Less
+        );
+        assert_eq!(
+            compare_keys((&a, "a"), (&a, "Z"), &[false, false]),
+            Ordering::Greater
+        );
     }
 
     #[test]
     fn amounts_round_down_to_the_step() {
-        assert_eq!(floor_to(Decimal::new(12349, 2), Decimal::new(1, 1)), Decimal::new(1234, 1));
-        assert_eq!(floor_to(Decimal::new(1999, 0), Decimal::new(10, 0)), Decimal::new(1990, 0));
-        assert_eq!(floor_to(Decimal::new(5, 0), Decimal::new(10, 0)), Decimal::ZERO);
+        assert_eq!(
+            floor_to(Decimal::new(12349, 2), Decimal::new(1, 1)),
+            Decimal::new(1234, 1)
+        );
+        assert_eq!(
+            floor_to(Decimal::new(1999, 0), Decimal::new(10, 0)),
+            Decimal::new(1990, 0)
+        );
+        assert_eq!(
+            floor_to(Decimal::new(5, 0), Decimal::new(10, 0)),
+            Decimal::ZERO
+        );
     }
 }

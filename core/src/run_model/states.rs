@@ -17,7 +17,10 @@
 //! is enrolled again. An enrolled unit may still leave the run's selection (deduplication, priority,
 //! ranking, budget): see the other steps.
 
-use super::{ComplianceCheck, MembershipState, ReasonCode, RunOptions, RunUnit, SelectionCode, StateReason, UnitRun};
+use super::{
+    ComplianceCheck, MembershipState, ReasonCode, RunOptions, RunUnit, SelectionCode, StateReason,
+    UnitRun,
+};
 use crate::eval::run_checks::key_value;
 use crate::program::Program;
 use crate::result::{Outcome, Truth};
@@ -34,7 +37,12 @@ fn severity(s: MembershipState) -> u8 {
 }
 
 /// The state and reason of one unit before deduplication and selection.
-pub fn decide(rules: &[ComplianceRule], u: &RunUnit, previous: Option<MembershipState>, check: ComplianceCheck) -> (MembershipState, StateReason) {
+pub fn decide(
+    rules: &[ComplianceRule],
+    u: &RunUnit,
+    previous: Option<MembershipState>,
+    check: ComplianceCheck,
+) -> (MembershipState, StateReason) {
     let kept = previous.unwrap_or(MembershipState::Draft);
     let Some(outcome) = u.outcome else {
         let mut r = StateReason::new(ReasonCode::Error);
@@ -42,17 +50,26 @@ pub fn decide(rules: &[ComplianceRule], u: &RunUnit, previous: Option<Membership
         return (kept, r);
     };
     if previous == Some(MembershipState::Exited) {
-        return (MembershipState::Exited, StateReason::new(ReasonCode::Exited));
+        return (
+            MembershipState::Exited,
+            StateReason::new(ReasonCode::Exited),
+        );
     }
     match outcome {
-        Outcome::NotEligible => (MembershipState::NotEligible, StateReason::new(ReasonCode::NotEligible).with_rules(u.failed.clone())),
+        Outcome::NotEligible => (
+            MembershipState::NotEligible,
+            StateReason::new(ReasonCode::NotEligible).with_rules(u.failed.clone()),
+        ),
         Outcome::Undetermined => {
             let mut r = StateReason::new(ReasonCode::Undetermined);
             r.missing = u.missing.clone();
             (kept, r)
         }
         Outcome::Eligible => {
-            let existing = matches!(previous, Some(MembershipState::Enrolled | MembershipState::Paused));
+            let existing = matches!(
+                previous,
+                Some(MembershipState::Enrolled | MembershipState::Paused)
+            );
             let apply = !rules.is_empty()
                 && match check {
                     ComplianceCheck::Never => false,
@@ -60,12 +77,19 @@ pub fn decide(rules: &[ComplianceRule], u: &RunUnit, previous: Option<Membership
                     ComplianceCheck::All => true,
                 };
             if !apply {
-                return (MembershipState::Enrolled, StateReason::new(ReasonCode::Eligible));
+                return (
+                    MembershipState::Enrolled,
+                    StateReason::new(ReasonCode::Eligible),
+                );
             }
             let mut failing = Vec::new();
             let mut unknown = Vec::new();
             let mut state = MembershipState::Enrolled;
-            for (rule, truth) in rules.iter().zip(u.compliance.iter().chain(std::iter::repeat(&Truth::Unknown))) {
+            for (rule, truth) in rules.iter().zip(
+                u.compliance
+                    .iter()
+                    .chain(std::iter::repeat(&Truth::Unknown)),
+            ) {
                 match truth {
                     Truth::NotMet => {
                         failing.push(rule.id.clone());
@@ -78,11 +102,21 @@ pub fn decide(rules: &[ComplianceRule], u: &RunUnit, previous: Option<Membership
                 }
             }
             if !failing.is_empty() {
-                (state, StateReason::new(ReasonCode::Compliance).with_rules(failing))
+                (
+                    state,
+                    StateReason::new(ReasonCode::Compliance).with_rules(failing),
+                )
             } else if !unknown.is_empty() {
-                (kept, StateReason::new(ReasonCode::Undetermined).with_rules(unknown))
+                (
+                    kept,
+                    StateReason::new(ReasonCode::Undetermined).with_rules(unknown),
+                )
             } else {
-                let code = if existing { ReasonCode::Compliant } else { ReasonCode::Eligible };
+                let code = if existing {
+                    ReasonCode::Compliant
+                } else {
+                    ReasonCode::Eligible
+                };
                 (MembershipState::Enrolled, StateReason::new(code))
             }
         }
@@ -114,9 +148,21 @@ pub fn enrolment_state(decision: &crate::result::Decision) -> (MembershipState, 
 /// The unit's record after the state step (selection and approval fill in the rest).
 pub(crate) fn initial(program: &Program, u: &RunUnit, options: &RunOptions) -> UnitRun {
     let previous = options.previous.get(&u.unit_id).copied();
-    let (state, state_reason) = decide(&program.ir().run.compliance, u, previous, options.compliance);
+    let (state, state_reason) = decide(
+        &program.ir().run.compliance,
+        u,
+        previous,
+        options.compliance,
+    );
     let rank_keys = if u.outcome == Some(Outcome::Eligible) {
-        program.ir().run.rank().iter().zip(&u.rank_keys).map(|(k, v)| key_value(*v, &k.expr.ty)).collect()
+        program
+            .ir()
+            .run
+            .rank()
+            .iter()
+            .zip(&u.rank_keys)
+            .map(|(k, v)| key_value(*v, &k.expr.ty))
+            .collect()
     } else {
         Vec::new()
     };

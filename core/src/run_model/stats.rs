@@ -12,7 +12,8 @@ use serde::Serialize;
 pub const PLACES: u32 = 6;
 
 fn round(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(PLACES, RoundingStrategy::MidpointNearestEven).normalize()
+    d.round_dp_with_strategy(PLACES, RoundingStrategy::MidpointNearestEven)
+        .normalize()
 }
 
 /// `a ÷ b` rounded to [`PLACES`]; `None` when `b` is zero.
@@ -91,7 +92,8 @@ pub fn gini(values: &[Decimal]) -> Option<Decimal> {
         weighted = weighted.checked_add(Decimal::from(i + 1).checked_mul(*v)?)?;
     }
     // One division only: (2 Σ i·x − (n + 1) Σ x) ÷ (n Σ x).
-    let numerator = (Decimal::TWO.checked_mul(weighted)?).checked_sub((n + Decimal::ONE).checked_mul(total)?)?;
+    let numerator = (Decimal::TWO.checked_mul(weighted)?)
+        .checked_sub((n + Decimal::ONE).checked_mul(total)?)?;
     let denominator = n.checked_mul(total)?;
     ratio(numerator, denominator)
 }
@@ -123,12 +125,17 @@ pub fn lorenz(values: &[Decimal]) -> Vec<LorenzPoint> {
         let t = p * n;
         let whole = t.floor();
         let frac = t - whole;
-        let count = usize::try_from(whole.mantissa()).unwrap_or(x.len()).min(x.len());
+        let count = usize::try_from(whole.mantissa())
+            .unwrap_or(x.len())
+            .min(x.len());
         let mut cum: Decimal = x.iter().take(count).sum();
         if let Some(next) = x.get(count) {
             cum += frac * *next;
         }
-        out.push(LorenzPoint { population: p.normalize(), amount: ratio(cum, total).unwrap_or_default() });
+        out.push(LorenzPoint {
+            population: p.normalize(),
+            amount: ratio(cum, total).unwrap_or_default(),
+        });
     }
     out
 }
@@ -145,9 +152,21 @@ mod tests {
     fn quartiles_interpolate_between_ranks() {
         // 10, 20, 30, 40: positions 0.75, 1.5, 2.25.
         let q = quartiles(&d(&[40, 10, 30, 20])).unwrap();
-        assert_eq!((q.min, q.q1, q.median, q.q3, q.max), (Decimal::from(10), Decimal::new(175, 1), Decimal::from(25), Decimal::new(325, 1), Decimal::from(40)));
+        assert_eq!(
+            (q.min, q.q1, q.median, q.q3, q.max),
+            (
+                Decimal::from(10),
+                Decimal::new(175, 1),
+                Decimal::from(25),
+                Decimal::new(325, 1),
+                Decimal::from(40)
+            )
+        );
         let one = quartiles(&d(&[7])).unwrap();
-        assert_eq!((one.q1, one.median, one.q3), (Decimal::from(7), Decimal::from(7), Decimal::from(7)));
+        assert_eq!(
+            (one.q1, one.median, one.q3),
+            (Decimal::from(7), Decimal::from(7), Decimal::from(7))
+        );
         assert!(quartiles(&[]).is_none());
     }
 
@@ -176,7 +195,10 @@ mod tests {
 
     #[test]
     fn ratios_round_half_even_to_six_places() {
-        assert_eq!(ratio(Decimal::ONE, Decimal::from(3)), Some(Decimal::new(333_333, 6)));
+        assert_eq!(
+            ratio(Decimal::ONE, Decimal::from(3)),
+            Some(Decimal::new(333_333, 6))
+        );
         assert_eq!(ratio(Decimal::ONE, Decimal::ZERO), None);
     }
 }

@@ -154,7 +154,9 @@ fn value_order(a: &Value, b: &Value) -> Ordering {
         (Value::Date(x), Value::Date(y)) => x.cmp(y),
         (Value::Text(x), Value::Text(y)) => x.as_bytes().cmp(y.as_bytes()),
         (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
-        _ => num(a).cmp(&num(b)).then_with(|| a.to_string().cmp(&b.to_string())),
+        _ => num(a)
+            .cmp(&num(b))
+            .then_with(|| a.to_string().cmp(&b.to_string())),
     })
 }
 
@@ -166,17 +168,29 @@ struct Acc {
 
 impl Acc {
     fn new() -> Acc {
-        Acc { units: 0, amounts: Vec::new(), ages: Vec::new() }
+        Acc {
+            units: 0,
+            amounts: Vec::new(),
+            ages: Vec::new(),
+        }
     }
 
     /// `overall`: covered units and units of the whole run, for the disparity ratio.
-    fn finish(self, value: Option<Value>, overall: Option<(u64, u64)>, with_ages: bool) -> GroupSummary {
+    fn finish(
+        self,
+        value: Option<Value>,
+        overall: Option<(u64, u64)>,
+        with_ages: bool,
+    ) -> GroupSummary {
         let covered = self.amounts.len() as u64;
         let total: Decimal = self.amounts.iter().sum();
         let coverage_rate = ratio(Decimal::from(covered), Decimal::from(self.units));
         // (covered ÷ units) ÷ (all covered ÷ all units), as one exact division.
         let disparity = match overall {
-            Some((all_covered, all_units)) => ratio(Decimal::from(covered) * Decimal::from(all_units), Decimal::from(self.units) * Decimal::from(all_covered)),
+            Some((all_covered, all_units)) => ratio(
+                Decimal::from(covered) * Decimal::from(all_units),
+                Decimal::from(self.units) * Decimal::from(all_covered),
+            ),
             None => None,
         };
         GroupSummary {
@@ -188,27 +202,44 @@ impl Acc {
             total,
             mean: ratio(total, Decimal::from(covered)),
             entitlements: quartiles(&self.amounts),
-            ages: if with_ages { quartiles(&self.ages) } else { None },
+            ages: if with_ages {
+                quartiles(&self.ages)
+            } else {
+                None
+            },
         }
     }
 }
 
 /// Summarises a run. `units` are the records the run was made from (same order), `dimensions` the
 /// names of the values they hold in `groups`, and `reference` the units that should be covered.
-pub fn summarize(run: &RunOutcome, units: &[RunUnit], dimensions: &[String], reference: Option<&BTreeSet<String>>) -> Summary {
+pub fn summarize(
+    run: &RunOutcome,
+    units: &[RunUnit],
+    dimensions: &[String],
+    reference: Option<&BTreeSet<String>>,
+) -> Summary {
     let with_ages = units.iter().any(|u| u.age.is_some());
     let mut decisions = DecisionCounts::default();
     let mut all = Acc::new();
     let mut every_amount: Vec<Decimal> = Vec::with_capacity(run.units.len());
     let mut groups: Vec<Vec<(Value, Acc)>> = dimensions.iter().map(|_| Vec::new()).collect();
-    for (r, u) in run.units.iter().zip(units.iter().map(Some).chain(std::iter::repeat(None))) {
+    for (r, u) in run
+        .units
+        .iter()
+        .zip(units.iter().map(Some).chain(std::iter::repeat(None)))
+    {
         match r.decision {
             Some(Outcome::Eligible) => decisions.eligible += 1,
             Some(Outcome::NotEligible) => decisions.not_eligible += 1,
             Some(Outcome::Undetermined) => decisions.undetermined += 1,
             None => decisions.errors += 1,
         }
-        let amount = if r.selected { Some(r.allocated.unwrap_or_default()) } else { None };
+        let amount = if r.selected {
+            Some(r.allocated.unwrap_or_default())
+        } else {
+            None
+        };
         let age = u.and_then(|u| u.age).map(Decimal::from);
         every_amount.push(amount.unwrap_or_default());
         let add = |acc: &mut Acc| {
@@ -241,7 +272,13 @@ pub fn summarize(run: &RunOutcome, units: &[RunUnit], dimensions: &[String], ref
         .zip(groups)
         .map(|(name, mut dim)| {
             dim.sort_by(|a, b| value_order(&a.0, &b.0));
-            DimensionSummary { dimension: name.clone(), groups: dim.into_iter().map(|(v, acc)| acc.finish(Some(v), totals, with_ages)).collect() }
+            DimensionSummary {
+                dimension: name.clone(),
+                groups: dim
+                    .into_iter()
+                    .map(|(v, acc)| acc.finish(Some(v), totals, with_ages))
+                    .collect(),
+            }
         })
         .collect();
     let targeting = reference.map(|list| targeting(run, list));
@@ -260,7 +297,10 @@ fn targeting(run: &RunOutcome, reference: &BTreeSet<String>) -> Targeting {
     let in_run: BTreeSet<&str> = run.units.iter().map(|u| u.unit_id.as_str()).collect();
     let mut t = Targeting {
         reference: reference.len() as u64,
-        reference_not_in_run: reference.iter().filter(|id| !in_run.contains(id.as_str())).count() as u64,
+        reference_not_in_run: reference
+            .iter()
+            .filter(|id| !in_run.contains(id.as_str()))
+            .count() as u64,
         true_positive: 0,
         false_positive: 0,
         false_negative: 0,
@@ -276,8 +316,14 @@ fn targeting(run: &RunOutcome, reference: &BTreeSet<String>) -> Targeting {
             (false, false) => t.true_negative += 1,
         }
     }
-    t.leakage_rate = ratio(Decimal::from(t.false_positive), Decimal::from(t.true_positive + t.false_positive));
-    t.undercoverage_rate = ratio(Decimal::from(t.false_negative), Decimal::from(t.true_positive + t.false_negative));
+    t.leakage_rate = ratio(
+        Decimal::from(t.false_positive),
+        Decimal::from(t.true_positive + t.false_positive),
+    );
+    t.undercoverage_rate = ratio(
+        Decimal::from(t.false_negative),
+        Decimal::from(t.true_positive + t.false_negative),
+    );
     t
 }
 
@@ -321,10 +367,17 @@ pub struct Comparison {
 /// Compares the coverage and amounts of two runs, matching units by id.
 pub fn compare(a: &RunOutcome, b: &RunOutcome) -> Comparison {
     let covered = |r: &RunOutcome| -> BTreeMap<String, Decimal> {
-        r.units.iter().filter(|u| u.selected).map(|u| (u.unit_id.clone(), u.allocated.unwrap_or_default())).collect()
+        r.units
+            .iter()
+            .filter(|u| u.selected)
+            .map(|u| (u.unit_id.clone(), u.allocated.unwrap_or_default()))
+            .collect()
     };
     let (ca, cb) = (covered(a), covered(b));
-    let side = |c: &BTreeMap<String, Decimal>| Side { covered: c.len() as u64, total: c.values().sum() };
+    let side = |c: &BTreeMap<String, Decimal>| Side {
+        covered: c.len() as u64,
+        total: c.values().sum(),
+    };
     let mut cmp = Comparison {
         a: side(&ca),
         b: side(&cb),
@@ -350,7 +403,10 @@ pub fn compare(a: &RunOutcome, b: &RunOutcome) -> Comparison {
             None => cmp.only_a += 1,
         }
     }
-    cmp.overlap = ratio(Decimal::from(cmp.both), Decimal::from(cmp.both + cmp.only_a + cmp.only_b));
+    cmp.overlap = ratio(
+        Decimal::from(cmp.both),
+        Decimal::from(cmp.both + cmp.only_a + cmp.only_b),
+    );
     cmp.difference = cmp.b.total - cmp.a.total;
     cmp
 }

@@ -33,8 +33,21 @@ pub(super) struct Translator<'p> {
 type T = Result<String, ()>;
 
 impl<'p> Translator<'p> {
-    pub(super) fn new(program: &'p Program, as_of: NaiveDate, schema: &'p SqlSchema, dialect: SqlDialect) -> Translator<'p> {
-        Translator { program, as_of, schema, dialect, params: Vec::new(), diags: Vec::new(), depth: 0 }
+    pub(super) fn new(
+        program: &'p Program,
+        as_of: NaiveDate,
+        schema: &'p SqlSchema,
+        dialect: SqlDialect,
+    ) -> Translator<'p> {
+        Translator {
+            program,
+            as_of,
+            schema,
+            dialect,
+            params: Vec::new(),
+            diags: Vec::new(),
+            depth: 0,
+        }
     }
 
     /// The parameters, or every diagnostic.
@@ -55,7 +68,10 @@ impl<'p> Translator<'p> {
 
     fn refuse(&mut self, span: Span, construct: &str) -> T {
         self.diags.push(
-            Diagnostic::new(codes::NOT_TRANSLATABLE, span).arg("construct", construct).arg("target", "SQL").with_help("E0501.help"),
+            Diagnostic::new(codes::NOT_TRANSLATABLE, span)
+                .arg("construct", construct)
+                .arg("target", "SQL")
+                .with_help("E0501.help"),
         );
         Err(())
     }
@@ -234,11 +250,25 @@ impl<'p> Translator<'p> {
 
     /// `FROM … WHERE …` of the records of `p` in collection `set` that count on the as-of date.
     fn records_from(&mut self, set: usize, span: Span) -> T {
-        let Some(def) = self.program.ir().records.get(set) else { return self.refuse(span, "a record collection") };
-        let Some(table) = self.schema.records.iter().find(|r| r.collection == def.name) else {
-            return self.refuse(span, &format!("the records `{}` (no table is mapped to them)", def.name));
+        let Some(def) = self.program.ir().records.get(set) else {
+            return self.refuse(span, "a record collection");
         };
-        let mut from = format!("FROM {} r WHERE r.{} = p.id", quote(&table.table), quote(&table.partner_column));
+        let Some(table) = self
+            .schema
+            .records
+            .iter()
+            .find(|r| r.collection == def.name)
+        else {
+            return self.refuse(
+                span,
+                &format!("the records `{}` (no table is mapped to them)", def.name),
+            );
+        };
+        let mut from = format!(
+            "FROM {} r WHERE r.{} = p.id",
+            quote(&table.table),
+            quote(&table.partner_column)
+        );
         if let Some(field) = def.dated_by.and_then(|f| def.fields.get(f)) {
             let col = format!("r.{}", quote(&field.name));
             let d = self.date_of(&col);
@@ -263,7 +293,15 @@ impl<'p> Translator<'p> {
     }
 
     /// An aggregate as a correlated subquery, unknown exactly when Entitle's is.
-    fn aggregate(&mut self, func: Aggregate, filter: Option<&TExpr>, value: Option<&TExpr>, inner: Ctx, from: &str, span: Span) -> T {
+    fn aggregate(
+        &mut self,
+        func: Aggregate,
+        filter: Option<&TExpr>,
+        value: Option<&TExpr>,
+        inner: Ctx,
+        from: &str,
+        span: Span,
+    ) -> T {
         let f = match filter {
             Some(f) => self.expr(f, inner)?,
             None => "TRUE".into(),
@@ -275,10 +313,16 @@ impl<'p> Translator<'p> {
         let count = |cond: &str| format!("COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0)");
         let sql = match func {
             Aggregate::Count => {
-                format!("CASE WHEN {} > 0 THEN NULL ELSE {} END", count(&format!("({f}) IS NULL")), count(&f))
+                format!(
+                    "CASE WHEN {} > 0 THEN NULL ELSE {} END",
+                    count(&format!("({f}) IS NULL")),
+                    count(&f)
+                )
             }
             Aggregate::Sum | Aggregate::Avg | Aggregate::Min | Aggregate::Max => {
-                let Some(v) = v else { return self.refuse(span, "an aggregate without a value") };
+                let Some(v) = v else {
+                    return self.refuse(span, "an aggregate without a value");
+                };
                 let unknown = count(&format!("({f}) IS NULL OR (({f}) AND ({v}) IS NULL)"));
                 let picked = format!("CASE WHEN {f} THEN {v} END");
                 let value = match func {
@@ -294,16 +338,26 @@ impl<'p> Translator<'p> {
                     Some(v) => format!("(({f}) AND ({v}))"),
                     None => format!("({f})"),
                 };
-                format!("CASE WHEN {} > 0 THEN TRUE WHEN {} > 0 THEN NULL ELSE FALSE END", count(&x), count(&format!("{x} IS NULL")))
+                format!(
+                    "CASE WHEN {} > 0 THEN TRUE WHEN {} > 0 THEN NULL ELSE FALSE END",
+                    count(&x),
+                    count(&format!("{x} IS NULL"))
+                )
             }
             Aggregate::All => {
                 let x = match v {
                     Some(v) => format!("((NOT ({f})) OR ({v}))"),
                     None => "TRUE".to_string(),
                 };
-                format!("CASE WHEN {} > 0 THEN FALSE WHEN {} > 0 THEN NULL ELSE TRUE END", count(&format!("NOT {x}")), count(&format!("{x} IS NULL")))
+                format!(
+                    "CASE WHEN {} > 0 THEN FALSE WHEN {} > 0 THEN NULL ELSE TRUE END",
+                    count(&format!("NOT {x}")),
+                    count(&format!("{x} IS NULL"))
+                )
             }
-            Aggregate::Latest | Aggregate::Earliest => return self.refuse(span, "`latest` and `earliest`"),
+            Aggregate::Latest | Aggregate::Earliest => {
+                return self.refuse(span, "`latest` and `earliest`")
+            }
         };
         Ok(format!("(SELECT {sql} {from})"))
     }
@@ -343,7 +397,14 @@ impl<'p> Translator<'p> {
     fn number_of(&self, e: &TExpr) -> Option<Decimal> {
         match &e.kind {
             TKind::Const(Value::Number(n)) => Some(*n),
-            TKind::Param(i) => match self.program.ir().params.get(*i)?.value_on(self.as_of)?.value {
+            TKind::Param(i) => match self
+                .program
+                .ir()
+                .params
+                .get(*i)?
+                .value_on(self.as_of)?
+                .value
+            {
                 Value::Number(n) => Some(n),
                 _ => None,
             },
@@ -367,14 +428,24 @@ impl<'p> Translator<'p> {
             }
             let bound = crate::eval::ops::add_years(this.as_of, -k).map_err(|_| ())?;
             let b = this.param(Value::Date(bound));
-            Ok(if want { format!("({d} <= {b})") } else { format!("({d} > {b})") })
+            Ok(if want {
+                format!("({d} <= {b})")
+            } else {
+                format!("({d} > {b})")
+            })
         };
         let body = match op {
             CmpOp::Ge => at_least(self, ceil, true)?,
             CmpOp::Gt => at_least(self, floor + Decimal::ONE, true)?,
             CmpOp::Lt => at_least(self, ceil, false)?,
             CmpOp::Le => at_least(self, floor + Decimal::ONE, false)?,
-            CmpOp::Eq | CmpOp::Ne if !whole => if op == CmpOp::Eq { "FALSE".into() } else { "TRUE".into() },
+            CmpOp::Eq | CmpOp::Ne if !whole => {
+                if op == CmpOp::Eq {
+                    "FALSE".into()
+                } else {
+                    "TRUE".into()
+                }
+            }
             CmpOp::Eq | CmpOp::Ne => {
                 let lo = at_least(self, n, true)?;
                 let hi = at_least(self, n + Decimal::ONE, false)?;
@@ -416,7 +487,11 @@ impl<'p> Translator<'p> {
                 Ok(format!("(SUBSTR({a}, 1, LENGTH({b})) = {b})"))
             }
             Builtin::Between => {
-                let (x, lo, hi) = (self.arg(arg(0), span, ctx)?, self.arg(arg(1), span, ctx)?, self.arg(arg(2), span, ctx)?);
+                let (x, lo, hi) = (
+                    self.arg(arg(0), span, ctx)?,
+                    self.arg(arg(1), span, ctx)?,
+                    self.arg(arg(2), span, ctx)?,
+                );
                 Ok(format!("({x} BETWEEN {lo} AND {hi})"))
             }
             Builtin::Min | Builtin::Max => {
@@ -444,12 +519,16 @@ impl<'p> Translator<'p> {
                 }
             }
             Builtin::HasKind => match arg(0).map(|a| &a.kind) {
-                Some(TKind::Const(Value::Text(k))) if ctx == Ctx::Member => Ok(self.has_kind(k.clone())),
+                Some(TKind::Const(Value::Text(k))) if ctx == Ctx::Member => {
+                    Ok(self.has_kind(k.clone()))
+                }
                 _ => self.refuse(span, "`has_kind` of a computed text"),
             },
             Builtin::IsCode => {
                 let x = self.arg(arg(0), span, ctx)?;
-                let Some(TKind::Const(Value::List(codes))) = arg(1).map(|a| &a.kind) else { return self.refuse(span, "`is_code`") };
+                let Some(TKind::Const(Value::List(codes))) = arg(1).map(|a| &a.kind) else {
+                    return self.refuse(span, "`is_code`");
+                };
                 if codes.is_empty() {
                     return Ok(format!("(CASE WHEN {x} IS NULL THEN NULL ELSE FALSE END)"));
                 }
@@ -461,7 +540,9 @@ impl<'p> Translator<'p> {
             }
             Builtin::Lookup => {
                 let key = self.arg(arg(1), span, ctx)?;
-                let Some(pairs) = arg(0).and_then(|t| self.table_of(t)) else { return self.refuse(span, "`lookup` in a computed table") };
+                let Some(pairs) = arg(0).and_then(|t| self.table_of(t)) else {
+                    return self.refuse(span, "`lookup` in a computed table");
+                };
                 let mut sql = format!("CASE {key}");
                 for (k, v) in pairs {
                     let (k, v) = (self.constant(&k, span)?, self.constant(&v, span)?);
@@ -475,7 +556,9 @@ impl<'p> Translator<'p> {
             }
             Builtin::Band => {
                 let x = self.arg(arg(0), span, ctx)?;
-                let Some(pairs) = arg(1).and_then(|t| self.table_of(t)) else { return self.refuse(span, "`band` of a computed table") };
+                let Some(pairs) = arg(1).and_then(|t| self.table_of(t)) else {
+                    return self.refuse(span, "`band` of a computed table");
+                };
                 let mut sql = String::from("CASE");
                 for (k, v) in pairs.into_iter().rev() {
                     let (k, v) = (self.constant(&k, span)?, self.constant(&v, span)?);
@@ -485,13 +568,24 @@ impl<'p> Translator<'p> {
                 Ok(format!("({sql})"))
             }
             Builtin::Round => self.refuse(span, "`round` (databases round ties differently)"),
-            Builtin::Age | Builtin::AgeInMonths => self.refuse(span, "an age that is not compared with a constant"),
-            Builtin::YearsBetween | Builtin::MonthsBetween | Builtin::DaysBetween => self.refuse(span, "a count of days, months or years between dates"),
-            Builtin::AddDays | Builtin::AddMonths | Builtin::AddYears | Builtin::Year | Builtin::Month | Builtin::Day => {
-                self.refuse(span, "date arithmetic on a stored date")
+            Builtin::Age | Builtin::AgeInMonths => {
+                self.refuse(span, "an age that is not compared with a constant")
             }
-            Builtin::Floor | Builtin::Ceil | Builtin::Power => self.refuse(span, "`floor`, `ceil` and `power`"),
-            Builtin::Contains | Builtin::EndsWith | Builtin::Matches => self.refuse(span, "`contains`, `ends_with` and `matches`"),
+            Builtin::YearsBetween | Builtin::MonthsBetween | Builtin::DaysBetween => {
+                self.refuse(span, "a count of days, months or years between dates")
+            }
+            Builtin::AddDays
+            | Builtin::AddMonths
+            | Builtin::AddYears
+            | Builtin::Year
+            | Builtin::Month
+            | Builtin::Day => self.refuse(span, "date arithmetic on a stored date"),
+            Builtin::Floor | Builtin::Ceil | Builtin::Power => {
+                self.refuse(span, "`floor`, `ceil` and `power`")
+            }
+            Builtin::Contains | Builtin::EndsWith | Builtin::Matches => {
+                self.refuse(span, "`contains`, `ends_with` and `matches`")
+            }
             Builtin::Size => self.refuse(span, "`size`"),
         }
     }
@@ -507,7 +601,14 @@ impl<'p> Translator<'p> {
     fn table_of(&self, e: &TExpr) -> Option<Vec<(Value, Value)>> {
         let v = match &e.kind {
             TKind::Const(v) => v.clone(),
-            TKind::Param(i) => self.program.ir().params.get(*i)?.value_on(self.as_of)?.value.clone(),
+            TKind::Param(i) => self
+                .program
+                .ir()
+                .params
+                .get(*i)?
+                .value_on(self.as_of)?
+                .value
+                .clone(),
             _ => return None,
         };
         let Value::List(items) = v else { return None };

@@ -120,12 +120,20 @@ pub struct SqlQuery {
 impl SqlQuery {
     /// `SELECT p.id FROM res_partner p WHERE …`: the ids of the units the rules select.
     pub fn select_ids(&self) -> String {
-        format!("SELECT p.id FROM {} p WHERE {} ORDER BY p.id", quote(&self.partner_table), self.condition)
+        format!(
+            "SELECT p.id FROM {} p WHERE {} ORDER BY p.id",
+            quote(&self.partner_table),
+            self.condition
+        )
     }
 
     /// `SELECT COUNT(*) …`: how many units the rules select (a preview count).
     pub fn count(&self) -> String {
-        format!("SELECT COUNT(*) FROM {} p WHERE {}", quote(&self.partner_table), self.condition)
+        format!(
+            "SELECT COUNT(*) FROM {} p WHERE {}",
+            quote(&self.partner_table),
+            self.condition
+        )
     }
 
     /// The first `limit` ids, in id order (a preview sample).
@@ -166,7 +174,12 @@ impl Program {
     /// assert!(q.condition.contains("\"birthdate\""));
     /// assert_eq!(q.params.len(), 4);
     /// ```
-    pub fn to_sql(&self, as_of: NaiveDate, schema: &SqlSchema, dialect: SqlDialect) -> Result<SqlQuery, Diagnostics> {
+    pub fn to_sql(
+        &self,
+        as_of: NaiveDate,
+        schema: &SqlSchema,
+        dialect: SqlDialect,
+    ) -> Result<SqlQuery, Diagnostics> {
         let mut t = expr::Translator::new(self, as_of, schema, dialect);
         let ir = self.ir();
         let group = ir.target == Target::Household;
@@ -190,6 +203,10 @@ impl Program {
         }
         condition.push_str(" AND ");
         condition.push_str(&rules);
-        t.finish().map(|params| SqlQuery { condition, params, partner_table: schema.partner_table.clone() })
+        t.finish().map(|params| SqlQuery {
+            condition,
+            params,
+            partner_table: schema.partner_table.clone(),
+        })
     }
 }

@@ -64,7 +64,10 @@ impl SelectionEntry {
     /// Where the line is.
     pub fn span(&self) -> Span {
         match self {
-            SelectionEntry::Priority { span, .. } | SelectionEntry::Rank { span, .. } | SelectionEntry::Top { span, .. } | SelectionEntry::Budget { span, .. } => *span,
+            SelectionEntry::Priority { span, .. }
+            | SelectionEntry::Rank { span, .. }
+            | SelectionEntry::Top { span, .. }
+            | SelectionEntry::Budget { span, .. } => *span,
         }
     }
 }

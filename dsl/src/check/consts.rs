@@ -34,36 +34,57 @@ impl Checker {
                 for (k, v) in entries {
                     let kv = self.const_value(k, key, lenient)?;
                     let vv = self.const_value(v, value, lenient)?;
-                    if out.iter().any(|p| matches!(p, Value::List(pair) if pair.first() == Some(&kv))) {
+                    if out
+                        .iter()
+                        .any(|p| matches!(p, Value::List(pair) if pair.first() == Some(&kv)))
+                    {
                         let shown = match &kv {
                             Value::Text(t) => format!("{t:?}"),
                             other => format!("`{other}`"),
                         };
-                        self.diags.push(Diagnostic::new(codes::DUPLICATE_KEY, k.span).arg("key", shown));
+                        self.diags
+                            .push(Diagnostic::new(codes::DUPLICATE_KEY, k.span).arg("key", shown));
                         return None;
                     }
                     out.push(Value::List(vec![kv, vv]));
                 }
                 Value::List(out)
             }
-            (ExprKind::Number(n), Type::Money { currency }) if lenient => Value::Money(Money { amount: *n, currency: *currency }),
-            (ExprKind::Number(n), Type::Quantity { unit }) if lenient => Value::Quantity(Quantity { amount: *n, unit: unit.clone() }),
+            (ExprKind::Number(n), Type::Money { currency }) if lenient => Value::Money(Money {
+                amount: *n,
+                currency: *currency,
+            }),
+            (ExprKind::Number(n), Type::Quantity { unit }) if lenient => {
+                Value::Quantity(Quantity {
+                    amount: *n,
+                    unit: unit.clone(),
+                })
+            }
             _ => {
                 let v = self.literal(e)?;
                 if !v.fits(ty) {
                     let (code, found) = match (&v, ty) {
-                        (Value::Money(m), Type::Money { .. }) => (codes::MIXED_CURRENCIES, m.currency.to_string()),
-                        (Value::Number(_), Type::Money { .. }) => (codes::MONEY_AND_NUMBER, String::new()),
+                        (Value::Money(m), Type::Money { .. }) => {
+                            (codes::MIXED_CURRENCIES, m.currency.to_string())
+                        }
+                        (Value::Number(_), Type::Money { .. }) => {
+                            (codes::MONEY_AND_NUMBER, String::new())
+                        }
                         _ => (codes::TYPE_MISMATCH, describe(&v).to_string()),
                     };
                     let d = match code {
-                        codes::MIXED_CURRENCIES => Diagnostic::new(code, e.span).arg("left", found).arg("right", ty_currency(ty)).with_help("E0202.help"),
+                        codes::MIXED_CURRENCIES => Diagnostic::new(code, e.span)
+                            .arg("left", found)
+                            .arg("right", ty_currency(ty))
+                            .with_help("E0202.help"),
                         codes::MONEY_AND_NUMBER => Diagnostic::new(code, e.span)
                             .arg("action", "mixed")
                             .arg("currency", ty_currency(ty))
                             .arg("number", number_text(&v))
                             .with_help("E0203.help"),
-                        _ => Diagnostic::new(code, e.span).arg("expected", ty).arg("found", found),
+                        _ => Diagnostic::new(code, e.span)
+                            .arg("expected", ty)
+                            .arg("found", found),
                     };
                     self.diags.push(d);
                     return None;
@@ -78,9 +99,17 @@ impl Checker {
     fn literal(&mut self, e: &Expr) -> Option<Value> {
         Some(match &e.kind {
             ExprKind::Number(n) => Value::Number(*n),
-            ExprKind::Percent(p) => Value::Number(p.checked_div(Decimal::ONE_HUNDRED).unwrap_or_default()),
-            ExprKind::Money { currency, amount } => Value::Money(Money { amount: *amount, currency: self.currency_code(currency)? }),
-            ExprKind::Quantity { amount, unit } => Value::Quantity(Quantity { amount: *amount, unit: unit.name.clone() }),
+            ExprKind::Percent(p) => {
+                Value::Number(p.checked_div(Decimal::ONE_HUNDRED).unwrap_or_default())
+            }
+            ExprKind::Money { currency, amount } => Value::Money(Money {
+                amount: *amount,
+                currency: self.currency_code(currency)?,
+            }),
+            ExprKind::Quantity { amount, unit } => Value::Quantity(Quantity {
+                amount: *amount,
+                unit: unit.name.clone(),
+            }),
             ExprKind::Date(d) => Value::Date(*d),
             ExprKind::Text(t) => Value::Text(t.clone()),
             ExprKind::Bool(b) => Value::Bool(*b),
@@ -101,15 +130,25 @@ impl Checker {
             }
             ExprKind::Unary(UnaryOp::Neg, x) => match self.literal(x)? {
                 Value::Number(n) => Value::Number(-n),
-                Value::Money(m) => Value::Money(Money { amount: -m.amount, currency: m.currency }),
-                Value::Quantity(q) => Value::Quantity(Quantity { amount: -q.amount, unit: q.unit }),
+                Value::Money(m) => Value::Money(Money {
+                    amount: -m.amount,
+                    currency: m.currency,
+                }),
+                Value::Quantity(q) => Value::Quantity(Quantity {
+                    amount: -q.amount,
+                    unit: q.unit,
+                }),
                 _ => {
-                    self.diags.push(Diagnostic::new(codes::PARAM_NOT_CONSTANT, e.span).with_help("E0302.help"));
+                    self.diags.push(
+                        Diagnostic::new(codes::PARAM_NOT_CONSTANT, e.span).with_help("E0302.help"),
+                    );
                     return None;
                 }
             },
             _ => {
-                self.diags.push(Diagnostic::new(codes::PARAM_NOT_CONSTANT, e.span).with_help("E0302.help"));
+                self.diags.push(
+                    Diagnostic::new(codes::PARAM_NOT_CONSTANT, e.span).with_help("E0302.help"),
+                );
                 return None;
             }
         })

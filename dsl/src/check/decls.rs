@@ -1,7 +1,9 @@
 //! Declarations and sections: inputs, params, lets, rules, entitlement.
 
 use super::{Checker, Ctx, Def, LetInfo};
-use crate::ast::{self, EntitlementEntry, ExprKind, Item, ItemKind, LimitKind, ProgramFile, Scope, Target};
+use crate::ast::{
+    self, EntitlementEntry, ExprKind, Item, ItemKind, LimitKind, ProgramFile, Scope, Target,
+};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, TExpr, TKind};
@@ -23,17 +25,31 @@ impl Checker {
                 Some(currency) => Type::Money { currency },
                 None => Type::Error,
             },
-            ast::TypeExpr::Quantity(unit, _) => Type::Quantity { unit: unit.name.clone() },
-            ast::TypeExpr::List(of, _) => Type::List { of: Box::new(self.resolve_type(of)) },
-            ast::TypeExpr::Table(k, v, _) => Type::Table { key: Box::new(self.resolve_type(k)), value: Box::new(self.resolve_type(v)) },
+            ast::TypeExpr::Quantity(unit, _) => Type::Quantity {
+                unit: unit.name.clone(),
+            },
+            ast::TypeExpr::List(of, _) => Type::List {
+                of: Box::new(self.resolve_type(of)),
+            },
+            ast::TypeExpr::Table(k, v, _) => Type::Table {
+                key: Box::new(self.resolve_type(k)),
+                value: Box::new(self.resolve_type(v)),
+            },
         }
     }
 
     pub(crate) fn declare_input(&mut self, d: &ast::InputDecl) {
-        let ok_scope =
-            matches!((self.target, d.scope), (Target::Household, Scope::Household | Scope::Member) | (Target::Individual, Scope::Person));
+        let ok_scope = matches!(
+            (self.target, d.scope),
+            (Target::Household, Scope::Household | Scope::Member)
+                | (Target::Individual, Scope::Person)
+        );
         if !ok_scope {
-            let target = if self.target == Target::Household { "households" } else { "individuals" };
+            let target = if self.target == Target::Household {
+                "households"
+            } else {
+                "individuals"
+            };
             self.diags.push(
                 Diagnostic::new(codes::SCOPE_NOT_FOR_TARGET, d.span)
                     .arg("scope", d.scope.keyword())
@@ -45,7 +61,11 @@ impl Checker {
         let ty = self.resolve_type(&d.ty);
         let index = self.inputs.len();
         let member = d.scope == Scope::Member;
-        let def = if member { Def::MemberInput(index) } else { Def::UnitInput(index) };
+        let def = if member {
+            Def::MemberInput(index)
+        } else {
+            Def::UnitInput(index)
+        };
         if !self.define(&d.name, def, member) {
             return;
         }
@@ -66,11 +86,17 @@ impl Checker {
     }
 
     /// An input's (or a record field's) choices and default, checked against its type.
-    pub(crate) fn input_values(&mut self, d: &ast::InputDecl, ty: &Type) -> (Option<Vec<Value>>, Option<Value>) {
+    pub(crate) fn input_values(
+        &mut self,
+        d: &ast::InputDecl,
+        ty: &Type,
+    ) -> (Option<Vec<Value>>, Option<Value>) {
         let ty = ty.clone();
         let mut choices = None;
         if let Some(c) = &d.choices {
-            let list_ty = Type::List { of: Box::new(ty.clone()) };
+            let list_ty = Type::List {
+                of: Box::new(ty.clone()),
+            };
             match self.const_value(c, &list_ty, false) {
                 Some(Value::List(items)) => choices = Some(items),
                 Some(_) => {}
@@ -96,9 +122,16 @@ impl Checker {
 
     fn bad_declaration(&mut self, d: &ast::InputDecl, what: &str, ty: &Type, span: Span) {
         // const_value already reported the precise problem; this says which declaration it breaks.
-        if !self.diags.last().is_some_and(|x| x.span.range() == span.range() || x.span.start >= span.start) {
+        if !self
+            .diags
+            .last()
+            .is_some_and(|x| x.span.range() == span.range() || x.span.start >= span.start)
+        {
             self.diags.push(
-                Diagnostic::new(codes::BAD_INPUT_DECLARATION, span).arg("what", what).arg("name", &d.name.name).arg("expected", ty),
+                Diagnostic::new(codes::BAD_INPUT_DECLARATION, span)
+                    .arg("what", what)
+                    .arg("name", &d.name.name)
+                    .arg("expected", ty),
             );
         }
     }
@@ -117,9 +150,14 @@ impl Checker {
             let from = v.from.map(|(d, _)| d);
             let span = v.from.map(|(_, s)| s).unwrap_or(v.value.span);
             if seen_dates.insert(from, span).is_some() {
-                let date = from.map(|d| d.to_string()).unwrap_or_else(|| "the beginning".to_string());
+                let date = from
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "the beginning".to_string());
                 self.diags.push(
-                    Diagnostic::new(codes::OVERLAPPING_DATES, span).arg("name", &d.name.name).arg("date", date).with_help("E0301.help"),
+                    Diagnostic::new(codes::OVERLAPPING_DATES, span)
+                        .arg("name", &d.name.name)
+                        .arg("date", date)
+                        .with_help("E0301.help"),
                 );
             }
             if let Some(prev) = last {
@@ -135,10 +173,17 @@ impl Checker {
             values.push(ir::ParamValue { from, value });
         }
         if out_of_order {
-            self.diags.push(Diagnostic::new(codes::DATES_OUT_OF_ORDER, d.name.span).arg("name", &d.name.name));
+            self.diags.push(
+                Diagnostic::new(codes::DATES_OUT_OF_ORDER, d.name.span).arg("name", &d.name.name),
+            );
         }
         values.sort_by_key(|v| v.from);
-        self.params.push(ir::Param { name: d.name.name.clone(), ty, label: d.label.as_ref().map(|l| l.value.clone()), values });
+        self.params.push(ir::Param {
+            name: d.name.name.clone(),
+            ty,
+            label: d.label.as_ref().map(|l| l.value.clone()),
+            values,
+        });
         self.param_spans.push(d.span);
         self.used_params.push(false);
     }
@@ -151,13 +196,22 @@ impl Checker {
         let mut member_slot = 0;
         for (i, d) in decls.iter().enumerate() {
             if d.per_member && self.target == Target::Individual {
-                self.diags.push(Diagnostic::new(codes::NO_MEMBERS_FOR_INDIVIDUALS, d.name.span).arg("name", "let member."));
+                self.diags.push(
+                    Diagnostic::new(codes::NO_MEMBERS_FOR_INDIVIDUALS, d.name.span)
+                        .arg("name", "let member."),
+                );
                 continue;
             }
             let slot = if d.per_member { member_slot } else { unit_slot };
             let index = self.lets.len();
             if self.define(&d.name, Def::Let(index), d.per_member) {
-                self.lets.push(LetInfo { name: d.name.name.clone(), per_member: d.per_member, ty: Type::Error, span: d.span, slot });
+                self.lets.push(LetInfo {
+                    name: d.name.name.clone(),
+                    per_member: d.per_member,
+                    ty: Type::Error,
+                    span: d.span,
+                    slot,
+                });
                 self.used_lets.push(false);
                 if d.per_member {
                     member_slot += 1;
@@ -184,16 +238,21 @@ impl Checker {
         let n = self.lets.len();
         let mut deps: Vec<Vec<usize>> = vec![Vec::new(); n];
         for (di, d) in decls.iter().enumerate() {
-            let Some(Some(li)) = let_of_decl.get(di) else { continue };
+            let Some(Some(li)) = let_of_decl.get(di) else {
+                continue;
+            };
             let mut names = HashSet::new();
             collect_names(&d.expr, &mut names);
             let mut ds: Vec<usize> = names
                 .iter()
                 .filter_map(|name| {
-                    self.member_names.get(name.as_str()).or_else(|| self.unit_names.get(name.as_str())).and_then(|def| match def {
-                        Def::Let(j) => Some(*j),
-                        _ => None,
-                    })
+                    self.member_names
+                        .get(name.as_str())
+                        .or_else(|| self.unit_names.get(name.as_str()))
+                        .and_then(|def| match def {
+                            Def::Let(j) => Some(*j),
+                            _ => None,
+                        })
                 })
                 .collect();
             ds.sort_unstable();
@@ -215,7 +274,8 @@ impl Checker {
                 }
             }
         }
-        let mut ready: std::collections::VecDeque<usize> = (0..n).filter(|i| indegree.get(*i) == Some(&0)).collect();
+        let mut ready: std::collections::VecDeque<usize> =
+            (0..n).filter(|i| indegree.get(*i) == Some(&0)).collect();
         let mut order = Vec::with_capacity(n);
         while let Some(i) = ready.pop_front() {
             order.push(i);
@@ -230,11 +290,21 @@ impl Checker {
         }
         let in_cycle: Vec<usize> = (0..n).filter(|i| !order.contains(i)).collect();
         if !in_cycle.is_empty() {
-            let path = in_cycle.iter().filter_map(|i| self.lets.get(*i)).map(|l| format!("`{}`", l.name)).collect::<Vec<_>>().join(", ");
+            let path = in_cycle
+                .iter()
+                .filter_map(|i| self.lets.get(*i))
+                .map(|l| format!("`{}`", l.name))
+                .collect::<Vec<_>>()
+                .join(", ");
             for &i in &in_cycle {
                 if let Some(l) = self.lets.get(i) {
                     let (name, span) = (l.name.clone(), l.span);
-                    self.diags.push(Diagnostic::new(codes::CIRCULAR_LET, span).arg("name", name).arg("path", &path).with_help("E0108.help"));
+                    self.diags.push(
+                        Diagnostic::new(codes::CIRCULAR_LET, span)
+                            .arg("name", name)
+                            .arg("path", &path)
+                            .with_help("E0108.help"),
+                    );
                 }
             }
         }
@@ -246,12 +316,20 @@ impl Checker {
             }
         }
         // 4. Types, in order.
-        let decl_of_let: HashMap<usize, usize> =
-            let_of_decl.iter().enumerate().filter_map(|(di, li)| li.map(|l| (l, di))).collect();
+        let decl_of_let: HashMap<usize, usize> = let_of_decl
+            .iter()
+            .enumerate()
+            .filter_map(|(di, li)| li.map(|l| (l, di)))
+            .collect();
         let mut out: Vec<ir::Let> = Vec::with_capacity(n);
         for &li in &order {
-            let Some(d) = decl_of_let.get(&li).and_then(|di| decls.get(*di)) else { continue };
-            let ctx = Ctx { member: d.per_member, ..Ctx::default() };
+            let Some(d) = decl_of_let.get(&li).and_then(|di| decls.get(*di)) else {
+                continue;
+            };
+            let ctx = Ctx {
+                member: d.per_member,
+                ..Ctx::default()
+            };
             let refs_before = std::mem::take(&mut self.refs);
             let expr = self.expr(&d.expr, ctx);
             self.refs = refs_before;
@@ -275,11 +353,16 @@ impl Checker {
         let mut rules = Vec::new();
         let mut ids: HashMap<String, Span> = HashMap::new();
         for item in &file.items {
-            let Item::Eligibility(sec) = item else { continue };
+            let Item::Eligibility(sec) = item else {
+                continue;
+            };
             for r in &sec.entries {
                 if let Some(prev) = ids.get(&r.id.name) {
                     self.diags.push(
-                        Diagnostic::new(codes::DUPLICATE_RULE, r.id.span).arg("name", &r.id.name).arg("line", prev.line).with_help("E0103.help"),
+                        Diagnostic::new(codes::DUPLICATE_RULE, r.id.span)
+                            .arg("name", &r.id.name)
+                            .arg("line", prev.line)
+                            .with_help("E0103.help"),
                     );
                     continue;
                 }
@@ -289,7 +372,9 @@ impl Checker {
                 let refs = first_occurrences(std::mem::take(&mut self.refs));
                 self.fold_rule(r, &expr);
                 if r.union && rules.is_empty() {
-                    self.diags.push(Diagnostic::new(codes::UNION_FIRST, r.id.span).with_help("E0307.help"));
+                    self.diags.push(
+                        Diagnostic::new(codes::UNION_FIRST, r.id.span).with_help("E0307.help"),
+                    );
                 }
                 rules.push(ir::Rule {
                     id: r.id.name.clone(),
@@ -310,7 +395,8 @@ impl Checker {
     pub(crate) fn condition(&mut self, e: &ast::Expr, ctx: Ctx) -> TExpr {
         let t = self.expr(e, ctx);
         if !matches!(t.ty, Type::Bool | Type::Error) {
-            self.diags.push(Diagnostic::new(codes::CONDITION_NOT_BOOL, e.span).arg("found", &t.ty));
+            self.diags
+                .push(Diagnostic::new(codes::CONDITION_NOT_BOOL, e.span).arg("found", &t.ty));
         }
         t
     }
@@ -320,7 +406,11 @@ impl Checker {
         let want = self.money(e.span);
         if !t.ty.is_error() && !want.is_error() && t.ty != want {
             let currency = self.currency.map(|c| c.to_string()).unwrap_or_default();
-            self.diags.push(Diagnostic::new(codes::CASH_NOT_MONEY, e.span).arg("currency", currency).arg("found", &t.ty));
+            self.diags.push(
+                Diagnostic::new(codes::CASH_NOT_MONEY, e.span)
+                    .arg("currency", currency)
+                    .arg("found", &t.ty),
+            );
         }
         t
     }
@@ -328,7 +418,11 @@ impl Checker {
     fn expect_number(&mut self, e: &ast::Expr, ctx: Ctx) -> TExpr {
         let t = self.expr(e, ctx);
         if !matches!(t.ty, Type::Number | Type::Error) {
-            self.diags.push(Diagnostic::new(codes::TYPE_MISMATCH, e.span).arg("expected", "a number").arg("found", &t.ty));
+            self.diags.push(
+                Diagnostic::new(codes::TYPE_MISMATCH, e.span)
+                    .arg("expected", "a number")
+                    .arg("found", &t.ty),
+            );
         }
         t
     }
@@ -341,7 +435,9 @@ impl Checker {
         let mut group_lines = Vec::new();
         let mut capped: HashMap<String, Span> = HashMap::new();
         for item in &file.items {
-            let Item::Entitlement(sec) = item else { continue };
+            let Item::Entitlement(sec) = item else {
+                continue;
+            };
             ent.mode = Some(sec.mode);
             for entry in &sec.entries {
                 match entry {
@@ -358,19 +454,35 @@ impl Checker {
                                     Type::Quantity { unit } => Some(unit.clone()),
                                     Type::Error => None,
                                     other => {
-                                        self.diags.push(Diagnostic::new(codes::IN_KIND_NOT_QUANTITY, it.amount.span).arg("found", other));
+                                        self.diags.push(
+                                            Diagnostic::new(
+                                                codes::IN_KIND_NOT_QUANTITY,
+                                                it.amount.span,
+                                            )
+                                            .arg("found", other),
+                                        );
                                         None
                                     }
                                 };
                                 (t, unit)
                             }
                         };
-                        let times = it.times.as_ref().map(|e| self.expect_number(e, Ctx::default()));
-                        let up_to = it.up_to.as_ref().map(|e| self.expect_number(e, Ctx::default()));
-                        let condition = it.condition.as_ref().map(|e| self.condition(e, Ctx::default()));
+                        let times = it
+                            .times
+                            .as_ref()
+                            .map(|e| self.expect_number(e, Ctx::default()));
+                        let up_to = it
+                            .up_to
+                            .as_ref()
+                            .map(|e| self.expect_number(e, Ctx::default()));
+                        let condition = it
+                            .condition
+                            .as_ref()
+                            .map(|e| self.condition(e, Ctx::default()));
                         let valued = it.valued.as_ref().map(|e| {
                             if it.kind == ItemKind::Cash {
-                                self.diags.push(Diagnostic::new(codes::VALUED_CASH_ITEM, e.span));
+                                self.diags
+                                    .push(Diagnostic::new(codes::VALUED_CASH_ITEM, e.span));
                             }
                             self.expect_money(e, Ctx::default())
                         });
@@ -389,17 +501,45 @@ impl Checker {
                             span: it.span,
                         });
                     }
-                    EntitlementEntry::Fee { id, sentence, amount, span } => {
-                        if self.adjustment_once(&mut seen_adjust, "fee", *span) && self.fresh_id(&mut ids, id) {
-                            let amount = self.expect_money(amount, Ctx { fee: true, ..Ctx::default() });
-                            ent.fee = Some(ir::Fee { id: id.name.clone(), sentence: sentence.value.clone(), amount });
+                    EntitlementEntry::Fee {
+                        id,
+                        sentence,
+                        amount,
+                        span,
+                    } => {
+                        if self.adjustment_once(&mut seen_adjust, "fee", *span)
+                            && self.fresh_id(&mut ids, id)
+                        {
+                            let amount = self.expect_money(
+                                amount,
+                                Ctx {
+                                    fee: true,
+                                    ..Ctx::default()
+                                },
+                            );
+                            ent.fee = Some(ir::Fee {
+                                id: id.name.clone(),
+                                sentence: sentence.value.clone(),
+                                amount,
+                            });
                         }
                     }
-                    EntitlementEntry::Limit { kind, items, amount, span } if !items.is_empty() => {
+                    EntitlementEntry::Limit {
+                        kind,
+                        items,
+                        amount,
+                        span,
+                    } if !items.is_empty() => {
                         group_lines.push((*kind, items, amount, *span));
                     }
-                    EntitlementEntry::Limit { kind, amount, span, .. } => {
-                        let what = if *kind == LimitKind::Cap { "cap" } else { "floor" };
+                    EntitlementEntry::Limit {
+                        kind, amount, span, ..
+                    } => {
+                        let what = if *kind == LimitKind::Cap {
+                            "cap"
+                        } else {
+                            "floor"
+                        };
                         if self.adjustment_once(&mut seen_adjust, what, *span) {
                             let t = self.expect_money(amount, Ctx::default());
                             if *kind == LimitKind::Cap {
@@ -419,8 +559,13 @@ impl Checker {
                                 _ => None,
                             };
                             match v {
-                                Some(s) if s > rust_decimal::Decimal::ZERO => ent.round = Some((s, mode.0)),
-                                Some(_) => self.diags.push(Diagnostic::new(codes::INVALID_LITERAL, step.span).arg("literal", "0")),
+                                Some(s) if s > rust_decimal::Decimal::ZERO => {
+                                    ent.round = Some((s, mode.0))
+                                }
+                                Some(_) => self.diags.push(
+                                    Diagnostic::new(codes::INVALID_LITERAL, step.span)
+                                        .arg("literal", "0"),
+                                ),
                                 None => {}
                             }
                         }
@@ -435,9 +580,14 @@ impl Checker {
         }
         // A floor above the cap is a contradiction when both are constants.
         if let (Some(cap), Some(floor)) = (&ent.cap, &ent.floor) {
-            if let (TKind::Const(Value::Money(c)), TKind::Const(Value::Money(f))) = (&cap.kind, &floor.kind) {
+            if let (TKind::Const(Value::Money(c)), TKind::Const(Value::Money(f))) =
+                (&cap.kind, &floor.kind)
+            {
                 if f.amount > c.amount {
-                    self.diags.push(Diagnostic::new(codes::FLOOR_ABOVE_CAP, floor_span.unwrap_or(floor.span)));
+                    self.diags.push(Diagnostic::new(
+                        codes::FLOOR_ABOVE_CAP,
+                        floor_span.unwrap_or(floor.span),
+                    ));
                 }
             }
         }
@@ -465,7 +615,9 @@ impl Checker {
                 Some(i) => {
                     if let Some(prev) = capped.insert(id.name.clone(), id.span) {
                         let _ = prev;
-                        self.diags.push(Diagnostic::new(codes::ITEM_IN_TWO_CAPS, id.span).arg("name", &id.name));
+                        self.diags.push(
+                            Diagnostic::new(codes::ITEM_IN_TWO_CAPS, id.span).arg("name", &id.name),
+                        );
                         return None;
                     }
                     indices.push(i);
@@ -478,7 +630,11 @@ impl Checker {
         }
         let first = ent.items.get(*indices.first()?)?;
         let (item_kind, unit) = (first.kind, first.unit.clone());
-        if indices.iter().filter_map(|i| ent.items.get(*i)).any(|i| i.kind != item_kind || i.unit != unit) {
+        if indices
+            .iter()
+            .filter_map(|i| ent.items.get(*i))
+            .any(|i| i.kind != item_kind || i.unit != unit)
+        {
             self.diags.push(Diagnostic::new(codes::MIXED_GROUP, span));
             return None;
         }
@@ -489,19 +645,30 @@ impl Checker {
                 let want = unit.map(|unit| Type::Quantity { unit });
                 if let Some(want) = want {
                     if !t.ty.is_error() && t.ty != want {
-                        self.diags.push(Diagnostic::new(codes::TYPE_MISMATCH, amount.span).arg("expected", &want).arg("found", &t.ty));
+                        self.diags.push(
+                            Diagnostic::new(codes::TYPE_MISMATCH, amount.span)
+                                .arg("expected", &want)
+                                .arg("found", &t.ty),
+                        );
                     }
                 }
                 t
             }
         };
-        Some(ir::GroupCap { items: indices, amount: t, kind: item_kind })
+        Some(ir::GroupCap {
+            items: indices,
+            amount: t,
+            kind: item_kind,
+        })
     }
 
     fn fresh_id(&mut self, ids: &mut HashMap<String, Span>, id: &ast::Ident) -> bool {
         if let Some(prev) = ids.get(&id.name) {
             self.diags.push(
-                Diagnostic::new(codes::DUPLICATE_RULE, id.span).arg("name", &id.name).arg("line", prev.line).with_help("E0103.help"),
+                Diagnostic::new(codes::DUPLICATE_RULE, id.span)
+                    .arg("name", &id.name)
+                    .arg("line", prev.line)
+                    .with_help("E0103.help"),
             );
             return false;
         }
@@ -509,9 +676,15 @@ impl Checker {
         true
     }
 
-    fn adjustment_once(&mut self, seen: &mut HashMap<&'static str, Span>, what: &'static str, span: Span) -> bool {
+    fn adjustment_once(
+        &mut self,
+        seen: &mut HashMap<&'static str, Span>,
+        what: &'static str,
+        span: Span,
+    ) -> bool {
         if seen.insert(what, span).is_some() {
-            self.diags.push(Diagnostic::new(codes::DUPLICATE_ADJUSTMENT, span).arg("what", what));
+            self.diags
+                .push(Diagnostic::new(codes::DUPLICATE_ADJUSTMENT, span).arg("what", what));
             return false;
         }
         true
@@ -523,18 +696,21 @@ impl Checker {
         for (i, p) in self.params.iter().enumerate() {
             if !self.used_params.get(i).copied().unwrap_or(true) {
                 let span = self.param_spans.get(i).copied().unwrap_or_default();
-                self.diags.push(Diagnostic::new(codes::UNUSED_PARAM, span).arg("name", &p.name));
+                self.diags
+                    .push(Diagnostic::new(codes::UNUSED_PARAM, span).arg("name", &p.name));
             }
         }
         for (i, l) in self.lets.iter().enumerate() {
             if !self.used_lets.get(i).copied().unwrap_or(true) {
-                self.diags.push(Diagnostic::new(codes::UNUSED_LET, l.span).arg("name", &l.name));
+                self.diags
+                    .push(Diagnostic::new(codes::UNUSED_LET, l.span).arg("name", &l.name));
             }
         }
         for (i, input) in self.inputs.iter().enumerate() {
             if !input.used {
                 let span = self.input_spans.get(i).copied().unwrap_or_default();
-                self.diags.push(Diagnostic::new(codes::UNUSED_INPUT, span).arg("name", &input.name));
+                self.diags
+                    .push(Diagnostic::new(codes::UNUSED_INPUT, span).arg("name", &input.name));
             }
         }
     }
@@ -595,7 +771,10 @@ pub(crate) fn refs_of(e: &TExpr) -> Vec<ir::Ref> {
             TKind::Param(i) => out.push(ir::Ref::Param(*i)),
             TKind::Let(p) => out.push(ir::Ref::Let(*p)),
             TKind::Neg(x) | TKind::Not(x) => walk(x, out),
-            TKind::And(a, b) | TKind::Or(a, b) | TKind::Arith(_, a, b) | TKind::Compare(_, a, b) => {
+            TKind::And(a, b)
+            | TKind::Or(a, b)
+            | TKind::Arith(_, a, b)
+            | TKind::Compare(_, a, b) => {
                 walk(a, out);
                 walk(b, out);
             }

@@ -36,10 +36,52 @@ fn words(t: &Type) -> String {
 }
 
 const FUNCTIONS: &[&str] = &[
-    "count", "sum", "avg", "min", "max", "any", "all", "age", "age_in_months", "years_between", "months_between", "days_between",
-    "add_days", "add_months", "add_years", "days_ago", "months_ago", "years_ago", "year", "month", "day", "abs", "round", "floor",
-    "ceil", "between", "known", "coalesce", "lower", "upper", "trim", "length", "contains", "starts_with", "ends_with", "same_text",
-    "matches", "size", "amount", "has_kind", "lookup", "band", "power", "is_code", "latest", "earliest",
+    "count",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "any",
+    "all",
+    "age",
+    "age_in_months",
+    "years_between",
+    "months_between",
+    "days_between",
+    "add_days",
+    "add_months",
+    "add_years",
+    "days_ago",
+    "months_ago",
+    "years_ago",
+    "year",
+    "month",
+    "day",
+    "abs",
+    "round",
+    "floor",
+    "ceil",
+    "between",
+    "known",
+    "coalesce",
+    "lower",
+    "upper",
+    "trim",
+    "length",
+    "contains",
+    "starts_with",
+    "ends_with",
+    "same_text",
+    "matches",
+    "size",
+    "amount",
+    "has_kind",
+    "lookup",
+    "band",
+    "power",
+    "is_code",
+    "latest",
+    "earliest",
 ];
 
 impl Checker {
@@ -53,12 +95,24 @@ impl Checker {
                 texpr(TKind::Const(Value::Number(v)), Type::Number, span)
             }
             ExprKind::Money { currency, amount } => match self.currency_code(currency) {
-                Some(c) => texpr(TKind::Const(Value::Money(Money { amount: *amount, currency: c })), Type::Money { currency: c }, span),
+                Some(c) => texpr(
+                    TKind::Const(Value::Money(Money {
+                        amount: *amount,
+                        currency: c,
+                    })),
+                    Type::Money { currency: c },
+                    span,
+                ),
                 None => err(span),
             },
             ExprKind::Quantity { amount, unit } => texpr(
-                TKind::Const(Value::Quantity(Quantity { amount: *amount, unit: unit.name.clone() })),
-                Type::Quantity { unit: unit.name.clone() },
+                TKind::Const(Value::Quantity(Quantity {
+                    amount: *amount,
+                    unit: unit.name.clone(),
+                })),
+                Type::Quantity {
+                    unit: unit.name.clone(),
+                },
                 span,
             ),
             ExprKind::Date(d) => texpr(TKind::Const(Value::Date(*d)), Type::Date, span),
@@ -87,7 +141,11 @@ impl Checker {
             }
             ExprKind::Unary(op, x) => self.unary(*op, x, span, ctx),
             ExprKind::Binary(op, a, b) => self.binary(*op, a, b, span, ctx),
-            ExprKind::In { value, list, negated } => self.in_list(value, list, *negated, span, ctx),
+            ExprKind::In {
+                value,
+                list,
+                negated,
+            } => self.in_list(value, list, *negated, span, ctx),
             ExprKind::If(c, a, b) => {
                 let c = self.condition(c, ctx);
                 let a = self.expr(a, ctx);
@@ -117,13 +175,22 @@ impl Checker {
         }
         let _ = what;
         match (a, b) {
-            (Type::Money { currency: x }, Type::Money { currency: y }) => {
-                self.diags.push(Diagnostic::new(codes::MIXED_CURRENCIES, span).arg("left", x).arg("right", y).with_help("E0202.help"))
-            }
-            (Type::Quantity { unit: x }, Type::Quantity { unit: y }) => {
-                self.diags.push(Diagnostic::new(codes::MIXED_UNITS, span).arg("left", x).arg("right", y))
-            }
-            _ => self.diags.push(Diagnostic::new(codes::TYPE_MISMATCH, span).arg("expected", words(a)).arg("found", words(b))),
+            (Type::Money { currency: x }, Type::Money { currency: y }) => self.diags.push(
+                Diagnostic::new(codes::MIXED_CURRENCIES, span)
+                    .arg("left", x)
+                    .arg("right", y)
+                    .with_help("E0202.help"),
+            ),
+            (Type::Quantity { unit: x }, Type::Quantity { unit: y }) => self.diags.push(
+                Diagnostic::new(codes::MIXED_UNITS, span)
+                    .arg("left", x)
+                    .arg("right", y),
+            ),
+            _ => self.diags.push(
+                Diagnostic::new(codes::TYPE_MISMATCH, span)
+                    .arg("expected", words(a))
+                    .arg("found", words(b)),
+            ),
         }
         Type::Error
     }
@@ -137,18 +204,32 @@ impl Checker {
             if i == 0 || elem.is_error() {
                 elem = t.ty.clone();
             } else if !t.ty.is_error() && t.ty != elem {
-                self.diags.push(Diagnostic::new(codes::MIXED_LIST, item.span).arg("found", words(&t.ty)).arg("expected", words(&elem)));
+                self.diags.push(
+                    Diagnostic::new(codes::MIXED_LIST, item.span)
+                        .arg("found", words(&t.ty))
+                        .arg("expected", words(&elem)),
+                );
             }
             all_const &= matches!(t.kind, TKind::Const(_));
             typed.push(t);
         }
         let ty = Type::List { of: Box::new(elem) };
         if all_const {
-            let values = typed.into_iter().filter_map(|t| if let TKind::Const(v) = t.kind { Some(v) } else { None }).collect();
+            let values = typed
+                .into_iter()
+                .filter_map(|t| {
+                    if let TKind::Const(v) = t.kind {
+                        Some(v)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
             return texpr(TKind::Const(Value::List(values)), ty, span);
         }
         // Lists of computed values are not needed by any rule written so far; keep the language small.
-        self.diags.push(Diagnostic::new(codes::NOT_CONSTANT, span).with_help("E0212.help"));
+        self.diags
+            .push(Diagnostic::new(codes::NOT_CONSTANT, span).with_help("E0212.help"));
         err(span)
     }
 
@@ -159,7 +240,12 @@ impl Checker {
             v.extend(["kind", "is_head", "start_date", "end_date"].map(String::from));
         }
         if let Some(set) = ctx.records {
-            v.extend(self.record_fields.get(set).map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default());
+            v.extend(
+                self.record_fields
+                    .get(set)
+                    .map(|m| m.keys().cloned().collect::<Vec<_>>())
+                    .unwrap_or_default(),
+            );
         }
         v.push("as_of_date".into());
         if ctx.fee {
@@ -207,7 +293,11 @@ impl Checker {
                 if !ctx.member {
                     self.refs.push(Ref::Param(i));
                 }
-                let ty = self.params.get(i).map(|p| p.ty.clone()).unwrap_or(Type::Error);
+                let ty = self
+                    .params
+                    .get(i)
+                    .map(|p| p.ty.clone())
+                    .unwrap_or(Type::Error);
                 texpr(TKind::Param(i), ty, span)
             }
             Def::Let(i) => {
@@ -215,7 +305,11 @@ impl Checker {
                     *u = true;
                 }
                 let pos = self.let_pos.get(i).copied().unwrap_or(usize::MAX);
-                let (ty, per_member) = self.lets.get(i).map(|l| (l.ty.clone(), l.per_member)).unwrap_or((Type::Error, false));
+                let (ty, per_member) = self
+                    .lets
+                    .get(i)
+                    .map(|l| (l.ty.clone(), l.per_member))
+                    .unwrap_or((Type::Error, false));
                 if !per_member && !ctx.member {
                     self.refs.push(Ref::Let(pos));
                 }
@@ -246,15 +340,29 @@ impl Checker {
                 return err(id.span);
             }
             if self.record_index.contains_key(n) || self.code_index.contains_key(n) {
-                let what = if self.record_index.contains_key(n) { "a record collection (use it inside an aggregate)" } else { "a code list (use it in `is_code`)" };
-                self.diags.push(Diagnostic::new(codes::TYPE_MISMATCH, id.span).arg("expected", "a value").arg("found", what));
+                let what = if self.record_index.contains_key(n) {
+                    "a record collection (use it inside an aggregate)"
+                } else {
+                    "a code list (use it in `is_code`)"
+                };
+                self.diags.push(
+                    Diagnostic::new(codes::TYPE_MISMATCH, id.span)
+                        .arg("expected", "a value")
+                        .arg("found", what),
+                );
                 return err(id.span);
             }
         }
         if ctx.member {
             if let Some(def) = self.member_names.get(n).copied() {
-                if matches!(def, Def::MemberInput(_)) && matches!(self.unit_names.get(n), Some(Def::UnitInput(_))) {
-                    self.diags.push(Diagnostic::new(codes::AMBIGUOUS_NAME, id.span).arg("name", n).with_help("E0104.help"));
+                if matches!(def, Def::MemberInput(_))
+                    && matches!(self.unit_names.get(n), Some(Def::UnitInput(_)))
+                {
+                    self.diags.push(
+                        Diagnostic::new(codes::AMBIGUOUS_NAME, id.span)
+                            .arg("name", n)
+                            .with_help("E0104.help"),
+                    );
                     return err(id.span);
                 }
                 return self.use_def(def, id.span, ctx);
@@ -262,11 +370,17 @@ impl Checker {
             if let Some((f, ty)) = Self::member_builtin(n) {
                 return texpr(TKind::Member(f), ty, id.span);
             }
-        } else if self.member_names.contains_key(n) && !self.unit_names.contains_key(n) || Self::member_builtin(n).is_some() {
+        } else if self.member_names.contains_key(n) && !self.unit_names.contains_key(n)
+            || Self::member_builtin(n).is_some()
+        {
             if self.target == Target::Individual {
                 return self.unknown_name(id, ctx);
             }
-            self.diags.push(Diagnostic::new(codes::MEMBER_NAME_OUTSIDE_MEMBERS, id.span).arg("name", n).with_help("E0105.help"));
+            self.diags.push(
+                Diagnostic::new(codes::MEMBER_NAME_OUTSIDE_MEMBERS, id.span)
+                    .arg("name", n)
+                    .with_help("E0105.help"),
+            );
             return err(id.span);
         }
         if let Some(def) = self.unit_names.get(n).copied() {
@@ -287,7 +401,11 @@ impl Checker {
         let n = field.name.as_str();
         match base.name.as_str() {
             "household" | "person" => {
-                let want = if base.name == "household" { Scope::Household } else { Scope::Person };
+                let want = if base.name == "household" {
+                    Scope::Household
+                } else {
+                    Scope::Person
+                };
                 if self.unit_scope() != want {
                     return self.wrong_target(base);
                 }
@@ -301,7 +419,11 @@ impl Checker {
                     return self.wrong_target(base);
                 }
                 if !ctx.member {
-                    self.diags.push(Diagnostic::new(codes::MEMBER_NAME_OUTSIDE_MEMBERS, span).arg("name", n).with_help("E0105.help"));
+                    self.diags.push(
+                        Diagnostic::new(codes::MEMBER_NAME_OUTSIDE_MEMBERS, span)
+                            .arg("name", n)
+                            .with_help("E0105.help"),
+                    );
                     return err(span);
                 }
                 if let Some(def) = self.member_names.get(n).copied() {
@@ -341,17 +463,28 @@ impl Checker {
                         if let Some(t) = self.record_field(set, n, span) {
                             return t;
                         }
-                        let names: Vec<String> = self.record_fields.get(set).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+                        let names: Vec<String> = self
+                            .record_fields
+                            .get(set)
+                            .map(|m| m.keys().cloned().collect())
+                            .unwrap_or_default();
                         self.unknown_among(field, names.iter().map(String::as_str).collect());
                         return err(span);
                     }
                     self.diags.push(
-                        Diagnostic::new(codes::RECORD_FIELD_OUTSIDE_RECORDS, span).arg("name", n).arg("records", other).with_help("E0114.help"),
+                        Diagnostic::new(codes::RECORD_FIELD_OUTSIDE_RECORDS, span)
+                            .arg("name", n)
+                            .arg("records", other)
+                            .with_help("E0114.help"),
                     );
                     return err(span);
                 }
                 if self.code_index.contains_key(other) {
-                    self.diags.push(Diagnostic::new(codes::TYPE_MISMATCH, span).arg("expected", "a value").arg("found", "a code list entry (use it in `is_code`)"));
+                    self.diags.push(
+                        Diagnostic::new(codes::TYPE_MISMATCH, span)
+                            .arg("expected", "a value")
+                            .arg("found", "a code list entry (use it in `is_code`)"),
+                    );
                     return err(span);
                 }
                 self.unknown_name(base, ctx)
@@ -361,7 +494,10 @@ impl Checker {
 
     fn wrong_target(&mut self, base: &ast::Ident) -> TExpr {
         if self.target == Target::Individual {
-            self.diags.push(Diagnostic::new(codes::NO_MEMBERS_FOR_INDIVIDUALS, base.span).arg("name", &base.name));
+            self.diags.push(
+                Diagnostic::new(codes::NO_MEMBERS_FOR_INDIVIDUALS, base.span)
+                    .arg("name", &base.name),
+            );
         } else {
             self.diags.push(
                 Diagnostic::new(codes::SCOPE_NOT_FOR_TARGET, base.span)
@@ -374,7 +510,12 @@ impl Checker {
     }
 
     fn unknown_field(&mut self, field: &ast::Ident, scope: Scope) -> TExpr {
-        let names: Vec<String> = self.inputs.iter().filter(|i| i.scope == scope).map(|i| i.name.clone()).collect();
+        let names: Vec<String> = self
+            .inputs
+            .iter()
+            .filter(|i| i.scope == scope)
+            .map(|i| i.name.clone())
+            .collect();
         let mut d = Diagnostic::new(codes::UNKNOWN_NAME, field.span).arg("name", &field.name);
         if let Some(s) = closest(&field.name, names.iter().map(String::as_str)) {
             d = d.arg("suggestion", s).with_help("E0101.help");
@@ -394,15 +535,26 @@ impl Checker {
             UnaryOp::Neg => {
                 let t = self.expr(x, ctx);
                 if !t.ty.is_numeric() && !t.ty.is_error() {
-                    self.diags.push(Diagnostic::new(codes::INVALID_OPERANDS, span).arg("op", "-").arg("left", words(&t.ty)).arg("right", "nothing"));
+                    self.diags.push(
+                        Diagnostic::new(codes::INVALID_OPERANDS, span)
+                            .arg("op", "-")
+                            .arg("left", words(&t.ty))
+                            .arg("right", "nothing"),
+                    );
                     return err(span);
                 }
                 // Fold negative literals so `-5` stays a constant (parameter values, test data).
                 if let TKind::Const(v) = &t.kind {
                     let folded = match v {
                         Value::Number(n) => Some(Value::Number(-*n)),
-                        Value::Money(m) => Some(Value::Money(Money { amount: -m.amount, currency: m.currency })),
-                        Value::Quantity(q) => Some(Value::Quantity(Quantity { amount: -q.amount, unit: q.unit.clone() })),
+                        Value::Money(m) => Some(Value::Money(Money {
+                            amount: -m.amount,
+                            currency: m.currency,
+                        })),
+                        Value::Quantity(q) => Some(Value::Quantity(Quantity {
+                            amount: -q.amount,
+                            unit: q.unit.clone(),
+                        })),
                         _ => None,
                     };
                     if let Some(v) = folded {
@@ -420,10 +572,19 @@ impl Checker {
             BinaryOp::And | BinaryOp::Or => {
                 let l = self.condition(a, ctx);
                 let r = self.condition(b, ctx);
-                let kind = if op == BinaryOp::And { TKind::And(Box::new(l), Box::new(r)) } else { TKind::Or(Box::new(l), Box::new(r)) };
+                let kind = if op == BinaryOp::And {
+                    TKind::And(Box::new(l), Box::new(r))
+                } else {
+                    TKind::Or(Box::new(l), Box::new(r))
+                };
                 texpr(kind, Type::Bool, span)
             }
-            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge => {
                 let l = self.expr(a, ctx);
                 let r = self.expr(b, ctx);
                 let cmp = match op {
@@ -435,7 +596,11 @@ impl Checker {
                     _ => CmpOp::Ge,
                 };
                 self.check_comparable(op, &l.ty, &r.ty, span, b.span);
-                texpr(TKind::Compare(cmp, Box::new(l), Box::new(r)), Type::Bool, span)
+                texpr(
+                    TKind::Compare(cmp, Box::new(l), Box::new(r)),
+                    Type::Bool,
+                    span,
+                )
             }
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => {
                 let l = self.expr(a, ctx);
@@ -460,7 +625,12 @@ impl Checker {
         let ordering = !matches!(op, BinaryOp::Eq | BinaryOp::Ne);
         match (l, r) {
             (Type::Money { currency: x }, Type::Money { currency: y }) if x != y => {
-                self.diags.push(Diagnostic::new(codes::MIXED_CURRENCIES, span).arg("left", x).arg("right", y).with_help("E0202.help"));
+                self.diags.push(
+                    Diagnostic::new(codes::MIXED_CURRENCIES, span)
+                        .arg("left", x)
+                        .arg("right", y)
+                        .with_help("E0202.help"),
+                );
             }
             (Type::Money { currency }, Type::Number) | (Type::Number, Type::Money { currency }) => {
                 self.diags.push(
@@ -472,19 +642,33 @@ impl Checker {
                 );
             }
             (Type::Quantity { unit: x }, Type::Quantity { unit: y }) if x != y => {
-                self.diags.push(Diagnostic::new(codes::MIXED_UNITS, span).arg("left", x).arg("right", y));
+                self.diags.push(
+                    Diagnostic::new(codes::MIXED_UNITS, span)
+                        .arg("left", x)
+                        .arg("right", y),
+                );
             }
             (a, b) if a != b => {
-                self.diags.push(Diagnostic::new(codes::TYPE_MISMATCH, rspan).arg("expected", words(a)).arg("found", words(b)));
+                self.diags.push(
+                    Diagnostic::new(codes::TYPE_MISMATCH, rspan)
+                        .arg("expected", words(a))
+                        .arg("found", words(b)),
+                );
             }
             (Type::Bool | Type::Text | Type::List { .. }, _) if ordering => {
                 self.diags.push(
-                    Diagnostic::new(codes::INVALID_OPERANDS, span).arg("op", op.symbol()).arg("left", words(l)).arg("right", words(r)),
+                    Diagnostic::new(codes::INVALID_OPERANDS, span)
+                        .arg("op", op.symbol())
+                        .arg("left", words(l))
+                        .arg("right", words(r)),
                 );
             }
             (Type::List { .. }, _) => {
                 self.diags.push(
-                    Diagnostic::new(codes::INVALID_OPERANDS, span).arg("op", op.symbol()).arg("left", words(l)).arg("right", words(r)),
+                    Diagnostic::new(codes::INVALID_OPERANDS, span)
+                        .arg("op", op.symbol())
+                        .arg("left", words(l))
+                        .arg("right", words(r)),
                 );
             }
             _ => {}
@@ -496,11 +680,17 @@ impl Checker {
             return Type::Error;
         }
         if matches!(op, BinaryOp::Div | BinaryOp::Mod) && is_zero(rhs) {
-            self.diags.push(Diagnostic::new(codes::DIVISION_BY_ZERO, rhs.span));
+            self.diags
+                .push(Diagnostic::new(codes::DIVISION_BY_ZERO, rhs.span));
             return Type::Error;
         }
         let invalid = |this: &mut Checker| {
-            this.diags.push(Diagnostic::new(codes::INVALID_OPERANDS, span).arg("op", op.symbol()).arg("left", words(l)).arg("right", words(r)));
+            this.diags.push(
+                Diagnostic::new(codes::INVALID_OPERANDS, span)
+                    .arg("op", op.symbol())
+                    .arg("left", words(l))
+                    .arg("right", words(r)),
+            );
             Type::Error
         };
         if matches!(l, Type::Date) || matches!(r, Type::Date) {
@@ -515,11 +705,20 @@ impl Checker {
         }
         match (op, l, r) {
             (_, Type::Number, Type::Number) => Type::Number,
-            (BinaryOp::Add | BinaryOp::Sub, Type::Money { currency: x }, Type::Money { currency: y }) => {
+            (
+                BinaryOp::Add | BinaryOp::Sub,
+                Type::Money { currency: x },
+                Type::Money { currency: y },
+            ) => {
                 if x == y {
                     l.clone()
                 } else {
-                    self.diags.push(Diagnostic::new(codes::MIXED_CURRENCIES, span).arg("left", x).arg("right", y).with_help("E0202.help"));
+                    self.diags.push(
+                        Diagnostic::new(codes::MIXED_CURRENCIES, span)
+                            .arg("left", x)
+                            .arg("right", y)
+                            .with_help("E0202.help"),
+                    );
                     Type::Error
                 }
             }
@@ -527,18 +726,33 @@ impl Checker {
             | (BinaryOp::Add | BinaryOp::Sub, Type::Number, Type::Money { currency }) => {
                 self.diags.push(
                     Diagnostic::new(codes::MONEY_AND_NUMBER, span)
-                        .arg("action", if op == BinaryOp::Add { "added" } else { "subtracted" })
+                        .arg(
+                            "action",
+                            if op == BinaryOp::Add {
+                                "added"
+                            } else {
+                                "subtracted"
+                            },
+                        )
                         .arg("currency", currency)
                         .arg("number", "…")
                         .with_help("E0203.help"),
                 );
                 Type::Error
             }
-            (BinaryOp::Add | BinaryOp::Sub, Type::Quantity { unit: x }, Type::Quantity { unit: y }) => {
+            (
+                BinaryOp::Add | BinaryOp::Sub,
+                Type::Quantity { unit: x },
+                Type::Quantity { unit: y },
+            ) => {
                 if x == y {
                     l.clone()
                 } else {
-                    self.diags.push(Diagnostic::new(codes::MIXED_UNITS, span).arg("left", x).arg("right", y));
+                    self.diags.push(
+                        Diagnostic::new(codes::MIXED_UNITS, span)
+                            .arg("left", x)
+                            .arg("right", y),
+                    );
                     Type::Error
                 }
             }
@@ -549,7 +763,12 @@ impl Checker {
                 if x == y {
                     Type::Number
                 } else {
-                    self.diags.push(Diagnostic::new(codes::MIXED_CURRENCIES, span).arg("left", x).arg("right", y).with_help("E0202.help"));
+                    self.diags.push(
+                        Diagnostic::new(codes::MIXED_CURRENCIES, span)
+                            .arg("left", x)
+                            .arg("right", y)
+                            .with_help("E0202.help"),
+                    );
                     Type::Error
                 }
             }
@@ -557,7 +776,11 @@ impl Checker {
                 if x == y {
                     Type::Number
                 } else {
-                    self.diags.push(Diagnostic::new(codes::MIXED_UNITS, span).arg("left", x).arg("right", y));
+                    self.diags.push(
+                        Diagnostic::new(codes::MIXED_UNITS, span)
+                            .arg("left", x)
+                            .arg("right", y),
+                    );
                     Type::Error
                 }
             }
@@ -572,22 +795,39 @@ impl Checker {
             Type::List { of } => {
                 if !of.is_error() && !v.ty.is_error() && **of != v.ty {
                     self.diags.push(
-                        Diagnostic::new(codes::TYPE_MISMATCH, value.span).arg("expected", words(of)).arg("found", words(&v.ty)),
+                        Diagnostic::new(codes::TYPE_MISMATCH, value.span)
+                            .arg("expected", words(of))
+                            .arg("found", words(&v.ty)),
                     );
                 }
             }
             Type::Error => {}
             other => {
-                self.diags.push(Diagnostic::new(codes::TYPE_MISMATCH, list.span).arg("expected", "a list").arg("found", words(other)));
+                self.diags.push(
+                    Diagnostic::new(codes::TYPE_MISMATCH, list.span)
+                        .arg("expected", "a list")
+                        .arg("found", words(other)),
+                );
             }
         }
-        texpr(TKind::In { value: Box::new(v), list: Box::new(l), negated }, Type::Bool, span)
+        texpr(
+            TKind::In {
+                value: Box::new(v),
+                list: Box::new(l),
+                negated,
+            },
+            Type::Bool,
+            span,
+        )
     }
 
     fn arity(&mut self, name: &ast::Ident, args: &[Expr], expected: &str, ok: bool) -> bool {
         if !ok {
             self.diags.push(
-                Diagnostic::new(codes::WRONG_ARGUMENT_COUNT, name.span).arg("name", &name.name).arg("expected", expected).arg("found", args.len()),
+                Diagnostic::new(codes::WRONG_ARGUMENT_COUNT, name.span)
+                    .arg("name", &name.name)
+                    .arg("expected", expected)
+                    .arg("found", args.len()),
             );
         }
         ok
@@ -595,7 +835,11 @@ impl Checker {
 
     fn arg_type(&mut self, name: &str, position: usize, span: Span, expected: &str, found: &Type) {
         self.diags.push(
-            Diagnostic::new(codes::BAD_ARGUMENT, span).arg("name", name).arg("expected", expected).arg("position", position).arg("found", words(found)),
+            Diagnostic::new(codes::BAD_ARGUMENT, span)
+                .arg("name", name)
+                .arg("expected", expected)
+                .arg("position", position)
+                .arg("found", words(found)),
         );
     }
 
@@ -604,8 +848,8 @@ impl Checker {
         if let Some(t) = self.extension_call(name, args, span, ctx) {
             return t;
         }
-        let first_is_members =
-            matches!(args.first().map(|a| &a.kind), Some(ExprKind::Members(_))) || args.first().and_then(|a| self.record_set_of(a)).is_some();
+        let first_is_members = matches!(args.first().map(|a| &a.kind), Some(ExprKind::Members(_)))
+            || args.first().and_then(|a| self.record_set_of(a)).is_some();
         let agg = match n {
             "count" => Some(Aggregate::Count),
             "sum" => Some(Aggregate::Sum),
@@ -626,7 +870,13 @@ impl Checker {
             "round" => args
                 .iter()
                 .enumerate()
-                .map(|(i, a)| if i == 2 { self.rounding_mode(a) } else { self.expr(a, ctx) })
+                .map(|(i, a)| {
+                    if i == 2 {
+                        self.rounding_mode(a)
+                    } else {
+                        self.expr(a, ctx)
+                    }
+                })
                 .collect(),
             _ => args.iter().map(|a| self.expr(a, ctx)).collect(),
         };
@@ -641,7 +891,14 @@ impl Checker {
                 if !any_error && t(0) != Type::Date {
                     self.arg_type(n, 1, sp(0), "a date", &t(0));
                 }
-                (if n == "age" { Builtin::Age } else { Builtin::AgeInMonths }, Type::Number)
+                (
+                    if n == "age" {
+                        Builtin::Age
+                    } else {
+                        Builtin::AgeInMonths
+                    },
+                    Type::Number,
+                )
             }
             "years_between" | "months_between" | "days_between" => {
                 if !self.arity(name, args, "2", args.len() == 2) {
@@ -715,11 +972,14 @@ impl Checker {
                 if n != "coalesce" && !ty.is_error() && !ty.is_numeric() && ty != Type::Date {
                     self.arg_type(n, 1, sp(0), "numbers, amounts, quantities or dates", &ty);
                 }
-                (match n {
-                    "min" => Builtin::Min,
-                    "max" => Builtin::Max,
-                    _ => Builtin::Coalesce,
-                }, ty)
+                (
+                    match n {
+                        "min" => Builtin::Min,
+                        "max" => Builtin::Max,
+                        _ => Builtin::Coalesce,
+                    },
+                    ty,
+                )
             }
             "abs" | "floor" | "ceil" => {
                 if !self.arity(name, args, "1", args.len() == 1) {
@@ -728,11 +988,14 @@ impl Checker {
                 if !t(0).is_error() && !t(0).is_numeric() {
                     self.arg_type(n, 1, sp(0), "a number, amount or quantity", &t(0));
                 }
-                (match n {
-                    "abs" => Builtin::Abs,
-                    "floor" => Builtin::Floor,
-                    _ => Builtin::Ceil,
-                }, t(0))
+                (
+                    match n {
+                        "abs" => Builtin::Abs,
+                        "floor" => Builtin::Floor,
+                        _ => Builtin::Ceil,
+                    },
+                    t(0),
+                )
             }
             "round" => return self.round(name, args, typed, span),
             "between" => {
@@ -775,16 +1038,22 @@ impl Checker {
                         self.arg_type(n, i + 1, sp(i), "text", &t(i));
                     }
                 }
-                if n == "matches" && !matches!(typed.get(1).map(|x| &x.kind), Some(TKind::Const(_)) | None) {
-                    self.diags.push(Diagnostic::new(codes::NOT_CONSTANT, sp(1)).with_help("E0212.help"));
+                if n == "matches"
+                    && !matches!(typed.get(1).map(|x| &x.kind), Some(TKind::Const(_)) | None)
+                {
+                    self.diags
+                        .push(Diagnostic::new(codes::NOT_CONSTANT, sp(1)).with_help("E0212.help"));
                 }
-                (match n {
-                    "contains" => Builtin::Contains,
-                    "starts_with" => Builtin::StartsWith,
-                    "ends_with" => Builtin::EndsWith,
-                    "same_text" => Builtin::SameText,
-                    _ => Builtin::Matches,
-                }, Type::Bool)
+                (
+                    match n {
+                        "contains" => Builtin::Contains,
+                        "starts_with" => Builtin::StartsWith,
+                        "ends_with" => Builtin::EndsWith,
+                        "same_text" => Builtin::SameText,
+                        _ => Builtin::Matches,
+                    },
+                    Type::Bool,
+                )
             }
             "size" => {
                 if !self.arity(name, args, "1", args.len() == 1) {
@@ -809,7 +1078,11 @@ impl Checker {
                     return err(span);
                 }
                 if !ctx.member {
-                    self.diags.push(Diagnostic::new(codes::MEMBER_NAME_OUTSIDE_MEMBERS, name.span).arg("name", n).with_help("E0105.help"));
+                    self.diags.push(
+                        Diagnostic::new(codes::MEMBER_NAME_OUTSIDE_MEMBERS, name.span)
+                            .arg("name", n)
+                            .with_help("E0105.help"),
+                    );
                     return err(span);
                 }
                 if !t(0).is_error() && t(0) != Type::Text {
@@ -832,13 +1105,20 @@ impl Checker {
     fn rounding_mode(&mut self, a: &Expr) -> TExpr {
         if let ExprKind::Name(id) = &a.kind {
             if let Some(m) = RoundingMode::from_ident(&id.name) {
-                return texpr(TKind::Const(Value::Text(m.ident().to_string())), Type::Text, a.span);
+                return texpr(
+                    TKind::Const(Value::Text(m.ident().to_string())),
+                    Type::Text,
+                    a.span,
+                );
             }
         }
         self.diags.push(
             Diagnostic::new(codes::BAD_ARGUMENT, a.span)
                 .arg("name", "round")
-                .arg("expected", "a rounding mode (`half_up`, `half_even`, `down`, `up`)")
+                .arg(
+                    "expected",
+                    "a rounding mode (`half_up`, `half_even`, `down`, `up`)",
+                )
                 .arg("position", 3)
                 .arg("found", "something else"),
         );
@@ -846,47 +1126,93 @@ impl Checker {
     }
 
     /// `round(x, places)`, `round(x, step)`, with an optional mode (half up by default).
-    fn round(&mut self, name: &ast::Ident, args: &[Expr], mut typed: Vec<TExpr>, span: Span) -> TExpr {
+    fn round(
+        &mut self,
+        name: &ast::Ident,
+        args: &[Expr],
+        mut typed: Vec<TExpr>,
+        span: Span,
+    ) -> TExpr {
         if !self.arity(name, args, "2 or 3", args.len() == 2 || args.len() == 3) {
             return err(span);
         }
         let x_ty = typed.first().map(|x| x.ty.clone()).unwrap_or(Type::Error);
         if !x_ty.is_error() && !x_ty.is_numeric() {
-            self.arg_type("round", 1, args.first().map(|a| a.span).unwrap_or(span), "a number, amount or quantity", &x_ty);
+            self.arg_type(
+                "round",
+                1,
+                args.first().map(|a| a.span).unwrap_or(span),
+                "a number, amount or quantity",
+                &x_ty,
+            );
             return err(span);
         }
         // The second argument is a whole number of decimal places (`2`), or a step of the value's
         // own type (`KES 10`, `0.5 kg`).
         let step_span = args.get(1).map(|a| a.span).unwrap_or(span);
         let step = match typed.get(1).map(|s| &s.kind) {
-            Some(TKind::Const(Value::Number(n))) if n.fract().is_zero() && !n.is_sign_negative() => {
-                n.to_string().parse::<u32>().ok().filter(|p| *p <= 28).map(|p| Decimal::new(1, p))
+            Some(TKind::Const(Value::Number(n)))
+                if n.fract().is_zero() && !n.is_sign_negative() =>
+            {
+                n.to_string()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|p| *p <= 28)
+                    .map(|p| Decimal::new(1, p))
             }
-            Some(TKind::Const(Value::Money(m))) if Type::Money { currency: m.currency } == x_ty => Some(m.amount),
-            Some(TKind::Const(Value::Quantity(q))) if Type::Quantity { unit: q.unit.clone() } == x_ty => Some(q.amount),
+            Some(TKind::Const(Value::Money(m)))
+                if Type::Money {
+                    currency: m.currency,
+                } == x_ty =>
+            {
+                Some(m.amount)
+            }
+            Some(TKind::Const(Value::Quantity(q)))
+                if Type::Quantity {
+                    unit: q.unit.clone(),
+                } == x_ty =>
+            {
+                Some(q.amount)
+            }
             _ => None,
         };
         let Some(step) = step.filter(|s| *s > Decimal::ZERO) else {
-            self.diags.push(Diagnostic::new(codes::NOT_CONSTANT, step_span).with_help("E0212.help"));
+            self.diags
+                .push(Diagnostic::new(codes::NOT_CONSTANT, step_span).with_help("E0212.help"));
             return err(span);
         };
         if let Some(s) = typed.get_mut(1) {
             *s = texpr(TKind::Const(Value::Number(step)), Type::Number, step_span);
         }
         if typed.len() == 2 {
-            typed.push(texpr(TKind::Const(Value::Text(RoundingMode::HalfUp.ident().into())), Type::Text, span));
+            typed.push(texpr(
+                TKind::Const(Value::Text(RoundingMode::HalfUp.ident().into())),
+                Type::Text,
+                span,
+            ));
         }
         texpr(TKind::Call(Builtin::Round, typed), x_ty, span)
     }
 
-    fn aggregate(&mut self, func: Aggregate, name: &ast::Ident, args: &[Expr], span: Span, ctx: Ctx) -> TExpr {
+    fn aggregate(
+        &mut self,
+        func: Aggregate,
+        name: &ast::Ident,
+        args: &[Expr],
+        span: Span,
+        ctx: Ctx,
+    ) -> TExpr {
         let set = args.first().and_then(|a| self.record_set_of(a));
         if set.is_none() && self.target == Target::Individual {
-            self.diags.push(Diagnostic::new(codes::NO_MEMBERS_FOR_INDIVIDUALS, name.span).arg("name", &name.name));
+            self.diags.push(
+                Diagnostic::new(codes::NO_MEMBERS_FOR_INDIVIDUALS, name.span)
+                    .arg("name", &name.name),
+            );
             return err(span);
         }
         if ctx.member || ctx.records.is_some() || self.in_aggregate {
-            self.diags.push(Diagnostic::new(codes::NESTED_MEMBER_AGGREGATE, span));
+            self.diags
+                .push(Diagnostic::new(codes::NESTED_MEMBER_AGGREGATE, span));
             return err(span);
         }
         let (expected, ok) = match func {
@@ -899,7 +1225,11 @@ impl Checker {
             return err(span);
         }
         let filter: Option<&Expr> = match (args.first().map(|a| &a.kind), set) {
-            (Some(ExprKind::Members(filter)), _) if !matches!(func, Aggregate::Latest | Aggregate::Earliest) => filter.as_deref(),
+            (Some(ExprKind::Members(filter)), _)
+                if !matches!(func, Aggregate::Latest | Aggregate::Earliest) =>
+            {
+                filter.as_deref()
+            }
             (Some(ExprKind::Records { filter, .. }), Some(_)) => Some(filter),
             (Some(ExprKind::Name(_)), Some(_)) => None,
             _ => {
@@ -913,14 +1243,28 @@ impl Checker {
                 } else {
                     "`members`, `members where …`, or a record collection"
                 };
-                self.arg_type(&name.name, 1, args.first().map(|a| a.span).unwrap_or(span), what, &found);
+                self.arg_type(
+                    &name.name,
+                    1,
+                    args.first().map(|a| a.span).unwrap_or(span),
+                    what,
+                    &found,
+                );
                 return err(span);
             }
         };
         self.in_aggregate = true;
         let inner = match set {
-            Some(_) => Ctx { member: false, fee: ctx.fee, records: set },
-            None => Ctx { member: true, fee: ctx.fee, records: None },
+            Some(_) => Ctx {
+                member: false,
+                fee: ctx.fee,
+                records: set,
+            },
+            None => Ctx {
+                member: true,
+                fee: ctx.fee,
+                records: None,
+            },
         };
         let filter = filter.map(|f| Box::new(self.condition(f, inner)));
         let value = args.get(1).map(|v| {
@@ -939,7 +1283,13 @@ impl Checker {
             Aggregate::Any | Aggregate::All => Type::Bool,
             Aggregate::Sum | Aggregate::Avg => {
                 if !value_ty.is_error() && !value_ty.is_numeric() {
-                    self.arg_type(&name.name, 2, value_span, "a number, amount or quantity", &value_ty);
+                    self.arg_type(
+                        &name.name,
+                        2,
+                        value_span,
+                        "a number, amount or quantity",
+                        &value_ty,
+                    );
                     Type::Error
                 } else {
                     value_ty
@@ -947,7 +1297,13 @@ impl Checker {
             }
             Aggregate::Min | Aggregate::Max => {
                 if !value_ty.is_error() && !value_ty.is_numeric() && value_ty != Type::Date {
-                    self.arg_type(&name.name, 2, value_span, "a number, amount, quantity or date", &value_ty);
+                    self.arg_type(
+                        &name.name,
+                        2,
+                        value_span,
+                        "a number, amount, quantity or date",
+                        &value_ty,
+                    );
                     Type::Error
                 } else {
                     value_ty
@@ -956,14 +1312,30 @@ impl Checker {
             Aggregate::Latest | Aggregate::Earliest => {
                 let by_ty = by.as_ref().map(|b| b.ty.clone()).unwrap_or(Type::Error);
                 if !by_ty.is_error() && !by_ty.is_numeric() && by_ty != Type::Date {
-                    self.arg_type(&name.name, 3, args.get(2).map(|a| a.span).unwrap_or(span), "a date, number, amount or quantity", &by_ty);
+                    self.arg_type(
+                        &name.name,
+                        3,
+                        args.get(2).map(|a| a.span).unwrap_or(span),
+                        "a date, number, amount or quantity",
+                        &by_ty,
+                    );
                 }
                 value_ty
             }
         };
         let kind = match set {
-            Some(set) => TKind::RecordAggregate { set, func, filter, value: value.map(Box::new), by: by.map(Box::new) },
-            None => TKind::Aggregate { func, filter, value: value.map(Box::new) },
+            Some(set) => TKind::RecordAggregate {
+                set,
+                func,
+                filter,
+                value: value.map(Box::new),
+                by: by.map(Box::new),
+            },
+            None => TKind::Aggregate {
+                func,
+                filter,
+                value: value.map(Box::new),
+            },
         };
         texpr(kind, ty, span)
     }

@@ -48,12 +48,16 @@ impl Checker {
                 _ => None,
             },
             TKind::And(a, b) => match (self.constant(a), self.constant(b)) {
-                (Some(Value::Bool(false)), _) | (_, Some(Value::Bool(false))) => Some(Value::Bool(false)),
+                (Some(Value::Bool(false)), _) | (_, Some(Value::Bool(false))) => {
+                    Some(Value::Bool(false))
+                }
                 (Some(Value::Bool(true)), Some(Value::Bool(true))) => Some(Value::Bool(true)),
                 _ => None,
             },
             TKind::Or(a, b) => match (self.constant(a), self.constant(b)) {
-                (Some(Value::Bool(true)), _) | (_, Some(Value::Bool(true))) => Some(Value::Bool(true)),
+                (Some(Value::Bool(true)), _) | (_, Some(Value::Bool(true))) => {
+                    Some(Value::Bool(true))
+                }
                 (Some(Value::Bool(false)), Some(Value::Bool(false))) => Some(Value::Bool(false)),
                 _ => None,
             },
@@ -92,7 +96,9 @@ impl Checker {
                 return;
             }
             Some(Value::Bool(true)) => {
-                self.diags.push(Diagnostic::new(codes::RULE_ALWAYS_TRUE, r.id.span).arg("name", &r.id.name));
+                self.diags.push(
+                    Diagnostic::new(codes::RULE_ALWAYS_TRUE, r.id.span).arg("name", &r.id.name),
+                );
                 return;
             }
             _ => {}
@@ -102,7 +108,9 @@ impl Checker {
         flatten_and(e, &mut conjuncts);
         let mut bounds: Vec<(&TExpr, Vec<(CmpOp, Bound)>)> = Vec::new();
         for c in conjuncts {
-            let TKind::Compare(op, a, b) = &c.kind else { continue };
+            let TKind::Compare(op, a, b) = &c.kind else {
+                continue;
+            };
             let (subject, op, bound) = match (self.constant(a), self.constant(b)) {
                 (None, Some(v)) => (a.as_ref(), *op, Bound::of(&v)),
                 (Some(v), None) => (b.as_ref(), flip(*op), Bound::of(&v)),
@@ -117,7 +125,10 @@ impl Checker {
         for (_, list) in &bounds {
             if let Some(reason) = contradiction(list) {
                 self.diags.push(
-                    Diagnostic::new(codes::RULE_NEVER_TRUE, r.id.span).arg("name", &r.id.name).arg("reason", reason).with_help("W0004.help"),
+                    Diagnostic::new(codes::RULE_NEVER_TRUE, r.id.span)
+                        .arg("name", &r.id.name)
+                        .arg("reason", reason)
+                        .with_help("W0004.help"),
                 );
                 return;
             }
@@ -185,15 +196,23 @@ fn contradiction(list: &[(CmpOp, Bound)]) -> Option<String> {
                 (o, CmpOp::Eq) => holds(*o, ord.reverse()),
                 (CmpOp::Gt | CmpOp::Ge, CmpOp::Lt | CmpOp::Le) => {
                     // lower bound b1, upper bound b2
-                    ord == Ordering::Less || (ord == Ordering::Equal && *op1 == CmpOp::Ge && *op2 == CmpOp::Le)
+                    ord == Ordering::Less
+                        || (ord == Ordering::Equal && *op1 == CmpOp::Ge && *op2 == CmpOp::Le)
                 }
                 (CmpOp::Lt | CmpOp::Le, CmpOp::Gt | CmpOp::Ge) => {
-                    ord == Ordering::Greater || (ord == Ordering::Equal && *op1 == CmpOp::Le && *op2 == CmpOp::Ge)
+                    ord == Ordering::Greater
+                        || (ord == Ordering::Equal && *op1 == CmpOp::Le && *op2 == CmpOp::Ge)
                 }
                 _ => true,
             };
             if !ok {
-                return Some(format!("`{} {}` and `{} {}`", symbol(*op1), b1.text(), symbol(*op2), b2.text()));
+                return Some(format!(
+                    "`{} {}` and `{} {}`",
+                    symbol(*op1),
+                    b1.text(),
+                    symbol(*op2),
+                    b2.text()
+                ));
             }
         }
     }

@@ -6,11 +6,11 @@ mod decls;
 mod exprs;
 mod folding;
 mod programs_tests;
-mod run;
 mod records;
+mod run;
 mod scores;
-mod tables;
 pub(crate) mod suggest;
+mod tables;
 
 use crate::ast::{self, Item, ProgramFile, Scope, Target};
 use crate::codes;
@@ -45,7 +45,10 @@ pub fn check_with_limits(source: &str, limits: &Limits) -> Checked {
     let mut diags = parsed.diagnostics.0;
     let syntax_ok = !diags.iter().any(Diagnostic::is_error);
     let stopped_early = diags.iter().any(|d| {
-        matches!(d.code, codes::PROGRAM_TOO_LARGE | codes::INVALID_TEXT | codes::NESTING_TOO_DEEP)
+        matches!(
+            d.code,
+            codes::PROGRAM_TOO_LARGE | codes::INVALID_TEXT | codes::NESTING_TOO_DEEP
+        )
     });
     let mut program = None;
     if !stopped_early {
@@ -59,7 +62,11 @@ pub fn check_with_limits(source: &str, limits: &Limits) -> Checked {
     }
     let mut diagnostics = Diagnostics(diags);
     diagnostics.sort();
-    Checked { program, diagnostics, ast: parsed.program }
+    Checked {
+        program,
+        diagnostics,
+        ast: parsed.program,
+    }
 }
 
 /// What a name defined at the top of the program is.
@@ -136,14 +143,29 @@ pub(crate) struct Checker {
 }
 
 /// Names that have a meaning of their own.
-pub(crate) const RESERVED: &[&str] =
-    &["kind", "is_head", "start_date", "end_date", "id", "as_of_date", "cash_total", "head", "household", "member", "person"];
+pub(crate) const RESERVED: &[&str] = &[
+    "kind",
+    "is_head",
+    "start_date",
+    "end_date",
+    "id",
+    "as_of_date",
+    "cash_total",
+    "head",
+    "household",
+    "member",
+    "person",
+];
 
 impl Checker {
     fn new(file: &ProgramFile) -> Checker {
         Checker {
             diags: Vec::new(),
-            target: file.header.target.map(|(t, _)| t).unwrap_or(Target::Household),
+            target: file
+                .header
+                .target
+                .map(|(t, _)| t)
+                .unwrap_or(Target::Household),
             currency: None,
             currency_reported: false,
             inputs: Vec::new(),
@@ -186,7 +208,8 @@ impl Checker {
     pub(crate) fn program_currency(&mut self, span: Span) -> Option<Currency> {
         if self.currency.is_none() && !self.currency_reported {
             self.currency_reported = true;
-            self.diags.push(Diagnostic::new(codes::NO_CURRENCY, span).with_help("E0211.help"));
+            self.diags
+                .push(Diagnostic::new(codes::NO_CURRENCY, span).with_help("E0211.help"));
         }
         self.currency
     }
@@ -203,7 +226,8 @@ impl Checker {
         match Currency::from_code(&code.name) {
             Some(c) => Some(c),
             None => {
-                let mut d = Diagnostic::new(codes::UNKNOWN_CURRENCY, code.span).arg("code", &code.name);
+                let mut d =
+                    Diagnostic::new(codes::UNKNOWN_CURRENCY, code.span).arg("code", &code.name);
                 if let Some(s) = suggest::closest(&code.name, Currency::all_codes()) {
                     d = d.arg("suggestion", s).with_help("E0005.help");
                 }
@@ -236,7 +260,11 @@ impl Checker {
                 _ => continue,
             };
             if seen.insert(name, span).is_some() {
-                self.diags.push(Diagnostic::new(codes::DUPLICATE_SECTION, span).arg("section", name).with_help("E0006.help"));
+                self.diags.push(
+                    Diagnostic::new(codes::DUPLICATE_SECTION, span)
+                        .arg("section", name)
+                        .with_help("E0006.help"),
+                );
             }
         }
         for item in &file.items {
@@ -258,7 +286,17 @@ impl Checker {
         }
         // Scores are lets: one per component, and one for their sum.
         let score_lets = scores::score_lets(file);
-        self.score_names = file.items.iter().filter_map(|i| if let Item::Score(sc) = i { Some(sc.id.name.clone()) } else { None }).collect();
+        self.score_names = file
+            .items
+            .iter()
+            .filter_map(|i| {
+                if let Item::Score(sc) = i {
+                    Some(sc.id.name.clone())
+                } else {
+                    None
+                }
+            })
+            .collect();
         let let_decls: Vec<&ast::LetDecl> = file
             .items
             .iter()
@@ -299,32 +337,45 @@ impl Checker {
     /// Records a name, reporting E0102 when it is taken.
     pub(crate) fn define(&mut self, name: &ast::Ident, def: Def, member_level: bool) -> bool {
         if RESERVED.contains(&name.name.as_str()) {
-            self.diags.push(Diagnostic::new(codes::RESERVED_NAME, name.span).arg("name", &name.name).with_help("E0111.help"));
+            self.diags.push(
+                Diagnostic::new(codes::RESERVED_NAME, name.span)
+                    .arg("name", &name.name)
+                    .with_help("E0111.help"),
+            );
             return false;
         }
         // Household and member inputs may share a name (a bare use is then ambiguous, E0104);
         // everything else has one namespace.
         let clash = if member_level {
-            self.member_names.get(&name.name).copied().or_else(|| match self.unit_names.get(&name.name) {
-                Some(Def::UnitInput(_)) if matches!(def, Def::MemberInput(_)) => None,
-                other => other.copied(),
+            self.member_names.get(&name.name).copied().or_else(|| {
+                match self.unit_names.get(&name.name) {
+                    Some(Def::UnitInput(_)) if matches!(def, Def::MemberInput(_)) => None,
+                    other => other.copied(),
+                }
             })
         } else {
-            self.unit_names.get(&name.name).copied().or_else(|| match self.member_names.get(&name.name) {
-                Some(Def::MemberInput(_)) if matches!(def, Def::UnitInput(_)) => None,
-                other => other.copied(),
+            self.unit_names.get(&name.name).copied().or_else(|| {
+                match self.member_names.get(&name.name) {
+                    Some(Def::MemberInput(_)) if matches!(def, Def::UnitInput(_)) => None,
+                    other => other.copied(),
+                }
             })
         };
         if !member_level {
             // Record fields share the unit-level namespace: inside an aggregate over records both are visible.
-            let field_span = self
-                .record_fields
-                .iter()
-                .zip(&self.record_spans)
-                .find_map(|(names, spans)| names.get(&name.name).and_then(|i| spans.get(*i)).copied());
+            let field_span =
+                self.record_fields
+                    .iter()
+                    .zip(&self.record_spans)
+                    .find_map(|(names, spans)| {
+                        names.get(&name.name).and_then(|i| spans.get(*i)).copied()
+                    });
             if let Some(span) = field_span {
                 self.diags.push(
-                    Diagnostic::new(codes::DUPLICATE_NAME, name.span).arg("name", &name.name).arg("line", span.line).with_help("E0102.help"),
+                    Diagnostic::new(codes::DUPLICATE_NAME, name.span)
+                        .arg("name", &name.name)
+                        .arg("line", span.line)
+                        .with_help("E0102.help"),
                 );
                 return false;
             }
@@ -332,7 +383,10 @@ impl Checker {
         if let Some(prev) = clash {
             let line = self.def_span(prev).line;
             self.diags.push(
-                Diagnostic::new(codes::DUPLICATE_NAME, name.span).arg("name", &name.name).arg("line", line).with_help("E0102.help"),
+                Diagnostic::new(codes::DUPLICATE_NAME, name.span)
+                    .arg("name", &name.name)
+                    .arg("line", line)
+                    .with_help("E0102.help"),
             );
             return false;
         }
@@ -346,7 +400,9 @@ impl Checker {
 
     pub(crate) fn def_span(&self, def: Def) -> Span {
         match def {
-            Def::UnitInput(i) | Def::MemberInput(i) => self.input_spans.get(i).copied().unwrap_or_default(),
+            Def::UnitInput(i) | Def::MemberInput(i) => {
+                self.input_spans.get(i).copied().unwrap_or_default()
+            }
             Def::Param(i) => self.param_spans.get(i).copied().unwrap_or_default(),
             Def::Let(i) => self.lets.get(i).map(|l| l.span).unwrap_or_default(),
         }

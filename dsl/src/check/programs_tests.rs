@@ -36,7 +36,8 @@ impl Checker {
                     || self.unit_names.contains_key(&id.name)
                     || self.member_names.contains_key(&id.name);
                 if !known {
-                    let mut d = Diagnostic::new(codes::UNKNOWN_TRANSLATION_KEY, id.span).arg("name", &id.name);
+                    let mut d = Diagnostic::new(codes::UNKNOWN_TRANSLATION_KEY, id.span)
+                        .arg("name", &id.name);
                     let candidates: Vec<&str> = sentence_ids.iter().map(String::as_str).collect();
                     if let Some(s) = closest(&id.name, candidates) {
                         d = d.arg("suggestion", s).with_help("E0101.help");
@@ -48,14 +49,23 @@ impl Checker {
             }
             for id in &sentence_ids {
                 if !map.contains_key(id) {
-                    self.diags.push(Diagnostic::new(codes::MISSING_TRANSLATION, t.span).arg("locale", &t.locale.name).arg("name", id));
+                    self.diags.push(
+                        Diagnostic::new(codes::MISSING_TRANSLATION, t.span)
+                            .arg("locale", &t.locale.name)
+                            .arg("name", id),
+                    );
                 }
             }
         }
         out
     }
 
-    pub(crate) fn check_tests(&mut self, file: &ProgramFile, rules: &[ir::Rule], ent: &ir::Entitlement) -> Vec<ir::Test> {
+    pub(crate) fn check_tests(
+        &mut self,
+        file: &ProgramFile,
+        rules: &[ir::Rule],
+        ent: &ir::Entitlement,
+    ) -> Vec<ir::Test> {
         let mut tests = Vec::new();
         let mut names: HashMap<String, Span> = HashMap::new();
         let mut any = false;
@@ -63,21 +73,34 @@ impl Checker {
             let Item::Test(t) = item else { continue };
             any = true;
             if names.insert(t.name.value.clone(), t.name.span).is_some() {
-                self.diags.push(Diagnostic::new(codes::DUPLICATE_TEST, t.name.span).arg("name", &t.name.value));
+                self.diags.push(
+                    Diagnostic::new(codes::DUPLICATE_TEST, t.name.span).arg("name", &t.name.value),
+                );
             }
             if let Some(test) = self.check_test(t, rules, ent) {
                 tests.push(test);
             }
         }
         if !any && !file.header.id.name.is_empty() {
-            self.diags.push(Diagnostic::new(codes::NO_TESTS, file.header.id.span).with_help("W0008.help"));
+            self.diags.push(
+                Diagnostic::new(codes::NO_TESTS, file.header.id.span).with_help("W0008.help"),
+            );
         }
         tests
     }
 
-    fn check_test(&mut self, t: &ast::TestCase, rules: &[ir::Rule], ent: &ir::Entitlement) -> Option<ir::Test> {
+    fn check_test(
+        &mut self,
+        t: &ast::TestCase,
+        rules: &[ir::Rule],
+        ent: &ir::Entitlement,
+    ) -> Option<ir::Test> {
         if t.expectations.is_empty() {
-            self.diags.push(Diagnostic::new(codes::TEST_WITHOUT_EXPECTATION, t.name.span).arg("name", &t.name.value).with_help("E0401.help"));
+            self.diags.push(
+                Diagnostic::new(codes::TEST_WITHOUT_EXPECTATION, t.name.span)
+                    .arg("name", &t.name.value)
+                    .with_help("E0401.help"),
+            );
         }
         let mut attributes = Vec::new();
         let mut members = Vec::new();
@@ -89,7 +112,10 @@ impl Checker {
             }
             let allowed = matches!(
                 (self.target, rec.kind),
-                (Target::Household, RecordKind::Household | RecordKind::Member) | (Target::Individual, RecordKind::Person)
+                (
+                    Target::Household,
+                    RecordKind::Household | RecordKind::Member
+                ) | (Target::Individual, RecordKind::Person)
             );
             if !allowed {
                 let kind = match rec.kind {
@@ -98,8 +124,16 @@ impl Checker {
                     RecordKind::Person => "person",
                     RecordKind::Record => "record",
                 };
-                let target = if self.target == Target::Household { "households" } else { "individuals" };
-                self.diags.push(Diagnostic::new(codes::TEST_WRONG_UNIT_KIND, rec.span).arg("kind", kind).arg("target", target));
+                let target = if self.target == Target::Household {
+                    "households"
+                } else {
+                    "individuals"
+                };
+                self.diags.push(
+                    Diagnostic::new(codes::TEST_WRONG_UNIT_KIND, rec.span)
+                        .arg("kind", kind)
+                        .arg("target", target),
+                );
                 continue;
             }
             if rec.kind == RecordKind::Member {
@@ -129,7 +163,15 @@ impl Checker {
                 expectations.push(x);
             }
         }
-        Some(ir::Test { name: t.name.value.clone(), as_of: t.as_of.0, attributes, members, records, expectations, span: t.span })
+        Some(ir::Test {
+            name: t.name.value.clone(),
+            as_of: t.as_of.0,
+            attributes,
+            members,
+            records,
+            expectations,
+            span: t.span,
+        })
     }
 
     fn unknown_test_field(&mut self, name: &ast::Ident, scope: &str, member: bool) {
@@ -143,14 +185,21 @@ impl Checker {
         if member {
             candidates.extend(["kind", "start_date", "end_date"].map(String::from));
         }
-        let mut d = Diagnostic::new(codes::TEST_UNKNOWN_FIELD, name.span).arg("name", &name.name).arg("scope", scope);
+        let mut d = Diagnostic::new(codes::TEST_UNKNOWN_FIELD, name.span)
+            .arg("name", &name.name)
+            .arg("scope", scope);
         if let Some(s) = closest(&name.name, candidates.iter().map(String::as_str)) {
             d = d.arg("suggestion", s).with_help("E0402.help");
         }
         self.diags.push(d);
     }
 
-    pub(crate) fn test_value(&mut self, name: &ast::Ident, value: &ast::Expr, ty: &Type) -> Option<Value> {
+    pub(crate) fn test_value(
+        &mut self,
+        name: &ast::Ident,
+        value: &ast::Expr,
+        ty: &Type,
+    ) -> Option<Value> {
         let before = self.diags.len();
         let v = self.const_value(value, ty, true);
         if v.is_none() && self.diags.len() > before {
@@ -160,7 +209,14 @@ impl Checker {
                     *last = Diagnostic::new(codes::TEST_VALUE_TYPE, value.span)
                         .arg("name", &name.name)
                         .arg("expected", ty)
-                        .arg("found", last.args().iter().find(|(k, _)| *k == "found").map(|(_, v)| v.clone()).unwrap_or_default());
+                        .arg(
+                            "found",
+                            last.args()
+                                .iter()
+                                .find(|(k, _)| *k == "found")
+                                .map(|(_, v)| v.clone())
+                                .unwrap_or_default(),
+                        );
                 }
             }
         }
@@ -184,8 +240,23 @@ impl Checker {
                 }
                 "kind" => match &value.kind {
                     ExprKind::List(_) => {
-                        if let Some(Value::List(items)) = self.test_value(name, value, &Type::List { of: Box::new(Type::Text) }) {
-                            m.kinds = items.into_iter().filter_map(|v| if let Value::Text(t) = v { Some(t) } else { None }).collect();
+                        if let Some(Value::List(items)) = self.test_value(
+                            name,
+                            value,
+                            &Type::List {
+                                of: Box::new(Type::Text),
+                            },
+                        ) {
+                            m.kinds = items
+                                .into_iter()
+                                .filter_map(|v| {
+                                    if let Value::Text(t) = v {
+                                        Some(t)
+                                    } else {
+                                        None
+                                    }
+                                })
+                                .collect();
                         }
                     }
                     _ => {
@@ -222,7 +293,12 @@ impl Checker {
         m
     }
 
-    fn expectation(&mut self, e: &Expectation, rules: &[ir::Rule], ent: &ir::Entitlement) -> Option<ir::Expectation> {
+    fn expectation(
+        &mut self,
+        e: &Expectation,
+        rules: &[ir::Rule],
+        ent: &ir::Entitlement,
+    ) -> Option<ir::Expectation> {
         let money = |this: &mut Checker, x: &ast::Expr| {
             let ty = this.money(x.span);
             this.const_value(x, &ty, true)
@@ -234,20 +310,32 @@ impl Checker {
             Expectation::Fee(x, _) => ir::Expectation::Fee(money(self, x)?),
             Expectation::Item(id, x, _) => {
                 let Some(item) = ent.items.iter().find(|i| i.id == id.name) else {
-                    self.diags.push(Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span).arg("name", &id.name).arg("what", "entitlement item"));
+                    self.diags.push(
+                        Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span)
+                            .arg("name", &id.name)
+                            .arg("what", "entitlement item"),
+                    );
                     return None;
                 };
                 let v = match (item.kind, &item.unit) {
                     (ItemKind::Cash, _) => money(self, x)?,
-                    (ItemKind::InKind, Some(unit)) => self.const_value(x, &Type::Quantity { unit: unit.clone() }, true)?,
+                    (ItemKind::InKind, Some(unit)) => {
+                        self.const_value(x, &Type::Quantity { unit: unit.clone() }, true)?
+                    }
                     (ItemKind::InKind, None) => return None,
                 };
                 ir::Expectation::Item(id.name.clone(), v)
             }
             Expectation::Value(id, x, _) => {
-                if !ent.items.iter().any(|i| i.id == id.name && i.valued.is_some()) {
+                if !ent
+                    .items
+                    .iter()
+                    .any(|i| i.id == id.name && i.valued.is_some())
+                {
                     self.diags.push(
-                        Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span).arg("name", &id.name).arg("what", "valued in-kind item"),
+                        Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span)
+                            .arg("name", &id.name)
+                            .arg("what", "valued in-kind item"),
                     );
                     return None;
                 }
@@ -264,15 +352,31 @@ impl Checker {
                     _ => None,
                 };
                 let Some(ty) = ty else {
-                    let what = if component.is_some() { "score component" } else { "score" };
-                    self.diags.push(Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, x.span).arg("name", &name).arg("what", what));
+                    let what = if component.is_some() {
+                        "score component"
+                    } else {
+                        "score"
+                    };
+                    self.diags.push(
+                        Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, x.span)
+                            .arg("name", &name)
+                            .arg("what", what),
+                    );
                     return None;
                 };
-                ir::Expectation::Score(id.name.clone(), component.as_ref().map(|c| c.name.clone()), self.const_value(x, &ty, true)?)
+                ir::Expectation::Score(
+                    id.name.clone(),
+                    component.as_ref().map(|c| c.name.clone()),
+                    self.const_value(x, &ty, true)?,
+                )
             }
             Expectation::Failed(id, _) | Expectation::Passed(id, _) => {
                 if !rules.iter().any(|r| r.id == id.name) && !self.check_ids.contains(&id.name) {
-                    self.diags.push(Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span).arg("name", &id.name).arg("what", "rule"));
+                    self.diags.push(
+                        Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span)
+                            .arg("name", &id.name)
+                            .arg("what", "rule"),
+                    );
                     return None;
                 }
                 if matches!(e, Expectation::Failed(..)) {
@@ -283,15 +387,25 @@ impl Checker {
             }
             Expectation::Missing(id, _) => {
                 if !self.inputs.iter().any(|i| i.name == id.name) {
-                    self.diags.push(Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span).arg("name", &id.name).arg("what", "input"));
+                    self.diags.push(
+                        Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span)
+                            .arg("name", &id.name)
+                            .arg("what", "input"),
+                    );
                     return None;
                 }
                 ir::Expectation::Missing(id.name.clone())
             }
             Expectation::Error(id, _) => {
-                let ok = id.name.len() == 5 && id.name.starts_with('R') && id.name.chars().skip(1).all(|c| c.is_ascii_digit());
+                let ok = id.name.len() == 5
+                    && id.name.starts_with('R')
+                    && id.name.chars().skip(1).all(|c| c.is_ascii_digit());
                 if !ok {
-                    self.diags.push(Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span).arg("name", &id.name).arg("what", "evaluation error code"));
+                    self.diags.push(
+                        Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span)
+                            .arg("name", &id.name)
+                            .arg("what", "evaluation error code"),
+                    );
                     return None;
                 }
                 ir::Expectation::Error(id.name.clone())

@@ -27,13 +27,22 @@ impl Checker {
             for f in &sec.fields {
                 // Membership facts (`kind`, `start_date` …) are not visible among records, so
                 // records may have fields of those names; the unit-level built-ins stay reserved.
-                if matches!(f.name.name.as_str(), "as_of_date" | "cash_total" | "head" | "household" | "member" | "person") {
-                    self.diags.push(Diagnostic::new(codes::RESERVED_NAME, f.name.span).arg("name", &f.name.name).with_help("E0111.help"));
+                if matches!(
+                    f.name.name.as_str(),
+                    "as_of_date" | "cash_total" | "head" | "household" | "member" | "person"
+                ) {
+                    self.diags.push(
+                        Diagnostic::new(codes::RESERVED_NAME, f.name.span)
+                            .arg("name", &f.name.name)
+                            .with_help("E0111.help"),
+                    );
                     continue;
                 }
-                let clash = names.get(&f.name.name).and_then(|i| spans.get(*i)).copied().or_else(|| {
-                    self.unit_names.get(&f.name.name).map(|d| self.def_span(*d))
-                });
+                let clash = names
+                    .get(&f.name.name)
+                    .and_then(|i| spans.get(*i))
+                    .copied()
+                    .or_else(|| self.unit_names.get(&f.name.name).map(|d| self.def_span(*d)));
                 if let Some(prev) = clash {
                     self.diags.push(
                         Diagnostic::new(codes::DUPLICATE_NAME, f.name.span)
@@ -74,7 +83,11 @@ impl Checker {
                     Some(i) if fields.get(i).is_some_and(|f| f.ty == Type::Date) => Some(i),
                     Some(i) => {
                         let found = fields.get(i).map(|f| f.ty.clone()).unwrap_or(Type::Error);
-                        self.diags.push(Diagnostic::new(codes::TYPE_MISMATCH, d.span).arg("expected", "a date field").arg("found", found));
+                        self.diags.push(
+                            Diagnostic::new(codes::TYPE_MISMATCH, d.span)
+                                .arg("expected", "a date field")
+                                .arg("found", found),
+                        );
                         None
                     }
                     None => {
@@ -97,8 +110,14 @@ impl Checker {
 
     /// A collection, code list or function name: not reserved and not already a name of the program.
     pub(crate) fn fresh_top_name(&mut self, name: &ast::Ident) -> bool {
-        if RESERVED.contains(&name.name.as_str()) || matches!(name.name.as_str(), "members" | "cash") {
-            self.diags.push(Diagnostic::new(codes::RESERVED_NAME, name.span).arg("name", &name.name).with_help("E0111.help"));
+        if RESERVED.contains(&name.name.as_str())
+            || matches!(name.name.as_str(), "members" | "cash")
+        {
+            self.diags.push(
+                Diagnostic::new(codes::RESERVED_NAME, name.span)
+                    .arg("name", &name.name)
+                    .with_help("E0111.help"),
+            );
             return false;
         }
         let prev = self
@@ -111,7 +130,10 @@ impl Checker {
             .or_else(|| self.function_index.contains_key(&name.name).then_some(0));
         if let Some(line) = prev {
             self.diags.push(
-                Diagnostic::new(codes::DUPLICATE_NAME, name.span).arg("name", &name.name).arg("line", line).with_help("E0102.help"),
+                Diagnostic::new(codes::DUPLICATE_NAME, name.span)
+                    .arg("name", &name.name)
+                    .arg("line", line)
+                    .with_help("E0102.help"),
             );
             return false;
         }
@@ -134,14 +156,20 @@ impl Checker {
         let field = self.record_fields.get(set)?.get(name).copied()?;
         let input = self.records.get_mut(set)?.fields.get_mut(field)?;
         input.used = true;
-        Some(TExpr { kind: TKind::RecordField { set, field }, ty: input.ty.clone(), span })
+        Some(TExpr {
+            kind: TKind::RecordField { set, field },
+            ty: input.ty.clone(),
+            span,
+        })
     }
 
     /// The collection a bare name or `name where …` designates, when it is one.
     pub(crate) fn record_set_of(&self, e: &ast::Expr) -> Option<usize> {
         match &e.kind {
             ast::ExprKind::Records { name, .. } => self.record_index.get(&name.name).copied(),
-            ast::ExprKind::Name(id) if !self.unit_names.contains_key(&id.name) => self.record_index.get(&id.name).copied(),
+            ast::ExprKind::Name(id) if !self.unit_names.contains_key(&id.name) => {
+                self.record_index.get(&id.name).copied()
+            }
             _ => None,
         }
     }
@@ -155,7 +183,11 @@ impl Checker {
             .find(|(set, names)| Some(*set) != ctx.records && names.contains_key(&id.name))
             .map(|(set, _)| set);
         let Some(set) = owner else { return false };
-        let records = self.records.get(set).map(|r| r.name.clone()).unwrap_or_default();
+        let records = self
+            .records
+            .get(set)
+            .map(|r| r.name.clone())
+            .unwrap_or_default();
         self.diags.push(
             Diagnostic::new(codes::RECORD_FIELD_OUTSIDE_RECORDS, id.span)
                 .arg("name", &id.name)
@@ -166,7 +198,10 @@ impl Checker {
     }
 
     /// A `record NAME field value, …` line of a test.
-    pub(crate) fn test_record(&mut self, rec: &ast::TestRecord) -> Option<(String, Vec<(String, Value)>)> {
+    pub(crate) fn test_record(
+        &mut self,
+        rec: &ast::TestRecord,
+    ) -> Option<(String, Vec<(String, Value)>)> {
         let collection = rec.collection.as_ref()?;
         let Some(set) = self.record_index.get(&collection.name).copied() else {
             let names: Vec<String> = self.record_index.keys().cloned().collect();
@@ -175,7 +210,12 @@ impl Checker {
         };
         let mut values = Vec::new();
         for (name, value) in &rec.fields {
-            let ty = self.record_fields.get(set).and_then(|n| n.get(&name.name)).and_then(|i| self.records.get(set)?.fields.get(*i)).map(|f| f.ty.clone());
+            let ty = self
+                .record_fields
+                .get(set)
+                .and_then(|n| n.get(&name.name))
+                .and_then(|i| self.records.get(set)?.fields.get(*i))
+                .map(|f| f.ty.clone());
             match ty {
                 Some(ty) => {
                     if let Some(v) = self.test_value(name, value, &ty) {
@@ -183,8 +223,14 @@ impl Checker {
                     }
                 }
                 None => {
-                    let candidates: Vec<String> = self.records.get(set).map(|r| r.fields.iter().map(|f| f.name.clone()).collect()).unwrap_or_default();
-                    let mut d = Diagnostic::new(codes::TEST_UNKNOWN_FIELD, name.span).arg("name", &name.name).arg("scope", &collection.name);
+                    let candidates: Vec<String> = self
+                        .records
+                        .get(set)
+                        .map(|r| r.fields.iter().map(|f| f.name.clone()).collect())
+                        .unwrap_or_default();
+                    let mut d = Diagnostic::new(codes::TEST_UNKNOWN_FIELD, name.span)
+                        .arg("name", &name.name)
+                        .arg("scope", &collection.name);
                     if let Some(s) = closest(&name.name, candidates.iter().map(String::as_str)) {
                         d = d.arg("suggestion", s).with_help("E0402.help");
                     }
@@ -206,7 +252,8 @@ impl Checker {
             }
         }
         for (span, name) in unused {
-            self.diags.push(Diagnostic::new(codes::UNUSED_INPUT, span).arg("name", name));
+            self.diags
+                .push(Diagnostic::new(codes::UNUSED_INPUT, span).arg("name", name));
         }
     }
 }

@@ -2,11 +2,17 @@
 
 use super::suggest::closest;
 use super::{Checker, Ctx, Def};
-use crate::ast::{self, ComplianceEntry, CycleDecl, CycleEvery, DedupBy, Expr, ExprKind, Item, ProgramFile, Scope, SelectionEntry, Target, UnaryOp};
+use crate::ast::{
+    self, ComplianceEntry, CycleDecl, CycleEvery, DedupBy, Expr, ExprKind, Item, ProgramFile,
+    Scope, SelectionEntry, Target, UnaryOp,
+};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{self, TExpr};
-use crate::run::{Bound, BudgetMode, ComplianceRule, DedupCriterion, DedupRule, MembershipState, Period, PriorityRule, RankKey, RunModel, Schedule, Selection, SummarySpec};
+use crate::run::{
+    Bound, BudgetMode, ComplianceRule, DedupCriterion, DedupRule, MembershipState, Period,
+    PriorityRule, RankKey, RunModel, Schedule, Selection, SummarySpec,
+};
 use crate::span::Span;
 use crate::types::Type;
 use crate::value::Value;
@@ -24,14 +30,24 @@ fn first_occurrences(refs: Vec<ir::Ref>) -> Vec<ir::Ref> {
 
 /// A whole number from 0 up to `max`.
 fn whole(d: Decimal, max: u32) -> Option<u32> {
-    (d.fract().is_zero() && !d.is_sign_negative()).then(|| d.to_u32()).flatten().filter(|n| *n <= max)
+    (d.fract().is_zero() && !d.is_sign_negative())
+        .then(|| d.to_u32())
+        .flatten()
+        .filter(|n| *n <= max)
 }
 
 impl Checker {
     /// Checks every run-model section; `ids` holds the rule and item identifiers already taken.
-    pub(crate) fn check_run(&mut self, file: &ProgramFile, ids: &HashMap<String, Span>) -> RunModel {
+    pub(crate) fn check_run(
+        &mut self,
+        file: &ProgramFile,
+        ids: &HashMap<String, Span>,
+    ) -> RunModel {
         let mut ids = ids.clone();
-        let mut run = RunModel { schedule: file.header.cycle.as_ref().and_then(|c| self.schedule(c)), ..RunModel::default() };
+        let mut run = RunModel {
+            schedule: file.header.cycle.as_ref().and_then(|c| self.schedule(c)),
+            ..RunModel::default()
+        };
         for item in &file.items {
             match item {
                 Item::Compliance(sec) => {
@@ -54,7 +70,11 @@ impl Checker {
                 }
                 Item::Summary(s) => {
                     if run.summary.is_some() {
-                        self.diags.push(Diagnostic::new(codes::DUPLICATE_SECTION, s.span).arg("section", "summary").with_help("E0006.help"));
+                        self.diags.push(
+                            Diagnostic::new(codes::DUPLICATE_SECTION, s.span)
+                                .arg("section", "summary")
+                                .with_help("E0006.help"),
+                        );
                         continue;
                     }
                     run.summary = self.summary(s);
@@ -62,7 +82,12 @@ impl Checker {
                 _ => {}
             }
         }
-        self.check_ids = run.compliance.iter().map(|r| r.id.clone()).chain(run.priority().iter().map(|r| r.id.clone())).collect();
+        self.check_ids = run
+            .compliance
+            .iter()
+            .map(|r| r.id.clone())
+            .chain(run.priority().iter().map(|r| r.id.clone()))
+            .collect();
         self.run_ids = run
             .compliance
             .iter()
@@ -76,7 +101,12 @@ impl Checker {
     /// Records a new rule identifier (E0103 when it is taken).
     fn fresh_run_id(&mut self, ids: &mut HashMap<String, Span>, id: &ast::Ident) -> bool {
         if let Some(prev) = ids.get(&id.name) {
-            self.diags.push(Diagnostic::new(codes::DUPLICATE_RULE, id.span).arg("name", &id.name).arg("line", prev.line).with_help("E0103.help"));
+            self.diags.push(
+                Diagnostic::new(codes::DUPLICATE_RULE, id.span)
+                    .arg("name", &id.name)
+                    .arg("line", prev.line)
+                    .with_help("E0103.help"),
+            );
             return false;
         }
         ids.insert(id.name.clone(), id.span);
@@ -90,7 +120,11 @@ impl Checker {
         (t, first_occurrences(std::mem::take(&mut self.refs)))
     }
 
-    fn compliance_rule(&mut self, e: &ComplianceEntry, ids: &mut HashMap<String, Span>) -> Option<ComplianceRule> {
+    fn compliance_rule(
+        &mut self,
+        e: &ComplianceEntry,
+        ids: &mut HashMap<String, Span>,
+    ) -> Option<ComplianceRule> {
         if !self.fresh_run_id(ids, &e.id) {
             return None;
         }
@@ -100,19 +134,29 @@ impl Checker {
             sentence: e.sentence.value.clone(),
             expr,
             refs,
-            otherwise: e.otherwise.map(|(s, _)| s).unwrap_or(MembershipState::NotEligible),
+            otherwise: e
+                .otherwise
+                .map(|(s, _)| s)
+                .unwrap_or(MembershipState::NotEligible),
             span: e.span,
         })
     }
 
-    fn dedup_rule(&mut self, e: &ast::DedupEntry, ids: &mut HashMap<String, Span>) -> Option<DedupRule> {
+    fn dedup_rule(
+        &mut self,
+        e: &ast::DedupEntry,
+        ids: &mut HashMap<String, Span>,
+    ) -> Option<DedupRule> {
         if !self.fresh_run_id(ids, &e.id) {
             return None;
         }
         let criterion = match &e.by {
             DedupBy::SharedMembers => {
                 if self.target == Target::Individual {
-                    self.diags.push(Diagnostic::new(codes::NO_MEMBERS_FOR_INDIVIDUALS, e.span).arg("name", "shared members"));
+                    self.diags.push(
+                        Diagnostic::new(codes::NO_MEMBERS_FOR_INDIVIDUALS, e.span)
+                            .arg("name", "shared members"),
+                    );
                     return None;
                 }
                 DedupCriterion::SharedMembers
@@ -121,7 +165,11 @@ impl Checker {
                 let mut inputs = Vec::new();
                 let mut scopes = HashSet::new();
                 for n in names {
-                    let def = self.unit_names.get(&n.name).or_else(|| self.member_names.get(&n.name)).copied();
+                    let def = self
+                        .unit_names
+                        .get(&n.name)
+                        .or_else(|| self.member_names.get(&n.name))
+                        .copied();
                     match def {
                         Some(Def::UnitInput(i) | Def::MemberInput(i)) => {
                             if let Some(input) = self.inputs.get_mut(i) {
@@ -131,8 +179,10 @@ impl Checker {
                             inputs.push(i);
                         }
                         _ => {
-                            let candidates: Vec<String> = self.inputs.iter().map(|i| i.name.clone()).collect();
-                            let mut d = Diagnostic::new(codes::UNKNOWN_NAME, n.span).arg("name", &n.name);
+                            let candidates: Vec<String> =
+                                self.inputs.iter().map(|i| i.name.clone()).collect();
+                            let mut d =
+                                Diagnostic::new(codes::UNKNOWN_NAME, n.span).arg("name", &n.name);
                             d = match closest(&n.name, candidates.iter().map(String::as_str)) {
                                 Some(s) => d.arg("suggestion", s).with_help("E0101.help"),
                                 None => d.with_help("E0605.help.input"),
@@ -143,21 +193,44 @@ impl Checker {
                     }
                 }
                 if scopes.len() > 1 {
-                    self.diags.push(Diagnostic::new(codes::DEDUP_MIXED_SCOPES, e.span).arg("name", &e.id.name).with_help("E0605.help"));
+                    self.diags.push(
+                        Diagnostic::new(codes::DEDUP_MIXED_SCOPES, e.span)
+                            .arg("name", &e.id.name)
+                            .with_help("E0605.help"),
+                    );
                     return None;
                 }
                 DedupCriterion::Same(inputs)
             }
         };
-        Some(DedupRule { id: e.id.name.clone(), sentence: e.sentence.value.clone(), criterion, span: e.span })
+        Some(DedupRule {
+            id: e.id.name.clone(),
+            sentence: e.sentence.value.clone(),
+            criterion,
+            span: e.span,
+        })
     }
 
-    fn selection(&mut self, sec: &ast::Section<SelectionEntry>, ids: &mut HashMap<String, Span>) -> Selection {
-        let mut s = Selection { priority: Vec::new(), rank: Vec::new(), top: None, budget: None, span: sec.span };
+    fn selection(
+        &mut self,
+        sec: &ast::Section<SelectionEntry>,
+        ids: &mut HashMap<String, Span>,
+    ) -> Selection {
+        let mut s = Selection {
+            priority: Vec::new(),
+            rank: Vec::new(),
+            top: None,
+            budget: None,
+            span: sec.span,
+        };
         let mut seen: HashMap<&'static str, Span> = HashMap::new();
         let mut once = |this: &mut Checker, what: &'static str, span: Span| -> bool {
             if let Some(prev) = seen.get(what) {
-                this.diags.push(Diagnostic::new(codes::DUPLICATE_SELECTION_LINE, span).arg("what", what).arg("line", prev.line));
+                this.diags.push(
+                    Diagnostic::new(codes::DUPLICATE_SELECTION_LINE, span)
+                        .arg("what", what)
+                        .arg("line", prev.line),
+                );
                 return false;
             }
             seen.insert(what, span);
@@ -166,10 +239,21 @@ impl Checker {
         let mut needs_rank: Option<(Span, &'static str)> = None;
         for entry in &sec.entries {
             match entry {
-                SelectionEntry::Priority { id, sentence, expr, span } => {
+                SelectionEntry::Priority {
+                    id,
+                    sentence,
+                    expr,
+                    span,
+                } => {
                     if self.fresh_run_id(ids, id) {
                         let (expr, refs) = self.run_condition(expr);
-                        s.priority.push(PriorityRule { id: id.name.clone(), sentence: sentence.value.clone(), expr, refs, span: *span });
+                        s.priority.push(PriorityRule {
+                            id: id.name.clone(),
+                            sentence: sentence.value.clone(),
+                            expr,
+                            refs,
+                            span: *span,
+                        });
                     }
                 }
                 SelectionEntry::Rank { keys, span } => {
@@ -180,11 +264,22 @@ impl Checker {
                         self.refs.clear();
                         let t = self.expr(k, Ctx::default());
                         let refs = first_occurrences(std::mem::take(&mut self.refs));
-                        if !matches!(t.ty, Type::Number | Type::Money { .. } | Type::Date | Type::Error) {
-                            self.diags.push(Diagnostic::new(codes::RANK_KEY_TYPE, k.span).arg("found", &t.ty).with_help("E0602.help"));
+                        if !matches!(
+                            t.ty,
+                            Type::Number | Type::Money { .. } | Type::Date | Type::Error
+                        ) {
+                            self.diags.push(
+                                Diagnostic::new(codes::RANK_KEY_TYPE, k.span)
+                                    .arg("found", &t.ty)
+                                    .with_help("E0602.help"),
+                            );
                             continue;
                         }
-                        s.rank.push(RankKey { expr: t, descending: *descending, refs });
+                        s.rank.push(RankKey {
+                            expr: t,
+                            descending: *descending,
+                            refs,
+                        });
                     }
                 }
                 SelectionEntry::Top { count, span } => {
@@ -193,10 +288,18 @@ impl Checker {
                         needs_rank = needs_rank.or(Some((*span, "top")));
                     }
                 }
-                SelectionEntry::Budget { amount, proportional, span } => {
+                SelectionEntry::Budget {
+                    amount,
+                    proportional,
+                    span,
+                } => {
                     if once(self, "budget", *span) {
                         let money = self.money(amount.span);
-                        let mode = if *proportional { BudgetMode::Proportional } else { BudgetMode::RankOrder };
+                        let mode = if *proportional {
+                            BudgetMode::Proportional
+                        } else {
+                            BudgetMode::RankOrder
+                        };
                         s.budget = self.bound(amount, &money, "budget").map(|b| (b, mode));
                         if !proportional {
                             needs_rank = needs_rank.or(Some((*span, "budget")));
@@ -205,9 +308,16 @@ impl Checker {
                 }
             }
         }
-        let rank_written = sec.entries.iter().any(|e| matches!(e, SelectionEntry::Rank { .. }));
+        let rank_written = sec
+            .entries
+            .iter()
+            .any(|e| matches!(e, SelectionEntry::Rank { .. }));
         if let (Some((span, what)), false) = (needs_rank, rank_written) {
-            self.diags.push(Diagnostic::new(codes::RANK_REQUIRED, span).arg("what", what).with_help("E0601.help"));
+            self.diags.push(
+                Diagnostic::new(codes::RANK_REQUIRED, span)
+                    .arg("what", what)
+                    .with_help("E0601.help"),
+            );
         }
         s
     }
@@ -232,7 +342,11 @@ impl Checker {
                     Bound::Param(i)
                 }
                 Some(_) => {
-                    self.diags.push(Diagnostic::new(codes::BOUND_NOT_CONSTANT, e.span).arg("what", what).with_help("E0603.help"));
+                    self.diags.push(
+                        Diagnostic::new(codes::BOUND_NOT_CONSTANT, e.span)
+                            .arg("what", what)
+                            .with_help("E0603.help"),
+                    );
                     return None;
                 }
                 None => {
@@ -241,22 +355,34 @@ impl Checker {
                     return None;
                 }
             },
-            ExprKind::Number(_) | ExprKind::Money { .. } | ExprKind::Percent(_) | ExprKind::Unary(UnaryOp::Neg, _) => {
+            ExprKind::Number(_)
+            | ExprKind::Money { .. }
+            | ExprKind::Percent(_)
+            | ExprKind::Unary(UnaryOp::Neg, _) => {
                 let v = self.const_value(e, ty, false)?;
                 if what == "top" && !matches!(v, Value::Number(n) if whole(n, u32::MAX).is_some()) {
-                    self.diags.push(Diagnostic::new(codes::TOP_NOT_WHOLE, e.span).with_help("E0604.help"));
+                    self.diags.push(
+                        Diagnostic::new(codes::TOP_NOT_WHOLE, e.span).with_help("E0604.help"),
+                    );
                     return None;
                 }
                 if let Value::Money(m) = &v {
                     if m.amount.is_sign_negative() {
-                        self.diags.push(Diagnostic::new(codes::INVALID_LITERAL, e.span).arg("literal", m.to_string()));
+                        self.diags.push(
+                            Diagnostic::new(codes::INVALID_LITERAL, e.span)
+                                .arg("literal", m.to_string()),
+                        );
                         return None;
                     }
                 }
                 Bound::Const(v)
             }
             _ => {
-                self.diags.push(Diagnostic::new(codes::BOUND_NOT_CONSTANT, e.span).arg("what", what).with_help("E0603.help"));
+                self.diags.push(
+                    Diagnostic::new(codes::BOUND_NOT_CONSTANT, e.span)
+                        .arg("what", what)
+                        .with_help("E0603.help"),
+                );
                 return None;
             }
         };
@@ -265,8 +391,12 @@ impl Checker {
 
     fn bound_type(&mut self, span: Span, want: &Type, found: &Type) {
         let d = match want {
-            Type::Money { currency } => Diagnostic::new(codes::CASH_NOT_MONEY, span).arg("currency", currency.to_string()).arg("found", found),
-            _ => Diagnostic::new(codes::TYPE_MISMATCH, span).arg("expected", "a number").arg("found", found),
+            Type::Money { currency } => Diagnostic::new(codes::CASH_NOT_MONEY, span)
+                .arg("currency", currency.to_string())
+                .arg("found", found),
+            _ => Diagnostic::new(codes::TYPE_MISMATCH, span)
+                .arg("expected", "a number")
+                .arg("found", found),
         };
         self.diags.push(d);
     }
@@ -279,16 +409,26 @@ impl Checker {
             match self.summary_dim(d) {
                 Some(_) => by.push(d.text()),
                 None => {
-                    self.diags.push(Diagnostic::new(codes::BAD_SUMMARY_DIMENSION, d.name.span).arg("name", d.text()).with_help("E0609.help"));
+                    self.diags.push(
+                        Diagnostic::new(codes::BAD_SUMMARY_DIMENSION, d.name.span)
+                            .arg("name", d.text())
+                            .with_help("E0609.help"),
+                    );
                     ok = false;
                 }
             }
         }
         let ages = match &s.ages {
             Some(d) => match self.summary_dim(d) {
-                Some(Type::Date) if d.scope.as_ref().is_none_or(|s| s.name != "member") => Some(d.text()),
+                Some(Type::Date) if d.scope.as_ref().is_none_or(|s| s.name != "member") => {
+                    Some(d.text())
+                }
                 _ => {
-                    self.diags.push(Diagnostic::new(codes::BAD_SUMMARY_DIMENSION, d.name.span).arg("name", d.text()).with_help("E0609.help.age"));
+                    self.diags.push(
+                        Diagnostic::new(codes::BAD_SUMMARY_DIMENSION, d.name.span)
+                            .arg("name", d.text())
+                            .with_help("E0609.help.age"),
+                    );
                     ok = false;
                     None
                 }
@@ -311,7 +451,12 @@ impl Checker {
             Some("member") if self.target == Target::Household => (true, true),
             Some(_) => return None,
         };
-        let def = if member { self.member_names.get(&d.name.name) } else { self.unit_names.get(&d.name.name) }.copied();
+        let def = if member {
+            self.member_names.get(&d.name.name)
+        } else {
+            self.unit_names.get(&d.name.name)
+        }
+        .copied();
         let i = match def {
             Some(Def::UnitInput(i)) if !member => i,
             Some(Def::MemberInput(i)) if member => i,
@@ -328,7 +473,8 @@ impl Checker {
     /// The `cycle` line as a schedule.
     fn schedule(&mut self, c: &CycleDecl) -> Option<Schedule> {
         let bad = |this: &mut Checker, span: Span, help: &'static str| {
-            this.diags.push(Diagnostic::new(codes::INVALID_CYCLE, span).with_help(help));
+            this.diags
+                .push(Diagnostic::new(codes::INVALID_CYCLE, span).with_help(help));
         };
         let every = match &c.every {
             CycleEvery::OnDemand => None,
@@ -358,7 +504,18 @@ impl Checker {
         };
         let mut weekdays = Vec::new();
         for d in &c.weekdays {
-            let n = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].iter().position(|w| *w == d.name).unwrap_or(0) as u8;
+            let n = [
+                "monday",
+                "tuesday",
+                "wednesday",
+                "thursday",
+                "friday",
+                "saturday",
+                "sunday",
+            ]
+            .iter()
+            .position(|w| *w == d.name)
+            .unwrap_or(0) as u8;
             if weekdays.contains(&n) {
                 bad(self, d.span, "E0608.help.weekday_twice");
                 return None;
@@ -392,7 +549,8 @@ impl Checker {
         };
         let from = c.from.map(|(d, _)| d);
         if every.is_some() && from.is_none() {
-            self.diags.push(Diagnostic::new(codes::CYCLE_WITHOUT_START, c.span).with_help("E0607.help"));
+            self.diags
+                .push(Diagnostic::new(codes::CYCLE_WITHOUT_START, c.span).with_help("E0607.help"));
             return None;
         }
         if let (Some(f), Some((u, span))) = (from, c.until) {
@@ -401,6 +559,13 @@ impl Checker {
                 return None;
             }
         }
-        Some(Schedule { every, weekdays, from, count, until: c.until.map(|(d, _)| d), duration_days })
+        Some(Schedule {
+            every,
+            weekdays,
+            from,
+            count,
+            until: c.until.map(|(d, _)| d),
+            duration_days,
+        })
     }
 }

@@ -18,19 +18,43 @@ pub(crate) fn score_lets(file: &ProgramFile) -> Vec<ast::LetDecl> {
         let Item::Score(sc) = item else { continue };
         let mut sum: Option<Expr> = None;
         for c in &sc.components {
-            let name = ast::Ident { name: format!("{}.{}", sc.id.name, c.id.name), span: c.id.span };
-            out.push(ast::LetDecl { per_member: false, name: name.clone(), sentence: Some(c.sentence.clone()), expr: c.expr.clone(), span: c.span });
-            let term = Expr { kind: ExprKind::Name(name), span: c.id.span };
+            let name = ast::Ident {
+                name: format!("{}.{}", sc.id.name, c.id.name),
+                span: c.id.span,
+            };
+            out.push(ast::LetDecl {
+                per_member: false,
+                name: name.clone(),
+                sentence: Some(c.sentence.clone()),
+                expr: c.expr.clone(),
+                span: c.span,
+            });
+            let term = Expr {
+                kind: ExprKind::Name(name),
+                span: c.id.span,
+            };
             sum = Some(match sum {
                 None => term,
                 Some(acc) => {
                     let span = acc.span.to(term.span);
-                    Expr { kind: ExprKind::Binary(BinaryOp::Add, Box::new(acc), Box::new(term)), span }
+                    Expr {
+                        kind: ExprKind::Binary(BinaryOp::Add, Box::new(acc), Box::new(term)),
+                        span,
+                    }
                 }
             });
         }
-        let expr = sum.unwrap_or(Expr { kind: ExprKind::Number(rust_decimal::Decimal::ZERO), span: sc.id.span });
-        out.push(ast::LetDecl { per_member: false, name: sc.id.clone(), sentence: sc.sentence.clone(), expr, span: sc.span });
+        let expr = sum.unwrap_or(Expr {
+            kind: ExprKind::Number(rust_decimal::Decimal::ZERO),
+            span: sc.id.span,
+        });
+        out.push(ast::LetDecl {
+            per_member: false,
+            name: sc.id.clone(),
+            sentence: sc.sentence.clone(),
+            expr,
+            span: sc.span,
+        });
     }
     out
 }
@@ -42,7 +66,9 @@ impl Checker {
         let mut out = Vec::new();
         for item in &file.items {
             let Item::Score(sc) = item else { continue };
-            let Some(let_pos) = pos_of(&sc.id.name) else { continue };
+            let Some(let_pos) = pos_of(&sc.id.name) else {
+                continue;
+            };
             // A score is an output of its own (decisions record it), so it is never "unused".
             if let Some(Def::Let(i)) = self.unit_names.get(&sc.id.name).copied() {
                 if let Some(u) = self.used_lets.get_mut(i) {
@@ -52,7 +78,9 @@ impl Checker {
             if let Some(l) = lets.get(let_pos) {
                 if !l.expr.ty.is_error() && !l.expr.ty.is_numeric() {
                     self.diags.push(
-                        Diagnostic::new(codes::TYPE_MISMATCH, sc.id.span).arg("expected", "a number or an amount").arg("found", &l.expr.ty),
+                        Diagnostic::new(codes::TYPE_MISMATCH, sc.id.span)
+                            .arg("expected", "a number or an amount")
+                            .arg("found", &l.expr.ty),
                     );
                 }
             }
@@ -60,10 +88,23 @@ impl Checker {
             for c in &sc.components {
                 let name = format!("{}.{}", sc.id.name, c.id.name);
                 let Some(pos) = pos_of(&name) else { continue };
-                let refs = lets.get(pos).map(|l| super::decls::refs_of(&l.expr)).unwrap_or_default();
-                components.push(ir::ScoreComponent { id: c.id.name.clone(), sentence: c.sentence.value.clone(), let_pos: pos, refs });
+                let refs = lets
+                    .get(pos)
+                    .map(|l| super::decls::refs_of(&l.expr))
+                    .unwrap_or_default();
+                components.push(ir::ScoreComponent {
+                    id: c.id.name.clone(),
+                    sentence: c.sentence.value.clone(),
+                    let_pos: pos,
+                    refs,
+                });
             }
-            out.push(ir::Score { id: sc.id.name.clone(), sentence: sc.sentence.as_ref().map(|s| s.value.clone()), let_pos, components });
+            out.push(ir::Score {
+                id: sc.id.name.clone(),
+                sentence: sc.sentence.as_ref().map(|s| s.value.clone()),
+                let_pos,
+                components,
+            });
         }
         out
     }
@@ -77,7 +118,11 @@ impl Checker {
             if sc.sentence.is_some() {
                 out.push(sc.id.name.clone());
             }
-            out.extend(sc.components.iter().map(|c| format!("{}.{}", sc.id.name, c.id.name)));
+            out.extend(
+                sc.components
+                    .iter()
+                    .map(|c| format!("{}.{}", sc.id.name, c.id.name)),
+            );
         }
         out
     }
@@ -95,7 +140,10 @@ impl Checker {
             for e in &sec.entries {
                 if let Some(line) = names.get(e.name.name.as_str()) {
                     self.diags.push(
-                        Diagnostic::new(codes::DUPLICATE_RULE, e.name.span).arg("name", &e.name.name).arg("line", line).with_help("E0103.help"),
+                        Diagnostic::new(codes::DUPLICATE_RULE, e.name.span)
+                            .arg("name", &e.name.name)
+                            .arg("line", line)
+                            .with_help("E0103.help"),
                     );
                     continue;
                 }
@@ -121,8 +169,13 @@ impl Checker {
                     codes: e.codes.iter().map(|c| c.value.clone()).collect(),
                 });
             }
-            self.code_index.insert(sec.name.name.clone(), self.codes.len());
-            self.codes.push(ir::CodeList { name: sec.name.name.clone(), label: sec.label.as_ref().map(|l| l.value.clone()), entries });
+            self.code_index
+                .insert(sec.name.name.clone(), self.codes.len());
+            self.codes.push(ir::CodeList {
+                name: sec.name.name.clone(),
+                label: sec.label.as_ref().map(|l| l.value.clone()),
+                entries,
+            });
         }
     }
 
@@ -135,9 +188,15 @@ impl Checker {
                 let mut scopes = Vec::new();
                 let mut ok = true;
                 for a in &f.args {
-                    let def = self.unit_names.get(&a.name).or_else(|| self.member_names.get(&a.name)).copied();
+                    let def = self
+                        .unit_names
+                        .get(&a.name)
+                        .or_else(|| self.member_names.get(&a.name))
+                        .copied();
                     match def {
-                        Some(Def::UnitInput(i)) | Some(Def::MemberInput(i)) if self.inputs.get(i).is_some_and(|x| !x.host) => {
+                        Some(Def::UnitInput(i)) | Some(Def::MemberInput(i))
+                            if self.inputs.get(i).is_some_and(|x| !x.host) =>
+                        {
                             if let Some(input) = self.inputs.get_mut(i) {
                                 // The host needs the arguments, so they are read even if no rule reads them.
                                 input.used = true;
@@ -146,7 +205,12 @@ impl Checker {
                         }
                         _ => {
                             ok = false;
-                            let candidates: Vec<String> = self.inputs.iter().filter(|i| !i.host).map(|i| i.name.clone()).collect();
+                            let candidates: Vec<String> = self
+                                .inputs
+                                .iter()
+                                .filter(|i| !i.host)
+                                .map(|i| i.name.clone())
+                                .collect();
                             self.unknown_among(a, candidates.iter().map(String::as_str).collect());
                         }
                     }
@@ -154,22 +218,46 @@ impl Checker {
                 let member = scopes.contains(&Scope::Member);
                 if member && scopes.iter().any(|s| *s != Scope::Member) {
                     ok = false;
-                    self.diags.push(Diagnostic::new(codes::BAD_FUNCTION_ARGUMENTS, f.name.span).arg("name", &f.name.name));
+                    self.diags.push(
+                        Diagnostic::new(codes::BAD_FUNCTION_ARGUMENTS, f.name.span)
+                            .arg("name", &f.name.name),
+                    );
                 }
                 if !ok || !self.fresh_top_name(&f.name) {
                     continue;
                 }
-                let scope = if member { Scope::Member } else if self.target == Target::Household { Scope::Household } else { Scope::Person };
+                let scope = if member {
+                    Scope::Member
+                } else if self.target == Target::Household {
+                    Scope::Household
+                } else {
+                    Scope::Person
+                };
                 let index = self.inputs.len();
-                let def = if member { Def::MemberInput(index) } else { Def::UnitInput(index) };
+                let def = if member {
+                    Def::MemberInput(index)
+                } else {
+                    Def::UnitInput(index)
+                };
                 if !self.define(&f.name, def, member) {
                     continue;
                 }
                 let slot = self.inputs.iter().filter(|i| i.scope == scope).count();
                 let label = f.label.as_ref().map(|l| l.value.clone());
-                self.inputs.push(ir::Input { scope, name: f.name.name.clone(), ty: ty.clone(), label: label.clone(), default: None, choices: None, slot, used: false, host: true });
+                self.inputs.push(ir::Input {
+                    scope,
+                    name: f.name.name.clone(),
+                    ty: ty.clone(),
+                    label: label.clone(),
+                    default: None,
+                    choices: None,
+                    slot,
+                    used: false,
+                    host: true,
+                });
                 self.input_spans.push(f.span);
-                self.function_index.insert(f.name.name.clone(), self.functions.len());
+                self.function_index
+                    .insert(f.name.name.clone(), self.functions.len());
                 self.functions.push(ir::HostFunction {
                     name: f.name.name.clone(),
                     args: f.args.iter().map(|a| a.name.clone()).collect(),

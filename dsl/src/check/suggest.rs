@@ -19,23 +19,50 @@ pub(crate) fn distance(a: &str, b: &str) -> usize {
     for i in 1..=n {
         for j in 1..=m {
             let cost = usize::from(a.get(i - 1) != b.get(j - 1));
-            let del = d.get(i - 1).and_then(|r| r.get(j)).copied().unwrap_or(usize::MAX - 1) + 1;
-            let ins = d.get(i).and_then(|r| r.get(j - 1)).copied().unwrap_or(usize::MAX - 1) + 1;
-            let sub = d.get(i - 1).and_then(|r| r.get(j - 1)).copied().unwrap_or(usize::MAX - 1) + cost;
+            let del = d
+                .get(i - 1)
+                .and_then(|r| r.get(j))
+                .copied()
+                .unwrap_or(usize::MAX - 1)
+                + 1;
+            let ins = d
+                .get(i)
+                .and_then(|r| r.get(j - 1))
+                .copied()
+                .unwrap_or(usize::MAX - 1)
+                + 1;
+            let sub = d
+                .get(i - 1)
+                .and_then(|r| r.get(j - 1))
+                .copied()
+                .unwrap_or(usize::MAX - 1)
+                + cost;
             let mut best = del.min(ins).min(sub);
             if i > 1 && j > 1 && a.get(i - 1) == b.get(j - 2) && a.get(i - 2) == b.get(j - 1) {
-                best = best.min(d.get(i - 2).and_then(|r| r.get(j - 2)).copied().unwrap_or(usize::MAX - 1) + 1);
+                best = best.min(
+                    d.get(i - 2)
+                        .and_then(|r| r.get(j - 2))
+                        .copied()
+                        .unwrap_or(usize::MAX - 1)
+                        + 1,
+                );
             }
             if let Some(c) = d.get_mut(i).and_then(|r| r.get_mut(j)) {
                 *c = best;
             }
         }
     }
-    d.get(n).and_then(|r| r.get(m)).copied().unwrap_or(usize::MAX)
+    d.get(n)
+        .and_then(|r| r.get(m))
+        .copied()
+        .unwrap_or(usize::MAX)
 }
 
 /// The closest candidate within a distance that grows with the name's length, ties broken by order.
-pub(crate) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = match name.chars().count() {
         0..=2 => 1,
         3..=5 => 2,
@@ -74,6 +101,9 @@ mod tests {
         assert_eq!(closest("monthly_incme", names), Some("monthly_income"));
         assert_eq!(closest("Region", names), Some("region"));
         assert_eq!(closest("xyz", names), None);
-        assert_eq!(closest("KSH", ["BSD", "KES", "KHR"]), Some("KES").or(Some("KHR")));
+        assert_eq!(
+            closest("KSH", ["BSD", "KES", "KHR"]),
+            Some("KES").or(Some("KHR"))
+        );
     }
 }

@@ -55,16 +55,24 @@ impl Checker {
                 value_ty = self.unify_types(&value_ty, &vt.ty, v.span);
             }
             if matches!(kt.ty, Type::List { .. } | Type::Table { .. }) {
-                self.diags.push(Diagnostic::new(codes::TYPE_MISMATCH, k.span).arg("expected", "a text, number, amount or date").arg("found", &kt.ty));
+                self.diags.push(
+                    Diagnostic::new(codes::TYPE_MISMATCH, k.span)
+                        .arg("expected", "a text, number, amount or date")
+                        .arg("found", &kt.ty),
+                );
             }
             match (kt.kind, vt.kind) {
                 (TKind::Const(kv), TKind::Const(vv)) => {
-                    if pairs.iter().any(|p| matches!(p, Value::List(kv2) if kv2.first() == Some(&kv))) {
+                    if pairs
+                        .iter()
+                        .any(|p| matches!(p, Value::List(kv2) if kv2.first() == Some(&kv)))
+                    {
                         let shown = match &kv {
                             Value::Text(t) => format!("{t:?}"),
                             other => format!("`{other}`"),
                         };
-                        self.diags.push(Diagnostic::new(codes::DUPLICATE_KEY, k.span).arg("key", shown));
+                        self.diags
+                            .push(Diagnostic::new(codes::DUPLICATE_KEY, k.span).arg("key", shown));
                     }
                     pairs.push(Value::List(vec![kv, vv]));
                 }
@@ -73,10 +81,18 @@ impl Checker {
         }
         if !all_const {
             // Like lists, tables are constants: parameters, or written in place.
-            self.diags.push(Diagnostic::new(codes::NOT_CONSTANT, span).with_help("E0212.help"));
+            self.diags
+                .push(Diagnostic::new(codes::NOT_CONSTANT, span).with_help("E0212.help"));
             return err(span);
         }
-        texpr(TKind::Const(Value::List(pairs)), Type::Table { key: Box::new(key_ty), value: Box::new(value_ty) }, span)
+        texpr(
+            TKind::Const(Value::List(pairs)),
+            Type::Table {
+                key: Box::new(key_ty),
+                value: Box::new(value_ty),
+            },
+            span,
+        )
     }
 
     fn unify_types(&mut self, a: &Type, b: &Type, span: Span) -> Type {
@@ -86,12 +102,22 @@ impl Checker {
         if b.is_error() || a == b {
             return a.clone();
         }
-        self.diags.push(Diagnostic::new(codes::MIXED_LIST, span).arg("found", b).arg("expected", a));
+        self.diags.push(
+            Diagnostic::new(codes::MIXED_LIST, span)
+                .arg("found", b)
+                .arg("expected", a),
+        );
         Type::Error
     }
 
     /// `lookup`, `band`, `power`, `is_code` and host functions; `None` when `name` is none of them.
-    pub(crate) fn extension_call(&mut self, name: &ast::Ident, args: &[Expr], span: Span, ctx: Ctx) -> Option<TExpr> {
+    pub(crate) fn extension_call(
+        &mut self,
+        name: &ast::Ident,
+        args: &[Expr],
+        span: Span,
+        ctx: Ctx,
+    ) -> Option<TExpr> {
         let n = name.name.as_str();
         if let Some(f) = self.function_index.get(n).copied() {
             return Some(self.host_call(f, name, args, span, ctx));
@@ -135,7 +161,13 @@ impl Checker {
                     return Some(err(span));
                 };
                 if !key.is_error() && !key.is_numeric() && *key != Type::Date {
-                    self.bad_arg(n, 2, sp(1), "a table whose keys are numbers, amounts or dates", &t(1));
+                    self.bad_arg(
+                        n,
+                        2,
+                        sp(1),
+                        "a table whose keys are numbers, amounts or dates",
+                        &t(1),
+                    );
                 } else if !t(0).is_error() && !key.is_error() && t(0) != *key {
                     self.bad_arg(n, 1, sp(0), &format!("{key}"), &t(0));
                 }
@@ -174,15 +206,32 @@ impl Checker {
     fn check_bands(&mut self, table: &TExpr, span: Span) {
         let values: Vec<Value> = match &table.kind {
             TKind::Const(v) => vec![v.clone()],
-            TKind::Param(i) => self.params.get(*i).map(|p| p.values.iter().map(|v| v.value.clone()).collect()).unwrap_or_default(),
+            TKind::Param(i) => self
+                .params
+                .get(*i)
+                .map(|p| p.values.iter().map(|v| v.value.clone()).collect())
+                .unwrap_or_default(),
             _ => Vec::new(),
         };
         for v in values {
             let Value::List(pairs) = v else { continue };
-            let keys: Vec<Option<BandKey>> =
-                pairs.iter().map(|p| if let Value::List(kv) = p { kv.first().and_then(band_key) } else { None }).collect();
-            if keys.windows(2).any(|w| matches!(w, [Some(a), Some(b)] if a >= b)) {
-                self.diags.push(Diagnostic::new(codes::BANDS_NOT_ASCENDING, span).with_help("E0312.help"));
+            let keys: Vec<Option<BandKey>> = pairs
+                .iter()
+                .map(|p| {
+                    if let Value::List(kv) = p {
+                        kv.first().and_then(band_key)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            if keys
+                .windows(2)
+                .any(|w| matches!(w, [Some(a), Some(b)] if a >= b))
+            {
+                self.diags.push(
+                    Diagnostic::new(codes::BANDS_NOT_ASCENDING, span).with_help("E0312.help"),
+                );
                 return;
             }
         }
@@ -200,7 +249,9 @@ impl Checker {
         if !value.ty.is_error() && value.ty != Type::Text {
             self.bad_arg("is_code", 1, value.span, "text", &value.ty);
         }
-        let Some(which) = args.get(1) else { return err(span) };
+        let Some(which) = args.get(1) else {
+            return err(span);
+        };
         let (list, entry) = match &which.kind {
             ExprKind::Name(id) => (id, None),
             ExprKind::Field { base, field } => (base, Some(field)),
@@ -208,59 +259,112 @@ impl Checker {
                 self.diags.push(
                     Diagnostic::new(codes::BAD_ARGUMENT, which.span)
                         .arg("name", "is_code")
-                        .arg("expected", "a code list or one of its entries (`genders.female`)")
+                        .arg(
+                            "expected",
+                            "a code list or one of its entries (`genders.female`)",
+                        )
                         .arg("position", 2)
                         .arg("found", "another expression"),
                 );
                 return err(span);
             }
         };
-        let Some(cl) = self.code_index.get(&list.name).and_then(|i| self.codes.get(*i)).cloned() else {
+        let Some(cl) = self
+            .code_index
+            .get(&list.name)
+            .and_then(|i| self.codes.get(*i))
+            .cloned()
+        else {
             let names: Vec<String> = self.code_index.keys().cloned().collect();
             self.unknown_among(list, names.iter().map(String::as_str).collect());
             return err(span);
         };
         let codes: Vec<Value> = match entry {
-            None => cl.entries.iter().flat_map(|e| e.codes.iter()).map(|c| Value::Text(normalize_code(c))).collect(),
+            None => cl
+                .entries
+                .iter()
+                .flat_map(|e| e.codes.iter())
+                .map(|c| Value::Text(normalize_code(c)))
+                .collect(),
             Some(field) => match cl.entries.iter().find(|e| e.name == field.name) {
-                Some(e) => e.codes.iter().map(|c| Value::Text(normalize_code(c))).collect(),
+                Some(e) => e
+                    .codes
+                    .iter()
+                    .map(|c| Value::Text(normalize_code(c)))
+                    .collect(),
                 None => {
                     self.unknown_among(field, cl.entries.iter().map(|e| e.name.as_str()).collect());
                     return err(span);
                 }
             },
         };
-        let list_ty = Type::List { of: Box::new(Type::Text) };
+        let list_ty = Type::List {
+            of: Box::new(Type::Text),
+        };
         let codes = texpr(TKind::Const(Value::List(codes)), list_ty, which.span);
-        texpr(TKind::Call(Builtin::IsCode, vec![value, codes]), Type::Bool, span)
+        texpr(
+            TKind::Call(Builtin::IsCode, vec![value, codes]),
+            Type::Bool,
+            span,
+        )
     }
 
     /// A call of a host function: its arguments must be the inputs it is declared with.
-    fn host_call(&mut self, f: usize, name: &ast::Ident, args: &[Expr], span: Span, ctx: Ctx) -> TExpr {
-        let Some(func) = self.functions.get(f).cloned() else { return err(span) };
+    fn host_call(
+        &mut self,
+        f: usize,
+        name: &ast::Ident,
+        args: &[Expr],
+        span: Span,
+        ctx: Ctx,
+    ) -> TExpr {
+        let Some(func) = self.functions.get(f).cloned() else {
+            return err(span);
+        };
         let expected = func.args.join(", ");
-        if !self.arity_ok(name, args, &func.args.len().to_string(), args.len() == func.args.len()) {
+        if !self.arity_ok(
+            name,
+            args,
+            &func.args.len().to_string(),
+            args.len() == func.args.len(),
+        ) {
             return err(span);
         }
         for (i, (a, want)) in args.iter().zip(&func.args).enumerate() {
             let given = match &a.kind {
                 ExprKind::Name(id) => Some(id.name.as_str()),
-                ExprKind::Field { base, field } if matches!(base.name.as_str(), "household" | "person" | "member") => Some(field.name.as_str()),
+                ExprKind::Field { base, field }
+                    if matches!(base.name.as_str(), "household" | "person" | "member") =>
+                {
+                    Some(field.name.as_str())
+                }
                 _ => None,
             };
             if given != Some(want.as_str()) {
                 self.diags.push(
                     Diagnostic::new(codes::BAD_ARGUMENT, a.span)
                         .arg("name", &name.name)
-                        .arg("expected", format!("`{want}` (it is computed by the host from {expected})"))
+                        .arg(
+                            "expected",
+                            format!("`{want}` (it is computed by the host from {expected})"),
+                        )
                         .arg("position", i + 1)
                         .arg("found", "another expression"),
                 );
                 return err(span);
             }
         }
-        let input = ast::Ident { name: func.name.clone(), span: name.span };
-        let mut t = self.expr(&Expr { kind: ExprKind::Name(input), span: name.span }, ctx);
+        let input = ast::Ident {
+            name: func.name.clone(),
+            span: name.span,
+        };
+        let mut t = self.expr(
+            &Expr {
+                kind: ExprKind::Name(input),
+                span: name.span,
+            },
+            ctx,
+        );
         t.span = span;
         t
     }
@@ -268,7 +372,10 @@ impl Checker {
     fn arity_ok(&mut self, name: &ast::Ident, args: &[Expr], expected: &str, ok: bool) -> bool {
         if !ok {
             self.diags.push(
-                Diagnostic::new(codes::WRONG_ARGUMENT_COUNT, name.span).arg("name", &name.name).arg("expected", expected).arg("found", args.len()),
+                Diagnostic::new(codes::WRONG_ARGUMENT_COUNT, name.span)
+                    .arg("name", &name.name)
+                    .arg("expected", expected)
+                    .arg("found", args.len()),
             );
         }
         ok
@@ -276,7 +383,11 @@ impl Checker {
 
     fn bad_arg(&mut self, name: &str, position: usize, span: Span, expected: &str, found: &Type) {
         self.diags.push(
-            Diagnostic::new(codes::BAD_ARGUMENT, span).arg("name", name).arg("expected", expected).arg("position", position).arg("found", found),
+            Diagnostic::new(codes::BAD_ARGUMENT, span)
+                .arg("name", name)
+                .arg("expected", expected)
+                .arg("position", position)
+                .arg("found", found),
         );
     }
 }

@@ -1,16 +1,33 @@
 //! Formatting of the run model's sections and of the `cycle` header line.
 
 use super::{expr, pad, quote, wrapped, Formatter};
-use crate::ast::{ComplianceEntry, CycleDecl, CycleEvery, DedupBy, DedupEntry, Section, SelectionEntry, SummaryDecl};
+use crate::ast::{
+    ComplianceEntry, CycleDecl, CycleEvery, DedupBy, DedupEntry, Section, SelectionEntry,
+    SummaryDecl,
+};
 use std::fmt::Write as _;
 
 impl Formatter<'_> {
     pub(super) fn compliance(&mut self, s: &Section<ComplianceEntry>) {
         self.line(s.span, "", "compliant when", false);
-        let w1 = s.entries.iter().map(|r| r.id.name.chars().count()).max().unwrap_or(0);
-        let w2 = s.entries.iter().map(|r| quote(&r.sentence.value).chars().count()).max().unwrap_or(0);
+        let w1 = s
+            .entries
+            .iter()
+            .map(|r| r.id.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        let w2 = s
+            .entries
+            .iter()
+            .map(|r| quote(&r.sentence.value).chars().count())
+            .max()
+            .unwrap_or(0);
         for r in &s.entries {
-            let prefix = format!("{} {} ", pad(&r.id.name, w1), pad(&quote(&r.sentence.value), w2));
+            let prefix = format!(
+                "{} {} ",
+                pad(&r.id.name, w1),
+                pad(&quote(&r.sentence.value), w2)
+            );
             let mut text = wrapped(&prefix, &r.expr, "      ");
             if let Some((state, _)) = r.otherwise {
                 let _ = write!(text, " else {state}");
@@ -29,27 +46,60 @@ impl Formatter<'_> {
                 _ => None,
             })
             .collect();
-        let w1 = heads.iter().flatten().map(|h| h.chars().count()).max().unwrap_or(0);
+        let w1 = heads
+            .iter()
+            .flatten()
+            .map(|h| h.chars().count())
+            .max()
+            .unwrap_or(0);
         let w2 = s
             .entries
             .iter()
-            .filter_map(|e| if let SelectionEntry::Priority { sentence, .. } = e { Some(quote(&sentence.value).chars().count()) } else { None })
+            .filter_map(|e| {
+                if let SelectionEntry::Priority { sentence, .. } = e {
+                    Some(quote(&sentence.value).chars().count())
+                } else {
+                    None
+                }
+            })
             .max()
             .unwrap_or(0);
         for (e, head) in s.entries.iter().zip(&heads) {
             let text = match e {
-                SelectionEntry::Priority { sentence, expr: x, .. } => {
-                    let prefix = format!("{} {} ", pad(head.as_deref().unwrap_or(""), w1), pad(&quote(&sentence.value), w2));
+                SelectionEntry::Priority {
+                    sentence, expr: x, ..
+                } => {
+                    let prefix = format!(
+                        "{} {} ",
+                        pad(head.as_deref().unwrap_or(""), w1),
+                        pad(&quote(&sentence.value), w2)
+                    );
                     wrapped(&prefix, x, "      ")
                 }
                 SelectionEntry::Rank { keys, .. } => {
-                    let keys: Vec<String> =
-                        keys.iter().map(|(k, desc)| format!("{} {}", expr(k), if *desc { "descending" } else { "ascending" })).collect();
+                    let keys: Vec<String> = keys
+                        .iter()
+                        .map(|(k, desc)| {
+                            format!(
+                                "{} {}",
+                                expr(k),
+                                if *desc { "descending" } else { "ascending" }
+                            )
+                        })
+                        .collect();
                     format!("rank by {}", keys.join(", "))
                 }
                 SelectionEntry::Top { count, .. } => format!("top {}", expr(count)),
-                SelectionEntry::Budget { amount, proportional, .. } => {
-                    format!("budget {}{}", expr(amount), if *proportional { " proportional" } else { "" })
+                SelectionEntry::Budget {
+                    amount,
+                    proportional,
+                    ..
+                } => {
+                    format!(
+                        "budget {}{}",
+                        expr(amount),
+                        if *proportional { " proportional" } else { "" }
+                    )
                 }
             };
             self.line(e.span(), "  ", &text, true);
@@ -58,14 +108,35 @@ impl Formatter<'_> {
 
     pub(super) fn deduplicate(&mut self, s: &Section<DedupEntry>) {
         self.line(s.span, "", "deduplicate", false);
-        let w1 = s.entries.iter().map(|r| r.id.name.chars().count()).max().unwrap_or(0);
-        let w2 = s.entries.iter().map(|r| quote(&r.sentence.value).chars().count()).max().unwrap_or(0);
+        let w1 = s
+            .entries
+            .iter()
+            .map(|r| r.id.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        let w2 = s
+            .entries
+            .iter()
+            .map(|r| quote(&r.sentence.value).chars().count())
+            .max()
+            .unwrap_or(0);
         for r in &s.entries {
             let by = match &r.by {
                 DedupBy::SharedMembers => "shared members".to_string(),
-                DedupBy::Same(names) => format!("same {}", names.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(", ")),
+                DedupBy::Same(names) => format!(
+                    "same {}",
+                    names
+                        .iter()
+                        .map(|n| n.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             };
-            let text = format!("{} {} {by}", pad(&r.id.name, w1), pad(&quote(&r.sentence.value), w2));
+            let text = format!(
+                "{} {} {by}",
+                pad(&r.id.name, w1),
+                pad(&quote(&r.sentence.value), w2)
+            );
             self.line(r.span, "  ", &text, true);
         }
     }
@@ -82,7 +153,15 @@ pub(super) fn cycle_line(c: &CycleDecl) -> String {
         CycleEvery::OnDemand => s.push_str("on demand"),
     }
     if !c.weekdays.is_empty() {
-        let _ = write!(s, " on {}", c.weekdays.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", "));
+        let _ = write!(
+            s,
+            " on {}",
+            c.weekdays
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     if let Some((d, _)) = c.from {
         let _ = write!(s, " from {}", d.format("%Y-%m-%d"));

@@ -39,7 +39,12 @@ impl LineParser<'_, '_> {
         self.expr_at(line, pair, 0)
     }
 
-    fn expr_at(&mut self, line: &LogicalLine<'_>, pair: Pair<'_, Rule>, depth: usize) -> Option<Expr> {
+    fn expr_at(
+        &mut self,
+        line: &LogicalLine<'_>,
+        pair: Pair<'_, Rule>,
+        depth: usize,
+    ) -> Option<Expr> {
         let mut toks = Vec::new();
         for p in pair.into_inner() {
             let span = p.as_span();
@@ -76,7 +81,14 @@ impl LineParser<'_, '_> {
     }
 
     /// Precedence climbing; returns the expression and its tree depth.
-    fn climb(&mut self, line: &LogicalLine<'_>, toks: &[Tok<'_>], pos: &mut usize, min_power: u8, depth: usize) -> Option<(Expr, usize)> {
+    fn climb(
+        &mut self,
+        line: &LogicalLine<'_>,
+        toks: &[Tok<'_>],
+        pos: &mut usize,
+        min_power: u8,
+        depth: usize,
+    ) -> Option<(Expr, usize)> {
         let max = self.limits.max_expression_depth;
         // Checked before recursing, so a run of 100,000 prefix operators cannot exhaust the stack.
         if depth > max {
@@ -89,14 +101,24 @@ impl LineParser<'_, '_> {
                 let op = *op;
                 let start = line.start + span.start();
                 *pos += 1;
-                let power = if op == UnaryOp::Not { NOT_POWER } else { NEG_POWER };
+                let power = if op == UnaryOp::Not {
+                    NOT_POWER
+                } else {
+                    NEG_POWER
+                };
                 let (operand, d) = self.climb(line, toks, pos, power, depth + 1)?;
                 let span = self.index.span(start, operand.span.end);
                 if d + 1 > max {
                     self.too_deep(span);
                     return None;
                 }
-                (Expr { kind: ExprKind::Unary(op, Box::new(operand)), span }, d + 1)
+                (
+                    Expr {
+                        kind: ExprKind::Unary(op, Box::new(operand)),
+                        span,
+                    },
+                    d + 1,
+                )
             }
             Some(Tok::Operand(p)) => {
                 *pos += 1;
@@ -119,7 +141,9 @@ impl LineParser<'_, '_> {
             }
             if power == 4 {
                 if let Some(_prev) = last_comparison {
-                    let s = self.index.span(line.start + op_span.start(), line.start + op_span.end());
+                    let s = self
+                        .index
+                        .span(line.start + op_span.start(), line.start + op_span.end());
                     self.diags.push(
                         Diagnostic::new(codes::SYNTAX, s)
                             .arg("expected", "`and` between comparisons")
@@ -140,7 +164,11 @@ impl LineParser<'_, '_> {
             }
             let kind = match op {
                 Infix::Bin(b) => ExprKind::Binary(b, Box::new(lhs), Box::new(rhs)),
-                Infix::In { negated } => ExprKind::In { value: Box::new(lhs), list: Box::new(rhs), negated },
+                Infix::In { negated } => ExprKind::In {
+                    value: Box::new(lhs),
+                    list: Box::new(rhs),
+                    negated,
+                },
             };
             lhs = Expr { kind, span };
             lhs_depth = d;
@@ -156,20 +184,33 @@ impl LineParser<'_, '_> {
         );
     }
 
-    fn number(&mut self, line: &LogicalLine<'_>, pair: &Pair<'_, Rule>, text: &str) -> Option<Decimal> {
+    fn number(
+        &mut self,
+        line: &LogicalLine<'_>,
+        pair: &Pair<'_, Rule>,
+        text: &str,
+    ) -> Option<Decimal> {
         match Decimal::from_str_exact(text) {
             Ok(d) => Some(d),
             Err(_) => {
                 let span = self.span(line, pair);
-                self.diags
-                    .push(Diagnostic::new(codes::INVALID_LITERAL, span).arg("literal", text).with_help("E0004.help.number"));
+                self.diags.push(
+                    Diagnostic::new(codes::INVALID_LITERAL, span)
+                        .arg("literal", text)
+                        .with_help("E0004.help.number"),
+                );
                 None
             }
         }
     }
 
     /// Builds an operand (a literal, a name, a bracketed or compound expression).
-    pub(super) fn operand(&mut self, line: &LogicalLine<'_>, pair: Pair<'_, Rule>, depth: usize) -> Option<Expr> {
+    pub(super) fn operand(
+        &mut self,
+        line: &LogicalLine<'_>,
+        pair: Pair<'_, Rule>,
+        depth: usize,
+    ) -> Option<Expr> {
         let span = self.span(line, &pair);
         if depth > self.limits.max_nesting {
             self.too_deep(span);
@@ -187,7 +228,9 @@ impl LineParser<'_, '_> {
                 for p in pair.into_inner().filter(|p| p.as_rule() == Rule::expr) {
                     if items.len() >= self.limits.max_list_len {
                         self.diags.push(
-                            Diagnostic::new(codes::TOO_MANY_ITEMS, span).arg("kind", "list element").arg("limit", self.limits.max_list_len),
+                            Diagnostic::new(codes::TOO_MANY_ITEMS, span)
+                                .arg("kind", "list element")
+                                .arg("limit", self.limits.max_list_len),
                         );
                         return None;
                     }
@@ -196,7 +239,10 @@ impl LineParser<'_, '_> {
                 ExprKind::List(items)
             }
             Rule::if_expr => {
-                let parts: Vec<_> = pair.into_inner().filter(|p| p.as_rule() == Rule::expr).collect();
+                let parts: Vec<_> = pair
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::expr)
+                    .collect();
                 let mut it = parts.into_iter();
                 let (Some(c), Some(a), Some(b)) = (it.next(), it.next(), it.next()) else {
                     self.diags.push(internal(span, "`if … then … else …`"));
@@ -209,10 +255,15 @@ impl LineParser<'_, '_> {
             }
             Rule::table => {
                 let mut entries = Vec::new();
-                for p in pair.into_inner().filter(|p| p.as_rule() == Rule::table_entry) {
+                for p in pair
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::table_entry)
+                {
                     if entries.len() >= self.limits.max_list_len {
                         self.diags.push(
-                            Diagnostic::new(codes::TOO_MANY_ITEMS, span).arg("kind", "table entry").arg("limit", self.limits.max_list_len),
+                            Diagnostic::new(codes::TOO_MANY_ITEMS, span)
+                                .arg("kind", "table entry")
+                                .arg("limit", self.limits.max_list_len),
                         );
                         return None;
                     }
@@ -235,7 +286,10 @@ impl LineParser<'_, '_> {
                     self.diags.push(internal(span, "`where`"));
                     return None;
                 };
-                ExprKind::Records { name, filter: Box::new(self.expr_at(line, filter, depth + 1)?) }
+                ExprKind::Records {
+                    name,
+                    filter: Box::new(self.expr_at(line, filter, depth + 1)?),
+                }
             }
             Rule::mode_word => ExprKind::Name(self.ident(line, &pair)),
             Rule::members_expr => {
@@ -260,14 +314,20 @@ impl LineParser<'_, '_> {
                 let cur = parts.iter().find(|p| p.as_rule() == Rule::currency_code)?;
                 let num = parts.iter().find(|p| p.as_rule() == Rule::number)?;
                 let amount = self.number(line, num, num.as_str())?;
-                ExprKind::Money { currency: self.ident(line, cur), amount }
+                ExprKind::Money {
+                    currency: self.ident(line, cur),
+                    amount,
+                }
             }
             Rule::quantity_lit => {
                 let parts: Vec<_> = pair.clone().into_inner().collect();
                 let num = parts.iter().find(|p| p.as_rule() == Rule::number)?;
                 let unit = parts.iter().find(|p| p.as_rule() == Rule::unit_name)?;
                 let amount = self.number(line, num, num.as_str())?;
-                ExprKind::Quantity { amount, unit: self.ident(line, unit) }
+                ExprKind::Quantity {
+                    amount,
+                    unit: self.ident(line, unit),
+                }
             }
             Rule::date_lit => ExprKind::Date(self.date(line, &pair)?),
             Rule::percent_lit => {
@@ -280,12 +340,18 @@ impl LineParser<'_, '_> {
             Rule::false_lit => ExprKind::Bool(false),
             Rule::unknown_lit => ExprKind::Unknown,
             Rule::field_ref => {
-                let parts: Vec<_> = pair.into_inner().filter(|p| p.as_rule() == Rule::ident).collect();
+                let parts: Vec<_> = pair
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::ident)
+                    .collect();
                 let (Some(base), Some(field)) = (parts.first(), parts.get(1)) else {
                     self.diags.push(internal(span, "`name.field`"));
                     return None;
                 };
-                ExprKind::Field { base: self.ident(line, base), field: self.ident(line, field) }
+                ExprKind::Field {
+                    base: self.ident(line, base),
+                    field: self.ident(line, field),
+                }
             }
             Rule::ident => ExprKind::Name(self.ident(line, &pair)),
             _ => {
@@ -303,7 +369,11 @@ pub(crate) fn height(e: &Expr) -> usize {
         ExprKind::List(items) => items.iter().map(height).max().unwrap_or(0),
         ExprKind::Members(Some(f)) => height(f),
         ExprKind::Records { filter, .. } => height(filter),
-        ExprKind::Table(entries) => entries.iter().map(|(k, v)| height(k).max(height(v))).max().unwrap_or(0),
+        ExprKind::Table(entries) => entries
+            .iter()
+            .map(|(k, v)| height(k).max(height(v)))
+            .max()
+            .unwrap_or(0),
         ExprKind::Unary(_, x) => height(x),
         ExprKind::Binary(_, a, b) => height(a).max(height(b)),
         ExprKind::In { value, list, .. } => height(value).max(height(list)),

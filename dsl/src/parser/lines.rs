@@ -20,7 +20,8 @@ impl LineParser<'_, '_> {
     /// The absolute span of a pair parsed from `line`.
     pub(super) fn span(&self, line: &LogicalLine<'_>, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        self.index.span(line.start + s.start(), line.start + s.end())
+        self.index
+            .span(line.start + s.start(), line.start + s.end())
     }
 
     pub(super) fn span_of(&self, line: &LogicalLine<'_>, start: usize, end: usize) -> Span {
@@ -29,7 +30,10 @@ impl LineParser<'_, '_> {
 
     /// The span of the line's first word.
     pub(super) fn word_span(&self, line: &LogicalLine<'_>) -> Span {
-        let len = line.first_word.len().max(line.text.chars().next().map(char::len_utf8).unwrap_or(0));
+        let len = line
+            .first_word
+            .len()
+            .max(line.text.chars().next().map(char::len_utf8).unwrap_or(0));
         self.index.span(line.start, line.start + len)
     }
 
@@ -38,20 +42,32 @@ impl LineParser<'_, '_> {
     }
 
     pub(super) fn ident(&self, line: &LogicalLine<'_>, pair: &Pair<'_, Rule>) -> Ident {
-        Ident { name: pair.as_str().to_string(), span: self.span(line, pair) }
+        Ident {
+            name: pair.as_str().to_string(),
+            span: self.span(line, pair),
+        }
     }
 
     pub(super) fn text(&mut self, line: &LogicalLine<'_>, pair: &Pair<'_, Rule>) -> Text {
-        Text { value: unescape(pair.as_str()), span: self.span(line, pair) }
+        Text {
+            value: unescape(pair.as_str()),
+            span: self.span(line, pair),
+        }
     }
 
-    pub(super) fn date(&mut self, line: &LogicalLine<'_>, pair: &Pair<'_, Rule>) -> Option<NaiveDate> {
+    pub(super) fn date(
+        &mut self,
+        line: &LogicalLine<'_>,
+        pair: &Pair<'_, Rule>,
+    ) -> Option<NaiveDate> {
         match NaiveDate::parse_from_str(pair.as_str(), "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
                 let span = self.span(line, pair);
                 self.diags.push(
-                    Diagnostic::new(codes::INVALID_LITERAL, span).arg("literal", pair.as_str()).with_help("E0004.help.date"),
+                    Diagnostic::new(codes::INVALID_LITERAL, span)
+                        .arg("literal", pair.as_str())
+                        .with_help("E0004.help.date"),
                 );
                 None
             }
@@ -75,30 +91,52 @@ impl LineParser<'_, '_> {
             }
         }
         let id = id?;
-        Some(Header { id, title, version, target: None, currency: None, cycle: None, span })
+        Some(Header {
+            id,
+            title,
+            version,
+            target: None,
+            currency: None,
+            cycle: None,
+            span,
+        })
     }
 
     pub(super) fn header_property(&mut self, line: &LogicalLine<'_>, header: &mut Header) {
         if line.first_word == "target" {
-            let Some(pair) = run(self, Rule::target_line, line) else { return };
+            let Some(pair) = run(self, Rule::target_line, line) else {
+                return;
+            };
             for p in pair.into_inner() {
                 if p.as_rule() == Rule::target_kind {
-                    let t = if p.as_str() == "individual" { Target::Individual } else { Target::Household };
+                    let t = if p.as_str() == "individual" {
+                        Target::Individual
+                    } else {
+                        Target::Household
+                    };
                     let span = self.span(line, &p);
                     if header.target.is_some() {
-                        self.diags.push(Diagnostic::new(codes::DUPLICATE_HEADER, span).arg("property", "target"));
+                        self.diags.push(
+                            Diagnostic::new(codes::DUPLICATE_HEADER, span)
+                                .arg("property", "target"),
+                        );
                     } else {
                         header.target = Some((t, span));
                     }
                 }
             }
         } else {
-            let Some(pair) = run(self, Rule::currency_line, line) else { return };
+            let Some(pair) = run(self, Rule::currency_line, line) else {
+                return;
+            };
             for p in pair.into_inner() {
                 if p.as_rule() == Rule::ident {
                     let ident = self.ident(line, &p);
                     if header.currency.is_some() {
-                        self.diags.push(Diagnostic::new(codes::DUPLICATE_HEADER, ident.span).arg("property", "currency"));
+                        self.diags.push(
+                            Diagnostic::new(codes::DUPLICATE_HEADER, ident.span)
+                                .arg("property", "currency"),
+                        );
                     } else {
                         header.currency = Some(ident);
                     }
@@ -112,7 +150,11 @@ impl LineParser<'_, '_> {
         run(self, rule, line).map(|_| self.line_span(line))
     }
 
-    pub(super) fn type_expr(&mut self, line: &LogicalLine<'_>, pair: Pair<'_, Rule>) -> Option<TypeExpr> {
+    pub(super) fn type_expr(
+        &mut self,
+        line: &LogicalLine<'_>,
+        pair: Pair<'_, Rule>,
+    ) -> Option<TypeExpr> {
         let span = self.span(line, &pair);
         let p = match pair.as_rule() {
             Rule::type_expr => pair.into_inner().next()?,
@@ -124,7 +166,10 @@ impl LineParser<'_, '_> {
             Rule::type_date => TypeExpr::Date(span),
             Rule::type_text => TypeExpr::Text(span),
             Rule::type_money => {
-                let cur = p.into_inner().find(|q| q.as_rule() == Rule::currency_code).map(|q| self.ident(line, &q));
+                let cur = p
+                    .into_inner()
+                    .find(|q| q.as_rule() == Rule::currency_code)
+                    .map(|q| self.ident(line, &q));
                 TypeExpr::Money(cur, span)
             }
             Rule::type_quantity => {
@@ -138,7 +183,11 @@ impl LineParser<'_, '_> {
             Rule::type_table => {
                 let mut types = p.into_inner().filter(|q| q.as_rule() == Rule::type_expr);
                 let (key, value) = (types.next()?, types.next()?);
-                TypeExpr::Table(Box::new(self.type_expr(line, key)?), Box::new(self.type_expr(line, value)?), span)
+                TypeExpr::Table(
+                    Box::new(self.type_expr(line, key)?),
+                    Box::new(self.type_expr(line, value)?),
+                    span,
+                )
             }
             _ => {
                 self.diags.push(internal(span, "a type"));
@@ -179,7 +228,15 @@ impl LineParser<'_, '_> {
                 _ => {}
             }
         }
-        Some(InputDecl { scope: scope?, name: name?, ty: ty?, label, choices, default, span })
+        Some(InputDecl {
+            scope: scope?,
+            name: name?,
+            ty: ty?,
+            label,
+            choices,
+            default,
+            span,
+        })
     }
 
     pub(super) fn param_line(&mut self, line: &LogicalLine<'_>) -> Option<ParamDecl> {
@@ -207,12 +264,21 @@ impl LineParser<'_, '_> {
                             _ => {}
                         }
                     }
-                    values.push(ParamValue { value: value?, from });
+                    values.push(ParamValue {
+                        value: value?,
+                        from,
+                    });
                 }
                 _ => {}
             }
         }
-        Some(ParamDecl { name: name?, ty: ty?, label, values, span })
+        Some(ParamDecl {
+            name: name?,
+            ty: ty?,
+            label,
+            values,
+            span,
+        })
     }
 
     pub(super) fn let_line(&mut self, line: &LogicalLine<'_>) -> Option<LetDecl> {
@@ -231,7 +297,13 @@ impl LineParser<'_, '_> {
                 _ => {}
             }
         }
-        Some(LetDecl { per_member, name: name?, sentence, expr: expr?, span })
+        Some(LetDecl {
+            per_member,
+            name: name?,
+            sentence,
+            expr: expr?,
+            span,
+        })
     }
 
     pub(super) fn rule_line(&mut self, line: &LogicalLine<'_>) -> Option<crate::ast::Rule> {
@@ -252,17 +324,31 @@ impl LineParser<'_, '_> {
                 _ => {}
             }
         }
-        Some(crate::ast::Rule { kind, union, id: id?, sentence: sentence?, expr: expr?, span })
+        Some(crate::ast::Rule {
+            kind,
+            union,
+            id: id?,
+            sentence: sentence?,
+            expr: expr?,
+            span,
+        })
     }
 
-    pub(super) fn entitlement_line(&mut self, line: &LogicalLine<'_>) -> Option<EntitlementSection> {
+    pub(super) fn entitlement_line(
+        &mut self,
+        line: &LogicalLine<'_>,
+    ) -> Option<EntitlementSection> {
         let pair = run(self, Rule::entitlement_line, line)?;
         let mode = if pair.into_inner().any(|p| p.as_rule() == Rule::first_match) {
             SelectionMode::FirstMatch
         } else {
             SelectionMode::All
         };
-        Some(EntitlementSection { mode, entries: Vec::new(), span: self.line_span(line) })
+        Some(EntitlementSection {
+            mode,
+            entries: Vec::new(),
+            span: self.line_span(line),
+        })
     }
 
     pub(super) fn entitlement_entry(&mut self, line: &LogicalLine<'_>) -> Option<EntitlementEntry> {
@@ -270,7 +356,11 @@ impl LineParser<'_, '_> {
         match line.first_word {
             "cash" | "in_kind" => {
                 let pair = run(self, Rule::item_line, line)?;
-                let kind = if line.first_word == "cash" { ItemKind::Cash } else { ItemKind::InKind };
+                let kind = if line.first_word == "cash" {
+                    ItemKind::Cash
+                } else {
+                    ItemKind::InKind
+                };
                 let mut id = None;
                 let mut sentence = None;
                 let mut amount = None;
@@ -284,7 +374,10 @@ impl LineParser<'_, '_> {
                         Rule::text_lit => sentence = Some(self.text(line, &p)),
                         Rule::expr => amount = self.expr(line, p),
                         Rule::item_times => {
-                            let exprs: Vec<_> = p.into_inner().filter(|q| q.as_rule() == Rule::expr).collect();
+                            let exprs: Vec<_> = p
+                                .into_inner()
+                                .filter(|q| q.as_rule() == Rule::expr)
+                                .collect();
                             let mut it = exprs.into_iter();
                             times = it.next().and_then(|e| self.expr(line, e));
                             up_to = it.next().and_then(|e| self.expr(line, e));
@@ -325,20 +418,38 @@ impl LineParser<'_, '_> {
                         _ => {}
                     }
                 }
-                Some(EntitlementEntry::Fee { id: id?, sentence: sentence?, amount: amount?, span })
+                Some(EntitlementEntry::Fee {
+                    id: id?,
+                    sentence: sentence?,
+                    amount: amount?,
+                    span,
+                })
             }
             "cap" | "floor" => {
                 let pair = run(self, Rule::limit_line, line)?;
-                let kind = if line.first_word == "cap" { LimitKind::Cap } else { LimitKind::Floor };
+                let kind = if line.first_word == "cap" {
+                    LimitKind::Cap
+                } else {
+                    LimitKind::Floor
+                };
                 let parts = inner(pair);
                 let items = parts
                     .iter()
                     .filter(|q| q.as_rule() == Rule::item_group)
-                    .flat_map(|g| g.clone().into_inner().filter(|q| q.as_rule() == Rule::ident))
+                    .flat_map(|g| {
+                        g.clone()
+                            .into_inner()
+                            .filter(|q| q.as_rule() == Rule::ident)
+                    })
                     .map(|q| self.ident(line, &q))
                     .collect();
                 let e = parts.into_iter().find(|q| q.as_rule() == Rule::expr)?;
-                Some(EntitlementEntry::Limit { kind, items, amount: self.expr(line, e)?, span })
+                Some(EntitlementEntry::Limit {
+                    kind,
+                    items,
+                    amount: self.expr(line, e)?,
+                    span,
+                })
             }
             "round" => {
                 let pair = run(self, Rule::round_line, line)?;
@@ -360,12 +471,19 @@ impl LineParser<'_, '_> {
                         _ => {}
                     }
                 }
-                Some(EntitlementEntry::Round { step: step?, mode: mode?, span })
+                Some(EntitlementEntry::Round {
+                    step: step?,
+                    mode: mode?,
+                    span,
+                })
             }
             _ => {
                 self.diags.push(
                     Diagnostic::new(codes::SYNTAX, self.word_span(line))
-                        .arg("expected", "`cash`, `in_kind`, `fee`, `cap`, `floor` or `round`")
+                        .arg(
+                            "expected",
+                            "`cash`, `in_kind`, `fee`, `cap`, `floor` or `round`",
+                        )
                         .arg("found", super::pest_errors::describe_found(line.text, 0)),
                 );
                 None
@@ -376,7 +494,11 @@ impl LineParser<'_, '_> {
     pub(super) fn translation_line(&mut self, line: &LogicalLine<'_>) -> Option<Translation> {
         let pair = run(self, Rule::translation_line, line)?;
         let locale = pair.into_inner().find(|p| p.as_rule() == Rule::ident)?;
-        Some(Translation { locale: self.ident(line, &locale), entries: Vec::new(), span: self.line_span(line) })
+        Some(Translation {
+            locale: self.ident(line, &locale),
+            entries: Vec::new(),
+            span: self.line_span(line),
+        })
     }
 
     pub(super) fn translated_line(&mut self, line: &LogicalLine<'_>) -> Option<(Ident, Text)> {
@@ -395,14 +517,22 @@ impl LineParser<'_, '_> {
         let name = self.text(line, name);
         let ds = self.span(line, date);
         let d = self.date(line, date)?;
-        Some(TestCase { name, as_of: (d, ds), records: Vec::new(), expectations: Vec::new(), span: self.line_span(line) })
+        Some(TestCase {
+            name,
+            as_of: (d, ds),
+            records: Vec::new(),
+            expectations: Vec::new(),
+            span: self.line_span(line),
+        })
     }
 
     pub(super) fn test_entry(&mut self, line: &LogicalLine<'_>, test: &mut TestCase) {
         let span = self.line_span(line);
         match line.first_word {
             "household" | "member" | "person" | "record" => {
-                let Some(pair) = run(self, Rule::record_line, line) else { return };
+                let Some(pair) = run(self, Rule::record_line, line) else {
+                    return;
+                };
                 let kind = match line.first_word {
                     "member" => RecordKind::Member,
                     "person" => RecordKind::Person,
@@ -413,7 +543,10 @@ impl LineParser<'_, '_> {
                 let mut collection = None;
                 for p in pair.into_inner() {
                     if p.as_rule() == Rule::record_of {
-                        collection = p.into_inner().find(|q| q.as_rule() == Rule::ident).map(|q| self.ident(line, &q));
+                        collection = p
+                            .into_inner()
+                            .find(|q| q.as_rule() == Rule::ident)
+                            .map(|q| self.ident(line, &q));
                     } else if p.as_rule() == Rule::field_value {
                         let parts = inner(p);
                         let (Some(name), Some(value)) = (
@@ -428,16 +561,29 @@ impl LineParser<'_, '_> {
                         }
                     }
                 }
-                test.records.push(TestRecord { kind, collection, fields, span });
+                test.records.push(TestRecord {
+                    kind,
+                    collection,
+                    fields,
+                    span,
+                });
             }
             "expect" => {
-                let Some(pair) = run(self, Rule::expect_line, line) else { return };
+                let Some(pair) = run(self, Rule::expect_line, line) else {
+                    return;
+                };
                 for p in pair.into_inner() {
                     let s = self.span(line, &p);
                     let rule = p.as_rule();
                     let parts = inner(p.clone());
-                    let ident = parts.iter().find(|q| q.as_rule() == Rule::ident).map(|q| self.ident(line, q));
-                    let expr = parts.iter().find(|q| q.as_rule() == Rule::expr).and_then(|q| self.expr(line, q.clone()));
+                    let ident = parts
+                        .iter()
+                        .find(|q| q.as_rule() == Rule::ident)
+                        .map(|q| self.ident(line, q));
+                    let expr = parts
+                        .iter()
+                        .find(|q| q.as_rule() == Rule::expr)
+                        .and_then(|q| self.expr(line, q.clone()));
                     let exp = match rule {
                         Rule::exp_decision => Some(Expectation::Decision(
                             match p.as_str() {
@@ -451,16 +597,25 @@ impl LineParser<'_, '_> {
                         Rule::exp_net => expr.map(|e| Expectation::Net(e, s)),
                         Rule::exp_fee => expr.map(|e| Expectation::Fee(e, s)),
                         Rule::exp_item => ident.zip(expr).map(|(i, e)| Expectation::Item(i, e, s)),
-                        Rule::exp_value => ident.zip(expr).map(|(i, e)| Expectation::Value(i, e, s)),
+                        Rule::exp_value => {
+                            ident.zip(expr).map(|(i, e)| Expectation::Value(i, e, s))
+                        }
                         Rule::exp_score => {
                             let names: Vec<Ident> = parts
                                 .iter()
                                 .filter(|q| q.as_rule() == Rule::score_ref)
-                                .flat_map(|r| r.clone().into_inner().filter(|q| q.as_rule() == Rule::ident))
+                                .flat_map(|r| {
+                                    r.clone()
+                                        .into_inner()
+                                        .filter(|q| q.as_rule() == Rule::ident)
+                                })
                                 .map(|q| self.ident(line, &q))
                                 .collect();
                             let mut names = names.into_iter();
-                            names.next().zip(expr).map(|(score, e)| Expectation::Score(score, names.next(), e, s))
+                            names
+                                .next()
+                                .zip(expr)
+                                .map(|(score, e)| Expectation::Score(score, names.next(), e, s))
                         }
                         Rule::exp_failed => ident.map(|i| Expectation::Failed(i, s)),
                         Rule::exp_passed => ident.map(|i| Expectation::Passed(i, s)),
@@ -475,7 +630,10 @@ impl LineParser<'_, '_> {
             }
             _ => self.diags.push(
                 Diagnostic::new(codes::SYNTAX, self.word_span(line))
-                    .arg("expected", "`household`, `member`, `person`, `record` or `expect`")
+                    .arg(
+                        "expected",
+                        "`household`, `member`, `person`, `record` or `expect`",
+                    )
                     .arg("found", super::pest_errors::describe_found(line.text, 0)),
             ),
         }
@@ -484,7 +642,10 @@ impl LineParser<'_, '_> {
 
 /// Resolves the escapes of a quoted text (the quotes included in `raw`).
 fn unescape(raw: &str) -> String {
-    let body = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(raw);
+    let body = raw
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .unwrap_or(raw);
     let mut out = String::with_capacity(body.len());
     let mut chars = body.chars();
     while let Some(c) = chars.next() {

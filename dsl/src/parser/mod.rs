@@ -44,7 +44,10 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
     let mut diags = Vec::new();
     let index = LineIndex::new(source);
     let empty_header = Header {
-        id: Ident { name: String::new(), span: Span::default() },
+        id: Ident {
+            name: String::new(),
+            span: Span::default(),
+        },
         title: None,
         version: None,
         target: None,
@@ -52,7 +55,11 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
         cycle: None,
         span: Span::default(),
     };
-    let mut program = ProgramFile { header: empty_header, items: Vec::new(), comments: Vec::new() };
+    let mut program = ProgramFile {
+        header: empty_header,
+        items: Vec::new(),
+        comments: Vec::new(),
+    };
 
     if source.len() > limits.max_source_bytes {
         diags.push(
@@ -60,11 +67,22 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
                 .arg("size", source.len())
                 .arg("limit", limits.max_source_bytes),
         );
-        return Parsed { program, diagnostics: Diagnostics(diags), broken_names: Vec::new() };
+        return Parsed {
+            program,
+            diagnostics: Diagnostics(diags),
+            broken_names: Vec::new(),
+        };
     }
     if let Some(pos) = source.find('\0') {
-        diags.push(Diagnostic::new(codes::INVALID_TEXT, index.span(pos, pos + 1)));
-        return Parsed { program, diagnostics: Diagnostics(diags), broken_names: Vec::new() };
+        diags.push(Diagnostic::new(
+            codes::INVALID_TEXT,
+            index.span(pos, pos + 1),
+        ));
+        return Parsed {
+            program,
+            diagnostics: Diagnostics(diags),
+            broken_names: Vec::new(),
+        };
     }
 
     let laid = layout(source, limits);
@@ -72,11 +90,19 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
     if !laid.diagnostics.is_empty() {
         // Nesting beyond the limit: stop before the grammar could recurse that deep.
         diags.extend(laid.diagnostics);
-        return Parsed { program, diagnostics: Diagnostics(diags), broken_names: Vec::new() };
+        return Parsed {
+            program,
+            diagnostics: Diagnostics(diags),
+            broken_names: Vec::new(),
+        };
     }
 
     let mut broken_names = Vec::new();
-    let mut ctx = lines::LineParser { index: &index, limits, diags: &mut diags };
+    let mut ctx = lines::LineParser {
+        index: &index,
+        limits,
+        diags: &mut diags,
+    };
     let mut state = State::Start;
     let mut saw_program = false;
     let mut counts = ItemCounts::default();
@@ -90,7 +116,10 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
         match first_word {
             "program" => {
                 if saw_program {
-                    ctx.diags.push(Diagnostic::new(codes::DUPLICATE_SECTION, ctx.span_of(line, 0, 7)).arg("section", "program"));
+                    ctx.diags.push(
+                        Diagnostic::new(codes::DUPLICATE_SECTION, ctx.span_of(line, 0, 7))
+                            .arg("section", "program"),
+                    );
                     state = State::Header;
                     continue;
                 }
@@ -109,13 +138,19 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
             "compliant" => {
                 state = State::Compliance;
                 if let Some(span) = ctx.bare_header(line, Rule::compliant_line) {
-                    program.items.push(Item::Compliance(Section { entries: Vec::new(), span }));
+                    program.items.push(Item::Compliance(Section {
+                        entries: Vec::new(),
+                        span,
+                    }));
                 }
             }
             "selection" => {
                 state = State::Selection;
                 if let Some(span) = ctx.bare_header(line, Rule::selection_line) {
-                    program.items.push(Item::Selection(Section { entries: Vec::new(), span }));
+                    program.items.push(Item::Selection(Section {
+                        entries: Vec::new(),
+                        span,
+                    }));
                 }
             }
             "summary" => {
@@ -127,19 +162,28 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
             "deduplicate" => {
                 state = State::Deduplicate;
                 if let Some(span) = ctx.bare_header(line, Rule::deduplicate_line) {
-                    program.items.push(Item::Deduplicate(Section { entries: Vec::new(), span }));
+                    program.items.push(Item::Deduplicate(Section {
+                        entries: Vec::new(),
+                        span,
+                    }));
                 }
             }
             "inputs" => {
                 state = State::Inputs;
                 if let Some(span) = ctx.bare_header(line, Rule::inputs_line) {
-                    program.items.push(Item::Inputs(Section { entries: Vec::new(), span }));
+                    program.items.push(Item::Inputs(Section {
+                        entries: Vec::new(),
+                        span,
+                    }));
                 }
             }
             "params" => {
                 state = State::Params;
                 if let Some(span) = ctx.bare_header(line, Rule::params_line) {
-                    program.items.push(Item::Params(Section { entries: Vec::new(), span }));
+                    program.items.push(Item::Params(Section {
+                        entries: Vec::new(),
+                        span,
+                    }));
                 }
             }
             "let" => {
@@ -156,7 +200,10 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
             "eligible" => {
                 state = State::Rules;
                 if let Some(span) = ctx.bare_header(line, Rule::eligible_line) {
-                    program.items.push(Item::Eligibility(Section { entries: Vec::new(), span }));
+                    program.items.push(Item::Eligibility(Section {
+                        entries: Vec::new(),
+                        span,
+                    }));
                 }
             }
             "entitlement" => {
@@ -181,7 +228,10 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
                 state = State::Records;
                 match ctx.records_line(line) {
                     Some(sec) => program.items.push(Item::Records(sec)),
-                    None => broken_names.extend(declared_name(line.text.trim_start().trim_start_matches("records"), false)),
+                    None => broken_names.extend(declared_name(
+                        line.text.trim_start().trim_start_matches("records"),
+                        false,
+                    )),
                 }
             }
             "codes" => {
@@ -193,7 +243,10 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
             "functions" => {
                 state = State::Functions;
                 if let Some(span) = ctx.bare_header(line, Rule::functions_line) {
-                    program.items.push(Item::Functions(Section { entries: Vec::new(), span }));
+                    program.items.push(Item::Functions(Section {
+                        entries: Vec::new(),
+                        span,
+                    }));
                 }
             }
             "test" => {
@@ -272,7 +325,9 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
                                 sec.components.push(c);
                             }
                         }
-                        None => broken_names.extend(declared_name(line.text, false).map(|c| format!("{}.{c}", sec.id.name))),
+                        None => broken_names.extend(
+                            declared_name(line.text, false).map(|c| format!("{}.{c}", sec.id.name)),
+                        ),
                     },
                     (State::Records, Some(Item::Records(sec))) => match ctx.field_line(line) {
                         Some(f) => {
@@ -289,7 +344,8 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
                             }
                         }
                     }
-                    (State::Functions, Some(Item::Functions(sec))) => match ctx.function_line(line) {
+                    (State::Functions, Some(Item::Functions(sec))) => match ctx.function_line(line)
+                    {
                         Some(f) => {
                             if counts.bump(&mut ctx, line, "function", limits) {
                                 sec.entries.push(f);
@@ -343,26 +399,44 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
         diags.push(
             Diagnostic::new(codes::SYNTAX, index.span(0, 0))
                 .arg("expected", "`program`")
-                .arg("found", if source.trim().is_empty() { "an empty text".to_string() } else { "no `program` line".to_string() })
+                .arg(
+                    "found",
+                    if source.trim().is_empty() {
+                        "an empty text".to_string()
+                    } else {
+                        "no `program` line".to_string()
+                    },
+                )
                 .with_help("E0001.help.program_first"),
         );
     }
     let mut diagnostics = Diagnostics(diags);
     diagnostics.sort();
-    Parsed { program, diagnostics, broken_names }
+    Parsed {
+        program,
+        diagnostics,
+        broken_names,
+    }
 }
 
 /// The name a broken declaration line declares: `let [member.]NAME`, `SCOPE.NAME:`, `NAME:`.
 fn declared_name(text: &str, after_keyword_or_scope: bool) -> Option<String> {
     let word = |s: &str| -> Option<String> {
-        let w: String = s.trim_start().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let w: String = s
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
         (!w.is_empty()).then_some(w)
     };
     let rest = text.trim_start();
     if !after_keyword_or_scope {
         return word(rest);
     }
-    let rest = rest.strip_prefix("let").map(str::trim_start).unwrap_or(rest);
+    let rest = rest
+        .strip_prefix("let")
+        .map(str::trim_start)
+        .unwrap_or(rest);
     let rest = match rest.split_once('.') {
         Some((scope, tail)) if matches!(scope.trim(), "member" | "household" | "person") => tail,
         _ => rest,
@@ -398,13 +472,21 @@ struct ItemCounts {
 
 impl ItemCounts {
     /// Counts one more item of `kind`; false (with one diagnostic) once the limit is passed.
-    fn bump(&mut self, ctx: &mut lines::LineParser<'_, '_>, line: &LogicalLine<'_>, kind: &'static str, limits: &Limits) -> bool {
+    fn bump(
+        &mut self,
+        ctx: &mut lines::LineParser<'_, '_>,
+        line: &LogicalLine<'_>,
+        kind: &'static str,
+        limits: &Limits,
+    ) -> bool {
         let n = self.counts.entry(kind).or_insert(0);
         *n += 1;
         if *n > limits.max_items {
             if self.reported.insert(kind) {
                 ctx.diags.push(
-                    Diagnostic::new(codes::TOO_MANY_ITEMS, ctx.word_span(line)).arg("kind", kind).arg("limit", limits.max_items),
+                    Diagnostic::new(codes::TOO_MANY_ITEMS, ctx.word_span(line))
+                        .arg("kind", kind)
+                        .arg("limit", limits.max_items),
                 );
             }
             return false;
@@ -415,7 +497,9 @@ impl ItemCounts {
 
 /// Internal-shape failure: the grammar produced a tree the builder did not expect. Never a panic.
 fn internal(span: Span, what: &str) -> Diagnostic {
-    Diagnostic::new(codes::SYNTAX, span).arg("expected", what).arg("found", "something else")
+    Diagnostic::new(codes::SYNTAX, span)
+        .arg("expected", what)
+        .arg("found", "something else")
 }
 
 /// The inner pairs of `pair`, as a vector (the builders index into it by shape).
@@ -424,11 +508,16 @@ fn inner(pair: Pair<'_, Rule>) -> Vec<Pair<'_, Rule>> {
 }
 
 /// Parses `rule` on a logical line; pest errors become diagnostics.
-fn run<'i>(ctx: &mut lines::LineParser<'_, '_>, rule: Rule, line: &LogicalLine<'i>) -> Option<Pair<'i, Rule>> {
+fn run<'i>(
+    ctx: &mut lines::LineParser<'_, '_>,
+    rule: Rule,
+    line: &LogicalLine<'i>,
+) -> Option<Pair<'i, Rule>> {
     match EntitleParser::parse(rule, line.text) {
         Ok(mut pairs) => pairs.next(),
         Err(e) => {
-            ctx.diags.push(pest_errors::to_diagnostic(&e, line, ctx.index));
+            ctx.diags
+                .push(pest_errors::to_diagnostic(&e, line, ctx.index));
             None
         }
     }

@@ -159,18 +159,28 @@ pub(super) fn rule_words(rule: Rule) -> &'static str {
 pub(super) fn describe_found(text: &str, pos: usize) -> String {
     let rest = text.get(pos..).unwrap_or("");
     let rest = rest.trim_start_matches([' ', '\t']);
-    let Some(c) = rest.chars().next() else { return "end of line".to_string() };
+    let Some(c) = rest.chars().next() else {
+        return "end of line".to_string();
+    };
     if c == '\n' || c == '\r' {
         return "end of line".to_string();
     }
     if c.is_alphanumeric() || c == '_' {
-        let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.').take(30).collect();
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+            .take(30)
+            .collect();
         return format!("`{word}`");
     }
     if c == '"' {
         return "a quoted text".to_string();
     }
-    let sym: String = rest.chars().take_while(|c| "=<>!+-*/%".contains(*c)).take(2).collect();
+    let sym: String = rest
+        .chars()
+        .take_while(|c| "=<>!+-*/%".contains(*c))
+        .take(2)
+        .collect();
     if sym.is_empty() {
         format!("`{c}`")
     } else {
@@ -179,14 +189,25 @@ pub(super) fn describe_found(text: &str, pos: usize) -> String {
 }
 
 /// Converts a pest error on a logical line into a diagnostic with an absolute span.
-pub(super) fn to_diagnostic(e: &pest::error::Error<Rule>, line: &LogicalLine<'_>, index: &LineIndex<'_>) -> Diagnostic {
+pub(super) fn to_diagnostic(
+    e: &pest::error::Error<Rule>,
+    line: &LogicalLine<'_>,
+    index: &LineIndex<'_>,
+) -> Diagnostic {
     let pos = match e.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
     };
     let (expected, unexpected) = match &e.variant {
-        pest::error::ErrorVariant::ParsingError { positives, negatives } => {
-            let mut words: Vec<&str> = positives.iter().map(|r| rule_words(*r)).filter(|w| *w != "something else").collect();
+        pest::error::ErrorVariant::ParsingError {
+            positives,
+            negatives,
+        } => {
+            let mut words: Vec<&str> = positives
+                .iter()
+                .map(|r| rule_words(*r))
+                .filter(|w| *w != "something else")
+                .collect();
             words.sort_unstable();
             words.dedup();
             // "an expression" already covers every literal and name.
@@ -194,13 +215,26 @@ pub(super) fn to_diagnostic(e: &pest::error::Error<Rule>, line: &LogicalLine<'_>
                 words.retain(|w| {
                     !matches!(
                         *w,
-                        "a name" | "a number" | "a percentage" | "a quoted text" | "a date such as `2026-01-31`"
-                            | "an amount such as `KES 1500`" | "a quantity such as `10 kg`" | "`true` or `false`" | "`unknown`"
-                            | "`not`" | "`-`" | "`if`" | "`members`"
+                        "a name"
+                            | "a number"
+                            | "a percentage"
+                            | "a quoted text"
+                            | "a date such as `2026-01-31`"
+                            | "an amount such as `KES 1500`"
+                            | "a quantity such as `10 kg`"
+                            | "`true` or `false`"
+                            | "`unknown`"
+                            | "`not`"
+                            | "`-`"
+                            | "`if`"
+                            | "`members`"
                     )
                 });
             }
-            (words, negatives.iter().map(|r| rule_words(*r)).collect::<Vec<_>>())
+            (
+                words,
+                negatives.iter().map(|r| rule_words(*r)).collect::<Vec<_>>(),
+            )
         }
         pest::error::ErrorVariant::CustomError { message } => (vec![], vec![message.as_str()]),
     };
@@ -222,11 +256,20 @@ pub(super) fn to_diagnostic(e: &pest::error::Error<Rule>, line: &LogicalLine<'_>
             .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
             .map(|(i, _)| i)
             .unwrap_or(trimmed.len())
-            .max(trimmed.chars().next().map(char::len_utf8).unwrap_or(0).min(trimmed.len()));
+            .max(
+                trimmed
+                    .chars()
+                    .next()
+                    .map(char::len_utf8)
+                    .unwrap_or(0)
+                    .min(trimmed.len()),
+            );
         (skip, len)
     };
     let span = index.span(start + found_len.0, start + found_len.0 + found_len.1);
-    let d = Diagnostic::new(codes::SYNTAX, span).arg("expected", expected_text).arg("found", found);
+    let d = Diagnostic::new(codes::SYNTAX, span)
+        .arg("expected", expected_text)
+        .arg("found", found);
     if reserved_hit {
         d.with_help("E0001.help.reserved")
     } else {

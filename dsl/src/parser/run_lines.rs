@@ -38,7 +38,13 @@ impl LineParser<'_, '_> {
                 _ => {}
             }
         }
-        Some(ComplianceEntry { id: id?, sentence: sentence?, expr: expr?, otherwise, span: self.whole_line(line) })
+        Some(ComplianceEntry {
+            id: id?,
+            sentence: sentence?,
+            expr: expr?,
+            otherwise,
+            span: self.whole_line(line),
+        })
     }
 
     /// `same_id "Same national ID" same national_id` or `shared "Shares a member" shared members`
@@ -53,13 +59,22 @@ impl LineParser<'_, '_> {
                 Rule::text_lit => sentence = Some(self.text(line, &p)),
                 Rule::dedup_shared => by = Some(DedupBy::SharedMembers),
                 Rule::dedup_same => {
-                    let names = p.into_inner().filter(|q| q.as_rule() == Rule::ident).map(|q| self.ident(line, &q)).collect();
+                    let names = p
+                        .into_inner()
+                        .filter(|q| q.as_rule() == Rule::ident)
+                        .map(|q| self.ident(line, &q))
+                        .collect();
                     by = Some(DedupBy::Same(names));
                 }
                 _ => {}
             }
         }
-        Some(DedupEntry { id: id?, sentence: sentence?, by: by?, span: self.whole_line(line) })
+        Some(DedupEntry {
+            id: id?,
+            sentence: sentence?,
+            by: by?,
+            span: self.whole_line(line),
+        })
     }
 
     /// A line of the `selection` section, by its first word.
@@ -79,7 +94,12 @@ impl LineParser<'_, '_> {
                         _ => {}
                     }
                 }
-                Some(SelectionEntry::Priority { id: id?, sentence: sentence?, expr: expr?, span })
+                Some(SelectionEntry::Priority {
+                    id: id?,
+                    sentence: sentence?,
+                    expr: expr?,
+                    span,
+                })
             }
             "rank" => {
                 let pair = run(self, Rule::rank_line, line)?;
@@ -101,7 +121,10 @@ impl LineParser<'_, '_> {
             "top" => {
                 let pair = run(self, Rule::top_line, line)?;
                 let e = pair.into_inner().find(|q| q.as_rule() == Rule::expr)?;
-                Some(SelectionEntry::Top { count: self.expr(line, e)?, span })
+                Some(SelectionEntry::Top {
+                    count: self.expr(line, e)?,
+                    span,
+                })
             }
             "budget" => {
                 let pair = run(self, Rule::budget_line, line)?;
@@ -114,7 +137,11 @@ impl LineParser<'_, '_> {
                         _ => {}
                     }
                 }
-                Some(SelectionEntry::Budget { amount: amount?, proportional, span })
+                Some(SelectionEntry::Budget {
+                    amount: amount?,
+                    proportional,
+                    span,
+                })
             }
             _ => {
                 self.diags.push(
@@ -142,37 +169,69 @@ impl LineParser<'_, '_> {
                 _ => {}
             }
         }
-        Some(SummaryDecl { by, ages, span: self.whole_line(line) })
+        Some(SummaryDecl {
+            by,
+            ages,
+            span: self.whole_line(line),
+        })
     }
 
-    fn summary_dim(&mut self, line: &LogicalLine<'_>, pair: pest::iterators::Pair<'_, Rule>) -> Option<SummaryDim> {
+    fn summary_dim(
+        &mut self,
+        line: &LogicalLine<'_>,
+        pair: pest::iterators::Pair<'_, Rule>,
+    ) -> Option<SummaryDim> {
         let inner = pair.into_inner().next()?;
         match inner.as_rule() {
             Rule::field_ref => {
-                let parts: Vec<_> = inner.into_inner().filter(|q| q.as_rule() == Rule::ident).collect();
+                let parts: Vec<_> = inner
+                    .into_inner()
+                    .filter(|q| q.as_rule() == Rule::ident)
+                    .collect();
                 let scope = parts.first().map(|q| self.ident(line, q));
                 let name = parts.get(1).map(|q| self.ident(line, q))?;
                 Some(SummaryDim { scope, name })
             }
-            _ => Some(SummaryDim { scope: None, name: self.ident(line, &inner) }),
+            _ => Some(SummaryDim {
+                scope: None,
+                name: self.ident(line, &inner),
+            }),
         }
     }
 
     /// `cycle monthly from 2026-01-01 count 12` (a header line).
     pub(super) fn cycle_property(&mut self, line: &LogicalLine<'_>, header: &mut Header) {
-        let Some(pair) = run(self, Rule::cycle_line, line) else { return };
+        let Some(pair) = run(self, Rule::cycle_line, line) else {
+            return;
+        };
         let span = self.whole_line(line);
-        let mut decl = CycleDecl { every: CycleEvery::OnDemand, weekdays: Vec::new(), from: None, count: None, until: None, lasting: None, span };
+        let mut decl = CycleDecl {
+            every: CycleEvery::OnDemand,
+            weekdays: Vec::new(),
+            from: None,
+            count: None,
+            until: None,
+            lasting: None,
+            span,
+        };
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::cycle_every => {
-                    let Some(q) = p.into_inner().next() else { continue };
+                    let Some(q) = p.into_inner().next() else {
+                        continue;
+                    };
                     decl.every = match q.as_rule() {
                         Rule::cycle_frequency => CycleEvery::Frequency(q.as_str().to_string()),
                         Rule::cycle_interval => {
                             let parts: Vec<_> = q.into_inner().collect();
-                            let n = parts.iter().find(|x| x.as_rule() == Rule::number_lit).and_then(|x| self.whole_number(line, x));
-                            let period = parts.iter().find(|x| x.as_rule() == Rule::cycle_period).map(|x| x.as_str().to_string());
+                            let n = parts
+                                .iter()
+                                .find(|x| x.as_rule() == Rule::number_lit)
+                                .and_then(|x| self.whole_number(line, x));
+                            let period = parts
+                                .iter()
+                                .find(|x| x.as_rule() == Rule::cycle_period)
+                                .map(|x| x.as_str().to_string());
                             match (n, period) {
                                 (Some((n, _)), Some(period)) => CycleEvery::Interval(n, period),
                                 _ => return,
@@ -181,12 +240,22 @@ impl LineParser<'_, '_> {
                         _ => CycleEvery::OnDemand,
                     };
                 }
-                Rule::cycle_days => decl.weekdays = p.into_inner().filter(|q| q.as_rule() == Rule::weekday).map(|q| self.ident(line, &q)).collect(),
+                Rule::cycle_days => {
+                    decl.weekdays = p
+                        .into_inner()
+                        .filter(|q| q.as_rule() == Rule::weekday)
+                        .map(|q| self.ident(line, &q))
+                        .collect()
+                }
                 Rule::cycle_from | Rule::cycle_until => {
                     let is_from = p.as_rule() == Rule::cycle_from;
-                    let Some(d) = p.into_inner().find(|q| q.as_rule() == Rule::date_lit) else { continue };
+                    let Some(d) = p.into_inner().find(|q| q.as_rule() == Rule::date_lit) else {
+                        continue;
+                    };
                     let s = self.span(line, &d);
-                    let Some(date) = self.date(line, &d) else { return };
+                    let Some(date) = self.date(line, &d) else {
+                        return;
+                    };
                     if is_from {
                         decl.from = Some((date, s));
                     } else {
@@ -195,8 +264,12 @@ impl LineParser<'_, '_> {
                 }
                 Rule::cycle_count | Rule::cycle_lasting => {
                     let is_count = p.as_rule() == Rule::cycle_count;
-                    let Some(n) = p.into_inner().find(|q| q.as_rule() == Rule::number_lit) else { continue };
-                    let Some(v) = self.whole_number(line, &n) else { return };
+                    let Some(n) = p.into_inner().find(|q| q.as_rule() == Rule::number_lit) else {
+                        continue;
+                    };
+                    let Some(v) = self.whole_number(line, &n) else {
+                        return;
+                    };
                     if is_count {
                         decl.count = Some(v);
                     } else {
@@ -207,19 +280,30 @@ impl LineParser<'_, '_> {
             }
         }
         if header.cycle.is_some() {
-            self.diags.push(Diagnostic::new(codes::DUPLICATE_HEADER, self.word_span(line)).arg("property", "cycle"));
+            self.diags.push(
+                Diagnostic::new(codes::DUPLICATE_HEADER, self.word_span(line))
+                    .arg("property", "cycle"),
+            );
         } else {
             header.cycle = Some(decl);
         }
     }
 
     /// A number literal as a decimal (E0004 when out of range).
-    fn whole_number(&mut self, line: &LogicalLine<'_>, pair: &pest::iterators::Pair<'_, Rule>) -> Option<(Decimal, Span)> {
+    fn whole_number(
+        &mut self,
+        line: &LogicalLine<'_>,
+        pair: &pest::iterators::Pair<'_, Rule>,
+    ) -> Option<(Decimal, Span)> {
         let span = self.span(line, pair);
         match Decimal::from_str(pair.as_str()) {
             Ok(d) => Some((d, span)),
             Err(_) => {
-                self.diags.push(Diagnostic::new(codes::INVALID_LITERAL, span).arg("literal", pair.as_str()).with_help("E0004.help.number"));
+                self.diags.push(
+                    Diagnostic::new(codes::INVALID_LITERAL, span)
+                        .arg("literal", pair.as_str())
+                        .with_help("E0004.help.number"),
+                );
                 None
             }
         }

@@ -22,7 +22,12 @@ impl LineParser<'_, '_> {
                 _ => {}
             }
         }
-        Some(ScoreSection { id: id?, sentence, components: Vec::new(), span: self.whole(line) })
+        Some(ScoreSection {
+            id: id?,
+            sentence,
+            components: Vec::new(),
+            span: self.whole(line),
+        })
     }
 
     /// `roof "Roof material" lookup(roof_points, roof)`
@@ -39,7 +44,12 @@ impl LineParser<'_, '_> {
                 _ => {}
             }
         }
-        Some(Component { id: id?, sentence: sentence?, expr: expr?, span: self.whole(line) })
+        Some(Component {
+            id: id?,
+            sentence: sentence?,
+            expr: expr?,
+            span: self.whole(line),
+        })
     }
 
     /// `records visits "Clinic visits" dated by visit_date`
@@ -56,7 +66,13 @@ impl LineParser<'_, '_> {
         }
         let mut names = names.into_iter();
         let name = names.next()?;
-        Some(RecordsSection { name, label, dated_by: names.next(), fields: Vec::new(), span: self.whole(line) })
+        Some(RecordsSection {
+            name,
+            label,
+            dated_by: names.next(),
+            fields: Vec::new(),
+            span: self.whole(line),
+        })
     }
 
     /// `visit_date: date "Date of the visit"`
@@ -83,7 +99,14 @@ impl LineParser<'_, '_> {
                 _ => {}
             }
         }
-        Some(FieldDecl { name: name?, ty: ty?, label, choices, default, span: self.whole(line) })
+        Some(FieldDecl {
+            name: name?,
+            ty: ty?,
+            label,
+            choices,
+            default,
+            span: self.whole(line),
+        })
     }
 
     /// `codes genders "Gender codes"`
@@ -98,7 +121,12 @@ impl LineParser<'_, '_> {
                 _ => {}
             }
         }
-        Some(CodesSection { name: name?, label, entries: Vec::new(), span: self.whole(line) })
+        Some(CodesSection {
+            name: name?,
+            label,
+            entries: Vec::new(),
+            span: self.whole(line),
+        })
     }
 
     /// `female "Female" = "F", "female", "2"`
@@ -117,7 +145,12 @@ impl LineParser<'_, '_> {
                 _ => {}
             }
         }
-        Some(CodeEntry { name: name?, label, codes, span: self.whole(line) })
+        Some(CodeEntry {
+            name: name?,
+            label,
+            codes,
+            span: self.whole(line),
+        })
     }
 
     /// `distance_to_clinic(gps_location): number "Distance to the nearest clinic, km"`
@@ -136,6 +169,12 @@ impl LineParser<'_, '_> {
         }
         let mut names = names.into_iter();
         let name = names.next()?;
-        Some(FunctionDecl { name, args: names.collect(), ty: ty?, label, span: self.whole(line) })
+        Some(FunctionDecl {
+            name,
+            args: names.collect(),
+            ty: ty?,
+            label,
+            span: self.whole(line),
+        })
     }
 }

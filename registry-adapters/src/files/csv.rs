@@ -175,8 +175,17 @@ impl CsvRows {
     /// else (quotes, a blank line, a line across the buffer's end, the last line without a
     /// newline) returns false without consuming anything, and [`CsvRows::read_record`] reads it.
     fn read_plain_line(&mut self) -> Result<bool, RegistryError> {
-        let CsvRows { input, out, ends, path, delimiter, .. } = self;
-        let buf = input.fill_buf().map_err(|e| RegistryError::io("read", path.as_path(), e))?;
+        let CsvRows {
+            input,
+            out,
+            ends,
+            path,
+            delimiter,
+            ..
+        } = self;
+        let buf = input
+            .fill_buf()
+            .map_err(|e| RegistryError::io("read", path.as_path(), e))?;
         // One pass: the field ends and the line's end, or give up at the first quote or lone `\r`.
         let mut n = 0usize;
         let mut line_end = None;
@@ -202,7 +211,9 @@ impl CsvRows {
                 return Ok(false);
             }
         }
-        let Some((end, nl)) = line_end else { return Ok(false) };
+        let Some((end, nl)) = line_end else {
+            return Ok(false);
+        };
         if end == 0 {
             return Ok(false);
         }
@@ -423,8 +434,14 @@ mod tests {
     fn records(path: &Path, plain: bool) -> Vec<(u64, Vec<String>)> {
         let mut rows = CsvRows::open(path, "g".into(), &[Wanted::required(&["id"])]).unwrap();
         let mut seen = Vec::new();
-        while if plain { rows.advance().unwrap() } else { rows.read_record().unwrap() } {
-            let fields = (0..rows.nfields).map(|i| String::from_utf8_lossy(rows.raw(i)).into_owned()).collect();
+        while if plain {
+            rows.advance().unwrap()
+        } else {
+            rows.read_record().unwrap()
+        } {
+            let fields = (0..rows.nfields)
+                .map(|i| String::from_utf8_lossy(rows.raw(i)).into_owned())
+                .collect();
             seen.push((rows.line(), fields));
         }
         seen
