@@ -49,6 +49,12 @@ if ! python3 -c 'import sepaxml' >/dev/null 2>&1; then
 fi
 echo "$(xmllint --version 2>&1 | head -1); sepaxml in $(python3 -c 'import os, sepaxml; print(os.path.dirname(sepaxml.__file__))')"
 
+step "cargo fmt --check (the whole workspace, rustfmt's defaults)"
+if ! cargo fmt --version >/dev/null 2>&1 && command -v rustup >/dev/null 2>&1; then
+  rustup component add rustfmt || true
+fi
+cargo fmt --all --check >/dev/null || { cargo fmt --all --check | head -40; echo "run: cargo fmt --all" >&2; exit 1; }
+
 step "cargo test (default workspace members)"
 cargo test
 
