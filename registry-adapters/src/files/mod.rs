@@ -26,6 +26,7 @@ mod index;
 #[cfg(feature = "jsonl")]
 mod jsonl;
 pub mod lookup;
+mod prefetch;
 pub(crate) mod rows;
 
 use crate::bind::ProgramColumns;
@@ -208,9 +209,15 @@ pub fn open_registry_files(
     let cols = ProgramColumns::for_program(program);
     let household = program.target() == Target::Household;
     let (unit_wanted, member_wanted) = assemble::wanted(&cols, household);
+    // Each file is split into rows on its own thread; this thread assembles and binds.
     let units = open_stream(&files.units, &unit_wanted)?;
+    let units = prefetch::wrap(units, files.units.clone(), unit_wanted.len());
     let members = match (&files.members, household) {
-        (Some(m), true) => Some(open_stream(m, &member_wanted)?),
+        (Some(m), true) => Some(prefetch::wrap(
+            open_stream(m, &member_wanted)?,
+            m.clone(),
+            member_wanted.len(),
+        )),
         _ => None,
     };
     let file_name = |p: &Path| {
