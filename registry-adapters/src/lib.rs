@@ -5,7 +5,8 @@
 //! program uses. Every row read yields a unit in a batch or a [`RowError`] (file, line, column,
 //! code, reason): nothing is dropped, and [`ReadCounts`] reconcile.
 //!
-//! The embedded sources are CSV and JSON Lines files ([`files`], cargo features `csv` and `jsonl`).
+//! The embedded sources are CSV and JSON Lines files ([`files`], cargo features `csv` and `jsonl`),
+//! and Parquet files (cargo feature `parquet`, not a default).
 //! Other sources implement [`RegistrySource`].
 //!
 //! ```

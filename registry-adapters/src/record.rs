@@ -11,7 +11,7 @@ use std::sync::Arc;
 pub struct RowError {
     /// The file (or table) the row comes from, as given by the caller.
     pub file: Arc<str>,
-    /// The line (CSV, JSONL) or row number (databases), from 1.
+    /// The line (CSV, JSONL) or row number (Parquet, databases), from 1.
     pub line: u64,
     /// The column concerned, if one is.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,7 @@
 //! RFC 4180. A row with more or fewer cells than the header is a row error (G0104), not the end of
 //! the file.
 
-use super::rows::{closest, BadCell, Cells, RowStream, Wanted};
+use super::rows::{find_columns, BadCell, Cells, RowStream, Wanted};
 use crate::error::RegistryError;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -238,74 +238,6 @@ impl CsvRows {
         self.nfields = n + 1;
         Ok(true)
     }
-}
-
-/// Finds each wanted column in the header.
-pub(crate) fn find_columns(
-    path: &Path,
-    names: &[String],
-    wanted: &[Wanted],
-) -> Result<Vec<Option<usize>>, RegistryError> {
-    let mut fields = Vec::with_capacity(wanted.len());
-    let mut missing = Vec::new();
-    let mut help = None;
-    for w in wanted {
-        match lookup(names, w) {
-            Lookup::Found(i) => fields.push(Some(i)),
-            Lookup::Twice(column) => {
-                return Err(RegistryError::DuplicateColumn {
-                    path: path.to_path_buf(),
-                    column,
-                })
-            }
-            Lookup::Absent => {
-                if w.required {
-                    missing.push(w.name().to_string());
-                    if help.is_none() {
-                        help = closest(w.name(), names.iter().map(String::as_str))
-                            .map(|c| format!("did you mean `{c}`?"));
-                    }
-                }
-                fields.push(None);
-            }
-        }
-    }
-    if missing.is_empty() {
-        Ok(fields)
-    } else {
-        Err(RegistryError::MissingColumns {
-            path: path.to_path_buf(),
-            columns: missing,
-            help,
-        })
-    }
-}
-
-enum Lookup {
-    Found(usize),
-    Twice(String),
-    Absent,
-}
-
-/// Each accepted name in turn, exactly and then ignoring case: the first name found wins.
-fn lookup(names: &[String], w: &Wanted) -> Lookup {
-    for exact in [true, false] {
-        for name in &w.names {
-            let mut hits = names.iter().enumerate().filter(|(_, n)| {
-                if exact {
-                    *n == name
-                } else {
-                    n.eq_ignore_ascii_case(name)
-                }
-            });
-            match (hits.next(), hits.next()) {
-                (Some((i, _)), None) => return Lookup::Found(i),
-                (Some((_, n)), Some(_)) => return Lookup::Twice(n.clone()),
-                _ => {}
-            }
-        }
-    }
-    Lookup::Absent
 }
 
 impl Cells for CsvRows {

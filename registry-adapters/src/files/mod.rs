@@ -1,4 +1,4 @@
-//! Registry files: CSV, TSV and JSON Lines, the embedded default.
+//! Registry files: CSV, TSV, JSON Lines and Parquet, the embedded default.
 //!
 //! A household program reads two files, a groups file and a members file:
 //!
@@ -10,8 +10,13 @@
 //! An individual program reads one file with `id` and the person's inputs. Given a directory,
 //! [`open_files`] looks for `groups.*` (or `households.*`) and `members.*` for household programs,
 //! and for `individuals.*`, `persons.*` or else `members.*` for individual programs, where `*` is
-//! `csv`, `tsv`, `jsonl` or `ndjson`. Given a file, it reads that file (and, for households, the
-//! `members.*` file beside it unless [`SourceOptions::members`] names one).
+//! `csv`, `tsv`, `jsonl`, `ndjson` or `parquet`, in that order of preference. Given a file, it
+//! reads that file (and, for households, the `members.*` file beside it unless
+//! [`SourceOptions::members`] names one).
+//!
+//! Parquet files (cargo feature `parquet`; the `parquet` module says more) are read by column:
+//! only the columns the program uses are decoded, each cell becomes the text a CSV file would hold
+//! (a DECIMAL `1500.50`, a DATE `2020-05-01`), and a row's "line" is its row number, from 1.
 //!
 //! Columns map to inputs by name, and only the columns of inputs the program uses are read. A
 //! money input may have a currency column (`monthly_income_currency`, or `currency` for every
@@ -26,6 +31,8 @@ mod index;
 #[cfg(feature = "jsonl")]
 mod jsonl;
 pub mod lookup;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 mod prefetch;
 pub(crate) mod rows;
 
@@ -38,8 +45,9 @@ use rows::{RowStream, Wanted};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// File extensions read, in order of preference.
-pub const EXTENSIONS: &[&str] = &["csv", "tsv", "jsonl", "ndjson"];
+/// File extensions read, in order of preference. A build without a format's cargo feature still
+/// finds its files, and says it cannot read them (G0008).
+pub const EXTENSIONS: &[&str] = &["csv", "tsv", "jsonl", "ndjson", "parquet"];
 
 /// The files a registry directory or path resolves to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,7 +67,7 @@ fn find(dir: &Path, stems: &[&str]) -> Option<PathBuf> {
 
 fn names(stems: &[&str]) -> String {
     let list: Vec<String> = stems.iter().map(|s| format!("{s}.csv")).collect();
-    format!("{} (or .tsv, .jsonl)", list.join(", "))
+    format!("{} (or .tsv, .jsonl, .parquet)", list.join(", "))
 }
 
 /// Finds the files of a registry for a program that targets `target`.
@@ -158,6 +166,8 @@ pub(crate) fn open_stream(
         "csv" | "tsv" => Ok(Box::new(csv::CsvRows::open(path, display, wanted)?)),
         #[cfg(feature = "jsonl")]
         "jsonl" | "ndjson" | "json" => Ok(Box::new(jsonl::JsonlRows::open(path, display, wanted)?)),
+        #[cfg(feature = "parquet")]
+        "parquet" => Ok(Box::new(parquet::ParquetRows::open(path, display, wanted)?)),
         _ => Err(RegistryError::Unsupported {
             reason: format!(
                 "{}: cannot read this kind of file; this build reads {}",
@@ -177,6 +187,9 @@ fn supported() -> Vec<&'static str> {
     if cfg!(feature = "jsonl") {
         v.extend([".jsonl", ".ndjson"]);
     }
+    if cfg!(feature = "parquet") {
+        v.push(".parquet");
+    }
     v
 }
 
@@ -185,7 +198,8 @@ fn supported() -> Vec<&'static str> {
 ///
 /// # Errors
 /// Any stopping [`RegistryError`]: a missing or unreadable file (G0001, G0002), no header (G0003),
-/// missing or duplicate columns (G0004, G0005), a file this build cannot read (G0008); with
+/// missing or duplicate columns (G0004, G0005), a file this build cannot read or a Parquet column of
+/// a type that cannot be read (G0008), a file that is not Parquet (G0006); with
 /// [`JoinMode::Indexed`](crate::JoinMode), anything reading the whole members file runs into.
 pub fn open_files(
     path: &Path,
@@ -243,4 +257,58 @@ pub fn open_registry_files(
         options.only_unit.clone(),
     )?;
     Ok(Box::new(source))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parquet_files_are_found_after_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["groups.parquet", "members.parquet", "individuals.parquet"] {
+            std::fs::write(dir.path().join(f), b"PAR1").unwrap();
+        }
+        let found = discover(dir.path(), Target::Household, None).unwrap();
+        assert_eq!(
+            (
+                found.units.file_name(),
+                found.members.as_deref().and_then(Path::file_name)
+            ),
+            (
+                Some("groups.parquet".as_ref()),
+                Some("members.parquet".as_ref())
+            )
+        );
+        let found = discover(dir.path(), Target::Individual, None).unwrap();
+        assert_eq!(
+            found.units.file_name(),
+            Some("individuals.parquet".as_ref())
+        );
+        std::fs::write(dir.path().join("groups.csv"), "id\n").unwrap();
+        let found = discover(dir.path(), Target::Household, None).unwrap();
+        assert_eq!(found.units.file_name(), Some("groups.csv".as_ref()));
+    }
+
+    #[cfg(not(feature = "parquet"))]
+    #[test]
+    fn a_build_without_parquet_says_it_cannot_read_parquet_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("groups.parquet"), b"PAR1").unwrap();
+        std::fs::write(dir.path().join("members.parquet"), b"PAR1").unwrap();
+        let program = Program::compile(include_str!(
+            "../../../examples/programs/child_grant.entitle"
+        ))
+        .unwrap();
+        let e = open_files(dir.path(), &program, &SourceOptions::default())
+            .err()
+            .unwrap();
+        assert_eq!(e.code(), "G0008");
+        assert!(
+            e.to_string()
+                .contains("groups.parquet: cannot read this kind of file; this build reads .csv"),
+            "{e}"
+        );
+        assert!(!e.to_string().contains(".parquet,"), "{e}");
+    }
 }

@@ -1,10 +1,11 @@
 //! Rows of a registry file, seen through the columns a program needs.
 //!
-//! A [`RowStream`] reads one file row by row (CSV or JSONL) and gives the text of the wanted
+//! A [`RowStream`] reads one file row by row (CSV, JSONL or Parquet) and gives the text of the wanted
 //! columns of the current row, numbered as the caller asked for them. The assembler that builds
 //! units from groups and members (`assemble`) only sees this interface.
 
 use crate::error::RegistryError;
+use std::path::Path;
 use std::sync::Arc;
 
 /// A column the caller wants: its accepted names (the first is the canonical one) and whether the
@@ -52,7 +53,8 @@ impl BadCell {
 
 /// The current row's cells.
 pub(crate) trait Cells {
-    /// The line of the current row, from 1.
+    /// The line of the current row, from 1 (in a Parquet file, which has no lines, the row's
+    /// number from 1).
     fn line(&self) -> u64;
     /// A problem with the whole row (wrong number of cells, not a JSON object).
     fn problem(&self) -> Option<String>;
@@ -66,8 +68,82 @@ pub(crate) trait RowStream: Cells + Send {
     fn file(&self) -> &Arc<str>;
     /// Moves to the next row; false at the end of the file.
     fn advance(&mut self) -> Result<bool, RegistryError>;
-    /// Bytes read so far and the file's size.
+    /// Bytes read so far and the file's size (for Parquet, which is read by column, the share of
+    /// the file's rows read so far, in bytes of the file).
     fn position(&self) -> (u64, Option<u64>);
+}
+
+/// Finds each wanted column among a file's column names (a CSV header, a Parquet schema).
+///
+/// # Errors
+/// G0004 when required columns are missing (with a "did you mean" hint), G0005 when a wanted
+/// column appears twice.
+#[cfg_attr(not(any(feature = "csv", feature = "parquet")), allow(dead_code))]
+pub(crate) fn find_columns(
+    path: &Path,
+    names: &[String],
+    wanted: &[Wanted],
+) -> Result<Vec<Option<usize>>, RegistryError> {
+    let mut fields = Vec::with_capacity(wanted.len());
+    let mut missing = Vec::new();
+    let mut help = None;
+    for w in wanted {
+        match lookup(names, w) {
+            Lookup::Found(i) => fields.push(Some(i)),
+            Lookup::Twice(column) => {
+                return Err(RegistryError::DuplicateColumn {
+                    path: path.to_path_buf(),
+                    column,
+                })
+            }
+            Lookup::Absent => {
+                if w.required {
+                    missing.push(w.name().to_string());
+                    if help.is_none() {
+                        help = closest(w.name(), names.iter().map(String::as_str))
+                            .map(|c| format!("did you mean `{c}`?"));
+                    }
+                }
+                fields.push(None);
+            }
+        }
+    }
+    if missing.is_empty() {
+        Ok(fields)
+    } else {
+        Err(RegistryError::MissingColumns {
+            path: path.to_path_buf(),
+            columns: missing,
+            help,
+        })
+    }
+}
+
+enum Lookup {
+    Found(usize),
+    Twice(String),
+    Absent,
+}
+
+/// Each accepted name in turn, exactly and then ignoring case: the first name found wins.
+fn lookup(names: &[String], w: &Wanted) -> Lookup {
+    for exact in [true, false] {
+        for name in &w.names {
+            let mut hits = names.iter().enumerate().filter(|(_, n)| {
+                if exact {
+                    *n == name
+                } else {
+                    n.eq_ignore_ascii_case(name)
+                }
+            });
+            match (hits.next(), hits.next()) {
+                (Some((i, _)), None) => return Lookup::Found(i),
+                (Some((_, n)), Some(_)) => return Lookup::Twice(n.clone()),
+                _ => {}
+            }
+        }
+    }
+    Lookup::Absent
 }
 
 /// The closest name among `candidates`, for "did you mean" hints.

@@ -1,0 +1,676 @@
+//! Parquet registry files, read with Apache Arrow's `parquet` crate.
+//!
+//! Only the columns a program uses are read: the file's schema is matched by name as a CSV header
+//! is (exactly, else ignoring case), and the reader decodes the matched top-level columns alone
+//! ([`ProjectionMask::roots`]), in batches of 8,192 rows. Columns of any type that the program does
+//! not use are never decoded.
+//!
+//! Each cell becomes the text a CSV file would hold, so that binding, error codes and row
+//! accounting are those of CSV files:
+//!
+//! | Arrow type (Parquet logical type) | text |
+//! | --- | --- |
+//! | Utf8, LargeUtf8, Utf8View (STRING), a dictionary of them | the trimmed text; empty is unknown |
+//! | Int8 … Int64, UInt8 … UInt64 (INT) | the decimal number |
+//! | Decimal32 … Decimal256 (DECIMAL) | the exact decimal with its scale (`1500.50`) |
+//! | Float32, Float64 (FLOAT, DOUBLE) | the shortest text that reads back as the same float (`0.1`); NaN and infinities are a bad value (G0101) |
+//! | Date32, Date64 (DATE) | `YYYY-MM-DD` |
+//! | Boolean | `true` or `false` |
+//! | List, LargeList of the above (LIST) | the items joined with `;`, as several membership kinds |
+//! | Null | unknown |
+//!
+//! A null is unknown, as an empty CSV cell is. A used column of any other type (timestamps, times,
+//! binary, structs, maps …) stops the run when the file is opened (G0008), naming the column, its
+//! type and what to write instead. A file with no Parquet footer, truncated, with a corrupt page, or
+//! compressed with a codec this build lacks (only Snappy, Zstandard and gzip are built in) stops
+//! with an error naming the file (G0006 or G0008); never a panic.
+//!
+//! Parquet files have no lines: the "line" of a row (in error records and chunks) is its number in
+//! the file, from 1, across row groups and batches.
+
+use super::rows::{find_columns, BadCell, Cells, RowStream, Wanted};
+use crate::error::{codes, RegistryError};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Decimal128Type, Decimal256Type, Decimal32Type, Decimal64Type, Int16Type, Int32Type, Int64Type,
+    Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
+};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{ArrowError, DataType};
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::ProjectionMask;
+use parquet::basic::Compression;
+use std::fmt::Write as _;
+use std::fs::File;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Rows decoded at a time.
+pub(crate) const BATCH_ROWS: usize = 8192;
+
+/// A Parquet file being read.
+pub(crate) struct ParquetRows {
+    file: Arc<str>,
+    path: PathBuf,
+    /// `None` once the file is read to its end (or reading failed).
+    reader: Option<ParquetRecordBatchReader>,
+    /// The column of each wanted column in a decoded batch.
+    columns: Vec<Option<usize>>,
+    /// The current batch's array for each wanted column.
+    arrays: Vec<Option<ArrayRef>>,
+    /// Rows in the current batch, and the index of the current row in it.
+    batch_rows: usize,
+    row: usize,
+    /// Rows of the batches before the current one.
+    rows_before: u64,
+    /// Each wanted column's text in the current row: unknown, the text in `texts`, or unreadable.
+    cells: Vec<Result<bool, BadCell>>,
+    texts: Vec<String>,
+    line: u64,
+    total_rows: u64,
+    size: Option<u64>,
+}
+
+const NOT_FINITE: BadCell = BadCell {
+    code: codes::BAD_VALUE,
+    reason: "the number is not finite (NaN or an infinity)",
+};
+
+const BAD_DATE: BadCell = BadCell {
+    code: codes::BAD_VALUE,
+    reason: "the date is outside the range of dates",
+};
+
+const BAD_KEY: BadCell = BadCell {
+    code: codes::BAD_VALUE,
+    reason: "the dictionary-encoded cell refers to no value",
+};
+
+/// Why a column's type cannot be read, with what to write instead; `None` when it can.
+fn unsupported(t: &DataType) -> Option<&'static str> {
+    use DataType as D;
+    match t {
+        D::Null
+        | D::Boolean
+        | D::Int8
+        | D::Int16
+        | D::Int32
+        | D::Int64
+        | D::UInt8
+        | D::UInt16
+        | D::UInt32
+        | D::UInt64
+        | D::Float32
+        | D::Float64
+        | D::Decimal32(..)
+        | D::Decimal64(..)
+        | D::Decimal128(..)
+        | D::Decimal256(..)
+        | D::Date32
+        | D::Date64
+        | D::Utf8
+        | D::LargeUtf8
+        | D::Utf8View => None,
+        D::Dictionary(key, value) if key.is_integer() && !nested(value) => unsupported(value),
+        D::List(item) | D::LargeList(item) if !nested(item.data_type()) => {
+            unsupported(item.data_type()).map(|_| {
+                "write a list of strings, numbers, dates or truth values, or one text with the items separated by `;`"
+            })
+        }
+        D::Timestamp(..) => Some("write a date as a Parquet DATE (Arrow Date32), or as text YYYY-MM-DD"),
+        D::Time32(_) | D::Time64(_) => Some("write it as text"),
+        D::Duration(_) | D::Interval(_) | D::Float16 => Some("write it as an integer, a decimal or a float"),
+        D::Binary | D::LargeBinary | D::BinaryView | D::FixedSizeBinary(_) => {
+            Some("write text as a Parquet STRING (UTF8) column")
+        }
+        D::Struct(_) | D::Map(..) | D::Union(..) => {
+            Some("write one column per input, with a plain value in each")
+        }
+        _ => Some("write text, a number, a decimal, a date or a truth value"),
+    }
+}
+
+/// Not a plain value (a list, struct, map …).
+fn nested(t: &DataType) -> bool {
+    !matches!(
+        t,
+        DataType::Null
+            | DataType::Boolean
+            | DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+            | DataType::UInt64
+            | DataType::Float32
+            | DataType::Float64
+            | DataType::Decimal32(..)
+            | DataType::Decimal64(..)
+            | DataType::Decimal128(..)
+            | DataType::Decimal256(..)
+            | DataType::Date32
+            | DataType::Date64
+            | DataType::Utf8
+            | DataType::LargeUtf8
+            | DataType::Utf8View
+            | DataType::Dictionary(..)
+    )
+}
+
+/// The codecs built in.
+fn codec_built(c: Compression) -> bool {
+    matches!(
+        c,
+        Compression::UNCOMPRESSED
+            | Compression::SNAPPY
+            | Compression::GZIP(_)
+            | Compression::ZSTD(_)
+    )
+}
+
+/// A stopping error for a file the `parquet` crate cannot read, with its message.
+fn malformed(path: &Path, line: u64, what: &str, e: impl std::fmt::Display) -> RegistryError {
+    RegistryError::Malformed {
+        path: path.to_path_buf(),
+        line,
+        reason: format!("{what}: {e}"),
+    }
+}
+
+/// Runs `f`, turning a panic inside the `parquet` crate (on a file it does not expect) into a
+/// stopping error: a registry file must never bring the host process down.
+fn guarded<T>(
+    path: &Path,
+    line: u64,
+    f: impl FnOnce() -> Result<T, RegistryError>,
+) -> Result<T, RegistryError> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(RegistryError::Malformed {
+            path: path.to_path_buf(),
+            line,
+            reason: "the Parquet data cannot be read (the reader failed on it)".into(),
+        })
+    })
+}
+
+impl ParquetRows {
+    /// Opens `path`, reads its footer and finds the wanted columns.
+    ///
+    /// # Errors
+    /// G0001 (cannot open), G0006 (not a Parquet file, or its footer cannot be read), G0004
+    /// (required columns missing), G0005 (a wanted column twice), G0008 (a used column of a type
+    /// or codec this build cannot read).
+    pub fn open(
+        path: &Path,
+        display: Arc<str>,
+        wanted: &[Wanted],
+    ) -> Result<ParquetRows, RegistryError> {
+        let file = File::open(path).map_err(|e| RegistryError::io("open", path, e))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        let builder = guarded(path, 1, || {
+            ParquetRecordBatchReaderBuilder::try_new(file)
+                .map_err(|e| malformed(path, 1, "not a readable Parquet file", e))
+        })?;
+        let schema = Arc::clone(builder.schema());
+        let names: Vec<String> = schema
+            .fields()
+            .iter()
+            .map(|f| f.name().trim().to_string())
+            .collect();
+        let found = find_columns(path, &names, wanted)?;
+        let mut roots: Vec<usize> = found.iter().flatten().copied().collect();
+        roots.sort_unstable();
+        roots.dedup();
+        // With no wanted column in the file, one column is still decoded, to count its rows.
+        let counted = usize::from(roots.is_empty() && !schema.fields().is_empty());
+        for &i in &roots {
+            let Some(field) = schema.fields().get(i) else {
+                continue;
+            };
+            if let Some(instead) = unsupported(field.data_type()) {
+                return Err(RegistryError::Unsupported {
+                    reason: format!(
+                        "{}: the column `{}` is of type {}, which cannot be read as an input: {instead}",
+                        path.display(),
+                        field.name(),
+                        field.data_type()
+                    ),
+                });
+            }
+        }
+        // Every codec of the columns read must be built in: say so now, not at some later row.
+        let descr = builder.parquet_schema();
+        for rg in builder.metadata().row_groups() {
+            for (leaf, chunk) in rg.columns().iter().enumerate() {
+                if leaf >= descr.num_columns() {
+                    break;
+                }
+                let root = descr.get_column_root_idx(leaf);
+                if roots.binary_search(&root).is_ok() && !codec_built(chunk.compression()) {
+                    let name = names.get(root).map(String::as_str).unwrap_or("?");
+                    return Err(RegistryError::Unsupported {
+                        reason: format!(
+                            "{}: the column `{name}` is compressed with {}, which this build does not read; write the file with Snappy, Zstandard or gzip compression (or none)",
+                            path.display(),
+                            chunk.compression()
+                        ),
+                    });
+                }
+            }
+        }
+        let total_rows = u64::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0);
+        let mask = ProjectionMask::roots(
+            builder.parquet_schema(),
+            roots.iter().copied().chain((0..counted).map(|_| 0)),
+        );
+        let reader = guarded(path, 1, || {
+            builder
+                .with_projection(mask)
+                .with_batch_size(BATCH_ROWS)
+                .build()
+                .map_err(|e| malformed(path, 1, "the Parquet file cannot be read", e))
+        })?;
+        // A decoded batch holds the projected columns in the file's order.
+        let columns = found
+            .iter()
+            .map(|f| f.and_then(|i| roots.binary_search(&i).ok()))
+            .collect();
+        Ok(ParquetRows {
+            file: display,
+            path: path.to_path_buf(),
+            reader: Some(reader),
+            columns,
+            arrays: vec![None; wanted.len()],
+            batch_rows: 0,
+            row: 0,
+            rows_before: 0,
+            cells: vec![Ok(false); wanted.len()],
+            texts: vec![String::new(); wanted.len()],
+            line: 0,
+            total_rows,
+            size,
+        })
+    }
+
+    /// Decodes the next batch; false at the end of the file.
+    fn next_batch(&mut self) -> Result<bool, RegistryError> {
+        let next_line = self.rows_before + self.batch_rows as u64 + 1;
+        let Some(reader) = self.reader.as_mut() else {
+            return Ok(false);
+        };
+        let path = self.path.as_path();
+        let batch: Option<RecordBatch> = match guarded(path, next_line, || {
+            reader.next().transpose().map_err(|e| {
+                let reason = match e {
+                    ArrowError::ParquetError(s) => s,
+                    other => other.to_string(),
+                };
+                malformed(path, next_line, "the Parquet data cannot be read", reason)
+            })
+        }) {
+            Ok(b) => b,
+            Err(e) => {
+                self.reader = None;
+                return Err(e);
+            }
+        };
+        let Some(batch) = batch else {
+            self.reader = None;
+            return Ok(false);
+        };
+        self.rows_before += self.batch_rows as u64;
+        self.batch_rows = batch.num_rows();
+        self.row = 0;
+        for (array, column) in self.arrays.iter_mut().zip(&self.columns) {
+            *array = match column {
+                Some(c) => Some(Arc::clone(batch.columns().get(*c).ok_or_else(|| {
+                    malformed(
+                        path,
+                        next_line,
+                        "the Parquet data cannot be read",
+                        "a column is missing from a decoded batch",
+                    )
+                })?)),
+                None => None,
+            };
+        }
+        Ok(true)
+    }
+
+    /// Formats the current row's cells.
+    fn load(&mut self) {
+        let row = self.row;
+        for ((array, cell), text) in self
+            .arrays
+            .iter()
+            .zip(self.cells.iter_mut())
+            .zip(self.texts.iter_mut())
+        {
+            text.clear();
+            *cell = match array {
+                Some(a) => write_cell(a.as_ref(), row, text).map(|()| !text.is_empty()),
+                None => Ok(false),
+            };
+        }
+    }
+}
+
+/// Appends the text of cell `i` of `a` to `out` (nothing for a null).
+fn write_cell(a: &dyn Array, i: usize, out: &mut String) -> Result<(), BadCell> {
+    if i >= a.len() || a.is_null(i) {
+        return Ok(());
+    }
+    macro_rules! int {
+        ($t:ty) => {
+            if let Some(p) = a.as_primitive_opt::<$t>() {
+                let _ = write!(out, "{}", p.value(i));
+            }
+        };
+    }
+    macro_rules! decimal {
+        ($t:ty, $scale:expr) => {
+            if let Some(p) = a.as_primitive_opt::<$t>() {
+                decimal_text(&p.value(i).to_string(), $scale, out);
+            }
+        };
+    }
+    match a.data_type() {
+        DataType::Null => {}
+        DataType::Utf8 => {
+            if let Some(s) = a.as_string_opt::<i32>() {
+                out.push_str(s.value(i).trim());
+            }
+        }
+        DataType::LargeUtf8 => {
+            if let Some(s) = a.as_string_opt::<i64>() {
+                out.push_str(s.value(i).trim());
+            }
+        }
+        DataType::Utf8View => {
+            if let Some(s) = a.as_string_view_opt() {
+                out.push_str(s.value(i).trim());
+            }
+        }
+        DataType::Boolean => {
+            if let Some(b) = a.as_boolean_opt() {
+                out.push_str(if b.value(i) { "true" } else { "false" });
+            }
+        }
+        DataType::Int8 => int!(Int8Type),
+        DataType::Int16 => int!(Int16Type),
+        DataType::Int32 => int!(Int32Type),
+        DataType::Int64 => int!(Int64Type),
+        DataType::UInt8 => int!(UInt8Type),
+        DataType::UInt16 => int!(UInt16Type),
+        DataType::UInt32 => int!(UInt32Type),
+        DataType::UInt64 => int!(UInt64Type),
+        DataType::Float32 => {
+            if let Some(p) = a.as_primitive_opt::<arrow_array::types::Float32Type>() {
+                let v = p.value(i);
+                if !v.is_finite() {
+                    return Err(NOT_FINITE);
+                }
+                // Rust's `Display` of a float is the shortest text that reads back as the same
+                // float, without an exponent.
+                let _ = write!(out, "{v}");
+            }
+        }
+        DataType::Float64 => {
+            if let Some(p) = a.as_primitive_opt::<arrow_array::types::Float64Type>() {
+                let v = p.value(i);
+                if !v.is_finite() {
+                    return Err(NOT_FINITE);
+                }
+                let _ = write!(out, "{v}");
+            }
+        }
+        DataType::Decimal32(_, s) => decimal!(Decimal32Type, *s),
+        DataType::Decimal64(_, s) => decimal!(Decimal64Type, *s),
+        DataType::Decimal128(_, s) => decimal!(Decimal128Type, *s),
+        DataType::Decimal256(_, s) => decimal!(Decimal256Type, *s),
+        DataType::Date32 => {
+            if let Some(p) = a.as_primitive_opt::<arrow_array::types::Date32Type>() {
+                let d = date_of(i64::from(p.value(i))).ok_or(BAD_DATE)?;
+                let _ = write!(out, "{d}");
+            }
+        }
+        DataType::Date64 => {
+            if let Some(p) = a.as_primitive_opt::<arrow_array::types::Date64Type>() {
+                let d = date_of(p.value(i).div_euclid(86_400_000)).ok_or(BAD_DATE)?;
+                let _ = write!(out, "{d}");
+            }
+        }
+        DataType::Dictionary(..) => {
+            if let Some(d) = a.as_any_dictionary_opt() {
+                let k = key(d.keys(), i).ok_or(BAD_KEY)?;
+                if k >= d.values().len() {
+                    return Err(BAD_KEY);
+                }
+                write_cell(d.values().as_ref(), k, out)?;
+            }
+        }
+        DataType::List(_) => {
+            if let Some(l) = a.as_list_opt::<i32>() {
+                let offsets = l.value_offsets();
+                let (start, end) = (offsets.get(i), offsets.get(i + 1));
+                if let (Some(s), Some(e)) = (start, end) {
+                    write_items(l.values().as_ref(), index(*s), index(*e), out)?;
+                }
+            }
+        }
+        DataType::LargeList(_) => {
+            if let Some(l) = a.as_list_opt::<i64>() {
+                let offsets = l.value_offsets();
+                let (start, end) = (offsets.get(i), offsets.get(i + 1));
+                if let (Some(s), Some(e)) = (start, end) {
+                    write_items(l.values().as_ref(), index(*s), index(*e), out)?;
+                }
+            }
+        }
+        // Refused when the file is opened.
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Appends the items `start..end` of a list's values, separated by `;`, skipping unknown ones.
+fn write_items(
+    values: &dyn Array,
+    start: usize,
+    end: usize,
+    out: &mut String,
+) -> Result<(), BadCell> {
+    let mut first = true;
+    for j in start..end.min(values.len()) {
+        let mark = out.len();
+        if !first {
+            out.push(';');
+        }
+        let item = out.len();
+        write_cell(values, j, out)?;
+        if out.len() == item {
+            out.truncate(mark);
+        } else {
+            first = false;
+        }
+    }
+    Ok(())
+}
+
+/// A list offset as an index (a negative one, in a corrupt file, as 0).
+fn index<O: TryInto<usize>>(offset: O) -> usize {
+    offset.try_into().unwrap_or(0)
+}
+
+/// The dictionary key at `i`, as an index.
+fn key(keys: &dyn Array, i: usize) -> Option<usize> {
+    macro_rules! k {
+        ($t:ty) => {
+            keys.as_primitive_opt::<$t>()
+                .and_then(|p| usize::try_from(p.value(i)).ok())
+        };
+    }
+    match keys.data_type() {
+        DataType::Int8 => k!(Int8Type),
+        DataType::Int16 => k!(Int16Type),
+        DataType::Int32 => k!(Int32Type),
+        DataType::Int64 => k!(Int64Type),
+        DataType::UInt8 => k!(UInt8Type),
+        DataType::UInt16 => k!(UInt16Type),
+        DataType::UInt32 => k!(UInt32Type),
+        DataType::UInt64 => k!(UInt64Type),
+        _ => None,
+    }
+}
+
+/// The date `days` after 1970-01-01.
+fn date_of(days: i64) -> Option<chrono::NaiveDate> {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    let delta = chrono::TimeDelta::try_days(days)?;
+    epoch.checked_add_signed(delta)
+}
+
+/// Appends the decimal whose unscaled value is written `digits` (with its sign) at `scale`.
+fn decimal_text(digits: &str, scale: i8, out: &mut String) {
+    let (sign, digits) = match digits.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => ("", digits),
+    };
+    if scale <= 0 {
+        out.push_str(sign);
+        out.push_str(digits);
+        if digits != "0" {
+            for _ in 0..scale.unsigned_abs() {
+                out.push('0');
+            }
+        }
+        return;
+    }
+    let scale = usize::from(scale.unsigned_abs());
+    out.push_str(sign);
+    if digits.len() <= scale {
+        out.push_str("0.");
+        for _ in digits.len()..scale {
+            out.push('0');
+        }
+        out.push_str(digits);
+    } else {
+        let (whole, frac) = digits.split_at(digits.len() - scale);
+        out.push_str(whole);
+        out.push('.');
+        out.push_str(frac);
+    }
+}
+
+impl Cells for ParquetRows {
+    fn line(&self) -> u64 {
+        self.line
+    }
+
+    fn problem(&self) -> Option<String> {
+        // Every Parquet row has every column: no row is malformed on its own.
+        None
+    }
+
+    fn cell(&self, k: usize) -> Result<Option<&str>, BadCell> {
+        match self.cells.get(k) {
+            Some(Ok(true)) => Ok(self.texts.get(k).map(String::as_str)),
+            Some(Err(e)) => Err(*e),
+            _ => Ok(None),
+        }
+    }
+}
+
+impl RowStream for ParquetRows {
+    fn file(&self) -> &Arc<str> {
+        &self.file
+    }
+
+    fn advance(&mut self) -> Result<bool, RegistryError> {
+        if self.line > 0 {
+            self.row += 1;
+        }
+        while self.row >= self.batch_rows {
+            if !self.next_batch()? {
+                return Ok(false);
+            }
+        }
+        self.line = self.rows_before + self.row as u64 + 1;
+        self.load();
+        Ok(true)
+    }
+
+    fn position(&self) -> (u64, Option<u64>) {
+        // The share of the rows read, in bytes: a file is read by column, not from start to end.
+        let done = match (self.size, self.total_rows) {
+            (Some(size), total) if total > 0 => {
+                let share = u128::from(size) * u128::from(self.line.min(total)) / u128::from(total);
+                u64::try_from(share).unwrap_or(size)
+            }
+            _ => 0,
+        };
+        (done, self.size)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(digits: &str, scale: i8) -> String {
+        let mut s = String::new();
+        decimal_text(digits, scale, &mut s);
+        s
+    }
+
+    #[test]
+    fn decimals_keep_their_scale() {
+        assert_eq!(dec("150050", 2), "1500.50");
+        assert_eq!(dec("5", 2), "0.05");
+        assert_eq!(dec("-5", 2), "-0.05");
+        assert_eq!(dec("-150050", 2), "-1500.50");
+        assert_eq!(dec("0", 2), "0.00");
+        assert_eq!(dec("12", 0), "12");
+        assert_eq!(dec("12", -3), "12000");
+        assert_eq!(dec("0", -3), "0");
+        assert_eq!(dec("100", 3), "0.100");
+    }
+
+    #[test]
+    fn rows_are_counted_when_no_wanted_column_is_in_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("individuals.parquet");
+        let batch = RecordBatch::try_from_iter([(
+            "x",
+            Arc::new(arrow_array::Int64Array::from(vec![1, 2, 3])) as ArrayRef,
+        )])
+        .unwrap();
+        let mut w = parquet::arrow::ArrowWriter::try_new(
+            File::create(&path).unwrap(),
+            batch.schema(),
+            None,
+        )
+        .unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let mut rows = ParquetRows::open(&path, "i".into(), &[Wanted::optional(&["id"])]).unwrap();
+        let mut lines = Vec::new();
+        while rows.advance().unwrap() {
+            assert_eq!(rows.cell(0), Ok(None));
+            lines.push(rows.line());
+        }
+        assert_eq!(lines, [1, 2, 3]);
+        assert_eq!(rows.position().0, rows.position().1.unwrap());
+    }
+
+    #[test]
+    fn dates_count_from_the_epoch() {
+        assert_eq!(date_of(0).unwrap().to_string(), "1970-01-01");
+        assert_eq!(date_of(-1).unwrap().to_string(), "1969-12-31");
+        assert_eq!(date_of(20_513).unwrap().to_string(), "2026-03-01");
+        assert_eq!(date_of(i64::MAX), None);
+    }
+}
