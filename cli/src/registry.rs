@@ -10,7 +10,7 @@ use entitle_registry::{
 use std::path::Path;
 
 /// The help shared by `run` and `explain` for `--registry`.
-pub const REGISTRY_HELP: &str = "The registry: a directory of CSV or JSONL files, or one file; `sqlite:FILE` (a store made by `entitle import`); `postgres://USER@HOST/DB` (OpenG2P/OpenSPP); `dci:FILE` or `dci:DIR` (DCI search responses)";
+pub const REGISTRY_HELP: &str = "The registry: a directory of CSV, JSONL or Parquet files (groups.csv and members.csv, individuals.parquet …), or one file; `sqlite:FILE` (a store made by `entitle import`); `postgres://USER@HOST/DB` (OpenG2P/OpenSPP); `dci:FILE` or `dci:DIR` (DCI search responses)";
 
 /// The help shared by `run` and `explain` for `--map`.
 pub const MAP_HELP: &str = "Read an input from a named column (PostgreSQL) or field (DCI), such as `region=x_cst_grp_region` or `birthdate=demographic_info.birth_date`; `id=COLUMN` names the column of unit ids (repeatable)";

@@ -1,4 +1,5 @@
-//! Households as rows of a groups file and a members file, in CSV or JSONL, with optional defects.
+//! Households as rows of a groups file and a members file, in CSV, JSONL or Parquet, with optional
+//! defects.
 
 use super::population::{age_on, Household, Person};
 use chrono::NaiveDate;
@@ -93,14 +94,74 @@ pub enum FileFormat {
     Csv,
     /// groups.jsonl and members.jsonl.
     Jsonl,
+    /// groups.parquet and members.parquet (typed columns, Snappy-compressed).
+    Parquet,
 }
 
 /// A cell value.
-enum Cell {
+#[derive(Clone, Debug)]
+pub enum Cell {
+    /// Text (a string in JSON).
     Text(String),
+    /// Text written as it is (a number in JSON).
     Raw(String),
+    /// A truth value.
     Bool(bool),
+    /// An amount in cents, written as `1500` or `1500.50`.
+    Money(u64),
+    /// A whole number.
+    Int(u64),
+    /// A date, written YYYY-MM-DD.
+    Date(NaiveDate),
+    /// No value.
     Null,
+}
+
+/// Where rows go: the bytes of a CSV or JSONL file, or the columns of a Parquet batch.
+pub trait Sink {
+    /// Adds a row.
+    fn row(&mut self, cells: &[Cell]);
+    /// Adds a row cut short after its first four cells (the `ShortRow` defect).
+    fn short_row(&mut self, cells: &[Cell], id: &str, region: &str);
+}
+
+/// Rows as the bytes of a CSV or JSONL file.
+pub struct TextRows {
+    /// The bytes written so far.
+    pub out: Vec<u8>,
+    /// JSON Lines, else CSV.
+    jsonl: bool,
+    columns: &'static [&'static str],
+}
+
+impl TextRows {
+    /// An empty piece of a JSONL file, else of a CSV file.
+    pub fn new(jsonl: bool, columns: &'static [&'static str]) -> TextRows {
+        TextRows {
+            out: Vec::new(),
+            jsonl,
+            columns,
+        }
+    }
+}
+
+impl Sink for TextRows {
+    fn row(&mut self, cells: &[Cell]) {
+        write_row(&mut self.out, self.jsonl, self.columns, cells);
+    }
+
+    fn short_row(&mut self, cells: &[Cell], id: &str, region: &str) {
+        if self.jsonl {
+            let _ = writeln!(self.out, "{{\"id\": \"{id}\", \"region\": \"{region}\"");
+        } else {
+            write_row(
+                &mut self.out,
+                false,
+                self.columns,
+                cells.get(..4).unwrap_or(&[]),
+            );
+        }
+    }
 }
 
 fn text(s: impl Into<String>) -> Cell {
@@ -108,14 +169,15 @@ fn text(s: impl Into<String>) -> Cell {
 }
 
 fn date(d: Option<NaiveDate>) -> Cell {
-    d.map(|d| text(d.to_string())).unwrap_or(Cell::Null)
+    d.map(Cell::Date).unwrap_or(Cell::Null)
 }
 
 fn opt_bool(b: Option<bool>) -> Cell {
     b.map(Cell::Bool).unwrap_or(Cell::Null)
 }
 
-fn money(cents: u64) -> String {
+/// An amount in cents as the CSV file holds it: `1500` or `1500.50`.
+pub fn money(cents: u64) -> String {
     if cents % 100 == 0 {
         format!("{}", cents / 100)
     } else {
@@ -123,43 +185,54 @@ fn money(cents: u64) -> String {
     }
 }
 
-fn write_row(out: &mut Vec<u8>, format: FileFormat, columns: &[&str], cells: &[Cell]) {
-    match format {
-        FileFormat::Csv => {
-            for (i, c) in cells.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
+fn write_row(out: &mut Vec<u8>, jsonl: bool, columns: &[&str], cells: &[Cell]) {
+    if !jsonl {
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            match c {
+                Cell::Text(s) | Cell::Raw(s) => crate::decisions::csv_cell(out, s),
+                Cell::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+                Cell::Money(c) => out.extend_from_slice(money(*c).as_bytes()),
+                Cell::Int(n) => {
+                    let _ = write!(out, "{n}");
                 }
-                match c {
-                    Cell::Text(s) | Cell::Raw(s) => crate::decisions::csv_cell(out, s),
-                    Cell::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-                    Cell::Null => {}
+                Cell::Date(d) => {
+                    let _ = write!(out, "{d}");
                 }
+                Cell::Null => {}
             }
         }
-        FileFormat::Jsonl => {
-            out.push(b'{');
-            let mut first = true;
-            for (name, c) in columns.iter().zip(cells) {
-                if matches!(c, Cell::Null) {
-                    continue;
-                }
-                if !first {
-                    out.push(b',');
-                }
-                first = false;
-                let _ = write!(out, "\"{name}\":");
-                match c {
-                    Cell::Text(s) => {
-                        let _ = serde_json::to_writer(&mut *out, s);
-                    }
-                    Cell::Raw(s) => out.extend_from_slice(s.as_bytes()),
-                    Cell::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-                    Cell::Null => {}
-                }
+    } else {
+        out.push(b'{');
+        let mut first = true;
+        for (name, c) in columns.iter().zip(cells) {
+            if matches!(c, Cell::Null) {
+                continue;
             }
-            out.push(b'}');
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            let _ = write!(out, "\"{name}\":");
+            match c {
+                Cell::Text(s) => {
+                    let _ = serde_json::to_writer(&mut *out, s);
+                }
+                Cell::Raw(s) => out.extend_from_slice(s.as_bytes()),
+                Cell::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+                Cell::Money(c) => out.extend_from_slice(money(*c).as_bytes()),
+                Cell::Int(n) => {
+                    let _ = write!(out, "{n}");
+                }
+                Cell::Date(d) => {
+                    let _ = write!(out, "\"{d}\"");
+                }
+                Cell::Null => {}
+            }
         }
+        out.push(b'}');
     }
     out.push(b'\n');
 }
@@ -183,7 +256,7 @@ fn member_cells(m: &Person, id: &str, group: &str) -> Vec<Cell> {
         text(m.gender),
         date(m.birthdate),
         opt_bool(m.disabled),
-        Cell::Raw(m.years_of_schooling.to_string()),
+        Cell::Int(m.years_of_schooling),
         Cell::Bool(m.employed),
         Cell::Bool(m.owns_phone),
         Cell::Bool(m.receives_other_pension),
@@ -195,10 +268,9 @@ fn member_cells(m: &Person, id: &str, group: &str) -> Vec<Cell> {
 /// Writes one household: its group row (or rows) and its member rows. `member_no` is the number
 /// of its first member.
 #[allow(clippy::too_many_arguments)]
-pub fn write_household(
-    groups: &mut Vec<u8>,
-    members: &mut Vec<u8>,
-    format: FileFormat,
+pub fn write_household<S: Sink>(
+    groups: &mut S,
+    members: &mut S,
     h: &Household,
     id: &str,
     member_no: u64,
@@ -243,14 +315,13 @@ pub fn write_household(
         (Some(Defect::IncomeWithSeparator), _) => Cell::Raw("\"12,500\"".into()),
         (Some(Defect::OtherCurrency), _) => text("USD 120"),
         (Some(Defect::IncomeWithCode), Some(c)) => text(format!("KES {}", money(c))),
-        (_, Some(c)) => Cell::Raw(money(c)),
+        (_, Some(c)) => Cell::Money(c),
         (_, None) => Cell::Null,
     };
-    let income = match (format, income) {
-        // In CSV the raw separator value must be a quoted text cell.
-        (FileFormat::Csv, Cell::Raw(s)) if s.starts_with('"') => text(s.trim_matches('"')),
-        (FileFormat::Jsonl, Cell::Raw(s)) if s.starts_with('"') => text(s.trim_matches('"')),
-        (_, c) => c,
+    let income = match income {
+        // The raw separator value is a (quoted) text cell.
+        Cell::Raw(s) if s.starts_with('"') => text(s.trim_matches('"')),
+        c => c,
     };
     let pension = match (defect, h.enrolled_in_pension) {
         (Some(Defect::YesNo), Some(b)) => text(if b { "yes" } else { "No" }),
@@ -267,35 +338,21 @@ pub fn write_household(
         text(h.area),
         income,
         pension,
-        Cell::Raw(active.len().to_string()),
+        Cell::Int(active.len() as u64),
         Cell::Bool(h.roof_is_permanent),
-        Cell::Raw(ages().filter(|a| *a < 18).count().to_string()),
-        Cell::Raw(ages().filter(|a| *a >= 60).count().to_string()),
+        Cell::Int(ages().filter(|a| *a < 18).count() as u64),
+        Cell::Int(ages().filter(|a| *a >= 60).count() as u64),
         Cell::Bool(active.iter().any(|m| m.disabled == Some(true))),
         Cell::Bool(h.displaced),
-        text(h.registration_date.to_string()),
+        Cell::Date(h.registration_date),
     ];
     if defect == Some(Defect::ShortRow) {
-        match format {
-            FileFormat::Csv => {
-                let mut short = Vec::new();
-                write_row(
-                    &mut short,
-                    format,
-                    GROUP_COLUMNS,
-                    cells.get(..4).unwrap_or(&[]),
-                );
-                groups.extend_from_slice(&short);
-            }
-            FileFormat::Jsonl => {
-                let _ = writeln!(groups, "{{\"id\": \"{id}\", \"region\": \"{}\"", h.region);
-            }
-        }
+        groups.short_row(&cells, id, h.region);
     } else {
-        write_row(groups, format, GROUP_COLUMNS, &cells);
+        groups.row(&cells);
     }
     if defect == Some(Defect::DuplicateRow) {
-        write_row(groups, format, GROUP_COLUMNS, &cells);
+        groups.row(&cells);
     }
     for (k, m) in h.members.iter().enumerate() {
         let mid = format!("M{:0width$}", member_no + k as u64, width = member_width);
@@ -307,7 +364,7 @@ pub fn write_household(
                 _ => {}
             }
         }
-        write_row(members, format, MEMBER_COLUMNS, &cells);
+        members.row(&cells);
     }
     if defect == Some(Defect::MemberWithoutGroup) {
         let mid = format!(
@@ -319,13 +376,13 @@ pub fn write_household(
             let mut cells = member_cells(m, &mid, "");
             cells[1] = Cell::Null;
             cells[2] = text("other");
-            write_row(members, format, MEMBER_COLUMNS, &cells);
+            members.row(&cells);
         }
     }
 }
 
 /// A member row of a group that does not exist, written after all others.
-pub fn write_orphan(members: &mut Vec<u8>, format: FileFormat, group_id: &str, member_id: &str) {
+pub fn write_orphan<S: Sink>(members: &mut S, group_id: &str, member_id: &str) {
     let cells = vec![
         text(member_id),
         text(group_id),
@@ -334,14 +391,14 @@ pub fn write_orphan(members: &mut Vec<u8>, format: FileFormat, group_id: &str, m
         Cell::Null,
         text("Unknown Person"),
         text("F"),
-        text("1970-01-01"),
+        Cell::Date(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()),
         Cell::Bool(false),
-        Cell::Raw("0".into()),
+        Cell::Int(0),
         Cell::Bool(false),
         Cell::Bool(false),
         Cell::Bool(false),
         Cell::Null,
         Cell::Null,
     ];
-    write_row(members, format, MEMBER_COLUMNS, &cells);
+    members.row(&cells);
 }
