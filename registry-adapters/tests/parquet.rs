@@ -752,7 +752,6 @@ fn a_used_column_of_a_type_that_cannot_be_read_stops_naming_it() {
     let e = open_error(pq.path(), &p);
     assert_eq!(e.code(), "G0008");
     let text = e.to_string();
-    eprintln!("{text}");
     assert!(
         text.contains("members.parquet")
             && text.contains("`birthdate`")
@@ -782,17 +781,14 @@ fn a_file_that_is_not_parquet_stops_with_its_name() {
     let e = open_error(pq.path(), &p);
     assert_eq!(e.code(), "G0006", "{e}");
     assert!(e.to_string().contains("groups.parquet"), "{e}");
-    eprintln!("{e}");
     // Truncated: the footer is gone.
     std::fs::write(&path, &good[..good.len() / 2]).unwrap();
     let e = open_error(pq.path(), &p);
     assert_eq!(e.code(), "G0006", "{e}");
     assert!(e.to_string().contains("groups.parquet"), "{e}");
-    eprintln!("{e}");
     // Empty.
     std::fs::write(&path, b"").unwrap();
     let e = open_error(pq.path(), &p);
-    eprintln!("{e}");
     assert!(e.to_string().contains("groups.parquet"), "{e}");
     // Corrupt pages: the footer is intact, the data between is not. Every byte flipped in turn
     // either still reads or stops with an error naming the file.
@@ -806,7 +802,6 @@ fn a_file_that_is_not_parquet_stops_with_its_name() {
                     Ok(Some(_)) => {}
                     Ok(None) => break,
                     Err(e) => {
-                        eprintln!("{e}");
                         assert!(e.to_string().contains("groups.parquet"), "{e}");
                         break;
                     }
@@ -981,7 +976,6 @@ fn a_codec_this_build_lacks_stops_at_open_naming_it() {
     let e = open_error(pq.path(), &p);
     assert_eq!(e.code(), "G0008", "{e}");
     let text = e.to_string();
-    eprintln!("{text}");
     assert!(
         text.contains("groups.parquet") && text.contains("`region`") && text.contains("LZ4"),
         "{text}"

@@ -87,77 +87,68 @@ const BAD_KEY: BadCell = BadCell {
     reason: "the dictionary-encoded cell refers to no value",
 };
 
-/// Why a column's type cannot be read, with what to write instead; `None` when it can.
-fn unsupported(t: &DataType) -> Option<&'static str> {
+/// A plain value: text, a number, a date, a truth value.
+fn plain(t: &DataType) -> bool {
     use DataType as D;
-    match t {
+    matches!(
+        t,
         D::Null
-        | D::Boolean
-        | D::Int8
-        | D::Int16
-        | D::Int32
-        | D::Int64
-        | D::UInt8
-        | D::UInt16
-        | D::UInt32
-        | D::UInt64
-        | D::Float32
-        | D::Float64
-        | D::Decimal32(..)
-        | D::Decimal64(..)
-        | D::Decimal128(..)
-        | D::Decimal256(..)
-        | D::Date32
-        | D::Date64
-        | D::Utf8
-        | D::LargeUtf8
-        | D::Utf8View => None,
-        D::Dictionary(key, value) if key.is_integer() && !nested(value) => unsupported(value),
-        D::List(item) | D::LargeList(item) if !nested(item.data_type()) => {
-            unsupported(item.data_type()).map(|_| {
-                "write a list of strings, numbers, dates or truth values, or one text with the items separated by `;`"
-            })
-        }
-        D::Timestamp(..) => Some("write a date as a Parquet DATE (Arrow Date32), or as text YYYY-MM-DD"),
-        D::Time32(_) | D::Time64(_) => Some("write it as text"),
-        D::Duration(_) | D::Interval(_) | D::Float16 => Some("write it as an integer, a decimal or a float"),
-        D::Binary | D::LargeBinary | D::BinaryView | D::FixedSizeBinary(_) => {
-            Some("write text as a Parquet STRING (UTF8) column")
-        }
-        D::Struct(_) | D::Map(..) | D::Union(..) => {
-            Some("write one column per input, with a plain value in each")
-        }
-        _ => Some("write text, a number, a decimal, a date or a truth value"),
+            | D::Boolean
+            | D::Int8
+            | D::Int16
+            | D::Int32
+            | D::Int64
+            | D::UInt8
+            | D::UInt16
+            | D::UInt32
+            | D::UInt64
+            | D::Float32
+            | D::Float64
+            | D::Decimal32(..)
+            | D::Decimal64(..)
+            | D::Decimal128(..)
+            | D::Decimal256(..)
+            | D::Date32
+            | D::Date64
+            | D::Utf8
+            | D::LargeUtf8
+            | D::Utf8View
+    )
+}
+
+/// A plain value, or a dictionary of plain values.
+fn scalar(t: &DataType) -> bool {
+    match t {
+        DataType::Dictionary(key, value) => key.is_integer() && plain(value),
+        t => plain(t),
     }
 }
 
-/// Not a plain value (a list, struct, map …).
-fn nested(t: &DataType) -> bool {
-    !matches!(
-        t,
-        DataType::Null
-            | DataType::Boolean
-            | DataType::Int8
-            | DataType::Int16
-            | DataType::Int32
-            | DataType::Int64
-            | DataType::UInt8
-            | DataType::UInt16
-            | DataType::UInt32
-            | DataType::UInt64
-            | DataType::Float32
-            | DataType::Float64
-            | DataType::Decimal32(..)
-            | DataType::Decimal64(..)
-            | DataType::Decimal128(..)
-            | DataType::Decimal256(..)
-            | DataType::Date32
-            | DataType::Date64
-            | DataType::Utf8
-            | DataType::LargeUtf8
-            | DataType::Utf8View
-            | DataType::Dictionary(..)
-    )
+/// Why a column's type cannot be read, with what to write instead; `None` when it can.
+fn unsupported(t: &DataType) -> Option<&'static str> {
+    use DataType as D;
+    if scalar(t) {
+        return None;
+    }
+    Some(match t {
+        D::List(item) | D::LargeList(item) if scalar(item.data_type()) => return None,
+        D::List(_) | D::LargeList(_) => {
+            "write a list of strings, numbers, dates or truth values, or one text with the items separated by `;`"
+        }
+        D::Dictionary(_, value) => return unsupported(value).or(Some("write the values themselves")),
+        D::Timestamp(..) => "write a date as a Parquet DATE (Arrow Date32), or as text YYYY-MM-DD",
+        D::Time32(_) | D::Time64(_) => "write it as text",
+        D::Duration(_) | D::Interval(_) | D::Float16 => {
+            "write it as an integer, a decimal or a 32- or 64-bit float"
+        }
+        D::Binary | D::LargeBinary | D::BinaryView | D::FixedSizeBinary(_) => {
+            "write text as a Parquet STRING (UTF8) column"
+        }
+        D::Struct(_) | D::Map(..) | D::Union(..) => {
+            "write one column per input, with a plain value in each"
+        }
+        _ => "write text, a number, a decimal, a date or a truth value",
+    })
 }
 
 /// The codecs built in.
@@ -664,6 +655,29 @@ mod tests {
         }
         assert_eq!(lines, [1, 2, 3]);
         assert_eq!(rows.position().0, rows.position().1.unwrap());
+    }
+
+    #[test]
+    fn types_are_read_or_refused_with_advice() {
+        use arrow_schema::{Field, TimeUnit};
+        let list = |t: DataType| DataType::List(Arc::new(Field::new("item", t, true)));
+        let dict = |t: DataType| DataType::Dictionary(Box::new(DataType::Int32), Box::new(t));
+        for t in [
+            DataType::Utf8,
+            DataType::Decimal128(12, 2),
+            DataType::Date32,
+            dict(DataType::Utf8),
+            list(DataType::Utf8),
+            list(dict(DataType::Utf8)),
+        ] {
+            assert_eq!(unsupported(&t), None, "{t}");
+        }
+        let ts = DataType::Timestamp(TimeUnit::Millisecond, None);
+        assert!(unsupported(&ts).unwrap().contains("DATE"));
+        assert!(unsupported(&dict(ts.clone())).unwrap().contains("DATE"));
+        assert!(unsupported(&list(ts)).unwrap().contains("list"));
+        assert!(unsupported(&list(list(DataType::Utf8))).is_some());
+        assert!(unsupported(&DataType::Binary).unwrap().contains("STRING"));
     }
 
     #[test]
