@@ -403,7 +403,7 @@ fn a2_base_filter_is_always_applied() {
 fn records_translate_when_a_table_is_mapped() {
     let src = "program p \"P\"\n  target individual\n\nrecords reg_ids \"ID documents\"\n  id_type: text\n  expiry_date: date\n\neligible when\n  id \"A valid national ID\" any(reg_ids where id_type == \"national_id\", expiry_date > as_of_date)\n\ntest \"t\" as of 2026-01-01\n  expect not_eligible\n";
     let program = Program::compile(src).expect("compiles");
-    let mut store = Store::new();
+    let store = Store::new();
     for (id, docs) in [
         (1, vec![("national_id", "2027-01-01")]),
         (
@@ -521,7 +521,7 @@ fn b10_example_translates_and_counts() {
         .join("../examples/fidelity/B10_sql_rules.entitle");
     let src = std::fs::read_to_string(path).expect("B10 example");
     let program = Program::compile(&src).expect("compiles");
-    let mut store = Store::new();
+    let store = Store::new();
     // Two households: the first matches, the second has a member in formal work.
     let rows = [
         (
