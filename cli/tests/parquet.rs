@@ -241,3 +241,33 @@ fn help_names_parquet() {
     let r = ran(&["generate", "--help"]);
     assert!(r.stdout.contains("parquet"), "{}", r.stdout);
 }
+
+#[test]
+fn an_imported_parquet_registry_runs_from_the_store_as_from_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let pq = generate(dir.path(), "parquet", "parquet", &["--households", "1500"]);
+    let store = dir.path().join("store.db");
+    let to = format!("sqlite:{}", store.display());
+    let r = ran(&["import", pq.to_str().unwrap(), "--to", &to]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (a, b) = (dir.path().join("files"), dir.path().join("store"));
+    run("child_grant", &pq, &a);
+    let r = ran(&[
+        "run",
+        "examples/programs/child_grant.entitle",
+        "--registry",
+        &to,
+        "--as-of",
+        "2026-03-01",
+        "--out",
+        b.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for f in ["decisions.csv", "decisions.jsonl"] {
+        assert!(read(a.join(f)) == read(b.join(f)), "{f} differs");
+    }
+    assert_eq!(
+        summary(&b)["counts"]["decisions"],
+        summary(&a)["counts"]["decisions"]
+    );
+}

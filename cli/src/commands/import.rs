@@ -11,7 +11,7 @@ use std::process::ExitCode;
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Imports a household registry (groups.csv and members.csv) or an individual one (individuals.csv),
-in CSV, TSV or JSON Lines, into a SQLite file: the store, created if needed. An import replaces the
+in CSV, TSV, JSON Lines or Parquet, into a SQLite file: the store, created if needed. An import replaces the
 store's whole registry in one transaction; decision records and the payment ledger kept in the same
 file stay. Every row is imported as it is, bad ones included: running a program on the store gives
 the same decisions and the same error records (file, line, column) as running it on the files.

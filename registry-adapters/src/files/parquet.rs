@@ -187,6 +187,25 @@ fn guarded<T>(
     })
 }
 
+/// The names of a Parquet file's top-level columns, in the file's order (what `entitle import`
+/// copies into the store).
+///
+/// # Errors
+/// G0001 (cannot open), G0006 (not a Parquet file, or its footer cannot be read).
+pub(crate) fn column_names(path: &Path) -> Result<Vec<String>, RegistryError> {
+    let file = File::open(path).map_err(|e| RegistryError::io("open", path, e))?;
+    let builder = guarded(path, 1, || {
+        ParquetRecordBatchReaderBuilder::try_new(file)
+            .map_err(|e| malformed(path, 1, "not a readable Parquet file", e))
+    })?;
+    Ok(builder
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().trim().to_string())
+        .collect())
+}
+
 impl ParquetRows {
     /// Opens `path`, reads its footer and finds the wanted columns.
     ///

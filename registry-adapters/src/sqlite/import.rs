@@ -278,10 +278,17 @@ fn columns_of(path: &Path) -> Result<Vec<String>, RegistryError> {
         "csv" | "tsv" => csv_header(path),
         #[cfg(feature = "jsonl")]
         "jsonl" | "ndjson" | "json" => jsonl_keys(path),
+        #[cfg(feature = "parquet")]
+        "parquet" => crate::files::parquet::column_names(path),
         _ => Err(RegistryError::Unsupported {
             reason: format!(
-                "{}: cannot import this kind of file; expected .csv, .tsv, .jsonl or .ndjson",
-                path.display()
+                "{}: cannot import this kind of file; expected .csv, .tsv, .jsonl or .ndjson{}",
+                path.display(),
+                if cfg!(feature = "parquet") {
+                    ", or .parquet"
+                } else {
+                    ""
+                }
             ),
         }),
     }

@@ -6,5 +6,7 @@
 //! both give, type by type; `errors` is what stops a read.
 
 mod errors;
+#[cfg(feature = "sqlite")]
+mod import;
 mod reading;
 mod support;
