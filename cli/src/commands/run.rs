@@ -15,7 +15,7 @@ use crate::summary::{summary_json, summary_text, RunInfo, Stats};
 use crate::term::{self, Color, ProgressBar};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use entitle_core::{EvalOptions, Program};
+use entitle_core::{Decision, EvalOptions, Program};
 use entitle_dsl::ast::Target;
 use entitle_registry::{
     Chunk, JoinMode, Progress, ReadCounts, RegistryError, RegistrySource, RowError, SourceOptions,
@@ -380,16 +380,25 @@ fn process(
         .into_par_iter()
         .map(|k| {
             let mut part = Part::default();
+            // One record per part, rewritten for each unit: no allocation per decision.
+            let mut record: Option<Decision> = None;
             for i in k * PART..((k + 1) * PART).min(n) {
-                match result.decision(i) {
-                    Ok(d) => {
-                        part.stats.add_decision(&d);
+                let got = match &mut record {
+                    Some(d) => result.decision_into(i, d),
+                    None => result.decision(i).map(|d| {
+                        record = Some(d);
+                    }),
+                };
+                match got {
+                    Ok(()) => {
+                        let Some(d) = record.as_ref() else { continue };
+                        part.stats.add_decision(d);
                         if use_fast {
-                            json_line(&mut part.jsonl, &d);
+                            json_line(&mut part.jsonl, d);
                         } else {
-                            json_line_generic(&mut part.jsonl, &d);
+                            json_line_generic(&mut part.jsonl, d);
                         }
-                        csv_decision(&mut part.csv, program, &d, explain);
+                        csv_decision(&mut part.csv, program, d, explain);
                     }
                     Err(e) => {
                         let line = chunk.lines.get(i).copied().unwrap_or(0);

@@ -11,6 +11,7 @@ use crate::result::{
 use chrono::NaiveDate;
 use entitle_dsl::ast::ItemKind;
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// A unit's status in a batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -234,8 +235,34 @@ impl<'b> BatchResult<'b> {
     /// # Errors
     /// The unit's [`UnitError`] when it could not be evaluated.
     pub fn decision(&self, i: usize) -> Result<Decision, UnitError> {
+        let mut d = Decision {
+            unit_id: String::new(),
+            program: self.program.inner().program_ref.clone(),
+            as_of: self.as_of,
+            outcome: Outcome::NotEligible,
+            rules: Vec::new(),
+            missing: Vec::new(),
+            items: Vec::new(),
+            cash: None,
+            in_kind: Vec::new(),
+            scores: Vec::new(),
+            explanation: None,
+            compliance: Vec::new(),
+            priority: Vec::new(),
+            rank_keys: Vec::new(),
+        };
+        self.decision_into(i, &mut d)?;
+        Ok(d)
+    }
+
+    /// Writes the decision record of unit `i` over `d`, reusing its strings and vectors: what a
+    /// writer of millions of records calls, so that a record costs no allocation in the common
+    /// case. `d` is left as it was when the unit has an error.
+    ///
+    /// # Errors
+    /// The unit's [`UnitError`] when it could not be evaluated.
+    pub fn decision_into(&self, i: usize, d: &mut Decision) -> Result<(), UnitError> {
         let p = self.program.inner();
-        let unit_id = self.unit_id(i).to_string();
         let outcome = match self.status(i) {
             UnitStatus::Eligible => Outcome::Eligible,
             UnitStatus::NotEligible => Outcome::NotEligible,
@@ -244,75 +271,93 @@ impl<'b> BatchResult<'b> {
                 let error = self.error(i).cloned().unwrap_or(EvalError::InvalidUnit {
                     reason: "unknown failure".into(),
                 });
-                return Err(UnitError { unit_id, error });
+                return Err(UnitError {
+                    unit_id: self.unit_id(i).to_string(),
+                    error,
+                });
             }
         };
+        d.unit_id.clear();
+        d.unit_id.push_str(self.unit_id(i));
+        if !Arc::ptr_eq(&d.program, &p.program_ref) {
+            d.program = p.program_ref.clone();
+        }
+        d.as_of = self.as_of;
+        d.outcome = outcome;
         let n_rules = p.ir.rules.len();
-        let rules =
-            p.ir.rules
-                .iter()
-                .zip(
-                    self.out
-                        .rule_truth
-                        .get(i * n_rules..(i + 1) * n_rules)
-                        .unwrap_or(&[]),
-                )
-                .map(|(r, t)| RuleOutcome {
+        let truths = self
+            .out
+            .rule_truth
+            .get(i * n_rules..(i + 1) * n_rules)
+            .unwrap_or(&[]);
+        d.rules.truncate(truths.len());
+        for (k, (r, t)) in p.ir.rules.iter().zip(truths).enumerate() {
+            match d.rules.get_mut(k) {
+                Some(slot) => {
+                    if slot.id != r.id {
+                        slot.id.clear();
+                        slot.id.push_str(&r.id);
+                    }
+                    slot.kind = r.kind;
+                    slot.outcome = *t;
+                }
+                None => d.rules.push(RuleOutcome {
                     id: r.id.clone(),
                     kind: r.kind,
                     outcome: *t,
-                })
-                .collect();
+                }),
+            }
+        }
         let words = self.words;
         let bits = self
             .out
             .missing
             .get(i * words..(i + 1) * words)
             .unwrap_or(&[]);
-        let mut missing: Vec<String> = Vec::new();
+        d.missing.clear();
         for (bit, name) in p.missing_names.iter().enumerate() {
             if bits
                 .get(bit / 64)
                 .is_some_and(|w| w & (1 << (bit % 64)) != 0)
             {
-                missing.push(name.to_string());
+                d.missing.push(name.to_string());
             }
         }
-        missing.sort();
-        missing.dedup();
+        d.missing.sort();
+        d.missing.dedup();
         let eligible = outcome == Outcome::Eligible;
         let n_items = p.ir.entitlement.items.len();
-        let items = if eligible {
-            p.ir.entitlement
-                .items
-                .iter()
-                .zip(
-                    self.out
-                        .items
-                        .get(i * n_items..(i + 1) * n_items)
-                        .unwrap_or(&[]),
-                )
-                .map(|(it, s)| ItemResult {
-                    id: it.id.clone(),
-                    kind: it.kind,
-                    applied: s.applied,
-                    amount: s.amount,
-                    currency: if it.kind == ItemKind::Cash {
-                        p.ir.currency
-                    } else {
-                        None
-                    },
-                    unit: it.unit.clone(),
-                    rate: s.rate.filter(|_| it.times.is_some()),
-                    multiplier: s.multiplier,
-                    max_multiplier: s.max_multiplier,
-                    value: s.value,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let cash = match (eligible && p.has_cash, p.ir.currency, self.out.cash.get(i)) {
+        d.items.clear();
+        if eligible {
+            d.items.extend(
+                p.ir.entitlement
+                    .items
+                    .iter()
+                    .zip(
+                        self.out
+                            .items
+                            .get(i * n_items..(i + 1) * n_items)
+                            .unwrap_or(&[]),
+                    )
+                    .map(|(it, s)| ItemResult {
+                        id: it.id.clone(),
+                        kind: it.kind,
+                        applied: s.applied,
+                        amount: s.amount,
+                        currency: if it.kind == ItemKind::Cash {
+                            p.ir.currency
+                        } else {
+                            None
+                        },
+                        unit: it.unit.clone(),
+                        rate: s.rate.filter(|_| it.times.is_some()),
+                        multiplier: s.multiplier,
+                        max_multiplier: s.max_multiplier,
+                        value: s.value,
+                    }),
+            );
+        }
+        d.cash = match (eligible && p.has_cash, p.ir.currency, self.out.cash.get(i)) {
             (true, Some(currency), Some(c)) => Some(CashTotals {
                 currency,
                 items_total: c.items_total,
@@ -325,42 +370,27 @@ impl<'b> BatchResult<'b> {
             }),
             _ => None,
         };
-        let in_kind = if eligible {
-            p.units_of_measure
-                .iter()
-                .zip(self.in_kind_totals(i))
-                .map(|(u, q)| QuantityTotal {
-                    unit: u.clone(),
-                    quantity: *q,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let scores = self.scores(i);
-
-        let explanation = self.out.explanations.get(i).cloned().flatten();
-        let (compliance, priority, rank_keys) = if eligible && p.run_checks {
+        d.in_kind.clear();
+        if eligible {
+            d.in_kind
+                .extend(
+                    p.units_of_measure
+                        .iter()
+                        .zip(self.in_kind_totals(i))
+                        .map(|(u, q)| QuantityTotal {
+                            unit: u.clone(),
+                            quantity: *q,
+                        }),
+                );
+        }
+        d.scores = self.scores(i);
+        d.explanation = self.out.explanations.get(i).cloned().flatten();
+        (d.compliance, d.priority, d.rank_keys) = if eligible && p.run_checks {
             self.run_columns(i)
         } else {
             Default::default()
         };
-        Ok(Decision {
-            unit_id,
-            program: p.program_ref.clone(),
-            as_of: self.as_of,
-            outcome,
-            rules,
-            missing,
-            items,
-            cash,
-            in_kind,
-            scores,
-            explanation,
-            compliance,
-            priority,
-            rank_keys,
-        })
+        Ok(())
     }
 
     /// Compliance and priority outcomes and ranking keys of unit `i`.
