@@ -78,10 +78,7 @@ fn a_rewritten_record_equals_a_fresh_one() {
         for explain in [false, true] {
             let result = program.run(&batch, as_of, &EvalOptions { explain });
             let n = result.len();
-            for order in [
-                (0..n).collect::<Vec<_>>(),
-                (0..n).rev().collect::<Vec<_>>(),
-            ] {
+            for order in [(0..n).collect::<Vec<_>>(), (0..n).rev().collect::<Vec<_>>()] {
                 let mut record: Option<Decision> = None;
                 for i in order {
                     let fresh = result.decision(i);
@@ -109,5 +106,8 @@ fn a_rewritten_record_equals_a_fresh_one() {
     }
     // The corpus has every kind of decision, errors included.
     assert!(programs_seen > 50, "{programs_seen} programs");
-    assert!(units_seen > 200 && errors_seen > 0, "{units_seen} {errors_seen}");
+    assert!(
+        units_seen > 200 && errors_seen > 0,
+        "{units_seen} {errors_seen}"
+    );
 }
