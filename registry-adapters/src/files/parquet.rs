@@ -193,17 +193,26 @@ fn guarded<T>(
 /// # Errors
 /// G0001 (cannot open), G0006 (not a Parquet file, or its footer cannot be read).
 pub(crate) fn column_names(path: &Path) -> Result<Vec<String>, RegistryError> {
-    let file = File::open(path).map_err(|e| RegistryError::io("open", path, e))?;
-    let builder = guarded(path, 1, || {
-        ParquetRecordBatchReaderBuilder::try_new(file)
-            .map_err(|e| malformed(path, 1, "not a readable Parquet file", e))
-    })?;
+    let (builder, _) = footer(path)?;
     Ok(builder
         .schema()
         .fields()
         .iter()
         .map(|f| f.name().trim().to_string())
         .collect())
+}
+
+/// Opens `path` and reads its footer; also gives the file's size.
+fn footer(
+    path: &Path,
+) -> Result<(ParquetRecordBatchReaderBuilder<File>, Option<u64>), RegistryError> {
+    let file = File::open(path).map_err(|e| RegistryError::io("open", path, e))?;
+    let size = file.metadata().ok().map(|m| m.len());
+    let builder = guarded(path, 1, || {
+        ParquetRecordBatchReaderBuilder::try_new(file)
+            .map_err(|e| malformed(path, 1, "not a readable Parquet file", e))
+    })?;
+    Ok((builder, size))
 }
 
 impl ParquetRows {
@@ -218,12 +227,7 @@ impl ParquetRows {
         display: Arc<str>,
         wanted: &[Wanted],
     ) -> Result<ParquetRows, RegistryError> {
-        let file = File::open(path).map_err(|e| RegistryError::io("open", path, e))?;
-        let size = file.metadata().ok().map(|m| m.len());
-        let builder = guarded(path, 1, || {
-            ParquetRecordBatchReaderBuilder::try_new(file)
-                .map_err(|e| malformed(path, 1, "not a readable Parquet file", e))
-        })?;
+        let (builder, size) = footer(path)?;
         let schema = Arc::clone(builder.schema());
         let names: Vec<String> = schema
             .fields()
@@ -380,10 +384,25 @@ fn write_cell(a: &dyn Array, i: usize, out: &mut String) -> Result<(), BadCell> 
             }
         };
     }
+    // Rust's `Display` of a float is the shortest text that reads back as the same float, without
+    // an exponent.
+    macro_rules! float {
+        ($t:ty) => {
+            if let Some(p) = a.as_primitive_opt::<$t>() {
+                let v = p.value(i);
+                if !v.is_finite() {
+                    return Err(NOT_FINITE);
+                }
+                let _ = write!(out, "{v}");
+            }
+        };
+    }
     macro_rules! decimal {
         ($t:ty, $scale:expr) => {
             if let Some(p) = a.as_primitive_opt::<$t>() {
-                decimal_text(&p.value(i).to_string(), $scale, out);
+                let start = out.len();
+                let _ = write!(out, "{}", p.value(i));
+                apply_scale(out, start, $scale);
             }
         };
     }
@@ -417,26 +436,8 @@ fn write_cell(a: &dyn Array, i: usize, out: &mut String) -> Result<(), BadCell> 
         DataType::UInt16 => int!(UInt16Type),
         DataType::UInt32 => int!(UInt32Type),
         DataType::UInt64 => int!(UInt64Type),
-        DataType::Float32 => {
-            if let Some(p) = a.as_primitive_opt::<arrow_array::types::Float32Type>() {
-                let v = p.value(i);
-                if !v.is_finite() {
-                    return Err(NOT_FINITE);
-                }
-                // Rust's `Display` of a float is the shortest text that reads back as the same
-                // float, without an exponent.
-                let _ = write!(out, "{v}");
-            }
-        }
-        DataType::Float64 => {
-            if let Some(p) = a.as_primitive_opt::<arrow_array::types::Float64Type>() {
-                let v = p.value(i);
-                if !v.is_finite() {
-                    return Err(NOT_FINITE);
-                }
-                let _ = write!(out, "{v}");
-            }
-        }
+        DataType::Float32 => float!(arrow_array::types::Float32Type),
+        DataType::Float64 => float!(arrow_array::types::Float64Type),
         DataType::Decimal32(_, s) => decimal!(Decimal32Type, *s),
         DataType::Decimal64(_, s) => decimal!(Decimal64Type, *s),
         DataType::Decimal128(_, s) => decimal!(Decimal128Type, *s),
@@ -543,35 +544,23 @@ fn date_of(days: i64) -> Option<chrono::NaiveDate> {
     epoch.checked_add_signed(delta)
 }
 
-/// Appends the decimal whose unscaled value is written `digits` (with its sign) at `scale`.
-fn decimal_text(digits: &str, scale: i8, out: &mut String) {
-    let (sign, digits) = match digits.strip_prefix('-') {
-        Some(d) => ("-", d),
-        None => ("", digits),
-    };
+/// Places the decimal point in the unscaled value written at `out[start..]` (with its sign),
+/// for `scale`: in place, with no allocation per cell.
+fn apply_scale(out: &mut String, start: usize, scale: i8) {
+    // Scales of an `i8`: at most 128 zeros.
+    const ZEROS: &str = "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000";
+    let digits = start + usize::from(out.get(start..).is_some_and(|t| t.starts_with('-')));
+    let n = out.len().saturating_sub(digits);
+    let scale_digits = usize::from(scale.unsigned_abs());
     if scale <= 0 {
-        out.push_str(sign);
-        out.push_str(digits);
-        if digits != "0" {
-            for _ in 0..scale.unsigned_abs() {
-                out.push('0');
-            }
+        if out.get(digits..) != Some("0") {
+            out.push_str(ZEROS.get(..scale_digits).unwrap_or(ZEROS));
         }
-        return;
-    }
-    let scale = usize::from(scale.unsigned_abs());
-    out.push_str(sign);
-    if digits.len() <= scale {
-        out.push_str("0.");
-        for _ in digits.len()..scale {
-            out.push('0');
-        }
-        out.push_str(digits);
+    } else if n <= scale_digits {
+        out.insert_str(digits, "0.");
+        out.insert_str(digits + 2, ZEROS.get(..scale_digits - n).unwrap_or(ZEROS));
     } else {
-        let (whole, frac) = digits.split_at(digits.len() - scale);
-        out.push_str(whole);
-        out.push('.');
-        out.push_str(frac);
+        out.insert(out.len() - scale_digits, '.');
     }
 }
 
@@ -631,9 +620,10 @@ mod tests {
     use super::*;
 
     fn dec(digits: &str, scale: i8) -> String {
-        let mut s = String::new();
-        decimal_text(digits, scale, &mut s);
-        s
+        // After other text, as in a row's buffer.
+        let mut t = format!("cell;{digits}");
+        apply_scale(&mut t, 5, scale);
+        t.strip_prefix("cell;").unwrap().to_string()
     }
 
     #[test]
