@@ -1,7 +1,7 @@
 //! A compiled program: compile once, evaluate many.
 
 use crate::batch::{Batch, BatchBuilder, Layout};
-use crate::eval::results::{BatchResult, ChunkOut};
+use crate::eval::results::{BatchResult, ChunkOut, PART};
 use crate::eval::{Env, EvalOptions, ParamAt, State};
 use crate::model::Unit;
 use crate::result::{Decision, ProgramRef, UnitError};
@@ -456,12 +456,11 @@ impl Program {
         as_of: NaiveDate,
         options: &EvalOptions,
     ) -> BatchResult<'b> {
-        const CHUNK: usize = 1024;
         let inner: &Inner = &self.0;
         let params = self.params_at(as_of);
         let n = batch.len();
         let chunk = |range: std::ops::Range<usize>| {
-            let mut out = ChunkOut::default();
+            let mut out = ChunkOut::with_capacity(inner, range.len(), options.explain);
             let mut st = State::new(inner);
             for row in range {
                 let env = Env {
@@ -475,8 +474,8 @@ impl Program {
             }
             out
         };
-        let ranges: Vec<std::ops::Range<usize>> = (0..n.div_ceil(CHUNK))
-            .map(|c| c * CHUNK..((c + 1) * CHUNK).min(n))
+        let ranges: Vec<std::ops::Range<usize>> = (0..n.div_ceil(PART))
+            .map(|c| c * PART..((c + 1) * PART).min(n))
             .collect();
         // One chunk is evaluated on this thread: handing it to the pool costs more than it saves.
         #[cfg(feature = "parallel")]
@@ -488,17 +487,6 @@ impl Program {
         };
         #[cfg(not(feature = "parallel"))]
         let parts: Vec<ChunkOut> = ranges.into_iter().map(chunk).collect();
-        let mut out = ChunkOut::default();
-        for p in parts {
-            out.append(p);
-        }
-        let words = inner.missing_names.len().div_ceil(64);
-        BatchResult {
-            program: self.clone(),
-            batch,
-            as_of,
-            out,
-            words,
-        }
+        BatchResult::new(self.clone(), batch, as_of, parts)
     }
 }

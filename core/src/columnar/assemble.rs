@@ -51,6 +51,12 @@ impl Scratch {
     }
 }
 
+fn grow<T: Default + Clone>(v: &mut Vec<T>, len: usize) {
+    if v.len() < len {
+        v.resize(len, T::default());
+    }
+}
+
 fn truth(cols: &[Col], r: usize, u: usize) -> Option<bool> {
     match cols.get(r) {
         Some(Col::Bool(v)) => v.get(u).copied().flatten(),
@@ -78,12 +84,11 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize) {
     s.status.resize(n, None);
     s.truths.clear();
     s.truths.resize(n * n_rules, Truth::Unknown);
-    s.items.clear();
-    s.items.resize(n * n_items, ItemSlot::default());
-    s.cash.clear();
-    s.cash.resize(n, FxCash::default());
-    s.in_kind.clear();
-    s.in_kind.resize(n * n_uom, Fx::ZERO);
+    // Entitlement slots are written (in-kind totals zeroed) for each eligible unit only, and read
+    // for those only: they are sized once, never cleared.
+    grow(&mut s.items, n * n_items);
+    grow(&mut s.cash, n);
+    grow(&mut s.in_kind, n * n_uom);
     s.scores.clear();
     s.scores.resize(n * n_scores, None);
     let cols = &ws.cols;
@@ -187,6 +192,7 @@ fn entitlement(
 ) -> Option<FxCash> {
     let mut cash_sum = Fx::ZERO;
     let mut matched = false;
+    in_kind.fill(Fx::ZERO);
     for (idx, ((item, regs), out)) in inner
         .ir
         .entitlement
@@ -364,7 +370,6 @@ pub(crate) fn emit(
             Some(c) => {
                 out.items
                     .extend_from_slice(s.items.get(u * n_items..(u + 1) * n_items).unwrap_or(&[]));
-                out.cash.push(c);
                 out.in_kind.extend(
                     s.in_kind
                         .get(u * n_uom..(u + 1) * n_uom)
@@ -372,8 +377,10 @@ pub(crate) fn emit(
                         .iter()
                         .map(|q| q.to_dec()),
                 );
+                out.cash.push(c);
+                out.push_last_entitlement();
             }
-            None => out.push_empty_entitlement(inner),
+            None => out.push_no_entitlement(),
         }
     }
 }

@@ -49,7 +49,7 @@ pub(crate) const MIN_UNITS: usize = 16;
 
 /// Units per chunk: large enough to amortise each operation's dispatch, small enough for the
 /// chunk's columns to stay in cache.
-const CHUNK: usize = 1024;
+const CHUNK: usize = crate::eval::results::PART;
 
 /// Evaluates a batch with the columnar plan; `None` when this batch must go to the interpreter as a
 /// whole (an explanation was asked for, or a parameter used has no value on `as_of`).
@@ -81,7 +81,7 @@ pub(crate) fn run_counted<'b>(
         .map(|c| c * CHUNK..((c + 1) * CHUNK).min(n))
         .collect();
     let chunk = |ws: &mut exec::Workspace, range: std::ops::Range<usize>| {
-        let mut out = ChunkOut::default();
+        let mut out = ChunkOut::with_capacity(inner, range.len(), false);
         let mut st = State::new(inner);
         let mut interpreted = 0usize;
         let mut fallback = |row: usize, out: &mut ChunkOut| {
@@ -123,31 +123,10 @@ pub(crate) fn run_counted<'b>(
         let mut ws = exec::Workspace::new(plan);
         ranges.into_iter().map(|r| chunk(&mut ws, r)).collect()
     };
-    let mut out = ChunkOut::default();
-    // One allocation per column: appending part by part would copy the growing columns again
-    // and again.
-    let total = |f: fn(&ChunkOut) -> usize| parts.iter().map(|(p, _)| f(p)).sum::<usize>();
-    out.status.reserve_exact(total(|p| p.status.len()));
-    out.rule_truth.reserve_exact(total(|p| p.rule_truth.len()));
-    out.missing.reserve_exact(total(|p| p.missing.len()));
-    out.items.reserve_exact(total(|p| p.items.len()));
-    out.cash.reserve_exact(total(|p| p.cash.len()));
-    out.in_kind.reserve_exact(total(|p| p.in_kind.len()));
-    out.scores.reserve_exact(total(|p| p.scores.len()));
-    let mut interpreted = 0;
-    for (p, k) in parts {
-        out.append(p);
-        interpreted += k;
-    }
-    let words = inner.missing_names.len().div_ceil(64);
+    let interpreted = parts.iter().map(|(_, k)| k).sum();
+    let parts = parts.into_iter().map(|(p, _)| p).collect();
     Some((
-        BatchResult {
-            program: program.clone(),
-            batch,
-            as_of,
-            out,
-            words,
-        },
+        BatchResult::new(program.clone(), batch, as_of, parts),
         interpreted,
     ))
 }
@@ -157,19 +136,6 @@ impl Program {
     /// programs that use what the columnar plan does not express are interpreted unit by unit.
     pub fn is_columnar(&self) -> bool {
         self.inner().columnar.is_some()
-    }
-}
-
-impl BatchResult<'_> {
-    /// Every result column rendered as text (statuses, rule outcomes, missing inputs, items, cash
-    /// totals, in-kind totals, scores, run-model columns, errors), with each amount's exact digits
-    /// and sign: two evaluations agree bit for bit when their digests are equal.
-    pub fn columns_digest(&self) -> String {
-        let o = &self.out;
-        format!(
-            "status {:?}\nrules {:?}\nmissing {:?}\nitems {:?}\ncash {:?}\nin_kind {:?}\nscores {:?}\ncompliance {:?}\npriority {:?}\nrank {:?}\nerrors {:?}\nexplanations {}",
-            o.status, o.rule_truth, o.missing, o.items, o.cash, o.in_kind, o.scores, o.compliance, o.priority, o.rank_keys, o.errors, o.explanations.len()
-        )
     }
 }
 

@@ -4,6 +4,7 @@
 //! one set of scratch buffers, so evaluating a unit allocates nothing on the heap unless the program
 //! builds text (`lower`, `upper`) or an explanation was asked for.
 
+pub(crate) mod batch_result;
 mod entitlement;
 mod explain_build;
 pub(crate) mod expr;
@@ -318,13 +319,15 @@ impl<'a> Env<'a> {
         // Entitlement.
         let items_start = out.items.len();
         if outcome == Outcome::Eligible {
-            if !self.entitlement(st, out)? {
+            if self.entitlement(st, out)? {
+                out.push_last_entitlement();
+            } else {
                 outcome = Outcome::Undetermined;
                 out.items.truncate(items_start);
-                out.push_empty_entitlement(self.p);
+                out.push_no_entitlement();
             }
         } else {
-            out.push_empty_entitlement(self.p);
+            out.push_no_entitlement();
         }
         if self.p.run_checks {
             self.run_checks(st, out, outcome == Outcome::Eligible)?;

@@ -1,17 +1,11 @@
-//! Columnar results of a batch, and their materialisation as [`Decision`]s.
+//! Columnar results of a part of a batch, as the interpreter and the columnar plan write them.
 
-use crate::batch::Batch;
+pub use super::batch_result::BatchResult;
 use crate::error::EvalError;
 use crate::explain::Explanation;
-use crate::program::{Inner, Program};
-use crate::result::{
-    CashTotals, ComplianceOutcome, ComponentResult, Decision, ItemResult, Outcome, PriorityOutcome,
-    QuantityTotal, RuleOutcome, ScoreResult, Truth, UnitError,
-};
-use chrono::NaiveDate;
-use entitle_dsl::ast::ItemKind;
+use crate::program::Inner;
+use crate::result::Truth;
 use rust_decimal::Decimal;
-use std::sync::Arc;
 
 /// A unit's status in a batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,14 +53,26 @@ pub(crate) struct CashSlot {
     pub floor: Option<Decimal>,
 }
 
+/// [`ChunkOut::ent`] of a unit without an entitlement (every unit that is not eligible).
+pub(crate) const NO_ENT: u32 = u32::MAX;
+
 /// Results of a chunk of units, column by column.
+///
+/// The entitlement columns (`items`, `cash`, `in_kind`) hold rows for eligible units only, and
+/// `ent` maps each unit to its row: most units of a large run are not eligible, and a row of
+/// decimals per unit was most of the memory a batch's results took and wrote.
 #[derive(Default)]
 pub(crate) struct ChunkOut {
     pub status: Vec<UnitStatus>,
     pub rule_truth: Vec<Truth>,
     pub missing: Vec<u64>,
+    /// Per unit: its entitlement row, or [`NO_ENT`].
+    pub ent: Vec<u32>,
+    /// Per entitlement row: one slot per item.
     pub items: Vec<ItemSlot>,
+    /// Per entitlement row.
     pub cash: Vec<CashSlot>,
+    /// Per entitlement row: one total per unit of measure.
     pub in_kind: Vec<Decimal>,
     /// Scores (`score`): for each score, its value then its components' (unknown: `None`).
     pub scores: Vec<Option<Decimal>>,
@@ -83,6 +89,7 @@ pub(crate) struct ChunkOut {
 /// Lengths of every column, to undo a unit that failed half-way.
 pub(crate) struct Mark {
     rules: usize,
+    ent: usize,
     missing: usize,
     items: usize,
     cash: usize,
@@ -96,9 +103,32 @@ pub(crate) struct Mark {
 }
 
 impl ChunkOut {
+    /// Empty columns with room for `units` units (and, for the entitlement rows, as many as a
+    /// part of a large run usually needs), so that a part is written without regrowing them.
+    pub(crate) fn with_capacity(p: &Inner, units: usize, explain: bool) -> ChunkOut {
+        let run = &p.ir.run;
+        let rows = units / 4 + 1;
+        ChunkOut {
+            status: Vec::with_capacity(units),
+            rule_truth: Vec::with_capacity(units * p.ir.rules.len()),
+            missing: Vec::with_capacity(units * p.missing_names.len().div_ceil(64)),
+            ent: Vec::with_capacity(units),
+            items: Vec::with_capacity(rows * p.ir.entitlement.items.len()),
+            cash: Vec::with_capacity(rows),
+            in_kind: Vec::with_capacity(rows * p.units_of_measure.len()),
+            scores: Vec::with_capacity(units * p.score_slots),
+            errors: Vec::new(),
+            explanations: Vec::with_capacity(if explain { units } else { 0 }),
+            compliance: Vec::with_capacity(units * run.compliance.len()),
+            priority: Vec::with_capacity(units * run.priority().len()),
+            rank_keys: Vec::with_capacity(units * run.rank().len()),
+        }
+    }
+
     pub(crate) fn mark(&self) -> Mark {
         Mark {
             rules: self.rule_truth.len(),
+            ent: self.ent.len(),
             missing: self.missing.len(),
             items: self.items.len(),
             cash: self.cash.len(),
@@ -114,6 +144,7 @@ impl ChunkOut {
 
     pub(crate) fn rollback(&mut self, m: &Mark) {
         self.rule_truth.truncate(m.rules);
+        self.ent.truncate(m.ent);
         self.missing.truncate(m.missing);
         self.items.truncate(m.items);
         self.cash.truncate(m.cash);
@@ -126,14 +157,29 @@ impl ChunkOut {
         self.rank_keys.truncate(m.rank_keys);
     }
 
-    pub(crate) fn push_empty_entitlement(&mut self, p: &Inner) {
-        self.items.extend(std::iter::repeat_n(
-            ItemSlot::default(),
-            p.ir.entitlement.items.len(),
-        ));
-        self.cash.push(CashSlot::default());
-        self.in_kind
-            .extend(std::iter::repeat_n(Decimal::ZERO, p.units_of_measure.len()));
+    /// Records that the unit being written has no entitlement.
+    pub(crate) fn push_no_entitlement(&mut self) {
+        self.ent.push(NO_ENT);
+    }
+
+    /// Records that the unit being written has the entitlement row just pushed (its items, its
+    /// in-kind totals and, last, its cash).
+    pub(crate) fn push_last_entitlement(&mut self) {
+        let row = self
+            .cash
+            .len()
+            .checked_sub(1)
+            .and_then(|r| u32::try_from(r).ok());
+        self.ent.push(row.unwrap_or(NO_ENT));
+    }
+
+    /// The entitlement row of unit `i`.
+    pub(crate) fn row(&self, i: usize) -> Option<usize> {
+        self.ent
+            .get(i)
+            .copied()
+            .filter(|r| *r != NO_ENT)
+            .map(|r| r as usize)
     }
 
     /// Placeholders for a unit that failed, so every column stays aligned.
@@ -142,7 +188,7 @@ impl ChunkOut {
             .extend(std::iter::repeat_n(Truth::Unknown, p.ir.rules.len()));
         self.scores.extend(std::iter::repeat_n(None, p.score_slots));
 
-        self.push_empty_entitlement(p);
+        self.push_no_entitlement();
         self.missing.extend(std::iter::repeat_n(0, words));
         let run = &p.ir.run;
         self.compliance
@@ -155,340 +201,14 @@ impl ChunkOut {
             self.explanations.push(None);
         }
     }
-
-    pub(crate) fn append(&mut self, mut other: ChunkOut) {
-        let offset = self.status.len();
-        self.status.append(&mut other.status);
-        self.rule_truth.append(&mut other.rule_truth);
-        self.missing.append(&mut other.missing);
-        self.items.append(&mut other.items);
-        self.cash.append(&mut other.cash);
-        self.in_kind.append(&mut other.in_kind);
-        self.scores.append(&mut other.scores);
-
-        self.errors
-            .extend(other.errors.into_iter().map(|(i, e)| (i + offset, e)));
-        self.explanations.append(&mut other.explanations);
-        self.compliance.append(&mut other.compliance);
-        self.priority.append(&mut other.priority);
-        self.rank_keys.append(&mut other.rank_keys);
-    }
 }
 
-/// The results of evaluating a [`Batch`], kept in columns; [`BatchResult::decision`] builds the
-/// record of one unit on demand.
-pub struct BatchResult<'b> {
-    pub(crate) program: Program,
-    pub(crate) batch: &'b Batch,
-    pub(crate) as_of: NaiveDate,
-    pub(crate) out: ChunkOut,
-    pub(crate) words: usize,
-}
+/// Units per [`ChunkOut`] in a [`BatchResult`](super::batch_result::BatchResult): both the
+/// columnar plan and the interpreter evaluate a batch in parts of this many units (the last part
+/// may be shorter), and the result keeps the parts as they are instead of copying them into one.
+pub(crate) const PART: usize = 1024;
 
-impl<'b> BatchResult<'b> {
-    /// Number of units.
-    pub fn len(&self) -> usize {
-        self.out.status.len()
-    }
-
-    /// True when the batch was empty.
-    pub fn is_empty(&self) -> bool {
-        self.out.status.is_empty()
-    }
-
-    /// The status of unit `i`.
-    pub fn status(&self, i: usize) -> UnitStatus {
-        self.out.status.get(i).copied().unwrap_or(UnitStatus::Error)
-    }
-
-    /// The error of unit `i`, if it failed.
-    pub fn error(&self, i: usize) -> Option<&EvalError> {
-        self.out
-            .errors
-            .binary_search_by_key(&i, |(j, _)| *j)
-            .ok()
-            .and_then(|k| self.out.errors.get(k))
-            .map(|(_, e)| e)
-    }
-
-    /// The cash total of unit `i` (eligible units of programs with cash items).
-    pub fn cash_total(&self, i: usize) -> Option<Decimal> {
-        if self.status(i) != UnitStatus::Eligible || !self.program.inner().has_cash {
-            return None;
-        }
-        self.out.cash.get(i).map(|c| c.total)
-    }
-
-    /// The in-kind totals of unit `i`, by unit of measure (in [`Program::units_of_measure`] order).
-    pub fn in_kind_totals(&self, i: usize) -> &[Decimal] {
-        let n = self.program.inner().units_of_measure.len();
-        self.out.in_kind.get(i * n..(i + 1) * n).unwrap_or(&[])
-    }
-
-    /// The unit's id.
-    pub fn unit_id(&self, i: usize) -> &str {
-        self.batch.unit_id(i).unwrap_or("")
-    }
-
-    /// The decision record of unit `i`, or its error.
-    ///
-    /// # Errors
-    /// The unit's [`UnitError`] when it could not be evaluated.
-    pub fn decision(&self, i: usize) -> Result<Decision, UnitError> {
-        let mut d = Decision {
-            unit_id: String::new(),
-            program: self.program.inner().program_ref.clone(),
-            as_of: self.as_of,
-            outcome: Outcome::NotEligible,
-            rules: Vec::new(),
-            missing: Vec::new(),
-            items: Vec::new(),
-            cash: None,
-            in_kind: Vec::new(),
-            scores: Vec::new(),
-            explanation: None,
-            compliance: Vec::new(),
-            priority: Vec::new(),
-            rank_keys: Vec::new(),
-        };
-        self.decision_into(i, &mut d)?;
-        Ok(d)
-    }
-
-    /// Writes the decision record of unit `i` over `d`, reusing its strings and vectors: what a
-    /// writer of millions of records calls, so that a record costs no allocation in the common
-    /// case. `d` is left as it was when the unit has an error.
-    ///
-    /// # Errors
-    /// The unit's [`UnitError`] when it could not be evaluated.
-    pub fn decision_into(&self, i: usize, d: &mut Decision) -> Result<(), UnitError> {
-        let p = self.program.inner();
-        let outcome = match self.status(i) {
-            UnitStatus::Eligible => Outcome::Eligible,
-            UnitStatus::NotEligible => Outcome::NotEligible,
-            UnitStatus::Undetermined => Outcome::Undetermined,
-            UnitStatus::Error => {
-                let error = self.error(i).cloned().unwrap_or(EvalError::InvalidUnit {
-                    reason: "unknown failure".into(),
-                });
-                return Err(UnitError {
-                    unit_id: self.unit_id(i).to_string(),
-                    error,
-                });
-            }
-        };
-        d.unit_id.clear();
-        d.unit_id.push_str(self.unit_id(i));
-        if !Arc::ptr_eq(&d.program, &p.program_ref) {
-            d.program = p.program_ref.clone();
-        }
-        d.as_of = self.as_of;
-        d.outcome = outcome;
-        let n_rules = p.ir.rules.len();
-        let truths = self
-            .out
-            .rule_truth
-            .get(i * n_rules..(i + 1) * n_rules)
-            .unwrap_or(&[]);
-        d.rules.truncate(truths.len());
-        for (k, (r, t)) in p.ir.rules.iter().zip(truths).enumerate() {
-            match d.rules.get_mut(k) {
-                Some(slot) => {
-                    if slot.id != r.id {
-                        slot.id.clear();
-                        slot.id.push_str(&r.id);
-                    }
-                    slot.kind = r.kind;
-                    slot.outcome = *t;
-                }
-                None => d.rules.push(RuleOutcome {
-                    id: r.id.clone(),
-                    kind: r.kind,
-                    outcome: *t,
-                }),
-            }
-        }
-        let words = self.words;
-        let bits = self
-            .out
-            .missing
-            .get(i * words..(i + 1) * words)
-            .unwrap_or(&[]);
-        d.missing.clear();
-        for (bit, name) in p.missing_names.iter().enumerate() {
-            if bits
-                .get(bit / 64)
-                .is_some_and(|w| w & (1 << (bit % 64)) != 0)
-            {
-                d.missing.push(name.to_string());
-            }
-        }
-        d.missing.sort();
-        d.missing.dedup();
-        let eligible = outcome == Outcome::Eligible;
-        let n_items = p.ir.entitlement.items.len();
-        d.items.clear();
-        if eligible {
-            d.items.extend(
-                p.ir.entitlement
-                    .items
-                    .iter()
-                    .zip(
-                        self.out
-                            .items
-                            .get(i * n_items..(i + 1) * n_items)
-                            .unwrap_or(&[]),
-                    )
-                    .map(|(it, s)| ItemResult {
-                        id: it.id.clone(),
-                        kind: it.kind,
-                        applied: s.applied,
-                        amount: s.amount,
-                        currency: if it.kind == ItemKind::Cash {
-                            p.ir.currency
-                        } else {
-                            None
-                        },
-                        unit: it.unit.clone(),
-                        rate: s.rate.filter(|_| it.times.is_some()),
-                        multiplier: s.multiplier,
-                        max_multiplier: s.max_multiplier,
-                        value: s.value,
-                    }),
-            );
-        }
-        d.cash = match (eligible && p.has_cash, p.ir.currency, self.out.cash.get(i)) {
-            (true, Some(currency), Some(c)) => Some(CashTotals {
-                currency,
-                items_total: c.items_total,
-                capped: c.capped,
-                floored: c.floored,
-                rounded: c.rounded,
-                total: c.total,
-                fee: c.fee,
-                net: c.net,
-            }),
-            _ => None,
-        };
-        d.in_kind.clear();
-        if eligible {
-            d.in_kind
-                .extend(
-                    p.units_of_measure
-                        .iter()
-                        .zip(self.in_kind_totals(i))
-                        .map(|(u, q)| QuantityTotal {
-                            unit: u.clone(),
-                            quantity: *q,
-                        }),
-                );
-        }
-        d.scores = self.scores(i);
-        d.explanation = self.out.explanations.get(i).cloned().flatten();
-        (d.compliance, d.priority, d.rank_keys) = if eligible && p.run_checks {
-            self.run_columns(i)
-        } else {
-            Default::default()
-        };
-        Ok(())
-    }
-
-    /// Compliance and priority outcomes and ranking keys of unit `i`.
-    fn run_columns(
-        &self,
-        i: usize,
-    ) -> (
-        Vec<ComplianceOutcome>,
-        Vec<PriorityOutcome>,
-        Vec<entitle_dsl::Value>,
-    ) {
-        let run = &self.program.inner().ir.run;
-        let slice = |v: &'_ [Truth], n: usize| -> Vec<Truth> {
-            v.get(i * n..(i + 1) * n).unwrap_or(&[]).to_vec()
-        };
-        let compliance = run
-            .compliance
-            .iter()
-            .zip(slice(&self.out.compliance, run.compliance.len()))
-            .map(|(r, t)| ComplianceOutcome {
-                id: r.id.clone(),
-                outcome: t,
-                otherwise: r.otherwise,
-            })
-            .collect();
-        let priority = run
-            .priority()
-            .iter()
-            .zip(slice(&self.out.priority, run.priority().len()))
-            .map(|(r, t)| PriorityOutcome {
-                id: r.id.clone(),
-                outcome: t,
-            })
-            .collect();
-        let n = run.rank().len();
-        let keys = self.out.rank_keys.get(i * n..(i + 1) * n).unwrap_or(&[]);
-        let rank_keys = run
-            .rank()
-            .iter()
-            .zip(keys)
-            .map(|(k, v)| super::run_checks::key_value(*v, &k.expr.ty))
-            .collect();
-        (compliance, priority, rank_keys)
-    }
-
-    /// The ranking keys of unit `i` as stored (dates as day numbers); empty for programs that do
-    /// not rank or units that are not eligible.
-    pub(crate) fn rank_key_slots(&self, i: usize) -> &[Option<Decimal>] {
-        let n = self.program.inner().ir.run.rank().len();
-        self.out.rank_keys.get(i * n..(i + 1) * n).unwrap_or(&[])
-    }
-
-    /// Compliance outcomes of unit `i`, in written order.
-    pub(crate) fn compliance_slots(&self, i: usize) -> &[Truth] {
-        let n = self.program.inner().ir.run.compliance.len();
-        self.out.compliance.get(i * n..(i + 1) * n).unwrap_or(&[])
-    }
-
-    /// Priority outcomes of unit `i`, in written order.
-    pub(crate) fn priority_slots(&self, i: usize) -> &[Truth] {
-        let n = self.program.inner().ir.run.priority().len();
-        self.out.priority.get(i * n..(i + 1) * n).unwrap_or(&[])
-    }
-
-    /// The scores of unit `i`, each with its components.
-    pub fn scores(&self, i: usize) -> Vec<ScoreResult> {
-        let p = self.program.inner();
-        let n = p.score_slots;
-        let mut values = self
-            .out
-            .scores
-            .get(i * n..(i + 1) * n)
-            .unwrap_or(&[])
-            .iter()
-            .copied();
-        p.ir.scores
-            .iter()
-            .map(|s| {
-                let value = values.next().flatten();
-                let components = s
-                    .components
-                    .iter()
-                    .map(|c| ComponentResult {
-                        id: c.id.clone(),
-                        value: values.next().flatten(),
-                    })
-                    .collect();
-                ScoreResult {
-                    id: s.id.clone(),
-                    value,
-                    components,
-                }
-            })
-            .collect()
-    }
-
-    /// Every unit's decision or error, in batch order.
-    pub fn decisions(&self) -> impl Iterator<Item = Result<Decision, UnitError>> + '_ {
-        (0..self.len()).map(|i| self.decision(i))
-    }
+/// The `n` slots of unit (or row) `k` in a column with `n` slots each.
+pub(crate) fn slots<T>(v: &[T], k: usize, n: usize) -> &[T] {
+    v.get(k * n..(k + 1) * n).unwrap_or(&[])
 }

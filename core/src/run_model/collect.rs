@@ -167,7 +167,6 @@ impl Collector {
     pub fn collect(&self, result: &BatchResult<'_>, out: &mut Vec<RunUnit>) {
         let p = self.program.inner();
         let batch = result.batch;
-        let n_rules = p.ir.rules.len();
         out.reserve(result.len());
         for i in 0..result.len() {
             let mut u = RunUnit {
@@ -188,11 +187,7 @@ impl Collector {
                 }
             }
             if u.outcome == Some(Outcome::NotEligible) {
-                let truths = result
-                    .out
-                    .rule_truth
-                    .get(i * n_rules..(i + 1) * n_rules)
-                    .unwrap_or(&[]);
+                let truths = result.rule_truths(i);
                 u.failed =
                     p.ir.rules
                         .iter()
