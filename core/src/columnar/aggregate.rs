@@ -28,8 +28,8 @@ pub(super) fn aggregate(
         }
     };
     if let (Aggregate::Count, Col::Num(d)) = (func, &mut *out) {
-        // The common case, in one tight loop: members counted, unknown if a filter is.
-        let all = [Some(true)];
+        // The common case, in one tight loop without branches on the data (members' filters
+        // are as good as random): members counted, unknown if a filter is.
         for (u, slot) in d.iter_mut().enumerate().take(n) {
             let (s, e) = (
                 starts.get(u).copied().unwrap_or(0),
@@ -40,17 +40,15 @@ pub(super) fn aggregate(
             let act = active.get(s..e).unwrap_or(&[]);
             match filt {
                 None => count = act.iter().map(|a| i64::from(*a)).sum(),
-                Some(f) => {
-                    for (a, inc) in act.iter().zip(f.get(s..e).unwrap_or(&all)) {
-                        if *a {
-                            match inc {
-                                Some(true) => count += 1,
-                                Some(false) => {}
-                                None => unknown = true,
-                            }
+                Some(f) => match f.get(s..e) {
+                    Some(inc) => {
+                        for (a, i) in act.iter().zip(inc) {
+                            count += i64::from(*a & (*i == Some(true)));
+                            unknown |= *a & i.is_none();
                         }
                     }
-                }
+                    None => count = act.iter().map(|a| i64::from(*a)).sum(),
+                },
             }
             *slot = (!unknown).then_some(Fx::int(count));
         }

@@ -2,8 +2,8 @@
 //! fixed point exactly as `crate::eval::entitlement` computes it in decimals, then written into
 //! the chunk's result columns, with the interpreter's results for the units it decides.
 
-use super::exec::Workspace;
-use super::lanes::{nums, Col};
+use super::exec::{kleene_and, kleene_or, Workspace};
+use super::lanes::{bools, nums, Col};
 use super::num::{self, Fx};
 use super::plan::Plan;
 use crate::eval::results::{CashSlot, ChunkOut, ItemSlot, UnitStatus};
@@ -39,6 +39,8 @@ pub(crate) struct Scratch {
     cash: Vec<FxCash>,
     in_kind: Vec<Fx>,
     scores: Vec<Option<Decimal>>,
+    /// Per unit: the rules combined so far.
+    selected: Vec<Option<bool>>,
 }
 
 impl Scratch {
@@ -71,6 +73,8 @@ fn num_at(cols: &[Col], r: usize, u: usize) -> Option<Fx> {
 /// Decides each unit of the chunk that nothing sent to the interpreter: rules, then the
 /// entitlement of eligible units. Undetermined units go to the interpreter (it lists what is
 /// missing).
+// Called once per chunk: kept out of line so that profiles show where a chunk's time goes.
+#[inline(never)]
 pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize) {
     let ir = &inner.ir;
     let (n_rules, n_items, n_uom, n_scores) = (
@@ -92,6 +96,30 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize) {
     s.scores.clear();
     s.scores.resize(n * n_scores, None);
     let cols = &ws.cols;
+    // The rules combine as the interpreter combines them (see `crate::eval`), a rule at a time
+    // over the whole chunk: each rule's lanes are read as one slice.
+    s.selected.clear();
+    s.selected.resize(n, Some(true));
+    for (j, (rule, r)) in ir.rules.iter().zip(&plan.rules).enumerate() {
+        let lanes = bools(cols, *r);
+        let union = rule.kind == RuleKind::When && rule.union;
+        let unless = rule.kind == RuleKind::Unless;
+        for (u, sel) in s.selected.iter_mut().enumerate() {
+            let holds = lanes.get(u).copied().flatten();
+            *sel = if union {
+                kleene_or(*sel, holds)
+            } else {
+                kleene_and(*sel, if unless { holds.map(|h| !h) } else { holds })
+            };
+            if let Some(t) = s.truths.get_mut(u * n_rules + j) {
+                *t = match holds {
+                    Some(true) => Truth::Met,
+                    Some(false) => Truth::NotMet,
+                    None => Truth::Unknown,
+                };
+            }
+        }
+    }
     for u in 0..n {
         if ws.err.get(u).copied().unwrap_or(true) {
             continue;
@@ -120,38 +148,7 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize) {
         if !scores_ok {
             continue;
         }
-        // The rules combine as the interpreter combines them (see `crate::eval`).
-        let mut selected = Some(true);
-        for (j, (rule, r)) in ir.rules.iter().zip(&plan.rules).enumerate() {
-            let holds = truth(cols, *r, u);
-            selected = match (rule.kind, rule.union) {
-                (RuleKind::When, true) => match (selected, holds) {
-                    (Some(true), _) | (_, Some(true)) => Some(true),
-                    (Some(false), Some(false)) => Some(false),
-                    _ => None,
-                },
-                (kind, _) => {
-                    let keeps = if kind == RuleKind::Unless {
-                        holds.map(|h| !h)
-                    } else {
-                        holds
-                    };
-                    match (selected, keeps) {
-                        (Some(false), _) | (_, Some(false)) => Some(false),
-                        (Some(true), Some(true)) => Some(true),
-                        _ => None,
-                    }
-                }
-            };
-            if let Some(t) = s.truths.get_mut(u * n_rules + j) {
-                *t = match holds {
-                    Some(true) => Truth::Met,
-                    Some(false) => Truth::NotMet,
-                    None => Truth::Unknown,
-                };
-            }
-        }
-        let status = match selected {
+        let status = match s.selected.get(u).copied().flatten() {
             Some(false) => Some(UnitStatus::NotEligible),
             None => None,
             Some(true) => {
@@ -182,6 +179,8 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize) {
 
 /// The entitlement of an eligible unit, as `crate::eval::entitlement` computes it; `None` when it
 /// is open (missing data) or leaves fixed point.
+// Called once per chunk: kept out of line so that profiles show where a chunk's time goes.
+#[inline(never)]
 fn entitlement(
     plan: &Plan,
     inner: &Inner,
@@ -299,6 +298,8 @@ fn entitlement(
 
 /// Writes the chunk's results in unit order: the plan's, or the interpreter's for the units it
 /// left (including those whose fee could not be computed).
+// Called once per chunk: kept out of line so that profiles show where a chunk's time goes.
+#[inline(never)]
 pub(crate) fn emit(
     plan: &Plan,
     inner: &Inner,
