@@ -24,13 +24,17 @@ pub(crate) struct CsvRows {
     core: csv_core::Reader,
     /// The field delimiter (`,`, or a tab for TSV).
     delimiter: u8,
-    /// The current record was read by `read_plain_line` (its delimiters are still in `out`).
+    /// The current record was read by `read_plain_line`: it is `line`, delimiters included.
     plain: bool,
+    /// A plain record's line up to the end of the last wanted field, checked to be UTF-8 once.
+    line_text: String,
     out: Vec<u8>,
     ends: Vec<usize>,
     nfields: usize,
     /// Field index of each wanted column.
     fields: Vec<Option<usize>>,
+    /// The last field a wanted column is in: a plain line is split and checked up to it.
+    last_wanted: usize,
     header_len: usize,
     line: u64,
     newlines: u64,
@@ -63,10 +67,12 @@ impl CsvRows {
             core,
             delimiter,
             plain: false,
+            line_text: String::new(),
             out: vec![0; 1024],
             ends: vec![0; 64],
             nfields: 0,
             fields: Vec::new(),
+            last_wanted: 0,
             header_len: 0,
             line: 0,
             newlines: 0,
@@ -93,20 +99,31 @@ impl CsvRows {
             names.push(text.trim().to_string());
         }
         rows.fields = find_columns(path, &names, wanted)?;
+        rows.last_wanted = rows.fields.iter().flatten().copied().max().unwrap_or(0);
         rows.header_len = names.len();
         Ok(rows)
     }
 
-    /// The raw bytes of field `i` of the current record.
-    fn raw(&self, i: usize) -> &[u8] {
+    /// Where field `i` of the current record is, in `line_text` (plain) or `out`.
+    fn span(&self, i: usize) -> (usize, usize) {
         let start = if i == 0 {
             0
         } else {
             // A plain line keeps its delimiters between the fields.
             self.ends.get(i - 1).copied().unwrap_or(0) + usize::from(self.plain)
         };
-        let end = self.ends.get(i).copied().unwrap_or(start);
-        self.out.get(start..end).unwrap_or(&[])
+        (start, self.ends.get(i).copied().unwrap_or(start))
+    }
+
+    /// The raw bytes of field `i` of the current record.
+    fn raw(&self, i: usize) -> &[u8] {
+        let (start, end) = self.span(i);
+        let record = if self.plain {
+            self.line_text.as_bytes()
+        } else {
+            &self.out
+        };
+        record.get(start..end).unwrap_or(&[])
     }
 
     /// Reads the next record into `out`/`ends`; false at the end of the file.
@@ -170,26 +187,41 @@ impl CsvRows {
 
 impl CsvRows {
     /// The common case without the CSV state machine: a whole line already in the buffer, ending
-    /// with `\n` (or `\r\n`), with no quote and no other `\r`, is split at each delimiter. Such
-    /// a line is one record whose fields are its pieces, exactly as `csv-core` reads it. Anything
-    /// else (quotes, a blank line, a line across the buffer's end, the last line without a
-    /// newline) returns false without consuming anything, and [`CsvRows::read_record`] reads it.
+    /// with `\n` (or `\r\n`), valid UTF-8, with no quote and no other `\r`, is split at each
+    /// delimiter. Such a line is one record whose fields are its pieces, exactly as `csv-core`
+    /// reads it. Anything else (quotes, a blank line, a line across the buffer's end, the last
+    /// line without a newline, bytes that are not UTF-8) returns false without consuming
+    /// anything, and [`CsvRows::read_record`] reads it (and reports a bad cell as such).
     fn read_plain_line(&mut self) -> Result<bool, RegistryError> {
         let CsvRows {
             input,
-            out,
+            line_text,
             ends,
             path,
             delimiter,
+            last_wanted,
             ..
         } = self;
         let buf = input
             .fill_buf()
             .map_err(|e| RegistryError::io("read", path.as_path(), e))?;
-        // One pass: the field ends and the line's end, or give up at the first quote or lone `\r`.
+        let Some(nl) = memchr::memchr(b'\n', buf) else {
+            return Ok(false);
+        };
+        let Some(mut line) = buf.get(..nl) else {
+            return Ok(false);
+        };
+        if let Some(body) = line.strip_suffix(b"\r") {
+            line = body;
+        }
+        if line.is_empty() || memchr::memchr2(b'"', b'\r', line).is_some() {
+            return Ok(false);
+        }
+        // Fields are split up to the last wanted one; the rest of the line is only counted, so
+        // that a row with too many or too few cells is still found.
         let mut n = 0usize;
-        let mut line_end = None;
-        for (i, b) in buf.iter().enumerate() {
+        let mut known = line.len();
+        for (i, b) in line.iter().enumerate() {
             if *b == *delimiter {
                 if ends.len() <= n {
                     ends.resize((n + 1).next_power_of_two(), 0);
@@ -198,44 +230,37 @@ impl CsvRows {
                     *e = i;
                 }
                 n += 1;
-            } else if *b == b'\n' {
-                line_end = Some((i, i));
-                break;
-            } else if *b == b'\r' {
-                if buf.get(i + 1) != Some(&b'\n') {
-                    return Ok(false);
+                if n > *last_wanted {
+                    known = i;
+                    break;
                 }
-                line_end = Some((i, i + 1));
-                break;
-            } else if *b == b'"' {
-                return Ok(false);
             }
         }
-        let Some((end, nl)) = line_end else {
+        if known == line.len() {
+            // The line ended before the last wanted field did.
+            if ends.len() <= n {
+                ends.resize((n + 1).next_power_of_two(), 0);
+            }
+            if let Some(e) = ends.get_mut(n) {
+                *e = line.len();
+            }
+            n += 1;
+        } else {
+            let rest = line.get(known + 1..).unwrap_or(&[]);
+            n += rest.iter().filter(|b| **b == *delimiter).count() + 1;
+        }
+        // Only the fields a wanted column reads are checked to be UTF-8, as `cell` checks them.
+        let Ok(text) = std::str::from_utf8(line.get(..known).unwrap_or(&[])) else {
             return Ok(false);
         };
-        if end == 0 {
-            return Ok(false);
-        }
-        if ends.len() <= n {
-            ends.resize((n + 1).next_power_of_two(), 0);
-        }
-        if let Some(e) = ends.get_mut(n) {
-            *e = end;
-        }
-        // The line is kept with its delimiters: field i is `out[ends[i - 1] + 1..ends[i]]`.
-        if out.len() < end {
-            out.resize(end.next_power_of_two(), 0);
-        }
-        if let (Some(dst), Some(src)) = (out.get_mut(..end), buf.get(..end)) {
-            dst.copy_from_slice(src);
-        }
+        line_text.clear();
+        line_text.push_str(text);
         input.consume(nl + 1);
         self.plain = true;
         self.bytes += nl as u64 + 1;
         self.newlines += 1;
         self.line = self.newlines;
-        self.nfields = n + 1;
+        self.nfields = n;
         Ok(true)
     }
 }
@@ -261,9 +286,14 @@ impl Cells for CsvRows {
         if *field >= self.nfields {
             return Ok(None);
         }
-        let text = std::str::from_utf8(self.raw(*field))
-            .map_err(|_| BadCell::NOT_UTF8)?
-            .trim();
+        let text = if self.plain {
+            // Checked once up to the last wanted field; a field ends at a delimiter, an ASCII byte.
+            let (start, end) = self.span(*field);
+            self.line_text.get(start..end).unwrap_or("")
+        } else {
+            std::str::from_utf8(self.raw(*field)).map_err(|_| BadCell::NOT_UTF8)?
+        }
+        .trim();
         Ok((!text.is_empty()).then_some(text))
     }
 }
@@ -363,31 +393,71 @@ mod tests {
 
     /// Every record with its line, through `advance` (plain lines split directly) or through
     /// `csv-core` alone.
-    fn records(path: &Path, plain: bool) -> Vec<(u64, Vec<String>)> {
-        let mut rows = CsvRows::open(path, "g".into(), &[Wanted::required(&["id"])]).unwrap();
+    /// Each record's line, cell count and fields up to the last wanted one, read with or
+    /// without the plain-line path.
+    fn records(path: &Path, plain: bool, wanted: &[&str]) -> Vec<(u64, usize, Vec<String>)> {
+        let wanted: Vec<Wanted> = wanted.iter().map(|w| Wanted::required(&[w])).collect();
+        let mut rows = CsvRows::open(path, "g".into(), &wanted).unwrap();
         let mut seen = Vec::new();
         while if plain {
             rows.advance().unwrap()
         } else {
             rows.read_record().unwrap()
         } {
-            let fields = (0..rows.nfields)
+            let fields = (0..rows.nfields.min(rows.last_wanted + 1))
                 .map(|i| String::from_utf8_lossy(rows.raw(i)).into_owned())
                 .collect();
-            seen.push((rows.line(), fields));
+            seen.push((rows.line(), rows.nfields, fields));
         }
         seen
     }
 
     #[test]
     fn plain_lines_read_as_csv_core_reads_them() {
-        let text = "id,a,b\nH1,x,y\n\nH2,,\n\"H,3\",\"q\nr\",z\nH4,1,2\r\nH5,3,4\r\n\r\nH6,5\nH7,a\"b,c\n,,\nH8,last,line";
+        let text = "id,a,b\nH1,x,y\n\nH2,,\n\"H,3\",\"q\nr\",z\nH4,1,2\r\nH5,3,4\r\n\r\nH6,5\nH7,a\"b,c\n,,\nH8,last,line\nH9,1,2,3\n";
         let (_d, path) = write(text);
-        let fast = records(&path, true);
-        assert_eq!(fast, records(&path, false));
-        assert_eq!(fast.len(), 9);
+        for wanted in [&["id", "a", "b"][..], &["id"], &["a"], &["id", "b"]] {
+            let fast = records(&path, true, wanted);
+            assert_eq!(fast, records(&path, false, wanted), "{wanted:?}");
+            assert_eq!(fast.len(), 10);
+        }
+        let fast = records(&path, true, &["id", "a"]);
+        assert_eq!(fast[0], (2, 3, vec!["H1".to_string(), "x".to_string()]));
+        assert_eq!(fast[5], (10, 2, vec!["H6".to_string(), "5".to_string()]));
+        assert_eq!(fast[9], (14, 4, vec!["H9".to_string(), "1".to_string()]));
         let (_d, path) = write("id,a\n");
-        assert_eq!(records(&path, true), records(&path, false));
+        assert_eq!(
+            records(&path, true, &["id"]),
+            records(&path, false, &["id"])
+        );
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_fail_only_the_cells_that_are_read() {
+        let mut text = b"id,a,b\nH1,x,y\nH2,".to_vec();
+        text.extend_from_slice(&[0xff, 0xfe]);
+        text.extend_from_slice(b",z\nH3,w,\xff\n");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("groups.csv");
+        std::fs::write(&path, &text).unwrap();
+        let wanted = [Wanted::required(&["id"]), Wanted::required(&["a"])];
+        let mut rows = CsvRows::open(&path, "g".into(), &wanted).unwrap();
+        let mut seen = Vec::new();
+        while rows.advance().unwrap() {
+            seen.push((
+                rows.line(),
+                rows.cell(0).map(|c| c.map(str::to_string)),
+                rows.cell(1).map(|c| c.map(str::to_string)),
+            ));
+        }
+        assert_eq!(
+            seen,
+            [
+                (2, Ok(Some("H1".to_string())), Ok(Some("x".to_string()))),
+                (3, Ok(Some("H2".to_string())), Err(BadCell::NOT_UTF8)),
+                (4, Ok(Some("H3".to_string())), Ok(Some("w".to_string()))),
+            ]
+        );
     }
 
     #[test]
