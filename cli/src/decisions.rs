@@ -7,6 +7,7 @@
 //! two agree on the first decision of every chunk and falls back to the generic path if they ever
 //! differ, and a test compares them on every decision of the example registry.
 
+use chrono::{Datelike, NaiveDate};
 use entitle_core::explain::render::decision_text;
 use entitle_core::json::decision_to_json;
 use entitle_core::{Decision, Program};
@@ -17,8 +18,20 @@ use std::io::Write;
 
 /// Appends `s` as a JSON string, escaped as serde_json does.
 fn json_str(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
     let bytes = s.as_bytes();
+    // Ids, codes and names almost never need escaping: one pass over the bytes (without early
+    // exit, so it vectorises) decides, and the string is copied whole.
+    let plain = !bytes
+        .iter()
+        .fold(false, |e, &b| e | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    if plain {
+        out.reserve(bytes.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
+    out.push(b'"');
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let escape: Option<&[u8]> = match b {
@@ -43,6 +56,35 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
     }
     out.extend_from_slice(bytes.get(start..).unwrap_or(&[]));
     out.push(b'"');
+}
+
+fn json_bool(out: &mut Vec<u8>, b: bool) {
+    out.extend_from_slice(if b { b"true" } else { b"false" });
+}
+
+/// Appends a date as a JSON string, `"YYYY-MM-DD"` as chrono displays it.
+fn json_date(out: &mut Vec<u8>, d: NaiveDate) {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if (0..=9999).contains(&y) {
+        let y = y.unsigned_abs();
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        out.extend_from_slice(&[
+            b'"',
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(day / 10),
+            digit(day),
+            b'"',
+        ]);
+    } else {
+        let _ = write!(out, "\"{d}\"");
+    }
 }
 
 fn json_decimal(out: &mut Vec<u8>, d: &Decimal) {
@@ -80,25 +122,25 @@ pub fn json_line(out: &mut Vec<u8>, d: &Decision) {
     let f = &mut true;
     out.push(b'{');
     key(out, f, "as_of");
-    let _ = write!(out, "\"{}\"", d.as_of);
+    json_date(out, d.as_of);
     if let Some(c) = &d.cash {
         key(out, f, "cash");
         let g = &mut true;
         out.push(b'{');
         key(out, g, "capped");
-        let _ = write!(out, "{}", c.capped);
+        json_bool(out, c.capped);
         key(out, g, "currency");
         json_str(out, c.currency.code());
         key(out, g, "fee");
         json_decimal(out, &c.fee);
         key(out, g, "floored");
-        let _ = write!(out, "{}", c.floored);
+        json_bool(out, c.floored);
         key(out, g, "items_total");
         json_decimal(out, &c.items_total);
         key(out, g, "net");
         json_decimal(out, &c.net);
         key(out, g, "rounded");
-        let _ = write!(out, "{}", c.rounded);
+        json_bool(out, c.rounded);
         key(out, g, "total");
         json_decimal(out, &c.total);
         out.push(b'}');
@@ -129,7 +171,7 @@ pub fn json_line(out: &mut Vec<u8>, d: &Decision) {
         key(out, g, "amount");
         json_decimal(out, &it.amount);
         key(out, g, "applied");
-        let _ = write!(out, "{}", it.applied);
+        json_bool(out, it.applied);
         if let Some(c) = &it.currency {
             key(out, g, "currency");
             json_str(out, c.code());
@@ -347,6 +389,9 @@ mod tests {
             "ctl\u{1}\u{8}\u{c}\n\r\t end",
             "é ü 中 \u{7f}",
             "",
+            "H0000001",
+            "tail quote\"",
+            "\\",
         ] {
             let mut a = Vec::new();
             json_str(&mut a, s);
@@ -355,6 +400,23 @@ mod tests {
                 serde_json::to_string(s).unwrap(),
                 "{s:?}"
             );
+        }
+    }
+
+    #[test]
+    fn dates_are_written_as_chrono_displays_them() {
+        for (y, m, d) in [
+            (2026, 3, 1),
+            (1, 1, 1),
+            (999, 12, 31),
+            (9999, 12, 31),
+            (10000, 1, 1),
+            (-5, 6, 7),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let mut a = Vec::new();
+            json_date(&mut a, date);
+            assert_eq!(String::from_utf8(a).unwrap(), format!("\"{date}\""));
         }
     }
 
