@@ -9,6 +9,7 @@
 use crate::error::EvalError;
 use crate::model::Unit;
 use crate::parse::parse_value;
+use crate::texts::{KindLists, Texts};
 use chrono::NaiveDate;
 use entitle_dsl::ast::Scope;
 use entitle_dsl::ir::Input;
@@ -291,12 +292,12 @@ impl Layout {
 /// Many units in columnar form, bound to one program's inputs.
 #[derive(Clone, Debug)]
 pub struct Batch {
-    pub(crate) ids: Vec<Box<str>>,
+    pub(crate) ids: Texts,
     pub(crate) unit_cols: Vec<Column>,
     /// `member_offsets[i]..member_offsets[i + 1]` are unit i's members.
     pub(crate) member_offsets: Vec<u32>,
-    pub(crate) member_ids: Vec<Box<str>>,
-    pub(crate) member_kinds: Vec<Box<[Box<str>]>>,
+    pub(crate) member_ids: Texts,
+    pub(crate) member_kinds: KindLists,
     pub(crate) member_is_head: Vec<bool>,
     pub(crate) member_start: Vec<Option<NaiveDate>>,
     pub(crate) member_end: Vec<Option<NaiveDate>>,
@@ -339,7 +340,7 @@ impl Batch {
 
     /// The id of unit `i`.
     pub fn unit_id(&self, i: usize) -> Option<&str> {
-        self.ids.get(i).map(|s| &**s)
+        self.ids.get(i)
     }
 
     /// The range of member rows of unit `i`.
@@ -404,15 +405,15 @@ pub struct BatchBuilder {
 impl BatchBuilder {
     pub(crate) fn new(layout: std::sync::Arc<Layout>) -> BatchBuilder {
         let batch = Batch {
-            ids: Vec::new(),
+            ids: Texts::default(),
             unit_cols: layout
                 .unit_inputs
                 .iter()
                 .map(|i| Column::for_type(&i.ty))
                 .collect(),
             member_offsets: vec![0],
-            member_ids: Vec::new(),
-            member_kinds: Vec::new(),
+            member_ids: Texts::default(),
+            member_kinds: KindLists::default(),
             member_is_head: Vec::new(),
             member_start: Vec::new(),
             member_end: Vec::new(),
@@ -459,7 +460,7 @@ impl BatchBuilder {
         if self.open {
             self.finish_unit();
         }
-        self.batch.ids.push(id.into());
+        self.batch.ids.push(id);
         self.batch.errors.push(None);
         for c in &mut self.batch.unit_cols {
             c.push_unknown();
@@ -534,15 +535,11 @@ impl BatchBuilder {
                 limit: self.layout.max_members,
             });
         }
-        self.batch.member_ids.push(id.into());
-        let kinds: Box<[Box<str>]> = kinds
-            .iter()
-            .map(|k| Box::<str>::from(k.trim()))
-            .filter(|k| !k.is_empty())
-            .collect();
+        self.batch.member_ids.push(id);
+        let kinds = kinds.iter().map(|k| k.trim()).filter(|k| !k.is_empty());
         self.batch
             .member_is_head
-            .push(kinds.iter().any(|k| k.eq_ignore_ascii_case("head")));
+            .push(kinds.clone().any(|k| k.eq_ignore_ascii_case("head")));
         self.batch.member_kinds.push(kinds);
         self.batch.member_start.push(start);
         self.batch.member_end.push(end);
@@ -563,7 +560,7 @@ impl BatchBuilder {
             .get(slot)
             .ok_or_else(|| bad_slot(slot))?;
         // Borrowed, not copied: the member's id is only formatted into an error.
-        let member = self.batch.member_ids.last().map(|s| &**s);
+        let member = self.batch.member_ids.last();
         let v = coerce(value, input, member)?;
         let col = self
             .batch
@@ -583,7 +580,7 @@ impl BatchBuilder {
             .member_inputs
             .get(slot)
             .ok_or_else(|| bad_slot(slot))?;
-        let member = self.batch.member_ids.last().map(|s| &**s);
+        let member = self.batch.member_ids.last();
         let v = parse_value(text, &input.ty).map_err(|e| invalid(input, member, &e.to_string()))?;
         check_choice(&v, input, member)?;
         let col = self

@@ -42,6 +42,7 @@ pub mod result;
 pub mod run_model;
 pub mod sql;
 mod testing;
+mod texts;
 
 pub use batch::{Batch, BatchBuilder, Column, Layout};
 pub use entitle_dsl::{

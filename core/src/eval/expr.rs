@@ -104,7 +104,7 @@ impl<'a> Env<'a> {
                     (_, None) => Val::Unknown,
                     (MemberField::Kind, Some(r)) => {
                         match self.batch.member_kinds.get(r).and_then(|k| k.first()) {
-                            Some(k) => Val::Text(Cow::Borrowed(&**k)),
+                            Some(k) => Val::Text(Cow::Borrowed(k)),
                             None => Val::Unknown,
                         }
                     }

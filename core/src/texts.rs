@@ -1,0 +1,191 @@
+//! A batch's ids and member kinds, stored without an allocation per text.
+//!
+//! A batch of 65,536 households has about 300,000 members; with a `Box<str>` per id and per kind,
+//! building and dropping batches was mostly the allocator's work (and, in `entitle run`, freeing
+//! on one thread what another allocated).
+
+use std::collections::HashMap;
+
+/// Many short texts in one buffer: text `i` is `text[ends[i - 1]..ends[i]]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Texts {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Texts {
+    pub(crate) fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn start(&self, i: usize) -> usize {
+        i.checked_sub(1)
+            .and_then(|p| self.ends.get(p))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    pub(crate) fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        self.text.get(self.start(i)..end)
+    }
+
+    pub(crate) fn last(&self) -> Option<&str> {
+        self.len().checked_sub(1).and_then(|i| self.get(i))
+    }
+
+    /// Keeps the first `n` texts.
+    pub(crate) fn truncate(&mut self, n: usize) {
+        if n < self.len() {
+            let end = self.start(n);
+            self.ends.truncate(n);
+            self.text.truncate(end);
+        }
+    }
+}
+
+/// Each member's kinds (usually one), as codes of the distinct kinds of the batch.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct KindLists {
+    names: Vec<Box<str>>,
+    index: HashMap<Box<str>, u32>,
+    codes: Vec<u32>,
+    /// Member `i`'s kinds are `codes[ends[i - 1]..ends[i]]`.
+    ends: Vec<usize>,
+}
+
+/// One member's kinds.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Kinds<'a> {
+    codes: &'a [u32],
+    names: &'a [Box<str>],
+}
+
+impl<'a> Kinds<'a> {
+    /// The first kind given (a member's kind, when it has one).
+    pub(crate) fn first(self) -> Option<&'a str> {
+        self.iter().next()
+    }
+
+    pub(crate) fn iter(self) -> impl Iterator<Item = &'a str> {
+        let names = self.names;
+        self.codes
+            .iter()
+            .filter_map(move |c| names.get(*c as usize).map(|n| &**n))
+    }
+}
+
+impl KindLists {
+    /// Adds a member with these kinds (already trimmed, none empty).
+    pub(crate) fn push<'k>(&mut self, kinds: impl Iterator<Item = &'k str>) {
+        for k in kinds {
+            // Few distinct kinds in practice (head, spouse, child...): a short scan finds them.
+            let code = match self.names.iter().take(8).position(|n| **n == *k) {
+                Some(c) => c as u32,
+                None => match self.index.get(k) {
+                    Some(c) => *c,
+                    None => {
+                        let c = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+                        self.names.push(k.into());
+                        self.index.insert(k.into(), c);
+                        c
+                    }
+                },
+            };
+            self.codes.push(code);
+        }
+        self.ends.push(self.codes.len());
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The kinds of member `i`.
+    pub(crate) fn get(&self, i: usize) -> Option<Kinds<'_>> {
+        let end = *self.ends.get(i)?;
+        let start = i
+            .checked_sub(1)
+            .and_then(|p| self.ends.get(p))
+            .copied()
+            .unwrap_or(0);
+        Some(Kinds {
+            codes: self.codes.get(start..end)?,
+            names: &self.names,
+        })
+    }
+
+    /// Keeps the first `n` members (the distinct kinds stay known).
+    pub(crate) fn truncate(&mut self, n: usize) {
+        if n < self.len() {
+            let start = n
+                .checked_sub(1)
+                .and_then(|p| self.ends.get(p))
+                .copied()
+                .unwrap_or(0);
+            self.ends.truncate(n);
+            self.codes.truncate(start);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_keep_each_text_and_truncate() {
+        let mut t = Texts::default();
+        for s in ["H1", "", "Hé2", "H3"] {
+            t.push(s);
+        }
+        assert_eq!(
+            (0..5).map(|i| t.get(i)).collect::<Vec<_>>(),
+            [Some("H1"), Some(""), Some("Hé2"), Some("H3"), None]
+        );
+        assert_eq!(t.last(), Some("H3"));
+        t.truncate(2);
+        assert_eq!((t.len(), t.last(), t.get(2)), (2, Some(""), None));
+        t.push("X");
+        assert_eq!(t.get(2), Some("X"));
+        t.truncate(0);
+        assert!(t.is_empty());
+        assert_eq!(t.last(), None);
+    }
+
+    #[test]
+    fn kinds_are_shared_and_kept_in_order() {
+        let mut k = KindLists::default();
+        k.push(["head", "farmer"].into_iter());
+        k.push(std::iter::empty());
+        k.push(["child"].into_iter());
+        // More distinct kinds than the short scan covers.
+        for i in 0..20 {
+            k.push([format!("k{i}").as_str(), "head"].into_iter());
+        }
+        fn all(k: &KindLists, i: usize) -> Option<Vec<&str>> {
+            k.get(i).map(|x| x.iter().collect())
+        }
+        assert_eq!(all(&k, 0), Some(vec!["head", "farmer"]));
+        assert_eq!(all(&k, 1), Some(vec![]));
+        assert_eq!(k.get(1).and_then(Kinds::first), None);
+        assert_eq!(k.get(2).and_then(Kinds::first), Some("child"));
+        assert_eq!(all(&k, 22), Some(vec!["k19", "head"]));
+        assert_eq!(all(&k, 23), None);
+        k.push(["k19"].into_iter());
+        assert_eq!(all(&k, 23), Some(vec!["k19"]));
+        k.truncate(1);
+        assert_eq!((k.len(), all(&k, 1)), (1, None));
+        k.push(["child"].into_iter());
+        assert_eq!(all(&k, 1), Some(vec!["child"]));
+    }
+}
