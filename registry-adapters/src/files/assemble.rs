@@ -446,8 +446,10 @@ impl FileSource {
                                 what: "group id",
                             });
                         }
-                        last_gid.clear();
-                        last_gid.push_str(gid);
+                        if last_gid != gid {
+                            last_gid.clear();
+                            last_gid.push_str(gid);
+                        }
                     }
                     match compare_ids(last_gid, id) {
                         Ordering::Greater => return Ok(()),
