@@ -7,6 +7,7 @@ pub mod fmt;
 pub mod import;
 pub mod pay;
 pub mod run;
+mod run_files;
 pub mod test;
 
 use anyhow::{bail, Result};
