@@ -174,6 +174,17 @@ pub fn parse_date(t: &str) -> Option<NaiveDate> {
     if date_part.as_bytes().get(4) != Some(&b'-') || date_part.as_bytes().get(7) != Some(&b'-') {
         return None;
     }
+    // `YYYY-MM-DD` in digits, the usual form, without chrono's format machinery (a registry has
+    // millions of dates); anything else as chrono reads it.
+    let d = |b: u8| b.is_ascii_digit().then(|| u32::from(b - b'0'));
+    if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *date_part.as_bytes() {
+        if let (Some(y0), Some(y1), Some(y2), Some(y3), Some(m0), Some(m1), Some(d0), Some(d1)) =
+            (d(y0), d(y1), d(y2), d(y3), d(m0), d(m1), d(d0), d(d1))
+        {
+            let year = i32::try_from(y0 * 1000 + y1 * 100 + y2 * 10 + y3).ok()?;
+            return NaiveDate::from_ymd_opt(year, m0 * 10 + m1, d0 * 10 + d1);
+        }
+    }
     NaiveDate::parse_from_str(date_part, "%Y-%m-%d").ok()
 }
 
@@ -256,6 +267,37 @@ mod tests {
             parse_value("ten", &ty),
             Err(ParseError::NotMoney { .. })
         ));
+    }
+
+    #[test]
+    fn the_digit_fast_path_reads_dates_as_chrono_does() {
+        let texts = [
+            "2026-03-01",
+            "0000-01-01",
+            "9999-12-31",
+            "2024-02-29",
+            "2023-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-04-31",
+            "2026-04-00",
+            "2026-0a-01",
+            "+202-03-01",
+            "2026-03- 1",
+            "2026- 3-01",
+            " 2026-3-01",
+            "2026-03-01",
+        ];
+        // What `parse_date` was before the fast path: the positions checked, then chrono.
+        let chrono_only = |t: &str| {
+            let b = t.as_bytes();
+            (b.len() == 10 && b.get(4) == Some(&b'-') && b.get(7) == Some(&b'-'))
+                .then(|| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok())
+                .flatten()
+        };
+        for t in texts {
+            assert_eq!(parse_date(t), chrono_only(t), "{t}");
+        }
     }
 
     #[test]

@@ -124,15 +124,6 @@ impl From<EvalError> for CellError {
 /// Reads an ISO 8601 date (`2026-03-01`, or the date part of a date-time), as
 /// [`entitle_core::parse::parse_date`] does, without its cost in the common case.
 pub fn parse_date(t: &str) -> Option<NaiveDate> {
-    fn d(b: u8) -> Option<u32> {
-        b.is_ascii_digit().then(|| u32::from(b - b'0'))
-    }
-    if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *t.as_bytes() {
-        let year = d(y0)? * 1000 + d(y1)? * 100 + d(y2)? * 10 + d(y3)?;
-        let month = d(m0)? * 10 + d(m1)?;
-        let day = d(d0)? * 10 + d(d1)?;
-        return NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day);
-    }
     entitle_core::parse::parse_date(t)
 }
 
