@@ -1,0 +1,169 @@
+//! A batch's columns: one per declared input, typed, texts dictionary-encoded.
+
+use chrono::NaiveDate;
+use entitle_dsl::{Type, Value};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// Dictionary-encoded texts.
+#[derive(Clone, Debug, Default)]
+pub struct TextColumn {
+    dict: Vec<Box<str>>,
+    lookup: HashMap<Box<str>, u32>,
+    codes: Vec<u32>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl TextColumn {
+    pub(super) fn intern(&mut self, t: &str) -> u32 {
+        if let Some(&c) = self.lookup.get(t) {
+            return c;
+        }
+        let c = u32::try_from(self.dict.len()).unwrap_or(NONE - 1);
+        self.dict.push(t.into());
+        self.lookup.insert(t.into(), c);
+        c
+    }
+
+    /// The text at `row`, if known.
+    pub fn get(&self, row: usize) -> Option<&str> {
+        let c = *self.codes.get(row)?;
+        self.dict.get(c as usize).map(|s| &**s)
+    }
+
+    /// The dictionary code at `row` (`None` when unknown).
+    pub fn code(&self, row: usize) -> Option<u32> {
+        self.codes.get(row).copied().filter(|c| *c != NONE)
+    }
+
+    /// The distinct texts, indexed by code.
+    pub fn dictionary(&self) -> &[Box<str>] {
+        &self.dict
+    }
+}
+
+/// One input's values across a batch (`None` = unknown).
+#[derive(Clone, Debug)]
+pub enum Column {
+    /// Truth values.
+    Bool(Vec<Option<bool>>),
+    /// Numbers, money amounts and quantities (the currency or unit is in the input's type).
+    Decimal(Vec<Option<Decimal>>),
+    /// Dates.
+    Date(Vec<Option<NaiveDate>>),
+    /// Texts.
+    Text(TextColumn),
+    /// Lists.
+    List(Vec<Option<Vec<Value>>>),
+}
+
+impl Column {
+    pub(super) fn for_type(ty: &Type) -> Column {
+        match ty {
+            Type::Bool => Column::Bool(Vec::new()),
+            Type::Number | Type::Money { .. } | Type::Quantity { .. } => {
+                Column::Decimal(Vec::new())
+            }
+            Type::Date => Column::Date(Vec::new()),
+            Type::Text => Column::Text(TextColumn::default()),
+            _ => Column::List(Vec::new()),
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Column::Bool(v) => v.len(),
+            Column::Decimal(v) => v.len(),
+            Column::Date(v) => v.len(),
+            Column::Text(t) => t.codes.len(),
+            Column::List(v) => v.len(),
+        }
+    }
+
+    pub(super) fn push_unknown(&mut self) {
+        match self {
+            Column::Bool(v) => v.push(None),
+            Column::Decimal(v) => v.push(None),
+            Column::Date(v) => v.push(None),
+            Column::Text(t) => t.codes.push(NONE),
+            Column::List(v) => v.push(None),
+        }
+    }
+
+    pub(super) fn truncate(&mut self, n: usize) {
+        match self {
+            Column::Bool(v) => v.truncate(n),
+            Column::Decimal(v) => v.truncate(n),
+            Column::Date(v) => v.truncate(n),
+            Column::Text(t) => t.codes.truncate(n),
+            Column::List(v) => v.truncate(n),
+        }
+    }
+
+    /// Stores `value` (already of the column's type) at the last row.
+    pub(super) fn set_last(&mut self, value: &Value) -> bool {
+        match (self, value) {
+            (_, Value::Unknown) => true,
+            (Column::Bool(v), Value::Bool(b)) => v.last_mut().map(|s| *s = Some(*b)).is_some(),
+            (Column::Decimal(v), Value::Number(n)) => v.last_mut().map(|s| *s = Some(*n)).is_some(),
+            (Column::Decimal(v), Value::Money(m)) => {
+                v.last_mut().map(|s| *s = Some(m.amount)).is_some()
+            }
+            (Column::Decimal(v), Value::Quantity(q)) => {
+                v.last_mut().map(|s| *s = Some(q.amount)).is_some()
+            }
+            (Column::Date(v), Value::Date(d)) => v.last_mut().map(|s| *s = Some(*d)).is_some(),
+            (Column::Text(t), Value::Text(s)) => {
+                let c = t.intern(s);
+                t.codes.last_mut().map(|x| *x = c).is_some()
+            }
+            (Column::List(v), Value::List(items)) => {
+                v.last_mut().map(|s| *s = Some(items.clone())).is_some()
+            }
+            _ => false,
+        }
+    }
+
+    /// The value at `row`, as an owned value of type `ty`.
+    pub fn value(&self, row: usize, ty: &Type) -> Value {
+        match self {
+            Column::Bool(v) => v
+                .get(row)
+                .copied()
+                .flatten()
+                .map(Value::Bool)
+                .unwrap_or_default(),
+            Column::Decimal(v) => match v.get(row).copied().flatten() {
+                None => Value::Unknown,
+                Some(d) => match ty {
+                    Type::Money { currency } => Value::Money(entitle_dsl::Money {
+                        amount: d,
+                        currency: *currency,
+                    }),
+                    Type::Quantity { unit } => Value::Quantity(entitle_dsl::Quantity {
+                        amount: d,
+                        unit: unit.clone(),
+                    }),
+                    _ => Value::Number(d),
+                },
+            },
+            Column::Date(v) => v
+                .get(row)
+                .copied()
+                .flatten()
+                .map(Value::Date)
+                .unwrap_or_default(),
+            Column::Text(t) => t
+                .get(row)
+                .map(|s| Value::Text(s.to_string()))
+                .unwrap_or_default(),
+            Column::List(v) => v
+                .get(row)
+                .cloned()
+                .flatten()
+                .map(Value::List)
+                .unwrap_or_default(),
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! Columnar storage of units bound to a program: what evaluation reads.
+//!
+//! A [`Batch`] holds many units in struct-of-arrays form: one column per input the program
+//! declares, members flattened with per-unit offsets, texts dictionary-encoded. Registry adapters
+//! fill it through a [`BatchBuilder`], parsing each cell once by the input's declared type; a
+//! name-keyed [`Unit`] is bound the same way. Evaluation then reads columns by slot and never looks
+//! a name up.
+
+use crate::error::EvalError;
+use crate::texts::{KindLists, Texts};
+use chrono::NaiveDate;
+use entitle_dsl::ast::Scope;
+use entitle_dsl::ir::Input;
+
+mod builder;
+mod column;
+pub use builder::BatchBuilder;
+pub use column::{Column, TextColumn};
+
+/// Where each declared input lives: its scope, type and slot.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    unit_inputs: Vec<Input>,
+    member_inputs: Vec<Input>,
+    /// Record collections: name and fields (by slot).
+    records: Vec<(String, Vec<Input>)>,
+    /// Most records per collection per unit.
+    max_records: usize,
+    unit_scope: Scope,
+    has_members: bool,
+    /// Most members per unit (see [`crate::EvalLimits`]).
+    max_members: usize,
+}
+
+impl Layout {
+    pub(crate) fn new(
+        inputs: &[Input],
+        unit_scope: Scope,
+        has_members: bool,
+        max_members: usize,
+    ) -> Layout {
+        let mut unit_inputs: Vec<Input> = inputs
+            .iter()
+            .filter(|i| i.scope == unit_scope)
+            .cloned()
+            .collect();
+        let mut member_inputs: Vec<Input> = inputs
+            .iter()
+            .filter(|i| i.scope == Scope::Member)
+            .cloned()
+            .collect();
+        unit_inputs.sort_by_key(|i| i.slot);
+        member_inputs.sort_by_key(|i| i.slot);
+        Layout {
+            unit_inputs,
+            member_inputs,
+            records: Vec::new(),
+            max_records: 0,
+            unit_scope,
+            has_members,
+            max_members,
+        }
+    }
+
+    /// Adds the program's record collections.
+    pub(crate) fn with_records(
+        mut self,
+        sets: &[entitle_dsl::ir::RecordSet],
+        max_records: usize,
+    ) -> Layout {
+        self.records = sets
+            .iter()
+            .map(|s| (s.name.clone(), s.fields.clone()))
+            .collect();
+        self.max_records = max_records;
+        self
+    }
+
+    /// The record collections: name and fields, by slot.
+    pub fn records(&self) -> &[(String, Vec<Input>)] {
+        &self.records
+    }
+
+    /// The index of a record collection.
+    pub fn record_set(&self, name: &str) -> Option<usize> {
+        self.records.iter().position(|(n, _)| n == name)
+    }
+
+    /// The slot of a field of record collection `set`.
+    pub fn record_slot(&self, set: usize, field: &str) -> Option<usize> {
+        self.records
+            .get(set)?
+            .1
+            .iter()
+            .position(|i| i.name == field)
+    }
+
+    /// The slot of a unit-level input (`household.` or `person.`).
+    pub fn unit_slot(&self, name: &str) -> Option<usize> {
+        self.unit_inputs.iter().position(|i| i.name == name)
+    }
+
+    /// The slot of a member input.
+    pub fn member_slot(&self, name: &str) -> Option<usize> {
+        self.member_inputs.iter().position(|i| i.name == name)
+    }
+
+    /// Unit-level inputs, by slot.
+    pub fn unit_inputs(&self) -> &[Input] {
+        &self.unit_inputs
+    }
+
+    /// Member inputs, by slot.
+    pub fn member_inputs(&self) -> &[Input] {
+        &self.member_inputs
+    }
+
+    /// The scope of unit-level inputs.
+    pub fn unit_scope(&self) -> Scope {
+        self.unit_scope
+    }
+
+    /// Whether units have members (household programs).
+    pub fn has_members(&self) -> bool {
+        self.has_members
+    }
+}
+
+/// Many units in columnar form, bound to one program's inputs.
+#[derive(Clone, Debug)]
+pub struct Batch {
+    pub(crate) ids: Texts,
+    pub(crate) unit_cols: Vec<Column>,
+    /// `member_offsets[i]..member_offsets[i + 1]` are unit i's members.
+    pub(crate) member_offsets: Vec<u32>,
+    pub(crate) member_ids: Texts,
+    pub(crate) member_kinds: KindLists,
+    pub(crate) member_is_head: Vec<bool>,
+    pub(crate) member_start: Vec<Option<NaiveDate>>,
+    pub(crate) member_end: Vec<Option<NaiveDate>>,
+    pub(crate) member_cols: Vec<Column>,
+    /// A unit whose data could not be bound keeps its place and its error.
+    pub(crate) errors: Vec<Option<EvalError>>,
+    /// Records of each collection, like members: per-unit offsets and one column per field.
+    pub(crate) records: Vec<RecordColumns>,
+}
+
+/// The records of one collection across a batch.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RecordColumns {
+    /// `offsets[i]..offsets[i + 1]` are unit i's records.
+    pub offsets: Vec<u32>,
+    /// Number of records.
+    pub rows: usize,
+    /// One column per field.
+    pub cols: Vec<Column>,
+}
+
+impl RecordColumns {
+    pub(crate) fn rows_of(&self, unit: usize) -> std::ops::Range<usize> {
+        let s = self.offsets.get(unit).copied().unwrap_or(0) as usize;
+        let e = self.offsets.get(unit + 1).copied().unwrap_or(0) as usize;
+        s..e.max(s)
+    }
+}
+
+impl Batch {
+    /// Number of units.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// True when there are no units.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The id of unit `i`.
+    pub fn unit_id(&self, i: usize) -> Option<&str> {
+        self.ids.get(i)
+    }
+
+    /// The range of member rows of unit `i`.
+    pub fn members_of(&self, i: usize) -> std::ops::Range<usize> {
+        let s = self.member_offsets.get(i).copied().unwrap_or(0) as usize;
+        let e = self.member_offsets.get(i + 1).copied().unwrap_or(0) as usize;
+        s..e.max(s)
+    }
+
+    /// Total member rows.
+    pub fn member_rows(&self) -> usize {
+        self.member_ids.len()
+    }
+
+    /// Unit-level column at `slot`.
+    pub fn unit_column(&self, slot: usize) -> Option<&Column> {
+        self.unit_cols.get(slot)
+    }
+
+    /// Member column at `slot`.
+    pub fn member_column(&self, slot: usize) -> Option<&Column> {
+        self.member_cols.get(slot)
+    }
+
+    /// The binding error of unit `i`, if its data could not be read.
+    pub fn unit_error(&self, i: usize) -> Option<&EvalError> {
+        self.errors.get(i).and_then(Option::as_ref)
+    }
+
+    /// The number of records unit `i` has in collection `set`.
+    pub fn record_count(&self, set: usize, i: usize) -> usize {
+        self.records
+            .get(set)
+            .map(|r| r.rows_of(i).len())
+            .unwrap_or(0)
+    }
+
+    /// The column of field `slot` of collection `set`.
+    pub fn record_column(&self, set: usize, slot: usize) -> Option<&Column> {
+        self.records.get(set)?.cols.get(slot)
+    }
+}
