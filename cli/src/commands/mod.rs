@@ -7,7 +7,6 @@ pub mod fmt;
 pub mod import;
 pub mod pay;
 pub mod run;
-mod run_files;
 pub mod test;
 
 use anyhow::{bail, Result};

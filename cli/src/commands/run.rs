@@ -4,7 +4,6 @@
 //! parallel) and written, so memory stays flat however large the registry is. Outputs are written
 //! under temporary names and moved into place only when the run has succeeded.
 
-use super::run_files::{Files, Out};
 use super::{check_locale, parse_date, registry_error, OutputFormat};
 use crate::decisions::{
     csv_decision, csv_error, csv_header, csv_line, fast_path_agrees, json_line, json_line_generic,
@@ -195,27 +194,50 @@ struct Part {
 
 /// Writers of the three streamed outputs.
 struct Writers {
-    files: Files,
+    csv: std::io::BufWriter<std::fs::File>,
+    jsonl: std::io::BufWriter<std::fs::File>,
+    errors: std::io::BufWriter<std::fs::File>,
+    dir: PathBuf,
     /// The decisions being recorded in a database (`--record`).
     recording: Option<crate::registry::Recording>,
 }
 
 impl Writers {
     fn create(out: &mut OutputSet, program: &Program, explain: bool) -> Result<Writers> {
-        let mut files = Files::start(
-            out.create("decisions.csv")?,
-            out.create("decisions.jsonl")?,
-            out.create("errors.csv")?,
-            out.dir().to_path_buf(),
-        )?;
+        let mut w = Writers {
+            csv: out.create("decisions.csv")?,
+            jsonl: out.create("decisions.jsonl")?,
+            errors: out.create("errors.csv")?,
+            dir: out.dir().to_path_buf(),
+            recording: None,
+        };
         let mut header = Vec::new();
         csv_line(&mut header, &csv_header(program, explain));
-        files.put(Out::Csv, header)?;
-        files.put(Out::Errors, ERRORS_HEADER.as_bytes().to_vec())?;
-        Ok(Writers {
-            files,
-            recording: None,
-        })
+        w.put("decisions.csv", &header)?;
+        w.put("errors.csv", ERRORS_HEADER.as_bytes())?;
+        Ok(w)
+    }
+
+    fn put(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+        let w = match name {
+            "decisions.csv" => &mut self.csv,
+            "decisions.jsonl" => &mut self.jsonl,
+            _ => &mut self.errors,
+        };
+        w.write_all(bytes)
+            .with_context(|| format!("cannot write {}", self.dir.join(name).display()))
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        for (name, w) in [
+            ("decisions.csv", &mut self.csv),
+            ("decisions.jsonl", &mut self.jsonl),
+            ("errors.csv", &mut self.errors),
+        ] {
+            w.flush()
+                .with_context(|| format!("cannot write {}", self.dir.join(name).display()))?;
+        }
+        Ok(())
     }
 }
 
@@ -301,7 +323,7 @@ fn execute(
     });
     bar.finish();
     result?;
-    writers.files.finish()?;
+    writers.flush()?;
     if let Some(r) = writers.recording.take() {
         r.commit(&read)?;
     }
@@ -409,13 +431,13 @@ fn process(
             preview.push(e.clone());
         }
     }
-    writers.files.put(Out::Errors, errors)?;
+    writers.put("errors.csv", &errors)?;
     for p in parts {
+        writers.put("decisions.csv", &p.csv)?;
+        writers.put("decisions.jsonl", &p.jsonl)?;
         if let Some(r) = &mut writers.recording {
             r.decisions(&p.jsonl)?;
         }
-        writers.files.put(Out::Csv, p.csv)?;
-        writers.files.put(Out::Jsonl, p.jsonl)?;
         stats.merge(p.stats);
     }
     if std::env::var_os("ENTITLE_TIMINGS").is_some() {
