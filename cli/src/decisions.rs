@@ -10,11 +10,13 @@
 use chrono::{Datelike, NaiveDate};
 use entitle_core::explain::render::decision_text;
 use entitle_core::json::decision_to_json;
+use entitle_core::result::{ProgramRef, RuleOutcome};
 use entitle_core::{Decision, Program};
 use entitle_dsl::ast::{ItemKind, RuleKind};
 use entitle_registry::RowError;
 use rust_decimal::Decimal;
 use std::io::Write;
+use std::sync::Arc;
 
 /// Appends `s` as a JSON string, escaped as serde_json does.
 fn json_str(out: &mut Vec<u8>, s: &str) {
@@ -117,6 +119,58 @@ fn kind_rule(k: RuleKind) -> &'static str {
     }
 }
 
+thread_local! {
+    /// The parts of a line that are the same for every decision of a program, rendered once.
+    static FRAGMENTS: std::cell::RefCell<Fragments> = std::cell::RefCell::default();
+}
+
+#[derive(Default)]
+struct Fragments {
+    /// The program reference and its `{"hash":…,"id":…,"version":…}`.
+    program: Option<(Arc<ProgramRef>, Vec<u8>)>,
+    /// Per rule position: its id and kind, and `{"id":…,"kind":…,"outcome":`.
+    rules: Vec<(String, RuleKind, Vec<u8>)>,
+}
+
+impl Fragments {
+    fn program(&mut self, p: &Arc<ProgramRef>) -> &[u8] {
+        if !matches!(&self.program, Some((q, _)) if Arc::ptr_eq(p, q)) {
+            let mut out = b"{\"hash\":".to_vec();
+            json_str(&mut out, &p.hash);
+            out.extend_from_slice(b",\"id\":");
+            json_str(&mut out, &p.id);
+            if let Some(v) = &p.version {
+                out.extend_from_slice(b",\"version\":");
+                json_str(&mut out, v);
+            }
+            out.push(b'}');
+            self.program = Some((Arc::clone(p), out));
+        }
+        self.program.as_ref().map_or(&[], |(_, b)| b)
+    }
+
+    fn rule(&mut self, i: usize, r: &RuleOutcome) -> &[u8] {
+        let fresh = |r: &RuleOutcome| {
+            let mut out = b"{\"id\":".to_vec();
+            json_str(&mut out, &r.id);
+            out.extend_from_slice(b",\"kind\":");
+            json_str(&mut out, kind_rule(r.kind));
+            out.extend_from_slice(b",\"outcome\":");
+            (r.id.clone(), r.kind, out)
+        };
+        match self.rules.get_mut(i) {
+            Some(slot) if slot.0 == r.id && slot.1 == r.kind => {}
+            Some(slot) => *slot = fresh(r),
+            None => {
+                while self.rules.len() <= i {
+                    self.rules.push(fresh(r));
+                }
+            }
+        }
+        self.rules.get(i).map_or(&[], |(_, _, b)| b)
+    }
+}
+
 /// Appends one decision as a JSON line (without explanation; see [`json_line_generic`]).
 pub fn json_line(out: &mut Vec<u8>, d: &Decision) {
     let f = &mut true;
@@ -207,29 +261,20 @@ pub fn json_line(out: &mut Vec<u8>, d: &Decision) {
     }
     out.push(b']');
     key(out, f, "program");
-    out.extend_from_slice(b"{\"hash\":");
-    json_str(out, &d.program.hash);
-    out.extend_from_slice(b",\"id\":");
-    json_str(out, &d.program.id);
-    if let Some(v) = &d.program.version {
-        out.extend_from_slice(b",\"version\":");
-        json_str(out, v);
-    }
-    out.push(b'}');
-    key(out, f, "rules");
-    out.push(b'[');
-    for (i, r) in d.rules.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
+    FRAGMENTS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        out.extend_from_slice(cache.program(&d.program));
+        key(out, f, "rules");
+        out.push(b'[');
+        for (i, r) in d.rules.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(cache.rule(i, r));
+            json_str(out, r.outcome.as_str());
+            out.push(b'}');
         }
-        out.extend_from_slice(b"{\"id\":");
-        json_str(out, &r.id);
-        out.extend_from_slice(b",\"kind\":");
-        json_str(out, kind_rule(r.kind));
-        out.extend_from_slice(b",\"outcome\":");
-        json_str(out, r.outcome.as_str());
-        out.push(b'}');
-    }
+    });
     out.push(b']');
     key(out, f, "unit_id");
     json_str(out, &d.unit_id);
@@ -442,6 +487,47 @@ mod tests {
             let unit = program.test_unit(t);
             let d = program.evaluate(&unit, as_of).unwrap();
             assert!(fast_path_agrees(&d), "{}", t.name);
+        }
+    }
+
+    #[test]
+    fn cached_fragments_follow_the_program_and_its_rules() {
+        // Decisions of programs with different references and rules, interleaved on one thread,
+        // each written exactly as the generic path writes it.
+        let mut decisions = Vec::new();
+        for file in [
+            "child_grant",
+            "old_age_pension",
+            "openspp_multi_item_cash",
+            "pmt",
+            "child_grant",
+        ] {
+            let path = format!(
+                "{}/../examples/programs/{file}.entitle",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let program = Program::compile(&std::fs::read_to_string(path).unwrap()).unwrap();
+            for t in &program.ir().tests {
+                let as_of = t.as_of;
+                if let Ok(d) = program.evaluate(&program.test_unit(t), as_of) {
+                    decisions.push(d);
+                }
+            }
+        }
+        assert!(decisions.len() > 8);
+        let mut edited = decisions[0].clone();
+        edited.rules.reverse();
+        edited.rules.pop();
+        decisions.push(edited);
+        decisions.push(decisions[0].clone());
+        for d in decisions.iter().chain(decisions.iter().rev()) {
+            let (mut fast, mut generic) = (Vec::new(), Vec::new());
+            json_line(&mut fast, d);
+            json_line_generic(&mut generic, d);
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                String::from_utf8(generic).unwrap()
+            );
         }
     }
 }
