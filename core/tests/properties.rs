@@ -219,3 +219,43 @@ fn hostile_work_is_bounded_per_unit() {
         "R0006"
     );
 }
+
+/// A batch of several parts (results are kept in parts of 1,024 units): every unit's result in
+/// the batch, columnar or interpreted, is its result alone.
+#[test]
+fn units_in_a_batch_of_several_parts_get_their_own_results() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]),
+    );
+    let units: Vec<Unit> = (0..2_600)
+        .map(|_| {
+            household()
+                .new_tree(&mut runner)
+                .expect("a household")
+                .current()
+        })
+        .collect();
+    let date = NaiveDate::from_ymd_opt(2026, 3, 1).expect("a date");
+    for program in [child_grant(), pmt()] {
+        for explain in [false, true] {
+            let opts = EvalOptions { explain };
+            let batch = program.evaluate_batch_with(&units, date, &opts);
+            assert_eq!(batch.len(), units.len());
+            let mut outcomes = std::collections::BTreeMap::new();
+            for (i, (u, got)) in units.iter().zip(&batch).enumerate() {
+                let alone = program.evaluate_with(u, date, &opts);
+                assert_eq!(got, &alone, "unit {i}, explain {explain}");
+                let key = match got {
+                    Ok(d) => format!("{:?}", d.outcome),
+                    Err(e) => e.code().to_string(),
+                };
+                *outcomes.entry(key).or_insert(0) += 1;
+            }
+            // The population reaches more than one kind of result in every run.
+            assert!(outcomes.len() >= 2, "{outcomes:?}");
+        }
+    }
+}
