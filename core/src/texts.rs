@@ -6,6 +6,14 @@
 
 use std::collections::HashMap;
 
+/// Where entry `i` starts, given each entry's end.
+fn start(ends: &[usize], i: usize) -> usize {
+    i.checked_sub(1)
+        .and_then(|p| ends.get(p))
+        .copied()
+        .unwrap_or(0)
+}
+
 /// Many short texts in one buffer: text `i` is `text[ends[i - 1]..ends[i]]`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Texts {
@@ -28,10 +36,7 @@ impl Texts {
     }
 
     fn start(&self, i: usize) -> usize {
-        i.checked_sub(1)
-            .and_then(|p| self.ends.get(p))
-            .copied()
-            .unwrap_or(0)
+        start(&self.ends, i)
     }
 
     pub(crate) fn get(&self, i: usize) -> Option<&str> {
@@ -113,13 +118,8 @@ impl KindLists {
     /// The kinds of member `i`.
     pub(crate) fn get(&self, i: usize) -> Option<Kinds<'_>> {
         let end = *self.ends.get(i)?;
-        let start = i
-            .checked_sub(1)
-            .and_then(|p| self.ends.get(p))
-            .copied()
-            .unwrap_or(0);
         Some(Kinds {
-            codes: self.codes.get(start..end)?,
+            codes: self.codes.get(start(&self.ends, i)..end)?,
             names: &self.names,
         })
     }
@@ -127,11 +127,7 @@ impl KindLists {
     /// Keeps the first `n` members (the distinct kinds stay known).
     pub(crate) fn truncate(&mut self, n: usize) {
         if n < self.len() {
-            let start = n
-                .checked_sub(1)
-                .and_then(|p| self.ends.get(p))
-                .copied()
-                .unwrap_or(0);
+            let start = start(&self.ends, n);
             self.ends.truncate(n);
             self.codes.truncate(start);
         }

@@ -221,14 +221,17 @@ impl CsvRows {
         // that a row with too many or too few cells is still found.
         let mut n = 0usize;
         let mut known = line.len();
+        let mut end_field = |n: usize, at: usize| {
+            if ends.len() <= n {
+                ends.resize((n + 1).next_power_of_two(), 0);
+            }
+            if let Some(e) = ends.get_mut(n) {
+                *e = at;
+            }
+        };
         for (i, b) in line.iter().enumerate() {
             if *b == *delimiter {
-                if ends.len() <= n {
-                    ends.resize((n + 1).next_power_of_two(), 0);
-                }
-                if let Some(e) = ends.get_mut(n) {
-                    *e = i;
-                }
+                end_field(n, i);
                 n += 1;
                 if n > *last_wanted {
                     known = i;
@@ -238,12 +241,7 @@ impl CsvRows {
         }
         if known == line.len() {
             // The line ended before the last wanted field did.
-            if ends.len() <= n {
-                ends.resize((n + 1).next_power_of_two(), 0);
-            }
-            if let Some(e) = ends.get_mut(n) {
-                *e = line.len();
-            }
+            end_field(n, line.len());
             n += 1;
         } else {
             let rest = line.get(known + 1..).unwrap_or(&[]);
