@@ -145,6 +145,11 @@ fn cel_context(h: &Household) -> cel::Context<'static, 'static> {
 }
 
 fn bench(c: &mut Criterion) {
+    // As `entitle` does (cli/src/main.rs): with transparent huge pages, each 2 MiB that mimalloc
+    // takes fresh or back after a purge is zeroed whole on first touch, which was a fifth of the
+    // in-memory batch's time and of one household's here, none of it the engine's work.
+    #[cfg(target_os = "linux")]
+    let _ = nix::sys::prctl::set_thp_disable(true);
     let program = Program::compile(CHILD_GRANT).unwrap_or_else(|d| panic!("{d}"));
     assert!(
         program.is_columnar(),
