@@ -316,6 +316,14 @@ pub(crate) fn emit(
         plan.scores.len(),
     );
     let words = inner.missing_names.len().div_ceil(64);
+    // At most one entitlement row per eligible unit (units left to the fallback write their own).
+    let eligible = s
+        .status
+        .iter()
+        .take(range.len())
+        .filter(|st| matches!(st, Some(UnitStatus::Eligible)))
+        .count();
+    out.reserve_entitlements(eligible, n_items, n_uom);
     for (u, row) in range.enumerate() {
         let status = s
             .status

@@ -157,6 +157,22 @@ impl ChunkOut {
         self.rank_keys.truncate(m.rank_keys);
     }
 
+    /// Room for `rows` more entitlement rows, of `items` items and `uom` in-kind totals each.
+    /// Columns still empty are allocated afresh rather than grown: growing copies the whole old
+    /// block, which in a large run cost more than writing the rows.
+    pub(crate) fn reserve_entitlements(&mut self, rows: usize, items: usize, uom: usize) {
+        fn room<T>(v: &mut Vec<T>, more: usize) {
+            if v.is_empty() && v.capacity() < more {
+                *v = Vec::with_capacity(more);
+            } else {
+                v.reserve(more);
+            }
+        }
+        room(&mut self.items, rows * items);
+        room(&mut self.cash, rows);
+        room(&mut self.in_kind, rows * uom);
+    }
+
     /// Records that the unit being written has no entitlement.
     pub(crate) fn push_no_entitlement(&mut self) {
         self.ent.push(NO_ENT);
