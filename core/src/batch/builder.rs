@@ -122,14 +122,12 @@ impl BatchBuilder {
             .unit_inputs
             .get(slot)
             .ok_or_else(|| bad_slot(slot))?;
-        let v = parse_value(text, &input.ty).map_err(|e| invalid(input, None, &e.to_string()))?;
-        check_choice(&v, input, None)?;
         let col = self
             .batch
             .unit_cols
             .get_mut(slot)
             .ok_or_else(|| bad_slot(slot))?;
-        store(col, &v, input, None)
+        store_text(col, text, input, None)
     }
 
     /// Adds a member with its membership to the open unit.
@@ -206,14 +204,12 @@ impl BatchBuilder {
             .get(slot)
             .ok_or_else(|| bad_slot(slot))?;
         let member = self.batch.member_ids.last();
-        let v = parse_value(text, &input.ty).map_err(|e| invalid(input, member, &e.to_string()))?;
-        check_choice(&v, input, member)?;
         let col = self
             .batch
             .member_cols
             .get_mut(slot)
             .ok_or_else(|| bad_slot(slot))?;
-        store(col, &v, input, member)
+        store_text(col, text, input, member)
     }
 
     /// Adds a record to collection `set` of the open unit; its fields are unknown until set.
@@ -292,15 +288,13 @@ impl BatchBuilder {
             .get(set)
             .and_then(|(_, f)| f.get(slot))
             .ok_or_else(|| bad_slot(slot))?;
-        let v = parse_value(text, &input.ty).map_err(|e| invalid(input, None, &e.to_string()))?;
-        check_choice(&v, input, None)?;
         let col = self
             .batch
             .records
             .get_mut(set)
             .and_then(|r| r.cols.get_mut(slot))
             .ok_or_else(|| bad_slot(slot))?;
-        store(col, &v, input, None)
+        store_text(col, text, input, None)
     }
 
     /// Commits the open unit.
@@ -488,6 +482,44 @@ fn check_choice(v: &Value, input: &Input, member: Option<&str>) -> Result<(), Ev
         }
     }
     Ok(())
+}
+
+/// Parses `text` by the input's type and stores it at the column's last row. A text input (the
+/// commonest cell after dates) is checked and interned straight from the borrowed text, without
+/// the owned copy that a [`Value`] needs.
+fn store_text(
+    col: &mut Column,
+    text: &str,
+    input: &Input,
+    member: Option<&str>,
+) -> Result<(), EvalError> {
+    if let (Type::Text, Column::Text(texts)) = (&input.ty, &mut *col) {
+        let t = text.trim();
+        if t.is_empty() {
+            return Ok(());
+        }
+        if let Some(choices) = &input.choices {
+            if !choices
+                .iter()
+                .any(|c| matches!(c, Value::Text(s) if s == t))
+            {
+                return Err(EvalError::NotAChoice {
+                    field: field_name(input, member),
+                });
+            }
+        }
+        if texts.set_last(t) {
+            return Ok(());
+        }
+        return Err(invalid(
+            input,
+            member,
+            "the value does not fit the input's type",
+        ));
+    }
+    let v = parse_value(text, &input.ty).map_err(|e| invalid(input, member, &e.to_string()))?;
+    check_choice(&v, input, member)?;
+    store(col, &v, input, member)
 }
 
 fn store(

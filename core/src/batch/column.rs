@@ -15,15 +15,33 @@ pub struct TextColumn {
 
 const NONE: u32 = u32::MAX;
 
+/// Up to this many distinct texts, [`TextColumn::intern`] searches the dictionary itself.
+const SMALL_DICT: usize = 8;
+
 impl TextColumn {
     pub(super) fn intern(&mut self, t: &str) -> u32 {
-        if let Some(&c) = self.lookup.get(t) {
+        // Most text inputs take a handful of values (regions, kinds): comparing them is cheaper
+        // than hashing the text.
+        if self.dict.len() <= SMALL_DICT {
+            if let Some(c) = self.dict.iter().position(|d| **d == *t) {
+                return u32::try_from(c).unwrap_or(NONE - 1);
+            }
+        } else if let Some(&c) = self.lookup.get(t) {
             return c;
         }
         let c = u32::try_from(self.dict.len()).unwrap_or(NONE - 1);
         self.dict.push(t.into());
         self.lookup.insert(t.into(), c);
         c
+    }
+
+    /// Stores `t` at the last row (false when there is no row).
+    pub(super) fn set_last(&mut self, t: &str) -> bool {
+        if self.codes.is_empty() {
+            return false;
+        }
+        let c = self.intern(t);
+        self.codes.last_mut().map(|x| *x = c).is_some()
     }
 
     /// The text at `row`, if known.
@@ -114,10 +132,7 @@ impl Column {
                 v.last_mut().map(|s| *s = Some(q.amount)).is_some()
             }
             (Column::Date(v), Value::Date(d)) => v.last_mut().map(|s| *s = Some(*d)).is_some(),
-            (Column::Text(t), Value::Text(s)) => {
-                let c = t.intern(s);
-                t.codes.last_mut().map(|x| *x = c).is_some()
-            }
+            (Column::Text(t), Value::Text(s)) => t.set_last(s),
             (Column::List(v), Value::List(items)) => {
                 v.last_mut().map(|s| *s = Some(items.clone())).is_some()
             }

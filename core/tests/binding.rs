@@ -1,0 +1,139 @@
+//! Text cells bound through the builder: the borrowed-text path must store, refuse and trim
+//! exactly as parsing into a value and storing it does.
+
+use entitle_core::{Column, EvalError, Program, Unit};
+use entitle_dsl::Value;
+
+const PROGRAM: &str = r#"program texts "Texts" version "1"
+  target household
+  currency KES
+
+inputs
+  household.region: text "Region" one of ["North", "East", "South", "West"]
+  household.village: text "Village"
+  member.school: text "School"
+
+eligible when
+  north "In the North" region == "North"
+"#;
+
+fn program() -> Program {
+    Program::compile(PROGRAM).unwrap_or_else(|d| panic!("{d}"))
+}
+
+fn texts(col: Option<&Column>, rows: usize) -> Vec<Option<String>> {
+    match col {
+        Some(Column::Text(t)) => (0..rows).map(|r| t.get(r).map(str::to_string)).collect(),
+        other => panic!("not a text column: {other:?}"),
+    }
+}
+
+#[test]
+fn texts_are_trimmed_checked_and_interned_past_the_small_dictionary() {
+    let p = program();
+    let mut b = p.batch_builder();
+    let region = b.layout().unit_slot("region").unwrap_or(usize::MAX);
+    let village = b.layout().unit_slot("village").unwrap_or(usize::MAX);
+    let school = b.layout().member_slot("school").unwrap_or(usize::MAX);
+    // Twenty villages: the dictionary outgrows its linear search (eight entries) half-way.
+    let villages: Vec<String> = (0..20).map(|i| format!("V{}", i % 10 + i / 10)).collect();
+    for (i, v) in villages.iter().enumerate() {
+        b.start_unit(&format!("H{i}"));
+        b.set_unit_text(region, ["  North ", "East", "South\t", "West"][i % 4])
+            .unwrap_or_else(|e| panic!("{e}"));
+        b.set_unit_text(village, &format!(" {v} "))
+            .unwrap_or_else(|e| panic!("{e}"));
+        b.add_member(&format!("M{i}"), &["head"], None, None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        b.set_member_text(school, if i % 3 == 0 { "   " } else { v })
+            .unwrap_or_else(|e| panic!("{e}"));
+        b.finish_unit();
+    }
+    let batch = b.finish();
+    let regions = texts(batch.unit_column(region), 20);
+    assert_eq!(regions[0].as_deref(), Some("North"));
+    assert_eq!(regions[2].as_deref(), Some("South"));
+    let got = texts(batch.unit_column(village), 20);
+    let want: Vec<Option<String>> = villages.iter().cloned().map(Some).collect();
+    assert_eq!(got, want);
+    let schools = texts(batch.member_column(school), 20);
+    for (i, s) in schools.iter().enumerate() {
+        // Blank is unknown, not the empty text.
+        let want = (i % 3 != 0).then(|| villages[i].clone());
+        assert_eq!(*s, want, "member {i}");
+    }
+    // The same texts share codes: V1 (units 1 and 10) is one dictionary entry.
+    match batch.unit_column(village) {
+        Some(Column::Text(t)) => {
+            assert_eq!(t.code(1), t.code(10));
+            assert_eq!(t.dictionary().len(), 11);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_text_outside_the_choices_fails_its_unit_only() {
+    let p = program();
+    let mut b = p.batch_builder();
+    let region = b.layout().unit_slot("region").unwrap_or(usize::MAX);
+    b.start_unit("H1");
+    match b.set_unit_text(region, "Nort") {
+        Err(EvalError::NotAChoice { field }) => assert_eq!(field, "region"),
+        other => panic!("{other:?}"),
+    }
+    // Choices compare exactly, after trimming: case matters.
+    assert!(matches!(
+        b.set_unit_text(region, "north"),
+        Err(EvalError::NotAChoice { .. })
+    ));
+    b.set_unit_text(region, "East ")
+        .unwrap_or_else(|e| panic!("{e}"));
+    b.finish_unit();
+    let batch = b.finish();
+    assert_eq!(
+        texts(batch.unit_column(region), 1),
+        vec![Some("East".into())]
+    );
+}
+
+#[test]
+fn text_cells_and_text_values_bind_alike() {
+    let p = program();
+    let units: Vec<Unit> = ["North", "West"]
+        .iter()
+        .map(|r| {
+            Unit::new(format!("H-{r}"))
+                .with("region", *r)
+                .with("village", "V")
+        })
+        .collect();
+    let from_values = p.bind(&units);
+    let mut b = p.batch_builder();
+    for r in ["North", "West"] {
+        b.start_unit(&format!("H-{r}"));
+        let slot = b.layout().unit_slot("region").unwrap_or(usize::MAX);
+        b.set_unit(slot, &Value::Text(r.into()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let slot = b.layout().unit_slot("village").unwrap_or(usize::MAX);
+        b.set_unit_text(slot, "V").unwrap_or_else(|e| panic!("{e}"));
+        b.finish_unit();
+    }
+    let from_text = b.finish();
+    let layout = p.batch_builder().layout().clone();
+    for name in ["region", "village"] {
+        let slot = layout.unit_slot(name).unwrap_or(usize::MAX);
+        assert_eq!(
+            texts(from_values.unit_column(slot), 2),
+            texts(from_text.unit_column(slot), 2),
+            "{name}"
+        );
+    }
+    // Before any unit is started there is no row to store into.
+    let mut empty = p.batch_builder();
+    let slot = empty.layout().unit_slot("village").unwrap_or(usize::MAX);
+    assert!(matches!(
+        empty.set_unit_text(slot, "V"),
+        Err(EvalError::InvalidValue { .. })
+    ));
+}
