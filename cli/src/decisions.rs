@@ -91,8 +91,37 @@ fn json_date(out: &mut Vec<u8>, d: NaiveDate) {
 
 fn json_decimal(out: &mut Vec<u8>, d: &Decimal) {
     out.push(b'"');
-    let _ = write!(out, "{d}");
+    push_decimal(out, d);
     out.push(b'"');
+}
+
+/// Appends a decimal as rust_decimal displays it (every digit of its scale kept: `1500.00`).
+/// Amounts are non-negative and small: their digits are written directly, without the
+/// formatter (a tenth of the decision files' writing time); anything else is displayed.
+fn push_decimal(out: &mut Vec<u8>, d: &Decimal) {
+    let (Ok(mut v), false) = (u64::try_from(d.mantissa()), d.is_sign_negative()) else {
+        let _ = write!(out, "{d}");
+        return;
+    };
+    let scale = d.scale() as usize;
+    // u64 has at most 20 digits; a scale of up to 28 adds leading zeros and the point.
+    let mut buf = [0u8; 32];
+    let mut i = buf.len();
+    let mut n = 0usize;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        n += 1;
+        if n == scale {
+            i -= 1;
+            buf[i] = b'.';
+        }
+        if v == 0 && n > scale {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 fn key(out: &mut Vec<u8>, first: &mut bool, k: &str) {
@@ -367,20 +396,24 @@ pub fn csv_decision(out: &mut Vec<u8>, program: &Program, d: &Decision, explain:
     out.extend_from_slice(d.outcome.as_str().as_bytes());
     out.push(b',');
     if let Some(c) = &d.cash {
-        let _ = write!(out, "{},{},{},{}", c.currency.code(), c.total, c.fee, c.net);
+        out.extend_from_slice(c.currency.code().as_bytes());
+        for amount in [&c.total, &c.fee, &c.net] {
+            out.push(b',');
+            push_decimal(out, amount);
+        }
     } else {
         out.extend_from_slice(b",,,");
     }
     for def in program.items() {
         out.push(b',');
         if let Some(it) = d.items.iter().find(|i| i.id == def.id) {
-            let _ = write!(out, "{}", it.amount);
+            push_decimal(out, &it.amount);
         }
     }
     for unit in program.units_of_measure() {
         out.push(b',');
         if let Some(q) = d.in_kind.iter().find(|q| q.unit == *unit) {
-            let _ = write!(out, "{}", q.quantity);
+            push_decimal(out, &q.quantity);
         }
     }
     out.push(b',');
@@ -462,6 +495,45 @@ mod tests {
             let mut a = Vec::new();
             json_date(&mut a, date);
             assert_eq!(String::from_utf8(a).unwrap(), format!("\"{date}\""));
+        }
+    }
+
+    #[test]
+    fn decimals_are_written_as_rust_decimal_displays_them() {
+        let mut values = vec![
+            Decimal::ZERO,
+            Decimal::new(0, 2),
+            Decimal::new(5, 2),
+            Decimal::new(150_000, 2),
+            Decimal::new(-150_000, 2),
+            Decimal::new(-0, 3),
+            Decimal::new(i64::MAX, 0),
+            Decimal::new(1, 28),
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::from_i128_with_scale(i128::from(u64::MAX), 28),
+            Decimal::from_i128_with_scale(i128::from(u64::MAX) + 1, 4),
+        ];
+        let mut negative_zero = Decimal::new(0, 2);
+        negative_zero.set_sign_negative(true);
+        values.push(negative_zero);
+        // Every scale with mantissas of every length, from a fixed sequence.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for scale in 0..=28u32 {
+            for digits in 1..=20u32 {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let m = if digits == 20 {
+                    x
+                } else {
+                    x % 10u64.pow(digits)
+                };
+                values.push(Decimal::from_i128_with_scale(i128::from(m), scale));
+            }
+        }
+        for d in values {
+            let mut a = Vec::new();
+            push_decimal(&mut a, &d);
+            assert_eq!(String::from_utf8(a).unwrap(), d.to_string(), "{d:?}");
         }
     }
 
