@@ -130,3 +130,68 @@ fn unterminated_string_and_unbalanced_brackets_cost_one_line_each() {
     let lines: Vec<u32> = checked.diagnostics.errors().map(|d| d.span.line).collect();
     assert_eq!(lines, vec![4, 6, 7], "{}", checked.diagnostics);
 }
+
+/// Found by the parse_check fuzzer (fuzz/regressions/parse_check/): 47 unclosed `[` inside a rule
+/// kept the parser busy for over 20 minutes, because a list and a table were two grammar rules
+/// that both start with `[` and every nested one was tried as each (time doubling per bracket).
+/// One rule now reads both, so the depth the limits allow fails at once, with one diagnostic.
+#[test]
+fn unclosed_brackets_nested_to_the_limit() {
+    let depth = Limits::default().max_nesting - 1;
+    for (open, what) in [
+        ("[", "list"),
+        ("[1: ", "table"),
+        ("[1, ", "list with an element"),
+    ] {
+        let src = format!(
+            "program p \"P\"\n  currency KES\nlet x = {}1\n",
+            open.repeat(depth)
+        );
+        let checked = on_small_stack(move || check(&src));
+        let errors: Vec<_> = checked.diagnostics.errors().collect();
+        assert_eq!(errors.len(), 1, "{what}: {}", checked.diagnostics);
+        assert_eq!(errors[0].code, "E0001", "{what}");
+        assert_eq!(errors[0].span.line, 3, "{what}");
+    }
+}
+
+/// A list and a table in one bracket are refused where the other kind's element starts, with the
+/// words the two-rule grammar used.
+#[test]
+fn a_bracket_that_mixes_a_list_and_a_table() {
+    let src = "program p \"P\"\n  currency KES\nlet t = [\"a\": 1, \"b\"]\n".to_string();
+    let checked = on_small_stack(move || check(&src));
+    let e = checked.diagnostics.errors().next().cloned();
+    let e = e.unwrap_or_else(|| panic!("no error"));
+    assert_eq!(e.code, "E0001");
+    assert_eq!(e.message, "expected `:`, found `]`");
+    // `let t = ["a": 1, "b"]`: the `]` after "b" is column 21.
+    assert_eq!(
+        (e.span.line, e.span.column, e.span.end - e.span.start),
+        (3, 21, 1)
+    );
+
+    let src = "program p \"P\"\n  currency KES\nlet l = [1, 2: 3]\n".to_string();
+    let checked = on_small_stack(move || check(&src));
+    let e = checked.diagnostics.errors().next().cloned();
+    let e = e.unwrap_or_else(|| panic!("no error"));
+    assert_eq!(e.code, "E0001");
+    assert_eq!(e.message, "expected `,` or `]`, found `:`");
+    assert_eq!((e.span.line, e.span.column), (3, 14));
+    // Lists and tables alone still read.
+    for ok in [
+        "[]",
+        "[1, 2,]",
+        "[\"a\": 1, \"b\": 2]",
+        "[[1, 2], [3]]",
+        "[0: [1], 5: [2, 3]]",
+    ] {
+        let src = format!("program p \"P\"\n  currency KES\nlet v = {ok}\n");
+        let parsed = on_small_stack(move || entitle_dsl::parse(&src));
+        assert!(
+            !parsed.diagnostics.has_errors(),
+            "{ok}: {}",
+            parsed.diagnostics
+        );
+    }
+}

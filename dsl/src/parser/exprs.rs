@@ -253,30 +253,68 @@ impl LineParser<'_, '_> {
                 let b = self.expr_at(line, b, depth + 1)?;
                 ExprKind::If(Box::new(c), Box::new(a), Box::new(b))
             }
-            Rule::table => {
-                let mut entries = Vec::new();
-                for p in pair
+            Rule::brackets => {
+                // A list or a table, told apart by the first element (`key: value` or not).
+                let items: Vec<_> = pair
                     .into_inner()
-                    .filter(|p| p.as_rule() == Rule::table_entry)
-                {
-                    if entries.len() >= self.limits.max_list_len {
+                    .filter(|p| p.as_rule() == Rule::bracket_item)
+                    .collect();
+                if items.len() > self.limits.max_list_len {
+                    let table = items
+                        .first()
+                        .is_some_and(|i| i.clone().into_inner().count() > 2);
+                    self.diags.push(
+                        Diagnostic::new(codes::TOO_MANY_ITEMS, span)
+                            .arg("kind", if table { "table entry" } else { "list element" })
+                            .arg("limit", self.limits.max_list_len),
+                    );
+                    return None;
+                }
+                let mut elements = Vec::new();
+                let mut entries = Vec::new();
+                let mut table = None;
+                for item in items {
+                    let parts: Vec<_> = item.clone().into_inner().collect();
+                    let colon = parts.iter().find(|p| p.as_rule() == Rule::colon);
+                    let is_entry = colon.is_some();
+                    if *table.get_or_insert(is_entry) != is_entry {
+                        // The words the grammar gave when lists and tables were two rules.
+                        let (at, expected, found) = match colon {
+                            Some(c) => (self.span(line, c), "`,` or `]`", "`:`".to_string()),
+                            None => {
+                                // At what follows the key, where its `:` should be.
+                                let end = item.as_span().end();
+                                let rest = line.text.get(end..).unwrap_or("");
+                                let at =
+                                    end + rest.len() - rest.trim_start_matches([' ', '\t']).len();
+                                let next = line.text.get(at..).and_then(|r| r.chars().next());
+                                (
+                                    self.span_of(line, at, at + next.map_or(0, char::len_utf8)),
+                                    "`:`",
+                                    super::pest_errors::describe_found(line.text, end),
+                                )
+                            }
+                        };
                         self.diags.push(
-                            Diagnostic::new(codes::TOO_MANY_ITEMS, span)
-                                .arg("kind", "table entry")
-                                .arg("limit", self.limits.max_list_len),
+                            Diagnostic::new(codes::SYNTAX, at)
+                                .arg("expected", expected)
+                                .arg("found", found),
                         );
                         return None;
                     }
-                    let mut kv = p.into_inner().filter(|q| q.as_rule() == Rule::expr);
-                    let (Some(k), Some(v)) = (kv.next(), kv.next()) else {
-                        self.diags.push(internal(span, "`key: value`"));
-                        return None;
-                    };
-                    let k = self.expr_at(line, k, depth + 1)?;
-                    let v = self.expr_at(line, v, depth + 1)?;
-                    entries.push((k, v));
+                    let mut exprs = parts.into_iter().filter(|p| p.as_rule() == Rule::expr);
+                    let first = exprs.next()?;
+                    let first = self.expr_at(line, first, depth + 1)?;
+                    match exprs.next() {
+                        Some(v) => entries.push((first, self.expr_at(line, v, depth + 1)?)),
+                        None => elements.push(first),
+                    }
                 }
-                ExprKind::Table(entries)
+                if table == Some(true) {
+                    ExprKind::Table(entries)
+                } else {
+                    ExprKind::List(elements)
+                }
             }
             Rule::records_expr => {
                 let mut parts = pair.into_inner();

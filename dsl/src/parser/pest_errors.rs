@@ -29,8 +29,8 @@ pub(super) fn rule_words(rule: Rule) -> &'static str {
         text_lit => "a quoted text",
         true_lit | false_lit => "`true` or `false`",
         unknown_lit => "`unknown`",
-        expr | paren | list | if_expr | members_expr | records_expr | call | field_ref | table => "an expression",
-        table_entry => "`key: value`",
+        expr | paren | list | if_expr | members_expr | records_expr | call | field_ref | brackets
+        | bracket_item => "an expression",
         mode_word => "a rounding mode",
         op_not => "`not`",
         op_neg => "`-`",
