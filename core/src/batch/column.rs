@@ -21,7 +21,7 @@ const SMALL_DICT: usize = 8;
 impl TextColumn {
     pub(super) fn intern(&mut self, t: &str) -> u32 {
         // Most text inputs take a handful of values (regions, kinds): comparing them is cheaper
-        // than hashing the text.
+        // than hashing the text, and the hash map is only built once the dictionary outgrows that.
         if self.dict.len() <= SMALL_DICT {
             if let Some(c) = self.dict.iter().position(|d| **d == *t) {
                 return u32::try_from(c).unwrap_or(NONE - 1);
@@ -31,7 +31,16 @@ impl TextColumn {
         }
         let c = u32::try_from(self.dict.len()).unwrap_or(NONE - 1);
         self.dict.push(t.into());
-        self.lookup.insert(t.into(), c);
+        if self.dict.len() > SMALL_DICT {
+            if self.lookup.is_empty() {
+                for (i, d) in self.dict.iter().enumerate() {
+                    self.lookup
+                        .insert(d.clone(), u32::try_from(i).unwrap_or(NONE - 1));
+                }
+            } else {
+                self.lookup.insert(t.into(), c);
+            }
+        }
         c
     }
 
