@@ -260,9 +260,9 @@ impl LineParser<'_, '_> {
                     .filter(|p| p.as_rule() == Rule::bracket_item)
                     .collect();
                 if items.len() > self.limits.max_list_len {
-                    let table = items
-                        .first()
-                        .is_some_and(|i| i.clone().into_inner().count() > 2);
+                    let table = items.first().is_some_and(|i| {
+                        i.clone().into_inner().any(|p| p.as_rule() == Rule::colon)
+                    });
                     self.diags.push(
                         Diagnostic::new(codes::TOO_MANY_ITEMS, span)
                             .arg("kind", if table { "table entry" } else { "list element" })
@@ -303,7 +303,10 @@ impl LineParser<'_, '_> {
                         return None;
                     }
                     let mut exprs = parts.into_iter().filter(|p| p.as_rule() == Rule::expr);
-                    let first = exprs.next()?;
+                    let Some(first) = exprs.next() else {
+                        self.diags.push(internal(span, "a list element"));
+                        return None;
+                    };
                     let first = self.expr_at(line, first, depth + 1)?;
                     match exprs.next() {
                         Some(v) => entries.push((first, self.expr_at(line, v, depth + 1)?)),
