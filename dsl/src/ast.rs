@@ -117,6 +117,29 @@ pub enum Item {
     Functions(Section<FunctionDecl>),
 }
 
+impl Item {
+    /// Where the item's first line is written (its header line, or the whole `let`).
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Inputs(s) => s.span,
+            Item::Params(s) => s.span,
+            Item::Let(l) => l.span,
+            Item::Eligibility(s) => s.span,
+            Item::Entitlement(s) => s.span,
+            Item::Translation(t) => t.span,
+            Item::Test(t) => t.span,
+            Item::Compliance(s) => s.span,
+            Item::Selection(s) => s.span,
+            Item::Deduplicate(s) => s.span,
+            Item::Summary(s) => s.span,
+            Item::Score(s) => s.span,
+            Item::Records(r) => r.span,
+            Item::Codes(c) => c.span,
+            Item::Functions(s) => s.span,
+        }
+    }
+}
+
 /// `score pmt "Proxy means test score"` and its components: a sum whose parts are each reported.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScoreSection {

@@ -115,8 +115,35 @@ impl Formatter<'_> {
         }
     }
 
+    /// Prints the header where it stands in the text: items written before the `program` line stay
+    /// before it, so every comment keeps its place and its line.
     fn program(&mut self, p: &ProgramFile) {
-        let h = &p.header;
+        let header_line = p.header.span.line;
+        let mut header_done = false;
+        let mut prev_let = false;
+        for item in &p.items {
+            if !header_done && item.span().line > header_line {
+                self.blank();
+                self.header(&p.header);
+                header_done = true;
+                prev_let = false;
+            }
+            let is_let = matches!(item, Item::Let(_));
+            if !(is_let && prev_let) {
+                self.blank();
+            }
+            prev_let = is_let;
+            self.item(item);
+        }
+        if !header_done {
+            self.blank();
+            self.header(&p.header);
+        }
+        // Comments after the last line.
+        self.leading(u32::MAX, "");
+    }
+
+    fn header(&mut self, h: &Header) {
         let mut first = format!("program {}", h.id.name);
         if let Some(t) = &h.title {
             let _ = write!(first, " {}", quote(&t.value));
@@ -139,192 +166,185 @@ impl Formatter<'_> {
         if let Some(c) = &h.cycle {
             self.line(c.span, "  ", &run::cycle_line(c), false);
         }
-        let mut prev_let = false;
-        for item in &p.items {
-            let is_let = matches!(item, Item::Let(_));
-            if !(is_let && prev_let) {
-                self.blank();
+    }
+
+    fn item(&mut self, item: &Item) {
+        match item {
+            Item::Inputs(s) => {
+                self.line(s.span, "", "inputs", false);
+                for d in &s.entries {
+                    let text = input(d);
+                    self.line(d.span, "  ", &text, true);
+                }
             }
-            prev_let = is_let;
-            match item {
-                Item::Inputs(s) => {
-                    self.line(s.span, "", "inputs", false);
-                    for d in &s.entries {
-                        let text = input(d);
-                        self.line(d.span, "  ", &text, true);
-                    }
+            Item::Params(s) => {
+                self.line(s.span, "", "params", false);
+                for d in &s.entries {
+                    let text = param(d);
+                    self.line(d.span, "  ", &text, true);
                 }
-                Item::Params(s) => {
-                    self.line(s.span, "", "params", false);
-                    for d in &s.entries {
-                        let text = param(d);
-                        self.line(d.span, "  ", &text, true);
+            }
+            Item::Let(l) => {
+                let head = match (&l.per_member, &l.sentence) {
+                    (true, Some(s)) => {
+                        format!("let member.{} {} = ", l.name.name, quote(&s.value))
                     }
+                    (true, None) => format!("let member.{} = ", l.name.name),
+                    (false, Some(s)) => format!("let {} {} = ", l.name.name, quote(&s.value)),
+                    (false, None) => format!("let {} = ", l.name.name),
+                };
+                let text = wrapped(&head, &l.expr, "    ");
+                self.line(l.span, "", &text, true);
+            }
+            Item::Eligibility(s) => {
+                self.line(s.span, "", "eligible when", false);
+                let heads: Vec<String> = s
+                    .entries
+                    .iter()
+                    .map(|r| match (r.kind, r.union) {
+                        (RuleKind::Unless, _) => format!("unless {}", r.id.name),
+                        (_, true) => format!("union {}", r.id.name),
+                        _ => r.id.name.clone(),
+                    })
+                    .collect();
+                let w1 = heads.iter().map(|h| h.chars().count()).max().unwrap_or(0);
+                let w2 = s
+                    .entries
+                    .iter()
+                    .map(|r| quote(&r.sentence.value).chars().count())
+                    .max()
+                    .unwrap_or(0);
+                for (r, head) in s.entries.iter().zip(&heads) {
+                    let prefix =
+                        format!("{} {} ", pad(head, w1), pad(&quote(&r.sentence.value), w2));
+                    let text = wrapped(&prefix, &r.expr, "      ");
+                    self.line(r.span, "  ", &text, true);
                 }
-                Item::Let(l) => {
-                    let head = match (&l.per_member, &l.sentence) {
-                        (true, Some(s)) => {
-                            format!("let member.{} {} = ", l.name.name, quote(&s.value))
-                        }
-                        (true, None) => format!("let member.{} = ", l.name.name),
-                        (false, Some(s)) => format!("let {} {} = ", l.name.name, quote(&s.value)),
-                        (false, None) => format!("let {} = ", l.name.name),
-                    };
-                    let text = wrapped(&head, &l.expr, "    ");
-                    self.line(l.span, "", &text, true);
+            }
+            Item::Entitlement(s) => {
+                let head = if s.mode == SelectionMode::FirstMatch {
+                    "entitlement first match"
+                } else {
+                    "entitlement"
+                };
+                self.line(s.span, "", head, false);
+                self.entitlement(s);
+            }
+            Item::Translation(t) => {
+                self.line(t.span, "", &format!("translation {}", t.locale.name), false);
+                let w = t
+                    .entries
+                    .iter()
+                    .map(|(id, _)| id.name.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                for (id, text) in &t.entries {
+                    let line = format!("{} {}", pad(&id.name, w), quote(&text.value));
+                    self.line(id.span.to(text.span), "  ", &line, true);
                 }
-                Item::Eligibility(s) => {
-                    self.line(s.span, "", "eligible when", false);
-                    let heads: Vec<String> = s
-                        .entries
-                        .iter()
-                        .map(|r| match (r.kind, r.union) {
-                            (RuleKind::Unless, _) => format!("unless {}", r.id.name),
-                            (_, true) => format!("union {}", r.id.name),
-                            _ => r.id.name.clone(),
-                        })
-                        .collect();
-                    let w1 = heads.iter().map(|h| h.chars().count()).max().unwrap_or(0);
-                    let w2 = s
-                        .entries
-                        .iter()
-                        .map(|r| quote(&r.sentence.value).chars().count())
-                        .max()
-                        .unwrap_or(0);
-                    for (r, head) in s.entries.iter().zip(&heads) {
-                        let prefix =
-                            format!("{} {} ", pad(head, w1), pad(&quote(&r.sentence.value), w2));
-                        let text = wrapped(&prefix, &r.expr, "      ");
-                        self.line(r.span, "  ", &text, true);
-                    }
+            }
+            Item::Test(t) => self.test(t),
+            Item::Compliance(s) => self.compliance(s),
+            Item::Selection(s) => self.selection(s),
+            Item::Deduplicate(s) => self.deduplicate(s),
+            Item::Score(sc) => {
+                let head = match &sc.sentence {
+                    Some(t) => format!("score {} {}", sc.id.name, quote(&t.value)),
+                    None => format!("score {}", sc.id.name),
+                };
+                self.line(sc.span, "", &head, false);
+                let w1 = sc
+                    .components
+                    .iter()
+                    .map(|c| c.id.name.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                let w2 = sc
+                    .components
+                    .iter()
+                    .map(|c| quote(&c.sentence.value).chars().count())
+                    .max()
+                    .unwrap_or(0);
+                for c in &sc.components {
+                    let prefix = format!(
+                        "{} {} ",
+                        pad(&c.id.name, w1),
+                        pad(&quote(&c.sentence.value), w2)
+                    );
+                    let text = wrapped(&prefix, &c.expr, "      ");
+                    self.line(c.span, "  ", &text, true);
                 }
-                Item::Entitlement(s) => {
-                    let head = if s.mode == SelectionMode::FirstMatch {
-                        "entitlement first match"
-                    } else {
-                        "entitlement"
-                    };
-                    self.line(s.span, "", head, false);
-                    self.entitlement(s);
+            }
+            Item::Records(r) => {
+                let mut head = format!("records {}", r.name.name);
+                if let Some(l) = &r.label {
+                    let _ = write!(head, " {}", quote(&l.value));
                 }
-                Item::Translation(t) => {
-                    self.line(t.span, "", &format!("translation {}", t.locale.name), false);
-                    let w = t
-                        .entries
-                        .iter()
-                        .map(|(id, _)| id.name.chars().count())
-                        .max()
-                        .unwrap_or(0);
-                    for (id, text) in &t.entries {
-                        let line = format!("{} {}", pad(&id.name, w), quote(&text.value));
-                        self.line(id.span.to(text.span), "  ", &line, true);
-                    }
+                if let Some(d) = &r.dated_by {
+                    let _ = write!(head, " dated by {}", d.name);
                 }
-                Item::Test(t) => self.test(t),
-                Item::Compliance(s) => self.compliance(s),
-                Item::Selection(s) => self.selection(s),
-                Item::Deduplicate(s) => self.deduplicate(s),
-                Item::Score(sc) => {
-                    let head = match &sc.sentence {
-                        Some(t) => format!("score {} {}", sc.id.name, quote(&t.value)),
-                        None => format!("score {}", sc.id.name),
-                    };
-                    self.line(sc.span, "", &head, false);
-                    let w1 = sc
-                        .components
-                        .iter()
-                        .map(|c| c.id.name.chars().count())
-                        .max()
-                        .unwrap_or(0);
-                    let w2 = sc
-                        .components
-                        .iter()
-                        .map(|c| quote(&c.sentence.value).chars().count())
-                        .max()
-                        .unwrap_or(0);
-                    for c in &sc.components {
-                        let prefix = format!(
-                            "{} {} ",
-                            pad(&c.id.name, w1),
-                            pad(&quote(&c.sentence.value), w2)
-                        );
-                        let text = wrapped(&prefix, &c.expr, "      ");
-                        self.line(c.span, "  ", &text, true);
-                    }
+                self.line(r.span, "", &head, false);
+                for f in &r.fields {
+                    let text = field(f);
+                    self.line(f.span, "  ", &text, true);
                 }
-                Item::Records(r) => {
-                    let mut head = format!("records {}", r.name.name);
-                    if let Some(l) = &r.label {
-                        let _ = write!(head, " {}", quote(&l.value));
-                    }
-                    if let Some(d) = &r.dated_by {
-                        let _ = write!(head, " dated by {}", d.name);
-                    }
-                    self.line(r.span, "", &head, false);
-                    for f in &r.fields {
-                        let text = field(f);
-                        self.line(f.span, "  ", &text, true);
-                    }
-                }
-                Item::Codes(c) => {
-                    let head = match &c.label {
-                        Some(l) => format!("codes {} {}", c.name.name, quote(&l.value)),
-                        None => format!("codes {}", c.name.name),
-                    };
-                    self.line(c.span, "", &head, false);
-                    let w1 = c
-                        .entries
-                        .iter()
-                        .map(|e| e.name.name.chars().count())
-                        .max()
-                        .unwrap_or(0);
-                    let w2 = c
-                        .entries
-                        .iter()
-                        .map(|e| {
-                            e.label
-                                .as_ref()
-                                .map(|l| quote(&l.value).chars().count())
-                                .unwrap_or(0)
-                        })
-                        .max()
-                        .unwrap_or(0);
-                    for e in &c.entries {
-                        let label = e
-                            .label
+            }
+            Item::Codes(c) => {
+                let head = match &c.label {
+                    Some(l) => format!("codes {} {}", c.name.name, quote(&l.value)),
+                    None => format!("codes {}", c.name.name),
+                };
+                self.line(c.span, "", &head, false);
+                let w1 = c
+                    .entries
+                    .iter()
+                    .map(|e| e.name.name.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                let w2 = c
+                    .entries
+                    .iter()
+                    .map(|e| {
+                        e.label
                             .as_ref()
-                            .map(|l| quote(&l.value))
-                            .unwrap_or_default();
-                        let codes: Vec<String> = e.codes.iter().map(|t| quote(&t.value)).collect();
-                        let mut text = pad(&e.name.name, w1);
-                        if w2 > 0 {
-                            text.push(' ');
-                            text.push_str(&pad(&label, w2));
-                        }
-                        let _ = write!(text, " = {}", codes.join(", "));
-                        self.line(e.span, "  ", &text, true);
+                            .map(|l| quote(&l.value).chars().count())
+                            .unwrap_or(0)
+                    })
+                    .max()
+                    .unwrap_or(0);
+                for e in &c.entries {
+                    let label = e
+                        .label
+                        .as_ref()
+                        .map(|l| quote(&l.value))
+                        .unwrap_or_default();
+                    let codes: Vec<String> = e.codes.iter().map(|t| quote(&t.value)).collect();
+                    let mut text = pad(&e.name.name, w1);
+                    if w2 > 0 {
+                        text.push(' ');
+                        text.push_str(&pad(&label, w2));
                     }
+                    let _ = write!(text, " = {}", codes.join(", "));
+                    self.line(e.span, "  ", &text, true);
                 }
-                Item::Functions(sec) => {
-                    self.line(sec.span, "", "functions", false);
-                    for f in &sec.entries {
-                        let args: Vec<&str> = f.args.iter().map(|a| a.name.as_str()).collect();
-                        let mut text =
-                            format!("{}({}): {}", f.name.name, args.join(", "), type_expr(&f.ty));
-                        if let Some(l) = &f.label {
-                            let _ = write!(text, " {}", quote(&l.value));
-                        }
-                        self.line(f.span, "  ", &text, true);
+            }
+            Item::Functions(sec) => {
+                self.line(sec.span, "", "functions", false);
+                for f in &sec.entries {
+                    let args: Vec<&str> = f.args.iter().map(|a| a.name.as_str()).collect();
+                    let mut text =
+                        format!("{}({}): {}", f.name.name, args.join(", "), type_expr(&f.ty));
+                    if let Some(l) = &f.label {
+                        let _ = write!(text, " {}", quote(&l.value));
                     }
+                    self.line(f.span, "  ", &text, true);
                 }
-                Item::Summary(s) => {
-                    let text = run::summary_line(s);
-                    self.line(s.span, "", &text, true);
-                }
+            }
+            Item::Summary(s) => {
+                let text = run::summary_line(s);
+                self.line(s.span, "", &text, true);
             }
         }
-        // Comments after the last line.
-        self.leading(u32::MAX, "");
     }
 
     fn entitlement(&mut self, s: &EntitlementSection) {

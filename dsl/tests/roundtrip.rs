@@ -93,9 +93,17 @@ fn program() -> impl Strategy<Value = String> {
         prop::collection::vec((name(), expr(), prop::option::of(expr()), prop::option::of(expr())), 0..3),
         prop::option::of(expr()),
         prop::collection::vec((name(), expr()), 0..3),
+        any::<bool>(),
     )
-        .prop_map(|(lets, rules, items, cap, components)| {
-            let mut s = String::from("# generated\nprogram generated \"Generated\" version \"1\"\n  target household\n  currency KES\n\n");
+        .prop_map(|(lets, rules, items, cap, components, lets_first)| {
+            // `let`s may stand before the `program` line; the formatter keeps them (and their
+            // comments) there.
+            let mut let_lines = String::new();
+            for (i, (n, e)) in lets.iter().enumerate() {
+                let_lines.push_str(&format!("let {n}_{i} = {e}  # let {i}\n"));
+            }
+            let mut s = if lets_first { format!("# before\n{let_lines}") } else { String::new() };
+            s.push_str("# generated\nprogram generated \"Generated\" version \"1\"\n  target household\n  currency KES\n\n");
             s.push_str("inputs\n  household.income: money \"Income\" default KES 0\n  member.birthdate: date\n\n");
             s.push_str("records visits \"Visits\" dated by visit_date\n  visit_date: date\n  score: number default 0\n\n");
             s.push_str("codes genders\n  female \"Female\" = \"F\", \"2\"\n  male = \"M\"\n\n");
@@ -109,8 +117,8 @@ fn program() -> impl Strategy<Value = String> {
                 }
                 s.push('\n');
             }
-            for (i, (n, e)) in lets.iter().enumerate() {
-                s.push_str(&format!("let {n}_{i} = {e}\n"));
+            if !lets_first {
+                s.push_str(&let_lines);
             }
             s.push_str("\neligible when\n");
             for (i, (n, e, kind)) in rules.iter().enumerate() {
@@ -278,4 +286,61 @@ proptest! {
         let again = entitle_dsl::format(&formatted).map_err(|d| TestCaseError::fail(d.to_string()))?;
         prop_assert_eq!(again, formatted);
     }
+}
+
+/// Found by the parse_check fuzzer (fuzz/regressions/parse_check/crash-e400…): a `let` written
+/// before the `program` line lost its trailing comment, because the header was printed first and
+/// took every comment above it. Items before the header now stay before it.
+#[test]
+fn a_let_before_the_program_line_keeps_its_comments_and_place() {
+    let src = "# top\nlet size =--1  # why it is here\n# above the header\nprogram p version \"1\"  # header note\n  target household\n  currency KES\n# above inputs\ninputs\n  household.income: money\nlet a = 1 # after\n";
+    let formatted = entitle_dsl::format(src).expect("formats");
+    assert_eq!(
+        formatted,
+        "# top\nlet size = - -1  # why it is here\n\n# above the header\nprogram p version \"1\"  # header note\n  target household\n  currency KES\n\n# above inputs\ninputs\n  household.income: money\n\nlet a = 1  # after\n"
+    );
+    let parsed = entitle_dsl::parse(src);
+    let reparsed = entitle_dsl::parse(&formatted);
+    assert_eq!(reparsed.program.items, parsed.program.items);
+    assert_eq!(reparsed.program.header, parsed.program.header);
+    let texts = |p: &entitle_dsl::ast::ProgramFile| {
+        p.comments
+            .iter()
+            .map(|c| c.text.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(texts(&reparsed.program), texts(&parsed.program));
+    assert_eq!(texts(&parsed.program).len(), 6);
+    assert_eq!(
+        entitle_dsl::format(&formatted).expect("formats again"),
+        formatted
+    );
+}
+
+/// The fuzzer's own input: a file-top comment, a `let` with a trailing comment, then the program.
+#[test]
+fn the_fuzzer_input_keeps_every_comment() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fuzz/regressions/parse_check/crash-e400ecb5eba59e99dec1838eea222cab3edd297d"
+    );
+    let src = std::fs::read_to_string(path).expect("the regression input");
+    let formatted = entitle_dsl::format(&src).expect("formats");
+    let texts = |s: &str| {
+        entitle_dsl::parse(s)
+            .program
+            .comments
+            .iter()
+            .map(|c| c.text.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(texts(&formatted), texts(&src));
+    assert!(
+        formatted.contains("let size = - - - - - - - - - -__  #______l---"),
+        "{formatted}"
+    );
+    assert_eq!(
+        entitle_dsl::format(&formatted).expect("formats again"),
+        formatted
+    );
 }
