@@ -32,5 +32,8 @@ fn every_shipped_program_is_formatted() {
             unformatted.push(path.display().to_string());
         }
     }
-    assert!(unformatted.is_empty(), "not formatted (run `entitle fmt` on them): {unformatted:?}");
+    assert!(
+        unformatted.is_empty(),
+        "not formatted (run `entitle fmt` on them): {unformatted:?}"
+    );
 }
