@@ -271,3 +271,36 @@ fn an_imported_parquet_registry_runs_from_the_store_as_from_the_files() {
         summary(&a)["counts"]["decisions"]
     );
 }
+
+/// A members file whose bytes were changed so that the `parquet` crate panics inside its reader
+/// (arrow-buffer's "offset + len out of bounds"; found by mutating a generated file). The run stops
+/// with the file's name and G0006, the outputs are not written, and the crate's panic message and
+/// backtrace are not printed (they are not the user's business and could quote a file's bytes).
+#[test]
+fn a_parquet_file_that_makes_the_reader_panic_stops_with_a_clear_error_and_no_panic_text() {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("out");
+    let r = ran(&[
+        "run",
+        common::CHILD_GRANT,
+        "--registry",
+        "cli/tests/data/parquet_panic",
+        "--as-of",
+        "2026-03-01",
+        "--out",
+        out.to_str().unwrap(),
+        "--no-progress",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "members.parquet:1: the Parquet data cannot be read (the reader failed on it) [G0006]"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!(!r.stderr.contains("backtrace"), "{}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(files_in(&out).is_empty(), "{:?}", files_in(&out));
+}

@@ -40,11 +40,12 @@ use arrow_schema::{ArrowError, DataType};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 use parquet::basic::Compression;
+use std::cell::Cell;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Once};
 
 /// Rows decoded at a time.
 pub(crate) const BATCH_ROWS: usize = 8192;
@@ -171,6 +172,26 @@ fn malformed(path: &Path, line: u64, what: &str, e: impl std::fmt::Display) -> R
     }
 }
 
+thread_local! {
+    /// Set while this thread runs the `parquet` crate under [`guarded`].
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Wraps the process's panic hook once so that it stays silent for a panic [`guarded`] catches:
+/// the user gets the clear error, not the crate's message and backtrace (which could also quote
+/// a file's bytes). Every other panic goes to the hook that was there before.
+fn quiet_hook_for_guarded_panics() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
 /// Runs `f`, turning a panic inside the `parquet` crate (on a file it does not expect) into a
 /// stopping error: a registry file must never bring the host process down.
 fn guarded<T>(
@@ -178,7 +199,11 @@ fn guarded<T>(
     line: u64,
     f: impl FnOnce() -> Result<T, RegistryError>,
 ) -> Result<T, RegistryError> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+    quiet_hook_for_guarded_panics();
+    let outer = GUARDED.with(|g| g.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(outer));
+    result.unwrap_or_else(|_| {
         Err(RegistryError::Malformed {
             path: path.to_path_buf(),
             line,
