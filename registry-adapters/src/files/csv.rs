@@ -5,7 +5,7 @@
 //! RFC 4180. A row with more or fewer cells than the header is a row error (G0104), not the end of
 //! the file.
 
-use super::rows::{find_columns, BadCell, Cells, RowStream, Wanted};
+use super::rows::{find_columns, trimmed_range, BadCell, Cells, RowStream, Wanted};
 use crate::error::RegistryError;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -287,12 +287,39 @@ impl Cells for CsvRows {
         let text = if self.plain {
             // Checked once up to the last wanted field; a field ends at a delimiter, an ASCII byte.
             let (start, end) = self.span(*field);
+            let (start, end) = trimmed_range(&self.line_text, start, end);
             self.line_text.get(start..end).unwrap_or("")
         } else {
-            std::str::from_utf8(self.raw(*field)).map_err(|_| BadCell::NOT_UTF8)?
-        }
-        .trim();
+            std::str::from_utf8(self.raw(*field))
+                .map_err(|_| BadCell::NOT_UTF8)?
+                .trim()
+        };
         Ok((!text.is_empty()).then_some(text))
+    }
+}
+
+impl CsvRows {
+    /// [`RowStream::row_text`] for a plain line: its text up to the last wanted field.
+    fn plain_row_text(&self, spans: &mut [Option<(u32, u32)>]) -> Option<&str> {
+        if !self.plain {
+            return None;
+        }
+        for (k, span) in spans.iter_mut().enumerate() {
+            *span = match self.fields.get(k) {
+                Some(Some(field)) if *field < self.nfields => {
+                    let (start, end) = self.span(*field);
+                    let (start, end) = trimmed_range(&self.line_text, start, end);
+                    match (u32::try_from(start), u32::try_from(end)) {
+                        (Ok(s), Ok(e)) if e > s => Some((s, e)),
+                        (Ok(_), Ok(_)) => None,
+                        // A line over 4 GiB: let the cells be taken one by one.
+                        _ => return None,
+                    }
+                }
+                _ => None,
+            };
+        }
+        Some(&self.line_text)
     }
 }
 
@@ -310,6 +337,10 @@ impl RowStream for CsvRows {
 
     fn position(&self) -> (u64, Option<u64>) {
         (self.bytes, self.size)
+    }
+
+    fn row_text(&self, spans: &mut [Option<(u32, u32)>]) -> Option<&str> {
+        self.plain_row_text(spans)
     }
 }
 

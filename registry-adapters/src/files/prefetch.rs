@@ -51,12 +51,32 @@ impl Block {
         self.cells.clear();
     }
 
-    /// Copies the current row of `rows`; false when the block is full.
-    fn push(&mut self, rows: &dyn RowStream, width: usize) -> bool {
+    /// Copies the current row of `rows`; false when the block is full. `spans` is scratch space
+    /// of `width` entries.
+    fn push(
+        &mut self,
+        rows: &dyn RowStream,
+        width: usize,
+        spans: &mut [Option<(u32, u32)>],
+    ) -> bool {
         self.rows.push(Row {
             line: rows.line(),
             problem: rows.problem().map(String::into_boxed_str),
         });
+        let base = self.text.len();
+        if let (Some(text), Ok(base)) = (rows.row_text(spans), u32::try_from(base)) {
+            // The whole row in one copy; the cells are ranges of it.
+            if u32::try_from(base as usize + text.len()).is_ok() {
+                self.text.push_str(text);
+                for span in spans.iter() {
+                    self.cells.push(match span {
+                        Some((s, e)) => Cell::Text(base + s, base + e),
+                        None => Cell::Empty,
+                    });
+                }
+                return self.rows.len() < BLOCK_ROWS && self.text.len() < (1 << 22);
+            }
+        }
         for k in 0..width {
             let cell = match rows.cell(k) {
                 Ok(None) => Cell::Empty,
@@ -178,6 +198,7 @@ fn produce(
     out: &SyncSender<Message>,
     spent: &Receiver<Block>,
 ) {
+    let mut spans = vec![None; width];
     loop {
         let mut block = spent.try_recv().unwrap_or_default();
         block.clear();
@@ -185,7 +206,7 @@ fn produce(
         loop {
             match rows.advance() {
                 Ok(true) => {
-                    if !block.push(rows.as_ref(), width) {
+                    if !block.push(rows.as_ref(), width, &mut spans) {
                         break;
                     }
                 }
@@ -324,6 +345,11 @@ mod tests {
                     text.extend_from_slice(b"\xff\xfe,2001-01-01\n");
                 }
                 8 => text.extend_from_slice(b"\n"),
+                // White space of every kind around cells, and cells of white space only.
+                9 => text.extend_from_slice(
+                    format!("M{i},\u{a0}H{i}\t,\u{3000}, 2001-01-01\u{a0}\n").as_bytes(),
+                ),
+                10 => text.extend_from_slice(format!("\tM{i} , \u{a0} ,Île,\n").as_bytes()),
                 _ => text.extend_from_slice(
                     format!("M{i}, H{} ,,2001-02-{:02}\n", i / 3, i % 28 + 1).as_bytes(),
                 ),
