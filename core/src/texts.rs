@@ -58,6 +58,9 @@ impl Texts {
     }
 }
 
+/// Distinct kinds found by a scan; past them, by the index.
+const SMALL_KINDS: usize = 8;
+
 /// Each member's kinds (usually one), as codes of the distinct kinds of the batch.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct KindLists {
@@ -93,22 +96,37 @@ impl KindLists {
     /// Adds a member with these kinds (already trimmed, none empty).
     pub(crate) fn push<'k>(&mut self, kinds: impl Iterator<Item = &'k str>) {
         for k in kinds {
-            // Few distinct kinds in practice (head, spouse, child...): a short scan finds them.
-            let code = match self.names.iter().take(8).position(|n| **n == *k) {
+            // Few distinct kinds in practice (head, spouse, child...): a short scan finds them,
+            // and the index exists only past that many (building it cost a one-household
+            // evaluation more than the rest of binding its members).
+            let code = match self.names.iter().take(SMALL_KINDS).position(|n| **n == *k) {
                 Some(c) => c as u32,
+                None if self.names.len() <= SMALL_KINDS => self.add(k),
                 None => match self.index.get(k) {
                     Some(c) => *c,
-                    None => {
-                        let c = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-                        self.names.push(k.into());
-                        self.index.insert(k.into(), c);
-                        c
-                    }
+                    None => self.add(k),
                 },
             };
             self.codes.push(code);
         }
         self.ends.push(self.codes.len());
+    }
+
+    /// A new distinct kind; its code.
+    fn add(&mut self, k: &str) -> u32 {
+        let c = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(k.into());
+        if self.names.len() > SMALL_KINDS {
+            if self.index.is_empty() {
+                for (i, n) in self.names.iter().enumerate() {
+                    self.index
+                        .insert(n.clone(), u32::try_from(i).unwrap_or(u32::MAX));
+                }
+            } else {
+                self.index.insert(k.into(), c);
+            }
+        }
+        c
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -179,6 +197,17 @@ mod tests {
         assert_eq!(all(&k, 23), None);
         k.push(["k19"].into_iter());
         assert_eq!(all(&k, 23), Some(vec!["k19"]));
+        // Every kind keeps its one code: those in the short scan, those found by the index
+        // (including the ones added before it was built), and a new one after.
+        let before = k.names.len();
+        k.push(["farmer", "k4", "k5", "k6", "k18", "new"].into_iter());
+        assert_eq!(
+            all(&k, 24),
+            Some(vec!["farmer", "k4", "k5", "k6", "k18", "new"])
+        );
+        assert_eq!(k.names.len(), before + 1);
+        let codes = &k.codes[k.codes.len() - 6..];
+        assert_eq!(codes, [1, 7, 8, 9, 21, 23]);
         k.truncate(1);
         assert_eq!((k.len(), all(&k, 1)), (1, None));
         k.push(["child"].into_iter());
