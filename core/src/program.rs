@@ -184,7 +184,8 @@ impl Program {
         let Some(ir) = checked.program else {
             return Err(checked.diagnostics);
         };
-        // Patterns of `matches` are compiled once here.
+        // Patterns of `matches` are compiled once here (the checker has refused bad ones; this
+        // stays in case a pattern reaches here another way).
         let mut regexes = HashMap::new();
         let mut bad = Vec::new();
         for e in all_exprs(&ir) {
@@ -196,11 +197,7 @@ impl Program {
                         ..
                     }) = args.get(1)
                     {
-                        match regex_lite::RegexBuilder::new(p)
-                            .size_limit(1 << 20)
-                            .nest_limit(64)
-                            .build()
-                        {
+                        match entitle_dsl::limits::compile_pattern(p) {
                             Ok(re) => {
                                 regexes.insert(p.clone(), re);
                             }

@@ -30,3 +30,17 @@ impl Default for Limits {
         }
     }
 }
+
+/// Compiles the pattern of `matches`, within bounds on its compiled size (1 MiB) and its nesting
+/// (64), so that a hostile pattern cannot exhaust memory. The checker reports a pattern this
+/// refuses (E0214), and the engine compiles each pattern with it once: a program that checks
+/// always compiles.
+///
+/// # Errors
+/// When the text is not a regular expression, or it passes the bounds.
+pub fn compile_pattern(pattern: &str) -> Result<regex_lite::Regex, regex_lite::Error> {
+    regex_lite::RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .nest_limit(64)
+        .build()
+}

@@ -195,3 +195,42 @@ fn a_bracket_that_mixes_a_list_and_a_table() {
         );
     }
 }
+
+/// Found by the parse_check fuzzer (fuzz/regressions/parse_check/crash-4637…): the checker took
+/// any constant `matches` pattern, and only compiling refused a bad one, so `entitle check` said
+/// "ok" to a program `entitle run` would not run. The checker now compiles the pattern with the
+/// engine's own bounds (`limits::compile_pattern`).
+#[test]
+fn a_pattern_that_is_not_a_regular_expression_is_refused_by_the_checker() {
+    let program = |pattern: &str| {
+        format!(
+            "program p \"P\"\n  target individual\ninputs\n  person.phone: text\neligible when\n  phone \"Phone\" matches(phone, \"{pattern}\")\n"
+        )
+    };
+    // `[0[-9]` opens a class that never closes.
+    let src = program("^\\\\+2547[0[-9]{8}$");
+    let checked = on_small_stack(move || check(&src));
+    let errors: Vec<_> = checked.diagnostics.errors().cloned().collect();
+    assert_eq!(errors.len(), 1, "{}", checked.diagnostics);
+    assert_eq!(errors[0].code, "E0214");
+    assert_eq!(
+        errors[0].message,
+        "`^\\+2547[0[-9]{8}$` is not a valid regular expression"
+    );
+    // The pattern's string literal: line 6 from column 32, 20 bytes with its quotes.
+    assert_eq!(
+        (
+            errors[0].span.line,
+            errors[0].span.column,
+            errors[0].span.end - errors[0].span.start
+        ),
+        (6, 32, 20)
+    );
+    assert!(checked.program.is_none());
+
+    // A pattern past the size bound is refused the same way; a good one is not.
+    let src = program("(\\\\w{1000}){1000}");
+    assert_eq!(codes(src), vec!["E0214"]);
+    let src = program("^\\\\+2547[0-9]{8}$");
+    assert_eq!(codes(src), Vec::<&str>::new());
+}

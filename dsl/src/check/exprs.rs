@@ -1038,11 +1038,21 @@ impl Checker {
                         self.arg_type(n, i + 1, sp(i), "text", &t(i));
                     }
                 }
-                if n == "matches"
-                    && !matches!(typed.get(1).map(|x| &x.kind), Some(TKind::Const(_)) | None)
-                {
-                    self.diags
-                        .push(Diagnostic::new(codes::NOT_CONSTANT, sp(1)).with_help("E0212.help"));
+                if n == "matches" {
+                    match typed.get(1).map(|x| &x.kind) {
+                        Some(TKind::Const(Value::Text(p))) => {
+                            if crate::limits::compile_pattern(p).is_err() {
+                                self.diags.push(
+                                    Diagnostic::new(codes::INVALID_PATTERN, sp(1))
+                                        .arg("pattern", p),
+                                );
+                            }
+                        }
+                        Some(TKind::Const(_)) | None => {}
+                        Some(_) => self.diags.push(
+                            Diagnostic::new(codes::NOT_CONSTANT, sp(1)).with_help("E0212.help"),
+                        ),
+                    }
                 }
                 (
                     match n {
