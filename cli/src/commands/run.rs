@@ -200,6 +200,8 @@ struct Writers {
     dir: PathBuf,
     /// The decisions being recorded in a database (`--record`).
     recording: Option<crate::registry::Recording>,
+    /// Writes the decision files back to disk as they grow.
+    writeback: Option<crate::writeback::Writeback>,
 }
 
 impl Writers {
@@ -210,7 +212,12 @@ impl Writers {
             errors: out.create("errors.csv")?,
             dir: out.dir().to_path_buf(),
             recording: None,
+            writeback: None,
         };
+        let files = [w.csv.get_ref().try_clone(), w.jsonl.get_ref().try_clone()];
+        w.writeback = Some(crate::writeback::Writeback::start(
+            files.into_iter().flatten().collect(),
+        ));
         let mut header = Vec::new();
         csv_line(&mut header, &csv_header(program, explain));
         w.put("decisions.csv", &header)?;
@@ -229,6 +236,9 @@ impl Writers {
     }
 
     fn flush(&mut self) -> Result<()> {
+        if let Some(wb) = self.writeback.take() {
+            wb.finish();
+        }
         for (name, w) in [
             ("decisions.csv", &mut self.csv),
             ("decisions.jsonl", &mut self.jsonl),
@@ -290,6 +300,7 @@ fn execute(
         });
         let mut result: Result<()> = Ok(());
         let mut units = 0u64;
+        let mut spare: Vec<Part> = Vec::new();
         while let Ok(message) = rx.recv() {
             let step = message
                 .map_err(anyhow::Error::from)
@@ -306,6 +317,7 @@ fn execute(
                         &mut writers,
                         &mut stats,
                         &mut preview,
+                        &mut spare,
                     )?;
                     if let Some(p) = progress {
                         bar.update(units, p.done, p.total);
@@ -366,6 +378,7 @@ fn process(
     writers: &mut Writers,
     stats: &mut Stats,
     preview: &mut Vec<RowError>,
+    spare: &mut Vec<Part>,
 ) -> Result<()> {
     let options = EvalOptions { explain: a.explain };
     let t0 = std::time::Instant::now();
@@ -376,45 +389,45 @@ fn process(
     let explain = a.explain.then_some(a.locale.as_str());
     const PART: usize = 2048;
     let n = result.len();
-    let parts: Vec<Part> = (0..n.div_ceil(PART))
-        .into_par_iter()
-        .map(|k| {
-            let mut part = Part::default();
-            // One record per part, rewritten for each unit: no allocation per decision.
-            let mut record: Option<Decision> = None;
-            for i in k * PART..((k + 1) * PART).min(n) {
-                let got = match &mut record {
-                    Some(d) => result.decision_into(i, d),
-                    None => result.decision(i).map(|d| {
-                        record = Some(d);
-                    }),
-                };
-                match got {
-                    Ok(()) => {
-                        let Some(d) = record.as_ref() else { continue };
-                        part.stats.add_decision(d);
-                        if use_fast {
-                            json_line(&mut part.jsonl, d);
-                        } else {
-                            json_line_generic(&mut part.jsonl, d);
-                        }
-                        csv_decision(&mut part.csv, program, d, explain);
+    // The parts' buffers are the previous chunk's, emptied: growing fresh ones to a megabyte each
+    // copied every line again and faulted in new pages.
+    let mut parts: Vec<Part> = (0..n.div_ceil(PART))
+        .map(|_| spare.pop().unwrap_or_default())
+        .collect();
+    parts.par_iter_mut().enumerate().for_each(|(k, part)| {
+        // One record per part, rewritten for each unit: no allocation per decision.
+        let mut record: Option<Decision> = None;
+        for i in k * PART..((k + 1) * PART).min(n) {
+            let got = match &mut record {
+                Some(d) => result.decision_into(i, d),
+                None => result.decision(i).map(|d| {
+                    record = Some(d);
+                }),
+            };
+            match got {
+                Ok(()) => {
+                    let Some(d) = record.as_ref() else { continue };
+                    part.stats.add_decision(d);
+                    if use_fast {
+                        json_line(&mut part.jsonl, d);
+                    } else {
+                        json_line_generic(&mut part.jsonl, d);
                     }
-                    Err(e) => {
-                        let line = chunk.lines.get(i).copied().unwrap_or(0);
-                        part.errors.push(RowError::unit(
-                            unit_file,
-                            line,
-                            Some(&e.unit_id),
-                            e.code(),
-                            e.error.to_string(),
-                        ));
-                    }
+                    csv_decision(&mut part.csv, program, d, explain);
+                }
+                Err(e) => {
+                    let line = chunk.lines.get(i).copied().unwrap_or(0);
+                    part.errors.push(RowError::unit(
+                        unit_file,
+                        line,
+                        Some(&e.unit_id),
+                        e.code(),
+                        e.error.to_string(),
+                    ));
                 }
             }
-            part
-        })
-        .collect();
+        }
+    });
     let t2 = std::time::Instant::now();
     let mut errors = Vec::new();
     for e in chunk
@@ -432,13 +445,20 @@ fn process(
         }
     }
     writers.put("errors.csv", &errors)?;
-    for p in parts {
+    for mut p in parts {
         writers.put("decisions.csv", &p.csv)?;
         writers.put("decisions.jsonl", &p.jsonl)?;
         if let Some(r) = &mut writers.recording {
             r.decisions(&p.jsonl)?;
         }
-        stats.merge(p.stats);
+        stats.merge(std::mem::take(&mut p.stats));
+        p.csv.clear();
+        p.jsonl.clear();
+        p.errors.clear();
+        spare.push(p);
+    }
+    if let Some(wb) = &writers.writeback {
+        wb.nudge();
     }
     if std::env::var_os("ENTITLE_TIMINGS").is_some() {
         eprintln!(
