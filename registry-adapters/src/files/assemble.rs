@@ -439,16 +439,20 @@ impl FileSource {
                                 continue;
                             }
                         };
-                        if compare_ids(gid, last_gid).is_lt() {
-                            return Err(RegistryError::NotSorted {
-                                path: file.to_string().into(),
-                                line: rows.line(),
-                                what: "group id",
-                            });
-                        }
-                        if last_gid != gid {
-                            last_gid.clear();
-                            last_gid.push_str(gid);
+                        match compare_ids(gid, last_gid) {
+                            Ordering::Less => {
+                                return Err(RegistryError::NotSorted {
+                                    path: file.to_string().into(),
+                                    line: rows.line(),
+                                    what: "group id",
+                                });
+                            }
+                            // Equal only for the same bytes: the id is already there.
+                            Ordering::Equal => {}
+                            Ordering::Greater => {
+                                last_gid.clear();
+                                last_gid.push_str(gid);
+                            }
                         }
                     }
                     match compare_ids(last_gid, id) {
