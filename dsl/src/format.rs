@@ -207,13 +207,8 @@ impl Formatter<'_> {
                         _ => r.id.name.clone(),
                     })
                     .collect();
-                let w1 = heads.iter().map(|h| h.chars().count()).max().unwrap_or(0);
-                let w2 = s
-                    .entries
-                    .iter()
-                    .map(|r| quote(&r.sentence.value).chars().count())
-                    .max()
-                    .unwrap_or(0);
+                let w1 = widest(&heads);
+                let w2 = widest(s.entries.iter().map(|r| quote(&r.sentence.value)));
                 for (r, head) in s.entries.iter().zip(&heads) {
                     let prefix =
                         format!("{} {} ", pad(head, w1), pad(&quote(&r.sentence.value), w2));
@@ -253,18 +248,8 @@ impl Formatter<'_> {
                     None => format!("score {}", sc.id.name),
                 };
                 self.line(sc.span, "", &head, false);
-                let w1 = sc
-                    .components
-                    .iter()
-                    .map(|c| c.id.name.chars().count())
-                    .max()
-                    .unwrap_or(0);
-                let w2 = sc
-                    .components
-                    .iter()
-                    .map(|c| quote(&c.sentence.value).chars().count())
-                    .max()
-                    .unwrap_or(0);
+                let w1 = widest(sc.components.iter().map(|c| c.id.name.as_str()));
+                let w2 = widest(sc.components.iter().map(|c| quote(&c.sentence.value)));
                 for c in &sc.components {
                     let prefix = format!(
                         "{} {} ",
@@ -295,12 +280,7 @@ impl Formatter<'_> {
                     None => format!("codes {}", c.name.name),
                 };
                 self.line(c.span, "", &head, false);
-                let w1 = c
-                    .entries
-                    .iter()
-                    .map(|e| e.name.name.chars().count())
-                    .max()
-                    .unwrap_or(0);
+                let w1 = widest(c.entries.iter().map(|e| e.name.name.as_str()));
                 let w2 = c
                     .entries
                     .iter()
@@ -548,6 +528,15 @@ fn expectation(e: &Expectation) -> String {
         Expectation::Missing(id, _) => format!("missing {}", id.name),
         Expectation::Error(id, _) => format!("error {}", id.name),
     }
+}
+
+/// The width of the widest text, in characters (0 for none): a column of aligned entries.
+fn widest<S: AsRef<str>>(texts: impl IntoIterator<Item = S>) -> usize {
+    texts
+        .into_iter()
+        .map(|t| t.as_ref().chars().count())
+        .max()
+        .unwrap_or(0)
 }
 
 fn pad(s: &str, width: usize) -> String {

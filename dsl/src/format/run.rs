@@ -1,6 +1,6 @@
 //! Formatting of the run model's sections and of the `cycle` header line.
 
-use super::{expr, pad, quote, wrapped, Formatter};
+use super::{expr, pad, quote, widest, wrapped, Formatter};
 use crate::ast::{
     ComplianceEntry, CycleDecl, CycleEvery, DedupBy, DedupEntry, Section, SelectionEntry,
     SummaryDecl,
@@ -10,18 +10,8 @@ use std::fmt::Write as _;
 impl Formatter<'_> {
     pub(super) fn compliance(&mut self, s: &Section<ComplianceEntry>) {
         self.line(s.span, "", "compliant when", false);
-        let w1 = s
-            .entries
-            .iter()
-            .map(|r| r.id.name.chars().count())
-            .max()
-            .unwrap_or(0);
-        let w2 = s
-            .entries
-            .iter()
-            .map(|r| quote(&r.sentence.value).chars().count())
-            .max()
-            .unwrap_or(0);
+        let w1 = widest(s.entries.iter().map(|r| r.id.name.as_str()));
+        let w2 = widest(s.entries.iter().map(|r| quote(&r.sentence.value)));
         for r in &s.entries {
             let prefix = format!(
                 "{} {} ",
@@ -108,18 +98,8 @@ impl Formatter<'_> {
 
     pub(super) fn deduplicate(&mut self, s: &Section<DedupEntry>) {
         self.line(s.span, "", "deduplicate", false);
-        let w1 = s
-            .entries
-            .iter()
-            .map(|r| r.id.name.chars().count())
-            .max()
-            .unwrap_or(0);
-        let w2 = s
-            .entries
-            .iter()
-            .map(|r| quote(&r.sentence.value).chars().count())
-            .max()
-            .unwrap_or(0);
+        let w1 = widest(s.entries.iter().map(|r| r.id.name.as_str()));
+        let w2 = widest(s.entries.iter().map(|r| quote(&r.sentence.value)));
         for r in &s.entries {
             let by = match &r.by {
                 DedupBy::SharedMembers => "shared members".to_string(),
