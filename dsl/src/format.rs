@@ -1,8 +1,9 @@
 //! The formatter: one canonical layout for program text.
 //!
 //! Its output parses back to the same syntax tree, and formatting it again changes nothing. Comments
-//! are kept: a comment on its own line stays above the line that follows it, and a comment at the
-//! end of a line stays on that line. One blank line separates sections; blank lines between entries
+//! are kept, each whole: a comment on its own line stays above the line that follows it, and a
+//! comment at the end of a line stays on that line (comments inside a line continued over several
+//! go above it, one per line). One blank line separates sections; blank lines between entries
 //! of a section and between `let` statements are kept (at most one). Rules, items and translations
 //! are aligned in columns. A logical line that was continued over several lines is joined, except
 //! that a long condition made of `and` / `or` is broken before each of them.
@@ -86,22 +87,29 @@ impl Formatter<'_> {
             self.out.push('\n');
         }
         let last = end_line(self.index, span).max(span.line);
+        // The comments written inside this unit (a logical line may be continued over several).
+        let comments = self.comments;
+        let first = self.next_comment;
+        let mut end = first;
+        while comments.get(end).is_some_and(|c| c.span.line <= last) {
+            end += 1;
+        }
+        self.next_comment = end;
+        let inside = comments.get(first..end).unwrap_or(&[]);
+        // One comment at the end of a line stays at the end of the printed line. Several, or one
+        // on a line of its own inside a continued line, go above it, each on its own line: joined
+        // into one they would no longer be the comments that were written.
+        let trailing = match inside {
+            [c] if c.trailing => Some(c.text.as_str()),
+            _ => None,
+        };
+        if trailing.is_none() {
+            for c in inside {
+                let _ = writeln!(self.out, "{indent}#{}", c.text);
+            }
+        }
         self.out.push_str(indent);
         self.out.push_str(text);
-        // Trailing comments on any line of this unit stay at its end (the first one if several).
-        let mut trailing: Option<String> = None;
-        while let Some(c) = self.comments.get(self.next_comment) {
-            if c.span.line > last {
-                break;
-            }
-            if trailing.is_none() {
-                trailing = Some(c.text.clone());
-            } else if let Some(t) = trailing.as_mut() {
-                t.push_str(" #");
-                t.push_str(&c.text);
-            }
-            self.next_comment += 1;
-        }
         if let Some(t) = trailing {
             let _ = write!(self.out, "  #{t}");
         }

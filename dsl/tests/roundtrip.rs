@@ -344,3 +344,43 @@ fn the_fuzzer_input_keeps_every_comment() {
         formatted
     );
 }
+
+/// Found by the parse_check fuzzer (fuzz/regressions/parse_check/crash-a4de…): the comments
+/// inside a line continued over several were joined into one end-of-line comment, so the
+/// formatted text had one comment where five were written. They now go above the line, each on
+/// its own; a single end-of-line comment stays where it was.
+#[test]
+fn comments_inside_a_continued_line_stay_separate() {
+    let src = "program p \"P\"\nlet x = 1 +  # first\n# own line\n  2 +\n  3  # last\nlet y = 4 +\n  5  # only one\n";
+    let formatted = entitle_dsl::format(src).expect("formats");
+    assert_eq!(
+        formatted,
+        "program p \"P\"\n\n# first\n# own line\n# last\nlet x = 1 + 2 + 3\nlet y = 4 + 5  # only one\n"
+    );
+    let texts = |s: &str| {
+        entitle_dsl::parse(s)
+            .program
+            .comments
+            .iter()
+            .map(|c| c.text.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(texts(&formatted), texts(src));
+    assert_eq!(
+        entitle_dsl::format(&formatted).expect("formats again"),
+        formatted
+    );
+
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fuzz/regressions/parse_check/crash-a4de187d8f018deea51b25aa27786c4ae1fbe8fc"
+    );
+    let src = std::fs::read_to_string(path).expect("the regression input");
+    let formatted = entitle_dsl::format(&src).expect("formats");
+    assert_eq!(texts(&formatted), texts(&src));
+    assert_eq!(texts(&src).len(), 5);
+    assert_eq!(
+        entitle_dsl::format(&formatted).expect("formats again"),
+        formatted
+    );
+}
