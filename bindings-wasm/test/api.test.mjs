@@ -230,7 +230,7 @@ test("check returns every diagnostic, never throws for bad text, and localises",
   assert.deepEqual(check(CHILD_GRANT), []);
   const broken = CHILD_GRANT.replace("monthly_income / count", "monthly_incme / count").replace("region in covered_regions", "regio in covered_regions");
   const diagnostics = check(broken);
-  assert.deepEqual(diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.line, d.column]), [["E0101", 22, 45], ["E0101", 27, 52]]);
+  assert.deepEqual(diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.line, d.column]), [["E0101", 22, 45], ["E0101", 27, 59]]);
   assert.deepEqual(check(broken, { locale: "fr" }).map((d) => d.code), diagnostics.map((d) => d.code));
   const syntax = check("program p \"P\"\n  currency KES\neligible when\n  x \"X\" 1 +\n");
   const error = syntax.find((d) => d.severity === "error");
