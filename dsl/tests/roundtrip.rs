@@ -384,3 +384,43 @@ fn comments_inside_a_continued_line_stay_separate() {
         formatted
     );
 }
+
+/// Found by the parse_check fuzzer (fuzz/regressions/parse_check/crash-c59f…): a chain of prefix
+/// `-` and `not` parsed, but its formatted text, where a `not` on the right of `-` is written in
+/// parentheses, was refused as too deep: parentheses counted as depth, and operands were checked
+/// against the bracket limit with the operator depth included. Parentheses now add no depth.
+#[test]
+fn parentheses_the_formatter_adds_do_not_make_a_text_too_deep() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fuzz/regressions/parse_check/crash-c59f8fab257f7481411f6212ca7c915f508232bb"
+    );
+    let src = std::fs::read_to_string(path).expect("the regression input");
+    let parsed = entitle_dsl::parse(&src);
+    assert!(!parsed.diagnostics.has_errors(), "{}", parsed.diagnostics);
+    let formatted = entitle_dsl::format(&src).expect("formats");
+    let reparsed = entitle_dsl::parse(&formatted);
+    assert!(
+        !reparsed.diagnostics.has_errors(),
+        "{}",
+        reparsed.diagnostics
+    );
+    assert_eq!(reparsed.program.items, parsed.program.items);
+    assert_eq!(
+        entitle_dsl::format(&formatted).expect("formats again"),
+        formatted
+    );
+
+    // 100 prefix minus signs are within the 256 levels the limit allows, with or without
+    // parentheses around the operand; 300 are not.
+    let program = |prefix: &str, n: usize, operand: &str| {
+        format!("program p \"P\"\nlet x = {}{operand}\n", prefix.repeat(n))
+    };
+    for operand in ["1", "(1)", "(((1)))"] {
+        let p = entitle_dsl::parse(&program("- ", 100, operand));
+        assert!(!p.diagnostics.has_errors(), "{operand}: {}", p.diagnostics);
+        let p = entitle_dsl::parse(&program("- ", 300, operand));
+        let codes: Vec<_> = p.diagnostics.errors().map(|d| d.code).collect();
+        assert_eq!(codes, ["E0003"], "{operand}");
+    }
+}

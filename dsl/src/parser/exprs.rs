@@ -122,7 +122,14 @@ impl LineParser<'_, '_> {
             }
             Some(Tok::Operand(p)) => {
                 *pos += 1;
-                let e = self.operand(line, p.clone(), depth + 1)?;
+                // Parentheses add no depth of their own: the formatter writes some the text did
+                // not have, and that must not change what is accepted.
+                let inner = if p.as_rule() == Rule::paren {
+                    depth
+                } else {
+                    depth + 1
+                };
+                let e = self.operand(line, p.clone(), inner)?;
                 let d = height(&e);
                 (e, d)
             }
@@ -212,14 +219,16 @@ impl LineParser<'_, '_> {
         depth: usize,
     ) -> Option<Expr> {
         let span = self.span(line, &pair);
-        if depth > self.limits.max_nesting {
+        // The depth here counts operators and brackets (the recursion); brackets alone are
+        // bounded by the layout pass (`max_nesting`).
+        if depth > self.limits.max_expression_depth {
             self.too_deep(span);
             return None;
         }
         let kind = match pair.as_rule() {
             Rule::paren => {
                 let e = pair.into_inner().find(|p| p.as_rule() == Rule::expr)?;
-                let mut inner = self.expr_at(line, e, depth + 1)?;
+                let mut inner = self.expr_at(line, e, depth)?;
                 inner.span = span;
                 return Some(inner);
             }
