@@ -303,14 +303,8 @@ fn a_let_before_the_program_line_keeps_its_comments_and_place() {
     let reparsed = entitle_dsl::parse(&formatted);
     assert_eq!(reparsed.program.items, parsed.program.items);
     assert_eq!(reparsed.program.header, parsed.program.header);
-    let texts = |p: &entitle_dsl::ast::ProgramFile| {
-        p.comments
-            .iter()
-            .map(|c| c.text.clone())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(texts(&reparsed.program), texts(&parsed.program));
-    assert_eq!(texts(&parsed.program).len(), 6);
+    assert_eq!(comment_texts(&formatted), comment_texts(src));
+    assert_eq!(comment_texts(src).len(), 6);
     assert_eq!(
         entitle_dsl::format(&formatted).expect("formats again"),
         formatted
@@ -326,15 +320,7 @@ fn the_fuzzer_input_keeps_every_comment() {
     );
     let src = std::fs::read_to_string(path).expect("the regression input");
     let formatted = entitle_dsl::format(&src).expect("formats");
-    let texts = |s: &str| {
-        entitle_dsl::parse(s)
-            .program
-            .comments
-            .iter()
-            .map(|c| c.text.clone())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(texts(&formatted), texts(&src));
+    assert_eq!(comment_texts(&formatted), comment_texts(&src));
     assert!(
         formatted.contains("let size = - - - - - - - - - -__  #______l---"),
         "{formatted}"
@@ -357,15 +343,7 @@ fn comments_inside_a_continued_line_stay_separate() {
         formatted,
         "program p \"P\"\n\n# first\n# own line\n# last\nlet x = 1 + 2 + 3\nlet y = 4 + 5  # only one\n"
     );
-    let texts = |s: &str| {
-        entitle_dsl::parse(s)
-            .program
-            .comments
-            .iter()
-            .map(|c| c.text.clone())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(texts(&formatted), texts(src));
+    assert_eq!(comment_texts(&formatted), comment_texts(src));
     assert_eq!(
         entitle_dsl::format(&formatted).expect("formats again"),
         formatted
@@ -377,8 +355,8 @@ fn comments_inside_a_continued_line_stay_separate() {
     );
     let src = std::fs::read_to_string(path).expect("the regression input");
     let formatted = entitle_dsl::format(&src).expect("formats");
-    assert_eq!(texts(&formatted), texts(&src));
-    assert_eq!(texts(&src).len(), 5);
+    assert_eq!(comment_texts(&formatted), comment_texts(&src));
+    assert_eq!(comment_texts(&src).len(), 5);
     assert_eq!(
         entitle_dsl::format(&formatted).expect("formats again"),
         formatted
@@ -423,4 +401,14 @@ fn parentheses_the_formatter_adds_do_not_make_a_text_too_deep() {
         let codes: Vec<_> = p.diagnostics.errors().map(|d| d.code).collect();
         assert_eq!(codes, ["E0003"], "{operand}");
     }
+}
+
+/// The texts of a program's comments, in order.
+fn comment_texts(src: &str) -> Vec<String> {
+    entitle_dsl::parse(src)
+        .program
+        .comments
+        .iter()
+        .map(|c| c.text.clone())
+        .collect()
 }
