@@ -403,6 +403,94 @@ fn parentheses_the_formatter_adds_do_not_make_a_text_too_deep() {
     }
 }
 
+/// Parses `src`, formats it, and checks the formatted text parses to the same program and is stable.
+fn formats_within_the_limits(src: &str) -> String {
+    let parsed = entitle_dsl::parse(src);
+    assert!(!parsed.diagnostics.has_errors(), "{}", parsed.diagnostics);
+    let formatted = entitle_dsl::format(src).expect("formats");
+    let reparsed = entitle_dsl::parse(&formatted);
+    assert!(
+        !reparsed.diagnostics.has_errors(),
+        "{}",
+        reparsed.diagnostics
+    );
+    assert_eq!(reparsed.program.items, parsed.program.items);
+    assert_eq!(
+        entitle_dsl::format(&formatted).expect("formats again"),
+        formatted
+    );
+    formatted
+}
+
+#[test]
+fn brackets_for_the_reader_never_pass_the_bracket_limit() {
+    let line = |expr: &str| format!("program p \"P\"\n\nlet x = {expr}\n");
+    // Brackets for the reader where there is room.
+    assert_eq!(
+        formats_within_the_limits(&line("a + if c then 1 else 0")),
+        line("a + (if c then 1 else 0)")
+    );
+    assert_eq!(
+        formats_within_the_limits(&line("a == not b")),
+        line("a == (not b)")
+    );
+    assert_eq!(
+        formats_within_the_limits(&line("count(members where a) + members where b")),
+        line("count(members where a) + (members where b)")
+    );
+    // Brackets the meaning needs stay, and `not` before a weaker operator needs none.
+    assert_eq!(
+        formats_within_the_limits(&line("a * (not b) + c")),
+        line("a * (not b) + c")
+    );
+    assert_eq!(
+        formats_within_the_limits(&line("not a and b")),
+        line("not a and b")
+    );
+    assert_eq!(
+        formats_within_the_limits(&line("(if c then 1 else 0) + a")),
+        line("(if c then 1 else 0) + a")
+    );
+
+    // A chain of 100 `- not` steps: a bracket for the reader around each would pass 64, so the
+    // outer 64 get one and the inner steps none.
+    let chain = format!("{}a", "a - not ".repeat(100));
+    let formatted = formats_within_the_limits(&line(&chain));
+    assert_eq!(formatted.matches("(not").count(), 64, "{formatted}");
+    assert!(
+        formatted.ends_with(&format!("- not a - not a{}\n", ")".repeat(64))),
+        "{formatted}"
+    );
+    // 60 `if`s (within the limit on `if`s in a line) nest 60 brackets, which fit.
+    let chain = format!("{}0", "a + if c then 1 else ".repeat(60));
+    let formatted = formats_within_the_limits(&line(&chain));
+    assert_eq!(formatted.matches("(if").count(), 60, "{formatted}");
+
+    // Inside 63 brackets there is room for one more; inside 64 there is none.
+    let nested = |n: usize| format!("{}a + if c then 1 else 0{}", "[".repeat(n), "]".repeat(n));
+    let formatted = formats_within_the_limits(&line(&nested(63)));
+    assert!(
+        formatted.contains("[a + (if c then 1 else 0)]"),
+        "{formatted}"
+    );
+    let formatted = formats_within_the_limits(&line(&nested(64)));
+    assert!(
+        formatted.contains("[a + if c then 1 else 0]"),
+        "{formatted}"
+    );
+    // Brackets inside quoted text do not count.
+    let quoted = format!(
+        "{}a + if c then \"(((\" else \"\"{}",
+        "[".repeat(63),
+        "]".repeat(63)
+    );
+    let formatted = formats_within_the_limits(&line(&quoted));
+    assert!(
+        formatted.contains("[a + (if c then \"(((\" else \"\")]"),
+        "{formatted}"
+    );
+}
+
 /// The texts of a program's comments, in order.
 fn comment_texts(src: &str) -> Vec<String> {
     entitle_dsl::parse(src)
