@@ -188,7 +188,7 @@ impl Fragments {
             (r.id.clone(), r.kind, out)
         };
         match self.rules.get_mut(i) {
-            Some(slot) if slot.0 == r.id && slot.1 == r.kind => {}
+            Some(slot) if entitle_core::same_text(&slot.0, &r.id) && slot.1 == r.kind => {}
             Some(slot) => *slot = fresh(r),
             None => {
                 while self.rules.len() <= i {

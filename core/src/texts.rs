@@ -6,6 +6,40 @@
 
 use std::collections::HashMap;
 
+/// Whether two texts are the same. For the short texts of a registry (ids, kinds, codes) this
+/// is cheaper than `==`, which calls the C library's `memcmp` every time: texts of up to 16 bytes
+/// are compared as two overlapping words (or three bytes), inline.
+#[inline]
+pub fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let byte = |s: &[u8], at: usize| s.get(at).copied();
+    let word4 = |s: &[u8], at: usize| {
+        s.get(at..at + 4)
+            .and_then(|w| <[u8; 4]>::try_from(w).ok())
+            .map(u32::from_le_bytes)
+    };
+    let word8 = |s: &[u8], at: usize| {
+        s.get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map(u64::from_le_bytes)
+    };
+    match n {
+        0 => true,
+        1..=3 => {
+            byte(a, 0) == byte(b, 0)
+                && byte(a, n / 2) == byte(b, n / 2)
+                && byte(a, n - 1) == byte(b, n - 1)
+        }
+        4..=7 => word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4),
+        8..=16 => word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8),
+        _ => a == b,
+    }
+}
+
 /// Where entry `i` starts, given each entry's end.
 fn start(ends: &[usize], i: usize) -> usize {
     i.checked_sub(1)
@@ -99,7 +133,12 @@ impl KindLists {
             // Few distinct kinds in practice (head, spouse, child...): a short scan finds them,
             // and the index exists only past that many (building it cost a one-household
             // evaluation more than the rest of binding its members).
-            let code = match self.names.iter().take(SMALL_KINDS).position(|n| **n == *k) {
+            let code = match self
+                .names
+                .iter()
+                .take(SMALL_KINDS)
+                .position(|n| same_text(n, k))
+            {
                 Some(c) => c as u32,
                 None if self.names.len() <= SMALL_KINDS => self.add(k),
                 None => match self.index.get(k) {
@@ -155,6 +194,23 @@ impl KindLists {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_text_agrees_with_equality_at_every_length() {
+        let base: String = ('a'..='z').chain('A'..='Z').collect();
+        for n in 0..=40 {
+            let a = &base[..n];
+            assert!(same_text(a, a), "{n}");
+            assert!(!same_text(a, &base[..n.saturating_sub(1)]) || n == 0);
+            // One byte changed at each position.
+            for i in 0..n {
+                let mut b = a.as_bytes().to_vec();
+                b[i] = b'#';
+                let b = String::from_utf8(b).unwrap();
+                assert!(!same_text(a, &b), "{n} {i}");
+            }
+        }
+    }
 
     #[test]
     fn texts_keep_each_text_and_truncate() {

@@ -12,11 +12,11 @@ use std::cmp::Ordering;
 
 /// Compares two ids in registry order.
 pub fn compare_ids(a: &str, b: &str) -> Ordering {
-    let (x, y) = (a.as_bytes(), b.as_bytes());
     // The common case in a merge join: a household's members carry the same id.
-    if x == y {
+    if entitle_core::same_text(a, b) {
         return Ordering::Equal;
     }
+    let (x, y) = (a.as_bytes(), b.as_bytes());
     // 0: the empty id, 1: digits only, 2: any other id.
     let kind = |s: &[u8]| match s {
         [] => 0,

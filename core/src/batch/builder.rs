@@ -501,7 +501,7 @@ fn store_text(
         if let Some(choices) = &input.choices {
             if !choices
                 .iter()
-                .any(|c| matches!(c, Value::Text(s) if s == t))
+                .any(|c| matches!(c, Value::Text(s) if crate::texts::same_text(s, t)))
             {
                 return Err(EvalError::NotAChoice {
                     field: field_name(input, member),

@@ -23,7 +23,7 @@ impl TextColumn {
         // Most text inputs take a handful of values (regions, kinds): comparing them is cheaper
         // than hashing the text, and the hash map is only built once the dictionary outgrows that.
         if self.dict.len() <= SMALL_DICT {
-            if let Some(c) = self.dict.iter().position(|d| **d == *t) {
+            if let Some(c) = self.dict.iter().position(|d| crate::texts::same_text(d, t)) {
                 return u32::try_from(c).unwrap_or(NONE - 1);
             }
         } else if let Some(&c) = self.lookup.get(t) {

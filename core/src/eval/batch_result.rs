@@ -175,7 +175,7 @@ impl<'b> BatchResult<'b> {
         for (x, (r, t)) in p.ir.rules.iter().zip(truths).enumerate() {
             match d.rules.get_mut(x) {
                 Some(slot) => {
-                    if slot.id != r.id {
+                    if !crate::texts::same_text(&slot.id, &r.id) {
                         slot.id.clear();
                         slot.id.push_str(&r.id);
                     }

@@ -16,6 +16,7 @@ use crate::error::{codes, RegistryError};
 use crate::order::compare_ids;
 use crate::record::RowError;
 use crate::source::{Chunk, JoinMode, Progress, ReadCounts, RegistrySource};
+use entitle_core::same_text;
 use entitle_core::{BatchBuilder, EvalError, Program};
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -421,7 +422,9 @@ impl FileSource {
             }) => {
                 let file = Arc::clone(rows.file());
                 loop {
-                    if !*loaded {
+                    let order = if *loaded {
+                        compare_ids(last_gid, id)
+                    } else {
                         if *ended || !rows.advance()? {
                             *ended = true;
                             return Ok(());
@@ -439,23 +442,35 @@ impl FileSource {
                                 continue;
                             }
                         };
-                        match compare_ids(gid, last_gid) {
-                            Ordering::Less => {
-                                return Err(RegistryError::NotSorted {
-                                    path: file.to_string().into(),
-                                    line: rows.line(),
-                                    what: "group id",
-                                });
-                            }
-                            // Equal only for the same bytes: the id is already there.
-                            Ordering::Equal => {}
-                            Ordering::Greater => {
+                        if same_text(gid, id) {
+                            // The common case, in one comparison: a member of this unit. The
+                            // order holds, as `last_gid` <= `id` here (unit ids never decrease,
+                            // and a row past `id` ends the loop before another is read).
+                            if !same_text(last_gid, gid) {
                                 last_gid.clear();
                                 last_gid.push_str(gid);
                             }
+                            Ordering::Equal
+                        } else {
+                            match compare_ids(gid, last_gid) {
+                                Ordering::Less => {
+                                    return Err(RegistryError::NotSorted {
+                                        path: file.to_string().into(),
+                                        line: rows.line(),
+                                        what: "group id",
+                                    });
+                                }
+                                // Equal only for the same bytes: the id is already there.
+                                Ordering::Equal => {}
+                                Ordering::Greater => {
+                                    last_gid.clear();
+                                    last_gid.push_str(gid);
+                                }
+                            }
+                            compare_ids(last_gid, id)
                         }
-                    }
-                    match compare_ids(last_gid, id) {
+                    };
+                    match order {
                         Ordering::Greater => return Ok(()),
                         Ordering::Less => {
                             errors.push(orphan(&**rows, &file, last_gid));
