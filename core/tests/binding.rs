@@ -137,3 +137,120 @@ fn text_cells_and_text_values_bind_alike() {
         Err(EvalError::InvalidValue { .. })
     ));
 }
+
+const SCALARS: &str = r#"program scalars "Scalars" version "1"
+  target household
+  currency KES
+
+inputs
+  household.income: money "Income"
+  household.size: number "Size" one of [1, 2, 3]
+  household.pension: bool "Pension"
+  member.birthdate: date "Birth date"
+  member.score: number "Score"
+  member.disabled: bool "Disabled"
+
+eligible when
+  poor "Poor" income < KES 100
+"#;
+
+#[test]
+fn scalars_bind_as_their_values_do_and_choices_are_still_checked() {
+    use chrono::NaiveDate;
+    use entitle_core::Scalar;
+    use rust_decimal::Decimal;
+    let p = Program::compile(SCALARS).unwrap_or_else(|d| panic!("{d}"));
+    let layout = p.batch_builder().layout().clone();
+    let unit = |n: &str| layout.unit_slot(n).unwrap_or(usize::MAX);
+    let member = |n: &str| layout.member_slot(n).unwrap_or(usize::MAX);
+    let date = NaiveDate::from_ymd_opt(1990, 2, 28).unwrap_or_default();
+    let cells = [
+        ("income", Scalar::Decimal(Decimal::new(12050, 2))),
+        ("size", Scalar::Decimal(Decimal::from(2))),
+        ("pension", Scalar::Bool(true)),
+    ];
+    let member_cells = [
+        ("birthdate", Scalar::Date(date)),
+        ("score", Scalar::Decimal(Decimal::new(-15, 1))),
+        ("disabled", Scalar::Bool(false)),
+    ];
+    let mut by_scalar = p.batch_builder();
+    let mut by_value = p.batch_builder();
+    for (b, scalar) in [(&mut by_scalar, true), (&mut by_value, false)] {
+        b.start_unit("H1");
+        for (name, v) in cells {
+            let ty = &p
+                .ir()
+                .inputs
+                .iter()
+                .find(|i| i.name == name)
+                .map(|i| i.ty.clone());
+            let r = if scalar {
+                b.set_unit_scalar(unit(name), v)
+            } else {
+                b.set_unit(
+                    unit(name),
+                    &v.value(ty.as_ref().unwrap_or(&entitle_dsl::Type::Number)),
+                )
+            };
+            r.unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        b.add_member("M1", &["head"], None, None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (name, v) in member_cells {
+            let ty = &p
+                .ir()
+                .inputs
+                .iter()
+                .find(|i| i.name == name)
+                .map(|i| i.ty.clone());
+            let r = if scalar {
+                b.set_member_scalar(member(name), v)
+            } else {
+                b.set_member(
+                    member(name),
+                    &v.value(ty.as_ref().unwrap_or(&entitle_dsl::Type::Number)),
+                )
+            };
+            r.unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        b.finish_unit();
+    }
+    let (a, b) = (by_scalar.finish(), by_value.finish());
+    for (name, _) in cells {
+        assert_eq!(
+            format!("{:?}", a.unit_column(unit(name))),
+            format!("{:?}", b.unit_column(unit(name))),
+            "{name}"
+        );
+    }
+    for (name, _) in member_cells {
+        assert_eq!(
+            format!("{:?}", a.member_column(member(name))),
+            format!("{:?}", b.member_column(member(name))),
+            "{name}"
+        );
+    }
+    assert!(matches!(
+        a.member_column(member("birthdate")),
+        Some(Column::Date(d)) if d == &vec![Some(date)]
+    ));
+
+    let mut b = p.batch_builder();
+    b.start_unit("H2");
+    // A number outside the input's choices is refused, as its value is.
+    assert!(matches!(
+        b.set_unit_scalar(unit("size"), Scalar::Decimal(Decimal::from(4))),
+        Err(EvalError::NotAChoice { .. })
+    ));
+    // A scalar of another type than the input's is refused.
+    assert!(matches!(
+        b.set_unit_scalar(unit("pension"), Scalar::Date(date)),
+        Err(EvalError::InvalidValue { .. })
+    ));
+    // Before any member is added there is no member row to store into.
+    assert!(matches!(
+        b.set_member_scalar(member("disabled"), Scalar::Bool(true)),
+        Err(EvalError::InvalidValue { .. })
+    ));
+}

@@ -9,9 +9,9 @@
 
 use chrono::NaiveDate;
 use entitle_core::parse::{parse_bool, parse_decimal};
-use entitle_core::{BatchBuilder, EvalError, Program};
+use entitle_core::{BatchBuilder, EvalError, Program, Scalar};
 use entitle_dsl::ast::Target;
-use entitle_dsl::{Currency, Money, Type, Value};
+use entitle_dsl::{Currency, Type};
 
 use crate::error::codes;
 
@@ -128,17 +128,12 @@ pub fn parse_date(t: &str) -> Option<NaiveDate> {
 }
 
 /// The typed value of a cell on a fast path, or `None` when the engine's parser must decide.
-fn fast_value(kind: CellKind, t: &str) -> Option<Value> {
+fn fast_value(kind: CellKind, t: &str) -> Option<Scalar> {
     match kind {
-        CellKind::Bool => parse_bool(t).map(Value::Bool),
-        CellKind::Number => parse_decimal(t).map(Value::Number),
-        CellKind::Money(currency) => {
-            parse_decimal(t).map(|amount| Value::Money(Money { amount, currency }))
-        }
-        CellKind::Date => {
-            let date = parse_date(t)?;
-            Some(Value::Date(date))
-        }
+        CellKind::Bool => parse_bool(t).map(Scalar::Bool),
+        // The amount of money is in the input's currency (a currency column is checked apart).
+        CellKind::Number | CellKind::Money(_) => parse_decimal(t).map(Scalar::Decimal),
+        CellKind::Date => parse_date(t).map(Scalar::Date),
         CellKind::Other => None,
     }
 }
@@ -153,7 +148,7 @@ pub fn set_unit_cell(
     text: &str,
 ) -> Result<(), CellError> {
     match fast_value(column.kind, text) {
-        Some(v) => builder.set_unit(column.slot, &v)?,
+        Some(v) => builder.set_unit_scalar(column.slot, v)?,
         None => builder.set_unit_text(column.slot, text)?,
     }
     Ok(())
@@ -169,7 +164,7 @@ pub fn set_member_cell(
     text: &str,
 ) -> Result<(), CellError> {
     match fast_value(column.kind, text) {
-        Some(v) => builder.set_member(column.slot, &v)?,
+        Some(v) => builder.set_member_scalar(column.slot, v)?,
         None => builder.set_member_text(column.slot, text)?,
     }
     Ok(())

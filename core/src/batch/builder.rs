@@ -1,6 +1,6 @@
 //! Filling a [`Batch`] unit by unit, each cell parsed once by its input's declared type.
 
-use super::{Batch, Column, Layout, RecordColumns};
+use super::{Batch, Column, Layout, RecordColumns, Scalar};
 use crate::error::EvalError;
 use crate::model::Unit;
 use crate::parse::parse_value;
@@ -112,6 +112,29 @@ impl BatchBuilder {
         store(col, &v, input, None)
     }
 
+    /// Sets a unit-level input from a value already read (a number is an amount in the input's
+    /// currency when the input is money): as [`BatchBuilder::set_unit`] with
+    /// [`Scalar::value`], without building the value when the input has no choices to check.
+    ///
+    /// # Errors
+    /// As [`BatchBuilder::set_unit`].
+    pub fn set_unit_scalar(&mut self, slot: usize, value: Scalar) -> Result<(), EvalError> {
+        let input = self
+            .layout
+            .unit_inputs
+            .get(slot)
+            .ok_or_else(|| bad_slot(slot))?;
+        if input.choices.is_none() {
+            if let Some(col) = self.batch.unit_cols.get_mut(slot) {
+                if col.set_last_scalar(value, &input.ty) {
+                    return Ok(());
+                }
+            }
+        }
+        let v = value.value(&input.ty);
+        self.set_unit(slot, &v)
+    }
+
     /// Sets a unit-level input from text, parsed by the input's type.
     ///
     /// # Errors
@@ -191,6 +214,29 @@ impl BatchBuilder {
             .get_mut(slot)
             .ok_or_else(|| bad_slot(slot))?;
         store(col, &v, input, member)
+    }
+
+    /// Sets an input of the last added member from a value already read: as
+    /// [`BatchBuilder::set_unit_scalar`] (a registry's commonest cells, dates and truth values,
+    /// take this path).
+    ///
+    /// # Errors
+    /// As [`BatchBuilder::set_unit`].
+    pub fn set_member_scalar(&mut self, slot: usize, value: Scalar) -> Result<(), EvalError> {
+        let input = self
+            .layout
+            .member_inputs
+            .get(slot)
+            .ok_or_else(|| bad_slot(slot))?;
+        if input.choices.is_none() {
+            if let Some(col) = self.batch.member_cols.get_mut(slot) {
+                if col.set_last_scalar(value, &input.ty) {
+                    return Ok(());
+                }
+            }
+        }
+        let v = value.value(&input.ty);
+        self.set_member(slot, &v)
     }
 
     /// Sets an input of the last added member from text.

@@ -5,6 +5,35 @@ use entitle_dsl::{Type, Value};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
+/// A cell's value already read as a truth value, a number or a date: what a registry reader
+/// passes on its fast path, without building a [`Value`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scalar {
+    /// A truth value.
+    Bool(bool),
+    /// A number, or an amount in the input's own currency.
+    Decimal(Decimal),
+    /// A date.
+    Date(NaiveDate),
+}
+
+impl Scalar {
+    /// The value it stands for, for an input of type `ty`.
+    pub fn value(self, ty: &Type) -> Value {
+        match (self, ty) {
+            (Scalar::Bool(b), _) => Value::Bool(b),
+            (Scalar::Decimal(amount), Type::Money { currency }) => {
+                Value::Money(entitle_dsl::Money {
+                    amount,
+                    currency: *currency,
+                })
+            }
+            (Scalar::Decimal(n), _) => Value::Number(n),
+            (Scalar::Date(d), _) => Value::Date(d),
+        }
+    }
+}
+
 /// Dictionary-encoded texts.
 #[derive(Clone, Debug, Default)]
 pub struct TextColumn {
@@ -129,6 +158,22 @@ impl Column {
     }
 
     /// Stores `value` (already of the column's type) at the last row.
+    /// Stores a scalar at the last row when the column and the input's type take it as it is.
+    pub(super) fn set_last_scalar(&mut self, value: Scalar, ty: &Type) -> bool {
+        match (self, value, ty) {
+            (Column::Bool(v), Scalar::Bool(b), Type::Bool) => {
+                v.last_mut().map(|s| *s = Some(b)).is_some()
+            }
+            (Column::Decimal(v), Scalar::Decimal(n), Type::Number | Type::Money { .. }) => {
+                v.last_mut().map(|s| *s = Some(n)).is_some()
+            }
+            (Column::Date(v), Scalar::Date(d), Type::Date) => {
+                v.last_mut().map(|s| *s = Some(d)).is_some()
+            }
+            _ => false,
+        }
+    }
+
     pub(super) fn set_last(&mut self, value: &Value) -> bool {
         match (self, value) {
             (_, Value::Unknown) => true,

@@ -15,7 +15,7 @@ use entitle_dsl::ir::Input;
 mod builder;
 mod column;
 pub use builder::BatchBuilder;
-pub use column::{Column, TextColumn};
+pub use column::{Column, Scalar, TextColumn};
 
 /// Where each declared input lives: its scope, type and slot.
 #[derive(Clone, Debug)]
