@@ -44,7 +44,7 @@ pub mod sql;
 mod testing;
 mod texts;
 
-pub use batch::{Batch, BatchBuilder, Column, Layout, Scalar};
+pub use batch::{Batch, BatchBuilder, Column, Layout, Scalar, Shape};
 pub use entitle_dsl::{
     self as dsl, Currency, Diagnostic, Diagnostics, Money, Quantity, Type, Value,
 };

@@ -56,6 +56,17 @@ pub(crate) struct Texts {
 }
 
 impl Texts {
+    /// Room for `n` more texts of `bytes` bytes in all.
+    pub(crate) fn reserve(&mut self, n: usize, bytes: usize) {
+        self.ends.reserve(n);
+        self.text.reserve(bytes);
+    }
+
+    /// The bytes of all its texts.
+    pub(crate) fn bytes(&self) -> usize {
+        self.text.len()
+    }
+
     pub(crate) fn push(&mut self, s: &str) {
         self.text.push_str(s);
         self.ends.push(self.text.len());
@@ -127,6 +138,12 @@ impl<'a> Kinds<'a> {
 }
 
 impl KindLists {
+    /// Room for `n` more members (of one kind each).
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.codes.reserve(n);
+        self.ends.reserve(n);
+    }
+
     /// Adds a member with these kinds (already trimmed, none empty).
     pub(crate) fn push<'k>(&mut self, kinds: impl Iterator<Item = &'k str>) {
         for k in kinds {

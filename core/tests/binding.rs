@@ -254,3 +254,48 @@ fn scalars_bind_as_their_values_do_and_choices_are_still_checked() {
         Err(EvalError::InvalidValue { .. })
     ));
 }
+
+#[test]
+fn a_shape_scales_with_room_to_spare_and_reserving_changes_nothing() {
+    use entitle_core::Shape;
+    let p = program();
+    let units: Vec<Unit> = (0..10)
+        .map(|i| {
+            Unit::new(format!("H{i}"))
+                .with("region", "North")
+                .with("village", "V")
+                .with_member(entitle_core::Member::new(format!("M{i}"), "head").with("school", "S"))
+                .with_member(entitle_core::Member::new(format!("M{i}b"), "child"))
+        })
+        .collect();
+    let plain = p.bind(&units);
+    let shape = plain.shape();
+    assert_eq!(
+        shape,
+        Shape {
+            units: 10,
+            members: 20,
+            unit_id_bytes: 20,
+            member_id_bytes: 50,
+        }
+    );
+    // Twice the units: twice everything, and an eighth more.
+    assert_eq!(
+        shape.scaled_to(20),
+        Shape {
+            units: 20,
+            members: 45,
+            unit_id_bytes: 45,
+            member_id_bytes: 112,
+        }
+    );
+    assert_eq!(Shape::default().scaled_to(5).members, 0);
+    let mut b = p.batch_builder();
+    b.reserve(shape.scaled_to(1000));
+    for u in &units {
+        b.add_unit(u);
+    }
+    let reserved = b.finish();
+    assert_eq!(reserved.shape(), shape);
+    assert_eq!(format!("{reserved:?}"), format!("{plain:?}"));
+}

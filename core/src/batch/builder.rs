@@ -1,6 +1,6 @@
 //! Filling a [`Batch`] unit by unit, each cell parsed once by its input's declared type.
 
-use super::{Batch, Column, Layout, RecordColumns, Scalar};
+use super::{Batch, Column, Layout, RecordColumns, Scalar, Shape};
 use crate::error::EvalError;
 use crate::model::Unit;
 use crate::parse::parse_value;
@@ -62,6 +62,26 @@ impl BatchBuilder {
             layout,
             batch,
             open: false,
+        }
+    }
+
+    /// Makes room for a batch of `shape` at once: filling a large batch from empty columns
+    /// copies each column again every time it doubles.
+    pub fn reserve(&mut self, shape: Shape) {
+        let b = &mut self.batch;
+        b.ids.reserve(shape.units, shape.unit_id_bytes);
+        b.errors.reserve(shape.units);
+        b.member_offsets.reserve(shape.units);
+        for c in &mut b.unit_cols {
+            c.reserve(shape.units);
+        }
+        b.member_ids.reserve(shape.members, shape.member_id_bytes);
+        b.member_kinds.reserve(shape.members);
+        b.member_is_head.reserve(shape.members);
+        b.member_start.reserve(shape.members);
+        b.member_end.reserve(shape.members);
+        for c in &mut b.member_cols {
+            c.reserve(shape.members);
         }
     }
 

@@ -115,6 +115,17 @@ pub enum Column {
 }
 
 impl Column {
+    /// Room for `n` more rows.
+    pub(super) fn reserve(&mut self, n: usize) {
+        match self {
+            Column::Bool(v) => v.reserve(n),
+            Column::Decimal(v) => v.reserve(n),
+            Column::Date(v) => v.reserve(n),
+            Column::Text(t) => t.codes.reserve(n),
+            Column::List(v) => v.reserve(n),
+        }
+    }
+
     pub(super) fn for_type(ty: &Type) -> Column {
         match ty {
             Type::Bool => Column::Bool(Vec::new()),

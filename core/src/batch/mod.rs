@@ -164,7 +164,47 @@ impl RecordColumns {
     }
 }
 
+/// How large a batch is, to give the next one room at once (see [`BatchBuilder::reserve`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shape {
+    /// Units.
+    pub units: usize,
+    /// Members.
+    pub members: usize,
+    /// Bytes of the units' ids.
+    pub unit_id_bytes: usize,
+    /// Bytes of the members' ids.
+    pub member_id_bytes: usize,
+}
+
+impl Shape {
+    /// This shape scaled to `units` units, with an eighth more of everything else (a batch of
+    /// as many units has about as many members).
+    pub fn scaled_to(self, units: usize) -> Shape {
+        let per = |x: usize| {
+            let x = x.saturating_mul(units) / self.units.max(1);
+            x.saturating_add(x / 8)
+        };
+        Shape {
+            units,
+            members: per(self.members),
+            unit_id_bytes: per(self.unit_id_bytes),
+            member_id_bytes: per(self.member_id_bytes),
+        }
+    }
+}
+
 impl Batch {
+    /// Its size (see [`Shape`]).
+    pub fn shape(&self) -> Shape {
+        Shape {
+            units: self.len(),
+            members: self.member_ids.len(),
+            unit_id_bytes: self.ids.bytes(),
+            member_id_bytes: self.member_ids.bytes(),
+        }
+    }
+
     /// Number of units.
     pub fn len(&self) -> usize {
         self.ids.len()

@@ -17,7 +17,7 @@ use crate::order::compare_ids;
 use crate::record::RowError;
 use crate::source::{Chunk, JoinMode, Progress, ReadCounts, RegistrySource};
 use entitle_core::same_text;
-use entitle_core::{BatchBuilder, EvalError, Program};
+use entitle_core::{BatchBuilder, EvalError, Program, Shape};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -211,6 +211,8 @@ pub(crate) struct FileSource {
     id: String,
     pending: Vec<RowError>,
     done: bool,
+    /// The size of the last full chunk: the next one gets as much room at once.
+    shape: Option<Shape>,
 }
 
 impl FileSource {
@@ -277,6 +279,7 @@ impl FileSource {
             id: String::new(),
             pending,
             done: false,
+            shape: None,
         })
     }
 
@@ -689,10 +692,14 @@ impl RegistrySource for FileSource {
             return Ok(None);
         }
         let mut builder = self.program.batch_builder();
-        let mut lines = Vec::new();
+        let max_units = max_units.max(1);
+        if let Some(shape) = self.shape {
+            builder.reserve(shape.scaled_to(max_units));
+        }
+        let mut lines = Vec::with_capacity(if self.shape.is_some() { max_units } else { 0 });
         let mut errors = std::mem::take(&mut self.pending);
         let mut rows = 0usize;
-        while rows < max_units.max(1) {
+        while rows < max_units {
             if !self.next_unit(&mut builder, &mut lines, &mut errors)? {
                 self.finish_members(&mut errors)?;
                 self.done = true;
@@ -703,8 +710,12 @@ impl RegistrySource for FileSource {
         if self.done && rows == 0 && errors.is_empty() {
             return Ok(None);
         }
+        let batch = builder.finish();
+        if rows == max_units {
+            self.shape = Some(batch.shape());
+        }
         Ok(Some(Chunk {
-            batch: builder.finish(),
+            batch,
             lines,
             errors,
         }))
