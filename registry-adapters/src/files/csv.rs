@@ -24,10 +24,14 @@ pub(crate) struct CsvRows {
     core: csv_core::Reader,
     /// The field delimiter (`,`, or a tab for TSV).
     delimiter: u8,
-    /// The current record was read by `read_plain_line`: it is `line`, delimiters included.
+    /// The current record was read by `read_plain_line`: it is the start of `input`'s buffer,
+    /// delimiters included, consumed only when the next record is read (so that it is never
+    /// copied here: the reading thread copies it once, into its block).
     plain: bool,
-    /// A plain record's line up to the end of the last wanted field, checked to be UTF-8 once.
-    line_text: String,
+    /// A plain record's length up to the end of the last wanted field, checked to be UTF-8.
+    line_len: usize,
+    /// Bytes of the current plain record, its newline included, still to consume.
+    pending: usize,
     out: Vec<u8>,
     ends: Vec<usize>,
     nfields: usize,
@@ -67,7 +71,8 @@ impl CsvRows {
             core,
             delimiter,
             plain: false,
-            line_text: String::new(),
+            line_len: 0,
+            pending: 0,
             out: vec![0; 1024],
             ends: vec![0; 64],
             nfields: 0,
@@ -104,7 +109,12 @@ impl CsvRows {
         Ok(rows)
     }
 
-    /// Where field `i` of the current record is, in `line_text` (plain) or `out`.
+    /// The current plain record up to the end of its last wanted field.
+    fn line_bytes(&self) -> &[u8] {
+        self.input.buffer().get(..self.line_len).unwrap_or(&[])
+    }
+
+    /// Where field `i` of the current record is, in `line_bytes` (plain) or `out`.
     fn span(&self, i: usize) -> (usize, usize) {
         let start = if i == 0 {
             0
@@ -119,7 +129,7 @@ impl CsvRows {
     fn raw(&self, i: usize) -> &[u8] {
         let (start, end) = self.span(i);
         let record = if self.plain {
-            self.line_text.as_bytes()
+            self.line_bytes()
         } else {
             &self.out
         };
@@ -195,7 +205,6 @@ impl CsvRows {
     fn read_plain_line(&mut self) -> Result<bool, RegistryError> {
         let CsvRows {
             input,
-            line_text,
             ends,
             path,
             delimiter,
@@ -247,13 +256,14 @@ impl CsvRows {
             let rest = line.get(known + 1..).unwrap_or(&[]);
             n += rest.iter().filter(|b| **b == *delimiter).count() + 1;
         }
-        // Only the fields a wanted column reads are checked to be UTF-8, as `cell` checks them.
-        let Ok(text) = std::str::from_utf8(line.get(..known).unwrap_or(&[])) else {
+        // Only the fields a wanted column reads are checked to be UTF-8, as `cell` checks them; an
+        // ASCII line (nearly all) needs no more than a look at each byte.
+        let wanted = line.get(..known).unwrap_or(&[]);
+        if !wanted.is_ascii() && std::str::from_utf8(wanted).is_err() {
             return Ok(false);
-        };
-        line_text.clear();
-        line_text.push_str(text);
-        input.consume(nl + 1);
+        }
+        self.line_len = known;
+        self.pending = nl + 1;
         self.plain = true;
         self.bytes += nl as u64 + 1;
         self.newlines += 1;
@@ -284,23 +294,18 @@ impl Cells for CsvRows {
         if *field >= self.nfields {
             return Ok(None);
         }
-        let text = if self.plain {
-            // Checked once up to the last wanted field; a field ends at a delimiter, an ASCII byte.
-            let (start, end) = self.span(*field);
-            let (start, end) = trimmed_range(&self.line_text, start, end);
-            self.line_text.get(start..end).unwrap_or("")
-        } else {
-            std::str::from_utf8(self.raw(*field))
-                .map_err(|_| BadCell::NOT_UTF8)?
-                .trim()
-        };
+        // A plain line was checked up to its last wanted field, so this fails only in a quoted
+        // record, read by `csv-core`.
+        let text = std::str::from_utf8(self.raw(*field))
+            .map_err(|_| BadCell::NOT_UTF8)?
+            .trim();
         Ok((!text.is_empty()).then_some(text))
     }
 }
 
 impl CsvRows {
     /// [`RowStream::row_text`] for a plain line: its text up to the last wanted field.
-    fn plain_row_text(&self, spans: &mut [Option<(u32, u32)>]) -> Option<&str> {
+    fn plain_row_text(&self, spans: &mut [Option<(u32, u32)>]) -> Option<&[u8]> {
         if !self.plain {
             return None;
         }
@@ -308,7 +313,7 @@ impl CsvRows {
             *span = match self.fields.get(k) {
                 Some(Some(field)) if *field < self.nfields => {
                     let (start, end) = self.span(*field);
-                    let (start, end) = trimmed_range(&self.line_text, start, end);
+                    let (start, end) = trimmed_range(self.line_bytes(), start, end);
                     match (u32::try_from(start), u32::try_from(end)) {
                         (Ok(s), Ok(e)) if e > s => Some((s, e)),
                         (Ok(_), Ok(_)) => None,
@@ -319,7 +324,7 @@ impl CsvRows {
                 _ => None,
             };
         }
-        Some(&self.line_text)
+        Some(self.line_bytes())
     }
 }
 
@@ -329,6 +334,9 @@ impl RowStream for CsvRows {
     }
 
     fn advance(&mut self) -> Result<bool, RegistryError> {
+        let done = std::mem::take(&mut self.pending);
+        self.input.consume(done);
+        self.plain = false;
         if self.read_plain_line()? {
             return Ok(true);
         }
@@ -339,7 +347,7 @@ impl RowStream for CsvRows {
         (self.bytes, self.size)
     }
 
-    fn row_text(&self, spans: &mut [Option<(u32, u32)>]) -> Option<&str> {
+    fn row_text(&self, spans: &mut [Option<(u32, u32)>]) -> Option<&[u8]> {
         self.plain_row_text(spans)
     }
 }

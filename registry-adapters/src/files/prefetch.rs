@@ -37,6 +37,9 @@ struct Row {
 /// Rows with their wanted cells, `width` cells per row, texts in one buffer.
 #[derive(Default)]
 struct Block {
+    /// Filled as bytes, each piece already checked to be UTF-8, and checked whole once at the
+    /// end ([`Block::seal`]): one pass over the block instead of a call per row.
+    bytes: Vec<u8>,
     text: String,
     rows: Vec<Row>,
     cells: Vec<Cell>,
@@ -46,9 +49,21 @@ struct Block {
 
 impl Block {
     fn clear(&mut self) {
-        self.text.clear();
+        self.bytes = std::mem::take(&mut self.text).into_bytes();
+        self.bytes.clear();
         self.rows.clear();
         self.cells.clear();
+    }
+
+    /// Turns the bytes into the text the cells are read from.
+    fn seal(&mut self, path: &std::path::Path) -> Result<(), RegistryError> {
+        let bytes = std::mem::take(&mut self.bytes);
+        self.text = String::from_utf8(bytes).map_err(|_| RegistryError::Malformed {
+            path: path.to_path_buf(),
+            line: self.rows.last().map_or(0, |r| r.line),
+            reason: "the reading thread took bytes that are not UTF-8 for text".into(),
+        })?;
+        Ok(())
     }
 
     /// Copies the current row of `rows`; false when the block is full. `spans` is scratch space
@@ -63,27 +78,27 @@ impl Block {
             line: rows.line(),
             problem: rows.problem().map(String::into_boxed_str),
         });
-        let base = self.text.len();
+        let base = self.bytes.len();
         if let (Some(text), Ok(base)) = (rows.row_text(spans), u32::try_from(base)) {
             // The whole row in one copy; the cells are ranges of it.
             if u32::try_from(base as usize + text.len()).is_ok() {
-                self.text.push_str(text);
+                self.bytes.extend_from_slice(text);
                 for span in spans.iter() {
                     self.cells.push(match span {
                         Some((s, e)) => Cell::Text(base + s, base + e),
                         None => Cell::Empty,
                     });
                 }
-                return self.rows.len() < BLOCK_ROWS && self.text.len() < (1 << 22);
+                return self.rows.len() < BLOCK_ROWS && self.bytes.len() < (1 << 22);
             }
         }
         for k in 0..width {
             let cell = match rows.cell(k) {
                 Ok(None) => Cell::Empty,
                 Ok(Some(t)) => {
-                    let start = self.text.len();
-                    self.text.push_str(t);
-                    match (u32::try_from(start), u32::try_from(self.text.len())) {
+                    let start = self.bytes.len();
+                    self.bytes.extend_from_slice(t.as_bytes());
+                    match (u32::try_from(start), u32::try_from(self.bytes.len())) {
                         (Ok(s), Ok(e)) => Cell::Text(s, e),
                         // Never with blocks of this size; kept exact rather than truncated.
                         _ => Cell::Bad(BadCell {
@@ -96,7 +111,7 @@ impl Block {
             };
             self.cells.push(cell);
         }
-        self.rows.len() < BLOCK_ROWS && self.text.len() < (1 << 22)
+        self.rows.len() < BLOCK_ROWS && self.bytes.len() < (1 << 22)
     }
 }
 
@@ -145,11 +160,12 @@ impl Prefetch {
         let (spent, spent_rx) = mpsc::sync_channel::<Block>(AHEAD + 2);
         // The stream is handed over once the thread runs, so that it stays here if none starts.
         let (stream_tx, stream_rx) = mpsc::sync_channel::<Box<dyn RowStream>>(1);
+        let thread_path = path.clone();
         let spawned = std::thread::Builder::new()
             .name("entitle-read".into())
             .spawn(move || {
                 if let Ok(rows) = stream_rx.recv() {
-                    produce(rows, width, &block_tx, &spent_rx);
+                    produce(rows, &thread_path, width, &block_tx, &spent_rx);
                 }
             });
         let thread = match spawned {
@@ -194,6 +210,7 @@ impl Prefetch {
 /// The reading thread: blocks of rows until the end, an error, or the reader is dropped.
 fn produce(
     mut rows: Box<dyn RowStream>,
+    path: &std::path::Path,
     width: usize,
     out: &SyncSender<Message>,
     spent: &Receiver<Block>,
@@ -215,7 +232,7 @@ fn produce(
                     break;
                 }
                 Err(e) => {
-                    if !block.rows.is_empty() {
+                    if !block.rows.is_empty() && block.seal(path).is_ok() {
                         block.position = rows.position();
                         let _ = out.send(Message::Block(block));
                     }
@@ -225,6 +242,10 @@ fn produce(
             }
         }
         block.position = rows.position();
+        if let Err(e) = block.seal(path) {
+            let _ = out.send(Message::Failed(e));
+            return;
+        }
         if !block.rows.is_empty() && out.send(Message::Block(block)).is_err() {
             return; // the reader was dropped
         }
@@ -374,6 +395,13 @@ mod tests {
         // The rows a file can hold: problems, bad cells, quoted newlines (line numbers move on).
         assert!(seen.iter().any(|r| r.1.is_some()));
         assert!(seen.iter().any(|r| r.2[3].is_err()));
+        // A plain line with text beyond ASCII in a wanted cell, trimmed of every kind of space.
+        let ile = seen
+            .iter()
+            .find(|r| r.2[0] == Ok(Some("M10".into())))
+            .unwrap();
+        assert_eq!(ile.2[1], Ok(None));
+        assert_eq!(ile.2[3], Ok(Some("Île".into())));
         // The header, 10,000 rows (some blank) and a second line in each of the 11 quoted cells.
         assert_eq!(seen.last().unwrap().0, 1 + 10_000 + 11);
         assert_eq!(threaded.position().0, text.len() as u64);

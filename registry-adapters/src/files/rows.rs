@@ -74,23 +74,27 @@ pub(crate) trait RowStream: Cells + Send {
     /// The current row as one text holding every wanted cell, when the reader has it so (a plain
     /// CSV line): `spans[k]` is set to the byte range of wanted column `k`'s cell in it, exactly
     /// the text [`Cells::cell`] gives (trimmed; `None` when absent or empty). Lets the reading
-    /// thread hand a row over in one copy instead of one per cell. `None`: take the cells one by one.
-    fn row_text(&self, _spans: &mut [Option<(u32, u32)>]) -> Option<&str> {
+    /// thread hand a row over in one copy instead of one per cell. The bytes are UTF-8 (the reader
+    /// checked them). `None`: take the cells one by one.
+    fn row_text(&self, _spans: &mut [Option<(u32, u32)>]) -> Option<&[u8]> {
         None
     }
 }
 
 /// `text[start..end]` without the white space around it, as `str::trim` gives it: a cell that
 /// starts and ends with a visible ASCII character (nearly all of them) is not scanned.
-pub(crate) fn trimmed_range(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let Some(cell) = text.get(start..end) else {
+pub(crate) fn trimmed_range(text: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let Some(bytes) = text.get(start..end) else {
         return (start, start);
     };
     let visible = |b: Option<&u8>| b.is_some_and(|b| *b > b' ' && b.is_ascii());
-    let bytes = cell.as_bytes();
     if visible(bytes.first()) && visible(bytes.last()) {
         return (start, end);
     }
+    // Cut at delimiters, which are ASCII, so a cell of UTF-8 text is UTF-8 text.
+    let Ok(cell) = std::str::from_utf8(bytes) else {
+        return (start, end);
+    };
     let front = cell.len() - cell.trim_start().len();
     let kept = cell.trim().len();
     (start + front, start + front + kept)
@@ -224,10 +228,10 @@ mod tests {
         ];
         for cell in cells {
             let text = format!("[{cell}]");
-            let (s, e) = trimmed_range(&text, 1, text.len() - 1);
+            let (s, e) = trimmed_range(text.as_bytes(), 1, text.len() - 1);
             assert_eq!(&text[s..e], cell.trim(), "{cell:?}");
         }
-        assert_eq!(trimmed_range("abc", 2, 9), (2, 2));
+        assert_eq!(trimmed_range(b"abc", 2, 9), (2, 2));
     }
 
     #[test]
