@@ -8,6 +8,9 @@ use entitle_dsl::ast::{ItemKind, RoundingMode, Scope, SelectionMode};
 use entitle_dsl::ir::{self, Aggregate, ArithOp, Builtin, CmpOp, MemberField, TExpr, TKind};
 use entitle_dsl::{Type, Value};
 
+/// An aggregate by what it computes: its function, filter and value registers.
+type AggKey = (Aggregate, Option<Reg>, Option<Reg>);
+
 struct Compiler<'a> {
     ir: &'a ir::Program,
     regs: Vec<(Kind, Lanes)>,
@@ -15,6 +18,11 @@ struct Compiler<'a> {
     lets: Vec<Option<Reg>>,
     broadcast_lets: Vec<Option<Reg>>,
     cash_total: Option<Reg>,
+    /// Registers already loaded from an input: (input, from the head, lanes).
+    loads: Vec<((usize, bool, Lanes), Reg)>,
+    /// Aggregates already computed, by function, filter and value: a program that writes
+    /// `count(members)` twice counts once.
+    aggregates: Vec<(AggKey, Reg)>,
 }
 
 /// An expression's result before it is put in a register.
@@ -129,6 +137,18 @@ impl<'a> Compiler<'a> {
     }
 
     fn input(&mut self, i: usize, head: bool, lanes: Lanes) -> Option<Operand> {
+        let key = (i, head, lanes);
+        if let Some((_, r)) = self.loads.iter().find(|(k, _)| *k == key) {
+            return Some(Operand::Reg(*r));
+        }
+        let loaded = self.load(i, head, lanes)?;
+        if let Operand::Reg(r) = loaded {
+            self.loads.push((key, r));
+        }
+        Some(loaded)
+    }
+
+    fn load(&mut self, i: usize, head: bool, lanes: Lanes) -> Option<Operand> {
         let input = self.ir.inputs.get(i)?;
         let member_scope = input.scope == Scope::Member;
         let src = match (head, member_scope, lanes) {
@@ -321,12 +341,19 @@ impl<'a> Compiler<'a> {
                     _ => return None,
                 };
                 let func = *func;
-                self.push(kind, lanes, |dst| Op::Agg {
+                let key = (func, filter, value);
+                if let Some((_, r)) = self.aggregates.iter().find(|(k, _)| *k == key) {
+                    return Some(Operand::Reg(*r));
+                }
+                let dst = self.new_reg(kind, lanes);
+                self.ops.push(Op::Agg {
                     func,
                     filter,
                     value,
                     dst,
-                })
+                });
+                self.aggregates.push((key, dst));
+                Some(Operand::Reg(dst))
             }
             _ => None,
         }
@@ -521,6 +548,8 @@ impl Plan {
             lets: vec![None; ir.lets.len()],
             broadcast_lets: vec![None; ir.lets.len()],
             cash_total: None,
+            loads: Vec::new(),
+            aggregates: Vec::new(),
         };
         let mut fixed_steps = 0u64;
         let mut member_steps = 0u64;

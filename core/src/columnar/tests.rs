@@ -361,3 +361,31 @@ fn scopes_are_generated_for_every_input() {
         .count();
     assert_eq!(n, p.inputs().len());
 }
+
+#[test]
+fn an_input_or_an_aggregate_written_twice_is_computed_once() {
+    use super::plan::Op;
+    let p = Program::compile(CHILD_GRANT).unwrap_or_else(|d| panic!("{d}"));
+    let plan = p
+        .inner()
+        .columnar
+        .as_ref()
+        .unwrap_or_else(|| panic!("no plan"));
+    let ops = plan.main.iter().chain(&plan.fee_ops);
+    let aggregates = ops.clone().filter(|o| matches!(o, Op::Agg { .. })).count();
+    // `count(members)` twice (income per person, the maize ration), under-18s and disabled.
+    assert_eq!(aggregates, 3);
+    let loads: Vec<String> = ops
+        .filter_map(|o| match o {
+            Op::Load { src, .. } => Some(format!("{src:?}")),
+            _ => None,
+        })
+        .collect();
+    let mut distinct = loads.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(loads.len(), distinct.len(), "{loads:?}");
+    // The same answers as the interpreter.
+    let batch = population(&p, 7, 2_000, true);
+    agree(&p, &batch, dates()[0]);
+}
