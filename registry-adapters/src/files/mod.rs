@@ -27,6 +27,8 @@
 pub(crate) mod assemble;
 #[cfg(feature = "csv")]
 mod csv;
+#[cfg(feature = "parquet")]
+mod epoch_date;
 mod index;
 #[cfg(feature = "jsonl")]
 mod jsonl;

@@ -28,6 +28,7 @@
 //! Parquet files have no lines: the "line" of a row (in error records and chunks) is its number in
 //! the file, from 1, across row groups and batches.
 
+use super::epoch_date::push_epoch_date;
 use super::rows::{find_columns, BadCell, Cells, RowStream, Wanted};
 use crate::error::{codes, RegistryError};
 use arrow_array::cast::AsArray;
@@ -469,14 +470,16 @@ fn write_cell(a: &dyn Array, i: usize, out: &mut String) -> Result<(), BadCell> 
         DataType::Decimal256(_, s) => decimal!(Decimal256Type, *s),
         DataType::Date32 => {
             if let Some(p) = a.as_primitive_opt::<arrow_array::types::Date32Type>() {
-                let d = date_of(i64::from(p.value(i))).ok_or(BAD_DATE)?;
-                let _ = write!(out, "{d}");
+                if !push_epoch_date(out, i64::from(p.value(i))) {
+                    return Err(BAD_DATE);
+                }
             }
         }
         DataType::Date64 => {
             if let Some(p) = a.as_primitive_opt::<arrow_array::types::Date64Type>() {
-                let d = date_of(p.value(i).div_euclid(86_400_000)).ok_or(BAD_DATE)?;
-                let _ = write!(out, "{d}");
+                if !push_epoch_date(out, p.value(i).div_euclid(86_400_000)) {
+                    return Err(BAD_DATE);
+                }
             }
         }
         DataType::Dictionary(..) => {
@@ -560,13 +563,6 @@ fn key(keys: &dyn Array, i: usize) -> Option<usize> {
         DataType::UInt64 => k!(UInt64Type),
         _ => None,
     }
-}
-
-/// The date `days` after 1970-01-01.
-fn date_of(days: i64) -> Option<chrono::NaiveDate> {
-    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?;
-    let delta = chrono::TimeDelta::try_days(days)?;
-    epoch.checked_add_signed(delta)
 }
 
 /// Places the decimal point in the unscaled value written at `out[start..]` (with its sign),
@@ -716,9 +712,13 @@ mod tests {
 
     #[test]
     fn dates_count_from_the_epoch() {
-        assert_eq!(date_of(0).unwrap().to_string(), "1970-01-01");
-        assert_eq!(date_of(-1).unwrap().to_string(), "1969-12-31");
-        assert_eq!(date_of(20_513).unwrap().to_string(), "2026-03-01");
-        assert_eq!(date_of(i64::MAX), None);
+        let text = |days: i64| {
+            let mut s = String::new();
+            push_epoch_date(&mut s, days).then_some(s)
+        };
+        assert_eq!(text(0).unwrap(), "1970-01-01");
+        assert_eq!(text(-1).unwrap(), "1969-12-31");
+        assert_eq!(text(20_513).unwrap(), "2026-03-01");
+        assert_eq!(text(i64::MAX), None);
     }
 }
