@@ -12,21 +12,21 @@ pub(crate) fn push_epoch_date(out: &mut String, days: i64) -> bool {
     if let Some((y, m, d)) = civil(days).filter(|(y, _, _)| (0..=9999).contains(y)) {
         // A year of 0 to 9999 fits.
         let y = u32::try_from(y).unwrap_or(0);
-        let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
-        for c in [
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let text = [
             digit(y / 1000),
             digit(y / 100),
             digit(y / 10),
             digit(y),
-            '-',
+            b'-',
             digit(m / 10),
             digit(m),
-            '-',
+            b'-',
             digit(d / 10),
             digit(d),
-        ] {
-            out.push(c);
-        }
+        ];
+        // Digits and dashes: ASCII, so this always succeeds, in one copy.
+        out.push_str(std::str::from_utf8(&text).unwrap_or_default());
         return true;
     }
     // Years before 0 or past 9999 are written with their sign, as chrono does.
