@@ -1,10 +1,14 @@
 //! Static checks: names, types, currencies, structure and the program's own tests, all reported at
 //! once. A program with no errors becomes an [`ir::Program`].
 
+mod aggregates;
+mod calls;
 mod consts;
 mod decls;
 mod exprs;
 mod folding;
+mod names;
+mod operators;
 mod programs_tests;
 mod records;
 mod run;
