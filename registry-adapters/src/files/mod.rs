@@ -27,8 +27,6 @@
 pub(crate) mod assemble;
 #[cfg(feature = "csv")]
 mod csv;
-#[cfg(feature = "parquet")]
-mod epoch_date;
 mod index;
 #[cfg(feature = "jsonl")]
 mod jsonl;

@@ -28,21 +28,18 @@
 //! Parquet files have no lines: the "line" of a row (in error records and chunks) is its number in
 //! the file, from 1, across row groups and batches.
 
-use super::epoch_date::push_epoch_date;
+mod cells;
+mod epoch_date;
+
 use super::rows::{find_columns, BadCell, Cells, RowStream, Wanted};
-use crate::error::{codes, RegistryError};
-use arrow_array::cast::AsArray;
-use arrow_array::types::{
-    Decimal128Type, Decimal256Type, Decimal32Type, Decimal64Type, Int16Type, Int32Type, Int64Type,
-    Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
-};
-use arrow_array::{Array, ArrayRef, RecordBatch};
-use arrow_schema::{ArrowError, DataType};
+use crate::error::RegistryError;
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::ArrowError;
+use cells::{unsupported, write_cell};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 use parquet::basic::Compression;
 use std::cell::Cell;
-use std::fmt::Write as _;
 use std::fs::File;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -72,85 +69,6 @@ pub(crate) struct ParquetRows {
     line: u64,
     total_rows: u64,
     size: Option<u64>,
-}
-
-const NOT_FINITE: BadCell = BadCell {
-    code: codes::BAD_VALUE,
-    reason: "the number is not finite (NaN or an infinity)",
-};
-
-const BAD_DATE: BadCell = BadCell {
-    code: codes::BAD_VALUE,
-    reason: "the date is outside the range of dates",
-};
-
-const BAD_KEY: BadCell = BadCell {
-    code: codes::BAD_VALUE,
-    reason: "the dictionary-encoded cell refers to no value",
-};
-
-/// A plain value: text, a number, a date, a truth value.
-fn plain(t: &DataType) -> bool {
-    use DataType as D;
-    matches!(
-        t,
-        D::Null
-            | D::Boolean
-            | D::Int8
-            | D::Int16
-            | D::Int32
-            | D::Int64
-            | D::UInt8
-            | D::UInt16
-            | D::UInt32
-            | D::UInt64
-            | D::Float32
-            | D::Float64
-            | D::Decimal32(..)
-            | D::Decimal64(..)
-            | D::Decimal128(..)
-            | D::Decimal256(..)
-            | D::Date32
-            | D::Date64
-            | D::Utf8
-            | D::LargeUtf8
-            | D::Utf8View
-    )
-}
-
-/// A plain value, or a dictionary of plain values.
-fn scalar(t: &DataType) -> bool {
-    match t {
-        DataType::Dictionary(key, value) => key.is_integer() && plain(value),
-        t => plain(t),
-    }
-}
-
-/// Why a column's type cannot be read, with what to write instead; `None` when it can.
-fn unsupported(t: &DataType) -> Option<&'static str> {
-    use DataType as D;
-    if scalar(t) {
-        return None;
-    }
-    Some(match t {
-        D::List(item) | D::LargeList(item) if scalar(item.data_type()) => return None,
-        D::List(_) | D::LargeList(_) => {
-            "write a list of strings, numbers, dates or truth values, or one text with the items separated by `;`"
-        }
-        D::Dictionary(_, value) => return unsupported(value).or(Some("write the values themselves")),
-        D::Timestamp(..) => "write a date as a Parquet DATE (Arrow Date32), or as text YYYY-MM-DD",
-        D::Time32(_) | D::Time64(_) => "write it as text",
-        D::Duration(_) | D::Interval(_) | D::Float16 => {
-            "write it as an integer, a decimal or a 32- or 64-bit float"
-        }
-        D::Binary | D::LargeBinary | D::BinaryView | D::FixedSizeBinary(_) => {
-            "write text as a Parquet STRING (UTF8) column"
-        }
-        D::Struct(_) | D::Map(..) | D::Union(..) => {
-            "write one column per input, with a plain value in each"
-        }
-        _ => "write text, a number, a decimal, a date or a truth value",
-    })
 }
 
 /// The codecs built in.
@@ -398,193 +316,6 @@ impl ParquetRows {
     }
 }
 
-/// Appends the text of cell `i` of `a` to `out` (nothing for a null).
-fn write_cell(a: &dyn Array, i: usize, out: &mut String) -> Result<(), BadCell> {
-    if i >= a.len() || a.is_null(i) {
-        return Ok(());
-    }
-    macro_rules! int {
-        ($t:ty) => {
-            if let Some(p) = a.as_primitive_opt::<$t>() {
-                let _ = write!(out, "{}", p.value(i));
-            }
-        };
-    }
-    // Rust's `Display` of a float is the shortest text that reads back as the same float, without
-    // an exponent.
-    macro_rules! float {
-        ($t:ty) => {
-            if let Some(p) = a.as_primitive_opt::<$t>() {
-                let v = p.value(i);
-                if !v.is_finite() {
-                    return Err(NOT_FINITE);
-                }
-                let _ = write!(out, "{v}");
-            }
-        };
-    }
-    macro_rules! decimal {
-        ($t:ty, $scale:expr) => {
-            if let Some(p) = a.as_primitive_opt::<$t>() {
-                let start = out.len();
-                let _ = write!(out, "{}", p.value(i));
-                apply_scale(out, start, $scale);
-            }
-        };
-    }
-    match a.data_type() {
-        DataType::Null => {}
-        DataType::Utf8 => {
-            if let Some(s) = a.as_string_opt::<i32>() {
-                out.push_str(s.value(i).trim());
-            }
-        }
-        DataType::LargeUtf8 => {
-            if let Some(s) = a.as_string_opt::<i64>() {
-                out.push_str(s.value(i).trim());
-            }
-        }
-        DataType::Utf8View => {
-            if let Some(s) = a.as_string_view_opt() {
-                out.push_str(s.value(i).trim());
-            }
-        }
-        DataType::Boolean => {
-            if let Some(b) = a.as_boolean_opt() {
-                out.push_str(if b.value(i) { "true" } else { "false" });
-            }
-        }
-        DataType::Int8 => int!(Int8Type),
-        DataType::Int16 => int!(Int16Type),
-        DataType::Int32 => int!(Int32Type),
-        DataType::Int64 => int!(Int64Type),
-        DataType::UInt8 => int!(UInt8Type),
-        DataType::UInt16 => int!(UInt16Type),
-        DataType::UInt32 => int!(UInt32Type),
-        DataType::UInt64 => int!(UInt64Type),
-        DataType::Float32 => float!(arrow_array::types::Float32Type),
-        DataType::Float64 => float!(arrow_array::types::Float64Type),
-        DataType::Decimal32(_, s) => decimal!(Decimal32Type, *s),
-        DataType::Decimal64(_, s) => decimal!(Decimal64Type, *s),
-        DataType::Decimal128(_, s) => decimal!(Decimal128Type, *s),
-        DataType::Decimal256(_, s) => decimal!(Decimal256Type, *s),
-        DataType::Date32 => {
-            if let Some(p) = a.as_primitive_opt::<arrow_array::types::Date32Type>() {
-                if !push_epoch_date(out, i64::from(p.value(i))) {
-                    return Err(BAD_DATE);
-                }
-            }
-        }
-        DataType::Date64 => {
-            if let Some(p) = a.as_primitive_opt::<arrow_array::types::Date64Type>() {
-                if !push_epoch_date(out, p.value(i).div_euclid(86_400_000)) {
-                    return Err(BAD_DATE);
-                }
-            }
-        }
-        DataType::Dictionary(..) => {
-            if let Some(d) = a.as_any_dictionary_opt() {
-                let k = key(d.keys(), i).ok_or(BAD_KEY)?;
-                if k >= d.values().len() {
-                    return Err(BAD_KEY);
-                }
-                write_cell(d.values().as_ref(), k, out)?;
-            }
-        }
-        DataType::List(_) => {
-            if let Some(l) = a.as_list_opt::<i32>() {
-                let offsets = l.value_offsets();
-                let (start, end) = (offsets.get(i), offsets.get(i + 1));
-                if let (Some(s), Some(e)) = (start, end) {
-                    write_items(l.values().as_ref(), index(*s), index(*e), out)?;
-                }
-            }
-        }
-        DataType::LargeList(_) => {
-            if let Some(l) = a.as_list_opt::<i64>() {
-                let offsets = l.value_offsets();
-                let (start, end) = (offsets.get(i), offsets.get(i + 1));
-                if let (Some(s), Some(e)) = (start, end) {
-                    write_items(l.values().as_ref(), index(*s), index(*e), out)?;
-                }
-            }
-        }
-        // Refused when the file is opened.
-        _ => {}
-    }
-    Ok(())
-}
-
-/// Appends the items `start..end` of a list's values, separated by `;`, skipping unknown ones.
-fn write_items(
-    values: &dyn Array,
-    start: usize,
-    end: usize,
-    out: &mut String,
-) -> Result<(), BadCell> {
-    let mut first = true;
-    for j in start..end.min(values.len()) {
-        let mark = out.len();
-        if !first {
-            out.push(';');
-        }
-        let item = out.len();
-        write_cell(values, j, out)?;
-        if out.len() == item {
-            out.truncate(mark);
-        } else {
-            first = false;
-        }
-    }
-    Ok(())
-}
-
-/// A list offset as an index (a negative one, in a corrupt file, as 0).
-fn index<O: TryInto<usize>>(offset: O) -> usize {
-    offset.try_into().unwrap_or(0)
-}
-
-/// The dictionary key at `i`, as an index.
-fn key(keys: &dyn Array, i: usize) -> Option<usize> {
-    macro_rules! k {
-        ($t:ty) => {
-            keys.as_primitive_opt::<$t>()
-                .and_then(|p| usize::try_from(p.value(i)).ok())
-        };
-    }
-    match keys.data_type() {
-        DataType::Int8 => k!(Int8Type),
-        DataType::Int16 => k!(Int16Type),
-        DataType::Int32 => k!(Int32Type),
-        DataType::Int64 => k!(Int64Type),
-        DataType::UInt8 => k!(UInt8Type),
-        DataType::UInt16 => k!(UInt16Type),
-        DataType::UInt32 => k!(UInt32Type),
-        DataType::UInt64 => k!(UInt64Type),
-        _ => None,
-    }
-}
-
-/// Places the decimal point in the unscaled value written at `out[start..]` (with its sign),
-/// for `scale`: in place, with no allocation per cell.
-fn apply_scale(out: &mut String, start: usize, scale: i8) {
-    // Scales of an `i8`: at most 128 zeros.
-    const ZEROS: &str = "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000";
-    let digits = start + usize::from(out.get(start..).is_some_and(|t| t.starts_with('-')));
-    let n = out.len().saturating_sub(digits);
-    let scale_digits = usize::from(scale.unsigned_abs());
-    if scale <= 0 {
-        if out.get(digits..) != Some("0") {
-            out.push_str(ZEROS.get(..scale_digits).unwrap_or(ZEROS));
-        }
-    } else if n <= scale_digits {
-        out.insert_str(digits, "0.");
-        out.insert_str(digits + 2, ZEROS.get(..scale_digits - n).unwrap_or(ZEROS));
-    } else {
-        out.insert(out.len() - scale_digits, '.');
-    }
-}
-
 impl Cells for ParquetRows {
     fn line(&self) -> u64 {
         self.line
@@ -638,7 +369,10 @@ impl RowStream for ParquetRows {
 
 #[cfg(test)]
 mod tests {
+    use super::cells::apply_scale;
+    use super::epoch_date::push_epoch_date;
     use super::*;
+    use arrow_schema::DataType;
 
     fn dec(digits: &str, scale: i8) -> String {
         // After other text, as in a row's buffer.
