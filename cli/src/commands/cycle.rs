@@ -6,26 +6,31 @@
 //! record; `simulate` prints only aggregates, and can compare the run with another program's over
 //! the same registry.
 
-use super::{parse_date, registry_error, OutputFormat};
-use crate::decisions::{csv_cell, csv_error, ERRORS_HEADER};
+mod collect;
+mod inputs;
+mod options;
+mod outputs;
+mod text;
+
+use super::{parse_date, OutputFormat};
 use crate::output::OutputSet;
 use crate::program_file::compile_or_report;
 use crate::term::{self, thousands};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
-use entitle_core::run_model::summary::{compare, summarize, Summary};
-use entitle_core::run_model::{
-    run, BudgetMode, Collector, ComplianceCheck, Enrolment, Fund, MembershipState, RunOptions,
-    RunOutcome, RunUnit, UnitRun,
-};
-use entitle_core::{EvalOptions, Program};
-use entitle_registry::{JoinMode, ReadCounts, RowError, SourceOptions};
+use collect::collect;
+use entitle_core::run_model::run;
+use entitle_core::run_model::summary::{compare, summarize};
+use inputs::{read_previous, read_reference};
+use options::{run_error, run_options};
+use outputs::{header_json, write_cycle};
 use rust_decimal::Decimal;
 use serde_json::{json, Value as Json};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use text::{summary_text, totals_text};
 
 /// Where the units come from.
 #[derive(clap::Args, Debug)]
@@ -162,330 +167,6 @@ pub struct SimulateArgs {
     pub format: OutputFormat,
 }
 
-/// Every unit of the registry, decided and collected, with the rows that gave none.
-struct Collected {
-    records: Vec<RunUnit>,
-    read: ReadCounts,
-    row_errors: Vec<RowError>,
-    describe: String,
-    dimensions: Vec<String>,
-}
-
-fn collect(
-    program: &Program,
-    reg: &Registry,
-    as_of: NaiveDate,
-    report: &Report,
-) -> Result<Collected> {
-    let spec = program.ir().run.summary.clone();
-    let dims = report
-        .summary_by
-        .clone()
-        .or_else(|| spec.as_ref().map(|s| s.by.clone()))
-        .unwrap_or_default();
-    let age = report.age.clone().or_else(|| spec.and_then(|s| s.ages));
-    let collector = Collector::new(program, as_of, &dims, age.as_deref())
-        .map_err(|e| anyhow::anyhow!("{e} [{}]", e.code()))?;
-    // Members are read into memory by group id, so the files need not be sorted.
-    let options = SourceOptions {
-        join: JoinMode::Indexed,
-        only_unit: None,
-        members: reg.members.clone(),
-    };
-    let mut source = crate::registry::open(&reg.registry, &reg.map, program, &options)
-        .map_err(registry_error)?;
-    let mut records = Vec::new();
-    let mut row_errors = Vec::new();
-    while let Some(chunk) = source
-        .next_chunk(reg.batch_size.max(1))
-        .map_err(registry_error)?
-    {
-        let result = program.run(&chunk.batch, as_of, &EvalOptions::default());
-        collector.collect(&result, &mut records);
-        row_errors.extend(chunk.errors);
-    }
-    Ok(Collected {
-        records,
-        read: source.counts(),
-        row_errors,
-        describe: source.describe(),
-        dimensions: collector.dimensions(),
-    })
-}
-
-/// Reads previous states: JSON lines with `unit_id` and `state`, or a CSV with those columns.
-fn read_previous(path: &Path) -> Result<HashMap<String, MembershipState>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut out = HashMap::new();
-    let bad = |n: usize, what: &str| anyhow::anyhow!("{}:{n}: {what}", path.display());
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    if path
-        .extension()
-        .is_some_and(|e| e == "jsonl" || e == "json")
-    {
-        for (n, line) in lines {
-            let v: Json = serde_json::from_str(line).map_err(|e| bad(n + 1, &e.to_string()))?;
-            let id = v
-                .get("unit_id")
-                .and_then(Json::as_str)
-                .ok_or_else(|| bad(n + 1, "no `unit_id`"))?;
-            let state = v
-                .get("state")
-                .and_then(Json::as_str)
-                .and_then(MembershipState::from_word)
-                .ok_or_else(|| bad(n + 1, "no valid `state`"))?;
-            out.insert(id.to_string(), state);
-        }
-        return Ok(out);
-    }
-    let Some((_, header)) = lines.next() else {
-        return Ok(out);
-    };
-    let cols: Vec<&str> = header
-        .split(',')
-        .map(|c| c.trim().trim_matches('"'))
-        .collect();
-    let (Some(ci), Some(cs)) = (
-        cols.iter().position(|c| *c == "unit_id"),
-        cols.iter().position(|c| *c == "state"),
-    ) else {
-        bail!(
-            "{}: the first line must name the columns `unit_id` and `state`",
-            path.display()
-        );
-    };
-    for (n, line) in lines {
-        let cells: Vec<&str> = line
-            .split(',')
-            .map(|c| c.trim().trim_matches('"'))
-            .collect();
-        let id = cells.get(ci).ok_or_else(|| bad(n + 1, "no unit_id"))?;
-        let state = cells
-            .get(cs)
-            .and_then(|s| MembershipState::from_word(s))
-            .ok_or_else(|| bad(n + 1, "not a membership state"))?;
-        out.insert((*id).to_string(), state);
-    }
-    Ok(out)
-}
-
-/// Reads a reference list: one unit id per line, or the first column of a CSV (a `unit_id` or
-/// `id` header line is skipped).
-fn read_reference(path: &Path) -> Result<BTreeSet<String>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(text
-        .lines()
-        .map(|l| {
-            l.split(',')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .trim_matches('"')
-                .to_string()
-        })
-        .filter(|id| !id.is_empty() && id != "unit_id" && id != "id")
-        .collect())
-}
-
-fn run_options(
-    s: &Selection,
-    previous: HashMap<String, MembershipState>,
-    approved: Decimal,
-) -> RunOptions {
-    RunOptions {
-        previous,
-        compliance: match s.compliance.as_deref() {
-            Some("all") => ComplianceCheck::All,
-            Some("never") => ComplianceCheck::Never,
-            _ => ComplianceCheck::Enrolled,
-        },
-        enrolment: if s.closed {
-            Enrolment::Closed
-        } else {
-            Enrolment::Open
-        },
-        top: s.top,
-        budget: s.budget,
-        budget_mode: s.budget_mode.as_deref().map(|m| {
-            if m == "proportional" {
-                BudgetMode::Proportional
-            } else {
-                BudgetMode::RankOrder
-            }
-        }),
-        fund: s.fund.map(|posted| Fund { posted, approved }),
-        auto_approve: s.auto_approve,
-    }
-}
-
-fn run_error(e: entitle_core::run_model::RunError) -> anyhow::Error {
-    anyhow::anyhow!("{e} [{}]", e.code())
-}
-
-fn opt(d: Option<Decimal>) -> String {
-    d.map(|x| x.to_string()).unwrap_or_default()
-}
-
-/// `run.csv`: one line per unit.
-fn csv_record(out: &mut Vec<u8>, u: &UnitRun) {
-    let cells = [
-        u.unit_id.clone(),
-        u.decision
-            .map(|d| d.as_str().to_string())
-            .unwrap_or_else(|| "error".into()),
-        u.previous_state
-            .map(|s| s.as_str().to_string())
-            .unwrap_or_default(),
-        u.state.as_str().to_string(),
-        serde_json::to_value(u.state_reason.code)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default(),
-        u.state_reason.rules.join(";"),
-        u.state_reason.with.join(";"),
-        u.rank.map(|r| r.to_string()).unwrap_or_default(),
-        u.selected.to_string(),
-        serde_json::to_value(u.selection)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default(),
-        opt(u.cash),
-        opt(u.allocated),
-        u.approval
-            .and_then(|a| serde_json::to_value(a).ok())
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default(),
-    ];
-    for (i, c) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        csv_cell(out, c);
-    }
-    out.push(b'\n');
-}
-
-const RUN_CSV_HEADER: &str = "unit_id,decision,previous_state,state,reason,reason_rules,duplicate_of,rank,selected,selection,cash,allocated,approval\n";
-
-/// The files one cycle writes.
-const CYCLE_OUTPUTS: [&str; 4] = ["run.jsonl", "run.csv", "errors.csv", "summary.json"];
-
-fn header_json(
-    program: &Program,
-    program_file: &str,
-    as_of: NaiveDate,
-    c: &Collected,
-) -> serde_json::Map<String, Json> {
-    let p = program.program_ref();
-    let mut m = serde_json::Map::new();
-    m.insert(
-        "program".into(),
-        json!({"id": p.id, "version": p.version, "hash": p.hash}),
-    );
-    m.insert("program_file".into(), json!(program_file));
-    m.insert("as_of".into(), json!(as_of.to_string()));
-    m.insert("registry".into(), json!(c.describe));
-    m.insert("rows".into(), json!({"units": c.read.units, "members": c.read.member_rows, "row_errors": c.row_errors.len()}));
-    m
-}
-
-/// Writes one cycle's files and returns its outcome.
-#[allow(clippy::too_many_arguments)]
-fn write_cycle(
-    dir: &Path,
-    force: bool,
-    program: &Program,
-    program_file: &str,
-    as_of: NaiveDate,
-    c: &Collected,
-    outcome: &RunOutcome,
-    summary: &Summary,
-) -> Result<Json> {
-    let mut out = OutputSet::prepare(dir, &CYCLE_OUTPUTS, force)?;
-    let mut jsonl = Vec::new();
-    let mut csv = RUN_CSV_HEADER.as_bytes().to_vec();
-    for u in &outcome.units {
-        serde_json::to_writer(&mut jsonl, u).context("cannot write a unit's record")?;
-        jsonl.push(b'\n');
-        csv_record(&mut csv, u);
-    }
-    let mut errors = ERRORS_HEADER.as_bytes().to_vec();
-    for e in &c.row_errors {
-        csv_error(&mut errors, e);
-    }
-    let mut m = header_json(program, program_file, as_of, c);
-    m.insert(
-        "totals".into(),
-        serde_json::to_value(&outcome.totals).unwrap_or(Json::Null),
-    );
-    m.insert(
-        "summary".into(),
-        serde_json::to_value(summary).unwrap_or(Json::Null),
-    );
-    let doc = Json::Object(m);
-    let mut text = serde_json::to_vec_pretty(&doc).context("cannot render the summary")?;
-    text.push(b'\n');
-    out.write("run.jsonl", &jsonl)?;
-    out.write("run.csv", &csv)?;
-    out.write("errors.csv", &errors)?;
-    out.write("summary.json", &text)?;
-    out.commit()?;
-    Ok(doc)
-}
-
-fn totals_text(label: &str, outcome: &RunOutcome) -> String {
-    let t = &outcome.totals;
-    let states: Vec<String> = t
-        .states
-        .iter()
-        .map(|(s, n)| format!("{s} {}", thousands(*n)))
-        .collect();
-    let mut s = format!(
-        "{label}: {} units ({})\n",
-        thousands(t.units),
-        states.join(", ")
-    );
-    s.push_str(&format!(
-        "  selected {}, allocated {} of {} requested",
-        thousands(t.selected),
-        t.allocated,
-        t.requested
-    ));
-    if let Some(b) = &t.budget {
-        s.push_str(&format!(
-            "; budget {} ({}), unallocated {}",
-            b.amount,
-            if b.mode == BudgetMode::Proportional {
-                "proportional"
-            } else {
-                "rank order"
-            },
-            b.unallocated
-        ));
-    }
-    s.push('\n');
-    s.push_str(&format!(
-        "  approved {} ({}), pending validation {} ({})",
-        thousands(t.approved_units),
-        t.approved,
-        thousands(t.pending_units),
-        t.pending
-    ));
-    if let Some(f) = &t.fund {
-        s.push_str(&format!(
-            "; fund available {}, remaining {}",
-            f.available, f.remaining
-        ));
-    }
-    s.push('\n');
-    s
-}
-
 /// Runs `entitle cycle`.
 ///
 /// # Errors
@@ -574,66 +255,6 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
         stdout.write_all(b"\n")?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn summary_text(s: &Summary) -> String {
-    let mut t = String::new();
-    let rate = |d: Option<Decimal>| d.map(|x| x.to_string()).unwrap_or_else(|| "–".into());
-    let o = &s.overall;
-    t.push_str(&format!(
-        "covered {} of {} units (rate {}), total {}, mean {}\n",
-        thousands(o.covered),
-        thousands(o.units),
-        rate(o.coverage_rate),
-        o.total,
-        rate(o.mean)
-    ));
-    if let Some(q) = &o.entitlements {
-        let n = |d: Decimal| d.normalize().to_string();
-        t.push_str(&format!(
-            "entitlements: min {} · q1 {} · median {} · q3 {} · max {}\n",
-            n(q.min),
-            n(q.q1),
-            n(q.median),
-            n(q.q3),
-            n(q.max)
-        ));
-    }
-    t.push_str(&format!(
-        "Gini {} (covered only {})\n",
-        rate(s.gini),
-        rate(s.gini_covered)
-    ));
-    for d in &s.by {
-        t.push_str(&format!("by {}\n", d.dimension));
-        for g in &d.groups {
-            let v = match &g.value {
-                Some(entitle_core::Value::Unknown) | None => "unknown".to_string(),
-                Some(v) => v.to_string(),
-            };
-            t.push_str(&format!(
-                "  {v:<16} units {:>8}  covered {:>8}  rate {:<9} disparity {:<9} total {}\n",
-                thousands(g.units),
-                thousands(g.covered),
-                rate(g.coverage_rate),
-                rate(g.disparity),
-                g.total
-            ));
-        }
-    }
-    if let Some(x) = &s.targeting {
-        t.push_str(&format!(
-            "against the reference list ({} units, {} not in the run): covered and listed {}, leakage {} (rate {}), under-coverage {} (rate {})\n",
-            thousands(x.reference),
-            thousands(x.reference_not_in_run),
-            thousands(x.true_positive),
-            thousands(x.false_positive),
-            rate(x.leakage_rate),
-            thousands(x.false_negative),
-            rate(x.undercoverage_rate)
-        ));
-    }
-    t
 }
 
 /// Runs `entitle simulate`.
@@ -732,30 +353,8 @@ pub fn simulate_main(a: &SimulateArgs) -> Result<ExitCode> {
 
 #[cfg(test)]
 mod tests {
+    use super::outputs::RUN_CSV_HEADER;
     use super::*;
-
-    fn temp(name: &str, text: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("entitle-cycle-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = dir.join(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-
-    #[test]
-    fn previous_states_from_csv_and_jsonl() {
-        let csv = temp("prev.csv", "unit_id,state\nH1,enrolled\n\"H2\",paused\n");
-        let got = read_previous(&csv).unwrap();
-        assert_eq!(got.get("H1"), Some(&MembershipState::Enrolled));
-        assert_eq!(got.get("H2"), Some(&MembershipState::Paused));
-        let jsonl = temp("run.jsonl", "{\"unit_id\":\"H3\",\"state\":\"exited\"}\n");
-        assert_eq!(
-            read_previous(&jsonl).unwrap().get("H3"),
-            Some(&MembershipState::Exited)
-        );
-        let bad = temp("bad.csv", "unit_id,state\nH1,asleep\n");
-        assert!(read_previous(&bad).unwrap_err().to_string().contains(":2:"));
-    }
 
     fn fidelity(path: &str) -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -867,14 +466,5 @@ mod tests {
         cycle_main(&b).unwrap();
         let april = std::fs::read_to_string(dir.join("april/run.jsonl")).unwrap();
         assert!(april.contains("\"previous_state\":\"enrolled\""), "{april}");
-    }
-
-    #[test]
-    fn reference_lists_skip_headers_and_blank_lines() {
-        let f = temp("ref.csv", "unit_id,note\nH1,x\n\nH7\n");
-        assert_eq!(
-            read_reference(&f).unwrap(),
-            ["H1", "H7"].iter().map(|s| s.to_string()).collect()
-        );
     }
 }

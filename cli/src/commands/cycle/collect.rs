@@ -1,0 +1,61 @@
+//! Reading the whole registry for the run model: chunk by chunk, each unit decided and kept as one
+//! compact record, with the rows that gave no unit.
+
+use super::{Registry, Report};
+use crate::commands::registry_error;
+use anyhow::Result;
+use chrono::NaiveDate;
+use entitle_core::run_model::{Collector, RunUnit};
+use entitle_core::{EvalOptions, Program};
+use entitle_registry::{JoinMode, ReadCounts, RowError, SourceOptions};
+
+/// Every unit of the registry, decided and collected, with the rows that gave none.
+pub(super) struct Collected {
+    pub(super) records: Vec<RunUnit>,
+    pub(super) read: ReadCounts,
+    pub(super) row_errors: Vec<RowError>,
+    pub(super) describe: String,
+    pub(super) dimensions: Vec<String>,
+}
+
+pub(super) fn collect(
+    program: &Program,
+    reg: &Registry,
+    as_of: NaiveDate,
+    report: &Report,
+) -> Result<Collected> {
+    let spec = program.ir().run.summary.clone();
+    let dims = report
+        .summary_by
+        .clone()
+        .or_else(|| spec.as_ref().map(|s| s.by.clone()))
+        .unwrap_or_default();
+    let age = report.age.clone().or_else(|| spec.and_then(|s| s.ages));
+    let collector = Collector::new(program, as_of, &dims, age.as_deref())
+        .map_err(|e| anyhow::anyhow!("{e} [{}]", e.code()))?;
+    // Members are read into memory by group id, so the files need not be sorted.
+    let options = SourceOptions {
+        join: JoinMode::Indexed,
+        only_unit: None,
+        members: reg.members.clone(),
+    };
+    let mut source = crate::registry::open(&reg.registry, &reg.map, program, &options)
+        .map_err(registry_error)?;
+    let mut records = Vec::new();
+    let mut row_errors = Vec::new();
+    while let Some(chunk) = source
+        .next_chunk(reg.batch_size.max(1))
+        .map_err(registry_error)?
+    {
+        let result = program.run(&chunk.batch, as_of, &EvalOptions::default());
+        collector.collect(&result, &mut records);
+        row_errors.extend(chunk.errors);
+    }
+    Ok(Collected {
+        records,
+        read: source.counts(),
+        row_errors,
+        describe: source.describe(),
+        dimensions: collector.dimensions(),
+    })
+}
