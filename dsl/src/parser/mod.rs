@@ -3,11 +3,14 @@
 //! Each logical line is parsed on its own, so a syntax error costs one line: the other lines are
 //! still parsed and checked, and every diagnostic comes back at once.
 
+mod decl_lines;
+mod entitlement_lines;
 mod exprs;
 mod lines;
 mod pest_errors;
 mod run_lines;
 mod sections;
+mod test_lines;
 
 use crate::ast::*;
 use crate::codes;
