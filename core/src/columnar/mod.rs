@@ -30,8 +30,12 @@
 mod aggregate;
 mod assemble;
 mod bind;
+mod builtins;
 mod compile;
+mod compile_expr;
+mod compiler;
 mod exec;
+mod kernels;
 mod lanes;
 pub(crate) mod num;
 mod plan;
