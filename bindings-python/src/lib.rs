@@ -17,6 +17,7 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod binder;
 mod convert;
 mod errors;
 mod meta;

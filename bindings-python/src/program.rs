@@ -1,6 +1,7 @@
 //! `entitle.Program`: a compiled program, evaluated over Python units.
 
-use crate::convert::{as_of_date, json_to_py, py_to_json, Binder};
+use crate::binder::Binder;
+use crate::convert::{as_of_date, json_to_py, py_to_json};
 use crate::errors::{evaluation_error, guard};
 use crate::meta::{PyDiagnostic, PyInput, PyItem, PyParam, PyRule, PyTestOutcome};
 use crate::results::{PyResults, Shared};

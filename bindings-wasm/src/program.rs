@@ -1,0 +1,205 @@
+//! `Program` (`WasmProgram` in Rust): a compiled program, evaluated over units given as JSON text.
+
+use crate::engine::{
+    decision_or_failure, diagnostics_json, eval_options, explain_text, items_json, localized,
+    rules_json, Failure,
+};
+use crate::js::{json_arg, run, to_js};
+use entitle_core::Program;
+use serde_json::Value as Json;
+use wasm_bindgen::prelude::*;
+
+/// A compiled program: compile once, evaluate many.
+#[wasm_bindgen(js_name = Program)]
+pub struct WasmProgram {
+    pub(crate) inner: Program,
+}
+
+#[wasm_bindgen(js_class = Program)]
+impl WasmProgram {
+    /// The program identifier.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.inner.ir().id.clone()
+    }
+
+    /// The program's title, if it has one.
+    #[wasm_bindgen(getter)]
+    pub fn title(&self) -> Option<String> {
+        self.inner.ir().title.clone()
+    }
+
+    /// The program's version, if declared.
+    #[wasm_bindgen(getter)]
+    pub fn version(&self) -> Option<String> {
+        self.inner.ir().version.clone()
+    }
+
+    /// `sha256:…` of the program text (part of every decision).
+    #[wasm_bindgen(getter)]
+    pub fn hash(&self) -> String {
+        self.inner.hash().to_string()
+    }
+
+    /// `"household"` or `"individual"`.
+    #[wasm_bindgen(getter)]
+    pub fn target(&self) -> String {
+        serde_json::to_value(self.inner.target())
+            .ok()
+            .and_then(|t| t.as_str().map(String::from))
+            .unwrap_or_default()
+    }
+
+    /// The program's currency (`"KES"`), if it uses money.
+    #[wasm_bindgen(getter)]
+    pub fn currency(&self) -> Option<String> {
+        self.inner.currency().map(|c| c.to_string())
+    }
+
+    /// The declared inputs: `{scope, name, type, label?, default?, choices?, used}`.
+    pub fn inputs(&self) -> Result<JsValue, JsValue> {
+        run(|| {
+            Ok(to_js(
+                &serde_json::to_value(self.inner.inputs()).unwrap_or(Json::Null),
+            ))
+        })
+    }
+
+    /// The parameters with their effective-dated values.
+    pub fn params(&self) -> Result<JsValue, JsValue> {
+        run(|| {
+            Ok(to_js(
+                &serde_json::to_value(self.inner.params()).unwrap_or(Json::Null),
+            ))
+        })
+    }
+
+    /// The eligibility rules: `{id, kind, sentence}`.
+    pub fn rules(&self) -> Result<JsValue, JsValue> {
+        run(|| Ok(to_js(&rules_json(&self.inner))))
+    }
+
+    /// The entitlement items: `{id, kind, sentence, unit}`.
+    pub fn items(&self) -> Result<JsValue, JsValue> {
+        run(|| Ok(to_js(&items_json(&self.inner))))
+    }
+
+    /// Translated sentences: locale → identifier → text (`title` for the title).
+    pub fn translations(&self) -> Result<JsValue, JsValue> {
+        run(|| {
+            Ok(to_js(
+                &serde_json::to_value(&self.inner.ir().translations).unwrap_or(Json::Null),
+            ))
+        })
+    }
+
+    /// The warnings found while compiling, in `locale` when given.
+    pub fn warnings(&self, locale: Option<String>) -> Result<JsValue, JsValue> {
+        run(|| {
+            Ok(to_js(&diagnostics_json(&localized(
+                self.inner.warnings().clone(),
+                locale.as_deref(),
+            ))))
+        })
+    }
+
+    /// Evaluates one unit (its JSON text) at an ISO as-of date and returns the decision. Throws an
+    /// `EvaluationError` (`code` `R0001`…, `unitId`, `details`, `result`) when the unit cannot be
+    /// evaluated.
+    pub fn evaluate(
+        &self,
+        unit: &str,
+        as_of: &str,
+        explain: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        run(|| {
+            let unit = json_arg(unit, "the unit")?;
+            decision_or_failure(
+                self.inner
+                    .evaluate_json(&unit, as_of, &eval_options(explain)),
+            )
+            .map(|d| to_js(&d))
+        })
+    }
+
+    /// Evaluates many units (the JSON text of an array); one result per unit, in order: a decision,
+    /// or `{unit_id, error: {code, message, …}}`. Never throws for a unit's data.
+    #[wasm_bindgen(js_name = evaluateBatch)]
+    pub fn evaluate_batch(
+        &self,
+        units: &str,
+        as_of: &str,
+        explain: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        run(|| {
+            let Json::Array(units) = json_arg(units, "the units")? else {
+                return Err(Failure::Argument(
+                    "entitle: the units must be a JSON array".into(),
+                ));
+            };
+            Ok(to_js(&Json::Array(self.inner.evaluate_batch_json(
+                &units,
+                as_of,
+                &eval_options(explain),
+            ))))
+        })
+    }
+
+    /// The decision for one unit explained as text in `locale` (`"en"`, `"fr"` …; program
+    /// translations included). Throws an `EvaluationError` like `evaluate`.
+    pub fn explain(
+        &self,
+        unit: &str,
+        as_of: &str,
+        locale: Option<String>,
+    ) -> Result<String, JsValue> {
+        run(|| {
+            explain_text(
+                &self.inner,
+                &json_arg(unit, "the unit")?,
+                as_of,
+                locale.as_deref(),
+            )
+        })
+    }
+
+    /// Runs the program over many units (the JSON text of an array) through the run model:
+    /// enrolment states, compliance, ranking and selection within a budget, approval, summary
+    /// (`options`: the JSON text of the run options of `entitle_core::run_model::json`, or nothing).
+    /// Returns `{units, totals, summary?, comparison?}`; throws a `RunError` (`code` `R0101`…)
+    /// when the run cannot be carried out.
+    #[wasm_bindgen(js_name = runCycle)]
+    pub fn run_cycle(
+        &self,
+        units: &str,
+        as_of: &str,
+        options: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        run(|| {
+            let Json::Array(units) = json_arg(units, "the units")? else {
+                return Err(Failure::Argument(
+                    "entitle: the units must be a JSON array".into(),
+                ));
+            };
+            let options = match options {
+                Some(text) => json_arg(&text, "the run options")?,
+                None => Json::Null,
+            };
+            let result = self.inner.run_cycle_json(&units, as_of, &options);
+            if result.get("units").is_none() && result.get("error").is_some() {
+                return Err(Failure::Run(result));
+            }
+            Ok(to_js(&result))
+        })
+    }
+
+    /// Runs the tests written in the program: `{name, line, passed, failures}`.
+    #[wasm_bindgen(js_name = runTests)]
+    pub fn run_tests(&self) -> Result<JsValue, JsValue> {
+        run(|| {
+            Ok(to_js(
+                &serde_json::to_value(self.inner.run_tests()).unwrap_or(Json::Null),
+            ))
+        })
+    }
+}
