@@ -66,24 +66,10 @@ fn json_bool(out: &mut Vec<u8>, b: bool) {
 
 /// Appends a date as a JSON string, `"YYYY-MM-DD"` as chrono displays it.
 fn json_date(out: &mut Vec<u8>, d: NaiveDate) {
-    let (y, m, day) = (d.year(), d.month(), d.day());
-    if (0..=9999).contains(&y) {
-        let y = y.unsigned_abs();
-        let digit = |n: u32| b'0' + (n % 10) as u8;
-        out.extend_from_slice(&[
-            b'"',
-            digit(y / 1000),
-            digit(y / 100),
-            digit(y / 10),
-            digit(y),
-            b'-',
-            digit(m / 10),
-            digit(m),
-            b'-',
-            digit(day / 10),
-            digit(day),
-            b'"',
-        ]);
+    if let Some(text) = entitle_core::iso_date(d.year(), d.month(), d.day()) {
+        out.push(b'"');
+        out.extend_from_slice(&text);
+        out.push(b'"');
     } else {
         let _ = write!(out, "\"{d}\"");
     }

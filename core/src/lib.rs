@@ -60,4 +60,4 @@ pub use result::{
 };
 pub use result::{ComponentResult, ScoreResult};
 pub use testing::TestOutcome;
-pub use texts::same_text;
+pub use texts::{iso_date, same_text};

@@ -40,6 +40,25 @@ pub fn same_text(a: &str, b: &str) -> bool {
     }
 }
 
+/// `YYYY-MM-DD` for a year of 0 to 9999 (as chrono displays a date), without the formatter: the
+/// writers of decision files and registry readers write millions of dates. `None` for other years.
+pub fn iso_date(year: i32, month: u32, day: u32) -> Option<[u8; 10]> {
+    let y = u32::try_from(year).ok().filter(|y| *y <= 9999)?;
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    Some([
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(month / 10),
+        digit(month),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ])
+}
+
 /// Where entry `i` starts, given each entry's end.
 fn start(ends: &[usize], i: usize) -> usize {
     i.checked_sub(1)

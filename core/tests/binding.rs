@@ -163,6 +163,13 @@ fn scalars_bind_as_their_values_do_and_choices_are_still_checked() {
     let layout = p.batch_builder().layout().clone();
     let unit = |n: &str| layout.unit_slot(n).unwrap_or(usize::MAX);
     let member = |n: &str| layout.member_slot(n).unwrap_or(usize::MAX);
+    let type_of = |n: &str| {
+        p.ir()
+            .inputs
+            .iter()
+            .find(|i| i.name == n)
+            .map_or(entitle_dsl::Type::Number, |i| i.ty.clone())
+    };
     let date = NaiveDate::from_ymd_opt(1990, 2, 28).unwrap_or_default();
     let cells = [
         ("income", Scalar::Decimal(Decimal::new(12050, 2))),
@@ -179,38 +186,20 @@ fn scalars_bind_as_their_values_do_and_choices_are_still_checked() {
     for (b, scalar) in [(&mut by_scalar, true), (&mut by_value, false)] {
         b.start_unit("H1");
         for (name, v) in cells {
-            let ty = &p
-                .ir()
-                .inputs
-                .iter()
-                .find(|i| i.name == name)
-                .map(|i| i.ty.clone());
             let r = if scalar {
                 b.set_unit_scalar(unit(name), v)
             } else {
-                b.set_unit(
-                    unit(name),
-                    &v.value(ty.as_ref().unwrap_or(&entitle_dsl::Type::Number)),
-                )
+                b.set_unit(unit(name), &v.value(&type_of(name)))
             };
             r.unwrap_or_else(|e| panic!("{name}: {e}"));
         }
         b.add_member("M1", &["head"], None, None)
             .unwrap_or_else(|e| panic!("{e}"));
         for (name, v) in member_cells {
-            let ty = &p
-                .ir()
-                .inputs
-                .iter()
-                .find(|i| i.name == name)
-                .map(|i| i.ty.clone());
             let r = if scalar {
                 b.set_member_scalar(member(name), v)
             } else {
-                b.set_member(
-                    member(name),
-                    &v.value(ty.as_ref().unwrap_or(&entitle_dsl::Type::Number)),
-                )
+                b.set_member(member(name), &v.value(&type_of(name)))
             };
             r.unwrap_or_else(|e| panic!("{name}: {e}"));
         }

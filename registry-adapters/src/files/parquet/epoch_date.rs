@@ -9,22 +9,9 @@ use std::fmt::Write as _;
 /// Appends the date `days` after 1970-01-01, as chrono displays it; false (nothing written) when
 /// chrono has no such date.
 pub(crate) fn push_epoch_date(out: &mut String, days: i64) -> bool {
-    if let Some((y, m, d)) = civil(days).filter(|(y, _, _)| (0..=9999).contains(y)) {
-        // A year of 0 to 9999 fits.
-        let y = u32::try_from(y).unwrap_or(0);
-        let digit = |n: u32| b'0' + (n % 10) as u8;
-        let text = [
-            digit(y / 1000),
-            digit(y / 100),
-            digit(y / 10),
-            digit(y),
-            b'-',
-            digit(m / 10),
-            digit(m),
-            b'-',
-            digit(d / 10),
-            digit(d),
-        ];
+    if let Some(text) =
+        civil(days).and_then(|(y, m, d)| entitle_core::iso_date(i32::try_from(y).ok()?, m, d))
+    {
         // Digits and dashes: ASCII, so this always succeeds, in one copy.
         out.push_str(std::str::from_utf8(&text).unwrap_or_default());
         return true;
