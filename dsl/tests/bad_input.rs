@@ -1,26 +1,13 @@
 //! Hostile and broken text: always diagnostics, never a panic or a stack overflow.
 //!
-//! Each case runs on a thread with a bounded stack. In release builds that is 1 MiB, the stack of a
-//! WebAssembly module in a browser tab: the deepest expression the limits allow must fit in it (run
-//! `cargo test --release -p entitle-dsl --test bad_input`). Debug builds use frames several times
-//! larger, so they get 16 MiB: still far too little for a recursion that grew with a megabyte of input.
+//! Each case runs on a thread with a bounded stack (see `common`): 1 MiB in release builds, the
+//! stack of a WebAssembly module in a browser tab, so the deepest expression the limits allow must
+//! fit in it (run `cargo test --release -p entitle-dsl --test bad_input`).
 
+mod common;
+
+use common::on_small_stack;
 use entitle_dsl::{check, Limits};
-
-const STACK: usize = if cfg!(debug_assertions) {
-    16 << 20
-} else {
-    1 << 20
-};
-
-fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new()
-        .stack_size(STACK)
-        .spawn(f)
-        .expect("thread")
-        .join()
-        .expect("no panic, no overflow")
-}
 
 fn codes(src: String) -> Vec<&'static str> {
     on_small_stack(move || {

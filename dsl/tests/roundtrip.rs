@@ -1,6 +1,8 @@
 //! Property: formatting a generated program gives text that parses back to the same syntax tree,
 //! and formatting that text again changes nothing.
 
+mod common;
+
 use proptest::prelude::*;
 
 fn name() -> impl Strategy<Value = String> {
@@ -411,6 +413,11 @@ fn formats_within_the_limits(src: &str) -> String {
 
 #[test]
 fn brackets_for_the_reader_never_pass_the_bracket_limit() {
+    // The deepest texts the limits allow, checked and formatted on a browser tab's stack.
+    common::on_small_stack(brackets_for_the_reader);
+}
+
+fn brackets_for_the_reader() {
     let line = |expr: &str| format!("program p \"P\"\n\nlet x = {expr}\n");
     // Brackets for the reader where there is room.
     assert_eq!(
