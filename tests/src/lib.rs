@@ -12,6 +12,13 @@ use serde::Deserialize;
 use serde_json::Value as Json;
 use std::path::{Path, PathBuf};
 
+mod explanation;
+mod run_model;
+
+use explanation::compare_explanation;
+pub use run_model::compare_cycle;
+use run_model::subset_diff;
+
 /// A case file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -363,113 +370,6 @@ pub fn compare(got: &Json, want: &Json) -> Vec<String> {
     diffs
 }
 
-/// A value in an explanation, as text: `"KES 1500"`, `"2"`, `"North"`, `null`; parameters add
-/// ` from DATE` when their value is in force from a date.
-fn explained_value(v: &Json) -> String {
-    let base = match v.get("value") {
-        Some(Json::String(s)) => s.clone(),
-        Some(Json::Null) | None => "unknown".into(),
-        Some(other) => other.to_string(),
-    };
-    match v.get("in_force_from").and_then(Json::as_str) {
-        Some(d) => format!("{base} from {d}"),
-        None => base,
-    }
-}
-
-fn compare_explanation(got: Option<&Json>, want: &Json) -> Vec<String> {
-    let mut diffs = Vec::new();
-    let Some(got) = got else {
-        return vec!["explanation: none was built".into()];
-    };
-    let empty = serde_json::Map::new();
-    for (section, key) in [("rules", "rules"), ("items", "items")] {
-        for (id, values) in want
-            .get(section)
-            .and_then(Json::as_object)
-            .unwrap_or(&empty)
-        {
-            let entry = got.get(key).and_then(Json::as_array).and_then(|a| {
-                a.iter()
-                    .find(|r| r.get("id").and_then(Json::as_str) == Some(id))
-            });
-            let Some(entry) = entry else {
-                diffs.push(format!("explanation {section} {id}: missing"));
-                continue;
-            };
-            for (name, wv) in values.as_object().unwrap_or(&empty) {
-                let g = entry
-                    .get("values")
-                    .and_then(Json::as_array)
-                    .and_then(|a| {
-                        a.iter()
-                            .find(|v| v.get("name").and_then(Json::as_str) == Some(name))
-                    })
-                    .map(explained_value);
-                if g.as_deref() != wv.as_str() {
-                    diffs.push(format!(
-                        "explanation {section} {id} {name}: want {wv}, got {g:?}"
-                    ));
-                }
-            }
-        }
-    }
-    for (key, values) in want
-        .get("scores")
-        .and_then(Json::as_object)
-        .unwrap_or(&empty)
-    {
-        let (score, component) = key.split_once('.').unwrap_or((key.as_str(), ""));
-        let entry = got
-            .get("scores")
-            .and_then(Json::as_array)
-            .and_then(|a| {
-                a.iter()
-                    .find(|s| s.get("id").and_then(Json::as_str) == Some(score))
-            })
-            .and_then(|s| s.get("components"))
-            .and_then(Json::as_array)
-            .and_then(|a| {
-                a.iter()
-                    .find(|c| c.get("id").and_then(Json::as_str) == Some(component))
-            });
-        let Some(entry) = entry else {
-            diffs.push(format!("explanation scores {key}: missing"));
-            continue;
-        };
-        for (name, wv) in values.as_object().unwrap_or(&empty) {
-            let g = entry
-                .get("values")
-                .and_then(Json::as_array)
-                .and_then(|a| {
-                    a.iter()
-                        .find(|v| v.get("name").and_then(Json::as_str) == Some(name))
-                })
-                .map(explained_value);
-            if g.as_deref() != wv.as_str() {
-                diffs.push(format!(
-                    "explanation scores {key} {name}: want {wv}, got {g:?}"
-                ));
-            }
-        }
-    }
-    if let Some(adj) = want.get("adjustments") {
-        let g: Vec<String> = got
-            .get("adjustments")
-            .and_then(Json::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.get("kind").and_then(Json::as_str).map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if g != str_list(Some(adj)) {
-            diffs.push(format!("adjustments: want {adj}, got {g:?}"));
-        }
-    }
-    diffs
-}
-
 /// Compares diagnostics (as serialised by `entitle_dsl::Diagnostic`) with the wanted ones: every
 /// wanted one must be there (code and any of `severity`, `line`, `column`, `start`, `end` given),
 /// and every error produced must be wanted. Warnings that are not listed are allowed.
@@ -580,89 +480,6 @@ pub fn run_case(case: &Case) -> Vec<String> {
         match got {
             None => diffs.push(format!("no result for unit {id}")),
             Some(g) => diffs.extend(compare(g, w).into_iter().map(|d| format!("unit {id}: {d}"))),
-        }
-    }
-    diffs
-}
-
-/// Whether two JSON values agree: strings that are both decimal numbers as exact decimals.
-fn same_value(got: &Json, want: &Json) -> bool {
-    match (got, want) {
-        (Json::String(a), Json::String(b)) => match (dec(got), dec(want)) {
-            (Some(x), Some(y)) => x == y,
-            _ => a == b,
-        },
-        (Json::Number(_), Json::String(_))
-        | (Json::String(_), Json::Number(_))
-        | (Json::Number(_), Json::Number(_)) => {
-            matches!((dec(got), dec(want)), (Some(x), Some(y)) if x == y)
-        }
-        _ => got == want,
-    }
-}
-
-/// `want` is contained in `got`: every key of an object (extra keys allowed; a key wanted as `null`
-/// may be absent), every element of an array (same length), and equal scalars. Every difference,
-/// with its path.
-fn subset_diff(got: &Json, want: &Json, path: &str) -> Vec<String> {
-    match (got, want) {
-        (Json::Object(g), Json::Object(w)) => w
-            .iter()
-            .flat_map(|(k, wv)| match g.get(k) {
-                Some(gv) => subset_diff(gv, wv, &format!("{path}.{k}")),
-                None if wv.is_null() => Vec::new(),
-                None => vec![format!("{path}.{k}: want {wv}, got nothing")],
-            })
-            .collect(),
-        (Json::Array(g), Json::Array(w)) if g.len() == w.len() => g
-            .iter()
-            .zip(w)
-            .enumerate()
-            .flat_map(|(i, (gv, wv))| subset_diff(gv, wv, &format!("{path}[{i}]")))
-            .collect(),
-        _ if same_value(got, want) => Vec::new(),
-        _ => vec![format!("{path}: want {want}, got {got}")],
-    }
-}
-
-/// Compares the result of a run (`Program::run_cycle_json`) with `want_cycle`: `error` (a run error
-/// code), `units` (each matched by `unit_id`, then compared as a subset), `totals`, `summary` and
-/// `comparison` (subsets).
-pub fn compare_cycle(got: &Json, want: &Json) -> Vec<String> {
-    let mut diffs = Vec::new();
-    let Some(w) = want.as_object() else {
-        return vec!["`want_cycle` must be an object".into()];
-    };
-    for (key, wv) in w {
-        match key.as_str() {
-            "error" => {
-                let code = got.pointer("/error/code").and_then(Json::as_str);
-                if code != wv.as_str() {
-                    diffs.push(format!(
-                        "cycle error: want {wv}, got {}",
-                        code.unwrap_or("no error")
-                    ));
-                }
-            }
-            "units" => {
-                for u in wv.as_array().map(Vec::as_slice).unwrap_or(&[]) {
-                    let id = u.get("unit_id").and_then(Json::as_str).unwrap_or("");
-                    let g = got.get("units").and_then(Json::as_array).and_then(|a| {
-                        a.iter()
-                            .find(|x| x.get("unit_id").and_then(Json::as_str) == Some(id))
-                    });
-                    match g {
-                        None => diffs.push(format!("cycle: no record for unit {id}")),
-                        Some(g) => diffs.extend(subset_diff(g, u, &format!("unit {id}"))),
-                    }
-                }
-            }
-            "totals" | "summary" | "comparison" => diffs.extend(subset_diff(
-                got.get(key.as_str()).unwrap_or(&Json::Null),
-                wv,
-                key,
-            )),
-            other => diffs.push(format!("unknown cycle expectation `{other}`")),
         }
     }
     diffs
