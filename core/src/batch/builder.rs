@@ -144,12 +144,8 @@ impl BatchBuilder {
             .unit_inputs
             .get(slot)
             .ok_or_else(|| bad_slot(slot))?;
-        if input.choices.is_none() {
-            if let Some(col) = self.batch.unit_cols.get_mut(slot) {
-                if col.set_last_scalar(value, &input.ty) {
-                    return Ok(());
-                }
-            }
+        if store_scalar(input, self.batch.unit_cols.get_mut(slot), value) {
+            return Ok(());
         }
         let v = value.value(&input.ty);
         self.set_unit(slot, &v)
@@ -248,12 +244,8 @@ impl BatchBuilder {
             .member_inputs
             .get(slot)
             .ok_or_else(|| bad_slot(slot))?;
-        if input.choices.is_none() {
-            if let Some(col) = self.batch.member_cols.get_mut(slot) {
-                if col.set_last_scalar(value, &input.ty) {
-                    return Ok(());
-                }
-            }
+        if store_scalar(input, self.batch.member_cols.get_mut(slot), value) {
+            return Ok(());
         }
         let v = value.value(&input.ty);
         self.set_member(slot, &v)
@@ -495,6 +487,12 @@ fn invalid(input: &Input, member: Option<&str>, reason: &str) -> EvalError {
         field: field_name(input, member),
         reason: reason.to_string(),
     }
+}
+
+/// The fast path of the `*_scalar` setters: whether `value` went into `col` as it is (an input
+/// with choices, or of another type, takes the `Value` path, which checks and reports).
+fn store_scalar(input: &Input, col: Option<&mut Column>, value: Scalar) -> bool {
+    input.choices.is_none() && col.is_some_and(|c| c.set_last_scalar(value, &input.ty))
 }
 
 /// Brings a value to the input's type: text is parsed, a plain number is taken as money in the

@@ -123,7 +123,7 @@ const CLEAR: Printer = Printer { clearer: true };
 const FEWEST: Printer = Printer { clearer: false };
 
 fn brackets(e: &Expr, at: Place) -> Brackets {
-    let reaches_right = |needed: bool, clearer: bool| {
+    let choose = |needed: bool, clearer: bool| {
         if needed {
             Brackets::Needed
         } else if clearer {
@@ -134,17 +134,15 @@ fn brackets(e: &Expr, at: Place) -> Brackets {
     };
     match &e.kind {
         ExprKind::Members(Some(_)) | ExprKind::Records { .. } | ExprKind::If(..) => {
-            reaches_right(at.next > 0, at.parent > 0)
+            choose(at.next > 0, at.parent > 0)
         }
-        ExprKind::Unary(UnaryOp::Not, _) => {
-            reaches_right(at.next >= NOT_POWER, NOT_POWER < at.parent)
-        }
-        ExprKind::Unary(UnaryOp::Neg, _) => reaches_right(at.next >= NEG_POWER, false),
+        ExprKind::Unary(UnaryOp::Not, _) => choose(at.next >= NOT_POWER, NOT_POWER < at.parent),
+        ExprKind::Unary(UnaryOp::Neg, _) => choose(at.next >= NEG_POWER, false),
         ExprKind::Binary(op, ..) => {
             let p = op.precedence();
-            reaches_right(p < at.parent || (p == at.parent && at.right), false)
+            choose(p < at.parent || (p == at.parent && at.right), false)
         }
-        ExprKind::In { .. } => reaches_right(4 < at.parent || (4 == at.parent && at.right), false),
+        ExprKind::In { .. } => choose(4 < at.parent || (4 == at.parent && at.right), false),
         _ => Brackets::None,
     }
 }
