@@ -48,6 +48,7 @@ impl BatchBuilder {
                 .map(|i| Column::for_type(&i.ty))
                 .collect(),
             errors: Vec::new(),
+            n_errors: 0,
             records: layout
                 .records
                 .iter()
@@ -371,6 +372,7 @@ impl BatchBuilder {
     pub fn fail_unit(&mut self, error: EvalError) {
         if self.open {
             if let Some(e) = self.batch.errors.last_mut() {
+                self.batch.n_errors += usize::from(e.is_none());
                 *e = Some(error);
             }
             self.finish_unit();

@@ -141,6 +141,8 @@ pub struct Batch {
     pub(crate) member_cols: Vec<Column>,
     /// A unit whose data could not be bound keeps its place and its error.
     pub(crate) errors: Vec<Option<EvalError>>,
+    /// How many units have an error (most batches have none, and then nobody reads `errors`).
+    pub(crate) n_errors: usize,
     /// Records of each collection, like members: per-unit offsets and one column per field.
     pub(crate) records: Vec<RecordColumns>,
 }
@@ -244,6 +246,9 @@ impl Batch {
 
     /// The binding error of unit `i`, if its data could not be read.
     pub fn unit_error(&self, i: usize) -> Option<&EvalError> {
+        if self.n_errors == 0 {
+            return None;
+        }
         self.errors.get(i).and_then(Option::as_ref)
     }
 

@@ -324,6 +324,23 @@ pub(crate) fn emit(
         .filter(|st| matches!(st, Some(UnitStatus::Eligible)))
         .count();
     out.reserve_entitlements(eligible, n_items, n_uom);
+    // The per-unit columns of the units the plan decides are copied a run at a time (one copy
+    // per column, not a small one per unit); a unit left to the fallback ends the run.
+    let flush = |out: &mut ChunkOut, run: std::ops::Range<usize>| {
+        out.rule_truth.extend_from_slice(
+            s.truths
+                .get(run.start * n_rules..run.end * n_rules)
+                .unwrap_or(&[]),
+        );
+        out.scores.extend_from_slice(
+            s.scores
+                .get(run.start * n_scores..run.end * n_scores)
+                .unwrap_or(&[]),
+        );
+        out.missing.resize(out.missing.len() + run.len() * words, 0);
+    };
+    let mut run = 0;
+    let n_units = range.len();
     for (u, row) in range.enumerate() {
         let status = s
             .status
@@ -331,6 +348,7 @@ pub(crate) fn emit(
             .copied()
             .flatten()
             .filter(|_| !ws.err.get(u).copied().unwrap_or(true));
+        // `Some(Some(cash))`: eligible; `Some(None)`: not eligible; `None`: the fallback decides.
         let cash = match status {
             Some(UnitStatus::Eligible) => {
                 let c = s.cash.get(u).copied().unwrap_or_default();
@@ -338,8 +356,8 @@ pub(crate) fn emit(
                     Some(r) => num_at(&ws.cols, r, u),
                     None => Some(Fx::ZERO),
                 };
-                match fee.and_then(|f| num::sub(c.total, f).map(|net| (f, net))) {
-                    Some((fee, net)) => Some(CashSlot {
+                fee.and_then(|f| num::sub(c.total, f).map(|net| (f, net)))
+                    .map(|(fee, net)| CashSlot {
                         items_total: c.items_total.to_dec(),
                         after_groups: c.after_groups.to_dec(),
                         after_cap: c.after_cap.to_dec(),
@@ -353,28 +371,19 @@ pub(crate) fn emit(
                         zeroed: c.zeroed,
                         cap: c.cap.map(Fx::to_dec),
                         floor: c.floor.map(Fx::to_dec),
-                    }),
-                    None => {
-                        fallback(row, out);
-                        continue;
-                    }
-                }
+                    })
+                    .map(Some)
             }
-            Some(_) => None,
-            None => {
-                fallback(row, out);
-                continue;
-            }
+            Some(_) => Some(None),
+            None => None,
+        };
+        let Some(cash) = cash else {
+            flush(out, run..u);
+            run = u + 1;
+            fallback(row, out);
+            continue;
         };
         out.status.push(status.unwrap_or(UnitStatus::NotEligible));
-        out.rule_truth
-            .extend_from_slice(s.truths.get(u * n_rules..(u + 1) * n_rules).unwrap_or(&[]));
-        out.scores.extend_from_slice(
-            s.scores
-                .get(u * n_scores..(u + 1) * n_scores)
-                .unwrap_or(&[]),
-        );
-        out.missing.extend(std::iter::repeat_n(0, words));
         match cash {
             Some(c) => {
                 out.items
@@ -392,4 +401,5 @@ pub(crate) fn emit(
             None => out.push_no_entitlement(),
         }
     }
+    flush(out, run..n_units);
 }

@@ -99,30 +99,45 @@ fn prepare(
     ws: &mut Workspace,
 ) -> Span {
     let member0 = batch.members_of(range.start).start;
+    let member_end = range
+        .end
+        .checked_sub(1)
+        .map_or(member0, |last| batch.members_of(last).end.max(member0));
     ws.err.clear();
     ws.member_unit.clear();
     ws.active.clear();
     ws.starts.clear();
     ws.head.clear();
     ws.n_active.clear();
+    // The chunk's members are one run of rows: who is active is one pass over its slices.
+    let rows = member0..member_end;
+    let starts = batch.member_start.get(rows.clone()).unwrap_or(&[]);
+    let ends = batch.member_end.get(rows.clone()).unwrap_or(&[]);
+    let heads = batch.member_is_head.get(rows).unwrap_or(&[]);
+    ws.active.extend(
+        starts
+            .iter()
+            .zip(ends)
+            .map(|(s, e)| s.is_none_or(|s| s <= as_of) && e.is_none_or(|e| as_of < e)),
+    );
     for (u, row) in range.clone().enumerate() {
         let members = batch.members_of(row);
-        ws.starts.push(members.start.saturating_sub(member0));
-        let mut head = None;
-        let mut count = 0u64;
-        for r in members {
-            let start = batch.member_start.get(r).copied().flatten();
-            let end = batch.member_end.get(r).copied().flatten();
-            let active = start.is_none_or(|s| s <= as_of) && end.is_none_or(|e| as_of < e);
-            if active {
-                if head.is_none() && batch.member_is_head.get(r).copied().unwrap_or(false) {
-                    head = Some(r);
-                }
-                count += 1;
-            }
-            ws.active.push(active);
-            ws.member_unit.push(u32::try_from(u).unwrap_or(u32::MAX));
-        }
+        let (s, e) = (
+            members.start.saturating_sub(member0),
+            members.end.saturating_sub(member0),
+        );
+        ws.starts.push(s);
+        let active = ws.active.get(s..e).unwrap_or(&[]);
+        let count = active.iter().map(|a| u64::from(*a)).sum::<u64>();
+        let head = active
+            .iter()
+            .zip(heads.get(s..e).unwrap_or(&[]))
+            .position(|(a, h)| *a && *h)
+            .map(|p| members.start + p);
+        ws.member_unit.extend(std::iter::repeat_n(
+            u32::try_from(u).unwrap_or(u32::MAX),
+            e.saturating_sub(s),
+        ));
         ws.head.push(head);
         ws.n_active.push(count);
         // The interpreter's step limit: a unit that could reach it is left to the interpreter.

@@ -4,14 +4,16 @@ use super::aggregate::aggregate;
 use super::bind::{text_lanes, Bound};
 use super::builtins::call;
 use super::exec::{kleene_and, kleene_or, Span, Workspace};
-use super::lanes::{bools, load_cell, load_range, nums, ratios, scalar_lanes, set, Col, Fail};
+use super::lanes::{
+    bools, dates, load_cell, load_range, nums, ratios, scalar_lanes, set, Col, Fail,
+};
 use super::num::{self, Fx, Ratio};
 use super::plan::{Lanes, Op, Plan, Reg, Scalar, Source};
 use crate::batch::Batch;
 use crate::eval::expr::holds;
 use crate::eval::ops;
 use crate::program::Inner;
-use entitle_dsl::ir::ArithOp;
+use entitle_dsl::ir::{ArithOp, Builtin};
 use std::cmp::Ordering;
 
 /// The ordering of two lanes of comparable registers (`Err` when a quotient is too close to call).
@@ -111,6 +113,11 @@ pub(super) fn exec(
     let Some(slot) = ws.cols.get_mut(dst) else {
         return;
     };
+    // A constant's lanes, once filled, hold for every chunk of the same length: only this
+    // operation writes its register, and a workspace serves one run (one as-of date).
+    if matches!(op, Op::Fixed { .. } | Op::AsOf { .. }) && slot.len() == len && len > 0 {
+        return;
+    }
     let mut out = std::mem::replace(slot, Col::Bool(Vec::new()));
     out.reset(len);
     let cols = &ws.cols;
@@ -409,6 +416,23 @@ pub(super) fn exec(
                     if col.known(i) {
                         let hit = list.iter().any(|s| eq_scalar(col, i, s) == Some(true));
                         *v = Some(hit != *negated);
+                    }
+                }
+            }
+        }
+        Op::Call {
+            f: Builtin::Age,
+            args,
+            ..
+        } if args.len() == 1 => {
+            // The most common call, in a loop of its own (no dispatch per lane).
+            if let (Col::Num(d), Some(a)) = (&mut out, args.first()) {
+                for (i, (x, b)) in d.iter_mut().zip(dates(cols, *a)).enumerate() {
+                    if let Some(b) = b {
+                        match ops::age(*b, bound.as_of) {
+                            Ok(y) => *x = Some(Fx::int(y)),
+                            Err(_) => fail.lane(i),
+                        }
                     }
                 }
             }
