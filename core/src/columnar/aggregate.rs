@@ -1,25 +1,42 @@
 //! Aggregates over each unit's active members, folded as the interpreter folds them.
 
-use super::exec::{kleene_and, kleene_or};
+use super::exec::{kleene_and, kleene_or, prefix_sum};
 use super::lanes::{bools, nums, set, Col, Fail};
 use super::num::{self, Fx, Ratio};
 use super::plan::Reg;
 use entitle_dsl::ir::Aggregate;
 use std::cmp::Ordering;
 
+/// The chunk's members as the aggregates see them.
+pub(super) struct Members<'a> {
+    /// Per unit: its first member lane, and one past the last unit's last.
+    pub starts: &'a [usize],
+    /// Per member lane: the membership counts on the as-of date.
+    pub active: &'a [bool],
+    /// Per unit: its active members.
+    pub n_active: &'a [u64],
+}
+
+/// Room for an aggregate's prefix sums, reused from chunk to chunk.
+pub(super) type Prefix = Vec<u64>;
+
 /// An aggregate over each unit's active members, as the interpreter folds it.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn aggregate(
     out: &mut Col,
     func: Aggregate,
     filter: Option<Reg>,
     value: Option<Reg>,
     cols: &[Col],
-    starts: &[usize],
-    active: &[bool],
+    members: &Members<'_>,
+    prefix: &mut Prefix,
     n: usize,
     fail: &mut Fail<'_>,
 ) {
+    let Members {
+        starts,
+        active,
+        n_active,
+    } = *members;
     let filt = filter.map(|f| bools(cols, f));
     let included = |m: usize| -> Option<bool> {
         match filt {
@@ -28,29 +45,30 @@ pub(super) fn aggregate(
         }
     };
     if let (Aggregate::Count, Col::Num(d)) = (func, &mut *out) {
-        // The common case, in one tight loop without branches on the data (members' filters
-        // are as good as random): members counted, unknown if a filter is.
-        for (u, slot) in d.iter_mut().enumerate().take(n) {
-            let (s, e) = (
-                starts.get(u).copied().unwrap_or(0),
-                starts.get(u + 1).copied().unwrap_or(0),
-            );
-            let mut count = 0i64;
-            let mut unknown = false;
-            let act = active.get(s..e).unwrap_or(&[]);
-            match filt {
-                None => count = act.iter().map(|a| i64::from(*a)).sum(),
-                Some(f) => match f.get(s..e) {
-                    Some(inc) => {
-                        for (a, i) in act.iter().zip(inc) {
-                            count += i64::from(*a & (*i == Some(true)));
-                            unknown |= *a & i.is_none();
-                        }
-                    }
-                    None => count = act.iter().map(|a| i64::from(*a)).sum(),
-                },
+        match filt {
+            // Every active member: counted already, when the chunk was prepared.
+            None => {
+                for (slot, c) in d.iter_mut().zip(n_active).take(n) {
+                    *slot = i64::try_from(*c).ok().map(Fx::int);
+                }
             }
-            *slot = (!unknown).then_some(Fx::int(count));
+            // Prefix sums over the member lanes, without branches on the data (members'
+            // filters are as good as random): members counted in the low half, members whose
+            // filter is unknown in the high half.
+            Some(f) => {
+                prefix_sum(
+                    prefix,
+                    active.iter().zip(f).map(|(a, i)| {
+                        u64::from(*a & (*i == Some(true))) | u64::from(*a & i.is_none()) << 32
+                    }),
+                );
+                let at = |i: usize| prefix.get(i).copied().unwrap_or(0);
+                for (slot, w) in d.iter_mut().zip(starts.windows(2)).take(n) {
+                    let &[s, e] = w else { continue };
+                    let sum = at(e).wrapping_sub(at(s));
+                    *slot = (sum >> 32 == 0).then_some(Fx::int((sum & 0xffff_ffff) as i64));
+                }
+            }
         }
         return;
     }

@@ -25,6 +25,10 @@ pub(crate) struct Workspace {
     pub head: Vec<Option<usize>>,
     /// Per unit: active members.
     pub n_active: Vec<u64>,
+    /// Prefix sums over the member lanes (of who is active, then of what an aggregate counts).
+    pub prefix: Vec<u64>,
+    /// Per member lane: the first active head at or after it (`u32::MAX`: none).
+    pub next_head: Vec<u32>,
     /// Per-unit results, before they are written out.
     pub scratch: assemble::Scratch,
 }
@@ -39,6 +43,8 @@ impl Workspace {
             starts: Vec::new(),
             head: Vec::new(),
             n_active: Vec::new(),
+            prefix: Vec::new(),
+            next_head: Vec::new(),
             scratch: assemble::Scratch::default(),
         }
     }
@@ -109,8 +115,12 @@ fn prepare(
     ws.starts.clear();
     ws.head.clear();
     ws.n_active.clear();
-    // The chunk's members are one run of rows: who is active is one pass over its slices.
+    ws.next_head.clear();
+    // The chunk's members are one run of rows, and every per-member fact is one pass over its
+    // slices: counts come from prefix sums and heads from a backward scan, so nothing loops per
+    // unit over its few members (those short loops' exits are what the processor mispredicts).
     let rows = member0..member_end;
+    let nm = rows.len();
     let starts = batch.member_start.get(rows.clone()).unwrap_or(&[]);
     let ends = batch.member_end.get(rows.clone()).unwrap_or(&[]);
     let heads = batch.member_is_head.get(rows).unwrap_or(&[]);
@@ -120,24 +130,47 @@ fn prepare(
             .zip(ends)
             .map(|(s, e)| s.is_none_or(|s| s <= as_of) && e.is_none_or(|e| as_of < e)),
     );
-    for (u, row) in range.clone().enumerate() {
-        let members = batch.members_of(row);
-        let (s, e) = (
-            members.start.saturating_sub(member0),
-            members.end.saturating_sub(member0),
-        );
-        ws.starts.push(s);
-        let active = ws.active.get(s..e).unwrap_or(&[]);
-        let count = active.iter().map(|a| u64::from(*a)).sum::<u64>();
-        let head = active
-            .iter()
-            .zip(heads.get(s..e).unwrap_or(&[]))
-            .position(|(a, h)| *a && *h)
-            .map(|p| members.start + p);
-        ws.member_unit.extend(std::iter::repeat_n(
-            u32::try_from(u).unwrap_or(u32::MAX),
-            e.saturating_sub(s),
-        ));
+    ws.starts.extend(
+        range
+            .clone()
+            .map(|row| batch.members_of(row).start.saturating_sub(member0).min(nm)),
+    );
+    ws.starts.push(nm);
+    prefix_sum(&mut ws.prefix, ws.active.iter().map(|a| u64::from(*a)));
+    // Each member's unit: a mark where each unit's members begin, summed (units without
+    // members begin where the next one does, and their marks add up).
+    ws.member_unit.resize(nm, 0);
+    for s in ws.starts.iter().skip(1).take(range.len().saturating_sub(1)) {
+        if let Some(m) = ws.member_unit.get_mut(*s) {
+            *m += 1;
+        }
+    }
+    let mut unit = 0u32;
+    for m in &mut ws.member_unit {
+        unit += *m;
+        *m = unit;
+    }
+    // The first active head at or after each member lane.
+    ws.next_head.resize(nm + 1, u32::MAX);
+    let mut next = u32::MAX;
+    for (m, (a, h)) in ws.active.iter().zip(heads).enumerate().rev() {
+        if *a & *h {
+            next = u32::try_from(m).unwrap_or(u32::MAX);
+        }
+        if let Some(x) = ws.next_head.get_mut(m) {
+            *x = next;
+        }
+    }
+    for (w, row) in ws.starts.windows(2).zip(range.clone()) {
+        let &[s, e] = w else { continue };
+        let at = |i: usize| ws.prefix.get(i).copied().unwrap_or(0);
+        let count = at(e).saturating_sub(at(s));
+        let head = ws
+            .next_head
+            .get(s)
+            .map(|h| *h as usize)
+            .filter(|h| *h < e)
+            .map(|h| member0 + h);
         ws.head.push(head);
         ws.n_active.push(count);
         // The interpreter's step limit: a unit that could reach it is left to the interpreter.
@@ -149,11 +182,21 @@ fn prepare(
         ws.err
             .push(batch.unit_error(row).is_some() || steps > inner.limits.max_steps_per_unit);
     }
-    ws.starts.push(ws.member_unit.len());
     Span {
         unit0: range.start,
         member0,
     }
+}
+
+/// `out[i]` = the sum of the first `i` values (`out` has one more element than `values`).
+pub(super) fn prefix_sum(out: &mut Vec<u64>, values: impl Iterator<Item = u64>) {
+    out.clear();
+    out.push(0);
+    let mut sum = 0u64;
+    out.extend(values.map(|v| {
+        sum = sum.wrapping_add(v);
+        sum
+    }));
 }
 
 pub(super) fn kleene_and(a: Option<bool>, b: Option<bool>) -> Option<bool> {

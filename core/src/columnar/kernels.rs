@@ -1,6 +1,6 @@
 //! The operations' kernels: each operation of the plan run over whole registers of a chunk.
 
-use super::aggregate::aggregate;
+use super::aggregate::{aggregate, Members};
 use super::bind::{text_lanes, Bound};
 use super::builtins::call;
 use super::exec::{kleene_and, kleene_or, Span, Workspace};
@@ -456,8 +456,21 @@ pub(super) fn exec(
             value,
             ..
         } => {
+            let members = Members {
+                starts: &ws.starts,
+                active: &ws.active,
+                n_active: &ws.n_active,
+            };
             aggregate(
-                &mut out, *func, *filter, *value, cols, &ws.starts, &ws.active, n, &mut fail,
+                &mut out,
+                *func,
+                *filter,
+                *value,
+                cols,
+                &members,
+                &mut ws.prefix,
+                n,
+                &mut fail,
             );
         }
     }

@@ -88,6 +88,7 @@ pub(crate) fn ceil(x: Decimal) -> Decimal {
 }
 
 /// Whole years from `from` to `to` (the anniversary is reached on or after the same month and day).
+#[inline]
 pub(crate) fn whole_years(from: NaiveDate, to: NaiveDate) -> i64 {
     let mut y = i64::from(to.year()) - i64::from(from.year());
     if (to.month(), to.day()) < (from.month(), from.day()) {
@@ -107,6 +108,7 @@ pub(crate) fn whole_months(from: NaiveDate, to: NaiveDate) -> i64 {
 }
 
 /// Age in whole years at `as_of`; a birth after `as_of` is an error, never a negative age.
+#[inline]
 pub(crate) fn age(birth: NaiveDate, as_of: NaiveDate) -> Result<i64, OpError> {
     if birth > as_of {
         return Err(OpError::FutureDate);
