@@ -21,6 +21,7 @@ pub(super) struct Members<'a> {
 pub(super) type Prefix = Vec<u64>;
 
 /// An aggregate over each unit's active members, as the interpreter folds it.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn aggregate(
     out: &mut Col,
     func: Aggregate,
