@@ -104,14 +104,21 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize) {
         let lanes = bools(cols, *r);
         let union = rule.kind == RuleKind::When && rule.union;
         let unless = rule.kind == RuleKind::Unless;
-        for (u, sel) in s.selected.iter_mut().enumerate() {
-            let holds = lanes.get(u).copied().flatten();
+        // A rule's lanes are as many as the units (the compiler's registers); any missing would
+        // read as unknown.
+        let lanes = lanes.iter().copied().chain(std::iter::repeat(None));
+        for ((sel, truths), holds) in s
+            .selected
+            .iter_mut()
+            .zip(s.truths.chunks_exact_mut(n_rules.max(1)))
+            .zip(lanes)
+        {
             *sel = if union {
                 kleene_or(*sel, holds)
             } else {
                 kleene_and(*sel, if unless { holds.map(|h| !h) } else { holds })
             };
-            if let Some(t) = s.truths.get_mut(u * n_rules + j) {
+            if let Some(t) = truths.get_mut(j) {
                 *t = match holds {
                     Some(true) => Truth::Met,
                     Some(false) => Truth::NotMet,

@@ -91,10 +91,18 @@ pub(crate) fn ceil(x: Decimal) -> Decimal {
 #[inline]
 pub(crate) fn whole_years(from: NaiveDate, to: NaiveDate) -> i64 {
     let mut y = i64::from(to.year()) - i64::from(from.year());
-    if (to.month(), to.day()) < (from.month(), from.day()) {
+    if month_day(to) < month_day(from) {
         y -= 1;
     }
     y
+}
+
+/// A date's month and day as one number ordered as `(month, day)` is: its day of the year in a
+/// leap year (chrono keeps the day of the year; month and day each take a table lookup).
+#[inline]
+pub(crate) fn month_day(d: NaiveDate) -> u32 {
+    let o = d.ordinal();
+    o + u32::from(!d.leap_year() && o >= 60)
 }
 
 /// Whole months from `from` to `to`, by the same rule.
@@ -176,6 +184,23 @@ mod tests {
         assert_eq!(age(b, d(2004, 2, 28)), Ok(3));
         assert_eq!(age(d(2010, 5, 1), d(2010, 5, 1)), Ok(0));
         assert_eq!(age(d(2010, 5, 2), d(2010, 5, 1)), Err(OpError::FutureDate));
+    }
+
+    #[test]
+    fn month_day_orders_as_month_then_day() {
+        // Every day of a leap year and the years around it, against every other.
+        let days: Vec<NaiveDate> = d(1999, 1, 1).iter_days().take(4 * 366).collect();
+        for a in &days {
+            for b in days.iter().step_by(7) {
+                assert_eq!(
+                    month_day(*a).cmp(&month_day(*b)),
+                    (a.month(), a.day()).cmp(&(b.month(), b.day())),
+                    "{a} {b}"
+                );
+            }
+        }
+        assert_eq!(month_day(d(2001, 3, 1)), month_day(d(2000, 3, 1)));
+        assert_eq!(month_day(d(2000, 2, 29)), 60);
     }
 
     #[test]
