@@ -427,9 +427,10 @@ pub(super) fn exec(
         } if args.len() == 1 => {
             // The most common call, in a loop of its own (no dispatch per lane).
             if let (Col::Num(d), Some(a)) = (&mut out, args.first()) {
+                let age = ops::AgeAt::new(bound.as_of);
                 for (i, (x, b)) in d.iter_mut().zip(dates(cols, *a)).enumerate() {
                     if let Some(b) = b {
-                        match ops::age(*b, bound.as_of) {
+                        match age.of(*b) {
                             Ok(y) => *x = Some(Fx::int(y)),
                             Err(_) => fail.lane(i),
                         }

@@ -163,10 +163,17 @@ pub(crate) fn neg(a: Fx) -> Option<Fx> {
 }
 
 /// The ordering of two values (their scales do not matter, as with `Decimal`).
+#[inline]
 pub(crate) fn cmp(a: Fx, b: Fx) -> Ordering {
     if a.s == b.s {
         return a.m.cmp(&b.m);
     }
+    cmp_scaled(a, b)
+}
+
+/// [`cmp`] of values at different scales (out of line: most comparisons are at one scale).
+#[inline(never)]
+fn cmp_scaled(a: Fx, b: Fx) -> Ordering {
     let s = a.s.max(b.s);
     // Up to 19 digits of scale difference fit an i128 with a 64-bit mantissa.
     match (wide(a, s), wide(b, s)) {

@@ -118,10 +118,34 @@ pub(crate) fn whole_months(from: NaiveDate, to: NaiveDate) -> i64 {
 /// Age in whole years at `as_of`; a birth after `as_of` is an error, never a negative age.
 #[inline]
 pub(crate) fn age(birth: NaiveDate, as_of: NaiveDate) -> Result<i64, OpError> {
-    if birth > as_of {
-        return Err(OpError::FutureDate);
+    AgeAt::new(as_of).of(birth)
+}
+
+/// Ages at one as-of date, its year and month-and-day taken apart once (for columns of dates).
+#[derive(Clone, Copy)]
+pub(crate) struct AgeAt {
+    as_of: NaiveDate,
+    year: i64,
+    month_day: u32,
+}
+
+impl AgeAt {
+    pub(crate) fn new(as_of: NaiveDate) -> AgeAt {
+        AgeAt {
+            as_of,
+            year: i64::from(as_of.year()),
+            month_day: month_day(as_of),
+        }
     }
-    Ok(whole_years(birth, as_of))
+
+    /// Age in whole years, as [`whole_years`]; a birth after the as-of date is an error.
+    #[inline(always)]
+    pub(crate) fn of(self, birth: NaiveDate) -> Result<i64, OpError> {
+        if birth > self.as_of {
+            return Err(OpError::FutureDate);
+        }
+        Ok(self.year - i64::from(birth.year()) - i64::from(self.month_day < month_day(birth)))
+    }
 }
 
 /// Age in whole months at `as_of`.
