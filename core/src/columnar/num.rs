@@ -16,14 +16,24 @@ use crate::eval::ops;
 use entitle_dsl::ast::RoundingMode;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
+use std::num::NonZeroU8;
 
 /// A decimal `m / 10^s` with `s <= 28`, never a negative zero.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+///
+/// The scale is kept plus one in a `NonZeroU8`, so that an `Option<Fx>` (a register's lane)
+/// takes 16 bytes, not 24: the plan's registers are read and written a whole chunk at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Fx {
     /// The mantissa.
     pub m: i64,
-    /// The scale (digits after the point).
-    pub s: u8,
+    /// The scale (digits after the point), plus one.
+    s1: NonZeroU8,
+}
+
+impl Default for Fx {
+    fn default() -> Fx {
+        Fx::ZERO
+    }
 }
 
 /// Powers of ten that fit an `i64`.
@@ -62,12 +72,28 @@ fn p128(n: u32) -> Option<i128> {
 const MAX_SCALE: u8 = 28;
 
 impl Fx {
+    /// `m / 10^s` (`s <= 28`).
+    #[inline]
+    pub const fn new(m: i64, s: u8) -> Fx {
+        let s1 = match NonZeroU8::new(s.saturating_add(1)) {
+            Some(s1) => s1,
+            None => NonZeroU8::MAX,
+        };
+        Fx { m, s1 }
+    }
+
+    /// The scale (digits after the point).
+    #[inline]
+    pub const fn s(self) -> u8 {
+        self.s1.get() - 1
+    }
+
     /// Zero, as `Decimal::ZERO` (scale 0).
-    pub const ZERO: Fx = Fx { m: 0, s: 0 };
+    pub const ZERO: Fx = Fx::new(0, 0);
 
     /// A whole number, as `Decimal::from(i64)`.
     pub fn int(i: i64) -> Fx {
-        Fx { m: i, s: 0 }
+        Fx::new(i, 0)
     }
 
     /// The exact fixed-point form of a decimal, if it has one.
@@ -77,17 +103,17 @@ impl Fx {
         }
         let m = i64::try_from(d.mantissa()).ok()?;
         let s = u8::try_from(d.scale()).ok()?;
-        Some(Fx { m, s })
+        Some(Fx::new(m, s))
     }
 
     /// The decimal with the same bits.
     pub fn to_dec(self) -> Decimal {
-        Decimal::try_new(self.m, u32::from(self.s)).unwrap_or(Decimal::ZERO)
+        Decimal::try_new(self.m, u32::from(self.s())).unwrap_or(Decimal::ZERO)
     }
 
     /// The mantissa at a larger scale `s`.
     fn at(self, s: u8) -> Option<i64> {
-        self.m.checked_mul(p64(s.checked_sub(self.s)?)?)
+        self.m.checked_mul(p64(s.checked_sub(self.s())?)?)
     }
 
     /// True when the value is zero.
@@ -125,7 +151,7 @@ pub(crate) fn sub(a: Fx, b: Fx) -> Option<Fx> {
 }
 
 fn aligned(a: Fx, b: Fx, subtract: bool) -> Option<Fx> {
-    let s = a.s.max(b.s);
+    let s = a.s().max(b.s());
     let (x, y) = (a.at(s)?, b.at(s)?);
     let m = if subtract {
         x.checked_sub(y)?
@@ -136,7 +162,7 @@ fn aligned(a: Fx, b: Fx, subtract: bool) -> Option<Fx> {
     if m == 0 && a.m < 0 {
         return None;
     }
-    Some(Fx { m, s })
+    Some(Fx::new(m, s))
 }
 
 /// `a * b`, as `ops::mul`: the scales add up, and a zero operand gives `Decimal::ZERO`.
@@ -144,11 +170,8 @@ pub(crate) fn mul(a: Fx, b: Fx) -> Option<Fx> {
     if a.m == 0 || b.m == 0 {
         return Some(Fx::ZERO);
     }
-    let s = a.s.checked_add(b.s).filter(|s| *s <= MAX_SCALE)?;
-    Some(Fx {
-        m: a.m.checked_mul(b.m)?,
-        s,
-    })
+    let s = a.s().checked_add(b.s()).filter(|s| *s <= MAX_SCALE)?;
+    Some(Fx::new(a.m.checked_mul(b.m)?, s))
 }
 
 /// `-a`; zero has no fixed-point negation (rust_decimal keeps a negative zero).
@@ -156,16 +179,13 @@ pub(crate) fn neg(a: Fx) -> Option<Fx> {
     if a.m == 0 {
         return None;
     }
-    Some(Fx {
-        m: a.m.checked_neg()?,
-        s: a.s,
-    })
+    Some(Fx::new(a.m.checked_neg()?, a.s()))
 }
 
 /// The ordering of two values (their scales do not matter, as with `Decimal`).
 #[inline]
 pub(crate) fn cmp(a: Fx, b: Fx) -> Ordering {
-    if a.s == b.s {
+    if a.s() == b.s() {
         return a.m.cmp(&b.m);
     }
     cmp_scaled(a, b)
@@ -174,7 +194,7 @@ pub(crate) fn cmp(a: Fx, b: Fx) -> Ordering {
 /// [`cmp`] of values at different scales (out of line: most comparisons are at one scale).
 #[inline(never)]
 fn cmp_scaled(a: Fx, b: Fx) -> Ordering {
-    let s = a.s.max(b.s);
+    let s = a.s().max(b.s());
     // Up to 19 digits of scale difference fit an i128 with a 64-bit mantissa.
     match (wide(a, s), wide(b, s)) {
         (Some(x), Some(y)) => x.cmp(&y),
@@ -183,7 +203,7 @@ fn cmp_scaled(a: Fx, b: Fx) -> Ordering {
 }
 
 fn wide(a: Fx, s: u8) -> Option<i128> {
-    i128::from(a.m).checked_mul(p128(u32::from(s.checked_sub(a.s)?))?)
+    i128::from(a.m).checked_mul(p128(u32::from(s.checked_sub(a.s())?))?)
 }
 
 /// The smaller (`less`) or larger value of two, the first on a tie, as the interpreter's `min`
@@ -213,8 +233,8 @@ pub(crate) struct Ratio {
 
 /// The exact quotient as `n / d` with `d > 0`.
 fn fraction(r: Ratio) -> Option<(i128, i128)> {
-    let n = wide(r.a, r.a.s.max(r.b.s))?;
-    let d = wide(r.b, r.a.s.max(r.b.s))?;
+    let n = wide(r.a, r.a.s().max(r.b.s()))?;
+    let d = wide(r.b, r.a.s().max(r.b.s()))?;
     if d == 0 {
         return None;
     }
@@ -254,7 +274,7 @@ impl Ratio {
 
     /// The ordering of the rounded quotient `ops::div(a, b)` against `c`, when it is certain.
     ///
-    /// The exact quotient `n/d` and `c` differ by at least `1 / (d * 10^c.s)` unless equal; the
+    /// The exact quotient `n/d` and `c` differ by at least `1 / (d * 10^c.s())` unless equal; the
     /// rounded quotient is within `10^(k - 26)` of the exact one (k: digits of its whole part).
     /// When the first bound is the larger, rounding cannot cross `c`; otherwise `None`.
     pub fn cmp(self, c: Fx) -> Option<Ordering> {
@@ -262,7 +282,7 @@ impl Ratio {
             return Some(ord);
         }
         let (n, d) = fraction(self)?;
-        let lhs = n.checked_mul(p128(u32::from(c.s))?)?;
+        let lhs = n.checked_mul(p128(u32::from(c.s()))?)?;
         let rhs = i128::from(c.m).checked_mul(d)?;
         let ord = lhs.cmp(&rhs);
         if ord == Ordering::Equal {
@@ -274,7 +294,7 @@ impl Ratio {
         let big = n.unsigned_abs().max(d.unsigned_abs());
         let spread = big
             .checked_mul(10)?
-            .checked_mul(p128(u32::from(c.s))?.unsigned_abs())?;
+            .checked_mul(p128(u32::from(c.s()))?.unsigned_abs())?;
         (spread < p128(QUOTIENT_DIGITS)?.unsigned_abs()).then_some(ord)
     }
 }
@@ -285,20 +305,20 @@ impl Ratio {
     /// 10^(9 + 4 + 4 + 1 + 4) = 10^22).
     fn cmp_small(self, c: Fx) -> Option<Ordering> {
         const LIMIT: u64 = 1_000_000_000;
-        let small = |x: Fx| x.m.unsigned_abs() < LIMIT && x.s <= 4;
+        let small = |x: Fx| x.m.unsigned_abs() < LIMIT && x.s() <= 4;
         // (The products below stay under 10^17: no overflow, and the spread stays under 10^18.)
         if !(small(self.a) && small(self.b) && small(c)) || self.b.m == 0 {
             return None;
         }
-        let s = self.a.s.max(self.b.s);
+        let s = self.a.s().max(self.b.s());
         let (mut n, mut d) = (
-            self.a.m * p_small(s - self.a.s),
-            self.b.m * p_small(s - self.b.s),
+            self.a.m * p_small(s - self.a.s()),
+            self.b.m * p_small(s - self.b.s()),
         );
         if d < 0 {
             (n, d) = (-n, -d);
         }
-        let lhs = i128::from(n) * i128::from(p_small(c.s));
+        let lhs = i128::from(n) * i128::from(p_small(c.s()));
         let rhs = i128::from(c.m) * i128::from(d);
         Some(lhs.cmp(&rhs))
     }
@@ -359,17 +379,14 @@ fn round_quotient(q: i128, r: i128, d: i128, mode: RoundingMode) -> Option<i128>
 
 /// `x.round_dp_with_strategy(dp, mode)` for `x >= 0`.
 fn round_dp(x: Fx, dp: u8, mode: RoundingMode) -> Option<Fx> {
-    if x.s <= dp {
+    if x.s() <= dp {
         return Some(x);
     }
-    let div = p64(x.s - dp)?;
+    let div = p64(x.s() - dp)?;
     let q = i128::from(x.m / div);
     let r = i128::from(x.m % div);
     let k = round_quotient(q, r, i128::from(div), mode)?;
-    Some(Fx {
-        m: i64::try_from(k).ok()?,
-        s: dp,
-    })
+    Some(Fx::new(i64::try_from(k).ok()?, dp))
 }
 
 #[cfg(test)]
@@ -378,11 +395,19 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    #[test]
+    fn a_lane_of_fixed_point_takes_sixteen_bytes() {
+        assert_eq!(std::mem::size_of::<Option<Fx>>(), 16);
+        assert_eq!(Fx::new(12345, 28).s(), 28);
+        assert_eq!(Fx::new(-5, 2).to_dec(), Decimal::new(-5, 2));
+        assert_eq!(Fx::default(), Fx::ZERO);
+    }
+
     fn fx() -> impl Strategy<Value = Fx> {
         prop_oneof![
-            (-100_000i64..100_000, 0u8..4).prop_map(|(m, s)| Fx { m, s }),
-            (any::<i64>(), 0u8..29).prop_map(|(m, s)| Fx { m, s }),
-            (-3i64..4, 0u8..3).prop_map(|(m, s)| Fx { m, s }),
+            (-100_000i64..100_000, 0u8..4).prop_map(|(m, s)| Fx::new(m, s)),
+            (any::<i64>(), 0u8..29).prop_map(|(m, s)| Fx::new(m, s)),
+            (-3i64..4, 0u8..3).prop_map(|(m, s)| Fx::new(m, s)),
         ]
     }
 
@@ -415,7 +440,7 @@ mod tests {
 
         #[test]
         fn small_arithmetic_stays_fast(a in (-1_000_000i64..1_000_000, 0u8..3), b in (-1_000_000i64..1_000_000, 0u8..3)) {
-            let (a, b) = (Fx { m: a.0, s: a.1 }, Fx { m: b.0, s: b.1 });
+            let (a, b) = (Fx::new(a.0, a.1), Fx::new(b.0, b.1));
             prop_assert!(add(a, b).is_some());
             prop_assert!(sub(a, b).is_some());
         }
@@ -428,7 +453,7 @@ mod tests {
                 }
                 // Against the quotient's own neighbours, the hardest cases.
                 if let Some(qf) = Fx::from_dec(q) {
-                    for near in [qf, Fx { m: qf.m.saturating_add(1), s: qf.s }, Fx { m: qf.m.saturating_sub(1), s: qf.s }] {
+                    for near in [qf, Fx::new(qf.m.saturating_add(1), qf.s()), Fx::new(qf.m.saturating_sub(1), qf.s())] {
                         if let Some(ord) = r.cmp(near) {
                             prop_assert_eq!(ord, q.cmp(&near.to_dec()));
                         }
@@ -439,15 +464,15 @@ mod tests {
 
         #[test]
         fn household_quotients_are_decided(income in 0i64..10_000_000, scale in 0u8..3, n in 1i64..40, c in 0i64..100_000) {
-            let r = Ratio::new(Fx { m: income, s: scale }, Fx::int(n)).unwrap();
+            let r = Ratio::new(Fx::new(income, scale), Fx::int(n)).unwrap();
             prop_assert!(r.cmp(Fx::int(c)).is_some());
         }
 
         #[test]
         fn rounding_matches_rust_decimal(x in (0i64..10_000_000, 0u8..5), step in 0usize..9, mode in 0usize..4) {
-            let x = Fx { m: x.0, s: x.1 };
-            let steps = [Fx::int(1), Fx::int(10), Fx::int(5), Fx { m: 5, s: 1 }, Fx { m: 1, s: 2 }, Fx::int(100), Fx { m: 5, s: 2 }, Fx::int(3), Fx { m: 100, s: 2 }];
-            let x = if x.m % 7 == 0 { Fx { m: 0, s: x.s } } else { x };
+            let x = Fx::new(x.0, x.1);
+            let steps = [Fx::int(1), Fx::int(10), Fx::int(5), Fx::new(5, 1), Fx::new(1, 2), Fx::int(100), Fx::new(5, 2), Fx::int(3), Fx::new(100, 2)];
+            let x = if x.m % 7 == 0 { Fx::new(0, x.s()) } else { x };
             let modes = [RoundingMode::HalfUp, RoundingMode::HalfEven, RoundingMode::Down, RoundingMode::Up];
             let (step, mode) = (steps[step], modes[mode]);
             let got = round_to(x, step, mode);
