@@ -70,6 +70,26 @@ fn num_at(cols: &[Col], r: usize, u: usize) -> Option<Fx> {
     nums(cols, r).get(u).copied().flatten()
 }
 
+/// The registers as the entitlement reads them: a constant's value without reading its lanes.
+#[derive(Clone, Copy)]
+struct Regs<'a> {
+    cols: &'a [Col],
+    uniform: &'a [Option<Fx>],
+}
+
+impl Regs<'_> {
+    fn num(self, r: usize, u: usize) -> Option<Fx> {
+        match self.uniform.get(r) {
+            Some(Some(x)) => Some(*x),
+            _ => num_at(self.cols, r, u),
+        }
+    }
+
+    fn truth(self, r: usize, u: usize) -> Option<bool> {
+        truth(self.cols, r, u)
+    }
+}
+
 /// Decides each unit of the chunk that nothing sent to the interpreter: rules, then the
 /// entitlement of eligible units. Undetermined units go to the interpreter (it lists what is
 /// missing).
@@ -167,7 +187,11 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize) {
                     .in_kind
                     .get_mut(u * n_uom..(u + 1) * n_uom)
                     .unwrap_or(&mut []);
-                match entitlement(plan, inner, cols, u, items, in_kind) {
+                let regs = Regs {
+                    cols,
+                    uniform: &ws.uniform,
+                };
+                match entitlement(plan, inner, regs, u, items, in_kind) {
                     Some(cash) => {
                         if let Some(c) = s.cash.get_mut(u) {
                             *c = cash;
@@ -191,7 +215,7 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize) {
 fn entitlement(
     plan: &Plan,
     inner: &Inner,
-    cols: &[Col],
+    regs: Regs<'_>,
     u: usize,
     items: &mut [ItemSlot],
     in_kind: &mut [Fx],
@@ -199,7 +223,7 @@ fn entitlement(
     let mut cash_sum = Fx::ZERO;
     let mut matched = false;
     in_kind.fill(Fx::ZERO);
-    for (idx, ((item, regs), out)) in inner
+    for (idx, ((item, item_regs), out)) in inner
         .ir
         .entitlement
         .items
@@ -214,22 +238,22 @@ fn entitlement(
             *out = slot;
             continue;
         }
-        let cond = match regs.cond {
+        let cond = match item_regs.cond {
             None => Some(true),
-            Some(r) => truth(cols, r, u),
+            Some(r) => regs.truth(r, u),
         };
         slot.condition = cond;
         match cond {
             None => return None,
             Some(false) => {}
             Some(true) => {
-                let rate = num_at(cols, regs.amount, u)?;
-                let m = match regs.times {
-                    Some(r) => Some(num_at(cols, r, u)?),
+                let rate = regs.num(item_regs.amount, u)?;
+                let m = match item_regs.times {
+                    Some(r) => Some(regs.num(r, u)?),
                     None => None,
                 };
-                let mx = match regs.up_to {
-                    Some(r) => Some(num_at(cols, r, u)?),
+                let mx = match item_regs.up_to {
+                    Some(r) => Some(regs.num(r, u)?),
                     None => None,
                 };
                 let effective = match (m, mx) {
@@ -273,7 +297,7 @@ fn entitlement(
     let mut total = num::sub(cash_sum, Fx::ZERO)?;
     cash.after_groups = total;
     if let Some(r) = plan.cap {
-        let cap = num_at(cols, r, u)?;
+        let cap = regs.num(r, u)?;
         cash.cap = Some(cap);
         if num::cmp(total, cap) == Ordering::Greater {
             total = cap;
@@ -282,7 +306,7 @@ fn entitlement(
     }
     cash.after_cap = total;
     if let Some(r) = plan.floor {
-        let floor = num_at(cols, r, u)?;
+        let floor = regs.num(r, u)?;
         cash.floor = Some(floor);
         if !total.is_zero() && num::cmp(total, floor) == Ordering::Less {
             total = floor;

@@ -4,6 +4,7 @@ use super::assemble;
 use super::bind::Bound;
 use super::kernels::exec;
 use super::lanes::Col;
+use super::num::Fx;
 use super::plan::Plan;
 use crate::batch::Batch;
 use crate::eval::results::ChunkOut;
@@ -29,6 +30,9 @@ pub(crate) struct Workspace {
     pub prefix: Vec<u64>,
     /// Per member lane: the first active head at or after it (`u32::MAX`: none).
     pub next_head: Vec<u32>,
+    /// Per register: the number in every lane, when the register holds a constant (the
+    /// entitlement reads it once instead of a lane per unit).
+    pub uniform: Vec<Option<Fx>>,
     /// Per-unit results, before they are written out.
     pub scratch: assemble::Scratch,
 }
@@ -45,6 +49,7 @@ impl Workspace {
             n_active: Vec::new(),
             prefix: Vec::new(),
             next_head: Vec::new(),
+            uniform: vec![None; plan.regs.len()],
             scratch: assemble::Scratch::default(),
         }
     }

@@ -118,6 +118,12 @@ pub(super) fn exec(
     if matches!(op, Op::Fixed { .. } | Op::AsOf { .. }) && slot.len() == len && len > 0 {
         return;
     }
+    if let (Op::Fixed { v, .. }, Some(u)) = (op, ws.uniform.get_mut(dst)) {
+        *u = match bound.resolve(v).and_then(super::plan::scalar) {
+            Some(Scalar::Num(x)) => Some(x),
+            _ => None,
+        };
+    }
     let mut out = std::mem::replace(slot, Col::Bool(Vec::new()));
     out.reset(len);
     let cols = &ws.cols;
