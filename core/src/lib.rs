@@ -36,6 +36,7 @@ mod eval;
 pub mod explain;
 pub mod json;
 pub mod model;
+mod one;
 pub mod parse;
 mod program;
 pub mod result;

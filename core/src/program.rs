@@ -384,9 +384,7 @@ impl Program {
         as_of: NaiveDate,
         options: &EvalOptions,
     ) -> Result<Decision, UnitError> {
-        let batch = self.bind(std::slice::from_ref(unit));
-        let r = self.run(&batch, as_of, options);
-        r.decision(0)
+        crate::one::evaluate(self, &self.0, unit, as_of, options)
     }
 
     /// Evaluates many units; results are in the same order.

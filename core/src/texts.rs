@@ -217,6 +217,18 @@ impl KindLists {
         })
     }
 
+    /// Empties the lists for another batch. The distinct kinds stay known while they are few
+    /// (a reused batch then finds "head" and "child" without allocating them again); past that,
+    /// they go too, so that a long-lived batch does not collect every kind it ever saw.
+    pub(crate) fn clear(&mut self) {
+        self.codes.clear();
+        self.ends.clear();
+        if self.names.len() > SMALL_KINDS {
+            self.names = Vec::new();
+            self.index = HashMap::new();
+        }
+    }
+
     /// Keeps the first `n` members (the distinct kinds stay known).
     pub(crate) fn truncate(&mut self, n: usize) {
         if n < self.len() {
@@ -304,5 +316,22 @@ mod tests {
         assert_eq!((k.len(), all(&k, 1)), (1, None));
         k.push(["child"].into_iter());
         assert_eq!(all(&k, 1), Some(vec!["child"]));
+    }
+
+    #[test]
+    fn cleared_kind_lists_keep_a_few_kinds_and_forget_many() {
+        let mut k = KindLists::default();
+        k.push(["head"].into_iter());
+        k.push(["child"].into_iter());
+        k.clear();
+        assert_eq!((k.len(), k.names.len()), (0, 2));
+        k.push(["child"].into_iter());
+        assert_eq!(k.get(0).and_then(Kinds::first), Some("child"));
+        assert_eq!(k.names.len(), 2);
+        for i in 0..20 {
+            k.push([format!("kind{i}").as_str()].into_iter());
+        }
+        k.clear();
+        assert_eq!((k.len(), k.names.len(), k.index.len()), (0, 0, 0));
     }
 }

@@ -1,7 +1,9 @@
 //! `BatchResult::decision_into` rewrites one record unit after unit (what writers of millions of
 //! records use): it must give exactly what `decision` gives, whatever the record held before, and
 //! leave the record alone for a unit in error. Checked on every conformance case and example
-//! program, in both orders, with and without explanations.
+//! program, in both orders, with and without explanations. `Program::evaluate`, which binds and
+//! decides one unit in room its thread keeps from the last call, must likewise give what a fresh
+//! batch of that one unit gives.
 
 use entitle_core::json::unit_from_json;
 use entitle_core::{Decision, EvalOptions, Program, Unit};
@@ -110,4 +112,109 @@ fn a_rewritten_record_equals_a_fresh_one() {
         units_seen > 200 && errors_seen > 0,
         "{units_seen} {errors_seen}"
     );
+}
+
+/// The decision of `unit` from a batch of its own, built from nothing.
+fn fresh(
+    program: &Program,
+    unit: &Unit,
+    as_of: chrono::NaiveDate,
+    explain: bool,
+) -> Result<Decision, entitle_core::UnitError> {
+    let batch = program.bind(std::slice::from_ref(unit));
+    program
+        .run(&batch, as_of, &EvalOptions { explain })
+        .decision(0)
+}
+
+#[test]
+fn evaluating_in_kept_room_equals_a_fresh_batch() {
+    let all = programs();
+    let most = all.iter().map(|(_, _, _, u)| u.len()).max().unwrap_or(0);
+    let mut seen = 0;
+    // Round robin over the programs, so that the room kept is for another program as often as
+    // for the same one; forwards, then backwards, with and without explanations.
+    for explain in [false, true] {
+        for k in (0..most).chain((0..most).rev()) {
+            for (name, program, as_of, units) in &all {
+                let Some(unit) = units.get(k) else { continue };
+                let got = program.evaluate_with(unit, *as_of, &EvalOptions { explain });
+                assert_eq!(
+                    got,
+                    fresh(program, unit, *as_of, explain),
+                    "{name}: unit {k}"
+                );
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 800, "{seen}");
+}
+
+#[test]
+fn kept_room_gives_fresh_answers_for_any_household() {
+    let src =
+        std::fs::read_to_string(root().join("examples/programs/child_grant.entitle")).unwrap();
+    let program = Program::compile(&src).unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    let household = |members: usize, kinds: usize| {
+        let mut u = Unit::new("H")
+            .with("region", "North")
+            .with("monthly_income", "KES 5000");
+        for m in 0..members {
+            let kind = format!("kind{}", m % kinds.max(1));
+            let kind = if m == 0 { "head".to_string() } else { kind };
+            let birth = if m % 2 == 0 {
+                "1990-01-01"
+            } else {
+                "2020-05-01"
+            };
+            let mut member =
+                entitle_core::Member::new(format!("M{m}"), &kind).with("birthdate", birth);
+            // Memberships that ended or have not begun, in some households only.
+            if kinds == 2 && m % 2 == 1 {
+                member.end_date = chrono::NaiveDate::from_ymd_opt(2025, 1, 1);
+            }
+            if kinds == 2 && m == 3 {
+                member.start_date = chrono::NaiveDate::from_ymd_opt(2027, 1, 1);
+            }
+            u = u.with_member(member);
+        }
+        u
+    };
+    // Small, large (past what a thread keeps), many kinds, a failing unit, small again.
+    let bad = household(2, 1).with("monthly_income", "KES lots");
+    for unit in [
+        household(2, 1),
+        household(4, 2),
+        household(4, 1),
+        household(300, 3),
+        household(3, 1),
+        household(40, 30),
+        bad,
+        household(1, 1),
+        household(5, 2),
+    ] {
+        for explain in [false, true] {
+            assert_eq!(
+                program.evaluate_with(&unit, as_of, &EvalOptions { explain }),
+                fresh(&program, &unit, as_of, explain)
+            );
+        }
+    }
+    // Threads each keep their own room.
+    std::thread::scope(|s| {
+        for t in 0..2 {
+            let program = &program;
+            s.spawn(move || {
+                for n in 0..50 {
+                    let unit = household(1 + (n + t) % 7, 1 + n % 3);
+                    assert_eq!(
+                        program.evaluate(&unit, as_of),
+                        fresh(program, &unit, as_of, false)
+                    );
+                }
+            });
+        }
+    });
 }

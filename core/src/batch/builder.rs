@@ -66,6 +66,18 @@ impl BatchBuilder {
         }
     }
 
+    /// A builder that fills `batch` again from empty, keeping its columns' room: for callers
+    /// that bind one small batch after another (`Program::evaluate`). `batch` must come from a
+    /// builder of the same layout.
+    pub(crate) fn reuse(layout: std::sync::Arc<Layout>, mut batch: Batch) -> BatchBuilder {
+        batch.clear();
+        BatchBuilder {
+            layout,
+            batch,
+            open: false,
+        }
+    }
+
     /// Makes room for a batch of `shape` at once: filling a large batch from empty columns
     /// copies each column again every time it doubles.
     pub fn reserve(&mut self, shape: Shape) {

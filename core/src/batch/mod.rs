@@ -244,6 +244,37 @@ impl Batch {
         self.member_cols.get(slot)
     }
 
+    /// Number of member rows.
+    pub(crate) fn member_count(&self) -> usize {
+        self.member_is_head.len()
+    }
+
+    /// Empties every column, keeping its room (see `BatchBuilder::reuse`).
+    pub(crate) fn clear(&mut self) {
+        self.ids.truncate(0);
+        for c in &mut self.unit_cols {
+            c.truncate(0);
+        }
+        self.member_offsets.truncate(1);
+        self.member_ids.truncate(0);
+        self.member_kinds.clear();
+        self.member_is_head.clear();
+        self.member_start.clear();
+        self.member_end.clear();
+        for c in &mut self.member_cols {
+            c.truncate(0);
+        }
+        self.errors.clear();
+        self.n_errors = 0;
+        for r in &mut self.records {
+            r.offsets.truncate(1);
+            r.rows = 0;
+            for c in &mut r.cols {
+                c.truncate(0);
+            }
+        }
+    }
+
     /// The binding error of unit `i`, if its data could not be read.
     pub fn unit_error(&self, i: usize) -> Option<&EvalError> {
         if self.n_errors == 0 {

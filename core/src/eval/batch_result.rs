@@ -48,6 +48,11 @@ impl<'b> BatchResult<'b> {
         }
     }
 
+    /// The parts, to be filled again (see `crate::one`).
+    pub(crate) fn into_parts(self) -> Vec<ChunkOut> {
+        self.parts
+    }
+
     /// The part holding unit `i`, and the unit's index in it.
     fn at(&self, i: usize) -> Option<(&ChunkOut, usize)> {
         self.parts.get(i / PART).map(|p| (p, i % PART))

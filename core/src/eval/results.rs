@@ -125,6 +125,26 @@ impl ChunkOut {
         }
     }
 
+    /// The same columns emptied, their room kept (for the next unit evaluated alone).
+    pub(crate) fn cleared(mut self) -> ChunkOut {
+        self.status.clear();
+        self.errors.clear();
+        self.rollback(&Mark {
+            rules: 0,
+            ent: 0,
+            missing: 0,
+            items: 0,
+            cash: 0,
+            in_kind: 0,
+            scores: 0,
+            explanations: 0,
+            compliance: 0,
+            priority: 0,
+            rank_keys: 0,
+        });
+        self
+    }
+
     pub(crate) fn mark(&self) -> Mark {
         Mark {
             rules: self.rule_truth.len(),
