@@ -106,7 +106,7 @@ pub fn lookup(
     Ok(found)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "csv"))] // the test reads a CSV file
 mod tests {
     use super::*;
 

@@ -331,7 +331,7 @@ impl Drop for Prefetch {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "csv"))] // the tests read CSV files
 #[allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;

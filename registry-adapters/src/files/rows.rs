@@ -83,6 +83,7 @@ pub(crate) trait RowStream: Cells + Send {
 
 /// `text[start..end]` without the white space around it, as `str::trim` gives it: a cell that
 /// starts and ends with a visible ASCII character (nearly all of them) is not scanned.
+#[cfg(feature = "csv")]
 pub(crate) fn trimmed_range(text: &[u8], start: usize, end: usize) -> (usize, usize) {
     let Some(bytes) = text.get(start..end) else {
         return (start, start);
@@ -206,6 +207,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "csv")]
     fn trimmed_range_is_str_trim() {
         let cells = [
             "",
