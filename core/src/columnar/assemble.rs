@@ -35,19 +35,21 @@ pub(crate) struct Scratch {
     /// `None`: the interpreter decides the unit.
     status: Vec<Option<UnitStatus>>,
     truths: Vec<Truth>,
-    items: Vec<ItemSlot>,
-    cash: Vec<FxCash>,
-    in_kind: Vec<Fx>,
     scores: Vec<Option<Decimal>>,
     /// Per unit: the rules combined so far.
     selected: Vec<Option<bool>>,
+    /// Per eligible unit: its entitlement row in the chunk's output, and its cash total.
+    row: Vec<u32>,
+    total: Vec<Fx>,
+    /// One unit's in-kind totals, as they are summed.
+    in_kind: Vec<Fx>,
 }
 
 impl Scratch {
     /// The cash total of unit `u`, when the plan decided it eligible.
     pub(crate) fn total(&self, u: usize) -> Option<Fx> {
         match self.status.get(u) {
-            Some(Some(UnitStatus::Eligible)) => self.cash.get(u).map(|c| c.total),
+            Some(Some(UnitStatus::Eligible)) => self.total.get(u).copied(),
             _ => None,
         }
     }
@@ -95,7 +97,7 @@ impl Regs<'_> {
 /// missing).
 // Called once per chunk: kept out of line so that profiles show where a chunk's time goes.
 #[inline(never)]
-pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize) {
+pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize, out: &mut ChunkOut) {
     let ir = &inner.ir;
     let (n_rules, n_items, n_uom, n_scores) = (
         plan.rules.len(),
@@ -108,11 +110,11 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize) {
     s.status.resize(n, None);
     s.truths.clear();
     s.truths.resize(n * n_rules, Truth::Unknown);
-    // Entitlement slots are written (in-kind totals zeroed) for each eligible unit only, and read
-    // for those only: they are sized once, never cleared.
-    grow(&mut s.items, n * n_items);
-    grow(&mut s.cash, n);
-    grow(&mut s.in_kind, n * n_uom);
+    // Rows and totals are written for each eligible unit only, and read for those only: they are
+    // sized once, never cleared.
+    grow(&mut s.row, n);
+    grow(&mut s.total, n);
+    grow(&mut s.in_kind, n_uom);
     s.scores.clear();
     s.scores.resize(n * n_scores, None);
     let cols = &ws.cols;
@@ -147,6 +149,9 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize) {
             }
         }
     }
+    // At most one entitlement row per unit the rules select.
+    let selected = s.selected.iter().filter(|x| **x == Some(true)).count();
+    out.reserve_entitlements(selected, n_items, n_uom);
     for u in 0..n {
         if ws.err.get(u).copied().unwrap_or(true) {
             continue;
@@ -179,26 +184,47 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize) {
             Some(false) => Some(UnitStatus::NotEligible),
             None => None,
             Some(true) => {
-                let items = s
-                    .items
-                    .get_mut(u * n_items..(u + 1) * n_items)
-                    .unwrap_or(&mut []);
-                let in_kind = s
-                    .in_kind
-                    .get_mut(u * n_uom..(u + 1) * n_uom)
-                    .unwrap_or(&mut []);
+                // The entitlement row goes straight into the chunk's output (a unit's row is
+                // found through its index, so rows need not follow the units' order; a unit
+                // that the fallback decides after all leaves its row unused).
+                let items_start = out.items.len();
+                out.items.resize(items_start + n_items, ItemSlot::default());
+                let items = out.items.get_mut(items_start..).unwrap_or(&mut []);
                 let regs = Regs {
                     cols,
                     uniform: &ws.uniform,
                 };
-                match entitlement(plan, inner, regs, u, items, in_kind) {
-                    Some(cash) => {
-                        if let Some(c) = s.cash.get_mut(u) {
-                            *c = cash;
+                match entitlement(plan, inner, regs, u, items, &mut s.in_kind) {
+                    Some(c) => {
+                        let row = u32::try_from(out.cash.len()).unwrap_or(u32::MAX);
+                        out.in_kind.extend(s.in_kind.iter().map(|q| q.to_dec()));
+                        // Without a fee the net is the total; a fee is set by `emit`, once
+                        // the fee's operations have the totals.
+                        out.cash.push(CashSlot {
+                            items_total: c.items_total.to_dec(),
+                            after_groups: c.after_groups.to_dec(),
+                            after_cap: c.after_cap.to_dec(),
+                            after_floor: c.after_floor.to_dec(),
+                            total: c.total.to_dec(),
+                            fee: Fx::ZERO.to_dec(),
+                            net: c.total.to_dec(),
+                            capped: c.capped,
+                            floored: c.floored,
+                            rounded: c.rounded,
+                            zeroed: c.zeroed,
+                            cap: c.cap.map(Fx::to_dec),
+                            floor: c.floor.map(Fx::to_dec),
+                        });
+                        if let (Some(r), Some(t)) = (s.row.get_mut(u), s.total.get_mut(u)) {
+                            *r = row;
+                            *t = c.total;
                         }
                         Some(UnitStatus::Eligible)
                     }
-                    None => None,
+                    None => {
+                        out.items.truncate(items_start);
+                        None
+                    }
                 }
             }
         };
@@ -340,21 +366,8 @@ pub(crate) fn emit(
     fallback: &mut dyn FnMut(usize, &mut ChunkOut),
 ) {
     let s = &ws.scratch;
-    let (n_rules, n_items, n_uom, n_scores) = (
-        plan.rules.len(),
-        plan.items.len(),
-        inner.units_of_measure.len(),
-        plan.scores.len(),
-    );
+    let (n_rules, n_scores) = (plan.rules.len(), plan.scores.len());
     let words = inner.missing_names.len().div_ceil(64);
-    // At most one entitlement row per eligible unit (units left to the fallback write their own).
-    let eligible = s
-        .status
-        .iter()
-        .take(range.len())
-        .filter(|st| matches!(st, Some(UnitStatus::Eligible)))
-        .count();
-    out.reserve_entitlements(eligible, n_items, n_uom);
     // The per-unit columns of the units the plan decides are copied a run at a time (one copy
     // per column, not a small one per unit); a unit left to the fallback ends the run.
     let flush = |out: &mut ChunkOut, run: std::ops::Range<usize>| {
@@ -379,56 +392,40 @@ pub(crate) fn emit(
             .copied()
             .flatten()
             .filter(|_| !ws.err.get(u).copied().unwrap_or(true));
-        // `Some(Some(cash))`: eligible; `Some(None)`: not eligible; `None`: the fallback decides.
-        let cash = match status {
+        // `Some(Some(row))`: eligible; `Some(None)`: not eligible; `None`: the fallback decides.
+        let row_of = match status {
             Some(UnitStatus::Eligible) => {
-                let c = s.cash.get(u).copied().unwrap_or_default();
-                let fee = match plan.fee {
-                    Some(r) => num_at(&ws.cols, r, u),
-                    None => Some(Fx::ZERO),
-                };
-                fee.and_then(|f| num::sub(c.total, f).map(|net| (f, net)))
-                    .map(|(fee, net)| CashSlot {
-                        items_total: c.items_total.to_dec(),
-                        after_groups: c.after_groups.to_dec(),
-                        after_cap: c.after_cap.to_dec(),
-                        after_floor: c.after_floor.to_dec(),
-                        total: c.total.to_dec(),
-                        fee: fee.to_dec(),
-                        net: net.to_dec(),
-                        capped: c.capped,
-                        floored: c.floored,
-                        rounded: c.rounded,
-                        zeroed: c.zeroed,
-                        cap: c.cap.map(Fx::to_dec),
-                        floor: c.floor.map(Fx::to_dec),
-                    })
-                    .map(Some)
+                let r = s.row.get(u).copied().unwrap_or(u32::MAX);
+                match plan.fee {
+                    None => Some(Some(r)),
+                    Some(fee_reg) => {
+                        let total = s.total.get(u).copied().unwrap_or_default();
+                        let fee = num_at(&ws.cols, fee_reg, u);
+                        match fee.and_then(|f| num::sub(total, f).map(|net| (f, net))) {
+                            Some((fee, net)) => {
+                                if let Some(c) = out.cash.get_mut(r as usize) {
+                                    c.fee = fee.to_dec();
+                                    c.net = net.to_dec();
+                                }
+                                Some(Some(r))
+                            }
+                            None => None,
+                        }
+                    }
+                }
             }
             Some(_) => Some(None),
             None => None,
         };
-        let Some(cash) = cash else {
+        let Some(row_of) = row_of else {
             flush(out, run..u);
             run = u + 1;
             fallback(row, out);
             continue;
         };
         out.status.push(status.unwrap_or(UnitStatus::NotEligible));
-        match cash {
-            Some(c) => {
-                out.items
-                    .extend_from_slice(s.items.get(u * n_items..(u + 1) * n_items).unwrap_or(&[]));
-                out.in_kind.extend(
-                    s.in_kind
-                        .get(u * n_uom..(u + 1) * n_uom)
-                        .unwrap_or(&[])
-                        .iter()
-                        .map(|q| q.to_dec()),
-                );
-                out.cash.push(c);
-                out.push_last_entitlement();
-            }
+        match row_of {
+            Some(r) => out.ent.push(r),
             None => out.push_no_entitlement(),
         }
     }

@@ -80,7 +80,7 @@ pub(crate) fn run_chunk(
     for (k, op) in plan.main.iter().enumerate() {
         exec(op, k, plan, bound, inner, batch, &span, n, nm, ws);
     }
-    assemble::decide(plan, inner, ws, n);
+    assemble::decide(plan, inner, ws, n, out);
     if let Some(total) = plan.cash_total {
         if let Some(col) = ws.cols.get_mut(total) {
             col.reset(n);
