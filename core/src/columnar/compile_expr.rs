@@ -191,6 +191,12 @@ impl Compiler<'_> {
             };
         }
         kind_of(&x.ty)?;
+        if let Some(o) = self.age_compare(op, x, y, lanes) {
+            return o;
+        }
+        if let Some(o) = self.age_compare(flip(op), y, x, lanes) {
+            return o;
+        }
         let ox = self.expr(x, lanes)?;
         let a = self.reg(ox, &x.ty, lanes)?;
         let oy = self.expr(y, lanes)?;
@@ -201,6 +207,38 @@ impl Compiler<'_> {
             b = m;
         }
         self.push(Kind::Bool, lanes, |dst| Op::Cmp { op, a, b, dst })
+    }
+
+    /// `age(d) OP n` with `n` a constant or parameter and `OP` an ordering, as one operation
+    /// ([`Op::AgeCmp`]); `None` when the comparison is not of that shape (the outer `Option` is
+    /// the result the caller returns).
+    fn age_compare(
+        &mut self,
+        op: CmpOp,
+        x: &TExpr,
+        y: &TExpr,
+        lanes: Lanes,
+    ) -> Option<Option<Operand>> {
+        if !matches!(op, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge) {
+            return None;
+        }
+        let TKind::Call(Builtin::Age, args) = &x.kind else {
+            return None;
+        };
+        let [d] = args.as_slice() else { return None };
+        let n = match &y.kind {
+            TKind::Const(v) => Fixed::Value(v.clone()),
+            TKind::Param(i) => Fixed::Param(*i),
+            _ => return None,
+        };
+        if !self.fixed_fits(&n, Kind::Num) {
+            return None;
+        }
+        Some((|| {
+            let date = self.value_reg(d, lanes)?;
+            (self.kind(date) == Some(Kind::Date)).then_some(())?;
+            self.push(Kind::Bool, lanes, |dst| Op::AgeCmp { op, date, n, dst })
+        })())
     }
 
     fn call(&mut self, f: Builtin, args: &[TExpr], ty: &Type, lanes: Lanes) -> Option<Operand> {

@@ -66,7 +66,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// Whether a fixed value (every value of a parameter) fits `kind`.
-    fn fixed_fits(&self, f: &Fixed, kind: Kind) -> bool {
+    pub(super) fn fixed_fits(&self, f: &Fixed, kind: Kind) -> bool {
         match f {
             Fixed::Value(v) => fits(v, kind),
             Fixed::Param(i) => self

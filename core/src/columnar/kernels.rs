@@ -2,7 +2,7 @@
 
 use super::aggregate::{aggregate, Members};
 use super::bind::{text_lanes, Bound};
-use super::builtins::call;
+use super::builtins::{call, AgeTest};
 use super::exec::{kleene_and, kleene_or, Span, Workspace};
 use super::lanes::{
     bools, dates, load_cell, load_range, nums, ratios, scalar_lanes, set, Col, Fail,
@@ -100,6 +100,7 @@ pub(super) fn exec(
         | Op::Neg { dst, .. }
         | Op::Materialize { dst, .. }
         | Op::Cmp { dst, .. }
+        | Op::AgeCmp { dst, .. }
         | Op::MinMax { dst, .. }
         | Op::Between { dst, .. }
         | Op::In { dst, .. }
@@ -321,6 +322,24 @@ pub(super) fn exec(
                         *x = p.to_dec().and_then(Fx::from_dec);
                         if x.is_none() {
                             fail.lane(i);
+                        }
+                    }
+                }
+            }
+        }
+        Op::AgeCmp {
+            op: cop, date, n, ..
+        } => {
+            let test = match bound.resolve(n).and_then(super::plan::scalar) {
+                Some(Scalar::Num(n)) => AgeTest::new(*cop, n, bound.as_of),
+                _ => None,
+            };
+            if let (Col::Bool(d), Some(t)) = (&mut out, test) {
+                for (i, (x, b)) in d.iter_mut().zip(dates(cols, *date)).enumerate() {
+                    if let Some(b) = b {
+                        match t.holds(*b) {
+                            Ok(h) => *x = Some(h),
+                            Err(()) => fail.lane(i),
                         }
                     }
                 }

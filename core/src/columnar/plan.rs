@@ -130,6 +130,15 @@ pub(crate) enum Op {
     Materialize { a: Reg, dst: Reg },
     /// A comparison of numbers (or a quotient with a number), dates or truth values.
     Cmp { op: CmpOp, a: Reg, b: Reg, dst: Reg },
+    /// `age(date) OP n` with `n` fixed and `OP` an ordering (`<`, `<=`, `>`, `>=`): one pass over
+    /// the dates against the birthdate where the comparison turns (`super::builtins::AgeTest`),
+    /// without a register of ages.
+    AgeCmp {
+        op: CmpOp,
+        date: Reg,
+        n: Fixed,
+        dst: Reg,
+    },
     /// `min(…)` (`less`) or `max(…)`.
     MinMax {
         less: bool,
