@@ -204,18 +204,52 @@ pub(super) fn prefix_sum(out: &mut Vec<u64>, values: impl Iterator<Item = u64>) 
     }));
 }
 
-pub(super) fn kleene_and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
-    match (a, b) {
-        (Some(false), _) | (_, Some(false)) => Some(false),
-        (Some(true), Some(true)) => Some(true),
-        _ => None,
+/// A truth value as an index (false, true, unknown).
+#[inline]
+fn code(x: Option<bool>) -> usize {
+    match x {
+        Some(false) => 0,
+        Some(true) => 1,
+        None => 2,
     }
 }
 
+const F: Option<bool> = Some(false);
+const T: Option<bool> = Some(true);
+const U: Option<bool> = None;
+
+/// Kleene `and` and `or` as tables, indexed by both operands' codes: looked up, not branched
+/// on (truth values across units are as good as random to the processor).
+const AND: [Option<bool>; 9] = [F, F, F, F, T, U, F, U, U];
+const OR: [Option<bool>; 9] = [F, T, U, T, T, T, U, T, U];
+
+#[inline]
+pub(super) fn kleene_and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    AND.get(code(a) * 3 + code(b)).copied().flatten()
+}
+
+#[inline]
 pub(super) fn kleene_or(a: Option<bool>, b: Option<bool>) -> Option<bool> {
-    match (a, b) {
-        (Some(true), _) | (_, Some(true)) => Some(true),
-        (Some(false), Some(false)) => Some(false),
-        _ => None,
+    OR.get(code(a) * 3 + code(b)).copied().flatten()
+}
+
+#[cfg(test)]
+#[test]
+fn the_kleene_tables_are_kleene_logic() {
+    let all = [F, T, U];
+    for a in all {
+        for b in all {
+            let and = match (a, b) {
+                (Some(false), _) | (_, Some(false)) => F,
+                (Some(true), Some(true)) => T,
+                _ => U,
+            };
+            let or = match (a, b) {
+                (Some(true), _) | (_, Some(true)) => T,
+                (Some(false), Some(false)) => F,
+                _ => U,
+            };
+            assert_eq!((kleene_and(a, b), kleene_or(a, b)), (and, or), "{a:?} {b:?}");
+        }
     }
 }
