@@ -14,6 +14,7 @@
 #    core); then three runs of `entitle run` on the same population generated as Parquet; wall
 #    time, CPU time and peak memory from /usr/bin/time, the medians, and their ratios to the floor.
 #
+# Built with the `dist` profile (release with fat LTO; BENCH_PROFILE=release for the plain one).
 # Results are appended to $BENCH_DIR/results.txt (BENCH_DIR defaults to /tmp/entitle-bench); BENCHMARKS.md
 # records them with the machine's load at the time. Each size's outputs are removed once compared
 # (0.7 GB per million households); the registries are kept for the next run. BENCH_CRITERION=0 skips step 1 (to add a
@@ -33,15 +34,18 @@ say() { printf '%s\n' "$*" | tee -a "$RESULTS"; }
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install -y time)" >&2; exit 1; }
 say "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; load: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%FT%TZ)"
 
-say "== build"
-cargo build --release -q -p entitle-cli --bin entitle -p entitle-bench --bin floor_csv
+# Everything is built with the `dist` profile (Cargo.toml: release with fat LTO), the floor too;
+# BENCH_PROFILE=release measures the plain release build instead.
+PROFILE="${BENCH_PROFILE:-dist}"
+say "== build (profile $PROFILE)"
+cargo build --profile "$PROFILE" -q -p entitle-cli --bin entitle -p entitle-bench --bin floor_csv
 TARGET="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
-ENTITLE="$TARGET/release/entitle"
-FLOOR="$TARGET/release/floor_csv"
+ENTITLE="$TARGET/$PROFILE/entitle"
+FLOOR="$TARGET/$PROFILE/floor_csv"
 
 if [ "${BENCH_CRITERION:-1}" != 0 ]; then
-  say "== criterion: cargo bench -p entitle-bench --bench engines"
-  cargo bench -q -p entitle-bench --bench engines 2>&1 | tee "$BENCH_DIR/criterion.txt" | grep -E '^[a-z].*/|time:|thrpt:' | tee -a "$RESULTS"
+  say "== criterion: cargo bench --profile $PROFILE -p entitle-bench --bench engines"
+  cargo bench -q --profile "$PROFILE" -p entitle-bench --bench engines 2>&1 | tee "$BENCH_DIR/criterion.txt" | grep -E '^[a-z].*/|time:|thrpt:' | tee -a "$RESULTS"
 fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
