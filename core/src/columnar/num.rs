@@ -245,16 +245,9 @@ fn fraction(r: Ratio) -> Option<(i128, i128)> {
     })
 }
 
-/// Digits of the whole part of `n / d` (at least 1).
-fn whole_digits(n: i128, d: i128) -> u32 {
-    let q = (n / d).unsigned_abs();
-    let mut k = 1;
-    let mut t = q;
-    while t >= 10 {
-        t /= 10;
-        k += 1;
-    }
-    k
+/// Digits of the whole number `q` (at least 1).
+fn digits(q: i128) -> u32 {
+    q.unsigned_abs().checked_ilog10().map_or(1, |l| l + 1)
 }
 
 /// rust_decimal keeps at least this many significant digits of a quotient (28 or 29 when it can;
@@ -340,23 +333,28 @@ pub(crate) fn round_to(x: Fx, step: Fx, mode: RoundingMode) -> Option<Fx> {
     if x.m < 0 || step.m <= 0 {
         return None;
     }
-    let step_dec = step.to_dec();
-    // Powers of ten (0.01, 1) round to decimal places, as ops::round_to does.
-    if step_dec.mantissa() == 1 || step_dec.normalize().mantissa() == 1 {
-        let n = step_dec.normalize();
-        if n.scale() > 0 || n == Decimal::ONE {
-            return round_dp(x, u8::try_from(n.scale()).ok()?, mode);
+    // Powers of ten up to one (0.01, 0.1, 1) round to decimal places, as ops::round_to does:
+    // the step is 10^k / 10^s with k <= s.
+    if let Some(k) = P64.iter().position(|p| *p == step.m) {
+        if let Some(dp) = step.s().checked_sub(u8::try_from(k).ok()?) {
+            return round_dp(x, dp, mode);
         }
     }
-    // Otherwise: the quotient x / step rounded to a whole number, times step.
+    // Otherwise: the quotient x / step rounded to a whole number, times step (in 64 bits when
+    // both fit: a 128-bit division is a call to the runtime, a 64-bit one an instruction).
     let (n, d) = fraction(Ratio::new(x, step)?)?;
-    let q = n / d;
-    let r = n % d;
+    let (q, r) = match (i64::try_from(n), i64::try_from(d)) {
+        (Ok(n), Ok(d)) => (
+            i128::from(n.checked_div(d)?),
+            i128::from(n.checked_rem(d)?),
+        ),
+        _ => (n / d, n % d),
+    };
     let k = round_quotient(q, r, d, mode)?;
     if r != 0 {
         // rust_decimal rounds the quotient before rounding it to a whole number: only safe when
         // the exact quotient is far enough from the next boundary (a half, or a whole number).
-        let spread = d.checked_mul(2)?.checked_mul(p128(whole_digits(n, d))?)?;
+        let spread = d.checked_mul(2)?.checked_mul(p128(digits(q))?)?;
         if spread >= p128(QUOTIENT_DIGITS)? {
             return None;
         }
