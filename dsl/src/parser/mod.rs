@@ -518,6 +518,19 @@ fn run<'i>(
 ) -> Option<Pair<'i, Rule>> {
     match EntitleParser::parse(rule, line.text) {
         Ok(mut pairs) => pairs.next(),
+        // pest's own guards (its stack, and a budget of parser calls when the host sets one):
+        // the line nests too deep for the parser, whatever its brackets count.
+        Err(pest::error::Error {
+            variant: pest::error::ErrorVariant::CustomError { .. },
+            ..
+        }) => {
+            ctx.diags.push(
+                Diagnostic::new(codes::NESTING_TOO_DEEP, ctx.word_span(line))
+                    .arg("limit", ctx.limits.max_nesting)
+                    .with_help("E0003.help"),
+            );
+            None
+        }
         Err(e) => {
             ctx.diags
                 .push(pest_errors::to_diagnostic(&e, line, ctx.index));
