@@ -249,7 +249,11 @@ fn the_kleene_tables_are_kleene_logic() {
                 (Some(false), Some(false)) => F,
                 _ => U,
             };
-            assert_eq!((kleene_and(a, b), kleene_or(a, b)), (and, or), "{a:?} {b:?}");
+            assert_eq!(
+                (kleene_and(a, b), kleene_or(a, b)),
+                (and, or),
+                "{a:?} {b:?}"
+            );
         }
     }
 }

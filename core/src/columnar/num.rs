@@ -344,10 +344,7 @@ pub(crate) fn round_to(x: Fx, step: Fx, mode: RoundingMode) -> Option<Fx> {
     // both fit: a 128-bit division is a call to the runtime, a 64-bit one an instruction).
     let (n, d) = fraction(Ratio::new(x, step)?)?;
     let (q, r) = match (i64::try_from(n), i64::try_from(d)) {
-        (Ok(n), Ok(d)) => (
-            i128::from(n.checked_div(d)?),
-            i128::from(n.checked_rem(d)?),
-        ),
+        (Ok(n), Ok(d)) => (i128::from(n.checked_div(d)?), i128::from(n.checked_rem(d)?)),
         _ => (n / d, n % d),
     };
     let k = round_quotient(q, r, d, mode)?;
