@@ -41,7 +41,7 @@ pub(crate) fn evaluate(
     let kept = ROOM
         .with(|r| r.borrow_mut().take())
         .filter(|r| std::ptr::eq(r.program.as_ptr(), Arc::as_ptr(inner)));
-    let (mut builder, part) = match kept {
+    let (mut builder, mut part) = match kept {
         Some(r) => (
             BatchBuilder::reuse(Arc::clone(&inner.layout), r.batch),
             r.part.cleared(),
@@ -53,7 +53,6 @@ pub(crate) fn evaluate(
     };
     builder.add_unit(unit);
     let batch = builder.finish();
-    let mut part = part;
     {
         let params = program.params_at(as_of);
         let mut st = State::new(inner);

@@ -90,11 +90,7 @@ pub(crate) fn ceil(x: Decimal) -> Decimal {
 /// Whole years from `from` to `to` (the anniversary is reached on or after the same month and day).
 #[inline]
 pub(crate) fn whole_years(from: NaiveDate, to: NaiveDate) -> i64 {
-    let mut y = i64::from(to.year()) - i64::from(from.year());
-    if month_day(to) < month_day(from) {
-        y -= 1;
-    }
-    y
+    AgeAt::new(to).years_since(from)
 }
 
 /// A date's month and day as one number ordered as `(month, day)` is: its day of the year in a
@@ -138,13 +134,20 @@ impl AgeAt {
         }
     }
 
-    /// Age in whole years, as [`whole_years`]; a birth after the as-of date is an error.
+    /// Age in whole years; a birth after the as-of date is an error.
     #[inline(always)]
     pub(crate) fn of(self, birth: NaiveDate) -> Result<i64, OpError> {
         if birth > self.as_of {
             return Err(OpError::FutureDate);
         }
-        Ok(self.year - i64::from(birth.year()) - i64::from(self.month_day < month_day(birth)))
+        Ok(self.years_since(birth))
+    }
+
+    /// Whole years from `from` to the as-of date (the anniversary is reached on or after the
+    /// same month and day).
+    #[inline(always)]
+    fn years_since(self, from: NaiveDate) -> i64 {
+        self.year - i64::from(from.year()) - i64::from(self.month_day < month_day(from))
     }
 }
 

@@ -11,7 +11,7 @@ use crate::batch::{Batch, Column};
 use crate::eval::results::{BatchResult, UnitStatus};
 use crate::program::Program;
 use crate::result::{Outcome, Truth};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use entitle_dsl::ast::{RuleKind, Scope};
 use entitle_dsl::run::DedupCriterion;
 use entitle_dsl::{Type, Value};
@@ -321,14 +321,9 @@ fn unit_field(layout: &crate::batch::Layout, name: &str) -> Option<Field> {
 
 /// Whole years from `birth` to `as_of` (the language's `age`); `None` for a date after `as_of`.
 fn whole_years(birth: NaiveDate, as_of: NaiveDate) -> Option<u32> {
-    if birth > as_of {
-        return None;
-    }
-    let mut years = as_of.year() - birth.year();
-    if (as_of.month(), as_of.day()) < (birth.month(), birth.day()) {
-        years -= 1;
-    }
-    u32::try_from(years).ok()
+    crate::eval::ops::age(birth, as_of)
+        .ok()
+        .and_then(|y| u32::try_from(y).ok())
 }
 
 /// The normalised form of one value for deduplication: case, spaces and the punctuation `-./()` are
