@@ -18,6 +18,24 @@ fn explained_value(v: &Json) -> String {
     }
 }
 
+/// Each value `want` names, against the value of that name in the explanation's `entry`.
+fn compare_values(entry: &Json, want: &Json, what: &str, diffs: &mut Vec<String>) {
+    let empty = serde_json::Map::new();
+    for (name, wv) in want.as_object().unwrap_or(&empty) {
+        let g = entry
+            .get("values")
+            .and_then(Json::as_array)
+            .and_then(|a| {
+                a.iter()
+                    .find(|v| v.get("name").and_then(Json::as_str) == Some(name))
+            })
+            .map(explained_value);
+        if g.as_deref() != wv.as_str() {
+            diffs.push(format!("explanation {what} {name}: want {wv}, got {g:?}"));
+        }
+    }
+}
+
 pub(crate) fn compare_explanation(got: Option<&Json>, want: &Json) -> Vec<String> {
     let mut diffs = Vec::new();
     let Some(got) = got else {
@@ -38,21 +56,7 @@ pub(crate) fn compare_explanation(got: Option<&Json>, want: &Json) -> Vec<String
                 diffs.push(format!("explanation {section} {id}: missing"));
                 continue;
             };
-            for (name, wv) in values.as_object().unwrap_or(&empty) {
-                let g = entry
-                    .get("values")
-                    .and_then(Json::as_array)
-                    .and_then(|a| {
-                        a.iter()
-                            .find(|v| v.get("name").and_then(Json::as_str) == Some(name))
-                    })
-                    .map(explained_value);
-                if g.as_deref() != wv.as_str() {
-                    diffs.push(format!(
-                        "explanation {section} {id} {name}: want {wv}, got {g:?}"
-                    ));
-                }
-            }
+            compare_values(entry, values, &format!("{section} {id}"), &mut diffs);
         }
     }
     for (key, values) in want
@@ -78,21 +82,7 @@ pub(crate) fn compare_explanation(got: Option<&Json>, want: &Json) -> Vec<String
             diffs.push(format!("explanation scores {key}: missing"));
             continue;
         };
-        for (name, wv) in values.as_object().unwrap_or(&empty) {
-            let g = entry
-                .get("values")
-                .and_then(Json::as_array)
-                .and_then(|a| {
-                    a.iter()
-                        .find(|v| v.get("name").and_then(Json::as_str) == Some(name))
-                })
-                .map(explained_value);
-            if g.as_deref() != wv.as_str() {
-                diffs.push(format!(
-                    "explanation scores {key} {name}: want {wv}, got {g:?}"
-                ));
-            }
-        }
+        compare_values(entry, values, &format!("scores {key}"), &mut diffs);
     }
     if let Some(adj) = want.get("adjustments") {
         let g: Vec<String> = got
