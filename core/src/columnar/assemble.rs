@@ -2,7 +2,7 @@
 //! fixed point exactly as `crate::eval::entitlement` computes it in decimals, then written into
 //! the chunk's result columns, with the interpreter's results for the units it decides.
 
-use super::exec::{kleene_and, kleene_or, Workspace};
+use super::exec::Workspace;
 use super::lanes::{bools, nums, Col};
 use super::num::{self, Fx};
 use super::plan::Plan;
@@ -36,8 +36,8 @@ pub(crate) struct Scratch {
     status: Vec<Option<UnitStatus>>,
     truths: Vec<Truth>,
     scores: Vec<Option<Decimal>>,
-    /// Per unit: the rules combined so far.
-    selected: Vec<Option<bool>>,
+    /// Per unit: the rules combined so far, as a rank (`rank`).
+    selected: Vec<u8>,
     /// Per eligible unit: its entitlement row in the chunk's output, and its cash total.
     row: Vec<u32>,
     total: Vec<Fx>,
@@ -92,6 +92,20 @@ impl Regs<'_> {
     }
 }
 
+const RANK_FALSE: u8 = 0;
+const RANK_UNKNOWN: u8 = 1;
+const RANK_TRUE: u8 = 2;
+
+/// A truth value's rank in Kleene logic: false < unknown < true.
+#[inline]
+fn rank(x: Option<bool>) -> u8 {
+    match x {
+        Some(false) => RANK_FALSE,
+        None => RANK_UNKNOWN,
+        Some(true) => RANK_TRUE,
+    }
+}
+
 /// Decides each unit of the chunk that nothing sent to the interpreter: rules, then the
 /// entitlement of eligible units. Undetermined units go to the interpreter (it lists what is
 /// missing).
@@ -120,26 +134,41 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize, o
     let cols = &ws.cols;
     // The rules combine as the interpreter combines them (see `crate::eval`), a rule at a time
     // over the whole chunk: each rule's lanes are read as one slice.
+    // Truth values as ranks (false 0, unknown 1, true 2): Kleene `and` is the smaller, `or` the
+    // larger, `not` the mirror, so the combining loop is plain byte arithmetic the compiler
+    // vectorises; the truths are written in a loop of their own.
     s.selected.clear();
-    s.selected.resize(n, Some(true));
+    s.selected.resize(n, RANK_TRUE);
     for (j, (rule, r)) in ir.rules.iter().zip(&plan.rules).enumerate() {
+        // A rule's lanes are as many as the units (the compiler's registers); any missing
+        // would read as unknown.
         let lanes = bools(cols, *r);
-        let union = rule.kind == RuleKind::When && rule.union;
-        let unless = rule.kind == RuleKind::Unless;
-        // A rule's lanes are as many as the units (the compiler's registers); any missing would
-        // read as unknown.
+        let lanes = lanes.get(..n).unwrap_or(lanes);
+        let sel = s.selected.get_mut(..lanes.len()).unwrap_or(&mut []);
+        if rule.kind == RuleKind::When && rule.union {
+            sel.iter_mut()
+                .zip(lanes)
+                .for_each(|(a, b)| *a = (*a).max(rank(*b)));
+        } else if rule.kind == RuleKind::Unless {
+            sel.iter_mut()
+                .zip(lanes)
+                .for_each(|(a, b)| *a = (*a).min(RANK_TRUE - rank(*b)));
+        } else {
+            sel.iter_mut()
+                .zip(lanes)
+                .for_each(|(a, b)| *a = (*a).min(rank(*b)));
+        }
+        if let Some(rest) = s.selected.get_mut(lanes.len()..) {
+            rest.iter_mut().for_each(|a| {
+                *a = if rule.kind == RuleKind::When && rule.union {
+                    (*a).max(RANK_UNKNOWN)
+                } else {
+                    (*a).min(RANK_UNKNOWN)
+                }
+            });
+        }
         let lanes = lanes.iter().copied().chain(std::iter::repeat(None));
-        for ((sel, truths), holds) in s
-            .selected
-            .iter_mut()
-            .zip(s.truths.chunks_exact_mut(n_rules.max(1)))
-            .zip(lanes)
-        {
-            *sel = if union {
-                kleene_or(*sel, holds)
-            } else {
-                kleene_and(*sel, if unless { holds.map(|h| !h) } else { holds })
-            };
+        for (truths, holds) in s.truths.chunks_exact_mut(n_rules.max(1)).zip(lanes) {
             if let Some(t) = truths.get_mut(j) {
                 *t = match holds {
                     Some(true) => Truth::Met,
@@ -150,7 +179,7 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize, o
         }
     }
     // At most one entitlement row per unit the rules select.
-    let selected = s.selected.iter().filter(|x| **x == Some(true)).count();
+    let selected = s.selected.iter().filter(|x| **x == RANK_TRUE).count();
     out.reserve_entitlements(selected, n_items, n_uom);
     for u in 0..n {
         if ws.err.get(u).copied().unwrap_or(true) {
@@ -180,21 +209,18 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize, o
         if !scores_ok {
             continue;
         }
-        let status = match s.selected.get(u).copied().flatten() {
-            Some(false) => Some(UnitStatus::NotEligible),
-            None => None,
-            Some(true) => {
+        let status = match s.selected.get(u).copied().unwrap_or(RANK_UNKNOWN) {
+            RANK_FALSE => Some(UnitStatus::NotEligible),
+            RANK_TRUE => {
                 // The entitlement row goes straight into the chunk's output (a unit's row is
                 // found through its index, so rows need not follow the units' order; a unit
                 // that the fallback decides after all leaves its row unused).
                 let items_start = out.items.len();
-                out.items.resize(items_start + n_items, ItemSlot::default());
-                let items = out.items.get_mut(items_start..).unwrap_or(&mut []);
                 let regs = Regs {
                     cols,
                     uniform: &ws.uniform,
                 };
-                match entitlement(plan, inner, regs, u, items, &mut s.in_kind) {
+                match entitlement(plan, inner, regs, u, &mut out.items, &mut s.in_kind) {
                     Some(c) => {
                         let row = u32::try_from(out.cash.len()).unwrap_or(u32::MAX);
                         out.in_kind.extend(s.in_kind.iter().map(|q| q.to_dec()));
@@ -227,6 +253,7 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize, o
                     }
                 }
             }
+            _ => None,
         };
         if let Some(st) = s.status.get_mut(u) {
             *st = status;
@@ -234,8 +261,9 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize, o
     }
 }
 
-/// The entitlement of an eligible unit, as `crate::eval::entitlement` computes it; `None` when it
-/// is open (missing data) or leaves fixed point.
+/// The entitlement of an eligible unit, as `crate::eval::entitlement` computes it, its item slots
+/// pushed onto `items` (each written once); `None` when it is open (missing data) or leaves fixed
+/// point, and then the caller removes what was pushed.
 // Called once per chunk: kept out of line so that profiles show where a chunk's time goes.
 #[inline(never)]
 fn entitlement(
@@ -243,25 +271,24 @@ fn entitlement(
     inner: &Inner,
     regs: Regs<'_>,
     u: usize,
-    items: &mut [ItemSlot],
+    items: &mut Vec<ItemSlot>,
     in_kind: &mut [Fx],
 ) -> Option<FxCash> {
     let mut cash_sum = Fx::ZERO;
     let mut matched = false;
     in_kind.fill(Fx::ZERO);
-    for (idx, ((item, item_regs), out)) in inner
+    for (idx, (item, item_regs)) in inner
         .ir
         .entitlement
         .items
         .iter()
         .zip(&plan.items)
-        .zip(items.iter_mut())
         .enumerate()
     {
         let mut slot = ItemSlot::default();
         if plan.first_match && matched {
             slot.superseded = true;
-            *out = slot;
+            items.push(slot);
             continue;
         }
         let cond = match item_regs.cond {
@@ -313,7 +340,7 @@ fn entitlement(
                 }
             }
         }
-        *out = slot;
+        items.push(slot);
     }
     let mut cash = FxCash {
         items_total: cash_sum,
