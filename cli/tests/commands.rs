@@ -317,6 +317,93 @@ fn pay_exports_a_run_with_payees_from_the_registry() {
     assert!(r.stderr.contains("swift"), "{}", r.stderr);
 }
 
+/// `entitle pay` over a cycle's directory pays the approved allocations: after a proportional
+/// budget (allocations below the decided cash) and against a fund (some left pending).
+#[test]
+fn pay_exports_the_approved_allocations_of_a_cycle() {
+    let dir = tempfile::tempdir().unwrap();
+    let cycle = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let mut args = vec![
+            "cycle",
+            CHILD_GRANT,
+            "--registry",
+            "examples/registry",
+            "--as-of",
+            "2026-03-01",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let r = ran(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        out
+    };
+    let pay = |run: &std::path::Path, name: &str| {
+        let out = dir.path().join(name);
+        let r = ran(&[
+            "pay",
+            run.to_str().unwrap(),
+            "--format",
+            "g2p-connect",
+            "--payer",
+            "examples/payer.toml",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let manifest: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join("g2p-connect-manifest.json")).unwrap(),
+        )
+        .unwrap();
+        manifest
+    };
+    let dec =
+        |v: &serde_json::Value| -> rust_decimal::Decimal { v.as_str().unwrap().parse().unwrap() };
+    // Every selected entitlement reduced to fit the budget, then approved.
+    let run = cycle(
+        "proportional",
+        &[
+            "--budget",
+            "1000000",
+            "--budget-mode",
+            "proportional",
+            "--auto-approve",
+        ],
+    );
+    let totals = &summary(&run)["totals"];
+    assert!(
+        dec(&totals["allocated"]) < dec(&totals["requested"]),
+        "{totals}"
+    );
+    let m = pay(&run, "pay-proportional");
+    assert_eq!(m["counts"]["payable"], totals["approved_units"]);
+    assert_eq!(m["counts"]["unit_errors"], totals["errors"]);
+    // What is paid (exported and set aside as exceptions) is what the cycle approved, not the cash
+    // the program decided.
+    assert_eq!(dec(&m["totals"]["payable"]), dec(&totals["approved"]));
+    assert_eq!(
+        dec(&m["totals"]["exported"]) + dec(&m["totals"]["exceptions"]),
+        dec(&totals["approved"])
+    );
+    // Against a fund: the pending entitlements are not paid.
+    let run = cycle("fund", &["--fund", "20000"]);
+    let totals = &summary(&run)["totals"];
+    assert_eq!(totals["approved_units"], 7);
+    assert!(totals["pending_units"].as_u64().unwrap() > 0);
+    let m = pay(&run, "pay-fund");
+    assert_eq!(m["counts"]["payable"], 7);
+    assert_eq!(dec(&m["totals"]["payable"]), dec(&totals["approved"]));
+    let units = m["counts"]["units"].as_u64().unwrap();
+    assert_eq!(units, totals["units"].as_u64().unwrap());
+    assert_eq!(
+        m["counts"]["payable"].as_u64().unwrap()
+            + m["counts"]["not_payable"].as_u64().unwrap()
+            + m["counts"]["unit_errors"].as_u64().unwrap(),
+        units
+    );
+}
+
 #[test]
 fn generate_is_deterministic() {
     let dir = tempfile::tempdir().unwrap();

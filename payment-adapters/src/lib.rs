@@ -5,7 +5,8 @@
 //! ISO 20022 `pain.001.001.03` and `.09`, and Mojaloop SDK `bulkTransactions`. Each export:
 //!
 //! - reads `decisions.jsonl` and `summary.json` from a run directory ([`read_run`]): eligible units
-//!   with a positive net cash amount are payable;
+//!   with a positive net cash amount are payable; or `run.jsonl` from a cycle directory: units
+//!   whose allocation was approved and is above zero are payable, for the allocated amount;
 //! - finds each unit's payee in an account-mapper file or a map from the caller ([`Payee`]); a unit
 //!   without a usable payee goes to `<format>-exceptions.csv`, never silently out of the batch;
 //! - derives every reference from the program's content hash, the cycle and the unit ([`refs`]), so
@@ -62,6 +63,7 @@
 pub mod address;
 pub mod amount;
 pub mod config;
+mod cycle;
 pub mod error;
 pub mod format;
 mod formats;

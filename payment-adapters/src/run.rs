@@ -1,4 +1,5 @@
-//! Reading a run directory written by `entitle run`: `summary.json` and `decisions.jsonl`.
+//! Reading a run directory written by `entitle run`: `summary.json` and `decisions.jsonl`; or one
+//! written by `entitle cycle` (`summary.json` and `run.jsonl`, read by [`crate::cycle`]).
 //!
 //! Records are read leniently (unknown fields are ignored; amounts may be strings or numbers) but
 //! nothing is dropped silently: every line is a payable entitlement, a counted non-payable
@@ -12,7 +13,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The program that made the decisions.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -64,6 +65,63 @@ struct Summary {
     as_of: Option<String>,
     #[serde(default)]
     registry: Option<Value>,
+    /// Written by `entitle cycle`: the program's currency.
+    #[serde(default)]
+    currency: Option<String>,
+    /// Written by `entitle cycle`: whether the program has a transfer fee.
+    #[serde(default)]
+    transfer_fee: Option<bool>,
+}
+
+/// What a run's `summary.json` says, checked.
+pub(crate) struct SummaryInfo {
+    pub(crate) program: ProgramRef,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) registry: Option<String>,
+    pub(crate) currency: Option<String>,
+    pub(crate) transfer_fee: Option<bool>,
+}
+
+pub(crate) fn invalid(path: &Path, line: Option<usize>, message: String) -> PaymentError {
+    PaymentError::InvalidRun {
+        path: path.to_path_buf(),
+        line,
+        message,
+    }
+}
+
+/// Reads and checks `RUN_DIR/summary.json`.
+pub(crate) fn read_summary(run_dir: &Path) -> Result<SummaryInfo, PaymentError> {
+    let summary_path = run_dir.join("summary.json");
+    let text = std::fs::read_to_string(&summary_path)
+        .map_err(|e| PaymentError::io("read", &summary_path, e))?;
+    let summary: Summary = serde_json::from_str(&text)
+        .map_err(|e| invalid(&summary_path, None, format!("not the expected JSON: {e}")))?;
+    let program = summary
+        .program
+        .ok_or_else(|| invalid(&summary_path, None, "no `program` object".into()))?;
+    let as_of_text = summary
+        .as_of
+        .ok_or_else(|| invalid(&summary_path, None, "no `as_of` date".into()))?;
+    let as_of = NaiveDate::parse_from_str(&as_of_text, "%Y-%m-%d").map_err(|_| {
+        invalid(
+            &summary_path,
+            None,
+            format!("`as_of` {as_of_text:?} is not a YYYY-MM-DD date"),
+        )
+    })?;
+    let registry = match summary.registry {
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    };
+    Ok(SummaryInfo {
+        program,
+        as_of,
+        registry,
+        currency: summary.currency,
+        transfer_fee: summary.transfer_fee,
+    })
 }
 
 #[derive(Deserialize)]
@@ -87,7 +145,9 @@ struct RawCash {
     net: Option<Value>,
 }
 
-/// Reads `RUN_DIR/summary.json` and `RUN_DIR/decisions.jsonl`.
+/// Reads `RUN_DIR/summary.json` and `RUN_DIR/decisions.jsonl`; for a directory written by
+/// `entitle cycle` (a `run.jsonl` and no `decisions.jsonl`), the approved allocations
+/// (see [`crate::cycle`]).
 ///
 /// # Errors
 /// [`PaymentError::Io`] (P0001) for unreadable files; [`PaymentError::InvalidRun`] (P0002) for a
@@ -95,36 +155,17 @@ struct RawCash {
 /// [`PaymentError::DuplicateUnit`] (P0015); [`PaymentError::ProgramMismatch`] (P0016);
 /// [`PaymentError::InvalidAmount`] (P0019) for an amount that is not a decimal or is negative.
 pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
-    let summary_path = run_dir.join("summary.json");
-    let text = std::fs::read_to_string(&summary_path)
-        .map_err(|e| PaymentError::io("read", &summary_path, e))?;
-    let invalid = |path: &PathBuf, line: Option<usize>, message: String| PaymentError::InvalidRun {
-        path: path.clone(),
-        line,
-        message,
-    };
-    let summary: Summary = serde_json::from_str(&text)
-        .map_err(|e| invalid(&summary_path, None, format!("not the expected JSON: {e}")))?;
-    let program = summary
-        .program
-        .ok_or_else(|| invalid(&summary_path, None, "no `program` object".into()))?;
-    let as_of_text = summary
-        .as_of
-        .ok_or_else(|| invalid(&summary_path, None, "no `as_of` date".into()))?;
-    let as_of = NaiveDate::parse_from_str(&as_of_text, "%Y-%m-%d").map_err(|_| {
-        invalid(
-            &summary_path,
-            None,
-            format!("`as_of` {as_of_text:?} is not a YYYY-MM-DD date"),
-        )
-    })?;
-    let registry = match summary.registry {
-        Some(Value::String(s)) => Some(s),
-        Some(Value::Null) | None => None,
-        Some(other) => Some(other.to_string()),
-    };
-
+    let summary = read_summary(run_dir)?;
     let path = run_dir.join("decisions.jsonl");
+    if !path.exists() && run_dir.join("run.jsonl").exists() {
+        return crate::cycle::read_cycle(run_dir, summary);
+    }
+    let SummaryInfo {
+        program,
+        as_of,
+        registry,
+        ..
+    } = summary;
     let file = std::fs::File::open(&path).map_err(|e| PaymentError::io("read", &path, e))?;
     let mut run = RunEntitlements {
         program,
@@ -234,7 +275,7 @@ pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
     Ok(run)
 }
 
-fn parse_amount(
+pub(crate) fn parse_amount(
     unit_id: &str,
     field: &'static str,
     value: &Value,

@@ -216,7 +216,15 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
             a.out.join(&sub)
         };
         let doc = write_cycle(
-            &dir, a.force, &program, &file.path, as_of, &collected, &outcome, &summary,
+            &dir,
+            a.force,
+            &program,
+            &file.path,
+            &crate::registry::shown(&a.registry.registry),
+            as_of,
+            &collected,
+            &outcome,
+            &summary,
         )?;
         for e in collected.row_errors.iter().take(5) {
             term::warning(&e.to_string());

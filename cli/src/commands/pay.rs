@@ -1,4 +1,5 @@
-//! `entitle pay`: a run's payable entitlements as disbursement files.
+//! `entitle pay`: a run's payable entitlements (or a cycle's approved allocations) as
+//! disbursement files.
 //!
 //! The export itself is [`entitle_payments::export_run`]; this command finds each unit's payee.
 //! Payees come from an account-mapper file (`--account-mapper`), or from the registry when the payer
@@ -33,8 +34,10 @@ use std::process::ExitCode;
 #[command(
     after_help = "Formats: g2p-connect, g2p-bridge, ph-ee, pain.001.001.03, pain.001.001.09, mojaloop.
 
-Reads RUN_DIR/summary.json and RUN_DIR/decisions.jsonl (written by `entitle run`); eligible units with
-a positive net amount are payable. Each payable unit needs a payee: from --account-mapper (a CSV
+Reads RUN_DIR/summary.json and RUN_DIR/decisions.jsonl (written by `entitle run`): eligible units with
+a positive net amount are payable. A directory written by `entitle cycle` (run.jsonl) pays what the
+cycle approved: units whose allocation is approved and above zero, for the allocated amount (a cycle
+of a program with a transfer fee is refused: its allocations are before the fee). Each payable unit needs a payee: from --account-mapper (a CSV
 with unit_id,financial_address,name,…), or from a registry column when PAYER.toml has a [payees]
 table (`column = \"account\"`, `kind = \"head\"`: a household is paid through its head). Units without
 a usable payee go to the exceptions file, never silently out of the batch. Nothing is written unless
@@ -44,7 +47,7 @@ Example:
   entitle pay out/child_grant --format g2p-connect --payer examples/payer.toml --out out/payments"
 )]
 pub struct Args {
-    /// A directory written by `entitle run`.
+    /// A directory written by `entitle run`, or by `entitle cycle`.
     pub run_dir: PathBuf,
     /// The disbursement format.
     #[arg(long, value_name = "FORMAT")]

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use entitle_core::run_model::summary::Summary;
 use entitle_core::run_model::{RunOutcome, UnitRun};
 use entitle_core::Program;
+use entitle_dsl::ast::Target;
 use rust_decimal::Decimal;
 use serde_json::{json, Value as Json};
 use std::path::Path;
@@ -87,6 +88,7 @@ pub(super) fn write_cycle(
     force: bool,
     program: &Program,
     program_file: &str,
+    registry_path: &str,
     as_of: NaiveDate,
     c: &Collected,
     outcome: &RunOutcome,
@@ -105,6 +107,24 @@ pub(super) fn write_cycle(
         csv_error(&mut errors, e);
     }
     let mut m = header_json(program, program_file, as_of, c);
+    // What `entitle pay` needs to pay the approved allocations: where payees are found, in
+    // which currency the amounts are, and whether they are before a transfer fee.
+    m.insert("registry_path".into(), json!(registry_path));
+    m.insert(
+        "target".into(),
+        json!(match program.target() {
+            Target::Household => "household",
+            Target::Individual => "individual",
+        }),
+    );
+    m.insert(
+        "currency".into(),
+        json!(program.currency().map(|c| c.code().to_string())),
+    );
+    m.insert(
+        "transfer_fee".into(),
+        json!(program.ir().entitlement.fee.is_some()),
+    );
     m.insert(
         "totals".into(),
         serde_json::to_value(&outcome.totals).unwrap_or(Json::Null),
