@@ -9,12 +9,13 @@
 //! paid gross.
 
 use crate::error::PaymentError;
-use crate::run::{invalid, parse_amount, Entitlement, RunEntitlements, SummaryInfo};
+use crate::run::{
+    invalid, parse_amount, records, unit_of, Entitlement, RunEntitlements, SummaryInfo,
+};
 use entitle_dsl::Currency;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 #[derive(Deserialize)]
@@ -54,26 +55,9 @@ pub(crate) fn read_cycle(
     // has none.
     let mut currency: Option<Currency> = None;
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (index, line) in BufReader::new(file).lines().enumerate() {
-        let line_no = index.saturating_add(1);
-        let line = line.map_err(|e| PaymentError::io("read", &path, e))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let raw: RawUnitRun = serde_json::from_str(&line)
-            .map_err(|e| invalid(&path, Some(line_no), format!("not a JSON unit record: {e}")))?;
-        let unit_id = match raw.unit_id {
-            Some(Value::String(s)) if !s.is_empty() => s,
-            Some(Value::Number(n)) => n.to_string(),
-            _ => return Err(invalid(&path, Some(line_no), "no `unit_id`".into())),
-        };
-        if let Some(first) = seen.insert(unit_id.clone(), line_no) {
-            return Err(PaymentError::DuplicateUnit {
-                unit_id,
-                first_line: first,
-                second_line: line_no,
-            });
-        }
+    for record in records::<RawUnitRun>(file, &path, "a JSON unit record") {
+        let (line_no, raw) = record?;
+        let unit_id = unit_of(&path, line_no, raw.unit_id, &mut seen)?;
         run.units = run.units.saturating_add(1);
         match raw.decision.as_deref() {
             None => {

@@ -177,26 +177,9 @@ pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
         unit_errors: 0,
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (index, line) in BufReader::new(file).lines().enumerate() {
-        let line_no = index.saturating_add(1);
-        let line = line.map_err(|e| PaymentError::io("read", &path, e))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let raw: RawDecision = serde_json::from_str(&line)
-            .map_err(|e| invalid(&path, Some(line_no), format!("not a JSON decision: {e}")))?;
-        let unit_id = match raw.unit_id {
-            Some(Value::String(s)) if !s.is_empty() => s,
-            Some(Value::Number(n)) => n.to_string(),
-            _ => return Err(invalid(&path, Some(line_no), "no `unit_id`".into())),
-        };
-        if let Some(first) = seen.insert(unit_id.clone(), line_no) {
-            return Err(PaymentError::DuplicateUnit {
-                unit_id,
-                first_line: first,
-                second_line: line_no,
-            });
-        }
+    for record in records::<RawDecision>(file, &path, "a JSON decision") {
+        let (line_no, raw) = record?;
+        let unit_id = unit_of(&path, line_no, raw.unit_id, &mut seen)?;
         run.units = run.units.saturating_add(1);
         if let Some(hash) = raw.program.and_then(|p| p.hash) {
             if hash != run.program.hash {
@@ -273,6 +256,54 @@ pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
     }
     run.entitlements.sort_by(|a, b| a.unit_id.cmp(&b.unit_id));
     Ok(run)
+}
+
+/// The non-blank lines of a JSON Lines file, each parsed as `T`, with their 1-based numbers.
+pub(crate) fn records<'a, T: serde::de::DeserializeOwned>(
+    file: std::fs::File,
+    path: &'a Path,
+    what: &'a str,
+) -> impl Iterator<Item = Result<(usize, T), PaymentError>> + 'a {
+    BufReader::new(file)
+        .lines()
+        .enumerate()
+        .filter_map(move |(index, line)| {
+            let line_no = index.saturating_add(1);
+            let line = match line {
+                Ok(l) => l,
+                Err(e) => return Some(Err(PaymentError::io("read", path, e))),
+            };
+            if line.trim().is_empty() {
+                return None;
+            }
+            Some(
+                serde_json::from_str(&line)
+                    .map(|raw| (line_no, raw))
+                    .map_err(|e| invalid(path, Some(line_no), format!("not {what}: {e}"))),
+            )
+        })
+}
+
+/// A line's unit id, refused when missing or seen on an earlier line (paid twice otherwise).
+pub(crate) fn unit_of(
+    path: &Path,
+    line_no: usize,
+    raw: Option<Value>,
+    seen: &mut HashMap<String, usize>,
+) -> Result<String, PaymentError> {
+    let unit_id = match raw {
+        Some(Value::String(s)) if !s.is_empty() => s,
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return Err(invalid(path, Some(line_no), "no `unit_id`".into())),
+    };
+    if let Some(first) = seen.insert(unit_id.clone(), line_no) {
+        return Err(PaymentError::DuplicateUnit {
+            unit_id,
+            first_line: first,
+            second_line: line_no,
+        });
+    }
+    Ok(unit_id)
 }
 
 pub(crate) fn parse_amount(
