@@ -167,7 +167,7 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize, o
                 }
             });
         }
-        let lanes = lanes.iter().copied().chain(std::iter::repeat(None));
+        // Units past the rule's lanes keep the unknown every truth starts with.
         for (truths, holds) in s.truths.chunks_exact_mut(n_rules.max(1)).zip(lanes) {
             if let Some(t) = truths.get_mut(j) {
                 *t = match holds {
