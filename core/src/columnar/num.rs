@@ -342,10 +342,17 @@ pub(crate) fn round_to(x: Fx, step: Fx, mode: RoundingMode) -> Option<Fx> {
     }
     // Otherwise: the quotient x / step rounded to a whole number, times step (in 64 bits when
     // both fit: a 128-bit division is a call to the runtime, a 64-bit one an instruction).
-    let (n, d) = fraction(Ratio::new(x, step)?)?;
-    let (q, r) = match (i64::try_from(n), i64::try_from(d)) {
-        (Ok(n), Ok(d)) => (i128::from(n.checked_div(d)?), i128::from(n.checked_rem(d)?)),
-        _ => (n / d, n % d),
+    let s = x.s().max(step.s());
+    let (q, r, d) = match (x.at(s), step.at(s)) {
+        (Some(n), Some(d)) => (
+            i128::from(n.checked_div(d)?),
+            i128::from(n.checked_rem(d)?),
+            i128::from(d),
+        ),
+        _ => {
+            let (n, d) = fraction(Ratio::new(x, step)?)?;
+            (n / d, n % d, d)
+        }
     };
     let k = round_quotient(q, r, d, mode)?;
     if r != 0 {
@@ -475,6 +482,17 @@ mod tests {
             if step != Fx::int(3) {
                 prop_assert!(got.is_some());
             }
+        }
+
+        #[test]
+        fn rounding_any_amount_matches_rust_decimal(x in (0i64..i64::MAX, 0u8..29), step in 0usize..6, mode in 0usize..4) {
+            // Mantissas too wide to align in 64 bits take the 128-bit path; either answers as
+            // rust_decimal does, or not at all.
+            let x = Fx::new(x.0, x.1);
+            let steps = [Fx::int(10), Fx::int(5), Fx::new(5, 1), Fx::new(25, 3), Fx::int(3), Fx::new(7, 20)];
+            let modes = [RoundingMode::HalfUp, RoundingMode::HalfEven, RoundingMode::Down, RoundingMode::Up];
+            let (step, mode) = (steps[step], modes[mode]);
+            same(round_to(x, step, mode), ops::round_to(x.to_dec(), step.to_dec(), mode));
         }
     }
 }
