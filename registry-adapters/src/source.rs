@@ -44,6 +44,10 @@ pub struct Chunk {
     pub lines: Vec<u64>,
     /// Rows read in this chunk that yield no decision.
     pub errors: Vec<RowError>,
+    /// For each unit of `batch`, in order: how many of `errors` had been found when it was read
+    /// (its own rows' included). A unit's evaluation error belongs after those, so that a run
+    /// lists errors in the same order whatever the size of its chunks.
+    pub errors_through: Vec<usize>,
 }
 
 /// Running counts of what a source has read.

@@ -188,8 +188,35 @@ pub fn main(a: &Args) -> Result<ExitCode> {
 struct Part {
     csv: Vec<u8>,
     jsonl: Vec<u8>,
-    errors: Vec<RowError>,
+    /// Evaluation errors, with their unit's index in the chunk.
+    errors: Vec<(usize, RowError)>,
     stats: Stats,
+}
+
+/// A chunk's reading errors and its units' evaluation errors (in unit order) as one list in
+/// the order they would come one unit at a time: each unit's evaluation error after the errors
+/// found up to reading it. So `errors.csv` is the same whatever the chunk size.
+fn in_reading_order<'a>(
+    chunk: &'a Chunk,
+    evaluation: impl Iterator<Item = &'a (usize, RowError)>,
+) -> Vec<&'a RowError> {
+    let mut out = Vec::with_capacity(chunk.errors.len());
+    let mut taken = 0usize;
+    for (i, e) in evaluation {
+        let through = chunk
+            .errors_through
+            .get(*i)
+            .copied()
+            .unwrap_or(chunk.errors.len())
+            .min(chunk.errors.len());
+        if through > taken {
+            out.extend(chunk.errors.get(taken..through).unwrap_or(&[]));
+            taken = through;
+        }
+        out.push(e);
+    }
+    out.extend(chunk.errors.get(taken..).unwrap_or(&[]));
+    out
 }
 
 /// Writers of the three streamed outputs.
@@ -417,12 +444,15 @@ fn process(
                 }
                 Err(e) => {
                     let line = chunk.lines.get(i).copied().unwrap_or(0);
-                    part.errors.push(RowError::unit(
-                        unit_file,
-                        line,
-                        Some(&e.unit_id),
-                        e.code(),
-                        e.error.to_string(),
+                    part.errors.push((
+                        i,
+                        RowError::unit(
+                            unit_file,
+                            line,
+                            Some(&e.unit_id),
+                            e.code(),
+                            e.error.to_string(),
+                        ),
                     ));
                 }
             }
@@ -430,11 +460,7 @@ fn process(
     });
     let t2 = std::time::Instant::now();
     let mut errors = Vec::new();
-    for e in chunk
-        .errors
-        .iter()
-        .chain(parts.iter().flat_map(|p| p.errors.iter()))
-    {
+    for e in in_reading_order(chunk, parts.iter().flat_map(|p| p.errors.iter())) {
         stats.add_error(e);
         csv_error(&mut errors, e);
         if let Some(r) = &mut writers.recording {

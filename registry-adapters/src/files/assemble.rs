@@ -413,12 +413,18 @@ impl RegistrySource for FileSource {
         }
         let mut lines = Vec::with_capacity(if self.shape.is_some() { max_units } else { 0 });
         let mut errors = std::mem::take(&mut self.pending);
+        let mut errors_through = Vec::with_capacity(lines.capacity());
         let mut rows = 0usize;
         while rows < max_units {
+            let units = lines.len();
             if !self.next_unit(&mut builder, &mut lines, &mut errors)? {
                 self.finish_members(&mut errors)?;
                 self.done = true;
                 break;
+            }
+            // A call reads one unit row: into the batch, or into `errors`.
+            if lines.len() > units {
+                errors_through.push(errors.len());
             }
             rows += 1;
         }
@@ -433,6 +439,7 @@ impl RegistrySource for FileSource {
             batch,
             lines,
             errors,
+            errors_through,
         }))
     }
 
