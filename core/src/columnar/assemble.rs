@@ -320,9 +320,9 @@ fn entitlement(
                 };
                 slot.applied = true;
                 slot.amount = amount.to_dec();
-                slot.rate = Some(rate.to_dec());
-                slot.multiplier = m.map(Fx::to_dec);
-                slot.max_multiplier = mx.map(Fx::to_dec);
+                slot.set_rate(Some(rate.to_dec()));
+                slot.set_multiplier(m.map(Fx::to_dec));
+                slot.set_max_multiplier(mx.map(Fx::to_dec));
                 matched = true;
                 match item.kind {
                     ItemKind::Cash => cash_sum = num::add(cash_sum, amount)?,

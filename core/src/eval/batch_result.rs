@@ -226,10 +226,10 @@ impl<'b> BatchResult<'b> {
                             None
                         },
                         unit: it.unit.clone(),
-                        rate: s.rate.filter(|_| it.times.is_some()),
-                        multiplier: s.multiplier,
-                        max_multiplier: s.max_multiplier,
-                        value: s.value,
+                        rate: s.rate().filter(|_| it.times.is_some()),
+                        multiplier: s.multiplier(),
+                        max_multiplier: s.max_multiplier(),
+                        value: s.value(),
                     }),
             );
         }

@@ -84,10 +84,9 @@ impl<'a> Env<'a> {
                         if let Some(price) = &item.valued {
                             // The value of an in-kind item: its quantity times the price of one unit.
                             match self.eval(st, price, None)? {
-                                Val::Dec(p) => {
-                                    slot.value =
-                                        Some(ops::mul(amount, p).map_err(|e| self.fail(st, e))?)
-                                }
+                                Val::Dec(p) => slot.set_value(Some(
+                                    ops::mul(amount, p).map_err(|e| self.fail(st, e))?,
+                                )),
                                 _ => {
                                     open = true;
                                     or_into(&mut st.unit_missing, &st.missing);
@@ -96,9 +95,9 @@ impl<'a> Env<'a> {
                         }
                         slot.applied = true;
                         slot.amount = amount;
-                        slot.rate = Some(r);
-                        slot.multiplier = m;
-                        slot.max_multiplier = mx;
+                        slot.set_rate(Some(r));
+                        slot.set_multiplier(m);
+                        slot.set_max_multiplier(mx);
                         matched = true;
                         match item.kind {
                             ItemKind::Cash => {
