@@ -248,6 +248,26 @@ fn explain_gives_one_units_reasons() {
     );
 }
 
+/// `entitle pay RUN --format FORMAT --payer examples/payer.toml --out OUT`.
+fn pay(run: &std::path::Path, format: &str, out: &std::path::Path) -> Ran {
+    ran(&[
+        "pay",
+        run.to_str().unwrap(),
+        "--format",
+        format,
+        "--payer",
+        "examples/payer.toml",
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+/// The manifest `entitle pay` wrote into `out`.
+fn manifest(out: &std::path::Path, format: &str) -> serde_json::Value {
+    let path = out.join(format!("{format}-manifest.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 #[test]
 fn pay_exports_a_run_with_payees_from_the_registry() {
     let dir = tempfile::tempdir().unwrap();
@@ -255,21 +275,9 @@ fn pay_exports_a_run_with_payees_from_the_registry() {
     let r = run_child_grant("examples/registry", run.to_str().unwrap(), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let out = dir.path().join("pay");
-    let r = ran(&[
-        "pay",
-        run.to_str().unwrap(),
-        "--format",
-        "g2p-connect",
-        "--payer",
-        "examples/payer.toml",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let r = pay(&run, "g2p-connect", &out);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let manifest: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(out.join("g2p-connect-manifest.json")).unwrap(),
-    )
-    .unwrap();
+    let manifest = manifest(&out, "g2p-connect");
     let counts = &manifest["counts"];
     let payable = counts["payable"].as_u64().unwrap();
     assert_eq!(
@@ -288,31 +296,13 @@ fn pay_exports_a_run_with_payees_from_the_registry() {
     assert!(batch.contains("@mpesa"));
     // Again without --force: refused, nothing changed.
     let before = std::fs::read(out.join("g2p-connect-001.json")).unwrap();
-    let r = ran(&[
-        "pay",
-        run.to_str().unwrap(),
-        "--format",
-        "g2p-connect",
-        "--payer",
-        "examples/payer.toml",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let r = pay(&run, "g2p-connect", &out);
     assert_ne!(r.code, 0);
     assert_eq!(
         std::fs::read(out.join("g2p-connect-001.json")).unwrap(),
         before
     );
-    let r = ran(&[
-        "pay",
-        run.to_str().unwrap(),
-        "--format",
-        "swift",
-        "--payer",
-        "examples/payer.toml",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let r = pay(&run, "swift", &out);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("swift"), "{}", r.stderr);
 }
@@ -339,24 +329,11 @@ fn pay_exports_the_approved_allocations_of_a_cycle() {
         assert_eq!(r.code, 0, "{}", r.stderr);
         out
     };
-    let pay = |run: &std::path::Path, name: &str| {
+    let pay_into = |run: &std::path::Path, name: &str| {
         let out = dir.path().join(name);
-        let r = ran(&[
-            "pay",
-            run.to_str().unwrap(),
-            "--format",
-            "g2p-connect",
-            "--payer",
-            "examples/payer.toml",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let r = pay(run, "g2p-connect", &out);
         assert_eq!(r.code, 0, "{}", r.stderr);
-        let manifest: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(out.join("g2p-connect-manifest.json")).unwrap(),
-        )
-        .unwrap();
-        manifest
+        manifest(&out, "g2p-connect")
     };
     let dec =
         |v: &serde_json::Value| -> rust_decimal::Decimal { v.as_str().unwrap().parse().unwrap() };
@@ -376,7 +353,7 @@ fn pay_exports_the_approved_allocations_of_a_cycle() {
         dec(&totals["allocated"]) < dec(&totals["requested"]),
         "{totals}"
     );
-    let m = pay(&run, "pay-proportional");
+    let m = pay_into(&run, "pay-proportional");
     assert_eq!(m["counts"]["payable"], totals["approved_units"]);
     assert_eq!(m["counts"]["unit_errors"], totals["errors"]);
     // What is paid (exported and set aside as exceptions) is what the cycle approved, not the cash
@@ -391,7 +368,7 @@ fn pay_exports_the_approved_allocations_of_a_cycle() {
     let totals = &summary(&run)["totals"];
     assert_eq!(totals["approved_units"], 7);
     assert!(totals["pending_units"].as_u64().unwrap() > 0);
-    let m = pay(&run, "pay-fund");
+    let m = pay_into(&run, "pay-fund");
     assert_eq!(m["counts"]["payable"], 7);
     assert_eq!(dec(&m["totals"]["payable"]), dec(&totals["approved"]));
     let units = m["counts"]["units"].as_u64().unwrap();

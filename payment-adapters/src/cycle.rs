@@ -109,14 +109,7 @@ pub(crate) fn read_cycle(
                         "no `currency` for the allocated cash".into(),
                     )
                 })?;
-                let c = Currency::from_code(code).ok_or_else(|| {
-                    invalid(
-                        &summary_path,
-                        None,
-                        format!("unknown ISO 4217 currency {code:?}"),
-                    )
-                })?;
-                *currency.insert(c)
+                *currency.insert(crate::run::currency(&summary_path, None, code)?)
             }
         };
         run.entitlements.push(Entitlement {

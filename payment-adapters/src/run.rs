@@ -241,13 +241,7 @@ pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
         let code = cash
             .currency
             .ok_or_else(|| invalid(&path, Some(line_no), "`cash` has no `currency`".into()))?;
-        let currency = Currency::from_code(&code).ok_or_else(|| {
-            invalid(
-                &path,
-                Some(line_no),
-                format!("unknown ISO 4217 currency {code:?}"),
-            )
-        })?;
+        let currency = currency(&path, Some(line_no), &code)?;
         run.entitlements.push(Entitlement {
             unit_id,
             amount,
@@ -256,6 +250,16 @@ pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
     }
     run.entitlements.sort_by(|a, b| a.unit_id.cmp(&b.unit_id));
     Ok(run)
+}
+
+/// An ISO 4217 code read at `path` (and `line`), or an error that says where.
+pub(crate) fn currency(
+    path: &Path,
+    line: Option<usize>,
+    code: &str,
+) -> Result<Currency, PaymentError> {
+    Currency::from_code(code)
+        .ok_or_else(|| invalid(path, line, format!("unknown ISO 4217 currency {code:?}")))
 }
 
 /// The non-blank lines of a JSON Lines file, each parsed as `T`, with their 1-based numbers.
