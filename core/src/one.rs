@@ -4,7 +4,7 @@
 
 use crate::batch::{Batch, BatchBuilder};
 use crate::eval::results::{BatchResult, ChunkOut};
-use crate::eval::{Env, EvalOptions, State};
+use crate::eval::{Buffers, Env, EvalOptions, State};
 use crate::model::Unit;
 use crate::program::{Inner, Program};
 use crate::result::{Decision, UnitError};
@@ -23,6 +23,7 @@ struct Room {
     program: Weak<Inner>,
     batch: Batch,
     part: ChunkOut,
+    state: Buffers,
 }
 
 thread_local! {
@@ -41,21 +42,23 @@ pub(crate) fn evaluate(
     let kept = ROOM
         .with(|r| r.borrow_mut().take())
         .filter(|r| std::ptr::eq(r.program.as_ptr(), Arc::as_ptr(inner)));
-    let (mut builder, mut part) = match kept {
+    let (mut builder, mut part, buffers) = match kept {
         Some(r) => (
             BatchBuilder::reuse(Arc::clone(&inner.layout), r.batch),
             r.part.cleared(),
+            r.state,
         ),
         None => (
             program.batch_builder(),
             ChunkOut::with_capacity(inner, 1, options.explain),
+            Buffers::default(),
         ),
     };
     builder.add_unit(unit);
     let batch = builder.finish();
-    {
+    let state = {
         let params = program.params_at(as_of);
-        let mut st = State::new(inner);
+        let mut st = State::with_buffers(inner, buffers);
         let env = Env {
             p: inner,
             batch: &batch,
@@ -64,7 +67,8 @@ pub(crate) fn evaluate(
             params: &params,
         };
         env.unit(&mut st, &mut part, options.explain);
-    }
+        st.into_buffers(KEEP_MEMBERS)
+    };
     let result = BatchResult::new(program.clone(), &batch, as_of, vec![part]);
     let decision = result.decision(0);
     let part = result.into_parts().pop();
@@ -73,6 +77,7 @@ pub(crate) fn evaluate(
             program: Arc::downgrade(inner),
             batch,
             part,
+            state,
         };
         ROOM.with(|r| *r.borrow_mut() = Some(room));
     }
@@ -110,5 +115,34 @@ mod tests {
         let _ = other.evaluate(&household(2), as_of);
         let ptr = ROOM.with(|r| r.borrow().as_ref().map(|r| r.program.as_ptr()));
         assert_eq!(ptr, Some(other.inner() as *const Inner));
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod buffer_tests {
+    use crate::eval::State;
+    use crate::program::Program;
+
+    #[test]
+    fn a_state_keeps_small_buffers_and_sizes_them_for_its_program() {
+        let src = include_str!("../../examples/programs/child_grant.entitle");
+        let p = Program::compile(src).unwrap();
+        let inner = p.inner();
+        let words = inner.missing_names.len().div_ceil(64);
+        let mut st = State::new(inner);
+        st.active.extend(0..10);
+        st.missing.iter_mut().for_each(|w| *w = u64::MAX);
+        let kept = st.into_buffers(64);
+        // Reused: emptied, and the missing-input words zeroed again.
+        let st = State::with_buffers(inner, kept);
+        assert!(st.active.is_empty() && st.active.capacity() >= 10);
+        assert_eq!(st.missing, vec![0; words]);
+        assert_eq!(st.unit_missing, vec![0; words]);
+        // A unit with more members than the bound leaves nothing kept.
+        let mut st = st;
+        st.active.extend(0..65);
+        let st = State::with_buffers(inner, st.into_buffers(64));
+        assert_eq!(st.active.capacity(), 0);
     }
 }

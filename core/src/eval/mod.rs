@@ -72,27 +72,85 @@ fn or_into(dst: &mut [u64], src: &[u64]) {
     }
 }
 
+/// The buffers of a [`State`] that borrow nothing from the program: kept between calls of
+/// `Program::evaluate` on one thread (`crate::one`), as a chunk keeps them between its units.
+#[derive(Default)]
+pub(crate) struct Buffers {
+    active: Vec<u32>,
+    records: Vec<Vec<u32>>,
+    let_missing: Vec<Vec<u64>>,
+    missing: Vec<u64>,
+    unit_missing: Vec<u64>,
+    group_adjustments: Vec<crate::explain::Adjustment>,
+}
+
 impl<'a> State<'a> {
     pub(crate) fn new(p: &'a Inner) -> State<'a> {
+        State::with_buffers(p, Buffers::default())
+    }
+
+    /// A state for program `p` in buffers from an earlier one (of any program), sized and
+    /// cleared for `p`.
+    pub(crate) fn with_buffers(p: &'a Inner, b: Buffers) -> State<'a> {
         let words = p.missing_names.len().div_ceil(64);
+        let Buffers {
+            mut active,
+            mut records,
+            mut let_missing,
+            mut missing,
+            mut unit_missing,
+            mut group_adjustments,
+        } = b;
+        active.clear();
+        records.resize_with(p.ir.records.len(), Vec::new);
+        records.iter_mut().for_each(Vec::clear);
+        let_missing.resize_with(p.ir.lets.len(), Vec::new);
+        for w in let_missing
+            .iter_mut()
+            .chain([&mut missing, &mut unit_missing])
+        {
+            w.clear();
+            w.resize(words, 0);
+        }
+        group_adjustments.clear();
         State {
-            active: Vec::new(),
-            records: vec![Vec::new(); p.ir.records.len()],
+            active,
+            records,
             head: None,
             head_bit: p.ir.inputs.len(),
             lets: &p.ir.lets,
             unit_lets: Vec::new(),
             member_lets: Vec::new(),
             n_active: 0,
-            let_missing: vec![vec![0; words]; p.ir.lets.len()],
-            missing: vec![0; words],
-            unit_missing: vec![0; words],
+            let_missing,
+            missing,
+            unit_missing,
             quiet: false,
             steps: 0,
             max_steps: p.limits.max_steps_per_unit,
             at: "",
             cash_total: None,
-            group_adjustments: Vec::new(),
+            group_adjustments,
+        }
+    }
+
+    /// The buffers, for a later state: emptied of any that grew past `max` elements (a thread
+    /// should not hold on to the room of the largest unit it ever saw).
+    pub(crate) fn into_buffers(self, max: usize) -> Buffers {
+        let big = |n: usize| n > max;
+        if big(self.active.capacity())
+            || big(self.group_adjustments.capacity())
+            || self.records.iter().any(|r| big(r.capacity()))
+        {
+            return Buffers::default();
+        }
+        Buffers {
+            active: self.active,
+            records: self.records,
+            let_missing: self.let_missing,
+            missing: self.missing,
+            unit_missing: self.unit_missing,
+            group_adjustments: self.group_adjustments,
         }
     }
 
