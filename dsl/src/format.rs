@@ -59,22 +59,24 @@ struct Formatter<'a> {
 }
 
 impl Formatter<'_> {
-    /// Emits the own-line comments that come before source line `line`.
+    /// Emits the comments that come before source line `line`, each on its own line. A comment
+    /// at the end of a line is normally printed with that line; one still here ended a line
+    /// printed later than where it stood (a test's expectations are printed as one line after its
+    /// records), so it goes on its own line rather than be lost.
     fn leading(&mut self, line: u32, indent: &str) {
         while let Some(c) = self.comments.get(self.next_comment) {
             if c.span.line >= line {
                 break;
             }
-            if !c.trailing {
-                if c.span.line > self.last_line + 1
-                    && !self.out.is_empty()
-                    && !self.out.ends_with("\n\n")
-                {
-                    self.out.push('\n');
-                }
-                let _ = writeln!(self.out, "{indent}#{}", c.text);
-                self.last_line = c.span.line;
+            if c.span.line > self.last_line + 1
+                && !c.trailing
+                && !self.out.is_empty()
+                && !self.out.ends_with("\n\n")
+            {
+                self.out.push('\n');
             }
+            let _ = writeln!(self.out, "{indent}#{}", c.text);
+            self.last_line = self.last_line.max(c.span.line);
             self.next_comment += 1;
         }
     }

@@ -365,6 +365,38 @@ fn comments_inside_a_continued_line_stay_separate() {
     );
 }
 
+/// Found by the parse_check fuzzer (fuzz/regressions/parse_check/crash-d6d4…): a test whose
+/// records go on after an `expect` line. Its expectations are printed as one line after all its
+/// records, so the comment at the end of the first `expect` line was passed over while the later
+/// records were printed, and lost. It now goes on its own line, where it was passed over.
+#[test]
+fn a_comment_ending_an_expect_line_before_more_records_is_kept() {
+    let src = "program p \"P\"\n  currency KES\ninputs\n  household.income: money\n\ntest \"t\" as of 2026-01-01\n  household income KES 1\n  expect eligible  # why\n  household income KES 2\n  expect cash KES 0  # last\n";
+    let formatted = entitle_dsl::format(src).expect("formats");
+    assert_eq!(
+        formatted,
+        "program p \"P\"\n  currency KES\n\ninputs\n  household.income: money\n\ntest \"t\" as of 2026-01-01\n  household income KES 1\n  # why\n  household income KES 2\n  expect eligible, cash KES 0  # last\n"
+    );
+    assert_eq!(comment_texts(&formatted), comment_texts(src));
+    assert_eq!(
+        entitle_dsl::format(&formatted).expect("formats again"),
+        formatted
+    );
+
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fuzz/regressions/parse_check/crash-d6d411ef42b660620881225c4afd6f961ebac5c9"
+    );
+    let src = std::fs::read_to_string(path).expect("the regression input");
+    let formatted = entitle_dsl::format(&src).expect("formats");
+    assert_eq!(comment_texts(&formatted), comment_texts(&src));
+    assert_eq!(comment_texts(&src).len(), 12);
+    assert_eq!(
+        entitle_dsl::format(&formatted).expect("formats again"),
+        formatted
+    );
+}
+
 /// Found by the parse_check fuzzer (fuzz/regressions/parse_check/crash-c59f…): a chain of prefix
 /// `-` and `not` parsed, but its formatted text, where a `not` on the right of `-` is written in
 /// parentheses, was refused as too deep: parentheses counted as depth, and operands were checked
