@@ -333,6 +333,27 @@ fn the_fuzzer_input_keeps_every_comment() {
     );
 }
 
+/// Formats `src`, checks that every comment is kept and that formatting again changes nothing,
+/// and returns the formatted text.
+fn formats_keeping_every_comment(src: &str) -> String {
+    let formatted = entitle_dsl::format(src).expect("formats");
+    assert_eq!(comment_texts(&formatted), comment_texts(src));
+    assert_eq!(
+        entitle_dsl::format(&formatted).expect("formats again"),
+        formatted
+    );
+    formatted
+}
+
+/// A fuzz input kept in `fuzz/regressions/parse_check/`.
+fn regression_input(name: &str) -> String {
+    let path = format!(
+        "{}/../fuzz/regressions/parse_check/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(path).expect("the regression input")
+}
+
 /// Found by the parse_check fuzzer (fuzz/regressions/parse_check/crash-a4de…): the comments
 /// inside a line continued over several were joined into one end-of-line comment, so the
 /// formatted text had one comment where five were written. They now go above the line, each on
@@ -340,29 +361,13 @@ fn the_fuzzer_input_keeps_every_comment() {
 #[test]
 fn comments_inside_a_continued_line_stay_separate() {
     let src = "program p \"P\"\nlet x = 1 +  # first\n# own line\n  2 +\n  3  # last\nlet y = 4 +\n  5  # only one\n";
-    let formatted = entitle_dsl::format(src).expect("formats");
     assert_eq!(
-        formatted,
+        formats_keeping_every_comment(src),
         "program p \"P\"\n\n# first\n# own line\n# last\nlet x = 1 + 2 + 3\nlet y = 4 + 5  # only one\n"
     );
-    assert_eq!(comment_texts(&formatted), comment_texts(src));
-    assert_eq!(
-        entitle_dsl::format(&formatted).expect("formats again"),
-        formatted
-    );
-
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../fuzz/regressions/parse_check/crash-a4de187d8f018deea51b25aa27786c4ae1fbe8fc"
-    );
-    let src = std::fs::read_to_string(path).expect("the regression input");
-    let formatted = entitle_dsl::format(&src).expect("formats");
-    assert_eq!(comment_texts(&formatted), comment_texts(&src));
+    let src = regression_input("crash-a4de187d8f018deea51b25aa27786c4ae1fbe8fc");
+    formats_keeping_every_comment(&src);
     assert_eq!(comment_texts(&src).len(), 5);
-    assert_eq!(
-        entitle_dsl::format(&formatted).expect("formats again"),
-        formatted
-    );
 }
 
 /// Found by the parse_check fuzzer (fuzz/regressions/parse_check/crash-d6d4…): a test whose
@@ -372,29 +377,13 @@ fn comments_inside_a_continued_line_stay_separate() {
 #[test]
 fn a_comment_ending_an_expect_line_before_more_records_is_kept() {
     let src = "program p \"P\"\n  currency KES\ninputs\n  household.income: money\n\ntest \"t\" as of 2026-01-01\n  household income KES 1\n  expect eligible  # why\n  household income KES 2\n  expect cash KES 0  # last\n";
-    let formatted = entitle_dsl::format(src).expect("formats");
     assert_eq!(
-        formatted,
+        formats_keeping_every_comment(src),
         "program p \"P\"\n  currency KES\n\ninputs\n  household.income: money\n\ntest \"t\" as of 2026-01-01\n  household income KES 1\n  # why\n  household income KES 2\n  expect eligible, cash KES 0  # last\n"
     );
-    assert_eq!(comment_texts(&formatted), comment_texts(src));
-    assert_eq!(
-        entitle_dsl::format(&formatted).expect("formats again"),
-        formatted
-    );
-
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../fuzz/regressions/parse_check/crash-d6d411ef42b660620881225c4afd6f961ebac5c9"
-    );
-    let src = std::fs::read_to_string(path).expect("the regression input");
-    let formatted = entitle_dsl::format(&src).expect("formats");
-    assert_eq!(comment_texts(&formatted), comment_texts(&src));
+    let src = regression_input("crash-d6d411ef42b660620881225c4afd6f961ebac5c9");
+    formats_keeping_every_comment(&src);
     assert_eq!(comment_texts(&src).len(), 12);
-    assert_eq!(
-        entitle_dsl::format(&formatted).expect("formats again"),
-        formatted
-    );
 }
 
 /// Found by the parse_check fuzzer (fuzz/regressions/parse_check/crash-c59f…): a chain of prefix
