@@ -62,6 +62,23 @@ def cond(depth):
         return f"{cond(depth - 1)} {random.choice(['and', 'or'])} not {cond(depth - 1)}"
     return f"{atom(depth)} {random.choice(CMP)} {atom(depth)}"
 
+def item_line(kind, i, e, number, condition):
+    """An entitlement item, sometimes with `times … up to` and `when` (random draws in order)."""
+    if random.random() < 0.4:
+        e += f" times {number()} up to {random.choice(['4', 'ration', 'size'])}"
+    if random.random() < 0.3:
+        e += f" when {condition()}"
+    return f"  {kind} i{i} \"Item {i}\" {e}\n"
+
+def cap_and_round(amount):
+    """Sometimes a cap, sometimes a rounding: the lines both generators end the entitlement with."""
+    lines = []
+    if random.random() < 0.5:
+        lines.append(f"  cap cash at {amount()}\n")
+    if random.random() < 0.5:
+        lines.append(f"  round cash to {random.choice(['KES 10', 'KES 0.01', 'KES 5'])} {random.choice(['half up', 'half even', 'down', 'up'])}\n")
+    return lines
+
 def program():
     lines = [HEAD]
     lets = []
@@ -77,15 +94,8 @@ def program():
     for i in range(random.randrange(1, 4)):
         kind = random.choice(["cash", "cash", "in_kind"])
         e = atom(2)
-        if random.random() < 0.4:
-            e += f" times {atom(1)} up to {random.choice(['4', 'ration', 'size'])}"
-        if random.random() < 0.3:
-            e += f" when {cond(1)}"
-        lines.append(f"  {kind} i{i} \"Item {i}\" {e}\n")
-    if random.random() < 0.5:
-        lines.append(f"  cap cash at {random.choice(MONEY)}\n")
-    if random.random() < 0.5:
-        lines.append(f"  round cash to {random.choice(['KES 10', 'KES 0.01', 'KES 5'])} {random.choice(['half up', 'half even', 'down', 'up'])}\n")
+        lines.append(item_line(kind, i, e, lambda: atom(1), lambda: cond(1)))
+    lines.extend(cap_and_round(lambda: random.choice(MONEY)))
     for n in lets:
         MONEY.remove(n); NUM.remove(n)
     return "".join(lines)
@@ -152,15 +162,8 @@ def typed_program():
         else:
             e = typed("q", 2)
             kind = "in_kind"
-        if random.random() < 0.4:
-            e += f" times {typed('n', 1)} up to {random.choice(['4', 'ration', 'size'])}"
-        if random.random() < 0.3:
-            e += f" when {tcond(1)}"
-        lines.append(f"  {kind} i{i} \"Item {i}\" {e}\n")
-    if random.random() < 0.5:
-        lines.append(f"  cap cash at {typed('m', 1)}\n")
-    if random.random() < 0.5:
-        lines.append(f"  round cash to {random.choice(['KES 10', 'KES 0.01', 'KES 5'])} {random.choice(['half up', 'half even', 'down', 'up'])}\n")
+        lines.append(item_line(kind, i, e, lambda: typed("n", 1), lambda: tcond(1)))
+    lines.extend(cap_and_round(lambda: typed("m", 1)))
     for p in (TM, TN):
         while p and p[-1].startswith("v"):
             p.pop()
