@@ -2,7 +2,7 @@
 //! from nothing each time: each thread keeps the last batch and result part it used, for the
 //! program it last evaluated, and fills them again.
 
-use crate::batch::{Batch, BatchBuilder};
+use crate::batch::BatchBuilder;
 use crate::eval::results::{BatchResult, ChunkOut};
 use crate::eval::{Buffers, Env, EvalOptions, State};
 use crate::model::Unit;
@@ -16,14 +16,75 @@ use std::sync::{Arc, Weak};
 /// should not hold on to the room of the largest household it ever saw.
 const KEEP_MEMBERS: usize = 64;
 
-/// What a thread keeps between evaluations.
+/// What a thread keeps between evaluations. It stays where it is, in the thread's storage: the
+/// batch and the result part are a few hundred bytes each, and moving them in and out on every
+/// call was a twentieth of a call's time.
 struct Room {
     /// The program it was made for (a weak reference keeps the address from being reused by
     /// another program while it is compared).
     program: Weak<Inner>,
-    batch: Batch,
-    part: ChunkOut,
+    builder: BatchBuilder,
+    /// One part, in the vector a `BatchResult` takes (so that the part itself is not moved).
+    parts: Vec<ChunkOut>,
     state: Buffers,
+}
+
+impl Room {
+    fn new(program: &Program, inner: &Arc<Inner>, options: &EvalOptions) -> Room {
+        Room {
+            program: Arc::downgrade(inner),
+            builder: program.batch_builder(),
+            parts: vec![ChunkOut::with_capacity(inner, 1, options.explain)],
+            state: Buffers::default(),
+        }
+    }
+
+    /// Whether the room was made for `inner` and is whole (a panic half-way leaves it without
+    /// its part).
+    fn fits(&self, inner: &Arc<Inner>) -> bool {
+        std::ptr::eq(self.program.as_ptr(), Arc::as_ptr(inner)) && self.parts.len() == 1
+    }
+
+    /// Binds, interprets and decides `unit` in this room, emptied first.
+    fn decide(
+        &mut self,
+        program: &Program,
+        inner: &Inner,
+        unit: &Unit,
+        as_of: NaiveDate,
+        options: &EvalOptions,
+    ) -> Result<Decision, UnitError> {
+        self.builder.restart();
+        self.parts.iter_mut().for_each(ChunkOut::clear);
+        self.builder.add_unit(unit);
+        let batch = self.builder.finished();
+        if let Some(part) = self.parts.first_mut() {
+            let params = program.params_at(as_of);
+            let mut st = State::with_buffers(inner, std::mem::take(&mut self.state));
+            let env = Env {
+                p: inner,
+                batch,
+                row: 0,
+                as_of,
+                params: &params,
+            };
+            env.unit(&mut st, part, options.explain);
+            self.state = st.into_buffers(KEEP_MEMBERS);
+        }
+        let result = BatchResult::new(
+            program.clone(),
+            batch,
+            as_of,
+            std::mem::take(&mut self.parts),
+        );
+        let decision = result.decision(0);
+        self.parts = result.into_parts();
+        decision
+    }
+
+    fn members(&mut self) -> usize {
+        self.builder.finished().member_count()
+    }
 }
 
 thread_local! {
@@ -39,49 +100,24 @@ pub(crate) fn evaluate(
     as_of: NaiveDate,
     options: &EvalOptions,
 ) -> Result<Decision, UnitError> {
-    let kept = ROOM
-        .with(|r| r.borrow_mut().take())
-        .filter(|r| std::ptr::eq(r.program.as_ptr(), Arc::as_ptr(inner)));
-    let (mut builder, mut part, buffers) = match kept {
-        Some(r) => (
-            BatchBuilder::reuse(Arc::clone(&inner.layout), r.batch),
-            r.part.cleared(),
-            r.state,
-        ),
-        None => (
-            program.batch_builder(),
-            ChunkOut::with_capacity(inner, 1, options.explain),
-            Buffers::default(),
-        ),
-    };
-    builder.add_unit(unit);
-    let batch = builder.finish();
-    let state = {
-        let params = program.params_at(as_of);
-        let mut st = State::with_buffers(inner, buffers);
-        let env = Env {
-            p: inner,
-            batch: &batch,
-            row: 0,
-            as_of,
-            params: &params,
-        };
-        env.unit(&mut st, &mut part, options.explain);
-        st.into_buffers(KEEP_MEMBERS)
-    };
-    let result = BatchResult::new(program.clone(), &batch, as_of, vec![part]);
-    let decision = result.decision(0);
-    let part = result.into_parts().pop();
-    if let Some(part) = part.filter(|_| batch.member_count() <= KEEP_MEMBERS) {
-        let room = Room {
-            program: Arc::downgrade(inner),
-            batch,
-            part,
-            state,
-        };
-        ROOM.with(|r| *r.borrow_mut() = Some(room));
+    let kept = ROOM.try_with(|cell| {
+        // Nothing evaluates re-entrantly, but a second borrow must not panic either.
+        let mut kept = cell.try_borrow_mut().ok()?;
+        if !kept.as_ref().is_some_and(|r| r.fits(inner)) {
+            *kept = Some(Room::new(program, inner, options));
+        }
+        let room = kept.as_mut()?;
+        let decision = room.decide(program, inner, unit, as_of, options);
+        if room.members() > KEEP_MEMBERS {
+            *kept = None;
+        }
+        Some(decision)
+    });
+    // Without the thread's room (while the thread ends): in room of its own.
+    match kept {
+        Ok(Some(decision)) => decision,
+        _ => Room::new(program, inner, options).decide(program, inner, unit, as_of, options),
     }
-    decision
 }
 
 #[cfg(test)]
@@ -91,7 +127,7 @@ mod tests {
     use crate::model::Member;
 
     fn kept_members() -> Option<usize> {
-        ROOM.with(|r| r.borrow().as_ref().map(|r| r.batch.member_count()))
+        ROOM.with(|r| r.borrow_mut().as_mut().map(Room::members))
     }
 
     #[test]
@@ -115,6 +151,27 @@ mod tests {
         let _ = other.evaluate(&household(2), as_of);
         let ptr = ROOM.with(|r| r.borrow().as_ref().map(|r| r.program.as_ptr()));
         assert_eq!(ptr, Some(other.inner() as *const Inner));
+    }
+
+    #[test]
+    fn a_room_left_without_its_part_is_made_again() {
+        let src = include_str!("../../examples/programs/child_grant.entitle");
+        let p = Program::compile(src).unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let unit = Unit::new("H")
+            .with("region", "North")
+            .with("monthly_income", "KES 1000")
+            .with_member(Member::new("M1", "child").with("birthdate", "2020-01-01"));
+        let first = p.evaluate(&unit, as_of).unwrap();
+        // As a panic between taking the part and giving it back would leave the room.
+        ROOM.with(|r| r.borrow_mut().as_mut().unwrap().parts.clear());
+        let again = p.evaluate(&unit, as_of).unwrap();
+        assert_eq!(again, first);
+        assert_eq!(first.cash.map(|c| c.total.to_string()), Some("2000".into()));
+        assert_eq!(
+            ROOM.with(|r| r.borrow().as_ref().map(|r| r.parts.len())),
+            Some(1)
+        );
     }
 }
 

@@ -66,16 +66,18 @@ impl BatchBuilder {
         }
     }
 
-    /// A builder that fills `batch` again from empty, keeping its columns' room: for callers
-    /// that bind one small batch after another (`Program::evaluate`). `batch` must come from a
-    /// builder of the same layout.
-    pub(crate) fn reuse(layout: std::sync::Arc<Layout>, mut batch: Batch) -> BatchBuilder {
-        batch.clear();
-        BatchBuilder {
-            layout,
-            batch,
-            open: false,
-        }
+    /// Empties the batch, keeping its room: for a caller that keeps the builder itself, so that
+    /// neither it nor its batch is moved between units (see `crate::one`).
+    pub(crate) fn restart(&mut self) {
+        self.batch.clear();
+        self.open = false;
+    }
+
+    /// The batch so far, its open unit finished: [`BatchBuilder::finish`] without giving the
+    /// builder up.
+    pub(crate) fn finished(&mut self) -> &Batch {
+        self.finish_unit();
+        &self.batch
     }
 
     /// Makes room for a batch of `shape` at once: filling a large batch from empty columns

@@ -187,8 +187,8 @@ impl ChunkOut {
         }
     }
 
-    /// The same columns emptied, their room kept (for the next unit evaluated alone).
-    pub(crate) fn cleared(mut self) -> ChunkOut {
+    /// Empties the columns, keeping their room (for the next unit evaluated alone).
+    pub(crate) fn clear(&mut self) {
         self.status.clear();
         self.errors.clear();
         self.rollback(&Mark {
@@ -204,7 +204,6 @@ impl ChunkOut {
             priority: 0,
             rank_keys: 0,
         });
-        self
     }
 
     pub(crate) fn mark(&self) -> Mark {
