@@ -322,7 +322,11 @@ impl PyProgram {
     /// Units of measure of the in-kind items.
     #[getter]
     fn units_of_measure(&self) -> Vec<String> {
-        self.inner.units_of_measure().to_vec()
+        self.inner
+            .units_of_measure()
+            .iter()
+            .map(|u| u.to_string())
+            .collect()
     }
 
     /// Warnings found while compiling (unused parameters, missing translations …).

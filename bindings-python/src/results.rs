@@ -220,7 +220,7 @@ impl PyDecision {
     /// The inputs whose absence left a rule unknown (and `head` when a household has none), sorted.
     #[getter]
     fn missing(&self) -> PyResult<Vec<String>> {
-        Ok(self.d()?.missing.clone())
+        Ok(self.d()?.missing.iter().map(|m| m.to_string()).collect())
     }
 
     /// Every entitlement item (empty unless eligible).
@@ -252,7 +252,7 @@ impl PyDecision {
     fn in_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         for q in &self.d()?.in_kind {
-            d.set_item(&q.unit, decimal_to_py(py, &q.quantity)?)?;
+            d.set_item(q.unit.as_str(), decimal_to_py(py, &q.quantity)?)?;
         }
         Ok(d)
     }
@@ -263,7 +263,7 @@ impl PyDecision {
     fn scores<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         for s in &self.d()?.scores {
-            d.set_item(&s.id, opt_decimal(py, s.value.as_ref())?)?;
+            d.set_item(s.id.as_str(), opt_decimal(py, s.value.as_ref())?)?;
         }
         Ok(d)
     }

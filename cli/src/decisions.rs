@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use entitle_core::explain::render::decision_text;
 use entitle_core::json::decision_to_json;
 use entitle_core::result::{ProgramRef, RuleOutcome};
-use entitle_core::{Decision, Program};
+use entitle_core::{Decision, Name, Program};
 use entitle_dsl::ast::{ItemKind, RuleKind};
 use entitle_registry::RowError;
 use rust_decimal::Decimal;
@@ -144,7 +144,7 @@ struct Fragments {
     /// The program reference and its `{"hash":…,"id":…,"version":…}`.
     program: Option<(Arc<ProgramRef>, Vec<u8>)>,
     /// Per rule position: its id and kind, and `{"id":…,"kind":…,"outcome":`.
-    rules: Vec<(String, RuleKind, Vec<u8>)>,
+    rules: Vec<(Name, RuleKind, Vec<u8>)>,
 }
 
 impl Fragments {
@@ -174,7 +174,7 @@ impl Fragments {
             (r.id.clone(), r.kind, out)
         };
         match self.rules.get_mut(i) {
-            Some(slot) if entitle_core::same_text(&slot.0, &r.id) && slot.1 == r.kind => {}
+            Some(slot) if slot.0 == r.id && slot.1 == r.kind => {}
             Some(slot) => *slot = fresh(r),
             None => {
                 while self.rules.len() <= i {

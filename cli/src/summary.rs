@@ -1,7 +1,7 @@
 //! The summary of a run: counts per decision, totals, errors; as `summary.json` and as text.
 
 use crate::term::{bold, group_digits, thousands};
-use entitle_core::{Decision, Outcome, Program};
+use entitle_core::{Decision, Name, Outcome, Program};
 use entitle_dsl::ast::Target;
 use entitle_registry::{ReadCounts, RowError};
 use rust_decimal::Decimal;
@@ -33,9 +33,9 @@ pub struct Stats {
     /// Cash totals per currency code.
     pub cash: BTreeMap<String, CashSum>,
     /// Per item id: units it was given to and the amount.
-    pub items: BTreeMap<String, (u64, Decimal)>,
+    pub items: BTreeMap<Name, (u64, Decimal)>,
     /// In-kind quantity per unit of measure.
-    pub in_kind: BTreeMap<String, Decimal>,
+    pub in_kind: BTreeMap<Name, Decimal>,
     /// Error records per code, and how many stand for units.
     pub errors_by_code: BTreeMap<String, u64>,
     /// Error records that stand for units.
@@ -153,7 +153,7 @@ pub fn summary_json(r: &RunInfo<'_>) -> Json {
         .items()
         .iter()
         .map(|it| {
-            let (n, a) = s.items.get(&it.id).cloned().unwrap_or_default();
+            let (n, a) = s.items.get(it.id.as_str()).cloned().unwrap_or_default();
             json!({"id": it.id, "units": n, "amount": dec(&a)})
         })
         .collect();

@@ -36,6 +36,7 @@ mod eval;
 pub mod explain;
 pub mod json;
 pub mod model;
+mod name;
 mod one;
 pub mod parse;
 mod program;
@@ -54,6 +55,7 @@ pub use eval::results::{BatchResult, UnitStatus};
 pub use eval::EvalOptions;
 pub use explain::Explanation;
 pub use model::{Member, Unit};
+pub use name::Name;
 pub use program::{content_hash, CompileOptions, EvalLimits, Program};
 pub use result::{
     CashTotals, ComplianceOutcome, Decision, ItemResult, Outcome, PriorityOutcome, ProgramRef,

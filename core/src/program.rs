@@ -4,6 +4,7 @@ use crate::batch::{Batch, BatchBuilder, Layout};
 use crate::eval::results::{BatchResult, ChunkOut, PART};
 use crate::eval::{Env, EvalOptions, ParamAt, State};
 use crate::model::Unit;
+use crate::name::{DecisionNames, Name};
 use crate::result::{Decision, ProgramRef, UnitError};
 use chrono::NaiveDate;
 use entitle_dsl::ast::{ItemKind, Target};
@@ -52,12 +53,14 @@ pub(crate) struct Inner {
     pub limits: EvalLimits,
     pub unit_let_count: usize,
     pub member_let_count: usize,
-    pub units_of_measure: Vec<String>,
+    pub units_of_measure: Vec<Name>,
     pub item_unit: Vec<Option<usize>>,
     pub has_cash: bool,
     /// What each bit of a unit's missing-data set names: the inputs, `head`, then each record
     /// collection's fields (`visits.visit_date`).
-    pub missing_names: Vec<String>,
+    pub missing_names: Vec<Name>,
+    /// The names decisions carry.
+    pub names: DecisionNames,
     /// For each record collection, the bit of its first field.
     pub record_bits: Vec<usize>,
     /// Score values per unit: each score and each of its components.
@@ -214,7 +217,7 @@ impl Program {
             all.extend(bad);
             return Err(Diagnostics(all));
         }
-        let mut units_of_measure: Vec<String> = Vec::new();
+        let mut units_of_measure: Vec<Name> = Vec::new();
         let mut item_unit = Vec::new();
         for it in &ir.entitlement.items {
             let idx =
@@ -223,7 +226,7 @@ impl Program {
                     .map(|u| match units_of_measure.iter().position(|x| x == u) {
                         Some(i) => i,
                         None => {
-                            units_of_measure.push(u.clone());
+                            units_of_measure.push(Name::from(u));
                             units_of_measure.len() - 1
                         }
                     });
@@ -251,7 +254,7 @@ impl Program {
             version: ir.version.clone(),
             hash: content_hash(source),
         });
-        let mut missing_names: Vec<String> = ir.inputs.iter().map(|i| i.name.clone()).collect();
+        let mut missing_names: Vec<Name> = ir.inputs.iter().map(|i| Name::from(&i.name)).collect();
         missing_names.push("head".into());
         let mut record_bits = Vec::with_capacity(ir.records.len());
         for set in &ir.records {
@@ -259,13 +262,15 @@ impl Program {
             missing_names.extend(
                 set.fields
                     .iter()
-                    .map(|f| format!("{}.{}", set.name, f.name)),
+                    .map(|f| Name::from(format!("{}.{}", set.name, f.name))),
             );
         }
         let score_slots = ir.scores.iter().map(|s| 1 + s.components.len()).sum();
         let unit_let_count = ir.lets.iter().filter(|l| !l.per_member).count();
         let member_let_count = ir.lets.len() - unit_let_count;
+        let names = DecisionNames::new(&ir);
         let mut inner = Inner {
+            names,
             ir,
             program_ref,
             layout,
@@ -343,7 +348,7 @@ impl Program {
     }
 
     /// Units of measure of in-kind items, in the order totals are reported.
-    pub fn units_of_measure(&self) -> &[String] {
+    pub fn units_of_measure(&self) -> &[Name] {
         &self.0.units_of_measure
     }
 

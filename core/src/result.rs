@@ -22,6 +22,7 @@
 //! programs with scores, and an item's `value` only for in-kind items with a price (`valued at`).
 
 use crate::explain::Explanation;
+use crate::name::Name;
 use chrono::NaiveDate;
 use entitle_dsl::ast::{ItemKind, RuleKind};
 use entitle_dsl::run::MembershipState;
@@ -92,7 +93,7 @@ impl Truth {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RuleOutcome {
     /// The rule identifier.
-    pub id: String,
+    pub id: Name,
     /// `when` or `unless`.
     pub kind: RuleKind,
     /// Whether the condition holds.
@@ -110,7 +111,7 @@ impl RuleOutcome {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ComplianceOutcome {
     /// The condition's identifier.
-    pub id: String,
+    pub id: Name,
     /// Whether it holds.
     pub outcome: Truth,
     /// The state an enrolled unit takes when it does not hold.
@@ -128,7 +129,7 @@ impl ComplianceOutcome {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PriorityOutcome {
     /// The condition's identifier.
-    pub id: String,
+    pub id: Name,
     /// Whether it holds.
     pub outcome: Truth,
 }
@@ -137,7 +138,7 @@ pub struct PriorityOutcome {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ItemResult {
     /// Item identifier.
-    pub id: String,
+    pub id: Name,
     /// Cash or in kind.
     pub kind: ItemKind,
     /// Whether the item was given (its condition held, and in `first match` mode no earlier item was).
@@ -149,7 +150,7 @@ pub struct ItemResult {
     pub currency: Option<Currency>,
     /// The unit of measure, for in-kind items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
+    pub unit: Option<Name>,
     /// The amount per multiplier unit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<Decimal>,
@@ -189,7 +190,7 @@ pub struct CashTotals {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct QuantityTotal {
     /// The unit of measure.
-    pub unit: String,
+    pub unit: Name,
     /// The total quantity.
     pub quantity: Decimal,
 }
@@ -198,7 +199,7 @@ pub struct QuantityTotal {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ScoreResult {
     /// The score.
-    pub id: String,
+    pub id: Name,
     /// Its value: the sum of the components.
     pub value: Option<Decimal>,
     /// Each component's value, in written order.
@@ -209,7 +210,7 @@ pub struct ScoreResult {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ComponentResult {
     /// The component.
-    pub id: String,
+    pub id: Name,
     /// Its value (`null` when unknown).
     pub value: Option<Decimal>,
 }
@@ -229,7 +230,7 @@ pub struct Decision {
     /// Every rule's outcome, in written order.
     pub rules: Vec<RuleOutcome>,
     /// Inputs whose absence left a rule unknown (for undetermined decisions), sorted.
-    pub missing: Vec<String>,
+    pub missing: Vec<Name>,
     /// Every entitlement item (empty unless eligible).
     pub items: Vec<ItemResult>,
     /// Cash totals (eligible units of programs with cash items).

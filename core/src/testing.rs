@@ -240,7 +240,7 @@ fn check(d: &Decision, x: &Expectation, fail: &mut impl FnMut(&str, String, Stri
             }
         }
         Expectation::Missing(name) => {
-            if !d.missing.contains(name) {
+            if !d.missing.iter().any(|m| m == name) {
                 fail(
                     "missing",
                     name.clone(),

@@ -177,18 +177,18 @@ impl<'b> BatchResult<'b> {
         d.outcome = outcome;
         let truths = slots(&o.rule_truth, k, p.ir.rules.len());
         d.rules.truncate(truths.len());
-        for (x, (r, t)) in p.ir.rules.iter().zip(truths).enumerate() {
+        let rules = p.ir.rules.iter().zip(&p.names.rules).zip(truths);
+        for (x, ((r, name), t)) in rules.enumerate() {
             match d.rules.get_mut(x) {
                 Some(slot) => {
-                    if !crate::texts::same_text(&slot.id, &r.id) {
-                        slot.id.clear();
-                        slot.id.push_str(&r.id);
+                    if !slot.id.same(name) {
+                        slot.id = name.clone();
                     }
                     slot.kind = r.kind;
                     slot.outcome = *t;
                 }
                 None => d.rules.push(RuleOutcome {
-                    id: r.id.clone(),
+                    id: name.clone(),
                     kind: r.kind,
                     outcome: *t,
                 }),
@@ -201,7 +201,7 @@ impl<'b> BatchResult<'b> {
                 .get(bit / 64)
                 .is_some_and(|w| w & (1 << (bit % 64)) != 0)
             {
-                d.missing.push(name.to_string());
+                d.missing.push(name.clone());
             }
         }
         d.missing.sort();
@@ -214,9 +214,11 @@ impl<'b> BatchResult<'b> {
             d.items.extend(
                 items
                     .iter()
+                    .zip(&p.names.items)
+                    .zip(&p.item_unit)
                     .zip(slots(&o.items, r, items.len()))
-                    .map(|(it, s)| ItemResult {
-                        id: it.id.clone(),
+                    .map(|(((it, name), unit), s)| ItemResult {
+                        id: name.clone(),
                         kind: it.kind,
                         applied: s.applied,
                         amount: s.amount,
@@ -225,7 +227,7 @@ impl<'b> BatchResult<'b> {
                         } else {
                             None
                         },
-                        unit: it.unit.clone(),
+                        unit: unit.and_then(|u| p.units_of_measure.get(u)).cloned(),
                         rate: s.rate().filter(|_| it.times.is_some()),
                         multiplier: s.multiplier(),
                         max_multiplier: s.max_multiplier(),
@@ -278,23 +280,25 @@ impl<'b> BatchResult<'b> {
         Vec<PriorityOutcome>,
         Vec<entitle_dsl::Value>,
     ) {
-        let run = &self.program.inner().ir.run;
+        let p = self.program.inner();
+        let run = &p.ir.run;
         let compliance = run
             .compliance
             .iter()
             .zip(self.compliance_slots(i))
-            .map(|(r, t)| ComplianceOutcome {
-                id: r.id.clone(),
+            .zip(&p.names.compliance)
+            .map(|((r, t), name)| ComplianceOutcome {
+                id: name.clone(),
                 outcome: *t,
                 otherwise: r.otherwise,
             })
             .collect();
-        let priority = run
-            .priority()
+        let priority = self
+            .priority_slots(i)
             .iter()
-            .zip(self.priority_slots(i))
-            .map(|(r, t)| PriorityOutcome {
-                id: r.id.clone(),
+            .zip(&p.names.priority)
+            .map(|(t, name)| PriorityOutcome {
+                id: name.clone(),
                 outcome: *t,
             })
             .collect();
@@ -341,20 +345,20 @@ impl<'b> BatchResult<'b> {
             .unwrap_or(&[])
             .iter()
             .copied();
-        p.ir.scores
+        p.names
+            .scores
             .iter()
-            .map(|s| {
+            .map(|(name, components)| {
                 let value = values.next().flatten();
-                let components = s
-                    .components
+                let components = components
                     .iter()
                     .map(|c| ComponentResult {
-                        id: c.id.clone(),
+                        id: c.clone(),
                         value: values.next().flatten(),
                     })
                     .collect();
                 ScoreResult {
-                    id: s.id.clone(),
+                    id: name.clone(),
                     value,
                     components,
                 }

@@ -183,7 +183,10 @@ impl Collector {
                 UnitStatus::NotEligible => u.outcome = Some(Outcome::NotEligible),
                 UnitStatus::Undetermined => {
                     u.outcome = Some(Outcome::Undetermined);
-                    u.missing = result.decision(i).map(|d| d.missing).unwrap_or_default();
+                    u.missing = result
+                        .decision(i)
+                        .map(|d| d.missing.into_iter().map(String::from).collect())
+                        .unwrap_or_default();
                 }
             }
             if u.outcome == Some(Outcome::NotEligible) {

@@ -137,9 +137,9 @@ pub fn enrolment_state(decision: &crate::result::Decision) -> (MembershipState, 
                 entitle_dsl::ast::RuleKind::When => r.outcome == Truth::NotMet,
                 entitle_dsl::ast::RuleKind::Unless => r.outcome == Truth::Met,
             })
-            .map(|r| r.id.clone())
+            .map(|r| r.id.to_string())
             .collect(),
-        missing: decision.missing.clone(),
+        missing: decision.missing.iter().map(|m| m.to_string()).collect(),
         ..RunUnit::default()
     };
     decide(&[], &u, None, ComplianceCheck::Never)
