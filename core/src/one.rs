@@ -4,7 +4,7 @@
 
 use crate::batch::BatchBuilder;
 use crate::eval::results::{BatchResult, ChunkOut};
-use crate::eval::{Buffers, Env, EvalOptions, State};
+use crate::eval::{recycle, Buffers, Env, EvalOptions, ParamAt, State};
 use crate::model::Unit;
 use crate::program::{Inner, Program};
 use crate::result::{Decision, UnitError};
@@ -27,6 +27,8 @@ struct Room {
     /// One part, in the vector a `BatchResult` takes (so that the part itself is not moved).
     parts: Vec<ChunkOut>,
     state: Buffers,
+    /// The parameters' room (emptied: they borrow from the program).
+    params: Vec<ParamAt<'static>>,
 }
 
 impl Room {
@@ -36,6 +38,7 @@ impl Room {
             builder: program.batch_builder(),
             parts: vec![ChunkOut::with_capacity(inner, 1, options.explain)],
             state: Buffers::default(),
+            params: Vec::new(),
         }
     }
 
@@ -59,7 +62,8 @@ impl Room {
         self.builder.add_unit(unit);
         let batch = self.builder.finished();
         if let Some(part) = self.parts.first_mut() {
-            let params = program.params_at(as_of);
+            let mut params = recycle(std::mem::take(&mut self.params));
+            program.params_at_into(as_of, &mut params);
             let mut st = State::with_buffers(inner, std::mem::take(&mut self.state));
             let env = Env {
                 p: inner,
@@ -70,6 +74,7 @@ impl Room {
             };
             env.unit(&mut st, part, options.explain);
             self.state = st.into_buffers(KEEP_MEMBERS);
+            self.params = recycle(params);
         }
         let result = BatchResult::new(
             program.clone(),

@@ -415,21 +415,24 @@ impl Program {
 
     /// The parameter values in force on `as_of`.
     pub(crate) fn params_at(&self, as_of: NaiveDate) -> Vec<ParamAt<'_>> {
-        self.0
-            .ir
-            .params
-            .iter()
-            .map(|p| match p.value_on(as_of) {
-                Some(v) => ParamAt {
-                    value: Some(&v.value),
-                    from: v.from,
-                },
-                None => ParamAt {
-                    value: None,
-                    from: None,
-                },
-            })
-            .collect()
+        let mut params = Vec::new();
+        self.params_at_into(as_of, &mut params);
+        params
+    }
+
+    /// [`Program::params_at`] into `out` (emptied first).
+    pub(crate) fn params_at_into<'p>(&'p self, as_of: NaiveDate, out: &mut Vec<ParamAt<'p>>) {
+        out.clear();
+        out.extend(self.0.ir.params.iter().map(|p| match p.value_on(as_of) {
+            Some(v) => ParamAt {
+                value: Some(&v.value),
+                from: v.from,
+            },
+            None => ParamAt {
+                value: None,
+                from: None,
+            },
+        }));
     }
 
     /// Evaluates a bound batch, in parallel chunks, into columnar results.

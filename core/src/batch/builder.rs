@@ -133,6 +133,10 @@ impl BatchBuilder {
     /// # Errors
     /// [`EvalError::InvalidValue`] or [`EvalError::NotAChoice`]; the unit stays open.
     pub fn set_unit(&mut self, slot: usize, value: &Value) -> Result<(), EvalError> {
+        // Text is read as a registry cell is, without a value made for it first.
+        if let Value::Text(t) = value {
+            return self.set_unit_text(slot, t);
+        }
         let input = self
             .layout
             .unit_inputs
@@ -196,6 +200,18 @@ impl BatchBuilder {
         start: Option<NaiveDate>,
         end: Option<NaiveDate>,
     ) -> Result<(), EvalError> {
+        self.add_member_of(id, kinds.iter().copied(), start, end)
+    }
+
+    /// [`BatchBuilder::add_member`] with the kinds from any list of strings (a `Member`'s own,
+    /// without collecting them first).
+    fn add_member_of<'k>(
+        &mut self,
+        id: &str,
+        kinds: impl Iterator<Item = &'k str> + Clone,
+        start: Option<NaiveDate>,
+        end: Option<NaiveDate>,
+    ) -> Result<(), EvalError> {
         if !self.open {
             return Err(EvalError::InvalidUnit {
                 reason: "a member was given before its unit".into(),
@@ -213,7 +229,7 @@ impl BatchBuilder {
             });
         }
         self.batch.member_ids.push(id);
-        let kinds = kinds.iter().map(|k| k.trim()).filter(|k| !k.is_empty());
+        let kinds = kinds.map(str::trim).filter(|k| !k.is_empty());
         self.batch
             .member_is_head
             .push(kinds.clone().any(|k| k.eq_ignore_ascii_case("head")));
@@ -231,6 +247,9 @@ impl BatchBuilder {
     /// # Errors
     /// As [`BatchBuilder::set_unit`].
     pub fn set_member(&mut self, slot: usize, value: &Value) -> Result<(), EvalError> {
+        if let Value::Text(t) = value {
+            return self.set_member_text(slot, t);
+        }
         let input = self
             .layout
             .member_inputs
@@ -447,8 +466,8 @@ impl BatchBuilder {
             });
         }
         for m in &unit.members {
-            let kinds: Vec<&str> = m.kinds.iter().map(String::as_str).collect();
-            self.add_member(&m.id, &kinds, m.start_date, m.end_date)?;
+            let kinds = m.kinds.iter().map(String::as_str);
+            self.add_member_of(&m.id, kinds, m.start_date, m.end_date)?;
             for (slot, input) in layout.member_inputs.iter().enumerate() {
                 if let Some(v) = m.attributes.get(&input.name) {
                     self.set_member(slot, v)?;

@@ -82,6 +82,17 @@ pub(crate) struct Buffers {
     missing: Vec<u64>,
     unit_missing: Vec<u64>,
     group_adjustments: Vec<crate::explain::Adjustment>,
+    /// The lets' slots, emptied (see [`recycle`]).
+    unit_lets: Vec<Slot<'static>>,
+    member_lets: Vec<Slot<'static>>,
+}
+
+/// `v` emptied, as a vector of another element type, in the same allocation when the types have
+/// one layout: for elements that borrow from one call's program (lets' slots, parameters), whose
+/// room can serve the next call as the same type of another lifetime. (Collecting a vector's own
+/// iterator into a vector of the same layout reuses its allocation.)
+pub(crate) fn recycle<T, U>(v: Vec<T>) -> Vec<U> {
+    v.into_iter().filter_map(|_| None).collect()
 }
 
 impl<'a> State<'a> {
@@ -100,6 +111,8 @@ impl<'a> State<'a> {
             mut missing,
             mut unit_missing,
             mut group_adjustments,
+            unit_lets,
+            member_lets,
         } = b;
         active.clear();
         records.resize_with(p.ir.records.len(), Vec::new);
@@ -119,8 +132,8 @@ impl<'a> State<'a> {
             head: None,
             head_bit: p.ir.inputs.len(),
             lets: &p.ir.lets,
-            unit_lets: Vec::new(),
-            member_lets: Vec::new(),
+            unit_lets: recycle(unit_lets),
+            member_lets: recycle(member_lets),
             n_active: 0,
             let_missing,
             missing,
@@ -151,6 +164,13 @@ impl<'a> State<'a> {
             missing: self.missing,
             unit_missing: self.unit_missing,
             group_adjustments: self.group_adjustments,
+            unit_lets: recycle(self.unit_lets),
+            // One slot per member and let: kept for as many slots as members.
+            member_lets: if big(self.member_lets.capacity()) {
+                Vec::new()
+            } else {
+                recycle(self.member_lets)
+            },
         }
     }
 
@@ -400,5 +420,38 @@ impl<'a> Env<'a> {
             Outcome::NotEligible => UnitStatus::NotEligible,
             Outcome::Undetermined => UnitStatus::Undetermined,
         })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::{recycle, State, Val};
+    use crate::program::Program;
+
+    #[test]
+    fn the_slots_of_lets_keep_their_room_from_one_state_to_the_next() {
+        let src = include_str!("../../../examples/programs/child_grant.entitle");
+        let p = Program::compile(src).unwrap();
+        let mut st = State::new(p.inner());
+        st.unit_lets.resize_with(2, || Ok(Val::Unknown));
+        st.member_lets.resize_with(64, || Ok(Val::Unknown));
+        let (room, ptr) = (st.unit_lets.capacity(), st.unit_lets.as_ptr() as usize);
+        let st = State::with_buffers(p.inner(), st.into_buffers(64));
+        assert!(st.unit_lets.is_empty() && st.member_lets.is_empty());
+        assert_eq!(st.unit_lets.capacity(), room);
+        assert_eq!(st.unit_lets.as_ptr() as usize, ptr);
+        assert_eq!(st.member_lets.capacity(), 64);
+        // More slots than the bound are not kept (the others are).
+        let mut st = st;
+        st.member_lets.resize_with(65, || Ok(Val::Unknown));
+        let st = State::with_buffers(p.inner(), st.into_buffers(64));
+        assert_eq!(
+            (st.member_lets.capacity(), st.unit_lets.capacity()),
+            (0, room)
+        );
+        // Of another layout: emptied, in new room.
+        let bytes: Vec<u8> = recycle(vec![1u64; 4]);
+        assert!(bytes.is_empty());
     }
 }
