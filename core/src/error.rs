@@ -121,6 +121,14 @@ pub enum EvalError {
     },
 }
 
+// The interpreter passes errors boxed (its results are then a third of the size); `?` unboxes
+// them where they leave it.
+impl From<Box<EvalError>> for EvalError {
+    fn from(e: Box<EvalError>) -> EvalError {
+        *e
+    }
+}
+
 impl EvalError {
     /// The stable code.
     pub fn code(&self) -> &'static str {

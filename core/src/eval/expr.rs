@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-type R<'a> = Result<Val<'a>, EvalError>;
+type R<'a> = Result<Val<'a>, Box<EvalError>>;
 
 /// Reads a column cell as a value (`None` when unknown).
 pub(crate) fn cell<'a>(col: &'a Column, row: usize) -> Option<Val<'a>> {
@@ -86,7 +86,8 @@ impl<'a> Env<'a> {
         if st.steps > st.max_steps {
             return Err(EvalError::TooMuchWork {
                 limit: st.max_steps,
-            });
+            }
+            .into());
         }
         Ok(match &e.kind {
             TKind::Const(v) => Val::from_value(v),
@@ -142,7 +143,8 @@ impl<'a> Env<'a> {
                     return Err(EvalError::NoParamValue {
                         param,
                         as_of: self.as_of,
-                    });
+                    }
+                    .into());
                 }
             },
             TKind::Let(pos) => st.read_let(*pos, member)?,

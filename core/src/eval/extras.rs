@@ -11,7 +11,7 @@ use entitle_dsl::Value;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
-type R<'a> = Result<Val<'a>, EvalError>;
+type R<'a> = Result<Val<'a>, Box<EvalError>>;
 
 /// The `[key, value]` pairs of a table (a list of two-element lists).
 fn pairs<'v>(table: &Val<'v>) -> impl Iterator<Item = (&'v Value, &'v Value)> {
@@ -150,7 +150,8 @@ impl<'a> Env<'a> {
             Some(d) => Ok(d.clone()),
             None => Err(EvalError::NoTableEntry {
                 at: st.at.to_string(),
-            }),
+            }
+            .into()),
         }
     }
 
@@ -168,7 +169,8 @@ impl<'a> Env<'a> {
             Some(v) => Ok(Val::from_value(v)),
             None => Err(EvalError::NoTableEntry {
                 at: st.at.to_string(),
-            }),
+            }
+            .into()),
         }
     }
 
@@ -182,7 +184,7 @@ impl<'a> Env<'a> {
             function: "power".into(),
         };
         if !n.fract().is_zero() || n.abs() > Decimal::from(64) {
-            return Err(invalid());
+            return Err(invalid().into());
         }
         let times = n.abs().to_string().parse::<u32>().map_err(|_| invalid())?;
         let mut acc = Decimal::ONE;
@@ -191,7 +193,7 @@ impl<'a> Env<'a> {
         }
         if n.is_sign_negative() && !n.is_zero() {
             if acc.is_zero() {
-                return Err(invalid());
+                return Err(invalid().into());
             }
             acc = ops::div(Decimal::ONE, acc).map_err(|e| self.fail(st, e))?;
         }

@@ -41,7 +41,7 @@ pub(crate) struct Env<'a> {
     pub params: &'a [ParamAt<'a>],
 }
 
-type Slot<'a> = Result<Val<'a>, EvalError>;
+type Slot<'a> = Result<Val<'a>, Box<EvalError>>;
 
 /// Scratch space for one unit, reused across the units of a chunk.
 pub(crate) struct State<'a> {
@@ -64,6 +64,14 @@ pub(crate) struct State<'a> {
     pub cash_total: Option<rust_decimal::Decimal>,
     /// The group caps that lowered a sum for the current unit (for its explanation).
     pub group_adjustments: Vec<crate::explain::Adjustment>,
+}
+
+/// A let that ran out of steps stops the unit, even when nothing reads it.
+fn out_of_steps(v: &Slot<'_>) -> Option<EvalError> {
+    match v {
+        Err(e) if matches!(**e, EvalError::TooMuchWork { .. }) => Some(EvalError::clone(e)),
+        _ => None,
+    }
 }
 
 fn or_into(dst: &mut [u64], src: &[u64]) {
@@ -195,11 +203,7 @@ impl<'a> State<'a> {
         }
     }
 
-    pub(crate) fn read_let(
-        &mut self,
-        pos: usize,
-        member: Option<usize>,
-    ) -> Result<Val<'a>, EvalError> {
+    pub(crate) fn read_let(&mut self, pos: usize, member: Option<usize>) -> Slot<'a> {
         let Some(l) = self.lets.get(pos) else {
             return Ok(Val::Unknown);
         };
@@ -311,8 +315,8 @@ impl<'a> Env<'a> {
             if l.per_member {
                 for k in 0..st.n_active {
                     let v = self.eval(st, &l.expr, Some(k));
-                    if let Err(EvalError::TooMuchWork { .. }) = v {
-                        return v.map(|_| UnitStatus::Error);
+                    if let Some(e) = out_of_steps(&v) {
+                        return Err(e);
                     }
                     if let Some(s) = st.member_lets.get_mut(l.slot * st.n_active + k) {
                         *s = v;
@@ -320,8 +324,8 @@ impl<'a> Env<'a> {
                 }
             } else {
                 let v = self.eval(st, &l.expr, None);
-                if let Err(EvalError::TooMuchWork { .. }) = v {
-                    return v.map(|_| UnitStatus::Error);
+                if let Some(e) = out_of_steps(&v) {
+                    return Err(e);
                 }
                 if let Some(s) = st.unit_lets.get_mut(l.slot) {
                     *s = v;
@@ -426,8 +430,15 @@ impl<'a> Env<'a> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
-    use super::{recycle, State, Val};
+    use super::{recycle, Slot, State, Val};
     use crate::program::Program;
+
+    #[test]
+    fn an_interpreter_result_is_the_size_of_its_value() {
+        // Every step of the interpreter returns one: the error, at 56 bytes, is boxed.
+        assert_eq!(std::mem::size_of::<Val<'_>>(), 24);
+        assert_eq!(std::mem::size_of::<Slot<'_>>(), 24);
+    }
 
     #[test]
     fn the_slots_of_lets_keep_their_room_from_one_state_to_the_next() {
