@@ -14,6 +14,7 @@ use entitle_dsl::ir::Input;
 
 mod builder;
 mod column;
+mod store;
 pub use builder::BatchBuilder;
 pub use column::{Column, Scalar, TextColumn};
 
