@@ -142,19 +142,18 @@ pub(crate) struct DecisionNames {
 
 impl DecisionNames {
     pub(crate) fn new(ir: &entitle_dsl::ir::Program) -> DecisionNames {
-        let names = |ids: &mut dyn Iterator<Item = &String>| ids.map(Name::from).collect();
+        fn names<'i>(ids: impl Iterator<Item = &'i String>) -> Vec<Name> {
+            ids.map(Name::from).collect()
+        }
         DecisionNames {
-            rules: names(&mut ir.rules.iter().map(|r| &r.id)),
-            items: names(&mut ir.entitlement.items.iter().map(|i| &i.id)),
-            compliance: names(&mut ir.run.compliance.iter().map(|r| &r.id)),
-            priority: names(&mut ir.run.priority().iter().map(|r| &r.id)),
+            rules: names(ir.rules.iter().map(|r| &r.id)),
+            items: names(ir.entitlement.items.iter().map(|i| &i.id)),
+            compliance: names(ir.run.compliance.iter().map(|r| &r.id)),
+            priority: names(ir.run.priority().iter().map(|r| &r.id)),
             scores: ir
                 .scores
                 .iter()
-                .map(|s| {
-                    let components = names(&mut s.components.iter().map(|c| &c.id));
-                    (Name::from(&s.id), components)
-                })
+                .map(|s| (Name::from(&s.id), names(s.components.iter().map(|c| &c.id))))
                 .collect(),
         }
     }

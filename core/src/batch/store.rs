@@ -115,14 +115,11 @@ pub(super) fn store_text(
                 });
             }
         }
-        if texts.set_last(t) {
-            return Ok(());
-        }
-        return Err(invalid(
-            input,
-            member,
-            "the value does not fit the input's type",
-        ));
+        return if texts.set_last(t) {
+            Ok(())
+        } else {
+            Err(does_not_fit(input, member))
+        };
     }
     let v = parse_value(text, &input.ty).map_err(|e| invalid(input, member, &e.to_string()))?;
     check_choice(&v, input, member)?;
@@ -138,10 +135,10 @@ pub(super) fn store(
     if col.set_last(v) {
         Ok(())
     } else {
-        Err(invalid(
-            input,
-            member,
-            "the value does not fit the input's type",
-        ))
+        Err(does_not_fit(input, member))
     }
+}
+
+fn does_not_fit(input: &Input, member: Option<&str>) -> EvalError {
+    invalid(input, member, "the value does not fit the input's type")
 }
