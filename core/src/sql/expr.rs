@@ -395,19 +395,17 @@ impl<'p> Translator<'p> {
         Ok(format!("({l} {sym} {r})"))
     }
 
+    /// Parameter `i`'s value at the as-of date.
+    fn param_value(&self, i: usize) -> Option<&Value> {
+        Some(&self.program.ir().params.get(i)?.value_on(self.as_of)?.value)
+    }
+
     /// The number a constant or a parameter has at the as-of date.
     fn number_of(&self, e: &TExpr) -> Option<Decimal> {
         match &e.kind {
             TKind::Const(Value::Number(n)) => Some(*n),
-            TKind::Param(i) => match self
-                .program
-                .ir()
-                .params
-                .get(*i)?
-                .value_on(self.as_of)?
-                .value
-            {
-                Value::Number(n) => Some(n),
+            TKind::Param(i) => match self.param_value(*i)? {
+                Value::Number(n) => Some(*n),
                 _ => None,
             },
             _ => None,

@@ -61,33 +61,34 @@ pub(super) fn pad(s: &str, width: usize) -> String {
 }
 
 pub(super) fn input(d: &InputDecl) -> String {
-    let mut s = format!(
+    let s = format!(
         "{}.{}: {}",
         d.scope.keyword(),
         d.name.name,
         type_expr(&d.ty)
     );
-    if let Some(l) = &d.label {
-        let _ = write!(s, " {}", quote(&l.value));
-    }
-    if let Some(c) = &d.choices {
-        let _ = write!(s, " one of {}", expr(c));
-    }
-    if let Some(v) = &d.default {
-        let _ = write!(s, " default {}", expr(v));
-    }
-    s
+    described(s, d.label.as_ref(), d.choices.as_ref(), d.default.as_ref())
 }
 
 pub(super) fn field(d: &FieldDecl) -> String {
-    let mut s = format!("{}: {}", d.name.name, type_expr(&d.ty));
-    if let Some(l) = &d.label {
+    let s = format!("{}: {}", d.name.name, type_expr(&d.ty));
+    described(s, d.label.as_ref(), d.choices.as_ref(), d.default.as_ref())
+}
+
+/// A declaration's label, choices and default, after its name and type.
+fn described(
+    mut s: String,
+    label: Option<&Text>,
+    choices: Option<&Expr>,
+    default: Option<&Expr>,
+) -> String {
+    if let Some(l) = label {
         let _ = write!(s, " {}", quote(&l.value));
     }
-    if let Some(c) = &d.choices {
+    if let Some(c) = choices {
         let _ = write!(s, " one of {}", expr(c));
     }
-    if let Some(v) = &d.default {
+    if let Some(v) = default {
         let _ = write!(s, " default {}", expr(v));
     }
     s

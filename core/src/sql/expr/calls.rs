@@ -145,14 +145,7 @@ impl Translator<'_> {
     pub(super) fn table_of(&self, e: &TExpr) -> Option<Vec<(Value, Value)>> {
         let v = match &e.kind {
             TKind::Const(v) => v.clone(),
-            TKind::Param(i) => self
-                .program
-                .ir()
-                .params
-                .get(*i)?
-                .value_on(self.as_of)?
-                .value
-                .clone(),
+            TKind::Param(i) => self.param_value(*i)?.clone(),
             _ => return None,
         };
         let Value::List(items) = v else { return None };
