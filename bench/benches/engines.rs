@@ -275,6 +275,21 @@ fn bench(c: &mut Criterion) {
     g.bench_function("entitle, Unit to Decision (evaluate)", |bch| {
         bch.iter(|| program.evaluate(&unit, as_of).map(|d| d.outcome))
     });
+    // A host that reads each decision before the next keeps one and has it written over.
+    let mut kept = program
+        .evaluate(&unit, as_of)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let options = EvalOptions::default();
+    g.bench_function(
+        "entitle, Unit into a kept Decision (evaluate_into)",
+        |bch| {
+            bch.iter(|| {
+                program
+                    .evaluate_into(&unit, as_of, &options, &mut kept)
+                    .map(|()| kept.outcome)
+            })
+        },
+    );
     let zen_one = zen_ctx
         .first()
         .cloned()

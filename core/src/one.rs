@@ -48,15 +48,17 @@ impl Room {
         std::ptr::eq(self.program.as_ptr(), Arc::as_ptr(inner)) && self.parts.len() == 1
     }
 
-    /// Binds, interprets and decides `unit` in this room, emptied first.
-    fn decide(
+    /// Binds and interprets `unit` in this room, emptied first, and reads its decision from the
+    /// result with `read`.
+    fn decide<T>(
         &mut self,
         program: &Program,
         inner: &Inner,
         unit: &Unit,
         as_of: NaiveDate,
         options: &EvalOptions,
-    ) -> Result<Decision, UnitError> {
+        mut read: impl FnMut(&BatchResult<'_>) -> T,
+    ) -> T {
         self.builder.restart();
         self.parts.iter_mut().for_each(ChunkOut::clear);
         self.builder.add_unit(unit);
@@ -82,7 +84,7 @@ impl Room {
             as_of,
             std::mem::take(&mut self.parts),
         );
-        let decision = result.decision(0);
+        let decision = read(&result);
         self.parts = result.into_parts();
         decision
     }
@@ -105,6 +107,32 @@ pub(crate) fn evaluate(
     as_of: NaiveDate,
     options: &EvalOptions,
 ) -> Result<Decision, UnitError> {
+    evaluate_read(program, inner, unit, as_of, options, |r| r.decision(0))
+}
+
+/// `program.evaluate_into(unit, as_of, options, d)`: as [`evaluate`], the decision written into
+/// `d` (its vectors reused).
+pub(crate) fn evaluate_into(
+    program: &Program,
+    inner: &Arc<Inner>,
+    unit: &Unit,
+    as_of: NaiveDate,
+    options: &EvalOptions,
+    d: &mut Decision,
+) -> Result<(), UnitError> {
+    evaluate_read(program, inner, unit, as_of, options, |r| {
+        r.decision_into(0, d)
+    })
+}
+
+fn evaluate_read<T>(
+    program: &Program,
+    inner: &Arc<Inner>,
+    unit: &Unit,
+    as_of: NaiveDate,
+    options: &EvalOptions,
+    mut read: impl FnMut(&BatchResult<'_>) -> T,
+) -> T {
     let kept = ROOM.try_with(|cell| {
         // Nothing evaluates re-entrantly, but a second borrow must not panic either.
         let mut kept = cell.try_borrow_mut().ok()?;
@@ -112,7 +140,7 @@ pub(crate) fn evaluate(
             *kept = Some(Room::new(program, inner, options));
         }
         let room = kept.as_mut()?;
-        let decision = room.decide(program, inner, unit, as_of, options);
+        let decision = room.decide(program, inner, unit, as_of, options, &mut read);
         if room.members() > KEEP_MEMBERS {
             *kept = None;
         }
@@ -121,7 +149,7 @@ pub(crate) fn evaluate(
     // Without the thread's room (while the thread ends): in room of its own.
     match kept {
         Ok(Some(decision)) => decision,
-        _ => Room::new(program, inner, options).decide(program, inner, unit, as_of, options),
+        _ => Room::new(program, inner, options).decide(program, inner, unit, as_of, options, read),
     }
 }
 
@@ -156,6 +184,68 @@ mod tests {
         let _ = other.evaluate(&household(2), as_of);
         let ptr = ROOM.with(|r| r.borrow().as_ref().map(|r| r.program.as_ptr()));
         assert_eq!(ptr, Some(other.inner() as *const Inner));
+    }
+
+    #[test]
+    fn a_decision_written_into_equals_the_one_returned_and_keeps_its_room() {
+        let grant =
+            Program::compile(include_str!("../../examples/programs/child_grant.entitle")).unwrap();
+        let pension = Program::compile(include_str!(
+            "../../examples/programs/old_age_pension.entitle"
+        ))
+        .unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let unit = |income: Option<&str>, birth: &str| {
+            let u = Unit::new("H")
+                .with("region", "North")
+                .with_member(Member::new("M1", "child").with("birthdate", birth))
+                .with_member(Member::new("M2", "head").with("birthdate", "1950-01-01"));
+            match income {
+                Some(i) => u.with("monthly_income", i),
+                None => u,
+            }
+        };
+        let eligible = unit(Some("KES 900"), "2020-05-01");
+        let mut d = grant.evaluate(&eligible, as_of).unwrap();
+        assert_eq!(
+            d.cash.as_ref().map(|c| c.total.to_string()),
+            Some("2000".into())
+        );
+        let (rules, items) = (d.rules.as_ptr(), d.items.as_ptr());
+        let explain = EvalOptions { explain: true };
+        let cases = [
+            (&grant, unit(Some("KES 90000"), "2020-05-01"), false), // not eligible
+            (&grant, unit(None, "2020-05-01"), false),              // undetermined
+            (&grant, eligible.clone(), true),                       // with an explanation
+            (&grant, eligible.clone(), false),
+            (
+                &pension,
+                Unit::new("P").with("birthdate", "1950-01-01"),
+                false,
+            ), // another program
+            (&grant, eligible.clone(), false),
+        ];
+        for (p, u, explained) in &cases {
+            let options = if *explained {
+                explain.clone()
+            } else {
+                EvalOptions::default()
+            };
+            p.evaluate_into(u, as_of, &options, &mut d).unwrap();
+            assert_eq!(d, p.evaluate_with(u, as_of, &options).unwrap());
+        }
+        assert_eq!(d.outcome, crate::result::Outcome::Eligible);
+        assert!(d.explanation.is_none());
+        // The same program's rules and items were written over, not allocated again.
+        assert_eq!((d.rules.as_ptr(), d.items.as_ptr()), (rules, items));
+        // An error leaves the decision as it was.
+        let before = d.clone();
+        let born_later = unit(Some("KES 900"), "2030-01-01");
+        let err = grant
+            .evaluate_into(&born_later, as_of, &EvalOptions::default(), &mut d)
+            .unwrap_err();
+        assert_eq!(err, grant.evaluate(&born_later, as_of).unwrap_err());
+        assert_eq!(d, before);
     }
 
     #[test]

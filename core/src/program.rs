@@ -392,6 +392,39 @@ impl Program {
         crate::one::evaluate(self, &self.0, unit, as_of, options)
     }
 
+    /// Evaluates one unit into a decision the caller keeps, reusing its vectors: for a host that
+    /// evaluates units one at a time and reads each decision before the next. `d` may come from
+    /// any earlier evaluation, of any program; afterwards it equals what
+    /// [`Program::evaluate_with`] returns.
+    ///
+    /// ```
+    /// # use entitle_core::{Program, Unit, Member, EvalOptions};
+    /// # let p = Program::compile(include_str!("../../examples/programs/child_grant.entitle")).unwrap();
+    /// # let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    /// let unit = |income: &str| {
+    ///     Unit::new("H1")
+    ///         .with("region", "North")
+    ///         .with("monthly_income", income)
+    ///         .with_member(Member::new("M1", "child").with("birthdate", "2020-05-01"))
+    /// };
+    /// let mut d = p.evaluate(&unit("KES 900"), as_of).unwrap();
+    /// p.evaluate_into(&unit("KES 90000"), as_of, &EvalOptions::default(), &mut d).unwrap();
+    /// assert_eq!(d.outcome, entitle_core::Outcome::NotEligible);
+    /// assert!(d.items.is_empty());
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Program::evaluate`]; `d` is then left as it was.
+    pub fn evaluate_into(
+        &self,
+        unit: &Unit,
+        as_of: NaiveDate,
+        options: &EvalOptions,
+        d: &mut Decision,
+    ) -> Result<(), UnitError> {
+        crate::one::evaluate_into(self, &self.0, unit, as_of, options, d)
+    }
+
     /// Evaluates many units; results are in the same order.
     pub fn evaluate_batch(
         &self,
