@@ -7,7 +7,6 @@ use crate::eval::results::{BatchResult, ChunkOut};
 use crate::eval::{recycle, Buffers, Env, EvalOptions, ParamAt, State};
 use crate::model::Unit;
 use crate::program::{Inner, Program};
-use crate::result::{Decision, UnitError};
 use chrono::NaiveDate;
 use std::cell::RefCell;
 use std::sync::{Arc, Weak};
@@ -98,34 +97,10 @@ thread_local! {
     static ROOM: RefCell<Option<Room>> = const { RefCell::new(None) };
 }
 
-/// `program.evaluate_with(unit, as_of, options)`: the unit bound, interpreted and its decision
-/// built, in the room this thread kept from the last call when it was for the same program.
-pub(crate) fn evaluate(
-    program: &Program,
-    inner: &Arc<Inner>,
-    unit: &Unit,
-    as_of: NaiveDate,
-    options: &EvalOptions,
-) -> Result<Decision, UnitError> {
-    evaluate_read(program, inner, unit, as_of, options, |r| r.decision(0))
-}
-
-/// `program.evaluate_into(unit, as_of, options, d)`: as [`evaluate`], the decision written into
-/// `d` (its vectors reused).
-pub(crate) fn evaluate_into(
-    program: &Program,
-    inner: &Arc<Inner>,
-    unit: &Unit,
-    as_of: NaiveDate,
-    options: &EvalOptions,
-    d: &mut Decision,
-) -> Result<(), UnitError> {
-    evaluate_read(program, inner, unit, as_of, options, |r| {
-        r.decision_into(0, d)
-    })
-}
-
-fn evaluate_read<T>(
+/// One unit bound and interpreted in the room this thread kept from the last call when it was
+/// for the same program, its decision read from the result with `read` (built, or written into
+/// the caller's: `Program::evaluate_with`, `Program::evaluate_into`).
+pub(crate) fn evaluate<T>(
     program: &Program,
     inner: &Arc<Inner>,
     unit: &Unit,

@@ -389,7 +389,7 @@ impl Program {
         as_of: NaiveDate,
         options: &EvalOptions,
     ) -> Result<Decision, UnitError> {
-        crate::one::evaluate(self, &self.0, unit, as_of, options)
+        crate::one::evaluate(self, &self.0, unit, as_of, options, |r| r.decision(0))
     }
 
     /// Evaluates one unit into a decision the caller keeps, reusing its vectors: for a host that
@@ -422,7 +422,9 @@ impl Program {
         options: &EvalOptions,
         d: &mut Decision,
     ) -> Result<(), UnitError> {
-        crate::one::evaluate_into(self, &self.0, unit, as_of, options, d)
+        crate::one::evaluate(self, &self.0, unit, as_of, options, |r| {
+            r.decision_into(0, d)
+        })
     }
 
     /// Evaluates many units; results are in the same order.
