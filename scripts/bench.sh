@@ -32,7 +32,10 @@ RESULTS="$BENCH_DIR/results.txt"
 say() { printf '%s\n' "$*" | tee -a "$RESULTS"; }
 
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install -y time)" >&2; exit 1; }
-say "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; load: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%FT%TZ)"
+# The processor is recorded too: this virtual machine's has changed between sessions, and figures
+# from different processors cannot be compared.
+model="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+say "machine: $(nproc) cores (${model:-processor unknown}), $(free -g | awk '/Mem:/ {print $2}') GiB; load: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%FT%TZ)"
 
 # Everything is built with the `dist` profile (Cargo.toml: release with fat LTO), the floor too;
 # BENCH_PROFILE=release measures the plain release build instead.
