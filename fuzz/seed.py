@@ -113,6 +113,17 @@ for start in starts:
     write("registry_files", bytes([2 << 1]) + ("\n".join(people) + "\n").encode())
     write("registry_files", bytes([2 << 1 | 1]) + jsonl("\n".join(people)).encode())
 
+# registry_parquet: the small registries `entitle generate --format parquet` wrote into
+# fuzz/parquet/ (fuzz/README.md) and the file that once made the parquet crate panic, for each
+# program: the groups file's length (4 bytes, little endian), the groups file, the members file;
+# the members file alone as individuals for the old-age pension.
+for d in sorted(glob.glob(rel("fuzz/parquet/*"))) + [rel("cli/tests/data/parquet_panic")]:
+    g = open(os.path.join(d, "groups.parquet"), "rb").read()
+    m = open(os.path.join(d, "members.parquet"), "rb").read()
+    for program in (0, 1):
+        write("registry_parquet", bytes([program << 1]) + len(g).to_bytes(4, "little") + g + m)
+    write("registry_parquet", bytes([2 << 1]) + m)
+
 # dci: every test response, for both programs.
 for f in sorted(glob.glob(rel("registry-adapters/tests/data/dci/*.json"))):
     data = open(f, "rb").read()

@@ -26,7 +26,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 FUZZ_SECONDS="${ENTITLE_FUZZ_SECONDS:-15}"
-TARGETS=(parse_check evaluate registry_files dci)
+TARGETS=(parse_check evaluate registry_files registry_parquet dci)
 AS_OF=2026-03-01
 
 step() { printf '\n== %s (%d s)\n' "$*" "$SECONDS"; }

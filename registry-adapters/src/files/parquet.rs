@@ -136,6 +136,7 @@ fn guarded<T>(
 ///
 /// # Errors
 /// G0001 (cannot open), G0006 (not a Parquet file, or its footer cannot be read).
+#[cfg(feature = "sqlite")]
 pub(crate) fn column_names(path: &Path) -> Result<Vec<String>, RegistryError> {
     let (builder, _) = footer(path)?;
     Ok(builder
