@@ -6,6 +6,7 @@
 #   2. Crash loop: `entitle run` over the SQLite store killed (SIGKILL) at random moments, twenty
 #      times; complete outputs or none, a consistent store, a re-run that succeeds
 #      (cli/tests/crash_safety.rs).
+#      And the Parquet reader's tests in a release build (registry-adapters/tests/parquet/).
 #   3. Determinism: byte-identical outputs with one or two threads, run after run
 #      (cli/tests/determinism.rs), and the same bytes from Rust, Python, Node and WebAssembly on a
 #      generated population (tests/reliability/).
@@ -94,6 +95,11 @@ done
 
 step "crash loop and determinism over threads (release CLI)"
 cargo test --release -p entitle-cli --test crash_safety --test determinism -- --ignored --nocapture --test-threads 1
+
+step "the Parquet reader's own checks, in a release build"
+# Built with debug assertions (scripts/test-rust.sh), the parquet crate checks the arrays it
+# builds itself; without them only the reader's checks stand between a lying file and the binder.
+cargo test --release -p entitle-registry --features parquet --test parquet
 
 step "cross-language determinism: a generated population"
 cargo build --release -p entitle-cli -p entitle-tests --example facade_results

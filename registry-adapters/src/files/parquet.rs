@@ -280,6 +280,27 @@ impl ParquetRows {
             self.reader = None;
             return Ok(false);
         };
+        // The crate checks that text is UTF-8 only for columns its own footer marks as text: a
+        // file whose embedded Arrow schema says text for a column of plain bytes decodes into
+        // text arrays that were never checked, and a broken text would later fail where no error
+        // is expected (a panic in date parsing, found by fuzzing). So the columns used are checked
+        // in full, once per batch: UTF-8, offsets inside the data, dictionary keys in range.
+        let used = self
+            .columns
+            .iter()
+            .flatten()
+            .filter_map(|c| batch.columns().get(*c));
+        for array in used {
+            if let Err(e) = guarded(path, next_line, || {
+                array
+                    .to_data()
+                    .validate_full()
+                    .map_err(|e| malformed(path, next_line, "the Parquet data cannot be read", e))
+            }) {
+                self.reader = None;
+                return Err(e);
+            }
+        }
         self.rows_before += self.batch_rows as u64;
         self.batch_rows = batch.num_rows();
         self.row = 0;
