@@ -17,9 +17,11 @@
 # bindings-python/.venv/test (test-python.sh), bindings-node/entitle.node (test-node.sh) and
 # bindings-wasm/pkg (test-wasm.sh). Installs nightly and cargo-fuzz when missing.
 #
-# Time on the project's 2-core machine, shared and loaded: warm 5 minutes (fuzzing 2.5, the crash
-# loop and determinism 2, the cross-language checks 0.5). Cold, add about 12 minutes: installing
-# cargo-fuzz takes 2.5 and the first build of the fuzz targets (address sanitizer) 9.
+# Time on the project's 2-core machine, shared and loaded: warm 5.5 minutes (fuzzing 3, the crash
+# loop and determinism 2, the cross-language checks 0.5). Cold, add about 17 minutes: installing
+# cargo-fuzz takes 2.5, the first build of the fuzz targets (address sanitizer, with the parquet
+# crate) 10, the release build of the Parquet tests (another feature set than the CLI's) 4.5; in a
+# fresh clone's CI on 2026-12-06, with a fuzzer on one core, the whole script took 26 minutes.
 #
 # ENTITLE_FUZZ_SECONDS (default 15) sets each target's fuzzing time; 0 only replays.
 set -euo pipefail
