@@ -114,15 +114,18 @@ for start in starts:
     write("registry_files", bytes([2 << 1 | 1]) + jsonl("\n".join(people)).encode())
 
 # registry_parquet: the small registries `entitle generate --format parquet` wrote into
-# fuzz/parquet/ (fuzz/README.md) and the file that once made the parquet crate panic, for each
-# program: the groups file's length (4 bytes, little endian), the groups file, the members file;
-# the members file alone as individuals for the old-age pension.
-for d in sorted(glob.glob(rel("fuzz/parquet/*"))) + [rel("cli/tests/data/parquet_panic")]:
+# fuzz/parquet/ (fuzz/README.md), for each program: the groups file's length (4 bytes, little
+# endian), the groups file, the members file; the members file alone as individuals for the
+# old-age pension. And the CLI's two broken individuals files (cli/tests/parquet.rs).
+for d in sorted(glob.glob(rel("fuzz/parquet/*"))):
     g = open(os.path.join(d, "groups.parquet"), "rb").read()
     m = open(os.path.join(d, "members.parquet"), "rb").read()
     for program in (0, 1):
         write("registry_parquet", bytes([program << 1]) + len(g).to_bytes(4, "little") + g + m)
     write("registry_parquet", bytes([2 << 1]) + m)
+for d in ("parquet_panic", "parquet_not_utf8"):
+    individuals = open(rel(f"cli/tests/data/{d}/individuals.parquet"), "rb").read()
+    write("registry_parquet", bytes([2 << 1]) + individuals)
 
 # dci: every test response, for both programs.
 for f in sorted(glob.glob(rel("registry-adapters/tests/data/dci/*.json"))):

@@ -23,13 +23,16 @@
 //! binary, structs, maps …) stops the run when the file is opened (G0008), naming the column, its
 //! type and what to write instead. A file with no Parquet footer, truncated, with a corrupt page, or
 //! compressed with a codec this build lacks (only Snappy, Zstandard and gzip are built in) stops
-//! with an error naming the file (G0006 or G0008); never a panic.
+//! with an error naming the file (G0006 or G0008); never a panic. Before anything is decoded, the
+//! page headers of the columns read are checked (`pages`): a page that declares more bytes
+//! uncompressed than can be real stops the read (G0006) before room is made for them.
 //!
 //! Parquet files have no lines: the "line" of a row (in error records and chunks) is its number in
 //! the file, from 1, across row groups and batches.
 
 mod cells;
 mod epoch_date;
+mod pages;
 
 use super::rows::{find_columns, BadCell, Cells, RowStream, Wanted};
 use crate::error::RegistryError;
@@ -138,7 +141,7 @@ fn guarded<T>(
 /// G0001 (cannot open), G0006 (not a Parquet file, or its footer cannot be read).
 #[cfg(feature = "sqlite")]
 pub(crate) fn column_names(path: &Path) -> Result<Vec<String>, RegistryError> {
-    let (builder, _) = footer(path)?;
+    let (builder, _, _) = footer(path)?;
     Ok(builder
         .schema()
         .fields()
@@ -147,24 +150,29 @@ pub(crate) fn column_names(path: &Path) -> Result<Vec<String>, RegistryError> {
         .collect())
 }
 
-/// Opens `path` and reads its footer; also gives the file's size.
+/// Opens `path` and reads its footer; also gives the same open file, to read page headers from,
+/// and the file's size.
 fn footer(
     path: &Path,
-) -> Result<(ParquetRecordBatchReaderBuilder<File>, Option<u64>), RegistryError> {
+) -> Result<(ParquetRecordBatchReaderBuilder<File>, File, Option<u64>), RegistryError> {
     let file = File::open(path).map_err(|e| RegistryError::io("open", path, e))?;
     let size = file.metadata().ok().map(|m| m.len());
+    let pages = file
+        .try_clone()
+        .map_err(|e| RegistryError::io("open", path, e))?;
     let builder = guarded(path, 1, || {
         ParquetRecordBatchReaderBuilder::try_new(file)
             .map_err(|e| malformed(path, 1, "not a readable Parquet file", e))
     })?;
-    Ok((builder, size))
+    Ok((builder, pages, size))
 }
 
 impl ParquetRows {
     /// Opens `path`, reads its footer and finds the wanted columns.
     ///
     /// # Errors
-    /// G0001 (cannot open), G0006 (not a Parquet file, or its footer cannot be read), G0004
+    /// G0001 (cannot open), G0006 (not a Parquet file, its footer cannot be read, or a page to be
+    /// decoded declares a size that is negative, past its column chunk or too large), G0004
     /// (required columns missing), G0005 (a wanted column twice), G0008 (a used column of a type
     /// or codec this build cannot read).
     pub fn open(
@@ -172,7 +180,7 @@ impl ParquetRows {
         display: Arc<str>,
         wanted: &[Wanted],
     ) -> Result<ParquetRows, RegistryError> {
-        let (builder, size) = footer(path)?;
+        let (builder, pages_file, size) = footer(path)?;
         let schema = Arc::clone(builder.schema());
         let names: Vec<String> = schema
             .fields()
@@ -220,6 +228,10 @@ impl ParquetRows {
                 }
             }
         }
+        // The crate trusts the sizes that pages declare (`pages`): every chunk to be decoded has
+        // its page headers checked first.
+        let decoded: &[usize] = if counted == 1 { &[0] } else { &roots };
+        pages::check_pages(path, &pages_file, size, builder.metadata(), decoded, &names)?;
         let total_rows = u64::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0);
         let mask = ProjectionMask::roots(
             builder.parquet_schema(),
@@ -416,10 +428,9 @@ mod tests {
         assert_eq!(dec("100", 3), "0.100");
     }
 
-    #[test]
-    fn rows_are_counted_when_no_wanted_column_is_in_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("individuals.parquet");
+    /// A file of one column, `x`, of three rows.
+    fn one_column(dir: &Path) -> PathBuf {
+        let path = dir.join("individuals.parquet");
         let batch = RecordBatch::try_from_iter([(
             "x",
             Arc::new(arrow_array::Int64Array::from(vec![1, 2, 3])) as ArrayRef,
@@ -433,6 +444,13 @@ mod tests {
         .unwrap();
         w.write(&batch).unwrap();
         w.close().unwrap();
+        path
+    }
+
+    #[test]
+    fn rows_are_counted_when_no_wanted_column_is_in_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = one_column(dir.path());
         let mut rows = ParquetRows::open(&path, "i".into(), &[Wanted::optional(&["id"])]).unwrap();
         let mut lines = Vec::new();
         while rows.advance().unwrap() {
@@ -441,6 +459,26 @@ mod tests {
         }
         assert_eq!(lines, [1, 2, 3]);
         assert_eq!(rows.position().0, rows.position().1.unwrap());
+    }
+
+    #[test]
+    fn the_pages_of_the_column_decoded_to_count_rows_are_checked_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = one_column(dir.path());
+        let mut bytes = std::fs::read(&path).unwrap();
+        // The first page header, after `PAR1`, ends at its first byte.
+        bytes[4] = 0;
+        std::fs::write(&path, &bytes).unwrap();
+        let e = ParquetRows::open(&path, "i".into(), &[Wanted::optional(&["id"])])
+            .err()
+            .unwrap();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}:1: the Parquet data cannot be read: the page header at byte 4 of the column `x` cannot be read: it lacks the page's sizes",
+                path.display()
+            )
+        );
     }
 
     #[test]
