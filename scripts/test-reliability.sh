@@ -6,22 +6,21 @@
 #   2. Crash loop: `entitle run` over the SQLite store killed (SIGKILL) at random moments, twenty
 #      times; complete outputs or none, a consistent store, a re-run that succeeds
 #      (cli/tests/crash_safety.rs).
-#      And the Parquet reader's tests in a release build (registry-adapters/tests/parquet/).
 #   3. Determinism: byte-identical outputs with one or two threads, run after run
 #      (cli/tests/determinism.rs), and the same bytes from Rust, Python, Node and WebAssembly on a
 #      generated population (tests/reliability/).
 #   4. Privacy in the bindings: units seeded with recognisable values; no error shows one
 #      (tests/reliability/). The Rust side's privacy tests run in scripts/test-rust.sh.
 #
-# Reuses the bindings the earlier scripts built (test-all.sh runs them first): the Python wheel in
-# bindings-python/.venv/test (test-python.sh), bindings-node/entitle.node (test-node.sh) and
-# bindings-wasm/pkg (test-wasm.sh). Installs nightly and cargo-fuzz when missing.
+# Reuses what the earlier scripts built (test-all.sh runs them first): the workspace's debug build
+# (test-rust.sh), the Python wheel in bindings-python/.venv/test (test-python.sh),
+# bindings-node/entitle.node (test-node.sh) and bindings-wasm/pkg (test-wasm.sh). Installs nightly
+# and cargo-fuzz when missing.
 #
-# Time on the project's 2-core machine, shared and loaded: warm 5.5 minutes (fuzzing 3, the crash
-# loop and determinism 2, the cross-language checks 0.5). Cold, add about 17 minutes: installing
+# Time on the project's 2-core machine, shared and loaded: warm 7 minutes (fuzzing 3, the crash
+# loop and determinism 4, the cross-language checks 0.5). Cold, add about 13 minutes: installing
 # cargo-fuzz takes 2.5, the first build of the fuzz targets (address sanitizer, with the parquet
-# crate) 10, the release build of the Parquet tests (another feature set than the CLI's) 4.5; in a
-# fresh clone's CI on 2026-12-06, with a fuzzer on one core, the whole script took 26 minutes.
+# crate) 10.
 #
 # ENTITLE_FUZZ_SECONDS (default 15) sets each target's fuzzing time; 0 only replays.
 set -euo pipefail
@@ -95,22 +94,22 @@ for t in "${TARGETS[@]}"; do
   fi
 done
 
-step "crash loop and determinism over threads (release CLI)"
-cargo test --release -p entitle-cli --test crash_safety --test determinism -- --ignored --nocapture --test-threads 1
-
-step "the Parquet reader's own checks, in a release build"
-# Built with debug assertions (scripts/test-rust.sh), the parquet crate checks the arrays it
-# builds itself; without them only the reader's checks stand between a lying file and the binder.
-cargo test --release -p entitle-registry --features parquet --test parquet
+step "crash loop and determinism over threads (the CLI's debug build)"
+# The same package selection and features as scripts/test-rust.sh's `cargo test`, so nothing is
+# built again: a release build of the CLI and its adapters (SQLite's C code, arrow, PostgreSQL)
+# would cost about 6.5 minutes cold, more than the debug build's slower runs (about 4 minutes
+# for both tests). The kills' moments scale with the reference run's length, so the loop covers
+# the whole run in either build.
+cargo test --test crash_safety --test determinism -- --ignored --nocapture --test-threads 1
 
 step "cross-language determinism: a generated population"
-cargo build --release -p entitle-cli -p entitle-tests --example facade_results
-target/release/entitle generate --households 3000 --seed 11 --defects --format jsonl --out "$SCRATCH/registry" >/dev/null
+cargo build --bin entitle --example facade_results
+target/debug/entitle generate --households 3000 --seed 11 --defects --format jsonl --out "$SCRATCH/registry" >/dev/null
 python3 tests/reliability/make_units.py "$SCRATCH/registry" "$SCRATCH/units"
 
 compare() { # PROGRAM UNITS NAME [--explain]
   local program="$1" units="$2" name="$3"; shift 3
-  target/release/examples/facade_results "$program" "$AS_OF" "$units" "$@" >"$SCRATCH/$name.rust.jsonl"
+  target/debug/examples/facade_results "$program" "$AS_OF" "$units" "$@" >"$SCRATCH/$name.rust.jsonl"
   "$PYTHON" tests/reliability/bindings.py results "$program" "$AS_OF" "$units" "$SCRATCH/$name.python.jsonl" "$@" >/dev/null
   node tests/reliability/bindings.mjs node results "$program" "$AS_OF" "$units" "$SCRATCH/$name.node.jsonl" "$@" >/dev/null
   node tests/reliability/bindings.mjs wasm results "$program" "$AS_OF" "$units" "$SCRATCH/$name.wasm.jsonl" "$@" >/dev/null

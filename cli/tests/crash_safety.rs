@@ -5,7 +5,7 @@
 //!
 //! Slow (a generated population, twenty kills): `#[ignore]`d in a plain `cargo test`, run by
 //! `scripts/test-reliability.sh` as
-//! `cargo test --release -p entitle-cli --test crash_safety -- --ignored --nocapture`.
+//! `cargo test --test crash_safety --test determinism -- --ignored --nocapture`.
 //! `ENTITLE_CRASH_ITERATIONS`, `ENTITLE_CRASH_SEED` and `ENTITLE_CRASH_HOUSEHOLDS` change the loop.
 
 mod common;

@@ -4,10 +4,10 @@
 //! evaluation error is written after the errors found up to reading it, as one unit at a time
 //! would write it, so chunk boundaries do not change how the two kinds interleave in `errors.csv`.
 //!
-//! The generated population's test is `#[ignore]`d in a plain `cargo test` (it runs the release
-//! binary many times over a population of two chunks at the default batch size); run by
+//! The generated population's test is `#[ignore]`d in a plain `cargo test` (it runs the binary
+//! many times over a population of two chunks at the default batch size); run by
 //! `scripts/test-reliability.sh` as
-//! `cargo test --release -p entitle-cli --test determinism -- --ignored --nocapture`.
+//! `cargo test --test crash_safety --test determinism -- --ignored --nocapture`.
 //! `ENTITLE_DETERMINISM_HOUSEHOLDS` changes the population's size.
 
 mod common;
