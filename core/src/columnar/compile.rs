@@ -3,7 +3,7 @@
 
 use super::compiler::Compiler;
 use super::num::Fx;
-use super::plan::{ItemRegs, Kind, Lanes, Plan, Reg};
+use super::plan::{ItemRegs, Kind, Lanes, Op, Plan, Reg};
 use crate::program::Inner;
 use entitle_dsl::ast::{ItemKind, SelectionMode};
 use entitle_dsl::ir::{TExpr, TKind};
@@ -181,7 +181,9 @@ impl Plan {
             None => None,
             Some((step, mode)) => Some((Fx::from_dec(step)?, mode)),
         };
+        let reads_head = main.iter().chain(&fee_ops).any(Op::reads_head);
         Some(Plan {
+            reads_head,
             regs: c.regs,
             main,
             fee_ops,

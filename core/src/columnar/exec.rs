@@ -155,15 +155,18 @@ fn prepare(
         unit += *m;
         *m = unit;
     }
-    // The first active head at or after each member lane.
+    // The first active head at or after each member lane (when something reads heads; without
+    // it every unit has none, and nothing asks).
     ws.next_head.resize(nm + 1, u32::MAX);
-    let mut next = u32::MAX;
-    for (m, (a, h)) in ws.active.iter().zip(heads).enumerate().rev() {
-        if *a & *h {
-            next = u32::try_from(m).unwrap_or(u32::MAX);
-        }
-        if let Some(x) = ws.next_head.get_mut(m) {
-            *x = next;
+    if plan.reads_head {
+        let mut next = u32::MAX;
+        for (m, (a, h)) in ws.active.iter().zip(heads).enumerate().rev() {
+            if *a & *h {
+                next = u32::try_from(m).unwrap_or(u32::MAX);
+            }
+            if let Some(x) = ws.next_head.get_mut(m) {
+                *x = next;
+            }
         }
     }
     for (w, row) in ws.starts.windows(2).zip(range.clone()) {

@@ -208,6 +208,24 @@ pub(crate) struct Plan {
     pub steps: (u64, u64),
     /// `first match`.
     pub first_match: bool,
+    /// Whether an operation reads each unit's head (chunks of other programs skip finding it).
+    pub reads_head: bool,
+}
+
+impl Op {
+    /// Whether the operation reads the unit's head (`Workspace::head`).
+    pub(crate) fn reads_head(&self) -> bool {
+        matches!(
+            self,
+            Op::Load {
+                src: Source::Head(_),
+                ..
+            } | Op::Text {
+                src: TextSrc::Col(Source::Head(_), _),
+                ..
+            }
+        )
+    }
 }
 
 /// A fixed value's scalar form, for filling a register.

@@ -299,6 +299,9 @@ fn the_example_programs_have_plans() {
     ] {
         let p = Program::compile(src).unwrap_or_else(|d| panic!("{name}: {d}"));
         assert!(p.is_columnar(), "{name} has no columnar plan");
+        // Only programs that read `head.` have their chunks find each unit's head.
+        let reads_head = p.inner().columnar.as_ref().map(|plan| plan.reads_head);
+        assert_eq!(reads_head, Some(src.contains("head.")), "{name}");
     }
 }
 
