@@ -98,11 +98,13 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
     let bytes = source.as_bytes();
     let mut depth: usize = 0;
     let mut depth_reported = false;
-    let mut line_start = 0usize;
-    let mut code_end = 0usize;
+    // A byte-order mark is skipped: the first line starts after it.
+    let origin = crate::span::bom_len(source);
+    let mut line_start = origin;
+    let mut code_end = origin;
     let mut in_string = false;
     let mut ifs = 0usize;
-    let mut i = 0usize;
+    let mut i = origin;
     while i <= bytes.len() {
         let b = bytes.get(i).copied();
         match b {
@@ -271,7 +273,7 @@ fn make_line<'a>(
 ) -> LogicalLine<'a> {
     let text = source.get(start..end).unwrap_or("");
     let _ = index;
-    let indented = start > 0
+    let indented = start > crate::span::bom_len(source)
         && source
             .as_bytes()
             .get(start - 1)

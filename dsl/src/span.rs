@@ -55,10 +55,20 @@ pub struct LineIndex<'a> {
     line_starts: Vec<usize>,
 }
 
+/// Bytes of the byte-order mark a file may start with (Windows editors write one): not part of
+/// the program, and not of its first line, so that columns there count as an editor shows them.
+pub(crate) fn bom_len(source: &str) -> usize {
+    if source.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    }
+}
+
 impl<'a> LineIndex<'a> {
     /// Indexes `source`.
     pub fn new(source: &'a str) -> Self {
-        let mut line_starts = vec![0];
+        let mut line_starts = vec![bom_len(source)];
         for (i, b) in source.bytes().enumerate() {
             if b == b'\n' {
                 line_starts.push(i + 1);

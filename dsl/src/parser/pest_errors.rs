@@ -165,6 +165,13 @@ pub(super) fn describe_found(text: &str, pos: usize) -> String {
     if c == '\n' || c == '\r' {
         return "end of line".to_string();
     }
+    if let Some((name, instead)) = lookalike(c) {
+        // Spaces and invisible characters are named only: shown, they look like nothing.
+        return match instead {
+            "" | " " => format!("{name} (U+{:04X})", u32::from(c)),
+            _ => format!("{name} `{c}` (U+{:04X})", u32::from(c)),
+        };
+    }
     if c.is_alphanumeric() || c == '_' {
         let word: String = rest
             .chars()
@@ -182,10 +189,55 @@ pub(super) fn describe_found(text: &str, pos: usize) -> String {
         .take(2)
         .collect();
     if sym.is_empty() {
-        format!("`{c}`")
+        if c.is_ascii() {
+            format!("`{c}`")
+        } else {
+            format!("`{c}` (U+{:04X})", u32::from(c))
+        }
     } else {
         format!("`{sym}`")
     }
+}
+
+/// A character that stands where the language reads another it looks like, as word processors and
+/// e-mail write them (curly quotes, dashes, no-break spaces, `×`), or one that cannot be seen: how
+/// to describe it, and what to write instead ("" for nothing).
+pub(super) fn lookalike(c: char) -> Option<(&'static str, &'static str)> {
+    Some(match c {
+        '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{ab}' | '\u{bb}' => {
+            ("a curly quotation mark", "\"")
+        }
+        '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' => ("a curly apostrophe", "\""),
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => {
+            ("a dash", "-")
+        }
+        '\u{a0}' | '\u{2007}' | '\u{202f}' => ("a no-break space", " "),
+        '\u{2000}'..='\u{200a}' | '\u{205f}' | '\u{3000}' => ("a wide or narrow space", " "),
+        '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' => {
+            ("an invisible character", "")
+        }
+        '\u{d7}' => ("a multiplication sign", "*"),
+        '\u{f7}' => ("a division sign", "/"),
+        '\u{2264}' => ("a less-than-or-equal sign", "<="),
+        '\u{2265}' => ("a greater-than-or-equal sign", ">="),
+        '\u{2260}' => ("a not-equal sign", "!="),
+        _ => return None,
+    })
+}
+
+/// The help for a character [`lookalike`] knows, as the key and the replacement argument.
+pub(super) fn lookalike_help(text: &str, pos: usize) -> Option<(&'static str, &'static str)> {
+    let c = text
+        .get(pos..)?
+        .trim_start_matches([' ', '\t'])
+        .chars()
+        .next()?;
+    let (_, instead) = lookalike(c)?;
+    Some(match instead {
+        "" => ("E0001.help.invisible", instead),
+        " " => ("E0001.help.space", instead),
+        _ => ("E0001.help.lookalike", instead),
+    })
 }
 
 /// Converts a pest error on a logical line into a diagnostic with an absolute span.
@@ -272,6 +324,8 @@ pub(super) fn to_diagnostic(
         .arg("found", found);
     if reserved_hit {
         d.with_help("E0001.help.reserved")
+    } else if let Some((key, instead)) = lookalike_help(line.text, pos) {
+        d.arg("instead", instead).with_help(key)
     } else {
         d
     }
