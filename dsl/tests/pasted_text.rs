@@ -1,6 +1,7 @@
 //! Program text that went through a word processor or an e-mail: a byte-order mark at the start,
 //! curly quotes, dashes, no-break and invisible spaces. The mark is not part of the program; the
-//! other characters are errors that name the character and say what to write instead.
+//! other characters are errors that name the character and say what to write instead, and a name
+//! written with accents is refused with the rule for names.
 
 use entitle_dsl::{check, format, Diagnostic};
 
@@ -168,4 +169,28 @@ fn other_unexpected_characters_show_their_code_point() {
     let src = PROGRAM.replace("< KES 100", "< KES 100 ;");
     let (message, ..) = one_error(&src);
     assert!(message.ends_with("found `;`"), "{message}");
+}
+
+#[test]
+fn names_with_accents_are_refused_with_the_rule_for_names() {
+    let help = "names are written with the letters a to z without accents, digits and `_`; the \
+                texts in quotes may use any letters";
+    for (from, to, found, at) in [
+        ("income", "âge", "`âge`", (6, 13)),
+        ("income", "revenu_mensuél", "`él`", (6, 25)),
+    ] {
+        // Declared and read: an error at each place, both with the rule.
+        let errs = errors(&PROGRAM.replace(from, to));
+        assert_eq!(errs.len(), 2, "{errs:#?}");
+        let d = &errs[0];
+        assert!(
+            d.message.ends_with(&format!("found {found}")),
+            "{}",
+            d.message
+        );
+        assert_eq!((d.span.line, d.span.column), at);
+        assert!(errs.iter().all(|d| d.help.as_deref() == Some(help)));
+    }
+    // Any letters inside quotes.
+    assert!(errors(&PROGRAM.replace("\"Poor\"", "\"Pauvre ménage\"")).is_empty());
 }

@@ -319,6 +319,8 @@ pub(super) fn to_diagnostic(
         (skip, len)
     };
     let span = index.span(start + found_len.0, start + found_len.0 + found_len.1);
+    let accented_word =
+        found.starts_with('`') && !found.is_ascii() && found_is_word(line.text, pos);
     let d = Diagnostic::new(codes::SYNTAX, span)
         .arg("expected", expected_text)
         .arg("found", found);
@@ -326,7 +328,18 @@ pub(super) fn to_diagnostic(
         d.with_help("E0001.help.reserved")
     } else if let Some((key, instead)) = lookalike_help(line.text, pos) {
         d.arg("instead", instead).with_help(key)
+    } else if accented_word {
+        // `âge`, `année`: a word to the writer, not a name to the language.
+        d.with_help("E0001.help.ascii_name")
     } else {
         d
     }
+}
+
+/// Whether the text at `pos` starts with a letter (of any script).
+fn found_is_word(text: &str, pos: usize) -> bool {
+    text.get(pos..)
+        .map(|r| r.trim_start_matches([' ', '\t']))
+        .and_then(|r| r.chars().next())
+        .is_some_and(char::is_alphabetic)
 }
