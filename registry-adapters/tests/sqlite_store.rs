@@ -175,6 +175,87 @@ fn the_store_reads_back_exactly_what_the_files_give() {
     }
 }
 
+/// `text` (CSV with commas) as a spreadsheet writes it where the comma is the decimal mark:
+/// cells separated by `;`, quoted when they hold one (bytes, so that a cell that is not UTF-8
+/// stays so).
+fn with_semicolons(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for line in text.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+        let (mut cells, mut cell, mut quoted) = (Vec::new(), Vec::new(), false);
+        for b in line {
+            match b {
+                b'"' => {
+                    quoted = !quoted;
+                    cell.push(*b);
+                }
+                b',' if !quoted => cells.push(std::mem::take(&mut cell)),
+                _ => cell.push(*b),
+            }
+        }
+        cells.push(cell);
+        for (k, c) in cells.iter().enumerate() {
+            if k > 0 {
+                out.push(b';');
+            }
+            let quote = c.contains(&b';') && c.first() != Some(&b'"');
+            if quote {
+                out.push(b'"');
+            }
+            out.extend_from_slice(c);
+            if quote {
+                out.push(b'"');
+            }
+        }
+        out.push(b'\n');
+    }
+    out
+}
+
+#[test]
+fn a_registry_separated_by_semicolons_reads_as_with_commas() {
+    let commas = tempfile::tempdir().unwrap();
+    write_registry(commas.path(), true);
+    let semis = tempfile::tempdir().unwrap();
+    for name in ["groups.csv", "members.csv"] {
+        let converted = with_semicolons(&std::fs::read(commas.path().join(name)).unwrap());
+        assert!(converted.starts_with(b"id;"));
+        std::fs::write(semis.path().join(name), converted).unwrap();
+    }
+    let members = std::fs::read_to_string(semis.path().join("members.csv")).unwrap();
+    assert!(members.contains("M6;H3;\"head;spouse\";"));
+    let p = program("child_grant");
+    let opened = |dir: &Path| {
+        open_files(
+            dir,
+            &p,
+            &SourceOptions {
+                join: JoinMode::Indexed,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
+    let lines = |errors: Vec<RowError>| -> Vec<(u64, &'static str, Option<String>)> {
+        errors
+            .into_iter()
+            .map(|e| (e.line, e.code, e.unit_id))
+            .collect()
+    };
+    let (want, want_errors, want_counts) = decide(opened(commas.path()), &p);
+    let (got, got_errors, got_counts) = decide(opened(semis.path()), &p);
+    assert_eq!(got, want);
+    assert_eq!(got_counts, want_counts);
+    let want_errors = lines(want_errors);
+    assert_eq!(lines(got_errors), want_errors);
+    assert_eq!(want.len(), 4);
+    // Imported into a store, the same.
+    let store = store_with(semis.path());
+    let (stored, stored_errors, _) =
+        decide(store.source(&p, &SourceOptions::default()).unwrap(), &p);
+    assert_eq!(stored, want);
+    assert_eq!(lines(stored_errors), want_errors);
+}
+
 #[test]
 fn json_lines_are_imported_with_their_values() {
     let dir = tempfile::tempdir().unwrap();

@@ -46,7 +46,9 @@ reason) and summary.json (counts, totals, errors). Counts reconcile: units = dec
 The registry is a directory with groups.csv and members.csv (or .jsonl, .parquet) for household
 programs, or individuals.csv (persons.csv, members.csv) for individual programs; or a file. Columns
 are named as the program's inputs; members have id, group_id, kind, start_date and end_date. Only
-the columns the program uses are read; in a Parquet file, an error's line is the row's number. It
+the columns the program uses are read; a CSV file whose header has semicolons and no comma is read
+with `;` (as spreadsheets write it where the comma is the decimal mark; amounts are still written
+with a point); in a Parquet file, an error's line is the row's number. It
 can also be a store made by `entitle import` (`sqlite:FILE`), an OpenG2P/OpenSPP database
 (`postgres://…`, inputs found as `x_cst_`/`z_ind_` columns or named with `--map`) or DCI search
 responses (`dci:FILE`).

@@ -46,6 +46,29 @@ pub(crate) struct CsvRows {
     size: Option<u64>,
 }
 
+/// The delimiter of a `.csv` file whose header line starts `start`: `;` when the header has
+/// semicolons and no comma outside quotes (as spreadsheets write CSV where the comma is the
+/// decimal mark), `,` otherwise. Columns are then found by name, so a wrong guess cannot go
+/// unnoticed: the program's columns would be missing.
+pub(crate) fn comma_or_semicolon(start: &[u8]) -> u8 {
+    let mut quoted = false;
+    let mut semicolons = false;
+    for b in start {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            b',' if !quoted => return b',',
+            b';' if !quoted => semicolons = true,
+            _ => {}
+        }
+    }
+    if semicolons {
+        b';'
+    } else {
+        b','
+    }
+}
+
 impl CsvRows {
     /// Opens `path`, reads its header and finds the wanted columns.
     ///
@@ -62,12 +85,20 @@ impl CsvRows {
         let tsv = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
-        let delimiter = if tsv { b'\t' } else { b',' };
+        let mut input = BufReader::with_capacity(1 << 18, file);
+        let delimiter = if tsv {
+            b'\t'
+        } else {
+            let start = input
+                .fill_buf()
+                .map_err(|e| RegistryError::io("read", path, e))?;
+            comma_or_semicolon(start)
+        };
         let core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
         let mut rows = CsvRows {
             file: display,
             path: path.to_path_buf(),
-            input: BufReader::with_capacity(1 << 18, file),
+            input,
             core,
             delimiter,
             plain: false,
@@ -397,6 +428,46 @@ mod tests {
             Some("the row has 2 cells, but the header has 4")
         );
         assert!(!rows.advance().unwrap());
+    }
+
+    #[test]
+    fn a_header_with_semicolons_and_no_comma_is_read_with_semicolons() {
+        assert_eq!(comma_or_semicolon(b"id;region\nH1;a,b"), b';');
+        assert_eq!(comma_or_semicolon(b"\"a,b\";id\n"), b';');
+        assert_eq!(comma_or_semicolon(b"id,notes;x\n"), b',');
+        assert_eq!(comma_or_semicolon(b"id\nH1;x\n"), b',');
+        assert_eq!(comma_or_semicolon(b""), b',');
+        // As a spreadsheet writes it where the comma is the decimal mark: quoted cells keep
+        // semicolons and line breaks, and commas are only text.
+        let (_d, path) = write(
+            "\u{feff}id;Region;income\r\nH1; North ;1500,50\r\n\"H;2\";\"East\nside\";100\r\nH3;West\r\n",
+        );
+        let wanted = [
+            Wanted::required(&["id"]),
+            Wanted::required(&["region"]),
+            Wanted::required(&["income"]),
+        ];
+        let mut rows = CsvRows::open(&path, "groups.csv".into(), &wanted).unwrap();
+        let mut seen = Vec::new();
+        while rows.advance().unwrap() {
+            let cells: Vec<Option<String>> = (0..3)
+                .map(|k| rows.cell(k).unwrap().map(str::to_string))
+                .collect();
+            seen.push((rows.line(), cells, rows.problem()));
+        }
+        let s = |x: &str| Some(x.to_string());
+        assert_eq!(
+            seen,
+            vec![
+                (2, vec![s("H1"), s("North"), s("1500,50")], None),
+                (3, vec![s("H;2"), s("East\nside"), s("100")], None),
+                (
+                    5,
+                    vec![s("H3"), s("West"), None],
+                    s("the row has 2 cells, but the header has 3")
+                ),
+            ]
+        );
     }
 
     #[test]

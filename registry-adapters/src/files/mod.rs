@@ -26,7 +26,7 @@
 
 pub(crate) mod assemble;
 #[cfg(feature = "csv")]
-mod csv;
+pub(crate) mod csv;
 mod index;
 #[cfg(feature = "jsonl")]
 mod jsonl;
