@@ -62,6 +62,15 @@ pub fn check_with_limits(source: &str, limits: &Limits) -> Checked {
         let mut checker = Checker::new(&parsed.program);
         checker.broken_names = parsed.broken_names.clone();
         let ir = checker.run(&parsed.program);
+        if !syntax_ok {
+            // A line that did not parse may read what now looks unused: no such warnings then.
+            checker.diags.retain(|d| {
+                !matches!(
+                    d.code,
+                    codes::UNUSED_PARAM | codes::UNUSED_LET | codes::UNUSED_INPUT
+                )
+            });
+        }
         diags.extend(checker.diags);
         if syntax_ok && !diags.iter().any(Diagnostic::is_error) {
             program = Some(ir);

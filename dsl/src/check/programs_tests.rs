@@ -35,6 +35,10 @@ impl Checker {
                     || sentence_ids.contains(&id.name)
                     || self.unit_names.contains_key(&id.name)
                     || self.member_names.contains_key(&id.name);
+                if !known && self.broken_names.contains(&id.name) {
+                    // Its line has a syntax error, already reported.
+                    continue;
+                }
                 if !known {
                     let mut d = Diagnostic::new(codes::UNKNOWN_TRANSLATION_KEY, id.span)
                         .arg("name", &id.name);
@@ -310,6 +314,9 @@ impl Checker {
             Expectation::Fee(x, _) => ir::Expectation::Fee(money(self, x)?),
             Expectation::Item(id, x, _) => {
                 let Some(item) = ent.items.iter().find(|i| i.id == id.name) else {
+                    if self.broken_names.contains(&id.name) {
+                        return None;
+                    }
                     self.diags.push(
                         Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span)
                             .arg("name", &id.name)
@@ -372,6 +379,9 @@ impl Checker {
             }
             Expectation::Failed(id, _) | Expectation::Passed(id, _) => {
                 if !rules.iter().any(|r| r.id == id.name) && !self.check_ids.contains(&id.name) {
+                    if self.broken_names.contains(&id.name) {
+                        return None;
+                    }
                     self.diags.push(
                         Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span)
                             .arg("name", &id.name)

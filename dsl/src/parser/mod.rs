@@ -279,18 +279,26 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
                         }
                         None => broken_names.extend(declared_name(line.text, false)),
                     },
-                    (State::Rules, Some(Item::Eligibility(sec))) => {
-                        if let Some(r) = ctx.rule_line(line) {
+                    (State::Rules, Some(Item::Eligibility(sec))) => match ctx.rule_line(line) {
+                        Some(r) => {
                             if counts.bump(&mut ctx, line, "rule", limits) {
                                 sec.entries.push(r);
                             }
                         }
-                    }
+                        None => broken_names.extend(named_after(line.text, &["unless", "union"])),
+                    },
                     (State::Entitlement, Some(Item::Entitlement(sec))) => {
-                        if let Some(e) = ctx.entitlement_entry(line) {
-                            if counts.bump(&mut ctx, line, "entitlement", limits) {
-                                sec.entries.push(e);
+                        match ctx.entitlement_entry(line) {
+                            Some(e) => {
+                                if counts.bump(&mut ctx, line, "entitlement", limits) {
+                                    sec.entries.push(e);
+                                }
                             }
+                            // Only items and the fee have names (not caps, floors, rounding).
+                            None => broken_names.extend(
+                                named_after(line.text, &ITEM_WORDS)
+                                    .filter(|_| starts_with_word(line.text, &ITEM_WORDS)),
+                            ),
                         }
                     }
                     (State::Translation, Some(Item::Translation(t))) => {
@@ -423,6 +431,25 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
 }
 
 /// The name a broken declaration line declares: `let [member.]NAME`, `SCOPE.NAME:`, `NAME:`.
+/// The words that start an entitlement line declaring a name.
+const ITEM_WORDS: [&str; 3] = ["cash", "in_kind", "fee"];
+
+/// Whether the line's first word is one of `words`.
+fn starts_with_word(text: &str, words: &[&str]) -> bool {
+    declared_name(text, false).is_some_and(|w| words.contains(&w.as_str()))
+}
+
+/// The name a rule or item line declares, after one of `keywords` if it starts with one (for the
+/// checker not to report, as unknown, what a test or translation says of a line that did not parse).
+fn named_after(text: &str, keywords: &[&str]) -> Option<String> {
+    let rest = text.trim_start();
+    let rest = match declared_name(rest, false) {
+        Some(w) if keywords.contains(&w.as_str()) => rest.get(w.len()..).unwrap_or(""),
+        _ => rest,
+    };
+    declared_name(rest, false)
+}
+
 fn declared_name(text: &str, after_keyword_or_scope: bool) -> Option<String> {
     let word = |s: &str| -> Option<String> {
         let w: String = s

@@ -321,6 +321,7 @@ pub(super) fn to_diagnostic(
     let span = index.span(start + found_len.0, start + found_len.0 + found_len.1);
     let accented_word =
         found.starts_with('`') && !found.is_ascii() && found_is_word(line.text, pos);
+    let single_equals = found == "`=`" && expected.contains(&"`==`");
     let d = Diagnostic::new(codes::SYNTAX, span)
         .arg("expected", expected_text)
         .arg("found", found);
@@ -328,6 +329,8 @@ pub(super) fn to_diagnostic(
         d.with_help("E0001.help.reserved")
     } else if let Some((key, instead)) = lookalike_help(line.text, pos) {
         d.arg("instead", instead).with_help(key)
+    } else if single_equals {
+        d.with_help("E0001.help.equals")
     } else if accented_word {
         // `âge`, `année`: a word to the writer, not a name to the language.
         d.with_help("E0001.help.ascii_name")

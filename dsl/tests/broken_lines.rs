@@ -1,0 +1,92 @@
+//! A line that does not parse is reported once, where it is: what refers to it (translations,
+//! test expectations) and what only it read (parameters, inputs, lets that look unused) add
+//! nothing. With the same program whole, the checker still reports each of those.
+
+use entitle_dsl::check;
+
+const GRANT: &str = include_str!("../../examples/programs/child_grant.entitle");
+
+/// Codes of the errors and warnings of `src`, as (code, line).
+fn codes(src: &str) -> Vec<(&'static str, u32)> {
+    check(src)
+        .diagnostics
+        .0
+        .iter()
+        .map(|d| (d.code, d.span.line))
+        .collect()
+}
+
+#[test]
+fn a_rule_that_does_not_parse_is_the_only_error() {
+    // `=` for `==`: the rule `covered` is lost, and with it the only reader of `covered_regions`.
+    let src = GRANT.replace("region in covered_regions", "region = covered_regions");
+    let line = 1 + GRANT
+        .lines()
+        .position(|l| l.contains("region in covered_regions"))
+        .unwrap_or(0) as u32;
+    assert_eq!(codes(&src), vec![("E0001", line)]);
+    let d = &check(&src).diagnostics.0[0];
+    assert_eq!(d.help.as_deref(), Some("to compare, write `==`"));
+    // A rule a test expects to fail (`failed poor`), and the only reader of its parameter.
+    let src = GRANT.replace(
+        "income_per_person < ceiling_per_person",
+        "income_per_person < ceiling_per_person)",
+    );
+    assert_eq!(
+        codes(&src).iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+        ["E0001"]
+    );
+    // An `unless` rule, named after its keyword.
+    let src = GRANT.replace(
+        "enrolled_in_pension\n\nentitlement",
+        "enrolled_in_pension ==\n\nentitlement",
+    );
+    assert_eq!(
+        codes(&src).iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+        ["E0001"]
+    );
+}
+
+#[test]
+fn an_item_that_does_not_parse_is_the_only_error() {
+    // The maize item is translated and expected by a test; its line now has a syntax error.
+    let src = GRANT.replace(
+        "10 kg times count(members) when region == \"North\"",
+        "10 kg times count(members) when region == \"North\" and",
+    );
+    assert_ne!(src, GRANT);
+    assert_eq!(
+        codes(&src).iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+        ["E0001"]
+    );
+}
+
+#[test]
+fn without_the_syntax_error_the_same_references_are_reported() {
+    // The rule `covered` removed whole: the translation, the test and the parameter are reported.
+    let covered = GRANT
+        .lines()
+        .find(|l| l.contains("region in covered_regions"))
+        .unwrap_or_default();
+    let src = GRANT.replace(&format!("{covered}\n"), "");
+    let mut got: Vec<&str> = codes(&src).into_iter().map(|(c, _)| c).collect();
+    got.sort_unstable();
+    assert_eq!(got, ["E0109", "W0001"]);
+    let poor = GRANT
+        .lines()
+        .find(|l| l.contains("income_per_person < ceiling_per_person"))
+        .unwrap_or_default();
+    let src = GRANT.replace(&format!("{poor}\n"), "");
+    let mut got: Vec<&str> = codes(&src).into_iter().map(|(c, _)| c).collect();
+    got.sort_unstable();
+    assert_eq!(got, ["E0109", "E0405", "W0001", "W0002"]); // and the let `income_per_person`
+                                                           // An item removed whole: its translation and the test that expects it.
+    let maize = GRANT
+        .lines()
+        .find(|l| l.trim_start().starts_with("in_kind maize"))
+        .unwrap_or_default();
+    let src = GRANT.replace(&format!("{maize}\n"), "");
+    let mut got: Vec<&str> = codes(&src).into_iter().map(|(c, _)| c).collect();
+    got.sort_unstable();
+    assert_eq!(got, ["E0109", "E0405"]);
+}
