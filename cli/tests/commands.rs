@@ -131,7 +131,7 @@ fn test_runs_the_programs_own_tests() {
         r.stdout
     );
     assert!(
-        r.stdout.contains("cash: expected KES 9999, got 2500"),
+        r.stdout.contains("cash: expected KES 9999, got KES 2500"),
         "{}",
         r.stdout
     );

@@ -6,7 +6,7 @@ use crate::result::{Decision, Outcome, Truth};
 use entitle_dsl::ast::{ExpectedDecision, RuleKind};
 use entitle_dsl::ir::{Expectation, Test};
 use entitle_dsl::locale::Catalog;
-use entitle_dsl::Value;
+use entitle_dsl::{Money, Quantity, Value};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -32,9 +32,25 @@ fn amount(v: &Value) -> Option<Decimal> {
     }
 }
 
-fn text_of(d: Option<Decimal>) -> String {
-    d.map(|x| x.normalize().to_string())
-        .unwrap_or_else(|| "nothing".into())
+/// What a decision gave, written as the expected value `like` is (with its currency or unit), so
+/// that a failure reads `expected KES 2400, got KES 2500`.
+fn text_of(d: Option<Decimal>, like: &Value) -> String {
+    let Some(x) = d.map(|x| x.normalize()) else {
+        return "nothing".into();
+    };
+    match like {
+        Value::Money(m) => Value::Money(Money {
+            amount: x,
+            currency: m.currency.clone(),
+        })
+        .to_string(),
+        Value::Quantity(q) => Value::Quantity(Quantity {
+            amount: x,
+            unit: q.unit.clone(),
+        })
+        .to_string(),
+        _ => x.to_string(),
+    }
 }
 
 impl Program {
@@ -142,19 +158,19 @@ fn check(d: &Decision, x: &Expectation, fail: &mut impl FnMut(&str, String, Stri
         Expectation::Cash(v) => {
             let got = d.cash.as_ref().map(|c| c.total);
             if got.is_none_or(|g| Some(g) != amount(v)) {
-                fail("cash", v.to_string(), text_of(got));
+                fail("cash", v.to_string(), text_of(got, v));
             }
         }
         Expectation::Net(v) => {
             let got = d.cash.as_ref().map(|c| c.net);
             if got.is_none_or(|g| Some(g) != amount(v)) {
-                fail("net", v.to_string(), text_of(got));
+                fail("net", v.to_string(), text_of(got, v));
             }
         }
         Expectation::Fee(v) => {
             let got = d.cash.as_ref().map(|c| c.fee);
             if got.is_none_or(|g| Some(g) != amount(v)) {
-                fail("fee", v.to_string(), text_of(got));
+                fail("fee", v.to_string(), text_of(got, v));
             }
         }
         Expectation::Item(id, v) => {
@@ -166,7 +182,7 @@ fn check(d: &Decision, x: &Expectation, fail: &mut impl FnMut(&str, String, Stri
                 _ => false,
             };
             if !ok {
-                fail(&format!("item {id}"), v.to_string(), text_of(got));
+                fail(&format!("item {id}"), v.to_string(), text_of(got, v));
             }
         }
         Expectation::ItemValue(id, v) => {
@@ -177,7 +193,7 @@ fn check(d: &Decision, x: &Expectation, fail: &mut impl FnMut(&str, String, Stri
                 _ => false,
             };
             if !ok {
-                fail(&format!("value {id}"), v.to_string(), text_of(got));
+                fail(&format!("value {id}"), v.to_string(), text_of(got, v));
             }
         }
         Expectation::Score(score, component, v) => {
@@ -193,7 +209,7 @@ fn check(d: &Decision, x: &Expectation, fail: &mut impl FnMut(&str, String, Stri
                     Some(c) => format!("score {score}.{c}"),
                     None => format!("score {score}"),
                 };
-                fail(&what, v.to_string(), text_of(got));
+                fail(&what, v.to_string(), text_of(got, v));
             }
         }
         Expectation::Failed(rule) | Expectation::Passed(rule) => {
@@ -253,5 +269,40 @@ fn check(d: &Decision, x: &Expectation, fail: &mut impl FnMut(&str, String, Stri
             }
         }
         Expectation::Error(code) => fail("error", code.clone(), d.outcome.as_str().into()),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::program::Program;
+
+    #[test]
+    fn a_failure_writes_what_was_got_as_the_expectation_is_written() {
+        let src = include_str!("../../examples/programs/child_grant.entitle").replace(
+            "expect eligible, cash KES 2500, item maize 30 kg",
+            "expect eligible, cash KES 2400, item maize 20 kg, item disabled KES 300",
+        );
+        let outcomes = Program::compile(&src).unwrap().run_tests();
+        assert_eq!(
+            outcomes.first().map(|t| t.failures.clone()),
+            Some(vec![
+                "cash: expected KES 2400, got KES 2500".to_string(),
+                "item maize: expected 20 kg, got 30 kg".to_string(),
+                "item disabled: expected KES 300, got KES 0".to_string(),
+            ])
+        );
+        // French: the figures are written the same way.
+        let fr = Program::compile(&src)
+            .unwrap()
+            .run_tests_localized(entitle_dsl::locale::catalog("fr"));
+        let first = fr
+            .first()
+            .map(|t| t.failures.join("\n"))
+            .unwrap_or_default();
+        assert!(
+            first.contains("KES 2400") && first.contains("KES 2500"),
+            "{first}"
+        );
     }
 }
