@@ -41,7 +41,7 @@ fn text_of(d: Option<Decimal>, like: &Value) -> String {
     match like {
         Value::Money(m) => Value::Money(Money {
             amount: x,
-            currency: m.currency.clone(),
+            currency: m.currency,
         })
         .to_string(),
         Value::Quantity(q) => Value::Quantity(Quantity {
