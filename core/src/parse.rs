@@ -42,6 +42,9 @@ pub enum ParseError {
         /// The currency written.
         found: String,
     },
+    /// A number with more digits than an exact decimal keeps.
+    #[error("the number has more than 28 significant digits, more than an exact decimal holds")]
+    TooManyDigits,
     /// Not a date.
     #[error("expected a date in ISO 8601 form, such as 2026-03-01")]
     NotDate,
@@ -69,7 +72,7 @@ pub fn parse_value(text: &str, ty: &Type) -> Result<Value, ParseError> {
         Type::Bool => parse_bool(t).map(Value::Bool).ok_or(ParseError::NotBool),
         Type::Number => parse_decimal(t)
             .map(Value::Number)
-            .ok_or(ParseError::NotNumber),
+            .ok_or_else(|| too_long_or(t, ParseError::NotNumber)),
         Type::Money { currency } => parse_money(t, *currency).map(Value::Money),
         Type::Date => parse_date(t).map(Value::Date).ok_or(ParseError::NotDate),
         Type::Text => Ok(Value::Text(t.to_string())),
@@ -85,7 +88,7 @@ pub fn parse_value(text: &str, ty: &Type) -> Result<Value, ParseError> {
                         unit: unit.clone(),
                     })
                 })
-                .ok_or_else(|| ParseError::NotQuantity { unit: unit.clone() })
+                .ok_or_else(|| too_long_or(number, ParseError::NotQuantity { unit: unit.clone() }))
         }
         Type::List { of } => {
             let mut items = Vec::new();
@@ -116,13 +119,7 @@ pub fn parse_bool(t: &str) -> Option<bool> {
 
 /// Reads an exact decimal (an optional sign, digits, an optional fraction).
 pub fn parse_decimal(t: &str) -> Option<Decimal> {
-    let body = t.strip_prefix(['+', '-']).unwrap_or(t);
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    let digits_ok = !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
-        && (frac.is_empty() != body.contains('.'));
-    if !digits_ok {
+    if !decimal_shape(t) {
         return None;
     }
     let unsigned = t.strip_prefix('+').unwrap_or(t);
@@ -163,7 +160,27 @@ pub fn parse_money(t: &str, currency: Currency) -> Result<Money, ParseError> {
     }
     parse_decimal(number)
         .map(|amount| Money { amount, currency })
-        .ok_or(ParseError::NotMoney { currency })
+        .ok_or_else(|| too_long_or(number, ParseError::NotMoney { currency }))
+}
+
+/// Whether `t` is written as an exact decimal (an optional sign, digits, an optional fraction).
+fn decimal_shape(t: &str) -> bool {
+    let body = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && (frac.is_empty() != body.contains('.'))
+}
+
+/// [`ParseError::TooManyDigits`] for a text written as a decimal that `parse_decimal` refused
+/// (it has more digits than a decimal keeps exactly), else `other`.
+fn too_long_or(t: &str, other: ParseError) -> ParseError {
+    if decimal_shape(t) {
+        ParseError::TooManyDigits
+    } else {
+        other
+    }
 }
 
 /// Reads an ISO 8601 date, or the date part of a date-time.
@@ -236,6 +253,29 @@ mod tests {
         assert_eq!(
             parse_value("+7", &Type::Number),
             Ok(Value::Number(dec("7")))
+        );
+        // Written as a decimal, but longer than one keeps exactly: said so.
+        for long in [
+            "99999999999999999999999999999",
+            "-99999999999999999999999999999",
+            "0.00000000000000000000000000001",
+        ] {
+            assert_eq!(
+                parse_value(long, &Type::Number),
+                Err(ParseError::TooManyDigits),
+                "{long}"
+            );
+            let money = parse_value(&format!("KES {long}"), &Type::Money { currency: kes() });
+            assert_eq!(money, Err(ParseError::TooManyDigits), "{long}");
+            let kg = Type::Quantity { unit: "kg".into() };
+            assert_eq!(
+                parse_value(&format!("{long} kg"), &kg),
+                Err(ParseError::TooManyDigits)
+            );
+        }
+        assert_eq!(
+            parse_value("9999999999999999999999999999", &Type::Number),
+            Ok(Value::Number(dec("9999999999999999999999999999")))
         );
         for bad in ["1e5", "1,500", "12.", ".5", "abc", "1.2.3", "--1", "0x10"] {
             assert_eq!(
