@@ -430,7 +430,6 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
     }
 }
 
-/// The name a broken declaration line declares: `let [member.]NAME`, `SCOPE.NAME:`, `NAME:`.
 /// The words that start an entitlement line declaring a name.
 const ITEM_WORDS: [&str; 3] = ["cash", "in_kind", "fee"];
 
@@ -450,6 +449,7 @@ fn named_after(text: &str, keywords: &[&str]) -> Option<String> {
     declared_name(rest, false)
 }
 
+/// The name a broken declaration line declares: `let [member.]NAME`, `SCOPE.NAME:`, `NAME:`.
 fn declared_name(text: &str, after_keyword_or_scope: bool) -> Option<String> {
     let word = |s: &str| -> Option<String> {
         let w: String = s
