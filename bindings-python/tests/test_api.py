@@ -153,7 +153,7 @@ def test_program_tests(child_grant: entitle.Program, child_grant_source: str) ->
     broken = entitle.compile(child_grant_source.replace("expect eligible, cash KES 2500", "expect eligible, cash KES 2600"))
     first = broken.run_tests()[0]
     assert (first.passed, first.failures) == (False, ["cash: expected KES 2600, got KES 2500"])
-    assert broken.run_tests(locale="fr")[0].failures == ["cash : attendu KES 2600, obtenu 2500"]
+    assert broken.run_tests(locale="fr")[0].failures == ["cash : attendu KES 2600, obtenu KES 2500"]
 
 
 def test_check(child_grant_source: str) -> None:
