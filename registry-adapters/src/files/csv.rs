@@ -46,11 +46,24 @@ pub(crate) struct CsvRows {
     size: Option<u64>,
 }
 
+/// The delimiter of the file at `path` whose first bytes are `start`: a tab for `.tsv`, else
+/// [`comma_or_semicolon`]. The one rule for the rows' reader and for `entitle import`.
+pub(crate) fn delimiter(path: &Path, start: &[u8]) -> u8 {
+    let tsv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+    if tsv {
+        b'\t'
+    } else {
+        comma_or_semicolon(start)
+    }
+}
+
 /// The delimiter of a `.csv` file whose header line starts `start`: `;` when the header has
 /// semicolons and no comma outside quotes (as spreadsheets write CSV where the comma is the
 /// decimal mark), `,` otherwise. Columns are then found by name, so a wrong guess cannot go
 /// unnoticed: the program's columns would be missing.
-pub(crate) fn comma_or_semicolon(start: &[u8]) -> u8 {
+fn comma_or_semicolon(start: &[u8]) -> u8 {
     let mut quoted = false;
     let mut semicolons = false;
     for b in start {
@@ -82,18 +95,11 @@ impl CsvRows {
     ) -> Result<CsvRows, RegistryError> {
         let file = File::open(path).map_err(|e| RegistryError::io("open", path, e))?;
         let size = file.metadata().ok().map(|m| m.len());
-        let tsv = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
         let mut input = BufReader::with_capacity(1 << 18, file);
-        let delimiter = if tsv {
-            b'\t'
-        } else {
-            let start = input
-                .fill_buf()
-                .map_err(|e| RegistryError::io("read", path, e))?;
-            comma_or_semicolon(start)
-        };
+        let start = input
+            .fill_buf()
+            .map_err(|e| RegistryError::io("read", path, e))?;
+        let delimiter = delimiter(path, start);
         let core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
         let mut rows = CsvRows {
             file: display,
@@ -437,6 +443,10 @@ mod tests {
         assert_eq!(comma_or_semicolon(b"id,notes;x\n"), b',');
         assert_eq!(comma_or_semicolon(b"id\nH1;x\n"), b',');
         assert_eq!(comma_or_semicolon(b""), b',');
+        // A `.tsv` file is read with tabs whatever its header holds.
+        assert_eq!(delimiter(Path::new("g.tsv"), b"id;x\n"), b'\t');
+        assert_eq!(delimiter(Path::new("g.TSV"), b"id,x\n"), b'\t');
+        assert_eq!(delimiter(Path::new("g.csv"), b"id;x\n"), b';');
         // As a spreadsheet writes it where the comma is the decimal mark: quoted cells keep
         // semicolons and line breaks, and commas are only text.
         let (_d, path) = write(

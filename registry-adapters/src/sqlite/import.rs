@@ -186,9 +186,6 @@ pub(crate) fn sort_key(id: Option<&str>) -> Vec<u8> {
 #[cfg(feature = "csv")]
 fn csv_header(path: &Path) -> Result<Vec<String>, RegistryError> {
     use std::io::Read;
-    let tsv = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
     let mut file = std::fs::File::open(path).map_err(|e| RegistryError::io("open", path, e))?;
     let mut input = vec![0u8; 1 << 16];
     let (mut out, mut ends) = (vec![0u8; 1 << 16], vec![0usize; 1024]);
@@ -196,12 +193,8 @@ fn csv_header(path: &Path) -> Result<Vec<String>, RegistryError> {
     let mut filled = file
         .read(&mut input)
         .map_err(|e| RegistryError::io("read", path, e))?;
-    // The same delimiter as the reader of the rows (`files::csv`) finds.
-    let delimiter = if tsv {
-        b'\t'
-    } else {
-        crate::files::csv::comma_or_semicolon(input.get(..filled).unwrap_or(&[]))
-    };
+    // The same delimiter as the reader of the rows finds.
+    let delimiter = crate::files::csv::delimiter(path, input.get(..filled).unwrap_or(&[]));
     let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
     let mut pos = 0usize;
     loop {
