@@ -202,7 +202,7 @@ pub(super) fn describe_found(text: &str, pos: usize) -> String {
 /// A character that stands where the language reads another it looks like, as word processors and
 /// e-mail write them (curly quotes, dashes, no-break spaces, `×`), or one that cannot be seen: how
 /// to describe it, and what to write instead ("" for nothing).
-pub(super) fn lookalike(c: char) -> Option<(&'static str, &'static str)> {
+fn lookalike(c: char) -> Option<(&'static str, &'static str)> {
     Some(match c {
         '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{ab}' | '\u{bb}' => {
             ("a curly quotation mark", "\"")
@@ -225,13 +225,16 @@ pub(super) fn lookalike(c: char) -> Option<(&'static str, &'static str)> {
     })
 }
 
-/// The help for a character [`lookalike`] knows, as the key and the replacement argument.
-pub(super) fn lookalike_help(text: &str, pos: usize) -> Option<(&'static str, &'static str)> {
-    let c = text
-        .get(pos..)?
+/// The first character at `pos` after spaces and tabs: the one a syntax error found.
+fn found_char(text: &str, pos: usize) -> Option<char> {
+    text.get(pos..)?
         .trim_start_matches([' ', '\t'])
         .chars()
-        .next()?;
+        .next()
+}
+
+/// The help for a character [`lookalike`] knows, as the key and the replacement argument.
+fn lookalike_help(c: char) -> Option<(&'static str, &'static str)> {
     let (_, instead) = lookalike(c)?;
     Some(match instead {
         "" => ("E0001.help.invisible", instead),
@@ -319,30 +322,23 @@ pub(super) fn to_diagnostic(
         (skip, len)
     };
     let span = index.span(start + found_len.0, start + found_len.0 + found_len.1);
+    let first = found_char(line.text, pos);
+    // `âge`, `année`: a word to the writer, not a name to the language.
     let accented_word =
-        found.starts_with('`') && !found.is_ascii() && found_is_word(line.text, pos);
+        found.starts_with('`') && !found.is_ascii() && first.is_some_and(char::is_alphabetic);
     let single_equals = found == "`=`" && expected.contains(&"`==`");
     let d = Diagnostic::new(codes::SYNTAX, span)
         .arg("expected", expected_text)
         .arg("found", found);
     if reserved_hit {
         d.with_help("E0001.help.reserved")
-    } else if let Some((key, instead)) = lookalike_help(line.text, pos) {
+    } else if let Some((key, instead)) = first.and_then(lookalike_help) {
         d.arg("instead", instead).with_help(key)
     } else if single_equals {
         d.with_help("E0001.help.equals")
     } else if accented_word {
-        // `âge`, `année`: a word to the writer, not a name to the language.
         d.with_help("E0001.help.ascii_name")
     } else {
         d
     }
-}
-
-/// Whether the text at `pos` starts with a letter (of any script).
-fn found_is_word(text: &str, pos: usize) -> bool {
-    text.get(pos..)
-        .map(|r| r.trim_start_matches([' ', '\t']))
-        .and_then(|r| r.chars().next())
-        .is_some_and(char::is_alphabetic)
 }
