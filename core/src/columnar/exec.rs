@@ -156,9 +156,9 @@ fn prepare(
         *m = unit;
     }
     // The first active head at or after each member lane (when something reads heads; without
-    // it every unit has none, and nothing asks).
-    ws.next_head.resize(nm + 1, u32::MAX);
+    // it `next_head` stays empty, every unit has none, and nothing asks).
     if plan.reads_head {
+        ws.next_head.resize(nm + 1, u32::MAX);
         let mut next = u32::MAX;
         for (m, (a, h)) in ws.active.iter().zip(heads).enumerate().rev() {
             if *a & *h {
