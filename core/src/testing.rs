@@ -39,15 +39,15 @@ fn text_of(d: Option<Decimal>, like: &Value) -> String {
         return "nothing".into();
     };
     match like {
-        Value::Money(m) => Value::Money(Money {
+        Value::Money(m) => Money {
             amount: x,
             currency: m.currency,
-        })
+        }
         .to_string(),
-        Value::Quantity(q) => Value::Quantity(Quantity {
+        Value::Quantity(q) => Quantity {
             amount: x,
             unit: q.unit.clone(),
-        })
+        }
         .to_string(),
         _ => x.to_string(),
     }
