@@ -256,6 +256,49 @@ fn a_registry_separated_by_semicolons_reads_as_with_commas() {
     assert_eq!(lines(stored_errors), want_errors);
 }
 
+/// A spreadsheet's "Unicode text" is UTF-16: both `run` and `import` say so and what to do,
+/// instead of calling the header's first cell not UTF-8.
+#[test]
+fn a_registry_saved_as_utf16_is_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    write_registry(dir.path(), true);
+    let groups = String::from_utf8_lossy(&std::fs::read(dir.path().join("groups.csv")).unwrap())
+        .into_owned();
+    let utf16 = |bom: &[u8], unit: fn(u16) -> [u8; 2]| {
+        let mut out = bom.to_vec();
+        groups.encode_utf16().for_each(|u| out.extend(unit(u)));
+        out
+    };
+    let p = program("child_grant");
+    for bytes in [
+        utf16(&[0xff, 0xfe], u16::to_le_bytes),
+        utf16(&[0xfe, 0xff], u16::to_be_bytes),
+        utf16(&[], u16::to_le_bytes),
+    ] {
+        std::fs::write(dir.path().join("groups.csv"), &bytes).unwrap();
+        let errors = [
+            open_files(dir.path(), &p, &SourceOptions::default()).err(),
+            SqliteStore::open(&dir.path().join("store.db"))
+                .unwrap()
+                .import(
+                    &plan(&[dir.path().to_path_buf()]).unwrap(),
+                    "2026-03-01T00:00:00Z",
+                )
+                .err(),
+        ];
+        for e in errors {
+            let e = e.unwrap_or_else(|| panic!("a UTF-16 file is refused ({:x?})", &bytes[..4]));
+            assert_eq!(e.code(), "G0006");
+            let text = e.to_string();
+            assert!(text.contains("groups.csv:1:"), "{text}");
+            assert!(
+                text.contains("UTF-16") && text.contains("save it as \"CSV UTF-8\""),
+                "{text}"
+            );
+        }
+    }
+}
+
 #[test]
 fn json_lines_are_imported_with_their_values() {
     let dir = tempfile::tempdir().unwrap();

@@ -59,6 +59,22 @@ pub(crate) fn delimiter(path: &Path, start: &[u8]) -> u8 {
     }
 }
 
+/// Why a file whose first bytes are `start` is not UTF-8 text, when it is plainly in another
+/// encoding: spreadsheets save "Unicode text" as UTF-16, which would otherwise be reported as a
+/// header that is not UTF-8 without saying what to do.
+pub(crate) fn other_encoding(start: &[u8]) -> Option<&'static str> {
+    const HOW: &str =
+        "the file is UTF-16 text (a spreadsheet's \"Unicode text\"); save it as \"CSV UTF-8\"";
+    match start {
+        [0xff, 0xfe, ..] | [0xfe, 0xff, ..] => Some(HOW),
+        // Without a byte-order mark: a zero byte beside each character of an ASCII header.
+        [a, 0, b, 0, ..] | [0, a, 0, b, ..] if a.is_ascii_graphic() && b.is_ascii_graphic() => {
+            Some(HOW)
+        }
+        _ => None,
+    }
+}
+
 /// The delimiter of a `.csv` file whose header line starts `start`: `;` when the header has
 /// semicolons and no comma outside quotes (as spreadsheets write CSV where the comma is the
 /// decimal mark), `,` otherwise. Columns are then found by name, so a wrong guess cannot go
@@ -99,6 +115,13 @@ impl CsvRows {
         let start = input
             .fill_buf()
             .map_err(|e| RegistryError::io("read", path, e))?;
+        if let Some(reason) = other_encoding(start) {
+            return Err(RegistryError::Malformed {
+                path: path.to_path_buf(),
+                line: 1,
+                reason: reason.into(),
+            });
+        }
         let delimiter = delimiter(path, start);
         let core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
         let mut rows = CsvRows {
