@@ -186,14 +186,20 @@ pub fn summary_json(r: &RunInfo<'_>) -> Json {
     })
 }
 
+/// `n` with the noun that goes with it ("1 household", "1,200 households").
+fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// The summary as a person reads it.
 pub fn summary_text(r: &RunInfo<'_>, out_dir: &str, colour: bool) -> String {
     let s = r.stats;
     let p = r.program;
-    let noun = match p.target() {
-        Target::Household => "households",
-        Target::Individual => "individuals",
+    let (one, noun) = match p.target() {
+        Target::Household => ("household", "households"),
+        Target::Individual => ("individual", "individuals"),
     };
+    let units = |n: u64| counted(n, one, noun);
     let title = p.ir().title.clone().unwrap_or_else(|| p.ir().id.clone());
     let version = p
         .ir()
@@ -209,12 +215,13 @@ pub fn summary_text(r: &RunInfo<'_>, out_dir: &str, colour: bool) -> String {
         r.as_of
     ));
     t.push_str(&format!(
-        "registry      {}: {} {noun}",
+        "registry      {}: {}",
         r.registry,
-        thousands(r.read.units)
+        units(r.read.units)
     ));
     if r.read.member_rows > 0 {
-        t.push_str(&format!(", {} member rows", thousands(r.read.member_rows)));
+        let rows = counted(r.read.member_rows, "member row", "member rows");
+        t.push_str(&format!(", {rows}"));
     }
     t.push('\n');
     let width = thousands(r.read.units).len();
@@ -227,9 +234,9 @@ pub fn summary_text(r: &RunInfo<'_>, out_dir: &str, colour: bool) -> String {
     t.push_str(&line(noun, r.read.units));
     for (c, v) in &s.cash {
         t.push_str(&format!(
-            "cash          {c} {} to {} {noun}",
+            "cash          {c} {} to {}",
             group_digits(&v.total.to_string()),
-            thousands(v.units)
+            units(v.units)
         ));
         if !v.fee.is_zero() {
             t.push_str(&format!(
@@ -253,9 +260,9 @@ pub fn summary_text(r: &RunInfo<'_>, out_dir: &str, colour: bool) -> String {
             .map(|(c, n)| format!("{c} ×{n}"))
             .collect();
         t.push_str(&format!(
-            "errors        {} {noun} and {} other rows could not be decided ({}): see {out_dir}/errors.csv\n",
-            thousands(s.unit_errors),
-            thousands(s.row_errors),
+            "errors        {} and {} could not be decided ({}): see {out_dir}/errors.csv\n",
+            units(s.unit_errors),
+            counted(s.row_errors, "other row", "other rows"),
             codes.join(", ")
         ));
     }

@@ -49,6 +49,12 @@ fn the_child_grant_over_the_example_registry_gives_the_expected_summary() {
         "{}",
         r.stdout
     );
+    assert!(
+        r.stdout
+            .contains("errors        9 households and 2 other rows could not be decided"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]

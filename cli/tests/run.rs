@@ -17,6 +17,13 @@ fn run_writes_decisions_summary_and_errors() {
             .map(|l| l.split_whitespace().last().unwrap_or("").to_string())
     };
     assert_eq!(line("eligible").as_deref(), Some("1"), "{}", r.stdout);
+    // One of a thing is not written as several.
+    assert!(
+        r.stdout
+            .contains("cash          KES 2,500 to 1 household\n"),
+        "{}",
+        r.stdout
+    );
     assert_eq!(
         files_in(&out),
         [
