@@ -46,58 +46,6 @@ pub(crate) struct CsvRows {
     size: Option<u64>,
 }
 
-/// The delimiter of the file at `path` whose first bytes are `start`: a tab for `.tsv`, else
-/// [`comma_or_semicolon`]. The one rule for the rows' reader and for `entitle import`.
-pub(crate) fn delimiter(path: &Path, start: &[u8]) -> u8 {
-    let tsv = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
-    if tsv {
-        b'\t'
-    } else {
-        comma_or_semicolon(start)
-    }
-}
-
-/// Why a file whose first bytes are `start` is not UTF-8 text, when it is plainly in another
-/// encoding: spreadsheets save "Unicode text" as UTF-16, which would otherwise be reported as a
-/// header that is not UTF-8 without saying what to do.
-pub(crate) fn other_encoding(start: &[u8]) -> Option<&'static str> {
-    const HOW: &str =
-        "the file is UTF-16 text (a spreadsheet's \"Unicode text\"); save it as \"CSV UTF-8\"";
-    match start {
-        [0xff, 0xfe, ..] | [0xfe, 0xff, ..] => Some(HOW),
-        // Without a byte-order mark: a zero byte beside each character of an ASCII header.
-        [a, 0, b, 0, ..] | [0, a, 0, b, ..] if a.is_ascii_graphic() && b.is_ascii_graphic() => {
-            Some(HOW)
-        }
-        _ => None,
-    }
-}
-
-/// The delimiter of a `.csv` file whose header line starts `start`: `;` when the header has
-/// semicolons and no comma outside quotes (as spreadsheets write CSV where the comma is the
-/// decimal mark), `,` otherwise. Columns are then found by name, so a wrong guess cannot go
-/// unnoticed: the program's columns would be missing.
-fn comma_or_semicolon(start: &[u8]) -> u8 {
-    let mut quoted = false;
-    let mut semicolons = false;
-    for b in start {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => break,
-            b',' if !quoted => return b',',
-            b';' if !quoted => semicolons = true,
-            _ => {}
-        }
-    }
-    if semicolons {
-        b';'
-    } else {
-        b','
-    }
-}
-
 impl CsvRows {
     /// Opens `path`, reads its header and finds the wanted columns.
     ///
@@ -115,14 +63,7 @@ impl CsvRows {
         let start = input
             .fill_buf()
             .map_err(|e| RegistryError::io("read", path, e))?;
-        if let Some(reason) = other_encoding(start) {
-            return Err(RegistryError::Malformed {
-                path: path.to_path_buf(),
-                line: 1,
-                reason: reason.into(),
-            });
-        }
-        let delimiter = delimiter(path, start);
+        let delimiter = super::sniff::delimiter(path, start)?;
         let core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
         let mut rows = CsvRows {
             file: display,
@@ -460,16 +401,7 @@ mod tests {
     }
 
     #[test]
-    fn a_header_with_semicolons_and_no_comma_is_read_with_semicolons() {
-        assert_eq!(comma_or_semicolon(b"id;region\nH1;a,b"), b';');
-        assert_eq!(comma_or_semicolon(b"\"a,b\";id\n"), b';');
-        assert_eq!(comma_or_semicolon(b"id,notes;x\n"), b',');
-        assert_eq!(comma_or_semicolon(b"id\nH1;x\n"), b',');
-        assert_eq!(comma_or_semicolon(b""), b',');
-        // A `.tsv` file is read with tabs whatever its header holds.
-        assert_eq!(delimiter(Path::new("g.tsv"), b"id;x\n"), b'\t');
-        assert_eq!(delimiter(Path::new("g.TSV"), b"id,x\n"), b'\t');
-        assert_eq!(delimiter(Path::new("g.csv"), b"id;x\n"), b';');
+    fn a_file_separated_by_semicolons_reads_cell_by_cell() {
         // As a spreadsheet writes it where the comma is the decimal mark: quoted cells keep
         // semicolons and line breaks, and commas are only text.
         let (_d, path) = write(

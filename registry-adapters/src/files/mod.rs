@@ -35,6 +35,8 @@ pub mod lookup;
 pub mod parquet;
 mod prefetch;
 pub(crate) mod rows;
+#[cfg(feature = "csv")]
+pub(crate) mod sniff;
 
 use crate::bind::ProgramColumns;
 use crate::error::RegistryError;

@@ -194,15 +194,8 @@ fn csv_header(path: &Path) -> Result<Vec<String>, RegistryError> {
         .read(&mut input)
         .map_err(|e| RegistryError::io("read", path, e))?;
     let start = input.get(..filled).unwrap_or(&[]);
-    if let Some(reason) = crate::files::csv::other_encoding(start) {
-        return Err(RegistryError::Malformed {
-            path: path.to_path_buf(),
-            line: 1,
-            reason: reason.into(),
-        });
-    }
     // The same delimiter as the reader of the rows finds.
-    let delimiter = crate::files::csv::delimiter(path, start);
+    let delimiter = crate::files::sniff::delimiter(path, start)?;
     let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
     let mut pos = 0usize;
     loop {
