@@ -216,6 +216,20 @@ fn explain_gives_one_units_reasons() {
         r.stdout
     );
     assert!(r.stdout.contains("Total: KES 2000"), "{}", r.stdout);
+    // A third of a shilling is cut for the reader; the JSON keeps every digit.
+    let r = call(args("H0000001", &[]));
+    assert!(
+        r.stdout
+            .contains("— income_per_person = KES 5263.3333…; ceiling_per_person = KES 3000\n"),
+        "{}",
+        r.stdout
+    );
+    let r = call(args("H0000001", &["--format", "json"]));
+    assert!(
+        r.stdout.contains("\"KES 5263.3333333333333333333333333\""),
+        "{}",
+        r.stdout
+    );
     let r = call(args("H0000004", &["--locale", "fr"]));
     assert!(
         r.stdout.contains("Éligible.") && r.stdout.contains("Allocation de soutien à l'enfant"),

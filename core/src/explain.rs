@@ -181,9 +181,32 @@ pub mod render {
             .unwrap_or(default)
     }
 
+    /// Decimal places shown in full; a value with more is cut to [`SHOWN`] places and "…".
+    const EXACT: u32 = 6;
+    const SHOWN: u32 = 4;
+
+    /// A decimal as a person reads it: in full with up to six decimal places, else its first four
+    /// places and "…" (a third of a shilling is not written with 28 threes). The digits shown are
+    /// the value's own (cut, not rounded); the decision's data keeps them all.
+    pub(crate) fn readable(d: Decimal) -> String {
+        if d.scale() <= EXACT {
+            return d.to_string();
+        }
+        // Trailing zeros that arithmetic left are not places worth cutting.
+        let n = d.normalize();
+        if n.scale() <= EXACT {
+            return n.to_string();
+        }
+        // A small negative value keeps its sign when cut to zero places (`-0.0000…`).
+        format!("{}…", n.trunc_with_scale(SHOWN))
+    }
+
     fn value_text(v: &Value) -> String {
         match v {
             Value::Text(t) => format!("\"{t}\""),
+            Value::Number(n) => readable(*n),
+            Value::Money(m) => format!("{} {}", m.currency, readable(m.amount)),
+            Value::Quantity(q) => format!("{} {}", readable(q.amount), q.unit),
             other => other.to_string(),
         }
     }
@@ -205,8 +228,8 @@ pub mod render {
 
     fn money(p: &Program, d: Decimal) -> String {
         match p.currency() {
-            Some(c) => format!("{c} {d}"),
-            None => d.to_string(),
+            Some(c) => format!("{c} {}", readable(d)),
+            None => readable(d),
         }
     }
 
@@ -464,5 +487,27 @@ pub mod render {
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render::readable;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    #[test]
+    fn long_fractions_are_cut_for_people_and_short_ones_kept() {
+        let r = |s: &str| readable(Decimal::from_str(s).unwrap());
+        assert_eq!(r("5263.3333333333333333333333333"), "5263.3333…");
+        assert_eq!(r("1666.6666666666666666666666667"), "1666.6666…");
+        assert_eq!(r("-0.0000001"), "-0.0000…");
+        assert_eq!(r("0.0000001"), "0.0000…");
+        // Up to six places, and a money amount's own places, are written as they are.
+        assert_eq!(r("1500.50"), "1500.50");
+        assert_eq!(r("0.123456"), "0.123456");
+        assert_eq!(r("2500"), "2500");
+        assert_eq!(r("2500.0000000000000000000000"), "2500");
+        assert_eq!(r("0.1250000000"), "0.125");
     }
 }
