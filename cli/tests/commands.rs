@@ -321,6 +321,68 @@ fn pay_exports_a_run_with_payees_from_the_registry() {
     assert!(r.stderr.contains("swift"), "{}", r.stderr);
 }
 
+/// A mistake in the payer file is reported at its line and column in that file, whether it is in
+/// the payments settings or in `[payees]`, with the comments above it counted.
+#[test]
+fn pay_reports_a_bad_payer_file_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let r = run_child_grant("examples/registry", run.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/payer.toml"
+    ))
+    .unwrap();
+    let cases = [
+        (
+            "sender_id = ",
+            "sender = ",
+            "line 5, column 1: unknown field `sender`",
+            "[P0003]",
+        ),
+        (
+            "payment_mode = \"MOJALOOP\"",
+            "payment_mode = 3",
+            "line 9, column 16: invalid type: integer `3`",
+            "[P0003]",
+        ),
+        (
+            "column = \"account\"",
+            "colum = \"account\"",
+            "[payees]: line 17, column 1: unknown field `colum`",
+            "",
+        ),
+        (
+            "kind = \"head\"",
+            "kind = \"head",
+            "line 19, column 13: invalid basic string",
+            "[P0003]",
+        ),
+    ];
+    for (from, to, says, code) in cases {
+        assert!(example.contains(from), "{from}");
+        let payer = dir.path().join("payer.toml");
+        std::fs::write(&payer, example.replacen(from, to, 1)).unwrap();
+        let out = dir.path().join("pay");
+        let r = ran(&[
+            "pay",
+            run.to_str().unwrap(),
+            "--format",
+            "g2p-connect",
+            "--payer",
+            payer.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains("payer.toml: "), "{}", r.stderr);
+        assert!(r.stderr.contains(says), "{says}: {}", r.stderr);
+        assert!(r.stderr.contains(code), "{}", r.stderr);
+        assert!(!out.exists());
+    }
+}
+
 /// `entitle pay` over a cycle's directory pays the approved allocations: after a proportional
 /// budget (allocations below the decided cash) and against a fund (some left pending).
 #[test]

@@ -43,6 +43,11 @@ pub struct PayerConfig {
     pub pain001: Option<Pain001Config>,
     /// Mojaloop SDK `bulkTransactions` settings.
     pub mojaloop: Option<MojaloopConfig>,
+    /// `[payees]`: where a host finds each unit's payee (the `entitle` command line reads it from
+    /// the same file). Not read here; accepted so that one file can hold both, and an error in
+    /// either is reported at its line in that file.
+    #[serde(default)]
+    pub payees: Option<toml::Table>,
 }
 
 /// `[g2p_connect]`: the G2P Connect message header and payer.
@@ -177,10 +182,7 @@ impl PayerConfig {
     /// wrong type.
     pub fn from_toml_str(text: &str) -> Result<PayerConfig, PaymentError> {
         toml::from_str(text).map_err(|e| PaymentError::InvalidConfig {
-            message: e.message().to_string()
-                + &e.span()
-                    .map(|s| format!(" (at byte {})", s.start))
-                    .unwrap_or_default(),
+            message: toml_error(text, &e),
         })
     }
 
@@ -192,6 +194,21 @@ impl PayerConfig {
     pub fn load(path: &Path) -> Result<PayerConfig, PaymentError> {
         let text = std::fs::read_to_string(path).map_err(|e| PaymentError::io("read", path, e))?;
         PayerConfig::from_toml_str(&text)
+    }
+}
+
+/// A TOML error as a person reads it: where in `text` (line and column, counted from 1, the
+/// column in characters) and what.
+pub fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim_end();
+    match e.span() {
+        Some(span) => {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message.to_string(),
     }
 }
 
@@ -297,9 +314,25 @@ mod tests {
 
     #[test]
     fn refuses_unknown_keys_and_bad_values() {
-        let e = PayerConfig::from_toml_str("[g2p_connect]\nsender = \"x\"\n").unwrap_err();
+        let e = PayerConfig::from_toml_str("# the payer\n\n[g2p_connect]\n  sender = \"x\"\n")
+            .unwrap_err();
         assert_eq!(e.code(), "P0003");
-        assert!(e.to_string().contains("sender"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("line 4, column 3: unknown field `sender`"),
+            "{e}"
+        );
+        let e = PayerConfig::from_toml_str("name = \"Trésor\"\ncycle = 5\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("line 2, column 9: invalid type: integer `5`"),
+            "{e}"
+        );
+        let e = PayerConfig::from_toml_str("name = \"é\nx").unwrap_err();
+        assert!(e.to_string().contains("line 1, column 10: "), "{e}");
+        // The command line's `[payees]` may stand in the same file.
+        let c = PayerConfig::from_toml_str("[payees]\ncolumn = \"account\"\n").unwrap();
+        assert!(c.payees.is_some());
         let e = PayerConfig::from_toml_str("execution_date = \"5 March\"\n").unwrap_err();
         assert_eq!(e.code(), "P0003");
         let e = PayerConfig::from_toml_str("rounding = \"nearest\"\n").unwrap_err();

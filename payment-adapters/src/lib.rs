@@ -79,7 +79,7 @@ pub mod text;
 pub mod writer;
 
 pub use amount::Rounding;
-pub use config::PayerConfig;
+pub use config::{toml_error, PayerConfig};
 pub use error::PaymentError;
 pub use format::Format;
 pub use formats::{BatchSummary, OutputFile};

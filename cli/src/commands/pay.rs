@@ -99,22 +99,26 @@ struct RunSummary {
     target: Option<String>,
 }
 
-/// Splits the payer file into the payments crate's configuration and our `[payees]` table.
+/// The `[payees]` table of the payer file, read on its own (the payments crate reads the rest and
+/// leaves this table alone), so that an error in either is reported at its line in the file.
+#[derive(Debug, Default, Deserialize)]
+struct PayeesFile {
+    #[serde(default)]
+    payees: Option<PayeesConfig>,
+}
+
+/// The payments crate's configuration and our `[payees]` table, from one payer file.
 fn read_payer(path: &Path) -> Result<(PayerConfig, Option<PayeesConfig>)> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the payer configuration {}", path.display()))?;
-    let mut table: toml::Table = toml::from_str(&text)
-        .map_err(|e| anyhow::anyhow!("{}: not valid TOML: {}", path.display(), e.message()))?;
-    let payees = match table.remove("payees") {
-        None => None,
-        Some(v) => Some(
-            v.try_into::<PayeesConfig>()
-                .map_err(|e| anyhow::anyhow!("{}: [payees]: {}", path.display(), e.message()))?,
-        ),
-    };
-    let rest = toml::to_string(&table).context("cannot re-read the payer configuration")?;
-    let config = PayerConfig::from_toml_str(&rest)
+    let config = PayerConfig::from_toml_str(&text)
         .map_err(|e| anyhow::anyhow!("{}: {e} [{}]", path.display(), e.code()))?;
+    let payees = toml::from_str::<PayeesFile>(&text)
+        .map_err(|e| {
+            let at = entitle_payments::toml_error(&text, &e);
+            anyhow::anyhow!("{}: [payees]: {at}", path.display())
+        })?
+        .payees;
     Ok((config, payees))
 }
 
