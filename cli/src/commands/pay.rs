@@ -37,11 +37,13 @@ use std::process::ExitCode;
 Reads RUN_DIR/summary.json and RUN_DIR/decisions.jsonl (written by `entitle run`): eligible units with
 a positive net amount are payable. A directory written by `entitle cycle` (run.jsonl) pays what the
 cycle approved: units whose allocation is approved and above zero, for the allocated amount (a cycle
-of a program with a transfer fee is refused: its allocations are before the fee). Each payable unit needs a payee: from --account-mapper (a CSV
-with unit_id,financial_address,name,…), or from a registry column when PAYER.toml has a [payees]
-table (`column = \"account\"`, `kind = \"head\"`: a household is paid through its head). Units without
-a usable payee go to the exceptions file, never silently out of the batch. Nothing is written unless
-the whole export is valid.
+of a program with a transfer fee is refused: its allocations are before the fee).
+
+Each payable unit needs a payee: from --account-mapper (a CSV with unit_id,financial_address,name,…),
+or from a registry column when PAYER.toml has a [payees] table (`column = \"account\"`,
+`kind = \"head\"`: a household is paid through its head). Units without a usable payee go to the
+exceptions file, never silently out of the batch. Nothing is written unless the whole export is
+valid.
 
 Example:
   entitle pay out/child_grant --format g2p-connect --payer examples/payer.toml --out out/payments"

@@ -38,21 +38,23 @@ pub const OUTPUTS: [&str; 4] = [
 /// Arguments of `entitle run`.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Writes into DIR: decisions.csv and decisions.jsonl (one decision per unit: eligible, not_eligible or
-undetermined, each item's amount, cash totals, in-kind quantities, rule outcomes, missing inputs, the
-program's hash), errors.csv (one record per row that got no decision: file, line, column, code,
-reason) and summary.json (counts, totals, errors). Counts reconcile: units = decisions + errors.
+    after_help = "Writes into DIR: decisions.csv and decisions.jsonl (one decision per unit: eligible,
+not_eligible or undetermined, each item's amount, cash totals, in-kind quantities, rule outcomes,
+missing inputs, the program's hash), errors.csv (one record per row that got no decision: file,
+line, column, code, reason) and summary.json (counts, totals, errors). Counts reconcile:
+units = decisions + errors.
 
 The registry is a directory with groups.csv and members.csv (or .jsonl, .parquet) for household
 programs, or individuals.csv (persons.csv, members.csv) for individual programs; or a file. Columns
 are named as the program's inputs; members have id, group_id, kind, start_date and end_date. Only
-the columns the program uses are read; a CSV file whose header has semicolons and no comma is read
+the columns the program uses are read. A CSV file whose header has semicolons and no comma is read
 with `;` (as spreadsheets write it where the comma is the decimal mark; amounts are still written
-with a point); in a Parquet file, an error's line is the row's number. It
-can also be a store made by `entitle import` (`sqlite:FILE`), an OpenG2P/OpenSPP database
-(`postgres://…`, inputs found as `x_cst_`/`z_ind_` columns or named with `--map`) or DCI search
-responses (`dci:FILE`).
-`--record` keeps the decisions in the store or database too.
+with a point); a file saved as UTF-16 is refused (save it as CSV UTF-8). In a Parquet file, an
+error's line is the row's number.
+
+The registry can also be a store made by `entitle import` (`sqlite:FILE`), an OpenG2P/OpenSPP
+database (`postgres://…`, inputs found as `x_cst_`/`z_ind_` columns or named with `--map`) or DCI
+search responses (`dci:FILE`). `--record` keeps the decisions in the store or database too.
 
 Example:
   entitle run examples/programs/child_grant.entitle --registry examples/registry --as-of 2026-03-01 --out out/child_grant"
