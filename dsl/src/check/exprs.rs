@@ -35,6 +35,27 @@ pub(super) fn words(t: &Type) -> String {
     }
 }
 
+/// The amount of `e` when it is written as a number (`3000`, `-5`) or with a currency code after
+/// it as if it were a unit (`3000 KES`), for help that shows it written as money; `…` otherwise.
+pub(super) fn amount_written(e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Number(n) | ExprKind::Quantity { amount: n, .. } => n.to_string(),
+        ExprKind::Unary(crate::ast::UnaryOp::Neg, x) => match &x.kind {
+            ExprKind::Number(n) | ExprKind::Quantity { amount: n, .. } => format!("-{n}"),
+            _ => "…".into(),
+        },
+        _ => "…".into(),
+    }
+}
+
+/// Whether a quantity's unit is a currency code: `3000 KES` was meant as money.
+pub(super) fn unit_is_currency(ty: &Type) -> bool {
+    match ty {
+        Type::Quantity { unit } => crate::Currency::from_code(unit).is_some(),
+        _ => false,
+    }
+}
+
 impl Checker {
     /// Types an expression.
     pub(crate) fn expr(&mut self, e: &Expr, ctx: Ctx) -> TExpr {

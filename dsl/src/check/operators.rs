@@ -1,7 +1,7 @@
 //! Typing of operators: `not` and negation, `and`/`or`, comparisons, arithmetic on numbers, money
 //! and quantities, and `in` lists.
 
-use super::exprs::{err, texpr, words};
+use super::exprs::{amount_written, err, texpr, unit_is_currency, words};
 use super::{Checker, Ctx};
 use crate::ast::{BinaryOp, Expr, UnaryOp};
 use crate::codes;
@@ -88,7 +88,7 @@ impl Checker {
                     BinaryOp::Gt => CmpOp::Gt,
                     _ => CmpOp::Ge,
                 };
-                self.check_comparable(op, &l.ty, &r.ty, span, b.span);
+                self.check_comparable(op, (&l.ty, a), (&r.ty, b), span);
                 texpr(
                     TKind::Compare(cmp, Box::new(l), Box::new(r)),
                     Type::Bool,
@@ -98,7 +98,7 @@ impl Checker {
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => {
                 let l = self.expr(a, ctx);
                 let r = self.expr(b, ctx);
-                let ty = self.arith_type(op, &l.ty, &r.ty, span, &r);
+                let ty = self.arith_type(op, (&l.ty, a), (&r.ty, b), span, &r);
                 let aop = match op {
                     BinaryOp::Add => ArithOp::Add,
                     BinaryOp::Sub => ArithOp::Sub,
@@ -111,10 +111,19 @@ impl Checker {
         }
     }
 
-    fn check_comparable(&mut self, op: BinaryOp, l: &Type, r: &Type, span: Span, rspan: Span) {
+    /// Reports what keeps `l op r` from being a comparison; each side comes with its expression as
+    /// written, for help that rewrites it.
+    fn check_comparable(
+        &mut self,
+        op: BinaryOp,
+        (l, a): (&Type, &Expr),
+        (r, b): (&Type, &Expr),
+        span: Span,
+    ) {
         if l.is_error() || r.is_error() {
             return;
         }
+        let rspan = b.span;
         let ordering = !matches!(op, BinaryOp::Eq | BinaryOp::Ne);
         match (l, r) {
             (Type::Money { currency: x }, Type::Money { currency: y }) if x != y => {
@@ -126,12 +135,27 @@ impl Checker {
                 );
             }
             (Type::Money { currency }, Type::Number) | (Type::Number, Type::Money { currency }) => {
+                // The caret goes under the number, on whichever side it is.
+                let number = if matches!(r, Type::Number) { b } else { a };
                 self.diags.push(
-                    Diagnostic::new(codes::MONEY_AND_NUMBER, rspan)
+                    Diagnostic::new(codes::MONEY_AND_NUMBER, number.span)
                         .arg("action", "compared")
                         .arg("currency", currency)
-                        .arg("number", "…")
+                        .arg("number", amount_written(number))
                         .with_help("E0203.help"),
+                );
+            }
+            (Type::Money { currency }, q) | (q, Type::Money { currency })
+                if unit_is_currency(q) =>
+            {
+                let quantity = if unit_is_currency(r) { b } else { a };
+                self.diags.push(
+                    Diagnostic::new(codes::TYPE_MISMATCH, quantity.span)
+                        .arg("expected", format!("money in {currency}"))
+                        .arg("found", words(q))
+                        .arg("currency", currency)
+                        .arg("number", amount_written(quantity))
+                        .with_help("E0201.help.money_first"),
                 );
             }
             (Type::Quantity { unit: x }, Type::Quantity { unit: y }) if x != y => {
@@ -168,7 +192,15 @@ impl Checker {
         }
     }
 
-    fn arith_type(&mut self, op: BinaryOp, l: &Type, r: &Type, span: Span, rhs: &TExpr) -> Type {
+    /// The type of `l op r`, or an error reported; each side comes with its expression as written.
+    fn arith_type(
+        &mut self,
+        op: BinaryOp,
+        (l, a): (&Type, &Expr),
+        (r, b): (&Type, &Expr),
+        span: Span,
+        rhs: &TExpr,
+    ) -> Type {
         if l.is_error() || r.is_error() {
             return Type::Error;
         }
@@ -217,6 +249,7 @@ impl Checker {
             }
             (BinaryOp::Add | BinaryOp::Sub, Type::Money { currency }, Type::Number)
             | (BinaryOp::Add | BinaryOp::Sub, Type::Number, Type::Money { currency }) => {
+                let number = if matches!(r, Type::Number) { b } else { a };
                 self.diags.push(
                     Diagnostic::new(codes::MONEY_AND_NUMBER, span)
                         .arg(
@@ -228,8 +261,23 @@ impl Checker {
                             },
                         )
                         .arg("currency", currency)
-                        .arg("number", "…")
+                        .arg("number", amount_written(number))
                         .with_help("E0203.help"),
+                );
+                Type::Error
+            }
+            (BinaryOp::Add | BinaryOp::Sub, Type::Money { currency }, q)
+            | (BinaryOp::Add | BinaryOp::Sub, q, Type::Money { currency })
+                if unit_is_currency(q) =>
+            {
+                let quantity = if unit_is_currency(r) { b } else { a };
+                self.diags.push(
+                    Diagnostic::new(codes::TYPE_MISMATCH, quantity.span)
+                        .arg("expected", format!("money in {currency}"))
+                        .arg("found", words(q))
+                        .arg("currency", currency)
+                        .arg("number", amount_written(quantity))
+                        .with_help("E0201.help.money_first"),
                 );
                 Type::Error
             }

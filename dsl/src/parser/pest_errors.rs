@@ -327,6 +327,13 @@ pub(super) fn to_diagnostic(
     let accented_word =
         found.starts_with('`') && !found.is_ascii() && first.is_some_and(char::is_alphabetic);
     let single_equals = found == "`=`" && expected.contains(&"`==`");
+    // `x >= 18 and < 60`: a comparison that lost its left side after `and` or `or`.
+    let chained = first.is_some_and(|c| matches!(c, '<' | '>' | '=' | '!'))
+        && line
+            .text
+            .get(..pos)
+            .map(str::trim_end)
+            .is_some_and(|b| b.ends_with(" and") || b.ends_with(" or"));
     let d = Diagnostic::new(codes::SYNTAX, span)
         .arg("expected", expected_text)
         .arg("found", found);
@@ -336,6 +343,8 @@ pub(super) fn to_diagnostic(
         d.arg("instead", instead).with_help(key)
     } else if single_equals {
         d.with_help("E0001.help.equals")
+    } else if chained {
+        d.with_help("E0001.help.chained")
     } else if accented_word {
         d.with_help("E0001.help.ascii_name")
     } else {
