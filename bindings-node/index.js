@@ -62,7 +62,9 @@ class CompileError extends EntitleError {
 /** One unit could not be evaluated (division by zero, invalid data …): `code` is `R0001` …. */
 class EvaluationError extends EntitleError {
   constructor(failure) {
-    super(`unit ${failure.unit_id}: ${failure.error.message}`, { code: failure.error.code });
+    // A unit that came without an id has no `unit …:` before its error (which says so).
+    const prefix = failure.unit_id ? `unit ${failure.unit_id}: ` : '';
+    super(`${prefix}${failure.error.message}`, { code: failure.error.code });
     this.name = 'EvaluationError';
     /** The unit's identifier. */
     this.unitId = failure.unit_id;

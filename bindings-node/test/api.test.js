@@ -317,6 +317,13 @@ test('EvaluationError carries the code, the unit id and the engine error fields'
   assert.deepEqual(error.details, { at: 'income_per_person', code: 'R0001', message: 'division by zero in `income_per_person`' });
   assert.deepEqual(error.diagnostics, []);
   assert.equal(error.message, 'unit H0: division by zero in `income_per_person`');
+  // A unit without an id: its error says so, with no `unit :` before it.
+  assert.throws(() => program.evaluate({ region: 'North' }, AS_OF), {
+    name: 'EvaluationError',
+    code: 'R0010',
+    unitId: '',
+    message: "the unit's data is malformed: the unit has no `id` (a string or a number)",
+  });
   // The same error from explain.
   assert.throws(() => program.explain(empty, AS_OF), { name: 'EvaluationError', code: 'R0001', unitId: 'H0' });
   // A birthdate after the as-of date is a data error, and the message never shows the value.

@@ -87,7 +87,7 @@ def test_exceptions_pickle_with_their_fields(child_grant: entitle.Program) -> No
         ({"id": "H5", "monthly_income": 100.0}, "R0005", None),
         ({"id": "H6", "members": "none"}, "R0010", "the unit's data is malformed: `members` must be a list"),
         ({"id": "H7", "members": [42]}, "R0010", None),
-        ({"region": "North"}, "R0010", None),
+        ({"region": "North"}, "R0010", "the unit's data is malformed: the unit has no `id` (a string or an integer)"),
         ({"id": "H9", "members": [{"id": "m", "kind": 3}]}, "R0010", None),
         ({"id": "H10", "members": [{"id": "m", "start_date": "31/12/2020"}]}, "R0005", None),
         ({"id": "H11", "members": [{"id": "m", "birthdate": 20200101.0}]}, "R0005", None),
@@ -102,7 +102,8 @@ def test_evaluation_errors_have_codes(child_grant: entitle.Program, unit: dict[s
     assert e.unit_id == unit.get("id", "")
     assert e.diagnostics == []
     if message is not None:
-        assert str(e) == f"unit {e.unit_id}: {message}"
+        # A unit without an id has no `unit …:` before its error (which says so).
+        assert str(e) == (f"unit {e.unit_id}: {message}" if e.unit_id else message)
     # In a batch the same unit is an error in its place and the others are decided.
     good = {"id": "G", "region": "East", "monthly_income": 100, "members": [{"id": "g", "kind": "child", "birthdate": "2020-01-01"}]}
     results = child_grant.evaluate_batch([good, unit, good], AS_OF)

@@ -51,7 +51,12 @@ impl From<Failure> for JsValue {
                     .pointer("/error/message")
                     .and_then(Json::as_str)
                     .unwrap_or(code);
-                let e = js_error("EvaluationError", code, &format!("unit {unit_id}: {text}"));
+                let prefix = if unit_id.is_empty() {
+                    String::new()
+                } else {
+                    format!("unit {unit_id}: ")
+                };
+                let e = js_error("EvaluationError", code, &format!("{prefix}{text}"));
                 set(&e, "diagnostics", &js_sys::Array::new());
                 set(&e, "unitId", &JsValue::from_str(unit_id));
                 set(

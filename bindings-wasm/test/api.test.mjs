@@ -151,6 +151,13 @@ test("a unit that cannot be evaluated throws EvaluationError with the engine's c
   assert.throws(() => p.evaluate({ ...household, region: "Mars" }, AS_OF), { code: "R0008", unitId: "H1" });
   assert.throws(() => p.evaluate({ ...household, monthly_income: "lots" }, AS_OF), { code: "R0005" });
   assert.throws(() => p.evaluate([1, 2], AS_OF), { code: "R0010" });
+  // A unit without an id: its error says so, with no `unit :` before it.
+  assert.throws(() => p.evaluate({ region: "North" }, AS_OF), {
+    name: "EvaluationError",
+    code: "R0010",
+    unitId: "",
+    message: "the unit's data is malformed: the unit has no `id` (a string or a number)",
+  });
 });
 
 test("arguments of the wrong type are TypeErrors, never silent unknowns", () => {

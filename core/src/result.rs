@@ -281,12 +281,22 @@ impl Decision {
 
 /// Evaluation failed for one unit; the rest of a batch is unaffected.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
-#[error("unit {unit_id}: {error}")]
+#[error("{}{error}", unit_prefix(unit_id))]
 pub struct UnitError {
     /// The unit's identifier (never any of its attribute values).
     pub unit_id: String,
     /// What went wrong.
     pub error: crate::error::EvalError,
+}
+
+/// `unit H1: ` before a unit's error, nothing when the unit came without an id (its error says so;
+/// `unit : ` said nothing).
+pub(crate) fn unit_prefix(unit_id: &str) -> String {
+    if unit_id.is_empty() {
+        String::new()
+    } else {
+        format!("unit {unit_id}: ")
+    }
 }
 
 impl UnitError {
