@@ -111,6 +111,19 @@ impl Checker {
         }
     }
 
+    /// `3000 KES` where money in `currency` is meant: a type mismatch at the quantity, with the
+    /// amount written as money for help.
+    fn currency_as_unit(&mut self, currency: crate::Currency, q: &Type, quantity: &Expr) {
+        self.diags.push(
+            Diagnostic::new(codes::TYPE_MISMATCH, quantity.span)
+                .arg("expected", format!("money in {currency}"))
+                .arg("found", words(q))
+                .arg("currency", currency)
+                .arg("number", amount_written(quantity))
+                .with_help("E0201.help.money_first"),
+        );
+    }
+
     /// Reports what keeps `l op r` from being a comparison; each side comes with its expression as
     /// written, for help that rewrites it.
     fn check_comparable(
@@ -149,14 +162,7 @@ impl Checker {
                 if unit_is_currency(q) =>
             {
                 let quantity = if unit_is_currency(r) { b } else { a };
-                self.diags.push(
-                    Diagnostic::new(codes::TYPE_MISMATCH, quantity.span)
-                        .arg("expected", format!("money in {currency}"))
-                        .arg("found", words(q))
-                        .arg("currency", currency)
-                        .arg("number", amount_written(quantity))
-                        .with_help("E0201.help.money_first"),
-                );
+                self.currency_as_unit(*currency, q, quantity);
             }
             (Type::Quantity { unit: x }, Type::Quantity { unit: y }) if x != y => {
                 self.diags.push(
@@ -271,14 +277,7 @@ impl Checker {
                 if unit_is_currency(q) =>
             {
                 let quantity = if unit_is_currency(r) { b } else { a };
-                self.diags.push(
-                    Diagnostic::new(codes::TYPE_MISMATCH, quantity.span)
-                        .arg("expected", format!("money in {currency}"))
-                        .arg("found", words(q))
-                        .arg("currency", currency)
-                        .arg("number", amount_written(quantity))
-                        .with_help("E0201.help.money_first"),
-                );
+                self.currency_as_unit(*currency, q, quantity);
                 Type::Error
             }
             (
