@@ -34,6 +34,18 @@ impl Shared {
     }
 }
 
+impl Drop for Shared {
+    /// A large batch's records are freed on a worker thread, so that whoever lets go of them last
+    /// (the `Results`, an iterator over it, or the last `Decision` read from it) does not hold the
+    /// GIL for the many small frees.
+    fn drop(&mut self) {
+        if self.results.len() >= 10_000 {
+            let results = std::mem::take(&mut self.results);
+            rayon::spawn(move || drop(results));
+        }
+    }
+}
+
 fn gone() -> PyErr {
     PyIndexError::new_err("internal error: the result is not where it was recorded")
 }
@@ -100,17 +112,6 @@ impl PyResults {
             self.shared.results.len(),
             errors
         )
-    }
-}
-
-impl Drop for PyResults {
-    /// A large batch's records are freed on a worker thread, so dropping the results does not hold
-    /// the GIL for the many small frees.
-    fn drop(&mut self) {
-        if self.shared.results.len() >= 10_000 {
-            let shared = Arc::clone(&self.shared);
-            rayon::spawn(move || drop(shared));
-        }
     }
 }
 
