@@ -383,6 +383,56 @@ fn pay_reports_a_bad_payer_file_at_its_line() {
     }
 }
 
+/// `entitle simulate`: the summary as a program officer reads it (amounts with their currency and
+/// grouped, rates as percentages) and as JSON with every digit, from the same run.
+#[test]
+fn simulate_summarises_coverage_and_money_for_people_and_exactly_in_json() {
+    let args = |format: &str| {
+        ran(&[
+            "simulate",
+            CHILD_GRANT,
+            "--registry",
+            "examples/registry",
+            "--as-of",
+            "2026-03-01",
+            "--summary-by",
+            "region",
+            "--budget",
+            "1000000",
+            "--budget-mode",
+            "proportional",
+            "--format",
+            format,
+        ])
+    };
+    let r = args("text");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for line in [
+        "  selected 490, allocated KES 997,890 of KES 1,385,500 requested; budget KES 1,000,000 (proportional), unallocated KES 2,110\n",
+        "covered 490 of 2,994 units (16.4 %), total KES 997,890, mean KES 2,036.51\n",
+        "entitlements: min KES 1,440 · q1 KES 1,660 · median KES 2,160 · q3 KES 2,520 · max KES 2,880\n",
+        "Gini 0.856 (covered only 0.121)\n",
+        "  North            units      902  covered      272  rate  30.2 %  disparity 1.843  total KES 553,880\n",
+        "  South            units      728  covered        0  rate   0.0 %  disparity 0.000  total KES 0\n",
+    ] {
+        assert!(r.stdout.contains(line), "{line}{}", r.stdout);
+    }
+    let r = args("json");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let overall = &doc["summary"]["overall"];
+    assert_eq!(
+        (
+            overall["covered"].as_u64(),
+            overall["total"].as_str(),
+            doc["summary"]["gini"].as_str()
+        ),
+        (Some(490), Some("997890"), Some("0.85614"))
+    );
+    let mean = overall["mean"].as_str().unwrap_or_default();
+    assert!(mean.starts_with("2036.51") && mean.len() > 10, "{mean}");
+}
+
 /// `entitle pay` over a cycle's directory pays the approved allocations: after a proportional
 /// budget (allocations below the decided cash) and against a fund (some left pending).
 #[test]

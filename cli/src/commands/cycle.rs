@@ -245,7 +245,7 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
                 },
                 dir.display()
             );
-            stdout.write_all(totals_text(&label, &outcome).as_bytes())?;
+            stdout.write_all(totals_text(&label, &outcome, program.currency()).as_bytes())?;
         }
         docs.push(doc);
     }
@@ -307,8 +307,9 @@ pub fn simulate_main(a: &SimulateArgs) -> Result<ExitCode> {
     text.push_str(&totals_text(
         &format!("{} as of {}", program.ir().id, a.as_of),
         &outcome,
+        program.currency(),
     ));
-    text.push_str(&summary_text(&summary));
+    text.push_str(&summary_text(&summary, program.currency()));
     if let Some(other_path) = &a.compare {
         let (other_file, other) = compile_or_report(other_path)?;
         let other_collected = collect(&other, &a.registry, a.as_of, &a.report)?;

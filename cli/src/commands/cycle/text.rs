@@ -1,12 +1,50 @@
 //! A run's totals and summary as text for the terminal.
 
-use crate::term::thousands;
+use crate::term::{group_digits, thousands};
 use entitle_core::run_model::summary::Summary;
 use entitle_core::run_model::{BudgetMode, RunOutcome};
-use rust_decimal::Decimal;
+use entitle_core::Currency;
+use rust_decimal::{Decimal, RoundingStrategy};
 
-pub(super) fn totals_text(label: &str, outcome: &RunOutcome) -> String {
+/// An amount as a person reads it: its currency, digits grouped, and no more than two places
+/// (`KES 2,827.55`; a mean or a share of a budget can have many). The JSON keeps every digit.
+fn money(currency: Option<Currency>, d: Decimal) -> String {
+    let d = d
+        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+        .normalize();
+    let text = group_digits(&d.to_string());
+    match currency {
+        Some(c) => format!("{c} {text}"),
+        None => text,
+    }
+}
+
+/// A rate or share as a percentage to one place (`16.4 %`), `–` when there is none.
+fn percent(d: Option<Decimal>) -> String {
+    match d {
+        Some(x) => format!(
+            "{:.1} %",
+            (x * Decimal::ONE_HUNDRED)
+                .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+        ),
+        None => "–".into(),
+    }
+}
+
+/// A ratio or coefficient to three places (`0.856`), `–` when there is none.
+fn ratio(d: Option<Decimal>) -> String {
+    match d {
+        Some(x) => format!(
+            "{:.3}",
+            x.round_dp_with_strategy(3, RoundingStrategy::MidpointAwayFromZero)
+        ),
+        None => "–".into(),
+    }
+}
+
+pub(super) fn totals_text(label: &str, outcome: &RunOutcome, currency: Option<Currency>) -> String {
     let t = &outcome.totals;
+    let m = |d: Decimal| money(currency, d);
     let states: Vec<String> = t
         .states
         .iter()
@@ -20,53 +58,54 @@ pub(super) fn totals_text(label: &str, outcome: &RunOutcome) -> String {
     s.push_str(&format!(
         "  selected {}, allocated {} of {} requested",
         thousands(t.selected),
-        t.allocated,
-        t.requested
+        m(t.allocated),
+        m(t.requested)
     ));
     if let Some(b) = &t.budget {
         s.push_str(&format!(
             "; budget {} ({}), unallocated {}",
-            b.amount,
+            m(b.amount),
             if b.mode == BudgetMode::Proportional {
                 "proportional"
             } else {
                 "rank order"
             },
-            b.unallocated
+            m(b.unallocated)
         ));
     }
     s.push('\n');
     s.push_str(&format!(
         "  approved {} ({}), pending validation {} ({})",
         thousands(t.approved_units),
-        t.approved,
+        m(t.approved),
         thousands(t.pending_units),
-        t.pending
+        m(t.pending)
     ));
     if let Some(f) = &t.fund {
         s.push_str(&format!(
             "; fund available {}, remaining {}",
-            f.available, f.remaining
+            m(f.available),
+            m(f.remaining)
         ));
     }
     s.push('\n');
     s
 }
 
-pub(super) fn summary_text(s: &Summary) -> String {
+pub(super) fn summary_text(s: &Summary, currency: Option<Currency>) -> String {
     let mut t = String::new();
-    let rate = |d: Option<Decimal>| d.map(|x| x.to_string()).unwrap_or_else(|| "–".into());
+    let m = |d: Decimal| money(currency, d);
     let o = &s.overall;
     t.push_str(&format!(
-        "covered {} of {} units (rate {}), total {}, mean {}\n",
+        "covered {} of {} units ({}), total {}, mean {}\n",
         thousands(o.covered),
         thousands(o.units),
-        rate(o.coverage_rate),
-        o.total,
-        rate(o.mean)
+        percent(o.coverage_rate),
+        m(o.total),
+        o.mean.map_or_else(|| "–".into(), m)
     ));
     if let Some(q) = &o.entitlements {
-        let n = |d: Decimal| d.normalize().to_string();
+        let n = m;
         t.push_str(&format!(
             "entitlements: min {} · q1 {} · median {} · q3 {} · max {}\n",
             n(q.min),
@@ -78,8 +117,8 @@ pub(super) fn summary_text(s: &Summary) -> String {
     }
     t.push_str(&format!(
         "Gini {} (covered only {})\n",
-        rate(s.gini),
-        rate(s.gini_covered)
+        ratio(s.gini),
+        ratio(s.gini_covered)
     ));
     for d in &s.by {
         t.push_str(&format!("by {}\n", d.dimension));
@@ -89,26 +128,53 @@ pub(super) fn summary_text(s: &Summary) -> String {
                 Some(v) => v.to_string(),
             };
             t.push_str(&format!(
-                "  {v:<16} units {:>8}  covered {:>8}  rate {:<9} disparity {:<9} total {}\n",
+                "  {v:<16} units {:>8}  covered {:>8}  rate {:>7}  disparity {:<6} total {}\n",
                 thousands(g.units),
                 thousands(g.covered),
-                rate(g.coverage_rate),
-                rate(g.disparity),
-                g.total
+                percent(g.coverage_rate),
+                ratio(g.disparity),
+                m(g.total)
             ));
         }
     }
     if let Some(x) = &s.targeting {
         t.push_str(&format!(
-            "against the reference list ({} units, {} not in the run): covered and listed {}, leakage {} (rate {}), under-coverage {} (rate {})\n",
+            "against the reference list ({} units, {} not in the run): covered and listed {}, leakage {} ({}), under-coverage {} ({})\n",
             thousands(x.reference),
             thousands(x.reference_not_in_run),
             thousands(x.true_positive),
             thousands(x.false_positive),
-            rate(x.leakage_rate),
+            percent(x.leakage_rate),
             thousands(x.false_negative),
-            rate(x.undercoverage_rate)
+            percent(x.undercoverage_rate)
         ));
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn amounts_rates_and_ratios_are_written_for_people() {
+        let kes = Currency::from_code("KES");
+        assert_eq!(money(kes, d("2827.55102040816")), "KES 2,827.55");
+        assert_eq!(money(kes, d("1385500")), "KES 1,385,500");
+        assert_eq!(money(kes, d("1385500.00")), "KES 1,385,500");
+        assert_eq!(money(kes, d("0.005")), "KES 0.01");
+        assert_eq!(money(None, d("-1234.5")), "-1,234.5");
+        assert_eq!(percent(Some(d("0.163661"))), "16.4 %");
+        assert_eq!(percent(Some(d("0"))), "0.0 %");
+        assert_eq!(percent(Some(d("1"))), "100.0 %");
+        assert_eq!(percent(None), "–");
+        assert_eq!(ratio(Some(d("0.8561333"))), "0.856");
+        assert_eq!(ratio(Some(d("0"))), "0.000");
+        assert_eq!(ratio(Some(d("1.8435"))), "1.844");
+    }
 }
