@@ -431,6 +431,33 @@ fn simulate_summarises_coverage_and_money_for_people_and_exactly_in_json() {
     );
     let mean = overall["mean"].as_str().unwrap_or_default();
     assert!(mean.starts_with("2036.51") && mean.len() > 10, "{mean}");
+    // Against the same grant with KES 600 a child: the same households, KES 117,600 more.
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("richer.entitle");
+    let grant = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../",
+        "examples/programs/child_grant.entitle"
+    ))
+    .unwrap();
+    std::fs::write(&other, grant.replace("= KES 500", "= KES 600")).unwrap();
+    let r = ran(&[
+        "simulate",
+        CHILD_GRANT,
+        "--registry",
+        "examples/registry",
+        "--as-of",
+        "2026-03-01",
+        "--compare",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains(": covered 490 and 490, in both 490, only in the first 0, only in the second 0, overlap 100.0 %, total difference KES 117,600\n"),
+        "{}",
+        r.stdout
+    );
 }
 
 /// `entitle pay` over a cycle's directory pays the approved allocations: after a proportional

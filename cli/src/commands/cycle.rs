@@ -324,8 +324,8 @@ pub fn simulate_main(a: &SimulateArgs) -> Result<ExitCode> {
             thousands(c.both),
             thousands(c.only_a),
             thousands(c.only_b),
-            c.overlap.map(|x| x.to_string()).unwrap_or_else(|| "–".into()),
-            c.difference
+            text::percent(c.overlap),
+            text::money(program.currency(), c.difference)
         ));
         m.insert(
             "compared_with".into(),

@@ -8,7 +8,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 /// An amount as a person reads it: its currency, digits grouped, and no more than two places
 /// (`KES 2,827.55`; a mean or a share of a budget can have many). The JSON keeps every digit.
-fn money(currency: Option<Currency>, d: Decimal) -> String {
+pub(super) fn money(currency: Option<Currency>, d: Decimal) -> String {
     let d = d
         .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
         .normalize();
@@ -20,7 +20,7 @@ fn money(currency: Option<Currency>, d: Decimal) -> String {
 }
 
 /// A rate or share as a percentage to one place (`16.4 %`), `–` when there is none.
-fn percent(d: Option<Decimal>) -> String {
+pub(super) fn percent(d: Option<Decimal>) -> String {
     match d {
         Some(x) => format!(
             "{:.1} %",
