@@ -170,6 +170,22 @@ fn fmt_checks_and_rewrites() {
     if canonical {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), formatted);
     }
+    // A file written on Windows keeps its CR LF line ends: formatted already when only they differ,
+    // and rewritten with them when it is not.
+    let windows = formatted.replace('\n', "\r\n");
+    std::fs::write(&path, &windows).unwrap();
+    assert_eq!(ran(&["fmt", "--check", p]).code, 0);
+    std::fs::write(&path, messy.replace('\n', "\r\n")).unwrap();
+    assert_eq!(ran(&["fmt", "--check", p]).code, 1);
+    assert_eq!(ran(&["fmt", p]).code, 0);
+    let rewritten = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        rewritten.matches('\n').count(),
+        rewritten.matches("\r\n").count()
+    );
+    if canonical {
+        assert_eq!(rewritten, windows);
+    }
     let typo = dir.path().join("broken.entitle");
     std::fs::write(
         &typo,

@@ -12,7 +12,8 @@ use std::process::ExitCode;
 #[command(
     after_help = "Rewrites each file in the standard layout (aligned sections, one space around operators, comments
 kept). With --check nothing is written: the files that would change are listed and the exit code is 1
-if there is any. A file with syntax errors is reported and left as it is.
+if there is any. A file with syntax errors is reported and left as it is. A file whose lines end with
+CR LF (Windows) keeps them.
 
 Example:
   entitle fmt examples/programs/child_grant.entitle
@@ -36,7 +37,7 @@ pub fn main(a: &Args) -> Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     for path in &a.programs {
         let file = ProgramFile::load(path)?;
-        match entitle_dsl::format(&file.source) {
+        match entitle_dsl::format(&file.source).map(|f| with_line_ends_of(&file.source, f)) {
             Err(d) => {
                 eprint!("{}", file.render(&d, Color::Auto.enabled(true)));
                 writeln!(stdout, "{}: not formatted: it has syntax errors", file.path)?;
@@ -63,6 +64,19 @@ pub fn main(a: &Args) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `formatted` (which ends its lines with `\n`) with the line ends of `source`: a file written on
+/// Windows keeps its `\r\n`, so that formatting does not rewrite every line of it.
+fn with_line_ends_of(source: &str, formatted: String) -> String {
+    let crlf = source
+        .find('\n')
+        .is_some_and(|i| source.get(..i).is_some_and(|line| line.ends_with('\r')));
+    if crlf {
+        formatted.replace('\n', "\r\n")
+    } else {
+        formatted
+    }
 }
 
 /// Replaces `path` with `bytes` through a temporary file in the same directory.
