@@ -62,6 +62,34 @@ fn an_item_that_does_not_parse_is_the_only_error() {
 }
 
 #[test]
+fn an_input_with_a_scope_the_language_lacks_is_the_only_error() {
+    // `individual.` or `group.` for `person.` or `household.`: the input's name is still declared,
+    // so the rule that reads it is not reported as reading an unknown name (E0101).
+    for (scope, line) in [("group", 8), ("individual", 8)] {
+        let src = GRANT.replace(
+            "  household.region: text",
+            &format!("  {scope}.region: text"),
+        );
+        assert_eq!(codes(&src), vec![("E0001", line)], "{scope}");
+        let d = &check(&src).diagnostics.0[0];
+        assert_eq!(
+            d.help.as_deref(),
+            Some("an input is `household.NAME` or `member.NAME` in a program that targets households, `person.NAME` in one that targets individuals"),
+            "{scope}"
+        );
+    }
+    // Without the line, the rule that reads `region` and the tests that set it are reported.
+    let line = GRANT
+        .lines()
+        .find(|l| l.contains("household.region: text"))
+        .unwrap_or_default();
+    let src = GRANT.replace(&format!("{line}\n"), "");
+    let mut got: Vec<&str> = codes(&src).into_iter().map(|(c, _)| c).collect();
+    got.dedup();
+    assert_eq!(got, ["E0101", "E0402"]);
+}
+
+#[test]
 fn without_the_syntax_error_the_same_references_are_reported() {
     // The rule `covered` removed whole: the translation, the test and the parameter are reported.
     let covered = GRANT

@@ -179,6 +179,10 @@ impl Checker {
     }
 
     fn unknown_test_field(&mut self, name: &ast::Ident, scope: &str, member: bool) {
+        // An input declared on a line that did not parse: that line's error is the one to fix.
+        if self.broken_names.contains(&name.name) {
+            return;
+        }
         let mut candidates: Vec<String> = self
             .inputs
             .iter()

@@ -467,8 +467,17 @@ fn declared_name(text: &str, after_keyword_or_scope: bool) -> Option<String> {
         .strip_prefix("let")
         .map(str::trim_start)
         .unwrap_or(rest);
+    // `scope.name`: the scope may be the mistake (`individual.age`), the name is still declared.
     let rest = match rest.split_once('.') {
-        Some((scope, tail)) if matches!(scope.trim(), "member" | "household" | "person") => tail,
+        Some((scope, tail))
+            if !scope.trim().is_empty()
+                && scope
+                    .trim()
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+        {
+            tail
+        }
         _ => rest,
     };
     word(rest)

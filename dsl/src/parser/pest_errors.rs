@@ -327,6 +327,10 @@ pub(super) fn to_diagnostic(
     let accented_word =
         found.starts_with('`') && !found.is_ascii() && first.is_some_and(char::is_alphabetic);
     let single_equals = found == "`=`" && expected.contains(&"`==`");
+    // `individual.age`, `group.size`: an input written with a scope the language does not have.
+    let unknown_scope = expected.contains(&"`household`, `member` or `person`")
+        && found.starts_with('`')
+        && found.contains('.');
     // `x >= 18 and < 60`: a comparison that lost its left side after `and` or `or`.
     let chained = first.is_some_and(|c| matches!(c, '<' | '>' | '=' | '!'))
         && line
@@ -345,6 +349,8 @@ pub(super) fn to_diagnostic(
         d.with_help("E0001.help.equals")
     } else if chained {
         d.with_help("E0001.help.chained")
+    } else if unknown_scope {
+        d.with_help("E0001.help.scope")
     } else if accented_word {
         d.with_help("E0001.help.ascii_name")
     } else {
