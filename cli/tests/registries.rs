@@ -24,7 +24,10 @@ fn an_imported_store_gives_the_same_decisions_and_errors_as_the_files() {
     let r = ran(&["import", "examples/registry", "--to", &store]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stdout.contains("groups.csv (groups: 3001 rows"),
+        r.stdout
+            .contains("groups.csv (groups: 3,001 rows, 13 columns), ")
+            && r.stdout
+                .contains("members.csv (members: 12,530 rows, 15 columns)"),
         "{}",
         r.stdout
     );

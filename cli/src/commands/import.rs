@@ -51,7 +51,7 @@ pub fn main(a: &Args) -> Result<ExitCode> {
                 "{} ({}: {} rows, {} columns)",
                 f.source,
                 f.role.as_str(),
-                f.rows,
+                crate::term::thousands(f.rows),
                 f.columns.len()
             )
         })
