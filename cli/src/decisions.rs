@@ -13,6 +13,7 @@ use entitle_core::json::decision_to_json;
 use entitle_core::result::{ProgramRef, RuleOutcome};
 use entitle_core::{Decision, Name, Program};
 use entitle_dsl::ast::{ItemKind, RuleKind};
+use entitle_payments::text::spreadsheet_safe;
 use entitle_registry::RowError;
 use rust_decimal::Decimal;
 use std::io::Write;
@@ -377,7 +378,7 @@ pub fn csv_line(out: &mut Vec<u8>, cells: &[String]) {
 /// in-kind totals per unit of measure, rule outcome codes and missing inputs separated by `;`, and
 /// the explanation in `locale` when `explain`.
 pub fn csv_decision(out: &mut Vec<u8>, program: &Program, d: &Decision, explain: Option<&str>) {
-    csv_cell(out, &d.unit_id);
+    csv_cell(out, &spreadsheet_safe(&d.unit_id));
     out.push(b',');
     out.extend_from_slice(d.outcome.as_str().as_bytes());
     out.push(b',');
@@ -429,12 +430,14 @@ pub const ERRORS_HEADER: &str = "file,line,column,unit_id,member_id,code,message
 pub fn csv_error(out: &mut Vec<u8>, e: &RowError) {
     csv_cell(out, &e.file);
     let _ = write!(out, ",{},", e.line);
-    csv_cell(out, e.column.as_deref().unwrap_or(""));
-    out.push(b',');
-    csv_cell(out, e.unit_id.as_deref().unwrap_or(""));
-    out.push(b',');
-    csv_cell(out, e.member_id.as_deref().unwrap_or(""));
-    out.push(b',');
+    // The column, unit and member come from the registry file, as typed by whoever filled it in.
+    for registry_text in [&e.column, &e.unit_id, &e.member_id] {
+        csv_cell(
+            out,
+            &spreadsheet_safe(registry_text.as_deref().unwrap_or("")),
+        );
+        out.push(b',');
+    }
     out.extend_from_slice(e.code.as_bytes());
     out.push(b',');
     csv_cell(out, &e.message);

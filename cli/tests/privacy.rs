@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{ran, Ran, CHILD_GRANT};
+use common::{ran, registry, run_child_grant, Ran, CHILD_GRANT};
 use std::path::Path;
 
 /// Values seeded into the registries below; none may appear in an error, a warning or a summary.
@@ -329,4 +329,72 @@ fn the_store_records_errors_without_values_and_payment_exceptions_name_only_unit
     let exceptions = std::fs::read_to_string(payments.join("g2p-connect-exceptions.csv")).unwrap();
     assert!(exceptions.contains("H07"), "{exceptions}");
     assert_dir_clean("pay --account-mapper", &payments);
+}
+
+/// A registrant's id that starts like a spreadsheet formula (`=1+2`, `@SUM(A1)`) is written as
+/// text (`'=1+2`) in the CSV files people open (decisions, errors, a cycle's run, payment
+/// exceptions), so that opening them runs nothing; decisions.jsonl, which machines read, keeps the
+/// id as it is.
+#[test]
+fn ids_that_start_like_formulas_are_text_in_the_csv_files_people_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = registry(
+        &dir.path().join("reg"),
+        "id,region,monthly_income,enrolled_in_pension\n=1+2,North,100,false\n@SUM(A1),North,lots,false\n-5,North,100,false\n",
+        "id,group_id,kind,start_date,end_date,birthdate,disabled\nM1,=1+2,head,,,1990-01-01,\nM2,=1+2,child,,,2020-01-01,\n+cmd|x,@SUM(A1),head,,,1990-01-01,\nM4,-5,head,,,1990-01-01,\n",
+    );
+    let out = dir.path().join("out");
+    let r = run_child_grant(&reg, out.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let decisions = std::fs::read_to_string(out.join("decisions.csv")).unwrap();
+    assert!(decisions.contains("\n'=1+2,eligible,"), "{decisions}");
+    // A plain number stays a number.
+    assert!(decisions.contains("\n-5,not_eligible,"), "{decisions}");
+    let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
+    assert!(
+        errors.contains(",monthly_income,'@SUM(A1),,G0101,"),
+        "{errors}"
+    );
+    let jsonl = std::fs::read_to_string(out.join("decisions.jsonl")).unwrap();
+    assert!(jsonl.contains("\"unit_id\":\"=1+2\""), "{jsonl}");
+    // The payment exceptions (no payee for the eligible unit).
+    let mapper = dir.path().join("mapper.csv");
+    std::fs::write(&mapper, "unit_id,financial_address\n").unwrap();
+    let payer = dir.path().join("payer.toml");
+    std::fs::write(
+        &payer,
+        "name = \"Ministry\"\n[g2p_connect]\nsender_id = \"spmis.example.gov\"\npayer_fa = \"account:1001@treasury\"\n",
+    )
+    .unwrap();
+    let pay = dir.path().join("pay");
+    let r = ran(&[
+        "pay",
+        out.to_str().unwrap(),
+        "--format",
+        "g2p-connect",
+        "--payer",
+        payer.to_str().unwrap(),
+        "--account-mapper",
+        mapper.to_str().unwrap(),
+        "--out",
+        pay.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let exceptions = std::fs::read_to_string(pay.join("g2p-connect-exceptions.csv")).unwrap();
+    assert!(exceptions.contains("\n'=1+2,"), "{exceptions}");
+    // A cycle's run.csv.
+    let cycle = dir.path().join("cycle");
+    let r = ran(&[
+        "cycle",
+        CHILD_GRANT,
+        "--registry",
+        &reg,
+        "--as-of",
+        "2026-03-01",
+        "--out",
+        cycle.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let run = std::fs::read_to_string(cycle.join("run.csv")).unwrap();
+    assert!(run.contains("\n'=1+2,eligible,"), "{run}");
 }

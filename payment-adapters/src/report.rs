@@ -122,7 +122,8 @@ pub struct ExportReport {
 }
 
 /// The exceptions file: `unit_id,reason,detail,amount,currency`, one row per unit, quoted as
-/// RFC 4180 CSV.
+/// RFC 4180 CSV; a unit id that starts like a formula is written as text
+/// ([`spreadsheet_safe`](crate::text::spreadsheet_safe)), as people open this file.
 pub(crate) fn exceptions_csv(
     records: &[ExceptionRecord],
     currency: Option<Currency>,
@@ -140,7 +141,7 @@ pub(crate) fn exceptions_csv(
     for r in records {
         let amount = r.amount.to_string();
         w.write_record([
-            r.unit_id.as_str(),
+            &crate::text::spreadsheet_safe(&r.unit_id),
             r.reason.code(),
             r.reason.describe(),
             &amount,

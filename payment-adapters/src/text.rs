@@ -1,6 +1,31 @@
 //! Text rules of the formats: the SEPA (and SWIFT) Latin character set, lengths, CSV and XML safety.
 
 use crate::error::PaymentError;
+use std::borrow::Cow;
+
+/// `s` as a cell of a CSV file meant for people, which they open in a spreadsheet: a cell that
+/// starts like a formula (`=`, `@`, a tab or a carriage return, or `+` or `-` before anything but
+/// a plain number) gets a leading `'`, so that opening the file cannot run a formula a registrant
+/// typed as an id or a name (CSV injection). Plain numbers (`-5`, `+254700000001`) and all other
+/// text are unchanged. Files read by machines (a payment batch, decisions.jsonl) keep the value
+/// as it is.
+pub fn spreadsheet_safe(s: &str) -> Cow<'_, str> {
+    let plain_number = |rest: &str| {
+        !rest.is_empty()
+            && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && rest.chars().filter(|c| *c == '.').count() <= 1
+    };
+    let formula = match s.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => true,
+        Some(sign @ ('+' | '-')) => !plain_number(s.get(sign.len_utf8()..).unwrap_or("")),
+        _ => false,
+    };
+    if formula {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
 
 /// Whether a character is in the EPC's basic Latin set for SEPA, which is also the SWIFT `x`
 /// character set: `a-z A-Z 0-9 / - ? : ( ) . , ' +` and space.
@@ -178,6 +203,31 @@ pub(crate) fn xml_escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_that_start_like_formulas_are_made_text() {
+        for (given, shown) in [
+            ("=1+2", "'=1+2"),
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("-", "'-"),
+            // Unchanged: numbers with a sign, ordinary ids and names, and signs inside.
+            ("-5", "-5"),
+            ("-1500.50", "-1500.50"),
+            ("+254700000001", "+254700000001"),
+            ("H0000001", "H0000001"),
+            ("Mercy Wambua", "Mercy Wambua"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_safe(given), shown, "{given:?}");
+        }
+        assert!(matches!(spreadsheet_safe("H1"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn sepa_text_transliterates_letters_and_refuses_the_rest() {

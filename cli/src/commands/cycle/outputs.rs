@@ -10,6 +10,7 @@ use entitle_core::run_model::summary::Summary;
 use entitle_core::run_model::{RunOutcome, UnitRun};
 use entitle_core::Program;
 use entitle_dsl::ast::Target;
+use entitle_payments::text::spreadsheet_safe;
 use rust_decimal::Decimal;
 use serde_json::{json, Value as Json};
 use std::path::Path;
@@ -20,8 +21,9 @@ fn opt(d: Option<Decimal>) -> String {
 
 /// `run.csv`: one line per unit.
 fn csv_record(out: &mut Vec<u8>, u: &UnitRun) {
+    // Unit ids come from the registry, as typed by whoever filled it in: made text for spreadsheets.
     let cells = [
-        u.unit_id.clone(),
+        spreadsheet_safe(&u.unit_id).into_owned(),
         u.decision
             .map(|d| d.as_str().to_string())
             .unwrap_or_else(|| "error".into()),
@@ -34,7 +36,7 @@ fn csv_record(out: &mut Vec<u8>, u: &UnitRun) {
             .and_then(|v| v.as_str().map(String::from))
             .unwrap_or_default(),
         u.state_reason.rules.join(";"),
-        u.state_reason.with.join(";"),
+        spreadsheet_safe(&u.state_reason.with.join(";")).into_owned(),
         u.rank.map(|r| r.to_string()).unwrap_or_default(),
         u.selected.to_string(),
         serde_json::to_value(u.selection)
