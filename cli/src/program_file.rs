@@ -3,7 +3,53 @@
 use crate::term::{colour_diagnostic, Color};
 use anyhow::{Context, Result};
 use entitle_core::{Diagnostics, Program};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The program files named by `args`: a file as given, a directory as every `.entitle` file in it
+/// and below (sorted by path; hidden directories skipped), so that `entitle test programs/` tests
+/// them all.
+///
+/// # Errors
+/// When a directory cannot be read or holds no program file.
+pub fn program_paths(args: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for arg in args {
+        if arg.is_dir() {
+            let before = out.len();
+            collect_programs(arg, &mut out)?;
+            if out.len() == before {
+                anyhow::bail!("{} holds no program file (.entitle)", arg.display());
+            }
+            if let Some(found) = out.get_mut(before..) {
+                found.sort();
+            }
+        } else {
+            out.push(arg.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn collect_programs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read the directory {}", dir.display()))?;
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("cannot read the directory {}", dir.display()))?
+            .path();
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if path.is_dir() {
+            if !hidden {
+                collect_programs(&path, out)?;
+            }
+        } else if path.extension().is_some_and(|e| e == "entitle") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
 
 /// A program file: its text and, when it compiles, the compiled program.
 pub struct ProgramFile {

@@ -142,6 +142,42 @@ fn test_runs_the_programs_own_tests() {
     assert_eq!(r.stdout.lines().last().unwrap(), "4 réussi(s), 0 échoué(s)");
 }
 
+/// A directory stands for every program file in it and below, in path order; hidden directories
+/// and other files are left out, and a directory without programs is an error.
+#[test]
+fn a_directory_of_programs_is_checked_tested_and_formatted_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let grant = std::fs::read_to_string(root().join(CHILD_GRANT)).unwrap();
+    let nested = dir.path().join("b");
+    let hidden = dir.path().join(".old");
+    std::fs::create_dir_all(&nested).unwrap();
+    std::fs::create_dir_all(&hidden).unwrap();
+    std::fs::write(dir.path().join("a.entitle"), &grant).unwrap();
+    std::fs::write(nested.join("c.entitle"), &grant).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a program").unwrap();
+    std::fs::write(hidden.join("broken.entitle"), "program").unwrap();
+    let d = dir.path().to_str().unwrap();
+    let r = ran(&["test", d]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout.lines().last(), Some("8 passed, 0 failed"));
+    let a = r.stdout.find("a.entitle").unwrap_or(usize::MAX);
+    let c = r.stdout.find("c.entitle").unwrap_or(0);
+    assert!(a < c, "{}", r.stdout);
+    let r = ran(&["check", d]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(r.stdout.matches(": ok (").count(), 2, "{}", r.stdout);
+    assert_eq!(ran(&["fmt", "--check", d]).code, 0);
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let r = ran(&["check", empty.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("holds no program file (.entitle)"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn fmt_checks_and_rewrites() {
     let dir = tempfile::tempdir().unwrap();

@@ -21,7 +21,7 @@ Example:
   entitle check --format json examples/programs/*.entitle"
 )]
 pub struct Args {
-    /// Program files (.entitle).
+    /// Program files (.entitle), or directories of them.
     #[arg(required = true)]
     pub programs: Vec<PathBuf>,
     /// Text for people (coloured on a terminal), or JSON for tools.
@@ -46,7 +46,7 @@ pub fn main(a: &Args) -> Result<ExitCode> {
     let mut files_json = Vec::new();
     let (mut errors, mut warnings) = (0usize, 0usize);
     let mut stdout = std::io::stdout().lock();
-    for path in &a.programs {
+    for path in &crate::program_file::program_paths(&a.programs)? {
         let file = ProgramFile::load(path)?;
         let diagnostics = match &file.compiled {
             Ok(p) => p.warnings().clone(),

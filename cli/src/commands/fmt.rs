@@ -20,7 +20,7 @@ Example:
   entitle fmt --check examples/programs/*.entitle"
 )]
 pub struct Args {
-    /// Program files (.entitle).
+    /// Program files (.entitle), or directories of them.
     #[arg(required = true)]
     pub programs: Vec<PathBuf>,
     /// Only check: list the files that are not formatted, and exit with 1 if there are any.
@@ -35,7 +35,7 @@ pub struct Args {
 pub fn main(a: &Args) -> Result<ExitCode> {
     let mut failed = false;
     let mut stdout = std::io::stdout().lock();
-    for path in &a.programs {
+    for path in &crate::program_file::program_paths(&a.programs)? {
         let file = ProgramFile::load(path)?;
         match entitle_dsl::format(&file.source).map(|f| with_line_ends_of(&file.source, f)) {
             Err(d) => {

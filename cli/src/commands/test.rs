@@ -13,13 +13,14 @@ use std::process::ExitCode;
     after_help = "A program's tests are its `test \"name\" as of DATE` blocks: a household or person and what is
 expected (`expect eligible, cash KES 2500`). Each test is listed with its outcome; failures say what
 was expected and what came out. The last line is `N passed, M failed`; the exit code is 1 when a
-test failed or a program does not compile (which counts as one failure).
+test failed or a program does not compile (which counts as one failure). A directory stands for
+every .entitle file in it and below.
 
 Example:
-  entitle test examples/programs/*.entitle"
+  entitle test examples/programs"
 )]
 pub struct Args {
-    /// Program files (.entitle).
+    /// Program files (.entitle), or directories of them.
     #[arg(required = true)]
     pub programs: Vec<PathBuf>,
     /// When to colour the text.
@@ -40,7 +41,7 @@ pub fn main(a: &Args) -> Result<ExitCode> {
     let colour = a.color.enabled(false);
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut stdout = std::io::stdout().lock();
-    for path in &a.programs {
+    for path in &crate::program_file::program_paths(&a.programs)? {
         let file = ProgramFile::load(path)?;
         writeln!(stdout, "{}", file.path)?;
         let program = match &file.compiled {
