@@ -299,6 +299,18 @@ fn explain_gives_one_units_reasons() {
     let r = call(args("H0000462", &[]));
     assert_eq!(r.code, 1);
     assert!(
+        r.stdout.starts_with("H0000462: could not be decided\n"),
+        "{}",
+        r.stdout
+    );
+    let r_fr = call(args("H0000462", &["--locale", "fr"]));
+    assert!(
+        r_fr.stdout
+            .starts_with("H0000462 : n'a pas pu être décidé\n"),
+        "{}",
+        r_fr.stdout
+    );
+    assert!(
         r.stdout
             .contains("examples/registry/groups.csv:463: column `monthly_income`"),
         "{}",

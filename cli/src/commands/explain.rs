@@ -123,7 +123,9 @@ pub fn main(a: &Args) -> Result<ExitCode> {
             Ok(ExitCode::from(crate::FAILED))
         }
         (None, OutputFormat::Text) => {
-            writeln!(stdout, "{}: could not be decided", a.id)?;
+            let catalog = entitle_dsl::locale::catalog(&a.locale);
+            let line = catalog.render("explain.not_decided", &[("unit", a.id.as_str())]);
+            writeln!(stdout, "{line}")?;
             for e in &errors {
                 writeln!(stdout, "  {e}")?;
             }
