@@ -72,6 +72,16 @@ fn an_input_with_a_scope_the_language_lacks_is_the_only_error() {
         );
         assert_eq!(codes(&src), vec![("E0001", line)], "{scope}");
         let d = &check(&src).diagnostics.0[0];
+        // The caret spans the whole `scope.name` the message names.
+        assert_eq!(
+            src.get(d.span.range()),
+            Some(format!("{scope}.region").as_str())
+        );
+        assert!(
+            d.message.ends_with(&format!("found `{scope}.region`")),
+            "{}",
+            d.message
+        );
         assert_eq!(
             d.help.as_deref(),
             Some("an input is `household.NAME` or `member.NAME` in a program that targets households, `person.NAME` in one that targets individuals"),

@@ -306,9 +306,10 @@ pub(super) fn to_diagnostic(
         let rest = line.text.get(pos..).unwrap_or("");
         let trimmed = rest.trim_start_matches([' ', '\t']);
         let skip = rest.len() - trimmed.len();
+        // The caret spans what the message names: a word with its dots (`individual.age`).
         let len = trimmed
             .char_indices()
-            .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+            .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '.'))
             .map(|(i, _)| i)
             .unwrap_or(trimmed.len())
             .max(
