@@ -305,6 +305,26 @@ impl Cells for CsvRows {
 }
 
 impl CsvRows {
+    /// Whether every cell of the current record is empty or spaces.
+    fn all_cells_empty(&self) -> bool {
+        let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+        if self.plain {
+            let line = self.input.buffer().get(..self.pending).unwrap_or(&[]);
+            // A row of data starts with its id: the whole line is looked at only when it does not.
+            line.first()
+                .is_some_and(|b| *b == self.delimiter || blank(b))
+                && line.iter().all(|b| *b == self.delimiter || blank(b))
+        } else {
+            let end = self
+                .nfields
+                .checked_sub(1)
+                .and_then(|last| self.ends.get(last))
+                .copied()
+                .unwrap_or(0);
+            self.out.get(..end).unwrap_or(&[]).iter().all(blank)
+        }
+    }
+
     /// [`RowStream::row_text`] for a plain line: its text up to the last wanted field.
     fn plain_row_text(&self, spans: &mut [Option<(u32, u32)>]) -> Option<&[u8]> {
         if !self.plain {
@@ -335,13 +355,17 @@ impl RowStream for CsvRows {
     }
 
     fn advance(&mut self) -> Result<bool, RegistryError> {
-        let done = std::mem::take(&mut self.pending);
-        self.input.consume(done);
-        self.plain = false;
-        if self.read_plain_line()? {
-            return Ok(true);
+        loop {
+            let done = std::mem::take(&mut self.pending);
+            self.input.consume(done);
+            self.plain = false;
+            let read = self.read_plain_line()? || self.read_record()?;
+            // A row whose every cell is empty (`,,,,`: spreadsheets export the rows that were only
+            // formatted) holds nothing, and is passed over as a blank line is.
+            if !read || !self.all_cells_empty() {
+                return Ok(read);
+            }
         }
-        self.read_record()
     }
 
     fn position(&self) -> (u64, Option<u64>) {
@@ -472,10 +496,20 @@ mod tests {
         let wanted: Vec<Wanted> = wanted.iter().map(|w| Wanted::required(&[w])).collect();
         let mut rows = CsvRows::open(path, "g".into(), &wanted).unwrap();
         let mut seen = Vec::new();
+        // Without the plain path: `csv-core` for every record, passing over empty rows as
+        // `advance` does.
+        let mut core_record = |rows: &mut CsvRows| loop {
+            if !rows.read_record().unwrap() {
+                return false;
+            }
+            if !rows.all_cells_empty() {
+                return true;
+            }
+        };
         while if plain {
             rows.advance().unwrap()
         } else {
-            rows.read_record().unwrap()
+            core_record(&mut rows)
         } {
             let fields = (0..rows.nfields.min(rows.last_wanted + 1))
                 .map(|i| String::from_utf8_lossy(rows.raw(i)).into_owned())
@@ -492,16 +526,36 @@ mod tests {
         for wanted in [&["id", "a", "b"][..], &["id"], &["a"], &["id", "b"]] {
             let fast = records(&path, true, wanted);
             assert_eq!(fast, records(&path, false, wanted), "{wanted:?}");
-            assert_eq!(fast.len(), 10);
+            assert_eq!(fast.len(), 9);
         }
         let fast = records(&path, true, &["id", "a"]);
         assert_eq!(fast[0], (2, 3, vec!["H1".to_string(), "x".to_string()]));
         assert_eq!(fast[5], (10, 2, vec!["H6".to_string(), "5".to_string()]));
-        assert_eq!(fast[9], (14, 4, vec!["H9".to_string(), "1".to_string()]));
+        // `,,` (line 12) is passed over.
+        assert_eq!(fast[7], (13, 3, vec!["H8".to_string(), "last".to_string()]));
+        assert_eq!(fast[8], (14, 4, vec!["H9".to_string(), "1".to_string()]));
         let (_d, path) = write("id,a\n");
         assert_eq!(
             records(&path, true, &["id"]),
             records(&path, false, &["id"])
+        );
+    }
+
+    #[test]
+    fn rows_of_empty_cells_are_passed_over_as_blank_lines() {
+        // As spreadsheets export rows that were formatted but hold nothing: bare delimiters,
+        // spaces, empty quotes; a row with one cell filled is a row.
+        let text = "id,a,b\nH1,x,y\n,,\n , ,\t\n\"\",\"\",\"\"\r\nH2,,\n,,z\n,,\n";
+        let (_d, path) = write(text);
+        let wanted = [Wanted::required(&["id"]), Wanted::required(&["b"])];
+        let mut rows = CsvRows::open(&path, "g".into(), &wanted).unwrap();
+        let mut seen = Vec::new();
+        while rows.advance().unwrap() {
+            seen.push((rows.line(), rows.cell(0).unwrap().map(str::to_string)));
+        }
+        assert_eq!(
+            seen,
+            [(2, Some("H1".into())), (6, Some("H2".into())), (7, None)]
         );
     }
 
