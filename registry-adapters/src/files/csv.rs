@@ -498,7 +498,7 @@ mod tests {
         let mut seen = Vec::new();
         // Without the plain path: `csv-core` for every record, passing over empty rows as
         // `advance` does.
-        let mut core_record = |rows: &mut CsvRows| loop {
+        let core_record = |rows: &mut CsvRows| loop {
             if !rows.read_record().unwrap() {
                 return false;
             }
