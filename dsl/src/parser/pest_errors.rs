@@ -329,7 +329,7 @@ pub(super) fn to_diagnostic(
         found.starts_with('`') && !found.is_ascii() && first.is_some_and(char::is_alphabetic);
     let single_equals = found == "`=`" && expected.contains(&"`==`");
     // `individual.age`, `group.size`: an input written with a scope the language does not have.
-    let unknown_scope = expected.contains(&"`household`, `member` or `person`")
+    let unknown_scope = expected.contains(&rule_words(Rule::input_scope))
         && found.starts_with('`')
         && found.contains('.');
     // `x >= 18 and < 60`: a comparison that lost its left side after `and` or `or`.
