@@ -51,11 +51,7 @@ impl From<Failure> for JsValue {
                     .pointer("/error/message")
                     .and_then(Json::as_str)
                     .unwrap_or(code);
-                let prefix = if unit_id.is_empty() {
-                    String::new()
-                } else {
-                    format!("unit {unit_id}: ")
-                };
+                let prefix = entitle_core::result::unit_prefix(unit_id);
                 let e = js_error("EvaluationError", code, &format!("{prefix}{text}"));
                 set(&e, "diagnostics", &js_sys::Array::new());
                 set(&e, "unitId", &JsValue::from_str(unit_id));

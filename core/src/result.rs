@@ -290,8 +290,8 @@ pub struct UnitError {
 }
 
 /// `unit H1: ` before a unit's error, nothing when the unit came without an id (its error says so;
-/// `unit : ` said nothing).
-pub(crate) fn unit_prefix(unit_id: &str) -> String {
+/// `unit : ` said nothing). [`UnitError`]'s text, and the bindings' that rebuild it from JSON.
+pub fn unit_prefix(unit_id: &str) -> String {
     if unit_id.is_empty() {
         String::new()
     } else {
