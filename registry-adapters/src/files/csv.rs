@@ -5,12 +5,22 @@
 //! RFC 4180. A row with more or fewer cells than the header is a row error (G0104), not the end of
 //! the file.
 
+use super::quotes::QuoteTrack;
 use super::rows::{find_columns, trimmed_range, BadCell, Cells, RowStream, Wanted};
 use crate::error::RegistryError;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// A quote that makes a record swallow the lines after its first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum StrayQuote {
+    /// The file ends inside the quoted cell `cell` (0-based).
+    Unclosed { cell: usize },
+    /// The quoted cell `cell`, over several lines, closes on `line` with text after its quote.
+    TextAfter { cell: usize, line: u64 },
+}
 
 /// A CSV file being read.
 ///
@@ -41,6 +51,11 @@ pub(crate) struct CsvRows {
     last_wanted: usize,
     header_len: usize,
     line: u64,
+    /// The last line of the current record (past `line` when quoted cells hold line breaks).
+    end_line: u64,
+    /// A stray quote in the current record (see [`StrayQuote`]): the record is a row error, and
+    /// the lines after its first are read again as rows.
+    stray: Option<StrayQuote>,
     newlines: u64,
     bytes: u64,
     size: Option<u64>,
@@ -81,6 +96,8 @@ impl CsvRows {
             last_wanted: 0,
             header_len: 0,
             line: 0,
+            end_line: 0,
+            stray: None,
             newlines: 0,
             bytes: 0,
             size,
@@ -138,6 +155,10 @@ impl CsvRows {
     }
 
     /// Reads the next record into `out`/`ends`; false at the end of the file.
+    ///
+    /// A record whose quote is never closed (the file ends inside a quoted cell) is kept with
+    /// the cells before that one, flagged (`unclosed`), and the reading goes back to the line
+    /// after its first: one stray quote costs its own row, not every row after it.
     fn read_record(&mut self) -> Result<bool, RegistryError> {
         let CsvRows {
             input,
@@ -147,14 +168,19 @@ impl CsvRows {
             newlines,
             bytes,
             path,
+            delimiter,
             ..
         } = self;
         let (mut outlen, mut endlen) = (0usize, 0usize);
         let mut start_line = None;
+        // The record's first byte in the file, and its quotes.
+        let mut start_byte = 0u64;
+        let mut quotes = QuoteTrack::default();
         loop {
             let buf = input
                 .fill_buf()
                 .map_err(|e| RegistryError::io("read", path.as_path(), e))?;
+            let at_end = buf.is_empty();
             let (res, nin, nout, nend) = core.read_record(
                 buf,
                 out.get_mut(outlen..).unwrap_or(&mut []),
@@ -172,9 +198,11 @@ impl CsvRows {
                 *newlines += blank.iter().filter(|b| **b == b'\n').count() as u64;
                 if !tail.is_empty() {
                     start_line = Some(*newlines + 1);
+                    start_byte = *bytes + skipped as u64;
                 }
                 rest = tail;
             }
+            quotes.feed(*delimiter, rest);
             *newlines += rest.iter().filter(|b| **b == b'\n').count() as u64;
             input.consume(nin);
             *bytes += nin as u64;
@@ -185,9 +213,35 @@ impl CsvRows {
                 csv_core::ReadRecordResult::OutputFull => out.resize(out.len().max(1) * 2, 0),
                 csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len().max(1) * 2, 0),
                 csv_core::ReadRecordResult::Record => {
+                    let line = start_line.unwrap_or(*newlines + 1);
                     self.plain = false;
                     self.nfields = endlen;
-                    self.line = start_line.unwrap_or(*newlines + 1);
+                    self.line = line;
+                    self.end_line = line + quotes.inner_newlines();
+                    self.stray = match (at_end, quotes.unclosed(), quotes.text_after_close()) {
+                        (true, Some(cell), _) => Some(StrayQuote::Unclosed { cell }),
+                        (_, _, Some((cell, lines))) => Some(StrayQuote::TextAfter {
+                            cell,
+                            line: line + lines,
+                        }),
+                        _ => None,
+                    };
+                    if let Some(
+                        StrayQuote::Unclosed { cell } | StrayQuote::TextAfter { cell, .. },
+                    ) = self.stray
+                    {
+                        // The cells before the quoted one are kept (the id among them, usually).
+                        self.nfields = cell.min(endlen);
+                        if let Some(nl) = quotes.first_newline() {
+                            let next = start_byte + nl + 1;
+                            self.input
+                                .seek(SeekFrom::Start(next))
+                                .map_err(|e| RegistryError::io("read", &self.path, e))?;
+                            self.core.reset();
+                            self.bytes = next;
+                            self.newlines = line;
+                        }
+                    }
                     return Ok(true);
                 }
                 csv_core::ReadRecordResult::End => return Ok(false),
@@ -269,6 +323,8 @@ impl CsvRows {
         self.bytes += nl as u64 + 1;
         self.newlines += 1;
         self.line = self.newlines;
+        self.end_line = self.line;
+        self.stray = None;
         self.nfields = n;
         Ok(true)
     }
@@ -280,9 +336,36 @@ impl Cells for CsvRows {
     }
 
     fn problem(&self) -> Option<String> {
+        match self.stray {
+            Some(StrayQuote::Unclosed { cell }) => {
+                return Some(format!(
+                    "a quote opens in cell {} and is never closed (the file ends inside it); \
+                     the row is not read, the lines after it are",
+                    cell + 1
+                ))
+            }
+            Some(StrayQuote::TextAfter { cell, line }) => {
+                return Some(format!(
+                    "a quote opens in cell {} and closes on line {line} with text after it (a \
+                     quote is missing or one too many); the row is not read, the lines after \
+                     it are",
+                    cell + 1
+                ))
+            }
+            None => {}
+        }
         (self.nfields != self.header_len).then(|| {
+            let cells = if self.nfields == 1 { "cell" } else { "cells" };
+            let runs_on = if self.end_line > self.line {
+                format!(
+                    "; it runs on to line {}, so a quoted cell may lack its closing quote",
+                    self.end_line
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "the row has {} cells, but the header has {}",
+                "the row has {} {cells}, but the header has {}{runs_on}",
                 self.nfields, self.header_len
             )
         })
@@ -307,6 +390,9 @@ impl Cells for CsvRows {
 impl CsvRows {
     /// Whether every cell of the current record is empty or spaces.
     fn all_cells_empty(&self) -> bool {
+        if self.stray.is_some() {
+            return false;
+        }
         let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
         if self.plain {
             let line = self.input.buffer().get(..self.pending).unwrap_or(&[]);
@@ -378,249 +464,5 @@ impl RowStream for CsvRows {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("groups.csv");
-        std::fs::write(&path, text).unwrap();
-        (dir, path)
-    }
-
-    #[test]
-    fn reads_wanted_columns_by_name_with_lines() {
-        let (_d, path) = write("\u{feff}id,Region,unused,income\nH1, North ,x,100\n\n\"H,2\",East,\"a\nb\",\nH3,West\n");
-        let wanted = [
-            Wanted::required(&["id"]),
-            Wanted::required(&["region"]),
-            Wanted::required(&["income"]),
-            Wanted::optional(&["currency"]),
-        ];
-        let mut rows = CsvRows::open(&path, "groups.csv".into(), &wanted).unwrap();
-        assert_eq!(rows.fields[3], None);
-        assert!(rows.advance().unwrap());
-        assert_eq!(
-            (
-                rows.line(),
-                rows.cell(0).unwrap(),
-                rows.cell(1).unwrap(),
-                rows.cell(2).unwrap()
-            ),
-            (2, Some("H1"), Some("North"), Some("100"))
-        );
-        assert_eq!(rows.problem(), None);
-        assert!(rows.advance().unwrap());
-        assert_eq!(
-            (rows.line(), rows.cell(0).unwrap(), rows.cell(2).unwrap()),
-            (4, Some("H,2"), None)
-        );
-        assert!(rows.advance().unwrap());
-        assert_eq!(rows.line(), 6);
-        assert_eq!(
-            rows.problem().as_deref(),
-            Some("the row has 2 cells, but the header has 4")
-        );
-        assert!(!rows.advance().unwrap());
-    }
-
-    #[test]
-    fn a_file_separated_by_semicolons_reads_cell_by_cell() {
-        // As a spreadsheet writes it where the comma is the decimal mark: quoted cells keep
-        // semicolons and line breaks, and commas are only text.
-        let (_d, path) = write(
-            "\u{feff}id;Region;income\r\nH1; North ;1500,50\r\n\"H;2\";\"East\nside\";100\r\nH3;West\r\n",
-        );
-        let wanted = [
-            Wanted::required(&["id"]),
-            Wanted::required(&["region"]),
-            Wanted::required(&["income"]),
-        ];
-        let mut rows = CsvRows::open(&path, "groups.csv".into(), &wanted).unwrap();
-        let mut seen = Vec::new();
-        while rows.advance().unwrap() {
-            let cells: Vec<Option<String>> = (0..3)
-                .map(|k| rows.cell(k).unwrap().map(str::to_string))
-                .collect();
-            seen.push((rows.line(), cells, rows.problem()));
-        }
-        let s = |x: &str| Some(x.to_string());
-        assert_eq!(
-            seen,
-            vec![
-                (2, vec![s("H1"), s("North"), s("1500,50")], None),
-                (3, vec![s("H;2"), s("East\nside"), s("100")], None),
-                (
-                    5,
-                    vec![s("H3"), s("West"), None],
-                    s("the row has 2 cells, but the header has 3")
-                ),
-            ]
-        );
-    }
-
-    #[test]
-    fn line_numbers_are_exact_with_crlf_and_blank_lines() {
-        let (_d, path) = write("id,x\r\nA,1\r\n\r\n\r\nB,2\r\n\"C\r\nc\",3\r\nD,4");
-        let mut rows = CsvRows::open(
-            &path,
-            "g".into(),
-            &[Wanted::required(&["id"]), Wanted::required(&["x"])],
-        )
-        .unwrap();
-        let mut seen = Vec::new();
-        while rows.advance().unwrap() {
-            seen.push((
-                rows.line(),
-                rows.cell(0).unwrap().unwrap().to_string(),
-                rows.cell(1).unwrap().unwrap().to_string(),
-            ));
-        }
-        let want = [
-            (2, "A", "1"),
-            (5, "B", "2"),
-            (6, "C\r\nc", "3"),
-            (8, "D", "4"),
-        ];
-        assert_eq!(
-            seen,
-            want.map(|(l, a, b)| (l, a.to_string(), b.to_string()))
-        );
-    }
-
-    /// Every record with its line, through `advance` (plain lines split directly) or through
-    /// `csv-core` alone.
-    /// Each record's line, cell count and fields up to the last wanted one, read with or
-    /// without the plain-line path.
-    fn records(path: &Path, plain: bool, wanted: &[&str]) -> Vec<(u64, usize, Vec<String>)> {
-        let wanted: Vec<Wanted> = wanted.iter().map(|w| Wanted::required(&[w])).collect();
-        let mut rows = CsvRows::open(path, "g".into(), &wanted).unwrap();
-        let mut seen = Vec::new();
-        // Without the plain path: `csv-core` for every record, passing over empty rows as
-        // `advance` does.
-        let core_record = |rows: &mut CsvRows| loop {
-            if !rows.read_record().unwrap() {
-                return false;
-            }
-            if !rows.all_cells_empty() {
-                return true;
-            }
-        };
-        while if plain {
-            rows.advance().unwrap()
-        } else {
-            core_record(&mut rows)
-        } {
-            let fields = (0..rows.nfields.min(rows.last_wanted + 1))
-                .map(|i| String::from_utf8_lossy(rows.raw(i)).into_owned())
-                .collect();
-            seen.push((rows.line(), rows.nfields, fields));
-        }
-        seen
-    }
-
-    #[test]
-    fn plain_lines_read_as_csv_core_reads_them() {
-        let text = "id,a,b\nH1,x,y\n\nH2,,\n\"H,3\",\"q\nr\",z\nH4,1,2\r\nH5,3,4\r\n\r\nH6,5\nH7,a\"b,c\n,,\nH8,last,line\nH9,1,2,3\n";
-        let (_d, path) = write(text);
-        for wanted in [&["id", "a", "b"][..], &["id"], &["a"], &["id", "b"]] {
-            let fast = records(&path, true, wanted);
-            assert_eq!(fast, records(&path, false, wanted), "{wanted:?}");
-            assert_eq!(fast.len(), 9);
-        }
-        let fast = records(&path, true, &["id", "a"]);
-        assert_eq!(fast[0], (2, 3, vec!["H1".to_string(), "x".to_string()]));
-        assert_eq!(fast[5], (10, 2, vec!["H6".to_string(), "5".to_string()]));
-        // `,,` (line 12) is passed over.
-        assert_eq!(fast[7], (13, 3, vec!["H8".to_string(), "last".to_string()]));
-        assert_eq!(fast[8], (14, 4, vec!["H9".to_string(), "1".to_string()]));
-        let (_d, path) = write("id,a\n");
-        assert_eq!(
-            records(&path, true, &["id"]),
-            records(&path, false, &["id"])
-        );
-    }
-
-    #[test]
-    fn rows_of_empty_cells_are_passed_over_as_blank_lines() {
-        // As spreadsheets export rows that were formatted but hold nothing: bare delimiters,
-        // spaces, empty quotes; a row with one cell filled is a row.
-        let text = "id,a,b\nH1,x,y\n,,\n , ,\t\n\"\",\"\",\"\"\r\nH2,,\n,,z\n,,\n";
-        let (_d, path) = write(text);
-        let wanted = [Wanted::required(&["id"]), Wanted::required(&["b"])];
-        let mut rows = CsvRows::open(&path, "g".into(), &wanted).unwrap();
-        let mut seen = Vec::new();
-        while rows.advance().unwrap() {
-            seen.push((rows.line(), rows.cell(0).unwrap().map(str::to_string)));
-        }
-        assert_eq!(
-            seen,
-            [(2, Some("H1".into())), (6, Some("H2".into())), (7, None)]
-        );
-    }
-
-    #[test]
-    fn bytes_that_are_not_utf8_fail_only_the_cells_that_are_read() {
-        let mut text = b"id,a,b\nH1,x,y\nH2,".to_vec();
-        text.extend_from_slice(&[0xff, 0xfe]);
-        text.extend_from_slice(b",z\nH3,w,\xff\n");
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("groups.csv");
-        std::fs::write(&path, &text).unwrap();
-        let wanted = [Wanted::required(&["id"]), Wanted::required(&["a"])];
-        let mut rows = CsvRows::open(&path, "g".into(), &wanted).unwrap();
-        let mut seen = Vec::new();
-        while rows.advance().unwrap() {
-            seen.push((
-                rows.line(),
-                rows.cell(0).map(|c| c.map(str::to_string)),
-                rows.cell(1).map(|c| c.map(str::to_string)),
-            ));
-        }
-        assert_eq!(
-            seen,
-            [
-                (2, Ok(Some("H1".to_string())), Ok(Some("x".to_string()))),
-                (3, Ok(Some("H2".to_string())), Err(BadCell::NOT_UTF8)),
-                (4, Ok(Some("H3".to_string())), Ok(Some("w".to_string()))),
-            ]
-        );
-    }
-
-    #[test]
-    fn header_problems_stop_with_their_code() {
-        let (_d, path) = write("");
-        let e = CsvRows::open(&path, "g".into(), &[Wanted::required(&["id"])])
-            .err()
-            .unwrap();
-        assert_eq!(e.code(), "G0003");
-        let (_d, path) = write("id,regoin\nH1,North\n");
-        let e = CsvRows::open(
-            &path,
-            "g".into(),
-            &[Wanted::required(&["id"]), Wanted::required(&["region"])],
-        )
-        .err()
-        .unwrap();
-        assert_eq!(e.code(), "G0004");
-        assert!(
-            e.to_string().ends_with(
-                "the header lacks a column the program needs: `region` (did you mean `regoin`?)"
-            ),
-            "{e}"
-        );
-        let (_d, path) = write("id,region,region\n");
-        let e = CsvRows::open(
-            &path,
-            "g".into(),
-            &[Wanted::required(&["id"]), Wanted::required(&["region"])],
-        )
-        .err()
-        .unwrap();
-        assert_eq!(e.code(), "G0005");
-        let e = CsvRows::open(Path::new("/nonexistent/groups.csv"), "g".into(), &[])
-            .err()
-            .unwrap();
-        assert_eq!(e.code(), "G0001");
-    }
-}
+#[path = "csv_tests.rs"]
+mod tests;

@@ -34,6 +34,7 @@ pub mod lookup;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 mod prefetch;
+mod quotes;
 pub(crate) mod rows;
 #[cfg(feature = "csv")]
 pub(crate) mod sniff;

@@ -1,0 +1,139 @@
+//! Where a CSV record's quotes leave it, followed beside `csv-core` (which does not say). A stray
+//! quote makes the lines after it one cell: up to the end of the file when nothing closes it, or
+//! up to the next quoted cell, whose opening quote then closes it with text after it. The reader
+//! must tell such a record from a good one, and where its first line ends, to read the lines after
+//! it again.
+
+/// The state of one record's bytes as RFC 4180 reads them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+enum State {
+    #[default]
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted cell: the cell's end, or the first of a doubled quote.
+    QuoteInQuoted,
+}
+
+/// Follows a record's bytes, fed in pieces as the reader consumes them.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct QuoteTrack {
+    state: State,
+    /// The cell being read (0 for the first).
+    field: usize,
+    /// The cell whose quote is open, while one is.
+    open_field: usize,
+    /// Newlines inside quoted cells so far, and inside the last quoted cell.
+    inner_newlines: u64,
+    cell_newlines: u64,
+    /// The first quoted cell over several lines that closed with text after its closing quote
+    /// (`"Anne⏎M2,G1,"Bob"`): the cell, and the line it closed on (counted from the record's).
+    text_after: Option<(usize, u64)>,
+    /// Offset, from the record's first byte, of the end of its first line (its first `\n`).
+    first_newline: Option<u64>,
+    seen: u64,
+}
+
+impl QuoteTrack {
+    /// Follows `bytes`, the next piece of the record (its terminator may be included).
+    pub fn feed(&mut self, delimiter: u8, bytes: &[u8]) {
+        for (i, b) in bytes.iter().enumerate() {
+            if *b == b'\n' && self.first_newline.is_none() {
+                self.first_newline = Some(self.seen + i as u64);
+            }
+            self.state = match (self.state, *b) {
+                (State::FieldStart, b'"') => {
+                    self.open_field = self.field;
+                    self.cell_newlines = 0;
+                    State::Quoted
+                }
+                (State::Quoted, b'"') => State::QuoteInQuoted,
+                (State::Quoted, b) => {
+                    if b == b'\n' {
+                        self.inner_newlines += 1;
+                        self.cell_newlines += 1;
+                    }
+                    State::Quoted
+                }
+                (State::QuoteInQuoted, b'"') => State::Quoted,
+                (_, b) if b == delimiter => {
+                    self.field += 1;
+                    State::FieldStart
+                }
+                (_, b'\n' | b'\r') => State::FieldStart,
+                (State::QuoteInQuoted, _) => {
+                    if self.cell_newlines > 0 && self.text_after.is_none() {
+                        self.text_after = Some((self.open_field, self.inner_newlines));
+                    }
+                    State::Unquoted
+                }
+                _ => State::Unquoted,
+            };
+        }
+        self.seen += bytes.len() as u64;
+    }
+
+    /// The cell (0-based) whose quote the record ends in, when the file ended inside it.
+    pub fn unclosed(&self) -> Option<usize> {
+        (self.state == State::Quoted).then_some(self.open_field)
+    }
+
+    /// The first cell over several lines whose closing quote has text after it, with the line
+    /// it closed on, counted from the record's first (see `text_after`).
+    pub fn text_after_close(&self) -> Option<(usize, u64)> {
+        self.text_after
+    }
+
+    /// How many line breaks the record's quoted cells hold (the record runs over as many more lines).
+    pub fn inner_newlines(&self) -> u64 {
+        self.inner_newlines
+    }
+
+    /// Offset from the record's first byte of its first `\n`, if it has one.
+    pub fn first_newline(&self) -> Option<u64> {
+        self.first_newline
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::QuoteTrack;
+
+    fn track(text: &str) -> QuoteTrack {
+        let mut t = QuoteTrack::default();
+        // In pieces, as the reader feeds it: state crosses the cuts (a doubled quote cut in two).
+        for piece in text.as_bytes().chunks(3) {
+            t.feed(b',', piece);
+        }
+        t
+    }
+
+    #[test]
+    fn a_quote_left_open_is_found_with_its_cell_and_first_line() {
+        let t = track("M1,G1,\"Anne\nM2,G1,Bob\n");
+        assert_eq!(t.unclosed(), Some(2));
+        assert_eq!(t.first_newline(), Some(11));
+        assert_eq!(t.inner_newlines(), 2);
+    }
+
+    #[test]
+    fn closed_and_doubled_quotes_and_quotes_inside_plain_cells_leave_nothing_open() {
+        for text in [
+            "a,\"b\"\"c\",d\n",
+            "a,\"b\nc\",d\n",
+            "a,5'11\",d\n",
+            "\"\"\"\",x",
+            "a,\"\",b",
+        ] {
+            assert_eq!(track(text).unclosed(), None, "{text:?}");
+        }
+        assert_eq!(track("a,\"b\nc\",d\n").inner_newlines(), 1);
+        // Text after a closing quote matters only for a cell over several lines.
+        assert_eq!(track("a,\"b\"c,d\n").text_after_close(), None);
+        assert_eq!(track("a,\"b\nc\"\"\",d\n").text_after_close(), None);
+        let t = track("M1,\"Anne\nM2,Bob\nM3,\"Cy\",x\n");
+        assert_eq!((t.unclosed(), t.text_after_close()), (None, Some((1, 2))));
+        assert_eq!(track("a,\"b\"\"").unclosed(), Some(1));
+        assert_eq!(track("\"x").first_newline(), None);
+    }
+}
