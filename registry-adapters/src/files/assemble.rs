@@ -149,11 +149,20 @@ impl FileSource {
                 self.id.clear();
                 self.id.push_str(id);
             }
-            Ok(None) | Err(_) => {
-                errors.push(
-                    RowError::unit(&file, line, None, codes::NO_ID, "the row has no id")
-                        .at_column("id"),
-                );
+            found => {
+                // A row that is not a row (a broken JSON line, a stray quote) says so, and an id
+                // that is there but unreadable says why, rather than "no id".
+                let error = match (self.units.problem(), found) {
+                    (Some(p), _) => RowError::unit(&file, line, None, codes::MALFORMED_ROW, p),
+                    (None, Err(b)) => {
+                        RowError::unit(&file, line, None, b.code, b.reason).at_column("id")
+                    }
+                    (None, Ok(_)) => {
+                        RowError::unit(&file, line, None, codes::NO_ID, "the row has no id")
+                            .at_column("id")
+                    }
+                };
+                errors.push(error);
                 self.counts.unit_errors += 1;
                 return Ok(true);
             }

@@ -99,6 +99,9 @@ impl JsonlRows {
                 // Only the category and column: serde's messages may quote the data.
                 self.problem = Some(if e.classify() == serde_json::error::Category::Data {
                     "the line is not a JSON object".to_string()
+                } else if e.is_eof() {
+                    // A line cut short (a closing brace or quote missing): no column to point at.
+                    "the line ends before its JSON value does".to_string()
                 } else {
                     format!("the line is not valid JSON (at column {})", e.column())
                 });

@@ -167,19 +167,22 @@ pub(super) fn bind_inputs<C: Cells + ?Sized>(
 }
 
 pub(super) fn no_group_id<C: Cells + ?Sized>(row: &C, file: &Arc<str>) -> Option<RowError> {
-    match row.cell(M_GID) {
-        Ok(Some(_)) => None,
-        _ => Some(
-            RowError::row(
-                file,
-                row.line(),
-                codes::NO_ID,
-                "the member row has no group id",
-            )
-            .at_column("group_id")
-            .of_member(trusted(row, row.cell(M_ID).ok().flatten())),
-        ),
-    }
+    let member = trusted(row, row.cell(M_ID).ok().flatten());
+    // A row that is not a row (a broken JSON line, a stray quote) says so, and a group id that is
+    // there but unreadable says why, rather than "no group id".
+    let error = match (row.problem(), row.cell(M_GID)) {
+        (_, Ok(Some(_))) => return None,
+        (Some(p), _) => RowError::row(file, row.line(), codes::MALFORMED_ROW, p),
+        (None, Err(b)) => RowError::row(file, row.line(), b.code, b.reason).at_column("group_id"),
+        (None, Ok(None)) => RowError::row(
+            file,
+            row.line(),
+            codes::NO_ID,
+            "the member row has no group id",
+        )
+        .at_column("group_id"),
+    };
+    Some(error.of_member(member))
 }
 
 pub(super) fn orphan<C: Cells + ?Sized>(row: &C, file: &Arc<str>, gid: &str) -> RowError {
