@@ -7,32 +7,75 @@ use serde_json::Value as Json;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-/// Reads previous states: JSON lines with `unit_id` and `state`, or a CSV with those columns.
-pub(super) fn read_previous(path: &Path) -> Result<HashMap<String, MembershipState>> {
+/// The file's text, without the byte-order mark a spreadsheet's "CSV UTF-8" starts with.
+fn read_text(path: &Path) -> Result<String> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
+/// A membership state as written, in any case (spreadsheets capitalise).
+fn state_of(word: &str) -> Option<MembershipState> {
+    MembershipState::from_word(&word.trim().to_ascii_lowercase())
+}
+
+/// The message for a state that is not one.
+fn not_a_state(word: &str) -> String {
+    let states: Vec<&str> = MembershipState::ALL.iter().map(|s| s.as_str()).collect();
+    if word.trim().is_empty() {
+        format!("the state is empty; write one of {}", states.join(", "))
+    } else {
+        format!(
+            "`{}` is not a membership state; write one of {}",
+            word.trim(),
+            states.join(", ")
+        )
+    }
+}
+
+/// Reads previous states: JSON lines with `unit_id` and `state`, or a CSV with those columns.
+/// A unit given twice, or without an id, is an error: which state would hold is not for us to
+/// guess.
+pub(super) fn read_previous(path: &Path) -> Result<HashMap<String, MembershipState>> {
+    let text = read_text(path)?;
     let mut out = HashMap::new();
+    let mut first_line: HashMap<String, usize> = HashMap::new();
     let bad = |n: usize, what: &str| anyhow::anyhow!("{}:{n}: {what}", path.display());
+    let mut put = |n: usize, id: &str, state: MembershipState| -> Result<()> {
+        let id = id.trim();
+        if id.is_empty() {
+            return Err(bad(n, "the row has no unit_id"));
+        }
+        if let Some(first) = first_line.insert(id.to_string(), n) {
+            return Err(bad(
+                n,
+                &format!("the unit `{id}` is listed twice; the first is on line {first}"),
+            ));
+        }
+        out.insert(id.to_string(), state);
+        Ok(())
+    };
     let mut lines = text
         .lines()
         .enumerate()
+        .map(|(n, l)| (n + 1, l))
         .filter(|(_, l)| !l.trim().is_empty());
     if path
         .extension()
         .is_some_and(|e| e == "jsonl" || e == "json")
     {
         for (n, line) in lines {
-            let v: Json = serde_json::from_str(line).map_err(|e| bad(n + 1, &e.to_string()))?;
+            let v: Json = serde_json::from_str(line).map_err(|e| bad(n, &e.to_string()))?;
             let id = v
                 .get("unit_id")
                 .and_then(Json::as_str)
-                .ok_or_else(|| bad(n + 1, "no `unit_id`"))?;
-            let state = v
-                .get("state")
-                .and_then(Json::as_str)
-                .and_then(MembershipState::from_word)
-                .ok_or_else(|| bad(n + 1, "no valid `state`"))?;
-            out.insert(id.to_string(), state);
+                .ok_or_else(|| bad(n, "no `unit_id`"))?;
+            let word = v.get("state").and_then(Json::as_str).unwrap_or("");
+            let state = state_of(word).ok_or_else(|| bad(n, &not_a_state(word)))?;
+            put(n, id, state)?;
         }
         return Ok(out);
     }
@@ -57,12 +100,10 @@ pub(super) fn read_previous(path: &Path) -> Result<HashMap<String, MembershipSta
             .split(',')
             .map(|c| c.trim().trim_matches('"'))
             .collect();
-        let id = cells.get(ci).ok_or_else(|| bad(n + 1, "no unit_id"))?;
-        let state = cells
-            .get(cs)
-            .and_then(|s| MembershipState::from_word(s))
-            .ok_or_else(|| bad(n + 1, "not a membership state"))?;
-        out.insert((*id).to_string(), state);
+        let id = cells.get(ci).copied().unwrap_or("");
+        let word = cells.get(cs).copied().unwrap_or("");
+        let state = state_of(word).ok_or_else(|| bad(n, &not_a_state(word)))?;
+        put(n, id, state)?;
     }
     Ok(out)
 }
@@ -70,8 +111,7 @@ pub(super) fn read_previous(path: &Path) -> Result<HashMap<String, MembershipSta
 /// Reads a reference list: one unit id per line, or the first column of a CSV (a `unit_id` or
 /// `id` header line is skipped).
 pub(super) fn read_reference(path: &Path) -> Result<BTreeSet<String>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_text(path)?;
     Ok(text
         .lines()
         .map(|l| {
@@ -111,7 +151,37 @@ mod tests {
             Some(&MembershipState::Exited)
         );
         let bad = temp("bad.csv", "unit_id,state\nH1,asleep\n");
-        assert!(read_previous(&bad).unwrap_err().to_string().contains(":2:"));
+        assert!(read_previous(&bad).unwrap_err().to_string().ends_with(
+            "bad.csv:2: `asleep` is not a membership state; write one of draft, enrolled, paused, \
+             exited, not_eligible, duplicated"
+        ));
+    }
+
+    #[test]
+    fn previous_states_as_spreadsheets_write_them_and_lists_with_mistakes() {
+        // A byte-order mark, CR LF and capitals, as "CSV UTF-8" from a spreadsheet.
+        let csv = temp(
+            "bom.csv",
+            "\u{feff}unit_id,state\r\nH1,Enrolled\r\nH2, PAUSED \r\n",
+        );
+        let got = read_previous(&csv).unwrap();
+        assert_eq!(got.get("H1"), Some(&MembershipState::Enrolled));
+        assert_eq!(got.get("H2"), Some(&MembershipState::Paused));
+        let err =
+            |name: &str, text: &str| read_previous(&temp(name, text)).unwrap_err().to_string();
+        assert!(err("twice.csv", "unit_id,state\nH4,enrolled\nH4,paused\n")
+            .ends_with("twice.csv:3: the unit `H4` is listed twice; the first is on line 2"));
+        assert!(err("noid.csv", "unit_id,state\n,enrolled\n")
+            .ends_with("noid.csv:2: the row has no unit_id"));
+        assert!(err("nostate.csv", "unit_id,state\nH5\n").ends_with(
+            "nostate.csv:2: the state is empty; write one of draft, enrolled, paused, exited, \
+             not_eligible, duplicated"
+        ));
+        assert!(err(
+            "twice.jsonl",
+            "{\"unit_id\":\"H3\",\"state\":\"exited\"}\n\n{\"unit_id\":\"H3\",\"state\":\"enrolled\"}\n"
+        )
+        .ends_with("twice.jsonl:3: the unit `H3` is listed twice; the first is on line 1"));
     }
 
     #[test]
@@ -120,6 +190,12 @@ mod tests {
         assert_eq!(
             read_reference(&f).unwrap(),
             ["H1", "H7"].iter().map(|s| s.to_string()).collect()
+        );
+        // The header after a byte-order mark is still a header, not an id.
+        let f = temp("ref-bom.csv", "\u{feff}unit_id,score\r\nH1,3\r\n");
+        assert_eq!(
+            read_reference(&f).unwrap(),
+            ["H1"].iter().map(|s| s.to_string()).collect()
         );
     }
 }
