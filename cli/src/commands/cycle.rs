@@ -162,6 +162,9 @@ pub struct SimulateArgs {
     /// Also write the JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Replace the file given to --out if it exists.
+    #[arg(long)]
+    pub force: bool,
     /// Print the result as text or as JSON.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
@@ -226,8 +229,15 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
             &outcome,
             &summary,
         )?;
-        for e in collected.row_errors.iter().take(5) {
+        for e in collected.errors.iter().take(5) {
             term::warning(&e.to_string());
+        }
+        if let Some(more) = collected.errors.len().checked_sub(5).filter(|n| *n > 0) {
+            term::note(&format!(
+                "{} more error records in {}",
+                thousands(more as u64),
+                dir.join("errors.csv").display()
+            ));
         }
         approved += outcome.totals.approved;
         previous = outcome
@@ -287,6 +297,11 @@ pub fn simulate_main(a: &SimulateArgs) -> Result<ExitCode> {
         a.selection.approved.unwrap_or_default(),
     );
     let collected = collect(&program, &a.registry, a.as_of, &a.report)?;
+    // Aggregates only, so no unit's record is shown; but figures over fewer units than the
+    // registry holds must say so.
+    if let Some(w) = left_out(&collected) {
+        term::warning(&w);
+    }
     let outcome = run(&program, a.as_of, &collected.records, &options).map_err(run_error)?;
     let summary = summarize(
         &outcome,
@@ -312,6 +327,15 @@ pub fn simulate_main(a: &SimulateArgs) -> Result<ExitCode> {
     text.push_str(&summary_text(&summary, program.currency()));
     if let Some(other_path) = &a.compare {
         let (other_file, other) = compile_or_report(other_path)?;
+        if other.target() != program.target() {
+            bail!(
+                "cannot compare {} ({}) with {} ({}): they decide different units",
+                file.path,
+                target_words(&program),
+                other_file.path,
+                target_words(&other)
+            );
+        }
         let other_collected = collect(&other, &a.registry, a.as_of, &a.report)?;
         let other_outcome =
             run(&other, a.as_of, &other_collected.records, &options).map_err(run_error)?;
@@ -348,7 +372,7 @@ pub fn simulate_main(a: &SimulateArgs) -> Result<ExitCode> {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("simulation.json");
-        let mut set = OutputSet::prepare(dir, &[name], true)?;
+        let mut set = OutputSet::prepare(dir, &[name], a.force)?;
         set.write(name, &pretty)?;
         set.commit()?;
     }
@@ -358,6 +382,45 @@ pub fn simulate_main(a: &SimulateArgs) -> Result<ExitCode> {
         OutputFormat::Text => stdout.write_all(text.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a program decides, in words.
+fn target_words(p: &entitle_core::Program) -> &'static str {
+    match p.target() {
+        entitle_dsl::ast::Target::Household => "one decision per household",
+        entitle_dsl::ast::Target::Individual => "one decision per person",
+    }
+}
+
+/// The warning that the figures leave rows or units out, if they do.
+fn left_out(c: &collect::Collected) -> Option<String> {
+    let plural = |n: usize, one: &str, many: &str| {
+        format!(
+            "{} {}",
+            thousands(n as u64),
+            if n == 1 { one } else { many }
+        )
+    };
+    let rows = (c.row_errors > 0).then(|| {
+        format!(
+            "{} of the registry gave no unit and {} not in the figures",
+            plural(c.row_errors, "row", "rows"),
+            if c.row_errors == 1 { "is" } else { "are" }
+        )
+    });
+    let units = (c.unit_errors > 0).then(|| {
+        format!(
+            "{} could not be evaluated",
+            plural(c.unit_errors, "unit", "units")
+        )
+    });
+    let what: Vec<String> = rows.into_iter().chain(units).collect();
+    (!what.is_empty()).then(|| {
+        format!(
+            "{}; `entitle run` lists them in errors.csv",
+            what.join(", and ")
+        )
+    })
 }
 
 #[cfg(test)]
@@ -401,6 +464,7 @@ mod tests {
             selection: Selection::default(),
             report: report(),
             compare: None,
+            force: false,
             out: Some(out.clone()),
             format: OutputFormat::Json,
         };

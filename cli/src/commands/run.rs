@@ -200,7 +200,7 @@ struct Part {
 /// A chunk's reading errors and its units' evaluation errors (in unit order) as one list in
 /// the order they would come one unit at a time: each unit's evaluation error after the errors
 /// found up to reading it. So `errors.csv` is the same whatever the chunk size.
-fn in_reading_order<'a>(
+pub(crate) fn in_reading_order<'a>(
     chunk: &'a Chunk,
     evaluation: impl Iterator<Item = &'a (usize, RowError)>,
 ) -> Vec<&'a RowError> {

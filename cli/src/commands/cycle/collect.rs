@@ -3,6 +3,7 @@
 
 use super::{Registry, Report};
 use crate::commands::registry_error;
+use crate::commands::run::in_reading_order;
 use anyhow::Result;
 use chrono::NaiveDate;
 use entitle_core::run_model::{Collector, RunUnit};
@@ -13,7 +14,13 @@ use entitle_registry::{JoinMode, ReadCounts, RowError, SourceOptions};
 pub(super) struct Collected {
     pub(super) records: Vec<RunUnit>,
     pub(super) read: ReadCounts,
-    pub(super) row_errors: Vec<RowError>,
+    /// The rows that gave no unit, and the units that could not be evaluated, in reading order
+    /// (as `entitle run` lists them in errors.csv).
+    pub(super) errors: Vec<RowError>,
+    /// How many of `errors` are rows that gave no unit.
+    pub(super) row_errors: usize,
+    /// How many are units that could not be evaluated.
+    pub(super) unit_errors: usize,
     pub(super) describe: String,
     pub(super) dimensions: Vec<String>,
 }
@@ -42,19 +49,38 @@ pub(super) fn collect(
     let mut source = crate::registry::open(&reg.registry, &reg.map, program, &options)
         .map_err(registry_error)?;
     let mut records = Vec::new();
-    let mut row_errors = Vec::new();
+    let (mut errors, mut row_errors, mut unit_errors) = (Vec::new(), 0, 0);
+    let unit_file = source.unit_file();
     while let Some(chunk) = source
         .next_chunk(reg.batch_size.max(1))
         .map_err(registry_error)?
     {
         let result = program.run(&chunk.batch, as_of, &EvalOptions::default());
         collector.collect(&result, &mut records);
-        row_errors.extend(chunk.errors);
+        let failed: Vec<(usize, RowError)> = (0..chunk.batch.len())
+            .filter_map(|i| {
+                let e = result.error(i)?;
+                let line = chunk.lines.get(i).copied().unwrap_or(0);
+                let record = RowError::unit(
+                    &unit_file,
+                    line,
+                    chunk.batch.unit_id(i),
+                    e.code(),
+                    e.to_string(),
+                );
+                Some((i, record))
+            })
+            .collect();
+        row_errors += chunk.errors.len();
+        unit_errors += failed.len();
+        errors.extend(in_reading_order(&chunk, failed.iter()).into_iter().cloned());
     }
     Ok(Collected {
         records,
         read: source.counts(),
+        errors,
         row_errors,
+        unit_errors,
         describe: source.describe(),
         dimensions: collector.dimensions(),
     })

@@ -79,7 +79,7 @@ pub(super) fn header_json(
     m.insert("program_file".into(), json!(program_file));
     m.insert("as_of".into(), json!(as_of.to_string()));
     m.insert("registry".into(), json!(c.describe));
-    m.insert("rows".into(), json!({"units": c.read.units, "members": c.read.member_rows, "row_errors": c.row_errors.len()}));
+    m.insert("rows".into(), json!({"units": c.read.units, "members": c.read.member_rows, "row_errors": c.row_errors, "unit_errors": c.unit_errors}));
     m
 }
 
@@ -105,7 +105,7 @@ pub(super) fn write_cycle(
         csv_record(&mut csv, u);
     }
     let mut errors = ERRORS_HEADER.as_bytes().to_vec();
-    for e in &c.row_errors {
+    for e in &c.errors {
         csv_error(&mut errors, e);
     }
     let mut m = header_json(program, program_file, as_of, c);
