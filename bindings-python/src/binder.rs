@@ -41,7 +41,7 @@ fn membership_date(
             .map(Some)
             .ok_or_else(|| EvalError::InvalidValue {
                 field: field(),
-                reason: "expected a date in ISO 8601 form, such as 2026-03-01".into(),
+                reason: entitle_core::parse::date_problem(t).to_string(),
             }));
     }
     Ok(Err(EvalError::InvalidValue {

@@ -101,7 +101,7 @@ fn date_of(v: Option<&Json>, field: &str) -> Result<Option<NaiveDate>, EvalError
                 .map(Some)
                 .ok_or_else(|| EvalError::InvalidValue {
                     field: field.into(),
-                    reason: "expected a date in ISO 8601 form, such as 2026-03-01".into(),
+                    reason: crate::parse::date_problem(s.trim()).to_string(),
                 })
         }
         Some(_) => Err(EvalError::InvalidValue {

@@ -48,6 +48,12 @@ pub enum ParseError {
     /// Not a date.
     #[error("expected a date in ISO 8601 form, such as 2026-03-01")]
     NotDate,
+    /// Written as a date, but no such day exists (`2020-02-30`, month 13).
+    #[error("there is no such date: the month or the day is out of range")]
+    NoSuchDate,
+    /// A number written with a comma (`1500,50`, `1,500`), as spreadsheets of many locales do.
+    #[error("expected a number such as 1500.50, without thousands separators and with a point before any decimals")]
+    Comma,
     /// A quantity in another unit.
     #[error("expected a quantity in {unit}")]
     NotQuantity {
@@ -74,7 +80,9 @@ pub fn parse_value(text: &str, ty: &Type) -> Result<Value, ParseError> {
             .map(Value::Number)
             .ok_or_else(|| too_long_or(t, ParseError::NotNumber)),
         Type::Money { currency } => parse_money(t, *currency).map(Value::Money),
-        Type::Date => parse_date(t).map(Value::Date).ok_or(ParseError::NotDate),
+        Type::Date => parse_date(t)
+            .map(Value::Date)
+            .ok_or_else(|| date_problem(t)),
         Type::Text => Ok(Value::Text(t.to_string())),
         Type::Quantity { unit } => {
             let number = t
@@ -173,10 +181,34 @@ fn decimal_shape(t: &str) -> bool {
         && (frac.is_empty() != body.contains('.'))
 }
 
+/// Why `t`, which [`parse_date`] refused, is not a date: a day that does not exist, when it is
+/// written `YYYY-MM-DD` in digits, else not a date at all.
+pub fn date_problem(t: &str) -> ParseError {
+    let digits = |r: std::ops::Range<usize>| {
+        t.get(r)
+            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let b = t.as_bytes();
+    let shaped = digits(0..4)
+        && digits(5..7)
+        && digits(8..10)
+        && b.get(4) == Some(&b'-')
+        && b.get(7) == Some(&b'-')
+        && (b.len() == 10 || matches!(b.get(10), Some(b'T' | b' ' | b't')));
+    if shaped {
+        ParseError::NoSuchDate
+    } else {
+        ParseError::NotDate
+    }
+}
+
 /// [`ParseError::TooManyDigits`] for a text written as a decimal that `parse_decimal` refused
-/// (it has more digits than a decimal keeps exactly), else `other`.
+/// (it has more digits than a decimal keeps exactly), [`ParseError::Comma`] for one written with
+/// a decimal comma or thousands separators, else `other`.
 fn too_long_or(t: &str, other: ParseError) -> ParseError {
-    if decimal_shape(t) {
+    if t.contains(',') && decimal_shape(&t.replace(',', "")) {
+        ParseError::Comma
+    } else if decimal_shape(t) {
         ParseError::TooManyDigits
     } else {
         other
@@ -277,7 +309,8 @@ mod tests {
             parse_value("9999999999999999999999999999", &Type::Number),
             Ok(Value::Number(dec("9999999999999999999999999999")))
         );
-        for bad in ["1e5", "1,500", "12.", ".5", "abc", "1.2.3", "--1", "0x10"] {
+        assert_eq!(parse_value("1,500", &Type::Number), Err(ParseError::Comma));
+        for bad in ["1e5", "12.", ".5", "abc", "1.2.3", "--1", "0x10"] {
             assert_eq!(
                 parse_value(bad, &Type::Number),
                 Err(ParseError::NotNumber),
@@ -341,6 +374,40 @@ mod tests {
     }
 
     #[test]
+    fn a_day_that_does_not_exist_and_a_decimal_comma_are_told_apart() {
+        for t in [
+            "2020-02-30",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-04-31T10:00:00Z",
+        ] {
+            assert_eq!(
+                parse_value(t, &Type::Date),
+                Err(ParseError::NoSuchDate),
+                "{t}"
+            );
+        }
+        for t in ["06/04/1966", "2026-3-1", "20260301", "2026-03-01x"] {
+            assert_eq!(parse_value(t, &Type::Date), Err(ParseError::NotDate), "{t}");
+        }
+        assert_eq!(
+            ParseError::NoSuchDate.to_string(),
+            "there is no such date: the month or the day is out of range"
+        );
+        let money = Type::Money { currency: kes() };
+        for t in ["1500,50", "1,500", "KES 1,500.50", "-0,5"] {
+            assert_eq!(parse_value(t, &money), Err(ParseError::Comma), "{t}");
+        }
+        for t in ["1500,50", "1,500", "-0,5"] {
+            assert_eq!(parse_value(t, &Type::Number), Err(ParseError::Comma), "{t}");
+        }
+        assert_eq!(
+            parse_value("1,5a", &money),
+            Err(ParseError::NotMoney { currency: kes() })
+        );
+    }
+
+    #[test]
     fn dates_and_date_times() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
         assert_eq!(parse_value("2026-03-01", &Type::Date), Ok(Value::Date(d)));
@@ -352,13 +419,11 @@ mod tests {
             parse_value("2026-03-01 10:00:00", &Type::Date),
             Ok(Value::Date(d))
         );
-        for bad in [
-            "2026-02-30",
-            "01/03/2026",
-            "2026-3-1",
-            "2026-03-01X",
-            "20260301",
-        ] {
+        assert_eq!(
+            parse_value("2026-02-30", &Type::Date),
+            Err(ParseError::NoSuchDate)
+        );
+        for bad in ["01/03/2026", "2026-3-1", "2026-03-01X", "20260301"] {
             assert_eq!(
                 parse_value(bad, &Type::Date),
                 Err(ParseError::NotDate),

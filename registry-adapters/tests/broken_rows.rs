@@ -174,3 +174,40 @@ fn a_broken_json_line_and_an_unreadable_id_say_so() {
         ]
     );
 }
+
+#[test]
+fn a_day_that_does_not_exist_and_a_decimal_comma_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("groups.csv"),
+        "id,region,monthly_income\nG1,North,\"1,500\"\nG2,North,1500\nG3,North,100\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("members.csv"),
+        "id,group_id,kind,start_date,birthdate\nM1,G1,head,,1980-01-01\nM2,G2,head,2026-13-01,1980-01-01\nM3,G3,head,,2015-02-29\n",
+    )
+    .unwrap();
+    let (ids, errors) = read(dir.path());
+    assert!(ids.is_empty(), "{ids:?}");
+    let got: Vec<(u64, Option<String>, String, String)> = errors
+        .into_iter()
+        .map(|(_, line, column, _, _, code, message)| (line, column, code, message))
+        .collect();
+    let no_such_date = "there is no such date: the month or the day is out of range";
+    assert_eq!(
+        got,
+        vec![
+            (
+                2,
+                s("monthly_income"),
+                "G0101".into(),
+                "expected a number such as 1500.50, without thousands separators and with a \
+                 point before any decimals"
+                    .into()
+            ),
+            (3, s("start_date"), "G0108".into(), no_such_date.into()),
+            (4, s("birthdate"), "G0101".into(), no_such_date.into()),
+        ]
+    );
+}

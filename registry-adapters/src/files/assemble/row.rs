@@ -215,7 +215,7 @@ fn membership_date<C: Cells + ?Sized>(
                 row.line(),
                 Some(column),
                 codes::BAD_MEMBERSHIP_DATE,
-                "expected a date in ISO 8601 form, such as 2026-03-01",
+                entitle_core::parse::date_problem(t).to_string(),
             )
         }),
         Err(b) => Err(Problem::at(
