@@ -72,6 +72,15 @@ fn the_example_registry_is_what_the_generator_makes() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // The rows it wrote, counted as a clerk would count them (the duplicate row included).
+    assert_eq!(
+        r.stdout,
+        format!(
+            "wrote 3,000 households (3,001 group rows: --defects writes a household's row twice) \
+             and 12,530 members to {}/{{groups.csv, members.csv}}\n",
+            out.display()
+        )
+    );
     for f in ["groups.csv", "members.csv"] {
         let made = std::fs::read(out.join(f)).unwrap();
         let committed = std::fs::read(root().join("examples/registry").join(f)).unwrap();
