@@ -24,8 +24,13 @@ pub enum OutputFormat {
 
 /// Parses an as-of date argument.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    entitle_core::parse::parse_date(s.trim())
-        .ok_or_else(|| format!("`{s}` is not a date; write it as YYYY-MM-DD, such as 2026-03-01"))
+    let t = s.trim();
+    entitle_core::parse::parse_date(t).ok_or_else(|| match entitle_core::parse::date_problem(t) {
+        entitle_core::parse::ParseError::NoSuchDate => {
+            format!("`{s}` is not a day of the calendar: the month or the day is out of range")
+        }
+        _ => format!("`{s}` is not a date; write it as YYYY-MM-DD, such as 2026-03-01"),
+    })
 }
 
 /// Checks that explanations can be given in `locale`.
@@ -48,4 +53,20 @@ pub fn check_locale(locale: &str) -> Result<()> {
 /// A registry error as a message with its code.
 pub fn registry_error(e: entitle_registry::RegistryError) -> anyhow::Error {
     anyhow::anyhow!("{e} [{}]", e.code())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_as_of_date_that_does_not_exist_is_told_from_one_in_another_form() {
+        assert_eq!(
+            super::parse_date("2026-02-30").unwrap_err(),
+            "`2026-02-30` is not a day of the calendar: the month or the day is out of range"
+        );
+        assert_eq!(
+            super::parse_date("30/02/2026").unwrap_err(),
+            "`30/02/2026` is not a date; write it as YYYY-MM-DD, such as 2026-03-01"
+        );
+        assert!(super::parse_date(" 2026-02-28 ").is_ok());
+    }
 }
