@@ -156,9 +156,9 @@ impl CsvRows {
 
     /// Reads the next record into `out`/`ends`; false at the end of the file.
     ///
-    /// A record whose quote is never closed (the file ends inside a quoted cell) is kept with
-    /// the cells before that one, flagged (`unclosed`), and the reading goes back to the line
-    /// after its first: one stray quote costs its own row, not every row after it.
+    /// A record with a stray quote (see [`StrayQuote`]) is kept with the cells before the quoted
+    /// one and flagged (`stray`), and the reading goes back to the line after its first: one
+    /// stray quote costs its own row, not every row after it.
     fn read_record(&mut self) -> Result<bool, RegistryError> {
         let CsvRows {
             input,
