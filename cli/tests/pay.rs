@@ -1,0 +1,200 @@
+//! `entitle pay`: runs and cycles exported as disbursement files, and the checks that stop an
+//! export before anything is written.
+
+mod common;
+use common::*;
+
+/// `entitle pay RUN --format FORMAT --payer examples/payer.toml --out OUT`.
+fn pay(run: &std::path::Path, format: &str, out: &std::path::Path) -> Ran {
+    ran(&[
+        "pay",
+        run.to_str().unwrap(),
+        "--format",
+        format,
+        "--payer",
+        "examples/payer.toml",
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+/// The manifest `entitle pay` wrote into `out`.
+fn manifest(out: &std::path::Path, format: &str) -> serde_json::Value {
+    let path = out.join(format!("{format}-manifest.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn pay_exports_a_run_with_payees_from_the_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let r = run_child_grant("examples/registry", run.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = dir.path().join("pay");
+    let r = pay(&run, "g2p-connect", &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let manifest = manifest(&out, "g2p-connect");
+    let counts = &manifest["counts"];
+    let payable = counts["payable"].as_u64().unwrap();
+    assert_eq!(
+        payable,
+        summary(&run)["counts"]["eligible"].as_u64().unwrap()
+    );
+    assert_eq!(
+        counts["exported"].as_u64().unwrap() + counts["exceptions"].as_u64().unwrap(),
+        payable
+    );
+    assert!(
+        counts["exported"].as_u64().unwrap() > payable / 2,
+        "most heads have an account: {counts}"
+    );
+    let batch = std::fs::read_to_string(out.join("g2p-connect-001.json")).unwrap();
+    assert!(batch.contains("@mpesa"));
+    // Again without --force: refused, nothing changed.
+    let before = std::fs::read(out.join("g2p-connect-001.json")).unwrap();
+    let r = pay(&run, "g2p-connect", &out);
+    assert_ne!(r.code, 0);
+    assert_eq!(
+        std::fs::read(out.join("g2p-connect-001.json")).unwrap(),
+        before
+    );
+    let r = pay(&run, "swift", &out);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("swift"), "{}", r.stderr);
+}
+
+/// A mistake in the payer file is reported at its line and column in that file, whether it is in
+/// the payments settings or in `[payees]`, with the comments above it counted.
+#[test]
+fn pay_reports_a_bad_payer_file_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let r = run_child_grant("examples/registry", run.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/payer.toml"
+    ))
+    .unwrap();
+    let cases = [
+        (
+            "sender_id = ",
+            "sender = ",
+            "line 5, column 1: unknown field `sender`",
+            "[P0003]",
+        ),
+        (
+            "payment_mode = \"MOJALOOP\"",
+            "payment_mode = 3",
+            "line 9, column 16: invalid type: integer `3`",
+            "[P0003]",
+        ),
+        (
+            "column = \"account\"",
+            "colum = \"account\"",
+            "[payees]: line 17, column 1: unknown field `colum`",
+            "",
+        ),
+        (
+            "kind = \"head\"",
+            "kind = \"head",
+            "line 19, column 13: invalid basic string",
+            "[P0003]",
+        ),
+    ];
+    for (from, to, says, code) in cases {
+        assert!(example.contains(from), "{from}");
+        let payer = dir.path().join("payer.toml");
+        std::fs::write(&payer, example.replacen(from, to, 1)).unwrap();
+        let out = dir.path().join("pay");
+        let r = ran(&[
+            "pay",
+            run.to_str().unwrap(),
+            "--format",
+            "g2p-connect",
+            "--payer",
+            payer.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains("payer.toml: "), "{}", r.stderr);
+        assert!(r.stderr.contains(says), "{says}: {}", r.stderr);
+        assert!(r.stderr.contains(code), "{}", r.stderr);
+        assert!(!out.exists());
+    }
+}
+
+/// `entitle pay` over a cycle's directory pays the approved allocations: after a proportional
+/// budget (allocations below the decided cash) and against a fund (some left pending).
+#[test]
+fn pay_exports_the_approved_allocations_of_a_cycle() {
+    let dir = tempfile::tempdir().unwrap();
+    let cycle = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let mut args = vec![
+            "cycle",
+            CHILD_GRANT,
+            "--registry",
+            "examples/registry",
+            "--as-of",
+            "2026-03-01",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let r = ran(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        out
+    };
+    let pay_into = |run: &std::path::Path, name: &str| {
+        let out = dir.path().join(name);
+        let r = pay(run, "g2p-connect", &out);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        manifest(&out, "g2p-connect")
+    };
+    let dec =
+        |v: &serde_json::Value| -> rust_decimal::Decimal { v.as_str().unwrap().parse().unwrap() };
+    // Every selected entitlement reduced to fit the budget, then approved.
+    let run = cycle(
+        "proportional",
+        &[
+            "--budget",
+            "1000000",
+            "--budget-mode",
+            "proportional",
+            "--auto-approve",
+        ],
+    );
+    let totals = &summary(&run)["totals"];
+    assert!(
+        dec(&totals["allocated"]) < dec(&totals["requested"]),
+        "{totals}"
+    );
+    let m = pay_into(&run, "pay-proportional");
+    assert_eq!(m["counts"]["payable"], totals["approved_units"]);
+    assert_eq!(m["counts"]["unit_errors"], totals["errors"]);
+    // What is paid (exported and set aside as exceptions) is what the cycle approved, not the cash
+    // the program decided.
+    assert_eq!(dec(&m["totals"]["payable"]), dec(&totals["approved"]));
+    assert_eq!(
+        dec(&m["totals"]["exported"]) + dec(&m["totals"]["exceptions"]),
+        dec(&totals["approved"])
+    );
+    // Against a fund: the pending entitlements are not paid.
+    let run = cycle("fund", &["--fund", "20000"]);
+    let totals = &summary(&run)["totals"];
+    assert_eq!(totals["approved_units"], 7);
+    assert!(totals["pending_units"].as_u64().unwrap() > 0);
+    let m = pay_into(&run, "pay-fund");
+    assert_eq!(m["counts"]["payable"], 7);
+    assert_eq!(dec(&m["totals"]["payable"]), dec(&totals["approved"]));
+    let units = m["counts"]["units"].as_u64().unwrap();
+    assert_eq!(units, totals["units"].as_u64().unwrap());
+    assert_eq!(
+        m["counts"]["payable"].as_u64().unwrap()
+            + m["counts"]["not_payable"].as_u64().unwrap()
+            + m["counts"]["unit_errors"].as_u64().unwrap(),
+        units
+    );
+}
