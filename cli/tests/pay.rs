@@ -198,3 +198,52 @@ fn pay_exports_the_approved_allocations_of_a_cycle() {
         units
     );
 }
+
+/// A decisions file cut short (the tester's repro: a copy of the first lines only) would pay part
+/// of the run and lose the rest without a word: refused against the summary, nothing written.
+#[test]
+fn pay_refuses_decisions_that_do_not_match_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let r = run_child_grant("examples/registry", run.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s = summary(&run);
+    let part = dir.path().join("part");
+    std::fs::create_dir(&part).unwrap();
+    std::fs::copy(run.join("summary.json"), part.join("summary.json")).unwrap();
+    let lines = std::fs::read_to_string(run.join("decisions.jsonl")).unwrap();
+    let first: Vec<&str> = lines.lines().take(1000).collect();
+    std::fs::write(part.join("decisions.jsonl"), first.join("\n") + "\n").unwrap();
+
+    let out = dir.path().join("pay");
+    let r = pay(&part, "g2p-connect", &out);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let decisions = s["counts"]["decisions"].as_u64().unwrap();
+    assert!(r.stderr.contains("[P0002]"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("1000 decisions, the summary counts {decisions}")),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists(), "nothing is written");
+
+    // Every line, but one of them decided at another date.
+    let shifted = lines.replacen("\"as_of\":\"2026-03-01\"", "\"as_of\":\"2026-02-01\"", 1);
+    std::fs::write(part.join("decisions.jsonl"), shifted).unwrap();
+    let r = pay(&part, "g2p-connect", &out);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("line 1: unit ")
+            && r.stderr
+                .contains("was decided as of 2026-02-01, but summary.json is as of 2026-03-01")
+            && r.stderr.contains("[P0002]"),
+        "{}",
+        r.stderr
+    );
+
+    // The whole file is paid.
+    std::fs::write(part.join("decisions.jsonl"), lines).unwrap();
+    let r = pay(&part, "g2p-connect", &out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

@@ -4,8 +4,9 @@
 //! Formats ([`Format`]): G2P Connect `disburse`, OpenG2P G2P Bridge 1.0, Payment Hub EE bulk CSV,
 //! ISO 20022 `pain.001.001.03` and `.09`, and Mojaloop SDK `bulkTransactions`. Each export:
 //!
-//! - reads `decisions.jsonl` and `summary.json` from a run directory ([`read_run`]): eligible units
-//!   with a positive net cash amount are payable; or `run.jsonl` from a cycle directory: units
+//! - reads `decisions.jsonl` and `summary.json` from a run directory ([`read_run`]), and refuses
+//!   decisions that do not add up to the summary's counts and totals: eligible units with a
+//!   positive net cash amount are payable; or `run.jsonl` from a cycle directory: units
 //!   whose allocation was approved and is above zero are payable, for the allocated amount;
 //! - finds each unit's payee in an account-mapper file or a map from the caller ([`Payee`]); a unit
 //!   without a usable payee goes to `<format>-exceptions.csv`, never silently out of the batch;
@@ -25,7 +26,8 @@
 //! std::fs::create_dir(&run)?;
 //! let hash = format!("sha256:{}", "ab".repeat(32));
 //! std::fs::write(run.join("summary.json"), format!(
-//!     r#"{{"program":{{"id":"child_grant","version":"2026.1","hash":"{hash}"}},"as_of":"2026-03-01","registry":"households.csv"}}"#))?;
+//!     r#"{{"program":{{"id":"child_grant","version":"2026.1","hash":"{hash}"}},"as_of":"2026-03-01","registry":"households.csv",
+//!       "counts":{{"decisions":2,"eligible":2}},"totals":{{"cash":[{{"currency":"KES","net":"4000"}}]}}}}"#))?;
 //! let line = |unit: &str, net: &str| format!(
 //!     r#"{{"unit_id":"{unit}","program":{{"id":"child_grant","hash":"{hash}"}},"decision":"eligible","cash":{{"currency":"KES","total":"{net}","fee":"0","net":"{net}"}}}}"#);
 //! std::fs::write(run.join("decisions.jsonl"), [line("H1", "2500"), line("H2", "1500")].join("\n"))?;
@@ -67,6 +69,7 @@ mod cycle;
 pub mod error;
 pub mod format;
 mod formats;
+mod integrity;
 pub mod ledger;
 #[cfg(feature = "sqlite")]
 pub mod ledger_sqlite;

@@ -6,6 +6,7 @@
 //! decision, a counted unit error, or an error that stops the export.
 
 use crate::error::PaymentError;
+use crate::integrity::{self, Tally};
 use chrono::NaiveDate;
 use entitle_dsl::Currency;
 use rust_decimal::Decimal;
@@ -71,6 +72,12 @@ struct Summary {
     /// Written by `entitle cycle`: whether the program has a transfer fee.
     #[serde(default)]
     transfer_fee: Option<bool>,
+    /// Written by `entitle run`: decisions per outcome (checked against `decisions.jsonl`).
+    #[serde(default)]
+    counts: Option<Value>,
+    /// Written by `entitle run`: cash totals per currency (checked against `decisions.jsonl`).
+    #[serde(default)]
+    totals: Option<Value>,
 }
 
 /// What a run's `summary.json` says, checked.
@@ -80,6 +87,8 @@ pub(crate) struct SummaryInfo {
     pub(crate) registry: Option<String>,
     pub(crate) currency: Option<String>,
     pub(crate) transfer_fee: Option<bool>,
+    pub(crate) counts: Option<Value>,
+    pub(crate) totals: Option<Value>,
 }
 
 pub(crate) fn invalid(path: &Path, line: Option<usize>, message: String) -> PaymentError {
@@ -121,6 +130,8 @@ pub(crate) fn read_summary(run_dir: &Path) -> Result<SummaryInfo, PaymentError> 
         registry,
         currency: summary.currency,
         transfer_fee: summary.transfer_fee,
+        counts: summary.counts,
+        totals: summary.totals,
     })
 }
 
@@ -133,6 +144,7 @@ struct RawProgram {
 struct RawDecision {
     unit_id: Option<Value>,
     program: Option<RawProgram>,
+    as_of: Option<String>,
     decision: Option<String>,
     cash: Option<RawCash>,
     error: Option<Value>,
@@ -151,7 +163,9 @@ struct RawCash {
 ///
 /// # Errors
 /// [`PaymentError::Io`] (P0001) for unreadable files; [`PaymentError::InvalidRun`] (P0002) for a
-/// malformed summary or line, an unknown decision word or currency;
+/// malformed summary or line, an unknown decision word or currency, a decision made at another
+/// date than the summary's, or decisions that do not add up to the summary's `counts.decisions`,
+/// `counts.eligible` and `totals.cash` (a decisions file cut short or edited);
 /// [`PaymentError::DuplicateUnit`] (P0015); [`PaymentError::ProgramMismatch`] (P0016);
 /// [`PaymentError::InvalidAmount`] (P0019) for an amount that is not a decimal or is negative.
 pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
@@ -164,8 +178,12 @@ pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
         program,
         as_of,
         registry,
+        counts,
+        totals,
         ..
     } = summary;
+    let as_of_text = as_of.to_string();
+    let mut tally = Tally::default();
     let file = std::fs::File::open(&path).map_err(|e| PaymentError::io("read", &path, e))?;
     let mut run = RunEntitlements {
         program,
@@ -190,6 +208,16 @@ pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
                 });
             }
         }
+        if let Some(line_as_of) = raw.as_of.as_deref().filter(|d| *d != as_of_text) {
+            return Err(invalid(
+                &path,
+                Some(line_no),
+                format!(
+                    "unit {unit_id} was decided as of {line_as_of}, but summary.json is as of \
+                     {as_of_text}"
+                ),
+            ));
+        }
         let decision = match raw.decision.as_deref() {
             Some(d) => d,
             None if raw.error.is_some() => {
@@ -204,9 +232,13 @@ pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
                 ))
             }
         };
+        tally.decisions = tally.decisions.saturating_add(1);
         match decision {
-            "eligible" => {}
+            "eligible" => tally.eligible = tally.eligible.saturating_add(1),
             "not_eligible" | "undetermined" => {
+                if let Some((code, net)) = raw.cash.as_ref().and_then(cash_net) {
+                    tally.add_cash(&code, parse_amount(&unit_id, "cash.net", &net)?);
+                }
                 run.not_payable = run.not_payable.saturating_add(1);
                 continue;
             }
@@ -234,6 +266,9 @@ pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
             }
         };
         let amount = parse_amount(&unit_id, field, &value)?;
+        if let Some(code) = &cash.currency {
+            tally.add_cash(code, amount);
+        }
         if amount.is_zero() {
             run.not_payable = run.not_payable.saturating_add(1);
             continue;
@@ -248,8 +283,21 @@ pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
             currency,
         });
     }
+    integrity::check(
+        &run_dir.join("summary.json"),
+        &path,
+        counts.as_ref(),
+        totals.as_ref(),
+        &tally,
+    )?;
     run.entitlements.sort_by(|a, b| a.unit_id.cmp(&b.unit_id));
     Ok(run)
+}
+
+/// A decision's currency and net cash (or total, when it has no net), as the summary adds them up.
+fn cash_net(cash: &RawCash) -> Option<(String, Value)> {
+    let amount = cash.net.clone().or_else(|| cash.total.clone())?;
+    Some((cash.currency.clone()?, amount))
 }
 
 /// An ISO 4217 code read at `path` (and `line`), or an error that says where.
@@ -347,10 +395,45 @@ mod tests {
 
     const HASH: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000001";
 
+    /// What `entitle run` would write in the summary for these lines: the counts and net totals.
+    fn counts_and_totals(lines: &[&str]) -> String {
+        let mut t = Tally::default();
+        for v in lines
+            .iter()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        {
+            let Some(d) = v.get("decision").and_then(Value::as_str) else {
+                continue;
+            };
+            t.decisions += 1;
+            t.eligible += u64::from(d == "eligible");
+            if let (Some(c), Some(n)) = (v["cash"]["currency"].as_str(), v["cash"].get("net")) {
+                if let Ok(n) = Decimal::from_str_exact(n.as_str().unwrap_or(&n.to_string())) {
+                    t.add_cash(c, n);
+                }
+            }
+        }
+        let cash: Vec<String> = t
+            .net
+            .iter()
+            .map(|(c, n)| format!(r#"{{"currency":"{c}","net":"{n}"}}"#))
+            .collect();
+        format!(
+            r#""counts":{{"decisions":{},"eligible":{}}},"totals":{{"cash":[{}]}}"#,
+            t.decisions,
+            t.eligible,
+            cash.join(",")
+        )
+    }
+
     fn write_run(lines: &[&str]) -> tempfile::TempDir {
+        write_run_with(lines, &counts_and_totals(lines))
+    }
+
+    fn write_run_with(lines: &[&str], figures: &str) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let summary = format!(
-            r#"{{"program":{{"id":"cg","version":"1","hash":"{HASH}"}},"as_of":"2026-03-01","registry":"households.csv","units":3}}"#
+            r#"{{"program":{{"id":"cg","version":"1","hash":"{HASH}"}},"as_of":"2026-03-01","registry":"households.csv",{figures}}}"#
         );
         std::fs::write(dir.path().join("summary.json"), summary).unwrap();
         std::fs::write(dir.path().join("decisions.jsonl"), lines.join("\n")).unwrap();
@@ -419,6 +502,72 @@ mod tests {
         let e = read_run(dir.path()).unwrap_err();
         assert_eq!(e.code(), "P0002");
         assert!(e.to_string().contains("line 1"), "{e}");
+    }
+
+    #[test]
+    fn refuses_decisions_that_do_not_match_the_summary() {
+        let cash = |net: &str| format!(r#","cash":{{"currency":"KES","net":"{net}"}}"#);
+        let whole = [
+            line("H1", "eligible", &cash("1500")),
+            line("H2", "eligible", &cash("2500")),
+            line("H3", "not_eligible", ""),
+        ];
+        let whole: Vec<&str> = whole.iter().map(String::as_str).collect();
+        let figures = counts_and_totals(&whole);
+        assert_eq!(
+            figures,
+            r#""counts":{"decisions":3,"eligible":2},"totals":{"cash":[{"currency":"KES","net":"4000"}]}"#
+        );
+        let run = read_run(write_run_with(&whole, &figures).path()).unwrap();
+        assert_eq!(run.entitlements.len(), 2);
+
+        // The first line only: one eligible unit and its money are missing.
+        let dir = write_run_with(&whole[..1], &figures);
+        let e = read_run(dir.path()).unwrap_err();
+        assert_eq!(e.code(), "P0002");
+        let msg = e.to_string();
+        assert!(msg.contains("decisions.jsonl"), "{msg}");
+        for part in [
+            "1 decisions, the summary counts 3",
+            "1 eligible, the summary counts 2",
+            "net KES 1500, the summary totals 4000",
+        ] {
+            assert!(msg.contains(part), "{msg}");
+        }
+
+        // An amount changed after the run.
+        let edited = whole[1].replace("2500", "3500");
+        let dir = write_run_with(&[whole[0], &edited, whole[2]], &figures);
+        let e = read_run(dir.path()).unwrap_err();
+        assert_eq!(e.code(), "P0002");
+        assert!(
+            e.to_string()
+                .contains("net KES 5000, the summary totals 4000"),
+            "{e}"
+        );
+
+        // A summary that does not say what the run decided.
+        let dir = write_run_with(&whole, r#""counts":{"units":3}"#);
+        let e = read_run(dir.path()).unwrap_err();
+        assert_eq!(e.code(), "P0002");
+        assert!(e.to_string().contains("no `counts.decisions`"), "{e}");
+    }
+
+    #[test]
+    fn refuses_a_decision_made_at_another_date() {
+        let cash = r#","cash":{"currency":"KES","net":"10"}"#;
+        let other = line("H2", "eligible", cash).replace("2026-03-01", "2026-02-01");
+        let dir = write_run(&[&line("H1", "eligible", cash), &other]);
+        let e = read_run(dir.path()).unwrap_err();
+        assert_eq!(e.code(), "P0002");
+        let msg = e.to_string();
+        assert!(
+            msg.contains("line 2")
+                && msg.contains(
+                    "unit H2 was decided as of 2026-02-01, but summary.json is as of 2026-03-01"
+                ),
+            "{msg}"
+        );
     }
 
     #[test]

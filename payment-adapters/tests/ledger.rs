@@ -35,11 +35,13 @@ fn ledger_entries(path: &Path) -> Vec<entitle_payments::LedgerEntry> {
 fn with_extra_unit(fx: &Fixture) -> PathBuf {
     // The same run plus one newly eligible unit, H13.
     let run = fx.out("run2");
-    std::fs::create_dir_all(&run).unwrap();
-    std::fs::copy(fx.run().join("summary.json"), run.join("summary.json")).unwrap();
-    let mut lines = std::fs::read_to_string(fx.run().join("decisions.jsonl")).unwrap();
-    lines.push_str(&decision("H13", "eligible", "KES", Some("700")));
-    std::fs::write(run.join("decisions.jsonl"), lines).unwrap();
+    let mut lines: Vec<String> = std::fs::read_to_string(fx.run().join("decisions.jsonl"))
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines.push(decision("H13", "eligible", "KES", Some("700")));
+    write_run(&run, &lines);
     run
 }
 

@@ -71,6 +71,50 @@ pub fn decision(unit: &str, decision: &str, currency: &str, net: Option<&str>) -
     )
 }
 
+/// The `counts` and `totals` that `entitle run` writes in `summary.json` for these decision lines
+/// (the export checks the decisions against them).
+pub fn figures(lines: &[String]) -> String {
+    let (mut units, mut decisions, mut eligible) = (0, 0, 0);
+    let mut net: BTreeMap<String, rust_decimal::Decimal> = BTreeMap::new();
+    for v in lines
+        .iter()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+    {
+        units += 1;
+        let Some(d) = v.get("decision").and_then(|d| d.as_str()) else {
+            continue;
+        };
+        decisions += 1;
+        eligible += u32::from(d == "eligible");
+        if let (Some(c), Some(n)) = (v["cash"]["currency"].as_str(), v["cash"]["net"].as_str()) {
+            *net.entry(c.to_string()).or_default() += n.parse::<rust_decimal::Decimal>().unwrap();
+        }
+    }
+    let cash: Vec<String> = net
+        .iter()
+        .map(|(c, n)| format!(r#"{{"currency":"{c}","net":"{n}"}}"#))
+        .collect();
+    format!(
+        r#""counts":{{"units":{units},"decisions":{decisions},"eligible":{eligible}}},"totals":{{"cash":[{}]}}"#,
+        cash.join(",")
+    )
+}
+
+/// Writes a run directory as `entitle run` would: `summary.json` (with the figures of `lines`)
+/// and `decisions.jsonl`.
+pub fn write_run(run: &Path, lines: &[String]) {
+    std::fs::create_dir_all(run).expect("run dir");
+    std::fs::write(
+        run.join("summary.json"),
+        format!(
+            r#"{{"program":{{"id":"child_grant","version":"2026.1","hash":"{HASH}"}},"as_of":"2026-03-01","registry":"households.csv",{}}}"#,
+            figures(lines)
+        ),
+    )
+    .expect("summary");
+    std::fs::write(run.join("decisions.jsonl"), lines.join("\n") + "\n").expect("decisions");
+}
+
 /// A temporary directory with `run/` (summary and decisions) and a place for outputs.
 pub struct Fixture {
     pub dir: tempfile::TempDir,
@@ -79,17 +123,7 @@ pub struct Fixture {
 impl Fixture {
     pub fn new(lines: &[String]) -> Fixture {
         let dir = tempfile::tempdir().expect("tempdir");
-        let run = dir.path().join("run");
-        std::fs::create_dir(&run).expect("run dir");
-        std::fs::write(
-            run.join("summary.json"),
-            format!(
-                r#"{{"program":{{"id":"child_grant","version":"2026.1","hash":"{HASH}"}},"as_of":"2026-03-01","registry":"households.csv","counts":{{"units":{}}}}}"#,
-                lines.len()
-            ),
-        )
-        .expect("summary");
-        std::fs::write(run.join("decisions.jsonl"), lines.join("\n") + "\n").expect("decisions");
+        write_run(&dir.path().join("run"), lines);
         Fixture { dir }
     }
 

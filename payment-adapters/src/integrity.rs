@@ -1,0 +1,208 @@
+//! Does `decisions.jsonl` hold the run that `summary.json` describes?
+//!
+//! `entitle run` writes both files; the summary's counts and cash totals are what the run decided.
+//! A decisions file that was cut short (copied in part, truncated by a full disk), edited, or taken
+//! from another run would otherwise be paid as if it were whole: the units missing from it would be
+//! in neither the batch nor the exceptions. So the decision lines are added up while they are read
+//! and compared with the summary before anything is paid.
+
+use crate::error::PaymentError;
+use crate::run::invalid;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// What the decision lines add up to.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    /// Lines with a decision (eligible, not eligible or undetermined).
+    pub(crate) decisions: u64,
+    /// Eligible decisions.
+    pub(crate) eligible: u64,
+    /// Net cash per currency code, over every decision that has cash.
+    pub(crate) net: BTreeMap<String, Decimal>,
+}
+
+impl Tally {
+    /// Adds one decision's net cash.
+    pub(crate) fn add_cash(&mut self, currency: &str, net: Decimal) {
+        let sum = self.net.entry(currency.to_string()).or_default();
+        *sum = sum.saturating_add(net);
+    }
+}
+
+/// A count in the summary's `counts` object.
+fn count(counts: Option<&Value>, key: &str, summary: &Path) -> Result<u64, PaymentError> {
+    counts
+        .and_then(|c| c.get(key))
+        .and_then(Value::as_u64)
+        .ok_or_else(|| {
+            invalid(
+                summary,
+                None,
+                format!(
+                    "no `counts.{key}`: cannot check that decisions.jsonl holds the whole run \
+                     (summary.json is written by `entitle run`)"
+                ),
+            )
+        })
+}
+
+/// The summary's net cash per currency (`totals.cash[].net`).
+fn claimed_net(
+    totals: Option<&Value>,
+    summary: &Path,
+) -> Result<BTreeMap<String, Decimal>, PaymentError> {
+    let bad = |what: &str| {
+        invalid(
+            summary,
+            None,
+            format!("`totals.cash` {what}: cannot check the decisions' amounts"),
+        )
+    };
+    let cash = totals
+        .and_then(|t| t.get("cash"))
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad("is missing"))?;
+    let mut net = BTreeMap::new();
+    for entry in cash {
+        let currency = entry
+            .get("currency")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("has an entry without `currency`"))?;
+        let amount = match entry.get("net") {
+            Some(Value::String(s)) => Decimal::from_str_exact(s.trim()).ok(),
+            Some(Value::Number(n)) => Decimal::from_str_exact(&n.to_string()).ok(),
+            _ => None,
+        }
+        .ok_or_else(|| bad("has an entry without a decimal `net`"))?;
+        net.insert(currency.to_string(), amount);
+    }
+    Ok(net)
+}
+
+/// Compares what the decision lines add up to with what `summary.json` says (`counts.decisions`,
+/// `counts.eligible`, `totals.cash[].net`).
+///
+/// # Errors
+/// [`PaymentError::InvalidRun`] (P0002) naming every figure that disagrees, or a figure the summary
+/// lacks.
+pub(crate) fn check(
+    summary: &Path,
+    decisions: &Path,
+    counts: Option<&Value>,
+    totals: Option<&Value>,
+    tally: &Tally,
+) -> Result<(), PaymentError> {
+    let want_decisions = count(counts, "decisions", summary)?;
+    let want_eligible = count(counts, "eligible", summary)?;
+    let want_net = claimed_net(totals, summary)?;
+    let mut wrong = Vec::new();
+    if tally.decisions != want_decisions {
+        wrong.push(format!(
+            "{} decisions, the summary counts {want_decisions}",
+            tally.decisions
+        ));
+    }
+    if tally.eligible != want_eligible {
+        wrong.push(format!(
+            "{} eligible, the summary counts {want_eligible}",
+            tally.eligible
+        ));
+    }
+    let currencies: std::collections::BTreeSet<&String> =
+        want_net.keys().chain(tally.net.keys()).collect();
+    for c in currencies {
+        let have = tally.net.get(c).copied().unwrap_or_default();
+        let want = want_net.get(c).copied().unwrap_or_default();
+        if have != want {
+            wrong.push(format!(
+                "net {c} {}, the summary totals {}",
+                have.normalize(),
+                want.normalize()
+            ));
+        }
+    }
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        Err(invalid(
+            decisions,
+            None,
+            format!(
+                "does not match summary.json ({}): the decisions file is incomplete or from \
+                 another run; pay the directory `entitle run` wrote, unchanged",
+                wrong.join("; ")
+            ),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn tally(decisions: u64, eligible: u64, net: &str) -> Tally {
+        let mut t = Tally {
+            decisions,
+            eligible,
+            ..Tally::default()
+        };
+        t.add_cash("KES", Decimal::from_str_exact(net).unwrap());
+        t
+    }
+
+    fn run(t: &Tally) -> Result<(), PaymentError> {
+        let counts = json!({"decisions": 10, "eligible": 4});
+        let totals = json!({"cash": [{"currency": "KES", "net": "6000"}]});
+        check(
+            Path::new("summary.json"),
+            Path::new("decisions.jsonl"),
+            Some(&counts),
+            Some(&totals),
+            t,
+        )
+    }
+
+    #[test]
+    fn a_whole_run_passes_and_each_difference_is_named() {
+        assert!(run(&tally(10, 4, "6000.00")).is_ok());
+        let e = run(&tally(7, 3, "4500")).unwrap_err();
+        assert_eq!(e.code(), "P0002");
+        let msg = e.to_string();
+        for part in [
+            "7 decisions, the summary counts 10",
+            "3 eligible, the summary counts 4",
+            "net KES 4500, the summary totals 6000",
+        ] {
+            assert!(msg.contains(part), "{msg}");
+        }
+        let e = run(&tally(10, 4, "6000.01")).unwrap_err();
+        assert!(e.to_string().contains("net KES 6000.01"), "{e}");
+        let mut other = tally(10, 4, "6000");
+        other.add_cash("EUR", Decimal::ONE);
+        let e = run(&other).unwrap_err();
+        assert!(
+            e.to_string().contains("net EUR 1, the summary totals 0"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_summary_without_the_figures_is_refused() {
+        let t = tally(1, 1, "1");
+        let counts = json!({"units": 1});
+        let e = check(
+            Path::new("summary.json"),
+            Path::new("decisions.jsonl"),
+            Some(&counts),
+            None,
+            &t,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "P0002");
+        assert!(e.to_string().contains("no `counts.decisions`"), "{e}");
+    }
+}
