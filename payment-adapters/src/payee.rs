@@ -152,6 +152,9 @@ pub enum ExceptionReason {
     NoPayeeFsp,
     /// A SEPA transfer needs the payee's IBAN and there is none.
     NoIban,
+    /// The amount rounds to zero in the currency's minor unit (KES 0.004, or 0.005 with
+    /// `rounding = "half_even"`): no format carries a zero payment (pain.001 needs 0.01 at least).
+    RoundsToZero,
 }
 
 impl ExceptionReason {
@@ -163,6 +166,7 @@ impl ExceptionReason {
             ExceptionReason::NoPayeeName => "no_payee_name",
             ExceptionReason::NoPayeeFsp => "no_payee_fsp",
             ExceptionReason::NoIban => "no_iban",
+            ExceptionReason::RoundsToZero => "rounds_to_zero",
         }
     }
 
@@ -174,6 +178,9 @@ impl ExceptionReason {
             ExceptionReason::NoPayeeName => "the payee has no name, which the format requires",
             ExceptionReason::NoPayeeFsp => "the payee has no FSP id, needed to split by payee FSP",
             ExceptionReason::NoIban => "the payee has no IBAN, which SEPA requires",
+            ExceptionReason::RoundsToZero => {
+                "the amount rounds to zero in the currency's minor unit: nothing to pay"
+            }
         }
     }
 }

@@ -199,6 +199,15 @@ impl Shared<'_> {
             if changed {
                 parts.rounded = parts.rounded.saturating_add(1);
             }
+            // A payment of 0.00 is invalid in every format, and paying nothing is no payment.
+            if amount.is_zero() {
+                parts.exceptions.push(ExceptionRecord {
+                    unit_id: e.unit_id.clone(),
+                    reason: ExceptionReason::RoundsToZero,
+                    amount,
+                });
+                continue;
+            }
             // The ledger first: a unit already paid and skipped is reported as such, whatever its
             // payee looks like now.
             let previous = latest.get(&e.unit_id);

@@ -373,3 +373,48 @@ fn stale_batch_files_of_an_earlier_export_are_refused() {
     assert!(err.to_string().contains("g2p-connect-002.json"), "{err}");
     assert_eq!(read_dir(&fx.out("out")), before, "nothing overwritten");
 }
+
+/// An amount that rounds to zero (0.005 with ties to even) would be written as 0.00, which no
+/// format accepts (pain.001's minimum is 0.01): the unit goes to the exceptions file instead.
+#[test]
+fn amounts_that_round_to_zero_go_to_the_exceptions() {
+    let fx = Fixture::new(&[
+        decision("H01", "eligible", "EUR", Some("0.005")),
+        decision("H02", "eligible", "EUR", Some("10")),
+    ]);
+    let cfg = payer_with("rounding = \"half_even\"");
+    let mut mobile = one_payee("mobile:254712000001@mpesa");
+    mobile.insert("H02".into(), mobile["H01"].clone());
+    for (format, payees) in [
+        (Format::G2pConnect, mobile.clone()),
+        (Format::PhEe, mobile.clone()),
+        (Format::Pain001V03, bank_payees()),
+        (Format::Pain001V09, bank_payees()),
+    ] {
+        let out = format!("out-{format}");
+        let report = fx.export(format, &cfg, &payees, &out).unwrap();
+        assert_eq!(
+            (
+                report.counts.payable,
+                report.counts.exported,
+                report.counts.exceptions
+            ),
+            (2, 1, 1),
+            "{format}"
+        );
+        let e = &report.exceptions[0];
+        assert_eq!(
+            (e.unit_id.as_str(), e.reason.code(), e.amount.to_string()),
+            ("H01", "rounds_to_zero", "0.00".to_string()),
+            "{format}"
+        );
+        assert_eq!(report.totals.exported.to_string(), "10.00", "{format}");
+        assert_eq!(report.batches[0].unit_ids, ["H02"], "{format}");
+        let csv =
+            std::fs::read_to_string(fx.out(&out).join(format!("{format}-exceptions.csv"))).unwrap();
+        assert!(
+            csv.contains("H01,rounds_to_zero,the amount rounds to zero in the currency's minor unit: nothing to pay,0.00,EUR"),
+            "{csv}"
+        );
+    }
+}
