@@ -30,7 +30,8 @@ pub struct PayerConfig {
     /// What to do with amounts that have more decimals than the currency (default `reject`).
     #[serde(default)]
     pub rounding: Rounding,
-    /// The note or narrative on every payment (default: `<program id> <cycle>`). It is the same for
+    /// The note or narrative on every payment (default: `<program id> <cycle>`, with `_` as a
+    /// space so that it fits SEPA's character set: `child grant 2026-03`). It is the same for
     /// every payee and must not carry personal data.
     pub note: Option<String>,
     /// G2P Connect `disburse` settings.

@@ -97,10 +97,12 @@ pub fn plan_export(
     let created_at = payer
         .created_at
         .unwrap_or_else(|| ts::start_of(execution_date));
+    // The default note fits every format's character set, SEPA's included, which has no `_`
+    // (program ids such as `child_grant` have one): `child grant 2026-03`.
     let note = payer
         .note
         .clone()
-        .unwrap_or_else(|| format!("{} {cycle}", run.program.id));
+        .unwrap_or_else(|| format!("{} {cycle}", run.program.id).replace('_', " "));
     let shared = Shared {
         run,
         format,
@@ -125,6 +127,7 @@ pub fn plan_export(
             .map(str::trim)
             .filter(|s| !s.is_empty()),
         note: note.trim(),
+        note_is_setting: payer.note.is_some(),
     };
     let parts = match format {
         Format::G2pConnect => shared.plan_with(&G2pConnect::new(payer, &ctx)?, &ctx)?,

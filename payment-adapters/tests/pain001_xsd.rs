@@ -133,3 +133,39 @@ fn non_iban_accounts_in_kes_validate() {
         assert_valid(&schemas.join(xsd), &files[0]);
     }
 }
+
+/// Without a `note` setting, the note is the program id and the cycle, which must fit SEPA's
+/// character set (no `_`); a note the payer wrote is checked as written, and the error says so.
+#[test]
+fn the_default_note_fits_sepa_and_a_set_note_is_named_as_the_setting() {
+    let without_note = PAYER_TOML
+        .replace("note = \"Child grant March 2026\"\n", "")
+        .replace("[pain001]\n", "[pain001]\nsepa = true\n");
+    assert_ne!(without_note, PAYER_TOML);
+    let schemas = sepaxml_schemas();
+    for (format, xsd) in [
+        (Format::Pain001V03, "pain.001.001.03.xsd"),
+        (Format::Pain001V09, "pain.001.001.09.xsd"),
+    ] {
+        let (_fx, files) = export(format, "EUR", &without_note, &bank_payees());
+        let xml = std::fs::read_to_string(&files[0]).unwrap();
+        assert!(xml.contains("<Ustrd>child grant 2026-03</Ustrd>"), "{xml}");
+        assert_valid(&schemas.join(xsd), &files[0]);
+    }
+
+    let fx = standard_run("EUR");
+    let set = entitle_payments::PayerConfig::from_toml_str(
+        &PAYER_TOML.replace("Child grant March 2026", "child_grant March"),
+    )
+    .unwrap();
+    let err = fx
+        .export(Format::Pain001V03, &set, &bank_payees(), "set")
+        .unwrap_err();
+    assert_eq!(err.code(), "P0013");
+    assert_eq!(
+        err.to_string(),
+        "the payer setting `note` (RmtInf/Ustrd) contains U+005F, outside the SEPA character set \
+         in the pain.001.001.03 format"
+    );
+    assert_nothing_written(&fx.out("set"));
+}

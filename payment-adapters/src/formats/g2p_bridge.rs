@@ -134,7 +134,7 @@ impl G2pBridge {
             check_identifier(id, 99)
                 .map_err(|r| PaymentError::setting("g2p_bridge.envelope_id", r))?;
         }
-        json_text(ctx.note, 999, "narrative", None, FORMAT)?;
+        json_text(ctx.note, 999, &ctx.note_field("narrative"), None, FORMAT)?;
         Ok(G2pBridge {
             sender_id: sender_id.to_string(),
             sender_uri: s.sender_uri.clone().unwrap_or_default(),

@@ -133,7 +133,7 @@ impl G2pConnect {
                 ),
             });
         }
-        json_text(ctx.note, 99, "note", None, FORMAT)?;
+        json_text(ctx.note, 99, &ctx.note_field("note"), None, FORMAT)?;
         Ok(G2pConnect {
             sender_id: sender_id.to_string(),
             sender_uri: section.sender_uri.clone(),

@@ -26,6 +26,21 @@ pub(crate) struct Context<'a> {
     pub payer_name: Option<&'a str>,
     /// The note on every payment.
     pub note: &'a str,
+    /// Whether the note is the payer's `note` setting (else it is the default, built from the
+    /// program id and the cycle).
+    pub note_is_setting: bool,
+}
+
+impl Context<'_> {
+    /// The note as an error names it: the payer setting, or the default note, with the field of
+    /// the format that carries it (`RmtInf/Ustrd`).
+    pub(crate) fn note_field(&self, wire: &str) -> String {
+        if self.note_is_setting {
+            format!("the payer setting `note` ({wire})")
+        } else {
+            format!("the default note `<program id> <cycle>` ({wire})")
+        }
+    }
 }
 
 /// One payment ready for a format: the payee already resolved into what the format needs.

@@ -151,7 +151,7 @@ impl Mojaloop {
             .as_deref()
             .map(|n| json_text(n, 128, "payer name", None, FORMAT))
             .transpose()?;
-        json_text(ctx.note, 128, "note", None, FORMAT)?;
+        json_text(ctx.note, 128, &ctx.note_field("note"), None, FORMAT)?;
         let expiration = s.bulk_expiration.unwrap_or_else(|| {
             ts::start_of(
                 ctx.execution_date

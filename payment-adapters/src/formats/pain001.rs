@@ -119,7 +119,7 @@ impl Pain001 {
                 reason: "a SEPA credit transfer (`pain001.sepa = true`) is in EUR only".into(),
             });
         }
-        let note = sepa_text(ctx.note, 140, "note (RmtInf/Ustrd)", None, format)?;
+        let note = sepa_text(ctx.note, 140, &ctx.note_field("RmtInf/Ustrd"), None, format)?;
         Ok(Pain001 {
             version,
             format,

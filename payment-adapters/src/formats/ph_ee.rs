@@ -110,7 +110,7 @@ impl PhEe {
             .clone()
             .unwrap_or_else(|| ctx.program.id.clone());
         let program_shortcode = csv_cell(&shortcode, "program_shortcode", None, FORMAT)?;
-        csv_cell(ctx.note, "note", None, FORMAT)?;
+        csv_cell(ctx.note, &ctx.note_field("note"), None, FORMAT)?;
         csv_cell(ctx.cycle, "cycle", None, FORMAT)?;
         let max_bytes = match s.max_file_bytes {
             None => 100_000,
