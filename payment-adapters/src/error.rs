@@ -113,6 +113,22 @@ pub enum PaymentError {
         /// The batch that unit was exported in.
         batch_id: String,
     },
+    /// P0010: an entitlement the ledger records as exported is now for another amount (or
+    /// currency): exporting it again as the same payment would pay the old amount's reference
+    /// with the new amount, and skipping it would lose the difference.
+    #[error("unit {unit_id} was exported in batch {batch_id} for {recorded}, but this run pays it {new}{}: reissue it (a new reference; make sure the earlier payment is cancelled or failed) or export under a new cycle", if *others > 0 { format!(" (and {others} more unit(s) whose amount changed)") } else { String::new() })]
+    AmountChanged {
+        /// The first unit concerned, in unit order.
+        unit_id: String,
+        /// The batch it was exported in.
+        batch_id: String,
+        /// The amount and currency the ledger records (`KES 100.00`).
+        recorded: String,
+        /// The amount and currency of this run (`KES 200.00`).
+        new: String,
+        /// How many other units have a changed amount.
+        others: usize,
+    },
     /// P0011: an output file already exists and `force` is not set.
     #[error("output `{}` already exists; use force to overwrite it", path.display())]
     OutputExists {
@@ -226,7 +242,7 @@ impl PaymentError {
             PaymentError::AmountOutOfRange { .. } => "P0007",
             PaymentError::InvalidAddress { .. } => "P0008",
             PaymentError::RoundingRequired { .. } => "P0009",
-            PaymentError::AlreadyExported { .. } => "P0010",
+            PaymentError::AlreadyExported { .. } | PaymentError::AmountChanged { .. } => "P0010",
             PaymentError::OutputExists { .. } => "P0011",
             PaymentError::Ledger { .. } => "P0012",
             PaymentError::InvalidText { .. } => "P0013",
@@ -287,7 +303,10 @@ pub const CODES: &[(&str, &str)] = &[
         "P0009",
         "an amount has more decimals than the currency and rounding is `reject`",
     ),
-    ("P0010", "entitlements already exported in an earlier batch"),
+    (
+        "P0010",
+        "entitlements already exported in an earlier batch, or exported for another amount",
+    ),
     ("P0011", "an output file already exists"),
     ("P0012", "the payment ledger could not be read or updated"),
     (

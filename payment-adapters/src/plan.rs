@@ -68,7 +68,8 @@ fn check_cycle(cycle: &str) -> Result<(), PaymentError> {
 /// # Errors
 /// Every [`PaymentError`] about the input: missing or invalid settings (P0004, P0005), a currency
 /// or amount the format cannot carry (P0006, P0007), a malformed payee address (P0008), rounding
-/// (P0009), already exported entitlements (P0010), invalid text (P0013), mixed currencies (P0014).
+/// (P0009), already exported entitlements, or exported ones whose amount has changed (P0010),
+/// invalid text (P0013), mixed currencies (P0014).
 pub fn plan_export(
     run: &RunEntitlements,
     format: Format,
@@ -146,6 +147,13 @@ pub fn plan_export(
     shared.finish(Some(currency), parts, created_at, execution_date)
 }
 
+/// Whether a ledger record is for this amount (at the currency's minor unit) and currency: only
+/// then is exporting the unit again a repeat of that export.
+fn same_amount(recorded: &LedgerEntry, amount: Decimal, ctx: &Context<'_>) -> bool {
+    recorded.currency == ctx.currency.code()
+        && Decimal::from_str_exact(&recorded.amount).is_ok_and(|r| r == amount)
+}
+
 struct Shared<'a> {
     run: &'a RunEntitlements,
     format: Format,
@@ -197,6 +205,7 @@ impl Shared<'_> {
         let mut items: Vec<Item<W::Target>> = Vec::new();
         let mut expected: Vec<(usize, &LedgerEntry)> = Vec::new();
         let mut reissue_numbers: Vec<u32> = Vec::new();
+        let mut changed_amounts: Vec<(&LedgerEntry, Decimal)> = Vec::new();
         for e in &self.run.entitlements {
             let (amount, changed) = to_minor_unit(&e.unit_id, e.amount, e.currency, rounding)?;
             if changed {
@@ -215,6 +224,10 @@ impl Shared<'_> {
             // payee looks like now.
             let previous = latest.get(&e.unit_id);
             let reissuing = reissue.contains(e.unit_id.as_str());
+            if let Some(p) = previous.filter(|p| !reissuing && !same_amount(p, amount, ctx)) {
+                changed_amounts.push((p, amount));
+                continue;
+            }
             if previous.is_some() && !reissuing && self.options.skip_exported {
                 parts.skipped.push((e.unit_id.clone(), amount));
                 continue;
@@ -251,6 +264,16 @@ impl Shared<'_> {
                 unit_id: e.unit_id.clone(),
                 amount,
                 target,
+            });
+        }
+        if let Some((first, amount)) = changed_amounts.first() {
+            let code = ctx.currency.code();
+            return Err(PaymentError::AmountChanged {
+                unit_id: first.unit_id.clone(),
+                batch_id: first.batch_id.clone(),
+                recorded: format!("{} {}", first.currency, first.amount),
+                new: format!("{code} {amount}"),
+                others: changed_amounts.len().saturating_sub(1),
             });
         }
         if items.is_empty() {

@@ -376,3 +376,70 @@ fn existing_outputs_are_not_overwritten_unless_forced() {
     export_run(&fx.run(), Format::PhEe, &payer(), &fx.out("a"), &forced).unwrap();
     assert_eq!(read_dir(&fx.out("a")), before);
 }
+
+/// A unit whose amount changed since its export is not "the same export again": the same reference
+/// with a new amount would be a second payment (or, skipped, a lost difference). Refused, naming
+/// both amounts, until it is reissued.
+#[test]
+fn a_changed_amount_is_refused_not_exported_again_or_skipped() {
+    let fx = standard_run("KES");
+    let db = fx.out("entitle.db");
+    export_run(
+        &fx.run(),
+        Format::PhEe,
+        &payer(),
+        &fx.out("a"),
+        &options(&db, PlanOptions::default()),
+    )
+    .unwrap();
+    let batch = ledger_entries(&db)[0].batch_id.clone();
+
+    let run2 = fx.out("run2");
+    let lines: Vec<String> = std::fs::read_to_string(fx.run().join("decisions.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            l.replace("\"2500\"", "\"3500\"")
+                .replace("\"1500\"", "\"1600\"")
+        })
+        .collect();
+    write_run(&run2, &lines);
+
+    for skip_exported in [false, true] {
+        let plan = PlanOptions {
+            skip_exported,
+            ..PlanOptions::default()
+        };
+        let out = fx.out(&format!("b-{skip_exported}"));
+        let err = export_run(&run2, Format::PhEe, &payer(), &out, &options(&db, plan)).unwrap_err();
+        assert_eq!(err.code(), "P0010", "{err}");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "unit H01 was exported in batch {batch} for KES 2500.00, but this run pays it \
+                 KES 3500.00 (and 1 more unit(s) whose amount changed): reissue it (a new \
+                 reference; make sure the earlier payment is cancelled or failed) or export under \
+                 a new cycle"
+            )
+        );
+        assert_nothing_written(&out);
+    }
+    assert_eq!(ledger_entries(&db).len(), 6);
+
+    // Reissued, the new amounts go out under new references.
+    let plan = PlanOptions {
+        reissue: vec!["H01".into(), "H02".into()],
+        skip_exported: true,
+        ..PlanOptions::default()
+    };
+    let report = export_run(
+        &run2,
+        Format::PhEe,
+        &payer(),
+        &fx.out("c"),
+        &options(&db, plan),
+    )
+    .unwrap();
+    assert_eq!((report.counts.exported, report.reissued), (2, 2));
+    assert_eq!(report.totals.exported.to_string(), "5100.00");
+}
