@@ -2,6 +2,8 @@
 
 use crate::error::PaymentError;
 use std::borrow::Cow;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
 
 /// `s` as a cell of a CSV file meant for people, which they open in a spreadsheet: a cell that
 /// starts like a formula (`=`, `@`, a tab or a carriage return, or `+` or `-` before anything but
@@ -37,66 +39,96 @@ pub fn is_sepa_char(c: char) -> bool {
         )
 }
 
-/// Latin letters with diacritics, and a few ligatures, with their basic Latin equivalents. This is
-/// the conversion the EPC recommends (a letter loses its accent); nothing else is converted.
-fn transliterate_char(c: char) -> Option<&'static str> {
+/// The character set a Latin-only text field must fit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Charset {
+    /// The EPC's basic Latin set for SEPA credit transfers (`pain001.sepa = true`).
+    Sepa,
+    /// The SWIFT `x` character set, which banks apply to pain.001 outside SEPA: the same
+    /// characters as [`Charset::Sepa`].
+    Swift,
+}
+
+impl Charset {
+    /// The set's name and its characters, as an error message gives them.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Charset::Sepa => "the SEPA character set (a-z A-Z 0-9 / - ? : ( ) . , ' + space)",
+            Charset::Swift => {
+                "the SWIFT character set of pain.001 without SEPA (a-z A-Z 0-9 / - ? : ( ) . , ' + space)"
+            }
+        }
+    }
+}
+
+/// Letters that do not decompose into a basic Latin letter and accents, and ligatures, with their
+/// basic Latin equivalents.
+fn transliterate_letter(c: char) -> Option<&'static str> {
     Some(match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
-        'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' | 'Ă' | 'Ą' => "A",
-        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
-        'Ç' | 'Ć' | 'Ĉ' | 'Ċ' | 'Č' => "C",
-        'ď' | 'đ' => "d",
-        'Ď' | 'Đ' => "D",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
-        'È' | 'É' | 'Ê' | 'Ë' | 'Ē' | 'Ĕ' | 'Ė' | 'Ę' | 'Ě' => "E",
-        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
-        'Ĝ' | 'Ğ' | 'Ġ' | 'Ģ' => "G",
-        'ĥ' | 'ħ' => "h",
-        'Ĥ' | 'Ħ' => "H",
-        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
-        'Ì' | 'Í' | 'Î' | 'Ï' | 'Ĩ' | 'Ī' | 'Ĭ' | 'Į' | 'İ' => "I",
-        'ĵ' => "j",
-        'Ĵ' => "J",
-        'ķ' => "k",
-        'Ķ' => "K",
-        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
-        'Ĺ' | 'Ļ' | 'Ľ' | 'Ŀ' | 'Ł' => "L",
-        'ñ' | 'ń' | 'ņ' | 'ň' => "n",
-        'Ñ' | 'Ń' | 'Ņ' | 'Ň' => "N",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
-        'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō' | 'Ŏ' | 'Ő' => "O",
-        'ŕ' | 'ŗ' | 'ř' => "r",
-        'Ŕ' | 'Ŗ' | 'Ř' => "R",
-        'ś' | 'ŝ' | 'ş' | 'š' => "s",
-        'Ś' | 'Ŝ' | 'Ş' | 'Š' => "S",
-        'ţ' | 'ť' | 'ŧ' => "t",
-        'Ţ' | 'Ť' | 'Ŧ' => "T",
-        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
-        'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ũ' | 'Ū' | 'Ŭ' | 'Ů' | 'Ű' | 'Ų' => "U",
-        'ŵ' => "w",
-        'Ŵ' => "W",
-        'ý' | 'ÿ' | 'ŷ' => "y",
-        'Ý' | 'Ÿ' | 'Ŷ' => "Y",
-        'ź' | 'ż' | 'ž' => "z",
-        'Ź' | 'Ż' | 'Ž' => "Z",
         'ß' => "ss",
+        'ẞ' => "SS",
         'æ' => "ae",
         'Æ' => "AE",
         'œ' => "oe",
         'Œ' => "OE",
+        'ø' => "o",
+        'Ø' => "O",
+        'đ' | 'ð' => "d",
+        'Đ' | 'Ð' => "D",
+        'ħ' => "h",
+        'Ħ' => "H",
+        'ı' => "i",
+        'ł' | 'ŀ' => "l",
+        'Ł' | 'Ŀ' => "L",
+        'ŧ' => "t",
+        'Ŧ' => "T",
+        'þ' => "th",
+        'Þ' => "TH",
         _ => return None,
     })
 }
 
-/// Brings a text into the SEPA character set: letters lose their accents (`Zoë` → `Zoe`); any
-/// other character outside the set is an error (nothing is dropped or replaced silently). The
-/// result must be 1 to `max` characters.
+/// Punctuation and spaces with their basic Latin equivalents: typographic apostrophes and quotes
+/// become `'` (the set has no `"`), dashes `-`, and the no-break and narrow spaces a space.
+fn transliterate_punctuation(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' | '`' => "'",
+        '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' => "'",
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => "-",
+        '\u{00A0}' | '\u{2007}' | '\u{2009}' | '\u{202F}' => " ",
+        '\u{2026}' => "...",
+        _ => return None,
+    })
+}
+
+/// Brings a text into the SEPA character set: see [`latin_text`].
 ///
 /// # Errors
-/// [`PaymentError::InvalidText`] (P0013) naming the field and, for payee data, the unit.
+/// As [`latin_text`].
 pub fn sepa_text(
     text: &str,
     max: usize,
+    field: &str,
+    unit_id: Option<&str>,
+    format: &'static str,
+) -> Result<String, PaymentError> {
+    latin_text(text, max, Charset::Sepa, field, unit_id, format)
+}
+
+/// Brings a text into a basic Latin character set, the conversion the EPC recommends: letters lose
+/// their accents whether they come composed or decomposed (`Zoë`, `Ștefan`, `Nguyễn` → `Zoe`,
+/// `Stefan`, `Nguyen`), a few letters and ligatures are spelled out (`ß` → `ss`), typographic
+/// punctuation becomes its plain form (`’` → `'`, `–` → `-`, a no-break space a space). Any other
+/// character is an error: nothing is dropped or replaced silently. The result must be 1 to `max`
+/// characters.
+///
+/// # Errors
+/// [`PaymentError::InvalidText`] (P0013) naming the field, the character set and, for payee data,
+/// the unit (never the text).
+pub fn latin_text(
+    text: &str,
+    max: usize,
+    charset: Charset,
     field: &str,
     unit_id: Option<&str>,
     format: &'static str,
@@ -111,15 +143,25 @@ pub fn sepa_text(
     for c in text.trim().chars() {
         if is_sepa_char(c) {
             out.push(c);
-        } else if let Some(t) = transliterate_char(c) {
+        } else if let Some(t) = transliterate_punctuation(c) {
             out.push_str(t);
         } else {
-            return Err(err(format!(
-                "contains U+{:04X}, outside the SEPA character set",
-                u32::from(c)
-            )));
+            for d in std::iter::once(c).nfd() {
+                if is_sepa_char(d) {
+                    out.push(d);
+                } else if let Some(t) = transliterate_letter(d) {
+                    out.push_str(t);
+                } else if !is_combining_mark(d) {
+                    return Err(err(format!(
+                        "contains U+{:04X}, outside {}",
+                        u32::from(c),
+                        charset.describe()
+                    )));
+                }
+            }
         }
     }
+    let out = out.trim().to_string();
     check_length(&out, 1, max).map_err(err)?;
     Ok(out)
 }
@@ -250,6 +292,75 @@ mod tests {
         assert!(e.to_string().contains("71 characters"));
         assert!(sepa_text("   ", 70, "n", None, "pain").is_err());
         assert!(sepa_text("Wanjiru", 70, "n", None, "pain").is_ok());
+    }
+
+    #[test]
+    fn latin_text_decomposes_letters_and_plains_punctuation() {
+        for (given, want) in [
+            ("Zoe\u{301} Mu\u{308}ller", "Zoe Muller"),
+            (
+                "\u{218}tefan \u{21A}\u{103}ran \u{219}i \u{21B}",
+                "Stefan Taran si t",
+            ),
+            ("\u{15E}erban \u{162}u\u{163}", "Serban Tut"),
+            (
+                "Nguy\u{1EC5}n V\u{0103}n \u{110}\u{1EE9}c",
+                "Nguyen Van Duc",
+            ),
+            ("O\u{2019}Brien \u{2018}Pat\u{2019}", "O'Brien 'Pat'"),
+            ("\u{201C}Mama\u{201D} Njeri", "'Mama' Njeri"),
+            ("Jean\u{A0}Luc\u{202F}Picard", "Jean Luc Picard"),
+            ("Smith\u{2013}Jones\u{2014}Okafor", "Smith-Jones-Okafor"),
+            (
+                "\u{C5}se \u{D8}stergaard \u{DE}\u{F3}r",
+                "Ase Ostergaard THor",
+            ),
+            ("Stra\u{DF}e \u{141}\u{F3}d\u{17A}", "Strasse Lodz"),
+        ] {
+            for charset in [Charset::Sepa, Charset::Swift] {
+                assert_eq!(
+                    latin_text(given, 70, charset, "Cdtr/Nm", Some("H1"), "pain").unwrap(),
+                    want,
+                    "{given:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn latin_text_names_the_character_set_that_applies() {
+        let sepa = latin_text(
+            "\u{41C}\u{430}\u{448}\u{430}",
+            70,
+            Charset::Sepa,
+            "Cdtr/Nm",
+            Some("H2"),
+            "pain.001.001.09",
+        )
+        .unwrap_err();
+        assert_eq!(sepa.code(), "P0013");
+        assert_eq!(
+            sepa.to_string(),
+            "Cdtr/Nm contains U+041C, outside the SEPA character set (a-z A-Z 0-9 / - ? : ( ) . , ' + \
+             space) in the pain.001.001.09 format (unit H2)"
+        );
+        let swift = latin_text(
+            "A & B",
+            70,
+            Charset::Swift,
+            "Cdtr/Nm",
+            Some("H2"),
+            "pain.001.001.03",
+        )
+        .unwrap_err();
+        assert_eq!(
+            swift.to_string(),
+            "Cdtr/Nm contains U+0026, outside the SWIFT character set of pain.001 without SEPA (a-z \
+             A-Z 0-9 / - ? : ( ) . , ' + space) in the pain.001.001.03 format (unit H2)"
+        );
+        // A lone accent is dropped; a text left empty is refused, not sent blank.
+        let e = latin_text("\u{301}", 70, Charset::Sepa, "Cdtr/Nm", None, "pain").unwrap_err();
+        assert!(e.to_string().contains("is empty"), "{e}");
     }
 
     #[test]

@@ -164,8 +164,41 @@ fn the_default_note_fits_sepa_and_a_set_note_is_named_as_the_setting() {
     assert_eq!(err.code(), "P0013");
     assert_eq!(
         err.to_string(),
-        "the payer setting `note` (RmtInf/Ustrd) contains U+005F, outside the SEPA character set \
+        "the payer setting `note` (RmtInf/Ustrd) contains U+005F, outside the SWIFT character set of pain.001 without SEPA (a-z A-Z 0-9 / - ? : ( ) . , ' + space) \
          in the pain.001.001.03 format"
     );
     assert_nothing_written(&fx.out("set"));
+}
+
+/// Names as registries hold them (decomposed accents, Romanian commas below, Vietnamese double
+/// diacritics, typographic apostrophes, no-break spaces, dashes) are written in basic Latin and
+/// the file validates, instead of the whole batch being refused.
+#[test]
+fn names_from_real_registries_are_transliterated() {
+    let mut payees = bank_payees();
+    let names = [
+        ("H01", "Jose\u{301} Pe\u{301}rez", "Jose Perez"),
+        ("H02", "\u{218}tefan \u{21A}urcanu", "Stefan Turcanu"),
+        ("H04", "Nguy\u{1EC5}n Th\u{1ECB}", "Nguyen Thi"),
+        ("H05", "Aoife O\u{2019}Neill", "Aoife O&apos;Neill"),
+        (
+            "H08",
+            "Mar\u{ED}a\u{A0}Jos\u{E9} L\u{F3}pez\u{2013}Garc\u{ED}a",
+            "Maria Jose Lopez-Garcia",
+        ),
+    ];
+    for (unit, name, _) in names {
+        payees.get_mut(unit).unwrap().name = Some(name.to_string());
+    }
+    for (format, xsd) in [
+        (Format::Pain001V03, "pain.001.001.03.xsd"),
+        (Format::Pain001V09, "pain.001.001.09.xsd"),
+    ] {
+        let (_fx, files) = export(format, "EUR", "", &payees);
+        let xml = std::fs::read_to_string(&files[0]).unwrap();
+        for (_, _, want) in names {
+            assert!(xml.contains(&format!("<Nm>{want}</Nm>")), "{want}: {xml}");
+        }
+        assert_valid(&sepaxml_schemas().join(xsd), &files[0]);
+    }
 }

@@ -22,7 +22,7 @@ use crate::config::{batch_size, required, PayerConfig};
 use crate::error::PaymentError;
 use crate::payee::{ExceptionReason, IdType, Payee};
 use crate::refs;
-use crate::text::{sepa_text, xml_escape};
+use crate::text::{latin_text, xml_escape, Charset};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
@@ -58,6 +58,15 @@ pub(crate) struct Target {
 }
 
 impl Pain001 {
+    /// The character set of text fields: SEPA's, or SWIFT's outside SEPA.
+    fn charset(&self) -> Charset {
+        if self.sepa {
+            Charset::Sepa
+        } else {
+            Charset::Swift
+        }
+    }
+
     pub(crate) fn new(
         cfg: &PayerConfig,
         ctx: &Context<'_>,
@@ -69,17 +78,22 @@ impl Pain001 {
         };
         let s = cfg.pain001.clone().unwrap_or_default();
         let name_max = if s.sepa { 70 } else { 140 };
+        let charset = if s.sepa {
+            Charset::Sepa
+        } else {
+            Charset::Swift
+        };
+        let text =
+            |t: &str, max: usize, field: &str| latin_text(t, max, charset, field, None, format);
         let payer = required(cfg.name.as_ref(), "name", format)?;
-        let payer_name = sepa_text(payer, name_max, "payer name (Dbtr/Nm)", None, format)?;
+        let payer_name = text(payer, name_max, "payer name (Dbtr/Nm)")?;
         let debtor_account = match (&s.iban, &s.account) {
             (Some(iban), _) => {
                 let iban = normalize_iban(iban);
                 check_iban(&iban).map_err(|r| PaymentError::setting("pain001.iban", r))?;
                 Account::Iban(iban)
             }
-            (None, Some(acc)) if !s.sepa => {
-                Account::Other(sepa_text(acc, 34, "pain001.account", None, format)?)
-            }
+            (None, Some(acc)) if !s.sepa => Account::Other(text(acc, 34, "pain001.account")?),
             _ => {
                 return Err(PaymentError::MissingSetting {
                     setting: "pain001.iban".into(),
@@ -119,7 +133,7 @@ impl Pain001 {
                 reason: "a SEPA credit transfer (`pain001.sepa = true`) is in EUR only".into(),
             });
         }
-        let note = sepa_text(ctx.note, 140, &ctx.note_field("RmtInf/Ustrd"), None, format)?;
+        let note = text(ctx.note, 140, &ctx.note_field("RmtInf/Ustrd"))?;
         Ok(Pain001 {
             version,
             format,
@@ -319,14 +333,20 @@ impl Writer for Pain001 {
             None if self.sepa => return Ok(Err(ExceptionReason::NoIban)),
             None => match payee.identifier() {
                 Some((id, _, _)) => Account::Other(
-                    sepa_text(id, 34, "CdtrAcct/Id/Othr/Id", Some(unit_id), format).map_err(
-                        |_| {
-                            malformed(
-                                "financial_address",
-                                "as an account id it is not 1 to 34 SEPA characters",
-                            )
-                        },
-                    )?,
+                    latin_text(
+                        id,
+                        34,
+                        self.charset(),
+                        "CdtrAcct/Id/Othr/Id",
+                        Some(unit_id),
+                        format,
+                    )
+                    .map_err(|_| {
+                        malformed(
+                            "financial_address",
+                            "as an account id it is not 1 to 34 SEPA characters",
+                        )
+                    })?,
                 ),
                 None => return Ok(Err(ExceptionReason::NoFinancialAddress)),
             },
@@ -334,9 +354,10 @@ impl Writer for Pain001 {
         let Some(name) = payee.name() else {
             return Ok(Err(ExceptionReason::NoPayeeName));
         };
-        let name = sepa_text(
+        let name = latin_text(
             name,
             if self.sepa { 70 } else { 140 },
+            self.charset(),
             "Cdtr/Nm",
             Some(unit_id),
             format,
