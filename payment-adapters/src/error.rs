@@ -130,7 +130,7 @@ pub enum PaymentError {
         others: usize,
     },
     /// P0011: an output file already exists and `force` is not set.
-    #[error("output `{}` already exists; use force to overwrite it", path.display())]
+    #[error("output `{}` already exists; set the `force` option to overwrite it", path.display())]
     OutputExists {
         /// The existing file.
         path: PathBuf,
@@ -218,6 +218,15 @@ pub enum PaymentError {
         /// The stale file.
         path: PathBuf,
     },
+    /// P0022: an export option (not a payer setting) has a value that cannot be used: the cycle
+    /// given for this export, or a unit to reissue.
+    #[error("invalid export option `{option}`: {reason}")]
+    InvalidOption {
+        /// The option, as [`crate::PlanOptions`] names it: `cycle`, `reissue`.
+        option: &'static str,
+        /// Why it cannot be used.
+        reason: String,
+    },
     /// P0020: a request that was built does not pass the format's own checks. This is a defect in
     /// the adapter, reported instead of writing a file the payment system would reject.
     #[error("internal check failed for the {format} format: {message}")]
@@ -254,6 +263,7 @@ impl PaymentError {
             PaymentError::InvalidAmount { .. } => "P0019",
             PaymentError::Internal { .. } => "P0020",
             PaymentError::StaleOutput { .. } => "P0021",
+            PaymentError::InvalidOption { .. } => "P0022",
         }
     }
 
@@ -333,6 +343,10 @@ pub const CODES: &[(&str, &str)] = &[
         "P0021",
         "the output directory holds another export's file of the same format",
     ),
+    (
+        "P0022",
+        "an export option (cycle, reissue) has a value that cannot be used",
+    ),
 ];
 
 #[cfg(test)]
@@ -353,6 +367,10 @@ mod tests {
                 format: "x",
                 message: String::new(),
             },
+            PaymentError::InvalidOption {
+                option: "cycle",
+                reason: String::new(),
+            },
         ];
         for e in samples {
             assert!(CODES.iter().any(|(c, _)| *c == e.code()), "{}", e.code());
@@ -361,6 +379,6 @@ mod tests {
         let n = codes.len();
         codes.dedup();
         assert_eq!(codes.len(), n);
-        assert_eq!(CODES.last().map(|(c, _)| *c), Some("P0021"));
+        assert_eq!(CODES.last().map(|(c, _)| *c), Some("P0022"));
     }
 }

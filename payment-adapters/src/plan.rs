@@ -43,18 +43,21 @@ pub struct ExportPlan {
     pub report: ExportReport,
 }
 
-fn check_cycle(cycle: &str) -> Result<(), PaymentError> {
+/// Checks the cycle, which comes from the export's options (`from_option`) or from the payer's
+/// `cycle` setting.
+fn check_cycle(cycle: &str, from_option: bool) -> Result<(), PaymentError> {
     let ok = (1..=35).contains(&cycle.len())
         && cycle
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '/' | ':'));
-    if ok {
-        Ok(())
-    } else {
-        Err(PaymentError::setting(
-            "cycle",
-            "must be 1 to 35 letters, digits, `-`, `.`, `_`, `/` or `:`",
-        ))
+    let reason = "must be 1 to 35 letters, digits, `-`, `.`, `_`, `/` or `:`";
+    match (ok, from_option) {
+        (true, _) => Ok(()),
+        (false, true) => Err(PaymentError::InvalidOption {
+            option: "cycle",
+            reason: reason.into(),
+        }),
+        (false, false) => Err(PaymentError::setting("cycle", reason)),
     }
 }
 
@@ -66,9 +69,9 @@ fn check_cycle(cycle: &str) -> Result<(), PaymentError> {
 /// on the currency, are not checked).
 ///
 /// # Errors
-/// Every [`PaymentError`] about the input: missing or invalid settings (P0004, P0005), a currency
-/// or amount the format cannot carry (P0006, P0007), a malformed payee address (P0008), rounding
-/// (P0009), already exported entitlements, or exported ones whose amount has changed (P0010),
+/// Every [`PaymentError`] about the input: missing or invalid settings (P0004, P0005), an invalid
+/// cycle or reissue option (P0022), a currency or amount the format cannot carry (P0006, P0007), a
+/// malformed payee address (P0008), rounding (P0009), already exported entitlements, or exported ones whose amount has changed (P0010),
 /// invalid text (P0013), mixed currencies (P0014).
 pub fn plan_export(
     run: &RunEntitlements,
@@ -83,7 +86,7 @@ pub fn plan_export(
         .clone()
         .or_else(|| payer.cycle.clone())
         .unwrap_or_else(|| run.as_of.format("%Y-%m").to_string());
-    check_cycle(&cycle)?;
+    check_cycle(&cycle, options.cycle.is_some())?;
     let mut currencies = run.entitlements.iter().map(|e| e.currency);
     let currency = currencies.next();
     if let Some(first) = currency {
@@ -185,18 +188,18 @@ impl Shared<'_> {
             .iter()
             .find(|u| !self.run.entitlements.iter().any(|e| e.unit_id == **u))
         {
-            return Err(PaymentError::setting(
-                "reissue",
-                format!("unit {unit} has no payable entitlement in this run"),
-            ));
+            return Err(PaymentError::InvalidOption {
+                option: "reissue",
+                reason: format!("unit {unit} has no payable entitlement in this run"),
+            });
         }
         let latest = match self.ledger {
             Some(l) => l.latest(hash, self.cycle)?,
             None if !reissue.is_empty() => {
-                return Err(PaymentError::setting(
-                    "reissue",
-                    "reissuing needs a ledger to number the reissue",
-                ))
+                return Err(PaymentError::InvalidOption {
+                    option: "reissue",
+                    reason: "reissuing needs a ledger to number the reissue".into(),
+                })
             }
             None => HashMap::new(),
         };

@@ -263,7 +263,11 @@ fn reissue_needs_a_ledger_and_a_payable_unit() {
         ..ExportOptions::default()
     };
     let err = export_run(&fx.run(), Format::PhEe, &payer(), &fx.out("a"), &no_ledger).unwrap_err();
-    assert_eq!(err.code(), "P0005");
+    assert_eq!(err.code(), "P0022");
+    assert_eq!(
+        err.to_string(),
+        "invalid export option `reissue`: reissuing needs a ledger to number the reissue"
+    );
     let plan = PlanOptions {
         reissue: vec!["H03".into()],
         ..PlanOptions::default()
@@ -276,8 +280,44 @@ fn reissue_needs_a_ledger_and_a_payable_unit() {
         &options(&fx.out("l.db"), plan),
     )
     .unwrap_err();
+    assert_eq!(err.code(), "P0022");
+    assert_eq!(
+        err.to_string(),
+        "invalid export option `reissue`: unit H03 has no payable entitlement in this run"
+    );
+    assert_nothing_written(&fx.out("a"));
+
+    // A cycle given for the export is an option; the payer's `cycle` is a payer setting.
+    let plan = PlanOptions {
+        cycle: Some("March 2026".into()),
+        ..PlanOptions::default()
+    };
+    let err = export_run(
+        &fx.run(),
+        Format::PhEe,
+        &payer(),
+        &fx.out("a"),
+        &options(&fx.out("l.db"), plan),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "P0022");
+    assert_eq!(
+        err.to_string(),
+        "invalid export option `cycle`: must be 1 to 35 letters, digits, `-`, `.`, `_`, `/` or `:`"
+    );
+    let err = export_run(
+        &fx.run(),
+        Format::PhEe,
+        &payer_with("cycle = \"March 2026\""),
+        &fx.out("a"),
+        &options(&fx.out("l.db"), PlanOptions::default()),
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "P0005");
-    assert!(err.to_string().contains("H03"));
+    assert!(
+        err.to_string().starts_with("invalid payer setting `cycle`"),
+        "{err}"
+    );
     assert_nothing_written(&fx.out("a"));
 }
 
