@@ -53,7 +53,13 @@ fn pay_exports_a_run_with_payees_from_the_registry() {
     // Again without --force: refused, nothing changed.
     let before = std::fs::read(out.join("g2p-connect-001.json")).unwrap();
     let r = pay(&run, "g2p-connect", &out);
-    assert_ne!(r.code, 0);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("already exists; pass --force to overwrite it [P0011]"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(
         std::fs::read(out.join("g2p-connect-001.json")).unwrap(),
         before
@@ -246,4 +252,117 @@ fn pay_refuses_decisions_that_do_not_match_the_summary() {
     std::fs::write(part.join("decisions.jsonl"), lines).unwrap();
     let r = pay(&part, "g2p-connect", &out);
     assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// What `entitle pay` prints adds up (payable = exported + exceptions + already exported, in
+/// count and money), says nothing about money when nothing is payable, and names its own flags.
+#[test]
+fn pay_prints_figures_that_add_up_and_names_its_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let r = run_child_grant("examples/registry", run.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ledger = dir.path().join("ledger.db");
+    let with = |out: &str, extra: &[&str]| {
+        let out = dir.path().join(out);
+        let mut args = vec![
+            "pay",
+            run.to_str().unwrap(),
+            "--format",
+            "g2p-connect",
+            "--payer",
+            "examples/payer.toml",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        (ran(&args), out)
+    };
+    let (r, out) = with("a", &["--ledger", ledger.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let m = manifest(&out, "g2p-connect");
+    let line = |label: &str, count: &serde_json::Value, total: &serde_json::Value| {
+        format!("  {label:<18}{count} (KES {})\n", total.as_str().unwrap())
+    };
+    let (c, t) = (&m["counts"], &m["totals"]);
+    assert!(
+        r.stdout
+            .contains(&line("payable", &c["payable"], &t["payable"])),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains(&line("exported", &c["exported"], &t["exported"])),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains(&line("exceptions", &c["exceptions"], &t["exceptions"])),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("already exported"), "{}", r.stdout);
+
+    // Again, leaving out what the ledger has: the skipped units are shown.
+    let (r, _) = with(
+        "b",
+        &["--ledger", ledger.to_str().unwrap(), "--skip-exported"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("  exported          0 (KES 0.00)\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains(&line("already exported", &c["exported"], &t["exported"])),
+        "{}",
+        r.stdout
+    );
+
+    // The command's flags are named as flags.
+    let (r, _) = with("c", &["--reissue", "H0000001"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains(
+            "invalid --reissue: unit H0000001 has no payable entitlement in this run [P0022]"
+        ),
+        "{}",
+        r.stderr
+    );
+    let (r, _) = with("d", &["--cycle", "March 2026"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("invalid --cycle: must be 1 to 35"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("[P0022]"), "{}", r.stderr);
+
+    // Nothing payable: counts without an empty currency.
+    let none = dir.path().join("none");
+    std::fs::create_dir(&none).unwrap();
+    let s = summary(&run);
+    let line = std::fs::read_to_string(run.join("decisions.jsonl"))
+        .unwrap()
+        .lines()
+        .find(|l| l.contains("\"decision\":\"not_eligible\""))
+        .unwrap()
+        .to_string();
+    let mut lone = s.clone();
+    lone["counts"] = serde_json::json!({"decisions": 1, "eligible": 0});
+    lone["totals"]["cash"] = serde_json::json!([]);
+    std::fs::write(none.join("summary.json"), lone.to_string()).unwrap();
+    std::fs::write(none.join("decisions.jsonl"), line + "\n").unwrap();
+    let r = pay(&none, "g2p-connect", &dir.path().join("e"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("  payable           0\n  exported          0\n  exceptions        0\n"),
+        "{}",
+        r.stdout
+    );
 }

@@ -19,7 +19,8 @@ use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use entitle_dsl::ast::Target;
 use entitle_payments::{
-    export_run, ExportOptions, Format, Payee, Payees, PayerConfig, PlanOptions,
+    export_run, ExportOptions, ExportReport, Format, Payee, Payees, PayerConfig, PaymentError,
+    PlanOptions,
 };
 use entitle_registry::discover;
 use entitle_registry::files::lookup::{lookup, Lookup};
@@ -187,6 +188,90 @@ fn registry_payees(a: &Args, cfg: &PayeesConfig, base: &Path) -> Result<HashMap<
         .collect())
 }
 
+/// A payment error as the command line reports it: the options it names are this command's flags
+/// (`--force`, `--reissue`, `--skip-exported`, `--cycle`), not the library's option names.
+fn message(e: &PaymentError) -> String {
+    match e {
+        PaymentError::OutputExists { path } => format!(
+            "output `{}` already exists; pass --force to overwrite it",
+            path.display()
+        ),
+        PaymentError::InvalidOption { option, reason } => format!("invalid --{option}: {reason}"),
+        PaymentError::AlreadyExported {
+            count,
+            first_unit_id,
+            batch_id,
+        } => format!(
+            "{count} entitlement(s) already exported in an earlier batch (first: unit \
+             {first_unit_id} in batch {batch_id}); leave them out with --skip-exported, or export \
+             one again under a new reference with --reissue UNIT"
+        ),
+        PaymentError::AmountChanged {
+            unit_id,
+            batch_id,
+            recorded,
+            new,
+            others,
+        } => {
+            let more = if *others > 0 {
+                format!(" (and {others} more unit(s) whose amount changed)")
+            } else {
+                String::new()
+            };
+            format!(
+                "unit {unit_id} was exported in batch {batch_id} for {recorded}, but this run pays \
+                 it {new}{more}: pass --reissue {unit_id} to pay it under a new reference (once the \
+                 earlier payment is cancelled or failed), or --cycle to export the run as a new cycle"
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The figures printed after an export. They add up: payable = exported + exceptions + already
+/// exported (the last shown when --skip-exported is given or something was skipped).
+fn console(report: &ExportReport, skip_exported: bool) -> String {
+    let c = &report.counts;
+    let t = &report.totals;
+    let money = |amount: &rust_decimal::Decimal| match &report.currency {
+        Some(code) => format!(" ({code} {amount})"),
+        None => String::new(),
+    };
+    let mut out = format!(
+        "{} payments for {} as of {} (cycle {})\n",
+        report.format, report.program.id, report.as_of, report.cycle
+    );
+    out.push_str(&format!(
+        "  payable           {}{}\n",
+        c.payable,
+        money(&t.payable)
+    ));
+    out.push_str(&format!(
+        "  exported          {}{}\n",
+        c.exported,
+        money(&t.exported)
+    ));
+    out.push_str(&format!(
+        "  exceptions        {}{}\n",
+        c.exceptions,
+        money(&t.exceptions)
+    ));
+    if !t.rounding_difference.is_zero() {
+        out.push_str(&format!(
+            "  rounding          {}\n",
+            money(&t.rounding_difference).trim_start()
+        ));
+    }
+    if skip_exported || c.already_exported > 0 {
+        out.push_str(&format!(
+            "  already exported  {}{}\n",
+            c.already_exported,
+            money(&t.already_exported)
+        ));
+    }
+    out
+}
+
 /// Runs `entitle pay`.
 ///
 /// # Errors
@@ -230,23 +315,9 @@ pub fn main(a: &Args) -> Result<ExitCode> {
         },
     };
     let report = export_run(&a.run_dir, format, &payer, &a.out, &options)
-        .map_err(|e| anyhow::anyhow!("{e} [{}]", e.code()))?;
+        .map_err(|e| anyhow::anyhow!("{} [{}]", message(&e), e.code()))?;
     let mut stdout = std::io::stdout().lock();
-    let c = &report.counts;
-    writeln!(
-        stdout,
-        "{} payments for {} as of {} (cycle {})",
-        report.format, report.program.id, report.as_of, report.cycle
-    )?;
-    writeln!(stdout, "  payable     {}", c.payable)?;
-    writeln!(
-        stdout,
-        "  exported    {} ({} {})",
-        c.exported,
-        report.currency.as_deref().unwrap_or(""),
-        report.totals.exported
-    )?;
-    writeln!(stdout, "  exceptions  {}", c.exceptions)?;
+    write!(stdout, "{}", console(&report, a.skip_exported))?;
     for name in report
         .files
         .iter()
