@@ -3,6 +3,8 @@
 //! Each check returns the reason it fails as a short static text, never the value: the caller puts
 //! the reason in an error message, and the value is personal data.
 
+use std::borrow::Cow;
+
 /// A G2P Connect financial address, `id-type:id@provider` (also `id@provider`), split into parts.
 ///
 /// G2P Connect (`src/extensions/cdpi/FinancialAddress.yaml`) gives the examples
@@ -65,12 +67,13 @@ pub fn normalize_iban(text: &str) -> String {
         .collect()
 }
 
-/// Checks an IBAN (already normalised): country code, check digits, 11 to 30 letters or digits,
-/// and the ISO 7064 mod 97-10 checksum.
-pub fn check_iban(iban: &str) -> Result<(), &'static str> {
+/// Checks an IBAN (already normalised): country code, check digits, letters or digits, the length
+/// of its country's IBANs (15 to 34 characters for a country the IBAN registry does not list), and
+/// the ISO 7064 mod 97-10 checksum.
+pub fn check_iban(iban: &str) -> Result<(), Cow<'static, str>> {
     let b = iban.as_bytes();
     if !(15..=34).contains(&b.len()) {
-        return Err("is not 15 to 34 characters long");
+        return Err("is not 15 to 34 characters long".into());
     }
     let (head, rest) = b.split_at(4);
     let shape = head.iter().take(2).all(u8::is_ascii_uppercase)
@@ -79,7 +82,11 @@ pub fn check_iban(iban: &str) -> Result<(), &'static str> {
             .iter()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
     if !shape {
-        return Err("is not two letters, two check digits and letters or digits");
+        return Err("is not two letters, two check digits and letters or digits".into());
+    }
+    let country = iban.get(..2).unwrap_or_default();
+    if let Some(n) = crate::iban::length(country).filter(|n| *n != b.len()) {
+        return Err(format!("has {} characters, but {country} IBANs have {n}", b.len()).into());
     }
     // Move the first four characters to the end, turn letters into 10..35, and take mod 97.
     let mut remainder: u32 = 0;
@@ -98,7 +105,7 @@ pub fn check_iban(iban: &str) -> Result<(), &'static str> {
     if remainder == 1 {
         Ok(())
     } else {
-        Err("fails the mod-97 checksum")
+        Err("fails the mod-97 checksum".into())
     }
 }
 
@@ -164,13 +171,16 @@ pub fn check_identifier(id: &str, max: usize) -> Result<(), &'static str> {
 
 /// Checks an identifier against what its type requires (MSISDN digits, IBAN checksum, e-mail
 /// shape, otherwise 1 to 128 characters without spaces or commas).
-pub fn check_typed_identifier(id: &str, kind: crate::payee::IdType) -> Result<(), &'static str> {
+pub fn check_typed_identifier(
+    id: &str,
+    kind: crate::payee::IdType,
+) -> Result<(), Cow<'static, str>> {
     use crate::payee::IdType;
     match kind {
-        IdType::Msisdn => check_msisdn(id),
+        IdType::Msisdn => check_msisdn(id).map_err(Cow::from),
         IdType::Iban => check_iban(id),
-        IdType::Email => check_email(id),
-        _ => check_identifier(id, 128),
+        IdType::Email => check_email(id).map_err(Cow::from),
+        _ => check_identifier(id, 128).map_err(Cow::from),
     }
 }
 
@@ -216,8 +226,26 @@ mod tests {
         );
         assert_eq!(
             check_iban("DE89370400440532013001"),
-            Err("fails the mod-97 checksum")
+            Err(Cow::from("fails the mod-97 checksum"))
         );
+        // The length of the country's IBANs, before the checksum.
+        for (iban, reason) in [
+            (
+                "DE8937040044053201300",
+                "has 21 characters, but DE IBANs have 22",
+            ),
+            (
+                "DE893704004405320130000",
+                "has 23 characters, but DE IBANs have 22",
+            ),
+            (
+                "NO93860111179470",
+                "has 16 characters, but NO IBANs have 15",
+            ),
+        ] {
+            assert_eq!(check_iban(iban), Err(Cow::from(reason)), "{iban}");
+        }
+        assert_eq!(check_iban("NO9386011117947"), Ok(()));
         assert!(check_iban("DE8937").is_err());
         assert!(check_iban("1289370400440532013000").is_err());
     }

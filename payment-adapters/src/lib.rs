@@ -69,6 +69,7 @@ mod cycle;
 pub mod error;
 pub mod format;
 mod formats;
+pub mod iban;
 mod integrity;
 pub mod ledger;
 #[cfg(feature = "sqlite")]

@@ -155,6 +155,8 @@ pub enum ExceptionReason {
     /// The amount rounds to zero in the currency's minor unit (KES 0.004, or 0.005 with
     /// `rounding = "half_even"`): no format carries a zero payment (pain.001 needs 0.01 at least).
     RoundsToZero,
+    /// A SEPA transfer (`pain001.sepa = true`) to an IBAN of a country outside the SEPA zone.
+    IbanOutsideSepa,
 }
 
 impl ExceptionReason {
@@ -167,6 +169,7 @@ impl ExceptionReason {
             ExceptionReason::NoPayeeFsp => "no_payee_fsp",
             ExceptionReason::NoIban => "no_iban",
             ExceptionReason::RoundsToZero => "rounds_to_zero",
+            ExceptionReason::IbanOutsideSepa => "iban_outside_sepa",
         }
     }
 
@@ -178,6 +181,9 @@ impl ExceptionReason {
             ExceptionReason::NoPayeeName => "the payee has no name, which the format requires",
             ExceptionReason::NoPayeeFsp => "the payee has no FSP id, needed to split by payee FSP",
             ExceptionReason::NoIban => "the payee has no IBAN, which SEPA requires",
+            ExceptionReason::IbanOutsideSepa => {
+                "the payee's IBAN is of a country outside the SEPA zone, which SEPA cannot reach"
+            }
             ExceptionReason::RoundsToZero => {
                 "the amount rounds to zero in the currency's minor unit: nothing to pay"
             }

@@ -418,3 +418,66 @@ fn amounts_that_round_to_zero_go_to_the_exceptions() {
         );
     }
 }
+
+/// An IBAN must have its country's length (a checksum can be right on a digit too few), and a SEPA
+/// transfer reaches only IBANs of the SEPA zone: the payer's is a setting error, a payee's sends
+/// the unit to the exceptions.
+#[test]
+fn ibans_have_their_countrys_length_and_sepa_stays_in_its_zone() {
+    let fx = standard_run("EUR");
+    let mut short = bank_payees();
+    short.get_mut("H02").unwrap().iban = Some(iban("DE", "37040044053201300"));
+    let err = fails(&fx, Format::Pain001V03, &payer(), &short, "P0008");
+    assert_eq!(
+        err.to_string(),
+        "unit H02: malformed iban for the pain.001.001.03 format: the IBAN has 21 characters, \
+         but DE IBANs have 22"
+    );
+
+    let sepa =
+        PayerConfig::from_toml_str(&PAYER_TOML.replace("[pain001]\n", "[pain001]\nsepa = true\n"))
+            .unwrap();
+    let mut abroad = bank_payees();
+    abroad.get_mut("H02").unwrap().iban = Some(iban("TR", "0006100519786457841326"));
+    let report = fx
+        .export(Format::Pain001V09, &sepa, &abroad, "sepa")
+        .unwrap();
+    let outside: Vec<_> = report
+        .exceptions
+        .iter()
+        .filter(|e| e.reason.code() == "iban_outside_sepa")
+        .map(|e| e.unit_id.as_str())
+        .collect();
+    assert_eq!(outside, ["H02"]);
+    assert!(!report
+        .batches
+        .iter()
+        .any(|b| b.unit_ids.iter().any(|u| u == "H02")));
+    // Without SEPA the same payee is paid.
+    let report = fx
+        .export(Format::Pain001V09, &payer(), &abroad, "swift")
+        .unwrap();
+    assert!(report.batches[0].unit_ids.iter().any(|u| u == "H02"));
+
+    let payer_abroad = PayerConfig::from_toml_str(
+        &PAYER_TOML
+            .replace("[pain001]\n", "[pain001]\nsepa = true\n")
+            .replace(
+                "DE89370400440532013000",
+                &iban("TR", "0006100519786457841326"),
+            ),
+    )
+    .unwrap();
+    let err = fails(
+        &fx,
+        Format::Pain001V03,
+        &payer_abroad,
+        &bank_payees(),
+        "P0005",
+    );
+    assert_eq!(
+        err.to_string(),
+        "invalid payer setting `pain001.iban`: is a TR account, outside the SEPA zone \
+         (`pain001.sepa = true`)"
+    );
+}

@@ -91,6 +91,15 @@ impl Pain001 {
             (Some(iban), _) => {
                 let iban = normalize_iban(iban);
                 check_iban(&iban).map_err(|r| PaymentError::setting("pain001.iban", r))?;
+                let country = iban.get(..2).unwrap_or_default();
+                if s.sepa && !crate::iban::in_sepa(country) {
+                    return Err(PaymentError::setting(
+                        "pain001.iban",
+                        format!(
+                            "is a {country} account, outside the SEPA zone (`pain001.sepa = true`)"
+                        ),
+                    ));
+                }
                 Account::Iban(iban)
             }
             (None, Some(acc)) if !s.sepa => Account::Other(text(acc, 34, "pain001.account")?),
@@ -328,6 +337,9 @@ impl Writer for Pain001 {
         let account = match iban {
             Some((iban, field)) => {
                 check_iban(&iban).map_err(|r| malformed(field, &format!("the IBAN {r}")))?;
+                if self.sepa && !crate::iban::in_sepa(iban.get(..2).unwrap_or_default()) {
+                    return Ok(Err(ExceptionReason::IbanOutsideSepa));
+                }
                 Account::Iban(iban)
             }
             None if self.sepa => return Ok(Err(ExceptionReason::NoIban)),

@@ -191,7 +191,7 @@ impl Writer for PhEe {
             .filter(|s| !s.is_empty())
         {
             Some(iban) => {
-                check_iban(&iban).map_err(|r| malformed("iban", r))?;
+                check_iban(&iban).map_err(|r| malformed("iban", &r))?;
                 iban
             }
             None => String::new(),
