@@ -32,39 +32,30 @@ impl Tally {
     }
 }
 
-/// A count in the summary's `counts` object.
-fn count(counts: Option<&Value>, key: &str, summary: &Path) -> Result<u64, PaymentError> {
-    counts
-        .and_then(|c| c.get(key))
-        .and_then(Value::as_u64)
-        .ok_or_else(|| {
+/// A count in the summary's `counts` object, if the summary gives it.
+fn count(counts: Option<&Value>, key: &str, summary: &Path) -> Result<Option<u64>, PaymentError> {
+    match counts.and_then(|c| c.get(key)) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v.as_u64().map(Some).ok_or_else(|| {
             invalid(
                 summary,
                 None,
-                format!(
-                    "no `counts.{key}`: cannot check that decisions.jsonl holds the whole run \
-                     (summary.json is written by `entitle run`)"
-                ),
+                format!("`counts.{key}` is not a whole number"),
             )
-        })
+        }),
+    }
 }
 
-/// The summary's net cash per currency (`totals.cash[].net`).
+/// The summary's net cash per currency (`totals.cash[].net`), if the summary gives it.
 fn claimed_net(
     totals: Option<&Value>,
     summary: &Path,
-) -> Result<BTreeMap<String, Decimal>, PaymentError> {
-    let bad = |what: &str| {
-        invalid(
-            summary,
-            None,
-            format!("`totals.cash` {what}: cannot check the decisions' amounts"),
-        )
+) -> Result<Option<BTreeMap<String, Decimal>>, PaymentError> {
+    let bad = |what: &str| invalid(summary, None, format!("`totals.cash` {what}"));
+    let cash = match totals.and_then(|t| t.get("cash")) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(c) => c.as_array().ok_or_else(|| bad("is not a list"))?,
     };
-    let cash = totals
-        .and_then(|t| t.get("cash"))
-        .and_then(Value::as_array)
-        .ok_or_else(|| bad("is missing"))?;
     let mut net = BTreeMap::new();
     for entry in cash {
         let currency = entry
@@ -79,15 +70,16 @@ fn claimed_net(
         .ok_or_else(|| bad("has an entry without a decimal `net`"))?;
         net.insert(currency.to_string(), amount);
     }
-    Ok(net)
+    Ok(Some(net))
 }
 
-/// Compares what the decision lines add up to with what `summary.json` says (`counts.decisions`,
-/// `counts.eligible`, `totals.cash[].net`).
+/// Compares what the decision lines add up to with what `summary.json` says: `counts.decisions`,
+/// `counts.eligible` and `totals.cash[].net`, each when the summary gives it (`entitle run` writes
+/// all three; a summary written by hand may leave them out, and is then not checked for them).
 ///
 /// # Errors
-/// [`PaymentError::InvalidRun`] (P0002) naming every figure that disagrees, or a figure the summary
-/// lacks.
+/// [`PaymentError::InvalidRun`] (P0002) naming every figure that disagrees, or a figure that is
+/// malformed.
 pub(crate) fn check(
     summary: &Path,
     decisions: &Path,
@@ -95,33 +87,32 @@ pub(crate) fn check(
     totals: Option<&Value>,
     tally: &Tally,
 ) -> Result<(), PaymentError> {
-    let want_decisions = count(counts, "decisions", summary)?;
-    let want_eligible = count(counts, "eligible", summary)?;
-    let want_net = claimed_net(totals, summary)?;
     let mut wrong = Vec::new();
-    if tally.decisions != want_decisions {
+    if let Some(want) = count(counts, "decisions", summary)?.filter(|w| *w != tally.decisions) {
         wrong.push(format!(
-            "{} decisions, the summary counts {want_decisions}",
+            "{} decisions, the summary counts {want}",
             tally.decisions
         ));
     }
-    if tally.eligible != want_eligible {
+    if let Some(want) = count(counts, "eligible", summary)?.filter(|w| *w != tally.eligible) {
         wrong.push(format!(
-            "{} eligible, the summary counts {want_eligible}",
+            "{} eligible, the summary counts {want}",
             tally.eligible
         ));
     }
-    let currencies: std::collections::BTreeSet<&String> =
-        want_net.keys().chain(tally.net.keys()).collect();
-    for c in currencies {
-        let have = tally.net.get(c).copied().unwrap_or_default();
-        let want = want_net.get(c).copied().unwrap_or_default();
-        if have != want {
-            wrong.push(format!(
-                "net {c} {}, the summary totals {}",
-                have.normalize(),
-                want.normalize()
-            ));
+    if let Some(want_net) = claimed_net(totals, summary)? {
+        let currencies: std::collections::BTreeSet<&String> =
+            want_net.keys().chain(tally.net.keys()).collect();
+        for c in currencies {
+            let have = tally.net.get(c).copied().unwrap_or_default();
+            let want = want_net.get(c).copied().unwrap_or_default();
+            if have != want {
+                wrong.push(format!(
+                    "net {c} {}, the summary totals {}",
+                    have.normalize(),
+                    want.normalize()
+                ));
+            }
         }
     }
     if wrong.is_empty() {
@@ -191,18 +182,28 @@ mod tests {
     }
 
     #[test]
-    fn a_summary_without_the_figures_is_refused() {
+    fn figures_the_summary_leaves_out_are_not_checked_and_malformed_ones_refused() {
         let t = tally(1, 1, "1");
-        let counts = json!({"units": 1});
-        let e = check(
-            Path::new("summary.json"),
-            Path::new("decisions.jsonl"),
-            Some(&counts),
-            None,
-            &t,
-        )
-        .unwrap_err();
+        let summary = Path::new("summary.json");
+        let decisions = Path::new("decisions.jsonl");
+        assert!(check(summary, decisions, None, None, &t).is_ok());
+        let counts = json!({"units": 1, "eligible": 2});
+        let e = check(summary, decisions, Some(&counts), None, &t).unwrap_err();
+        assert!(
+            e.to_string().contains("1 eligible, the summary counts 2"),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("decisions, the summary"), "{e}");
+        let counts = json!({"decisions": "1"});
+        let e = check(summary, decisions, Some(&counts), None, &t).unwrap_err();
         assert_eq!(e.code(), "P0002");
-        assert!(e.to_string().contains("no `counts.decisions`"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("`counts.decisions` is not a whole number"),
+            "{e}"
+        );
+        let totals = json!({"cash": [{"currency": "KES"}]});
+        let e = check(summary, decisions, None, Some(&totals), &t).unwrap_err();
+        assert!(e.to_string().contains("without a decimal `net`"), "{e}");
     }
 }
