@@ -366,3 +366,80 @@ fn pay_prints_figures_that_add_up_and_names_its_flags() {
         r.stdout
     );
 }
+
+/// The tester's repro: paid with a ledger, the run is made again with other amounts and paid with
+/// the same ledger. The old references must not carry the new amounts: refused, naming the unit,
+/// both amounts and the flags that resolve it, with or without --skip-exported.
+#[test]
+fn pay_refuses_new_amounts_under_references_the_ledger_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let r = run_child_grant("examples/registry", run.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ledger = dir.path().join("ledger.db");
+    let pay_with = |run: &std::path::Path, out: &str, extra: &[&str]| {
+        let out = dir.path().join(out);
+        let mut args = vec![
+            "pay",
+            run.to_str().unwrap(),
+            "--format",
+            "g2p-connect",
+            "--payer",
+            "examples/payer.toml",
+            "--out",
+            out.to_str().unwrap(),
+            "--ledger",
+            ledger.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        ran(&args)
+    };
+    let r = pay_with(&run, "a", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    // The same run with every eligible unit's net amount 100 higher, and a summary that agrees.
+    let again = dir.path().join("again");
+    std::fs::create_dir(&again).unwrap();
+    let mut raised = 0u64;
+    let lines: Vec<String> = std::fs::read_to_string(run.join("decisions.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut d: serde_json::Value = serde_json::from_str(l).unwrap();
+            if let Some(net) = d["cash"]["net"].as_str() {
+                let more = net.parse::<u64>().unwrap() + 100;
+                d["cash"]["net"] = serde_json::json!(more.to_string());
+                raised += 1;
+            }
+            d.to_string()
+        })
+        .collect();
+    std::fs::write(again.join("decisions.jsonl"), lines.join("\n") + "\n").unwrap();
+    let mut s = summary(&run);
+    let net: u64 = s["totals"]["cash"][0]["net"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    s["totals"]["cash"][0]["net"] = serde_json::json!((net + 100 * raised).to_string());
+    std::fs::write(again.join("summary.json"), s.to_string()).unwrap();
+
+    for (out, extra) in [("b", &[][..]), ("c", &["--skip-exported"][..])] {
+        let r = pay_with(&again, out, extra);
+        assert_eq!(r.code, 2, "{}", r.stdout);
+        let e = &r.stderr;
+        let unit = e
+            .split("unit ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .unwrap();
+        assert!(e.contains(" was exported in batch "), "{e}");
+        assert!(e.contains(" but this run pays it KES "), "{e}");
+        assert!(e.contains(&format!("pass --reissue {unit} ")), "{e}");
+        assert!(
+            e.contains("or --cycle to export the run as a new cycle [P0010]"),
+            "{e}"
+        );
+        assert!(!dir.path().join(out).exists(), "nothing written");
+    }
+}

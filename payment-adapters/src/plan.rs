@@ -71,8 +71,8 @@ fn check_cycle(cycle: &str, from_option: bool) -> Result<(), PaymentError> {
 /// # Errors
 /// Every [`PaymentError`] about the input: missing or invalid settings (P0004, P0005), an invalid
 /// cycle or reissue option (P0022), a currency or amount the format cannot carry (P0006, P0007), a
-/// malformed payee address (P0008), rounding (P0009), already exported entitlements, or exported ones whose amount has changed (P0010),
-/// invalid text (P0013), mixed currencies (P0014).
+/// malformed payee address (P0008), rounding (P0009), already exported entitlements or exported
+/// ones whose amount has changed (P0010), invalid text (P0013), mixed currencies (P0014).
 pub fn plan_export(
     run: &RunEntitlements,
     format: Format,

@@ -219,9 +219,10 @@ fn message(e: &PaymentError) -> String {
                 String::new()
             };
             format!(
-                "unit {unit_id} was exported in batch {batch_id} for {recorded}, but this run pays \
-                 it {new}{more}: pass --reissue {unit_id} to pay it under a new reference (once the \
-                 earlier payment is cancelled or failed), or --cycle to export the run as a new cycle"
+                "unit {unit_id} was exported in batch {batch_id} for {recorded}, but this run \
+                 pays it {new}{more}: pass --reissue {unit_id} to pay it under a new reference \
+                 (once the earlier payment is cancelled or failed), or --cycle to export the run \
+                 as a new cycle"
             )
         }
         other => other.to_string(),
