@@ -35,8 +35,9 @@ use std::process::ExitCode;
 #[command(
     after_help = "Formats: g2p-connect, g2p-bridge, ph-ee, pain.001.001.03, pain.001.001.09, mojaloop.
 
-Reads RUN_DIR/summary.json and RUN_DIR/decisions.jsonl (written by `entitle run`): eligible units with
-a positive net amount are payable. A directory written by `entitle cycle` (run.jsonl) pays what the
+Reads RUN_DIR/summary.json and RUN_DIR/decisions.jsonl (written by `entitle run`; refused when the
+decisions do not add up to the summary's counts and totals): eligible units with a positive net
+amount are payable. A directory written by `entitle cycle` (run.jsonl) pays what the
 cycle approved: units whose allocation is approved and above zero, for the allocated amount (a cycle
 of a program with a transfer fee is refused: its allocations are before the fee).
 
