@@ -443,3 +443,67 @@ fn pay_refuses_new_amounts_under_references_the_ledger_has() {
         assert!(!dir.path().join(out).exists(), "nothing written");
     }
 }
+
+/// A unit paid with a ledger and exported again to another account (the mapper changed) is
+/// refused, naming the flags that resolve it.
+#[test]
+fn pay_refuses_a_recorded_unit_with_another_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let r = run_child_grant("examples/registry", run.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let eligible: Vec<String> = std::fs::read_to_string(run.join("decisions.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|d| d["decision"] == "eligible")
+        .map(|d| d["unit_id"].as_str().unwrap().to_string())
+        .take(3)
+        .collect();
+    let mapper = |name: &str, first: &str| {
+        let path = dir.path().join(name);
+        let mut text = "unit_id,financial_address,name\n".to_string();
+        for (i, unit) in eligible.iter().enumerate() {
+            let number = if i == 0 { first } else { "00" };
+            text.push_str(&format!(
+                "{unit},mobile:2547120000{i}{number}@mpesa,Payee {i}\n"
+            ));
+        }
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let ledger = dir.path().join("ledger.db");
+    let pay_with = |mapper: &std::path::Path, out: &str| {
+        ran(&[
+            "pay",
+            run.to_str().unwrap(),
+            "--format",
+            "g2p-connect",
+            "--payer",
+            "examples/payer.toml",
+            "--out",
+            dir.path().join(out).to_str().unwrap(),
+            "--ledger",
+            ledger.to_str().unwrap(),
+            "--account-mapper",
+            mapper.to_str().unwrap(),
+        ])
+    };
+    let r = pay_with(&mapper("m1.csv", "00"), "a");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = pay_with(&mapper("m2.csv", "99"), "b");
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    let unit = &eligible[0];
+    assert!(
+        r.stderr
+            .contains(&format!("unit {unit} was exported in batch "))
+            && r.stderr.contains(&format!(
+            "to another payee account than it has now: pass --reissue {unit} to pay the new account"
+        )) && r
+            .stderr
+            .contains("--skip-exported if the earlier payment stands")
+            && r.stderr.ends_with("[P0010]\n"),
+        "{}",
+        r.stderr
+    );
+}

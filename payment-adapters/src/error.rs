@@ -129,6 +129,17 @@ pub enum PaymentError {
         /// How many other units have a changed amount.
         others: usize,
     },
+    /// P0010: an entitlement the ledger records as exported is now for another payee account:
+    /// exporting it again under the same reference would send that payment to another account.
+    #[error("unit {unit_id} was exported in batch {batch_id} to another payee account than it has now{}: reissue it (a new reference; make sure the earlier payment is cancelled or failed) or export under a new cycle", if *others > 0 { format!(" (and {others} more unit(s) whose account changed)") } else { String::new() })]
+    AccountChanged {
+        /// The first unit concerned, in unit order.
+        unit_id: String,
+        /// The batch it was exported in.
+        batch_id: String,
+        /// How many other units have a changed account.
+        others: usize,
+    },
     /// P0011: an output file already exists and `force` is not set.
     #[error("output `{}` already exists; set the `force` option to overwrite it", path.display())]
     OutputExists {
@@ -251,7 +262,9 @@ impl PaymentError {
             PaymentError::AmountOutOfRange { .. } => "P0007",
             PaymentError::InvalidAddress { .. } => "P0008",
             PaymentError::RoundingRequired { .. } => "P0009",
-            PaymentError::AlreadyExported { .. } | PaymentError::AmountChanged { .. } => "P0010",
+            PaymentError::AlreadyExported { .. }
+            | PaymentError::AmountChanged { .. }
+            | PaymentError::AccountChanged { .. } => "P0010",
             PaymentError::OutputExists { .. } => "P0011",
             PaymentError::Ledger { .. } => "P0012",
             PaymentError::InvalidText { .. } => "P0013",
@@ -315,7 +328,7 @@ pub const CODES: &[(&str, &str)] = &[
     ),
     (
         "P0010",
-        "entitlements already exported in an earlier batch, or exported for another amount",
+        "entitlements already exported in an earlier batch, or exported for another amount or account",
     ),
     ("P0011", "an output file already exists"),
     ("P0012", "the payment ledger could not be read or updated"),

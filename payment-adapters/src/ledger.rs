@@ -56,12 +56,40 @@ pub trait Ledger {
     /// [`PaymentError::AlreadyExported`] (P0010) for a conflicting record; [`PaymentError::Ledger`]
     /// (P0012) when the store cannot be written. Nothing is recorded in either case.
     fn record(&mut self, entries: &[LedgerEntry]) -> Result<(), PaymentError>;
+
+    /// The payee account fingerprints ([`crate::refs::account_fingerprint`]) recorded with the
+    /// exports of this program and cycle, by entitlement reference. A ledger that keeps none
+    /// returns none (the default), and then a changed account is not detected.
+    ///
+    /// # Errors
+    /// [`PaymentError::Ledger`] (P0012) when the store cannot be read.
+    fn accounts(
+        &self,
+        _program_hash: &str,
+        _cycle: &str,
+    ) -> Result<HashMap<String, String>, PaymentError> {
+        Ok(HashMap::new())
+    }
+
+    /// [`Ledger::record`], with the fingerprint of each entry's payee account (by reference),
+    /// all or none. The default records the entries only.
+    ///
+    /// # Errors
+    /// As [`Ledger::record`].
+    fn record_with_accounts(
+        &mut self,
+        entries: &[LedgerEntry],
+        _accounts: &[(String, String)],
+    ) -> Result<(), PaymentError> {
+        self.record(entries)
+    }
 }
 
 /// A ledger in memory, for tests and for callers that keep their own store.
 #[derive(Clone, Debug, Default)]
 pub struct MemoryLedger {
     entries: Vec<LedgerEntry>,
+    accounts: HashMap<String, String>,
 }
 
 impl MemoryLedger {
@@ -130,6 +158,36 @@ impl Ledger for MemoryLedger {
         self.entries.extend(new);
         Ok(())
     }
+
+    fn accounts(
+        &self,
+        program_hash: &str,
+        cycle: &str,
+    ) -> Result<HashMap<String, String>, PaymentError> {
+        Ok(self
+            .entries
+            .iter()
+            .filter(|e| e.program_hash == program_hash && e.cycle == cycle)
+            .filter_map(|e| {
+                let account = self.accounts.get(&e.reference)?;
+                Some((e.reference.clone(), account.clone()))
+            })
+            .collect())
+    }
+
+    fn record_with_accounts(
+        &mut self,
+        entries: &[LedgerEntry],
+        accounts: &[(String, String)],
+    ) -> Result<(), PaymentError> {
+        self.record(entries)?;
+        for (reference, account) in accounts {
+            self.accounts
+                .entry(reference.clone())
+                .or_insert_with(|| account.clone());
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -168,5 +226,28 @@ mod tests {
         assert_eq!(latest["H1"].reissue, 1);
         assert_eq!(latest["H2"].batch_id, "B1");
         assert!(l.latest("sha256:aa", "2026-04").unwrap().is_empty());
+    }
+
+    #[test]
+    fn memory_ledger_keeps_the_first_account_of_each_reference() {
+        let mut l = MemoryLedger::new();
+        let accounts = [("E-H1-0".to_string(), "A1".to_string())];
+        l.record_with_accounts(&[entry("H1", 0, "B1")], &accounts)
+            .unwrap();
+        let again = [("E-H1-0".to_string(), "A2".to_string())];
+        l.record_with_accounts(&[entry("H1", 0, "B1")], &again)
+            .unwrap();
+        let found = l.accounts("sha256:aa", "2026-03").unwrap();
+        assert_eq!(found.get("E-H1-0").map(String::as_str), Some("A1"));
+        assert!(l.accounts("sha256:aa", "2026-04").unwrap().is_empty());
+        // A refused record adds no account.
+        let e = l
+            .record_with_accounts(
+                &[entry("H1", 0, "B2")],
+                &[("E-H1-0-b".to_string(), "A3".to_string())],
+            )
+            .unwrap_err();
+        assert_eq!(e.code(), "P0010");
+        assert_eq!(l.accounts("sha256:aa", "2026-03").unwrap().len(), 1);
     }
 }

@@ -14,12 +14,19 @@
 //!     amount       TEXT NOT NULL,
 //!     currency     TEXT NOT NULL,
 //!     exported_at  TEXT NOT NULL,
+//!     account      TEXT,
 //!     PRIMARY KEY (program_hash, cycle, unit_id, reissue)
 //! );
 //! ```
 //!
 //! The primary key is the database's own guard against a second record of the same export, even
 //! when two exports run at once; [`Ledger::record`] writes inside one `IMMEDIATE` transaction.
+//!
+//! `account` is the fingerprint of the export's payee account ([`crate::refs::account_fingerprint`],
+//! never the account itself), so that exporting a unit again to another account is refused. A
+//! table made before it (by an older ledger, or by the registry store, which creates the same
+//! table) gets the column when the ledger opens it; the exports recorded without it are not
+//! checked for a changed account.
 
 use crate::error::PaymentError;
 use crate::ledger::{conflict, Ledger, LedgerEntry};
@@ -38,6 +45,7 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS payment_ledger(
     amount       TEXT NOT NULL,
     currency     TEXT NOT NULL,
     exported_at  TEXT NOT NULL,
+    account      TEXT,
     PRIMARY KEY (program_hash, cycle, unit_id, reissue)
 )";
 
@@ -62,6 +70,17 @@ impl SqliteLedger {
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(db_err)?;
         conn.execute_batch(SCHEMA).map_err(db_err)?;
+        let has_account: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('payment_ledger') WHERE name = 'account'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(db_err)?;
+        if has_account == 0 {
+            conn.execute_batch("ALTER TABLE payment_ledger ADD COLUMN account TEXT")
+                .map_err(db_err)?;
+        }
         Ok(SqliteLedger { conn })
     }
 
@@ -125,6 +144,38 @@ impl Ledger for SqliteLedger {
     }
 
     fn record(&mut self, entries: &[LedgerEntry]) -> Result<(), PaymentError> {
+        self.record_with_accounts(entries, &[])
+    }
+
+    fn accounts(
+        &self,
+        program_hash: &str,
+        cycle: &str,
+    ) -> Result<HashMap<String, String>, PaymentError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT reference, account FROM payment_ledger
+                 WHERE program_hash = ?1 AND cycle = ?2 AND account IS NOT NULL",
+            )
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map(params![program_hash, cycle], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+            })
+            .map_err(db_err)?;
+        rows.collect::<Result<HashMap<_, _>, _>>().map_err(db_err)
+    }
+
+    fn record_with_accounts(
+        &mut self,
+        entries: &[LedgerEntry],
+        accounts: &[(String, String)],
+    ) -> Result<(), PaymentError> {
+        let account_of: HashMap<&str, &str> = accounts
+            .iter()
+            .map(|(r, a)| (r.as_str(), a.as_str()))
+            .collect();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -141,8 +192,8 @@ impl Ledger for SqliteLedger {
             let mut insert = tx
                 .prepare(
                     "INSERT INTO payment_ledger(program_hash, cycle, unit_id, reissue, format,
-                        reference, batch_id, amount, currency, exported_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        reference, batch_id, amount, currency, exported_at, account)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 )
                 .map_err(db_err)?;
             for e in entries {
@@ -170,7 +221,8 @@ impl Ledger for SqliteLedger {
                         e.batch_id,
                         e.amount,
                         e.currency,
-                        e.exported_at
+                        e.exported_at,
+                        account_of.get(e.reference.as_str())
                     ])
                     .map_err(db_err)?;
             }
@@ -226,6 +278,34 @@ mod tests {
         l.conn
             .execute_batch("CREATE TABLE IF NOT EXISTS other(x)")
             .unwrap();
+        assert!(SqliteLedger::open(&path).is_ok());
+    }
+
+    #[test]
+    fn a_table_without_account_fingerprints_gets_the_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let old_schema = SCHEMA.replace("    account      TEXT,\n", "");
+        assert_ne!(old_schema, SCHEMA);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(&old_schema).unwrap();
+            conn.execute_batch(
+                "INSERT INTO payment_ledger VALUES ('sha256:aa', '2026-03', 'H1', 0, 'ph-ee',
+                 'E-H1-0', 'B1', '10.00', 'KES', '2026-03-05T00:00:00Z')",
+            )
+            .unwrap();
+        }
+        let mut l = SqliteLedger::open(&path).unwrap();
+        assert_eq!(l.entries().unwrap().len(), 1);
+        assert!(l.accounts("sha256:aa", "2026-03").unwrap().is_empty());
+        let accounts = [("E-H2-0".to_string(), "A2".to_string())];
+        l.record_with_accounts(&[entry("H2", 0, "B1")], &accounts)
+            .unwrap();
+        let found = l.accounts("sha256:aa", "2026-03").unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found["E-H2-0"], "A2");
+        // Opening again finds the column in place.
         assert!(SqliteLedger::open(&path).is_ok());
     }
 }

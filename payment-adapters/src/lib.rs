@@ -209,7 +209,7 @@ fn export(
     writer::check_stale(out, format.name(), &plan.files)?;
     writer::check_targets(out, &plan.files, options.force)?;
     if let Some(l) = ledger {
-        l.record(&plan.ledger_entries)?;
+        l.record_with_accounts(&plan.ledger_entries, &plan.ledger_accounts)?;
     }
     writer::write_files(out, &plan.files, options.force)?;
     Ok(plan.report)

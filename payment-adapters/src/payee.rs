@@ -197,6 +197,24 @@ impl Payee {
         non_empty(self.financial_address.as_deref())
     }
 
+    /// What identifies the account this payee is paid to, in any format: the IBAN (normalised),
+    /// the financial address, the FSP and the BIC.
+    pub(crate) fn account(&self) -> String {
+        let iban = self
+            .iban
+            .as_deref()
+            .map(crate::address::normalize_iban)
+            .unwrap_or_default();
+        let part = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").to_string();
+        [
+            iban,
+            part(&self.financial_address),
+            part(&self.fsp_id),
+            part(&self.bic),
+        ]
+        .join("\n")
+    }
+
     /// The name, trimmed, if present and not empty.
     pub(crate) fn name(&self) -> Option<&str> {
         non_empty(self.name.as_deref())

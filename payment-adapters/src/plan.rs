@@ -39,6 +39,9 @@ pub struct ExportPlan {
     pub files: Vec<OutputFile>,
     /// One record per exported entitlement.
     pub ledger_entries: Vec<LedgerEntry>,
+    /// The fingerprint of each exported entitlement's payee account, by reference
+    /// ([`crate::refs::account_fingerprint`]), recorded with the entries.
+    pub ledger_accounts: Vec<(String, String)>,
     /// Counts, totals, batches and files.
     pub report: ExportReport,
 }
@@ -72,7 +75,7 @@ fn check_cycle(cycle: &str, from_option: bool) -> Result<(), PaymentError> {
 /// Every [`PaymentError`] about the input: missing or invalid settings (P0004, P0005), an invalid
 /// cycle or reissue option (P0022), a currency or amount the format cannot carry (P0006, P0007), a
 /// malformed payee address (P0008), rounding (P0009), already exported entitlements or exported
-/// ones whose amount has changed (P0010), invalid text (P0013), mixed currencies (P0014).
+/// ones whose amount or payee account has changed (P0010), invalid text (P0013), mixed currencies (P0014).
 pub fn plan_export(
     run: &RunEntitlements,
     format: Format,
@@ -172,6 +175,7 @@ struct Parts {
     files: Vec<OutputFile>,
     batches: Vec<BatchSummary>,
     ledger_entries: Vec<LedgerEntry>,
+    ledger_accounts: Vec<(String, String)>,
     exceptions: Vec<ExceptionRecord>,
     skipped: Vec<(String, Decimal)>,
     exported_total: Decimal,
@@ -193,15 +197,15 @@ impl Shared<'_> {
                 reason: format!("unit {unit} has no payable entitlement in this run"),
             });
         }
-        let latest = match self.ledger {
-            Some(l) => l.latest(hash, self.cycle)?,
+        let (latest, accounts) = match self.ledger {
+            Some(l) => (l.latest(hash, self.cycle)?, l.accounts(hash, self.cycle)?),
             None if !reissue.is_empty() => {
                 return Err(PaymentError::InvalidOption {
                     option: "reissue",
                     reason: "reissuing needs a ledger to number the reissue".into(),
                 })
             }
-            None => HashMap::new(),
+            None => (HashMap::new(), HashMap::new()),
         };
 
         let mut parts = Parts::default();
@@ -209,6 +213,8 @@ impl Shared<'_> {
         let mut expected: Vec<(usize, &LedgerEntry)> = Vec::new();
         let mut reissue_numbers: Vec<u32> = Vec::new();
         let mut changed_amounts: Vec<(&LedgerEntry, Decimal)> = Vec::new();
+        let mut changed_accounts: Vec<&LedgerEntry> = Vec::new();
+        let mut fingerprints: Vec<String> = Vec::new();
         for e in &self.run.entitlements {
             let (amount, changed) = to_minor_unit(&e.unit_id, e.amount, e.currency, rounding)?;
             if changed {
@@ -235,13 +241,35 @@ impl Shared<'_> {
                 parts.skipped.push((e.unit_id.clone(), amount));
                 continue;
             }
-            let resolved = match self.payees.get(&e.unit_id) {
+            let payee = self.payees.get(&e.unit_id);
+            let resolved = match payee {
                 None => Err(ExceptionReason::NoPayee),
                 Some(p) => writer.resolve(&e.unit_id, p)?,
             };
-            let target = match resolved {
-                Ok(t) => t,
-                Err(reason) => {
+            let target = match (resolved, payee) {
+                (Ok(t), Some(p)) => {
+                    let fingerprint = refs::account_fingerprint(&e.unit_id, &p.account());
+                    // Exported before to another account: the same reference would now pay
+                    // someone else's account.
+                    if let Some(prev) = previous.filter(|prev| {
+                        !reissuing
+                            && accounts
+                                .get(&prev.reference)
+                                .is_some_and(|a| *a != fingerprint)
+                    }) {
+                        changed_accounts.push(prev);
+                        continue;
+                    }
+                    fingerprints.push(fingerprint);
+                    t
+                }
+                (Ok(_), None) => {
+                    return Err(PaymentError::Internal {
+                        format: self.format.name(),
+                        message: format!("unit {} resolved without a payee", e.unit_id),
+                    })
+                }
+                (Err(reason), _) => {
                     parts.exceptions.push(ExceptionRecord {
                         unit_id: e.unit_id.clone(),
                         reason,
@@ -267,6 +295,13 @@ impl Shared<'_> {
                 unit_id: e.unit_id.clone(),
                 amount,
                 target,
+            });
+        }
+        if let Some(first) = changed_accounts.first() {
+            return Err(PaymentError::AccountChanged {
+                unit_id: first.unit_id.clone(),
+                batch_id: first.batch_id.clone(),
+                others: changed_accounts.len().saturating_sub(1),
             });
         }
         if let Some((first, amount)) = changed_amounts.first() {
@@ -312,7 +347,10 @@ impl Shared<'_> {
             .clone()
             .unwrap_or_else(|| ts::rfc3339(ctx.created_at));
         let minor = ctx.currency.minor_units();
-        for (item, number) in items.iter().zip(reissue_numbers) {
+        for ((item, number), fingerprint) in items.iter().zip(reissue_numbers).zip(fingerprints) {
+            parts
+                .ledger_accounts
+                .push((item.reference.clone(), fingerprint));
             let batch_id = batch_of
                 .get(item.unit_id.as_str())
                 .copied()
@@ -417,6 +455,7 @@ impl Shared<'_> {
         Ok(ExportPlan {
             files,
             ledger_entries: parts.ledger_entries,
+            ledger_accounts: parts.ledger_accounts,
             report,
         })
     }

@@ -41,6 +41,13 @@ fn id(prefix: char, kind: &str, parts: &[&str]) -> String {
     s
 }
 
+/// A fingerprint of the account a unit is paid to (`A` and 30 hex digits), kept in the ledger so
+/// that a repeated export can tell that the account changed without the ledger holding the account
+/// itself. The unit id is part of it, so equal accounts of two units do not look alike.
+pub fn account_fingerprint(unit_id: &str, account: &str) -> String {
+    id('A', "account", &[unit_id, account])
+}
+
 /// The reference of one entitlement payment. `reissue` is 0 for the first export and counts up for
 /// each explicit reissue, so a reissued payment never reuses a reference.
 ///

@@ -483,3 +483,96 @@ fn a_changed_amount_is_refused_not_exported_again_or_skipped() {
     assert_eq!((report.counts.exported, report.reissued), (2, 2));
     assert_eq!(report.totals.exported.to_string(), "5100.00");
 }
+
+/// A unit whose payee account changed since its export is not "the same export again" either: the
+/// old reference would now pay another account. Refused until reissued; skipping it is fine (it
+/// was paid). The ledger keeps a fingerprint of the account, not the account.
+#[test]
+fn a_changed_payee_account_is_refused_unless_skipped_or_reissued() {
+    let fx = standard_run("KES");
+    let db = fx.out("entitle.db");
+    let with_payees = |payees: Payees, plan: PlanOptions| ExportOptions {
+        payees,
+        ledger: Some(db.clone()),
+        force: false,
+        plan,
+    };
+    export_run(
+        &fx.run(),
+        Format::PhEe,
+        &payer(),
+        &fx.out("a"),
+        &with_payees(payees(), PlanOptions::default()),
+    )
+    .unwrap();
+    let batch = ledger_entries(&db)[0].batch_id.clone();
+    let stored = std::fs::read(&db).unwrap();
+    assert!(
+        !stored
+            .windows(b"254712000001".len())
+            .any(|w| w == b"254712000001"),
+        "no account number in the ledger file"
+    );
+
+    let mut moved = mobile_payees();
+    moved.get_mut("H01").unwrap().financial_address = Some("mobile:254712999999@mpesa".into());
+    // The same export again with the same payees is still allowed.
+    export_run(
+        &fx.run(),
+        Format::PhEe,
+        &payer(),
+        &fx.out("b"),
+        &with_payees(payees(), PlanOptions::default()),
+    )
+    .unwrap();
+    let err = export_run(
+        &fx.run(),
+        Format::PhEe,
+        &payer(),
+        &fx.out("c"),
+        &with_payees(Payees::Map(moved.clone()), PlanOptions::default()),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "P0010");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "unit H01 was exported in batch {batch} to another payee account than it has now: \
+             reissue it (a new reference; make sure the earlier payment is cancelled or failed) \
+             or export under a new cycle"
+        )
+    );
+    assert_nothing_written(&fx.out("c"));
+
+    let skip = PlanOptions {
+        skip_exported: true,
+        ..PlanOptions::default()
+    };
+    let report = export_run(
+        &fx.run(),
+        Format::PhEe,
+        &payer(),
+        &fx.out("d"),
+        &with_payees(Payees::Map(moved.clone()), skip),
+    )
+    .unwrap();
+    assert_eq!(
+        (report.counts.exported, report.counts.already_exported),
+        (0, 6)
+    );
+
+    let reissue = PlanOptions {
+        reissue: vec!["H01".into()],
+        skip_exported: true,
+        ..PlanOptions::default()
+    };
+    let report = export_run(
+        &fx.run(),
+        Format::PhEe,
+        &payer(),
+        &fx.out("e"),
+        &with_payees(Payees::Map(moved), reissue),
+    )
+    .unwrap();
+    assert_eq!((report.counts.exported, report.reissued), (1, 1));
+}

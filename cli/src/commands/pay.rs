@@ -226,6 +226,23 @@ fn message(e: &PaymentError) -> String {
                  as a new cycle"
             )
         }
+        PaymentError::AccountChanged {
+            unit_id,
+            batch_id,
+            others,
+        } => {
+            let more = if *others > 0 {
+                format!(" (and {others} more unit(s) whose account changed)")
+            } else {
+                String::new()
+            };
+            format!(
+                "unit {unit_id} was exported in batch {batch_id} to another payee account than it \
+                 has now{more}: pass --reissue {unit_id} to pay the new account under a new \
+                 reference (once the earlier payment is cancelled or failed), --skip-exported if \
+                 the earlier payment stands, or --cycle to export the run as a new cycle"
+            )
+        }
         other => other.to_string(),
     }
 }
