@@ -333,6 +333,26 @@ fn the_store_file_is_the_payment_ledger_too() {
 }
 
 #[test]
+fn a_store_made_first_has_the_ledgers_table_as_the_ledger_makes_it() {
+    let columns = |db: &Path| -> Vec<String> {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT name FROM pragma_table_info('payment_ledger') ORDER BY cid")
+            .unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_registry(dir.path(), true);
+    let _store = store_with(dir.path());
+    let from_store = columns(&dir.path().join("store.db"));
+    let ledger_only = dir.path().join("ledger.db");
+    drop(entitle_payments::SqliteLedger::open(&ledger_only).unwrap());
+    assert_eq!(from_store, columns(&ledger_only));
+    assert_eq!(from_store.last().map(String::as_str), Some("account"));
+}
+
+#[test]
 fn hostile_column_names_and_values_stay_data() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

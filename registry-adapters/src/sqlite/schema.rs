@@ -19,7 +19,8 @@ use std::path::Path;
 pub const APPLICATION_ID: i32 = 0x456e_746c;
 
 /// The payment ledger's table, exactly as `entitle_payments::SqliteLedger` creates it, so that the
-/// store's file serves as the ledger of `entitle pay --ledger`.
+/// store's file serves as the ledger of `entitle pay --ledger`. (A store made before the `account`
+/// column gets it from the ledger when `entitle pay` first opens the file.)
 pub const PAYMENT_LEDGER: &str = "CREATE TABLE IF NOT EXISTS payment_ledger(
     program_hash TEXT NOT NULL,
     cycle        TEXT NOT NULL,
@@ -31,6 +32,7 @@ pub const PAYMENT_LEDGER: &str = "CREATE TABLE IF NOT EXISTS payment_ledger(
     amount       TEXT NOT NULL,
     currency     TEXT NOT NULL,
     exported_at  TEXT NOT NULL,
+    account      TEXT,
     PRIMARY KEY (program_hash, cycle, unit_id, reissue)
 )";
 
