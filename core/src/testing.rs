@@ -130,7 +130,7 @@ impl Program {
             }
             Ok(d) => {
                 for x in &t.expectations {
-                    check(&d, x, &mut fail);
+                    check(&d, x, catalog, &mut fail);
                 }
             }
         }
@@ -143,7 +143,50 @@ impl Program {
     }
 }
 
-fn check(d: &Decision, x: &Expectation, fail: &mut impl FnMut(&str, String, String)) {
+/// The decision a test did not expect, with what decided it: the rules that decided against the
+/// unit (`not_eligible (failed rules: poor, rich)`), or the inputs whose absence left it open
+/// (`undetermined (missing: income)`), or, when no input is named, the rules left unknown.
+fn decision_text(d: &Decision, catalog: &Catalog) -> String {
+    let outcome = d.outcome.as_str();
+    let ids = |keep: &dyn Fn(&crate::result::RuleOutcome) -> bool| {
+        d.rules
+            .iter()
+            .filter(|r| keep(r))
+            .map(|r| r.id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (key, arg, list) = match d.outcome {
+        Outcome::NotEligible => (
+            "test.decided_by",
+            "rules",
+            ids(&|r| match r.kind {
+                RuleKind::When => r.outcome == Truth::NotMet,
+                RuleKind::Unless => r.outcome == Truth::Met,
+            }),
+        ),
+        Outcome::Undetermined if !d.missing.is_empty() => {
+            ("test.left_open_by", "inputs", d.missing.join(", "))
+        }
+        Outcome::Undetermined => (
+            "test.left_open_rules",
+            "rules",
+            ids(&|r| r.outcome == Truth::Unknown),
+        ),
+        Outcome::Eligible => return outcome.into(),
+    };
+    if list.is_empty() {
+        return outcome.into();
+    }
+    catalog.render(key, &[("outcome", outcome), (arg, &list)])
+}
+
+fn check(
+    d: &Decision,
+    x: &Expectation,
+    catalog: &Catalog,
+    fail: &mut impl FnMut(&str, String, String),
+) {
     match x {
         Expectation::Decision(want) => {
             let want = match want {
@@ -152,7 +195,7 @@ fn check(d: &Decision, x: &Expectation, fail: &mut impl FnMut(&str, String, Stri
                 ExpectedDecision::Undetermined => Outcome::Undetermined,
             };
             if d.outcome != want {
-                fail("decision", want.as_str().into(), d.outcome.as_str().into());
+                fail("decision", want.as_str().into(), decision_text(d, catalog));
             }
         }
         Expectation::Cash(v) => {
@@ -303,6 +346,65 @@ mod tests {
         assert!(
             first.contains("KES 2400") && first.contains("KES 2500"),
             "{first}"
+        );
+    }
+
+    const WHY: &str = r#"program why "Why" version "1"
+  target individual
+  currency KES
+
+inputs
+  person.income: money
+  person.region: text
+
+eligible when
+  poor "Poor" income < KES 100
+  north "North" region == "North"
+  unless capital "Capital" region == "Capital"
+
+test "rules" as of 2026-03-01
+  person income KES 500, region "Capital"
+  expect eligible
+
+test "missing" as of 2026-03-01
+  person region "North"
+  expect eligible
+
+test "open" as of 2026-03-01
+  person income KES 5, region "North"
+  expect not_eligible
+"#;
+
+    #[test]
+    fn a_wrong_decision_names_the_rules_that_decided_or_the_inputs_that_were_missing() {
+        let program = Program::compile(WHY).unwrap();
+        let failures = |outcomes: Vec<crate::testing::TestOutcome>| {
+            outcomes.into_iter().map(|t| t.failures).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            failures(program.run_tests()),
+            vec![
+                vec![
+                    "decision: expected eligible, got not_eligible (failed rules: poor, north, capital)"
+                        .to_string()
+                ],
+                vec!["decision: expected eligible, got undetermined (missing: income)".to_string()],
+                vec!["decision: expected not_eligible, got eligible".to_string()],
+            ]
+        );
+        assert_eq!(
+            failures(program.run_tests_localized(entitle_dsl::locale::catalog("fr"))),
+            vec![
+                vec![
+                    "decision : attendu eligible, obtenu not_eligible (règles non remplies : poor, north, capital)"
+                        .to_string()
+                ],
+                vec![
+                    "decision : attendu eligible, obtenu undetermined (données manquantes : income)"
+                        .to_string()
+                ],
+                vec!["decision : attendu not_eligible, obtenu eligible".to_string()],
+            ]
         );
     }
 }
