@@ -160,6 +160,12 @@ codes! {
     TEST_UNKNOWN_REFERENCE = "E0405", Error;
     /// Two tests with the same name.
     DUPLICATE_TEST = "E0406", Error;
+    /// A field given twice for one unit, member or record of a test.
+    TEST_REPEATED_FIELD = "E0407", Error;
+    /// An expectation given twice in a test, or contradicting another (`eligible, not_eligible`).
+    TEST_REPEATED_EXPECTATION = "E0408", Error;
+    /// An expectation beside `expect error`, which gives no decision to check it on.
+    TEST_EXPECTATION_WITHOUT_DECISION = "E0409", Error;
 
     // --- E05xx: translation of rules to SQL --------------------------------------------------
     /// A construct that has no exact translation to SQL (never silently dropped or approximated).

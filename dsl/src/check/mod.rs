@@ -18,6 +18,7 @@ mod run;
 mod scores;
 pub(crate) mod suggest;
 mod tables;
+mod test_repeats;
 
 use crate::ast::{self, Item, ProgramFile, Scope, Target};
 use crate::codes;

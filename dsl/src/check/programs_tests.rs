@@ -106,6 +106,7 @@ impl Checker {
                     .with_help("E0401.help"),
             );
         }
+        self.check_test_repeats(t);
         let mut attributes = Vec::new();
         let mut members = Vec::new();
         let mut records = Vec::new();
@@ -411,15 +412,24 @@ impl Checker {
                 ir::Expectation::Missing(id.name.clone())
             }
             Expectation::Error(id, _) => {
-                let ok = id.name.len() == 5
-                    && id.name.starts_with('R')
-                    && id.name.chars().skip(1).all(|c| c.is_ascii_digit());
-                if !ok {
-                    self.diags.push(
-                        Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span)
-                            .arg("name", &id.name)
-                            .arg("what", "evaluation error code"),
-                    );
+                // A unit's evaluation errors are the `R00xx` codes of the message catalogue
+                // (`R01xx` fail a whole run, never one unit).
+                let mut known: Vec<&str> = crate::locale::english()
+                    .keys()
+                    .filter(|k| k.len() == 5 && k.starts_with("R00"))
+                    .collect();
+                known.sort_unstable();
+                if !known.contains(&id.name.as_str()) {
+                    let mut d = Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span)
+                        .arg("name", &id.name)
+                        .arg("what", "evaluation error code");
+                    if let (Some(first), Some(last)) = (known.first(), known.last()) {
+                        d = d
+                            .arg("first", first)
+                            .arg("last", last)
+                            .with_help("E0405.help.error");
+                    }
+                    self.diags.push(d);
                     return None;
                 }
                 ir::Expectation::Error(id.name.clone())
