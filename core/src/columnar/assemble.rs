@@ -427,7 +427,15 @@ pub(crate) fn emit(
                     None => Some(Some(r)),
                     Some(fee_reg) => {
                         let total = s.total.get(u).copied().unwrap_or_default();
-                        let fee = num_at(&ws.cols, fee_reg, u);
+                        // None on a zero total, never more than the total (as the
+                        // interpreter's `charged_fee`).
+                        let fee = num_at(&ws.cols, fee_reg, u).map(|f| {
+                            if total.is_zero() {
+                                Fx::ZERO
+                            } else {
+                                num::pick(f, total, true)
+                            }
+                        });
                         match fee.and_then(|f| num::sub(total, f).map(|net| (f, net))) {
                             Some((fee, net)) => {
                                 if let Some(c) = out.cash.get_mut(r as usize) {

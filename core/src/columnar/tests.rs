@@ -422,3 +422,52 @@ fn an_input_or_an_aggregate_written_twice_is_computed_once() {
     let batch = population(&p, 7, 2_000, true);
     agree(&p, &batch, dates()[0]);
 }
+
+#[test]
+fn the_plan_charges_no_fee_on_a_zero_total_and_never_more_than_the_total() {
+    let p = Program::compile(
+        r#"program fees "Fees" version "1"
+  target individual
+  currency KES
+
+inputs
+  person.n: number "N"
+
+entitlement
+  cash a "Per unit" KES 10 times n
+  fee f "Transfer fee" KES 15
+"#,
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let mut b = p.batch_builder();
+    for (i, n) in ["0", "1", "1.5", "3"].iter().enumerate() {
+        b.start_unit(&format!("P{i}"));
+        let _ = b.set_unit_text(0, n);
+        b.finish_unit();
+    }
+    let batch = b.finish();
+    let as_of = dates()[0];
+    // Every unit decided by the plan, as the interpreter decides it.
+    assert_eq!(agree(&p, &batch, as_of), 4);
+    let (result, interpreted) = run_counted(&p, &batch, as_of, &EvalOptions::default())
+        .unwrap_or_else(|| panic!("no plan"));
+    assert_eq!(interpreted, 0);
+    let got: Vec<(String, String, String)> = result
+        .decisions()
+        .map(|d| {
+            let c = d
+                .ok()
+                .and_then(|d| d.cash)
+                .unwrap_or_else(|| panic!("no cash"));
+            (c.total.to_string(), c.fee.to_string(), c.net.to_string())
+        })
+        .collect();
+    let want = [
+        ("0", "0", "0"),
+        ("10", "10", "0"),
+        ("15.0", "15", "0.0"),
+        ("30", "15", "15"),
+    ]
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
+    assert_eq!(got, want);
+}

@@ -192,7 +192,7 @@ impl<'a> Env<'a> {
             st.cash_total = Some(total);
             st.clear_missing();
             match self.eval(st, &fee.amount, None)? {
-                Val::Dec(f) => cash.fee = f,
+                Val::Dec(f) => cash.fee = charged_fee(total, f),
                 _ => {
                     or_into(&mut st.unit_missing, &st.missing);
                     out.in_kind.truncate(in_kind_start);
@@ -203,6 +203,16 @@ impl<'a> Env<'a> {
         cash.net = ops::sub(total, cash.fee).map_err(|e| self.fail(st, e))?;
         out.cash.push(cash);
         Ok(true)
+    }
+}
+
+/// The fee charged on a cash total: none on a zero total, and never more than the total, so that
+/// the net amount is never negative (the columnar plan's `emit` does the same).
+pub(crate) fn charged_fee(total: Decimal, fee: Decimal) -> Decimal {
+    if total.is_zero() {
+        Decimal::ZERO
+    } else {
+        fee.min(total)
     }
 }
 
