@@ -109,15 +109,25 @@ impl Checker {
                 }
             }
         }
-        let in_cycle: Vec<usize> = (0..n).filter(|i| !order.contains(i)).collect();
-        if !in_cycle.is_empty() {
-            let path = in_cycle
+        // What is left is the circles and the lets that use one. Each circle is reported with its
+        // own members; a let that only uses a circle is not (the circle's error is the one to
+        // fix). All are still checked, after the others, so that the names they read count as
+        // used.
+        let mut placed = vec![false; n];
+        for &i in &order {
+            if let Some(p) = placed.get_mut(i) {
+                *p = true;
+            }
+        }
+        let rest: Vec<usize> = (0..n).filter(|i| placed.get(*i) == Some(&false)).collect();
+        for circle in circles(&deps, &rest) {
+            let path = circle
                 .iter()
                 .filter_map(|i| self.lets.get(*i))
                 .map(|l| format!("`{}`", l.name))
                 .collect::<Vec<_>>()
                 .join(", ");
-            for &i in &in_cycle {
+            for &i in &circle {
                 if let Some(l) = self.lets.get(i) {
                     let (name, span) = (l.name.clone(), l.span);
                     self.diags.push(
@@ -129,6 +139,7 @@ impl Checker {
                 }
             }
         }
+        order.extend(rest);
         // Expressions refer to a let by its position in evaluation order.
         self.let_pos = vec![usize::MAX; n];
         for (pos, &li) in order.iter().enumerate() {
@@ -209,4 +220,95 @@ pub(crate) fn collect_names(e: &ast::Expr, out: &mut HashSet<String>) {
         ExprKind::Call(_, args) => args.iter().for_each(|x| collect_names(x, out)),
         _ => {}
     }
+}
+
+/// The circles among `rest`, the lets that Kahn's algorithm could not order: the strongly
+/// connected components of two or more lets, or of one let that reads itself, each in declaration
+/// order, in the order of their first let (Kosaraju's algorithm, iterative so that a long chain
+/// cannot overflow the stack).
+fn circles(deps: &[Vec<usize>], rest: &[usize]) -> Vec<Vec<usize>> {
+    let n = deps.len();
+    let mut inside = vec![false; n];
+    for &i in rest {
+        if let Some(x) = inside.get_mut(i) {
+            *x = true;
+        }
+    }
+    let is_inside = |i: usize| inside.get(i).copied().unwrap_or(false);
+    let edges = |i: usize| -> Vec<usize> {
+        deps.get(i)
+            .map(|ds| ds.iter().copied().filter(|&j| is_inside(j)).collect())
+            .unwrap_or_default()
+    };
+    let mut reverse: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &i in rest {
+        for j in edges(i) {
+            if let Some(r) = reverse.get_mut(j) {
+                r.push(i);
+            }
+        }
+    }
+    // 1. Finishing order of a depth-first search over the uses.
+    let mut seen = vec![false; n];
+    let mut finished = Vec::with_capacity(rest.len());
+    for &start in rest {
+        if seen.get(start) != Some(&false) {
+            continue;
+        }
+        if let Some(x) = seen.get_mut(start) {
+            *x = true;
+        }
+        let mut stack = vec![(start, edges(start), 0usize)];
+        while let Some((node, next, at)) = stack.last_mut() {
+            match next.get(*at).copied() {
+                Some(j) => {
+                    *at += 1;
+                    if seen.get(j) == Some(&false) {
+                        if let Some(x) = seen.get_mut(j) {
+                            *x = true;
+                        }
+                        let e = edges(j);
+                        stack.push((j, e, 0));
+                    }
+                }
+                None => {
+                    finished.push(*node);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    // 2. Components, over the reversed uses, latest finished first.
+    let mut component = vec![usize::MAX; n];
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for &start in finished.iter().rev() {
+        if component.get(start) != Some(&usize::MAX) {
+            continue;
+        }
+        let id = out.len();
+        let mut members = Vec::new();
+        let mut stack = vec![start];
+        if let Some(c) = component.get_mut(start) {
+            *c = id;
+        }
+        while let Some(node) = stack.pop() {
+            members.push(node);
+            for &u in reverse.get(node).map(Vec::as_slice).unwrap_or(&[]) {
+                if component.get(u) == Some(&usize::MAX) {
+                    if let Some(c) = component.get_mut(u) {
+                        *c = id;
+                    }
+                    stack.push(u);
+                }
+            }
+        }
+        members.sort_unstable();
+        out.push(members);
+    }
+    out.retain(|c| match c.as_slice() {
+        [one] => deps.get(*one).is_some_and(|ds| ds.contains(one)),
+        _ => true,
+    });
+    out.sort_unstable_by_key(|c| c.first().copied());
+    out
 }
