@@ -116,6 +116,9 @@ codes! {
     INVALID_PATTERN = "E0214", Error;
     /// A function argument of the wrong type.
     BAD_ARGUMENT = "E0215", Error;
+    /// A literal that `round` cannot round to: not a whole number of places from 0 to 28, or not
+    /// a positive step of the rounded value's type.
+    BAD_ROUND_STEP = "E0216", Error;
 
     // --- E03xx: program structure ------------------------------------------------------------
     /// Two values of a parameter in force from the same date.

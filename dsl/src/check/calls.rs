@@ -442,8 +442,12 @@ impl Checker {
             _ => None,
         };
         let Some(step) = step.filter(|s| *s > Decimal::ZERO) else {
-            self.diags
-                .push(Diagnostic::new(codes::NOT_CONSTANT, step_span).with_help("E0212.help"));
+            // A literal that is not a valid step says why; anything else is not a constant.
+            let d = match typed.get(1).and_then(literal) {
+                Some(v) => bad_round_step(&v, &x_ty, step_span),
+                None => Diagnostic::new(codes::NOT_CONSTANT, step_span).with_help("E0212.help"),
+            };
+            self.diags.push(d);
             return err(span);
         };
         if let Some(s) = typed.get_mut(1) {
@@ -457,5 +461,47 @@ impl Checker {
             ));
         }
         texpr(TKind::Call(Builtin::Round, typed), x_ty, span)
+    }
+}
+
+/// The value of a literal argument, negative ones (`-1`, `-KES 5`) included.
+fn literal(e: &TExpr) -> Option<Value> {
+    match &e.kind {
+        TKind::Const(v) => Some(v.clone()),
+        TKind::Neg(x) => match literal(x)? {
+            Value::Number(n) => Some(Value::Number(-n)),
+            Value::Money(m) => Some(Value::Money(crate::value::Money {
+                amount: -m.amount,
+                currency: m.currency,
+            })),
+            Value::Quantity(q) => Some(Value::Quantity(crate::value::Quantity {
+                amount: -q.amount,
+                unit: q.unit,
+            })),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// E0216: a literal that cannot be what `round` rounds to, with what it can be: a whole number of
+/// decimal places from 0 to 28, or a positive step of the rounded value's own type.
+pub(crate) fn bad_round_step(v: &Value, x_ty: &Type, span: Span) -> Diagnostic {
+    // As the language writes it: `-KES 5`, not `KES -5`.
+    let written = match v {
+        Value::Money(m) if m.amount.is_sign_negative() => format!("-{} {}", m.currency, -m.amount),
+        other => other.to_string(),
+    };
+    let d = Diagnostic::new(codes::BAD_ROUND_STEP, span).arg("step", written);
+    let example = match x_ty {
+        Type::Money { currency } => Some(format!("{currency} 5")),
+        Type::Quantity { unit } => Some(format!("0.5 {unit}")),
+        _ => None,
+    };
+    match (v, example) {
+        (Value::Money(_) | Value::Quantity(_), Some(example)) => {
+            d.arg("example", example).with_help("E0216.help.step")
+        }
+        _ => d.with_help("E0216.help.places"),
     }
 }

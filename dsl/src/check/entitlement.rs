@@ -171,20 +171,20 @@ impl Checker {
                     EntitlementEntry::Round { step, mode, span } => {
                         if self.adjustment_once(&mut seen_adjust, "round", *span) {
                             let money = self.money(step.span);
-                            let v = match self.const_value(step, &money, true) {
+                            let value = self.const_value(step, &money, true);
+                            let v = match &value {
                                 Some(Value::Money(m)) => Some(m.amount),
-                                Some(Value::Number(n)) => Some(n),
+                                Some(Value::Number(n)) => Some(*n),
                                 _ => None,
                             };
-                            match v {
-                                Some(s) if s > rust_decimal::Decimal::ZERO => {
+                            match (v, &value) {
+                                (Some(s), _) if s > rust_decimal::Decimal::ZERO => {
                                     ent.round = Some((s, mode.0))
                                 }
-                                Some(_) => self.diags.push(
-                                    Diagnostic::new(codes::INVALID_LITERAL, step.span)
-                                        .arg("literal", "0"),
-                                ),
-                                None => {}
+                                (Some(_), Some(value)) => self
+                                    .diags
+                                    .push(super::calls::bad_round_step(value, &money, step.span)),
+                                _ => {}
                             }
                         }
                     }
