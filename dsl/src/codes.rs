@@ -119,6 +119,8 @@ codes! {
     /// A literal that `round` cannot round to: not a whole number of places from 0 to 28, or not
     /// a positive step of the rounded value's type.
     BAD_ROUND_STEP = "E0216", Error;
+    /// `KES -50`, which reads as the name `KES` minus 50: a negative amount is written `-KES 50`.
+    NEGATIVE_MONEY_WRITTEN = "E0217", Error;
 
     // --- E03xx: program structure ------------------------------------------------------------
     /// Two values of a parameter in force from the same date.

@@ -93,7 +93,7 @@ fn a_number_where_money_is_meant_is_shown_written_as_money() {
             "\"Base\" KES 1500",
             "\"Base\" -5",
             "E0207",
-            "write it as money: `KES -5`",
+            "write it as money: `-KES 5`",
             "-5",
         ),
     ] {
@@ -173,4 +173,73 @@ fn a_comparison_without_its_left_side_after_and_is_explained() {
     let src = PROGRAM.replace("age(birthdate) >= 18)", "< 18)");
     let (_, _, help, _, _) = one_error(&src);
     assert!(!help.unwrap_or_default().contains("each side"));
+}
+
+#[test]
+fn a_negative_amount_written_with_the_minus_after_the_currency_is_shown_written_right() {
+    let rows = [
+        // In an expression, in a parameter, in test data.
+        (
+            "income < KES 3000",
+            "income > KES -50",
+            12,
+            24,
+            "KES -50",
+            "-KES 50",
+        ),
+        (
+            "let adults",
+            "params\n  lo: money = KES - 50.5\n\nlet adults",
+            10,
+            15,
+            "KES - 50.5",
+            "-KES 50.5",
+        ),
+        (
+            "  cash base \"Base\" KES 1500\n",
+            "  cash base \"Base\" KES 1500\n\ntest \"t\" as of 2026-03-01\n  household income KES -1\n  expect eligible\n",
+            19,
+            20,
+            "KES -1",
+            "-KES 1",
+        ),
+    ];
+    for (from, to, line, column, under, written) in rows {
+        let src = PROGRAM.replace(from, to);
+        let errs: Vec<Diagnostic> = check(&src)
+            .diagnostics
+            .0
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect();
+        assert_eq!(errs.len(), 1, "{to}: {errs:#?}");
+        let d = &errs[0];
+        let fr = d.localized(locale::catalog("fr"));
+        assert_eq!(
+            (
+                d.code,
+                d.span.line,
+                d.span.column,
+                src.get(d.span.range()).unwrap_or_default(),
+                d.message.as_str(),
+                d.help.clone().unwrap_or_default(),
+                fr.message.as_str(),
+                fr.help.unwrap_or_default(),
+            ),
+            (
+                "E0217",
+                line,
+                column,
+                under,
+                "a negative amount is written with the minus sign before the currency",
+                format!("write `{written}`"),
+                "un montant négatif s'écrit avec le signe moins avant la devise",
+                format!("écrivez `{written}`"),
+            ),
+            "{to}"
+        );
+    }
+    // Written right, it is fine.
+    let src = PROGRAM.replace("income < KES 3000", "income > -KES 50");
+    assert!(!check(&src).diagnostics.0.iter().any(Diagnostic::is_error));
 }

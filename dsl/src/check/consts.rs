@@ -15,6 +15,9 @@ impl Checker {
     /// the expected currency, and text is parsed as a date where a date is expected. Program values
     /// (parameters, defaults) are strict: money is written with its currency.
     pub(crate) fn const_value(&mut self, e: &Expr, ty: &Type, lenient: bool) -> Option<Value> {
+        if self.negative_money_written_backwards(e) {
+            return None;
+        }
         let v = match (&e.kind, ty) {
             (ExprKind::Unknown, _) => Value::Unknown,
             (_, Type::Error) => {
@@ -80,7 +83,10 @@ impl Checker {
                         codes::MONEY_AND_NUMBER => Diagnostic::new(code, e.span)
                             .arg("action", "mixed")
                             .arg("currency", ty_currency(ty))
-                            .arg("number", number_text(&v))
+                            .arg(
+                                "money",
+                                super::exprs::money_written(ty_currency(ty), &number_text(&v)),
+                            )
                             .with_help("E0203.help"),
                         _ => Diagnostic::new(code, e.span)
                             .arg("expected", ty)

@@ -2,7 +2,7 @@
 //! with the checks on their ids, amounts and adjustments.
 
 use super::decls::first_occurrences;
-use super::exprs::{amount_written, unit_is_currency};
+use super::exprs::{amount_written, money_written, unit_is_currency};
 use super::{Checker, Ctx};
 use crate::ast::{self, EntitlementEntry, Item, ItemKind, LimitKind, ProgramFile};
 use crate::codes;
@@ -20,11 +20,12 @@ impl Checker {
         if !t.ty.is_error() && !want.is_error() && t.ty != want {
             let currency = self.currency.map(|c| c.to_string()).unwrap_or_default();
             let d = Diagnostic::new(codes::CASH_NOT_MONEY, e.span)
-                .arg("currency", currency)
+                .arg("currency", &currency)
                 .arg("found", &t.ty);
             // A number or `1500 KES` was meant as money: show it written so.
             let d = if matches!(t.ty, Type::Number) || unit_is_currency(&t.ty) {
-                d.arg("number", amount_written(e)).with_help("E0207.help")
+                d.arg("money", money_written(&currency, &amount_written(e)))
+                    .with_help("E0207.help")
             } else {
                 d
             };

@@ -48,6 +48,15 @@ pub(super) fn amount_written(e: &Expr) -> String {
     }
 }
 
+/// An amount written as money in `currency`, the minus sign first as the language writes it:
+/// `KES 3000`, `-KES 5` (never `KES -5`, which reads as the name `KES` minus 5).
+pub(super) fn money_written(currency: impl std::fmt::Display, number: &str) -> String {
+    match number.strip_prefix('-') {
+        Some(rest) => format!("-{currency} {rest}"),
+        None => format!("{currency} {number}"),
+    }
+}
+
 /// Whether a quantity's unit is a currency code: `3000 KES` was meant as money.
 pub(super) fn unit_is_currency(ty: &Type) -> bool {
     match ty {
@@ -57,6 +66,30 @@ pub(super) fn unit_is_currency(ty: &Type) -> bool {
 }
 
 impl Checker {
+    /// `KES -50`: to the parser the name `KES` minus 50, but meant as a negative amount, which the
+    /// language writes `-KES 50`. Reports E0217 and returns true when `e` is written so (and `KES`
+    /// is not a name of the program).
+    pub(crate) fn negative_money_written_backwards(&mut self, e: &Expr) -> bool {
+        let ExprKind::Binary(crate::ast::BinaryOp::Sub, a, b) = &e.kind else {
+            return false;
+        };
+        let (ExprKind::Name(code), ExprKind::Number(n)) = (&a.kind, &b.kind) else {
+            return false;
+        };
+        if crate::Currency::from_code(&code.name).is_none()
+            || self.unit_names.contains_key(&code.name)
+            || self.member_names.contains_key(&code.name)
+        {
+            return false;
+        }
+        self.diags.push(
+            Diagnostic::new(codes::NEGATIVE_MONEY_WRITTEN, e.span)
+                .arg("money", format!("-{} {n}", code.name))
+                .with_help("E0217.help"),
+        );
+        true
+    }
+
     /// Types an expression.
     pub(crate) fn expr(&mut self, e: &Expr, ctx: Ctx) -> TExpr {
         let span = e.span;
@@ -112,6 +145,7 @@ impl Checker {
                 err(span)
             }
             ExprKind::Unary(op, x) => self.unary(*op, x, span, ctx),
+            ExprKind::Binary(..) if self.negative_money_written_backwards(e) => err(span),
             ExprKind::Binary(op, a, b) => self.binary(*op, a, b, span, ctx),
             ExprKind::In {
                 value,

@@ -1,7 +1,7 @@
 //! Typing of operators: `not` and negation, `and`/`or`, comparisons, arithmetic on numbers, money
 //! and quantities, and `in` lists.
 
-use super::exprs::{amount_written, err, texpr, unit_is_currency, words};
+use super::exprs::{amount_written, err, money_written, texpr, unit_is_currency, words};
 use super::{Checker, Ctx};
 use crate::ast::{BinaryOp, Expr, UnaryOp};
 use crate::codes;
@@ -119,7 +119,7 @@ impl Checker {
                 .arg("expected", format!("money in {currency}"))
                 .arg("found", words(q))
                 .arg("currency", currency)
-                .arg("number", amount_written(quantity))
+                .arg("money", money_written(currency, &amount_written(quantity)))
                 .with_help("E0201.help.money_first"),
         );
     }
@@ -154,7 +154,7 @@ impl Checker {
                     Diagnostic::new(codes::MONEY_AND_NUMBER, number.span)
                         .arg("action", "compared")
                         .arg("currency", currency)
-                        .arg("number", amount_written(number))
+                        .arg("money", money_written(currency, &amount_written(number)))
                         .with_help("E0203.help"),
                 );
             }
@@ -267,7 +267,7 @@ impl Checker {
                             },
                         )
                         .arg("currency", currency)
-                        .arg("number", amount_written(number))
+                        .arg("money", money_written(currency, &amount_written(number)))
                         .with_help("E0203.help"),
                 );
                 Type::Error
