@@ -216,7 +216,10 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
                 let prev = source.get(cur_start..cur_end).unwrap_or("").trim_end();
                 let prev_last_char = prev.chars().last();
                 // `eligible when` and `compliant when` end in a joining word but are complete section headers.
-                let is_header = matches!(first_word(prev), "eligible" | "compliant")
+                // So are their misspellings (`eligble when`), which the parser reports as such.
+                let is_header = (matches!(first_word(prev), "eligible" | "compliant")
+                    || crate::check::suggest::closest(first_word(prev), ["eligible", "compliant"])
+                        .is_some())
                     && last_word(prev) == "when"
                     && prev.split_whitespace().count() == 2;
                 let ends_joining = !is_header

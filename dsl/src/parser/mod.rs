@@ -7,6 +7,7 @@ mod decl_lines;
 mod entitlement_lines;
 mod exprs;
 mod lines;
+mod misspelled;
 mod pest_errors;
 mod run_lines;
 mod sections;
@@ -116,6 +117,10 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
             State::Score | State::Records | State::Codes | State::Functions if line.indented => "",
             _ => line.first_word,
         };
+        if let Some(section) = ctx.misspelled_section(line, &mut program) {
+            state = section;
+            continue;
+        }
         match first_word {
             "program" => {
                 if saw_program {
@@ -394,10 +399,7 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
                     _ => {
                         ctx.diags.push(
                             Diagnostic::new(codes::SYNTAX, ctx.word_span(line))
-                                .arg(
-                                    "expected",
-                                    "a section (`inputs`, `records`, `codes`, `functions`, `params`, `let`, `score`, `eligible when`, `entitlement`, `compliant when`, `deduplicate`, `selection`, `summary`, `translation`, `test`)",
-                                )
+                                .arg("expected", SECTION_EXPECTED)
                                 .arg("found", pest_errors::describe_found(line.text, 0))
                                 .with_help("E0001.help.outside_section"),
                         );
@@ -482,6 +484,9 @@ fn declared_name(text: &str, after_keyword_or_scope: bool) -> Option<String> {
     };
     word(rest)
 }
+
+/// What a line at column 1 that is no section was expected to be.
+const SECTION_EXPECTED: &str = "a section (`inputs`, `records`, `codes`, `functions`, `params`, `let`, `score`, `eligible when`, `entitlement`, `compliant when`, `deduplicate`, `selection`, `summary`, `translation`, `test`)";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum State {

@@ -225,6 +225,27 @@ fn lookalike(c: char) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// When a quoted text opens at `pos` (after spaces) and its line ends before its closing quote:
+/// the length in bytes from the opening quote to the end of the line.
+fn unclosed_text(text: &str, pos: usize) -> Option<usize> {
+    let rest = text.get(pos..)?.trim_start_matches([' ', '\t']);
+    let rest = rest.split('\n').next().unwrap_or("").trim_end_matches('\r');
+    let mut chars = rest.chars();
+    if chars.next() != Some('"') {
+        return None;
+    }
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '"' => return None,
+            _ => {}
+        }
+    }
+    Some(rest.trim_end().len())
+}
+
 /// The first character at `pos` after spaces and tabs: the one a syntax error found.
 fn found_char(text: &str, pos: usize) -> Option<char> {
     text.get(pos..)?
@@ -293,7 +314,12 @@ pub(super) fn to_diagnostic(
         }
         pest::error::ErrorVariant::CustomError { message } => (vec![], vec![message.as_str()]),
     };
-    let found = describe_found(line.text, pos);
+    let unclosed = unclosed_text(line.text, pos);
+    let found = if unclosed.is_some() {
+        "a quoted text whose closing `\"` is missing".to_string()
+    } else {
+        describe_found(line.text, pos)
+    };
     let reserved_hit = unexpected.contains(&"a reserved word");
     let expected_text = match expected.split_last() {
         None if reserved_hit => "a name".to_string(),
@@ -322,6 +348,11 @@ pub(super) fn to_diagnostic(
             );
         (skip, len)
     };
+    // An unclosed text: the caret runs from its opening quote to the end of the line.
+    let found_len = match unclosed {
+        Some(len) => (found_len.0, len),
+        None => found_len,
+    };
     let span = index.span(start + found_len.0, start + found_len.0 + found_len.1);
     let first = found_char(line.text, pos);
     // `âge`, `année`: a word to the writer, not a name to the language.
@@ -342,7 +373,9 @@ pub(super) fn to_diagnostic(
     let d = Diagnostic::new(codes::SYNTAX, span)
         .arg("expected", expected_text)
         .arg("found", found);
-    if reserved_hit {
+    if unclosed.is_some() {
+        d.with_help("E0001.help.unclosed_text")
+    } else if reserved_hit {
         d.with_help("E0001.help.reserved")
     } else if let Some((key, instead)) = first.and_then(lookalike_help) {
         d.arg("instead", instead).with_help(key)

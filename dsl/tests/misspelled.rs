@@ -1,0 +1,103 @@
+//! Syntax errors that say what the writer meant: a text whose closing quote is missing, and a
+//! section keyword misspelled at column 1.
+
+use entitle_dsl::{check, locale};
+
+/// Every error: code, line, column, the text under the caret, message, help, French help.
+fn errors(src: &str) -> Vec<(&'static str, u32, u32, String, String, String, String)> {
+    check(src)
+        .diagnostics
+        .0
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| {
+            (
+                d.code,
+                d.span.line,
+                d.span.column,
+                src.get(d.span.range()).unwrap_or_default().to_string(),
+                d.message.clone(),
+                d.help.clone().unwrap_or_default(),
+                d.localized(locale::catalog("fr")).help.unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+const HEAD: &str = "program p \"P\" version \"1\"
+  target individual
+  currency KES
+
+inputs
+  person.income: money
+
+";
+
+const TAIL: &str = "
+test \"t\" as of 2026-03-01
+  person income KES 1
+  expect eligible
+";
+
+#[test]
+fn a_text_without_its_closing_quote_says_the_quote_is_missing() {
+    let src = format!("{HEAD}eligible when\n  b \"unterminated income < KES 5\n{TAIL}");
+    assert_eq!(
+        errors(&src),
+        vec![(
+            "E0001",
+            9,
+            5,
+            "\"unterminated income < KES 5".to_string(),
+            "expected a quoted text, found a quoted text whose closing `\"` is missing".to_string(),
+            "end the text with `\"` on the same line".to_string(),
+            "terminez le texte par `\"` sur la même ligne".to_string(),
+        )]
+    );
+    // An escaped quote does not close it.
+    let src = format!("{HEAD}eligible when\n  b \"a \\\" b income < KES 5\n{TAIL}");
+    assert_eq!(
+        errors(&src).first().map(|e| (e.1, e.2, e.5.clone())),
+        Some((9, 5, "end the text with `\"` on the same line".to_string()))
+    );
+}
+
+#[test]
+fn a_misspelled_section_keyword_suggests_the_keyword_and_reads_its_section() {
+    for (header, line_text, meant) in [
+        (
+            "eligble when\n  a \"a\" income < KES 5\n",
+            "eligble",
+            "eligible when",
+        ),
+        (
+            "entitlements\n  cash a \"a\" KES 5\n",
+            "entitlements",
+            "entitlement",
+        ),
+        (
+            "elegible when\n  a \"a\" income < KES 5\n",
+            "elegible",
+            "eligible when",
+        ),
+    ] {
+        let src = format!("{HEAD}{header}{TAIL}");
+        assert_eq!(
+            errors(&src),
+            // One error: the entries below are read as entries of the section meant.
+            vec![(
+                "E0001",
+                8,
+                1,
+                line_text.to_string(),
+                format!("expected a section (`inputs`, `records`, `codes`, `functions`, `params`, `let`, `score`, `eligible when`, `entitlement`, `compliant when`, `deduplicate`, `selection`, `summary`, `translation`, `test`), found `{line_text}`"),
+                format!("did you mean `{meant}`?"),
+                format!("vouliez-vous dire `{meant}` ?"),
+            )],
+            "{header}"
+        );
+    }
+    // An entry at column 1 is not taken for a header, even when its name is close to a keyword.
+    let src = format!("{HEAD}eligible when\ninput \"Has input\" income < KES 5\n{TAIL}");
+    assert_eq!(errors(&src), vec![]);
+}
