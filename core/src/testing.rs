@@ -396,14 +396,14 @@ test "open" as of 2026-03-01
             failures(program.run_tests_localized(entitle_dsl::locale::catalog("fr"))),
             vec![
                 vec![
-                    "decision : attendu eligible, obtenu not_eligible (règles non remplies : poor, north, capital)"
+                    "décision : attendu eligible, obtenu not_eligible (règles non remplies : poor, north, capital)"
                         .to_string()
                 ],
                 vec![
-                    "decision : attendu eligible, obtenu undetermined (données manquantes : income)"
+                    "décision : attendu eligible, obtenu undetermined (données manquantes : income)"
                         .to_string()
                 ],
-                vec!["decision : attendu not_eligible, obtenu eligible".to_string()],
+                vec!["décision : attendu not_eligible, obtenu eligible".to_string()],
             ]
         );
     }

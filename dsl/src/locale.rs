@@ -16,7 +16,16 @@ include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 pub struct Catalog {
     locale: String,
     messages: HashMap<String, String>,
+    /// The `phrase.…` entries, English words first, longest first.
+    phrases: Vec<(String, String)>,
 }
+
+/// The arguments whose values are English words from the checker (`a number`, `a quoted text`,
+/// `compared`, `rule`), which a catalogue's `phrase.…` entries translate; the others are names,
+/// codes and values from the program, never translated.
+const WORDED_ARGS: &[&str] = &[
+    "expected", "found", "what", "action", "reason", "target", "kind", "left", "right", "actual",
+];
 
 /// A problem in a catalogue file.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -63,9 +72,18 @@ impl Catalog {
                 });
             }
         }
+        let mut phrases: Vec<(String, String)> = messages
+            .iter()
+            .filter_map(|(k, v)| {
+                let english = k.strip_prefix("phrase.")?.replace('_', " ");
+                Some((english, v.clone()))
+            })
+            .collect();
+        phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
         Ok(Catalog {
             locale: locale.to_string(),
             messages,
+            phrases,
         })
     }
 
@@ -84,10 +102,68 @@ impl Catalog {
         self.messages.keys().map(String::as_str)
     }
 
-    /// Renders `key` with `args`, falling back to English, then to the key itself.
+    /// Renders `key` with `args`, falling back to English, then to the key itself. The English
+    /// words of worded arguments (`expected`, `found`, `what` …) are put in this catalogue's
+    /// language by its `phrase.…` entries.
     pub fn render(&self, key: &str, args: &[(&str, &str)]) -> String {
         let template = self.get(key).or_else(|| english().get(key)).unwrap_or(key);
-        fill(template, args)
+        if self.phrases.is_empty() {
+            return fill(template, args);
+        }
+        let translated: Vec<(&str, String)> = args
+            .iter()
+            .map(|(k, v)| {
+                let v = if WORDED_ARGS.contains(k) {
+                    self.translate_phrases(v)
+                } else {
+                    (*v).to_string()
+                };
+                (*k, v)
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = translated.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        fill(template, &refs)
+    }
+
+    /// `text` with every phrase this catalogue translates replaced, longest first, whole words
+    /// only; code in backticks that is not part of a phrase is kept as written.
+    pub fn translate_phrases(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut i = 0;
+        let mut at_word_start = true;
+        while let Some(rest) = text.get(i..) {
+            let Some(c) = rest.chars().next() else { break };
+            if at_word_start {
+                let hit = self.phrases.iter().find(|(en, _)| {
+                    rest.starts_with(en.as_str())
+                        && !rest
+                            .get(en.len()..)
+                            .and_then(|r| r.chars().next())
+                            .is_some_and(|n| n.is_alphanumeric() || n == '_')
+                });
+                if let Some((en, tr)) = hit {
+                    out.push_str(tr);
+                    i += en.len();
+                    at_word_start = !en.ends_with(|n: char| n.is_alphanumeric() || n == '_');
+                    continue;
+                }
+            }
+            if c == '`' {
+                // Code: kept whole, up to its closing backtick.
+                let end = rest
+                    .get(1..)
+                    .and_then(|r| r.find('`'))
+                    .map_or(rest.len(), |e| e + 2);
+                out.push_str(rest.get(..end).unwrap_or(rest));
+                i += end;
+                at_word_start = true;
+                continue;
+            }
+            out.push(c);
+            i += c.len_utf8();
+            at_word_start = !(c.is_alphanumeric() || c == '_');
+        }
+        out
     }
 }
 
@@ -182,10 +258,14 @@ mod tests {
         let en = english();
         let fr = catalog("fr");
         assert_eq!(fr.locale(), "fr");
+        // `phrase.…` entries translate the English words of arguments: English needs none.
         let mut missing: Vec<_> = en.keys().filter(|k| fr.get(k).is_none()).collect();
         missing.sort_unstable();
         assert!(missing.is_empty(), "French lacks: {missing:?}");
-        let mut extra: Vec<_> = fr.keys().filter(|k| en.get(k).is_none()).collect();
+        let mut extra: Vec<_> = fr
+            .keys()
+            .filter(|k| en.get(k).is_none() && !k.starts_with("phrase."))
+            .collect();
         extra.sort_unstable();
         assert!(extra.is_empty(), "French has keys English lacks: {extra:?}");
     }
