@@ -90,14 +90,22 @@ fn french_test_failures_translate_their_words() {
     assert_eq!(
         fr.render(
             "test.failure",
-            &[("what", "cash"), ("expected", "KES 100"), ("actual", "nothing")]
+            &[
+                ("what", "cash"),
+                ("expected", "KES 100"),
+                ("actual", "nothing")
+            ]
         ),
         "cash : attendu KES 100, obtenu rien"
     );
     assert_eq!(
         fr.render(
             "test.failure",
-            &[("what", "rule poor"), ("expected", "passed"), ("actual", "not_met")]
+            &[
+                ("what", "rule poor"),
+                ("expected", "passed"),
+                ("actual", "not_met")
+            ]
         ),
         "règle poor : attendu passed, obtenu not_met"
     );

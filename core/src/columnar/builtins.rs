@@ -50,7 +50,9 @@ pub(super) fn call(
                 _ => Ok(None),
             }
         }
+        // A count that is not whole is error R0013: the interpreter reports it.
         Builtin::AddDays | Builtin::AddMonths | Builtin::AddYears => match (date(0), dec(1)) {
+            (Some(_), Some(n)) if !n.to_dec().fract().is_zero() => Err(()),
             (Some(d), Some(n)) => {
                 let n = n.to_dec();
                 let r = match f {
@@ -63,6 +65,7 @@ pub(super) fn call(
             _ => Ok(None),
         },
         Builtin::DaysAgo | Builtin::MonthsAgo | Builtin::YearsAgo => match dec(0) {
+            Some(n) if !n.to_dec().fract().is_zero() => Err(()),
             Some(n) => {
                 let n = -n.to_dec();
                 let r = match f {

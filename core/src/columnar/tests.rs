@@ -471,3 +471,34 @@ entitlement
     .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
     assert_eq!(got, want);
 }
+
+#[test]
+fn the_plan_leaves_a_count_of_days_that_is_not_whole_to_the_interpreter_error() {
+    let p = Program::compile(
+        r#"program dates "Dates" version "1"
+  target individual
+  currency KES
+
+inputs
+  person.n: number "N"
+
+eligible when
+  later "Later" add_days(2000-01-01, n) > 2000-01-01 and months_ago(n) < as_of_date
+"#,
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let mut b = p.batch_builder();
+    for (i, n) in ["1.99", "2", "-0.5"].iter().enumerate() {
+        b.start_unit(&format!("P{i}"));
+        let _ = b.set_unit_text(0, n);
+        b.finish_unit();
+    }
+    let batch = b.finish();
+    let as_of = dates()[0];
+    // Only the whole count is decided by the plan; the others fail as in the interpreter.
+    assert_eq!(agree(&p, &batch, as_of), 1);
+    let (result, _) = run_counted(&p, &batch, as_of, &EvalOptions::default())
+        .unwrap_or_else(|| panic!("no plan"));
+    let codes: Vec<Option<&str>> = (0..3).map(|i| result.error(i).map(|e| e.code())).collect();
+    assert_eq!(codes, vec![Some("R0013"), None, Some("R0013")]);
+}

@@ -6,7 +6,7 @@ use super::ops;
 use super::value::Val;
 use super::{Env, State};
 use crate::error::EvalError;
-use entitle_dsl::ir::{Aggregate, TExpr};
+use entitle_dsl::ir::{Aggregate, Builtin, TExpr};
 use entitle_dsl::Value;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
@@ -175,6 +175,23 @@ impl<'a> Env<'a> {
     }
 
     /// `power(x, n)`: exact repeated multiplication (n a whole number from -64 to 64).
+    /// R0013 for a count of days, months or years that is not a whole number (`add_days(d,
+    /// 1.5)`, `months_ago(0.5)`): never silently truncated.
+    pub(crate) fn not_whole(&self, st: &State<'a>, f: Builtin) -> EvalError {
+        let function = match f {
+            Builtin::AddDays => "add_days",
+            Builtin::AddMonths => "add_months",
+            Builtin::AddYears => "add_years",
+            Builtin::DaysAgo => "days_ago",
+            Builtin::MonthsAgo => "months_ago",
+            _ => "years_ago",
+        };
+        EvalError::InvalidArgument {
+            at: st.at.to_string(),
+            function: function.into(),
+        }
+    }
+
     pub(crate) fn power(&self, st: &State<'a>, x: &Val<'a>, n: &Val<'a>) -> R<'a> {
         let (Val::Dec(x), Val::Dec(n)) = (x, n) else {
             return Ok(Val::Unknown);

@@ -114,6 +114,9 @@ impl<'a> Env<'a> {
             }
             Builtin::AddDays | Builtin::AddMonths | Builtin::AddYears => {
                 match (date(&a0), dec(&a1)) {
+                    (Some(_), Some(n)) if !n.fract().is_zero() => {
+                        return Err(self.not_whole(st, f).into())
+                    }
                     (Some(d), Some(n)) => Val::Date(
                         match f {
                             Builtin::AddDays => ops::add_days(d, n),
@@ -126,6 +129,7 @@ impl<'a> Env<'a> {
                 }
             }
             Builtin::DaysAgo | Builtin::MonthsAgo | Builtin::YearsAgo => match dec(&a0) {
+                Some(n) if !n.fract().is_zero() => return Err(self.not_whole(st, f).into()),
                 Some(n) => Val::Date(
                     match f {
                         Builtin::DaysAgo => ops::add_days(self.as_of, -n),
