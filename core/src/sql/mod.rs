@@ -210,3 +210,43 @@ impl Program {
         })
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::{SqlDialect, SqlSchema};
+    use crate::Program;
+
+    #[test]
+    fn a_count_of_months_that_is_not_whole_is_refused() {
+        let p = Program::compile(
+            "program p \"P\"
+  target individual
+inputs
+  person.arrived: date
+eligible when
+  recent \"Arrived recently\" arrived > months_ago(1.5)
+  older \"Arrived long ago\" arrived < months_ago(12)
+",
+        )
+        .unwrap();
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let err = p
+            .to_sql(as_of, &SqlSchema::default(), SqlDialect::Postgres)
+            .unwrap_err();
+        let got: Vec<(&str, u32, u32, &str)> = err
+            .0
+            .iter()
+            .map(|d| (d.code, d.span.line, d.span.column, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(
+                "E0501",
+                6,
+                39,
+                "a count of days, months or years that is not whole cannot be translated to SQL"
+            )]
+        );
+    }
+}

@@ -52,6 +52,10 @@ impl Translator<'_> {
                 let Some(n) = arg(0).and_then(|a| self.number_of(a)) else {
                     return self.refuse(span, "a date function of a computed number");
                 };
+                // Entitle's evaluation fails on such a count (R0013): no date stands for it.
+                if !n.fract().is_zero() {
+                    return self.refuse(span, "a count of days, months or years that is not whole");
+                }
                 let d = match f {
                     Builtin::DaysAgo => crate::eval::ops::add_days(self.as_of, -n),
                     Builtin::MonthsAgo => crate::eval::ops::add_months(self.as_of, -n),
