@@ -58,7 +58,7 @@ fn french_diagnostics_have_no_english_words() {
                 "E0405",
                 20,
                 27,
-                "`nope` n'est pas un(e) règle de ce programme".to_string()
+                "`nope` n'est pas une règle de ce programme".to_string()
             ),
         ]
     );

@@ -177,7 +177,7 @@ fn an_unknown_evaluation_error_code_is_an_error() {
             "E0405",
             15,
             16,
-            "`R9999` is not a evaluation error code of this program",
+            "`R9999` is not an evaluation error code of this program",
             "the evaluation error codes go from R0001 to R0014"
         )]
     );

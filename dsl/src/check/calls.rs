@@ -71,12 +71,12 @@ impl Checker {
         ok: bool,
     ) -> bool {
         if !ok {
-            self.diags.push(
-                Diagnostic::new(codes::WRONG_ARGUMENT_COUNT, name.span)
-                    .arg("name", &name.name)
-                    .arg("expected", expected)
-                    .arg("found", args.len()),
-            );
+            self.diags.push(wrong_argument_count(
+                &name.name,
+                expected,
+                args.len(),
+                name.span,
+            ));
         }
         ok
     }
@@ -504,4 +504,28 @@ pub(crate) fn bad_round_step(v: &Value, x_ty: &Type, span: Span) -> Diagnostic {
         }
         _ => d.with_help("E0216.help.places"),
     }
+}
+
+/// E0107 with singulars and plurals right: `takes 1 argument, but 2 were given`, `takes 2
+/// arguments, but 1 was given`.
+pub(crate) fn wrong_argument_count(
+    name: &str,
+    expected: &str,
+    given: usize,
+    span: Span,
+) -> Diagnostic {
+    let expected = if expected == "1" {
+        "1 argument".to_string()
+    } else {
+        format!("{expected} arguments")
+    };
+    let found = match given {
+        0 => "none was given".to_string(),
+        1 => "1 was given".to_string(),
+        n => format!("{n} were given"),
+    };
+    Diagnostic::new(codes::WRONG_ARGUMENT_COUNT, span)
+        .arg("name", name)
+        .arg("expected", expected)
+        .arg("found", found)
 }

@@ -325,7 +325,7 @@ impl Checker {
                     self.diags.push(
                         Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span)
                             .arg("name", &id.name)
-                            .arg("what", "entitlement item"),
+                            .arg("what", "an entitlement item"),
                     );
                     return None;
                 };
@@ -347,7 +347,7 @@ impl Checker {
                     self.diags.push(
                         Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span)
                             .arg("name", &id.name)
-                            .arg("what", "valued in-kind item"),
+                            .arg("what", "a valued in-kind item"),
                     );
                     return None;
                 }
@@ -365,9 +365,9 @@ impl Checker {
                 };
                 let Some(ty) = ty else {
                     let what = if component.is_some() {
-                        "score component"
+                        "a score component"
                     } else {
-                        "score"
+                        "a score"
                     };
                     self.diags.push(
                         Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, x.span)
@@ -390,7 +390,7 @@ impl Checker {
                     self.diags.push(
                         Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span)
                             .arg("name", &id.name)
-                            .arg("what", "rule"),
+                            .arg("what", "a rule"),
                     );
                     return None;
                 }
@@ -405,7 +405,7 @@ impl Checker {
                     self.diags.push(
                         Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span)
                             .arg("name", &id.name)
-                            .arg("what", "input"),
+                            .arg("what", "an input"),
                     );
                     return None;
                 }
@@ -422,7 +422,7 @@ impl Checker {
                 if !known.contains(&id.name.as_str()) {
                     let mut d = Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span)
                         .arg("name", &id.name)
-                        .arg("what", "evaluation error code");
+                        .arg("what", "an evaluation error code");
                     if let (Some(first), Some(last)) = (known.first(), known.last()) {
                         d = d
                             .arg("first", first)

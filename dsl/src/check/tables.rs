@@ -371,12 +371,12 @@ impl Checker {
 
     fn arity_ok(&mut self, name: &ast::Ident, args: &[Expr], expected: &str, ok: bool) -> bool {
         if !ok {
-            self.diags.push(
-                Diagnostic::new(codes::WRONG_ARGUMENT_COUNT, name.span)
-                    .arg("name", &name.name)
-                    .arg("expected", expected)
-                    .arg("found", args.len()),
-            );
+            self.diags.push(super::calls::wrong_argument_count(
+                &name.name,
+                expected,
+                args.len(),
+                name.span,
+            ));
         }
         ok
     }
