@@ -100,10 +100,24 @@ impl Program {
         let unit = self.test_unit(t);
         let result = self.evaluate(&unit, t.as_of);
         let mut failures = Vec::new();
+        // The words of a failure are translated (`cash`, `rule poor`'s `rule`, `nothing`); the
+        // names, codes and values in it never are, even when they are English words.
+        let words = |s: &str| match s {
+            "nothing" | "an outcome" => catalog.translate_phrases(s),
+            _ => s.to_string(),
+        };
         let mut fail = |what: &str, expected: String, actual: String| {
+            let subject = match what.split_once(' ') {
+                Some((head, name)) => format!("{} {name}", catalog.translate_phrases(head)),
+                None => catalog.translate_phrases(what),
+            };
             failures.push(catalog.render(
                 "test.failure",
-                &[("what", what), ("expected", &expected), ("actual", &actual)],
+                &[
+                    ("subject", &subject),
+                    ("wanted", &words(&expected)),
+                    ("got", &words(&actual)),
+                ],
             ));
         };
         match result {
@@ -405,6 +419,39 @@ test "open" as of 2026-03-01
                 ],
                 vec!["décision : attendu not_eligible, obtenu eligible".to_string()],
             ]
+        );
+    }
+
+    #[test]
+    fn french_failures_translate_their_words_and_keep_names() {
+        // An input named `value` and a rule named `text`: names, never translated.
+        let src = r#"program words "Words" version "1"
+  target individual
+  currency KES
+
+inputs
+  person.value: money
+
+eligible when
+  text "Text" value < KES 100
+
+entitlement
+  cash item "Item" KES 100
+
+test "t" as of 2026-03-01
+  person value KES 500
+  expect not_eligible, cash KES 100, passed text, missing value
+"#;
+        let outcomes = Program::compile(src)
+            .unwrap()
+            .run_tests_localized(entitle_dsl::locale::catalog("fr"));
+        assert_eq!(
+            outcomes.first().map(|t| t.failures.clone()),
+            Some(vec![
+                "cash : attendu KES 100, obtenu rien".to_string(),
+                "règle text : attendu passed, obtenu not_met".to_string(),
+                "manquant : attendu value, obtenu rien".to_string(),
+            ])
         );
     }
 }

@@ -24,7 +24,7 @@ pub struct Catalog {
 /// `compared`, `rule`), which a catalogue's `phrase.…` entries translate; the others are names,
 /// codes and values from the program, never translated.
 const WORDED_ARGS: &[&str] = &[
-    "expected", "found", "what", "action", "reason", "target", "kind", "left", "right", "actual",
+    "expected", "found", "what", "action", "reason", "target", "kind", "left", "right",
 ];
 
 /// A problem in a catalogue file.

@@ -83,30 +83,3 @@ fn french_syntax_errors_translate_what_was_expected_and_found() {
         "un nombre ou `text`, du texte, input_x ou textual"
     );
 }
-
-#[test]
-fn french_test_failures_translate_their_words() {
-    let fr = locale::catalog("fr");
-    assert_eq!(
-        fr.render(
-            "test.failure",
-            &[
-                ("what", "cash"),
-                ("expected", "KES 100"),
-                ("actual", "nothing")
-            ]
-        ),
-        "cash : attendu KES 100, obtenu rien"
-    );
-    assert_eq!(
-        fr.render(
-            "test.failure",
-            &[
-                ("what", "rule poor"),
-                ("expected", "passed"),
-                ("actual", "not_met")
-            ]
-        ),
-        "règle poor : attendu passed, obtenu not_met"
-    );
-}
