@@ -83,3 +83,23 @@ fn french_syntax_errors_translate_what_was_expected_and_found() {
         "un nombre ou `text`, du texte, input_x ou textual"
     );
 }
+
+#[test]
+fn french_phrases_cover_the_parts_of_declarations_and_contradictions() {
+    let fr = locale::catalog("fr");
+    assert_eq!(
+        fr.render(
+            "E0305",
+            &[
+                ("what", "the default"),
+                ("name", "n"),
+                ("expected", "number")
+            ]
+        ),
+        "la valeur par défaut de `n` ne correspond pas à son type nombre"
+    );
+    assert_eq!(
+        fr.render("W0004.help", &[("reason", "`< 5` and `> 10`")]),
+        "ses conditions se contredisent : `< 5` et `> 10`"
+    );
+}
