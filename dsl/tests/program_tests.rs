@@ -1,7 +1,8 @@
 //! The checks on the tests written inside programs: fields and expectations given twice, and
 //! expectations that `expect error` leaves nothing to check on.
 
-use entitle_dsl::{check, locale};
+mod common;
+use common::{errors_en_fr, ErrorEnFr};
 
 const HEAD: &str = "program p \"P\" version \"1\"
   target individual
@@ -19,34 +20,12 @@ entitlement
 
 /// Each error of `tests` (appended to a small program): code, line, column, message, help, and
 /// the French message and help.
-fn errors(tests: &str) -> Vec<(&'static str, u32, u32, String, String, String, String)> {
+fn errors(tests: &str) -> Vec<ErrorEnFr> {
     let src = format!("{HEAD}{tests}");
-    check(&src)
-        .diagnostics
-        .0
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| {
-            let fr = d.localized(locale::catalog("fr"));
-            (
-                d.code,
-                d.span.line,
-                d.span.column,
-                d.message.clone(),
-                d.help.clone().unwrap_or_default(),
-                fr.message,
-                fr.help.unwrap_or_default(),
-            )
-        })
-        .collect()
+    errors_en_fr(&src)
 }
 
-fn row(
-    code: &'static str,
-    line: u32,
-    column: u32,
-    texts: [&str; 4],
-) -> (&'static str, u32, u32, String, String, String, String) {
+fn row(code: &'static str, line: u32, column: u32, texts: [&str; 4]) -> ErrorEnFr {
     let [m, h, fm, fh] = texts.map(String::from);
     (code, line, column, m, h, fm, fh)
 }

@@ -1,11 +1,12 @@
 //! What `round` can round to: a whole number of decimal places from 0 to 28, or a positive step of
 //! the rounded value's type. A literal that is neither says so (E0216), never "must be a constant".
 
-use entitle_dsl::{check, locale};
+mod common;
+use common::{errors_en_fr, ErrorEnFr};
 
 /// The errors of a program whose lets are `lets` and whose entitlement rounds to `step`: code,
 /// line, column, message, help, French message and help.
-fn errors(lets: &str, step: &str) -> Vec<(&'static str, u32, u32, String, String, String, String)> {
+fn errors(lets: &str, step: &str) -> Vec<ErrorEnFr> {
     let src = format!(
         "program p \"P\" version \"1\"
   target individual
@@ -21,31 +22,10 @@ entitlement
   round cash to {step} half up
 "
     );
-    check(&src)
-        .diagnostics
-        .0
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| {
-            let fr = d.localized(locale::catalog("fr"));
-            (
-                d.code,
-                d.span.line,
-                d.span.column,
-                d.message.clone(),
-                d.help.clone().unwrap_or_default(),
-                fr.message,
-                fr.help.unwrap_or_default(),
-            )
-        })
-        .collect()
+    errors_en_fr(&src)
 }
 
-fn places(
-    line: u32,
-    column: u32,
-    step: &str,
-) -> (&'static str, u32, u32, String, String, String, String) {
+fn places(line: u32, column: u32, step: &str) -> ErrorEnFr {
     (
         "E0216",
         line,
@@ -57,12 +37,7 @@ fn places(
     )
 }
 
-fn step(
-    line: u32,
-    column: u32,
-    step: &str,
-    example: &str,
-) -> (&'static str, u32, u32, String, String, String, String) {
+fn step(line: u32, column: u32, step: &str, example: &str) -> ErrorEnFr {
     (
         "E0216",
         line,
