@@ -259,10 +259,14 @@ pub fn summary_text(r: &RunInfo<'_>, out_dir: &str, colour: bool) -> String {
             .iter()
             .map(|(c, n)| format!("{c} ×{n}"))
             .collect();
+        // Only what there is: "1 household could not be decided", not "… and 0 other rows".
+        let what = match (s.unit_errors, s.row_errors) {
+            (u, 0) => units(u),
+            (0, r) => counted(r, "row", "rows"),
+            (u, r) => format!("{} and {}", units(u), counted(r, "other row", "other rows")),
+        };
         t.push_str(&format!(
-            "errors        {} and {} could not be decided ({}): see {out_dir}/errors.csv\n",
-            units(s.unit_errors),
-            counted(s.row_errors, "other row", "other rows"),
+            "errors        {what} could not be decided ({}): see {out_dir}/errors.csv\n",
             codes.join(", ")
         ));
     }

@@ -535,3 +535,29 @@ fn csv_records_text(csv: &str) -> String {
         })
         .collect()
 }
+
+/// The summary's error line names only what there is: no "and 0 other rows".
+#[test]
+fn the_error_line_counts_only_what_could_not_be_decided() {
+    let dir = tempfile::tempdir().unwrap();
+    let members = "id,group_id,kind,birthdate\nM1,H1,head,1990-01-01\nM2,H2,head,1980-01-01\n";
+    let cases = [
+        // A household row in error, no other row.
+        (
+            "id,region,monthly_income\nH1,North,\"5000\nH2,East,100\n",
+            "errors        1 household could not be decided (G0104 ×1): ",
+        ),
+        // Only a member row whose group is not there.
+        (
+            "id,region,monthly_income\nH2,East,100\n",
+            "errors        1 row could not be decided (G0107 ×1): ",
+        ),
+    ];
+    for (k, (groups, want)) in cases.into_iter().enumerate() {
+        let reg = registry(&dir.path().join(format!("reg{k}")), groups, members);
+        let out = dir.path().join(format!("out{k}"));
+        let r = run_child_grant(&reg, out.to_str().unwrap(), &[]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains(want), "{want}\n{}", r.stdout);
+    }
+}
