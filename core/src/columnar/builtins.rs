@@ -50,9 +50,9 @@ pub(super) fn call(
                 _ => Ok(None),
             }
         }
-        // A count that is not whole is error R0013: the interpreter reports it.
+        // An error (a date out of range, a count that is not whole) sends the unit to the
+        // interpreter, which reports it.
         Builtin::AddDays | Builtin::AddMonths | Builtin::AddYears => match (date(0), dec(1)) {
-            (Some(_), Some(n)) if !n.to_dec().fract().is_zero() => Err(()),
             (Some(d), Some(n)) => {
                 let n = n.to_dec();
                 let r = match f {
@@ -65,7 +65,6 @@ pub(super) fn call(
             _ => Ok(None),
         },
         Builtin::DaysAgo | Builtin::MonthsAgo | Builtin::YearsAgo => match dec(0) {
-            Some(n) if !n.to_dec().fract().is_zero() => Err(()),
             Some(n) => {
                 let n = -n.to_dec();
                 let r = match f {

@@ -47,6 +47,12 @@ impl<'a> Env<'a> {
             OpError::Overflow => EvalError::Overflow { at },
             OpError::FutureDate => EvalError::FutureDate { at },
             OpError::DateRange => EvalError::DateOutOfRange { at },
+            // Only the date functions count whole days, months and years; their calls name
+            // themselves (`Env::not_whole`).
+            OpError::NotWhole => EvalError::InvalidArgument {
+                at,
+                function: "a date function".into(),
+            },
         }
     }
 

@@ -174,7 +174,6 @@ impl<'a> Env<'a> {
         }
     }
 
-    /// `power(x, n)`: exact repeated multiplication (n a whole number from -64 to 64).
     /// R0013 for a count of days, months or years that is not a whole number (`add_days(d,
     /// 1.5)`, `months_ago(0.5)`): never silently truncated.
     pub(crate) fn not_whole(&self, st: &State<'a>, f: Builtin) -> EvalError {
@@ -192,6 +191,7 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// `power(x, n)`: exact repeated multiplication (n a whole number from -64 to 64).
     pub(crate) fn power(&self, st: &State<'a>, x: &Val<'a>, n: &Val<'a>) -> R<'a> {
         let (Val::Dec(x), Val::Dec(n)) = (x, n) else {
             return Ok(Val::Unknown);

@@ -21,6 +21,8 @@ pub(crate) enum OpError {
     Overflow,
     FutureDate,
     DateRange,
+    /// A count of days, months or years that is not a whole number: never truncated.
+    NotWhole,
 }
 
 pub(crate) fn add(a: Decimal, b: Decimal) -> Result<Decimal, OpError> {
@@ -160,8 +162,10 @@ pub(crate) fn age_months(birth: NaiveDate, as_of: NaiveDate) -> Result<i64, OpEr
 }
 
 fn whole(n: Decimal) -> Result<i64, OpError> {
-    let t = n.trunc();
-    i64::try_from(t).map_err(|_| OpError::DateRange)
+    if !n.fract().is_zero() {
+        return Err(OpError::NotWhole);
+    }
+    i64::try_from(n).map_err(|_| OpError::DateRange)
 }
 
 pub(crate) fn add_days(d: NaiveDate, n: Decimal) -> Result<NaiveDate, OpError> {
@@ -186,6 +190,10 @@ pub(crate) fn add_months(d: NaiveDate, n: Decimal) -> Result<NaiveDate, OpError>
 }
 
 pub(crate) fn add_years(d: NaiveDate, n: Decimal) -> Result<NaiveDate, OpError> {
+    // Half a year is not six months here: a count of years is whole, as one of days or months.
+    if !n.fract().is_zero() {
+        return Err(OpError::NotWhole);
+    }
     let twelve = n.checked_mul(Decimal::from(12)).ok_or(OpError::DateRange)?;
     add_months(d, twelve)
 }

@@ -92,7 +92,10 @@ impl<'a> Env<'a> {
             }
         };
         let num = |n: i64| Val::Dec(Decimal::from(n));
-        let fail = |e| self.fail(st, e);
+        let fail = |e| match e {
+            ops::OpError::NotWhole => self.not_whole(st, f),
+            e => self.fail(st, e),
+        };
         Ok(match f {
             Builtin::Age => match date(&a0) {
                 Some(d) => num(ops::age(d, self.as_of).map_err(fail)?),
@@ -114,9 +117,6 @@ impl<'a> Env<'a> {
             }
             Builtin::AddDays | Builtin::AddMonths | Builtin::AddYears => {
                 match (date(&a0), dec(&a1)) {
-                    (Some(_), Some(n)) if !n.fract().is_zero() => {
-                        return Err(self.not_whole(st, f).into())
-                    }
                     (Some(d), Some(n)) => Val::Date(
                         match f {
                             Builtin::AddDays => ops::add_days(d, n),
@@ -129,7 +129,6 @@ impl<'a> Env<'a> {
                 }
             }
             Builtin::DaysAgo | Builtin::MonthsAgo | Builtin::YearsAgo => match dec(&a0) {
-                Some(n) if !n.fract().is_zero() => return Err(self.not_whole(st, f).into()),
                 Some(n) => Val::Date(
                     match f {
                         Builtin::DaysAgo => ops::add_days(self.as_of, -n),

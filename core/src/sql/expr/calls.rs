@@ -52,10 +52,6 @@ impl Translator<'_> {
                 let Some(n) = arg(0).and_then(|a| self.number_of(a)) else {
                     return self.refuse(span, "a date function of a computed number");
                 };
-                // Entitle's evaluation fails on such a count (R0013): no date stands for it.
-                if !n.fract().is_zero() {
-                    return self.refuse(span, "a count of days, months or years that is not whole");
-                }
                 let d = match f {
                     Builtin::DaysAgo => crate::eval::ops::add_days(self.as_of, -n),
                     Builtin::MonthsAgo => crate::eval::ops::add_months(self.as_of, -n),
@@ -63,6 +59,10 @@ impl Translator<'_> {
                 };
                 match d {
                     Ok(d) => Ok(self.param(Value::Date(d))),
+                    // Entitle's evaluation fails on such a count (R0013): no date stands for it.
+                    Err(crate::eval::ops::OpError::NotWhole) => {
+                        self.refuse(span, "a count of days, months or years that is not whole")
+                    }
                     Err(_) => self.refuse(span, "a date out of range"),
                 }
             }
