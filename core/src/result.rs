@@ -105,6 +105,20 @@ impl RuleOutcome {
     pub fn code(&self) -> String {
         format!("{}:{}", self.id, self.outcome.as_str())
     }
+
+    /// Whether this rule decided against the unit (see [`decides_against`]).
+    pub(crate) fn decided_against(&self) -> bool {
+        decides_against(self.kind, self.outcome)
+    }
+}
+
+/// Whether a rule of `kind` with `outcome` decides against a unit: a `when` rule not met, an
+/// `unless` rule met. These are the rules a refusal names.
+pub(crate) fn decides_against(kind: RuleKind, outcome: Truth) -> bool {
+    match kind {
+        RuleKind::When => outcome == Truth::NotMet,
+        RuleKind::Unless => outcome == Truth::Met,
+    }
 }
 
 /// A `compliant when` condition's outcome for one (eligible) unit.

@@ -174,10 +174,7 @@ fn decision_text(d: &Decision, catalog: &Catalog) -> String {
         Outcome::NotEligible => (
             "test.decided_by",
             "rules",
-            ids(&|r| match r.kind {
-                RuleKind::When => r.outcome == Truth::NotMet,
-                RuleKind::Unless => r.outcome == Truth::Met,
-            }),
+            ids(&crate::result::RuleOutcome::decided_against),
         ),
         Outcome::Undetermined if !d.missing.is_empty() => {
             ("test.left_open_by", "inputs", d.missing.join(", "))

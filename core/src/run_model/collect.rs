@@ -10,9 +10,9 @@ use super::RunUnit;
 use crate::batch::{Batch, Column};
 use crate::eval::results::{BatchResult, UnitStatus};
 use crate::program::Program;
-use crate::result::{Outcome, Truth};
+use crate::result::Outcome;
 use chrono::NaiveDate;
-use entitle_dsl::ast::{RuleKind, Scope};
+use entitle_dsl::ast::Scope;
 use entitle_dsl::run::DedupCriterion;
 use entitle_dsl::{Type, Value};
 
@@ -195,12 +195,7 @@ impl Collector {
                     p.ir.rules
                         .iter()
                         .zip(truths)
-                        .filter(|(r, t)| {
-                            matches!(
-                                (r.kind, t),
-                                (RuleKind::When, Truth::NotMet) | (RuleKind::Unless, Truth::Met)
-                            )
-                        })
+                        .filter(|(r, t)| crate::result::decides_against(r.kind, **t))
                         .map(|(r, _)| r.id.clone())
                         .collect();
             }

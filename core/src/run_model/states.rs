@@ -133,10 +133,7 @@ pub fn enrolment_state(decision: &crate::result::Decision) -> (MembershipState, 
         failed: decision
             .rules
             .iter()
-            .filter(|r| match r.kind {
-                entitle_dsl::ast::RuleKind::When => r.outcome == Truth::NotMet,
-                entitle_dsl::ast::RuleKind::Unless => r.outcome == Truth::Met,
-            })
+            .filter(|r| r.decided_against())
             .map(|r| r.id.to_string())
             .collect(),
         missing: decision.missing.iter().map(|m| m.to_string()).collect(),
