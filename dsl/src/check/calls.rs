@@ -489,7 +489,7 @@ fn literal(e: &TExpr) -> Option<Value> {
 pub(crate) fn bad_round_step(v: &Value, x_ty: &Type, span: Span) -> Diagnostic {
     // As the language writes it: `-KES 5`, not `KES -5`.
     let written = match v {
-        Value::Money(m) if m.amount.is_sign_negative() => format!("-{} {}", m.currency, -m.amount),
+        Value::Money(m) => super::exprs::money_written(m.currency, &m.amount.to_string()),
         other => other.to_string(),
     };
     let d = Diagnostic::new(codes::BAD_ROUND_STEP, span).arg("step", written);
