@@ -1,6 +1,6 @@
 //! The summary of a run: counts per decision, totals, errors; as `summary.json` and as text.
 
-use crate::term::{bold, group_digits, thousands};
+use crate::term::{bold, counted, group_digits, thousands};
 use entitle_core::{Decision, Name, Outcome, Program};
 use entitle_dsl::ast::Target;
 use entitle_registry::{ReadCounts, RowError};
@@ -184,11 +184,6 @@ pub fn summary_json(r: &RunInfo<'_>) -> Json {
         "files": {"decisions_csv": "decisions.csv", "decisions_jsonl": "decisions.jsonl", "errors": "errors.csv"},
         "entitle_version": env!("CARGO_PKG_VERSION"),
     })
-}
-
-/// `n` with the noun that goes with it ("1 household", "1,200 households").
-fn counted(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 /// The summary as a person reads it.

@@ -394,13 +394,7 @@ fn target_words(p: &entitle_core::Program) -> &'static str {
 
 /// The warning that the figures leave rows or units out, if they do.
 fn left_out(c: &collect::Collected) -> Option<String> {
-    let plural = |n: usize, one: &str, many: &str| {
-        format!(
-            "{} {}",
-            thousands(n as u64),
-            if n == 1 { one } else { many }
-        )
-    };
+    let plural = |n: usize, one: &str, many: &str| term::counted(n as u64, one, many);
     let rows = (c.row_errors > 0).then(|| {
         format!(
             "{} of the registry gave no unit and {} not in the figures",
