@@ -184,18 +184,7 @@ fn decimal_shape(t: &str) -> bool {
 /// Why `t`, which [`parse_date`] refused, is not a date: a day that does not exist, when it is
 /// written `YYYY-MM-DD` in digits, else not a date at all.
 pub fn date_problem(t: &str) -> ParseError {
-    let digits = |r: std::ops::Range<usize>| {
-        t.get(r)
-            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
-    };
-    let b = t.as_bytes();
-    let shaped = digits(0..4)
-        && digits(5..7)
-        && digits(8..10)
-        && b.get(4) == Some(&b'-')
-        && b.get(7) == Some(&b'-')
-        && (b.len() == 10 || matches!(b.get(10), Some(b'T' | b' ' | b't')));
-    if shaped {
+    if date_part(t).and_then(ymd_digits).is_some() {
         ParseError::NoSuchDate
     } else {
         ParseError::NotDate
@@ -215,24 +204,39 @@ fn too_long_or(t: &str, other: ParseError) -> ParseError {
     }
 }
 
+/// The first ten characters of a date or date-time, when they are followed by nothing, `T`, `t`
+/// or a space.
+fn date_part(t: &str) -> Option<&str> {
+    t.get(..10)
+        .filter(|_| t.len() == 10 || matches!(t.as_bytes().get(10), Some(b'T' | b' ' | b't')))
+}
+
+/// Year, month and day of a `YYYY-MM-DD` written in digits, whether or not that day exists.
+#[inline]
+fn ymd_digits(date_part: &str) -> Option<(i32, u32, u32)> {
+    let d = |b: u8| b.is_ascii_digit().then(|| u32::from(b - b'0'));
+    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *date_part.as_bytes() else {
+        return None;
+    };
+    let (Some(y0), Some(y1), Some(y2), Some(y3), Some(m0), Some(m1), Some(d0), Some(d1)) =
+        (d(y0), d(y1), d(y2), d(y3), d(m0), d(m1), d(d0), d(d1))
+    else {
+        return None;
+    };
+    let year = i32::try_from(y0 * 1000 + y1 * 100 + y2 * 10 + y3).ok()?;
+    Some((year, m0 * 10 + m1, d0 * 10 + d1))
+}
+
 /// Reads an ISO 8601 date, or the date part of a date-time.
 pub fn parse_date(t: &str) -> Option<NaiveDate> {
-    let date_part = t
-        .get(..10)
-        .filter(|_| t.len() == 10 || matches!(t.as_bytes().get(10), Some(b'T' | b' ' | b't')))?;
+    let date_part = date_part(t)?;
     if date_part.as_bytes().get(4) != Some(&b'-') || date_part.as_bytes().get(7) != Some(&b'-') {
         return None;
     }
     // `YYYY-MM-DD` in digits, the usual form, without chrono's format machinery (a registry has
     // millions of dates); anything else as chrono reads it.
-    let d = |b: u8| b.is_ascii_digit().then(|| u32::from(b - b'0'));
-    if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *date_part.as_bytes() {
-        if let (Some(y0), Some(y1), Some(y2), Some(y3), Some(m0), Some(m1), Some(d0), Some(d1)) =
-            (d(y0), d(y1), d(y2), d(y3), d(m0), d(m1), d(d0), d(d1))
-        {
-            let year = i32::try_from(y0 * 1000 + y1 * 100 + y2 * 10 + y3).ok()?;
-            return NaiveDate::from_ymd_opt(year, m0 * 10 + m1, d0 * 10 + d1);
-        }
+    if let Some((year, month, day)) = ymd_digits(date_part) {
+        return NaiveDate::from_ymd_opt(year, month, day);
     }
     NaiveDate::parse_from_str(date_part, "%Y-%m-%d").ok()
 }
