@@ -228,7 +228,7 @@ impl BatchBuilder {
             });
         }
         self.batch.member_ids.push(id);
-        let kinds = kinds.map(str::trim).filter(|k| !k.is_empty());
+        let kinds = kinds.map(crate::texts::trim).filter(|k| !k.is_empty());
         self.batch
             .member_is_head
             .push(kinds.clone().any(|k| k.eq_ignore_ascii_case("head")));

@@ -101,7 +101,7 @@ pub(super) fn store_text(
     member: Option<&str>,
 ) -> Result<(), EvalError> {
     if let (Type::Text, Column::Text(texts)) = (&input.ty, &mut *col) {
-        let t = text.trim();
+        let t = crate::texts::trim(text);
         if t.is_empty() {
             return Ok(());
         }
