@@ -70,7 +70,7 @@ pub enum ParseError {
 /// # Errors
 /// [`ParseError`] when the text is not a value of that type.
 pub fn parse_value(text: &str, ty: &Type) -> Result<Value, ParseError> {
-    let t = text.trim();
+    let t = crate::texts::trim(text);
     if t.is_empty() {
         return Ok(Value::Unknown);
     }
@@ -147,7 +147,7 @@ pub fn parse_money(t: &str, currency: Currency) -> Result<Money, ParseError> {
         (Some(c), Some(rest), _)
             if c.bytes().all(|b| b.is_ascii_alphabetic()) && rest.starts_with(' ') =>
         {
-            (Some(c), rest.trim())
+            (Some(c), crate::texts::trim(rest))
         }
         (_, _, Some(c))
             if t.len() > 4
@@ -172,13 +172,23 @@ pub fn parse_money(t: &str, currency: Currency) -> Result<Money, ParseError> {
 }
 
 /// Whether `t` is written as an exact decimal (an optional sign, digits, an optional fraction).
+// One pass over the bytes: every amount a registry or a host hands over is read through it.
 fn decimal_shape(t: &str) -> bool {
-    let body = t.strip_prefix(['+', '-']).unwrap_or(t);
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
-        && (frac.is_empty() != body.contains('.'))
+    let bytes = t.as_bytes();
+    let body = match bytes.split_first() {
+        Some((b'+' | b'-', rest)) => rest,
+        _ => bytes,
+    };
+    let (mut whole, mut point, mut fraction) = (0usize, false, 0usize);
+    for b in body {
+        match b {
+            b'0'..=b'9' if point => fraction += 1,
+            b'0'..=b'9' => whole += 1,
+            b'.' if !point => point = true,
+            _ => return false,
+        }
+    }
+    whole > 0 && (!point || fraction > 0)
 }
 
 /// Why `t`, which [`parse_date`] refused, is not a date: a day that does not exist, when it is
@@ -244,6 +254,23 @@ pub fn parse_date(t: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shape_of_a_decimal_is_digits_with_a_sign_and_a_fraction_optional() {
+        let good = [
+            "0", "5000", "+5000", "-5000", "1500.50", "-0.5", "007", "1.0",
+        ];
+        let bad = [
+            "", "+", "-", ".", "5.", ".5", "+-5", "--5", "1.2.3", "1,500", "5 000", "1e5", "KES",
+            "١٢", "5.5.", "+.5", "12a",
+        ];
+        for t in good {
+            assert!(decimal_shape(t), "{t}");
+        }
+        for t in bad {
+            assert!(!decimal_shape(t), "{t}");
+        }
+    }
     use rust_decimal_macros_free::dec;
 
     mod rust_decimal_macros_free {
