@@ -25,6 +25,17 @@ pub(crate) enum OpError {
     NotWhole,
 }
 
+/// `a.cmp(&b)`, for the common case of one scale (a count against a whole number, an amount
+/// against a limit in the same places) by their mantissas alone.
+#[inline]
+pub(crate) fn cmp(a: &Decimal, b: &Decimal) -> std::cmp::Ordering {
+    if a.scale() == b.scale() {
+        a.mantissa().cmp(&b.mantissa())
+    } else {
+        a.cmp(b)
+    }
+}
+
 pub(crate) fn add(a: Decimal, b: Decimal) -> Result<Decimal, OpError> {
     a.checked_add(b).ok_or(OpError::Overflow)
 }
@@ -208,6 +219,33 @@ mod tests {
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str_exact(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn cmp_orders_as_decimals_do() {
+        let xs = [
+            "0",
+            "-0",
+            "0.0",
+            "1",
+            "1.0",
+            "-1",
+            "2500",
+            "3000",
+            "2999.99",
+            "-0.01",
+            "0.01",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "18",
+            "17.5",
+        ];
+        for a in xs {
+            for b in xs {
+                let (x, y) = (dec(a), dec(b));
+                assert_eq!(cmp(&x, &y), x.cmp(&y), "{a} against {b}");
+            }
+        }
     }
 
     #[test]

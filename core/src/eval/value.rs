@@ -62,7 +62,7 @@ impl<'a> Val<'a> {
     /// Ordering of two known values of one type (`None` for unordered kinds).
     pub(crate) fn compare(&self, other: &Val<'_>) -> Option<Ordering> {
         match (self, other) {
-            (Val::Dec(a), Val::Dec(b)) => Some(a.cmp(b)),
+            (Val::Dec(a), Val::Dec(b)) => Some(super::ops::cmp(a, b)),
             (Val::Date(a), Val::Date(b)) => Some(a.cmp(b)),
             (Val::Text(a), Val::Text(b)) => Some(a.as_ref().cmp(b.as_ref())),
             (Val::Bool(a), Val::Bool(b)) => Some(a.cmp(b)),
