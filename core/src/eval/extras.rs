@@ -174,6 +174,19 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// The error of built-in `f` that failed with `e`.
+    pub(crate) fn call_error(
+        &self,
+        st: &State<'a>,
+        f: Builtin,
+        e: super::ops::OpError,
+    ) -> EvalError {
+        match e {
+            super::ops::OpError::NotWhole => self.not_whole(st, f),
+            e => self.fail(st, e),
+        }
+    }
+
     /// R0013 for a count of days, months or years that is not a whole number (`add_days(d,
     /// 1.5)`, `months_ago(0.5)`): never silently truncated.
     pub(crate) fn not_whole(&self, st: &State<'a>, f: Builtin) -> EvalError {

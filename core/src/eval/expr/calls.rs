@@ -40,6 +40,18 @@ impl<'a> Env<'a> {
                 }
                 return Ok(Val::Unknown);
             }
+            // The commonest call (`age(birthdate) < 18` for each member), without the general
+            // path's room for three arguments.
+            Builtin::Age if args.len() == 1 => {
+                let arg = args.first().map(|a| self.eval(st, a, member)).transpose()?;
+                return Ok(match arg {
+                    Some(Val::Date(d)) => match ops::age(d, self.as_of) {
+                        Ok(years) => Val::Dec(Decimal::from(years)),
+                        Err(e) => return Err(self.call_error(st, f, e).into()),
+                    },
+                    _ => Val::Unknown,
+                });
+            }
             _ => {}
         }
         let mut vals: [Val<'a>; 3] = [Val::Unknown, Val::Unknown, Val::Unknown];
@@ -92,10 +104,7 @@ impl<'a> Env<'a> {
             }
         };
         let num = |n: i64| Val::Dec(Decimal::from(n));
-        let fail = |e| match e {
-            ops::OpError::NotWhole => self.not_whole(st, f),
-            e => self.fail(st, e),
-        };
+        let fail = |e| self.call_error(st, f, e);
         Ok(match f {
             Builtin::Age => match date(&a0) {
                 Some(d) => num(ops::age(d, self.as_of).map_err(fail)?),
