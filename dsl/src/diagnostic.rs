@@ -101,32 +101,49 @@ impl Diagnostic {
         let line_text = index.line_text(self.span.line);
         let line_no = self.span.line.to_string();
         let pad = " ".repeat(line_no.len());
-        let col = self.span.column.max(1) as usize;
-        let span_chars = source
+        let spanned = source
             .get(self.span.start..self.span.end)
-            .map(|s| s.split('\n').next().unwrap_or("").chars().count())
-            .unwrap_or(1)
-            .max(1);
-        // Tabs in the prefix are kept so the caret lines up in a terminal.
-        let prefix: String = line_text
-            .chars()
-            .take(col - 1)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
+            .map(|s| s.split('\n').next().unwrap_or(""))
+            .unwrap_or("");
         let mut out = format!(
-            "{}[{}]: {}\n{pad}--> {file}:{}:{}\n{pad} |\n{line_no} | {line_text}\n{pad} | {prefix}{}\n",
+            "{}[{}]: {}\n{pad}--> {file}:{}:{}\n{pad} |\n{line_no} | {line_text}\n{pad} | {}\n",
             self.severity,
             self.code,
             self.message,
             self.span.line,
             self.span.column,
-            "^".repeat(span_chars)
+            caret_line(line_text, self.span.column, spanned)
         );
         if let Some(help) = &self.help {
             out.push_str(&format!("{pad} = help: {help}\n"));
         }
         out
     }
+}
+
+/// The line under a source line: padding up to character `column` (from 1), then one caret per
+/// terminal cell of `spanned` (at least one). The padding copies the line's tabs, and gives a wide character
+/// (CJK, most emoji) two cells and a combining mark none, so that the caret sits under the text a
+/// terminal shows there; the column number itself stays a count of characters.
+fn caret_line(line_text: &str, column: u32, spanned: &str) -> String {
+    let before = (column.max(1) as usize).saturating_sub(1);
+    let mut out: String = String::with_capacity(before + 8);
+    for c in line_text.chars().take(before) {
+        if c == '\t' {
+            out.push('\t');
+        } else {
+            out.extend(std::iter::repeat_n(' ', cells(c)));
+        }
+    }
+    let carets: usize = spanned.chars().map(cells).sum();
+    out.extend(std::iter::repeat_n('^', carets.max(1)));
+    out
+}
+
+/// Terminal cells of `c` outside a tab: 2 for wide characters, 0 for combining marks and
+/// zero-width characters (control characters, which have no width of their own, count as 0).
+fn cells(c: char) -> usize {
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
 }
 
 impl fmt::Display for Diagnostic {
