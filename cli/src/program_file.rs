@@ -55,25 +55,36 @@ fn collect_programs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 pub struct ProgramFile {
     /// The path as given.
     pub path: String,
-    /// The text.
+    /// The text (when the file is not UTF-8, a copy to show its diagnostic in: see `not_utf8`).
     pub source: String,
     /// The compiled program, or every diagnostic.
     pub compiled: Result<Program, Diagnostics>,
+    /// The file is not UTF-8: `compiled` holds the E0008 error at its first invalid byte, and
+    /// `source` has `�` in place of the invalid bytes, so it must never be written back.
+    pub not_utf8: bool,
 }
 
 impl ProgramFile {
-    /// Reads and compiles `path`.
+    /// Reads and compiles `path`. A file that is not UTF-8 is loaded with an E0008 diagnostic
+    /// that says where (`entitle_dsl::text::from_bytes`), like any other error in the text.
     ///
     /// # Errors
     /// When the file cannot be read.
     pub fn load(path: &Path) -> Result<ProgramFile> {
-        let source = std::fs::read_to_string(path)
+        let bytes = std::fs::read(path)
             .with_context(|| format!("cannot read the program {}", path.display()))?;
-        let compiled = Program::compile(&source);
+        let (source, compiled, not_utf8) = match entitle_dsl::text::from_bytes(bytes) {
+            Ok(source) => {
+                let compiled = Program::compile(&source);
+                (source, compiled, false)
+            }
+            Err(e) => (e.shown, Err(e.diagnostics), true),
+        };
         Ok(ProgramFile {
             path: path.display().to_string(),
             source,
             compiled,
+            not_utf8,
         })
     }
 

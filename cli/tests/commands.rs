@@ -235,6 +235,46 @@ fn fmt_checks_and_rewrites() {
 }
 
 #[test]
+fn a_program_not_saved_as_utf8_is_refused_where_it_goes_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.entitle");
+    // `Ménage` saved in Latin-1: `é` is the single byte 0xE9.
+    let bytes = b"program p \"P\"\n\neligible when\n  poor \"M\xe9nage pauvre\" true\n";
+    std::fs::write(&path, bytes).unwrap();
+    let p = path.to_str().unwrap();
+    let r = ran(&["check", "--color", "never", p]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.stdout,
+        format!(
+            "error[E0008]: the program text contains a byte that is not UTF-8 (`0xE9`)
+ --> {p}:4:10
+  |
+4 |   poor \"M\u{fffd}nage pauvre\" true
+  |          ^
+  = help: save the file as UTF-8 (in most editors: Save As, then the encoding UTF-8); such bytes are usually accented letters saved in Latin-1 or Windows-1252
+
+{p}: failed (1 error, 0 warnings)
+"
+        )
+    );
+    let r = ran(&["check", "--color", "never", "--locale", "fr", p]);
+    assert!(
+        r.stdout.contains(
+            "error[E0008]: le texte du programme contient un octet qui n'est pas de l'UTF-8 (`0xE9`)"
+        ),
+        "{}",
+        r.stdout
+    );
+    // `fmt` would otherwise write the replacement character over the byte: it refuses instead.
+    let r = ran(&["fmt", p]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("not formatted: it is not UTF-8 text"));
+    assert!(r.stderr.contains(&format!("{p}:4:10")), "{}", r.stderr);
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+#[test]
 fn explain_gives_one_units_reasons() {
     let args = |id: &str, extra: &[&'static str]| {
         let mut v: Vec<String> = [

@@ -60,6 +60,7 @@ pub mod locale;
 mod parser;
 pub mod run;
 pub mod span;
+pub mod text;
 pub mod types;
 pub mod value;
 

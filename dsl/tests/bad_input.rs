@@ -221,3 +221,51 @@ fn a_pattern_that_is_not_a_regular_expression_is_refused_by_the_checker() {
     let src = program("^\\\\+2547[0-9]{8}$");
     assert_eq!(codes(src), Vec::<&str>::new());
 }
+
+#[test]
+fn text_that_is_not_utf8_is_refused_at_its_first_invalid_byte() {
+    // A label saved in Latin-1: `é` is the single byte 0xE9.
+    let bytes = b"program p \"P\"\n\neligible when\n  poor \"M\xe9nage pauvre\" true\n".to_vec();
+    let err = entitle_dsl::text::from_bytes(bytes).unwrap_err();
+    let d = &err.diagnostics.0[0];
+    assert_eq!(
+        (d.code, d.span.line, d.span.column, d.span.start, d.span.end),
+        ("E0008", 4, 10, 38, 39)
+    );
+    assert_eq!(
+        d.message,
+        "the program text contains a byte that is not UTF-8 (`0xE9`)"
+    );
+    assert_eq!(
+        d.render_with_source(&err.shown, "p.entitle"),
+        "error[E0008]: the program text contains a byte that is not UTF-8 (`0xE9`)
+ --> p.entitle:4:10
+  |
+4 |   poor \"M\u{fffd}nage pauvre\" true
+  |          ^
+  = help: save the file as UTF-8 (in most editors: Save As, then the encoding UTF-8); such bytes are usually accented letters saved in Latin-1 or Windows-1252
+"
+    );
+    let fr = d.localized(entitle_dsl::locale::catalog("fr"));
+    assert_eq!(
+        (fr.message.as_str(), fr.help.as_deref()),
+        (
+            "le texte du programme contient un octet qui n'est pas de l'UTF-8 (`0xE9`)",
+            Some("enregistrez le fichier en UTF-8 (dans la plupart des éditeurs : Enregistrer sous, puis l'encodage UTF-8) ; de tels octets sont en général des lettres accentuées enregistrées en Latin-1 ou Windows-1252")
+        )
+    );
+}
+
+#[test]
+fn a_nul_character_is_named_in_english_and_french() {
+    let d = check("program p \"P\"\u{0}\n").diagnostics.0.remove(0);
+    assert_eq!(
+        (d.code, d.span.line, d.span.column, d.message.as_str()),
+        ("E0008", 1, 14, "the program text contains a NUL character")
+    );
+    let fr = d.localized(entitle_dsl::locale::catalog("fr"));
+    assert_eq!(
+        fr.message,
+        "le texte du programme contient un caractère NUL"
+    );
+}

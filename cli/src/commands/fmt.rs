@@ -37,6 +37,14 @@ pub fn main(a: &Args) -> Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     for path in &crate::program_file::program_paths(&a.programs)? {
         let file = ProgramFile::load(path)?;
+        if file.not_utf8 {
+            if let Err(d) = &file.compiled {
+                eprint!("{}", file.render(d, Color::Auto.enabled(true)));
+            }
+            writeln!(stdout, "{}: not formatted: it is not UTF-8 text", file.path)?;
+            failed = true;
+            continue;
+        }
         match entitle_dsl::format(&file.source).map(|f| with_line_ends_of(&file.source, f)) {
             Err(d) => {
                 eprint!("{}", file.render(&d, Color::Auto.enabled(true)));

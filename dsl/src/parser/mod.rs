@@ -78,10 +78,10 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
         };
     }
     if let Some(pos) = source.find('\0') {
-        diags.push(Diagnostic::new(
-            codes::INVALID_TEXT,
-            index.span(pos, pos + 1),
-        ));
+        diags.push(
+            Diagnostic::new(codes::INVALID_TEXT, index.span(pos, pos + 1))
+                .arg("what", "a NUL character"),
+        );
         return Parsed {
             program,
             diagnostics: Diagnostics(diags),
