@@ -21,10 +21,20 @@ pub struct Catalog {
 }
 
 /// The arguments whose values are English words from the checker (`a number`, `a quoted text`,
-/// `compared`, `rule`), which a catalogue's `phrase.…` entries translate; the others are names,
-/// codes and values from the program, never translated.
+/// `compared`, `rule`) or from the SQL translation (`construct`: `a nested aggregate`), which a
+/// catalogue's `phrase.…` entries translate; the others are names, codes and values from the
+/// program, never translated.
 const WORDED_ARGS: &[&str] = &[
-    "expected", "found", "what", "action", "reason", "target", "kind", "left", "right",
+    "expected",
+    "found",
+    "what",
+    "action",
+    "reason",
+    "target",
+    "kind",
+    "left",
+    "right",
+    "construct",
 ];
 
 /// A problem in a catalogue file.

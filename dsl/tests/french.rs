@@ -103,3 +103,92 @@ fn french_phrases_cover_the_parts_of_declarations_and_contradictions() {
         "ses conditions se contredisent : `< 5` et `> 10`"
     );
 }
+
+#[test]
+fn french_names_the_sections_a_line_at_column_1_could_start_in_french() {
+    let src = "program p \"P\"\n\nwhatever this is\n";
+    let fr = check(src).diagnostics.localized(locale::catalog("fr"));
+    let d = fr.errors().next().expect("an error");
+    assert_eq!(
+        (d.code, d.span.line, d.span.column, d.message.as_str()),
+        (
+            "E0001",
+            3,
+            1,
+            "une section (`inputs`, `records`, `codes`, `functions`, `params`, `let`, `score`, \
+             `eligible when`, `entitlement`, `compliant when`, `deduplicate`, `selection`, \
+             `summary`, `translation`, `test`) attendu, `whatever` trouvé"
+        )
+    );
+}
+
+/// Each construct that `entitle-core`'s SQL translation refuses (`core/src/sql/expr.rs` and
+/// `expr/calls.rs`), as it names it, and the whole E0501 message in French.
+const SQL_REFUSALS: &[(&str, &str)] = &[
+    ("a list outside `in`", "une liste hors de `in`"),
+    ("a list input", "une donnée de type liste"),
+    ("an input", "une donnée"),
+    ("a member input here", "une donnée de membre à cet endroit"),
+    (
+        "`kind` (the first of a membership's kinds has no order in the database; use `has_kind`)",
+        "`kind` (la première des natures d'une appartenance n'a pas d'ordre dans la base de données ; utilisez `has_kind`)",
+    ),
+    ("a parameter with no value in force", "un paramètre sans valeur en vigueur"),
+    ("a `let`", "un `let`"),
+    ("a deeply nested `let`", "un `let` imbriqué trop profondément"),
+    ("`cash_total`", "`cash_total`"),
+    ("a list that is not a constant", "une liste qui n'est pas une constante"),
+    ("a nested aggregate", "un agrégat imbriqué"),
+    ("a record field here", "un champ d'enregistrement à cet endroit"),
+    ("a record field", "un champ d'enregistrement"),
+    ("`latest` and `earliest`", "`latest` et `earliest`"),
+    ("a record collection", "une collection d'enregistrements"),
+    (
+        "the records `visits` (no table is mapped to them)",
+        "les enregistrements `visits` (aucune table ne leur est associée)",
+    ),
+    ("an aggregate without a value", "un agrégat sans valeur"),
+    ("a date function of a computed number", "une fonction de date d'un nombre calculé"),
+    (
+        "a count of days, months or years that is not whole",
+        "un nombre de jours, de mois ou d'années qui n'est pas entier",
+    ),
+    ("a date out of range", "une date hors limites"),
+    ("`has_kind` of a computed text", "`has_kind` d'un texte calculé"),
+    ("`is_code`", "`is_code`"),
+    ("`lookup` in a computed table", "`lookup` dans une table calculée"),
+    ("`band` of a computed table", "`band` d'une table calculée"),
+    (
+        "`round` (databases round ties differently)",
+        "`round` (les bases de données n'arrondissent pas toutes les valeurs à mi-chemin de la même façon)",
+    ),
+    (
+        "an age that is not compared with a constant",
+        "un âge qui n'est pas comparé à une constante",
+    ),
+    (
+        "a count of days, months or years between dates",
+        "un nombre de jours, de mois ou d'années entre des dates",
+    ),
+    ("date arithmetic on a stored date", "un calcul sur une date enregistrée"),
+    ("`floor`, `ceil` and `power`", "`floor`, `ceil` et `power`"),
+    ("`contains`, `ends_with` and `matches`", "`contains`, `ends_with` et `matches`"),
+    ("`size`", "`size`"),
+    ("a missing argument", "un argument manquant"),
+];
+
+#[test]
+fn french_sql_refusals_name_the_construct_in_french() {
+    let fr = locale::catalog("fr");
+    for (construct, french) in SQL_REFUSALS {
+        let d = entitle_dsl::Diagnostic::new("E0501", entitle_dsl::Span::default())
+            .arg("construct", construct)
+            .arg("target", "SQL")
+            .with_help("E0501.help");
+        assert_eq!(
+            d.localized(fr).message,
+            format!("impossible de traduire en SQL : {french}"),
+            "{construct}"
+        );
+    }
+}
