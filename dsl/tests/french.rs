@@ -40,7 +40,7 @@ fn french_diagnostics_have_no_english_words() {
                 "E0201",
                 11,
                 26,
-                "du texte attendu, un nombre trouvé".to_string()
+                "attendu : du texte ; trouvé : un nombre".to_string()
             ),
             (
                 "E0203",
@@ -74,7 +74,7 @@ fn french_syntax_errors_translate_what_was_expected_and_found() {
             .map(|d| d.message.clone());
     assert_eq!(
         first.as_deref(),
-        Some("un texte entre guillemets attendu, `region` trouvé")
+        Some("attendu : un texte entre guillemets ; trouvé : `region`")
     );
     // Names and code in backticks are never translated, even when they are English words.
     let fr = locale::catalog("fr");
@@ -115,9 +115,9 @@ fn french_names_the_sections_a_line_at_column_1_could_start_in_french() {
             "E0001",
             3,
             1,
-            "une section (`inputs`, `records`, `codes`, `functions`, `params`, `let`, `score`, \
-             `eligible when`, `entitlement`, `compliant when`, `deduplicate`, `selection`, \
-             `summary`, `translation`, `test`) attendu, `whatever` trouvé"
+            "attendu : une section (`inputs`, `records`, `codes`, `functions`, `params`, `let`, \
+             `score`, `eligible when`, `entitlement`, `compliant when`, `deduplicate`, \
+             `selection`, `summary`, `translation`, `test`) ; trouvé : `whatever`"
         )
     );
 }
