@@ -157,6 +157,10 @@ pub enum ExceptionReason {
     RoundsToZero,
     /// A SEPA transfer (`pain001.sepa = true`) to an IBAN of a country outside the SEPA zone.
     IbanOutsideSepa,
+    /// The payee's name or account id has a character that the format's character set cannot
+    /// carry even once accents are removed (a Cyrillic or Arabic name in pain.001): sending it
+    /// would need a spelling nobody checked, so the unit waits for one.
+    PayeeTextOutsideCharset,
 }
 
 impl ExceptionReason {
@@ -170,6 +174,7 @@ impl ExceptionReason {
             ExceptionReason::NoIban => "no_iban",
             ExceptionReason::RoundsToZero => "rounds_to_zero",
             ExceptionReason::IbanOutsideSepa => "iban_outside_sepa",
+            ExceptionReason::PayeeTextOutsideCharset => "payee_text_outside_charset",
         }
     }
 
@@ -186,6 +191,11 @@ impl ExceptionReason {
             }
             ExceptionReason::RoundsToZero => {
                 "the amount rounds to zero in the currency's minor unit: nothing to pay"
+            }
+            ExceptionReason::PayeeTextOutsideCharset => {
+                "the payee's name or account has characters outside the format's character set \
+                 (Latin letters, digits and / - ? : ( ) . , ' +) that have no Latin spelling; \
+                 record a Latin spelling of it"
             }
         }
     }

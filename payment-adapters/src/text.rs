@@ -133,12 +133,40 @@ pub fn latin_text(
     unit_id: Option<&str>,
     format: &'static str,
 ) -> Result<String, PaymentError> {
-    let err = |reason: String| PaymentError::InvalidText {
+    to_latin(text, max).map_err(|problem| PaymentError::InvalidText {
         unit_id: unit_id.map(str::to_string),
         field: field.to_string(),
         format,
-        reason,
-    };
+        reason: problem.reason(charset),
+    })
+}
+
+/// Why a text does not fit a Latin field: a payee's text with a character no transliteration
+/// reaches goes to the exceptions file, while every other problem stops the export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum LatinProblem {
+    /// A character outside the set that has no basic Latin form (Cyrillic, Arabic …).
+    Outside(char),
+    /// Empty, too long or with control characters, once transliterated.
+    Length(String),
+}
+
+impl LatinProblem {
+    /// The reason an error gives, naming the set that applies.
+    pub(crate) fn reason(&self, charset: Charset) -> String {
+        match self {
+            LatinProblem::Outside(c) => format!(
+                "contains U+{:04X}, outside {}",
+                u32::from(*c),
+                charset.describe()
+            ),
+            LatinProblem::Length(reason) => reason.clone(),
+        }
+    }
+}
+
+/// [`latin_text`] without the error's context: the transliterated text or what is wrong with it.
+pub(crate) fn to_latin(text: &str, max: usize) -> Result<String, LatinProblem> {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars() {
         if is_sepa_char(c) {
@@ -152,17 +180,13 @@ pub fn latin_text(
                 } else if let Some(t) = transliterate_letter(d) {
                     out.push_str(t);
                 } else if !is_combining_mark(d) {
-                    return Err(err(format!(
-                        "contains U+{:04X}, outside {}",
-                        u32::from(c),
-                        charset.describe()
-                    )));
+                    return Err(LatinProblem::Outside(c));
                 }
             }
         }
     }
     let out = out.trim().to_string();
-    check_length(&out, 1, max).map_err(err)?;
+    check_length(&out, 1, max).map_err(LatinProblem::Length)?;
     Ok(out)
 }
 

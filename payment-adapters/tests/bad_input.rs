@@ -156,10 +156,17 @@ fn malformed_financial_addresses() {
     let mut bad_bic = bank.clone();
     bad_bic.get_mut("H01").unwrap().bic = Some("COBADE".into());
     fails(&fx, Format::Pain001V09, &payer(), &bad_bic, "P0008");
-    // A name outside the SEPA character set is refused, not mangled.
+    // A name outside the SEPA character set is not mangled: the unit waits in the exceptions.
     let mut bad_name = bank;
     bad_name.get_mut("H01").unwrap().name = Some("Ali & Sons".into());
-    fails(&fx, Format::Pain001V09, &payer(), &bad_name, "P0013");
+    let report = fx
+        .export(Format::Pain001V09, &payer(), &bad_name, "out")
+        .unwrap();
+    assert_eq!(report.counts.exported, 0);
+    assert_eq!(
+        report.exceptions[0].reason.code(),
+        "payee_text_outside_charset"
+    );
 }
 
 #[test]

@@ -202,3 +202,102 @@ fn names_from_real_registries_are_transliterated() {
         assert_valid(&sepaxml_schemas().join(xsd), &files[0]);
     }
 }
+
+/// A payee whose name (or account id) has no Latin spelling, a Cyrillic or Arabic name, goes to
+/// the exceptions file with its own reason; everyone else is paid and the file validates. The
+/// payer's own settings still stop the export, naming the setting.
+#[test]
+fn payee_text_without_a_latin_form_goes_to_the_exceptions() {
+    let mut payees = bank_payees();
+    payees.get_mut("H02").unwrap().name = Some("\u{41C}\u{430}\u{448}\u{430}".into());
+    payees.get_mut("H04").unwrap().name = Some("\u{639}\u{644}\u{64A}".into());
+    for (format, xsd) in [
+        (Format::Pain001V03, "pain.001.001.03.xsd"),
+        (Format::Pain001V09, "pain.001.001.09.xsd"),
+    ] {
+        let fx = standard_run("EUR");
+        let report = fx.export(format, &payer(), &payees, "out").unwrap();
+        let reasons: Vec<(&str, &str)> = report
+            .exceptions
+            .iter()
+            .map(|e| (e.unit_id.as_str(), e.reason.code()))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                ("H02", "payee_text_outside_charset"),
+                ("H04", "payee_text_outside_charset"),
+                ("H07", "no_payee"),
+                ("H10", "no_payee_name"),
+            ],
+            "{format}"
+        );
+        assert_eq!(report.counts.exported, 4, "{format}");
+        assert_eq!(report.batches[0].unit_ids, ["H01", "H05", "H08", "H11"]);
+        assert_eq!(report.totals.exceptions.to_string(), "7500.50");
+        let csv = std::fs::read_to_string(fx.out("out").join(format!("{format}-exceptions.csv")))
+            .unwrap();
+        assert!(
+            csv.contains(
+                "H02,payee_text_outside_charset,\"the payee's name or account has characters \
+                 outside the format's character set (Latin letters, digits and / - ? : ( ) . , ' +) \
+                 that have no Latin spelling; record a Latin spelling of it\",1500.00,EUR"
+            ),
+            "{csv}"
+        );
+        assert!(
+            !csv.contains('\u{41C}'),
+            "no payee text in the exceptions: {csv}"
+        );
+        let file = fx.out("out").join(&report.batches[0].file);
+        assert_valid(&sepaxml_schemas().join(xsd), &file);
+    }
+
+    // An account id (outside SEPA, no IBAN) in another script: the same reason.
+    let mut mobile = mobile_payees();
+    mobile.get_mut("H01").unwrap().financial_address = Some("account:\u{661}\u{662}@kcb".into());
+    let fx = standard_run("KES");
+    let report = fx
+        .export(Format::Pain001V03, &payer(), &mobile, "out")
+        .unwrap();
+    assert_eq!(
+        (
+            report.exceptions[0].unit_id.as_str(),
+            report.exceptions[0].reason.code()
+        ),
+        ("H01", "payee_text_outside_charset")
+    );
+
+    // The payer's name and account are settings: refused, naming the setting.
+    let fx = standard_run("EUR");
+    let cyrillic_payer = entitle_payments::PayerConfig::from_toml_str(&PAYER_TOML.replace(
+        "name = \"Ministry of Social Protection\"",
+        "name = \"\u{41C}\u{438}\u{43D}\u{438}\u{441}\u{442}\u{435}\u{440}\u{441}\u{442}\u{432}\u{43E}\"",
+    ))
+    .unwrap();
+    let err = fx
+        .export(Format::Pain001V09, &cyrillic_payer, &payees, "payer")
+        .unwrap_err();
+    assert_eq!(err.code(), "P0013");
+    assert_eq!(
+        err.to_string(),
+        "the payer setting `name` (Dbtr/Nm) contains U+041C, outside the SWIFT character set of \
+         pain.001 without SEPA (a-z A-Z 0-9 / - ? : ( ) . , ' + space) in the pain.001.001.09 format"
+    );
+    assert_nothing_written(&fx.out("payer"));
+    let account_payer = entitle_payments::PayerConfig::from_toml_str(&PAYER_TOML.replace(
+        "iban = \"DE89370400440532013000\"",
+        "account = \"\u{661}\u{662}\u{663}\"",
+    ))
+    .unwrap();
+    let err = fx
+        .export(Format::Pain001V03, &account_payer, &payees, "payer")
+        .unwrap_err();
+    assert_eq!(err.code(), "P0013");
+    assert!(
+        err.to_string().starts_with(
+            "the payer setting `pain001.account` (DbtrAcct/Id/Othr/Id) contains U+0661"
+        ),
+        "{err}"
+    );
+}

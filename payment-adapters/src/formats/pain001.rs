@@ -8,7 +8,10 @@
 //! - `NbOfTxs` and `CtrlSum` (in `GrpHdr` and `PmtInf`) equal the count and sum of the transactions;
 //! - every text is in the SEPA/SWIFT Latin character set (letters lose their accents; other
 //!   characters are refused) and within its length (`Nm` 70 with SEPA, otherwise 140; `Ustrd` 140;
-//!   ids 35);
+//!   ids 35). A payer setting that does not fit stops the export (P0013, naming the setting); a
+//!   payee's name or account with characters that have no Latin form sends that unit to the
+//!   exceptions file (`payee_text_outside_charset`), so one name in another script does not hold
+//!   back the batch;
 //! - `Cdtr/Nm` and `CdtrAcct` are always written (optional in the XSD, required by banks): a payee
 //!   without a name or account goes to the exceptions file;
 //! - amounts fit `InstdAmt` (18 digits, 5 decimals; with SEPA at most 999999999.99 EUR).
@@ -22,7 +25,7 @@ use crate::config::{batch_size, required, PayerConfig};
 use crate::error::PaymentError;
 use crate::payee::{ExceptionReason, IdType, Payee};
 use crate::refs;
-use crate::text::{latin_text, xml_escape, Charset};
+use crate::text::{latin_text, to_latin, xml_escape, Charset, LatinProblem};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
@@ -86,7 +89,7 @@ impl Pain001 {
         let text =
             |t: &str, max: usize, field: &str| latin_text(t, max, charset, field, None, format);
         let payer = required(cfg.name.as_ref(), "name", format)?;
-        let payer_name = text(payer, name_max, "payer name (Dbtr/Nm)")?;
+        let payer_name = text(payer, name_max, "the payer setting `name` (Dbtr/Nm)")?;
         let debtor_account = match (&s.iban, &s.account) {
             (Some(iban), _) => {
                 let iban = normalize_iban(iban);
@@ -102,7 +105,11 @@ impl Pain001 {
                 }
                 Account::Iban(iban)
             }
-            (None, Some(acc)) if !s.sepa => Account::Other(text(acc, 34, "pain001.account")?),
+            (None, Some(acc)) if !s.sepa => Account::Other(text(
+                acc,
+                34,
+                "the payer setting `pain001.account` (DbtrAcct/Id/Othr/Id)",
+            )?),
             _ => {
                 return Err(PaymentError::MissingSetting {
                     setting: "pain001.iban".into(),
@@ -344,36 +351,40 @@ impl Writer for Pain001 {
             }
             None if self.sepa => return Ok(Err(ExceptionReason::NoIban)),
             None => match payee.identifier() {
-                Some((id, _, _)) => Account::Other(
-                    latin_text(
-                        id,
-                        34,
-                        self.charset(),
-                        "CdtrAcct/Id/Othr/Id",
-                        Some(unit_id),
-                        format,
-                    )
-                    .map_err(|_| {
-                        malformed(
+                Some((id, _, _)) => match to_latin(id, 34) {
+                    Ok(id) => Account::Other(id),
+                    Err(LatinProblem::Outside(_)) => {
+                        return Ok(Err(ExceptionReason::PayeeTextOutsideCharset))
+                    }
+                    Err(LatinProblem::Length(_)) => {
+                        return Err(malformed(
                             "financial_address",
-                            "as an account id it is not 1 to 34 SEPA characters",
-                        )
-                    })?,
-                ),
+                            "as an account id it is not 1 to 34 characters",
+                        ))
+                    }
+                },
                 None => return Ok(Err(ExceptionReason::NoFinancialAddress)),
             },
         };
         let Some(name) = payee.name() else {
             return Ok(Err(ExceptionReason::NoPayeeName));
         };
-        let name = latin_text(
-            name,
-            if self.sepa { 70 } else { 140 },
-            self.charset(),
-            "Cdtr/Nm",
-            Some(unit_id),
-            format,
-        )?;
+        // One payee's name in another script must not hold back everyone else's payment; a name
+        // too long for the field is still refused, as truncating it would change whom it names.
+        let name = match to_latin(name, if self.sepa { 70 } else { 140 }) {
+            Ok(name) => name,
+            Err(LatinProblem::Outside(_)) => {
+                return Ok(Err(ExceptionReason::PayeeTextOutsideCharset))
+            }
+            Err(problem) => {
+                return Err(PaymentError::InvalidText {
+                    unit_id: Some(unit_id.to_string()),
+                    field: "Cdtr/Nm".into(),
+                    format,
+                    reason: problem.reason(self.charset()),
+                })
+            }
+        };
         let bic = match payee
             .bic
             .as_deref()
