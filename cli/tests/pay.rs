@@ -8,6 +8,8 @@ use common::*;
 fn pay(run: &std::path::Path, format: &str, out: &std::path::Path) -> Ran {
     ran(&[
         "pay",
+        "--today",
+        "2026-03-01",
         run.to_str().unwrap(),
         "--format",
         format,
@@ -115,6 +117,8 @@ fn pay_reports_a_bad_payer_file_at_its_line() {
         let out = dir.path().join("pay");
         let r = ran(&[
             "pay",
+            "--today",
+            "2026-03-01",
             run.to_str().unwrap(),
             "--format",
             "g2p-connect",
@@ -267,6 +271,8 @@ fn pay_prints_figures_that_add_up_and_names_its_flags() {
         let out = dir.path().join(out);
         let mut args = vec![
             "pay",
+            "--today",
+            "2026-03-01",
             run.to_str().unwrap(),
             "--format",
             "g2p-connect",
@@ -381,6 +387,8 @@ fn pay_refuses_new_amounts_under_references_the_ledger_has() {
         let out = dir.path().join(out);
         let mut args = vec![
             "pay",
+            "--today",
+            "2026-03-01",
             run.to_str().unwrap(),
             "--format",
             "g2p-connect",
@@ -476,6 +484,8 @@ fn pay_refuses_a_recorded_unit_with_another_account() {
     let pay_with = |mapper: &std::path::Path, out: &str| {
         ran(&[
             "pay",
+            "--today",
+            "2026-03-01",
             run.to_str().unwrap(),
             "--format",
             "g2p-connect",
@@ -506,4 +516,39 @@ fn pay_refuses_a_recorded_unit_with_another_account() {
         "{}",
         r.stderr
     );
+}
+
+/// An execution date before the day of the export is refused, with both dates, where the date
+/// came from and the flag that makes an earlier day's files again; nothing is written.
+#[test]
+fn pay_refuses_an_execution_date_before_today() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let r = run_child_grant("examples/registry", run.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = dir.path().join("pay");
+    let r = ran(&[
+        "pay",
+        run.to_str().unwrap(),
+        "--format",
+        "g2p-connect",
+        "--payer",
+        "examples/payer.toml",
+        "--out",
+        out.to_str().unwrap(),
+        "--today",
+        "2026-03-02",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr.contains(
+            "the requested execution date 2026-03-01 (the run's as-of date, as the payer \
+             configuration sets no `execution_date`) is before today, 2026-03-02; set \
+             `execution_date` in the payer configuration to today or a later day; to make again \
+             the files of an export made on an earlier day, pass --today with that day [P0023]"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists(), "nothing written");
 }

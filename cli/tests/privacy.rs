@@ -288,6 +288,8 @@ fn the_store_records_errors_without_values_and_payment_exceptions_name_only_unit
     let payments = tmp.path().join("payments");
     let r = ran(&[
         "pay",
+        "--today",
+        "2026-03-01",
         &files.display().to_string(),
         "--format",
         "g2p-connect",
@@ -314,6 +316,8 @@ fn the_store_records_errors_without_values_and_payment_exceptions_name_only_unit
     );
     let r = ran(&[
         "pay",
+        "--today",
+        "2026-03-01",
         &files.display().to_string(),
         "--format",
         "g2p-connect",
@@ -369,6 +373,8 @@ fn ids_that_start_like_formulas_are_text_in_the_csv_files_people_open() {
     let pay = dir.path().join("pay");
     let r = ran(&[
         "pay",
+        "--today",
+        "2026-03-01",
         out.to_str().unwrap(),
         "--format",
         "g2p-connect",

@@ -130,6 +130,8 @@ fn a_run_over_the_store_is_paid_with_payees_and_ledger_from_the_store() {
         let out = dir.path().join(out);
         let r = ran(&[
             "pay",
+            "--today",
+            "2026-03-01",
             run.to_str().unwrap(),
             "--format",
             "ph-ee",

@@ -238,6 +238,18 @@ pub enum PaymentError {
         /// Why it cannot be used.
         reason: String,
     },
+    /// P0023: the requested execution date is before the day the export is made
+    /// ([`crate::PlanOptions::today`]): a payment system rejects a date in the past, or moves it
+    /// without saying so.
+    #[error("the requested execution date {date} ({}) is before today, {today}; set `execution_date` in the payer configuration to today or a later day", if *from_setting { "the payer setting `execution_date`" } else { "the run's as-of date, as the payer configuration sets no `execution_date`" })]
+    PastExecutionDate {
+        /// The requested execution date.
+        date: chrono::NaiveDate,
+        /// The day the export is made.
+        today: chrono::NaiveDate,
+        /// Whether the date is the payer's `execution_date` setting (else the run's as-of date).
+        from_setting: bool,
+    },
     /// P0020: a request that was built does not pass the format's own checks. This is a defect in
     /// the adapter, reported instead of writing a file the payment system would reject.
     #[error("internal check failed for the {format} format: {message}")]
@@ -277,6 +289,7 @@ impl PaymentError {
             PaymentError::Internal { .. } => "P0020",
             PaymentError::StaleOutput { .. } => "P0021",
             PaymentError::InvalidOption { .. } => "P0022",
+            PaymentError::PastExecutionDate { .. } => "P0023",
         }
     }
 
@@ -360,6 +373,10 @@ pub const CODES: &[(&str, &str)] = &[
         "P0022",
         "an export option (cycle, reissue) has a value that cannot be used",
     ),
+    (
+        "P0023",
+        "the requested execution date is before the day the export is made",
+    ),
 ];
 
 #[cfg(test)]
@@ -384,6 +401,11 @@ mod tests {
                 option: "cycle",
                 reason: String::new(),
             },
+            PaymentError::PastExecutionDate {
+                date: chrono::NaiveDate::MIN,
+                today: chrono::NaiveDate::MAX,
+                from_setting: true,
+            },
         ];
         for e in samples {
             assert!(CODES.iter().any(|(c, _)| *c == e.code()), "{}", e.code());
@@ -392,6 +414,6 @@ mod tests {
         let n = codes.len();
         codes.dedup();
         assert_eq!(codes.len(), n);
-        assert_eq!(CODES.last().map(|(c, _)| *c), Some("P0022"));
+        assert_eq!(CODES.last().map(|(c, _)| *c), Some("P0023"));
     }
 }

@@ -30,6 +30,11 @@ pub struct PlanOptions {
     /// The time recorded in the ledger (default: the payer configuration's `created_at`). It never
     /// appears in the files.
     pub exported_at: Option<String>,
+    /// The day the export is made: a requested execution date before it is refused (P0023).
+    /// The library never reads the clock, so that an export depends only on its inputs; a caller
+    /// that sends files gives the current date (the `entitle` command line does), and one that
+    /// makes an earlier export's files again gives that export's day. `None`: not checked.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// A complete export in memory: the files to write, the ledger records to add, and the report.
@@ -75,7 +80,8 @@ fn check_cycle(cycle: &str, from_option: bool) -> Result<(), PaymentError> {
 /// Every [`PaymentError`] about the input: missing or invalid settings (P0004, P0005), an invalid
 /// cycle or reissue option (P0022), a currency or amount the format cannot carry (P0006, P0007), a
 /// malformed payee address (P0008), rounding (P0009), already exported entitlements or exported
-/// ones whose amount or payee account has changed (P0010), invalid text (P0013), mixed currencies (P0014).
+/// ones whose amount or payee account has changed (P0010), invalid text (P0013), mixed currencies
+/// (P0014), an execution date before [`PlanOptions::today`] (P0023).
 pub fn plan_export(
     run: &RunEntitlements,
     format: Format,
@@ -101,6 +107,13 @@ pub fn plan_export(
         }
     }
     let execution_date = payer.execution_date.unwrap_or(run.as_of);
+    if let Some(today) = options.today.filter(|t| execution_date < *t) {
+        return Err(PaymentError::PastExecutionDate {
+            date: execution_date,
+            today,
+            from_setting: payer.execution_date.is_some(),
+        });
+    }
     let created_at = payer
         .created_at
         .unwrap_or_else(|| ts::start_of(execution_date));

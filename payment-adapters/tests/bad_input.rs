@@ -488,3 +488,53 @@ fn ibans_have_their_countrys_length_and_sepa_stays_in_its_zone() {
          (`pain001.sepa = true`)"
     );
 }
+
+/// A requested execution date before the day of the export is refused (P0023), naming both dates
+/// and where the date came from; the day is the caller's, never the clock's.
+#[test]
+fn an_execution_date_in_the_past_is_refused() {
+    let fx = standard_run("KES");
+    let export = |cfg: &PayerConfig, today: &str, out: &str| {
+        let options = entitle_payments::ExportOptions {
+            payees: entitle_payments::Payees::Map(mobile_payees()),
+            plan: entitle_payments::PlanOptions {
+                today: Some(today.parse().unwrap()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        entitle_payments::export_run(&fx.run(), Format::G2pConnect, cfg, &fx.out(out), &options)
+    };
+    // The payer's execution_date is 2026-03-05.
+    let err = export(&payer(), "2026-03-06", "late").unwrap_err();
+    assert_eq!(err.code(), "P0023");
+    assert_eq!(
+        err.to_string(),
+        "the requested execution date 2026-03-05 (the payer setting `execution_date`) is before \
+         today, 2026-03-06; set `execution_date` in the payer configuration to today or a later day"
+    );
+    assert_nothing_written(&fx.out("late"));
+    assert_eq!(
+        export(&payer(), "2026-03-05", "same_day")
+            .unwrap()
+            .execution_date
+            .to_string(),
+        "2026-03-05"
+    );
+    // Without the setting, the run's as-of date (2026-03-01) is the one requested.
+    let err = export(
+        &without("execution_date = 2026-03-05\n"),
+        "2026-03-02",
+        "as_of",
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "P0023");
+    assert!(
+        err.to_string().starts_with(
+            "the requested execution date 2026-03-01 (the run's as-of date, as the payer \
+             configuration sets no `execution_date`) is before today, 2026-03-02;"
+        ),
+        "{err}"
+    );
+    assert_nothing_written(&fx.out("as_of"));
+}

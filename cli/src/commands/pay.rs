@@ -44,8 +44,9 @@ of a program with a transfer fee is refused: its allocations are before the fee)
 Each payable unit needs a payee: from --account-mapper (a CSV with unit_id,financial_address,name,…),
 or from a registry column when PAYER.toml has a [payees] table (`column = \"account\"`,
 `kind = \"head\"`: a household is paid through its head). Units without a usable payee go to the
-exceptions file, never silently out of the batch. Nothing is written unless the whole export is
-valid.
+exceptions file, never silently out of the batch. The requested execution date (PAYER.toml's
+`execution_date`, else the run's as-of date) must not be before today (--today). Nothing is
+written unless the whole export is valid.
 
 Example:
   entitle pay out/child_grant --format g2p-connect --payer examples/payer.toml --out out/payments"
@@ -80,6 +81,10 @@ pub struct Args {
     /// Leave out units the ledger has already exported.
     #[arg(long)]
     pub skip_exported: bool,
+    /// The day of the export (default: today's local date); a requested execution date before it
+    /// is refused. Give an earlier export's day to make its files again.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<NaiveDate>,
 }
 
 /// The `[payees]` table of a payer configuration.
@@ -243,6 +248,10 @@ fn message(e: &PaymentError) -> String {
                  the earlier payment stands, or --cycle to export the run as a new cycle"
             )
         }
+        PaymentError::PastExecutionDate { .. } => format!(
+            "{e}; to make again the files of an export made on an earlier day, pass --today with \
+             that day"
+        ),
         other => other.to_string(),
     }
 }
@@ -330,6 +339,7 @@ pub fn main(a: &Args) -> Result<ExitCode> {
             cycle: a.cycle.clone(),
             reissue: a.reissue.clone(),
             skip_exported: a.skip_exported,
+            today: Some(a.today.unwrap_or_else(|| chrono::Local::now().date_naive())),
             ..PlanOptions::default()
         },
     };
