@@ -287,10 +287,28 @@ fn pay_prints_figures_that_add_up_and_names_its_flags() {
     let (r, out) = with("a", &["--ledger", ledger.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let m = manifest(&out, "g2p-connect");
+    // Money is grouped by thousands, as the rest of the command line writes it.
+    let grouped = |total: &serde_json::Value| {
+        let (int, frac) = total.as_str().unwrap().split_once('.').unwrap();
+        let digits: Vec<char> = int.chars().collect();
+        let groups: Vec<String> = digits
+            .rchunks(3)
+            .rev()
+            .map(|g| g.iter().collect())
+            .collect();
+        format!("{}.{frac}", groups.join(","))
+    };
     let line = |label: &str, count: &serde_json::Value, total: &serde_json::Value| {
-        format!("  {label:<18}{count} (KES {})\n", total.as_str().unwrap())
+        format!("  {label:<18}{count} (KES {})\n", grouped(total))
     };
     let (c, t) = (&m["counts"], &m["totals"]);
+    assert_eq!(t["payable"], "1385500.00", "the example run's total");
+    assert!(
+        r.stdout
+            .contains("  payable           490 (KES 1,385,500.00)\n"),
+        "{}",
+        r.stdout
+    );
     assert!(
         r.stdout
             .contains(&line("payable", &c["payable"], &t["payable"])),
@@ -444,6 +462,22 @@ fn pay_refuses_new_amounts_under_references_the_ledger_has() {
         assert!(e.contains(" was exported in batch "), "{e}");
         assert!(e.contains(" but this run pays it KES "), "{e}");
         assert!(e.contains(&format!("pass --reissue {unit} ")), "{e}");
+        // How many other units changed is said once.
+        assert_eq!(
+            e.matches("more unit(s) whose amount changed").count(),
+            1,
+            "{e}"
+        );
+        assert!(
+            e.contains(&format!(
+                " (and {} more unit(s) whose amount changed): pass --reissue",
+                manifest(&dir.path().join("a"), "g2p-connect")["counts"]["exported"]
+                    .as_u64()
+                    .unwrap()
+                    - 1
+            )),
+            "{e}"
+        );
         assert!(
             e.contains("or --cycle to export the run as a new cycle [P0010]"),
             "{e}"

@@ -116,7 +116,7 @@ pub enum PaymentError {
     /// P0010: an entitlement the ledger records as exported is now for another amount (or
     /// currency): exporting it again as the same payment would pay the old amount's reference
     /// with the new amount, and skipping it would lose the difference.
-    #[error("unit {unit_id} was exported in batch {batch_id} for {recorded}, but this run pays it {new}{}: reissue it (a new reference; make sure the earlier payment is cancelled or failed) or export under a new cycle", if *others > 0 { format!(" (and {others} more unit(s) whose amount changed)") } else { String::new() })]
+    #[error("unit {unit_id} was exported in batch {batch_id} for {recorded}, but this run pays it {new}{}: reissue it (a new reference; make sure the earlier payment is cancelled or failed) or export under a new cycle", and_more(*others, "amount"))]
     AmountChanged {
         /// The first unit concerned, in unit order.
         unit_id: String,
@@ -131,7 +131,7 @@ pub enum PaymentError {
     },
     /// P0010: an entitlement the ledger records as exported is now for another payee account:
     /// exporting it again under the same reference would send that payment to another account.
-    #[error("unit {unit_id} was exported in batch {batch_id} to another payee account than it has now{}: reissue it (a new reference; make sure the earlier payment is cancelled or failed) or export under a new cycle", if *others > 0 { format!(" (and {others} more unit(s) whose account changed)") } else { String::new() })]
+    #[error("unit {unit_id} was exported in batch {batch_id} to another payee account than it has now{}: reissue it (a new reference; make sure the earlier payment is cancelled or failed) or export under a new cycle", and_more(*others, "account"))]
     AccountChanged {
         /// The first unit concerned, in unit order.
         unit_id: String,
@@ -293,6 +293,18 @@ impl PaymentError {
         }
     }
 
+    /// For an error about the first of several units (P0010's changed amounts and accounts), the
+    /// clause of its message that counts the others: ` (and 3 more unit(s) whose amount
+    /// changed)`, or an empty text. A host that words the message its own way (the `entitle`
+    /// command line names its flags) keeps this clause from here.
+    pub fn others_clause(&self) -> String {
+        match self {
+            PaymentError::AmountChanged { others, .. } => and_more(*others, "amount"),
+            PaymentError::AccountChanged { others, .. } => and_more(*others, "account"),
+            _ => String::new(),
+        }
+    }
+
     pub(crate) fn io(
         action: &'static str,
         path: impl Into<PathBuf>,
@@ -310,6 +322,16 @@ impl PaymentError {
             setting: setting.to_string(),
             reason: reason.into(),
         }
+    }
+}
+
+/// ` (and 3 more unit(s) whose amount changed)` for `others` units besides the one named, or
+/// nothing when there are none.
+fn and_more(others: usize, what: &str) -> String {
+    if others > 0 {
+        format!(" (and {others} more unit(s) whose {what} changed)")
+    } else {
+        String::new()
     }
 }
 
@@ -415,5 +437,28 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), n);
         assert_eq!(CODES.last().map(|(c, _)| *c), Some("P0023"));
+    }
+
+    #[test]
+    fn the_other_units_are_counted_in_one_clause() {
+        let e = PaymentError::AccountChanged {
+            unit_id: "H1".into(),
+            batch_id: "B1".into(),
+            others: 2,
+        };
+        assert_eq!(
+            e.others_clause(),
+            " (and 2 more unit(s) whose account changed)"
+        );
+        assert_eq!(e.to_string().matches(&e.others_clause()).count(), 1);
+        let e = PaymentError::AmountChanged {
+            unit_id: "H1".into(),
+            batch_id: "B1".into(),
+            recorded: "KES 1.00".into(),
+            new: "KES 2.00".into(),
+            others: 0,
+        };
+        assert_eq!(e.others_clause(), "");
+        assert!(!e.to_string().contains("more unit"), "{e}");
     }
 }

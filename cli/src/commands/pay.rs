@@ -14,7 +14,8 @@
 //! registry = "registry/"     # default: the registry the run read
 //! ```
 
-use super::registry_error;
+use super::{parse_date, registry_error};
+use crate::term::{group_digits, thousands};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use entitle_dsl::ast::Target;
@@ -83,7 +84,7 @@ pub struct Args {
     pub skip_exported: bool,
     /// The day of the export (default: today's local date); a requested execution date before it
     /// is refused. Give an earlier export's day to make its files again.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
 }
 
@@ -217,37 +218,22 @@ fn message(e: &PaymentError) -> String {
             batch_id,
             recorded,
             new,
-            others,
-        } => {
-            let more = if *others > 0 {
-                format!(" (and {others} more unit(s) whose amount changed)")
-            } else {
-                String::new()
-            };
-            format!(
-                "unit {unit_id} was exported in batch {batch_id} for {recorded}, but this run \
-                 pays it {new}{more}: pass --reissue {unit_id} to pay it under a new reference \
-                 (once the earlier payment is cancelled or failed), or --cycle to export the run \
-                 as a new cycle"
-            )
-        }
+            ..
+        } => format!(
+            "unit {unit_id} was exported in batch {batch_id} for {recorded}, but this run pays it \
+             {new}{}: pass --reissue {unit_id} to pay it under a new reference (once the earlier \
+             payment is cancelled or failed), or --cycle to export the run as a new cycle",
+            e.others_clause()
+        ),
         PaymentError::AccountChanged {
-            unit_id,
-            batch_id,
-            others,
-        } => {
-            let more = if *others > 0 {
-                format!(" (and {others} more unit(s) whose account changed)")
-            } else {
-                String::new()
-            };
-            format!(
-                "unit {unit_id} was exported in batch {batch_id} to another payee account than it \
-                 has now{more}: pass --reissue {unit_id} to pay the new account under a new \
-                 reference (once the earlier payment is cancelled or failed), --skip-exported if \
-                 the earlier payment stands, or --cycle to export the run as a new cycle"
-            )
-        }
+            unit_id, batch_id, ..
+        } => format!(
+            "unit {unit_id} was exported in batch {batch_id} to another payee account than it has \
+             now{}: pass --reissue {unit_id} to pay the new account under a new reference (once \
+             the earlier payment is cancelled or failed), --skip-exported if the earlier payment \
+             stands, or --cycle to export the run as a new cycle",
+            e.others_clause()
+        ),
         PaymentError::PastExecutionDate { .. } => format!(
             "{e}; to make again the files of an export made on an earlier day, pass --today with \
              that day"
@@ -262,26 +248,27 @@ fn console(report: &ExportReport, skip_exported: bool) -> String {
     let c = &report.counts;
     let t = &report.totals;
     let money = |amount: &rust_decimal::Decimal| match &report.currency {
-        Some(code) => format!(" ({code} {amount})"),
+        Some(code) => format!(" ({code} {})", group_digits(&amount.to_string())),
         None => String::new(),
     };
+    let count = |n: usize| thousands(u64::try_from(n).unwrap_or(u64::MAX));
     let mut out = format!(
         "{} payments for {} as of {} (cycle {})\n",
         report.format, report.program.id, report.as_of, report.cycle
     );
     out.push_str(&format!(
         "  payable           {}{}\n",
-        c.payable,
+        count(c.payable),
         money(&t.payable)
     ));
     out.push_str(&format!(
         "  exported          {}{}\n",
-        c.exported,
+        count(c.exported),
         money(&t.exported)
     ));
     out.push_str(&format!(
         "  exceptions        {}{}\n",
-        c.exceptions,
+        count(c.exceptions),
         money(&t.exceptions)
     ));
     if !t.rounding_difference.is_zero() {
@@ -293,7 +280,7 @@ fn console(report: &ExportReport, skip_exported: bool) -> String {
     if skip_exported || c.already_exported > 0 {
         out.push_str(&format!(
             "  already exported  {}{}\n",
-            c.already_exported,
+            count(c.already_exported),
             money(&t.already_exported)
         ));
     }
