@@ -148,7 +148,9 @@ pub enum ExceptionReason {
     NoFinancialAddress,
     /// The format needs the payee's name (pain.001 `Cdtr/Nm`) and there is none.
     NoPayeeName,
-    /// Mojaloop needs the payee's FSP to split the batch and there is none.
+    /// The format needs the payee's FSP and there is none: Mojaloop splits the batch by it, and
+    /// pain.001 names it as the creditor agent of an account that is not an IBAN (when there is
+    /// no BIC).
     NoPayeeFsp,
     /// A SEPA transfer needs the payee's IBAN and there is none.
     NoIban,
@@ -184,7 +186,11 @@ impl ExceptionReason {
             ExceptionReason::NoPayee => "no payee for the unit",
             ExceptionReason::NoFinancialAddress => "the payee has no financial address",
             ExceptionReason::NoPayeeName => "the payee has no name, which the format requires",
-            ExceptionReason::NoPayeeFsp => "the payee has no FSP id, needed to split by payee FSP",
+            ExceptionReason::NoPayeeFsp => {
+                "the payee has no FSP id (nor, for pain.001, a BIC): the format needs the payee's \
+                 provider (Mojaloop to split by payee FSP, pain.001 as the creditor agent of an \
+                 account that is not an IBAN)"
+            }
             ExceptionReason::NoIban => "the payee has no IBAN, which SEPA requires",
             ExceptionReason::IbanOutsideSepa => {
                 "the payee's IBAN is of a country outside the SEPA zone, which SEPA cannot reach"

@@ -110,27 +110,64 @@ fn sepa_variant_validates_in_both_versions() {
     }
 }
 
-/// Outside SEPA, mobile-money accounts travel as `CdtrAcct/Id/Othr/Id`, in the program's currency.
+/// Outside SEPA, mobile-money and other non-IBAN accounts travel as `CdtrAcct/Id/Othr/Id`, in the
+/// program's currency, with their provider as creditor agent (`CdtrAgt/FinInstnId/Othr/Id`): the
+/// FSP id or the address's `@provider`, unless the payee has a BIC. Without any, the unit goes to
+/// the exceptions: the bank could not tell where the account is.
 #[test]
 fn non_iban_accounts_in_kes_validate() {
     let mut payees = mobile_payees();
     for p in payees.values_mut() {
         p.id_type = Some(IdType::Msisdn);
     }
+    let h02 = payees.get_mut("H02").unwrap();
+    h02.financial_address = Some("account:12345@kcb".into());
+    h02.id_type = None;
+    payees.get_mut("H04").unwrap().fsp_id = Some("equity".into());
+    payees.get_mut("H05").unwrap().bic = Some("KCBLKENX".into());
+    // A bare identifier names no provider.
+    payees.get_mut("H08").unwrap().financial_address = Some("254712000008".into());
     let schemas = sepaxml_schemas();
-    for (format, xsd) in [
-        (Format::Pain001V03, "pain.001.001.03.xsd"),
-        (Format::Pain001V09, "pain.001.001.09.xsd"),
+    for (format, xsd, bic) in [
+        (Format::Pain001V03, "pain.001.001.03.xsd", "BIC"),
+        (Format::Pain001V09, "pain.001.001.09.xsd", "BICFI"),
     ] {
-        let (_fx, files) = export(format, "KES", "", &payees);
+        let (fx, files) = export(format, "KES", "", &payees);
         let xml = std::fs::read_to_string(&files[0]).unwrap();
-        assert!(
-            xml.contains("<Othr>\n              <Id>254712000001</Id>"),
-            "{xml}"
-        );
+        let creditor = |unit_agent: &str, account: &str| {
+            format!(
+                "        <CdtrAgt>\n          <FinInstnId>\n{unit_agent}          </FinInstnId>\n        \
+                 </CdtrAgt>\n        <Cdtr>\n          <Nm>{{}}</Nm>\n        </Cdtr>\n        <CdtrAcct>\n          \
+                 <Id>\n            <Othr>\n              <Id>{account}</Id>\n            </Othr>\n"
+            )
+        };
+        let other = |id: &str| {
+            format!("            <Othr>\n              <Id>{id}</Id>\n            </Othr>\n")
+        };
+        for (agent, name, account) in [
+            (other("mpesa"), "Amina Njeri", "254712000001"),
+            (other("kcb"), "Otieno Odhiambo", "12345"),
+            (other("equity"), "Wanjiru Kamau", "254712000004"),
+            (
+                format!("            <{bic}>KCBLKENX</{bic}>\n"),
+                "Zoe Achieng",
+                "254733000005",
+            ),
+        ] {
+            let want = creditor(&agent, account).replace("{}", name);
+            assert!(xml.contains(&want), "{want}\nin\n{xml}");
+        }
+        assert_eq!(xml.matches("<CdtrAgt>").count(), 5, "{xml}");
         assert!(xml.contains("Ccy=\"KES\""));
-        assert!(xml.contains("<Nm>Zoe Achieng</Nm>"));
         assert_valid(&schemas.join(xsd), &files[0]);
+        let report: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(fx.out("out").join(format!("{format}-manifest.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(report["counts"]["exported"], 5, "{format}");
+        let csv = std::fs::read_to_string(fx.out("out").join(format!("{format}-exceptions.csv")))
+            .unwrap();
+        assert!(csv.contains("\nH08,no_payee_fsp,"), "{csv}");
     }
 }
 

@@ -14,6 +14,9 @@
 //!   back the batch;
 //! - `Cdtr/Nm` and `CdtrAcct` are always written (optional in the XSD, required by banks): a payee
 //!   without a name or account goes to the exceptions file;
+//! - an account that is not an IBAN has a creditor agent, the payee's BIC or else its provider
+//!   (`CdtrAgt/FinInstnId/Othr/Id`, the FSP id or the address's `@provider`), so the bank knows
+//!   where the account is; a payee with neither goes to the exceptions file (`no_payee_fsp`);
 //! - amounts fit `InstdAmt` (18 digits, 5 decimals; with SEPA at most 999999999.99 EUR).
 
 use super::{
@@ -54,10 +57,18 @@ pub(crate) struct Pain001 {
     max_batch: usize,
 }
 
+/// How a financial institution is identified: its BIC, or another id (`FinInstnId/Othr/Id`).
+enum Agent {
+    Bic(String),
+    Other(String),
+}
+
 pub(crate) struct Target {
     name: String,
     account: Account,
-    bic: Option<String>,
+    /// The creditor agent: the payee's BIC, else (for an account that is not an IBAN) the
+    /// payee's provider; none for an IBAN without BIC, which names its bank itself.
+    agent: Option<Agent>,
 }
 
 impl Pain001 {
@@ -189,20 +200,21 @@ impl Pain001 {
         Ok(())
     }
 
-    fn agent(&self, out: &mut String, indent: &str, tag: &str, bic: Option<&str>) {
+    fn agent(&self, out: &mut String, indent: &str, tag: &str, agent: &Agent) {
         let bic_tag = match self.version {
             Version::V03 => "BIC",
             Version::V09 => "BICFI",
         };
         let _ = write!(out, "{indent}<{tag}>\n{indent}  <FinInstnId>\n");
-        match bic {
-            Some(b) => {
+        match agent {
+            Agent::Bic(b) => {
                 let _ = writeln!(out, "{indent}    <{bic_tag}>{}</{bic_tag}>", xml_escape(b));
             }
-            None => {
+            Agent::Other(id) => {
                 let _ = writeln!(
                     out,
-                    "{indent}    <Othr>\n{indent}      <Id>NOTPROVIDED</Id>\n{indent}    </Othr>"
+                    "{indent}    <Othr>\n{indent}      <Id>{}</Id>\n{indent}    </Othr>",
+                    xml_escape(id)
                 );
             }
         }
@@ -280,7 +292,11 @@ impl Pain001 {
             xml_escape(&self.payer_name)
         );
         Self::account(&mut x, "      ", "DbtrAcct", &self.debtor_account);
-        self.agent(&mut x, "      ", "DbtrAgt", self.debtor_bic.as_deref());
+        let debtor_agent = match &self.debtor_bic {
+            Some(b) => Agent::Bic(b.clone()),
+            None => Agent::Other("NOTPROVIDED".into()),
+        };
+        self.agent(&mut x, "      ", "DbtrAgt", &debtor_agent);
         if let Some(c) = &self.charge_bearer {
             let _ = writeln!(x, "      <ChrgBr>{c}</ChrgBr>");
         }
@@ -292,8 +308,8 @@ impl Pain001 {
                 ctx.currency.code(),
                 fixed(item.amount, minor)
             );
-            if let Some(bic) = &item.target.bic {
-                self.agent(&mut x, "        ", "CdtrAgt", Some(bic));
+            if let Some(agent) = &item.target.agent {
+                self.agent(&mut x, "        ", "CdtrAgt", agent);
             }
             let _ = writeln!(
                 x,
@@ -393,11 +409,34 @@ impl Writer for Pain001 {
         {
             Some(b) => {
                 check_bic(b).map_err(|r| malformed("bic", r))?;
-                Some(b.to_string())
+                Some(Agent::Bic(b.to_string()))
             }
             None => None,
         };
-        Ok(Ok(Target { name, account, bic }))
+        // An account that is not an IBAN (a mobile wallet, `account:12345@kcb`) means nothing to
+        // the bank without its provider, which goes where the BIC would (`FinInstnId/Othr/Id`).
+        let agent = match (bic, &account) {
+            (Some(bic), _) => Some(bic),
+            (None, Account::Iban(_)) => None,
+            (None, Account::Other(_)) => match payee.fsp().map(|f| to_latin(f, 35)) {
+                Some(Ok(fsp)) => Some(Agent::Other(fsp)),
+                Some(Err(LatinProblem::Outside(_))) => {
+                    return Ok(Err(ExceptionReason::PayeeTextOutsideCharset))
+                }
+                Some(Err(LatinProblem::Length(_))) => {
+                    return Err(malformed(
+                        "fsp_id",
+                        "as the creditor agent's id it is not 1 to 35 characters",
+                    ))
+                }
+                None => return Ok(Err(ExceptionReason::NoPayeeFsp)),
+            },
+        };
+        Ok(Ok(Target {
+            name,
+            account,
+            agent,
+        }))
     }
 
     fn build(&self, ctx: &Context<'_>, items: &[Item<Target>]) -> Result<Built, PaymentError> {
