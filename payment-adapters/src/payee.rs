@@ -3,7 +3,8 @@
 //! A group (household) entitlement is paid to one person. The caller that reads the registry picks
 //! that person (the member of the configured kind, the head by default, as OpenG2P does) and hands
 //! over a map from the *unit* id to that person's [`Payee`]. The account-mapper file has the same
-//! shape: one row per unit.
+//! shape: one row per unit. A group with several members of that kind has no single payee: the
+//! caller names it in [`crate::PlanOptions::several_payees`] and it goes to the exceptions.
 //!
 //! ## Account-mapper file
 //!
@@ -163,6 +164,9 @@ pub enum ExceptionReason {
     /// carry even once accents are removed (a Cyrillic or Arabic name in pain.001): sending it
     /// would need a spelling nobody checked, so the unit waits for one.
     PayeeTextOutsideCharset,
+    /// The caller found more than one possible payee for the unit (a household with two current
+    /// heads): paying one of them could pay the wrong account, so a person decides.
+    SeveralPayees,
 }
 
 impl ExceptionReason {
@@ -177,6 +181,7 @@ impl ExceptionReason {
             ExceptionReason::RoundsToZero => "rounds_to_zero",
             ExceptionReason::IbanOutsideSepa => "iban_outside_sepa",
             ExceptionReason::PayeeTextOutsideCharset => "payee_text_outside_charset",
+            ExceptionReason::SeveralPayees => "several_payees",
         }
     }
 
@@ -202,6 +207,10 @@ impl ExceptionReason {
                 "the payee's name or account has characters outside the format's character set \
                  (Latin letters, digits and / - ? : ( ) . , ' +) that have no Latin spelling; \
                  record a Latin spelling of it"
+            }
+            ExceptionReason::SeveralPayees => {
+                "the unit has more than one possible payee (two current heads of a household, \
+                 say): decide who is paid and correct the registry"
             }
         }
     }

@@ -35,6 +35,10 @@ pub struct PlanOptions {
     /// that sends files gives the current date (the `entitle` command line does), and one that
     /// makes an earlier export's files again gives that export's day. `None`: not checked.
     pub today: Option<chrono::NaiveDate>,
+    /// Units for which the caller found more than one possible payee (a household with two
+    /// current heads): each goes to the exceptions file (`several_payees`) instead of being paid
+    /// to whichever payee came first, whatever the payee map holds for it.
+    pub several_payees: BTreeSet<String>,
 }
 
 /// A complete export in memory: the files to write, the ledger records to add, and the report.
@@ -256,6 +260,9 @@ impl Shared<'_> {
             }
             let payee = self.payees.get(&e.unit_id);
             let resolved = match payee {
+                _ if self.options.several_payees.contains(&e.unit_id) => {
+                    Err(ExceptionReason::SeveralPayees)
+                }
                 None => Err(ExceptionReason::NoPayee),
                 Some(p) => writer.resolve(&e.unit_id, p)?,
             };

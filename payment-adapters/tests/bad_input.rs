@@ -538,3 +538,56 @@ fn an_execution_date_in_the_past_is_refused() {
     );
     assert_nothing_written(&fx.out("as_of"));
 }
+
+/// A unit the caller found several payees for (a household with two current heads) is not paid
+/// to the first of them: it goes to the exceptions with its own reason, in every format, and the
+/// others are paid.
+#[test]
+fn a_unit_with_several_payees_goes_to_the_exceptions() {
+    let fx = standard_run("KES");
+    for format in [
+        Format::G2pConnect,
+        Format::PhEe,
+        Format::Mojaloop,
+        Format::Pain001V03,
+    ] {
+        let options = entitle_payments::ExportOptions {
+            payees: entitle_payments::Payees::Map(mobile_payees()),
+            plan: entitle_payments::PlanOptions {
+                several_payees: ["H02".to_string()].into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let out = fx.out(&format!("out-{format}"));
+        let report =
+            entitle_payments::export_run(&fx.run(), format, &payer(), &out, &options).unwrap();
+        let reasons: Vec<(&str, &str)> = report
+            .exceptions
+            .iter()
+            .map(|e| (e.unit_id.as_str(), e.reason.code()))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                ("H02", "several_payees"),
+                ("H07", "no_payee"),
+                ("H10", "no_financial_address"),
+            ],
+            "{format}"
+        );
+        assert_eq!(report.counts.exported, 5, "{format}");
+        let csv = std::fs::read_to_string(out.join(format!("{format}-exceptions.csv"))).unwrap();
+        assert!(
+            csv.contains(
+                "H02,several_payees,\"the unit has more than one possible payee (two current heads \
+                 of a household, say): decide who is paid and correct the registry\",1500.00,KES"
+            ),
+            "{csv}"
+        );
+        assert!(
+            !csv.contains("254733000002"),
+            "no account in the exceptions: {csv}"
+        );
+    }
+}
