@@ -2,7 +2,8 @@
 //!
 //! A group is represented by one of its members, the member of a given membership kind (`head` by
 //! default, as OpenG2P pays a group through its head) whose membership counts on the as-of date;
-//! an individual by their own row.
+//! an individual by their own row. A group with several such members is represented by the first,
+//! and [`Found::matches`] says how many there are.
 
 use super::rows::{RowStream, Wanted};
 use super::{open_stream, RegistryFiles};
@@ -31,6 +32,9 @@ pub struct Found {
     pub line: u64,
     /// The values, in the order of [`Lookup::columns`] (`None` when empty).
     pub values: Vec<Option<String>>,
+    /// How many members of the kind count on the as-of date (1 for an individual); the values are
+    /// the first one's. More than one (two current heads) means the group has no single payee.
+    pub matches: usize,
 }
 
 /// Reads the columns of [`Lookup`] for every unit of a registry: from the members file for groups
@@ -69,9 +73,6 @@ pub fn lookup(
         let Ok(Some(unit)) = rows.cell(0) else {
             continue;
         };
-        if found.contains_key(unit) {
-            continue;
-        }
         let mut member_id = None;
         if household {
             let kind_ok = matches!(rows.cell(2), Ok(Some(k)) if split_kinds(k).any(|x| x.eq_ignore_ascii_case(&lookup.kind)));
@@ -89,7 +90,15 @@ pub fn lookup(
             if !kind_ok || !active {
                 continue;
             }
+            // Another current member of the kind: counted, so that the caller can see that the
+            // group has no single payee instead of paying the first one.
+            if let Some(f) = found.get_mut(unit) {
+                f.matches = f.matches.saturating_add(1);
+                continue;
+            }
             member_id = rows.cell(1).ok().flatten().map(str::to_string);
+        } else if found.contains_key(unit) {
+            continue;
         }
         let values = (first..wanted.len())
             .map(|k| rows.cell(k).ok().flatten().map(str::to_string))
@@ -100,6 +109,7 @@ pub fn lookup(
                 member_id,
                 line: rows.line(),
                 values,
+                matches: 1,
             },
         );
     }
@@ -120,7 +130,9 @@ mod tests {
              M1,H1,head,2010-01-01,2020-01-01,mobile:1@x,Old Head\n\
              M2,H1,spouse;head,2020-01-01,,mobile:2@x,New Head\n\
              M3,H1,child,,,,\n\
-             M4,H2,child,,,mobile:4@x,Kid\n",
+             M4,H2,child,,,mobile:4@x,Kid\n\
+             M5,H3,head,,,mobile:5@x,First Head\n\
+             M6,H3,head,2025-01-01,,mobile:6@x,Second Head\n",
         )
         .unwrap();
         let files = RegistryFiles {
@@ -133,9 +145,13 @@ mod tests {
             as_of: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
         };
         let found = lookup(&files, &l).unwrap();
-        assert_eq!(found.len(), 1);
+        assert_eq!(found.len(), 2);
         let h1 = &found["H1"];
         assert_eq!((h1.member_id.as_deref(), h1.line), (Some("M2"), 3));
+        assert_eq!(h1.matches, 1, "the old head's membership has ended");
+        // Two current heads: the first is given, and the count says it is not the only one.
+        let h3 = &found["H3"];
+        assert_eq!((h3.member_id.as_deref(), h3.matches), (Some("M5"), 2));
         assert_eq!(
             h1.values,
             [Some("mobile:2@x".to_string()), Some("New Head".to_string())]

@@ -61,9 +61,6 @@ impl SqliteStore {
             let Ok(Some(unit)) = rows.cell(0) else {
                 continue;
             };
-            if found.contains_key(unit) {
-                continue;
-            }
             let mut member_id = None;
             if household {
                 let kind_ok = matches!(rows.cell(2), Ok(Some(k)) if split_kinds(k).any(|x| x.eq_ignore_ascii_case(&lookup.kind)));
@@ -81,7 +78,15 @@ impl SqliteStore {
                 if !kind_ok || !active {
                     continue;
                 }
+                // Another current member of the kind: counted, so that the caller can see that the
+                // group has no single payee instead of paying the first one.
+                if let Some(f) = found.get_mut(unit) {
+                    f.matches = f.matches.saturating_add(1);
+                    continue;
+                }
                 member_id = rows.cell(1).ok().flatten().map(str::to_string);
+            } else if found.contains_key(unit) {
+                continue;
             }
             let values = (first..wanted.len())
                 .map(|k| rows.cell(k).ok().flatten().map(str::to_string))
@@ -92,6 +97,7 @@ impl SqliteStore {
                     member_id,
                     line: rows.line(),
                     values,
+                    matches: 1,
                 },
             );
         }
@@ -107,14 +113,16 @@ mod tests {
     #[test]
     fn groups_are_found_through_their_current_head_as_in_files() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("groups.csv"), "id\nH1\nH2\n").unwrap();
+        std::fs::write(dir.path().join("groups.csv"), "id\nH1\nH2\nH3\n").unwrap();
         std::fs::write(
             dir.path().join("members.csv"),
             "id,group_id,kind,start_date,end_date,account,name\n\
              M1,H1,head,2010-01-01,2020-01-01,mobile:1@x,Old Head\n\
              M2,H1,spouse;head,2020-01-01,,mobile:2@x,New Head\n\
              M3,H1,child,,,,\n\
-             M4,H2,child,,,mobile:4@x,Kid\n",
+             M4,H2,child,,,mobile:4@x,Kid\n\
+             M5,H3,head,,,mobile:5@x,First Head\n\
+             M6,H3,head,2025-01-01,,mobile:6@x,Second Head\n",
         )
         .unwrap();
         let mut store = SqliteStore::open(&dir.path().join("s.db")).unwrap();
@@ -130,9 +138,13 @@ mod tests {
             as_of: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
         };
         let found = store.lookup(true, &l).unwrap();
-        assert_eq!(found.len(), 1);
+        assert_eq!(found.len(), 2);
         let h1 = &found["H1"];
         assert_eq!((h1.member_id.as_deref(), h1.line), (Some("M2"), 3));
+        assert_eq!(h1.matches, 1, "the old head's membership has ended");
+        // Two current heads: the first is given, and the count says it is not the only one.
+        let h3 = &found["H3"];
+        assert_eq!((h3.member_id.as_deref(), h3.matches), (Some("M5"), 2));
         assert_eq!(
             h1.values,
             [Some("mobile:2@x".to_string()), Some("New Head".to_string())]
@@ -140,7 +152,7 @@ mod tests {
         let people = store.lookup(false, &l).unwrap();
         assert_eq!(
             people.len(),
-            4,
+            6,
             "members read as individuals, by their own id"
         );
         let l = Lookup {
