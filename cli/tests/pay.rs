@@ -586,3 +586,63 @@ fn pay_refuses_an_execution_date_before_today() {
     );
     assert!(!out.exists(), "nothing written");
 }
+
+/// A household with two current heads is not paid to the first head's account: it goes to the
+/// exceptions as `several_payees`, naming the unit only, and the other households are paid.
+#[test]
+fn pay_sends_a_household_with_two_current_heads_to_the_exceptions() {
+    let dir = tempfile::tempdir().unwrap();
+    let groups = "id,region,monthly_income,enrolled_in_pension\n\
+                  H1,North,5000,false\nH4,North,5000,false\n";
+    let members = "id,group_id,kind,start_date,end_date,birthdate,disabled,account,name\n\
+                   M1,H1,head,,,1990-01-01,false,mobile:254712000001@mpesa,First Head\n\
+                   M2,H1,child,,,2020-05-01,false,,\n\
+                   M8,H1,head,2025-01-01,,1988-01-01,false,mobile:254712000008@mpesa,Second Head\n\
+                   M3,H4,head,,,1985-01-01,false,mobile:254712000003@mpesa,Only Head\n\
+                   M4,H4,child,,,2021-01-01,false,,\n\
+                   M5,H4,head,2010-01-01,2020-01-01,1960-01-01,false,mobile:254712000005@mpesa,Old Head\n";
+    let reg = registry(&dir.path().join("reg"), groups, members);
+    let run = dir.path().join("run");
+    let r = run_child_grant(&reg, run.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(summary(&run)["counts"]["eligible"], 2);
+    let payer = dir.path().join("payer.toml");
+    std::fs::write(
+        &payer,
+        "name = \"Ministry\"\n[g2p_connect]\nsender_id = \"spmis.example.gov\"\n\
+         payer_fa = \"account:1001@treasury\"\n[payees]\nfrom = \"registry\"\n\
+         column = \"account\"\nname_column = \"name\"\nkind = \"head\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("pay");
+    let r = ran(&[
+        "pay",
+        run.to_str().unwrap(),
+        "--format",
+        "g2p-connect",
+        "--payer",
+        payer.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--today",
+        "2026-03-01",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let m = manifest(&out, "g2p-connect");
+    assert_eq!(
+        (&m["counts"]["exported"], &m["counts"]["exceptions"]),
+        (&1.into(), &1.into())
+    );
+    let exceptions = std::fs::read_to_string(out.join("g2p-connect-exceptions.csv")).unwrap();
+    assert!(exceptions.contains("\nH1,several_payees,"), "{exceptions}");
+    assert!(
+        !exceptions.contains("2547120000"),
+        "no account: {exceptions}"
+    );
+    let batch = std::fs::read_to_string(out.join("g2p-connect-001.json")).unwrap();
+    // H4's current head is paid (its former head's membership has ended); neither of H1's heads is.
+    assert!(batch.contains("mobile:254712000003@mpesa"), "{batch}");
+    for account in ["254712000001", "254712000008", "254712000005"] {
+        assert!(!batch.contains(account), "{account}: {batch}");
+    }
+}

@@ -26,7 +26,7 @@ use entitle_payments::{
 use entitle_registry::discover;
 use entitle_registry::files::lookup::{lookup, Lookup};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -44,8 +44,9 @@ of a program with a transfer fee is refused: its allocations are before the fee)
 
 Each payable unit needs a payee: from --account-mapper (a CSV with unit_id,financial_address,name,…),
 or from a registry column when PAYER.toml has a [payees] table (`column = \"account\"`,
-`kind = \"head\"`: a household is paid through its head). Units without a usable payee go to the
-exceptions file, never silently out of the batch. The requested execution date (PAYER.toml's
+`kind = \"head\"`: a household is paid through its head; one with two current heads goes to the
+exceptions as `several_payees`). Units without a usable payee go to the exceptions file, never
+silently out of the batch. The requested execution date (PAYER.toml's
 `execution_date`, else the run's as-of date) must not be before today (--today). Nothing is
 written unless the whole export is valid.
 
@@ -140,8 +141,13 @@ fn relative_to(base: &Path, p: &Path) -> PathBuf {
     }
 }
 
-/// Payees read from the registry's column, a group through its member of the configured kind.
-fn registry_payees(a: &Args, cfg: &PayeesConfig, base: &Path) -> Result<HashMap<String, Payee>> {
+/// Payees read from the registry's column, a group through its member of the configured kind,
+/// and the groups with more than one current member of that kind, which have no single payee.
+fn registry_payees(
+    a: &Args,
+    cfg: &PayeesConfig,
+    base: &Path,
+) -> Result<(HashMap<String, Payee>, BTreeSet<String>)> {
     let summary_path = a.run_dir.join("summary.json");
     let text = std::fs::read_to_string(&summary_path)
         .with_context(|| format!("cannot read {}", summary_path.display()))?;
@@ -177,7 +183,12 @@ fn registry_payees(a: &Args, cfg: &PayeesConfig, base: &Path) -> Result<HashMap<
         None => discover(&registry, target, members.as_deref()).and_then(|f| lookup(&f, &l)),
     }
     .map_err(registry_error)?;
-    Ok(found
+    let several = found
+        .iter()
+        .filter(|(_, f)| f.matches > 1)
+        .map(|(unit, _)| unit.clone())
+        .collect();
+    let payees = found
         .into_iter()
         .map(|(unit, f)| {
             let mut values = f.values.into_iter();
@@ -192,7 +203,8 @@ fn registry_payees(a: &Args, cfg: &PayeesConfig, base: &Path) -> Result<HashMap<
                 },
             )
         })
-        .collect())
+        .collect();
+    Ok((payees, several))
 }
 
 /// A payment error as the command line reports it: the options it names are this command's flags
@@ -300,10 +312,15 @@ pub fn main(a: &Args) -> Result<ExitCode> {
         .map_err(|e: entitle_payments::PaymentError| anyhow::anyhow!("{e} [{}]", e.code()))?;
     let (payer, payees_cfg) = read_payer(&a.payer)?;
     let base = a.payer.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut several_payees = BTreeSet::new();
     let payees = match (&a.account_mapper, &payees_cfg) {
         (Some(m), _) => Payees::Mapper(m.clone()),
         (None, Some(cfg)) => match cfg.from.as_deref().unwrap_or("registry") {
-            "registry" => Payees::Map(registry_payees(a, cfg, &base)?),
+            "registry" => {
+                let (map, several) = registry_payees(a, cfg, &base)?;
+                several_payees = several;
+                Payees::Map(map)
+            }
             "mapper" => match &cfg.mapper {
                 Some(m) => Payees::Mapper(relative_to(&base, m)),
                 None => bail!(
@@ -327,6 +344,7 @@ pub fn main(a: &Args) -> Result<ExitCode> {
             reissue: a.reissue.clone(),
             skip_exported: a.skip_exported,
             today: Some(a.today.unwrap_or_else(|| chrono::Local::now().date_naive())),
+            several_payees,
             ..PlanOptions::default()
         },
     };
