@@ -100,3 +100,9 @@ pub fn csv_records(path: &Path) -> Vec<Vec<String>> {
         .map(|x| x.unwrap().iter().map(str::to_string).collect())
         .collect()
 }
+
+/// The manifest `entitle pay` wrote into `out`.
+pub fn manifest(out: &Path, format: &str) -> serde_json::Value {
+    let path = out.join(format!("{format}-manifest.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
