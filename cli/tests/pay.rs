@@ -385,39 +385,62 @@ fn pay_prints_figures_that_add_up_and_names_its_flags() {
     );
 }
 
-/// An execution date before the day of the export is refused, with both dates, where the date
-/// came from and the flag that makes an earlier day's files again; nothing is written.
+/// A payer `execution_date` before the day of the export is refused, with both dates and the
+/// flag that makes an earlier day's files again, and nothing is written; without the setting, a
+/// run exported after its as-of date asks for payment on the day of the export.
 #[test]
-fn pay_refuses_an_execution_date_before_today() {
+fn pay_never_asks_for_an_execution_date_before_today() {
     let dir = tempfile::tempdir().unwrap();
     let run = dir.path().join("run");
     let r = run_child_grant("examples/registry", run.to_str().unwrap(), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let out = dir.path().join("pay");
-    let r = ran(&[
-        "pay",
-        run.to_str().unwrap(),
-        "--format",
-        "g2p-connect",
-        "--payer",
-        "examples/payer.toml",
-        "--out",
-        out.to_str().unwrap(),
-        "--today",
-        "2026-03-02",
-    ]);
+    let pay_on = |payer: &str, today: &str, out: &std::path::Path| {
+        ran(&[
+            "pay",
+            run.to_str().unwrap(),
+            "--format",
+            "g2p-connect",
+            "--payer",
+            payer,
+            "--out",
+            out.to_str().unwrap(),
+            "--today",
+            today,
+        ])
+    };
+    // examples/payer.toml sets no execution date: the as-of date (2026-03-01) has passed.
+    let late = dir.path().join("late");
+    let r = pay_on("examples/payer.toml", "2026-12-06", &late);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        manifest(&late, "g2p-connect")["execution_date"],
+        "2026-12-06"
+    );
+    let on_time = dir.path().join("on_time");
+    let r = pay_on("examples/payer.toml", "2026-02-27", &on_time);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        manifest(&on_time, "g2p-connect")["execution_date"],
+        "2026-03-01"
+    );
+    // A date the payer set in the past is refused.
+    let payer = dir.path().join("payer.toml");
+    let example = std::fs::read_to_string(root().join("examples/payer.toml")).unwrap();
+    std::fs::write(&payer, format!("execution_date = 2026-03-05\n{example}")).unwrap();
+    let refused = dir.path().join("refused");
+    let r = pay_on(payer.to_str().unwrap(), "2026-03-06", &refused);
     assert_eq!(r.code, 2, "{}", r.stdout);
     assert!(
         r.stderr.contains(
-            "the requested execution date 2026-03-01 (the run's as-of date, as the payer \
-             configuration sets no `execution_date`) is before today, 2026-03-02; set \
-             `execution_date` in the payer configuration to today or a later day; to make again \
-             the files of an export made on an earlier day, pass --today with that day [P0023]"
+            "the requested execution date 2026-03-05 (the payer setting `execution_date`) is \
+             before today, 2026-03-06; set `execution_date` in the payer configuration to today \
+             or a later day, or leave it out to have payment asked for today; to make again the \
+             files of an export made on an earlier day, pass --today with that day [P0023]"
         ),
         "{}",
         r.stderr
     );
-    assert!(!out.exists(), "nothing written");
+    assert!(!refused.exists(), "nothing written");
 }
 
 /// A household with two current heads is not paid to the first head's account: it goes to the

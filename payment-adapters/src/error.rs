@@ -241,14 +241,12 @@ pub enum PaymentError {
     /// P0023: the requested execution date is before the day the export is made
     /// ([`crate::PlanOptions::today`]): a payment system rejects a date in the past, or moves it
     /// without saying so.
-    #[error("the requested execution date {date} ({}) is before today, {today}; set `execution_date` in the payer configuration to today or a later day", if *from_setting { "the payer setting `execution_date`" } else { "the run's as-of date, as the payer configuration sets no `execution_date`" })]
+    #[error("the requested execution date {date} (the payer setting `execution_date`) is before today, {today}; set `execution_date` in the payer configuration to today or a later day, or leave it out to have payment asked for today")]
     PastExecutionDate {
-        /// The requested execution date.
+        /// The requested execution date (the payer's `execution_date` setting).
         date: chrono::NaiveDate,
         /// The day the export is made.
         today: chrono::NaiveDate,
-        /// Whether the date is the payer's `execution_date` setting (else the run's as-of date).
-        from_setting: bool,
     },
     /// P0020: a request that was built does not pass the format's own checks. This is a defect in
     /// the adapter, reported instead of writing a file the payment system would reject.
@@ -426,7 +424,6 @@ mod tests {
             PaymentError::PastExecutionDate {
                 date: chrono::NaiveDate::MIN,
                 today: chrono::NaiveDate::MAX,
-                from_setting: true,
             },
         ];
         for e in samples {

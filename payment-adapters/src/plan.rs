@@ -30,7 +30,9 @@ pub struct PlanOptions {
     /// The time recorded in the ledger (default: the payer configuration's `created_at`). It never
     /// appears in the files.
     pub exported_at: Option<String>,
-    /// The day the export is made: a requested execution date before it is refused (P0023).
+    /// The day the export is made: a payer `execution_date` before it is refused (P0023), and
+    /// without that setting, payment is asked for on the run's as-of date or this day, whichever
+    /// is later.
     /// The library never reads the clock, so that an export depends only on its inputs; a caller
     /// that sends files gives the current date (the `entitle` command line does), and one that
     /// makes an earlier export's files again gives that export's day. `None`: not checked.
@@ -85,7 +87,7 @@ fn check_cycle(cycle: &str, from_option: bool) -> Result<(), PaymentError> {
 /// cycle or reissue option (P0022), a currency or amount the format cannot carry (P0006, P0007), a
 /// malformed payee address (P0008), rounding (P0009), already exported entitlements or exported
 /// ones whose amount or payee account has changed (P0010), invalid text (P0013), mixed currencies
-/// (P0014), an execution date before [`PlanOptions::today`] (P0023).
+/// (P0014), a payer execution date before [`PlanOptions::today`] (P0023).
 pub fn plan_export(
     run: &RunEntitlements,
     format: Format,
@@ -110,14 +112,17 @@ pub fn plan_export(
             });
         }
     }
-    let execution_date = payer.execution_date.unwrap_or(run.as_of);
-    if let Some(today) = options.today.filter(|t| execution_date < *t) {
-        return Err(PaymentError::PastExecutionDate {
-            date: execution_date,
-            today,
-            from_setting: payer.execution_date.is_some(),
-        });
-    }
+    // A date the payer set in the past is a mistake, refused. Without one, payment is asked for
+    // on the run's as-of date, or today once that has passed: a run is often exported days
+    // after its date, and a payment system rejects a date in the past or moves it silently.
+    let execution_date = match (payer.execution_date, options.today) {
+        (Some(date), Some(today)) if date < today => {
+            return Err(PaymentError::PastExecutionDate { date, today });
+        }
+        (Some(date), _) => date,
+        (None, Some(today)) => run.as_of.max(today),
+        (None, None) => run.as_of,
+    };
     let created_at = payer
         .created_at
         .unwrap_or_else(|| ts::start_of(execution_date));

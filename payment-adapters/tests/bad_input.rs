@@ -511,7 +511,8 @@ fn an_execution_date_in_the_past_is_refused() {
     assert_eq!(
         err.to_string(),
         "the requested execution date 2026-03-05 (the payer setting `execution_date`) is before \
-         today, 2026-03-06; set `execution_date` in the payer configuration to today or a later day"
+         today, 2026-03-06; set `execution_date` in the payer configuration to today or a later \
+         day, or leave it out to have payment asked for today"
     );
     assert_nothing_written(&fx.out("late"));
     assert_eq!(
@@ -521,22 +522,18 @@ fn an_execution_date_in_the_past_is_refused() {
             .to_string(),
         "2026-03-05"
     );
-    // Without the setting, the run's as-of date (2026-03-01) is the one requested.
-    let err = export(
-        &without("execution_date = 2026-03-05\n"),
-        "2026-03-02",
-        "as_of",
-    )
-    .unwrap_err();
-    assert_eq!(err.code(), "P0023");
-    assert!(
-        err.to_string().starts_with(
-            "the requested execution date 2026-03-01 (the run's as-of date, as the payer \
-             configuration sets no `execution_date`) is before today, 2026-03-02;"
-        ),
-        "{err}"
-    );
-    assert_nothing_written(&fx.out("as_of"));
+    // Without the setting, the run's as-of date (2026-03-01) is the one requested while it has
+    // not passed, and today once it has: never a date in the past.
+    let unset = without("execution_date = 2026-03-05\n");
+    for (today, want) in [
+        ("2026-02-27", "2026-03-01"),
+        ("2026-03-01", "2026-03-01"),
+        ("2026-03-02", "2026-03-02"),
+        ("2026-12-06", "2026-12-06"),
+    ] {
+        let report = export(&unset, today, &format!("unset_{today}")).unwrap();
+        assert_eq!(report.execution_date.to_string(), want, "today {today}");
+    }
 }
 
 /// A unit the caller found several payees for (a household with two current heads) is not paid

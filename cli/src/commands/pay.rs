@@ -46,9 +46,9 @@ Each payable unit needs a payee: from --account-mapper (a CSV with unit_id,finan
 or from a registry column when PAYER.toml has a [payees] table (`column = \"account\"`,
 `kind = \"head\"`: a household is paid through its head; one with two current heads goes to the
 exceptions as `several_payees`). Units without a usable payee go to the exceptions file, never
-silently out of the batch. The requested execution date (PAYER.toml's
-`execution_date`, else the run's as-of date) must not be before today (--today). Nothing is
-written unless the whole export is valid.
+silently out of the batch. The requested execution date is PAYER.toml's `execution_date`,
+which must not be before today (--today), else the run's as-of date or today, whichever is
+later. Nothing is written unless the whole export is valid.
 
 Example:
   entitle pay out/child_grant --format g2p-connect --payer examples/payer.toml --out out/payments"
@@ -83,8 +83,9 @@ pub struct Args {
     /// Leave out units the ledger has already exported.
     #[arg(long)]
     pub skip_exported: bool,
-    /// The day of the export (default: today's local date); a requested execution date before it
-    /// is refused. Give an earlier export's day to make its files again.
+    /// The day of the export (default: today's local date): an `execution_date` before it is
+    /// refused, and without one payment is asked for on the as-of date or this day, whichever is
+    /// later. Give an earlier export's day to make its files again.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
 }
