@@ -121,6 +121,27 @@ pub(super) fn store_text(
             Err(does_not_fit(input, member))
         };
     }
+    // Truth values, numbers, amounts and dates without choices go into their column as read,
+    // without the `Value` that the general path builds, checks and drops; anything that does not
+    // read takes the general path, which reports it.
+    if input.choices.is_none() {
+        let t = crate::texts::trim(text);
+        if t.is_empty() {
+            return Ok(());
+        }
+        let scalar = match &input.ty {
+            Type::Date => crate::parse::parse_date(t).map(Scalar::Date),
+            Type::Money { currency } => crate::parse::parse_money(t, *currency)
+                .ok()
+                .map(|m| Scalar::Decimal(m.amount)),
+            Type::Number => crate::parse::parse_decimal(t).map(Scalar::Decimal),
+            Type::Bool => crate::parse::parse_bool(t).map(Scalar::Bool),
+            _ => None,
+        };
+        if scalar.is_some_and(|v| col.set_last_scalar(v, &input.ty)) {
+            return Ok(());
+        }
+    }
     let v = parse_value(text, &input.ty).map_err(|e| invalid(input, member, &e.to_string()))?;
     check_choice(&v, input, member)?;
     store(col, &v, input, member)
