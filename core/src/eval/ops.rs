@@ -78,6 +78,9 @@ pub(crate) fn round_to(x: Decimal, step: Decimal, mode: RoundingMode) -> Result<
     if step.is_zero() {
         return Err(OpError::DivisionByZero);
     }
+    if let Some(r) = round_whole(x, step, mode) {
+        return Ok(r);
+    }
     // A power of ten (0.01, 1, 10 …) rounds directly to its decimal places, which also keeps the scale.
     if step.mantissa() == 1 || step.normalize().mantissa() == 1 {
         let s = step.normalize();
@@ -88,6 +91,27 @@ pub(crate) fn round_to(x: Decimal, step: Decimal, mode: RoundingMode) -> Result<
     let q = x.checked_div(step).ok_or(OpError::Overflow)?;
     let r = q.round_dp_with_strategy(0, strategy(mode));
     r.checked_mul(step).ok_or(OpError::Overflow)
+}
+
+/// [`round_to`] of a whole, non-negative amount to a whole step (`round cash to KES 10`, the
+/// common case) in integers, without a decimal division: the same value and scale (none).
+/// `None` for anything else.
+fn round_whole(x: Decimal, step: Decimal, mode: RoundingMode) -> Option<Decimal> {
+    if x.scale() != 0 || step.scale() != 0 {
+        return None;
+    }
+    let v = u64::try_from(x.mantissa()).ok()?;
+    let s = u64::try_from(step.mantissa()).ok().filter(|s| *s > 0)?;
+    let (q, r) = (v / s, v % s);
+    let twice = r.checked_mul(2)?;
+    let up = match mode {
+        RoundingMode::Down => false,
+        RoundingMode::Up => r > 0,
+        RoundingMode::HalfUp => twice >= s,
+        RoundingMode::HalfEven => twice > s || (twice == s && q % 2 == 1),
+    };
+    let q = if up { q.checked_add(1)? } else { q };
+    q.checked_mul(s).map(Decimal::from)
 }
 
 /// Largest whole number not above `x`.
@@ -219,6 +243,48 @@ mod tests {
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str_exact(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn whole_amounts_round_in_integers_as_decimals_do() {
+        let modes = [
+            RoundingMode::HalfUp,
+            RoundingMode::HalfEven,
+            RoundingMode::Down,
+            RoundingMode::Up,
+        ];
+        let mut checked = 0;
+        for x in (0u64..=130).chain([999_995, 1_000_005, u64::MAX]) {
+            for step in [1u64, 2, 5, 10, 25, 50, 100, 1000] {
+                for mode in modes {
+                    let (x, step) = (Decimal::from(x), Decimal::from(step));
+                    let by_decimals = {
+                        let q = x.checked_div(step).unwrap();
+                        q.round_dp_with_strategy(0, strategy(mode))
+                            .checked_mul(step)
+                    };
+                    if let Some(fast) = round_whole(x, step, mode) {
+                        checked += 1;
+                        assert_eq!(Some(fast), by_decimals, "{x} to {step} {mode:?}");
+                        assert_eq!(fast.scale(), 0);
+                    }
+                }
+            }
+        }
+        assert!(checked > 4000);
+        // Not whole, negative or a fractional step: left to decimals.
+        let d = |s: &str| Decimal::from_str_exact(s).unwrap();
+        assert_eq!(round_whole(d("12.5"), d("10"), RoundingMode::HalfUp), None);
+        assert_eq!(round_whole(d("-15"), d("10"), RoundingMode::HalfUp), None);
+        assert_eq!(round_whole(d("15"), d("0.5"), RoundingMode::HalfUp), None);
+        assert_eq!(
+            round_to(d("-15"), d("10"), RoundingMode::HalfUp),
+            Ok(d("-20"))
+        );
+        assert_eq!(
+            round_to(d("2545"), d("10"), RoundingMode::HalfEven),
+            Ok(d("2540"))
+        );
     }
 
     #[test]
