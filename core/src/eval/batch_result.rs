@@ -122,16 +122,23 @@ impl<'b> BatchResult<'b> {
     /// # Errors
     /// The unit's [`UnitError`] when it could not be evaluated.
     pub fn decision(&self, i: usize) -> Result<Decision, UnitError> {
+        let p = self.program.inner();
+        // Made at the sizes `decision_into` fills (items and in-kind totals only for an eligible
+        // unit): growing each from empty took more instructions than the allocations.
+        let eligible = self
+            .at(i)
+            .is_some_and(|(o, k)| matches!(o.status.get(k), Some(UnitStatus::Eligible)));
+        let room = |n: usize| if eligible { n } else { 0 };
         let mut d = Decision {
-            unit_id: String::new(),
-            program: self.program.inner().program_ref.clone(),
+            unit_id: String::with_capacity(self.unit_id(i).len()),
+            program: p.program_ref.clone(),
             as_of: self.as_of,
             outcome: Outcome::NotEligible,
-            rules: Vec::new(),
+            rules: Vec::with_capacity(p.ir.rules.len()),
             missing: Vec::new(),
-            items: Vec::new(),
+            items: Vec::with_capacity(room(p.ir.entitlement.items.len())),
             cash: None,
-            in_kind: Vec::new(),
+            in_kind: Vec::with_capacity(room(p.units_of_measure.len())),
             scores: Vec::new(),
             explanation: None,
             compliance: Vec::new(),
