@@ -91,7 +91,7 @@ impl<'a> Env<'a> {
     /// are read here, inline in the caller: through [`Env::eval_node`] each paid for the frame
     /// of the whole interpreter (a fifth of one household's instructions went to entering and
     /// leaving it). A leaf counts one step, as every node does.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn eval(&self, st: &mut State<'a>, e: &'a TExpr, member: Option<usize>) -> R<'a> {
         if st.steps < st.max_steps {
             let leaf = match &e.kind {
