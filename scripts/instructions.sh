@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Instructions per household of one household's evaluation (the child grant, a household of two),
+# counted by valgrind's cachegrind: a figure that other work on this shared machine does not
+# change, where criterion's times move by 10 to 30 %. For comparing two versions of the engine
+# (run it in each checkout); the times themselves come from scripts/bench.sh.
+#
+#   scripts/instructions.sh [MODE...]        default: evaluate into bound
+#
+# Each mode runs bench/src/bin/one_household.rs twice, with 1,000 and 11,000 households; the
+# difference over 10,000 is the count per household, without compiling the program and starting up.
+# Built with the `dist` profile, as the benchmarks are. Installs valgrind (Debian) when missing.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+MODES=("${@:-evaluate into bound}")
+read -r -a MODES <<<"${MODES[*]}"
+
+if ! command -v valgrind >/dev/null 2>&1; then
+  echo "installing Debian's valgrind"
+  (apt-get update -qq && apt-get install -y -qq valgrind) >/dev/null
+fi
+cargo build --quiet --profile dist -p entitle-bench --bin one_household
+BIN="$ROOT/target/dist/one_household"
+
+count() {
+  valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "$BIN" "$1" "$2" 2>&1 |
+    sed -n 's/.*I[[:space:]]*refs:[[:space:]]*//p' | tr -d ,
+}
+
+echo "commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
+for mode in "${MODES[@]}"; do
+  small="$(count "$mode" 1000)"
+  large="$(count "$mode" 11000)"
+  [ -n "$small" ] && [ -n "$large" ] || { echo "valgrind gave no count for $mode" >&2; exit 1; }
+  echo "$mode: $(((large - small) / 10000)) instructions per household"
+done
