@@ -266,6 +266,12 @@ fn a_program_not_saved_as_utf8_is_refused_where_it_goes_wrong() {
         "{}",
         r.stdout
     );
+    assert!(
+        r.stdout
+            .ends_with(&format!("\n{p} : échec (1 erreur, 0 avertissement)\n")),
+        "{}",
+        r.stdout
+    );
     // `fmt` would otherwise write the replacement character over the byte: it refuses instead.
     let r = ran(&["fmt", p]);
     assert_eq!(r.code, 1);

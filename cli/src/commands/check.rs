@@ -70,16 +70,23 @@ pub fn main(a: &Args) -> Result<ExitCode> {
                     writeln!(stdout, "{}", file.render(&diagnostics, colour))?;
                 }
                 let status = if n_err == 0 {
-                    green(colour, "ok")
+                    green(colour, &catalog.render("check.ok", &[]))
                 } else {
-                    red(colour, "failed")
+                    red(colour, &catalog.render("check.failed", &[]))
                 };
-                writeln!(
-                    stdout,
-                    "{}: {status} ({})",
-                    file.path,
-                    counted(n_err, n_warn)
-                )?;
+                let line = catalog.render(
+                    "check.summary",
+                    &[
+                        ("path", &file.path),
+                        ("status", &status),
+                        ("errors", &super::counted(catalog, "count.errors", n_err)),
+                        (
+                            "warnings",
+                            &super::counted(catalog, "count.warnings", n_warn),
+                        ),
+                    ],
+                );
+                writeln!(stdout, "{line}")?;
             }
         }
     }
@@ -93,13 +100,4 @@ pub fn main(a: &Args) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn counted(errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    format!(
-        "{}, {}",
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )
 }
