@@ -141,6 +141,10 @@ fn test_runs_the_programs_own_tests() {
 
     let r = ran(&["test", "--locale", "fr", CHILD_GRANT]);
     assert_eq!(r.stdout.lines().last().unwrap(), "4 réussi(s), 0 échoué(s)");
+    let r = ran(&["test", "--color", "never", "--locale", "fr", &typo]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("\n  ne compile pas\n"), "{}", r.stdout);
+    assert_eq!(r.stdout.lines().last().unwrap(), "0 réussi(s), 1 échoué(s)");
 }
 
 /// A directory stands for every program file in it and below, in path order; hidden directories

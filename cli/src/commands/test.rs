@@ -48,7 +48,11 @@ pub fn main(a: &Args) -> Result<ExitCode> {
             Ok(p) => p,
             Err(d) => {
                 write!(stdout, "{}", file.render(&d.localized(catalog), colour))?;
-                writeln!(stdout, "  {}", red(colour, "does not compile"))?;
+                writeln!(
+                    stdout,
+                    "  {}",
+                    red(colour, &catalog.render("test.does_not_compile", &[]))
+                )?;
                 failed += 1;
                 continue;
             }
