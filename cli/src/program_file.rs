@@ -3,6 +3,7 @@
 use crate::term::{colour_diagnostic, Color};
 use anyhow::{Context, Result};
 use entitle_core::{Diagnostics, Program};
+use entitle_dsl::locale::Catalog;
 use std::path::{Path, PathBuf};
 
 /// The program files named by `args`: a file as given, a directory as every `.entitle` file in it
@@ -99,11 +100,12 @@ impl ProgramFile {
     }
 }
 
-/// Reads and compiles `path`, or prints its errors on stderr and fails.
+/// Reads and compiles `path`, or prints its errors on stderr, in the messages of `catalog`, and
+/// fails.
 ///
 /// # Errors
 /// When the file cannot be read or does not compile (the diagnostics are printed first).
-pub fn compile_or_report(path: &Path) -> Result<(ProgramFile, Program)> {
+pub fn compile_or_report(path: &Path, catalog: &Catalog) -> Result<(ProgramFile, Program)> {
     let file = ProgramFile::load(path)?;
     match &file.compiled {
         Ok(p) => {
@@ -111,12 +113,17 @@ pub fn compile_or_report(path: &Path) -> Result<(ProgramFile, Program)> {
             Ok((file, p))
         }
         Err(d) => {
-            eprint!("{}", file.render(d, Color::Auto.enabled(true)));
-            let n = d.errors().count();
+            eprint!(
+                "{}",
+                file.render(&d.localized(catalog), Color::Auto.enabled(true))
+            );
+            let errors = crate::commands::counted(catalog, "count.errors", d.errors().count());
             anyhow::bail!(
-                "{} does not compile ({n} error{}); nothing was run",
-                file.path,
-                if n == 1 { "" } else { "s" }
+                "{}",
+                catalog.render(
+                    "program.does_not_compile",
+                    &[("path", &file.path), ("errors", &errors)]
+                )
             )
         }
     }

@@ -375,6 +375,21 @@ fn explain_gives_one_units_reasons() {
         "{}",
         r.stderr
     );
+    // A program that does not compile: its diagnostics in the chosen locale too.
+    let dir = tempfile::tempdir().unwrap();
+    let typo = with_typo(dir.path());
+    let mut v = args("H0000004", &["--locale", "fr"]);
+    v[1] = typo.clone();
+    let r = call(v);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("error[E0101]: nom inconnu `birthdat`")
+            && r.stderr.ends_with(&format!(
+                "error: {typo} ne compile pas (1 erreur) : rien n'a été exécuté\n"
+            )),
+        "{}",
+        r.stderr
+    );
 }
 
 /// `entitle simulate`: the summary as a program officer reads it (amounts with their currency and

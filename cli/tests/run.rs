@@ -432,6 +432,26 @@ fn a_program_with_errors_or_a_bad_date_runs_nothing() {
         r.stderr
     );
     assert!(!out.exists());
+    let (bad_path, out_path) = (bad.to_str().unwrap(), out.to_str().unwrap());
+    let args = [
+        "run",
+        bad_path,
+        "--registry",
+        &reg,
+        "--as-of",
+        "2026-03-01",
+        "--out",
+        out_path,
+    ];
+    let r = ran(&[&args[..], &["--locale", "fr"]].concat());
+    assert!(
+        r.stderr.contains("error[E0101]: nom inconnu `birthdat`")
+            && r.stderr.ends_with(&format!(
+                "error: {bad_path} ne compile pas (1 erreur) : rien n'a été exécuté\n"
+            )),
+        "{}",
+        r.stderr
+    );
     let r = ran(&[
         "run",
         CHILD_GRANT,

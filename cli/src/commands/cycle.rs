@@ -15,12 +15,14 @@ mod text;
 use super::{parse_date, OutputFormat};
 use crate::output::OutputSet;
 use crate::program_file::compile_or_report;
+// `cycle` and `simulate` have no `--locale`: their reports are in English.
 use crate::term::{self, thousands};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use collect::collect;
 use entitle_core::run_model::run;
 use entitle_core::run_model::summary::{compare, summarize};
+use entitle_dsl::locale::english;
 use inputs::{read_previous, read_reference};
 use options::{run_error, run_options};
 use outputs::{header_json, write_cycle};
@@ -176,7 +178,7 @@ pub struct SimulateArgs {
 /// A program that does not compile, a registry or file that cannot be read, a run option that
 /// does not fit the program, outputs that cannot be written.
 pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
-    let (file, program) = compile_or_report(&a.registry.program)?;
+    let (file, program) = compile_or_report(&a.registry.program, english())?;
     let reference = a
         .report
         .reference
@@ -280,7 +282,7 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
 /// # Errors
 /// As `entitle cycle`.
 pub fn simulate_main(a: &SimulateArgs) -> Result<ExitCode> {
-    let (file, program) = compile_or_report(&a.registry.program)?;
+    let (file, program) = compile_or_report(&a.registry.program, english())?;
     let reference = a
         .report
         .reference
@@ -326,7 +328,7 @@ pub fn simulate_main(a: &SimulateArgs) -> Result<ExitCode> {
     ));
     text.push_str(&summary_text(&summary, program.currency()));
     if let Some(other_path) = &a.compare {
-        let (other_file, other) = compile_or_report(other_path)?;
+        let (other_file, other) = compile_or_report(other_path, english())?;
         if other.target() != program.target() {
             bail!(
                 "cannot compare {} ({}) with {} ({}): they decide different units",

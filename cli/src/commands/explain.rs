@@ -39,7 +39,7 @@ pub struct Args {
     /// The unit's id (the group id, or the person's id for individual programs).
     #[arg(long, value_name = "UNIT")]
     pub id: String,
-    /// The language of the explanation: en, fr.
+    /// The language of the explanation and of the program's diagnostics: en, fr.
     #[arg(long, value_name = "LOCALE", default_value = "en")]
     pub locale: String,
     /// Text for people, or the decision record with its explanation as JSON.
@@ -98,8 +98,8 @@ fn find(
 /// # Errors
 /// A program that does not compile or a registry that cannot be read.
 pub fn main(a: &Args) -> Result<ExitCode> {
-    let (_, program) = compile_or_report(&a.program)?;
     check_locale(&a.locale)?;
+    let (_, program) = compile_or_report(&a.program, entitle_dsl::locale::catalog(&a.locale))?;
     let found = match find(a, &program, JoinMode::Sorted) {
         Err(RegistryError::NotSorted { .. }) => find(a, &program, JoinMode::Indexed),
         other => other,

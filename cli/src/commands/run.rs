@@ -85,7 +85,7 @@ pub struct Args {
     /// Add each decision's explanation (an `explanation` in decisions.jsonl, a column in decisions.csv).
     #[arg(long)]
     pub explain: bool,
-    /// The language of explanations: en, fr.
+    /// The language of explanations and of the program's diagnostics: en, fr.
     #[arg(long, value_name = "LOCALE", default_value = "en")]
     pub locale: String,
     /// Print the summary as text or as JSON (the content of summary.json).
@@ -124,8 +124,8 @@ fn open(a: &Args, program: &Program, join: JoinMode) -> Result<Box<dyn RegistryS
 /// # Errors
 /// A program that does not compile, a registry that cannot be read, outputs that cannot be written.
 pub fn main(a: &Args) -> Result<ExitCode> {
-    let (file, program) = compile_or_report(&a.program)?;
     check_locale(&a.locale)?;
+    let (file, program) = compile_or_report(&a.program, entitle_dsl::locale::catalog(&a.locale))?;
     let mut join = JoinMode::Sorted;
     let mut source = open(a, &program, join)?;
     let mut out = OutputSet::prepare(&a.out, &OUTPUTS, a.force)?;
