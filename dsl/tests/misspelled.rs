@@ -101,3 +101,67 @@ fn a_misspelled_section_keyword_suggests_the_keyword_and_reads_its_section() {
     let src = format!("{HEAD}eligible when\ninput \"Has input\" income < KES 5\n{TAIL}");
     assert_eq!(errors(&src), vec![]);
 }
+
+/// Inside a section, a line at column 1 that no entry of the section can be is read as the header
+/// it was meant to be: a header with arguments misspelled (`tset "t" as of …`) with the keyword
+/// suggested, and a lone unknown word (`rulez`) as a section that does not exist, not as a broken
+/// input or rule of the section it interrupts.
+#[test]
+fn a_misspelled_header_inside_a_section_is_reported_as_a_section() {
+    const RULES: &str = "eligible when\n  a \"a\" income < KES 5\n";
+    let test_block = "tset \"t2\" as of 2026-03-01\n  person income KES 1\n  expect eligible\n";
+    for (src, line, found, help, help_fr) in [
+        // Inside `inputs`.
+        (format!("{HEAD}rulez\n{RULES}{TAIL}"), 8, "rulez", "", ""),
+        (
+            format!("{HEAD}{test_block}{RULES}{TAIL}"),
+            8,
+            "tset",
+            "did you mean `test`?",
+            "vouliez-vous dire `test` ?",
+        ),
+        (
+            format!("{HEAD}lett x = 1\n{RULES}{TAIL}"),
+            8,
+            "lett",
+            "did you mean `let`?",
+            "vouliez-vous dire `let` ?",
+        ),
+        // Inside `eligible when`.
+        (
+            format!("{HEAD}{RULES}{test_block}{TAIL}"),
+            10,
+            "tset",
+            "did you mean `test`?",
+            "vouliez-vous dire `test` ?",
+        ),
+    ] {
+        assert_eq!(
+            errors(&src),
+            vec![(
+                "E0001",
+                line,
+                1,
+                found.to_string(),
+                format!("expected a section (`inputs`, `records`, `codes`, `functions`, `params`, `let`, `score`, `eligible when`, `entitlement`, `compliant when`, `deduplicate`, `selection`, `summary`, `translation`, `test`), found `{found}`"),
+                help.to_string(),
+                help_fr.to_string(),
+            )],
+            "{src}"
+        );
+    }
+    let src = format!("{HEAD}rulez\n{RULES}{TAIL}");
+    let fr = check(&src).diagnostics.localized(locale::catalog("fr"));
+    assert_eq!(
+        fr.errors().map(|d| d.message.clone()).collect::<Vec<_>>(),
+        vec!["attendu : une section (`inputs`, `records`, `codes`, `functions`, `params`, `let`, `score`, `eligible when`, `entitlement`, `compliant when`, `deduplicate`, `selection`, `summary`, `translation`, `test`) ; trouvé : `rulez`".to_string()]
+    );
+    // Entries written at column 1 are still entries, and a broken one is still reported as one.
+    let src = format!("{HEAD}person.age: number\n{RULES}{TAIL}");
+    assert_eq!(errors(&src), vec![]);
+    let src = format!("{HEAD}persn.age: number\n{RULES}{TAIL}");
+    assert_eq!(
+        errors(&src).first().map(|e| e.4.clone()),
+        Some("expected `household`, `member` or `person`, found `persn.age`".to_string())
+    );
+}

@@ -121,6 +121,7 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
             state = section;
             continue;
         }
+        let before = ctx.diags.len();
         match first_word {
             "program" => {
                 if saw_program {
@@ -406,6 +407,9 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
                     }
                 }
             }
+        }
+        if let Some(next) = ctx.header_not_entry(line, before, state) {
+            state = next;
         }
     }
     if !saw_program {
