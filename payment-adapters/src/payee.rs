@@ -164,6 +164,10 @@ pub enum ExceptionReason {
     /// carry even once accents are removed (a Cyrillic or Arabic name in pain.001): sending it
     /// would need a spelling nobody checked, so the unit waits for one.
     PayeeTextOutsideCharset,
+    /// The payee's name is longer than the format's field (pain.001 `Cdtr/Nm`: 70 characters
+    /// with SEPA, 140 otherwise; Mojaloop `to.name` 128; G2P Connect and G2P Bridge 999): cutting
+    /// it could name someone else, so the unit waits for a shorter form that a person checked.
+    PayeeTextTooLong,
     /// The caller found more than one possible payee for the unit (a household with two current
     /// heads): paying one of them could pay the wrong account, so a person decides.
     SeveralPayees,
@@ -181,6 +185,7 @@ impl ExceptionReason {
             ExceptionReason::RoundsToZero => "rounds_to_zero",
             ExceptionReason::IbanOutsideSepa => "iban_outside_sepa",
             ExceptionReason::PayeeTextOutsideCharset => "payee_text_outside_charset",
+            ExceptionReason::PayeeTextTooLong => "payee_text_too_long",
             ExceptionReason::SeveralPayees => "several_payees",
         }
     }
@@ -207,6 +212,11 @@ impl ExceptionReason {
                 "the payee's name or account has characters outside the format's character set \
                  (Latin letters, digits and / - ? : ( ) . , ' +) that have no Latin spelling; \
                  record a Latin spelling of it"
+            }
+            ExceptionReason::PayeeTextTooLong => {
+                "the payee's name is longer than the format allows (70 characters with SEPA, \
+                 140 in pain.001, 128 in Mojaloop, 999 in G2P Connect and G2P Bridge) and is not \
+                 cut, which could name someone else; record a shorter form of it"
             }
             ExceptionReason::SeveralPayees => {
                 "the unit has more than one possible payee (two current heads of a household, \

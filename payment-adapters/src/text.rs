@@ -1,6 +1,7 @@
 //! Text rules of the formats: the SEPA (and SWIFT) Latin character set, lengths, CSV and XML safety.
 
 use crate::error::PaymentError;
+use crate::payee::ExceptionReason;
 use std::borrow::Cow;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -142,13 +143,14 @@ pub fn latin_text(
 }
 
 /// Why a text does not fit a Latin field: a payee's text with a character no transliteration
-/// reaches goes to the exceptions file, while every other problem stops the export.
+/// reaches, or too long for the field, goes to the exceptions file, while every other problem
+/// stops the export.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum LatinProblem {
     /// A character outside the set that has no basic Latin form (Cyrillic, Arabic …).
     Outside(char),
     /// Empty, too long or with control characters, once transliterated.
-    Length(String),
+    Length(LengthProblem),
 }
 
 impl LatinProblem {
@@ -160,7 +162,31 @@ impl LatinProblem {
                 u32::from(*c),
                 charset.describe()
             ),
-            LatinProblem::Length(reason) => reason.clone(),
+            LatinProblem::Length(problem) => problem.reason(),
+        }
+    }
+}
+
+/// Why a text does not fit a field's length (or has control characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LengthProblem {
+    /// No characters (after trimming).
+    Empty,
+    /// More characters than the field holds.
+    TooLong { chars: usize, max: usize },
+    /// A control character (a line break, a tab …).
+    Control,
+}
+
+impl LengthProblem {
+    /// The reason an error gives.
+    pub(crate) fn reason(self) -> String {
+        match self {
+            LengthProblem::Empty => "is empty".into(),
+            LengthProblem::TooLong { chars, max } => {
+                format!("is {chars} characters long, more than {max}")
+            }
+            LengthProblem::Control => "contains control characters".into(),
         }
     }
 }
@@ -191,16 +217,16 @@ pub(crate) fn to_latin(text: &str, max: usize) -> Result<String, LatinProblem> {
 }
 
 /// Checks that a text has between `min` and `max` characters and no control characters.
-pub(crate) fn check_length(text: &str, min: usize, max: usize) -> Result<(), String> {
+pub(crate) fn check_length(text: &str, min: usize, max: usize) -> Result<(), LengthProblem> {
     let n = text.chars().count();
     if n < min {
-        return Err("is empty".into());
+        return Err(LengthProblem::Empty);
     }
     if n > max {
-        return Err(format!("is {n} characters long, more than {max}"));
+        return Err(LengthProblem::TooLong { chars: n, max });
     }
     if text.chars().any(char::is_control) {
-        return Err("contains control characters".into());
+        return Err(LengthProblem::Control);
     }
     Ok(())
 }
@@ -214,13 +240,40 @@ pub(crate) fn json_text(
     format: &'static str,
 ) -> Result<String, PaymentError> {
     let t = text.trim();
-    check_length(t, 1, max).map_err(|reason| PaymentError::InvalidText {
+    check_length(t, 1, max).map_err(|problem| PaymentError::InvalidText {
         unit_id: unit_id.map(str::to_string),
         field: field.to_string(),
         format,
-        reason,
+        reason: problem.reason(),
     })?;
     Ok(t.to_string())
+}
+
+/// A payee's free text (a name) for a JSON format: as [`json_text`], except that a text longer
+/// than the field sends the unit to the exceptions file (`payee_text_too_long`), so that one long
+/// name does not hold back everyone else's payment. It is never cut: a shortened name could name
+/// someone else.
+///
+/// # Errors
+/// [`PaymentError::InvalidText`] (P0013) for control characters, naming the field and the unit.
+pub(crate) fn payee_json_text(
+    text: &str,
+    max: usize,
+    field: &str,
+    unit_id: &str,
+    format: &'static str,
+) -> Result<Result<String, ExceptionReason>, PaymentError> {
+    let t = text.trim();
+    match check_length(t, 1, max) {
+        Ok(()) => Ok(Ok(t.to_string())),
+        Err(LengthProblem::TooLong { .. }) => Ok(Err(ExceptionReason::PayeeTextTooLong)),
+        Err(problem) => Err(PaymentError::InvalidText {
+            unit_id: Some(unit_id.to_string()),
+            field: field.to_string(),
+            format,
+            reason: problem.reason(),
+        }),
+    }
 }
 
 /// A value for the Payment Hub EE CSV, whose reader splits lines on `,` and knows no quoting: no
@@ -399,6 +452,27 @@ mod tests {
                 "P0013"
             );
         }
+    }
+
+    #[test]
+    fn a_payee_text_too_long_is_an_exception_and_control_characters_an_error() {
+        assert_eq!(
+            payee_json_text(" Amina ", 5, "to.name", "H1", "mojaloop").unwrap(),
+            Ok("Amina".to_string())
+        );
+        assert_eq!(
+            payee_json_text("Aminaa", 5, "to.name", "H1", "mojaloop").unwrap(),
+            Err(ExceptionReason::PayeeTextTooLong)
+        );
+        let e = payee_json_text("A\nB", 5, "to.name", "H1", "mojaloop").unwrap_err();
+        assert_eq!(e.code(), "P0013");
+        assert_eq!(
+            to_latin("Zo\u{eb}", 2),
+            Err(LatinProblem::Length(LengthProblem::TooLong {
+                chars: 3,
+                max: 2
+            }))
+        );
     }
 
     #[test]

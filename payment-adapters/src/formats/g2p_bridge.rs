@@ -26,7 +26,7 @@ use crate::config::{batch_size, required, PayerConfig};
 use crate::error::PaymentError;
 use crate::payee::{ExceptionReason, Payee};
 use crate::refs;
-use crate::text::json_text;
+use crate::text::{json_text, payee_json_text};
 use serde::Serialize;
 
 const FORMAT: &str = "g2p-bridge";
@@ -184,10 +184,14 @@ impl Writer for G2pBridge {
             format: FORMAT,
             reason: reason.to_string(),
         })?;
-        let beneficiary_name = payee
-            .name()
-            .map(|n| json_text(n, 999, "beneficiary_name", Some(unit_id), FORMAT))
-            .transpose()?;
+        // A name too long for the field sends the unit to the exceptions, uncut.
+        let beneficiary_name = match payee.name() {
+            Some(n) => match payee_json_text(n, 999, "beneficiary_name", unit_id, FORMAT)? {
+                Ok(n) => Some(n),
+                Err(reason) => return Ok(Err(reason)),
+            },
+            None => None,
+        };
         Ok(Ok(Target {
             beneficiary_id: fa.to_string(),
             beneficiary_name,

@@ -17,7 +17,7 @@ use crate::config::{batch_size, required, PayerConfig};
 use crate::error::PaymentError;
 use crate::payee::{ExceptionReason, Payee};
 use crate::refs;
-use crate::text::json_text;
+use crate::text::{json_text, payee_json_text};
 use serde::Serialize;
 
 const FORMAT: &str = "g2p-connect";
@@ -170,10 +170,14 @@ impl Writer for G2pConnect {
             format: FORMAT,
             reason: format!("a G2P Connect financial address (`id-type:id@provider`) {reason}"),
         })?;
-        let payee_name = payee
-            .name()
-            .map(|n| json_text(n, 999, "payee_name", Some(unit_id), FORMAT))
-            .transpose()?;
+        // A name too long for the field sends the unit to the exceptions, uncut.
+        let payee_name = match payee.name() {
+            Some(n) => match payee_json_text(n, 999, "payee_name", unit_id, FORMAT)? {
+                Ok(n) => Some(n),
+                Err(reason) => return Ok(Err(reason)),
+            },
+            None => None,
+        };
         Ok(Ok(Target {
             payee_fa: fa.to_string(),
             payee_name,

@@ -19,7 +19,7 @@ use crate::error::PaymentError;
 use crate::formats::ph_ee::id_type_setting;
 use crate::payee::{ExceptionReason, IdType, Payee};
 use crate::refs;
-use crate::text::json_text;
+use crate::text::{json_text, payee_json_text};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -206,10 +206,14 @@ impl Writer for Mojaloop {
         };
         check_identifier(fsp, 32)
             .map_err(|r| malformed("fsp_id", format!("an FSP id (1 to 32 characters) {r}")))?;
-        let name = payee
-            .name()
-            .map(|n| json_text(n, 128, "to.name", Some(unit_id), FORMAT))
-            .transpose()?;
+        // A name too long for the field sends the unit to the exceptions, uncut.
+        let name = match payee.name() {
+            Some(n) => match payee_json_text(n, 128, "to.name", unit_id, FORMAT)? {
+                Ok(n) => Some(n),
+                Err(reason) => return Ok(Err(reason)),
+            },
+            None => None,
+        };
         Ok(Ok(Target {
             id_type,
             identifier,

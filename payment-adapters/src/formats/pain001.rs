@@ -10,8 +10,8 @@
 //!   characters are refused) and within its length (`Nm` 70 with SEPA, otherwise 140; `Ustrd` 140;
 //!   ids 35). A payer setting that does not fit stops the export (P0013, naming the setting); a
 //!   payee's name or account with characters that have no Latin form sends that unit to the
-//!   exceptions file (`payee_text_outside_charset`), so one name in another script does not hold
-//!   back the batch;
+//!   exceptions file (`payee_text_outside_charset`), and so does a name longer than `Nm` allows
+//!   (`payee_text_too_long`, never cut), so one payee does not hold back the batch;
 //! - `Cdtr/Nm` and `CdtrAcct` are always written (optional in the XSD, required by banks): a payee
 //!   without a name or account goes to the exceptions file;
 //! - an account that is not an IBAN has a creditor agent, the payee's BIC or else its provider
@@ -28,7 +28,7 @@ use crate::config::{batch_size, required, PayerConfig};
 use crate::error::PaymentError;
 use crate::payee::{ExceptionReason, IdType, Payee};
 use crate::refs;
-use crate::text::{latin_text, to_latin, xml_escape, Charset, LatinProblem};
+use crate::text::{latin_text, to_latin, xml_escape, Charset, LatinProblem, LengthProblem};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
@@ -385,12 +385,16 @@ impl Writer for Pain001 {
         let Some(name) = payee.name() else {
             return Ok(Err(ExceptionReason::NoPayeeName));
         };
-        // One payee's name in another script must not hold back everyone else's payment; a name
-        // too long for the field is still refused, as truncating it would change whom it names.
+        // One payee's name in another script, or too long for the field, must not hold back
+        // everyone else's payment. A long name is not cut, as cutting it could change whom it
+        // names: the unit waits for a shorter form.
         let name = match to_latin(name, if self.sepa { 70 } else { 140 }) {
             Ok(name) => name,
             Err(LatinProblem::Outside(_)) => {
                 return Ok(Err(ExceptionReason::PayeeTextOutsideCharset))
+            }
+            Err(LatinProblem::Length(LengthProblem::TooLong { .. })) => {
+                return Ok(Err(ExceptionReason::PayeeTextTooLong))
             }
             Err(problem) => {
                 return Err(PaymentError::InvalidText {
