@@ -151,3 +151,29 @@ fn commas_in_the_note_are_refused_before_writing() {
         .export(Format::G2pConnect, &cfg, &mobile_payees(), "json")
         .is_ok());
 }
+
+/// The bulk processor's columns have no payee name, so a name with a comma, a double quote or a
+/// line break (which its naive split could not carry) is never written and holds back no one.
+#[test]
+fn payee_names_with_commas_or_quotes_are_not_written_and_block_no_one() {
+    let mut payees = mobile_payees();
+    payees.get_mut("H01").unwrap().name = Some("Njeri, Amina".into());
+    payees.get_mut("H02").unwrap().name = Some("Otieno \"Baba\" Odhiambo".into());
+    payees.get_mut("H04").unwrap().name = Some("Wanjiru\nKamau".into());
+    let fx = standard_run("KES");
+    let report = fx.export(Format::PhEe, &payer(), &payees, "out").unwrap();
+    assert_eq!(report.counts.exported, 6);
+    assert_eq!(
+        report.batches[0].unit_ids,
+        ["H01", "H02", "H04", "H05", "H08", "H11"]
+    );
+    let csv = std::fs::read_to_string(fx.out("out").join("ph-ee-001.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 7);
+    for line in csv.lines() {
+        assert_eq!(line.split(',').count(), 15, "{line}");
+    }
+    assert!(
+        !csv.contains("Njeri") && !csv.contains("Baba") && !csv.contains("Kamau"),
+        "{csv}"
+    );
+}

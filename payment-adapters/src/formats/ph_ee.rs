@@ -4,7 +4,9 @@
 //!   processor's `application.yaml` (a copy is `reference/schemas/ph-ee/columns.txt`). `verifyCsv`
 //!   rejects any other name; `verifyData` compares each row's cell count with those 15 columns.
 //! - The reader splits lines on `,` and knows no quoting, so no value may contain a comma, a quote
-//!   or a line break: such a value is refused, never quoted or altered.
+//!   or a line break: such a value is refused, never quoted or altered. Quoting would not help,
+//!   as the processor would still split inside the quotes. The payee's name has no column, so
+//!   any name is accepted; a payee identifier with a comma or a quote still stops the export.
 //! - Files are split so that each stays within `max_file_bytes` (the processor's `csv.size`,
 //!   100000 bytes by default; larger files are rejected as "File too big") and `max_batch_size` rows.
 //! - `id` counts rows from 0 in each file; `request_id` is a UUID derived from the entitlement
