@@ -1,8 +1,11 @@
 //! `entitle.pay`: payment export of a run directory, one call into `entitle-payments`.
 
-use crate::convert::to_py_data;
+use crate::convert::{date_of, to_py_data};
 use crate::errors::{guard, payment_error};
-use entitle_payments::{export_run, ExportOptions, Format, Payee, Payees, PayerConfig};
+use chrono::NaiveDate;
+use entitle_payments::{
+    export_run, ExportOptions, Format, Payee, Payees, PayerConfig, PaymentError,
+};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -43,6 +46,27 @@ fn payee_map(payees: &Bound<'_, PyDict>) -> PyResult<HashMap<String, Payee>> {
     Ok(out)
 }
 
+/// The day of the export from a `datetime.date` (or datetime) or an ISO 8601 string.
+fn export_day(py: Python<'_>, today: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
+    if let Some(d) = date_of(today)? {
+        return Ok(d);
+    }
+    let Ok(text) = today.cast::<PyString>() else {
+        return Err(PyTypeError::new_err(
+            "today must be a datetime.date or an ISO 8601 string such as \"2026-03-05\"",
+        ));
+    };
+    NaiveDate::parse_from_str(text.to_str()?.trim(), "%Y-%m-%d").map_err(|_| {
+        payment_error(
+            py,
+            &PaymentError::InvalidOption {
+                option: "today",
+                reason: "is not an ISO 8601 date such as 2026-03-05".into(),
+            },
+        )
+    })
+}
+
 /// Exports the payable entitlements of a run directory (`decisions.jsonl` and `summary.json`, as
 /// `entitle run` writes them) in one disbursement `format` (`"g2p-connect"`, `"g2p-bridge"`,
 /// `"ph-ee"`, `"pain.001.001.03"`, `"pain.001.001.09"`, `"mojaloop"`), with the payer
@@ -54,10 +78,18 @@ fn payee_map(payees: &Bound<'_, PyDict>) -> PyResult<HashMap<String, Payee>> {
 /// is a SQLite file that refuses a second export of the same entitlement unless it is in
 /// `reissue`. Returns the export report (the manifest) as a dict.
 ///
+/// `today` is the day of the export (a `datetime.date` or an ISO 8601 string; default: today's
+/// local date, as `entitle pay` uses): a payer `execution_date` before it is refused (`P0023`),
+/// and without one payment is asked for on the run's as-of date or `today`, whichever is later.
+/// Give an earlier export's day to make its files again. `several_payees` lists the units for
+/// which the caller's registry found more than one possible payee (a household with two current
+/// heads): they go to the exceptions file (`several_payees`) instead of being paid, as `entitle
+/// pay` does with the payees it reads from a registry.
+///
 /// Raises `entitle.PaymentError` (with `.code`, `P0001` …) before any file is written when the
-/// export is not valid.
+/// export is not valid (`P0022` for a `today` string that is not a date).
 #[pyfunction]
-#[pyo3(signature = (run_dir, format, payer, out, *, mapper = None, payees = None, ledger = None, force = None, cycle = None, reissue = None, skip_exported = None, exported_at = None))]
+#[pyo3(signature = (run_dir, format, payer, out, *, mapper = None, payees = None, ledger = None, force = None, cycle = None, reissue = None, skip_exported = None, exported_at = None, today = None, several_payees = None))]
 #[allow(clippy::too_many_arguments)] // one keyword argument per export option, as the CLI has flags
 pub(crate) fn pay<'py>(
     py: Python<'py>,
@@ -73,9 +105,17 @@ pub(crate) fn pay<'py>(
     reissue: Option<Vec<String>>,
     skip_exported: Option<bool>,
     exported_at: Option<String>,
+    today: Option<Bound<'py, PyAny>>,
+    several_payees: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     guard(py, || {
         let format: Format = format.parse().map_err(|e| payment_error(py, &e))?;
+        let today = match today {
+            Some(t) => export_day(py, &t)?,
+            // The library never reads the clock; like the CLI, the binding gives the local date,
+            // so that a past execution date is caught here too.
+            None => chrono::Local::now().date_naive(),
+        };
         let mut options = ExportOptions::default();
         match (mapper, payees) {
             (Some(_), Some(_)) => {
@@ -97,6 +137,10 @@ pub(crate) fn pay<'py>(
             options.plan.skip_exported = s;
         }
         options.plan.exported_at = exported_at;
+        options.plan.today = Some(today);
+        if let Some(units) = several_payees {
+            options.plan.several_payees = units.into_iter().collect();
+        }
         let report = py.detach(|| {
             let payer = PayerConfig::load(&payer)?;
             export_run(&run_dir, format, &payer, &out, &options)

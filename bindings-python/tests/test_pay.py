@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 import json
 from decimal import Decimal
@@ -74,3 +75,66 @@ def test_pay_errors_are_payment_errors(tmp_path: Path, child_grant: entitle.Prog
     assert info.value.code == "P0001"
     with pytest.raises(TypeError):
         entitle.pay(run, "g2p-connect", payer, tmp_path / "out4", payees={"H1": {"account": "x"}})
+
+
+def _eligible_run(tmp_path: Path, program: entitle.Program) -> tuple[Path, list[entitle.Decision], dict[str, dict[str, str | None]]]:
+    decisions = program.evaluate_batch(generate(40, seed=21), datetime.date(2026, 3, 1))
+    eligible = [d for d in decisions if isinstance(d, entitle.Decision) and d.eligible and d.cash and d.cash.net > 0]
+    assert len(eligible) >= 3
+    payees: dict[str, dict[str, str | None]] = {d.unit_id: {"financial_address": f"mobile:07{i:08d}@mpesa"} for i, d in enumerate(eligible)}
+    return write_run(tmp_path, program, decisions), eligible, payees
+
+
+def test_pay_refuses_an_execution_date_before_today(tmp_path: Path, child_grant: entitle.Program) -> None:
+    run, eligible, payees = _eligible_run(tmp_path, child_grant)
+    payer = tmp_path / "payer.toml"
+    payer.write_text("execution_date = 2026-03-05\n" + PAYER, encoding="utf-8")
+    with pytest.raises(entitle.PaymentError) as info:
+        entitle.pay(run, "g2p-connect", payer, tmp_path / "late", payees=payees, today=datetime.date(2026, 3, 6))
+    assert info.value.code == "P0023"
+    assert not (tmp_path / "late").exists() or not any((tmp_path / "late").iterdir())
+    # The same export made on (or before) the execution date goes through.
+    report = entitle.pay(run, "g2p-connect", payer, tmp_path / "on_time", payees=payees, today=datetime.date(2026, 3, 5))
+    assert str(report["execution_date"]) == "2026-03-05"
+    assert report["counts"]["exported"] == len(eligible)
+    # Without `today`, the local date is the day of the export, as with `entitle pay`.
+    old = tmp_path / "old.toml"
+    old.write_text("execution_date = 2000-01-03\n" + PAYER, encoding="utf-8")
+    with pytest.raises(entitle.PaymentError) as info:
+        entitle.pay(run, "g2p-connect", old, tmp_path / "old", payees=payees)
+    assert info.value.code == "P0023"
+
+
+def test_pay_asks_for_today_once_the_as_of_date_has_passed(tmp_path: Path, child_grant: entitle.Program) -> None:
+    run, _, payees = _eligible_run(tmp_path, child_grant)
+    payer = tmp_path / "payer.toml"
+    payer.write_text(PAYER, encoding="utf-8")
+    report = entitle.pay(run, "g2p-connect", payer, tmp_path / "a", payees=payees, today=datetime.date(2026, 3, 10))
+    assert str(report["execution_date"]) == "2026-03-10"
+    report = entitle.pay(run, "g2p-connect", payer, tmp_path / "b", payees=payees, today="2026-02-20")
+    assert str(report["execution_date"]) == "2026-03-01"
+    with pytest.raises(entitle.PaymentError) as info:
+        entitle.pay(run, "g2p-connect", payer, tmp_path / "c", payees=payees, today="10 March")
+    assert info.value.code == "P0022"
+    with pytest.raises(TypeError):
+        entitle.pay(run, "g2p-connect", payer, tmp_path / "d", payees=payees, today=20260310)  # type: ignore[arg-type]
+
+
+def test_pay_sends_units_with_several_payees_to_the_exceptions(tmp_path: Path, child_grant: entitle.Program) -> None:
+    run, eligible, payees = _eligible_run(tmp_path, child_grant)
+    payer = tmp_path / "payer.toml"
+    payer.write_text(PAYER, encoding="utf-8")
+    two_heads = eligible[1]
+    report = entitle.pay(
+        run, "g2p-connect", payer, tmp_path / "out", payees=payees, today=datetime.date(2026, 3, 1), several_payees=[two_heads.unit_id]
+    )
+    assert report["counts"]["exported"] == len(eligible) - 1
+    assert report["counts"]["exceptions"] == 1
+    assert two_heads.cash is not None
+    assert Decimal(report["totals"]["exceptions"]) == two_heads.cash.net
+    with (tmp_path / "out" / "g2p-connect-exceptions.csv").open(encoding="utf-8", newline="") as f:
+        rows = [(r["unit_id"], r["reason"], Decimal(r["amount"])) for r in csv.DictReader(f)]
+    assert rows == [(two_heads.unit_id, "several_payees", two_heads.cash.net)]
+    paid = json.loads((tmp_path / "out" / "g2p-connect-001.json").read_text(encoding="utf-8"))
+    assert payees[two_heads.unit_id]["financial_address"] not in {d["payee_fa"] for d in paid["message"]["disbursements"]}
+    assert len(paid["message"]["disbursements"]) == len(eligible) - 1

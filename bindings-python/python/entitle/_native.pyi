@@ -330,5 +330,7 @@ def pay(
     reissue: list[str] | None = None,
     skip_exported: bool | None = None,
     exported_at: str | None = None,
+    today: datetime.date | str | None = None,
+    several_payees: list[str] | None = None,
 ) -> dict[str, Any]: ...
 def _panic_for_tests(where_: str) -> None: ...
