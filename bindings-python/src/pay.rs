@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use entitle_payments::{
     export_run, ExportOptions, Format, Payee, Payees, PayerConfig, PaymentError,
 };
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use serde_json::Value as Json;
@@ -74,7 +74,9 @@ fn export_day(py: Python<'_>, today: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
 ///
 /// Payees come from an account-mapper CSV file (`mapper`) or a dict `payees` of unit id →
 /// `{"financial_address": …, "name": …, "id_type": …, "fsp_id": …, "bic": …, "iban": …}`. A unit
-/// without a usable payee goes to the exceptions file, never silently out of the batch. `ledger`
+/// without a usable payee goes to the exceptions file, never silently out of the batch; a payer
+/// file with the command line's `[payees]` table (payees from a registry column) and neither
+/// `payees` nor `mapper` is a `ValueError`, since every unit would be an exception. `ledger`
 /// is a SQLite file that refuses a second export of the same entitlement unless it is in
 /// `reissue`. Returns the export report (the manifest) as a dict.
 ///
@@ -117,6 +119,7 @@ pub(crate) fn pay<'py>(
             None => chrono::Local::now().date_naive(),
         };
         let mut options = ExportOptions::default();
+        let neither = mapper.is_none() && payees.is_none();
         match (mapper, payees) {
             (Some(_), Some(_)) => {
                 return Err(PyTypeError::new_err("give `mapper` or `payees`, not both"))
@@ -141,10 +144,17 @@ pub(crate) fn pay<'py>(
         if let Some(units) = several_payees {
             options.plan.several_payees = units.into_iter().collect();
         }
-        let report = py.detach(|| {
-            let payer = PayerConfig::load(&payer)?;
-            export_run(&run_dir, format, &payer, &out, &options)
-        });
+        let payer = PayerConfig::load(&payer).map_err(|e| payment_error(py, &e))?;
+        // The `[payees]` table names a registry column that only the `entitle` command line
+        // reads: without `payees` or `mapper`, every unit would go to the exceptions.
+        if neither && payer.payees.is_some() {
+            return Err(PyValueError::new_err(
+                "the payer configuration's [payees] table (payees from a registry) is read by \
+                 the `entitle` command line only: pass `payees` (a dict of unit id to payee) or \
+                 `mapper` (an account-mapper CSV file)",
+            ));
+        }
+        let report = py.detach(|| export_run(&run_dir, format, &payer, &out, &options));
         match report {
             Ok(r) => to_py_data(py, &r),
             Err(e) => Err(payment_error(py, &e)),

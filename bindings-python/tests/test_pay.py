@@ -75,6 +75,12 @@ def test_pay_errors_are_payment_errors(tmp_path: Path, child_grant: entitle.Prog
     assert info.value.code == "P0001"
     with pytest.raises(TypeError):
         entitle.pay(run, "g2p-connect", payer, tmp_path / "out4", payees={"H1": {"account": "x"}})
+    # A payer file written for `entitle pay` (payees from a registry column), without payees.
+    registry_payer = tmp_path / "registry_payer.toml"
+    registry_payer.write_text(PAYER + '[payees]\nfrom = "registry"\ncolumn = "account"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"\[payees\] table .* pass `payees` .* or `mapper`"):
+        entitle.pay(run, "g2p-connect", registry_payer, tmp_path / "out5")
+    assert not (tmp_path / "out5").exists()
 
 
 def _eligible_run(tmp_path: Path, program: entitle.Program) -> tuple[Path, list[entitle.Decision], dict[str, dict[str, str | None]]]:
