@@ -559,11 +559,7 @@ fn a_unit_with_several_payees_goes_to_the_exceptions() {
         let out = fx.out(&format!("out-{format}"));
         let report =
             entitle_payments::export_run(&fx.run(), format, &payer(), &out, &options).unwrap();
-        let reasons: Vec<(&str, &str)> = report
-            .exceptions
-            .iter()
-            .map(|e| (e.unit_id.as_str(), e.reason.code()))
-            .collect();
+        let reasons = reasons(&report);
         assert_eq!(
             reasons,
             [

@@ -254,11 +254,7 @@ fn payee_text_without_a_latin_form_goes_to_the_exceptions() {
     ] {
         let fx = standard_run("EUR");
         let report = fx.export(format, &payer(), &payees, "out").unwrap();
-        let reasons: Vec<(&str, &str)> = report
-            .exceptions
-            .iter()
-            .map(|e| (e.unit_id.as_str(), e.reason.code()))
-            .collect();
+        let reasons = reasons(&report);
         assert_eq!(
             reasons,
             [

@@ -82,11 +82,7 @@ fn a_payee_name_longer_than_the_field_goes_to_the_exceptions() {
         let report = fx
             .export(format, &cfg, &with_names(base, limit), "out")
             .unwrap_or_else(|e| panic!("{format} (limit {limit}): {e}"));
-        let reasons: Vec<(&str, &str)> = report
-            .exceptions
-            .iter()
-            .map(|e| (e.unit_id.as_str(), e.reason.code()))
-            .collect();
+        let reasons = reasons(&report);
         assert_eq!(
             reasons,
             [

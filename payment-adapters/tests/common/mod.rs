@@ -50,6 +50,15 @@ payer_id_type = "ACCOUNT_ID"
 payer_identifier = "1001"
 "#;
 
+/// Each exception of an export as (unit id, reason code), in the report's order.
+pub fn reasons(report: &ExportReport) -> Vec<(&str, &str)> {
+    report
+        .exceptions
+        .iter()
+        .map(|e| (e.unit_id.as_str(), e.reason.code()))
+        .collect()
+}
+
 pub fn payer() -> PayerConfig {
     PayerConfig::from_toml_str(PAYER_TOML).expect("payer config parses")
 }
