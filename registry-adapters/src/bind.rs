@@ -8,22 +8,11 @@
 //! through the engine's own parser, so every source reads a cell the same way.
 
 use chrono::NaiveDate;
-use entitle_core::parse::{parse_bool, parse_decimal};
 use entitle_core::{BatchBuilder, EvalError, Program, Scalar};
 use entitle_dsl::ast::Target;
 use entitle_dsl::{Currency, Type};
 
 use crate::error::codes;
-
-/// How a cell's text is read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum CellKind {
-    Bool,
-    Number,
-    Money(Currency),
-    Date,
-    Other,
-}
 
 /// One input a source must fill: its column, slot and type.
 #[derive(Clone, Debug)]
@@ -36,14 +25,13 @@ pub struct InputColumn {
     pub ty: Type,
     /// Whether the input has a declared default (a source may then lack the column).
     pub has_default: bool,
-    kind: CellKind,
 }
 
 impl InputColumn {
     /// The currency of a money input.
     pub fn currency(&self) -> Option<Currency> {
-        match self.kind {
-            CellKind::Money(c) => Some(c),
+        match self.ty {
+            Type::Money { currency } => Some(currency),
             _ => None,
         }
     }
@@ -70,13 +58,6 @@ fn columns(inputs: &[entitle_dsl::ir::Input]) -> Vec<InputColumn> {
             slot,
             ty: i.ty.clone(),
             has_default: i.default.is_some(),
-            kind: match &i.ty {
-                Type::Bool => CellKind::Bool,
-                Type::Number => CellKind::Number,
-                Type::Money { currency } => CellKind::Money(*currency),
-                Type::Date => CellKind::Date,
-                _ => CellKind::Other,
-            },
         })
         .collect()
 }
@@ -127,17 +108,6 @@ pub fn parse_date(t: &str) -> Option<NaiveDate> {
     entitle_core::parse::parse_date(t)
 }
 
-/// The typed value of a cell on a fast path, or `None` when the engine's parser must decide.
-fn fast_value(kind: CellKind, t: &str) -> Option<Scalar> {
-    match kind {
-        CellKind::Bool => parse_bool(t).map(Scalar::Bool),
-        // The amount of money is in the input's currency (a currency column is checked apart).
-        CellKind::Number | CellKind::Money(_) => parse_decimal(t).map(Scalar::Decimal),
-        CellKind::Date => parse_date(t).map(Scalar::Date),
-        CellKind::Other => None,
-    }
-}
-
 /// Stores a unit-level cell (already trimmed, not empty) in the open unit.
 ///
 /// # Errors
@@ -147,7 +117,9 @@ pub fn set_unit_cell(
     column: &InputColumn,
     text: &str,
 ) -> Result<(), CellError> {
-    match fast_value(column.kind, text) {
+    // Read here, where the column's type is at hand, so that the common cell goes straight into
+    // its column (a money column's currency, when the registry has one, is checked apart).
+    match Scalar::read(text, &column.ty) {
         Some(v) => builder.set_unit_scalar(column.slot, v)?,
         None => builder.set_unit_text(column.slot, text)?,
     }
@@ -163,7 +135,7 @@ pub fn set_member_cell(
     column: &InputColumn,
     text: &str,
 ) -> Result<(), CellError> {
-    match fast_value(column.kind, text) {
+    match Scalar::read(text, &column.ty) {
         Some(v) => builder.set_member_scalar(column.slot, v)?,
         None => builder.set_member_text(column.slot, text)?,
     }

@@ -18,6 +18,24 @@ pub enum Scalar {
 }
 
 impl Scalar {
+    /// Trimmed, non-empty `text` read as a value of type `ty` without building a [`Value`]: a truth
+    /// value, a number, an amount (plain, as a registry's cells are, or with its currency code)
+    /// or a date. `None` for other types and for text that does not read, which the engine's
+    /// parser then decides and reports ([`BatchBuilder::set_unit_text`](super::BatchBuilder)).
+    #[inline(always)]
+    pub fn read(text: &str, ty: &Type) -> Option<Scalar> {
+        use crate::parse::{parse_bool, parse_date, parse_decimal};
+        match ty {
+            Type::Bool => parse_bool(text).map(Scalar::Bool),
+            Type::Number => parse_decimal(text).map(Scalar::Decimal),
+            Type::Money { currency } => parse_decimal(text)
+                .or_else(|| amount_with_code(text, *currency))
+                .map(Scalar::Decimal),
+            Type::Date => parse_date(text).map(Scalar::Date),
+            _ => None,
+        }
+    }
+
     /// The value it stands for, for an input of type `ty`.
     pub fn value(self, ty: &Type) -> Value {
         match (self, ty) {
@@ -32,6 +50,15 @@ impl Scalar {
             (Scalar::Date(d), _) => Value::Date(d),
         }
     }
+}
+
+/// An amount written with its currency code (`KES 5000`): out of line, so that [`Scalar::read`]
+/// stays small enough to inline into a registry's per-cell loop, whose amounts are plain.
+#[inline(never)]
+fn amount_with_code(text: &str, currency: entitle_dsl::Currency) -> Option<Decimal> {
+    crate::parse::parse_money(text, currency)
+        .ok()
+        .map(|m| m.amount)
 }
 
 /// Dictionary-encoded texts.
@@ -245,5 +272,35 @@ impl Column {
                 .map(Value::List)
                 .unwrap_or_default(),
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::Scalar;
+    use entitle_dsl::{Currency, Type};
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn scalars_read_as_the_engine_parses_and_leave_the_rest_to_it() {
+        let kes = Type::Money {
+            currency: Currency::from_code("KES").unwrap(),
+        };
+        let dec = |s: &str| Some(Scalar::Decimal(Decimal::from_str_exact(s).unwrap()));
+        assert_eq!(Scalar::read("5000", &kes), dec("5000"));
+        assert_eq!(Scalar::read("KES 1500.50", &kes), dec("1500.50"));
+        assert_eq!(Scalar::read("1500.50 kes", &kes), dec("1500.50"));
+        assert_eq!(Scalar::read("-2", &Type::Number), dec("-2"));
+        // Another currency, separators, a day that does not exist: the parser's to report.
+        assert_eq!(Scalar::read("USD 5", &kes), None);
+        assert_eq!(Scalar::read("1,500", &Type::Number), None);
+        assert_eq!(Scalar::read("2026-02-30", &Type::Date), None);
+        assert_eq!(
+            Scalar::read("2026-02-28", &Type::Date),
+            chrono::NaiveDate::from_ymd_opt(2026, 2, 28).map(Scalar::Date)
+        );
+        assert_eq!(Scalar::read("Yes", &Type::Bool), Some(Scalar::Bool(true)));
+        assert_eq!(Scalar::read("North", &Type::Text), None);
     }
 }

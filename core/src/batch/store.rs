@@ -129,16 +129,7 @@ pub(super) fn store_text(
         if t.is_empty() {
             return Ok(());
         }
-        let scalar = match &input.ty {
-            Type::Date => crate::parse::parse_date(t).map(Scalar::Date),
-            Type::Money { currency } => crate::parse::parse_money(t, *currency)
-                .ok()
-                .map(|m| Scalar::Decimal(m.amount)),
-            Type::Number => crate::parse::parse_decimal(t).map(Scalar::Decimal),
-            Type::Bool => crate::parse::parse_bool(t).map(Scalar::Bool),
-            _ => None,
-        };
-        if scalar.is_some_and(|v| col.set_last_scalar(v, &input.ty)) {
+        if Scalar::read(t, &input.ty).is_some_and(|v| col.set_last_scalar(v, &input.ty)) {
             return Ok(());
         }
     }
