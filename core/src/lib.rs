@@ -63,4 +63,4 @@ pub use result::{
 };
 pub use result::{ComponentResult, ScoreResult};
 pub use testing::TestOutcome;
-pub use texts::{iso_date, same_text};
+pub use texts::{iso_date, plain_ends, same_text};

@@ -81,15 +81,14 @@ pub(crate) trait RowStream: Cells + Send {
     }
 }
 
-/// `text[start..end]` without the white space around it, as `str::trim` gives it: a cell that
-/// starts and ends with a visible ASCII character (nearly all of them) is not scanned.
+/// `text[start..end]` without the white space around it, as `str::trim` gives it: a cell with
+/// plain ends (nearly all of them, [`entitle_core::plain_ends`]) is not scanned.
 #[cfg(feature = "csv")]
 pub(crate) fn trimmed_range(text: &[u8], start: usize, end: usize) -> (usize, usize) {
     let Some(bytes) = text.get(start..end) else {
         return (start, start);
     };
-    let visible = |b: Option<&u8>| b.is_some_and(|b| *b > b' ' && b.is_ascii());
-    if visible(bytes.first()) && visible(bytes.last()) {
+    if entitle_core::plain_ends(bytes) {
         return (start, end);
     }
     // Cut at delimiters, which are ASCII, so a cell of UTF-8 text is UTF-8 text.
