@@ -6,18 +6,7 @@ use common::*;
 
 /// `entitle pay RUN --format FORMAT --payer examples/payer.toml --out OUT`.
 fn pay(run: &std::path::Path, format: &str, out: &std::path::Path) -> Ran {
-    ran(&[
-        "pay",
-        "--today",
-        "2026-03-01",
-        run.to_str().unwrap(),
-        "--format",
-        format,
-        "--payer",
-        "examples/payer.toml",
-        "--out",
-        out.to_str().unwrap(),
-    ])
+    pay_run(run, format, "examples/payer.toml", out, &[])
 }
 
 #[test]
@@ -109,18 +98,7 @@ fn pay_reports_a_bad_payer_file_at_its_line() {
         let payer = dir.path().join("payer.toml");
         std::fs::write(&payer, example.replacen(from, to, 1)).unwrap();
         let out = dir.path().join("pay");
-        let r = ran(&[
-            "pay",
-            "--today",
-            "2026-03-01",
-            run.to_str().unwrap(),
-            "--format",
-            "g2p-connect",
-            "--payer",
-            payer.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let r = pay_run(&run, "g2p-connect", payer.to_str().unwrap(), &out, &[]);
         assert_eq!(r.code, 2, "{}", r.stderr);
         assert!(r.stderr.contains("payer.toml: "), "{}", r.stderr);
         assert!(r.stderr.contains(says), "{says}: {}", r.stderr);
@@ -263,20 +241,8 @@ fn pay_prints_figures_that_add_up_and_names_its_flags() {
     let ledger = dir.path().join("ledger.db");
     let with = |out: &str, extra: &[&str]| {
         let out = dir.path().join(out);
-        let mut args = vec![
-            "pay",
-            "--today",
-            "2026-03-01",
-            run.to_str().unwrap(),
-            "--format",
-            "g2p-connect",
-            "--payer",
-            "examples/payer.toml",
-            "--out",
-            out.to_str().unwrap(),
-        ];
-        args.extend_from_slice(extra);
-        (ran(&args), out)
+        let r = pay_run(&run, "g2p-connect", "examples/payer.toml", &out, extra);
+        (r, out)
     };
     let (r, out) = with("a", &["--ledger", ledger.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -471,18 +437,7 @@ fn pay_sends_a_household_with_two_current_heads_to_the_exceptions() {
     )
     .unwrap();
     let out = dir.path().join("pay");
-    let r = ran(&[
-        "pay",
-        run.to_str().unwrap(),
-        "--format",
-        "g2p-connect",
-        "--payer",
-        payer.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--today",
-        "2026-03-01",
-    ]);
+    let r = pay_run(&run, "g2p-connect", payer.to_str().unwrap(), &out, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let m = manifest(&out, "g2p-connect");
     assert_eq!(

@@ -17,22 +17,14 @@ fn pay_refuses_new_amounts_under_references_the_ledger_has() {
     let ledger = dir.path().join("ledger.db");
     let pay_with = |run: &std::path::Path, out: &str, extra: &[&str]| {
         let out = dir.path().join(out);
-        let mut args = vec![
-            "pay",
-            "--today",
-            "2026-03-01",
-            run.to_str().unwrap(),
-            "--format",
+        let ledger = ["--ledger", ledger.to_str().unwrap()];
+        pay_run(
+            run,
             "g2p-connect",
-            "--payer",
             "examples/payer.toml",
-            "--out",
-            out.to_str().unwrap(),
-            "--ledger",
-            ledger.to_str().unwrap(),
-        ];
-        args.extend_from_slice(extra);
-        ran(&args)
+            &out,
+            &[&ledger[..], extra].concat(),
+        )
     };
     let r = pay_with(&run, "a", &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -130,22 +122,19 @@ fn pay_refuses_a_recorded_unit_with_another_account() {
     };
     let ledger = dir.path().join("ledger.db");
     let pay_with = |mapper: &std::path::Path, out: &str| {
-        ran(&[
-            "pay",
-            "--today",
-            "2026-03-01",
-            run.to_str().unwrap(),
-            "--format",
-            "g2p-connect",
-            "--payer",
-            "examples/payer.toml",
-            "--out",
-            dir.path().join(out).to_str().unwrap(),
+        let extra = [
             "--ledger",
             ledger.to_str().unwrap(),
             "--account-mapper",
             mapper.to_str().unwrap(),
-        ])
+        ];
+        pay_run(
+            &run,
+            "g2p-connect",
+            "examples/payer.toml",
+            &dir.path().join(out),
+            &extra,
+        )
     };
     let r = pay_with(&mapper("m1.csv", "00"), "a");
     assert_eq!(r.code, 0, "{}", r.stderr);

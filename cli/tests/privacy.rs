@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{ran, registry, run_child_grant, Ran, CHILD_GRANT};
+use common::{pay_run, ran, registry, run_child_grant, Ran, CHILD_GRANT};
 use std::path::Path;
 
 /// Values seeded into the registries below; none may appear in an error, a warning or a summary.
@@ -286,18 +286,7 @@ fn the_store_records_errors_without_values_and_payment_exceptions_name_only_unit
     let r = run(&reg.display().to_string(), &files, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let payments = tmp.path().join("payments");
-    let r = ran(&[
-        "pay",
-        "--today",
-        "2026-03-01",
-        &files.display().to_string(),
-        "--format",
-        "g2p-connect",
-        "--payer",
-        &payer,
-        "--out",
-        &payments.display().to_string(),
-    ]);
+    let r = pay_run(&files, "g2p-connect", &payer, &payments, &[]);
     assert_ran_clean("pay", &r);
     assert!(
         r.code != 0 && r.stderr.contains("H07") && r.stderr.contains("P0008"),
@@ -314,20 +303,13 @@ fn the_store_records_errors_without_values_and_payment_exceptions_name_only_unit
         "accounts.csv",
         "unit_id,financial_address,name\nH07,,SECRET-4242 Name\n",
     );
-    let r = ran(&[
-        "pay",
-        "--today",
-        "2026-03-01",
-        &files.display().to_string(),
-        "--format",
+    let r = pay_run(
+        &files,
         "g2p-connect",
-        "--payer",
         &payer,
-        "--account-mapper",
-        &mapper,
-        "--out",
-        &payments.display().to_string(),
-    ]);
+        &payments,
+        &["--account-mapper", &mapper],
+    );
     assert_ran_clean("pay --account-mapper", &r);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let exceptions = std::fs::read_to_string(payments.join("g2p-connect-exceptions.csv")).unwrap();
@@ -371,20 +353,13 @@ fn ids_that_start_like_formulas_are_text_in_the_csv_files_people_open() {
     )
     .unwrap();
     let pay = dir.path().join("pay");
-    let r = ran(&[
-        "pay",
-        "--today",
-        "2026-03-01",
-        out.to_str().unwrap(),
-        "--format",
+    let r = pay_run(
+        &out,
         "g2p-connect",
-        "--payer",
         payer.to_str().unwrap(),
-        "--account-mapper",
-        mapper.to_str().unwrap(),
-        "--out",
-        pay.to_str().unwrap(),
-    ]);
+        &pay,
+        &["--account-mapper", mapper.to_str().unwrap()],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let exceptions = std::fs::read_to_string(pay.join("g2p-connect-exceptions.csv")).unwrap();
     assert!(exceptions.contains("\n'=1+2,"), "{exceptions}");

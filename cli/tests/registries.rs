@@ -128,20 +128,13 @@ fn a_run_over_the_store_is_paid_with_payees_and_ledger_from_the_store() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let pay = |run: &Path, ledger: &Path, out: &str| {
         let out = dir.path().join(out);
-        let r = ran(&[
-            "pay",
-            "--today",
-            "2026-03-01",
-            run.to_str().unwrap(),
-            "--format",
+        let r = pay_run(
+            run,
             "ph-ee",
-            "--payer",
             "examples/payer.toml",
-            "--ledger",
-            ledger.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+            &out,
+            &["--ledger", ledger.to_str().unwrap()],
+        );
         assert_eq!(r.code, 0, "{}", r.stderr);
         entitle_payments::SqliteLedger::open(ledger)
             .unwrap()

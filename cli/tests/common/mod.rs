@@ -37,6 +37,26 @@ pub fn ran(args: &[&str]) -> Ran {
 
 pub const CHILD_GRANT: &str = "examples/programs/child_grant.entitle";
 
+/// `entitle pay RUN --format FORMAT --payer PAYER --out OUT EXTRA…` on the day the example runs
+/// are dated (`--today 2026-03-01`), so that their as-of date is not a day in the past.
+pub fn pay_run(run: &Path, format: &str, payer: &str, out: &Path, extra: &[&str]) -> Ran {
+    let (run, out) = (run.display().to_string(), out.display().to_string());
+    let mut args = vec![
+        "pay",
+        "--today",
+        "2026-03-01",
+        &run,
+        "--format",
+        format,
+        "--payer",
+        payer,
+        "--out",
+        &out,
+    ];
+    args.extend_from_slice(extra);
+    ran(&args)
+}
+
 /// The files in a directory, sorted (none if it does not exist).
 pub fn files_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
