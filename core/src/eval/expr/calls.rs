@@ -41,8 +41,8 @@ impl<'a> Env<'a> {
                 return Ok(Val::Unknown);
             }
             // The commonest call (`age(birthdate) < 18` for each member), without the general
-            // path's room for three arguments.
-            Builtin::Age if args.len() == 1 => {
+            // path's room for three arguments (its one argument is checked before evaluation).
+            Builtin::Age => {
                 let arg = args.first().map(|a| self.eval(st, a, member)).transpose()?;
                 return Ok(match arg {
                     Some(Val::Date(d)) => match ops::age(d, self.as_of) {
@@ -106,10 +106,6 @@ impl<'a> Env<'a> {
         let num = |n: i64| Val::Dec(Decimal::from(n));
         let fail = |e| self.call_error(st, f, e);
         Ok(match f {
-            Builtin::Age => match date(&a0) {
-                Some(d) => num(ops::age(d, self.as_of).map_err(fail)?),
-                None => Val::Unknown,
-            },
             Builtin::AgeInMonths => match date(&a0) {
                 Some(d) => num(ops::age_months(d, self.as_of).map_err(fail)?),
                 None => Val::Unknown,
@@ -237,7 +233,10 @@ impl<'a> Env<'a> {
             Builtin::Band => self.band(st, &a0, &a1)?,
             Builtin::Power => self.power(st, &a0, &a1)?,
             Builtin::IsCode => crate::eval::extras::is_code(&a0, &a1),
-            Builtin::Min | Builtin::Max | Builtin::Known | Builtin::Coalesce => Val::Unknown,
+            // Decided above.
+            Builtin::Age | Builtin::Min | Builtin::Max | Builtin::Known | Builtin::Coalesce => {
+                Val::Unknown
+            }
         })
     }
 }
