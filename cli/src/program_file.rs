@@ -117,7 +117,7 @@ pub fn compile_or_report(path: &Path, catalog: &Catalog) -> Result<(ProgramFile,
                 "{}",
                 file.render(&d.localized(catalog), Color::Auto.enabled(true))
             );
-            let errors = crate::commands::counted(catalog, "count.errors", d.errors().count());
+            let errors = catalog.count("count.errors", d.errors().count());
             anyhow::bail!(
                 "{}",
                 catalog.render(

@@ -112,6 +112,17 @@ impl Catalog {
         self.messages.keys().map(String::as_str)
     }
 
+    /// `n` things of `key` (`count.errors` …): its `.zero`, `.one` or `.other` form, since
+    /// languages do not agree on whether zero is plural ("0 errors", "0 erreur").
+    pub fn count(&self, key: &str, n: usize) -> String {
+        let form = match n {
+            0 => "zero",
+            1 => "one",
+            _ => "other",
+        };
+        self.render(&format!("{key}.{form}"), &[("count", &n.to_string())])
+    }
+
     /// Renders `key` with `args`, falling back to English, then to the key itself. The English
     /// words of worded arguments (`expected`, `found`, `what` …) are put in this catalogue's
     /// language by its `phrase.…` entries.
@@ -259,6 +270,14 @@ pub fn available_locales() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_take_their_language_s_form_for_zero_one_and_more() {
+        let (en, fr) = (catalog("en"), catalog("fr"));
+        let counts = |c: &Catalog| [0, 1, 2].map(|n| c.count("count.errors", n));
+        assert_eq!(counts(en), ["0 errors", "1 error", "2 errors"]);
+        assert_eq!(counts(fr), ["0 erreur", "1 erreur", "2 erreurs"]);
+    }
 
     #[test]
     fn embedded_catalogues_parse_and_french_is_complete() {

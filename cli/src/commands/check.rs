@@ -79,11 +79,8 @@ pub fn main(a: &Args) -> Result<ExitCode> {
                     &[
                         ("path", &file.path),
                         ("status", &status),
-                        ("errors", &super::counted(catalog, "count.errors", n_err)),
-                        (
-                            "warnings",
-                            &super::counted(catalog, "count.warnings", n_warn),
-                        ),
+                        ("errors", &catalog.count("count.errors", n_err)),
+                        ("warnings", &catalog.count("count.warnings", n_warn)),
                     ],
                 );
                 writeln!(stdout, "{line}")?;

@@ -50,17 +50,6 @@ pub fn check_locale(locale: &str) -> Result<()> {
     Ok(())
 }
 
-/// `n` in the catalogue's words: `KEY.zero`, `KEY.one` or `KEY.other` with `{count}`, because
-/// languages do not agree on whether zero takes the plural (`0 errors`, `0 erreur`).
-pub fn counted(catalog: &entitle_dsl::locale::Catalog, key: &str, n: usize) -> String {
-    let form = match n {
-        0 => "zero",
-        1 => "one",
-        _ => "other",
-    };
-    catalog.render(&format!("{key}.{form}"), &[("count", &n.to_string())])
-}
-
 /// A registry error as a message with its code.
 pub fn registry_error(e: entitle_registry::RegistryError) -> anyhow::Error {
     anyhow::anyhow!("{e} [{}]", e.code())
