@@ -100,11 +100,12 @@ pub(super) fn store_text(
     input: &Input,
     member: Option<&str>,
 ) -> Result<(), EvalError> {
+    // An empty cell leaves the input unknown, whatever its type.
+    let t = crate::texts::trim(text);
+    if t.is_empty() {
+        return Ok(());
+    }
     if let (Type::Text, Column::Text(texts)) = (&input.ty, &mut *col) {
-        let t = crate::texts::trim(text);
-        if t.is_empty() {
-            return Ok(());
-        }
         if let Some(choices) = &input.choices {
             if !choices
                 .iter()
@@ -124,16 +125,12 @@ pub(super) fn store_text(
     // Truth values, numbers, amounts and dates without choices go into their column as read,
     // without the `Value` that the general path builds, checks and drops; anything that does not
     // read takes the general path, which reports it.
-    if input.choices.is_none() {
-        let t = crate::texts::trim(text);
-        if t.is_empty() {
-            return Ok(());
-        }
-        if Scalar::read(t, &input.ty).is_some_and(|v| col.set_last_scalar(v, &input.ty)) {
-            return Ok(());
-        }
+    if input.choices.is_none()
+        && Scalar::read(t, &input.ty).is_some_and(|v| col.set_last_scalar(v, &input.ty))
+    {
+        return Ok(());
     }
-    let v = parse_value(text, &input.ty).map_err(|e| invalid(input, member, &e.to_string()))?;
+    let v = parse_value(t, &input.ty).map_err(|e| invalid(input, member, &e.to_string()))?;
     check_choice(&v, input, member)?;
     store(col, &v, input, member)
 }
