@@ -6,8 +6,11 @@
 #
 #   scripts/instructions.sh [MODE...]        default: evaluate into bound
 #
-# Each mode runs bench/src/bin/one_household.rs twice, with 1,000 and 11,000 households; the
-# difference over 10,000 is the count per household, without compiling the program and starting up.
+# One household (evaluate, into, bound): bench/src/bin/one_household.rs runs twice, with 1,000 and
+# 11,000 households; the difference over 10,000 is the count per household, without compiling the
+# program and starting up. A batch in memory (plan, interpreter, floor): bench/src/bin/in_memory.rs
+# runs 100,000 bound households once and three times, on one core; the difference over 200,000 is
+# the count per household of the criterion group "child grant, 100,000 households in memory".
 # Built with the `dist` profile, as the benchmarks are. Installs valgrind (Debian) when missing.
 set -euo pipefail
 
@@ -20,18 +23,23 @@ if ! command -v valgrind >/dev/null 2>&1; then
   echo "installing Debian's valgrind"
   (apt-get update -qq && apt-get install -y -qq valgrind) >/dev/null
 fi
-cargo build --quiet --profile dist -p entitle-bench --bin one_household
-BIN="$ROOT/target/dist/one_household"
+cargo build --quiet --profile dist -p entitle-bench --bin one_household --bin in_memory
 
-count() {
-  valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "$BIN" "$1" "$2" 2>&1 |
+count() { # MODE N
+  local bin=one_household
+  case "$1" in plan | interpreter | floor) bin=in_memory ;; esac
+  valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "$ROOT/target/dist/$bin" "$1" "$2" 2>&1 |
     sed -n 's/.*I[[:space:]]*refs:[[:space:]]*//p' | tr -d ,
 }
 
 echo "commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
 for mode in "${MODES[@]}"; do
-  small="$(count "$mode" 1000)"
-  large="$(count "$mode" 11000)"
+  case "$mode" in
+    plan | interpreter | floor) few=1 many=3 per=200000 ;;
+    *) few=1000 many=11000 per=10000 ;;
+  esac
+  small="$(count "$mode" "$few")"
+  large="$(count "$mode" "$many")"
   [ -n "$small" ] && [ -n "$large" ] || { echo "valgrind gave no count for $mode" >&2; exit 1; }
-  echo "$mode: $(((large - small) / 10000)) instructions per household"
+  echo "$mode: $(((large - small) / per)) instructions per household"
 done

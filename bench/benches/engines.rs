@@ -8,7 +8,7 @@
 use cel::objects::Value as CelValue;
 use chrono::{Datelike, NaiveDate};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use entitle_bench::{floor, households, FloorColumns, FloorResult, Household};
+use entitle_bench::{batch, floor, households, FloorColumns, FloorResult, Household};
 use entitle_core::{Batch, EvalOptions, Member, Program, Unit, UnitStatus};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,49 +19,6 @@ use std::sync::Arc;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const CHILD_GRANT: &str = include_str!("../../examples/programs/child_grant.entitle");
-
-fn batch(program: &Program, hh: &[Household]) -> Batch {
-    let mut b = program.batch_builder();
-    let layout = b.layout().clone();
-    let slot = |n: &str| {
-        layout
-            .unit_slot(n)
-            .unwrap_or_else(|| panic!("no input {n}"))
-    };
-    let (region, income, pension) = (
-        slot("region"),
-        slot("monthly_income"),
-        slot("enrolled_in_pension"),
-    );
-    let (birthdate, disabled) = (
-        layout.member_slot("birthdate").unwrap_or(0),
-        layout.member_slot("disabled").unwrap_or(1),
-    );
-    for (i, h) in hh.iter().enumerate() {
-        b.start_unit(&format!("H{i}"));
-        b.set_unit_text(region, h.region)
-            .unwrap_or_else(|e| panic!("{e}"));
-        b.set_unit_text(income, &h.income.to_string())
-            .unwrap_or_else(|e| panic!("{e}"));
-        b.set_unit_text(pension, if h.pension { "true" } else { "false" })
-            .unwrap_or_else(|e| panic!("{e}"));
-        for (k, m) in h.members.iter().enumerate() {
-            b.add_member(
-                &format!("H{i}.{k}"),
-                &[if k == 0 { "head" } else { "child" }],
-                None,
-                None,
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
-            b.set_member_text(birthdate, &m.birth.to_string())
-                .unwrap_or_else(|e| panic!("{e}"));
-            b.set_member_text(disabled, if m.disabled { "true" } else { "false" })
-                .unwrap_or_else(|e| panic!("{e}"));
-        }
-        b.finish_unit();
-    }
-    b.finish()
-}
 
 fn entitle_totals(program: &Program, batch: &Batch, as_of: NaiveDate) -> (usize, i64) {
     let r = program.run(batch, as_of, &EvalOptions::default());

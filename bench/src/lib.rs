@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 use chrono::{Datelike, NaiveDate};
+use entitle_core::{Batch, Program};
 
 /// One member: birth date and disability.
 #[derive(Clone, Debug)]
@@ -151,4 +152,49 @@ pub fn floor(c: &FloorColumns, as_of: NaiveDate, out: &mut Vec<FloorResult>) {
         };
         out.push(FloorResult { eligible, cash });
     }
+}
+
+/// The households bound into Entitle's columnar batch for `program` (the child grant's inputs), as
+/// a registry reader binds them: every value given as text.
+pub fn batch(program: &Program, hh: &[Household]) -> Batch {
+    let mut b = program.batch_builder();
+    let layout = b.layout().clone();
+    let slot = |n: &str| {
+        layout
+            .unit_slot(n)
+            .unwrap_or_else(|| panic!("no input {n}"))
+    };
+    let (region, income, pension) = (
+        slot("region"),
+        slot("monthly_income"),
+        slot("enrolled_in_pension"),
+    );
+    let (birthdate, disabled) = (
+        layout.member_slot("birthdate").unwrap_or(0),
+        layout.member_slot("disabled").unwrap_or(1),
+    );
+    for (i, h) in hh.iter().enumerate() {
+        b.start_unit(&format!("H{i}"));
+        b.set_unit_text(region, h.region)
+            .unwrap_or_else(|e| panic!("{e}"));
+        b.set_unit_text(income, &h.income.to_string())
+            .unwrap_or_else(|e| panic!("{e}"));
+        b.set_unit_text(pension, if h.pension { "true" } else { "false" })
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (k, m) in h.members.iter().enumerate() {
+            b.add_member(
+                &format!("H{i}.{k}"),
+                &[if k == 0 { "head" } else { "child" }],
+                None,
+                None,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            b.set_member_text(birthdate, &m.birth.to_string())
+                .unwrap_or_else(|e| panic!("{e}"));
+            b.set_member_text(disabled, if m.disabled { "true" } else { "false" })
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        b.finish_unit();
+    }
+    b.finish()
 }
