@@ -270,10 +270,18 @@ impl Ratio {
     /// The exact quotient `n/d` and `c` differ by at least `1 / (d * 10^c.s())` unless equal; the
     /// rounded quotient is within `10^(k - 26)` of the exact one (k: digits of its whole part).
     /// When the first bound is the larger, rounding cannot cross `c`; otherwise `None`.
+    // Inline: the plan calls it once per lane, and the small case is a few instructions.
+    #[inline]
     pub fn cmp(self, c: Fx) -> Option<Ordering> {
-        if let Some(ord) = self.cmp_small(c) {
-            return Some(ord);
+        match self.cmp_small(c) {
+            Some(ord) => Some(ord),
+            None => self.cmp_wide(c),
         }
+    }
+
+    /// [`Ratio::cmp`] in 128 bits, with the guard.
+    #[inline(never)]
+    fn cmp_wide(self, c: Fx) -> Option<Ordering> {
         let (n, d) = fraction(self)?;
         let lhs = n.checked_mul(p128(u32::from(c.s()))?)?;
         let rhs = i128::from(c.m).checked_mul(d)?;
@@ -296,12 +304,23 @@ impl Ratio {
     /// [`Ratio::cmp`] for operands of up to 9 digits and scales up to 4 (amounts, counts): every
     /// product fits an i64 without checks, and the guard always holds (the spread is below
     /// 10^(9 + 4 + 4 + 1 + 4) = 10^22).
+    #[inline(always)]
     fn cmp_small(self, c: Fx) -> Option<Ordering> {
         const LIMIT: u64 = 1_000_000_000;
         let small = |x: Fx| x.m.unsigned_abs() < LIMIT && x.s() <= 4;
         // (The products below stay under 10^17: no overflow, and the spread stays under 10^18.)
         if !(small(self.a) && small(self.b) && small(c)) || self.b.m == 0 {
             return None;
+        }
+        if self.a.s1 == self.b.s1 {
+            // Operands at one scale (an amount over a count, both whole): `n / d` is `a.m / b.m`,
+            // and `n * 10^c.s()` (under 10^13) and `c.m * d` (under 10^18) fit 64 bits.
+            let (n, d) = if self.b.m < 0 {
+                (-self.a.m, -self.b.m)
+            } else {
+                (self.a.m, self.b.m)
+            };
+            return Some((n * p_small(c.s())).cmp(&(c.m * d)));
         }
         let s = self.a.s().max(self.b.s());
         let (mut n, mut d) = (
@@ -318,14 +337,9 @@ impl Ratio {
 }
 
 /// 10^n for n <= 4.
+#[inline(always)]
 fn p_small(n: u8) -> i64 {
-    match n {
-        0 => 1,
-        1 => 10,
-        2 => 100,
-        3 => 1_000,
-        _ => 10_000,
-    }
+    P64.get(usize::from(n.min(4))).copied().unwrap_or(10_000)
 }
 
 /// `ops::round_to(x, step, mode)` for `x >= 0` and `step > 0`, or `None`.
@@ -461,6 +475,22 @@ mod tests {
                         }
                     }
                 }
+            }
+        }
+
+        #[test]
+        fn the_small_comparison_is_the_wide_one(
+            a in (-999_999_999i64..1_000_000_000, 0u8..5),
+            b in (-999_999_999i64..1_000_000_000, 0u8..5),
+            c in (-999_999_999i64..1_000_000_000, 0u8..5),
+            same_scale in any::<bool>(),
+        ) {
+            let b = Fx::new(b.0, if same_scale { a.1 } else { b.1 });
+            let (a, c) = (Fx::new(a.0, a.1), Fx::new(c.0, c.1));
+            if let Some(r) = Ratio::new(a, b) {
+                let small = r.cmp_small(c);
+                prop_assert!(small.is_some());
+                prop_assert_eq!(small, r.cmp_wide(c), "{} / {} vs {}", a.to_dec(), b.to_dec(), c.to_dec());
             }
         }
 
