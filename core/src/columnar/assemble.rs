@@ -2,32 +2,16 @@
 //! fixed point exactly as `crate::eval::entitlement` computes it in decimals, then written into
 //! the chunk's result columns, with the interpreter's results for the units it decides.
 
+use super::entitlement::{entitlements, Ents};
 use super::exec::Workspace;
 use super::lanes::{bools, nums, Col};
 use super::num::{self, Fx};
 use super::plan::Plan;
-use crate::eval::results::{CashSlot, ChunkOut, ItemSlot, UnitStatus};
+use crate::eval::results::{ChunkOut, UnitStatus};
 use crate::program::Inner;
 use crate::result::Truth;
-use entitle_dsl::ast::{ItemKind, RuleKind};
+use entitle_dsl::ast::RuleKind;
 use rust_decimal::Decimal;
-use std::cmp::Ordering;
-
-/// The cash totals of an eligible unit, before the fee.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct FxCash {
-    items_total: Fx,
-    after_groups: Fx,
-    after_cap: Fx,
-    after_floor: Fx,
-    total: Fx,
-    capped: bool,
-    floored: bool,
-    rounded: bool,
-    zeroed: bool,
-    cap: Option<Fx>,
-    floor: Option<Fx>,
-}
 
 /// Per-unit results of a chunk, kept until they are written out.
 #[derive(Default)]
@@ -41,8 +25,9 @@ pub(crate) struct Scratch {
     /// Per eligible unit: its entitlement row in the chunk's output, and its cash total.
     row: Vec<u32>,
     total: Vec<Fx>,
-    /// One unit's in-kind totals, as they are summed.
-    in_kind: Vec<Fx>,
+    /// The eligible units (lanes) whose entitlement the plan computes, and its room.
+    elig: Vec<u32>,
+    ents: Ents,
 }
 
 impl Scratch {
@@ -61,35 +46,8 @@ fn grow<T: Default + Clone>(v: &mut Vec<T>, len: usize) {
     }
 }
 
-fn truth(cols: &[Col], r: usize, u: usize) -> Option<bool> {
-    match cols.get(r) {
-        Some(Col::Bool(v)) => v.get(u).copied().flatten(),
-        _ => None,
-    }
-}
-
 fn num_at(cols: &[Col], r: usize, u: usize) -> Option<Fx> {
     nums(cols, r).get(u).copied().flatten()
-}
-
-/// The registers as the entitlement reads them: a constant's value without reading its lanes.
-#[derive(Clone, Copy)]
-struct Regs<'a> {
-    cols: &'a [Col],
-    uniform: &'a [Option<Fx>],
-}
-
-impl Regs<'_> {
-    fn num(self, r: usize, u: usize) -> Option<Fx> {
-        match self.uniform.get(r) {
-            Some(Some(x)) => Some(*x),
-            _ => num_at(self.cols, r, u),
-        }
-    }
-
-    fn truth(self, r: usize, u: usize) -> Option<bool> {
-        truth(self.cols, r, u)
-    }
 }
 
 const RANK_FALSE: u8 = 0;
@@ -128,7 +86,6 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize, o
     // sized once, never cleared.
     grow(&mut s.row, n);
     grow(&mut s.total, n);
-    grow(&mut s.in_kind, n_uom);
     s.scores.clear();
     s.scores.resize(n * n_scores, None);
     let cols = &ws.cols;
@@ -178,9 +135,7 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize, o
             }
         }
     }
-    // At most one entitlement row per unit the rules select.
-    let selected = s.selected.iter().filter(|x| **x == RANK_TRUE).count();
-    out.reserve_entitlements(selected, n_items, n_uom);
+    s.elig.clear();
     for u in 0..n {
         if ws.err.get(u).copied().unwrap_or(true) {
             continue;
@@ -209,175 +164,41 @@ pub(crate) fn decide(plan: &Plan, inner: &Inner, ws: &mut Workspace, n: usize, o
         if !scores_ok {
             continue;
         }
-        let status = match s.selected.get(u).copied().unwrap_or(RANK_UNKNOWN) {
-            RANK_FALSE => Some(UnitStatus::NotEligible),
-            RANK_TRUE => {
-                // The entitlement row goes straight into the chunk's output (a unit's row is
-                // found through its index, so rows need not follow the units' order; a unit
-                // that the fallback decides after all leaves its row unused).
-                let items_start = out.items.len();
-                let regs = Regs {
-                    cols,
-                    uniform: &ws.uniform,
-                };
-                match entitlement(plan, inner, regs, u, &mut out.items, &mut s.in_kind) {
-                    Some(c) => {
-                        let row = u32::try_from(out.cash.len()).unwrap_or(u32::MAX);
-                        out.in_kind.extend(s.in_kind.iter().map(|q| q.to_dec()));
-                        // Without a fee the net is the total; a fee is set by `emit`, once
-                        // the fee's operations have the totals.
-                        out.cash.push(CashSlot {
-                            items_total: c.items_total.to_dec(),
-                            after_groups: c.after_groups.to_dec(),
-                            after_cap: c.after_cap.to_dec(),
-                            after_floor: c.after_floor.to_dec(),
-                            total: c.total.to_dec(),
-                            fee: Fx::ZERO.to_dec(),
-                            net: c.total.to_dec(),
-                            capped: c.capped,
-                            floored: c.floored,
-                            rounded: c.rounded,
-                            zeroed: c.zeroed,
-                            cap: c.cap.map(Fx::to_dec),
-                            floor: c.floor.map(Fx::to_dec),
-                        });
-                        if let (Some(r), Some(t)) = (s.row.get_mut(u), s.total.get_mut(u)) {
-                            *r = row;
-                            *t = c.total;
-                        }
-                        Some(UnitStatus::Eligible)
-                    }
-                    None => {
-                        out.items.truncate(items_start);
-                        None
-                    }
+        match s.selected.get(u).copied().unwrap_or(RANK_UNKNOWN) {
+            RANK_FALSE => {
+                if let Some(st) = s.status.get_mut(u) {
+                    *st = Some(UnitStatus::NotEligible);
                 }
             }
-            _ => None,
-        };
-        if let Some(st) = s.status.get_mut(u) {
-            *st = status;
+            RANK_TRUE => s.elig.push(u32::try_from(u).unwrap_or(u32::MAX)),
+            // Undetermined: the interpreter lists what is missing.
+            _ => {}
         }
     }
-}
-
-/// The entitlement of an eligible unit, as `crate::eval::entitlement` computes it, its item slots
-/// pushed onto `items` (each written once); `None` when it is open (missing data) or leaves fixed
-/// point, and then the caller removes what was pushed.
-// Called once per chunk: kept out of line so that profiles show where a chunk's time goes.
-#[inline(never)]
-fn entitlement(
-    plan: &Plan,
-    inner: &Inner,
-    regs: Regs<'_>,
-    u: usize,
-    items: &mut Vec<ItemSlot>,
-    in_kind: &mut [Fx],
-) -> Option<FxCash> {
-    let mut cash_sum = Fx::ZERO;
-    let mut matched = false;
-    in_kind.fill(Fx::ZERO);
-    for (idx, (item, item_regs)) in inner
-        .ir
-        .entitlement
-        .items
+    // One entitlement row per unit the rules select, straight into the chunk's output (a unit's
+    // row is found through its index, so rows need not follow the units' order; a unit that the
+    // interpreter decides after all leaves its row unused).
+    out.reserve_entitlements(s.elig.len(), n_items, n_uom);
+    let row0 = out.cash.len();
+    entitlements(plan, inner, cols, &ws.uniform, &s.elig, out, &mut s.ents);
+    for (k, (&u, (open, total))) in s
+        .elig
         .iter()
-        .zip(&plan.items)
+        .zip(s.ents.open.iter().zip(&s.ents.total))
         .enumerate()
     {
-        let mut slot = ItemSlot::default();
-        if plan.first_match && matched {
-            slot.superseded = true;
-            items.push(slot);
+        let u = u as usize;
+        if *open {
             continue;
         }
-        let cond = match item_regs.cond {
-            None => Some(true),
-            Some(r) => regs.truth(r, u),
-        };
-        slot.condition = cond;
-        match cond {
-            None => return None,
-            Some(false) => {}
-            Some(true) => {
-                let rate = regs.num(item_regs.amount, u)?;
-                let m = match item_regs.times {
-                    Some(r) => Some(regs.num(r, u)?),
-                    None => None,
-                };
-                let mx = match item_regs.up_to {
-                    Some(r) => Some(regs.num(r, u)?),
-                    None => None,
-                };
-                let effective = match (m, mx) {
-                    (Some(m), Some(mx)) => Some(num::pick(m, mx, true)),
-                    (Some(m), None) => Some(m),
-                    _ => None,
-                };
-                let amount = match effective {
-                    Some(e) => num::mul(rate, e)?,
-                    None => rate,
-                };
-                slot.applied = true;
-                slot.amount = amount.to_dec();
-                slot.set_rate(Some(rate.to_dec()));
-                slot.set_multiplier(m.map(Fx::to_dec));
-                slot.set_max_multiplier(mx.map(Fx::to_dec));
-                matched = true;
-                match item.kind {
-                    ItemKind::Cash => cash_sum = num::add(cash_sum, amount)?,
-                    ItemKind::InKind => {
-                        if let Some(q) = inner
-                            .item_unit
-                            .get(idx)
-                            .copied()
-                            .flatten()
-                            .and_then(|k| in_kind.get_mut(k))
-                        {
-                            *q = num::add(*q, amount)?;
-                        }
-                    }
-                }
-            }
-        }
-        items.push(slot);
-    }
-    let mut cash = FxCash {
-        items_total: cash_sum,
-        ..FxCash::default()
-    };
-    // The interpreter subtracts the group caps' excess (none here: the plan has no group caps).
-    let mut total = num::sub(cash_sum, Fx::ZERO)?;
-    cash.after_groups = total;
-    if let Some(r) = plan.cap {
-        let cap = regs.num(r, u)?;
-        cash.cap = Some(cap);
-        if num::cmp(total, cap) == Ordering::Greater {
-            total = cap;
-            cash.capped = true;
+        if let (Some(st), Some(r), Some(t)) =
+            (s.status.get_mut(u), s.row.get_mut(u), s.total.get_mut(u))
+        {
+            *st = Some(UnitStatus::Eligible);
+            *r = u32::try_from(row0 + k).unwrap_or(u32::MAX);
+            *t = *total;
         }
     }
-    cash.after_cap = total;
-    if let Some(r) = plan.floor {
-        let floor = regs.num(r, u)?;
-        cash.floor = Some(floor);
-        if !total.is_zero() && num::cmp(total, floor) == Ordering::Less {
-            total = floor;
-            cash.floored = true;
-        }
-    }
-    cash.after_floor = total;
-    if let Some((step, mode)) = plan.round {
-        let r = num::round_to(total, step, mode)?;
-        cash.rounded = num::cmp(r, total) != Ordering::Equal;
-        total = r;
-    }
-    if total.is_negative() {
-        total = Fx::ZERO;
-        cash.zeroed = true;
-    }
-    cash.total = total;
-    Some(cash)
 }
 
 /// Writes the chunk's results in unit order: the plan's, or the interpreter's for the units it

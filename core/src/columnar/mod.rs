@@ -34,6 +34,7 @@ mod builtins;
 mod compile;
 mod compile_expr;
 mod compiler;
+mod entitlement;
 mod exec;
 mod kernels;
 mod lanes;

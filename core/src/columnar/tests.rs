@@ -502,3 +502,66 @@ eligible when
     let codes: Vec<Option<&str>> = (0..3).map(|i| result.error(i).map(|e| e.code())).collect();
     assert_eq!(codes, vec![Some("R0013"), None, Some("R0013")]);
 }
+
+#[test]
+fn the_plan_leaves_a_cash_total_it_cannot_finish_to_the_interpreter() {
+    // The cap comes from the data and the rounding can leave 64 bits: a unit whose items are
+    // computed but whose total is not (cap unknown, rounding overflows) is the interpreter's.
+    let p = Program::compile(
+        r#"program caps "Caps" version "1"
+  target individual
+  currency KES
+
+inputs
+  person.n: number "N"
+  person.limit: money "Limit"
+
+entitlement
+  cash a "Per unit" KES 10 times n
+  in_kind rice "Rice" 2 kg times n
+  cap cash at limit
+  round cash to KES 64 half up
+"#,
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let mut b = p.batch_builder();
+    let units = [
+        (Some("5"), Some("KES 100")),
+        (Some("5"), None),
+        (Some("922337203685477580"), Some("KES 9223372036854775807")),
+        (Some("50"), Some("KES 100")),
+        (None, Some("KES 100")),
+    ];
+    for (i, (n, limit)) in units.iter().enumerate() {
+        b.start_unit(&format!("P{i}"));
+        if let Some(n) = n {
+            let _ = b.set_unit_text(0, n);
+        }
+        if let Some(l) = limit {
+            let _ = b.set_unit_text(1, l);
+        }
+        b.finish_unit();
+    }
+    let batch = b.finish();
+    let as_of = dates()[0];
+    // P0 and P3 by the plan; P1 (cap unknown), P2 (rounding past 64 bits) and P4 (item unknown)
+    // by the interpreter, with the same columns.
+    assert_eq!(agree(&p, &batch, as_of), 2);
+    let (result, interpreted) = run_counted(&p, &batch, as_of, &EvalOptions::default())
+        .unwrap_or_else(|| panic!("no plan"));
+    assert_eq!(interpreted, 3);
+    let got: Vec<(crate::UnitStatus, Option<String>)> = (0..5)
+        .map(|i| (result.status(i), result.cash_total(i).map(|d| d.to_string())))
+        .collect();
+    use crate::UnitStatus::{Eligible, Undetermined};
+    assert_eq!(
+        got,
+        vec![
+            (Eligible, Some("64".into())),
+            (Undetermined, None),
+            (Eligible, Some("9223372036854775808".into())),
+            (Eligible, Some("128".into())),
+            (Undetermined, None),
+        ]
+    );
+}
