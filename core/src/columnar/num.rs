@@ -271,7 +271,7 @@ impl Ratio {
     /// rounded quotient is within `10^(k - 26)` of the exact one (k: digits of its whole part).
     /// When the first bound is the larger, rounding cannot cross `c`; otherwise `None`.
     // Inline: the plan calls it once per lane, and the small case is a few instructions.
-    #[inline]
+    #[inline(always)]
     pub fn cmp(self, c: Fx) -> Option<Ordering> {
         match self.cmp_small(c) {
             Some(ord) => Some(ord),
