@@ -171,6 +171,10 @@ pub enum ExceptionReason {
     /// The caller found more than one possible payee for the unit (a household with two current
     /// heads): paying one of them could pay the wrong account, so a person decides.
     SeveralPayees,
+    /// A payee text the format writes (name, financial address, account id, IBAN, BIC, FSP id)
+    /// has a control character (C0, DEL or C1: a NUL, a tab or line break inside it, an escape):
+    /// no format carries one, and dropping it could change whom the text names.
+    PayeeTextControlCharacters,
 }
 
 impl ExceptionReason {
@@ -187,6 +191,7 @@ impl ExceptionReason {
             ExceptionReason::PayeeTextOutsideCharset => "payee_text_outside_charset",
             ExceptionReason::PayeeTextTooLong => "payee_text_too_long",
             ExceptionReason::SeveralPayees => "several_payees",
+            ExceptionReason::PayeeTextControlCharacters => "payee_text_control_characters",
         }
     }
 
@@ -221,6 +226,11 @@ impl ExceptionReason {
             ExceptionReason::SeveralPayees => {
                 "the unit has more than one possible payee (two current heads of a household, \
                  say): decide who is paid and correct the registry"
+            }
+            ExceptionReason::PayeeTextControlCharacters => {
+                "the payee's name or account has a control character (a tab, a line break, a NUL \
+                 or another invisible code) that the format cannot carry; correct it in the \
+                 registry"
             }
         }
     }

@@ -195,6 +195,11 @@ impl LengthProblem {
 pub(crate) fn to_latin(text: &str, max: usize) -> Result<String, LatinProblem> {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars() {
+        // A control character is no letter of another script: it is reported as what it is, so
+        // that nobody is asked for a Latin spelling of a stray tab.
+        if c.is_control() {
+            return Err(LatinProblem::Length(LengthProblem::Control));
+        }
         if is_sepa_char(c) {
             out.push(c);
         } else if let Some(t) = transliterate_punctuation(c) {
@@ -225,10 +230,17 @@ pub(crate) fn check_length(text: &str, min: usize, max: usize) -> Result<(), Len
     if n > max {
         return Err(LengthProblem::TooLong { chars: n, max });
     }
-    if text.chars().any(char::is_control) {
+    if has_control(text) {
         return Err(LengthProblem::Control);
     }
     Ok(())
+}
+
+/// Whether a text has a control character: C0 (U+0000 to U+001F), DEL or C1 (U+0080 to
+/// U+009F). A payee's text with one goes to the exceptions file in every format
+/// ([`ExceptionReason::PayeeTextControlCharacters`]).
+pub(crate) fn has_control(text: &str) -> bool {
+    text.chars().any(char::is_control)
 }
 
 /// A checked free text (note, purpose, name) for a JSON format.
@@ -250,12 +262,14 @@ pub(crate) fn json_text(
 }
 
 /// A payee's free text (a name) for a JSON format: as [`json_text`], except that a text longer
-/// than the field sends the unit to the exceptions file (`payee_text_too_long`), so that one long
-/// name does not hold back everyone else's payment. It is never cut: a shortened name could name
-/// someone else.
+/// than the field (`payee_text_too_long`) or with control characters
+/// (`payee_text_control_characters`) sends the unit to the exceptions file, so that one payee's
+/// data does not hold back everyone else's payment. It is never cut or cleaned: a changed name
+/// could name someone else.
 ///
 /// # Errors
-/// [`PaymentError::InvalidText`] (P0013) for control characters, naming the field and the unit.
+/// [`PaymentError::InvalidText`] (P0013) for an empty text, naming the field and the unit (the
+/// callers pass trimmed, non-empty names, so this is a defect).
 pub(crate) fn payee_json_text(
     text: &str,
     max: usize,
@@ -267,7 +281,8 @@ pub(crate) fn payee_json_text(
     match check_length(t, 1, max) {
         Ok(()) => Ok(Ok(t.to_string())),
         Err(LengthProblem::TooLong { .. }) => Ok(Err(ExceptionReason::PayeeTextTooLong)),
-        Err(problem) => Err(PaymentError::InvalidText {
+        Err(LengthProblem::Control) => Ok(Err(ExceptionReason::PayeeTextControlCharacters)),
+        Err(problem @ LengthProblem::Empty) => Err(PaymentError::InvalidText {
             unit_id: Some(unit_id.to_string()),
             field: field.to_string(),
             format,
@@ -455,7 +470,7 @@ mod tests {
     }
 
     #[test]
-    fn a_payee_text_too_long_is_an_exception_and_control_characters_an_error() {
+    fn a_payee_text_too_long_or_with_control_characters_is_an_exception() {
         assert_eq!(
             payee_json_text(" Amina ", 5, "to.name", "H1", "mojaloop").unwrap(),
             Ok("Amina".to_string())
@@ -464,8 +479,20 @@ mod tests {
             payee_json_text("Aminaa", 5, "to.name", "H1", "mojaloop").unwrap(),
             Err(ExceptionReason::PayeeTextTooLong)
         );
-        let e = payee_json_text("A\nB", 5, "to.name", "H1", "mojaloop").unwrap_err();
+        for text in ["A\nB", "A\u{0}B", "A\u{7F}", "A\u{9B}B"] {
+            assert_eq!(
+                payee_json_text(text, 5, "to.name", "H1", "mojaloop").unwrap(),
+                Err(ExceptionReason::PayeeTextControlCharacters),
+                "{text:?}"
+            );
+        }
+        let e = payee_json_text(" ", 5, "to.name", "H1", "mojaloop").unwrap_err();
         assert_eq!(e.code(), "P0013");
+        // In a Latin field, a control character is reported as one, not as another script.
+        assert_eq!(
+            to_latin("Zo\u{eb}\u{7}", 70),
+            Err(LatinProblem::Length(LengthProblem::Control))
+        );
         assert_eq!(
             to_latin("Zo\u{eb}", 2),
             Err(LatinProblem::Length(LengthProblem::TooLong {

@@ -26,7 +26,7 @@ use crate::config::{batch_size, required, PayerConfig};
 use crate::error::PaymentError;
 use crate::payee::{ExceptionReason, Payee};
 use crate::refs;
-use crate::text::{json_text, payee_json_text};
+use crate::text::{has_control, json_text, payee_json_text};
 use serde::Serialize;
 
 const FORMAT: &str = "g2p-bridge";
@@ -178,6 +178,11 @@ impl Writer for G2pBridge {
         let Some(fa) = payee.address() else {
             return Ok(Err(ExceptionReason::NoFinancialAddress));
         };
+        // A control character is one payee's bad data, not a malformed address: it holds back
+        // only that unit.
+        if has_control(fa) {
+            return Ok(Err(ExceptionReason::PayeeTextControlCharacters));
+        }
         check_identifier(fa, 256).map_err(|reason| PaymentError::InvalidAddress {
             unit_id: unit_id.to_string(),
             field: "financial_address",

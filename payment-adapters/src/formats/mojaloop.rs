@@ -19,7 +19,7 @@ use crate::error::PaymentError;
 use crate::formats::ph_ee::id_type_setting;
 use crate::payee::{ExceptionReason, IdType, Payee};
 use crate::refs;
-use crate::text::{json_text, payee_json_text};
+use crate::text::{has_control, json_text, payee_json_text};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -199,11 +199,19 @@ impl Writer for Mojaloop {
         } else {
             id.to_string()
         };
+        // A control character is one payee's bad data, not a malformed address: it holds back
+        // only that unit (and an e-mail address, checked loosely, would otherwise carry it).
+        if has_control(&identifier) {
+            return Ok(Err(ExceptionReason::PayeeTextControlCharacters));
+        }
         check_typed_identifier(&identifier, id_type)
             .map_err(|r| malformed("financial_address", format!("as {id_type} it {r}")))?;
         let Some(fsp) = payee.fsp() else {
             return Ok(Err(ExceptionReason::NoPayeeFsp));
         };
+        if has_control(fsp) {
+            return Ok(Err(ExceptionReason::PayeeTextControlCharacters));
+        }
         check_identifier(fsp, 32)
             .map_err(|r| malformed("fsp_id", format!("an FSP id (1 to 32 characters) {r}")))?;
         // A name too long for the field sends the unit to the exceptions, uncut.

@@ -11,7 +11,9 @@
 //!   ids 35). A payer setting that does not fit stops the export (P0013, naming the setting); a
 //!   payee's name or account with characters that have no Latin form sends that unit to the
 //!   exceptions file (`payee_text_outside_charset`), and so does a name longer than `Nm` allows
-//!   (`payee_text_too_long`, never cut), so one payee does not hold back the batch;
+//!   (`payee_text_too_long`, never cut) and any payee text (name, account, IBAN, BIC, provider)
+//!   with a control character (`payee_text_control_characters`), so one payee does not hold back
+//!   the batch;
 //! - `Cdtr/Nm` and `CdtrAcct` are always written (optional in the XSD, required by banks): a payee
 //!   without a name or account goes to the exceptions file;
 //! - an account that is not an IBAN has a creditor agent, the payee's BIC or else its provider
@@ -28,7 +30,9 @@ use crate::config::{batch_size, required, PayerConfig};
 use crate::error::PaymentError;
 use crate::payee::{ExceptionReason, IdType, Payee};
 use crate::refs;
-use crate::text::{latin_text, to_latin, xml_escape, Charset, LatinProblem, LengthProblem};
+use crate::text::{
+    has_control, latin_text, to_latin, xml_escape, Charset, LatinProblem, LengthProblem,
+};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
@@ -358,6 +362,11 @@ impl Writer for Pain001 {
             },
         };
         let account = match iban {
+            // Spaces and line breaks are not part of an IBAN and were removed; any other control
+            // character is a payee's data that no format carries.
+            Some((iban, _)) if has_control(&iban) => {
+                return Ok(Err(ExceptionReason::PayeeTextControlCharacters))
+            }
             Some((iban, field)) => {
                 check_iban(&iban).map_err(|r| malformed(field, &format!("the IBAN {r}")))?;
                 if self.sepa && !crate::iban::in_sepa(iban.get(..2).unwrap_or_default()) {
@@ -371,6 +380,9 @@ impl Writer for Pain001 {
                     Ok(id) => Account::Other(id),
                     Err(LatinProblem::Outside(_)) => {
                         return Ok(Err(ExceptionReason::PayeeTextOutsideCharset))
+                    }
+                    Err(LatinProblem::Length(LengthProblem::Control)) => {
+                        return Ok(Err(ExceptionReason::PayeeTextControlCharacters))
                     }
                     Err(LatinProblem::Length(_)) => {
                         return Err(malformed(
@@ -396,6 +408,9 @@ impl Writer for Pain001 {
             Err(LatinProblem::Length(LengthProblem::TooLong { .. })) => {
                 return Ok(Err(ExceptionReason::PayeeTextTooLong))
             }
+            Err(LatinProblem::Length(LengthProblem::Control)) => {
+                return Ok(Err(ExceptionReason::PayeeTextControlCharacters))
+            }
             Err(problem) => {
                 return Err(PaymentError::InvalidText {
                     unit_id: Some(unit_id.to_string()),
@@ -411,6 +426,9 @@ impl Writer for Pain001 {
             .map(str::trim)
             .filter(|b| !b.is_empty())
         {
+            Some(b) if has_control(b) => {
+                return Ok(Err(ExceptionReason::PayeeTextControlCharacters))
+            }
             Some(b) => {
                 check_bic(b).map_err(|r| malformed("bic", r))?;
                 Some(Agent::Bic(b.to_string()))
@@ -426,6 +444,9 @@ impl Writer for Pain001 {
                 Some(Ok(fsp)) => Some(Agent::Other(fsp)),
                 Some(Err(LatinProblem::Outside(_))) => {
                     return Ok(Err(ExceptionReason::PayeeTextOutsideCharset))
+                }
+                Some(Err(LatinProblem::Length(LengthProblem::Control))) => {
+                    return Ok(Err(ExceptionReason::PayeeTextControlCharacters))
                 }
                 Some(Err(LatinProblem::Length(_))) => {
                     return Err(malformed(

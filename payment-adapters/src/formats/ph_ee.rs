@@ -19,7 +19,7 @@ use crate::config::{batch_size, required, PayerConfig};
 use crate::error::PaymentError;
 use crate::payee::{ExceptionReason, IdType, Payee};
 use crate::refs;
-use crate::text::csv_cell;
+use crate::text::{csv_cell, has_control};
 
 const FORMAT: &str = "ph-ee";
 
@@ -183,6 +183,11 @@ impl Writer for PhEe {
         } else {
             id.to_string()
         };
+        // A control character is one payee's bad data, not a malformed address: it holds back
+        // only that unit.
+        if has_control(&identifier) {
+            return Ok(Err(ExceptionReason::PayeeTextControlCharacters));
+        }
         check_typed_identifier(&identifier, id_type)
             .map_err(|r| malformed("financial_address", &format!("as {id_type} it {r}")))?;
         csv_cell(&identifier, "payee_identifier", Some(unit_id), FORMAT)?;
@@ -192,6 +197,9 @@ impl Writer for PhEe {
             .map(normalize_iban)
             .filter(|s| !s.is_empty())
         {
+            Some(iban) if has_control(&iban) => {
+                return Ok(Err(ExceptionReason::PayeeTextControlCharacters))
+            }
             Some(iban) => {
                 check_iban(&iban).map_err(|r| malformed("iban", &r))?;
                 iban
@@ -199,6 +207,9 @@ impl Writer for PhEe {
             None => String::new(),
         };
         let dfsp = match payee.fsp() {
+            Some(f) if has_control(f) => {
+                return Ok(Err(ExceptionReason::PayeeTextControlCharacters))
+            }
             Some(f) => {
                 check_identifier(f, 32).map_err(|r| malformed("fsp_id", r))?;
                 f.to_string()

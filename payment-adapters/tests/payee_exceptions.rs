@@ -1,0 +1,187 @@
+//! One payee whose data a format cannot write goes to the exceptions file with its own reason, and
+//! everyone else is exported: control characters in any payee text. pain.001 files still validate
+//! against the XSDs.
+
+mod common;
+
+use common::*;
+use entitle_payments::{ExportReport, Format, IdType, Payee};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The units of an export's batches, sorted (Mojaloop splits its batches by payee FSP).
+fn paid(report: &ExportReport) -> Vec<&str> {
+    let mut units: Vec<&str> = report
+        .batches
+        .iter()
+        .flat_map(|b| b.unit_ids.iter().map(String::as_str))
+        .collect();
+    units.sort_unstable();
+    units
+}
+
+/// The batch files of an export, as text.
+fn batch_text(out: &Path, report: &ExportReport) -> String {
+    report
+        .batches
+        .iter()
+        .map(|b| std::fs::read_to_string(out.join(&b.file)).unwrap())
+        .collect()
+}
+
+/// The XSD of a pain.001 format, `None` for the others.
+fn xsd(format: Format) -> Option<&'static str> {
+    match format {
+        Format::Pain001V03 => Some("pain.001.001.03.xsd"),
+        Format::Pain001V09 => Some("pain.001.001.09.xsd"),
+        _ => None,
+    }
+}
+
+/// Checks that every batch file of a pain.001 export validates against its XSD.
+fn assert_valid_pain001(format: Format, out: &Path, report: &ExportReport) {
+    let Some(xsd) = xsd(format) else { return };
+    for b in &report.batches {
+        let (ok, stderr) = xmllint(&sepaxml_schemas().join(xsd), &out.join(&b.file));
+        assert!(ok && stderr.contains("validates"), "{format}: {stderr}");
+    }
+}
+
+/// C0 controls (NUL, BEL, tab, line feed, carriage return, escape, unit separator), DEL, and C1
+/// controls (the first, NEL, CSI, the last).
+const CONTROLS: [char; 11] = [
+    '\u{0}', '\u{7}', '\t', '\n', '\r', '\u{1B}', '\u{1F}', '\u{7F}', '\u{80}', '\u{85}', '\u{9F}',
+];
+
+#[test]
+fn control_characters_in_payee_text_go_to_the_exceptions() {
+    for c in CONTROLS {
+        // (format, currency, payees, the reason of H10, whether the format writes names)
+        let cases = [
+            (
+                Format::G2pConnect,
+                "KES",
+                mobile_payees(),
+                "no_financial_address",
+                true,
+            ),
+            (
+                Format::G2pBridge,
+                "KES",
+                mobile_payees(),
+                "no_financial_address",
+                true,
+            ),
+            (
+                Format::Mojaloop,
+                "KES",
+                mobile_payees(),
+                "no_financial_address",
+                true,
+            ),
+            (
+                Format::PhEe,
+                "KES",
+                mobile_payees(),
+                "no_financial_address",
+                false,
+            ),
+            (
+                Format::Pain001V03,
+                "EUR",
+                bank_payees(),
+                "no_payee_name",
+                true,
+            ),
+            (
+                Format::Pain001V09,
+                "EUR",
+                bank_payees(),
+                "no_payee_name",
+                true,
+            ),
+        ];
+        for (format, currency, mut payees, h10, writes_names) in cases {
+            // H01: a control character inside the name; H02: inside the account (the address,
+            // or for pain.001 to IBANs the BIC).
+            payees.get_mut("H01").unwrap().name = Some(format!("Amina{c}Njeri"));
+            let h02 = payees.get_mut("H02").unwrap();
+            if xsd(format).is_some() {
+                h02.bic = Some(format!("COBA{c}DEFFXXX"));
+            } else {
+                h02.financial_address = Some(format!("mobile:254733{c}000002@airtel"));
+            }
+            let fx = standard_run(currency);
+            let report = fx
+                .export(format, &payer(), &payees, "out")
+                .unwrap_or_else(|e| panic!("{format} U+{:04X}: {} {e}", u32::from(c), e.code()));
+            let control = "payee_text_control_characters";
+            let mut want = vec![("H02", control), ("H07", "no_payee"), ("H10", h10)];
+            let mut exported = vec!["H04", "H05", "H08", "H11"];
+            if writes_names {
+                want.insert(0, ("H01", control));
+            } else {
+                // Payment Hub EE has no name column: the name is not written and holds no one back.
+                exported.insert(0, "H01");
+            }
+            assert_eq!(reasons(&report), want, "{format} U+{:04X}", u32::from(c));
+            assert_eq!(paid(&report), exported, "{format} U+{:04X}", u32::from(c));
+            assert_eq!(report.counts.exported, exported.len(), "{format}");
+            let out = fx.out("out");
+            let batch = batch_text(&out, &report);
+            // (Line feeds end the files' own lines.)
+            assert!(
+                c == '\n' || !batch.contains(c),
+                "{format}: the control character was written"
+            );
+            assert!(!batch.contains("Njeri"), "{format}: H01's name was written");
+            let csv =
+                std::fs::read_to_string(out.join(format!("{format}-exceptions.csv"))).unwrap();
+            assert!(
+                csv.contains("\nH02,payee_text_control_characters,\"the payee's "),
+                "{format}: {csv}"
+            );
+            assert!(
+                !csv.contains("Njeri") && (c == '\n' || !csv.contains(c)),
+                "no payee text: {csv}"
+            );
+            assert_valid_pain001(format, &out, &report);
+        }
+    }
+}
+
+/// Mobile-money payees for pain.001 outside SEPA (KES): the account id is `CdtrAcct/Id/Othr/Id`
+/// (at most 34 characters) and the provider `CdtrAgt/FinInstnId/Othr/Id` (at most 35).
+fn wallet_payees() -> HashMap<String, Payee> {
+    let mut payees = mobile_payees();
+    for p in payees.values_mut() {
+        p.id_type = Some(IdType::Msisdn);
+    }
+    payees
+}
+
+#[test]
+fn control_characters_in_a_pain001_account_or_agent_id_go_to_the_exceptions() {
+    for (format, c) in [
+        (Format::Pain001V03, '\u{0}'),
+        (Format::Pain001V09, '\u{9B}'),
+    ] {
+        let mut payees = wallet_payees();
+        payees.get_mut("H01").unwrap().financial_address = Some(format!("2547{c}12000001"));
+        payees.get_mut("H02").unwrap().fsp_id = Some(format!("air{c}tel"));
+        let fx = standard_run("KES");
+        let report = fx.export(format, &payer(), &payees, "out").unwrap();
+        assert_eq!(
+            reasons(&report),
+            [
+                ("H01", "payee_text_control_characters"),
+                ("H02", "payee_text_control_characters"),
+                ("H07", "no_payee"),
+                ("H10", "no_financial_address"),
+            ],
+            "{format}"
+        );
+        assert_eq!(paid(&report), ["H04", "H05", "H08", "H11"], "{format}");
+        assert_valid_pain001(format, &fx.out("out"), &report);
+    }
+}
