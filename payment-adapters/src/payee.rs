@@ -161,8 +161,9 @@ pub enum ExceptionReason {
     /// A SEPA transfer (`pain001.sepa = true`) to an IBAN of a country outside the SEPA zone.
     IbanOutsideSepa,
     /// The payee's name or account id has a character that the format's character set cannot
-    /// carry even once accents are removed (a Cyrillic or Arabic name in pain.001): sending it
-    /// would need a spelling nobody checked, so the unit waits for one.
+    /// carry even once accents are removed (a Cyrillic or Arabic name in pain.001), or is only
+    /// accents and so nothing once they are removed: sending it would need a spelling nobody
+    /// checked, so the unit waits for one.
     PayeeTextOutsideCharset,
     /// The payee's name is longer than the format's field (pain.001 `Cdtr/Nm`: 70 characters
     /// with SEPA, 140 otherwise; Mojaloop `to.name` 128; G2P Connect and G2P Bridge 999): cutting

@@ -1,11 +1,11 @@
 //! One payee whose data a format cannot write goes to the exceptions file with its own reason, and
-//! everyone else is exported: control characters in any payee text. pain.001 files still validate
-//! against the XSDs.
+//! everyone else is exported: control characters in any payee text, a name left empty once its
+//! accents are removed. pain.001 files still validate against the XSDs.
 
 mod common;
 
 use common::*;
-use entitle_payments::{ExportReport, Format, IdType, Payee};
+use entitle_payments::{ExportReport, Format, IdType, Payee, PayerConfig};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -184,4 +184,73 @@ fn control_characters_in_a_pain001_account_or_agent_id_go_to_the_exceptions() {
         assert_eq!(paid(&report), ["H04", "H05", "H08", "H11"], "{format}");
         assert_valid_pain001(format, &fx.out("out"), &report);
     }
+}
+
+/// The payer configuration with `pain001.sepa = true`.
+fn sepa_payer() -> PayerConfig {
+    PayerConfig::from_toml_str(&PAYER_TOML.replace("[pain001]\n", "[pain001]\nsepa = true\n"))
+        .unwrap()
+}
+
+/// A name that is only accents (combining marks, Arabic vowel signs) has no Latin letters left:
+/// the unit goes to the exceptions (`payee_text_outside_charset`, as a name in another script),
+/// never a blank `Cdtr/Nm`. A name that is only a tatweel has no Latin form either.
+#[test]
+fn a_payee_name_left_empty_without_its_accents_goes_to_the_exceptions() {
+    let mut payees = bank_payees();
+    payees.get_mut("H01").unwrap().name = Some("\u{301}\u{308}".into());
+    payees.get_mut("H02").unwrap().name = Some("\u{640}".into());
+    payees.get_mut("H04").unwrap().name = Some("\u{64B}\u{650}".into());
+    for (format, cfg) in [
+        (Format::Pain001V03, payer()),
+        (Format::Pain001V09, payer()),
+        (Format::Pain001V09, sepa_payer()),
+    ] {
+        let fx = standard_run("EUR");
+        let report = fx
+            .export(format, &cfg, &payees, "out")
+            .unwrap_or_else(|e| panic!("{format}: {} {e}", e.code()));
+        assert_eq!(
+            reasons(&report),
+            [
+                ("H01", "payee_text_outside_charset"),
+                ("H02", "payee_text_outside_charset"),
+                ("H04", "payee_text_outside_charset"),
+                ("H07", "no_payee"),
+                ("H10", "no_payee_name"),
+            ],
+            "{format}"
+        );
+        assert_eq!(paid(&report), ["H05", "H08", "H11"], "{format}");
+        assert!(!batch_text(&fx.out("out"), &report).contains("<Nm></Nm>"));
+        assert_valid_pain001(format, &fx.out("out"), &report);
+    }
+
+    // An account id that is only accents: the same reason.
+    let mut wallets = wallet_payees();
+    wallets.get_mut("H01").unwrap().financial_address = Some("\u{301}".into());
+    wallets.get_mut("H01").unwrap().fsp_id = Some("mpesa".into());
+    let fx = standard_run("KES");
+    let report = fx
+        .export(Format::Pain001V09, &payer(), &wallets, "out")
+        .unwrap_or_else(|e| panic!("{} {e}", e.code()));
+    assert_eq!(reasons(&report)[0], ("H01", "payee_text_outside_charset"));
+    assert_eq!(paid(&report), ["H02", "H04", "H05", "H08", "H11"]);
+
+    // The payer's own name left empty is a setting: it still stops the export, naming it.
+    let accents_only = PayerConfig::from_toml_str(&PAYER_TOML.replace(
+        "name = \"Ministry of Social Protection\"",
+        "name = \"\u{301}\"",
+    ))
+    .unwrap();
+    let fx = standard_run("EUR");
+    let err = fx
+        .export(Format::Pain001V09, &accents_only, &bank_payees(), "payer")
+        .unwrap_err();
+    assert_eq!(err.code(), "P0013");
+    assert_eq!(
+        err.to_string(),
+        "the payer setting `name` (Dbtr/Nm) is empty in the pain.001.001.09 format"
+    );
+    assert_nothing_written(&fx.out("payer"));
 }

@@ -9,8 +9,9 @@
 //! - every text is in the SEPA/SWIFT Latin character set (letters lose their accents; other
 //!   characters are refused) and within its length (`Nm` 70 with SEPA, otherwise 140; `Ustrd` 140;
 //!   ids 35). A payer setting that does not fit stops the export (P0013, naming the setting); a
-//!   payee's name or account with characters that have no Latin form sends that unit to the
-//!   exceptions file (`payee_text_outside_charset`), and so does a name longer than `Nm` allows
+//!   payee's name or account with characters that have no Latin form, or only accents (which
+//!   would leave it empty), sends that unit to the exceptions file
+//!   (`payee_text_outside_charset`), and so does a name longer than `Nm` allows
 //!   (`payee_text_too_long`, never cut) and any payee text (name, account, IBAN, BIC, provider)
 //!   with a control character (`payee_text_control_characters`), so one payee does not hold back
 //!   the batch;
@@ -76,15 +77,6 @@ pub(crate) struct Target {
 }
 
 impl Pain001 {
-    /// The character set of text fields: SEPA's, or SWIFT's outside SEPA.
-    fn charset(&self) -> Charset {
-        if self.sepa {
-            Charset::Sepa
-        } else {
-            Charset::Swift
-        }
-    }
-
     pub(crate) fn new(
         cfg: &PayerConfig,
         ctx: &Context<'_>,
@@ -378,7 +370,9 @@ impl Writer for Pain001 {
             None => match payee.identifier() {
                 Some((id, _, _)) => match to_latin(id, 34) {
                     Ok(id) => Account::Other(id),
-                    Err(LatinProblem::Outside(_)) => {
+                    // Nothing Latin left (only accents): no more a Latin account than a name in
+                    // another script.
+                    Err(LatinProblem::Outside(_) | LatinProblem::Length(LengthProblem::Empty)) => {
                         return Ok(Err(ExceptionReason::PayeeTextOutsideCharset))
                     }
                     Err(LatinProblem::Length(LengthProblem::Control)) => {
@@ -397,12 +391,13 @@ impl Writer for Pain001 {
         let Some(name) = payee.name() else {
             return Ok(Err(ExceptionReason::NoPayeeName));
         };
-        // One payee's name in another script, or too long for the field, must not hold back
-        // everyone else's payment. A long name is not cut, as cutting it could change whom it
+        // One payee's name in another script (or only accents, which leave nothing Latin, never
+        // a blank `Nm`), or too long for the field, must not hold back everyone else's payment.
+        // A long name is not cut, as cutting it could change whom it
         // names: the unit waits for a shorter form.
         let name = match to_latin(name, if self.sepa { 70 } else { 140 }) {
             Ok(name) => name,
-            Err(LatinProblem::Outside(_)) => {
+            Err(LatinProblem::Outside(_) | LatinProblem::Length(LengthProblem::Empty)) => {
                 return Ok(Err(ExceptionReason::PayeeTextOutsideCharset))
             }
             Err(LatinProblem::Length(LengthProblem::TooLong { .. })) => {
@@ -410,14 +405,6 @@ impl Writer for Pain001 {
             }
             Err(LatinProblem::Length(LengthProblem::Control)) => {
                 return Ok(Err(ExceptionReason::PayeeTextControlCharacters))
-            }
-            Err(problem) => {
-                return Err(PaymentError::InvalidText {
-                    unit_id: Some(unit_id.to_string()),
-                    field: "Cdtr/Nm".into(),
-                    format,
-                    reason: problem.reason(self.charset()),
-                })
             }
         };
         let bic = match payee
@@ -442,9 +429,9 @@ impl Writer for Pain001 {
             (None, Account::Iban(_)) => None,
             (None, Account::Other(_)) => match payee.fsp().map(|f| to_latin(f, 35)) {
                 Some(Ok(fsp)) => Some(Agent::Other(fsp)),
-                Some(Err(LatinProblem::Outside(_))) => {
-                    return Ok(Err(ExceptionReason::PayeeTextOutsideCharset))
-                }
+                Some(Err(
+                    LatinProblem::Outside(_) | LatinProblem::Length(LengthProblem::Empty),
+                )) => return Ok(Err(ExceptionReason::PayeeTextOutsideCharset)),
                 Some(Err(LatinProblem::Length(LengthProblem::Control))) => {
                     return Ok(Err(ExceptionReason::PayeeTextControlCharacters))
                 }
