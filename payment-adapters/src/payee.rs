@@ -176,6 +176,10 @@ pub enum ExceptionReason {
     /// has a control character (C0, DEL or C1: a NUL, a tab or line break inside it, an escape):
     /// no format carries one, and dropping it could change whom the text names.
     PayeeTextControlCharacters,
+    /// pain.001: the payee's account id (`CdtrAcct/Id/Othr/Id`, 34 characters at most) or its
+    /// provider's id as creditor agent (`CdtrAgt/FinInstnId/Othr/Id`, 35 at most) is longer than
+    /// the field: cutting it would name another account, so the unit waits for a correction.
+    PayeeAccountTooLong,
 }
 
 impl ExceptionReason {
@@ -193,6 +197,7 @@ impl ExceptionReason {
             ExceptionReason::PayeeTextTooLong => "payee_text_too_long",
             ExceptionReason::SeveralPayees => "several_payees",
             ExceptionReason::PayeeTextControlCharacters => "payee_text_control_characters",
+            ExceptionReason::PayeeAccountTooLong => "payee_account_too_long",
         }
     }
 
@@ -232,6 +237,11 @@ impl ExceptionReason {
                 "the payee's name or account has a control character (a tab, a line break, a NUL \
                  or another invisible code) that the format cannot carry; correct it in the \
                  registry"
+            }
+            ExceptionReason::PayeeAccountTooLong => {
+                "the payee's account id is longer than 34 characters, or its provider's id longer \
+                 than 35, which pain.001 cannot carry and which is not cut; correct the account \
+                 or record it as an IBAN"
             }
         }
     }

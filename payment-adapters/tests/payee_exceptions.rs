@@ -1,6 +1,7 @@
 //! One payee whose data a format cannot write goes to the exceptions file with its own reason, and
 //! everyone else is exported: control characters in any payee text, a name left empty once its
-//! accents are removed. pain.001 files still validate against the XSDs.
+//! accents are removed, a pain.001 account or agent id longer than its field. pain.001 files still
+//! validate against the XSDs.
 
 mod common;
 
@@ -251,6 +252,73 @@ fn a_payee_name_left_empty_without_its_accents_goes_to_the_exceptions() {
     assert_eq!(
         err.to_string(),
         "the payer setting `name` (Dbtr/Nm) is empty in the pain.001.001.09 format"
+    );
+    assert_nothing_written(&fx.out("payer"));
+}
+
+/// An account id over 34 characters, or a provider id over 35, cannot be written in pain.001 and
+/// is never cut (that would be another account): the unit goes to the exceptions
+/// (`payee_account_too_long`). Ids of exactly 34 and 35 characters are written whole.
+#[test]
+fn a_pain001_account_or_agent_id_longer_than_its_field_goes_to_the_exceptions() {
+    let account = |n: usize| format!("account:{}@kcb", "1".repeat(n));
+    let mut payees = wallet_payees();
+    payees.get_mut("H01").unwrap().financial_address = Some(account(35));
+    payees.get_mut("H02").unwrap().fsp_id = Some("F".repeat(36));
+    payees.get_mut("H04").unwrap().financial_address = Some(account(34));
+    payees.get_mut("H05").unwrap().fsp_id = Some("E".repeat(35));
+    for format in [Format::Pain001V03, Format::Pain001V09] {
+        let fx = standard_run("KES");
+        let report = fx
+            .export(format, &payer(), &payees, "out")
+            .unwrap_or_else(|e| panic!("{format}: {} {e}", e.code()));
+        assert_eq!(
+            reasons(&report),
+            [
+                ("H01", "payee_account_too_long"),
+                ("H02", "payee_account_too_long"),
+                ("H07", "no_payee"),
+                ("H10", "no_financial_address"),
+            ],
+            "{format}"
+        );
+        assert_eq!(paid(&report), ["H04", "H05", "H08", "H11"], "{format}");
+        assert_eq!(report.totals.exceptions.to_string(), "8000.00");
+        let out = fx.out("out");
+        let xml = batch_text(&out, &report);
+        assert!(
+            xml.contains(&format!("<Id>{}</Id>", "1".repeat(34))),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(&format!("<Id>{}</Id>", "E".repeat(35))),
+            "{xml}"
+        );
+        assert!(!xml.contains(&"1".repeat(35)) && !xml.contains(&"F".repeat(36)));
+        let csv = std::fs::read_to_string(out.join(format!("{format}-exceptions.csv"))).unwrap();
+        assert!(
+            csv.contains("\nH01,payee_account_too_long,\"the payee's account id"),
+            "{csv}"
+        );
+        assert!(!csv.contains("1111") && !csv.contains("FFFF"), "{csv}");
+        assert_valid_pain001(format, &out, &report);
+    }
+
+    // The payer's own account id is a setting: too long, it still stops the export.
+    let long_account = PayerConfig::from_toml_str(&PAYER_TOML.replace(
+        "iban = \"DE89370400440532013000\"",
+        &format!("account = \"{}\"", "9".repeat(35)),
+    ))
+    .unwrap();
+    let fx = standard_run("KES");
+    let err = fx
+        .export(Format::Pain001V03, &long_account, &wallet_payees(), "payer")
+        .unwrap_err();
+    assert_eq!(err.code(), "P0013");
+    assert_eq!(
+        err.to_string(),
+        "the payer setting `pain001.account` (DbtrAcct/Id/Othr/Id) is 35 characters long, more \
+         than 34 in the pain.001.001.03 format"
     );
     assert_nothing_written(&fx.out("payer"));
 }

@@ -8,11 +8,12 @@
 //! - `NbOfTxs` and `CtrlSum` (in `GrpHdr` and `PmtInf`) equal the count and sum of the transactions;
 //! - every text is in the SEPA/SWIFT Latin character set (letters lose their accents; other
 //!   characters are refused) and within its length (`Nm` 70 with SEPA, otherwise 140; `Ustrd` 140;
-//!   ids 35). A payer setting that does not fit stops the export (P0013, naming the setting); a
+//!   account ids 34, other ids 35). A payer setting that does not fit stops the export (P0013, naming the setting); a
 //!   payee's name or account with characters that have no Latin form, or only accents (which
 //!   would leave it empty), sends that unit to the exceptions file
 //!   (`payee_text_outside_charset`), and so does a name longer than `Nm` allows
-//!   (`payee_text_too_long`, never cut) and any payee text (name, account, IBAN, BIC, provider)
+//!   (`payee_text_too_long`, never cut), an account id or provider id longer than its field
+//!   (`payee_account_too_long`, never cut) and any payee text (name, account, IBAN, BIC, provider)
 //!   with a control character (`payee_text_control_characters`), so one payee does not hold back
 //!   the batch;
 //! - `Cdtr/Nm` and `CdtrAcct` are always written (optional in the XSD, required by banks): a payee
@@ -324,6 +325,25 @@ impl Pain001 {
     }
 }
 
+/// Brings a payee's text into a Latin field of `max` characters, or gives the reason its unit
+/// goes to the exceptions: one payee's data never stops the batch, and is never cut or cleaned,
+/// which could name someone else or another account.
+fn payee_latin(
+    text: &str,
+    max: usize,
+    too_long: ExceptionReason,
+) -> Result<String, ExceptionReason> {
+    to_latin(text, max).map_err(|problem| match problem {
+        // Letters of another script, or only accents and so nothing Latin: a person records a
+        // Latin spelling.
+        LatinProblem::Outside(_) | LatinProblem::Length(LengthProblem::Empty) => {
+            ExceptionReason::PayeeTextOutsideCharset
+        }
+        LatinProblem::Length(LengthProblem::Control) => ExceptionReason::PayeeTextControlCharacters,
+        LatinProblem::Length(LengthProblem::TooLong { .. }) => too_long,
+    })
+}
+
 impl Writer for Pain001 {
     type Target = Target;
 
@@ -368,22 +388,11 @@ impl Writer for Pain001 {
             }
             None if self.sepa => return Ok(Err(ExceptionReason::NoIban)),
             None => match payee.identifier() {
-                Some((id, _, _)) => match to_latin(id, 34) {
+                // `CdtrAcct/Id/Othr/Id` is `Max34Text`.
+                Some((id, _, _)) => match payee_latin(id, 34, ExceptionReason::PayeeAccountTooLong)
+                {
                     Ok(id) => Account::Other(id),
-                    // Nothing Latin left (only accents): no more a Latin account than a name in
-                    // another script.
-                    Err(LatinProblem::Outside(_) | LatinProblem::Length(LengthProblem::Empty)) => {
-                        return Ok(Err(ExceptionReason::PayeeTextOutsideCharset))
-                    }
-                    Err(LatinProblem::Length(LengthProblem::Control)) => {
-                        return Ok(Err(ExceptionReason::PayeeTextControlCharacters))
-                    }
-                    Err(LatinProblem::Length(_)) => {
-                        return Err(malformed(
-                            "financial_address",
-                            "as an account id it is not 1 to 34 characters",
-                        ))
-                    }
+                    Err(reason) => return Ok(Err(reason)),
                 },
                 None => return Ok(Err(ExceptionReason::NoFinancialAddress)),
             },
@@ -393,19 +402,12 @@ impl Writer for Pain001 {
         };
         // One payee's name in another script (or only accents, which leave nothing Latin, never
         // a blank `Nm`), or too long for the field, must not hold back everyone else's payment.
-        // A long name is not cut, as cutting it could change whom it
-        // names: the unit waits for a shorter form.
-        let name = match to_latin(name, if self.sepa { 70 } else { 140 }) {
+        // A long name is not cut, as cutting it could change whom it names: the unit waits for a
+        // shorter form.
+        let max = if self.sepa { 70 } else { 140 };
+        let name = match payee_latin(name, max, ExceptionReason::PayeeTextTooLong) {
             Ok(name) => name,
-            Err(LatinProblem::Outside(_) | LatinProblem::Length(LengthProblem::Empty)) => {
-                return Ok(Err(ExceptionReason::PayeeTextOutsideCharset))
-            }
-            Err(LatinProblem::Length(LengthProblem::TooLong { .. })) => {
-                return Ok(Err(ExceptionReason::PayeeTextTooLong))
-            }
-            Err(LatinProblem::Length(LengthProblem::Control)) => {
-                return Ok(Err(ExceptionReason::PayeeTextControlCharacters))
-            }
+            Err(reason) => return Ok(Err(reason)),
         };
         let bic = match payee
             .bic
@@ -427,20 +429,12 @@ impl Writer for Pain001 {
         let agent = match (bic, &account) {
             (Some(bic), _) => Some(bic),
             (None, Account::Iban(_)) => None,
-            (None, Account::Other(_)) => match payee.fsp().map(|f| to_latin(f, 35)) {
-                Some(Ok(fsp)) => Some(Agent::Other(fsp)),
-                Some(Err(
-                    LatinProblem::Outside(_) | LatinProblem::Length(LengthProblem::Empty),
-                )) => return Ok(Err(ExceptionReason::PayeeTextOutsideCharset)),
-                Some(Err(LatinProblem::Length(LengthProblem::Control))) => {
-                    return Ok(Err(ExceptionReason::PayeeTextControlCharacters))
-                }
-                Some(Err(LatinProblem::Length(_))) => {
-                    return Err(malformed(
-                        "fsp_id",
-                        "as the creditor agent's id it is not 1 to 35 characters",
-                    ))
-                }
+            // `FinInstnId/Othr/Id` is `Max35Text`.
+            (None, Account::Other(_)) => match payee.fsp() {
+                Some(fsp) => match payee_latin(fsp, 35, ExceptionReason::PayeeAccountTooLong) {
+                    Ok(fsp) => Some(Agent::Other(fsp)),
+                    Err(reason) => return Ok(Err(reason)),
+                },
                 None => return Ok(Err(ExceptionReason::NoPayeeFsp)),
             },
         };
