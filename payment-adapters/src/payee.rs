@@ -180,6 +180,10 @@ pub enum ExceptionReason {
     /// provider's id as creditor agent (`CdtrAgt/FinInstnId/Othr/Id`, 35 at most) is longer than
     /// the field: cutting it would name another account, so the unit waits for a correction.
     PayeeAccountTooLong,
+    /// Payment Hub EE: the payee's identifier (an e-mail address) has a comma or a double quote,
+    /// which the bulk processor's CSV reader (it splits lines on `,` and knows no quoting) would
+    /// split into the wrong columns.
+    PayeeTextBreaksCsv,
 }
 
 impl ExceptionReason {
@@ -198,6 +202,7 @@ impl ExceptionReason {
             ExceptionReason::SeveralPayees => "several_payees",
             ExceptionReason::PayeeTextControlCharacters => "payee_text_control_characters",
             ExceptionReason::PayeeAccountTooLong => "payee_account_too_long",
+            ExceptionReason::PayeeTextBreaksCsv => "payee_text_breaks_csv",
         }
     }
 
@@ -242,6 +247,10 @@ impl ExceptionReason {
                 "the payee's account id is longer than 34 characters, or its provider's id longer \
                  than 35, which pain.001 cannot carry and which is not cut; correct the account \
                  or record it as an IBAN"
+            }
+            ExceptionReason::PayeeTextBreaksCsv => {
+                "the payee's identifier has a comma or a double quote, which the Payment Hub EE \
+                 CSV reader cannot carry (it splits lines on commas); correct it in the registry"
             }
         }
     }

@@ -291,6 +291,12 @@ pub(crate) fn payee_json_text(
     }
 }
 
+/// Whether the Payment Hub EE CSV reader, which splits lines on `,` and knows no quoting, cannot
+/// carry a character: a comma, a double quote, a line break or another control character.
+fn breaks_csv(c: char) -> bool {
+    matches!(c, ',' | '"' | '\r' | '\n') || c.is_control()
+}
+
 /// A value for the Payment Hub EE CSV, whose reader splits lines on `,` and knows no quoting: no
 /// commas, quotes or line breaks.
 pub(crate) fn csv_cell(
@@ -299,10 +305,7 @@ pub(crate) fn csv_cell(
     unit_id: Option<&str>,
     format: &'static str,
 ) -> Result<String, PaymentError> {
-    if let Some(c) = text
-        .chars()
-        .find(|c| matches!(c, ',' | '"' | '\r' | '\n') || c.is_control())
-    {
+    if let Some(c) = text.chars().find(|c| breaks_csv(*c)) {
         let what = match c {
             ',' => "a comma".to_string(),
             '"' => "a double quote".to_string(),
@@ -316,6 +319,21 @@ pub(crate) fn csv_cell(
         });
     }
     Ok(text.to_string())
+}
+
+/// A payee's value for the Payment Hub EE CSV: as [`csv_cell`], except that a value it cannot
+/// carry sends the unit to the exceptions file (`payee_text_control_characters`, or
+/// `payee_text_breaks_csv` for a comma or a double quote) rather than stopping the export. It is
+/// never quoted or altered: the reader would split inside the quotes, and a changed identifier
+/// could pay someone else.
+pub(crate) fn payee_csv_cell(text: &str) -> Result<(), ExceptionReason> {
+    if has_control(text) {
+        Err(ExceptionReason::PayeeTextControlCharacters)
+    } else if text.chars().any(breaks_csv) {
+        Err(ExceptionReason::PayeeTextBreaksCsv)
+    } else {
+        Ok(())
+    }
 }
 
 /// Escapes text for XML element content and attribute values.
@@ -466,6 +484,28 @@ mod tests {
                 csv_cell(bad, "note", None, "ph-ee").unwrap_err().code(),
                 "P0013"
             );
+        }
+    }
+
+    #[test]
+    fn payee_csv_cells_send_what_ph_ee_cannot_split_to_the_exceptions() {
+        assert_eq!(payee_csv_cell("amina@example.org"), Ok(()));
+        for (text, reason) in [
+            (
+                "amina,njeri@example.org",
+                ExceptionReason::PayeeTextBreaksCsv,
+            ),
+            ("\"amina\"@example.org", ExceptionReason::PayeeTextBreaksCsv),
+            (
+                "amina\n@example.org",
+                ExceptionReason::PayeeTextControlCharacters,
+            ),
+            (
+                "amina\u{0},@example.org",
+                ExceptionReason::PayeeTextControlCharacters,
+            ),
+        ] {
+            assert_eq!(payee_csv_cell(text), Err(reason), "{text:?}");
         }
     }
 

@@ -1,7 +1,7 @@
 //! One payee whose data a format cannot write goes to the exceptions file with its own reason, and
 //! everyone else is exported: control characters in any payee text, a name left empty once its
-//! accents are removed, a pain.001 account or agent id longer than its field. pain.001 files still
-//! validate against the XSDs.
+//! accents are removed, a pain.001 account or agent id longer than its field, a Payment Hub EE
+//! identifier with a comma or a quote. pain.001 files still validate against the XSDs.
 
 mod common;
 
@@ -319,6 +319,72 @@ fn a_pain001_account_or_agent_id_longer_than_its_field_goes_to_the_exceptions() 
         err.to_string(),
         "the payer setting `pain001.account` (DbtrAcct/Id/Othr/Id) is 35 characters long, more \
          than 34 in the pain.001.001.03 format"
+    );
+    assert_nothing_written(&fx.out("payer"));
+}
+
+/// The Payment Hub EE reader splits on `,` and knows no quoting: an e-mail identifier with a comma
+/// or a double quote sends its unit to the exceptions (`payee_text_breaks_csv`), and the rows of
+/// the others still have 15 cells.
+#[test]
+fn a_ph_ee_identifier_with_a_comma_or_a_quote_goes_to_the_exceptions() {
+    let mut payees = mobile_payees();
+    let email = |p: &mut Payee, address: &str| {
+        p.financial_address = Some(address.into());
+        p.id_type = Some(IdType::Email);
+    };
+    email(payees.get_mut("H01").unwrap(), "amina,njeri@example.org");
+    email(payees.get_mut("H02").unwrap(), "\"otieno\"@example.org");
+    email(payees.get_mut("H04").unwrap(), "wanjiru@example.org");
+    let fx = standard_run("KES");
+    let report = fx
+        .export(Format::PhEe, &payer(), &payees, "out")
+        .unwrap_or_else(|e| panic!("{} {e}", e.code()));
+    assert_eq!(
+        reasons(&report),
+        [
+            ("H01", "payee_text_breaks_csv"),
+            ("H02", "payee_text_breaks_csv"),
+            ("H07", "no_payee"),
+            ("H10", "no_financial_address"),
+        ]
+    );
+    assert_eq!(paid(&report), ["H04", "H05", "H08", "H11"]);
+    let out = fx.out("out");
+    let csv = batch_text(&out, &report);
+    assert!(csv.contains(",EMAIL,wanjiru@example.org,"), "{csv}");
+    for line in csv.lines() {
+        assert_eq!(line.split(',').count(), 15, "{line}");
+        assert!(!line.contains('"'), "{line}");
+    }
+    let exceptions = std::fs::read_to_string(out.join("ph-ee-exceptions.csv")).unwrap();
+    assert!(
+        exceptions.contains("\nH01,payee_text_breaks_csv,\"the payee's identifier has a comma"),
+        "{exceptions}"
+    );
+    assert!(!exceptions.contains("amina"), "{exceptions}");
+
+    // The payer's own identifier is a setting: with a comma it still stops the export.
+    let cfg = PayerConfig::from_toml_str(
+        &PAYER_TOML
+            .replace(
+                "payer_identifier_type = \"MSISDN\"",
+                "payer_identifier_type = \"EMAIL\"",
+            )
+            .replace(
+                "payer_identifier = \"254700000001\"",
+                "payer_identifier = \"treasury,ops@example.gov\"",
+            ),
+    )
+    .unwrap();
+    let err = fx
+        .export(Format::PhEe, &cfg, &mobile_payees(), "payer")
+        .unwrap_err();
+    assert_eq!(err.code(), "P0013");
+    assert!(
+        err.to_string()
+            .starts_with("payer_identifier contains a comma"),
+        "{err}"
     );
     assert_nothing_written(&fx.out("payer"));
 }

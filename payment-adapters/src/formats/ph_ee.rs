@@ -5,8 +5,11 @@
 //!   rejects any other name; `verifyData` compares each row's cell count with those 15 columns.
 //! - The reader splits lines on `,` and knows no quoting, so no value may contain a comma, a quote
 //!   or a line break: such a value is refused, never quoted or altered. Quoting would not help,
-//!   as the processor would still split inside the quotes. The payee's name has no column, so
-//!   any name is accepted; a payee identifier with a comma or a quote still stops the export.
+//!   as the processor would still split inside the quotes. A payer setting that holds one stops
+//!   the export (P0013); a payee identifier with a comma or a quote (an e-mail address: other
+//!   kinds refuse them as malformed, P0008) sends that unit to the exceptions
+//!   (`payee_text_breaks_csv`), and one with a control character too
+//!   (`payee_text_control_characters`). The payee's name has no column, so any name is accepted.
 //! - Files are split so that each stays within `max_file_bytes` (the processor's `csv.size`,
 //!   100000 bytes by default; larger files are rejected as "File too big") and `max_batch_size` rows.
 //! - `id` counts rows from 0 in each file; `request_id` is a UUID derived from the entitlement
@@ -19,7 +22,7 @@ use crate::config::{batch_size, required, PayerConfig};
 use crate::error::PaymentError;
 use crate::payee::{ExceptionReason, IdType, Payee};
 use crate::refs;
-use crate::text::{csv_cell, has_control};
+use crate::text::{csv_cell, has_control, payee_csv_cell};
 
 const FORMAT: &str = "ph-ee";
 
@@ -190,7 +193,11 @@ impl Writer for PhEe {
         }
         check_typed_identifier(&identifier, id_type)
             .map_err(|r| malformed("financial_address", &format!("as {id_type} it {r}")))?;
-        csv_cell(&identifier, "payee_identifier", Some(unit_id), FORMAT)?;
+        // Only an e-mail address, checked loosely, can still hold a comma or a quote here: that
+        // one payee's identifier cannot be written, and holds back no one else.
+        if let Err(reason) = payee_csv_cell(&identifier) {
+            return Ok(Err(reason));
+        }
         let account_number = match payee
             .iban
             .as_deref()
