@@ -142,9 +142,9 @@ pub fn latin_text(
     })
 }
 
-/// Why a text does not fit a Latin field: a payee's text with a character no transliteration
-/// reaches, or too long for the field, goes to the exceptions file, while every other problem
-/// stops the export.
+/// Why a text does not fit a Latin field. Whatever the problem, a payee's text sends only its
+/// unit to the exceptions file (each problem has its reason), while a payer setting's stops the
+/// export.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum LatinProblem {
     /// A character outside the set that has no basic Latin form (Cyrillic, Arabic …).
