@@ -457,3 +457,48 @@ fn pay_sends_a_household_with_two_current_heads_to_the_exceptions() {
         assert!(!batch.contains(account), "{account}: {batch}");
     }
 }
+
+/// One payee's registry data that the format cannot write (here a tab inside the head's name)
+/// sends that household to the exceptions with its reason, and the others are paid: the export
+/// succeeds instead of refusing the whole batch.
+#[test]
+fn pay_sends_a_payee_with_a_control_character_to_the_exceptions() {
+    let dir = tempfile::tempdir().unwrap();
+    let groups = "id,region,monthly_income,enrolled_in_pension\n\
+                  H1,North,5000,false\nH4,North,5000,false\n";
+    let members = "id,group_id,kind,start_date,end_date,birthdate,disabled,account,name\n\
+                   M1,H1,head,,,1990-01-01,false,mobile:254712000001@mpesa,\"Amina\tNjeri\"\n\
+                   M2,H1,child,,,2020-05-01,false,,\n\
+                   M3,H4,head,,,1985-01-01,false,mobile:254712000003@mpesa,Only Head\n\
+                   M4,H4,child,,,2021-01-01,false,,\n";
+    let reg = registry(&dir.path().join("reg"), groups, members);
+    let run = dir.path().join("run");
+    let r = run_child_grant(&reg, run.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(summary(&run)["counts"]["eligible"], 2);
+    let payer = dir.path().join("payer.toml");
+    std::fs::write(
+        &payer,
+        "name = \"Ministry\"\n[mojaloop]\npayer_fsp = \"treasury-dfsp\"\n\
+         payer_identifier = \"1001\"\n[payees]\nfrom = \"registry\"\n\
+         column = \"account\"\nname_column = \"name\"\nkind = \"head\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("pay");
+    let r = pay_run(&run, "mojaloop", payer.to_str().unwrap(), &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let m = manifest(&out, "mojaloop");
+    assert_eq!(
+        (&m["counts"]["exported"], &m["counts"]["exceptions"]),
+        (&1.into(), &1.into())
+    );
+    let exceptions = std::fs::read_to_string(out.join("mojaloop-exceptions.csv")).unwrap();
+    assert!(
+        exceptions.contains("\nH1,payee_text_control_characters,"),
+        "{exceptions}"
+    );
+    assert!(!exceptions.contains("Amina"), "no name: {exceptions}");
+    let batch = std::fs::read_to_string(out.join("mojaloop-001.json")).unwrap();
+    assert!(batch.contains("\"254712000003\""), "{batch}");
+    assert!(!batch.contains("254712000001"), "{batch}");
+}
