@@ -8,14 +8,14 @@
 //! - `NbOfTxs` and `CtrlSum` (in `GrpHdr` and `PmtInf`) equal the count and sum of the transactions;
 //! - every text is in the SEPA/SWIFT Latin character set (letters lose their accents; other
 //!   characters are refused) and within its length (`Nm` 70 with SEPA, otherwise 140; `Ustrd` 140;
-//!   account ids 34, other ids 35). A payer setting that does not fit stops the export (P0013, naming the setting); a
-//!   payee's name or account with characters that have no Latin form, or only accents (which
-//!   would leave it empty), sends that unit to the exceptions file
+//!   account ids 34, other ids 35). A payer setting that does not fit stops the export (P0013,
+//!   naming the setting); a payee's name or account with characters that have no Latin form, or
+//!   only accents (which would leave it empty), sends that unit to the exceptions file
 //!   (`payee_text_outside_charset`), and so does a name longer than `Nm` allows
 //!   (`payee_text_too_long`, never cut), an account id or provider id longer than its field
-//!   (`payee_account_too_long`, never cut) and any payee text (name, account, IBAN, BIC, provider)
-//!   with a control character (`payee_text_control_characters`), so one payee does not hold back
-//!   the batch;
+//!   (`payee_account_too_long`, never cut) and any payee text (name, account, IBAN, BIC,
+//!   provider) with a control character (`payee_text_control_characters`), so one payee does not
+//!   hold back the batch;
 //! - `Cdtr/Nm` and `CdtrAcct` are always written (optional in the XSD, required by banks): a payee
 //!   without a name or account goes to the exceptions file;
 //! - an account that is not an IBAN has a creditor agent, the payee's BIC or else its provider
