@@ -205,6 +205,8 @@ struct FxCash {
     after_cap: Fx,
     after_floor: Fx,
     total: Fx,
+    /// The total less no fee, as the interpreter subtracts it (`0.000 - 0` is `0`, not `0.000`).
+    net: Fx,
     capped: bool,
     floored: bool,
     rounded: bool,
@@ -214,8 +216,8 @@ struct FxCash {
 }
 
 impl FxCash {
-    /// The row's cash slot: without a fee the net is the total (a fee is set by `emit`, once the
-    /// fee's operations have the totals).
+    /// The row's cash slot: without a fee the net is the total less nothing (a fee is set by
+    /// `emit`, once the fee's operations have the totals).
     fn slot(&self) -> CashSlot {
         CashSlot {
             items_total: self.items_total.to_dec(),
@@ -224,7 +226,7 @@ impl FxCash {
             after_floor: self.after_floor.to_dec(),
             total: self.total.to_dec(),
             fee: Fx::ZERO.to_dec(),
-            net: self.total.to_dec(),
+            net: self.net.to_dec(),
             capped: self.capped,
             floored: self.floored,
             rounded: self.rounded,
@@ -280,5 +282,6 @@ fn cash(
         cash.zeroed = true;
     }
     cash.total = total;
+    cash.net = num::sub(total, Fx::ZERO)?;
     Some(cash)
 }

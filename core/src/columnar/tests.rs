@@ -13,6 +13,8 @@ use entitle_dsl::ast::Scope;
 use entitle_dsl::Type;
 use proptest::prelude::*;
 
+mod random_programs;
+
 /// SplitMix64, so that a population is a function of its seed.
 struct Rng(u64);
 
@@ -551,7 +553,12 @@ entitlement
         .unwrap_or_else(|| panic!("no plan"));
     assert_eq!(interpreted, 3);
     let got: Vec<(crate::UnitStatus, Option<String>)> = (0..5)
-        .map(|i| (result.status(i), result.cash_total(i).map(|d| d.to_string())))
+        .map(|i| {
+            (
+                result.status(i),
+                result.cash_total(i).map(|d| d.to_string()),
+            )
+        })
         .collect();
     use crate::UnitStatus::{Eligible, Undetermined};
     assert_eq!(
@@ -563,5 +570,53 @@ entitlement
             (Eligible, Some("128".into())),
             (Undetermined, None),
         ]
+    );
+}
+
+#[test]
+fn the_plan_writes_a_net_amount_as_the_interpreter_subtracts_it() {
+    // A total of `0.000` (capped at an amount written with three decimals) less no fee is `0`:
+    // the interpreter subtracts, and rust_decimal's `0.000 - 0` has scale 0. Found by the
+    // generated programs (`random_programs`).
+    let p = Program::compile(
+        r#"program nets "Nets" version "1"
+  target individual
+  currency KES
+
+inputs
+  person.n: number "N"
+  person.limit: money "Limit"
+
+entitlement
+  cash a "Per unit" KES 10 times n
+  cap cash at limit
+"#,
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let mut b = p.batch_builder();
+    for (i, limit) in ["KES 0.000", "KES 5.50", "KES 100"].iter().enumerate() {
+        b.start_unit(&format!("P{i}"));
+        let _ = b.set_unit_text(0, "3");
+        let _ = b.set_unit_text(1, limit);
+        b.finish_unit();
+    }
+    let batch = b.finish();
+    assert_eq!(agree(&p, &batch, dates()[0]), 3);
+    let (result, _) = run_counted(&p, &batch, dates()[0], &EvalOptions::default())
+        .unwrap_or_else(|| panic!("no plan"));
+    let nets: Vec<(String, String)> = result
+        .decisions()
+        .map(|d| {
+            let c = d
+                .ok()
+                .and_then(|d| d.cash)
+                .unwrap_or_else(|| panic!("no cash"));
+            (c.total.to_string(), c.net.to_string())
+        })
+        .collect();
+    let want = [("0.000", "0"), ("5.50", "5.50"), ("30", "30")];
+    assert_eq!(
+        nets,
+        want.map(|(t, n)| (t.to_string(), n.to_string())).to_vec()
     );
 }
