@@ -6,47 +6,7 @@
 mod common;
 
 use common::*;
-use entitle_payments::{ExportReport, Format, IdType, Payee, PayerConfig};
-use std::collections::HashMap;
-use std::path::Path;
-
-/// The units of an export's batches, sorted (Mojaloop splits its batches by payee FSP).
-fn paid(report: &ExportReport) -> Vec<&str> {
-    let mut units: Vec<&str> = report
-        .batches
-        .iter()
-        .flat_map(|b| b.unit_ids.iter().map(String::as_str))
-        .collect();
-    units.sort_unstable();
-    units
-}
-
-/// The batch files of an export, as text.
-fn batch_text(out: &Path, report: &ExportReport) -> String {
-    report
-        .batches
-        .iter()
-        .map(|b| std::fs::read_to_string(out.join(&b.file)).unwrap())
-        .collect()
-}
-
-/// The XSD of a pain.001 format, `None` for the others.
-fn xsd(format: Format) -> Option<&'static str> {
-    match format {
-        Format::Pain001V03 => Some("pain.001.001.03.xsd"),
-        Format::Pain001V09 => Some("pain.001.001.09.xsd"),
-        _ => None,
-    }
-}
-
-/// Checks that every batch file of a pain.001 export validates against its XSD.
-fn assert_valid_pain001(format: Format, out: &Path, report: &ExportReport) {
-    let Some(xsd) = xsd(format) else { return };
-    for b in &report.batches {
-        let (ok, stderr) = xmllint(&sepaxml_schemas().join(xsd), &out.join(&b.file));
-        assert!(ok && stderr.contains("validates"), "{format}: {stderr}");
-    }
-}
+use entitle_payments::{Format, IdType, Payee, PayerConfig};
 
 /// C0 controls (NUL, BEL, tab, line feed, carriage return, escape, unit separator), DEL, and C1
 /// controls (the first, NEL, CSI, the last).
@@ -151,16 +111,6 @@ fn control_characters_in_payee_text_go_to_the_exceptions() {
     }
 }
 
-/// Mobile-money payees for pain.001 outside SEPA (KES): the account id is `CdtrAcct/Id/Othr/Id`
-/// (at most 34 characters) and the provider `CdtrAgt/FinInstnId/Othr/Id` (at most 35).
-fn wallet_payees() -> HashMap<String, Payee> {
-    let mut payees = mobile_payees();
-    for p in payees.values_mut() {
-        p.id_type = Some(IdType::Msisdn);
-    }
-    payees
-}
-
 #[test]
 fn control_characters_in_a_pain001_account_or_agent_id_go_to_the_exceptions() {
     for (format, c) in [
@@ -185,12 +135,6 @@ fn control_characters_in_a_pain001_account_or_agent_id_go_to_the_exceptions() {
         assert_eq!(paid(&report), ["H04", "H05", "H08", "H11"], "{format}");
         assert_valid_pain001(format, &fx.out("out"), &report);
     }
-}
-
-/// The payer configuration with `pain001.sepa = true`.
-fn sepa_payer() -> PayerConfig {
-    PayerConfig::from_toml_str(&PAYER_TOML.replace("[pain001]\n", "[pain001]\nsepa = true\n"))
-        .unwrap()
 }
 
 /// A name that is only accents (combining marks, Arabic vowel signs) has no Latin letters left:

@@ -337,3 +337,57 @@ pub fn xmllint(xsd: &Path, xml: &Path) -> (bool, String) {
         String::from_utf8_lossy(&out.stderr).to_string(),
     )
 }
+
+/// The units of an export's batches, sorted (Mojaloop splits its batches by payee FSP).
+pub fn paid(report: &ExportReport) -> Vec<&str> {
+    let mut units: Vec<&str> = report
+        .batches
+        .iter()
+        .flat_map(|b| b.unit_ids.iter().map(String::as_str))
+        .collect();
+    units.sort_unstable();
+    units
+}
+
+/// The batch files of an export, as text.
+pub fn batch_text(out: &Path, report: &ExportReport) -> String {
+    report
+        .batches
+        .iter()
+        .map(|b| std::fs::read_to_string(out.join(&b.file)).unwrap())
+        .collect()
+}
+
+/// The XSD of a pain.001 format, `None` for the others.
+pub fn xsd(format: Format) -> Option<&'static str> {
+    match format {
+        Format::Pain001V03 => Some("pain.001.001.03.xsd"),
+        Format::Pain001V09 => Some("pain.001.001.09.xsd"),
+        _ => None,
+    }
+}
+
+/// Checks that every batch file of a pain.001 export validates against its XSD.
+pub fn assert_valid_pain001(format: Format, out: &Path, report: &ExportReport) {
+    let Some(xsd) = xsd(format) else { return };
+    for b in &report.batches {
+        let (ok, stderr) = xmllint(&sepaxml_schemas().join(xsd), &out.join(&b.file));
+        assert!(ok && stderr.contains("validates"), "{format}: {stderr}");
+    }
+}
+
+/// Mobile-money payees for pain.001 outside SEPA (KES): the account id is `CdtrAcct/Id/Othr/Id`
+/// (at most 34 characters) and the provider `CdtrAgt/FinInstnId/Othr/Id` (at most 35).
+pub fn wallet_payees() -> HashMap<String, Payee> {
+    let mut payees = mobile_payees();
+    for p in payees.values_mut() {
+        p.id_type = Some(IdType::Msisdn);
+    }
+    payees
+}
+
+/// The payer configuration with `pain001.sepa = true`.
+pub fn sepa_payer() -> PayerConfig {
+    PayerConfig::from_toml_str(&PAYER_TOML.replace("[pain001]\n", "[pain001]\nsepa = true\n"))
+        .unwrap()
+}
