@@ -77,17 +77,23 @@ pub enum PaymentError {
         /// The limit that is exceeded.
         reason: String,
     },
-    /// P0008: a payee's financial address (or account, BIC, MSISDN …) is malformed for the format.
-    #[error("unit {unit_id}: malformed {field} for the {format} format: {reason}")]
-    InvalidAddress {
-        /// The unit whose payee is concerned.
-        unit_id: String,
-        /// The payee field: `financial_address`, `iban`, `bic`, `fsp_id`, `id_type`.
-        field: &'static str,
+    /// P0008: no unit can be exported, and some of the units to pay (at least one) went to the
+    /// exceptions because a payee value fails its check (the `malformed_payee_…` reasons). One
+    /// malformed value sends only its unit to the exceptions; a batch that would pay no one
+    /// because of them more likely has a payee column mapped to the wrong field, and an empty
+    /// export must not pass for a finished one.
+    #[error("nothing to export for the {format} format: none of the {to_pay} unit(s) to pay can be exported, and {count} have a malformed payee value ({}; first: unit {first_unit_id}); is a payee column mapped to the wrong field? Correct the mapping, or the registry", reason_counts(reasons))]
+    MalformedPayees {
         /// The format.
         format: &'static str,
-        /// What is wrong (never the value itself).
-        reason: String,
+        /// The units to pay (payable, less those left out as already exported).
+        to_pay: usize,
+        /// How many of them have a malformed payee value.
+        count: usize,
+        /// Each malformed-payee reason code with its number of units, in code order.
+        reasons: Vec<(&'static str, usize)>,
+        /// The first such unit, by unit id (never its value).
+        first_unit_id: String,
     },
     /// P0009: an amount has more decimals than the currency's minor unit and the payer configuration
     /// says `rounding = "reject"` (the default).
@@ -270,7 +276,7 @@ impl PaymentError {
             PaymentError::InvalidSetting { .. } => "P0005",
             PaymentError::UnsupportedCurrency { .. } => "P0006",
             PaymentError::AmountOutOfRange { .. } => "P0007",
-            PaymentError::InvalidAddress { .. } => "P0008",
+            PaymentError::MalformedPayees { .. } => "P0008",
             PaymentError::RoundingRequired { .. } => "P0009",
             PaymentError::AlreadyExported { .. }
             | PaymentError::AmountChanged { .. }
@@ -323,6 +329,15 @@ impl PaymentError {
     }
 }
 
+/// `malformed_payee_iban 2, malformed_payee_bic 1`.
+fn reason_counts(reasons: &[(&'static str, usize)]) -> String {
+    reasons
+        .iter()
+        .map(|(code, n)| format!("{code} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// ` (and 3 more unit(s) whose amount changed)` for `others` units besides the one named, or
 /// nothing when there are none.
 fn and_more(others: usize, what: &str) -> String {
@@ -353,7 +368,7 @@ pub const CODES: &[(&str, &str)] = &[
     ),
     (
         "P0008",
-        "a payee's financial address is malformed for the format",
+        "no unit can be exported and some have a malformed payee value (a wrong column mapping?)",
     ),
     (
         "P0009",

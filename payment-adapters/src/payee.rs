@@ -18,8 +18,9 @@
 //! H3,,Marie Dupont,,,COBADEFFXXX,DE89370400440532013000
 //! ```
 //!
-//! An empty cell is an absent value. A unit with no row, or whose row lacks what the format needs,
-//! goes to the exceptions file; a value that is present but malformed stops the export.
+//! An empty cell is an absent value. A unit with no row, whose row lacks what the format needs, or
+//! whose value is present but malformed (a mistyped IBAN, MSISDN, BIC …) goes to the exceptions
+//! file; the others are exported.
 
 use crate::address::FinancialAddress;
 use crate::error::PaymentError;
@@ -184,6 +185,20 @@ pub enum ExceptionReason {
     /// which the bulk processor's CSV reader (it splits lines on `,` and knows no quoting) would
     /// split into the wrong columns.
     PayeeTextBreaksCsv,
+    /// The payee's financial address (`financial_address`) fails the check of what it holds: a
+    /// G2P Connect address `id-type:id@provider`, an MSISDN (an optional `+` and 6 to 15
+    /// digits), an IBAN (its country's length, the mod-97 checksum), an e-mail address, or
+    /// another identifier (no spaces, commas, quotes or semicolons; at most 128 characters, 256
+    /// in G2P Bridge). A typo in one registry entry holds back only that unit.
+    MalformedPayeeAddress,
+    /// The payee's IBAN (`iban`) fails its check: two letters, two check digits, its country's
+    /// length, the mod-97 checksum.
+    MalformedPayeeIban,
+    /// The payee's BIC (`bic`) is not 8 or 11 characters of a BIC's shape.
+    MalformedPayeeBic,
+    /// The payee's FSP id (`fsp_id`, else the `@provider` of its financial address) is not 1 to
+    /// 32 characters without spaces, commas, quotes or semicolons (Mojaloop, Payment Hub EE).
+    MalformedPayeeFsp,
 }
 
 impl ExceptionReason {
@@ -203,6 +218,10 @@ impl ExceptionReason {
             ExceptionReason::PayeeTextControlCharacters => "payee_text_control_characters",
             ExceptionReason::PayeeAccountTooLong => "payee_account_too_long",
             ExceptionReason::PayeeTextBreaksCsv => "payee_text_breaks_csv",
+            ExceptionReason::MalformedPayeeAddress => "malformed_payee_address",
+            ExceptionReason::MalformedPayeeIban => "malformed_payee_iban",
+            ExceptionReason::MalformedPayeeBic => "malformed_payee_bic",
+            ExceptionReason::MalformedPayeeFsp => "malformed_payee_fsp",
         }
     }
 
@@ -252,7 +271,39 @@ impl ExceptionReason {
                 "the payee's identifier has a comma or a double quote, which the Payment Hub EE \
                  CSV reader cannot carry (it splits lines on commas); correct it in the registry"
             }
+            ExceptionReason::MalformedPayeeAddress => {
+                "the payee's financial address is malformed for what it holds (a G2P Connect \
+                 address id-type:id@provider, an MSISDN of 6 to 15 digits, an IBAN with its \
+                 country's length and checksum, an e-mail address, or an identifier without \
+                 spaces, commas or quotes); correct the financial address in the registry"
+            }
+            ExceptionReason::MalformedPayeeIban => {
+                "the payee's IBAN is malformed (its country's length, or the mod-97 checksum: a \
+                 mistyped digit); correct the IBAN in the registry"
+            }
+            ExceptionReason::MalformedPayeeBic => {
+                "the payee's BIC is malformed (not 8 or 11 letters and digits of a bank code, \
+                 country code, location and optional branch); correct the BIC in the registry"
+            }
+            ExceptionReason::MalformedPayeeFsp => {
+                "the payee's FSP id (or the @provider of its financial address) is not 1 to 32 \
+                 characters without spaces, commas or quotes; correct it in the registry"
+            }
         }
+    }
+
+    /// Whether the reason is a payee value that fails its check (the `malformed_payee_…`
+    /// codes), as opposed to one that is missing or that the format cannot write. When no unit
+    /// can be exported and some have one, a payee column is more likely mapped to the wrong field
+    /// than every entry mistyped, so the export stops ([`crate::PaymentError::MalformedPayees`]).
+    pub fn is_malformed(self) -> bool {
+        matches!(
+            self,
+            ExceptionReason::MalformedPayeeAddress
+                | ExceptionReason::MalformedPayeeIban
+                | ExceptionReason::MalformedPayeeBic
+                | ExceptionReason::MalformedPayeeFsp
+        )
     }
 }
 

@@ -15,7 +15,7 @@ use crate::refs;
 use crate::report::{Counts, ExceptionRecord, ExportReport, FileSummary, Totals};
 use crate::run::RunEntitlements;
 use rust_decimal::Decimal;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Choices for one export that are not in the payer configuration.
 #[derive(Clone, Debug, Default)]
@@ -84,8 +84,9 @@ fn check_cycle(cycle: &str, from_option: bool) -> Result<(), PaymentError> {
 ///
 /// # Errors
 /// Every [`PaymentError`] about the input: missing or invalid settings (P0004, P0005), an invalid
-/// cycle or reissue option (P0022), a currency or amount the format cannot carry (P0006, P0007), a
-/// malformed payee address (P0008), rounding (P0009), already exported entitlements or exported
+/// cycle or reissue option (P0022), a currency or amount the format cannot carry (P0006, P0007),
+/// no unit to export while some have a malformed payee value (P0008; one such unit among others
+/// only goes to the exceptions), rounding (P0009), already exported entitlements or exported
 /// ones whose amount or payee account has changed (P0010), invalid text (P0013), mixed currencies
 /// (P0014), a payer execution date before [`PlanOptions::today`] (P0023).
 pub fn plan_export(
@@ -173,6 +174,34 @@ pub fn plan_export(
         Format::Mojaloop => shared.plan_with(&Mojaloop::new(payer, &ctx)?, &ctx)?,
     };
     shared.finish(Some(currency), parts, created_at, execution_date)
+}
+
+/// Refuses an export that pays no one when some of the units to pay have a malformed payee value.
+/// One malformed value only sends its unit to the exceptions; but a whole batch lost to them is
+/// the sign of a payee column mapped to the wrong field (names as accounts), which used to stop
+/// the export at the first unit and must not now pass for a finished, empty export. A batch that
+/// pays no one for other reasons (every unit without a payee) is still written, as before.
+fn refuse_all_malformed(format: Format, parts: &Parts, payable: usize) -> Result<(), PaymentError> {
+    let malformed: Vec<&ExceptionRecord> = parts
+        .exceptions
+        .iter()
+        .filter(|e| e.reason.is_malformed())
+        .collect();
+    let Some(first) = malformed.iter().map(|e| &e.unit_id).min() else {
+        return Ok(());
+    };
+    let mut reasons: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for e in &malformed {
+        let n = reasons.entry(e.reason.code()).or_default();
+        *n = n.saturating_add(1);
+    }
+    Err(PaymentError::MalformedPayees {
+        format: format.name(),
+        to_pay: payable.saturating_sub(parts.skipped.len()),
+        count: malformed.len(),
+        reasons: reasons.into_iter().collect(),
+        first_unit_id: first.clone(),
+    })
 }
 
 /// Whether a ledger record is for this amount (at the currency's minor unit) and currency: only
@@ -340,6 +369,7 @@ impl Shared<'_> {
             });
         }
         if items.is_empty() {
+            refuse_all_malformed(self.format, &parts, self.run.entitlements.len())?;
             return Ok(parts);
         }
         let built = writer.build(ctx, &items)?;

@@ -1,6 +1,7 @@
 //! Bad input gets a clear error with a stable code before any file is written: a currency a format
-//! cannot carry, an amount beyond a format's digits, a malformed financial address, a missing payer
-//! setting, and the rest. Error messages name the unit, never the payee's data.
+//! cannot carry, an amount beyond a format's digits, a missing or malformed payer setting, an
+//! export that pays no one while payee values are malformed, and the rest. Error messages name the
+//! unit, never the payee's data. One payee's bad data sends only that unit to the exceptions.
 
 mod common;
 
@@ -104,60 +105,58 @@ fn amounts_beyond_a_formats_digits() {
     fails(&fx, Format::Pain001V03, &sepa, &bank, "P0007");
 }
 
+/// A malformed payee value sends its unit to the exceptions and the other unit is exported; when
+/// it is the only unit to pay, the export stops (P0008), naming the unit and the reason, never the
+/// value. (Every kind of value and format: tests/malformed_payees.rs.)
 #[test]
 fn malformed_financial_addresses() {
-    let fx = one_unit("KES", "1500");
-    // G2P Connect needs `id-type:id@provider`.
-    let err = fails(
-        &fx,
-        Format::G2pConnect,
-        &payer(),
-        &one_payee("0712345678"),
-        "P0008",
-    );
-    let msg = err.to_string();
-    assert!(
-        msg.contains("H01") && !msg.contains("0712345678") && !msg.contains("Amina"),
-        "{msg}"
-    );
-    // An MSISDN is digits.
-    fails(
-        &fx,
-        Format::Mojaloop,
-        &payer(),
-        &one_payee("mobile:07123ABC@mpesa"),
-        "P0008",
-    );
-    fails(
-        &fx,
-        Format::PhEe,
-        &payer(),
-        &one_payee("mobile:0712-345@mpesa"),
-        "P0008",
-    );
-    // An FSP id has at most 32 characters.
-    let long_fsp = format!("mobile:254712000001@{}", "f".repeat(33));
-    fails(
-        &fx,
-        Format::Mojaloop,
-        &payer(),
-        &one_payee(&long_fsp),
-        "P0008",
-    );
+    let fx = Fixture::new(&[
+        decision("H01", "eligible", "KES", Some("1500")),
+        decision("H02", "eligible", "KES", Some("2500")),
+    ]);
+    let cases = [
+        // G2P Connect needs `id-type:id@provider`.
+        (Format::G2pConnect, "0712345678"),
+        // An MSISDN is digits.
+        (Format::Mojaloop, "mobile:07123ABC@mpesa"),
+        (Format::PhEe, "mobile:0712-345@mpesa"),
+    ];
+    for (format, fa) in cases {
+        let mut payees = one_payee(fa);
+        payees.insert(
+            "H02".into(),
+            Payee {
+                name: Some("Otieno Odhiambo".into()),
+                financial_address: Some("mobile:254733000002@airtel".into()),
+                ..Payee::default()
+            },
+        );
+        let report = fx
+            .export(format, &payer(), &payees, &format!("out-{format}"))
+            .unwrap();
+        assert_eq!(
+            reasons(&report),
+            [("H01", "malformed_payee_address")],
+            "{format}"
+        );
+        assert_eq!(report.batches[0].unit_ids, ["H02"], "{format}");
 
-    // pain.001: the IBAN checksum and the BIC shape are checked.
+        let fx = one_unit("KES", "1500");
+        let err = fails(&fx, format, &payer(), &one_payee(fa), "P0008");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("first: unit H01")
+                && msg.contains("(malformed_payee_address 1;")
+                && !msg.contains(fa)
+                && !msg.contains("Amina"),
+            "{msg}"
+        );
+    }
+    // A name outside the SEPA character set is not mangled: the unit waits in the exceptions, and
+    // a batch left empty by such a reason (not a malformed value) is still written.
     let fx = one_unit("EUR", "1500");
-    let mut bank = bank_payees();
-    bank.retain(|k, _| k == "H01");
-    let mut bad_iban = bank.clone();
-    bad_iban.get_mut("H01").unwrap().iban = Some("DE89370400440532013001".into());
-    let err = fails(&fx, Format::Pain001V03, &payer(), &bad_iban, "P0008");
-    assert!(err.to_string().contains("mod-97"), "{err}");
-    let mut bad_bic = bank.clone();
-    bad_bic.get_mut("H01").unwrap().bic = Some("COBADE".into());
-    fails(&fx, Format::Pain001V09, &payer(), &bad_bic, "P0008");
-    // A name outside the SEPA character set is not mangled: the unit waits in the exceptions.
-    let mut bad_name = bank;
+    let mut bad_name = bank_payees();
+    bad_name.retain(|k, _| k == "H01");
     bad_name.get_mut("H01").unwrap().name = Some("Ali & Sons".into());
     let report = fx
         .export(Format::Pain001V09, &payer(), &bad_name, "out")
@@ -281,6 +280,37 @@ fn invalid_payer_settings() {
                 "iban = \"DE00370400440532013000\"",
             ),
             "pain001.iban",
+        ),
+        // The payer's own BIC, FSP and identifiers are settings: malformed, they concern every
+        // payment and stop the export, whereas a payee's go to the exceptions.
+        (
+            Format::Pain001V03,
+            bad("bic = \"COBADEFFXXX\"", "bic = \"COBADE\""),
+            "pain001.bic",
+        ),
+        (
+            Format::Mojaloop,
+            bad(
+                "payer_fsp = \"treasury-dfsp\"",
+                &format!("payer_fsp = \"{}\"", "f".repeat(33)),
+            ),
+            "mojaloop.payer_fsp",
+        ),
+        (
+            Format::Mojaloop,
+            bad(
+                "payer_identifier = \"1001\"",
+                "payer_identifier = \"10 01\"",
+            ),
+            "mojaloop.payer_identifier",
+        ),
+        (
+            Format::PhEe,
+            bad(
+                "payer_identifier = \"254700000001\"",
+                "payer_identifier = \"2547-0000\"",
+            ),
+            "ph_ee.payer_identifier",
         ),
     ];
     for (format, cfg, setting) in cases {
@@ -434,12 +464,11 @@ fn ibans_have_their_countrys_length_and_sepa_stays_in_its_zone() {
     let fx = standard_run("EUR");
     let mut short = bank_payees();
     short.get_mut("H02").unwrap().iban = Some(iban("DE", "37040044053201300"));
-    let err = fails(&fx, Format::Pain001V03, &payer(), &short, "P0008");
-    assert_eq!(
-        err.to_string(),
-        "unit H02: malformed iban for the pain.001.001.03 format: the IBAN has 21 characters, \
-         but DE IBANs have 22"
-    );
+    let report = fx
+        .export(Format::Pain001V03, &payer(), &short, "short")
+        .unwrap();
+    assert_eq!(reasons(&report)[0], ("H02", "malformed_payee_iban"));
+    assert!(!report.batches[0].unit_ids.iter().any(|u| u == "H02"));
 
     let sepa =
         PayerConfig::from_toml_str(&PAYER_TOML.replace("[pain001]\n", "[pain001]\nsepa = true\n"))

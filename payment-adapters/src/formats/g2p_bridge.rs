@@ -14,7 +14,9 @@
 //! `g2p_bridge.envelope_id` before exporting the disbursements; without it they carry a derived
 //! envelope reference (`V…`) to be replaced when posting. Amounts are JSON numbers (the models
 //! declare `float`), so an amount with more than 15 significant digits is refused.
-//! The header's `action` is the route name (the 1.0 tests leave it empty).
+//! The header's `action` is the route name (the 1.0 tests leave it empty). A payee whose
+//! `beneficiary_id` (its financial address) has spaces, commas, quotes or semicolons, or more than
+//! 256 characters, goes to the exceptions (`malformed_payee_address`).
 
 use super::{
     batch_file_name, batch_id, json_number, sum, to_json, ts, BatchSummary, Built, Context, Item,
@@ -183,12 +185,11 @@ impl Writer for G2pBridge {
         if has_control(fa) {
             return Ok(Err(ExceptionReason::PayeeTextControlCharacters));
         }
-        check_identifier(fa, 256).map_err(|reason| PaymentError::InvalidAddress {
-            unit_id: unit_id.to_string(),
-            field: "financial_address",
-            format: FORMAT,
-            reason: reason.to_string(),
-        })?;
+        // Spaces, commas, quotes or over 256 characters: one payee's typo holds back only that
+        // unit.
+        if check_identifier(fa, 256).is_err() {
+            return Ok(Err(ExceptionReason::MalformedPayeeAddress));
+        }
         // A name too long for the field sends the unit to the exceptions, uncut.
         let beneficiary_name = match payee.name() {
             Some(n) => match payee_json_text(n, 999, "beneficiary_name", unit_id, FORMAT)? {

@@ -8,7 +8,9 @@
 //!   decimals (BHD, KWD …) cannot be carried and are refused.
 //! - `header.total_count` is the number of disbursements in the message; `message_ts` and
 //!   `scheduled_timestamp` come from the payer configuration.
-//! - The payee is identified only by `payee_fa`, a financial address `id-type:id@provider`.
+//! - The payee is identified only by `payee_fa`, a financial address `id-type:id@provider`; a
+//!   payee whose address is not of that shape goes to the exceptions (`malformed_payee_address`),
+//!   while a malformed `g2p_connect.payer_fa` setting stops the export (P0005).
 
 use super::{batch_file_name, batch_id, to_json, ts, BatchSummary, Built, Context, Item, Writer};
 use crate::address::FinancialAddress;
@@ -169,12 +171,10 @@ impl Writer for G2pConnect {
         if has_control(fa) {
             return Ok(Err(ExceptionReason::PayeeTextControlCharacters));
         }
-        check_fa(fa).map_err(|reason| PaymentError::InvalidAddress {
-            unit_id: unit_id.to_string(),
-            field: "financial_address",
-            format: FORMAT,
-            reason: format!("a G2P Connect financial address (`id-type:id@provider`) {reason}"),
-        })?;
+        // Not `id-type:id@provider`: one payee's typo holds back only that unit.
+        if check_fa(fa).is_err() {
+            return Ok(Err(ExceptionReason::MalformedPayeeAddress));
+        }
         // A name too long for the field sends the unit to the exceptions, uncut.
         let payee_name = match payee.name() {
             Some(n) => match payee_json_text(n, 999, "payee_name", unit_id, FORMAT)? {

@@ -95,7 +95,8 @@ pub(crate) trait Writer {
     type Target;
 
     /// Takes what the format needs from a payee: `Ok(Err(reason))` sends the unit to the exceptions
-    /// file (something is missing); `Err` stops the export (something is malformed).
+    /// file (a value is missing, malformed, or one the format cannot write: one payee's data
+    /// never stops the batch); `Err` stops the export (something that is not one payee's data).
     fn resolve(
         &self,
         unit_id: &str,

@@ -4,6 +4,11 @@
 //! - One request per payee FSP (a Mojaloop bulk transfer has a single `payeeFsp`), split further at
 //!   `max_batch_size` transfers (at most 1000, the FSPIOP bulk limit). A payee without an FSP goes
 //!   to the exceptions file.
+//! - A payee's identifier that fails the check of its type (an MSISDN of 6 to 15 digits, an IBAN's
+//!   length and checksum, an e-mail address, otherwise no spaces, commas, quotes or semicolons)
+//!   sends that unit to the exceptions (`malformed_payee_address`), and so does an FSP id that is
+//!   not 1 to 32 such characters (`malformed_payee_fsp`). The payer's own identifier and FSP are
+//!   settings: malformed, they stop the export (P0005).
 //! - `Amount` has no trailing zeros (standards.md P2): `1500`, `1500.5`, never `1500.00`.
 //! - `DateTime` has milliseconds (P3): `options.bulkExpiration` is `2026-03-12T00:00:00.000Z`.
 //! - `bulkTransactionId` is a `CorrelationId`: a version 5 UUID of the batch id.
@@ -188,12 +193,6 @@ impl Writer for Mojaloop {
             return Ok(Err(ExceptionReason::NoFinancialAddress));
         };
         let id_type = kind.unwrap_or(self.payee_default_type);
-        let malformed = |field: &'static str, reason: String| PaymentError::InvalidAddress {
-            unit_id: unit_id.to_string(),
-            field,
-            format: FORMAT,
-            reason,
-        };
         let identifier = if id_type == IdType::Iban {
             normalize_iban(id)
         } else {
@@ -204,16 +203,21 @@ impl Writer for Mojaloop {
         if has_control(&identifier) {
             return Ok(Err(ExceptionReason::PayeeTextControlCharacters));
         }
-        check_typed_identifier(&identifier, id_type)
-            .map_err(|r| malformed("financial_address", format!("as {id_type} it {r}")))?;
+        // A mistyped MSISDN, IBAN or e-mail, or an identifier with a space or comma, is one
+        // payee's typo: it holds back only that unit.
+        if check_typed_identifier(&identifier, id_type).is_err() {
+            return Ok(Err(ExceptionReason::MalformedPayeeAddress));
+        }
         let Some(fsp) = payee.fsp() else {
             return Ok(Err(ExceptionReason::NoPayeeFsp));
         };
         if has_control(fsp) {
             return Ok(Err(ExceptionReason::PayeeTextControlCharacters));
         }
-        check_identifier(fsp, 32)
-            .map_err(|r| malformed("fsp_id", format!("an FSP id (1 to 32 characters) {r}")))?;
+        // `FspId` is 1 to 32 characters.
+        if check_identifier(fsp, 32).is_err() {
+            return Ok(Err(ExceptionReason::MalformedPayeeFsp));
+        }
         // A name too long for the field sends the unit to the exceptions, uncut.
         let name = match payee.name() {
             Some(n) => match payee_json_text(n, 128, "to.name", unit_id, FORMAT)? {

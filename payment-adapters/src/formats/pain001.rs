@@ -16,6 +16,10 @@
 //!   (`payee_account_too_long`, never cut) and any payee text (name, account, IBAN, BIC,
 //!   provider) with a control character (`payee_text_control_characters`), so one payee does not
 //!   hold back the batch;
+//! - a payee's IBAN that fails its country's length or the mod-97 checksum sends that unit to the
+//!   exceptions (`malformed_payee_iban`, or `malformed_payee_address` when the IBAN is the
+//!   financial address), and so does a BIC not of a BIC's shape (`malformed_payee_bic`); the
+//!   payer's own `pain001.iban` and `pain001.bic` are settings and stop the export (P0005);
 //! - `Cdtr/Nm` and `CdtrAcct` are always written (optional in the XSD, required by banks): a payee
 //!   without a name or account goes to the exceptions file;
 //! - an account that is not an IBAN has a creditor agent, the payee's BIC or else its provider
@@ -349,26 +353,19 @@ impl Writer for Pain001 {
 
     fn resolve(
         &self,
-        unit_id: &str,
+        _unit_id: &str,
         payee: &Payee,
     ) -> Result<Result<Target, ExceptionReason>, PaymentError> {
-        let format = self.format;
-        let malformed = |field: &'static str, reason: &str| PaymentError::InvalidAddress {
-            unit_id: unit_id.to_string(),
-            field,
-            format,
-            reason: reason.to_string(),
-        };
         let iban = match payee
             .iban
             .as_deref()
             .map(normalize_iban)
             .filter(|s| !s.is_empty())
         {
-            Some(iban) => Some((iban, "iban")),
+            Some(iban) => Some((iban, ExceptionReason::MalformedPayeeIban)),
             None => match payee.identifier() {
                 Some((id, Some(IdType::Iban), _)) => {
-                    Some((normalize_iban(id), "financial_address"))
+                    Some((normalize_iban(id), ExceptionReason::MalformedPayeeAddress))
                 }
                 _ => None,
             },
@@ -379,8 +376,10 @@ impl Writer for Pain001 {
             Some((iban, _)) if has_control(&iban) => {
                 return Ok(Err(ExceptionReason::PayeeTextControlCharacters))
             }
-            Some((iban, field)) => {
-                check_iban(&iban).map_err(|r| malformed(field, &format!("the IBAN {r}")))?;
+            // A mistyped IBAN, reported as the field it came from so that the right one is
+            // corrected: one payee's typo holds back only that unit.
+            Some((iban, malformed)) if check_iban(&iban).is_err() => return Ok(Err(malformed)),
+            Some((iban, _)) => {
                 if self.sepa && !crate::iban::in_sepa(iban.get(..2).unwrap_or_default()) {
                     return Ok(Err(ExceptionReason::IbanOutsideSepa));
                 }
@@ -418,10 +417,9 @@ impl Writer for Pain001 {
             Some(b) if has_control(b) => {
                 return Ok(Err(ExceptionReason::PayeeTextControlCharacters))
             }
-            Some(b) => {
-                check_bic(b).map_err(|r| malformed("bic", r))?;
-                Some(Agent::Bic(b.to_string()))
-            }
+            // Not a BIC's shape, which neither XSD accepts: only this unit waits for a correction.
+            Some(b) if check_bic(b).is_err() => return Ok(Err(ExceptionReason::MalformedPayeeBic)),
+            Some(b) => Some(Agent::Bic(b.to_string())),
             None => None,
         };
         // An account that is not an IBAN (a mobile wallet, `account:12345@kcb`) means nothing to

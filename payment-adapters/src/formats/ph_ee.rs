@@ -6,10 +6,15 @@
 //! - The reader splits lines on `,` and knows no quoting, so no value may contain a comma, a quote
 //!   or a line break: such a value is refused, never quoted or altered. Quoting would not help,
 //!   as the processor would still split inside the quotes. A payer setting that holds one stops
-//!   the export (P0013); a payee identifier with a comma or a quote (an e-mail address: other
-//!   kinds refuse them as malformed, P0008) sends that unit to the exceptions
-//!   (`payee_text_breaks_csv`), and one with a control character too
+//!   the export (P0013); a payee's e-mail identifier with a comma or a quote sends that unit to
+//!   the exceptions (`payee_text_breaks_csv`), and one with a control character too
 //!   (`payee_text_control_characters`). The payee's name has no column, so any name is accepted.
+//! - A payee's identifier that fails the check of its type (an MSISDN of 6 to 15 digits, an IBAN's
+//!   length and checksum, an e-mail address, otherwise no spaces, commas, quotes or semicolons)
+//!   sends that unit to the exceptions (`malformed_payee_address`), and so does a malformed IBAN
+//!   for `account_number` (`malformed_payee_iban`) or an FSP id for `payee_dfsp_id` that is not 1
+//!   to 32 such characters (`malformed_payee_fsp`). The payer's identifier is a setting: malformed,
+//!   it stops the export (P0005).
 //! - Files are split so that each stays within `max_file_bytes` (the processor's `csv.size`,
 //!   100000 bytes by default; larger files are rejected as "File too big") and `max_batch_size` rows.
 //! - `id` counts rows from 0 in each file; `request_id` is a UUID derived from the entitlement
@@ -168,19 +173,13 @@ impl Writer for PhEe {
 
     fn resolve(
         &self,
-        unit_id: &str,
+        _unit_id: &str,
         payee: &Payee,
     ) -> Result<Result<Target, ExceptionReason>, PaymentError> {
         let Some((id, kind, _)) = payee.identifier() else {
             return Ok(Err(ExceptionReason::NoFinancialAddress));
         };
         let id_type = kind.unwrap_or(self.payee_default_type);
-        let malformed = |field: &'static str, reason: &str| PaymentError::InvalidAddress {
-            unit_id: unit_id.to_string(),
-            field,
-            format: FORMAT,
-            reason: reason.to_string(),
-        };
         let identifier = if id_type == IdType::Iban {
             normalize_iban(id)
         } else {
@@ -191,8 +190,11 @@ impl Writer for PhEe {
         if has_control(&identifier) {
             return Ok(Err(ExceptionReason::PayeeTextControlCharacters));
         }
-        check_typed_identifier(&identifier, id_type)
-            .map_err(|r| malformed("financial_address", &format!("as {id_type} it {r}")))?;
+        // A mistyped MSISDN, IBAN or e-mail, or an identifier with a space, comma or quote, is
+        // one payee's typo: it holds back only that unit.
+        if check_typed_identifier(&identifier, id_type).is_err() {
+            return Ok(Err(ExceptionReason::MalformedPayeeAddress));
+        }
         // Only an e-mail address, checked loosely, can still hold a comma or a quote here: that
         // one payee's identifier cannot be written, and holds back no one else.
         if let Err(reason) = payee_csv_cell(&identifier) {
@@ -207,20 +209,20 @@ impl Writer for PhEe {
             Some(iban) if has_control(&iban) => {
                 return Ok(Err(ExceptionReason::PayeeTextControlCharacters))
             }
-            Some(iban) => {
-                check_iban(&iban).map_err(|r| malformed("iban", &r))?;
-                iban
+            Some(iban) if check_iban(&iban).is_err() => {
+                return Ok(Err(ExceptionReason::MalformedPayeeIban))
             }
+            Some(iban) => iban,
             None => String::new(),
         };
         let dfsp = match payee.fsp() {
             Some(f) if has_control(f) => {
                 return Ok(Err(ExceptionReason::PayeeTextControlCharacters))
             }
-            Some(f) => {
-                check_identifier(f, 32).map_err(|r| malformed("fsp_id", r))?;
-                f.to_string()
+            Some(f) if check_identifier(f, 32).is_err() => {
+                return Ok(Err(ExceptionReason::MalformedPayeeFsp))
             }
+            Some(f) => f.to_string(),
             None => String::new(),
         };
         Ok(Ok(Target {
