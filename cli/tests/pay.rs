@@ -502,3 +502,78 @@ fn pay_sends_a_payee_with_a_control_character_to_the_exceptions() {
     assert!(batch.contains("\"254712000003\""), "{batch}");
     assert!(!batch.contains("254712000001"), "{batch}");
 }
+
+/// A head's account with a typo (a space in the number) sends only that household to the
+/// exceptions (`malformed_payee_address`), never writing the account; when every household to pay
+/// has a malformed account (the names column given as the accounts column), the export stops
+/// (P0008) and writes nothing.
+#[test]
+fn pay_sends_a_malformed_account_to_the_exceptions_and_refuses_a_batch_of_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let groups = "id,region,monthly_income,enrolled_in_pension\n\
+                  H1,North,5000,false\nH4,North,5000,false\n";
+    let members = "id,group_id,kind,start_date,end_date,birthdate,disabled,account,name\n\
+                   M1,H1,head,,,1990-01-01,false,mobile:2547 1299@mpesa,Amina Njeri\n\
+                   M2,H1,child,,,2020-05-01,false,,\n\
+                   M3,H4,head,,,1985-01-01,false,mobile:254712000003@mpesa,Only Head\n\
+                   M4,H4,child,,,2021-01-01,false,,\n";
+    let reg = registry(&dir.path().join("reg"), groups, members);
+    let run = dir.path().join("run");
+    let r = run_child_grant(&reg, run.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let payer = |column: &str| {
+        let path = dir.path().join(format!("payer-{column}.toml"));
+        std::fs::write(
+            &path,
+            format!(
+                "name = \"Ministry\"\n[g2p_connect]\nsender_id = \"spmis.example.gov\"\n\
+                 payer_fa = \"account:1001@treasury\"\n[payees]\nfrom = \"registry\"\n\
+                 column = \"{column}\"\nname_column = \"name\"\nkind = \"head\"\n"
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let out = dir.path().join("pay");
+    let accounts = payer("account");
+    let r = pay_run(&run, "g2p-connect", accounts.to_str().unwrap(), &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let m = manifest(&out, "g2p-connect");
+    assert_eq!(
+        (&m["counts"]["exported"], &m["counts"]["exceptions"]),
+        (&1.into(), &1.into())
+    );
+    let exceptions = std::fs::read_to_string(out.join("g2p-connect-exceptions.csv")).unwrap();
+    assert!(
+        exceptions.contains("\nH1,malformed_payee_address,"),
+        "{exceptions}"
+    );
+    for (name, bytes) in std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+    {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("2547 1299"),
+            "{name}: the account was written"
+        );
+    }
+    assert!(!r.stdout.contains("2547 1299") && !r.stderr.contains("2547 1299"));
+
+    // The names column as the accounts: no household can be paid.
+    let names = payer("name");
+    let refused = dir.path().join("refused");
+    let r = pay_run(&run, "g2p-connect", names.to_str().unwrap(), &refused, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "none of the 2 unit(s) to pay can be exported, and 2 have a malformed payee value \
+             (malformed_payee_address 2; first: unit H1)"
+        ) && r.stderr.contains("[P0008]"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("Amina") && !r.stderr.contains("Only Head"));
+    assert!(!refused.exists(), "nothing written");
+}

@@ -276,7 +276,8 @@ fn the_store_records_errors_without_values_and_payment_exceptions_name_only_unit
     );
     assert_clean("the store's row_error table", &rows.join("\n"));
 
-    // Payments: H07 is eligible and its head's account is malformed.
+    // Payments: H07 is the only payable unit and its head's account is malformed: an export that
+    // would pay no one because of malformed values stops, naming the unit and the reason.
     let payer = write(
         tmp.path(),
         "payer.toml",
@@ -289,8 +290,11 @@ fn the_store_records_errors_without_values_and_payment_exceptions_name_only_unit
     let r = pay_run(&files, "g2p-connect", &payer, &payments, &[]);
     assert_ran_clean("pay", &r);
     assert!(
-        r.code != 0 && r.stderr.contains("H07") && r.stderr.contains("P0008"),
-        "a malformed account stops the export, naming the unit: {}",
+        r.code != 0
+            && r.stderr.contains("first: unit H07")
+            && r.stderr.contains("malformed_payee_address 1")
+            && r.stderr.contains("P0008"),
+        "a malformed account left alone to pay stops the export, naming the unit: {}",
         r.stderr
     );
     assert!(
