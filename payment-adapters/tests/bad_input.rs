@@ -105,69 +105,6 @@ fn amounts_beyond_a_formats_digits() {
     fails(&fx, Format::Pain001V03, &sepa, &bank, "P0007");
 }
 
-/// A malformed payee value sends its unit to the exceptions and the other unit is exported; when
-/// it is the only unit to pay, the export stops (P0008), naming the unit and the reason, never the
-/// value. (Every kind of value and format: tests/malformed_payees.rs.)
-#[test]
-fn malformed_financial_addresses() {
-    let fx = Fixture::new(&[
-        decision("H01", "eligible", "KES", Some("1500")),
-        decision("H02", "eligible", "KES", Some("2500")),
-    ]);
-    let cases = [
-        // G2P Connect needs `id-type:id@provider`.
-        (Format::G2pConnect, "0712345678"),
-        // An MSISDN is digits.
-        (Format::Mojaloop, "mobile:07123ABC@mpesa"),
-        (Format::PhEe, "mobile:0712-345@mpesa"),
-    ];
-    for (format, fa) in cases {
-        let mut payees = one_payee(fa);
-        payees.insert(
-            "H02".into(),
-            Payee {
-                name: Some("Otieno Odhiambo".into()),
-                financial_address: Some("mobile:254733000002@airtel".into()),
-                ..Payee::default()
-            },
-        );
-        let report = fx
-            .export(format, &payer(), &payees, &format!("out-{format}"))
-            .unwrap();
-        assert_eq!(
-            reasons(&report),
-            [("H01", "malformed_payee_address")],
-            "{format}"
-        );
-        assert_eq!(report.batches[0].unit_ids, ["H02"], "{format}");
-
-        let fx = one_unit("KES", "1500");
-        let err = fails(&fx, format, &payer(), &one_payee(fa), "P0008");
-        let msg = err.to_string();
-        assert!(
-            msg.contains("first: unit H01")
-                && msg.contains("(malformed_payee_address 1;")
-                && !msg.contains(fa)
-                && !msg.contains("Amina"),
-            "{msg}"
-        );
-    }
-    // A name outside the SEPA character set is not mangled: the unit waits in the exceptions, and
-    // a batch left empty by such a reason (not a malformed value) is still written.
-    let fx = one_unit("EUR", "1500");
-    let mut bad_name = bank_payees();
-    bad_name.retain(|k, _| k == "H01");
-    bad_name.get_mut("H01").unwrap().name = Some("Ali & Sons".into());
-    let report = fx
-        .export(Format::Pain001V09, &payer(), &bad_name, "out")
-        .unwrap();
-    assert_eq!(report.counts.exported, 0);
-    assert_eq!(
-        report.exceptions[0].reason.code(),
-        "payee_text_outside_charset"
-    );
-}
-
 #[test]
 fn missing_payer_settings_name_the_setting() {
     let fx = standard_run("KES");

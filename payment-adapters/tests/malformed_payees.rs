@@ -352,3 +352,37 @@ fn an_export_that_pays_no_one_because_of_malformed_values_stops() {
     assert_eq!(paid(&report), ["H11"]);
     assert_eq!(report.counts.exceptions, 7);
 }
+
+/// A lone unit to pay with a malformed value: nothing to export, so the export stops (P0008),
+/// naming the unit and the reason, never the value. A lone unit whose name the format cannot
+/// write (not a malformed value) leaves an empty batch, written as before.
+#[test]
+fn a_lone_malformed_payee_stops_the_export() {
+    let fx = Fixture::new(&[decision("H01", "eligible", "KES", Some("1500"))]);
+    for (format, fa) in [
+        (Format::G2pConnect, "0712345678"),
+        (Format::Mojaloop, "mobile:07123ABC@mpesa"),
+        (Format::PhEe, "mobile:0712-345@mpesa"),
+    ] {
+        let mut payees = mobile_payees();
+        payees.retain(|k, _| k == "H01");
+        payees.get_mut("H01").unwrap().financial_address = Some(fa.into());
+        let msg = refused(&fx, format, &payees, &format!("lone-{format}"));
+        assert!(
+            msg.contains("none of the 1 unit(s) to pay")
+                && msg.contains("(malformed_payee_address 1; first: unit H01)")
+                && !msg.contains(fa)
+                && !msg.contains("Amina"),
+            "{msg}"
+        );
+    }
+    let fx = Fixture::new(&[decision("H01", "eligible", "EUR", Some("1500"))]);
+    let mut bad_name = bank_payees();
+    bad_name.retain(|k, _| k == "H01");
+    bad_name.get_mut("H01").unwrap().name = Some("Ali & Sons".into());
+    let report = fx
+        .export(Format::Pain001V09, &payer(), &bad_name, "name")
+        .unwrap();
+    assert_eq!(report.counts.exported, 0);
+    assert_eq!(reasons(&report), [("H01", "payee_text_outside_charset")]);
+}
