@@ -90,7 +90,7 @@ pub enum PaymentError {
         to_pay: usize,
         /// How many of them have a malformed payee value.
         count: usize,
-        /// Each malformed-payee reason code with its number of units, in code order.
+        /// Each malformed-payee reason code with its number of units, sorted by code.
         reasons: Vec<(&'static str, usize)>,
         /// The first such unit, by unit id (never its value).
         first_unit_id: String,
