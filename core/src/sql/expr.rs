@@ -458,6 +458,10 @@ impl<'p> Translator<'p> {
         };
         let _ = span;
         let a = self.param(Value::Date(self.as_of));
-        Ok(format!("(CASE WHEN {d} > {a} THEN NULL ELSE {body} END)"))
+        // An unknown date is an unknown age even where the bound makes the comparison constant
+        // (`age(d) >= 0`): `NULL > a` alone would fall through to the constant.
+        Ok(format!(
+            "(CASE WHEN {d} IS NULL OR {d} > {a} THEN NULL ELSE {body} END)"
+        ))
     }
 }
