@@ -21,6 +21,7 @@ mod binder;
 mod convert;
 mod errors;
 mod meta;
+mod parts;
 mod pay;
 mod program;
 mod results;
@@ -103,14 +104,13 @@ mod _native {
     #[pymodule_export]
     use crate::meta::{PyDiagnostic, PyInput, PyItem, PyParam, PyRule, PyTestOutcome};
     #[pymodule_export]
+    use crate::parts::{PyCashTotals, PyItemResult, PyRuleOutcome};
+    #[pymodule_export]
     use crate::pay::pay;
     #[pymodule_export]
     use crate::program::PyProgram;
     #[pymodule_export]
-    use crate::results::{
-        PyCashTotals, PyDecision, PyItemResult, PyResults, PyResultsIterator, PyRuleOutcome,
-        PyUnitError,
-    };
+    use crate::results::{PyDecision, PyResults, PyResultsIterator, PyUnitError};
 
     use pyo3::prelude::*;
 
