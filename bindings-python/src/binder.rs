@@ -112,14 +112,21 @@ impl<'py> Binder<'py> {
             });
             return Ok(());
         };
-        let id_obj = map.get(intern!(py, "id"))?;
+        let id_obj = map.get(intern!(py, "id"))?.filter(|v| !v.is_none());
         let id = id_of(id_obj.as_ref())?;
         self.builder.start_unit(id.as_deref().unwrap_or(""));
-        let outcome = match id {
-            None => Err(EvalError::InvalidUnit {
+        let outcome = match (id, &id_obj) {
+            (Some(_), _) => self.fill(&map)?,
+            (None, None) => Err(EvalError::InvalidUnit {
                 reason: "the unit has no `id` (a string or an integer)".into(),
             }),
-            Some(_) => self.fill(&map)?,
+            // Named by its type, not shown: an id of the wrong type is not the missing one.
+            (None, Some(v)) => Err(EvalError::InvalidUnit {
+                reason: format!(
+                    "the unit's `id` must be a string or an integer, not `{}`",
+                    v.get_type().name()?
+                ),
+            }),
         };
         match outcome {
             Ok(()) => self.builder.finish_unit(),
@@ -261,8 +268,16 @@ impl<'py> Binder<'py> {
                     single = Some(s.clone());
                 } else if k.is_instance_of::<PyList>() || k.is_instance_of::<PyTuple>() {
                     for x in k.try_iter()? {
-                        if let Ok(s) = x?.cast_into::<PyString>() {
-                            kind_objects.push(s);
+                        match x?.cast_into::<PyString>() {
+                            Ok(s) => kind_objects.push(s),
+                            // Dropping it would quietly change what the member counts as.
+                            Err(_) => {
+                                return Ok(Err(EvalError::InvalidUnit {
+                                    reason: format!(
+                                        "member {id}: `kind` must be a string or a list of strings"
+                                    ),
+                                }))
+                            }
                         }
                     }
                 } else {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 import pickle
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -91,6 +92,9 @@ def test_exceptions_pickle_with_their_fields(child_grant: entitle.Program) -> No
         ({"id": "H9", "members": [{"id": "m", "kind": 3}]}, "R0010", None),
         ({"id": "H10", "members": [{"id": "m", "start_date": "31/12/2020"}]}, "R0005", None),
         ({"id": "H11", "members": [{"id": "m", "birthdate": 20200101.0}]}, "R0005", None),
+        # A kind that is not a string used to be dropped, the member then counted as less than it is.
+        ({"id": "H12", "members": [{"id": "m", "kind": ["child", 3]}]}, "R0010", "the unit's data is malformed: member m: `kind` must be a string or a list of strings"),
+        ({"id": "H13", "members": [{"id": "m", "kind": ("head", None)}]}, "R0010", "the unit's data is malformed: member m: `kind` must be a string or a list of strings"),
     ],
 )
 def test_evaluation_errors_have_codes(child_grant: entitle.Program, unit: dict[str, object], code: str, message: str | None) -> None:
@@ -197,3 +201,21 @@ def test_a_panic_becomes_an_exception_not_a_crash(where: str) -> None:
     assert type(info.value) is entitle.EntitleError
     # The interpreter and the module keep working.
     assert entitle.check("program p\n") is not None
+
+
+@pytest.mark.parametrize(("unit_id", "type_name"), [(1.5, "float"), (True, "bool"), (uuid.UUID(int=1), "UUID"), (b"H1", "bytes")])
+def test_an_id_of_the_wrong_type_is_named_not_called_missing(child_grant: entitle.Program, unit_id: object, type_name: str) -> None:
+    with pytest.raises(entitle.EvaluationError) as info:
+        child_grant.evaluate({"id": unit_id, "region": "North"}, AS_OF)
+    assert info.value.code == "R0010" and info.value.unit_id == ""
+    assert str(info.value) == f"the unit's data is malformed: the unit's `id` must be a string or an integer, not `{type_name}`"
+    for absent in ({"region": "North"}, {"id": None}):
+        with pytest.raises(entitle.EvaluationError, match="the unit has no `id` \\(a string or an integer\\)$"):
+            child_grant.evaluate(absent, AS_OF)
+
+
+def test_a_kind_list_with_a_non_string_is_refused_by_the_json_facade_too(child_grant: entitle.Program) -> None:
+    unit = {"id": "H1", "members": [{"id": "m", "kind": ["child", 3]}]}
+    out = json.loads(child_grant.evaluate_json(json.dumps(unit), "2026-03-01"))
+    assert out["error"]["code"] == "R0010"
+    assert out["error"]["reason"] == "member m: `kind` must be a string or an array of strings"

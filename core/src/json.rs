@@ -182,7 +182,8 @@ fn member_from_json(m: &Json, index: usize) -> Result<Member, EvalError> {
     let kinds = match obj.get("kind").or_else(|| obj.get("kinds")) {
         None | Some(Json::Null) => Vec::new(),
         Some(Json::String(s)) => vec![s.clone()],
-        Some(Json::Array(a)) => a
+        // Every element must be a string: dropping one would change what the member counts as.
+        Some(Json::Array(a)) if a.iter().all(Json::is_string) => a
             .iter()
             .filter_map(|k| k.as_str().map(String::from))
             .collect(),
@@ -299,5 +300,27 @@ impl Program {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unit_from_json;
+    use serde_json::json;
+
+    #[test]
+    fn a_kind_list_with_a_non_string_is_refused_not_shortened() {
+        let ok = json!({"id": "H1", "members": [{"id": "M1", "kind": ["head", "spouse"]}]});
+        let unit = unit_from_json(&ok).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(unit.members[0].kinds, ["head", "spouse"]);
+        for kind in [json!(["child", 3]), json!(["child", null]), json!(7)] {
+            let bad = json!({"id": "H1", "members": [{"id": "M1", "kind": kind}]});
+            let err = unit_from_json(&bad).map(|_| ()).unwrap_err();
+            assert_eq!(err.code(), "R0010");
+            assert_eq!(
+                err.to_string(),
+                "the unit's data is malformed: member M1: `kind` must be a string or an array of strings"
+            );
+        }
     }
 }
