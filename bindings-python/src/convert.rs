@@ -212,6 +212,12 @@ pub(crate) fn as_of_date(as_of: &Bound<'_, PyAny>) -> PyResult<Result<NaiveDate,
 
 fn decimal_text(text: &str) -> Result<Decimal, String> {
     let t = text.trim();
+    // `Decimal('NaN')`, `Decimal('-Infinity')` …: say what they are, not "out of range".
+    if t.trim_start_matches(['-', '+'])
+        .starts_with(['N', 'n', 's', 'I', 'i'])
+    {
+        return Err("NaN and Infinity are not numbers".to_string());
+    }
     let parsed = if t.contains(['e', 'E']) {
         Decimal::from_scientific(t).ok()
     } else {

@@ -95,6 +95,7 @@ def test_exceptions_pickle_with_their_fields(child_grant: entitle.Program) -> No
         # A kind that is not a string used to be dropped, the member then counted as less than it is.
         ({"id": "H12", "members": [{"id": "m", "kind": ["child", 3]}]}, "R0010", "the unit's data is malformed: member m: `kind` must be a string or a list of strings"),
         ({"id": "H13", "members": [{"id": "m", "kind": ("head", None)}]}, "R0010", "the unit's data is malformed: member m: `kind` must be a string or a list of strings"),
+        ({"id": "H14", "monthly_income": Decimal("NaN")}, "R0005", "`monthly_income`: NaN and Infinity are not numbers"),
     ],
 )
 def test_evaluation_errors_have_codes(child_grant: entitle.Program, unit: dict[str, object], code: str, message: str | None) -> None:

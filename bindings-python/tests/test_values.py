@@ -221,3 +221,15 @@ def test_records_take_python_values() -> None:
     with pytest.raises(entitle.EvaluationError) as info:
         program.evaluate({"id": "P5", "visits": [{"visit_date": "2026-05-01", "kind": "pharmacy"}]}, "2026-06-01")
     assert info.value.code == "R0008"
+
+
+@pytest.mark.parametrize("special", ["NaN", "-NaN", "sNaN", "Infinity", "-Infinity", "-inf"])
+def test_nan_and_infinity_are_named_as_such(pension: entitle.Program, special: str) -> None:
+    # They used to be reported as "out of range or not exact", which sends one looking for digits.
+    with pytest.raises(entitle.EvaluationError) as info:
+        pension.evaluate(person(savings=Decimal(special)), AS_OF)
+    assert (info.value.code, str(info.value)) == ("R0005", "unit P1: `savings`: NaN and Infinity are not numbers")
+    with pytest.raises(TypeError, match="NaN and Infinity are not numbers"):
+        pension.run_cycle([person(savings=Decimal(special))], AS_OF)
+    # Finite numbers in exponent form are still read exactly.
+    assert pension.evaluate(person(savings=Decimal("1E+3")), AS_OF).rules[1].code == "poor:met"
