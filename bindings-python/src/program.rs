@@ -18,6 +18,29 @@ pub(crate) struct PyProgram {
     pub(crate) inner: Program,
 }
 
+/// The units of a batch call, iterated. A mapping (one unit given where a list of units is
+/// expected, a frequent slip) or a string would be iterated by its keys or characters, each then
+/// failing as a unit that is not a dict: refused as a whole instead.
+fn units_of<'py>(units: &Bound<'py, PyAny>) -> PyResult<Bound<'py, pyo3::types::PyIterator>> {
+    use pyo3::types::{PyByteArray, PyBytes, PyMapping, PyString};
+    let wrong = if units.cast::<PyMapping>().is_ok() {
+        Some("a mapping (one unit, or units by id): pass a list, such as [unit] or list(units.values())")
+    } else if units.cast::<PyString>().is_ok()
+        || units.cast::<PyBytes>().is_ok()
+        || units.cast::<PyByteArray>().is_ok()
+    {
+        Some("text: pass a list of units (dicts), or JSON text to the *_json method")
+    } else {
+        None
+    };
+    match wrong {
+        Some(what) => Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "units must be an iterable of units (dicts), not {what}"
+        ))),
+        None => units.try_iter(),
+    }
+}
+
 /// `EvalOptions` with only what the caller gave: `None` keeps the engine's default.
 fn options(explain: Option<bool>) -> EvalOptions {
     let mut o = EvalOptions::default();
@@ -111,7 +134,7 @@ impl PyProgram {
         explain: Option<bool>,
     ) -> PyResult<PyResults> {
         guard(py, || {
-            let results = self.run(py, units.try_iter()?, as_of, explain)?;
+            let results = self.run(py, units_of(units)?, as_of, explain)?;
             Ok(PyResults {
                 shared: Arc::new(Shared {
                     results,
@@ -183,8 +206,7 @@ impl PyProgram {
         cycle: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let units = units
-                .try_iter()?
+            let units = units_of(units)?
                 .map(|u| py_to_json(&u?))
                 .collect::<PyResult<Vec<Json>>>()?;
             let as_of = match as_of.cast::<pyo3::types::PyString>() {

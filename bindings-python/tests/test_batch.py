@@ -85,3 +85,23 @@ def test_results_are_a_read_only_sequence(child_grant: entitle.Program) -> None:
     first = results[0]
     del results
     assert first.unit_id == ids[0] and first.outcome in ("eligible", "not_eligible", "undetermined")
+
+
+@pytest.mark.parametrize(
+    ("units", "fragment"),
+    [
+        ({"id": "H1", "region": "North", "members": []}, "not a mapping (one unit, or units by id): pass a list, such as [unit]"),
+        ({"H1": {"id": "H1"}, "H2": {"id": "H2"}}, "not a mapping (one unit, or units by id)"),
+        ("H1,H2", "not text"),
+        (b"[]", "not text"),
+    ],
+)
+def test_one_unit_or_text_is_not_a_batch(child_grant: entitle.Program, units: object, fragment: str) -> None:
+    # Iterated, a dict gives its keys and a string its characters: each would have become a
+    # UnitError with no id, the whole batch silently lost.
+    with pytest.raises(TypeError) as info:
+        child_grant.evaluate_batch(units, AS_OF)  # type: ignore[arg-type]
+    assert str(info.value).startswith("units must be an iterable of units (dicts), ") and fragment in str(info.value)
+    with pytest.raises(TypeError, match="units must be an iterable of units"):
+        child_grant.run_cycle(units, AS_OF)  # type: ignore[arg-type]
+
