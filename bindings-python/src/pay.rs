@@ -8,7 +8,7 @@ use entitle_payments::{
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyBool, PyDict, PyInt, PyString};
 use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -16,7 +16,17 @@ use std::path::PathBuf;
 fn payee_map(payees: &Bound<'_, PyDict>) -> PyResult<HashMap<String, Payee>> {
     let mut out = HashMap::new();
     for (unit, fields) in payees.iter() {
-        let unit: String = unit.extract()?;
+        // Unit ids as `evaluate` reads them: a str, or an int written in decimal (Odoo ids).
+        let unit: String = if let Ok(s) = unit.cast::<PyString>() {
+            s.to_str()?.to_string()
+        } else if unit.is_instance_of::<PyInt>() && !unit.is_instance_of::<PyBool>() {
+            unit.str()?.to_str()?.to_string()
+        } else {
+            return Err(PyTypeError::new_err(format!(
+                "payees: a unit id must be a str or an int, not `{}`",
+                unit.get_type().name()?
+            )));
+        };
         let fields = fields
             .cast::<PyDict>()
             .map_err(|_| PyTypeError::new_err(format!("payee of unit {unit}: expected a dict")))?;

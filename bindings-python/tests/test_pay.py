@@ -144,3 +144,24 @@ def test_pay_sends_units_with_several_payees_to_the_exceptions(tmp_path: Path, c
     paid = json.loads((tmp_path / "out" / "g2p-connect-001.json").read_text(encoding="utf-8"))
     assert payees[two_heads.unit_id]["financial_address"] not in {d["payee_fa"] for d in paid["message"]["disbursements"]}
     assert len(paid["message"]["disbursements"]) == len(eligible) - 1
+
+
+def test_payees_may_be_keyed_by_integer_ids(tmp_path: Path, child_grant: entitle.Program) -> None:
+    # Odoo partner ids are integers: evaluate reads {"id": 42} as unit "42", so pay does too.
+    units = generate(40, seed=21)
+    for i, u in enumerate(units):
+        u["id"] = 1000 + i
+    decisions = child_grant.evaluate_batch(units, datetime.date(2026, 3, 1))
+    eligible = [d for d in decisions if isinstance(d, entitle.Decision) and d.eligible and d.cash and d.cash.net > 0]
+    assert len(eligible) >= 3 and eligible[0].unit_id.isdigit()
+    run = write_run(tmp_path, child_grant, decisions)
+    payer = tmp_path / "payer.toml"
+    payer.write_text(PAYER, encoding="utf-8")
+    payees = {int(d.unit_id): {"financial_address": f"mobile:07{i:08d}@mpesa"} for i, d in enumerate(eligible)}
+    report = entitle.pay(run, "g2p-connect", payer, tmp_path / "out", payees=payees, today="2026-03-01")
+    assert (report["counts"]["exported"], report["counts"]["exceptions"]) == (len(eligible), 0)
+    for key in (1.0, True, ("H", 1)):
+        with pytest.raises(TypeError) as info:
+            entitle.pay(run, "g2p-connect", payer, tmp_path / "bad", payees={key: {"financial_address": "x"}}, today="2026-03-01")  # type: ignore[dict-item]
+        assert str(info.value) == f"payees: a unit id must be a str or an int, not `{type(key).__name__}`"
+    assert not (tmp_path / "bad").exists()

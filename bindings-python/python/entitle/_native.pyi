@@ -323,7 +323,7 @@ def pay(
     out: str | os.PathLike[str],
     *,
     mapper: str | os.PathLike[str] | None = None,
-    payees: dict[str, dict[str, str | None]] | None = None,
+    payees: dict[str, dict[str, str | None]] | dict[int, dict[str, str | None]] | None = None,
     ledger: str | os.PathLike[str] | None = None,
     force: bool | None = None,
     cycle: str | None = None,
