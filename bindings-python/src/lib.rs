@@ -41,7 +41,10 @@ use pyo3::prelude::*;
 #[pyo3(signature = (source, *, locale = None))]
 fn compile(py: Python<'_>, source: &str, locale: Option<&str>) -> PyResult<PyProgram> {
     guard(py, || match py.detach(|| Program::compile(source)) {
-        Ok(inner) => Ok(PyProgram { inner }),
+        Ok(inner) => Ok(PyProgram {
+            inner,
+            source: source.to_string(),
+        }),
         Err(diagnostics) => {
             let diagnostics = match locale {
                 Some(l) => diagnostics.localized(entitle_core::dsl::locale::catalog(l)),

@@ -2,7 +2,9 @@
 //! the cash totals. Each holds a copy of its part of the engine's record.
 
 use crate::convert::{decimal_to_py, opt_decimal};
+use crate::results::{compare, hash_of};
 use entitle_core::{CashTotals, ItemResult, RuleOutcome};
+use pyo3::basic::CompareOp;
 use pyo3::prelude::*;
 
 /// One rule's outcome for one unit: `id`, `kind` (`"when"` or `"unless"`), `outcome` (`"met"`,
@@ -14,6 +16,16 @@ pub(crate) struct PyRuleOutcome {
 
 #[pymethods]
 impl PyRuleOutcome {
+    /// Equal by value (amounts as numbers).
+    fn __richcmp__(&self, py: Python<'_>, other: &Bound<'_, PyAny>, op: CompareOp) -> Py<PyAny> {
+        let other = other.cast::<PyRuleOutcome>().ok();
+        compare(py, &self.inner, other.as_ref().map(|o| &o.get().inner), op)
+    }
+
+    fn __hash__(&self) -> isize {
+        hash_of(&[&self.inner.code()])
+    }
+
     /// The rule's identifier.
     #[getter]
     fn id(&self) -> &str {
@@ -57,6 +69,16 @@ pub(crate) struct PyItemResult {
 
 #[pymethods]
 impl PyItemResult {
+    /// Equal by value (amounts as numbers).
+    fn __richcmp__(&self, py: Python<'_>, other: &Bound<'_, PyAny>, op: CompareOp) -> Py<PyAny> {
+        let other = other.cast::<PyItemResult>().ok();
+        compare(py, &self.inner, other.as_ref().map(|o| &o.get().inner), op)
+    }
+
+    fn __hash__(&self) -> isize {
+        hash_of(&[&self.inner.id])
+    }
+
     /// The item's identifier.
     #[getter]
     fn id(&self) -> &str {
@@ -135,6 +157,16 @@ pub(crate) struct PyCashTotals {
 
 #[pymethods]
 impl PyCashTotals {
+    /// Equal by value (amounts as numbers).
+    fn __richcmp__(&self, py: Python<'_>, other: &Bound<'_, PyAny>, op: CompareOp) -> Py<PyAny> {
+        let other = other.cast::<PyCashTotals>().ok();
+        compare(py, &self.inner, other.as_ref().map(|o| &o.get().inner), op)
+    }
+
+    fn __hash__(&self) -> isize {
+        hash_of(&[&self.inner.currency.to_string()])
+    }
+
     /// ISO 4217 code.
     #[getter]
     fn currency(&self) -> String {

@@ -16,6 +16,8 @@ use std::sync::Arc;
 #[pyclass(frozen, name = "Program", module = "entitle")]
 pub(crate) struct PyProgram {
     pub(crate) inner: Program,
+    /// The text it was compiled from, so that a program pickles (to another process) as its text.
+    pub(crate) source: String,
 }
 
 /// The units of a batch call, iterated. A mapping (one unit given where a list of units is
@@ -361,6 +363,42 @@ impl PyProgram {
             .cloned()
             .map(PyDiagnostic::from)
             .collect()
+    }
+
+    /// Pickles as its source text, compiled again when unpickled (by `multiprocessing`, a job
+    /// queue …); the content hash, part of every decision, stays the same.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let compile = py.import("entitle._native")?.getattr("compile")?;
+        Ok((compile, (self.source.clone(),)))
+    }
+
+    /// A program is immutable: a copy is the program itself.
+    fn __copy__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __deepcopy__<'a>(slf: PyRef<'a, Self>, _memo: &Bound<'_, PyAny>) -> PyRef<'a, Self> {
+        slf
+    }
+
+    /// Programs compiled from the same text are equal (their content hashes are).
+    fn __richcmp__(
+        &self,
+        py: Python<'_>,
+        other: &Bound<'_, PyAny>,
+        op: pyo3::basic::CompareOp,
+    ) -> Py<PyAny> {
+        let other = other.cast::<PyProgram>().ok();
+        crate::results::compare(
+            py,
+            &self.inner.hash(),
+            other.as_ref().map(|o| o.get().inner.hash()).as_ref(),
+            op,
+        )
+    }
+
+    fn __hash__(&self) -> isize {
+        crate::results::hash_of(&[self.inner.hash()])
     }
 
     fn __repr__(&self) -> String {

@@ -6,9 +6,11 @@ use crate::errors::guard;
 use crate::parts::{PyCashTotals, PyItemResult, PyRuleOutcome};
 use entitle_core::json::{decision_to_json, error_to_json};
 use entitle_core::{Decision, Program, UnitError};
-use pyo3::exceptions::PyIndexError;
+use pyo3::basic::CompareOp;
+use pyo3::exceptions::{PyIndexError, PyOverflowError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PySlice};
+use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -45,6 +47,34 @@ impl Drop for Shared {
             rayon::spawn(move || drop(results));
         }
     }
+}
+
+/// `==` and `!=` between two results of the same class, by value; anything else is left to Python.
+pub(crate) fn compare<T: PartialEq>(
+    py: Python<'_>,
+    a: &T,
+    b: Option<&T>,
+    op: CompareOp,
+) -> Py<PyAny> {
+    match (op, b) {
+        (CompareOp::Eq, Some(b)) => (a == b)
+            .into_pyobject(py)
+            .map(|x| x.to_owned().into_any().unbind()),
+        (CompareOp::Ne, Some(b)) => (a != b)
+            .into_pyobject(py)
+            .map(|x| x.to_owned().into_any().unbind()),
+        _ => Ok(py.NotImplemented()),
+    }
+    .unwrap_or_else(|_| py.NotImplemented())
+}
+
+/// A hash of the fields that equal results share (amounts are compared as numbers, so `1.0` and
+/// `1.00` are equal: they are not hashed).
+pub(crate) fn hash_of(parts: &[&str]) -> isize {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    parts.hash(&mut h);
+    // Python hashes are isize; truncating the u64 is fine for a hash.
+    h.finish() as isize
 }
 
 fn gone() -> PyErr {
@@ -85,7 +115,14 @@ impl PyResults {
             }
             return Ok(list.into_any());
         }
-        let i: isize = index.extract()?;
+        // An index beyond isize is out of range, as for a list (not an OverflowError).
+        let i: isize = index.extract().map_err(|e: PyErr| {
+            if e.is_instance_of::<PyOverflowError>(py) {
+                PyIndexError::new_err("results index out of range")
+            } else {
+                e
+            }
+        })?;
         let i = if i < 0 {
             i + isize::try_from(n).unwrap_or(isize::MAX)
         } else {
@@ -97,6 +134,44 @@ impl PyResults {
             return Err(PyIndexError::new_err("results index out of range"));
         }
         self.shared.object(py, i)
+    }
+
+    /// The position of the first result equal to `value` (a Sequence's `index`).
+    #[pyo3(signature = (value, start = 0, stop = None))]
+    fn index(
+        &self,
+        py: Python<'_>,
+        value: &Bound<'_, PyAny>,
+        start: isize,
+        stop: Option<isize>,
+    ) -> PyResult<usize> {
+        // Negative bounds count from the end and bounds are clipped, as for a list.
+        let n = self.shared.results.len();
+        let bound = |b: isize| {
+            let b = if b < 0 {
+                b.saturating_add_unsigned(n)
+            } else {
+                b
+            };
+            usize::try_from(b).unwrap_or(0).min(n)
+        };
+        for i in bound(start)..stop.map_or(n, bound) {
+            if self.shared.object(py, i)?.eq(value)? {
+                return Ok(i);
+            }
+        }
+        Err(pyo3::exceptions::PyValueError::new_err(
+            "the value is not in the results",
+        ))
+    }
+
+    /// How many results are equal to `value` (a Sequence's `count`).
+    fn count(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let mut n = 0;
+        for i in 0..self.shared.results.len() {
+            n += usize::from(self.shared.object(py, i)?.eq(value)?);
+        }
+        Ok(n)
     }
 
     fn __iter__(&self) -> PyResultsIterator {
@@ -306,6 +381,47 @@ impl PyDecision {
         guard(py, || Ok(decision_to_json(self.d()?).to_string()))
     }
 
+    /// Equal when every field is: the same unit, program, as-of date, outcome, reasons, amounts
+    /// (as numbers) and explanation.
+    fn __richcmp__(
+        &self,
+        py: Python<'_>,
+        other: &Bound<'_, PyAny>,
+        op: CompareOp,
+    ) -> PyResult<Py<PyAny>> {
+        let other = other.cast::<PyDecision>().ok();
+        let b = match &other {
+            Some(o) => Some(o.get().d()?),
+            None => None,
+        };
+        Ok(compare(py, self.d()?, b, op))
+    }
+
+    fn __hash__(&self) -> PyResult<isize> {
+        let d = self.d()?;
+        Ok(hash_of(&[
+            &d.unit_id,
+            &d.program.hash,
+            d.outcome.as_str(),
+            &d.as_of.to_string(),
+        ]))
+    }
+
+    /// A decision is immutable: a copy is the decision itself.
+    fn __copy__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __deepcopy__<'a>(slf: PyRef<'a, Self>, _memo: &Bound<'_, PyAny>) -> PyRef<'a, Self> {
+        slf
+    }
+
+    fn __reduce__(&self) -> PyResult<()> {
+        Err(pyo3::exceptions::PyTypeError::new_err(
+            "a Decision cannot be pickled: pickle decision.to_dict() or decision.to_json() instead",
+        ))
+    }
+
     fn __repr__(&self) -> PyResult<String> {
         let d = self.d()?;
         Ok(match &d.cash {
@@ -377,6 +493,40 @@ impl PyUnitError {
             .into_value(py)
             .into_bound(py)
             .into_any())
+    }
+
+    /// Equal when the unit id and the error (code and details) are.
+    fn __richcmp__(
+        &self,
+        py: Python<'_>,
+        other: &Bound<'_, PyAny>,
+        op: CompareOp,
+    ) -> PyResult<Py<PyAny>> {
+        let other = other.cast::<PyUnitError>().ok();
+        let b = match &other {
+            Some(o) => Some(o.get().e()?),
+            None => None,
+        };
+        Ok(compare(py, self.e()?, b, op))
+    }
+
+    fn __hash__(&self) -> PyResult<isize> {
+        let e = self.e()?;
+        Ok(hash_of(&[&e.unit_id, &e.error.to_string()]))
+    }
+
+    fn __copy__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __deepcopy__<'a>(slf: PyRef<'a, Self>, _memo: &Bound<'_, PyAny>) -> PyRef<'a, Self> {
+        slf
+    }
+
+    fn __reduce__(&self) -> PyResult<()> {
+        Err(pyo3::exceptions::PyTypeError::new_err(
+            "a UnitError cannot be pickled: pickle error.to_dict(), or raise error.to_exception() (which pickles)",
+        ))
     }
 
     fn __repr__(&self) -> PyResult<String> {

@@ -187,3 +187,40 @@ def test_run_cycle(child_grant: entitle.Program) -> None:
     with pytest.raises(TypeError):
         child_grant.run_cycle(units, "2026-03-01", {"budget": 1.5})
     assert json.loads(child_grant.run_cycle_json("[]", "2026-03-01"))["totals"]["units"] == 0
+
+
+def test_results_compare_by_value_and_copy_as_themselves(child_grant: entitle.Program) -> None:
+    import copy
+
+    d = child_grant.evaluate(MOTHER, "2026-03-01", explain=True)
+    same = child_grant.evaluate(MOTHER, datetime.date(2026, 3, 1), explain=True)
+    assert d is not same and d == same and not (d != same) and hash(d) == hash(same)
+    assert d != child_grant.evaluate(dict(MOTHER, id="H9"), "2026-03-01", explain=True)
+    assert d != child_grant.evaluate(MOTHER, "2026-03-01")  # without the explanation
+    assert d != d.to_dict() and d != "H1"
+    # Amounts are compared as numbers.
+    assert d == child_grant.evaluate(dict(MOTHER, monthly_income=Decimal("5000.00")), "2026-03-01", explain=True)
+    assert d.rules == same.rules and d.items == same.items and d.cash == same.cash
+    assert d.items[0] != d.items[1] and len({*d.rules, *same.rules}) == 4
+    error, again = (child_grant.evaluate_batch([{"id": "bad", "members": "none"}], "2026-03-01")[0] for _ in range(2))
+    assert error == again and hash(error) == hash(again) and error != d
+    assert len({d, same, error, again}) == 2
+    for obj in (d, error, child_grant):
+        assert copy.copy(obj) is obj and copy.deepcopy([obj])[0] is obj  # immutable
+
+
+def test_a_program_pickles_as_its_text_and_a_decision_says_how_to_pickle_it(child_grant: entitle.Program, child_grant_source: str) -> None:
+    import pickle
+
+    again = pickle.loads(pickle.dumps(child_grant))
+    assert type(again) is entitle.Program and again is not child_grant
+    assert again == child_grant and again.hash == child_grant.hash and hash(again) == hash(child_grant)
+    assert again.evaluate(MOTHER, "2026-03-01") == child_grant.evaluate(MOTHER, "2026-03-01")
+    assert child_grant == entitle.compile(child_grant_source) and child_grant != entitle.compile(child_grant_source + "\n")
+    d = child_grant.evaluate(MOTHER, "2026-03-01")
+    with pytest.raises(TypeError, match=r"a Decision cannot be pickled: pickle decision.to_dict\(\) or decision.to_json\(\) instead"):
+        pickle.dumps(d)
+    assert pickle.loads(pickle.dumps(d.to_dict())) == d.to_dict()
+    error = child_grant.evaluate_batch([{"id": "bad", "members": "none"}], "2026-03-01")[0]
+    with pytest.raises(TypeError, match="a UnitError cannot be pickled"):
+        pickle.dumps(error)

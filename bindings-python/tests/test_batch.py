@@ -105,3 +105,18 @@ def test_one_unit_or_text_is_not_a_batch(child_grant: entitle.Program, units: ob
     with pytest.raises(TypeError, match="units must be an iterable of units"):
         child_grant.run_cycle(units, AS_OF)  # type: ignore[arg-type]
 
+
+def test_results_index_count_and_out_of_range(child_grant: entitle.Program) -> None:
+    units = generate(6, seed=4) + [{"id": "bad", "members": "none"}]
+    results = child_grant.evaluate_batch(units, AS_OF)
+    again = child_grant.evaluate_batch(units, AS_OF)
+    assert results.index(again[3]) == 3 and results.index(again[-1]) == 6
+    assert results.index(again[3], -4) == 3 and results.index(again[3], 2, 4) == 3
+    with pytest.raises(ValueError, match="not in the results"):
+        results.index(again[3], 4)
+    assert results.count(again[0]) == 1 and results.count("H0") == 0
+    assert again[3] in results
+    # Beyond any index: an IndexError, as for a list, not an OverflowError.
+    for i in (10**30, -(10**30)):
+        with pytest.raises(IndexError, match="results index out of range"):
+            results[i]
