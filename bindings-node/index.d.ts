@@ -16,8 +16,8 @@ export interface MoneyObject {
 /**
  * A value of an input. `null` or an absent key is unknown (never zero). Numbers: a JS number is
  * read as the exact decimal JavaScript prints for it (`String(x)`), so prefer decimal strings for
- * amounts (`"1500.50"`, `"KES 1500.50"`); NaN, ±Infinity and `Date` objects are refused with a
- * `TypeError`. Dates are ISO strings. Lists are arrays (or a string separated by `;`).
+ * amounts (`"1500.50"`, `"KES 1500.50"`); NaN, ±Infinity, integers beyond ±2^53, `Date`, `Map`,
+ * `Set` and `Buffer` values fail the unit with `R0005`. Dates are ISO strings. Lists are arrays (or a string separated by `;`).
  */
 export type UnitValue = string | number | bigint | boolean | null | undefined | MoneyObject | readonly UnitValue[];
 

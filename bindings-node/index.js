@@ -14,6 +14,7 @@
  */
 
 const path = require('node:path');
+const { types } = require('node:util');
 
 function loadNative() {
   const file = path.join(__dirname, 'entitle.node');
@@ -151,37 +152,146 @@ function readOptions(options, spec) {
  * decimal that JavaScript prints for it (`String(x)`, the shortest text that reads back as the
  * same number), so `1500.5` is exactly 1500.5 and `0.1 + 0.2` is exactly 0.30000000000000004.
  * Amounts are safest as strings (`"1500.50"`), which are read exactly as written. BigInts are
- * exact integers. NaN, ±Infinity, Date objects, functions and symbols are refused with a
- * TypeError: JSON would silently turn them into null (unknown) or a UTC timestamp.
+ * exact integers. Values JSON would silently change are refused with a TypeError: NaN and
+ * ±Infinity (JSON writes null, an unknown), numbers beyond ±2^53 (no longer the integer that
+ * was written), valid and invalid Dates (a UTC timestamp, or null), Maps, Sets, iterators and
+ * binary data (`{}` or a byte list), functions and symbols (dropped).
  */
 function encodeValue(key, value) {
-  switch (typeof value) {
-    case 'number':
-      if (!Number.isFinite(value)) {
-        throw invalidArg(`"${key}" is ${value}, which is not a number the engine can read; give amounts as numbers or decimal strings`);
-      }
-      return value;
-    case 'bigint':
-      return value.toString();
-    case 'string':
-      if (this[key] instanceof Date) {
-        throw invalidArg(`"${key}" is a Date object; give dates as ISO strings such as "2026-03-01" (a Date is an instant, and its day depends on the time zone)`);
-      }
-      return value;
-    case 'function':
-    case 'symbol':
-      throw invalidArg(`"${key}" is a ${typeof value}, which is not unit data`);
-    default:
-      return value;
+  const reason = problemOf(this[key], value);
+  if (reason !== null) throw new BadValue(this, key, reason);
+  if (typeof value === 'bigint') return value.toString();
+  if (value !== null && typeof value === 'object' && types.isBoxedPrimitive(value)) {
+    const v = value.valueOf();
+    return typeof v === 'bigint' ? v.toString() : v;
+  }
+  return value;
+}
+
+/** Thrown by `encodeValue`: the value under `key` of `holder` cannot be unit data. */
+class BadValue extends Error {
+  constructor(holder, key, reason) {
+    super(reason);
+    this.holder = holder;
+    this.key = key;
   }
 }
 
-function encodeUnit(unit) {
-  return JSON.stringify(unit, encodeValue) ?? 'null';
+/** `"key" is …` as a TypeError, for data that is not a unit's (cycle options). */
+function badValueError(e) {
+  return invalidArg(`"${e.key}" is ${e.message}`);
 }
 
-function encodeChunk(units, start) {
-  return JSON.stringify(units.slice(start, start + UNITS_PER_CHUNK), encodeValue);
+/** Why `value` (`original` before its `toJSON`) cannot be unit data, or null when it can. */
+function problemOf(original, value) {
+  switch (typeof value) {
+    case 'number':
+      if (!Number.isFinite(value)) return `${value}, which is not a number the engine can read; give amounts as numbers or decimal strings`;
+      if (Math.abs(value) > Number.MAX_SAFE_INTEGER) return `${value}, beyond 2^53, where a JS number is no longer the integer written; give it as a string or a BigInt`;
+      return null;
+    case 'string':
+      return types.isDate(original) ? DATE_REASON : null;
+    case 'function':
+    case 'symbol':
+      return `a ${typeof value}, which is not unit data`;
+    case 'object':
+      if (value === null) return types.isDate(original) ? 'an invalid Date (new Date could not read its text), not an unknown value' : null;
+      if (types.isBoxedPrimitive(value)) return problemOf(value.valueOf(), value.valueOf());
+      if (ArrayBuffer.isView(original) || types.isAnyArrayBuffer(original)) return 'binary data (a Buffer or typed array), which is not unit data';
+      if (types.isMap(value)) return 'a Map; give a plain object (Object.fromEntries(map))';
+      if (types.isSet(value)) return 'a Set; give an array ([...set])';
+      if (!Array.isArray(value) && typeof value[Symbol.iterator] === 'function') return 'an iterator; give an array ([...values])';
+      return null;
+    default:
+      return null;
+  }
+}
+
+const DATE_REASON = 'a Date object; give dates as ISO strings such as "2026-03-01" (a Date is an instant, and its day depends on the time zone)';
+
+/**
+ * A unit as JSON text, or, when one of its values cannot be unit data, the engine's error for
+ * that unit (R0005 naming the value, R0010 when the unit itself is the problem): such a unit
+ * fails alone, as a value the engine refuses would, and never takes the batch with it.
+ */
+function encodeUnit(unit) {
+  try {
+    return { text: JSON.stringify(unit, encodeValue) ?? 'null' };
+  } catch (e) {
+    if (!(e instanceof BadValue)) throw e;
+    const field = fieldOf(unit, e.holder, e.key);
+    const reason = field.name === null ? `${field.what} is ${e.message}` : e.message;
+    return { failure: JSON.parse(call(() => native.unitFailure(idOf(unit), field.name, reason))) };
+  }
+}
+
+/** The unit's id as the engine reads it (a string, a number's text), or '' when it has none. */
+function idOf(unit) {
+  try {
+    const id = unit !== null && typeof unit === 'object' ? unit.id : undefined;
+    if (typeof id === 'string') return id;
+    if (typeof id === 'bigint') return id.toString();
+    if (typeof id === 'number' && Number.isFinite(id) && Math.abs(id) <= Number.MAX_SAFE_INTEGER) return JSON.stringify(id);
+  } catch {
+    // A throwing getter: the unit is reported without its id.
+  }
+  return '';
+}
+
+/**
+ * The engine's name for the value under `key` of `holder` inside `unit`: `income`,
+ * `member M1: birthdate`, `visits #2: visit_date`; `name: null` (with `what`) when the unit,
+ * its `members` or one member is itself not data.
+ */
+function fieldOf(unit, holder, key) {
+  const path = key === '' ? [] : [...(pathTo(unit, holder) ?? []), key];
+  if (path.length === 0) return { name: null, what: 'the unit' };
+  if (path[0] === 'members' && path.length <= 2) {
+    return { name: null, what: path.length === 1 ? '`members`' : `member ${Number(path[1]) + 1}` };
+  }
+  if (path[0] === 'members') {
+    const m = unit.members[path[1]];
+    const id = typeof m.id === 'string' || typeof m.id === 'number' ? String(m.id) : `#${Number(path[1]) + 1}`;
+    return { name: `member ${id}: ${path.slice(2).join('.')}` };
+  }
+  if (path.length >= 3 && Array.isArray(unit[path[0]])) {
+    return { name: `${path[0]} #${Number(path[1]) + 1}: ${path.slice(2).join('.')}` };
+  }
+  return { name: path.join('.') };
+}
+
+/** The keys from `root` down to `target` (breadth first, own enumerable keys), or null. */
+function pathTo(root, target) {
+  const queue = [[root, []]];
+  const seen = new Set();
+  while (queue.length > 0) {
+    const [node, path] = queue.shift();
+    if (node === target) return path;
+    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
+    for (const k of Object.keys(node)) queue.push([node[k], [...path, k]]);
+  }
+  return null;
+}
+
+/**
+ * Units `start …` of a batch as one JSON array. A unit that cannot be sent is `null` in the
+ * array, and its error goes into `failures` (by index) to replace the engine's result for it.
+ */
+function encodeChunk(units, start, failures) {
+  const slice = units.slice(start, start + UNITS_PER_CHUNK);
+  try {
+    return JSON.stringify(slice, encodeValue);
+  } catch (e) {
+    if (!(e instanceof BadValue)) throw e;
+  }
+  const parts = slice.map((unit, i) => {
+    const { text, failure } = encodeUnit(unit);
+    if (failure === undefined) return text;
+    failures.set(start + i, failure);
+    return 'null';
+  });
+  return `[${parts.join(',')}]`;
 }
 
 function requireUnits(units) {
@@ -192,13 +302,18 @@ function requireUnits(units) {
   }
 }
 
-function decodeResults(texts) {
+function decodeResults(texts, failures) {
   const out = [];
   for (const text of texts) {
     const part = JSON.parse(text);
     for (let i = 0; i < part.length; i++) out.push(part[i]);
   }
-  return out;
+  return withFailures(out, failures);
+}
+
+function withFailures(results, failures) {
+  for (const [i, failure] of failures) results[i] = failure;
+  return results;
 }
 
 function isFailure(result) {
@@ -261,7 +376,8 @@ class Program {
   evaluate(unit, asOf, options) {
     requireString(asOf, 'asOf');
     const { explain } = readOptions(options, { explain: 'boolean' });
-    const text = encodeUnit(unit);
+    const { text, failure } = encodeUnit(unit);
+    if (failure !== undefined) throw new EvaluationError(failure);
     const result = JSON.parse(call(() => this.#native.evaluate(text, asOf, explain)));
     if (isFailure(result)) throw new EvaluationError(result);
     return result;
@@ -273,8 +389,9 @@ class Program {
     requireString(asOf, 'asOf');
     const { explain } = readOptions(options, { explain: 'boolean' });
     const chunks = [];
-    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(encodeChunk(units, i));
-    return decodeResults(call(() => this.#native.evaluateBatch(chunks, asOf, explain)));
+    const failures = new Map();
+    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(encodeChunk(units, i, failures));
+    return decodeResults(call(() => this.#native.evaluateBatch(chunks, asOf, explain)), failures);
   }
 
   /**
@@ -286,8 +403,9 @@ class Program {
     requireString(asOf, 'asOf');
     const { explain } = readOptions(options, { explain: 'boolean' });
     const chunks = [];
+    const failures = new Map();
     for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) {
-      chunks.push(encodeChunk(units, i));
+      chunks.push(encodeChunk(units, i, failures));
       await nextTurn();
     }
     let texts;
@@ -302,14 +420,15 @@ class Program {
       for (let i = 0; i < part.length; i++) out.push(part[i]);
       await nextTurn();
     }
-    return out;
+    return withFailures(out, failures);
   }
 
   /** The decision for one unit as text, with the values that decided each rule, in `locale`. */
   explain(unit, asOf, options) {
     requireString(asOf, 'asOf');
     const { locale } = readOptions(options, { locale: 'string' });
-    const text = encodeUnit(unit);
+    const { text, failure } = encodeUnit(unit);
+    if (failure !== undefined) throw new EvaluationError(failure);
     const outcome = call(() => this.#native.explain(text, asOf, locale));
     if (outcome.failure != null) {
       throw new EvaluationError(JSON.parse(outcome.failure));
@@ -332,9 +451,20 @@ class Program {
       e.code = 'ERR_INVALID_ARG_TYPE';
       throw e;
     }
+    // A run is carried out for the whole cycle or not at all: a unit the engine cannot be given
+    // refuses the run with a TypeError naming it, rather than leaving it out of the totals.
     const chunks = [];
-    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(encodeChunk(units, i));
-    const options = cycle === undefined || cycle === null ? undefined : JSON.stringify(cycle, encodeValue);
+    const failures = new Map();
+    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(encodeChunk(units, i, failures));
+    for (const [i, failure] of failures) {
+      throw invalidArg(`units[${i}]: ${new EvaluationError(failure).message}`);
+    }
+    let options;
+    try {
+      options = cycle === undefined || cycle === null ? undefined : JSON.stringify(cycle, encodeValue);
+    } catch (e) {
+      throw e instanceof BadValue ? badValueError(e) : e;
+    }
     const result = JSON.parse(call(() => this.#native.runCycle(chunks, asOf, options)));
     if (result.error !== undefined && result.units === undefined) throw new RunError(result);
     return result;

@@ -20,7 +20,8 @@
 )]
 
 use entitle_core::explain::render::decision_text;
-use entitle_core::{Diagnostic, Diagnostics, EvalOptions, Program};
+use entitle_core::json::error_to_json;
+use entitle_core::{Diagnostic, Diagnostics, EvalError, EvalOptions, Program, UnitError};
 use entitle_dsl::locale::{self, Catalog};
 use napi::bindgen_prelude::{AsyncTask, Either, Env, Error, Result, Status, Task};
 use napi_derive::napi;
@@ -179,6 +180,22 @@ pub fn compile(
                 rendered,
             }))
         }
+    })
+}
+
+/// The engine's error result (`{"unit_id", "error"}` as JSON text) for a unit that index.js could
+/// not send, because one of its values has no JSON form the engine could read (NaN, a Date, a Map
+/// …): R0005 naming `field`, or R0010 when the unit itself (`field` absent) is the problem. The
+/// shape and message come from the core, as for every other unit error.
+#[napi(js_name = "unitFailure")]
+pub fn unit_failure(unit_id: String, field: Option<String>, reason: String) -> Result<String> {
+    guard(|| {
+        let error = match field {
+            Some(field) => EvalError::InvalidValue { field, reason },
+            None => EvalError::InvalidUnit { reason },
+        };
+        serde_json::to_string(&error_to_json(&UnitError { unit_id, error }))
+            .map_err(|_| internal("a unit error could not be written as JSON"))
     })
 }
 

@@ -358,15 +358,16 @@ test('numbers: strings and integers are exact; a JS number is read as the decima
   assert.equal(gapOf('0', { size: 4 }), '125.0625');
 });
 
-test('values JSON would silently change are refused with a TypeError', () => {
+test('values JSON would silently change fail their unit (R0005); arguments of the wrong type are a TypeError', () => {
   for (const bad of [NaN, Infinity, -Infinity]) {
-    assert.throws(() => gapOf(bad), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' });
-    assert.throws(() => GAP.evaluateBatch([{ id: 'p', income: bad }], '2026-01-01'), TypeError);
+    assert.throws(() => gapOf(bad), { name: 'EvaluationError', code: 'R0005', message: `unit p: \`income\`: ${bad}, which is not a number the engine can read; give amounts as numbers or decimal strings` });
+    const [failure] = GAP.evaluateBatch([{ id: 'p', income: bad }], '2026-01-01');
+    assert.deepEqual(failure.error.field, 'income');
   }
   const withDate = { ...mother, members: [{ id: 'M', kind: 'head', birthdate: new Date('1990-01-01') }] };
-  assert.throws(() => program.evaluate(withDate, AS_OF), (e) => e instanceof TypeError && /ISO strings/.test(e.message));
-  assert.throws(() => gapOf(() => 1), TypeError);
-  assert.throws(() => gapOf(Symbol('x')), TypeError);
+  assert.throws(() => program.evaluate(withDate, AS_OF), (e) => e instanceof EvaluationError && e.details.field === 'member M: birthdate' && /ISO strings/.test(e.message));
+  assert.throws(() => gapOf(() => 1), { code: 'R0005', message: 'unit p: `income`: a function, which is not unit data' });
+  assert.throws(() => gapOf(Symbol('x')), { code: 'R0005', message: 'unit p: `income`: a symbol, which is not unit data' });
   assert.throws(() => program.evaluateBatch(mother, AS_OF), TypeError);
   assert.throws(() => compile(42), TypeError);
   assert.throws(() => check(undefined), TypeError);

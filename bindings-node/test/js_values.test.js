@@ -1,0 +1,118 @@
+'use strict';
+// What a Node developer passes by habit: values JSON.stringify would silently turn into null, {}
+// or a rounded integer. Each fails its own unit with the engine's R0005 (or R0010 for the unit's
+// shape), naming the value; the other units of a batch are decided as usual.
+
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { compile, EvaluationError } = require('..');
+
+const program = compile(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'programs', 'child_grant.entitle'), 'utf8'));
+const AS_OF = '2026-03-01';
+const household = (id, extra = {}) => ({
+  id,
+  region: 'North',
+  monthly_income: 'KES 5000',
+  members: [{ id: 'M1', kind: 'head', birthdate: '1990-01-01' }, { id: 'M2', kind: 'child', birthdate: '2020-05-01' }],
+  ...extra,
+});
+
+function failureOf(unit) {
+  try {
+    program.evaluate(unit, AS_OF);
+  } catch (e) {
+    assert.ok(e instanceof EvaluationError, `expected an EvaluationError, got ${e}`);
+    return { code: e.code, message: e.message, field: e.details.field };
+  }
+  assert.fail('expected an EvaluationError');
+}
+
+test('an invalid Date or a boxed NaN is refused, not read as an unknown value', () => {
+  // JSON.stringify writes both as null, which made the household undetermined without a word.
+  assert.deepEqual(failureOf(household('H1', { monthly_income: new Date('not a date') })), {
+    code: 'R0005',
+    message: 'unit H1: `monthly_income`: an invalid Date (new Date could not read its text), not an unknown value',
+    field: 'monthly_income',
+  });
+  assert.equal(failureOf(household('H1', { monthly_income: new Number(NaN) })).message,
+    'unit H1: `monthly_income`: NaN, which is not a number the engine can read; give amounts as numbers or decimal strings');
+  // A boxed number that is a number is read as the number.
+  assert.equal(program.evaluate(household('H1', { monthly_income: new Number(5000) }), AS_OF).cash.total, '2000');
+});
+
+test('an integer beyond 2^53 is refused: the JS number is no longer what was written', () => {
+  // 12345678901234567890 is held as 12345678901234567168 and printed as …7000: give a string or a BigInt.
+  assert.equal(failureOf(household('H1', { monthly_income: 12345678901234567890 })).message,
+    'unit H1: `monthly_income`: 12345678901234567000, beyond 2^53, where a JS number is no longer the integer written; give it as a string or a BigInt');
+  // An id parsed from JSON that lost its last digit would be another unit's id.
+  const e = failureOf(household(9007199254740993));
+  assert.equal(e.field, 'id');
+  assert.match(e.message, /^`id`: 9007199254740992, beyond 2\^53/);
+  assert.equal(program.evaluate(household(9007199254740993n), AS_OF).unit_id, '9007199254740993');
+  assert.equal(program.evaluate(household(Number.MAX_SAFE_INTEGER), AS_OF).unit_id, '9007199254740991');
+});
+
+test('Maps, Sets, iterators and Buffers are named, not sent as {}', () => {
+  assert.deepEqual(failureOf(new Map(Object.entries(household('H1')))), {
+    code: 'R0010',
+    message: "the unit's data is malformed: the unit is a Map; give a plain object (Object.fromEntries(map))",
+    field: undefined,
+  });
+  const members = household('H1').members;
+  assert.equal(failureOf(household('H1', { members: new Set(members) })).message,
+    "unit H1: the unit's data is malformed: `members` is a Set; give an array ([...set])");
+  assert.equal(failureOf(household('H1', { members: members.values() })).message,
+    "unit H1: the unit's data is malformed: `members` is an iterator; give an array ([...values])");
+  assert.equal(failureOf(household('H1', { monthly_income: Buffer.from('5000') })).message,
+    'unit H1: `monthly_income`: binary data (a Buffer or typed array), which is not unit data');
+  assert.equal(failureOf(household('H1', { region: new Map() })).field, 'region');
+});
+
+test('a bad value inside a member or an amount is named by where it is', () => {
+  const inMember = household('H1', { members: [{ id: 'M1', kind: 'head', birthdate: new Date(1990, 0, 1) }] });
+  assert.equal(failureOf(inMember).field, 'member M1: birthdate');
+  const noMemberId = household('H1', { members: [{ kind: 'head', birthdate: '1990-01-01' }, { kind: 'child', birthdate: NaN }] });
+  assert.equal(failureOf(noMemberId).field, 'member #2: birthdate');
+  const inAmount = household('H1', { monthly_income: { amount: NaN, currency: 'KES' } });
+  assert.equal(failureOf(inAmount).field, 'monthly_income.amount');
+});
+
+test('in a batch, a unit with a bad value fails alone and the others are decided', async () => {
+  const units = [household('H1'), household('H2', { monthly_income: NaN }), household('H3', { members: [{ id: 'M1', birthdate: new Date('x') }] }), household('H4')];
+  for (const results of [program.evaluateBatch(units, AS_OF), await program.evaluateBatchAsync(units, AS_OF)]) {
+    assert.deepEqual(results.map((r) => r.unit_id), ['H1', 'H2', 'H3', 'H4']);
+    assert.deepEqual(results.map((r) => r.decision ?? r.error.code), ['eligible', 'R0005', 'R0005', 'eligible']);
+    assert.deepEqual(results[1].error, {
+      code: 'R0005',
+      field: 'monthly_income',
+      reason: 'NaN, which is not a number the engine can read; give amounts as numbers or decimal strings',
+      message: '`monthly_income`: NaN, which is not a number the engine can read; give amounts as numbers or decimal strings',
+    });
+    assert.equal(results[2].error.field, 'member M1: birthdate');
+  }
+  // Beyond the first chunk of 2,048 units the index of the failure is kept.
+  const many = Array.from({ length: 5000 }, (_, i) => household(`H${i}`, i === 4321 ? { monthly_income: Infinity } : {}));
+  const results = program.evaluateBatch(many, AS_OF);
+  assert.equal(results.length, 5000);
+  assert.deepEqual(results.flatMap((r, i) => (r.error ? [[i, r.unit_id, r.error.code]] : [])), [[4321, 'H4321', 'R0005']]);
+});
+
+test('explain and runCycle refuse a bad value too: explain for the unit, runCycle for the run', () => {
+  assert.throws(() => program.explain(household('H1', { monthly_income: NaN }), AS_OF), { name: 'EvaluationError', code: 'R0005' });
+  // A run is all or nothing: it never leaves a unit out of the totals.
+  assert.throws(() => program.runCycle([household('H1'), household('H2', { monthly_income: NaN })], AS_OF), {
+    name: 'TypeError',
+    code: 'ERR_INVALID_ARG_VALUE',
+    message: 'entitle: units[1]: unit H2: `monthly_income`: NaN, which is not a number the engine can read; give amounts as numbers or decimal strings',
+  });
+});
+
+test('a getter that throws is the caller\'s own error, passed through unchanged', () => {
+  const boom = new Error('boom');
+  const unit = household('H1');
+  Object.defineProperty(unit, 'region', { enumerable: true, get() { throw boom; } });
+  assert.throws(() => program.evaluate(unit, AS_OF), (e) => e === boom);
+  assert.throws(() => program.evaluateBatch([household('H0'), unit], AS_OF), (e) => e === boom);
+});
