@@ -92,12 +92,17 @@ function invalidArg(message) {
   return e;
 }
 
-/** An error thrown by the native layer: bad unit text (a TypeError) or an internal failure. */
+/**
+ * An error thrown by the native layer: bad unit text (a TypeError) or an internal failure. An
+ * error JavaScript itself raised (a method called without its program, `const f = p.evaluate`)
+ * is passed on unchanged: it is the caller's, not the engine's.
+ */
 function fromNative(e) {
   if (e && e.code === 'InvalidArg') {
     return invalidArg(e.message);
   }
-  return new EntitleError(String(e && e.message), { code: 'INTERNAL', cause: e });
+  if (!(e && e.code === 'GenericFailure')) return e;
+  return new EntitleError(String(e.message), { code: 'INTERNAL', cause: e });
 }
 
 function call(f) {
@@ -121,7 +126,12 @@ function requireString(value, name) {
 
 function describe(value) {
   if (value === null) return 'null';
-  if (value instanceof Date) return 'a Date object';
+  if (types.isDate(value)) return 'a Date object';
+  // fs.readFileSync(file) without an encoding: the commonest wrong `source`.
+  if (Buffer.isBuffer(value)) return "a Buffer (read the file with 'utf8')";
+  if (Array.isArray(value)) return 'an array';
+  if (types.isMap(value)) return 'a Map';
+  if (types.isSet(value)) return 'a Set';
   return typeof value;
 }
 
@@ -296,7 +306,9 @@ function encodeChunk(units, start, failures) {
 
 function requireUnits(units) {
   if (!Array.isArray(units)) {
-    const e = new TypeError(`entitle: units must be an array of units, got ${describe(units)}`);
+    const one = units !== null && typeof units === 'object' && describe(units) === 'object';
+    const hint = one ? ' (one unit? evaluate it, or pass [unit])' : '';
+    const e = new TypeError(`entitle: units must be an array of units, got ${describe(units)}${hint}`);
     e.code = 'ERR_INVALID_ARG_TYPE';
     throw e;
   }
