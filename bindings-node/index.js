@@ -197,7 +197,7 @@ function problemOf(original, value) {
   switch (typeof value) {
     case 'number':
       if (!Number.isFinite(value)) return `${value}, which is not a number the engine can read; give amounts as numbers or decimal strings`;
-      if (Math.abs(value) > Number.MAX_SAFE_INTEGER) return `${value}, beyond 2^53, where a JS number is no longer the integer written; give it as a string or a BigInt`;
+      if (Math.abs(value) > Number.MAX_SAFE_INTEGER) return 'an integer beyond 2^53, where a JS number is no longer the integer written; give it as a string or a BigInt';
       return null;
     case 'string':
       return types.isDate(original) ? DATE_REASON : null;
