@@ -2,7 +2,8 @@
 # Runs the registry adapters' tests against a throwaway PostgreSQL server that this script starts
 # and always stops: the SQLite store and DCI tests, the PostgreSQL tests (OpenG2P/OpenSPP schema,
 # hostile names and values, write-back, bad input), the equality of PostgreSQL and CSV results over
-# a population made by `entitle generate`, and the same comparison through the `entitle` command.
+# a population made by `entitle generate`, rules translated to SQL run in PostgreSQL against
+# Entitle's decisions, and the same comparison through the `entitle` command.
 #
 # Needs PostgreSQL's server binaries (Debian: postgresql-15; found through PG_BIN, pg_config, or
 # /usr/lib/postgresql/*/bin) and a Rust toolchain. As root, the server runs as the `postgres` user
@@ -89,6 +90,10 @@ step "registry adapters: the PostgreSQL tests (cargo test --test postgres -- --i
 # The other registry tests ran in scripts/test-rust.sh; these need the server started above.
 cargo test --test postgres -- --include-ignored
 
+step "rules as SQL in PostgreSQL: generated rule sets select exactly the eligible units"
+# tests/tests/sql_generated.rs: the SQLite store of the SQL tests copied into PostgreSQL, and the
+# rules translated for PostgreSQL run there (the SQLite test ran in scripts/test-rust.sh).
+cargo test --test sql_generated postgres -- --include-ignored
 step "entitle run: the CSV files and the PostgreSQL copy give the same decisions"
 # The PostgreSQL tests left the population loaded in the OpenG2P shape in the schema `equality`.
 URL="$ENTITLE_TEST_PG?options=-csearch_path%3Dequality"

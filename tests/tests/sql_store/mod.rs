@@ -2,6 +2,8 @@
 //! translated query selects from it: shared by the SQL tests.
 #![allow(dead_code)] // each test file uses a part
 
+pub mod postgres;
+
 use chrono::NaiveDate;
 use entitle_core::sql::{SqlDialect, SqlSchema};
 use entitle_core::{Member, Program, Unit, Value};
