@@ -78,14 +78,15 @@ export class Program {
   /**
    * Evaluates one unit at an as-of date.
    * @param unit a unit object, or its JSON text (which keeps numbers exactly as written).
-   * @throws {EvaluationError} when the unit cannot be evaluated (bad data, division by zero …).
-   * @throws {TypeError} for arguments of the wrong type, NaN, ±Infinity or Date values.
+   * @throws {EvaluationError} when the unit cannot be evaluated (bad data, division by zero …),
+   * including values JSON would change: NaN, ±Infinity, integers beyond 2^53, Dates, Maps, Sets (R0005).
+   * @throws {TypeError} for arguments of the wrong type.
    */
   evaluate(unit: Unit | string, asOf: string, options?: EvaluateOptions): Decision;
   /**
    * Evaluates many units; one result per unit, in order. A unit that cannot be evaluated gives an
    * error record instead of a decision (narrow with `'error' in result`); nothing is thrown for a
-   * unit's data.
+   * unit's data (a NaN, a Date … is an R0005 record for its unit alone).
    */
   evaluateBatch(units: readonly Unit[] | string, asOf: string, options?: EvaluateOptions): BatchResult[];
   /**
@@ -98,6 +99,8 @@ export class Program {
    * Runs the program over many units through the run model: enrolment states, compliance, ranking
    * and selection within a budget, approval, summary.
    * @throws {RunError} when the run cannot be carried out (invalid options, …).
+   * @throws {TypeError} when a unit or an option holds a value JSON would change (NaN, a Date …),
+   * naming `units[i]`: a run never leaves a unit out of its totals.
    */
   runCycle(units: readonly Unit[] | string, asOf: string, options?: RunOptions | null): CycleResult;
   /** Runs the tests written inside the program. */

@@ -133,9 +133,30 @@ function argError(Kind, code, message) {
   return e;
 }
 
+// Built-in kinds are told by their tag, which also works for objects from another realm (an
+// iframe, a worker's structured clone) where `instanceof` does not.
+const tagOf = (value) => Object.prototype.toString.call(value);
+const isDate = (value) => value !== null && typeof value === "object" && tagOf(value) === "[object Date]";
+const isBinary = (value) =>
+  ArrayBuffer.isView(value) || ["[object ArrayBuffer]", "[object SharedArrayBuffer]"].includes(tagOf(value));
+const BOXED = ["[object Number]", "[object String]", "[object Boolean]", "[object BigInt]", "[object Symbol]"];
+
+// The primitive inside `new Number(…)`, `new String(…)` …, or undefined for any other object.
+function unboxed(value) {
+  if (value === null || typeof value !== "object" || !BOXED.includes(tagOf(value))) return undefined;
+  const inner = value.valueOf();
+  return inner !== null && typeof inner === "object" ? undefined : { inner };
+}
+
 function describe(value) {
   if (value === null) return "null";
-  if (value instanceof Date) return "a Date object";
+  if (isDate(value)) return "a Date object";
+  // fs.readFileSync(file) or a fetch's arrayBuffer() without decoding: the commonest wrong `source`.
+  if (globalThis.Buffer?.isBuffer?.(value)) return "a Buffer (read the file with 'utf8')";
+  if (isBinary(value)) return "binary data (decode it with new TextDecoder().decode(bytes))";
+  if (Array.isArray(value)) return "an array";
+  if (tagOf(value) === "[object Map]") return "a Map";
+  if (tagOf(value) === "[object Set]") return "a Set";
   return typeof value;
 }
 
@@ -153,49 +174,172 @@ function readOptions(options, spec) {
   if (typeof options !== "object") {
     throw argError(TypeError, "ERR_INVALID_ARG_TYPE", `options must be an object, got ${describe(options)}`);
   }
+  const out = {};
   for (const [key, value] of Object.entries(options)) {
-    if (!(key in spec)) {
+    // Own keys only: `toString` or `constructor` are not options because every object inherits them.
+    if (!Object.hasOwn(spec, key)) {
       throw argError(TypeError, "ERR_INVALID_ARG_VALUE", `unknown option \`${key}\` (known: ${Object.keys(spec).join(", ")})`);
     }
     if (value !== undefined && typeof value !== spec[key]) {
       throw argError(TypeError, "ERR_INVALID_ARG_TYPE", `option \`${key}\` must be a ${spec[key]}, got ${describe(value)}`);
     }
+    out[key] = value;
   }
-  return options;
+  return out;
 }
 
-// Unit data becomes JSON text here; a JS number is read as the exact decimal JavaScript prints for it
-// (the shortest text that reads back as the same number). JSON would silently turn NaN and ±Infinity
-// into null (unknown) and a Date into a UTC timestamp, so those are refused; BigInts are exact integers.
-function unitValue(key, value) {
+/** Thrown by `encodeValue`: the value under `key` of `holder` cannot be unit data. */
+class BadValue extends Error {
+  constructor(holder, key, reason) {
+    super(reason);
+    this.holder = holder;
+    this.key = key;
+  }
+}
+
+const DATE_REASON =
+  'a Date object; give dates as ISO strings such as "2026-03-01" (a Date is an instant, and its day depends on the time zone)';
+
+// Why `value` (`original` before its toJSON) cannot be unit data, or null when it can. The
+// wording is the Node binding's; no reason shows the value itself (errors show no registrant's values).
+function problemOf(original, value) {
   switch (typeof value) {
     case "number":
-      if (Number.isFinite(value)) return value;
-      throw argError(TypeError, "ERR_INVALID_ARG_VALUE", `"${key}" is ${value}, which is not a number the engine can read; give amounts as numbers or decimal strings`);
-    case "bigint":
-      return value.toString();
+      if (!Number.isFinite(value)) return `${value}, which is not a number the engine can read; give amounts as numbers or decimal strings`;
+      if (Math.abs(value) > Number.MAX_SAFE_INTEGER) return "an integer beyond 2^53, where a JS number is no longer the integer written; give it as a string or a BigInt";
+      return null;
     case "string":
-      if (this[key] instanceof Date) {
-        throw argError(TypeError, "ERR_INVALID_ARG_VALUE", `"${key}" is a Date object; give dates as ISO strings such as "2026-03-01" (a Date is an instant, and its day depends on the time zone)`);
-      }
-      return value;
+      return isDate(original) ? DATE_REASON : null;
     case "function":
     case "symbol":
-      throw argError(TypeError, "ERR_INVALID_ARG_VALUE", `"${key}" is a ${typeof value}, which is not unit data`);
+      return `a ${typeof value}, which is not unit data`;
+    case "object": {
+      if (value === null) return isDate(original) ? "an invalid Date (new Date could not read its text), not an unknown value" : null;
+      const boxed = unboxed(value);
+      if (boxed !== undefined) return problemOf(boxed.inner, boxed.inner);
+      if (isBinary(original) || isBinary(value)) return "binary data (a Buffer or typed array), which is not unit data";
+      if (tagOf(value) === "[object Map]") return "a Map; give a plain object (Object.fromEntries(map))";
+      if (tagOf(value) === "[object Set]") return "a Set; give an array ([...set])";
+      if (!Array.isArray(value) && typeof value[Symbol.iterator] === "function") return "an iterator; give an array ([...values])";
+      return null;
+    }
     default:
-      return value;
+      return null;
   }
 }
 
-// A unit (or an array of units) as JSON text; text given by the caller is passed on as it is.
-function unitJson(value, what) {
-  if (typeof value === "string") return value;
-  if (what === "units" && !Array.isArray(value)) {
-    throw argError(TypeError, "ERR_INVALID_ARG_TYPE", `units must be an array of units (or its JSON text), got ${describe(value)}`);
-  }
-  return JSON.stringify(value, unitValue) ?? "null";
+// JSON.stringify replacer for unit data. A JS number is read as the exact decimal JavaScript
+// prints for it (the shortest text that reads back as the same number); BigInts are exact
+// integers. Values JSON would silently change are refused: NaN and ±Infinity (null, an unknown),
+// integers beyond ±2^53 (no longer the integer written), Dates (a UTC instant, or null), Maps,
+// Sets, iterators and binary data ({} or bytes), functions and symbols (dropped).
+function encodeValue(key, value) {
+  const reason = problemOf(this[key], value);
+  if (reason !== null) throw new BadValue(this, key, reason);
+  if (typeof value === "bigint") return value.toString();
+  const boxed = unboxed(value);
+  if (boxed !== undefined) return typeof boxed.inner === "bigint" ? boxed.inner.toString() : boxed.inner;
+  return value;
 }
 
+// The unit's id as the engine reads it, or "" when it has none (or a getter throws).
+function idOf(unit) {
+  try {
+    const id = unit !== null && typeof unit === "object" ? unit.id : undefined;
+    if (typeof id === "string") return id;
+    if (typeof id === "bigint") return id.toString();
+    if (typeof id === "number" && Number.isFinite(id) && Math.abs(id) <= Number.MAX_SAFE_INTEGER) return JSON.stringify(id);
+  } catch {
+    // The unit is reported without its id.
+  }
+  return "";
+}
+
+// The keys from `root` down to `target` (breadth first, own enumerable keys), or null.
+function pathTo(root, target) {
+  const queue = [[root, []]];
+  const seen = new Set();
+  while (queue.length > 0) {
+    const [node, keys] = queue.shift();
+    if (node === target) return keys;
+    if (node === null || typeof node !== "object" || seen.has(node)) continue;
+    seen.add(node);
+    for (const k of Object.keys(node)) queue.push([node[k], [...keys, k]]);
+  }
+  return null;
+}
+
+// The engine's name for the value under `key` of `holder` in `unit` (`income`,
+// `member M1: birthdate`, `visits #2: visit_date`); `name: null`, with `what`, when the unit,
+// its `members` or a member is itself not data (an R0010).
+function fieldOf(unit, holder, key) {
+  const keys = key === "" ? [] : [...(pathTo(unit, holder) ?? []), key];
+  if (keys.length === 0) return { name: null, what: "the unit" };
+  if (keys[0] === "members" && keys.length <= 2) {
+    return { name: null, what: keys.length === 1 ? "`members`" : `member ${Number(keys[1]) + 1}` };
+  }
+  if (keys[0] === "members") {
+    const m = unit.members[keys[1]];
+    const id = typeof m.id === "string" || typeof m.id === "number" ? String(m.id) : `#${Number(keys[1]) + 1}`;
+    return { name: `member ${id}: ${keys.slice(2).join(".")}` };
+  }
+  if (keys.length >= 3 && Array.isArray(unit[keys[0]])) {
+    return { name: `${keys[0]} #${Number(keys[1]) + 1}: ${keys.slice(2).join(".")}` };
+  }
+  return { name: keys.join(".") };
+}
+
+// A unit as JSON text, or the engine's error record for it when one of its values cannot be sent:
+// such a unit fails alone (R0005 naming the value, R0010 for the unit's shape), as a value the
+// engine refuses would, and never takes a batch with it.
+function encodeUnit(unit) {
+  try {
+    return { text: JSON.stringify(unit, encodeValue) ?? "null" };
+  } catch (e) {
+    if (!(e instanceof BadValue)) throw e;
+    const field = fieldOf(unit, e.holder, e.key);
+    const reason = field.name === null ? `${field.what} is ${e.message}` : e.message;
+    return { failure: call(() => raw.unitFailure(idOf(unit), field.name ?? undefined, reason)) };
+  }
+}
+
+function requireUnits(units) {
+  if (typeof units === "string") return;
+  if (!Array.isArray(units)) {
+    const one = units !== null && typeof units === "object" && describe(units) === "object";
+    const hint = one ? " (one unit? evaluate it, or pass [unit])" : "";
+    throw argError(TypeError, "ERR_INVALID_ARG_TYPE", `units must be an array of units (or its JSON text), got ${describe(units)}${hint}`);
+  }
+}
+
+// Units as one JSON array; a unit that cannot be sent is `null` there, and its error record goes
+// into `failures` (by index) to replace the engine's result for it. Text is passed on as it is.
+function encodeUnits(units, failures) {
+  if (typeof units === "string") return units;
+  try {
+    return JSON.stringify(units, encodeValue);
+  } catch (e) {
+    if (!(e instanceof BadValue)) throw e;
+  }
+  // Array.from, not map: a hole in the array is a unit too (null, an R0010), as JSON writes it.
+  const parts = Array.from(units, (unit, i) => {
+    const { text, failure } = encodeUnit(unit);
+    if (failure === undefined) return text;
+    failures.set(i, failure);
+    return "null";
+  });
+  return `[${parts.join(",")}]`;
+}
+
+function evaluationError(record) {
+  const prefix = record.unit_id ? `unit ${record.unit_id}: ` : "";
+  return new EvaluationError(`${prefix}${record.error.message}`, {
+    code: record.error.code,
+    unitId: record.unit_id,
+    details: record.error,
+    result: record,
+  });
+}
 function deepFreeze(value) {
   if (value !== null && typeof value === "object") {
     for (const v of Object.values(value)) deepFreeze(v);
@@ -287,23 +431,29 @@ export class Program {
   evaluate(unit, asOf, options) {
     requireString(asOf, "asOf");
     const { explain } = readOptions(options, { explain: "boolean" });
-    const text = unitJson(unit, "unit");
+    const { text, failure } = typeof unit === "string" ? { text: unit } : encodeUnit(unit);
+    if (failure !== undefined) throw evaluationError(failure);
     return this.#call((p) => p.evaluate(text, asOf, explain));
   }
 
   /** Evaluates many units: one decision or `{unit_id, error}` per unit, in order. */
   evaluateBatch(units, asOf, options) {
+    requireUnits(units);
     requireString(asOf, "asOf");
     const { explain } = readOptions(options, { explain: "boolean" });
-    const text = unitJson(units, "units");
-    return this.#call((p) => p.evaluateBatch(text, asOf, explain));
+    const failures = new Map();
+    const text = encodeUnits(units, failures);
+    const results = this.#call((p) => p.evaluateBatch(text, asOf, explain));
+    for (const [i, failure] of failures) results[i] = failure;
+    return results;
   }
 
   /** The decision for one unit as text, with reasons, in `options.locale`. */
   explain(unit, asOf, options) {
     requireString(asOf, "asOf");
     const { locale } = readOptions(options, { locale: "string" });
-    const text = unitJson(unit, "unit");
+    const { text, failure } = typeof unit === "string" ? { text: unit } : encodeUnit(unit);
+    if (failure !== undefined) throw evaluationError(failure);
     return this.#call((p) => p.explain(text, asOf, locale));
   }
 
@@ -313,13 +463,25 @@ export class Program {
    * Throws `RunError` when the run cannot be carried out.
    */
   runCycle(units, asOf, options) {
+    requireUnits(units);
     requireString(asOf, "asOf");
-    const text = unitJson(units, "units");
-    if (options !== undefined && options !== null && typeof options !== "object") {
+    if (options !== undefined && options !== null && (typeof options !== "object" || Array.isArray(options))) {
       throw argError(TypeError, "ERR_INVALID_ARG_TYPE", `options must be an object, got ${describe(options)}`);
     }
+    // A run is carried out for the whole cycle or not at all: a unit that cannot be sent refuses
+    // the run, naming it, rather than being left out of the totals.
+    const failures = new Map();
+    const text = encodeUnits(units, failures);
+    for (const [i, failure] of failures) {
+      throw argError(TypeError, "ERR_INVALID_ARG_VALUE", `units[${i}]: ${evaluationError(failure).message}`);
+    }
     // The run options are checked by the engine (an unknown key is a RunError, R0102).
-    const optionsText = options === undefined || options === null ? undefined : JSON.stringify(options, unitValue);
+    let optionsText;
+    try {
+      optionsText = options === undefined || options === null ? undefined : JSON.stringify(options, encodeValue);
+    } catch (e) {
+      throw e instanceof BadValue ? argError(TypeError, "ERR_INVALID_ARG_VALUE", `"${e.key}" is ${e.message}`) : e;
+    }
     return this.#call((p) => p.runCycle(text, asOf, optionsText));
   }
 

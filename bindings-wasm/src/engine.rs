@@ -4,7 +4,7 @@
 use entitle_core::explain::render::decision_text;
 use entitle_core::json::{error_to_json, unit_from_json};
 use entitle_core::parse::parse_date;
-use entitle_core::{Diagnostic, Diagnostics, EvalOptions, Program};
+use entitle_core::{Diagnostic, Diagnostics, EvalError, EvalOptions, Program, UnitError};
 use entitle_dsl::locale;
 use serde_json::{json, Value as Json};
 
@@ -91,6 +91,18 @@ pub(crate) fn decision_or_failure(result: Json) -> Result<Json, Failure> {
     } else {
         Ok(result)
     }
+}
+
+/// The engine's error record (`{"unit_id", "error"}`) for a unit the JS wrapper could not send,
+/// because one of its values has no JSON form the engine would read as given (NaN, a Date, a Map
+/// …): R0005 naming `field`, or R0010 when the unit itself (no `field`) is the problem. The shape
+/// and message come from the core, as for every other unit error (and as in the Node binding).
+pub(crate) fn unit_failure_json(unit_id: String, field: Option<String>, reason: String) -> Json {
+    let error = match field {
+        Some(field) => EvalError::InvalidValue { field, reason },
+        None => EvalError::InvalidUnit { reason },
+    };
+    error_to_json(&UnitError { unit_id, error })
 }
 
 /// The file name shown in rendered diagnostics when the caller gives none (as in the Node binding).
@@ -181,6 +193,26 @@ mod tests {
             other => panic!("expected Internal, got {other:?}"),
         }
         assert!(matches!(guard(|| Ok::<_, Failure>(3)), Ok(3)));
+    }
+
+    #[test]
+    fn a_value_the_wrapper_refuses_is_the_engines_r0005_or_r0010() {
+        let e = unit_failure_json(
+            "H1".into(),
+            Some("member M1: birthdate".into()),
+            "NaN".into(),
+        );
+        assert_eq!(
+            e,
+            json!({"unit_id": "H1", "error": {"code": "R0005", "field": "member M1: birthdate",
+                "reason": "NaN", "message": "`member M1: birthdate`: NaN"}})
+        );
+        let e = unit_failure_json(String::new(), None, "the unit is a Map".into());
+        assert_eq!(e["error"]["code"], "R0010");
+        assert_eq!(
+            e["error"]["message"],
+            "the unit's data is malformed: the unit is a Map"
+        );
     }
 
     #[test]

@@ -32,7 +32,7 @@ mod program;
 
 pub use program::WasmProgram;
 
-use engine::{compile_source, diagnostics_json, localized};
+use engine::{compile_source, diagnostics_json, localized, unit_failure_json};
 use entitle_dsl::locale;
 use js::{run, to_js};
 use std::sync::Mutex;
@@ -75,6 +75,18 @@ pub fn take_panic_message() -> Option<String> {
 pub fn test_panic() -> Result<(), JsValue> {
     #[allow(clippy::panic)] // the point of this function
     run(|| panic!("test-only panic requested through __testPanic"))
+}
+
+/// The engine's error record, `{unit_id, error}`, for a unit that `js/entitle.js` could not send
+/// (a value JSON would silently change): R0005 naming `field`, or R0010 without one. Not public API.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = unitFailure)]
+pub fn unit_failure(
+    unit_id: String,
+    field: Option<String>,
+    reason: String,
+) -> Result<JsValue, JsValue> {
+    run(|| Ok(to_js(&unit_failure_json(unit_id, field, reason))))
 }
 
 /// The package version.

@@ -1,0 +1,158 @@
+// What a front-end developer passes by habit: values JSON.stringify would silently turn into null,
+// {} or a rounded integer. Each fails its own unit with the engine's R0005 (R0010 for the unit's
+// shape), naming where the value is but never the value; the other units of a batch are decided.
+// The codes and wording are the Node binding's (bindings-node/test/js_values.test.js).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import entitle, { program } from "./entitle.mjs";
+
+const { compile, EvaluationError } = entitle;
+const p = compile(program("child_grant.entitle"));
+const AS_OF = "2026-03-01";
+const household = (id, extra = {}) => ({
+  id,
+  region: "North",
+  monthly_income: "KES 5000",
+  members: [{ id: "M1", kind: "head", birthdate: "1990-01-01" }, { id: "M2", kind: "child", birthdate: "2020-05-01" }],
+  ...extra,
+});
+
+function failureOf(unit) {
+  try {
+    p.evaluate(unit, AS_OF);
+  } catch (e) {
+    assert.ok(e instanceof EvaluationError, `expected an EvaluationError, got ${e}`);
+    assert.deepEqual(e.result, { unit_id: e.unitId, error: e.details });
+    return { code: e.code, message: e.message, field: e.details.field };
+  }
+  assert.fail("expected an EvaluationError");
+}
+
+test("an invalid Date or a boxed NaN is refused, not read as an unknown value", () => {
+  // JSON.stringify writes both as null: the household was undetermined without a word.
+  assert.deepEqual(failureOf(household("H1", { monthly_income: new Date("not a date") })), {
+    code: "R0005",
+    message: "unit H1: `monthly_income`: an invalid Date (new Date could not read its text), not an unknown value",
+    field: "monthly_income",
+  });
+  assert.equal(failureOf(household("H1", { monthly_income: new Number(NaN) })).message,
+    "unit H1: `monthly_income`: NaN, which is not a number the engine can read; give amounts as numbers or decimal strings");
+  // parseFloat('') of an empty form field is NaN: an error for this household, not a TypeError.
+  assert.equal(failureOf(household("H1", { monthly_income: parseFloat("") })).code, "R0005");
+  assert.equal(failureOf(household("H1", { monthly_income: -Infinity })).field, "monthly_income");
+  // A boxed number that is a number is read as the number.
+  assert.equal(p.evaluate(household("H1", { monthly_income: new Number(5000) }), AS_OF).cash.total, "2000");
+});
+
+test("a Date is refused whatever the time zone (local midnight is the day before in UTC east of Greenwich)", () => {
+  // new Date(1990, 0, 1) in Africa/Nairobi is 1989-12-31T21:00Z: JSON would give the wrong day.
+  const e = failureOf(household("H1", { members: [{ id: "M1", kind: "head", birthdate: new Date(1990, 0, 1) }] }));
+  assert.deepEqual(e, {
+    code: "R0005",
+    message: 'unit H1: `member M1: birthdate`: a Date object; give dates as ISO strings such as "2026-03-01" (a Date is an instant, and its day depends on the time zone)',
+    field: "member M1: birthdate",
+  });
+});
+
+test("an integer beyond 2^53 is refused: the JS number is no longer what was written", () => {
+  // 12345678901234567890 is held as 12345678901234567168: the household was decided on another income.
+  const income = failureOf(household("H1", { monthly_income: 12345678901234567890 }));
+  assert.equal(income.message,
+    "unit H1: `monthly_income`: an integer beyond 2^53, where a JS number is no longer the integer written; give it as a string or a BigInt");
+  // An id that lost its last digit would be another unit's id; the message never shows the value.
+  const id = failureOf(household(9007199254740993));
+  assert.equal(id.field, "id");
+  assert.match(id.message, /^`id`: an integer beyond 2\^53/);
+  assert.doesNotMatch(id.message, /900719925474099/);
+  assert.equal(p.evaluate(household(9007199254740993n), AS_OF).unit_id, "9007199254740993");
+  assert.equal(p.evaluate(household(Number.MAX_SAFE_INTEGER), AS_OF).unit_id, "9007199254740991");
+  assert.equal(p.evaluate(household(42), AS_OF).unit_id, "42");
+});
+
+test("Maps, Sets, iterators and binary data are named, not sent as {}", () => {
+  assert.deepEqual(failureOf(new Map(Object.entries(household("H1")))), {
+    code: "R0010",
+    message: "the unit's data is malformed: the unit is a Map; give a plain object (Object.fromEntries(map))",
+    field: undefined,
+  });
+  const members = household("H1").members;
+  assert.equal(failureOf(household("H1", { members: new Set(members) })).message,
+    "unit H1: the unit's data is malformed: `members` is a Set; give an array ([...set])");
+  assert.equal(failureOf(household("H1", { members: members.values() })).message,
+    "unit H1: the unit's data is malformed: `members` is an iterator; give an array ([...values])");
+  assert.equal(failureOf(household("H1", { monthly_income: new TextEncoder().encode("5000") })).message,
+    "unit H1: `monthly_income`: binary data (a Buffer or typed array), which is not unit data");
+  assert.equal(failureOf(household("H1", { region: new Map() })).field, "region");
+});
+
+test("a bad value inside a member, a record or an amount is named by where it is", () => {
+  const noMemberId = household("H1", { members: [{ kind: "head", birthdate: "1990-01-01" }, { kind: "child", birthdate: NaN }] });
+  assert.equal(failureOf(noMemberId).field, "member #2: birthdate");
+  assert.equal(failureOf(household("H1", { monthly_income: { amount: NaN, currency: "KES" } })).field, "monthly_income.amount");
+});
+
+test("in a batch, a unit with a bad value fails alone and the others are decided", () => {
+  const units = [household("H1"), household("H2", { monthly_income: NaN }), household("H3", { members: [{ id: "M1", birthdate: new Date("x") }] }), household("H4")];
+  const results = p.evaluateBatch(units, AS_OF);
+  assert.deepEqual(results.map((r) => r.unit_id), ["H1", "H2", "H3", "H4"]);
+  assert.deepEqual(results.map((r) => r.decision ?? r.error.code), ["eligible", "R0005", "R0005", "eligible"]);
+  assert.deepEqual(results[1].error, {
+    code: "R0005",
+    field: "monthly_income",
+    reason: "NaN, which is not a number the engine can read; give amounts as numbers or decimal strings",
+    message: "`monthly_income`: NaN, which is not a number the engine can read; give amounts as numbers or decimal strings",
+  });
+  assert.equal(results[2].error.field, "member M1: birthdate");
+  // A preview over a few thousand households: one bad form value is one error, at its index.
+  const many = Array.from({ length: 3000 }, (_, i) => household(`H${i}`, i === 2345 ? { monthly_income: Infinity } : {}));
+  const all = p.evaluateBatch(many, AS_OF);
+  assert.equal(all.length, 3000);
+  assert.deepEqual(all.flatMap((r, i) => (r.error ? [[i, r.unit_id, r.error.code]] : [])), [[2345, "H2345", "R0005"]]);
+  // Holes stay units (an R0010 each) beside a bad value, and the indexes hold.
+  const sparse = p.evaluateBatch([household("H1"), , household("H3", { monthly_income: NaN })], AS_OF); // eslint-disable-line no-sparse-arrays
+  assert.deepEqual(sparse.map((r) => r.decision ?? r.error.code), ["eligible", "R0010", "R0005"]);
+});
+
+test("explain and runCycle refuse a bad value too: explain for the unit, runCycle for the run", () => {
+  assert.throws(() => p.explain(household("H1", { monthly_income: NaN }), AS_OF), { name: "EvaluationError", code: "R0005", unitId: "H1" });
+  // A run is all or nothing: it never leaves a unit out of the totals.
+  assert.throws(() => p.runCycle([household("H1"), household("H2", { monthly_income: NaN })], AS_OF), {
+    name: "TypeError",
+    code: "ERR_INVALID_ARG_VALUE",
+    message: "entitle: units[1]: unit H2: `monthly_income`: NaN, which is not a number the engine can read; give amounts as numbers or decimal strings",
+  });
+  assert.throws(() => p.runCycle([household("H1")], AS_OF, { top: NaN }), {
+    name: "TypeError",
+    message: 'entitle: "top" is NaN, which is not a number the engine can read; give amounts as numbers or decimal strings',
+  });
+});
+
+test("a getter that throws is the caller's own error, passed through unchanged", () => {
+  const boom = new Error("boom");
+  const unit = household("H1");
+  Object.defineProperty(unit, "region", { enumerable: true, get() { throw boom; } });
+  assert.throws(() => p.evaluate(unit, AS_OF), (e) => e === boom);
+  assert.throws(() => p.evaluateBatch([household("H0"), unit], AS_OF), (e) => e === boom);
+});
+
+test("mistakes with the arguments are TypeErrors that say what was given", () => {
+  assert.throws(() => compile(new TextEncoder().encode("program p")), {
+    name: "TypeError",
+    code: "ERR_INVALID_ARG_TYPE",
+    message: "entitle: source must be a string, got binary data (decode it with new TextDecoder().decode(bytes))",
+  });
+  assert.throws(() => p.evaluateBatch(household("H1"), AS_OF), {
+    name: "TypeError",
+    code: "ERR_INVALID_ARG_TYPE",
+    message: "entitle: units must be an array of units (or its JSON text), got object (one unit? evaluate it, or pass [unit])",
+  });
+  assert.throws(() => p.evaluateBatch(new Set([household("H1")]), AS_OF), { message: "entitle: units must be an array of units (or its JSON text), got a Set" });
+  // Inherited names are not options.
+  assert.throws(() => p.evaluate(household("H1"), AS_OF, { toString: true }), {
+    code: "ERR_INVALID_ARG_VALUE",
+    message: "entitle: unknown option `toString` (known: explain)",
+  });
+  // A method taken off its program fails with JavaScript's own TypeError, not an engine error.
+  const { evaluate } = p;
+  assert.throws(() => evaluate(household("H1"), AS_OF), (e) => e instanceof TypeError && e.code === undefined);
+});
