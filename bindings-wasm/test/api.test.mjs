@@ -191,6 +191,9 @@ test("explain renders the decision in English and in French, with the program's 
   assert.ok(frLines.includes("Total : KES 2800"), fr);
   assert.ok(frLines.some((l) => l.startsWith("Montant par enfant : KES 500 × 2 = KES 1000")), fr);
   assert.equal(p.explain(household, AS_OF, { locale: "fr-FR" }), fr);
+  // Not French phrases around English rule sentences.
+  assert.equal(p.explain(household, AS_OF, { locale: "FR" }), fr);
+  assert.equal(p.explain(household, AS_OF, { locale: "fr_FR" }), fr);
   const future = { id: "H3", members: [{ id: "M1", birthdate: "2030-01-01" }] };
   assert.throws(() => p.explain(future, AS_OF, { locale: "fr" }), (e) => {
     assert.equal(e.code, "R0003");

@@ -172,10 +172,16 @@ pub mod render {
     use rust_decimal::Decimal;
 
     fn sentence<'a>(p: &'a Program, locale: &str, id: &str, default: &'a str) -> &'a str {
-        let base = locale.split(['-', '_']).next().unwrap_or(locale);
+        // As `locale::catalog` finds it: `FR` or `fr_FR` must not give French phrases around
+        // English sentences.
+        let base = locale
+            .split(['-', '_'])
+            .next()
+            .unwrap_or(locale)
+            .to_ascii_lowercase();
         p.ir()
             .translations
-            .get(base)
+            .get(&base)
             .and_then(|m| m.get(id))
             .map(String::as_str)
             .unwrap_or(default)

@@ -83,6 +83,14 @@ fn french_explanations_use_the_program_translations() {
         "{fr}"
     );
     assert!(fr.contains("Total : KES 2500"), "{fr}");
+    // The program's sentences are found as the message catalogue is, whatever the case.
+    for locale in ["FR", "fr-FR", "Fr_fr"] {
+        assert_eq!(
+            entitle_core::explain::render::decision_text(&program, &d, locale),
+            fr,
+            "{locale}"
+        );
+    }
     let en = entitle_core::explain::render::decision_text(&program, &d, "en");
     assert!(
         en.contains("Base amount: KES 1500 — base_amount = KES 1500 (in force from 2026-01-01)"),
