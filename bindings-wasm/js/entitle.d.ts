@@ -105,7 +105,7 @@ export class Program {
   runCycle(units: readonly Unit[] | string, asOf: string, options?: RunOptions | null): CycleResult;
   /** Runs the tests written inside the program. */
   runTests(): TestOutcome[];
-  /** Frees the compiled program now rather than when it is garbage-collected. */
+  /** Frees the compiled program now rather than when it is garbage-collected; using it afterwards throws `EntitleError` with code `FREED`. */
   free(): void;
 }
 
@@ -359,7 +359,7 @@ export interface TestOutcome {
 /** Every error this package throws on purpose. */
 export class EntitleError extends Error {
   constructor(message: string, options?: { code?: string; diagnostics?: Diagnostic[]; cause?: unknown });
-  /** Stable code: `E0101` …, `R0001` …, `INTERNAL` (a bug; the engine restarted itself), `NOT_INITIALIZED`. */
+  /** Stable code: `E0101` …, `R0001` …, `INTERNAL` (a bug; the engine restarted itself), `NOT_INITIALIZED`, `FREED` (a program used after `free()`). */
   readonly code: string;
   /** The diagnostics of program text (empty for other errors). */
   readonly diagnostics: Diagnostic[];

@@ -367,6 +367,11 @@ export class Program {
 
   // The compiled program in the current instance (recompiled after a restart).
   #handle() {
+    // A freed program stays freed: compiling it again behind the caller's back would hide the
+    // use after free() and keep the memory free() was called to release.
+    if (this.#raw === undefined) {
+      throw new EntitleError("entitle: this program was freed (free()); compile its source again", { code: "FREED" });
+    }
     if (this.#generation !== generation) {
       this.#raw = raw.compile(this.#source);
       this.#generation = generation;

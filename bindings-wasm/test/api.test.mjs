@@ -265,6 +265,24 @@ test("the tests written in every example program pass", () => {
   assert.ok(total >= 10, `${total} tests`);
 });
 
+test("a freed program says so, and is not compiled again behind the caller's back", () => {
+  const p = compile(CHILD_GRANT);
+  assert.equal(p.id, "child_grant");
+  p.free();
+  p.free(); // twice is harmless
+  for (const use of [() => p.evaluate(household, AS_OF), () => p.evaluateBatch([household], AS_OF), () => p.runTests()]) {
+    assert.throws(use, (e) => {
+      assert.ok(e instanceof EntitleError);
+      assert.equal(e.code, "FREED");
+      assert.equal(e.message, "entitle: this program was freed (free()); compile its source again");
+      return true;
+    });
+  }
+  // What it declares, once read, stays readable (it is kept in JS); other programs are unaffected.
+  assert.equal(p.id, "child_grant");
+  assert.equal(compile(CHILD_GRANT).evaluate(household, AS_OF).decision, "eligible");
+});
+
 test("an individual program evaluates people", () => {
   const p = compile(program("old_age_pension.entitle"));
   assert.equal(p.target, "individual");
