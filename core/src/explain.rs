@@ -174,14 +174,18 @@ pub mod render {
     fn sentence<'a>(p: &'a Program, locale: &str, id: &str, default: &'a str) -> &'a str {
         // As `locale::catalog` finds it: `FR` or `fr_FR` must not give French phrases around
         // English sentences.
-        let base = locale
-            .split(['-', '_'])
-            .next()
-            .unwrap_or(locale)
-            .to_ascii_lowercase();
+        let base = locale.split(['-', '_']).next().unwrap_or(locale);
+        // Lower-cased only when it must be: this runs for every sentence of every explanation.
+        let lower;
+        let base = if base.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower = base.to_ascii_lowercase();
+            lower.as_str()
+        } else {
+            base
+        };
         p.ir()
             .translations
-            .get(&base)
+            .get(base)
             .and_then(|m| m.get(id))
             .map(String::as_str)
             .unwrap_or(default)
