@@ -295,7 +295,9 @@ function encodeChunk(units, start, failures) {
   } catch (e) {
     if (!(e instanceof BadValue)) throw e;
   }
-  const parts = slice.map((unit, i) => {
+  // Array.from, not map: map skips the holes of a sparse array, and `[a,,b]` is not JSON (a hole
+  // is `null` here, as JSON.stringify writes it on the path above).
+  const parts = Array.from(slice, (unit, i) => {
     const { text, failure } = encodeUnit(unit);
     if (failure === undefined) return text;
     failures.set(start + i, failure);

@@ -101,6 +101,17 @@ test('in a batch, a unit with a bad value fails alone and the others are decided
   assert.deepEqual(results.flatMap((r, i) => (r.error ? [[i, r.unit_id, r.error.code]] : [])), [[4321, 'H4321', 'R0005']]);
 });
 
+test('a sparse batch with a bad value keeps its holes as malformed units, not invalid JSON', async () => {
+  // eslint-disable-next-line no-sparse-arrays
+  const units = [household('H1'), , household('H3', { monthly_income: NaN }), household('H4')];
+  for (const results of [program.evaluateBatch(units, AS_OF), await program.evaluateBatchAsync(units, AS_OF)]) {
+    assert.deepEqual(results.map((r) => r.decision ?? r.error.code), ['eligible', 'R0010', 'R0005', 'eligible']);
+  }
+  // Without a bad value the hole is the same malformed unit.
+  // eslint-disable-next-line no-sparse-arrays
+  assert.deepEqual(program.evaluateBatch([household('H1'), , household('H3')], AS_OF).map((r) => r.decision ?? r.error.code), ['eligible', 'R0010', 'eligible']);
+});
+
 test('explain and runCycle refuse a bad value too: explain for the unit, runCycle for the run', () => {
   assert.throws(() => program.explain(household('H1', { monthly_income: NaN }), AS_OF), { name: 'EvaluationError', code: 'R0005' });
   // A run is all or nothing: it never leaves a unit out of the totals.
