@@ -179,6 +179,7 @@ pub fn open_dci(
         member_rows,
         JoinMode::Indexed,
         options.only_unit.clone(),
-    )?;
+    )?
+    .member_ids_may_repeat();
     Ok(Box::new(source))
 }

@@ -20,7 +20,8 @@ use entitle_core::same_text;
 use entitle_core::{BatchBuilder, Program, Shape};
 pub(crate) use row::wanted;
 use row::{
-    add_member, bind_inputs, member_structure, no_group_id, orphan, plan, Plan, Problem, M_GID,
+    add_member, bind_inputs, member_structure, no_group_id, orphan, plan, Plan, Problem,
+    SeenMember, M_GID,
 };
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -61,6 +62,9 @@ pub(crate) struct FileSource {
     done: bool,
     /// The size of the last full chunk: the next one gets as much room at once.
     shape: Option<Shape>,
+    /// The members of the unit being read, to find one given twice; `None` when member ids are
+    /// not to be trusted for that (see [`FileSource::member_ids_may_repeat`]).
+    unit_members: Option<Vec<SeenMember>>,
 }
 
 impl FileSource {
@@ -128,7 +132,15 @@ impl FileSource {
             pending,
             done: false,
             shape: None,
+            unit_members: Some(Vec::new()),
         })
+    }
+
+    /// Lets a member id repeat within a group: a DCI response's identifiers are not keys (the
+    /// specification's own example gives two persons one `member_identifier`).
+    pub fn member_ids_may_repeat(mut self) -> FileSource {
+        self.unit_members = None;
+        self
     }
 
     /// Reads one unit row; false at the end of the units file.
@@ -264,12 +276,17 @@ impl FileSource {
     ) -> Result<(), RegistryError> {
         let plans = &self.member_plans;
         let counts = &mut self.counts;
+        let mut seen = self.unit_members.as_mut();
+        if let Some(s) = seen.as_deref_mut() {
+            s.clear();
+        }
         match &mut self.members {
             None => Ok(()),
             Some(Members::Index { index, file }) => {
                 for r in index.take(id) {
                     if let (Some(b), None) = (builder.as_deref_mut(), problem.as_ref()) {
-                        *problem = add_member(b, &index.row(r), file, plans).err();
+                        *problem =
+                            add_member(b, &index.row(r), file, plans, seen.as_deref_mut()).err();
                     }
                 }
                 Ok(())
@@ -338,7 +355,8 @@ impl FileSource {
                         }
                         Ordering::Equal => {
                             if let (Some(b), None) = (builder.as_deref_mut(), problem.as_ref()) {
-                                *problem = add_member(b, &**rows, &file, plans).err();
+                                *problem =
+                                    add_member(b, &**rows, &file, plans, seen.as_deref_mut()).err();
                             }
                         }
                     }

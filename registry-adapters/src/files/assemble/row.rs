@@ -7,6 +7,7 @@ use crate::bind::{
 };
 use crate::error::codes;
 use crate::record::RowError;
+use chrono::NaiveDate;
 use entitle_core::{BatchBuilder, EvalError};
 use std::sync::Arc;
 
@@ -228,12 +229,35 @@ fn membership_date<C: Cells + ?Sized>(
     }
 }
 
-/// Adds one member row to the open unit.
+/// A member already added to the open unit: its id, line and membership period.
+pub(super) struct SeenMember {
+    id: Box<str>,
+    line: u64,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+}
+
+/// Whether two memberships `[start, end)` share a day (no start or end is open-ended), as the
+/// engine counts a member on `as_of` when `start <= as_of < end`.
+fn overlap(
+    a: (Option<NaiveDate>, Option<NaiveDate>),
+    b: (Option<NaiveDate>, Option<NaiveDate>),
+) -> bool {
+    let before =
+        |s: Option<NaiveDate>, e: Option<NaiveDate>| matches!((s, e), (Some(s), Some(e)) if e <= s);
+    !before(b.0, a.1) && !before(a.0, b.1)
+}
+
+/// Adds one member row to the open unit, whose members so far are `seen`.
+///
+/// The same member twice in one group over the same days (a join that doubled rows) would be
+/// counted twice: the unit is an error (G0106). Disjoint periods (left and came back) are kept.
 pub(super) fn add_member<C: Cells + ?Sized>(
     builder: &mut BatchBuilder,
     row: &C,
     file: &Arc<str>,
     plans: &[Plan],
+    seen: Option<&mut Vec<SeenMember>>,
 ) -> Result<(), Problem> {
     let member_id = row.cell(M_ID).ok().flatten();
     let with_member = |mut p: Problem| {
@@ -285,6 +309,30 @@ pub(super) fn add_member<C: Cells + ?Sized>(
                 "the membership ends before it starts",
             )));
         }
+    }
+    if let Some(seen) = seen {
+        if let Some(first) = seen
+            .iter()
+            .find(|m| *m.id == *id && overlap((m.start, m.end), (start, end)))
+        {
+            return Err(with_member(Problem::at(
+                file,
+                row.line(),
+                Some("id"),
+                codes::DUPLICATE_ID,
+                format!(
+                    "the member appears twice in this group, for the same days; the first is on \
+                     line {}",
+                    first.line
+                ),
+            )));
+        }
+        seen.push(SeenMember {
+            id: id.into(),
+            line: row.line(),
+            start,
+            end,
+        });
     }
     let added = match kinds_cell {
         None => builder.add_member(id, &[], start, end),
