@@ -113,3 +113,127 @@ fn a_member_written_twice_in_one_group_is_not_counted_twice() {
         Some((3, "G0106"))
     );
 }
+
+#[test]
+fn json_lines_with_a_byte_order_mark_lose_no_row() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "groups.jsonl",
+        b"\xef\xbb\xbf{\"id\":\"H1\",\"region\":\"North\",\"monthly_income\":\"3000\"}\n",
+    );
+    write(
+        dir.path(),
+        "members.jsonl",
+        b"\xef\xbb\xbf{\"id\":\"M1\",\"group_id\":\"H1\",\"birthdate\":\"1980-01-01\"}\n\
+          {\"id\":\"M2\",\"group_id\":\"H1\",\"birthdate\":\"2020-01-01\"}\n",
+    );
+    let (ids, errors) = read(dir.path(), JoinMode::Sorted);
+    assert_eq!(ids, [("H1".to_string(), 2)]);
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn json_lines_saved_as_utf16_are_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "{\"id\":\"H1\",\"region\":\"North\"}\n";
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    write(dir.path(), "groups.jsonl", &utf16);
+    write(dir.path(), "members.jsonl", b"");
+    let e = open_files(dir.path(), &child_grant(), &SourceOptions::default())
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "G0006");
+    let message = e.to_string();
+    assert!(message.contains("groups.jsonl:1"), "{message}");
+    assert!(
+        message.contains("the file is UTF-16 text; save it as UTF-8"),
+        "{message}"
+    );
+}
+
+#[test]
+fn json_lines_copied_from_an_array_and_in_latin1_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "groups.jsonl",
+        b"{\"id\":\"H1\",\"region\":\"North\",\"monthly_income\":3000},\n\
+          {\"id\":\"H2\",\"region\":\"N\xf6rth\",\"monthly_income\":3000}\n",
+    );
+    write(dir.path(), "members.jsonl", b"");
+    let (ids, errors) = read(dir.path(), JoinMode::Sorted);
+    assert!(ids.is_empty());
+    let got: Vec<(u64, &str, &str)> = errors
+        .iter()
+        .map(|e| (e.1, e.5.as_str(), e.6.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                1,
+                "G0104",
+                "the line ends with a comma after its object; JSON Lines has one object per \
+                 line with nothing between them"
+            ),
+            (
+                2,
+                "G0104",
+                "the line is not valid UTF-8 text; the file seems saved in another encoding \
+                 (such as Windows-1252): save it as UTF-8"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_csv_file_separated_by_tabs_reads_as_with_commas() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "groups.csv",
+        GROUPS.replace(',', "\t").as_bytes(),
+    );
+    write(
+        dir.path(),
+        "members.csv",
+        b"id\tgroup_id\tbirthdate\nM1\tH1\t1980-01-01\nM2\tH1\t2020-01-01\nM3\tH2\t1980-01-01\n",
+    );
+    let (ids, errors) = read(dir.path(), JoinMode::Sorted);
+    let want = [("H1", 2), ("H2", 1), ("H3", 0)].map(|(id, n)| (id.to_string(), n));
+    assert_eq!(ids, want);
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn a_cell_in_a_legacy_encoding_says_how_to_save_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "groups.csv",
+        b"id,region,monthly_income\nH1,N\xf6rth,3000\nH2,East,100\n",
+    );
+    write(
+        dir.path(),
+        "members.csv",
+        b"id,group_id,birthdate\nM1,H1,1980-01-01\nM2,H2,1980-01-01\n",
+    );
+    let (ids, errors) = read(dir.path(), JoinMode::Sorted);
+    assert_eq!(ids, [("H2".to_string(), 1)]);
+    assert_eq!(
+        errors,
+        vec![(
+            "groups.csv".to_string(),
+            2,
+            s("region"),
+            s("H1"),
+            None,
+            "G0109".to_string(),
+            "the cell is not valid UTF-8 text; the file seems saved in another encoding (such \
+             as Windows-1252): save it as \"CSV UTF-8\""
+                .to_string()
+        )]
+    );
+}

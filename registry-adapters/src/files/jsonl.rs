@@ -67,7 +67,8 @@ impl JsonlRows {
     /// Opens `path`.
     ///
     /// # Errors
-    /// G0001 when it cannot be opened.
+    /// G0001 when it cannot be opened, G0006 when it is UTF-16 text (each line would otherwise be
+    /// reported as not JSON, without saying what to do).
     pub fn open(
         path: &Path,
         display: Arc<str>,
@@ -75,10 +76,15 @@ impl JsonlRows {
     ) -> Result<JsonlRows, RegistryError> {
         let file = File::open(path).map_err(|e| RegistryError::io("open", path, e))?;
         let size = file.metadata().ok().map(|m| m.len());
+        let mut reader = BufReader::with_capacity(1 << 16, file);
+        let start = reader
+            .fill_buf()
+            .map_err(|e| RegistryError::io("read", path, e))?;
+        super::sniff::not_utf16(path, start, super::sniff::SAVE_JSONL)?;
         Ok(JsonlRows {
             file: display,
             path: path.to_path_buf(),
-            reader: BufReader::with_capacity(1 << 16, file),
+            reader,
             buf: Vec::new(),
             wanted: wanted.to_vec(),
             cells: Vec::new(),
@@ -97,7 +103,17 @@ impl JsonlRows {
             Ok(o) => o,
             Err(e) => {
                 // Only the category and column: serde's messages may quote the data.
-                self.problem = Some(if e.classify() == serde_json::error::Category::Data {
+                let line = self.buf.trim_ascii_end();
+                self.problem = Some(if std::str::from_utf8(line).is_err() {
+                    "the line is not valid UTF-8 text; the file seems saved in another encoding \
+                     (such as Windows-1252): save it as UTF-8"
+                        .to_string()
+                } else if line.ends_with(b"},") {
+                    // Objects copied out of a JSON array keep their commas.
+                    "the line ends with a comma after its object; JSON Lines has one object \
+                     per line with nothing between them"
+                        .to_string()
+                } else if e.classify() == serde_json::error::Category::Data {
                     "the line is not a JSON object".to_string()
                 } else if e.is_eof() {
                     // A line cut short (a closing brace or quote missing): no column to point at.
@@ -150,6 +166,10 @@ impl RowStream for JsonlRows {
             }
             self.bytes += n as u64;
             self.line += 1;
+            // A byte-order mark (Notepad and PowerShell write one) is not part of the first object.
+            if self.line == 1 && self.buf.starts_with(b"\xef\xbb\xbf") {
+                self.buf.drain(..3);
+            }
             if self.buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }

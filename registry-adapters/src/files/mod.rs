@@ -36,7 +36,7 @@ pub mod parquet;
 mod prefetch;
 mod quotes;
 pub(crate) mod rows;
-#[cfg(feature = "csv")]
+#[cfg(any(feature = "csv", feature = "jsonl"))]
 pub(crate) mod sniff;
 
 use crate::bind::ProgramColumns;

@@ -47,7 +47,10 @@ pub(crate) struct BadCell {
 impl BadCell {
     pub const NOT_UTF8: BadCell = BadCell {
         code: crate::error::codes::NOT_UTF8,
-        reason: "the cell is not valid UTF-8 text",
+        // Nearly always a file saved in a legacy encoding (an accent in Windows-1252 or Latin-1):
+        // say what to do, not only what is wrong.
+        reason: "the cell is not valid UTF-8 text; the file seems saved in another encoding \
+                 (such as Windows-1252): save it as \"CSV UTF-8\"",
     };
 }
 

@@ -9,14 +9,31 @@ use std::path::Path;
 /// # Errors
 /// G0006 when the file is plainly not UTF-8 text ([`other_encoding`]).
 pub(crate) fn delimiter(path: &Path, start: &[u8]) -> Result<u8, RegistryError> {
-    if let Some(reason) = other_encoding(start) {
+    not_utf16(path, start, SAVE_CSV)?;
+    Ok(field_delimiter(path, start))
+}
+
+/// What to do with a CSV file saved as UTF-16.
+const SAVE_CSV: &str =
+    "the file is UTF-16 text (a spreadsheet's \"Unicode text\"); save it as \"CSV UTF-8\"";
+/// What to do with a JSON Lines file saved as UTF-16 (as Windows PowerShell 5 writes by default).
+pub(crate) const SAVE_JSONL: &str =
+    "the file is UTF-16 text; save it as UTF-8 (in PowerShell: Out-File -Encoding utf8)";
+
+/// Refuses the file at `path` whose first bytes are `start` when it is plainly UTF-16 text, which
+/// would otherwise be reported as unreadable rows without saying what to do.
+///
+/// # Errors
+/// G0006 with `how` (what to do instead).
+pub(crate) fn not_utf16(path: &Path, start: &[u8], how: &str) -> Result<(), RegistryError> {
+    if utf16(start) {
         return Err(RegistryError::Malformed {
             path: path.to_path_buf(),
             line: 1,
-            reason: reason.into(),
+            reason: how.into(),
         });
     }
-    Ok(field_delimiter(path, start))
+    Ok(())
 }
 
 /// A tab for `.tsv`, else [`comma_or_semicolon`].
@@ -31,42 +48,39 @@ fn field_delimiter(path: &Path, start: &[u8]) -> u8 {
     }
 }
 
-/// Why a file whose first bytes are `start` is not UTF-8 text, when it is plainly in another
-/// encoding: spreadsheets save "Unicode text" as UTF-16, which would otherwise be reported as a
-/// header that is not UTF-8 without saying what to do.
-fn other_encoding(start: &[u8]) -> Option<&'static str> {
-    const HOW: &str =
-        "the file is UTF-16 text (a spreadsheet's \"Unicode text\"); save it as \"CSV UTF-8\"";
+/// Whether a file whose first bytes are `start` is plainly UTF-16 text: spreadsheets save
+/// "Unicode text" so.
+fn utf16(start: &[u8]) -> bool {
     match start {
-        [0xff, 0xfe, ..] | [0xfe, 0xff, ..] => Some(HOW),
+        [0xff, 0xfe, ..] | [0xfe, 0xff, ..] => true,
         // Without a byte-order mark: a zero byte beside each character of an ASCII header.
-        [a, 0, b, 0, ..] | [0, a, 0, b, ..] if a.is_ascii_graphic() && b.is_ascii_graphic() => {
-            Some(HOW)
-        }
-        _ => None,
+        [a, 0, b, 0, ..] | [0, a, 0, b, ..] => a.is_ascii_graphic() && b.is_ascii_graphic(),
+        _ => false,
     }
 }
 
 /// The delimiter of a `.csv` file whose header line starts `start`: `;` when the header has
 /// semicolons and no comma outside quotes (as spreadsheets write CSV where the comma is the
-/// decimal mark), `,` otherwise. Columns are then found by name, so a wrong guess cannot go
-/// unnoticed: the program's columns would be missing.
+/// decimal mark), a tab when it has tabs and neither (a spreadsheet's "Text (Tab delimited)" or
+/// cells pasted into an editor, saved as `.csv`), `,` otherwise. Columns are then found by name,
+/// so a wrong guess cannot go unnoticed: the program's columns would be missing.
 fn comma_or_semicolon(start: &[u8]) -> u8 {
     let mut quoted = false;
-    let mut semicolons = false;
+    let (mut semicolons, mut tabs) = (false, false);
     for b in start {
         match b {
             b'"' => quoted = !quoted,
             b'\n' if !quoted => break,
             b',' if !quoted => return b',',
             b';' if !quoted => semicolons = true,
+            b'\t' if !quoted => tabs = true,
             _ => {}
         }
     }
-    if semicolons {
-        b';'
-    } else {
-        b','
+    match (semicolons, tabs) {
+        (true, _) => b';',
+        (false, true) => b'\t',
+        (false, false) => b',',
     }
 }
 
@@ -81,6 +95,10 @@ mod tests {
         assert_eq!(comma_or_semicolon(b"id,notes;x\n"), b',');
         assert_eq!(comma_or_semicolon(b"id\nH1;x\n"), b',');
         assert_eq!(comma_or_semicolon(b""), b',');
+        assert_eq!(comma_or_semicolon(b"id\tregion\nH1\ta,b"), b'\t');
+        assert_eq!(comma_or_semicolon(b"id\tregion;x\n"), b';');
+        assert_eq!(comma_or_semicolon(b"id\tregion,x\n"), b',');
+        assert_eq!(comma_or_semicolon(b"\"a\tb\",id\n"), b',');
         // A `.tsv` file is read with tabs whatever its header holds.
         assert_eq!(field_delimiter(Path::new("g.tsv"), b"id;x\n"), b'\t');
         assert_eq!(field_delimiter(Path::new("g.TSV"), b"id,x\n"), b'\t');
@@ -89,7 +107,6 @@ mod tests {
 
     #[test]
     fn utf16_is_told_from_utf8_by_its_first_bytes() {
-        let utf16 = |bytes: &[u8]| other_encoding(bytes).is_some();
         assert!(utf16(b"\xff\xfei\0d\0"));
         assert!(utf16(b"\xfe\xff\0i\0d"));
         assert!(utf16(b"i\0d\0,\0"));

@@ -253,8 +253,10 @@ fn jsonl_keys(path: &Path) -> Result<Vec<String>, RegistryError> {
     let mut seen = std::collections::HashSet::new();
     for line in std::io::BufReader::new(file).split(b'\n') {
         let line = line.map_err(|e| RegistryError::io("read", path, e))?;
+        // A byte-order mark before the first object, as the rows' reader skips it.
+        let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&line);
         // Lines that are not objects are imported as they are (their problem is kept), below.
-        if let Ok(o) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&line) {
+        if let Ok(o) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line) {
             for k in o.keys() {
                 if seen.insert(k.clone()) {
                     names.push(k.clone());
