@@ -138,6 +138,7 @@ impl FileSource {
 
     /// Lets a member id repeat within a group: a DCI response's identifiers are not keys (the
     /// specification's own example gives two persons one `member_identifier`).
+    #[cfg(feature = "dci")]
     pub fn member_ids_may_repeat(mut self) -> FileSource {
         self.unit_members = None;
         self
