@@ -8,6 +8,7 @@
 //! group id, or a group that does not exist).
 
 mod row;
+mod seen;
 
 use super::index::MemberIndex;
 use super::rows::{Cells, RowStream, Wanted};
@@ -20,9 +21,9 @@ use entitle_core::same_text;
 use entitle_core::{BatchBuilder, Program, Shape};
 pub(crate) use row::wanted;
 use row::{
-    add_member, bind_inputs, member_structure, no_group_id, orphan, plan, Plan, Problem,
-    SeenMember, M_GID,
+    add_member, bind_inputs, member_structure, no_group_id, orphan, plan, Plan, Problem, M_GID,
 };
+use seen::SeenMembers;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -64,7 +65,7 @@ pub(crate) struct FileSource {
     shape: Option<Shape>,
     /// The members of the unit being read, to find one given twice; `None` when member ids are
     /// not to be trusted for that (see [`FileSource::member_ids_may_repeat`]).
-    unit_members: Option<Vec<SeenMember>>,
+    unit_members: Option<SeenMembers>,
 }
 
 impl FileSource {
@@ -132,7 +133,7 @@ impl FileSource {
             pending,
             done: false,
             shape: None,
-            unit_members: Some(Vec::new()),
+            unit_members: Some(SeenMembers::default()),
         })
     }
 

@@ -2,12 +2,12 @@
 //! row's inputs, and the errors a row can have.
 
 use super::super::rows::{BadCell, Cells, Wanted};
+use super::seen::SeenMembers;
 use crate::bind::{
     check_currency, set_member_cell, set_unit_cell, split_kinds, InputColumn, ProgramColumns,
 };
 use crate::error::codes;
 use crate::record::RowError;
-use chrono::NaiveDate;
 use entitle_core::{BatchBuilder, EvalError};
 use std::sync::Arc;
 
@@ -229,25 +229,6 @@ fn membership_date<C: Cells + ?Sized>(
     }
 }
 
-/// A member already added to the open unit: its id, line and membership period.
-pub(super) struct SeenMember {
-    id: Box<str>,
-    line: u64,
-    start: Option<NaiveDate>,
-    end: Option<NaiveDate>,
-}
-
-/// Whether two memberships `[start, end)` share a day (no start or end is open-ended), as the
-/// engine counts a member on `as_of` when `start <= as_of < end`.
-fn overlap(
-    a: (Option<NaiveDate>, Option<NaiveDate>),
-    b: (Option<NaiveDate>, Option<NaiveDate>),
-) -> bool {
-    let before =
-        |s: Option<NaiveDate>, e: Option<NaiveDate>| matches!((s, e), (Some(s), Some(e)) if e <= s);
-    !before(b.0, a.1) && !before(a.0, b.1)
-}
-
 /// Adds one member row to the open unit, whose members so far are `seen`.
 ///
 /// The same member twice in one group over the same days (a join that doubled rows) would be
@@ -257,7 +238,7 @@ pub(super) fn add_member<C: Cells + ?Sized>(
     row: &C,
     file: &Arc<str>,
     plans: &[Plan],
-    seen: Option<&mut Vec<SeenMember>>,
+    seen: Option<&mut SeenMembers>,
 ) -> Result<(), Problem> {
     let member_id = row.cell(M_ID).ok().flatten();
     let with_member = |mut p: Problem| {
@@ -311,10 +292,7 @@ pub(super) fn add_member<C: Cells + ?Sized>(
         }
     }
     if let Some(seen) = seen {
-        if let Some(first) = seen
-            .iter()
-            .find(|m| *m.id == *id && overlap((m.start, m.end), (start, end)))
-        {
+        if let Some(first) = seen.find(id, start, end) {
             return Err(with_member(Problem::at(
                 file,
                 row.line(),
@@ -322,17 +300,11 @@ pub(super) fn add_member<C: Cells + ?Sized>(
                 codes::DUPLICATE_ID,
                 format!(
                     "the member appears twice in this group, for the same days; the first is on \
-                     line {}",
-                    first.line
+                     line {first}"
                 ),
             )));
         }
-        seen.push(SeenMember {
-            id: id.into(),
-            line: row.line(),
-            start,
-            end,
-        });
+        seen.push(id, row.line(), start, end);
     }
     let added = match kinds_cell {
         None => builder.add_member(id, &[], start, end),
