@@ -292,7 +292,7 @@ pub(super) fn add_member<C: Cells + ?Sized>(
         }
     }
     if let Some(seen) = seen {
-        if let Some(first) = seen.find(id, start, end) {
+        if let Err(first) = seen.add(id, row.line(), start, end) {
             return Err(with_member(Problem::at(
                 file,
                 row.line(),
@@ -304,7 +304,6 @@ pub(super) fn add_member<C: Cells + ?Sized>(
                 ),
             )));
         }
-        seen.push(id, row.line(), start, end);
     }
     let added = match kinds_cell {
         None => builder.add_member(id, &[], start, end),
