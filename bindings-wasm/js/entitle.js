@@ -314,6 +314,9 @@ function requireUnits(units) {
 
 // Units as one JSON array; a unit that cannot be sent is `null` there, and its error record goes
 // into `failures` (by index) to replace the engine's result for it. Text is passed on as it is.
+/** Units per call into the engine in `evaluateBatch`. */
+const UNITS_PER_CALL = 2048;
+
 function encodeUnits(units, failures) {
   if (typeof units === "string") return units;
   try {
@@ -446,10 +449,21 @@ export class Program {
     requireUnits(units);
     requireString(asOf, "asOf");
     const { explain } = readOptions(options, { explain: "boolean" });
-    const failures = new Map();
-    const text = encodeUnits(units, failures);
-    const results = this.#call((p) => p.evaluateBatch(text, asOf, explain));
-    for (const [i, failure] of failures) results[i] = failure;
+    if (typeof units === "string" || units.length === 0) {
+      const text = typeof units === "string" ? units : "[]";
+      return this.#call((p) => p.evaluateBatch(text, asOf, explain));
+    }
+    // A call per slice of units: a whole large batch held in WebAssembly memory at once (its
+    // explanations are kilobytes a unit) made it slower than linear (16,000 explained households
+    // took 6.5 s in one call, 2.3 s in slices).
+    const results = [];
+    for (let start = 0; start < units.length; start += UNITS_PER_CALL) {
+      const failures = new Map();
+      const text = encodeUnits(units.slice(start, start + UNITS_PER_CALL), failures);
+      const part = this.#call((p) => p.evaluateBatch(text, asOf, explain));
+      for (const [i, failure] of failures) part[i] = failure;
+      for (const r of part) results.push(r);
+    }
     return results;
   }
 

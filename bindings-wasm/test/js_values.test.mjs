@@ -108,6 +108,10 @@ test("in a batch, a unit with a bad value fails alone and the others are decided
   const all = p.evaluateBatch(many, AS_OF);
   assert.equal(all.length, 3000);
   assert.deepEqual(all.flatMap((r, i) => (r.error ? [[i, r.unit_id, r.error.code]] : [])), [[2345, "H2345", "R0005"]]);
+  // The batch goes to the engine in slices of 2,048 units: the order holds across them, and the
+  // decisions are those of the units evaluated one by one.
+  assert.deepEqual(all.map((r) => r.unit_id), many.map((u) => u.id));
+  for (const i of [0, 2047, 2048, 2999]) assert.deepEqual(all[i], p.evaluate(many[i], AS_OF));
   // Holes stay units (an R0010 each) beside a bad value, and the indexes hold.
   const sparse = p.evaluateBatch([household("H1"), , household("H3", { monthly_income: NaN })], AS_OF); // eslint-disable-line no-sparse-arrays
   assert.deepEqual(sparse.map((r) => r.decision ?? r.error.code), ["eligible", "R0010", "R0005"]);
