@@ -4,6 +4,22 @@
 mod common;
 use common::*;
 
+/// The child grant's run (`DIR/run`) over the registry `groups`/`members` (written in `DIR/reg`).
+fn registry_run(dir: &std::path::Path, groups: &str, members: &str) -> std::path::PathBuf {
+    let reg = registry(&dir.join("reg"), groups, members);
+    let run = dir.join("run");
+    let r = run_child_grant(&reg, run.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    run
+}
+
+/// A payer file `DIR/NAME` holding `toml`.
+fn payer_file(dir: &std::path::Path, name: &str, toml: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, toml).unwrap();
+    path
+}
+
 /// `entitle pay RUN --format FORMAT --payer examples/payer.toml --out OUT`.
 fn pay(run: &std::path::Path, format: &str, out: &std::path::Path) -> Ran {
     pay_run(run, format, "examples/payer.toml", out, &[])
@@ -423,19 +439,15 @@ fn pay_sends_a_household_with_two_current_heads_to_the_exceptions() {
                    M3,H4,head,,,1985-01-01,false,mobile:254712000003@mpesa,Only Head\n\
                    M4,H4,child,,,2021-01-01,false,,\n\
                    M5,H4,head,2010-01-01,2020-01-01,1960-01-01,false,mobile:254712000005@mpesa,Old Head\n";
-    let reg = registry(&dir.path().join("reg"), groups, members);
-    let run = dir.path().join("run");
-    let r = run_child_grant(&reg, run.to_str().unwrap(), &[]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let run = registry_run(dir.path(), groups, members);
     assert_eq!(summary(&run)["counts"]["eligible"], 2);
-    let payer = dir.path().join("payer.toml");
-    std::fs::write(
-        &payer,
+    let payer = payer_file(
+        dir.path(),
+        "payer.toml",
         "name = \"Ministry\"\n[g2p_connect]\nsender_id = \"spmis.example.gov\"\n\
          payer_fa = \"account:1001@treasury\"\n[payees]\nfrom = \"registry\"\n\
          column = \"account\"\nname_column = \"name\"\nkind = \"head\"\n",
-    )
-    .unwrap();
+    );
     let out = dir.path().join("pay");
     let r = pay_run(&run, "g2p-connect", payer.to_str().unwrap(), &out, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -471,19 +483,15 @@ fn pay_sends_a_payee_with_a_control_character_to_the_exceptions() {
                    M2,H1,child,,,2020-05-01,false,,\n\
                    M3,H4,head,,,1985-01-01,false,mobile:254712000003@mpesa,Only Head\n\
                    M4,H4,child,,,2021-01-01,false,,\n";
-    let reg = registry(&dir.path().join("reg"), groups, members);
-    let run = dir.path().join("run");
-    let r = run_child_grant(&reg, run.to_str().unwrap(), &[]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let run = registry_run(dir.path(), groups, members);
     assert_eq!(summary(&run)["counts"]["eligible"], 2);
-    let payer = dir.path().join("payer.toml");
-    std::fs::write(
-        &payer,
+    let payer = payer_file(
+        dir.path(),
+        "payer.toml",
         "name = \"Ministry\"\n[mojaloop]\npayer_fsp = \"treasury-dfsp\"\n\
          payer_identifier = \"1001\"\n[payees]\nfrom = \"registry\"\n\
          column = \"account\"\nname_column = \"name\"\nkind = \"head\"\n",
-    )
-    .unwrap();
+    );
     let out = dir.path().join("pay");
     let r = pay_run(&run, "mojaloop", payer.to_str().unwrap(), &out, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -517,22 +525,17 @@ fn pay_sends_a_malformed_account_to_the_exceptions_and_refuses_a_batch_of_them()
                    M2,H1,child,,,2020-05-01,false,,\n\
                    M3,H4,head,,,1985-01-01,false,mobile:254712000003@mpesa,Only Head\n\
                    M4,H4,child,,,2021-01-01,false,,\n";
-    let reg = registry(&dir.path().join("reg"), groups, members);
-    let run = dir.path().join("run");
-    let r = run_child_grant(&reg, run.to_str().unwrap(), &[]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let run = registry_run(dir.path(), groups, members);
     let payer = |column: &str| {
-        let path = dir.path().join(format!("payer-{column}.toml"));
-        std::fs::write(
-            &path,
-            format!(
+        payer_file(
+            dir.path(),
+            &format!("payer-{column}.toml"),
+            &format!(
                 "name = \"Ministry\"\n[g2p_connect]\nsender_id = \"spmis.example.gov\"\n\
                  payer_fa = \"account:1001@treasury\"\n[payees]\nfrom = \"registry\"\n\
                  column = \"{column}\"\nname_column = \"name\"\nkind = \"head\"\n"
             ),
         )
-        .unwrap();
-        path
     };
     let out = dir.path().join("pay");
     let accounts = payer("account");
