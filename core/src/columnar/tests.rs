@@ -190,6 +190,21 @@ fn agree(program: &Program, batch: &Batch, as_of: NaiveDate) -> usize {
     }
 }
 
+/// Units `P0`, `P1` … of an individual program, each a row of unit-input texts (`None`: no cell).
+fn units(program: &Program, rows: &[&[Option<&str>]]) -> Batch {
+    let mut b = program.batch_builder();
+    for (i, row) in rows.iter().enumerate() {
+        b.start_unit(&format!("P{i}"));
+        for (slot, text) in row.iter().enumerate() {
+            if let Some(t) = text {
+                let _ = b.set_unit_text(slot, t);
+            }
+        }
+        b.finish_unit();
+    }
+    b.finish()
+}
+
 const CHILD_GRANT: &str = include_str!("../../../examples/programs/child_grant.entitle");
 const PENSION: &str = include_str!("../../../examples/programs/old_age_pension.entitle");
 const OPENG2P: &str = include_str!("../../../examples/programs/openg2p_default_cash.entitle");
@@ -441,13 +456,10 @@ entitlement
 "#,
     )
     .unwrap_or_else(|d| panic!("{d}"));
-    let mut b = p.batch_builder();
-    for (i, n) in ["0", "1", "1.5", "3"].iter().enumerate() {
-        b.start_unit(&format!("P{i}"));
-        let _ = b.set_unit_text(0, n);
-        b.finish_unit();
-    }
-    let batch = b.finish();
+    let batch = units(
+        &p,
+        &[&[Some("0")], &[Some("1")], &[Some("1.5")], &[Some("3")]],
+    );
     let as_of = dates()[0];
     // Every unit decided by the plan, as the interpreter decides it.
     assert_eq!(agree(&p, &batch, as_of), 4);
@@ -489,13 +501,7 @@ eligible when
 "#,
     )
     .unwrap_or_else(|d| panic!("{d}"));
-    let mut b = p.batch_builder();
-    for (i, n) in ["1.99", "2", "-0.5"].iter().enumerate() {
-        b.start_unit(&format!("P{i}"));
-        let _ = b.set_unit_text(0, n);
-        b.finish_unit();
-    }
-    let batch = b.finish();
+    let batch = units(&p, &[&[Some("1.99")], &[Some("2")], &[Some("-0.5")]]);
     let as_of = dates()[0];
     // Only the whole count is decided by the plan; the others fail as in the interpreter.
     assert_eq!(agree(&p, &batch, as_of), 1);
@@ -526,25 +532,16 @@ entitlement
 "#,
     )
     .unwrap_or_else(|d| panic!("{d}"));
-    let mut b = p.batch_builder();
-    let units = [
-        (Some("5"), Some("KES 100")),
-        (Some("5"), None),
-        (Some("922337203685477580"), Some("KES 9223372036854775807")),
-        (Some("50"), Some("KES 100")),
-        (None, Some("KES 100")),
-    ];
-    for (i, (n, limit)) in units.iter().enumerate() {
-        b.start_unit(&format!("P{i}"));
-        if let Some(n) = n {
-            let _ = b.set_unit_text(0, n);
-        }
-        if let Some(l) = limit {
-            let _ = b.set_unit_text(1, l);
-        }
-        b.finish_unit();
-    }
-    let batch = b.finish();
+    let batch = units(
+        &p,
+        &[
+            &[Some("5"), Some("KES 100")],
+            &[Some("5"), None],
+            &[Some("922337203685477580"), Some("KES 9223372036854775807")],
+            &[Some("50"), Some("KES 100")],
+            &[None, Some("KES 100")],
+        ],
+    );
     let as_of = dates()[0];
     // P0 and P3 by the plan; P1 (cap unknown), P2 (rounding past 64 bits) and P4 (item unknown)
     // by the interpreter, with the same columns.
@@ -593,14 +590,14 @@ entitlement
 "#,
     )
     .unwrap_or_else(|d| panic!("{d}"));
-    let mut b = p.batch_builder();
-    for (i, limit) in ["KES 0.000", "KES 5.50", "KES 100"].iter().enumerate() {
-        b.start_unit(&format!("P{i}"));
-        let _ = b.set_unit_text(0, "3");
-        let _ = b.set_unit_text(1, limit);
-        b.finish_unit();
-    }
-    let batch = b.finish();
+    let batch = units(
+        &p,
+        &[
+            &[Some("3"), Some("KES 0.000")],
+            &[Some("3"), Some("KES 5.50")],
+            &[Some("3"), Some("KES 100")],
+        ],
+    );
     assert_eq!(agree(&p, &batch, dates()[0]), 3);
     let (result, _) = run_counted(&p, &batch, dates()[0], &EvalOptions::default())
         .unwrap_or_else(|| panic!("no plan"));
