@@ -272,4 +272,53 @@ mod buffer_tests {
         let st = State::with_buffers(inner, st.into_buffers(64));
         assert_eq!(st.active.capacity(), 0);
     }
+
+    #[test]
+    fn small_batches_of_two_programs_in_turn_decide_as_one_unit_at_a_time() {
+        use crate::model::{Member, Unit};
+        use chrono::NaiveDate;
+        let grant =
+            Program::compile(include_str!("../../examples/programs/child_grant.entitle")).unwrap();
+        let pmt = Program::compile(include_str!("../../examples/programs/pmt.entitle")).unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let units: Vec<Unit> = (0..5)
+            .map(|k| {
+                (0..k).fold(
+                    Unit::new(format!("H{k}"))
+                        .with("region", "North")
+                        .with("monthly_income", format!("KES {}", 1000 * k)),
+                    |u, m| {
+                        u.with_member(
+                            Member::new(format!("M{k}{m}"), "child")
+                                .with("birthdate", "2020-01-01")
+                                .with("disabled", if m == 1 { "true" } else { "false" }),
+                        )
+                    },
+                )
+            })
+            .collect();
+        // Each interpreted batch starts in the buffers the last one kept on this thread, which
+        // was made for the other program (other lets, other inputs missing).
+        for p in [&grant, &pmt, &grant, &pmt, &grant] {
+            let batch = p.bind(&units);
+            let decided: Vec<_> = p
+                .interpret(&batch, as_of, &Default::default())
+                .decisions()
+                .collect();
+            let one: Vec<_> = units.iter().map(|u| p.evaluate(u, as_of)).collect();
+            assert_eq!(decided.len(), 5);
+            for (d, o) in decided.iter().zip(&one) {
+                assert_eq!(d.as_ref().ok(), o.as_ref().ok());
+            }
+        }
+        let cash: Vec<Option<String>> = grant
+            .evaluate_batch(&units, as_of)
+            .into_iter()
+            .map(|d| d.ok().and_then(|d| d.cash).map(|c| c.total.to_string()))
+            .collect();
+        // No members: income per person divides by zero; one child: 1500 + 500; two, one
+        // disabled: 1500 + 1000 + 300; then capped at 4000 once four children count.
+        assert_eq!(cash[1].as_deref(), Some("2000"));
+        assert_eq!(cash[2].as_deref(), Some("2800"));
+    }
 }

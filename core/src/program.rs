@@ -499,7 +499,7 @@ impl Program {
         let n = batch.len();
         let chunk = |range: std::ops::Range<usize>| {
             let mut out = ChunkOut::with_capacity(inner, range.len(), options.explain);
-            let mut st = State::new(inner);
+            let mut st = State::kept(inner);
             for row in range {
                 let env = Env {
                     p: inner,
@@ -510,6 +510,7 @@ impl Program {
                 };
                 env.unit(&mut st, &mut out, options.explain);
             }
+            st.keep();
             out
         };
         let ranges: Vec<std::ops::Range<usize>> = (0..n.div_ceil(PART))

@@ -113,9 +113,31 @@ pub(crate) fn recycle<T, U>(v: Vec<T>) -> Vec<U> {
     v.into_iter().filter_map(|_| None).collect()
 }
 
+thread_local! {
+    /// The buffers of this thread's last interpreted chunk: a small batch (a binding's call with a
+    /// handful of units) would otherwise spend a tenth of its time allocating them again.
+    static KEPT: std::cell::Cell<Option<Buffers>> = const { std::cell::Cell::new(None) };
+}
+
+/// Buffers grown past this many elements are not kept for the thread's next chunk.
+const KEEP: usize = 64;
+
 impl<'a> State<'a> {
     pub(crate) fn new(p: &'a Inner) -> State<'a> {
         State::with_buffers(p, Buffers::default())
+    }
+
+    /// A state in the buffers this thread kept from its last chunk ([`State::keep`]), if any.
+    pub(crate) fn kept(p: &'a Inner) -> State<'a> {
+        let b = KEPT.try_with(std::cell::Cell::take).ok().flatten();
+        State::with_buffers(p, b.unwrap_or_default())
+    }
+
+    /// Keeps this state's buffers for the thread's next [`State::kept`] (unless they grew large).
+    pub(crate) fn keep(self) {
+        let b = self.into_buffers(KEEP);
+        // While the thread ends there is nothing to keep them for.
+        let _ = KEPT.try_with(|k| k.set(Some(b)));
     }
 
     /// A state for program `p` in buffers from an earlier one (of any program), sized and
