@@ -35,6 +35,7 @@
 //! | G0108 | row | a membership start or end date is not a date, or ends before it starts |
 //! | G0109 | row | a cell is not valid UTF-8 |
 //! | G0110 | row | a household has more members than the program's limit |
+//! | G0111 | row | a number is ambiguous in a semicolon-separated file (`1.500`: a point between thousands, or before decimals) |
 //!
 //! Evaluation errors of units keep their engine codes (`R0001` …).
 
@@ -245,6 +246,9 @@ pub mod codes {
     pub const NOT_UTF8: &str = "G0109";
     /// A household has more members than the program's limit.
     pub const TOO_MANY_MEMBERS: &str = "G0110";
+    /// A number is ambiguous in a semicolon-separated file: `1.500` may be one and a half or one
+    /// thousand five hundred.
+    pub const AMBIGUOUS_NUMBER: &str = "G0111";
 
     /// Every registry code, stopping and row codes, in order.
     pub const ALL: &[&str] = &[
@@ -273,6 +277,7 @@ pub mod codes {
         BAD_MEMBERSHIP_DATE,
         NOT_UTF8,
         TOO_MANY_MEMBERS,
+        AMBIGUOUS_NUMBER,
     ];
 }
 

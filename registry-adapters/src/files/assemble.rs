@@ -21,7 +21,8 @@ use entitle_core::same_text;
 use entitle_core::{BatchBuilder, Program, Shape};
 pub(crate) use row::wanted;
 use row::{
-    add_member, bind_inputs, member_structure, no_group_id, orphan, plan, Plan, Problem, M_GID,
+    add_member, bind_inputs, member_structure, no_group_id, orphan, plan, read_with, Plan, Problem,
+    M_GID,
 };
 use seen::SeenMembers;
 use std::cmp::Ordering;
@@ -84,8 +85,12 @@ impl FileSource {
         } else {
             Wanted::required(&["id"])
         };
-        let (_, unit_plans) = plan(vec![id], &cols.unit);
-        let (member_wanted, member_plans) = plan(member_structure(), &cols.member);
+        let (_, mut unit_plans) = plan(vec![id], &cols.unit);
+        let (member_wanted, mut member_plans) = plan(member_structure(), &cols.member);
+        read_with(&mut unit_plans, units.separator());
+        if let Some(m) = &members {
+            read_with(&mut member_plans, m.separator());
+        }
         let mut counts = ReadCounts::default();
         let mut pending = Vec::new();
         let members = match (members, join) {

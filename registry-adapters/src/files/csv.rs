@@ -6,7 +6,7 @@
 //! the file.
 
 use super::quotes::QuoteTrack;
-use super::rows::{find_columns, trimmed_range, BadCell, Cells, RowStream, Wanted};
+use super::rows::{find_columns, trimmed_range, BadCell, Cells, RowStream, Separator, Wanted};
 use crate::error::RegistryError;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
@@ -464,6 +464,14 @@ impl RowStream for CsvRows {
 
     fn row_text(&self, spans: &mut [Option<(u32, u32)>]) -> Option<&[u8]> {
         self.plain_row_text(spans)
+    }
+
+    fn separator(&self) -> Separator {
+        match self.delimiter {
+            b',' => Separator::Comma,
+            b';' => Separator::Semicolon,
+            _ => Separator::Other,
+        }
     }
 }
 

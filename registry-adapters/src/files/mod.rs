@@ -24,6 +24,7 @@
 //! `start_date` and `end_date` bound the membership (the end date is the first day it no longer
 //! counts).
 
+mod advice;
 pub(crate) mod assemble;
 #[cfg(feature = "csv")]
 pub(crate) mod csv;

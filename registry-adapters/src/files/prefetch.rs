@@ -7,7 +7,7 @@
 //! wanted cells already cut out, so the assembler sees the same rows, cells, problems and lines as
 //! it would from the stream itself.
 
-use super::rows::{BadCell, Cells, RowStream};
+use super::rows::{BadCell, Cells, RowStream, Separator};
 use crate::error::RegistryError;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -124,6 +124,8 @@ enum Message {
 /// A [`RowStream`] read on its own thread.
 pub(crate) struct Prefetch {
     file: Arc<str>,
+    /// The file's own, known before its first row.
+    separator: Separator,
     path: PathBuf,
     width: usize,
     blocks: Receiver<Message>,
@@ -156,6 +158,7 @@ impl Prefetch {
         width: usize,
     ) -> Result<Prefetch, Box<dyn RowStream>> {
         let file = Arc::clone(inner.file());
+        let separator = inner.separator();
         let (block_tx, blocks) = mpsc::sync_channel::<Message>(AHEAD);
         let (spent, spent_rx) = mpsc::sync_channel::<Block>(AHEAD + 2);
         // The stream is handed over once the thread runs, so that it stays here if none starts.
@@ -178,6 +181,7 @@ impl Prefetch {
         }
         Ok(Prefetch {
             file,
+            separator,
             path,
             width,
             blocks,
@@ -317,6 +321,10 @@ impl RowStream for Prefetch {
 
     fn position(&self) -> (u64, Option<u64>) {
         self.block.position
+    }
+
+    fn separator(&self) -> Separator {
+        self.separator
     }
 }
 

@@ -82,6 +82,24 @@ pub(crate) trait RowStream: Cells + Send {
     fn row_text(&self, _spans: &mut [Option<(u32, u32)>]) -> Option<&[u8]> {
         None
     }
+    /// How the file separates its cells, where that bears on how its numbers are written.
+    fn separator(&self) -> Separator {
+        Separator::Other
+    }
+}
+
+/// How a file separates its cells. A spreadsheet saves CSV with semicolons where the comma is the
+/// decimal mark, and there the point groups thousands (`1.500` is one thousand five hundred): the
+/// cells of such a file are read with that in mind (see `files::numbers`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Separator {
+    /// A CSV file separated by commas.
+    Comma,
+    /// A CSV file separated by semicolons.
+    Semicolon,
+    /// Anything else: a TSV file, JSON Lines, Parquet, a database.
+    #[default]
+    Other,
 }
 
 /// `text[start..end]` without the white space around it, as `str::trim` gives it: a cell with

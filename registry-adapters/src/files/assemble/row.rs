@@ -1,7 +1,8 @@
 //! One row's cells into a unit or a member: the columns a file is read for, the binding of a
 //! row's inputs, and the errors a row can have.
 
-use super::super::rows::{BadCell, Cells, Wanted};
+use super::super::advice;
+use super::super::rows::{BadCell, Cells, Separator, Wanted};
 use super::seen::SeenMembers;
 use crate::bind::{
     check_currency, set_member_cell, set_unit_cell, split_kinds, InputColumn, ProgramColumns,
@@ -23,6 +24,15 @@ pub(super) struct Plan {
     input: InputColumn,
     cell: usize,
     currency: Vec<usize>,
+    /// How the input's file separates its cells (see [`advice`]).
+    separator: Separator,
+}
+
+/// Sets the separator of the file that `plans` read.
+pub(super) fn read_with(plans: &mut [Plan], separator: Separator) {
+    for p in plans {
+        p.separator = separator;
+    }
 }
 
 /// The wanted columns of a file: structural ones first, then one per input, then currency columns.
@@ -38,6 +48,7 @@ pub(super) fn plan(first: Vec<Wanted>, inputs: &[InputColumn]) -> (Vec<Wanted>, 
             input: input.clone(),
             cell: wanted.len() - 1,
             currency: Vec::new(),
+            separator: Separator::Other,
         });
     }
     let mut shared = None;
@@ -156,6 +167,15 @@ pub(super) fn bind_inputs<C: Cells + ?Sized>(
                     .map_err(|e| Problem::at(file, row.line(), Some(name), e.code, e.reason))?;
                 break;
             }
+        }
+        if advice::ambiguous(&p.input.ty, text, p.separator) {
+            return Err(Problem::at(
+                file,
+                row.line(),
+                Some(name),
+                codes::AMBIGUOUS_NUMBER,
+                advice::AMBIGUOUS,
+            ));
         }
         let set = if member {
             set_member_cell(builder, &p.input, text)
