@@ -202,8 +202,10 @@ fn a_day_that_does_not_exist_and_a_decimal_comma_are_named() {
                 2,
                 s("monthly_income"),
                 "G0101".into(),
-                "expected a number such as 1500.50, without thousands separators and with a \
-                 point before any decimals"
+                "expected an amount such as 1500.50 or KES 1500; the number has commas \
+                 between its thousands: write it with no thousands separator and a point \
+                 before any decimals (1500, 1500.50); format the column as a number without a \
+                 thousands separator before saving the file"
                     .into()
             ),
             (3, s("start_date"), "G0108".into(), no_such_date.into()),

@@ -1,5 +1,7 @@
 //! Cells as a spreadsheet's locale writes them: `1.500` in a file separated by semicolons (one
-//! thousand five hundred, there) may not be read as another value than meant.
+//! thousand five hundred, there), numbers grouped by spaces or commas, dates saved as a count of
+//! days or day first. None of them may be read as another value than meant; each refusal says how
+//! to fix the export, never the cell.
 
 use entitle_registry::{open_files, SourceOptions};
 use std::collections::BTreeMap;
@@ -123,4 +125,80 @@ fn a_point_before_three_digits_is_refused_in_a_semicolon_file_only() {
         read_as.into_values().collect::<Vec<_>>(),
         ["1.500", "1.5", "12.000", "-1.500", "250.000"].map(kes)
     );
+}
+
+#[test]
+fn numbers_and_dates_shaped_by_an_export_say_how_to_fix_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("groups.csv"),
+        "id,region,monthly_income\nG1,North,\"1,500\"\nG2,North,1 500\nG3,North,1\u{a0}500\n\
+         G4,North,\"1,5\"\nG5,North,100\nG6,North,100\nG7,North,100\nG8,North,twelve\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("members.csv"),
+        "id,group_id,kind,start_date,birthdate\nM1,G1,head,,2015-01-01\nM2,G2,head,,2015-01-01\n\
+         M3,G3,head,,2015-01-01\nM4,G4,head,,2015-01-01\nM5,G5,head,,45292\n\
+         M6,G6,head,,01/03/2016\nM7,G7,head,42005,2015-01-01\nM8,G8,head,,2015-01-01\n",
+    )
+    .unwrap();
+    let (read_as, errors) = read(dir.path());
+    assert!(read_as.is_empty(), "{read_as:?}");
+    let how = "write it with no thousands separator and a point before any decimals (1500, \
+               1500.50); format the column as a number without a thousands separator before \
+               saving the file";
+    let amount = "expected an amount such as 1500.50 or KES 1500";
+    let serial = "expected a date such as 2026-03-01, but the cell holds a number, as a \
+                  spreadsheet saves a date whose column is formatted as a number (a count of \
+                  days); format the column as a date in the form yyyy-mm-dd before saving the file";
+    let day_first = "expected a date in year-month-day order, such as 2026-03-01, but the cell \
+                     has the day or the month first, which countries read differently (01/03 is \
+                     the 1st of March or the 3rd of January); format the column as a date in \
+                     the form yyyy-mm-dd before saving the file";
+    let income = |line, what: &str| {
+        let message = format!("{amount}; the number {what}: {how}");
+        (
+            "groups.csv".into(),
+            line,
+            s("monthly_income"),
+            "G0101".into(),
+            message,
+        )
+    };
+    let member = |line, column: &str, code: &str, message: &str| {
+        (
+            "members.csv".into(),
+            line,
+            s(column),
+            code.into(),
+            message.into(),
+        )
+    };
+    assert_eq!(
+        errors,
+        vec![
+            income(2, "has commas between its thousands"),
+            income(3, "has spaces between its thousands"),
+            income(4, "has spaces between its thousands"),
+            income(5, "is written with a decimal comma"),
+            // Nothing about an export: the parser's own reason.
+            (
+                "groups.csv".into(),
+                9,
+                s("monthly_income"),
+                "G0101".into(),
+                "expected an amount such as 1500.50 or KES 1500.50".into()
+            ),
+            member(6, "birthdate", "G0101", serial),
+            member(7, "birthdate", "G0101", day_first),
+            member(8, "start_date", "G0108", serial),
+        ],
+        "{errors:#?}"
+    );
+    for (.., message) in &errors {
+        for cell in ["1,500", "1 500", "45292", "01/03/2016", "42005", "twelve"] {
+            assert!(!message.contains(cell), "{message}");
+        }
+    }
 }

@@ -1,11 +1,22 @@
-//! What a spreadsheet's export does to numbers.
+//! What a spreadsheet's export does to numbers and dates, and what to tell whoever exported it.
 //!
-//! The engine's parser (`entitle_core::parse`) is the same for every language and every source.
-//! A registry file's cells come from a spreadsheet whose locale shaped them, and one shape would be
-//! read wrongly: in a file separated by semicolons, `1.500` (see [`ambiguous`]).
+//! The engine's parser (`entitle_core::parse`) is the same for every language and every source:
+//! a cell it refuses says what was expected. A registry file says more, because its cells come
+//! from a spreadsheet whose locale and column formats shaped them: a number grouped by spaces or
+//! commas, a date saved as the spreadsheet's day count or day first. The rules here recognise those
+//! shapes and say how to fix the export, never repeating the cell. They also refuse the one shape
+//! that the parser would read wrongly: in a file separated by semicolons, `1.500` (see
+//! [`ambiguous`]).
 
 use super::rows::Separator;
 use entitle_dsl::Type;
+
+/// What to do in the spreadsheet so that its numbers are read as they are meant.
+const SAVE_NUMBERS: &str = "format the column as a number without a thousands separator \
+                            before saving the file";
+/// What to do in the spreadsheet so that its dates are read as they are meant.
+const SAVE_DATES: &str =
+    "format the column as a date in the form yyyy-mm-dd before saving the file";
 
 /// Why a number cell of a semicolon-separated file is refused (code G0111).
 pub(crate) const AMBIGUOUS: &str = "the number is ambiguous in a semicolon-separated file: \
@@ -20,6 +31,113 @@ pub(crate) const AMBIGUOUS: &str = "the number is ambiguous in a semicolon-separ
 /// (`1.500`, `-12.000`, `1.500.000`; not `0.125`, `1.50` or `1500.00`).
 pub(crate) fn ambiguous(ty: &Type, text: &str, separator: Separator) -> bool {
     separator == Separator::Semicolon && any_number(ty, text, &point_grouped)
+}
+
+/// Advice for a cell that the parser refused as a value of `ty`, when its shape says what the
+/// export did (a number grouped by spaces, a date saved as a number …); `None` otherwise, and the
+/// parser's own reason stands.
+pub(crate) fn for_cell(ty: &Type, text: &str, separator: Separator) -> Option<String> {
+    match ty {
+        Type::Date => for_date(text),
+        Type::Number | Type::Money { .. } | Type::Quantity { .. } => {
+            let what = match ty {
+                Type::Money { currency } => format!("an amount such as 1500.50 or {currency} 1500"),
+                Type::Quantity { unit } => format!("a quantity such as 10 or 10 {unit}"),
+                _ => "a number such as 12 or 1500.50".to_string(),
+            };
+            for_number(number_part(ty, text), separator)
+                .map(|how| format!("expected {what}; {how}"))
+        }
+        _ => None,
+    }
+}
+
+/// Advice for a date cell that is not an ISO 8601 date, by its shape.
+pub(crate) fn for_date(text: &str) -> Option<String> {
+    let t = text.trim();
+    // `2026-13-01` is written right, for a day that does not exist: the parser says so.
+    if entitle_core::parse::date_problem(t) == entitle_core::parse::ParseError::NoSuchDate {
+        return None;
+    }
+    let (whole, fraction) = t.split_once('.').unwrap_or((t, ""));
+    // A year alone (`2026`) is not taken for a count of days.
+    let year = digits(whole, 4..=4) && (whole.starts_with("19") || whole.starts_with("20"));
+    if digits(whole, 2..=6) && !year && (fraction.is_empty() || digits(fraction, 1..=12)) {
+        return Some(format!(
+            "expected a date such as 2026-03-01, but the cell holds a number, as a spreadsheet \
+             saves a date whose column is formatted as a number (a count of days); {SAVE_DATES}"
+        ));
+    }
+    if digits(t, 8..=8) && (t.starts_with("19") || t.starts_with("20")) {
+        return Some(
+            "expected a date such as 2026-03-01, with hyphens between the year, the month and \
+             the day"
+                .to_string(),
+        );
+    }
+    // The date part: a date-time's time is not looked at.
+    let date = t.split([' ', 'T']).next().unwrap_or(t);
+    let parts: Vec<&str> = date.split(['/', '.', '-']).collect();
+    match parts.as_slice() {
+        [y, m, d] if digits(y, 4..=4) && digits(m, 1..=2) && digits(d, 1..=2) => Some(format!(
+            "expected a date such as 2026-03-01: the year, then the month and the day in two \
+             digits each, separated by hyphens; {SAVE_DATES}"
+        )),
+        [a, b, y] if digits(a, 1..=2) && digits(b, 1..=2) && digits(y, 2..=4) => Some(format!(
+            "expected a date in year-month-day order, such as 2026-03-01, but the cell has the \
+             day or the month first, which countries read differently (01/03 is the 1st of \
+             March or the 3rd of January); {SAVE_DATES}"
+        )),
+        _ => None,
+    }
+}
+
+/// Advice for a number written as a spreadsheet of some locale writes it.
+fn for_number(t: &str, separator: Separator) -> Option<String> {
+    let body = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let (int, frac) = match body.rfind(['.', ',']) {
+        // A last mark followed by other than three digits is a decimal mark.
+        Some(at) if !digits(body.get(at + 1..).unwrap_or(""), 3..=3) => {
+            (body.get(..at).unwrap_or(""), body.get(at..))
+        }
+        _ => (body, None),
+    };
+    let decimal_comma = frac.is_some_and(|f| f.starts_with(','));
+    let frac_ok = frac.is_none_or(|f| digits(f.get(1..).unwrap_or(""), 1..=28));
+    let grouped_by = |marks: &[char]| {
+        let mut groups = int.split(marks);
+        let first = groups.next().unwrap_or("");
+        let mut n = 0;
+        for g in groups {
+            if !digits(g, 3..=3) {
+                return false;
+            }
+            n += 1;
+        }
+        n > 0 && digits(first, 1..=3)
+    };
+    let spaces = ['\u{20}', '\u{a0}', '\u{202f}', '\u{2009}'];
+    let how = if !frac_ok {
+        return None;
+    } else if grouped_by(&spaces) {
+        "the number has spaces between its thousands"
+    } else if grouped_by(&[',']) && !decimal_comma {
+        match separator {
+            // Where the comma is the decimal mark, `1,500` is one and a half.
+            Separator::Semicolon if frac.is_none() => "the number is written with a decimal comma",
+            _ => "the number has commas between its thousands",
+        }
+    } else if grouped_by(&['.']) && frac.is_none_or(|_| decimal_comma) {
+        "the number has points between its thousands"
+    } else if decimal_comma && digits(int, 1..=28) {
+        "the number is written with a decimal comma"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "{how}: write it with no thousands separator and a point before any decimals (1500, \
+         1500.50); {SAVE_NUMBERS}"
+    ))
 }
 
 /// Whether `t` is one to three digits (not starting with 0), then one or more groups of a point

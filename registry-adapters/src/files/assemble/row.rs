@@ -182,7 +182,20 @@ pub(super) fn bind_inputs<C: Cells + ?Sized>(
         } else {
             set_unit_cell(builder, &p.input, text)
         };
-        set.map_err(|e| Problem::at(file, row.line(), Some(name), e.code, e.reason))?;
+        set.map_err(|e| {
+            // The parser says what it expected; the cell's shape may say what the export did.
+            let reason = match e.code {
+                codes::BAD_VALUE => advice::for_cell(&p.input.ty, text, p.separator),
+                _ => None,
+            };
+            Problem::at(
+                file,
+                row.line(),
+                Some(name),
+                e.code,
+                reason.unwrap_or(e.reason),
+            )
+        })?;
     }
     Ok(())
 }
@@ -236,7 +249,8 @@ fn membership_date<C: Cells + ?Sized>(
                 row.line(),
                 Some(column),
                 codes::BAD_MEMBERSHIP_DATE,
-                entitle_core::parse::date_problem(t).to_string(),
+                advice::for_date(t)
+                    .unwrap_or_else(|| entitle_core::parse::date_problem(t).to_string()),
             )
         }),
         Err(b) => Err(Problem::at(
