@@ -10,7 +10,7 @@
 use chrono::NaiveDate;
 use entitle_core::{BatchBuilder, EvalError, Program, Scalar};
 use entitle_dsl::ast::Target;
-use entitle_dsl::{Currency, Type};
+use entitle_dsl::{Currency, Type, Value};
 
 use crate::error::codes;
 
@@ -25,6 +25,8 @@ pub struct InputColumn {
     pub ty: Type,
     /// Whether the input has a declared default (a source may then lack the column).
     pub has_default: bool,
+    /// The values declared with `one of`, if any.
+    pub choices: Option<Vec<Value>>,
 }
 
 impl InputColumn {
@@ -58,6 +60,7 @@ fn columns(inputs: &[entitle_dsl::ir::Input]) -> Vec<InputColumn> {
             slot,
             ty: i.ty.clone(),
             has_default: i.default.is_some(),
+            choices: i.choices.clone(),
         })
         .collect()
 }
@@ -120,10 +123,10 @@ pub fn set_unit_cell(
     // Read here, where the column's type is at hand, so that the common cell goes straight into
     // its column (a money column's currency, when the registry has one, is checked apart).
     match Scalar::read(text, &column.ty) {
-        Some(v) => builder.set_unit_scalar(column.slot, v)?,
-        None => builder.set_unit_text(column.slot, text)?,
+        Some(v) => builder.set_unit_scalar(column.slot, v),
+        None => builder.set_unit_text(column.slot, text),
     }
-    Ok(())
+    .map_err(|e| cell_error(column, e))
 }
 
 /// Stores a member cell (already trimmed, not empty) for the last member added.
@@ -136,10 +139,40 @@ pub fn set_member_cell(
     text: &str,
 ) -> Result<(), CellError> {
     match Scalar::read(text, &column.ty) {
-        Some(v) => builder.set_member_scalar(column.slot, v)?,
-        None => builder.set_member_text(column.slot, text)?,
+        Some(v) => builder.set_member_scalar(column.slot, v),
+        None => builder.set_member_text(column.slot, text),
     }
-    Ok(())
+    .map_err(|e| cell_error(column, e))
+}
+
+/// Choices listed in a message: a program's list of districts can be long.
+const CHOICES_SHOWN: usize = 12;
+
+/// A [`CellError`] for `column`: a value outside its choices is told the choices (they are the
+/// program's, not a registrant's), and how they are compared.
+fn cell_error(column: &InputColumn, e: EvalError) -> CellError {
+    let mut error = CellError::from(e);
+    if let (codes::NOT_A_CHOICE, Some(choices)) = (error.code, &column.choices) {
+        let mut shown: Vec<String> = choices
+            .iter()
+            .take(CHOICES_SHOWN)
+            .map(|c| c.to_string())
+            .collect();
+        if choices.len() > CHOICES_SHOWN {
+            shown.push(format!("… ({} in all)", choices.len()));
+        }
+        let how = if matches!(column.ty, Type::Text) {
+            "; written as declared, capitals included (spaces around the value do not count)"
+        } else {
+            ""
+        };
+        error.reason = format!(
+            "expected one of the values the program declares for `{}`: {}{how}",
+            column.name,
+            shown.join(", ")
+        );
+    }
+    error
 }
 
 /// Checks a currency cell (`KES`) that goes with a money input.
@@ -246,5 +279,34 @@ mod tests {
             split_kinds(" head; spouse |").collect::<Vec<_>>(),
             ["head", "spouse"]
         );
+    }
+
+    #[test]
+    fn a_value_outside_the_choices_is_told_them_up_to_twelve() {
+        let districts: Vec<String> = (1..=14).map(|k| format!("\"D{k}\"")).collect();
+        let source = format!(
+            "program p \"P\" version \"1\"\n  target individual\n  currency KES\n\ninputs\n  \
+             person.district: text \"District\" one of [{}]\n  person.band: number \"Band\" one of \
+             [1, 2]\n\neligible when\n  a \"A\" district == \"D1\"\n  b \"B\" band == 1\n",
+            districts.join(", ")
+        );
+        let program = Program::compile(&source).unwrap();
+        let cols = ProgramColumns::for_program(&program);
+        let mut b = program.batch_builder();
+        b.start_unit("P1");
+        let e = set_unit_cell(&mut b, &cols.unit[0], "d1").unwrap_err();
+        assert_eq!(e.code, codes::NOT_A_CHOICE);
+        assert_eq!(
+            e.reason,
+            "expected one of the values the program declares for `district`: D1, D2, D3, D4, D5, \
+             D6, D7, D8, D9, D10, D11, D12, … (14 in all); written as declared, capitals \
+             included (spaces around the value do not count)"
+        );
+        let e = set_unit_cell(&mut b, &cols.unit[1], "3").unwrap_err();
+        assert_eq!(
+            e.reason,
+            "expected one of the values the program declares for `band`: 1, 2"
+        );
+        assert_eq!(set_unit_cell(&mut b, &cols.unit[0], "D14"), Ok(()));
     }
 }

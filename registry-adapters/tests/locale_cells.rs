@@ -1,7 +1,7 @@
 //! Cells as a spreadsheet's locale writes them: `1.500` in a file separated by semicolons (one
 //! thousand five hundred, there), numbers grouped by spaces or commas, dates saved as a count of
-//! days or day first. None of them may be read as another value than meant; each refusal says how
-//! to fix the export, never the cell.
+//! days or day first, choices in other capitals. None of them may be
+//! read as another value than meant; each refusal says how to fix the export, never the cell.
 
 use entitle_registry::{open_files, SourceOptions};
 use std::collections::BTreeMap;
@@ -201,4 +201,32 @@ fn numbers_and_dates_shaped_by_an_export_say_how_to_fix_it() {
             assert!(!message.contains(cell), "{message}");
         }
     }
+}
+
+#[test]
+fn a_choice_is_written_as_declared_and_a_refusal_lists_the_choices() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        ("North", "100"),
+        ("\" North \"", "100"),
+        ("NORTH", "100"),
+        ("north", "100"),
+        ("Central", "100"),
+    ];
+    registry(dir.path(), ',', &rows);
+    let (read_as, errors) = read(dir.path());
+    assert_eq!(read_as.keys().collect::<Vec<_>>(), ["H00", "H01"]);
+    let message = "expected one of the values the program declares for `region`: North, East, \
+                   South, West; written as declared, capitals included (spaces around the value \
+                   do not count)";
+    let refused = |line| {
+        (
+            "groups.csv".to_string(),
+            line,
+            s("region"),
+            "G0102".to_string(),
+            message.to_string(),
+        )
+    };
+    assert_eq!(errors, [4, 5, 6].map(refused).to_vec());
 }
