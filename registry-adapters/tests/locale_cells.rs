@@ -1,6 +1,6 @@
 //! Cells as a spreadsheet's locale writes them: `1.500` in a file separated by semicolons (one
 //! thousand five hundred, there), numbers grouped by spaces or commas, dates saved as a count of
-//! days or day first, choices in other capitals. None of them may be
+//! days or day first, choices in other capitals, JSON keys in other capitals. None of them may be
 //! read as another value than meant; each refusal says how to fix the export, never the cell.
 
 use entitle_registry::{open_files, SourceOptions};
@@ -229,4 +229,66 @@ fn a_choice_is_written_as_declared_and_a_refusal_lists_the_choices() {
         )
     };
     assert_eq!(errors, [4, 5, 6].map(refused).to_vec());
+}
+
+#[test]
+fn json_keys_are_matched_as_csv_headers_are() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("groups.jsonl"),
+        concat!(
+            r#"{"ID": "H1", "Region": "North", "MONTHLY_INCOME": "1500"}"#,
+            "\n",
+            r#"{"id": "H2", " region ": "North", "monthly_income": "20", "Monthly_Income": "1"}"#,
+            "\n",
+            r#"{"id": "H3", "Region": "North", "REGION": "East", "monthly_income": "5"}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("members.jsonl"),
+        concat!(
+            r#"{"Id": "M1", "Group_Id": "H1", "Kind": "head", "BirthDate": "2015-01-01"}"#,
+            "\n",
+            r#"{"id": "M2", "group_id": "H2", "kind": "head", "birthdate": "2015-01-01"}"#,
+            "\n",
+            r#"{"id": "M3", "group_id": "H3", "kind": "head", "birthdate": "2015-01-01"}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let (read_as, errors) = read(dir.path());
+    // An exact key comes first; another in other capitals is not looked at then.
+    assert_eq!(
+        read_as,
+        BTreeMap::from([
+            ("H1".to_string(), "KES 1500".to_string()),
+            ("H2".to_string(), "KES 20".to_string()),
+        ])
+    );
+    assert_eq!(
+        errors,
+        vec![(
+            "groups.jsonl".into(),
+            3,
+            s("region"),
+            "G0104".into(),
+            "the object has two keys for this column, differing only in capitals or spaces".into()
+        )]
+    );
+    // The member's birthdate was read too: H1 has a child.
+    let program = child_grant();
+    let mut source = open_files(dir.path(), &program, &SourceOptions::default()).unwrap();
+    let chunk = source.next_chunk(10).unwrap().unwrap();
+    let result = program.run(
+        &chunk.batch,
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        &Default::default(),
+    );
+    let first = result.decisions().next().unwrap().unwrap();
+    assert_eq!(
+        (first.unit_id.as_str(), first.outcome),
+        ("H1", entitle_core::Outcome::Eligible)
+    );
 }

@@ -3,7 +3,8 @@
 //! Values follow Entitle's JSON boundary ([`entitle_core::json`]): `null` or an absent key is
 //! unknown; numbers are read exactly; money may be a number, a string (`"KES 1500"`) or
 //! `{"amount": "1500", "currency": "KES"}`; a list (or several membership kinds) is an array. A line
-//! that is not a JSON object is a row error (G0104); blank lines are skipped.
+//! that is not a JSON object is a row error (G0104); blank lines are skipped. Keys are matched to
+//! inputs as a CSV header's names are: exactly, else ignoring capitals and surrounding spaces.
 
 use super::rows::{BadCell, Cells, RowStream, Wanted};
 use crate::error::{codes, RegistryError};
@@ -125,10 +126,40 @@ impl JsonlRows {
             }
         };
         for w in &self.wanted {
-            let value = w.names.iter().find_map(|n| object.get(n));
-            self.cells.push(value.map(text_of).unwrap_or(Ok(None)));
+            let value = match w.names.iter().find_map(|n| object.get(n)) {
+                Some(v) => Ok(Some(v)),
+                None => loose_key(&object, w),
+            };
+            self.cells
+                .push(value.and_then(|v| v.map(text_of).unwrap_or(Ok(None))));
         }
     }
+}
+
+const TWO_KEYS: BadCell = BadCell {
+    code: codes::MALFORMED_ROW,
+    reason: "the object has two keys for this column, differing only in capitals or spaces",
+};
+
+/// The value of the key that names `w` ignoring capitals and surrounding spaces (`Region`,
+/// `MONTHLY_INCOME`), as a CSV header's names are matched: an export that capitalises its keys
+/// would otherwise leave every input unknown, row after row, without an error. Looked for only
+/// when no key names it exactly.
+fn loose_key<'a>(
+    object: &'a serde_json::Map<String, Json>,
+    w: &Wanted,
+) -> Result<Option<&'a Json>, BadCell> {
+    for name in &w.names {
+        let mut hits = object
+            .iter()
+            .filter(|(k, _)| k.trim().eq_ignore_ascii_case(name));
+        match (hits.next(), hits.next()) {
+            (Some((_, v)), None) => return Ok(Some(v)),
+            (Some(_), Some(_)) => return Err(TWO_KEYS),
+            _ => {}
+        }
+    }
+    Ok(None)
 }
 
 impl Cells for JsonlRows {
@@ -246,5 +277,30 @@ mod tests {
         assert!(rows.advance().unwrap());
         assert_eq!(rows.cell(1), Err(OBJECT_CELL));
         assert!(!rows.advance().unwrap());
+    }
+
+    #[test]
+    fn keys_in_other_capitals_are_found_after_exact_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("groups.jsonl");
+        let text = concat!(
+            r#"{"ID":"H1"," Monthly_Income ":10,"region":"a","Region":"b"}"#,
+            "\n",
+            r#"{"id":"H2","REGION":"a","Region":"b","member_id":"x","Member_ID":"y"}"#,
+            "\n",
+        );
+        std::fs::write(&path, text).unwrap();
+        let wanted = [
+            Wanted::required(&["id", "member_id"]),
+            Wanted::required(&["region"]),
+            Wanted::required(&["monthly_income"]),
+        ];
+        let mut rows = JsonlRows::open(&path, "groups.jsonl".into(), &wanted).unwrap();
+        assert!(rows.advance().unwrap());
+        let cells: Vec<_> = (0..3).map(|k| rows.cell(k)).collect();
+        assert_eq!(cells, [Ok(Some("H1")), Ok(Some("a")), Ok(Some("10"))]);
+        assert!(rows.advance().unwrap());
+        let cells: Vec<_> = (0..3).map(|k| rows.cell(k)).collect();
+        assert_eq!(cells, [Ok(Some("H2")), Err(TWO_KEYS), Ok(None)]);
     }
 }
