@@ -83,6 +83,7 @@ fn a_point_before_three_digits_is_refused_in_a_semicolon_file_only() {
         "250.000",
         "1.500 KES",
         "KES 1.5",
+        "USD 1.500",
     ];
     let rows: Vec<(&str, &str)> = incomes.iter().map(|i| ("North", *i)).collect();
     let dir = tempfile::tempdir().unwrap();
@@ -109,11 +110,16 @@ fn a_point_before_three_digits_is_refused_in_a_semicolon_file_only() {
             AMBIGUOUS.to_string(),
         )
     };
-    assert_eq!(
-        errors,
-        [2, 8, 9, 10, 11, 12].map(refused).to_vec(),
-        "{errors:#?}"
-    );
+    let mut want = [2, 8, 9, 10, 11, 12].map(refused).to_vec();
+    // In another currency, the cell is refused for that.
+    want.push((
+        "groups.csv".to_string(),
+        14,
+        s("monthly_income"),
+        "G0101".to_string(),
+        "the amount is in USD, but this input is in KES".to_string(),
+    ));
+    assert_eq!(errors, want, "{errors:#?}");
 
     // Separated by commas, the same cells are decimals, as they always were.
     let dir = tempfile::tempdir().unwrap();

@@ -39,6 +39,8 @@ pub(crate) fn ambiguous(ty: &Type, text: &str, separator: Separator) -> bool {
 pub(crate) fn for_cell(ty: &Type, text: &str, separator: Separator) -> Option<String> {
     match ty {
         Type::Date => for_date(text),
+        // An amount in another currency: the parser says which, and that comes first.
+        Type::Money { currency } if other_currency(text, currency.code()) => None,
         Type::Number | Type::Money { .. } | Type::Quantity { .. } => {
             let what = match ty {
                 Type::Money { currency } => format!("an amount such as 1500.50 or {currency} 1500"),
@@ -160,6 +162,8 @@ fn point_grouped(t: &str) -> bool {
 /// money without its currency code, a quantity without its unit, each element of a list.
 fn any_number(ty: &Type, text: &str, test: &dyn Fn(&str) -> bool) -> bool {
     match ty {
+        // An amount in another currency is refused for that, and says which.
+        Type::Money { currency } if other_currency(text, currency.code()) => false,
         Type::Number | Type::Money { .. } | Type::Quantity { .. } => test(number_part(ty, text)),
         Type::List { of } => text
             .split([';', '|'])
@@ -172,15 +176,29 @@ fn any_number(ty: &Type, text: &str, test: &dyn Fn(&str) -> bool) -> bool {
 /// after it (as the parser accepts `KES 1500` and `1500 KES`), or the quantity's unit after it.
 fn number_part<'a>(ty: &Type, text: &'a str) -> &'a str {
     let t = text.trim();
-    let is_code = |c: &str| c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic());
     match ty {
-        Type::Money { .. } => match (t.split_once(' '), t.rsplit_once(' ')) {
-            (Some((code, rest)), _) | (_, Some((rest, code))) if is_code(code) => rest.trim(),
-            _ => t,
-        },
+        Type::Money { .. } => money_parts(t).1,
         Type::Quantity { unit } => t.strip_suffix(unit.as_str()).map_or(t, str::trim_end),
         _ => t,
     }
+}
+
+/// The currency code written before or after an amount (`KES 1500`, `1500 KES`), and the amount.
+fn money_parts(t: &str) -> (Option<&str>, &str) {
+    let is_code = |c: &str| c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic());
+    match (t.split_once(' '), t.rsplit_once(' ')) {
+        (Some((code, rest)), _) | (_, Some((rest, code))) if is_code(code) => {
+            (Some(code), rest.trim())
+        }
+        _ => (None, t),
+    }
+}
+
+/// Whether a money cell names a currency other than `code`.
+fn other_currency(text: &str, code: &str) -> bool {
+    money_parts(text.trim())
+        .0
+        .is_some_and(|c| !c.eq_ignore_ascii_case(code))
 }
 
 /// Whether `t` is ASCII digits only, as many as `len` allows.

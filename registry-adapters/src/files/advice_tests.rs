@@ -36,7 +36,8 @@ fn a_point_before_three_digits_is_ambiguous_only_in_a_semicolon_file() {
     for t in ["KES 1.500", "1.500 KES", "kes 12.000"] {
         assert!(ambiguous(&kes(), t, semi), "{t}");
     }
-    for t in ["KES 1.5", "KES 1500", "USD 0.125"] {
+    // In another currency, the cell is refused for that (the parser names the currency).
+    for t in ["KES 1.5", "KES 1500", "USD 0.125", "USD 1.500", "1.500 usd"] {
         assert!(!ambiguous(&kes(), t, semi), "{t}");
     }
     let kg = Type::Quantity { unit: "kg".into() };
@@ -81,6 +82,10 @@ fn numbers_grouped_by_a_locale_are_named_with_how_to_export_them() {
         );
     }
     assert!(advice(&kes(), "KES 1 500", comma).contains(spaces));
+    assert!(advice(&kes(), "1 500 kes", comma).contains(spaces));
+    // In another currency, the parser's reason (which names it) stands.
+    assert_eq!(for_cell(&kes(), "USD 1 500", comma), None);
+    assert_eq!(for_cell(&kes(), "1,500 USD", comma), None);
     assert!(advice(&kes(), "1 500 KES", comma)
         .starts_with("expected an amount such as 1500.50 or KES 1500; "));
     for t in ["1,500", "1,500,000", "1,500.50"] {
