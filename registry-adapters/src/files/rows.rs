@@ -92,6 +92,8 @@ pub(crate) trait RowStream: Cells + Send {
 /// decimal mark, and there the point groups thousands (`1.500` is one thousand five hundred): the
 /// cells of such a file are read with that in mind (see `files::numbers`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+// Only the CSV reader says `Comma` or `Semicolon`.
+#[cfg_attr(not(feature = "csv"), allow(dead_code))]
 pub enum Separator {
     /// A CSV file separated by commas.
     Comma,
