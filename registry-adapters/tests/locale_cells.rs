@@ -3,7 +3,8 @@
 //! days or day first, choices in other capitals, JSON keys in other capitals. None of them may be
 //! read as another value than meant; each refusal says how to fix the export, never the cell.
 
-use entitle_registry::{open_files, SourceOptions};
+use entitle_registry::sqlite::{plan, SqliteStore};
+use entitle_registry::{open_files, RegistrySource, SourceOptions};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -17,10 +18,26 @@ type Record = (String, u64, Option<String>, String, String);
 
 /// Each decided unit's monthly income as read, and every error record.
 fn read(dir: &Path) -> (BTreeMap<String, String>, Vec<Record>) {
+    read_source(open_files(dir, &child_grant(), &SourceOptions::default()).unwrap())
+}
+
+/// [`read`], from the files imported into a store.
+fn read_store(dir: &Path) -> (BTreeMap<String, String>, Vec<Record>) {
+    let mut store = SqliteStore::open(&dir.join("store.db")).unwrap();
+    store
+        .import(&plan(&[dir.to_path_buf()]).unwrap(), "2026-03-01T00:00:00Z")
+        .unwrap();
+    read_source(
+        store
+            .source(&child_grant(), &SourceOptions::default())
+            .unwrap(),
+    )
+}
+
+fn read_source(mut source: Box<dyn RegistrySource>) -> (BTreeMap<String, String>, Vec<Record>) {
     let program = child_grant();
     let slot = program.layout().unit_slot("monthly_income").unwrap();
     let ty = program.layout().unit_inputs()[slot].ty.clone();
-    let mut source = open_files(dir, &program, &SourceOptions::default()).unwrap();
     let (mut incomes, mut errors) = (BTreeMap::new(), Vec::new());
     while let Some(chunk) = source.next_chunk(100).unwrap() {
         for i in 0..chunk.batch.len() {
@@ -120,6 +137,10 @@ fn a_point_before_three_digits_is_refused_in_a_semicolon_file_only() {
         "the amount is in USD, but this input is in KES".to_string(),
     ));
     assert_eq!(errors, want, "{errors:#?}");
+    // Imported into a store, the file is read as it was: the store keeps its separator.
+    let (stored_as, stored_errors) = read_store(dir.path());
+    assert_eq!(stored_as, read_as);
+    assert_eq!(stored_errors, want);
 
     // Separated by commas, the same cells are decimals, as they always were.
     let dir = tempfile::tempdir().unwrap();

@@ -251,8 +251,8 @@ fn a_first_version_store_is_migrated_with_its_records() {
         assert_eq!(has_row_error, 0, "version 1 has no row_error table");
     }
     let mut store = SqliteStore::open(&db).unwrap();
-    assert_eq!(store.version(), 2);
-    assert_eq!(count(&db, "PRAGMA user_version"), 2);
+    assert_eq!(store.version(), schema::VERSION);
+    assert_eq!(count(&db, "PRAGMA user_version"), schema::VERSION);
     assert_eq!(
         count(&db, "SELECT count(*) FROM decision WHERE unit_id = 'H1'"),
         1,
@@ -278,7 +278,7 @@ fn a_first_version_store_is_migrated_with_its_records() {
     assert_eq!(r.decisions, 4);
     assert_eq!(
         SqliteStore::open(&db).unwrap().version(),
-        2,
+        schema::VERSION,
         "opening again changes nothing"
     );
 }

@@ -11,7 +11,7 @@
 
 use super::schema::db_error;
 use crate::error::RegistryError;
-use crate::files::rows::{RowStream, Wanted};
+use crate::files::rows::{RowStream, Separator, Wanted};
 use crate::files::{open_stream, EXTENSIONS};
 use rusqlite::types::Value as Sql;
 use rusqlite::Connection;
@@ -343,6 +343,11 @@ pub(crate) fn import_file(
     let columns = check_columns(&file.path, &columns_of(&file.path)?)?;
     let wanted: Vec<Wanted> = columns.iter().map(|c| Wanted::optional(&[c])).collect();
     let mut rows: Box<dyn RowStream> = open_stream(&file.path, &wanted)?;
+    let separator = match rows.separator() {
+        Separator::Semicolon => Some("semicolon"),
+        Separator::Comma => Some("comma"),
+        Separator::Other => None,
+    };
     let key_col = file
         .role
         .key_names()
@@ -433,9 +438,17 @@ pub(crate) fn import_file(
     let source = file.path.display().to_string();
     let list = serde_json::Value::from(columns.clone()).to_string();
     conn.execute(
-        "INSERT INTO registry_file(role, source, table_name, columns, rows, imported_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        rusqlite::params![file.role.as_str(), source, t, list, seq, imported_at],
+        "INSERT INTO registry_file(role, source, table_name, columns, rows, imported_at, separator)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        rusqlite::params![
+            file.role.as_str(),
+            source,
+            t,
+            list,
+            seq,
+            imported_at,
+            separator
+        ],
     )
     .map_err(fail)?;
     Ok(ImportedFile {

@@ -22,7 +22,7 @@
 //!
 //! | table | what it holds |
 //! | --- | --- |
-//! | `registry_file` | one row per imported file: its role (`groups`, `members`, `individuals`), name, columns, row count, import time |
+//! | `registry_file` | one row per imported file: its role (`groups`, `members`, `individuals`), name, columns, row count, import time, and how a CSV file separated its cells |
 //! | `registry_groups`, `registry_members`, `registry_individuals` | the imported rows: a TEXT column per file column, named as in the file, plus `_entitle_…` bookkeeping (line, sort key, row problems) |
 //! | `decision_run` | one row per recorded run: program hash, as-of date, program id and version, registry, run time, counts |
 //! | `decision` | one row per unit of a run: outcome, currency, cash total, fee and net (exact decimal text), rule outcome codes, missing inputs, the decision JSON |

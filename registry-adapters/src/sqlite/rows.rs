@@ -8,7 +8,7 @@
 use super::import::{quote, sort_key, Role};
 use super::schema::db_error;
 use crate::error::{codes, RegistryError};
-use crate::files::rows::{closest, BadCell, Cells, RowStream, Wanted};
+use crate::files::rows::{closest, BadCell, Cells, RowStream, Separator, Wanted};
 use rusqlite::{Connection, OpenFlags};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -49,6 +49,7 @@ pub(crate) struct StoreRows {
     exhausted: bool,
     read: u64,
     total: u64,
+    separator: Separator,
 }
 
 /// What the store knows of an imported file.
@@ -57,6 +58,8 @@ pub(crate) struct StoredFile {
     pub source: String,
     pub columns: Vec<String>,
     pub rows: u64,
+    /// How the file separated its cells (see [`Separator`]).
+    pub separator: Separator,
 }
 
 /// Reads the `registry_file` row of `role`, if that role was imported.
@@ -66,7 +69,9 @@ pub(crate) fn stored_file(
     role: Role,
 ) -> Result<Option<StoredFile>, RegistryError> {
     let mut stmt = conn
-        .prepare_cached("SELECT source, columns, rows FROM registry_file WHERE role = ?1")
+        .prepare_cached(
+            "SELECT source, columns, rows, separator FROM registry_file WHERE role = ?1",
+        )
         .map_err(|e| db_error(store, "read the store", &e))?;
     let mut rows = stmt
         .query([role.as_str()])
@@ -81,7 +86,7 @@ pub(crate) fn stored_file(
         row.get(k)
             .map_err(|e| db_error(store, "read the store", &e))
     };
-    let (source, columns, count) = (get(0)?, get(1)?, get(2)?);
+    let (source, columns, count, separator) = (get(0)?, get(1)?, get(2)?, get(3)?);
     let text = |v: rusqlite::types::Value| match v {
         rusqlite::types::Value::Text(t) => t,
         _ => String::new(),
@@ -98,10 +103,16 @@ pub(crate) fn stored_file(
         rusqlite::types::Value::Integer(n) => u64::try_from(n).unwrap_or(0),
         _ => 0,
     };
+    let separator = match text(separator).as_str() {
+        "semicolon" => Separator::Semicolon,
+        "comma" => Separator::Comma,
+        _ => Separator::Other,
+    };
     Ok(Some(StoredFile {
         source: text(source),
         columns,
         rows,
+        separator,
     }))
 }
 
@@ -202,6 +213,7 @@ impl StoreRows {
             exhausted: false,
             read: 0,
             total: file.rows,
+            separator: file.separator,
         })
     }
 
@@ -306,5 +318,9 @@ impl RowStream for StoreRows {
 
     fn position(&self) -> (u64, Option<u64>) {
         (self.read, Some(self.total))
+    }
+
+    fn separator(&self) -> Separator {
+        self.separator
     }
 }

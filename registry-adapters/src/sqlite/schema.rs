@@ -99,8 +99,13 @@ FROM decision d
 JOIN payment_ledger l ON l.program_hash = d.program_hash AND l.unit_id = d.unit_id;
 ";
 
+/// Version 3: how each imported CSV file separated its cells (`semicolon` or `comma`; NULL for
+/// other files and for files imported before), so that a run from the store reads `1.500` as a
+/// run from the file does.
+const V3: &str = "ALTER TABLE registry_file ADD COLUMN separator TEXT;";
+
 /// The migrations, in order: migration `k` (from 0) brings a store from version `k` to `k + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
