@@ -482,7 +482,9 @@ pub mod render {
                 );
                 if o.outcome != crate::result::Truth::Met {
                     l.push(' ');
-                    l.push_str(&c.render("explain.otherwise", &[("state", o.otherwise.as_str())]));
+                    // The state as a word of the locale (`suspendu`), not its code.
+                    let state = c.render(&format!("state.{}", o.otherwise.as_str()), &[]);
+                    l.push_str(&c.render("explain.otherwise", &[("state", &state)]));
                 }
                 lines.push(l);
             }

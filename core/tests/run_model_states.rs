@@ -244,6 +244,12 @@ fn decisions_carry_compliance_outcomes_and_their_explanation() {
         fr.contains("Conformité, revérifiée à chaque cycle :"),
         "{fr}"
     );
+    // The state a unit would take is a French word, not the code of run.jsonl.
+    assert!(
+        fr.contains("moved_out = true (pour un bénéficiaire inscrit : sorti)")
+            && fr.contains("(pour un bénéficiaire inscrit : suspendu)"),
+        "{fr}"
+    );
     let e = d.explanation.unwrap();
     assert_eq!(e.compliance.len(), 3);
     assert_eq!(e.compliance[0].values[0].name, "attendance");

@@ -96,7 +96,7 @@ fn french_phrases_cover_the_parts_of_declarations_and_contradictions() {
                 ("expected", "number")
             ]
         ),
-        "la valeur par défaut de `n` ne correspond pas à son type nombre"
+        "incompatibilité entre la valeur par défaut de `n` et son type nombre"
     );
     assert_eq!(
         fr.render("W0004.help", &[("reason", "`< 5` and `> 10`")]),
@@ -191,4 +191,144 @@ fn french_sql_refusals_name_the_construct_in_french() {
             "{construct}"
         );
     }
+}
+
+/// The words of a message a person reads: without code in backticks and `{placeholders}`,
+/// lower-cased.
+fn prose_words(text: &str) -> Vec<String> {
+    let mut prose = String::new();
+    let (mut code, mut placeholder) = (false, false);
+    for c in text.chars() {
+        match c {
+            '`' => code = !code,
+            '{' if !code => placeholder = true,
+            '}' if placeholder => placeholder = false,
+            _ if code || placeholder => {}
+            _ => prose.push(c),
+        }
+        if c == '`' || c == '}' {
+            prose.push(' ');
+        }
+    }
+    // File names and options (`errors.csv`, `--all-cycles`) are names, not words.
+    let name = |t: &str| {
+        t.starts_with("--")
+            || t.char_indices()
+                .any(|(i, c)| c == '.' && t[i + 1..].starts_with(char::is_alphabetic))
+    };
+    prose
+        .split_whitespace()
+        .filter(|t| !name(t))
+        .flat_map(|t| t.split(|c: char| !c.is_alphabetic()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Words that French and English write alike, and names and standards that are no language's.
+const SHARED: &[&str] = &[
+    "a",
+    "date",
+    "dates",
+    "type",
+    "total",
+    "score",
+    "section",
+    "test",
+    "tests",
+    "code",
+    "codes",
+    "cycle",
+    "budget",
+    "table",
+    "division",
+    "expression",
+    "expressions",
+    "condition",
+    "conditions",
+    "simple",
+    "iso",
+    "utf",
+    "latin",
+    "windows",
+    "sql",
+    "json",
+    "kes",
+    "kg",
+    "entitle",
+    "nul",
+    "non",
+    "fin",
+    "plus",
+    "options",
+    "option",
+    "union",
+    "z",
+    "mm",
+    "accents",
+    "place",
+    "sections",
+    "argument",
+    "positive",
+    "dimension",
+    "exact",
+    "apostrophe",
+    "multiplication",
+    "collection",
+    "mode",
+    "invisible",
+    "point",
+    "position",
+    "compile",
+    "validation",
+    "net",
+    "second",
+    "min",
+    "max",
+    "q",
+    "gini",
+];
+
+/// Every entry French and English both have, read word by word: an English word of the English
+/// text (not a word the two languages share) found in the French text is English left behind,
+/// as `expected un montant` was. The `phrase.…` entries are checked against their key, which is
+/// the English they translate.
+#[test]
+fn french_entries_leave_no_english_word_of_their_english_entry() {
+    let (en, fr) = (locale::english(), locale::catalog("fr"));
+    let mut left = Vec::new();
+    let mut check = |key: &str, english: &str, french: &str| {
+        let french = prose_words(french);
+        let mut words: Vec<String> = prose_words(english)
+            .into_iter()
+            .filter(|w| !SHARED.contains(&w.as_str()) && french.contains(w))
+            .collect();
+        words.dedup();
+        if !words.is_empty() {
+            left.push(format!("{key}: {words:?}"));
+        }
+    };
+    let mut keys: Vec<&str> = fr.keys().collect();
+    keys.sort_unstable();
+    for key in keys {
+        let french = fr.get(key).unwrap_or_default();
+        match (key.strip_prefix("phrase."), en.get(key)) {
+            (Some(english), _) => check(key, &english.replace('_', " "), french),
+            (None, Some(english)) => check(key, english, french),
+            (None, None) => {}
+        }
+    }
+    assert!(
+        left.is_empty(),
+        "English words in French entries:\n{}",
+        left.join("\n")
+    );
+}
+
+#[test]
+fn the_english_word_check_sees_prose_and_not_code() {
+    assert_eq!(
+        prose_words("expected un `count` {name} montant, l'unité dans errors.csv --force"),
+        ["expected", "un", "montant", "l", "unité", "dans"]
+    );
 }
