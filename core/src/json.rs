@@ -24,6 +24,7 @@ use crate::parse::parse_date;
 use crate::program::Program;
 use crate::result::{Decision, UnitError};
 use chrono::NaiveDate;
+use entitle_dsl::locale::{self, Catalog};
 use entitle_dsl::{Currency, Money, Value};
 use serde_json::{json, Value as Json};
 
@@ -176,7 +177,7 @@ fn is_records(items: &[Json]) -> bool {
 
 fn member_from_json(m: &Json, index: usize) -> Result<Member, EvalError> {
     let obj = m.as_object().ok_or_else(|| EvalError::InvalidUnit {
-        reason: format!("member {} is not a JSON object", index + 1),
+        reason: format!("the member at position {} is not a JSON object", index + 1),
     })?;
     let id = id_of(obj.get("id")).unwrap_or_else(|| format!("#{}", index + 1));
     let kinds = match obj.get("kind").or_else(|| obj.get("kinds")) {
@@ -214,12 +215,21 @@ fn member_from_json(m: &Json, index: usize) -> Result<Member, EvalError> {
 
 /// A unit's error as JSON: `{"unit_id": …, "error": {"code": "R0001", "message": …, …}}`.
 pub fn error_to_json(e: &UnitError) -> Json {
+    error_to_json_in(e, locale::english())
+}
+
+/// A unit's error as JSON with its `message` in the catalogue's language (the other fields,
+/// `reason` among them, stay as tools read them).
+pub fn error_to_json_in(e: &UnitError, catalog: &Catalog) -> Json {
     let mut detail = serde_json::to_value(&e.error).unwrap_or(Json::Null);
     if let Json::Object(o) = &mut detail {
-        o.insert("message".into(), Json::String(e.error.to_string()));
+        o.insert("message".into(), Json::String(e.error.message(catalog)));
     }
     json!({"unit_id": e.unit_id, "error": detail})
 }
+
+/// Why an as-of date was refused (the reason of an R0010; `phrase.…` entries translate it).
+const BAD_AS_OF: &str = "the as-of date must be an ISO 8601 date such as 2026-03-01";
 
 /// A decision as JSON (the shape documented in [`crate::result`]).
 pub fn decision_to_json(d: &Decision) -> Json {
@@ -230,22 +240,33 @@ impl Program {
     /// Evaluates a JSON unit at an ISO as-of date; gives the decision's JSON or the error's JSON.
     /// Never fails: a malformed unit or date is reported in the error shape.
     pub fn evaluate_json(&self, unit: &Json, as_of: &str, options: &EvalOptions) -> Json {
+        self.evaluate_json_in(unit, as_of, options, locale::english())
+    }
+
+    /// [`Program::evaluate_json`] with an error's `message` in the catalogue's language: a
+    /// façade that explains in French (`explain(…, {locale: "fr"})`) says in French that the
+    /// as-of date or the unit is malformed too.
+    pub fn evaluate_json_in(
+        &self,
+        unit: &Json,
+        as_of: &str,
+        options: &EvalOptions,
+        catalog: &Catalog,
+    ) -> Json {
         let id = unit
             .get("id")
             .and_then(|v| id_of(Some(v)))
             .unwrap_or_default();
         let Some(date) = parse_date(as_of.trim()) else {
-            return error_to_json(&UnitError {
-                unit_id: id,
-                error: EvalError::InvalidUnit {
-                    reason: "the as-of date must be an ISO 8601 date such as 2026-03-01".into(),
-                },
-            });
+            let error = EvalError::InvalidUnit {
+                reason: BAD_AS_OF.into(),
+            };
+            return error_to_json_in(&UnitError { unit_id: id, error }, catalog);
         };
         match unit_from_json(unit).map(|u| self.evaluate_with(&u, date, options)) {
             Ok(Ok(d)) => decision_to_json(&d),
-            Ok(Err(e)) => error_to_json(&e),
-            Err(error) => error_to_json(&UnitError { unit_id: id, error }),
+            Ok(Err(e)) => error_to_json_in(&e, catalog),
+            Err(error) => error_to_json_in(&UnitError { unit_id: id, error }, catalog),
         }
     }
 
@@ -264,8 +285,7 @@ impl Program {
                     error_to_json(&UnitError {
                         unit_id: id,
                         error: EvalError::InvalidUnit {
-                            reason: "the as-of date must be an ISO 8601 date such as 2026-03-01"
-                                .into(),
+                            reason: BAD_AS_OF.into(),
                         },
                     })
                 })
