@@ -10,6 +10,7 @@ mod program_file;
 mod registry;
 mod summary;
 mod term;
+mod words;
 mod writeback;
 
 use clap::{Parser, Subcommand};

@@ -1,6 +1,7 @@
 //! The summary of a run: counts per decision, totals, errors; as `summary.json` and as text.
 
-use crate::term::{bold, counted, group_digits, thousands};
+use crate::term::bold;
+use crate::words::Words;
 use entitle_core::{Decision, Name, Outcome, Program};
 use entitle_dsl::ast::Target;
 use entitle_registry::{ReadCounts, RowError};
@@ -186,66 +187,80 @@ pub fn summary_json(r: &RunInfo<'_>) -> Json {
     })
 }
 
-/// The summary as a person reads it.
-pub fn summary_text(r: &RunInfo<'_>, out_dir: &str, colour: bool) -> String {
+/// The summary as a person reads it, in the locale of `w`.
+pub fn summary_text(r: &RunInfo<'_>, out_dir: &str, colour: bool, w: Words) -> String {
     let s = r.stats;
     let p = r.program;
-    let (one, noun) = match p.target() {
-        Target::Household => ("household", "households"),
-        Target::Individual => ("individual", "individuals"),
+    let (count, noun) = match p.target() {
+        Target::Household => ("count.households", "run.label.households"),
+        Target::Individual => ("count.individuals", "run.label.individuals"),
     };
-    let units = |n: u64| counted(n, one, noun);
-    let title = p.ir().title.clone().unwrap_or_else(|| p.ir().id.clone());
+    let units = |n: u64| w.count(count, n);
+    let label = |key: &str| format!("{:<14}", w.text(key, &[]));
+    // The program's own title in the locale when its `translation` block gives one.
+    let title = p
+        .ir()
+        .translations
+        .get(w.catalog().locale())
+        .and_then(|t| t.get("title"))
+        .or(p.ir().title.as_ref())
+        .unwrap_or(&p.ir().id)
+        .clone();
     let version = p
         .ir()
         .version
         .as_deref()
         .map(|v| format!(" {v}"))
         .unwrap_or_default();
-    let mut t = String::new();
-    t.push_str(&format!(
-        "{} ({}{version}) as of {}\n",
-        bold(colour, &title),
-        p.ir().id,
-        r.as_of
-    ));
-    t.push_str(&format!(
-        "registry      {}: {}",
-        r.registry,
-        units(r.read.units)
+    let mut t = w.text(
+        "run.title",
+        &[
+            ("title", &bold(colour, &title)),
+            ("id", &p.ir().id),
+            ("version", &version),
+            ("as_of", &r.as_of.to_string()),
+        ],
+    );
+    t.push('\n');
+    t.push_str(&label("run.label.registry"));
+    t.push_str(&w.text(
+        "run.registry",
+        &[("registry", &r.registry), ("units", &units(r.read.units))],
     ));
     if r.read.member_rows > 0 {
-        let rows = counted(r.read.member_rows, "member row", "member rows");
+        let rows = w.count("count.member_rows", r.read.member_rows);
         t.push_str(&format!(", {rows}"));
     }
     t.push('\n');
-    let width = thousands(r.read.units).len();
-    let line = |label: &str, n: u64| format!("  {label:<14}{:>width$}\n", thousands(n));
-    t.push_str(&line("eligible", s.eligible));
-    t.push_str(&line("not eligible", s.not_eligible));
-    t.push_str(&line("undetermined", s.undetermined));
-    t.push_str(&line("errors", s.unit_errors));
+    let width = w.number(r.read.units).chars().count();
+    let line = |key: &str, n: u64| format!("  {}{:>width$}\n", label(key), w.number(n));
+    t.push_str(&line("run.label.eligible", s.eligible));
+    t.push_str(&line("run.label.not_eligible", s.not_eligible));
+    t.push_str(&line("run.label.undetermined", s.undetermined));
+    t.push_str(&line("run.label.errors", s.unit_errors));
     t.push_str(&format!("  {:<14}{:>width$}\n", "", "-".repeat(width)));
     t.push_str(&line(noun, r.read.units));
     for (c, v) in &s.cash {
-        t.push_str(&format!(
-            "cash          {c} {} to {}",
-            group_digits(&v.total.to_string()),
-            units(v.units)
+        let money = |d: &Decimal| format!("{c} {}", w.digits(&d.to_string()));
+        t.push_str(&label("run.label.cash"));
+        t.push_str(&w.text(
+            "run.cash",
+            &[("amount", &money(&v.total)), ("units", &units(v.units))],
         ));
         if !v.fee.is_zero() {
-            t.push_str(&format!(
-                " (fees {c} {}, net {c} {})",
-                group_digits(&v.fee.to_string()),
-                group_digits(&v.net.to_string())
+            t.push(' ');
+            t.push_str(&w.text(
+                "run.fees",
+                &[("fee", &money(&v.fee)), ("net", &money(&v.net))],
             ));
         }
         t.push('\n');
     }
     for (u, q) in s.in_kind.iter().filter(|(_, q)| !q.is_zero()) {
         t.push_str(&format!(
-            "in kind       {} {u}\n",
-            group_digits(&q.to_string())
+            "{}{} {u}\n",
+            label("run.label.in_kind"),
+            w.digits(&q.to_string())
         ));
     }
     if s.unit_errors + s.row_errors > 0 {
@@ -257,16 +272,29 @@ pub fn summary_text(r: &RunInfo<'_>, out_dir: &str, colour: bool) -> String {
         // Only what there is: "1 household could not be decided", not "… and 0 other rows".
         let what = match (s.unit_errors, s.row_errors) {
             (u, 0) => units(u),
-            (0, r) => counted(r, "row", "rows"),
-            (u, r) => format!("{} and {}", units(u), counted(r, "other row", "other rows")),
+            (0, r) => w.count("count.rows", r),
+            (u, r) => w.text(
+                "run.both",
+                &[
+                    ("units", &units(u)),
+                    ("rows", &w.count("count.other_rows", r)),
+                ],
+            ),
         };
-        t.push_str(&format!(
-            "errors        {what} could not be decided ({}): see {out_dir}/errors.csv\n",
-            codes.join(", ")
+        t.push_str(&label("run.label.errors"));
+        t.push_str(&w.text(
+            "run.not_decided",
+            &[
+                ("subject", &what),
+                ("codes", &codes.join(", ")),
+                ("path", &format!("{out_dir}/errors.csv")),
+            ],
         ));
+        t.push('\n');
     }
     t.push_str(&format!(
-        "wrote         {out_dir}/decisions.csv, decisions.jsonl, summary.json, errors.csv\n"
+        "{}{out_dir}/decisions.csv, decisions.jsonl, summary.json, errors.csv\n",
+        label("run.label.wrote")
     ));
     t
 }

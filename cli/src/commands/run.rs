@@ -13,6 +13,7 @@ use crate::output::OutputSet;
 use crate::program_file::compile_or_report;
 use crate::summary::{summary_json, summary_text, RunInfo, Stats};
 use crate::term::{self, Color, ProgressBar};
+use crate::words::Words;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use entitle_core::{Decision, EvalOptions, Program};
@@ -85,7 +86,8 @@ pub struct Args {
     /// Add each decision's explanation (an `explanation` in decisions.jsonl, a column in decisions.csv).
     #[arg(long)]
     pub explain: bool,
-    /// The language of explanations and of the program's diagnostics: en, fr.
+    /// The language of explanations, of the printed summary and notes, and of the program's
+    /// diagnostics: en, fr (the files' headers, keys and codes are the same in every locale).
     #[arg(long, value_name = "LOCALE", default_value = "en")]
     pub locale: String,
     /// Print the summary as text or as JSON (the content of summary.json).
@@ -125,7 +127,8 @@ fn open(a: &Args, program: &Program, join: JoinMode) -> Result<Box<dyn RegistryS
 /// A program that does not compile, a registry that cannot be read, outputs that cannot be written.
 pub fn main(a: &Args) -> Result<ExitCode> {
     check_locale(&a.locale)?;
-    let (file, program) = compile_or_report(&a.program, entitle_dsl::locale::catalog(&a.locale))?;
+    let words = Words::new(&a.locale);
+    let (file, program) = compile_or_report(&a.program, words.catalog())?;
     let mut join = JoinMode::Sorted;
     let mut source = open(a, &program, join)?;
     let mut out = OutputSet::prepare(&a.out, &OUTPUTS, a.force)?;
@@ -134,7 +137,13 @@ pub fn main(a: &Args) -> Result<ExitCode> {
             Ok(x) => break x,
             Err(e) => match e.downcast::<RegistryError>() {
                 Ok(RegistryError::NotSorted { path, line, .. }) if join == JoinMode::Sorted => {
-                    term::note(&format!("{}:{line}: the rows are not sorted by group id; reading the members into memory instead", path.display()));
+                    term::note(&words.text(
+                        "run.not_sorted",
+                        &[
+                            ("path", &path.display().to_string()),
+                            ("line", &line.to_string()),
+                        ],
+                    ));
                     join = JoinMode::Indexed;
                     source = open(a, &program, join)?;
                 }
@@ -146,11 +155,13 @@ pub fn main(a: &Args) -> Result<ExitCode> {
     let read = executed.read;
     let stats = &executed.stats;
     if read.units != stats.decisions() + stats.unit_errors {
-        term::warning(&format!(
-            "the counts do not reconcile: {} units read, {} decisions, {} unit errors",
-            read.units,
-            stats.decisions(),
-            stats.unit_errors
+        term::warning(&words.text(
+            "run.not_reconciled",
+            &[
+                ("units", &read.units.to_string()),
+                ("decisions", &stats.decisions().to_string()),
+                ("errors", &stats.unit_errors.to_string()),
+            ],
         ));
     }
     let info = RunInfo {
@@ -174,17 +185,26 @@ pub fn main(a: &Args) -> Result<ExitCode> {
     }
     let more = (stats.unit_errors + stats.row_errors).saturating_sub(executed.preview.len() as u64);
     if more > 0 {
-        term::note(&format!(
-            "{more} more error records in {out_dir}/errors.csv"
-        ));
+        term::note(&more_errors(words, more, &format!("{out_dir}/errors.csv")));
     }
     let mut stdout = std::io::stdout().lock();
     match a.format {
         OutputFormat::Json => stdout.write_all(&text)?,
-        OutputFormat::Text => stdout
-            .write_all(summary_text(&info, &out_dir, Color::Auto.enabled(false)).as_bytes())?,
+        OutputFormat::Text => stdout.write_all(
+            summary_text(&info, &out_dir, Color::Auto.enabled(false), words).as_bytes(),
+        )?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The note that more error records are in a file than were shown (the English keeps
+/// "records" for one too, as it always said).
+pub(crate) fn more_errors(words: Words, more: u64, path: &str) -> String {
+    let form = if more == 1 { "one" } else { "other" };
+    words.text(
+        &format!("more_errors.{form}"),
+        &[("count", &words.number(more)), ("path", path)],
+    )
 }
 
 /// The output of one part of a chunk, built in parallel.
