@@ -189,11 +189,6 @@ pub fn thousands(n: u64) -> String {
     group_digits(&n.to_string())
 }
 
-/// `n` with the noun that goes with it ("1 household", "1,200 households").
-pub fn counted(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
-}
-
 /// Groups the integer digits of a decimal text by three: `1234567.50` → `1,234,567.50`.
 pub fn group_digits(text: &str) -> String {
     let (sign, rest) = match text.strip_prefix('-') {

@@ -12,17 +12,16 @@ mod options;
 mod outputs;
 mod text;
 
-use super::{parse_date, OutputFormat};
+use super::{check_locale, parse_date, OutputFormat};
 use crate::output::OutputSet;
 use crate::program_file::compile_or_report;
-// `cycle` and `simulate` have no `--locale`: their reports are in English.
-use crate::term::{self, thousands};
+use crate::term;
+use crate::words::Words;
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use collect::collect;
 use entitle_core::run_model::run;
 use entitle_core::run_model::summary::{compare, summarize};
-use entitle_dsl::locale::english;
 use inputs::{read_previous, read_reference};
 use options::{run_error, run_options};
 use outputs::{header_json, write_cycle};
@@ -98,6 +97,10 @@ pub struct Report {
     /// leakage and under-coverage.
     #[arg(long, value_name = "FILE")]
     pub reference: Option<PathBuf>,
+    /// The language of what is printed for people (totals, summaries, notes) and of the
+    /// program's diagnostics: en, fr. The files keep their codes and keys.
+    #[arg(long, value_name = "LOCALE", default_value = "en")]
+    pub locale: String,
 }
 
 /// Arguments of `entitle cycle`.
@@ -178,7 +181,9 @@ pub struct SimulateArgs {
 /// A program that does not compile, a registry or file that cannot be read, a run option that
 /// does not fit the program, outputs that cannot be written.
 pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
-    let (file, program) = compile_or_report(&a.registry.program, english())?;
+    check_locale(&a.report.locale)?;
+    let words = Words::new(&a.report.locale);
+    let (file, program) = compile_or_report(&a.registry.program, words.catalog())?;
     let reference = a
         .report
         .reference
@@ -194,7 +199,7 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
         None => {
             let cycles = program.cycles();
             if cycles.is_empty() {
-                bail!("{} has no `cycle` line with a start date, so --all-cycles has no cycles to run", file.path);
+                bail!(words.text("cycle.no_cycles", &[("path", &file.path)]));
             }
             cycles
                 .iter()
@@ -208,7 +213,8 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
     for (sub, as_of) in dates {
         let collected = collect(&program, &a.registry, as_of, &a.report)?;
         let options = run_options(&a.selection, previous.clone(), approved);
-        let outcome = run(&program, as_of, &collected.records, &options).map_err(run_error)?;
+        let outcome =
+            run(&program, as_of, &collected.records, &options).map_err(|e| run_error(e, words))?;
         let summary = summarize(
             &outcome,
             &collected.records,
@@ -235,10 +241,10 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
             term::warning(&e.to_string());
         }
         if let Some(more) = collected.errors.len().checked_sub(5).filter(|n| *n > 0) {
-            term::note(&format!(
-                "{} more error records in {}",
-                thousands(more as u64),
-                dir.join("errors.csv").display()
+            term::note(&crate::commands::run::more_errors(
+                words,
+                more as u64,
+                &dir.join("errors.csv").display().to_string(),
             ));
         }
         approved += outcome.totals.approved;
@@ -251,13 +257,14 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
             let label = format!(
                 "{} {as_of} → {}",
                 if sub.is_empty() {
-                    "cycle"
+                    words.text("cycle.label", &[])
                 } else {
-                    sub.as_str()
+                    sub.clone()
                 },
                 dir.display()
             );
-            stdout.write_all(totals_text(&label, &outcome, program.currency()).as_bytes())?;
+            stdout
+                .write_all(totals_text(words, &label, &outcome, program.currency()).as_bytes())?;
         }
         docs.push(doc);
     }
@@ -282,7 +289,9 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
 /// # Errors
 /// As `entitle cycle`.
 pub fn simulate_main(a: &SimulateArgs) -> Result<ExitCode> {
-    let (file, program) = compile_or_report(&a.registry.program, english())?;
+    check_locale(&a.report.locale)?;
+    let words = Words::new(&a.report.locale);
+    let (file, program) = compile_or_report(&a.registry.program, words.catalog())?;
     let reference = a
         .report
         .reference
@@ -301,10 +310,11 @@ pub fn simulate_main(a: &SimulateArgs) -> Result<ExitCode> {
     let collected = collect(&program, &a.registry, a.as_of, &a.report)?;
     // Aggregates only, so no unit's record is shown; but figures over fewer units than the
     // registry holds must say so.
-    if let Some(w) = left_out(&collected) {
+    if let Some(w) = left_out(words, &collected) {
         term::warning(&w);
     }
-    let outcome = run(&program, a.as_of, &collected.records, &options).map_err(run_error)?;
+    let outcome =
+        run(&program, a.as_of, &collected.records, &options).map_err(|e| run_error(e, words))?;
     let summary = summarize(
         &outcome,
         &collected.records,
@@ -321,38 +331,50 @@ pub fn simulate_main(a: &SimulateArgs) -> Result<ExitCode> {
         serde_json::to_value(&summary).unwrap_or(Json::Null),
     );
     let mut text = String::new();
-    text.push_str(&totals_text(
-        &format!("{} as of {}", program.ir().id, a.as_of),
-        &outcome,
-        program.currency(),
-    ));
-    text.push_str(&summary_text(&summary, program.currency()));
+    let title = words.text(
+        "simulate.title",
+        &[
+            ("program", &program.ir().id),
+            ("as_of", &a.as_of.to_string()),
+        ],
+    );
+    text.push_str(&totals_text(words, &title, &outcome, program.currency()));
+    text.push_str(&summary_text(words, &summary, program.currency()));
     if let Some(other_path) = &a.compare {
-        let (other_file, other) = compile_or_report(other_path, english())?;
+        let (other_file, other) = compile_or_report(other_path, words.catalog())?;
         if other.target() != program.target() {
-            bail!(
-                "cannot compare {} ({}) with {} ({}): they decide different units",
-                file.path,
-                target_words(&program),
-                other_file.path,
-                target_words(&other)
-            );
+            bail!(words.text(
+                "simulate.different_units",
+                &[
+                    ("first", &file.path),
+                    ("first_target", &target_words(words, &program)),
+                    ("second", &other_file.path),
+                    ("second_target", &target_words(words, &other)),
+                ],
+            ));
         }
         let other_collected = collect(&other, &a.registry, a.as_of, &a.report)?;
-        let other_outcome =
-            run(&other, a.as_of, &other_collected.records, &options).map_err(run_error)?;
+        let other_outcome = run(&other, a.as_of, &other_collected.records, &options)
+            .map_err(|e| run_error(e, words))?;
         let c = compare(&outcome, &other_outcome);
-        text.push_str(&format!(
-            "compared with {}: covered {} and {}, in both {}, only in the first {}, only in the second {}, overlap {}, total difference {}\n",
-            other_file.path,
-            thousands(c.a.covered),
-            thousands(c.b.covered),
-            thousands(c.both),
-            thousands(c.only_a),
-            thousands(c.only_b),
-            text::percent(c.overlap),
-            text::money(program.currency(), c.difference)
+        let n = |n: u64| words.number(n);
+        text.push_str(&words.text(
+            "simulate.compared",
+            &[
+                ("path", &other_file.path),
+                ("first", &n(c.a.covered)),
+                ("second", &n(c.b.covered)),
+                ("both", &n(c.both)),
+                ("only_first", &n(c.only_a)),
+                ("only_second", &n(c.only_b)),
+                ("overlap", &text::percent(words, c.overlap)),
+                (
+                    "difference",
+                    &text::money(words, program.currency(), c.difference),
+                ),
+            ],
         ));
+        text.push('\n');
         m.insert(
             "compared_with".into(),
             json!({"program": other.program_ref().id, "program_file": other_file.path}),
@@ -387,36 +409,27 @@ pub fn simulate_main(a: &SimulateArgs) -> Result<ExitCode> {
 }
 
 /// What a program decides, in words.
-fn target_words(p: &entitle_core::Program) -> &'static str {
+fn target_words(w: Words, p: &entitle_core::Program) -> String {
     match p.target() {
-        entitle_dsl::ast::Target::Household => "one decision per household",
-        entitle_dsl::ast::Target::Individual => "one decision per person",
+        entitle_dsl::ast::Target::Household => w.text("simulate.target.household", &[]),
+        entitle_dsl::ast::Target::Individual => w.text("simulate.target.individual", &[]),
     }
 }
 
 /// The warning that the figures leave rows or units out, if they do.
-fn left_out(c: &collect::Collected) -> Option<String> {
-    let plural = |n: usize, one: &str, many: &str| term::counted(n as u64, one, many);
-    let rows = (c.row_errors > 0).then(|| {
-        format!(
-            "{} of the registry gave no unit and {} not in the figures",
-            plural(c.row_errors, "row", "rows"),
-            if c.row_errors == 1 { "is" } else { "are" }
-        )
-    });
-    let units = (c.unit_errors > 0).then(|| {
-        format!(
-            "{} could not be evaluated",
-            plural(c.unit_errors, "unit", "units")
-        )
-    });
-    let what: Vec<String> = rows.into_iter().chain(units).collect();
-    (!what.is_empty()).then(|| {
-        format!(
-            "{}; `entitle run` lists them in errors.csv",
-            what.join(", and ")
-        )
-    })
+fn left_out(w: Words, c: &collect::Collected) -> Option<String> {
+    let rows = (c.row_errors > 0).then(|| w.count("simulate.rows_left_out", c.row_errors as u64));
+    let units =
+        (c.unit_errors > 0).then(|| w.count("simulate.units_left_out", c.unit_errors as u64));
+    let subject = match (rows, units) {
+        (Some(rows), Some(units)) => w.text(
+            "simulate.left_out.both",
+            &[("rows", &rows), ("units", &units)],
+        ),
+        (Some(one), None) | (None, Some(one)) => one,
+        (None, None) => return None,
+    };
+    Some(w.text("simulate.left_out", &[("subject", &subject)]))
 }
 
 #[cfg(test)]
@@ -445,6 +458,7 @@ mod tests {
             summary_by: None,
             age: None,
             reference: Some(fidelity("data/I6/reference.csv")),
+            locale: "en".into(),
         }
     }
 

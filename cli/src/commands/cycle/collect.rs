@@ -38,8 +38,10 @@ pub(super) fn collect(
         .or_else(|| spec.as_ref().map(|s| s.by.clone()))
         .unwrap_or_default();
     let age = report.age.clone().or_else(|| spec.and_then(|s| s.ages));
-    let collector = Collector::new(program, as_of, &dims, age.as_deref())
-        .map_err(|e| anyhow::anyhow!("{e} [{}]", e.code()))?;
+    let collector = Collector::new(program, as_of, &dims, age.as_deref()).map_err(|e| {
+        let catalog = entitle_dsl::locale::catalog(&report.locale);
+        anyhow::anyhow!("{} [{}]", e.message(catalog), e.code())
+    })?;
     // Members are read into memory by group id, so the files need not be sorted.
     let options = SourceOptions {
         join: JoinMode::Indexed,

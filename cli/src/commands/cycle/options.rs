@@ -1,6 +1,7 @@
 //! The run options from the command-line flags, and run errors as messages with their code.
 
 use super::Selection;
+use crate::words::Words;
 use entitle_core::run_model::{
     BudgetMode, ComplianceCheck, Enrolment, Fund, MembershipState, RunOptions,
 };
@@ -38,6 +39,7 @@ pub(super) fn run_options(
     }
 }
 
-pub(super) fn run_error(e: entitle_core::run_model::RunError) -> anyhow::Error {
-    anyhow::anyhow!("{e} [{}]", e.code())
+/// A run error as a message in the locale of `--locale`, with its code.
+pub(super) fn run_error(e: entitle_core::run_model::RunError, w: Words) -> anyhow::Error {
+    anyhow::anyhow!("{} [{}]", e.message(w.catalog()), e.code())
 }
