@@ -106,18 +106,7 @@ fn for_number(t: &str, separator: Separator) -> Option<String> {
     };
     let decimal_comma = frac.is_some_and(|f| f.starts_with(','));
     let frac_ok = frac.is_none_or(|f| digits(f.get(1..).unwrap_or(""), 1..=28));
-    let grouped_by = |marks: &[char]| {
-        let mut groups = int.split(marks);
-        let first = groups.next().unwrap_or("");
-        let mut n = 0;
-        for g in groups {
-            if !digits(g, 3..=3) {
-                return false;
-            }
-            n += 1;
-        }
-        n > 0 && digits(first, 1..=3)
-    };
+    let grouped_by = |marks: &[char]| grouped(int, marks);
     let spaces = ['\u{20}', '\u{a0}', '\u{202f}', '\u{2009}'];
     let how = if !frac_ok {
         return None;
@@ -146,7 +135,13 @@ fn for_number(t: &str, separator: Separator) -> Option<String> {
 /// and three digits, with an optional sign.
 fn point_grouped(t: &str) -> bool {
     let body = t.strip_prefix(['+', '-']).unwrap_or(t);
-    let mut groups = body.split('.');
+    grouped(body, &['.']) && !body.starts_with('0')
+}
+
+/// Whether `t` is one to three digits, then one or more groups of a mark of `marks` and three
+/// digits (`1 500`, `12,000,000`).
+fn grouped(t: &str, marks: &[char]) -> bool {
+    let mut groups = t.split(marks);
     let first = groups.next().unwrap_or("");
     let mut n = 0;
     for g in groups {
@@ -155,7 +150,7 @@ fn point_grouped(t: &str) -> bool {
         }
         n += 1;
     }
-    n > 0 && digits(first, 1..=3) && !first.starts_with('0')
+    n > 0 && digits(first, 1..=3)
 }
 
 /// Whether any number in a cell of type `ty` passes `test`: the cell of a number, the amount of
