@@ -3,7 +3,7 @@
 //! | value | JSON in | JSON out |
 //! | --- | --- | --- |
 //! | unknown | `null`, or the key absent | `null` |
-//! | bool | `true`/`false` (or a string such as `"yes"`) | `true`/`false` |
+//! | bool | `true`/`false`, the number `1`/`0`, or a string (`"yes"`, `"on"`, `"0"`: see [`crate::parse`]); another number is an error | `true`/`false` |
 //! | number | a JSON number (read exactly, never as a float) or a decimal string | decimal string `"12.5"` |
 //! | money | a number or string in the program's currency (`"1500.50"`, `"KES 1500.50"`), or `{"amount": "1500.50", "currency": "KES"}` | amount string plus a `currency` field |
 //! | date | `"2026-03-01"` (a date-time keeps its date) | `"2026-03-01"` |
@@ -326,7 +326,36 @@ impl Program {
 #[cfg(test)]
 mod tests {
     use super::unit_from_json;
+    use crate::{EvalOptions, Program};
     use serde_json::json;
+
+    #[test]
+    fn a_truth_value_is_1_or_0_as_a_number_and_on_or_off_as_text_for_a_member_too() {
+        let src = "program p \"P\"\ninputs\n  member.flag: bool\neligible when\n  f \"F\" any(members where flag)\n";
+        let p = Program::compile(src).unwrap_or_else(|e| panic!("{e:?}"));
+        let run = |flag: serde_json::Value| {
+            let unit = json!({"id": "H1", "members": [{"id": "M1", "flag": flag}]});
+            p.evaluate_json(&unit, "2026-03-01", &EvalOptions::default())
+        };
+        for (flag, want) in [
+            (json!(1), "eligible"),
+            (json!(0), "not_eligible"),
+            (json!(1.0), "eligible"),
+            (json!("on"), "eligible"),
+            (json!("Off"), "not_eligible"),
+        ] {
+            assert_eq!(run(flag.clone())["decision"], want, "{flag}");
+        }
+        for flag in [json!(2), json!(0.5), json!(-1), json!("2")] {
+            let out = run(flag.clone());
+            assert_eq!(out["error"]["code"], "R0005", "{flag}");
+            assert_eq!(
+                out["error"]["message"],
+                "`member M1: flag`: expected a truth value (true/false, yes/no, on/off, 1/0)",
+                "{flag}"
+            );
+        }
+    }
 
     #[test]
     fn a_kind_list_with_a_non_string_is_refused_not_shortened() {

@@ -5,7 +5,7 @@
 //! | type | accepted text |
 //! | --- | --- |
 //! | any | empty or only spaces: unknown |
-//! | bool | `true`/`false`, `yes`/`no`, `y`/`n`, `t`/`f`, `1`/`0` (any case) |
+//! | bool | `true`/`false`, `yes`/`no`, `y`/`n`, `t`/`f`, `on`/`off`, `1`/`0` (any case); a number (not text) for a truth value must be 1 or 0 |
 //! | number | an exact decimal: `12`, `-3.50`, `+7` (no exponent, no thousands separator) |
 //! | money | a number in the program's currency (`1500.50`), or with its code before or after (`KES 1500.50`, `1500.50 KES`); another currency is an error |
 //! | date | ISO 8601 `2026-03-01`; a date-time (`2026-03-01T10:00:00Z`, `2026-03-01 10:00:00`) keeps its date part |
@@ -23,7 +23,7 @@ use rust_decimal::Decimal;
 #[non_exhaustive]
 pub enum ParseError {
     /// Not a truth value.
-    #[error("expected a truth value (true/false, yes/no, 1/0)")]
+    #[error("expected a truth value (true/false, yes/no, on/off, 1/0)")]
     NotBool,
     /// Not an exact decimal.
     #[error("expected a number such as 12 or 1500.50")]
@@ -112,13 +112,26 @@ pub fn parse_value(text: &str, ty: &Type) -> Result<Value, ParseError> {
     }
 }
 
-/// Reads the usual spellings of a truth value.
+/// Reads the usual spellings of a truth value. `on`/`off` because a browser form's checkbox sends
+/// `on` when ticked.
 pub fn parse_bool(t: &str) -> Option<bool> {
-    const TRUE: &[&str] = &["true", "yes", "y", "t", "1"];
-    const FALSE: &[&str] = &["false", "no", "n", "f", "0"];
+    const TRUE: &[&str] = &["true", "yes", "y", "t", "on", "1"];
+    const FALSE: &[&str] = &["false", "no", "n", "f", "off", "0"];
     if TRUE.iter().any(|w| t.eq_ignore_ascii_case(w)) {
         Some(true)
     } else if FALSE.iter().any(|w| t.eq_ignore_ascii_case(w)) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A number given for a truth value (a JSON `1`, a Python `int`, a JS number): 1 is true, 0 is
+/// false, as the texts `"1"` and `"0"` are; any other number is not a truth value.
+pub fn bool_of_number(n: Decimal) -> Option<bool> {
+    if n == Decimal::ONE {
+        Some(true)
+    } else if n.is_zero() {
         Some(false)
     } else {
         None
@@ -296,11 +309,26 @@ mod tests {
             ("no", false),
             ("0", false),
             ("f", false),
+            ("On", true),
+            ("OFF", false),
         ] {
             assert_eq!(parse_value(t, &Type::Bool), Ok(Value::Bool(b)), "{t}");
         }
-        assert_eq!(parse_value("maybe", &Type::Bool), Err(ParseError::NotBool));
+        for bad in ["maybe", "2", "1.0", "-1", "oui", "checked"] {
+            assert_eq!(parse_value(bad, &Type::Bool), Err(ParseError::NotBool), "{bad}");
+        }
         assert_eq!(parse_value("  ", &Type::Bool), Ok(Value::Unknown));
+    }
+
+    #[test]
+    fn a_number_is_a_truth_value_only_when_it_is_1_or_0() {
+        assert_eq!(bool_of_number(dec("1")), Some(true));
+        assert_eq!(bool_of_number(dec("1.00")), Some(true));
+        assert_eq!(bool_of_number(dec("0")), Some(false));
+        assert_eq!(bool_of_number(dec("-0.0")), Some(false));
+        for n in ["2", "0.5", "-1", "10"] {
+            assert_eq!(bool_of_number(dec(n)), None, "{n}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::{Column, Scalar};
 use crate::error::EvalError;
-use crate::parse::parse_value;
+use crate::parse::{parse_value, ParseError};
 use entitle_dsl::ir::Input;
 use entitle_dsl::{Type, Value};
 
@@ -35,7 +35,8 @@ pub(super) fn store_scalar(input: &Input, col: Option<&mut Column>, value: Scala
 }
 
 /// Brings a value to the input's type: text is parsed, a plain number is taken as money in the
-/// input's currency, anything else must already fit.
+/// input's currency (and 1 or 0 as a truth value, as the texts "1" and "0" are), anything else
+/// must already fit.
 pub(super) fn coerce(
     value: &Value,
     input: &Input,
@@ -50,6 +51,9 @@ pub(super) fn coerce(
             amount: *n,
             currency: *currency,
         }),
+        (Value::Number(n), Type::Bool) => crate::parse::bool_of_number(*n)
+            .map(Value::Bool)
+            .ok_or_else(|| invalid(input, member, &ParseError::NotBool.to_string()))?,
         (Value::Number(n), Type::Quantity { unit }) => Value::Quantity(entitle_dsl::Quantity {
             amount: *n,
             unit: unit.clone(),
