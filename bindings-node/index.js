@@ -228,10 +228,55 @@ function encodeUnit(unit) {
   try {
     return { text: JSON.stringify(unit, encodeValue) ?? 'null' };
   } catch (e) {
-    if (!(e instanceof BadValue)) throw e;
-    const field = fieldOf(unit, e.holder, e.key);
-    const reason = field.name === null ? `${field.what} is ${e.message}` : e.message;
-    return { failure: JSON.parse(call(() => native.unitFailure(idOf(unit), field.name, reason))) };
+    const bad = e instanceof BadValue ? e : shapeProblem(unit);
+    if (bad === null) throw e;
+    const field = fieldOf(unit, bad.holder, bad.key);
+    const reason = field.name === null ? `${field.what} is ${bad.message}` : bad.message;
+    const id = idOf(unit);
+    return { failure: JSON.parse(call(() => native.unitFailure(id, field.name, reason))) };
+  }
+}
+
+/** Levels of objects and arrays below a unit that it may have (real units have four at most). */
+const MAX_DEPTH = 64;
+
+/**
+ * Why a unit's shape cannot be written as JSON, once JSON.stringify threw something other than a
+ * BadValue: a value that contains itself (a cycle: TypeError) or nesting deeper than MAX_DEPTH
+ * (the call stack ran out: RangeError). The BadValue is placed at the attribute (of the unit, a
+ * member or a record) that holds the problem, as the engine names fields. Null when there is no
+ * such problem: the error was the caller's own (a getter that threw) and passes on unchanged.
+ */
+function shapeProblem(unit) {
+  const trail = [];
+  const inside = new Set();
+  function visit(holder, key) {
+    let value = holder[key];
+    if (value !== null && typeof value === 'object' && typeof value.toJSON === 'function') value = value.toJSON(key);
+    if (trail.length > 0) trail[trail.length - 1].value = value;
+    if (value === null || typeof value !== 'object') return null;
+    let reason = null;
+    if (inside.has(value)) reason = 'a reference to an object that contains it (a cycle), which is not unit data';
+    else if (trail.length > MAX_DEPTH) reason = `nested more than ${MAX_DEPTH} levels deep, which is not unit data`;
+    if (reason !== null) {
+      // `members` and record collections name the field one level down (`member M1: x`, `visits #2: x`).
+      const at = trail[Math.min(trail.length - 1, Array.isArray(trail[0]?.value) ? 2 : 0)] ?? { holder, key };
+      return new BadValue(at.holder, at.key, reason);
+    }
+    inside.add(value);
+    for (const k of Object.keys(value)) {
+      trail.push({ holder: value, key: k });
+      const found = visit(value, k);
+      trail.pop();
+      if (found !== null) return found;
+    }
+    inside.delete(value);
+    return null;
+  }
+  try {
+    return visit({ '': unit }, '');
+  } catch {
+    return null;
   }
 }
 
@@ -292,8 +337,8 @@ function encodeChunk(units, start, failures) {
   const slice = units.slice(start, start + UNITS_PER_CHUNK);
   try {
     return JSON.stringify(slice, encodeValue);
-  } catch (e) {
-    if (!(e instanceof BadValue)) throw e;
+  } catch {
+    // Unit by unit: each one that cannot be sent fails alone (or its own error passes on).
   }
   // Array.from, not map: map skips the holes of a sparse array, and `[a,,b]` is not JSON (a hole
   // is `null` here, as JSON.stringify writes it on the path above).

@@ -142,3 +142,67 @@ test('mistakes with the arguments are TypeErrors that say what was given', () =>
   const { evaluate } = program;
   assert.throws(() => evaluate(household('H1'), AS_OF), (e) => e instanceof TypeError && e.code === undefined);
 });
+
+test('a cycle or nesting too deep for JSON fails its unit with R0005 naming the field, not a bare TypeError or RangeError', async () => {
+  const cycle = household('H1');
+  cycle.self = cycle;
+  assert.deepEqual(failureOf(cycle), {
+    code: 'R0005',
+    message: 'unit H1: `self`: a reference to an object that contains it (a cycle), which is not unit data',
+    field: 'self',
+  });
+  const inMember = household('H1');
+  inMember.members[1].home = inMember;
+  assert.equal(failureOf(inMember).field, 'member M2: home');
+  // The unit itself among its members: the unit's shape (R0010), as a member that is not an object is.
+  const asMember = household('H1');
+  asMember.members.push(asMember);
+  assert.deepEqual(failureOf(asMember), {
+    code: 'R0010',
+    message: "unit H1: the unit's data is malformed: member 3 is a reference to an object that contains it (a cycle), which is not unit data",
+    field: undefined,
+  });
+  let deep = {};
+  for (let i = 0; i < 100000; i++) deep = { a: deep };
+  assert.deepEqual(failureOf(household('H1', { region: deep })), {
+    code: 'R0005',
+    message: 'unit H1: `region`: nested more than 64 levels deep, which is not unit data',
+    field: 'region',
+  });
+  const units = [household('H0'), cycle, household('H2', { members: [{ id: 'M1', kind: 'head', note: deep }] }), household('H3')];
+  for (const results of [program.evaluateBatch(units, AS_OF), await program.evaluateBatchAsync(units, AS_OF)]) {
+    assert.deepEqual(results.map((r) => r.decision ?? `${r.error.code} ${r.error.field}`), ['eligible', 'R0005 self', 'R0005 member M1: note', 'eligible']);
+  }
+  assert.throws(() => program.runCycle([household('H0'), cycle], AS_OF), {
+    name: 'TypeError',
+    code: 'ERR_INVALID_ARG_VALUE',
+    message: 'entitle: units[1]: unit H1: `self`: a reference to an object that contains it (a cycle), which is not unit data',
+  });
+  // A getter's own RangeError is still the caller's, passed through unchanged.
+  const own = new RangeError('mine');
+  const unit = household('H1');
+  Object.defineProperty(unit, 'region', { enumerable: true, get() { throw own; } });
+  assert.throws(() => program.evaluate(unit, AS_OF), (e) => e === own);
+  assert.throws(() => program.evaluateBatch([household('H0'), unit], AS_OF), (e) => e === own);
+});
+
+test('a truth value is true/false, 1/0, or text such as "yes", "on" or "0"; another number is R0005', () => {
+  const flags = compile('program flags "Flags"\n  target individual\ninputs\n  person.flag: bool\neligible when\n  f "F" flag\n');
+  const decide = (flag) => {
+    try {
+      return flags.evaluate({ id: 'P1', flag }, AS_OF).decision;
+    } catch (e) {
+      return `${e.code} ${e.message}`;
+    }
+  };
+  const cases = [
+    [true, 'eligible'], [false, 'not_eligible'], [1, 'eligible'], [0, 'not_eligible'], [1n, 'eligible'], [0n, 'not_eligible'],
+    ['TRUE', 'eligible'], ['no', 'not_eligible'], ['1', 'eligible'], ['0', 'not_eligible'],
+    // A checkbox in a form sends "on" when ticked.
+    ['on', 'eligible'], ['Off', 'not_eligible'], ['', 'undetermined'], [null, 'undetermined'], [undefined, 'undetermined'],
+  ];
+  assert.deepEqual(cases.map(([flag]) => decide(flag)), cases.map(([, want]) => want));
+  for (const flag of [2, 0.5, -1, 2n, '2', 'maybe']) {
+    assert.equal(decide(flag), 'R0005 unit P1: `flag`: expected a truth value (true/false, yes/no, on/off, 1/0)', String(flag));
+  }
+});

@@ -7,8 +7,8 @@
 //! | --- | --- |
 //! | `None`, or the key absent | unknown |
 //! | `bool` | bool |
-//! | `int`, `decimal.Decimal` | number (money or quantity when the input is one) |
-//! | `str` | parsed by the input's declared type, as a registry cell is (`"KES 1500"`, `"2026-03-01"`, `"yes"`) |
+//! | `int`, `decimal.Decimal` | number (money or quantity when the input is one; for a truth value, 1 or 0 only) |
+//! | `str` | parsed by the input's declared type, as a registry cell is (`"KES 1500"`, `"2026-03-01"`, `"yes"`, `"on"`) |
 //! | `datetime.date`, `datetime.datetime` | date (a date-time keeps its date) |
 //! | `list`, `tuple` | list |
 //! | `{"amount": …, "currency": "KES"}` | money |

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
@@ -233,3 +234,53 @@ def test_nan_and_infinity_are_named_as_such(pension: entitle.Program, special: s
         pension.run_cycle([person(savings=Decimal(special))], AS_OF)
     # Finite numbers in exponent form are still read exactly.
     assert pension.evaluate(person(savings=Decimal("1E+3")), AS_OF).rules[1].code == "poor:met"
+
+
+FLAGS = """\
+program flags "Flags"
+  target individual
+
+inputs
+  person.flag: bool
+
+eligible when
+  f "F" flag
+"""
+
+
+@pytest.mark.parametrize(
+    ("flag", "outcome"),
+    [
+        (True, "eligible"),
+        (False, "not_eligible"),
+        (1, "eligible"),
+        (0, "not_eligible"),
+        (Decimal("1.0"), "eligible"),
+        ("TRUE", "eligible"),
+        ("no", "not_eligible"),
+        ("1", "eligible"),
+        ("on", "eligible"),
+        ("Off", "not_eligible"),
+        ("", "undetermined"),
+        (None, "undetermined"),
+    ],
+)
+def test_truth_values_as_every_language_reads_them(flag: object, outcome: str) -> None:
+    # The same spellings as JS and the JSON façade: an int 1/0 as the text "1"/"0" is, "on" as a
+    # browser checkbox sends it.
+    program = entitle.compile(FLAGS)
+    assert program.evaluate({"id": "P1", "flag": flag}, AS_OF).outcome == outcome
+    if not isinstance(flag, Decimal):
+        text = program.evaluate_json(json.dumps({"id": "P1", "flag": flag}), AS_OF.isoformat())
+        assert json.loads(text)["decision"] == outcome
+
+
+@pytest.mark.parametrize("flag", [2, -1, Decimal("0.5"), "2", "maybe"])
+def test_other_numbers_are_not_truth_values(flag: object) -> None:
+    program = entitle.compile(FLAGS)
+    with pytest.raises(entitle.EvaluationError) as info:
+        program.evaluate({"id": "P1", "flag": flag}, AS_OF)
+    assert (info.value.code, str(info.value)) == (
+        "R0005",
+        "unit P1: `flag`: expected a truth value (true/false, yes/no, on/off, 1/0)",
+    )

@@ -96,6 +96,9 @@ function restart(trap) {
 }
 
 function convert(e) {
+  // Only engine calls run inside `call` (the wrapper's own work on the caller's values, which can
+  // throw its own RangeError or TypeError, is done before), so a RangeError here is the instance's
+  // stack running out: a trap like the others.
   if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) return restart(e);
   // Argument errors (TypeError) and anything that is not ours pass through unchanged.
   if (!(e instanceof Error) || e instanceof TypeError || typeof e.code !== "string") return e;
@@ -289,18 +292,82 @@ function fieldOf(unit, holder, key) {
   return { name: keys.join(".") };
 }
 
-// A unit as JSON text, or the engine's error record for it when one of its values cannot be sent:
-// such a unit fails alone (R0005 naming the value, R0010 for the unit's shape), as a value the
-// engine refuses would, and never takes a batch with it.
-function encodeUnit(unit) {
-  try {
-    return { text: JSON.stringify(unit, encodeValue) ?? "null" };
-  } catch (e) {
-    if (!(e instanceof BadValue)) throw e;
-    const field = fieldOf(unit, e.holder, e.key);
-    const reason = field.name === null ? `${field.what} is ${e.message}` : e.message;
-    return { failure: call(() => raw.unitFailure(idOf(unit), field.name ?? undefined, reason)) };
+/** Levels of objects and arrays below a unit that it may have (real units have four at most). */
+const MAX_DEPTH = 64;
+/**
+ * The longest JSON text (in UTF-16 code units) sent to the engine in one call: the WebAssembly
+ * instance has at most 4 GiB of memory, and a text it cannot allocate aborts it (an INTERNAL error
+ * for what is the caller's data).
+ */
+const MAX_TEXT = 2 ** 27;
+const TOO_LARGE = `larger than ${MAX_TEXT / 2 ** 20} Mi characters of JSON, more than one call into the engine takes`;
+
+// Why a unit's shape cannot be written as JSON, once JSON.stringify threw something other than a
+// BadValue: a value that contains itself (a cycle: TypeError) or nesting deeper than MAX_DEPTH
+// (the call stack ran out: RangeError). The BadValue is placed at the attribute (of the unit, a
+// member or a record) that holds the problem, as the engine names fields. Null when there is no
+// such problem: the error was the caller's own (a getter that threw) and passes on unchanged.
+function shapeProblem(unit) {
+  const trail = [];
+  const inside = new Set();
+  function visit(holder, key) {
+    let value = holder[key];
+    if (value !== null && typeof value === "object" && typeof value.toJSON === "function") value = value.toJSON(key);
+    if (trail.length > 0) trail[trail.length - 1].value = value;
+    if (value === null || typeof value !== "object") return null;
+    let reason = null;
+    if (inside.has(value)) reason = "a reference to an object that contains it (a cycle), which is not unit data";
+    else if (trail.length > MAX_DEPTH) reason = `nested more than ${MAX_DEPTH} levels deep, which is not unit data`;
+    if (reason !== null) {
+      // `members` and record collections name the field one level down (`member M1: x`, `visits #2: x`).
+      const at = trail[Math.min(trail.length - 1, Array.isArray(trail[0]?.value) ? 2 : 0)] ?? { holder, key };
+      return new BadValue(at.holder, at.key, reason);
+    }
+    inside.add(value);
+    for (const k of Object.keys(value)) {
+      trail.push({ holder: value, key: k });
+      const found = visit(value, k);
+      trail.pop();
+      if (found !== null) return found;
+    }
+    inside.delete(value);
+    return null;
   }
+  try {
+    return visit({ "": unit }, "");
+  } catch {
+    return null;
+  }
+}
+
+// The unit's error record for a BadValue: R0005 naming the field, or R0010 for the unit's shape.
+function failureOf(unit, bad) {
+  const field = fieldOf(unit, bad.holder, bad.key);
+  const reason = field.name === null ? `${field.what} is ${bad.message}` : bad.message;
+  const id = idOf(unit);
+  return call(() => raw.unitFailure(id, field.name ?? undefined, reason));
+}
+
+// A unit as JSON text, or the engine's error record for it when it cannot be sent: such a unit
+// fails alone (R0005 naming the value, R0010 for the unit's shape), as a value the engine refuses
+// would, and never takes a batch with it.
+function encodeUnit(unit) {
+  let text;
+  try {
+    text = JSON.stringify(unit, encodeValue) ?? "null";
+  } catch (e) {
+    const bad = e instanceof BadValue ? e : shapeProblem(unit);
+    if (bad === null) throw e;
+    return { failure: failureOf(unit, bad) };
+  }
+  if (text.length > MAX_TEXT) return { failure: failureOf(unit, new BadValue({ "": unit }, "", TOO_LARGE)) };
+  return { text };
+}
+
+// Unit data given as JSON text, checked for size as encoded units are.
+function requireText(text, what) {
+  if (text.length > MAX_TEXT) throw argError(TypeError, "ERR_INVALID_ARG_VALUE", `${what} is ${TOO_LARGE}`);
+  return text;
 }
 
 function requireUnits(units) {
@@ -318,11 +385,12 @@ function requireUnits(units) {
 const UNITS_PER_CALL = 2048;
 
 function encodeUnits(units, failures) {
-  if (typeof units === "string") return units;
+  if (typeof units === "string") return requireText(units, "the units' JSON text");
   try {
-    return JSON.stringify(units, encodeValue);
-  } catch (e) {
-    if (!(e instanceof BadValue)) throw e;
+    const text = JSON.stringify(units, encodeValue);
+    if (text.length <= MAX_TEXT) return text;
+  } catch {
+    // Unit by unit: each one that cannot be sent fails alone (or its own error passes on).
   }
   // Array.from, not map: a hole in the array is a unit too (null, an R0010), as JSON writes it.
   const parts = Array.from(units, (unit, i) => {
@@ -439,7 +507,7 @@ export class Program {
   evaluate(unit, asOf, options) {
     requireString(asOf, "asOf");
     const { explain } = readOptions(options, { explain: "boolean" });
-    const { text, failure } = typeof unit === "string" ? { text: unit } : encodeUnit(unit);
+    const { text, failure } = typeof unit === "string" ? { text: requireText(unit, "the unit's JSON text") } : encodeUnit(unit);
     if (failure !== undefined) throw evaluationError(failure);
     return this.#call((p) => p.evaluate(text, asOf, explain));
   }
@@ -450,7 +518,7 @@ export class Program {
     requireString(asOf, "asOf");
     const { explain } = readOptions(options, { explain: "boolean" });
     if (typeof units === "string" || units.length === 0) {
-      const text = typeof units === "string" ? units : "[]";
+      const text = typeof units === "string" ? requireText(units, "the units' JSON text") : "[]";
       return this.#call((p) => p.evaluateBatch(text, asOf, explain));
     }
     // A call per slice of units: a whole large batch held in WebAssembly memory at once (its
@@ -471,7 +539,7 @@ export class Program {
   explain(unit, asOf, options) {
     requireString(asOf, "asOf");
     const { locale } = readOptions(options, { locale: "string" });
-    const { text, failure } = typeof unit === "string" ? { text: unit } : encodeUnit(unit);
+    const { text, failure } = typeof unit === "string" ? { text: requireText(unit, "the unit's JSON text") } : encodeUnit(unit);
     if (failure !== undefined) throw evaluationError(failure);
     return this.#call((p) => p.explain(text, asOf, locale));
   }

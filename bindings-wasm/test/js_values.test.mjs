@@ -160,3 +160,87 @@ test("mistakes with the arguments are TypeErrors that say what was given", () =>
   const { evaluate } = p;
   assert.throws(() => evaluate(household("H1"), AS_OF), (e) => e instanceof TypeError && e.code === undefined);
 });
+
+test("a cycle or nesting too deep for JSON fails its unit with R0005 naming the field, never INTERNAL", () => {
+  const cycle = household("H1");
+  cycle.self = cycle;
+  assert.deepEqual(failureOf(cycle), {
+    code: "R0005",
+    message: "unit H1: `self`: a reference to an object that contains it (a cycle), which is not unit data",
+    field: "self",
+  });
+  const inMember = household("H1");
+  inMember.members[1].home = inMember;
+  assert.equal(failureOf(inMember).field, "member M2: home");
+  const asMember = household("H1");
+  asMember.members.push(asMember);
+  assert.deepEqual(failureOf(asMember), {
+    code: "R0010",
+    message: "unit H1: the unit's data is malformed: member 3 is a reference to an object that contains it (a cycle), which is not unit data",
+    field: undefined,
+  });
+  // JSON.stringify runs out of call stack (a RangeError) on this: it was thrown bare.
+  let deep = {};
+  for (let i = 0; i < 100000; i++) deep = { a: deep };
+  assert.deepEqual(failureOf(household("H1", { region: deep })), {
+    code: "R0005",
+    message: "unit H1: `region`: nested more than 64 levels deep, which is not unit data",
+    field: "region",
+  });
+  const units = [household("H0"), cycle, household("H2", { members: [{ id: "M1", kind: "head", note: deep }] }), household("H3")];
+  assert.deepEqual(p.evaluateBatch(units, AS_OF).map((r) => r.decision ?? `${r.error.code} ${r.error.field}`), [
+    "eligible", "R0005 self", "R0005 member M1: note", "eligible",
+  ]);
+  assert.throws(() => p.runCycle([household("H0"), cycle], AS_OF), {
+    name: "TypeError",
+    code: "ERR_INVALID_ARG_VALUE",
+    message: "entitle: units[1]: unit H1: `self`: a reference to an object that contains it (a cycle), which is not unit data",
+  });
+  // A getter's own RangeError is still the caller's, passed through unchanged (not an engine restart).
+  const own = new RangeError("mine");
+  const unit = household("H1");
+  Object.defineProperty(unit, "region", { enumerable: true, get() { throw own; } });
+  assert.throws(() => p.evaluate(unit, AS_OF), (e) => e === own);
+  assert.throws(() => p.evaluateBatch([household("H0"), unit], AS_OF), (e) => e === own);
+});
+
+test("a unit too large for one call is refused before the engine, not an INTERNAL error and a restart", () => {
+  // 2^27 characters of JSON and more: sent as it was, an allocation the instance cannot make aborted it.
+  const big = "é".repeat(2 ** 27);
+  const generation = entitle.__testing.generation();
+  assert.deepEqual(failureOf(household("H1", { region: big })), {
+    code: "R0010",
+    message: "unit H1: the unit's data is malformed: the unit is larger than 128 Mi characters of JSON, more than one call into the engine takes",
+    field: undefined,
+  });
+  assert.deepEqual(p.evaluateBatch([household("H0"), household("H1", { region: big })], AS_OF).map((r) => r.decision ?? r.error.code), ["eligible", "R0010"]);
+  const text = JSON.stringify(household("H1", { region: big }));
+  assert.throws(() => p.evaluate(text, AS_OF), {
+    name: "TypeError",
+    code: "ERR_INVALID_ARG_VALUE",
+    message: "entitle: the unit's JSON text is larger than 128 Mi characters of JSON, more than one call into the engine takes",
+  });
+  assert.throws(() => p.evaluateBatch(`[${text}]`, AS_OF), { code: "ERR_INVALID_ARG_VALUE" });
+  assert.equal(entitle.__testing.generation(), generation, "the engine was not restarted");
+});
+
+test('a truth value is true/false, 1/0, or text such as "yes", "on" or "0"; another number is R0005', () => {
+  const flags = compile('program flags "Flags"\n  target individual\ninputs\n  person.flag: bool\neligible when\n  f "F" flag\n');
+  const decide = (flag) => {
+    try {
+      return flags.evaluate({ id: "P1", flag }, AS_OF).decision;
+    } catch (e) {
+      return `${e.code} ${e.message}`;
+    }
+  };
+  const cases = [
+    [true, "eligible"], [false, "not_eligible"], [1, "eligible"], [0, "not_eligible"], [1n, "eligible"], [0n, "not_eligible"],
+    ["TRUE", "eligible"], ["no", "not_eligible"], ["1", "eligible"], ["0", "not_eligible"],
+    // new FormData(form).get("flag") is "on" for a ticked checkbox.
+    ["on", "eligible"], ["Off", "not_eligible"], ["", "undetermined"], [null, "undetermined"], [undefined, "undetermined"],
+  ];
+  assert.deepEqual(cases.map(([flag]) => decide(flag)), cases.map(([, want]) => want));
+  for (const flag of [2, 0.5, -1, 2n, "2", "maybe"]) {
+    assert.equal(decide(flag), "R0005 unit P1: `flag`: expected a truth value (true/false, yes/no, on/off, 1/0)", String(flag));
+  }
+});
