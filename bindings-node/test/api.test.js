@@ -352,8 +352,13 @@ test('numbers: strings and integers are exact; a JS number is read as the decima
   const big = GAP.evaluate({ id: 'p', income: '-9007199254740993' }, '2026-01-01').cash.total;
   assert.equal(big, '4503599627370996.75');
   assert.equal(GAP.evaluate({ id: 'p', income: -9007199254740993n }, '2026-01-01').cash.total, big);
-  // A number JavaScript prints with an exponent is not a decimal the engine reads: an error for the unit.
+  // An integer JavaScript prints with an exponent is beyond 2^53: an error for the unit.
   assert.throws(() => GAP.evaluate({ id: 'p', income: 1e21 }, '2026-01-01'), { code: 'R0005' });
+  // A small number printed with an exponent is that decimal exactly (as Python's Decimal("1E-7")),
+  // unless it has more decimals than an exact decimal keeps.
+  assert.equal(gapOf(1e-7), gapOf('0.0000001'));
+  assert.equal(gapOf(2.5e-7), gapOf('0.00000025'));
+  assert.throws(() => gapOf(5e-324), { code: 'R0005', message: 'unit p: `income`: the number is out of range or not exact' });
   // A number input reads JS numbers the same way.
   assert.equal(gapOf('0', { size: 4 }), '125.0625');
 });

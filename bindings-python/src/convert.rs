@@ -20,7 +20,7 @@
 //! every language.
 
 use chrono::{Datelike, NaiveDate};
-use entitle_core::parse::{parse_date, parse_decimal};
+use entitle_core::parse::{parse_date, parse_decimal, parse_scientific};
 use entitle_core::{Currency, EvalError, Money, Value};
 use pyo3::exceptions::{PyKeyError, PyTypeError};
 use pyo3::intern;
@@ -218,8 +218,9 @@ fn decimal_text(text: &str) -> Result<Decimal, String> {
     {
         return Err("NaN and Infinity are not numbers".to_string());
     }
+    // Exactly, as the JSON façade reads `1e-7`: a mantissa too long to keep is refused, not rounded.
     let parsed = if t.contains(['e', 'E']) {
-        Decimal::from_scientific(t).ok()
+        parse_scientific(t)
     } else {
         parse_decimal(t)
     };

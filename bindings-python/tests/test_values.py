@@ -87,6 +87,8 @@ def test_money_is_accepted_in_every_exact_form(pension: entitle.Program, savings
         (Decimal("NaN"), "R0005"),
         (Decimal("Infinity"), "R0005"),
         (10**40, "R0005"),  # beyond exact decimal range
+        (Decimal("1.00000000000000000000000000001E+5"), "R0005"),  # 29 decimals: was rounded to 100000
+        (Decimal("1E-29"), "R0005"),  # more decimals than an exact decimal keeps
         ("USD 10", "R0005"),
         ({"amount": "10", "currency": "USD"}, "R0005"),
         ({"amount": "10"}, "R0005"),

@@ -244,3 +244,17 @@ test('a truth value is true/false, 1/0, or text such as "yes", "on" or "0"; anot
     assert.equal(decide(flag), "R0005 unit P1: `flag`: expected a truth value (true/false, yes/no, on/off, 1/0)", String(flag));
   }
 });
+
+test("a small number JavaScript prints with an exponent is that decimal exactly, as in Python", () => {
+  // String(1e-7) is "1e-7": it was refused, while Python's Decimal("1E-7") was read as 0.0000001.
+  const explained = (income) => p.evaluate(household("H1", { monthly_income: income }), AS_OF, { explain: true });
+  // The income shared by two members.
+  const perPerson = (d) => d.explanation.rules.find((r) => r.id === "poor").values.find((v) => v.name === "income_per_person").value;
+  assert.equal(perPerson(explained(1e-7)), "KES 0.00000005");
+  assert.equal(perPerson(explained(2.5e-7)), "KES 0.000000125");
+  assert.deepEqual(failureOf(household("H1", { monthly_income: 5e-324 })), {
+    code: "R0005",
+    message: "unit H1: `monthly_income`: the number is out of range or not exact",
+    field: "monthly_income",
+  });
+});

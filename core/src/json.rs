@@ -4,7 +4,7 @@
 //! | --- | --- | --- |
 //! | unknown | `null`, or the key absent | `null` |
 //! | bool | `true`/`false`, the number `1`/`0`, or a string (`"yes"`, `"on"`, `"0"`: see [`crate::parse`]); another number is an error | `true`/`false` |
-//! | number | a JSON number (read exactly, never as a float) or a decimal string | decimal string `"12.5"` |
+//! | number | a JSON number (read exactly, never as a float; `1e-7` too) or a decimal string (no exponent) | decimal string `"12.5"` |
 //! | money | a number or string in the program's currency (`"1500.50"`, `"KES 1500.50"`), or `{"amount": "1500.50", "currency": "KES"}` | amount string plus a `currency` field |
 //! | date | `"2026-03-01"` (a date-time keeps its date) | `"2026-03-01"` |
 //! | text | a string | a string |
@@ -33,11 +33,15 @@ fn scalar(v: &Json, field: &str) -> Result<Value, EvalError> {
         Json::Null => Value::Unknown,
         Json::Bool(b) => Value::Bool(*b),
         Json::Number(n) => {
-            // With serde_json's arbitrary_precision the text is exact.
+            // With serde_json's arbitrary_precision the text is exact; an exponent (`1e-7`, as
+            // JavaScript prints small numbers) is read exactly, as Python's `Decimal("1E-7")` is.
             let text = n.to_string();
-            match rust_decimal::Decimal::from_str_exact(&text) {
-                Ok(d) => Value::Number(d),
-                Err(_) => {
+            match rust_decimal::Decimal::from_str_exact(&text)
+                .ok()
+                .or_else(|| crate::parse::parse_scientific(&text))
+            {
+                Some(d) => Value::Number(d),
+                None => {
                     return Err(EvalError::InvalidValue {
                         field: field.into(),
                         reason: "the number is out of range or not exact".into(),
@@ -75,8 +79,13 @@ fn scalar(v: &Json, field: &str) -> Result<Value, EvalError> {
                     })
                 }
             };
-            let amount =
-                crate::parse::parse_decimal(&text).ok_or_else(|| EvalError::InvalidValue {
+            let amount = crate::parse::parse_decimal(&text)
+                .or_else(|| {
+                    matches!(amount, Json::Number(_))
+                        .then(|| crate::parse::parse_scientific(&text))
+                        .flatten()
+                })
+                .ok_or_else(|| EvalError::InvalidValue {
                     field: field.into(),
                     reason: "the amount is not a number".into(),
                 })?;
@@ -328,6 +337,26 @@ mod tests {
     use super::unit_from_json;
     use crate::{EvalOptions, Program};
     use serde_json::json;
+
+    #[test]
+    fn a_number_with_an_exponent_is_read_exactly_or_refused() {
+        let read = |x: serde_json::Value| unit_from_json(&json!({"id": "P", "x": x}));
+        let number = |x: serde_json::Value| {
+            read(x)
+                .map(|u| u.attributes.get("x").map(ToString::to_string))
+                .map_err(|e| e.to_string())
+        };
+        let parsed = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap_or_default();
+        assert_eq!(number(parsed("1e-7")), Ok(Some("0.0000001".into())));
+        assert_eq!(number(parsed("1.5E+3")), Ok(Some("1500".into())));
+        let amount = read(json!({"amount": parsed("2.5e2"), "currency": "KES"}))
+            .map(|u| u.attributes.get("x").map(ToString::to_string));
+        assert_eq!(amount.ok().flatten().as_deref(), Some("KES 250"));
+        assert_eq!(
+            number(parsed("1e-29")),
+            Err("`x`: the number is out of range or not exact".into())
+        );
+    }
 
     #[test]
     fn a_truth_value_is_1_or_0_as_a_number_and_on_or_off_as_text_for_a_member_too() {

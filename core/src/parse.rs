@@ -147,6 +147,33 @@ pub fn parse_decimal(t: &str) -> Option<Decimal> {
     Decimal::from_str_exact(unsigned).ok()
 }
 
+/// Reads a number a host wrote with an exponent (`1e-7`, `1.5E+3`: a JSON number, a JS number
+/// JavaScript prints so, a Python `Decimal` such as `Decimal("1E+3")`) exactly, or `None` when its
+/// value has no exact decimal (more than 28 significant digits or decimals). Unlike
+/// `Decimal::from_scientific`, a mantissa too long to keep is refused, never rounded.
+pub fn parse_scientific(t: &str) -> Option<Decimal> {
+    let (mantissa, exponent) = t.split_once(['e', 'E'])?;
+    let mantissa = parse_decimal(mantissa)?;
+    let (sign, digits) = match exponent.as_bytes().first() {
+        Some(b'-') => (-1, exponent.get(1..)?),
+        Some(b'+') => (1, exponent.get(1..)?),
+        _ => (1, exponent),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let exponent = sign * digits.parse::<i64>().ok()?;
+    // The value is digits × 10^(exponent − scale).
+    let shift = exponent - i64::from(mantissa.scale());
+    let digits = mantissa.mantissa();
+    if shift >= 0 {
+        let power = 10i128.checked_pow(u32::try_from(shift).ok()?)?;
+        Decimal::try_from_i128_with_scale(digits.checked_mul(power)?, 0).ok()
+    } else {
+        Decimal::try_from_i128_with_scale(digits, u32::try_from(-shift).ok()?).ok()
+    }
+}
+
 /// Reads an amount in `currency`, with or without its code.
 ///
 /// # Errors
@@ -315,7 +342,11 @@ mod tests {
             assert_eq!(parse_value(t, &Type::Bool), Ok(Value::Bool(b)), "{t}");
         }
         for bad in ["maybe", "2", "1.0", "-1", "oui", "checked"] {
-            assert_eq!(parse_value(bad, &Type::Bool), Err(ParseError::NotBool), "{bad}");
+            assert_eq!(
+                parse_value(bad, &Type::Bool),
+                Err(ParseError::NotBool),
+                "{bad}"
+            );
         }
         assert_eq!(parse_value("  ", &Type::Bool), Ok(Value::Unknown));
     }
@@ -328,6 +359,46 @@ mod tests {
         assert_eq!(bool_of_number(dec("-0.0")), Some(false));
         for n in ["2", "0.5", "-1", "10"] {
             assert_eq!(bool_of_number(dec(n)), None, "{n}");
+        }
+    }
+
+    #[test]
+    fn numbers_with_an_exponent_are_read_exactly_or_refused() {
+        for (t, want) in [
+            ("1e-7", "0.0000001"),
+            ("1.5E+3", "1500"),
+            ("-2.50e1", "-25.0"),
+            ("1E+3", "1000"),
+            ("7e0", "7"),
+            ("1e27", "1000000000000000000000000000"),
+            ("12.5e-27", "0.0000000000000000000000000125"),
+            (
+                "1.0000000000000000000000000001e5",
+                "100000.00000000000000000000001",
+            ),
+        ] {
+            assert_eq!(parse_scientific(t), Some(dec(want)), "{t}");
+            assert_eq!(
+                parse_scientific(t).map(|d| d.to_string()).as_deref(),
+                Some(want),
+                "{t}"
+            );
+        }
+        // No exact decimal: too large, too many decimals, or a mantissa longer than 28 digits
+        // (from_scientific rounds it); and not numbers at all.
+        for t in [
+            "1e29",
+            "1e-29",
+            "5e-324",
+            "1.00000000000000000000000000001e5",
+            "1e",
+            "e5",
+            "1e1.5",
+            "1e+-2",
+            "1,5e3",
+            "1500",
+        ] {
+            assert_eq!(parse_scientific(t), None, "{t}");
         }
     }
 
