@@ -522,7 +522,8 @@ class Program {
     try {
       options = cycle === undefined || cycle === null ? undefined : JSON.stringify(cycle, encodeValue);
     } catch (e) {
-      throw e instanceof BadValue ? badValueError(e) : e;
+      const bad = e instanceof BadValue ? e : shapeProblem(cycle);
+      throw bad === null ? e : badValueError(bad);
     }
     const result = JSON.parse(call(() => this.#native.runCycle(chunks, asOf, options)));
     if (result.error !== undefined && result.units === undefined) throw new RunError(result);

@@ -567,7 +567,8 @@ export class Program {
     try {
       optionsText = options === undefined || options === null ? undefined : JSON.stringify(options, encodeValue);
     } catch (e) {
-      throw e instanceof BadValue ? argError(TypeError, "ERR_INVALID_ARG_VALUE", `"${e.key}" is ${e.message}`) : e;
+      const bad = e instanceof BadValue ? e : shapeProblem(options);
+      throw bad === null ? e : argError(TypeError, "ERR_INVALID_ARG_VALUE", `"${bad.key}" is ${bad.message}`);
     }
     return this.#call((p) => p.runCycle(text, asOf, optionsText));
   }

@@ -196,6 +196,13 @@ test("a cycle or nesting too deep for JSON fails its unit with R0005 naming the 
     code: "ERR_INVALID_ARG_VALUE",
     message: "entitle: units[1]: unit H1: `self`: a reference to an object that contains it (a cycle), which is not unit data",
   });
+  const cycleOptions = { previous: {} };
+  cycleOptions.previous.self = cycleOptions;
+  assert.throws(() => p.runCycle([household("H0")], AS_OF, cycleOptions), {
+    name: "TypeError",
+    code: "ERR_INVALID_ARG_VALUE",
+    message: 'entitle: "previous" is a reference to an object that contains it (a cycle), which is not unit data',
+  });
   // A getter's own RangeError is still the caller's, passed through unchanged (not an engine restart).
   const own = new RangeError("mine");
   const unit = household("H1");
