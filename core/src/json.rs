@@ -8,7 +8,7 @@
 //! | money | a number or string in the program's currency (`"1500.50"`, `"KES 1500.50"`), or `{"amount": "1500.50", "currency": "KES"}` | amount string plus a `currency` field |
 //! | date | `"2026-03-01"` (a date-time keeps its date) | `"2026-03-01"` |
 //! | text | a string | a string |
-//! | list | an array, or a string separated by `;` | an array |
+//! | list | an array (each element read as the element type, as above: `["2026-01-05", "2026-02-05"]` is a list of dates), or a string separated by `;` | an array |
 //!
 //! A unit is an object with `id` and its attributes; a household has `members`, an array of objects
 //! with `id`, `kind` (a string or an array of strings), optional `start_date` and `end_date`, and
@@ -355,6 +355,28 @@ mod tests {
         assert_eq!(
             number(parsed("1e-29")),
             Err("`x`: the number is out of range or not exact".into())
+        );
+    }
+
+    #[test]
+    fn the_elements_of_an_array_are_read_as_the_list_s_element_type() {
+        let src = "program p \"P\"\n  target individual\ninputs\n  person.days: list of date\n  person.flags: list of bool\neligible when\n  d \"D\" 2026-02-05 in days\n  f \"F\" true in flags\n";
+        let p = Program::compile(src).unwrap_or_else(|e| panic!("{e:?}"));
+        let run =
+            |unit: serde_json::Value| p.evaluate_json(&unit, "2026-03-01", &EvalOptions::default());
+        let arrays = json!({"id": "P", "days": ["2026-01-05", " 2026-02-05 "], "flags": ["no", 1]});
+        let texts = json!({"id": "P", "days": "2026-01-05;2026-02-05", "flags": "no;1"});
+        assert_eq!(run(arrays.clone())["decision"], "eligible");
+        assert_eq!(run(arrays)["explanation"], run(texts)["explanation"]);
+        let bad = run(json!({"id": "P", "days": ["2026-01-05", "05/02/2026"]}));
+        assert_eq!(
+            bad["error"]["message"],
+            "`days`: expected a date in ISO 8601 form, such as 2026-03-01"
+        );
+        let bad = run(json!({"id": "P", "flags": [true, 2]}));
+        assert_eq!(
+            bad["error"]["message"],
+            "`flags`: expected a truth value (true/false, yes/no, on/off, 1/0)"
         );
     }
 

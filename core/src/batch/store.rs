@@ -34,41 +34,45 @@ pub(super) fn store_scalar(input: &Input, col: Option<&mut Column>, value: Scala
     input.choices.is_none() && col.is_some_and(|c| c.set_last_scalar(value, &input.ty))
 }
 
-/// Brings a value to the input's type: text is parsed, a plain number is taken as money in the
-/// input's currency (and 1 or 0 as a truth value, as the texts "1" and "0" are), anything else
-/// must already fit.
+/// Brings a value to the input's type (see [`coerce_to`]) and checks it against the choices.
 pub(super) fn coerce(
     value: &Value,
     input: &Input,
     member: Option<&str>,
 ) -> Result<Value, EvalError> {
-    let v = match (value, &input.ty) {
+    let v = coerce_to(value, &input.ty).map_err(|reason| invalid(input, member, &reason))?;
+    check_choice(&v, input, member)?;
+    Ok(v)
+}
+
+/// A value as a value of `ty`, or why not: text is parsed, a plain number is taken as money in the
+/// input's currency (and 1 or 0 as a truth value, as the texts "1" and "0" are), the elements of
+/// a list each so (a JS array of date strings is a list of dates, as `"2026-01-05;2026-02-05"`
+/// is), anything else must already fit.
+fn coerce_to(value: &Value, ty: &Type) -> Result<Value, String> {
+    Ok(match (value, ty) {
         // Text goes through the same reading as a registry cell (trimmed; parsed by type).
-        (Value::Text(t), ty) => {
-            parse_value(t, ty).map_err(|e| invalid(input, member, &e.to_string()))?
-        }
+        (Value::Text(t), ty) => parse_value(t, ty).map_err(|e| e.to_string())?,
         (Value::Number(n), Type::Money { currency }) => Value::Money(entitle_dsl::Money {
             amount: *n,
             currency: *currency,
         }),
         (Value::Number(n), Type::Bool) => crate::parse::bool_of_number(*n)
             .map(Value::Bool)
-            .ok_or_else(|| invalid(input, member, &ParseError::NotBool.to_string()))?,
+            .ok_or_else(|| ParseError::NotBool.to_string())?,
         (Value::Number(n), Type::Quantity { unit }) => Value::Quantity(entitle_dsl::Quantity {
             amount: *n,
             unit: unit.clone(),
         }),
         (v, ty) if v.fits(ty) => v.clone(),
-        (v, ty) => {
-            return Err(invalid(
-                input,
-                member,
-                &format!("expected {ty}, found {}", describe(v)),
-            ));
-        }
-    };
-    check_choice(&v, input, member)?;
-    Ok(v)
+        (Value::List(items), Type::List { of }) => Value::List(
+            items
+                .iter()
+                .map(|x| coerce_to(x, of))
+                .collect::<Result<_, _>>()?,
+        ),
+        (v, ty) => return Err(format!("expected {ty}, found {}", describe(v))),
+    })
 }
 
 fn describe(v: &Value) -> &'static str {
