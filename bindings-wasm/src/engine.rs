@@ -2,7 +2,7 @@
 //! [`Failure`], why a call failed before it becomes a JS error. Nothing here touches a JS value.
 
 use entitle_core::explain::render::decision_text;
-use entitle_core::json::{error_to_json, unit_from_json};
+use entitle_core::json::{error_to_json, error_to_json_in, unit_from_json};
 use entitle_core::parse::parse_date;
 use entitle_core::{Diagnostic, Diagnostics, EvalError, EvalOptions, Program, UnitError};
 use entitle_dsl::locale;
@@ -134,25 +134,18 @@ pub(crate) fn explain_text(
     locale: Option<&str>,
 ) -> Result<String, Failure> {
     let options = eval_options(Some(true));
+    let locale = locale.unwrap_or_else(|| locale::english().locale());
+    let catalog = locale::catalog(locale);
     let (Some(date), Ok(typed)) = (parse_date(as_of.trim()), unit_from_json(unit)) else {
-        // A malformed date or unit: the façade says what is wrong, in the one error shape.
+        // A malformed date or unit: the façade says what is wrong, in the one error shape and
+        // in the explanation's language.
         return Err(Failure::Evaluation(
-            program.evaluate_json(unit, as_of, &options),
+            program.evaluate_json_in(unit, as_of, &options, catalog),
         ));
     };
-    let locale = locale.unwrap_or_else(|| locale::english().locale());
     match program.evaluate_with(&typed, date, &options) {
         Ok(decision) => Ok(decision_text(program, &decision, locale)),
-        Err(e) => {
-            let mut error = error_to_json(&e);
-            if let Some(detail) = error.get_mut("error").and_then(Json::as_object_mut) {
-                detail.insert(
-                    "message".into(),
-                    Json::String(e.error.message(locale::catalog(locale))),
-                );
-            }
-            Err(Failure::Evaluation(error))
-        }
+        Err(e) => Err(Failure::Evaluation(error_to_json_in(&e, catalog))),
     }
 }
 

@@ -201,6 +201,14 @@ test("explain renders the decision in English and in French, with the program's 
     assert.match(e.message, /^unit H3: /);
     return true;
   });
+  // A malformed as-of date is told in the explanation's language too.
+  for (const [locale, words] of [["fr", /la date de référence doit être une date ISO 8601/], ["en", /the as-of date must be an ISO 8601 date/]]) {
+    assert.throws(() => p.explain(household, "2026-13-45", { locale }), (e) => {
+      assert.equal(e.code, "R0010");
+      assert.match(e.message, words);
+      return true;
+    });
+  }
 });
 
 test("program errors are CompileErrors with every diagnostic: code, severity, line, column, byte span, help", () => {
