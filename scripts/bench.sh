@@ -67,6 +67,13 @@ for n in "${SIZES[@]}"; do
     "$ENTITLE" generate --households "$n" --seed 42 --format parquet --out "$pq" --force >/dev/null
   fi
   say "== $n households: $(du -shL "$reg" | cut -f1) of CSV, $(du -shL "$pq" | cut -f1) of Parquet; load $(cut -d' ' -f1 /proc/loadavg)"
+  # A run writes about 0.7 GB of decisions per million households (twice: CSV and Parquet); on a
+  # nearly full disk the file system's time swamps the engine's (BENCHMARKS.md, 2026-12-07).
+  free_kb=$(df -Pk "$BENCH_DIR" | awk 'NR == 2 {print $4}')
+  need_kb=$((n / 1000000 * 2 * 800000 + 4000000))
+  if [ "${free_kb:-0}" -lt "$need_kb" ]; then
+    say "warning: $((free_kb / 1048576)) GiB free on $BENCH_DIR's disk, $((need_kb / 1048576)) GiB wanted: times will include the file system's struggle"
+  fi
   : >"$BENCH_DIR/run-$n.times"
   : >"$BENCH_DIR/floor-$n.times"
   : >"$BENCH_DIR/parquet-$n.times"
