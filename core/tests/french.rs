@@ -10,58 +10,10 @@ use entitle_core::{Currency, EvalError, EvalOptions, Program, Type};
 use entitle_dsl::locale::{self, Catalog};
 use serde_json::json;
 
-/// The lower-cased words of `text` outside code in backticks.
-fn prose_words(text: &str) -> Vec<String> {
-    let mut prose = String::new();
-    let mut code = false;
-    for c in text.chars() {
-        if c == '`' {
-            code = !code;
-            prose.push(' ');
-        } else if !code {
-            prose.push(c);
-        }
-    }
-    prose
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-/// Words French and English write alike, and what no language owns (codes, standards).
-const SHARED: &[&str] = &[
-    "a",
-    "date",
-    "type",
-    "iso",
-    "json",
-    "kes",
-    "usd",
-    "kg",
-    "exact",
-    "position",
-    "point",
-    "budget",
-    "options",
-    "option",
-    "collection",
-    "true",
-    "false",
-    "yes",
-    "no",
-];
-
-/// The English words of `en` (not shared with French) that its French rendering `fr` still has.
-fn english_left(en: &str, fr: &str) -> Vec<String> {
-    let french = prose_words(fr);
-    let mut left: Vec<String> = prose_words(en)
-        .into_iter()
-        .filter(|w| !SHARED.contains(&w.as_str()) && french.contains(w))
-        .collect();
-    left.dedup();
-    left
-}
+// The catalogue's own check, so that both tests agree on what an English word is.
+#[path = "../../dsl/tests/common/english_left.rs"]
+mod english_left;
+use english_left::english_left;
 
 fn french() -> &'static Catalog {
     locale::catalog("fr")

@@ -3,6 +3,10 @@
 
 use entitle_dsl::{check, locale};
 
+#[path = "common/english_left.rs"]
+mod english_left;
+use english_left::{english_left, prose_words};
+
 const P2: &str = "program typo \"Typos\" version \"1\"
   target household
   currency KES
@@ -193,102 +197,6 @@ fn french_sql_refusals_name_the_construct_in_french() {
     }
 }
 
-/// The words of a message a person reads: without code in backticks and `{placeholders}`,
-/// lower-cased.
-fn prose_words(text: &str) -> Vec<String> {
-    let mut prose = String::new();
-    let (mut code, mut placeholder) = (false, false);
-    for c in text.chars() {
-        match c {
-            '`' => code = !code,
-            '{' if !code => placeholder = true,
-            '}' if placeholder => placeholder = false,
-            _ if code || placeholder => {}
-            _ => prose.push(c),
-        }
-        if c == '`' || c == '}' {
-            prose.push(' ');
-        }
-    }
-    // File names and options (`errors.csv`, `--all-cycles`) are names, not words.
-    let name = |t: &str| {
-        t.starts_with("--")
-            || t.char_indices()
-                .any(|(i, c)| c == '.' && t[i + 1..].starts_with(char::is_alphabetic))
-    };
-    prose
-        .split_whitespace()
-        .filter(|t| !name(t))
-        .flat_map(|t| t.split(|c: char| !c.is_alphabetic()))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-/// Words that French and English write alike, and names and standards that are no language's.
-const SHARED: &[&str] = &[
-    "a",
-    "date",
-    "dates",
-    "type",
-    "total",
-    "score",
-    "section",
-    "test",
-    "tests",
-    "code",
-    "codes",
-    "cycle",
-    "budget",
-    "table",
-    "division",
-    "expression",
-    "expressions",
-    "condition",
-    "conditions",
-    "simple",
-    "iso",
-    "utf",
-    "latin",
-    "windows",
-    "sql",
-    "json",
-    "kes",
-    "kg",
-    "entitle",
-    "nul",
-    "non",
-    "fin",
-    "plus",
-    "options",
-    "option",
-    "union",
-    "z",
-    "mm",
-    "accents",
-    "place",
-    "sections",
-    "argument",
-    "positive",
-    "dimension",
-    "exact",
-    "apostrophe",
-    "multiplication",
-    "collection",
-    "mode",
-    "invisible",
-    "point",
-    "position",
-    "compile",
-    "validation",
-    "net",
-    "second",
-    "min",
-    "max",
-    "q",
-    "gini",
-];
-
 /// Every entry French and English both have, read word by word: an English word of the English
 /// text (not a word the two languages share) found in the French text is English left behind,
 /// as `expected un montant` was. The `phrase.…` entries are checked against their key, which is
@@ -298,12 +206,7 @@ fn french_entries_leave_no_english_word_of_their_english_entry() {
     let (en, fr) = (locale::english(), locale::catalog("fr"));
     let mut left = Vec::new();
     let mut check = |key: &str, english: &str, french: &str| {
-        let french = prose_words(french);
-        let mut words: Vec<String> = prose_words(english)
-            .into_iter()
-            .filter(|w| !SHARED.contains(&w.as_str()) && french.contains(w))
-            .collect();
-        words.dedup();
+        let words = english_left(english, french);
         if !words.is_empty() {
             left.push(format!("{key}: {words:?}"));
         }
