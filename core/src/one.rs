@@ -4,16 +4,12 @@
 
 use crate::batch::BatchBuilder;
 use crate::eval::results::{BatchResult, ChunkOut};
-use crate::eval::{recycle, Buffers, Env, EvalOptions, ParamAt, State};
+use crate::eval::{recycle, Buffers, Env, EvalOptions, ParamAt, State, KEEP_MEMBERS};
 use crate::model::Unit;
 use crate::program::{Inner, Program};
 use chrono::NaiveDate;
 use std::cell::RefCell;
 use std::sync::{Arc, Weak};
-
-/// A unit with more members than this is evaluated in fresh room, which is not kept: a thread
-/// should not hold on to the room of the largest household it ever saw.
-const KEEP_MEMBERS: usize = 64;
 
 /// What a thread keeps between evaluations. It stays where it is, in the thread's storage: the
 /// batch and the result part are a few hundred bytes each, and moving them in and out on every

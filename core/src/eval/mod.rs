@@ -119,8 +119,10 @@ thread_local! {
     static KEPT: std::cell::Cell<Option<Buffers>> = const { std::cell::Cell::new(None) };
 }
 
-/// Buffers grown past this many elements are not kept for the thread's next chunk.
-const KEEP: usize = 64;
+/// A unit with more members than this is evaluated in room that is not kept (buffers grown past
+/// this many elements, `evaluate`'s room): a thread should not hold on to the room of the largest
+/// household it ever saw.
+pub(crate) const KEEP_MEMBERS: usize = 64;
 
 impl<'a> State<'a> {
     pub(crate) fn new(p: &'a Inner) -> State<'a> {
@@ -135,7 +137,7 @@ impl<'a> State<'a> {
 
     /// Keeps this state's buffers for the thread's next [`State::kept`] (unless they grew large).
     pub(crate) fn keep(self) {
-        let b = self.into_buffers(KEEP);
+        let b = self.into_buffers(KEEP_MEMBERS);
         // While the thread ends there is nothing to keep them for.
         let _ = KEPT.try_with(|k| k.set(Some(b)));
     }
