@@ -4,7 +4,7 @@ use crate::term::bold;
 use crate::words::Words;
 use entitle_core::{Decision, Name, Outcome, Program};
 use entitle_dsl::ast::Target;
-use entitle_registry::{ReadCounts, RowError};
+use entitle_registry::{AbsentInput, ReadCounts, RowError};
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value as Json};
 use std::collections::BTreeMap;
@@ -131,6 +131,8 @@ pub struct RunInfo<'a> {
     pub stats: &'a Stats,
     /// Explanations included, in this locale.
     pub explain: Option<&'a str>,
+    /// The inputs with a default that the registry has no column for.
+    pub absent: &'a [AbsentInput],
 }
 
 fn dec(d: &Decimal) -> Json {
@@ -182,9 +184,45 @@ pub fn summary_json(r: &RunInfo<'_>) -> Json {
         "totals": {"cash": cash, "items": items, "in_kind": in_kind},
         "errors": {"units": s.unit_errors, "rows": s.row_errors, "by_code": s.errors_by_code},
         "explanations": r.explain,
+        "defaults_for_absent_columns": absent_json(r.absent),
         "files": {"decisions_csv": "decisions.csv", "decisions_jsonl": "decisions.jsonl", "errors": "errors.csv"},
         "entitle_version": env!("CARGO_PKG_VERSION"),
     })
+}
+
+/// Each input every unit or member took the default of, for want of a column.
+fn absent_json(absent: &[AbsentInput]) -> Json {
+    absent
+        .iter()
+        .map(|a| {
+            json!({
+                "file": a.file,
+                "input": a.input,
+                "scope": if a.member { "member" } else { "unit" },
+                "default": a.default,
+                "closest_column": a.closest,
+            })
+        })
+        .collect()
+}
+
+/// The warning for an input left at its default for want of a column, in the locale of `w`.
+pub fn absent_warning(a: &AbsentInput, w: Words) -> String {
+    let key = match (a.member, a.closest.is_some()) {
+        (false, false) => "run.absent.unit",
+        (false, true) => "run.absent.unit_close",
+        (true, false) => "run.absent.member",
+        (true, true) => "run.absent.member_close",
+    };
+    w.text(
+        key,
+        &[
+            ("file", &a.file),
+            ("input", &a.input),
+            ("default", &a.default),
+            ("closest", a.closest.as_deref().unwrap_or("")),
+        ],
+    )
 }
 
 /// The summary as a person reads it, in the locale of `w`.

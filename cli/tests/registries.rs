@@ -271,3 +271,74 @@ fn registry_problems_stop_with_a_coded_message_and_write_nothing() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("[G0001]"), "{}", r.stderr);
 }
+
+#[test]
+fn an_input_left_at_its_default_for_want_of_a_column_is_said_before_the_figures() {
+    // `disabled` spelt `disabeld`: M2 is disabled, but every member would take the default.
+    let dir = tempfile::tempdir().unwrap();
+    let members = MEMBERS
+        .replace("birthdate,disabled", "birthdate,disabeld")
+        .replace(
+            "M2,H1,child,2020-05-01,,2020-05-01,",
+            "M2,H1,child,2020-05-01,,2020-05-01,true",
+        );
+    let groups = GROUPS
+        .replace(",enrolled_in_pension", "")
+        .replace(",false\n", "\n")
+        .replace(",no\n", "\n");
+    let reg = registry(&dir.path().join("reg"), &groups, &members);
+    let out = dir.path().join("out");
+    let r = run_child_grant(&reg, out.to_str().unwrap(), &["--no-progress"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let members_csv = format!("{reg}/members.csv");
+    let groups_csv = format!("{reg}/groups.csv");
+    assert!(
+        r.stderr.contains(&format!(
+            "warning: {members_csv}: no column `disabled`: every member takes the program's default, false; did you mean `disabeld`? (nothing reads it: name it `disabled`)\n"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "warning: {groups_csv}: no column `enrolled_in_pension`: every unit takes the program's default, false\n"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        summary(&out)["defaults_for_absent_columns"],
+        serde_json::json!([
+            {"file": groups_csv, "input": "enrolled_in_pension", "scope": "unit", "default": "false", "closest_column": null},
+            {"file": members_csv, "input": "disabled", "scope": "member", "default": "false", "closest_column": "disabeld"},
+        ])
+    );
+    // The same in French; summary.json does not change with the locale.
+    let before = std::fs::read(out.join("summary.json")).unwrap();
+    let r = run_child_grant(
+        &reg,
+        out.to_str().unwrap(),
+        &["--no-progress", "--force", "--locale", "fr"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "{members_csv} : pas de colonne `disabled` : chaque membre prend la valeur par défaut du programme, false ; vouliez-vous dire `disabeld` ? (rien ne la lit : nommez-la `disabled`)\n"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), before);
+    // A registry with every column: nothing said, an empty list.
+    let reg = registry(&dir.path().join("whole"), GROUPS, MEMBERS);
+    let r = run_child_grant(
+        &reg,
+        dir.path().join("o2").to_str().unwrap(),
+        &["--no-progress"],
+    );
+    assert!(!r.stderr.contains("no column"), "{}", r.stderr);
+    assert_eq!(
+        summary(&dir.path().join("o2"))["defaults_for_absent_columns"],
+        serde_json::json!([])
+    );
+}

@@ -60,4 +60,6 @@ pub use files::{discover, open_files, open_registry_files, RegistryFiles};
 pub use location::Location;
 pub use mapping::Mapping;
 pub use record::RowError;
-pub use source::{Chunk, JoinMode, Progress, ReadCounts, RegistrySource, SourceOptions};
+pub use source::{
+    AbsentInput, Chunk, JoinMode, Progress, ReadCounts, RegistrySource, SourceOptions,
+};

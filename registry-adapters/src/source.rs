@@ -65,6 +65,23 @@ pub struct ReadCounts {
     pub row_errors: u64,
 }
 
+/// An input with a default that the registry has no column for: every unit (or member) read
+/// takes the program's default. Worth saying before any figure: a column named `disabeld` leaves
+/// `disabled` at its default for everyone, and the run's totals are wrong without an error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AbsentInput {
+    /// The file (or imported file) read without it, as error records name it.
+    pub file: String,
+    /// The input.
+    pub input: String,
+    /// Whether it is a member input (read from the members file).
+    pub member: bool,
+    /// The default every unit or member takes, as the program writes it.
+    pub default: String,
+    /// A column of the file with a close name that nothing reads, when there is one.
+    pub closest: Option<String>,
+}
+
 /// How far a source has got, for progress bars.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
@@ -118,5 +135,12 @@ pub trait RegistrySource: Send {
     /// How far reading has got, when the source can tell.
     fn progress(&self) -> Option<Progress> {
         None
+    }
+
+    /// The inputs with a default that the registry has no column for (known when it is opened;
+    /// a source that cannot tell, such as JSON Lines, whose rows each have their own keys, says
+    /// none).
+    fn absent_inputs(&self) -> Vec<AbsentInput> {
+        Vec::new()
     }
 }

@@ -11,7 +11,7 @@ use crate::decisions::{
 };
 use crate::output::OutputSet;
 use crate::program_file::compile_or_report;
-use crate::summary::{summary_json, summary_text, RunInfo, Stats};
+use crate::summary::{absent_warning, summary_json, summary_text, RunInfo, Stats};
 use crate::term::{self, Color, ProgressBar};
 use crate::words::Words;
 use anyhow::{Context, Result};
@@ -131,6 +131,11 @@ pub fn main(a: &Args) -> Result<ExitCode> {
     let (file, program) = compile_or_report(&a.program, words.catalog())?;
     let mut join = JoinMode::Sorted;
     let mut source = open(a, &program, join)?;
+    // Said before the run's figures, which these inputs' defaults shaped.
+    let absent = source.absent_inputs();
+    for a in &absent {
+        term::warning(&absent_warning(a, words));
+    }
     let mut out = OutputSet::prepare(&a.out, &OUTPUTS, a.force)?;
     let executed = loop {
         match execute(a, &program, source, &mut out) {
@@ -173,6 +178,7 @@ pub fn main(a: &Args) -> Result<ExitCode> {
         read,
         stats,
         explain: a.explain.then_some(a.locale.as_str()),
+        absent: &absent,
     };
     let summary = summary_json(&info);
     let mut text = serde_json::to_vec_pretty(&summary).context("cannot render the summary")?;

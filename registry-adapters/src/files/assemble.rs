@@ -16,13 +16,13 @@ use crate::bind::ProgramColumns;
 use crate::error::{codes, RegistryError};
 use crate::order::compare_ids;
 use crate::record::RowError;
-use crate::source::{Chunk, JoinMode, Progress, ReadCounts, RegistrySource};
+use crate::source::{AbsentInput, Chunk, JoinMode, Progress, ReadCounts, RegistrySource};
 use entitle_core::same_text;
 use entitle_core::{BatchBuilder, Program, Shape};
 pub(crate) use row::wanted;
 use row::{
-    add_member, bind_inputs, member_structure, no_group_id, orphan, plan, read_with, Plan, Problem,
-    M_GID,
+    absent_inputs, add_member, bind_inputs, member_structure, no_group_id, orphan, plan, read_with,
+    Plan, Problem, M_GID,
 };
 use seen::SeenMembers;
 use std::cmp::Ordering;
@@ -48,6 +48,8 @@ enum Members {
 /// Units read from files: a groups file with a members file, or an individuals file.
 pub(crate) struct FileSource {
     program: Program,
+    /// The inputs with a default that the files have no column for.
+    absent: Vec<AbsentInput>,
     describe: String,
     units: Box<dyn RowStream>,
     unit_plans: Vec<Plan>,
@@ -91,6 +93,10 @@ impl FileSource {
         if let Some(m) = &members {
             read_with(&mut member_plans, m.separator());
         }
+        let mut absent = absent_inputs(program, &unit_plans, units.as_ref(), false);
+        if let Some(m) = &members {
+            absent.extend(absent_inputs(program, &member_plans, m.as_ref(), true));
+        }
         let mut counts = ReadCounts::default();
         let mut pending = Vec::new();
         let members = match (members, join) {
@@ -124,6 +130,7 @@ impl FileSource {
         }
         Ok(FileSource {
             program: program.clone(),
+            absent,
             describe,
             units,
             unit_plans,
@@ -434,6 +441,10 @@ impl RegistrySource for FileSource {
 
     fn unit_file(&self) -> Arc<str> {
         Arc::clone(self.units.file())
+    }
+
+    fn absent_inputs(&self) -> Vec<AbsentInput> {
+        self.absent.clone()
     }
 
     fn next_chunk(&mut self, max_units: usize) -> Result<Option<Chunk>, RegistryError> {

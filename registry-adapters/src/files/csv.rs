@@ -6,7 +6,10 @@
 //! the file.
 
 use super::quotes::QuoteTrack;
-use super::rows::{find_columns, trimmed_range, BadCell, Cells, RowStream, Separator, Wanted};
+use super::rows::{
+    absent_columns, find_columns, trimmed_range, Absent, BadCell, Cells, RowStream, Separator,
+    Wanted,
+};
 use crate::error::RegistryError;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
@@ -50,6 +53,8 @@ pub(crate) struct CsvRows {
     /// The last field a wanted column is in: a plain line is split and checked up to it.
     last_wanted: usize,
     header_len: usize,
+    /// The optional wanted columns the header lacks.
+    absent: Vec<Absent>,
     line: u64,
     /// The last line of the current record (past `line` when quoted cells hold line breaks).
     end_line: u64,
@@ -95,6 +100,7 @@ impl CsvRows {
             fields: Vec::new(),
             last_wanted: 0,
             header_len: 0,
+            absent: Vec::new(),
             line: 0,
             end_line: 0,
             stray: None,
@@ -126,6 +132,7 @@ impl CsvRows {
             names.push(text.trim().to_string());
         }
         rows.fields = find_columns(path, &names, wanted)?;
+        rows.absent = absent_columns(&names, wanted, &rows.fields);
         rows.last_wanted = rows.fields.iter().flatten().copied().max().unwrap_or(0);
         rows.header_len = names.len();
         Ok(rows)
@@ -440,6 +447,10 @@ impl CsvRows {
 }
 
 impl RowStream for CsvRows {
+    fn absent(&self) -> Option<&[Absent]> {
+        Some(&self.absent)
+    }
+
     fn file(&self) -> &Arc<str> {
         &self.file
     }

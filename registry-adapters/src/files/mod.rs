@@ -35,6 +35,7 @@ pub mod lookup;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 mod prefetch;
+#[cfg(feature = "csv")]
 mod quotes;
 pub(crate) mod rows;
 #[cfg(any(feature = "csv", feature = "jsonl"))]

@@ -34,7 +34,7 @@ mod cells;
 mod epoch_date;
 mod pages;
 
-use super::rows::{find_columns, BadCell, Cells, RowStream, Wanted};
+use super::rows::{absent_columns, find_columns, Absent, BadCell, Cells, RowStream, Wanted};
 use crate::error::RegistryError;
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::ArrowError;
@@ -72,6 +72,8 @@ pub(crate) struct ParquetRows {
     line: u64,
     total_rows: u64,
     size: Option<u64>,
+    /// The optional wanted columns the schema lacks.
+    absent: Vec<Absent>,
 }
 
 /// The codecs built in.
@@ -188,6 +190,7 @@ impl ParquetRows {
             .map(|f| f.name().trim().to_string())
             .collect();
         let found = find_columns(path, &names, wanted)?;
+        let absent = absent_columns(&names, wanted, &found);
         let mut roots: Vec<usize> = found.iter().flatten().copied().collect();
         roots.sort_unstable();
         roots.dedup();
@@ -263,6 +266,7 @@ impl ParquetRows {
             line: 0,
             total_rows,
             size,
+            absent,
         })
     }
 
@@ -370,6 +374,10 @@ impl Cells for ParquetRows {
 }
 
 impl RowStream for ParquetRows {
+    fn absent(&self) -> Option<&[Absent]> {
+        Some(&self.absent)
+    }
+
     fn file(&self) -> &Arc<str> {
         &self.file
     }

@@ -7,7 +7,7 @@
 //! wanted cells already cut out, so the assembler sees the same rows, cells, problems and lines as
 //! it would from the stream itself.
 
-use super::rows::{BadCell, Cells, RowStream, Separator};
+use super::rows::{Absent, BadCell, Cells, RowStream, Separator};
 use crate::error::RegistryError;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -126,6 +126,8 @@ pub(crate) struct Prefetch {
     file: Arc<str>,
     /// The file's own, known before its first row.
     separator: Separator,
+    /// The file's own (from its header), known before its first row.
+    absent: Option<Vec<Absent>>,
     path: PathBuf,
     width: usize,
     blocks: Receiver<Message>,
@@ -159,6 +161,7 @@ impl Prefetch {
     ) -> Result<Prefetch, Box<dyn RowStream>> {
         let file = Arc::clone(inner.file());
         let separator = inner.separator();
+        let absent = inner.absent().map(<[Absent]>::to_vec);
         let (block_tx, blocks) = mpsc::sync_channel::<Message>(AHEAD);
         let (spent, spent_rx) = mpsc::sync_channel::<Block>(AHEAD + 2);
         // The stream is handed over once the thread runs, so that it stays here if none starts.
@@ -182,6 +185,7 @@ impl Prefetch {
         Ok(Prefetch {
             file,
             separator,
+            absent,
             path,
             width,
             blocks,
@@ -288,6 +292,10 @@ impl Cells for Prefetch {
 }
 
 impl RowStream for Prefetch {
+    fn absent(&self) -> Option<&[Absent]> {
+        self.absent.as_deref()
+    }
+
     fn file(&self) -> &Arc<str> {
         &self.file
     }

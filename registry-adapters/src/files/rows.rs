@@ -37,6 +37,44 @@ impl Wanted {
     }
 }
 
+/// A wanted column that a file with a header does not have (an optional one: a missing required
+/// one stops the run with G0004).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Absent {
+    /// Its position among the wanted columns.
+    pub wanted: usize,
+    /// The file's column with the closest name that no wanted column reads, when one is close:
+    /// most often the same name misspelt, read by nothing while the input takes its default.
+    pub closest: Option<String>,
+}
+
+/// The optional wanted columns that `names` (a file's header) lacks, given where each wanted
+/// column was found (`fields`, from [`find_columns`]).
+#[cfg_attr(not(any(feature = "csv", feature = "parquet")), allow(dead_code))]
+pub(crate) fn absent_columns(
+    names: &[String],
+    wanted: &[Wanted],
+    fields: &[Option<usize>],
+) -> Vec<Absent> {
+    let unread = || {
+        names
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !fields.contains(&Some(*i)))
+            .map(|(_, n)| n.as_str())
+    };
+    wanted
+        .iter()
+        .zip(fields)
+        .enumerate()
+        .filter(|(_, (_, found))| found.is_none())
+        .map(|(k, (w, _))| Absent {
+            wanted: k,
+            closest: closest(w.name(), unread()).map(str::to_string),
+        })
+        .collect()
+}
+
 /// Why a cell cannot be read at all (its bytes are not text, a JSON object where a value belongs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct BadCell {
@@ -85,6 +123,11 @@ pub(crate) trait RowStream: Cells + Send {
     /// How the file separates its cells, where that bears on how its numbers are written.
     fn separator(&self) -> Separator {
         Separator::Other
+    }
+    /// The wanted columns the file's header lacks; `None` for a file without a header (JSON
+    /// Lines), where a key may be absent from one row and present in the next.
+    fn absent(&self) -> Option<&[Absent]> {
+        None
     }
 }
 
@@ -227,6 +270,44 @@ pub(crate) fn closest<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absent_columns_are_named_with_a_close_column_nothing_reads() {
+        let names: Vec<String> = ["id", "region", "regoin", "disabeld", "income"]
+            .map(String::from)
+            .to_vec();
+        let wanted = [
+            Wanted::required(&["id"]),
+            Wanted::optional(&["region"]),
+            Wanted::optional(&["disabled"]),
+            Wanted::optional(&["incomes"]),
+            Wanted::optional(&["pension"]),
+            Wanted::optional(&["income"]),
+        ];
+        let fields = find_columns(Path::new("g.csv"), &names, &wanted).unwrap();
+        assert_eq!(
+            absent_columns(&names, &wanted, &fields),
+            [
+                Absent {
+                    wanted: 2,
+                    closest: Some("disabeld".into())
+                },
+                // `income` is close, but another input reads it: not a misspelling of this one.
+                Absent {
+                    wanted: 3,
+                    closest: None
+                },
+                Absent {
+                    wanted: 4,
+                    closest: None
+                },
+            ]
+        );
+        // `regoin` is left unread, but `region` was found: nothing is absent for it.
+        let wanted = [Wanted::optional(&["id"]), Wanted::optional(&["income"])];
+        let fields = find_columns(Path::new("g.csv"), &names, &wanted).unwrap();
+        assert_eq!(absent_columns(&names, &wanted, &fields), []);
+    }
 
     #[test]
     #[cfg(feature = "csv")]

@@ -8,6 +8,7 @@ use std::path::Path;
 ///
 /// # Errors
 /// G0006 when the file is plainly not UTF-8 text ([`other_encoding`]).
+#[cfg_attr(not(feature = "csv"), allow(dead_code))]
 pub(crate) fn delimiter(path: &Path, start: &[u8]) -> Result<u8, RegistryError> {
     not_utf16(path, start, SAVE_CSV)?;
     Ok(field_delimiter(path, start))
@@ -17,6 +18,7 @@ pub(crate) fn delimiter(path: &Path, start: &[u8]) -> Result<u8, RegistryError> 
 const SAVE_CSV: &str =
     "the file is UTF-16 text (a spreadsheet's \"Unicode text\"); save it as \"CSV UTF-8\"";
 /// What to do with a JSON Lines file saved as UTF-16 (as Windows PowerShell 5 writes by default).
+#[cfg(feature = "jsonl")]
 pub(crate) const SAVE_JSONL: &str =
     "the file is UTF-16 text; save it as UTF-8 (in PowerShell: Out-File -Encoding utf8)";
 

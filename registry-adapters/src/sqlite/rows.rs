@@ -8,7 +8,9 @@
 use super::import::{quote, sort_key, Role};
 use super::schema::db_error;
 use crate::error::{codes, RegistryError};
-use crate::files::rows::{closest, BadCell, Cells, RowStream, Separator, Wanted};
+use crate::files::rows::{
+    absent_columns, closest, Absent, BadCell, Cells, RowStream, Separator, Wanted,
+};
 use rusqlite::{Connection, OpenFlags};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -50,6 +52,8 @@ pub(crate) struct StoreRows {
     read: u64,
     total: u64,
     separator: Separator,
+    /// The optional wanted columns the imported file lacks.
+    absent: Vec<Absent>,
 }
 
 /// What the store knows of an imported file.
@@ -183,6 +187,8 @@ impl StoreRows {
                 help,
             });
         }
+        let in_file: Vec<Option<usize>> = wanted.iter().map(|w| find(&file.columns, w)).collect();
+        let absent = absent_columns(&file.columns, wanted, &in_file);
         let key = if by_id {
             "_entitle_id_key"
         } else {
@@ -214,6 +220,7 @@ impl StoreRows {
             read: 0,
             total: file.rows,
             separator: file.separator,
+            absent,
         })
     }
 
@@ -301,6 +308,10 @@ impl Cells for StoreRows {
 }
 
 impl RowStream for StoreRows {
+    fn absent(&self) -> Option<&[Absent]> {
+        Some(&self.absent)
+    }
+
     fn file(&self) -> &Arc<str> {
         &self.file
     }

@@ -370,3 +370,55 @@ fn dictionary_and_plain_strings_read_alike() {
     );
     assert!(matches!(b.column(1).data_type(), DataType::Dictionary(..)));
 }
+
+#[test]
+fn an_input_left_at_its_default_is_named_from_the_schema() {
+    // `disabled` written `disabeld`: every member would take the default, false.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("groups.parquet"),
+        &batch(vec![
+            ("id", strings(&[Some("H1")])),
+            ("region", strings(&[Some("North")])),
+            ("monthly_income", strings(&[Some("KES 1000")])),
+        ]),
+    );
+    write(
+        &dir.path().join("members.parquet"),
+        &batch(vec![
+            ("id", strings(&[Some("M1")])),
+            ("group_id", strings(&[Some("H1")])),
+            ("kind", strings(&[Some("child")])),
+            ("birthdate", dates(&[Some("2020-01-01")])),
+            ("disabeld", bools(&[Some(true)])),
+        ]),
+    );
+    let source = open_files(
+        dir.path(),
+        &program("child_grant"),
+        &SourceOptions::default(),
+    )
+    .unwrap();
+    let absent: Vec<_> = source
+        .absent_inputs()
+        .into_iter()
+        .map(|a| (a.input, a.member, a.default, a.closest))
+        .collect();
+    assert_eq!(
+        absent,
+        [
+            (
+                "enrolled_in_pension".to_string(),
+                false,
+                "false".to_string(),
+                None
+            ),
+            (
+                "disabled".into(),
+                true,
+                "false".into(),
+                Some("disabeld".to_string())
+            ),
+        ]
+    );
+}

@@ -50,6 +50,10 @@ pub(super) fn collect(
     };
     let mut source = crate::registry::open(&reg.registry, &reg.map, program, &options)
         .map_err(registry_error)?;
+    let words = crate::words::Words::new(&report.locale);
+    for absent in source.absent_inputs() {
+        crate::term::warning(&crate::summary::absent_warning(&absent, words));
+    }
     let mut records = Vec::new();
     let (mut errors, mut row_errors, mut unit_errors) = (Vec::new(), 0, 0);
     let unit_file = source.unit_file();

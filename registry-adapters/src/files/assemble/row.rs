@@ -2,14 +2,16 @@
 //! row's inputs, and the errors a row can have.
 
 use super::super::advice;
-use super::super::rows::{BadCell, Cells, Separator, Wanted};
+use super::super::rows::{BadCell, Cells, RowStream, Separator, Wanted};
 use super::seen::SeenMembers;
 use crate::bind::{
     check_currency, set_member_cell, set_unit_cell, split_kinds, InputColumn, ProgramColumns,
 };
 use crate::error::codes;
 use crate::record::RowError;
-use entitle_core::{BatchBuilder, EvalError};
+use crate::source::AbsentInput;
+use entitle_core::{BatchBuilder, EvalError, Program};
+use entitle_dsl::ast::Scope;
 use std::sync::Arc;
 
 /// Wanted column numbers of the members file.
@@ -26,6 +28,37 @@ pub(super) struct Plan {
     currency: Vec<usize>,
     /// How the input's file separates its cells (see [`advice`]).
     separator: Separator,
+}
+
+/// The inputs of `plans` with a default that `rows`' header lacks (`member`: read from a members
+/// file), with the program's default as it writes it.
+pub(super) fn absent_inputs(
+    program: &Program,
+    plans: &[Plan],
+    rows: &dyn RowStream,
+    member: bool,
+) -> Vec<AbsentInput> {
+    let Some(absent) = rows.absent() else {
+        return Vec::new();
+    };
+    plans
+        .iter()
+        .filter_map(|p| {
+            let a = absent.iter().find(|a| a.wanted == p.cell)?;
+            let input = program.ir().inputs.iter().find(|i| {
+                i.name == p.input.name
+                    && (i.scope == Scope::Member) == member
+                    && i.default.is_some()
+            })?;
+            Some(AbsentInput {
+                file: rows.file().to_string(),
+                input: p.input.name.clone(),
+                member,
+                default: input.default.as_ref()?.to_string(),
+                closest: a.closest.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Sets the separator of the file that `plans` read.
