@@ -46,6 +46,9 @@ pub(crate) struct Absent {
     /// The file's column with the closest name that no wanted column reads, when one is close:
     /// most often the same name misspelt, read by nothing while the input takes its default.
     pub closest: Option<String>,
+    /// Where the column was looked for, when not in the stream's own file (a database's members
+    /// are memberships, their inputs columns of the people's table).
+    pub table: Option<&'static str>,
 }
 
 /// The optional wanted columns that `names` (a file's header) lacks, given where each wanted
@@ -71,6 +74,7 @@ pub(crate) fn absent_columns(
         .map(|(k, (w, _))| Absent {
             wanted: k,
             closest: closest(w.name(), unread()).map(str::to_string),
+            table: None,
         })
         .collect()
 }
@@ -290,16 +294,19 @@ mod tests {
             [
                 Absent {
                     wanted: 2,
-                    closest: Some("disabeld".into())
+                    closest: Some("disabeld".into()),
+                    table: None,
                 },
                 // `income` is close, but another input reads it: not a misspelling of this one.
                 Absent {
                     wanted: 3,
-                    closest: None
+                    closest: None,
+                    table: None,
                 },
                 Absent {
                     wanted: 4,
-                    closest: None
+                    closest: None,
+                    table: None,
                 },
             ]
         );

@@ -231,6 +231,7 @@ pub fn open_postgres(
         "entitle_units",
         query::PARTNER,
         u64::try_from(total).ok(),
+        queries.unit_absent.clone(),
     );
     let members: Option<Box<dyn RowStream>> = queries.members.as_ref().map(|_| {
         Box::new(CursorRows::new(
@@ -238,6 +239,7 @@ pub fn open_postgres(
             "entitle_members",
             query::MEMBERSHIP,
             None,
+            queries.member_absent.clone(),
         )) as Box<dyn RowStream>
     });
     let describe = if household {

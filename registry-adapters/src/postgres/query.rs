@@ -23,7 +23,7 @@
 use super::catalog::{quote, Catalog, Family};
 use crate::bind::ProgramColumns;
 use crate::error::RegistryError;
-use crate::files::rows::Wanted;
+use crate::files::rows::{Absent, Wanted};
 use crate::mapping::Mapping;
 use entitle_dsl::Type;
 
@@ -38,6 +38,10 @@ pub(crate) struct Queries {
     pub units: String,
     pub members: Option<String>,
     pub count: String,
+    /// The wanted columns of units, then of members, that the tables lack (read as NULL: an
+    /// input with a default takes it).
+    pub unit_absent: Vec<Absent>,
+    pub member_absent: Vec<Absent>,
 }
 
 /// What the queries are built from.
@@ -87,7 +91,7 @@ impl Plan<'_> {
         a: &str,
         tag: &str,
         inputs: &[crate::bind::InputColumn],
-    ) -> Result<String, RegistryError> {
+    ) -> Result<Option<String>, RegistryError> {
         let name = w.name();
         let input = inputs.iter().find(|i| i.name == name);
         let ty = input.map_or(Type::Text, |i| i.ty.clone());
@@ -95,12 +99,15 @@ impl Plan<'_> {
             .catalog
             .input_column(self.database, PARTNER, tag, name, self.mapping)?;
         match column {
-            Some(col) => col.text_expr(a, &ty).ok_or_else(|| RegistryError::ColumnType {
-                database: self.database.to_string(),
-                column: format!("{PARTNER}.{}", col.name),
-                sql_type: col.data_type.clone(),
-                input: format!("the {ty} input `{name}`"),
-            }),
+            Some(col) => col
+                .text_expr(a, &ty)
+                .map(Some)
+                .ok_or_else(|| RegistryError::ColumnType {
+                    database: self.database.to_string(),
+                    column: format!("{PARTNER}.{}", col.name),
+                    sql_type: col.data_type.clone(),
+                    input: format!("the {ty} input `{name}`"),
+                }),
             None if w.required && input.is_some() => Err(self.catalog.missing(
                 self.database,
                 PARTNER,
@@ -109,8 +116,32 @@ impl Plan<'_> {
                     "for the input `{name}`, which has no default; nor is there `x_cst_{tag}_{name}` or `z_ind_{tag}_{name}`; map it with `--map {name}=COLUMN`"
                 ),
             )),
-            None => Ok("NULL::text".into()),
+            None => Ok(None),
         }
+    }
+
+    /// [`Plan::input`] of wanted column `k`, or NULL when the table lacks it (noted in `absent`).
+    fn input_or_null(
+        &self,
+        (k, w): (usize, &Wanted),
+        a: &str,
+        tag: &str,
+        inputs: &[crate::bind::InputColumn],
+        absent: &mut Vec<Absent>,
+    ) -> Result<String, RegistryError> {
+        Ok(match self.input(w, a, tag, inputs)? {
+            Some(expr) => expr,
+            None => {
+                // No close name offered: a partner table has hundreds of columns, most of them
+                // Odoo's own, and a mapping names columns of any spelling.
+                absent.push(Absent {
+                    wanted: k,
+                    closest: None,
+                    table: Some(PARTNER),
+                });
+                "NULL::text".into()
+            }
+        })
     }
 
     /// The join that gives each membership `m` its kinds as `mk.kinds` (`Head;Other`): one
@@ -186,8 +217,9 @@ impl Plan<'_> {
         let pk = quote(&self.require(PARTNER, "id", "the row number of error records")?);
         let tag = if self.household { "grp" } else { "indv" };
         let mut select = vec![format!("p.{pk}::bigint"), format!("p.{id}::text")];
-        for w in unit_wanted.iter().skip(1) {
-            select.push(self.input(w, "p", tag, &self.columns.unit)?);
+        let mut unit_absent = Vec::new();
+        for kw in unit_wanted.iter().enumerate().skip(1) {
+            select.push(self.input_or_null(kw, "p", tag, &self.columns.unit, &mut unit_absent)?);
         }
         let only = if self.only {
             format!(" AND p.{id}::text = $1")
@@ -209,6 +241,8 @@ impl Plan<'_> {
                 units,
                 members: None,
                 count,
+                unit_absent,
+                member_absent: Vec::new(),
             });
         }
         if !self.catalog.has_table(MEMBERSHIP) {
@@ -230,13 +264,20 @@ impl Plan<'_> {
             self.date(&["start_date"])?,
             self.date(&["ended_date", "end_date"])?,
         ];
-        for w in member_wanted.iter().skip(5) {
+        let mut member_absent = Vec::new();
+        for (k, w) in member_wanted.iter().enumerate().skip(5) {
             // An input named as a membership fact reads that fact, as in a members file.
             let expr = match w.name() {
                 "kind" | "kinds" => "mk.kinds".to_string(),
                 "start_date" => self.date(&["start_date"])?,
                 "end_date" => self.date(&["ended_date", "end_date"])?,
-                _ => self.input(w, "i", "indv", &self.columns.member)?,
+                _ => self.input_or_null(
+                    (k, w),
+                    "i",
+                    "indv",
+                    &self.columns.member,
+                    &mut member_absent,
+                )?,
             };
             select.push(expr);
         }
@@ -258,6 +299,8 @@ impl Plan<'_> {
             units,
             members: Some(members),
             count,
+            unit_absent,
+            member_absent,
         })
     }
 }

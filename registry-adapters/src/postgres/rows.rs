@@ -6,7 +6,7 @@
 //! (the queries cast each column), and is read by the input's type exactly as a CSV cell would be.
 
 use crate::error::RegistryError;
-use crate::files::rows::{BadCell, Cells, RowStream};
+use crate::files::rows::{Absent, BadCell, Cells, RowStream};
 use postgres::Client;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -35,15 +35,19 @@ pub(crate) struct CursorRows {
     exhausted: bool,
     read: u64,
     total: Option<u64>,
+    /// The wanted columns the table lacks.
+    absent: Vec<Absent>,
 }
 
 impl CursorRows {
-    /// Rows of the cursor `cursor` (already declared); errors name `table`.
+    /// Rows of the cursor `cursor` (already declared); errors name `table`; `absent`: the
+    /// wanted columns the query reads as NULL for want of a column.
     pub fn new(
         shared: Arc<Mutex<Shared>>,
         cursor: &'static str,
         table: &str,
         total: Option<u64>,
+        absent: Vec<Absent>,
     ) -> CursorRows {
         CursorRows {
             shared,
@@ -54,6 +58,7 @@ impl CursorRows {
             exhausted: false,
             read: 0,
             total,
+            absent,
         }
     }
 
@@ -111,6 +116,10 @@ impl Cells for CursorRows {
 impl RowStream for CursorRows {
     fn file(&self) -> &Arc<str> {
         &self.file
+    }
+
+    fn absent(&self) -> Option<&[Absent]> {
+        Some(&self.absent)
     }
 
     fn advance(&mut self) -> Result<bool, RegistryError> {

@@ -247,6 +247,37 @@ fn the_base_filter_kinds_and_membership_dates_are_applied() {
 
 #[test]
 #[ignore = "needs PostgreSQL: run scripts/test-postgres.sh"]
+fn an_input_left_at_its_default_for_want_of_a_column_is_named() {
+    let (mut client, url) = fresh_schema("absent_column");
+    small_registry(&mut client);
+    let p = program("child_grant");
+    let source = open_postgres(&url, &p, &SourceOptions::default(), &Mapping::new()).unwrap();
+    assert_eq!(source.absent_inputs(), []);
+    // Its read-only transaction holds the table until the source is dropped.
+    drop(source);
+    // Without a disability column every member takes the default, false: G1's top-up is gone.
+    client
+        .batch_execute("ALTER TABLE res_partner DROP COLUMN x_cst_indv_disabled")
+        .unwrap();
+    let source = open_postgres(&url, &p, &SourceOptions::default(), &Mapping::new()).unwrap();
+    assert_eq!(
+        source.absent_inputs(),
+        [entitle_registry::AbsentInput {
+            file: "res_partner".into(),
+            input: "disabled".into(),
+            member: true,
+            default: "false".into(),
+            closest: None,
+        }]
+    );
+    let (decisions, errors, _) = decide(source, &p, 1);
+    assert!(errors.is_empty(), "{errors:?}");
+    let g1 = decisions.values().next().unwrap();
+    assert_eq!(g1["cash"]["total"], "2000", "{g1}");
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: run scripts/test-postgres.sh"]
 fn explain_reads_one_unit_through_a_bind_parameter() {
     let (mut client, url) = fresh_schema("explain_one");
     small_registry(&mut client);

@@ -51,7 +51,9 @@ pub(super) fn absent_inputs(
                     && i.default.is_some()
             })?;
             Some(AbsentInput {
-                file: rows.file().to_string(),
+                file: a
+                    .table
+                    .map_or_else(|| rows.file().to_string(), str::to_string),
                 input: p.input.name.clone(),
                 member,
                 default: input.default.as_ref()?.to_string(),
