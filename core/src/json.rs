@@ -237,6 +237,83 @@ pub fn error_to_json_in(e: &UnitError, catalog: &Catalog) -> Json {
     json!({"unit_id": e.unit_id, "error": detail})
 }
 
+/// Units given as the JSON text of an array, as [`units_from_json_text`] reads them.
+#[derive(Debug, Default)]
+pub struct JsonUnits {
+    /// The units in order; a unit that could not be read is `null` here.
+    pub units: Vec<Json>,
+    /// `(index, error record)` for each unit that could not be read, in order: the record
+    /// (`{"unit_id", "error"}`, an R0010) is that unit's result.
+    pub unreadable: Vec<(usize, Json)>,
+}
+
+/// Reads the JSON text of an array of units so that one unit's text cannot lose the others: a
+/// unit the JSON reader refuses on its own (nested deeper than its limit of 128 levels, a string
+/// with half of a UTF-16 surrogate pair) is that unit's R0010, with its `id` when that can be
+/// read. Fails only when the text is not a JSON array of values at all.
+pub fn units_from_json_text(text: &str) -> Result<JsonUnits, serde_json::Error> {
+    // The whole array at once first: the one pass every readable batch takes.
+    let first = match serde_json::from_str::<Vec<Json>>(text) {
+        Ok(units) => {
+            return Ok(JsonUnits {
+                units,
+                unreadable: Vec::new(),
+            })
+        }
+        Err(e) => e,
+    };
+    // Skipping over a value (as a raw value) checks its syntax but neither its depth nor its
+    // strings' escapes, so each unit is then read, and refused, on its own.
+    let raws = match serde_json::from_str::<Vec<&serde_json::value::RawValue>>(text) {
+        Ok(raws) => raws,
+        Err(_) => return Err(first),
+    };
+    let mut out = JsonUnits::default();
+    for (i, raw) in raws.into_iter().enumerate() {
+        match serde_json::from_str::<Json>(raw.get()) {
+            Ok(unit) => out.units.push(unit),
+            Err(e) => {
+                out.units.push(Json::Null);
+                let error = EvalError::InvalidUnit {
+                    reason: unreadable_reason(&e),
+                };
+                let unit_id = unreadable_id(raw.get());
+                out.unreadable
+                    .push((i, error_to_json(&UnitError { unit_id, error })));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The reader's limit, as [`units_from_json_text`] names it.
+const JSON_DEPTH: usize = 128;
+
+fn unreadable_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    if text.starts_with("recursion limit exceeded") {
+        format!("the unit is nested more than {JSON_DEPTH} levels deep (objects and arrays), more than the engine's JSON reader takes")
+    } else if text.contains("surrogate") || text.contains("hex escape") {
+        // In text the raw pass accepted, a `\u` escape fails only as half of a surrogate pair.
+        "a string holds half of a character (a lone UTF-16 surrogate, as when an emoji is cut in two), which the engine's JSON reader refuses".into()
+    } else {
+        format!("the unit's JSON text cannot be read ({text})")
+    }
+}
+
+/// The `id` of a unit whose text could not be read as a whole: only `id` is read, the other
+/// values are skipped unchecked (their depth and escapes are what failed).
+fn unreadable_id(text: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: Option<Json>,
+    }
+    serde_json::from_str::<Id>(text)
+        .ok()
+        .and_then(|u| id_of(u.id.as_ref()))
+        .unwrap_or_default()
+}
+
 /// Why an as-of date was refused (the reason of an R0010; `phrase.…` entries translate it).
 const BAD_AS_OF: &str = "the as-of date must be an ISO 8601 date such as 2026-03-01";
 
@@ -334,7 +411,7 @@ impl Program {
 
 #[cfg(test)]
 mod tests {
-    use super::unit_from_json;
+    use super::{unit_from_json, units_from_json_text};
     use crate::{EvalOptions, Program};
     use serde_json::json;
 
@@ -406,6 +483,43 @@ mod tests {
                 "{flag}"
             );
         }
+    }
+
+    #[test]
+    fn a_unit_the_json_reader_refuses_fails_alone_with_its_id() {
+        let deep = format!("{}1{}", "[".repeat(130), "]".repeat(130));
+        let text = format!(
+            r#"[{{"id": "H1"}}, {{"id": "H2", "notes": {deep}}}, {{"id": 3, "region": "No\ud800rth"}}, {{"id": "H4"}}]"#
+        );
+        let read = units_from_json_text(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read.units.len(), 4);
+        assert_eq!(read.units[0], json!({"id": "H1"}));
+        assert_eq!(read.units[1], serde_json::Value::Null);
+        assert_eq!(read.units[3], json!({"id": "H4"}));
+        let records: Vec<_> = read
+            .unreadable
+            .iter()
+            .map(|(i, r)| (*i, r["unit_id"].clone(), r["error"]["code"].clone()))
+            .collect();
+        assert_eq!(
+            records,
+            [
+                (1, json!("H2"), json!("R0010")),
+                (2, json!("3"), json!("R0010"))
+            ]
+        );
+        assert_eq!(
+            read.unreadable[0].1["error"]["message"],
+            "the unit's data is malformed: the unit is nested more than 128 levels deep (objects and arrays), more than the engine's JSON reader takes"
+        );
+        assert_eq!(
+            read.unreadable[1].1["error"]["reason"],
+            "a string holds half of a character (a lone UTF-16 surrogate, as when an emoji is cut in two), which the engine's JSON reader refuses"
+        );
+        // A readable array is read in one pass; text that is not an array of values is refused.
+        assert!(units_from_json_text(r#"[{"id": "H1"}]"#).is_ok_and(|r| r.unreadable.is_empty()));
+        assert!(units_from_json_text(r#"[{"id": "H1"},"#).is_err());
+        assert!(units_from_json_text(r#"{"id": "H1"}"#).is_err());
     }
 
     #[test]
