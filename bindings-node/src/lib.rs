@@ -20,7 +20,9 @@
 )]
 
 use entitle_core::explain::render::decision_text;
-use entitle_core::json::{error_to_json, units_from_json_text, JsonUnits};
+use entitle_core::json::{
+    error_to_json, oversized_result, results_json_texts, units_from_json_text, JsonUnits,
+};
 use entitle_core::{Diagnostic, Diagnostics, EvalError, EvalOptions, Program, UnitError};
 use entitle_dsl::locale::{self, Catalog};
 use napi::bindgen_prelude::{AsyncTask, Either, Env, Error, Result, Status, Task};
@@ -309,57 +311,12 @@ fn result_text_limit() -> usize {
 fn write_results(results: &[Json]) -> Result<Vec<String>> {
     let limit = result_text_limit();
     let chunks: Vec<&[Json]> = results.chunks(RESULT_CHUNK).collect();
-    let parts = par_map(&chunks, |c| write_chunk(c, limit))?;
+    let parts = par_map(&chunks, |c| Ok(results_json_texts(c, limit)))?;
     Ok(parts.into_iter().flatten().collect())
 }
 
 fn write_error() -> Error {
     internal("a result could not be written as JSON")
-}
-
-/// Results as JSON arrays of at most `limit` bytes: one array, unless the results are too long
-/// for one string. A result longer than `limit` on its own is replaced by its unit's error record
-/// (R0010): no result is dropped, and one unit's cannot fail the others'.
-fn write_chunk(results: &[Json], limit: usize) -> Result<Vec<String>> {
-    let whole = serde_json::to_string(results).map_err(|_| write_error())?;
-    if whole.len() <= limit {
-        return Ok(vec![whole]);
-    }
-    let mut texts = Vec::new();
-    let mut text = String::new();
-    for r in results {
-        let mut one = serde_json::to_string(r).map_err(|_| write_error())?;
-        // The brackets and a comma around it count too.
-        if one.len() + 2 > limit {
-            one = serde_json::to_string(&too_large(r, limit)).map_err(|_| write_error())?;
-        }
-        if !text.is_empty() && text.len() + one.len() + 2 > limit {
-            text.push(']');
-            texts.push(std::mem::take(&mut text));
-        }
-        text.push(if text.is_empty() { '[' } else { ',' });
-        text.push_str(&one);
-    }
-    if !text.is_empty() {
-        text.push(']');
-        texts.push(text);
-    }
-    Ok(texts)
-}
-
-/// The error record of a unit whose result is too long for one JavaScript string.
-fn too_large(result: &Json, limit: usize) -> Json {
-    let unit_id = result.get("unit_id").and_then(Json::as_str).unwrap_or("");
-    let size = if limit >= 1 << 20 && limit.is_multiple_of(1 << 20) {
-        format!("{} MiB", limit >> 20)
-    } else {
-        format!("{limit} bytes")
-    };
-    let reason = format!("its result is longer than {size} of JSON, more than one JavaScript string is given to hold; the unit's data is too large");
-    error_to_json(&UnitError {
-        unit_id: unit_id.to_string(),
-        error: EvalError::InvalidUnit { reason },
-    })
 }
 
 /// One unit's result as JSON text, or its error record when the text is too long for a string.
@@ -369,7 +326,7 @@ fn write_result(result: &Json) -> Result<String> {
     if text.len() <= limit {
         return Ok(text);
     }
-    serde_json::to_string(&too_large(result, limit)).map_err(|_| write_error())
+    serde_json::to_string(&oversized_result(result, limit)).map_err(|_| write_error())
 }
 
 fn evaluate_chunks(
@@ -545,7 +502,8 @@ impl NativeProgram {
                 .unwrap_or_else(|| locale::english().locale());
             let text = decision_text(&self.program, &decision, locale);
             if text.len() > result_text_limit() {
-                let failure = too_large(&json!({"unit_id": decision.unit_id}), result_text_limit());
+                let failure =
+                    oversized_result(&json!({"unit_id": decision.unit_id}), result_text_limit());
                 let failure = serde_json::to_string(&failure).map_err(|_| write_error())?;
                 return Ok(ExplainOutcome {
                     text: None,

@@ -314,6 +314,56 @@ fn unreadable_id(text: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Results as the texts of JSON arrays of at most `max_bytes` bytes each, in order: one array,
+/// unless together they are longer. A binding hands each text to its host as one string, and a
+/// host's strings have a longest length (V8's: 2^29 - 24 UTF-16 code units; UTF-8 text has at
+/// least as many bytes as code units): a result longer than `max_bytes` on its own is replaced by
+/// [`oversized_result`], so no result is dropped and one cannot fail the others.
+pub fn results_json_texts(results: &[Json], max_bytes: usize) -> Vec<String> {
+    if let Ok(whole) = serde_json::to_string(results) {
+        if whole.len() <= max_bytes {
+            return vec![whole];
+        }
+    }
+    let mut texts = Vec::new();
+    let mut text = String::new();
+    for r in results {
+        let mut one = r.to_string();
+        // The brackets (or a comma) around it count too.
+        if one.len().saturating_add(2) > max_bytes {
+            one = oversized_result(r, max_bytes).to_string();
+        }
+        if !text.is_empty() && text.len().saturating_add(one.len()).saturating_add(2) > max_bytes {
+            text.push(']');
+            texts.push(std::mem::take(&mut text));
+        }
+        text.push(if text.is_empty() { '[' } else { ',' });
+        text.push_str(&one);
+    }
+    if !text.is_empty() {
+        text.push(']');
+        texts.push(text);
+    }
+    texts
+}
+
+/// The error record (R0010) that stands for a unit's result, decision or explanation, when its
+/// text is longer than `max_bytes`, the most a binding hands its host as one string.
+pub fn oversized_result(result: &Json, max_bytes: usize) -> Json {
+    let unit_id = result.get("unit_id").and_then(Json::as_str).unwrap_or("");
+    const MIB: usize = 1 << 20;
+    let size = if max_bytes >= MIB && max_bytes % MIB == 0 {
+        format!("{} MiB", max_bytes / MIB)
+    } else {
+        format!("{max_bytes} bytes")
+    };
+    let reason = format!("its result is longer than {size} of JSON, more than one JavaScript string is given to hold; the unit's data is too large");
+    error_to_json(&UnitError {
+        unit_id: unit_id.to_string(),
+        error: EvalError::InvalidUnit { reason },
+    })
+}
+
 /// Why an as-of date was refused (the reason of an R0010; `phrase.…` entries translate it).
 const BAD_AS_OF: &str = "the as-of date must be an ISO 8601 date such as 2026-03-01";
 
@@ -411,7 +461,7 @@ impl Program {
 
 #[cfg(test)]
 mod tests {
-    use super::{unit_from_json, units_from_json_text};
+    use super::{oversized_result, results_json_texts, unit_from_json, units_from_json_text};
     use crate::{EvalOptions, Program};
     use serde_json::json;
 
@@ -520,6 +570,35 @@ mod tests {
         assert!(units_from_json_text(r#"[{"id": "H1"}]"#).is_ok_and(|r| r.unreadable.is_empty()));
         assert!(units_from_json_text(r#"[{"id": "H1"},"#).is_err());
         assert!(units_from_json_text(r#"{"id": "H1"}"#).is_err());
+    }
+
+    #[test]
+    fn results_too_long_for_one_string_are_split_and_one_too_long_alone_is_its_units_r0010() {
+        let results: Vec<_> = (0..5)
+            .map(|i| json!({"unit_id": format!("U{i}"), "note": "x".repeat(if i == 2 { 500 } else { 150 })}))
+            .collect();
+        let whole = serde_json::to_string(&results).unwrap_or_default();
+        assert_eq!(results_json_texts(&results, whole.len()), [whole]);
+        let texts = results_json_texts(&results, 400);
+        assert!(texts.iter().all(|t| t.len() <= 400), "{texts:?}");
+        let read: Vec<serde_json::Value> = texts
+            .iter()
+            .flat_map(|t| serde_json::from_str::<Vec<serde_json::Value>>(t).unwrap_or_default())
+            .collect();
+        assert_eq!(read.len(), 5);
+        assert_eq!(read[0], results[0]);
+        assert_eq!(read[4], results[4]);
+        assert_eq!(read[2]["unit_id"], "U2");
+        assert_eq!(
+            read[2]["error"]["message"],
+            "the unit's data is malformed: its result is longer than 400 bytes of JSON, more than one JavaScript string is given to hold; the unit's data is too large"
+        );
+        assert_eq!(
+            oversized_result(&results[0], 1 << 28)["error"]["reason"]
+                .as_str()
+                .map(|r| r.contains("256 MiB")),
+            Some(true)
+        );
     }
 
     #[test]
