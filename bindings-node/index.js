@@ -7,8 +7,8 @@
  *     const program = compile(fs.readFileSync('child_grant.entitle', 'utf8'));
  *     const decision = program.evaluate(household, '2026-03-01');
  *
- * This file is the whole JavaScript layer: it converts arguments (units to JSON text, see
- * `encodeValue` for the number rule), calls the native addon once, and turns what comes back into
+ * This file and units.js are the whole JavaScript layer: it converts arguments (units to JSON
+ * text in units.js, which states the number rule), calls the native addon once, and turns what comes back into
  * plain objects or `Error` subclasses. Every rule of the language, every default and the result
  * shape live in the Rust engine (`entitle-core`); `index.d.ts` types this API.
  */
@@ -30,8 +30,11 @@ function loadNative() {
 
 const native = loadNative();
 
-/** Units per JSON text sent to the engine: keeps every string far below V8's length limit. */
-const UNITS_PER_CHUNK = 2048;
+const { unitEncoder, UNITS_PER_CHUNK } = require('./units');
+
+// Units as JSON text (units.js); a unit that cannot be sent gets the engine's own error record.
+const { encodeUnit, encodeChunk, encodeOptions } = unitEncoder((id, field, reason) =>
+  JSON.parse(call(() => native.unitFailure(id, field ?? undefined, reason))));
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -157,200 +160,6 @@ function readOptions(options, spec) {
   return out;
 }
 
-/**
- * JSON.stringify replacer for unit data. The rule for numbers: a JS number is read as the exact
- * decimal that JavaScript prints for it (`String(x)`, the shortest text that reads back as the
- * same number), so `1500.5` is exactly 1500.5 and `0.1 + 0.2` is exactly 0.30000000000000004.
- * Amounts are safest as strings (`"1500.50"`), which are read exactly as written. BigInts are
- * exact integers. Values JSON would silently change are refused with a TypeError: NaN and
- * ±Infinity (JSON writes null, an unknown), numbers beyond ±2^53 (no longer the integer that
- * was written), valid and invalid Dates (a UTC timestamp, or null), Maps, Sets, iterators and
- * binary data (`{}` or a byte list), functions and symbols (dropped).
- */
-function encodeValue(key, value) {
-  const reason = problemOf(this[key], value);
-  if (reason !== null) throw new BadValue(this, key, reason);
-  if (typeof value === 'bigint') return value.toString();
-  if (value !== null && typeof value === 'object' && types.isBoxedPrimitive(value)) {
-    const v = value.valueOf();
-    return typeof v === 'bigint' ? v.toString() : v;
-  }
-  return value;
-}
-
-/** Thrown by `encodeValue`: the value under `key` of `holder` cannot be unit data. */
-class BadValue extends Error {
-  constructor(holder, key, reason) {
-    super(reason);
-    this.holder = holder;
-    this.key = key;
-  }
-}
-
-/** `"key" is …` as a TypeError, for data that is not a unit's (cycle options). */
-function badValueError(e) {
-  return invalidArg(`"${e.key}" is ${e.message}`);
-}
-
-/** Why `value` (`original` before its `toJSON`) cannot be unit data, or null when it can. */
-function problemOf(original, value) {
-  switch (typeof value) {
-    case 'number':
-      if (!Number.isFinite(value)) return `${value}, which is not a number the engine can read; give amounts as numbers or decimal strings`;
-      if (Math.abs(value) > Number.MAX_SAFE_INTEGER) return 'an integer beyond 2^53, where a JS number is no longer the integer written; give it as a string or a BigInt';
-      return null;
-    case 'string':
-      return types.isDate(original) ? DATE_REASON : null;
-    case 'function':
-    case 'symbol':
-      return `a ${typeof value}, which is not unit data`;
-    case 'object':
-      if (value === null) return types.isDate(original) ? 'an invalid Date (new Date could not read its text), not an unknown value' : null;
-      if (types.isBoxedPrimitive(value)) return problemOf(value.valueOf(), value.valueOf());
-      if (ArrayBuffer.isView(original) || types.isAnyArrayBuffer(original)) return 'binary data (a Buffer or typed array), which is not unit data';
-      if (types.isMap(value)) return 'a Map; give a plain object (Object.fromEntries(map))';
-      if (types.isSet(value)) return 'a Set; give an array ([...set])';
-      if (!Array.isArray(value) && typeof value[Symbol.iterator] === 'function') return 'an iterator; give an array ([...values])';
-      return null;
-    default:
-      return null;
-  }
-}
-
-const DATE_REASON = 'a Date object; give dates as ISO strings such as "2026-03-01" (a Date is an instant, and its day depends on the time zone)';
-
-/**
- * A unit as JSON text, or, when one of its values cannot be unit data, the engine's error for
- * that unit (R0005 naming the value, R0010 when the unit itself is the problem): such a unit
- * fails alone, as a value the engine refuses would, and never takes the batch with it.
- */
-function encodeUnit(unit) {
-  try {
-    return { text: JSON.stringify(unit, encodeValue) ?? 'null' };
-  } catch (e) {
-    const bad = e instanceof BadValue ? e : shapeProblem(unit);
-    if (bad === null) throw e;
-    const field = fieldOf(unit, bad.holder, bad.key);
-    const reason = field.name === null ? `${field.what} is ${bad.message}` : bad.message;
-    const id = idOf(unit);
-    return { failure: JSON.parse(call(() => native.unitFailure(id, field.name, reason))) };
-  }
-}
-
-/** Levels of objects and arrays below a unit that it may have (real units have four at most). */
-const MAX_DEPTH = 64;
-
-/**
- * Why a unit's shape cannot be written as JSON, once JSON.stringify threw something other than a
- * BadValue: a value that contains itself (a cycle: TypeError) or nesting deeper than MAX_DEPTH
- * (the call stack ran out: RangeError). The BadValue is placed at the attribute (of the unit, a
- * member or a record) that holds the problem, as the engine names fields. Null when there is no
- * such problem: the error was the caller's own (a getter that threw) and passes on unchanged.
- */
-function shapeProblem(unit) {
-  const trail = [];
-  const inside = new Set();
-  function visit(holder, key) {
-    let value = holder[key];
-    if (value !== null && typeof value === 'object' && typeof value.toJSON === 'function') value = value.toJSON(key);
-    if (trail.length > 0) trail[trail.length - 1].value = value;
-    if (value === null || typeof value !== 'object') return null;
-    let reason = null;
-    if (inside.has(value)) reason = 'a reference to an object that contains it (a cycle), which is not unit data';
-    else if (trail.length > MAX_DEPTH) reason = `nested more than ${MAX_DEPTH} levels deep, which is not unit data`;
-    if (reason !== null) {
-      // `members` and record collections name the field one level down (`member M1: x`, `visits #2: x`).
-      const at = trail[Math.min(trail.length - 1, Array.isArray(trail[0]?.value) ? 2 : 0)] ?? { holder, key };
-      return new BadValue(at.holder, at.key, reason);
-    }
-    inside.add(value);
-    for (const k of Object.keys(value)) {
-      trail.push({ holder: value, key: k });
-      const found = visit(value, k);
-      trail.pop();
-      if (found !== null) return found;
-    }
-    inside.delete(value);
-    return null;
-  }
-  try {
-    return visit({ '': unit }, '');
-  } catch {
-    return null;
-  }
-}
-
-/** The unit's id as the engine reads it (a string, a number's text), or '' when it has none. */
-function idOf(unit) {
-  try {
-    const id = unit !== null && typeof unit === 'object' ? unit.id : undefined;
-    if (typeof id === 'string') return id;
-    if (typeof id === 'bigint') return id.toString();
-    if (typeof id === 'number' && Number.isFinite(id) && Math.abs(id) <= Number.MAX_SAFE_INTEGER) return JSON.stringify(id);
-  } catch {
-    // A throwing getter: the unit is reported without its id.
-  }
-  return '';
-}
-
-/**
- * The engine's name for the value under `key` of `holder` inside `unit`: `income`,
- * `member M1: birthdate`, `visits #2: visit_date`; `name: null` (with `what`) when the unit,
- * its `members` or one member is itself not data.
- */
-function fieldOf(unit, holder, key) {
-  const path = key === '' ? [] : [...(pathTo(unit, holder) ?? []), key];
-  if (path.length === 0) return { name: null, what: 'the unit' };
-  if (path[0] === 'members' && path.length <= 2) {
-    return { name: null, what: path.length === 1 ? '`members`' : `member ${Number(path[1]) + 1}` };
-  }
-  if (path[0] === 'members') {
-    const m = unit.members[path[1]];
-    const id = typeof m.id === 'string' || typeof m.id === 'number' ? String(m.id) : `#${Number(path[1]) + 1}`;
-    return { name: `member ${id}: ${path.slice(2).join('.')}` };
-  }
-  if (path.length >= 3 && Array.isArray(unit[path[0]])) {
-    return { name: `${path[0]} #${Number(path[1]) + 1}: ${path.slice(2).join('.')}` };
-  }
-  return { name: path.join('.') };
-}
-
-/** The keys from `root` down to `target` (breadth first, own enumerable keys), or null. */
-function pathTo(root, target) {
-  const queue = [[root, []]];
-  const seen = new Set();
-  while (queue.length > 0) {
-    const [node, path] = queue.shift();
-    if (node === target) return path;
-    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
-    seen.add(node);
-    for (const k of Object.keys(node)) queue.push([node[k], [...path, k]]);
-  }
-  return null;
-}
-
-/**
- * Units `start …` of a batch as one JSON array. A unit that cannot be sent is `null` in the
- * array, and its error goes into `failures` (by index) to replace the engine's result for it.
- */
-function encodeChunk(units, start, failures) {
-  const slice = units.slice(start, start + UNITS_PER_CHUNK);
-  try {
-    return JSON.stringify(slice, encodeValue);
-  } catch {
-    // Unit by unit: each one that cannot be sent fails alone (or its own error passes on).
-  }
-  // Array.from, not map: map skips the holes of a sparse array, and `[a,,b]` is not JSON (a hole
-  // is `null` here, as JSON.stringify writes it on the path above).
-  const parts = Array.from(slice, (unit, i) => {
-    const { text, failure } = encodeUnit(unit);
-    if (failure === undefined) return text;
-    failures.set(start + i, failure);
-    return 'null';
-  });
-  return `[${parts.join(',')}]`;
-}
-
 function requireUnits(units) {
   if (!Array.isArray(units)) {
     const one = units !== null && typeof units === 'object' && describe(units) === 'object';
@@ -435,7 +244,7 @@ class Program {
   evaluate(unit, asOf, options) {
     requireString(asOf, 'asOf');
     const { explain } = readOptions(options, { explain: 'boolean' });
-    const { text, failure } = encodeUnit(unit);
+    const { text, failure } = encodeUnit(unit, { ownErrors: true });
     if (failure !== undefined) throw new EvaluationError(failure);
     const result = JSON.parse(call(() => this.#native.evaluate(text, asOf, explain)));
     if (isFailure(result)) throw new EvaluationError(result);
@@ -449,7 +258,7 @@ class Program {
     const { explain } = readOptions(options, { explain: 'boolean' });
     const chunks = [];
     const failures = new Map();
-    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(encodeChunk(units, i, failures));
+    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(...encodeChunk(units, i, failures));
     return decodeResults(call(() => this.#native.evaluateBatch(chunks, asOf, explain)), failures);
   }
 
@@ -464,7 +273,7 @@ class Program {
     const chunks = [];
     const failures = new Map();
     for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) {
-      chunks.push(encodeChunk(units, i, failures));
+      chunks.push(...encodeChunk(units, i, failures));
       await nextTurn();
     }
     let texts;
@@ -486,7 +295,7 @@ class Program {
   explain(unit, asOf, options) {
     requireString(asOf, 'asOf');
     const { locale } = readOptions(options, { locale: 'string' });
-    const { text, failure } = encodeUnit(unit);
+    const { text, failure } = encodeUnit(unit, { ownErrors: true });
     if (failure !== undefined) throw new EvaluationError(failure);
     const outcome = call(() => this.#native.explain(text, asOf, locale));
     if (outcome.failure != null) {
@@ -514,17 +323,11 @@ class Program {
     // refuses the run with a TypeError naming it, rather than leaving it out of the totals.
     const chunks = [];
     const failures = new Map();
-    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(encodeChunk(units, i, failures));
+    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(...encodeChunk(units, i, failures));
     for (const [i, failure] of failures) {
       throw invalidArg(`units[${i}]: ${new EvaluationError(failure).message}`);
     }
-    let options;
-    try {
-      options = cycle === undefined || cycle === null ? undefined : JSON.stringify(cycle, encodeValue);
-    } catch (e) {
-      const bad = e instanceof BadValue ? e : shapeProblem(cycle);
-      throw bad === null ? e : badValueError(bad);
-    }
+    const options = cycle === undefined || cycle === null ? undefined : encodeOptions(cycle, invalidArg);
     const result = JSON.parse(call(() => this.#native.runCycle(chunks, asOf, options)));
     if (result.error !== undefined && result.units === undefined) throw new RunError(result);
     return result;
@@ -561,5 +364,9 @@ module.exports = {
   EvaluationError,
   RunError,
   /** Test-only hooks; not part of the API. `panicOnNextCall()` makes the next native call panic. */
-  __testing: Object.freeze({ panicOnNextCall: () => native.__panicOnNextCall() }),
+  __testing: Object.freeze({
+    panicOnNextCall: () => native.__panicOnNextCall(),
+    /** The longest result text in bytes handed back as one string (undefined: the real limit). */
+    setResultTextLimit: (bytes) => native.__setResultTextLimit(bytes),
+  }),
 };

@@ -42,7 +42,7 @@ fi
 # --experimental-reset-state-function: the JS wrapper re-instantiates the module after a trap.
 wasm-bindgen --target web --experimental-reset-state-function --out-name entitle_wasm --out-dir "$pkg/raw" "$input"
 wasm="$pkg/raw/entitle_wasm_bg.wasm"
-cp "$here/js/entitle.js" "$here/js/entitle.d.ts" "$here/js/package.json" "$pkg/"
+cp "$here/js/entitle.js" "$here/js/units.js" "$here/js/entitle.d.ts" "$here/js/package.json" "$pkg/"
 
 raw_size=$(wc -c <"$wasm")
 gz_size=$(gzip -9c "$wasm" | wc -c)

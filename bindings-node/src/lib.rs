@@ -20,14 +20,16 @@
 )]
 
 use entitle_core::explain::render::decision_text;
-use entitle_core::json::error_to_json;
+use entitle_core::json::{
+    error_to_json, oversized_result, results_json_texts, units_from_json_text, JsonUnits,
+};
 use entitle_core::{Diagnostic, Diagnostics, EvalError, EvalOptions, Program, UnitError};
 use entitle_dsl::locale::{self, Catalog};
 use napi::bindgen_prelude::{AsyncTask, Either, Env, Error, Result, Status, Task};
 use napi_derive::napi;
 use serde_json::{json, Value as Json};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Results per JSON chunk handed back to JavaScript.
 const RESULT_CHUNK: usize = 2048;
@@ -206,6 +208,14 @@ pub fn panic_on_next_call() {
     PANIC_NEXT.store(true, Ordering::SeqCst);
 }
 
+/// Test-only hook, not part of the public API: the longest result text, in bytes, handed back as
+/// one string (absent: the real limit), so that tests can reach it with small batches.
+#[napi(js_name = "__setResultTextLimit")]
+pub fn set_result_text_limit(bytes: Option<u32>) {
+    let limit = bytes.map_or(RESULT_TEXT_MAX, |b| b as usize);
+    RESULT_TEXT_LIMIT.store(limit, Ordering::Relaxed);
+}
+
 /// The outcome of one program test.
 #[napi(object)]
 pub struct JsTestOutcome {
@@ -265,19 +275,58 @@ fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> Result<U> + Sync) ->
     Ok(out)
 }
 
-fn read_units(chunks: &[String]) -> Result<Vec<Json>> {
+/// The units of all chunks, in order, and the error record of each unit the JSON reader refused
+/// on its own (too deep, a lone surrogate), by index: that unit's result, while the others of its
+/// chunk are evaluated as usual.
+fn read_units(chunks: &[String]) -> Result<JsonUnits> {
     let parts = par_map(chunks, |c| {
-        serde_json::from_str::<Vec<Json>>(c)
-            .map_err(|e| invalid_arg("the units are not valid JSON", &e))
+        units_from_json_text(c).map_err(|e| invalid_arg("the units are not valid JSON", &e))
     })?;
-    Ok(parts.into_iter().flatten().collect())
+    let mut all = JsonUnits {
+        units: Vec::with_capacity(parts.iter().map(|p| p.units.len()).sum()),
+        unreadable: Vec::new(),
+    };
+    for part in parts {
+        let offset = all.units.len();
+        let unreadable = part.unreadable.into_iter().map(|(i, r)| (offset + i, r));
+        all.unreadable.extend(unreadable);
+        all.units.extend(part.units);
+    }
+    Ok(all)
+}
+
+/// The longest JSON text, in bytes, handed to JavaScript as one string: V8's strings hold at most
+/// 2^29 - 24 UTF-16 code units, and UTF-8 text has at least as many bytes as code units, so text
+/// of at most 2^28 bytes always becomes a string (a longer one would fail the whole call).
+const RESULT_TEXT_MAX: usize = 1 << 28;
+
+/// [`RESULT_TEXT_MAX`], lowered by the test-only hook [`set_result_text_limit`] so that tests can
+/// reach the limit without gigabytes of results.
+static RESULT_TEXT_LIMIT: AtomicUsize = AtomicUsize::new(RESULT_TEXT_MAX);
+
+fn result_text_limit() -> usize {
+    RESULT_TEXT_LIMIT.load(Ordering::Relaxed)
 }
 
 fn write_results(results: &[Json]) -> Result<Vec<String>> {
+    let limit = result_text_limit();
     let chunks: Vec<&[Json]> = results.chunks(RESULT_CHUNK).collect();
-    par_map(&chunks, |c| {
-        serde_json::to_string(c).map_err(|_| internal("a result could not be written as JSON"))
-    })
+    let parts = par_map(&chunks, |c| Ok(results_json_texts(c, limit)))?;
+    Ok(parts.into_iter().flatten().collect())
+}
+
+fn write_error() -> Error {
+    internal("a result could not be written as JSON")
+}
+
+/// One unit's result as JSON text, or its error record when the text is too long for a string.
+fn write_result(result: &Json) -> Result<String> {
+    let limit = result_text_limit();
+    let text = serde_json::to_string(result).map_err(|_| write_error())?;
+    if text.len() <= limit {
+        return Ok(text);
+    }
+    serde_json::to_string(&oversized_result(result, limit)).map_err(|_| write_error())
 }
 
 fn evaluate_chunks(
@@ -286,8 +335,13 @@ fn evaluate_chunks(
     as_of: &str,
     explain: Option<bool>,
 ) -> Result<Vec<String>> {
-    let units = read_units(chunks)?;
-    let results = program.evaluate_batch_json(&units, as_of, &options(explain));
+    let JsonUnits { units, unreadable } = read_units(chunks)?;
+    let mut results = program.evaluate_batch_json(&units, as_of, &options(explain));
+    for (i, record) in unreadable {
+        if let Some(r) = results.get_mut(i) {
+            *r = record;
+        }
+    }
     write_results(&results)
 }
 
@@ -347,9 +401,7 @@ impl NativeProgram {
         guard(|| {
             let unit: Json = serde_json::from_str(&unit)
                 .map_err(|e| invalid_arg("the unit is not valid JSON", &e))?;
-            let result = self.program.evaluate_json(&unit, &as_of, &options(explain));
-            serde_json::to_string(&result)
-                .map_err(|_| internal("a result could not be written as JSON"))
+            write_result(&self.program.evaluate_json(&unit, &as_of, &options(explain)))
         })
     }
 
@@ -394,7 +446,15 @@ impl NativeProgram {
         cycle: Option<String>,
     ) -> Result<String> {
         guard(|| {
-            let units = read_units(&units)?;
+            let JsonUnits { units, unreadable } = read_units(&units)?;
+            // A run is carried out for the whole cycle or not at all (as index.js refuses it).
+            if let Some((i, record)) = unreadable.first() {
+                let why = record.pointer("/error/message").and_then(Json::as_str);
+                return Err(Error::new(
+                    Status::InvalidArg,
+                    format!("units[{i}]: {}", why.unwrap_or("the unit cannot be read")),
+                ));
+            }
             let options: Json = match cycle {
                 Some(c) => serde_json::from_str(&c)
                     .map_err(|e| invalid_arg("the cycle options are not valid JSON", &e))?,
@@ -440,8 +500,18 @@ impl NativeProgram {
             let locale = locale
                 .as_deref()
                 .unwrap_or_else(|| locale::english().locale());
+            let text = decision_text(&self.program, &decision, locale);
+            if text.len() > result_text_limit() {
+                let failure =
+                    oversized_result(&json!({"unit_id": decision.unit_id}), result_text_limit());
+                let failure = serde_json::to_string(&failure).map_err(|_| write_error())?;
+                return Ok(ExplainOutcome {
+                    text: None,
+                    failure: Some(failure),
+                });
+            }
             Ok(ExplainOutcome {
-                text: Some(decision_text(&self.program, &decision, locale)),
+                text: Some(text),
                 failure: None,
             })
         })

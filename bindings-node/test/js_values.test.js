@@ -7,7 +7,7 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { compile, EvaluationError } = require('..');
+const { compile, EvaluationError, __testing } = require('..');
 
 const program = compile(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'programs', 'child_grant.entitle'), 'utf8'));
 const AS_OF = '2026-03-01';
@@ -122,12 +122,102 @@ test('explain and runCycle refuse a bad value too: explain for the unit, runCycl
   });
 });
 
-test('a getter that throws is the caller\'s own error, passed through unchanged', () => {
-  const boom = new Error('boom');
+test('a getter that throws is the caller\'s own error for one unit, and that unit\'s R0005 in a batch', async () => {
+  const boom = new Error('boom: a registrant\'s value');
   const unit = household('H1');
   Object.defineProperty(unit, 'region', { enumerable: true, get() { throw boom; } });
   assert.throws(() => program.evaluate(unit, AS_OF), (e) => e === boom);
-  assert.throws(() => program.evaluateBatch([household('H0'), unit], AS_OF), (e) => e === boom);
+  // In a batch it would take every other unit with it: it fails alone, named, its message unshown.
+  for (const results of [program.evaluateBatch([household('H0'), unit, household('H2')], AS_OF), await program.evaluateBatchAsync([household('H0'), unit], AS_OF)]) {
+    assert.deepEqual(results.map((r) => r.decision ?? r.error.code), ['eligible', 'R0005', 'eligible'].slice(0, results.length));
+    assert.deepEqual(results[1], {
+      unit_id: 'H1',
+      error: { code: 'R0005', field: 'region', reason: 'a value that could not be read (reading it threw an Error)', message: '`region`: a value that could not be read (reading it threw an Error)' },
+    });
+  }
+});
+
+test('a toJSON, a Proxy trap or a member\'s getter that throws fails its unit alone in a batch', () => {
+  const badToJSON = household('H1', { monthly_income: { toJSON() { throw new TypeError('no'); } } });
+  const proxy = new Proxy(household('H2'), { ownKeys() { throw new RangeError('trap'); } });
+  const { proxy: revoked, revoke } = Proxy.revocable(household('H3'), {});
+  revoke();
+  const member = household('H4');
+  Object.defineProperty(member.members[1], 'birthdate', { enumerable: true, get() { throw 'a string'; } });
+  const results = program.evaluateBatch([household('H0'), badToJSON, proxy, revoked, member, household('H5')], AS_OF);
+  assert.deepEqual(results.map((r) => r.decision ?? `${r.unit_id} ${r.error.code} ${r.error.message}`), [
+    'eligible',
+    'H1 R0005 `monthly_income`: a value that could not be read (reading it threw a TypeError)',
+    "H2 R0010 the unit's data is malformed: the unit is a value that could not be read (reading it threw a RangeError)",
+    " R0010 the unit's data is malformed: the unit is a value that could not be read (reading it threw a TypeError)",
+    'H4 R0005 `member M2: birthdate`: a value that could not be read (reading it threw a string)',
+    'eligible',
+  ]);
+});
+
+test('nesting deeper than the engine reads (128 levels) fails its unit alone, though JSON.stringify manages it', async () => {
+  // 130 levels: JavaScript writes it, but the engine's reader refused the whole chunk of 2,048 units.
+  const nested = (levels, wrap = (v) => ({ a: v })) => {
+    let v = 'x';
+    for (let i = 0; i < levels; i++) v = wrap(v);
+    return v;
+  };
+  const units = [household('H0'), household('H1', { note: nested(130) }), household('H2', { note: nested(70, (v) => [v]) }), household('H3', { note: nested(64, (v) => [v]) })];
+  for (const results of [program.evaluateBatch(units, AS_OF), await program.evaluateBatchAsync(units, AS_OF)]) {
+    assert.deepEqual(results.map((r) => r.decision ?? `${r.unit_id} ${r.error.code} ${r.error.message}`), [
+      'eligible',
+      'H1 R0005 `note`: nested more than 64 levels deep, which is not unit data',
+      'H2 R0005 `note`: nested more than 64 levels deep, which is not unit data',
+      'eligible',
+    ]);
+  }
+  assert.throws(() => program.evaluate(household('H1', { note: nested(65, (v) => [v]) }), AS_OF), { name: 'EvaluationError', code: 'R0005' });
+});
+
+test('a string with half of a character fails its unit alone, named; a whole emoji is text', async () => {
+  const cut = '\u{1F600}'.slice(0, 1);
+  const units = [household('H0', { note: 'ok \u{1F600}' }), household('H1', { members: [{ id: 'M1', kind: 'head', birthdate: '1990-01-01', name: `Ann ${cut}` }] }), household('H2')];
+  for (const results of [program.evaluateBatch(units, AS_OF), await program.evaluateBatchAsync(units, AS_OF)]) {
+    assert.deepEqual(results.map((r) => r.decision ?? `${r.unit_id} ${r.error.code} ${r.error.field}`), ['eligible', 'H1 R0005 member M1: name', 'eligible']);
+    assert.equal(results[1].error.reason, 'text with half of a character (a lone UTF-16 surrogate, as when an emoji is cut in two), which is not unit data');
+  }
+  assert.throws(() => program.runCycle(units, AS_OF), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE', message: /^entitle: units\[1\]: unit H1: `member M1: name`: text with half/ });
+});
+
+test('a unit whose JSON is longer than a string holds fails alone (R0010), quickly', () => {
+  // 40 references to one 16 Mi string: 640 Mi characters of JSON, past V8's longest string (about
+  // 512 Mi), which JSON.stringify threw as a bare RangeError; the encoder stops at 128 Mi.
+  const big = 'x'.repeat(2 ** 24);
+  const started = Date.now();
+  const results = program.evaluateBatch([household('H0'), household('H1', { notes: Array(40).fill(big) }), household('H2')], AS_OF);
+  assert.deepEqual(results.map((r) => r.decision ?? `${r.unit_id} ${r.error.code} ${r.error.message}`), [
+    'eligible',
+    "H1 R0010 the unit's data is malformed: the unit is larger than 128 Mi characters of JSON, more than one call into the engine takes",
+    'eligible',
+  ]);
+  // Units that each fit but together pass the limit go to the engine in several texts.
+  const many = program.evaluateBatch([household('H0', { note: big }), ...Array.from({ length: 9 }, (_, i) => household(`H${i + 1}`, { note: big }))], AS_OF);
+  assert.deepEqual(many.map((r) => r.decision), Array(10).fill('eligible'));
+  assert.ok(Date.now() - started < 10000, `${Date.now() - started} ms`);
+});
+
+test('a result longer than one string holds is its unit\'s R0010; the other results are all there, in order', async () => {
+  const echo = compile('program echo "Echo"\n  target individual\ninputs\n  person.note: text\neligible when\n  n "Has a note" note != ""\n');
+  const units = Array.from({ length: 12 }, (_, i) => ({ id: `P${i}`, note: i === 5 ? 'x'.repeat(5000) : 'x' }));
+  // The real limit is 256 MiB; the test-only hook lowers it so a few results reach it.
+  __testing.setResultTextLimit(4000);
+  try {
+    for (const results of [echo.evaluateBatch(units, AS_OF, { explain: true }), await echo.evaluateBatchAsync(units, AS_OF, { explain: true })]) {
+      assert.deepEqual(results.map((r) => r.unit_id), units.map((u) => u.id));
+      assert.deepEqual(results.map((r) => r.decision ?? r.error.code), units.map((_, i) => (i === 5 ? 'R0010' : 'eligible')));
+      assert.equal(results[5].error.message, "the unit's data is malformed: its result is longer than 4000 bytes of JSON, more than one JavaScript string is given to hold; the unit's data is too large");
+    }
+    assert.throws(() => echo.evaluate(units[5], AS_OF, { explain: true }), { name: 'EvaluationError', code: 'R0010', message: /^unit P5: .*its result is longer than 4000 bytes/ });
+    assert.throws(() => echo.explain(units[5], AS_OF), { name: 'EvaluationError', code: 'R0010' });
+    assert.equal(echo.evaluate(units[4], AS_OF, { explain: true }).decision, 'eligible');
+  } finally {
+    __testing.setResultTextLimit(undefined);
+  }
 });
 
 test('mistakes with the arguments are TypeErrors that say what was given', () => {
@@ -185,12 +275,12 @@ test('a cycle or nesting too deep for JSON fails its unit with R0005 naming the 
     code: 'ERR_INVALID_ARG_VALUE',
     message: 'entitle: "previous" is a reference to an object that contains it (a cycle), which is not unit data',
   });
-  // A getter's own RangeError is still the caller's, passed through unchanged.
+  // A getter's own RangeError is still the caller's for one unit, and not a depth problem in a batch.
   const own = new RangeError('mine');
   const unit = household('H1');
   Object.defineProperty(unit, 'region', { enumerable: true, get() { throw own; } });
   assert.throws(() => program.evaluate(unit, AS_OF), (e) => e === own);
-  assert.throws(() => program.evaluateBatch([household('H0'), unit], AS_OF), (e) => e === own);
+  assert.equal(program.evaluateBatch([household('H0'), unit], AS_OF)[1].error.message, '`region`: a value that could not be read (reading it threw a RangeError)');
 });
 
 test('a truth value is true/false, 1/0, or text such as "yes", "on" or "0"; another number is R0005', () => {

@@ -359,7 +359,7 @@ export interface TestOutcome {
 /** Every error this package throws on purpose. */
 export class EntitleError extends Error {
   constructor(message: string, options?: { code?: string; diagnostics?: Diagnostic[]; cause?: unknown });
-  /** Stable code: `E0101` …, `R0001` …, `INTERNAL` (a bug; the engine restarted itself), `NOT_INITIALIZED`, `FREED` (a program used after `free()`). */
+  /** Stable code: `E0101` …, `R0001` …, `INTERNAL` (a bug; the engine restarted itself), `NOT_INITIALIZED`, `FREED` (a program used after `free()`), `TOO_LARGE` (a result too long for one JavaScript string). */
   readonly code: string;
   /** The diagnostics of program text (empty for other errors). */
   readonly diagnostics: Diagnostic[];

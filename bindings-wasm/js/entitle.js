@@ -11,6 +11,7 @@
 // instantiated afresh, and existing `Program`s recompile themselves on their next call.
 
 import rawInit, * as raw from "./raw/entitle_wasm.js";
+import { isBinary, isDate, MAX_TEXT, tagOf, TOO_LARGE, unitEncoder, UNITS_PER_CALL } from "./units.js";
 
 /** Every error this package throws on purpose: `code` is stable, `message` is human text. */
 export class EntitleError extends Error {
@@ -136,21 +137,6 @@ function argError(Kind, code, message) {
   return e;
 }
 
-// Built-in kinds are told by their tag, which also works for objects from another realm (an
-// iframe, a worker's structured clone) where `instanceof` does not.
-const tagOf = (value) => Object.prototype.toString.call(value);
-const isDate = (value) => value !== null && typeof value === "object" && tagOf(value) === "[object Date]";
-const isBinary = (value) =>
-  ArrayBuffer.isView(value) || ["[object ArrayBuffer]", "[object SharedArrayBuffer]"].includes(tagOf(value));
-const BOXED = ["[object Number]", "[object String]", "[object Boolean]", "[object BigInt]", "[object Symbol]"];
-
-// The primitive inside `new Number(…)`, `new String(…)` …, or undefined for any other object.
-function unboxed(value) {
-  if (value === null || typeof value !== "object" || !BOXED.includes(tagOf(value))) return undefined;
-  const inner = value.valueOf();
-  return inner !== null && typeof inner === "object" ? undefined : { inner };
-}
-
 function describe(value) {
   if (value === null) return "null";
   if (isDate(value)) return "a Date object";
@@ -191,179 +177,6 @@ function readOptions(options, spec) {
   return out;
 }
 
-/** Thrown by `encodeValue`: the value under `key` of `holder` cannot be unit data. */
-class BadValue extends Error {
-  constructor(holder, key, reason) {
-    super(reason);
-    this.holder = holder;
-    this.key = key;
-  }
-}
-
-const DATE_REASON =
-  'a Date object; give dates as ISO strings such as "2026-03-01" (a Date is an instant, and its day depends on the time zone)';
-
-// Why `value` (`original` before its toJSON) cannot be unit data, or null when it can. The
-// wording is the Node binding's; no reason shows the value itself (errors show no registrant's values).
-function problemOf(original, value) {
-  switch (typeof value) {
-    case "number":
-      if (!Number.isFinite(value)) return `${value}, which is not a number the engine can read; give amounts as numbers or decimal strings`;
-      if (Math.abs(value) > Number.MAX_SAFE_INTEGER) return "an integer beyond 2^53, where a JS number is no longer the integer written; give it as a string or a BigInt";
-      return null;
-    case "string":
-      return isDate(original) ? DATE_REASON : null;
-    case "function":
-    case "symbol":
-      return `a ${typeof value}, which is not unit data`;
-    case "object": {
-      if (value === null) return isDate(original) ? "an invalid Date (new Date could not read its text), not an unknown value" : null;
-      const boxed = unboxed(value);
-      if (boxed !== undefined) return problemOf(boxed.inner, boxed.inner);
-      if (isBinary(original) || isBinary(value)) return "binary data (a Buffer or typed array), which is not unit data";
-      if (tagOf(value) === "[object Map]") return "a Map; give a plain object (Object.fromEntries(map))";
-      if (tagOf(value) === "[object Set]") return "a Set; give an array ([...set])";
-      if (!Array.isArray(value) && typeof value[Symbol.iterator] === "function") return "an iterator; give an array ([...values])";
-      return null;
-    }
-    default:
-      return null;
-  }
-}
-
-// JSON.stringify replacer for unit data. A JS number is read as the exact decimal JavaScript
-// prints for it (the shortest text that reads back as the same number); BigInts are exact
-// integers. Values JSON would silently change are refused: NaN and ±Infinity (null, an unknown),
-// integers beyond ±2^53 (no longer the integer written), Dates (a UTC instant, or null), Maps,
-// Sets, iterators and binary data ({} or bytes), functions and symbols (dropped).
-function encodeValue(key, value) {
-  const reason = problemOf(this[key], value);
-  if (reason !== null) throw new BadValue(this, key, reason);
-  if (typeof value === "bigint") return value.toString();
-  const boxed = unboxed(value);
-  if (boxed !== undefined) return typeof boxed.inner === "bigint" ? boxed.inner.toString() : boxed.inner;
-  return value;
-}
-
-// The unit's id as the engine reads it, or "" when it has none (or a getter throws).
-function idOf(unit) {
-  try {
-    const id = unit !== null && typeof unit === "object" ? unit.id : undefined;
-    if (typeof id === "string") return id;
-    if (typeof id === "bigint") return id.toString();
-    if (typeof id === "number" && Number.isFinite(id) && Math.abs(id) <= Number.MAX_SAFE_INTEGER) return JSON.stringify(id);
-  } catch {
-    // The unit is reported without its id.
-  }
-  return "";
-}
-
-// The keys from `root` down to `target` (breadth first, own enumerable keys), or null.
-function pathTo(root, target) {
-  const queue = [[root, []]];
-  const seen = new Set();
-  while (queue.length > 0) {
-    const [node, keys] = queue.shift();
-    if (node === target) return keys;
-    if (node === null || typeof node !== "object" || seen.has(node)) continue;
-    seen.add(node);
-    for (const k of Object.keys(node)) queue.push([node[k], [...keys, k]]);
-  }
-  return null;
-}
-
-// The engine's name for the value under `key` of `holder` in `unit` (`income`,
-// `member M1: birthdate`, `visits #2: visit_date`); `name: null`, with `what`, when the unit,
-// its `members` or a member is itself not data (an R0010).
-function fieldOf(unit, holder, key) {
-  const keys = key === "" ? [] : [...(pathTo(unit, holder) ?? []), key];
-  if (keys.length === 0) return { name: null, what: "the unit" };
-  if (keys[0] === "members" && keys.length <= 2) {
-    return { name: null, what: keys.length === 1 ? "`members`" : `member ${Number(keys[1]) + 1}` };
-  }
-  if (keys[0] === "members") {
-    const m = unit.members[keys[1]];
-    const id = typeof m.id === "string" || typeof m.id === "number" ? String(m.id) : `#${Number(keys[1]) + 1}`;
-    return { name: `member ${id}: ${keys.slice(2).join(".")}` };
-  }
-  if (keys.length >= 3 && Array.isArray(unit[keys[0]])) {
-    return { name: `${keys[0]} #${Number(keys[1]) + 1}: ${keys.slice(2).join(".")}` };
-  }
-  return { name: keys.join(".") };
-}
-
-/** Levels of objects and arrays below a unit that it may have (real units have four at most). */
-const MAX_DEPTH = 64;
-/**
- * The longest JSON text (in UTF-16 code units) sent to the engine in one call: the WebAssembly
- * instance has at most 4 GiB of memory, and a text it cannot allocate aborts it (an INTERNAL error
- * for what is the caller's data).
- */
-const MAX_TEXT = 2 ** 27;
-const TOO_LARGE = `larger than ${MAX_TEXT / 2 ** 20} Mi characters of JSON, more than one call into the engine takes`;
-
-// Why a unit's shape cannot be written as JSON, once JSON.stringify threw something other than a
-// BadValue: a value that contains itself (a cycle: TypeError) or nesting deeper than MAX_DEPTH
-// (the call stack ran out: RangeError). The BadValue is placed at the attribute (of the unit, a
-// member or a record) that holds the problem, as the engine names fields. Null when there is no
-// such problem: the error was the caller's own (a getter that threw) and passes on unchanged.
-function shapeProblem(unit) {
-  const trail = [];
-  const inside = new Set();
-  function visit(holder, key) {
-    let value = holder[key];
-    if (value !== null && typeof value === "object" && typeof value.toJSON === "function") value = value.toJSON(key);
-    if (trail.length > 0) trail[trail.length - 1].value = value;
-    if (value === null || typeof value !== "object") return null;
-    let reason = null;
-    if (inside.has(value)) reason = "a reference to an object that contains it (a cycle), which is not unit data";
-    else if (trail.length > MAX_DEPTH) reason = `nested more than ${MAX_DEPTH} levels deep, which is not unit data`;
-    if (reason !== null) {
-      // `members` and record collections name the field one level down (`member M1: x`, `visits #2: x`).
-      const at = trail[Math.min(trail.length - 1, Array.isArray(trail[0]?.value) ? 2 : 0)] ?? { holder, key };
-      return new BadValue(at.holder, at.key, reason);
-    }
-    inside.add(value);
-    for (const k of Object.keys(value)) {
-      trail.push({ holder: value, key: k });
-      const found = visit(value, k);
-      trail.pop();
-      if (found !== null) return found;
-    }
-    inside.delete(value);
-    return null;
-  }
-  try {
-    return visit({ "": unit }, "");
-  } catch {
-    return null;
-  }
-}
-
-// The unit's error record for a BadValue: R0005 naming the field, or R0010 for the unit's shape.
-function failureOf(unit, bad) {
-  const field = fieldOf(unit, bad.holder, bad.key);
-  const reason = field.name === null ? `${field.what} is ${bad.message}` : bad.message;
-  const id = idOf(unit);
-  return call(() => raw.unitFailure(id, field.name ?? undefined, reason));
-}
-
-// A unit as JSON text, or the engine's error record for it when it cannot be sent: such a unit
-// fails alone (R0005 naming the value, R0010 for the unit's shape), as a value the engine refuses
-// would, and never takes a batch with it.
-function encodeUnit(unit) {
-  let text;
-  try {
-    text = JSON.stringify(unit, encodeValue) ?? "null";
-  } catch (e) {
-    const bad = e instanceof BadValue ? e : shapeProblem(unit);
-    if (bad === null) throw e;
-    return { failure: failureOf(unit, bad) };
-  }
-  if (text.length > MAX_TEXT) return { failure: failureOf(unit, new BadValue({ "": unit }, "", TOO_LARGE)) };
-  return { text };
-}
-
 // Unit data given as JSON text, checked for size as encoded units are.
 function requireText(text, what) {
   if (text.length > MAX_TEXT) throw argError(TypeError, "ERR_INVALID_ARG_VALUE", `${what} is ${TOO_LARGE}`);
@@ -379,28 +192,9 @@ function requireUnits(units) {
   }
 }
 
-// Units as one JSON array; a unit that cannot be sent is `null` there, and its error record goes
-// into `failures` (by index) to replace the engine's result for it. Text is passed on as it is.
-/** Units per call into the engine in `evaluateBatch`. */
-const UNITS_PER_CALL = 2048;
-
-function encodeUnits(units, failures) {
-  if (typeof units === "string") return requireText(units, "the units' JSON text");
-  try {
-    const text = JSON.stringify(units, encodeValue);
-    if (text.length <= MAX_TEXT) return text;
-  } catch {
-    // Unit by unit: each one that cannot be sent fails alone (or its own error passes on).
-  }
-  // Array.from, not map: a hole in the array is a unit too (null, an R0010), as JSON writes it.
-  const parts = Array.from(units, (unit, i) => {
-    const { text, failure } = encodeUnit(unit);
-    if (failure === undefined) return text;
-    failures.set(i, failure);
-    return "null";
-  });
-  return `[${parts.join(",")}]`;
-}
+// Units as JSON text (units.js); a unit that cannot be sent gets the engine's own error record.
+const { encodeUnit, encodeUnits, encodeOptions } = unitEncoder((id, field, reason) =>
+  call(() => raw.unitFailure(id, field ?? undefined, reason)));
 
 function evaluationError(record) {
   const prefix = record.unit_id ? `unit ${record.unit_id}: ` : "";
@@ -507,7 +301,7 @@ export class Program {
   evaluate(unit, asOf, options) {
     requireString(asOf, "asOf");
     const { explain } = readOptions(options, { explain: "boolean" });
-    const { text, failure } = typeof unit === "string" ? { text: requireText(unit, "the unit's JSON text") } : encodeUnit(unit);
+    const { text, failure } = typeof unit === "string" ? { text: requireText(unit, "the unit's JSON text") } : encodeUnit(unit, { ownErrors: true });
     if (failure !== undefined) throw evaluationError(failure);
     return this.#call((p) => p.evaluate(text, asOf, explain));
   }
@@ -521,16 +315,14 @@ export class Program {
       const text = typeof units === "string" ? requireText(units, "the units' JSON text") : "[]";
       return this.#call((p) => p.evaluateBatch(text, asOf, explain));
     }
-    // A call per slice of units: a whole large batch held in WebAssembly memory at once (its
-    // explanations are kilobytes a unit) made it slower than linear (16,000 explained households
-    // took 6.5 s in one call, 2.3 s in slices).
+    // A call per slice of units (UNITS_PER_CALL), or per part of a slice too long for one text.
     const results = [];
     for (let start = 0; start < units.length; start += UNITS_PER_CALL) {
       const failures = new Map();
-      const text = encodeUnits(units.slice(start, start + UNITS_PER_CALL), failures);
-      const part = this.#call((p) => p.evaluateBatch(text, asOf, explain));
-      for (const [i, failure] of failures) part[i] = failure;
-      for (const r of part) results.push(r);
+      for (const text of encodeUnits(units, start, failures)) {
+        for (const r of this.#call((p) => p.evaluateBatch(text, asOf, explain))) results.push(r);
+      }
+      for (const [i, failure] of failures) results[i] = failure;
     }
     return results;
   }
@@ -539,7 +331,7 @@ export class Program {
   explain(unit, asOf, options) {
     requireString(asOf, "asOf");
     const { locale } = readOptions(options, { locale: "string" });
-    const { text, failure } = typeof unit === "string" ? { text: requireText(unit, "the unit's JSON text") } : encodeUnit(unit);
+    const { text, failure } = typeof unit === "string" ? { text: requireText(unit, "the unit's JSON text") } : encodeUnit(unit, { ownErrors: true });
     if (failure !== undefined) throw evaluationError(failure);
     return this.#call((p) => p.explain(text, asOf, locale));
   }
@@ -558,19 +350,20 @@ export class Program {
     // A run is carried out for the whole cycle or not at all: a unit that cannot be sent refuses
     // the run, naming it, rather than being left out of the totals.
     const failures = new Map();
-    const text = encodeUnits(units, failures);
+    const texts = typeof units === "string" ? [units] : [];
+    for (let start = 0; typeof units !== "string" && start < units.length; start += UNITS_PER_CALL) {
+      texts.push(...encodeUnits(units, start, failures));
+    }
     for (const [i, failure] of failures) {
       throw argError(TypeError, "ERR_INVALID_ARG_VALUE", `units[${i}]: ${evaluationError(failure).message}`);
     }
+    // One run over all units: the texts of the slices become one array (a run over more units
+    // than one text holds is refused with the text's size, as units given as text are).
+    const text = texts.length === 1 ? texts[0] : `[${texts.map((t) => t.slice(1, -1)).filter((t) => t !== "").join(",")}]`;
     // The run options are checked by the engine (an unknown key is a RunError, R0102).
-    let optionsText;
-    try {
-      optionsText = options === undefined || options === null ? undefined : JSON.stringify(options, encodeValue);
-    } catch (e) {
-      const bad = e instanceof BadValue ? e : shapeProblem(options);
-      throw bad === null ? e : argError(TypeError, "ERR_INVALID_ARG_VALUE", `"${bad.key}" is ${bad.message}`);
-    }
-    return this.#call((p) => p.runCycle(text, asOf, optionsText));
+    const optionsText = options === undefined || options === null ? undefined
+      : encodeOptions(options, (message) => argError(TypeError, "ERR_INVALID_ARG_VALUE", message));
+    return this.#call((p) => p.runCycle(requireText(text, "the units' JSON text"), asOf, optionsText));
   }
 
   /** Runs the tests written inside the program. */

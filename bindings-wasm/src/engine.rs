@@ -1,8 +1,9 @@
 //! The engine side of the boundary: the calls into `entitle-core` and the JSON they give back, and
 //! [`Failure`], why a call failed before it becomes a JS error. Nothing here touches a JS value.
 
+use crate::js::RESULT_TEXT_MAX;
 use entitle_core::explain::render::decision_text;
-use entitle_core::json::{error_to_json, error_to_json_in, unit_from_json};
+use entitle_core::json::{error_to_json, error_to_json_in, oversized_result, unit_from_json};
 use entitle_core::parse::parse_date;
 use entitle_core::{Diagnostic, Diagnostics, EvalError, EvalOptions, Program, UnitError};
 use entitle_dsl::locale;
@@ -28,6 +29,8 @@ pub(crate) enum Failure {
     Run(Json),
     /// An argument of the wrong JS type: a `TypeError`.
     Argument(String),
+    /// A result too long for one JS string: an `EntitleError` with code `TOO_LARGE`.
+    TooLarge(String),
     /// A bug (a panic caught where unwinding exists): an `EntitleError` with code `INTERNAL`.
     Internal(String),
 }
@@ -144,7 +147,17 @@ pub(crate) fn explain_text(
         ));
     };
     match program.evaluate_with(&typed, date, &options) {
-        Ok(decision) => Ok(decision_text(program, &decision, locale)),
+        Ok(decision) => {
+            let text = decision_text(program, &decision, locale);
+            if text.len() > RESULT_TEXT_MAX {
+                let unit = json!({"unit_id": decision.unit_id});
+                return Err(Failure::Evaluation(oversized_result(
+                    &unit,
+                    RESULT_TEXT_MAX,
+                )));
+            }
+            Ok(text)
+        }
         Err(e) => Err(Failure::Evaluation(error_to_json_in(&e, catalog))),
     }
 }

@@ -2,6 +2,7 @@
 //! describes, and [`run`], which every export's body goes through.
 
 use crate::engine::{diagnostic_json, guard, Failure};
+use entitle_core::json::{results_json_texts, units_from_json_text, JsonUnits};
 use serde_json::Value as Json;
 use wasm_bindgen::prelude::*;
 
@@ -10,9 +11,47 @@ fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
 }
 
-pub(crate) fn to_js(value: &Json) -> JsValue {
-    // serde_json always writes valid JSON, so the parse cannot fail.
-    js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
+/// The longest JSON text, in bytes, handed to JavaScript as one string: JavaScript engines hold
+/// strings of 2^29 - 24 (V8) to 2^30 UTF-16 code units, and UTF-8 text has at least as many bytes
+/// as code units; 2^27 is also what the wrapper sends in one call (`MAX_TEXT` in js/units.js).
+pub(crate) const RESULT_TEXT_MAX: usize = 1 << 27;
+
+/// A JSON value as a JS value. Its text could be longer than a JS string holds (the parse would
+/// fail): that is an error, never `null` in its place.
+pub(crate) fn to_js(value: &Json) -> Result<JsValue, Failure> {
+    let text = value.to_string();
+    if text.len() > RESULT_TEXT_MAX {
+        return Err(Failure::TooLarge(format!(
+            "entitle: the result is longer than {} MiB of JSON, more than one JavaScript string is given to hold",
+            RESULT_TEXT_MAX >> 20
+        )));
+    }
+    js_sys::JSON::parse(&text).map_err(|_| {
+        Failure::TooLarge("entitle: the result could not be handed to JavaScript (its JSON text is too long for a string)".into())
+    })
+}
+
+/// [`to_js`] for the parts of an error object, which are small: `null` should one fail.
+fn part_js(value: &Json) -> JsValue {
+    to_js(value).unwrap_or(JsValue::NULL)
+}
+
+/// Results of units as one JS array, converted in texts of at most [`RESULT_TEXT_MAX`] bytes: a
+/// result longer on its own is its unit's R0010 (`oversized_result`), and the others are kept.
+pub(crate) fn results_to_js(results: &[Json]) -> Result<JsValue, Failure> {
+    let mut texts = results_json_texts(results, RESULT_TEXT_MAX).into_iter();
+    let parse = |text: &str| {
+        js_sys::JSON::parse(text).map_err(|_| {
+            Failure::TooLarge("entitle: results could not be handed to JavaScript (their JSON text is too long for a string)".into())
+        })
+    };
+    let mut all: js_sys::Array =
+        parse(&texts.next().unwrap_or_else(|| "[]".into()))?.unchecked_into();
+    for text in texts {
+        let part: js_sys::Array = parse(&text)?.unchecked_into();
+        all = all.concat(&part);
+    }
+    Ok(all.into())
 }
 
 fn js_error(name: &str, code: &str, message: &str) -> JsValue {
@@ -35,7 +74,7 @@ impl From<Failure> for JsValue {
                 set(
                     &e,
                     "diagnostics",
-                    &to_js(&Json::Array(
+                    &part_js(&Json::Array(
                         diagnostics.iter().map(diagnostic_json).collect(),
                     )),
                 );
@@ -58,9 +97,9 @@ impl From<Failure> for JsValue {
                 set(
                     &e,
                     "details",
-                    &result.get("error").map_or(JsValue::NULL, to_js),
+                    &result.get("error").map_or(JsValue::NULL, part_js),
                 );
-                set(&e, "result", &to_js(&result));
+                set(&e, "result", &part_js(&result));
                 e
             }
             Failure::Run(result) => {
@@ -77,14 +116,19 @@ impl From<Failure> for JsValue {
                 set(
                     &e,
                     "details",
-                    &result.get("error").map_or(JsValue::NULL, to_js),
+                    &result.get("error").map_or(JsValue::NULL, part_js),
                 );
-                set(&e, "result", &to_js(&result));
+                set(&e, "result", &part_js(&result));
                 e
             }
             Failure::Argument(message) => {
                 let e: JsValue = js_sys::TypeError::new(&message).into();
                 set(&e, "code", &JsValue::from_str("ERR_INVALID_ARG_VALUE"));
+                e
+            }
+            Failure::TooLarge(message) => {
+                let e = js_error("EntitleError", "TOO_LARGE", &message);
+                set(&e, "diagnostics", &js_sys::Array::new());
                 e
             }
             Failure::Internal(message) => {
@@ -105,6 +149,16 @@ impl From<Failure> for JsValue {
 pub(crate) fn json_arg(text: &str, what: &str) -> Result<Json, Failure> {
     serde_json::from_str(text)
         .map_err(|e| Failure::Argument(format!("entitle: {what} is not valid JSON: {e}")))
+}
+
+/// Units as the JSON text of an array, each read on its own: a unit the JSON reader refuses (too
+/// deep, half of a surrogate pair) is its own R0010 in `unreadable`, not the whole text's error.
+pub(crate) fn units_arg(text: &str) -> Result<JsonUnits, Failure> {
+    // Text that is not an array of values: the message the whole text's reading gives.
+    units_from_json_text(text).map_err(|_| match json_arg(text, "the units") {
+        Ok(_) => Failure::Argument("entitle: the units must be a JSON array".into()),
+        Err(failure) => failure,
+    })
 }
 
 pub(crate) fn run<T>(body: impl FnOnce() -> Result<T, Failure>) -> Result<T, JsValue> {

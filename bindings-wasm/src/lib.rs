@@ -86,7 +86,7 @@ pub fn unit_failure(
     field: Option<String>,
     reason: String,
 ) -> Result<JsValue, JsValue> {
-    run(|| Ok(to_js(&unit_failure_json(unit_id, field, reason))))
+    run(|| to_js(&unit_failure_json(unit_id, field, reason)))
 }
 
 /// The package version.
@@ -109,10 +109,10 @@ pub fn locales() -> Vec<String> {
 #[wasm_bindgen]
 pub fn check(source: &str, locale: Option<String>) -> Result<JsValue, JsValue> {
     run(|| {
-        Ok(to_js(&diagnostics_json(&localized(
+        to_js(&diagnostics_json(&localized(
             entitle_dsl::check(source).diagnostics,
             locale.as_deref(),
-        ))))
+        )))
     })
 }
 

@@ -4,7 +4,8 @@ use crate::engine::{
     decision_or_failure, diagnostics_json, eval_options, explain_text, items_json, localized,
     rules_json, Failure,
 };
-use crate::js::{json_arg, run, to_js};
+use crate::js::{json_arg, results_to_js, run, to_js, units_arg, RESULT_TEXT_MAX};
+use entitle_core::json::{oversized_result, JsonUnits};
 use entitle_core::Program;
 use serde_json::Value as Json;
 use wasm_bindgen::prelude::*;
@@ -58,48 +59,36 @@ impl WasmProgram {
 
     /// The declared inputs: `{scope, name, type, label?, default?, choices?, used}`.
     pub fn inputs(&self) -> Result<JsValue, JsValue> {
-        run(|| {
-            Ok(to_js(
-                &serde_json::to_value(self.inner.inputs()).unwrap_or(Json::Null),
-            ))
-        })
+        run(|| to_js(&serde_json::to_value(self.inner.inputs()).unwrap_or(Json::Null)))
     }
 
     /// The parameters with their effective-dated values.
     pub fn params(&self) -> Result<JsValue, JsValue> {
-        run(|| {
-            Ok(to_js(
-                &serde_json::to_value(self.inner.params()).unwrap_or(Json::Null),
-            ))
-        })
+        run(|| to_js(&serde_json::to_value(self.inner.params()).unwrap_or(Json::Null)))
     }
 
     /// The eligibility rules: `{id, kind, sentence}`.
     pub fn rules(&self) -> Result<JsValue, JsValue> {
-        run(|| Ok(to_js(&rules_json(&self.inner))))
+        run(|| to_js(&rules_json(&self.inner)))
     }
 
     /// The entitlement items: `{id, kind, sentence, unit}`.
     pub fn items(&self) -> Result<JsValue, JsValue> {
-        run(|| Ok(to_js(&items_json(&self.inner))))
+        run(|| to_js(&items_json(&self.inner)))
     }
 
     /// Translated sentences: locale → identifier → text (`title` for the title).
     pub fn translations(&self) -> Result<JsValue, JsValue> {
-        run(|| {
-            Ok(to_js(
-                &serde_json::to_value(&self.inner.ir().translations).unwrap_or(Json::Null),
-            ))
-        })
+        run(|| to_js(&serde_json::to_value(&self.inner.ir().translations).unwrap_or(Json::Null)))
     }
 
     /// The warnings found while compiling, in `locale` when given.
     pub fn warnings(&self, locale: Option<String>) -> Result<JsValue, JsValue> {
         run(|| {
-            Ok(to_js(&diagnostics_json(&localized(
+            to_js(&diagnostics_json(&localized(
                 self.inner.warnings().clone(),
                 locale.as_deref(),
-            ))))
+            )))
         })
     }
 
@@ -114,11 +103,17 @@ impl WasmProgram {
     ) -> Result<JsValue, JsValue> {
         run(|| {
             let unit = json_arg(unit, "the unit")?;
-            decision_or_failure(
-                self.inner
-                    .evaluate_json(&unit, as_of, &eval_options(explain)),
-            )
-            .map(|d| to_js(&d))
+            let result = self
+                .inner
+                .evaluate_json(&unit, as_of, &eval_options(explain));
+            // A result too long for a JS string is the unit's error, as in a batch.
+            let decision = decision_or_failure(result)?;
+            to_js(&decision).map_err(|failure| match failure {
+                Failure::TooLarge(_) => {
+                    Failure::Evaluation(oversized_result(&decision, RESULT_TEXT_MAX))
+                }
+                other => other,
+            })
         })
     }
 
@@ -132,16 +127,16 @@ impl WasmProgram {
         explain: Option<bool>,
     ) -> Result<JsValue, JsValue> {
         run(|| {
-            let Json::Array(units) = json_arg(units, "the units")? else {
-                return Err(Failure::Argument(
-                    "entitle: the units must be a JSON array".into(),
-                ));
-            };
-            Ok(to_js(&Json::Array(self.inner.evaluate_batch_json(
-                &units,
-                as_of,
-                &eval_options(explain),
-            ))))
+            let JsonUnits { units, unreadable } = units_arg(units)?;
+            let mut results = self
+                .inner
+                .evaluate_batch_json(&units, as_of, &eval_options(explain));
+            for (i, record) in unreadable {
+                if let Some(r) = results.get_mut(i) {
+                    *r = record;
+                }
+            }
+            results_to_js(&results)
         })
     }
 
@@ -176,11 +171,15 @@ impl WasmProgram {
         options: Option<String>,
     ) -> Result<JsValue, JsValue> {
         run(|| {
-            let Json::Array(units) = json_arg(units, "the units")? else {
-                return Err(Failure::Argument(
-                    "entitle: the units must be a JSON array".into(),
-                ));
-            };
+            let JsonUnits { units, unreadable } = units_arg(units)?;
+            // A run is carried out for the whole cycle or not at all (as js/entitle.js refuses it).
+            if let Some((i, record)) = unreadable.first() {
+                let why = record.pointer("/error/message").and_then(Json::as_str);
+                return Err(Failure::Argument(format!(
+                    "entitle: units[{i}]: {}",
+                    why.unwrap_or("the unit cannot be read")
+                )));
+            }
             let options = match options {
                 Some(text) => json_arg(&text, "the run options")?,
                 None => Json::Null,
@@ -189,17 +188,13 @@ impl WasmProgram {
             if result.get("units").is_none() && result.get("error").is_some() {
                 return Err(Failure::Run(result));
             }
-            Ok(to_js(&result))
+            to_js(&result)
         })
     }
 
     /// Runs the tests written in the program: `{name, line, passed, failures}`.
     #[wasm_bindgen(js_name = runTests)]
     pub fn run_tests(&self) -> Result<JsValue, JsValue> {
-        run(|| {
-            Ok(to_js(
-                &serde_json::to_value(self.inner.run_tests()).unwrap_or(Json::Null),
-            ))
-        })
+        run(|| to_js(&serde_json::to_value(self.inner.run_tests()).unwrap_or(Json::Null)))
     }
 }

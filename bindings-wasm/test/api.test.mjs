@@ -356,7 +356,7 @@ test("hostile unit data is an error for that unit, never a trap", () => {
   assert.throws(() => p.evaluate(crowd, AS_OF), { code: "R0009", unitId: "H9" });
   let deep = "x";
   for (let i = 0; i < 1000; i++) deep = [deep];
-  assert.throws(() => p.evaluate({ id: "H10", region: deep }, AS_OF), { name: "TypeError", code: "ERR_INVALID_ARG_VALUE" });
+  assert.throws(() => p.evaluate({ id: "H10", region: deep }, AS_OF), { name: "EvaluationError", code: "R0005", message: "unit H10: `region`: nested more than 64 levels deep, which is not unit data" });
   const results = p.evaluateBatch([crowd, household, { id: "H11", region: "x".repeat(1 << 20) }], AS_OF);
   assert.deepEqual(results.map((r) => r.error?.code ?? r.decision), ["R0009", "eligible", "R0008"]);
   assert.equal(entitle.__testing.generation(), generation, "no trap, no restart");

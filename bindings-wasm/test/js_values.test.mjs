@@ -131,12 +131,104 @@ test("explain and runCycle refuse a bad value too: explain for the unit, runCycl
   });
 });
 
-test("a getter that throws is the caller's own error, passed through unchanged", () => {
-  const boom = new Error("boom");
+test("a getter that throws is the caller's own error for one unit, and that unit's R0005 in a batch", () => {
+  const boom = new Error("boom: a registrant's value");
   const unit = household("H1");
   Object.defineProperty(unit, "region", { enumerable: true, get() { throw boom; } });
   assert.throws(() => p.evaluate(unit, AS_OF), (e) => e === boom);
-  assert.throws(() => p.evaluateBatch([household("H0"), unit], AS_OF), (e) => e === boom);
+  // In a batch it took every other unit with it: it fails alone, named, its message unshown.
+  const results = p.evaluateBatch([household("H0"), unit, household("H2")], AS_OF);
+  assert.deepEqual(results.map((r) => r.decision ?? r.error.code), ["eligible", "R0005", "eligible"]);
+  assert.deepEqual(results[1], {
+    unit_id: "H1",
+    error: { code: "R0005", field: "region", reason: "a value that could not be read (reading it threw an Error)", message: "`region`: a value that could not be read (reading it threw an Error)" },
+  });
+});
+
+test("a toJSON, a Proxy trap or a member's getter that throws fails its unit alone in a batch", () => {
+  const badToJSON = household("H1", { monthly_income: { toJSON() { throw new TypeError("no"); } } });
+  const proxy = new Proxy(household("H2"), { ownKeys() { throw new RangeError("trap"); } });
+  const { proxy: revoked, revoke } = Proxy.revocable(household("H3"), {});
+  revoke();
+  const member = household("H4");
+  Object.defineProperty(member.members[1], "birthdate", { enumerable: true, get() { throw "a string"; } });
+  const generation = entitle.__testing.generation();
+  const results = p.evaluateBatch([household("H0"), badToJSON, proxy, revoked, member, household("H5")], AS_OF);
+  assert.deepEqual(results.map((r) => r.decision ?? `${r.unit_id} ${r.error.code} ${r.error.message}`), [
+    "eligible",
+    "H1 R0005 `monthly_income`: a value that could not be read (reading it threw a TypeError)",
+    "H2 R0010 the unit's data is malformed: the unit is a value that could not be read (reading it threw a RangeError)",
+    " R0010 the unit's data is malformed: the unit is a value that could not be read (reading it threw a TypeError)",
+    "H4 R0005 `member M2: birthdate`: a value that could not be read (reading it threw a string)",
+    "eligible",
+  ]);
+  // A RangeError of the caller's is not the instance's stack running out: no restart.
+  assert.equal(entitle.__testing.generation(), generation);
+});
+
+test("nesting deeper than the engine reads (128 levels) fails its unit alone, as objects and as text", () => {
+  // 130 levels: JavaScript writes it, but the engine's reader refused the whole slice of 2,048 units.
+  const nested = (levels, wrap = (v) => ({ a: v })) => {
+    let v = "x";
+    for (let i = 0; i < levels; i++) v = wrap(v);
+    return v;
+  };
+  const units = [household("H0"), household("H1", { note: nested(130) }), household("H2", { note: nested(70, (v) => [v]) }), household("H3", { note: nested(64, (v) => [v]) })];
+  assert.deepEqual(p.evaluateBatch(units, AS_OF).map((r) => r.decision ?? `${r.unit_id} ${r.error.code} ${r.error.message}`), [
+    "eligible",
+    "H1 R0005 `note`: nested more than 64 levels deep, which is not unit data",
+    "H2 R0005 `note`: nested more than 64 levels deep, which is not unit data",
+    "eligible",
+  ]);
+  assert.throws(() => p.evaluate(household("H1", { note: nested(65, (v) => [v]) }), AS_OF), { name: "EvaluationError", code: "R0005" });
+  // Units given as JSON text are read one by one when the whole cannot be: the deep one is an R0010.
+  const text = `[${JSON.stringify(household("H0"))},${JSON.stringify(household("H1", { note: nested(130) }))},${JSON.stringify(household("H2"))}]`;
+  assert.deepEqual(p.evaluateBatch(text, AS_OF).map((r) => r.decision ?? `${r.unit_id} ${r.error.code} ${r.error.message}`), [
+    "eligible",
+    "H1 R0010 the unit's data is malformed: the unit is nested more than 128 levels deep (objects and arrays), more than the engine's JSON reader takes",
+    "eligible",
+  ]);
+  assert.throws(() => p.runCycle(text, AS_OF), { name: "TypeError", code: "ERR_INVALID_ARG_VALUE", message: /^entitle: units\[1\]: the unit's data is malformed: the unit is nested more than 128 levels/ });
+});
+
+test("a string with half of a character fails its unit alone, as objects and as text; a whole emoji is text", () => {
+  const cut = "\u{1F600}".slice(0, 1);
+  const units = [household("H0", { note: "ok \u{1F600}" }), household("H1", { members: [{ id: "M1", kind: "head", birthdate: "1990-01-01", name: `Ann ${cut}` }] }), household("H2")];
+  const results = p.evaluateBatch(units, AS_OF);
+  assert.deepEqual(results.map((r) => r.decision ?? `${r.unit_id} ${r.error.code} ${r.error.field}`), ["eligible", "H1 R0005 member M1: name", "eligible"]);
+  assert.equal(results[1].error.reason, "text with half of a character (a lone UTF-16 surrogate, as when an emoji is cut in two), which is not unit data");
+  assert.deepEqual(p.evaluateBatch(JSON.stringify(units), AS_OF).map((r) => r.decision ?? `${r.unit_id} ${r.error.code}`), ["eligible", "H1 R0010", "eligible"]);
+});
+
+test("a unit whose JSON is longer than a string holds fails alone (R0010), quickly", () => {
+  // 40 references to one 16 Mi string: 640 Mi characters, past V8's longest string (about 512 Mi),
+  // on which JSON.stringify threw a bare RangeError; the encoder stops at 128 Mi.
+  const big = "x".repeat(2 ** 24);
+  const started = Date.now();
+  const generation = entitle.__testing.generation();
+  const results = p.evaluateBatch([household("H0"), household("H1", { notes: Array(40).fill(big) }), household("H2")], AS_OF);
+  assert.deepEqual(results.map((r) => r.decision ?? `${r.unit_id} ${r.error.code} ${r.error.message}`), [
+    "eligible",
+    "H1 R0010 the unit's data is malformed: the unit is larger than 128 Mi characters of JSON, more than one call into the engine takes",
+    "eligible",
+  ]);
+  // Units that each fit but together pass the limit go to the engine in several calls.
+  const many = p.evaluateBatch(Array.from({ length: 10 }, (_, i) => household(`H${i}`, { note: big })), AS_OF);
+  assert.deepEqual(many.map((r) => r.decision), Array(10).fill("eligible"));
+  assert.equal(entitle.__testing.generation(), generation);
+  assert.ok(Date.now() - started < 10000, `${Date.now() - started} ms`);
+});
+
+test("a result longer than the engine hands back in one string is its unit's R0010, never null", () => {
+  // Two rules read the note, so the explanation holds it twice: 2 × 66 Mi characters, past 128 MiB.
+  const echo = compile('program echo "Echo"\n  target individual\ninputs\n  person.note: text\neligible when\n  n "Has a note" note != ""\n  m "Not y" note != "y"\n');
+  const note = "x".repeat(66 * 2 ** 20);
+  const results = echo.evaluateBatch([{ id: "P0", note: "a" }, { id: "P1", note }, { id: "P2", note: "b" }], AS_OF, { explain: true });
+  assert.deepEqual(results.map((r) => r.decision ?? `${r.unit_id} ${r.error.code} ${r.error.message}`), [
+    "eligible",
+    "P1 R0010 the unit's data is malformed: its result is longer than 128 MiB of JSON, more than one JavaScript string is given to hold; the unit's data is too large",
+    "eligible",
+  ]);
 });
 
 test("mistakes with the arguments are TypeErrors that say what was given", () => {
@@ -203,12 +295,13 @@ test("a cycle or nesting too deep for JSON fails its unit with R0005 naming the 
     code: "ERR_INVALID_ARG_VALUE",
     message: 'entitle: "previous" is a reference to an object that contains it (a cycle), which is not unit data',
   });
-  // A getter's own RangeError is still the caller's, passed through unchanged (not an engine restart).
+  // A getter's own RangeError is still the caller's for one unit (not an engine restart), and in a
+  // batch not a depth problem.
   const own = new RangeError("mine");
   const unit = household("H1");
   Object.defineProperty(unit, "region", { enumerable: true, get() { throw own; } });
   assert.throws(() => p.evaluate(unit, AS_OF), (e) => e === own);
-  assert.throws(() => p.evaluateBatch([household("H0"), unit], AS_OF), (e) => e === own);
+  assert.equal(p.evaluateBatch([household("H0"), unit], AS_OF)[1].error.message, "`region`: a value that could not be read (reading it threw a RangeError)");
 });
 
 test("a unit too large for one call is refused before the engine, not an INTERNAL error and a restart", () => {

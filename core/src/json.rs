@@ -237,6 +237,133 @@ pub fn error_to_json_in(e: &UnitError, catalog: &Catalog) -> Json {
     json!({"unit_id": e.unit_id, "error": detail})
 }
 
+/// Units given as the JSON text of an array, as [`units_from_json_text`] reads them.
+#[derive(Debug, Default)]
+pub struct JsonUnits {
+    /// The units in order; a unit that could not be read is `null` here.
+    pub units: Vec<Json>,
+    /// `(index, error record)` for each unit that could not be read, in order: the record
+    /// (`{"unit_id", "error"}`, an R0010) is that unit's result.
+    pub unreadable: Vec<(usize, Json)>,
+}
+
+/// Reads the JSON text of an array of units so that one unit's text cannot lose the others: a
+/// unit the JSON reader refuses on its own (nested deeper than its limit of 128 levels, a string
+/// with half of a UTF-16 surrogate pair) is that unit's R0010, with its `id` when that can be
+/// read. Fails only when the text is not a JSON array of values at all.
+pub fn units_from_json_text(text: &str) -> Result<JsonUnits, serde_json::Error> {
+    // The whole array at once first: the one pass every readable batch takes.
+    let first = match serde_json::from_str::<Vec<Json>>(text) {
+        Ok(units) => {
+            return Ok(JsonUnits {
+                units,
+                unreadable: Vec::new(),
+            })
+        }
+        Err(e) => e,
+    };
+    // Skipping over a value (as a raw value) checks its syntax but neither its depth nor its
+    // strings' escapes, so each unit is then read, and refused, on its own.
+    let raws = match serde_json::from_str::<Vec<&serde_json::value::RawValue>>(text) {
+        Ok(raws) => raws,
+        Err(_) => return Err(first),
+    };
+    let mut out = JsonUnits::default();
+    for (i, raw) in raws.into_iter().enumerate() {
+        match serde_json::from_str::<Json>(raw.get()) {
+            Ok(unit) => out.units.push(unit),
+            Err(e) => {
+                out.units.push(Json::Null);
+                let error = EvalError::InvalidUnit {
+                    reason: unreadable_reason(&e),
+                };
+                let unit_id = unreadable_id(raw.get());
+                out.unreadable
+                    .push((i, error_to_json(&UnitError { unit_id, error })));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The reader's limit, as [`units_from_json_text`] names it.
+const JSON_DEPTH: usize = 128;
+
+fn unreadable_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    if text.starts_with("recursion limit exceeded") {
+        format!("the unit is nested more than {JSON_DEPTH} levels deep (objects and arrays), more than the engine's JSON reader takes")
+    } else if text.contains("surrogate") || text.contains("hex escape") {
+        // In text the raw pass accepted, a `\u` escape fails only as half of a surrogate pair.
+        "a string holds half of a character (a lone UTF-16 surrogate, as when an emoji is cut in two), which the engine's JSON reader refuses".into()
+    } else {
+        format!("the unit's JSON text cannot be read ({text})")
+    }
+}
+
+/// The `id` of a unit whose text could not be read as a whole: only `id` is read, the other
+/// values are skipped unchecked (their depth and escapes are what failed).
+fn unreadable_id(text: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: Option<Json>,
+    }
+    serde_json::from_str::<Id>(text)
+        .ok()
+        .and_then(|u| id_of(u.id.as_ref()))
+        .unwrap_or_default()
+}
+
+/// Results as the texts of JSON arrays of at most `max_bytes` bytes each, in order: one array,
+/// unless together they are longer. A binding hands each text to its host as one string, and a
+/// host's strings have a longest length (V8's: 2^29 - 24 UTF-16 code units; UTF-8 text has at
+/// least as many bytes as code units): a result longer than `max_bytes` on its own is replaced by
+/// [`oversized_result`], so no result is dropped and one cannot fail the others.
+pub fn results_json_texts(results: &[Json], max_bytes: usize) -> Vec<String> {
+    if let Ok(whole) = serde_json::to_string(results) {
+        if whole.len() <= max_bytes {
+            return vec![whole];
+        }
+    }
+    let mut texts = Vec::new();
+    let mut text = String::new();
+    for r in results {
+        let mut one = r.to_string();
+        // The brackets (or a comma) around it count too.
+        if one.len().saturating_add(2) > max_bytes {
+            one = oversized_result(r, max_bytes).to_string();
+        }
+        if !text.is_empty() && text.len().saturating_add(one.len()).saturating_add(2) > max_bytes {
+            text.push(']');
+            texts.push(std::mem::take(&mut text));
+        }
+        text.push(if text.is_empty() { '[' } else { ',' });
+        text.push_str(&one);
+    }
+    if !text.is_empty() {
+        text.push(']');
+        texts.push(text);
+    }
+    texts
+}
+
+/// The error record (R0010) that stands for a unit's result, decision or explanation, when its
+/// text is longer than `max_bytes`, the most a binding hands its host as one string.
+pub fn oversized_result(result: &Json, max_bytes: usize) -> Json {
+    let unit_id = result.get("unit_id").and_then(Json::as_str).unwrap_or("");
+    const MIB: usize = 1 << 20;
+    let size = if max_bytes >= MIB && max_bytes % MIB == 0 {
+        format!("{} MiB", max_bytes / MIB)
+    } else {
+        format!("{max_bytes} bytes")
+    };
+    let reason = format!("its result is longer than {size} of JSON, more than one JavaScript string is given to hold; the unit's data is too large");
+    error_to_json(&UnitError {
+        unit_id: unit_id.to_string(),
+        error: EvalError::InvalidUnit { reason },
+    })
+}
+
 /// Why an as-of date was refused (the reason of an R0010; `phrase.…` entries translate it).
 const BAD_AS_OF: &str = "the as-of date must be an ISO 8601 date such as 2026-03-01";
 
@@ -334,7 +461,7 @@ impl Program {
 
 #[cfg(test)]
 mod tests {
-    use super::unit_from_json;
+    use super::{oversized_result, results_json_texts, unit_from_json, units_from_json_text};
     use crate::{EvalOptions, Program};
     use serde_json::json;
 
@@ -406,6 +533,72 @@ mod tests {
                 "{flag}"
             );
         }
+    }
+
+    #[test]
+    fn a_unit_the_json_reader_refuses_fails_alone_with_its_id() {
+        let deep = format!("{}1{}", "[".repeat(130), "]".repeat(130));
+        let text = format!(
+            r#"[{{"id": "H1"}}, {{"id": "H2", "notes": {deep}}}, {{"id": 3, "region": "No\ud800rth"}}, {{"id": "H4"}}]"#
+        );
+        let read = units_from_json_text(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read.units.len(), 4);
+        assert_eq!(read.units[0], json!({"id": "H1"}));
+        assert_eq!(read.units[1], serde_json::Value::Null);
+        assert_eq!(read.units[3], json!({"id": "H4"}));
+        let records: Vec<_> = read
+            .unreadable
+            .iter()
+            .map(|(i, r)| (*i, r["unit_id"].clone(), r["error"]["code"].clone()))
+            .collect();
+        assert_eq!(
+            records,
+            [
+                (1, json!("H2"), json!("R0010")),
+                (2, json!("3"), json!("R0010"))
+            ]
+        );
+        assert_eq!(
+            read.unreadable[0].1["error"]["message"],
+            "the unit's data is malformed: the unit is nested more than 128 levels deep (objects and arrays), more than the engine's JSON reader takes"
+        );
+        assert_eq!(
+            read.unreadable[1].1["error"]["reason"],
+            "a string holds half of a character (a lone UTF-16 surrogate, as when an emoji is cut in two), which the engine's JSON reader refuses"
+        );
+        // A readable array is read in one pass; text that is not an array of values is refused.
+        assert!(units_from_json_text(r#"[{"id": "H1"}]"#).is_ok_and(|r| r.unreadable.is_empty()));
+        assert!(units_from_json_text(r#"[{"id": "H1"},"#).is_err());
+        assert!(units_from_json_text(r#"{"id": "H1"}"#).is_err());
+    }
+
+    #[test]
+    fn results_too_long_for_one_string_are_split_and_one_too_long_alone_is_its_units_r0010() {
+        let results: Vec<_> = (0..5)
+            .map(|i| json!({"unit_id": format!("U{i}"), "note": "x".repeat(if i == 2 { 500 } else { 150 })}))
+            .collect();
+        let whole = serde_json::to_string(&results).unwrap_or_default();
+        assert_eq!(results_json_texts(&results, whole.len()), [whole]);
+        let texts = results_json_texts(&results, 400);
+        assert!(texts.iter().all(|t| t.len() <= 400), "{texts:?}");
+        let read: Vec<serde_json::Value> = texts
+            .iter()
+            .flat_map(|t| serde_json::from_str::<Vec<serde_json::Value>>(t).unwrap_or_default())
+            .collect();
+        assert_eq!(read.len(), 5);
+        assert_eq!(read[0], results[0]);
+        assert_eq!(read[4], results[4]);
+        assert_eq!(read[2]["unit_id"], "U2");
+        assert_eq!(
+            read[2]["error"]["message"],
+            "the unit's data is malformed: its result is longer than 400 bytes of JSON, more than one JavaScript string is given to hold; the unit's data is too large"
+        );
+        assert_eq!(
+            oversized_result(&results[0], 1 << 28)["error"]["reason"]
+                .as_str()
+                .map(|r| r.contains("256 MiB")),
+            Some(true)
+        );
     }
 
     #[test]

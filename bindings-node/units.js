@@ -1,0 +1,309 @@
+'use strict';
+/**
+ * Units to JSON text for the engine (used by index.js). A unit whose data cannot be sent fails
+ * alone with the engine's error record (R0005 naming the value, R0010 for the unit's shape or
+ * size) and never takes a batch with it: a value JSON would silently change, a cycle, nesting
+ * deeper than the engine reads, a string with half of a character, a getter, Proxy trap or
+ * `toJSON` that throws, or more text than one string holds.
+ */
+
+const { types } = require('node:util');
+
+/**
+ * Levels of objects and arrays below a unit that it may have (real units have four at most). The
+ * engine's JSON reader (serde_json) refuses text nested more than 128 levels, and a batch's units
+ * travel inside one array: 64 keeps every unit the wrapper sends readable, whatever the engine.
+ */
+const MAX_DEPTH = 64;
+
+/**
+ * The longest JSON text of one unit, and of one chunk of units, in UTF-16 code units: far below
+ * V8's longest string (2^29 - 24), which a chunk of units that each fit could otherwise pass.
+ */
+const MAX_TEXT = 2 ** 27;
+const TOO_LARGE = `larger than ${MAX_TEXT / 2 ** 20} Mi characters of JSON, more than one call into the engine takes`;
+const TOO_DEEP = `nested more than ${MAX_DEPTH} levels deep, which is not unit data`;
+const HALF_CHARACTER = 'text with half of a character (a lone UTF-16 surrogate, as when an emoji is cut in two), which is not unit data';
+const DATE_REASON = 'a Date object; give dates as ISO strings such as "2026-03-01" (a Date is an instant, and its day depends on the time zone)';
+
+/** Units per JSON text sent to the engine: keeps every string far below V8's length limit. */
+const UNITS_PER_CHUNK = 2048;
+
+// `String.prototype.isWellFormed` is Node 20's; the regular expression is the same test for 18.
+const wellFormed = String.prototype.isWellFormed
+  ? (s) => s.isWellFormed()
+  : (s) => !/\p{Surrogate}/u.test(s);
+
+/** Thrown while encoding: the value under `key` of `holder` cannot be unit data. */
+class BadValue extends Error {
+  constructor(holder, key, reason, thrown) {
+    super(reason);
+    this.holder = holder;
+    this.key = key;
+    /** The caller's own error, when reading the value threw. */
+    this.thrown = thrown;
+  }
+}
+
+/** Thrown by a replacer once the text it has written is certainly longer than MAX_TEXT. */
+class TooLarge extends Error {}
+
+/** Why `value` (`original` before its `toJSON`) cannot be unit data, or null when it can. */
+function problemOf(original, value) {
+  switch (typeof value) {
+    case 'number':
+      if (!Number.isFinite(value)) return `${value}, which is not a number the engine can read; give amounts as numbers or decimal strings`;
+      if (Math.abs(value) > Number.MAX_SAFE_INTEGER) return 'an integer beyond 2^53, where a JS number is no longer the integer written; give it as a string or a BigInt';
+      return null;
+    case 'string':
+      if (types.isDate(original)) return DATE_REASON;
+      return wellFormed(value) ? null : HALF_CHARACTER;
+    case 'function':
+    case 'symbol':
+      return `a ${typeof value}, which is not unit data`;
+    case 'object':
+      if (value === null) return types.isDate(original) ? 'an invalid Date (new Date could not read its text), not an unknown value' : null;
+      if (types.isBoxedPrimitive(value)) return problemOf(value.valueOf(), value.valueOf());
+      if (ArrayBuffer.isView(original) || types.isAnyArrayBuffer(original)) return 'binary data (a Buffer or typed array), which is not unit data';
+      if (types.isMap(value)) return 'a Map; give a plain object (Object.fromEntries(map))';
+      if (types.isSet(value)) return 'a Set; give an array ([...set])';
+      if (!Array.isArray(value) && typeof value[Symbol.iterator] === 'function') return 'an iterator; give an array ([...values])';
+      return null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * A JSON.stringify replacer for one call. The rule for numbers: a JS number is read as the exact
+ * decimal that JavaScript prints for it (`String(x)`), so `1500.5` is exactly 1500.5. BigInts are
+ * exact integers. Values JSON would silently change are refused (a BadValue): NaN and ±Infinity
+ * (JSON writes null, an unknown), numbers beyond ±2^53, Dates, Maps, Sets, iterators, binary data,
+ * functions and symbols; so are strings the engine cannot read (half of a surrogate pair). It
+ * also keeps the depth of what it writes (`levels`: how deep below the root a unit is) and the
+ * length of its strings, a lower bound of the text's, so that a unit too deep or too large stops
+ * the encoding at once.
+ */
+function replacer(levels) {
+  const holders = []; // the objects being written, outermost first
+  let last; // the object returned last: written next, so its keys come next
+  let size = 0;
+  return function encodeValue(key, value) {
+    if (this !== holders[holders.length - 1]) {
+      if (this === last) holders.push(this);
+      else while (holders.length > 0 && holders[holders.length - 1] !== this) holders.pop();
+    }
+    const reason = problemOf(this[key], value);
+    if (reason !== null) throw new BadValue(this, key, reason);
+    let out = value;
+    if (typeof value === 'bigint') out = value.toString();
+    else if (value !== null && typeof value === 'object' && types.isBoxedPrimitive(value)) {
+      const v = value.valueOf();
+      out = typeof v === 'bigint' ? v.toString() : v;
+    }
+    if (typeof out === 'string') {
+      size += out.length;
+      if (size > MAX_TEXT) throw new TooLarge();
+    } else if (out !== null && typeof out === 'object') {
+      // (A shapeProblem walk then names the field.)
+      if (holders.length - levels > MAX_DEPTH) throw new RangeError(TOO_DEEP);
+      last = out;
+    }
+    return out;
+  };
+}
+
+/**
+ * Why a unit's shape cannot be written as JSON, once JSON.stringify threw something other than a
+ * BadValue: a value that contains itself (a cycle), nesting deeper than MAX_DEPTH, or a value
+ * whose getter, Proxy trap or `toJSON` throws (`thrown` is set). The BadValue is placed at the
+ * attribute (of the unit, a member or a record) that holds the problem, as the engine names
+ * fields. Null when the walk finds none (then the text was too long for a string).
+ */
+function shapeProblem(unit) {
+  const trail = [];
+  const inside = new Set();
+  // `members` and record collections (arrays of objects) name the field one level down
+  // (`member M1: x`, `visits #2: x`); another array is the attribute's value.
+  const isRecord = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const at = (holder, key) => {
+    const records = Array.isArray(trail[0]?.value) && (trail.length < 2 || isRecord(trail[1].value));
+    return trail[Math.min(trail.length - 1, records ? 2 : 0)] ?? { holder, key };
+  };
+  function visit(holder, key) {
+    let value;
+    let keys;
+    try {
+      value = holder[key];
+      if (value !== null && typeof value === 'object' && typeof value.toJSON === 'function') value = value.toJSON(key);
+      if (value !== null && typeof value === 'object') keys = Object.keys(value);
+    } catch (e) {
+      const where = at(holder, key);
+      return new BadValue(where.holder, where.key, `a value that could not be read (reading it threw ${describeThrown(e)})`, { error: e });
+    }
+    if (trail.length > 0) trail[trail.length - 1].value = value;
+    if (value === null || typeof value !== 'object') return null;
+    let reason = null;
+    if (inside.has(value)) reason = 'a reference to an object that contains it (a cycle), which is not unit data';
+    else if (trail.length > MAX_DEPTH) reason = TOO_DEEP;
+    if (reason !== null) {
+      const where = at(holder, key);
+      return new BadValue(where.holder, where.key, reason);
+    }
+    inside.add(value);
+    for (const k of keys) {
+      trail.push({ holder: value, key: k });
+      const found = visit(value, k);
+      trail.pop();
+      if (found !== null) return found;
+    }
+    inside.delete(value);
+    return null;
+  }
+  return visit({ '': unit }, '');
+}
+
+/** What was thrown, by its kind only: its message may hold a registrant's values. */
+function describeThrown(e) {
+  if (e instanceof Error) return `${/^[aeiou]/i.test(e.name) ? 'an' : 'a'} ${e.name}`;
+  return e === null ? 'null' : typeof e === 'object' ? 'an object' : `a ${typeof e}`;
+}
+
+/** The unit's id as the engine reads it (a string, a number's text), or '' when it has none. */
+function idOf(unit) {
+  try {
+    const id = unit !== null && typeof unit === 'object' ? unit.id : undefined;
+    if (typeof id === 'string') return id;
+    if (typeof id === 'bigint') return id.toString();
+    if (typeof id === 'number' && Number.isFinite(id) && Math.abs(id) <= Number.MAX_SAFE_INTEGER) return JSON.stringify(id);
+  } catch {
+    // A throwing getter: the unit is reported without its id.
+  }
+  return '';
+}
+
+/**
+ * The engine's name for the value under `key` of `holder` inside `unit`: `income`,
+ * `member M1: birthdate`, `visits #2: visit_date`; `name: null` (with `what`) when the unit,
+ * its `members` or one member is itself not data.
+ */
+function fieldOf(unit, holder, key) {
+  const path = key === '' ? [] : [...(pathTo(unit, holder) ?? []), key];
+  if (path.length === 0) return { name: null, what: 'the unit' };
+  if (path[0] === 'members' && path.length <= 2) {
+    return { name: null, what: path.length === 1 ? '`members`' : `member ${Number(path[1]) + 1}` };
+  }
+  if (path[0] === 'members') {
+    const id = safely(() => unit.members[path[1]].id);
+    const name = typeof id === 'string' || typeof id === 'number' ? String(id) : `#${Number(path[1]) + 1}`;
+    return { name: `member ${name}: ${path.slice(2).join('.')}` };
+  }
+  if (path.length >= 3 && safely(() => Array.isArray(unit[path[0]]))) {
+    return { name: `${path[0]} #${Number(path[1]) + 1}: ${path.slice(2).join('.')}` };
+  }
+  return { name: path.join('.') };
+}
+
+function safely(read) {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The keys from `root` down to `target` (breadth first, own enumerable keys), or null. */
+function pathTo(root, target) {
+  const queue = [[root, []]];
+  const seen = new Set();
+  while (queue.length > 0) {
+    const [node, path] = queue.shift();
+    if (node === target) return path;
+    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
+    for (const k of safely(() => Object.keys(node)) ?? []) queue.push([safely(() => node[k]), [...path, k]]);
+  }
+  return null;
+}
+
+/**
+ * Encodes units with `failureRecord(id, field, reason)`, the engine's error record for a unit
+ * that cannot be sent (`{unit_id, error}`).
+ */
+function unitEncoder(failureRecord) {
+  function failure(unit, bad) {
+    const field = fieldOf(unit, bad.holder, bad.key);
+    const reason = field.name === null ? `${field.what} is ${bad.message}` : bad.message;
+    return failureRecord(idOf(unit), field.name, reason);
+  }
+
+  /**
+   * A unit as JSON text, or its error record (`failure`) when it cannot be sent. With `ownErrors`,
+   * an error the caller's own code threw (a getter) is thrown again instead: `evaluate` of one
+   * unit hands it back unchanged, where a batch must not lose its other units to it.
+   */
+  function encodeUnit(unit, { ownErrors = false } = {}) {
+    let text;
+    try {
+      text = JSON.stringify(unit, replacer(0)) ?? 'null';
+    } catch (e) {
+      const bad = e instanceof BadValue ? e : e instanceof TooLarge ? null : shapeProblem(unit);
+      if (bad !== null && bad.thrown !== undefined && ownErrors) throw e;
+      // No problem in its shape: the text was longer than a string (V8's RangeError).
+      if (bad === null && !(e instanceof TooLarge || e instanceof RangeError)) throw e;
+      return { failure: failure(unit, bad ?? new BadValue({ '': unit }, '', TOO_LARGE)) };
+    }
+    if (text.length > MAX_TEXT) return { failure: failure(unit, new BadValue({ '': unit }, '', TOO_LARGE)) };
+    return { text };
+  }
+
+  /**
+   * Units `start …` of a batch as JSON arrays (one, unless their text is too long for one). A
+   * unit that cannot be sent is `null` in the array, and its error record goes into `failures`
+   * (by index) to replace the engine's result for it.
+   */
+  function encodeChunk(units, start, failures) {
+    const slice = units.slice(start, start + UNITS_PER_CHUNK);
+    try {
+      const text = JSON.stringify(slice, replacer(1));
+      if (text.length <= MAX_TEXT) return [text];
+    } catch {
+      // Unit by unit: each one that cannot be sent fails alone.
+    }
+    const texts = [];
+    let parts = [];
+    let length = 0;
+    // Array.from, not forEach: a hole in the array is a unit too (`null`, an R0010), as JSON writes it.
+    Array.from(slice, (unit, i) => {
+      let { text, failure } = encodeUnit(unit);
+      if (failure !== undefined) {
+        failures.set(start + i, failure);
+        text = 'null';
+      }
+      if (parts.length > 0 && length + text.length > MAX_TEXT) {
+        texts.push(`[${parts.join(',')}]`);
+        parts = [];
+        length = 0;
+      }
+      parts.push(text);
+      length += text.length + 1;
+    });
+    texts.push(`[${parts.join(',')}]`);
+    return texts;
+  }
+
+  /** Run options as JSON text; a value that is not data is a TypeError naming it. */
+  function encodeOptions(options, invalidArg) {
+    try {
+      return JSON.stringify(options, replacer(0));
+    } catch (e) {
+      const bad = e instanceof BadValue ? e : e instanceof TooLarge ? null : shapeProblem(options);
+      if (bad === null || bad.thrown !== undefined) throw e;
+      throw invalidArg(`"${bad.key}" is ${bad.message}`);
+    }
+  }
+
+  return { encodeUnit, encodeChunk, encodeOptions };
+}
+
+module.exports = { unitEncoder, UNITS_PER_CHUNK, MAX_DEPTH, MAX_TEXT };
