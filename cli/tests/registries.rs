@@ -342,3 +342,65 @@ fn an_input_left_at_its_default_for_want_of_a_column_is_said_before_the_figures(
         serde_json::json!([])
     );
 }
+
+#[test]
+fn json_lines_name_an_input_no_row_has_once_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join("reg");
+    std::fs::create_dir_all(&reg).unwrap();
+    std::fs::write(
+        reg.join("groups.jsonl"),
+        "{\"id\":\"H1\",\"region\":\"North\",\"monthly_income\":1000,\"enrolled_in_pension\":false}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        reg.join("members.jsonl"),
+        "{\"id\":\"M1\",\"group_id\":\"H1\",\"kind\":\"head\",\"birthdate\":\"1980-01-01\",\"disabeld\":false}\n\
+         {\"id\":\"M2\",\"group_id\":\"H1\",\"kind\":\"child\",\"birthdate\":\"2020-01-01\",\"disabeld\":true}\n",
+    )
+    .unwrap();
+    let members = reg.join("members.jsonl").display().to_string();
+    let out = dir.path().join("out");
+    let reg = reg.display().to_string();
+    let r = run_child_grant(&reg, out.to_str().unwrap(), &["--no-progress"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let warning = format!(
+        "warning: {members}: no column `disabled`: every member takes the program's default, false; did you mean `disabeld`? (nothing reads it: name it `disabled`)\n"
+    );
+    assert_eq!(r.stderr.matches(&warning).count(), 1, "{}", r.stderr);
+    assert_eq!(
+        summary(&out)["defaults_for_absent_columns"],
+        serde_json::json!([{"file": members, "input": "disabled", "scope": "member", "default": "false", "closest_column": "disabeld"}])
+    );
+    // The child's disability is not counted: base 1500 + one child 500.
+    assert_eq!(summary(&out)["totals"]["cash"][0]["total"], "2000");
+    for args in [
+        vec![
+            "explain",
+            CHILD_GRANT,
+            "--registry",
+            &reg,
+            "--as-of",
+            "2026-03-01",
+            "--id",
+            "H1",
+        ],
+        vec![
+            "simulate",
+            CHILD_GRANT,
+            "--registry",
+            &reg,
+            "--as-of",
+            "2026-03-01",
+        ],
+    ] {
+        let r = ran(&args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        assert_eq!(
+            r.stderr.matches(&warning).count(),
+            1,
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+}

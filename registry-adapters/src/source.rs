@@ -137,9 +137,10 @@ pub trait RegistrySource: Send {
         None
     }
 
-    /// The inputs with a default that the registry has no column for (known when it is opened;
-    /// a source that cannot tell, such as JSON Lines, whose rows each have their own keys, says
-    /// none).
+    /// The inputs with a default that the registry has no column for: for files with a header
+    /// (CSV, Parquet), a store or a database, known when it is opened; for JSON Lines, whose rows
+    /// each have their own keys, the keys no row had, known once the file is read to its end (a
+    /// members file read into memory first: when the source is opened). Before then, none.
     fn absent_inputs(&self) -> Vec<AbsentInput> {
         Vec::new()
     }

@@ -122,20 +122,76 @@ fn a_registry_with_every_column_names_none() {
     assert_eq!(named(source.as_ref()), []);
 }
 
+/// The same registry as JSON Lines; `null` values for H1's pension (a key with no value is a
+/// column the file has).
+fn write_jsonl(dir: &Path, households: usize) {
+    let (mut groups, mut members) = (String::new(), String::new());
+    for h in 0..households {
+        let pension = if h == 1 {
+            r#","Enrolled_In_Pension":null"#
+        } else {
+            ""
+        };
+        writeln!(
+            groups,
+            r#"{{"id":"H{h:07}","region":"North","monthly_income":1000{pension}}}"#
+        )
+        .unwrap();
+        for (m, kind, born) in [("a", "head", "1980-01-01"), ("b", "child", "2020-01-01")] {
+            writeln!(
+                members,
+                r#"{{"id":"M{h:07}{m}","group_id":"H{h:07}","kind":"{kind}","birthdate":"{born}","disabeld":true}}"#
+            )
+            .unwrap();
+        }
+    }
+    std::fs::write(dir.join("groups.jsonl"), groups).unwrap();
+    std::fs::write(dir.join("members.jsonl"), members).unwrap();
+}
+
+fn read_to_the_end(source: &mut dyn RegistrySource) {
+    while source.next_chunk(1000).unwrap().is_some() {}
+}
+
 #[test]
-fn json_lines_cannot_tell_and_name_none() {
+fn json_lines_name_them_once_read_to_the_end() {
     // Each row has its own keys: a key absent from the rows read so far may come in the next.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("groups.jsonl"),
-        "{\"id\":\"H1\",\"region\":\"North\",\"monthly_income\":1000}\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("members.jsonl"),
-        "{\"id\":\"M1\",\"group_id\":\"H1\",\"kind\":\"child\",\"birthdate\":\"2020-01-01\",\"disabeld\":true}\n",
-    )
-    .unwrap();
-    let source = open_files(dir.path(), &child_grant(), &SourceOptions::default()).unwrap();
-    assert_eq!(named(source.as_ref()), []);
+    let disabled = (
+        "members.jsonl".to_string(),
+        "disabled".to_string(),
+        true,
+        "false".to_string(),
+        Some("disabeld".to_string()),
+    );
+    for households in [3, 30_000] {
+        let dir = tempfile::tempdir().unwrap();
+        write_jsonl(dir.path(), households);
+        if households > 3 {
+            // Past a mebibyte, read on a thread of its own.
+            assert!(
+                std::fs::metadata(dir.path().join("members.jsonl"))
+                    .unwrap()
+                    .len()
+                    > 1 << 20
+            );
+        }
+        let mut source = open_files(dir.path(), &child_grant(), &SourceOptions::default()).unwrap();
+        assert_eq!(named(source.as_ref()), []);
+        read_to_the_end(source.as_mut());
+        // `Enrolled_In_Pension` in one row (null, other capitals) is the column: not absent.
+        assert_eq!(
+            named(source.as_ref()),
+            std::slice::from_ref(&disabled),
+            "{households}"
+        );
+        // Members read into memory first are known when the source opens.
+        let indexed = SourceOptions {
+            join: entitle_registry::JoinMode::Indexed,
+            ..SourceOptions::default()
+        };
+        let mut source = open_files(dir.path(), &child_grant(), &indexed).unwrap();
+        assert_eq!(named(source.as_ref()), std::slice::from_ref(&disabled));
+        read_to_the_end(source.as_mut());
+        assert_eq!(named(source.as_ref()), std::slice::from_ref(&disabled));
+    }
 }

@@ -59,13 +59,6 @@ fn find(
         members: a.members.clone(),
     };
     let mut source = crate::registry::open(&a.registry, &a.map, program, &options)?;
-    // Once: a second pass (members read into memory) opens the same files.
-    if join == JoinMode::Sorted {
-        let words = crate::words::Words::new(&a.locale);
-        for absent in source.absent_inputs() {
-            term::warning(&crate::summary::absent_warning(&absent, words));
-        }
-    }
     let unit_file = source.unit_file();
     let mut decision = None;
     let mut errors = Vec::new();
@@ -96,6 +89,11 @@ fn find(
                 );
             }
         }
+    }
+    // Said once the files are read (JSON Lines tells only then), by the pass that read them.
+    let words = crate::words::Words::new(&a.locale);
+    for absent in source.absent_inputs() {
+        term::warning(&crate::summary::absent_warning(&absent, words));
     }
     Ok((decision, errors, unit_file.to_string()))
 }

@@ -19,7 +19,8 @@ use chrono::NaiveDate;
 use entitle_core::{Decision, EvalOptions, Program};
 use entitle_dsl::ast::Target;
 use entitle_registry::{
-    Chunk, JoinMode, Progress, ReadCounts, RegistryError, RegistrySource, RowError, SourceOptions,
+    AbsentInput, Chunk, JoinMode, Progress, ReadCounts, RegistryError, RegistrySource, RowError,
+    SourceOptions,
 };
 use rayon::prelude::*;
 use std::io::Write;
@@ -105,6 +106,8 @@ pub struct Args {
 struct Executed {
     stats: Stats,
     read: ReadCounts,
+    /// The inputs left at their default for want of a column, as known at the end.
+    absent: Vec<AbsentInput>,
     describe: String,
     preview: Vec<RowError>,
 }
@@ -131,9 +134,10 @@ pub fn main(a: &Args) -> Result<ExitCode> {
     let (file, program) = compile_or_report(&a.program, words.catalog())?;
     let mut join = JoinMode::Sorted;
     let mut source = open(a, &program, join)?;
-    // Said before the run's figures, which these inputs' defaults shaped.
-    let absent = source.absent_inputs();
-    for a in &absent {
+    // Said before the run's figures, which these inputs' defaults shaped (JSON Lines can tell
+    // only once read: those are said after).
+    let said = source.absent_inputs();
+    for a in &said {
         term::warning(&absent_warning(a, words));
     }
     let mut out = OutputSet::prepare(&a.out, &OUTPUTS, a.force)?;
@@ -159,6 +163,9 @@ pub fn main(a: &Args) -> Result<ExitCode> {
     };
     let read = executed.read;
     let stats = &executed.stats;
+    for a in executed.absent.iter().filter(|a| !said.contains(a)) {
+        term::warning(&absent_warning(a, words));
+    }
     if read.units != stats.decisions() + stats.unit_errors {
         term::warning(&words.text(
             "run.not_reconciled",
@@ -178,7 +185,7 @@ pub fn main(a: &Args) -> Result<ExitCode> {
         read,
         stats,
         explain: a.explain.then_some(a.locale.as_str()),
-        absent: &absent,
+        absent: &executed.absent,
     };
     let summary = summary_json(&info);
     let mut text = serde_json::to_vec_pretty(&summary).context("cannot render the summary")?;
@@ -330,7 +337,7 @@ fn execute(
     let fast = AtomicBool::new(!a.explain);
     let batch_size = a.batch_size.max(1);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Message>(2);
-    let (result, read) = std::thread::scope(|scope| {
+    let (result, (read, absent)) = std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
             let mut reading = std::time::Duration::ZERO;
             loop {
@@ -353,7 +360,7 @@ fn execute(
             if std::env::var_os("ENTITLE_TIMINGS").is_some() {
                 eprintln!("timings: reading {:.3} s", reading.as_secs_f64());
             }
-            source.counts()
+            (source.counts(), source.absent_inputs())
         });
         let mut result: Result<()> = Ok(());
         let mut units = 0u64;
@@ -399,6 +406,7 @@ fn execute(
     Ok(Executed {
         stats,
         read,
+        absent,
         describe,
         preview,
     })

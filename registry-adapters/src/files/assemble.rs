@@ -48,8 +48,9 @@ enum Members {
 /// Units read from files: a groups file with a members file, or an individuals file.
 pub(crate) struct FileSource {
     program: Program,
-    /// The inputs with a default that the files have no column for.
-    absent: Vec<AbsentInput>,
+    /// The member inputs with a default that an indexed members file has no column for (its
+    /// stream is gone once indexed).
+    indexed_absent: Option<Vec<AbsentInput>>,
     describe: String,
     units: Box<dyn RowStream>,
     unit_plans: Vec<Plan>,
@@ -93,10 +94,7 @@ impl FileSource {
         if let Some(m) = &members {
             read_with(&mut member_plans, m.separator());
         }
-        let mut absent = absent_inputs(program, &unit_plans, units.as_ref(), false);
-        if let Some(m) = &members {
-            absent.extend(absent_inputs(program, &member_plans, m.as_ref(), true));
-        }
+        let mut indexed_absent = None;
         let mut counts = ReadCounts::default();
         let mut pending = Vec::new();
         let members = match (members, join) {
@@ -114,6 +112,8 @@ impl FileSource {
                     M_GID,
                 )?);
                 counts.member_rows = index.len() as u64;
+                // Read to its end: what it lacks is known now, as the stream goes.
+                indexed_absent = absent_inputs(program, &member_plans, rows.as_ref(), true);
                 let file = Arc::clone(rows.file());
                 Some(Members::Index { index, file })
             }
@@ -130,7 +130,7 @@ impl FileSource {
         }
         Ok(FileSource {
             program: program.clone(),
-            absent,
+            indexed_absent,
             describe,
             units,
             unit_plans,
@@ -444,7 +444,17 @@ impl RegistrySource for FileSource {
     }
 
     fn absent_inputs(&self) -> Vec<AbsentInput> {
-        self.absent.clone()
+        let mut absent = absent_inputs(&self.program, &self.unit_plans, self.units.as_ref(), false)
+            .unwrap_or_default();
+        let members = match &self.members {
+            Some(Members::Stream { rows, .. }) => {
+                absent_inputs(&self.program, &self.member_plans, rows.as_ref(), true)
+            }
+            Some(Members::Index { .. }) => self.indexed_absent.clone(),
+            None => None,
+        };
+        absent.extend(members.unwrap_or_default());
+        absent
     }
 
     fn next_chunk(&mut self, max_units: usize) -> Result<Option<Chunk>, RegistryError> {

@@ -6,7 +6,7 @@
 //! that is not a JSON object is a row error (G0104); blank lines are skipped. Keys are matched to
 //! inputs as a CSV header's names are: exactly, else ignoring capitals and surrounding spaces.
 
-use super::rows::{BadCell, Cells, RowStream, Wanted};
+use super::rows::{closest, Absent, BadCell, Cells, RowStream, Wanted};
 use crate::error::{codes, RegistryError};
 use serde_json::Value as Json;
 use std::fs::File;
@@ -26,7 +26,17 @@ pub(crate) struct JsonlRows {
     line: u64,
     bytes: u64,
     size: Option<u64>,
+    /// Whether any row so far had a key for each wanted column (with any value, `null` too).
+    seen: Vec<bool>,
+    /// The keys of the first rows ([`KEYS_SAMPLED`]), for a close name to an absent column.
+    keys: std::collections::BTreeSet<String>,
+    /// Once the file is read to its end: the wanted columns no row had a key for.
+    absent: Option<Vec<Absent>>,
 }
+
+/// Rows whose keys are kept for "did you mean" (a column misspelt is misspelt from the first row:
+/// a sample keeps the cost off large files).
+const KEYS_SAMPLED: u64 = 1_000;
 
 const OBJECT_CELL: BadCell = BadCell {
     code: codes::BAD_VALUE,
@@ -93,6 +103,9 @@ impl JsonlRows {
             line: 0,
             bytes: 0,
             size,
+            seen: vec![false; wanted.len()],
+            keys: Default::default(),
+            absent: None,
         })
     }
 
@@ -125,14 +138,46 @@ impl JsonlRows {
                 return;
             }
         };
-        for w in &self.wanted {
+        if self.line <= KEYS_SAMPLED {
+            self.keys
+                .extend(object.keys().map(|k| k.trim().to_string()));
+        }
+        for (w, seen) in self.wanted.iter().zip(&mut self.seen) {
             let value = match w.names.iter().find_map(|n| object.get(n)) {
                 Some(v) => Ok(Some(v)),
                 None => loose_key(&object, w),
             };
+            *seen |= !matches!(value, Ok(None));
             self.cells
                 .push(value.and_then(|v| v.map(text_of).unwrap_or(Ok(None))));
         }
+    }
+
+    /// The wanted columns no row had a key for, each with the closest key of the sampled rows
+    /// that no wanted column reads.
+    fn absent_at_end(&self) -> Vec<Absent> {
+        let read = |k: &str| {
+            self.wanted
+                .iter()
+                .any(|w| w.names.iter().any(|n| n.eq_ignore_ascii_case(k)))
+        };
+        let unread: Vec<&str> = self
+            .keys
+            .iter()
+            .map(String::as_str)
+            .filter(|k| !read(k))
+            .collect();
+        self.wanted
+            .iter()
+            .zip(&self.seen)
+            .enumerate()
+            .filter(|(_, (_, seen))| !**seen)
+            .map(|(k, (w, _))| Absent {
+                wanted: k,
+                closest: closest(w.name(), unread.iter().copied()).map(str::to_string),
+                table: None,
+            })
+            .collect()
     }
 }
 
@@ -185,6 +230,11 @@ impl RowStream for JsonlRows {
         &self.file
     }
 
+    /// Known once the file is read to its end: a key may be absent from one row and not the next.
+    fn absent(&self) -> Option<&[Absent]> {
+        self.absent.as_deref()
+    }
+
     fn advance(&mut self) -> Result<bool, RegistryError> {
         loop {
             self.buf.clear();
@@ -193,6 +243,9 @@ impl RowStream for JsonlRows {
                 .read_until(b'\n', &mut self.buf)
                 .map_err(|e| RegistryError::io("read", &self.path, e))?;
             if n == 0 {
+                if self.absent.is_none() {
+                    self.absent = Some(self.absent_at_end());
+                }
                 return Ok(false);
             }
             self.bytes += n as u64;

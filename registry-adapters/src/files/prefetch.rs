@@ -118,7 +118,9 @@ impl Block {
 enum Message {
     Block(Block),
     Failed(RegistryError),
-    End,
+    /// The end of the file, with what the stream then knows of absent columns (JSON Lines knows
+    /// only then).
+    End(Option<Vec<Absent>>),
 }
 
 /// A [`RowStream`] read on its own thread.
@@ -258,7 +260,7 @@ fn produce(
             return; // the reader was dropped
         }
         if end {
-            let _ = out.send(Message::End);
+            let _ = out.send(Message::End(rows.absent().map(<[Absent]>::to_vec)));
             return;
         }
     }
@@ -315,8 +317,11 @@ impl RowStream for Prefetch {
                 self.at = 1;
                 Ok(true)
             }
-            Ok(Message::End) => {
+            Ok(Message::End(absent)) => {
                 self.done = true;
+                if absent.is_some() {
+                    self.absent = absent;
+                }
                 Ok(false)
             }
             Ok(Message::Failed(e)) => {

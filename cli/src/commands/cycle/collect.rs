@@ -51,8 +51,9 @@ pub(super) fn collect(
     let mut source = crate::registry::open(&reg.registry, &reg.map, program, &options)
         .map_err(registry_error)?;
     let words = crate::words::Words::new(&report.locale);
-    for absent in source.absent_inputs() {
-        crate::term::warning(&crate::summary::absent_warning(&absent, words));
+    let said = source.absent_inputs();
+    for absent in &said {
+        crate::term::warning(&crate::summary::absent_warning(absent, words));
     }
     let mut records = Vec::new();
     let (mut errors, mut row_errors, mut unit_errors) = (Vec::new(), 0, 0);
@@ -80,6 +81,10 @@ pub(super) fn collect(
         row_errors += chunk.errors.len();
         unit_errors += failed.len();
         errors.extend(in_reading_order(&chunk, failed.iter()).into_iter().cloned());
+    }
+    // JSON Lines tells only once read.
+    for absent in source.absent_inputs().iter().filter(|a| !said.contains(a)) {
+        crate::term::warning(&crate::summary::absent_warning(absent, words));
     }
     Ok(Collected {
         records,

@@ -30,18 +30,16 @@ pub(super) struct Plan {
     separator: Separator,
 }
 
-/// The inputs of `plans` with a default that `rows`' header lacks (`member`: read from a members
-/// file), with the program's default as it writes it.
+/// The inputs of `plans` with a default that `rows` lacks a column for (`member`: read from a
+/// members file), with the program's default as it writes it; `None` while `rows` cannot tell.
 pub(super) fn absent_inputs(
     program: &Program,
     plans: &[Plan],
     rows: &dyn RowStream,
     member: bool,
-) -> Vec<AbsentInput> {
-    let Some(absent) = rows.absent() else {
-        return Vec::new();
-    };
-    plans
+) -> Option<Vec<AbsentInput>> {
+    let absent = rows.absent()?;
+    let found = plans
         .iter()
         .filter_map(|p| {
             let a = absent.iter().find(|a| a.wanted == p.cell)?;
@@ -60,7 +58,8 @@ pub(super) fn absent_inputs(
                 closest: a.closest.clone(),
             })
         })
-        .collect()
+        .collect();
+    Some(found)
 }
 
 /// Sets the separator of the file that `plans` read.
