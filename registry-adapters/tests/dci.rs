@@ -455,3 +455,46 @@ fn search_requests_follow_the_schema() {
         );
     }
 }
+
+#[test]
+fn inputs_no_record_has_a_field_for_are_named() {
+    // Records differ in their fields, but one that no record has leaves every unit at the default.
+    let p = example("child_grant");
+    let source = open(&data("households.json"), &p, &[]);
+    let absent: Vec<_> = source
+        .absent_inputs()
+        .into_iter()
+        .map(|a| (a.input, a.member, a.default, a.closest))
+        .collect();
+    assert_eq!(
+        absent,
+        [(
+            "enrolled_in_pension".to_string(),
+            false,
+            "false".to_string(),
+            None
+        )]
+    );
+    // `is_disabled` is read as `disabled`; spelt otherwise, no member would have a disability.
+    let response = std::fs::read_to_string(data("households.json")).unwrap();
+    assert_eq!(response.matches("\"is_disabled\"").count(), 7);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("households.json");
+    std::fs::write(&path, response.replace("\"is_disabled\"", "\"disabeld\"")).unwrap();
+    let source = open(&path, &p, &[]);
+    let absent: Vec<_> = source
+        .absent_inputs()
+        .into_iter()
+        .map(|a| (a.input, a.member, a.closest))
+        .collect();
+    assert_eq!(
+        absent,
+        [
+            ("enrolled_in_pension".to_string(), false, None),
+            ("disabled".to_string(), true, Some("disabeld".to_string()))
+        ]
+    );
+    let (d, _, _) = decide(source, &p);
+    // 1500 + 2 x 500, without the disability top-up of 300.
+    assert_eq!(d["G-001"]["cash"]["total"], "2500");
+}

@@ -4,8 +4,8 @@
 //! accepted names, then under the names a [`Mapping`] or an alias table gives, in that order.
 
 use crate::error::RegistryError;
-use crate::files::rows::{BadCell, Cells, RowStream, Wanted};
-use std::collections::HashMap;
+use crate::files::rows::{closest, Absent, BadCell, Cells, RowStream, Wanted};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// A cell of a row: its text, or why it has none that a program could read.
@@ -52,6 +52,43 @@ pub(crate) struct MemRows {
     file: Arc<str>,
     /// For each wanted column, the field names to try in order.
     lookups: Vec<Vec<String>>,
+    /// The wanted columns no row has a field for.
+    absent: Vec<Absent>,
+}
+
+/// Rows whose field names are offered for "did you mean".
+const FIELDS_SAMPLED: usize = 1_000;
+
+/// The wanted columns (by their `lookups`) that no row has a field for, each with the closest
+/// field name of the first rows that no wanted column reads. Every row is held already: this is
+/// known before the first one is read.
+fn absent_columns(rows: &[FlatRow], wanted: &[Wanted], lookups: &[Vec<String>]) -> Vec<Absent> {
+    let mut seen = vec![false; lookups.len()];
+    for row in rows {
+        if seen.iter().all(|s| *s) {
+            break;
+        }
+        for (s, names) in seen.iter_mut().zip(lookups) {
+            *s = *s || names.iter().any(|n| row.fields.contains_key(n));
+        }
+    }
+    let fields: BTreeSet<&str> = rows
+        .iter()
+        .take(FIELDS_SAMPLED)
+        .flat_map(|r| r.fields.keys().map(String::as_str))
+        .filter(|f| !lookups.iter().flatten().any(|n| n == f))
+        .collect();
+    wanted
+        .iter()
+        .zip(seen)
+        .enumerate()
+        .filter(|(_, (_, seen))| !seen)
+        .map(|(k, (w, _))| Absent {
+            wanted: k,
+            closest: closest(w.name(), fields.iter().copied()).map(str::to_string),
+            table: None,
+        })
+        .collect()
 }
 
 impl MemRows {
@@ -76,7 +113,8 @@ impl MemRows {
                 }
                 names
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let absent = absent_columns(&rows, wanted, &lookups);
         MemRows {
             total: rows.len() as u64,
             rows: rows.into_iter(),
@@ -84,6 +122,7 @@ impl MemRows {
             current: None,
             file,
             lookups,
+            absent,
         }
     }
 }
@@ -115,6 +154,10 @@ impl Cells for MemRows {
 impl RowStream for MemRows {
     fn file(&self) -> &Arc<str> {
         &self.file
+    }
+
+    fn absent(&self) -> Option<&[Absent]> {
+        Some(&self.absent)
     }
 
     fn advance(&mut self) -> Result<bool, RegistryError> {

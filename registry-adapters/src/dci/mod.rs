@@ -123,7 +123,8 @@ fn files(path: &Path) -> Result<Vec<PathBuf>, RegistryError> {
 /// whole response is held in memory, as it is one JSON document).
 ///
 /// Records differ in the fields they hold, so a missing field is not checked up front: it leaves
-/// that unit's input unknown (its decision then says which inputs were missing).
+/// that unit's input unknown (its decision then says which inputs were missing). An input with a
+/// default that no record has a field for is named by `absent_inputs`.
 ///
 /// # Errors
 /// G0001 when a file cannot be read; G0013 when a file is not a search response; G0008 when the
