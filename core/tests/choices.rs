@@ -134,8 +134,8 @@ fn the_message_is_french_in_french() {
     );
     assert_eq!(
         out["error"]["message"],
-        "`region` ne fait pas partie des choix déclarés : North, East, South, West ; une valeur \
-         s'écrit comme elle est déclarée, majuscules comprises (les espaces autour d'elle ne \
+        "`region` ne fait pas partie des choix déclarés : North, East, South, West ; un choix \
+         s'écrit tel qu'il est déclaré, majuscules comprises (les espaces autour de la valeur ne \
          comptent pas)"
     );
     // The fields tools read are the same in every language.
@@ -152,8 +152,8 @@ fn the_message_is_french_in_french() {
     assert_eq!(
         out["error"]["message"],
         "`district` ne fait pas partie des choix déclarés : D1, D2, D3, D4, D5, D6, D7, D8, D9, \
-         D10, D11, D12, … (14 en tout) ; une valeur s'écrit comme elle est déclarée, majuscules \
-         comprises (les espaces autour d'elle ne comptent pas)"
+         D10, D11, D12, … (14 en tout) ; un choix s'écrit tel qu'il est déclaré, majuscules \
+         comprises (les espaces autour de la valeur ne comptent pas)"
     );
 }
 
