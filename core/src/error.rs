@@ -72,8 +72,9 @@ pub enum EvalError {
         /// The input.
         field: String,
         /// The input's declared choices as the program writes them, the first
-        /// [`CHOICES_SHOWN`] of them.
-        choices: Vec<String>,
+        /// [`CHOICES_SHOWN`] of them (a boxed slice, not a `Vec`, so that the variant is no larger
+        /// than the others: every evaluation result has room for an error).
+        choices: Box<[String]>,
         /// How many choices the input declares (more than `choices` lists when the list is long).
         choices_total: usize,
         /// Whether the input is text: a value then matches a choice written as declared, capitals

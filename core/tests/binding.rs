@@ -86,7 +86,7 @@ fn a_text_outside_the_choices_fails_its_unit_only() {
             text,
         }) => {
             assert_eq!(field, "region");
-            assert_eq!(choices, ["North", "East", "South", "West"]);
+            assert_eq!(*choices, ["North", "East", "South", "West"]);
             assert_eq!((choices_total, text), (4, true));
         }
         other => panic!("{other:?}"),

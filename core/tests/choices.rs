@@ -167,7 +167,7 @@ fn the_error_value_itself_carries_the_choices() {
         b.set_unit_text(band, " 7 "),
         Err(EvalError::NotAChoice {
             field: "band".into(),
-            choices: vec!["1".into(), "2.5".into()],
+            choices: ["1".to_string(), "2.5".to_string()].into(),
             choices_total: 2,
             text: false,
         })
