@@ -205,7 +205,17 @@ test('evaluateBatch: one result per unit, in order; a failing unit does not stop
     error: { at: 'income_per_person', code: 'R0001', message: 'division by zero in `income_per_person`' },
     unit_id: '7',
   });
-  assert.equal(results[2].error.code, 'R0008');
+  // R0008 names the program's choices and how text is compared, never the value refused.
+  assert.deepEqual(results[2].error, {
+    code: 'R0008',
+    field: 'region',
+    choices: ['North', 'East', 'South', 'West'],
+    choices_total: 4,
+    text: true,
+    message:
+      '`region` is not one of its declared choices: North, East, South, West; written as declared, capitals included (spaces around the value do not count)',
+  });
+  assert.ok(!JSON.stringify(results[2]).includes('Atlantis'));
   assert.equal(results[3].error.code, 'R0010');
   assert.equal(results[4].unit_id, 'H10');
   assert.equal(results[4].cash.total, '2500');

@@ -87,9 +87,12 @@ def test_case(case: Case) -> None:
         diffs.append("evaluating one by one and as a batch gave different results")
     if len(want) != len(units):
         diffs.append(f"{len(units)} units but {len(want)} expectations")
+    # The batch's results in full: an exception carries an error's code, a batch's UnitError all
+    # of its fields (for `error_fields`); decisions are the same either way (checked above).
+    full = [r.to_dict() for r in batch]
     for w in want:
         uid = w.get("unit_id", "")
-        got = next((g for g in one_by_one if g.get("unit_id") == uid), None)
+        got = next((g for g in full if g.get("unit_id") == uid), None)
         if got is None:
             diffs.append(f"no result for unit {uid}")
         else:

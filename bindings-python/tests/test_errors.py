@@ -74,6 +74,25 @@ def test_exceptions_pickle_with_their_fields(child_grant: entitle.Program) -> No
     assert len(again_c.diagnostics) >= 1
 
 
+def test_a_value_outside_the_choices_is_told_them_never_itself(child_grant: entitle.Program) -> None:
+    unit = {"id": "H1", "region": "north-SECRET"}
+    with pytest.raises(entitle.EvaluationError) as info:
+        child_grant.evaluate(unit, AS_OF)
+    assert "North, East, South, West" in str(info.value) and "SECRET" not in str(info.value)
+    [err] = child_grant.evaluate_batch([unit], AS_OF)
+    assert isinstance(err, entitle.UnitError)
+    detail = err.to_dict()["error"]
+    assert {k: v for k, v in detail.items() if k != "message"} == {
+        "code": "R0008",
+        "field": "region",
+        "choices": ["North", "East", "South", "West"],
+        "choices_total": 4,
+        "text": True,
+    }
+    assert detail["message"] == str(info.value).removeprefix("unit H1: ")
+    assert "SECRET" not in json.dumps(detail)
+
+
 @pytest.mark.parametrize(
     ("unit", "code", "message"),
     [
@@ -83,7 +102,11 @@ def test_exceptions_pickle_with_their_fields(child_grant: entitle.Program) -> No
             "R0003",
             "`children` computes an age from a date after the as-of date",
         ),
-        ({"id": "H3", "region": "Nowhere"}, "R0008", "`region` is not one of its declared choices"),
+        (
+            {"id": "H3", "region": "Nowhere"},
+            "R0008",
+            "`region` is not one of its declared choices: North, East, South, West; written as declared, capitals included (spaces around the value do not count)",
+        ),
         ({"id": "H4", "monthly_income": {"amount": "100", "currency": "USD"}}, "R0005", None),
         ({"id": "H5", "monthly_income": 100.0}, "R0005", None),
         ({"id": "H6", "members": "none"}, "R0010", "the unit's data is malformed: `members` must be a list"),

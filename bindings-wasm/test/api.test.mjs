@@ -148,7 +148,19 @@ test("a unit that cannot be evaluated throws EvaluationError with the engine's c
     return true;
   });
   assert.throws(() => p.evaluate(household, "2026-02-30"), { name: "EvaluationError", code: "R0010" });
-  assert.throws(() => p.evaluate({ ...household, region: "Mars" }, AS_OF), { code: "R0008", unitId: "H1" });
+  // R0008 names the program's choices and how text is compared, never the value refused.
+  assert.throws(() => p.evaluate({ ...household, region: "Mars" }, AS_OF), (e) => {
+    assert.equal(e.code, "R0008");
+    assert.equal(e.unitId, "H1");
+    assert.deepEqual(e.details.choices, ["North", "East", "South", "West"]);
+    assert.equal(e.details.choices_total, 4);
+    assert.equal(
+      e.message,
+      "unit H1: `region` is not one of its declared choices: North, East, South, West; written as declared, capitals included (spaces around the value do not count)",
+    );
+    assert.ok(!JSON.stringify(e.details).includes("Mars"));
+    return true;
+  });
   assert.throws(() => p.evaluate({ ...household, monthly_income: "lots" }, AS_OF), { code: "R0005" });
   assert.throws(() => p.evaluate([1, 2], AS_OF), { code: "R0010" });
   // A unit without an id: its error says so, with no `unit :` before it.
@@ -209,6 +221,12 @@ test("explain renders the decision in English and in French, with the program's 
       return true;
     });
   }
+  // So is a value outside the declared choices, with the choices listed.
+  assert.throws(() => p.explain({ ...household, region: "Mars" }, AS_OF, { locale: "fr" }), (e) => {
+    assert.equal(e.code, "R0008");
+    assert.match(e.message, /^unit H1: `region` ne fait pas partie des choix déclarés : North, East, South, West ; /);
+    return true;
+  });
 });
 
 test("program errors are CompileErrors with every diagnostic: code, severity, line, column, byte span, help", () => {

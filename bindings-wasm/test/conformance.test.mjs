@@ -118,6 +118,11 @@ function compare(got, want) {
         if (code !== wv) diffs.push(`error: want ${show(wv)}, got ${code ?? "no error"}`);
         break;
       }
+      // The error's own fields, as values: message text is never compared.
+      case "error_fields":
+        if (wv !== null && typeof wv === "object" && Object.hasOwn(wv, "message")) diffs.push("error_fields: never `message` (text is not compared)");
+        diffs.push(...subsetDiff(got.error ?? null, wv, "error"));
+        break;
       case "decision":
         if (got.decision !== wv) diffs.push(`decision: want ${show(wv)}, got ${show(got.decision ?? got.error?.code)}`);
         break;

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use entitle_dsl::locale::{self, Catalog};
+use entitle_dsl::Value;
 use serde::Serialize;
 
 /// Why one unit could not be evaluated. Messages name rules, items, inputs and unit ids, never a
@@ -63,12 +64,22 @@ pub enum EvalError {
         /// Rule, item or `let` identifier.
         at: String,
     },
-    /// R0008: an input value outside the input's declared choices.
+    /// R0008: an input value outside the input's declared choices. It says which choices there
+    /// are (they are the program's values, not a registrant's), never the value refused.
     #[serde(rename = "R0008")]
     #[error("{}", render(self))]
     NotAChoice {
         /// The input.
         field: String,
+        /// The input's declared choices as the program writes them, the first
+        /// [`CHOICES_SHOWN`] of them (a boxed slice, not a `Vec`, so that the variant is no larger
+        /// than the others: every evaluation result has room for an error).
+        choices: Box<[String]>,
+        /// How many choices the input declares (more than `choices` lists when the list is long).
+        choices_total: usize,
+        /// Whether the input is text: a value then matches a choice written as declared, capitals
+        /// included (spaces around the value do not count, as for every input).
+        text: bool,
     },
     /// R0009: a household with more members than the limit.
     #[serde(rename = "R0009")]
@@ -163,9 +174,8 @@ impl EvalError {
                 vec![("field", field.clone()), ("reason", reason.clone())]
             }
             EvalError::TooMuchWork { limit } => vec![("limit", limit.to_string())],
-            EvalError::NotAChoice { field } | EvalError::UnknownField { field } => {
-                vec![("field", field.clone())]
-            }
+            EvalError::NotAChoice { .. } => Vec::new(),
+            EvalError::UnknownField { field } => vec![("field", field.clone())],
             EvalError::TooManyMembers { limit } => vec![("limit", limit.to_string())],
             EvalError::InvalidUnit { reason } => vec![("reason", reason.clone())],
             EvalError::NoTableEntry { at } => vec![("at", at.clone())],
@@ -180,10 +190,60 @@ impl EvalError {
 
     /// The message in the catalogue's language.
     pub fn message(&self, catalog: &Catalog) -> String {
+        if let EvalError::NotAChoice {
+            field,
+            choices,
+            choices_total,
+            text,
+        } = self
+        {
+            return not_a_choice_message(catalog, field, choices, *choices_total, *text);
+        }
         let args = self.args();
         let refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         catalog.render(self.code(), &refs)
     }
+
+    /// R0008 for `field`, listing the first [`CHOICES_SHOWN`] of its `choices`.
+    pub(crate) fn not_a_choice(field: String, choices: &[Value], text: bool) -> EvalError {
+        EvalError::NotAChoice {
+            field,
+            choices: choices
+                .iter()
+                .take(CHOICES_SHOWN)
+                .map(Value::to_string)
+                .collect(),
+            choices_total: choices.len(),
+            text,
+        }
+    }
+}
+
+/// How many of an input's choices an R0008 error lists: a program's list of districts can be long.
+pub const CHOICES_SHOWN: usize = 12;
+
+/// The R0008 message: the list, `…` and the count when it is cut, and for text how a value must
+/// be written (the catalogue has no conditionals, so each part is an entry of its own).
+fn not_a_choice_message(
+    catalog: &Catalog,
+    field: &str,
+    choices: &[String],
+    total: usize,
+    text: bool,
+) -> String {
+    let mut list = choices.join(", ");
+    if total > choices.len() {
+        list = catalog.render(
+            "R0008.more",
+            &[("choices", &list), ("count", &total.to_string())],
+        );
+    }
+    let key = match (total, text) {
+        (0, _) => "R0008.none",
+        (_, true) => "R0008.text",
+        (_, false) => "R0008",
+    };
+    catalog.render(key, &[("field", field), ("choices", &list)])
 }
 
 fn render(e: &EvalError) -> String {

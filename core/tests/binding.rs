@@ -79,7 +79,16 @@ fn a_text_outside_the_choices_fails_its_unit_only() {
     let region = b.layout().unit_slot("region").unwrap_or(usize::MAX);
     b.start_unit("H1");
     match b.set_unit_text(region, "Nort") {
-        Err(EvalError::NotAChoice { field }) => assert_eq!(field, "region"),
+        Err(EvalError::NotAChoice {
+            field,
+            choices,
+            choices_total,
+            text,
+        }) => {
+            assert_eq!(field, "region");
+            assert_eq!(*choices, ["North", "East", "South", "West"]);
+            assert_eq!((choices_total, text), (4, true));
+        }
         other => panic!("{other:?}"),
     }
     // Choices compare exactly, after trimming: case matters.

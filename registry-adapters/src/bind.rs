@@ -93,9 +93,10 @@ impl From<EvalError> for CellError {
                 code: codes::BAD_VALUE,
                 reason,
             },
-            EvalError::NotAChoice { .. } => CellError {
+            // The engine's message lists the choices and how they are compared.
+            e @ EvalError::NotAChoice { .. } => CellError {
                 code: codes::NOT_A_CHOICE,
-                reason: "not one of the values the program declares for this input".into(),
+                reason: e.to_string(),
             },
             other => CellError {
                 code: codes::BAD_VALUE,
@@ -145,34 +146,23 @@ pub fn set_member_cell(
     .map_err(|e| cell_error(column, e))
 }
 
-/// Choices listed in a message: a program's list of districts can be long.
-const CHOICES_SHOWN: usize = 12;
-
-/// A [`CellError`] for `column`: a value outside its choices is told the choices (they are the
-/// program's, not a registrant's), and how they are compared.
+/// A [`CellError`] for `column`. A value outside its choices is told them by the engine's own
+/// message, which names the column: a member row's record has the member in a field of its own.
 fn cell_error(column: &InputColumn, e: EvalError) -> CellError {
-    let mut error = CellError::from(e);
-    if let (codes::NOT_A_CHOICE, Some(choices)) = (error.code, &column.choices) {
-        let mut shown: Vec<String> = choices
-            .iter()
-            .take(CHOICES_SHOWN)
-            .map(|c| c.to_string())
-            .collect();
-        if choices.len() > CHOICES_SHOWN {
-            shown.push(format!("… ({} in all)", choices.len()));
-        }
-        let how = if matches!(column.ty, Type::Text) {
-            "; written as declared, capitals included (spaces around the value do not count)"
-        } else {
-            ""
-        };
-        error.reason = format!(
-            "expected one of the values the program declares for `{}`: {}{how}",
-            column.name,
-            shown.join(", ")
-        );
-    }
-    error
+    CellError::from(match e {
+        EvalError::NotAChoice {
+            choices,
+            choices_total,
+            text,
+            ..
+        } => EvalError::NotAChoice {
+            field: column.name.clone(),
+            choices,
+            choices_total,
+            text,
+        },
+        other => other,
+    })
 }
 
 /// Checks a currency cell (`KES`) that goes with a money input.
@@ -298,15 +288,34 @@ mod tests {
         assert_eq!(e.code, codes::NOT_A_CHOICE);
         assert_eq!(
             e.reason,
-            "expected one of the values the program declares for `district`: D1, D2, D3, D4, D5, \
-             D6, D7, D8, D9, D10, D11, D12, … (14 in all); written as declared, capitals \
-             included (spaces around the value do not count)"
+            "`district` is not one of its declared choices: D1, D2, D3, D4, D5, D6, D7, D8, D9, \
+             D10, D11, D12, … (14 in all); written as declared, capitals included (spaces around \
+             the value do not count)"
         );
         let e = set_unit_cell(&mut b, &cols.unit[1], "3").unwrap_err();
-        assert_eq!(
-            e.reason,
-            "expected one of the values the program declares for `band`: 1, 2"
-        );
+        assert_eq!(e.code, codes::NOT_A_CHOICE);
+        assert_eq!(e.reason, "`band` is not one of its declared choices: 1, 2");
         assert_eq!(set_unit_cell(&mut b, &cols.unit[0], "D14"), Ok(()));
+    }
+
+    #[test]
+    fn a_member_cell_outside_the_choices_names_the_column_not_the_member() {
+        let source = "program p \"P\" version \"1\"\n  target household\n  currency KES\n\n\
+                      inputs\n  member.role: text \"Role\" one of [\"head\", \"other\"]\n\n\
+                      eligible when\n  h \"H\" any(members where role == \"head\")\n";
+        let program = Program::compile(source).unwrap();
+        let cols = ProgramColumns::for_program(&program);
+        let mut b = program.batch_builder();
+        b.start_unit("H1");
+        b.add_member("M1", &["head"], None, None).unwrap();
+        let e = set_member_cell(&mut b, &cols.member[0], "boss").unwrap_err();
+        assert_eq!(
+            (e.code, e.reason.as_str()),
+            (
+                codes::NOT_A_CHOICE,
+                "`role` is not one of its declared choices: head, other; written as declared, \
+                 capitals included (spaces around the value do not count)"
+            )
+        );
     }
 }

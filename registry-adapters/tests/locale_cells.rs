@@ -243,9 +243,8 @@ fn a_choice_is_written_as_declared_and_a_refusal_lists_the_choices() {
     registry(dir.path(), ',', &rows);
     let (read_as, errors) = read(dir.path());
     assert_eq!(read_as.keys().collect::<Vec<_>>(), ["H00", "H01"]);
-    let message = "expected one of the values the program declares for `region`: North, East, \
-                   South, West; written as declared, capitals included (spaces around the value \
-                   do not count)";
+    let message = "`region` is not one of its declared choices: North, East, South, West; written \
+                   as declared, capitals included (spaces around the value do not count)";
     let refused = |line| {
         (
             "groups.csv".to_string(),

@@ -159,6 +159,14 @@ pub fn compare(got: &Json, want: &Json) -> Vec<String> {
                     ));
                 }
             }
+            // The error's own fields, as values: message text is never compared.
+            "error_fields" => {
+                if wv.get("message").is_some() {
+                    diffs.push("error_fields: never `message` (text is not compared)".into());
+                }
+                let error = got.get("error").unwrap_or(&Json::Null);
+                diffs.extend(run_model::subset_diff(error, wv, "error"));
+            }
             "decision" => {
                 if got.get("decision") != Some(wv) {
                     let g = got

@@ -1,6 +1,6 @@
 //! How a builder checks a value against its input and stores it in a column: text read as a
 //! registry cell is, numbers brought to the input's money or quantity, choices checked, and the
-//! errors that name the field (never the value).
+//! errors that name the field and its choices (never the value).
 
 use super::{Column, Scalar};
 use crate::error::EvalError;
@@ -91,12 +91,19 @@ fn describe(v: &Value) -> &'static str {
 fn check_choice(v: &Value, input: &Input, member: Option<&str>) -> Result<(), EvalError> {
     if let Some(choices) = &input.choices {
         if !v.is_unknown() && !choices.contains(v) {
-            return Err(EvalError::NotAChoice {
-                field: field_name(input, member),
-            });
+            return Err(not_a_choice(input, member, choices));
         }
     }
     Ok(())
+}
+
+/// R0008, naming the input's choices so that the caller can put the value right.
+fn not_a_choice(input: &Input, member: Option<&str>, choices: &[Value]) -> EvalError {
+    EvalError::not_a_choice(
+        field_name(input, member),
+        choices,
+        matches!(input.ty, Type::Text),
+    )
 }
 
 /// Parses `text` by the input's type and stores it at the column's last row. A text input (the
@@ -119,9 +126,7 @@ pub(super) fn store_text(
                 .iter()
                 .any(|c| matches!(c, Value::Text(s) if crate::texts::same_text(s, t)))
             {
-                return Err(EvalError::NotAChoice {
-                    field: field_name(input, member),
-                });
+                return Err(not_a_choice(input, member, choices));
             }
         }
         return if texts.set_last(t) {
