@@ -17,10 +17,10 @@
 # bindings-node/entitle.node (test-node.sh) and bindings-wasm/pkg (test-wasm.sh). Installs nightly
 # and cargo-fuzz when missing.
 #
-# Time on the project's 2-core machine, shared and loaded: warm 7 minutes (fuzzing 3, the crash
-# loop and determinism 4, the cross-language checks 0.5). Cold, add about 13 minutes: installing
-# cargo-fuzz takes 2.5, the first build of the fuzz targets (address sanitizer, with the parquet
-# crate) 10.
+# Time on the project's 2-core machine, shared and loaded: warm 6 minutes (fuzzing 2, two targets
+# at a time; the crash loop and determinism 4, the cross-language checks 0.5). Cold, add about 9
+# minutes: installing cargo-fuzz takes 2.5, the first build of the fuzz targets (address
+# sanitizer, with the parquet crate) 7.
 #
 # ENTITLE_FUZZ_SECONDS (default 15) sets each target's fuzzing time; 0 only replays.
 set -euo pipefail
@@ -70,7 +70,9 @@ step "fuzz: build the targets (release, debug assertions, address sanitizer)"
 # The seeds are made from the examples and the conformance corpus (not committed: the corpus holds
 # only what adds coverage to them).
 python3 fuzz/seed.py >/dev/null
-for t in "${TARGETS[@]}"; do
+# One target: its committed inputs replayed, then fuzzed from them; everything into its own log.
+fuzz_target() { # TARGET
+  local t="$1" dirs replay_start total
   # Paths relative to fuzz/, where cargo fuzz runs.
   dirs=("seeds/$t" "corpus/$t")
   [ -d "fuzz/regressions/$t" ] && dirs+=("regressions/$t")
@@ -82,7 +84,7 @@ for t in "${TARGETS[@]}"; do
   replay_start=$SECONDS
   (cd fuzz && cargo +nightly fuzz run "$t" "${dirs[@]}" -- -runs=0 -malloc_limit_mb=256 \
     >"$SCRATCH/replay-$t.log" 2>&1) ||
-    { tail -60 "$SCRATCH/replay-$t.log"; fail "fuzz target $t failed on a committed input"; }
+    { tail -60 "$SCRATCH/replay-$t.log"; echo "test-reliability: fuzz target $t failed on a committed input"; return 1; }
   grep -E 'INITED' "$SCRATCH/replay-$t.log" | tail -1
   if [ "$FUZZ_SECONDS" -gt 0 ]; then
     step "fuzz $t: ${FUZZ_SECONDS} s from the committed corpus"
@@ -93,10 +95,29 @@ for t in "${TARGETS[@]}"; do
     total=$((SECONDS - replay_start + FUZZ_SECONDS))
     (cd fuzz && cargo +nightly fuzz run "$t" "$SCRATCH/corpus-$t" "${dirs[@]}" -- \
       -max_total_time="$total" -malloc_limit_mb=256 -artifact_prefix="$SCRATCH/artifacts-$t/" -print_final_stats=1 \
-      >"$SCRATCH/fuzz-$t.log" 2>&1) || { tail -60 "$SCRATCH/fuzz-$t.log"; fail "fuzz target $t failed"; }
+      >"$SCRATCH/fuzz-$t.log" 2>&1) ||
+      { tail -60 "$SCRATCH/fuzz-$t.log"; echo "test-reliability: fuzz target $t failed"; return 1; }
     grep -E '^#[0-9]+ +DONE|stat::number_of_executed_units' "$SCRATCH/fuzz-$t.log" | tail -2
   fi
+}
+
+# Two targets at a time: each is one libFuzzer process, single-threaded, and the machine has two
+# cores (the fuzzing part takes half the wall time it took one target after another). Their logs
+# are printed in order once both have ended.
+failed=()
+for ((i = 0; i < ${#TARGETS[@]}; i += 2)); do
+  pair=("${TARGETS[@]:i:2}")
+  pids=()
+  for t in "${pair[@]}"; do
+    fuzz_target "$t" >"$SCRATCH/target-$t.log" 2>&1 &
+    pids+=($!)
+  done
+  for k in "${!pair[@]}"; do
+    wait "${pids[$k]}" || failed+=("${pair[$k]}")
+    cat "$SCRATCH/target-${pair[$k]}.log"
+  done
 done
+[ ${#failed[@]} -eq 0 ] || fail "fuzz targets failed: ${failed[*]}"
 
 step "crash loop and determinism over threads (the CLI's debug build)"
 # The same package selection and features as scripts/test-rust.sh's `cargo test`, so nothing is
