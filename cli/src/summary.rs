@@ -206,8 +206,17 @@ fn absent_json(absent: &[AbsentInput]) -> Json {
         .collect()
 }
 
+/// Warns of each input of `absent` left at its default for want of a column, but those of
+/// `said` (warned of already: JSON Lines tells only once read, so a command warns twice, before
+/// and after reading, and each input once), in the locale of `w`.
+pub fn warn_absent(absent: &[AbsentInput], said: &[AbsentInput], w: Words) {
+    for a in absent.iter().filter(|a| !said.contains(a)) {
+        crate::term::warning(&absent_warning(a, w));
+    }
+}
+
 /// The warning for an input left at its default for want of a column, in the locale of `w`.
-pub fn absent_warning(a: &AbsentInput, w: Words) -> String {
+fn absent_warning(a: &AbsentInput, w: Words) -> String {
     let key = match (a.member, a.closest.is_some()) {
         (false, false) => "run.absent.unit",
         (false, true) => "run.absent.unit_close",

@@ -92,9 +92,7 @@ fn find(
     }
     // Said once the files are read (JSON Lines tells only then), by the pass that read them.
     let words = crate::words::Words::new(&a.locale);
-    for absent in source.absent_inputs() {
-        term::warning(&crate::summary::absent_warning(&absent, words));
-    }
+    crate::summary::warn_absent(&source.absent_inputs(), &[], words);
     Ok((decision, errors, unit_file.to_string()))
 }
 

@@ -11,7 +11,7 @@ use crate::decisions::{
 };
 use crate::output::OutputSet;
 use crate::program_file::compile_or_report;
-use crate::summary::{absent_warning, summary_json, summary_text, RunInfo, Stats};
+use crate::summary::{summary_json, summary_text, warn_absent, RunInfo, Stats};
 use crate::term::{self, Color, ProgressBar};
 use crate::words::Words;
 use anyhow::{Context, Result};
@@ -137,9 +137,7 @@ pub fn main(a: &Args) -> Result<ExitCode> {
     // Said before the run's figures, which these inputs' defaults shaped (JSON Lines can tell
     // only once read: those are said after).
     let said = source.absent_inputs();
-    for a in &said {
-        term::warning(&absent_warning(a, words));
-    }
+    warn_absent(&said, &[], words);
     let mut out = OutputSet::prepare(&a.out, &OUTPUTS, a.force)?;
     let executed = loop {
         match execute(a, &program, source, &mut out) {
@@ -163,9 +161,7 @@ pub fn main(a: &Args) -> Result<ExitCode> {
     };
     let read = executed.read;
     let stats = &executed.stats;
-    for a in executed.absent.iter().filter(|a| !said.contains(a)) {
-        term::warning(&absent_warning(a, words));
-    }
+    warn_absent(&executed.absent, &said, words);
     if read.units != stats.decisions() + stats.unit_errors {
         term::warning(&words.text(
             "run.not_reconciled",

@@ -4,7 +4,7 @@
 //! accepted names, then under the names a [`Mapping`] or an alias table gives, in that order.
 
 use crate::error::RegistryError;
-use crate::files::rows::{closest, Absent, BadCell, Cells, RowStream, Wanted};
+use crate::files::rows::{absent_among, Absent, BadCell, Cells, RowStream, Wanted};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -72,23 +72,15 @@ fn absent_columns(rows: &[FlatRow], wanted: &[Wanted], lookups: &[Vec<String>]) 
             *s = *s || names.iter().any(|n| row.fields.contains_key(n));
         }
     }
-    let fields: BTreeSet<&str> = rows
+    let unread: Vec<&str> = rows
         .iter()
         .take(FIELDS_SAMPLED)
         .flat_map(|r| r.fields.keys().map(String::as_str))
         .filter(|f| !lookups.iter().flatten().any(|n| n == f))
+        .collect::<BTreeSet<&str>>()
+        .into_iter()
         .collect();
-    wanted
-        .iter()
-        .zip(seen)
-        .enumerate()
-        .filter(|(_, (_, seen))| !seen)
-        .map(|(k, (w, _))| Absent {
-            wanted: k,
-            closest: closest(w.name(), fields.iter().copied()).map(str::to_string),
-            table: None,
-        })
-        .collect()
+    absent_among(wanted, &seen, &unread)
 }
 
 impl MemRows {

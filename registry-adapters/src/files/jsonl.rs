@@ -6,7 +6,7 @@
 //! that is not a JSON object is a row error (G0104); blank lines are skipped. Keys are matched to
 //! inputs as a CSV header's names are: exactly, else ignoring capitals and surrounding spaces.
 
-use super::rows::{closest, Absent, BadCell, Cells, RowStream, Wanted};
+use super::rows::{absent_among, Absent, BadCell, Cells, RowStream, Wanted};
 use crate::error::{codes, RegistryError};
 use serde_json::Value as Json;
 use std::fs::File;
@@ -167,17 +167,7 @@ impl JsonlRows {
             .map(String::as_str)
             .filter(|k| !read(k))
             .collect();
-        self.wanted
-            .iter()
-            .zip(&self.seen)
-            .enumerate()
-            .filter(|(_, (_, seen))| !**seen)
-            .map(|(k, (w, _))| Absent {
-                wanted: k,
-                closest: closest(w.name(), unread.iter().copied()).map(str::to_string),
-                table: None,
-            })
-            .collect()
+        absent_among(&self.wanted, &self.seen, &unread)
     }
 }
 

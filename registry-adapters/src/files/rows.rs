@@ -37,8 +37,8 @@ impl Wanted {
     }
 }
 
-/// A wanted column that a file with a header does not have (an optional one: a missing required
-/// one stops the run with G0004).
+/// A wanted column that a file does not have (an optional one: a missing required one stops the
+/// run with G0004).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Absent {
     /// Its position among the wanted columns.
@@ -51,6 +51,23 @@ pub(crate) struct Absent {
     pub table: Option<&'static str>,
 }
 
+/// The wanted columns not `found` (by position), each with the closest of the file's `unread`
+/// column names (those no wanted column reads): how every reader names what it lacks, whether
+/// it knows from a header, from every row of a JSON Lines file or from records in memory.
+pub(crate) fn absent_among(wanted: &[Wanted], found: &[bool], unread: &[&str]) -> Vec<Absent> {
+    wanted
+        .iter()
+        .zip(found)
+        .enumerate()
+        .filter(|(_, (_, found))| !**found)
+        .map(|(k, (w, _))| Absent {
+            wanted: k,
+            closest: closest(w.name(), unread.iter().copied()).map(str::to_string),
+            table: None,
+        })
+        .collect()
+}
+
 /// The optional wanted columns that `names` (a file's header) lacks, given where each wanted
 /// column was found (`fields`, from [`find_columns`]).
 #[cfg_attr(not(any(feature = "csv", feature = "parquet")), allow(dead_code))]
@@ -59,24 +76,14 @@ pub(crate) fn absent_columns(
     wanted: &[Wanted],
     fields: &[Option<usize>],
 ) -> Vec<Absent> {
-    let unread = || {
-        names
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !fields.contains(&Some(*i)))
-            .map(|(_, n)| n.as_str())
-    };
-    wanted
+    let unread: Vec<&str> = names
         .iter()
-        .zip(fields)
         .enumerate()
-        .filter(|(_, (_, found))| found.is_none())
-        .map(|(k, (w, _))| Absent {
-            wanted: k,
-            closest: closest(w.name(), unread()).map(str::to_string),
-            table: None,
-        })
-        .collect()
+        .filter(|(i, _)| !fields.contains(&Some(*i)))
+        .map(|(_, n)| n.as_str())
+        .collect();
+    let found: Vec<bool> = fields.iter().map(Option::is_some).collect();
+    absent_among(wanted, &found, &unread)
 }
 
 /// Why a cell cannot be read at all (its bytes are not text, a JSON object where a value belongs).

@@ -52,9 +52,7 @@ pub(super) fn collect(
         .map_err(registry_error)?;
     let words = crate::words::Words::new(&report.locale);
     let said = source.absent_inputs();
-    for absent in &said {
-        crate::term::warning(&crate::summary::absent_warning(absent, words));
-    }
+    crate::summary::warn_absent(&said, &[], words);
     let mut records = Vec::new();
     let (mut errors, mut row_errors, mut unit_errors) = (Vec::new(), 0, 0);
     let unit_file = source.unit_file();
@@ -83,9 +81,7 @@ pub(super) fn collect(
         errors.extend(in_reading_order(&chunk, failed.iter()).into_iter().cloned());
     }
     // JSON Lines tells only once read.
-    for absent in source.absent_inputs().iter().filter(|a| !said.contains(a)) {
-        crate::term::warning(&crate::summary::absent_warning(absent, words));
-    }
+    crate::summary::warn_absent(&source.absent_inputs(), &said, words);
     Ok(Collected {
         records,
         read: source.counts(),
