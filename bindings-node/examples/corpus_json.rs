@@ -40,7 +40,10 @@ fn run() -> Result<(), String> {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
-    let options = EvalOptions { explain: true };
+    let options = EvalOptions {
+        explain: true,
+        ..Default::default()
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for path in files {

@@ -20,7 +20,10 @@ fn main() -> Result<(), String> {
     let out = std::env::args()
         .nth(1)
         .ok_or("usage: native_results OUT.json")?;
-    let options = EvalOptions { explain: true };
+    let options = EvalOptions {
+        explain: true,
+        ..Default::default()
+    };
     let mut entries = Vec::new();
     for (path, file) in entitle_tests::load_all()? {
         let file_name = path

@@ -463,7 +463,10 @@ pub fn run_case(case: &Case) -> Vec<String> {
         diffs.push("a case with `want` needs `as_of`".into());
         return diffs;
     };
-    let options = EvalOptions { explain: true };
+    let options = EvalOptions {
+        explain: true,
+        ..Default::default()
+    };
     let one_by_one: Vec<Json> = case
         .units
         .iter()
