@@ -75,6 +75,18 @@ pub struct Case {
     /// Expected outcome of the run: `units` (matched by `unit_id`), `totals`, `summary`, or `error`.
     #[serde(default)]
     pub want_cycle: Option<Json>,
+    /// Evaluation options for both the single and the batch evaluation (`{"strict": true}`).
+    #[serde(default)]
+    pub options: CaseOptions,
+}
+
+/// The evaluation options a case may set; absent ones keep the engine's defaults.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseOptions {
+    /// Strict binding: a key the program does not declare fails the unit (R0011).
+    #[serde(default)]
+    pub strict: Option<bool>,
 }
 
 /// The corpus directory.
@@ -463,10 +475,13 @@ pub fn run_case(case: &Case) -> Vec<String> {
         diffs.push("a case with `want` needs `as_of`".into());
         return diffs;
     };
-    let options = EvalOptions {
+    let mut options = EvalOptions {
         explain: true,
         ..Default::default()
     };
+    if let Some(strict) = case.options.strict {
+        options.strict = strict;
+    }
     let one_by_one: Vec<Json> = case
         .units
         .iter()
