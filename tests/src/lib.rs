@@ -115,6 +115,18 @@ pub fn load_all() -> Result<Vec<(PathBuf, CaseFile)>, String> {
 }
 
 impl Case {
+    /// The options of the case's evaluations: an explanation, and the case's own `options`.
+    pub fn eval_options(&self) -> EvalOptions {
+        let mut options = EvalOptions {
+            explain: true,
+            ..Default::default()
+        };
+        if let Some(strict) = self.options.strict {
+            options.strict = strict;
+        }
+        options
+    }
+
     /// The program text of the case.
     pub fn source_text(&self) -> Result<String, String> {
         match (&self.program, &self.source) {
@@ -475,13 +487,7 @@ pub fn run_case(case: &Case) -> Vec<String> {
         diffs.push("a case with `want` needs `as_of`".into());
         return diffs;
     };
-    let mut options = EvalOptions {
-        explain: true,
-        ..Default::default()
-    };
-    if let Some(strict) = case.options.strict {
-        options.strict = strict;
-    }
+    let options = case.eval_options();
     let one_by_one: Vec<Json> = case
         .units
         .iter()
