@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -42,7 +42,7 @@ def test_a_misspelt_member_key_is_ignored_by_default_and_r0011_when_strict(child
     with pytest.raises(entitle.EvaluationError) as e:
         child_grant.evaluate(misspelt(), "2026-03-01", strict=True)
     assert (e.value.code, e.value.unit_id) == ("R0011", "H1")
-    assert str(e.value) == "`member M1: disabeld` is not an input of this program; did you mean `disabled`?"
+    assert str(e.value) == "unit H1: `member M1: disabeld` is not an input of this program; did you mean `disabled`?"
 
 
 def test_a_batch_fails_the_unit_alone_with_the_field_and_the_closest_name(child_grant: entitle.Program) -> None:
@@ -133,14 +133,14 @@ def test_records_are_checked_by_collection_and_field() -> None:
 
 @pytest.mark.parametrize("bad", ["yes", 1, 0, Decimal("1")])
 def test_strict_of_the_wrong_type_is_a_type_error_as_explain_is(child_grant: entitle.Program, bad: Any) -> None:
-    calls = [
+    calls: list[Callable[..., object]] = [
         lambda **kw: child_grant.evaluate(household(), "2026-03-01", **kw),
         lambda **kw: child_grant.evaluate_batch([household()], "2026-03-01", **kw),
         lambda **kw: child_grant.evaluate_json('{"id": "H1"}', "2026-03-01", **kw),
         lambda **kw: child_grant.evaluate_batch_json('[{"id": "H1"}]', "2026-03-01", **kw),
     ]
     for call in calls:
-        with pytest.raises(TypeError, match="argument 'explain'"):
+        with pytest.raises(TypeError, match="'explain'"):
             call(explain=bad)
-        with pytest.raises(TypeError, match="argument 'strict'"):
+        with pytest.raises(TypeError, match="'strict'"):
             call(strict=bad)
