@@ -181,6 +181,12 @@ mod tests {
     }
 
     #[test]
+    fn the_close_name_leaves_an_error_no_larger() {
+        // Every evaluation result has room for an error: R0008's choices set its size.
+        assert_eq!(std::mem::size_of::<EvalError>(), 56);
+    }
+
+    #[test]
     fn each_place_has_its_own_names_and_form() {
         let src = "program p \"P\"\ninputs\n  household.region: text\n  member.disabled: bool default false\nrecords visits \"Visits\"\n  visit_date: date\neligible when\n  r \"R\" region == \"North\"\n";
         let p = Program::compile(src).unwrap();
