@@ -139,7 +139,7 @@ impl Checker {
             _ => Vec::new(),
         };
         for (k, v) in items.iter().enumerate() {
-            if items[..k].contains(v) {
+            if items.get(..k).is_some_and(|before| before.contains(v)) {
                 let span = spans.get(k).copied().unwrap_or(c.span);
                 self.diags.push(
                     Diagnostic::new(codes::CHOICE_TWICE, span)
