@@ -487,7 +487,8 @@ impl PyUnitError {
         guard(py, || Ok(error_to_json(self.e()?).to_string()))
     }
 
-    /// The same error as an `entitle.EvaluationError`, ready to raise.
+    /// The same error as an `entitle.EvaluationError`, ready to raise; its `details` equal
+    /// `to_dict()["error"]`.
     fn to_exception<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(crate::errors::evaluation_error(py, self.e()?)
             .into_value(py)
