@@ -86,6 +86,17 @@ def test_r0005_details_name_the_field_and_the_reason(child_grant: entitle.Progra
     assert "float" in e.details["reason"] and "1.5" not in e.details["reason"]
 
 
+def test_r0004_details_give_the_date_as_iso_text(child_grant: entitle.Program) -> None:
+    unit = {"id": "H1", "region": "North", "monthly_income": 100, "members": [{"id": "a", "kind": "child", "birthdate": "2020-01-01"}]}
+    e = _raised(child_grant, unit, datetime.date(2025, 6, 1))
+    assert e.details == {
+        "code": "R0004",
+        "param": "base_amount",
+        "as_of": "2025-06-01",
+        "message": "the parameter `base_amount` has no value in force on 2025-06-01",
+    }
+
+
 @pytest.mark.parametrize(
     "unit",
     [
