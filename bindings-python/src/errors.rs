@@ -3,9 +3,12 @@
 //! The classes are defined in Python (`python/entitle/_errors.py`: `EntitleError(ValueError)` and
 //! its subclasses), so that they are ordinary exception classes with documented attributes that
 //! pickle and type-check like any other. Rust builds instances of them with a human message, the
-//! stable `code` and the `diagnostics`; a message never carries JSON.
+//! stable `code`, the `diagnostics` and, for a unit's error, the engine's error object as `details`;
+//! a message never carries JSON.
 
+use crate::convert::json_to_py;
 use crate::meta::PyDiagnostic;
+use entitle_core::json::error_to_json;
 use entitle_core::{Diagnostics, UnitError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -59,7 +62,9 @@ pub(crate) fn compile_error(py: Python<'_>, diagnostics: &Diagnostics) -> PyErr 
     })
 }
 
-/// `entitle.EvaluationError` for a unit that could not be evaluated.
+/// `entitle.EvaluationError` for a unit that could not be evaluated. Its `details` is the `error`
+/// of the engine's `{"unit_id", "error"}` record, the object Node and WebAssembly give as
+/// `e.details` and a batch's `UnitError.to_dict()` holds: taken from the core, not rebuilt here.
 pub(crate) fn evaluation_error(py: Python<'_>, e: &UnitError) -> PyErr {
     raise(
         py,
@@ -67,11 +72,19 @@ pub(crate) fn evaluation_error(py: Python<'_>, e: &UnitError) -> PyErr {
         "EvaluationError",
         e.to_string(),
         e.code(),
-        |kw| kw.set_item("unit_id", &e.unit_id),
+        |kw| {
+            kw.set_item("unit_id", &e.unit_id)?;
+            match error_to_json(e).get("error") {
+                Some(details) => kw.set_item("details", json_to_py(py, details)?),
+                // Not reached (the record always has its error); the class then says code and message.
+                None => Ok(()),
+            }
+        },
     )
 }
 
-/// `entitle.EvaluationError` for a call that is wrong as a whole (an as-of date that is not a date …).
+/// `entitle.EvaluationError` for a call that is wrong as a whole (units that are not JSON …). No
+/// engine error object exists for it: `details` is `{"code", "message"}`, the class's default.
 pub(crate) fn call_error(py: Python<'_>, code: &str, message: String) -> PyErr {
     raise(
         py,
@@ -83,7 +96,8 @@ pub(crate) fn call_error(py: Python<'_>, code: &str, message: String) -> PyErr {
     )
 }
 
-/// `entitle.PaymentError` from the payment adapters.
+/// `entitle.PaymentError` from the payment adapters. `PaymentError` has no serialized form (its
+/// variants hold paths and I/O errors), so `details` is `{"code", "message"}`, the class's default.
 pub(crate) fn payment_error(py: Python<'_>, e: &entitle_payments::PaymentError) -> PyErr {
     raise(
         py,

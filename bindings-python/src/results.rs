@@ -487,12 +487,16 @@ impl PyUnitError {
         guard(py, || Ok(error_to_json(self.e()?).to_string()))
     }
 
-    /// The same error as an `entitle.EvaluationError`, ready to raise.
+    /// The same error as an `entitle.EvaluationError`, ready to raise; its `details` equal
+    /// `to_dict()["error"]`.
     fn to_exception<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(crate::errors::evaluation_error(py, self.e()?)
-            .into_value(py)
-            .into_bound(py)
-            .into_any())
+        // Guarded like to_dict(): it now serializes the error for `details`.
+        guard(py, || {
+            Ok(crate::errors::evaluation_error(py, self.e()?)
+                .into_value(py)
+                .into_bound(py)
+                .into_any())
+        })
     }
 
     /// Equal when the unit id and the error (code and details) are.

@@ -23,6 +23,18 @@ def total(source: str, units: list[dict[str, object]]) -> Decimal:
         text: str = r.explain("fr")
     return out
 
+def choices(program: entitle.Program, unit: dict[str, object]) -> list[str]:
+    try:
+        program.evaluate(unit, "2026-03-01")
+    except entitle.EvaluationError as e:
+        listed: list[str] = e.details["choices"]
+        return listed
+    for r in program.evaluate_batch([unit], "2026-03-01"):
+        if isinstance(r, entitle.UnitError):
+            at: str = r.to_exception().details["at"]
+            return [at]
+    return []
+
 def codes(source: str) -> list[tuple[str, int, int]]:
     try:
         entitle.compile(source)

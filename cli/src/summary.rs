@@ -191,7 +191,7 @@ pub fn summary_json(r: &RunInfo<'_>) -> Json {
 }
 
 /// Each input every unit or member took the default of, for want of a column.
-fn absent_json(absent: &[AbsentInput]) -> Json {
+pub(crate) fn absent_json(absent: &[AbsentInput]) -> Json {
     absent
         .iter()
         .map(|a| {

@@ -403,4 +403,32 @@ fn json_lines_name_an_input_no_row_has_once_read() {
             r.stderr
         );
     }
+    // The run model's JSON says it too: `simulate --format json` and a cycle's summary.json.
+    let absent = serde_json::json!([{"file": members, "input": "disabled", "scope": "member", "default": "false", "closest_column": "disabeld"}]);
+    let r = ran(&[
+        "simulate",
+        CHILD_GRANT,
+        "--registry",
+        &reg,
+        "--as-of",
+        "2026-03-01",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["defaults_for_absent_columns"], absent);
+    let cycle_out = dir.path().join("cycle");
+    let r = ran(&[
+        "cycle",
+        CHILD_GRANT,
+        "--registry",
+        &reg,
+        "--as-of",
+        "2026-03-01",
+        "--out",
+        cycle_out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(summary(&cycle_out)["defaults_for_absent_columns"], absent);
 }

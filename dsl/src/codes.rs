@@ -215,6 +215,10 @@ codes! {
     DATES_OUT_OF_ORDER = "W0007", Warning;
     /// A program with no tests.
     NO_TESTS = "W0008", Warning;
+    /// An input (or record field) declared `one of []`: every value given to it is refused.
+    NO_CHOICES = "W0009", Warning;
+    /// The same choice written twice in an input's `one of` list.
+    CHOICE_TWICE = "W0010", Warning;
 }
 
 /// The severity of `code` (an unknown code counts as an error).

@@ -97,7 +97,10 @@ impl Checker {
                 of: Box::new(ty.clone()),
             };
             match self.const_value(c, &list_ty, false) {
-                Some(Value::List(items)) => choices = Some(items),
+                Some(Value::List(items)) => {
+                    self.check_choices(d, c, &items);
+                    choices = Some(items);
+                }
                 Some(_) => {}
                 None => self.bad_declaration(d, "the choices", &ty, c.span),
             }
@@ -117,6 +120,34 @@ impl Checker {
             }
         }
         (choices, default)
+    }
+
+    /// Choices that cannot be what was meant: none at all (every value given is then refused,
+    /// R0008, and nothing says why until data arrives), or one written twice (a slip, often for
+    /// another choice).
+    fn check_choices(&mut self, d: &ast::InputDecl, c: &ast::Expr, items: &[Value]) {
+        if items.is_empty() {
+            self.diags.push(
+                Diagnostic::new(codes::NO_CHOICES, c.span)
+                    .arg("name", &d.name.name)
+                    .with_help("W0009.help"),
+            );
+            return;
+        }
+        let spans: Vec<Span> = match &c.kind {
+            ast::ExprKind::List(written) => written.iter().map(|e| e.span).collect(),
+            _ => Vec::new(),
+        };
+        for (k, v) in items.iter().enumerate() {
+            if items.get(..k).is_some_and(|before| before.contains(v)) {
+                let span = spans.get(k).copied().unwrap_or(c.span);
+                self.diags.push(
+                    Diagnostic::new(codes::CHOICE_TWICE, span)
+                        .arg("name", &d.name.name)
+                        .arg("choice", shown_choice(v)),
+                );
+            }
+        }
     }
 
     fn bad_declaration(&mut self, d: &ast::InputDecl, what: &str, ty: &Type, span: Span) {
@@ -251,4 +282,12 @@ pub(crate) fn refs_of(e: &TExpr) -> Vec<ir::Ref> {
     let mut out = Vec::new();
     walk(e, &mut out);
     first_occurrences(out)
+}
+
+/// A choice as written in the program: text quoted, other values as they read.
+fn shown_choice(v: &Value) -> String {
+    match v {
+        Value::Text(t) => format!("{t:?}"),
+        other => format!("`{other}`"),
+    }
 }

@@ -23,6 +23,8 @@ pub(super) struct Collected {
     pub(super) unit_errors: usize,
     pub(super) describe: String,
     pub(super) dimensions: Vec<String>,
+    /// The inputs every unit or member took the default of, for want of a column.
+    pub(super) absent: Vec<entitle_registry::AbsentInput>,
 }
 
 pub(super) fn collect(
@@ -81,7 +83,8 @@ pub(super) fn collect(
         errors.extend(in_reading_order(&chunk, failed.iter()).into_iter().cloned());
     }
     // JSON Lines tells only once read.
-    crate::summary::warn_absent(&source.absent_inputs(), &said, words);
+    let absent = source.absent_inputs();
+    crate::summary::warn_absent(&absent, &said, words);
     Ok(Collected {
         records,
         read: source.counts(),
@@ -90,5 +93,6 @@ pub(super) fn collect(
         unit_errors,
         describe: source.describe(),
         dimensions: collector.dimensions(),
+        absent,
     })
 }
