@@ -42,6 +42,12 @@ def test_a_misspelt_member_key_is_ignored_by_default_and_r0011_when_strict(child
     with pytest.raises(entitle.EvaluationError) as e:
         child_grant.evaluate(misspelt(), "2026-03-01", strict=True)
     assert (e.value.code, e.value.unit_id) == ("R0011", "H1")
+    assert e.value.details == {
+        "code": "R0011",
+        "field": "member M1: disabeld",
+        "closest": "disabled",
+        "message": "`member M1: disabeld` is not an input of this program; did you mean `disabled`?",
+    }
     assert str(e.value) == "unit H1: `member M1: disabeld` is not an input of this program; did you mean `disabled`?"
 
 
