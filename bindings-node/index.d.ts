@@ -198,7 +198,7 @@ export interface UnitErrorDetails {
   /** `R0001` (division by zero) …: the table is in core/src/error.rs. */
   code: string;
   message: string;
-  /** Code-specific fields (`at`, `field`, `reason`, `limit` …). */
+  /** Code-specific fields (`at`, `field`, `reason`, `limit`, `closest` …). */
   [field: string]: unknown;
 }
 
@@ -289,11 +289,19 @@ export interface CheckOptions {
 export interface EvaluateOptions {
   /** Build an explanation (`decision.explanation`); off unless asked for. */
   explain?: boolean;
+  /**
+   * Strict binding: a key the program does not declare (of the unit, a member or a record) fails
+   * the unit with `R0011`, whose `field` names it and `closest` the declared name it is close to;
+   * off unless asked for (such a key is then ignored).
+   */
+  strict?: boolean;
 }
 
 export interface ExplainOptions {
   /** `en`, `fr` …: English when absent or unknown. */
   locale?: string;
+  /** As `EvaluateOptions.strict`. */
+  strict?: boolean;
 }
 
 /**

@@ -203,6 +203,12 @@ function deepFreeze(value) {
 
 const CONSTRUCT = Symbol('entitle.Program');
 
+/**
+ * The options of `evaluate`, `evaluateBatch` and `evaluateBatchAsync`: `explain` builds each
+ * decision's explanation; `strict` makes a key the program does not declare fail its unit (R0011).
+ */
+const EVALUATE_OPTIONS = { explain: 'boolean', strict: 'boolean' };
+
 /** A compiled program: immutable, cheap to share, evaluated as often as needed. */
 class Program {
   #native;
@@ -243,10 +249,10 @@ class Program {
   /** Evaluates one unit; throws `EvaluationError` when the unit cannot be evaluated. */
   evaluate(unit, asOf, options) {
     requireString(asOf, 'asOf');
-    const { explain } = readOptions(options, { explain: 'boolean' });
+    const { explain, strict } = readOptions(options, EVALUATE_OPTIONS);
     const { text, failure } = encodeUnit(unit, { ownErrors: true });
     if (failure !== undefined) throw new EvaluationError(failure);
-    const result = JSON.parse(call(() => this.#native.evaluate(text, asOf, explain)));
+    const result = JSON.parse(call(() => this.#native.evaluate(text, asOf, explain, strict)));
     if (isFailure(result)) throw new EvaluationError(result);
     return result;
   }
@@ -255,11 +261,11 @@ class Program {
   evaluateBatch(units, asOf, options) {
     requireUnits(units);
     requireString(asOf, 'asOf');
-    const { explain } = readOptions(options, { explain: 'boolean' });
+    const { explain, strict } = readOptions(options, EVALUATE_OPTIONS);
     const chunks = [];
     const failures = new Map();
     for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(...encodeChunk(units, i, failures));
-    return decodeResults(call(() => this.#native.evaluateBatch(chunks, asOf, explain)), failures);
+    return decodeResults(call(() => this.#native.evaluateBatch(chunks, asOf, explain, strict)), failures);
   }
 
   /**
@@ -269,7 +275,7 @@ class Program {
   async evaluateBatchAsync(units, asOf, options) {
     requireUnits(units);
     requireString(asOf, 'asOf');
-    const { explain } = readOptions(options, { explain: 'boolean' });
+    const { explain, strict } = readOptions(options, EVALUATE_OPTIONS);
     const chunks = [];
     const failures = new Map();
     for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) {
@@ -278,7 +284,7 @@ class Program {
     }
     let texts;
     try {
-      texts = await this.#native.evaluateBatchAsync(chunks, asOf, explain);
+      texts = await this.#native.evaluateBatchAsync(chunks, asOf, explain, strict);
     } catch (e) {
       throw fromNative(e);
     }
@@ -294,10 +300,10 @@ class Program {
   /** The decision for one unit as text, with the values that decided each rule, in `locale`. */
   explain(unit, asOf, options) {
     requireString(asOf, 'asOf');
-    const { locale } = readOptions(options, { locale: 'string' });
+    const { locale, strict } = readOptions(options, { locale: 'string', strict: 'boolean' });
     const { text, failure } = encodeUnit(unit, { ownErrors: true });
     if (failure !== undefined) throw new EvaluationError(failure);
-    const outcome = call(() => this.#native.explain(text, asOf, locale));
+    const outcome = call(() => this.#native.explain(text, asOf, locale, strict));
     if (outcome.failure != null) {
       throw new EvaluationError(JSON.parse(outcome.failure));
     }

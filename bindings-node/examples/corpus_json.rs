@@ -2,8 +2,8 @@
 //! tests can check that Node gives the same bytes (`test/rust_parity.test.js`).
 //!
 //! One line per unit: `FILE <tab> CASE INDEX <tab> UNIT INDEX <tab> RESULT JSON`, for every case
-//! that compiles and has `want` (the cases the corpus evaluates), with an explanation, exactly as
-//! `Program::evaluate_json` gives it. Case files are read with serde_json, so numbers keep their
+//! that compiles and has `want` (the cases the corpus evaluates), with an explanation and the
+//! case's `options`, exactly as `Program::evaluate_json` gives it. Case files are read with serde_json, so numbers keep their
 //! exact text.
 //!
 //! ```sh
@@ -40,7 +40,6 @@ fn run() -> Result<(), String> {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
-    let options = EvalOptions { explain: true };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for path in files {
@@ -68,6 +67,14 @@ fn run() -> Result<(), String> {
                 continue;
             };
             let as_of = case.get("as_of").and_then(Json::as_str).unwrap_or_default();
+            // The case's own options (`{"strict": true}`), as the Node runner passes them.
+            let mut options = EvalOptions {
+                explain: true,
+                ..Default::default()
+            };
+            if let Some(strict) = case.pointer("/options/strict").and_then(Json::as_bool) {
+                options.strict = strict;
+            }
             let units = case
                 .get("units")
                 .and_then(Json::as_array)

@@ -86,10 +86,14 @@ fn catalog_of(locale: Option<&str>) -> &'static Catalog {
     }
 }
 
-fn options(explain: Option<bool>) -> EvalOptions {
+/// `EvalOptions` with only what the caller gave: `None` keeps the engine's default.
+fn options(explain: Option<bool>, strict: Option<bool>) -> EvalOptions {
     let mut o = EvalOptions::default();
     if let Some(e) = explain {
         o.explain = e;
+    }
+    if let Some(s) = strict {
+        o.strict = s;
     }
     o
 }
@@ -333,10 +337,10 @@ fn evaluate_chunks(
     program: &Program,
     chunks: &[String],
     as_of: &str,
-    explain: Option<bool>,
+    options: &EvalOptions,
 ) -> Result<Vec<String>> {
     let JsonUnits { units, unreadable } = read_units(chunks)?;
-    let mut results = program.evaluate_batch_json(&units, as_of, &options(explain));
+    let mut results = program.evaluate_batch_json(&units, as_of, options);
     for (i, record) in unreadable {
         if let Some(r) = results.get_mut(i) {
             *r = record;
@@ -395,13 +399,21 @@ impl NativeProgram {
     }
 
     /// Evaluates one unit (JSON text) at an ISO as-of date: the decision or the unit's error, as
-    /// JSON text in the core's result shape.
+    /// JSON text in the core's result shape. `strict`: a key the program does not declare fails
+    /// the unit (R0011).
     #[napi]
-    pub fn evaluate(&self, unit: String, as_of: String, explain: Option<bool>) -> Result<String> {
+    pub fn evaluate(
+        &self,
+        unit: String,
+        as_of: String,
+        explain: Option<bool>,
+        strict: Option<bool>,
+    ) -> Result<String> {
         guard(|| {
             let unit: Json = serde_json::from_str(&unit)
                 .map_err(|e| invalid_arg("the unit is not valid JSON", &e))?;
-            write_result(&self.program.evaluate_json(&unit, &as_of, &options(explain)))
+            let options = options(explain, strict);
+            write_result(&self.program.evaluate_json(&unit, &as_of, &options))
         })
     }
 
@@ -413,8 +425,9 @@ impl NativeProgram {
         units: Vec<String>,
         as_of: String,
         explain: Option<bool>,
+        strict: Option<bool>,
     ) -> Result<Vec<String>> {
-        guard(|| evaluate_chunks(&self.program, &units, &as_of, explain))
+        guard(|| evaluate_chunks(&self.program, &units, &as_of, &options(explain, strict)))
     }
 
     /// As `evaluateBatch`, on libuv's thread pool: the event loop keeps running meanwhile.
@@ -424,13 +437,14 @@ impl NativeProgram {
         units: Vec<String>,
         as_of: String,
         explain: Option<bool>,
+        strict: Option<bool>,
     ) -> Result<AsyncTask<BatchTask>> {
         guard(|| {
             Ok(AsyncTask::new(BatchTask {
                 program: self.program.clone(),
                 units,
                 as_of,
-                explain,
+                options: options(explain, strict),
             }))
         })
     }
@@ -466,18 +480,19 @@ impl NativeProgram {
     }
 
     /// Evaluates one unit with an explanation and renders it as text in `locale` (English when
-    /// absent or unknown, including the program's own translations).
+    /// absent or unknown, including the program's own translations). `strict` as for `evaluate`.
     #[napi]
     pub fn explain(
         &self,
         unit: String,
         as_of: String,
         locale: Option<String>,
+        strict: Option<bool>,
     ) -> Result<ExplainOutcome> {
         guard(|| {
             let unit: Json = serde_json::from_str(&unit)
                 .map_err(|e| invalid_arg("the unit is not valid JSON", &e))?;
-            let opts = options(Some(true));
+            let opts = options(Some(true), strict);
             // The façade reports a bad unit or date in the one error shape; only a unit it accepts is
             // evaluated again on the typed path, which the text renderer needs.
             let result = self.program.evaluate_json(&unit, &as_of, &opts);
@@ -541,7 +556,7 @@ pub struct BatchTask {
     program: Program,
     units: Vec<String>,
     as_of: String,
-    explain: Option<bool>,
+    options: EvalOptions,
 }
 
 impl Task for BatchTask {
@@ -549,7 +564,7 @@ impl Task for BatchTask {
     type JsValue = Vec<String>;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        guard(|| evaluate_chunks(&self.program, &self.units, &self.as_of, self.explain))
+        guard(|| evaluate_chunks(&self.program, &self.units, &self.as_of, &self.options))
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {

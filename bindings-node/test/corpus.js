@@ -9,7 +9,9 @@ const { compile, CompileError, EvaluationError, RunError } = require('..');
 
 const CORPUS = path.join(__dirname, '..', '..', 'tests', 'conformance');
 const FILE_KEYS = new Set(['topic', 'cases']);
-const CASE_KEYS = new Set(['name', 'note', 'program', 'source', 'as_of', 'units', 'want', 'want_diagnostics', 'cycle', 'want_cycle', 'skip']);
+const CASE_KEYS = new Set(['name', 'note', 'program', 'source', 'as_of', 'units', 'want', 'want_diagnostics', 'cycle', 'want_cycle', 'skip', 'options']);
+/** The evaluation options a case may set (`options`), each an option of the evaluate methods. */
+const OPTION_KEYS = new Set(['strict']);
 
 /** Every case file, sorted by name: `{file, topic, cases}`; unknown keys are an error. */
 function loadAll() {
@@ -23,6 +25,7 @@ function loadAll() {
     if (!Array.isArray(data.cases)) problems.push('`cases` must be an array');
     for (const [i, c] of (data.cases ?? []).entries()) {
       for (const k of Object.keys(c)) if (!CASE_KEYS.has(k)) problems.push(`case ${i}: unknown key \`${k}\``);
+      for (const k of Object.keys(c.options ?? {})) if (!OPTION_KEYS.has(k)) problems.push(`case ${i}: unknown option \`${k}\``);
       if (typeof c.name !== 'string') problems.push(`case ${i}: \`name\` must be a string`);
     }
     if (problems.length) throw new Error(`${file}: ${problems.join('; ')}`);
@@ -317,10 +320,15 @@ function compareDiagnostics(got, want) {
   return diffs;
 }
 
+/** The options of a case's evaluations: an explanation, and the case's own `options`. */
+function evaluateOptions(c) {
+  return { explain: true, ...(c.options ?? {}) };
+}
+
 /** A unit's result from `evaluate`, with an `EvaluationError` put back in the batch's shape. */
-function evaluateOne(program, unit, asOf) {
+function evaluateOne(program, unit, asOf, options) {
   try {
-    return program.evaluate(unit, asOf, { explain: true });
+    return program.evaluate(unit, asOf, options);
   } catch (e) {
     if (e instanceof EvaluationError) return { unit_id: e.unitId, error: e.details };
     throw e;
@@ -367,9 +375,10 @@ async function runCase(c) {
   if (program === null || want.length === 0) return { diffs, results: null };
   if (typeof c.as_of !== 'string') return { diffs: [...diffs, 'a case with `want` needs `as_of`'], results: null };
   const units = c.units ?? [];
-  const oneByOne = units.map((u) => evaluateOne(program, u, c.as_of));
-  const batch = program.evaluateBatch(units, c.as_of, { explain: true });
-  const asyncBatch = await program.evaluateBatchAsync(units, c.as_of, { explain: true });
+  const options = evaluateOptions(c);
+  const oneByOne = units.map((u) => evaluateOne(program, u, c.as_of, options));
+  const batch = program.evaluateBatch(units, c.as_of, options);
+  const asyncBatch = await program.evaluateBatchAsync(units, c.as_of, options);
   const text = canonical(oneByOne);
   if (text !== canonical(batch)) diffs.push('evaluating one by one and as a batch gave different results');
   if (text !== canonical(asyncBatch)) diffs.push('evaluating one by one and as an async batch gave different results');
@@ -383,4 +392,4 @@ async function runCase(c) {
   return { diffs, results: oneByOne, batch };
 }
 
-module.exports = { CORPUS, canonical, loadAll, sourceText, compare, compareCycle, compareDiagnostics, compileCase, runCase, dec };
+module.exports = { CORPUS, canonical, loadAll, sourceText, compare, compareCycle, compareDiagnostics, compileCase, evaluateOptions, runCase, dec };

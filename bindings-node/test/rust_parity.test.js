@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { EvaluationError } = require('..');
-const { loadAll, compileCase, canonical } = require('./corpus');
+const { loadAll, compileCase, canonical, evaluateOptions } = require('./corpus');
 
 /** The example's output: from ENTITLE_CORPUS_JSON (the built binary, as scripts/test-node.sh
  * sets it), else through `cargo run`. */
@@ -38,7 +38,8 @@ for (const { file, cases } of loadAll()) {
       const { program } = compileCase(c);
       if (program === null) return;
       const units = c.units ?? [];
-      const batch = program.evaluateBatch(units, c.as_of, { explain: true });
+      const options = evaluateOptions(c);
+      const batch = program.evaluateBatch(units, c.as_of, options);
       units.forEach((unit, ui) => {
         const key = `${file}\t${ci}\t${ui}`;
         const expected = rust.get(key);
@@ -52,7 +53,7 @@ for (const { file, cases } of loadAll()) {
         }
         let single;
         try {
-          single = JSON.stringify(program.evaluate(unit, c.as_of, { explain: true }));
+          single = JSON.stringify(program.evaluate(unit, c.as_of, options));
         } catch (e) {
           if (!(e instanceof EvaluationError)) throw e;
           // A thrown error carries the same data; compare it as a value.

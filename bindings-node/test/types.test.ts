@@ -62,6 +62,9 @@ test('typed program description and decision', () => {
   const first = d.explanation?.rules[0]?.values[0];
   assert.deepEqual(first, { name: 'children', source: 'let', value: '1' });
   const text: string = program.explain(household, '2026-03-01', { locale: 'fr' });
+  const strict: Decision = program.evaluate(household, '2026-03-01', { explain: false, strict: true });
+  assert.equal(strict.cash?.total, '2000');
+  assert.equal(typeof program.explain(household, '2026-03-01', { strict: true }), 'string');
   assert.ok(text.startsWith('Allocation de soutien'));
   const run: CycleResult = program.runCycle([household], '2026-03-01', { fund: { posted: '1500' }, previous: { H1: 'enrolled' } });
   const record: UnitRun | undefined = run.units?.[0];

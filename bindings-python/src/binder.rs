@@ -63,13 +63,19 @@ pub(crate) struct Binder<'py> {
     /// Record collections: the collection's key, and its fields' keys.
     record_keys: Vec<(Bound<'py, PyString>, String, Keys<'py>)>,
     has_members: bool,
+    /// Strict binding (`EvalOptions::strict`): a key the program does not declare fails its unit.
+    strict: bool,
 }
 
 /// What went wrong with one unit's data: the unit keeps its place and fails with this error.
 type DataResult = Result<(), EvalError>;
 
 impl<'py> Binder<'py> {
-    pub(crate) fn new(py: Python<'py>, program: &entitle_core::Program) -> Binder<'py> {
+    pub(crate) fn new(
+        py: Python<'py>,
+        program: &entitle_core::Program,
+        options: &entitle_core::EvalOptions,
+    ) -> Binder<'py> {
         let builder = program.batch_builder();
         let layout = builder.layout();
         let keys = |inputs: &[entitle_core::dsl::ir::Input]| {
@@ -93,6 +99,7 @@ impl<'py> Binder<'py> {
             member_keys,
             record_keys,
             has_members,
+            strict: options.strict,
         }
     }
 
@@ -137,6 +144,11 @@ impl<'py> Binder<'py> {
 
     fn fill(&mut self, map: &Map<'py>) -> PyResult<DataResult> {
         let py = self.py;
+        if self.strict {
+            if let Err(e) = self.check_names(map)? {
+                return Ok(Err(e));
+            }
+        }
         for slot in 0..self.unit_keys.len() {
             let Some((key, _)) = self.unit_keys.get(slot) else {
                 continue;
@@ -177,35 +189,79 @@ impl<'py> Binder<'py> {
         Ok(Ok(()))
     }
 
-    /// The records of collection `set`: a list of mappings under the collection's name, as in the
-    /// JSON format (anything else under that name, as a list of amounts, is not records).
-    fn records(&mut self, map: &Map<'py>, set: usize) -> PyResult<DataResult> {
+    /// With strict binding: R0011 for the first key the program does not declare, the unit's own,
+    /// then each member's, then each record's (the core's order, `Layout::check_unit`), before
+    /// any value is read. What is not of the expected shape is left for `fill` to report.
+    fn check_names(&self, map: &Map<'py>) -> PyResult<DataResult> {
         let py = self.py;
-        let Some((key, name, _)) = self.record_keys.get(set) else {
-            return Ok(Ok(()));
+        let layout = self.builder.layout();
+        let keys = map.keys()?;
+        if let Err(e) = layout.check_unit_keys(keys.iter().map(String::as_str)) {
+            return Ok(Err(e));
+        }
+        if let Some(members) = map.get(intern!(py, "members"))? {
+            if members.is_instance_of::<PyList>() || members.is_instance_of::<PyTuple>() {
+                for (index, m) in members.try_iter()?.enumerate() {
+                    let Some(m) = Map::of(&m?)? else { continue };
+                    let id_obj = m.get(intern!(py, "id"))?;
+                    let id = id_of(id_obj.as_ref())?
+                        .unwrap_or_else(|| Cow::Owned(format!("#{}", index + 1)));
+                    let keys = m.keys()?;
+                    if let Err(e) = layout.check_member_keys(&id, keys.iter().map(String::as_str)) {
+                        return Ok(Err(e));
+                    }
+                }
+            }
+        }
+        for set in 0..self.record_keys.len() {
+            for (i, record) in self.record_maps(map, set)?.iter().enumerate() {
+                let keys = record.keys()?;
+                if let Err(e) = layout.check_record_keys(set, i, keys.iter().map(String::as_str)) {
+                    return Ok(Err(e));
+                }
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// The records of collection `set`: a list of mappings under the collection's name, as in the
+    /// JSON format (anything else under that name, as a list of amounts, is no records).
+    fn record_maps(&self, map: &Map<'py>, set: usize) -> PyResult<Vec<Map<'py>>> {
+        let py = self.py;
+        let Some((key, _, _)) = self.record_keys.get(set) else {
+            return Ok(Vec::new());
         };
-        let name = name.clone();
         let Some(list) = map.get(key)? else {
-            return Ok(Ok(()));
+            return Ok(Vec::new());
         };
         if !(list.is_instance_of::<PyList>() || list.is_instance_of::<PyTuple>()) {
-            return Ok(Ok(()));
+            return Ok(Vec::new());
         }
         let mut records = Vec::new();
         let mut all_amounts = true;
         for r in list.try_iter()? {
             let r = r?;
             let Some(m) = Map::of(&r)? else {
-                return Ok(Ok(()));
+                return Ok(Vec::new());
             };
             all_amounts &= m.len()? == 2
                 && m.get(intern!(py, "amount"))?.is_some()
                 && m.get(intern!(py, "currency"))?.is_some();
             records.push(m);
         }
-        if records.is_empty() || all_amounts {
-            return Ok(Ok(()));
+        if all_amounts {
+            records.clear();
         }
+        Ok(records)
+    }
+
+    /// Binds the records of collection `set` (see [`Binder::record_maps`]).
+    fn records(&mut self, map: &Map<'py>, set: usize) -> PyResult<DataResult> {
+        let name = match self.record_keys.get(set) {
+            Some((_, name, _)) => name.clone(),
+            None => return Ok(Ok(())),
+        };
+        let records = self.record_maps(map, set)?;
         for (i, record) in records.iter().enumerate() {
             if let Err(e) = self.builder.add_record(set) {
                 return Ok(Err(e));

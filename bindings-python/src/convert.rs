@@ -342,6 +342,23 @@ impl<'py> Map<'py> {
         }
     }
 
+    /// The keys as text (a key that is not a string as `str()` writes it), for strict binding.
+    pub(crate) fn keys(&self) -> PyResult<Vec<String>> {
+        let keys = match self {
+            Map::Dict(d) => d.keys().into_any(),
+            Map::Other(m) => m.keys()?.into_any(),
+        };
+        keys.try_iter()?
+            .map(|k| {
+                let k = k?;
+                match k.cast::<PyString>() {
+                    Ok(s) => Ok(s.to_str()?.to_string()),
+                    Err(_) => Ok(k.str()?.to_str()?.to_string()),
+                }
+            })
+            .collect()
+    }
+
     pub(crate) fn get(&self, key: &Bound<'py, PyString>) -> PyResult<Option<Bound<'py, PyAny>>> {
         match self {
             Map::Dict(d) => d.get_item(key),

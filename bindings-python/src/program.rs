@@ -44,10 +44,13 @@ fn units_of<'py>(units: &Bound<'py, PyAny>) -> PyResult<Bound<'py, pyo3::types::
 }
 
 /// `EvalOptions` with only what the caller gave: `None` keeps the engine's default.
-fn options(explain: Option<bool>) -> EvalOptions {
+fn options(explain: Option<bool>, strict: Option<bool>) -> EvalOptions {
     let mut o = EvalOptions::default();
     if let Some(e) = explain {
         o.explain = e;
+    }
+    if let Some(s) = strict {
+        o.strict = s;
     }
     o
 }
@@ -60,10 +63,10 @@ impl PyProgram {
         py: Python<'py>,
         units: impl Iterator<Item = PyResult<Bound<'py, PyAny>>>,
         as_of: &Bound<'py, PyAny>,
-        explain: Option<bool>,
+        options: EvalOptions,
     ) -> PyResult<Vec<Result<Decision, UnitError>>> {
         let date = as_of_date(as_of)?;
-        let mut binder = Binder::new(py, &self.inner);
+        let mut binder = Binder::new(py, &self.inner, &options);
         for u in units {
             binder.add(&u?)?;
         }
@@ -78,7 +81,6 @@ impl PyProgram {
                 return Ok((0..batch.len()).map(fail).map(Err).collect());
             }
         };
-        let options = options(explain);
         let program = &self.inner;
         Ok(py.detach(|| {
             let results = program.run(&batch, date, &options);
@@ -96,21 +98,29 @@ impl PyProgram {
     ///
     /// A unit is a dict: `{"id": "H1", "region": "North", "monthly_income": Decimal("5000"),
     /// "members": [{"id": "M1", "kind": "head", "birthdate": date(1990, 1, 1), "start_date": …,
-    /// "end_date": …}]}`. Keys the program does not declare are ignored. With `explain=True` the
-    /// decision carries the values that decided each rule and item.
+    /// "end_date": …}]}`. Keys the program does not declare are ignored, unless `strict=True`:
+    /// the unit then fails with R0011, naming the key and the closest declared name (`"field"`,
+    /// `"closest"` of the error). With `explain=True` the decision carries the values that
+    /// decided each rule and item.
     ///
     /// Raises `entitle.EvaluationError` (with `.code`, `R0001` …, and `.unit_id`) when the unit
     /// cannot be evaluated: invalid data (a float for an amount is R0005), a division by zero …
-    #[pyo3(signature = (unit, as_of, *, explain = None))]
+    #[pyo3(signature = (unit, as_of, *, explain = None, strict = None))]
     fn evaluate<'py>(
         &self,
         py: Python<'py>,
         unit: &Bound<'py, PyAny>,
         as_of: &Bound<'py, PyAny>,
         explain: Option<bool>,
+        strict: Option<bool>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let results = self.run(py, std::iter::once(Ok(unit.clone())), as_of, explain)?;
+            let results = self.run(
+                py,
+                std::iter::once(Ok(unit.clone())),
+                as_of,
+                options(explain, strict),
+            )?;
             if let Some(Err(e)) = results.first() {
                 return Err(evaluation_error(py, e));
             }
@@ -127,16 +137,17 @@ impl PyProgram {
     /// `Results` are a read-only sequence (index it, slice it, iterate it, or `list()` it).
     ///
     /// The units are read with the GIL held; evaluation runs without it, in parallel.
-    #[pyo3(signature = (units, as_of, *, explain = None))]
+    #[pyo3(signature = (units, as_of, *, explain = None, strict = None))]
     fn evaluate_batch(
         &self,
         py: Python<'_>,
         units: &Bound<'_, PyAny>,
         as_of: &Bound<'_, PyAny>,
         explain: Option<bool>,
+        strict: Option<bool>,
     ) -> PyResult<PyResults> {
         guard(py, || {
-            let results = self.run(py, units_of(units)?, as_of, explain)?;
+            let results = self.run(py, units_of(units)?, as_of, options(explain, strict))?;
             Ok(PyResults {
                 shared: Arc::new(Shared {
                     results,
@@ -149,32 +160,34 @@ impl PyProgram {
     /// The JSON façade: evaluates a unit given as JSON text at an ISO `as_of`, and returns the
     /// decision's or the error's JSON text (it never raises for bad data: the error shape says
     /// what is wrong). Raises `EvaluationError` (R0010) only when `unit` is not JSON at all.
-    #[pyo3(signature = (unit, as_of, *, explain = None))]
+    #[pyo3(signature = (unit, as_of, *, explain = None, strict = None))]
     fn evaluate_json(
         &self,
         py: Python<'_>,
         unit: &str,
         as_of: &str,
         explain: Option<bool>,
+        strict: Option<bool>,
     ) -> PyResult<String> {
         guard(py, || {
             let json: Json = serde_json::from_str(unit).map_err(|e| {
                 crate::errors::call_error(py, "R0010", format!("the unit is not valid JSON: {e}"))
             })?;
-            let options = options(explain);
+            let options = options(explain, strict);
             Ok(py.detach(|| self.inner.evaluate_json(&json, as_of, &options).to_string()))
         })
     }
 
     /// The JSON façade for a batch: `units` is a JSON array; returns a JSON array with one
     /// decision or error per unit. Raises `EvaluationError` (R0010) when `units` is not a JSON array.
-    #[pyo3(signature = (units, as_of, *, explain = None))]
+    #[pyo3(signature = (units, as_of, *, explain = None, strict = None))]
     fn evaluate_batch_json(
         &self,
         py: Python<'_>,
         units: &str,
         as_of: &str,
         explain: Option<bool>,
+        strict: Option<bool>,
     ) -> PyResult<String> {
         guard(py, || {
             let json: Vec<Json> = serde_json::from_str(units).map_err(|e| {
@@ -184,7 +197,7 @@ impl PyProgram {
                     format!("the units are not a JSON array: {e}"),
                 )
             })?;
-            let options = options(explain);
+            let options = options(explain, strict);
             Ok(py.detach(|| {
                 Json::Array(self.inner.evaluate_batch_json(&json, as_of, &options)).to_string()
             }))

@@ -13,7 +13,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "tests" / "conformance"
 
-CASE_KEYS = {"name", "note", "program", "source", "as_of", "units", "want", "want_diagnostics", "cycle", "want_cycle", "skip"}
+CASE_KEYS = {"name", "note", "program", "source", "as_of", "units", "want", "want_diagnostics", "cycle", "want_cycle", "skip", "options"}
+#: The evaluation options a case may set (`options`), each a keyword of the evaluate methods.
+OPTION_KEYS = {"strict"}
 FILE_KEYS = {"topic", "cases"}
 
 
@@ -24,6 +26,11 @@ class Case:
     raw: dict[str, Any]
     #: The units as Python data: JSON numbers with a fraction are Decimals, never floats.
     units: list[Any]
+
+    @property
+    def options(self) -> dict[str, Any]:
+        """The case's evaluation options, as keywords of the evaluate methods."""
+        return dict(self.raw.get("options", {}))
 
     @property
     def id(self) -> str:
@@ -54,6 +61,8 @@ def load_cases() -> list[Case]:
         for raw in data["cases"]:
             unknown = set(raw) - CASE_KEYS
             assert not unknown, f"{path.name} {raw.get('name')}: unknown keys {sorted(unknown)}"
+            unknown = set(raw.get("options", {})) - OPTION_KEYS
+            assert not unknown, f"{path.name} {raw.get('name')}: unknown options {sorted(unknown)}"
             cases.append(Case(path.name, raw["name"], raw, raw.get("units", [])))
     return cases
 

@@ -1,7 +1,8 @@
 """The whole conformance corpus from Python: every case of every file in tests/conformance/cases.
 
 Each case is compiled; its diagnostics are compared; its units (read with JSON fractions as Decimals)
-are evaluated one by one with ``Program.evaluate`` and as one batch with ``Program.evaluate_batch``,
+are evaluated, with the case's ``options`` as keywords (``strict=True``), one by one with
+``Program.evaluate`` and as one batch with ``Program.evaluate_batch``,
 which must agree, and each result is compared with ``want``. The same units then go through the
 engine's own JSON façade (``evaluate_json``, Rust reading the JSON text): every decision must be
 byte for byte the JSON the Python path produced, and every error the same code.
@@ -27,9 +28,9 @@ def test_the_corpus_is_all_there() -> None:
     assert len({c.id for c in CASES}) == len(CASES), "case names must be unique within a file"
 
 
-def _one_by_one(program: entitle.Program, unit: Any, as_of: str) -> dict[str, Any]:
+def _one_by_one(program: entitle.Program, unit: Any, as_of: str, options: dict[str, Any]) -> dict[str, Any]:
     try:
-        return program.evaluate(unit, as_of, explain=True).to_dict()
+        return program.evaluate(unit, as_of, explain=True, **options).to_dict()
     except entitle.EvaluationError as e:
         # The exception's details are the whole error object, as a batch's UnitError gives it.
         return {"unit_id": e.unit_id, "error": e.details}
@@ -74,9 +75,10 @@ def test_case(case: Case) -> None:
     as_of = case.raw.get("as_of")
     assert as_of, "a case with `want` needs `as_of`"
     units = case.units
+    options = case.options
 
-    one_by_one = [_one_by_one(program, u, as_of) for u in units]
-    batch = program.evaluate_batch(units, as_of, explain=True)
+    one_by_one = [_one_by_one(program, u, as_of, options) for u in units]
+    batch = program.evaluate_batch(units, as_of, explain=True, **options)
     assert len(batch) == len(units)
     # The batch's results in full (`error_fields` are read from them); one by one they must be the
     # same, an exception's details included.
@@ -94,9 +96,9 @@ def test_case(case: Case) -> None:
             diffs += [f"unit {uid}: {d}" for d in compare(got, w)]
 
     # Same results as Rust: the engine's JSON façade on the same units as JSON text.
-    facade_batch = json.loads(program.evaluate_batch_json(units_json(units), as_of, explain=True))
+    facade_batch = json.loads(program.evaluate_batch_json(units_json(units), as_of, explain=True, **options))
     for unit, mine, theirs in zip(units, batch, facade_batch):
-        facade_one = program.evaluate_json(units_json([unit])[1:-1], as_of, explain=True)
+        facade_one = program.evaluate_json(units_json([unit])[1:-1], as_of, explain=True, **options)
         assert json.loads(facade_one) == theirs
         if isinstance(mine, entitle.Decision):
             if mine.to_json() != facade_one:

@@ -32,7 +32,10 @@ fn main() -> Result<(), String> {
     let program = Program::compile(source).map_err(|d| d.to_string())?;
     let as_of = "2026-03-01";
     let plain = EvalOptions::default();
-    let explain = EvalOptions { explain: true };
+    let explain = EvalOptions {
+        explain: true,
+        ..Default::default()
+    };
     let one = units.first().ok_or("no units")?;
     let compile_ms = median(200, || drop(Program::compile(source)));
     let evaluate_us = median(5001, || drop(program.evaluate_json(one, as_of, &plain))) * 1000.0;

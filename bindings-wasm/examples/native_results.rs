@@ -13,14 +13,13 @@
 //! Units are kept as their exact JSON text (serde_json with arbitrary precision), so numbers cross
 //! unchanged.
 
-use entitle_core::{EvalOptions, Program};
+use entitle_core::Program;
 use serde_json::{json, Value as Json};
 
 fn main() -> Result<(), String> {
     let out = std::env::args()
         .nth(1)
         .ok_or("usage: native_results OUT.json")?;
-    let options = EvalOptions { explain: true };
     let mut entries = Vec::new();
     for (path, file) in entitle_tests::load_all()? {
         let file_name = path
@@ -32,6 +31,7 @@ fn main() -> Result<(), String> {
             if case.skip.is_some() {
                 continue;
             }
+            let options = case.eval_options();
             let source = case.source_text()?;
             let text = |v: &Json| serde_json::to_string(v).map_err(|e| e.to_string());
             match Program::compile(&source) {

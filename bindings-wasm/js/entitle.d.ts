@@ -39,9 +39,18 @@ export interface CompileOptions extends LocaleOptions {
 }
 
 export interface CheckOptions extends LocaleOptions {}
-export interface ExplainOptions extends LocaleOptions {}
+export interface StrictOptions {
+  /**
+   * Strict binding: a key the program does not declare (of the unit, a member or a record) fails
+   * the unit with `R0011`, whose `field` names it and `closest` the declared name it is close to
+   * (the engine's default: no, such a key is ignored).
+   */
+  strict?: boolean;
+}
 
-export interface EvaluateOptions {
+export interface ExplainOptions extends LocaleOptions, StrictOptions {}
+
+export interface EvaluateOptions extends StrictOptions {
   /** Build the `explanation` of each decision (the engine's default: no). */
   explain?: boolean;
 }

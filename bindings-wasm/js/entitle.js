@@ -157,6 +157,10 @@ function requireString(value, name) {
   return value;
 }
 
+// The options of `evaluate` and `evaluateBatch`: `explain` builds each decision's explanation;
+// `strict` makes a key the program does not declare fail its unit (R0011).
+const EVALUATE_OPTIONS = { explain: "boolean", strict: "boolean" };
+
 // Options: unknown keys are refused; an absent option stays undefined so the engine's default applies.
 function readOptions(options, spec) {
   if (options === undefined || options === null) return {};
@@ -300,27 +304,27 @@ export class Program {
   /** Evaluates one unit; throws `EvaluationError` when it cannot be evaluated. */
   evaluate(unit, asOf, options) {
     requireString(asOf, "asOf");
-    const { explain } = readOptions(options, { explain: "boolean" });
+    const { explain, strict } = readOptions(options, EVALUATE_OPTIONS);
     const { text, failure } = typeof unit === "string" ? { text: requireText(unit, "the unit's JSON text") } : encodeUnit(unit, { ownErrors: true });
     if (failure !== undefined) throw evaluationError(failure);
-    return this.#call((p) => p.evaluate(text, asOf, explain));
+    return this.#call((p) => p.evaluate(text, asOf, explain, strict));
   }
 
   /** Evaluates many units: one decision or `{unit_id, error}` per unit, in order. */
   evaluateBatch(units, asOf, options) {
     requireUnits(units);
     requireString(asOf, "asOf");
-    const { explain } = readOptions(options, { explain: "boolean" });
+    const { explain, strict } = readOptions(options, EVALUATE_OPTIONS);
     if (typeof units === "string" || units.length === 0) {
       const text = typeof units === "string" ? requireText(units, "the units' JSON text") : "[]";
-      return this.#call((p) => p.evaluateBatch(text, asOf, explain));
+      return this.#call((p) => p.evaluateBatch(text, asOf, explain, strict));
     }
     // A call per slice of units (UNITS_PER_CALL), or per part of a slice too long for one text.
     const results = [];
     for (let start = 0; start < units.length; start += UNITS_PER_CALL) {
       const failures = new Map();
       for (const text of encodeUnits(units, start, failures)) {
-        for (const r of this.#call((p) => p.evaluateBatch(text, asOf, explain))) results.push(r);
+        for (const r of this.#call((p) => p.evaluateBatch(text, asOf, explain, strict))) results.push(r);
       }
       for (const [i, failure] of failures) results[i] = failure;
     }
@@ -330,10 +334,10 @@ export class Program {
   /** The decision for one unit as text, with reasons, in `options.locale`. */
   explain(unit, asOf, options) {
     requireString(asOf, "asOf");
-    const { locale } = readOptions(options, { locale: "string" });
+    const { locale, strict } = readOptions(options, { locale: "string", strict: "boolean" });
     const { text, failure } = typeof unit === "string" ? { text: requireText(unit, "the unit's JSON text") } : encodeUnit(unit, { ownErrors: true });
     if (failure !== undefined) throw evaluationError(failure);
-    return this.#call((p) => p.explain(text, asOf, locale));
+    return this.#call((p) => p.explain(text, asOf, locale, strict));
   }
 
   /**

@@ -79,10 +79,14 @@ pub(crate) fn diagnostics_json(diagnostics: &Diagnostics) -> Json {
     Json::Array(diagnostics.0.iter().map(diagnostic_json).collect())
 }
 
-pub(crate) fn eval_options(explain: Option<bool>) -> EvalOptions {
+/// `EvalOptions` with only what the caller gave: `None` keeps the engine's default.
+pub(crate) fn eval_options(explain: Option<bool>, strict: Option<bool>) -> EvalOptions {
     let mut options = EvalOptions::default();
     if let Some(x) = explain {
         options.explain = x;
+    }
+    if let Some(s) = strict {
+        options.strict = s;
     }
     options
 }
@@ -135,8 +139,9 @@ pub(crate) fn explain_text(
     unit: &Json,
     as_of: &str,
     locale: Option<&str>,
+    strict: Option<bool>,
 ) -> Result<String, Failure> {
-    let options = eval_options(Some(true));
+    let options = eval_options(Some(true), strict);
     let locale = locale.unwrap_or_else(|| locale::english().locale());
     let catalog = locale::catalog(locale);
     let (Some(date), Ok(typed)) = (parse_date(as_of.trim()), unit_from_json(unit)) else {
@@ -259,26 +264,31 @@ mod tests {
         let unit = json!({"id": "H1", "region": "North", "monthly_income": "KES 5000", "members": [
             {"id": "M1", "kind": "head", "birthdate": "1990-01-01"},
             {"id": "M2", "kind": "child", "birthdate": "2020-05-01"}]});
-        let text = explain_text(&program, &unit, "2026-03-01", Some("fr")).unwrap();
+        let text = explain_text(&program, &unit, "2026-03-01", Some("fr"), None).unwrap();
         assert!(
             text.starts_with("Allocation de soutien à l'enfant — H1 — 2026-03-01"),
             "{text}"
         );
         assert!(text.contains("KES 2000"), "{text}");
         let future = json!({"id": "H2", "members": [{"id": "M1", "birthdate": "2030-01-01"}]});
-        let Err(Failure::Evaluation(e)) = explain_text(&program, &future, "2026-03-01", None)
+        let Err(Failure::Evaluation(e)) = explain_text(&program, &future, "2026-03-01", None, None)
         else {
             panic!("expected an error")
         };
         assert_eq!(e["unit_id"], "H2");
         assert_eq!(e["error"]["code"], "R0003");
-        let Err(Failure::Evaluation(e)) = explain_text(&program, &unit, "2026-13-01", None) else {
+        let Err(Failure::Evaluation(e)) = explain_text(&program, &unit, "2026-13-01", None, None)
+        else {
             panic!("expected an error")
         };
         assert_eq!(e["error"]["code"], "R0010");
         assert_eq!(
-            decision_or_failure(program.evaluate_json(&unit, "2026-03-01", &eval_options(None)))
-                .unwrap()["cash"]["total"],
+            decision_or_failure(program.evaluate_json(
+                &unit,
+                "2026-03-01",
+                &eval_options(None, None)
+            ))
+            .unwrap()["cash"]["total"],
             "2000"
         );
     }

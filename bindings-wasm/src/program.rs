@@ -94,18 +94,19 @@ impl WasmProgram {
 
     /// Evaluates one unit (its JSON text) at an ISO as-of date and returns the decision. Throws an
     /// `EvaluationError` (`code` `R0001`…, `unitId`, `details`, `result`) when the unit cannot be
-    /// evaluated.
+    /// evaluated. `strict`: a key the program does not declare fails the unit (R0011).
     pub fn evaluate(
         &self,
         unit: &str,
         as_of: &str,
         explain: Option<bool>,
+        strict: Option<bool>,
     ) -> Result<JsValue, JsValue> {
         run(|| {
             let unit = json_arg(unit, "the unit")?;
             let result = self
                 .inner
-                .evaluate_json(&unit, as_of, &eval_options(explain));
+                .evaluate_json(&unit, as_of, &eval_options(explain, strict));
             // A result too long for a JS string is the unit's error, as in a batch.
             let decision = decision_or_failure(result)?;
             to_js(&decision).map_err(|failure| match failure {
@@ -125,12 +126,13 @@ impl WasmProgram {
         units: &str,
         as_of: &str,
         explain: Option<bool>,
+        strict: Option<bool>,
     ) -> Result<JsValue, JsValue> {
         run(|| {
             let JsonUnits { units, unreadable } = units_arg(units)?;
-            let mut results = self
-                .inner
-                .evaluate_batch_json(&units, as_of, &eval_options(explain));
+            let mut results =
+                self.inner
+                    .evaluate_batch_json(&units, as_of, &eval_options(explain, strict));
             for (i, record) in unreadable {
                 if let Some(r) = results.get_mut(i) {
                     *r = record;
@@ -141,12 +143,13 @@ impl WasmProgram {
     }
 
     /// The decision for one unit explained as text in `locale` (`"en"`, `"fr"` …; program
-    /// translations included). Throws an `EvaluationError` like `evaluate`.
+    /// translations included). Throws an `EvaluationError` like `evaluate` (`strict` too).
     pub fn explain(
         &self,
         unit: &str,
         as_of: &str,
         locale: Option<String>,
+        strict: Option<bool>,
     ) -> Result<String, JsValue> {
         run(|| {
             explain_text(
@@ -154,6 +157,7 @@ impl WasmProgram {
                 &json_arg(unit, "the unit")?,
                 as_of,
                 locale.as_deref(),
+                strict,
             )
         })
     }

@@ -15,7 +15,9 @@ const { compile, CompileError, EvaluationError, RunError } = entitle;
 
 const corpusDir = path.join(repoDir, "tests/conformance");
 const FILE_KEYS = new Set(["topic", "cases"]);
-const CASE_KEYS = new Set(["name", "note", "program", "source", "as_of", "units", "want", "want_diagnostics", "cycle", "want_cycle", "skip"]);
+const CASE_KEYS = new Set(["name", "note", "program", "source", "as_of", "units", "want", "want_diagnostics", "cycle", "want_cycle", "skip", "options"]);
+// The evaluation options a case may set (`options`), each an option of the evaluate methods.
+const OPTION_KEYS = new Set(["strict"]);
 
 function loadCorpus() {
   const dir = path.join(corpusDir, "cases");
@@ -26,6 +28,7 @@ function loadCorpus() {
     if (typeof data.topic !== "string" || !Array.isArray(data.cases)) throw new Error(`${file}: needs \`topic\` and \`cases\``);
     for (const c of data.cases) {
       for (const key of Object.keys(c)) if (!CASE_KEYS.has(key)) throw new Error(`${file}: case ${c.name}: unknown key \`${key}\``);
+      for (const key of Object.keys(c.options ?? {})) if (!OPTION_KEYS.has(key)) throw new Error(`${file}: case ${c.name}: unknown option \`${key}\``);
       if (typeof c.name !== "string") throw new Error(`${file}: a case without a name`);
     }
     return { file, cases: data.cases };
@@ -303,10 +306,15 @@ function compileCase(source) {
   }
 }
 
+// The options of a case's evaluations: an explanation, and the case's own `options`.
+function evaluateOptions(c) {
+  return { explain: true, ...(c.options ?? {}) };
+}
+
 // One unit through `evaluate`; an EvaluationError carries the same record a batch gives.
-function evaluateOne(program, unit, asOf) {
+function evaluateOne(program, unit, asOf, options) {
   try {
-    return program.evaluate(unit, asOf, { explain: true });
+    return program.evaluate(unit, asOf, options);
   } catch (e) {
     if (e instanceof EvaluationError) return e.result;
     throw e;
@@ -327,8 +335,9 @@ function runCase(c) {
   if (want.length === 0) return diffs;
   if (typeof c.as_of !== "string") return [...diffs, "a case with `want` needs `as_of`"];
   const units = c.units ?? [];
-  const oneByOne = units.map((u) => evaluateOne(program, u, c.as_of));
-  const batch = program.evaluateBatch(units, c.as_of, { explain: true });
+  const options = evaluateOptions(c);
+  const oneByOne = units.map((u) => evaluateOne(program, u, c.as_of, options));
+  const batch = program.evaluateBatch(units, c.as_of, options);
   if (JSON.stringify(oneByOne) !== JSON.stringify(batch)) diffs.push("evaluating one by one and as a batch gave different results");
   if (want.length !== units.length) diffs.push(`${units.length} units but ${want.length} expectations`);
   for (const w of want) {
@@ -417,9 +426,10 @@ test("every result is byte-identical to the native Rust engine's", () => {
       assert.ok(entry && entry.results, `${file}: ${c.name}: no native results (stale ${nativeFile}?)`);
       assert.equal(entry.units.length, c.units.length, `${file}: ${c.name}: unit count`);
       // The exact unit text the native engine read, so numbers are the same on both sides.
-      const results = entry.units.map((text) => JSON.stringify(evaluateOne(program, text, entry.as_of)));
+      const options = evaluateOptions(c);
+      const results = entry.units.map((text) => JSON.stringify(evaluateOne(program, text, entry.as_of, options)));
       assert.deepEqual(results, entry.results, `${file}: ${c.name}: one by one`);
-      const batch = program.evaluateBatch(`[${entry.units.join(",")}]`, entry.as_of, { explain: true }).map((r) => JSON.stringify(r));
+      const batch = program.evaluateBatch(`[${entry.units.join(",")}]`, entry.as_of, options).map((r) => JSON.stringify(r));
       assert.deepEqual(batch, entry.batch, `${file}: ${c.name}: batch`);
       const warnings = entry.warnings.map((d) => d.code);
       assert.deepEqual(program.warnings.map((d) => d.code), warnings, `${file}: ${c.name}: warnings`);

@@ -246,7 +246,7 @@ test("mistakes with the arguments are TypeErrors that say what was given", () =>
   // Inherited names are not options.
   assert.throws(() => p.evaluate(household("H1"), AS_OF, { toString: true }), {
     code: "ERR_INVALID_ARG_VALUE",
-    message: "entitle: unknown option `toString` (known: explain)",
+    message: "entitle: unknown option `toString` (known: explain, strict)",
   });
   // A method taken off its program fails with JavaScript's own TypeError, not an engine error.
   const { evaluate } = p;

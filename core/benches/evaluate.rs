@@ -71,7 +71,14 @@ fn bench(c: &mut Criterion) {
                 |b, batch| {
                     b.iter(|| {
                         program
-                            .run(batch, as_of, &EvalOptions { explain: true })
+                            .run(
+                                batch,
+                                as_of,
+                                &EvalOptions {
+                                    explain: true,
+                                    ..Default::default()
+                                },
+                            )
                             .len()
                     })
                 },

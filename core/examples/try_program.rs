@@ -24,7 +24,14 @@ fn main() {
     }
     for t in &program.ir().tests {
         let unit = program.test_unit(t);
-        match program.evaluate_with(&unit, t.as_of, &EvalOptions { explain: true }) {
+        match program.evaluate_with(
+            &unit,
+            t.as_of,
+            &EvalOptions {
+                explain: true,
+                ..Default::default()
+            },
+        ) {
             Ok(d) => println!(
                 "\n{}",
                 entitle_core::explain::render::decision_text(&program, &d, &locale)

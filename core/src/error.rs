@@ -96,12 +96,18 @@ pub enum EvalError {
         /// What is wrong.
         reason: String,
     },
-    /// R0011: an input name the program does not declare (only with strict binding).
+    /// R0011: an input name the program does not declare (only with strict binding,
+    /// [`crate::EvalOptions::strict`]).
     #[serde(rename = "R0011")]
     #[error("{}", render(self))]
     UnknownField {
-        /// The field.
+        /// The name as given: `disabeld`, `member M1: disabeld` for a member's, `visits #2:
+        /// visit_dat` for a record's.
         field: String,
+        /// The closest name the program declares in the same place (the unit's inputs and
+        /// record collections, the member inputs, the collection's fields), when one is close.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        closest: Option<String>,
     },
     /// R0012: `lookup` of a key that the table does not have (and no default was given), or `band`
     /// of a value below the first band.
@@ -175,7 +181,11 @@ impl EvalError {
             }
             EvalError::TooMuchWork { limit } => vec![("limit", limit.to_string())],
             EvalError::NotAChoice { .. } => Vec::new(),
-            EvalError::UnknownField { field } => vec![("field", field.clone())],
+            EvalError::UnknownField { field, closest } => {
+                let mut args = vec![("field", field.clone())];
+                args.extend(closest.iter().map(|c| ("closest", c.clone())));
+                args
+            }
             EvalError::TooManyMembers { limit } => vec![("limit", limit.to_string())],
             EvalError::InvalidUnit { reason } => vec![("reason", reason.clone())],
             EvalError::NoTableEntry { at } => vec![("at", at.clone())],
@@ -201,7 +211,14 @@ impl EvalError {
         }
         let args = self.args();
         let refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        catalog.render(self.code(), &refs)
+        // The catalogue has no conditionals: a close name has an entry of its own.
+        let key = match self {
+            EvalError::UnknownField {
+                closest: Some(_), ..
+            } => "R0011.closest",
+            _ => self.code(),
+        };
+        catalog.render(key, &refs)
     }
 
     /// R0008 for `field`, listing the first [`CHOICES_SHOWN`] of its `choices`.

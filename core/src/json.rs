@@ -15,8 +15,14 @@
 //! the member's attributes. The records of a collection (`records visits …` in the program) are an
 //! array of objects under the collection's name: `"visits": [{"visit_date": "2026-01-05"}]` (an
 //! array of objects is always a collection of records, unless every object is an amount
-//! `{"amount": …, "currency": …}`). Unknown keys are ignored.
+//! `{"amount": …, "currency": …}`). Keys the program does not declare are ignored, unless the
+//! evaluation is strict ([`EvalOptions::strict`]): the unit then fails with R0011 naming the key
+//! (`member M1: disabeld` for a member's, `visits #2: vist_date` for a record's) and the closest
+//! declared name, if one is close. `id` and `members` of a unit, `id`, `kind`, `kinds`,
+//! `start_date` and `end_date` of a member ([`crate::batch::UNIT_KEYS`],
+//! [`crate::batch::MEMBER_KEYS`]) and the name of a declared record collection are never unknown.
 
+use crate::batch::MEMBER_KEYS;
 use crate::error::EvalError;
 use crate::eval::EvalOptions;
 use crate::model::{Member, Unit};
@@ -211,10 +217,7 @@ fn member_from_json(m: &Json, index: usize) -> Result<Member, EvalError> {
         ..Member::default()
     };
     for (k, v) in obj {
-        if matches!(
-            k.as_str(),
-            "id" | "kind" | "kinds" | "start_date" | "end_date"
-        ) {
+        if MEMBER_KEYS.contains(&k.as_str()) {
             continue;
         }
         member.attributes.insert(k.clone(), scalar(v, k)?);

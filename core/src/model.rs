@@ -23,8 +23,9 @@ pub struct Unit {
     /// Members with their memberships (empty for individuals).
     pub members: Vec<Member>,
     /// Records by collection name (`records visits …` in the program): each record's field values
-    /// by field name. A collection the program does not declare is ignored; one it declares but
-    /// the unit lacks has no records.
+    /// by field name. A collection the program does not declare is ignored (R0011 with strict
+    /// binding, [`crate::EvalOptions::strict`], as is any other name it does not declare); one it
+    /// declares but the unit lacks has no records.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub records: BTreeMap<String, Vec<Record>>,
 }

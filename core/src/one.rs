@@ -56,7 +56,7 @@ impl Room {
     ) -> T {
         self.builder.restart();
         self.parts.iter_mut().for_each(ChunkOut::clear);
-        self.builder.add_unit(unit);
+        self.builder.add_unit_with(unit, options);
         let batch = self.builder.finished();
         if let Some(part) = self.parts.first_mut() {
             let mut params = recycle(std::mem::take(&mut self.params));
@@ -183,7 +183,10 @@ mod tests {
             Some("2000".into())
         );
         let (rules, items) = (d.rules.as_ptr(), d.items.as_ptr());
-        let explain = EvalOptions { explain: true };
+        let explain = EvalOptions {
+            explain: true,
+            ..Default::default()
+        };
         let cases = [
             (&grant, unit(Some("KES 90000"), "2020-05-01"), false), // not eligible
             (&grant, unit(None, "2020-05-01"), false),              // undetermined

@@ -364,9 +364,30 @@ impl Program {
 
     /// Binds name-keyed units into a batch (a unit whose data is invalid keeps its place and fails).
     pub fn bind(&self, units: &[Unit]) -> Batch {
+        self.bind_with(units, &EvalOptions::default())
+    }
+
+    /// [`Program::bind`] with options: with [`EvalOptions::strict`], a unit that carries a name
+    /// the program does not declare keeps its place and fails with R0011
+    /// ([`crate::EvalError::UnknownField`]). The other options are for [`Program::run`].
+    ///
+    /// ```
+    /// # use entitle_core::{EvalOptions, Program, Unit, Member};
+    /// # let p = Program::compile(include_str!("../../examples/programs/child_grant.entitle")).unwrap();
+    /// # let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    /// let unit = Unit::new("H1")
+    ///     .with("region", "North")
+    ///     .with_member(Member::new("M1", "child").with("disabeld", true));
+    /// let strict = EvalOptions { strict: true, ..EvalOptions::default() };
+    /// let batch = p.bind_with(&[unit], &strict);
+    /// let e = batch.unit_error(0).unwrap();
+    /// assert_eq!(e.code(), "R0011");
+    /// assert_eq!(e.to_string(), "`member M1: disabeld` is not an input of this program; did you mean `disabled`?");
+    /// ```
+    pub fn bind_with(&self, units: &[Unit], options: &EvalOptions) -> Batch {
         let mut b = self.batch_builder();
         for u in units {
-            b.add_unit(u);
+            b.add_unit_with(u, options);
         }
         b.finish()
     }
@@ -379,7 +400,7 @@ impl Program {
         self.evaluate_with(unit, as_of, &EvalOptions::default())
     }
 
-    /// Evaluates one unit with options (an explanation, …).
+    /// Evaluates one unit with options (an explanation, strict binding …).
     ///
     /// # Errors
     /// As [`Program::evaluate`].
@@ -436,14 +457,14 @@ impl Program {
         self.evaluate_batch_with(units, as_of, &EvalOptions::default())
     }
 
-    /// Evaluates many units with options.
+    /// Evaluates many units with options (an explanation, strict binding …).
     pub fn evaluate_batch_with(
         &self,
         units: &[Unit],
         as_of: NaiveDate,
         options: &EvalOptions,
     ) -> Vec<Result<Decision, UnitError>> {
-        let batch = self.bind(units);
+        let batch = self.bind_with(units, options);
         let r = self.run(&batch, as_of, options);
         r.decisions().collect()
     }

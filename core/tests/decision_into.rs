@@ -78,7 +78,14 @@ fn a_rewritten_record_equals_a_fresh_one() {
         programs_seen += 1;
         let batch = program.bind(&units);
         for explain in [false, true] {
-            let result = program.run(&batch, as_of, &EvalOptions { explain });
+            let result = program.run(
+                &batch,
+                as_of,
+                &EvalOptions {
+                    explain,
+                    ..Default::default()
+                },
+            );
             let n = result.len();
             for order in [(0..n).collect::<Vec<_>>(), (0..n).rev().collect::<Vec<_>>()] {
                 let mut record: Option<Decision> = None;
@@ -123,7 +130,14 @@ fn fresh(
 ) -> Result<Decision, entitle_core::UnitError> {
     let batch = program.bind(std::slice::from_ref(unit));
     program
-        .run(&batch, as_of, &EvalOptions { explain })
+        .run(
+            &batch,
+            as_of,
+            &EvalOptions {
+                explain,
+                ..Default::default()
+            },
+        )
         .decision(0)
 }
 
@@ -138,7 +152,14 @@ fn evaluating_in_kept_room_equals_a_fresh_batch() {
         for k in (0..most).chain((0..most).rev()) {
             for (name, program, as_of, units) in &all {
                 let Some(unit) = units.get(k) else { continue };
-                let got = program.evaluate_with(unit, *as_of, &EvalOptions { explain });
+                let got = program.evaluate_with(
+                    unit,
+                    *as_of,
+                    &EvalOptions {
+                        explain,
+                        ..Default::default()
+                    },
+                );
                 assert_eq!(
                     got,
                     fresh(program, unit, *as_of, explain),
@@ -197,7 +218,14 @@ fn kept_room_gives_fresh_answers_for_any_household() {
     ] {
         for explain in [false, true] {
             assert_eq!(
-                program.evaluate_with(&unit, as_of, &EvalOptions { explain }),
+                program.evaluate_with(
+                    &unit,
+                    as_of,
+                    &EvalOptions {
+                        explain,
+                        ..Default::default()
+                    }
+                ),
                 fresh(&program, &unit, as_of, explain)
             );
         }

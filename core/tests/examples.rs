@@ -67,7 +67,10 @@ fn french_explanations_use_the_program_translations() {
         .evaluate_with(
             &program.test_unit(t),
             t.as_of,
-            &entitle_core::EvalOptions { explain: true },
+            &entitle_core::EvalOptions {
+                explain: true,
+                ..Default::default()
+            },
         )
         .expect("evaluates");
     let fr = entitle_core::explain::render::decision_text(&program, &d, "fr");

@@ -105,7 +105,10 @@ fn score_breakdown_is_explained_in_french() {
         .evaluate_with(
             &program.test_unit(t),
             t.as_of,
-            &entitle_core::EvalOptions { explain: true },
+            &entitle_core::EvalOptions {
+                explain: true,
+                ..Default::default()
+            },
         )
         .expect("evaluates");
     let fr = entitle_core::explain::render::decision_text(&program, &d, "fr");

@@ -135,7 +135,10 @@ entitlement
 fn a_bad_as_of_date_is_told_in_the_locale_of_the_explanation() {
     let p = Program::compile(GRANT).unwrap();
     let unit = json!({"id": "H1", "income": "50"});
-    let options = EvalOptions { explain: true };
+    let options = EvalOptions {
+        explain: true,
+        ..Default::default()
+    };
     let fr = p.evaluate_json_in(&unit, "1 March 2026", &options, french());
     assert_eq!(fr["error"]["code"], "R0010");
     assert_eq!(

@@ -129,7 +129,7 @@ proptest! {
     #[test]
     fn evaluation_never_panics_and_batches_agree(units in prop::collection::vec(household(), 0..8), date in as_of()) {
         for program in [child_grant(), pmt()] {
-            let opts = EvalOptions { explain: true };
+            let opts = EvalOptions { explain: true, ..Default::default() };
             let alone: Vec<_> = units.iter().map(|u| program.evaluate_with(u, date, &opts)).collect();
             let batch = program.evaluate_batch_with(&units, date, &opts);
             prop_assert_eq!(&alone, &batch);
@@ -241,7 +241,10 @@ fn units_in_a_batch_of_several_parts_get_their_own_results() {
     let date = NaiveDate::from_ymd_opt(2026, 3, 1).expect("a date");
     for program in [child_grant(), pmt()] {
         for explain in [false, true] {
-            let opts = EvalOptions { explain };
+            let opts = EvalOptions {
+                explain,
+                ..Default::default()
+            };
             let batch = program.evaluate_batch_with(&units, date, &opts);
             assert_eq!(batch.len(), units.len());
             let mut outcomes = std::collections::BTreeMap::new();

@@ -224,7 +224,10 @@ fn decisions_carry_compliance_outcomes_and_their_explanation() {
         .evaluate_with(
             &units[2],
             day(2026, 1, 1),
-            &entitle_core::EvalOptions { explain: true },
+            &entitle_core::EvalOptions {
+                explain: true,
+                ..Default::default()
+            },
         )
         .unwrap();
     let codes: Vec<String> = d.compliance.iter().map(|c| c.code()).collect();

@@ -183,7 +183,7 @@ pub fn parse_check(data: &[u8]) {
 /// the JSON façade, and the typed path (`unit_from_json` then `evaluate_with`).
 pub fn compare_paths(program: &Program, units: &[Json], as_of: &str) {
     for explain in [false, true] {
-        let options = EvalOptions { explain };
+        let options = EvalOptions { explain, ..Default::default() };
         let one_by_one: Vec<Json> = units.iter().map(|u| program.evaluate_json(u, as_of, &options)).collect();
         let batch = program.evaluate_batch_json(units, as_of, &options);
         assert_eq!(one_by_one, batch, "one by one and as a batch differ (explain {explain})");

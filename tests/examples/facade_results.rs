@@ -26,7 +26,10 @@ fn run() -> Result<(), String> {
     let program = Program::compile(&source).map_err(|d| format!("{program}: {d}"))?;
     let text = std::fs::read_to_string(units).map_err(|e| format!("{units}: {e}"))?;
     let units: Vec<Json> = serde_json::from_str(&text).map_err(|e| format!("{units}: {e}"))?;
-    let options = EvalOptions { explain };
+    let options = EvalOptions {
+        explain,
+        ..Default::default()
+    };
     let batch = program.evaluate_batch_json(&units, as_of, &options);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

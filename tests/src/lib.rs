@@ -75,6 +75,18 @@ pub struct Case {
     /// Expected outcome of the run: `units` (matched by `unit_id`), `totals`, `summary`, or `error`.
     #[serde(default)]
     pub want_cycle: Option<Json>,
+    /// Evaluation options for both the single and the batch evaluation (`{"strict": true}`).
+    #[serde(default)]
+    pub options: CaseOptions,
+}
+
+/// The evaluation options a case may set; absent ones keep the engine's defaults.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseOptions {
+    /// Strict binding: a key the program does not declare fails the unit (R0011).
+    #[serde(default)]
+    pub strict: Option<bool>,
 }
 
 /// The corpus directory.
@@ -103,6 +115,18 @@ pub fn load_all() -> Result<Vec<(PathBuf, CaseFile)>, String> {
 }
 
 impl Case {
+    /// The options of the case's evaluations: an explanation, and the case's own `options`.
+    pub fn eval_options(&self) -> EvalOptions {
+        let mut options = EvalOptions {
+            explain: true,
+            ..Default::default()
+        };
+        if let Some(strict) = self.options.strict {
+            options.strict = strict;
+        }
+        options
+    }
+
     /// The program text of the case.
     pub fn source_text(&self) -> Result<String, String> {
         match (&self.program, &self.source) {
@@ -463,7 +487,7 @@ pub fn run_case(case: &Case) -> Vec<String> {
         diffs.push("a case with `want` needs `as_of`".into());
         return diffs;
     };
-    let options = EvalOptions { explain: true };
+    let options = case.eval_options();
     let one_by_one: Vec<Json> = case
         .units
         .iter()

@@ -296,13 +296,27 @@ class Program:
     """A compiled program; made by ``entitle.compile``."""
 
     def evaluate(
-        self, unit: _Unit, as_of: datetime.date | str, *, explain: bool | None = None
+        self,
+        unit: _Unit,
+        as_of: datetime.date | str,
+        *,
+        explain: bool | None = None,
+        strict: bool | None = None,
     ) -> Decision: ...
     def evaluate_batch(
-        self, units: Iterable[_Unit], as_of: datetime.date | str, *, explain: bool | None = None
+        self,
+        units: Iterable[_Unit],
+        as_of: datetime.date | str,
+        *,
+        explain: bool | None = None,
+        strict: bool | None = None,
     ) -> Results: ...
-    def evaluate_json(self, unit: str, as_of: str, *, explain: bool | None = None) -> str: ...
-    def evaluate_batch_json(self, units: str, as_of: str, *, explain: bool | None = None) -> str: ...
+    def evaluate_json(
+        self, unit: str, as_of: str, *, explain: bool | None = None, strict: bool | None = None
+    ) -> str: ...
+    def evaluate_batch_json(
+        self, units: str, as_of: str, *, explain: bool | None = None, strict: bool | None = None
+    ) -> str: ...
     def run_cycle(
         self, units: Iterable[_Unit], as_of: datetime.date | str, cycle: Mapping[str, Any] | None = None
     ) -> dict[str, Any]: ...

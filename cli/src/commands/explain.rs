@@ -72,7 +72,14 @@ fn find(
         if chunk.batch.is_empty() || decision.is_some() {
             continue;
         }
-        let result = program.run(&chunk.batch, a.as_of, &EvalOptions { explain: true });
+        let result = program.run(
+            &chunk.batch,
+            a.as_of,
+            &EvalOptions {
+                explain: true,
+                ..Default::default()
+            },
+        );
         match result.decision(0) {
             Ok(d) => decision = Some(d),
             Err(e) => {

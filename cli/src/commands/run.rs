@@ -441,7 +441,10 @@ fn process(
     preview: &mut Vec<RowError>,
     spare: &mut Vec<Part>,
 ) -> Result<()> {
-    let options = EvalOptions { explain: a.explain };
+    let options = EvalOptions {
+        explain: a.explain,
+        ..Default::default()
+    };
     let t0 = std::time::Instant::now();
     let result = program.run(&chunk.batch, a.as_of, &options);
     let t1 = std::time::Instant::now();

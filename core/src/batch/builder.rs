@@ -3,6 +3,7 @@
 use super::store::{bad_slot, coerce, store, store_scalar, store_text};
 use super::{Batch, Column, Layout, RecordColumns, Scalar, Shape};
 use crate::error::EvalError;
+use crate::eval::EvalOptions;
 use crate::model::Unit;
 use crate::texts::{KindLists, Texts};
 use chrono::NaiveDate;
@@ -444,16 +445,26 @@ impl BatchBuilder {
     /// Adds a whole name-keyed unit. A problem with its data fails that unit (it keeps its place);
     /// attribute names the program does not declare are ignored.
     pub fn add_unit(&mut self, unit: &Unit) {
+        self.add_unit_with(unit, &EvalOptions::default());
+    }
+
+    /// [`BatchBuilder::add_unit`] with the binding's options: with
+    /// [`EvalOptions::strict`], a name the program does not declare fails the unit with R0011
+    /// ([`Layout::check_unit`]) before any of its values is read.
+    pub fn add_unit_with(&mut self, unit: &Unit, options: &EvalOptions) {
         self.start_unit(&unit.id);
-        if let Err(e) = self.fill(unit) {
+        if let Err(e) = self.fill(unit, options.strict) {
             self.fail_unit(e);
         } else {
             self.finish_unit();
         }
     }
 
-    fn fill(&mut self, unit: &Unit) -> Result<(), EvalError> {
+    fn fill(&mut self, unit: &Unit, strict: bool) -> Result<(), EvalError> {
         let layout = std::sync::Arc::clone(&self.layout);
+        if strict {
+            layout.check_unit(unit)?;
+        }
         for (slot, input) in layout.unit_inputs.iter().enumerate() {
             if let Some(v) = unit.attributes.get(&input.name) {
                 self.set_unit(slot, v)?;

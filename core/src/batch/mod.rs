@@ -14,9 +14,11 @@ use entitle_dsl::ir::Input;
 
 mod builder;
 mod column;
+mod declared;
 mod store;
 pub use builder::BatchBuilder;
 pub use column::{Column, Scalar, TextColumn};
+pub use declared::{MEMBER_KEYS, UNIT_KEYS};
 
 /// Where each declared input lives: its scope, type and slot.
 #[derive(Clone, Debug)]
@@ -31,6 +33,8 @@ pub struct Layout {
     has_members: bool,
     /// Most members per unit (see [`crate::EvalLimits`]).
     max_members: usize,
+    /// The names of each place, sorted, for strict binding.
+    declared: declared::Declared,
 }
 
 impl Layout {
@@ -52,6 +56,7 @@ impl Layout {
             .collect();
         unit_inputs.sort_by_key(|i| i.slot);
         member_inputs.sort_by_key(|i| i.slot);
+        let declared = declared::Declared::new(&unit_inputs, &member_inputs, &[]);
         Layout {
             unit_inputs,
             member_inputs,
@@ -60,6 +65,7 @@ impl Layout {
             unit_scope,
             has_members,
             max_members,
+            declared,
         }
     }
 
@@ -74,6 +80,8 @@ impl Layout {
             .map(|s| (s.name.clone(), s.fields.clone()))
             .collect();
         self.max_records = max_records;
+        self.declared =
+            declared::Declared::new(&self.unit_inputs, &self.member_inputs, &self.records);
         self
     }
 

@@ -261,10 +261,24 @@ impl<'a> State<'a> {
 }
 
 /// Options for one evaluation call. Defaults live here and nowhere else.
+///
+/// ```
+/// # use entitle_core::EvalOptions;
+/// let options = EvalOptions { strict: true, ..EvalOptions::default() };
+/// assert!(!options.explain);
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EvalOptions {
     /// Build an explanation for every unit (off by default: batch runs do not pay for them).
     pub explain: bool,
+    /// Strict binding: a unit whose data carries a name the program does not declare (at the
+    /// unit's level, in a member or in a record) fails alone with R0011
+    /// ([`crate::EvalError::UnknownField`]), instead of the name being ignored and its input
+    /// taking its default. Off by default. It applies where units are bound by name
+    /// ([`crate::Program::bind_with`], `evaluate_with`, `evaluate_into`, `evaluate_batch_with`,
+    /// the JSON façade); [`crate::Program::run`] reads a batch already bound, and a
+    /// [`crate::BatchBuilder`] filled slot by slot has no names to check.
+    pub strict: bool,
 }
 
 impl<'a> Env<'a> {

@@ -16,7 +16,7 @@ mod records;
 mod rules;
 mod run;
 mod scores;
-pub(crate) mod suggest;
+pub mod suggest;
 mod tables;
 mod test_repeats;
 

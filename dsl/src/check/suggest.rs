@@ -1,4 +1,5 @@
-//! "Did you mean" suggestions.
+//! "Did you mean" suggestions: the one closeness of names that the checker's help, the parser's
+//! misspelt keywords and the engine's strict binding (R0011) share.
 
 /// Edit distance between two short names (optimal string alignment: swaps of neighbours count once).
 pub(crate) fn distance(a: &str, b: &str) -> usize {
@@ -58,11 +59,16 @@ pub(crate) fn distance(a: &str, b: &str) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// The closest candidate within a distance that grows with the name's length, ties broken by order.
-pub(crate) fn closest<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+/// The closest candidate within a distance that grows with the name's length (1 edit up to 2
+/// characters, 2 up to 5, then 3; case does not count), ties broken by a same first letter, then
+/// by order. `name` itself is never its own suggestion.
+///
+/// ```
+/// use entitle_dsl::check::suggest::closest;
+/// assert_eq!(closest("disabeld", ["birthdate", "disabled"]), Some("disabled"));
+/// assert_eq!(closest("pension", ["birthdate", "disabled"]), None);
+/// ```
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = match name.chars().count() {
         0..=2 => 1,
         3..=5 => 2,
