@@ -334,8 +334,12 @@ class Program {
       throw invalidArg(`units[${i}]: ${new EvaluationError(failure).message}`);
     }
     const options = cycle === undefined || cycle === null ? undefined : encodeOptions(cycle, invalidArg);
-    const result = JSON.parse(call(() => this.#native.runCycle(chunks, asOf, options)));
+    // The run comes as its text with `units` null, then its units in arrays short enough for one
+    // string each (a run of a million units is longer than V8's longest string).
+    const [head, ...parts] = call(() => this.#native.runCycle(chunks, asOf, options));
+    const result = JSON.parse(head);
     if (result.error !== undefined && result.units === undefined) throw new RunError(result);
+    if (result.units === null) result.units = parts.length === 1 ? JSON.parse(parts[0]) : parts.flatMap((p) => JSON.parse(p));
     return result;
   }
 

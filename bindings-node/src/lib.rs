@@ -451,14 +451,17 @@ impl NativeProgram {
 
     /// Runs the run model over units given as JSON arrays (chunks, in order) at an ISO as-of date,
     /// with the cycle's options as JSON text (`null` when absent; see the core's
-    /// `run_model::json`): the run's JSON text, `{"units", "totals", …}` or `{"error": …}`.
+    /// `run_model::json`). The run as texts: first the run, `{"units", "totals", …}` with `units`
+    /// null, or `{"error": …}`; then its units as JSON arrays, in order, each short enough for one
+    /// JS string (a run of a million units is longer than V8's longest string, which failed the
+    /// whole call). The wrapper puts the units back in their place.
     #[napi(js_name = "runCycle")]
     pub fn run_cycle(
         &self,
         units: Vec<String>,
         as_of: String,
         cycle: Option<String>,
-    ) -> Result<String> {
+    ) -> Result<Vec<String>> {
         guard(|| {
             let JsonUnits { units, unreadable } = read_units(&units)?;
             // A run is carried out for the whole cycle or not at all (as index.js refuses it).
@@ -474,8 +477,16 @@ impl NativeProgram {
                     .map_err(|e| invalid_arg("the cycle options are not valid JSON", &e))?,
                 None => Json::Null,
             };
-            let run = self.program.run_cycle_json(&units, &as_of, &options);
-            serde_json::to_string(&run).map_err(|_| internal("a run could not be written as JSON"))
+            let mut run = self.program.run_cycle_json(&units, &as_of, &options);
+            // `take` leaves null where the units were, so the run keeps its keys' order.
+            let run_units = run.get_mut("units").map(Json::take);
+            let head = serde_json::to_string(&run)
+                .map_err(|_| internal("a run could not be written as JSON"))?;
+            let mut texts = vec![head];
+            if let Some(Json::Array(run_units)) = run_units {
+                texts.extend(results_json_texts(&run_units, result_text_limit()));
+            }
+            Ok(texts)
         })
     }
 

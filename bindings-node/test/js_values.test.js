@@ -220,6 +220,27 @@ test('a result longer than one string holds is its unit\'s R0010; the other resu
   }
 });
 
+test('a run longer than one string holds comes back whole: its units in several texts, in order and in place', () => {
+  const units = Array.from({ length: 40 }, (_, i) => household(`H${i}`, i % 3 === 0 ? { monthly_income: 'KES 50000' } : {}));
+  const options = { fund: { posted: '30000' }, previous: { H1: 'enrolled' } };
+  const whole = program.runCycle(units, AS_OF, options);
+  // The real limit is 256 MiB; at 600 bytes the 40 unit records take several texts (each fits).
+  const limit = 600;
+  assert.ok(Math.max(...whole.units.map((u) => JSON.stringify(u).length)) < limit - 2);
+  assert.ok(JSON.stringify(whole.units).length > 4 * limit, 'the units need several texts at this limit');
+  __testing.setResultTextLimit(limit);
+  let split;
+  try {
+    split = program.runCycle(units, AS_OF, options);
+  } finally {
+    __testing.setResultTextLimit(undefined);
+  }
+  assert.deepEqual(split.units.map((u) => u.unit_id), units.map((u) => u.id));
+  // The same run, keys in the same order.
+  assert.equal(JSON.stringify(split), JSON.stringify(whole));
+  assert.equal(whole.totals.units, 40);
+});
+
 test('mistakes with the arguments are TypeErrors that say what was given', () => {
   const src = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'programs', 'child_grant.entitle'));
   assert.throws(() => compile(src), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: "entitle: source must be a string, got a Buffer (read the file with 'utf8')" });
