@@ -6,8 +6,8 @@ use entitle_core::json::{results_json_texts, units_from_json_text, JsonUnits};
 use serde_json::Value as Json;
 use wasm_bindgen::prelude::*;
 
-fn set(target: &JsValue, key: &str, value: &JsValue) {
-    // Setting a property of a fresh Error object cannot fail.
+pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
+    // Setting a property of a fresh object (an Error, a parsed run) cannot fail.
     let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
 }
 

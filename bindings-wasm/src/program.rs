@@ -188,11 +188,18 @@ impl WasmProgram {
                 Some(text) => json_arg(&text, "the run options")?,
                 None => Json::Null,
             };
-            let result = self.inner.run_cycle_json(&units, as_of, &options);
+            let mut result = self.inner.run_cycle_json(&units, as_of, &options);
             if result.get("units").is_none() && result.get("error").is_some() {
                 return Err(Failure::Run(result));
             }
-            to_js(&result)
+            // A large run's text is longer than one JS string: its units go over in arrays that
+            // each fit, put back where `take` left null (so the run keeps its keys' order).
+            let run_units = result.get_mut("units").map(Json::take);
+            let run = to_js(&result)?;
+            if let Some(Json::Array(run_units)) = run_units {
+                crate::js::set(&run, "units", &results_to_js(&run_units)?);
+            }
+            Ok(run)
         })
     }
 
