@@ -13,6 +13,7 @@ use entitle_dsl::ast::Target;
 use entitle_dsl::{Currency, Type, Value};
 
 use crate::error::codes;
+use crate::reason::Reason;
 
 /// One input a source must fill: its column, slot and type.
 #[derive(Clone, Debug)]
@@ -82,25 +83,36 @@ impl ProgramColumns {
 pub struct CellError {
     /// A row error code: [`codes::BAD_VALUE`] or [`codes::NOT_A_CHOICE`].
     pub code: &'static str,
-    /// What is wrong, in words.
-    pub reason: String,
+    /// What is wrong, to be said in any catalogue's language.
+    pub reason: Reason,
 }
 
 impl From<EvalError> for CellError {
     fn from(e: EvalError) -> CellError {
         match e {
+            // The parser's English, which catalogues translate as they do the engine's R0005.
             EvalError::InvalidValue { reason, .. } => CellError {
                 code: codes::BAD_VALUE,
-                reason,
+                reason: Reason::Worded(reason),
             },
-            // The engine's message lists the choices and how they are compared.
-            e @ EvalError::NotAChoice { .. } => CellError {
+            // The choices and how they are compared, as the engine's R0008 says them, without
+            // the input: a record names its column already.
+            EvalError::NotAChoice {
+                choices,
+                choices_total,
+                text,
+                ..
+            } => CellError {
                 code: codes::NOT_A_CHOICE,
-                reason: e.to_string(),
+                reason: Reason::NotAChoice {
+                    choices,
+                    total: choices_total,
+                    text,
+                },
             },
             other => CellError {
                 code: codes::BAD_VALUE,
-                reason: other.to_string(),
+                reason: Reason::Engine(other),
             },
         }
     }
@@ -127,7 +139,7 @@ pub fn set_unit_cell(
         Some(v) => builder.set_unit_scalar(column.slot, v),
         None => builder.set_unit_text(column.slot, text),
     }
-    .map_err(|e| cell_error(column, e))
+    .map_err(CellError::from)
 }
 
 /// Stores a member cell (already trimmed, not empty) for the last member added.
@@ -143,26 +155,7 @@ pub fn set_member_cell(
         Some(v) => builder.set_member_scalar(column.slot, v),
         None => builder.set_member_text(column.slot, text),
     }
-    .map_err(|e| cell_error(column, e))
-}
-
-/// A [`CellError`] for `column`. A value outside its choices is told them by the engine's own
-/// message, which names the column: a member row's record has the member in a field of its own.
-fn cell_error(column: &InputColumn, e: EvalError) -> CellError {
-    CellError::from(match e {
-        EvalError::NotAChoice {
-            choices,
-            choices_total,
-            text,
-            ..
-        } => EvalError::NotAChoice {
-            field: column.name.clone(),
-            choices,
-            choices_total,
-            text,
-        },
-        other => other,
-    })
+    .map_err(CellError::from)
 }
 
 /// Checks a currency cell (`KES`) that goes with a money input.
@@ -177,17 +170,19 @@ pub fn check_currency(column: &InputColumn, code: &str) -> Result<(), CellError>
     if code.eq_ignore_ascii_case(expected.code()) {
         return Ok(());
     }
-    let found = if code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
-        code.to_ascii_uppercase()
+    let args = [
+        ("input", column.name.as_str()),
+        ("input_currency", expected.code()),
+    ];
+    let reason = if code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
+        let found = code.to_ascii_uppercase();
+        Reason::with("G0103", &[args[0], args[1], ("written", &found)])
     } else {
-        "an unknown code".into()
+        Reason::with("G0103.unknown", &args)
     };
     Err(CellError {
         code: codes::WRONG_CURRENCY,
-        reason: format!(
-            "the amount is in {found}, but `{}` is in {expected}",
-            column.name
-        ),
+        reason,
     })
 }
 

@@ -51,7 +51,7 @@ impl Location {
 
     fn unsupported(&self, what: &str) -> RegistryError {
         RegistryError::Unsupported {
-            reason: format!("{what} (the registry is {self})"),
+            reason: format!("{what} (the registry is {self})").into(),
         }
     }
 

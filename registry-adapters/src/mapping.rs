@@ -31,7 +31,7 @@ pub struct Mapping {
     entries: BTreeMap<String, String>,
 }
 
-fn invalid(entry: &str, reason: impl Into<String>) -> RegistryError {
+fn invalid(entry: &str, reason: impl Into<crate::reason::Reason>) -> RegistryError {
     RegistryError::Mapping {
         entry: entry.to_string(),
         reason: reason.into(),

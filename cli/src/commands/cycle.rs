@@ -238,7 +238,7 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
             &summary,
         )?;
         for e in collected.errors.iter().take(5) {
-            term::warning(&e.to_string());
+            term::warning(&e.render(words.catalog()));
         }
         if let Some(more) = collected.errors.len().checked_sub(5).filter(|n| *n > 0) {
             term::note(&crate::commands::run::more_errors(

@@ -84,7 +84,7 @@ fn find(
                         line,
                         Some(&e.unit_id),
                         e.code(),
-                        e.error.message(entitle_dsl::locale::catalog(&a.locale)),
+                        e.error,
                     ),
                 );
             }
@@ -130,13 +130,14 @@ pub fn main(a: &Args) -> Result<ExitCode> {
             let line = catalog.render("explain.not_decided", &[("unit", a.id.as_str())]);
             writeln!(stdout, "{line}")?;
             for e in &errors {
-                writeln!(stdout, "  {e}")?;
+                writeln!(stdout, "  {}", e.render(catalog))?;
             }
             Ok(ExitCode::from(crate::FAILED))
         }
         (Some(d), format) => {
+            let catalog = entitle_dsl::locale::catalog(&a.locale);
             for e in &errors {
-                term::warning(&e.to_string());
+                term::warning(&e.render(catalog));
             }
             match format {
                 OutputFormat::Json => writeln!(

@@ -190,7 +190,7 @@ pub fn main(a: &Args) -> Result<ExitCode> {
     out.commit()?;
     let out_dir = a.out.display().to_string();
     for e in &executed.preview {
-        term::warning(&e.to_string());
+        term::warning(&e.render(words.catalog()));
     }
     let more = (stats.unit_errors + stats.row_errors).saturating_sub(executed.preview.len() as u64);
     if more > 0 {
@@ -485,7 +485,7 @@ fn process(
                             line,
                             Some(&e.unit_id),
                             e.code(),
-                            e.error.to_string(),
+                            e.error,
                         ),
                     ));
                 }

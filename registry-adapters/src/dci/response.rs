@@ -25,10 +25,10 @@ pub(crate) struct Rows {
 
 const OBJECT: BadCell = BadCell {
     code: codes::BAD_VALUE,
-    reason: "a JSON object where a value was expected",
+    key: "G0101.object",
 };
 
-fn not_dci(path: &Path, reason: impl Into<String>) -> RegistryError {
+fn not_dci(path: &Path, reason: impl Into<crate::reason::Reason>) -> RegistryError {
     RegistryError::NotDci {
         path: path.to_path_buf(),
         reason: reason.into(),
@@ -391,7 +391,7 @@ fn records<'a>(path: &Path, doc: &'a Json) -> Result<Vec<&'a Json>, RegistryErro
                 reason: format!(
                     "{}: search_response[{i}]: the registry rejected the search ({reason}); it holds no records to decide",
                     path.display()
-                ),
+                ).into(),
             });
         }
         match r.get("data").and_then(|d| d.get("reg_records")) {

@@ -40,7 +40,7 @@ const KEYS_SAMPLED: u64 = 1_000;
 
 const OBJECT_CELL: BadCell = BadCell {
     code: codes::BAD_VALUE,
-    reason: "a JSON object where a value was expected",
+    key: "G0101.object",
 };
 
 /// The text form of a JSON value, as a CSV cell would hold it.
@@ -173,7 +173,7 @@ impl JsonlRows {
 
 const TWO_KEYS: BadCell = BadCell {
     code: codes::MALFORMED_ROW,
-    reason: "the object has two keys for this column, differing only in capitals or spaces",
+    key: "G0104.two_keys",
 };
 
 /// The value of the key that names `w` ignoring capitals and surrounding spaces (`Region`,

@@ -105,7 +105,7 @@ pub fn discover(
                         .map(|e| format!(".{e}"))
                         .collect::<Vec<_>>()
                         .join(", ")
-                ),
+                ).into(),
             });
         }
     }
@@ -114,7 +114,7 @@ pub fn discover(
     const PEOPLE: &[&str] = &["individuals", "persons", "people", "members"];
     let not_found = |what: &str, stems: &[&str]| RegistryError::NotFound {
         path: path.to_path_buf(),
-        reason: format!("no {what} file: expected {}", names(stems)),
+        reason: format!("no {what} file: expected {}", names(stems)).into(),
     };
     match (target, meta.is_dir()) {
         (Target::Individual, true) => Ok(RegistryFiles {
@@ -144,7 +144,7 @@ pub fn discover(
                         reason: format!(
                             "no members file: expected {}, or name one (`--members FILE`)",
                             names(MEMBERS)
-                        ),
+                        ).into(),
                     })?
                 }
             };
@@ -183,7 +183,7 @@ pub(crate) fn open_stream(
                 "{}: cannot read this kind of file; this build reads {}",
                 path.display(),
                 supported().join(", ")
-            ),
+            ).into(),
         }),
     }
 }

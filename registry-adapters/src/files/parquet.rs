@@ -92,7 +92,7 @@ fn malformed(path: &Path, line: u64, what: &str, e: impl std::fmt::Display) -> R
     RegistryError::Malformed {
         path: path.to_path_buf(),
         line,
-        reason: format!("{what}: {e}"),
+        reason: format!("{what}: {e}").into(),
     }
 }
 
@@ -207,7 +207,7 @@ impl ParquetRows {
                         path.display(),
                         field.name(),
                         field.data_type()
-                    ),
+                    ).into(),
                 });
             }
         }
@@ -226,7 +226,7 @@ impl ParquetRows {
                             "{}: the column `{name}` is compressed with {}, which this build does not read; write the file with Snappy, Zstandard or gzip compression (or none)",
                             path.display(),
                             chunk.compression()
-                        ),
+                        ).into(),
                     });
                 }
             }

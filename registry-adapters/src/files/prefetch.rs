@@ -103,7 +103,7 @@ impl Block {
                         // Never with blocks of this size; kept exact rather than truncated.
                         _ => Cell::Bad(BadCell {
                             code: crate::error::codes::BAD_VALUE,
-                            reason: "the cell is too long",
+                            key: "G0101.too_long",
                         }),
                     }
                 }

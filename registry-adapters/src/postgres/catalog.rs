@@ -174,8 +174,8 @@ impl Catalog {
             table: table.to_string(),
             column: name.to_string(),
             reason: match crate::files::rows::closest(name, self.names(table)) {
-                Some(c) => format!("{reason}; did you mean `{c}`?"),
-                None => reason.to_string(),
+                Some(c) => format!("{reason}; did you mean `{c}`?").into(),
+                None => reason.into(),
             },
         }
     }
@@ -226,7 +226,7 @@ impl Catalog {
                 reason: format!(
                     "the table `{table}` has several columns for it ({}); choose one with `--map {input}=COLUMN`",
                     many.iter().map(|c| format!("`{}`", c.name)).collect::<Vec<_>>().join(", ")
-                ),
+                ).into(),
             }),
         }
     }

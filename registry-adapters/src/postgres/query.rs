@@ -106,7 +106,7 @@ impl Plan<'_> {
                     database: self.database.to_string(),
                     column: format!("{PARTNER}.{}", col.name),
                     sql_type: col.data_type.clone(),
-                    input: format!("the {ty} input `{name}`"),
+                    input: format!("the {ty} input `{name}`").into(),
                 }),
             None if w.required && input.is_some() => Err(self.catalog.missing(
                 self.database,

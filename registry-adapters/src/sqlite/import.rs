@@ -148,7 +148,7 @@ pub fn plan(paths: &[PathBuf]) -> Result<Vec<ImportFile>, RegistryError> {
                     "two files hold {}: {} and this one",
                     f.role.as_str(),
                     f.path.display()
-                ),
+                ).into(),
             });
         }
     }
@@ -232,7 +232,7 @@ fn csv_header(path: &Path) -> Result<Vec<String>, RegistryError> {
         let text = std::str::from_utf8(raw).map_err(|_| RegistryError::Malformed {
             path: path.to_path_buf(),
             line: 1,
-            reason: format!("header cell {} is not valid UTF-8 text", i + 1),
+            reason: format!("header cell {} is not valid UTF-8 text", i + 1).into(),
         })?;
         let text = if i == 0 {
             text.trim_start_matches('\u{feff}')
@@ -289,7 +289,7 @@ fn columns_of(path: &Path) -> Result<Vec<String>, RegistryError> {
                 } else {
                     ""
                 }
-            ),
+            ).into(),
         }),
     }
 }
@@ -312,7 +312,7 @@ fn check_columns(path: &Path, names: &[String]) -> Result<Vec<String>, RegistryE
                 reason: format!(
                     "{}: the column `{n}` uses a name reserved by the store (`_entitle_…`); rename it",
                     path.display()
-                ),
+                ).into(),
             });
         }
         if n.contains('\0') {

@@ -53,7 +53,7 @@ impl SqliteStore {
         let file =
             stored_file(&self.conn, self.path(), role)?.ok_or_else(|| RegistryError::NotFound {
                 path: self.path().to_path_buf(),
-                reason: format!("the store holds no {}; import them first", role.as_str()),
+                reason: format!("the store holds no {}; import them first", role.as_str()).into(),
             })?;
         let mut rows = StoreRows::open(self.path(), role, &file, &wanted, by_id, None)?;
         let mut found: HashMap<String, Found> = HashMap::new();

@@ -193,7 +193,7 @@ impl SqliteStore {
             reason: format!(
                 "the store holds no {what}; import them first (`entitle import DIR --to sqlite:{}`)",
                 self.path.display()
-            ),
+            ).into(),
         }
         };
         let (units, members, names) = if household {

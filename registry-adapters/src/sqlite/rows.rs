@@ -8,6 +8,7 @@
 use super::import::{quote, sort_key, Role};
 use super::schema::db_error;
 use crate::error::{codes, RegistryError};
+use crate::reason::Reason;
 use crate::files::rows::{
     absent_columns, closest, Absent, BadCell, Cells, RowStream, Separator, Wanted,
 };
@@ -20,7 +21,8 @@ use std::sync::Arc;
 const PAGE: usize = 4096;
 
 /// The reason given for a JSON object where a value was expected (as the JSONL reader gives it).
-const OBJECT_CELL: &str = "a JSON object where a value was expected";
+/// The catalogue entry of a JSON object where a value was expected (as in a JSON Lines file).
+const OBJECT_CELL: &str = "G0101.object";
 
 /// One row of a page.
 struct Row {
@@ -101,7 +103,7 @@ pub(crate) fn stored_file(
             reason: format!(
                 "the column list of the imported {} is damaged",
                 role.as_str()
-            ),
+            ).into(),
         })?;
     let rows = match count {
         rusqlite::types::Value::Integer(n) => u64::try_from(n).unwrap_or(0),
@@ -173,7 +175,7 @@ impl StoreRows {
                         missing.push(w.name().to_string());
                         if help.is_none() {
                             help = closest(w.name(), file.columns.iter().map(String::as_str))
-                                .map(|c| format!("did you mean `{c}`?"));
+                                .map(|c| Reason::with("G0004.closest", &[("column", c)]));
                         }
                     }
                     positions.push(None);
@@ -299,7 +301,7 @@ impl Cells for StoreRows {
             } else {
                 BadCell {
                     code: codes::BAD_VALUE,
-                    reason: OBJECT_CELL,
+                    key: OBJECT_CELL,
                 }
             });
         }

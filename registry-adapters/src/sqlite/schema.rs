@@ -110,7 +110,7 @@ pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
-fn store_error(path: &Path, reason: impl Into<String>) -> RegistryError {
+fn store_error(path: &Path, reason: impl Into<crate::reason::Reason>) -> RegistryError {
     RegistryError::Store {
         path: path.to_path_buf(),
         reason: reason.into(),

@@ -15,17 +15,17 @@ use std::fmt::Write as _;
 
 const NOT_FINITE: BadCell = BadCell {
     code: codes::BAD_VALUE,
-    reason: "the number is not finite (NaN or an infinity)",
+    key: "G0101.not_finite",
 };
 
 const BAD_DATE: BadCell = BadCell {
     code: codes::BAD_VALUE,
-    reason: "the date is outside the range of dates",
+    key: "G0101.date_range",
 };
 
 const BAD_KEY: BadCell = BadCell {
     code: codes::BAD_VALUE,
-    reason: "the dictionary-encoded cell refers to no value",
+    key: "G0101.no_dictionary_value",
 };
 
 /// A plain value: text, a number, a date, a truth value.
