@@ -9,7 +9,7 @@ use std::sync::Arc;
 ///
 /// It says where (file, line, column) and what (a stable code and a reason), never the cell's
 /// value: registrants' data must not reach logs or error files.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct RowError {
     /// The file (or table) the row comes from, as given by the caller.
     pub file: Arc<str>,
@@ -36,6 +36,23 @@ pub struct RowError {
     /// run reconcile as: units read = decisions + records with `counts_as_unit`.
     pub counts_as_unit: bool,
 }
+
+/// Two records are equal when they say the same thing, in English, of the same place: a reason
+/// read back from a store (text) equals the catalogue entry it was written from.
+impl PartialEq for RowError {
+    fn eq(&self, other: &RowError) -> bool {
+        self.file == other.file
+            && self.line == other.line
+            && self.column == other.column
+            && self.unit_id == other.unit_id
+            && self.member_id == other.member_id
+            && self.code == other.code
+            && self.message == other.message
+            && self.counts_as_unit == other.counts_as_unit
+    }
+}
+
+impl Eq for RowError {}
 
 impl RowError {
     /// A record for a unit that got no decision.

@@ -101,6 +101,13 @@ const SHARED: &[&str] = &[
     "false",
     "yes",
     "no",
+    "note",
+    "format",
+    "points",
+    "social",
+    "csv",
+    "dci",
+    "nan",
 ];
 
 /// The English words of `en` (not shared with French) that its French rendering `fr` still has.

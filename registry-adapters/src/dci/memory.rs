@@ -124,8 +124,11 @@ impl Cells for MemRows {
         self.current.as_ref().map_or(0, |r| r.line)
     }
 
-    fn problem(&self) -> Option<String> {
-        self.current.as_ref().and_then(|r| r.problem.clone())
+    fn problem(&self) -> Option<crate::reason::Reason> {
+        self.current
+            .as_ref()
+            .and_then(|r| r.problem.clone())
+            .map(crate::reason::Reason::Text)
     }
 
     fn cell(&self, k: usize) -> Result<Option<&str>, BadCell> {

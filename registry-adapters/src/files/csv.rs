@@ -11,6 +11,7 @@ use super::rows::{
     Wanted,
 };
 use crate::error::RegistryError;
+use crate::reason::Reason;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -346,39 +347,34 @@ impl Cells for CsvRows {
         self.line
     }
 
-    fn problem(&self) -> Option<String> {
+    fn problem(&self) -> Option<Reason> {
         match self.stray {
             Some(StrayQuote::Unclosed { cell }) => {
-                return Some(format!(
-                    "a quote opens in cell {} and is never closed (the file ends inside it); \
-                     the row is not read, the lines after it are",
-                    cell + 1
-                ))
+                let cell = (cell + 1).to_string();
+                return Some(Reason::with("G0104.unclosed", &[("cell", &cell)]));
             }
             Some(StrayQuote::TextAfter { cell, line }) => {
-                return Some(format!(
-                    "a quote opens in cell {} and closes on line {line} with text after it (a \
-                     quote is missing or one too many); the row is not read, the lines after \
-                     it are",
-                    cell + 1
-                ))
+                let cell = (cell + 1).to_string();
+                let args = [("cell", cell.as_str()), ("closes", &line.to_string())];
+                return Some(Reason::with("G0104.text_after", &args));
             }
             None => {}
         }
         (self.nfields != self.header_len).then(|| {
-            let cells = if self.nfields == 1 { "cell" } else { "cells" };
-            let runs_on = if self.end_line > self.line {
-                format!(
-                    "; it runs on to line {}, so a quoted cell may lack its closing quote",
-                    self.end_line
-                )
-            } else {
-                String::new()
+            let runs_on = self.end_line > self.line;
+            let key = match (self.nfields == 1, runs_on) {
+                (true, false) => "G0104.cell",
+                (false, false) => "G0104.cells",
+                (true, true) => "G0104.cell.runs_on",
+                (false, true) => "G0104.cells.runs_on",
             };
-            format!(
-                "the row has {} {cells}, but the header has {}{runs_on}",
-                self.nfields, self.header_len
-            )
+            let args = [
+                ("cells", self.nfields.to_string()),
+                ("header", self.header_len.to_string()),
+                ("end", self.end_line.to_string()),
+            ];
+            let refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            Reason::with(key, &refs)
         })
     }
 

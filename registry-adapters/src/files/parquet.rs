@@ -359,7 +359,7 @@ impl Cells for ParquetRows {
         self.line
     }
 
-    fn problem(&self) -> Option<String> {
+    fn problem(&self) -> Option<crate::reason::Reason> {
         // Every Parquet row has every column: no row is malformed on its own.
         None
     }

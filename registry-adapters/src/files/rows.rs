@@ -115,7 +115,7 @@ pub(crate) trait Cells {
     /// number from 1).
     fn line(&self) -> u64;
     /// A problem with the whole row (wrong number of cells, not a JSON object).
-    fn problem(&self) -> Option<String>;
+    fn problem(&self) -> Option<Reason>;
     /// The trimmed text of wanted column `k`; `None` when the column is absent or the cell empty.
     fn cell(&self, k: usize) -> Result<Option<&str>, BadCell>;
 }

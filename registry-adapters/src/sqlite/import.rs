@@ -404,7 +404,7 @@ pub(crate) fn import_file(
         values.push(Sql::Integer(i64::try_from(rows.line()).unwrap_or(i64::MAX)));
         values.push(Sql::Blob(sort_key(cell(key_col))));
         values.push(Sql::Blob(sort_key(cell(id_col))));
-        values.push(rows.problem().map_or(Sql::Null, Sql::Text));
+        values.push(rows.problem().map_or(Sql::Null, |p| Sql::Text(p.english())));
         let mut bad = serde_json::Map::new();
         let mut cells = Vec::with_capacity(columns.len());
         for (k, name) in columns.iter().enumerate() {

@@ -287,8 +287,12 @@ impl Cells for StoreRows {
         self.current.as_ref().map_or(0, |r| r.line)
     }
 
-    fn problem(&self) -> Option<String> {
-        self.current.as_ref().and_then(|r| r.problem.clone())
+    fn problem(&self) -> Option<Reason> {
+        // Stored as English text at import (the store is read by tools too).
+        self.current
+            .as_ref()
+            .and_then(|r| r.problem.clone())
+            .map(Reason::Text)
     }
 
     fn cell(&self, k: usize) -> Result<Option<&str>, BadCell> {
