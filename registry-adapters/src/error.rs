@@ -228,7 +228,8 @@ impl RegistryError {
                 };
                 let error = source.to_string();
                 let args = [("path", shown(path)), ("error", error)];
-                let mut refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let mut refs: Vec<(&str, &str)> =
+                    args.iter().map(|(k, v)| (*k, v.as_str())).collect();
                 refs.push(("action", action));
                 render(key, &refs)
             }
@@ -241,7 +242,11 @@ impl RegistryError {
                 columns,
                 help,
             } => {
-                let key = if columns.len() == 1 { "G0004.one" } else { "G0004.many" };
+                let key = if columns.len() == 1 {
+                    "G0004.one"
+                } else {
+                    "G0004.many"
+                };
                 let list = columns
                     .iter()
                     .map(|c| format!("`{c}`"))
@@ -265,7 +270,11 @@ impl RegistryError {
                 ],
             ),
             RegistryError::NotSorted { path, line, what } => {
-                let key = if *what == "group id" { "G0007.group" } else { "G0007" };
+                let key = if *what == "group id" {
+                    "G0007.group"
+                } else {
+                    "G0007"
+                };
                 render(key, &[("path", &shown(path)), ("line", &line.to_string())])
             }
             RegistryError::Unsupported { reason } => render("G0008", &[("detail", &say(reason))]),
@@ -275,7 +284,11 @@ impl RegistryError {
                 reason,
             } => render(
                 "G0009",
-                &[("database", database), ("action", action), ("driver", reason)],
+                &[
+                    ("database", database),
+                    ("action", action),
+                    ("driver", reason),
+                ],
             ),
             RegistryError::MissingTable {
                 database,
@@ -283,7 +296,11 @@ impl RegistryError {
                 reason,
             } => render(
                 "G0010",
-                &[("database", database), ("table", table), ("detail", &say(reason))],
+                &[
+                    ("database", database),
+                    ("table", table),
+                    ("detail", &say(reason)),
+                ],
             ),
             RegistryError::MissingColumn {
                 database,

@@ -236,6 +236,7 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
             &collected,
             &outcome,
             &summary,
+            words,
         )?;
         for e in collected.errors.iter().take(5) {
             term::warning(&e.render(words.catalog()));

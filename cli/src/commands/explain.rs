@@ -79,13 +79,7 @@ fn find(
                 let line = chunk.lines.first().copied().unwrap_or(0);
                 errors.insert(
                     0,
-                    RowError::unit(
-                        &unit_file,
-                        line,
-                        Some(&e.unit_id),
-                        e.code(),
-                        e.error,
-                    ),
+                    RowError::unit(&unit_file, line, Some(&e.unit_id), e.code(), e.error),
                 );
             }
         }

@@ -480,13 +480,7 @@ fn process(
                     let line = chunk.lines.get(i).copied().unwrap_or(0);
                     part.errors.push((
                         i,
-                        RowError::unit(
-                            unit_file,
-                            line,
-                            Some(&e.unit_id),
-                            e.code(),
-                            e.error,
-                        ),
+                        RowError::unit(unit_file, line, Some(&e.unit_id), e.code(), e.error),
                     ));
                 }
             }
@@ -496,7 +490,7 @@ fn process(
     let mut errors = Vec::new();
     for e in in_reading_order(chunk, parts.iter().flat_map(|p| p.errors.iter())) {
         stats.add_error(e);
-        csv_error(&mut errors, e);
+        csv_error(&mut errors, e, entitle_dsl::locale::catalog(&a.locale));
         if let Some(r) = &mut writers.recording {
             r.error(e)?;
         }

@@ -123,7 +123,8 @@ impl CsvRows {
                     "header cell {} is not valid UTF-8 text; the file seems saved in another \
                      encoding (such as Windows-1252): save it as \"CSV UTF-8\"",
                     i + 1
-                ).into(),
+                )
+                .into(),
             })?;
             let text = if i == 0 {
                 text.trim_start_matches('\u{feff}')

@@ -105,7 +105,8 @@ pub fn discover(
                         .map(|e| format!(".{e}"))
                         .collect::<Vec<_>>()
                         .join(", ")
-                ).into(),
+                )
+                .into(),
             });
         }
     }
@@ -144,7 +145,8 @@ pub fn discover(
                         reason: format!(
                             "no members file: expected {}, or name one (`--members FILE`)",
                             names(MEMBERS)
-                        ).into(),
+                        )
+                        .into(),
                     })?
                 }
             };
@@ -183,7 +185,8 @@ pub(crate) fn open_stream(
                 "{}: cannot read this kind of file; this build reads {}",
                 path.display(),
                 supported().join(", ")
-            ).into(),
+            )
+            .into(),
         }),
     }
 }

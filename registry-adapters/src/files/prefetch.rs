@@ -273,9 +273,7 @@ impl Cells for Prefetch {
     }
 
     fn problem(&self) -> Option<crate::reason::Reason> {
-        self.current()
-            .and_then(|r| r.problem.as_deref())
-            .cloned()
+        self.current().and_then(|r| r.problem.as_deref()).cloned()
     }
 
     fn cell(&self, k: usize) -> Result<Option<&str>, BadCell> {

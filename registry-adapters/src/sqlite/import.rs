@@ -148,7 +148,8 @@ pub fn plan(paths: &[PathBuf]) -> Result<Vec<ImportFile>, RegistryError> {
                     "two files hold {}: {} and this one",
                     f.role.as_str(),
                     f.path.display()
-                ).into(),
+                )
+                .into(),
             });
         }
     }
@@ -289,7 +290,8 @@ fn columns_of(path: &Path) -> Result<Vec<String>, RegistryError> {
                 } else {
                     ""
                 }
-            ).into(),
+            )
+            .into(),
         }),
     }
 }

@@ -8,10 +8,10 @@
 use super::import::{quote, sort_key, Role};
 use super::schema::db_error;
 use crate::error::{codes, RegistryError};
-use crate::reason::Reason;
 use crate::files::rows::{
     absent_columns, closest, Absent, BadCell, Cells, RowStream, Separator, Wanted,
 };
+use crate::reason::Reason;
 use rusqlite::{Connection, OpenFlags};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -103,7 +103,8 @@ pub(crate) fn stored_file(
             reason: format!(
                 "the column list of the imported {} is damaged",
                 role.as_str()
-            ).into(),
+            )
+            .into(),
         })?;
     let rows = match count {
         rusqlite::types::Value::Integer(n) => u64::try_from(n).unwrap_or(0),

@@ -195,7 +195,15 @@ pub(super) fn bind_inputs<C: Cells + ?Sized>(
         let text = match row.cell(p.cell) {
             Ok(Some(t)) => t,
             Ok(None) => continue,
-            Err(b) => return Err(Problem::at(file, row.line(), Some(name), b.code, b.reason())),
+            Err(b) => {
+                return Err(Problem::at(
+                    file,
+                    row.line(),
+                    Some(name),
+                    b.code,
+                    b.reason(),
+                ))
+            }
         };
         for k in &p.currency {
             if let Ok(Some(code)) = row.cell(*k) {
@@ -243,9 +251,7 @@ pub(super) fn no_group_id<C: Cells + ?Sized>(row: &C, file: &Arc<str>) -> Option
     let error = match (row.problem(), row.cell(M_GID)) {
         (_, Ok(Some(_))) => return None,
         (Some(p), _) => RowError::row(file, row.line(), codes::MALFORMED_ROW, p),
-        (None, Err(b)) => {
-            RowError::row(file, row.line(), b.code, b.reason()).at_column("group_id")
-        }
+        (None, Err(b)) => RowError::row(file, row.line(), b.code, b.reason()).at_column("group_id"),
         (None, Ok(None)) => RowError::row(
             file,
             row.line(),
