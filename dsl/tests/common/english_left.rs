@@ -108,6 +108,8 @@ const SHARED: &[&str] = &[
     "csv",
     "dci",
     "nan",
+    "unicode",
+    "powershell",
 ];
 
 /// The English words of `en` (not shared with French) that its French rendering `fr` still has.

@@ -119,12 +119,7 @@ impl CsvRows {
             let text = std::str::from_utf8(rows.raw(i)).map_err(|_| RegistryError::Malformed {
                 path: path.to_path_buf(),
                 line: rows.line,
-                reason: format!(
-                    "header cell {} is not valid UTF-8 text; the file seems saved in another \
-                     encoding (such as Windows-1252): save it as \"CSV UTF-8\"",
-                    i + 1
-                )
-                .into(),
+                reason: Reason::with("G0006.header_utf8", &[("cell", &(i + 1).to_string())]),
             })?;
             let text = if i == 0 {
                 text.trim_start_matches('\u{feff}')
