@@ -110,6 +110,12 @@ const SHARED: &[&str] = &[
     "nan",
     "unicode",
     "powershell",
+    "import",
+    "tables",
+    "version",
+    "session",
+    "migration",
+    "transaction",
 ];
 
 /// The English words of `en` (not shared with French) that its French rendering `fr` still has.
