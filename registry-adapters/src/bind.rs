@@ -170,15 +170,13 @@ pub fn check_currency(column: &InputColumn, code: &str) -> Result<(), CellError>
     if code.eq_ignore_ascii_case(expected.code()) {
         return Ok(());
     }
-    let args = [
-        ("input", column.name.as_str()),
-        ("input_currency", expected.code()),
-    ];
+    // The record's location names the column: the reason does not name it again.
     let reason = if code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
         let found = code.to_ascii_uppercase();
-        Reason::with("G0103", &[args[0], args[1], ("written", &found)])
+        let args = [("input_currency", expected.code()), ("written", &found)];
+        Reason::with("G0103", &args)
     } else {
-        Reason::with("G0103.unknown", &args)
+        Reason::with("G0103.unknown", &[("input_currency", expected.code())])
     };
     Err(CellError {
         code: codes::WRONG_CURRENCY,
