@@ -112,7 +112,7 @@ impl From<EvalError> for CellError {
             },
             other => CellError {
                 code: codes::BAD_VALUE,
-                reason: Reason::Engine(other),
+                reason: Reason::from(other),
             },
         }
     }

@@ -35,7 +35,7 @@ pub struct Mapping {
 fn invalid(entry: &str, reason: Reason) -> RegistryError {
     RegistryError::Mapping {
         entry: entry.to_string(),
-        reason: reason.into(),
+        reason,
     }
 }
 

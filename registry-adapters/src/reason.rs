@@ -19,11 +19,12 @@ pub enum Reason {
     Entry {
         /// The catalogue key.
         key: &'static str,
-        /// The arguments, by placeholder name.
-        args: Vec<(&'static str, Arg)>,
+        /// The arguments, by placeholder name (boxed, as the engine's error is: a reason is part
+        /// of every error result, and is kept small).
+        args: Box<[(&'static str, Arg)]>,
     },
     /// An engine error of a unit (`R0003` …), in the engine's words.
-    Engine(EvalError),
+    Engine(Box<EvalError>),
     /// A value outside an input's declared choices (G0102). Unlike the engine's R0008 it does not
     /// name the input: the record's location names the column already.
     NotAChoice {
@@ -56,7 +57,7 @@ impl Reason {
     pub fn key(key: &'static str) -> Reason {
         Reason::Entry {
             key,
-            args: Vec::new(),
+            args: Box::default(),
         }
     }
 
@@ -75,7 +76,9 @@ impl Reason {
     #[must_use]
     pub fn and_entry(mut self, name: &'static str, key: &'static str) -> Reason {
         if let Reason::Entry { args, .. } = &mut self {
-            args.push((name, Arg::Entry(key)));
+            let mut all = std::mem::take(args).into_vec();
+            all.push((name, Arg::Entry(key)));
+            *args = all.into_boxed_slice();
         }
         self
     }
@@ -142,7 +145,7 @@ impl std::fmt::Display for Reason {
 
 impl From<EvalError> for Reason {
     fn from(e: EvalError) -> Reason {
-        Reason::Engine(e)
+        Reason::Engine(Box::new(e))
     }
 }
 
@@ -195,5 +198,7 @@ mod tests {
             "`children` calcule un âge à partir d'une date postérieure à la date de référence"
         );
         assert_eq!(Reason::from("as it comes").render(fr), "as it comes");
+        // Kept small: every error result of a row has room for one.
+        assert!(std::mem::size_of::<Reason>() <= 40);
     }
 }

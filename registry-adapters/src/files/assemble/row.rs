@@ -130,7 +130,8 @@ pub(super) struct Problem {
     column: Option<String>,
     member: Option<String>,
     code: &'static str,
-    reason: Reason,
+    /// Boxed: a problem is the error of every row's result, and is kept small.
+    reason: Box<Reason>,
 }
 
 impl Problem {
@@ -147,7 +148,7 @@ impl Problem {
             column: column.map(str::to_string),
             member: None,
             code,
-            reason: reason.into(),
+            reason: Box::new(reason.into()),
         }
     }
 
@@ -167,7 +168,7 @@ impl Problem {
             member_id: id(self.member.as_deref()),
             code: self.code,
             message: self.reason.english(),
-            reason: self.reason,
+            reason: *self.reason,
             counts_as_unit: true,
         }
     }
@@ -392,7 +393,7 @@ pub(super) fn add_member<C: Cells + ?Sized>(
         } else {
             codes::BAD_VALUE
         };
-        with_member(Problem::at(file, row.line(), None, code, Reason::Engine(e)))
+        with_member(Problem::at(file, row.line(), None, code, Reason::from(e)))
     })?;
     bind_inputs(builder, row, file, plans, true).map_err(with_member)
 }
