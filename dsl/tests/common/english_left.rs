@@ -116,6 +116,8 @@ const SHARED: &[&str] = &[
     "session",
     "migration",
     "transaction",
+    "postgresql",
+    "sqlite",
 ];
 
 /// The English words of `en` (not shared with French) that its French rendering `fr` still has.

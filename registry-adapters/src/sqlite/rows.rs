@@ -100,11 +100,11 @@ pub(crate) fn stored_file(
     let columns: Vec<String> =
         serde_json::from_str(&text(columns)).map_err(|_| RegistryError::Store {
             path: store.to_path_buf(),
-            reason: format!(
-                "the column list of the imported {} is damaged",
-                role.as_str()
-            )
-            .into(),
+            reason: Reason::key(match role {
+                Role::Groups => "G0014.columns.groups",
+                Role::Members => "G0014.columns.members",
+                Role::Individuals => "G0014.columns.individuals",
+            }),
         })?;
     let rows = match count {
         rusqlite::types::Value::Integer(n) => u64::try_from(n).unwrap_or(0),
