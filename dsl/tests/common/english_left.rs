@@ -118,6 +118,8 @@ const SHARED: &[&str] = &[
     "transaction",
     "postgresql",
     "sqlite",
+    "action",
+    "message",
 ];
 
 /// The English words of `en` (not shared with French) that its French rendering `fr` still has.

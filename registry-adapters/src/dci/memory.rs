@@ -20,7 +20,7 @@ pub(crate) enum Cell {
 pub(crate) struct FlatRow {
     pub file: Arc<str>,
     pub line: u64,
-    pub problem: Option<String>,
+    pub problem: Option<crate::reason::Reason>,
     pub fields: HashMap<String, Cell>,
 }
 
@@ -125,10 +125,7 @@ impl Cells for MemRows {
     }
 
     fn problem(&self) -> Option<crate::reason::Reason> {
-        self.current
-            .as_ref()
-            .and_then(|r| r.problem.clone())
-            .map(crate::reason::Reason::Text)
+        self.current.as_ref().and_then(|r| r.problem.clone())
     }
 
     fn cell(&self, k: usize) -> Result<Option<&str>, BadCell> {
