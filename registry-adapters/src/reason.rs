@@ -83,6 +83,29 @@ impl Reason {
         self
     }
 
+    /// This entry as the part `name` of the entry `outer`, which has the same arguments and
+    /// `extra` (`{why}; did you mean `{closest}`?`). A reason that is not an entry is kept.
+    #[must_use]
+    pub fn within(
+        self,
+        outer: &'static str,
+        name: &'static str,
+        extra: &[(&'static str, &str)],
+    ) -> Reason {
+        match self {
+            Reason::Entry { key, args } => {
+                let mut all = args.into_vec();
+                all.extend(extra.iter().map(|(k, v)| (*k, Arg::Text((*v).to_string()))));
+                all.push((name, Arg::Entry(key)));
+                Reason::Entry {
+                    key: outer,
+                    args: all.into_boxed_slice(),
+                }
+            }
+            other => other,
+        }
+    }
+
     /// The reason in the language of `catalog` (a key it lacks is said in English).
     pub fn render(&self, catalog: &Catalog) -> String {
         match self {

@@ -120,6 +120,11 @@ const SHARED: &[&str] = &[
     "sqlite",
     "action",
     "message",
+    "base",
+    "population",
+    "openg",
+    "p",
+    "openspp",
 ];
 
 /// The English words of `en` (not shared with French) that its French rendering `fr` still has.
