@@ -125,6 +125,12 @@ const SHARED: &[&str] = &[
     "openg",
     "p",
     "openspp",
+    "parquet",
+    "arrow",
+    "snappy",
+    "zstandard",
+    "gzip",
+    "compression",
 ];
 
 /// The English words of `en` (not shared with French) that its French rendering `fr` still has.
