@@ -302,3 +302,40 @@ fn stop_errors_in_french_and_in_english() {
         assert_eq!((r.code, r.stderr), (2, path(english)), "{k}");
     }
 }
+
+/// The engine parser's own reasons (a cell no export shaped) in French.
+#[test]
+fn the_parser_s_reasons_in_french() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join("reg");
+    std::fs::create_dir_all(&reg).unwrap();
+    std::fs::write(
+        reg.join("groups.csv"),
+        "id,region,monthly_income,enrolled_in_pension\nH1,North,abc,false\nH2,North,10,maybe\n\
+         H3,North,1500.123456789012345678901234567,false\nH4,North,10,false\n",
+    )
+    .unwrap();
+    std::fs::write(
+        reg.join("members.csv"),
+        "id,group_id,kind,birthdate,disabled\nM4,H4,head,2020-02-30,false\n",
+    )
+    .unwrap();
+    let out = dir.path().join("fr");
+    let r = run(&reg.display().to_string(), &out, "fr");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (g, m) = (reg.join("groups.csv"), reg.join("members.csv"));
+    let (g, m) = (g.display(), m.display());
+    assert_eq!(
+        errors_csv(&out),
+        format!(
+            "file,line,column,unit_id,member_id,code,message
+{g},2,monthly_income,H1,,G0101,attendu : un montant tel que 1500.50 ou KES 1500.50
+{g},3,enrolled_in_pension,H2,,G0101,\"attendu : une valeur de vérité (`true`/`false`, \
+`yes`/`no`, `on`/`off`, `1`/`0`)\"
+{g},4,monthly_income,H3,,G0101,\"le nombre a plus de 28 chiffres significatifs, plus qu'un \
+décimal exact n'en contient\"
+{m},2,birthdate,H4,M4,G0101,cette date n'existe pas : le mois ou le jour est hors limites
+"
+        )
+    );
+}
