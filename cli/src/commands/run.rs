@@ -87,8 +87,9 @@ pub struct Args {
     /// Add each decision's explanation (an `explanation` in decisions.jsonl, a column in decisions.csv).
     #[arg(long)]
     pub explain: bool,
-    /// The language of explanations, of the printed summary and notes, and of the program's
-    /// diagnostics: en, fr (the files' headers, keys and codes are the same in every locale).
+    /// The language of explanations, of the printed summary, warnings and errors, of the messages
+    /// in errors.csv, and of the program's diagnostics: en, fr (the files' headers, keys and codes
+    /// are the same in every locale).
     #[arg(long, value_name = "LOCALE", default_value = "en")]
     pub locale: String,
     /// Print the summary as text or as JSON (the content of summary.json).
