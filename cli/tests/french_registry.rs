@@ -339,3 +339,54 @@ décimal exact n'en contient\"
         )
     );
 }
+
+/// The command line's own refusals around a registry, in French and as English said them.
+#[test]
+fn existing_outputs_and_an_unknown_unit_are_refused_in_french() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("errors.csv"), "").unwrap();
+    let o = out.join("errors.csv");
+    let r = run("examples/registry", &out, "fr");
+    assert_eq!(
+        (r.code, r.stderr),
+        (
+            2,
+            format!(
+                "erreur : {} existe déjà ; rien n'a été écrit (utilisez --force pour l'écraser)\n",
+                o.display()
+            )
+        )
+    );
+    let r = run("examples/registry", &out, "en");
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: {} already exists; nothing was written (use --force to overwrite)\n",
+            o.display()
+        )
+    );
+    let explain = |locale| {
+        ran(&[
+            "explain",
+            CHILD_GRANT,
+            "--registry",
+            "examples/registry",
+            "--as-of",
+            "2026-03-01",
+            "--id",
+            "H7654321",
+            "--locale",
+            locale,
+        ])
+    };
+    assert_eq!(
+        explain("fr").stderr,
+        "erreur : il n'y a pas d'unité `H7654321` dans examples/registry/groups.csv\n"
+    );
+    assert_eq!(
+        explain("en").stderr,
+        "error: there is no unit `H7654321` in examples/registry/groups.csv\n"
+    );
+}

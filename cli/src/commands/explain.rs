@@ -104,7 +104,10 @@ pub fn main(a: &Args) -> Result<ExitCode> {
     let (decision, errors, unit_file) = found.map_err(registry_error)?;
     let mut stdout = std::io::stdout().lock();
     match (decision, a.format) {
-        (None, _) if errors.is_empty() => bail!("there is no unit `{}` in {unit_file}", a.id),
+        (None, _) if errors.is_empty() => bail!(entitle_dsl::locale::catalog(&a.locale).render(
+            "explain.no_unit",
+            &[("unit", a.id.as_str()), ("file", unit_file.as_str())]
+        )),
         (None, OutputFormat::Json) => {
             let records: Vec<_> = errors
                 .iter()
