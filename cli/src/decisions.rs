@@ -13,6 +13,7 @@ use entitle_core::json::decision_to_json;
 use entitle_core::result::{ProgramRef, RuleOutcome};
 use entitle_core::{Decision, Name, Program};
 use entitle_dsl::ast::{ItemKind, RuleKind};
+use entitle_dsl::locale::Catalog;
 use entitle_payments::text::spreadsheet_safe;
 use entitle_registry::RowError;
 use rust_decimal::Decimal;
@@ -426,8 +427,10 @@ pub fn csv_decision(out: &mut Vec<u8>, program: &Program, d: &Decision, explain:
 /// The columns of `errors.csv`.
 pub const ERRORS_HEADER: &str = "file,line,column,unit_id,member_id,code,message\n";
 
-/// Appends an error record as a line of `errors.csv`.
-pub fn csv_error(out: &mut Vec<u8>, e: &RowError) {
+/// Appends an error record as a line of `errors.csv`, its message in the language of `catalog`:
+/// people read that file to fix their registry; tools read its code, which is the same in every
+/// language, as the other columns are.
+pub fn csv_error(out: &mut Vec<u8>, e: &RowError, catalog: &Catalog) {
     csv_cell(out, &e.file);
     let _ = write!(out, ",{},", e.line);
     // The column, unit and member come from the registry file, as typed by whoever filled it in.
@@ -440,7 +443,7 @@ pub fn csv_error(out: &mut Vec<u8>, e: &RowError) {
     }
     out.extend_from_slice(e.code.as_bytes());
     out.push(b',');
-    csv_cell(out, &e.message);
+    csv_cell(out, &e.message_in(catalog));
     out.push(b'\n');
 }
 

@@ -66,6 +66,21 @@ enum Command {
     Simulate(commands::cycle::SimulateArgs),
 }
 
+impl Command {
+    /// The `--locale` of a command that takes one: its stderr lines speak that language.
+    fn locale(&self) -> Option<&str> {
+        match self {
+            Command::Check(a) => Some(&a.locale),
+            Command::Test(a) => Some(&a.locale),
+            Command::Run(a) => Some(&a.locale),
+            Command::Explain(a) => Some(&a.locale),
+            Command::Cycle(a) => Some(&a.report.locale),
+            Command::Simulate(a) => Some(&a.report.locale),
+            Command::Fmt(_) | Command::Pay(_) | Command::Import(_) | Command::Generate(_) => None,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     // mimalloc asks for transparent huge pages, so each fresh or purged 2 MiB of a run's chunk
     // buffers was zeroed whole on first touch: 15 % of `entitle run`'s CPU on a million households.
@@ -73,6 +88,10 @@ fn main() -> ExitCode {
     #[cfg(target_os = "linux")]
     let _ = nix::sys::prctl::set_thp_disable(true);
     let cli = Cli::parse();
+    if let Some(locale) = cli.command.locale() {
+        // An unknown locale is refused by the command itself, in English (the catalogue falls back).
+        term::speak(entitle_dsl::locale::catalog(locale));
+    }
     let result = match cli.command {
         Command::Check(a) => commands::check::main(&a),
         Command::Test(a) => commands::test::main(&a),

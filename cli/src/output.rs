@@ -57,18 +57,19 @@ impl OutputSet {
                 .map(|p| p.display().to_string())
                 .collect();
             if !existing.is_empty() {
-                bail!(
-                    "{} already exist{}; nothing was written (use --force to overwrite)",
-                    existing.join(", "),
-                    if existing.len() == 1 { "s" } else { "" }
-                );
+                // In the command's language (`pay`, which has none, in English).
+                let key = if existing.len() == 1 {
+                    "output.exists.one"
+                } else {
+                    "output.exists.other"
+                };
+                let files = existing.join(", ");
+                bail!(crate::term::catalog().render(key, &[("files", &files)]));
             }
         }
         if dir.exists() && !dir.is_dir() {
-            bail!(
-                "cannot write to {}: it is a file, not a directory",
-                dir.display()
-            );
+            let dir = dir.display().to_string();
+            bail!(crate::term::catalog().render("output.not_a_directory", &[("dir", &dir)]));
         }
         let fresh = !dir.exists() || is_empty_dir(dir);
         let staging_parent = parent_of(dir).filter(|_| fresh);

@@ -120,18 +120,21 @@ impl Recording {
             .recorder
             .commit(read)
             .map_err(super::commands::registry_error)?;
-        let replaced = if r.replaced > 0 {
-            format!(
-                ", replacing {} earlier decisions of this program and date",
-                r.replaced
-            )
+        let catalog = crate::term::catalog();
+        let (decisions, errors) = (r.decisions.to_string(), r.errors.to_string());
+        let mut args = vec![
+            ("decisions", decisions.as_str()),
+            ("errors", errors.as_str()),
+            ("database", self.target.as_str()),
+        ];
+        let replaced = r.replaced.to_string();
+        let key = if r.replaced > 0 {
+            args.push(("replaced", &replaced));
+            "record.done.replacing"
         } else {
-            String::new()
+            "record.done"
         };
-        crate::term::note(&format!(
-            "recorded {} decisions and {} error records in {}{replaced}",
-            r.decisions, r.errors, self.target
-        ));
+        crate::term::note(&catalog.render(key, &args));
         Ok(())
     }
 }

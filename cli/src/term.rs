@@ -1,5 +1,6 @@
 //! The terminal: colours when writing to one, plain text otherwise, and a progress bar on stderr.
 
+use entitle_dsl::locale::{self, Catalog};
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
@@ -99,22 +100,45 @@ pub fn colour_diagnostic(text: &str) -> String {
     out
 }
 
-/// Prints `error: message` on stderr.
-pub fn error(message: &str) {
+/// The catalogue of the prefixes `error`, `warning` and `note`: the locale of the command's
+/// `--locale`, set once by `main` (a command without one keeps English). Global because those
+/// lines are printed from every corner of a command, and from `main` for the error that ends it.
+static CATALOG: std::sync::OnceLock<&'static Catalog> = std::sync::OnceLock::new();
+
+/// Prints the prefixes of stderr's lines in the language of `catalog` from now on.
+pub fn speak(catalog: &'static Catalog) {
+    let _ = CATALOG.set(catalog);
+}
+
+/// The catalogue the terminal's lines speak (English until [`speak`]).
+pub fn catalog() -> &'static Catalog {
+    CATALOG.get().copied().unwrap_or_else(locale::english)
+}
+
+/// Prints `prefix: message` on stderr, the prefix from the catalogue (`term.error` …) in `style`.
+fn line(key: &str, style: &str, message: &str) {
     let on = Color::Auto.enabled(true);
-    eprintln!("{}: {message}", paint(on, RED, "error"));
+    let catalog = catalog();
+    let prefix = paint(on, style, &catalog.render(key, &[]));
+    eprintln!(
+        "{}",
+        catalog.render("term.line", &[("prefix", &prefix), ("message", message)])
+    );
+}
+
+/// Prints `error: message` on stderr (`erreur : message` in French).
+pub fn error(message: &str) {
+    line("term.error", RED, message);
 }
 
 /// Prints `warning: message` on stderr.
 pub fn warning(message: &str) {
-    let on = Color::Auto.enabled(true);
-    eprintln!("{}: {message}", paint(on, YELLOW, "warning"));
+    line("term.warning", YELLOW, message);
 }
 
 /// Prints `note: message` on stderr.
 pub fn note(message: &str) {
-    let on = Color::Auto.enabled(true);
-    eprintln!("{}: {message}", paint(on, CYAN, "note"));
+    line("term.note", CYAN, message);
 }
 
 /// A progress bar on stderr, drawn only when stderr is a terminal.

@@ -385,7 +385,7 @@ fn explain_gives_one_units_reasons() {
     assert!(
         r.stderr.contains("error[E0101]: nom inconnu `birthdat`")
             && r.stderr.ends_with(&format!(
-                "error: {typo} ne compile pas (1 erreur) : rien n'a été exécuté\n"
+                "erreur : {typo} ne compile pas (1 erreur) : rien n'a été exécuté\n"
             )),
         "{}",
         r.stderr

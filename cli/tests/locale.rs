@@ -36,6 +36,37 @@ fn same_files(a: &Path, b: &Path, names: &[&str]) {
     }
 }
 
+/// The lines of `errors.csv` in `a` and `b` without their message (the last column, after the
+/// code): the same file, line, column, unit, member and code in every locale.
+fn same_but_reasons(a: &Path, b: &Path) {
+    let columns = |dir: &Path| -> Vec<String> {
+        let text = std::fs::read_to_string(dir.join("errors.csv")).unwrap();
+        text.lines()
+            .map(|l| {
+                // The code is the first cell that is a letter and four digits, after the ids.
+                let code = l
+                    .match_indices(',')
+                    .map(|(i, _)| i)
+                    .find(|i| {
+                        let c = l.get(i + 1..i + 7).unwrap_or("");
+                        c.len() == 6
+                            && c.starts_with(['G', 'R'])
+                            && c[1..5].bytes().all(|b| b.is_ascii_digit())
+                            && c.ends_with(',')
+                    })
+                    .map_or(l.len(), |i| i + 7);
+                l[..code].to_string()
+            })
+            .collect()
+    };
+    let (x, y) = (columns(a), columns(b));
+    assert_eq!(x, y);
+    assert!(
+        x.len() > 1 && x.iter().skip(1).all(|l| l.ends_with(',')),
+        "{x:?}"
+    );
+}
+
 #[test]
 fn run_prints_its_summary_in_french_and_writes_the_same_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -63,7 +94,7 @@ fichiers      {o}/decisions.csv, decisions.jsonl, summary.json, errors.csv
     );
     assert!(
         r.stderr.ends_with(&format!(
-            "note: 6 autres enregistrements d'erreur dans {o}/errors.csv\n"
+            "note : 6 autres enregistrements d'erreur dans {o}/errors.csv\n"
         )),
         "{}",
         r.stderr
@@ -96,17 +127,14 @@ wrote         {o}/decisions.csv, decisions.jsonl, summary.json, errors.csv
         "{}",
         r.stderr
     );
-    // What tools read does not change with the locale: headers, keys, codes, registry reasons.
+    // What tools read does not change with the locale: headers, keys, codes. errors.csv, which
+    // people read to fix their registry, says its reasons in the run's locale, in its last column.
     same_files(
         &en,
         &fr,
-        &[
-            "decisions.csv",
-            "decisions.jsonl",
-            "summary.json",
-            "errors.csv",
-        ],
+        &["decisions.csv", "decisions.jsonl", "summary.json"],
     );
+    same_but_reasons(&en, &fr);
 }
 
 #[test]
@@ -132,7 +160,7 @@ fn cycle_prints_its_totals_in_french_and_writes_the_same_files() {
     );
     assert!(
         r.stderr.ends_with(&format!(
-            "note: 6 autres enregistrements d'erreur dans {}\n",
+            "note : 6 autres enregistrements d'erreur dans {}\n",
             fr.join("errors.csv").display()
         )),
         "{}",
@@ -150,11 +178,8 @@ fn cycle_prints_its_totals_in_french_and_writes_the_same_files() {
             en.display()
         )
     );
-    same_files(
-        &en,
-        &fr,
-        &["run.jsonl", "run.csv", "summary.json", "errors.csv"],
-    );
+    same_files(&en, &fr, &["run.jsonl", "run.csv", "summary.json"]);
+    same_but_reasons(&en, &fr);
 }
 
 #[test]
@@ -165,7 +190,7 @@ fn cycle_says_in_french_why_a_run_option_does_not_fit() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_eq!(
         r.stderr,
-        "error: l'option d'exécution `top` ne peut pas être utilisée : sélectionner les premières \
+        "erreur : l'option d'exécution `top` ne peut pas être utilisée : sélectionner les premières \
          unités demande `rank by` dans la sélection du programme [R0102]\n"
     );
     let r = command("cycle", Some(&out), &["--top", "5"]);
@@ -194,7 +219,7 @@ fn simulate_prints_its_figures_in_french() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stderr,
-        "warning: 9 lignes du registre n'ont donné aucune unité et ne sont pas dans les chiffres, \
+        "avertissement : 9 lignes du registre n'ont donné aucune unité et ne sont pas dans les chiffres, \
          et 2 unités n'ont pas pu être évaluées ; `entitle run` les liste dans errors.csv\n"
     );
     assert_eq!(
@@ -272,7 +297,7 @@ fn simulate_refuses_in_french_to_compare_households_with_people_and_unknown_loca
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr.ends_with(
-            "error: impossible de comparer examples/programs/child_grant.entitle (une décision par \
+            "erreur : impossible de comparer examples/programs/child_grant.entitle (une décision par \
              ménage) avec examples/programs/old_age_pension.entitle (une décision par personne) : \
              ils ne décident pas des mêmes unités\n"
         ),

@@ -447,7 +447,7 @@ fn a_program_with_errors_or_a_bad_date_runs_nothing() {
     assert!(
         r.stderr.contains("error[E0101]: nom inconnu `birthdat`")
             && r.stderr.ends_with(&format!(
-                "error: {bad_path} ne compile pas (1 erreur) : rien n'a été exécuté\n"
+                "erreur : {bad_path} ne compile pas (1 erreur) : rien n'a été exécuté\n"
             )),
         "{}",
         r.stderr

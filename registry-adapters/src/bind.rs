@@ -13,6 +13,7 @@ use entitle_dsl::ast::Target;
 use entitle_dsl::{Currency, Type, Value};
 
 use crate::error::codes;
+use crate::reason::Reason;
 
 /// One input a source must fill: its column, slot and type.
 #[derive(Clone, Debug)]
@@ -82,25 +83,36 @@ impl ProgramColumns {
 pub struct CellError {
     /// A row error code: [`codes::BAD_VALUE`] or [`codes::NOT_A_CHOICE`].
     pub code: &'static str,
-    /// What is wrong, in words.
-    pub reason: String,
+    /// What is wrong, to be said in any catalogue's language.
+    pub reason: Reason,
 }
 
 impl From<EvalError> for CellError {
     fn from(e: EvalError) -> CellError {
         match e {
+            // The parser's English, which catalogues translate as they do the engine's R0005.
             EvalError::InvalidValue { reason, .. } => CellError {
                 code: codes::BAD_VALUE,
-                reason,
+                reason: Reason::Worded(reason),
             },
-            // The engine's message lists the choices and how they are compared.
-            e @ EvalError::NotAChoice { .. } => CellError {
+            // The choices and how they are compared, as the engine's R0008 says them, without
+            // the input: a record names its column already.
+            EvalError::NotAChoice {
+                choices,
+                choices_total,
+                text,
+                ..
+            } => CellError {
                 code: codes::NOT_A_CHOICE,
-                reason: e.to_string(),
+                reason: Reason::NotAChoice {
+                    choices,
+                    total: choices_total,
+                    text,
+                },
             },
             other => CellError {
                 code: codes::BAD_VALUE,
-                reason: other.to_string(),
+                reason: Reason::from(other),
             },
         }
     }
@@ -127,7 +139,7 @@ pub fn set_unit_cell(
         Some(v) => builder.set_unit_scalar(column.slot, v),
         None => builder.set_unit_text(column.slot, text),
     }
-    .map_err(|e| cell_error(column, e))
+    .map_err(CellError::from)
 }
 
 /// Stores a member cell (already trimmed, not empty) for the last member added.
@@ -143,26 +155,7 @@ pub fn set_member_cell(
         Some(v) => builder.set_member_scalar(column.slot, v),
         None => builder.set_member_text(column.slot, text),
     }
-    .map_err(|e| cell_error(column, e))
-}
-
-/// A [`CellError`] for `column`. A value outside its choices is told them by the engine's own
-/// message, which names the column: a member row's record has the member in a field of its own.
-fn cell_error(column: &InputColumn, e: EvalError) -> CellError {
-    CellError::from(match e {
-        EvalError::NotAChoice {
-            choices,
-            choices_total,
-            text,
-            ..
-        } => EvalError::NotAChoice {
-            field: column.name.clone(),
-            choices,
-            choices_total,
-            text,
-        },
-        other => other,
-    })
+    .map_err(CellError::from)
 }
 
 /// Checks a currency cell (`KES`) that goes with a money input.
@@ -177,17 +170,17 @@ pub fn check_currency(column: &InputColumn, code: &str) -> Result<(), CellError>
     if code.eq_ignore_ascii_case(expected.code()) {
         return Ok(());
     }
-    let found = if code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
-        code.to_ascii_uppercase()
+    // The record's location names the column: the reason does not name it again.
+    let reason = if code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
+        let found = code.to_ascii_uppercase();
+        let args = [("input_currency", expected.code()), ("written", &found)];
+        Reason::with("G0103", &args)
     } else {
-        "an unknown code".into()
+        Reason::with("G0103.unknown", &[("input_currency", expected.code())])
     };
     Err(CellError {
         code: codes::WRONG_CURRENCY,
-        reason: format!(
-            "the amount is in {found}, but `{}` is in {expected}",
-            column.name
-        ),
+        reason,
     })
 }
 
@@ -248,7 +241,7 @@ mod tests {
         );
         assert_eq!(set_unit_cell(&mut b, &cols.unit[2], "yes"), Ok(()));
         let e = set_unit_cell(&mut b, &cols.unit[2], "maybe-SECRET").unwrap_err();
-        assert!(!e.reason.contains("SECRET"));
+        assert!(!e.reason.english().contains("SECRET"));
         b.add_member("M1", &["head"], None, None).unwrap();
         assert_eq!(
             set_member_cell(&mut b, &cols.member[0], "1990-01-31"),
@@ -287,19 +280,24 @@ mod tests {
         let e = set_unit_cell(&mut b, &cols.unit[0], "d1").unwrap_err();
         assert_eq!(e.code, codes::NOT_A_CHOICE);
         assert_eq!(
-            e.reason,
-            "`district` is not one of its declared choices: D1, D2, D3, D4, D5, D6, D7, D8, D9, \
+            e.reason.english(),
+            "the value is not one of the declared choices: D1, D2, D3, D4, D5, D6, D7, D8, D9, \
              D10, D11, D12, … (14 in all); written as declared, capitals included (spaces around \
              the value do not count)"
         );
         let e = set_unit_cell(&mut b, &cols.unit[1], "3").unwrap_err();
         assert_eq!(e.code, codes::NOT_A_CHOICE);
-        assert_eq!(e.reason, "`band` is not one of its declared choices: 1, 2");
+        assert_eq!(
+            e.reason.english(),
+            "the value is not one of the declared choices: 1, 2"
+        );
         assert_eq!(set_unit_cell(&mut b, &cols.unit[0], "D14"), Ok(()));
     }
 
     #[test]
-    fn a_member_cell_outside_the_choices_names_the_column_not_the_member() {
+    fn a_member_cell_outside_the_choices_names_neither_the_column_nor_the_member() {
+        // The record's location names the column, and its `member_id` the member: the reason
+        // says only what is wrong.
         let source = "program p \"P\" version \"1\"\n  target household\n  currency KES\n\n\
                       inputs\n  member.role: text \"Role\" one of [\"head\", \"other\"]\n\n\
                       eligible when\n  h \"H\" any(members where role == \"head\")\n";
@@ -310,10 +308,10 @@ mod tests {
         b.add_member("M1", &["head"], None, None).unwrap();
         let e = set_member_cell(&mut b, &cols.member[0], "boss").unwrap_err();
         assert_eq!(
-            (e.code, e.reason.as_str()),
+            (e.code, e.reason.english().as_str()),
             (
                 codes::NOT_A_CHOICE,
-                "`role` is not one of its declared choices: head, other; written as declared, \
+                "the value is not one of the declared choices: head, other; written as declared, \
                  capitals included (spaces around the value do not count)"
             )
         );

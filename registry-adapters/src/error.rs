@@ -39,14 +39,16 @@
 //!
 //! Evaluation errors of units keep their engine codes (`R0001` …).
 
-use std::path::PathBuf;
+use crate::reason::Reason;
+use entitle_dsl::locale::{self, Catalog};
+use std::path::{Path, PathBuf};
 
 /// Why a registry cannot be read. Messages name files, lines and columns, never a registrant's values.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RegistryError {
     /// G0001: a file cannot be opened or read.
-    #[error("{}: cannot {action}: {source}", path.display())]
+    #[error("{}", render(self))]
     Io {
         /// What was being done (`open`, `read`).
         action: &'static str,
@@ -57,34 +59,31 @@ pub enum RegistryError {
         source: std::io::Error,
     },
     /// G0002: no registry file where one was expected.
-    #[error("{}: {reason}", path.display())]
+    #[error("{}", render(self))]
     NotFound {
         /// The path given.
         path: PathBuf,
         /// What was looked for.
-        reason: String,
+        reason: Reason,
     },
     /// G0003: a file has no header line.
-    #[error("{}:1: the file is empty; expected a header line naming the columns", path.display())]
+    #[error("{}", render(self))]
     NoHeader {
         /// The file.
         path: PathBuf,
     },
     /// G0004: the header lacks columns the program needs.
-    #[error("{}:1: the header lacks {} the program needs: {}{}", path.display(),
-        if columns.len() == 1 { "a column" } else { "columns" },
-        columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "),
-        help.as_deref().map(|h| format!(" ({h})")).unwrap_or_default())]
+    #[error("{}", render(self))]
     MissingColumns {
         /// The file.
         path: PathBuf,
         /// The missing columns.
         columns: Vec<String>,
         /// A hint, such as a close column name.
-        help: Option<String>,
+        help: Option<Reason>,
     },
     /// G0005: a column appears twice in the header.
-    #[error("{}:1: the column `{column}` appears twice in the header", path.display())]
+    #[error("{}", render(self))]
     DuplicateColumn {
         /// The file.
         path: PathBuf,
@@ -92,17 +91,17 @@ pub enum RegistryError {
         column: String,
     },
     /// G0006: a file cannot be parsed at all.
-    #[error("{}:{line}: {reason}", path.display())]
+    #[error("{}", render(self))]
     Malformed {
         /// The file.
         path: PathBuf,
         /// The line.
         line: u64,
         /// What is wrong.
-        reason: String,
+        reason: Reason,
     },
     /// G0007: rows are not sorted by id where sorted rows were required.
-    #[error("{}:{line}: the rows are not sorted by {what}", path.display())]
+    #[error("{}", render(self))]
     NotSorted {
         /// The file.
         path: PathBuf,
@@ -112,13 +111,13 @@ pub enum RegistryError {
         what: &'static str,
     },
     /// G0008: the registry does not suit the program, or this build cannot read it.
-    #[error("{reason}")]
+    #[error("{}", render(self))]
     Unsupported {
         /// What is wrong.
-        reason: String,
+        reason: Reason,
     },
     /// G0009: a database cannot be reached, or a statement on it fails.
-    #[error("{database}: cannot {action}: {reason}")]
+    #[error("{}", render(self))]
     Database {
         /// The database, without any password (`postgres://entitle@db:5432/registry`, `store.db`).
         database: String,
@@ -128,17 +127,17 @@ pub enum RegistryError {
         reason: String,
     },
     /// G0010: a table the source needs is not in the database.
-    #[error("{database}: there is no table `{table}` ({reason})")]
+    #[error("{}", render(self))]
     MissingTable {
         /// The database, without any password.
         database: String,
         /// The table.
         table: String,
         /// Why it is needed.
-        reason: String,
+        reason: Reason,
     },
     /// G0011: a table lacks a column the program needs, or one a mapping names.
-    #[error("{database}: the table `{table}` has no column `{column}` ({reason})")]
+    #[error("{}", render(self))]
     MissingColumn {
         /// The database, without any password.
         database: String,
@@ -147,12 +146,10 @@ pub enum RegistryError {
         /// The column looked for.
         column: String,
         /// Why it is needed (`for the input `region``), with a hint such as a close column name.
-        reason: String,
+        reason: Reason,
     },
     /// G0012: a column's SQL type cannot hold its input's type.
-    #[error(
-        "{database}: the column `{column}` is of type {sql_type}, which cannot be read as {input}"
-    )]
+    #[error("{}", render(self))]
     ColumnType {
         /// The database, without any password.
         database: String,
@@ -160,32 +157,32 @@ pub enum RegistryError {
         column: String,
         /// The column's SQL type.
         sql_type: String,
-        /// The input with its type (`the money KES input `monthly_income``, `a date`).
-        input: String,
+        /// The input with its type (`the money KES input `monthly_income``, `a membership date`).
+        input: Reason,
     },
     /// G0013: a file is not a DCI social-registry search response.
-    #[error("{}: not a DCI social-registry search response: {reason}", path.display())]
+    #[error("{}", render(self))]
     NotDci {
         /// The file.
         path: PathBuf,
         /// What was found instead.
-        reason: String,
+        reason: Reason,
     },
     /// G0014: a SQLite file is not an Entitle store, or its schema is newer than this build.
-    #[error("{}: {reason}", path.display())]
+    #[error("{}", render(self))]
     Store {
         /// The file.
         path: PathBuf,
         /// What is wrong.
-        reason: String,
+        reason: Reason,
     },
     /// G0015: an input-to-column mapping is invalid.
-    #[error("the mapping `{entry}` is invalid: {reason}")]
+    #[error("{}", render(self))]
     Mapping {
         /// The mapping entry as written (`region=x_cst_grp_region`).
         entry: String,
         /// What is wrong.
-        reason: String,
+        reason: Reason,
     },
 }
 
@@ -211,6 +208,140 @@ impl RegistryError {
         }
     }
 
+    /// The message in the catalogue's language: the catalogue's entry for the code (`G0004.one`
+    /// …), filled with the error's names. Text that comes from elsewhere (an operating system's
+    /// error, a database driver's message) is kept as it comes.
+    pub fn message(&self, catalog: &Catalog) -> String {
+        let shown = |p: &Path| p.display().to_string();
+        let say = |r: &Reason| r.render(catalog);
+        let render = |key: &str, args: &[(&str, &str)]| catalog.render(key, args);
+        match self {
+            RegistryError::Io {
+                action,
+                path,
+                source,
+            } => {
+                let key = match *action {
+                    "open" => "G0001.open",
+                    "read" => "G0001.read",
+                    _ => "G0001",
+                };
+                let error = source.to_string();
+                let args = [("path", shown(path)), ("error", error)];
+                let mut refs: Vec<(&str, &str)> =
+                    args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                refs.push(("action", action));
+                render(key, &refs)
+            }
+            RegistryError::NotFound { path, reason } => {
+                render("G0002", &[("path", &shown(path)), ("detail", &say(reason))])
+            }
+            RegistryError::NoHeader { path } => render("G0003", &[("path", &shown(path))]),
+            RegistryError::MissingColumns {
+                path,
+                columns,
+                help,
+            } => {
+                let key = if columns.len() == 1 {
+                    "G0004.one"
+                } else {
+                    "G0004.many"
+                };
+                let list = columns
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let text = render(key, &[("path", &shown(path)), ("columns", &list)]);
+                match help {
+                    Some(h) => render("G0004.help", &[("text", &text), ("help", &say(h))]),
+                    None => text,
+                }
+            }
+            RegistryError::DuplicateColumn { path, column } => {
+                render("G0005", &[("path", &shown(path)), ("column", column)])
+            }
+            RegistryError::Malformed { path, line, reason } => render(
+                "G0006",
+                &[
+                    ("path", &shown(path)),
+                    ("line", &line.to_string()),
+                    ("detail", &say(reason)),
+                ],
+            ),
+            RegistryError::NotSorted { path, line, what } => {
+                let key = if *what == "group id" {
+                    "G0007.group"
+                } else {
+                    "G0007"
+                };
+                render(key, &[("path", &shown(path)), ("line", &line.to_string())])
+            }
+            RegistryError::Unsupported { reason } => render("G0008", &[("detail", &say(reason))]),
+            RegistryError::Database {
+                database,
+                action,
+                reason,
+            } => render(
+                "G0009",
+                &[
+                    ("database", database),
+                    ("action", action),
+                    ("driver", reason),
+                ],
+            ),
+            RegistryError::MissingTable {
+                database,
+                table,
+                reason,
+            } => render(
+                "G0010",
+                &[
+                    ("database", database),
+                    ("table", table),
+                    ("detail", &say(reason)),
+                ],
+            ),
+            RegistryError::MissingColumn {
+                database,
+                table,
+                column,
+                reason,
+            } => render(
+                "G0011",
+                &[
+                    ("database", database),
+                    ("table", table),
+                    ("column", column),
+                    ("detail", &say(reason)),
+                ],
+            ),
+            RegistryError::ColumnType {
+                database,
+                column,
+                sql_type,
+                input,
+            } => render(
+                "G0012",
+                &[
+                    ("database", database),
+                    ("column", column),
+                    ("sql_type", sql_type),
+                    ("input", &say(input)),
+                ],
+            ),
+            RegistryError::NotDci { path, reason } => {
+                render("G0013", &[("path", &shown(path)), ("detail", &say(reason))])
+            }
+            RegistryError::Store { path, reason } => {
+                render("G0014", &[("path", &shown(path)), ("detail", &say(reason))])
+            }
+            RegistryError::Mapping { entry, reason } => {
+                render("G0015", &[("entry", entry), ("detail", &say(reason))])
+            }
+        }
+    }
+
     pub(crate) fn io(
         action: &'static str,
         path: impl Into<PathBuf>,
@@ -222,6 +353,11 @@ impl RegistryError {
             source,
         }
     }
+}
+
+/// The English message, which `Display` writes.
+fn render(e: &RegistryError) -> String {
+    e.message(locale::english())
 }
 
 /// Stable codes of row errors (see the table in this module's documentation).
@@ -282,32 +418,5 @@ pub mod codes {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_stable_and_messages_name_the_file() {
-        let e = RegistryError::MissingColumns {
-            path: "g.csv".into(),
-            columns: vec!["region".into()],
-            help: None,
-        };
-        assert_eq!(e.code(), "G0004");
-        assert_eq!(
-            e.to_string(),
-            "g.csv:1: the header lacks a column the program needs: `region`"
-        );
-        let e = RegistryError::Malformed {
-            path: "m.csv".into(),
-            line: 7,
-            reason: "broken".into(),
-        };
-        assert_eq!(
-            (e.code(), e.to_string().as_str()),
-            ("G0006", "m.csv:7: broken")
-        );
-        let mut all = codes::ALL.to_vec();
-        all.dedup();
-        assert_eq!(all.len(), codes::ALL.len());
-    }
-}
+#[path = "error_tests.rs"]
+mod tests;

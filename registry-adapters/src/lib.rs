@@ -48,6 +48,7 @@ pub mod mapping;
 pub mod order;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+pub mod reason;
 pub mod record;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub mod runs;
@@ -59,6 +60,7 @@ pub use error::RegistryError;
 pub use files::{discover, open_files, open_registry_files, RegistryFiles};
 pub use location::Location;
 pub use mapping::Mapping;
+pub use reason::Reason;
 pub use record::RowError;
 pub use source::{
     AbsentInput, Chunk, JoinMode, Progress, ReadCounts, RegistrySource, SourceOptions,

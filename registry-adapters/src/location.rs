@@ -17,6 +17,7 @@
 
 use crate::error::RegistryError;
 use crate::mapping::Mapping;
+use crate::reason::Reason;
 use crate::source::{RegistrySource, SourceOptions};
 use entitle_core::Program;
 use std::path::PathBuf;
@@ -49,9 +50,10 @@ impl Location {
         }
     }
 
-    fn unsupported(&self, what: &str) -> RegistryError {
+    /// G0008 with the catalogue entry `key`, which names the registry.
+    fn unsupported(&self, key: &'static str) -> RegistryError {
         RegistryError::Unsupported {
-            reason: format!("{what} (the registry is {self})"),
+            reason: Reason::with(key, &[("registry", &self.to_string())]),
         }
     }
 
@@ -68,12 +70,10 @@ impl Location {
         mapping: &Mapping,
     ) -> Result<Box<dyn RegistrySource>, RegistryError> {
         if options.members.is_some() && !matches!(self, Location::Files(_)) {
-            return Err(self.unsupported("a members file can only be named for registry files"));
+            return Err(self.unsupported("G0008.members_file"));
         }
         if !mapping.is_empty() && matches!(self, Location::Files(_) | Location::Sqlite(_)) {
-            return Err(self.unsupported(
-                "columns of registry files and of the store are named as the program's inputs; a mapping applies to PostgreSQL and DCI registries",
-            ));
+            return Err(self.unsupported("G0008.mapping"));
         }
         match self {
             Location::Files(path) => crate::files::open_files(path, program, options),
@@ -81,9 +81,7 @@ impl Location {
             #[cfg(feature = "sqlite")]
             Location::Sqlite(path) if !path.exists() => Err(RegistryError::NotFound {
                 path: path.clone(),
-                reason:
-                    "there is no store here; make one with `entitle import DIR --to sqlite:FILE`"
-                        .into(),
+                reason: Reason::key("G0002.no_store"),
             }),
             #[cfg(feature = "sqlite")]
             Location::Sqlite(path) => {
@@ -96,7 +94,7 @@ impl Location {
             #[cfg(feature = "dci")]
             Location::Dci(path) => crate::dci::open_dci(path, program, options, mapping),
             #[allow(unreachable_patterns)]
-            _ => Err(self.unsupported("this build of Entitle cannot read such registries")),
+            _ => Err(self.unsupported("G0008.this_build_registry")),
         }
     }
 
@@ -115,9 +113,7 @@ impl Location {
             Location::Sqlite(path) => crate::sqlite::SqliteStore::open(path)?.recorder(info),
             #[cfg(feature = "postgres")]
             Location::Postgres(url) => Ok(Box::new(crate::postgres::PgRecorder::begin(url, info)?)),
-            _ => Err(self.unsupported(
-                "decisions can be recorded in a database only: a `sqlite:` store or `postgres://`",
-            )),
+            _ => Err(self.unsupported("G0008.record")),
         }
     }
 }

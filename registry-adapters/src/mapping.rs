@@ -19,6 +19,7 @@
 //! database's catalog, never by building a query from the name) and that its type suits the input.
 
 use crate::error::RegistryError;
+use crate::reason::Reason;
 use entitle_core::Program;
 use std::collections::BTreeMap;
 
@@ -31,10 +32,10 @@ pub struct Mapping {
     entries: BTreeMap<String, String>,
 }
 
-fn invalid(entry: &str, reason: impl Into<String>) -> RegistryError {
+fn invalid(entry: &str, reason: Reason) -> RegistryError {
     RegistryError::Mapping {
         entry: entry.to_string(),
-        reason: reason.into(),
+        reason,
     }
 }
 
@@ -60,27 +61,24 @@ impl Mapping {
     /// an input name, the column is empty or holds control characters, or the input was mapped
     /// already.
     pub fn add_entry(&mut self, entry: &str) -> Result<(), RegistryError> {
-        let (input, column) = entry.split_once('=').ok_or_else(|| {
-            invalid(
-                entry,
-                "write it as INPUT=COLUMN, such as region=x_cst_grp_region",
-            )
-        })?;
+        let (input, column) = entry
+            .split_once('=')
+            .ok_or_else(|| invalid(entry, Reason::key("G0015.form")))?;
         let (input, column) = (input.trim(), column.trim());
         if !is_name(input) {
-            return Err(invalid(
-                entry,
-                "the part before `=` must be an input name (letters, digits and `_`)",
-            ));
+            return Err(invalid(entry, Reason::key("G0015.input_name")));
         }
         if column.is_empty() {
-            return Err(invalid(entry, "the column after `=` is empty"));
+            return Err(invalid(entry, Reason::key("G0015.empty_column")));
         }
         if column.chars().any(char::is_control) {
-            return Err(invalid(entry, "the column name holds control characters"));
+            return Err(invalid(entry, Reason::key("G0015.control")));
         }
         if self.entries.contains_key(input) {
-            return Err(invalid(entry, format!("`{input}` is mapped twice")));
+            return Err(invalid(
+                entry,
+                Reason::with("G0015.twice", &[("input", input)]),
+            ));
         }
         self.entries.insert(input.to_string(), column.to_string());
         Ok(())
@@ -133,13 +131,13 @@ impl Mapping {
             if input == ID_KEY || names.contains(&input) {
                 continue;
             }
-            let hint = crate::files::rows::closest(input, names.iter().copied())
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
-            return Err(invalid(
-                &format!("{input}={column}"),
-                format!("the program has no input `{input}`{hint}"),
-            ));
+            let reason = match crate::files::rows::closest(input, names.iter().copied()) {
+                Some(c) => {
+                    Reason::with("G0015.no_input.closest", &[("input", input), ("column", c)])
+                }
+                None => Reason::with("G0015.no_input", &[("input", input)]),
+            };
+            return Err(invalid(&format!("{input}={column}"), reason));
         }
         Ok(())
     }

@@ -243,8 +243,9 @@ fn a_choice_is_written_as_declared_and_a_refusal_lists_the_choices() {
     registry(dir.path(), ',', &rows);
     let (read_as, errors) = read(dir.path());
     assert_eq!(read_as.keys().collect::<Vec<_>>(), ["H00", "H01"]);
-    let message = "`region` is not one of its declared choices: North, East, South, West; written \
-                   as declared, capitals included (spaces around the value do not count)";
+    // The record's column is `region`: the message does not name it a second time.
+    let message = "the value is not one of the declared choices: North, East, South, West; \
+                   written as declared, capitals included (spaces around the value do not count)";
     let refused = |line| {
         (
             "groups.csv".to_string(),

@@ -97,8 +97,9 @@ pub struct Report {
     /// leakage and under-coverage.
     #[arg(long, value_name = "FILE")]
     pub reference: Option<PathBuf>,
-    /// The language of what is printed for people (totals, summaries, notes) and of the
-    /// program's diagnostics: en, fr. The files keep their codes and keys.
+    /// The language of what is printed for people (totals, summaries, warnings, errors), of the
+    /// messages in errors.csv, and of the program's diagnostics: en, fr. The files keep their
+    /// codes and keys.
     #[arg(long, value_name = "LOCALE", default_value = "en")]
     pub locale: String,
 }
@@ -236,9 +237,10 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
             &collected,
             &outcome,
             &summary,
+            words,
         )?;
         for e in collected.errors.iter().take(5) {
-            term::warning(&e.to_string());
+            term::warning(&e.render(words.catalog()));
         }
         if let Some(more) = collected.errors.len().checked_sub(5).filter(|n| *n > 0) {
             term::note(&crate::commands::run::more_errors(

@@ -86,13 +86,7 @@ fn find(
                 let line = chunk.lines.first().copied().unwrap_or(0);
                 errors.insert(
                     0,
-                    RowError::unit(
-                        &unit_file,
-                        line,
-                        Some(&e.unit_id),
-                        e.code(),
-                        e.error.message(entitle_dsl::locale::catalog(&a.locale)),
-                    ),
+                    RowError::unit(&unit_file, line, Some(&e.unit_id), e.code(), e.error),
                 );
             }
         }
@@ -117,7 +111,10 @@ pub fn main(a: &Args) -> Result<ExitCode> {
     let (decision, errors, unit_file) = found.map_err(registry_error)?;
     let mut stdout = std::io::stdout().lock();
     match (decision, a.format) {
-        (None, _) if errors.is_empty() => bail!("there is no unit `{}` in {unit_file}", a.id),
+        (None, _) if errors.is_empty() => bail!(entitle_dsl::locale::catalog(&a.locale).render(
+            "explain.no_unit",
+            &[("unit", a.id.as_str()), ("file", unit_file.as_str())]
+        )),
         (None, OutputFormat::Json) => {
             let records: Vec<_> = errors
                 .iter()
@@ -137,13 +134,14 @@ pub fn main(a: &Args) -> Result<ExitCode> {
             let line = catalog.render("explain.not_decided", &[("unit", a.id.as_str())]);
             writeln!(stdout, "{line}")?;
             for e in &errors {
-                writeln!(stdout, "  {e}")?;
+                writeln!(stdout, "  {}", e.render(catalog))?;
             }
             Ok(ExitCode::from(crate::FAILED))
         }
         (Some(d), format) => {
+            let catalog = entitle_dsl::locale::catalog(&a.locale);
             for e in &errors {
-                term::warning(&e.to_string());
+                term::warning(&e.render(catalog));
             }
             match format {
                 OutputFormat::Json => writeln!(

@@ -50,9 +50,10 @@ pub fn check_locale(locale: &str) -> Result<()> {
     Ok(())
 }
 
-/// A registry error as a message with its code.
+/// A registry error as a message with its code, in the language the terminal speaks (the
+/// command's `--locale`, English for a command without one).
 pub fn registry_error(e: entitle_registry::RegistryError) -> anyhow::Error {
-    anyhow::anyhow!("{e} [{}]", e.code())
+    anyhow::anyhow!("{} [{}]", e.message(crate::term::catalog()), e.code())
 }
 
 #[cfg(test)]

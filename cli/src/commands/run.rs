@@ -87,8 +87,9 @@ pub struct Args {
     /// Add each decision's explanation (an `explanation` in decisions.jsonl, a column in decisions.csv).
     #[arg(long)]
     pub explain: bool,
-    /// The language of explanations, of the printed summary and notes, and of the program's
-    /// diagnostics: en, fr (the files' headers, keys and codes are the same in every locale).
+    /// The language of explanations, of the printed summary, warnings and errors, of the messages
+    /// in errors.csv, and of the program's diagnostics: en, fr (the files' headers, keys and codes
+    /// are the same in every locale).
     #[arg(long, value_name = "LOCALE", default_value = "en")]
     pub locale: String,
     /// Print the summary as text or as JSON (the content of summary.json).
@@ -190,7 +191,7 @@ pub fn main(a: &Args) -> Result<ExitCode> {
     out.commit()?;
     let out_dir = a.out.display().to_string();
     for e in &executed.preview {
-        term::warning(&e.to_string());
+        term::warning(&e.render(words.catalog()));
     }
     let more = (stats.unit_errors + stats.row_errors).saturating_sub(executed.preview.len() as u64);
     if more > 0 {
@@ -483,13 +484,7 @@ fn process(
                     let line = chunk.lines.get(i).copied().unwrap_or(0);
                     part.errors.push((
                         i,
-                        RowError::unit(
-                            unit_file,
-                            line,
-                            Some(&e.unit_id),
-                            e.code(),
-                            e.error.to_string(),
-                        ),
+                        RowError::unit(unit_file, line, Some(&e.unit_id), e.code(), e.error),
                     ));
                 }
             }
@@ -499,7 +494,7 @@ fn process(
     let mut errors = Vec::new();
     for e in in_reading_order(chunk, parts.iter().flat_map(|p| p.errors.iter())) {
         stats.add_error(e);
-        csv_error(&mut errors, e);
+        csv_error(&mut errors, e, entitle_dsl::locale::catalog(&a.locale));
         if let Some(r) = &mut writers.recording {
             r.error(e)?;
         }

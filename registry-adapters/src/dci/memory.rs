@@ -20,7 +20,7 @@ pub(crate) enum Cell {
 pub(crate) struct FlatRow {
     pub file: Arc<str>,
     pub line: u64,
-    pub problem: Option<String>,
+    pub problem: Option<crate::reason::Reason>,
     pub fields: HashMap<String, Cell>,
 }
 
@@ -124,7 +124,7 @@ impl Cells for MemRows {
         self.current.as_ref().map_or(0, |r| r.line)
     }
 
-    fn problem(&self) -> Option<String> {
+    fn problem(&self) -> Option<crate::reason::Reason> {
         self.current.as_ref().and_then(|r| r.problem.clone())
     }
 

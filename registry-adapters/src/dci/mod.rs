@@ -111,7 +111,7 @@ fn files(path: &Path) -> Result<Vec<PathBuf>, RegistryError> {
     if out.is_empty() {
         return Err(RegistryError::NotFound {
             path: path.to_path_buf(),
-            reason: "no DCI response file (*.json) in this directory".into(),
+            reason: crate::reason::Reason::key("G0002.dci"),
         });
     }
     Ok(out)

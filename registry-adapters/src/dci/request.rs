@@ -270,7 +270,9 @@ pub fn search_request(
     options: &SearchOptions,
 ) -> Result<Json, RegistryError> {
     mapping.check(program)?;
-    let unsupported = |reason: String| RegistryError::Unsupported { reason };
+    let unsupported = |reason: String| RegistryError::Unsupported {
+        reason: reason.into(),
+    };
     let mut conditions = Vec::new();
     for c in &options.conditions {
         let read = program.inputs().iter().any(|i| i.name == c.input && i.used);

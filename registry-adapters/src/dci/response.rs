@@ -12,6 +12,7 @@
 use super::memory::{Cell, FlatRow};
 use crate::error::{codes, RegistryError};
 use crate::files::rows::BadCell;
+use crate::reason::Reason;
 use serde_json::{Map, Value as Json};
 use std::path::Path;
 use std::sync::Arc;
@@ -25,13 +26,13 @@ pub(crate) struct Rows {
 
 const OBJECT: BadCell = BadCell {
     code: codes::BAD_VALUE,
-    reason: "a JSON object where a value was expected",
+    key: "G0101.object",
 };
 
-fn not_dci(path: &Path, reason: impl Into<String>) -> RegistryError {
+fn not_dci(path: &Path, reason: Reason) -> RegistryError {
     RegistryError::NotDci {
         path: path.to_path_buf(),
-        reason: reason.into(),
+        reason,
     }
 }
 
@@ -298,7 +299,7 @@ fn group_rows(o: &Map<String, Json>, at: &At, out: &mut Rows) {
         Some(Json::Array(items)) => items.clone(),
         Some(one @ Json::Object(_)) => vec![one.clone()],
         Some(_) => {
-            unit.problem = Some("`member_list` is not a list of members".into());
+            unit.problem = Some(Reason::key("G0104.dci.member_list"));
             Vec::new()
         }
     };
@@ -308,10 +309,8 @@ fn group_rows(o: &Map<String, Json>, at: &At, out: &mut Rows) {
     let mut members = Vec::new();
     for (k, item) in list.iter().enumerate() {
         let Some(m) = unwrap(item) else {
-            unit.problem = Some(format!(
-                "member {} of `member_list` is not an object",
-                k + 1
-            ));
+            let member = (k + 1).to_string();
+            unit.problem = Some(Reason::with("G0104.dci.member", &[("member", &member)]));
             continue;
         };
         let mut row = person_row(&m, file, line);
@@ -351,47 +350,51 @@ fn group_rows(o: &Map<String, Json>, at: &At, out: &mut Rows) {
 fn records<'a>(path: &Path, doc: &'a Json) -> Result<Vec<&'a Json>, RegistryError> {
     let root = doc
         .as_object()
-        .ok_or_else(|| not_dci(path, "the file holds a JSON value that is not an object"))?;
+        .ok_or_else(|| not_dci(path, Reason::key("G0013.not_object")))?;
     if let Some(h) = get(root, "header").or_else(|| get(root, "headers")) {
         let action = h.get("action").and_then(Json::as_str).unwrap_or("search");
         if !matches!(action, "search" | "on-search" | "on_search" | "") {
             return Err(not_dci(
                 path,
-                format!("the header's action is `{action}`, not `search`"),
+                Reason::with("G0013.action", &[("header_action", action)]),
             ));
         }
     }
     let message = match root.get("message") {
         Some(Json::Object(m)) => m,
-        Some(_) => return Err(not_dci(path, "the `message` is not an object")),
+        Some(_) => return Err(not_dci(path, Reason::key("G0013.message_not_object"))),
         None if root.contains_key("search_response") => root,
-        None => return Err(not_dci(path, "there is no `message`")),
+        None => return Err(not_dci(path, Reason::key("G0013.no_message"))),
     };
     if message.contains_key("ciphertext") {
-        return Err(not_dci(path, "the message is encrypted; decrypt it first"));
+        return Err(not_dci(path, Reason::key("G0013.encrypted")));
     }
     let responses: Vec<&Json> = match message.get("search_response") {
         Some(Json::Array(items)) => items.iter().collect(),
         Some(one @ Json::Object(_)) => vec![one],
-        Some(_) => return Err(not_dci(path, "`search_response` is not a list")),
+        Some(_) => return Err(not_dci(path, Reason::key("G0013.responses_not_list"))),
         None if message.contains_key("search_request") => {
-            return Err(not_dci(path, "this is a search request, not a response"))
+            return Err(not_dci(path, Reason::key("G0013.request")))
         }
-        None => return Err(not_dci(path, "the message has no `search_response`")),
+        None => return Err(not_dci(path, Reason::key("G0013.no_responses"))),
     };
     let mut out = Vec::new();
     for (i, r) in responses.iter().enumerate() {
         let status = r.get("status").and_then(Json::as_str).unwrap_or("");
         if status.eq_ignore_ascii_case("rjct") {
-            let reason = r
-                .get("status_reason_code")
-                .and_then(Json::as_str)
-                .unwrap_or("no reason given");
+            // The registry's own reason is a code (`rjct.reference_id.invalid`), kept as it is.
+            let file = path.display().to_string();
+            let index = i.to_string();
+            let mut args = vec![("file", file.as_str()), ("index", index.as_str())];
+            let key = match r.get("status_reason_code").and_then(Json::as_str) {
+                Some(code) => {
+                    args.push(("status_code", code));
+                    "G0008.dci_rejected"
+                }
+                None => "G0008.dci_rejected.no_code",
+            };
             return Err(RegistryError::Unsupported {
-                reason: format!(
-                    "{}: search_response[{i}]: the registry rejected the search ({reason}); it holds no records to decide",
-                    path.display()
-                ),
+                reason: Reason::with(key, &args),
             });
         }
         match r.get("data").and_then(|d| d.get("reg_records")) {
@@ -400,7 +403,7 @@ fn records<'a>(path: &Path, doc: &'a Json) -> Result<Vec<&'a Json>, RegistryErro
             Some(_) => {
                 return Err(not_dci(
                     path,
-                    format!("search_response[{i}].data.reg_records is not a list"),
+                    Reason::with("G0013.records_not_list", &[("index", &i.to_string())]),
                 ))
             }
         }
@@ -427,7 +430,13 @@ pub(crate) fn read(
     let doc: Json = serde_json::from_slice(&bytes).map_err(|e| {
         not_dci(
             path,
-            format!("it is not JSON (line {}, column {})", e.line(), e.column()),
+            Reason::with(
+                "G0013.not_json",
+                &[
+                    ("line", &e.line().to_string()),
+                    ("column", &e.column().to_string()),
+                ],
+            ),
         )
     })?;
     let records = records(path, &doc)?;
@@ -439,11 +448,11 @@ pub(crate) fn read(
             id_field,
         };
         line += 1;
-        let problem_row = |reason: &str, id: Option<String>| {
+        let problem_row = |key: &'static str, id: Option<String>| {
             let mut r = FlatRow {
                 file: Arc::clone(&at.file),
                 line: at.line,
-                problem: Some(reason.to_string()),
+                problem: Some(Reason::key(key)),
                 ..FlatRow::default()
             };
             // A record without an id is named by its number, so that its problem is reported.
@@ -451,8 +460,7 @@ pub(crate) fn read(
             r
         };
         let Some(o) = unwrap(record) else {
-            rows.units
-                .push(problem_row("the record is not a JSON object", None));
+            rows.units.push(problem_row("G0104.dci.not_object", None));
             continue;
         };
         match (is_group(&o), household) {
@@ -466,11 +474,11 @@ pub(crate) fn read(
                 rows.units.push(row);
             }
             (true, false) => rows.units.push(problem_row(
-                "a group record, but the program targets individuals (search with response_entity Member)",
+                "G0104.dci.group_record",
                 identities(&o).into_iter().next(),
             )),
             (false, true) => rows.units.push(problem_row(
-                "a person record, but the program targets households (search with response_entity Group)",
+                "G0104.dci.person_record",
                 identities(&o).into_iter().next(),
             )),
         }

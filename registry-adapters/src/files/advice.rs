@@ -8,22 +8,13 @@
 //! that the parser would read wrongly: in a file separated by semicolons, `1.500` (see
 //! [`ambiguous`]).
 
+//!
+//! The advice is said by catalogue entries (`G0101.number`, `G0101.date.day_first` …, and `G0111`
+//! for the ambiguous number), so that it reaches whoever fixes the file in their language.
+
 use super::rows::Separator;
+use crate::reason::Reason;
 use entitle_dsl::Type;
-
-/// What to do in the spreadsheet so that its numbers are read as they are meant.
-const SAVE_NUMBERS: &str = "format the column as a number without a thousands separator \
-                            before saving the file";
-/// What to do in the spreadsheet so that its dates are read as they are meant.
-const SAVE_DATES: &str =
-    "format the column as a date in the form yyyy-mm-dd before saving the file";
-
-/// Why a number cell of a semicolon-separated file is refused (code G0111).
-pub(crate) const AMBIGUOUS: &str = "the number is ambiguous in a semicolon-separated file: \
-     spreadsheets that separate cells with semicolons write the comma as the decimal mark and a \
-     point between thousands, so a point followed by three digits may mean either; write \
-     thousands without a separator (1500) and decimals with a point (1.5); a number with exactly \
-     three decimals takes a fourth, zero (1.2500)";
 
 /// Whether `text`, a cell of an input of type `ty` in a file separated by `separator`, is a number
 /// that the parser would read as a decimal but that the file's spreadsheet meant as thousands: in
@@ -36,26 +27,30 @@ pub(crate) fn ambiguous(ty: &Type, text: &str, separator: Separator) -> bool {
 /// Advice for a cell that the parser refused as a value of `ty`, when its shape says what the
 /// export did (a number grouped by spaces, a date saved as a number …); `None` otherwise, and the
 /// parser's own reason stands.
-pub(crate) fn for_cell(ty: &Type, text: &str, separator: Separator) -> Option<String> {
+pub(crate) fn for_cell(ty: &Type, text: &str, separator: Separator) -> Option<Reason> {
     match ty {
         Type::Date => for_date(text),
         // An amount in another currency: the parser says which, and that comes first.
         Type::Money { currency } if other_currency(text, currency.code()) => None,
         Type::Number | Type::Money { .. } | Type::Quantity { .. } => {
-            let what = match ty {
-                Type::Money { currency } => format!("an amount such as 1500.50 or {currency} 1500"),
-                Type::Quantity { unit } => format!("a quantity such as 10 or 10 {unit}"),
-                _ => "a number such as 12 or 1500.50".to_string(),
+            let how = for_number(number_part(ty, text), separator)?;
+            let reason = match ty {
+                Type::Money { currency } => {
+                    Reason::with("G0101.number", &[("currency", currency.code())])
+                        .and_entry("shape", "G0101.shape.money")
+                }
+                Type::Quantity { unit } => Reason::with("G0101.number", &[("unit", unit)])
+                    .and_entry("shape", "G0101.shape.quantity"),
+                _ => Reason::key("G0101.number").and_entry("shape", "G0101.shape.number"),
             };
-            for_number(number_part(ty, text), separator)
-                .map(|how| format!("expected {what}; {how}"))
+            Some(reason.and_entry("how", how))
         }
         _ => None,
     }
 }
 
 /// Advice for a date cell that is not an ISO 8601 date, by its shape.
-pub(crate) fn for_date(text: &str) -> Option<String> {
+pub(crate) fn for_date(text: &str) -> Option<Reason> {
     let t = text.trim();
     // `2026-13-01` is written right, for a day that does not exist: the parser says so.
     if entitle_core::parse::date_problem(t) == entitle_core::parse::ParseError::NoSuchDate {
@@ -65,37 +60,28 @@ pub(crate) fn for_date(text: &str) -> Option<String> {
     // A year alone (`2026`) is not taken for a count of days.
     let year = digits(whole, 4..=4) && (whole.starts_with("19") || whole.starts_with("20"));
     if digits(whole, 2..=6) && !year && (fraction.is_empty() || digits(fraction, 1..=12)) {
-        return Some(format!(
-            "expected a date such as 2026-03-01, but the cell holds a number, as a spreadsheet \
-             saves a date whose column is formatted as a number (a count of days); {SAVE_DATES}"
-        ));
+        return Some(Reason::key("G0101.date.count"));
     }
     if digits(t, 8..=8) && (t.starts_with("19") || t.starts_with("20")) {
-        return Some(
-            "expected a date such as 2026-03-01, with hyphens between the year, the month and \
-             the day"
-                .to_string(),
-        );
+        return Some(Reason::key("G0101.date.no_hyphens"));
     }
     // The date part: a date-time's time is not looked at.
     let date = t.split([' ', 'T']).next().unwrap_or(t);
     let parts: Vec<&str> = date.split(['/', '.', '-']).collect();
     match parts.as_slice() {
-        [y, m, d] if digits(y, 4..=4) && digits(m, 1..=2) && digits(d, 1..=2) => Some(format!(
-            "expected a date such as 2026-03-01: the year, then the month and the day in two \
-             digits each, separated by hyphens; {SAVE_DATES}"
-        )),
-        [a, b, y] if digits(a, 1..=2) && digits(b, 1..=2) && digits(y, 2..=4) => Some(format!(
-            "expected a date in year-month-day order, such as 2026-03-01, but the cell has the \
-             day or the month first, which countries read differently (01/03 is the 1st of \
-             March or the 3rd of January); {SAVE_DATES}"
-        )),
+        [y, m, d] if digits(y, 4..=4) && digits(m, 1..=2) && digits(d, 1..=2) => {
+            Some(Reason::key("G0101.date.two_digits"))
+        }
+        [a, b, y] if digits(a, 1..=2) && digits(b, 1..=2) && digits(y, 2..=4) => {
+            Some(Reason::key("G0101.date.day_first"))
+        }
         _ => None,
     }
 }
 
-/// Advice for a number written as a spreadsheet of some locale writes it.
-fn for_number(t: &str, separator: Separator) -> Option<String> {
+/// Advice for a number written as a spreadsheet of some locale writes it: the catalogue entry
+/// that says how it is written.
+fn for_number(t: &str, separator: Separator) -> Option<&'static str> {
     let body = t.strip_prefix(['+', '-']).unwrap_or(t);
     let (int, frac) = match body.rfind(['.', ',']) {
         // A last mark followed by other than three digits is a decimal mark.
@@ -111,24 +97,21 @@ fn for_number(t: &str, separator: Separator) -> Option<String> {
     let how = if !frac_ok {
         return None;
     } else if grouped_by(&spaces) {
-        "the number has spaces between its thousands"
+        "G0101.how.spaces"
     } else if grouped_by(&[',']) && !decimal_comma {
         match separator {
             // Where the comma is the decimal mark, `1,500` is one and a half.
-            Separator::Semicolon if frac.is_none() => "the number is written with a decimal comma",
-            _ => "the number has commas between its thousands",
+            Separator::Semicolon if frac.is_none() => "G0101.how.decimal_comma",
+            _ => "G0101.how.commas",
         }
     } else if grouped_by(&['.']) && frac.is_none_or(|_| decimal_comma) {
-        "the number has points between its thousands"
+        "G0101.how.points"
     } else if decimal_comma && digits(int, 1..=28) {
-        "the number is written with a decimal comma"
+        "G0101.how.decimal_comma"
     } else {
         return None;
     };
-    Some(format!(
-        "{how}: write it with no thousands separator and a point before any decimals (1500, \
-         1500.50); {SAVE_NUMBERS}"
-    ))
+    Some(how)
 }
 
 /// Whether `t` is one to three digits (not starting with 0), then one or more groups of a point

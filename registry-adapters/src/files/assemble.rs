@@ -15,6 +15,7 @@ use super::rows::{Cells, RowStream, Wanted};
 use crate::bind::ProgramColumns;
 use crate::error::{codes, RegistryError};
 use crate::order::compare_ids;
+use crate::reason::Reason;
 use crate::record::RowError;
 use crate::source::{AbsentInput, Chunk, JoinMode, Progress, ReadCounts, RegistrySource};
 use entitle_core::same_text;
@@ -181,10 +182,10 @@ impl FileSource {
                 let error = match (self.units.problem(), found) {
                     (Some(p), _) => RowError::unit(&file, line, None, codes::MALFORMED_ROW, p),
                     (None, Err(b)) => {
-                        RowError::unit(&file, line, None, b.code, b.reason).at_column("id")
+                        RowError::unit(&file, line, None, b.code, b.reason()).at_column("id")
                     }
                     (None, Ok(_)) => {
-                        RowError::unit(&file, line, None, codes::NO_ID, "the row has no id")
+                        RowError::unit(&file, line, None, codes::NO_ID, Reason::key("G0105"))
                             .at_column("id")
                     }
                 };
@@ -247,7 +248,7 @@ impl FileSource {
                     line,
                     Some(id),
                     codes::DUPLICATE_ID,
-                    format!("the id appears twice; the first is on line {first}"),
+                    Reason::with("G0106", &[("first", &first.to_string())]),
                 )
                 .at_column("id"),
             );

@@ -11,6 +11,7 @@ use super::rows::{
     Wanted,
 };
 use crate::error::RegistryError;
+use crate::reason::Reason;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -118,11 +119,7 @@ impl CsvRows {
             let text = std::str::from_utf8(rows.raw(i)).map_err(|_| RegistryError::Malformed {
                 path: path.to_path_buf(),
                 line: rows.line,
-                reason: format!(
-                    "header cell {} is not valid UTF-8 text; the file seems saved in another \
-                     encoding (such as Windows-1252): save it as \"CSV UTF-8\"",
-                    i + 1
-                ),
+                reason: Reason::with("G0006.header_utf8", &[("cell", &(i + 1).to_string())]),
             })?;
             let text = if i == 0 {
                 text.trim_start_matches('\u{feff}')
@@ -346,39 +343,34 @@ impl Cells for CsvRows {
         self.line
     }
 
-    fn problem(&self) -> Option<String> {
+    fn problem(&self) -> Option<Reason> {
         match self.stray {
             Some(StrayQuote::Unclosed { cell }) => {
-                return Some(format!(
-                    "a quote opens in cell {} and is never closed (the file ends inside it); \
-                     the row is not read, the lines after it are",
-                    cell + 1
-                ))
+                let cell = (cell + 1).to_string();
+                return Some(Reason::with("G0104.unclosed", &[("cell", &cell)]));
             }
             Some(StrayQuote::TextAfter { cell, line }) => {
-                return Some(format!(
-                    "a quote opens in cell {} and closes on line {line} with text after it (a \
-                     quote is missing or one too many); the row is not read, the lines after \
-                     it are",
-                    cell + 1
-                ))
+                let cell = (cell + 1).to_string();
+                let args = [("cell", cell.as_str()), ("closes", &line.to_string())];
+                return Some(Reason::with("G0104.text_after", &args));
             }
             None => {}
         }
         (self.nfields != self.header_len).then(|| {
-            let cells = if self.nfields == 1 { "cell" } else { "cells" };
-            let runs_on = if self.end_line > self.line {
-                format!(
-                    "; it runs on to line {}, so a quoted cell may lack its closing quote",
-                    self.end_line
-                )
-            } else {
-                String::new()
+            let runs_on = self.end_line > self.line;
+            let key = match (self.nfields == 1, runs_on) {
+                (true, false) => "G0104.cell",
+                (false, false) => "G0104.cells",
+                (true, true) => "G0104.cell.runs_on",
+                (false, true) => "G0104.cells.runs_on",
             };
-            format!(
-                "the row has {} {cells}, but the header has {}{runs_on}",
-                self.nfields, self.header_len
-            )
+            let args = [
+                ("cells", self.nfields.to_string()),
+                ("header", self.header_len.to_string()),
+                ("end", self.end_line.to_string()),
+            ];
+            let refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            Reason::with(key, &refs)
         })
     }
 

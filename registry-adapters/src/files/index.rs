@@ -25,7 +25,7 @@ pub(crate) struct MemberIndex {
     gid_col: usize,
     spans: Vec<Span>,
     lines: Vec<u64>,
-    problems: HashMap<usize, String>,
+    problems: HashMap<usize, crate::reason::Reason>,
     bad: HashMap<(usize, usize), BadCell>,
     /// Row numbers sorted by (group id, row).
     order: Vec<usize>,
@@ -164,7 +164,7 @@ impl Cells for StoredRow<'_> {
         self.index.lines.get(self.row).copied().unwrap_or(0)
     }
 
-    fn problem(&self) -> Option<String> {
+    fn problem(&self) -> Option<crate::reason::Reason> {
         self.index.problems.get(&self.row).cloned()
     }
 

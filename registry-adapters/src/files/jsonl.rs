@@ -8,6 +8,7 @@
 
 use super::rows::{absent_among, Absent, BadCell, Cells, RowStream, Wanted};
 use crate::error::{codes, RegistryError};
+use crate::reason::Reason;
 use serde_json::Value as Json;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -22,7 +23,7 @@ pub(crate) struct JsonlRows {
     buf: Vec<u8>,
     wanted: Vec<Wanted>,
     cells: Vec<Result<Option<String>, BadCell>>,
-    problem: Option<String>,
+    problem: Option<Reason>,
     line: u64,
     bytes: u64,
     size: Option<u64>,
@@ -40,7 +41,7 @@ const KEYS_SAMPLED: u64 = 1_000;
 
 const OBJECT_CELL: BadCell = BadCell {
     code: codes::BAD_VALUE,
-    reason: "a JSON object where a value was expected",
+    key: "G0101.object",
 };
 
 /// The text form of a JSON value, as a CSV cell would hold it.
@@ -119,21 +120,18 @@ impl JsonlRows {
                 // Only the category and column: serde's messages may quote the data.
                 let line = self.buf.trim_ascii_end();
                 self.problem = Some(if std::str::from_utf8(line).is_err() {
-                    "the line is not valid UTF-8 text; the file seems saved in another encoding \
-                     (such as Windows-1252): save it as UTF-8"
-                        .to_string()
+                    Reason::key("G0104.json.utf8")
                 } else if line.ends_with(b"},") {
                     // Objects copied out of a JSON array keep their commas.
-                    "the line ends with a comma after its object; JSON Lines has one object \
-                     per line with nothing between them"
-                        .to_string()
+                    Reason::key("G0104.json.comma")
                 } else if e.classify() == serde_json::error::Category::Data {
-                    "the line is not a JSON object".to_string()
+                    Reason::key("G0104.json.not_object")
                 } else if e.is_eof() {
                     // A line cut short (a closing brace or quote missing): no column to point at.
-                    "the line ends before its JSON value does".to_string()
+                    Reason::key("G0104.json.cut_short")
                 } else {
-                    format!("the line is not valid JSON (at column {})", e.column())
+                    let column = e.column().to_string();
+                    Reason::with("G0104.json.invalid", &[("column", &column)])
                 });
                 return;
             }
@@ -173,7 +171,7 @@ impl JsonlRows {
 
 const TWO_KEYS: BadCell = BadCell {
     code: codes::MALFORMED_ROW,
-    reason: "the object has two keys for this column, differing only in capitals or spaces",
+    key: "G0104.two_keys",
 };
 
 /// The value of the key that names `w` ignoring capitals and surrounding spaces (`Region`,
@@ -202,7 +200,7 @@ impl Cells for JsonlRows {
         self.line
     }
 
-    fn problem(&self) -> Option<String> {
+    fn problem(&self) -> Option<Reason> {
         self.problem.clone()
     }
 
@@ -309,13 +307,14 @@ mod tests {
         );
         assert!(rows.advance().unwrap());
         assert_eq!(
-            rows.problem().as_deref(),
+            rows.problem().map(|p| p.english()).as_deref(),
             Some("the line is not a JSON object")
         );
         assert!(rows.advance().unwrap());
         assert!(rows
             .problem()
             .unwrap()
+            .english()
             .starts_with("the line is not valid JSON"));
         assert!(rows.advance().unwrap());
         assert_eq!(rows.cell(1), Err(OBJECT_CELL));

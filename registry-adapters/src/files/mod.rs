@@ -43,6 +43,7 @@ pub(crate) mod sniff;
 
 use crate::bind::ProgramColumns;
 use crate::error::RegistryError;
+use crate::reason::Reason;
 use crate::source::{RegistrySource, SourceOptions};
 use entitle_core::Program;
 use entitle_dsl::ast::Target;
@@ -70,9 +71,10 @@ fn find(dir: &Path, stems: &[&str]) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// The CSV names of `stems` (the catalogue's entry adds the other extensions).
 fn names(stems: &[&str]) -> String {
     let list: Vec<String> = stems.iter().map(|s| format!("{s}.csv")).collect();
-    format!("{} (or .tsv, .jsonl, .parquet)", list.join(", "))
+    list.join(", ")
 }
 
 /// Finds the files of a registry for a program that targets `target`.
@@ -96,15 +98,16 @@ pub fn discover(
             .unwrap_or("")
             .to_ascii_lowercase();
         if !EXTENSIONS.contains(&ext.as_str()) {
+            let expected = EXTENSIONS
+                .iter()
+                .map(|e| format!(".{e}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let file = file.display().to_string();
             return Err(RegistryError::Unsupported {
-                reason: format!(
-                    "{}: cannot read this kind of file; expected {}",
-                    file.display(),
-                    EXTENSIONS
-                        .iter()
-                        .map(|e| format!(".{e}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                reason: Reason::with(
+                    "G0008.kind_of_file",
+                    &[("file", &file), ("extensions", &expected)],
                 ),
             });
         }
@@ -112,13 +115,13 @@ pub fn discover(
     const GROUPS: &[&str] = &["groups", "households"];
     const MEMBERS: &[&str] = &["members", "memberships"];
     const PEOPLE: &[&str] = &["individuals", "persons", "people", "members"];
-    let not_found = |what: &str, stems: &[&str]| RegistryError::NotFound {
+    let not_found = |key: &'static str, stems: &[&str]| RegistryError::NotFound {
         path: path.to_path_buf(),
-        reason: format!("no {what} file: expected {}", names(stems)),
+        reason: Reason::with(key, &[("names", &names(stems))]),
     };
     match (target, meta.is_dir()) {
         (Target::Individual, true) => Ok(RegistryFiles {
-            units: find(path, PEOPLE).ok_or_else(|| not_found("individuals", PEOPLE))?,
+            units: find(path, PEOPLE).ok_or_else(|| not_found("G0002.individuals", PEOPLE))?,
             members: None,
         }),
         (Target::Individual, false) => Ok(RegistryFiles {
@@ -127,7 +130,7 @@ pub fn discover(
         }),
         (Target::Household, dir) => {
             let units = if dir {
-                find(path, GROUPS).ok_or_else(|| not_found("groups", GROUPS))?
+                find(path, GROUPS).ok_or_else(|| not_found("G0002.groups", GROUPS))?
             } else {
                 path.to_path_buf()
             };
@@ -141,10 +144,7 @@ pub fn discover(
                     };
                     find(base, MEMBERS).ok_or_else(|| RegistryError::NotFound {
                         path: base.to_path_buf(),
-                        reason: format!(
-                            "no members file: expected {}, or name one (`--members FILE`)",
-                            names(MEMBERS)
-                        ),
+                        reason: Reason::with("G0002.members", &[("names", &names(MEMBERS))]),
                     })?
                 }
             };
@@ -179,10 +179,12 @@ pub(crate) fn open_stream(
         #[cfg(feature = "parquet")]
         "parquet" => Ok(Box::new(parquet::ParquetRows::open(path, display, wanted)?)),
         _ => Err(RegistryError::Unsupported {
-            reason: format!(
-                "{}: cannot read this kind of file; this build reads {}",
-                path.display(),
-                supported().join(", ")
+            reason: Reason::with(
+                "G0008.this_build",
+                &[
+                    ("file", &path.display().to_string()),
+                    ("extensions", &supported().join(", ")),
+                ],
             ),
         }),
     }

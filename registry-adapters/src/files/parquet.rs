@@ -36,6 +36,7 @@ mod pages;
 
 use super::rows::{absent_columns, find_columns, Absent, BadCell, Cells, RowStream, Wanted};
 use crate::error::RegistryError;
+use crate::reason::Reason;
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::ArrowError;
 use cells::{unsupported, write_cell};
@@ -87,12 +88,18 @@ fn codec_built(c: Compression) -> bool {
     )
 }
 
-/// A stopping error for a file the `parquet` crate cannot read, with its message.
-fn malformed(path: &Path, line: u64, what: &str, e: impl std::fmt::Display) -> RegistryError {
+/// A stopping error for a file the `parquet` crate cannot read: the catalogue entry `what`
+/// (`G0006.parquet.data` …) with the crate's message, kept as it comes.
+fn malformed(
+    path: &Path,
+    line: u64,
+    what: &'static str,
+    e: impl std::fmt::Display,
+) -> RegistryError {
     RegistryError::Malformed {
         path: path.to_path_buf(),
         line,
-        reason: format!("{what}: {e}"),
+        reason: Reason::with(what, &[("detail", &e.to_string())]),
     }
 }
 
@@ -131,7 +138,7 @@ fn guarded<T>(
         Err(RegistryError::Malformed {
             path: path.to_path_buf(),
             line,
-            reason: "the Parquet data cannot be read (the reader failed on it)".into(),
+            reason: Reason::key("G0006.parquet.failed"),
         })
     })
 }
@@ -164,7 +171,7 @@ fn footer(
         .map_err(|e| RegistryError::io("open", path, e))?;
     let builder = guarded(path, 1, || {
         ParquetRecordBatchReaderBuilder::try_new(file)
-            .map_err(|e| malformed(path, 1, "not a readable Parquet file", e))
+            .map_err(|e| malformed(path, 1, "G0006.parquet.not_parquet", e))
     })?;
     Ok((builder, pages, size))
 }
@@ -201,13 +208,14 @@ impl ParquetRows {
                 continue;
             };
             if let Some(instead) = unsupported(field.data_type()) {
+                let args = [
+                    ("file", path.display().to_string()),
+                    ("column", field.name().to_string()),
+                    ("parquet_type", field.data_type().to_string()),
+                ];
+                let refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
                 return Err(RegistryError::Unsupported {
-                    reason: format!(
-                        "{}: the column `{}` is of type {}, which cannot be read as an input: {instead}",
-                        path.display(),
-                        field.name(),
-                        field.data_type()
-                    ),
+                    reason: Reason::with("G0008.parquet.type", &refs).and_entry("instead", instead),
                 });
             }
         }
@@ -221,12 +229,15 @@ impl ParquetRows {
                 let root = descr.get_column_root_idx(leaf);
                 if roots.binary_search(&root).is_ok() && !codec_built(chunk.compression()) {
                     let name = names.get(root).map(String::as_str).unwrap_or("?");
+                    let args = [
+                        ("file", path.display().to_string()),
+                        ("column", name.to_string()),
+                        ("codec", chunk.compression().to_string()),
+                    ];
+                    let refs: Vec<(&str, &str)> =
+                        args.iter().map(|(k, v)| (*k, v.as_str())).collect();
                     return Err(RegistryError::Unsupported {
-                        reason: format!(
-                            "{}: the column `{name}` is compressed with {}, which this build does not read; write the file with Snappy, Zstandard or gzip compression (or none)",
-                            path.display(),
-                            chunk.compression()
-                        ),
+                        reason: Reason::with("G0008.parquet.codec", &refs),
                     });
                 }
             }
@@ -245,7 +256,7 @@ impl ParquetRows {
                 .with_projection(mask)
                 .with_batch_size(BATCH_ROWS)
                 .build()
-                .map_err(|e| malformed(path, 1, "the Parquet file cannot be read", e))
+                .map_err(|e| malformed(path, 1, "G0006.parquet.file", e))
         })?;
         // A decoded batch holds the projected columns in the file's order.
         let columns = found
@@ -283,7 +294,7 @@ impl ParquetRows {
                     ArrowError::ParquetError(s) => s,
                     other => other.to_string(),
                 };
-                malformed(path, next_line, "the Parquet data cannot be read", reason)
+                malformed(path, next_line, "G0006.parquet.data", reason)
             })
         }) {
             Ok(b) => b,
@@ -311,7 +322,7 @@ impl ParquetRows {
                 array
                     .to_data()
                     .validate_full()
-                    .map_err(|e| malformed(path, next_line, "the Parquet data cannot be read", e))
+                    .map_err(|e| malformed(path, next_line, "G0006.parquet.data", e))
             }) {
                 self.reader = None;
                 return Err(e);
@@ -326,7 +337,7 @@ impl ParquetRows {
                     malformed(
                         path,
                         next_line,
-                        "the Parquet data cannot be read",
+                        "G0006.parquet.data",
                         "a column is missing from a decoded batch",
                     )
                 })?)),
@@ -359,7 +370,7 @@ impl Cells for ParquetRows {
         self.line
     }
 
-    fn problem(&self) -> Option<String> {
+    fn problem(&self) -> Option<crate::reason::Reason> {
         // Every Parquet row has every column: no row is malformed on its own.
         None
     }
@@ -505,11 +516,12 @@ mod tests {
             assert_eq!(unsupported(&t), None, "{t}");
         }
         let ts = DataType::Timestamp(TimeUnit::Millisecond, None);
-        assert!(unsupported(&ts).unwrap().contains("DATE"));
-        assert!(unsupported(&dict(ts.clone())).unwrap().contains("DATE"));
-        assert!(unsupported(&list(ts)).unwrap().contains("list"));
+        let said = |t: &DataType| unsupported(t).map(|k| Reason::key(k).english());
+        assert!(said(&ts).unwrap().contains("DATE"));
+        assert!(said(&dict(ts.clone())).unwrap().contains("DATE"));
+        assert!(said(&list(ts)).unwrap().contains("list"));
         assert!(unsupported(&list(list(DataType::Utf8))).is_some());
-        assert!(unsupported(&DataType::Binary).unwrap().contains("STRING"));
+        assert!(said(&DataType::Binary).unwrap().contains("STRING"));
     }
 
     #[test]

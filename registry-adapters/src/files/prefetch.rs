@@ -31,7 +31,8 @@ enum Cell {
 
 struct Row {
     line: u64,
-    problem: Option<Box<str>>,
+    /// Boxed: a problem is rare, and a row is kept small.
+    problem: Option<Box<crate::reason::Reason>>,
 }
 
 /// Rows with their wanted cells, `width` cells per row, texts in one buffer.
@@ -76,7 +77,7 @@ impl Block {
     ) -> bool {
         self.rows.push(Row {
             line: rows.line(),
-            problem: rows.problem().map(String::into_boxed_str),
+            problem: rows.problem().map(Box::new),
         });
         let base = self.bytes.len();
         if let (Some(text), Ok(base)) = (rows.row_text(spans), u32::try_from(base)) {
@@ -103,7 +104,7 @@ impl Block {
                         // Never with blocks of this size; kept exact rather than truncated.
                         _ => Cell::Bad(BadCell {
                             code: crate::error::codes::BAD_VALUE,
-                            reason: "the cell is too long",
+                            key: "G0101.too_long",
                         }),
                     }
                 }
@@ -271,10 +272,8 @@ impl Cells for Prefetch {
         self.current().map_or(0, |r| r.line)
     }
 
-    fn problem(&self) -> Option<String> {
-        self.current()
-            .and_then(|r| r.problem.as_deref())
-            .map(str::to_string)
+    fn problem(&self) -> Option<crate::reason::Reason> {
+        self.current().and_then(|r| r.problem.as_deref()).cloned()
     }
 
     fn cell(&self, k: usize) -> Result<Option<&str>, BadCell> {
@@ -367,7 +366,7 @@ mod tests {
             let cells = (0..width + 1)
                 .map(|k| rows.cell(k).map(|c| c.map(str::to_string)))
                 .collect();
-            seen.push((rows.line(), rows.problem(), cells));
+            seen.push((rows.line(), rows.problem().map(|p| p.english()), cells));
         }
         seen
     }
@@ -442,7 +441,7 @@ mod tests {
         fn line(&self) -> u64 {
             self.line
         }
-        fn problem(&self) -> Option<String> {
+        fn problem(&self) -> Option<crate::reason::Reason> {
             None
         }
         fn cell(&self, _: usize) -> Result<Option<&str>, BadCell> {

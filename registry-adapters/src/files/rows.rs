@@ -5,6 +5,7 @@
 //! units from groups and members (`assemble`) only sees this interface.
 
 use crate::error::RegistryError;
+use crate::reason::Reason;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -90,16 +91,21 @@ pub(crate) fn absent_columns(
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct BadCell {
     pub code: &'static str,
-    pub reason: &'static str,
+    /// The catalogue entry that says why (English in `dsl/locales/en.messages`).
+    pub key: &'static str,
 }
 
 impl BadCell {
+    /// Why, as a row error's reason.
+    pub fn reason(self) -> crate::reason::Reason {
+        crate::reason::Reason::key(self.key)
+    }
+
     pub const NOT_UTF8: BadCell = BadCell {
         code: crate::error::codes::NOT_UTF8,
         // Nearly always a file saved in a legacy encoding (an accent in Windows-1252 or Latin-1):
-        // say what to do, not only what is wrong.
-        reason: "the cell is not valid UTF-8 text; the file seems saved in another encoding \
-                 (such as Windows-1252): save it as \"CSV UTF-8\"",
+        // the entry says what to do, not only what is wrong.
+        key: "G0109",
     };
 }
 
@@ -109,7 +115,7 @@ pub(crate) trait Cells {
     /// number from 1).
     fn line(&self) -> u64;
     /// A problem with the whole row (wrong number of cells, not a JSON object).
-    fn problem(&self) -> Option<String>;
+    fn problem(&self) -> Option<Reason>;
     /// The trimmed text of wanted column `k`; `None` when the column is absent or the cell empty.
     fn cell(&self, k: usize) -> Result<Option<&str>, BadCell>;
 }
@@ -205,7 +211,7 @@ pub(crate) fn find_columns(
                     missing.push(w.name().to_string());
                     if help.is_none() {
                         help = closest(w.name(), names.iter().map(String::as_str))
-                            .map(|c| format!("did you mean `{c}`?"));
+                            .map(|c| Reason::with("G0004.closest", &[("column", c)]));
                     }
                 }
                 fields.push(None);

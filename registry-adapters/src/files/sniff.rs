@@ -15,24 +15,22 @@ pub(crate) fn delimiter(path: &Path, start: &[u8]) -> Result<u8, RegistryError> 
 }
 
 /// What to do with a CSV file saved as UTF-16.
-const SAVE_CSV: &str =
-    "the file is UTF-16 text (a spreadsheet's \"Unicode text\"); save it as \"CSV UTF-8\"";
+const SAVE_CSV: &str = "G0006.utf16_csv";
 /// What to do with a JSON Lines file saved as UTF-16 (as Windows PowerShell 5 writes by default).
 #[cfg(feature = "jsonl")]
-pub(crate) const SAVE_JSONL: &str =
-    "the file is UTF-16 text; save it as UTF-8 (in PowerShell: Out-File -Encoding utf8)";
+pub(crate) const SAVE_JSONL: &str = "G0006.utf16_jsonl";
 
 /// Refuses the file at `path` whose first bytes are `start` when it is plainly UTF-16 text, which
 /// would otherwise be reported as unreadable rows without saying what to do.
 ///
 /// # Errors
-/// G0006 with `how` (what to do instead).
-pub(crate) fn not_utf16(path: &Path, start: &[u8], how: &str) -> Result<(), RegistryError> {
+/// G0006 with `how`, the catalogue entry that says what to do instead.
+pub(crate) fn not_utf16(path: &Path, start: &[u8], how: &'static str) -> Result<(), RegistryError> {
     if utf16(start) {
         return Err(RegistryError::Malformed {
             path: path.to_path_buf(),
             line: 1,
-            reason: how.into(),
+            reason: crate::reason::Reason::key(how),
         });
     }
     Ok(())

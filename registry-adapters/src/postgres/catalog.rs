@@ -8,6 +8,7 @@
 
 use crate::error::RegistryError;
 use crate::mapping::Mapping;
+use crate::reason::Reason;
 use entitle_dsl::Type;
 use postgres::Client;
 use std::collections::HashMap;
@@ -162,20 +163,28 @@ impl Catalog {
         database: &str,
         table: &str,
         name: &str,
-        reason: &str,
+        reason: Reason,
     ) -> Result<&Column, RegistryError> {
         self.column(table, name)
             .ok_or_else(|| self.missing(database, table, name, reason))
     }
 
-    pub fn missing(&self, database: &str, table: &str, name: &str, reason: &str) -> RegistryError {
+    /// [`RegistryError::MissingColumn`] (G0011): `reason` says why the column is needed, with a
+    /// close column name when the table has one.
+    pub fn missing(
+        &self,
+        database: &str,
+        table: &str,
+        name: &str,
+        reason: Reason,
+    ) -> RegistryError {
         RegistryError::MissingColumn {
             database: database.to_string(),
             table: table.to_string(),
             column: name.to_string(),
             reason: match crate::files::rows::closest(name, self.names(table)) {
-                Some(c) => format!("{reason}; did you mean `{c}`?"),
-                None => reason.to_string(),
+                Some(c) => reason.within("G0011.closest", "why", &[("closest", c)]),
+                None => reason,
             },
         }
     }
@@ -200,7 +209,7 @@ impl Catalog {
                     database,
                     table,
                     mapped,
-                    &format!("mapped to the input `{input}`"),
+                    Reason::with("G0011.mapped", &[("input", input)]),
                 )
                 .map(Some);
         }
@@ -221,13 +230,20 @@ impl Catalog {
         match found.as_slice() {
             [] => Ok(None),
             [one] => Ok(Some(*one)),
-            many => Err(RegistryError::Mapping {
-                entry: input.to_string(),
-                reason: format!(
-                    "the table `{table}` has several columns for it ({}); choose one with `--map {input}=COLUMN`",
-                    many.iter().map(|c| format!("`{}`", c.name)).collect::<Vec<_>>().join(", ")
-                ),
-            }),
+            many => {
+                let columns = many
+                    .iter()
+                    .map(|c| format!("`{}`", c.name))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Err(RegistryError::Mapping {
+                    entry: input.to_string(),
+                    reason: Reason::with(
+                        "G0015.several",
+                        &[("table", table), ("columns", &columns), ("input", input)],
+                    ),
+                })
+            }
         }
     }
 }

@@ -25,6 +25,7 @@ use crate::bind::ProgramColumns;
 use crate::error::RegistryError;
 use crate::files::rows::{Absent, Wanted};
 use crate::mapping::Mapping;
+use crate::reason::Reason;
 use entitle_dsl::Type;
 
 pub(crate) const PARTNER: &str = "res_partner";
@@ -55,7 +56,9 @@ pub(crate) struct Plan<'a> {
 }
 
 impl Plan<'_> {
-    fn require(&self, table: &str, name: &str, reason: &str) -> Result<String, RegistryError> {
+    /// The column `name` of `table`, needed for the reason the catalogue entry `why` says.
+    fn require(&self, table: &str, name: &str, why: &'static str) -> Result<String, RegistryError> {
+        let reason = Reason::key(why);
         self.catalog
             .require(self.database, table, name, reason)
             .map(|c| c.name.clone())
@@ -63,7 +66,7 @@ impl Plan<'_> {
 
     /// The base population filter on the partner aliased `a`.
     fn population(&self, a: &str, group: bool) -> Result<String, RegistryError> {
-        let reason = "the base population filter (registrants, active, not disabled)";
+        let reason = "G0011.population";
         let reg = quote(&self.require(PARTNER, "is_registrant", reason)?);
         let grp = quote(&self.require(PARTNER, "is_group", reason)?);
         let active = quote(&self.require(PARTNER, "active", reason)?);
@@ -77,9 +80,9 @@ impl Plan<'_> {
     /// The column that identifies units and members, and whether it orders as text.
     fn id(&self) -> Result<(String, bool), RegistryError> {
         let name = self.mapping.id_column().unwrap_or("id");
-        let col =
-            self.catalog
-                .require(self.database, PARTNER, name, "the id of units and members")?;
+        let col = self
+            .catalog
+            .require(self.database, PARTNER, name, Reason::key("G0011.id"))?;
         let text = matches!(col.family(), Family::Text | Family::Textual);
         Ok((quote(&col.name), text))
     }
@@ -106,15 +109,16 @@ impl Plan<'_> {
                     database: self.database.to_string(),
                     column: format!("{PARTNER}.{}", col.name),
                     sql_type: col.data_type.clone(),
-                    input: format!("the {ty} input `{name}`"),
+                    input: Reason::with(
+                        "G0012.input",
+                        &[("input", name), ("type", &ty.to_string())],
+                    ),
                 }),
             None if w.required && input.is_some() => Err(self.catalog.missing(
                 self.database,
                 PARTNER,
                 name,
-                &format!(
-                    "for the input `{name}`, which has no default; nor is there `x_cst_{tag}_{name}` or `z_ind_{tag}_{name}`; map it with `--map {name}=COLUMN`"
-                ),
+                Reason::with("G0011.input", &[("input", name), ("tag", tag)]),
             )),
             None => Ok(None),
         }
@@ -156,14 +160,16 @@ impl Plan<'_> {
                     KIND_REL
                 }
                 .to_string(),
-                reason: "membership kinds (Head …)".into(),
+                reason: Reason::key("G0010.kinds"),
             });
         }
-        let why = "membership kinds";
+        let why = "G0011.kinds";
         let rm = quote(&self.require(KIND_REL, "g2p_group_membership_id", why)?);
         let rk = quote(&self.require(KIND_REL, "g2p_group_membership_kind_id", why)?);
         let kid = quote(&self.require(KIND, "id", why)?);
-        let name_col = self.catalog.require(self.database, KIND, "name", why)?;
+        let name_col = self
+            .catalog
+            .require(self.database, KIND, "name", Reason::key(why))?;
         // Odoo keeps translatable names as JSON by language.
         let name = match name_col.family() {
             Family::Opaque => format!("k.{}->>'en_US'", quote(&name_col.name)),
@@ -187,7 +193,7 @@ impl Plan<'_> {
                     self.database,
                     MEMBERSHIP,
                     names.first().copied().unwrap_or(""),
-                    "membership dates",
+                    Reason::key("G0011.dates"),
                 )
             })?;
         col.text_expr("m", &Type::Date)
@@ -195,7 +201,7 @@ impl Plan<'_> {
                 database: self.database.to_string(),
                 column: format!("{MEMBERSHIP}.{}", col.name),
                 sql_type: col.data_type.clone(),
-                input: "a membership date".into(),
+                input: Reason::key("G0012.membership_date"),
             })
     }
 
@@ -209,12 +215,12 @@ impl Plan<'_> {
             return Err(RegistryError::MissingTable {
                 database: self.database.to_string(),
                 table: PARTNER.into(),
-                reason: "registrants (OpenG2P/OpenSPP)".into(),
+                reason: Reason::key("G0010.registrants"),
             });
         }
         let (id, text_id) = self.id()?;
         let collate = if text_id { " COLLATE \"C\"" } else { "" };
-        let pk = quote(&self.require(PARTNER, "id", "the row number of error records")?);
+        let pk = quote(&self.require(PARTNER, "id", "G0011.error_rows")?);
         let tag = if self.household { "grp" } else { "indv" };
         let mut select = vec![format!("p.{pk}::bigint"), format!("p.{id}::text")];
         let mut unit_absent = Vec::new();
@@ -249,10 +255,10 @@ impl Plan<'_> {
             return Err(RegistryError::MissingTable {
                 database: self.database.to_string(),
                 table: MEMBERSHIP.into(),
-                reason: "the members of groups".into(),
+                reason: Reason::key("G0010.members"),
             });
         }
-        let why = "the members of groups";
+        let why = "G0011.members";
         let mid = quote(&self.require(MEMBERSHIP, "id", why)?);
         let group = quote(&self.require(MEMBERSHIP, "group", why)?);
         let individual = quote(&self.require(MEMBERSHIP, "individual", why)?);

@@ -100,7 +100,7 @@ impl Cells for CursorRows {
         self.current.as_ref().map_or(0, |r| r.line)
     }
 
-    fn problem(&self) -> Option<String> {
+    fn problem(&self) -> Option<crate::reason::Reason> {
         None
     }
 

@@ -148,7 +148,8 @@ pub fn plan(paths: &[PathBuf]) -> Result<Vec<ImportFile>, RegistryError> {
                     "two files hold {}: {} and this one",
                     f.role.as_str(),
                     f.path.display()
-                ),
+                )
+                .into(),
             });
         }
     }
@@ -232,7 +233,7 @@ fn csv_header(path: &Path) -> Result<Vec<String>, RegistryError> {
         let text = std::str::from_utf8(raw).map_err(|_| RegistryError::Malformed {
             path: path.to_path_buf(),
             line: 1,
-            reason: format!("header cell {} is not valid UTF-8 text", i + 1),
+            reason: format!("header cell {} is not valid UTF-8 text", i + 1).into(),
         })?;
         let text = if i == 0 {
             text.trim_start_matches('\u{feff}')
@@ -289,7 +290,8 @@ fn columns_of(path: &Path) -> Result<Vec<String>, RegistryError> {
                 } else {
                     ""
                 }
-            ),
+            )
+            .into(),
         }),
     }
 }
@@ -312,7 +314,7 @@ fn check_columns(path: &Path, names: &[String]) -> Result<Vec<String>, RegistryE
                 reason: format!(
                     "{}: the column `{n}` uses a name reserved by the store (`_entitle_…`); rename it",
                     path.display()
-                ),
+                ).into(),
             });
         }
         if n.contains('\0') {
@@ -404,7 +406,7 @@ pub(crate) fn import_file(
         values.push(Sql::Integer(i64::try_from(rows.line()).unwrap_or(i64::MAX)));
         values.push(Sql::Blob(sort_key(cell(key_col))));
         values.push(Sql::Blob(sort_key(cell(id_col))));
-        values.push(rows.problem().map_or(Sql::Null, Sql::Text));
+        values.push(rows.problem().map_or(Sql::Null, |p| Sql::Text(p.english())));
         let mut bad = serde_json::Map::new();
         let mut cells = Vec::with_capacity(columns.len());
         for (k, name) in columns.iter().enumerate() {

@@ -53,7 +53,11 @@ impl SqliteStore {
         let file =
             stored_file(&self.conn, self.path(), role)?.ok_or_else(|| RegistryError::NotFound {
                 path: self.path().to_path_buf(),
-                reason: format!("the store holds no {}; import them first", role.as_str()),
+                reason: crate::reason::Reason::key(match role {
+                    Role::Groups => "G0002.store_holds_no.groups",
+                    Role::Members => "G0002.store_holds_no.members",
+                    Role::Individuals => "G0002.store_holds_no.individuals",
+                }),
             })?;
         let mut rows = StoreRows::open(self.path(), role, &file, &wanted, by_id, None)?;
         let mut found: HashMap<String, Found> = HashMap::new();

@@ -187,20 +187,18 @@ impl SqliteStore {
         let household = program.target() == Target::Household;
         let (unit_wanted, member_wanted) = wanted(&cols, household);
         let only = options.only_unit.as_deref();
-        let lacking = |what: &str| {
-            RegistryError::NotFound {
+        let lacking = |key: &'static str| RegistryError::NotFound {
             path: self.path.clone(),
-            reason: format!(
-                "the store holds no {what}; import them first (`entitle import DIR --to sqlite:{}`)",
-                self.path.display()
+            reason: crate::reason::Reason::with(
+                key,
+                &[("store", &self.path.display().to_string())],
             ),
-        }
         };
         let (units, members, names) = if household {
             let groups = stored_file(&self.conn, &self.path, Role::Groups)?
-                .ok_or_else(|| lacking("groups"))?;
+                .ok_or_else(|| lacking("G0002.store_lacks.groups"))?;
             let members = stored_file(&self.conn, &self.path, Role::Members)?
-                .ok_or_else(|| lacking("members"))?;
+                .ok_or_else(|| lacking("G0002.store_lacks.members"))?;
             let u = StoreRows::open(&self.path, Role::Groups, &groups, &unit_wanted, false, only)?;
             let m = StoreRows::open(
                 &self.path,
@@ -222,7 +220,7 @@ impl SqliteStore {
                 None => (
                     Role::Members,
                     stored_file(&self.conn, &self.path, Role::Members)?
-                        .ok_or_else(|| lacking("individuals"))?,
+                        .ok_or_else(|| lacking("G0002.store_lacks.individuals"))?,
                 ),
             };
             let by_id = role == Role::Members;

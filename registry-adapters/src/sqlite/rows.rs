@@ -11,6 +11,7 @@ use crate::error::{codes, RegistryError};
 use crate::files::rows::{
     absent_columns, closest, Absent, BadCell, Cells, RowStream, Separator, Wanted,
 };
+use crate::reason::Reason;
 use rusqlite::{Connection, OpenFlags};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,7 +21,8 @@ use std::sync::Arc;
 const PAGE: usize = 4096;
 
 /// The reason given for a JSON object where a value was expected (as the JSONL reader gives it).
-const OBJECT_CELL: &str = "a JSON object where a value was expected";
+/// The catalogue entry of a JSON object where a value was expected (as in a JSON Lines file).
+const OBJECT_CELL: &str = "G0101.object";
 
 /// One row of a page.
 struct Row {
@@ -98,10 +100,11 @@ pub(crate) fn stored_file(
     let columns: Vec<String> =
         serde_json::from_str(&text(columns)).map_err(|_| RegistryError::Store {
             path: store.to_path_buf(),
-            reason: format!(
-                "the column list of the imported {} is damaged",
-                role.as_str()
-            ),
+            reason: Reason::key(match role {
+                Role::Groups => "G0014.columns.groups",
+                Role::Members => "G0014.columns.members",
+                Role::Individuals => "G0014.columns.individuals",
+            }),
         })?;
     let rows = match count {
         rusqlite::types::Value::Integer(n) => u64::try_from(n).unwrap_or(0),
@@ -173,7 +176,7 @@ impl StoreRows {
                         missing.push(w.name().to_string());
                         if help.is_none() {
                             help = closest(w.name(), file.columns.iter().map(String::as_str))
-                                .map(|c| format!("did you mean `{c}`?"));
+                                .map(|c| Reason::with("G0004.closest", &[("column", c)]));
                         }
                     }
                     positions.push(None);
@@ -285,8 +288,12 @@ impl Cells for StoreRows {
         self.current.as_ref().map_or(0, |r| r.line)
     }
 
-    fn problem(&self) -> Option<String> {
-        self.current.as_ref().and_then(|r| r.problem.clone())
+    fn problem(&self) -> Option<Reason> {
+        // Stored as English text at import (the store is read by tools too).
+        self.current
+            .as_ref()
+            .and_then(|r| r.problem.clone())
+            .map(Reason::Text)
     }
 
     fn cell(&self, k: usize) -> Result<Option<&str>, BadCell> {
@@ -299,7 +306,7 @@ impl Cells for StoreRows {
             } else {
                 BadCell {
                     code: codes::BAD_VALUE,
-                    reason: OBJECT_CELL,
+                    key: OBJECT_CELL,
                 }
             });
         }

@@ -12,6 +12,7 @@
 //! Migrations are never edited once released: a change is a new migration.
 
 use crate::error::RegistryError;
+use crate::reason::Reason;
 use rusqlite::Connection;
 use std::path::Path;
 
@@ -110,7 +111,7 @@ pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
-fn store_error(path: &Path, reason: impl Into<String>) -> RegistryError {
+fn store_error(path: &Path, reason: impl Into<crate::reason::Reason>) -> RegistryError {
     RegistryError::Store {
         path: path.to_path_buf(),
         reason: reason.into(),
@@ -144,17 +145,19 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<i64, Registr
              'sqlite_autoindex_payment_ledger_2')",
         )?;
         if app != 0 || version != 0 || foreign > 0 {
-            return Err(store_error(
-                path,
-                "this SQLite file is not an Entitle store (it holds other tables); \
-                 import into a new file",
-            ));
+            return Err(store_error(path, Reason::key("G0014.foreign")));
         }
     }
     if version > VERSION {
         return Err(store_error(
             path,
-            format!("the store is at schema version {version}, newer than this build's {VERSION}; use a newer entitle"),
+            Reason::with(
+                "G0014.newer",
+                &[
+                    ("version", &version.to_string()),
+                    ("ours", &VERSION.to_string()),
+                ],
+            ),
         ));
     }
     let mut at = version;

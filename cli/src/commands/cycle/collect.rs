@@ -73,7 +73,7 @@ pub(super) fn collect(
                     line,
                     chunk.batch.unit_id(i),
                     e.code(),
-                    e.to_string(),
+                    e.clone(),
                 );
                 Some((i, record))
             })

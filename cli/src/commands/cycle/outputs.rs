@@ -4,6 +4,7 @@
 use super::collect::Collected;
 use crate::decisions::{csv_cell, csv_error, ERRORS_HEADER};
 use crate::output::OutputSet;
+use crate::words::Words;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use entitle_core::run_model::summary::Summary;
@@ -99,6 +100,7 @@ pub(super) fn write_cycle(
     c: &Collected,
     outcome: &RunOutcome,
     summary: &Summary,
+    words: Words,
 ) -> Result<Json> {
     let mut out = OutputSet::prepare(dir, &CYCLE_OUTPUTS, force)?;
     let mut jsonl = Vec::new();
@@ -110,7 +112,7 @@ pub(super) fn write_cycle(
     }
     let mut errors = ERRORS_HEADER.as_bytes().to_vec();
     for e in &c.errors {
-        csv_error(&mut errors, e);
+        csv_error(&mut errors, e, words.catalog());
     }
     let mut m = header_json(program, program_file, as_of, c);
     // What `entitle pay` needs to pay the approved allocations: where payees are found, in

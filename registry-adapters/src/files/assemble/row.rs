@@ -8,6 +8,7 @@ use crate::bind::{
     check_currency, set_member_cell, set_unit_cell, split_kinds, InputColumn, ProgramColumns,
 };
 use crate::error::codes;
+use crate::reason::Reason;
 use crate::record::RowError;
 use crate::source::AbsentInput;
 use entitle_core::{BatchBuilder, EvalError, Program};
@@ -129,7 +130,8 @@ pub(super) struct Problem {
     column: Option<String>,
     member: Option<String>,
     code: &'static str,
-    reason: String,
+    /// Boxed: a problem is the error of every row's result, and is kept small.
+    reason: Box<Reason>,
 }
 
 impl Problem {
@@ -138,7 +140,7 @@ impl Problem {
         line: u64,
         column: Option<&str>,
         code: &'static str,
-        reason: impl Into<String>,
+        reason: impl Into<Reason>,
     ) -> Problem {
         Problem {
             file: Arc::clone(file),
@@ -146,7 +148,7 @@ impl Problem {
             column: column.map(str::to_string),
             member: None,
             code,
-            reason: reason.into(),
+            reason: Box::new(reason.into()),
         }
     }
 
@@ -165,7 +167,8 @@ impl Problem {
             unit_id: id(unit_id),
             member_id: id(self.member.as_deref()),
             code: self.code,
-            message: self.reason,
+            message: self.reason.english(),
+            reason: *self.reason,
             counts_as_unit: true,
         }
     }
@@ -193,7 +196,15 @@ pub(super) fn bind_inputs<C: Cells + ?Sized>(
         let text = match row.cell(p.cell) {
             Ok(Some(t)) => t,
             Ok(None) => continue,
-            Err(b) => return Err(Problem::at(file, row.line(), Some(name), b.code, b.reason)),
+            Err(b) => {
+                return Err(Problem::at(
+                    file,
+                    row.line(),
+                    Some(name),
+                    b.code,
+                    b.reason(),
+                ))
+            }
         };
         for k in &p.currency {
             if let Ok(Some(code)) = row.cell(*k) {
@@ -208,7 +219,7 @@ pub(super) fn bind_inputs<C: Cells + ?Sized>(
                 row.line(),
                 Some(name),
                 codes::AMBIGUOUS_NUMBER,
-                advice::AMBIGUOUS,
+                Reason::key("G0111"),
             ));
         }
         let set = if member {
@@ -241,12 +252,12 @@ pub(super) fn no_group_id<C: Cells + ?Sized>(row: &C, file: &Arc<str>) -> Option
     let error = match (row.problem(), row.cell(M_GID)) {
         (_, Ok(Some(_))) => return None,
         (Some(p), _) => RowError::row(file, row.line(), codes::MALFORMED_ROW, p),
-        (None, Err(b)) => RowError::row(file, row.line(), b.code, b.reason).at_column("group_id"),
+        (None, Err(b)) => RowError::row(file, row.line(), b.code, b.reason()).at_column("group_id"),
         (None, Ok(None)) => RowError::row(
             file,
             row.line(),
             codes::NO_ID,
-            "the member row has no group id",
+            Reason::key("G0105.member_group"),
         )
         .at_column("group_id"),
     };
@@ -255,8 +266,8 @@ pub(super) fn no_group_id<C: Cells + ?Sized>(row: &C, file: &Arc<str>) -> Option
 
 pub(super) fn orphan<C: Cells + ?Sized>(row: &C, file: &Arc<str>, gid: &str) -> RowError {
     let message = match trusted(row, Some(gid)) {
-        Some(gid) => format!("the member's group `{gid}` is not in the groups file"),
-        None => "the member's group is not in the groups file".to_string(),
+        Some(gid) => Reason::with("G0107.group", &[("group", gid)]),
+        None => Reason::key("G0107"),
     };
     RowError::row(file, row.line(), codes::UNKNOWN_GROUP, message)
         .at_column("group_id")
@@ -283,8 +294,9 @@ fn membership_date<C: Cells + ?Sized>(
                 row.line(),
                 Some(column),
                 codes::BAD_MEMBERSHIP_DATE,
-                advice::for_date(t)
-                    .unwrap_or_else(|| entitle_core::parse::date_problem(t).to_string()),
+                advice::for_date(t).unwrap_or_else(|| {
+                    Reason::Worded(entitle_core::parse::date_problem(t).to_string())
+                }),
             )
         }),
         Err(b) => Err(Problem::at(
@@ -292,7 +304,7 @@ fn membership_date<C: Cells + ?Sized>(
             row.line(),
             Some(column),
             b.code,
-            b.reason,
+            b.reason(),
         )),
     }
 }
@@ -330,11 +342,11 @@ pub(super) fn add_member<C: Cells + ?Sized>(
                 row.line(),
                 Some("id"),
                 codes::NO_ID,
-                "the member row has no id",
+                Reason::key("G0105.member"),
             ))
         }
-        Err(BadCell { code, reason }) => {
-            return Err(Problem::at(file, row.line(), Some("id"), code, reason))
+        Err(b @ BadCell { code, .. }) => {
+            return Err(Problem::at(file, row.line(), Some("id"), code, b.reason()))
         }
     };
     let kinds_cell = row.cell(M_KIND).map_err(|b| {
@@ -343,7 +355,7 @@ pub(super) fn add_member<C: Cells + ?Sized>(
             row.line(),
             Some("kind"),
             b.code,
-            b.reason,
+            b.reason(),
         ))
     })?;
     let start = membership_date(row, file, M_START, "start_date").map_err(with_member)?;
@@ -355,7 +367,7 @@ pub(super) fn add_member<C: Cells + ?Sized>(
                 row.line(),
                 Some("end_date"),
                 codes::BAD_MEMBERSHIP_DATE,
-                "the membership ends before it starts",
+                Reason::key("G0108.ends_before"),
             )));
         }
     }
@@ -366,10 +378,7 @@ pub(super) fn add_member<C: Cells + ?Sized>(
                 row.line(),
                 Some("id"),
                 codes::DUPLICATE_ID,
-                format!(
-                    "the member appears twice in this group, for the same days; the first is on \
-                     line {first}"
-                ),
+                Reason::with("G0106.member", &[("first", &first.to_string())]),
             )));
         }
     }
@@ -384,7 +393,7 @@ pub(super) fn add_member<C: Cells + ?Sized>(
         } else {
             codes::BAD_VALUE
         };
-        with_member(Problem::at(file, row.line(), None, code, e.to_string()))
+        with_member(Problem::at(file, row.line(), None, code, Reason::from(e)))
     })?;
     bind_inputs(builder, row, file, plans, true).map_err(with_member)
 }

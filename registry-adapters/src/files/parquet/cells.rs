@@ -15,17 +15,17 @@ use std::fmt::Write as _;
 
 const NOT_FINITE: BadCell = BadCell {
     code: codes::BAD_VALUE,
-    reason: "the number is not finite (NaN or an infinity)",
+    key: "G0101.not_finite",
 };
 
 const BAD_DATE: BadCell = BadCell {
     code: codes::BAD_VALUE,
-    reason: "the date is outside the range of dates",
+    key: "G0101.date_range",
 };
 
 const BAD_KEY: BadCell = BadCell {
     code: codes::BAD_VALUE,
-    reason: "the dictionary-encoded cell refers to no value",
+    key: "G0101.no_dictionary_value",
 };
 
 /// A plain value: text, a number, a date, a truth value.
@@ -65,7 +65,8 @@ fn scalar(t: &DataType) -> bool {
     }
 }
 
-/// Why a column's type cannot be read, with what to write instead; `None` when it can.
+/// Why a column's type cannot be read: the catalogue entry that says what to write instead;
+/// `None` when it can.
 pub(super) fn unsupported(t: &DataType) -> Option<&'static str> {
     use DataType as D;
     if scalar(t) {
@@ -73,22 +74,18 @@ pub(super) fn unsupported(t: &DataType) -> Option<&'static str> {
     }
     Some(match t {
         D::List(item) | D::LargeList(item) if scalar(item.data_type()) => return None,
-        D::List(_) | D::LargeList(_) => {
-            "write a list of strings, numbers, dates or truth values, or one text with the items separated by `;`"
+        D::List(_) | D::LargeList(_) => "G0008.parquet.instead.list",
+        D::Dictionary(_, value) => {
+            return unsupported(value).or(Some("G0008.parquet.instead.dictionary"))
         }
-        D::Dictionary(_, value) => return unsupported(value).or(Some("write the values themselves")),
-        D::Timestamp(..) => "write a date as a Parquet DATE (Arrow Date32), or as text YYYY-MM-DD",
-        D::Time32(_) | D::Time64(_) => "write it as text",
-        D::Duration(_) | D::Interval(_) | D::Float16 => {
-            "write it as an integer, a decimal or a 32- or 64-bit float"
-        }
+        D::Timestamp(..) => "G0008.parquet.instead.timestamp",
+        D::Time32(_) | D::Time64(_) => "G0008.parquet.instead.time",
+        D::Duration(_) | D::Interval(_) | D::Float16 => "G0008.parquet.instead.number",
         D::Binary | D::LargeBinary | D::BinaryView | D::FixedSizeBinary(_) => {
-            "write text as a Parquet STRING (UTF8) column"
+            "G0008.parquet.instead.binary"
         }
-        D::Struct(_) | D::Map(..) | D::Union(..) => {
-            "write one column per input, with a plain value in each"
-        }
-        _ => "write text, a number, a decimal, a date or a truth value",
+        D::Struct(_) | D::Map(..) | D::Union(..) => "G0008.parquet.instead.nested",
+        _ => "G0008.parquet.instead.other",
     })
 }
 

@@ -497,12 +497,7 @@ pub(super) fn check_pages(
                     Err(Refused::Io(e)) => return Err(RegistryError::io("read", path, e)),
                     Err(Refused::Malformed(why)) => why,
                 };
-                return Err(malformed(
-                    path,
-                    line,
-                    "the Parquet data cannot be read",
-                    why,
-                ));
+                return Err(malformed(path, line, "G0006.parquet.data", why));
             }
             Ok(())
         })?;
