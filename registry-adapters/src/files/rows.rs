@@ -256,32 +256,13 @@ fn lookup(names: &[String], w: &Wanted) -> Lookup {
     Lookup::Absent
 }
 
-/// The closest name among `candidates`, for "did you mean" hints.
+/// The closest name among `candidates`, for "did you mean" hints: the checker's own closeness
+/// of names, so that a column and a program's name are suggested alike.
 pub(crate) fn closest<'a>(
     name: &str,
     candidates: impl Iterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    fn distance(a: &str, b: &str) -> usize {
-        let b: Vec<char> = b.chars().collect();
-        let mut prev: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.chars().enumerate() {
-            let mut cur = vec![i + 1];
-            for (j, cb) in b.iter().enumerate() {
-                let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-                let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-                let ins = cur.get(j).copied().unwrap_or(0) + 1;
-                cur.push(sub.min(del).min(ins));
-            }
-            prev = cur;
-        }
-        prev.last().copied().unwrap_or(0)
-    }
-    let lower = name.to_lowercase();
-    candidates
-        .map(|c| (distance(&lower, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= (name.len().max(c.len()) / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    entitle_dsl::check::suggest::closest(name, candidates)
 }
 
 #[cfg(test)]
