@@ -15,7 +15,8 @@
 //! the member's attributes. The records of a collection (`records visits …` in the program) are an
 //! array of objects under the collection's name: `"visits": [{"visit_date": "2026-01-05"}]` (an
 //! array of objects is always a collection of records, unless every object is an amount
-//! `{"amount": …, "currency": …}`). Keys the program does not declare are ignored, unless the
+//! `{"amount": …, "currency": …}`; under the name of an input that is no collection, the unit
+//! fails with R0005 naming the input). Keys the program does not declare are ignored, unless the
 //! evaluation is strict ([`EvalOptions::strict`]): the unit then fails with R0011 naming the key
 //! (`member M1: disabeld` for a member's, `visits #2: vist_date` for a record's) and the closest
 //! declared name, if one is close. `id` and `members` of a unit, `id`, `kind`, `kinds`,

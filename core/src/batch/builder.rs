@@ -465,6 +465,18 @@ impl BatchBuilder {
         if strict {
             layout.check_unit(unit)?;
         }
+        // The JSON boundary reads an array of objects as a collection of records; under the name
+        // of an input that is no collection, it was meant as the input's value, which no array of
+        // objects is: said, rather than dropped (the input would be missing, as if not given).
+        for name in unit.records.keys() {
+            let input = layout.unit_inputs.iter().find(|i| &i.name == name);
+            if let (Some(input), false) = (input, layout.records.iter().any(|(n, _)| n == name)) {
+                return Err(EvalError::InvalidValue {
+                    field: name.clone(),
+                    reason: format!("expected {}, found a list of objects", input.ty),
+                });
+            }
+        }
         for (slot, input) in layout.unit_inputs.iter().enumerate() {
             if let Some(v) = unit.attributes.get(&input.name) {
                 self.set_unit(slot, v)?;
