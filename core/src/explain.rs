@@ -1,7 +1,7 @@
 //! Explanations: for every rule and item, its outcome and the values that decided it.
 //!
 //! An explanation is data (identifiers and values), built only when asked for; it is rendered to
-//! text in a locale by [`crate::Program::explain_text`], from the message catalogue and the
+//! text in a locale by [`render::decision_text`], from the message catalogue and the
 //! program's own translations.
 
 use crate::result::Truth;

@@ -3,7 +3,7 @@
 //! A [`Batch`] holds many units in struct-of-arrays form: one column per input the program
 //! declares, members flattened with per-unit offsets, texts dictionary-encoded. Registry adapters
 //! fill it through a [`BatchBuilder`], parsing each cell once by the input's declared type; a
-//! name-keyed [`Unit`] is bound the same way. Evaluation then reads columns by slot and never looks
+//! name-keyed [`Unit`](crate::Unit) is bound the same way. Evaluation then reads columns by slot and never looks
 //! a name up.
 
 use crate::error::EvalError;
