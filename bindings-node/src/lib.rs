@@ -515,7 +515,9 @@ impl NativeProgram {
                     failure: Some(failure),
                 });
             }
-            let typed = entitle_core::json::unit_from_json(&unit)
+            let typed = self
+                .program
+                .read_json_unit(&unit, &opts)
                 .map_err(|_| internal("the unit was accepted, then refused"))?;
             let date = entitle_core::parse::parse_date(as_of.trim())
                 .ok_or_else(|| internal("the date was accepted, then refused"))?;

@@ -3,7 +3,7 @@
 
 use crate::js::RESULT_TEXT_MAX;
 use entitle_core::explain::render::decision_text;
-use entitle_core::json::{error_to_json, error_to_json_in, oversized_result, unit_from_json};
+use entitle_core::json::{error_to_json, error_to_json_in, oversized_result};
 use entitle_core::parse::parse_date;
 use entitle_core::{Diagnostic, Diagnostics, EvalError, EvalOptions, Program, UnitError};
 use entitle_dsl::locale;
@@ -144,7 +144,10 @@ pub(crate) fn explain_text(
     let options = eval_options(Some(true), strict);
     let locale = locale.unwrap_or_else(|| locale::english().locale());
     let catalog = locale::catalog(locale);
-    let (Some(date), Ok(typed)) = (parse_date(as_of.trim()), unit_from_json(unit)) else {
+    let (Some(date), Ok(typed)) = (
+        parse_date(as_of.trim()),
+        program.read_json_unit(unit, &options),
+    ) else {
         // A malformed date or unit: the façade says what is wrong, in the one error shape and
         // in the explanation's language.
         return Err(Failure::Evaluation(

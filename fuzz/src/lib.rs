@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use chrono::NaiveDate;
-use entitle_core::json::{decision_to_json, error_to_json, unit_from_json};
+use entitle_core::json::{decision_to_json, error_to_json};
 use entitle_core::{EvalOptions, Program};
 use serde_json::Value as Json;
 use std::path::PathBuf;
@@ -180,7 +180,7 @@ pub fn parse_check(data: &[u8]) {
 
 /// Evaluates `units` every way the engine can and requires the same results: the columnar plan
 /// (`Program::run`) and the interpreter (`Program::interpret`), one by one and as a batch through
-/// the JSON façade, and the typed path (`unit_from_json` then `evaluate_with`).
+/// the JSON façade, and the typed path (`Program::read_json_unit` then `evaluate_with`).
 pub fn compare_paths(program: &Program, units: &[Json], as_of: &str) {
     for explain in [false, true] {
         let options = EvalOptions { explain, ..Default::default() };
@@ -190,7 +190,7 @@ pub fn compare_paths(program: &Program, units: &[Json], as_of: &str) {
         for (u, got) in units.iter().zip(&one_by_one) {
             assert!(got.get("unit_id").is_some(), "a result without a unit id: {got}");
             let Some(date) = entitle_core::parse::parse_date(as_of.trim()) else { continue };
-            if let Ok(typed) = unit_from_json(u) {
+            if let Ok(typed) = program.read_json_unit(u, &options) {
                 let direct = match program.evaluate_with(&typed, date, &options) {
                     Ok(d) => decision_to_json(&d),
                     Err(e) => error_to_json(&e),
@@ -199,7 +199,7 @@ pub fn compare_paths(program: &Program, units: &[Json], as_of: &str) {
             }
         }
         let Some(date) = entitle_core::parse::parse_date(as_of.trim()) else { continue };
-        let typed: Vec<entitle_core::Unit> = units.iter().filter_map(|u| unit_from_json(u).ok()).collect();
+        let typed: Vec<entitle_core::Unit> = units.iter().filter_map(|u| program.read_json_unit(u, &options).ok()).collect();
         let batch = program.bind(&typed);
         let columnar: Vec<Json> = program.run(&batch, date, &options).decisions().map(|r| as_json(&r)).collect();
         let interpreted: Vec<Json> = program.interpret(&batch, date, &options).decisions().map(|r| as_json(&r)).collect();

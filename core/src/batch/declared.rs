@@ -63,9 +63,7 @@ fn first_unknown<'k>(
     structural: &[&str],
 ) -> Option<&'k str> {
     keys.into_iter()
-        .filter(|k| {
-            !structural.contains(k) && declared.binary_search_by(|d| d.as_str().cmp(k)).is_err()
-        })
+        .filter(|k| !structural.contains(k) && !has(declared, k))
         .min()
 }
 
@@ -160,6 +158,39 @@ impl Layout {
         }
         Ok(())
     }
+
+    /// True when the program declares `key` as an input of the unit or a record collection.
+    pub(crate) fn declares_unit_key(&self, key: &str) -> bool {
+        has(&self.declared.unit, key)
+    }
+
+    /// True when the program declares `key` as a member input.
+    pub(crate) fn declares_member_key(&self, key: &str) -> bool {
+        has(&self.declared.member, key)
+    }
+
+    /// True when `collection` is a record collection of the program with a field `key`.
+    pub(crate) fn declares_record_key(&self, collection: &str, key: &str) -> bool {
+        self.records
+            .iter()
+            .position(|(n, _)| n == collection)
+            .and_then(|set| self.declared.records.get(set))
+            .is_some_and(|fields| has(fields, key))
+    }
+
+    /// True when `name` is one of the program's record collections.
+    pub(crate) fn is_collection(&self, name: &str) -> bool {
+        self.records.iter().any(|(n, _)| n == name)
+    }
+
+    /// The record collections' names, in the order of their sets.
+    pub(crate) fn collection_names(&self) -> impl Iterator<Item = &str> {
+        self.records.iter().map(|(n, _)| n.as_str())
+    }
+}
+
+fn has(sorted: &[String], key: &str) -> bool {
+    sorted.binary_search_by(|d| d.as_str().cmp(key)).is_ok()
 }
 
 #[cfg(test)]

@@ -16,7 +16,8 @@
 //! array of objects under the collection's name: `"visits": [{"visit_date": "2026-01-05"}]` (an
 //! array of objects is always a collection of records, unless every object is an amount
 //! `{"amount": …, "currency": …}`; under the name of an input that is no collection, the unit
-//! fails with R0005 naming the input). Keys the program does not declare are ignored, unless the
+//! fails with R0005 naming the input). Keys the program does not declare are not read, whatever
+//! their value ([`Program::read_json_unit`], as the Python binding reads a mapping), unless the
 //! evaluation is strict ([`EvalOptions::strict`]): the unit then fails with R0011 naming the key
 //! (`member M1: disabeld` for a member's, `visits #2: vist_date` for a record's) and the closest
 //! declared name, if one is close. `id` and `members` of a unit, `id`, `kind`, `kinds`,
@@ -65,6 +66,17 @@ pub fn decision_to_json(d: &Decision) -> Json {
 }
 
 impl Program {
+    /// Reads a JSON unit as the façade does: only the names this program declares are read, so
+    /// a key it does not declare cannot fail the unit whatever its value (as in the Python
+    /// binding, which reads mappings); with [`EvalOptions::strict`] such a key is R0011, found
+    /// before any value is read. [`unit_from_json`] reads every key instead.
+    ///
+    /// # Errors
+    /// [`EvalError::UnknownField`], [`EvalError::InvalidUnit`] or [`EvalError::InvalidValue`].
+    pub fn read_json_unit(&self, unit: &Json, options: &EvalOptions) -> Result<Unit, EvalError> {
+        read::unit_for(self.layout(), unit, options.strict)
+    }
+
     /// Evaluates a JSON unit at an ISO as-of date; gives the decision's JSON or the error's JSON.
     /// Never fails: a malformed unit or date is reported in the error shape.
     pub fn evaluate_json(&self, unit: &Json, as_of: &str, options: &EvalOptions) -> Json {
@@ -91,7 +103,10 @@ impl Program {
             };
             return error_to_json_in(&UnitError { unit_id: id, error }, catalog);
         };
-        match unit_from_json(unit).map(|u| self.evaluate_with(&u, date, options)) {
+        match self
+            .read_json_unit(unit, options)
+            .map(|u| self.evaluate_with(&u, date, options))
+        {
             Ok(Ok(d)) => decision_to_json(&d),
             Ok(Err(e)) => error_to_json_in(&e, catalog),
             Err(error) => error_to_json_in(&UnitError { unit_id: id, error }, catalog),
@@ -122,7 +137,7 @@ impl Program {
         let mut parsed: Vec<Unit> = Vec::with_capacity(units.len());
         let mut bad: Vec<(usize, UnitError)> = Vec::new();
         for (i, u) in units.iter().enumerate() {
-            match unit_from_json(u) {
+            match self.read_json_unit(u, options) {
                 Ok(x) => parsed.push(x),
                 Err(error) => {
                     let id = u.get("id").and_then(|v| id_of(Some(v))).unwrap_or_default();

@@ -1,6 +1,6 @@
 //! Units from their JSON form: each value read as the table in [`super`] says.
 
-use crate::batch::MEMBER_KEYS;
+use crate::batch::{Layout, MEMBER_KEYS};
 use crate::error::EvalError;
 use crate::model::{Member, Unit};
 use crate::parse::parse_date;
@@ -101,11 +101,107 @@ fn date_of(v: Option<&Json>, field: &str) -> Result<Option<NaiveDate>, EvalError
     }
 }
 
-/// Reads a unit from its JSON form.
+/// Which of a unit's keys a reader reads.
+#[derive(Clone, Copy)]
+enum Keys<'a> {
+    /// Every key ([`unit_from_json`]).
+    All,
+    /// Only the names `Layout`'s program declares ([`unit_for`]).
+    Declared(&'a Layout),
+}
+
+impl Keys<'_> {
+    fn unit(self, key: &str) -> bool {
+        match self {
+            Keys::All => true,
+            Keys::Declared(l) => l.declares_unit_key(key),
+        }
+    }
+
+    fn member(self, key: &str) -> bool {
+        match self {
+            Keys::All => true,
+            Keys::Declared(l) => l.declares_member_key(key),
+        }
+    }
+
+    /// A field of the records under `name` (under the name of an input, which the binder refuses
+    /// records for, the records are kept without their fields).
+    fn record(self, name: &str, field: &str) -> bool {
+        match self {
+            Keys::All => true,
+            Keys::Declared(l) => l.declares_record_key(name, field),
+        }
+    }
+
+    /// A name under which nothing but records is read: a declared collection's.
+    fn only_records(self, name: &str) -> bool {
+        match self {
+            Keys::All => false,
+            Keys::Declared(l) => l.is_collection(name),
+        }
+    }
+}
+
+/// Reads a unit from its JSON form, every key of it: a value that is not of a form the table in
+/// [`super`] gives fails the unit, whatever its key. The façade ([`crate::Program::evaluate_json`]
+/// and the bindings) reads a unit for its program instead, which never reads a key the program
+/// does not declare.
 ///
 /// # Errors
 /// [`EvalError::InvalidUnit`] or [`EvalError::InvalidValue`] when the shape is wrong.
 pub fn unit_from_json(v: &Json) -> Result<Unit, EvalError> {
+    read_unit(v, Keys::All)
+}
+
+/// Reads a unit from its JSON form for `layout`'s program, as the Python binding reads a
+/// mapping: a key the program does not declare is not read, so its value, whatever it is, cannot
+/// fail the unit; with `strict`, such a key is R0011, found before any value is read (the names
+/// of the unit, then each member's, then each declared collection's records), so that every
+/// binding reports the same first error for the same unit.
+///
+/// # Errors
+/// [`EvalError::UnknownField`] (strict), [`EvalError::InvalidUnit`] or
+/// [`EvalError::InvalidValue`].
+pub(crate) fn unit_for(layout: &Layout, v: &Json, strict: bool) -> Result<Unit, EvalError> {
+    if strict {
+        if let Some(obj) = v.as_object() {
+            if id_of(obj.get("id")).is_some() {
+                check_names(layout, obj)?;
+            }
+        }
+    }
+    read_unit(v, Keys::Declared(layout))
+}
+
+/// R0011 for the first name `layout`'s program does not declare, in the order
+/// [`Layout::check_unit`] takes a unit's names. What is not of the expected shape is left for the
+/// reader to report.
+fn check_names(layout: &Layout, obj: &serde_json::Map<String, Json>) -> Result<(), EvalError> {
+    layout.check_unit_keys(obj.keys().map(String::as_str))?;
+    if let Some(Json::Array(members)) = obj.get("members") {
+        for (index, m) in members.iter().enumerate() {
+            let Some(m) = m.as_object() else { continue };
+            let id = id_of(m.get("id")).unwrap_or_else(|| format!("#{}", index + 1));
+            layout.check_member_keys(&id, m.keys().map(String::as_str))?;
+        }
+    }
+    for (set, name) in layout.collection_names().enumerate() {
+        let Some(Json::Array(items)) = obj.get(name) else {
+            continue;
+        };
+        if !is_records(items) {
+            continue;
+        }
+        for (i, r) in items.iter().enumerate() {
+            let keys = r.as_object().into_iter().flat_map(|o| o.keys());
+            layout.check_record_keys(set, i, keys.map(String::as_str))?;
+        }
+    }
+    Ok(())
+}
+
+fn read_unit(v: &Json, keys: Keys<'_>) -> Result<Unit, EvalError> {
     let obj = v.as_object().ok_or_else(|| EvalError::InvalidUnit {
         reason: "a unit must be a JSON object".into(),
     })?;
@@ -127,15 +223,17 @@ pub fn unit_from_json(v: &Json) -> Result<Unit, EvalError> {
                     }
                 };
                 for (i, m) in members.iter().enumerate() {
-                    unit.members.push(member_from_json(m, i)?);
+                    unit.members.push(member_from_json(m, i, keys)?);
                 }
             }
+            _ if !keys.unit(k) => {}
             _ => match v {
                 Json::Array(items) if is_records(items) => {
                     let mut records = Vec::with_capacity(items.len());
                     for (i, r) in items.iter().enumerate() {
                         let mut record = crate::model::Record::new();
-                        for (field, value) in r.as_object().into_iter().flatten() {
+                        let fields = r.as_object().into_iter().flatten();
+                        for (field, value) in fields.filter(|(f, _)| keys.record(k, f)) {
                             record.insert(
                                 field.clone(),
                                 scalar(value, &format!("{k} #{}: {field}", i + 1))?,
@@ -145,6 +243,9 @@ pub fn unit_from_json(v: &Json) -> Result<Unit, EvalError> {
                     }
                     unit.records.insert(k.clone(), records);
                 }
+                // A collection's name with something other than records under it: no records,
+                // as the binder reads a list of amounts there.
+                _ if keys.only_records(k) => {}
                 _ => {
                     unit.attributes.insert(k.clone(), scalar(v, k)?);
                 }
@@ -164,7 +265,7 @@ fn is_records(items: &[Json]) -> bool {
         && !items.iter().all(|x| x.as_object().is_some_and(is_amount))
 }
 
-fn member_from_json(m: &Json, index: usize) -> Result<Member, EvalError> {
+fn member_from_json(m: &Json, index: usize, keys: Keys<'_>) -> Result<Member, EvalError> {
     let obj = m.as_object().ok_or_else(|| EvalError::InvalidUnit {
         reason: format!("the member at position {} is not a JSON object", index + 1),
     })?;
@@ -191,10 +292,19 @@ fn member_from_json(m: &Json, index: usize) -> Result<Member, EvalError> {
         ..Member::default()
     };
     for (k, v) in obj {
-        if MEMBER_KEYS.contains(&k.as_str()) {
+        if MEMBER_KEYS.contains(&k.as_str()) || !keys.member(k) {
             continue;
         }
-        member.attributes.insert(k.clone(), scalar(v, k)?);
+        // Named as the binder names a member's value (`member M1: birthdate`); formatted only
+        // for an error.
+        let value = scalar(v, k).map_err(|e| match e {
+            EvalError::InvalidValue { field, reason } => EvalError::InvalidValue {
+                field: format!("member {}: {field}", member.id),
+                reason,
+            },
+            other => other,
+        })?;
+        member.attributes.insert(k.clone(), value);
     }
     Ok(member)
 }

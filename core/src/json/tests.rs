@@ -155,3 +155,48 @@ fn a_kind_list_with_a_non_string_is_refused_not_shortened() {
         );
     }
 }
+
+#[test]
+fn the_facade_reads_only_what_its_program_declares_and_strict_names_come_first() {
+    let p = Program::compile(include_str!(
+        "../../../examples/programs/child_grant.entitle"
+    ))
+    .unwrap_or_else(|d| panic!("{d}"));
+    let unit = json!({
+        "id": "H1", "region": "North", "note": {"source": "census"},
+        "members": [{"id": "M1", "kind": "head", "birthdate": "1990-01-01", "extra": {"x": 1}}]
+    });
+    // Read for the program: the undeclared keys are not read at all.
+    let read = p.read_json_unit(&unit, &EvalOptions::default());
+    let read = read.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(read.attributes.keys().collect::<Vec<_>>(), ["region"]);
+    assert_eq!(
+        read.members[0].attributes.keys().collect::<Vec<_>>(),
+        ["birthdate"]
+    );
+    // Read whole, every key's value must be readable.
+    let whole = unit_from_json(&unit).map(|_| ()).unwrap_err();
+    assert_eq!(whole.code(), "R0005");
+    // Strict: the undeclared name, before the malformed value of a declared input.
+    let mut bad = unit.clone();
+    bad["monthly_income"] = json!({"amount": "lots", "currency": "KES"});
+    let strict = EvalOptions {
+        strict: true,
+        ..EvalOptions::default()
+    };
+    let e = p.read_json_unit(&bad, &strict).map(|_| ()).unwrap_err();
+    assert_eq!(e.code(), "R0011");
+    // The unit's own names before its members'.
+    assert!(e.to_string().starts_with("`note` is not an input"), "{e}");
+    bad.as_object_mut().map(|o| o.remove("note"));
+    let e = p.read_json_unit(&bad, &strict).map(|_| ()).unwrap_err();
+    assert!(e.to_string().starts_with("`member M1: extra`"), "{e}");
+    let e = p
+        .read_json_unit(&bad, &EvalOptions::default())
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(
+        (e.code(), e.to_string().contains("monthly_income")),
+        ("R0005", true)
+    );
+}

@@ -26,7 +26,6 @@ use super::{
     RunOptions, RunUnit,
 };
 use crate::eval::EvalOptions;
-use crate::json::unit_from_json;
 use crate::model::Unit;
 use crate::parse::parse_date;
 use crate::program::Program;
@@ -202,7 +201,7 @@ impl Program {
         let mut parsed: Vec<Unit> = Vec::with_capacity(units.len());
         let mut bad: Vec<Option<RunUnit>> = Vec::with_capacity(units.len());
         for u in units {
-            match unit_from_json(u) {
+            match self.read_json_unit(u, &crate::EvalOptions::default()) {
                 Ok(x) => {
                     parsed.push(x);
                     bad.push(None);
