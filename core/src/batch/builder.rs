@@ -100,6 +100,11 @@ impl BatchBuilder {
         }
     }
 
+    /// [`BatchBuilder::layout`], shared: for a caller that fills the builder while reading it.
+    pub(crate) fn layout_arc(&self) -> std::sync::Arc<Layout> {
+        std::sync::Arc::clone(&self.layout)
+    }
+
     /// The layout (slots by name) this builder fills.
     pub fn layout(&self) -> &Layout {
         &self.layout
@@ -205,7 +210,7 @@ impl BatchBuilder {
 
     /// [`BatchBuilder::add_member`] with the kinds from any list of strings (a `Member`'s own,
     /// without collecting them first).
-    fn add_member_of<'k>(
+    pub(crate) fn add_member_of<'k>(
         &mut self,
         id: &str,
         kinds: impl Iterator<Item = &'k str> + Clone,
@@ -348,6 +353,10 @@ impl BatchBuilder {
     /// # Errors
     /// As [`BatchBuilder::set_unit`].
     pub fn set_record(&mut self, set: usize, slot: usize, value: &Value) -> Result<(), EvalError> {
+        // Text is read as every binder reads a record's text, as for the unit's and members'.
+        if let Value::Text(t) = value {
+            return self.set_record_text(set, slot, t);
+        }
         let input = self
             .layout
             .records
@@ -465,19 +474,16 @@ impl BatchBuilder {
         if strict {
             layout.check_unit(unit)?;
         }
-        // The JSON boundary reads an array of objects as a collection of records; under the name
-        // of an input that is no collection, it was meant as the input's value, which no array of
-        // objects is: said, rather than dropped (the input would be missing, as if not given).
-        for name in unit.records.keys() {
-            let input = layout.unit_inputs.iter().find(|i| &i.name == name);
-            if let (Some(input), false) = (input, layout.records.iter().any(|(n, _)| n == name)) {
+        for (slot, input) in layout.unit_inputs.iter().enumerate() {
+            // The JSON boundary reads an array of objects as a collection of records; under the
+            // name of an input, it was meant as the input's value, which no array of objects is:
+            // said at the input's place (as every binder says it), rather than dropped.
+            if !unit.records.is_empty() && unit.records.contains_key(&input.name) {
                 return Err(EvalError::InvalidValue {
-                    field: name.clone(),
+                    field: input.name.clone(),
                     reason: format!("expected {}, found a list of objects", input.ty),
                 });
             }
-        }
-        for (slot, input) in layout.unit_inputs.iter().enumerate() {
             if let Some(v) = unit.attributes.get(&input.name) {
                 self.set_unit(slot, v)?;
             }

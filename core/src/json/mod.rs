@@ -23,7 +23,13 @@
 //! declared name, if one is close. `id` and `members` of a unit, `id`, `kind`, `kinds`,
 //! `start_date` and `end_date` of a member ([`crate::batch::UNIT_KEYS`],
 //! [`crate::batch::MEMBER_KEYS`]) and the name of a declared record collection are never unknown.
+//!
+//! A unit with several problems fails with the first met in the order every binding reads a
+//! unit (`json/bind.rs`, `BatchBuilder::add_unit_with`): the unit's inputs in the order the
+//! program declares them, then `members`, each member's membership then its inputs in order,
+//! then each collection's records.
 
+mod bind;
 mod read;
 #[cfg(test)]
 mod tests;
@@ -74,7 +80,13 @@ impl Program {
     /// # Errors
     /// [`EvalError::UnknownField`], [`EvalError::InvalidUnit`] or [`EvalError::InvalidValue`].
     pub fn read_json_unit(&self, unit: &Json, options: &EvalOptions) -> Result<Unit, EvalError> {
-        read::unit_for(self.layout(), unit, options.strict)
+        read::unit_for(self.layout(), unit, options.strict).map_err(|e| {
+            // A unit may have several problems: the one reported is the first a binder meets
+            // (slot by slot), which the reader, going key by key, may not have met first.
+            let mut b = self.batch_builder();
+            bind::bind_json(&mut b, unit, options.strict);
+            b.finish().unit_error(0).cloned().unwrap_or(e)
+        })
     }
 
     /// Evaluates a JSON unit at an ISO as-of date; gives the decision's JSON or the error's JSON.
@@ -134,33 +146,17 @@ impl Program {
                 })
                 .collect();
         };
-        let mut parsed: Vec<Unit> = Vec::with_capacity(units.len());
-        let mut bad: Vec<(usize, UnitError)> = Vec::new();
-        for (i, u) in units.iter().enumerate() {
-            match self.read_json_unit(u, options) {
-                Ok(x) => parsed.push(x),
-                Err(error) => {
-                    let id = u.get("id").and_then(|v| id_of(Some(v))).unwrap_or_default();
-                    bad.push((i, UnitError { unit_id: id, error }));
-                    parsed.push(Unit::new(""));
-                }
-            }
+        // Bound straight from JSON, in the binders' order (no `Unit` is built for a unit).
+        let mut b = self.batch_builder();
+        for u in units {
+            bind::bind_json(&mut b, u, options.strict);
         }
-        let results = self.evaluate_batch_with(&parsed, date, options);
-        let mut bad = bad.into_iter().peekable();
-        results
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| {
-                if bad.peek().is_some_and(|(j, _)| *j == i) {
-                    if let Some((_, e)) = bad.next() {
-                        return error_to_json(&e);
-                    }
-                }
-                match r {
-                    Ok(d) => decision_to_json(&d),
-                    Err(e) => error_to_json(&e),
-                }
+        let batch = b.finish();
+        self.run(&batch, date, options)
+            .decisions()
+            .map(|r| match r {
+                Ok(d) => decision_to_json(&d),
+                Err(e) => error_to_json(&e),
             })
             .collect()
     }

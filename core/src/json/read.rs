@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use entitle_dsl::{Currency, Money, Value};
 use serde_json::Value as Json;
 
-fn scalar(v: &Json, field: &str) -> Result<Value, EvalError> {
+pub(super) fn scalar(v: &Json, field: &str) -> Result<Value, EvalError> {
     Ok(match v {
         Json::Null => Value::Unknown,
         Json::Bool(b) => Value::Bool(*b),
@@ -82,7 +82,10 @@ pub(super) fn id_of(v: Option<&Json>) -> Option<String> {
     }
 }
 
-fn date_of(v: Option<&Json>, field: &str) -> Result<Option<NaiveDate>, EvalError> {
+fn date_of(
+    v: Option<&Json>,
+    field: impl FnOnce() -> String,
+) -> Result<Option<NaiveDate>, EvalError> {
     match v {
         None | Some(Json::Null) => Ok(None),
         Some(Json::String(s)) if s.trim().is_empty() => Ok(None),
@@ -90,12 +93,12 @@ fn date_of(v: Option<&Json>, field: &str) -> Result<Option<NaiveDate>, EvalError
             parse_date(s.trim())
                 .map(Some)
                 .ok_or_else(|| EvalError::InvalidValue {
-                    field: field.into(),
+                    field: field(),
                     reason: crate::parse::date_problem(s.trim()).to_string(),
                 })
         }
         Some(_) => Err(EvalError::InvalidValue {
-            field: field.into(),
+            field: field(),
             reason: "expected a date string".into(),
         }),
     }
@@ -177,7 +180,10 @@ pub(crate) fn unit_for(layout: &Layout, v: &Json, strict: bool) -> Result<Unit, 
 /// R0011 for the first name `layout`'s program does not declare, in the order
 /// [`Layout::check_unit`] takes a unit's names. What is not of the expected shape is left for the
 /// reader to report.
-fn check_names(layout: &Layout, obj: &serde_json::Map<String, Json>) -> Result<(), EvalError> {
+pub(super) fn check_names(
+    layout: &Layout,
+    obj: &serde_json::Map<String, Json>,
+) -> Result<(), EvalError> {
     layout.check_unit_keys(obj.keys().map(String::as_str))?;
     if let Some(Json::Array(members)) = obj.get("members") {
         for (index, m) in members.iter().enumerate() {
@@ -256,7 +262,7 @@ fn read_unit(v: &Json, keys: Keys<'_>) -> Result<Unit, EvalError> {
 }
 
 /// An array of objects that are not all amounts: the records of a collection.
-fn is_records(items: &[Json]) -> bool {
+pub(super) fn is_records(items: &[Json]) -> bool {
     let is_amount = |o: &serde_json::Map<String, Json>| {
         o.len() == 2 && o.contains_key("amount") && o.contains_key("currency")
     };
@@ -265,7 +271,11 @@ fn is_records(items: &[Json]) -> bool {
         && !items.iter().all(|x| x.as_object().is_some_and(is_amount))
 }
 
-fn member_from_json(m: &Json, index: usize, keys: Keys<'_>) -> Result<Member, EvalError> {
+/// A member's membership: its id (`#n` without one), kinds and dates.
+pub(super) type Membership = (String, Vec<String>, Option<NaiveDate>, Option<NaiveDate>);
+
+/// The membership of the member at `index` (from 0).
+pub(super) fn membership(m: &Json, index: usize) -> Result<Membership, EvalError> {
     let obj = m.as_object().ok_or_else(|| EvalError::InvalidUnit {
         reason: format!("the member at position {} is not a JSON object", index + 1),
     })?;
@@ -284,13 +294,22 @@ fn member_from_json(m: &Json, index: usize, keys: Keys<'_>) -> Result<Member, Ev
             })
         }
     };
+    // The field's name is made only for an error.
+    let start = date_of(obj.get("start_date"), || format!("member {id}: start_date"))?;
+    let end = date_of(obj.get("end_date"), || format!("member {id}: end_date"))?;
+    Ok((id, kinds, start, end))
+}
+
+fn member_from_json(m: &Json, index: usize, keys: Keys<'_>) -> Result<Member, EvalError> {
+    let (id, kinds, start_date, end_date) = membership(m, index)?;
     let mut member = Member {
-        start_date: date_of(obj.get("start_date"), &format!("member {id}: start_date"))?,
-        end_date: date_of(obj.get("end_date"), &format!("member {id}: end_date"))?,
+        start_date,
+        end_date,
         id,
         kinds,
         ..Member::default()
     };
+    let obj = m.as_object().into_iter().flatten();
     for (k, v) in obj {
         if MEMBER_KEYS.contains(&k.as_str()) || !keys.member(k) {
             continue;
