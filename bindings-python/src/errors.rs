@@ -21,6 +21,7 @@ static ENTITLE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static COMPILE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static EVALUATION_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static PAYMENT_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static RUN_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 fn raise(
     py: Python<'_>,
@@ -106,6 +107,23 @@ pub(crate) fn payment_error(py: Python<'_>, e: &entitle_payments::PaymentError) 
         e.to_string(),
         e.code(),
         |_| Ok(()),
+    )
+}
+
+/// `entitle.RunError` for a run of the run model that cannot be carried out as a whole: `error`
+/// is the engine's error object (`{"code": "R0102", "message": …, "option": …}`), the one Node's
+/// and WebAssembly's `RunError` carry as `details`.
+pub(crate) fn run_error(py: Python<'_>, error: &serde_json::Value) -> PyErr {
+    let text = |key: &str| error.get(key).and_then(serde_json::Value::as_str);
+    raise(
+        py,
+        &RUN_ERROR,
+        "RunError",
+        text("message")
+            .unwrap_or("the run cannot be carried out")
+            .to_string(),
+        text("code").unwrap_or(INTERNAL),
+        |kw| kw.set_item("details", json_to_py(py, error)?),
     )
 }
 

@@ -209,9 +209,10 @@ impl PyProgram {
     /// the summary. `units` are dicts as for `evaluate_batch`; `cycle` holds the run's options
     /// (`{"previous": {"H1": "enrolled"}, "top": 100, "budget": "150000", "fund": {"posted": …},
     /// "summary": {…}, "compare_with": {…}}`, every key optional). Returns the run as plain data:
-    /// `{"units": [...], "totals": {...}, "summary": {...}, "comparison": {...}}`, or
-    /// `{"error": {"code": "R0101", …}}` when the run cannot be carried out. A `float` anywhere is a
-    /// `TypeError`.
+    /// `{"units": [...], "totals": {...}, "summary": {...}, "comparison": {...}}`. Raises
+    /// `entitle.RunError` (`R0101` …, the engine's error object as `details`) when the run cannot
+    /// be carried out, as Node's and WebAssembly's `runCycle` throw theirs. A `float` anywhere is
+    /// a `TypeError`.
     #[pyo3(signature = (units, as_of, cycle = None))]
     fn run_cycle<'py>(
         &self,
@@ -240,6 +241,11 @@ impl PyProgram {
                 None => Json::Null,
             };
             let out = py.detach(|| self.inner.run_cycle_json(&units, &as_of, &options));
+            // A run that cannot be carried out is `{"error"}` alone (a run's records carry
+            // their own errors under `units`).
+            if let (Some(error), None) = (out.get("error"), out.get("units")) {
+                return Err(crate::errors::run_error(py, error));
+            }
             json_to_py(py, &out)
         })
     }

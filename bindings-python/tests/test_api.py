@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import pickle
 from decimal import Decimal
 
 import pytest
@@ -183,7 +184,14 @@ def test_run_cycle(child_grant: entitle.Program) -> None:
     assert (h0["unit_id"], h0["previous_state"], h0["state"], h0["state_reason"]) == ("H0", "enrolled", "not_eligible", {"code": "not_eligible", "rules": ["has_child", "poor"]})
     # The fund is spent in unit order and stops at the first entitlement it cannot cover.
     assert [(u["unit_id"], u.get("approval")) for u in run["units"] if u["selected"]] == [("H1", "approved"), ("H4", "pending_validation")]
-    assert child_grant.run_cycle(units, "2026-03-01", {"bogus": 1})["error"]["code"] == "R0102"
+    with pytest.raises(entitle.RunError) as info:
+        child_grant.run_cycle(units, "2026-03-01", {"bogus": 1})
+    # The engine's error object, as run_cycle_json gives it and Node's RunError carries it.
+    assert isinstance(info.value, entitle.EntitleError) and isinstance(info.value, ValueError)
+    facade = json.loads(child_grant.run_cycle_json(json.dumps(units, default=str), "2026-03-01", '{"bogus": 1}'))
+    assert info.value.details == facade["error"] and info.value.details["code"] == "R0102"
+    assert (info.value.code, str(info.value)) == ("R0102", facade["error"]["message"])
+    assert pickle.loads(pickle.dumps(info.value)).details == facade["error"]
     with pytest.raises(TypeError):
         child_grant.run_cycle(units, "2026-03-01", {"budget": 1.5})
     assert json.loads(child_grant.run_cycle_json("[]", "2026-03-01"))["totals"]["units"] == 0

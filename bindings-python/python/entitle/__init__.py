@@ -17,7 +17,7 @@ Compile a program once, then evaluate households or individuals::
 
 from collections.abc import Sequence as _Sequence
 
-from ._errors import CompileError, EntitleError, EvaluationError, PaymentError
+from ._errors import CompileError, EntitleError, EvaluationError, PaymentError, RunError
 from ._native import (
     CashTotals,
     Decision,
@@ -57,6 +57,7 @@ __all__ = [
     "ResultsIterator",
     "Rule",
     "RuleOutcome",
+    "RunError",
     "TestOutcome",
     "UnitError",
     "__version__",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._native import Diagnostic
 
-__all__ = ["EntitleError", "CompileError", "EvaluationError", "PaymentError"]
+__all__ = ["EntitleError", "CompileError", "EvaluationError", "PaymentError", "RunError"]
 
 
 class EntitleError(ValueError):
@@ -69,12 +69,8 @@ class EvaluationError(EntitleError):
         self.details = _details(details, code, message)
 
 
-class PaymentError(EntitleError):
-    """A payment export that is not valid (``code`` ``P0001`` …); nothing was written.
-
-    ``details`` is ``{"code", "message"}``: the payment errors have no other structured form.
-    """
-
+class _Detailed(EntitleError):
+    # The errors whose only structured part is ``details``.
     details: dict[str, Any]
 
     def __init__(
@@ -86,3 +82,20 @@ class PaymentError(EntitleError):
     ) -> None:
         super().__init__(message, code, diagnostics)
         self.details = _details(details, code, message)
+
+
+class PaymentError(_Detailed):
+    """A payment export that is not valid (``code`` ``P0001`` …); nothing was written.
+
+    ``details`` is ``{"code", "message"}``: the payment errors have no other structured form.
+    """
+
+
+class RunError(_Detailed):
+    """A run of the run model (``Program.run_cycle``) that cannot be carried out as a whole
+    (``code`` ``R0101`` …): options that are not valid, a fund or comparison that does not fit.
+    Node's and WebAssembly's ``runCycle`` throw their ``RunError`` for the same runs.
+
+    ``details`` is the engine's error object: ``code``, ``message`` and the code's own fields
+    (``option``, ``reason`` …), as ``run_cycle_json`` gives it under ``error``.
+    """
