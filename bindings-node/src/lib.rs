@@ -312,13 +312,6 @@ fn result_text_limit() -> usize {
     RESULT_TEXT_LIMIT.load(Ordering::Relaxed)
 }
 
-fn write_results(results: &[Json]) -> Result<Vec<String>> {
-    let limit = result_text_limit();
-    let chunks: Vec<&[Json]> = results.chunks(RESULT_CHUNK).collect();
-    let parts = par_map(&chunks, |c| Ok(results_json_texts(c, limit)))?;
-    Ok(parts.into_iter().flatten().collect())
-}
-
 fn write_error() -> Error {
     internal("a result could not be written as JSON")
 }
@@ -340,13 +333,16 @@ fn evaluate_chunks(
     options: &EvalOptions,
 ) -> Result<Vec<String>> {
     let JsonUnits { units, unreadable } = read_units(chunks)?;
-    let mut results = program.evaluate_batch_json(&units, as_of, options);
-    for (i, record) in unreadable {
-        if let Some(r) = results.get_mut(i) {
-            *r = record;
-        }
-    }
-    write_results(&results)
+    // Written straight from the decisions, in arrays of at most RESULT_CHUNK results (parsed one
+    // by one in JavaScript, with a turn of the event loop between them in evaluateBatchAsync).
+    Ok(program.evaluate_batch_json_texts(
+        &units,
+        as_of,
+        options,
+        &unreadable,
+        result_text_limit(),
+        RESULT_CHUNK,
+    ))
 }
 
 #[napi]

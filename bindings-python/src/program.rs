@@ -198,8 +198,12 @@ impl PyProgram {
                 )
             })?;
             let options = options(explain, strict);
+            // One text, written straight from the decisions.
+            let max = usize::MAX;
             Ok(py.detach(|| {
-                Json::Array(self.inner.evaluate_batch_json(&json, as_of, &options)).to_string()
+                self.inner
+                    .evaluate_batch_json_texts(&json, as_of, &options, &[], max, max)
+                    .concat()
             }))
         })
     }

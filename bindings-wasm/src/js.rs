@@ -39,7 +39,13 @@ fn part_js(value: &Json) -> JsValue {
 /// Results of units as one JS array, converted in texts of at most [`RESULT_TEXT_MAX`] bytes: a
 /// result longer on its own is its unit's R0010 (`oversized_result`), and the others are kept.
 pub(crate) fn results_to_js(results: &[Json]) -> Result<JsValue, Failure> {
-    let mut texts = results_json_texts(results, RESULT_TEXT_MAX).into_iter();
+    texts_to_js(results_json_texts(results, RESULT_TEXT_MAX))
+}
+
+/// The texts of JSON arrays of results (each of at most [`RESULT_TEXT_MAX`] bytes) as one JS
+/// array.
+pub(crate) fn texts_to_js(texts: Vec<String>) -> Result<JsValue, Failure> {
+    let mut texts = texts.into_iter();
     let parse = |text: &str| {
         js_sys::JSON::parse(text).map_err(|_| {
             Failure::TooLarge("entitle: results could not be handed to JavaScript (their JSON text is too long for a string)".into())

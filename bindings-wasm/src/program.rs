@@ -4,7 +4,7 @@ use crate::engine::{
     decision_or_failure, diagnostics_json, eval_options, explain_text, items_json, localized,
     rules_json, Failure,
 };
-use crate::js::{json_arg, results_to_js, run, to_js, units_arg, RESULT_TEXT_MAX};
+use crate::js::{json_arg, results_to_js, run, texts_to_js, to_js, units_arg, RESULT_TEXT_MAX};
 use entitle_core::json::{oversized_result, JsonUnits};
 use entitle_core::Program;
 use serde_json::Value as Json;
@@ -130,15 +130,17 @@ impl WasmProgram {
     ) -> Result<JsValue, JsValue> {
         run(|| {
             let JsonUnits { units, unreadable } = units_arg(units)?;
-            let mut results =
-                self.inner
-                    .evaluate_batch_json(&units, as_of, &eval_options(explain, strict));
-            for (i, record) in unreadable {
-                if let Some(r) = results.get_mut(i) {
-                    *r = record;
-                }
-            }
-            results_to_js(&results)
+            // Written straight from the decisions, in texts that each fit one JS string.
+            let options = eval_options(explain, strict);
+            let texts = self.inner.evaluate_batch_json_texts(
+                &units,
+                as_of,
+                &options,
+                &unreadable,
+                RESULT_TEXT_MAX,
+                usize::MAX,
+            );
+            texts_to_js(texts)
         })
     }
 

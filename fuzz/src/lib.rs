@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use chrono::NaiveDate;
-use entitle_core::json::{decision_to_json, error_to_json};
+use entitle_core::json::{decision_to_json, error_to_json, results_json_texts};
 use entitle_core::{EvalOptions, Program};
 use serde_json::Value as Json;
 use std::path::PathBuf;
@@ -180,13 +180,15 @@ pub fn parse_check(data: &[u8]) {
 
 /// Evaluates `units` every way the engine can and requires the same results: the columnar plan
 /// (`Program::run`) and the interpreter (`Program::interpret`), one by one and as a batch through
-/// the JSON façade, and the typed path (`Program::read_json_unit` then `evaluate_with`).
+/// the JSON façade (its results written as text and through values), and the typed path (`Program::read_json_unit` then `evaluate_with`).
 pub fn compare_paths(program: &Program, units: &[Json], as_of: &str) {
     for explain in [false, true] {
         let options = EvalOptions { explain, ..Default::default() };
         let one_by_one: Vec<Json> = units.iter().map(|u| program.evaluate_json(u, as_of, &options)).collect();
         let batch = program.evaluate_batch_json(units, as_of, &options);
         assert_eq!(one_by_one, batch, "one by one and as a batch differ (explain {explain})");
+        let texts = program.evaluate_batch_json_texts(units, as_of, &options, &[], usize::MAX, usize::MAX);
+        assert_eq!(texts, results_json_texts(&batch, usize::MAX), "the results written as text differ (explain {explain})");
         for (u, got) in units.iter().zip(&one_by_one) {
             assert!(got.get("unit_id").is_some(), "a result without a unit id: {got}");
             let Some(date) = entitle_core::parse::parse_date(as_of.trim()) else { continue };

@@ -121,6 +121,8 @@ impl BatchBuilder {
     }
 
     /// Starts a unit; its inputs are unknown until set. An open unit is committed first.
+    // Inline: called for each value by every binder (add_unit_with, the JSON and Python ones).
+    #[inline(always)]
     pub fn start_unit(&mut self, id: &str) {
         if self.open {
             self.finish_unit();
@@ -137,6 +139,8 @@ impl BatchBuilder {
     ///
     /// # Errors
     /// [`EvalError::InvalidValue`] or [`EvalError::NotAChoice`]; the unit stays open.
+    // Inline: called for each value by every binder (add_unit_with, the JSON and Python ones).
+    #[inline(always)]
     pub fn set_unit(&mut self, slot: usize, value: &Value) -> Result<(), EvalError> {
         // Text is read as a registry cell is, without a value made for it first.
         if let Value::Text(t) = value {
@@ -179,6 +183,8 @@ impl BatchBuilder {
     ///
     /// # Errors
     /// As [`BatchBuilder::set_unit`].
+    // Inline: called for each value by every binder (add_unit_with, the JSON and Python ones).
+    #[inline(always)]
     pub fn set_unit_text(&mut self, slot: usize, text: &str) -> Result<(), EvalError> {
         let input = self
             .layout
@@ -210,6 +216,8 @@ impl BatchBuilder {
 
     /// [`BatchBuilder::add_member`] with the kinds from any list of strings (a `Member`'s own,
     /// without collecting them first).
+    // Inline: called for each value by every binder (add_unit_with, the JSON and Python ones).
+    #[inline(always)]
     pub(crate) fn add_member_of<'k>(
         &mut self,
         id: &str,
@@ -251,6 +259,8 @@ impl BatchBuilder {
     ///
     /// # Errors
     /// As [`BatchBuilder::set_unit`].
+    // Inline: called for each value by every binder (add_unit_with, the JSON and Python ones).
+    #[inline(always)]
     pub fn set_member(&mut self, slot: usize, value: &Value) -> Result<(), EvalError> {
         if let Value::Text(t) = value {
             return self.set_member_text(slot, t);
@@ -294,6 +304,8 @@ impl BatchBuilder {
     ///
     /// # Errors
     /// As [`BatchBuilder::set_unit`].
+    // Inline: called for each value by every binder (add_unit_with, the JSON and Python ones).
+    #[inline(always)]
     pub fn set_member_text(&mut self, slot: usize, text: &str) -> Result<(), EvalError> {
         let input = self
             .layout

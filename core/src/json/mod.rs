@@ -34,9 +34,11 @@ mod read;
 #[cfg(test)]
 mod tests;
 mod texts;
+mod write;
 
 pub use read::unit_from_json;
 pub use texts::{oversized_result, results_json_texts, units_from_json_text, JsonUnits};
+pub use write::{push_decimal, write_decision};
 
 use crate::error::EvalError;
 use crate::eval::EvalOptions;
@@ -159,5 +161,118 @@ impl Program {
                 Err(e) => error_to_json(&e),
             })
             .collect()
+    }
+
+    /// [`Program::evaluate_batch_json`]'s results as the texts of JSON arrays of at most
+    /// `max_bytes` bytes and `per_array` results each, in order, written straight from the
+    /// decisions ([`write_decision`]) without a `serde_json::Value` per result: what the bindings
+    /// hand their hosts. With `per_array` at `usize::MAX`, the texts are [`results_json_texts`]'s,
+    /// byte for byte. `replaced` (sorted by index) gives results that stand for units' own: the
+    /// bindings' records of units whose text could not be read.
+    pub fn evaluate_batch_json_texts(
+        &self,
+        units: &[Json],
+        as_of: &str,
+        options: &EvalOptions,
+        replaced: &[(usize, Json)],
+        max_bytes: usize,
+        per_array: usize,
+    ) -> Vec<String> {
+        let Some(date) = parse_date(as_of.trim()) else {
+            let mut results = self.evaluate_batch_json(units, as_of, options);
+            for (i, r) in replaced {
+                if let Some(x) = results.get_mut(*i) {
+                    *x = r.clone();
+                }
+            }
+            if per_array < results.len() {
+                let chunks = results.chunks(per_array.max(1));
+                return chunks
+                    .flat_map(|c| results_json_texts(c, max_bytes))
+                    .collect();
+            }
+            return results_json_texts(&results, max_bytes);
+        };
+        let mut b = self.batch_builder();
+        for u in units {
+            bind::bind_json(&mut b, u, options.strict);
+        }
+        let batch = b.finish();
+        let result = self.run(&batch, date, options);
+        // Each part of the units is written on its own (across cores), each result fitted to
+        // the limit; the parts' results are then gathered into arrays in order.
+        let write = |range: std::ops::Range<usize>| -> (Vec<u8>, Vec<usize>) {
+            let (mut bytes, mut ends) = (Vec::new(), Vec::with_capacity(range.len()));
+            let mut kept: Option<Decision> = None;
+            let mut one = Vec::new();
+            let mut next = replaced.partition_point(|(i, _)| *i < range.start);
+            for i in range {
+                one.clear();
+                if let Some((_, r)) = replaced.get(next).filter(|(j, _)| *j == i) {
+                    next += 1;
+                    let _ = serde_json::to_writer(&mut one, r);
+                } else {
+                    // One decision per part, written over for each unit.
+                    let outcome = match kept.as_mut() {
+                        Some(d) => result.decision_into(i, d),
+                        None => result.decision(i).map(|d| kept = Some(d)),
+                    };
+                    match (outcome, kept.as_ref()) {
+                        (Ok(()), Some(d)) => write_decision(&mut one, d),
+                        (Err(e), _) => {
+                            let _ = serde_json::to_writer(&mut one, &error_to_json(&e));
+                        }
+                        (Ok(()), None) => {}
+                    }
+                }
+                match texts::oversized(&one, result.unit_id(i), max_bytes) {
+                    Some(record) => bytes.extend_from_slice(record.as_bytes()),
+                    None => bytes.extend_from_slice(&one),
+                }
+                ends.push(bytes.len());
+            }
+            (bytes, ends)
+        };
+        const PART: usize = 4096;
+        let n = result.len();
+        let ranges: Vec<std::ops::Range<usize>> = (0..n.div_ceil(PART))
+            .map(|c| c * PART..((c + 1) * PART).min(n))
+            .collect();
+        #[cfg(feature = "parallel")]
+        let parts: Vec<(Vec<u8>, Vec<usize>)> = {
+            use rayon::prelude::*;
+            ranges.into_par_iter().map(write).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let parts: Vec<(Vec<u8>, Vec<usize>)> = ranges.into_iter().map(write).collect();
+        // Each result's text, a `[` or `,` before it, and the closing `]`.
+        let total: usize = parts.iter().map(|(b, e)| b.len() + e.len()).sum::<usize>() + 1;
+        if total <= max_bytes && n <= per_array {
+            // One array (the common case): one text of the whole size.
+            let mut text = Vec::with_capacity(total + 1);
+            for (bytes, ends) in &parts {
+                let mut start = 0;
+                for &end in ends {
+                    text.push(if text.is_empty() { b'[' } else { b',' });
+                    text.extend_from_slice(bytes.get(start..end).unwrap_or(&[]));
+                    start = end;
+                }
+            }
+            if text.is_empty() {
+                text.push(b'[');
+            }
+            text.push(b']');
+            return vec![String::from_utf8(text)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())];
+        }
+        let mut arrays = texts::Arrays::new(max_bytes, per_array);
+        for (bytes, ends) in &parts {
+            let mut start = 0;
+            for &end in ends {
+                arrays.push_fitting(bytes.get(start..end).unwrap_or(&[]));
+                start = end;
+            }
+        }
+        arrays.finish()
     }
 }

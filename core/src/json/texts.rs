@@ -95,26 +95,85 @@ pub fn results_json_texts(results: &[Json], max_bytes: usize) -> Vec<String> {
             return vec![whole];
         }
     }
-    let mut texts = Vec::new();
-    let mut text = String::new();
+    let mut arrays = Arrays::new(max_bytes, usize::MAX);
+    let mut one = Vec::new();
     for r in results {
-        let mut one = r.to_string();
-        // The brackets (or a comma) around it count too.
-        if one.len().saturating_add(2) > max_bytes {
-            one = oversized_result(r, max_bytes).to_string();
-        }
-        if !text.is_empty() && text.len().saturating_add(one.len()).saturating_add(2) > max_bytes {
-            text.push(']');
-            texts.push(std::mem::take(&mut text));
-        }
-        text.push(if text.is_empty() { '[' } else { ',' });
-        text.push_str(&one);
+        one.clear();
+        let _ = serde_json::to_writer(&mut one, r);
+        let id = r.get("unit_id").and_then(Json::as_str).unwrap_or("");
+        arrays.push(&one, id);
     }
-    if !text.is_empty() {
-        text.push(']');
-        texts.push(text);
+    arrays.finish()
+}
+
+/// The record that stands for a result of `one`'s length in arrays of at most `max` bytes, when
+/// it does not fit one alone (the brackets or a comma around it count too).
+pub(super) fn oversized(one: &[u8], unit_id: &str, max: usize) -> Option<String> {
+    (one.len().saturating_add(2) > max)
+        .then(|| oversized_result(&serde_json::json!({ "unit_id": unit_id }), max).to_string())
+}
+
+/// Results' JSON texts gathered into arrays of at most `max` bytes and `per_array` results each
+/// ([`results_json_texts`]).
+pub(super) struct Arrays {
+    max: usize,
+    per_array: usize,
+    texts: Vec<String>,
+    text: Vec<u8>,
+    /// Results in `text`.
+    count: usize,
+}
+
+impl Arrays {
+    pub(super) fn new(max: usize, per_array: usize) -> Arrays {
+        Arrays {
+            max,
+            per_array: per_array.max(1),
+            texts: Vec::new(),
+            text: Vec::new(),
+            count: 0,
+        }
     }
-    texts
+
+    /// Adds one result's text (of unit `unit_id`): its unit's R0010 instead when it is too long
+    /// for an array of its own.
+    pub(super) fn push(&mut self, one: &[u8], unit_id: &str) {
+        match oversized(one, unit_id, self.max) {
+            Some(record) => self.push_fitting(record.as_bytes()),
+            None => self.push_fitting(one),
+        }
+    }
+
+    /// Adds one result's text that fits an array of its own.
+    pub(super) fn push_fitting(&mut self, one: &[u8]) {
+        let full = self.text.len().saturating_add(one.len()).saturating_add(2) > self.max
+            || self.count >= self.per_array;
+        if !self.text.is_empty() && full {
+            self.close();
+        }
+        self.text
+            .push(if self.text.is_empty() { b'[' } else { b',' });
+        self.text.extend_from_slice(one);
+        self.count += 1;
+    }
+
+    fn close(&mut self) {
+        self.text.push(b']');
+        self.count = 0;
+        let text = std::mem::take(&mut self.text);
+        // Every part is JSON text written from strings: valid UTF-8 (checked, not assumed).
+        self.texts.push(
+            String::from_utf8(text)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        );
+    }
+
+    pub(super) fn finish(mut self) -> Vec<String> {
+        if !self.text.is_empty() {
+            self.close();
+        }
+        self.texts
+    }
 }
 
 /// The error record (R0010) that stands for a unit's result, decision or explanation, when its
