@@ -3,10 +3,14 @@
 //! else the machine runs, where times do (this machine is shared), so it can tell a change of a
 //! few per cent in one household's cost that criterion's times cannot.
 //!
-//! `one_household [evaluate|into|bound] [N]`: `evaluate` builds each `Decision` (as
+//! `one_household [evaluate|into|bound|json] [N]`: `evaluate` builds each `Decision` (as
 //! `Program::evaluate`), `into` writes it over a kept one (`Program::evaluate_into`), `bound` runs
-//! an already bound batch of one (`Program::run`). It prints the wall time per call too, for a
-//! glance only.
+//! an already bound batch of one (`Program::run`), `json` gives N copies of the household's JSON
+//! to one `Program::evaluate_batch_json_texts` (the path of Node's `evaluateBatch`, without the
+//! JavaScript: results written as text in arrays of 2,048), `json-values` to
+//! `Program::evaluate_batch_json` and `results_json_texts` (the same texts through a
+//! `serde_json::Value` per result, as the bindings wrote them before). It prints the wall time per
+//! call too, for a glance only.
 
 use chrono::NaiveDate;
 use entitle_core::{EvalOptions, Member, Program, Unit};
@@ -42,6 +46,10 @@ fn main() {
     let mut kept = program
         .evaluate(&unit, as_of)
         .unwrap_or_else(|e| panic!("{e}"));
+    if mode == "json" || mode == "json-values" {
+        json_batch(&program, n, mode == "json");
+        return;
+    }
     let start = Instant::now();
     let mut eligible = 0usize;
     for _ in 0..n {
@@ -58,7 +66,9 @@ fn main() {
                 .cash_total(0)
                 .is_some(),
             other => {
-                eprintln!("one_household: no mode {other} (evaluate, into, bound)");
+                eprintln!(
+                    "one_household: no mode {other} (evaluate, into, bound, json, json-values)"
+                );
                 std::process::exit(2);
             }
         } as usize;
@@ -67,4 +77,37 @@ fn main() {
     // The household is eligible: a count that is not n means the loop did not do its work.
     assert_eq!(eligible, n, "the household must be eligible every time");
     println!("{mode}: {n} households, {per_call} ns each (wall time, not the measure)");
+}
+
+/// `n` copies of the household as JSON through the façade, results written as texts either
+/// straight from the decisions (`direct`) or through `serde_json::Value`s. Evaluation runs on
+/// rayon's pool, which `RAYON_NUM_THREADS=1` keeps to one core for a count.
+fn json_batch(program: &Program, n: usize, direct: bool) {
+    let unit = serde_json::json!({
+        "id": "H1", "region": "North", "monthly_income": "KES 5000",
+        "members": [
+            {"id": "M1", "kind": "head", "birthdate": "1990-01-01"},
+            {"id": "M2", "kind": "child", "birthdate": "2020-05-01"}
+        ]
+    });
+    let units = vec![unit; n];
+    let (as_of, options) = ("2026-03-01", EvalOptions::default());
+    let start = Instant::now();
+    let texts = if direct {
+        program.evaluate_batch_json_texts(&units, as_of, &options, &[], 1 << 28, 2048)
+    } else {
+        let values = program.evaluate_batch_json(&units, as_of, &options);
+        values
+            .chunks(2048)
+            .flat_map(|c| entitle_core::json::results_json_texts(c, 1 << 28))
+            .collect()
+    };
+    let per_unit = start.elapsed().as_nanos() / u128::try_from(n.max(1)).unwrap_or(1);
+    let eligible: usize = texts
+        .iter()
+        .map(|t| t.matches("\"decision\":\"eligible\"").count())
+        .sum();
+    assert_eq!(eligible, n, "the household must be eligible every time");
+    let mode = if direct { "json" } else { "json-values" };
+    println!("{mode}: {n} households, {per_unit} ns each (wall time, not the measure)");
 }

@@ -204,13 +204,13 @@ impl Program {
         let write = |range: std::ops::Range<usize>| -> (Vec<u8>, Vec<usize>) {
             let (mut bytes, mut ends) = (Vec::new(), Vec::with_capacity(range.len()));
             let mut kept: Option<Decision> = None;
-            let mut one = Vec::new();
             let mut next = replaced.partition_point(|(i, _)| *i < range.start);
+            let units = range.len();
             for i in range {
-                one.clear();
+                let start = bytes.len();
                 if let Some((_, r)) = replaced.get(next).filter(|(j, _)| *j == i) {
                     next += 1;
-                    let _ = serde_json::to_writer(&mut one, r);
+                    let _ = serde_json::to_writer(&mut bytes, r);
                 } else {
                     // One decision per part, written over for each unit.
                     let outcome = match kept.as_mut() {
@@ -218,16 +218,22 @@ impl Program {
                         None => result.decision(i).map(|d| kept = Some(d)),
                     };
                     match (outcome, kept.as_ref()) {
-                        (Ok(()), Some(d)) => write_decision(&mut one, d),
+                        (Ok(()), Some(d)) => write_decision(&mut bytes, d),
                         (Err(e), _) => {
-                            let _ = serde_json::to_writer(&mut one, &error_to_json(&e));
+                            let _ = serde_json::to_writer(&mut bytes, &error_to_json(&e));
                         }
                         (Ok(()), None) => {}
                     }
                 }
-                match texts::oversized(&one, result.unit_id(i), max_bytes) {
-                    Some(record) => bytes.extend_from_slice(record.as_bytes()),
-                    None => bytes.extend_from_slice(&one),
+                let one = bytes.get(start..).unwrap_or(&[]);
+                if let Some(record) = texts::oversized(one, result.unit_id(i), max_bytes) {
+                    bytes.truncate(start);
+                    bytes.extend_from_slice(record.as_bytes());
+                }
+                if ends.is_empty() {
+                    // Room for the part at the first result's size, rather than growing by
+                    // doubling (each growth a copy of everything written).
+                    bytes.reserve(bytes.len().saturating_mul(units + units / 8));
                 }
                 ends.push(bytes.len());
             }

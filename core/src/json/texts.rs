@@ -151,6 +151,14 @@ impl Arrays {
         if !self.text.is_empty() && full {
             self.close();
         }
+        if self.text.is_empty() {
+            // Room for a full array of results of this one's size, within the limit.
+            let room = one
+                .len()
+                .saturating_add(1)
+                .saturating_mul(self.per_array.min(4096));
+            self.text.reserve(room.min(self.max).min(1 << 26));
+        }
         self.text
             .push(if self.text.is_empty() { b'[' } else { b',' });
         self.text.extend_from_slice(one);
