@@ -11,6 +11,11 @@
 # program and starting up. A batch in memory (plan, interpreter, floor): bench/src/bin/in_memory.rs
 # runs 100,000 bound households once and three times, on one core; the difference over 200,000 is
 # the count per household of the criterion group "child grant, 100,000 households in memory".
+# JSON (json, json-values): bench/src/bin/one_household.rs gives 1,000 and 11,000 copies of the
+# household's JSON to the JSON façade (the path of Node's evaluateBatch and WebAssembly's), its
+# results written as text straight from the decisions (json) or through serde_json values
+# (json-values); the count includes copying the input JSON and checking the results. Run with
+# RAYON_NUM_THREADS=1 for a steady count.
 # Built with the `dist` profile, as the benchmarks are. Installs valgrind (Debian) when missing.
 set -euo pipefail
 
