@@ -111,14 +111,16 @@ pub fn push_decimal(out: &mut Vec<u8>, d: &Decimal) {
     out.extend_from_slice(buf.get(i..).unwrap_or(&[]));
 }
 
-fn key(out: &mut Vec<u8>, first: &mut bool, k: &str) {
-    if !*first {
-        out.push(b',');
-    }
-    *first = false;
-    out.push(b'"');
-    out.extend_from_slice(k.as_bytes());
-    out.extend_from_slice(b"\":");
+/// Appends `"k":`, after a comma unless it is the object's first key: one copy of a literal.
+macro_rules! key {
+    ($out:expr, $first:expr, $k:literal) => {{
+        let text: &[u8] = if std::mem::replace($first, false) {
+            concat!("\"", $k, "\":").as_bytes()
+        } else {
+            concat!(",\"", $k, "\":").as_bytes()
+        };
+        $out.extend_from_slice(text);
+    }};
 }
 
 fn kind_item(k: ItemKind) -> &'static str {
@@ -201,43 +203,45 @@ fn generic<T: Serialize + ?Sized>(out: &mut Vec<u8>, part: &T) {
 /// Appends one decision as JSON text, the bytes of `serde_json::to_writer(out,
 /// &decision_to_json(d))`.
 pub fn write_decision(out: &mut Vec<u8>, d: &Decision) {
+    // Room for a usual decision at once, so that the many small appends below rarely grow it.
+    out.reserve(1024);
     let f = &mut true;
     out.push(b'{');
-    key(out, f, "as_of");
+    key!(out, f, "as_of");
     json_date(out, d.as_of);
     if let Some(c) = &d.cash {
-        key(out, f, "cash");
+        key!(out, f, "cash");
         let g = &mut true;
         out.push(b'{');
-        key(out, g, "capped");
+        key!(out, g, "capped");
         json_bool(out, c.capped);
-        key(out, g, "currency");
+        key!(out, g, "currency");
         json_str(out, c.currency.code());
-        key(out, g, "fee");
+        key!(out, g, "fee");
         json_decimal(out, &c.fee);
-        key(out, g, "floored");
+        key!(out, g, "floored");
         json_bool(out, c.floored);
-        key(out, g, "items_total");
+        key!(out, g, "items_total");
         json_decimal(out, &c.items_total);
-        key(out, g, "net");
+        key!(out, g, "net");
         json_decimal(out, &c.net);
-        key(out, g, "rounded");
+        key!(out, g, "rounded");
         json_bool(out, c.rounded);
-        key(out, g, "total");
+        key!(out, g, "total");
         json_decimal(out, &c.total);
         out.push(b'}');
     }
     if !d.compliance.is_empty() {
-        key(out, f, "compliance");
+        key!(out, f, "compliance");
         generic(out, &d.compliance);
     }
-    key(out, f, "decision");
+    key!(out, f, "decision");
     json_str(out, d.outcome.as_str());
     if let Some(e) = &d.explanation {
-        key(out, f, "explanation");
+        key!(out, f, "explanation");
         generic(out, e);
     }
-    key(out, f, "in_kind");
+    key!(out, f, "in_kind");
     out.push(b'[');
     for (i, q) in d.in_kind.iter().enumerate() {
         if i > 0 {
@@ -250,7 +254,7 @@ pub fn write_decision(out: &mut Vec<u8>, d: &Decision) {
         out.push(b'}');
     }
     out.push(b']');
-    key(out, f, "items");
+    key!(out, f, "items");
     out.push(b'[');
     for (i, it) in d.items.iter().enumerate() {
         if i > 0 {
@@ -258,40 +262,42 @@ pub fn write_decision(out: &mut Vec<u8>, d: &Decision) {
         }
         let g = &mut true;
         out.push(b'{');
-        key(out, g, "amount");
+        key!(out, g, "amount");
         json_decimal(out, &it.amount);
-        key(out, g, "applied");
+        key!(out, g, "applied");
         json_bool(out, it.applied);
         if let Some(c) = &it.currency {
-            key(out, g, "currency");
+            key!(out, g, "currency");
             json_str(out, c.code());
         }
-        key(out, g, "id");
+        key!(out, g, "id");
         json_str(out, &it.id);
-        key(out, g, "kind");
+        key!(out, g, "kind");
         json_str(out, kind_item(it.kind));
-        for (name, v) in [
-            ("max_multiplier", &it.max_multiplier),
-            ("multiplier", &it.multiplier),
-            ("rate", &it.rate),
-        ] {
-            if let Some(v) = v {
-                key(out, g, name);
-                json_decimal(out, v);
-            }
+        if let Some(v) = &it.max_multiplier {
+            key!(out, g, "max_multiplier");
+            json_decimal(out, v);
+        }
+        if let Some(v) = &it.multiplier {
+            key!(out, g, "multiplier");
+            json_decimal(out, v);
+        }
+        if let Some(v) = &it.rate {
+            key!(out, g, "rate");
+            json_decimal(out, v);
         }
         if let Some(u) = &it.unit {
-            key(out, g, "unit");
+            key!(out, g, "unit");
             json_str(out, u);
         }
         if let Some(v) = &it.value {
-            key(out, g, "value");
+            key!(out, g, "value");
             json_decimal(out, v);
         }
         out.push(b'}');
     }
     out.push(b']');
-    key(out, f, "missing");
+    key!(out, f, "missing");
     out.push(b'[');
     for (i, m) in d.missing.iter().enumerate() {
         if i > 0 {
@@ -301,18 +307,18 @@ pub fn write_decision(out: &mut Vec<u8>, d: &Decision) {
     }
     out.push(b']');
     if !d.priority.is_empty() {
-        key(out, f, "priority");
+        key!(out, f, "priority");
         generic(out, &d.priority);
     }
-    key(out, f, "program");
+    key!(out, f, "program");
     FRAGMENTS.with(|cache| {
         let mut cache = cache.borrow_mut();
         out.extend_from_slice(cache.program(&d.program));
         if !d.rank_keys.is_empty() {
-            key(out, f, "rank_keys");
+            key!(out, f, "rank_keys");
             generic(out, &d.rank_keys);
         }
-        key(out, f, "rules");
+        key!(out, f, "rules");
         out.push(b'[');
         for (i, r) in d.rules.iter().enumerate() {
             if i > 0 {
@@ -325,10 +331,10 @@ pub fn write_decision(out: &mut Vec<u8>, d: &Decision) {
     });
     out.push(b']');
     if !d.scores.is_empty() {
-        key(out, f, "scores");
+        key!(out, f, "scores");
         generic(out, &d.scores);
     }
-    key(out, f, "unit_id");
+    key!(out, f, "unit_id");
     json_str(out, &d.unit_id);
     out.push(b'}');
 }
