@@ -409,7 +409,13 @@ impl NativeProgram {
             let unit: Json = serde_json::from_str(&unit)
                 .map_err(|e| invalid_arg("the unit is not valid JSON", &e))?;
             let options = options(explain, strict);
-            write_result(&self.program.evaluate_json(&unit, &as_of, &options))
+            let text = self.program.evaluate_json_text(&unit, &as_of, &options);
+            if text.len() <= result_text_limit() {
+                return Ok(text);
+            }
+            // Too long for a JS string: the unit's R0010 (read back for its id; rare).
+            let result: Json = serde_json::from_str(&text).map_err(|_| write_error())?;
+            write_result(&result)
         })
     }
 

@@ -174,7 +174,7 @@ impl PyProgram {
                 crate::errors::call_error(py, "R0010", format!("the unit is not valid JSON: {e}"))
             })?;
             let options = options(explain, strict);
-            Ok(py.detach(|| self.inner.evaluate_json(&json, as_of, &options).to_string()))
+            Ok(py.detach(|| self.inner.evaluate_json_text(&json, as_of, &options)))
         })
     }
 

@@ -85,6 +85,15 @@ fn every_result_of_the_corpus_is_written_as_the_value_path_writes_it() {
                 );
                 assert_eq!(got, results_json_texts(&replaced, usize::MAX), "{name}");
             }
+            // Each unit through the one-unit façade, as text and as a value.
+            for u in &units {
+                let want = program.evaluate_json(u, &as_of, &options).to_string();
+                assert_eq!(
+                    program.evaluate_json_text(u, &as_of, &options),
+                    want,
+                    "{name}"
+                );
+            }
             // Each decision on its own.
             let date = entitle_core::parse::parse_date(&as_of);
             for u in &units {
@@ -110,6 +119,10 @@ fn a_malformed_as_of_date_and_an_empty_batch_are_written_as_before() {
     let units = [serde_json::json!({"id": "H1", "region": "North"})];
     let options = EvalOptions::default();
     for as_of in ["March", "2026-03-01"] {
+        for u in [&units[0], &serde_json::json!("not a unit"), &serde_json::json!({"id": 7})] {
+            let want = program.evaluate_json(u, as_of, &options).to_string();
+            assert_eq!(program.evaluate_json_text(u, as_of, &options), want);
+        }
         for units in [&units[..], &[]] {
             let want = results_json_texts(
                 &program.evaluate_batch_json(units, as_of, &options),

@@ -127,6 +127,33 @@ impl Program {
         }
     }
 
+    /// [`Program::evaluate_json`]'s result as JSON text, the same bytes as its `to_string()`, a
+    /// decision written straight from it ([`write_decision`]) without a `serde_json::Value`.
+    pub fn evaluate_json_text(&self, unit: &Json, as_of: &str, options: &EvalOptions) -> String {
+        let Some(date) = parse_date(as_of.trim()) else {
+            return self.evaluate_json(unit, as_of, options).to_string();
+        };
+        match self
+            .read_json_unit(unit, options)
+            .map(|u| self.evaluate_with(&u, date, options))
+        {
+            Ok(Ok(d)) => {
+                let mut out = Vec::new();
+                write_decision(&mut out, &d);
+                String::from_utf8(out)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+            }
+            Ok(Err(e)) => error_to_json(&e).to_string(),
+            Err(error) => {
+                let unit_id = unit
+                    .get("id")
+                    .and_then(|v| id_of(Some(v)))
+                    .unwrap_or_default();
+                error_to_json(&UnitError { unit_id, error }).to_string()
+            }
+        }
+    }
+
     /// Evaluates a JSON array of units; one result (decision or error) per unit, in order.
     pub fn evaluate_batch_json(
         &self,
