@@ -119,7 +119,11 @@ fn a_malformed_as_of_date_and_an_empty_batch_are_written_as_before() {
     let units = [serde_json::json!({"id": "H1", "region": "North"})];
     let options = EvalOptions::default();
     for as_of in ["March", "2026-03-01"] {
-        for u in [&units[0], &serde_json::json!("not a unit"), &serde_json::json!({"id": 7})] {
+        for u in [
+            &units[0],
+            &serde_json::json!("not a unit"),
+            &serde_json::json!({"id": 7}),
+        ] {
             let want = program.evaluate_json(u, as_of, &options).to_string();
             assert_eq!(program.evaluate_json_text(u, as_of, &options), want);
         }
