@@ -410,9 +410,12 @@ export function locales() {
 
 /**
  * Test-only hooks, not public API: `panic()` makes the engine panic, so tests can check that a
- * panic becomes an `EntitleError` with code `INTERNAL` and that the engine keeps working.
+ * panic becomes an `EntitleError` with code `INTERNAL` and that the engine keeps working;
+ * `setResultTextLimit(bytes)` lowers the longest result text, so that tests reach it.
  */
 export const __testing = Object.freeze({
   panic: () => call(() => raw.__testPanic()),
+  /** The longest result text handed over as one string, in bytes (`undefined`: the real one). */
+  setResultTextLimit: (bytes) => raw.__setResultTextLimit(bytes),
   generation: () => generation,
 });

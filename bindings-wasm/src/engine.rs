@@ -1,7 +1,7 @@
 //! The engine side of the boundary: the calls into `entitle-core` and the JSON they give back, and
 //! [`Failure`], why a call failed before it becomes a JS error. Nothing here touches a JS value.
 
-use crate::js::RESULT_TEXT_MAX;
+use crate::js::result_text_limit;
 use entitle_core::explain::render::decision_text;
 use entitle_core::json::{error_to_json, error_to_json_in, oversized_result};
 use entitle_core::parse::parse_date;
@@ -157,11 +157,11 @@ pub(crate) fn explain_text(
     match program.evaluate_with(&typed, date, &options) {
         Ok(decision) => {
             let text = decision_text(program, &decision, locale);
-            if text.len() > RESULT_TEXT_MAX {
+            if text.len() > result_text_limit() {
                 let unit = json!({"unit_id": decision.unit_id});
                 return Err(Failure::Evaluation(oversized_result(
                     &unit,
-                    RESULT_TEXT_MAX,
+                    result_text_limit(),
                 )));
             }
             Ok(text)

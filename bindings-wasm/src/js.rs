@@ -4,6 +4,7 @@
 use crate::engine::{diagnostic_json, guard, Failure};
 use entitle_core::json::{results_json_texts, units_from_json_text, JsonUnits};
 use serde_json::Value as Json;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use wasm_bindgen::prelude::*;
 
 pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
@@ -15,6 +16,20 @@ pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
 /// strings of 2^29 - 24 (V8) to 2^30 UTF-16 code units, and UTF-8 text has at least as many bytes
 /// as code units; 2^27 is also what the wrapper sends in one call (`MAX_TEXT` in js/units.js).
 pub(crate) const RESULT_TEXT_MAX: usize = 1 << 27;
+
+/// [`RESULT_TEXT_MAX`], lowered by the test-only hook `__setResultTextLimit` so that tests can
+/// reach the limit without hundreds of MiB of results.
+static RESULT_TEXT_LIMIT: AtomicUsize = AtomicUsize::new(RESULT_TEXT_MAX);
+
+/// The longest result text handed to JavaScript as one string (see [`RESULT_TEXT_MAX`]).
+pub(crate) fn result_text_limit() -> usize {
+    RESULT_TEXT_LIMIT.load(Ordering::Relaxed)
+}
+
+/// Sets [`result_text_limit`] (`None`: the real limit). For tests only.
+pub(crate) fn set_result_text_limit(bytes: Option<usize>) {
+    RESULT_TEXT_LIMIT.store(bytes.unwrap_or(RESULT_TEXT_MAX), Ordering::Relaxed);
+}
 
 /// A JSON value as a JS value. Its text could be longer than a JS string holds (the parse would
 /// fail): that is an error, never `null` in its place.
@@ -36,13 +51,13 @@ fn part_js(value: &Json) -> JsValue {
     to_js(value).unwrap_or(JsValue::NULL)
 }
 
-/// Results of units as one JS array, converted in texts of at most [`RESULT_TEXT_MAX`] bytes: a
+/// Results of units as one JS array, converted in texts of at most [`result_text_limit`] bytes: a
 /// result longer on its own is its unit's R0010 (`oversized_result`), and the others are kept.
 pub(crate) fn results_to_js(results: &[Json]) -> Result<JsValue, Failure> {
-    texts_to_js(results_json_texts(results, RESULT_TEXT_MAX))
+    texts_to_js(results_json_texts(results, result_text_limit()))
 }
 
-/// The texts of JSON arrays of results (each of at most [`RESULT_TEXT_MAX`] bytes) as one JS
+/// The texts of JSON arrays of results (each of at most [`result_text_limit`] bytes) as one JS
 /// array.
 pub(crate) fn texts_to_js(texts: Vec<String>) -> Result<JsValue, Failure> {
     let mut texts = texts.into_iter();

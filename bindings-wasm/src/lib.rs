@@ -68,6 +68,14 @@ pub fn take_panic_message() -> Option<String> {
     LAST_PANIC.lock().ok().and_then(|mut last| last.take())
 }
 
+/// Test-only hook, not part of the public API: the longest result text, in bytes, handed to
+/// JavaScript as one string (absent: the real limit), so that tests reach it with small batches.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __setResultTextLimit)]
+pub fn set_result_text_limit(bytes: Option<u32>) {
+    js::set_result_text_limit(bytes.map(|b| b as usize));
+}
+
 /// Test-only: panics, so that tests can check that a panic becomes an `EntitleError` with code
 /// `INTERNAL` and that the module keeps working afterwards. Not public API.
 #[doc(hidden)]

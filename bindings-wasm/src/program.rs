@@ -4,7 +4,7 @@ use crate::engine::{
     decision_or_failure, diagnostics_json, eval_options, explain_text, items_json, localized,
     rules_json, Failure,
 };
-use crate::js::{json_arg, results_to_js, run, texts_to_js, to_js, units_arg, RESULT_TEXT_MAX};
+use crate::js::{json_arg, result_text_limit, results_to_js, run, texts_to_js, to_js, units_arg};
 use entitle_core::json::{oversized_result, JsonUnits};
 use entitle_core::Program;
 use serde_json::Value as Json;
@@ -111,7 +111,7 @@ impl WasmProgram {
             let decision = decision_or_failure(result)?;
             to_js(&decision).map_err(|failure| match failure {
                 Failure::TooLarge(_) => {
-                    Failure::Evaluation(oversized_result(&decision, RESULT_TEXT_MAX))
+                    Failure::Evaluation(oversized_result(&decision, result_text_limit()))
                 }
                 other => other,
             })
@@ -137,7 +137,7 @@ impl WasmProgram {
                 as_of,
                 &options,
                 &unreadable,
-                RESULT_TEXT_MAX,
+                result_text_limit(),
                 usize::MAX,
             );
             texts_to_js(texts)

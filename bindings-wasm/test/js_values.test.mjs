@@ -358,3 +358,33 @@ test("a small number JavaScript prints with an exponent is that decimal exactly,
     field: "monthly_income",
   });
 });
+
+test("results and runs longer than one string holds come back whole, in several texts, in order", () => {
+  const units = Array.from({ length: 40 }, (_, i) => household(`H${i}`, i % 3 === 0 ? { monthly_income: "KES 50000" } : {}));
+  const options = { fund: { posted: "30000" }, previous: { H1: "enrolled" } };
+  const whole = p.runCycle(units, AS_OF, options);
+  const batch = p.evaluateBatch(units, AS_OF);
+  // The real limit is 128 MiB; at 1,200 bytes the 40 results take several texts (each fits one).
+  const limit = 1200;
+  assert.ok(Math.max(...whole.units.map((u) => JSON.stringify(u).length), ...batch.map((r) => JSON.stringify(r).length)) < limit - 2);
+  assert.ok(JSON.stringify(batch).length > 4 * limit, "the results need several texts at this limit");
+  entitle.__testing.setResultTextLimit(limit);
+  let split;
+  let splitBatch;
+  let explained;
+  try {
+    split = p.runCycle(units, AS_OF, options);
+    splitBatch = p.evaluateBatch(units, AS_OF);
+    explained = p.evaluateBatch(units.slice(0, 3), AS_OF, { explain: true });
+  } finally {
+    entitle.__testing.setResultTextLimit(undefined);
+  }
+  // The same run and results, keys in the same order.
+  assert.equal(JSON.stringify(split), JSON.stringify(whole));
+  assert.equal(JSON.stringify(splitBatch), JSON.stringify(batch));
+  assert.equal(whole.totals.units, 40);
+  // An eligible unit's explained decision is longer than the limit alone: its unit's R0010; the
+  // refused H0's fits and is kept.
+  assert.deepEqual(explained.map((r) => [r.unit_id, r.error?.code ?? r.decision]), [["H0", "not_eligible"], ["H1", "R0010"], ["H2", "R0010"]]);
+  assert.match(explained[1].error.message, /its result is longer than 1200 bytes of JSON/);
+});
