@@ -6,7 +6,7 @@
 //!
 //! [`Unit`]: crate::model::Unit
 
-use super::read::{check_names, id_of, is_records, membership, scalar};
+use super::read::{check_names, id_ref, is_records, membership, scalar};
 use crate::batch::{BatchBuilder, Layout};
 use crate::error::EvalError;
 use serde_json::Value as Json;
@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 /// Adds the JSON unit `v` to `b`: decided later, or failed in its place with its first problem.
 pub(crate) fn bind_json(b: &mut BatchBuilder, v: &Json, strict: bool) {
-    let id = v.get("id").and_then(|x| id_of(Some(x)));
+    let id = id_ref(v.get("id"));
     b.start_unit(id.as_deref().unwrap_or(""));
     match fill(b, v, id.is_some(), strict) {
         Ok(()) => b.finish_unit(),
@@ -71,12 +71,13 @@ fn fill(b: &mut BatchBuilder, v: &Json, has_id: bool, strict: bool) -> Result<()
         });
     }
     for (index, m) in members.iter().enumerate() {
-        let (id, kinds, start, end) = membership(m, index)?;
-        b.add_member_of(&id, kinds.iter().map(String::as_str), start, end)?;
+        let ms = membership(m, index)?;
+        let id = &ms.id;
+        b.add_member_of(id, ms.kinds(), ms.start, ms.end)?;
         let Some(m) = m.as_object() else { continue };
         for (slot, input) in layout.member_inputs().iter().enumerate() {
             if let Some(x) = m.get(&input.name) {
-                set(b, Place::Member(&id), slot, &input.name, x)?;
+                set(b, Place::Member(id), slot, &input.name, x)?;
             }
         }
     }

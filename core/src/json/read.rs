@@ -7,6 +7,7 @@ use crate::parse::parse_date;
 use chrono::NaiveDate;
 use entitle_dsl::{Currency, Money, Value};
 use serde_json::Value as Json;
+use std::borrow::Cow;
 
 pub(super) fn scalar(v: &Json, field: &str) -> Result<Value, EvalError> {
     Ok(match v {
@@ -15,10 +16,11 @@ pub(super) fn scalar(v: &Json, field: &str) -> Result<Value, EvalError> {
         Json::Number(n) => {
             // With serde_json's arbitrary_precision the text is exact; an exponent (`1e-7`, as
             // JavaScript prints small numbers) is read exactly, as Python's `Decimal("1E-7")` is.
-            let text = n.to_string();
-            match rust_decimal::Decimal::from_str_exact(&text)
+            // The number's own text (arbitrary_precision), not a copy of it.
+            let text = n.as_str();
+            match rust_decimal::Decimal::from_str_exact(text)
                 .ok()
-                .or_else(|| crate::parse::parse_scientific(&text))
+                .or_else(|| crate::parse::parse_scientific(text))
             {
                 Some(d) => Value::Number(d),
                 None => {
@@ -50,8 +52,8 @@ pub(super) fn scalar(v: &Json, field: &str) -> Result<Value, EvalError> {
                     reason: "the amount has no valid currency".into(),
                 })?;
             let text = match amount {
-                Json::String(s) => s.clone(),
-                Json::Number(n) => n.to_string(),
+                Json::String(s) => s.as_str(),
+                Json::Number(n) => n.as_str(),
                 _ => {
                     return Err(EvalError::InvalidValue {
                         field: field.into(),
@@ -59,10 +61,10 @@ pub(super) fn scalar(v: &Json, field: &str) -> Result<Value, EvalError> {
                     })
                 }
             };
-            let amount = crate::parse::parse_decimal(&text)
+            let amount = crate::parse::parse_decimal(text)
                 .or_else(|| {
                     matches!(amount, Json::Number(_))
-                        .then(|| crate::parse::parse_scientific(&text))
+                        .then(|| crate::parse::parse_scientific(text))
                         .flatten()
                 })
                 .ok_or_else(|| EvalError::InvalidValue {
@@ -75,9 +77,14 @@ pub(super) fn scalar(v: &Json, field: &str) -> Result<Value, EvalError> {
 }
 
 pub(super) fn id_of(v: Option<&Json>) -> Option<String> {
+    id_ref(v).map(Cow::into_owned)
+}
+
+/// An id (a string or a number) as it stands in the JSON, borrowed.
+pub(super) fn id_ref(v: Option<&Json>) -> Option<Cow<'_, str>> {
     match v {
-        Some(Json::String(s)) => Some(s.clone()),
-        Some(Json::Number(n)) => Some(n.to_string()),
+        Some(Json::String(s)) => Some(Cow::Borrowed(s.as_str())),
+        Some(Json::Number(n)) => Some(Cow::Borrowed(n.as_str())),
         _ => None,
     }
 }
@@ -271,23 +278,36 @@ pub(super) fn is_records(items: &[Json]) -> bool {
         && !items.iter().all(|x| x.as_object().is_some_and(is_amount))
 }
 
-/// A member's membership: its id (`#n` without one), kinds and dates.
-pub(super) type Membership = (String, Vec<String>, Option<NaiveDate>, Option<NaiveDate>);
+/// A member's membership: its id (`#n` without one), kinds and dates, borrowed from its JSON.
+pub(super) struct Membership<'a> {
+    pub id: Cow<'a, str>,
+    /// One kind (`"kind": "head"`), or a list whose elements are all strings.
+    one: Option<&'a str>,
+    many: &'a [Json],
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+}
+
+impl<'a> Membership<'a> {
+    /// The member's kinds.
+    pub fn kinds(&self) -> impl Iterator<Item = &'a str> + Clone + 'a {
+        self.one
+            .into_iter()
+            .chain(self.many.iter().filter_map(Json::as_str))
+    }
+}
 
 /// The membership of the member at `index` (from 0).
-pub(super) fn membership(m: &Json, index: usize) -> Result<Membership, EvalError> {
+pub(super) fn membership(m: &Json, index: usize) -> Result<Membership<'_>, EvalError> {
     let obj = m.as_object().ok_or_else(|| EvalError::InvalidUnit {
         reason: format!("the member at position {} is not a JSON object", index + 1),
     })?;
-    let id = id_of(obj.get("id")).unwrap_or_else(|| format!("#{}", index + 1));
-    let kinds = match obj.get("kind").or_else(|| obj.get("kinds")) {
-        None | Some(Json::Null) => Vec::new(),
-        Some(Json::String(s)) => vec![s.clone()],
+    let id = id_ref(obj.get("id")).unwrap_or_else(|| Cow::Owned(format!("#{}", index + 1)));
+    let (one, many) = match obj.get("kind").or_else(|| obj.get("kinds")) {
+        None | Some(Json::Null) => (None, &[][..]),
+        Some(Json::String(s)) => (Some(s.as_str()), &[][..]),
         // Every element must be a string: dropping one would change what the member counts as.
-        Some(Json::Array(a)) if a.iter().all(Json::is_string) => a
-            .iter()
-            .filter_map(|k| k.as_str().map(String::from))
-            .collect(),
+        Some(Json::Array(a)) if a.iter().all(Json::is_string) => (None, a.as_slice()),
         Some(_) => {
             return Err(EvalError::InvalidUnit {
                 reason: format!("member {id}: `kind` must be a string or an array of strings"),
@@ -297,16 +317,22 @@ pub(super) fn membership(m: &Json, index: usize) -> Result<Membership, EvalError
     // The field's name is made only for an error.
     let start = date_of(obj.get("start_date"), || format!("member {id}: start_date"))?;
     let end = date_of(obj.get("end_date"), || format!("member {id}: end_date"))?;
-    Ok((id, kinds, start, end))
+    Ok(Membership {
+        id,
+        one,
+        many,
+        start,
+        end,
+    })
 }
 
 fn member_from_json(m: &Json, index: usize, keys: Keys<'_>) -> Result<Member, EvalError> {
-    let (id, kinds, start_date, end_date) = membership(m, index)?;
+    let ms = membership(m, index)?;
     let mut member = Member {
-        start_date,
-        end_date,
-        id,
-        kinds,
+        start_date: ms.start,
+        end_date: ms.end,
+        kinds: ms.kinds().map(str::to_string).collect(),
+        id: ms.id.into_owned(),
         ..Member::default()
     };
     let obj = m.as_object().into_iter().flatten();
