@@ -266,7 +266,8 @@ fn cash(
     if let Some(f) = floor {
         let floor = f.at(u)?;
         cash.floor = Some(floor);
-        if !total.is_zero() && num::cmp(total, floor) == Ordering::Less {
+        // Only a positive total, as the interpreter lifts it.
+        if total.is_positive() && num::cmp(total, floor) == Ordering::Less {
             total = floor;
             cash.floored = true;
         }

@@ -125,6 +125,11 @@ impl Fx {
     pub fn is_negative(self) -> bool {
         self.m < 0
     }
+
+    /// True when the value is above zero.
+    pub fn is_positive(self) -> bool {
+        self.m > 0
+    }
 }
 
 /// `a + b`, as `ops::add`: the scale is the larger of the two, except that rust_decimal returns

@@ -162,8 +162,10 @@ impl<'a> Env<'a> {
             match self.eval(st, floor_e, None)? {
                 Val::Dec(floor) => {
                     cash.floor = Some(floor);
-                    // A floor lifts a non-zero entitlement; zero means nothing is given.
-                    if !total.is_zero() && total < floor {
+                    // A floor lifts a positive entitlement. Zero means nothing is given, and
+                    // so does a negative total (deductions past the items), which becomes zero
+                    // below: lifted, it would pay more than a total of zero.
+                    if total > Decimal::ZERO && total < floor {
                         total = floor;
                         cash.floored = true;
                     }

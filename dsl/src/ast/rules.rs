@@ -108,7 +108,7 @@ pub enum EntitlementEntry {
 pub enum LimitKind {
     /// The total is at most this.
     Cap,
-    /// A non-zero total is at least this (only when written).
+    /// A positive total is at least this (only when written; zero and below are not lifted).
     Floor,
 }
 
