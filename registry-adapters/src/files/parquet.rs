@@ -33,16 +33,18 @@
 mod cells;
 mod epoch_date;
 mod pages;
+mod render;
 
 use super::rows::{absent_columns, find_columns, Absent, BadCell, Cells, RowStream, Wanted};
 use crate::error::RegistryError;
 use crate::reason::Reason;
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::ArrowError;
-use cells::{unsupported, write_cell};
+use cells::unsupported;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 use parquet::basic::Compression;
+use render::{render, Rendered};
 use std::cell::Cell;
 use std::fs::File;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -60,16 +62,13 @@ pub(crate) struct ParquetRows {
     reader: Option<ParquetRecordBatchReader>,
     /// The column of each wanted column in a decoded batch.
     columns: Vec<Option<usize>>,
-    /// The current batch's array for each wanted column.
-    arrays: Vec<Option<ArrayRef>>,
+    /// The current batch's cells of each wanted column (unused for a column the file lacks).
+    rendered: Vec<Rendered>,
     /// Rows in the current batch, and the index of the current row in it.
     batch_rows: usize,
     row: usize,
     /// Rows of the batches before the current one.
     rows_before: u64,
-    /// Each wanted column's text in the current row: unknown, the text in `texts`, or unreadable.
-    cells: Vec<Result<bool, BadCell>>,
-    texts: Vec<String>,
     line: u64,
     total_rows: u64,
     size: Option<u64>,
@@ -268,12 +267,10 @@ impl ParquetRows {
             path: path.to_path_buf(),
             reader: Some(reader),
             columns,
-            arrays: vec![None; wanted.len()],
+            rendered: (0..wanted.len()).map(|_| Rendered::default()).collect(),
             batch_rows: 0,
             row: 0,
             rows_before: 0,
-            cells: vec![Ok(false); wanted.len()],
-            texts: vec![String::new(); wanted.len()],
             line: 0,
             total_rows,
             size,
@@ -328,40 +325,31 @@ impl ParquetRows {
                 return Err(e);
             }
         }
+        let rows = batch.num_rows();
+        let rendered = guarded(path, next_line, || {
+            for (out, column) in self.rendered.iter_mut().zip(&self.columns) {
+                if let Some(c) = column {
+                    let array: &ArrayRef = batch.columns().get(*c).ok_or_else(|| {
+                        malformed(
+                            path,
+                            next_line,
+                            "G0006.parquet.data",
+                            "a column is missing from a decoded batch",
+                        )
+                    })?;
+                    render(array.as_ref(), rows, out);
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = rendered {
+            self.reader = None;
+            return Err(e);
+        }
         self.rows_before += self.batch_rows as u64;
-        self.batch_rows = batch.num_rows();
+        self.batch_rows = rows;
         self.row = 0;
-        for (array, column) in self.arrays.iter_mut().zip(&self.columns) {
-            *array = match column {
-                Some(c) => Some(Arc::clone(batch.columns().get(*c).ok_or_else(|| {
-                    malformed(
-                        path,
-                        next_line,
-                        "G0006.parquet.data",
-                        "a column is missing from a decoded batch",
-                    )
-                })?)),
-                None => None,
-            };
-        }
         Ok(true)
-    }
-
-    /// Formats the current row's cells.
-    fn load(&mut self) {
-        let row = self.row;
-        for ((array, cell), text) in self
-            .arrays
-            .iter()
-            .zip(self.cells.iter_mut())
-            .zip(self.texts.iter_mut())
-        {
-            text.clear();
-            *cell = match array {
-                Some(a) => write_cell(a.as_ref(), row, text).map(|()| !text.is_empty()),
-                None => Ok(false),
-            };
-        }
     }
 }
 
@@ -376,9 +364,8 @@ impl Cells for ParquetRows {
     }
 
     fn cell(&self, k: usize) -> Result<Option<&str>, BadCell> {
-        match self.cells.get(k) {
-            Some(Ok(true)) => Ok(self.texts.get(k).map(String::as_str)),
-            Some(Err(e)) => Err(*e),
+        match (self.columns.get(k), self.rendered.get(k)) {
+            (Some(Some(_)), Some(r)) => r.cell(self.row),
             _ => Ok(None),
         }
     }
@@ -403,7 +390,6 @@ impl RowStream for ParquetRows {
             }
         }
         self.line = self.rows_before + self.row as u64 + 1;
-        self.load();
         Ok(true)
     }
 

@@ -13,12 +13,12 @@ use arrow_array::Array;
 use arrow_schema::DataType;
 use std::fmt::Write as _;
 
-const NOT_FINITE: BadCell = BadCell {
+pub(super) const NOT_FINITE: BadCell = BadCell {
     code: codes::BAD_VALUE,
     key: "G0101.not_finite",
 };
 
-const BAD_DATE: BadCell = BadCell {
+pub(super) const BAD_DATE: BadCell = BadCell {
     code: codes::BAD_VALUE,
     key: "G0101.date_range",
 };
