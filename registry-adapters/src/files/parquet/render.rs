@@ -8,7 +8,7 @@
 
 use super::super::rows::BadCell;
 use super::cells::{apply_scale, write_cell, BAD_DATE, NOT_FINITE};
-use super::epoch_date::push_epoch_date;
+use super::epoch_date::push_epoch_date_bytes;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Date32Type, Date64Type, Decimal128Type, Decimal256Type, Decimal32Type, Decimal64Type,
@@ -28,6 +28,8 @@ pub(super) struct Rendered {
     /// Unreadable cells (a float that is not finite, a date out of range, a broken dictionary
     /// key), by row, in row order: rare, so looked up only when there are any.
     bad: Vec<(usize, BadCell)>,
+    /// Room for a column of dates written as bytes before they are checked as text.
+    bytes: Vec<u8>,
 }
 
 impl Rendered {
@@ -184,15 +186,26 @@ fn dates<T: ArrowPrimitiveType>(
         return by_cell(a, rows, out);
     };
     let p: &PrimitiveArray<T> = p;
+    let base = out.text.len();
+    let mut bytes = std::mem::take(&mut out.bytes);
+    bytes.clear();
     for i in 0..rows {
-        let start = out.text.len();
-        let written = if p.is_null(i) || push_epoch_date(&mut out.text, days(p.value(i))) {
-            Ok(())
-        } else {
-            Err(BAD_DATE)
-        };
-        out.end(i, start, written);
+        let start = bytes.len();
+        if !p.is_null(i) && !push_epoch_date_bytes(&mut bytes, days(p.value(i))) {
+            bytes.truncate(start);
+            out.bad.push((i, BAD_DATE));
+        }
+        out.ends.push(base + bytes.len());
     }
+    // Digits, dashes and a sign: always text; were it not, the column is written cell by cell.
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => out.text.push_str(text),
+        Err(_) => {
+            out.clear();
+            by_cell(a, rows, out);
+        }
+    }
+    out.bytes = bytes;
 }
 
 /// Cell by cell, for the types read rarely (a dictionary, a list).
