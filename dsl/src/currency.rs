@@ -9,8 +9,11 @@ use std::fmt;
 /// An ISO 4217 alphabetic currency code, such as `KES` or `EUR`.
 ///
 /// Only codes from the table below can be built, so holding a `Currency` means the code is known.
+/// It holds the code's place in the table, which is in alphabetical order (so currencies order as
+/// their codes do): its code and minor unit are read without a search or a UTF-8 check, and every
+/// decision written names its currency several times.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Currency([u8; 3]);
+pub struct Currency(u16);
 
 /// (code, minor unit digits)
 const TABLE: &[(&str, u8)] = &[
@@ -177,30 +180,20 @@ impl Currency {
         TABLE
             .binary_search_by(|(c, _)| (*c).cmp(code))
             .ok()
-            .and_then(|i| TABLE.get(i))
-            .and_then(|(c, _)| {
-                let b = c.as_bytes();
-                match b {
-                    [a, b, c] => Some(Currency([*a, *b, *c])),
-                    _ => None,
-                }
-            })
+            .and_then(|i| u16::try_from(i).ok())
+            .map(Currency)
     }
 
     /// The three-letter code.
-    pub fn code(&self) -> &str {
-        // The bytes always come from the ASCII table above.
-        std::str::from_utf8(&self.0).unwrap_or("XXX")
+    pub fn code(&self) -> &'static str {
+        TABLE.get(usize::from(self.0)).map_or("XXX", |(c, _)| *c)
     }
 
     /// Digits after the decimal point in the currency's minor unit (2 for KES, 0 for JPY, 3 for BHD).
     pub fn minor_units(&self) -> u32 {
         TABLE
-            .binary_search_by(|(c, _)| (*c).cmp(self.code()))
-            .ok()
-            .and_then(|i| TABLE.get(i))
-            .map(|(_, m)| u32::from(*m))
-            .unwrap_or(2)
+            .get(usize::from(self.0))
+            .map_or(2, |(_, m)| u32::from(*m))
     }
 
     /// All known codes, in alphabetical order (for "did you mean" help).
@@ -265,6 +258,17 @@ mod tests {
             assert_eq!(c.code(), code);
         }
         assert!(Currency::from_code("KSH").is_none());
+        // Every code round-trips, and currencies order as their codes do.
+        let all: Vec<Currency> = Currency::all_codes()
+            .map(|c| Currency::from_code(c).expect(c))
+            .collect();
+        assert!(all
+            .iter()
+            .zip(Currency::all_codes())
+            .all(|(c, code)| c.code() == code));
+        assert!(all
+            .windows(2)
+            .all(|w| w[0] < w[1] && w[0].code() < w[1].code()));
         assert!(Currency::from_code("kes").is_none());
         assert!(Currency::from_code("").is_none());
     }
