@@ -141,4 +141,19 @@ fn a_malformed_as_of_date_and_an_empty_batch_are_written_as_before() {
         program.evaluate_batch_json_texts(&[], "2026-03-01", &options, &[], 9, usize::MAX),
         ["[]"]
     );
+    // A malformed date with at most two results an array: every unit's error, in order.
+    let five: Vec<Json> = (1..=5)
+        .map(|k| serde_json::json!({"id": format!("H{k}")}))
+        .collect();
+    let got = program.evaluate_batch_json_texts(&five, "March", &options, &[], usize::MAX, 2);
+    let arrays: Vec<Vec<Json>> = got
+        .iter()
+        .map(|t| serde_json::from_str(t).unwrap_or_default())
+        .collect();
+    assert_eq!(arrays.iter().map(Vec::len).collect::<Vec<_>>(), [2, 2, 1]);
+    let flat: Vec<Json> = arrays.into_iter().flatten().collect();
+    assert_eq!(flat, program.evaluate_batch_json(&five, "March", &options));
+    let ids: Vec<&str> = flat.iter().filter_map(|r| r["unit_id"].as_str()).collect();
+    assert_eq!(ids, ["H1", "H2", "H3", "H4", "H5"]);
+    assert!(flat.iter().all(|r| r["error"]["code"] == "R0010"));
 }

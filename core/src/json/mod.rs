@@ -107,51 +107,48 @@ impl Program {
         options: &EvalOptions,
         catalog: &Catalog,
     ) -> Json {
-        let id = unit
-            .get("id")
-            .and_then(|v| id_of(Some(v)))
-            .unwrap_or_default();
-        let Some(date) = parse_date(as_of.trim()) else {
-            let error = EvalError::InvalidUnit {
-                reason: BAD_AS_OF.into(),
-            };
-            return error_to_json_in(&UnitError { unit_id: id, error }, catalog);
-        };
-        match self
-            .read_json_unit(unit, options)
-            .map(|u| self.evaluate_with(&u, date, options))
-        {
-            Ok(Ok(d)) => decision_to_json(&d),
-            Ok(Err(e)) => error_to_json_in(&e, catalog),
-            Err(error) => error_to_json_in(&UnitError { unit_id: id, error }, catalog),
+        match self.decide_json(unit, as_of, options) {
+            Ok(d) => decision_to_json(&d),
+            Err(e) => error_to_json_in(&e, catalog),
         }
     }
 
     /// [`Program::evaluate_json`]'s result as JSON text, the same bytes as its `to_string()`, a
     /// decision written straight from it ([`write_decision`]) without a `serde_json::Value`.
     pub fn evaluate_json_text(&self, unit: &Json, as_of: &str, options: &EvalOptions) -> String {
-        let Some(date) = parse_date(as_of.trim()) else {
-            return self.evaluate_json(unit, as_of, options).to_string();
-        };
-        match self
-            .read_json_unit(unit, options)
-            .map(|u| self.evaluate_with(&u, date, options))
-        {
-            Ok(Ok(d)) => {
+        match self.decide_json(unit, as_of, options) {
+            Ok(d) => {
                 let mut out = Vec::new();
                 write_decision(&mut out, &d);
                 String::from_utf8(out)
                     .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
             }
-            Ok(Err(e)) => error_to_json(&e).to_string(),
-            Err(error) => {
-                let unit_id = unit
-                    .get("id")
-                    .and_then(|v| id_of(Some(v)))
-                    .unwrap_or_default();
-                error_to_json(&UnitError { unit_id, error }).to_string()
-            }
+            Err(e) => error_to_json(&e).to_string(),
         }
+    }
+
+    /// One JSON unit's decision at an ISO as-of date, or its error: a malformed date or unit is
+    /// the unit's error, under the id it gives.
+    fn decide_json(
+        &self,
+        unit: &Json,
+        as_of: &str,
+        options: &EvalOptions,
+    ) -> Result<Decision, UnitError> {
+        let failed = |error| UnitError {
+            unit_id: unit
+                .get("id")
+                .and_then(|v| id_of(Some(v)))
+                .unwrap_or_default(),
+            error,
+        };
+        let Some(date) = parse_date(as_of.trim()) else {
+            return Err(failed(EvalError::InvalidUnit {
+                reason: BAD_AS_OF.into(),
+            }));
+        };
+        let u = self.read_json_unit(unit, options).map_err(failed)?;
+        self.evaluate_with(&u, date, options)
     }
 
     /// Evaluates a JSON array of units; one result (decision or error) per unit, in order.
@@ -212,13 +209,7 @@ impl Program {
                     *x = r.clone();
                 }
             }
-            if per_array < results.len() {
-                let chunks = results.chunks(per_array.max(1));
-                return chunks
-                    .flat_map(|c| results_json_texts(c, max_bytes))
-                    .collect();
-            }
-            return results_json_texts(&results, max_bytes);
+            return texts::results_json_texts_per(&results, max_bytes, per_array);
         };
         let mut b = self.batch_builder();
         for u in units {

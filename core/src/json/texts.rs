@@ -90,12 +90,23 @@ fn unreadable_id(text: &str) -> String {
 /// least as many bytes as code units): a result longer than `max_bytes` on its own is replaced by
 /// [`oversized_result`], so no result is dropped and one cannot fail the others.
 pub fn results_json_texts(results: &[Json], max_bytes: usize) -> Vec<String> {
-    if let Ok(whole) = serde_json::to_string(results) {
-        if whole.len() <= max_bytes {
-            return vec![whole];
+    results_json_texts_per(results, max_bytes, usize::MAX)
+}
+
+/// [`results_json_texts`] with at most `per_array` results in an array.
+pub(super) fn results_json_texts_per(
+    results: &[Json],
+    max_bytes: usize,
+    per_array: usize,
+) -> Vec<String> {
+    if results.len() <= per_array {
+        if let Ok(whole) = serde_json::to_string(results) {
+            if whole.len() <= max_bytes {
+                return vec![whole];
+            }
         }
     }
-    let mut arrays = Arrays::new(max_bytes, usize::MAX);
+    let mut arrays = Arrays::new(max_bytes, per_array);
     let mut one = Vec::new();
     for r in results {
         one.clear();
