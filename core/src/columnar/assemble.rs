@@ -248,10 +248,10 @@ pub(crate) fn emit(
                     None => Some(Some(r)),
                     Some(fee_reg) => {
                         let total = s.total.get(u).copied().unwrap_or_default();
-                        // None on a zero total, never more than the total (as the
-                        // interpreter's `charged_fee`).
+                        // None on a zero total, never more than the total, never below
+                        // zero (as the interpreter's `charged_fee`).
                         let fee = num_at(&ws.cols, fee_reg, u).map(|f| {
-                            if total.is_zero() {
+                            if total.is_zero() || f.is_negative() {
                                 Fx::ZERO
                             } else {
                                 num::pick(f, total, true)

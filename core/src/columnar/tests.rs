@@ -617,3 +617,36 @@ entitlement
         want.map(|(t, n)| (t.to_string(), n.to_string())).to_vec()
     );
 }
+
+#[test]
+fn a_fee_below_zero_charges_nothing_in_the_plan_too() {
+    let p = Program::compile(
+        "program fees \"Fees\"\n  target individual\n  currency KES\ninputs\n  person.n: number\n  person.fx: money\nentitlement\n  cash a \"Per unit\" KES 10 times n\n  cap cash at KES 30\n  fee f \"Fee\" fx\n",
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    // Past the batch size the interpreter takes alone; fees below zero, zero, under and over
+    // the total, and zero totals with fees of every sign.
+    let rows: Vec<[Option<&str>; 2]> = (0..40)
+        .map(|i| {
+            let n = ["0", "1", "2", "5"][i % 4];
+            let fx = ["-5", "0", "3", "50", "-0.5"][i % 5];
+            [Some(n), Some(fx)]
+        })
+        .collect();
+    let rows: Vec<&[Option<&str>]> = rows.iter().map(|r| r.as_slice()).collect();
+    let batch = units(&p, &rows);
+    let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+    assert_eq!(agree(&p, &batch, as_of), 40, "the plan decides every unit");
+    let r = p.run(&batch, as_of, &EvalOptions::default());
+    for i in 0..40 {
+        let d = r.decision(i).unwrap_or_else(|e| panic!("{e}"));
+        let cash = d.cash.unwrap_or_else(|| panic!("unit {i} has no cash"));
+        let (total, fee) = (cash.total, cash.fee);
+        assert!(fee >= rust_decimal::Decimal::ZERO && fee <= total, "unit {i}: fee {fee}");
+        assert_eq!(cash.net, total - fee, "unit {i}");
+        if i == 15 {
+            // n 5 (KES 50, capped at 30) and a fee of KES -5: nothing charged.
+            assert_eq!((total.to_string(), fee.to_string()), ("30".into(), "0".into()));
+        }
+    }
+}

@@ -170,6 +170,8 @@ impl<'a> Env<'a> {
                         cash.floored = true;
                     }
                 }
+                // An unknown floor could not change a total that is not positive.
+                _ if total <= Decimal::ZERO => {}
                 _ => {
                     or_into(&mut st.unit_missing, &st.missing);
                     out.in_kind.truncate(in_kind_start);
@@ -195,6 +197,8 @@ impl<'a> Env<'a> {
             st.clear_missing();
             match self.eval(st, &fee.amount, None)? {
                 Val::Dec(f) => cash.fee = charged_fee(total, f),
+                // A zero total pays no fee, whatever the fee would have been.
+                _ if total.is_zero() => cash.fee = Decimal::ZERO,
                 _ => {
                     or_into(&mut st.unit_missing, &st.missing);
                     out.in_kind.truncate(in_kind_start);
@@ -208,10 +212,11 @@ impl<'a> Env<'a> {
     }
 }
 
-/// The fee charged on a cash total: none on a zero total, and never more than the total, so that
-/// the net amount is never negative (the columnar plan's `emit` does the same).
+/// The fee charged on a cash total: none on a zero total, never more than the total (the net
+/// amount is never negative) and never less than nothing (a fee computed below zero would pay
+/// more than the total, past the cap). The columnar plan's `emit` does the same.
 pub(crate) fn charged_fee(total: Decimal, fee: Decimal) -> Decimal {
-    if total.is_zero() {
+    if total.is_zero() || fee < Decimal::ZERO {
         Decimal::ZERO
     } else {
         fee.min(total)
