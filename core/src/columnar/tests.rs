@@ -642,11 +642,17 @@ fn a_fee_below_zero_charges_nothing_in_the_plan_too() {
         let d = r.decision(i).unwrap_or_else(|e| panic!("{e}"));
         let cash = d.cash.unwrap_or_else(|| panic!("unit {i} has no cash"));
         let (total, fee) = (cash.total, cash.fee);
-        assert!(fee >= rust_decimal::Decimal::ZERO && fee <= total, "unit {i}: fee {fee}");
+        assert!(
+            fee >= rust_decimal::Decimal::ZERO && fee <= total,
+            "unit {i}: fee {fee}"
+        );
         assert_eq!(cash.net, total - fee, "unit {i}");
         if i == 15 {
             // n 5 (KES 50, capped at 30) and a fee of KES -5: nothing charged.
-            assert_eq!((total.to_string(), fee.to_string()), ("30".into(), "0".into()));
+            assert_eq!(
+                (total.to_string(), fee.to_string()),
+                ("30".into(), "0".into())
+            );
         }
     }
 }
