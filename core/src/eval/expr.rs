@@ -136,34 +136,38 @@ impl<'a> Env<'a> {
             },
             TKind::Member(f) => {
                 let row = member.and_then(|k| st.active.get(k)).map(|r| *r as usize);
-                match (f, row) {
-                    (_, None) => Val::Unknown,
-                    (MemberField::Kind, Some(r)) => {
-                        match self.batch.member_kinds.get(r).and_then(|k| k.first()) {
-                            Some(k) => Val::Text(Cow::Borrowed(k)),
-                            None => Val::Unknown,
-                        }
-                    }
-                    (MemberField::IsHead, Some(r)) => {
-                        Val::Bool(self.batch.member_is_head.get(r).copied().unwrap_or(false))
-                    }
+                let v = match (f, row) {
+                    (_, None) => return Ok(Val::Unknown),
+                    (MemberField::Kind, Some(r)) => self
+                        .batch
+                        .member_kinds
+                        .get(r)
+                        .and_then(|k| k.first())
+                        .map(|k| Val::Text(Cow::Borrowed(k))),
+                    (MemberField::IsHead, Some(r)) => Some(Val::Bool(
+                        self.batch.member_is_head.get(r).copied().unwrap_or(false),
+                    )),
                     (MemberField::StartDate, Some(r)) => self
                         .batch
                         .member_start
                         .get(r)
                         .copied()
                         .flatten()
-                        .map(Val::Date)
-                        .unwrap_or(Val::Unknown),
+                        .map(Val::Date),
                     (MemberField::EndDate, Some(r)) => self
                         .batch
                         .member_end
                         .get(r)
                         .copied()
                         .flatten()
-                        .map(Val::Date)
-                        .unwrap_or(Val::Unknown),
-                }
+                        .map(Val::Date),
+                };
+                // A membership fact the registry did not give is missing, as an input is: an
+                // undetermined decision names it.
+                v.unwrap_or_else(|| {
+                    st.mark_missing(st.member_field_bit(*f));
+                    Val::Unknown
+                })
             }
             TKind::Param(i) => match self.params.get(*i) {
                 Some(super::ParamAt { value: Some(v), .. }) => Val::from_value(v),

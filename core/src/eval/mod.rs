@@ -216,6 +216,16 @@ impl<'a> State<'a> {
         }
     }
 
+    /// The missing-input bit of a membership fact (after `head`, as `Program` names them).
+    pub(crate) fn member_field_bit(&self, f: ir::MemberField) -> usize {
+        self.head_bit
+            + match f {
+                ir::MemberField::Kind | ir::MemberField::IsHead => 1,
+                ir::MemberField::StartDate => 2,
+                ir::MemberField::EndDate => 3,
+            }
+    }
+
     pub(crate) fn mark_missing(&mut self, bit: usize) {
         if !self.quiet {
             if let Some(w) = self.missing.get_mut(bit / 64) {
