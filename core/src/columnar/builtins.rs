@@ -43,8 +43,8 @@ pub(super) fn call(
         Builtin::YearsBetween | Builtin::MonthsBetween | Builtin::DaysBetween => {
             match (date(0), date(1)) {
                 (Some(x), Some(y)) => whole(match f {
-                    Builtin::YearsBetween => ops::whole_years(x, y),
-                    Builtin::MonthsBetween => ops::whole_months(x, y),
+                    Builtin::YearsBetween => ops::years_between(x, y),
+                    Builtin::MonthsBetween => ops::months_between(x, y),
                     _ => (y - x).num_days(),
                 }),
                 _ => Ok(None),

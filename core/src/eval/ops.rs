@@ -148,6 +148,25 @@ pub(crate) fn whole_months(from: NaiveDate, to: NaiveDate) -> i64 {
     m
 }
 
+/// `years_between(a, b)`: whole years from `a` to `b`, counted toward zero, so that swapping the
+/// dates only changes the sign (a document that expired three months ago is 0 years past, not −1).
+pub(crate) fn years_between(a: NaiveDate, b: NaiveDate) -> i64 {
+    if a <= b {
+        whole_years(a, b)
+    } else {
+        -whole_years(b, a)
+    }
+}
+
+/// `months_between(a, b)`: whole months, as [`years_between`].
+pub(crate) fn months_between(a: NaiveDate, b: NaiveDate) -> i64 {
+    if a <= b {
+        whole_months(a, b)
+    } else {
+        -whole_months(b, a)
+    }
+}
+
 /// Age in whole years at `as_of`; a birth after `as_of` is an error, never a negative age.
 #[inline]
 pub(crate) fn age(birth: NaiveDate, as_of: NaiveDate) -> Result<i64, OpError> {
@@ -352,6 +371,15 @@ mod tests {
         );
         assert_eq!(add_years(d(2028, 2, 29), Decimal::ONE), Ok(d(2029, 2, 28)));
         assert_eq!(whole_months(d(2026, 1, 31), d(2026, 2, 28)), 0);
+        // Counted toward zero both ways.
+        assert_eq!(years_between(d(2026, 3, 1), d(2025, 6, 1)), 0);
+        assert_eq!(years_between(d(2025, 6, 1), d(2026, 3, 1)), 0);
+        assert_eq!(years_between(d(2026, 3, 1), d(2025, 3, 1)), -1);
+        assert_eq!(years_between(d(2024, 2, 29), d(2025, 2, 28)), 0);
+        assert_eq!(years_between(d(2025, 2, 28), d(2024, 2, 29)), 0);
+        assert_eq!(months_between(d(2026, 3, 15), d(2026, 1, 20)), -1);
+        assert_eq!(months_between(d(2026, 1, 20), d(2026, 3, 15)), 1);
+        assert_eq!(months_between(d(2026, 3, 20), d(2026, 1, 20)), -2);
         assert_eq!(whole_months(d(2026, 1, 31), d(2026, 3, 1)), 1);
         assert_eq!(add_days(d(2026, 12, 31), Decimal::ONE), Ok(d(2027, 1, 1)));
         assert_eq!(

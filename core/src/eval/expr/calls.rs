@@ -113,8 +113,8 @@ impl<'a> Env<'a> {
             Builtin::YearsBetween | Builtin::MonthsBetween | Builtin::DaysBetween => {
                 match (date(&a0), date(&a1)) {
                     (Some(x), Some(y)) => num(match f {
-                        Builtin::YearsBetween => ops::whole_years(x, y),
-                        Builtin::MonthsBetween => ops::whole_months(x, y),
+                        Builtin::YearsBetween => ops::years_between(x, y),
+                        Builtin::MonthsBetween => ops::months_between(x, y),
                         _ => (y - x).num_days(),
                     }),
                     _ => Val::Unknown,
