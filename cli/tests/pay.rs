@@ -37,10 +37,20 @@ fn pay_exports_a_run_with_payees_from_the_registry() {
     let manifest = manifest(&out, "g2p-connect");
     let counts = &manifest["counts"];
     let payable = counts["payable"].as_u64().unwrap();
+    let run_counts = &summary(&run)["counts"];
+    assert_eq!(payable, run_counts["eligible"].as_u64().unwrap());
+    // The units `entitle run` could not decide (in errors.csv, not decisions.jsonl) are counted,
+    // so the manifest reconciles with the run's summary: 3001 units, 2992 decisions, 9 errors.
     assert_eq!(
-        payable,
-        summary(&run)["counts"]["eligible"].as_u64().unwrap()
+        (&counts["units"], &counts["unit_errors"]),
+        (&3001.into(), &9.into())
     );
+    assert_eq!(
+        (&run_counts["units"], &run_counts["errors"]),
+        (&counts["units"], &counts["unit_errors"])
+    );
+    let sum = ["payable", "not_payable", "unit_errors"].map(|k| counts[k].as_u64().unwrap());
+    assert_eq!(sum.iter().sum::<u64>(), 3001);
     assert_eq!(
         counts["exported"].as_u64().unwrap() + counts["exceptions"].as_u64().unwrap(),
         payable

@@ -5,6 +5,10 @@
 //! from another run would otherwise be paid as if it were whole: the units missing from it would be
 //! in neither the batch nor the exceptions. So the decision lines are added up while they are read
 //! and compared with the summary before anything is paid.
+//!
+//! The units the run could not decide have no decision line: `entitle run` lists them in
+//! `errors.csv` and counts them in the summary (`counts.errors`, `errors.units`), so that
+//! `counts.units = counts.decisions + counts.errors`. Their count is taken from there.
 
 use crate::error::PaymentError;
 use crate::run::invalid;
@@ -22,9 +26,19 @@ pub(crate) struct Tally {
     pub(crate) eligible: u64,
     /// Net cash per currency code, over every decision that has cash.
     pub(crate) net: BTreeMap<String, Decimal>,
+    /// Lines that give a unit's evaluation error instead of a decision (not written by
+    /// `entitle run`).
+    pub(crate) error_lines: u64,
+    /// The run's unit errors, once read ([`unit_errors`]).
+    pub(crate) unit_errors: u64,
 }
 
 impl Tally {
+    /// The run's units: its decisions and its unit errors.
+    pub(crate) fn units(&self) -> u64 {
+        self.decisions.saturating_add(self.unit_errors)
+    }
+
     /// Adds one decision's net cash.
     pub(crate) fn add_cash(&mut self, currency: &str, net: Decimal) {
         let sum = self.net.entry(currency.to_string()).or_default();
@@ -44,6 +58,50 @@ fn count(counts: Option<&Value>, key: &str, summary: &Path) -> Result<Option<u64
             )
         }),
     }
+}
+
+/// The units the run could not decide: the summary's `counts.errors`, else its `errors.units`
+/// (`entitle run` writes both, equal), else the decisions file's error lines. Error lines are
+/// among the units the summary counts, so there cannot be more of them.
+///
+/// # Errors
+/// [`PaymentError::InvalidRun`] (P0002) for a count that is not a whole number, two counts that
+/// disagree, or more error lines than the summary counts.
+pub(crate) fn unit_errors(
+    summary: &Path,
+    counts: Option<&Value>,
+    errors: Option<&Value>,
+    error_lines: u64,
+) -> Result<u64, PaymentError> {
+    let in_counts = count(counts, "errors", summary)?;
+    let in_errors = match errors.and_then(|e| e.get("units")) {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(v.as_u64().ok_or_else(|| {
+            invalid(summary, None, "`errors.units` is not a whole number".into())
+        })?),
+    };
+    let claimed = match (in_counts, in_errors) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(invalid(
+                summary,
+                None,
+                format!("`counts.errors` is {a} but `errors.units` is {b}"),
+            ))
+        }
+        (Some(n), _) | (None, Some(n)) => n,
+        (None, None) => return Ok(error_lines),
+    };
+    if error_lines > claimed {
+        return Err(invalid(
+            summary,
+            None,
+            format!(
+                "the decisions file has {error_lines} unit error lines, but the summary counts \
+                 {claimed} unit errors"
+            ),
+        ));
+    }
+    Ok(claimed)
 }
 
 /// The summary's net cash per currency (`totals.cash[].net`), if the summary gives it.
@@ -74,8 +132,9 @@ fn claimed_net(
 }
 
 /// Compares what the decision lines add up to with what `summary.json` says: `counts.decisions`,
-/// `counts.eligible` and `totals.cash[].net`, each when the summary gives it (`entitle run` writes
-/// all three; a summary written by hand may leave them out, and is then not checked for them).
+/// `counts.eligible`, `counts.units` (the decisions and [`Tally::unit_errors`]) and
+/// `totals.cash[].net`, each when the summary gives it (`entitle run` writes them all; a summary
+/// written by hand may leave them out, and is then not checked for them).
 ///
 /// # Errors
 /// [`PaymentError::InvalidRun`] (P0002) naming every figure that disagrees, or a figure that is
@@ -98,6 +157,14 @@ pub(crate) fn check(
         wrong.push(format!(
             "{} eligible, the summary counts {want}",
             tally.eligible
+        ));
+    }
+    if let Some(want) = count(counts, "units", summary)?.filter(|w| *w != tally.units()) {
+        wrong.push(format!(
+            "{} units ({} decisions and {} unit errors), the summary counts {want}",
+            tally.units(),
+            tally.decisions,
+            tally.unit_errors
         ));
     }
     if let Some(want_net) = claimed_net(totals, summary)? {
@@ -205,5 +272,46 @@ mod tests {
         let totals = json!({"cash": [{"currency": "KES"}]});
         let e = check(summary, decisions, None, Some(&totals), &t).unwrap_err();
         assert!(e.to_string().contains("without a decimal `net`"), "{e}");
+    }
+
+    #[test]
+    fn unit_errors_come_from_the_summary_else_from_the_error_lines() {
+        let summary = Path::new("summary.json");
+        let counts = json!({"units": 12, "decisions": 10, "errors": 2});
+        let errors = json!({"units": 2, "rows": 4});
+        let read = |c: Option<&Value>, e: Option<&Value>, lines: u64| {
+            unit_errors(summary, c, e, lines).map_err(|e| (e.code(), e.to_string()))
+        };
+        assert_eq!(read(Some(&counts), Some(&errors), 0), Ok(2));
+        assert_eq!(read(Some(&counts), None, 0), Ok(2));
+        assert_eq!(read(None, Some(&errors), 0), Ok(2));
+        // An error line is one of the units the summary counts, not one more.
+        assert_eq!(read(Some(&counts), Some(&errors), 2), Ok(2));
+        assert_eq!(read(None, None, 3), Ok(3));
+        assert_eq!(read(Some(&json!({"decisions": 10})), None, 1), Ok(1));
+        let (code, msg) = read(Some(&counts), None, 3).unwrap_err();
+        assert_eq!(code, "P0002");
+        assert!(
+            msg.contains("3 unit error lines, but the summary counts 2 unit errors"),
+            "{msg}"
+        );
+        let (code, msg) = read(None, Some(&json!({"units": -1})), 0).unwrap_err();
+        assert_eq!(code, "P0002");
+        assert!(
+            msg.contains("`errors.units` is not a whole number"),
+            "{msg}"
+        );
+
+        let mut t = tally(10, 4, "6000");
+        t.unit_errors = 2;
+        let c = json!({"units": 12, "decisions": 10});
+        assert!(check(summary, Path::new("d"), Some(&c), None, &t).is_ok());
+        t.unit_errors = 0;
+        let e = check(summary, Path::new("d"), Some(&c), None, &t).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("10 units (10 decisions and 0 unit errors), the summary counts 12"),
+            "{e}"
+        );
     }
 }

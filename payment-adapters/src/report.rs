@@ -29,11 +29,13 @@ pub struct ExceptionRecord {
 /// `payable = exported + exceptions + already_exported`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Counts {
-    /// Decision lines in the run.
+    /// Units of the run: its decisions and its unit errors, as the run's `summary.json` counts
+    /// them (`counts.units`).
     pub units: usize,
     /// Not eligible, undetermined, or eligible without cash.
     pub not_payable: usize,
-    /// Units whose evaluation failed.
+    /// Units whose evaluation failed: `entitle run` lists them in `errors.csv` and counts them in
+    /// `summary.json` (`counts.errors`), with no decision line.
     pub unit_errors: usize,
     /// Eligible units with a positive net cash amount.
     pub payable: usize,

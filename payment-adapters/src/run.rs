@@ -3,7 +3,8 @@
 //!
 //! Records are read leniently (unknown fields are ignored; amounts may be strings or numbers) but
 //! nothing is dropped silently: every line is a payable entitlement, a counted non-payable
-//! decision, a counted unit error, or an error that stops the export.
+//! decision, a counted unit error, or an error that stops the export. The units `entitle run`
+//! could not decide have no line (they are in `errors.csv`): they are counted from the summary.
 
 use crate::error::PaymentError;
 use crate::integrity::{self, Tally};
@@ -40,7 +41,7 @@ pub struct Entitlement {
     pub currency: Currency,
 }
 
-/// The payable part of a run, with counts that reconcile with the number of decision lines:
+/// The payable part of a run, with counts that reconcile with the run's summary:
 /// `units = entitlements.len() + not_payable + unit_errors`.
 #[derive(Clone, Debug)]
 pub struct RunEntitlements {
@@ -52,11 +53,14 @@ pub struct RunEntitlements {
     pub registry: Option<String>,
     /// Payable entitlements, sorted by unit id.
     pub entitlements: Vec<Entitlement>,
-    /// Decision lines read.
+    /// Units of the run: its decisions and its unit errors (`counts.units` of an `entitle run`
+    /// summary).
     pub units: usize,
     /// Decisions that are not payable: not eligible, undetermined, or eligible with no (or zero) cash.
     pub not_payable: usize,
-    /// Lines that record an evaluation error for the unit instead of a decision.
+    /// Units the run could not decide: `entitle run` lists them in `errors.csv` and counts them in
+    /// `summary.json` (`counts.errors`, `errors.units`); a decisions file written otherwise may
+    /// give one as a line with an `error` instead of a decision, or a cycle as a `null` decision.
     pub unit_errors: usize,
 }
 
@@ -78,6 +82,9 @@ struct Summary {
     /// Written by `entitle run`: cash totals per currency (checked against `decisions.jsonl`).
     #[serde(default)]
     totals: Option<Value>,
+    /// Written by `entitle run`: error records, `units` of them for units it could not decide.
+    #[serde(default)]
+    errors: Option<Value>,
 }
 
 /// What a run's `summary.json` says, checked.
@@ -89,6 +96,7 @@ pub(crate) struct SummaryInfo {
     pub(crate) transfer_fee: Option<bool>,
     pub(crate) counts: Option<Value>,
     pub(crate) totals: Option<Value>,
+    pub(crate) errors: Option<Value>,
 }
 
 pub(crate) fn invalid(path: &Path, line: Option<usize>, message: String) -> PaymentError {
@@ -132,6 +140,7 @@ pub(crate) fn read_summary(run_dir: &Path) -> Result<SummaryInfo, PaymentError> 
         transfer_fee: summary.transfer_fee,
         counts: summary.counts,
         totals: summary.totals,
+        errors: summary.errors,
     })
 }
 
@@ -159,13 +168,16 @@ struct RawCash {
 
 /// Reads `RUN_DIR/summary.json` and `RUN_DIR/decisions.jsonl`; for a directory written by
 /// `entitle cycle` (a `run.jsonl` and no `decisions.jsonl`), the approved allocations
-/// (see [`crate::cycle`]).
+/// (see [`crate::cycle`]). The unit errors are the summary's (`counts.errors`, else
+/// `errors.units`), as `entitle run` writes no decision line for them; a summary without either
+/// leaves the error lines of the decisions file, if any.
 ///
 /// # Errors
 /// [`PaymentError::Io`] (P0001) for unreadable files; [`PaymentError::InvalidRun`] (P0002) for a
 /// malformed summary or line, an unknown decision word or currency, a decision made at another
 /// date than the summary's, or decisions that do not add up to the summary's `counts.decisions`,
-/// `counts.eligible` and `totals.cash` where it gives them (a decisions file cut short or edited);
+/// `counts.eligible`, `counts.units` (decisions and unit errors) and `totals.cash` where it gives
+/// them (a decisions file cut short or edited), or unit error counts that disagree;
 /// [`PaymentError::DuplicateUnit`] (P0015); [`PaymentError::ProgramMismatch`] (P0016);
 /// [`PaymentError::InvalidAmount`] (P0019) for an amount that is not a decimal or is negative.
 pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
@@ -180,6 +192,7 @@ pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
         registry,
         counts,
         totals,
+        errors,
         ..
     } = summary;
     let as_of_text = as_of.to_string();
@@ -198,7 +211,6 @@ pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
     for record in records::<RawDecision>(file, &path, "a JSON decision") {
         let (line_no, raw) = record?;
         let unit_id = unit_of(&path, line_no, raw.unit_id, &mut seen)?;
-        run.units = run.units.saturating_add(1);
         if let Some(hash) = raw.program.and_then(|p| p.hash) {
             if hash != run.program.hash {
                 return Err(PaymentError::ProgramMismatch {
@@ -221,7 +233,7 @@ pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
         let decision = match raw.decision.as_deref() {
             Some(d) => d,
             None if raw.error.is_some() => {
-                run.unit_errors = run.unit_errors.saturating_add(1);
+                tally.error_lines = tally.error_lines.saturating_add(1);
                 continue;
             }
             None => {
@@ -283,13 +295,22 @@ pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {
             currency,
         });
     }
+    let summary_path = run_dir.join("summary.json");
+    tally.unit_errors = integrity::unit_errors(
+        &summary_path,
+        counts.as_ref(),
+        errors.as_ref(),
+        tally.error_lines,
+    )?;
     integrity::check(
-        &run_dir.join("summary.json"),
+        &summary_path,
         &path,
         counts.as_ref(),
         totals.as_ref(),
         &tally,
     )?;
+    run.unit_errors = usize::try_from(tally.unit_errors).unwrap_or(usize::MAX);
+    run.units = usize::try_from(tally.units()).unwrap_or(usize::MAX);
     run.entitlements.sort_by(|a, b| a.unit_id.cmp(&b.unit_id));
     Ok(run)
 }

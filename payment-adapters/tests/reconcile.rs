@@ -449,3 +449,70 @@ fn nothing_payable_still_writes_the_reconciliation_files() {
     let names: Vec<String> = read_dir(&fx.out("out")).into_keys().collect();
     assert_eq!(names, ["ph-ee-exceptions.csv", "ph-ee-manifest.json"]);
 }
+
+/// `entitle run` writes no decision line for a unit it could not decide: it lists the unit in
+/// `errors.csv` and counts it in `summary.json` (`counts.errors`, `errors.units`, and in
+/// `counts.units`). The manifest counts those units, so that its counts reconcile with the run's.
+#[test]
+fn unit_errors_are_counted_from_the_summary_as_entitle_run_writes_it() {
+    let lines = vec![
+        decision("H01", "eligible", "KES", Some("2500")),
+        decision("H02", "not_eligible", "KES", None),
+        decision("H03", "eligible", "KES", Some("1500")),
+    ];
+    let summary = |counts: &str, errors: &str| {
+        format!(
+            r#"{{"program":{{"id":"child_grant","version":"2026.1","hash":"{HASH}"}},"as_of":"2026-03-01","counts":{{{counts}}},"errors":{{{errors}}},"totals":{{"cash":[{{"currency":"KES","net":"4000"}}]}}}}"#
+        )
+    };
+    let fx = Fixture::new(&lines);
+    let export = |counts: &str, errors: &str, out: &str| {
+        std::fs::write(fx.run().join("summary.json"), summary(counts, errors)).unwrap();
+        fx.export(Format::G2pConnect, &payer(), &mobile_payees(), out)
+    };
+    let whole =
+        r#""units":5,"decisions":3,"eligible":2,"not_eligible":1,"undetermined":0,"errors":2"#;
+    let report = export(
+        whole,
+        r#""units":2,"rows":1,"by_code":{"R0001":2,"G0101":1}"#,
+        "a",
+    )
+    .unwrap();
+    let c = &report.counts;
+    assert_eq!(
+        (c.units, c.not_payable, c.unit_errors, c.payable),
+        (5, 1, 2, 2)
+    );
+    assert_eq!(c.units, c.payable + c.not_payable + c.unit_errors);
+    let manifest = json(&read_dir(&fx.out("a")), "g2p-connect-manifest.json");
+    assert_eq!(manifest["counts"]["units"], 5);
+    assert_eq!(manifest["counts"]["unit_errors"], 2);
+
+    // `errors.units` alone (a summary without `counts.errors`) is read the same way.
+    let report = export(r#""decisions":3,"eligible":2"#, r#""units":2"#, "b").unwrap();
+    assert_eq!((report.counts.units, report.counts.unit_errors), (5, 2));
+
+    // Counts that disagree are refused: units that are neither decided nor errors, or two
+    // different numbers of unit errors.
+    for (counts, errors, part) in [
+        (
+            r#""units":6,"decisions":3,"eligible":2,"errors":2"#,
+            r#""units":2"#,
+            "5 units (3 decisions and 2 unit errors), the summary counts 6",
+        ),
+        (
+            r#""units":5,"decisions":3,"eligible":2,"errors":2"#,
+            r#""units":1"#,
+            "`counts.errors` is 2 but `errors.units` is 1",
+        ),
+        (
+            r#""decisions":3,"errors":"2""#,
+            "",
+            "`counts.errors` is not a whole number",
+        ),
+    ] {
+        let e = export(counts, errors, "c").unwrap_err();
+        assert_eq!(e.code(), "P0002", "{e}");
+        assert!(e.to_string().contains(part), "{e}");
+    }
+}
