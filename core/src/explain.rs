@@ -215,7 +215,11 @@ pub mod render {
         match v {
             Value::Text(t) => format!("\"{t}\""),
             Value::Number(n) => readable(*n),
-            Value::Money(m) => format!("{} {}", m.currency, readable(m.amount)),
+            // A negative amount as the language writes it (`-KES 5`), as `Money` displays it.
+            Value::Money(m) => match readable(m.amount).strip_prefix('-') {
+                Some(digits) => format!("-{} {digits}", m.currency),
+                None => format!("{} {}", m.currency, readable(m.amount)),
+            },
             Value::Quantity(q) => format!("{} {}", readable(q.amount), q.unit),
             other => other.to_string(),
         }

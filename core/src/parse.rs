@@ -179,6 +179,22 @@ pub fn parse_scientific(t: &str) -> Option<Decimal> {
 /// # Errors
 /// Not an amount, or an amount in another currency.
 pub fn parse_money(t: &str, currency: Currency) -> Result<Money, ParseError> {
+    // `-KES 5`, as the language (and an amount printed by Entitle) writes a negative amount.
+    if let Some(rest) = t.strip_prefix('-') {
+        if rest
+            .get(..3)
+            .is_some_and(|c| c.bytes().all(|b| b.is_ascii_alphabetic()))
+        {
+            let m = parse_money(rest, currency)?;
+            if m.amount.is_sign_negative() {
+                return Err(ParseError::NotMoney { currency });
+            }
+            return Ok(Money {
+                amount: -m.amount,
+                currency,
+            });
+        }
+    }
     let (code, number) = match (
         t.get(..3),
         t.get(3..),
@@ -462,6 +478,24 @@ mod tests {
         assert_eq!(parse_value("KES 1500.50", &ty), Ok(m("1500.50")));
         assert_eq!(parse_value("1500.50 KES", &ty), Ok(m("1500.50")));
         assert_eq!(parse_value("kes 10", &ty), Ok(m("10")));
+        // A negative amount as the language writes it and Entitle prints it, or as written before.
+        assert_eq!(parse_value("-KES 5.50", &ty), Ok(m("-5.50")));
+        assert_eq!(parse_value("KES -5.50", &ty), Ok(m("-5.50")));
+        assert_eq!(parse_value("-5.50", &ty), Ok(m("-5.50")));
+        let printed = Money {
+            amount: dec("-5.50"),
+            currency: kes(),
+        };
+        assert_eq!(printed.to_string(), "-KES 5.50");
+        assert_eq!(parse_value(&printed.to_string(), &ty), Ok(m("-5.50")));
+        assert!(matches!(
+            parse_value("-KES -5", &ty),
+            Err(ParseError::NotMoney { .. })
+        ));
+        assert!(matches!(
+            parse_value("-USD 5", &ty),
+            Err(ParseError::WrongCurrency { .. })
+        ));
         assert!(matches!(
             parse_value("USD 10", &ty),
             Err(ParseError::WrongCurrency { .. })

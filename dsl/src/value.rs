@@ -18,8 +18,15 @@ pub struct Money {
 }
 
 impl fmt::Display for Money {
+    /// As the language writes it: `KES 1500`, and a negative amount `-KES 5` (never `KES -5`,
+    /// which a program reads as the name `KES` minus 5), so that a printed amount can be pasted
+    /// into a program or a test.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.currency, self.amount)
+        if self.amount.is_sign_negative() && !self.amount.is_zero() {
+            write!(f, "-{} {}", self.currency, -self.amount)
+        } else {
+            write!(f, "{} {}", self.currency, self.amount)
+        }
     }
 }
 
