@@ -193,7 +193,12 @@ pub(crate) fn entitlements(
             }
         }
         let kinds = e.in_kind.get(k * n_uom..(k + 1) * n_uom).unwrap_or(&[]);
-        out.in_kind.extend(kinds.iter().map(|q| q.to_dec()));
+        // Never below nothing, as the interpreter's totals.
+        out.in_kind.extend(
+            kinds
+                .iter()
+                .map(|q| if q.is_negative() { Fx::ZERO } else { *q }.to_dec()),
+        );
     }
 }
 

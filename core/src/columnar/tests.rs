@@ -656,3 +656,32 @@ fn a_fee_below_zero_charges_nothing_in_the_plan_too() {
         }
     }
 }
+
+#[test]
+fn an_in_kind_total_below_zero_is_zero_in_the_plan_too() {
+    let p = Program::compile(
+        "program ration \"Ration\"\n  target individual\n  currency KES\ninputs\n  person.n: number\nentitlement\n  in_kind maize \"Maize\" 10 kg times n\n  in_kind bonus \"Bonus\" 5 kg\n",
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let ns = ["-1", "0", "2", "-0.5", "-0.25"];
+    let rows: Vec<[Option<&str>; 1]> = (0..40).map(|i| [Some(ns[i % ns.len()])]).collect();
+    let rows: Vec<&[Option<&str>]> = rows.iter().map(|r| r.as_slice()).collect();
+    let batch = units(&p, &rows);
+    let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+    // All but the units of `-0.5`, whose -5.0 + 5 the interpreter keeps as it is.
+    assert_eq!(agree(&p, &batch, as_of), 32);
+    let r = p.run(&batch, as_of, &EvalOptions::default());
+    let kg = |i: usize| {
+        let d = r.decision(i).unwrap_or_else(|e| panic!("{e}"));
+        d.in_kind
+            .iter()
+            .map(|q| q.quantity.to_string())
+            .collect::<Vec<_>>()
+    };
+    // -10 + 5, 0 + 5, 20 + 5, -5 + 5, -2.5 + 5.
+    assert_eq!(kg(0), ["0"]);
+    assert_eq!(kg(1), ["5"]);
+    assert_eq!(kg(2), ["25"]);
+    assert_eq!(kg(3), ["0.0"]);
+    assert_eq!(kg(4), ["2.50"]);
+}

@@ -137,6 +137,12 @@ impl<'a> Env<'a> {
             }
         };
         cash.after_groups = total;
+        // No quantity is handed out below nothing, as no cash total is paid below zero.
+        for q in out.in_kind.iter_mut().skip(in_kind_start) {
+            if *q < Decimal::ZERO {
+                *q = Decimal::ZERO;
+            }
+        }
         st.at = "cap";
         if let Some(cap_e) = &ent.cap {
             st.clear_missing();
