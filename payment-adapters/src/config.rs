@@ -23,8 +23,10 @@ pub struct PayerConfig {
     /// The requested execution (or schedule) date (default: the run's as-of date).
     #[serde(default, deserialize_with = "de_date")]
     pub execution_date: Option<NaiveDate>,
-    /// The creation timestamp written into message headers (default: the execution date at
-    /// 00:00:00 UTC). Never the wall clock, so that a re-run gives the same bytes.
+    /// The creation timestamp written into message headers (default: the day of the export,
+    /// [`crate::PlanOptions::today`], at 00:00:00 UTC; without that day, the execution date's).
+    /// Never the wall clock, so that a re-run gives the same bytes. On a day after the execution
+    /// date it is refused (P0024).
     #[serde(default, deserialize_with = "de_datetime")]
     pub created_at: Option<DateTime<Utc>>,
     /// What to do with amounts that have more decimals than the currency (default `reject`).
@@ -169,6 +171,8 @@ pub struct MojaloopConfig {
     #[serde(default)]
     pub synchronous: bool,
     /// `options.bulkExpiration` (default: 7 days after the execution date, 00:00:00.000 UTC).
+    /// It must be after the creation time and the start of the execution date (P0024): a bulk
+    /// that expires before payment is due would never be paid.
     #[serde(default, deserialize_with = "de_datetime")]
     pub bulk_expiration: Option<DateTime<Utc>>,
     /// At most this many transfers per request (default and maximum 1000).

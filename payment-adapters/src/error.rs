@@ -254,6 +254,23 @@ pub enum PaymentError {
         /// The day the export is made.
         today: chrono::NaiveDate,
     },
+    /// P0024: a date or time of the payer configuration is out of order with the export's other
+    /// dates: `created_at` on a day after the execution date (a file made after the day its
+    /// payment is asked for), or Mojaloop's `bulk_expiration` not after both the creation time
+    /// and the start of the execution date (the bulk would expire before payment is due).
+    #[error("the payer setting `{setting}` ({value}) must be {must_be} {limit}; correct it in the payer configuration, or leave it out for the default ({default})")]
+    DateOutOfOrder {
+        /// The setting: `created_at` or `mojaloop.bulk_expiration`.
+        setting: &'static str,
+        /// Its value, as the files would carry it.
+        value: String,
+        /// `after`, or `on or before`.
+        must_be: &'static str,
+        /// The date or time it must follow or precede, named.
+        limit: String,
+        /// What the setting is when left out.
+        default: &'static str,
+    },
     /// P0020: a request that was built does not pass the format's own checks. This is a defect in
     /// the adapter, reported instead of writing a file the payment system would reject.
     #[error("internal check failed for the {format} format: {message}")]
@@ -294,6 +311,7 @@ impl PaymentError {
             PaymentError::StaleOutput { .. } => "P0021",
             PaymentError::InvalidOption { .. } => "P0022",
             PaymentError::PastExecutionDate { .. } => "P0023",
+            PaymentError::DateOutOfOrder { .. } => "P0024",
         }
     }
 
@@ -412,6 +430,10 @@ pub const CODES: &[(&str, &str)] = &[
         "P0023",
         "the requested execution date is before the day the export is made",
     ),
+    (
+        "P0024",
+        "a payer date (created_at, Mojaloop bulk_expiration) is out of order with the export's dates",
+    ),
 ];
 
 #[cfg(test)]
@@ -440,6 +462,13 @@ mod tests {
                 date: chrono::NaiveDate::MIN,
                 today: chrono::NaiveDate::MAX,
             },
+            PaymentError::DateOutOfOrder {
+                setting: "created_at",
+                value: String::new(),
+                must_be: "after",
+                limit: String::new(),
+                default: "",
+            },
         ];
         for e in samples {
             assert!(CODES.iter().any(|(c, _)| *c == e.code()), "{}", e.code());
@@ -448,7 +477,7 @@ mod tests {
         let n = codes.len();
         codes.dedup();
         assert_eq!(codes.len(), n);
-        assert_eq!(CODES.last().map(|(c, _)| *c), Some("P0023"));
+        assert_eq!(CODES.last().map(|(c, _)| *c), Some("P0024"));
     }
 
     #[test]

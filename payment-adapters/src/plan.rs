@@ -32,7 +32,8 @@ pub struct PlanOptions {
     pub exported_at: Option<String>,
     /// The day the export is made: a payer `execution_date` before it is refused (P0023), and
     /// without that setting, payment is asked for on the run's as-of date or this day, whichever
-    /// is later.
+    /// is later. Without a payer `created_at`, the files are dated at the start of this day
+    /// (00:00:00 UTC; `None`: of the execution date).
     /// The library never reads the clock, so that an export depends only on its inputs; a caller
     /// that sends files gives the current date (the `entitle` command line does), and one that
     /// makes an earlier export's files again gives that export's day. `None`: not checked.
@@ -88,7 +89,9 @@ fn check_cycle(cycle: &str, from_option: bool) -> Result<(), PaymentError> {
 /// no unit to export while some have a malformed payee value (P0008; one such unit among others
 /// only goes to the exceptions), rounding (P0009), already exported entitlements or exported
 /// ones whose amount or payee account has changed (P0010), invalid text (P0013), mixed currencies
-/// (P0014), a payer execution date before [`PlanOptions::today`] (P0023).
+/// (P0014), a payer execution date before [`PlanOptions::today`] (P0023), a payer `created_at` on
+/// a day after the execution date or a Mojaloop `bulk_expiration` not after the creation time
+/// and the start of the execution date (P0024).
 pub fn plan_export(
     run: &RunEntitlements,
     format: Format,
@@ -124,9 +127,22 @@ pub fn plan_export(
         (None, Some(today)) => run.as_of.max(today),
         (None, None) => run.as_of,
     };
-    let created_at = payer
-        .created_at
-        .unwrap_or_else(|| ts::start_of(execution_date));
+    // The files are made on the day of the export: by default they say so (the start of that
+    // day, so that making them again gives the same bytes), and they may not claim to be made
+    // after the day their payment is asked for.
+    let created_at = match payer.created_at {
+        Some(t) if t.date_naive() > execution_date => {
+            return Err(PaymentError::DateOutOfOrder {
+                setting: "created_at",
+                value: ts::rfc3339(t),
+                must_be: "on or before",
+                limit: format!("the execution date, {execution_date}"),
+                default: "the start of the day of the export",
+            });
+        }
+        Some(t) => t,
+        None => ts::start_of(options.today.unwrap_or(execution_date)),
+    };
     // The default note fits every format's character set, SEPA's included, which has no `_`
     // (program ids such as `child_grant` have one): `child grant 2026-03`.
     let note = payer

@@ -489,8 +489,9 @@ fn an_execution_date_in_the_past_is_refused() {
         "2026-03-05"
     );
     // Without the setting, the run's as-of date (2026-03-01) is the one requested while it has
-    // not passed, and today once it has: never a date in the past.
-    let unset = without("execution_date = 2026-03-05\n");
+    // not passed, and today once it has: never a date in the past. (Without `created_at` too,
+    // which is refused after the execution date, P0024: the files are dated today.)
+    let unset = without("execution_date = 2026-03-05\ncreated_at = \"2026-03-04T09:00:00Z\"\n");
     for (today, want) in [
         ("2026-02-27", "2026-03-01"),
         ("2026-03-01", "2026-03-01"),
@@ -499,6 +500,7 @@ fn an_execution_date_in_the_past_is_refused() {
     ] {
         let report = export(&unset, today, &format!("unset_{today}")).unwrap();
         assert_eq!(report.execution_date.to_string(), want, "today {today}");
+        assert_eq!(report.created_at, format!("{today}T00:00:00Z"));
     }
 }
 

@@ -85,7 +85,8 @@ pub struct Args {
     pub skip_exported: bool,
     /// The day of the export (default: today's local date): an `execution_date` before it is
     /// refused, and without one payment is asked for on the as-of date or this day, whichever is
-    /// later. Give an earlier export's day to make its files again.
+    /// later. The files are dated at its start (00:00 UTC) unless PAYER.toml sets `created_at`.
+    /// Give an earlier export's day to make its files again.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
 }

@@ -11,6 +11,8 @@
 //!   settings: malformed, they stop the export (P0005).
 //! - `Amount` has no trailing zeros (standards.md P2): `1500`, `1500.5`, never `1500.00`.
 //! - `DateTime` has milliseconds (P3): `options.bulkExpiration` is `2026-03-12T00:00:00.000Z`.
+//!   A `bulk_expiration` setting not after the creation time and the start of the execution date
+//!   stops the export (P0024): the bulk would expire before payment is due.
 //! - `bulkTransactionId` is a `CorrelationId`: a version 5 UUID of the batch id.
 //! - The v2.1.0 `Currency` enum lacks some active ISO 4217 codes; those are refused.
 //! - `amountType` is RECEIVE by default: the beneficiary receives the whole entitlement and fees
@@ -157,13 +159,32 @@ impl Mojaloop {
             .map(|n| json_text(n, 128, "payer name", None, FORMAT))
             .transpose()?;
         json_text(ctx.note, 128, &ctx.note_field("note"), None, FORMAT)?;
-        let expiration = s.bulk_expiration.unwrap_or_else(|| {
-            ts::start_of(
+        let expiration = match s.bulk_expiration {
+            Some(t) => {
+                // Expired when created, or before payment is due: the adapter would refuse it,
+                // or let it lapse unpaid.
+                let due = ts::start_of(ctx.execution_date);
+                if t <= ctx.created_at || t <= due {
+                    return Err(PaymentError::DateOutOfOrder {
+                        setting: "mojaloop.bulk_expiration",
+                        value: ts::millis(t),
+                        must_be: "after",
+                        limit: format!(
+                            "the creation time, {}, and the start of the execution date, {}",
+                            ts::millis(ctx.created_at),
+                            ts::millis(due)
+                        ),
+                        default: "7 days after the execution date",
+                    });
+                }
+                t
+            }
+            None => ts::start_of(
                 ctx.execution_date
                     .checked_add_days(chrono::Days::new(7))
                     .unwrap_or(ctx.execution_date),
-            )
-        });
+            ),
+        };
         Ok(Mojaloop {
             payer_fsp: payer_fsp.to_string(),
             payer_type,
