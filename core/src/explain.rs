@@ -256,7 +256,15 @@ pub mod render {
         let title = p.ir().title.as_deref().unwrap_or(&p.ir().id);
         let title = sentence(p, locale, "title", title);
         lines.push(format!("{title} — {} — {}", d.unit_id, d.as_of));
-        lines.push(c.render(&format!("explain.decision.{}", d.outcome.as_str()), &[]));
+        // Undetermined with nothing missing: a rule is unknown for another reason (the largest of
+        // no members), and "information is missing" would send the officer looking for none.
+        let key = match d.outcome {
+            Outcome::Undetermined if d.missing.is_empty() => {
+                "explain.decision.undetermined_unknown".to_string()
+            }
+            o => format!("explain.decision.{}", o.as_str()),
+        };
+        lines.push(c.render(&key, &[]));
         let ex = d.explanation.as_ref();
         for (i, r) in d.rules.iter().enumerate() {
             let Some(rule) = p.rules().iter().find(|x| x.id == r.id) else {

@@ -101,3 +101,44 @@ fn french_explanations_use_the_program_translations() {
     );
     assert!(en.contains("Maize ration: 10 kg × 3 = 30 kg"), "{en}");
 }
+
+#[test]
+fn an_undetermined_decision_says_what_holds_it_up() {
+    // Missing inputs are named; a rule unknown for another reason (the largest of no members)
+    // does not send the officer looking for missing information.
+    let src = "program ea \"Empty\"\n  target household\n  currency KES\ninputs\n  member.birthdate: date \"Birth\"\n  member.income: money \"Income\"\neligible when\n  young \"Eldest child under 10\" max(members where age(birthdate) < 18, age(birthdate)) < 10\nentitlement\n  cash c \"c\" KES 1\n";
+    let program = entitle_core::Program::compile(src).expect("compiles");
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+    let explain = entitle_core::EvalOptions {
+        explain: true,
+        ..Default::default()
+    };
+    let text = |unit: &entitle_core::Unit, locale: &str| {
+        let d = program
+            .evaluate_with(unit, as_of, &explain)
+            .expect("evaluates");
+        assert_eq!(d.outcome, entitle_core::Outcome::Undetermined);
+        entitle_core::explain::render::decision_text(&program, &d, locale)
+    };
+    let no_children = entitle_core::Unit::new("H1")
+        .with_member(entitle_core::Member::new("M1", "head").with("birthdate", "1990-01-01"));
+    let en = text(&no_children, "en");
+    assert!(
+        en.contains("Undetermined: a rule could not be decided from the information given"),
+        "{en}"
+    );
+    assert!(!en.contains("Missing"), "{en}");
+    let fr = text(&no_children, "fr");
+    assert!(
+        fr.contains("Indéterminé : une règle ne peut être tranchée"),
+        "{fr}"
+    );
+    let no_birthdate =
+        entitle_core::Unit::new("H2").with_member(entitle_core::Member::new("M1", "child"));
+    let en = text(&no_birthdate, "en");
+    assert!(
+        en.contains("Undetermined: some information is missing."),
+        "{en}"
+    );
+    assert!(en.contains("Missing: birthdate"), "{en}");
+}
