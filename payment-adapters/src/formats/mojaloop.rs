@@ -3,7 +3,9 @@
 //!
 //! - One request per payee FSP (a Mojaloop bulk transfer has a single `payeeFsp`), split further at
 //!   `max_batch_size` transfers (at most 1000, the FSPIOP bulk limit). A payee without an FSP goes
-//!   to the exceptions file.
+//!   to the exceptions file. FSP ids that differ only in case (`mpesa`, `MPESA`) are one FSP: one
+//!   request, whose every `to.partyIdInfo.fspId` (and the manifest's `payee_fsp`) is spelt as the
+//!   first unit's, by unit id. Requests are in the order of their FSP ids in lower case.
 //! - A payee's identifier that fails the check of its type (an MSISDN of 6 to 15 digits, an IBAN's
 //!   length and checksum, an e-mail address, otherwise no spaces, commas, quotes or semicolons)
 //!   sends that unit to the exceptions (`malformed_payee_address`), and so does an FSP id that is
@@ -256,7 +258,9 @@ impl Writer for Mojaloop {
     }
 
     fn build(&self, ctx: &Context<'_>, items: &[Item<Target>]) -> Result<Built, PaymentError> {
-        let mut by_fsp: BTreeMap<&str, Vec<&Item<Target>>> = BTreeMap::new();
+        // FSP ids are grouped ignoring case (`mpesa` and `MPESA` name one FSP, and one bulk has
+        // one payee FSP), each group under the spelling of its first unit by unit id.
+        let mut by_fsp: BTreeMap<String, (&str, Vec<&Item<Target>>)> = BTreeMap::new();
         for item in items {
             check_digits(
                 || format!("the amount of unit {}", item.unit_id),
@@ -266,8 +270,9 @@ impl Writer for Mojaloop {
                 4,
             )?;
             by_fsp
-                .entry(item.target.fsp.as_str())
-                .or_default()
+                .entry(item.target.fsp.to_lowercase())
+                .or_insert_with(|| (item.target.fsp.as_str(), Vec::new()))
+                .1
                 .push(item);
         }
         let mut built = Built {
@@ -275,7 +280,7 @@ impl Writer for Mojaloop {
             batches: Vec::new(),
         };
         let mut number = 0usize;
-        for (fsp, group) in by_fsp {
+        for (fsp, group) in by_fsp.into_values() {
             for chunk in group.chunks(self.max_batch) {
                 number = number.saturating_add(1);
                 let batch_id = super::batch_id(ctx, FORMAT, number, chunk.iter().copied())?;
@@ -287,7 +292,7 @@ impl Writer for Mojaloop {
                             party_id_info: PartyIdInfo {
                                 party_id_type: i.target.id_type.as_str(),
                                 party_identifier: &i.target.identifier,
-                                fsp_id: &i.target.fsp,
+                                fsp_id: fsp,
                             },
                             name: i.target.name.as_deref(),
                         },
