@@ -265,6 +265,19 @@ mod tests {
     }
 
     #[test]
+    fn the_remainder_keeps_the_sign_of_the_left_side() {
+        for (a, b, r) in [
+            ("7", "3", "1"),
+            ("-7", "3", "-1"),
+            ("7", "-3", "1"),
+            ("7.5", "2", "1.5"),
+        ] {
+            assert_eq!(rem(dec(a), dec(b)), Ok(dec(r)), "{a} mod {b}");
+        }
+        assert_eq!(rem(dec("1"), dec("0")), Err(OpError::DivisionByZero));
+    }
+
+    #[test]
     fn whole_amounts_round_in_integers_as_decimals_do() {
         let modes = [
             RoundingMode::HalfUp,
