@@ -323,21 +323,24 @@ fn the_store_records_errors_without_values_and_payment_exceptions_name_only_unit
 
 /// A registrant's id that starts like a spreadsheet formula (`=1+2`, `@SUM(A1)`) is written as
 /// text (`'=1+2`) in the CSV files people open (decisions, errors, a cycle's run, payment
-/// exceptions), so that opening them runs nothing; decisions.jsonl, which machines read, keeps the
+/// exceptions), so that opening them runs nothing, and one that starts with `'` gets one more
+/// (`''=1+2`), so that two ids never share a cell; decisions.jsonl, which machines read, keeps the
 /// id as it is.
 #[test]
 fn ids_that_start_like_formulas_are_text_in_the_csv_files_people_open() {
     let dir = tempfile::tempdir().unwrap();
     let reg = registry(
         &dir.path().join("reg"),
-        "id,region,monthly_income,enrolled_in_pension\n=1+2,North,100,false\n@SUM(A1),North,lots,false\n-5,North,100,false\n",
-        "id,group_id,kind,start_date,end_date,birthdate,disabled\nM1,=1+2,head,,,1990-01-01,\nM2,=1+2,child,,,2020-01-01,\n+cmd|x,@SUM(A1),head,,,1990-01-01,\nM4,-5,head,,,1990-01-01,\n",
+        "id,region,monthly_income,enrolled_in_pension\n=1+2,North,100,false\n@SUM(A1),North,lots,false\n-5,North,100,false\n'=1+2,North,100,false\n",
+        "id,group_id,kind,start_date,end_date,birthdate,disabled\nM1,=1+2,head,,,1990-01-01,\nM2,=1+2,child,,,2020-01-01,\n+cmd|x,@SUM(A1),head,,,1990-01-01,\nM4,-5,head,,,1990-01-01,\nM5,'=1+2,head,,,1990-01-01,\nM6,'=1+2,child,,,2020-01-01,\n",
     );
     let out = dir.path().join("out");
     let r = run_child_grant(&reg, out.to_str().unwrap(), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let decisions = std::fs::read_to_string(out.join("decisions.csv")).unwrap();
     assert!(decisions.contains("\n'=1+2,eligible,"), "{decisions}");
+    // An id that starts with `'` gets one more: it stays apart from the id `=1+2`.
+    assert!(decisions.contains("\n''=1+2,eligible,"), "{decisions}");
     // A plain number stays a number.
     assert!(decisions.contains("\n-5,not_eligible,"), "{decisions}");
     let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
@@ -367,6 +370,7 @@ fn ids_that_start_like_formulas_are_text_in_the_csv_files_people_open() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let exceptions = std::fs::read_to_string(pay.join("g2p-connect-exceptions.csv")).unwrap();
     assert!(exceptions.contains("\n'=1+2,"), "{exceptions}");
+    assert!(exceptions.contains("\n''=1+2,"), "{exceptions}");
     // A cycle's run.csv.
     let cycle = dir.path().join("cycle");
     let r = ran(&[
@@ -382,4 +386,5 @@ fn ids_that_start_like_formulas_are_text_in_the_csv_files_people_open() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let run = std::fs::read_to_string(cycle.join("run.csv")).unwrap();
     assert!(run.contains("\n'=1+2,eligible,"), "{run}");
+    assert!(run.contains("\n''=1+2,eligible,"), "{run}");
 }

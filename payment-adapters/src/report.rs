@@ -124,8 +124,8 @@ pub struct ExportReport {
 }
 
 /// The exceptions file: `unit_id,reason,detail,amount,currency`, one row per unit, quoted as
-/// RFC 4180 CSV; a unit id that starts like a formula is written as text
-/// ([`spreadsheet_safe`](crate::text::spreadsheet_safe)), as people open this file.
+/// RFC 4180 CSV; a unit id that starts like a formula, or with `'`, is written with one more `'`
+/// in front ([`spreadsheet_safe`](crate::text::spreadsheet_safe)), as people open this file.
 pub(crate) fn exceptions_csv(
     records: &[ExceptionRecord],
     currency: Option<Currency>,

@@ -9,25 +9,34 @@ use unicode_normalization::UnicodeNormalization;
 /// `s` as a cell of a CSV file meant for people, which they open in a spreadsheet: a cell that
 /// starts like a formula (`=`, `@`, a tab or a carriage return, or `+` or `-` before anything but
 /// a plain number) gets a leading `'`, so that opening the file cannot run a formula a registrant
-/// typed as an id or a name (CSV injection). Plain numbers (`-5`, `+254700000001`) and all other
-/// text are unchanged. Files read by machines (a payment batch, decisions.jsonl) keep the value
-/// as it is.
+/// typed as an id or a name (CSV injection). A cell that already starts with `'` gets one more, so
+/// that the rule can be undone ([`from_spreadsheet_safe`]) and two values never give the same cell:
+/// `=1+2` is written `'=1+2`, and `'=1+2` is written `''=1+2`. Plain numbers (`-5`,
+/// `+254700000001`) and all other text are unchanged. Files read by machines (a payment batch,
+/// decisions.jsonl) keep the value as it is.
 pub fn spreadsheet_safe(s: &str) -> Cow<'_, str> {
     let plain_number = |rest: &str| {
         !rest.is_empty()
             && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
             && rest.chars().filter(|c| *c == '.').count() <= 1
     };
-    let formula = match s.chars().next() {
-        Some('=' | '@' | '\t' | '\r') => true,
+    let prefixed = match s.chars().next() {
+        Some('=' | '@' | '\t' | '\r' | '\'') => true,
         Some(sign @ ('+' | '-')) => !plain_number(s.get(sign.len_utf8()..).unwrap_or("")),
         _ => false,
     };
-    if formula {
+    if prefixed {
         Cow::Owned(format!("'{s}"))
     } else {
         Cow::Borrowed(s)
     }
+}
+
+/// The value a [`spreadsheet_safe`] cell stands for: the cell without its first `'`, if it starts
+/// with one (that `'` was added, as every value that starts with `'` gets one more); any other
+/// cell as it is.
+pub fn from_spreadsheet_safe(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
 }
 
 /// Whether a character is in the EPC's basic Latin set for SEPA, which is also the SWIFT `x`
@@ -367,6 +376,12 @@ mod tests {
             ("\t=1", "'\t=1"),
             ("\r=1", "'\r=1"),
             ("-", "'-"),
+            // A value that starts with `'` gets one more, so that it stays apart from the value
+            // the first `'` was added to.
+            ("'=HYPERLINK(\"http://x\")", "''=HYPERLINK(\"http://x\")"),
+            ("'H1", "''H1"),
+            ("'", "''"),
+            ("''=1", "'''=1"),
             // Unchanged: numbers with a sign, ordinary ids and names, and signs inside.
             ("-5", "-5"),
             ("-1500.50", "-1500.50"),
@@ -379,6 +394,38 @@ mod tests {
             assert_eq!(spreadsheet_safe(given), shown, "{given:?}");
         }
         assert!(matches!(spreadsheet_safe("H1"), Cow::Borrowed(_)));
+    }
+
+    /// Distinct values give distinct cells, and each cell gives back its value.
+    #[test]
+    fn spreadsheet_cells_keep_distinct_values_apart_and_give_them_back() {
+        let values = [
+            "=HYPERLINK(\"x\")",
+            "'=HYPERLINK(\"x\")",
+            "''=HYPERLINK(\"x\")",
+            "@SUM(A1)",
+            "'@SUM(A1)",
+            "-5",
+            "'-5",
+            "-x",
+            "'-x",
+            "H1",
+            "'H1",
+            "''H1",
+            "'",
+            "''",
+            "",
+            "\t=1",
+            "'\t=1",
+        ];
+        let cells: std::collections::BTreeSet<String> = values
+            .iter()
+            .map(|v| spreadsheet_safe(v).into_owned())
+            .collect();
+        assert_eq!(cells.len(), values.len(), "{cells:?}");
+        for v in values {
+            assert_eq!(from_spreadsheet_safe(&spreadsheet_safe(v)), v, "{v:?}");
+        }
     }
 
     #[test]
