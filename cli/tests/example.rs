@@ -159,3 +159,37 @@ fn decisions_jsonl_is_exactly_the_core_json_of_each_decision() {
         assert_eq!(w, e);
     }
 }
+
+/// The example payer pays the example registry through Payment Hub EE: the registry's Kenyan
+/// mobile numbers are national (`mobile:07…@mpesa`), and the payer's `msisdn_country_code`
+/// writes them in international form (`2547…`), so that none is held back as `national_msisdn`.
+#[test]
+fn the_example_payer_writes_the_example_mobile_numbers_in_international_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let r = run_child_grant("examples/registry", run.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = dir.path().join("pay");
+    let r = pay_run(&run, "ph-ee", "examples/payer.toml", &out, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = csv_records(&out.join("ph-ee-001.csv"));
+    let msisdns: Vec<&String> = rows
+        .iter()
+        .skip(1)
+        .filter(|r| r[5] == "MSISDN")
+        .map(|r| &r[6])
+        .collect();
+    assert_eq!(msisdns.len(), 309);
+    assert!(
+        msisdns
+            .iter()
+            .all(|m| m.len() == 12 && m.starts_with("2547")),
+        "{msisdns:?}"
+    );
+    let exceptions = csv_records(&out.join("ph-ee-exceptions.csv"));
+    assert!(
+        exceptions.iter().all(|r| r[1] != "national_msisdn"),
+        "{exceptions:?}"
+    );
+    assert_eq!(exceptions.len() - 1, 135);
+}

@@ -141,6 +141,67 @@ pub fn check_msisdn(msisdn: &str) -> Result<(), &'static str> {
     }
 }
 
+/// Why an MSISDN cannot be written in international form ([`international_msisdn`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MsisdnProblem {
+    /// A national number (one leading `0`, `0712345678`) and no country code to make it
+    /// international.
+    National,
+    /// Not an MSISDN ([`check_msisdn`]), a `+` before a `0`, two leading zeros (an
+    /// international call prefix, which differs between countries), or more than 15 digits once
+    /// the country code is added.
+    Malformed,
+}
+
+/// An MSISDN in the international form of ITU-T E.164 (country code, then the national
+/// number), in digits only, as Mojaloop's `partyIdentifier` and Payment Hub EE's identifiers
+/// carry it: `+254712345678` and `254712345678` give `254712345678`. A national number (one
+/// leading `0`) takes `country_code` in place of its `0` (`0712345678` with `254` gives
+/// `254712345678`). The `+` is dropped, so that one number is always written one way (the API
+/// allows it but its examples, and the Payment Hub EE samples, have none).
+///
+/// # Errors
+/// [`MsisdnProblem::National`] for a national number without `country_code`;
+/// [`MsisdnProblem::Malformed`] for anything else that is not an international number.
+pub fn international_msisdn(
+    msisdn: &str,
+    country_code: Option<&str>,
+) -> Result<String, MsisdnProblem> {
+    check_msisdn(msisdn).map_err(|_| MsisdnProblem::Malformed)?;
+    if let Some(digits) = msisdn.strip_prefix('+') {
+        return if digits.starts_with('0') {
+            Err(MsisdnProblem::Malformed)
+        } else {
+            Ok(digits.to_string())
+        };
+    }
+    let Some(national) = msisdn.strip_prefix('0') else {
+        return Ok(msisdn.to_string());
+    };
+    if national.starts_with('0') {
+        return Err(MsisdnProblem::Malformed);
+    }
+    let code = country_code.ok_or(MsisdnProblem::National)?;
+    let international = format!("{code}{national}");
+    if international.len() <= 15 {
+        Ok(international)
+    } else {
+        Err(MsisdnProblem::Malformed)
+    }
+}
+
+/// Checks a country calling code (ITU-T E.164): 1 to 3 digits, the first not `0` (`254`, `1`).
+pub fn check_country_code(code: &str) -> Result<(), &'static str> {
+    let ok = (1..=3).contains(&code.len())
+        && code.bytes().all(|c| c.is_ascii_digit())
+        && !code.starts_with('0');
+    if ok {
+        Ok(())
+    } else {
+        Err("is not a country calling code (1 to 3 digits, the first not 0, as \"254\")")
+    }
+}
+
 /// Checks an e-mail address loosely: one `@` with text on both sides, no spaces.
 pub fn check_email(email: &str) -> Result<(), &'static str> {
     match email.split_once('@') {
@@ -278,5 +339,40 @@ mod tests {
         assert!(check_identifier("ACC-1001", 128).is_ok());
         assert!(check_identifier("1,2", 128).is_err());
         assert!(check_identifier("", 128).is_err());
+    }
+
+    #[test]
+    fn msisdns_in_international_form() {
+        use MsisdnProblem::{Malformed, National};
+        let kenya = Some("254");
+        for (given, code, want) in [
+            ("0779966368", kenya, Ok("254779966368")),
+            ("0779966368", Some("1"), Ok("1779966368")),
+            ("+254779966368", kenya, Ok("254779966368")),
+            ("+254779966368", None, Ok("254779966368")),
+            ("254779966368", None, Ok("254779966368")),
+            ("254779966368", kenya, Ok("254779966368")),
+            ("0779966368", None, Err(National)),
+            ("00254779966368", kenya, Err(Malformed)),
+            ("+0779966368", kenya, Err(Malformed)),
+            ("07799-66368", kenya, Err(Malformed)),
+            ("0", kenya, Err(Malformed)),
+            // 14 digits after the 0, 17 with the country code: more than E.164's 15.
+            ("012345678901234", kenya, Err(Malformed)),
+            ("01234567890123", Some("1"), Ok("11234567890123")),
+        ] {
+            let got = international_msisdn(given, code);
+            assert_eq!(
+                got.as_deref(),
+                want.as_ref().map(|s| *s),
+                "{given} {code:?}"
+            );
+        }
+        for ok in ["1", "44", "254", "971"] {
+            assert_eq!(check_country_code(ok), Ok(()), "{ok}");
+        }
+        for bad in ["", "0", "054", "2540", "+254", "25a", " 25"] {
+            assert!(check_country_code(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -32,6 +32,12 @@ pub struct PayerConfig {
     /// What to do with amounts that have more decimals than the currency (default `reject`).
     #[serde(default)]
     pub rounding: Rounding,
+    /// The country calling code (ITU-T E.164, 1 to 3 digits: `"254"`) that makes a payee's
+    /// MSISDN in national format (one leading `0`: `0712345678`) international (`254712345678`)
+    /// for the formats that need it, Mojaloop and Payment Hub EE. Without it, such a payee goes
+    /// to the exceptions (`national_msisdn`), and such a payer identifier is refused (P0005).
+    #[serde(default, deserialize_with = "de_country_code")]
+    pub msisdn_country_code: Option<String>,
     /// The note or narrative on every payment (default: `<program id> <cycle>`, with `_` as a
     /// space so that it fits SEPA's character set: `child grant 2026-03`). It is the same for
     /// every payee and must not carry personal data.
@@ -258,6 +264,15 @@ fn de_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>,
         })
 }
 
+fn de_country_code<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let Some(code) = Option::<String>::deserialize(d)? else {
+        return Ok(None);
+    };
+    crate::address::check_country_code(&code)
+        .map(|()| Some(code.clone()))
+        .map_err(|r| serde::de::Error::custom(format!("`{code}` {r}")))
+}
+
 /// Returns a required setting or [`PaymentError::MissingSetting`] naming it.
 pub(crate) fn required<'a>(
     value: Option<&'a String>,
@@ -344,6 +359,19 @@ mod tests {
         assert_eq!(e.code(), "P0003");
         let c = PayerConfig::from_toml_str("rounding = \"half_even\"\n").unwrap();
         assert_eq!(c.rounding, Rounding::HalfEven);
+    }
+
+    #[test]
+    fn a_country_code_is_one_to_three_digits() {
+        let c = PayerConfig::from_toml_str("msisdn_country_code = \"254\"\n").unwrap();
+        assert_eq!(c.msisdn_country_code.as_deref(), Some("254"));
+        assert_eq!(PayerConfig::default().msisdn_country_code, None);
+        for bad in ["\"2540\"", "\"+254\"", "\"0\"", "\"\"", "254"] {
+            let e =
+                PayerConfig::from_toml_str(&format!("msisdn_country_code = {bad}\n")).unwrap_err();
+            assert_eq!(e.code(), "P0003", "{bad}");
+            assert!(e.to_string().contains("line 1, column 23"), "{e}");
+        }
     }
 
     #[test]

@@ -199,6 +199,10 @@ pub enum ExceptionReason {
     /// The payee's FSP id (`fsp_id`, else the `@provider` of its financial address) is not 1 to
     /// 32 characters without spaces, commas, quotes or semicolons (Mojaloop, Payment Hub EE).
     MalformedPayeeFsp,
+    /// Mojaloop and Payment Hub EE: the payee's MSISDN is in national format (one leading `0`),
+    /// these formats carry it in international format (ITU-T E.164), and the payer configuration
+    /// has no `msisdn_country_code` to make it so. Guessing the country could pay a stranger.
+    NationalMsisdn,
 }
 
 impl ExceptionReason {
@@ -222,6 +226,7 @@ impl ExceptionReason {
             ExceptionReason::MalformedPayeeIban => "malformed_payee_iban",
             ExceptionReason::MalformedPayeeBic => "malformed_payee_bic",
             ExceptionReason::MalformedPayeeFsp => "malformed_payee_fsp",
+            ExceptionReason::NationalMsisdn => "national_msisdn",
         }
     }
 
@@ -288,6 +293,12 @@ impl ExceptionReason {
             ExceptionReason::MalformedPayeeFsp => {
                 "the payee's FSP id (or the @provider of its financial address) is not 1 to 32 \
                  characters without spaces, commas or quotes; correct it in the registry"
+            }
+            ExceptionReason::NationalMsisdn => {
+                "the payee's MSISDN is in national format (a leading 0), and the format needs it \
+                 in international format (country code and number, ITU-T E.164); set \
+                 `msisdn_country_code` in the payer configuration, or record the number with its \
+                 country code"
             }
         }
     }

@@ -11,6 +11,12 @@
 //!   sends that unit to the exceptions (`malformed_payee_address`), and so does an FSP id that is
 //!   not 1 to 32 such characters (`malformed_payee_fsp`). The payer's own identifier and FSP are
 //!   settings: malformed, they stop the export (P0005).
+//! - An MSISDN (the payer's or a payee's) is written in international form, digits only
+//!   (`254712345678`; the API: "should be in international format according to the ITU-T E.164
+//!   standard"): a `+` is dropped, and a national number (`0712345678`) takes the payer's
+//!   `msisdn_country_code` in place of its `0`. Without that setting a payee's national number
+//!   sends the unit to the exceptions (`national_msisdn`), and the payer's stops the export
+//!   (P0005).
 //! - `Amount` has no trailing zeros (standards.md P2): `1500`, `1500.5`, never `1500.00`.
 //! - `DateTime` has milliseconds (P3): `options.bulkExpiration` is `2026-03-12T00:00:00.000Z`.
 //!   A `bulk_expiration` setting not after the creation time and the start of the execution date
@@ -26,6 +32,7 @@ use crate::amount::{check_digits, without_trailing_zeros};
 use crate::config::{batch_size, required, PayerConfig};
 use crate::error::PaymentError;
 use crate::formats::ph_ee::id_type_setting;
+use crate::formats::ph_ee::{international_payee_msisdn, payer_msisdn};
 use crate::payee::{ExceptionReason, IdType, Payee};
 use crate::refs;
 use crate::text::{has_control, json_text, payee_json_text};
@@ -51,6 +58,7 @@ pub(crate) struct Mojaloop {
     synchronous: bool,
     expiration: String,
     max_batch: usize,
+    msisdn_country_code: Option<String>,
 }
 
 pub(crate) struct Target {
@@ -140,6 +148,12 @@ impl Mojaloop {
         )?;
         check_typed_identifier(payer_identifier, payer_type)
             .map_err(|r| PaymentError::setting("mojaloop.payer_identifier", r))?;
+        let payer_identifier = payer_msisdn(
+            payer_identifier,
+            payer_type,
+            cfg,
+            "mojaloop.payer_identifier",
+        )?;
         let payee_default_type = id_type_setting(
             s.payee_id_type.as_ref(),
             "mojaloop.payee_id_type",
@@ -190,7 +204,7 @@ impl Mojaloop {
         Ok(Mojaloop {
             payer_fsp: payer_fsp.to_string(),
             payer_type,
-            payer_identifier: payer_identifier.to_string(),
+            payer_identifier,
             payer_name,
             payee_default_type,
             amount_type,
@@ -200,6 +214,7 @@ impl Mojaloop {
             synchronous: s.synchronous,
             expiration: ts::millis(expiration),
             max_batch: batch_size(s.max_batch_size, "mojaloop.max_batch_size", 1000, 1000)?,
+            msisdn_country_code: cfg.msisdn_country_code.clone(),
         })
     }
 }
@@ -231,6 +246,15 @@ impl Writer for Mojaloop {
         if check_typed_identifier(&identifier, id_type).is_err() {
             return Ok(Err(ExceptionReason::MalformedPayeeAddress));
         }
+        // An MSISDN is written in international form, digits only.
+        let identifier = match international_payee_msisdn(
+            identifier,
+            id_type,
+            self.msisdn_country_code.as_deref(),
+        ) {
+            Ok(id) => id,
+            Err(reason) => return Ok(Err(reason)),
+        };
         let Some(fsp) = payee.fsp() else {
             return Ok(Err(ExceptionReason::NoPayeeFsp));
         };

@@ -15,13 +15,21 @@
 //!   for `account_number` (`malformed_payee_iban`) or an FSP id for `payee_dfsp_id` that is not 1
 //!   to 32 such characters (`malformed_payee_fsp`). The payer's identifier is a setting: malformed,
 //!   it stops the export (P0005).
+//! - An MSISDN (the payer's or a payee's) is written in international form, digits only, as the
+//!   Mojaloop format writes it: a `+` is dropped, and a national number (`0712345678`) takes the
+//!   payer's `msisdn_country_code` in place of its `0`. Without that setting a payee's national
+//!   number sends the unit to the exceptions (`national_msisdn`), and the payer's stops the
+//!   export (P0005).
 //! - Files are split so that each stays within `max_file_bytes` (the processor's `csv.size`,
 //!   100000 bytes by default; larger files are rejected as "File too big") and `max_batch_size` rows.
 //! - `id` counts rows from 0 in each file; `request_id` is a UUID derived from the entitlement
 //!   reference; `batch_id` is the file's batch id.
 
 use super::{BatchSummary, Built, Context, Item, OutputFile, Writer};
-use crate::address::{check_iban, check_identifier, check_typed_identifier, normalize_iban};
+use crate::address::{
+    check_iban, check_identifier, check_typed_identifier, international_msisdn, normalize_iban,
+    MsisdnProblem,
+};
 use crate::amount::fixed;
 use crate::config::{batch_size, required, PayerConfig};
 use crate::error::PaymentError;
@@ -62,6 +70,7 @@ pub(crate) struct PhEe {
     program_shortcode: String,
     max_batch: usize,
     max_bytes: usize,
+    msisdn_country_code: Option<String>,
 }
 
 pub(crate) struct Target {
@@ -82,6 +91,55 @@ pub(crate) fn id_type_setting(
             .parse()
             .map_err(|r: &str| PaymentError::setting(setting, r)),
     }
+}
+
+/// A payer identifier of type `kind` as the Mojaloop and Payment Hub EE files carry it: an MSISDN
+/// in international form ([`international_msisdn`], with the payer's `msisdn_country_code`),
+/// anything else as it is.
+///
+/// # Errors
+/// [`PaymentError::InvalidSetting`] (P0005) naming `setting`, for a national MSISDN without
+/// `msisdn_country_code`, or one that cannot be made international.
+pub(crate) fn payer_msisdn(
+    identifier: &str,
+    kind: IdType,
+    cfg: &PayerConfig,
+    setting: &str,
+) -> Result<String, PaymentError> {
+    if kind != IdType::Msisdn {
+        return Ok(identifier.to_string());
+    }
+    international_msisdn(identifier, cfg.msisdn_country_code.as_deref()).map_err(|p| {
+        let reason = match p {
+            MsisdnProblem::National => {
+                "is an MSISDN in national format (a leading 0): write it with its country code, \
+                 or set `msisdn_country_code`"
+            }
+            MsisdnProblem::Malformed => {
+                "is not an MSISDN in international format (country code and number, at most 15 \
+                 digits)"
+            }
+        };
+        PaymentError::setting(setting, reason)
+    })
+}
+
+/// A payee identifier of type `kind` as the Mojaloop and Payment Hub EE files carry it: an MSISDN
+/// in international form ([`international_msisdn`]), anything else as it is. A national MSISDN
+/// without `country_code` is the exception `national_msisdn`; one that cannot be made
+/// international, `malformed_payee_address`.
+pub(crate) fn international_payee_msisdn(
+    identifier: String,
+    kind: IdType,
+    country_code: Option<&str>,
+) -> Result<String, ExceptionReason> {
+    if kind != IdType::Msisdn {
+        return Ok(identifier);
+    }
+    international_msisdn(&identifier, country_code).map_err(|p| match p {
+        MsisdnProblem::National => ExceptionReason::NationalMsisdn,
+        MsisdnProblem::Malformed => ExceptionReason::MalformedPayeeAddress,
+    })
 }
 
 impl PhEe {
@@ -109,7 +167,9 @@ impl PhEe {
         )?;
         check_typed_identifier(payer_identifier, payer_type)
             .map_err(|r| PaymentError::setting("ph_ee.payer_identifier", r))?;
-        csv_cell(payer_identifier, "payer_identifier", None, FORMAT)?;
+        let payer_identifier =
+            payer_msisdn(payer_identifier, payer_type, cfg, "ph_ee.payer_identifier")?;
+        csv_cell(&payer_identifier, "payer_identifier", None, FORMAT)?;
         let payee_default_type = id_type_setting(
             s.payee_identifier_type.as_ref(),
             "ph_ee.payee_identifier_type",
@@ -135,11 +195,12 @@ impl PhEe {
         Ok(PhEe {
             payment_mode: mode.to_string(),
             payer_type,
-            payer_identifier: payer_identifier.to_string(),
+            payer_identifier,
             payee_default_type,
             program_shortcode,
             max_batch: batch_size(s.max_batch_size, "ph_ee.max_batch_size", 500, 100_000)?,
             max_bytes,
+            msisdn_country_code: cfg.msisdn_country_code.clone(),
         })
     }
 
@@ -195,6 +256,16 @@ impl Writer for PhEe {
         if check_typed_identifier(&identifier, id_type).is_err() {
             return Ok(Err(ExceptionReason::MalformedPayeeAddress));
         }
+        // An MSISDN is written in international form, digits only, as for Mojaloop (the payment
+        // mode the bulk processor most often hands it to).
+        let identifier = match international_payee_msisdn(
+            identifier,
+            id_type,
+            self.msisdn_country_code.as_deref(),
+        ) {
+            Ok(id) => id,
+            Err(reason) => return Ok(Err(reason)),
+        };
         // Only an e-mail address, checked loosely, can still hold a comma or a quote here: that
         // one payee's identifier cannot be written, and holds back no one else.
         if let Err(reason) = payee_csv_cell(&identifier) {
