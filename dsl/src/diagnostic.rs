@@ -28,6 +28,9 @@ pub struct Diagnostic {
     args: Vec<(&'static str, String)>,
     #[serde(skip)]
     help_key: Option<&'static str>,
+    /// The catalogue key of the message when it is not the code itself (`E0305.not_a_choice`).
+    #[serde(skip)]
+    message_key: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -41,6 +44,7 @@ impl Diagnostic {
             help: None,
             args: Vec::new(),
             help_key: None,
+            message_key: None,
         };
         d.render(locale::english());
         d
@@ -58,6 +62,15 @@ impl Diagnostic {
     #[must_use]
     pub fn with_help(mut self, key: &'static str) -> Diagnostic {
         self.help_key = Some(key);
+        self.render(locale::english());
+        self
+    }
+
+    /// Takes the message from catalogue key `key` (`CODE.variant`) instead of the code's own: the
+    /// same problem said in the words that fit the case, under the same stable code.
+    #[must_use]
+    pub fn with_message(mut self, key: &'static str) -> Diagnostic {
+        self.message_key = Some(key);
         self.render(locale::english());
         self
     }
@@ -81,7 +94,7 @@ impl Diagnostic {
 
     fn render(&mut self, catalog: &Catalog) {
         let args: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        self.message = catalog.render(self.code, &args);
+        self.message = catalog.render(self.message_key.unwrap_or(self.code), &args);
         self.help = self.help_key.map(|k| catalog.render(k, &args));
     }
 

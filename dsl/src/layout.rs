@@ -4,8 +4,10 @@
 //! operator, a comma or one of the joining words (`and`, `or`, `not`, `in`, `where`, `then`, `else`,
 //! `if`, `when`, `times`, `to`, `at`, `from`, `of`, `mod`), or when the next line starts with an
 //! operator or with `and`, `or`, `then`, `else`, `where`, `when`, `times`. Strings never span lines.
-//! An open bracket does not swallow a following line that starts a section at column 1, so one
-//! missing `)` costs one diagnostic, not the rest of the file.
+//! An open bracket does not swallow a following line that starts a section at column 1: the
+//! section starts with no bracket open, and the bracket left open is reported where it is
+//! (`this `(` is never closed`), in place of the syntax error its statement's lines then gave. So
+//! one missing `)` costs one diagnostic, not the rest of the file.
 //!
 //! The pass also enforces the size and nesting limits before the grammar runs, so no input can make
 //! the parser recurse without bound.
@@ -56,7 +58,40 @@ const JOIN_AT_START: &[&str] = &["and", "or", "then", "else", "where", "when", "
 pub(crate) struct Layout<'a> {
     pub lines: Vec<LogicalLine<'a>>,
     pub comments: Vec<Comment>,
+    /// Limits passed: the grammar must not run.
     pub diagnostics: Vec<Diagnostic>,
+    /// Brackets left open at a section or at the end of the text; the grammar still runs.
+    pub unclosed: Vec<Unclosed>,
+}
+
+/// A bracket still open where a section starts (or the text ends).
+pub(crate) struct Unclosed {
+    /// Where the bracket is (one byte).
+    pub at: usize,
+    /// Where its statement ends (exclusive): the start of the section line, or just past the end
+    /// of the text. Every line from the bracket up to there belongs to the bracket's logical line.
+    pub until: usize,
+    /// `(` or `[`.
+    pub bracket: char,
+}
+
+impl Unclosed {
+    /// Puts the diagnostic of each bracket left open in place of the syntax errors (E0001) its
+    /// logical line gave at or after it, which are its consequence (`expected `)`, found …`): an
+    /// error before the bracket stays.
+    pub(crate) fn report(all: &[Unclosed], index: &LineIndex<'_>, diags: &mut Vec<Diagnostic>) {
+        for u in all {
+            diags.retain(|d| !(d.code == codes::SYNTAX && (u.at..u.until).contains(&d.span.start)));
+            let closing = if u.bracket == '[' { ']' } else { ')' };
+            diags.push(
+                Diagnostic::new(codes::SYNTAX, index.span(u.at, u.at + 1))
+                    .with_message("E0001.unclosed")
+                    .arg("bracket", u.bracket)
+                    .arg("closing", closing)
+                    .with_help("E0001.help.unclosed"),
+            );
+        }
+    }
 }
 
 struct PhysLine {
@@ -97,6 +132,9 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
     // Pass 1: scan characters, tracking strings, comments and bracket depth.
     let bytes = source.as_bytes();
     let mut depth: usize = 0;
+    // Where the open brackets are, innermost last (as deep as the limit: deeper stops the parse).
+    let mut open: Vec<usize> = Vec::new();
+    let mut unclosed = Vec::new();
     let mut depth_reported = false;
     // A byte-order mark is skipped: the first line starts after it.
     let origin = crate::span::bom_len(source);
@@ -129,6 +167,20 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
                 ifs = 0;
                 line_start = i + 1;
                 code_end = line_start;
+                // A section at column 1 (or the end of the text) closes the statement: a bracket
+                // still open is reported, and the section starts with none.
+                let rest = source.get(line_start..).unwrap_or("");
+                if depth > 0 && (b.is_none() || SECTION_WORDS.contains(&first_word(rest))) {
+                    if let Some(&at) = open.last() {
+                        unclosed.push(Unclosed {
+                            at,
+                            until: if b.is_none() { i + 1 } else { line_start },
+                            bracket: char::from(bytes.get(at).copied().unwrap_or(b'(')),
+                        });
+                    }
+                    depth = 0;
+                    open.clear();
+                }
                 i += 1;
                 continue;
             }
@@ -161,9 +213,11 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
                 i = end;
                 continue;
             }
-            Some(c @ (b'(' | b'[')) => {
-                let _ = c;
+            Some(b'(' | b'[') => {
                 depth += 1;
+                if depth <= limits.max_nesting {
+                    open.push(i);
+                }
                 if depth > limits.max_nesting && !depth_reported {
                     depth_reported = true;
                     diagnostics.push(
@@ -175,6 +229,9 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
                 code_end = i + 1;
             }
             Some(b')' | b']') => {
+                if depth <= open.len() {
+                    open.pop();
+                }
                 depth = depth.saturating_sub(1);
                 code_end = i + 1;
             }
@@ -265,6 +322,7 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
         lines,
         comments,
         diagnostics,
+        unclosed,
     }
 }
 
@@ -333,6 +391,49 @@ mod tests {
     fn an_unclosed_bracket_does_not_swallow_the_next_section() {
         let src = "let a = f(1,\nlet b = 2\n";
         assert_eq!(texts(src), vec!["let a = f(1,", "let b = 2"]);
+    }
+
+    #[test]
+    fn a_section_starts_with_no_bracket_open_and_the_open_one_is_kept() {
+        // The indented lines after each section header are entries of their own, not the header's
+        // continuation; the open `(` and its statement's end are kept for the diagnostic.
+        let src = "eligible when\n  ok \"ok\" n > (3 + 1\n  other \"o\" n < 10\n\n\
+                   entitlement\n  cash b \"b\" KES 2\n\ntest \"t\" as of 2026-03-01\n  person n [5\n";
+        let l = layout(src, &Limits::default());
+        let texts: Vec<&str> = l.lines.iter().map(|l| l.text).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "eligible when",
+                "ok \"ok\" n > (3 + 1\n  other \"o\" n < 10",
+                "entitlement",
+                "cash b \"b\" KES 2",
+                "test \"t\" as of 2026-03-01",
+                "person n [5",
+            ]
+        );
+        assert!(l.diagnostics.is_empty());
+        let unclosed: Vec<(usize, usize, char)> = l
+            .unclosed
+            .iter()
+            .map(|u| (u.at, u.until, u.bracket))
+            .collect();
+        let section = src.find("entitlement").unwrap_or(0);
+        let square = src.find('[').unwrap_or(0);
+        assert_eq!(
+            unclosed,
+            vec![
+                (src.find('(').unwrap_or(0), section, '('),
+                (square, src.len() + 1, '[')
+            ]
+        );
+        // Closed brackets leave nothing; a `)` too many closes nothing.
+        let l = layout("let a = f(g(1), 2))\nlet b = [1]\n", &Limits::default());
+        assert!(l.unclosed.is_empty());
+        // Of brackets nested and left open, the innermost is kept (it is the first to close).
+        let l = layout("let a = f(g[1,\nlet b = 2", &Limits::default());
+        let at: Vec<usize> = l.unclosed.iter().map(|u| u.at).collect();
+        assert_eq!(at, vec![11]);
     }
 
     #[test]

@@ -427,6 +427,7 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
                 .with_help("E0001.help.program_first"),
         );
     }
+    crate::layout::Unclosed::report(&laid.unclosed, &index, &mut diags);
     let mut diagnostics = Diagnostics(diags);
     diagnostics.sort();
     Parsed {
