@@ -72,3 +72,62 @@ fn the_warnings_read_in_french() {
         ]
     );
 }
+
+#[test]
+fn a_default_outside_the_choices_names_them_not_the_type() {
+    // The default fits the type (text): what is wrong is that the choices refuse it.
+    let src = "program oo \"OneOf\" version \"1\"
+  target individual
+  currency KES
+inputs
+  person.region: text \"Region\" one of [\"North\", \"South\"] default \"East\"
+  person.lvl: number one of [1, 2, 3] default 4
+  person.code: number one of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13] default 14
+  person.sort: text one of [\"a\"] default 5
+eligible when
+  ok \"ok\" region == \"North\" or lvl == 2 or code == 1 or sort == \"a\"
+test \"t\" as of 2026-03-01
+  person region \"North\"
+  expect eligible
+";
+    let checked = check(src);
+    let got: Vec<(&str, u32, u32, String)> = checked
+        .diagnostics
+        .0
+        .iter()
+        .map(|d| (d.code, d.span.line, d.span.column, d.message.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "E0305",
+                5,
+                66,
+                "the default of `region` is not one of its declared choices: \"North\", \"South\""
+                    .into()
+            ),
+            (
+                "E0305",
+                6,
+                47,
+                "the default of `lvl` is not one of its declared choices: `1`, `2`, `3`".into()
+            ),
+            (
+                "E0305",
+                7,
+                82,
+                "the default of `code` is not one of its declared choices: `1`, `2`, `3`, `4`, \
+                 `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, … (13 in all)"
+                    .into()
+            ),
+            // A default of another type is a type problem, said once.
+            ("E0201", 8, 42, "expected text, found a number".into()),
+        ]
+    );
+    let fr = checked.diagnostics.localized(locale::catalog("fr"));
+    assert_eq!(
+        fr.0[0].message,
+        "la valeur par défaut de `region` ne fait pas partie de ses choix déclarés : \"North\", \"South\""
+    );
+}

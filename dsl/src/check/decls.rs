@@ -111,7 +111,7 @@ impl Checker {
                 Some(v) => {
                     if let (Some(ch), false) = (&choices, v.is_unknown()) {
                         if !ch.contains(&v) {
-                            self.bad_declaration(d, "the default", &ty, e.span);
+                            self.default_not_a_choice(d, ch, e.span);
                         }
                     }
                     default = Some(v).filter(|v| !v.is_unknown());
@@ -148,6 +148,26 @@ impl Checker {
                 );
             }
         }
+    }
+
+    /// A default the choices refuse: it fits the type, so the message names the choices (the first
+    /// [`CHOICES_SHOWN`], then how many there are), not the type.
+    fn default_not_a_choice(&mut self, d: &ast::InputDecl, choices: &[Value], span: Span) {
+        let shown: Vec<String> = choices
+            .iter()
+            .take(CHOICES_SHOWN)
+            .map(shown_choice)
+            .collect();
+        let mut diag = Diagnostic::new(codes::BAD_INPUT_DECLARATION, span)
+            .arg("name", &d.name.name)
+            .arg("choices", shown.join(", "));
+        diag = if choices.len() > shown.len() {
+            diag.arg("count", choices.len())
+                .with_message("E0305.not_a_choice.more")
+        } else {
+            diag.with_message("E0305.not_a_choice")
+        };
+        self.diags.push(diag);
     }
 
     fn bad_declaration(&mut self, d: &ast::InputDecl, what: &str, ty: &Type, span: Span) {
@@ -285,6 +305,9 @@ pub(crate) fn refs_of(e: &TExpr) -> Vec<ir::Ref> {
 }
 
 /// A choice as written in the program: text quoted, other values as they read.
+/// How many choices a default outside them lists (as R0008 does for a value in the data).
+const CHOICES_SHOWN: usize = 12;
+
 fn shown_choice(v: &Value) -> String {
     match v {
         Value::Text(t) => format!("{t:?}"),
