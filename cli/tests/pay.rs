@@ -97,25 +97,25 @@ fn pay_reports_a_bad_payer_file_at_its_line() {
         (
             "sender_id = ",
             "sender = ",
-            "line 5, column 1: unknown field `sender`",
+            "line 8, column 1: unknown field `sender`",
             "[P0003]",
         ),
         (
             "payment_mode = \"MOJALOOP\"",
             "payment_mode = 3",
-            "line 9, column 16: invalid type: integer `3`",
+            "line 12, column 16: invalid type: integer `3`",
             "[P0003]",
         ),
         (
             "column = \"account\"",
             "colum = \"account\"",
-            "[payees]: line 17, column 1: unknown field `colum`",
+            "[payees]: line 20, column 1: unknown field `colum`",
             "",
         ),
         (
             "kind = \"head\"",
             "kind = \"head",
-            "line 19, column 13: invalid basic string",
+            "line 22, column 13: invalid basic string",
             "[P0003]",
         ),
     ];
