@@ -73,7 +73,7 @@ impl Checker {
                         (Value::Number(_), Type::Money { .. }) => {
                             (codes::MONEY_AND_NUMBER, String::new())
                         }
-                        _ => (codes::TYPE_MISMATCH, describe(&v).to_string()),
+                        _ => (codes::TYPE_MISMATCH, describe(&v)),
                     };
                     let d = match code {
                         codes::MIXED_CURRENCIES => Diagnostic::new(code, e.span)
@@ -175,15 +175,17 @@ fn number_text(v: &Value) -> String {
     }
 }
 
-fn describe(v: &Value) -> &'static str {
+/// The words for a value of the wrong type; a quantity names its unit (`a quantity in g`), which
+/// is what differs when a quantity was expected.
+fn describe(v: &Value) -> String {
     match v {
-        Value::Unknown => "unknown",
-        Value::Bool(_) => "a truth value",
-        Value::Number(_) => "a number",
-        Value::Money(_) => "money",
-        Value::Date(_) => "a date",
-        Value::Text(_) => "text",
-        Value::Quantity(_) => "a quantity",
-        Value::List(_) => "a list",
+        Value::Unknown => "unknown".into(),
+        Value::Bool(_) => "a truth value".into(),
+        Value::Number(_) => "a number".into(),
+        Value::Money(_) => "money".into(),
+        Value::Date(_) => "a date".into(),
+        Value::Text(_) => "text".into(),
+        Value::Quantity(q) => format!("a quantity in {}", q.unit),
+        Value::List(_) => "a list".into(),
     }
 }
