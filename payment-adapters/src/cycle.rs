@@ -9,9 +9,8 @@
 //! paid gross.
 
 use crate::error::PaymentError;
-use crate::run::{
-    invalid, parse_amount, records, unit_of, Entitlement, RunEntitlements, SummaryInfo,
-};
+use crate::run::{parse_amount, records, unit_of, Entitlement, RunEntitlements};
+use crate::summary::{invalid, SummaryInfo};
 use entitle_dsl::Currency;
 use serde::Deserialize;
 use serde_json::Value;

@@ -11,7 +11,7 @@
 //! `counts.units = counts.decisions + counts.errors`. Their count is taken from there.
 
 use crate::error::PaymentError;
-use crate::run::invalid;
+use crate::summary::invalid;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::BTreeMap;

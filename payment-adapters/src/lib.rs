@@ -79,6 +79,7 @@ pub mod plan;
 pub mod refs;
 pub mod report;
 pub mod run;
+mod summary;
 pub mod text;
 pub mod writer;
 
