@@ -53,7 +53,7 @@ const JOIN_AT_END: &[&str] = &[
     "and", "or", "not", "in", "where", "then", "else", "if", "when", "times", "to", "at", "from",
     "of", "mod",
 ];
-const JOIN_AT_START: &[&str] = &["and", "or", "then", "else", "where", "when", "times"];
+pub(crate) const JOIN_AT_START: &[&str] = &["and", "or", "then", "else", "where", "when", "times"];
 
 pub(crate) struct Layout<'a> {
     pub lines: Vec<LogicalLine<'a>>,
@@ -108,7 +108,7 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-fn first_word(s: &str) -> &str {
+pub(crate) fn first_word(s: &str) -> &str {
     let end = s.bytes().position(|b| !is_word_byte(b)).unwrap_or(s.len());
     s.get(..end).unwrap_or("")
 }

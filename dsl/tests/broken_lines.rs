@@ -211,3 +211,45 @@ fn an_unclosed_bracket_keeps_an_error_before_it_and_reports_each_statement() {
         .localized(entitle_dsl::locale::catalog("fr"));
     assert_eq!(fr.0[0].message, "ce `(` n'est jamais fermé");
 }
+
+#[test]
+fn a_line_ending_in_a_joining_word_with_nothing_after_it_is_reported_at_its_end() {
+    // `up to` with its maximum forgotten: the layout joins the next line (`to` continues a line),
+    // but that line starts an item of its own, so the error is at the end of `up to`, and the
+    // item `b` is read (no error at 13:8, where `cash` had been taken for the maximum).
+    let src = "program dg5 \"Diag\" version \"1\"
+  target individual
+  currency KES
+
+inputs
+  person.n: number \"N\"
+
+eligible when
+  ok \"ok\" n > 1
+
+entitlement
+  cash a \"a\" KES 1 times n up to # the most
+  cash b \"b\" KES 2
+
+test \"t\" as of 2026-03-01
+  person n 5
+  expect eligible, item b KES 2
+";
+    assert_eq!(
+        full(src),
+        vec![(
+            "E0001",
+            12,
+            33,
+            "expected an expression, found end of line".to_string()
+        )]
+    );
+    // A next line that does not start a statement is the line's continuation, and its error
+    // stays where it is.
+    let src2 = src.replace("up to # the most\n", "up to\n    3 whe n > 1\n");
+    let got: Vec<(&str, u32, u32)> = full(&src2)
+        .into_iter()
+        .map(|(c, l, k, _)| (c, l, k))
+        .collect();
+    assert_eq!(got, vec![("E0001", 13, 11)]);
+}

@@ -10,6 +10,7 @@ mod lines;
 mod misspelled;
 mod pest_errors;
 mod run_lines;
+mod run_on;
 mod sections;
 mod test_lines;
 
@@ -110,7 +111,11 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
     let mut state = State::Start;
     let mut saw_program = false;
     let mut counts = ItemCounts::default();
-    for line in &laid.lines {
+    // A line split in two (`run_on`) puts its parts back here, to be read next.
+    let mut pending: Vec<LogicalLine> = laid.lines;
+    pending.reverse();
+    while let Some(next_line) = pending.pop() {
+        let line = &next_line;
         // The entries of the newer sections are names (fields, components, codes, functions) that
         // may be any word: an indented line there is an entry, even `program: text` or `score: number`.
         let first_word = match state {
@@ -410,6 +415,12 @@ pub fn parse_with_limits(source: &str, limits: &Limits) -> Parsed {
         }
         if let Some(next) = ctx.header_not_entry(line, before, state) {
             state = next;
+        }
+        if let Some((head, tail)) =
+            run_on::split_run_on(line, ctx.diags.get(before..).unwrap_or(&[]))
+        {
+            ctx.diags.truncate(before);
+            pending.extend([tail, head]);
         }
     }
     if !saw_program {
