@@ -3,12 +3,14 @@
 //! A cycle pays what it approved: a unit is payable when its entitlement was approved
 //! (`"approval": "approved"`) and its allocated cash (`allocated`, after any budget reduction)
 //! is above zero. Every other line is counted as not payable (not selected, pending validation,
-//! no cash) or as a unit error (`"decision": null`), so the counts reconcile with the lines as
-//! for a run. A cycle allocates amounts before the program's transfer fee, and the net of a
+//! no cash) or as a unit error (`"decision": null`). A unit whose registry row could not be read
+//! has no line (it is in `errors.csv`): it is a unit error too, counted from the summary, so that
+//! the units are the units the cycle read (`rows.units`), as `entitle run` counts them. A cycle allocates amounts before the program's transfer fee, and the net of a
 //! reduced allocation is not known here: a cycle of a program with a fee is refused rather than
 //! paid gross.
 
 use crate::error::PaymentError;
+use crate::integrity;
 use crate::run::{parse_amount, records, unit_of, Entitlement, RunEntitlements};
 use crate::summary::{invalid, SummaryInfo};
 use entitle_dsl::Currency;
@@ -54,13 +56,14 @@ pub(crate) fn read_cycle(
     // has none.
     let mut currency: Option<Currency> = None;
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let (mut lines, mut null_decisions) = (0u64, 0u64);
     for record in records::<RawUnitRun>(file, &path, "a JSON unit record") {
         let (line_no, raw) = record?;
         let unit_id = unit_of(&path, line_no, raw.unit_id, &mut seen)?;
-        run.units = run.units.saturating_add(1);
+        lines = lines.saturating_add(1);
         match raw.decision.as_deref() {
             None => {
-                run.unit_errors = run.unit_errors.saturating_add(1);
+                null_decisions = null_decisions.saturating_add(1);
                 continue;
             }
             Some("eligible" | "not_eligible" | "undetermined") => {}
@@ -117,6 +120,16 @@ pub(crate) fn read_cycle(
             currency,
         });
     }
+    let (units, unit_errors) = integrity::cycle_units(
+        &summary_path,
+        &path,
+        summary.rows.as_ref(),
+        summary.totals.as_ref(),
+        lines,
+        null_decisions,
+    )?;
+    run.units = usize::try_from(units).unwrap_or(usize::MAX);
+    run.unit_errors = usize::try_from(unit_errors).unwrap_or(usize::MAX);
     run.entitlements.sort_by(|a, b| a.unit_id.cmp(&b.unit_id));
     Ok(run)
 }

@@ -48,16 +48,105 @@ impl Tally {
 
 /// A count in the summary's `counts` object, if the summary gives it.
 fn count(counts: Option<&Value>, key: &str, summary: &Path) -> Result<Option<u64>, PaymentError> {
-    match counts.and_then(|c| c.get(key)) {
+    count_in(counts, "counts", key, summary)
+}
+
+/// A count in the summary's `object` (`counts`, `rows`, `totals`), if the summary gives it.
+fn count_in(
+    obj: Option<&Value>,
+    object: &str,
+    key: &str,
+    summary: &Path,
+) -> Result<Option<u64>, PaymentError> {
+    match obj.and_then(|c| c.get(key)) {
         None | Some(Value::Null) => Ok(None),
         Some(v) => v.as_u64().map(Some).ok_or_else(|| {
             invalid(
                 summary,
                 None,
-                format!("`counts.{key}` is not a whole number"),
+                format!("`{object}.{key}` is not a whole number"),
             )
         }),
     }
+}
+
+/// A cycle's units and the units it could not decide, reconciled with its `summary.json`.
+///
+/// `entitle cycle` writes one `run.jsonl` record per unit it read (`totals.units` of them), with a
+/// `null` decision for a unit it could not evaluate (`totals.errors`, `rows.unit_errors`). A unit
+/// whose row could not be read has no record: it is among the error records of `errors.csv`
+/// (`rows.row_errors`, which also counts rows outside any unit), and among the units read
+/// (`rows.units`). Both kinds are units that could not be decided, so
+/// `units = rows.units` and `unit_errors = (rows.units - records) + null decisions`, as
+/// `entitle run` counts them over the same registry. A summary without `rows.units` (written by
+/// hand) leaves the records as the units.
+///
+/// # Errors
+/// [`PaymentError::InvalidRun`] (P0002) naming every figure that disagrees: records other than
+/// `totals.units`, null decisions other than `totals.errors` or `rows.unit_errors`, more records
+/// than `rows.units`, or more units without a record than `rows.row_errors`; or a figure that is
+/// not a whole number.
+pub(crate) fn cycle_units(
+    summary: &Path,
+    records: &Path,
+    rows: Option<&Value>,
+    totals: Option<&Value>,
+    lines: u64,
+    null_decisions: u64,
+) -> Result<(u64, u64), PaymentError> {
+    let mut wrong = Vec::new();
+    if let Some(want) = count_in(totals, "totals", "units", summary)?.filter(|w| *w != lines) {
+        wrong.push(format!(
+            "{lines} unit records, the summary counts {want} (`totals.units`)"
+        ));
+    }
+    for (object, figures) in [("totals", totals), ("rows", rows)] {
+        let key = if object == "totals" {
+            "errors"
+        } else {
+            "unit_errors"
+        };
+        if let Some(want) =
+            count_in(figures, object, key, summary)?.filter(|w| *w != null_decisions)
+        {
+            wrong.push(format!(
+                "{null_decisions} units with a null decision, the summary counts {want} \
+                 (`{object}.{key}`)"
+            ));
+        }
+    }
+    let (units, unread) = match count_in(rows, "rows", "units", summary)? {
+        None => (lines, 0),
+        Some(read) if read < lines => {
+            wrong.push(format!(
+                "{lines} unit records, more than the {read} units read (`rows.units`)"
+            ));
+            (read, 0)
+        }
+        Some(read) => {
+            let unread = read.saturating_sub(lines);
+            let row_errors = count_in(rows, "rows", "row_errors", summary)?.unwrap_or(0);
+            if unread > row_errors {
+                wrong.push(format!(
+                    "{unread} of the {read} units read have no record, but the summary counts \
+                     {row_errors} row errors (`rows.row_errors`) to account for them"
+                ));
+            }
+            (read, unread)
+        }
+    };
+    if !wrong.is_empty() {
+        return Err(invalid(
+            records,
+            None,
+            format!(
+                "does not match summary.json ({}): the unit records are incomplete or from \
+                 another cycle; pay the directory `entitle cycle` wrote, unchanged",
+                wrong.join("; ")
+            ),
+        ));
+    }
+    Ok((units, unread.saturating_add(null_decisions)))
 }
 
 /// The units the run could not decide: the summary's `counts.errors`, else its `errors.units`

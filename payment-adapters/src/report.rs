@@ -30,12 +30,15 @@ pub struct ExceptionRecord {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Counts {
     /// Units of the run: its decisions and its unit errors, as the run's `summary.json` counts
-    /// them (`counts.units`).
+    /// them (`counts.units`; a cycle's `rows.units`, the units it read).
     pub units: usize,
     /// Not eligible, undetermined, or eligible without cash.
     pub not_payable: usize,
-    /// Units whose evaluation failed: `entitle run` lists them in `errors.csv` and counts them in
-    /// `summary.json` (`counts.errors`), with no decision line.
+    /// Units that could not be decided (a registry row that could not be read, or an evaluation
+    /// that failed): `entitle run` lists them in `errors.csv` and counts them in `summary.json`
+    /// (`counts.errors`), with no decision line; `entitle cycle` lists them in `errors.csv` too,
+    /// with a `null` decision in `run.jsonl` for an evaluation that failed and no record for a
+    /// row that could not be read.
     pub unit_errors: usize,
     /// Eligible units with a positive net cash amount.
     pub payable: usize,

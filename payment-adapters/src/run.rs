@@ -55,13 +55,15 @@ pub struct RunEntitlements {
     /// Payable entitlements, sorted by unit id.
     pub entitlements: Vec<Entitlement>,
     /// Units of the run: its decisions and its unit errors (`counts.units` of an `entitle run`
-    /// summary).
+    /// summary, `rows.units` of an `entitle cycle` one).
     pub units: usize,
     /// Decisions that are not payable: not eligible, undetermined, or eligible with no (or zero) cash.
     pub not_payable: usize,
     /// Units the run could not decide: `entitle run` lists them in `errors.csv` and counts them in
     /// `summary.json` (`counts.errors`, `errors.units`); a decisions file written otherwise may
-    /// give one as a line with an `error` instead of a decision, or a cycle as a `null` decision.
+    /// give one as a line with an `error` instead of a decision. A cycle gives a unit it could not
+    /// evaluate a `null` decision, and a unit whose row could not be read no record at all (it
+    /// is among `rows.row_errors`): both are unit errors.
     pub unit_errors: usize,
 }
 
@@ -98,7 +100,8 @@ struct RawCash {
 /// malformed summary or line, an unknown decision word or currency, a decision made at another
 /// date than the summary's, or decisions that do not add up to the summary's `counts.decisions`,
 /// `counts.eligible`, `counts.units` (decisions and unit errors) and `totals.cash` where it gives
-/// them (a decisions file cut short or edited), or unit error counts that disagree;
+/// them (a decisions file cut short or edited), or unit error counts that disagree; for a
+/// cycle, unit records that do not reconcile with its summary's `rows` and `totals` counts;
 /// [`PaymentError::DuplicateUnit`] (P0015); [`PaymentError::ProgramMismatch`] (P0016);
 /// [`PaymentError::InvalidAmount`] (P0019) for an amount that is not a decimal or is negative.
 pub fn read_run(run_dir: &Path) -> Result<RunEntitlements, PaymentError> {

@@ -30,6 +30,10 @@ struct Summary {
     /// Written by `entitle run`: error records, `units` of them for units it could not decide.
     #[serde(default)]
     errors: Option<Value>,
+    /// Written by `entitle cycle`: the units read and the error records (`units`, `row_errors`,
+    /// `unit_errors`), checked against `run.jsonl`.
+    #[serde(default)]
+    rows: Option<Value>,
 }
 
 /// What a run's `summary.json` says, checked.
@@ -42,6 +46,7 @@ pub(crate) struct SummaryInfo {
     pub(crate) counts: Option<Value>,
     pub(crate) totals: Option<Value>,
     pub(crate) errors: Option<Value>,
+    pub(crate) rows: Option<Value>,
 }
 
 pub(crate) fn invalid(path: &Path, line: Option<usize>, message: String) -> PaymentError {
@@ -86,5 +91,6 @@ pub(crate) fn read_summary(run_dir: &Path) -> Result<SummaryInfo, PaymentError> 
         counts: summary.counts,
         totals: summary.totals,
         errors: summary.errors,
+        rows: summary.rows,
     })
 }
