@@ -1,19 +1,22 @@
 //! [`Name`]: a name from the program (a rule's, an item's, a unit of measure's) as decisions
 //! carry it.
 //!
-//! Every decision repeats the same few names, and a run writes millions of decisions: a shared,
-//! immutable string makes each copy a reference count instead of an allocation and a copy.
+//! Every decision repeats the same few names, and a run writes millions of decisions: a name of up
+//! to 23 bytes (nearly every one) is held in place, and a longer one shared, so that a copy is
+//! neither an allocation nor, for the short ones, a reference count. A count is an atomic
+//! operation, and on this machine's Xeon the counts of a decision's dozen names, up when it was
+//! built and down when it was dropped, were a tenth of one household's `evaluate`.
 
 use serde::{Serialize, Serializer};
+use smol_str::SmolStr;
 use std::borrow::Borrow;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::Arc;
 
 /// A shared, immutable name. It reads as a `str` (`&*name`, `name.as_str()`, `name == "poor"`)
 /// and serialises as a plain JSON string.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Name(Arc<str>);
+pub struct Name(SmolStr);
 
 impl Name {
     /// The name as a string slice.
@@ -21,9 +24,10 @@ impl Name {
         &self.0
     }
 
-    /// Whether `self` and `other` share one string (then they are equal without comparing).
+    /// Whether `self` and `other` are the same name (a kept decision's names are left in place
+    /// when they are).
     pub(crate) fn same(&self, other: &Name) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        self.0 == other.0
     }
 }
 
@@ -67,19 +71,19 @@ impl Serialize for Name {
 
 impl From<&str> for Name {
     fn from(s: &str) -> Name {
-        Name(Arc::from(s))
+        Name(SmolStr::new(s))
     }
 }
 
 impl From<String> for Name {
     fn from(s: String) -> Name {
-        Name(Arc::from(s))
+        Name(SmolStr::from(s))
     }
 }
 
 impl From<&String> for Name {
     fn from(s: &String) -> Name {
-        Name(Arc::from(s.as_str()))
+        Name(SmolStr::new(s))
     }
 }
 
@@ -175,15 +179,18 @@ mod tests {
         assert_eq!(format!("{n} {n:?}"), "has_child \"has_child\"");
         assert_eq!(serde_json::to_string(&n).unwrap(), "\"has_child\"");
         let copy = n.clone();
-        assert!(copy.same(&n));
-        assert!(!Name::from("has_child").same(&n));
+        assert!(copy.same(&n) && !Name::from("poor").same(&n));
+        // Past the bytes held in place, a name is shared; it reads the same.
+        let long = Name::from("a_rule_name_longer_than_twenty_three_bytes_é");
+        assert_eq!(long.clone(), "a_rule_name_longer_than_twenty_three_bytes_é");
+        assert_eq!(String::from(long.clone()).len(), long.len());
         let mut sorted = vec![Name::from("b"), Name::from("a")];
         sorted.sort();
         assert_eq!(sorted, ["a", "b"]);
     }
 
     #[test]
-    fn decisions_share_the_programs_names_instead_of_copying_them() {
+    fn decisions_carry_the_programs_names() {
         use crate::{Member, Program, Unit};
         let src = include_str!("../../examples/programs/child_grant.entitle");
         let p = Program::compile(src).unwrap();

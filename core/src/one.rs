@@ -8,6 +8,7 @@ use crate::eval::{recycle, Buffers, Env, EvalOptions, ParamAt, State, KEEP_MEMBE
 use crate::model::Unit;
 use crate::program::{Inner, Program};
 use chrono::NaiveDate;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::{Arc, Weak};
 
@@ -74,7 +75,7 @@ impl Room {
             self.params = recycle(params);
         }
         let result = BatchResult::new(
-            program.clone(),
+            Cow::Borrowed(program),
             batch,
             as_of,
             std::mem::take(&mut self.parts),

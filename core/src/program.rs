@@ -11,6 +11,7 @@ use entitle_dsl::ast::{ItemKind, Target};
 use entitle_dsl::ir::{self, Builtin, TExpr, TKind};
 use entitle_dsl::{codes, Currency, Diagnostic, Diagnostics, Limits, Value};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -549,6 +550,6 @@ impl Program {
         };
         #[cfg(not(feature = "parallel"))]
         let parts: Vec<ChunkOut> = ranges.into_iter().map(chunk).collect();
-        BatchResult::new(self.clone(), batch, as_of, parts)
+        BatchResult::new(Cow::Owned(self.clone()), batch, as_of, parts)
     }
 }

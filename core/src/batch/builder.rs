@@ -481,12 +481,16 @@ impl BatchBuilder {
         }
     }
 
+    // The layout is read through `self` by slot, each name's borrow ending before the value is
+    // set: holding a clone of its `Arc` instead cost two atomic operations a unit.
     fn fill(&mut self, unit: &Unit, strict: bool) -> Result<(), EvalError> {
-        let layout = std::sync::Arc::clone(&self.layout);
         if strict {
-            layout.check_unit(unit)?;
+            self.layout.check_unit(unit)?;
         }
-        for (slot, input) in layout.unit_inputs.iter().enumerate() {
+        for slot in 0..self.layout.unit_inputs.len() {
+            let Some(input) = self.layout.unit_inputs.get(slot) else {
+                continue;
+            };
             // The JSON boundary reads an array of objects as a collection of records; under the
             // name of an input, it was meant as the input's value, which no array of objects is:
             // said at the input's place (as every binder says it), rather than dropped.
@@ -500,7 +504,7 @@ impl BatchBuilder {
                 self.set_unit(slot, v)?;
             }
         }
-        if !unit.members.is_empty() && !layout.has_members {
+        if !unit.members.is_empty() && !self.layout.has_members {
             return Err(EvalError::InvalidUnit {
                 reason: "members were given for a program that targets individuals".into(),
             });
@@ -508,17 +512,34 @@ impl BatchBuilder {
         for m in &unit.members {
             let kinds = m.kinds.iter().map(String::as_str);
             self.add_member_of(&m.id, kinds, m.start_date, m.end_date)?;
-            for (slot, input) in layout.member_inputs.iter().enumerate() {
-                if let Some(v) = m.attributes.get(&input.name) {
+            for slot in 0..self.layout.member_inputs.len() {
+                let value = self
+                    .layout
+                    .member_inputs
+                    .get(slot)
+                    .and_then(|input| m.attributes.get(&input.name));
+                if let Some(v) = value {
                     self.set_member(slot, v)?;
                 }
             }
         }
-        for (set, (name, fields)) in layout.records.iter().enumerate() {
-            for record in unit.records.get(name).map(Vec::as_slice).unwrap_or(&[]) {
+        for set in 0..self.layout.records.len() {
+            let given = self
+                .layout
+                .records
+                .get(set)
+                .and_then(|(name, _)| unit.records.get(name));
+            for record in given.map(Vec::as_slice).unwrap_or(&[]) {
                 self.add_record(set)?;
-                for (slot, field) in fields.iter().enumerate() {
-                    if let Some(v) = record.get(&field.name) {
+                let fields = self.layout.records.get(set).map_or(0, |(_, f)| f.len());
+                for slot in 0..fields {
+                    let value = self
+                        .layout
+                        .records
+                        .get(set)
+                        .and_then(|(_, f)| f.get(slot))
+                        .and_then(|field| record.get(&field.name));
+                    if let Some(v) = value {
                         self.set_record(set, slot, v)?;
                     }
                 }

@@ -47,6 +47,7 @@ use crate::eval::{Env, EvalOptions, State};
 use crate::program::{Inner, Program};
 use chrono::NaiveDate;
 pub(crate) use plan::Plan;
+use std::borrow::Cow;
 
 /// Batches smaller than this are interpreted: the plan's setup (registers, text tables) costs more
 /// than it saves on a few units.
@@ -131,7 +132,7 @@ pub(crate) fn run_counted<'b>(
     let interpreted = parts.iter().map(|(_, k)| k).sum();
     let parts = parts.into_iter().map(|(p, _)| p).collect();
     Some((
-        BatchResult::new(program.clone(), batch, as_of, parts),
+        BatchResult::new(Cow::Owned(program.clone()), batch, as_of, parts),
         interpreted,
     ))
 }

@@ -12,13 +12,16 @@ use crate::result::{
 use chrono::NaiveDate;
 use entitle_dsl::ast::ItemKind;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
 /// The results of evaluating a [`Batch`], kept in columns; [`BatchResult::decision`] builds the
 /// record of one unit on demand.
 pub struct BatchResult<'b> {
-    pub(crate) program: Program,
+    /// Borrowed by one unit's evaluation, whose result lives only while its decision is read:
+    /// cloning the program there was two atomic operations of every `evaluate`.
+    pub(crate) program: Cow<'b, Program>,
     pub(crate) batch: &'b Batch,
     pub(crate) as_of: NaiveDate,
     /// Part `k` holds units `k * PART ..` (every part but the last holds `PART` units).
@@ -30,7 +33,7 @@ pub struct BatchResult<'b> {
 impl<'b> BatchResult<'b> {
     /// The result of `batch` from its parts, each of [`PART`] units but the last.
     pub(crate) fn new(
-        program: Program,
+        program: Cow<'b, Program>,
         batch: &'b Batch,
         as_of: NaiveDate,
         parts: Vec<ChunkOut>,
