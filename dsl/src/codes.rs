@@ -219,6 +219,8 @@ codes! {
     NO_CHOICES = "W0009", Warning;
     /// The same choice written twice in an input's `one of` list.
     CHOICE_TWICE = "W0010", Warning;
+    /// A fee written as a constant below zero: a fee below zero charges nothing.
+    NEGATIVE_FEE = "W0011", Warning;
 }
 
 /// The severity of `code` (an unknown code counts as an error).

@@ -14,6 +14,30 @@ use crate::value::Value;
 use std::collections::HashMap;
 
 impl Checker {
+    /// W0011 for a fee written as a constant below zero (`fee f "Fee" -KES 5`): a fee below zero
+    /// charges nothing, so the line does nothing a reader would expect of it.
+    fn warn_negative_fee(&mut self, name: &str, amount: &TExpr) {
+        let constant = match &amount.kind {
+            TKind::Const(Value::Money(m)) => Some(*m),
+            TKind::Neg(inner) => match &inner.kind {
+                TKind::Const(Value::Money(m)) => Some(crate::value::Money {
+                    amount: -m.amount,
+                    currency: m.currency,
+                }),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(m) = constant.filter(|m| m.amount.is_sign_negative() && !m.amount.is_zero()) {
+            let shown = m.to_string();
+            self.diags.push(
+                Diagnostic::new(codes::NEGATIVE_FEE, amount.span)
+                    .arg("name", name)
+                    .arg("amount", shown),
+            );
+        }
+    }
+
     fn expect_money(&mut self, e: &ast::Expr, ctx: Ctx) -> TExpr {
         let t = self.expr(e, ctx);
         let want = self.money(e.span);
@@ -136,6 +160,7 @@ impl Checker {
                                     ..Ctx::default()
                                 },
                             );
+                            self.warn_negative_fee(&id.name, &amount);
                             ent.fee = Some(ir::Fee {
                                 id: id.name.clone(),
                                 sentence: sentence.value.clone(),
