@@ -137,6 +137,8 @@ fn pay_refuses_a_cycle_whose_records_do_not_match_its_summary() {
     let first: Vec<&str> = records.lines().take(1000).collect();
     let fewer_row_errors = summary_text.replace("\"row_errors\": 9", "\"row_errors\": 6");
     assert_ne!(fewer_row_errors, summary_text);
+    let fewer_left_out = summary_text.replace("\"units_left_out\": 7", "\"units_left_out\": 5");
+    assert_ne!(fewer_left_out, summary_text);
     for (name, lines, summary_json, says) in [
         (
             "cut",
@@ -149,6 +151,12 @@ fn pay_refuses_a_cycle_whose_records_do_not_match_its_summary() {
             records.clone(),
             fewer_row_errors,
             "7 of the 3001 units read have no record, but the summary counts 6 row errors",
+        ),
+        (
+            "left",
+            records.clone(),
+            fewer_left_out,
+            "7 of the 3001 units read have no record, but the summary counts 5 units left out",
         ),
     ] {
         let part = dir.path().join(name);

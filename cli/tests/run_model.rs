@@ -105,9 +105,10 @@ fn a_cycle_lists_evaluation_errors_with_the_rows_as_run_does() {
     assert_eq!(
         (
             summary["rows"]["row_errors"].as_u64(),
+            summary["rows"]["units_left_out"].as_u64(),
             summary["rows"]["unit_errors"].as_u64()
         ),
-        (Some(9), Some(2))
+        (Some(9), Some(7), Some(2))
     );
 }
 

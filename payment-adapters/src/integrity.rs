@@ -84,8 +84,9 @@ fn count_in(
 /// # Errors
 /// [`PaymentError::InvalidRun`] (P0002) naming every figure that disagrees: records other than
 /// `totals.units`, null decisions other than `totals.errors` or `rows.unit_errors`, more records
-/// than `rows.units`, or more units without a record than `rows.row_errors`; or a figure that is
-/// not a whole number.
+/// than `rows.units`, or more units without a record than `rows.row_errors`, or other than
+/// `rows.units_left_out` (the units whose row could not be read, when the summary gives it); or a
+/// figure that is not a whole number.
 pub(crate) fn cycle_units(
     summary: &Path,
     records: &Path,
@@ -126,6 +127,15 @@ pub(crate) fn cycle_units(
         Some(read) => {
             let unread = read.saturating_sub(lines);
             let row_errors = count_in(rows, "rows", "row_errors", summary)?.unwrap_or(0);
+            // Written by `entitle cycle` since it counts them: exactly the units without a record.
+            if let Some(left_out) =
+                count_in(rows, "rows", "units_left_out", summary)?.filter(|n| *n != unread)
+            {
+                wrong.push(format!(
+                    "{unread} of the {read} units read have no record, but the summary counts \
+                     {left_out} units left out (`rows.units_left_out`)"
+                ));
+            }
             if unread > row_errors {
                 wrong.push(format!(
                     "{unread} of the {read} units read have no record, but the summary counts \

@@ -70,6 +70,12 @@ fn units_without_a_record_are_unit_errors_and_the_units_are_the_units_read() {
         (&8.into(), &4.into())
     );
 
+    // A summary that counts the units left out (as `entitle cycle` writes it): they must be the
+    // units without a record, exactly.
+    let rows = r#""units":8,"members":20,"row_errors":4,"units_left_out":3,"unit_errors":1"#;
+    let report = export_cycle(dir.path(), "left", rows, totals, &RECORDS).unwrap();
+    assert_eq!(counts(&report), (8, 2, 2, 4));
+
     // Every unit read has a record: only the null decision is a unit error.
     let rows = r#""units":5,"row_errors":2,"unit_errors":1"#;
     let report = export_cycle(dir.path(), "whole", rows, totals, &RECORDS).unwrap();
@@ -84,7 +90,16 @@ fn units_without_a_record_are_unit_errors_and_the_units_are_the_units_read() {
 #[test]
 fn a_cycle_whose_records_do_not_match_its_summary_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, &str, &[&str], &str); 6] = [
+    let cases: [(&str, &str, &[&str], &str); 7] = [
+        // Units without a record other than the units left out the summary counts (within the
+        // row errors, which alone would let it pass).
+        (
+            r#""units":8,"row_errors":4,"units_left_out":2,"unit_errors":1"#,
+            r#""units":5,"errors":1"#,
+            &RECORDS,
+            "3 of the 8 units read have no record, but the summary counts 2 units left out \
+             (`rows.units_left_out`)",
+        ),
         // The records cut short: `totals.units` says 5.
         (
             r#""units":8,"row_errors":4,"unit_errors":1"#,

@@ -19,6 +19,9 @@ pub(super) struct Collected {
     pub(super) errors: Vec<RowError>,
     /// How many of `errors` are rows that gave no unit.
     pub(super) row_errors: usize,
+    /// How many of those rows are units left out (read, but not bound): the rest are rows outside
+    /// any unit (a member of no household). `entitle pay` reconciles a cycle's units with it.
+    pub(super) units_left_out: usize,
     /// How many are units that could not be evaluated.
     pub(super) unit_errors: usize,
     pub(super) describe: String,
@@ -57,6 +60,7 @@ pub(super) fn collect(
     crate::summary::warn_absent(&said, &[], words);
     let mut records = Vec::new();
     let (mut errors, mut row_errors, mut unit_errors) = (Vec::new(), 0, 0);
+    let mut units_left_out = 0;
     let unit_file = source.unit_file();
     while let Some(chunk) = source
         .next_chunk(reg.batch_size.max(1))
@@ -79,6 +83,7 @@ pub(super) fn collect(
             })
             .collect();
         row_errors += chunk.errors.len();
+        units_left_out += chunk.errors.iter().filter(|e| e.counts_as_unit).count();
         unit_errors += failed.len();
         errors.extend(in_reading_order(&chunk, failed.iter()).into_iter().cloned());
     }
@@ -90,6 +95,7 @@ pub(super) fn collect(
         read: source.counts(),
         errors,
         row_errors,
+        units_left_out,
         unit_errors,
         describe: source.describe(),
         dimensions: collector.dimensions(),

@@ -80,7 +80,7 @@ pub(super) fn header_json(
     m.insert("program_file".into(), json!(program_file));
     m.insert("as_of".into(), json!(as_of.to_string()));
     m.insert("registry".into(), json!(c.describe));
-    m.insert("rows".into(), json!({"units": c.read.units, "members": c.read.member_rows, "row_errors": c.row_errors, "unit_errors": c.unit_errors}));
+    m.insert("rows".into(), json!({"units": c.read.units, "members": c.read.member_rows, "row_errors": c.row_errors, "units_left_out": c.units_left_out, "unit_errors": c.unit_errors}));
     m.insert(
         "defaults_for_absent_columns".into(),
         crate::summary::absent_json(&c.absent),
