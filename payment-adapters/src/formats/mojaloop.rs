@@ -32,7 +32,7 @@ use crate::amount::{check_digits, without_trailing_zeros};
 use crate::config::{batch_size, required, PayerConfig};
 use crate::error::PaymentError;
 use crate::formats::ph_ee::id_type_setting;
-use crate::formats::ph_ee::{international_payee_msisdn, payer_msisdn};
+use crate::formats::ph_ee::{payee_identifier, payer_msisdn};
 use crate::payee::{ExceptionReason, IdType, Payee};
 use crate::refs;
 use crate::text::{has_control, json_text, payee_json_text};
@@ -241,20 +241,13 @@ impl Writer for Mojaloop {
         if has_control(&identifier) {
             return Ok(Err(ExceptionReason::PayeeTextControlCharacters));
         }
-        // A mistyped MSISDN, IBAN or e-mail, or an identifier with a space or comma, is one
-        // payee's typo: it holds back only that unit.
-        if check_typed_identifier(&identifier, id_type).is_err() {
-            return Ok(Err(ExceptionReason::MalformedPayeeAddress));
-        }
-        // An MSISDN is written in international form, digits only.
-        let identifier = match international_payee_msisdn(
-            identifier,
-            id_type,
-            self.msisdn_country_code.as_deref(),
-        ) {
-            Ok(id) => id,
-            Err(reason) => return Ok(Err(reason)),
-        };
+        // Checked as its type is written (a typo holds back only that unit), and an MSISDN in
+        // international form, digits only.
+        let identifier =
+            match payee_identifier(identifier, id_type, self.msisdn_country_code.as_deref()) {
+                Ok(id) => id,
+                Err(reason) => return Ok(Err(reason)),
+            };
         let Some(fsp) = payee.fsp() else {
             return Ok(Err(ExceptionReason::NoPayeeFsp));
         };

@@ -124,15 +124,20 @@ pub(crate) fn payer_msisdn(
     })
 }
 
-/// A payee identifier of type `kind` as the Mojaloop and Payment Hub EE files carry it: an MSISDN
-/// in international form ([`international_msisdn`]), anything else as it is. A national MSISDN
+/// A payee identifier of type `kind` as the Mojaloop and Payment Hub EE files carry it: checked
+/// as its type is written (a mistyped MSISDN, IBAN or e-mail, or one with a space or comma, is
+/// `malformed_payee_address`: one payee's typo, holding back only that unit), then an MSISDN in
+/// international form ([`international_msisdn`]), anything else as it is. A national MSISDN
 /// without `country_code` is the exception `national_msisdn`; one that cannot be made
 /// international, `malformed_payee_address`.
-pub(crate) fn international_payee_msisdn(
+pub(crate) fn payee_identifier(
     identifier: String,
     kind: IdType,
     country_code: Option<&str>,
 ) -> Result<String, ExceptionReason> {
+    if check_typed_identifier(&identifier, kind).is_err() {
+        return Err(ExceptionReason::MalformedPayeeAddress);
+    }
     if kind != IdType::Msisdn {
         return Ok(identifier);
     }
@@ -251,21 +256,13 @@ impl Writer for PhEe {
         if has_control(&identifier) {
             return Ok(Err(ExceptionReason::PayeeTextControlCharacters));
         }
-        // A mistyped MSISDN, IBAN or e-mail, or an identifier with a space, comma or quote, is
-        // one payee's typo: it holds back only that unit.
-        if check_typed_identifier(&identifier, id_type).is_err() {
-            return Ok(Err(ExceptionReason::MalformedPayeeAddress));
-        }
-        // An MSISDN is written in international form, digits only, as for Mojaloop (the payment
-        // mode the bulk processor most often hands it to).
-        let identifier = match international_payee_msisdn(
-            identifier,
-            id_type,
-            self.msisdn_country_code.as_deref(),
-        ) {
-            Ok(id) => id,
-            Err(reason) => return Ok(Err(reason)),
-        };
+        // Checked as its type is written, and an MSISDN in international form, digits only, as
+        // for Mojaloop (the payment mode the bulk processor most often hands it to).
+        let identifier =
+            match payee_identifier(identifier, id_type, self.msisdn_country_code.as_deref()) {
+                Ok(id) => id,
+                Err(reason) => return Ok(Err(reason)),
+            };
         // Only an e-mail address, checked loosely, can still hold a comma or a quote here: that
         // one payee's identifier cannot be written, and holds back no one else.
         if let Err(reason) = payee_csv_cell(&identifier) {
