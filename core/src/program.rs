@@ -256,9 +256,9 @@ impl Program {
             hash: content_hash(source),
         });
         let mut missing_names: Vec<Name> = ir.inputs.iter().map(|i| Name::from(&i.name)).collect();
-        // Then the membership's own facts, read as `kind`, `start_date` and `end_date` (in the
-        // order of `State::member_field_bit`).
-        missing_names.extend(["head", "kind", "start_date", "end_date"].map(Name::from));
+        // Then `head` and the membership's own facts (`State::member_field_bit` counts on the
+        // order).
+        missing_names.extend(entitle_dsl::ir::MISSING_FACTS.map(Name::from));
         let mut record_bits = Vec::with_capacity(ir.records.len());
         for set in &ir.records {
             record_bits.push(missing_names.len());

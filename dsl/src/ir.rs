@@ -15,7 +15,7 @@ pub use decl::{
     CodeList, CodeListEntry, HostFunction, Input, Let, Param, ParamValue, RecordSet, Ref, Score,
     ScoreComponent,
 };
-pub use expr::{Aggregate, ArithOp, Builtin, CmpOp, MemberField, TExpr, TKind};
+pub use expr::{Aggregate, ArithOp, Builtin, CmpOp, MemberField, TExpr, TKind, MISSING_FACTS};
 pub use rules::{Entitlement, Fee, GroupCap, Item, Rule};
 pub use testing::{Expectation, Test, TestMember};
 

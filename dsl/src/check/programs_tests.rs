@@ -404,7 +404,7 @@ impl Checker {
                 // Besides inputs, a household's decision lists the membership facts it lacked:
                 // `head` (no member is the head), and a member's `kind`, `start_date`, `end_date`.
                 let membership_fact = self.target == Target::Household
-                    && MEMBERSHIP_FACTS.contains(&id.name.as_str());
+                    && ir::MISSING_FACTS.contains(&id.name.as_str());
                 if !membership_fact && !self.inputs.iter().any(|i| i.name == id.name) {
                     self.diags.push(
                         Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span)
@@ -441,9 +441,6 @@ impl Checker {
         })
     }
 }
-
-/// The names, besides inputs, that a household's decision lists as missing (in `core`'s order).
-const MEMBERSHIP_FACTS: [&str; 4] = ["head", "kind", "start_date", "end_date"];
 
 /// Whether `name` is a score (its components are lets named `name.component`).
 fn file_scores(c: &Checker, name: &str) -> bool {

@@ -17,6 +17,12 @@ pub struct TExpr {
     pub span: Span,
 }
 
+/// The names a household's decision lists as missing besides its inputs, in this order: `head`
+/// (no member is the head), then a member's `kind`, `start_date` and `end_date` the registry did
+/// not give. `entitle-core` numbers its missing-input bits by it, and a program's test may name
+/// them in `expect … missing`.
+pub const MISSING_FACTS: [&str; 4] = ["head", "kind", "start_date", "end_date"];
+
 /// Membership facts available inside member expressions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MemberField {
