@@ -173,12 +173,7 @@ pub(crate) fn unit_errors(
     error_lines: u64,
 ) -> Result<u64, PaymentError> {
     let in_counts = count(counts, "errors", summary)?;
-    let in_errors = match errors.and_then(|e| e.get("units")) {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(v.as_u64().ok_or_else(|| {
-            invalid(summary, None, "`errors.units` is not a whole number".into())
-        })?),
-    };
+    let in_errors = count_in(errors, "errors", "units", summary)?;
     let claimed = match (in_counts, in_errors) {
         (Some(a), Some(b)) if a != b => {
             return Err(invalid(
