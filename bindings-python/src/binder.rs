@@ -1,7 +1,7 @@
 //! Binding Python units into a batch: [`Binder`] reads each unit's declared inputs, members and
 //! record collections straight from Python objects, with the value conversions of [`crate::convert`].
 
-use crate::convert::{date_of, to_value, Map};
+use crate::convert::{date_of, lossy, text_of, to_value, Map, HALF_CHARACTER};
 use chrono::NaiveDate;
 use entitle_core::parse::parse_date;
 use entitle_core::{BatchBuilder, EvalError};
@@ -10,16 +10,28 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyInt, PyList, PyString, PyTuple};
 use std::borrow::Cow;
 
-/// A unit or member id: a string, or an integer written in decimal.
+/// A unit or member id: a string, or an integer written in decimal. An id with a lone surrogate
+/// is kept with U+FFFD in its place (as the JS bindings read it); [`bad_id`] then fails its unit.
 fn id_of<'a>(v: Option<&'a Bound<'_, PyAny>>) -> PyResult<Option<Cow<'a, str>>> {
     let Some(v) = v else { return Ok(None) };
     if let Ok(s) = v.cast::<PyString>() {
-        return Ok(Some(Cow::Borrowed(s.to_str()?)));
+        return Ok(Some(match text_of(s)? {
+            Ok(t) => Cow::Borrowed(t),
+            Err(_) => Cow::Owned(lossy(s)),
+        }));
     }
     if v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>() {
         return Ok(Some(Cow::Owned(v.str()?.to_str()?.to_string())));
     }
     Ok(None)
+}
+
+/// Whether an id is a string with a lone surrogate: R0005 for its unit, as in the JS bindings.
+fn bad_id(v: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
+    match v.and_then(|v| v.cast::<PyString>().ok()) {
+        Some(s) => Ok(text_of(s)?.is_err()),
+        None => Ok(false),
+    }
 }
 
 fn membership_date(
@@ -33,7 +45,15 @@ fn membership_date(
         return Ok(Ok(Some(d)));
     }
     if let Ok(s) = v.cast::<PyString>() {
-        let t = s.to_str()?.trim();
+        let t = match text_of(s)? {
+            Ok(t) => t.trim(),
+            Err(reason) => {
+                return Ok(Err(EvalError::InvalidValue {
+                    field: field(),
+                    reason,
+                }))
+            }
+        };
         if t.is_empty() {
             return Ok(Ok(None));
         }
@@ -123,6 +143,10 @@ impl<'py> Binder<'py> {
         let id = id_of(id_obj.as_ref())?;
         self.builder.start_unit(id.as_deref().unwrap_or(""));
         let outcome = match (id, &id_obj) {
+            (Some(_), _) if bad_id(id_obj.as_ref())? => Err(EvalError::InvalidValue {
+                field: "id".into(),
+                reason: HALF_CHARACTER.into(),
+            }),
             (Some(_), _) => self.fill(&map)?,
             (None, None) => Err(EvalError::InvalidUnit {
                 reason: "the unit has no `id` (a string or an integer)".into(),
@@ -281,15 +305,19 @@ impl<'py> Binder<'py> {
                 let Some(v) = record.get(field_key)? else {
                     continue;
                 };
+                let bad = |reason| EvalError::InvalidValue {
+                    field: format!("{name} #{}: {field}", i + 1),
+                    reason,
+                };
                 let outcome = if let Ok(s) = v.cast::<PyString>() {
-                    self.builder.set_record_text(set, slot, s.to_str()?)
+                    match text_of(s)? {
+                        Ok(t) => self.builder.set_record_text(set, slot, t),
+                        Err(reason) => Err(bad(reason)),
+                    }
                 } else {
                     match to_value(&v)? {
                         Ok(value) => self.builder.set_record(set, slot, &value),
-                        Err(reason) => Err(EvalError::InvalidValue {
-                            field: format!("{name} #{}: {field}", i + 1),
-                            reason,
-                        }),
+                        Err(reason) => Err(bad(reason)),
                     }
                 };
                 if let Err(e) = outcome {
@@ -309,9 +337,19 @@ impl<'py> Binder<'py> {
         };
         let id_obj = map.get(intern!(py, "id"))?;
         let id = id_of(id_obj.as_ref())?.unwrap_or_else(|| Cow::Owned(format!("#{}", index + 1)));
-        let kind = match map.get(intern!(py, "kind"))? {
-            Some(k) => Some(k),
-            None => map.get(intern!(py, "kinds"))?,
+        if bad_id(id_obj.as_ref())? {
+            return Ok(Err(EvalError::InvalidValue {
+                field: format!("member {id}: id"),
+                reason: HALF_CHARACTER.into(),
+            }));
+        }
+        let (kind, kind_key) = match map.get(intern!(py, "kind"))? {
+            Some(k) => (Some(k), "kind"),
+            None => (map.get(intern!(py, "kinds"))?, "kinds"),
+        };
+        let bad_kind = || EvalError::InvalidValue {
+            field: format!("member {id}: {kind_key}"),
+            reason: HALF_CHARACTER.into(),
         };
         // One kind (the usual case) needs no list.
         let mut kind_objects: Vec<Bound<'py, PyString>> = Vec::new();
@@ -321,10 +359,14 @@ impl<'py> Binder<'py> {
             Some(k) if k.is_none() => {}
             Some(k) => {
                 if let Ok(s) = k.cast::<PyString>() {
+                    if text_of(s)?.is_err() {
+                        return Ok(Err(bad_kind()));
+                    }
                     single = Some(s.clone());
                 } else if k.is_instance_of::<PyList>() || k.is_instance_of::<PyTuple>() {
                     for x in k.try_iter()? {
                         match x?.cast_into::<PyString>() {
+                            Ok(s) if text_of(&s)?.is_err() => return Ok(Err(bad_kind())),
                             Ok(s) => kind_objects.push(s),
                             // Dropping it would quietly change what the member counts as.
                             Err(_) => {
@@ -395,8 +437,24 @@ impl<'py> Binder<'py> {
         member: Option<&str>,
         v: &Bound<'py, PyAny>,
     ) -> PyResult<DataResult> {
+        let refused = |reason| {
+            let keys = if member.is_some() {
+                &self.member_keys
+            } else {
+                &self.unit_keys
+            };
+            let name = keys.get(slot).map(|(_, n)| n.as_str()).unwrap_or("");
+            let field = match member {
+                Some(m) => format!("member {m}: {name}"),
+                None => name.to_string(),
+            };
+            EvalError::InvalidValue { field, reason }
+        };
         if let Ok(s) = v.cast::<PyString>() {
-            let text = s.to_str()?;
+            let text = match text_of(s)? {
+                Ok(t) => t,
+                Err(reason) => return Ok(Err(refused(reason))),
+            };
             return Ok(match member {
                 None => self.builder.set_unit_text(slot, text),
                 Some(_) => self.builder.set_member_text(slot, text),
@@ -404,19 +462,7 @@ impl<'py> Binder<'py> {
         }
         let value = match to_value(v)? {
             Ok(value) => value,
-            Err(reason) => {
-                let keys = if member.is_some() {
-                    &self.member_keys
-                } else {
-                    &self.unit_keys
-                };
-                let name = keys.get(slot).map(|(_, n)| n.as_str()).unwrap_or("");
-                let field = match member {
-                    Some(m) => format!("member {m}: {name}"),
-                    None => name.to_string(),
-                };
-                return Ok(Err(EvalError::InvalidValue { field, reason }));
-            }
+            Err(reason) => return Ok(Err(refused(reason))),
         };
         Ok(match member {
             None => self.builder.set_unit(slot, &value),

@@ -22,7 +22,7 @@
 use chrono::{Datelike, NaiveDate};
 use entitle_core::parse::{parse_date, parse_decimal, parse_scientific};
 use entitle_core::{Currency, EvalError, Money, Value};
-use pyo3::exceptions::{PyKeyError, PyTypeError};
+use pyo3::exceptions::{PyKeyError, PyTypeError, PyUnicodeEncodeError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -34,6 +34,52 @@ use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// Levels of lists and mappings below a unit that a value may have (real units have four at
+/// most), as the JS bindings count them. Deeper data, or a list that contains itself, would
+/// otherwise recurse until the native stack overflows, killing the interpreter.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// Why a value nested deeper than [`MAX_DEPTH`] is refused (the JS bindings' words).
+pub(crate) const TOO_DEEP: &str = "nested more than 64 levels deep, which is not unit data";
+
+/// Why a string with a lone surrogate is refused: UTF-8 cannot hold it (it comes from text cut in
+/// the middle of a UTF-16 pair, or from `surrogateescape` decoding of bytes that are not UTF-8).
+pub(crate) const HALF_CHARACTER: &str = "text with half of a character (a lone UTF-16 surrogate, as when an emoji is cut in two, or bytes that were not UTF-8 decoded with surrogateescape), which is not unit data";
+
+/// The UTF-8 text of a string, or `Err` with [`HALF_CHARACTER`] when it holds a lone surrogate
+/// (Python's own `UnicodeEncodeError` would otherwise escape and fail a whole batch).
+pub(crate) fn text_of<'a>(s: &'a Bound<'_, PyString>) -> PyResult<Result<&'a str, String>> {
+    match s.to_str() {
+        Ok(t) => Ok(Ok(t)),
+        Err(e) if e.is_instance_of::<PyUnicodeEncodeError>(s.py()) => {
+            Ok(Err(HALF_CHARACTER.to_string()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A string's text with each lone surrogate replaced by one U+FFFD, as JavaScript's strings reach
+/// the engine in the Node and WebAssembly bindings: for ids and names shown in an error, and for
+/// program text. (pyo3's `to_string_lossy` writes three, one per byte of the surrogate.)
+pub(crate) fn lossy(s: &Bound<'_, PyString>) -> String {
+    if let Ok(t) = s.to_str() {
+        return t.to_string();
+    }
+    let units = s
+        .call_method1(intern!(s.py(), "encode"), ("utf-16-le", "surrogatepass"))
+        .and_then(|b| b.extract::<Vec<u8>>());
+    match units {
+        Ok(bytes) => {
+            let units: Vec<u16> = bytes
+                .chunks_exact(2)
+                .map(|p| u16::from_le_bytes([p[0], p[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        Err(_) => s.to_string_lossy().into_owned(),
+    }
+}
 
 /// `decimal.Decimal(text)`.
 pub(crate) fn decimal_to_py<'py>(py: Python<'py>, d: &Decimal) -> PyResult<Bound<'py, PyAny>> {
@@ -122,14 +168,22 @@ pub(crate) fn to_py_data<'py>(
 
 /// Python data as JSON, for the engine's JSON entry points: mappings, lists and tuples, `None`,
 /// `bool`, `int`, `decimal.Decimal` (as the exact JSON number), `str`, and dates (ISO 8601
-/// strings). A `float` is refused (`TypeError`): it is not an exact number.
+/// strings). A `float` is refused (`TypeError`): it is not an exact number; so are keys that are
+/// not strings, text with a lone surrogate and data nested more than [`MAX_DEPTH`] levels.
 pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Json> {
+    py_to_json_at(obj, 0)
+}
+
+fn py_to_json_at(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Json> {
     let py = obj.py();
     if obj.is_none() {
         return Ok(Json::Null);
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Json::String(s.to_str()?.to_string()));
+        return match text_of(s)? {
+            Ok(t) => Ok(Json::String(t.to_string())),
+            Err(reason) => Err(PyTypeError::new_err(reason)),
+        };
     }
     if let Ok(b) = obj.cast::<PyBool>() {
         return Ok(Json::Bool(b.is_true()));
@@ -153,22 +207,35 @@ pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Json> {
     if let Some(d) = date_of(obj)? {
         return Ok(Json::String(d.format("%Y-%m-%d").to_string()));
     }
-    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+    let is_list = obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>();
+    let map = if is_list { None } else { Map::of(obj)? };
+    if (is_list || map.is_some()) && depth >= MAX_DEPTH {
+        return Err(PyTypeError::new_err(TOO_DEEP));
+    }
+    if is_list {
         return obj
             .try_iter()?
-            .map(|x| py_to_json(&x?))
+            .map(|x| py_to_json_at(&x?, depth + 1))
             .collect::<PyResult<Vec<_>>>()
             .map(Json::Array);
     }
-    if let Some(m) = Map::of(obj)? {
+    if let Some(m) = map {
         let items = match &m {
             Map::Dict(d) => d.items().into_any(),
             Map::Other(o) => o.items()?.into_any(),
         };
         let mut out = serde_json::Map::new();
         for kv in items.try_iter()? {
-            let (k, v): (String, Bound<'_, PyAny>) = kv?.extract()?;
-            out.insert(k, py_to_json(&v)?);
+            let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = kv?.extract()?;
+            let Ok(k) = k.cast::<PyString>() else {
+                return Err(PyTypeError::new_err(format!(
+                    "keys must be strings, not `{}`",
+                    k.get_type().name()?
+                )));
+            };
+            let k =
+                text_of(k)?.map_err(|reason| PyTypeError::new_err(format!("a key is {reason}")))?;
+            out.insert(k.to_string(), py_to_json_at(&v, depth + 1)?);
         }
         return Ok(Json::Object(out));
     }
@@ -200,7 +267,8 @@ pub(crate) fn as_of_date(as_of: &Bound<'_, PyAny>) -> PyResult<Result<NaiveDate,
     }
     if let Ok(s) = as_of.cast::<PyString>() {
         return Ok(
-            parse_date(s.to_str()?.trim()).ok_or_else(|| EvalError::InvalidUnit {
+            // A lone surrogate is a character no date has: U+FFFD, then not a date (as in JS).
+            parse_date(lossy(s).trim()).ok_or_else(|| EvalError::InvalidUnit {
                 reason: "the as-of date must be an ISO 8601 date such as 2026-03-01".into(),
             }),
         );
@@ -229,12 +297,17 @@ fn decimal_text(text: &str) -> Result<Decimal, String> {
 
 /// A Python scalar or list as a value; `Err` is the reason a value is refused (never the value).
 pub(crate) fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Result<Value, String>> {
+    // A unit's attribute is one level below the unit.
+    to_value_at(obj, 1)
+}
+
+fn to_value_at(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Result<Value, String>> {
     let py = obj.py();
     if obj.is_none() {
         return Ok(Ok(Value::Unknown));
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Ok(Value::Text(s.to_str()?.to_string())));
+        return Ok(text_of(s)?.map(|t| Value::Text(t.to_string())));
     }
     if let Ok(b) = obj.cast::<PyBool>() {
         return Ok(Ok(Value::Bool(b.is_true())));
@@ -268,9 +341,12 @@ pub(crate) fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Result<Value, String>
         return Ok(Ok(Value::Date(d)));
     }
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        if depth > MAX_DEPTH {
+            return Ok(Err(TOO_DEEP.into()));
+        }
         let mut items = Vec::new();
         for x in obj.try_iter()? {
-            match to_value(&x?)? {
+            match to_value_at(&x?, depth + 1)? {
                 Ok(v) => items.push(v),
                 Err(e) => return Ok(Err(e)),
             }
@@ -278,7 +354,10 @@ pub(crate) fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Result<Value, String>
         return Ok(Ok(Value::List(items)));
     }
     if let Some(m) = Map::of(obj)? {
-        return money(&m);
+        if depth > MAX_DEPTH {
+            return Ok(Err(TOO_DEEP.into()));
+        }
+        return money(&m, depth);
     }
     let name = obj.get_type().name()?;
     Ok(Err(format!(
@@ -287,14 +366,14 @@ pub(crate) fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Result<Value, String>
 }
 
 /// `{"amount": …, "currency": "KES"}` as money.
-fn money(m: &Map<'_>) -> PyResult<Result<Value, String>> {
+fn money(m: &Map<'_>, depth: usize) -> PyResult<Result<Value, String>> {
     let py = m.py();
     let Some(amount) = m.get(intern!(py, "amount"))? else {
         return Ok(Err("a mapping must be an amount with a currency".into()));
     };
     let currency = match m.get(intern!(py, "currency"))? {
         Some(c) => match c.cast::<PyString>() {
-            Ok(s) => Currency::from_code(s.to_str()?),
+            Ok(s) => text_of(s)?.ok().and_then(Currency::from_code),
             Err(_) => None,
         },
         None => None,
@@ -302,7 +381,7 @@ fn money(m: &Map<'_>) -> PyResult<Result<Value, String>> {
     let Some(currency) = currency else {
         return Ok(Err("the amount has no valid currency".into()));
     };
-    let amount = match to_value(&amount)? {
+    let amount = match to_value_at(&amount, depth + 1)? {
         Ok(Value::Number(n)) => n,
         Ok(Value::Text(t)) => match parse_decimal(t.trim()) {
             Some(n) => n,
@@ -352,8 +431,8 @@ impl<'py> Map<'py> {
             .map(|k| {
                 let k = k?;
                 match k.cast::<PyString>() {
-                    Ok(s) => Ok(s.to_str()?.to_string()),
-                    Err(_) => Ok(k.str()?.to_str()?.to_string()),
+                    Ok(s) => Ok(lossy(s)),
+                    Err(_) => Ok(lossy(&k.str()?)),
                 }
             })
             .collect()

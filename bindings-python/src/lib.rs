@@ -31,15 +31,24 @@ use errors::guard;
 use meta::PyDiagnostic;
 use program::PyProgram;
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 /// Compiles program text into a `Program`.
 ///
-/// Raises `entitle.CompileError` (a `ValueError`) carrying every diagnostic when the text has
+/// A lone surrogate in the text (half of a UTF-16 pair, which UTF-8 cannot hold) is read as
+/// U+FFFD, as the Node and WebAssembly bindings receive it, so every language compiles the same
+/// text (and gives it the same hash). Raises `entitle.CompileError` (a `ValueError`) carrying every diagnostic when the text has
 /// errors; warnings alone do not stop compilation (see `Program.warnings`). With `locale`
 /// (`"fr"` …), diagnostic messages are in that language.
 #[pyfunction]
 #[pyo3(signature = (source, *, locale = None))]
-fn compile(py: Python<'_>, source: &str, locale: Option<&str>) -> PyResult<PyProgram> {
+fn compile(
+    py: Python<'_>,
+    source: &Bound<'_, PyString>,
+    locale: Option<&str>,
+) -> PyResult<PyProgram> {
+    let source = convert::lossy(source);
+    let source = source.as_str();
     guard(py, || match py.detach(|| Program::compile(source)) {
         Ok(inner) => Ok(PyProgram {
             inner,
@@ -56,10 +65,16 @@ fn compile(py: Python<'_>, source: &str, locale: Option<&str>) -> PyResult<PyPro
 }
 
 /// Checks program text and returns every diagnostic, errors and warnings, in source order. Never
-/// raises for bad program text. With `locale` (`"fr"` …), messages are in that language.
+/// raises for bad program text (a lone surrogate is read as U+FFFD, as in `compile`). With `locale` (`"fr"` …), messages are in that language.
 #[pyfunction]
 #[pyo3(signature = (source, *, locale = None))]
-fn check(py: Python<'_>, source: &str, locale: Option<&str>) -> PyResult<Vec<PyDiagnostic>> {
+fn check(
+    py: Python<'_>,
+    source: &Bound<'_, PyString>,
+    locale: Option<&str>,
+) -> PyResult<Vec<PyDiagnostic>> {
+    let source = convert::lossy(source);
+    let source = source.as_str();
     guard(py, || {
         let diagnostics = py.detach(|| entitle_core::dsl::check(source).diagnostics);
         let diagnostics = match locale {

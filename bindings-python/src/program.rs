@@ -5,6 +5,7 @@ use crate::convert::{as_of_date, json_to_py, py_to_json};
 use crate::errors::{evaluation_error, guard};
 use crate::meta::{PyDiagnostic, PyInput, PyItem, PyParam, PyRule, PyTestOutcome};
 use crate::results::{PyResults, Shared};
+use entitle_core::json::{units_from_json_text, JsonUnits};
 use entitle_core::{Decision, EvalOptions, Program, UnitError};
 use pyo3::prelude::*;
 use rayon::prelude::*;
@@ -41,6 +42,17 @@ fn units_of<'py>(units: &Bound<'py, PyAny>) -> PyResult<Bound<'py, pyo3::types::
         ))),
         None => units.try_iter(),
     }
+}
+
+/// The error record (JSON text) of one unit whose text is a JSON value the reader still refuses
+/// (nested too deep, half of a surrogate pair): the R0010 a batch gives it. `None` when the text
+/// is not one JSON value at all.
+fn unreadable_unit(text: &str) -> Option<String> {
+    // Checked first: wrapped in brackets, `{…}, {…}` would read as two units.
+    serde_json::from_str::<&serde_json::value::RawValue>(text).ok()?;
+    let JsonUnits { unreadable, .. } = units_from_json_text(&format!("[{text}]")).ok()?;
+    let (_, record) = unreadable.into_iter().next()?;
+    serde_json::to_string(&record).ok()
 }
 
 /// `EvalOptions` with only what the caller gave: `None` keeps the engine's default.
@@ -170,9 +182,18 @@ impl PyProgram {
         strict: Option<bool>,
     ) -> PyResult<String> {
         guard(py, || {
-            let json: Json = serde_json::from_str(unit).map_err(|e| {
-                crate::errors::call_error(py, "R0010", format!("the unit is not valid JSON: {e}"))
-            })?;
+            let json: Json = match serde_json::from_str(unit) {
+                Ok(json) => json,
+                Err(e) => {
+                    return unreadable_unit(unit).ok_or_else(|| {
+                        crate::errors::call_error(
+                            py,
+                            "R0010",
+                            format!("the unit is not valid JSON: {e}"),
+                        )
+                    })
+                }
+            };
             let options = options(explain, strict);
             Ok(py.detach(|| self.inner.evaluate_json_text(&json, as_of, &options)))
         })
@@ -190,7 +211,9 @@ impl PyProgram {
         strict: Option<bool>,
     ) -> PyResult<String> {
         guard(py, || {
-            let json: Vec<Json> = serde_json::from_str(units).map_err(|e| {
+            // Each unit read on its own when the whole is refused: one nested too deep or with
+            // half of a character is its own R0010, as in Node's and WebAssembly's batches.
+            let JsonUnits { units, unreadable } = units_from_json_text(units).map_err(|e| {
                 crate::errors::call_error(
                     py,
                     "R0010",
@@ -202,7 +225,7 @@ impl PyProgram {
             let max = usize::MAX;
             Ok(py.detach(|| {
                 self.inner
-                    .evaluate_batch_json_texts(&json, as_of, &options, &[], max, max)
+                    .evaluate_batch_json_texts(&units, as_of, &options, &unreadable, max, max)
                     .concat()
             }))
         })
