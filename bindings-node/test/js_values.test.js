@@ -324,3 +324,25 @@ test('a truth value is true/false, 1/0, or text such as "yes", "on" or "0"; anot
     assert.equal(decide(flag), 'R0005 unit P1: `flag`: expected a truth value (true/false, yes/no, on/off, 1/0)', String(flag));
   }
 });
+
+test('a key with half of a character fails its unit alone, with its id, as a value with one does', () => {
+  // JSON.stringify writes the key as a \ud800 escape, which the engine's reader refuses: evaluate
+  // and explain threw a TypeError quoting the reader ("unexpected end of hex escape at line 1 …"),
+  // and a batch lost the unit's id (an R0010 for unit '').
+  const unit = household('H1', { ['x\ud800']: 1 });
+  const [good, batched] = program.evaluateBatch([household('H0'), unit], AS_OF);
+  assert.equal(good.decision, 'eligible');
+  const reason = 'a key with half of a character (a lone UTF-16 surrogate, as when an emoji is cut in two), which is not unit data';
+  assert.deepEqual([batched.unit_id, batched.error.code, batched.error.field, batched.error.reason], ['H1', 'R0005', 'x\ufffd', reason]);
+  for (const call of [() => program.evaluate(unit, AS_OF), () => program.explain(unit, AS_OF), () => program.evaluate(unit, AS_OF, { strict: true })]) {
+    assert.throws(call, (e) => {
+      assert.ok(e instanceof EvaluationError, `expected an EvaluationError, got ${e}`);
+      assert.deepEqual([e.code, e.unitId, e.details], ['R0005', 'H1', batched.error]);
+      return true;
+    });
+  }
+  // A member's key is named with the member.
+  const member = household('H2', { members: [{ id: 'M1', kind: 'head', ['\udc00']: 2 }] });
+  assert.equal(failureOf(member).field, 'member M1: \ufffd');
+  assert.throws(() => program.runCycle([unit], AS_OF), /^TypeError: entitle: units\[0\]: unit H1: `x\ufffd`: a key with half of a character/);
+});
