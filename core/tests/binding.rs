@@ -297,3 +297,63 @@ fn a_shape_scales_with_room_to_spare_and_reserving_changes_nothing() {
     assert_eq!(reserved.shape(), shape);
     assert_eq!(format!("{reserved:?}"), format!("{plain:?}"));
 }
+
+#[test]
+fn a_units_names_bind_to_their_inputs_whatever_else_it_carries() {
+    // The builder walks a unit's names and the program's in name order: names the program does
+    // not declare (before, between and after its own), and inputs the unit lacks, must not shift
+    // a value to another input. Inputs are declared out of name order.
+    let p = Program::compile(
+        r#"program names "Names" version "1"
+  target household
+  currency KES
+
+inputs
+  household.village: text "Village"
+  household.region: text "Region"
+  member.school: text "School"
+  member.class: text "Class"
+
+eligible when
+  north "In the North" region == "North"
+"#,
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let unit = Unit::new("H1")
+        .with("aaa", "x")
+        .with("region", "East")
+        .with("rr", "y")
+        .with("zzz", "z")
+        .with_member(
+            entitle_core::Member::new("M1", "head")
+                .with("age", "40")
+                .with("school", "S1")
+                .with("class", "C1")
+                .with("zz", "q"),
+        )
+        .with_member(entitle_core::Member::new("M2", "child").with("a", "b"));
+    let other = Unit::new("H2")
+        .with("village", "V")
+        .with_member(entitle_core::Member::new("M3", "head").with("school", "S3"));
+    let batch = p.bind(&[unit, other]);
+    let layout = p.batch_builder();
+    let slot = |name: &str| layout.layout().unit_slot(name).unwrap_or(usize::MAX);
+    let school = layout.layout().member_slot("school").unwrap_or(usize::MAX);
+    let class = layout.layout().member_slot("class").unwrap_or(usize::MAX);
+    assert_eq!(
+        texts(batch.unit_column(slot("region")), 2),
+        [Some("East".to_string()), None]
+    );
+    assert_eq!(
+        texts(batch.unit_column(slot("village")), 2),
+        [None, Some("V".to_string())]
+    );
+    assert_eq!(
+        texts(batch.member_column(school), 3),
+        [Some("S1".to_string()), None, Some("S3".to_string())]
+    );
+    assert_eq!(
+        texts(batch.member_column(class), 3),
+        [Some("C1".to_string()), None, None]
+    );
+}

@@ -481,13 +481,22 @@ impl BatchBuilder {
         }
     }
 
+    // Inputs are taken in name order, as the unit's maps iterate, so each map is walked once
+    // instead of searched per input (string comparisons were a twentieth of one household's time).
     // The layout is read through `self` by slot, each name's borrow ending before the value is
     // set: holding a clone of its `Arc` instead cost two atomic operations a unit.
     fn fill(&mut self, unit: &Unit, strict: bool) -> Result<(), EvalError> {
         if strict {
             self.layout.check_unit(unit)?;
         }
-        for slot in 0..self.layout.unit_inputs.len() {
+        let mut given = unit.attributes.iter().peekable();
+        for k in 0..self.layout.unit_by_name.len() {
+            let slot = self
+                .layout
+                .unit_by_name
+                .get(k)
+                .copied()
+                .unwrap_or(usize::MAX);
             let Some(input) = self.layout.unit_inputs.get(slot) else {
                 continue;
             };
@@ -500,7 +509,7 @@ impl BatchBuilder {
                     reason: format!("expected {}, found a list of objects", input.ty),
                 });
             }
-            if let Some(v) = unit.attributes.get(&input.name) {
+            if let Some(v) = next_given(&mut given, &input.name) {
                 self.set_unit(slot, v)?;
             }
         }
@@ -512,12 +521,19 @@ impl BatchBuilder {
         for m in &unit.members {
             let kinds = m.kinds.iter().map(String::as_str);
             self.add_member_of(&m.id, kinds, m.start_date, m.end_date)?;
-            for slot in 0..self.layout.member_inputs.len() {
+            let mut given = m.attributes.iter().peekable();
+            for k in 0..self.layout.member_by_name.len() {
+                let slot = self
+                    .layout
+                    .member_by_name
+                    .get(k)
+                    .copied()
+                    .unwrap_or(usize::MAX);
                 let value = self
                     .layout
                     .member_inputs
                     .get(slot)
-                    .and_then(|input| m.attributes.get(&input.name));
+                    .and_then(|input| next_given(&mut given, &input.name));
                 if let Some(v) = value {
                     self.set_member(slot, v)?;
                 }
@@ -563,4 +579,24 @@ impl BatchBuilder {
             .all(|r| r.offsets.len() == self.batch.ids.len() + 1));
         self.batch
     }
+}
+
+/// The value `given` holds under `name`, `given` being walked in name order and the names asked
+/// in increasing order: the names before `name` are passed over for good.
+fn next_given<'v>(
+    given: &mut std::iter::Peekable<std::collections::btree_map::Iter<'v, String, Value>>,
+    name: &str,
+) -> Option<&'v Value> {
+    while let Some(&(key, value)) = given.peek() {
+        // Equality first: most keys are inputs, and unequal lengths need no byte comparison.
+        if key.as_str() == name {
+            given.next();
+            return Some(value);
+        }
+        if key.as_str() > name {
+            return None;
+        }
+        given.next();
+    }
+    None
 }

@@ -25,6 +25,10 @@ pub use declared::{MEMBER_KEYS, UNIT_KEYS};
 pub struct Layout {
     unit_inputs: Vec<Input>,
     member_inputs: Vec<Input>,
+    /// The slots of `unit_inputs` and `member_inputs` in the byte order of their names: the order
+    /// a [`crate::Unit`]'s maps iterate in, so that binding one walks both once.
+    unit_by_name: Vec<usize>,
+    member_by_name: Vec<usize>,
     /// Record collections: name and fields (by slot).
     records: Vec<(String, Vec<Input>)>,
     /// Most records per collection per unit.
@@ -35,6 +39,16 @@ pub struct Layout {
     max_members: usize,
     /// The names of each place, sorted, for strict binding.
     declared: declared::Declared,
+}
+
+/// The slots of `inputs` in the byte order of their names.
+fn by_name(inputs: &[Input]) -> Vec<usize> {
+    let mut slots: Vec<usize> = (0..inputs.len()).collect();
+    slots.sort_by(|a, b| {
+        let name = |s: &usize| inputs.get(*s).map(|i| i.name.as_str());
+        name(a).cmp(&name(b))
+    });
+    slots
 }
 
 impl Layout {
@@ -58,6 +72,8 @@ impl Layout {
         member_inputs.sort_by_key(|i| i.slot);
         let declared = declared::Declared::new(&unit_inputs, &member_inputs, &[]);
         Layout {
+            unit_by_name: by_name(&unit_inputs),
+            member_by_name: by_name(&member_inputs),
             unit_inputs,
             member_inputs,
             records: Vec::new(),
