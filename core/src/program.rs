@@ -413,7 +413,11 @@ impl Program {
         as_of: NaiveDate,
         options: &EvalOptions,
     ) -> Result<Decision, UnitError> {
-        crate::one::evaluate(self, &self.0, unit, as_of, options, |r| r.decision(0))
+        let mut d = Decision::empty(Arc::clone(&self.0.program_ref), as_of);
+        crate::one::evaluate(self, &self.0, unit, as_of, options, |r| {
+            r.decision_fresh(0, &mut d)
+        })?;
+        Ok(d)
     }
 
     /// Evaluates one unit into a decision the caller keeps, reusing its vectors: for a host that

@@ -272,6 +272,27 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// A decision with nothing in it yet, which allocates nothing: what a decision is written
+    /// into.
+    pub(crate) fn empty(program: Arc<ProgramRef>, as_of: NaiveDate) -> Decision {
+        Decision {
+            unit_id: String::new(),
+            program,
+            as_of,
+            outcome: Outcome::NotEligible,
+            rules: Vec::new(),
+            missing: Vec::new(),
+            items: Vec::new(),
+            cash: None,
+            in_kind: Vec::new(),
+            scores: Vec::new(),
+            explanation: None,
+            compliance: Vec::new(),
+            priority: Vec::new(),
+            rank_keys: Vec::new(),
+        }
+    }
+
     /// Rule outcome codes (`has_child:met` …), in rule order.
     pub fn rule_codes(&self) -> Vec<String> {
         self.rules.iter().map(RuleOutcome::code).collect()

@@ -125,31 +125,28 @@ impl<'b> BatchResult<'b> {
     /// # Errors
     /// The unit's [`UnitError`] when it could not be evaluated.
     pub fn decision(&self, i: usize) -> Result<Decision, UnitError> {
+        let mut d = Decision::empty(self.program.inner().program_ref.clone(), self.as_of);
+        self.decision_fresh(i, &mut d)?;
+        Ok(d)
+    }
+
+    /// [`BatchResult::decision_into`] over an empty decision `d`, its vectors first made at the
+    /// sizes that fills: growing each from empty took more instructions than the allocations.
+    /// `evaluate` fills its decision where it returns it from: a `Decision` returned through
+    /// each layer was copied at each (five copies, a twentieth of one household's instructions).
+    pub(crate) fn decision_fresh(&self, i: usize, d: &mut Decision) -> Result<(), UnitError> {
         let p = self.program.inner();
-        // Made at the sizes `decision_into` fills (items and in-kind totals only for an eligible
-        // unit): growing each from empty took more instructions than the allocations.
+        // Items and in-kind totals only for an eligible unit.
         let eligible = self
             .at(i)
             .is_some_and(|(o, k)| matches!(o.status.get(k), Some(UnitStatus::Eligible)));
         let room = |n: usize| if eligible { n } else { 0 };
-        let mut d = Decision {
-            unit_id: String::with_capacity(self.unit_id(i).len()),
-            program: p.program_ref.clone(),
-            as_of: self.as_of,
-            outcome: Outcome::NotEligible,
-            rules: Vec::with_capacity(p.ir.rules.len()),
-            missing: Vec::new(),
-            items: Vec::with_capacity(room(p.ir.entitlement.items.len())),
-            cash: None,
-            in_kind: Vec::with_capacity(room(p.units_of_measure.len())),
-            scores: Vec::new(),
-            explanation: None,
-            compliance: Vec::new(),
-            priority: Vec::new(),
-            rank_keys: Vec::new(),
-        };
-        self.decision_into(i, &mut d)?;
-        Ok(d)
+        // Made anew (`reserve` takes the longer road of growing an allocation).
+        d.unit_id = String::with_capacity(self.unit_id(i).len());
+        d.rules = Vec::with_capacity(p.ir.rules.len());
+        d.items = Vec::with_capacity(room(p.ir.entitlement.items.len()));
+        d.in_kind = Vec::with_capacity(room(p.units_of_measure.len()));
+        self.decision_into(i, d)
     }
 
     /// Writes the decision record of unit `i` over `d`, reusing its strings and vectors: what a
