@@ -22,6 +22,7 @@ export const MAX_TEXT = 2 ** 27;
 export const TOO_LARGE = `larger than ${MAX_TEXT / 2 ** 20} Mi characters of JSON, more than one call into the engine takes`;
 const TOO_DEEP = `nested more than ${MAX_DEPTH} levels deep, which is not unit data`;
 const HALF_CHARACTER = 'text with half of a character (a lone UTF-16 surrogate, as when an emoji is cut in two), which is not unit data';
+const HALF_CHARACTER_KEY = 'a key with half of a character (a lone UTF-16 surrogate, as when an emoji is cut in two), which is not unit data';
 const DATE_REASON = 'a Date object; give dates as ISO strings such as "2026-03-01" (a Date is an instant, and its day depends on the time zone)';
 
 /**
@@ -112,7 +113,9 @@ function replacer(levels) {
       if (this === last) holders.push(this);
       else while (holders.length > 0 && holders[holders.length - 1] !== this) holders.pop();
     }
-    const reason = problemOf(this[key], value);
+    // A key is text too: JSON writes its half character as a \ud800 escape, which the engine's
+    // reader refuses for the whole text (evaluate threw a TypeError quoting the reader).
+    const reason = wellFormed(key) ? problemOf(this[key], value) : HALF_CHARACTER_KEY;
     if (reason !== null) throw new BadValue(this, key, reason);
     let out = value;
     if (typeof value === 'bigint') out = value.toString();

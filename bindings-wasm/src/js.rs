@@ -172,6 +172,27 @@ pub(crate) fn json_arg(text: &str, what: &str) -> Result<Json, Failure> {
         .map_err(|e| Failure::Argument(format!("entitle: {what} is not valid JSON: {e}")))
 }
 
+/// One unit as JSON text. A JSON value the reader refuses (nested more than 128 levels, half of a
+/// surrogate pair) is that unit's R0010 record, thrown as an `EvaluationError`: the result
+/// `evaluateBatch` gives the same text, where a `TypeError` quoted the reader's position.
+pub(crate) fn unit_arg(text: &str) -> Result<Json, Failure> {
+    let refused = match json_arg(text, "the unit") {
+        Ok(unit) => return Ok(unit),
+        Err(refused) => refused,
+    };
+    // Checked first: in brackets, `{…}, {…}` would read as two units.
+    if serde_json::from_str::<&serde_json::value::RawValue>(text).is_err() {
+        return Err(refused);
+    }
+    match units_from_json_text(&format!("[{text}]")) {
+        Ok(JsonUnits { unreadable, .. }) => match unreadable.into_iter().next() {
+            Some((_, record)) => Err(Failure::Evaluation(record)),
+            None => Err(refused),
+        },
+        Err(_) => Err(refused),
+    }
+}
+
 /// Units as the JSON text of an array, each read on its own: a unit the JSON reader refuses (too
 /// deep, half of a surrogate pair) is its own R0010 in `unreadable`, not the whole text's error.
 pub(crate) fn units_arg(text: &str) -> Result<JsonUnits, Failure> {

@@ -4,7 +4,9 @@ use crate::engine::{
     decision_or_failure, diagnostics_json, eval_options, explain_text, items_json, localized,
     rules_json, Failure,
 };
-use crate::js::{json_arg, result_text_limit, results_to_js, run, texts_to_js, to_js, units_arg};
+use crate::js::{
+    json_arg, result_text_limit, results_to_js, run, texts_to_js, to_js, unit_arg, units_arg,
+};
 use entitle_core::json::{oversized_result, JsonUnits};
 use entitle_core::Program;
 use serde_json::Value as Json;
@@ -103,7 +105,7 @@ impl WasmProgram {
         strict: Option<bool>,
     ) -> Result<JsValue, JsValue> {
         run(|| {
-            let unit = json_arg(unit, "the unit")?;
+            let unit = unit_arg(unit)?;
             let result = self
                 .inner
                 .evaluate_json(&unit, as_of, &eval_options(explain, strict));
@@ -156,7 +158,7 @@ impl WasmProgram {
         run(|| {
             explain_text(
                 &self.inner,
-                &json_arg(unit, "the unit")?,
+                &unit_arg(unit)?,
                 as_of,
                 locale.as_deref(),
                 strict,

@@ -388,3 +388,40 @@ test("results and runs longer than one string holds come back whole, in several 
   assert.deepEqual(explained.map((r) => [r.unit_id, r.error?.code ?? r.decision]), [["H0", "not_eligible"], ["H1", "R0010"], ["H2", "R0010"]]);
   assert.match(explained[1].error.message, /its result is longer than 1200 bytes of JSON/);
 });
+
+test("a key with half of a character fails its unit alone, with its id, as a value with one does", () => {
+  // JSON.stringify writes the key as a \ud800 escape, which the engine's reader refuses: evaluate
+  // and explain threw a TypeError quoting the reader, and a batch lost the unit's id.
+  const unit = household("H1", { ["x\ud800"]: 1 });
+  const [good, batched] = p.evaluateBatch([household("H0"), unit], AS_OF);
+  assert.equal(good.decision, "eligible");
+  const reason = "a key with half of a character (a lone UTF-16 surrogate, as when an emoji is cut in two), which is not unit data";
+  assert.deepEqual([batched.unit_id, batched.error.code, batched.error.field, batched.error.reason], ["H1", "R0005", "x\ufffd", reason]);
+  for (const call of [() => p.evaluate(unit, AS_OF), () => p.explain(unit, AS_OF)]) {
+    assert.throws(call, (e) => {
+      assert.ok(e instanceof EvaluationError, `expected an EvaluationError, got ${e}`);
+      assert.deepEqual(e.result, batched);
+      return true;
+    });
+  }
+  assert.equal(failureOf(household("H2", { members: [{ id: "M1", kind: "head", ["\udc00"]: 2 }] })).field, "member M1: \ufffd");
+});
+
+test("unit text the engine's reader refuses is that unit's R0010 in evaluate and explain, as in a batch", () => {
+  // Valid JSON that serde_json refuses: a \ud800 escape with no pair, nesting over 128 levels.
+  for (const text of ['{"id": "H1", "region": "\\ud800"}', `{"id": "H1", "region": ${"[".repeat(200)}${"]".repeat(200)}}`]) {
+    const [batched] = p.evaluateBatch(`[${text}]`, AS_OF);
+    assert.deepEqual([batched.unit_id, batched.error.code], ["H1", "R0010"]);
+    for (const call of [() => p.evaluate(text, AS_OF), () => p.explain(text, AS_OF)]) {
+      assert.throws(call, (e) => {
+        assert.ok(e instanceof EvaluationError, `expected an EvaluationError, got ${e}`);
+        assert.deepEqual([e.code, e.unitId, e.result], ["R0010", "H1", batched]);
+        return true;
+      });
+    }
+  }
+  // Text that is not one JSON value is still the caller's TypeError.
+  for (const text of ['{"id": "H1"}, {"id": "H2"}', "{"]) {
+    assert.throws(() => p.evaluate(text, AS_OF), (e) => e instanceof TypeError && e.code === "ERR_INVALID_ARG_VALUE");
+  }
+});
