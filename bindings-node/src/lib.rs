@@ -506,9 +506,12 @@ impl NativeProgram {
             let unit: Json = serde_json::from_str(&unit)
                 .map_err(|e| invalid_arg("the unit is not valid JSON", &e))?;
             let opts = options(Some(true), strict);
-            // The façade reports a bad unit or date in the one error shape; only a unit it accepts is
-            // evaluated again on the typed path, which the text renderer needs.
-            let result = self.program.evaluate_json(&unit, &as_of, &opts);
+            // The façade reports a bad unit or date in the one error shape, in the explanation's
+            // language (as WebAssembly's explain); only a unit it accepts is evaluated again on
+            // the typed path, which the text renderer needs.
+            let result =
+                self.program
+                    .evaluate_json_in(&unit, &as_of, &opts, catalog_of(locale.as_deref()));
             if result.get("error").is_some() {
                 let failure = serde_json::to_string(&result)
                     .map_err(|_| internal("a result could not be written as JSON"))?;

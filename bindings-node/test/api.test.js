@@ -336,6 +336,17 @@ test('EvaluationError carries the code, the unit id and the engine error fields'
   });
   // The same error from explain.
   assert.throws(() => program.explain(empty, AS_OF), { name: 'EvaluationError', code: 'R0001', unitId: 'H0' });
+  // In the explanation's language, as WebAssembly's explain gives it (Node's was always English).
+  assert.throws(() => program.explain(empty, AS_OF, { locale: 'fr' }), {
+    name: 'EvaluationError',
+    code: 'R0001',
+    message: 'unit H0: division par zéro dans `income_per_person`',
+    details: { at: 'income_per_person', code: 'R0001', message: 'division par zéro dans `income_per_person`' },
+  });
+  assert.throws(() => program.explain(empty, 'bad', { locale: 'fr' }), {
+    code: 'R0010',
+    message: "unit H0: les données de l'unité sont mal formées : la date de référence doit être une date ISO 8601 telle que 2026-03-01",
+  });
   // A birthdate after the as-of date is a data error, and the message never shows the value.
   const future = { ...mother, id: 'H5', members: [{ id: 'M', kind: 'head', birthdate: '2031-07-09' }] };
   assert.throws(
