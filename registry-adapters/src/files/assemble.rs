@@ -261,7 +261,7 @@ impl FileSource {
         }
         builder.start_unit(id);
         let mut problem = match self.units.problem() {
-            Some(p) => Some(Problem::at(file, line, None, codes::MALFORMED_ROW, p)),
+            Some(p) => Some(Problem::at(file, line, None, self.units.problem_code(), p)),
             None => bind_inputs(builder, &*self.units, file, &self.unit_plans, false).err(),
         };
         self.members_of(id, Some(builder), &mut problem, errors)?;

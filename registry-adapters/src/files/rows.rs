@@ -116,6 +116,10 @@ pub(crate) trait Cells {
     fn line(&self) -> u64;
     /// A problem with the whole row (wrong number of cells, not a JSON object).
     fn problem(&self) -> Option<Reason>;
+    /// The code of [`Cells::problem`]: a malformed row (G0104) unless the source knows better.
+    fn problem_code(&self) -> &'static str {
+        crate::error::codes::MALFORMED_ROW
+    }
     /// The trimmed text of wanted column `k`; `None` when the column is absent or the cell empty.
     fn cell(&self, k: usize) -> Result<Option<&str>, BadCell>;
 }

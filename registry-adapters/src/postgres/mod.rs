@@ -21,6 +21,9 @@
 //!   deactivated=disabled`).
 //! - **Ids.** Units and members are identified by `id` (the partner's key), or by the column
 //!   `--map id=COLUMN` names (such as `ref`); error records give the row's `id` as its line.
+//!   Members are joined to their group by that id, so a household program's groups that share a
+//!   mapped id (Odoo does not keep `ref` unique) are each an error (G0106), never one group
+//!   decided with the members of all.
 //! - **Safety.** Only the columns the program reads are selected. Every identifier comes from the
 //!   catalog and is quoted; the only value a query takes (`entitle explain`'s unit) is a bind
 //!   parameter. Types are checked before reading: a column whose type cannot hold its input is an
@@ -226,13 +229,16 @@ pub fn open_postgres(
         client,
         database: database.clone(),
     }));
-    let units = CursorRows::new(
+    let mut units = CursorRows::new(
         Arc::clone(&shared),
         "entitle_units",
         query::PARTNER,
         u64::try_from(total).ok(),
         queries.unit_absent.clone(),
     );
+    if queries.id_counts {
+        units = units.with_id_counts();
+    }
     let members: Option<Box<dyn RowStream>> = queries.members.as_ref().map(|_| {
         Box::new(CursorRows::new(
             Arc::clone(&shared),

@@ -18,7 +18,9 @@
 //! ```
 //!
 //! For an individual program the units are individuals (`is_group IS NOT TRUE`). The only value a
-//! query takes is the unit asked for by `entitle explain`, as the bind parameter `$1`.
+//! query takes is the unit asked for by `entitle explain`, as the bind parameter `$1`. When a
+//! household program's ids come from another column than the key (`--map id=ref`), the units
+//! query also counts the groups with each id (`count(p."ref") OVER (PARTITION BY p."ref")`).
 
 use super::catalog::{quote, Catalog, Family};
 use crate::bind::ProgramColumns;
@@ -43,6 +45,11 @@ pub(crate) struct Queries {
     /// input with a default takes it).
     pub unit_absent: Vec<Absent>,
     pub member_absent: Vec<Absent>,
+    /// The units query ends with how many units of the population have each row's id: a
+    /// household program whose ids come from a column other than the key (`--map id=ref`),
+    /// which Odoo does not keep unique. Members are joined to their group by that id, so a
+    /// shared one would give the first group the members of all.
+    pub id_counts: bool,
 }
 
 /// What the queries are built from.
@@ -227,6 +234,11 @@ impl Plan<'_> {
         for kw in unit_wanted.iter().enumerate().skip(1) {
             select.push(self.input_or_null(kw, "p", tag, &self.columns.unit, &mut unit_absent)?);
         }
+        let id_counts = self.household && id != pk;
+        if id_counts {
+            // Over the filtered population; a NULL id counts none (it is "no id" already).
+            select.push(format!("(count(p.{id}) OVER (PARTITION BY p.{id}))::text"));
+        }
         let only = if self.only {
             format!(" AND p.{id}::text = $1")
         } else {
@@ -249,6 +261,7 @@ impl Plan<'_> {
                 count,
                 unit_absent,
                 member_absent: Vec::new(),
+                id_counts,
             });
         }
         if !self.catalog.has_table(MEMBERSHIP) {
@@ -307,6 +320,7 @@ impl Plan<'_> {
             count,
             unit_absent,
             member_absent,
+            id_counts,
         })
     }
 }

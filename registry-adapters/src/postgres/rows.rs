@@ -23,6 +23,8 @@ pub(crate) struct Shared {
 struct Row {
     line: u64,
     cells: Vec<Option<String>>,
+    /// How many units of the population have this row's id, when more than one.
+    id_shared_by: Option<u64>,
 }
 
 /// One cursor's rows.
@@ -37,6 +39,8 @@ pub(crate) struct CursorRows {
     total: Option<u64>,
     /// The wanted columns the table lacks.
     absent: Vec<Absent>,
+    /// The query's last column counts the units with each row's id (see `Queries::id_counts`).
+    id_counts: bool,
 }
 
 impl CursorRows {
@@ -59,7 +63,15 @@ impl CursorRows {
             read: 0,
             total,
             absent,
+            id_counts: false,
         }
+    }
+
+    /// Rows whose query ends with the count of units that have each row's id: a row whose id
+    /// is shared is a unit error (G0106), since members are joined to their unit by id.
+    pub fn with_id_counts(mut self) -> CursorRows {
+        self.id_counts = true;
+        self
     }
 
     fn fetch(&mut self) -> Result<(), RegistryError> {
@@ -86,9 +98,19 @@ impl CursorRows {
                     .map_err(|e| super::db_error(database, &format!("read {}", self.file), &e))?;
                 cells.push(cell.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()));
             }
+            let id_shared_by = if self.id_counts {
+                cells
+                    .pop()
+                    .flatten()
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .filter(|n| *n > 1)
+            } else {
+                None
+            };
             self.page.push_back(Row {
                 line: u64::try_from(line).unwrap_or(0),
                 cells,
+                id_shared_by,
             });
         }
         Ok(())
@@ -101,7 +123,20 @@ impl Cells for CursorRows {
     }
 
     fn problem(&self) -> Option<crate::reason::Reason> {
-        None
+        let n = self.current.as_ref()?.id_shared_by?;
+        // English only, as the database's other reasons are for now.
+        Some(crate::reason::Reason::Text(format!(
+            "{n} groups of {} have this id, and members are joined to their group by id: none of \
+             them is decided; give each its own id, or map another column with --map id=COLUMN",
+            self.file
+        )))
+    }
+
+    fn problem_code(&self) -> &'static str {
+        match self.current.as_ref().and_then(|r| r.id_shared_by) {
+            Some(_) => crate::error::codes::DUPLICATE_ID,
+            None => crate::error::codes::MALFORMED_ROW,
+        }
     }
 
     fn cell(&self, k: usize) -> Result<Option<&str>, BadCell> {

@@ -6,6 +6,7 @@
 //! `--include-ignored`. Run without those variables, they fail with instructions instead of passing
 //! silently. Each test works in a schema of its own, so they run in parallel.
 
+mod ids;
 mod openg2p;
 
 use entitle_core::Program;
