@@ -237,3 +237,45 @@ fn a_cell_in_a_legacy_encoding_says_how_to_save_the_file() {
         )]
     );
 }
+
+#[test]
+fn a_file_saved_with_carriage_returns_alone_gives_each_row_its_line() {
+    // Excel's "Macintosh Comma Separated" ends lines with `\r` alone: every error was on line 1.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "groups.csv",
+        b"id,region,monthly_income\rH1,North,3000\rH2,East,lots\r\rH3,East,100\r",
+    );
+    write(
+        dir.path(),
+        "members.csv",
+        b"id,group_id,kind,birthdate\rM1,H1,head,1980-01-01\rM2,H1,child,2020-01-01\r\
+          M3,H2,head,1980-01-01\rM4,H3,head,1980-01-01\rM5,H3,child,2019-13-01\rM6,H9,head,1980-01-01\r",
+    );
+    for join in [JoinMode::Sorted, JoinMode::Indexed] {
+        let (ids, errors) = read(dir.path(), join);
+        assert_eq!(ids, [("H1".to_string(), 2)], "{join:?}");
+        let at: Vec<_> = errors
+            .iter()
+            .map(|e| {
+                (
+                    e.0.as_str(),
+                    e.1,
+                    e.3.as_deref(),
+                    e.4.as_deref(),
+                    e.5.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            at,
+            [
+                ("groups.csv", 3, Some("H2"), None, "G0101"),
+                ("members.csv", 6, Some("H3"), Some("M5"), "G0101"),
+                ("members.csv", 7, None, Some("M6"), "G0107"),
+            ],
+            "{join:?}"
+        );
+    }
+}

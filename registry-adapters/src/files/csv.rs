@@ -29,7 +29,7 @@ enum StrayQuote {
 /// A CSV file being read.
 ///
 /// Records are parsed by `csv-core` from our own buffer, so that line numbers are exact: the line
-/// of a record is the line of its first byte, after blank lines, with `\n` or `\r\n` endings, and
+/// of a record is the line of its first byte, after blank lines, with `\n`, `\r\n` or lone `\r` endings, and
 /// counting the newlines inside quoted cells.
 pub(crate) struct CsvRows {
     file: Arc<str>,
@@ -62,7 +62,11 @@ pub(crate) struct CsvRows {
     /// A stray quote in the current record (see [`StrayQuote`]): the record is a row error, and
     /// the lines after its first are read again as rows.
     stray: Option<StrayQuote>,
+    /// Line breaks read so far: `\n`, `\r\n`, or a lone `\r` (old Mac spreadsheets end lines so,
+    /// and `csv-core` ends records there too).
     newlines: u64,
+    /// The last byte read was a `\r`: a `\n` next is the same break.
+    after_cr: bool,
     bytes: u64,
     size: Option<u64>,
 }
@@ -106,6 +110,7 @@ impl CsvRows {
             end_line: 0,
             stray: None,
             newlines: 0,
+            after_cr: false,
             bytes: 0,
             size,
         };
@@ -174,6 +179,7 @@ impl CsvRows {
             out,
             ends,
             newlines,
+            after_cr,
             bytes,
             path,
             delimiter,
@@ -203,7 +209,7 @@ impl CsvRows {
                     .take_while(|b| matches!(b, b'\n' | b'\r'))
                     .count();
                 let (blank, tail) = consumed.split_at(skipped);
-                *newlines += blank.iter().filter(|b| **b == b'\n').count() as u64;
+                *newlines += line_breaks(blank, after_cr);
                 if !tail.is_empty() {
                     start_line = Some(*newlines + 1);
                     start_byte = *bytes + skipped as u64;
@@ -211,7 +217,7 @@ impl CsvRows {
                 rest = tail;
             }
             quotes.feed(*delimiter, rest);
-            *newlines += rest.iter().filter(|b| **b == b'\n').count() as u64;
+            *newlines += line_breaks(rest, after_cr);
             input.consume(nin);
             *bytes += nin as u64;
             outlen += nout;
@@ -240,8 +246,10 @@ impl CsvRows {
                     {
                         // The cells before the quoted one are kept (the id among them, usually).
                         self.nfields = cell.min(endlen);
-                        if let Some(nl) = quotes.first_newline() {
+                        if let Some((nl, cr)) = quotes.first_newline() {
                             let next = start_byte + nl + 1;
+                            // After a `\r`, the `\n` of a `\r\n` is still to come.
+                            self.after_cr = cr;
                             self.input
                                 .seek(SeekFrom::Start(next))
                                 .map_err(|e| RegistryError::io("read", &self.path, e))?;
@@ -256,6 +264,17 @@ impl CsvRows {
             }
         }
     }
+}
+
+/// The line breaks in `bytes` (`\n`, `\r\n` or a lone `\r`), read after `after_cr` (whether the
+/// byte before them was a `\r`), which is left saying whether their last byte is one.
+fn line_breaks(bytes: &[u8], after_cr: &mut bool) -> u64 {
+    let mut n = 0u64;
+    for b in bytes {
+        n += u64::from(*b == b'\r' || (*b == b'\n' && !*after_cr));
+        *after_cr = *b == b'\r';
+    }
+    n
 }
 
 impl CsvRows {
@@ -330,6 +349,7 @@ impl CsvRows {
         self.plain = true;
         self.bytes += nl as u64 + 1;
         self.newlines += 1;
+        self.after_cr = false;
         self.line = self.newlines;
         self.end_line = self.line;
         self.stray = None;

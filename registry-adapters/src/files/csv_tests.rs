@@ -340,3 +340,58 @@ fn a_row_that_runs_over_lines_and_has_the_wrong_cells_says_where_it_ends() {
         Some("the row has 1 cell, but the header has 2")
     );
 }
+
+#[test]
+fn a_lone_carriage_return_ends_a_line_as_old_mac_spreadsheets_write_them() {
+    // "Macintosh Comma Separated": every line ends with `\r` alone. csv-core ends records there;
+    // the lines must be counted there too (every row was line 1).
+    let text = "id,x\rA,1\r\rB,2\r\"C\rc\",3\r\"C2\r\nc\",4\rD,\"open\rE,5\r";
+    let (_d, path) = write(text);
+    let mut rows = CsvRows::open(
+        &path,
+        "g".into(),
+        &[Wanted::required(&["id"]), Wanted::required(&["x"])],
+    )
+    .unwrap();
+    let mut seen = Vec::new();
+    while rows.advance().unwrap() {
+        let problem = rows.problem().map(|p| p.english());
+        let id = rows.cell(0).unwrap().map(str::to_string);
+        seen.push((rows.line(), id, problem));
+    }
+    let unclosed = "a quote opens in cell 2 and is never closed (the file ends inside it); the \
+                    row is not read, the lines after it are";
+    assert_eq!(
+        seen,
+        [
+            (2, s("A"), None),
+            (4, s("B"), None),
+            (5, s("C\rc"), None),
+            // `\r\n` inside a quoted cell is one line break, as everywhere else.
+            (7, s("C2\r\nc"), None),
+            (9, s("D"), s(unclosed)),
+            // Read again from the line after D's first.
+            (10, s("E"), None),
+        ]
+    );
+    // A lone `\r` in a file of `\n` lines ends a line too, as editors show it.
+    let (_d, path) = write("id,x\nA,1\rB,2\nC,3\r\nD,4\n");
+    let mut rows = CsvRows::open(
+        &path,
+        "g".into(),
+        &[Wanted::required(&["id"]), Wanted::required(&["x"])],
+    )
+    .unwrap();
+    let mut lines = Vec::new();
+    while rows.advance().unwrap() {
+        lines.push((rows.line(), rows.cell(0).unwrap().unwrap().to_string()));
+    }
+    assert_eq!(
+        lines,
+        [(2, "A"), (3, "B"), (4, "C"), (5, "D")].map(|(l, id)| (l, id.to_string()))
+    );
+}
+
+fn s(x: &str) -> Option<String> {
+    Some(x.to_string())
+}

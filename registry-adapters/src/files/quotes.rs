@@ -29,8 +29,11 @@ pub(crate) struct QuoteTrack {
     /// The first quoted cell over several lines that closed with text after its closing quote
     /// (`"Anne⏎M2,G1,"Bob"`): the cell, and the line it closed on (counted from the record's).
     text_after: Option<(usize, u64)>,
-    /// Offset, from the record's first byte, of the end of its first line (its first `\n`).
-    first_newline: Option<u64>,
+    /// Offset, from the record's first byte, of the end of its first line (its first `\n`, or
+    /// a `\r` not followed by one, as old Mac spreadsheets end lines), and whether it is a `\r`.
+    first_newline: Option<(u64, bool)>,
+    /// The last byte fed was a `\r`: a `\n` after it ends the same line.
+    after_cr: bool,
     seen: u64,
 }
 
@@ -38,8 +41,12 @@ impl QuoteTrack {
     /// Follows `bytes`, the next piece of the record (its terminator may be included).
     pub fn feed(&mut self, delimiter: u8, bytes: &[u8]) {
         for (i, b) in bytes.iter().enumerate() {
-            if *b == b'\n' && self.first_newline.is_none() {
-                self.first_newline = Some(self.seen + i as u64);
+            // A line ends at `\n`, `\r\n` or a lone `\r`: the `\r` is the break, a `\n`
+            // right after it is part of it.
+            let breaks = *b == b'\r' || (*b == b'\n' && !self.after_cr);
+            self.after_cr = *b == b'\r';
+            if breaks && self.first_newline.is_none() {
+                self.first_newline = Some((self.seen + i as u64, *b == b'\r'));
             }
             self.state = match (self.state, *b) {
                 (State::FieldStart, b'"') => {
@@ -48,8 +55,8 @@ impl QuoteTrack {
                     State::Quoted
                 }
                 (State::Quoted, b'"') => State::QuoteInQuoted,
-                (State::Quoted, b) => {
-                    if b == b'\n' {
+                (State::Quoted, _) => {
+                    if breaks {
                         self.inner_newlines += 1;
                         self.cell_newlines += 1;
                     }
@@ -89,8 +96,9 @@ impl QuoteTrack {
         self.inner_newlines
     }
 
-    /// Offset from the record's first byte of its first `\n`, if it has one.
-    pub fn first_newline(&self) -> Option<u64> {
+    /// Offset from the record's first byte of its first line break, if it has one, and whether
+    /// that is a `\r` (a `\n` may follow it, and belongs to the same break).
+    pub fn first_newline(&self) -> Option<(u64, bool)> {
         self.first_newline
     }
 }
@@ -112,7 +120,7 @@ mod tests {
     fn a_quote_left_open_is_found_with_its_cell_and_first_line() {
         let t = track("M1,G1,\"Anne\nM2,G1,Bob\n");
         assert_eq!(t.unclosed(), Some(2));
-        assert_eq!(t.first_newline(), Some(11));
+        assert_eq!(t.first_newline(), Some((11, false)));
         assert_eq!(t.inner_newlines(), 2);
     }
 
