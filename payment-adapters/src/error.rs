@@ -271,6 +271,22 @@ pub enum PaymentError {
         /// What the setting is when left out.
         default: &'static str,
     },
+    /// P0025: no unit can be exported, none has a malformed payee value (P0008), and some of the
+    /// units to pay (at least one) went to the exceptions because their MSISDN is in national
+    /// form while the payer configuration has no `msisdn_country_code`. One such number sends
+    /// only its unit to the exceptions; a batch that would pay no one because of them lacks the
+    /// setting, and an empty export must not pass for a finished one.
+    #[error("nothing to export for the {format} format: none of the {to_pay} unit(s) to pay can be exported, and {count} have an MSISDN in national form, which the format writes with its country code (first: unit {first_unit_id}); set `msisdn_country_code` in the payer configuration to the country's calling code (such as \"254\"), or record the numbers with their country code")]
+    NationalMsisdns {
+        /// The format.
+        format: &'static str,
+        /// The units to pay (payable, less those left out as already exported).
+        to_pay: usize,
+        /// How many of them have an MSISDN in national form.
+        count: usize,
+        /// The first such unit, by unit id (never its number).
+        first_unit_id: String,
+    },
     /// P0020: a request that was built does not pass the format's own checks. This is a defect in
     /// the adapter, reported instead of writing a file the payment system would reject.
     #[error("internal check failed for the {format} format: {message}")]
@@ -312,6 +328,7 @@ impl PaymentError {
             PaymentError::InvalidOption { .. } => "P0022",
             PaymentError::PastExecutionDate { .. } => "P0023",
             PaymentError::DateOutOfOrder { .. } => "P0024",
+            PaymentError::NationalMsisdns { .. } => "P0025",
         }
     }
 
@@ -434,6 +451,10 @@ pub const CODES: &[(&str, &str)] = &[
         "P0024",
         "a payer date (created_at, Mojaloop bulk_expiration) is out of order with the export's dates",
     ),
+    (
+        "P0025",
+        "no unit can be exported and some have an MSISDN in national form (no msisdn_country_code?)",
+    ),
 ];
 
 #[cfg(test)]
@@ -469,6 +490,12 @@ mod tests {
                 limit: String::new(),
                 default: "",
             },
+            PaymentError::NationalMsisdns {
+                format: "x",
+                to_pay: 1,
+                count: 1,
+                first_unit_id: String::new(),
+            },
         ];
         for e in samples {
             assert!(CODES.iter().any(|(c, _)| *c == e.code()), "{}", e.code());
@@ -477,7 +504,7 @@ mod tests {
         let n = codes.len();
         codes.dedup();
         assert_eq!(codes.len(), n);
-        assert_eq!(CODES.last().map(|(c, _)| *c), Some("P0024"));
+        assert_eq!(CODES.last().map(|(c, _)| *c), Some("P0025"));
     }
 
     #[test]

@@ -87,7 +87,7 @@ fn check_cycle(cycle: &str, from_option: bool) -> Result<(), PaymentError> {
 /// Every [`PaymentError`] about the input: missing or invalid settings (P0004, P0005), an invalid
 /// cycle or reissue option (P0022), a currency or amount the format cannot carry (P0006, P0007),
 /// no unit to export while some have a malformed payee value (P0008; one such unit among others
-/// only goes to the exceptions), rounding (P0009), already exported entitlements or exported
+/// only goes to the exceptions) or, failing that, an MSISDN in national form (P0025), rounding (P0009), already exported entitlements or exported
 /// ones whose amount or payee account has changed (P0010), invalid text (P0013), mixed currencies
 /// (P0014), a payer execution date before [`PlanOptions::today`] (P0023), a payer `created_at` on
 /// a day after the execution date or a Mojaloop `bulk_expiration` not after the creation time
@@ -204,7 +204,7 @@ fn refuse_all_malformed(format: Format, parts: &Parts, payable: usize) -> Result
         .filter(|e| e.reason.is_malformed())
         .collect();
     let Some(first) = malformed.iter().map(|e| &e.unit_id).min() else {
-        return Ok(());
+        return refuse_all_national(format, parts, payable);
     };
     let mut reasons: BTreeMap<&'static str, usize> = BTreeMap::new();
     for e in &malformed {
@@ -216,6 +216,25 @@ fn refuse_all_malformed(format: Format, parts: &Parts, payable: usize) -> Result
         to_pay: payable.saturating_sub(parts.skipped.len()),
         count: malformed.len(),
         reasons: reasons.into_iter().collect(),
+        first_unit_id: first.clone(),
+    })
+}
+
+/// Refuses an export that pays no one when, with no malformed value among them, some of the units
+/// to pay have an MSISDN in national form: the payer configuration lacks `msisdn_country_code`.
+fn refuse_all_national(format: Format, parts: &Parts, payable: usize) -> Result<(), PaymentError> {
+    let national = parts
+        .exceptions
+        .iter()
+        .filter(|e| e.reason == ExceptionReason::NationalMsisdn);
+    let count = national.clone().count();
+    let Some(first) = national.map(|e| &e.unit_id).min() else {
+        return Ok(());
+    };
+    Err(PaymentError::NationalMsisdns {
+        format: format.name(),
+        to_pay: payable.saturating_sub(parts.skipped.len()),
+        count,
         first_unit_id: first.clone(),
     })
 }

@@ -1,7 +1,7 @@
 //! MSISDNs in Mojaloop and Payment Hub EE files are international (ITU-T E.164), digits only: a
 //! national number takes the payer's `msisdn_country_code` in place of its leading `0`, and
 //! without that setting it is an exception for its unit (`national_msisdn`), never written as it
-//! is. A `+` is dropped.
+//! is; when that leaves no unit to export, the export stops (P0025). A `+` is dropped.
 
 mod common;
 
@@ -161,4 +161,44 @@ fn the_payers_msisdn_is_international_too() {
         request["from"]["partyIdInfo"]["partyIdentifier"],
         "254700000009"
     );
+}
+
+/// Every payee's MSISDN in national form and no `msisdn_country_code`: the export would pay no
+/// one, so it stops (P0025), naming the setting, the count and the first unit, never a number,
+/// and writes nothing. With the setting, the same payees are all paid.
+#[test]
+fn an_export_that_pays_no_one_because_every_msisdn_is_national_stops() {
+    let fx = standard_run("KES");
+    let national: HashMap<String, Payee> = mobile_payees()
+        .into_iter()
+        .map(|(unit, mut p)| {
+            p.financial_address = p
+                .financial_address
+                .map(|fa| fa.replacen("mobile:254", "mobile:0", 1));
+            (unit, p)
+        })
+        .collect();
+    for format in [Format::Mojaloop, Format::PhEe] {
+        let out = format!("national-{format}");
+        let err = match fx.export(format, &payer(), &national, &out) {
+            Ok(report) => panic!("{format}: export succeeded: {:?}", report.exceptions),
+            Err(e) => e,
+        };
+        assert_eq!(err.code(), "P0025", "{format}: {err}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("none of the 8 unit(s) to pay can be exported, and 6 have an MSISDN in national form")
+                && msg.contains("(first: unit H01)")
+                && msg.contains("set `msisdn_country_code` in the payer configuration"),
+            "{msg}"
+        );
+        assert!(!msg.contains("0712000001"), "no number: {msg}");
+        assert_nothing_written(&fx.out(&out));
+
+        let cfg = payer_with("msisdn_country_code = \"254\"");
+        let report = fx
+            .export(format, &cfg, &national, &format!("{out}-254"))
+            .unwrap();
+        assert_eq!(report.counts.exported, 6, "{format}");
+    }
 }
