@@ -516,3 +516,43 @@ fn pay_sends_a_malformed_account_to_the_exceptions_and_refuses_a_batch_of_them()
     assert!(!r.stderr.contains("Amina") && !r.stderr.contains("Only Head"));
     assert!(!refused.exists(), "nothing written");
 }
+
+/// The figures name each reason of the exceptions with its count, the most frequent first, and a
+/// payer configuration without `msisdn_country_code` is named as the reason national numbers
+/// were not paid.
+#[test]
+fn pay_counts_the_exceptions_by_reason_and_names_a_missing_country_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let r = run_child_grant("examples/registry", run.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let example = std::fs::read_to_string(root().join("examples/payer.toml")).unwrap();
+    assert!(example.contains("msisdn_country_code = \"254\"\n"));
+    let without = example.replace("msisdn_country_code = \"254\"\n", "");
+    let payer = payer_file(dir.path(), "payer.toml", &without);
+    let r = pay_run(
+        &run,
+        "ph-ee",
+        payer.to_str().unwrap(),
+        &dir.path().join("a"),
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(
+            "  exceptions        444 (KES 1,255,100.00)\n    national_msisdn               309\n    no_financial_address          135\nnote: 309 MSISDN(s) in national form were not exported: set `msisdn_country_code`"
+        ),
+        "{}",
+        r.stdout
+    );
+    let r = pay(&run, "ph-ee", &dir.path().join("b"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("\n    no_financial_address          135\n")
+            && !r.stdout.contains("national")
+            && !r.stdout.contains("note:"),
+        "{}",
+        r.stdout
+    );
+}

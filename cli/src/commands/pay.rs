@@ -26,7 +26,7 @@ use entitle_payments::{
 use entitle_registry::discover;
 use entitle_registry::files::lookup::{lookup, Lookup};
 use serde::Deserialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -285,6 +285,24 @@ fn console(report: &ExportReport, skip_exported: bool) -> String {
         count(c.exceptions),
         money(&t.exceptions)
     ));
+    // Each reason with its count, the most frequent first: what to correct, without opening
+    // the exceptions file.
+    let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in &report.exceptions {
+        *reasons.entry(e.reason.code()).or_default() += 1;
+    }
+    let mut reasons: Vec<(&str, usize)> = reasons.into_iter().collect();
+    reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    for (code, n) in &reasons {
+        out.push_str(&format!("    {code:<30}{}\n", count(*n)));
+    }
+    if let Some((_, n)) = reasons.iter().find(|(code, _)| *code == "national_msisdn") {
+        out.push_str(&format!(
+            "note: {} MSISDN(s) in national form were not exported: set `msisdn_country_code` in \
+             the payer configuration (such as \"254\") to write them with their country code\n",
+            count(*n)
+        ));
+    }
     if !t.rounding_difference.is_zero() {
         out.push_str(&format!(
             "  rounding          {}\n",
