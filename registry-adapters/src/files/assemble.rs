@@ -261,7 +261,12 @@ impl FileSource {
         }
         builder.start_unit(id);
         let mut problem = match self.units.problem() {
-            Some(p) => Some(Problem::at(file, line, None, self.units.problem_code(), p)),
+            Some(p) => {
+                // A shared id is a problem of the id's cell; a malformed row is of no one cell.
+                let code = self.units.problem_code();
+                let column = (code == codes::DUPLICATE_ID).then_some("id");
+                Some(Problem::at(file, line, column, code, p))
+            }
             None => bind_inputs(builder, &*self.units, file, &self.unit_plans, false).err(),
         };
         self.members_of(id, Some(builder), &mut problem, errors)?;

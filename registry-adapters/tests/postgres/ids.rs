@@ -77,9 +77,9 @@ fn groups_that_share_a_mapped_id_are_each_an_error_not_one_with_all_their_member
         let ids: Vec<&str> = decisions.keys().map(String::as_str).collect();
         assert_eq!(ids, ["Y"], "{join:?}");
         assert_eq!(decisions["Y"]["cash"]["total"], "2000");
-        let found: Vec<(u64, &str, Option<&str>)> = errors
+        let found: Vec<_> = errors
             .iter()
-            .map(|e| (e.line, e.code, e.unit_id.as_deref()))
+            .map(|e| (e.line, e.column.as_deref(), e.code, e.unit_id.as_deref()))
             .collect();
         let (first, second): (i32, i32) = {
             let r = client
@@ -93,8 +93,18 @@ fn groups_that_share_a_mapped_id_are_each_an_error_not_one_with_all_their_member
         assert_eq!(
             found,
             [
-                (u64::try_from(first).unwrap(), "G0106", Some("X")),
-                (u64::try_from(second).unwrap(), "G0106", Some("X")),
+                (
+                    u64::try_from(first).unwrap(),
+                    Some("id"),
+                    "G0106",
+                    Some("X")
+                ),
+                (
+                    u64::try_from(second).unwrap(),
+                    Some("id"),
+                    "G0106",
+                    Some("X")
+                ),
             ],
             "{join:?}"
         );
