@@ -1,4 +1,5 @@
-//! Every example program compiles without warnings, passes its own tests, and formats stably.
+//! Every example program compiles without warnings, passes its own tests, and formats stably; so
+//! does every complete program of the language reference (its blocks marked ```` ```entitle ````).
 
 use std::path::PathBuf;
 
@@ -141,4 +142,59 @@ fn an_undetermined_decision_says_what_holds_it_up() {
         "{en}"
     );
     assert!(en.contains("Missing: birthdate"), "{en}");
+}
+
+/// The blocks of `text` fenced as ```` ```entitle ````, with the line each starts on.
+fn entitle_blocks(text: &str) -> Vec<(usize, String)> {
+    let mut blocks = Vec::new();
+    let mut open: Option<(usize, String)> = None;
+    for (n, line) in text.lines().enumerate() {
+        match (&mut open, line.trim_end()) {
+            (None, "```entitle") => open = Some((n + 2, String::new())),
+            (Some(_), "```") => blocks.extend(open.take()),
+            (Some((_, b)), _) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    assert!(open.is_none(), "a ```entitle block is never closed");
+    blocks
+}
+
+#[test]
+fn the_language_references_programs_compile_cleanly_and_pass_their_tests() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/language.md");
+    let text = std::fs::read_to_string(&path).expect("docs/language.md");
+    let blocks = entitle_blocks(&text);
+    assert!(
+        !blocks.is_empty(),
+        "no ```entitle block in docs/language.md"
+    );
+    for (line, src) in blocks {
+        let program = entitle_core::Program::compile(&src).unwrap_or_else(|d| {
+            panic!(
+                "docs/language.md, the block from line {line}:\n{}",
+                d.render_with_source(&src, "")
+            )
+        });
+        assert!(
+            program.warnings().0.is_empty(),
+            "docs/language.md, the block from line {line}: {}",
+            program.warnings()
+        );
+        let outcomes = program.run_tests();
+        assert!(
+            !outcomes.is_empty(),
+            "the block from line {line} has no tests"
+        );
+        for t in outcomes {
+            assert!(
+                t.passed,
+                "line {line}: {:?} failed: {:?}",
+                t.name, t.failures
+            );
+        }
+    }
 }
