@@ -357,3 +357,64 @@ eligible when
         [Some("C1".to_string()), None, None]
     );
 }
+
+#[test]
+fn a_unit_with_several_bad_values_fails_with_the_first_by_slot_on_every_path() {
+    // Inputs declared out of name order: the builder reads a unit's names in name order, yet its
+    // error must be the one the other binders (registry rows, JSON) report, the first by slot.
+    let p = Program::compile(
+        r#"program bad "Bad values" version "1"
+  target household
+  currency KES
+
+inputs
+  household.region: text "Region" one of ["North", "East"]
+  household.income: money "Income"
+  household.enrolled: bool "Enrolled" default false
+  member.score: number "Score"
+  member.age_known: bool "Age known" default false
+
+eligible when
+  north "In the North" region == "North" and income > KES 0 and not enrolled
+  scored "Scored" count(members where score > 1 and age_known) > 0
+"#,
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
+    let unit = Unit::new("H1")
+        .with("region", "Atlantis")
+        .with("income", "10-")
+        .with("enrolled", "maybe");
+    let member = Unit::new("H2").with("region", "North").with_member(
+        entitle_core::Member::new("M1", "head")
+            .with("score", "high")
+            .with("age_known", "perhaps"),
+    );
+    let json = [
+        serde_json::json!({"id": "H1", "region": "Atlantis", "income": "10-", "enrolled": "maybe"}),
+        serde_json::json!({"id": "H2", "region": "North", "members": [
+            {"id": "M1", "kind": "head", "score": "high", "age_known": "perhaps"}]}),
+    ];
+    let from_json =
+        p.evaluate_batch_json(&json, "2026-03-01", &entitle_core::EvalOptions::default());
+    for (k, (u, field, code)) in [
+        (unit, "region", "R0008"),
+        (member, "member M1: score", "R0005"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let alone = match p.evaluate(&u, as_of) {
+            Ok(d) => panic!("{} was decided: {:?}", u.id, d.outcome),
+            Err(e) => e.error,
+        };
+        let bound = p.bind(std::slice::from_ref(&u));
+        let batch = p.run(&bound, as_of, &entitle_core::EvalOptions::default());
+        let in_batch = batch.error(0).cloned();
+        assert_eq!(alone.code(), code, "{alone}");
+        assert!(alone.to_string().contains(field), "{alone}");
+        assert_eq!(in_batch.map(|e| e.to_string()), Some(alone.to_string()));
+        assert_eq!(from_json[k]["error"]["code"], code, "{}", from_json[k]);
+        assert_eq!(from_json[k]["error"]["message"], alone.to_string());
+    }
+}
