@@ -31,18 +31,19 @@ impl BatchBuilder {
             // The JSON boundary reads an array of objects as a collection of records; under the
             // name of an input, it was meant as the input's value, which no array of objects is:
             // said at the input's place (as every binder says it), rather than dropped.
-            let set = if !unit.records.is_empty() && unit.records.contains_key(&input.name) {
-                Err(EvalError::InvalidValue {
-                    field: input.name.clone(),
-                    reason: format!("expected {}, found a list of objects", input.ty),
-                })
-            } else {
-                match next_given(&mut given, &input.name) {
-                    Some(v) => self.set_unit(slot, v),
-                    None => Ok(()),
+            if !unit.records.is_empty() && unit.records.contains_key(&input.name) {
+                first.keep(
+                    slot,
+                    EvalError::InvalidValue {
+                        field: input.name.clone(),
+                        reason: format!("expected {}, found a list of objects", input.ty),
+                    },
+                );
+            } else if let Some(v) = next_given(&mut given, &input.name) {
+                if let Err(e) = self.set_unit(slot, v) {
+                    first.keep(slot, e);
                 }
-            };
-            first.keep(slot, set);
+            }
         }
         first.result()?;
         if !unit.members.is_empty() && !self.layout.has_members {
@@ -67,8 +68,9 @@ impl BatchBuilder {
                     .get(slot)
                     .and_then(|input| next_given(&mut given, &input.name));
                 if let Some(v) = value {
-                    let set = self.set_member(slot, v);
-                    first.keep(slot, set);
+                    if let Err(e) = self.set_member(slot, v) {
+                        first.keep(slot, e);
+                    }
                 }
             }
             first.result()?;
@@ -124,11 +126,12 @@ fn next_given<'v>(
 struct FirstBySlot(Option<(usize, EvalError)>);
 
 impl FirstBySlot {
-    fn keep(&mut self, slot: usize, result: Result<(), EvalError>) {
-        if let Err(e) = result {
-            if self.0.as_ref().is_none_or(|(s, _)| slot < *s) {
-                self.0 = Some((slot, e));
-            }
+    // Out of line: only a unit with a bad value comes here.
+    #[cold]
+    #[inline(never)]
+    fn keep(&mut self, slot: usize, e: EvalError) {
+        if self.0.as_ref().is_none_or(|(s, _)| slot < *s) {
+            self.0 = Some((slot, e));
         }
     }
 
