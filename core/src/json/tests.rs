@@ -112,6 +112,30 @@ fn a_unit_the_json_reader_refuses_fails_alone_with_its_id() {
 }
 
 #[test]
+fn a_unit_with_half_a_character_in_a_key_or_its_id_keeps_its_id() {
+    // Half of a surrogate pair in a key, in the id itself (read as U+FFFD, as JavaScript reads
+    // it), low then high, and after a whole pair; an escaped backslash before `ud800` is text.
+    let text = r#"[{"id": "H1", "\ud800x": 1}, {"id": "\ud800H2"}, {"\udc00\ud800": 1, "id": "H3"}, {"id": "H4", "ok": "\ud83d\ude00", "bad": "\udc00"}, {"id": "H5", "k": "\\ud800"}, {"id": 6, "a": {"\udfff": [1]}}]"#;
+    let read = units_from_json_text(text).unwrap_or_else(|e| panic!("{e}"));
+    let ids: Vec<_> = read
+        .unreadable
+        .iter()
+        .map(|(i, r)| (*i, r["unit_id"].clone(), r["error"]["code"].clone()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            (0, json!("H1"), json!("R0010")),
+            (1, json!("\u{FFFD}H2"), json!("R0010")),
+            (2, json!("H3"), json!("R0010")),
+            (3, json!("H4"), json!("R0010")),
+            (5, json!("6"), json!("R0010")),
+        ]
+    );
+    assert_eq!(read.units[4], json!({"id": "H5", "k": "\\ud800"}));
+}
+
+#[test]
 fn results_too_long_for_one_string_are_split_and_one_too_long_alone_is_its_units_r0010() {
     let results: Vec<_> = (0..5)
         .map(|i| json!({"unit_id": format!("U{i}"), "note": "x".repeat(if i == 2 { 500 } else { 150 })}))

@@ -72,16 +72,52 @@ fn unreadable_reason(e: &serde_json::Error) -> String {
 }
 
 /// The `id` of a unit whose text could not be read as a whole: only `id` is read, the other
-/// values are skipped unchecked (their depth and escapes are what failed).
+/// values are skipped unchecked (their depth and escapes are what failed), and half of a
+/// surrogate pair anywhere (a key's included) reads as U+FFFD, as JavaScript's hosts read it.
 fn unreadable_id(text: &str) -> String {
-    #[derive(serde::Deserialize)]
-    struct Id {
-        id: Option<Json>,
-    }
-    serde_json::from_str::<Id>(text)
+    let text = lone_surrogates_replaced(text);
+    serde_json::from_str::<std::collections::BTreeMap<String, &serde_json::value::RawValue>>(&text)
         .ok()
-        .and_then(|u| id_of(u.id.as_ref()))
+        .and_then(|fields| serde_json::from_str::<Json>(fields.get("id")?.get()).ok())
+        .and_then(|id| id_of(Some(&id)))
         .unwrap_or_default()
+}
+
+/// JSON text with every `\u` escape of half of a UTF-16 surrogate pair, the one escape the JSON
+/// reader refuses, written as `\uFFFD`. (A backslash outside a string is a syntax error the raw
+/// pass has already refused, so every backslash here starts an escape.)
+fn lone_surrogates_replaced(text: &str) -> std::borrow::Cow<'_, str> {
+    // The code unit of a `\uXXXX` escape at byte `i`.
+    let unit = |i: usize| -> Option<u16> {
+        let hex = text.get(i..i + 6)?.strip_prefix("\\u")?;
+        u16::from_str_radix(hex, 16).ok()
+    };
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let (mut done, mut i) = (0, 0);
+    while i < bytes.len() {
+        if bytes.get(i) != Some(&b'\\') {
+            i += 1;
+            continue;
+        }
+        match unit(i) {
+            Some(0xD800..=0xDBFF) if matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) => i += 12,
+            Some(0xD800..=0xDFFF) => {
+                out.push_str(text.get(done..i).unwrap_or(""));
+                out.push_str("\\uFFFD");
+                i += 6;
+                done = i;
+            }
+            Some(_) => i += 6,
+            // `\\`, `\"` …: the escaped character is never the start of another escape.
+            None => i += 2,
+        }
+    }
+    if done == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(text.get(done..).unwrap_or(""));
+    std::borrow::Cow::Owned(out)
 }
 
 /// Results as the texts of JSON arrays of at most `max_bytes` bytes each, in order: one array,
