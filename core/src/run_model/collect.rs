@@ -175,7 +175,11 @@ impl Collector {
             };
             match result.status(i) {
                 UnitStatus::Error => {
+                    // The registry facts still count: a unit kept enrolled despite an error still
+                    // holds its members and ID documents against new duplicates, and the summary
+                    // still knows its region.
                     u.error = result.error(i).map(|e| e.code().to_string());
+                    self.registry_facts(batch, i, &mut u);
                     out.push(u);
                     continue;
                 }
@@ -208,33 +212,40 @@ impl Collector {
                     .in_kind_totals(i)
                     .iter()
                     .any(|q| *q > rust_decimal::Decimal::ZERO);
-            let active = self.active_members(batch, i);
-            if self.shared_members {
-                u.members = active
-                    .iter()
-                    .filter_map(|r| batch.member_ids.get(*r))
-                    .map(|s| s.to_string())
-                    .collect();
-            }
-            u.dedup_keys = self
-                .same
-                .iter()
-                .map(|parts| dedup_keys(batch, i, &active, parts))
-                .collect();
-            u.groups = self
-                .dims
-                .iter()
-                .map(|(_, f)| self.field_value(batch, i, &active, f))
-                .collect();
-            u.age = self
-                .age
-                .as_ref()
-                .and_then(|f| match self.field_value(batch, i, &active, f) {
-                    Value::Date(d) => whole_years(d, self.as_of),
-                    _ => None,
-                });
+            self.registry_facts(batch, i, &mut u);
             out.push(u);
         }
+    }
+
+    /// What deduplication and the summary read from the registry for unit `i`, whatever its
+    /// decision: its members on the as-of date, its deduplication keys, its summary dimensions and
+    /// its age.
+    fn registry_facts(&self, batch: &Batch, i: usize, u: &mut RunUnit) {
+        let active = self.active_members(batch, i);
+        if self.shared_members {
+            u.members = active
+                .iter()
+                .filter_map(|r| batch.member_ids.get(*r))
+                .map(|s| s.to_string())
+                .collect();
+        }
+        u.dedup_keys = self
+            .same
+            .iter()
+            .map(|parts| dedup_keys(batch, i, &active, parts))
+            .collect();
+        u.groups = self
+            .dims
+            .iter()
+            .map(|(_, f)| self.field_value(batch, i, &active, f))
+            .collect();
+        u.age = self
+            .age
+            .as_ref()
+            .and_then(|f| match self.field_value(batch, i, &active, f) {
+                Value::Date(d) => whole_years(d, self.as_of),
+                _ => None,
+            });
     }
 
     /// Member rows of unit `i` whose membership counts on the as-of date.
