@@ -159,3 +159,94 @@ fn a_unit_that_fails_is_counted_in_its_own_group_of_the_summary() {
         ]
     );
 }
+
+const INDIVIDUALS: &str = r#"
+program ind "Transfer" version "1"
+  target individual
+  currency KES
+
+inputs
+  person.score: number
+
+eligible when
+  poor "Score below 50" score < 50
+
+entitlement
+  cash transfer "Transfer" KES 100
+
+selection
+  rank by score ascending
+
+test "poor" as of 2026-01-01
+  person score 10
+  expect eligible
+"#;
+
+#[test]
+fn a_unit_id_given_twice_is_decided_selected_and_paid_once() {
+    let p = compile(INDIVIDUALS);
+    let units = vec![
+        Unit::new("A").with("score", 20i64),
+        Unit::new("B").with("score", 30i64),
+        Unit::new("A").with("score", 10i64),
+    ];
+    let options = RunOptions {
+        previous: HashMap::from([("A".to_string(), MembershipState::Enrolled)]),
+        auto_approve: true,
+        ..RunOptions::default()
+    };
+    let run = p.run_cycle(&units, day(2026, 1, 1), &options).unwrap();
+    let got: Vec<_> = run
+        .units
+        .iter()
+        .map(|u| {
+            (
+                u.unit_id.as_str(),
+                u.decision.is_some(),
+                u.previous_state,
+                u.state,
+                u.state_reason.error.as_deref(),
+                u.rank,
+                u.selected,
+            )
+        })
+        .collect();
+    let enrolled = MembershipState::Enrolled;
+    assert_eq!(
+        got,
+        vec![
+            ("A", true, Some(enrolled), enrolled, None, Some(1), true),
+            ("B", true, None, enrolled, None, Some(2), true),
+            (
+                "A",
+                false,
+                None,
+                MembershipState::Draft,
+                Some("R0010"),
+                None,
+                false
+            ),
+        ]
+    );
+    let t = &run.totals;
+    assert_eq!(
+        (t.units, t.errors, t.selected, t.approved_units, t.approved),
+        (3, 1, 2, 2, dec("200"))
+    );
+    assert_eq!(t.states.get(&enrolled), Some(&2));
+
+    // The same through the JSON boundary the bindings use.
+    let json: Vec<serde_json::Value> = serde_json::from_str(
+        r#"[{"id": "A", "score": 20}, {"id": "B", "score": 30}, {"id": "A", "score": 10}]"#,
+    )
+    .unwrap();
+    let out = p.run_cycle_json(
+        &json,
+        "2026-01-01",
+        &serde_json::json!({"auto_approve": true, "summary": {}}),
+    );
+    assert_eq!(out["totals"]["selected"], 2);
+    assert_eq!(out["units"][2]["state_reason"]["error"], "R0010");
+    assert_eq!(out["summary"]["overall"]["covered"], 2);
+    assert_eq!(out["summary"]["decisions"]["errors"], 1);
+}

@@ -437,7 +437,8 @@ impl RunOutcome {
     }
 }
 
-/// Runs the run model over units already decided (see [`Collector`]).
+/// Runs the run model over units already decided (see [`Collector`]). A unit whose id an earlier
+/// unit already has is not decided again: it is an error record (R0010) without a previous state.
 ///
 /// # Errors
 /// [`RunError`] when the program's selection bounds have no value at the as-of date, or the options
@@ -449,9 +450,36 @@ pub fn run(
     options: &RunOptions,
 ) -> Result<RunOutcome, RunError> {
     let bounds = selection::Bounds::resolve(program, as_of, options)?;
+    let repeated = repeated_ids(units);
+    let owned: Vec<RunUnit>;
+    let units = if repeated.is_empty() {
+        units
+    } else {
+        owned = units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                if repeated.contains(&i) {
+                    repeated_unit(u)
+                } else {
+                    u.clone()
+                }
+            })
+            .collect();
+        &owned
+    };
     let mut records: Vec<UnitRun> = units
         .iter()
-        .map(|u| states::initial(program, u, options))
+        .enumerate()
+        .map(|(i, u)| {
+            // The state before the run belongs to the id's first unit only.
+            let previous = if repeated.contains(&i) {
+                None
+            } else {
+                options.previous.get(&u.unit_id).copied()
+            };
+            states::initial(program, u, previous, options)
+        })
         .collect();
     dedup::apply(program, units, &mut records);
     let budget = selection::select(program, units, &mut records, &bounds)?;
@@ -462,6 +490,40 @@ pub fn run(
         units: records,
         totals,
     })
+}
+
+/// Positions of the units whose id an earlier unit already has.
+fn repeated_ids(units: &[RunUnit]) -> std::collections::BTreeSet<usize> {
+    let mut seen = std::collections::HashSet::with_capacity(units.len());
+    units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| !seen.insert(u.unit_id.as_str()))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// A later unit with an id already given is not decided: two records with one id would be
+/// selected, approved and paid twice (a registry that repeats a row, a join that doubles it). It
+/// becomes a malformed unit (R0010), as a registry's repeated id is a row error; its registry facts
+/// stay for the summary.
+fn repeated_unit(u: &RunUnit) -> RunUnit {
+    let code = crate::EvalError::InvalidUnit {
+        reason: String::new(),
+    }
+    .code();
+    RunUnit {
+        outcome: None,
+        error: Some(code.to_string()),
+        failed: Vec::new(),
+        missing: Vec::new(),
+        compliance: Vec::new(),
+        priority: Vec::new(),
+        rank_keys: Vec::new(),
+        cash: None,
+        in_kind: false,
+        ..u.clone()
+    }
 }
 
 fn totals(

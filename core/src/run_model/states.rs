@@ -142,9 +142,14 @@ pub fn enrolment_state(decision: &crate::result::Decision) -> (MembershipState, 
     decide(&[], &u, None, ComplianceCheck::Never)
 }
 
-/// The unit's record after the state step (selection and approval fill in the rest).
-pub(crate) fn initial(program: &Program, u: &RunUnit, options: &RunOptions) -> UnitRun {
-    let previous = options.previous.get(&u.unit_id).copied();
+/// The unit's record after the state step (selection and approval fill in the rest), from its
+/// state before the run.
+pub(crate) fn initial(
+    program: &Program,
+    u: &RunUnit,
+    previous: Option<MembershipState>,
+    options: &RunOptions,
+) -> UnitRun {
     let (state, state_reason) = decide(
         &program.ir().run.compliance,
         u,
