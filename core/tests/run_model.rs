@@ -265,6 +265,26 @@ fn selection_bounds_that_do_not_fit_are_run_errors() {
             .code(),
         "R0102"
     );
+    // A fund below zero, or earlier approvals below zero: no amount of money to approve against.
+    for (posted, approved) in [("-100", "0"), ("1000", "-50")] {
+        let fund = RunOptions {
+            fund: Some(Fund {
+                posted: dec(posted),
+                approved: dec(approved),
+            }),
+            ..RunOptions::default()
+        };
+        let e = p
+            .run_cycle(&ranking_units(), day(2026, 1, 1), &fund)
+            .unwrap_err();
+        assert_eq!(
+            (e.code(), e.to_string()),
+            (
+                "R0102",
+                "the run option `fund` cannot be used: a fund cannot be negative".to_string()
+            )
+        );
+    }
     let plain = compile(
         &RANKING
             .replace(

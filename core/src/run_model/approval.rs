@@ -15,6 +15,21 @@ use super::{Approval, ApprovalReason, FundTotals, RunError, RunOptions, RunUnit,
 use crate::program::Program;
 use rust_decimal::Decimal;
 
+/// Refuses a fund that cannot be one: posted funds or earlier approvals below zero would leave a
+/// negative amount available, so every entitlement would wait for validation for want of money
+/// that was never posted.
+pub(crate) fn check_fund(options: &RunOptions) -> Result<(), RunError> {
+    match options.fund {
+        Some(f) if f.posted < Decimal::ZERO || f.approved < Decimal::ZERO => {
+            Err(RunError::InvalidOption {
+                option: "fund".into(),
+                reason: "a fund cannot be negative".into(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Approves the selected entitlements; the fund's totals when one was given.
 pub(crate) fn approve(
     _program: &Program,

@@ -450,6 +450,7 @@ pub fn run(
     options: &RunOptions,
 ) -> Result<RunOutcome, RunError> {
     let bounds = selection::Bounds::resolve(program, as_of, options)?;
+    approval::check_fund(options)?;
     let repeated = repeated_ids(units);
     let owned: Vec<RunUnit>;
     let units = if repeated.is_empty() {
