@@ -17,6 +17,28 @@ fn read_text(path: &Path) -> Result<String> {
     })
 }
 
+/// The separator of a CSV file from its first line: a comma, or a semicolon (as spreadsheets save
+/// CSV where the comma is the decimal mark, in French for one) or a tab when the line has one and
+/// no comma, as the registry's files are read.
+fn separator(first_line: &str) -> char {
+    if first_line.contains(',') {
+        ','
+    } else if first_line.contains(';') {
+        ';'
+    } else if first_line.contains('\t') {
+        '\t'
+    } else {
+        ','
+    }
+}
+
+/// The cells of one CSV line, without their surrounding spaces and quotes.
+fn cells(line: &str, sep: char) -> Vec<&str> {
+    line.split(sep)
+        .map(|c| c.trim().trim_matches('"'))
+        .collect()
+}
+
 /// A membership state as written, in any case (spreadsheets capitalise).
 fn state_of(word: &str) -> Option<MembershipState> {
     MembershipState::from_word(&word.trim().to_ascii_lowercase())
@@ -82,10 +104,8 @@ pub(super) fn read_previous(path: &Path) -> Result<HashMap<String, MembershipSta
     let Some((_, header)) = lines.next() else {
         return Ok(out);
     };
-    let cols: Vec<&str> = header
-        .split(',')
-        .map(|c| c.trim().trim_matches('"'))
-        .collect();
+    let sep = separator(header);
+    let cols = cells(header, sep);
     let (Some(ci), Some(cs)) = (
         cols.iter().position(|c| *c == "unit_id"),
         cols.iter().position(|c| *c == "state"),
@@ -96,12 +116,9 @@ pub(super) fn read_previous(path: &Path) -> Result<HashMap<String, MembershipSta
         );
     };
     for (n, line) in lines {
-        let cells: Vec<&str> = line
-            .split(',')
-            .map(|c| c.trim().trim_matches('"'))
-            .collect();
-        let id = cells.get(ci).copied().unwrap_or("");
-        let word = cells.get(cs).copied().unwrap_or("");
+        let row = cells(line, sep);
+        let id = row.get(ci).copied().unwrap_or("");
+        let word = row.get(cs).copied().unwrap_or("");
         let state = state_of(word).ok_or_else(|| bad(n, &not_a_state(word)))?;
         put(n, id, state)?;
     }
@@ -112,16 +129,10 @@ pub(super) fn read_previous(path: &Path) -> Result<HashMap<String, MembershipSta
 /// `id` header line is skipped).
 pub(super) fn read_reference(path: &Path) -> Result<BTreeSet<String>> {
     let text = read_text(path)?;
+    let sep = separator(text.lines().next().unwrap_or(""));
     Ok(text
         .lines()
-        .map(|l| {
-            l.split(',')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .trim_matches('"')
-                .to_string()
-        })
+        .map(|l| cells(l, sep).first().copied().unwrap_or("").to_string())
         .filter(|id| !id.is_empty() && id != "unit_id" && id != "id")
         .collect())
 }
@@ -196,6 +207,36 @@ mod tests {
         assert_eq!(
             read_reference(&f).unwrap(),
             ["H1"].iter().map(|s| s.to_string()).collect()
+        );
+    }
+
+    #[test]
+    fn lists_saved_with_semicolons_or_tabs_are_read_by_their_columns() {
+        // A spreadsheet in French saves CSV with semicolons: the ids are the first column, not
+        // the whole line (which matched no unit, so every covered unit counted as leakage).
+        let f = temp("ref-fr.csv", "unit_id;score;note\nH1;3,5;x\nH7;2;\n");
+        assert_eq!(
+            read_reference(&f).unwrap(),
+            ["H1", "H7"].iter().map(|s| s.to_string()).collect()
+        );
+        let f = temp("ref-tab.csv", "id\tscore\nH2\t3\n");
+        assert_eq!(
+            read_reference(&f).unwrap(),
+            ["H2"].iter().map(|s| s.to_string()).collect()
+        );
+        let csv = temp("prev-fr.csv", "unit_id;state\r\nH1;Inscrit\r\n");
+        assert!(read_previous(&csv)
+            .unwrap_err()
+            .to_string()
+            .ends_with("prev-fr.csv:2: `Inscrit` is not a membership state; write one of draft, enrolled, paused, exited, not_eligible, duplicated"));
+        let csv = temp("prev-fr2.csv", "state;unit_id\nenrolled;H1\nPaused;H2\n");
+        let got = read_previous(&csv).unwrap();
+        assert_eq!(
+            (got.get("H1"), got.get("H2")),
+            (
+                Some(&MembershipState::Enrolled),
+                Some(&MembershipState::Paused)
+            )
         );
     }
 }
