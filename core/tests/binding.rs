@@ -418,3 +418,55 @@ eligible when
         assert_eq!(from_json[k]["error"]["message"], alone.to_string());
     }
 }
+
+#[test]
+fn the_last_unit_can_be_dropped_after_it_is_finished_and_two_units_compared() {
+    let p = program();
+    let mut b = p.batch_builder();
+    let region = b.layout().unit_slot("region").unwrap_or(usize::MAX);
+    let school = b.layout().member_slot("school").unwrap_or(usize::MAX);
+    let unit = |b: &mut entitle_core::BatchBuilder, id: &str, r: &str, members: &[&str]| {
+        b.start_unit(id);
+        b.set_unit_text(region, r).unwrap_or_else(|e| panic!("{e}"));
+        for m in members {
+            b.add_member(m, &["child"], None, None)
+                .unwrap_or_else(|e| panic!("{e}"));
+            b.set_member_text(school, &format!("S{m}"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        b.finish_unit();
+    };
+    unit(&mut b, "H1", "North", &["M1"]);
+    unit(&mut b, "H2", "East", &["M2", "M3"]);
+    assert!(!b.last_two_units_agree());
+    b.abandon_last_unit();
+    unit(&mut b, "H2", "North", &[]);
+    assert!(
+        b.last_two_units_agree(),
+        "same values, whatever the members"
+    );
+    b.abandon_last_unit();
+    // A unit committed as failed, then dropped: the batch counts no error.
+    b.start_unit("H3");
+    b.fail_unit(EvalError::InvalidUnit {
+        reason: "test".into(),
+    });
+    b.abandon_last_unit();
+    unit(&mut b, "H4", "West", &["M4"]);
+    let batch = b.finish();
+    assert_eq!(batch.len(), 2);
+    assert_eq!(
+        (0..2).map(|i| batch.unit_id(i)).collect::<Vec<_>>(),
+        [Some("H1"), Some("H4")]
+    );
+    assert_eq!((batch.members_of(0), batch.members_of(1)), (0..1, 1..2));
+    assert_eq!(
+        texts(batch.member_column(school), 2),
+        [Some("SM1".to_string()), Some("SM4".to_string())]
+    );
+    assert_eq!(
+        texts(batch.unit_column(region), 2),
+        [Some("North".to_string()), Some("West".to_string())]
+    );
+    assert!(batch.unit_error(0).is_none() && batch.unit_error(1).is_none());
+}

@@ -465,6 +465,38 @@ impl BatchBuilder {
         }
     }
 
+    /// Drops the last unit, open or finished, entirely: for a reader that learns from a later row
+    /// that a unit it has finished must not be decided (another row shares its id).
+    pub fn abandon_last_unit(&mut self) {
+        if !self.open {
+            if self.batch.ids.is_empty() {
+                return;
+            }
+            // Reopened: its end offsets go, and an error it was committed with is not counted.
+            self.batch.member_offsets.pop();
+            for rc in &mut self.batch.records {
+                rc.offsets.pop();
+            }
+            if self.batch.errors.last().is_some_and(Option::is_some) {
+                self.batch.n_errors = self.batch.n_errors.saturating_sub(1);
+            }
+            self.open = true;
+        }
+        self.abandon_unit();
+    }
+
+    /// Whether the last two units hold the same value in every unit-level input (ids and members
+    /// aside): one registry row written twice, rather than two units that share an id.
+    pub fn last_two_units_agree(&self) -> bool {
+        let n = self.batch.ids.len();
+        n >= 2
+            && self
+                .batch
+                .unit_cols
+                .iter()
+                .all(|c| c.rows_equal(n - 2, n - 1))
+    }
+
     /// Adds a whole name-keyed unit. A problem with its data fails that unit (it keeps its place);
     /// attribute names the program does not declare are ignored.
     pub fn add_unit(&mut self, unit: &Unit) {

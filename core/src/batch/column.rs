@@ -153,6 +153,17 @@ impl Column {
         }
     }
 
+    /// Whether rows `a` and `b` hold the same value (equal numbers at any scale, the same text).
+    pub(super) fn rows_equal(&self, a: usize, b: usize) -> bool {
+        match self {
+            Column::Bool(v) => v.get(a) == v.get(b),
+            Column::Decimal(v) => v.get(a) == v.get(b),
+            Column::Date(v) => v.get(a) == v.get(b),
+            Column::Text(t) => t.codes.get(a) == t.codes.get(b),
+            Column::List(v) => v.get(a) == v.get(b),
+        }
+    }
+
     pub(super) fn for_type(ty: &Type) -> Column {
         match ty {
             Type::Bool => Column::Bool(Vec::new()),
