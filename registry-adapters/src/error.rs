@@ -30,7 +30,7 @@
 //! | G0103 | row | an amount's currency column names another currency than the program's |
 //! | G0104 | row | a row has more or fewer cells than the header (or is not a JSON object) |
 //! | G0105 | row | a row has no id (or a member row no group id) |
-//! | G0106 | row | a unit id appears twice (in files the second row is refused; in a database every group that shares a mapped id), or a member twice in one group for the same days (the unit is an error) |
+//! | G0106 | row | a unit id appears twice (in files the second row is refused, and the first too when a household program's two rows differ; in a database every group that shares a mapped id), or a member twice in one group for the same days (the unit is an error) |
 //! | G0107 | row | a member row names a group that is not in the groups file |
 //! | G0108 | row | a membership start or end date is not a date, or ends before it starts |
 //! | G0109 | row | a cell is not valid UTF-8 |

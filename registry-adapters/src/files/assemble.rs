@@ -9,6 +9,7 @@
 
 mod row;
 mod seen;
+mod shared_id;
 
 use super::index::MemberIndex;
 use super::rows::{Cells, RowStream, Wanted};
@@ -71,6 +72,12 @@ pub(crate) struct FileSource {
     /// The members of the unit being read, to find one given twice; `None` when member ids are
     /// not to be trusted for that (see [`FileSource::member_ids_may_repeat`]).
     unit_members: Option<SeenMembers>,
+    /// The line of the last unit row read, when it was decided and its unit is still the last
+    /// of the batch being filled (see `shared_id`).
+    last_decided: Option<u64>,
+    /// A unit row read ahead after a full batch (`Some(true)`), or the end of the file found
+    /// there (`Some(false)`): the next batch starts with it.
+    held: Option<bool>,
 }
 
 impl FileSource {
@@ -147,6 +154,8 @@ impl FileSource {
             done: false,
             shape: None,
             unit_members: Some(SeenMembers::default()),
+            last_decided: None,
+            held: None,
         })
     }
 
@@ -165,7 +174,11 @@ impl FileSource {
         lines: &mut Vec<u64>,
         errors: &mut Vec<RowError>,
     ) -> Result<bool, RegistryError> {
-        if !self.units.advance()? {
+        let more = match self.held.take() {
+            Some(more) => more,
+            None => self.units.advance()?,
+        };
+        if !more {
             return Ok(false);
         }
         self.counts.units += 1;
@@ -191,6 +204,7 @@ impl FileSource {
                 };
                 errors.push(error);
                 self.counts.unit_errors += 1;
+                self.last_decided = None;
                 return Ok(true);
             }
         }
@@ -209,6 +223,7 @@ impl FileSource {
         lines: &mut Vec<u64>,
         errors: &mut Vec<RowError>,
     ) -> Result<(), RegistryError> {
+        let last_decided = self.last_decided.take();
         let duplicate_of = match self.join {
             JoinMode::Sorted => match &mut self.last_id {
                 Some((last, last_line)) => match compare_ids(id, last) {
@@ -241,6 +256,7 @@ impl FileSource {
             },
         };
         if let Some(first) = duplicate_of {
+            self.take_back_shared(id, first, last_decided, builder, lines, errors);
             // In sorted mode the first row of this id already took its members.
             errors.push(
                 RowError::unit(
@@ -275,6 +291,7 @@ impl FileSource {
                 builder.finish_unit();
                 lines.push(line);
                 self.counts.decided += 1;
+                self.last_decided = Some(line);
             }
             Some(p) => {
                 builder.abandon_unit();
@@ -476,6 +493,8 @@ impl RegistrySource for FileSource {
         let mut errors = std::mem::take(&mut self.pending);
         let mut errors_through = Vec::with_capacity(lines.capacity());
         let mut rows = 0usize;
+        // A new batch: the last one's units cannot be taken back.
+        self.last_decided = None;
         while rows < max_units {
             let units = lines.len();
             if !self.next_unit(&mut builder, &mut lines, &mut errors)? {
@@ -483,11 +502,17 @@ impl RegistrySource for FileSource {
                 self.done = true;
                 break;
             }
-            // A call reads one unit row: into the batch, or into `errors`.
+            // A call reads one unit row: into the batch, or into `errors`; a row that shares the
+            // batch's last id takes that unit back.
             if lines.len() > units {
                 errors_through.push(errors.len());
             }
+            errors_through.truncate(lines.len());
             rows += 1;
+        }
+        if rows == max_units {
+            self.look_ahead(&mut builder, &mut lines, &mut errors)?;
+            errors_through.truncate(lines.len());
         }
         if self.done && rows == 0 && errors.is_empty() {
             return Ok(None);
