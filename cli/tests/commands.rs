@@ -421,7 +421,7 @@ fn simulate_summarises_coverage_and_money_for_people_and_exactly_in_json() {
         "covered 490 of 2,994 units (16.4 %), total KES 997,890, mean KES 2,036.51\n",
         "entitlements: min KES 1,440 · q1 KES 1,660 · median KES 2,160 · q3 KES 2,520 · max KES 2,880\n",
         "Gini 0.856 (covered only 0.121)\n",
-        "  North            units      902  covered      272  rate  30.2 %  disparity 1.843  total KES 553,880\n",
+        "  North            units      903  covered      272  rate  30.1 %  disparity 1.841  total KES 553,880\n",
         "  South            units      728  covered        0  rate   0.0 %  disparity 0.000  total KES 0\n",
     ] {
         assert!(r.stdout.contains(line), "{line}{}", r.stdout);
