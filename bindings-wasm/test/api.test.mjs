@@ -396,7 +396,7 @@ test("runCycle runs the program over many units: states, selection, approval aga
   assert.throws(() => p.runCycle([household], AS_OF, { tpo: 1 }), (e) => {
     assert.ok(e instanceof entitle.RunError && e instanceof EntitleError);
     assert.equal(e.code, "R0102");
-    assert.equal(e.details.option, "options");
+    assert.equal(e.details.option, "tpo");
     assert.deepEqual(e.result, { error: e.details });
     return true;
   });

@@ -344,6 +344,25 @@ fn the_json_boundary_runs_a_cycle_and_reports_problems_in_the_error_shape() {
     assert_eq!(out["summary"]["overall"]["covered"], 1);
     let bad = p.run_cycle_json(&units, "2026-01-01", &serde_json::json!({"topp": 1}));
     assert_eq!(bad["error"]["code"], "R0102");
+    // An option that cannot be read is named, not the options as a whole.
+    for (options, option) in [
+        (serde_json::json!({"topp": 1}), "topp"),
+        (serde_json::json!({"auto_approve": true, "top": -1}), "top"),
+        (
+            serde_json::json!({"compare_with": {"budget_mode": "sideways"}}),
+            "compare_with.budget_mode",
+        ),
+        (serde_json::json!("top"), "options"),
+    ] {
+        let bad = p.run_cycle_json(&units, "2026-01-01", &options);
+        assert_eq!(bad["error"]["code"], "R0102", "{bad}");
+        assert_eq!(bad["error"]["option"], option, "{bad}");
+        let message = bad["error"]["message"].as_str().unwrap_or("");
+        assert!(
+            message.starts_with(&format!("the run option `{option}` cannot be used: ")),
+            "{message}"
+        );
+    }
     let bad = p.run_cycle_json(
         &units,
         "2026-01-01",

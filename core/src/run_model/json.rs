@@ -78,6 +78,30 @@ struct FundJson {
     approved: Option<Json>,
 }
 
+/// The run options of `options`; an option that cannot be read is refused under its own name
+/// (`prefix` and its key: `top`, `compare_with.budget_mode`), not as the options as a whole.
+fn read_options(options: &Json, prefix: &str) -> Result<OptionsJson, RunError> {
+    serde_json::from_value(options.clone()).map_err(|whole| {
+        // Each option alone, in order: the first that fails on its own is the one to name.
+        let one = options.as_object().and_then(|fields| {
+            fields.iter().find_map(|(key, value)| {
+                let alone = Json::Object([(key.clone(), value.clone())].into_iter().collect());
+                serde_json::from_value::<OptionsJson>(alone)
+                    .err()
+                    .map(|e| (format!("{prefix}{key}"), e))
+            })
+        });
+        let (option, e) = one.unwrap_or_else(|| {
+            let name = prefix.strip_suffix('.').unwrap_or("options");
+            (name.to_string(), whole)
+        });
+        RunError::InvalidOption {
+            option,
+            reason: e.to_string(),
+        }
+    })
+}
+
 fn amount(v: &Json, option: &str) -> Result<Decimal, RunError> {
     let text = match v {
         Json::String(s) => s.trim().to_string(),
@@ -167,14 +191,12 @@ impl Program {
         let o: OptionsJson = if options.is_null() {
             OptionsJson::default()
         } else {
-            serde_json::from_value(options.clone())
-                .map_err(|e| invalid("options", e.to_string()))?
+            read_options(options, "")?
         };
         let run_options = o.run_options()?;
         let other = match &o.compare_with {
             Some(c) => {
-                let other: OptionsJson = serde_json::from_value(c.clone())
-                    .map_err(|e| invalid("compare_with", e.to_string()))?;
+                let other = read_options(c, "compare_with.")?;
                 if other.compare_with.is_some() || other.summary.is_some() {
                     return Err(invalid(
                         "compare_with",
