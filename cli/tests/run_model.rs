@@ -149,3 +149,30 @@ fn previous_states_from_a_spreadsheet_are_read_and_mistakes_named() {
         r.stderr
     );
 }
+
+#[test]
+fn simulate_refuses_to_compare_programs_paid_in_different_currencies() {
+    // The same grant in euros: its total difference with the KES grant would mix currencies.
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::fs::read_to_string(common::root().join(CHILD_GRANT))
+        .unwrap()
+        .replace("currency KES", "currency EUR")
+        .replace("KES ", "EUR ");
+    let eur = dir.path().join("child_grant_eur.entitle");
+    std::fs::write(&eur, src).unwrap();
+    let eur = eur.to_str().unwrap();
+    let r = simulate(&["--compare", eur]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.ends_with(&format!(
+            "error: cannot compare examples/programs/child_grant.entitle (KES) with {eur} (EUR): \
+             their amounts are in different currencies\n"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    // In one currency the comparison runs.
+    let r = simulate(&["--compare", CHILD_GRANT]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

@@ -355,6 +355,22 @@ pub fn simulate_main(a: &SimulateArgs) -> Result<ExitCode> {
                 ],
             ));
         }
+        // The difference of two totals is only money when both are in one currency.
+        if other.currency() != program.currency() {
+            let code = |p: &entitle_core::Program| {
+                p.currency()
+                    .map_or("-".to_string(), |c| c.code().to_string())
+            };
+            bail!(words.text(
+                "simulate.different_currency",
+                &[
+                    ("first", &file.path),
+                    ("first_currency", &code(&program)),
+                    ("second", &other_file.path),
+                    ("second_currency", &code(&other)),
+                ],
+            ));
+        }
         let other_collected = collect(&other, &a.registry, a.as_of, &a.report)?;
         let other_outcome = run(&other, a.as_of, &other_collected.records, &options)
             .map_err(|e| run_error(e, words))?;
