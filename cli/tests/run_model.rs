@@ -176,3 +176,29 @@ fn simulate_refuses_to_compare_programs_paid_in_different_currencies() {
     let r = simulate(&["--compare", CHILD_GRANT]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+#[test]
+fn simulate_over_a_registry_without_units_says_so_without_empty_brackets() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["groups.csv", "members.csv"] {
+        let text =
+            std::fs::read_to_string(common::root().join("examples/registry").join(file)).unwrap();
+        let header = text.lines().next().unwrap_or_default();
+        std::fs::write(dir.path().join(file), format!("{header}\n")).unwrap();
+    }
+    let r = ran(&[
+        "simulate",
+        CHILD_GRANT,
+        "--registry",
+        dir.path().to_str().unwrap(),
+        "--as-of",
+        "2026-03-01",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("child_grant as of 2026-03-01: 0 units\n  selected 0,"),
+        "{}",
+        r.stdout
+    );
+}

@@ -67,8 +67,14 @@ pub(super) fn totals_text(
             )
         })
         .collect();
+    // No unit, no states: not an empty pair of brackets.
+    let key = if states.is_empty() {
+        "cycle.units_alone"
+    } else {
+        "cycle.units"
+    };
     let mut s = w.text(
-        "cycle.units",
+        key,
         &[
             ("label", label),
             ("units", &w.count("count.units", t.units)),
