@@ -61,6 +61,7 @@ const SHARED: &[&str] = &[
     "latin",
     "windows",
     "sql",
+    "utc",
     "json",
     "kes",
     "kg",

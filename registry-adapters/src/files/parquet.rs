@@ -15,11 +15,13 @@
 //! | Decimal32 … Decimal256 (DECIMAL) | the exact decimal with its scale (`1500.50`) |
 //! | Float32, Float64 (FLOAT, DOUBLE) | the shortest text that reads back as the same float (`0.1`); NaN and infinities are a bad value (G0101) |
 //! | Date32, Date64 (DATE) | `YYYY-MM-DD` |
+//! | Timestamp without a time zone or in UTC (TIMESTAMP), as pandas writes dates | `YYYY-MM-DD` at midnight; a time of day is a bad value (G0101) |
 //! | Boolean | `true` or `false` |
 //! | List, LargeList of the above (LIST) | the items joined with `;`, as several membership kinds |
 //! | Null | unknown |
 //!
-//! A null is unknown, as an empty CSV cell is. A used column of any other type (timestamps, times,
+//! A null is unknown, as an empty CSV cell is. A used column of any other type (timestamps in
+//! another time zone, times,
 //! binary, structs, maps …) stops the run when the file is opened (G0008), naming the column, its
 //! type and what to write instead. A file with no Parquet footer, truncated, with a corrupt page, or
 //! compressed with a codec this build lacks (only Snappy, Zstandard and gzip are built in) stops
@@ -501,7 +503,12 @@ mod tests {
         ] {
             assert_eq!(unsupported(&t), None, "{t}");
         }
-        let ts = DataType::Timestamp(TimeUnit::Millisecond, None);
+        // A timestamp without a time zone (as pandas writes dates) or in UTC is read as its day.
+        for zone in [None, Some("UTC"), Some("+00:00")] {
+            let t = DataType::Timestamp(TimeUnit::Nanosecond, zone.map(Arc::from));
+            assert_eq!(unsupported(&t), None, "{t}");
+        }
+        let ts = DataType::Timestamp(TimeUnit::Millisecond, Some(Arc::from("Africa/Nairobi")));
         let said = |t: &DataType| unsupported(t).map(|k| Reason::key(k).english());
         assert!(said(&ts).unwrap().contains("DATE"));
         assert!(said(&dict(ts.clone())).unwrap().contains("DATE"));

@@ -66,7 +66,11 @@ fn a_used_column_of_a_type_that_cannot_be_read_stops_naming_it() {
         .zip(m.columns())
         .map(|(f, c)| (f.name().clone(), Arc::clone(c)))
         .collect();
-    columns[5].1 = Arc::new(TimestampMillisecondArray::from(vec![0; m.num_rows()]));
+    // A timestamp in a time zone other than UTC: midnight there is another instant in UTC, and
+    // the day is not guessed (without a zone, or in UTC, it is read: reading.rs).
+    columns[5].1 = Arc::new(
+        TimestampMillisecondArray::from(vec![0; m.num_rows()]).with_timezone("Africa/Nairobi"),
+    );
     write(
         &pq.path().join("members.parquet"),
         &batch(

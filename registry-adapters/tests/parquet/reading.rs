@@ -5,7 +5,8 @@ use arrow_array::types::Int32Type;
 use arrow_array::{
     Array, ArrayRef, BinaryArray, Date32Array, Date64Array, Decimal128Array, Decimal256Array,
     DictionaryArray, Float32Array, Float64Array, Int16Array, Int64Array, LargeStringArray,
-    StringArray, StringViewArray, StructArray, TimestampMillisecondArray, UInt32Array,
+    StringArray, StringViewArray, StructArray, TimestampMillisecondArray, TimestampNanosecondArray,
+    UInt32Array,
 };
 use arrow_schema::{DataType, Field};
 type I256 = <arrow_array::types::Decimal256Type as arrow_array::ArrowPrimitiveType>::Native;
@@ -240,7 +241,7 @@ fn floats_bind_as_their_shortest_decimal_and_nan_is_a_row_error() {
 #[test]
 fn columns_the_program_does_not_use_are_never_read() {
     let (_csv, pq) = both();
-    // Extra columns of types that cannot be read at all: a struct, binary, a timestamp.
+    // Extra columns of types that cannot be read at all: a struct, binary, a timestamp in a zone.
     let mut columns: Vec<(String, ArrayRef)> = Vec::new();
     let g = typed_groups();
     let schema = g.schema();
@@ -259,7 +260,7 @@ fn columns_the_program_does_not_use_are_never_read() {
     ));
     columns.push((
         "updated_at".into(),
-        Arc::new(TimestampMillisecondArray::from(vec![0; n])),
+        Arc::new(TimestampMillisecondArray::from(vec![0; n]).with_timezone("Africa/Nairobi")),
     ));
     let wide = batch(
         columns
@@ -420,5 +421,68 @@ fn an_input_left_at_its_default_is_named_from_the_schema() {
                 Some("disabeld".to_string())
             ),
         ]
+    );
+}
+
+#[test]
+fn dates_written_as_timestamps_at_midnight_read_as_those_dates() {
+    // pandas writes a date column as TIMESTAMP(NANOS) without a time zone: each birthdate at
+    // midnight reads as its DATE does; one with a time of day is a bad value of its row.
+    let (_csv, pq) = both();
+    let p = program("child_grant");
+    let as_dates = read_all(
+        open_files(pq.path(), &p, &SourceOptions::default()).unwrap(),
+        &p,
+        1,
+    );
+    let m = typed_members();
+    let schema = m.schema();
+    let birth = schema
+        .fields()
+        .iter()
+        .position(|f| f.name() == "birthdate")
+        .unwrap();
+    let days = m
+        .column(birth)
+        .as_any()
+        .downcast_ref::<Date32Array>()
+        .unwrap();
+    let nanos = |extra: i64| -> ArrayRef {
+        Arc::new(TimestampNanosecondArray::from(
+            (0..days.len())
+                .map(|i| {
+                    (!days.is_null(i))
+                        .then(|| i64::from(days.value(i)) * 86_400_000_000_000 + extra)
+                })
+                .collect::<Vec<_>>(),
+        ))
+    };
+    let with = |column: ArrayRef| {
+        let columns: Vec<(&str, ArrayRef)> = schema
+            .fields()
+            .iter()
+            .zip(m.columns())
+            .enumerate()
+            .map(|(k, (f, c))| {
+                let c = if k == birth {
+                    Arc::clone(&column)
+                } else {
+                    Arc::clone(c)
+                };
+                (f.name().as_str(), c)
+            })
+            .collect();
+        write(&pq.path().join("members.parquet"), &batch(columns));
+        read_all(
+            open_files(pq.path(), &p, &SourceOptions::default()).unwrap(),
+            &p,
+            1,
+        )
+    };
+    assert_eq!(with(nanos(0)), as_dates);
+    let at_ten = with(nanos(36_000_000_000_000));
+    assert!(
+        at_ten.contains("G0101") && at_ten.contains("the timestamp has a time of day"),
+        "{at_ten}"
     );
 }

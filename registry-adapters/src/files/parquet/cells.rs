@@ -23,6 +23,11 @@ pub(super) const BAD_DATE: BadCell = BadCell {
     key: "G0101.date_range",
 };
 
+pub(super) const TIME_OF_DAY: BadCell = BadCell {
+    code: codes::BAD_VALUE,
+    key: "G0101.time_of_day",
+};
+
 const BAD_KEY: BadCell = BadCell {
     code: codes::BAD_VALUE,
     key: "G0101.no_dictionary_value",
@@ -54,7 +59,33 @@ fn plain(t: &DataType) -> bool {
             | D::Utf8
             | D::LargeUtf8
             | D::Utf8View
+    ) || matches!(t, D::Timestamp(_, zone) if zone.as_deref().is_none_or(utc))
+}
+
+/// A time zone that is UTC itself: a timestamp in it (or in none, as pandas writes dates) at
+/// midnight is that day. In another zone, midnight there is another instant, and the day is not
+/// guessed.
+fn utc(zone: &str) -> bool {
+    matches!(
+        zone.trim(),
+        "UTC" | "utc" | "Etc/UTC" | "Z" | "+00:00" | "+0000" | "GMT"
     )
+}
+
+/// The day of a timestamp of `unit`, or [`TIME_OF_DAY`] when it is not at midnight: a date input
+/// takes dates, and a time of day would be cut off unseen.
+pub(super) fn timestamp_day(unit: arrow_schema::TimeUnit, v: i64) -> Result<i64, BadCell> {
+    use arrow_schema::TimeUnit as U;
+    let per_day: i64 = match unit {
+        U::Second => 86_400,
+        U::Millisecond => 86_400_000,
+        U::Microsecond => 86_400_000_000,
+        U::Nanosecond => 86_400_000_000_000,
+    };
+    if v.rem_euclid(per_day) != 0 {
+        return Err(TIME_OF_DAY);
+    }
+    Ok(v.div_euclid(per_day))
 }
 
 /// A plain value, or a dictionary of plain values.
@@ -169,6 +200,29 @@ pub(super) fn write_cell(a: &dyn Array, i: usize, out: &mut String) -> Result<()
         DataType::Date64 => {
             if let Some(p) = a.as_primitive_opt::<arrow_array::types::Date64Type>() {
                 if !push_epoch_date(out, p.value(i).div_euclid(86_400_000)) {
+                    return Err(BAD_DATE);
+                }
+            }
+        }
+        DataType::Timestamp(unit, _) => {
+            use arrow_array::types as T;
+            use arrow_schema::TimeUnit as U;
+            let v = match unit {
+                U::Second => a
+                    .as_primitive_opt::<T::TimestampSecondType>()
+                    .map(|p| p.value(i)),
+                U::Millisecond => a
+                    .as_primitive_opt::<T::TimestampMillisecondType>()
+                    .map(|p| p.value(i)),
+                U::Microsecond => a
+                    .as_primitive_opt::<T::TimestampMicrosecondType>()
+                    .map(|p| p.value(i)),
+                U::Nanosecond => a
+                    .as_primitive_opt::<T::TimestampNanosecondType>()
+                    .map(|p| p.value(i)),
+            };
+            if let Some(v) = v {
+                if !push_epoch_date(out, timestamp_day(*unit, v)?) {
                     return Err(BAD_DATE);
                 }
             }

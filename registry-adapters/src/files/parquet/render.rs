@@ -255,6 +255,51 @@ mod tests {
     }
 
     #[test]
+    fn a_timestamp_at_midnight_is_its_day_and_a_time_of_day_a_bad_value() {
+        use super::super::cells::TIME_OF_DAY;
+        use arrow_array::{
+            TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray,
+        };
+        const DAY: i64 = 86_400;
+        // 2026-03-01 is day 20,513; 1969-12-31 is day -1.
+        let arrays: Vec<ArrayRef> = vec![
+            Arc::new(TimestampSecondArray::from(vec![
+                Some(20_513 * DAY),
+                None,
+                Some(-DAY),
+                Some(20_513 * DAY + 36_000),
+                Some(-1),
+            ])),
+            Arc::new(
+                TimestampMillisecondArray::from(vec![Some(20_513 * DAY * 1_000), Some(1)])
+                    .with_timezone("UTC"),
+            ),
+            Arc::new(TimestampNanosecondArray::from(vec![
+                Some(20_513 * DAY * 1_000_000_000),
+                Some(20_513 * DAY * 1_000_000_000 + 1),
+            ])),
+        ];
+        let want: [&[Result<Option<&str>, BadCell>]; 3] = [
+            &[
+                Ok(Some("2026-03-01")),
+                Ok(None),
+                Ok(Some("1969-12-31")),
+                Err(TIME_OF_DAY),
+                Err(TIME_OF_DAY),
+            ],
+            &[Ok(Some("2026-03-01")), Err(TIME_OF_DAY)],
+            &[Ok(Some("2026-03-01")), Err(TIME_OF_DAY)],
+        ];
+        for (a, want) in arrays.iter().zip(want) {
+            same_as_cell_by_cell(a);
+            let mut r = Rendered::default();
+            render(a.as_ref(), a.len(), &mut r);
+            let got: Vec<_> = (0..a.len()).map(|i| r.cell(i)).collect();
+            assert_eq!(got, want, "{:?}", a.data_type());
+        }
+    }
+
+    #[test]
     fn every_type_reads_as_cell_by_cell() {
         let mut list = ListBuilder::new(StringBuilder::new());
         list.values().append_value("head");
