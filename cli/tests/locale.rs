@@ -333,3 +333,68 @@ fn simulate_refuses_in_french_to_compare_households_with_people_and_unknown_loca
         assert!(r.stdout.is_empty() && !out.exists(), "{c}");
     }
 }
+
+#[test]
+fn simulate_labels_truth_values_and_numbers_in_the_readers_words() {
+    let labels = |locale: &str| -> Vec<String> {
+        let r = command(
+            "simulate",
+            None,
+            &["--summary-by", "member.disabled", "--locale", locale],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+            .lines()
+            .skip_while(|l| !l.ends_with("member.disabled"))
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(labels("en"), ["false", "true"]);
+    assert_eq!(labels("fr"), ["faux", "vrai"]);
+
+    // A number is one label however the registry spells it, written as the locale writes it.
+    let dir = tempfile::tempdir().unwrap();
+    let program = dir.path().join("sizes.entitle");
+    std::fs::write(
+        &program,
+        "program sizes \"Sizes\" version \"1\"\n  target household\n  currency KES\n\n\
+         inputs\n  household.plot: number \"Plot, square metres\"\n\n\
+         eligible when\n  small \"A small plot\" plot < 2000\n\n\
+         entitlement\n  cash base \"Base\" KES 100\n",
+    )
+    .unwrap();
+    let reg = dir.path().join("reg");
+    std::fs::create_dir(&reg).unwrap();
+    std::fs::write(reg.join("groups.csv"), "id,plot\nH1,1.0\nH2,1\nH3,1500\n").unwrap();
+    std::fs::write(reg.join("members.csv"), "id,group_id,kind\n").unwrap();
+    let sizes = |locale: &str| -> Vec<String> {
+        let r = ran(&[
+            "simulate",
+            program.to_str().unwrap(),
+            "--registry",
+            reg.to_str().unwrap(),
+            "--as-of",
+            "2026-03-01",
+            "--summary-by",
+            "plot",
+            "--locale",
+            locale,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+            .lines()
+            .skip_while(|l| !l.ends_with(" plot"))
+            .skip(1)
+            .map(|l| {
+                l.split("  ")
+                    .find(|c| !c.is_empty())
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(sizes("en"), ["1", "1,500"]);
+    assert_eq!(sizes("fr"), ["1", "1 500"]);
+}

@@ -176,8 +176,19 @@ pub(super) fn summary_text(w: Words, s: &Summary, currency: Option<Currency>) ->
     for d in &s.by {
         line(&mut t, "simulate.by", &[("dimension", &d.dimension)]);
         for g in &d.groups {
+            // A label in the reader's words: truth values and numbers as the locale writes them
+            // (a number the same however the registry spelt it, `1` or `1.0`).
             let v = match &g.value {
                 Some(entitle_core::Value::Unknown) | None => w.text("simulate.unknown", &[]),
+                Some(entitle_core::Value::Bool(b)) => w.text(
+                    if *b {
+                        "simulate.true"
+                    } else {
+                        "simulate.false"
+                    },
+                    &[],
+                ),
+                Some(entitle_core::Value::Number(d)) => w.digits(&d.normalize().to_string()),
                 Some(v) => v.to_string(),
             };
             t.push_str(&format!(
