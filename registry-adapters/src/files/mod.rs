@@ -40,6 +40,8 @@ mod quotes;
 pub(crate) mod rows;
 #[cfg(any(feature = "csv", feature = "jsonl"))]
 pub(crate) mod sniff;
+#[cfg(any(feature = "csv", feature = "jsonl"))]
+pub use sniff::field_delimiter;
 
 use crate::bind::ProgramColumns;
 use crate::error::RegistryError;

@@ -36,8 +36,9 @@ pub(crate) fn not_utf16(path: &Path, start: &[u8], how: &'static str) -> Result<
     Ok(())
 }
 
-/// A tab for `.tsv`, else [`comma_or_semicolon`].
-fn field_delimiter(path: &Path, start: &[u8]) -> u8 {
+/// A tab for `.tsv`, else [`comma_or_semicolon`]: how every CSV file the project reads is split,
+/// the registry's and the lists `entitle cycle` is given beside it.
+pub fn field_delimiter(path: &Path, start: &[u8]) -> u8 {
     let tsv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));

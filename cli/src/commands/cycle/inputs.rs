@@ -17,19 +17,14 @@ fn read_text(path: &Path) -> Result<String> {
     })
 }
 
-/// The separator of a CSV file from its first line: a comma, or a semicolon (as spreadsheets save
-/// CSV where the comma is the decimal mark, in French for one) or a tab when the line has one and
-/// no comma, as the registry's files are read.
-fn separator(first_line: &str) -> char {
-    if first_line.contains(',') {
-        ','
-    } else if first_line.contains(';') {
-        ';'
-    } else if first_line.contains('\t') {
-        '\t'
-    } else {
-        ','
-    }
+/// The separator of the CSV file at `path` whose text is `text`, by the rule the registry's files
+/// are read with: a comma, a semicolon (as spreadsheets save CSV where the comma is the decimal
+/// mark, in French for one) or a tab when the header has one and no comma, a tab for `.tsv`.
+fn separator(path: &Path, text: &str) -> char {
+    char::from(entitle_registry::files::field_delimiter(
+        path,
+        text.as_bytes(),
+    ))
 }
 
 /// The cells of one CSV line, without their surrounding spaces and quotes.
@@ -104,7 +99,7 @@ pub(super) fn read_previous(path: &Path) -> Result<HashMap<String, MembershipSta
     let Some((_, header)) = lines.next() else {
         return Ok(out);
     };
-    let sep = separator(header);
+    let sep = separator(path, header);
     let cols = cells(header, sep);
     let (Some(ci), Some(cs)) = (
         cols.iter().position(|c| *c == "unit_id"),
@@ -129,7 +124,7 @@ pub(super) fn read_previous(path: &Path) -> Result<HashMap<String, MembershipSta
 /// `id` header line is skipped).
 pub(super) fn read_reference(path: &Path) -> Result<BTreeSet<String>> {
     let text = read_text(path)?;
-    let sep = separator(text.lines().next().unwrap_or(""));
+    let sep = separator(path, &text);
     Ok(text
         .lines()
         .map(|l| cells(l, sep).first().copied().unwrap_or("").to_string())
