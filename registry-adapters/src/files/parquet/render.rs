@@ -7,16 +7,17 @@
 //! types it reaches rarely (dictionaries, lists) still go through it, cell by cell.
 
 use super::super::rows::BadCell;
-use super::cells::{apply_scale, write_cell, BAD_DATE, NOT_FINITE};
+use super::cells::{apply_scale, timestamp_day, write_cell, BAD_DATE, NOT_FINITE};
 use super::epoch_date::push_epoch_date_bytes;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Date32Type, Date64Type, Decimal128Type, Decimal256Type, Decimal32Type, Decimal64Type,
-    Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type,
+    Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, TimestampMicrosecondType,
+    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type,
     UInt64Type, UInt8Type,
 };
 use arrow_array::{Array, ArrowPrimitiveType, PrimitiveArray};
-use arrow_schema::DataType;
+use arrow_schema::{DataType, TimeUnit};
 use std::fmt::Write as _;
 
 /// One column's cells in a batch: row `i`'s text is `text[ends[i - 1]..ends[i]]` (from 0 for the
@@ -169,18 +170,29 @@ pub(super) fn render(a: &dyn Array, rows: usize, out: &mut Rendered) {
         DataType::Decimal64(_, s) => decimal!(Decimal64Type, *s),
         DataType::Decimal128(_, s) => decimal!(Decimal128Type, *s),
         DataType::Decimal256(_, s) => decimal!(Decimal256Type, *s),
-        DataType::Date32 => dates::<Date32Type>(a, rows, out, i64::from),
-        DataType::Date64 => dates::<Date64Type>(a, rows, out, |ms| ms.div_euclid(86_400_000)),
+        DataType::Date32 => dates::<Date32Type>(a, rows, out, |d| Ok(i64::from(d))),
+        DataType::Date64 => dates::<Date64Type>(a, rows, out, |ms| Ok(ms.div_euclid(86_400_000))),
+        // Dates as pandas writes them, a column at a time as DATE columns are.
+        DataType::Timestamp(unit, _) => {
+            let day = |v: i64| timestamp_day(*unit, v);
+            match unit {
+                TimeUnit::Second => dates::<TimestampSecondType>(a, rows, out, day),
+                TimeUnit::Millisecond => dates::<TimestampMillisecondType>(a, rows, out, day),
+                TimeUnit::Microsecond => dates::<TimestampMicrosecondType>(a, rows, out, day),
+                TimeUnit::Nanosecond => dates::<TimestampNanosecondType>(a, rows, out, day),
+            }
+        }
         _ => by_cell(a, rows, out),
     }
 }
 
-/// A date column, each value turned into days after 1970-01-01 by `days`.
+/// A date column, each value turned into days after 1970-01-01 by `days` (or refused by it: a
+/// timestamp with a time of day).
 fn dates<T: ArrowPrimitiveType>(
     a: &dyn Array,
     rows: usize,
     out: &mut Rendered,
-    days: impl Fn(T::Native) -> i64,
+    days: impl Fn(T::Native) -> Result<i64, BadCell>,
 ) {
     let Some(p) = a.as_primitive_opt::<T>() else {
         return by_cell(a, rows, out);
@@ -191,9 +203,16 @@ fn dates<T: ArrowPrimitiveType>(
     bytes.clear();
     for i in 0..rows {
         let start = bytes.len();
-        if !p.is_null(i) && !push_epoch_date_bytes(&mut bytes, days(p.value(i))) {
-            bytes.truncate(start);
-            out.bad.push((i, BAD_DATE));
+        if !p.is_null(i) {
+            let written = days(p.value(i)).and_then(|d| {
+                push_epoch_date_bytes(&mut bytes, d)
+                    .then_some(())
+                    .ok_or(BAD_DATE)
+            });
+            if let Err(e) = written {
+                bytes.truncate(start);
+                out.bad.push((i, e));
+            }
         }
         out.ends.push(base + bytes.len());
     }
