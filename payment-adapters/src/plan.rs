@@ -204,7 +204,7 @@ fn refuse_all_malformed(format: Format, parts: &Parts, payable: usize) -> Result
         .filter(|e| e.reason.is_malformed())
         .collect();
     let Some(first) = malformed.iter().map(|e| &e.unit_id).min() else {
-        return refuse_all_national(format, parts, payable);
+        return Ok(());
     };
     let mut reasons: BTreeMap<&'static str, usize> = BTreeMap::new();
     for e in &malformed {
@@ -404,7 +404,9 @@ impl Shared<'_> {
             });
         }
         if items.is_empty() {
+            // Malformed values first: they are the likelier cause (a column mapped wrong).
             refuse_all_malformed(self.format, &parts, self.run.entitlements.len())?;
+            refuse_all_national(self.format, &parts, self.run.entitlements.len())?;
             return Ok(parts);
         }
         let built = writer.build(ctx, &items)?;
