@@ -15,6 +15,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const CHILD_GRANT: &str = include_str!("../../../examples/programs/child_grant.entitle");
 
 fn main() {
+    // As `entitle` and the criterion benchmarks run (cli/src/main.rs): without transparent huge
+    // pages, whose zeroing on first touch is not the engine's work.
+    #[cfg(target_os = "linux")]
+    let _ = nix::sys::prctl::set_thp_disable(true);
     let mut args = std::env::args().skip(1);
     let mode = args.next().unwrap_or_else(|| "plan".into());
     let rounds: usize = match args.next().map(|a| a.parse()) {
