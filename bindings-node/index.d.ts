@@ -38,7 +38,8 @@ export interface Member {
 export type UnitRecord = { readonly [field: string]: UnitValue };
 
 /**
- * A household (with `members`) or an individual. Keys the program does not declare are ignored.
+ * A household (with `members`) or an individual. Keys the program does not declare are ignored,
+ * whatever their value (their values are not sent to the engine), unless `strict` is asked for.
  * The records of a collection are an array of objects under the collection's name.
  */
 export interface Unit {
@@ -259,6 +260,8 @@ export interface RuleInfo {
   id: string;
   kind: RuleKind;
   sentence: string;
+  /** The line it is written on, from 1. */
+  line: number;
 }
 
 export interface ItemInfo {
@@ -266,6 +269,13 @@ export interface ItemInfo {
   kind: ItemKind;
   sentence: string;
   unit: string | null;
+  /** The line it is written on, from 1. */
+  line: number;
+}
+
+export interface RunTestsOptions {
+  /** Language of the failures (`en`, `fr`); the program's compile locale when absent, else English. */
+  locale?: string;
 }
 
 export interface TestOutcome {
@@ -276,7 +286,10 @@ export interface TestOutcome {
 }
 
 export interface CompileOptions {
-  /** Language of diagnostic messages and test failures (`en`, `fr`); English when absent. */
+  /**
+   * Language of diagnostic messages, of the program's warnings and of its test failures (`en`,
+   * `fr`); English when absent.
+   */
   locale?: string;
   /** File name shown in the rendered diagnostics of a `CompileError`'s message. */
   filename?: string;
@@ -366,6 +379,10 @@ export declare class Program {
   readonly params: readonly ParamInfo[];
   readonly rules: readonly RuleInfo[];
   readonly items: readonly ItemInfo[];
+  /** The units of measure of the in-kind items (`kg` …), in the order totals report them. */
+  readonly unitsOfMeasure: readonly string[];
+  /** Translated sentences: locale → identifier → text (`title` for the title). */
+  readonly translations: { readonly [locale: string]: { readonly [id: string]: string } };
   readonly warnings: Diagnostic[];
   /** @throws {EvaluationError} when the unit cannot be evaluated. */
   evaluate(unit: Unit, asOf: string, options?: EvaluateOptions): Decision;
@@ -377,7 +394,8 @@ export declare class Program {
   explain(unit: Unit, asOf: string, options?: ExplainOptions): string;
   /** The run model over `units` for one cycle (states, selection, approval against a fund). @throws {RunError} */
   runCycle(units: readonly Unit[], asOf: string, cycle?: CycleOptions | null): CycleResult;
-  runTests(): TestOutcome[];
+  /** The outcome of each test written in the program. */
+  runTests(options?: RunTestsOptions): TestOutcome[];
 }
 
 /** @throws {CompileError} when the text has errors. */

@@ -30,7 +30,7 @@ function loadNative() {
 
 const native = loadNative();
 
-const { unitEncoder, UNITS_PER_CHUNK } = require('./units');
+const { unitEncoder, unitNames, UNITS_PER_CHUNK } = require('./units');
 
 // Units as JSON text (units.js); a unit that cannot be sent gets the engine's own error record.
 const { encodeUnit, encodeChunk, encodeOptions } = unitEncoder((id, field, reason) =>
@@ -213,6 +213,7 @@ const EVALUATE_OPTIONS = { explain: 'boolean', strict: 'boolean' };
 class Program {
   #native;
   #meta;
+  #names;
 
   /** Programs come from `compile(source)`. */
   constructor(token, nativeProgram) {
@@ -220,7 +221,10 @@ class Program {
       throw new TypeError('entitle: use compile(source) to make a Program');
     }
     this.#native = nativeProgram;
-    this.#meta = deepFreeze(JSON.parse(call(() => nativeProgram.metadata())));
+    const { names, ...meta } = JSON.parse(call(() => nativeProgram.metadata()));
+    this.#meta = deepFreeze(meta);
+    // The names a unit may carry: the others are sent without their values (units.js).
+    this.#names = unitNames(names);
   }
 
   /** The program identifier (`child_grant`). */
@@ -239,10 +243,14 @@ class Program {
   get inputs() { return this.#meta.inputs; }
   /** The parameters with their effective-dated values. */
   get params() { return this.#meta.params; }
-  /** The eligibility rules: `{id, kind, sentence}`. */
+  /** The eligibility rules: `{id, kind, sentence, line}`. */
   get rules() { return this.#meta.rules; }
-  /** The entitlement items: `{id, kind, sentence, unit}`. */
+  /** The entitlement items: `{id, kind, sentence, unit, line}`. */
   get items() { return this.#meta.items; }
+  /** The units of measure of the in-kind items (`kg` …), in the order totals report them. */
+  get unitsOfMeasure() { return this.#meta.units_of_measure; }
+  /** Translated sentences: locale → identifier → text (`title` for the title). */
+  get translations() { return this.#meta.translations; }
   /** Warnings found while compiling. */
   get warnings() { return call(() => this.#native.warnings()); }
 
@@ -250,7 +258,7 @@ class Program {
   evaluate(unit, asOf, options) {
     requireString(asOf, 'asOf');
     const { explain, strict } = readOptions(options, EVALUATE_OPTIONS);
-    const { text, failure } = encodeUnit(unit, { ownErrors: true });
+    const { text, failure } = encodeUnit(unit, { ownErrors: true, names: this.#names });
     if (failure !== undefined) throw new EvaluationError(failure);
     const result = JSON.parse(call(() => this.#native.evaluate(text, asOf, explain, strict)));
     if (isFailure(result)) throw new EvaluationError(result);
@@ -264,7 +272,7 @@ class Program {
     const { explain, strict } = readOptions(options, EVALUATE_OPTIONS);
     const chunks = [];
     const failures = new Map();
-    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(...encodeChunk(units, i, failures));
+    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(...encodeChunk(units, i, failures, this.#names));
     return decodeResults(call(() => this.#native.evaluateBatch(chunks, asOf, explain, strict)), failures);
   }
 
@@ -279,7 +287,7 @@ class Program {
     const chunks = [];
     const failures = new Map();
     for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) {
-      chunks.push(...encodeChunk(units, i, failures));
+      chunks.push(...encodeChunk(units, i, failures, this.#names));
       await nextTurn();
     }
     let texts;
@@ -301,7 +309,7 @@ class Program {
   explain(unit, asOf, options) {
     requireString(asOf, 'asOf');
     const { locale, strict } = readOptions(options, { locale: 'string', strict: 'boolean' });
-    const { text, failure } = encodeUnit(unit, { ownErrors: true });
+    const { text, failure } = encodeUnit(unit, { ownErrors: true, names: this.#names });
     if (failure !== undefined) throw new EvaluationError(failure);
     const outcome = call(() => this.#native.explain(text, asOf, locale, strict));
     if (outcome.failure != null) {
@@ -343,9 +351,13 @@ class Program {
     return result;
   }
 
-  /** Runs the tests written inside the program. */
-  runTests() {
-    return call(() => this.#native.runTests());
+  /**
+   * Runs the tests written inside the program; failures in `options.locale`, else in the locale
+   * the program was compiled with, else in English (as Python's `run_tests`).
+   */
+  runTests(options) {
+    const { locale } = readOptions(options, { locale: 'string' });
+    return call(() => this.#native.runTests(locale));
   }
 }
 

@@ -347,8 +347,10 @@ fn evaluate_chunks(
 
 #[napi]
 impl NativeProgram {
-    /// Identifier, title, version, hash, target, currency, inputs, parameters, rules and items,
-    /// as JSON text (read once by index.js).
+    /// Identifier, title, version, hash, target, currency, inputs, parameters, rules and items
+    /// (each with the `line` it is written on), the units of measure of the in-kind items, the
+    /// translations and the names a unit may carry, as JSON text (read once by index.js). The
+    /// same description as Python's `Program` and WebAssembly's.
     #[napi]
     pub fn metadata(&self) -> Result<String> {
         guard(|| {
@@ -357,15 +359,20 @@ impl NativeProgram {
             let rules: Vec<Json> = p
                 .rules()
                 .iter()
-                .map(|r| json!({"id": r.id, "kind": r.kind, "sentence": r.sentence}))
+                .map(|r| {
+                    json!({"id": r.id, "kind": r.kind, "sentence": r.sentence, "line": r.span.line})
+                })
                 .collect();
             let items: Vec<Json> = p
                 .items()
                 .iter()
-                .map(
-                    |i| json!({"id": i.id, "kind": i.kind, "sentence": i.sentence, "unit": i.unit}),
-                )
+                .map(|i| {
+                    json!({"id": i.id, "kind": i.kind, "sentence": i.sentence, "unit": i.unit,
+                        "line": i.span.line})
+                })
                 .collect();
+            let units_of_measure: Vec<String> =
+                p.units_of_measure().iter().map(|u| u.to_string()).collect();
             let meta = json!({
                 "id": ir.id,
                 "title": ir.title,
@@ -377,6 +384,9 @@ impl NativeProgram {
                 "params": p.params(),
                 "rules": rules,
                 "items": items,
+                "units_of_measure": units_of_measure,
+                "translations": ir.translations,
+                "names": declared_names(p),
             });
             serde_json::to_string(&meta)
                 .map_err(|_| internal("the program's description could not be written as JSON"))
@@ -550,13 +560,16 @@ impl NativeProgram {
         })
     }
 
-    /// Runs the tests written inside the program.
+    /// Runs the tests written inside the program, with failures in `locale`, else in the locale
+    /// the program was compiled with, else in English (as Python's `run_tests` and
+    /// WebAssembly's `runTests`).
     #[napi(js_name = "runTests")]
-    pub fn run_tests(&self) -> Result<Vec<JsTestOutcome>> {
+    pub fn run_tests(&self, locale: Option<String>) -> Result<Vec<JsTestOutcome>> {
         guard(|| {
+            let locale = locale.as_deref().or(self.locale.as_deref());
             Ok(self
                 .program
-                .run_tests_localized(catalog_of(self.locale.as_deref()))
+                .run_tests_localized(catalog_of(locale))
                 .into_iter()
                 .map(|t| JsTestOutcome {
                     name: t.name,
@@ -567,6 +580,32 @@ impl NativeProgram {
                 .collect())
         })
     }
+}
+
+/// The names a unit may carry, by place, for index.js: a key the program does not declare is
+/// sent with a null value, so nothing under it can fail the unit (the engine does not read it,
+/// as in Python), while strict binding still sees its name (R0011). Declared inputs, record
+/// collections and the shape keys (`id`, `members`, a member's `kind` …).
+fn declared_names(p: &Program) -> Json {
+    let layout = p.layout();
+    let names = |inputs: &[entitle_core::dsl::ir::Input]| -> Vec<String> {
+        inputs.iter().map(|i| i.name.clone()).collect()
+    };
+    let mut unit = names(layout.unit_inputs());
+    unit.extend(layout.records().iter().map(|(n, _)| n.clone()));
+    unit.extend(entitle_core::batch::UNIT_KEYS.iter().map(|k| k.to_string()));
+    let mut member = names(layout.member_inputs());
+    member.extend(
+        entitle_core::batch::MEMBER_KEYS
+            .iter()
+            .map(|k| k.to_string()),
+    );
+    let records: serde_json::Map<String, Json> = layout
+        .records()
+        .iter()
+        .map(|(n, fields)| (n.clone(), json!(names(fields))))
+        .collect();
+    json!({"unit": unit, "member": member, "records": records})
 }
 
 /// A batch evaluated on libuv's thread pool (the core runs it in parallel with rayon).

@@ -98,6 +98,11 @@ test('compile describes the program: identity, inputs, parameters, rules, items'
     ['disabled', 'cash', null],
     ['maize', 'in_kind', 'kg'],
   ]);
+  // The lines, units of measure and translations Python's and WebAssembly's programs give.
+  assert.deepEqual(program.rules.map((r) => r.line), [25, 26, 27, 28]);
+  assert.deepEqual(program.items.map((i) => i.line), [31, 32, 33, 34]);
+  assert.deepEqual(program.unitsOfMeasure, ['kg']);
+  assert.equal(program.translations.fr.title, "Allocation de soutien à l'enfant");
   assert.deepEqual(program.warnings, []);
   // The description is shared and frozen: a caller cannot change it for everyone else.
   assert.ok(Object.isFrozen(program.inputs) && Object.isFrozen(program.inputs[0]));
@@ -188,6 +193,24 @@ test('runTests runs the tests written inside the program', () => {
   const outcome = broken.runTests()[0];
   assert.equal(outcome.passed, false);
   assert.equal(outcome.failures.length, 1);
+});
+
+test('runTests speaks its locale, else the compile locale, else English, as Python and WebAssembly', () => {
+  const text = CHILD_GRANT.replace('expect eligible, cash KES 2500', 'expect eligible, cash KES 9999');
+  const failures = (p, options) => p.runTests(options)[0].failures;
+  const en = ['cash: expected KES 9999, got KES 2500'];
+  const fr = ['cash : attendu KES 9999, obtenu KES 2500'];
+  assert.deepEqual(failures(compile(text)), en);
+  assert.deepEqual(failures(compile(text), { locale: 'fr' }), fr);
+  assert.deepEqual(failures(compile(text, { locale: 'fr' })), fr);
+  assert.deepEqual(failures(compile(text, { locale: 'fr' }), { locale: 'en' }), en);
+  assert.deepEqual(failures(compile(text), { locale: 'xx' }), en);
+  assert.throws(() => compile(text).runTests({ locale: 1 }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+  assert.throws(() => compile(text).runTests({ lang: 'fr' }), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' });
+  // The warnings follow the compile locale too.
+  const noTests = 'program p "P"\n  target individual\n  currency KES\ninputs\n  person.a: number\neligible when\n  r "R" a > 1\n';
+  assert.deepEqual(compile(noTests, { locale: 'fr' }).warnings.map((d) => d.message), ["le programme n'a pas de tests"]);
+  assert.deepEqual(compile(noTests).warnings.map((d) => d.message), ['the program has no tests']);
 });
 
 test('evaluateBatch: one result per unit, in order; a failing unit does not stop the others', () => {

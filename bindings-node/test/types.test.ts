@@ -18,6 +18,7 @@ import {
   type CycleResult,
   type Decision,
   type Diagnostic,
+  type RunTestsOptions,
   type ItemInfo,
   type ParamInfo,
   type TestOutcome,
@@ -72,6 +73,8 @@ test('typed program description and decision', () => {
   assert.throws(() => program.runCycle([household], '2026-03-01', { top: -1 } as never), (e: unknown) => e instanceof RunError && e.details.code === e.code);
   const outcomes: TestOutcome[] = program.runTests();
   assert.ok(outcomes.every((t) => t.passed));
+  const options: RunTestsOptions = { locale: 'fr' };
+  assert.ok(program.runTests(options).every((t) => t.passed));
   const warnings: Diagnostic[] = program.warnings;
   assert.deepEqual(warnings, []);
   const meta: [string, string | null, string | null, string, string | null] = [program.id, program.title, program.version, program.hash, program.currency];
@@ -80,6 +83,12 @@ test('typed program description and decision', () => {
   const item: ItemInfo | undefined = program.items[3];
   assert.equal(param?.values[0]?.from, '2026-01-01');
   assert.equal(item?.unit, 'kg');
+  const lines: [number | undefined, number | undefined] = [program.rules[0]?.line, item?.line];
+  assert.deepEqual(lines, [25, 34]);
+  const units: readonly string[] = program.unitsOfMeasure;
+  assert.deepEqual(units, ['kg']);
+  const title: string | undefined = program.translations['fr']?.['title'];
+  assert.equal(title, "Allocation de soutien à l'enfant");
 });
 
 test('typed batches, sync and async', async () => {
