@@ -182,6 +182,151 @@ fn a_proportional_budget_reduces_every_amount_and_rounds_down_to_the_minor_unit(
     );
 }
 
+/// Each unit's selection, allocation and state, in input order.
+fn paid(run: &RunOutcome) -> Vec<(&str, SelectionCode, Option<Decimal>, MembershipState)> {
+    run.units
+        .iter()
+        .map(|u| (u.unit_id.as_str(), u.selection, u.allocated, u.state))
+        .collect()
+}
+
+#[test]
+fn a_unit_whose_proportional_share_rounds_to_nothing_is_not_selected() {
+    let p = compile(RANKING);
+    let proportional = |budget: &str, previous: &[(&str, MembershipState)]| RunOptions {
+        top: Some(10),
+        budget: Some(dec(budget)),
+        budget_mode: Some(BudgetMode::Proportional),
+        previous: previous
+            .iter()
+            .map(|(id, s)| (id.to_string(), *s))
+            .collect(),
+        ..RunOptions::default()
+    };
+    use MembershipState::{Draft, Enrolled};
+    use SelectionCode::{Selected, ShareTooSmall};
+    // KES 0.05 over 1400: D's share (200 × 0.05 ÷ 1400 = 0.007) is nothing; without D, 0.05 is
+    // shared over 1200: B 0.0125, A 0.0166…, C 0.0208…, rounded down to cents. D, enrolled before,
+    // stays enrolled and is not paid this time.
+    let run = p
+        .run_cycle(
+            &ranking_units(),
+            day(2026, 1, 1),
+            &proportional("0.05", &[("D", Enrolled)]),
+        )
+        .unwrap();
+    assert_eq!(
+        paid(&run),
+        vec![
+            ("A", Selected, Some(dec("0.01")), Enrolled),
+            ("B", Selected, Some(dec("0.01")), Enrolled),
+            ("C", Selected, Some(dec("0.02")), Enrolled),
+            ("D", ShareTooSmall, None, Enrolled),
+            (
+                "E",
+                SelectionCode::NotEnrolled,
+                None,
+                MembershipState::NotEligible
+            ),
+            ("F", SelectionCode::NotEnrolled, None, Draft),
+        ]
+    );
+    let t = &run.totals;
+    assert_eq!(
+        (t.selected, t.requested, t.allocated),
+        (3, dec("1200"), dec("0.04"))
+    );
+    let b = t.budget.as_ref().unwrap();
+    assert_eq!(
+        (b.unallocated, b.factor),
+        (dec("0.01"), Some(dec("0.05") / dec("1200")))
+    );
+    // KES 0.02: D, B and A leave in turn; C alone gets the whole budget. New units not paid are
+    // not enrolled.
+    let run = p
+        .run_cycle(
+            &ranking_units(),
+            day(2026, 1, 1),
+            &proportional("0.02", &[]),
+        )
+        .unwrap();
+    assert_eq!(
+        paid(&run).into_iter().take(4).collect::<Vec<_>>(),
+        vec![
+            ("A", ShareTooSmall, None, Draft),
+            ("B", ShareTooSmall, None, Draft),
+            ("C", Selected, Some(dec("0.02")), Enrolled),
+            ("D", ShareTooSmall, None, Draft),
+        ]
+    );
+    assert_eq!(
+        run.unit("A").unwrap().state_reason.code,
+        ReasonCode::NotSelected
+    );
+    let t = &run.totals;
+    assert_eq!(
+        (
+            t.selected,
+            t.requested,
+            t.allocated,
+            t.states.get(&Enrolled)
+        ),
+        (1, dec("500"), dec("0.02"), Some(&1))
+    );
+    assert_eq!(t.budget.as_ref().unwrap().unallocated, Decimal::ZERO);
+    // A budget below one cent pays no one, and the factor says so.
+    let run = p
+        .run_cycle(
+            &ranking_units(),
+            day(2026, 1, 1),
+            &proportional("0.001", &[]),
+        )
+        .unwrap();
+    assert_eq!(
+        (run.totals.selected, run.totals.allocated),
+        (0, Decimal::ZERO)
+    );
+    assert_eq!(
+        run.totals.budget.as_ref().unwrap().factor,
+        Some(Decimal::ZERO)
+    );
+}
+
+#[test]
+fn units_with_the_same_entitlement_leave_a_proportional_budget_together() {
+    let p = compile(RANKING);
+    let units: Vec<Unit> = [("P1", 100), ("P2", 100), ("P3", 300)]
+        .iter()
+        .map(|(id, a)| {
+            Unit::new(*id)
+                .with("score", 10i64)
+                .with("amount", i64::from(*a))
+        })
+        .collect();
+    // KES 0.04 over 500: each 100 gets 0.008, nothing. Had only one left, the other would get
+    // 100 × 0.04 ÷ 400 = 0.01 for the same entitlement: both leave, and P3 gets the budget.
+    let options = RunOptions {
+        top: Some(10),
+        budget: Some(dec("0.04")),
+        budget_mode: Some(BudgetMode::Proportional),
+        ..RunOptions::default()
+    };
+    let run = p.run_cycle(&units, day(2026, 1, 1), &options).unwrap();
+    let got: Vec<(&str, SelectionCode, Option<Decimal>)> = run
+        .units
+        .iter()
+        .map(|u| (u.unit_id.as_str(), u.selection, u.allocated))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("P1", SelectionCode::ShareTooSmall, None),
+            ("P2", SelectionCode::ShareTooSmall, None),
+            ("P3", SelectionCode::Selected, Some(dec("0.04"))),
+        ]
+    );
+}
+
 #[test]
 fn approval_against_a_fund_stops_at_the_first_entitlement_it_cannot_cover() {
     let p = compile(RANKING);

@@ -260,6 +260,9 @@ pub enum SelectionCode {
     BelowTop,
     /// In rank order, the budget was spent before this unit's entitlement.
     OverBudget,
+    /// In a proportional budget, the unit's share rounds down to nothing: it is not selected, and
+    /// the budget is shared among the units with larger entitlements.
+    ShareTooSmall,
 }
 
 /// Whether a selected entitlement is approved.

@@ -14,7 +14,11 @@
 //! - **Proportional budget.** Every kept unit stays, and when their entitlements add up to more than
 //!   the budget each is multiplied by budget ÷ total and rounded down to the program's rounding step
 //!   (`round cash to`), or to the currency's minor unit; the allocated total never exceeds the
-//!   budget, and what rounding leaves is reported as `unallocated`.
+//!   budget, and what rounding leaves is reported as `unallocated`. A unit whose share would round
+//!   down to nothing is not selected (`share_too_small`): the smallest entitlements leave first,
+//!   all units of one amount together, and the budget is shared among the rest, until every unit
+//!   paid gets at least one step. So the units selected are the units paid, and the factor is the
+//!   budget ÷ what they requested.
 //!
 //! A unit that was new to the program and is not selected stays `draft` (`not_selected`): selection
 //! decides who is enrolled. A unit already enrolled stays enrolled and simply receives nothing in
@@ -331,29 +335,9 @@ pub(crate) fn select(
     // 4. A proportional budget.
     let mut totals = None;
     if let Some((budget, mode)) = bounds.budget {
-        let requested = rankable
-            .iter()
-            .filter_map(|i| records.get(*i))
-            .filter(|r| r.selected)
-            .try_fold(Decimal::ZERO, |acc, r| {
-                acc.checked_add(r.cash.unwrap_or_default())
-            })
-            .ok_or(RunError::Overflow {
-                at: "budget".into(),
-            })?;
         let mut factor = None;
         if mode == BudgetMode::Proportional {
-            let f = if requested > budget && !requested.is_zero() {
-                budget.checked_div(requested).ok_or(RunError::Overflow {
-                    at: "budget".into(),
-                })?
-            } else {
-                Decimal::ONE
-            };
-            factor = Some(f);
-            if requested > budget {
-                share_out(records, &rankable, budget, requested, bounds.step)?;
-            }
+            factor = Some(share_out(units, records, &rankable, budget, bounds.step)?);
         }
         let allocated: Decimal = rankable
             .iter()
@@ -382,51 +366,128 @@ pub(crate) fn select(
     Ok(totals)
 }
 
-/// Reduces every selected amount to its share of the budget, rounded down to `step`.
+/// Units' indices with their cash entitlements.
+type Claims = Vec<(usize, Decimal)>;
+
+/// The selected units a proportional budget pays, as `(index, cash)`: those with cash to share.
+/// A unit without cash (nothing decided, or in kind only) keeps what it has.
+fn cash_claims(records: &[UnitRun], kept: &[usize]) -> Claims {
+    kept.iter()
+        .filter_map(|i| records.get(*i).map(|r| (*i, r)))
+        .filter(|(_, r)| r.selected)
+        .filter_map(|(i, r)| r.cash.filter(|c| *c > Decimal::ZERO).map(|c| (i, c)))
+        .collect()
+}
+
+/// A selected unit whose cash share is nothing: not selected (`share_too_small`), unless it also
+/// receives in-kind items, which it then receives with no cash.
+fn leave_with_nothing(r: &mut UnitRun, u: Option<&RunUnit>) {
+    if u.is_some_and(|u| u.in_kind) {
+        r.allocated = Some(Decimal::ZERO);
+    } else {
+        r.selected = false;
+        r.selection = SelectionCode::ShareTooSmall;
+        r.allocated = None;
+    }
+}
+
+/// `cash × budget ÷ total`, multiplying first to keep the most digits.
+fn share(cash: Decimal, budget: Decimal, total: Decimal) -> Result<Decimal, RunError> {
+    match cash.checked_mul(budget) {
+        Some(p) => p.checked_div(total),
+        None => cash.checked_div(total).and_then(|q| q.checked_mul(budget)),
+    }
+    .ok_or(RunError::Overflow {
+        at: "budget".into(),
+    })
+}
+
+/// Shares the budget out in proportion among the selected units, each amount rounded down to
+/// `step`, and returns the factor applied.
+///
+/// A unit whose share rounds down to nothing would be counted as selected and paid nothing, so
+/// the smallest entitlements leave first (`share_too_small`), every unit with the same amount
+/// together, until each unit left gets at least one step of the budget shared among them alone:
+/// the units paid, their amounts and the factor then reconcile (factor = budget ÷ what the units
+/// paid requested). A unit that also receives in-kind items stays selected with no cash.
 fn share_out(
+    units: &[RunUnit],
     records: &mut [UnitRun],
     kept: &[usize],
     budget: Decimal,
-    requested: Decimal,
     step: Decimal,
-) -> Result<(), RunError> {
-    let mut total = Decimal::ZERO;
-    for i in kept {
-        let Some(r) = records.get_mut(*i) else {
-            continue;
-        };
-        if !r.selected {
-            continue;
+) -> Result<Decimal, RunError> {
+    let claims = cash_claims(records, kept);
+    let overflow = || RunError::Overflow {
+        at: "budget".into(),
+    };
+    let requested = claims
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, (_, c)| acc.checked_add(*c))
+        .ok_or_else(overflow)?;
+    if requested <= budget {
+        return Ok(Decimal::ONE);
+    }
+    // Ascending amounts: a larger share never leaves before a smaller one. The share of the
+    // first unit of each amount only grows as smaller ones leave (its amount is larger and the
+    // total smaller), so the first amount whose share reaches a step is the least amount paid.
+    let mut amounts: Vec<Decimal> = claims.iter().map(|(_, c)| *c).collect();
+    amounts.sort();
+    let mut total = requested;
+    let mut least = None;
+    let mut k = 0;
+    while let Some(&cash) = amounts.get(k) {
+        if total <= budget || floor_to(share(cash, budget, total)?, step) >= step {
+            least = Some(cash);
+            break;
         }
-        let cash = r.cash.unwrap_or_default();
-        // cash × budget ÷ requested, multiplying first to keep the most digits.
-        let share = match cash.checked_mul(budget) {
-            Some(p) => p.checked_div(requested),
-            None => cash
-                .checked_div(requested)
-                .and_then(|q| q.checked_mul(budget)),
+        // Every unit with this amount leaves together.
+        while amounts.get(k) == Some(&cash) {
+            total -= cash;
+            k += 1;
         }
-        .ok_or(RunError::Overflow {
-            at: "budget".into(),
-        })?;
-        let a = floor_to(share, step).min(cash);
-        total += a;
-        r.allocated = Some(a);
+    }
+    let (paid, left): (Claims, Claims) = claims
+        .into_iter()
+        .partition(|(_, c)| least.is_some_and(|l| *c >= l));
+    for (i, _) in left {
+        if let Some(r) = records.get_mut(i) {
+            leave_with_nothing(r, units.get(i));
+        }
+    }
+    if paid.is_empty() {
+        return Ok(Decimal::ZERO);
+    }
+    if total <= budget {
+        // What is left fits the budget (amounts that are not whole steps): paid in full.
+        return Ok(Decimal::ONE);
+    }
+    let factor = budget.checked_div(total).ok_or_else(overflow)?;
+    let mut allocated = Decimal::ZERO;
+    for (i, cash) in &paid {
+        let a = floor_to(share(*cash, budget, total)?, step).min(*cash);
+        allocated += a;
+        if let Some(r) = records.get_mut(*i) {
+            r.allocated = Some(a);
+        }
     }
     // Decimal division keeps 28 significant digits; should its last digit ever round a share up
     // past a step, take one step back from the last units so the total stays within the budget.
-    for i in kept.iter().rev() {
-        if total <= budget {
+    for (i, _) in paid.iter().rev() {
+        if allocated <= budget {
             break;
         }
         if let Some(r) = records.get_mut(*i) {
             if let Some(a) = r.allocated.filter(|a| *a >= step) {
                 r.allocated = Some(a - step);
-                total -= step;
+                allocated -= step;
+                if a == step {
+                    leave_with_nothing(r, units.get(*i));
+                }
             }
         }
     }
-    Ok(())
+    Ok(factor)
 }
 
 #[cfg(test)]
