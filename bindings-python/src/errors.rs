@@ -42,18 +42,27 @@ fn raise(
     build().unwrap_or_else(|e| e)
 }
 
-/// `entitle.CompileError` with every diagnostic; its `code` is the first error's.
-pub(crate) fn compile_error(py: Python<'_>, diagnostics: &Diagnostics) -> PyErr {
+/// The file name shown in rendered diagnostics when the caller gives none (as in Node and
+/// WebAssembly).
+const NO_FILE_NAME: &str = "<source>";
+
+/// `entitle.CompileError` with every diagnostic; its `code` is the first error's. The message is
+/// the one Node and WebAssembly give: the count, then every diagnostic rendered with its source
+/// line and caret under `filename`.
+pub(crate) fn compile_error(
+    py: Python<'_>,
+    diagnostics: &Diagnostics,
+    source: &str,
+    filename: Option<&str>,
+) -> PyErr {
     let errors: Vec<_> = diagnostics.errors().collect();
     let code = errors.first().map(|d| d.code).unwrap_or(INTERNAL);
-    let mut message = match errors.len() {
-        1 => "the program does not compile: 1 error".to_string(),
-        n => format!("the program does not compile: {n} errors"),
+    let count = match errors.len() {
+        1 => "1 error".to_string(),
+        n => format!("{n} errors"),
     };
-    for d in &errors {
-        message.push_str("\n  ");
-        message.push_str(&d.to_string());
-    }
+    let rendered = diagnostics.render_with_source(source, filename.unwrap_or(NO_FILE_NAME));
+    let message = format!("the program does not compile ({count})\n{rendered}");
     raise(py, &COMPILE_ERROR, "CompileError", message, code, |kw| {
         let list = PyList::empty(py);
         for d in &diagnostics.0 {

@@ -37,15 +37,19 @@ use pyo3::types::PyString;
 ///
 /// A lone surrogate in the text (half of a UTF-16 pair, which UTF-8 cannot hold) is read as
 /// U+FFFD, as the Node and WebAssembly bindings receive it, so every language compiles the same
-/// text (and gives it the same hash). Raises `entitle.CompileError` (a `ValueError`) carrying every diagnostic when the text has
-/// errors; warnings alone do not stop compilation (see `Program.warnings`). With `locale`
-/// (`"fr"` …), diagnostic messages are in that language.
+/// text (and gives it the same hash). Raises `entitle.CompileError` (a `ValueError`) carrying
+/// every diagnostic when the text has errors; its message is the diagnostics rendered with their
+/// source lines and carets, under `filename` (`<source>` when absent), as Node's and
+/// WebAssembly's. Warnings alone do not stop compilation (see `Program.warnings`). With `locale`
+/// (`"fr"` …), diagnostic messages are in that language, and so are the program's warnings and
+/// the failures of its own tests (`Program.run_tests`), as in Node and WebAssembly.
 #[pyfunction]
-#[pyo3(signature = (source, *, locale = None))]
+#[pyo3(signature = (source, *, locale = None, filename = None))]
 fn compile(
     py: Python<'_>,
     source: &Bound<'_, PyString>,
     locale: Option<&str>,
+    filename: Option<&str>,
 ) -> PyResult<PyProgram> {
     let source = convert::lossy(source);
     let source = source.as_str();
@@ -53,13 +57,14 @@ fn compile(
         Ok(inner) => Ok(PyProgram {
             inner,
             source: source.to_string(),
+            locale: locale.map(str::to_string),
         }),
         Err(diagnostics) => {
             let diagnostics = match locale {
                 Some(l) => diagnostics.localized(entitle_core::dsl::locale::catalog(l)),
                 None => diagnostics,
             };
-            Err(errors::compile_error(py, &diagnostics))
+            Err(errors::compile_error(py, &diagnostics, source, filename))
         }
     })
 }

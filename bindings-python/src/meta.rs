@@ -10,6 +10,14 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple, PyType};
 
+/// The catalogue of `locale` (English when absent or unknown).
+pub(crate) fn catalog_of(locale: Option<&str>) -> &'static entitle_core::dsl::locale::Catalog {
+    match locale {
+        Some(l) => entitle_core::dsl::locale::catalog(l),
+        None => entitle_core::dsl::locale::english(),
+    }
+}
+
 /// A problem found in program text: a stable `code` (`E0101` …, `W0001` …), a `severity`
 /// (`"error"` or `"warning"`), where it is (`line` and `column` from 1, the column in characters;
 /// `start` and `end` byte offsets), a `message` and, when there is something useful to say, `help`.

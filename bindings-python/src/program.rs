@@ -19,6 +19,9 @@ pub(crate) struct PyProgram {
     pub(crate) inner: Program,
     /// The text it was compiled from, so that a program pickles (to another process) as its text.
     pub(crate) source: String,
+    /// The `locale` given to `compile`: the language of its warnings and of its tests' failures
+    /// unless a call gives its own (as in Node and WebAssembly).
+    pub(crate) locale: Option<String>,
 }
 
 /// The units of a batch call, iterated. A mapping (one unit given where a list of units is
@@ -311,17 +314,14 @@ impl PyProgram {
         })
     }
 
-    /// Runs the tests written inside the program; failure sentences in `locale` (default: the
-    /// engine's, English).
+    /// Runs the tests written inside the program; failure sentences in `locale`, else in the
+    /// locale the program was compiled with, else in English (as Node's and WebAssembly's
+    /// `runTests`; an unknown locale is English).
     #[pyo3(signature = (*, locale = None))]
     fn run_tests(&self, py: Python<'_>, locale: Option<&str>) -> PyResult<Vec<PyTestOutcome>> {
         guard(py, || {
-            let outcomes = py.detach(|| match locale {
-                Some(l) => self
-                    .inner
-                    .run_tests_localized(entitle_core::dsl::locale::catalog(l)),
-                None => self.inner.run_tests(),
-            });
+            let catalog = crate::meta::catalog_of(locale.or(self.locale.as_deref()));
+            let outcomes = py.detach(|| self.inner.run_tests_localized(catalog));
             Ok(outcomes.into_iter().map(PyTestOutcome::from).collect())
         })
     }
@@ -399,22 +399,42 @@ impl PyProgram {
             .collect()
     }
 
-    /// Warnings found while compiling (unused parameters, missing translations …).
+    /// Translated sentences: locale → identifier → text (`"title"` for the title), as Node's and
+    /// WebAssembly's `translations`.
+    #[getter]
+    fn translations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            crate::convert::to_py_data(py, &self.inner.ir().translations)
+        })
+    }
+
+    /// Warnings found while compiling (unused parameters, missing translations …), in the locale
+    /// the program was compiled with (English when none), as in Node and WebAssembly.
     #[getter]
     fn warnings(&self) -> Vec<PyDiagnostic> {
-        self.inner
-            .warnings()
-            .0
-            .iter()
-            .cloned()
-            .map(PyDiagnostic::from)
-            .collect()
+        let warnings = self.inner.warnings();
+        let warnings = match &self.locale {
+            Some(l) => warnings.localized(entitle_core::dsl::locale::catalog(l)),
+            None => warnings.clone(),
+        };
+        warnings.into_iter().map(PyDiagnostic::from).collect()
     }
 
     /// Pickles as its source text, compiled again when unpickled (by `multiprocessing`, a job
-    /// queue …); the content hash, part of every decision, stays the same.
+    /// queue …) with the same locale; the content hash, part of every decision, stays the same.
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
         let compile = py.import("entitle._native")?.getattr("compile")?;
+        let compile = match &self.locale {
+            // `compile(source, locale=…)` once unpickled: the locale is keyword-only.
+            Some(l) => {
+                let kwargs = pyo3::types::PyDict::new(py);
+                kwargs.set_item("locale", l)?;
+                py.import("functools")?
+                    .getattr("partial")?
+                    .call((compile,), Some(&kwargs))?
+            }
+            None => compile,
+        };
         Ok((compile, (self.source.clone(),)))
     }
 

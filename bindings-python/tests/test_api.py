@@ -53,6 +53,10 @@ def test_program_declarations(child_grant: entitle.Program, child_grant_source: 
     assert p.rules[0].line == child_grant_source.splitlines().index(next(line for line in child_grant_source.splitlines() if line.strip().startswith("has_child"))) + 1
     assert [(i.id, i.kind, i.unit) for i in p.items] == [("base", "cash", None), ("per_child", "cash", None), ("disabled", "cash", None), ("maize", "in_kind", "kg")]
     assert p.units_of_measure == ["kg"]
+    # The lines and translations Node's and WebAssembly's programs give too.
+    assert [r.line for r in p.rules] == [25, 26, 27, 28]
+    assert [i.line for i in p.items] == [31, 32, 33, 34]
+    assert p.translations["fr"]["title"] == "Allocation de soutien à l'enfant"
     assert p.warnings == []
 
 
@@ -155,6 +159,25 @@ def test_program_tests(child_grant: entitle.Program, child_grant_source: str) ->
     first = broken.run_tests()[0]
     assert (first.passed, first.failures) == (False, ["cash: expected KES 2600, got KES 2500"])
     assert broken.run_tests(locale="fr")[0].failures == ["cash : attendu KES 2600, obtenu KES 2500"]
+
+
+def test_program_tests_speak_the_compile_locale_unless_told_otherwise(child_grant_source: str) -> None:
+    # As Node's and WebAssembly's runTests: the call's locale, else compile's, else English.
+    import pickle
+
+    text = child_grant_source.replace("expect eligible, cash KES 2500", "expect eligible, cash KES 2600")
+    en, fr = ["cash: expected KES 2600, got KES 2500"], ["cash : attendu KES 2600, obtenu KES 2500"]
+    french = entitle.compile(text, locale="fr")
+    assert french.run_tests()[0].failures == fr
+    assert french.run_tests(locale="en")[0].failures == en
+    assert entitle.compile(text).run_tests(locale="xx")[0].failures == en
+    # It pickles with its locale (and is the same program).
+    again = pickle.loads(pickle.dumps(french))
+    assert again == french and again.run_tests()[0].failures == fr
+    # Its warnings are in that locale too.
+    no_tests = 'program p "P"\n  target individual\n  currency KES\ninputs\n  person.a: number\neligible when\n  r "R" a > 1\n'
+    assert [w.message for w in entitle.compile(no_tests, locale="fr").warnings] == ["le programme n'a pas de tests"]
+    assert [w.message for w in entitle.compile(no_tests).warnings] == ["the program has no tests"]
 
 
 def test_check(child_grant_source: str) -> None:

@@ -35,10 +35,13 @@ def test_compile_error_carries_every_diagnostic(child_grant_source: str) -> None
     assert first.help == "did you mean `birthdate`?"
     second = errors[1]
     assert second.message == "unknown name `monthly_incom`" and second.help == "did you mean `monthly_income`?"
-    # Human text, never JSON inside the message.
+    # Human text, never JSON inside the message: the diagnostics rendered with their carets, as
+    # Node's and WebAssembly's CompileError say them.
     text = str(e)
-    assert text.startswith("the program does not compile: 2 errors")
-    assert "{" not in text and "E0101" in text
+    assert text.startswith("the program does not compile (2 errors)\n")
+    assert "\nerror[E0101]: unknown name `birthdat`\n" in text
+    assert "{" not in text and f" --> <source>:{first.line}:{first.column}\n" in text
+    assert "= help: did you mean `monthly_income`?" in text
     rendered = first.render(source, "child_grant.entitle")
     assert rendered.startswith("error[E0101]: unknown name `birthdat`\n")
     assert f"--> child_grant.entitle:{first.line}:{first.column}" in rendered
@@ -50,6 +53,24 @@ def test_compile_error_carries_every_diagnostic(child_grant_source: str) -> None
         "message": "unknown name `birthdat`",
         "help": "did you mean `birthdate`?",
     }
+
+
+def test_compile_error_names_the_file_it_is_given(child_grant_source: str) -> None:
+    source = child_grant_source.replace("age(birthdate)", "age(birthdat)")
+    with pytest.raises(entitle.CompileError) as info:
+        entitle.compile(source, filename="child_grant.entitle")
+    start = source.index("age(birthdat)") + len("age(")
+    line, column = source[:start].count("\n") + 1, start - source.rindex("\n", 0, start)
+    text = str(info.value)
+    assert text.startswith("the program does not compile (1 error)\n")
+    assert "\nerror[E0101]: unknown name `birthdat`\n" in text
+    assert f" --> child_grant.entitle:{line}:{column}\n" in text
+    assert "^^^^^^^^" in text and "<source>" not in text
+    # The diagnostics are the same whatever the name.
+    with pytest.raises(entitle.CompileError) as unnamed:
+        entitle.compile(source)
+    assert [d.to_dict() for d in unnamed.value.diagnostics] == [d.to_dict() for d in info.value.diagnostics]
+    assert str(unnamed.value) == text.replace("child_grant.entitle", "<source>")
 
 
 def test_compile_error_in_french(child_grant_source: str) -> None:
