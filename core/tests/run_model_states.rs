@@ -379,6 +379,92 @@ fn deduplication_by_shared_members_ids_phones_and_external_clusters() {
     assert_eq!(run.selected_ids(), vec!["H3", "H11", "H12"]);
 }
 
+/// DEDUP with a compliance condition that pauses.
+const DEDUP_PAUSED: &str = r#"
+program dedup_paused "Deduplication of paused beneficiaries" version "1"
+  target household
+  currency KES
+
+inputs
+  household.attends: bool default true
+
+eligible when
+  registered "Registered" true
+
+entitlement
+  cash base "Base" KES 100
+
+compliant when
+  school "Children attend school" attends else paused
+
+deduplicate
+  shared_member "Member of another enrolled household" shared members
+
+test "one" as of 2026-01-01
+  member kind "head"
+  expect eligible
+"#;
+
+#[test]
+fn a_paused_beneficiary_keeps_its_members_against_a_new_application() {
+    let p = compile(DEDUP_PAUSED);
+    let unit = |id: &str, attends: bool, m: &str| {
+        Unit::new(id)
+            .with("attends", attends)
+            .with_member(Member::new(m, "head"))
+    };
+    let units = vec![
+        // H1, paused before, attends again: enrolled again, and kept against the new H2.
+        unit("H1", true, "M1"),
+        unit("H2", true, "M1"),
+        // H3 stays paused: the new H4, which names its member, is the duplicate.
+        unit("H3", false, "M3"),
+        unit("H4", true, "M3"),
+        // Two beneficiaries before (one enrolled, one paused) share M5: both are duplicates.
+        unit("H5", true, "M5"),
+        unit("H6", false, "M5"),
+    ];
+    use MembershipState::{Duplicated, Enrolled, Paused};
+    let prev = previous(&[
+        ("H1", Paused),
+        ("H3", Paused),
+        ("H5", Enrolled),
+        ("H6", Paused),
+    ]);
+    let run = p
+        .run_cycle(
+            &units,
+            day(2026, 1, 1),
+            &RunOptions {
+                previous: prev,
+                ..RunOptions::default()
+            },
+        )
+        .unwrap();
+    let got: Vec<(&str, MembershipState, Vec<String>)> = run
+        .units
+        .iter()
+        .map(|u| (u.unit_id.as_str(), u.state, u.state_reason.with.clone()))
+        .collect();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        got,
+        vec![
+            ("H1", Enrolled, s(&[])),
+            ("H2", Duplicated, s(&["H1"])),
+            ("H3", Paused, s(&[])),
+            ("H4", Duplicated, s(&["H3"])),
+            ("H5", Duplicated, s(&["H6"])),
+            ("H6", Duplicated, s(&["H5"])),
+        ]
+    );
+    assert_eq!(
+        run.unit("H3").unwrap().state_reason.code,
+        ReasonCode::Compliance
+    );
+    assert_eq!(run.selected_ids(), vec!["H1"]);
+}
+
 #[test]
 fn a_registrant_enrolled_on_its_own_gets_its_state_from_its_decision() {
     let p = compile(CCT);

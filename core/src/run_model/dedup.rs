@@ -1,15 +1,18 @@
 //! Deduplication: units that share a member or an identifying value.
 //!
-//! Rules apply in written order to the units enrolled at that point (a unit made a duplicate by an
-//! earlier rule is no longer looked at). For each rule, units are grouped by key: for
+//! Rules apply in written order to the units enrolled or paused at that point (a unit made a
+//! duplicate by an earlier rule is no longer looked at). For each rule, units are grouped by key: for
 //! `shared members` the key is a member's id, so the households that count the same individual
 //! form a group (OpenG2P's default deduplication manager); for `same national_id` it is the
 //! normalised value (see [`normalise`]), so the registrants with the same ID document or phone
 //! number, or the same cluster id from an external fuzzy matcher, form a group.
 //!
-//! In each group of two or more units: when exactly one of them was enrolled before this run, it
-//! is kept and the others become `duplicated`; otherwise all of them become `duplicated`
-//! (OpenG2P's behaviour). A unit is a duplicate when any of its groups makes it one; its reason
+//! In each group of two or more units: when exactly one of them was a beneficiary before this run
+//! (enrolled or paused), it is kept and the others become `duplicated`; otherwise all of them
+//! become `duplicated` (OpenG2P's behaviour). Paused units count as beneficiaries, as they do for
+//! compliance and closed enrolment: a household whose payments are suspended for a month keeps
+//! its members, and a new application that names one of them does not take its place (nor is
+//! enrolled beside it, counting the member twice). A unit is a duplicate when any of its groups makes it one; its reason
 //! names the rule and the units it shares a key with. The outcome does not depend on the order of
 //! the units.
 
@@ -60,17 +63,23 @@ pub fn duplicates(
 pub(crate) fn apply(program: &Program, units: &[RunUnit], records: &mut [UnitRun]) {
     let mut same_index = 0usize;
     for rule in &program.ir().run.dedup {
+        // A paused unit is a beneficiary whose payments are suspended, not one that left: it
+        // keeps its claim on its members and keys, so a new application that shares one is the
+        // duplicate, and it is kept itself when it was the only beneficiary of its group.
         let candidates: Vec<usize> = (0..records.len())
             .filter(|i| {
-                records
-                    .get(*i)
-                    .is_some_and(|r| r.state == MembershipState::Enrolled)
+                records.get(*i).is_some_and(|r| {
+                    matches!(r.state, MembershipState::Enrolled | MembershipState::Paused)
+                })
             })
             .collect();
         let enrolled_before = |i: usize| {
-            records
-                .get(i)
-                .is_some_and(|r| r.previous_state == Some(MembershipState::Enrolled))
+            records.get(i).is_some_and(|r| {
+                matches!(
+                    r.previous_state,
+                    Some(MembershipState::Enrolled | MembershipState::Paused)
+                )
+            })
         };
         let found = match &rule.criterion {
             DedupCriterion::SharedMembers => duplicates(

@@ -7,7 +7,7 @@
 //!    `exited`, `duplicated`, or `draft`) from its decision, its previous state and the program's
 //!    `compliant when` conditions, with the reason.
 //! 2. **Deduplication** ([`dedup`]): units that share a member or an identifying value become
-//!    `duplicated`, unless exactly one of them was enrolled before.
+//!    `duplicated`, unless exactly one of them was a beneficiary (enrolled or paused) before.
 //! 3. **Selection** ([`selection`]): among enrolled units, the priority conditions, the ranking (ties
 //!    broken by unit id in byte order), `top N`, and a budget spent in rank order or shared out in
 //!    proportion.
