@@ -17,8 +17,6 @@ use std::cmp::Ordering;
 pub(crate) struct Ents {
     /// The entitlement is open (missing data) or left fixed point: the interpreter decides the unit.
     pub open: Vec<bool>,
-    /// An item applied (for `first match`).
-    matched: Vec<bool>,
     /// The cash items' sum, then the cash total.
     pub total: Vec<Fx>,
     /// Per unit of measure: the in-kind items' sum.
@@ -47,6 +45,16 @@ fn figure<'a>(cols: &'a [Col], uniform: &[Option<Fx>], r: Reg) -> Figure<'a> {
         Some(Some(x)) => Figure::Fixed(*x),
         _ => Figure::Lanes(nums(cols, r)),
     }
+}
+
+/// What an item reads: its condition's lanes and its figures.
+struct ItemFigures<'a> {
+    cond: Option<&'a [Option<bool>]>,
+    rate: Figure<'a>,
+    times: Option<Figure<'a>>,
+    up_to: Option<Figure<'a>>,
+    /// Where the amount is summed: the cash sum (`None`), a unit of measure's, or nowhere.
+    measure: Option<Option<usize>>,
 }
 
 /// An applied item's figures: rate, multiplier, maximum multiplier and amount.
@@ -94,79 +102,84 @@ pub(crate) fn entitlements(
     let (n_items, n_uom) = (plan.items.len(), inner.units_of_measure.len());
     e.open.clear();
     e.open.resize(n, false);
-    e.matched.clear();
-    e.matched.resize(n, false);
     e.total.clear();
     e.total.resize(n, Fx::ZERO);
     e.in_kind.clear();
     e.in_kind.resize(n * n_uom, Fx::ZERO);
-    let base = out.items.len();
-    out.items.resize(base + n * n_items, ItemSlot::default());
-    let rows = out.items.get_mut(base..).unwrap_or(&mut []);
-    for (idx, (item, regs)) in inner
+    // What each item reads, decided once per chunk.
+    let items: Vec<ItemFigures<'_>> = inner
         .ir
         .entitlement
         .items
         .iter()
         .zip(&plan.items)
         .enumerate()
+        .map(|(idx, (item, regs))| ItemFigures {
+            cond: regs.cond.map(|r| bools(cols, r)),
+            rate: figure(cols, uniform, regs.amount),
+            times: regs.times.map(|r| figure(cols, uniform, r)),
+            up_to: regs.up_to.map(|r| figure(cols, uniform, r)),
+            measure: match item.kind {
+                ItemKind::Cash => None,
+                ItemKind::InKind => Some(inner.item_unit.get(idx).copied().flatten()),
+            },
+        })
+        .collect();
+    out.items.reserve(n * n_items);
+    // A unit at a time: each slot is written once, whole, in the order the rows are laid out.
+    for (k, (&u, (open, total))) in elig
+        .iter()
+        .zip(e.open.iter_mut().zip(e.total.iter_mut()))
+        .enumerate()
     {
-        let cond = regs.cond.map(|r| bools(cols, r));
-        let rate = figure(cols, uniform, regs.amount);
-        let times = regs.times.map(|r| figure(cols, uniform, r));
-        let up_to = regs.up_to.map(|r| figure(cols, uniform, r));
-        // Where the amount is summed: the cash sum, a unit of measure's, or nowhere.
-        let measure = match item.kind {
-            ItemKind::Cash => None,
-            ItemKind::InKind => Some(inner.item_unit.get(idx).copied().flatten()),
-        };
-        let units = elig
-            .iter()
-            .zip(rows.iter_mut().skip(idx).step_by(n_items.max(1)))
-            .zip(e.open.iter_mut().zip(e.matched.iter_mut()))
-            .enumerate();
-        for (k, ((&u, slot), (open, matched))) in units {
+        let u = u as usize;
+        let mut matched = false;
+        let kinds = e
+            .in_kind
+            .get_mut(k * n_uom..(k + 1) * n_uom)
+            .unwrap_or(&mut []);
+        for f in &items {
+            let mut slot = ItemSlot::default();
             if *open {
+                out.items.push(slot);
                 continue;
             }
-            if plan.first_match && *matched {
+            if plan.first_match && matched {
                 slot.superseded = true;
+                out.items.push(slot);
                 continue;
             }
-            let u = u as usize;
-            let holds = match cond {
+            let holds = match f.cond {
                 None => Some(true),
                 Some(lanes) => lanes.get(u).copied().flatten(),
             };
             slot.condition = holds;
-            match holds {
-                None => {
-                    *open = true;
-                    continue;
-                }
-                Some(false) => continue,
-                Some(true) => {}
-            }
-            let Some((rate, m, mx, amount)) = applied(rate, times, up_to, u) else {
-                *open = true;
-                continue;
-            };
-            slot.applied = true;
-            slot.amount = amount.to_dec();
-            slot.set_rate(Some(rate.to_dec()));
-            slot.set_multiplier(m.map(Fx::to_dec));
-            slot.set_max_multiplier(mx.map(Fx::to_dec));
-            *matched = true;
-            let sum = match measure {
-                None => e.total.get_mut(k),
-                Some(q) => q.and_then(|q| e.in_kind.get_mut(k * n_uom + q)),
-            };
-            if let Some(sum) = sum {
-                match num::add(*sum, amount) {
-                    Some(t) => *sum = t,
+            if holds == Some(true) {
+                match applied(f.rate, f.times, f.up_to, u) {
                     None => *open = true,
+                    Some((rate, m, mx, amount)) => {
+                        slot.applied = true;
+                        slot.amount = amount.to_dec();
+                        slot.set_rate(Some(rate.to_dec()));
+                        slot.set_multiplier(m.map(Fx::to_dec));
+                        slot.set_max_multiplier(mx.map(Fx::to_dec));
+                        matched = true;
+                        let sum = match f.measure {
+                            None => Some(&mut *total),
+                            Some(q) => q.and_then(|q| kinds.get_mut(q)),
+                        };
+                        if let Some(sum) = sum {
+                            match num::add(*sum, amount) {
+                                Some(t) => *sum = t,
+                                None => *open = true,
+                            }
+                        }
+                    }
                 }
+            } else if holds.is_none() {
+                *open = true;
             }
+            out.items.push(slot);
         }
     }
     let cap = plan.cap.map(|r| figure(cols, uniform, r));
