@@ -6,8 +6,9 @@
 //! operator or with `and`, `or`, `then`, `else`, `where`, `when`, `times`. Strings never span lines.
 //! An open bracket does not swallow a following line that starts a section at column 1: the
 //! section starts with no bracket open, and the bracket left open is reported where it is
-//! (`this `(` is never closed`), in place of the syntax error its statement's lines then gave. So
-//! one missing `)` costs one diagnostic, not the rest of the file.
+//! (`this `(` is never closed`), in place of the syntax error its statement's lines then gave.
+//! Nor, once it is known never to close, the entries after it in its section (see `brackets`). So
+//! one missing `)` costs one diagnostic, not the rest of the section or the file.
 //!
 //! The pass also enforces the size and nesting limits before the grammar runs, so no input can make
 //! the parser recurse without bound.
@@ -17,6 +18,10 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::limits::Limits;
 use crate::span::LineIndex;
+
+mod brackets;
+
+pub(crate) use brackets::Unclosed;
 
 /// One logical line: its text (continuation line breaks included) and where it starts.
 #[derive(Debug, Clone)]
@@ -55,6 +60,13 @@ const JOIN_AT_END: &[&str] = &[
 ];
 pub(crate) const JOIN_AT_START: &[&str] = &["and", "or", "then", "else", "where", "when", "times"];
 
+/// The words that cannot start a statement of their own: the joining words, and those that
+/// continue an expression (`if a then\n  b else "c"` is one statement).
+pub(crate) const NOT_A_STATEMENT_WORD: &[&str] = &[
+    "and", "or", "not", "in", "where", "then", "else", "if", "when", "times", "to", "at", "from",
+    "of", "mod", "up", "down", "half", "true", "false", "unknown", "members",
+];
+
 pub(crate) struct Layout<'a> {
     pub lines: Vec<LogicalLine<'a>>,
     pub comments: Vec<Comment>,
@@ -62,36 +74,6 @@ pub(crate) struct Layout<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Brackets left open at a section or at the end of the text; the grammar still runs.
     pub unclosed: Vec<Unclosed>,
-}
-
-/// A bracket still open where a section starts (or the text ends).
-pub(crate) struct Unclosed {
-    /// Where the bracket is (one byte).
-    pub at: usize,
-    /// Where its statement ends (exclusive): the start of the section line, or just past the end
-    /// of the text. Every line from the bracket up to there belongs to the bracket's logical line.
-    pub until: usize,
-    /// `(` or `[`.
-    pub bracket: char,
-}
-
-impl Unclosed {
-    /// Puts the diagnostic of each bracket left open in place of the syntax errors (E0001) its
-    /// logical line gave at or after it, which are its consequence (`expected `)`, found …`): an
-    /// error before the bracket stays.
-    pub(crate) fn report(all: &[Unclosed], index: &LineIndex<'_>, diags: &mut Vec<Diagnostic>) {
-        for u in all {
-            diags.retain(|d| !(d.code == codes::SYNTAX && (u.at..u.until).contains(&d.span.start)));
-            let closing = if u.bracket == '[' { ']' } else { ')' };
-            diags.push(
-                Diagnostic::new(codes::SYNTAX, index.span(u.at, u.at + 1))
-                    .with_message("E0001.unclosed")
-                    .arg("bracket", u.bracket)
-                    .arg("closing", closing)
-                    .with_help("E0001.help.unclosed"),
-            );
-        }
-    }
 }
 
 struct PhysLine {
@@ -102,6 +84,25 @@ struct PhysLine {
     depth_after: usize,
     /// Deepest bracket nesting inside the line.
     ifs: usize,
+}
+
+impl PhysLine {
+    /// The line's code, without its indentation and comment.
+    fn code<'a>(&self, source: &'a str) -> &'a str {
+        source
+            .get(self.start..self.code_end)
+            .unwrap_or("")
+            .trim_start()
+    }
+}
+
+/// Whether a line whose code is `code` asks for more on the next line: it ends with an operator,
+/// a comma, an opening bracket or a joining word.
+fn ends_joining(code: &str) -> bool {
+    matches!(
+        code.chars().last(),
+        Some('+' | '-' | '*' | '/' | ',' | '=' | '<' | '>' | '(' | '[')
+    ) || JOIN_AT_END.contains(&last_word(code))
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -135,6 +136,8 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
     // Where the open brackets are, innermost last (as deep as the limit: deeper stops the parse).
     let mut open: Vec<usize> = Vec::new();
     let mut unclosed = Vec::new();
+    // Lines that start an entry while a bracket is open (see `brackets`).
+    let mut watch = brackets::Watch::default();
     let mut depth_reported = false;
     // A byte-order mark is skipped: the first line starts after it.
     let origin = crate::span::bom_len(source);
@@ -157,12 +160,14 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
                     .unwrap_or("");
                 let trimmed_end = line_start + code.trim_end().len();
                 let _ = end;
-                phys.push(PhysLine {
+                let line = PhysLine {
                     start: line_start,
                     code_end: trimmed_end,
                     depth_after: depth,
                     ifs,
-                });
+                };
+                watch.line_ended(source, &line);
+                phys.push(line);
                 in_string = false;
                 ifs = 0;
                 line_start = i + 1;
@@ -171,15 +176,14 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
                 // still open is reported, and the section starts with none.
                 let rest = source.get(line_start..).unwrap_or("");
                 if depth > 0 && (b.is_none() || SECTION_WORDS.contains(&first_word(rest))) {
-                    if let Some(&at) = open.last() {
-                        unclosed.push(Unclosed {
-                            at,
-                            until: if b.is_none() { i + 1 } else { line_start },
-                            bracket: char::from(bytes.get(at).copied().unwrap_or(b'(')),
-                        });
-                    }
+                    let until = if b.is_none() { i + 1 } else { line_start };
+                    watch.close(source, &mut phys, &open, until, &mut unclosed);
                     depth = 0;
                     open.clear();
+                } else if let (true, Some(&inner)) = (depth > 0, open.last()) {
+                    // Kept in case the bracket is never closed: its statement is cut here then.
+                    let next = rest.split('\n').next().unwrap_or("");
+                    watch.line_starts(source, inner, phys.len(), next);
                 }
                 i += 1;
                 continue;
@@ -233,6 +237,9 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
                     open.pop();
                 }
                 depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    watch.all_closed();
+                }
                 code_end = i + 1;
             }
             Some(c) => {
@@ -271,7 +278,6 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
             None => false,
             Some((cur_start, cur_end, _)) => {
                 let prev = source.get(cur_start..cur_end).unwrap_or("").trim_end();
-                let prev_last_char = prev.chars().last();
                 // `eligible when` and `compliant when` end in a joining word but are complete section headers.
                 // So are their misspellings (`eligble when`), which the parser reports as such.
                 let is_header = (matches!(first_word(prev), "eligible" | "compliant")
@@ -279,11 +285,7 @@ pub(crate) fn layout<'a>(source: &'a str, limits: &Limits) -> Layout<'a> {
                         .is_some())
                     && last_word(prev) == "when"
                     && prev.split_whitespace().count() == 2;
-                let ends_joining = !is_header
-                    && (matches!(
-                        prev_last_char,
-                        Some('+' | '-' | '*' | '/' | ',' | '=' | '<' | '>' | '(' | '[')
-                    ) || JOIN_AT_END.contains(&last_word(prev)));
+                let ends_joining = !is_header && ends_joining(prev);
                 let starts_joining = matches!(
                     trimmed.chars().next(),
                     Some('+' | '-' | '*' | '/' | '=' | '<' | '>' | '!' | ')' | ']')
@@ -396,7 +398,8 @@ mod tests {
     #[test]
     fn a_section_starts_with_no_bracket_open_and_the_open_one_is_kept() {
         // The indented lines after each section header are entries of their own, not the header's
-        // continuation; the open `(` and its statement's end are kept for the diagnostic.
+        // continuation; the open `(` and its statement's end are kept for the diagnostic. The `(`
+        // is never closed, so the rule after it is read on its own (see `brackets`).
         let src = "eligible when\n  ok \"ok\" n > (3 + 1\n  other \"o\" n < 10\n\n\
                    entitlement\n  cash b \"b\" KES 2\n\ntest \"t\" as of 2026-03-01\n  person n [5\n";
         let l = layout(src, &Limits::default());
@@ -405,7 +408,8 @@ mod tests {
             texts,
             vec![
                 "eligible when",
-                "ok \"ok\" n > (3 + 1\n  other \"o\" n < 10",
+                "ok \"ok\" n > (3 + 1",
+                "other \"o\" n < 10",
                 "entitlement",
                 "cash b \"b\" KES 2",
                 "test \"t\" as of 2026-03-01",
@@ -418,12 +422,12 @@ mod tests {
             .iter()
             .map(|u| (u.at, u.until, u.bracket))
             .collect();
-        let section = src.find("entitlement").unwrap_or(0);
+        let other = src.find("  other").unwrap_or(0);
         let square = src.find('[').unwrap_or(0);
         assert_eq!(
             unclosed,
             vec![
-                (src.find('(').unwrap_or(0), section, '('),
+                (src.find('(').unwrap_or(0), other, '('),
                 (square, src.len() + 1, '[')
             ]
         );

@@ -129,26 +129,6 @@ fn without_the_syntax_error_the_same_references_are_reported() {
     assert_eq!(got, ["E0109", "E0405"]);
 }
 
-/// The audit's shape: a rule whose `(` is never closed, then an entitlement and a test.
-const UNCLOSED: &str = "program dgu \"Unclosed bracket\" version \"1\"
-  target individual
-  currency KES
-
-inputs
-  person.n: number \"N\"
-
-eligible when
-  ok \"ok\" n > (3 + 1
-  other \"other\" n < 10
-
-entitlement
-  cash b \"b\" KES 2
-
-test \"t\" as of 2026-03-01
-  person n 5
-  expect eligible
-";
-
 /// (code, line, column, message) of every diagnostic of `src`.
 fn full(src: &str) -> Vec<(&'static str, u32, u32, String)> {
     check(src)
@@ -157,59 +137,6 @@ fn full(src: &str) -> Vec<(&'static str, u32, u32, String)> {
         .iter()
         .map(|d| (d.code, d.span.line, d.span.column, d.message.clone()))
         .collect()
-}
-
-#[test]
-fn an_unclosed_bracket_is_one_error_at_the_bracket_and_the_sections_after_it_are_read() {
-    // The rule's line swallows the next rule (they are one statement while the `(` is open), but
-    // not the sections after it: the entitlement and the test are read, so there is no W0008 and
-    // no error on lines 13 or 16. The parser's `expected `)` … found `other`` at 10:3 is a
-    // consequence of the bracket, and gives way to the error that names it.
-    let got = full(UNCLOSED);
-    assert_eq!(
-        got,
-        vec![("E0001", 9, 15, "this `(` is never closed".to_string())]
-    );
-    let d = &check(UNCLOSED).diagnostics.0[0];
-    assert_eq!(d.span.start, UNCLOSED.find('(').unwrap_or(0));
-    assert_eq!(UNCLOSED.get(d.span.range()), Some("("));
-    assert_eq!(
-        d.help.as_deref(),
-        Some("close it with `)`: while a bracket is open, the lines that follow, up to the next section, are read as part of its statement")
-    );
-    // The same with the bracket closed: no error at all.
-    let fixed = UNCLOSED.replace("(3 + 1\n", "(3 + 1)\n");
-    assert_eq!(full(&fixed), vec![]);
-}
-
-#[test]
-fn an_unclosed_bracket_keeps_an_error_before_it_and_reports_each_statement() {
-    // `>>` comes before the bracket: its own error stays. A `[` left open at the end of the text
-    // is reported too, and swallows the `expect` line after it (E0401 for the test).
-    let src = UNCLOSED
-        .replace("n > (3 + 1", "n >> (3 + 1")
-        .replace("  person n 5\n", "  person n [5\n");
-    let got: Vec<(&str, u32, u32)> = full(&src)
-        .into_iter()
-        .map(|(c, l, k, _)| (c, l, k))
-        .collect();
-    assert_eq!(
-        got,
-        vec![
-            ("E0001", 9, 14),
-            ("E0001", 9, 16),
-            ("E0401", 15, 6),
-            ("E0001", 16, 12)
-        ]
-    );
-    let messages: Vec<String> = full(&src).into_iter().map(|(_, _, _, m)| m).collect();
-    assert_eq!(messages[1], "this `(` is never closed");
-    assert_eq!(messages[3], "this `[` is never closed");
-    // In French too.
-    let fr = check(UNCLOSED)
-        .diagnostics
-        .localized(entitle_dsl::locale::catalog("fr"));
-    assert_eq!(fr.0[0].message, "ce `(` n'est jamais fermé");
 }
 
 #[test]

@@ -14,14 +14,7 @@
 
 use crate::codes;
 use crate::diagnostic::Diagnostic;
-use crate::layout::{first_word, LogicalLine, JOIN_AT_START};
-
-/// The words that cannot be a statement's identifier or keyword: the joining words, and those that
-/// continue an expression (`if a then\n  b else "c"` is one statement).
-const NOT_A_STATEMENT_WORD: &[&str] = &[
-    "and", "or", "not", "in", "where", "then", "else", "if", "when", "times", "to", "at", "from",
-    "of", "mod", "up", "down", "half", "true", "false", "unknown", "members",
-];
+use crate::layout::{first_word, LogicalLine, JOIN_AT_START, NOT_A_STATEMENT_WORD};
 
 /// The two statements of `line` when `new` (the diagnostics its parse gave) is one syntax error
 /// on a physical line that starts a statement of its own, after a line the layout joined to it.
