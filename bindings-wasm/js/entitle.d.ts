@@ -33,6 +33,7 @@ export interface LocaleOptions {
   locale?: string;
 }
 
+/** `locale` of `compile`: also the language of the program's warnings and of its test failures. */
 export interface CompileOptions extends LocaleOptions {
   /** File name shown in the rendered diagnostics of a `CompileError`'s message. */
   filename?: string;
@@ -78,9 +79,11 @@ export class Program {
   readonly rules: readonly Rule[];
   /** The entitlement items, in written order. */
   readonly items: readonly Item[];
+  /** The units of measure of the in-kind items (`kg` …), in the order totals report them. */
+  readonly unitsOfMeasure: readonly string[];
   /** Translated sentences: locale → identifier (rule, item, input or `title`) → text. */
   readonly translations: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** Warnings found while compiling. */
+  /** Warnings found while compiling, in the locale the program was compiled with (else English). */
   readonly warnings: Diagnostic[];
   /** The program text it was compiled from. */
   readonly source: string;
@@ -112,8 +115,11 @@ export class Program {
    * naming `units[i]`: a run never leaves a unit out of its totals.
    */
   runCycle(units: readonly Unit[] | string, asOf: string, options?: RunOptions | null): CycleResult;
-  /** Runs the tests written inside the program. */
-  runTests(): TestOutcome[];
+  /**
+   * Runs the tests written inside the program: failures in `options.locale`, else in the locale
+   * the program was compiled with, else in English (as Node's `runTests`, Python's `run_tests`).
+   */
+  runTests(options?: LocaleOptions): TestOutcome[];
   /** Frees the compiled program now rather than when it is garbage-collected; using it afterwards throws `EntitleError` with code `FREED`. */
   free(): void;
 }
@@ -132,7 +138,11 @@ export interface MoneyObject {
  */
 export type InputValue = string | number | bigint | boolean | null | undefined | MoneyObject | readonly InputValue[];
 
-/** A household or a person. Absent or `null` attributes are unknown (not zero). */
+/**
+ * A household or a person. Absent or `null` attributes are unknown (not zero). Keys the program
+ * does not declare are ignored, whatever their value (their values are not sent to the engine),
+ * unless `strict` is asked for.
+ */
 export interface Unit {
   id: string | number;
   /** Household members (household programs). */
@@ -194,6 +204,8 @@ export interface Rule {
   id: string;
   kind: "when" | "unless";
   sentence: string;
+  /** The line it is written on, from 1. */
+  line: number;
 }
 
 export interface Item {
@@ -202,6 +214,8 @@ export interface Item {
   sentence: string;
   /** Unit of measure of an in-kind item. */
   unit: string | null;
+  /** The line it is written on, from 1. */
+  line: number;
 }
 
 export type Severity = "error" | "warning";

@@ -11,7 +11,7 @@
 // instantiated afresh, and existing `Program`s recompile themselves on their next call.
 
 import rawInit, * as raw from "./raw/entitle_wasm.js";
-import { isBinary, isDate, MAX_TEXT, tagOf, TOO_LARGE, unitEncoder, UNITS_PER_CALL } from "./units.js";
+import { failureOrR0011, isBinary, isDate, MAX_TEXT, tagOf, TOO_LARGE, unitEncoder, unitNames, UNITS_PER_CALL } from "./units.js";
 
 /** Every error this package throws on purpose: `code` is stable, `message` is human text. */
 export class EntitleError extends Error {
@@ -224,13 +224,15 @@ export class Program {
   #raw;
   #generation;
   #source;
+  #locale;
   #meta;
 
-  constructor(token, handle, source) {
+  constructor(token, handle, source, locale) {
     if (token !== CONSTRUCT) throw new TypeError("entitle: use compile(source) to make a Program");
     this.#raw = handle;
     this.#generation = generation;
     this.#source = source;
+    this.#locale = locale;
     this.#meta = undefined;
   }
 
@@ -242,7 +244,7 @@ export class Program {
       throw new EntitleError("entitle: this program was freed (free()); compile its source again", { code: "FREED" });
     }
     if (this.#generation !== generation) {
-      this.#raw = raw.compile(this.#source);
+      this.#raw = raw.compile(this.#source, this.#locale);
       this.#generation = generation;
     }
     return this.#raw;
@@ -267,7 +269,10 @@ export class Program {
           params: p.params(),
           rules: p.rules(),
           items: p.items(),
+          unitsOfMeasure: p.unitsOfMeasure(),
           translations: p.translations(),
+          // The names a unit may carry: the others are sent without their values (units.js).
+          names: unitNames(p.unitNames()),
         })),
       );
     }
@@ -290,23 +295,40 @@ export class Program {
   get inputs() { return this.#info().inputs; }
   /** The parameters with their effective-dated values. */
   get params() { return this.#info().params; }
-  /** The eligibility rules: `{id, kind, sentence}`. */
+  /** The eligibility rules: `{id, kind, sentence, line}`. */
   get rules() { return this.#info().rules; }
-  /** The entitlement items: `{id, kind, sentence, unit}`. */
+  /** The entitlement items: `{id, kind, sentence, unit, line}`. */
   get items() { return this.#info().items; }
+  /** The units of measure of the in-kind items (`kg` …), in the order totals report them. */
+  get unitsOfMeasure() { return this.#info().unitsOfMeasure; }
   /** Translated sentences: locale → identifier → text (`title` for the title). */
   get translations() { return this.#info().translations; }
-  /** Warnings found while compiling (English). */
+  /** Warnings found while compiling, in the locale the program was compiled with (else English). */
   get warnings() { return this.#call((p) => p.warnings()); }
   /** The program text it was compiled from. */
   get source() { return this.#source; }
+
+  /**
+   * The error of a unit that could not be sent: its record, or, with strict binding, the engine's
+   * R0011 for a key the program does not declare (names come before values, as in Python), found
+   * from the unit's names alone (`namesText`), in `locale` as `explain` says it.
+   */
+  #unsent(failure, namesText, asOf, locale) {
+    if (namesText === undefined) return evaluationError(failure);
+    try {
+      this.#call((p) => p.explain(namesText, asOf, locale, true));
+    } catch (e) {
+      if (e instanceof EvaluationError && failureOrR0011(failure, e.result) === e.result) return e;
+    }
+    return evaluationError(failure);
+  }
 
   /** Evaluates one unit; throws `EvaluationError` when it cannot be evaluated. */
   evaluate(unit, asOf, options) {
     requireString(asOf, "asOf");
     const { explain, strict } = readOptions(options, EVALUATE_OPTIONS);
-    const { text, failure } = typeof unit === "string" ? { text: requireText(unit, "the unit's JSON text") } : encodeUnit(unit, { ownErrors: true });
-    if (failure !== undefined) throw evaluationError(failure);
+    const { text, failure, namesText } = typeof unit === "string" ? { text: requireText(unit, "the unit's JSON text") } : encodeUnit(unit, { ownErrors: true, names: this.#info().names, strict });
+    if (failure !== undefined) throw this.#unsent(failure, namesText, asOf);
     return this.#call((p) => p.evaluate(text, asOf, explain, strict));
   }
 
@@ -323,10 +345,11 @@ export class Program {
     const results = [];
     for (let start = 0; start < units.length; start += UNITS_PER_CALL) {
       const failures = new Map();
-      for (const text of encodeUnits(units, start, failures)) {
+      for (const text of encodeUnits(units, start, failures, this.#info().names, strict)) {
         for (const r of this.#call((p) => p.evaluateBatch(text, asOf, explain, strict))) results.push(r);
       }
-      for (const [i, failure] of failures) results[i] = failure;
+      // A unit sent with its names only (strict) keeps the engine's R0011 (units.js).
+      for (const [i, failure] of failures) results[i] = failureOrR0011(failure, results[i]);
     }
     return results;
   }
@@ -335,8 +358,8 @@ export class Program {
   explain(unit, asOf, options) {
     requireString(asOf, "asOf");
     const { locale, strict } = readOptions(options, { locale: "string", strict: "boolean" });
-    const { text, failure } = typeof unit === "string" ? { text: requireText(unit, "the unit's JSON text") } : encodeUnit(unit, { ownErrors: true });
-    if (failure !== undefined) throw evaluationError(failure);
+    const { text, failure, namesText } = typeof unit === "string" ? { text: requireText(unit, "the unit's JSON text") } : encodeUnit(unit, { ownErrors: true, names: this.#info().names, strict });
+    if (failure !== undefined) throw this.#unsent(failure, namesText, asOf, locale);
     return this.#call((p) => p.explain(text, asOf, locale, strict));
   }
 
@@ -370,9 +393,13 @@ export class Program {
     return this.#call((p) => p.runCycle(requireText(text, "the units' JSON text"), asOf, optionsText));
   }
 
-  /** Runs the tests written inside the program. */
-  runTests() {
-    return this.#call((p) => p.runTests());
+  /**
+   * Runs the tests written inside the program; failures in `options.locale`, else in the locale
+   * the program was compiled with, else in English (as Node's `runTests` and Python's `run_tests`).
+   */
+  runTests(options) {
+    const { locale } = readOptions(options, { locale: "string" });
+    return this.#call((p) => p.runTests(locale));
   }
 
   /** Releases the compiled program's memory now (otherwise the garbage collector does). */
@@ -388,7 +415,7 @@ export class Program {
 export function compile(source, options) {
   requireString(source, "source");
   const { locale, filename } = readOptions(options, { locale: "string", filename: "string" });
-  return call(() => new Program(CONSTRUCT, raw.compile(source, locale, filename), source));
+  return call(() => new Program(CONSTRUCT, raw.compile(source, locale, filename), source, locale));
 }
 
 /** Every diagnostic of program text (errors and warnings); never throws for bad text. */

@@ -51,6 +51,52 @@ class BadValue extends Error {
 /** Thrown by a replacer once the text it has written is certainly longer than MAX_TEXT. */
 class TooLarge extends Error {}
 
+/**
+ * Thrown by a replacer that meets a key with half of a character where the unit's names are (of
+ * the unit, a member or a record): the unit is written again with such keys made whole.
+ */
+class HalfKey extends Error {}
+
+/** A key with each lone surrogate replaced by U+FFFD, as Python's binding reads it. */
+const wholeKey = (key) => key.replace(/\p{Surrogate}/gu, '\uFFFD');
+
+/** The object each copy of withWholeKeys was made from, to name a bad value where it is. */
+const originals = new WeakMap();
+
+/** `object`'s own keys made whole (wholeKey), with the same values in the same order. */
+function withWholeKeys(object) {
+  const keys = Object.keys(object);
+  if (keys.every(wellFormed)) return object;
+  const out = {};
+  for (const k of keys) out[wholeKey(k)] = object[k];
+  originals.set(out, object);
+  return out;
+}
+
+/**
+ * Error records of units that were sent with their names only (strict binding): the engine's
+ * R0011 for such a unit comes first, as it does in Python; otherwise the record stands.
+ */
+const namesFirst = new WeakSet();
+
+/** What a batch gives for a unit the wrapper could not send: `failure`, or the engine's R0011. */
+export function failureOrR0011(failure, result) {
+  const r0011 = namesFirst.has(failure) && result?.error?.code === 'R0011' && result.decision === undefined;
+  return r0011 ? result : failure;
+}
+
+/**
+ * The names a program's units may carry, by place (`{unit, member, records}` as the native
+ * layer describes them), as sets for the replacer.
+ */
+export function unitNames(described) {
+  return {
+    unit: new Set(described.unit),
+    member: new Set(described.member),
+    records: new Map(Object.entries(described.records).map(([name, fields]) => [name, new Set(fields)])),
+  };
+}
+
 // Built-in kinds are told by their tag, which also works for objects from another realm (an
 // iframe, a worker's structured clone) where `instanceof` does not.
 export const tagOf = (value) => Object.prototype.toString.call(value);
@@ -103,15 +149,57 @@ function problemOf(original, value) {
  * also keeps the depth of what it writes (`levels`: how deep below the root a unit is) and the
  * length of its strings, a lower bound of the text's, so that a unit too deep or too large stops
  * the encoding at once.
+ *
+ * With `names` (unitNames), a key the program does not declare, of the unit, of a member or of a
+ * record, is written with a null value: the engine never reads it, so nothing under it can fail
+ * the unit (as in Python, which reads only the declared keys of a mapping), and strict binding
+ * still sees its name (R0011). Such a key with half of a character throws HalfKey; written again
+ * with `wholeKeys`, the keys of those places are made whole (U+FFFD), as Python names them.
+ *
+ * With `namesOnly` (and `names`), only the unit's names are written: the keys of the unit, of its
+ * members and of its records, with their ids and null for every other value. Strict binding
+ * reports a key the program does not declare before any value (R0011, as Python and the engine
+ * do): a unit with a value that cannot be sent is given to the engine this way first.
  */
-function replacer(levels) {
+function replacer(levels, names = null, wholeKeys = false, namesOnly = false) {
   const holders = []; // the objects being written, outermost first
+  const keys = []; // the key each holder is written under
   let last; // the object returned last: written next, so its keys come next
+  let lastKey;
   let size = 0;
+  // The names declared where `holders` ends: a unit (depth 1), or a member or a record (depth
+  // 3, an object of an array under `members` or under a record collection's name).
+  const declaredAt = (depth) => {
+    if (depth === 1) return names.unit;
+    if (depth !== 3 || !Array.isArray(holders[levels + 1])) return null;
+    const under = keys[levels + 1];
+    return under === 'members' ? names.member : names.records.get(under) ?? null;
+  };
   return function encodeValue(key, value) {
     if (this !== holders[holders.length - 1]) {
-      if (this === last) holders.push(this);
-      else while (holders.length > 0 && holders[holders.length - 1] !== this) holders.pop();
+      if (this === last) {
+        holders.push(this);
+        keys.push(lastKey);
+      } else {
+        while (holders.length > 0 && holders[holders.length - 1] !== this) {
+          holders.pop();
+          keys.pop();
+        }
+      }
+    }
+    const depth = holders.length - levels;
+    if (names !== null) {
+      const declared = declaredAt(depth);
+      if (declared !== null && !declared.has(key)) {
+        if (!wellFormed(key)) throw new HalfKey();
+        return null;
+      }
+      if (namesOnly && depth >= 1) {
+        const holdsPlaces = depth === 1 && (key === 'members' || names.records.has(key));
+        const keep = declared !== null ? key === 'id' || (holdsPlaces && Array.isArray(value))
+          : depth === 2 && value !== null && typeof value === 'object' && !Array.isArray(value);
+        if (!keep) return null;
+      }
     }
     // A key is text too: JSON writes its half character as a \ud800 escape, which the engine's
     // reader refuses for the whole text (evaluate threw a TypeError quoting the reader).
@@ -128,8 +216,11 @@ function replacer(levels) {
       if (size > MAX_TEXT) throw new TooLarge();
     } else if (out !== null && typeof out === 'object') {
       // (A shapeProblem walk then names the field.)
-      if (holders.length - levels > MAX_DEPTH) throw new RangeError(TOO_DEEP);
+      if (depth > MAX_DEPTH) throw new RangeError(TOO_DEEP);
+      // A unit (written at depth 0), a member or a record (at depth 2), its keys made whole.
+      if (wholeKeys && (depth === 0 || depth === 2) && !Array.isArray(out)) out = withWholeKeys(out);
       last = out;
+      lastKey = key;
     }
     return out;
   };
@@ -142,7 +233,7 @@ function replacer(levels) {
  * attribute (of the unit, a member or a record) that holds the problem, as the engine names
  * fields. Null when the walk finds none (then the text was too long for a string).
  */
-function shapeProblem(unit) {
+function shapeProblem(unit, names = null) {
   const trail = [];
   const inside = new Set();
   // `members` and record collections (arrays of objects) name the field one level down
@@ -173,7 +264,12 @@ function shapeProblem(unit) {
       return new BadValue(where.holder, where.key, reason);
     }
     inside.add(value);
+    // As the replacer: what the program does not declare is not sent, so it is no problem.
+    const declared = names === null ? null : trail.length === 0 ? names.unit
+      : trail.length !== 2 || !Array.isArray(trail[0].value) ? null
+        : trail[0].key === 'members' ? names.member : names.records.get(trail[0].key) ?? null;
     for (const k of keys) {
+      if (declared !== null && !declared.has(wholeKey(k))) continue;
       trail.push({ holder: value, key: k });
       const found = visit(value, k);
       trail.pop();
@@ -254,7 +350,7 @@ function pathTo(root, target) {
  */
 export function unitEncoder(failureRecord) {
   function failure(unit, bad) {
-    const field = fieldOf(unit, bad.holder, bad.key);
+    const field = fieldOf(unit, originals.get(bad.holder) ?? bad.holder, bad.key);
     const reason = field.name === null ? `${field.what} is ${bad.message}` : bad.message;
     return failureRecord(idOf(unit), field.name, reason);
   }
@@ -262,14 +358,35 @@ export function unitEncoder(failureRecord) {
   /**
    * A unit as JSON text, or its error record (`failure`) when it cannot be sent. With `ownErrors`,
    * an error the caller's own code threw (a getter) is thrown again instead: `evaluate` of one
-   * unit hands it back unchanged, where a batch must not lose its other units to it.
+   * unit hands it back unchanged, where a batch must not lose its other units to it. With
+   * `names` (unitNames), the keys the program does not declare are sent without their values.
+   * With `strict` too, a unit that cannot be sent also has `namesText`, its names only, for the
+   * engine to name a key it does not declare first (see failureOrR0011).
    */
-  function encodeUnit(unit, { ownErrors = false } = {}) {
+  function encodeUnit(unit, { ownErrors = false, names = null, strict = false } = {}) {
+    const encoded = encodeWhole(unit, ownErrors, names);
+    if (encoded.failure === undefined || !strict || names === null) return encoded;
+    try {
+      const namesText = JSON.stringify(unit, replacer(0, names, true, true));
+      namesFirst.add(encoded.failure);
+      return { ...encoded, namesText };
+    } catch {
+      // Its names cannot be written either (a getter, a Proxy): the record stands.
+      return encoded;
+    }
+  }
+
+  function encodeWhole(unit, ownErrors, names) {
     let text;
     try {
-      text = JSON.stringify(unit, replacer(0)) ?? 'null';
+      try {
+        text = JSON.stringify(unit, replacer(0, names)) ?? 'null';
+      } catch (e) {
+        if (!(e instanceof HalfKey)) throw e;
+        text = JSON.stringify(unit, replacer(0, names, true)) ?? 'null';
+      }
     } catch (e) {
-      const bad = e instanceof BadValue ? e : e instanceof TooLarge ? null : shapeProblem(unit);
+      const bad = e instanceof BadValue ? e : e instanceof TooLarge ? null : shapeProblem(unit, names);
       if (bad !== null && bad.thrown !== undefined && ownErrors) throw e;
       // No problem in its shape: the text was longer than a string (V8's RangeError).
       if (bad === null && !(e instanceof TooLarge || e instanceof RangeError)) throw e;
@@ -282,12 +399,13 @@ export function unitEncoder(failureRecord) {
   /**
    * Units `start …` of a batch as JSON arrays (one, unless their text is too long for one). A
    * unit that cannot be sent is `null` in the array, and its error record goes into `failures`
-   * (by index) to replace the engine's result for it.
+   * (by index) to replace the engine's result for it (see failureOrR0011). `names` and
+   * `strict` as for encodeUnit.
    */
-  function encodeUnits(units, start, failures) {
+  function encodeUnits(units, start, failures, names = null, strict = false) {
     const slice = units.slice(start, start + UNITS_PER_CALL);
     try {
-      const text = JSON.stringify(slice, replacer(1));
+      const text = JSON.stringify(slice, replacer(1, names));
       if (text.length <= MAX_TEXT) return [text];
     } catch {
       // Unit by unit: each one that cannot be sent fails alone.
@@ -297,10 +415,10 @@ export function unitEncoder(failureRecord) {
     let length = 0;
     // Array.from, not forEach: a hole in the array is a unit too (`null`, an R0010), as JSON writes it.
     Array.from(slice, (unit, i) => {
-      let { text, failure } = encodeUnit(unit);
+      let { text, failure, namesText } = encodeUnit(unit, { names, strict });
       if (failure !== undefined) {
         failures.set(start + i, failure);
-        text = 'null';
+        text = namesText ?? 'null';
       }
       if (parts.length > 0 && length + text.length > MAX_TEXT) {
         texts.push(`[${parts.join(',')}]`);

@@ -170,24 +170,55 @@ pub(crate) fn explain_text(
     }
 }
 
+/// The rules as the `.d.ts` describes them, with the line each is written on (as Node and Python).
 pub(crate) fn rules_json(program: &Program) -> Json {
     Json::Array(
         program
             .rules()
             .iter()
-            .map(|r| json!({"id": r.id, "kind": r.kind, "sentence": r.sentence}))
+            .map(|r| json!({"id": r.id, "kind": r.kind, "sentence": r.sentence, "line": r.span.line}))
             .collect(),
     )
 }
 
+/// The items as the `.d.ts` describes them, with the line each is written on (as Node and Python).
 pub(crate) fn items_json(program: &Program) -> Json {
     Json::Array(
         program
             .items()
             .iter()
-            .map(|i| json!({"id": i.id, "kind": i.kind, "sentence": i.sentence, "unit": i.unit}))
+            .map(|i| {
+                json!({"id": i.id, "kind": i.kind, "sentence": i.sentence, "unit": i.unit,
+                    "line": i.span.line})
+            })
             .collect(),
     )
+}
+
+/// The names a unit may carry, by place: the inputs of the unit and its record collections, of a
+/// member, of each collection's records, and the shape keys (`id`, `members`, a member's `kind`
+/// …). `js/entitle.js` sends any other key with a null value, so that nothing under it can fail
+/// the unit (the engine does not read it, as in Python) while strict binding still names it.
+pub(crate) fn declared_names(program: &Program) -> Json {
+    let layout = program.layout();
+    let names = |inputs: &[entitle_dsl::ir::Input]| -> Vec<String> {
+        inputs.iter().map(|i| i.name.clone()).collect()
+    };
+    let mut unit = names(layout.unit_inputs());
+    unit.extend(layout.records().iter().map(|(n, _)| n.clone()));
+    unit.extend(entitle_core::batch::UNIT_KEYS.iter().map(|k| k.to_string()));
+    let mut member = names(layout.member_inputs());
+    member.extend(
+        entitle_core::batch::MEMBER_KEYS
+            .iter()
+            .map(|k| k.to_string()),
+    );
+    let records: serde_json::Map<String, Json> = layout
+        .records()
+        .iter()
+        .map(|(n, fields)| (n.clone(), json!(names(fields))))
+        .collect();
+    json!({"unit": unit, "member": member, "records": records})
 }
 
 #[cfg(test)]

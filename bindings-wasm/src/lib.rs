@@ -125,7 +125,8 @@ pub fn check(source: &str, locale: Option<String>) -> Result<JsValue, JsValue> {
 }
 
 /// Compiles program text. Throws a `CompileError` (`code`, `diagnostics`) when it has errors;
-/// `locale` renders their messages in that language, `filename` names the text in the message.
+/// `locale` renders their messages in that language (and the program's warnings and test
+/// failures later), `filename` names the text in the message.
 #[wasm_bindgen]
 pub fn compile(
     source: &str,
@@ -134,6 +135,6 @@ pub fn compile(
 ) -> Result<WasmProgram, JsValue> {
     run(|| {
         compile_source(source, locale.as_deref(), filename.as_deref())
-            .map(|inner| WasmProgram { inner })
+            .map(|inner| WasmProgram { inner, locale })
     })
 }

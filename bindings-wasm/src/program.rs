@@ -1,8 +1,8 @@
 //! `Program` (`WasmProgram` in Rust): a compiled program, evaluated over units given as JSON text.
 
 use crate::engine::{
-    decision_or_failure, diagnostics_json, eval_options, explain_text, items_json, localized,
-    rules_json, Failure,
+    decision_or_failure, declared_names, diagnostics_json, eval_options, explain_text, items_json,
+    localized, rules_json, Failure,
 };
 use crate::js::{
     json_arg, result_text_limit, results_to_js, run, texts_to_js, to_js, unit_arg, units_arg,
@@ -16,6 +16,9 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(js_name = Program)]
 pub struct WasmProgram {
     pub(crate) inner: Program,
+    /// The `locale` given to `compile`: the language of its warnings and of its tests' failures
+    /// unless a call gives its own (as in Node and Python).
+    pub(crate) locale: Option<String>,
 }
 
 #[wasm_bindgen(js_class = Program)]
@@ -69,14 +72,32 @@ impl WasmProgram {
         run(|| to_js(&serde_json::to_value(self.inner.params()).unwrap_or(Json::Null)))
     }
 
-    /// The eligibility rules: `{id, kind, sentence}`.
+    /// The eligibility rules: `{id, kind, sentence, line}`.
     pub fn rules(&self) -> Result<JsValue, JsValue> {
         run(|| to_js(&rules_json(&self.inner)))
     }
 
-    /// The entitlement items: `{id, kind, sentence, unit}`.
+    /// The entitlement items: `{id, kind, sentence, unit, line}`.
     pub fn items(&self) -> Result<JsValue, JsValue> {
         run(|| to_js(&items_json(&self.inner)))
+    }
+
+    /// The units of measure of the in-kind items (`kg` …), in the order totals report them.
+    #[wasm_bindgen(js_name = unitsOfMeasure)]
+    pub fn units_of_measure(&self) -> Vec<String> {
+        self.inner
+            .units_of_measure()
+            .iter()
+            .map(|u| u.to_string())
+            .collect()
+    }
+
+    /// The names a unit may carry, by place (`{unit, member, records}`), for `js/entitle.js`,
+    /// which sends a key the program does not declare without its value. Not public API.
+    #[doc(hidden)]
+    #[wasm_bindgen(js_name = unitNames)]
+    pub fn unit_names(&self) -> Result<JsValue, JsValue> {
+        run(|| to_js(&declared_names(&self.inner)))
     }
 
     /// Translated sentences: locale → identifier → text (`title` for the title).
@@ -84,12 +105,13 @@ impl WasmProgram {
         run(|| to_js(&serde_json::to_value(&self.inner.ir().translations).unwrap_or(Json::Null)))
     }
 
-    /// The warnings found while compiling, in `locale` when given.
+    /// The warnings found while compiling, in `locale` when given, else in the locale the
+    /// program was compiled with.
     pub fn warnings(&self, locale: Option<String>) -> Result<JsValue, JsValue> {
         run(|| {
             to_js(&diagnostics_json(&localized(
                 self.inner.warnings().clone(),
-                locale.as_deref(),
+                locale.as_deref().or(self.locale.as_deref()),
             )))
         })
     }
@@ -207,9 +229,20 @@ impl WasmProgram {
         })
     }
 
-    /// Runs the tests written in the program: `{name, line, passed, failures}`.
+    /// Runs the tests written in the program: `{name, line, passed, failures}`, the failures in
+    /// `locale`, else in the locale the program was compiled with, else in English (as Node's
+    /// `runTests` and Python's `run_tests`).
     #[wasm_bindgen(js_name = runTests)]
-    pub fn run_tests(&self) -> Result<JsValue, JsValue> {
-        run(|| to_js(&serde_json::to_value(self.inner.run_tests()).unwrap_or(Json::Null)))
+    pub fn run_tests(&self, locale: Option<String>) -> Result<JsValue, JsValue> {
+        run(|| {
+            let catalog = match locale.as_deref().or(self.locale.as_deref()) {
+                Some(l) => entitle_dsl::locale::catalog(l),
+                None => entitle_dsl::locale::english(),
+            };
+            to_js(
+                &serde_json::to_value(self.inner.run_tests_localized(catalog))
+                    .unwrap_or(Json::Null),
+            )
+        })
     }
 }

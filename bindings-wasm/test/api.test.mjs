@@ -59,7 +59,11 @@ test("a compiled program describes itself", () => {
     ],
   });
   assert.deepEqual(p.rules.map((r) => `${r.kind}:${r.id}`), ["when:has_child", "when:poor", "when:covered", "unless:pensioner"]);
-  assert.deepEqual(p.items[3], { id: "maize", kind: "in_kind", sentence: "Maize ration", unit: "kg" });
+  assert.deepEqual(p.items[3], { id: "maize", kind: "in_kind", sentence: "Maize ration", unit: "kg", line: 34 });
+  // The lines and units of measure Node's and Python's programs give too.
+  assert.deepEqual(p.rules.map((r) => r.line), [25, 26, 27, 28]);
+  assert.deepEqual(p.items.map((i) => i.line), [31, 32, 33, 34]);
+  assert.deepEqual(p.unitsOfMeasure, ["kg"]);
   assert.equal(p.translations.fr.has_child, "Au moins un enfant de moins de 18 ans");
   assert.ok(Object.isFrozen(p.inputs) && Object.isFrozen(p.inputs[0]));
   assert.deepEqual(p.warnings, []);
@@ -289,6 +293,24 @@ test("the tests written in every example program pass", () => {
   const child = compile(CHILD_GRANT).runTests();
   assert.deepEqual(child.map((o) => [o.name, o.line]), [["Mother with two young children", 49], ["Rich household", 56], ["Income not known", 62], ["Base amount rises in 2027", 68]]);
   assert.ok(total >= 10, `${total} tests`);
+});
+
+test("runTests speaks its locale, else the compile locale, else English, as Node and Python", () => {
+  const text = CHILD_GRANT.replace("expect eligible, cash KES 2500", "expect eligible, cash KES 9999");
+  const failures = (program, options) => program.runTests(options)[0].failures;
+  const en = ["cash: expected KES 9999, got KES 2500"];
+  const fr = ["cash : attendu KES 9999, obtenu KES 2500"];
+  assert.deepEqual(failures(compile(text)), en);
+  assert.deepEqual(failures(compile(text), { locale: "fr" }), fr);
+  assert.deepEqual(failures(compile(text, { locale: "fr" })), fr);
+  assert.deepEqual(failures(compile(text, { locale: "fr" }), { locale: "en" }), en);
+  assert.deepEqual(failures(compile(text), { locale: "xx" }), en);
+  assert.throws(() => compile(text).runTests({ locale: 1 }), { name: "TypeError", code: "ERR_INVALID_ARG_TYPE" });
+  assert.throws(() => compile(text).runTests({ lang: "fr" }), { name: "TypeError", code: "ERR_INVALID_ARG_VALUE" });
+  // The warnings follow the compile locale too.
+  const noTests = 'program p "P"\n  target individual\n  currency KES\ninputs\n  person.a: number\neligible when\n  r "R" a > 1\n';
+  assert.deepEqual(compile(noTests, { locale: "fr" }).warnings.map((d) => d.message), ["le programme n'a pas de tests"]);
+  assert.deepEqual(compile(noTests).warnings.map((d) => d.message), ["the program has no tests"]);
 });
 
 test("a freed program says so, and is not compiled again behind the caller's back", () => {

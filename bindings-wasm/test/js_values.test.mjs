@@ -173,14 +173,17 @@ test("nesting deeper than the engine reads (128 levels) fails its unit alone, as
     for (let i = 0; i < levels; i++) v = wrap(v);
     return v;
   };
-  const units = [household("H0"), household("H1", { note: nested(130) }), household("H2", { note: nested(70, (v) => [v]) }), household("H3", { note: nested(64, (v) => [v]) })];
+  // Under a key the program does not declare (`note`), nothing is read, however deep (H3).
+  const units = [household("H0"), household("H1", { region: nested(130) }), household("H2", { region: nested(70, (v) => [v]) }), household("H3", { note: nested(130) })];
   assert.deepEqual(p.evaluateBatch(units, AS_OF).map((r) => r.decision ?? `${r.unit_id} ${r.error.code} ${r.error.message}`), [
     "eligible",
-    "H1 R0005 `note`: nested more than 64 levels deep, which is not unit data",
-    "H2 R0005 `note`: nested more than 64 levels deep, which is not unit data",
+    "H1 R0005 `region`: nested more than 64 levels deep, which is not unit data",
+    "H2 R0005 `region`: nested more than 64 levels deep, which is not unit data",
     "eligible",
   ]);
-  assert.throws(() => p.evaluate(household("H1", { note: nested(65, (v) => [v]) }), AS_OF), { name: "EvaluationError", code: "R0005" });
+  assert.throws(() => p.evaluate(household("H1", { region: nested(65, (v) => [v]) }), AS_OF), { name: "EvaluationError", code: "R0005" });
+  // 64 levels are still data (of the wrong type here), as in Python.
+  assert.equal(failureOf(household("H1", { region: nested(64, (v) => [v]) })).message, "unit H1: `region`: expected text, found a list");
   // Units given as JSON text are read one by one when the whole cannot be: the deep one is an R0010.
   const text = `[${JSON.stringify(household("H0"))},${JSON.stringify(household("H1", { note: nested(130) }))},${JSON.stringify(household("H2"))}]`;
   assert.deepEqual(p.evaluateBatch(text, AS_OF).map((r) => r.decision ?? `${r.unit_id} ${r.error.code} ${r.error.message}`), [
@@ -193,11 +196,13 @@ test("nesting deeper than the engine reads (128 levels) fails its unit alone, as
 
 test("a string with half of a character fails its unit alone, as objects and as text; a whole emoji is text", () => {
   const cut = "\u{1F600}".slice(0, 1);
-  const units = [household("H0", { note: "ok \u{1F600}" }), household("H1", { members: [{ id: "M1", kind: "head", birthdate: "1990-01-01", name: `Ann ${cut}` }] }), household("H2")];
+  // Under a key the program does not declare (`name`), nothing is read (H2), as in Python.
+  const units = [household("H0", { region: "North \u{1F600}" }), household("H1", { members: [{ id: "M1", kind: "head", birthdate: `1990-01-01${cut}` }] }), household("H2", { members: [{ id: "M1", kind: "head", birthdate: "1990-01-01", name: `Ann ${cut}` }, { id: "M2", kind: "child", birthdate: "2020-05-01" }] })];
   const results = p.evaluateBatch(units, AS_OF);
-  assert.deepEqual(results.map((r) => r.decision ?? `${r.unit_id} ${r.error.code} ${r.error.field}`), ["eligible", "H1 R0005 member M1: name", "eligible"]);
+  assert.deepEqual(results.map((r) => r.decision ?? `${r.unit_id} ${r.error.code} ${r.error.field}`), ["H0 R0008 region", "H1 R0005 member M1: birthdate", "eligible"]);
   assert.equal(results[1].error.reason, "text with half of a character (a lone UTF-16 surrogate, as when an emoji is cut in two), which is not unit data");
-  assert.deepEqual(p.evaluateBatch(JSON.stringify(units), AS_OF).map((r) => r.decision ?? `${r.unit_id} ${r.error.code}`), ["eligible", "H1 R0010", "eligible"]);
+  // JSON text with a \ud83d escape is refused by the engine's reader, wherever it is (as Python's evaluate_batch_json).
+  assert.deepEqual(p.evaluateBatch(JSON.stringify(units), AS_OF).map((r) => r.decision ?? `${r.unit_id} ${r.error.code}`), ["H0 R0008", "H1 R0010", "H2 R0010"]);
 });
 
 test("a unit whose JSON is longer than a string holds fails alone (R0010), quickly", () => {
@@ -206,15 +211,17 @@ test("a unit whose JSON is longer than a string holds fails alone (R0010), quick
   const big = "x".repeat(2 ** 24);
   const started = Date.now();
   const generation = entitle.__testing.generation();
-  const results = p.evaluateBatch([household("H0"), household("H1", { notes: Array(40).fill(big) }), household("H2")], AS_OF);
+  const results = p.evaluateBatch([household("H0"), household("H1", { region: Array(40).fill(big) }), household("H2")], AS_OF);
   assert.deepEqual(results.map((r) => r.decision ?? `${r.unit_id} ${r.error.code} ${r.error.message}`), [
     "eligible",
     "H1 R0010 the unit's data is malformed: the unit is larger than 128 Mi characters of JSON, more than one call into the engine takes",
     "eligible",
   ]);
   // Units that each fit but together pass the limit go to the engine in several calls.
-  const many = p.evaluateBatch(Array.from({ length: 10 }, (_, i) => household(`H${i}`, { note: big })), AS_OF);
+  const many = p.evaluateBatch(Array.from({ length: 10 }, (_, i) => household(`H${i}`, { members: [{ id: "M1", kind: ["head", big], birthdate: "1990-01-01" }, { id: "M2", kind: "child", birthdate: "2020-05-01" }] })), AS_OF);
   assert.deepEqual(many.map((r) => r.decision), Array(10).fill("eligible"));
+  // A key the program does not declare is not sent: its text counts for nothing.
+  assert.deepEqual(p.evaluateBatch([household("H0", { notes: Array(40).fill(big) })], AS_OF).map((r) => r.decision), ["eligible"]);
   assert.equal(entitle.__testing.generation(), generation);
   assert.ok(Date.now() - started < 10000, `${Date.now() - started} ms`);
 });
@@ -255,15 +262,20 @@ test("mistakes with the arguments are TypeErrors that say what was given", () =>
 
 test("a cycle or nesting too deep for JSON fails its unit with R0005 naming the field, never INTERNAL", () => {
   const cycle = household("H1");
-  cycle.self = cycle;
+  cycle.region = cycle;
   assert.deepEqual(failureOf(cycle), {
     code: "R0005",
-    message: "unit H1: `self`: a reference to an object that contains it (a cycle), which is not unit data",
-    field: "self",
+    message: "unit H1: `region`: a reference to an object that contains it (a cycle), which is not unit data",
+    field: "region",
   });
   const inMember = household("H1");
-  inMember.members[1].home = inMember;
-  assert.equal(failureOf(inMember).field, "member M2: home");
+  inMember.members[1].birthdate = inMember;
+  assert.equal(failureOf(inMember).field, "member M2: birthdate");
+  // Under keys the program does not declare, nothing is read: no cycle is met (as in Python).
+  const ignored = household("H1");
+  ignored.self = ignored;
+  ignored.members[1].home = ignored;
+  assert.equal(p.evaluate(ignored, AS_OF).decision, "eligible");
   const asMember = household("H1");
   asMember.members.push(asMember);
   assert.deepEqual(failureOf(asMember), {
@@ -279,14 +291,15 @@ test("a cycle or nesting too deep for JSON fails its unit with R0005 naming the 
     message: "unit H1: `region`: nested more than 64 levels deep, which is not unit data",
     field: "region",
   });
-  const units = [household("H0"), cycle, household("H2", { members: [{ id: "M1", kind: "head", note: deep }] }), household("H3")];
+  const units = [household("H0"), cycle, household("H2", { members: [{ id: "M1", kind: "head", birthdate: deep }] }), household("H3")];
   assert.deepEqual(p.evaluateBatch(units, AS_OF).map((r) => r.decision ?? `${r.error.code} ${r.error.field}`), [
-    "eligible", "R0005 self", "R0005 member M1: note", "eligible",
+    "eligible", "R0005 region", "R0005 member M1: birthdate", "eligible",
   ]);
-  assert.throws(() => p.runCycle([household("H0"), cycle], AS_OF), {
+  // A run converts its units whole, as Python's run_cycle does: any cycle refuses it.
+  assert.throws(() => p.runCycle([household("H0"), ignored], AS_OF), {
     name: "TypeError",
     code: "ERR_INVALID_ARG_VALUE",
-    message: "entitle: units[1]: unit H1: `self`: a reference to an object that contains it (a cycle), which is not unit data",
+    message: "entitle: units[1]: unit H1: `member M2: home`: a reference to an object that contains it (a cycle), which is not unit data",
   });
   const cycleOptions = { previous: {} };
   cycleOptions.previous.self = cycleOptions;
@@ -389,22 +402,43 @@ test("results and runs longer than one string holds come back whole, in several 
   assert.match(explained[1].error.message, /its result is longer than 1200 bytes of JSON/);
 });
 
-test("a key with half of a character fails its unit alone, with its id, as a value with one does", () => {
-  // JSON.stringify writes the key as a \ud800 escape, which the engine's reader refuses: evaluate
-  // and explain threw a TypeError quoting the reader, and a batch lost the unit's id.
-  const unit = household("H1", { ["x\ud800"]: 1 });
+test("a key with half of a character is ignored as any key the program does not declare, and R0011 with strict, as in Python", () => {
+  // JSON.stringify writes the key as a \ud800 escape, which the engine's reader refuses for the
+  // whole text. The key is not declared, so it is not read (Python ignores it too); with strict
+  // binding it is named with U+FFFD in its place, as Python names it.
+  const unit = household("H1", { ["x\ud800"]: "y\udc00" });
   const [good, batched] = p.evaluateBatch([household("H0"), unit], AS_OF);
-  assert.equal(good.decision, "eligible");
-  const reason = "a key with half of a character (a lone UTF-16 surrogate, as when an emoji is cut in two), which is not unit data";
-  assert.deepEqual([batched.unit_id, batched.error.code, batched.error.field, batched.error.reason], ["H1", "R0005", "x\ufffd", reason]);
-  for (const call of [() => p.evaluate(unit, AS_OF), () => p.explain(unit, AS_OF)]) {
+  assert.deepEqual([good.decision, batched.decision], ["eligible", "eligible"]);
+  assert.equal(p.evaluate(unit, AS_OF).decision, "eligible");
+  assert.match(p.explain(unit, AS_OF), /^Child Support Grant — H1 — 2026-03-01/);
+  const [, strict] = p.evaluateBatch([household("H0"), unit], AS_OF, { strict: true });
+  assert.deepEqual([strict.unit_id, strict.error.code, strict.error.field], ["H1", "R0011", "x\ufffd"]);
+  for (const call of [() => p.evaluate(unit, AS_OF, { strict: true }), () => p.explain(unit, AS_OF, { strict: true })]) {
     assert.throws(call, (e) => {
       assert.ok(e instanceof EvaluationError, `expected an EvaluationError, got ${e}`);
-      assert.deepEqual(e.result, batched);
+      assert.deepEqual([e.code, e.unitId, e.details.field], ["R0011", "H1", "x\ufffd"]);
       return true;
     });
   }
-  assert.equal(failureOf(household("H2", { members: [{ id: "M1", kind: "head", ["\udc00"]: 2 }] })).field, "member M1: \ufffd");
+  // A member's key is named with the member; a bad value of a declared input beside it is named.
+  const member = household("H2", { members: [{ id: "M1", kind: "head", birthdate: "1990-01-01", ["\udc00"]: 2 }, { id: "M2", kind: "child", birthdate: "2020-05-01" }] });
+  assert.equal(p.evaluate(member, AS_OF).decision, "eligible");
+  assert.throws(() => p.evaluate(member, AS_OF, { strict: true }), { code: "R0011", details: { code: "R0011", field: "member M1: \ufffd", message: "`member M1: \ufffd` is not an input of this program" } });
+  member.members[1].birthdate = NaN;
+  assert.equal(failureOf(member).field, "member M2: birthdate");
+  // A key with half of a character inside a value is that value's problem.
+  assert.equal(failureOf(household("H3", { monthly_income: { amount: "5000", currency: "KES", ["\ud800"]: 1 } })).field, "monthly_income.\ufffd");
+});
+
+test("a key the program does not declare is ignored whatever its value (as in Python), and R0011 with strict", () => {
+  const extra = { note: NaN, seen: new Date("2026-01-01"), big: 2n ** 80n, tags: new Set(["a"]), raw: new Uint8Array(2), f: () => 1 };
+  const unit = household("H1", { ...extra, members: [{ id: "M1", kind: "head", birthdate: "1990-01-01", ...extra }, { id: "M2", kind: "child", birthdate: "2020-05-01", score: Infinity }] });
+  assert.equal(p.evaluate(unit, AS_OF).decision, "eligible");
+  assert.equal(p.evaluateBatch([unit], AS_OF)[0].decision, "eligible");
+  // The names come first with strict, in byte order, before any value: as Python and the engine.
+  assert.throws(() => p.evaluate(unit, AS_OF, { strict: true }), { code: "R0011", details: { code: "R0011", field: "big", message: "`big` is not an input of this program" } });
+  // A declared input's bad value still fails its unit.
+  assert.equal(failureOf({ ...unit, region: NaN }).field, "region");
 });
 
 test("unit text the engine's reader refuses is that unit's R0010 in evaluate and explain, as in a batch", () => {

@@ -75,3 +75,20 @@ test("strict of the wrong type is a TypeError, as explain is", () => {
     assert.throws(() => p.evaluate(household("H1"), AS_OF, { explain: bad }), { name: "TypeError", code: "ERR_INVALID_ARG_TYPE" });
   }
 });
+
+test("strict names an undeclared key before a value that cannot be sent, as Python and the engine do", () => {
+  // The wrapper refused the NaN (R0005) before the engine could see the misspelt key: Python and
+  // the JSON façade report the name first (R0011), whatever the values.
+  const unit = household("H1", "disabeld", { monthly_income: NaN });
+  const r0011 = { code: "R0011", field: "member H1-1: disabeld", closest: "disabled", message: "`member H1-1: disabeld` is not an input of this program; did you mean `disabled`?" };
+  assert.throws(() => p.evaluate(unit, AS_OF, { strict: true }), (e) => e instanceof EvaluationError && e.code === "R0011" && assert.deepEqual(e.details, r0011) === undefined);
+  assert.throws(() => p.explain(unit, AS_OF, { strict: true, locale: "fr" }), (e) => e instanceof EvaluationError && e.code === "R0011" && e.details.field === r0011.field && /n'est pas une donnée/.test(e.message));
+  assert.deepEqual(p.evaluateBatch([household("H0"), unit], AS_OF, { strict: true }).map((r) => r.decision ?? r.error), ["eligible", r0011]);
+  // Without the misspelt key, or without strict, the value's own error stands.
+  const value = "NaN, which is not a number the engine can read; give amounts as numbers or decimal strings";
+  const bad = household("H2", "disabled", { monthly_income: NaN });
+  assert.deepEqual(p.evaluateBatch([bad], AS_OF, { strict: true })[0].error, { code: "R0005", field: "monthly_income", reason: value, message: `\`monthly_income\`: ${value}` });
+  assert.throws(() => p.evaluate(bad, AS_OF, { strict: true }), { code: "R0005" });
+  assert.throws(() => p.evaluate(unit, AS_OF), { code: "R0005" });
+  assert.equal(p.evaluateBatch([unit], AS_OF)[0].error.code, "R0005");
+});

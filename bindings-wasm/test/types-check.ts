@@ -49,7 +49,10 @@ export async function example(source: string, bytes: Uint8Array): Promise<string
     else if (e instanceof CompileError) console.log(e.diagnostics.length);
     else if (e instanceof EntitleError) console.log(e.code);
   }
-  const tests = program.runTests().filter((t) => !t.passed);
+  const tests = program.runTests({ locale: "fr" }).filter((t) => !t.passed);
+  const lines: number[] = [...program.rules.map((r) => r.line), ...program.items.map((i) => i.line)];
+  const units: readonly string[] = program.unitsOfMeasure;
+  console.log(lines.length, units.join(","));
   const run: CycleResult = program.runCycle([unit], "2026-03-01", { top: 10, budget: "150000", fund: { posted: "200000" } });
   const selected: string[] = run.units.filter((u) => u.selected).map((u) => `${u.unit_id} ${u.state_reason.code} ${u.allocated ?? ""}`);
   try {
