@@ -30,7 +30,7 @@ function loadNative() {
 
 const native = loadNative();
 
-const { unitEncoder, unitNames, UNITS_PER_CHUNK } = require('./units');
+const { unitEncoder, unitNames, failureOrR0011, UNITS_PER_CHUNK } = require('./units');
 
 // Units as JSON text (units.js); a unit that cannot be sent gets the engine's own error record.
 const { encodeUnit, encodeChunk, encodeOptions } = unitEncoder((id, field, reason) =>
@@ -180,7 +180,8 @@ function decodeResults(texts, failures) {
 }
 
 function withFailures(results, failures) {
-  for (const [i, failure] of failures) results[i] = failure;
+  // A unit sent with its names only (strict) keeps the engine's R0011 (units.js).
+  for (const [i, failure] of failures) results[i] = failureOrR0011(failure, results[i]);
   return results;
 }
 
@@ -254,12 +255,24 @@ class Program {
   /** Warnings found while compiling. */
   get warnings() { return call(() => this.#native.warnings()); }
 
+  /**
+   * The error of a unit that could not be sent: its record, or, with strict binding, the engine's
+   * R0011 for a key the program does not declare (names come before values, as in Python), found
+   * from the unit's names alone (`namesText`), in `locale` as `explain` says it.
+   */
+  #unsent(failure, namesText, asOf, locale) {
+    if (namesText === undefined) return new EvaluationError(failure);
+    const outcome = call(() => this.#native.explain(namesText, asOf, locale, true));
+    const result = outcome.failure == null ? undefined : JSON.parse(outcome.failure);
+    return new EvaluationError(failureOrR0011(failure, result));
+  }
+
   /** Evaluates one unit; throws `EvaluationError` when the unit cannot be evaluated. */
   evaluate(unit, asOf, options) {
     requireString(asOf, 'asOf');
     const { explain, strict } = readOptions(options, EVALUATE_OPTIONS);
-    const { text, failure } = encodeUnit(unit, { ownErrors: true, names: this.#names });
-    if (failure !== undefined) throw new EvaluationError(failure);
+    const { text, failure, namesText } = encodeUnit(unit, { ownErrors: true, names: this.#names, strict });
+    if (failure !== undefined) throw this.#unsent(failure, namesText, asOf);
     const result = JSON.parse(call(() => this.#native.evaluate(text, asOf, explain, strict)));
     if (isFailure(result)) throw new EvaluationError(result);
     return result;
@@ -272,7 +285,7 @@ class Program {
     const { explain, strict } = readOptions(options, EVALUATE_OPTIONS);
     const chunks = [];
     const failures = new Map();
-    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(...encodeChunk(units, i, failures, this.#names));
+    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(...encodeChunk(units, i, failures, this.#names, strict));
     return decodeResults(call(() => this.#native.evaluateBatch(chunks, asOf, explain, strict)), failures);
   }
 
@@ -287,7 +300,7 @@ class Program {
     const chunks = [];
     const failures = new Map();
     for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) {
-      chunks.push(...encodeChunk(units, i, failures, this.#names));
+      chunks.push(...encodeChunk(units, i, failures, this.#names, strict));
       await nextTurn();
     }
     let texts;
@@ -309,8 +322,8 @@ class Program {
   explain(unit, asOf, options) {
     requireString(asOf, 'asOf');
     const { locale, strict } = readOptions(options, { locale: 'string', strict: 'boolean' });
-    const { text, failure } = encodeUnit(unit, { ownErrors: true, names: this.#names });
-    if (failure !== undefined) throw new EvaluationError(failure);
+    const { text, failure, namesText } = encodeUnit(unit, { ownErrors: true, names: this.#names, strict });
+    if (failure !== undefined) throw this.#unsent(failure, namesText, asOf, locale);
     const outcome = call(() => this.#native.explain(text, asOf, locale, strict));
     if (outcome.failure != null) {
       throw new EvaluationError(JSON.parse(outcome.failure));

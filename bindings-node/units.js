@@ -72,6 +72,18 @@ function withWholeKeys(object) {
 }
 
 /**
+ * Error records of units that were sent with their names only (strict binding): the engine's
+ * R0011 for such a unit comes first, as it does in Python; otherwise the record stands.
+ */
+const namesFirst = new WeakSet();
+
+/** What a batch gives for a unit the wrapper could not send: `failure`, or the engine's R0011. */
+function failureOrR0011(failure, result) {
+  const r0011 = namesFirst.has(failure) && result?.error?.code === 'R0011' && result.decision === undefined;
+  return r0011 ? result : failure;
+}
+
+/**
  * The names a program's units may carry, by place (`{unit, member, records}` as the native
  * layer describes them), as sets for the replacer.
  */
@@ -124,8 +136,13 @@ function problemOf(original, value) {
  * the unit (as in Python, which reads only the declared keys of a mapping), and strict binding
  * still sees its name (R0011). Such a key with half of a character throws HalfKey; written again
  * with `wholeKeys`, the keys of those places are made whole (U+FFFD), as Python names them.
+ *
+ * With `namesOnly` (and `names`), only the unit's names are written: the keys of the unit, of its
+ * members and of its records, with their ids and null for every other value. Strict binding
+ * reports a key the program does not declare before any value (R0011, as Python and the engine
+ * do): a unit with a value that cannot be sent is given to the engine this way first.
  */
-function replacer(levels, names = null, wholeKeys = false) {
+function replacer(levels, names = null, wholeKeys = false, namesOnly = false) {
   const holders = []; // the objects being written, outermost first
   const keys = []; // the key each holder is written under
   let last; // the object returned last: written next, so its keys come next
@@ -157,6 +174,12 @@ function replacer(levels, names = null, wholeKeys = false) {
       if (declared !== null && !declared.has(key)) {
         if (!wellFormed(key)) throw new HalfKey();
         return null;
+      }
+      if (namesOnly && depth >= 1) {
+        const holdsPlaces = depth === 1 && (key === 'members' || names.records.has(key));
+        const keep = declared !== null ? key === 'id' || (holdsPlaces && Array.isArray(value))
+          : depth === 2 && value !== null && typeof value === 'object' && !Array.isArray(value);
+        if (!keep) return null;
       }
     }
     // A key is text too: JSON writes its half character as a \ud800 escape, which the engine's
@@ -318,8 +341,23 @@ function unitEncoder(failureRecord) {
    * an error the caller's own code threw (a getter) is thrown again instead: `evaluate` of one
    * unit hands it back unchanged, where a batch must not lose its other units to it. With
    * `names` (unitNames), the keys the program does not declare are sent without their values.
+   * With `strict` too, a unit that cannot be sent also has `namesText`, its names only, for the
+   * engine to name a key it does not declare first (see failureOrR0011).
    */
-  function encodeUnit(unit, { ownErrors = false, names = null } = {}) {
+  function encodeUnit(unit, { ownErrors = false, names = null, strict = false } = {}) {
+    const encoded = encodeWhole(unit, ownErrors, names);
+    if (encoded.failure === undefined || !strict || names === null) return encoded;
+    try {
+      const namesText = JSON.stringify(unit, replacer(0, names, true, true));
+      namesFirst.add(encoded.failure);
+      return { ...encoded, namesText };
+    } catch {
+      // Its names cannot be written either (a getter, a Proxy): the record stands.
+      return encoded;
+    }
+  }
+
+  function encodeWhole(unit, ownErrors, names) {
     let text;
     try {
       try {
@@ -342,9 +380,10 @@ function unitEncoder(failureRecord) {
   /**
    * Units `start …` of a batch as JSON arrays (one, unless their text is too long for one). A
    * unit that cannot be sent is `null` in the array, and its error record goes into `failures`
-   * (by index) to replace the engine's result for it. `names` as for encodeUnit.
+   * (by index) to replace the engine's result for it (see failureOrR0011). `names` and
+   * `strict` as for encodeUnit.
    */
-  function encodeChunk(units, start, failures, names = null) {
+  function encodeChunk(units, start, failures, names = null, strict = false) {
     const slice = units.slice(start, start + UNITS_PER_CHUNK);
     try {
       const text = JSON.stringify(slice, replacer(1, names));
@@ -357,10 +396,10 @@ function unitEncoder(failureRecord) {
     let length = 0;
     // Array.from, not forEach: a hole in the array is a unit too (`null`, an R0010), as JSON writes it.
     Array.from(slice, (unit, i) => {
-      let { text, failure } = encodeUnit(unit, { names });
+      let { text, failure, namesText } = encodeUnit(unit, { names, strict });
       if (failure !== undefined) {
         failures.set(start + i, failure);
-        text = 'null';
+        text = namesText ?? 'null';
       }
       if (parts.length > 0 && length + text.length > MAX_TEXT) {
         texts.push(`[${parts.join(',')}]`);
@@ -388,4 +427,4 @@ function unitEncoder(failureRecord) {
   return { encodeUnit, encodeChunk, encodeOptions };
 }
 
-module.exports = { unitEncoder, unitNames, UNITS_PER_CHUNK, MAX_DEPTH, MAX_TEXT };
+module.exports = { unitEncoder, unitNames, failureOrR0011, UNITS_PER_CHUNK, MAX_DEPTH, MAX_TEXT };

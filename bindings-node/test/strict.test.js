@@ -83,3 +83,22 @@ test('strict of the wrong type is a TypeError, as explain is', async () => {
     assert.throws(() => program.evaluate(household('H1'), AS_OF, { explain: bad }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
   }
 });
+
+test('strict names an undeclared key before a value that cannot be sent, as Python and the engine do', async () => {
+  // The wrapper refused the NaN (R0005) before the engine could see the misspelt key: Python and
+  // the JSON façade report the name first (R0011), whatever the values.
+  const unit = household('H1', 'disabeld', { monthly_income: NaN });
+  const r0011 = { code: 'R0011', field: 'member H1-1: disabeld', closest: 'disabled', message: '`member H1-1: disabeld` is not an input of this program; did you mean `disabled`?' };
+  assert.throws(() => program.evaluate(unit, AS_OF, strict), (e) => e instanceof EvaluationError && e.code === 'R0011' && assert.deepEqual(e.details, r0011) === undefined);
+  assert.throws(() => program.explain(unit, AS_OF, { strict: true, locale: 'fr' }), (e) => e instanceof EvaluationError && e.code === 'R0011' && e.details.field === r0011.field && /n'est pas une donnée/.test(e.message));
+  for (const results of [program.evaluateBatch([household('H0'), unit], AS_OF, strict), await program.evaluateBatchAsync([household('H0'), unit], AS_OF, strict)]) {
+    assert.deepEqual(results.map((r) => r.decision ?? r.error), ['eligible', r0011]);
+  }
+  // Without the misspelt key, or without strict, the value's own error stands.
+  const value = 'NaN, which is not a number the engine can read; give amounts as numbers or decimal strings';
+  const bad = household('H2', 'disabled', { monthly_income: NaN });
+  assert.deepEqual(program.evaluateBatch([bad], AS_OF, strict)[0].error, { code: 'R0005', field: 'monthly_income', reason: value, message: `\`monthly_income\`: ${value}` });
+  assert.throws(() => program.evaluate(bad, AS_OF, strict), { code: 'R0005' });
+  assert.throws(() => program.evaluate(unit, AS_OF), { code: 'R0005' });
+  assert.equal(program.evaluateBatch([unit], AS_OF)[0].error.code, 'R0005');
+});
