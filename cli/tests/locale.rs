@@ -151,7 +151,7 @@ fn cycle_prints_its_totals_in_french_and_writes_the_same_files() {
     assert_eq!(
         r.stdout,
         format!(
-            "cycle 2026-03-01 → {} : 2 994 unités (brouillon 108, inscrit 490, non éligible 2 396)
+            "cycle 2026-03-01 → {} : 3 000 unités (brouillon 114, inscrit 490, non éligible 2 396)
   sélectionnées 490, alloué KES 47 880 sur KES 1 385 500 demandés ; budget KES 50 000 (proportionnel), non alloué KES 2 120
   approuvées 490 (KES 47 880), en attente de validation 0 (KES 0) ; fonds disponible KES 100 000, restant KES 52 120
 ",
@@ -171,7 +171,7 @@ fn cycle_prints_its_totals_in_french_and_writes_the_same_files() {
     assert_eq!(
         r.stdout,
         format!(
-            "cycle 2026-03-01 → {}: 2,994 units (draft 108, enrolled 490, not_eligible 2,396)
+            "cycle 2026-03-01 → {}: 3,000 units (draft 114, enrolled 490, not_eligible 2,396)
   selected 490, allocated KES 47,880 of KES 1,385,500 requested; budget KES 50,000 (proportional), unallocated KES 2,120
   approved 490 (KES 47,880), pending validation 0 (KES 0); fund available KES 100,000, remaining KES 52,120
 ",

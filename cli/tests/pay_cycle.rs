@@ -60,8 +60,9 @@ fn pay_exports_the_approved_allocations_of_a_cycle() {
     );
     let m = pay_into(&run, "pay-proportional");
     assert_eq!(m["counts"]["payable"], totals["approved_units"]);
-    // The 2 units the cycle could not evaluate and the 7 whose row could not be read.
-    assert_eq!(totals["errors"], 2);
+    // The 2 units the cycle could not evaluate and the 6 whose row could not be read have a record
+    // without a decision; with the unit whose row had no id (no record), 9 unit errors.
+    assert_eq!(totals["errors"], 8);
     assert_eq!(m["counts"]["unit_errors"], 9);
     // What is paid (exported and set aside as exceptions) is what the cycle approved, not the cash
     // the program decided.
@@ -88,9 +89,10 @@ fn pay_exports_the_approved_allocations_of_a_cycle() {
     );
 }
 
-/// The audit's repro: a cycle over `examples/registry` has 2994 records in `run.jsonl` (2 with a
-/// `null` decision) for the 3001 units it read; 7 rows could not be read. The manifest counts the
-/// 3001 units and 9 unit errors, as `entitle run` does over the same registry.
+/// The audit's repro: a cycle over `examples/registry` has 3000 records in `run.jsonl` for the
+/// 3001 units it read: 8 with a `null` decision (2 units that could not be evaluated, 6 whose row
+/// could not be read, kept with their previous state), and none for the row without an id. The
+/// manifest counts the 3001 units and 9 unit errors, as `entitle run` does over the same registry.
 #[test]
 fn pay_counts_every_unit_a_cycle_read_as_entitle_run_does() {
     let dir = tempfile::tempdir().unwrap();
@@ -102,7 +104,7 @@ fn pay_counts_every_unit_a_cycle_read_as_entitle_run_does() {
             &s["totals"]["units"],
             &s["totals"]["errors"]
         ),
-        (&3001.into(), &2994.into(), &2.into())
+        (&3001.into(), &3000.into(), &8.into())
     );
     let out = dir.path().join("pay");
     let r = pay(&cycle, "g2p-connect", &out);
@@ -135,28 +137,28 @@ fn pay_refuses_a_cycle_whose_records_do_not_match_its_summary() {
     let records = std::fs::read_to_string(cycle.join("run.jsonl")).unwrap();
     let summary_text = std::fs::read_to_string(cycle.join("summary.json")).unwrap();
     let first: Vec<&str> = records.lines().take(1000).collect();
-    let fewer_row_errors = summary_text.replace("\"row_errors\": 9", "\"row_errors\": 6");
+    let fewer_row_errors = summary_text.replace("\"row_errors\": 9", "\"row_errors\": 0");
     assert_ne!(fewer_row_errors, summary_text);
-    let fewer_left_out = summary_text.replace("\"units_left_out\": 7", "\"units_left_out\": 5");
+    let fewer_left_out = summary_text.replace("\"units_left_out\": 1", "\"units_left_out\": 0");
     assert_ne!(fewer_left_out, summary_text);
     for (name, lines, summary_json, says) in [
         (
             "cut",
             first.join("\n") + "\n",
             summary_text.clone(),
-            "1000 unit records, the summary counts 2994 (`totals.units`)",
+            "1000 unit records, the summary counts 3000 (`totals.units`)",
         ),
         (
             "rows",
             records.clone(),
             fewer_row_errors,
-            "7 of the 3001 units read have no record, but the summary counts 6 row errors",
+            "1 of the 3001 units read have no record, but the summary counts 0 row errors",
         ),
         (
             "left",
             records.clone(),
             fewer_left_out,
-            "7 of the 3001 units read have no record, but the summary counts 5 units left out",
+            "1 of the 3001 units read have no record, but the summary counts 0 units left out",
         ),
     ] {
         let part = dir.path().join(name);

@@ -108,7 +108,7 @@ fn a_cycle_lists_evaluation_errors_with_the_rows_as_run_does() {
             summary["rows"]["units_left_out"].as_u64(),
             summary["rows"]["unit_errors"].as_u64()
         ),
-        (Some(9), Some(7), Some(2))
+        (Some(9), Some(1), Some(8))
     );
 }
 
@@ -200,5 +200,112 @@ fn simulate_over_a_registry_without_units_says_so_without_empty_brackets() {
             .starts_with("child_grant as of 2026-03-01: 0 units\n  selected 0,"),
         "{}",
         r.stdout
+    );
+}
+
+/// The audit's repro: H2 is enrolled in February; in March its row has a bad amount (a row
+/// error, G0101); in April, with enrolment closed, it must still be a beneficiary. Before, March's
+/// run.jsonl had no line for H2, so April took it for a new unit and left it out.
+#[test]
+fn a_unit_whose_row_cannot_be_read_keeps_its_state_for_the_next_cycle() {
+    let dir = tempfile::tempdir().unwrap();
+    let groups = "id,region,monthly_income\nH1,North,3000\nH2,North,1000\nH3,South,2000\n";
+    let members = "id,group_id,kind,start_date,end_date,birthdate,gender,disabled\n\
+                   a1,H1,head,,,1980-01-01,F,false\nb1,H2,head,,,1975-01-01,M,false\n\
+                   c1,H3,head,,,1950-01-01,F,true\n";
+    let good = common::registry(&dir.path().join("good"), groups, members);
+    let bad = common::registry(
+        &dir.path().join("bad"),
+        &groups.replace("H2,North,1000", "H2,North,abc"),
+        members,
+    );
+    let cycle = |registry: &str, as_of: &str, out: &str, extra: &[&str]| {
+        let out = dir.path().join(out);
+        let mut args = vec![
+            "cycle",
+            "examples/fidelity/I6_simulation.entitle",
+            "--registry",
+            registry,
+            "--as-of",
+            as_of,
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let r = ran(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let line = std::fs::read_to_string(out.join("run.jsonl"))
+            .unwrap()
+            .lines()
+            .find(|l| l.contains("\"H2\""))
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap());
+        (out, line)
+    };
+    let (feb, h2) = cycle(&good, "2026-02-01", "feb", &[]);
+    assert_eq!(h2.unwrap()["state"], "enrolled");
+    let feb_run = feb.join("run.jsonl");
+    let (march, h2) = cycle(
+        &bad,
+        "2026-03-01",
+        "march",
+        &["--previous", feb_run.to_str().unwrap()],
+    );
+    let h2 = h2.expect("a record for the unit whose row could not be read");
+    assert_eq!(
+        (
+            &h2["decision"],
+            &h2["previous_state"],
+            &h2["state"],
+            &h2["state_reason"]["code"],
+            &h2["state_reason"]["error"],
+            &h2["selected"]
+        ),
+        (
+            &serde_json::Value::Null,
+            &"enrolled".into(),
+            &"enrolled".into(),
+            &"error".into(),
+            &"G0101".into(),
+            &false.into()
+        )
+    );
+    // The row is still listed with its line, and the counts reconcile: 3 units read, 3 records,
+    // one without a decision, none left out; H2 is the one unit enrolled (H1 and H3 are not
+    // eligible).
+    let errors = std::fs::read_to_string(march.join("errors.csv")).unwrap();
+    assert!(
+        errors.contains("groups.csv,3,monthly_income,H2,,G0101,"),
+        "{errors}"
+    );
+    let s = common::summary(&march);
+    assert_eq!(
+        (
+            &s["rows"]["units"],
+            &s["rows"]["units_left_out"],
+            &s["rows"]["unit_errors"],
+            &s["totals"]["units"],
+            &s["totals"]["errors"],
+            &s["totals"]["states"]["enrolled"]
+        ),
+        (
+            &3.into(),
+            &0.into(),
+            &1.into(),
+            &3.into(),
+            &1.into(),
+            &1.into()
+        )
+    );
+    let march_run = march.join("run.jsonl");
+    let (_, h2) = cycle(
+        &good,
+        "2026-04-01",
+        "april",
+        &["--previous", march_run.to_str().unwrap(), "--closed"],
+    );
+    let h2 = h2.unwrap();
+    assert_eq!(
+        (&h2["previous_state"], &h2["state"], &h2["selected"]),
+        (&"enrolled".into(), &"enrolled".into(), &true.into())
     );
 }

@@ -109,7 +109,9 @@ pub struct Report {
 #[command(
     after_help = "Writes into DIR: run.jsonl (one record per unit: decision, previous state, state and its reason,
 rank, whether selected and why, the cash decided and allocated, approval), run.csv (the same in
-columns), errors.csv (registry rows that gave no unit) and summary.json (totals and the summary).
+columns), errors.csv (registry rows that gave no unit, and units that could not be evaluated) and
+summary.json (totals and the summary). A unit whose row could not be read, when its id could, has a
+record without a decision that keeps its previous state, so the next cycle's --previous still has it.
 With --all-cycles, one such directory per cycle of the program's `cycle` line (cycle-01, cycle-02 …),
 each run from the states and the fund the previous one left.
 
@@ -212,7 +214,8 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     let mut docs = Vec::new();
     for (sub, as_of) in dates {
-        let collected = collect(&program, &a.registry, as_of, &a.report)?;
+        let mut collected = collect(&program, &a.registry, as_of, &a.report)?;
+        collect::carry_unread_units(&mut collected);
         let options = run_options(&a.selection, previous.clone(), approved);
         let outcome =
             run(&program, as_of, &collected.records, &options).map_err(|e| run_error(e, words))?;

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use entitle_core::run_model::{Collector, RunUnit};
 use entitle_core::{EvalOptions, Program};
 use entitle_registry::{JoinMode, ReadCounts, RowError, SourceOptions};
+use std::collections::HashSet;
 
 /// Every unit of the registry, decided and collected, with the rows that gave none.
 pub(super) struct Collected {
@@ -19,10 +20,12 @@ pub(super) struct Collected {
     pub(super) errors: Vec<RowError>,
     /// How many of `errors` are rows that gave no unit.
     pub(super) row_errors: usize,
-    /// How many of those rows are units left out (read, but not bound): the rest are rows outside
-    /// any unit (a member of no household). `entitle pay` reconciles a cycle's units with it.
+    /// How many of those rows are units left out (read, but without a record in the run): the
+    /// rest are rows outside any unit (a member of no household). `entitle pay` reconciles a
+    /// cycle's units with it.
     pub(super) units_left_out: usize,
-    /// How many are units that could not be evaluated.
+    /// How many units have a record without a decision: units that could not be evaluated, and
+    /// after [`carry_unread_units`] units whose row could not be read.
     pub(super) unit_errors: usize,
     pub(super) describe: String,
     pub(super) dimensions: Vec<String>,
@@ -101,4 +104,32 @@ pub(super) fn collect(
         dimensions: collector.dimensions(),
         absent,
     })
+}
+
+/// Gives every unit whose row could not be read, when its id could, a record without a decision
+/// (the row's code as its error), as a unit that could not be evaluated has: the run keeps its
+/// previous state, and `run.jsonl` carries it to the next cycle. Without one, a beneficiary whose
+/// row had a bad cell one month came back the next as a new unit, its enrolment lost. The row
+/// stays in `errors.csv`; a unit given twice, or already decided from another row, gets no
+/// second record.
+pub(super) fn carry_unread_units(c: &mut Collected) {
+    let mut ids: HashSet<String> = c.records.iter().map(|r| r.unit_id.clone()).collect();
+    let mut carried = 0;
+    for e in c.errors.iter().filter(|e| e.counts_as_unit) {
+        let Some(id) = e.unit_id.as_deref() else {
+            continue;
+        };
+        if !ids.insert(id.to_string()) {
+            continue;
+        }
+        c.records.push(RunUnit {
+            unit_id: id.to_string(),
+            outcome: None,
+            error: Some(e.code.to_string()),
+            ..RunUnit::default()
+        });
+        carried += 1;
+    }
+    c.units_left_out = c.units_left_out.saturating_sub(carried);
+    c.unit_errors += carried;
 }
