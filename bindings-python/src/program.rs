@@ -267,6 +267,15 @@ impl PyProgram {
                     })?,
             };
             let options = match cycle {
+                Some(c) if c.is_none() => Json::Null,
+                // A list would be read field by field (`[]` as no options) and a string refused
+                // as options that are not valid: a TypeError, as Node's and WebAssembly's.
+                Some(c) if crate::convert::Map::of(c)?.is_none() => {
+                    return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                        "cycle must be a mapping of options (a dict), not `{}`",
+                        c.get_type().name()?
+                    )))
+                }
                 Some(c) => py_to_json(c)?,
                 None => Json::Null,
             };

@@ -217,6 +217,12 @@ def test_run_cycle(child_grant: entitle.Program) -> None:
     assert pickle.loads(pickle.dumps(info.value)).details == facade["error"]
     with pytest.raises(TypeError):
         child_grant.run_cycle(units, "2026-03-01", {"budget": 1.5})
+    # Options that are not a mapping are a TypeError, as in Node and WebAssembly: a list was read
+    # field by field (`[]` ran with no options) and a string was a RunError.
+    for cycle in ([], ["enrolled"], "top", 5):
+        with pytest.raises(TypeError, match=f"cycle must be a mapping of options \\(a dict\\), not `{type(cycle).__name__}`"):
+            child_grant.run_cycle(units, "2026-03-01", cycle)  # type: ignore[arg-type]
+    assert child_grant.run_cycle(units, "2026-03-01", None)["totals"]["units"] == len(units)
     assert json.loads(child_grant.run_cycle_json("[]", "2026-03-01"))["totals"]["units"] == 0
 
 
