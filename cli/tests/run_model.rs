@@ -143,7 +143,8 @@ fn previous_states_from_a_spreadsheet_are_read_and_mistakes_named() {
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.ends_with(
-            "previous.csv:3: the unit `H0000004` is listed twice; the first is on line 2\n"
+            "previous.csv:3: the unit `H0000004` is listed twice; the first is on line 2 \
+             [R0110]\n"
         ),
         "{}",
         r.stderr

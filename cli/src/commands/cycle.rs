@@ -192,9 +192,10 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
         .reference
         .as_deref()
         .map(read_reference)
-        .transpose()?;
+        .transpose()
+        .map_err(|e| run_error(e, words))?;
     let mut previous = match &a.selection.previous {
-        Some(p) => read_previous(p)?,
+        Some(p) => read_previous(p).map_err(|e| run_error(e, words))?,
         None => HashMap::new(),
     };
     let dates: Vec<(String, NaiveDate)> = match a.as_of {
@@ -302,9 +303,10 @@ pub fn simulate_main(a: &SimulateArgs) -> Result<ExitCode> {
         .reference
         .as_deref()
         .map(read_reference)
-        .transpose()?;
+        .transpose()
+        .map_err(|e| run_error(e, words))?;
     let previous = match &a.selection.previous {
-        Some(p) => read_previous(p)?,
+        Some(p) => read_previous(p).map_err(|e| run_error(e, words))?,
         None => HashMap::new(),
     };
     let options = run_options(
