@@ -384,16 +384,20 @@ export declare class Program {
   /** Translated sentences: locale → identifier → text (`title` for the title). */
   readonly translations: { readonly [locale: string]: { readonly [id: string]: string } };
   readonly warnings: Diagnostic[];
-  /** @throws {EvaluationError} when the unit cannot be evaluated. */
-  evaluate(unit: Unit, asOf: string, options?: EvaluateOptions): Decision;
+  /**
+   * A unit is an object, or its JSON text (which keeps numbers exactly as written; as in
+   * WebAssembly, and Python's `evaluate_json`); units likewise, or the JSON text of their array.
+   * @throws {EvaluationError} when the unit cannot be evaluated.
+   */
+  evaluate(unit: Unit | string, asOf: string, options?: EvaluateOptions): Decision;
   /** One result per unit, in order; runs in parallel. */
-  evaluateBatch(units: readonly Unit[], asOf: string, options?: EvaluateOptions): BatchResult[];
+  evaluateBatch(units: readonly Unit[] | string, asOf: string, options?: EvaluateOptions): BatchResult[];
   /** As `evaluateBatch`, off the event loop (libuv thread pool). */
-  evaluateBatchAsync(units: readonly Unit[], asOf: string, options?: EvaluateOptions): Promise<BatchResult[]>;
+  evaluateBatchAsync(units: readonly Unit[] | string, asOf: string, options?: EvaluateOptions): Promise<BatchResult[]>;
   /** The decision as text, with reasons. @throws {EvaluationError} */
-  explain(unit: Unit, asOf: string, options?: ExplainOptions): string;
+  explain(unit: Unit | string, asOf: string, options?: ExplainOptions): string;
   /** The run model over `units` for one cycle (states, selection, approval against a fund). @throws {RunError} */
-  runCycle(units: readonly Unit[], asOf: string, cycle?: CycleOptions | null): CycleResult;
+  runCycle(units: readonly Unit[] | string, asOf: string, cycle?: CycleOptions | null): CycleResult;
   /** The outcome of each test written in the program. */
   runTests(options?: RunTestsOptions): TestOutcome[];
 }
@@ -403,6 +407,12 @@ export declare function compile(source: string, options?: CompileOptions): Progr
 
 /** Every diagnostic of the text; never throws for bad text. */
 export declare function check(source: string, options?: CheckOptions): Diagnostic[];
+
+/** The package version (the engine's), as Python's `__version__` and WebAssembly's `version()`. */
+export declare function version(): string;
+
+/** The locales with built-in message catalogues, such as `["en", "fr"]`. */
+export declare function locales(): string[];
 
 // ---------------------------------------------------------------------------------------------
 // Errors

@@ -30,7 +30,7 @@ function loadNative() {
 
 const native = loadNative();
 
-const { unitEncoder, unitNames, failureOrR0011, UNITS_PER_CHUNK } = require('./units');
+const { unitEncoder, unitNames, failureOrR0011, UNITS_PER_CHUNK, MAX_TEXT, TOO_LARGE } = require('./units');
 
 // Units as JSON text (units.js); a unit that cannot be sent gets the engine's own error record.
 const { encodeUnit, encodeChunk, encodeOptions } = unitEncoder((id, field, reason) =>
@@ -160,11 +160,18 @@ function readOptions(options, spec) {
   return out;
 }
 
+/** Unit data given as JSON text, checked for size as encoded units are (as in WebAssembly). */
+function requireText(text, what) {
+  if (text.length > MAX_TEXT) throw invalidArg(`${what} is ${TOO_LARGE}`);
+  return text;
+}
+
 function requireUnits(units) {
+  if (typeof units === 'string') return;
   if (!Array.isArray(units)) {
     const one = units !== null && typeof units === 'object' && describe(units) === 'object';
     const hint = one ? ' (one unit? evaluate it, or pass [unit])' : '';
-    const e = new TypeError(`entitle: units must be an array of units, got ${describe(units)}${hint}`);
+    const e = new TypeError(`entitle: units must be an array of units (or its JSON text), got ${describe(units)}${hint}`);
     e.code = 'ERR_INVALID_ARG_TYPE';
     throw e;
   }
@@ -255,6 +262,20 @@ class Program {
   /** Warnings found while compiling. */
   get warnings() { return call(() => this.#native.warnings()); }
 
+  /** One unit as JSON text: its own text (as WebAssembly takes it), or an object encoded (units.js). */
+  #encodeUnit(unit, strict) {
+    if (typeof unit === 'string') return { text: requireText(unit, "the unit's JSON text") };
+    return encodeUnit(unit, { ownErrors: true, names: this.#names, strict });
+  }
+
+  /** Units as JSON arrays of at most UNITS_PER_CHUNK units, or the caller's own JSON text. */
+  #encodeUnits(units, failures, strict) {
+    if (typeof units === 'string') return [requireText(units, "the units' JSON text")];
+    const chunks = [];
+    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(...encodeChunk(units, i, failures, this.#names, strict));
+    return chunks;
+  }
+
   /**
    * The error of a unit that could not be sent: its record, or, with strict binding, the engine's
    * R0011 for a key the program does not declare (names come before values, as in Python), found
@@ -271,7 +292,7 @@ class Program {
   evaluate(unit, asOf, options) {
     requireString(asOf, 'asOf');
     const { explain, strict } = readOptions(options, EVALUATE_OPTIONS);
-    const { text, failure, namesText } = encodeUnit(unit, { ownErrors: true, names: this.#names, strict });
+    const { text, failure, namesText } = this.#encodeUnit(unit, strict);
     if (failure !== undefined) throw this.#unsent(failure, namesText, asOf);
     const result = JSON.parse(call(() => this.#native.evaluate(text, asOf, explain, strict)));
     if (isFailure(result)) throw new EvaluationError(result);
@@ -283,9 +304,8 @@ class Program {
     requireUnits(units);
     requireString(asOf, 'asOf');
     const { explain, strict } = readOptions(options, EVALUATE_OPTIONS);
-    const chunks = [];
     const failures = new Map();
-    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(...encodeChunk(units, i, failures, this.#names, strict));
+    const chunks = this.#encodeUnits(units, failures, strict);
     return decodeResults(call(() => this.#native.evaluateBatch(chunks, asOf, explain, strict)), failures);
   }
 
@@ -297,9 +317,9 @@ class Program {
     requireUnits(units);
     requireString(asOf, 'asOf');
     const { explain, strict } = readOptions(options, EVALUATE_OPTIONS);
-    const chunks = [];
+    const chunks = typeof units === 'string' ? [requireText(units, "the units' JSON text")] : [];
     const failures = new Map();
-    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) {
+    for (let i = 0; typeof units !== 'string' && i < units.length; i += UNITS_PER_CHUNK) {
       chunks.push(...encodeChunk(units, i, failures, this.#names, strict));
       await nextTurn();
     }
@@ -322,7 +342,7 @@ class Program {
   explain(unit, asOf, options) {
     requireString(asOf, 'asOf');
     const { locale, strict } = readOptions(options, { locale: 'string', strict: 'boolean' });
-    const { text, failure, namesText } = encodeUnit(unit, { ownErrors: true, names: this.#names, strict });
+    const { text, failure, namesText } = this.#encodeUnit(unit, strict);
     if (failure !== undefined) throw this.#unsent(failure, namesText, asOf, locale);
     const outcome = call(() => this.#native.explain(text, asOf, locale, strict));
     if (outcome.failure != null) {
@@ -348,9 +368,10 @@ class Program {
     }
     // A run is carried out for the whole cycle or not at all: a unit the engine cannot be given
     // refuses the run with a TypeError naming it, rather than leaving it out of the totals.
-    const chunks = [];
+    // Units as objects are converted whole (no names: a run reads them as Python's run_cycle does).
     const failures = new Map();
-    for (let i = 0; i < units.length; i += UNITS_PER_CHUNK) chunks.push(...encodeChunk(units, i, failures));
+    const chunks = typeof units === 'string' ? [requireText(units, "the units' JSON text")] : [];
+    for (let i = 0; typeof units !== 'string' && i < units.length; i += UNITS_PER_CHUNK) chunks.push(...encodeChunk(units, i, failures));
     for (const [i, failure] of failures) {
       throw invalidArg(`units[${i}]: ${new EvaluationError(failure).message}`);
     }
@@ -390,9 +411,21 @@ function check(source, options) {
   return call(() => native.check(source, locale));
 }
 
+/** The package version (the engine's), as Python's `__version__` and WebAssembly's `version()`. */
+function version() {
+  return call(() => native.version());
+}
+
+/** The locales with built-in message catalogues (`["en", "fr"]`), as in Python and WebAssembly. */
+function locales() {
+  return call(() => native.locales());
+}
+
 module.exports = {
   compile,
   check,
+  version,
+  locales,
   Program,
   EntitleError,
   CompileError,

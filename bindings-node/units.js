@@ -427,4 +427,4 @@ function unitEncoder(failureRecord) {
   return { encodeUnit, encodeChunk, encodeOptions };
 }
 
-module.exports = { unitEncoder, unitNames, failureOrR0011, UNITS_PER_CHUNK, MAX_DEPTH, MAX_TEXT };
+module.exports = { unitEncoder, unitNames, failureOrR0011, UNITS_PER_CHUNK, MAX_DEPTH, MAX_TEXT, TOO_LARGE };

@@ -158,6 +158,24 @@ pub struct CompileFailure {
     pub rendered: String,
 }
 
+/// The package version (the Rust crate's, as Python's `__version__` and WebAssembly's `version()`).
+#[napi]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// The locales whose message catalogues are built in (`["en", "fr"]`), as Python's and
+/// WebAssembly's `locales()`.
+#[napi]
+pub fn locales() -> Result<Vec<String>> {
+    guard(|| {
+        Ok(locale::available_locales()
+            .into_iter()
+            .map(String::from)
+            .collect())
+    })
+}
+
 /// Checks program text and returns every diagnostic (errors and warnings); never fails.
 #[napi]
 pub fn check(source: String, locale: Option<String>) -> Result<Vec<JsDiagnostic>> {
@@ -277,6 +295,27 @@ fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> Result<U> + Sync) ->
         out.extend(p?);
     }
     Ok(out)
+}
+
+/// One unit's JSON text: its value, or (`Err`) the R0010 record of a value the reader refuses
+/// (nested more than 128 levels, half of a surrogate pair), the result a batch gives the same
+/// text, as WebAssembly reads it. Text that is not one JSON value is an argument error.
+fn unit_of(text: &str) -> Result<std::result::Result<Json, Json>> {
+    let refused = match serde_json::from_str(text) {
+        Ok(unit) => return Ok(Ok(unit)),
+        Err(e) => invalid_arg("the unit is not valid JSON", &e),
+    };
+    // Checked first: in brackets, `{…}, {…}` would read as two units.
+    if serde_json::from_str::<&serde_json::value::RawValue>(text).is_err() {
+        return Err(refused);
+    }
+    match units_from_json_text(&format!("[{text}]")) {
+        Ok(JsonUnits { unreadable, .. }) => match unreadable.into_iter().next() {
+            Some((_, record)) => Ok(Err(record)),
+            None => Err(refused),
+        },
+        Err(_) => Err(refused),
+    }
 }
 
 /// The units of all chunks, in order, and the error record of each unit the JSON reader refused
@@ -416,8 +455,10 @@ impl NativeProgram {
         strict: Option<bool>,
     ) -> Result<String> {
         guard(|| {
-            let unit: Json = serde_json::from_str(&unit)
-                .map_err(|e| invalid_arg("the unit is not valid JSON", &e))?;
+            let unit = match unit_of(&unit)? {
+                Ok(unit) => unit,
+                Err(record) => return write_result(&record),
+            };
             let options = options(explain, strict);
             let text = self.program.evaluate_json_text(&unit, &as_of, &options);
             if text.len() <= result_text_limit() {
@@ -513,8 +554,15 @@ impl NativeProgram {
         strict: Option<bool>,
     ) -> Result<ExplainOutcome> {
         guard(|| {
-            let unit: Json = serde_json::from_str(&unit)
-                .map_err(|e| invalid_arg("the unit is not valid JSON", &e))?;
+            let unit = match unit_of(&unit)? {
+                Ok(unit) => unit,
+                Err(record) => {
+                    return Ok(ExplainOutcome {
+                        text: None,
+                        failure: Some(write_result(&record)?),
+                    })
+                }
+            };
             let opts = options(Some(true), strict);
             // The façade reports a bad unit or date in the one error shape, in the explanation's
             // language (as WebAssembly's explain); only a unit it accepts is evaluated again on

@@ -58,7 +58,7 @@ const gapOf = (income, extra = {}) => GAP.evaluate({ id: 'p', income, ...extra }
 
 test('the module exports exactly the API that index.d.ts declares', () => {
   // types.test.ts imports each of these names from index.d.ts, so tsc fails if one is missing there.
-  assert.deepEqual(Object.keys(entitle).sort(), ['CompileError', 'EntitleError', 'EvaluationError', 'Program', 'RunError', '__testing', 'check', 'compile']);
+  assert.deepEqual(Object.keys(entitle).sort(), ['CompileError', 'EntitleError', 'EvaluationError', 'Program', 'RunError', '__testing', 'check', 'compile', 'locales', 'version']);
   assert.deepEqual(
     Object.getOwnPropertyNames(Program.prototype).filter((n) => typeof Object.getOwnPropertyDescriptor(Program.prototype, n).value === 'function').sort(),
     ['constructor', 'evaluate', 'evaluateBatch', 'evaluateBatchAsync', 'explain', 'runCycle', 'runTests'],
@@ -106,6 +106,38 @@ test('compile describes the program: identity, inputs, parameters, rules, items'
   assert.deepEqual(program.warnings, []);
   // The description is shared and frozen: a caller cannot change it for everyone else.
   assert.ok(Object.isFrozen(program.inputs) && Object.isFrozen(program.inputs[0]));
+});
+
+test('version and locales, as Python and WebAssembly give them', () => {
+  assert.equal(entitle.version(), require('../package.json').version);
+  assert.deepEqual(entitle.locales(), ['en', 'fr']);
+});
+
+test('a unit may be given as its JSON text, and units as the text of their array, as in WebAssembly', async () => {
+  const text = JSON.stringify(mother);
+  assert.deepEqual(program.evaluate(text, AS_OF), program.evaluate(mother, AS_OF));
+  assert.equal(program.explain(text, AS_OF, { locale: 'fr' }), program.explain(mother, AS_OF, { locale: 'fr' }));
+  // Numbers stay as written: no JS number in between.
+  const exact = JSON.stringify({ id: 'p', income: 0 }).replace('0}', '1000.50000000000000000001}');
+  assert.equal(GAP.evaluate(exact, '2026-01-01', { explain: true }).explanation.rules[0].values[0].value, 'KES 1000.50000000000000000001');
+  const units = `[${text},{"id":"H2","members":{}},${text.replace('"H1"', '"H3"')}]`;
+  const want = ['eligible', 'R0010', 'eligible'];
+  assert.deepEqual(program.evaluateBatch(units, AS_OF).map((r) => r.decision ?? r.error.code), want);
+  assert.deepEqual((await program.evaluateBatchAsync(units, AS_OF)).map((r) => r.decision ?? r.error.code), want);
+  assert.deepEqual(program.evaluateBatch('[]', AS_OF), []);
+  assert.equal(program.runCycle(`[${text}]`, AS_OF).totals.units, 1);
+  // Valid JSON the engine's reader refuses (half of a surrogate pair, nesting over 128 levels) is
+  // the unit's R0010, as its place in a batch; text that is not JSON is a TypeError.
+  for (const bad of ['{"id": "H1", "region": "\\ud800"}', `{"id": "H1", "region": ${'['.repeat(200)}${']'.repeat(200)}}`]) {
+    const [batched] = program.evaluateBatch(`[${bad}]`, AS_OF);
+    assert.deepEqual([batched.unit_id, batched.error.code], ['H1', 'R0010']);
+    for (const call of [() => program.evaluate(bad, AS_OF), () => program.explain(bad, AS_OF)]) {
+      assert.throws(call, (e) => e instanceof EvaluationError && e.code === 'R0010' && e.unitId === 'H1' && assert.deepEqual(e.details, batched.error) === undefined);
+    }
+  }
+  for (const call of [() => program.evaluate('{', AS_OF), () => program.explain('{"a": 1} {', AS_OF), () => program.evaluateBatch('{}', AS_OF), () => program.runCycle('[', AS_OF)]) {
+    assert.throws(call, { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' });
+  }
 });
 
 test('the same text gives the same hash; programs cannot be built without compile', () => {

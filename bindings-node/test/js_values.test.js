@@ -254,9 +254,9 @@ test('mistakes with the arguments are TypeErrors that say what was given', () =>
   assert.throws(() => compile(src), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: "entitle: source must be a string, got a Buffer (read the file with 'utf8')" });
   assert.throws(() => program.evaluateBatch(household('H1'), AS_OF), {
     name: 'TypeError',
-    message: 'entitle: units must be an array of units, got object (one unit? evaluate it, or pass [unit])',
+    message: 'entitle: units must be an array of units (or its JSON text), got object (one unit? evaluate it, or pass [unit])',
   });
-  assert.throws(() => program.evaluateBatch(new Set([household('H1')]), AS_OF), { message: 'entitle: units must be an array of units, got a Set' });
+  assert.throws(() => program.evaluateBatch(new Set([household('H1')]), AS_OF), { message: 'entitle: units must be an array of units (or its JSON text), got a Set' });
   // A method taken off its program fails with JavaScript's own TypeError, not an engine "INTERNAL".
   const { evaluate } = program;
   assert.throws(() => evaluate(household('H1'), AS_OF), (e) => e instanceof TypeError && e.code === undefined);

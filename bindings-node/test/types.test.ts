@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import {
   compile,
   check,
+  version,
+  locales,
   Program,
   EntitleError,
   CompileError,
@@ -83,6 +85,10 @@ test('typed program description and decision', () => {
   const item: ItemInfo | undefined = program.items[3];
   assert.equal(param?.values[0]?.from, '2026-01-01');
   assert.equal(item?.unit, 'kg');
+  const about: [string, string[]] = [version(), locales()];
+  assert.deepEqual(about[1], ['en', 'fr']);
+  const fromText: Decision = program.evaluate(JSON.stringify({ id: 'H1' }), '2026-03-01');
+  assert.equal(fromText.unit_id, 'H1');
   const lines: [number | undefined, number | undefined] = [program.rules[0]?.line, item?.line];
   assert.deepEqual(lines, [25, 34]);
   const units: readonly string[] = program.unitsOfMeasure;
