@@ -30,7 +30,9 @@ enum StrayQuote {
 ///
 /// Records are parsed by `csv-core` from our own buffer, so that line numbers are exact: the line
 /// of a record is the line of its first byte, after blank lines, with `\n`, `\r\n` or lone `\r` endings, and
-/// counting the newlines inside quoted cells.
+/// counting the newlines inside quoted cells. A file's first line break says which end its lines
+/// (see [`super::sniff::lines_end_in_newline`]): in a file of `\n` or `\r\n` lines, a lone `\r` is
+/// text in its cell; in a file of lone `\r` lines (old Mac spreadsheets), all three end lines.
 pub(crate) struct CsvRows {
     file: Arc<str>,
     path: PathBuf,
@@ -63,8 +65,11 @@ pub(crate) struct CsvRows {
     /// the lines after its first are read again as rows.
     stray: Option<StrayQuote>,
     /// Line breaks read so far: `\n`, `\r\n`, or a lone `\r` (old Mac spreadsheets end lines so,
-    /// and `csv-core` ends records there too).
+    /// and `csv-core` ends records there too) unless `newline_lines`.
     newlines: u64,
+    /// The file's lines end in `\n` or `\r\n`: `csv-core` ends records at `\n` only, and a lone
+    /// `\r` is text (the `\r` of a `\r\n` is taken off the record's last cell).
+    newline_lines: bool,
     /// The last byte read was a `\r`: a `\n` next is the same break.
     after_cr: bool,
     bytes: u64,
@@ -89,7 +94,13 @@ impl CsvRows {
             .fill_buf()
             .map_err(|e| RegistryError::io("read", path, e))?;
         let delimiter = super::sniff::delimiter(path, start)?;
-        let core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+        let newline_lines = super::sniff::lines_end_in_newline(start);
+        let mut builder = csv_core::ReaderBuilder::new();
+        builder.delimiter(delimiter);
+        if newline_lines {
+            builder.terminator(csv_core::Terminator::Any(b'\n'));
+        }
+        let core = builder.build();
         let mut rows = CsvRows {
             file: display,
             path: path.to_path_buf(),
@@ -110,6 +121,7 @@ impl CsvRows {
             end_line: 0,
             stray: None,
             newlines: 0,
+            newline_lines,
             after_cr: false,
             bytes: 0,
             size,
@@ -183,13 +195,15 @@ impl CsvRows {
             bytes,
             path,
             delimiter,
+            newline_lines,
             ..
         } = self;
+        let newline_lines = *newline_lines;
         let (mut outlen, mut endlen) = (0usize, 0usize);
         let mut start_line = None;
         // The record's first byte in the file, and its quotes.
         let mut start_byte = 0u64;
-        let mut quotes = QuoteTrack::default();
+        let mut quotes = QuoteTrack::new(newline_lines);
         loop {
             let buf = input
                 .fill_buf()
@@ -203,13 +217,14 @@ impl CsvRows {
             let consumed = buf.get(..nin).unwrap_or(&[]);
             let mut rest = consumed;
             if start_line.is_none() {
-                // Blank lines (and the `\n` of a `\r\n` ending) come before the record's first byte.
+                // Blank lines (and the `\n` of a `\r\n` ending) come before the record's first
+                // byte. (In a file of `\n` lines, a blank `\r\n` line is a record of one `\r`.)
                 let skipped = consumed
                     .iter()
-                    .take_while(|b| matches!(b, b'\n' | b'\r'))
+                    .take_while(|b| **b == b'\n' || (**b == b'\r' && !newline_lines))
                     .count();
                 let (blank, tail) = consumed.split_at(skipped);
-                *newlines += line_breaks(blank, after_cr);
+                *newlines += line_breaks(blank, after_cr, newline_lines);
                 if !tail.is_empty() {
                     start_line = Some(*newlines + 1);
                     start_byte = *bytes + skipped as u64;
@@ -217,7 +232,7 @@ impl CsvRows {
                 rest = tail;
             }
             quotes.feed(*delimiter, rest);
-            *newlines += line_breaks(rest, after_cr);
+            *newlines += line_breaks(rest, after_cr, newline_lines);
             input.consume(nin);
             *bytes += nin as u64;
             outlen += nout;
@@ -227,6 +242,21 @@ impl CsvRows {
                 csv_core::ReadRecordResult::OutputFull => out.resize(out.len().max(1) * 2, 0),
                 csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len().max(1) * 2, 0),
                 csv_core::ReadRecordResult::Record => {
+                    if newline_lines {
+                        // The `\r` of a `\r\n` ending is in the last cell: it is the line break's.
+                        let last = endlen.checked_sub(1).and_then(|k| ends.get_mut(k));
+                        if let Some(end) = last {
+                            if end.checked_sub(1).and_then(|e| out.get(e)) == Some(&b'\r') {
+                                *end -= 1;
+                            }
+                        }
+                        // A blank `\r\n` line, passed over as `csv-core` passes over `\n` ones.
+                        if endlen == 1 && ends.first() == Some(&0) && quotes.unquoted() {
+                            (outlen, endlen, start_line) = (0, 0, None);
+                            quotes = QuoteTrack::new(newline_lines);
+                            continue;
+                        }
+                    }
                     let line = start_line.unwrap_or(*newlines + 1);
                     self.plain = false;
                     self.nfields = endlen;
@@ -266,9 +296,14 @@ impl CsvRows {
     }
 }
 
-/// The line breaks in `bytes` (`\n`, `\r\n` or a lone `\r`), read after `after_cr` (whether the
-/// byte before them was a `\r`), which is left saying whether their last byte is one.
-fn line_breaks(bytes: &[u8], after_cr: &mut bool) -> u64 {
+/// The line breaks in `bytes` (`\n`, `\r\n` or a lone `\r`; only `\n` when `newline_lines`),
+/// read after `after_cr` (whether the byte before them was a `\r`), which is left saying whether
+/// their last byte is one.
+fn line_breaks(bytes: &[u8], after_cr: &mut bool, newline_lines: bool) -> u64 {
+    if newline_lines {
+        *after_cr = bytes.last() == Some(&b'\r');
+        return memchr::memchr_iter(b'\n', bytes).count() as u64;
+    }
     let mut n = 0u64;
     for b in bytes {
         n += u64::from(*b == b'\r' || (*b == b'\n' && !*after_cr));
@@ -279,7 +314,8 @@ fn line_breaks(bytes: &[u8], after_cr: &mut bool) -> u64 {
 
 impl CsvRows {
     /// The common case without the CSV state machine: a whole line already in the buffer, ending
-    /// with `\n` (or `\r\n`), valid UTF-8, with no quote and no other `\r`, is split at each
+    /// with `\n` (or `\r\n`), valid UTF-8, with no quote and no other `\r` (unless the file's
+    /// lines end in `\n`, where a lone `\r` is text), is split at each
     /// delimiter. Such a line is one record whose fields are its pieces, exactly as `csv-core`
     /// reads it. Anything else (quotes, a blank line, a line across the buffer's end, the last
     /// line without a newline, bytes that are not UTF-8) returns false without consuming
@@ -291,6 +327,7 @@ impl CsvRows {
             path,
             delimiter,
             last_wanted,
+            newline_lines,
             ..
         } = self;
         let buf = input
@@ -305,7 +342,12 @@ impl CsvRows {
         if let Some(body) = line.strip_suffix(b"\r") {
             line = body;
         }
-        if line.is_empty() || memchr::memchr2(b'"', b'\r', line).is_some() {
+        let special = if *newline_lines {
+            memchr::memchr(b'"', line)
+        } else {
+            memchr::memchr2(b'"', b'\r', line)
+        };
+        if line.is_empty() || special.is_some() {
             return Ok(false);
         }
         // Fields are split up to the last wanted one; the rest of the line is only counted, so

@@ -374,24 +374,87 @@ fn a_lone_carriage_return_ends_a_line_as_old_mac_spreadsheets_write_them() {
             (10, s("E"), None),
         ]
     );
-    // A lone `\r` in a file of `\n` lines ends a line too, as editors show it.
-    let (_d, path) = write("id,x\nA,1\rB,2\nC,3\r\nD,4\n");
-    let mut rows = CsvRows::open(
-        &path,
-        "g".into(),
-        &[Wanted::required(&["id"]), Wanted::required(&["x"])],
-    )
-    .unwrap();
-    let mut lines = Vec::new();
-    while rows.advance().unwrap() {
-        lines.push((rows.line(), rows.cell(0).unwrap().unwrap().to_string()));
-    }
+    // Separated by semicolons, as a French spreadsheet saves it: the header ends at its `\r`,
+    // so the decimal comma of the first row does not make the file comma-separated.
+    let got = read_all(
+        "id;income;region\rH1;1500,50;North\r\rH2;\"12\r3\";\"So\ruth\"\rH3;7;West\r",
+        &["id", "income", "region"],
+    );
+    let row = |line: u64, id: &str, income: &str, region: &str| -> Read {
+        (line, vec![s(id), s(income), s(region)], None)
+    };
     assert_eq!(
-        lines,
-        [(2, "A"), (3, "B"), (4, "C"), (5, "D")].map(|(l, id)| (l, id.to_string()))
+        got,
+        [
+            row(2, "H1", "1500,50", "North"),
+            // In a file of `\r` lines, a `\r` in a quoted cell is a line break in it.
+            row(4, "H2", "12\r3", "So\ruth"),
+            row(7, "H3", "7", "West"),
+        ]
     );
 }
 
 fn s(x: &str) -> Option<String> {
     Some(x.to_string())
+}
+
+/// Each row's line, its cells as read (`None` when empty), and its problem, in English.
+type Read = (u64, Vec<Option<String>>, Option<String>);
+
+fn read_all(text: &str, wanted: &[&str]) -> Vec<Read> {
+    let (_d, path) = write(text);
+    let wanted: Vec<Wanted> = wanted.iter().map(|w| Wanted::required(&[w])).collect();
+    let mut rows = CsvRows::open(&path, "g".into(), &wanted).unwrap();
+    let mut seen = Vec::new();
+    while rows.advance().unwrap() {
+        let cells = (0..wanted.len())
+            .map(|k| rows.cell(k).unwrap().map(str::to_string))
+            .collect();
+        seen.push((rows.line(), cells, rows.problem().map(|p| p.english())));
+    }
+    seen
+}
+
+#[test]
+fn a_lone_carriage_return_inside_a_line_of_a_file_of_newlines_is_text() {
+    // The file's lines end in `\n` (or `\r\n`): a lone `\r` in a cell (pasted from an old Mac
+    // text) is part of it, not a line break that would split the row in two rows of the wrong
+    // length (G0104). Plain lines and lines `csv-core` reads (a quoted cell) alike.
+    for ending in ["\n", "\r\n"] {
+        let text = "id,region,income\nH1,North\rside,100\nH2,\"Ea\rst\",200\n\
+                    H3,\rWest,300\nH4,\"a\nb\"\r,400\n\nH5,South,500\r\n"
+            .replace('\n', ending)
+            .replace("\r\r\n", "\r\n");
+        let got = read_all(&text, &["id", "region", "income"]);
+        let row = |line: u64, id: &str, region: &str, income: &str| -> Read {
+            (line, vec![s(id), s(region), s(income)], None)
+        };
+        assert_eq!(
+            got,
+            [
+                row(2, "H1", "North\rside", "100"),
+                row(3, "H2", "Ea\rst", "200"),
+                // Cells are trimmed of spaces, and a `\r` at their start is one.
+                row(4, "H3", "West", "300"),
+                // `\r` after a closing quote, as in a `\r\n` ending, says nothing of the quote.
+                row(5, "H4", &format!("a{ending}b"), "400"),
+                row(8, "H5", "South", "500"),
+            ],
+            "{ending:?}"
+        );
+    }
+    // Blank `\r\n` lines before the header and between rows are passed over, and counted.
+    let got = read_all("\r\nid,x\r\n\r\nA,1\r\n", &["id", "x"]);
+    assert_eq!(got, [(4, vec![s("A"), s("1")], None)]);
+    // A row whose `\r` really stands between two rows' worth of cells is one row, of too many.
+    let got = read_all("id,x\nA,1\rB,2\nC,3\r\nD,4\n", &["id", "x"]);
+    let too_many = s("the row has 3 cells, but the header has 2");
+    assert_eq!(
+        got,
+        [
+            (2, vec![s("A"), s("1\rB")], too_many),
+            (3, vec![s("C"), s("3")], None),
+            (4, vec![s("D"), s("4")], None),
+        ]
+    );
 }

@@ -60,6 +60,23 @@ fn utf16(start: &[u8]) -> bool {
     }
 }
 
+/// Whether the lines of a CSV file whose first bytes are `start` end in `\n` (or `\r\n`), as its
+/// first line break outside quotes says: then a lone `\r` inside a line is text (a cell pasted from
+/// an old Mac text), not a line break. Otherwise (the first break is a lone `\r`, as old Mac
+/// spreadsheets end lines, or none is in sight) a lone `\r`, `\n` and `\r\n` all end lines.
+pub(crate) fn lines_end_in_newline(start: &[u8]) -> bool {
+    let mut quoted = false;
+    for (i, b) in start.iter().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => return true,
+            b'\r' if !quoted => return start.get(i + 1) == Some(&b'\n'),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// The delimiter of a `.csv` file whose header line starts `start`: `;` when the header has
 /// semicolons and no comma outside quotes (as spreadsheets write CSV where the comma is the
 /// decimal mark), a tab when it has tabs and neither (a spreadsheet's "Text (Tab delimited)" or
@@ -71,7 +88,8 @@ fn comma_or_semicolon(start: &[u8]) -> u8 {
     for b in start {
         match b {
             b'"' => quoted = !quoted,
-            b'\n' if !quoted => break,
+            // The header ends at its line break, a lone `\r` in a file of old Mac lines.
+            b'\n' | b'\r' if !quoted => break,
             b',' if !quoted => return b',',
             b';' if !quoted => semicolons = true,
             b'\t' if !quoted => tabs = true,
@@ -100,10 +118,36 @@ mod tests {
         assert_eq!(comma_or_semicolon(b"id\tregion;x\n"), b';');
         assert_eq!(comma_or_semicolon(b"id\tregion,x\n"), b',');
         assert_eq!(comma_or_semicolon(b"\"a\tb\",id\n"), b',');
+        // Old Mac lines end in a lone `\r`: the comma of a row's decimal is not the header's.
+        assert_eq!(comma_or_semicolon(b"id;income\rH1;1500,50\r"), b';');
+        assert_eq!(comma_or_semicolon(b"id;income\r\nH1;1500,50\r\n"), b';');
         // A `.tsv` file is read with tabs whatever its header holds.
         assert_eq!(field_delimiter(Path::new("g.tsv"), b"id;x\n"), b'\t');
         assert_eq!(field_delimiter(Path::new("g.TSV"), b"id,x\n"), b'\t');
         assert_eq!(field_delimiter(Path::new("g.csv"), b"id;x\n"), b';');
+    }
+
+    #[test]
+    fn the_first_line_break_says_whether_a_lone_carriage_return_ends_lines() {
+        for (start, newline) in [
+            (&b"id,x\nA,1\rB\n"[..], true),
+            (b"id,x\r\nA,1\rB\r\n", true),
+            // A quoted header cell's break is not the header's end.
+            (b"\"i\rd\",x\nA,1\n", true),
+            (b"id,x\rA,1\r", false),
+            (b"id,x\rA,1\r\n", false),
+            // Nothing in sight says: every ending is one, as for old Mac files.
+            (b"id,x", false),
+            (b"id,x\r", false),
+            (b"", false),
+        ] {
+            assert_eq!(
+                lines_end_in_newline(start),
+                newline,
+                "{}",
+                String::from_utf8_lossy(start)
+            );
+        }
     }
 
     #[test]
