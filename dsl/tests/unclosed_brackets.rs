@@ -256,3 +256,24 @@ fn the_help_names_the_last_line_a_bracket_left_open_took_in() {
         Some("fermez par `)` le `(` ouvert ligne 9, colonne 15 : son instruction a été lue jusqu'à la ligne 10")
     );
 }
+
+#[test]
+fn a_test_whose_expect_line_does_not_parse_is_not_also_without_expectations() {
+    // The `expect` line's own error is the one reported: E0401 ("has no `expect` line") at the
+    // test's name would send the reader to look for a line that is there.
+    let base = UNCLOSED.replace("(3 + 1\n", "(3 + 1)\n");
+    let bracket = base.replace("  expect eligible\n", "  expect eligible, cash (KES 2\n");
+    let (line, column) = at(&bracket, "(KES");
+    assert_eq!(found(&bracket), vec![("E0001", line, column)]);
+    let misspelled = base.replace("  expect eligible\n", "  expect eligble\n");
+    assert_eq!(found(&misspelled), vec![("E0001", 17, 10)]);
+    // An expectation whose value does not build: its own error, no E0401.
+    let value = base.replace(
+        "  expect eligible\n",
+        "  expect cash KES 99999999999999999999999999999\n",
+    );
+    assert_eq!(found(&value), vec![("E0004", 17, 19)]);
+    // With no `expect` line at all, the test is still reported.
+    let none = base.replace("  expect eligible\n", "");
+    assert_eq!(found(&none), vec![("E0401", 15, 6)]);
+}

@@ -27,6 +27,9 @@ pub struct TestCase {
     pub records: Vec<TestRecord>,
     /// The `expect` line's expectations.
     pub expectations: Vec<Expectation>,
+    /// An `expect` line, or an expectation on it, did not parse: its syntax error is reported,
+    /// and the test is not also said to have no expectation.
+    pub broken_expect: bool,
     /// The test line.
     pub span: Span,
 }

@@ -40,6 +40,7 @@ impl LineParser<'_, '_> {
             as_of: (d, ds),
             records: Vec::new(),
             expectations: Vec::new(),
+            broken_expect: false,
             span: self.line_span(line),
         })
     }
@@ -88,6 +89,7 @@ impl LineParser<'_, '_> {
             }
             "expect" => {
                 let Some(pair) = run(self, Rule::expect_line, line) else {
+                    test.broken_expect = true;
                     return;
                 };
                 for p in pair.into_inner() {
@@ -141,8 +143,11 @@ impl LineParser<'_, '_> {
                         Rule::exp_error => ident.map(|i| Expectation::Error(i, s)),
                         _ => None,
                     };
-                    if let Some(e) = exp {
-                        test.expectations.push(e);
+                    match exp {
+                        Some(e) => test.expectations.push(e),
+                        // An expectation whose value did not build (its error is reported).
+                        None if rule_is_expectation(rule) => test.broken_expect = true,
+                        None => {}
                     }
                 }
             }
@@ -156,4 +161,22 @@ impl LineParser<'_, '_> {
             ),
         }
     }
+}
+
+/// Whether `rule` is one of the expectations an `expect` line lists (not its punctuation).
+fn rule_is_expectation(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::exp_decision
+            | Rule::exp_cash
+            | Rule::exp_net
+            | Rule::exp_fee
+            | Rule::exp_item
+            | Rule::exp_value
+            | Rule::exp_score
+            | Rule::exp_failed
+            | Rule::exp_passed
+            | Rule::exp_missing
+            | Rule::exp_error
+    )
 }
