@@ -110,7 +110,12 @@ impl Diagnostic {
     ///    = help: did you mean `income`?
     /// ```
     pub fn render_with_source(&self, source: &str, file: &str) -> String {
-        let index = LineIndex::new(source);
+        self.render_with_index(&LineIndex::new(source), source, file)
+    }
+
+    /// [`Diagnostic::render_with_source`] with the source's lines already found (a program with
+    /// thousands of diagnostics would otherwise scan its whole text for each).
+    fn render_with_index(&self, index: &LineIndex<'_>, source: &str, file: &str) -> String {
         let line_text = index.line_text(self.span.line);
         let line_no = self.span.line.to_string();
         let pad = " ".repeat(line_no.len());
@@ -191,9 +196,10 @@ impl Diagnostics {
 
     /// All diagnostics, rendered with their source lines, separated by blank lines.
     pub fn render_with_source(&self, source: &str, file: &str) -> String {
+        let index = LineIndex::new(source);
         self.0
             .iter()
-            .map(|d| d.render_with_source(source, file))
+            .map(|d| d.render_with_index(&index, source, file))
             .collect::<Vec<_>>()
             .join("\n")
     }
