@@ -8,7 +8,7 @@
 
 use crate::convert::json_to_py;
 use crate::meta::PyDiagnostic;
-use entitle_core::json::error_to_json;
+use entitle_core::json::error_to_json_in;
 use entitle_core::{Diagnostics, UnitError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -76,15 +76,31 @@ pub(crate) fn compile_error(
 /// of the engine's `{"unit_id", "error"}` record, the object Node and WebAssembly give as
 /// `e.details` and a batch's `UnitError.to_dict()` holds: taken from the core, not rebuilt here.
 pub(crate) fn evaluation_error(py: Python<'_>, e: &UnitError) -> PyErr {
+    evaluation_error_in(py, e, entitle_core::dsl::locale::english())
+}
+
+/// [`evaluation_error`] with its message (and the `message` of `details`) in the catalogue's
+/// language, as `Program.explain` reports a unit's error in the explanation's language (as
+/// Node's and WebAssembly's `explain` do).
+pub(crate) fn evaluation_error_in(
+    py: Python<'_>,
+    e: &UnitError,
+    catalog: &entitle_core::dsl::locale::Catalog,
+) -> PyErr {
+    let message = format!(
+        "{}{}",
+        entitle_core::result::unit_prefix(&e.unit_id),
+        e.error.message(catalog)
+    );
     raise(
         py,
         &EVALUATION_ERROR,
         "EvaluationError",
-        e.to_string(),
+        message,
         e.code(),
         |kw| {
             kw.set_item("unit_id", &e.unit_id)?;
-            match error_to_json(e).get("error") {
+            match error_to_json_in(e, catalog).get("error") {
                 Some(details) => kw.set_item("details", json_to_py(py, details)?),
                 // Not reached (the record always has its error); the class then says code and message.
                 None => Ok(()),

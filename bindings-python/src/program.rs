@@ -172,6 +172,41 @@ impl PyProgram {
         })
     }
 
+    /// The decision for one unit as text in `locale` (`"en"`, `"fr"` …; English when absent or
+    /// unknown, the program's own translations included), with the values that decided each rule:
+    /// `evaluate(unit, as_of, explain=True).explain(locale)`, as Node's and WebAssembly's
+    /// `explain`. Raises `entitle.EvaluationError` as `evaluate` does, its message in `locale`.
+    #[pyo3(signature = (unit, as_of, *, locale = None, strict = None))]
+    fn explain<'py>(
+        &self,
+        py: Python<'py>,
+        unit: &Bound<'py, PyAny>,
+        as_of: &Bound<'py, PyAny>,
+        locale: Option<&str>,
+        strict: Option<bool>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let results = self.run(
+                py,
+                std::iter::once(Ok(unit.clone())),
+                as_of,
+                options(Some(true), strict),
+            )?;
+            let catalog = crate::meta::catalog_of(locale);
+            match results.first() {
+                Some(Ok(d)) => Ok(entitle_core::explain::render::decision_text(
+                    &self.inner,
+                    d,
+                    locale.unwrap_or_else(|| catalog.locale()),
+                )),
+                Some(Err(e)) => Err(crate::errors::evaluation_error_in(py, e, catalog)),
+                None => Err(pyo3::exceptions::PyRuntimeError::new_err(
+                    "internal error in Entitle: no result for the unit",
+                )),
+            }
+        })
+    }
+
     /// The JSON façade: evaluates a unit given as JSON text at an ISO `as_of`, and returns the
     /// decision's or the error's JSON text (it never raises for bad data: the error shape says
     /// what is wrong). Raises `EvaluationError` (R0010) only when `unit` is not JSON at all.

@@ -180,6 +180,26 @@ def test_program_tests_speak_the_compile_locale_unless_told_otherwise(child_gran
     assert [w.message for w in entitle.compile(no_tests).warnings] == ["the program has no tests"]
 
 
+def test_program_explain_as_node_and_webassembly_explain(child_grant: entitle.Program) -> None:
+    text = child_grant.explain(MOTHER, "2026-03-01", locale="fr")
+    assert text == child_grant.evaluate(MOTHER, "2026-03-01", explain=True).explain("fr")
+    assert text.startswith("Allocation de soutien à l'enfant — H1 — 2026-03-01")
+    assert child_grant.explain(MOTHER, datetime.date(2026, 3, 1)) == child_grant.evaluate(MOTHER, "2026-03-01", explain=True).explain("en")
+    assert child_grant.explain(MOTHER, "2026-03-01", locale="xx") == child_grant.explain(MOTHER, "2026-03-01")
+    # A unit's error is said in the explanation's language, its code and fields unchanged.
+    with pytest.raises(entitle.EvaluationError) as info:
+        child_grant.explain({"id": "H3", "region": "East", "monthly_income": 0, "members": []}, "2026-03-01", locale="fr")
+    assert (info.value.code, info.value.unit_id, str(info.value)) == ("R0001", "H3", "unit H3: division par zéro dans `income_per_person`")
+    assert info.value.details["message"] == "division par zéro dans `income_per_person`"
+    with pytest.raises(entitle.EvaluationError) as english:
+        child_grant.explain({"id": "H3", "region": "East", "monthly_income": 0, "members": []}, "2026-03-01")
+    assert str(english.value) == "unit H3: division by zero in `income_per_person`"
+    assert {k: v for k, v in english.value.details.items() if k != "message"} == {k: v for k, v in info.value.details.items() if k != "message"}
+    with pytest.raises(entitle.EvaluationError) as strict:
+        child_grant.explain({**MOTHER, "regoin": "North"}, "2026-03-01", strict=True)
+    assert (strict.value.code, strict.value.details["field"], strict.value.details["closest"]) == ("R0011", "regoin", "region")
+
+
 def test_check(child_grant_source: str) -> None:
     assert entitle.check(child_grant_source) == []
     diagnostics = entitle.check(child_grant_source.replace("per_child: money", "per_kid: money"))

@@ -311,6 +311,14 @@ class Program:
         explain: bool | None = None,
         strict: bool | None = None,
     ) -> Results: ...
+    def explain(
+        self,
+        unit: _Unit,
+        as_of: datetime.date | str,
+        *,
+        locale: str | None = None,
+        strict: bool | None = None,
+    ) -> str: ...
     def evaluate_json(
         self, unit: str, as_of: str, *, explain: bool | None = None, strict: bool | None = None
     ) -> str: ...
