@@ -20,6 +20,8 @@ const household = {
 test("a panic becomes EntitleError INTERNAL and the engine keeps working", (t) => {
   const p = compile(program("child_grant.entitle"));
   const spare = compile(program("old_age_pension.entitle"));
+  // A program compiled in French keeps its locale when it recompiles itself.
+  const french = compile(program("child_grant.entitle").replace("expect eligible, cash KES 2500", "expect eligible, cash KES 9999"), { locale: "fr" });
   const before = p.evaluate(household, "2026-03-01", { explain: true });
   assert.equal(before.cash.total, "2000");
   const generation = __testing.generation();
@@ -51,6 +53,7 @@ test("a panic becomes EntitleError INTERNAL and the engine keeps working", (t) =
   assert.deepEqual(p.evaluate(household, "2026-03-01", { explain: true }), before);
   assert.equal(p.explain(household, "2026-03-01", { locale: "fr" }).split("\n")[1], "Éligible.");
   assert.equal(spare.evaluate({ id: "P1", birthdate: "1950-06-01" }, "2026-08-01").cash.total, "2200");
+  assert.deepEqual(french.runTests()[0].failures, ["cash : attendu KES 9999, obtenu KES 2500"]);
   spare.free();
   // New work goes to the new instance.
   assert.equal(compile(program("pmt.entitle")).id, "pmt");
