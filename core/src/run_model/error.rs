@@ -3,7 +3,6 @@
 use super::MembershipState;
 use entitle_dsl::locale::{self, Catalog};
 use serde::Serialize;
-use std::sync::OnceLock;
 
 /// Why a run could not be carried out. Codes are stable (`R01xx`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -180,54 +179,8 @@ impl RunError {
     pub fn message(&self, catalog: &Catalog) -> String {
         let args = self.args();
         let refs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let key = self.key();
-        if catalog.get(key).is_none() {
-            if let Some(own) = list_messages(catalog.locale()).filter(|c| c.get(key).is_some()) {
-                return own.render(key, &refs);
-            }
-        }
-        catalog.render(key, &refs)
+        catalog.render(self.key(), &refs)
     }
-}
-
-/// The messages of the list errors (R0105–R0110) in English and French, in the catalogue format.
-/// They belong in `dsl/locales/*.messages` with the other run errors; until they are there, they
-/// are read from here (a key the shared catalogue has wins, so moving them changes nothing).
-const LIST_MESSAGES: [(&str, &str); 2] = [
-    (
-        "en",
-        "R0105 = cannot read {file}: {reason}
-R0106 = {file}: the first line must name the columns `unit_id` and `state`
-R0107 = {file}:{line}: the line is not a JSON object with `unit_id` and `state` ({reason})
-R0108 = {file}:{line}: the row has no `unit_id`
-R0109 = {file}:{line}: `{state}` is not a membership state; write one of {states}
-R0109.empty = {file}:{line}: the state is empty; write one of {states}
-R0110 = {file}:{line}: the unit `{unit}` is listed twice; the first is on line {first}",
-    ),
-    (
-        "fr",
-        "R0105 = impossible de lire {file} : {reason}
-R0106 = {file} : la première ligne doit nommer les colonnes `unit_id` et `state`
-R0107 = {file}:{line} : la ligne n'est pas un objet JSON avec `unit_id` et `state` ({reason})
-R0108 = {file}:{line} : la ligne n'a pas de `unit_id`
-R0109 = {file}:{line} : `{state}` n'est pas un état d'appartenance ; écrivez l'un de {states}
-R0109.empty = {file}:{line} : l'état est vide ; écrivez l'un de {states}
-R0110 = {file}:{line} : l'unité `{unit}` figure deux fois ; la première est à la ligne {first}",
-    ),
-];
-
-/// The list errors' messages in `locale` (English for another locale).
-fn list_messages(locale: &str) -> Option<&'static Catalog> {
-    static PARSED: OnceLock<Vec<Catalog>> = OnceLock::new();
-    let all = PARSED.get_or_init(|| {
-        LIST_MESSAGES
-            .iter()
-            .filter_map(|(l, text)| Catalog::parse(l, text).ok())
-            .collect()
-    });
-    all.iter()
-        .find(|c| c.locale() == locale)
-        .or_else(|| all.iter().find(|c| c.locale() == "en"))
 }
 
 fn render(e: &RunError) -> String {
@@ -245,18 +198,11 @@ mod tests {
 
     #[test]
     fn every_code_has_an_english_and_french_message() {
-        let has = |l: &str, key: &str| {
-            locale::catalog(l).get(key).is_some()
-                || list_messages(l).is_some_and(|c| c.locale() == l && c.get(key).is_some())
-        };
+        let has = |l: &str, key: &str| locale::catalog(l).get(key).is_some();
         for code in CODES.iter().chain(&["R0109.empty"]) {
             assert!(has("en", code), "no English message for {code}");
             assert!(has("fr", code), "no French message for {code}");
         }
-        assert_eq!(
-            list_messages("fr").map(|c| c.keys().count()),
-            list_messages("en").map(|c| c.keys().count())
-        );
         let e = RunError::UnknownField {
             field: "gender".into(),
         };
