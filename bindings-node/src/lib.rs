@@ -20,19 +20,21 @@
 )]
 
 use entitle_core::explain::render::decision_text;
-use entitle_core::json::{
-    error_to_json, oversized_result, results_json_texts, units_from_json_text, JsonUnits,
-};
+use entitle_core::json::{error_to_json, oversized_result, results_json_texts, JsonUnits};
 use entitle_core::{Diagnostic, Diagnostics, EvalError, EvalOptions, Program, UnitError};
 use entitle_dsl::locale::{self, Catalog};
 use napi::bindgen_prelude::{AsyncTask, Either, Env, Error, Result, Status, Task};
 use napi_derive::napi;
 use serde_json::{json, Value as Json};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+use units::{
+    evaluate_chunks, read_units, result_text_limit, unit_of, write_error, write_result,
+    RESULT_TEXT_LIMIT, RESULT_TEXT_MAX,
+};
 
-/// Results per JSON chunk handed back to JavaScript.
-const RESULT_CHUNK: usize = 2048;
+mod describe;
+mod units;
 
 /// Set by the test-only hook [`panic_on_next_call`]: the next guarded call panics on purpose.
 static PANIC_NEXT: AtomicBool = AtomicBool::new(false);
@@ -267,123 +269,6 @@ pub struct NativeProgram {
     locale: Option<String>,
 }
 
-/// `f` over `items` on up to one thread per core, results in order. Used only for the type
-/// conversions (JSON text to values and back), never for evaluation, which is one core call.
-fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> Result<U> + Sync) -> Result<Vec<U>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(&f).collect();
-    }
-    let per_thread = items.len().div_ceil(threads);
-    let parts: Vec<Result<Vec<U>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(per_thread)
-            .map(|part| s.spawn(|| part.iter().map(&f).collect::<Result<Vec<U>>>()))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(internal("a conversion thread panicked")))
-            })
-            .collect()
-    });
-    let mut out = Vec::with_capacity(items.len());
-    for p in parts {
-        out.extend(p?);
-    }
-    Ok(out)
-}
-
-/// One unit's JSON text: its value, or (`Err`) the R0010 record of a value the reader refuses
-/// (nested more than 128 levels, half of a surrogate pair), the result a batch gives the same
-/// text, as WebAssembly reads it. Text that is not one JSON value is an argument error.
-fn unit_of(text: &str) -> Result<std::result::Result<Json, Json>> {
-    let refused = match serde_json::from_str(text) {
-        Ok(unit) => return Ok(Ok(unit)),
-        Err(e) => invalid_arg("the unit is not valid JSON", &e),
-    };
-    // Checked first: in brackets, `{…}, {…}` would read as two units.
-    if serde_json::from_str::<&serde_json::value::RawValue>(text).is_err() {
-        return Err(refused);
-    }
-    match units_from_json_text(&format!("[{text}]")) {
-        Ok(JsonUnits { unreadable, .. }) => match unreadable.into_iter().next() {
-            Some((_, record)) => Ok(Err(record)),
-            None => Err(refused),
-        },
-        Err(_) => Err(refused),
-    }
-}
-
-/// The units of all chunks, in order, and the error record of each unit the JSON reader refused
-/// on its own (too deep, a lone surrogate), by index: that unit's result, while the others of its
-/// chunk are evaluated as usual.
-fn read_units(chunks: &[String]) -> Result<JsonUnits> {
-    let parts = par_map(chunks, |c| {
-        units_from_json_text(c).map_err(|e| invalid_arg("the units are not valid JSON", &e))
-    })?;
-    let mut all = JsonUnits {
-        units: Vec::with_capacity(parts.iter().map(|p| p.units.len()).sum()),
-        unreadable: Vec::new(),
-    };
-    for part in parts {
-        let offset = all.units.len();
-        let unreadable = part.unreadable.into_iter().map(|(i, r)| (offset + i, r));
-        all.unreadable.extend(unreadable);
-        all.units.extend(part.units);
-    }
-    Ok(all)
-}
-
-/// The longest JSON text, in bytes, handed to JavaScript as one string: V8's strings hold at most
-/// 2^29 - 24 UTF-16 code units, and UTF-8 text has at least as many bytes as code units, so text
-/// of at most 2^28 bytes always becomes a string (a longer one would fail the whole call).
-const RESULT_TEXT_MAX: usize = 1 << 28;
-
-/// [`RESULT_TEXT_MAX`], lowered by the test-only hook [`set_result_text_limit`] so that tests can
-/// reach the limit without gigabytes of results.
-static RESULT_TEXT_LIMIT: AtomicUsize = AtomicUsize::new(RESULT_TEXT_MAX);
-
-fn result_text_limit() -> usize {
-    RESULT_TEXT_LIMIT.load(Ordering::Relaxed)
-}
-
-fn write_error() -> Error {
-    internal("a result could not be written as JSON")
-}
-
-/// One unit's result as JSON text, or its error record when the text is too long for a string.
-fn write_result(result: &Json) -> Result<String> {
-    let limit = result_text_limit();
-    let text = serde_json::to_string(result).map_err(|_| write_error())?;
-    if text.len() <= limit {
-        return Ok(text);
-    }
-    serde_json::to_string(&oversized_result(result, limit)).map_err(|_| write_error())
-}
-
-fn evaluate_chunks(
-    program: &Program,
-    chunks: &[String],
-    as_of: &str,
-    options: &EvalOptions,
-) -> Result<Vec<String>> {
-    let JsonUnits { units, unreadable } = read_units(chunks)?;
-    // Written straight from the decisions, in arrays of at most RESULT_CHUNK results (parsed one
-    // by one in JavaScript, with a turn of the event loop between them in evaluateBatchAsync).
-    Ok(program.evaluate_batch_json_texts(
-        &units,
-        as_of,
-        options,
-        &unreadable,
-        result_text_limit(),
-        RESULT_CHUNK,
-    ))
-}
-
 #[napi]
 impl NativeProgram {
     /// Identifier, title, version, hash, target, currency, inputs, parameters, rules and items
@@ -393,41 +278,7 @@ impl NativeProgram {
     #[napi]
     pub fn metadata(&self) -> Result<String> {
         guard(|| {
-            let p = &self.program;
-            let ir = p.ir();
-            let rules: Vec<Json> = p
-                .rules()
-                .iter()
-                .map(|r| {
-                    json!({"id": r.id, "kind": r.kind, "sentence": r.sentence, "line": r.span.line})
-                })
-                .collect();
-            let items: Vec<Json> = p
-                .items()
-                .iter()
-                .map(|i| {
-                    json!({"id": i.id, "kind": i.kind, "sentence": i.sentence, "unit": i.unit,
-                        "line": i.span.line})
-                })
-                .collect();
-            let units_of_measure: Vec<String> =
-                p.units_of_measure().iter().map(|u| u.to_string()).collect();
-            let meta = json!({
-                "id": ir.id,
-                "title": ir.title,
-                "version": ir.version,
-                "hash": p.hash(),
-                "target": p.target(),
-                "currency": p.currency().map(|c| c.to_string()),
-                "inputs": p.inputs(),
-                "params": p.params(),
-                "rules": rules,
-                "items": items,
-                "units_of_measure": units_of_measure,
-                "translations": ir.translations,
-                "names": declared_names(p),
-            });
-            serde_json::to_string(&meta)
+            serde_json::to_string(&describe::metadata(&self.program))
                 .map_err(|_| internal("the program's description could not be written as JSON"))
         })
     }
@@ -628,32 +479,6 @@ impl NativeProgram {
                 .collect())
         })
     }
-}
-
-/// The names a unit may carry, by place, for index.js: a key the program does not declare is
-/// sent with a null value, so nothing under it can fail the unit (the engine does not read it,
-/// as in Python), while strict binding still sees its name (R0011). Declared inputs, record
-/// collections and the shape keys (`id`, `members`, a member's `kind` …).
-fn declared_names(p: &Program) -> Json {
-    let layout = p.layout();
-    let names = |inputs: &[entitle_core::dsl::ir::Input]| -> Vec<String> {
-        inputs.iter().map(|i| i.name.clone()).collect()
-    };
-    let mut unit = names(layout.unit_inputs());
-    unit.extend(layout.records().iter().map(|(n, _)| n.clone()));
-    unit.extend(entitle_core::batch::UNIT_KEYS.iter().map(|k| k.to_string()));
-    let mut member = names(layout.member_inputs());
-    member.extend(
-        entitle_core::batch::MEMBER_KEYS
-            .iter()
-            .map(|k| k.to_string()),
-    );
-    let records: serde_json::Map<String, Json> = layout
-        .records()
-        .iter()
-        .map(|(n, fields)| (n.clone(), json!(names(fields))))
-        .collect();
-    json!({"unit": unit, "member": member, "records": records})
 }
 
 /// A batch evaluated on libuv's thread pool (the core runs it in parallel with rayon).
