@@ -300,6 +300,13 @@ impl PyParam {
         Ok(list)
     }
 
+    /// The parameter in Entitle's JSON shape, the object Node's and WebAssembly's `params` hold:
+    /// `{"name", "type": {"type": "money", "currency": "KES"}, "label"?, "values": [{"from",
+    /// "value"}]}`, values as text (`"KES 1500"`).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        crate::errors::guard(py, || to_py_data(py, &self.inner))
+    }
+
     fn __repr__(&self) -> String {
         format!("<Param {}: {}>", self.inner.name, self.inner.ty)
     }
@@ -336,6 +343,13 @@ impl From<&ir::Rule> for PyRule {
 
 #[pymethods]
 impl PyRule {
+    /// The rule as Node's and WebAssembly's `rules` hold it: `{"id", "kind", "sentence", "line"}`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let json = serde_json::json!({"id": self.id, "kind": self.kind, "sentence": self.sentence,
+            "line": self.line});
+        crate::errors::guard(py, || crate::convert::json_to_py(py, &json))
+    }
+
     fn __repr__(&self) -> String {
         format!("<Rule {} {:?}>", self.id, self.sentence)
     }
@@ -378,6 +392,14 @@ impl From<&ir::Item> for PyItem {
 
 #[pymethods]
 impl PyItem {
+    /// The item as Node's and WebAssembly's `items` hold it: `{"id", "kind", "sentence", "unit",
+    /// "line"}` (`unit` None for cash).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let json = serde_json::json!({"id": self.id, "kind": self.kind, "sentence": self.sentence,
+            "unit": self.unit, "line": self.line});
+        crate::errors::guard(py, || crate::convert::json_to_py(py, &json))
+    }
+
     fn __repr__(&self) -> String {
         format!("<Item {} {:?}>", self.id, self.sentence)
     }

@@ -57,6 +57,15 @@ def test_program_declarations(child_grant: entitle.Program, child_grant_source: 
     assert [r.line for r in p.rules] == [25, 26, 27, 28]
     assert [i.line for i in p.items] == [31, 32, 33, 34]
     assert p.translations["fr"]["title"] == "Allocation de soutien à l'enfant"
+    # As JSON, the objects Node's and WebAssembly's descriptions hold.
+    assert p.rules[0].to_dict() == {"id": "has_child", "kind": "when", "sentence": "At least one child under 18", "line": 25}
+    assert p.items[3].to_dict() == {"id": "maize", "kind": "in_kind", "sentence": "Maize ration", "unit": "kg", "line": 34}
+    assert p.params[0].to_dict() == {
+        "name": "base_amount",
+        "type": {"type": "money", "currency": "KES"},
+        "label": "Base amount",
+        "values": [{"from": "2026-01-01", "value": "KES 1500"}, {"from": "2027-01-01", "value": "KES 1800"}],
+    }
     assert p.warnings == []
 
 
