@@ -141,7 +141,7 @@ function describe(value) {
 /** Reads an options object; absent options stay `undefined`, so the engine's defaults apply. */
 function readOptions(options, spec) {
   if (options === undefined || options === null) return {};
-  if (typeof options !== 'object') {
+  if (typeof options !== 'object' || Array.isArray(options)) {
     const e = new TypeError(`entitle: options must be an object, got ${describe(options)}`);
     e.code = 'ERR_INVALID_ARG_TYPE';
     throw e;

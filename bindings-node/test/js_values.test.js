@@ -257,6 +257,10 @@ test('mistakes with the arguments are TypeErrors that say what was given', () =>
     message: 'entitle: units must be an array of units (or its JSON text), got object (one unit? evaluate it, or pass [unit])',
   });
   assert.throws(() => program.evaluateBatch(new Set([household('H1')]), AS_OF), { message: 'entitle: units must be an array of units (or its JSON text), got a Set' });
+  // Options given as an array (`[]` was read as no options, `['explain']` as an unknown option `0`).
+  for (const call of [() => program.evaluate(household('H1'), AS_OF, []), () => program.runTests(['fr']), () => compile('program p', [])]) {
+    assert.throws(call, { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: 'entitle: options must be an object, got an array' });
+  }
   // A method taken off its program fails with JavaScript's own TypeError, not an engine "INTERNAL".
   const { evaluate } = program;
   assert.throws(() => evaluate(household('H1'), AS_OF), (e) => e instanceof TypeError && e.code === undefined);

@@ -164,7 +164,7 @@ const EVALUATE_OPTIONS = { explain: "boolean", strict: "boolean" };
 // Options: unknown keys are refused; an absent option stays undefined so the engine's default applies.
 function readOptions(options, spec) {
   if (options === undefined || options === null) return {};
-  if (typeof options !== "object") {
+  if (typeof options !== "object" || Array.isArray(options)) {
     throw argError(TypeError, "ERR_INVALID_ARG_TYPE", `options must be an object, got ${describe(options)}`);
   }
   const out = {};

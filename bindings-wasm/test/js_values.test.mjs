@@ -239,6 +239,10 @@ test("a result longer than the engine hands back in one string is its unit's R00
 });
 
 test("mistakes with the arguments are TypeErrors that say what was given", () => {
+  // Options given as an array (`[]` was read as no options, `["explain"]` as an unknown option `0`).
+  for (const call of [() => p.evaluate(household("H1"), AS_OF, []), () => p.runTests(["fr"]), () => compile("program p", [])]) {
+    assert.throws(call, { name: "TypeError", code: "ERR_INVALID_ARG_TYPE", message: "entitle: options must be an object, got an array" });
+  }
   assert.throws(() => compile(new TextEncoder().encode("program p")), {
     name: "TypeError",
     code: "ERR_INVALID_ARG_TYPE",
