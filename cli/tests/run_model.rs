@@ -310,3 +310,65 @@ fn a_unit_whose_row_cannot_be_read_keeps_its_state_for_the_next_cycle() {
         (&"enrolled".into(), &"enrolled".into(), &true.into())
     );
 }
+
+#[test]
+fn units_of_the_previous_cycle_that_the_registry_lost_are_named() {
+    // A registry export that left two units out: the run decides only what it reads, so they
+    // get no record; an enrolled one would come back as new next cycle, an exited one could be
+    // enrolled again. They are said, in both languages, and listed in summary.json.
+    let dir = tempfile::tempdir().unwrap();
+    let previous = dir.path().join("previous.csv");
+    std::fs::write(
+        &previous,
+        "unit_id,state\nH0000001,enrolled\nGONE2,exited\nGONE1,enrolled\n",
+    )
+    .unwrap();
+    let cycle = |locale: &str| {
+        let out = dir.path().join(format!("march-{locale}"));
+        let r = ran(&[
+            "cycle",
+            CHILD_GRANT,
+            "--registry",
+            "examples/registry",
+            "--as-of",
+            "2026-03-01",
+            "--previous",
+            previous.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--locale",
+            locale,
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
+                .unwrap();
+        (r.stderr, summary)
+    };
+    let (stderr, summary) = cycle("en");
+    assert!(
+        stderr.starts_with(
+            "warning: 2 units of --previous are not in the registry and have no record in this \
+             cycle (a cycle run from it will not know them; listed under \
+             `previous_not_in_registry` in summary.json): GONE1 (enrolled), GONE2 (exited)\n"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        summary["previous_not_in_registry"],
+        serde_json::json!([
+            {"unit_id": "GONE1", "state": "enrolled"},
+            {"unit_id": "GONE2", "state": "exited"}
+        ])
+    );
+    let (stderr, _) = cycle("fr");
+    assert!(
+        stderr.starts_with(
+            "avertissement : 2 unités de --previous ne sont pas dans le registre et n'ont pas \
+             d'enregistrement dans ce cycle (un cycle exécuté à partir de celui-ci ne les \
+             connaîtra pas ; voir `previous_not_in_registry` dans summary.json) : GONE1 \
+             (enrolled), GONE2 (exited)\n"
+        ),
+        "{stderr}"
+    );
+}

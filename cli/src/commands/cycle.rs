@@ -31,7 +31,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use text::{summary_text, totals_text};
+use text::{previous_absent_text, summary_text, totals_text};
 
 /// Where the units come from.
 #[derive(clap::Args, Debug)]
@@ -217,6 +217,10 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
     for (sub, as_of) in dates {
         let mut collected = collect(&program, &a.registry, as_of, &a.report)?;
         collect::carry_unread_units(&mut collected);
+        collect::absent_from_registry(&mut collected, &previous);
+        if !collected.previous_absent.is_empty() {
+            term::warning(&previous_absent_text(words, &collected.previous_absent));
+        }
         let options = run_options(&a.selection, previous.clone(), approved);
         let outcome =
             run(&program, as_of, &collected.records, &options).map_err(|e| run_error(e, words))?;

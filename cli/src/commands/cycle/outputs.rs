@@ -85,6 +85,14 @@ pub(super) fn header_json(
         "defaults_for_absent_columns".into(),
         crate::summary::absent_json(&c.absent),
     );
+    if !c.previous_absent.is_empty() {
+        let units: Vec<Json> = c
+            .previous_absent
+            .iter()
+            .map(|(id, state)| json!({"unit_id": id, "state": state.as_str()}))
+            .collect();
+        m.insert("previous_not_in_registry".into(), Json::Array(units));
+    }
     m
 }
 

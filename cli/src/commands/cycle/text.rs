@@ -219,6 +219,37 @@ pub(super) fn summary_text(w: Words, s: &Summary, currency: Option<Currency>) ->
     t
 }
 
+/// The warning for units of the previous cycle that the registry does not have: how many, the
+/// first few, and where the rest are.
+pub(super) fn previous_absent_text(
+    words: Words,
+    absent: &[(String, entitle_core::run_model::MembershipState)],
+) -> String {
+    let shown: Vec<String> = absent
+        .iter()
+        .take(5)
+        .map(|(id, state)| format!("{id} ({})", state.as_str()))
+        .collect();
+    let more = if absent.len() > shown.len() {
+        ", …"
+    } else {
+        ""
+    };
+    let units = format!("{}{more}", shown.join(", "));
+    let key = if absent.len() == 1 {
+        "cycle.previous_absent.one"
+    } else {
+        "cycle.previous_absent.other"
+    };
+    words.text(
+        key,
+        &[
+            ("count", &words.number(absent.len() as u64)),
+            ("units", &units),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
