@@ -165,3 +165,57 @@ fn a_misspelled_header_inside_a_section_is_reported_as_a_section() {
         Some("expected `household`, `member` or `person`, found `persn.age`".to_string())
     );
 }
+
+#[test]
+fn a_misspelled_truth_value_in_a_default_suggests_the_word() {
+    let src = "program p \"P\" version \"1\"
+  target individual
+  currency KES
+
+inputs
+  person.income: money
+  person.pension: bool default flase
+
+eligible when
+  poor \"Poor\" income < KES 5 and not pension
+";
+    assert_eq!(
+        errors(src),
+        vec![(
+            "E0302",
+            7,
+            32,
+            "flase".to_string(),
+            "a parameter's value or an input's default must be a constant".to_string(),
+            "did you mean `false`?".to_string(),
+            "vouliez-vous dire `false` ?".to_string(),
+        )]
+    );
+    // A name that is no truth value keeps the general help.
+    let src = src.replace("default flase", "default income");
+    assert_eq!(
+        errors(&src).first().map(|e| e.5.clone()),
+        Some("write a literal value; use `let` for computed values".to_string())
+    );
+}
+
+#[test]
+fn an_unknown_function_given_a_set_of_members_is_one_error() {
+    // `cont` for `count`: the set of members is what `count` takes, not a second mistake.
+    let src = format!(
+        "{HEAD}eligible when\n  big \"Big\" cont(members where income > KES 1) > 1\n{TAIL}"
+    );
+    assert_eq!(
+        errors(&src)
+            .iter()
+            .map(|e| (e.0, e.1, e.2, e.3.clone(), e.5.clone()))
+            .collect::<Vec<_>>(),
+        vec![(
+            "E0106",
+            9,
+            13,
+            "cont".to_string(),
+            "did you mean `count`?".to_string()
+        )]
+    );
+}

@@ -133,6 +133,18 @@ impl Checker {
                     }
                 })
                 .collect(),
+            // A function that does not exist is reported alone (E0106): a set of members or
+            // records given to it is what `count` or `sum` would take, not a misplaced set.
+            _ if !FUNCTIONS.contains(&n) => args
+                .iter()
+                .map(|a| {
+                    if matches!(a.kind, ExprKind::Members(_)) || self.record_set_of(a).is_some() {
+                        err(a.span)
+                    } else {
+                        self.expr(a, ctx)
+                    }
+                })
+                .collect(),
             _ => args.iter().map(|a| self.expr(a, ctx)).collect(),
         };
         let t = |i: usize| typed.get(i).map(|x| x.ty.clone()).unwrap_or(Type::Error);

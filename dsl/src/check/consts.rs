@@ -1,5 +1,6 @@
 //! Constant values: parameter values, input defaults and choices, test data and expectations.
 
+use super::suggest::closest;
 use super::Checker;
 use crate::ast::{Expr, ExprKind, UnaryOp};
 use crate::codes;
@@ -151,6 +152,16 @@ impl Checker {
                     return None;
                 }
             },
+            // A word where a value belongs is most often `true` or `false` misspelled.
+            ExprKind::Name(id) => {
+                let mut d = Diagnostic::new(codes::PARAM_NOT_CONSTANT, e.span);
+                d = match closest(&id.name, ["true", "false", "unknown"]) {
+                    Some(s) => d.arg("suggestion", s).with_help("E0302.help.name"),
+                    None => d.with_help("E0302.help"),
+                };
+                self.diags.push(d);
+                return None;
+            }
             _ => {
                 self.diags.push(
                     Diagnostic::new(codes::PARAM_NOT_CONSTANT, e.span).with_help("E0302.help"),
