@@ -210,7 +210,7 @@ impl Diagnostics {
     }
 
     pub(crate) fn sort(&mut self) {
-        self.0.sort_by_key(|d| (d.span.start, d.span.end, d.code));
+        crate::sorting::sort_by_key(&mut self.0, |d| (d.span.start, d.span.end, d.code));
         self.0.dedup_by(|a, b| {
             a.code == b.code && a.span.range() == b.span.range() && a.message == b.message
         });

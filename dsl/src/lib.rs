@@ -59,6 +59,7 @@ pub mod limits;
 pub mod locale;
 mod parser;
 pub mod run;
+pub mod sorting;
 pub mod span;
 pub mod text;
 pub mod types;

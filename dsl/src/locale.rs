@@ -89,7 +89,9 @@ impl Catalog {
                 Some((english, v.clone()))
             })
             .collect();
-        phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        crate::sorting::sort_by(&mut phrases, |a, b| {
+            b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0))
+        });
         Ok(Catalog {
             locale: locale.to_string(),
             messages,

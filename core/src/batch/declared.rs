@@ -32,7 +32,7 @@ pub(crate) struct Declared {
 
 fn sorted<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
     let mut v: Vec<String> = names.map(str::to_string).collect();
-    v.sort_unstable();
+    entitle_dsl::sorting::sort(&mut v);
     v.dedup();
     v
 }

@@ -44,7 +44,7 @@ pub struct Layout {
 /// The slots of `inputs` in the byte order of their names.
 fn by_name(inputs: &[Input]) -> Vec<usize> {
     let mut slots: Vec<usize> = (0..inputs.len()).collect();
-    slots.sort_by(|a, b| {
+    entitle_dsl::sorting::sort_by(&mut slots, |a, b| {
         let name = |s: &usize| inputs.get(*s).map(|i| i.name.as_str());
         name(a).cmp(&name(b))
     });
@@ -68,8 +68,8 @@ impl Layout {
             .filter(|i| i.scope == Scope::Member)
             .cloned()
             .collect();
-        unit_inputs.sort_by_key(|i| i.slot);
-        member_inputs.sort_by_key(|i| i.slot);
+        entitle_dsl::sorting::sort_by_key(&mut unit_inputs, |i| i.slot);
+        entitle_dsl::sorting::sort_by_key(&mut member_inputs, |i| i.slot);
         let declared = declared::Declared::new(&unit_inputs, &member_inputs, &[]);
         Layout {
             unit_by_name: by_name(&unit_inputs),

@@ -211,7 +211,7 @@ impl<'b> BatchResult<'b> {
                 d.missing.push(name.clone());
             }
         }
-        d.missing.sort();
+        entitle_dsl::sorting::sort(&mut d.missing);
         d.missing.dedup();
         let eligible = outcome == Outcome::Eligible;
         let row = o.row(k).filter(|_| eligible);

@@ -392,7 +392,7 @@ fn dedup_keys(batch: &Batch, i: usize, active: &[usize], parts: &[KeyPart]) -> V
     } else {
         key_of(&|_: &KeyPart| i)
     };
-    keys.sort();
+    entitle_dsl::sorting::sort(&mut keys);
     keys.dedup();
     keys
 }

@@ -114,7 +114,7 @@ pub(crate) fn apply(program: &Program, units: &[RunUnit], records: &mut [UnitRun
                 let mut reason = StateReason::new(ReasonCode::Duplicate);
                 reason.rules = vec![rule.id.clone()];
                 reason.with = with;
-                reason.with.sort();
+                entitle_dsl::sorting::sort(&mut reason.with);
                 r.state_reason = reason;
             }
         }

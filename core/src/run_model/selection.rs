@@ -185,7 +185,7 @@ pub(crate) fn run_order(records: &[UnitRun], selected_only: bool) -> Vec<usize> 
                 .is_some_and(|r| !selected_only || r.selected)
         })
         .collect();
-    order.sort_by(|a, b| {
+    entitle_dsl::sorting::sort_by(&mut order, |a, b| {
         let (ra, rb) = (records.get(*a), records.get(*b));
         let ka = ra.and_then(|r| r.rank).unwrap_or(u64::MAX);
         let kb = rb.and_then(|r| r.rank).unwrap_or(u64::MAX);
@@ -288,14 +288,16 @@ pub(crate) fn select(
                 records.get(i).map(|r| r.unit_id.as_str()).unwrap_or(""),
             )
         };
-        rankable.sort_by(|a, b| compare_keys(keys(*a), keys(*b), &directions));
+        entitle_dsl::sorting::sort_by(&mut rankable, |a, b| {
+            compare_keys(keys(*a), keys(*b), &directions)
+        });
         for (pos, i) in rankable.iter().enumerate() {
             if let Some(r) = records.get_mut(*i) {
                 r.rank = Some(pos as u64 + 1);
             }
         }
     } else {
-        rankable.sort_by(|a, b| {
+        entitle_dsl::sorting::sort_by(&mut rankable, |a, b| {
             let ia = records.get(*a).map(|r| r.unit_id.as_bytes()).unwrap_or(&[]);
             let ib = records.get(*b).map(|r| r.unit_id.as_bytes()).unwrap_or(&[]);
             ia.cmp(ib)
@@ -432,7 +434,7 @@ fn share_out(
     // first unit of each amount only grows as smaller ones leave (its amount is larger and the
     // total smaller), so the first amount whose share reaches a step is the least amount paid.
     let mut amounts: Vec<Decimal> = claims.iter().map(|(_, c)| *c).collect();
-    amounts.sort();
+    entitle_dsl::sorting::sort(&mut amounts);
     let mut total = requested;
     let mut least = None;
     let mut k = 0;

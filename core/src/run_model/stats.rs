@@ -66,7 +66,7 @@ fn percentile(x: &[Decimal], p: Decimal) -> Option<Decimal> {
 /// Quartiles of `values` (sorted here); `None` for no values.
 pub fn quartiles(values: &[Decimal]) -> Option<Quartiles> {
     let mut x = values.to_vec();
-    x.sort();
+    entitle_dsl::sorting::sort(&mut x);
     Some(Quartiles {
         min: *x.first()?,
         q1: percentile(&x, Decimal::new(25, 2))?,
@@ -81,7 +81,7 @@ pub fn quartiles(values: &[Decimal]) -> Option<Quartiles> {
 /// ascending order (i from 1). 0 when everyone has the same; `None` for no values or a zero total.
 pub fn gini(values: &[Decimal]) -> Option<Decimal> {
     let mut x = values.to_vec();
-    x.sort();
+    entitle_dsl::sorting::sort(&mut x);
     let n = Decimal::from(x.len());
     let total: Decimal = x.iter().sum();
     if x.is_empty() || total.is_zero() {
@@ -113,7 +113,7 @@ pub struct LorenzPoint {
 /// a unit when a tenth falls between two units. Empty for no values or a zero total.
 pub fn lorenz(values: &[Decimal]) -> Vec<LorenzPoint> {
     let mut x = values.to_vec();
-    x.sort();
+    entitle_dsl::sorting::sort(&mut x);
     let total: Decimal = x.iter().sum();
     if x.is_empty() || total.is_zero() {
         return Vec::new();

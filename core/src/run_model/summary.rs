@@ -271,7 +271,7 @@ pub fn summarize(
         .iter()
         .zip(groups)
         .map(|(name, mut dim)| {
-            dim.sort_by(|a, b| value_order(&a.0, &b.0));
+            entitle_dsl::sorting::sort_by(&mut dim, |a, b| value_order(&a.0, &b.0));
             DimensionSummary {
                 dimension: name.clone(),
                 groups: dim

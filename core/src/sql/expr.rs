@@ -58,7 +58,7 @@ impl<'p> Translator<'p> {
             Ok(self.params)
         } else {
             let mut d = self.diags;
-            d.sort_by_key(|x| (x.span.start, x.span.end));
+            entitle_dsl::sorting::sort_by_key(&mut d, |x| (x.span.start, x.span.end));
             Err(Diagnostics(d))
         }
     }

@@ -227,7 +227,7 @@ impl Checker {
                 Diagnostic::new(codes::DATES_OUT_OF_ORDER, d.name.span).arg("name", &d.name.name),
             );
         }
-        values.sort_by_key(|v| v.from);
+        crate::sorting::sort_by_key(&mut values, |v| v.from);
         self.params.push(ir::Param {
             name: d.name.name.clone(),
             ty,

@@ -76,7 +76,7 @@ impl Checker {
                         })
                 })
                 .collect();
-            ds.sort_unstable();
+            crate::sorting::sort(&mut ds);
             ds.dedup();
             if let Some(slot) = deps.get_mut(*li) {
                 *slot = ds;
@@ -302,13 +302,13 @@ fn circles(deps: &[Vec<usize>], rest: &[usize]) -> Vec<Vec<usize>> {
                 }
             }
         }
-        members.sort_unstable();
+        crate::sorting::sort(&mut members);
         out.push(members);
     }
     out.retain(|c| match c.as_slice() {
         [one] => deps.get(*one).is_some_and(|ds| ds.contains(one)),
         _ => true,
     });
-    out.sort_unstable_by_key(|c| c.first().copied());
+    crate::sorting::sort_by_key(&mut out, |c| c.first().copied());
     out
 }

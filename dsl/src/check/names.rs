@@ -30,7 +30,7 @@ impl Checker {
         if ctx.fee {
             v.push("cash_total".into());
         }
-        v.sort();
+        crate::sorting::sort(&mut v);
         v
     }
 

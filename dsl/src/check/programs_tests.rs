@@ -422,7 +422,7 @@ impl Checker {
                     .keys()
                     .filter(|k| k.len() == 5 && k.starts_with("R00"))
                     .collect();
-                known.sort_unstable();
+                crate::sorting::sort(&mut known);
                 if !known.contains(&id.name.as_str()) {
                     let mut d = Diagnostic::new(codes::TEST_UNKNOWN_REFERENCE, id.span)
                         .arg("name", &id.name)

@@ -522,7 +522,7 @@ impl Checker {
             }
             weekdays.push(n);
         }
-        weekdays.sort_unstable();
+        crate::sorting::sort(&mut weekdays);
         if !weekdays.is_empty() && every.map(|e| e.1) != Some(Period::Week) {
             bad(self, c.span, "E0608.help.weekdays");
             return None;

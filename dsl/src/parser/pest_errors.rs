@@ -284,7 +284,7 @@ pub(super) fn to_diagnostic(
                 .map(|r| rule_words(*r))
                 .filter(|w| *w != "something else")
                 .collect();
-            words.sort_unstable();
+            crate::sorting::sort(&mut words);
             words.dedup();
             // "an expression" already covers every literal and name.
             if words.contains(&"an expression") {
