@@ -364,6 +364,11 @@ export interface CycleResult {
   summary?: Record<string, unknown>;
   /** When the options have `compare_with`. */
   comparison?: Record<string, unknown>;
+  /**
+   * The units of `previous` that were not given to the run, with their states, by id (absent
+   * when there are none): a run from this one's states would not know them.
+   */
+  previous_not_in_run?: { unit_id: string; state: string }[];
 }
 
 /** A compiled program: immutable, cheap to share, evaluated as often as needed. */

@@ -370,6 +370,8 @@ export interface CycleResult {
   totals: { units: number; errors: number; selected: number; requested: string; allocated: string; [key: string]: unknown };
   summary?: Record<string, unknown>;
   comparison?: Record<string, unknown>;
+  /** The units of `previous` the run was not given, with their states (absent when none). */
+  previous_not_in_run?: { unit_id: string; state: string }[];
 }
 
 export interface TestOutcome {

@@ -495,3 +495,54 @@ fn a_registrant_enrolled_on_its_own_gets_its_state_from_its_decision() {
         MembershipState::Draft
     );
 }
+
+#[test]
+fn units_of_the_previous_states_that_the_run_was_not_given_are_named() {
+    // H1 and H6 are given; GONE (enrolled) and LEFT (exited) are not: a run from this one's
+    // states would not know them, so the outcome lists them, by id, with their states.
+    let p = compile(CCT);
+    let prev = previous(&[
+        ("H1", MembershipState::Enrolled),
+        ("LEFT", MembershipState::Exited),
+        ("H6", MembershipState::Exited),
+        ("GONE", MembershipState::Enrolled),
+    ]);
+    let options = RunOptions {
+        previous: prev,
+        ..RunOptions::default()
+    };
+    let run = p
+        .run_cycle(&cct_units(), day(2026, 1, 1), &options)
+        .unwrap();
+    let got: Vec<(&str, MembershipState)> = run
+        .previous_not_in_run
+        .iter()
+        .map(|u| (u.unit_id.as_str(), u.state))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("GONE", MembershipState::Enrolled),
+            ("LEFT", MembershipState::Exited)
+        ]
+    );
+    assert_eq!(run.units.len(), cct_units().len());
+    // The JSON boundary (the bindings' runCycle) gives the same list; none, no key.
+    let units: Vec<serde_json::Value> =
+        serde_json::from_str(r#"[{"id": "H1", "income": "100", "attendance": 0.9}]"#).unwrap();
+    let out = p.run_cycle_json(
+        &units,
+        "2026-01-01",
+        &serde_json::json!({"previous": {"H1": "enrolled", "GONE": "paused"}}),
+    );
+    assert_eq!(
+        out["previous_not_in_run"],
+        serde_json::json!([{"unit_id": "GONE", "state": "paused"}])
+    );
+    let out = p.run_cycle_json(
+        &units,
+        "2026-01-01",
+        &serde_json::json!({"previous": {"H1": "enrolled"}}),
+    );
+    assert!(out.get("previous_not_in_run").is_none(), "{out}");
+}

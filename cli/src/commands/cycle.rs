@@ -217,13 +217,12 @@ pub fn cycle_main(a: &CycleArgs) -> Result<ExitCode> {
     for (sub, as_of) in dates {
         let mut collected = collect(&program, &a.registry, as_of, &a.report)?;
         collect::carry_unread_units(&mut collected);
-        collect::absent_from_registry(&mut collected, &previous);
-        if !collected.previous_absent.is_empty() {
-            term::warning(&previous_absent_text(words, &collected.previous_absent));
-        }
         let options = run_options(&a.selection, previous.clone(), approved);
         let outcome =
             run(&program, as_of, &collected.records, &options).map_err(|e| run_error(e, words))?;
+        if !outcome.previous_not_in_run.is_empty() {
+            term::warning(&previous_absent_text(words, &outcome.previous_not_in_run));
+        }
         let summary = summarize(
             &outcome,
             &collected.records,

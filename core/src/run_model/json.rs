@@ -256,6 +256,13 @@ impl Program {
             None => None,
         };
         let mut out = json!({ "units": outcome.units, "totals": outcome.totals });
+        // The previous states' units that were not given (none: no key, as before).
+        if let (false, Json::Object(m)) = (outcome.previous_not_in_run.is_empty(), &mut out) {
+            m.insert(
+                "previous_not_in_run".into(),
+                serde_json::to_value(&outcome.previous_not_in_run).unwrap_or(Json::Null),
+            );
+        }
         if let (Some(c), Json::Object(m)) = (comparison, &mut out) {
             m.insert(
                 "comparison".into(),

@@ -422,6 +422,22 @@ pub struct RunOutcome {
     pub units: Vec<UnitRun>,
     /// Totals.
     pub totals: RunTotals,
+    /// The units of the previous states ([`RunOptions::previous`]) that were not given to this
+    /// run, with their states, by id. The run decides only the units it is given, so these have
+    /// no record: a run that starts from this one's states would not know them (an enrolled unit
+    /// would come back as new, an exited one could be enrolled again). Said so that a registry
+    /// export that left units out is seen.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub previous_not_in_run: Vec<PreviousUnit>,
+}
+
+/// A unit of the previous states, with its state.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct PreviousUnit {
+    /// The unit's id.
+    pub unit_id: String,
+    /// Its state before the run.
+    pub state: MembershipState,
 }
 
 impl RunOutcome {
@@ -489,10 +505,22 @@ pub fn run(
     let budget = selection::select(program, units, &mut records, &bounds)?;
     let fund = approval::approve(program, units, &mut records, options)?;
     let totals = totals(&records, bounds.top, budget, fund);
+    let given: std::collections::HashSet<&str> = units.iter().map(|u| u.unit_id.as_str()).collect();
+    let mut previous_not_in_run: Vec<PreviousUnit> = options
+        .previous
+        .iter()
+        .filter(|(id, _)| !given.contains(id.as_str()))
+        .map(|(id, state)| PreviousUnit {
+            unit_id: id.clone(),
+            state: *state,
+        })
+        .collect();
+    entitle_dsl::sorting::sort(&mut previous_not_in_run);
     Ok(RunOutcome {
         as_of,
         units: records,
         totals,
+        previous_not_in_run,
     })
 }
 

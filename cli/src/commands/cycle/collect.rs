@@ -6,10 +6,10 @@ use crate::commands::registry_error;
 use crate::commands::run::in_reading_order;
 use anyhow::Result;
 use chrono::NaiveDate;
-use entitle_core::run_model::{Collector, MembershipState, RunUnit};
+use entitle_core::run_model::{Collector, RunUnit};
 use entitle_core::{EvalOptions, Program};
 use entitle_registry::{JoinMode, ReadCounts, RowError, SourceOptions};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Every unit of the registry, decided and collected, with the rows that gave none.
 pub(super) struct Collected {
@@ -31,9 +31,6 @@ pub(super) struct Collected {
     pub(super) dimensions: Vec<String>,
     /// The inputs every unit or member took the default of, for want of a column.
     pub(super) absent: Vec<entitle_registry::AbsentInput>,
-    /// The units of `--previous` that are not in the registry, with their state, by id (see
-    /// [`absent_from_registry`]).
-    pub(super) previous_absent: Vec<(String, MembershipState)>,
 }
 
 pub(super) fn collect(
@@ -106,7 +103,6 @@ pub(super) fn collect(
         describe: source.describe(),
         dimensions: collector.dimensions(),
         absent,
-        previous_absent: Vec::new(),
     })
 }
 
@@ -136,20 +132,4 @@ pub(super) fn carry_unread_units(c: &mut Collected) {
     }
     c.units_left_out = c.units_left_out.saturating_sub(carried);
     c.unit_errors += carried;
-}
-
-/// Notes the units of the previous cycle that the registry no longer has. The run decides only the
-/// units it reads, so these have no record in `run.jsonl`, and a cycle run from it would not know
-/// them: an enrolled household would come back as new, an exited or duplicated one could be
-/// enrolled again. They are listed (in `summary.json`, and in a warning) so that a registry export
-/// that left units out is seen before the next cycle.
-pub(super) fn absent_from_registry(c: &mut Collected, previous: &HashMap<String, MembershipState>) {
-    let read: HashSet<&str> = c.records.iter().map(|r| r.unit_id.as_str()).collect();
-    let mut absent: Vec<(String, MembershipState)> = previous
-        .iter()
-        .filter(|(id, _)| !read.contains(id.as_str()))
-        .map(|(id, state)| (id.clone(), *state))
-        .collect();
-    absent.sort();
-    c.previous_absent = absent;
 }

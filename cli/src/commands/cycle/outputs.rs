@@ -85,14 +85,6 @@ pub(super) fn header_json(
         "defaults_for_absent_columns".into(),
         crate::summary::absent_json(&c.absent),
     );
-    if !c.previous_absent.is_empty() {
-        let units: Vec<Json> = c
-            .previous_absent
-            .iter()
-            .map(|(id, state)| json!({"unit_id": id, "state": state.as_str()}))
-            .collect();
-        m.insert("previous_not_in_registry".into(), Json::Array(units));
-    }
     m
 }
 
@@ -149,6 +141,13 @@ pub(super) fn write_cycle(
         "summary".into(),
         serde_json::to_value(summary).unwrap_or(Json::Null),
     );
+    // The previous cycle's units the registry no longer has (the run's `previous_not_in_run`).
+    if !outcome.previous_not_in_run.is_empty() {
+        m.insert(
+            "previous_not_in_registry".into(),
+            serde_json::to_value(&outcome.previous_not_in_run).unwrap_or(Json::Null),
+        );
+    }
     let doc = Json::Object(m);
     let mut text = serde_json::to_vec_pretty(&doc).context("cannot render the summary")?;
     text.push(b'\n');

@@ -223,12 +223,12 @@ pub(super) fn summary_text(w: Words, s: &Summary, currency: Option<Currency>) ->
 /// first few, and where the rest are.
 pub(super) fn previous_absent_text(
     words: Words,
-    absent: &[(String, entitle_core::run_model::MembershipState)],
+    absent: &[entitle_core::run_model::PreviousUnit],
 ) -> String {
     let shown: Vec<String> = absent
         .iter()
         .take(5)
-        .map(|(id, state)| format!("{id} ({})", state.as_str()))
+        .map(|u| format!("{} ({})", u.unit_id, u.state.as_str()))
         .collect();
     let more = if absent.len() > shown.len() {
         ", …"
