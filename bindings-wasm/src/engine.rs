@@ -213,11 +213,12 @@ pub(crate) fn declared_names(program: &Program) -> Json {
             .iter()
             .map(|k| k.to_string()),
     );
-    let records: serde_json::Map<String, Json> = layout
-        .records()
-        .iter()
-        .map(|(n, fields)| (n.clone(), json!(names(fields))))
-        .collect();
+    // Inserted, not collected: collecting into a map sorts its input, one more copy of the
+    // sort in the download.
+    let mut records = serde_json::Map::new();
+    for (n, fields) in layout.records() {
+        records.insert(n.clone(), json!(names(fields)));
+    }
     json!({"unit": unit, "member": member, "records": records})
 }
 

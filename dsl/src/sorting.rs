@@ -9,6 +9,7 @@
 //! faster. Both are stable: equal elements keep their order.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `v` by `cmp`, keeping equal elements in their order (as `slice::sort_by`).
 pub fn sort_by<T, F: FnMut(&T, &T) -> Ordering>(v: &mut [T], mut cmp: F) {
@@ -33,6 +34,26 @@ pub fn sort_by_key<T, K: Ord, F: FnMut(&T) -> K>(v: &mut [T], mut f: F) {
 /// Sorts `v` in ascending order, keeping equal elements in their order.
 pub fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp);
+}
+
+/// A map of `items`, inserted one by one (a later value for a key replaces the earlier, as
+/// `collect` does). `collect` into a `BTreeMap` sorts its input first: one more copy of the sort
+/// for every key type collected so, which the WebAssembly package pays for.
+pub fn btree_map<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    for (k, v) in items {
+        map.insert(k, v);
+    }
+    map
+}
+
+/// A set of `items`, inserted one by one (as [`btree_map`], for the same reason).
+pub fn btree_set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    for x in items {
+        set.insert(x);
+    }
+    set
 }
 
 /// `0, 1, …, n - 1`.
@@ -101,6 +122,17 @@ mod tests {
             sort_by_key(&mut got, |p| p.0);
             assert_eq!(got, want, "n = {n}");
         }
+    }
+
+    #[test]
+    fn maps_and_sets_are_as_collect_makes_them() {
+        let pairs = [(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd')];
+        assert_eq!(
+            btree_map(pairs),
+            pairs.into_iter().collect::<BTreeMap<_, _>>()
+        );
+        let items = [5, 1, 5, 3];
+        assert_eq!(btree_set(items), items.into_iter().collect::<BTreeSet<_>>());
     }
 
     #[test]

@@ -85,7 +85,9 @@ fn read_options(options: &Json, prefix: &str) -> Result<OptionsJson, RunError> {
         // Each option alone, in order: the first that fails on its own is the one to name.
         let one = options.as_object().and_then(|fields| {
             fields.iter().find_map(|(key, value)| {
-                let alone = Json::Object([(key.clone(), value.clone())].into_iter().collect());
+                let mut alone = serde_json::Map::new();
+                alone.insert(key.clone(), value.clone());
+                let alone = Json::Object(alone);
                 serde_json::from_value::<OptionsJson>(alone)
                     .err()
                     .map(|e| (format!("{prefix}{key}"), e))
@@ -272,7 +274,7 @@ impl Program {
         if wants_summary {
             let reference: Option<BTreeSet<String>> = summary
                 .reference
-                .map(|r| r.iter().filter_map(id_text).collect());
+                .map(|r| entitle_dsl::sorting::btree_set(r.iter().filter_map(id_text)));
             let s = super::summary::summarize(
                 &outcome,
                 &records,

@@ -527,12 +527,13 @@ pub fn run(
 /// Positions of the units whose id an earlier unit already has.
 fn repeated_ids(units: &[RunUnit]) -> std::collections::BTreeSet<usize> {
     let mut seen = std::collections::HashSet::with_capacity(units.len());
-    units
-        .iter()
-        .enumerate()
-        .filter(|(_, u)| !seen.insert(u.unit_id.as_str()))
-        .map(|(i, _)| i)
-        .collect()
+    entitle_dsl::sorting::btree_set(
+        units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| !seen.insert(u.unit_id.as_str()))
+            .map(|(i, _)| i),
+    )
 }
 
 /// A later unit with an id already given is not decided: two records with one id would be

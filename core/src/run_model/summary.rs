@@ -294,7 +294,8 @@ pub fn summarize(
 }
 
 fn targeting(run: &RunOutcome, reference: &BTreeSet<String>) -> Targeting {
-    let in_run: BTreeSet<&str> = run.units.iter().map(|u| u.unit_id.as_str()).collect();
+    let in_run: BTreeSet<&str> =
+        entitle_dsl::sorting::btree_set(run.units.iter().map(|u| u.unit_id.as_str()));
     let mut t = Targeting {
         reference: reference.len() as u64,
         reference_not_in_run: reference
@@ -367,11 +368,12 @@ pub struct Comparison {
 /// Compares the coverage and amounts of two runs, matching units by id.
 pub fn compare(a: &RunOutcome, b: &RunOutcome) -> Comparison {
     let covered = |r: &RunOutcome| -> BTreeMap<String, Decimal> {
-        r.units
-            .iter()
-            .filter(|u| u.selected)
-            .map(|u| (u.unit_id.clone(), u.allocated.unwrap_or_default()))
-            .collect()
+        entitle_dsl::sorting::btree_map(
+            r.units
+                .iter()
+                .filter(|u| u.selected)
+                .map(|u| (u.unit_id.clone(), u.allocated.unwrap_or_default())),
+        )
     };
     let (ca, cb) = (covered(a), covered(b));
     let side = |c: &BTreeMap<String, Decimal>| Side {
