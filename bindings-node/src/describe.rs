@@ -7,7 +7,7 @@ use serde_json::{json, Value as Json};
 
 /// Identifier, title, version, hash, target, currency, inputs, parameters, rules and items
 /// (each with the `line` it is written on), the units of measure of the in-kind items, the
-/// translations and the names a unit may carry ([`declared_names`]).
+/// translations and the names a unit may carry (`Program::declared_names_json`).
 pub(crate) fn metadata(p: &Program) -> Json {
     let ir = p.ir();
     let rules: Vec<Json> = p
@@ -38,32 +38,6 @@ pub(crate) fn metadata(p: &Program) -> Json {
         "items": items,
         "units_of_measure": units_of_measure,
         "translations": ir.translations,
-        "names": declared_names(p),
+        "names": p.declared_names_json(),
     })
-}
-
-/// The names a unit may carry, by place, for index.js: a key the program does not declare is
-/// sent with a null value, so nothing under it can fail the unit (the engine does not read it,
-/// as in Python), while strict binding still sees its name (R0011). Declared inputs, record
-/// collections and the shape keys (`id`, `members`, a member's `kind` …).
-pub(crate) fn declared_names(p: &Program) -> Json {
-    let layout = p.layout();
-    let names = |inputs: &[entitle_core::dsl::ir::Input]| -> Vec<String> {
-        inputs.iter().map(|i| i.name.clone()).collect()
-    };
-    let mut unit = names(layout.unit_inputs());
-    unit.extend(layout.records().iter().map(|(n, _)| n.clone()));
-    unit.extend(entitle_core::batch::UNIT_KEYS.iter().map(|k| k.to_string()));
-    let mut member = names(layout.member_inputs());
-    member.extend(
-        entitle_core::batch::MEMBER_KEYS
-            .iter()
-            .map(|k| k.to_string()),
-    );
-    let records: serde_json::Map<String, Json> = layout
-        .records()
-        .iter()
-        .map(|(n, fields)| (n.clone(), json!(names(fields))))
-        .collect();
-    json!({"unit": unit, "member": member, "records": records})
 }

@@ -195,33 +195,6 @@ pub(crate) fn items_json(program: &Program) -> Json {
     )
 }
 
-/// The names a unit may carry, by place: the inputs of the unit and its record collections, of a
-/// member, of each collection's records, and the shape keys (`id`, `members`, a member's `kind`
-/// …). `js/entitle.js` sends any other key with a null value, so that nothing under it can fail
-/// the unit (the engine does not read it, as in Python) while strict binding still names it.
-pub(crate) fn declared_names(program: &Program) -> Json {
-    let layout = program.layout();
-    let names = |inputs: &[entitle_dsl::ir::Input]| -> Vec<String> {
-        inputs.iter().map(|i| i.name.clone()).collect()
-    };
-    let mut unit = names(layout.unit_inputs());
-    unit.extend(layout.records().iter().map(|(n, _)| n.clone()));
-    unit.extend(entitle_core::batch::UNIT_KEYS.iter().map(|k| k.to_string()));
-    let mut member = names(layout.member_inputs());
-    member.extend(
-        entitle_core::batch::MEMBER_KEYS
-            .iter()
-            .map(|k| k.to_string()),
-    );
-    // Inserted, not collected: collecting into a map sorts its input, one more copy of the
-    // sort in the download.
-    let mut records = serde_json::Map::new();
-    for (n, fields) in layout.records() {
-        records.insert(n.clone(), json!(names(fields)));
-    }
-    json!({"unit": unit, "member": member, "records": records})
-}
-
 #[cfg(test)]
 mod tests {
     // These run on the host, where panics unwind; the JS tests cover the WebAssembly build.

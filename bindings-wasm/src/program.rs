@@ -1,8 +1,8 @@
 //! `Program` (`WasmProgram` in Rust): a compiled program, evaluated over units given as JSON text.
 
 use crate::engine::{
-    decision_or_failure, declared_names, diagnostics_json, eval_options, explain_text, items_json,
-    localized, rules_json, Failure,
+    decision_or_failure, diagnostics_json, eval_options, explain_text, items_json, localized,
+    rules_json, Failure,
 };
 use crate::js::{
     json_arg, result_text_limit, results_to_js, run, texts_to_js, to_js, unit_arg, units_arg,
@@ -97,7 +97,7 @@ impl WasmProgram {
     #[doc(hidden)]
     #[wasm_bindgen(js_name = unitNames)]
     pub fn unit_names(&self) -> Result<JsValue, JsValue> {
-        run(|| to_js(&declared_names(&self.inner)))
+        run(|| to_js(&self.inner.declared_names_json()))
     }
 
     /// Translated sentences: locale → identifier → text (`title` for the title).

@@ -307,3 +307,27 @@ fn records_are_checked_by_collection_and_field() {
     );
     assert_eq!(lax["decision"], "not_eligible");
 }
+
+#[test]
+fn the_names_a_unit_may_carry_are_listed_by_place() {
+    // What the JavaScript bindings send a value for (in declaration order, then the shape
+    // keys); every other key is sent without its value.
+    let grant = Program::compile(GRANT).unwrap();
+    assert_eq!(
+        grant.declared_names_json(),
+        json!({
+            "unit": ["region", "monthly_income", "enrolled_in_pension", "id", "members"],
+            "member": ["birthdate", "disabled", "id", "kind", "kinds", "start_date", "end_date"],
+            "records": {}
+        })
+    );
+    let visits = Program::compile(VISITS).unwrap();
+    assert_eq!(
+        visits.declared_names_json(),
+        json!({
+            "unit": ["district", "visits", "id", "members"],
+            "member": ["id", "kind", "kinds", "start_date", "end_date"],
+            "records": {"visits": ["visit_date", "cost"]}
+        })
+    );
+}

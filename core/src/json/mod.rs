@@ -74,6 +74,31 @@ pub fn decision_to_json(d: &Decision) -> Json {
 }
 
 impl Program {
+    /// The names a unit may carry, by place, as JSON: `{"unit": [...], "member": [...],
+    /// "records": {collection: [...]}}`: the declared inputs of the unit (and its record
+    /// collections), of a member, of each collection's records, and the shape keys (`id`,
+    /// `members`, a member's `kind` …). The JavaScript bindings send any other key with a null
+    /// value, so that nothing under it can fail the unit (the engine does not read it, as in
+    /// Python) while strict binding still names it.
+    pub fn declared_names_json(&self) -> Json {
+        let layout = self.layout();
+        let names = |inputs: &[entitle_dsl::ir::Input]| -> Vec<String> {
+            inputs.iter().map(|i| i.name.clone()).collect()
+        };
+        let mut unit = names(layout.unit_inputs());
+        unit.extend(layout.records().iter().map(|(n, _)| n.clone()));
+        unit.extend(crate::batch::UNIT_KEYS.iter().map(|k| k.to_string()));
+        let mut member = names(layout.member_inputs());
+        member.extend(crate::batch::MEMBER_KEYS.iter().map(|k| k.to_string()));
+        // Inserted, not collected: collecting into a map sorts its input, one more copy of the
+        // sort in the WebAssembly download.
+        let mut records = serde_json::Map::new();
+        for (n, fields) in layout.records() {
+            records.insert(n.clone(), json!(names(fields)));
+        }
+        json!({"unit": unit, "member": member, "records": records})
+    }
+
     /// Reads a JSON unit as the façade does: only the names this program declares are read, so
     /// a key it does not declare cannot fail the unit whatever its value (as in the Python
     /// binding, which reads mappings); with [`EvalOptions::strict`] such a key is R0011, found
