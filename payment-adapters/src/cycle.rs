@@ -4,8 +4,10 @@
 //! (`"approval": "approved"`) and its allocated cash (`allocated`, after any budget reduction)
 //! is above zero. Every other line is counted as not payable (not selected, pending validation,
 //! no cash) or as a unit error (`"decision": null`). A unit whose registry row could not be read
-//! has no line (it is in `errors.csv`): it is a unit error too, counted from the summary, so that
-//! the units are the units the cycle read (`rows.units`), as `entitle run` counts them. A cycle allocates amounts before the program's transfer fee, and the net of a
+//! is in `errors.csv`, and has a line with a `null` decision when the row's id could be read (so
+//! that the next cycle keeps its state), no line otherwise: either way it is a unit error, the
+//! lines it lacks counted from the summary, so that the units are the units the cycle read
+//! (`rows.units`), as `entitle run` counts them. A cycle allocates amounts before the program's transfer fee, and the net of a
 //! reduced allocation is not known here: a cycle of a program with a fee is refused rather than
 //! paid gross.
 

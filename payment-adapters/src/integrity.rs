@@ -74,9 +74,10 @@ fn count_in(
 ///
 /// `entitle cycle` writes one `run.jsonl` record per unit it read (`totals.units` of them), with a
 /// `null` decision for a unit it could not evaluate (`totals.errors`, `rows.unit_errors`). A unit
-/// whose row could not be read has no record: it is among the error records of `errors.csv`
-/// (`rows.row_errors`, which also counts rows outside any unit), and among the units read
-/// (`rows.units`). Both kinds are units that could not be decided, so
+/// whose row could not be read is among the error records of `errors.csv` (`rows.row_errors`,
+/// which also counts rows outside any unit) and among the units read (`rows.units`); it has a
+/// record with a `null` decision when its id could be read, and none otherwise
+/// (`rows.units_left_out`). Both kinds are units that could not be decided, so
 /// `units = rows.units` and `unit_errors = (rows.units - records) + null decisions`, as
 /// `entitle run` counts them over the same registry. A summary without `rows.units` (written by
 /// hand) leaves the records as the units.
