@@ -505,23 +505,38 @@ pub fn run(
     let budget = selection::select(program, units, &mut records, &bounds)?;
     let fund = approval::approve(program, units, &mut records, options)?;
     let totals = totals(&records, bounds.top, budget, fund);
-    let given: std::collections::HashSet<&str> = units.iter().map(|u| u.unit_id.as_str()).collect();
-    let mut previous_not_in_run: Vec<PreviousUnit> = options
-        .previous
-        .iter()
-        .filter(|(id, _)| !given.contains(id.as_str()))
-        .map(|(id, state)| PreviousUnit {
-            unit_id: id.clone(),
-            state: *state,
-        })
-        .collect();
-    entitle_dsl::sorting::sort(&mut previous_not_in_run);
+    let previous_not_in_run = previous_not_given(&options.previous, &records);
     Ok(RunOutcome {
         as_of,
         units: records,
         totals,
         previous_not_in_run,
     })
+}
+
+/// The units of `previous` that no record took its state from, by id. Every unit given whose id
+/// is in `previous` has its `previous_state` (the first of a repeated id), so the records that
+/// found theirs are counted first, and a set of them, no larger than `previous`, is made only
+/// when some are missing.
+fn previous_not_given(
+    previous: &HashMap<String, MembershipState>,
+    records: &[UnitRun],
+) -> Vec<PreviousUnit> {
+    let with_state = records.iter().filter(|r| r.previous_state.is_some());
+    if with_state.clone().count() == previous.len() {
+        return Vec::new();
+    }
+    let found: std::collections::HashSet<&str> = with_state.map(|r| r.unit_id.as_str()).collect();
+    let mut missing: Vec<PreviousUnit> = previous
+        .iter()
+        .filter(|(id, _)| !found.contains(id.as_str()))
+        .map(|(id, state)| PreviousUnit {
+            unit_id: id.clone(),
+            state: *state,
+        })
+        .collect();
+    entitle_dsl::sorting::sort(&mut missing);
+    missing
 }
 
 /// Positions of the units whose id an earlier unit already has.
