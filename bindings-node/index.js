@@ -54,8 +54,7 @@ class CompileError extends EntitleError {
   constructor(failure) {
     const errors = failure.diagnostics.filter((d) => d.severity === 'error');
     const first = errors[0] ?? failure.diagnostics[0];
-    const count = errors.length === 1 ? '1 error' : `${errors.length} errors`;
-    super(`the program does not compile (${count})\n${failure.rendered}`, {
+    super(failure.message, {
       code: first ? first.code : undefined,
       diagnostics: failure.diagnostics,
     });

@@ -156,8 +156,9 @@ fn js_diagnostics(d: &Diagnostics) -> Vec<JsDiagnostic> {
 pub struct CompileFailure {
     /// Every diagnostic, errors and warnings, in source order.
     pub diagnostics: Vec<JsDiagnostic>,
-    /// The diagnostics rendered rustc-style, with the source line and a caret.
-    pub rendered: String,
+    /// The error's message: the count, then the diagnostics rendered rustc-style, with the
+    /// source line and a caret (as Python and WebAssembly give it).
+    pub message: String,
 }
 
 /// The package version (the Rust crate's, as Python's `__version__` and WebAssembly's `version()`).
@@ -200,10 +201,11 @@ pub fn compile(
         Ok(program) => Ok(Either::A(NativeProgram { program, locale })),
         Err(d) => {
             let d = localized(&d, locale.as_deref());
-            let rendered = d.render_with_source(&source, filename.as_deref().unwrap_or("<source>"));
+            let message =
+                d.compile_failure_message(&source, filename.as_deref().unwrap_or("<source>"));
             Ok(Either::B(CompileFailure {
                 diagnostics: js_diagnostics(&d),
-                rendered,
+                message,
             }))
         }
     })

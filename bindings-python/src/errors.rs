@@ -55,14 +55,8 @@ pub(crate) fn compile_error(
     source: &str,
     filename: Option<&str>,
 ) -> PyErr {
-    let errors: Vec<_> = diagnostics.errors().collect();
-    let code = errors.first().map(|d| d.code).unwrap_or(INTERNAL);
-    let count = match errors.len() {
-        1 => "1 error".to_string(),
-        n => format!("{n} errors"),
-    };
-    let rendered = diagnostics.render_with_source(source, filename.unwrap_or(NO_FILE_NAME));
-    let message = format!("the program does not compile ({count})\n{rendered}");
+    let code = diagnostics.errors().next().map_or(INTERNAL, |d| d.code);
+    let message = diagnostics.compile_failure_message(source, filename.unwrap_or(NO_FILE_NAME));
     raise(py, &COMPILE_ERROR, "CompileError", message, code, |kw| {
         let list = PyList::empty(py);
         for d in &diagnostics.0 {

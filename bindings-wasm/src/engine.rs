@@ -122,13 +122,10 @@ pub(crate) fn compile_source(
 ) -> Result<Program, Failure> {
     Program::compile(source).map_err(|diagnostics| {
         let diagnostics = localized(diagnostics, locale);
-        let count = diagnostics.errors().count();
         let code = diagnostics.errors().next().map_or("E0001", |d| d.code);
-        let rendered = diagnostics.render_with_source(source, filename.unwrap_or(NO_FILE_NAME));
-        let noun = if count == 1 { "error" } else { "errors" };
         Failure::Compile {
             code,
-            message: format!("the program does not compile ({count} {noun})\n{rendered}"),
+            message: diagnostics.compile_failure_message(source, filename.unwrap_or(NO_FILE_NAME)),
             diagnostics: diagnostics.0,
         }
     })

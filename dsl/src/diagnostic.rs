@@ -204,6 +204,19 @@ impl Diagnostics {
             .join("\n")
     }
 
+    /// The message of a program that does not compile, as every binding gives it: the count of
+    /// errors, then every diagnostic rendered with its source line and caret under `file`.
+    pub fn compile_failure_message(&self, source: &str, file: &str) -> String {
+        let count = match self.errors().count() {
+            1 => "1 error".to_string(),
+            n => format!("{n} errors"),
+        };
+        format!(
+            "the program does not compile ({count})\n{}",
+            self.render_with_source(source, file)
+        )
+    }
+
     /// The same diagnostics rendered with `catalog`.
     pub fn localized(&self, catalog: &Catalog) -> Diagnostics {
         Diagnostics(self.0.iter().map(|d| d.localized(catalog)).collect())
