@@ -113,23 +113,30 @@ pub(super) fn collect(
 /// stays in `errors.csv`; a unit given twice, or already decided from another row, gets no
 /// second record.
 pub(super) fn carry_unread_units(c: &mut Collected) {
-    let mut ids: HashSet<String> = c.records.iter().map(|r| r.unit_id.clone()).collect();
-    let mut carried = 0;
-    for e in c.errors.iter().filter(|e| e.counts_as_unit) {
-        let Some(id) = e.unit_id.as_deref() else {
-            continue;
-        };
-        if !ids.insert(id.to_string()) {
-            continue;
-        }
-        c.records.push(RunUnit {
-            unit_id: id.to_string(),
-            outcome: None,
-            error: Some(e.code.to_string()),
-            ..RunUnit::default()
-        });
-        carried += 1;
+    let unread = || {
+        c.errors
+            .iter()
+            .filter(|e| e.counts_as_unit)
+            .filter_map(|e| Some((e.unit_id.as_deref()?, e.code)))
+    };
+    // Most registries have none: then no set of every unit's id is made.
+    if unread().next().is_none() {
+        return;
     }
-    c.units_left_out = c.units_left_out.saturating_sub(carried);
-    c.unit_errors += carried;
+    let mut ids: HashSet<&str> = c.records.iter().map(|r| r.unit_id.as_str()).collect();
+    let mut carried = Vec::new();
+    for (id, code) in unread() {
+        if ids.insert(id) {
+            carried.push(RunUnit {
+                unit_id: id.to_string(),
+                outcome: None,
+                error: Some(code.to_string()),
+                ..RunUnit::default()
+            });
+        }
+    }
+    let n = carried.len();
+    c.records.extend(carried);
+    c.units_left_out = c.units_left_out.saturating_sub(n);
+    c.unit_errors += n;
 }
